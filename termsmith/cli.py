@@ -1,0 +1,164 @@
+"""The `termsmith` command: parses arguments, calls the API, prints, maps errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_BUG = 3
+
+
+def _fail(exc) -> None:
+    from termsmith import report
+
+    for line in report.problems(exc.problems):
+        click.echo(line, err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    formats = tuple(f.strip() for f in value.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ("docx", "md")]
+    if unknown or not formats:
+        raise click.BadParameter(f"unknown format {', '.join(unknown) or '(none)'}; choose from docx, md")
+    return formats
+
+
+library_option = click.option("--library", type=click.Path(path_type=Path), default=None,
+                              help="Clause library folder (default: the bundled library).")
+rev_option = click.option("--library-rev", default=None, metavar="REV",
+                          help="Use the library as it was at this git tag or commit.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="termsmith", message="termsmith %(version)s")
+def cli() -> None:
+    """Turn partnership deal specifications into contract drafts."""
+
+
+@cli.command()
+@click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              show_default=True, help="Folder for the drafts.")
+@click.option("--format", "formats", default="docx,md", show_default=True, help="Comma-separated: docx, md.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Draft this many deals in parallel processes.")
+@click.option("--force", is_flag=True, help="Overwrite a .docx even if it was edited since termsmith wrote it.")
+@library_option
+@rev_option
+def draft(deals, out_dir, formats, jobs, force, library, library_rev) -> None:
+    """Draft DEALS (YAML or JSON deal files) into Word and Markdown."""
+    from termsmith import api
+    from termsmith.errors import TermsmithError
+
+    fmts = _formats(formats)
+    kw = dict(formats=fmts, library=library, library_rev=library_rev, force=force)
+    if len(deals) == 1:
+        try:
+            result = api.draft(deals[0], out_dir, **kw)
+        except TermsmithError as exc:
+            _fail(exc)
+        for path in result.written:
+            click.echo(f"wrote {path}")
+        return
+    _draft_batch(list(deals), out_dir, jobs, kw)
+
+
+def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
+    from termsmith import api
+
+    show_bar = sys.stderr.isatty()
+    bar = None
+    if show_bar:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(deals), unit="deal", file=sys.stderr, leave=False)
+
+    def progress(outcome) -> None:
+        if bar is not None:
+            bar.update(1)
+
+    outcomes = api.draft_many(deals, out_dir, jobs=jobs, on_progress=progress, **kw)
+    if bar is not None:
+        bar.close()
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in failed:
+        for problem in outcome.problems:
+            click.echo(str(problem), err=True)
+    click.echo(f"drafted {len(outcomes) - len(failed)} of {len(outcomes)} deals into {out_dir}"
+               + (f"; {len(failed)} failed" if failed else ""))
+    if failed:
+        sys.exit(EXIT_INVALID)
+
+
+@cli.command()
+@click.argument("deal", type=click.Path(path_type=Path))
+@library_option
+@rev_option
+def check(deal, library, library_rev) -> None:
+    """Validate DEAL and its business rules without drafting."""
+    from termsmith import api
+    from termsmith.errors import TermsmithError
+
+    try:
+        result = api.check(deal, library=library, library_rev=library_rev)
+    except TermsmithError as exc:
+        _fail(exc)
+    click.echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
+
+
+@cli.command()
+@click.argument("deal", type=click.Path(path_type=Path))
+@library_option
+@rev_option
+def explain(deal, library, library_rev) -> None:
+    """Show which clauses DEAL gets, at which version, and why."""
+    from termsmith import api, report
+    from termsmith.errors import TermsmithError
+
+    try:
+        result = api.explain(deal, library=library, library_rev=library_rev)
+    except TermsmithError as exc:
+        _fail(exc)
+    for line in report.explanation(result):
+        click.echo(line)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the deal file."""
+    import json
+
+    from termsmith import api
+
+    click.echo(json.dumps(api.schema(), indent=2, sort_keys=False))
+
+
+def main() -> None:
+    """Entry point: never shows a traceback for a user's mistake; a bug says how to get one."""
+    try:
+        cli.main(standalone_mode=False, prog_name="termsmith")
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_INVALID)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug in termsmith, not the user's input
+        if os.environ.get("TERMSMITH_DEBUG"):
+            raise
+        click.echo(f"termsmith: internal error: {type(exc).__name__}: {exc} "
+                   "(this is a bug; re-run with TERMSMITH_DEBUG=1 for details)", err=True)
+        sys.exit(EXIT_BUG)

@@ -1,0 +1,356 @@
+"""Compose selected clauses into a Draft: render their text, number them, resolve references, define terms."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+
+from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
+
+from termsmith.deal import Deal
+from termsmith.document import (
+    Block, Clause as DraftClause, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Provenance,
+    Section, SignatureBlock, Span, Table, TermDefinition,
+)
+from termsmith.errors import LibraryError, Problem, TermsmithError
+from termsmith.library import DEFINITIONS_CLAUSE, Clause, Library, compile_template
+from termsmith.mdparse import MdBlock, MdList, MdParagraph, MdTable, parse
+from termsmith.select import Selection
+from termsmith.templating import STYLE_KEY, MdSafe, format_date, md_escape
+
+REF_SCHEME = "termsmith:ref/"
+DEFINE_SCHEME = "termsmith:define/"
+MAX_ITEM_LEVEL = 4
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    anchor: str
+    kind: str  # article | schedule | signatures | clause
+
+
+def anchor_for(ident: str) -> str:
+    """A Word bookmark name for a clause or section id: hidden (_Ref…), at most 40 characters, unique."""
+    clean = re.sub(r"[^A-Za-z0-9]", "_", ident)
+    if len(clean) <= 30:
+        return f"_Ref_{clean}"
+    digest = hashlib.sha1(ident.encode()).hexdigest()[:8]
+    return f"_Ref_{clean[:25]}_{digest}"
+
+
+def number_targets(selection: Selection) -> dict[str, Target]:
+    """Every clause's and section's number, known before any text is rendered."""
+    targets: dict[str, Target] = {}
+    counts = {"article": 0, "schedule": 0, "signatures": 0}
+    for section in selection.sections:
+        counts[section.kind] += 1
+        n = counts[section.kind]
+        label = {"article": str(n), "schedule": f"Schedule {n}", "signatures": ""}[section.kind]
+        targets[section.id] = Target(label, anchor_for(section.id), section.kind)
+        clauses = [c for c in selection.clauses if c.meta.area == section.id]
+        for m, clause in enumerate(clauses, start=1):
+            clause_label = {"article": f"{n}.{m}", "schedule": str(m), "signatures": ""}[section.kind]
+            targets[clause.id] = Target(clause_label, anchor_for(clause.id), "clause")
+    return targets
+
+
+def item_label(level: int, n: int) -> str:
+    """Labels Word's list shows for sub-clauses: level 2 (a), level 3 (i), level 4 (A)."""
+    if level == 2:
+        return f"({_letters(n)})"
+    if level == 3:
+        return f"({_roman(n)})"
+    return f"({_letters(n).upper()})"
+
+
+def _letters(n: int) -> str:
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+@dataclass
+class _Rendering:
+    """Per-draft state shared by the template functions ref(), has() and define()."""
+
+    targets: dict[str, Target]
+    current: Clause | None = None
+    inline_terms: dict[str, str] = field(default_factory=dict)  # term → clause id that defines it
+
+    def ref(self, target_id: str) -> MdSafe:
+        target = self.targets.get(str(target_id))
+        if target is None:
+            raise LibraryError(Problem(
+                file=self.current.path if self.current else "", path=self.current.id if self.current else "",
+                message=f"refers to '{target_id}', which is not in this draft; guard it with has(\"{target_id}\")",
+                code="dangling-ref",
+            ))
+        return MdSafe(f"[{md_escape(target.label)}]({REF_SCHEME}{target_id})")
+
+    def has(self, target_id: str) -> bool:
+        return str(target_id) in self.targets
+
+    def define(self, term: str) -> MdSafe:
+        term = " ".join(str(term).split())
+        owner = self.current.id if self.current else ""
+        if term in self.inline_terms and self.inline_terms[term] != owner:
+            raise LibraryError(Problem(file=self.current.path if self.current else "", path=owner,
+                                       message=f"'{term}' is already defined by {self.inline_terms[term]}"))
+        self.inline_terms[term] = owner
+        return MdSafe(f"[]({DEFINE_SCHEME}{urllib.parse.quote(term, safe='')})")
+
+    def link_hook(self, href: str, bold: bool, italic: bool) -> Inline | None:
+        if href.startswith(REF_SCHEME):
+            target_id = href[len(REF_SCHEME):]
+            target = self.targets[target_id]
+            return CrossRef(target_id, target.anchor, target.label, bold, italic)
+        if href.startswith(DEFINE_SCHEME):
+            return TermDefinition(urllib.parse.unquote(href[len(DEFINE_SCHEME):]))
+        return None
+
+
+def render_text(library: Library, clause: Clause, body: str | None, first_line: int,
+                context: dict, state: _Rendering) -> tuple[MdBlock, ...]:
+    """Run a clause's template (or a definition's text) and parse the Markdown it produces."""
+    template = library.template(clause) if body is None else compile_template(body, clause.path, first_line)
+    state.current = clause
+    try:
+        text = template.render({**context, "ref": state.ref, "has": state.has, "define": state.define})
+    except TermsmithError:
+        raise
+    except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, AttributeError, KeyError,
+            IndexError, RecursionError) as exc:
+        raise LibraryError(Problem(file=clause.path, line=_template_line(exc, clause.path), path=clause.id,
+                                   message=_template_message(exc))) from None
+    return parse(text, clause.path, 1, state.link_hook)
+
+
+def _template_line(exc: BaseException, path: str) -> int | None:
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _template_message(exc: BaseException) -> str:
+    if isinstance(exc, UndefinedError):
+        return f"undefined value: {exc.message}"
+    if isinstance(exc, SecurityError):
+        return f"not allowed in the sandbox: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+# ── blocks → numbered paragraphs ──────────────────────────────────────────────────────────
+class _Flattener:
+    """Turns parsed Markdown into the clause's paragraphs with the labels Word's numbering will show."""
+
+    def __init__(self, clause: Clause, role: str, label: str, anchor: str, title: str | None):
+        self.clause = clause
+        self.out: list[Block] = []
+        self.counters = [0] * (MAX_ITEM_LEVEL + 2)
+        self.head = (role, label, anchor, title)
+        self.head_done = False
+
+    def run(self, blocks: tuple[MdBlock, ...]) -> tuple[Block, ...]:
+        self._walk(blocks, 1)
+        if not self.head_done:
+            self._emit_head(())
+        return tuple(self.out)
+
+    def _emit_head(self, inlines: tuple[Inline, ...]) -> None:
+        role, label, anchor, title = self.head
+        self.out.insert(0, Paragraph(role, 1, label, inlines, anchor if role == "clause" else None, title))
+        self.head_done = True
+
+    def _walk(self, blocks: tuple[MdBlock, ...], level: int) -> None:
+        for block in blocks:
+            if isinstance(block, MdParagraph):
+                if level == 1 and not self.head_done and not self.out:
+                    self._emit_head(block.inlines)
+                else:
+                    self.out.append(Paragraph("body", level, "", block.inlines))
+            elif isinstance(block, MdTable):
+                if level == 1 and not self.head_done:
+                    self._emit_head(())
+                self.out.append(Table(block.header, block.rows, block.align, level))
+            else:
+                if level == 1 and not self.head_done:
+                    self._emit_head(())
+                self._list(block, level + 1)
+
+    def _list(self, block: MdList, level: int) -> None:
+        if level > MAX_ITEM_LEVEL:
+            raise LibraryError(Problem(file=self.clause.path, path=self.clause.id,
+                                       message=f"lists are nested more than {MAX_ITEM_LEVEL - 1} deep"))
+        for item in block.items:
+            first = item[0] if item and isinstance(item[0], MdParagraph) else None
+            inlines = first.inlines if first else ()
+            if block.ordered:
+                self.counters[level] += 1
+                for deeper in range(level + 1, len(self.counters)):
+                    self.counters[deeper] = 0
+                self.out.append(Paragraph("item", level, item_label(level, self.counters[level]), inlines))
+            else:
+                self.out.append(Paragraph("bullet", level, "", inlines))
+            self._walk(item[1:] if first else item, level)
+
+
+# ── defined terms ──────────────────────────────────────────────────────────────────────────
+def term_pattern(term: str) -> re.Pattern[str]:
+    """A term as a whole word, with its plural (Party/Parties) or singular (Service Levels/Level)."""
+    forms = {term, term + "s", term + "es"}
+    if term.endswith("y"):
+        forms.add(term[:-1] + "ies")
+    if term.endswith("s"):
+        forms.add(term[:-1])
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    parts = []
+    for inline in inlines:
+        if isinstance(inline, Span):
+            parts.append(inline.text)
+        elif isinstance(inline, CrossRef):
+            parts.append(inline.label)
+        elif isinstance(inline, Link):
+            parts.append(plain_text(inline.children))
+        elif isinstance(inline, LineBreak):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def blocks_text(blocks: tuple[Block, ...]) -> str:
+    parts = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(plain_text(block.inlines))
+        else:
+            for row in (block.header, *block.rows):
+                parts.extend(plain_text(cell) for cell in row)
+    return "\n".join(parts)
+
+
+def _glossary(library: Library, selection: Selection) -> dict[str, tuple[Clause, str]]:
+    glossary: dict[str, tuple[Clause, str]] = {}
+    for clause in selection.clauses:
+        for term, text in clause.meta.defines.items():
+            if term in glossary:
+                raise LibraryError(Problem(file=clause.path, path=f"defines.{term}",
+                                           message=f"'{term}' is also defined by {glossary[term][0].id}"))
+            glossary[term] = (clause, text)
+    return glossary
+
+
+def _used_terms(texts: dict[str, str], candidates: dict[str, str]) -> set[str]:
+    """Terms used in the draft, following definitions that use other terms (fixpoint)."""
+    body = "\n".join(texts.values())
+    patterns = {t: term_pattern(t) for t in candidates}
+    used = {t for t, p in patterns.items() if p.search(body)}
+    frontier = set(used)
+    while frontier:
+        found = set()
+        for term in frontier:
+            text = candidates[term]
+            found |= {t for t, p in patterns.items() if t not in used and t != term and p.search(text)}
+        used |= found
+        frontier = found
+    return used
+
+
+# ── the draft ──────────────────────────────────────────────────────────────────────────────
+def compose(deal: Deal, library: Library, selection: Selection, context: dict, provenance: Provenance) -> Draft:
+    """Render, number and cross-reference the selected clauses into a Draft."""
+    targets = number_targets(selection)
+    state = _Rendering(targets)
+    rendered: dict[str, tuple[Block, ...]] = {}
+    definitions_clause = next((c for c in selection.clauses if c.id == DEFINITIONS_CLAUSE), None)
+    for clause in selection.clauses:
+        parsed = render_text(library, clause, None, clause.body_line, context, state)
+        target = targets[clause.id]
+        section = library.sections[clause.meta.area]
+        role = "body" if section.kind == "signatures" else "clause"
+        title = clause.meta.title if clause.meta.heading and section.kind != "signatures" else None
+        rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
+
+    definitions = _definitions(library, selection, context, state, rendered)
+    if definitions_clause is not None:
+        rendered[definitions_clause.id] = rendered[definitions_clause.id] + definitions[0]
+    elif definitions[0]:
+        raise LibraryError(Problem(file=f"{library.root}/clauses", message=f"clauses define terms but no {DEFINITIONS_CLAUSE} clause collects them"))
+
+    sections = []
+    for spec in selection.sections:
+        clauses = tuple(
+            DraftClause(c.id, c.version, c.meta.title, targets[c.id].label, targets[c.id].anchor, rendered[c.id])
+            for c in selection.clauses if c.meta.area == spec.id
+        )
+        sections.append(Section(spec.kind, spec.id, spec.title, targets[spec.id].label, targets[spec.id].anchor, clauses))
+
+    return Draft(
+        deal_id=deal.deal.id,
+        title=deal.deal.title,
+        subject=" ".join(deal.deal.purpose.split()),
+        language=deal.deal.language,
+        date_text=format_date(deal.deal.effective_date, context[STYLE_KEY].locale),
+        parties=tuple(SignatureBlock(p.name, p.short_name, p.signatory.name, p.signatory.title) for p in deal.parties),
+        sections=tuple(sections),
+        provenance=provenance,
+        defined_terms=definitions[1],
+    )
+
+
+def _definitions(library: Library, selection: Selection, context: dict, state: _Rendering,
+                 rendered: dict[str, tuple[Block, ...]]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
+    glossary = _glossary(library, selection)
+    for term, owner in state.inline_terms.items():
+        if term in glossary:
+            raise LibraryError(Problem(file=glossary[term][0].path, path=f"defines.{term}",
+                                       message=f"'{term}' is also defined in place by {owner}"))
+    texts = {cid: blocks_text(blocks) for cid, blocks in rendered.items()}
+    _check_orphan_terms(library, selection, glossary, texts, state)
+    used = _used_terms(texts, {t: text for t, (_, text) in glossary.items()})
+    blocks: list[Block] = []
+    for term in sorted(used, key=str.casefold):
+        clause, text = glossary[term]
+        parsed = render_text(library, clause, text, 1, context, state)
+        if len(parsed) != 1 or not isinstance(parsed[0], MdParagraph):
+            raise LibraryError(Problem(file=clause.path, path=f"defines.{term}", message="a definition must be one paragraph"))
+        blocks.append(Paragraph("definition", 1, "", (TermDefinition(term), Span(" "), *parsed[0].inlines)))
+    return tuple(blocks), tuple(sorted(used | set(state.inline_terms), key=str.casefold))
+
+
+def _check_orphan_terms(library: Library, selection: Selection, glossary: dict, texts: dict[str, str],
+                        state: _Rendering) -> None:
+    """A term defined by a clause that this draft left out must not be used by the clauses it kept."""
+    included = {c.id for c in selection.clauses}
+    for clause in library.clauses:
+        if clause.id in included:
+            continue
+        for term in clause.meta.defines:
+            if term in glossary or term in state.inline_terms:
+                continue
+            pattern = term_pattern(term)
+            for user, text in texts.items():
+                if pattern.search(text):
+                    user_clause = library.by_id[user]
+                    raise LibraryError(Problem(
+                        file=user_clause.path, path=user,
+                        message=f"uses the defined term '{term}', but {clause.id}, which defines it, is not in this draft",
+                        code="undefined-term",
+                    ))

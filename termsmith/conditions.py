@@ -1,0 +1,76 @@
+"""Clause conditions (`when:`): sandboxed Jinja2 expressions, and which deal fields they read."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError, TemplateError
+
+from termsmith.errors import LibraryError, Problem
+from termsmith.templating import environment
+
+
+@dataclass(frozen=True)
+class Condition:
+    source: str
+    fields: tuple[str, ...]  # dotted deal fields the expression reads, e.g. ('exit.insolvency',)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str):
+    return environment().compile_expression(source, undefined_to_none=False)
+
+
+def parse_condition(source: str, where: str, line: int | None = None) -> Condition:
+    """Check the expression's syntax and find the fields it reads."""
+    try:
+        _compiled(source)
+        tree = environment().parse("{{ (" + source + ") }}")
+    except TemplateSyntaxError as exc:
+        raise LibraryError(Problem(file=where, line=line, path="when", message=f"condition is not a valid expression: {exc.message}")) from None
+    return Condition(source=source, fields=tuple(sorted(set(_fields(tree)))))
+
+
+def _fields(tree: nodes.Node) -> list[str]:
+    """Maximal attribute chains rooted at a variable: `exit.change_of_control.terminable`."""
+    found: list[str] = []
+    inside: set[int] = set()
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        if id(node) in inside:
+            continue
+        chain = _chain(node, inside)
+        if chain:
+            found.append(chain)
+    for name in tree.find_all(nodes.Name):
+        if id(name) not in inside and name.ctx == "load":
+            found.append(name.name)
+    return found
+
+
+def _chain(node: nodes.Node, inside: set[int]) -> str | None:
+    parts: list[str] = []
+    while True:
+        inside.add(id(node))
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            parts.append(str(node.arg.value))
+            node = node.node
+        elif isinstance(node, nodes.Name):
+            inside.add(id(node))
+            parts.append(node.name)
+            return ".".join(reversed(parts))
+        else:
+            return None
+
+
+def evaluate(condition: Condition, context: dict, where: str, line: int | None = None) -> bool:
+    """The condition's truth for one deal; an error names the clause file."""
+    try:
+        return bool(_compiled(condition.source)(**context))
+    except (TemplateError, SecurityError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise LibraryError(Problem(file=where, line=line, path="when",
+                                   message=f"condition `{condition.source}` failed: {exc}")) from None

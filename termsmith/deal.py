@@ -1,0 +1,420 @@
+"""The deal specification as pydantic models: these classes *are* the spec (`termsmith schema`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$"),
+    Field(description="A short identifier: lower-case letters, digits, '-' and '_'."),
+]
+PartyId = Annotated[str, Field(description="The `id` of a party declared under `parties`.")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Days = Annotated[int, Field(gt=0, le=3650, description="A number of calendar days.")]
+Months = Annotated[int, Field(gt=0, le=240, description="A number of months.")]
+Percent = Annotated[float, Field(ge=0, le=100, description="A percentage from 0 to 100.")]
+Cadence = Literal["monthly", "quarterly", "semi_annual", "annual"]
+
+
+class Spec(BaseModel):
+    """Base for every part of the deal: unknown fields are errors, values never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class DealInfo(Spec):
+    """What the agreement is: its identity, kind, date, law and purpose."""
+
+    id: Annotated[
+        str,
+        StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$"),
+        Field(description="Stable identifier of the deal; output files are named after it."),
+    ]
+    title: Name = Field(description="Title printed on the cover, e.g. 'Technology Partnership Agreement'.")
+    kind: Literal["technology", "reseller", "strategic_alliance", "joint_venture", "managed_service"] = Field(
+        description="The kind of partnership; selects the scope article."
+    )
+    effective_date: dt.date = Field(description="The date the agreement takes effect (YYYY-MM-DD).")
+    governing_law: Name = Field(description="The law that governs the agreement, e.g. 'England and Wales'.")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] = Field(
+        default="en-GB", description="Document language and locale for dates and numbers, e.g. en-GB, en-US."
+    )
+    purpose: Text = Field(description="Why the parties partner; becomes the recital and the Purpose definition.")
+
+
+class Signatory(Spec):
+    """The person who signs for a party."""
+
+    name: Name = Field(description="Full name of the signatory.")
+    title: Name = Field(description="Job title of the signatory.")
+
+
+class Party(Spec):
+    """A party to the agreement."""
+
+    id: Slug = Field(description="Identifier used everywhere else in the deal file to refer to this party.")
+    name: Name = Field(description="Full legal name.")
+    short_name: Name = Field(description="The name the agreement uses for the party, e.g. 'Acme'.")
+    jurisdiction: Name = Field(description="Where the party is incorporated.")
+    registration: Name | None = Field(default=None, description="Company registration number.")
+    address: Text = Field(description="Registered office address.")
+    notices_email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = Field(
+        default=None, description="E-mail address for notices under the agreement."
+    )
+    signatory: Signatory = Field(description="Who signs for the party.")
+
+
+class Term(Spec):
+    """How long the agreement runs and whether it renews."""
+
+    initial_months: Months = Field(description="Length of the initial term in months.")
+    renewal: Literal["automatic", "by_agreement", "none"] = Field(
+        description="automatic: renews unless notice is given; by_agreement: only if the parties agree; none."
+    )
+    renewal_months: Months | None = Field(
+        default=None, description="Length of each renewal period (only with renewal: automatic; default 12)."
+    )
+    non_renewal_notice_days: Days | None = Field(
+        default=None, description="Notice needed to stop a renewal (only with renewal: automatic; default 90)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _automatic_renewal_defaults(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("renewal") == "automatic":
+            data = {"renewal_months": 12, "non_renewal_notice_days": 90, **data}
+        return data
+
+
+class Responsibility(Spec):
+    """The duties of one party."""
+
+    party: PartyId
+    duties: list[Text] = Field(min_length=1, description="Each duty as one sentence.")
+
+
+class RaciRow(Spec):
+    """One activity of the RACI matrix."""
+
+    activity: Name = Field(description="The activity.")
+    responsible: PartyId = Field(description="Party that does the work.")
+    accountable: PartyId = Field(description="Party that answers for the result.")
+    consulted: list[PartyId] = Field(default_factory=list, description="Parties consulted before decisions.")
+    informed: list[PartyId] = Field(default_factory=list, description="Parties kept informed.")
+
+
+class Roles(Spec):
+    """Who does what."""
+
+    alliance_managers: dict[PartyId, Name] = Field(
+        default_factory=dict, description="Each party's alliance manager, by party id."
+    )
+    responsibilities: list[Responsibility] = Field(min_length=1, description="Each party's duties.")
+    raci: list[RaciRow] | None = Field(default=None, description="Optional RACI matrix (Schedule: roles).")
+
+
+class SteeringCommittee(Spec):
+    """The joint body that oversees the partnership."""
+
+    members_per_party: Annotated[int, Field(ge=1, le=20)] = Field(description="Members each party appoints.")
+    meeting_cadence: Cadence = Field(description="How often the committee meets.")
+
+
+class Kpi(Spec):
+    """A key performance indicator."""
+
+    name: Name = Field(description="What is measured.")
+    target: Name = Field(description="The target, as it should read in the agreement.")
+    owner: PartyId = Field(description="Party responsible for reporting it.")
+
+
+class Governance(Spec):
+    """How the partnership is steered and reviewed."""
+
+    steering_committee: SteeringCommittee | None = Field(default=None, description="Optional steering committee.")
+    performance_reviews: Cadence | None = Field(default=None, description="How often performance is reviewed.")
+    kpis: list[Kpi] = Field(default_factory=list, description="Key performance indicators.")
+
+
+class CreditTier(Spec):
+    """A service credit owed when performance crosses a threshold."""
+
+    below: float | None = Field(default=None, description="Credit applies when the measured value is below this.")
+    above: float | None = Field(default=None, description="Credit applies when the measured value is above this.")
+    credit_percent: Percent = Field(description="Credit as a percentage of the monthly fees.")
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> CreditTier:
+        if (self.below is None) == (self.above is None):
+            raise ValueError("give exactly one of `below` or `above`")
+        return self
+
+
+class Metric(Spec):
+    """A service level metric."""
+
+    id: Slug = Field(description="Identifier of the metric.")
+    provider: PartyId = Field(description="Party that must meet the service level.")
+    description: Text = Field(description="What is measured.")
+    target: Annotated[float, Field(gt=0)] = Field(description="The target value.")
+    unit: Literal["percent", "minutes", "hours", "business_hours", "days", "business_days"] = Field(
+        description="Unit of the target; percent targets are minimums, time targets are maximums."
+    )
+    credits: list[CreditTier] = Field(default_factory=list, description="Service credit tiers, if any.")
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.unit == "percent"
+
+
+class Slas(Spec):
+    """Service levels, reporting and service credits."""
+
+    measurement_period: Literal["monthly", "quarterly"] = Field(description="Period over which metrics are measured.")
+    reporting: Cadence = Field(description="How often service level reports are delivered.")
+    support_hours: Name = Field(description="Support coverage, e.g. '24x7' or 'Business Days 09:00-17:00 CET'.")
+    service_credit_cap_percent: Percent = Field(description="Maximum service credits in a period, % of fees.")
+    metrics: list[Metric] = Field(min_length=1, description="The metrics.")
+
+
+class Budget(Spec):
+    """The shared budget and how it is paid."""
+
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(description="ISO 4217 code, e.g. EUR.")
+    total: Annotated[float, Field(gt=0, lt=1e15)] = Field(description="Total budget for the initial term.")
+    cost_sharing: dict[PartyId, Percent] = Field(description="Each party's share of the budget in percent.")
+    payment_terms_days: Days = Field(description="Days within which an invoice must be paid.")
+    invoicing: Literal["monthly", "quarterly", "milestone"] = Field(description="When invoices are issued.")
+    open_book: bool = Field(default=False, description="Whether records are kept open-book and may be audited.")
+    review_cadence: Cadence = Field(default="quarterly", description="How often the budget is reviewed.")
+    overrun_approval_percent: Percent = Field(
+        default=10, description="Overrun above which written approval of all parties is needed."
+    )
+    late_interest_percent: Percent | None = Field(
+        default=None, description="Yearly late payment interest above base rate; default: the statutory rate."
+    )
+
+
+class EscalationLevel(Spec):
+    """One rung of the escalation ladder."""
+
+    level: Name = Field(description="Who the dispute goes to, e.g. 'Alliance managers'.")
+    days: Days = Field(description="Days this level has to resolve the dispute.")
+
+
+class Mediation(Spec):
+    """Mediation before final resolution."""
+
+    provider: Name = Field(description="Mediation body, e.g. CEDR.")
+    days: Days = Field(description="Days the mediation may take before either party may proceed.")
+
+
+class Arbitration(Spec):
+    """Arbitration details (with final: arbitration)."""
+
+    rules: Name = Field(description="Arbitration rules, e.g. LCIA, ICC, DIS.")
+    seat: Name = Field(description="Seat of the arbitration.")
+    arbitrators: Literal[1, 3] = Field(description="Number of arbitrators.")
+    language: Name = Field(default="English", description="Language of the arbitration.")
+
+
+class Courts(Spec):
+    """Court details (with final: courts)."""
+
+    venue: Name = Field(description="The courts that decide disputes, e.g. London.")
+    exclusive: bool = Field(default=True, description="Whether those courts have exclusive jurisdiction.")
+
+
+class ConflictResolution(Spec):
+    """How disputes are escalated and finally decided."""
+
+    escalation: list[EscalationLevel] = Field(description="The escalation ladder, lowest level first.")
+    mediation: Mediation | None = Field(default=None, description="Optional mediation step.")
+    final: Literal["arbitration", "courts"] = Field(description="How disputes are finally decided.")
+    arbitration: Arbitration | None = Field(default=None, description="Required with final: arbitration.")
+    courts: Courts | None = Field(default=None, description="Required with final: courts.")
+
+
+class ConvenienceTermination(Spec):
+    """Termination without cause."""
+
+    allowed: bool = Field(description="Whether a party may terminate for convenience.")
+    notice_days: Days | None = Field(default=None, description="Notice needed (required when allowed).")
+    earliest_after_months: Annotated[int, Field(ge=0, le=240)] = Field(
+        default=0, description="Months after the effective date before notice may take effect."
+    )
+
+
+class CauseTermination(Spec):
+    """Termination for material breach."""
+
+    cure_days: Days = Field(default=30, description="Days the party in breach has to cure it.")
+
+
+class ChangeOfControl(Spec):
+    """Termination when a party changes hands."""
+
+    terminable: bool = Field(description="Whether a change of control lets the other parties terminate.")
+    notice_days: Days | None = Field(default=None, description="Notice for that termination (default 60).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_notice(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("terminable") is True:
+            data = {"notice_days": 60, **data}
+        return data
+
+
+class Transition(Spec):
+    """Assistance when the agreement ends."""
+
+    assistance_months: Annotated[int, Field(ge=0, le=60)] = Field(description="Months of transition assistance.")
+    data_return_days: Days = Field(default=30, description="Days after termination to return data.")
+    data_deletion_certificate: bool = Field(default=True, description="Whether deletion is certified in writing.")
+    customer_migration: bool = Field(default=False, description="Whether customers are migrated to a successor.")
+    fees: Literal["none", "cost_plus", "fixed"] = Field(default="none", description="How assistance is paid.")
+    fixed_fee: Annotated[float, Field(gt=0)] | None = Field(
+        default=None, description="The fixed fee, in the budget currency (with fees: fixed)."
+    )
+    cost_plus_margin_percent: Percent = Field(default=10, description="Margin on costs (with fees: cost_plus).")
+
+
+class PostTermination(Spec):
+    """Obligations that run after the agreement ends."""
+
+    existing_customer_support_months: Annotated[int, Field(gt=0, le=120)] | None = Field(
+        default=None, description="Months existing customers keep being supported."
+    )
+    non_solicitation_months: Annotated[int, Field(gt=0, le=60)] | None = Field(
+        default=None, description="Months after the end during which staff may not be solicited."
+    )
+
+
+SurvivingTopic = Literal[
+    "confidentiality", "liability", "intellectual_property", "data_return", "non_solicitation",
+    "dispute_resolution", "payment",
+]
+
+
+class Exit(Spec):
+    """How the partnership ends and what happens then."""
+
+    termination_for_convenience: ConvenienceTermination = Field(default_factory=lambda: ConvenienceTermination(allowed=False))
+    termination_for_cause: CauseTermination = Field(default_factory=CauseTermination)
+    insolvency: bool = Field(default=True, description="Whether insolvency of a party lets the others terminate.")
+    change_of_control: ChangeOfControl = Field(default_factory=lambda: ChangeOfControl(terminable=False))
+    transition: Transition = Field(description="Transition assistance and data return.")
+    survival: list[SurvivingTopic] = Field(
+        default_factory=lambda: ["confidentiality", "liability", "intellectual_property", "data_return"],
+        description="Topics that survive the end of the agreement.",
+    )
+    post_termination: PostTermination = Field(default_factory=PostTermination)
+
+
+class LiabilityCap(Spec):
+    """Cap on each party's liability."""
+
+    multiple_of_annual_fees: Annotated[float, Field(gt=0, le=10)] = Field(
+        default=1.0, description="Cap as a multiple of the fees paid or payable in the preceding 12 months."
+    )
+
+
+class Options(Spec):
+    """Standard terms with adjustable values."""
+
+    confidentiality_years: Annotated[int, Field(gt=0, le=25)] = Field(
+        default=5, description="Years confidentiality lasts after the agreement ends."
+    )
+    liability_cap: LiabilityCap = Field(default_factory=LiabilityCap)
+    personal_data: Literal["none", "independent_controllers", "processor"] = Field(
+        default="independent_controllers",
+        description="How personal data is shared: not at all, between independent controllers, or by a processor.",
+    )
+
+
+class Vehicle(Spec):
+    """A company set up for a joint venture."""
+
+    name: Name = Field(description="Name of the joint venture company.")
+    form: Name = Field(default="private limited company", description="Legal form.")
+    jurisdiction: Name = Field(description="Where it is incorporated.")
+
+
+class ResellerTerms(Spec):
+    """Reseller appointment (deal.kind: reseller)."""
+
+    discount_percent: Percent = Field(description="Discount off list price the reseller receives.")
+    minimum_annual_commitment: Annotated[float, Field(gt=0)] | None = Field(
+        default=None, description="Minimum yearly purchases in the budget currency."
+    )
+
+
+class JointVentureTerms(Spec):
+    """Joint venture structure (deal.kind: joint_venture)."""
+
+    vehicle: Vehicle | None = Field(default=None, description="The company, if the venture is incorporated.")
+    contributions: dict[PartyId, Text] = Field(default_factory=dict, description="What each party contributes.")
+    shares: dict[PartyId, Percent] | None = Field(
+        default=None, description="Each party's share of profits and losses; default: budget cost shares or equal."
+    )
+
+
+class ManagedServiceTerms(Spec):
+    """Managed services (deal.kind: managed_service)."""
+
+    services: list[Text] = Field(min_length=1, description="The services provided.")
+    locations: list[Name] = Field(default_factory=list, description="Where services may be performed.")
+
+
+class Scope(Spec):
+    """Kind-specific scope details; all optional."""
+
+    territory: Name | None = Field(default=None, description="Territory of the partnership.")
+    exclusive: bool = Field(default=False, description="Whether the appointment or alliance is exclusive.")
+    products: list[Name] = Field(default_factory=list, description="Products or services the deal covers.")
+    reseller: ResellerTerms | None = None
+    joint_venture: JointVentureTerms | None = None
+    managed_service: ManagedServiceTerms | None = None
+
+
+class LibraryRequirement(Spec):
+    """Which clause library versions the deal accepts."""
+
+    require: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
+        default=None, description="A version specifier, e.g. '>=1.0,<2'."
+    )
+
+
+class Deal(Spec):
+    """A partnership deal specification (termsmith deal file)."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True,
+        title="termsmith deal specification",
+    )
+
+    termsmith: Literal[1] = Field(description="Version of the deal file format; always 1.")
+    deal: DealInfo
+    parties: list[Party] = Field(min_length=2, max_length=20, description="Two or more parties.")
+    scope: Scope = Field(default_factory=Scope, description="Kind-specific scope details.")
+    term: Term
+    roles: Roles
+    governance: Governance | None = Field(default=None, description="Optional; left out, its clauses drop out.")
+    slas: Slas | None = Field(default=None, description="Optional; left out, its clauses drop out.")
+    budget: Budget | None = Field(default=None, description="Optional; left out, its clauses drop out.")
+    conflict_resolution: ConflictResolution
+    exit: Exit
+    options: Options = Field(default_factory=Options)
+    library: LibraryRequirement = Field(default_factory=LibraryRequirement)
+
+    def party(self, party_id: str) -> Party:
+        """The party with this id (ids are checked by validation)."""
+        for party in self.parties:
+            if party.id == party_id:
+                return party
+        raise KeyError(party_id)

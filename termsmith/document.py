@@ -1,0 +1,169 @@
+"""The Draft: the composed agreement as plain immutable data, the only input renderers see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+# ── inlines ────────────────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Span:
+    """A run of text with its emphasis."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    strike: bool = False
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    """A reference to a clause, article or schedule, shown as its number (e.g. '17.2', 'Schedule 2')."""
+
+    target: str  # clause / section id
+    anchor: str  # bookmark name of the target
+    label: str  # the resolved number as it reads in the text
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class TermDefinition:
+    """The place where a defined term is defined: rendered bold, in quotes, in the Defined Term style."""
+
+    term: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """An external hyperlink."""
+
+    href: str
+    children: tuple[Span, ...]
+
+
+Inline = Span | LineBreak | CrossRef | TermDefinition | Link
+Cell = tuple[Inline, ...]
+
+
+# ── blocks ─────────────────────────────────────────────────────────────────────────────────
+ParagraphRole = Literal["clause", "item", "body", "bullet", "definition"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a clause.
+
+    role    clause: the clause's own numbered paragraph (label '17.2' or, in a schedule, '2');
+            item: a numbered sub-paragraph at `level` 2 ('(a)') or 3 ('(i)') or 4 ('(A)');
+            body: an unnumbered continuation paragraph indented to `level`;
+            bullet: a bulleted paragraph at `level`;
+            definition: an entry of the definitions list (starts with a TermDefinition).
+    level   1 for the clause paragraph, 2+ for nested items; body/bullet paragraphs carry the
+            level of the text they continue.
+    label   the number exactly as Word's numbering shows it ('17.2', '(a)'); '' when unnumbered.
+    anchor  bookmark name for cross-references to this paragraph (clause paragraphs only).
+    """
+
+    role: ParagraphRole
+    level: int
+    label: str
+    inlines: tuple[Inline, ...]
+    anchor: str | None = None
+    title: str | None = None  # the clause title, shown run-in and bold before the text
+
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one header row; `level` is the indentation level of the text it follows."""
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    align: tuple[Align, ...]
+    level: int = 1
+
+
+Block = Paragraph | Table
+
+
+# ── structure ──────────────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Clause:
+    """One clause of the library as it appears in this draft."""
+
+    id: str
+    version: str
+    title: str
+    label: str  # '17.2' in an article, '2' in a schedule
+    anchor: str
+    blocks: tuple[Block, ...]
+
+
+SectionKind = Literal["article", "schedule", "signatures"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """An article (numbered 1, 2, …), a schedule (Schedule 1, …) or the unnumbered signature page."""
+
+    kind: SectionKind
+    id: str
+    title: str
+    label: str  # '17', 'Schedule 2', '' for signatures
+    anchor: str
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """The execution block of one party."""
+
+    party_name: str
+    short_name: str
+    signatory_name: str
+    signatory_title: str
+
+
+@dataclass(frozen=True)
+class ClauseVersion:
+    id: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What produced the draft, so it can be reproduced."""
+
+    termsmith_version: str
+    deal_id: str
+    deal_file: str
+    deal_sha256: str
+    library_name: str
+    library_version: str
+    library_owner: str
+    library_commit: str | None
+    clauses: tuple[ClauseVersion, ...]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A composed agreement, ready to render."""
+
+    deal_id: str
+    title: str
+    subject: str  # the deal's purpose, one line
+    language: str  # BCP 47, e.g. en-GB
+    date_text: str  # the effective date as it reads in the agreement
+    parties: tuple[SignatureBlock, ...]  # in deal order; also the cover page
+    sections: tuple[Section, ...]
+    provenance: Provenance
+    defined_terms: tuple[str, ...] = field(default=())

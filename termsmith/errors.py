@@ -1,0 +1,57 @@
+"""User-facing errors: every problem says where it is (file, line, field path or clause) and what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the user's input, printed as `FILE:LINE: path: message`."""
+
+    file: str = ""
+    line: int | None = None
+    path: str = ""
+    message: str = ""
+    column: int | None = None
+    code: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where = f"{where}:{self.line}" if where else f"line {self.line}"
+            if self.column is not None:
+                where = f"{where}:{self.column}"
+        parts = [p for p in (where, self.path) if p]
+        return ": ".join([*parts, self.message])
+
+
+class TermsmithError(Exception):
+    """Base of every error termsmith reports to a user (never a traceback)."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem(message=problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class InputError(TermsmithError):
+    """The deal file cannot be read or is not valid."""
+
+
+class LibraryError(TermsmithError):
+    """The clause library is broken (bad front matter, template error, unknown reference …)."""
+
+
+class OutputError(TermsmithError):
+    """Outputs cannot be written safely (would overwrite a reviewer's edits, path escapes …)."""
+
+
+class GitError(TermsmithError):
+    """A git operation on the clause library failed."""

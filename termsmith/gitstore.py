@@ -1,0 +1,85 @@
+"""The only module that runs git: commits of the clause library and files at a revision."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from pathlib import Path
+
+from termsmith.errors import GitError, Problem
+
+
+def _git(cwd: Path, *args: str, input_: bytes | None = None) -> bytes:
+    exe = shutil.which("git")
+    if exe is None:
+        raise GitError(Problem(file=str(cwd), message="git is not installed"))
+    try:
+        done = subprocess.run([exe, *args], cwd=cwd, input=input_, capture_output=True, check=True,
+                              env={"GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C", "PATH": "/usr/bin:/bin:/usr/local/bin",
+                                   "HOME": str(Path.home())})
+    except subprocess.CalledProcessError as exc:
+        message = exc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(Problem(file=str(cwd), message=f"git {args[0]}: {message[-1] if message else 'failed'}")) from None
+    except OSError as exc:
+        raise GitError(Problem(file=str(cwd), message=f"cannot run git: {exc}")) from None
+    return done.stdout
+
+
+def repo_root(path: Path) -> Path | None:
+    """The work tree that contains `path`, or None outside git."""
+    try:
+        out = _git(path, "rev-parse", "--show-toplevel")
+    except GitError:
+        return None
+    return Path(out.decode().strip())
+
+
+@functools.lru_cache(maxsize=64)
+def library_commit(path: Path) -> str | None:
+    """The last commit that changed the library folder ('-dirty' when it has uncommitted changes)."""
+    path = Path(path).resolve()
+    if repo_root(path) is None:
+        return None
+    try:
+        commit = _git(path, "rev-list", "-1", "HEAD", "--", ".").decode().strip()
+        dirty = _git(path, "status", "--porcelain", "--", ".").decode().strip()
+    except GitError:
+        return None
+    if not commit:
+        return None
+    return f"{commit}-dirty" if dirty else commit
+
+
+def resolve(repo: Path, rev: str) -> str:
+    """The full commit id a tag, branch or commit names."""
+    if rev.startswith("-"):
+        raise GitError(Problem(file=str(repo), message=f"'{rev}' is not a revision"))
+    try:
+        return _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    except GitError:
+        raise GitError(Problem(file=str(repo), message=f"no tag, branch or commit named '{rev}'")) from None
+
+
+def read_tree(repo: Path, commit: str, subdir: str) -> dict[str, bytes]:
+    """{path relative to subdir: bytes} of every file under subdir at a commit, without touching the work tree."""
+    prefix = subdir.strip("/") + "/" if subdir.strip("/") else ""
+    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".").split(b"\0")
+    entries = []
+    for entry in filter(None, listing):
+        meta, name = entry.split(b"\t", 1)
+        _mode, kind, sha = meta.split()
+        if kind == b"blob":
+            entries.append((name.decode(), sha.decode()))
+    if not entries:
+        return {}
+    batch = _git(repo, "cat-file", "--batch", input_="\n".join(sha for _, sha in entries).encode() + b"\n")
+    files: dict[str, bytes] = {}
+    pos = 0
+    for name, _sha in entries:
+        header_end = batch.index(b"\n", pos)
+        size = int(batch[pos:header_end].split()[2])
+        start = header_end + 1
+        files[name[len(prefix):]] = batch[start:start + size]
+        pos = start + size + 1
+    return files

@@ -1,0 +1,170 @@
+"""Read a deal file (YAML or JSON) into plain data plus a map from field paths to source lines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from termsmith.errors import InputError, Problem
+
+MAX_BYTES = 1_000_000
+MAX_NODES = 100_000
+Path_ = tuple[str | int, ...]
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each field path of a loaded file was written (1-based line and column)."""
+
+    file: str
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_) -> tuple[int, int] | None:
+        """The position of `path`, or of its nearest ancestor that was written in the file."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get(())
+
+    def problem(self, path: Path_, message: str, code: str = "") -> Problem:
+        where = self.locate(path)
+        return Problem(
+            file=self.file, line=where[0] if where else None, path=dotted(path), message=message, code=code
+        )
+
+
+def dotted(path: Path_) -> str:
+    """('slas', 'metrics', 0, 'target') → 'slas.metrics[0].target'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@dataclass(frozen=True)
+class Loaded:
+    data: object
+    source: SourceMap
+    raw: bytes
+
+
+def load_file(path: Path) -> Loaded:
+    """Read and parse a deal file; every failure is an InputError naming the file and line."""
+    name = str(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(Problem(file=name, message="file not found")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(file=name, message="is a directory, expected a deal file")) from None
+    except OSError as exc:
+        raise InputError(Problem(file=name, message=f"cannot read: {exc.strerror}")) from None
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, name: str = "<deal>") -> Loaded:
+    """Parse YAML (or JSON, which YAML reads too) with positions, refusing unsafe constructs."""
+    if len(raw) > MAX_BYTES:
+        raise InputError(Problem(file=name, message=f"file is larger than {MAX_BYTES // 1000} kB; a deal file is far smaller"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(Problem(file=name, line=line, message="file is not valid UTF-8")) from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise InputError(_syntax_problem(name, exc, text)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(Problem(file=name, message=f"not valid YAML: {exc}")) from None
+    if node is None:
+        raise InputError(Problem(file=name, line=1, message="the file is empty"))
+    builder = _Builder(name)
+    data = builder.build(node, ())
+    return Loaded(data=data, source=SourceMap(name, builder.positions), raw=raw)
+
+
+def _syntax_problem(name: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    message = " ".join(str(x) for x in (exc.context, exc.problem) if x) or "syntax error"
+    if name.endswith(".json"):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as jexc:
+            return Problem(file=name, line=jexc.lineno, column=jexc.colno, message=f"not valid JSON: {jexc.msg}")
+    return Problem(
+        file=name,
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+        message=f"YAML syntax error: {message}",
+    )
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain dicts/lists/scalars, recording positions."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.seen: set[int] = set()
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def fail(self, node: yaml.Node, path: Path_, message: str) -> InputError:
+        return InputError(
+            Problem(file=self.name, line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+                    path=dotted(path), message=message)
+        )
+
+    def build(self, node: yaml.Node, path: Path_) -> object:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, path, f"more than {MAX_NODES} values; a deal file is far smaller")
+        if id(node) in self.seen:
+            raise self.fail(node, path, "YAML aliases (*name) are not allowed in deal files; write the value out")
+        self.seen.add(id(node))
+        self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise self.fail(node, path, f"tag {node.tag} is not allowed")
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, path, f"tag {node.tag} is not allowed in deal files")
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            raise self.fail(node, path, f"invalid value: {exc}") from None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
+        if node.tag != "tag:yaml.org,2002:map":
+            raise self.fail(node, path, f"tag {node.tag} is not allowed")
+        out: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, path, "YAML merge keys (<<) are not allowed in deal files")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, path, "keys must be plain names")
+            key = key_node.value
+            if key_node.tag not in ("tag:yaml.org,2002:str",):
+                key = str(self.constructor.construct_object(key_node))
+                if key_node.tag not in _PLAIN_TAGS:
+                    raise self.fail(key_node, path, f"tag {key_node.tag} is not allowed")
+            if key in out:
+                first = self.positions.get((*path, key), (0, 0))[0]
+                raise self.fail(key_node, (*path, key), f"duplicate key '{key}' (first given on line {first})")
+            self.positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, (*path, key))
+        return out

@@ -1,0 +1,102 @@
+"""Draft → Markdown (the git twin of the Word document) through templates/draft.md.j2."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from termsmith.document import Cell, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Span, Table, TermDefinition
+from termsmith.resources import templates_dir
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
+
+
+def escape(text: str) -> str:
+    """Escape only what Markdown would otherwise read as markup, so the twin stays readable."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _escape_line_start(text: str) -> str:
+    """A paragraph must not start with what Markdown reads as a heading or list marker."""
+    def fix(m: re.Match) -> str:
+        marker = m.group(2)
+        return m.group(1) + (marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker)
+
+    return _LINE_START.sub(fix, text, count=1)
+
+
+def _wrap(text: str, bold: bool, italic: bool, strike: bool = False) -> str:
+    if not text.strip():
+        return text
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()):]
+    core = text.strip()
+    if strike:
+        core = f"~~{core}~~"
+    if italic:
+        core = f"*{core}*"
+    if bold:
+        core = f"**{core}**"
+    return f"{lead}{core}{trail}"
+
+
+def _inline(inline: Inline) -> str:
+    handler = _INLINE_RULES.get(type(inline))
+    if handler is None:
+        raise ValueError(f"the Markdown renderer cannot render {type(inline).__name__}")
+    return handler(inline)
+
+
+_INLINE_RULES = {
+    Span: lambda s: _wrap(escape(s.text), s.bold, s.italic, s.strike),
+    LineBreak: lambda _: "\\\n",
+    CrossRef: lambda r: _wrap(escape(r.label), r.bold, r.italic),
+    TermDefinition: lambda t: f"**“{escape(t.term)}”**",
+    Link: lambda link: f"[{''.join(_inline(c) for c in link.children)}](<{link.href}>)",
+}
+
+
+def inlines(items: tuple[Inline, ...]) -> str:
+    return "".join(_inline(i) for i in items)
+
+
+def paragraph(p: Paragraph) -> str:
+    text = inlines(p.inlines)
+    if p.role == "bullet":
+        return "  " * max(p.level - 2, 0) + f"- {text}"
+    head = " ".join(x for x in (p.label, f"{escape(p.title)}." if p.title else "") if x)
+    if p.role == "clause" and head:
+        return f"**{head}** {text}".rstrip()
+    if head:
+        return f"{head} {text}".rstrip()
+    return _escape_line_start(text)
+
+
+def table(t: Table) -> str:
+    def row(cells: tuple[Cell, ...]) -> str:
+        return "| " + " | ".join(inlines(c).replace("\n", " ") for c in cells) + " |"
+
+    rule = {"left": "---", "center": ":---:", "right": "---:"}
+    lines = [row(t.header), "|" + "|".join(rule[a] for a in t.align) + "|"]
+    lines += [row(r) for r in t.rows]
+    return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=1)
+def _template():
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(templates_dir())), undefined=StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
+    )
+    env.filters.update(inlines=inlines, paragraph=paragraph, table=table, escape_md=escape)
+    env.tests.update(table=lambda b: isinstance(b, Table))
+    return env.get_template("draft.md.j2")
+
+
+def render_markdown(draft: Draft) -> str:
+    text = _template().render(draft=draft)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

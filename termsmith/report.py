@@ -1,0 +1,30 @@
+"""Formatting of results for the terminal: pure functions from results to text lines."""
+
+from __future__ import annotations
+
+from termsmith.errors import Problem
+
+
+def problems(items: list[Problem]) -> list[str]:
+    return [str(p) for p in items]
+
+
+def explanation(result) -> list[str]:
+    """`termsmith explain`: each clause, included or left out, with its version and the deciding fields."""
+    lines = [f"{result.deal.deal.id}: {result.library.manifest.name} {result.library.version}"]
+    width = max((len(d.clause.id) for d in result.selection.decisions), default=10)
+    current = None
+    for decision in result.selection.decisions:
+        area = decision.clause.meta.area
+        if area != current:
+            current = area
+            lines.append(f"[{result.library.sections[area].title}]")
+        mark = "+" if decision.included else "-"
+        status = "included" if decision.included else "left out"
+        why = "always" if decision.condition is None else "because " + (
+            ", ".join(f"{f} = {v}" for f, v in decision.fields) or f"`{decision.condition}`"
+        )
+        lines.append(f"  {mark} {decision.clause.id:<{width}} {decision.clause.version:<8} {status:<9} {why}")
+    included = sum(d.included for d in result.selection.decisions)
+    lines.append(f"{included} of {len(result.selection.decisions)} clauses included")
+    return lines

@@ -1,0 +1,67 @@
+"""Choose the clauses that apply to a deal, and record why each was included or left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from termsmith.conditions import evaluate, parse_condition
+from termsmith.library import Clause, Library, SectionSpec
+from termsmith.templating import field_value
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether one clause is in the draft, and the deal fields that decided it."""
+
+    clause: Clause
+    included: bool
+    condition: str | None
+    fields: tuple[tuple[str, str], ...]  # (dotted field, value as written) the condition read
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The clauses of one draft, in the order of the agreement, plus every decision."""
+
+    decisions: tuple[Decision, ...]
+    clauses: tuple[Clause, ...]
+    sections: tuple[SectionSpec, ...]  # sections with at least one clause, in order
+
+
+def select(library: Library, context: dict) -> Selection:
+    """Evaluate every clause's condition against the deal context."""
+    section_order = {s.id: i for i, s in enumerate(library.manifest.sections)}
+    decisions = []
+    for clause in sorted(library.clauses, key=lambda c: (section_order[c.meta.area], c.meta.order, c.id)):
+        when = clause.meta.when
+        if when is None:
+            decisions.append(Decision(clause, True, None, ()))
+            continue
+        condition = parse_condition(when, clause.path)
+        included = evaluate(condition, context, clause.path)
+        shown = tuple((f, _shown(field_value(context, f))) for f in condition.fields if f in _roots(context, f))
+        decisions.append(Decision(clause, included, when, shown))
+    chosen = tuple(d.clause for d in decisions if d.included)
+    present = {c.meta.area for c in chosen}
+    return Selection(
+        decisions=tuple(decisions),
+        clauses=chosen,
+        sections=tuple(s for s in library.manifest.sections if s.id in present),
+    )
+
+
+def _roots(context: dict, dotted: str) -> set[str]:
+    """Only fields rooted in the deal (not helper names like `multi`) are worth explaining."""
+    return {dotted} if dotted.split(".")[0] in context and not callable(context[dotted.split(".")[0]]) else set()
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "(not given)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
+    if hasattr(value, "model_fields"):
+        return "(given)"
+    return str(value)

@@ -1,0 +1,265 @@
+"""The one sandboxed Jinja2 environment for clause text, with the house-style filters."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import StrictUndefined, pass_context
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+STYLE_KEY = "house_style_"
+
+
+class MdSafe(str):
+    """Markdown that termsmith itself generated (cross-references, definitions): printed as is."""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&^$])")
+
+
+def md_escape(value: object) -> str:
+    """Make a value print literally in Markdown: it is data, never markup."""
+    if isinstance(value, MdSafe):
+        return value
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else _plain(value)
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    """How numbers, money and dates are written in one draft."""
+
+    locale: str = "en_GB"
+    numbers: str = "figures"  # figures | words
+    currency: str | None = None
+
+
+# ── numbers ────────────────────────────────────────────────────────────────────────────────
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+         "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """English words for a whole number below one billion (house style 'thirty (30) days')."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else "-" + _ONES[n % 10])
+    if n < 1000:
+        rest = n % 100
+        return _ONES[n // 100] + " hundred" + ("" if rest == 0 else " and " + number_words(rest))
+    for size, word in ((1_000_000, "million"), (1000, "thousand")):
+        if n >= size:
+            rest = n % size
+            joiner = "" if rest == 0 else (" and " if rest < 100 else " ")
+            return number_words(n // size) + " " + word + joiner + ("" if rest == 0 else number_words(rest))
+    raise ValueError(n)
+
+
+def _style(ctx) -> HouseStyle:
+    return ctx.get(STYLE_KEY) or HouseStyle()
+
+
+def _count(ctx, value: Any, singular: str, plural: str) -> str:
+    number = _as_number(value)
+    unit = singular if number == 1 else plural
+    figure = _decimal(number, _style(ctx).locale)
+    if _style(ctx).numbers == "words" and float(number).is_integer() and 0 <= number < 1_000_000_000:
+        return f"{number_words(int(number))} ({figure}) {unit}"
+    return f"{figure} {unit}"
+
+
+def _as_number(value: Any) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected a number, got {value!r}")
+    return int(value) if float(value).is_integer() else value
+
+
+@functools.lru_cache(maxsize=512)
+def _decimal(number: float, locale: str, fraction: bool = False) -> str:
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0.00" if fraction else "#,##0.###"
+    return format_decimal(number, format=pattern, locale=locale)
+
+
+def _counter(singular: str, plural: str):
+    @pass_context
+    def fmt(ctx, value):
+        return _count(ctx, value, singular, plural)
+
+    return fmt
+
+
+@pass_context
+def number(ctx, value):
+    return _decimal(_as_number(value), _style(ctx).locale)
+
+
+@pass_context
+def money(ctx, value, currency: str | None = None):
+    code = currency or _style(ctx).currency
+    if not code:
+        raise ValueError("money needs a currency: the deal has no budget; pass one, e.g. money('EUR')")
+    amount = _as_number(value)
+    whole = float(amount).is_integer()
+    return f"{code} {_decimal(round(amount, 2), _style(ctx).locale, fraction=not whole)}"
+
+
+@pass_context
+def percent(ctx, value):
+    return f"{_decimal(_as_number(value), _style(ctx).locale)}%"
+
+
+@pass_context
+def date(ctx, value):
+    if not isinstance(value, dt.date):
+        raise TypeError(f"expected a date, got {value!r}")
+    return format_date(value, _style(ctx).locale)
+
+
+@functools.lru_cache(maxsize=256)
+def format_date(value: dt.date, locale: str) -> str:
+    """A date as the deal's locale writes it in prose: '1 January 2027' (en-GB), 'January 1, 2027' (en-US)."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format="long", locale=locale)
+
+
+def add_days(value: dt.date, days: int) -> dt.date:
+    return value + dt.timedelta(days=int(days))
+
+
+def add_months(value: dt.date, months: int) -> dt.date:
+    """The same day `months` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    total = value.year * 12 + value.month - 1 + int(months)
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(value.day, last))
+
+
+def join_and(items, conjunction: str = "and") -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+_CADENCE = {"monthly": "every month", "quarterly": "every quarter", "semi_annual": "every six months",
+            "annual": "every year", "milestone": "on each milestone"}
+_CADENCE_ADJ = {"monthly": "monthly", "quarterly": "quarterly", "semi_annual": "half-yearly",
+                "annual": "annual", "milestone": "milestone"}
+_UNITS = {"percent": "percent", "minutes": "minutes", "hours": "hours", "business_hours": "business hours",
+          "days": "days", "business_days": "Business Days"}
+
+
+def _lookup(table: dict[str, str], what: str):
+    def fmt(value):
+        try:
+            return table[value]
+        except KeyError:
+            raise ValueError(f"unknown {what} {value!r}") from None
+
+    return fmt
+
+
+@pass_context
+def party(ctx, party_id):
+    return ctx["party"](party_id).short_name
+
+
+FILTERS = {
+    "days": _counter("day", "days"),
+    "business_days": _counter("Business Day", "Business Days"),
+    "months": _counter("month", "months"),
+    "years": _counter("year", "years"),
+    "hours": _counter("hour", "hours"),
+    "number": number,
+    "money": money,
+    "percent": percent,
+    "date": date,
+    "add_days": add_days,
+    "add_months": add_months,
+    "join_and": join_and,
+    "cadence": _lookup(_CADENCE, "cadence"),
+    "cadence_adj": _lookup(_CADENCE_ADJ, "cadence"),
+    "unit": _lookup(_UNITS, "unit"),
+    "party": party,
+}
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> ImmutableSandboxedEnvironment:
+    """The sandbox every clause template and condition runs in (compiled templates are cached by callers)."""
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        finalize=md_escape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+DEAL_SECTIONS = ("deal", "parties", "scope", "term", "roles", "governance", "slas", "budget",
+                 "conflict_resolution", "exit", "options")
+
+
+def deal_context(deal, numbers: str = "figures") -> dict[str, Any]:
+    """The names a clause template or condition sees: the deal's sections plus helpers."""
+    by_id = {p.id: p for p in deal.parties}
+
+    def party_of(party_id):
+        try:
+            return by_id[party_id]
+        except (KeyError, TypeError):
+            raise ValueError(f"no party with id {party_id!r}") from None
+
+    multi = len(deal.parties) > 2
+    context: dict[str, Any] = {name: getattr(deal, name) for name in DEAL_SECTIONS}
+    context.update(
+        party=party_of,
+        multi=multi,
+        other_parties="the other Parties" if multi else "the other Party",
+        all_parties="all Parties" if multi else "both Parties",
+        effective_date=deal.deal.effective_date,
+    )
+    context[STYLE_KEY] = HouseStyle(
+        locale=deal.deal.language.replace("-", "_"),
+        numbers=numbers,
+        currency=deal.budget.currency if deal.budget else None,
+    )
+    return context
+
+
+def field_value(context: dict[str, Any], dotted: str) -> object:
+    """Follow a dotted field path through the context ('exit.insolvency' → True); None when absent."""
+    value: object = context
+    for part in dotted.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, (list, tuple)) and part.isdigit():
+            value = value[int(part)] if int(part) < len(value) else None
+        else:
+            value = getattr(value, part, None) if not part.startswith("_") else None
+        if value is None:
+            return None
+    return value

@@ -1,0 +1,320 @@
+"""Turn loaded deal data into a Deal, or report every problem with its field path and line."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterator
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from pydantic import BaseModel, ValidationError
+
+from termsmith.deal import Deal
+from termsmith.errors import InputError, Problem
+from termsmith.load import Loaded, Path_, SourceMap
+
+# Characters XML 1.0 cannot hold (Word documents are XML): C0 controls except tab/newline/CR,
+# surrogates and the two non-characters U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_MONTH_DAYS = 30
+
+
+def validate(loaded: Loaded) -> Deal:
+    """The Deal, or an InputError listing every structural and business-rule problem."""
+    src = loaded.source
+    problems = list(_xml_character_problems(loaded.data, (), src))
+    if not isinstance(loaded.data, dict):
+        raise InputError(src.problem((), "a deal file must be a mapping of sections (deal, parties, term, …)"))
+    try:
+        deal = Deal.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems += [_pydantic_problem(err, src) for err in exc.errors()]
+        raise InputError(sorted(set(problems), key=_order)) from None
+    problems += business_problems(deal, src)
+    if problems:
+        raise InputError(sorted(set(problems), key=_order))
+    return deal
+
+
+def _order(p: Problem) -> tuple:
+    return (p.line or 0, p.path, p.message)
+
+
+def _xml_character_problems(value: object, path: Path_, src: SourceMap) -> Iterator[Problem]:
+    if isinstance(value, str):
+        bad = _NOT_XML.search(value)
+        if bad:
+            yield src.problem(path, f"contains the control character U+{ord(bad.group()):04X}, which a Word document cannot hold")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _xml_character_problems(item, (*path, key), src)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _xml_character_problems(item, (*path, i), src)
+
+
+# ── pydantic errors → problems ─────────────────────────────────────────────────────────────
+def _pydantic_problem(err: dict, src: SourceMap) -> Problem:
+    loc = tuple(part for part in err["loc"] if isinstance(part, int) or "[" not in str(part))
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        message = f"unknown field '{name}'"
+        guess = difflib.get_close_matches(name, _field_names(loc[:-1]), n=1, cutoff=0.6)
+        if guess:
+            message += f"; did you mean '{guess[0]}'?"
+        else:
+            known = _field_names(loc[:-1])
+            if known:
+                message += f"; expected one of: {', '.join(sorted(known))}"
+        return src.problem(loc, message, code="unknown-field")
+    if kind == "missing":
+        return src.problem(loc, "required field is missing", code="missing")
+    message = err["msg"]
+    if kind.startswith("value_error"):
+        message = message.removeprefix("Value error, ")
+    elif "input" in err and not isinstance(err["input"], (dict, list)):
+        message = f"{message} (got {err['input']!r})"
+    return src.problem(loc, message, code=kind)
+
+
+def _field_names(loc: Path_) -> list[str]:
+    """Field names of the model found at `loc` (for 'did you mean')."""
+    annotation: object = Deal
+    for part in loc:
+        model = _model_in(annotation)
+        if model is None:
+            annotation = _item_type(annotation)
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        annotation = field.annotation
+    model = _model_in(annotation)
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def _item_type(annotation: object) -> object:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (list, tuple) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            if arg is not type(None):
+                return _item_type(arg)
+    return annotation
+
+
+# ── business rules ─────────────────────────────────────────────────────────────────────────
+def business_problems(deal: Deal, src: SourceMap) -> list[Problem]:
+    """Cross-field rules a schema cannot express, each naming the field it concerns."""
+    out: list[Problem] = []
+    for rule in _RULES:
+        out.extend(rule(deal, src))
+    return out
+
+
+def _parties(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for i, party in enumerate(deal.parties):
+        if party.id in seen:
+            yield src.problem(("parties", i, "id"), f"party id '{party.id}' is declared twice (also parties[{seen[party.id]}])")
+        seen.setdefault(party.id, i)
+    names = [p.short_name for p in deal.parties]
+    for i, party in enumerate(deal.parties):
+        if names.count(party.short_name) > 1:
+            yield src.problem(("parties", i, "short_name"), f"short name '{party.short_name}' is used by more than one party")
+    declared = set(seen)
+    for path, party_id in _party_references(deal):
+        if party_id not in declared:
+            yield src.problem(path, _unknown_party(party_id, declared), code="unknown-party")
+
+
+def _unknown_party(party_id: str, declared: set[str]) -> str:
+    message = f"party '{party_id}' is not declared under parties"
+    guess = difflib.get_close_matches(party_id, sorted(declared), n=1)
+    return message + (f"; did you mean '{guess[0]}'?" if guess else f" (declared: {', '.join(sorted(declared))})")
+
+
+def _party_references(deal: Deal) -> Iterator[tuple[Path_, str]]:
+    for key in deal.roles.alliance_managers:
+        yield ("roles", "alliance_managers", key), key
+    for i, resp in enumerate(deal.roles.responsibilities):
+        yield ("roles", "responsibilities", i, "party"), resp.party
+    for i, row in enumerate(deal.roles.raci or []):
+        yield ("roles", "raci", i, "responsible"), row.responsible
+        yield ("roles", "raci", i, "accountable"), row.accountable
+        for j, pid in enumerate(row.consulted):
+            yield ("roles", "raci", i, "consulted", j), pid
+        for j, pid in enumerate(row.informed):
+            yield ("roles", "raci", i, "informed", j), pid
+    if deal.governance:
+        for i, kpi in enumerate(deal.governance.kpis):
+            yield ("governance", "kpis", i, "owner"), kpi.owner
+    if deal.slas:
+        for i, metric in enumerate(deal.slas.metrics):
+            yield ("slas", "metrics", i, "provider"), metric.provider
+    if deal.budget:
+        for key in deal.budget.cost_sharing:
+            yield ("budget", "cost_sharing", key), key
+    jv = deal.scope.joint_venture
+    if jv:
+        for key in jv.contributions:
+            yield ("scope", "joint_venture", "contributions", key), key
+        for key in jv.shares or {}:
+            yield ("scope", "joint_venture", "shares", key), key
+
+
+def _shares(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    if deal.budget:
+        yield from _hundred(deal.budget.cost_sharing, ("budget", "cost_sharing"), src, deal, "cost sharing")
+    jv = deal.scope.joint_venture
+    if jv and jv.shares is not None:
+        yield from _hundred(jv.shares, ("scope", "joint_venture", "shares"), src, deal, "joint venture shares")
+
+
+def _hundred(shares: dict[str, float], path: Path_, src: SourceMap, deal: Deal, what: str) -> Iterator[Problem]:
+    total = sum(shares.values())
+    if abs(total - 100) > 1e-6:
+        yield src.problem(path, f"shares add up to {total:g}, expected 100", code="shares")
+    missing = [p.id for p in deal.parties if p.id not in shares]
+    if missing:
+        yield src.problem(path, f"every party must have a share in the {what}; missing: {', '.join(missing)}", code="shares")
+
+
+def _metrics(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    if not deal.slas:
+        return
+    ids: set[str] = set()
+    top_credit = 0.0
+    for i, metric in enumerate(deal.slas.metrics):
+        path: Path_ = ("slas", "metrics", i)
+        if metric.id in ids:
+            yield src.problem((*path, "id"), f"metric id '{metric.id}' is used twice")
+        ids.add(metric.id)
+        if metric.unit == "percent" and metric.target > 100:
+            yield src.problem((*path, "target"), "a percentage target cannot exceed 100")
+        yield from _tiers(metric, path, src)
+        top_credit = max([top_credit, *(t.credit_percent for t in metric.credits)])
+    if deal.slas.service_credit_cap_percent < top_credit:
+        yield src.problem(
+            ("slas", "service_credit_cap_percent"),
+            f"the credit cap ({deal.slas.service_credit_cap_percent:g}%) is below the highest credit tier ({top_credit:g}%)",
+        )
+
+
+def _tiers(metric, path: Path_, src: SourceMap) -> Iterator[Problem]:
+    side = "below" if metric.higher_is_better else "above"
+    for j, tier in enumerate(metric.credits):
+        if getattr(tier, side) is None:
+            yield src.problem(
+                (*path, "credits", j),
+                f"a {metric.unit} metric's credit tiers use `{side}` ({'a shortfall' if side == 'below' else 'an overrun'} of the target)",
+            )
+            return
+        threshold = getattr(tier, side)
+        if (side == "below" and threshold > metric.target) or (side == "above" and threshold < metric.target):
+            yield src.problem((*path, "credits", j, side), f"threshold {threshold:g} does not miss the target {metric.target:g}")
+    ordered = sorted(metric.credits, key=lambda t: getattr(t, side), reverse=(side == "below"))
+    for prev, tier in zip(ordered, ordered[1:]):
+        if tier.credit_percent <= prev.credit_percent:
+            j = metric.credits.index(tier)
+            yield src.problem(
+                (*path, "credits", j, "credit_percent"),
+                "credit tiers must rise as performance falls: "
+                f"{side} {getattr(tier, side):g} gives {tier.credit_percent:g}%, not more than {prev.credit_percent:g}% for {side} {getattr(prev, side):g}",
+            )
+
+
+def _term(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    term = deal.term
+    raw = src.positions
+    if term.renewal != "automatic":
+        for name in ("renewal_months", "non_renewal_notice_days"):
+            if ("term", name) in raw:
+                yield src.problem(("term", name), f"only used with renewal: automatic (renewal is {term.renewal})")
+        return
+    if term.non_renewal_notice_days >= term.renewal_months * _MONTH_DAYS:
+        yield src.problem(
+            ("term", "non_renewal_notice_days"),
+            f"non-renewal notice ({term.non_renewal_notice_days} days) must be shorter than the renewal period ({term.renewal_months} months)",
+        )
+
+
+def _exit(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    tfc = deal.exit.termination_for_convenience
+    path: Path_ = ("exit", "termination_for_convenience")
+    if tfc.allowed and tfc.notice_days is None:
+        yield src.problem((*path, "notice_days"), "required when termination for convenience is allowed")
+    if not tfc.allowed and ((*path, "notice_days") in src.positions or (*path, "earliest_after_months") in src.positions):
+        yield src.problem(path, "notice_days and earliest_after_months are only used when allowed: true")
+    cure = deal.exit.termination_for_cause.cure_days
+    if tfc.allowed and tfc.notice_days is not None and cure >= tfc.notice_days:
+        yield src.problem(
+            ("exit", "termination_for_cause", "cure_days"),
+            f"the cure period ({cure} days) must be shorter than the convenience notice ({tfc.notice_days} days)",
+        )
+    if tfc.allowed and tfc.earliest_after_months > deal.term.initial_months and deal.term.renewal == "none":
+        yield src.problem((*path, "earliest_after_months"), "is later than the end of the term, which does not renew")
+    coc = deal.exit.change_of_control
+    if not coc.terminable and ("exit", "change_of_control", "notice_days") in src.positions:
+        yield src.problem(("exit", "change_of_control", "notice_days"), "only used when terminable: true")
+    tr = deal.exit.transition
+    if tr.fees == "fixed" and tr.fixed_fee is None:
+        yield src.problem(("exit", "transition", "fixed_fee"), "required with fees: fixed")
+    if tr.fees != "fixed" and tr.fixed_fee is not None:
+        yield src.problem(("exit", "transition", "fixed_fee"), f"only used with fees: fixed (fees is {tr.fees})")
+    if tr.fees == "fixed" and deal.budget is None:
+        yield src.problem(("exit", "transition", "fees"), "a fixed fee needs a currency: give a budget section, or use fees: cost_plus or none")
+    if len(set(deal.exit.survival)) != len(deal.exit.survival):
+        yield src.problem(("exit", "survival"), "lists a topic more than once")
+
+
+def _disputes(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    cr = deal.conflict_resolution
+    path: Path_ = ("conflict_resolution",)
+    if not cr.escalation:
+        yield src.problem((*path, "escalation"), "the escalation ladder needs at least one level")
+    if cr.final == "arbitration":
+        if cr.arbitration is None:
+            yield src.problem((*path, "arbitration"), "required with final: arbitration (rules, seat, arbitrators, language)")
+        if cr.courts is not None:
+            yield src.problem((*path, "courts"), "only used with final: courts (final is arbitration)")
+    else:
+        if cr.courts is None:
+            yield src.problem((*path, "courts"), "required with final: courts (give courts: {venue: …})")
+        if cr.arbitration is not None:
+            yield src.problem((*path, "arbitration"), "only used with final: arbitration (final is courts)")
+
+
+def _scope(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    for kind in ("reseller", "joint_venture", "managed_service"):
+        if getattr(deal.scope, kind) is not None and deal.deal.kind != kind:
+            yield src.problem(("scope", kind), f"only used with deal.kind: {kind} (kind is {deal.deal.kind})")
+
+
+def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    if deal.library.require is None:
+        return
+    try:
+        SpecifierSet(deal.library.require)
+    except InvalidSpecifier:
+        yield src.problem(("library", "require"), f"'{deal.library.require}' is not a version constraint (e.g. '>=1.0,<2')")
+
+
+_RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _library)

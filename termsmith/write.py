@@ -1,0 +1,66 @@
+"""Write a draft's files atomically, never over a reviewer's edits, never outside the output folder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from termsmith.errors import OutputError, Problem
+from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
+
+PROTECTED = (".docx",)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def output_path(out_dir: Path, name: str) -> Path:
+    """out_dir/name, refusing any name that would leave out_dir."""
+    target = (out_dir / name).resolve()
+    if target.parent != out_dir.resolve() or name in ("", ".", "..") or "/" in name or "\\" in name:
+        raise OutputError(Problem(file=str(out_dir / name), message="output name would leave the output folder"))
+    return target
+
+
+def check_not_edited(out_dir: Path, stem: str, names: list[str]) -> None:
+    """Refuse to replace a .docx whose bytes differ from what termsmith last wrote there."""
+    manifest = output_path(out_dir, stem + MANIFEST_SUFFIX)
+    recorded = recorded_outputs(manifest.read_bytes()) if manifest.is_file() else {}
+    for name in names:
+        path = output_path(out_dir, name)
+        if not name.endswith(PROTECTED) or not path.exists():
+            continue
+        current = sha256(path.read_bytes())
+        if recorded.get(name) != current:
+            why = "was changed since termsmith wrote it" if name in recorded else "was not written by termsmith (no manifest records it)"
+            raise OutputError(Problem(
+                file=str(path),
+                message=f"{why}, perhaps by a reviewer; not overwritten. Save the edits elsewhere or re-run with --force",
+                code="edited",
+            ))
+
+
+def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_name: str, manifest: bytes) -> list[Path]:
+    """Write every file to a temporary name first, then move them into place; the manifest goes last."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in [*files.items(), (manifest_name, manifest)]:
+            target = output_path(out_dir, name)
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+            staged.append((tmp, target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise OutputError(Problem(file=str(out_dir), message=f"cannot write outputs: {exc.strerror or exc}")) from None
+    return [target for _, target in staged]
