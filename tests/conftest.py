@@ -1,0 +1,51 @@
+"""Shared fixtures: repository paths, deal files made from the canonical example, golden files."""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+CANONICAL = EXAMPLES / "acme-globex-technology.yaml"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SHARED = ROOT.parent / "shared"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    wanted = request.config.getoption("--update-golden")
+    if wanted and os.environ.get("CI"):
+        pytest.fail("--update-golden is refused in CI: regenerate golden files locally and review the diff")
+    return wanted
+
+
+def canonical_data() -> dict:
+    return yaml.safe_load(CANONICAL.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def deal_data() -> dict:
+    """A fresh, mutable copy of the canonical deal."""
+    return copy.deepcopy(canonical_data())
+
+
+@pytest.fixture
+def write_deal(tmp_path):
+    """write_deal(data, name='deal.yaml') → path of a YAML deal file in tmp_path."""
+
+    def write(data: dict, name: str = "deal.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,98 @@
+"""The command line, through click's runner and through a real subprocess: wiring, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from termsmith.cli import cli
+
+from .conftest import CANONICAL, MINI
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=120)
+
+
+def test_draft_writes_docx_md_and_manifest(tmp_path):
+    done = run("draft", CANONICAL, "-o", tmp_path)
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["acme-globex-2027.docx", "acme-globex-2027.manifest.json", "acme-globex-2027.md"]
+    text = (tmp_path / "acme-globex-2027.md").read_text()
+    for needle in ("Acme Cloud Ltd", "Globex Analytics GmbH", "Roles and Responsibilities", "Service Levels",
+                   "Budget", "Dispute Resolution", "Termination", "Exit and Transition", "Jane Smith", "Max Müller"):
+        assert needle in text
+
+
+def test_format_option_limits_outputs(tmp_path):
+    done = run("draft", CANONICAL, "-o", tmp_path, "--format", "md", "--library", MINI)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "acme-globex-2027.docx").exists()
+    assert (tmp_path / "acme-globex-2027.md").exists()
+
+
+def test_invalid_deal_exits_1_with_located_messages(tmp_path, deal_data, write_deal):
+    deal_data["budget"]["cost_sharing"]["acme"] = 50
+    deal_data["exit"]["termination_for_cause"]["cure_days"] = 200
+    path = write_deal(deal_data)
+    done = run("check", path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert any(line.startswith(f"{path}:") and "budget.cost_sharing: shares add up to 90, expected 100" in line for line in lines)
+    assert any("exit.termination_for_cause.cure_days" in line for line in lines)
+    assert done.stdout == ""
+
+
+def test_invalid_deal_writes_nothing(tmp_path, deal_data, write_deal):
+    deal_data["parties"][1]["id"] = "acme"
+    out = tmp_path / "out"
+    done = run("draft", write_deal(deal_data), "-o", out)
+    assert done.returncode == 1 and "declared twice" in done.stderr
+    assert not out.exists()
+
+
+def test_usage_errors_exit_2():
+    assert run("draft").returncode == 2
+    assert run("frobnicate").returncode == 2
+    done = run("draft", CANONICAL, "--format", "pdf")
+    assert done.returncode == 2 and "unknown format pdf" in done.stderr
+
+
+def test_missing_file_exits_1_without_traceback(tmp_path):
+    done = run("check", tmp_path / "nope.yaml")
+    assert done.returncode == 1 and "file not found" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_check_ok():
+    done = run("check", CANONICAL)
+    assert done.returncode == 0 and "ok" in done.stdout
+
+
+def test_explain_lists_every_clause_with_version_and_reason():
+    result = CliRunner().invoke(cli, ["explain", str(CANONICAL), "--library", str(MINI)])
+    assert result.exit_code == 0, result.output
+    assert "+ exit.convenience" in result.output and "because exit.termination_for_convenience.allowed = true" in result.output
+    assert "- terms.renewal-none" in result.output and "left out" in result.output
+    assert "1.1.0" in result.output
+
+
+def test_schema_is_json_schema_describing_every_field():
+    result = CliRunner().invoke(cli, ["schema"])
+    schema = json.loads(result.output)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert set(schema["required"]) >= {"deal", "parties", "term", "roles", "conflict_resolution", "exit"}
+    defs = schema["$defs"]
+    assert "cure_days" in defs["CauseTermination"]["properties"]
+    assert defs["CauseTermination"]["properties"]["cure_days"]["description"]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["draft", "--help"], ["--version"]])
+def test_help_and_version(args):
+    assert CliRunner().invoke(cli, args).exit_code == 0

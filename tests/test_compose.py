@@ -1,0 +1,171 @@
+"""compose: numbering, cross-references, definitions, escaping of deal values, template errors."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from termsmith import api
+from termsmith.compose import anchor_for, item_label, term_pattern
+from termsmith.document import CrossRef, Paragraph, Span, Table, TermDefinition
+from termsmith.errors import LibraryError
+
+from .conftest import CANONICAL, MINI
+
+
+@pytest.fixture
+def mini(tmp_path):
+    """A private copy of the mini library that a test may change."""
+    root = tmp_path / "lib"
+    shutil.copytree(MINI, root)
+    return root
+
+
+def clause(draft, clause_id):
+    return next(c for s in draft.sections for c in s.clauses if c.id == clause_id)
+
+
+def test_numbering_of_articles_clauses_items_and_schedules():
+    draft = api.build(CANONICAL, library=MINI)
+    assert [s.label for s in draft.sections] == ["1", "2", "3", "4", "", "Schedule 1"]
+    cure = clause(draft, "exit.cure")
+    assert cure.label == "4.1"
+    labels = [(b.role, b.level, b.label) for b in cure.blocks if isinstance(b, Paragraph)]
+    assert labels == [("clause", 1, "4.1"), ("item", 2, "(a)"), ("item", 2, "(b)"), ("item", 3, "(i)"),
+                      ("item", 3, "(ii)"), ("item", 2, "(c)")]
+    steps = clause(draft, "schedule-exit.steps")
+    assert steps.label == "1"
+    assert isinstance(steps.blocks[1], Table)
+
+
+def test_item_labels():
+    assert [item_label(2, n) for n in (1, 2, 26, 27)] == ["(a)", "(b)", "(z)", "(aa)"]
+    assert [item_label(3, n) for n in (1, 4, 9, 14)] == ["(i)", "(iv)", "(ix)", "(xiv)"]
+    assert item_label(4, 3) == "(C)"
+
+
+def test_cross_references_resolve_to_final_numbers():
+    draft = api.build(CANONICAL, library=MINI)
+    refs = [i for b in clause(draft, "exit.convenience").blocks for i in b.inlines if isinstance(i, CrossRef)]
+    assert [(r.target, r.label) for r in refs] == [("exit.cure", "4.1"), ("schedule-exit", "Schedule 1")]
+    assert refs[0].anchor == clause(draft, "exit.cure").anchor
+
+
+def test_reference_to_a_clause_not_in_the_draft_names_both(mini, deal_data, write_deal):
+    text = (mini / "clauses/exit/cure.md").read_text()
+    (mini / "clauses/exit/cure.md").write_text(text.replace(
+        'ref("exit.convenience") if has("exit.convenience") else ref("exit.cure")', 'ref("exit.convenience")'))
+    deal_data["exit"]["termination_for_convenience"] = {"allowed": False}
+    with pytest.raises(LibraryError) as info:
+        api.build(write_deal(deal_data), library=mini)
+    p = info.value.problems[0]
+    assert p.path == "exit.cure" and "'exit.convenience'" in p.message and p.file.endswith("cure.md")
+
+
+def test_only_used_definitions_appear_sorted():
+    draft = api.build(CANONICAL, library=MINI)
+    defs = [b.inlines[0].term for b in clause(draft, "definitions.terms").blocks
+            if isinstance(b, Paragraph) and b.role == "definition"]
+    assert defs == ["Agreement", "Cure Period", "Party"]
+    assert "Unused Term" not in draft.defined_terms
+    assert {"Acme", "Globex"} <= set(draft.defined_terms)
+
+
+def test_inline_definitions_are_marked():
+    draft = api.build(CANONICAL, library=MINI)
+    terms = [i.term for b in clause(draft, "parties.list").blocks for i in b.inlines if isinstance(i, TermDefinition)]
+    assert terms == ["Acme", "Globex"]
+
+
+def test_term_defined_twice_is_an_error(mini):
+    path = mini / "clauses/exit/cure.md"
+    path.write_text(path.read_text().replace("changelog: cure period from the deal",
+                                             "changelog: x\ndefines:\n  Agreement: means twice."))
+    with pytest.raises(LibraryError) as info:
+        api.build(CANONICAL, library=mini)
+    assert "also defined by" in str(info.value)
+
+
+def test_term_of_a_left_out_clause_must_not_be_used(mini, deal_data, write_deal):
+    conv = mini / "clauses/exit/convenience.md"
+    conv.write_text(conv.read_text().replace("changelog: first version",
+                                             "changelog: x\ndefines:\n  Convenience Notice: means the notice."))
+    cure = mini / "clauses/exit/cure.md"
+    cure.write_text(cure.read_text() + "\nThe Convenience Notice is unaffected.\n")
+    deal_data["exit"]["termination_for_convenience"] = {"allowed": False}
+    with pytest.raises(LibraryError) as info:
+        api.build(write_deal(deal_data), library=mini)
+    assert "Convenience Notice" in str(info.value) and "exit.convenience" in str(info.value)
+
+
+def test_term_pattern_matches_plural_and_whole_words():
+    assert term_pattern("Party").search("the Parties agree")
+    assert term_pattern("Party").search("each Party's")
+    assert not term_pattern("Party").search("Third-Party")
+    assert not term_pattern("Term").search("Terminate")
+
+
+def test_deal_values_are_data_not_markup(deal_data, write_deal):
+    deal_data["parties"][0]["name"] = "{{ 7*7 }} *Star* [Ltd](http://x) <b>&amp;"
+    draft = api.build(write_deal(deal_data), library=MINI)
+    text = "".join(i.text for b in clause(draft, "parties.list").blocks for i in b.inlines if isinstance(i, Span))
+    assert "{{ 7*7 }} *Star* [Ltd](http://x) <b>&amp;" in text
+
+
+def test_undefined_variable_names_clause_and_line(mini):
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(path.read_text().replace("notice_days | days", "notice_dayz | days"))
+    with pytest.raises(LibraryError) as info:
+        api.build(CANONICAL, library=mini)
+    p = info.value.problems[0]
+    assert p.file.endswith("convenience.md") and p.line == 10 and "notice_dayz" in p.message
+
+
+def test_sandbox_blocks_python_internals(mini):
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(path.read_text() + "\n{{ deal.__class__.__mro__ }}\n")
+    with pytest.raises(LibraryError) as info:
+        api.build(CANONICAL, library=mini)
+    assert "convenience.md" in str(info.value)
+
+
+def test_raw_html_in_clause_text_is_rejected(mini):
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(path.read_text() + "\n<div>hidden</div>\n")
+    with pytest.raises(LibraryError) as info:
+        api.build(CANONICAL, library=mini)
+    assert "raw HTML" in str(info.value) and "convenience.md" in str(info.value)
+
+
+def test_headings_in_clause_text_are_rejected(mini):
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(path.read_text() + "\n# Heading\n")
+    with pytest.raises(LibraryError) as info:
+        api.build(CANONICAL, library=mini)
+    assert "headings are not allowed" in str(info.value)
+
+
+def test_template_syntax_error_names_line(mini):
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(path.read_text() + "\n{% if %}\n")
+    with pytest.raises(LibraryError) as info:
+        api.build(CANONICAL, library=mini)
+    assert "template syntax error" in str(info.value) and info.value.problems[0].line == 12
+
+
+def test_anchors_are_valid_bookmark_names():
+    long_id = "schedule-service-levels.credit-tiers-and-caps"
+    for ident in ("exit.cure", long_id):
+        name = anchor_for(ident)
+        assert name.startswith("_Ref") and len(name) <= 40
+    assert anchor_for(long_id) != anchor_for(long_id + "x")
+
+
+def test_library_requirement_is_checked(deal_data, write_deal):
+    deal_data["library"]["require"] = ">=2"
+    from termsmith.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        api.build(write_deal(deal_data), library=MINI)
+    assert "needs clause library >=2" in str(info.value) and "1.2.0" in str(info.value)

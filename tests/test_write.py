@@ -1,0 +1,58 @@
+"""write: atomic outputs, reviewer edits protected, names cannot escape the output folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from termsmith import api
+from termsmith.errors import OutputError
+from termsmith.write import output_path, write_outputs
+
+from .conftest import CANONICAL, MINI
+
+
+def test_redraft_over_own_output_is_allowed(tmp_path):
+    api.draft(CANONICAL, tmp_path, library=MINI, formats=("md", "docx"))
+    first = (tmp_path / "acme-globex-2027.docx").read_bytes()
+    api.draft(CANONICAL, tmp_path, library=MINI, formats=("md", "docx"))
+    assert (tmp_path / "acme-globex-2027.docx").read_bytes() == first
+
+
+def test_edited_docx_is_not_overwritten_without_force(tmp_path):
+    api.draft(CANONICAL, tmp_path, library=MINI)
+    docx = tmp_path / "acme-globex-2027.docx"
+    edited = docx.read_bytes() + b"reviewer"
+    docx.write_bytes(edited)
+    with pytest.raises(OutputError) as info:
+        api.draft(CANONICAL, tmp_path, library=MINI)
+    assert "--force" in str(info.value) and "changed since termsmith wrote it" in str(info.value)
+    assert docx.read_bytes() == edited
+    api.draft(CANONICAL, tmp_path, library=MINI, force=True)
+    assert docx.read_bytes() != edited
+
+
+def test_foreign_docx_is_not_overwritten(tmp_path):
+    (tmp_path / "acme-globex-2027.docx").write_bytes(b"someone else's file")
+    with pytest.raises(OutputError) as info:
+        api.draft(CANONICAL, tmp_path, library=MINI)
+    assert "not written by termsmith" in str(info.value)
+
+
+def test_failed_write_leaves_previous_outputs_intact(tmp_path, monkeypatch):
+    api.draft(CANONICAL, tmp_path, library=MINI)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("termsmith.write.os.replace", broken)
+    with pytest.raises(OutputError):
+        write_outputs(tmp_path, {"acme-globex-2027.md": b"new"}, "acme-globex-2027.manifest.json", b"{}")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_names_cannot_escape(tmp_path):
+    for name in ("../x.md", "a/b.md", "..", ""):
+        with pytest.raises(OutputError):
+            output_path(tmp_path, name)
+    assert output_path(tmp_path, "ok.md") == (tmp_path / "ok.md").resolve()
