@@ -127,7 +127,9 @@ def render_text(library: Library, clause: Clause, body: str | None, first_line: 
     state.current = clause
     try:
         text = template.render({**context, "ref": state.ref, "has": state.has, "define": state.define})
-    except TermsmithError:
+    except TermsmithError as exc:
+        line = _template_line(exc, clause.path)
+        exc.problems[:] = [p if p.line is not None else Problem(**{**p.__dict__, "line": line}) for p in exc.problems]
         raise
     except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, AttributeError, KeyError,
             IndexError, RecursionError) as exc:

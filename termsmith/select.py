@@ -62,6 +62,6 @@ def _shown(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
-    if hasattr(value, "model_fields"):
+    if hasattr(type(value), "model_fields"):
         return "(given)"
     return str(value)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, pass_context
+from jinja2 import StrictUndefined, Undefined, pass_context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 STYLE_KEY = "house_style_"
@@ -19,7 +19,8 @@ class MdSafe(str):
     """Markdown that termsmith itself generated (cross-references, definitions): printed as is."""
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&^$])")
+# Quotes too: escaped, they stay straight (smart quotes apply to clause wording, not to names).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&^$'\"])")
 
 
 def md_escape(value: object) -> str:
@@ -85,7 +86,15 @@ def _count(ctx, value: Any, singular: str, plural: str) -> str:
     return f"{figure} {unit}"
 
 
+def _defined(value: Any) -> Any:
+    """A missing value reaching a filter is reported as the undefined name it is."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    return value
+
+
 def _as_number(value: Any) -> float | int:
+    _defined(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"expected a number, got {value!r}")
     return int(value) if float(value).is_integer() else value
@@ -129,7 +138,7 @@ def percent(ctx, value):
 
 @pass_context
 def date(ctx, value):
-    if not isinstance(value, dt.date):
+    if not isinstance(_defined(value), dt.date):
         raise TypeError(f"expected a date, got {value!r}")
     return format_date(value, _style(ctx).locale)
 

@@ -1,0 +1,181 @@
+"""termsmith benchmark: prints medians of repeated runs as a table (run: .venv/bin/python benchmarks/bench.py).
+
+Figures: cold CLI draft of the canonical deal vs pandoc converting the same Markdown to DOCX (ratio),
+warm per-draft time in one process, batch throughput over 1,000 generated deals on 1 and all cores,
+peak memory, and how drafting time grows with the number of clauses (30 → 1,920).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CANONICAL = ROOT / "examples" / "acme-globex-technology.yaml"
+LIBRARY = ROOT / "clause_library"
+TERMSMITH = [sys.executable, "-m", "termsmith"]
+_console = shutil.which("termsmith", path=str(Path(sys.executable).parent))
+if _console:
+    TERMSMITH = [_console]
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(cmd: list[str], **kw) -> None:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+
+
+def children_peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def self_peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ── generated deals ────────────────────────────────────────────────────────────────────────
+def generated_deals(folder: Path, count: int, seed: int = 7) -> list[Path]:
+    """`count` valid deal files: the examples with varied ids, values and variants."""
+    rng = random.Random(seed)
+    bases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "examples").glob("*.yaml"))]
+    paths = []
+    for i in range(count):
+        data = copy.deepcopy(bases[i % len(bases)])
+        data["deal"]["id"] = f"bench-{i:05d}"
+        data["term"]["initial_months"] = rng.choice([12, 24, 36, 48])
+        tfc = data["exit"]["termination_for_convenience"]
+        if tfc.get("allowed"):
+            tfc["notice_days"] = rng.choice([90, 120, 180])
+            data["exit"]["termination_for_cause"]["cure_days"] = rng.choice([14, 30, 60])
+        if data.get("budget"):
+            data["budget"]["total"] = rng.randrange(50_000, 5_000_000, 1000)
+        if data.get("options"):
+            data["options"]["confidentiality_years"] = rng.choice([3, 5, 7])
+        path = folder / f"bench-{i:05d}.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+# ── synthetic libraries of a given size ────────────────────────────────────────────────────
+def scaled_library(folder: Path, clauses: int) -> Path:
+    """A library of exactly `clauses` clauses: copies of the real library's unconditional plain clauses."""
+    target = folder / f"lib-{clauses}"
+    (target / "clauses").mkdir(parents=True)
+    shutil.copy(LIBRARY / "library.yaml", target / "library.yaml")
+    sources = sorted((LIBRARY / "clauses").rglob("*.md"))
+    # Unconditional clauses with no definitions and no references draft on their own, so every copy counts.
+    plain = [p for p in sources if not any(k in p.read_text() for k in ("\nwhen:", "defines:", "ref(", "has("))
+             and p.parent.name not in ("definitions", "signatures") and not p.parent.name.startswith("schedule-")]
+    for n in range(clauses):
+        src = plain[n % len(plain)]
+        text = src.read_text()
+        clause_id = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("id:"))
+        text = text.replace(f"id: {clause_id}", f"id: {clause_id}-x{n}", 1)
+        (target / "clauses" / src.parent.name).mkdir(exist_ok=True)
+        (target / "clauses" / src.parent.name / f"{src.stem}-x{n}.md").write_text(text)
+    return target
+
+
+# ── the measurements ───────────────────────────────────────────────────────────────────────
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=7, help="runs per timed figure (median)")
+    parser.add_argument("--batch", type=int, default=1000, help="generated deals in the batch figure")
+    args = parser.parse_args()
+
+    import pypandoc
+
+    from termsmith import api
+    from termsmith.render import render
+
+    pandoc = pypandoc.get_pandoc_path()
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        out = tmp / "out"
+        run([*TERMSMITH, "draft", str(CANONICAL), "-o", str(out), "--force"])
+        md = next(out.glob("*.md"))
+
+        # cold: process start to files written, both formats, alternating with pandoc so load hits both alike
+        cold_ours, cold_pandoc = [], []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            run([*TERMSMITH, "draft", str(CANONICAL), "-o", str(out), "--force"])
+            cold_ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            run([pandoc, str(md), "-o", str(tmp / "pandoc.docx")])
+            cold_pandoc.append(time.perf_counter() - start)
+        ours, theirs = statistics.median(cold_ours), statistics.median(cold_pandoc)
+        rows.append(("cold `termsmith draft` canonical deal, docx+md (median)", f"{ours * 1000:.0f} ms"))
+        rows.append(("pandoc md → docx of the same draft (median)", f"{theirs * 1000:.0f} ms"))
+        rows.append(("ratio termsmith / pandoc (target < 1.0)", f"{ours / theirs:.2f}"))
+        rows.append(("peak memory, one cold CLI draft (max RSS)", f"{children_peak_mib():.0f} MiB"))
+
+        # warm: one process, the library and reference document already loaded
+        def warm() -> None:
+            render(api.build(CANONICAL), ("docx", "md"))
+
+        warm()
+        warm_time = median_time(warm, max(args.repeat * 4, 20))
+        rows.append(("warm per-draft, canonical deal, docx+md (median; target < 100 ms)", f"{warm_time * 1000:.1f} ms"))
+        rows.append(("peak memory of this process after warm drafts", f"{self_peak_mib():.0f} MiB"))
+
+        # batch throughput
+        deals_dir = tmp / "deals"
+        deals_dir.mkdir()
+        deals = generated_deals(deals_dir, args.batch)
+        for jobs in sorted({1, os.cpu_count() or 1}):
+            batch_out = tmp / f"batch-{jobs}"
+            start = time.perf_counter()
+            subprocess.run([*TERMSMITH, "draft", *map(str, deals), "-o", str(batch_out), "--jobs", str(jobs)],
+                           check=True, stdout=subprocess.DEVNULL)
+            elapsed = time.perf_counter() - start
+            rows.append((f"batch of {len(deals)} generated deals, --jobs {jobs} (target ≥ 20/s on 2 cores)",
+                         f"{len(deals) / elapsed:.1f} drafts/s"))
+
+        # growth with the number of clauses
+        per_clause = []
+        for size in (30, 120, 480, 1920):
+            lib = scaled_library(tmp, size)
+
+            def sized(lib=lib) -> None:
+                render(api.build(CANONICAL, library=lib), ("docx", "md"))
+
+            sized()
+            t = median_time(sized, 3 if size >= 480 else args.repeat)
+            per_clause.append(t / size)
+            rows.append((f"warm draft of {size} clauses (median)",
+                         f"{t * 1000:.0f} ms  ({t / size * 1e6:.0f} µs/clause)"))
+        if len(per_clause) >= 2:
+            rows.append(("growth: µs/clause at largest ÷ at smallest (≈1 means linear)",
+                         f"{per_clause[-1] / per_clause[0]:.2f}"))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"termsmith benchmark · {os.cpu_count()} cores · Python {sys.version.split()[0]}")
+    print("-" * (width + 24))
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
