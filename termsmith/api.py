@@ -138,7 +138,7 @@ def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | 
     deal, loaded = load_deal(deal_path)
     lib = open_library(library, library_rev)
     _check_requirement(deal, loaded, lib)
-    return Explanation(deal, lib, select(lib, _context(deal, lib)))
+    return Explanation(deal, lib, select(lib, _context(deal, lib), explain=True))
 
 
 def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:

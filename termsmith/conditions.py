@@ -9,28 +9,36 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 
 from termsmith.errors import LibraryError, Problem
-from termsmith.templating import environment
+from termsmith.templating import compile_cached, environment
 
 
 @dataclass(frozen=True)
 class Condition:
     source: str
-    fields: tuple[str, ...]  # dotted deal fields the expression reads, e.g. ('exit.insolvency',)
+    where: str
 
 
 @functools.lru_cache(maxsize=4096)
-def _compiled(source: str):
-    return environment().compile_expression(source, undefined_to_none=False)
+def _compiled(source: str, where: str):
+    # A condition runs as a one-line template: compiled through the same cache as clause text.
+    return compile_cached("{% if (" + source + ") %}1{% endif %}", f"{where}#when")
 
 
 def parse_condition(source: str, where: str, line: int | None = None) -> Condition:
-    """Check the expression's syntax and find the fields it reads."""
+    """Check the expression's syntax (compiling it once); evaluation reuses the compiled form."""
     try:
-        _compiled(source)
-        tree = environment().parse("{{ (" + source + ") }}")
+        _compiled(source, where)
     except TemplateSyntaxError as exc:
-        raise LibraryError(Problem(file=where, line=line, path="when", message=f"condition is not a valid expression: {exc.message}")) from None
-    return Condition(source=source, fields=tuple(sorted(set(_fields(tree)))))
+        raise LibraryError(Problem(file=where, line=line, path="when",
+                                   message=f"condition is not a valid expression: {exc.message}")) from None
+    return Condition(source, where)
+
+
+@functools.lru_cache(maxsize=4096)
+def fields_read(source: str) -> tuple[str, ...]:
+    """The dotted deal fields an expression reads, e.g. ('exit.change_of_control.terminable',)."""
+    tree = environment().parse("{{ (" + source + ") }}")
+    return tuple(sorted(set(_fields(tree))))
 
 
 def _fields(tree: nodes.Node) -> list[str]:
@@ -67,10 +75,10 @@ def _chain(node: nodes.Node, inside: set[int]) -> str | None:
             return None
 
 
-def evaluate(condition: Condition, context: dict, where: str, line: int | None = None) -> bool:
+def evaluate(condition: Condition, context: dict, line: int | None = None) -> bool:
     """The condition's truth for one deal; an error names the clause file."""
     try:
-        return bool(_compiled(condition.source)(**context))
+        return _compiled(condition.source, condition.where).render(context) == "1"
     except (TemplateError, SecurityError, TypeError, ValueError, AttributeError, KeyError) as exc:
-        raise LibraryError(Problem(file=where, line=line, path="when",
+        raise LibraryError(Problem(file=condition.where, line=line, path="when",
                                    message=f"condition `{condition.source}` failed: {exc}")) from None

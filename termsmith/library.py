@@ -18,6 +18,7 @@ MANIFEST = "library.yaml"
 CHANGELOG = "CHANGELOG.md"
 CLAUSE_DIR = "clauses"
 DEFINITIONS_CLAUSE = "definitions.terms"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 ClauseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")]
 SectionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -126,15 +127,13 @@ def compile_template(body: str, path: str, first_line: int = 1):
     """Compile clause text; template line numbers equal file line numbers."""
     from jinja2 import TemplateSyntaxError
 
-    from termsmith.templating import environment
+    from termsmith.templating import compile_cached
 
-    env = environment()
     source = "\n" * (first_line - 1) + body
     try:
-        code = env.compile(source, name=path, filename=path)
+        return compile_cached(source, path)
     except TemplateSyntaxError as exc:
         raise LibraryError(Problem(file=path, line=exc.lineno, message=f"template syntax error: {exc.message}")) from None
-    return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
@@ -148,7 +147,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
     else:
         raise LibraryError(Problem(file=path, line=1, message="front matter is not closed by a '---' line"))
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end]))
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark else 1
         raise LibraryError(Problem(file=path, line=line, message=f"front matter: {exc.problem}")) from None
@@ -220,7 +219,7 @@ def library_from_files(files: dict[str, bytes], root: str, commit: str | None = 
 def _manifest(files: dict[str, bytes], root: str) -> Manifest:
     shown = f"{root}/{MANIFEST}"
     try:
-        data = yaml.safe_load(files[MANIFEST].decode("utf-8"))
+        data = yaml.load(files[MANIFEST].decode("utf-8"), Loader=_YAML_LOADER)
         return Manifest.model_validate(data)
     except KeyError:
         raise LibraryError(Problem(file=shown, message="library.yaml is missing")) from None

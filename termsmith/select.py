@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from termsmith.conditions import evaluate, parse_condition
+from termsmith.conditions import evaluate, fields_read, parse_condition
 from termsmith.library import Clause, Library, SectionSpec
 from termsmith.templating import field_value
 
@@ -28,8 +28,8 @@ class Selection:
     sections: tuple[SectionSpec, ...]  # sections with at least one clause, in order
 
 
-def select(library: Library, context: dict) -> Selection:
-    """Evaluate every clause's condition against the deal context."""
+def select(library: Library, context: dict, explain: bool = False) -> Selection:
+    """Evaluate every clause's condition against the deal context (with `explain`, record the fields read)."""
     section_order = {s.id: i for i, s in enumerate(library.manifest.sections)}
     decisions = []
     for clause in sorted(library.clauses, key=lambda c: (section_order[c.meta.area], c.meta.order, c.id)):
@@ -38,8 +38,8 @@ def select(library: Library, context: dict) -> Selection:
             decisions.append(Decision(clause, True, None, ()))
             continue
         condition = parse_condition(when, clause.path)
-        included = evaluate(condition, context, clause.path)
-        shown = tuple((f, _shown(field_value(context, f))) for f in condition.fields if f in _roots(context, f))
+        included = evaluate(condition, context)
+        shown = tuple((f, _shown(field_value(context, f))) for f in fields_read(when) if f in _roots(context, f)) if explain else ()
         decisions.append(Decision(clause, included, when, shown))
     chosen = tuple(d.clause for d in decisions if d.included)
     present = {c.meta.area for c in chosen}

@@ -5,11 +5,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, Undefined, pass_context
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 STYLE_KEY = "house_style_"
@@ -213,16 +216,67 @@ FILTERS = {
 }
 
 
+def _bytecode_cache():
+    """Jinja's own on-disk cache of compiled templates, so a new process does not recompile the library."""
+    from jinja2 import FileSystemBytecodeCache
+
+    if os.environ.get("TERMSMITH_NO_CACHE"):
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "termsmith" / "jinja"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(base)) if os.access(base, os.W_OK) else None
+
+
+def compile_cached(source: str, name: str):
+    """A Template for `source`, through the bytecode cache (keyed by name and source checksum)."""
+    env = environment()
+    cache = env.bytecode_cache
+    bucket = cache.get_bucket(env, name, name, source) if cache else None
+    code = bucket.code if bucket else None
+    if code is None:
+        code = env.compile(source, name=name, filename=name)
+        if bucket is not None:
+            bucket.code = code
+            try:
+                cache.set_bucket(bucket)
+            except OSError:
+                pass  # a read-only cache only costs time
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+MAX_SEQUENCE = 100_000
+MAX_POWER = 1_000
+
+
+class _ClauseSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, plus limits on `*` and `**` so clause text cannot exhaust memory or time."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER:
+            raise SecurityError(f"exponent {right} is too large")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_SEQUENCE:
+                    raise SecurityError("the result of * would be too long")
+        return super().call_binop(context, operator, left, right)
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> ImmutableSandboxedEnvironment:
     """The sandbox every clause template and condition runs in (compiled templates are cached by callers)."""
-    env = ImmutableSandboxedEnvironment(
+    env = _ClauseSandbox(
         undefined=StrictUndefined,
         finalize=md_escape,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
         autoescape=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
     return env

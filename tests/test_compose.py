@@ -169,3 +169,20 @@ def test_library_requirement_is_checked(deal_data, write_deal):
     with pytest.raises(InputError) as info:
         api.build(write_deal(deal_data), library=MINI)
     assert "needs clause library >=2" in str(info.value) and "1.2.0" in str(info.value)
+
+
+@pytest.mark.parametrize("snippet, expected", [
+    ('{% include "/etc/passwd" %}', "no loader"),
+    ('{% import "os" as os %}', "no loader"),
+    ("{{ 'x' * 100000000 }}", "too long"),
+    ("{{ 9 ** 99999999 }}", "too large"),
+    ("{{ range(10**7) | list }}", "Range too big"),
+    ("{{ parties.append(1) }}", "unsafe"),
+    ("{{ cycler.__init__.__globals__ }}", "unsafe"),
+])
+def test_template_cannot_reach_outside_the_sandbox(mini, snippet, expected):
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(path.read_text() + f"\n{snippet}\n")
+    with pytest.raises(LibraryError) as info:
+        api.build(CANONICAL, library=mini)
+    assert expected in str(info.value) and "convenience.md" in str(info.value)
