@@ -1,0 +1,609 @@
+"""Draft → .docx bytes: python-docx on templates/reference.docx, one handler per Draft node type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.ns import qn
+from lxml import etree
+
+from termsmith.document import (
+    Clause,
+    CrossRef,
+    Draft,
+    Inline,
+    LineBreak,
+    Link,
+    Paragraph,
+    Section,
+    SignatureBlock,
+    Span,
+    Table,
+    TermDefinition,
+)
+from termsmith.render import wordxml as wx
+from termsmith.resources import reference_docx
+
+# ── house style: the names templates/build_reference.py defines and this renderer uses ──────
+MAX_LEVEL = 4  # clause (1) and sub-items (2–4)
+INDENT = 720  # one level of indentation (twips): numbers sit at (level-1)·INDENT, text at level·INDENT
+TEXT_WIDTH = 9072  # A4 (11906) minus two 2.5 cm margins (1417)
+KEEP_TOGETHER_ROWS = 12
+CHAR_TWIPS, CELL_PADDING = 100, 230  # an average 9 pt Arial character; cell margins and some air
+
+TITLE, SUBTITLE, COVER_PARTY, COVER_DATE = "Title", "Subtitle", "CoverParty", "CoverDate"
+TOC_HEADING, TOC_1 = "TOCHeading", "TOC1"
+ARTICLE_HEADING, SCHEDULE_HEADING, EXECUTION_HEADING = "ArticleHeading", "ScheduleHeading", "ExecutionHeading"
+BODY_TEXT, DEFINITION = "BodyText", "Definition"
+CLAUSE_LEVELS = tuple(f"ClauseLevel{n}" for n in range(1, MAX_LEVEL + 1))
+SCHEDULE_LEVELS = tuple(f"ScheduleLevel{n}" for n in range(1, MAX_LEVEL + 1))
+BODY_LEVELS = tuple(f"BodyLevel{n}" for n in range(1, MAX_LEVEL + 1))
+BULLET_LEVELS = tuple(f"BulletLevel{n}" for n in range(1, MAX_LEVEL + 1))
+TABLE_TEXT, TABLE_HEADING, SIGNATURE_TEXT = "TableText", "TableHeading", "SignatureText"
+HEADER, FOOTER = "Header", "Footer"
+CONTRACT_TABLE = "ContractTable"
+DEFINED_TERM, RUN_IN_HEADING, HYPERLINK = "DefinedTerm", "RunInHeading", "Hyperlink"
+
+# list definitions (w:abstractNum/w:name) in the reference document
+ARTICLES_LIST = "termsmith articles"  # 1. / 1.1 / (a) / (i) / (A)
+SCHEDULES_LIST = "termsmith schedules"  # Schedule 1
+SCHEDULE_CLAUSES_LIST = "termsmith schedule clauses"  # 1. / (a) / (i) / (A), restarted per schedule
+BULLETS_LIST = "termsmith bullets"
+
+# Core-property dates must not come from the clock (byte-identical drafts); the Draft carries no
+# machine-readable date, so every draft is stamped with this fixed instant.
+PINNED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+BOOKMARK_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")  # Word's rule: ≤ 40 characters
+QUOTES = ("\u201c", "\u201d")
+
+
+def reference_docx_path() -> Path:
+    """The house-style reference document every .docx starts from (built by templates/build_reference.py)."""
+    return reference_docx()
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_bytes() -> bytes:
+    # read once per process; each render parses its own copy, so renders share no mutable state
+    return reference_docx_path().read_bytes()
+
+
+def render_docx(draft: Draft) -> bytes:
+    """The agreement as a Word document; the same Draft always gives the same bytes."""
+    document = Document(io.BytesIO(_reference_bytes()))
+    _Writer(document, draft).write()
+    return wx.package_bytes(document.part.package)
+
+
+# ── numbering: what Word will show, checked against the Draft's labels ──────────────────────
+def _letters(n: int) -> str:
+    # Word's lowerLetter after z: aa, bb, …
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        count, n = divmod(n, value)
+        out += numeral * count
+    return out
+
+
+ITEM_FORMATS: dict[int, Callable[[int], str]] = {
+    2: lambda n: f"({_letters(n)})",
+    3: lambda n: f"({_roman(n)})",
+    4: lambda n: f"({_letters(n).upper()})",
+}
+
+
+class _Counters:
+    """Word's list counters: a paragraph at one level restarts every deeper level."""
+
+    def __init__(self) -> None:
+        self.values = [0] * (MAX_LEVEL + 1)
+
+    def step(self, level: int) -> int:
+        self.values[level] += 1
+        for deeper in range(level + 1, len(self.values)):
+            self.values[deeper] = 0
+        return self.values[level]
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """How one kind of section maps paragraph roles and levels onto styles and list levels."""
+
+    numbered: tuple[str, ...]  # styles of levels 1..4; () when the section is unnumbered
+    body: tuple[str, ...]  # styles of unnumbered paragraphs at levels 1..4
+    bullet: tuple[str, ...]
+    table_indent_levels: int  # a table at level L is indented by (L - this) levels
+    num_id: int | None = None  # a direct w:numId (schedules restart their own list)
+    ilvl_offset: int = 1  # Draft level L is list level L - 1 + offset
+    clause_label: Callable[[int], str] | None = None  # Word's label of the m-th clause
+
+
+# ── the writer ─────────────────────────────────────────────────────────────────────────────
+class _Writer:
+    """Builds one document: collects body elements, numbers, bookmarks, then fills the package."""
+
+    def __init__(self, document, draft: Draft) -> None:
+        self.document = document
+        self.draft = draft
+        self.part = document.part
+        self.blocks: list[etree._Element] = []
+        self.bookmark_ids = itertools.count(0)
+        self.placed: set[str] = set()
+        self.anchors = _anchors(draft)
+        self.clause: Clause | None = None
+        self.counters = _Counters()
+        self.article_no = 0
+        self.schedule_no = 0
+        self.first_heading = True
+        self.lists = _list_ids(self.part.numbering_part.element)
+
+    # ── document ──
+    def write(self) -> None:
+        self._cover()
+        self._contents()
+        for section in self.draft.sections:
+            handler = SECTION_RULES.get(section.kind)
+            if handler is None:
+                raise ValueError(f"the Word renderer cannot render a section of kind {section.kind!r} ({section.id})")
+            handler(self, section)
+        if self.blocks and self.blocks[-1].tag == qn("w:tbl"):
+            self.blocks.append(wx.paragraph(BODY_TEXT))  # Word ends a document with a paragraph, never a table
+        body = self.document.element.body
+        sect_pr = body.find(qn("w:sectPr"))
+        for block in self.blocks:
+            sect_pr.addprevious(block)
+        self._header_footer()
+        self._properties()
+
+    def _cover(self) -> None:
+        draft = self.draft
+        self.blocks.append(wx.paragraph(TITLE, [wx.run(draft.title)]))
+        self.blocks.append(wx.paragraph(SUBTITLE, [wx.run("between")]))
+        for i, party in enumerate(draft.parties):
+            if i:
+                self.blocks.append(wx.paragraph(SUBTITLE, [wx.run("and")]))
+            self.blocks.append(wx.paragraph(COVER_PARTY, [wx.run(party.party_name)]))
+        self.blocks.append(wx.paragraph(COVER_DATE, [wx.run(f"Dated {draft.date_text}")]))
+
+    def _contents(self) -> None:
+        """A TOC field marked dirty (Word rebuilds it on open); its cached result lists the headings."""
+        self.blocks.append(wx.paragraph(TOC_HEADING, [wx.run("Contents")]))
+        entries = [_toc_entry(section) for section in self.draft.sections] or [[]]
+        entries[0] = [*wx.field_begin(wx.TOC_INSTRUCTION, dirty=True), *entries[0]]
+        entries[-1] = [*entries[-1], wx.field_end()]
+        self.blocks.extend(wx.paragraph(TOC_1, children) for children in entries)
+
+    # ── sections ──
+    def _heading(self, style: str, section: Section, text: str) -> None:
+        p = wx.paragraph(style, [wx.run(text)] if text else [])
+        self._bookmark(p, section.anchor)
+        if self.first_heading:
+            wx.set_paragraph_flag(p, "pageBreakBefore")  # the body starts on the page after the contents
+            self.first_heading = False
+        self.blocks.append(p)
+
+    def _article(self, section: Section) -> None:
+        self.article_no += 1
+        _expect(section.label, str(self.article_no), f"article {section.id}")
+        self.counters = _Counters()
+        self._heading(ARTICLE_HEADING, section, section.title)
+        number = self.article_no
+        frame = _Frame(CLAUSE_LEVELS, BODY_LEVELS, BULLET_LEVELS, 0, clause_label=lambda m: f"{number}.{m}")
+        self._clauses(section, frame)
+
+    def _schedule(self, section: Section) -> None:
+        self.schedule_no += 1
+        _expect(section.label, f"Schedule {self.schedule_no}", f"schedule {section.id}")
+        self.counters = _Counters()
+        self._heading(SCHEDULE_HEADING, section, section.title)
+        num_id = self._restarted_list(SCHEDULE_CLAUSES_LIST)
+        frame = _Frame(SCHEDULE_LEVELS, BODY_LEVELS, BULLET_LEVELS, 0, num_id=num_id, ilvl_offset=0,
+                       clause_label=str)
+        self._clauses(section, frame)
+
+    def _signatures(self, section: Section) -> None:
+        _expect(section.label, "", f"section {section.id}")
+        self._heading(EXECUTION_HEADING, section, section.title)
+        # flush left: the execution page has no numbered text to align with
+        frame = _Frame((), (BODY_TEXT, *BODY_LEVELS[:-1]), (BULLET_LEVELS[0], *BULLET_LEVELS[:-1]), 1)
+        self._clauses(section, frame)
+        if self.blocks[-1].tag == qn("w:p") and self.draft.parties:
+            wx.set_paragraph_flag(self.blocks[-1], "keepNext")  # no signature page without its lead-in
+        for i, party in enumerate(self.draft.parties):
+            if i:
+                self.blocks.append(wx.paragraph(BODY_TEXT))  # tables side by side would merge into one
+            self.blocks.append(_signature_block(party))
+
+    def _clauses(self, section: Section, frame: _Frame) -> None:
+        for clause in section.clauses:
+            self.clause = clause
+            first = len(self.blocks)
+            previous: tuple[object, etree._Element] | None = None
+            for block in clause.blocks:
+                handler = BLOCK_RULES.get(type(block))
+                if handler is None:
+                    raise ValueError(f"the Word renderer cannot render {type(block).__name__} (clause {clause.id})")
+                start = len(self.blocks)
+                handler(self, block, frame)
+                if previous is not None and _introduces(previous[0], block):
+                    wx.set_paragraph_flag(previous[1], "keepNext")
+                previous = (block, self.blocks[start])
+            if clause.anchor not in self.placed:
+                target = next((b for b in self.blocks[first:] if b.tag == qn("w:p")), None)
+                if target is None:
+                    raise ValueError(f"clause {clause.id} has no paragraph to carry its bookmark {clause.anchor}")
+                self._bookmark(target, clause.anchor)
+        self.clause = None
+
+    def _restarted_list(self, name: str) -> int:
+        numbering = self.part.numbering_part.element
+        num_id = wx.next_num_id(numbering)
+        wx.add_to_numbering(numbering, wx.num(num_id, self.lists[name], restart=True))
+        return num_id
+
+    # ── blocks ──
+    def _paragraph(self, p: Paragraph, frame: _Frame) -> None:
+        handler = ROLE_RULES.get(p.role)
+        if handler is None:
+            raise ValueError(f"the Word renderer cannot render a paragraph of role {p.role!r} ({self._where()})")
+        if not 1 <= p.level <= MAX_LEVEL:
+            raise ValueError(f"paragraph level {p.level} is outside 1..{MAX_LEVEL} ({self._where()})")
+        element = handler(self, p, frame)
+        if p.anchor:
+            self._bookmark(element, p.anchor)
+        self.blocks.append(element)
+
+    def _clause_paragraph(self, p: Paragraph, frame: _Frame) -> etree._Element:
+        lead = []
+        if p.title:
+            title = p.title if p.title[-1:] in ".?!:" else f"{p.title}."
+            lead = [wx.run(title, wx.run_properties(style=RUN_IN_HEADING)), *([wx.run(" ")] if p.inlines else [])]
+        if not frame.numbered:
+            _expect(p.label, "", self._where())
+            return wx.paragraph(frame.body[0], [*lead, *self._inlines(p.inlines)])
+        _expect(p.label, frame.clause_label(self.counters.step(1)), self._where())
+        if self.clause is not None and p.label != self.clause.label:
+            raise ValueError(f"clause {self.clause.id}: its label {self.clause.label!r} differs from "
+                             f"its paragraph's {p.label!r}")
+        return self._numbered(frame, 1, [*lead, *self._inlines(p.inlines)])
+
+    def _item(self, p: Paragraph, frame: _Frame) -> etree._Element:
+        if not frame.numbered:
+            raise ValueError(f"numbered items are not supported in an unnumbered section ({self._where()})")
+        if p.level < 2:
+            raise ValueError(f"an item must be at level 2 or deeper, not {p.level} ({self._where()})")
+        _expect(p.label, ITEM_FORMATS[p.level](self.counters.step(p.level)), self._where())
+        return self._numbered(frame, p.level, self._inlines(p.inlines))
+
+    def _numbered(self, frame: _Frame, level: int, children: list[etree._Element]) -> etree._Element:
+        numbering = None
+        if frame.num_id is not None:
+            numbering = wx.Numbering(frame.num_id, level - 1 + frame.ilvl_offset)
+        return wx.paragraph(frame.numbered[level - 1], children, numbering=numbering)
+
+    def _body(self, p: Paragraph, frame: _Frame) -> etree._Element:
+        _expect(p.label, "", self._where())
+        return wx.paragraph(frame.body[p.level - 1], self._inlines(p.inlines))
+
+    def _bullet(self, p: Paragraph, frame: _Frame) -> etree._Element:
+        _expect(p.label, "", self._where())
+        return wx.paragraph(frame.bullet[p.level - 1], self._inlines(p.inlines))
+
+    def _definition(self, p: Paragraph, frame: _Frame) -> etree._Element:
+        _expect(p.label, "", self._where())
+        if not p.inlines or not isinstance(p.inlines[0], TermDefinition):
+            raise ValueError(f"a definition paragraph must start with the term it defines ({self._where()})")
+        return wx.paragraph(DEFINITION, self._inlines(p.inlines))
+
+    def _table(self, t: Table, frame: _Frame) -> None:
+        columns = len(t.align)
+        if len(t.header) != columns or any(len(row) != columns for row in t.rows):
+            raise ValueError(f"a table's header, rows and alignments differ in length ({self._where()})")
+        if not 1 <= t.level <= MAX_LEVEL:
+            raise ValueError(f"table level {t.level} is outside 1..{MAX_LEVEL} ({self._where()})")
+        jc = [None if a == "left" else a for a in t.align]
+        header = [[wx.paragraph(TABLE_HEADING, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(t.header)]
+        body = [[[wx.paragraph(TABLE_TEXT, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(row)]
+                for row in t.rows]
+        indent = (t.level - frame.table_indent_levels) * INDENT
+        widths = _column_widths([header, *body], TEXT_WIDTH - indent)
+        if len(body) <= KEEP_TOGETHER_ROWS:
+            # a short table is kept on one page; a long one breaks between rows and repeats its header
+            for row in body[:-1]:
+                for cell in row:
+                    for p in cell:
+                        wx.set_paragraph_flag(p, "keepNext")
+        rows = [wx.table_row([wx.table_cell(widths[i], cell) for i, cell in enumerate(header)], header=True)]
+        rows += [wx.table_row([wx.table_cell(widths[i], cell) for i, cell in enumerate(row)]) for row in body]
+        self.blocks.append(wx.table(rows, widths, style=CONTRACT_TABLE, indent=indent))
+        # a paragraph after every table: two tables in a row would merge, and the next text needs air
+        self.blocks.append(wx.paragraph(frame.body[t.level - 1]))
+
+    # ── inlines ──
+    def _inlines(self, items: Iterable[Inline]) -> list[etree._Element]:
+        out: list[etree._Element] = []
+        for item in _merge_spans(items):
+            handler = INLINE_RULES.get(type(item))
+            if handler is None:
+                raise ValueError(f"the Word renderer cannot render {type(item).__name__} ({self._where()})")
+            out.extend(handler(self, item))
+        return out
+
+    def _span(self, span: Span) -> list[etree._Element]:
+        return [wx.run(span.text, wx.run_properties(bold=span.bold, italic=span.italic, strike=span.strike))]
+
+    def _line_break(self, _: LineBreak) -> list[etree._Element]:
+        return [wx.line_break()]
+
+    def _cross_ref(self, ref: CrossRef) -> list[etree._Element]:
+        if ref.anchor not in self.anchors:
+            raise ValueError(f"cross-reference to {ref.target} points at bookmark {ref.anchor}, "
+                             f"which nothing in the draft carries ({self._where()})")
+        return wx.field(wx.ref_instruction(ref.anchor), ref.label,
+                        rpr=wx.run_properties(bold=ref.bold, italic=ref.italic))
+
+    def _term_definition(self, term: TermDefinition) -> list[etree._Element]:
+        return [wx.run(f"{QUOTES[0]}{term.term}{QUOTES[1]}", wx.run_properties(style=DEFINED_TERM))]
+
+    def _link(self, link: Link) -> list[etree._Element]:
+        r_id = self.part.relate_to(link.href, RT.HYPERLINK, is_external=True)
+        runs = []
+        for child in _merge_spans(link.children):
+            if not isinstance(child, Span):
+                problem = f"a link may only contain text, not {type(child).__name__} ({self._where()})"
+                raise ValueError(problem)  # noqa: TRY004 - one error type for every renderer problem
+            rpr = wx.run_properties(style=HYPERLINK, bold=child.bold, italic=child.italic, strike=child.strike)
+            runs.append(wx.run(child.text, rpr))
+        return [wx.hyperlink(runs, r_id=r_id)]
+
+    # ── bookmarks, errors ──
+    def _bookmark(self, p: etree._Element, name: str) -> None:
+        if name in self.placed:
+            raise ValueError(f"bookmark {name} is placed twice ({self._where()})")
+        self.placed.add(name)
+        wx.bookmark_paragraph(p, next(self.bookmark_ids), name)
+
+    def _where(self) -> str:
+        return f"clause {self.clause.id}" if self.clause else "the draft"
+
+    # ── page furniture and metadata ──
+    def _header_footer(self) -> None:
+        section = self.document.sections[0]
+        section.different_first_page_header_footer = True  # the cover carries no running header
+        _fill(section.header, [wx.paragraph(HEADER, [wx.run(self.draft.title)])])
+        _fill(section.first_page_header, [wx.paragraph(HEADER)])
+        for footer in (section.footer, section.first_page_footer):
+            _fill(footer, [_footer_paragraph(self.draft)])
+
+    def _properties(self) -> None:
+        draft, provenance = self.draft, self.draft.provenance
+        core = self.document.core_properties
+        core.title = draft.title
+        core.subject = draft.subject
+        core.author = provenance.library_owner
+        core.last_modified_by = provenance.library_owner
+        core.category = "Agreement"
+        core.content_status = "Draft"
+        core.identifier = draft.deal_id
+        core.language = draft.language
+        core.revision = 1
+        core.created = PINNED_DATE
+        core.modified = PINNED_DATE
+        wx.set_default_language(self.document.styles.element, draft.language)
+        wx.set_theme_font_lang(self.document.settings.element, draft.language)
+        package = self.part.package
+        custom = Part(PackURI("/docProps/custom.xml"), wx.CUSTOM_PROPERTIES_CT,
+                      wx.custom_properties_xml(custom_properties(draft)), package)
+        package.relate_to(custom, RT.CUSTOM_PROPERTIES)
+
+
+# ── pieces that need no writer state ───────────────────────────────────────────────────────
+def custom_properties(draft: Draft) -> list[tuple[str, str]]:
+    """Provenance as custom document properties; one per clause, as Word caps a value at 255 characters."""
+    p = draft.provenance
+    props = [
+        ("termsmith.version", p.termsmith_version),
+        ("termsmith.deal.id", p.deal_id),
+        ("termsmith.deal.file", p.deal_file),
+        ("termsmith.deal.sha256", p.deal_sha256),
+        ("termsmith.library.name", p.library_name),
+        ("termsmith.library.version", p.library_version),
+    ]
+    if p.library_commit:
+        props.append(("termsmith.library.commit", p.library_commit))
+    props.append(("termsmith.clauses", str(len(p.clauses))))
+    props += [(f"termsmith.clause.{c.id}", c.version) for c in p.clauses]
+    names = [name.casefold() for name, _ in props]
+    if len(set(names)) != len(names):
+        raise ValueError("two clauses share an id; custom property names would collide")
+    return props
+
+
+def _anchors(draft: Draft) -> set[str]:
+    """Every bookmark the draft asks for: valid Word names, each carried by one section or clause."""
+    owners: dict[str, str] = {}
+
+    def claim(name: str, owner: str) -> None:
+        if not BOOKMARK_NAME.match(name):
+            raise ValueError(f"{owner}: {name!r} is not a Word bookmark name "
+                             "(letters, digits and _, at most 40 characters)")
+        if owners.setdefault(name, owner) != owner:
+            raise ValueError(f"bookmark {name} is claimed by both {owners[name]} and {owner}")
+
+    for section in draft.sections:
+        claim(section.anchor, f"section {section.id}")
+        for clause in section.clauses:
+            claim(clause.anchor, f"clause {clause.id}")
+            for block in clause.blocks:
+                if isinstance(block, Paragraph) and block.anchor:
+                    claim(block.anchor, f"clause {clause.id}")
+    return set(owners)
+
+
+def _introduces(before: object, after: object) -> bool:
+    """A lead-in ("…as follows:") stays on the page of the first item, definition or table it introduces."""
+    if not isinstance(before, Paragraph):
+        return False
+    if isinstance(after, Table):
+        return True
+    return isinstance(after, Paragraph) and (
+        (after.role in ("item", "bullet") and after.level > before.level)
+        or (after.role == "definition" and before.role != "definition")
+    )
+
+
+def _expect(actual: str, expected: str, where: str) -> None:
+    """The Draft's label must be what Word's numbering will show, or the twin and the cached REFs lie."""
+    if actual != expected:
+        raise ValueError(f"{where}: the draft says {actual!r} but Word's numbering shows {expected!r}")
+
+
+def _merge_spans(items: Iterable[Inline]) -> list[Inline]:
+    """Adjacent spans with the same emphasis become one span, so one run."""
+    out: list[Inline] = []
+    for item in items:
+        prev = out[-1] if out else None
+        if (isinstance(item, Span) and isinstance(prev, Span)
+                and (prev.bold, prev.italic, prev.strike) == (item.bold, item.italic, item.strike)):
+            out[-1] = Span(prev.text + item.text, item.bold, item.italic, item.strike)
+        else:
+            out.append(item)
+    return out
+
+
+def _column_widths(rows: list[list[list[etree._Element]]], total: int) -> list[int]:
+    """Column widths (twips) that fill `total` the way Word's autofit would: no column narrower than
+    its longest word, short columns kept on one line, the rest of the width to the wordy columns."""
+    columns = [[_cell_text(row[i]) for row in rows] for i in range(len(rows[0]))]
+    narrowest = [max(len(word) for text in col for word in text.split() or [""]) for col in columns]
+    widest = [max(len(text) for text in col) for col in columns]
+    low = [n * CHAR_TWIPS + CELL_PADDING for n in narrowest]
+    high = [max(n * CHAR_TWIPS + CELL_PADDING, lo) for n, lo in zip(widest, low, strict=True)]
+    if sum(low) >= total:
+        widths = [total * lo // sum(low) for lo in low]
+    elif sum(high) <= total:
+        widths = [total * hi // sum(high) for hi in high]
+    else:
+        widths, open_ = list(low), set(range(len(low)))
+        spare = total - sum(low)
+        while open_:  # water-filling: satisfy every column whose need fits its fair share
+            share = spare / len(open_)
+            satisfied = {i for i in open_ if high[i] - widths[i] <= share}
+            if not satisfied:
+                need = sum(high[i] - widths[i] for i in open_)
+                for i in open_:
+                    widths[i] += int(spare * (high[i] - widths[i]) / need)
+                break
+            for i in satisfied:
+                spare -= high[i] - widths[i]
+                widths[i] = high[i]
+            open_ -= satisfied
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _cell_text(paragraphs: list[etree._Element]) -> str:
+    return " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
+
+
+def _toc_entry(section: Section) -> list[etree._Element]:
+    """A cached TOC line as Word writes it: a link to the heading with its number and title."""
+    number = {"article": f"{section.label}.", "schedule": section.label}.get(section.kind, "")
+    runs = [wx.run(number), wx.tab()] if number else []
+    # No page numbers: only layout knows them, and Word fills them in when it rebuilds the dirty field.
+    return [wx.hyperlink([*runs, wx.run(section.title)], anchor=section.anchor)]
+
+
+def _signature_block(party: SignatureBlock) -> etree._Element:
+    """A borderless table kept on one page: party, the line to sign on, signatory, title, date."""
+    label_width, value_width = 1701, 4536
+
+    def text(value: str, bold: bool = False, keep_next: bool = True) -> list[etree._Element]:
+        return [wx.paragraph(SIGNATURE_TEXT, [wx.run(value, wx.run_properties(bold=bold))] if value else [],
+                             keep_next=keep_next)]
+
+    rows = [
+        wx.table_row([wx.table_cell(label_width + value_width, text(party.party_name, bold=True), span=2)]),
+        wx.table_row([wx.table_cell(label_width, text("Signed by:"), valign="bottom"),
+                      wx.table_cell(value_width, text(""), bottom_rule=True)], min_height=850),
+        wx.table_row([wx.table_cell(label_width, text("Name:")),
+                      wx.table_cell(value_width, text(party.signatory_name))]),
+        wx.table_row([wx.table_cell(label_width, text("Title:")),
+                      wx.table_cell(value_width, text(party.signatory_title))]),
+        wx.table_row([wx.table_cell(label_width, text("Date:", keep_next=False), valign="bottom"),
+                      wx.table_cell(value_width, text("", keep_next=False), bottom_rule=True)], min_height=567),
+    ]
+    return wx.table(rows, [label_width, value_width], borderless=True, first_row_is_header=False)
+
+
+def _footer_paragraph(draft: Draft) -> etree._Element:
+    p = draft.provenance
+    reference = f"{p.library_name} {p.library_version}" + (f" ({p.library_commit[:12]})" if p.library_commit else "")
+    return wx.paragraph(FOOTER, [
+        wx.run(reference), wx.tab(), wx.run("Page "), *wx.field("PAGE", "1"), wx.run(" of "),
+        *wx.field("NUMPAGES", "1"),
+    ])
+
+
+def _fill(story, paragraphs: list[etree._Element]) -> None:
+    """Replace a header or footer's content (python-docx creates it with one empty paragraph)."""
+    root = story.part.element
+    for child in list(root):
+        root.remove(child)
+    for p in paragraphs:
+        root.append(p)
+
+
+def _list_ids(numbering: etree._Element) -> dict[str, int]:
+    """abstractNumId of each named list definition in the reference document."""
+    out = {}
+    for absnum in numbering.iter(qn("w:abstractNum")):
+        name = absnum.find(qn("w:name"))
+        if name is not None:
+            out[name.get(qn("w:val"))] = int(absnum.get(qn("w:abstractNumId")))
+    missing = {ARTICLES_LIST, SCHEDULES_LIST, SCHEDULE_CLAUSES_LIST, BULLETS_LIST} - out.keys()
+    if missing:
+        raise ValueError(f"reference.docx lacks the list definitions {sorted(missing)}; rebuild it")
+    return out
+
+
+# ── the handler tables: a Draft node type the renderer does not know is an error, never dropped ──
+SECTION_RULES: dict[str, Callable[[_Writer, Section], None]] = {
+    "article": _Writer._article,
+    "schedule": _Writer._schedule,
+    "signatures": _Writer._signatures,
+}
+BLOCK_RULES: dict[type, Callable[[_Writer, object, _Frame], None]] = {
+    Paragraph: _Writer._paragraph,
+    Table: _Writer._table,
+}
+ROLE_RULES: dict[str, Callable[[_Writer, Paragraph, _Frame], etree._Element]] = {
+    "clause": _Writer._clause_paragraph,
+    "item": _Writer._item,
+    "body": _Writer._body,
+    "bullet": _Writer._bullet,
+    "definition": _Writer._definition,
+}
+INLINE_RULES: dict[type, Callable[[_Writer, object], list[etree._Element]]] = {
+    Span: _Writer._span,
+    LineBreak: _Writer._line_break,
+    CrossRef: _Writer._cross_ref,
+    TermDefinition: _Writer._term_definition,
+    Link: _Writer._link,
+}

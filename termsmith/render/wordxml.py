@@ -1,0 +1,425 @@
+"""Small named builders for the WordprocessingML python-docx has no API for, and a deterministic zip writer."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import io
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
+from lxml import etree
+
+# Every builder returns python-docx's own element classes (as OxmlElement would), so the result lives in
+# python-docx's tree and is serialised by it. Child order follows the ECMA-376 sequences (CT_PPr,
+# CT_RPr, CT_TblPr, CT_Lvl …); the XSD check in tests/render/ catches any slip.
+
+CUSTOM_PROPERTIES_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+CUSTOM_PROPERTIES_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+RELS_CT = "application/vnd.openxmlformats-package.relationships+xml"
+# the format id Office uses for user-defined document properties
+USER_DEFINED_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+# 1980-01-01 is the earliest DOS timestamp a zip can hold; any fixed value makes the bytes repeatable
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+ZIP_PERMISSIONS = 0o600 << 16  # what zipfile would pick anyway; stated so the bytes never depend on it
+
+
+@functools.cache
+def _clark(name: str) -> tuple[str, dict[str, str]]:
+    """('{ns}local', nsmap) of 'w:local' or bare 'local' (a w: name); cached, as a draft makes thousands."""
+    tag = NamespacePrefixedTag(name if ":" in name else f"w:{name}")
+    return tag.clark_name, tag.nsmap
+
+
+def _make(name: str) -> etree._Element:
+    # what OxmlElement does, minus re-parsing the tag every time: python-docx's parser picks the element class
+    clark, nsmap = _clark(name)
+    return oxml_parser.makeelement(clark, nsmap=nsmap)
+
+
+def w(name: str, attrs: Mapping[str, str | int] | None = None, *children) -> etree._Element:
+    """<w:name w:attr="…">children</w:name>; bare attribute names are w: attributes."""
+    el = _make(name)
+    for key, value in (attrs or {}).items():
+        el.set(_clark(key)[0], str(value))
+    for child in children:
+        if child is not None:
+            el.append(child)
+    return el
+
+
+def on(name: str) -> etree._Element:
+    """An on/off property such as <w:b/> or <w:keepNext/>."""
+    return _make(name)
+
+
+# ── runs ───────────────────────────────────────────────────────────────────────────────────
+def run_properties(*, style: str | None = None, bold: bool = False, italic: bool = False,
+                   strike: bool = False) -> etree._Element | None:
+    """w:rPr in schema order (rStyle, b, i, strike), or None when there is nothing to say."""
+    children = [
+        w("rStyle", {"val": style}) if style else None,
+        on("b") if bold else None,
+        on("i") if italic else None,
+        on("strike") if strike else None,
+    ]
+    if not any(c is not None for c in children):
+        return None
+    return w("rPr", None, *children)
+
+
+def _text(text: str) -> etree._Element:
+    t = _make("t")
+    if text != text.strip():  # Word drops leading/trailing spaces unless told to keep them
+        t.set(XML_SPACE, "preserve")
+    t.text = text
+    return t
+
+
+def run(text: str, rpr: etree._Element | None = None) -> etree._Element:
+    """A run of text; tabs and newlines inside the text become w:tab and w:br."""
+    r = w("r", None, rpr)
+    if "\t" not in text and "\n" not in text:
+        r.append(_text(text))
+        return r
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            r.append(on("br"))
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                r.append(on("tab"))
+            if piece:
+                r.append(_text(piece))
+    return r
+
+
+def line_break(rpr: etree._Element | None = None) -> etree._Element:
+    return w("r", None, rpr, on("br"))
+
+
+def tab(rpr: etree._Element | None = None) -> etree._Element:
+    return w("r", None, rpr, on("tab"))
+
+
+def _copy(rpr: etree._Element | None) -> etree._Element | None:
+    # an element has one parent: each run of a field needs its own copy of the formatting
+    return None if rpr is None else copy.deepcopy(rpr)
+
+
+# ── fields ─────────────────────────────────────────────────────────────────────────────────
+def field_begin(instr: str, *, dirty: bool = False, rpr: etree._Element | None = None) -> list[etree._Element]:
+    """The begin / instruction / separate runs of a complex field (ECMA-376 17.16.18)."""
+    begin = w("fldChar", {"fldCharType": "begin", **({"dirty": "true"} if dirty else {})})
+    instr_el = _make("instrText")
+    instr_el.set(XML_SPACE, "preserve")
+    instr_el.text = f" {instr} "
+    return [
+        w("r", None, _copy(rpr), begin),
+        w("r", None, _copy(rpr), instr_el),
+        w("r", None, _copy(rpr), w("fldChar", {"fldCharType": "separate"})),
+    ]
+
+
+def field_end(rpr: etree._Element | None = None) -> etree._Element:
+    return w("r", None, _copy(rpr), w("fldChar", {"fldCharType": "end"}))
+
+
+def field(instr: str, cached: str, *, dirty: bool = False, rpr: etree._Element | None = None) -> list[etree._Element]:
+    """A whole complex field in one paragraph; `cached` is what readers show until fields update."""
+    return [*field_begin(instr, dirty=dirty, rpr=rpr), run(cached, _copy(rpr)), field_end(rpr)]
+
+
+def ref_instruction(bookmark: str) -> str:
+    """REF with \\w (the number in full context, e.g. '17.2(a)') and \\h (a clickable link)."""
+    return f"REF {bookmark} \\w \\h"
+
+
+TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
+
+
+# ── bookmarks and hyperlinks ───────────────────────────────────────────────────────────────
+def bookmark_start(bookmark_id: int, name: str) -> etree._Element:
+    return w("bookmarkStart", {"id": bookmark_id, "name": name})
+
+
+def bookmark_end(bookmark_id: int) -> etree._Element:
+    return w("bookmarkEnd", {"id": bookmark_id})
+
+
+def bookmark_paragraph(p: etree._Element, bookmark_id: int, name: str) -> None:
+    """Wrap the paragraph's content (not its number) in a bookmark, as Word's cross-reference dialog does."""
+    ppr = p.find(qn("w:pPr"))
+    start = bookmark_start(bookmark_id, name)
+    if ppr is None:
+        p.insert(0, start)
+    else:
+        ppr.addnext(start)
+    p.append(bookmark_end(bookmark_id))
+
+
+def hyperlink(children: Iterable[etree._Element], *, r_id: str | None = None,
+              anchor: str | None = None) -> etree._Element:
+    """w:hyperlink to an external target (relationship id) or to a bookmark in this document."""
+    link = _make("hyperlink")
+    if r_id is not None:
+        link.set(qn("r:id"), r_id)
+    if anchor is not None:
+        link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    for child in children:
+        link.append(child)
+    return link
+
+
+# ── paragraphs ─────────────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Numbering:
+    """A paragraph's list membership: w:numPr (numId, ilvl)."""
+
+    num_id: int
+    ilvl: int
+
+
+def paragraph(style: str | None, children: Iterable[etree._Element] = (), *,
+              keep_next: bool = False, numbering: Numbering | None = None,
+              jc: str | None = None) -> etree._Element:
+    """w:p with the few direct properties the renderer uses; everything else comes from the style."""
+    ppr_children = [
+        w("pStyle", {"val": style}) if style else None,
+        on("keepNext") if keep_next else None,
+        w("numPr", None, w("ilvl", {"val": numbering.ilvl}), w("numId", {"val": numbering.num_id}))
+        if numbering else None,
+        w("jc", {"val": jc}) if jc else None,
+    ]
+    p = _make("p")
+    if any(c is not None for c in ppr_children):
+        p.append(w("pPr", None, *ppr_children))
+    for child in children:
+        p.append(child)
+    return p
+
+
+# CT_PPr's child sequence (ECMA-376 17.3.1.26), for inserting a property into an existing w:pPr
+_PPR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+    "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+    "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
+)
+_PPR_RANK = {name: rank for rank, name in enumerate(_PPR_ORDER, start=1)}
+
+
+def set_paragraph_flag(p: etree._Element, name: str) -> None:
+    """Switch on an on/off paragraph property (keepNext, pageBreakBefore …) of an existing paragraph."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = w("pPr")
+        p.insert(0, ppr)
+    rank = _PPR_RANK[name]
+    for child in ppr:
+        child_rank = _PPR_RANK.get(etree.QName(child).localname, 0)
+        if child_rank == rank:
+            return
+        if child_rank > rank:
+            child.addprevious(on(name))
+            return
+    ppr.append(on(name))
+
+
+# ── tables ─────────────────────────────────────────────────────────────────────────────────
+_BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+
+
+def table(rows: Sequence[etree._Element], widths: Sequence[int], *, style: str | None = None,
+          indent: int = 0, borderless: bool = False, first_row_is_header: bool = True) -> etree._Element:
+    """w:tbl with a fixed grid (twips), optional table style, left indent; a borderless one is flush left."""
+    tblpr = w(
+        "tblPr", None,
+        w("tblStyle", {"val": style}) if style else None,
+        w("tblW", {"w": sum(widths), "type": "dxa"}),
+        w("tblInd", {"w": indent, "type": "dxa"}),
+        w("tblBorders", None, *(w(side, {"val": "nil"}) for side in _BORDER_SIDES)) if borderless else None,
+        w("tblLayout", {"type": "fixed"}),
+        # without rules to frame it, a table's text must line up with the text around it
+        w("tblCellMar", None, w("left", {"w": 0, "type": "dxa"}), w("right", {"w": 0, "type": "dxa"}))
+        if borderless else None,
+        w("tblLook", {"val": "04A0" if first_row_is_header else "0000",
+                      "firstRow": int(first_row_is_header), "lastRow": 0, "firstColumn": 0,
+                      "lastColumn": 0, "noHBand": 1, "noVBand": 1}),
+    )
+    grid = w("tblGrid", None, *(w("gridCol", {"w": width}) for width in widths))
+    return w("tbl", None, tblpr, grid, *rows)
+
+
+def table_row(cells: Sequence[etree._Element], *, header: bool = False, cant_split: bool = True,
+              min_height: int | None = None) -> etree._Element:
+    """w:tr; a header row repeats on every page, and no row breaks across pages."""
+    trpr_children = [
+        on("cantSplit") if cant_split else None,
+        w("trHeight", {"val": min_height, "hRule": "atLeast"}) if min_height else None,
+        on("tblHeader") if header else None,
+    ]
+    trpr = w("trPr", None, *trpr_children) if any(c is not None for c in trpr_children) else None
+    return w("tr", None, trpr, *cells)
+
+
+def table_cell(width: int, paragraphs: Sequence[etree._Element], *, span: int = 1,
+               bottom_rule: bool = False, valign: str | None = None) -> etree._Element:
+    """w:tc of a fixed width; `bottom_rule` draws the line a signature or a date is written on."""
+    tcpr = w(
+        "tcPr", None,
+        w("tcW", {"w": width, "type": "dxa"}),
+        w("gridSpan", {"val": span}) if span > 1 else None,
+        w("tcBorders", None, w("bottom", {"val": "single", "sz": 6, "space": 0, "color": "000000"}))
+        if bottom_rule else None,
+        w("vAlign", {"val": valign}) if valign else None,
+    )
+    # a cell must end with a paragraph, even an empty one
+    return w("tc", None, tcpr, *(paragraphs or [paragraph(None)]))
+
+
+# ── numbering definitions ──────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class ListLevel:
+    """One level of a multi-level list: its number format, text, linked style and indents (twips)."""
+
+    fmt: str  # decimal | lowerLetter | lowerRoman | upperLetter | bullet
+    text: str  # '%1.', '%1.%2', '(%3)', '•'
+    style: str | None  # the paragraph style linked to this level (w:pStyle)
+    left: int
+    hanging: int
+    suffix: str = "tab"  # tab | space | nothing
+    font: str | None = None  # bullets: the glyph's font
+
+
+def abstract_num(abstract_id: int, nsid: str, name: str, levels: Sequence[ListLevel]) -> etree._Element:
+    """w:abstractNum: a multi-level list definition whose levels are linked to paragraph styles."""
+    lvls = []
+    for ilvl, level in enumerate(levels):
+        rpr = None
+        if level.font:
+            rpr = w("rPr", None, w("rFonts", {"ascii": level.font, "hAnsi": level.font, "hint": "default"}))
+        lvls.append(w(
+            "lvl", {"ilvl": ilvl},
+            w("start", {"val": 1}),
+            w("numFmt", {"val": level.fmt}),
+            w("pStyle", {"val": level.style}) if level.style else None,
+            w("suff", {"val": level.suffix}),
+            w("lvlText", {"val": level.text}),
+            w("lvlJc", {"val": "left"}),
+            w("pPr", None,
+              w("tabs", None, w("tab", {"val": "num", "pos": level.left}))
+              if level.suffix == "tab" and level.hanging else None,
+              w("ind", {"left": level.left, "hanging": level.hanging})),
+            rpr,
+        ))
+    return w("abstractNum", {"abstractNumId": abstract_id},
+             w("nsid", {"val": nsid}), w("multiLevelType", {"val": "multilevel"}), w("name", {"val": name}), *lvls)
+
+
+def num(num_id: int, abstract_id: int, *, restart: bool = False) -> etree._Element:
+    """w:num on an abstract list; `restart` starts its first level at 1 again (a new schedule)."""
+    override = w("lvlOverride", {"ilvl": 0}, w("startOverride", {"val": 1})) if restart else None
+    return w("num", {"numId": num_id}, w("abstractNumId", {"val": abstract_id}), override)
+
+
+def add_to_numbering(numbering: etree._Element, el: etree._Element) -> None:
+    """Append an abstractNum or num to w:numbering keeping the schema order (abstractNum*, num*)."""
+    if el.tag == qn("w:abstractNum"):
+        first_num = numbering.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(el)
+            return
+    cleanup = numbering.find(qn("w:numIdMacAtCleanup"))
+    if cleanup is not None:
+        cleanup.addprevious(el)
+    else:
+        numbering.append(el)
+
+
+def next_num_id(numbering: etree._Element) -> int:
+    ids = [int(n.get(qn("w:numId"))) for n in numbering.iter(qn("w:num"))]
+    return max(ids, default=0) + 1
+
+
+# ── document-wide settings ─────────────────────────────────────────────────────────────────
+def set_default_language(styles: etree._Element, lang: str) -> None:
+    """w:docDefaults/w:rPrDefault/w:rPr/w:lang: the proofing language of every run."""
+    rpr = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if rpr is None:
+        raise ValueError("styles.xml has no w:docDefaults/w:rPrDefault/w:rPr")
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = w("lang")
+        rpr.insert_element_before(lang_el, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    lang_el.set(qn("w:val"), lang)
+    lang_el.set(qn("w:eastAsia"), lang)
+    lang_el.set(qn("w:bidi"), "ar-SA")
+
+
+def set_theme_font_lang(settings: etree._Element, lang: str) -> None:
+    el = settings.find(qn("w:themeFontLang"))
+    if el is None:
+        raise ValueError("settings.xml has no w:themeFontLang")
+    el.set(qn("w:val"), lang)
+
+
+# ── package parts ──────────────────────────────────────────────────────────────────────────
+def custom_properties_xml(props: Sequence[tuple[str, str]]) -> bytes:
+    """docProps/custom.xml: user-defined document properties a DMS (and DOCPROPERTY fields) can read."""
+    root = etree.Element(f"{{{CUSTOM_PROPERTIES_NS}}}Properties", nsmap={None: CUSTOM_PROPERTIES_NS, "vt": VT_NS})
+    for pid, (name, value) in enumerate(props, start=2):  # pids 0 and 1 are reserved
+        prop = etree.SubElement(root, f"{{{CUSTOM_PROPERTIES_NS}}}property",
+                                fmtid=USER_DEFINED_FMTID, pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
+
+
+def content_types_xml(parts: Iterable[tuple[str, str]]) -> bytes:
+    """[Content_Types].xml: rels and plain xml by extension, every part by name."""
+    root = etree.Element(f"{{{CONTENT_TYPES_NS}}}Types", nsmap={None: CONTENT_TYPES_NS})
+    for ext, content_type in (("rels", RELS_CT), ("xml", "application/xml")):
+        etree.SubElement(root, f"{{{CONTENT_TYPES_NS}}}Default", Extension=ext, ContentType=content_type)
+    for partname, content_type in sorted(parts):
+        etree.SubElement(root, f"{{{CONTENT_TYPES_NS}}}Override", PartName=partname, ContentType=content_type)
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
+
+
+def package_members(package) -> list[tuple[str, bytes]]:
+    """Every zip member of a python-docx package in python-docx's own order: content types, rels, parts."""
+    parts = list(package.iter_parts())
+    members = [
+        ("[Content_Types].xml", content_types_xml((str(p.partname), p.content_type) for p in parts)),
+        ("_rels/.rels", package.rels.xml),
+    ]
+    for part in parts:
+        members.append((part.partname.membername, part.blob))
+        if len(part.rels):
+            members.append((part.partname.rels_uri.membername, part.rels.xml))
+    return members
+
+
+def package_bytes(package) -> bytes:
+    """The .docx of a python-docx package, byte-identical for identical content (python-docx's own
+    save stamps every member with the current local time)."""
+    return zip_members(package_members(package))
+
+
+def zip_members(members: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip whose bytes depend only on the members: fixed timestamps, attributes and compression."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = ZIP_PERMISSIONS
+            archive.writestr(info, data, compresslevel=6)
+    return out.getvalue()

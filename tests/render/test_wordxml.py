@@ -1,0 +1,205 @@
+"""The OOXML builders: element shapes, schema order (checked against the ECMA-376 XSDs), deterministic zips."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import parse_xml
+from lxml import etree
+
+from termsmith.render import wordxml as wx
+
+from .conftest import DOCX_VERIFY
+
+XSD = DOCX_VERIFY / "xsd"
+
+
+@pytest.fixture(scope="module")
+def wml_schema():
+    if not (XSD / "wml.xsd").exists():
+        pytest.skip(f"ECMA-376 schemas not found at {XSD} (shared/ must sit beside the repository)")
+    return etree.XMLSchema(etree.parse(str(XSD / "wml.xsd")))
+
+
+def _document(*blocks) -> etree._Element:
+    body = parse_xml(f"<w:document {nsdecls('w', 'r')}><w:body/></w:document>")
+    for block in blocks:
+        body[0].append(block)
+    return body
+
+
+def _assert_valid(schema, root) -> None:
+    ok = schema.validate(root)
+    assert ok, "\n".join(str(e) for e in schema.error_log)
+
+
+def _children(el) -> list[str]:
+    return [etree.QName(c).localname for c in el]
+
+
+# ── runs ──
+def test_run_turns_tabs_and_newlines_into_elements():
+    r = wx.run("a\tb\nc")
+    assert _children(r) == ["t", "tab", "t", "br", "t"]
+
+
+def test_run_preserves_only_meaningful_spaces():
+    assert wx.run(" spaced ")[0].get(wx.XML_SPACE) == "preserve"
+    assert wx.run("tight")[0].get(wx.XML_SPACE) is None
+
+
+def test_run_properties_schema_order_and_none_when_plain():
+    assert wx.run_properties() is None
+    rpr = wx.run_properties(style="DefinedTerm", bold=True, italic=True, strike=True)
+    assert _children(rpr) == ["rStyle", "b", "i", "strike"]
+
+
+def test_text_is_escaped_not_interpreted():
+    p = wx.paragraph("BodyText", [wx.run('A & B <C> "D" 株式会社 🚀')])
+    xml = etree.tostring(p, encoding="unicode")
+    assert "A &amp; B &lt;C&gt;" in xml
+    assert "".join(t.text for t in p.iter(qn("w:t"))) == 'A & B <C> "D" 株式会社 🚀'
+
+
+def test_control_characters_are_refused():
+    with pytest.raises(ValueError):
+        wx.run("bell\x07")
+
+
+# ── fields, bookmarks, links ──
+def test_field_is_begin_instr_separate_result_end():
+    runs = wx.field(wx.ref_instruction("_Ref_x"), "17.2", rpr=wx.run_properties(bold=True))
+    kinds = [r.find(qn("w:fldChar")).get(qn("w:fldCharType")) if r.find(qn("w:fldChar")) is not None else
+             ("instr" if r.find(qn("w:instrText")) is not None else "text") for r in runs]
+    assert kinds == ["begin", "instr", "separate", "text", "end"]
+    assert runs[1].find(qn("w:instrText")).text == " REF _Ref_x \\w \\h "
+    assert runs[3].find(qn("w:t")).text == "17.2"
+    assert all(r.find(qn("w:rPr")).find(qn("w:b")) is not None for r in runs)  # each run owns its copy
+
+
+def test_dirty_field():
+    begin = wx.field_begin(wx.TOC_INSTRUCTION, dirty=True)[0]
+    assert begin.find(qn("w:fldChar")).get(qn("w:dirty")) == "true"
+
+
+def test_bookmark_wraps_content_after_paragraph_properties():
+    p = wx.paragraph("ClauseLevel1", [wx.run("text")])
+    wx.bookmark_paragraph(p, 7, "_Ref_clause")
+    assert _children(p) == ["pPr", "bookmarkStart", "r", "bookmarkEnd"]
+    assert p[1].get(qn("w:name")) == "_Ref_clause" and p[1].get(qn("w:id")) == p[3].get(qn("w:id")) == "7"
+
+
+def test_hyperlink_external_and_internal():
+    ext = wx.hyperlink([wx.run("x")], r_id="rId9")
+    assert ext.get(qn("r:id")) == "rId9" and ext.get(qn("w:anchor")) is None
+    internal = wx.hyperlink([wx.run("x")], anchor="_Ref_a")
+    assert internal.get(qn("w:anchor")) == "_Ref_a"
+
+
+# ── paragraphs and tables, validated against the schema ──
+def test_paragraph_properties_in_schema_order(wml_schema):
+    p = wx.paragraph("ScheduleLevel1", [wx.run("x")], numbering=wx.Numbering(12, 1), jc="right")
+    wx.set_paragraph_flag(p, "pageBreakBefore")
+    wx.set_paragraph_flag(p, "keepNext")
+    wx.set_paragraph_flag(p, "keepNext")  # idempotent
+    assert _children(p.find(qn("w:pPr"))) == ["pStyle", "keepNext", "pageBreakBefore", "numPr", "jc"]
+    bare = wx.paragraph(None, [wx.run("y")])
+    wx.set_paragraph_flag(bare, "keepNext")
+    assert _children(bare) == ["pPr", "r"]
+    _assert_valid(wml_schema, _document(p, bare))
+
+
+def test_plain_paragraph_has_no_properties():
+    assert _children(wx.paragraph(None, [wx.run("x")])) == ["r"]
+
+
+def test_tables_validate_and_carry_row_rules(wml_schema):
+    header = wx.table_row([wx.table_cell(2000, [wx.paragraph("TableHeading", [wx.run("A")])])], header=True)
+    row = wx.table_row([wx.table_cell(2000, [wx.paragraph("TableText", [wx.run("1")])], bottom_rule=True,
+                                      valign="bottom")], min_height=500)
+    ruled = wx.table([header, row], [2000], style="ContractTable", indent=720)
+    bare = wx.table([wx.table_row([wx.table_cell(2000, [], span=1)])], [2000], borderless=True,
+                    first_row_is_header=False)
+    _assert_valid(wml_schema, _document(ruled, wx.paragraph(None), bare, wx.paragraph(None)))
+    assert ruled.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in ruled.iter(qn("w:tr")))
+    borders = bare.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}")
+    assert {b.get(qn("w:val")) for b in borders} == {"nil"} and len(borders) == 6
+    assert bare.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}/{qn('w:left')}").get(qn("w:w")) == "0"
+    assert bare.find(f".//{qn('w:tc')}/{qn('w:p')}") is not None  # a cell always ends with a paragraph
+
+
+# ── numbering ──
+def test_numbering_definitions_validate_and_keep_order(wml_schema):
+    numbering = parse_xml(f"<w:numbering {nsdecls('w')}/>")
+    levels = [wx.ListLevel("decimal", "%1.", "ArticleHeading", 720, 720),
+              wx.ListLevel("decimal", "%1.%2", "ClauseLevel1", 720, 720),
+              wx.ListLevel("lowerLetter", "(%3)", "ClauseLevel2", 1440, 720),
+              wx.ListLevel("bullet", "\u2022", None, 2160, 720, font="Arial")]
+    wx.add_to_numbering(numbering, wx.num(1, 1))
+    wx.add_to_numbering(numbering, wx.abstract_num(1, "0000ABCD", "legal", levels))  # goes before the num
+    wx.add_to_numbering(numbering, wx.num(wx.next_num_id(numbering), 1, restart=True))
+    assert _children(numbering) == ["abstractNum", "num", "num"]
+    _assert_valid(wml_schema, numbering)
+    restart = numbering[2]
+    assert restart.get(qn("w:numId")) == "2"
+    override = restart.find(qn("w:lvlOverride"))
+    assert override.get(qn("w:ilvl")) == "0" and override.find(qn("w:startOverride")).get(qn("w:val")) == "1"
+    lvl2 = numbering[0].findall(qn("w:lvl"))[2]
+    assert lvl2.find(qn("w:lvlText")).get(qn("w:val")) == "(%3)"
+    assert lvl2.find(qn("w:pStyle")).get(qn("w:val")) == "ClauseLevel2"
+
+
+# ── settings, properties, package ──
+def test_default_language_is_set_in_place():
+    styles = parse_xml(f"<w:styles {nsdecls('w')}><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val='21'/>"
+                       "</w:rPr></w:rPrDefault></w:docDefaults></w:styles>")
+    wx.set_default_language(styles, "de-DE")
+    wx.set_default_language(styles, "en-GB")
+    langs = styles.findall(f".//{qn('w:lang')}")
+    assert len(langs) == 1 and langs[0].get(qn("w:val")) == "en-GB"
+
+
+def test_theme_font_lang():
+    settings = parse_xml(f"<w:settings {nsdecls('w')}><w:themeFontLang w:val='en-US'/></w:settings>")
+    wx.set_theme_font_lang(settings, "fr-FR")
+    assert settings[0].get(qn("w:val")) == "fr-FR"
+
+
+def test_custom_properties_validate_and_escape():
+    if not (XSD / "shared-documentPropertiesCustom.xsd").exists():
+        pytest.skip("shared/ not found")
+    schema = etree.XMLSchema(etree.parse(str(XSD / "shared-documentPropertiesCustom.xsd")))
+    xml = wx.custom_properties_xml([("termsmith.deal.id", "a&b"), ("termsmith.clause.exit.cure", "1.0.0")])
+    root = etree.fromstring(xml)
+    _assert_valid(schema, root)
+    props = root.findall(f"{{{wx.CUSTOM_PROPERTIES_NS}}}property")
+    assert [p.get("pid") for p in props] == ["2", "3"]
+    assert props[0][0].text == "a&b"
+
+
+def test_content_types_override_every_part():
+    xml = wx.content_types_xml([("/word/document.xml", "application/x-doc"),
+                                ("/docProps/custom.xml", wx.CUSTOM_PROPERTIES_CT)])
+    root = etree.fromstring(xml)
+    overrides = [o.get("PartName") for o in root if etree.QName(o).localname == "Override"]
+    assert overrides == ["/docProps/custom.xml", "/word/document.xml"]
+
+
+def test_zip_is_deterministic():
+    members = [("[Content_Types].xml", b"<a/>"), ("word/document.xml", b"<b/>" * 100)]
+    first, second = wx.zip_members(members), wx.zip_members(members)
+    assert first == second
+    infos = zipfile.ZipFile(io.BytesIO(first)).infolist()
+    assert [i.filename for i in infos] == ["[Content_Types].xml", "word/document.xml"]
+    assert {i.date_time for i in infos} == {wx.ZIP_EPOCH}
+    assert {(i.external_attr, i.create_system) for i in infos} == {(wx.ZIP_PERMISSIONS, 0)}
+
+
+def test_elements_are_python_docx_classes():
+    # builders hand back python-docx's element classes, so python-docx keeps working on the tree
+    assert type(wx.paragraph(None)) is type(OxmlElement("w:p"))
