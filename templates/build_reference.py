@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def _hygiene(doc) -> None:
     core.author = core.last_modified_by = "termsmith"
     core.title = "termsmith house style"
     core.revision = 1
-    core.created = core.modified = house.PINNED_DATE
+    core.created = core.modified = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)  # fixed: the file is byte-stable
     for tag in ("dc:description", "cp:keywords", "cp:category"):  # empty leftovers of python-docx's template
         el = core._element.find(qn(tag))
         if el is not None:
@@ -136,6 +137,11 @@ def _defaults(doc) -> None:
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
     spacing.set(qn("w:lineRule"), "auto")
+
+
+def _not_numbered(style) -> None:
+    """numId 0 states that the style is never numbered: table cells such as "10 days" are data, not clause numbers."""
+    style.element.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 0
 
 
 def _paragraph_style(doc, style_id: str, name: str, base: str, *, next_style: str | None = None):
@@ -262,12 +268,14 @@ def _styles(doc) -> None:
     _indent(definition, i)
 
     table_text = _paragraph_style(doc, house.TABLE_TEXT, "Table Text", "Normal")
+    _not_numbered(table_text)
     table_text.font.size = Pt(9)
     _spacing(table_text, 2, 2)
     table_heading = _paragraph_style(doc, house.TABLE_HEADING, "Table Heading", "Table Text")
     table_heading.font.bold = True
     table_heading.paragraph_format.keep_with_next = True
     signature = _paragraph_style(doc, house.SIGNATURE_TEXT, "Signature Text", "Normal")
+    _not_numbered(signature)
     _spacing(signature, 3, 3)
     signature.paragraph_format.keep_with_next = True
 

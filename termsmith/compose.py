@@ -310,6 +310,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
         subject=" ".join(deal.deal.purpose.split()),
         language=deal.deal.language,
         date_text=format_date(deal.deal.effective_date, context[STYLE_KEY].locale),
+        effective_date=deal.deal.effective_date.isoformat(),
         parties=tuple(SignatureBlock(p.name, p.short_name, p.signatory.name, p.signatory.title) for p in deal.parties),
         sections=tuple(sections),
         provenance=provenance,

@@ -163,6 +163,7 @@ class Draft:
     subject: str  # the deal's purpose, one line
     language: str  # BCP 47, e.g. en-GB
     date_text: str  # the effective date as it reads in the agreement
+    effective_date: str  # the same date, ISO 8601 (YYYY-MM-DD), for document properties
     parties: tuple[SignatureBlock, ...]  # in deal order; also the cover page
     sections: tuple[Section, ...]
     provenance: Provenance

@@ -167,6 +167,11 @@ def add_months(value: dt.date, months: int) -> dt.date:
 
 
 def join_and(items, conjunction: str = "and") -> str:
+    """['a', 'b', 'c'] → 'a, b and c'; cross-references in the list stay references."""
+    items = list(items)
+    if any(isinstance(i, MdSafe) for i in items):
+        parts = [md_escape(i) for i in items]
+        return MdSafe(parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {md_escape(conjunction)} {parts[-1]}")
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)

@@ -186,3 +186,11 @@ def test_template_cannot_reach_outside_the_sandbox(mini, snippet, expected):
     with pytest.raises(LibraryError) as info:
         api.build(CANONICAL, library=mini)
     assert expected in str(info.value) and "convenience.md" in str(info.value)
+
+
+def test_join_and_keeps_cross_references(mini):
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(path.read_text() + '\nSee clauses {{ [ref("exit.cure"), ref("exit.convenience")] | join_and }}.\n')
+    draft = api.build(CANONICAL, library=mini)
+    refs = [i.label for b in clause(draft, "exit.convenience").blocks for i in b.inlines if isinstance(i, CrossRef)]
+    assert refs[-2:] == ["4.1", "4.2"]

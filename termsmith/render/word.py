@@ -63,7 +63,8 @@ BULLETS_LIST = "termsmith bullets"
 
 # Core-property dates must not come from the clock (byte-identical drafts); the Draft carries no
 # machine-readable date, so every draft is stamped with this fixed instant.
-PINNED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+def _effective_instant(draft: Draft) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(draft.effective_date), dt.time(), tzinfo=dt.UTC)
 BOOKMARK_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")  # Word's rule: ≤ 40 characters
 QUOTES = ("\u201c", "\u201d")
 
@@ -403,8 +404,8 @@ class _Writer:
         core.identifier = draft.deal_id
         core.language = draft.language
         core.revision = 1
-        core.created = PINNED_DATE
-        core.modified = PINNED_DATE
+        # The deal's effective date, not the time of drafting: the same inputs give the same file.
+        core.created = core.modified = _effective_instant(draft)
         wx.set_default_language(self.document.styles.element, draft.language)
         wx.set_theme_font_lang(self.document.settings.element, draft.language)
         package = self.part.package

@@ -154,7 +154,7 @@ def small_draft() -> Draft:
         SignatureBlock(AWKWARD_PARTY, "S&J", "李小龍", "Director"),
     )
     return Draft("acme-globex", "Technology Partnership Agreement", "A technology integration partnership.",
-                 "en-GB", "1 March 2025", parties, sections, provenance(sections),
+                 "en-GB", "1 March 2025", "2025-03-01", parties, sections, provenance(sections),
                  ("Business Day", "Services"))
 
 
@@ -183,7 +183,7 @@ def large_draft(articles: int = 8, clauses_per_article: int = 3) -> Draft:
     sections = tuple(sections)
     parties = (SignatureBlock("Acme Limited", "Acme", "Jane Smith", "CEO"),
                SignatureBlock("Globex GmbH", "Globex", "John Doe", "CFO"))
-    return Draft("large", "Large Agreement", "Benchmark.", "en-GB", "1 March 2025", parties, sections,
+    return Draft("large", "Large Agreement", "Benchmark.", "en-GB", "1 March 2025", "2025-03-01", parties, sections,
                  provenance(sections))
 
 

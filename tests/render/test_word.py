@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import os
 import re
@@ -322,7 +323,7 @@ def test_core_properties(opened, draft):
     assert core.title == draft.title and core.subject == draft.subject
     assert core.author == core.last_modified_by == "termsmith Legal Operations"
     assert core.revision == 1 and core.language == "en-GB"
-    assert core.created == core.modified == word.PINNED_DATE
+    assert core.created == core.modified == dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc)
     assert not core.comments
 
 
@@ -425,24 +426,12 @@ def test_a_duplicated_bookmark_is_an_error():
 
 
 # ── the checks from shared/docx-verify ────────────────────────────────────────────────────
-def _table_cell_texts(draft) -> set[str]:
-    return {"".join(i.text for i in cell if isinstance(i, Span))
-            for s in draft.sections for c in s.clauses for b in c.blocks if isinstance(b, Table)
-            for row in (b.header, *b.rows) for cell in row}
-
-
 def test_contract_lint_is_clean(docx_path, draft):
     need_shared()
     result = subprocess.run([sys.executable, str(DOCX_VERIFY / "check_docx.py"), str(docx_path)], check=False,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "ERROR" not in result.stdout
-    cells = _table_cell_texts(draft)
-    for line in result.stdout.splitlines():
-        if line.startswith("WARN"):
-            # the lint's typed-number heuristic also fires on table cells such as "99.9 %"; nothing else may warn
-            quoted = re.search(r"typed clause number \(not Word numbering\): '(.*)'$", line)
-            assert quoted and quoted.group(1) in cells, line
+    assert result.stdout.startswith("OK") and len(result.stdout.splitlines()) == 1, result.stdout
 
 
 def test_schema_valid(docx_path):
