@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ MdBlock = MdParagraph | MdList | MdTable
 # Called for links: (href, bold, italic) → the inline to use, or None for an ordinary link.
 LinkHook = Callable[[str, bool, bool], Inline | None]
 EXTERNAL_SCHEMES = ("https://", "http://", "mailto:")
+# A sentence that ends on an abbreviation ("… Pte. Ltd." + ".") takes one full stop, not two.
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -162,7 +165,7 @@ def _inlines(inline: Token, hook: LinkHook) -> tuple[Inline, ...]:
             link = None
             continue
         if kind in ("text", "softbreak"):
-            span = Span(tok.content if kind == "text" else " ", marks["bold"] > 0, marks["italic"] > 0, marks["strike"] > 0)
+            span = Span(_DOUBLE_STOP.sub(".", tok.content) if kind == "text" else " ", marks["bold"] > 0, marks["italic"] > 0, marks["strike"] > 0)
             if not span.text:
                 continue
             target = link[1] if link is not None else out
