@@ -191,27 +191,54 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
 
 def draft_many(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1,
                on_progress: Callable[[BatchOutcome], None] | None = None, **kw) -> list[BatchOutcome]:
-    """Draft several deals; one bad deal never stops the others. Outcomes are in input order."""
+    """Draft several deals; one bad deal never stops the others. Outcomes are in input order.
+
+    With jobs > 1 the deals are drafted in that many processes, each loading the library once.
+    """
     paths = [Path(p) for p in paths]
-    if jobs <= 1 or len(paths) <= 1:
-        outcomes = []
-        for path in paths:
-            outcome = _draft_one(path, out_dir, kw)
-            outcomes.append(outcome)
+    outcomes: list[BatchOutcome | None] = list(_clashing_ids(paths))
+    todo = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    for i, outcome in enumerate(outcomes):
+        if outcome is not None and on_progress:
+            on_progress(outcome)
+    if jobs <= 1 or len(todo) <= 1:
+        for i in todo:
+            outcomes[i] = _draft_one(paths[i], out_dir, kw)
             if on_progress:
-                on_progress(outcome)
+                on_progress(outcomes[i])
         return outcomes
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    results: dict[Path, BatchOutcome] = {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_draft_one, path, out_dir, kw): path for path in paths}
+        futures = {pool.submit(_draft_one, paths[i], out_dir, kw): i for i in todo}
         for future in as_completed(futures):
-            outcome = future.result()
-            results[futures[future]] = outcome
+            outcomes[futures[future]] = future.result()
             if on_progress:
-                on_progress(outcome)
-    return [results[p] for p in paths]
+                on_progress(outcomes[futures[future]])
+    return outcomes
+
+
+def _clashing_ids(paths: list[Path]) -> list[BatchOutcome | None]:
+    """A failed outcome for each deal whose id (and so output names) an earlier deal of the batch already uses."""
+    first: dict[str, Path] = {}
+    out: list[BatchOutcome | None] = []
+    for path in paths:
+        try:
+            data = load_file(path).data
+        except TermsmithError:
+            out.append(None)  # drafting reports it properly
+            continue
+        deal_id = data.get("deal", {}).get("id") if isinstance(data, dict) and isinstance(data.get("deal"), dict) else None
+        if isinstance(deal_id, str) and deal_id in first:
+            out.append(BatchOutcome(path, problems=(Problem(
+                file=str(path), path="deal.id",
+                message=f"'{deal_id}' is also the id of {first[deal_id]}, drafted in the same batch; "
+                        "their files would overwrite each other"),)))
+            continue
+        if isinstance(deal_id, str):
+            first[deal_id] = path
+        out.append(None)
+    return out
 
 
 def _draft_one(path: Path, out_dir: Path, kw: dict) -> BatchOutcome:

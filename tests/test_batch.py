@@ -1,0 +1,61 @@
+"""Batch drafting: parallel processes, one bad deal never stops the others, a summary and an exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from termsmith import api
+
+from .conftest import EXAMPLES
+
+GOOD = sorted(EXAMPLES.glob("*.yaml"))
+
+
+def bad_deal(tmp_path, deal_data, write_deal):
+    deal_data["deal"]["id"] = "broken-deal"
+    deal_data["budget"]["cost_sharing"]["acme"] = 10
+    return write_deal(deal_data, "broken.yaml")
+
+
+def test_one_bad_deal_does_not_stop_the_others(tmp_path, deal_data, write_deal):
+    bad = bad_deal(tmp_path, deal_data, write_deal)
+    seen = []
+    outcomes = api.draft_many([GOOD[0], bad, *GOOD[1:]], tmp_path / "out", jobs=2, on_progress=seen.append)
+    assert [o.deal_path for o in outcomes] == [GOOD[0], bad, *GOOD[1:]]
+    assert [o.ok for o in outcomes] == [True, False, *([True] * (len(GOOD) - 1))]
+    assert len(seen) == len(outcomes)
+    assert "shares add up to 50, expected 100" in str(outcomes[1].problems[0])
+    assert len(list((tmp_path / "out").glob("*.docx"))) == len(GOOD)
+
+
+def test_parallel_and_serial_batches_write_the_same_bytes(tmp_path):
+    api.draft_many(GOOD, tmp_path / "serial", jobs=1)
+    api.draft_many(GOOD, tmp_path / "parallel", jobs=2)
+    serial = {p.name: p.read_bytes() for p in (tmp_path / "serial").iterdir()}
+    parallel = {p.name: p.read_bytes() for p in (tmp_path / "parallel").iterdir()}
+    assert serial == parallel and len(serial) == 3 * len(GOOD)
+
+
+def test_same_deal_id_twice_in_a_batch_is_refused(tmp_path, deal_data, write_deal):
+    copy = write_deal(deal_data, "copy.yaml")
+    outcomes = api.draft_many([GOOD[0], copy], tmp_path / "out")
+    assert outcomes[0].ok and not outcomes[1].ok
+    assert "drafted in the same batch" in outcomes[1].problems[0].message
+
+
+def test_cli_batch_summary_and_exit_code(tmp_path, deal_data, write_deal):
+    bad = bad_deal(tmp_path, deal_data, write_deal)
+    done = subprocess.run([sys.executable, "-m", "termsmith", "draft", *map(str, GOOD), str(bad), "-o",
+                           str(tmp_path / "out"), "--jobs", "2"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert f"drafted {len(GOOD)} of {len(GOOD) + 1} deals" in done.stdout and "1 failed" in done.stdout
+    assert "broken.yaml" in done.stderr and "Traceback" not in done.stderr
+    assert "\r" not in done.stderr  # no progress bar when stderr is not a terminal
+
+
+def test_cli_batch_all_good_exits_0(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "termsmith", "draft", *map(str, GOOD), "-o", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"drafted {len(GOOD)} of {len(GOOD)} deals" in done.stdout
