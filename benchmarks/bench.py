@@ -84,7 +84,7 @@ def scaled_library(folder: Path, clauses: int) -> Path:
     shutil.copy(LIBRARY / "library.yaml", target / "library.yaml")
     sources = sorted((LIBRARY / "clauses").rglob("*.md"))
     # Unconditional clauses with no definitions and no references draft on their own, so every copy counts.
-    plain = [p for p in sources if not any(k in p.read_text() for k in ("\nwhen:", "defines:", "ref(", "has("))
+    plain = [p for p in sources if not any(k in p.read_text() for k in ("\nwhen:", "defines:", "define(", "ref(", "has("))
              and p.parent.name not in ("definitions", "signatures") and not p.parent.name.startswith("schedule-")]
     for n in range(clauses):
         src = plain[n % len(plain)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import urllib.parse
@@ -16,9 +17,9 @@ from termsmith.document import (
 )
 from termsmith.errors import LibraryError, Problem, TermsmithError
 from termsmith.library import DEFINITIONS_CLAUSE, Clause, Library, compile_template
-from termsmith.mdparse import MdBlock, MdList, MdParagraph, MdTable, parse
+from termsmith.mdparse import MARK_CLOSE, MARK_OPEN, MdBlock, MdList, MdParagraph, MdTable, parse
 from termsmith.select import Selection
-from termsmith.templating import STYLE_KEY, MdSafe, format_date, md_escape
+from termsmith.templating import STYLE_KEY, MdSafe, format_date
 
 REF_SCHEME = "termsmith:ref/"
 DEFINE_SCHEME = "termsmith:define/"
@@ -96,7 +97,7 @@ class _Rendering:
                 message=f"refers to '{target_id}', which is not in this draft; guard it with has(\"{target_id}\")",
                 code="dangling-ref",
             ))
-        return MdSafe(f"[{md_escape(target.label)}]({REF_SCHEME}{target_id})")
+        return MdSafe(f"{MARK_OPEN}{REF_SCHEME}{target_id}{MARK_CLOSE}")
 
     def has(self, target_id: str) -> bool:
         return str(target_id) in self.targets
@@ -108,7 +109,7 @@ class _Rendering:
             raise LibraryError(Problem(file=self.current.path if self.current else "", path=owner,
                                        message=f"'{term}' is already defined by {self.inline_terms[term]}"))
         self.inline_terms[term] = owner
-        return MdSafe(f"[]({DEFINE_SCHEME}{urllib.parse.quote(term, safe='')})")
+        return MdSafe(f"{MARK_OPEN}{DEFINE_SCHEME}{urllib.parse.quote(term, safe='')}{MARK_CLOSE}")
 
     def link_hook(self, href: str, bold: bool, italic: bool) -> Inline | None:
         if href.startswith(REF_SCHEME):
@@ -121,9 +122,9 @@ class _Rendering:
 
 
 def render_text(library: Library, clause: Clause, body: str | None, first_line: int,
-                context: dict, state: _Rendering) -> tuple[MdBlock, ...]:
-    """Run a clause's template (or a definition's text) and parse the Markdown it produces."""
-    template = library.template(clause) if body is None else compile_template(body, clause.path, first_line)
+                context: dict, state: _Rendering, part: str = "") -> tuple[MdBlock, ...]:
+    """Run a clause's template (or a part of its front matter, e.g. a definition) and parse its Markdown."""
+    template = library.template(clause) if body is None else compile_template(body, f"{clause.path}#{part}", first_line)
     state.current = clause
     try:
         text = template.render({**context, "ref": state.ref, "has": state.has, "define": state.define})
@@ -212,14 +213,20 @@ class _Flattener:
 
 
 # ── defined terms ──────────────────────────────────────────────────────────────────────────
-def term_pattern(term: str) -> re.Pattern[str]:
-    """A term as a whole word, with its plural (Party/Parties) or singular (Service Levels/Level)."""
+def _forms(term: str) -> set[str]:
+    """A term and its plural (Party/Parties) or singular (Service Levels/Service Level)."""
     forms = {term, term + "s", term + "es"}
     if term.endswith("y"):
         forms.add(term[:-1] + "ies")
     if term.endswith("s"):
         forms.add(term[:-1])
-    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return forms
+
+
+@functools.lru_cache(maxsize=1024)
+def term_pattern(term: str) -> re.Pattern[str]:
+    """A term as a whole word, in any of its forms."""
+    alternatives = "|".join(re.escape(f) for f in sorted(_forms(term), key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
@@ -259,17 +266,34 @@ def _glossary(library: Library, selection: Selection) -> dict[str, tuple[Clause,
     return glossary
 
 
+@functools.lru_cache(maxsize=64)
+def _combined(terms: frozenset[str]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern matching every form of every term, and the term each form belongs to."""
+    forms: dict[str, str] = {}
+    for term in sorted(terms):
+        for form in _forms(term):
+            forms.setdefault(form, term)
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), forms
+
+
+def terms_in(text: str, terms: frozenset[str]) -> set[str]:
+    """Which of `terms` the text uses (one regex pass, however many terms)."""
+    if not terms:
+        return set()
+    pattern, forms = _combined(terms)
+    return {forms[m.group()] for m in pattern.finditer(text)}
+
+
 def _used_terms(texts: dict[str, str], candidates: dict[str, str]) -> set[str]:
     """Terms used in the draft, following definitions that use other terms (fixpoint)."""
-    body = "\n".join(texts.values())
-    patterns = {t: term_pattern(t) for t in candidates}
-    used = {t for t, p in patterns.items() if p.search(body)}
+    terms = frozenset(candidates)
+    used = terms_in("\n".join(texts.values()), terms)
     frontier = set(used)
     while frontier:
         found = set()
         for term in frontier:
-            text = candidates[term]
-            found |= {t for t, p in patterns.items() if t not in used and t != term and p.search(text)}
+            found |= terms_in(candidates[term], terms) - used - {term}
         used |= found
         frontier = found
     return used
@@ -331,7 +355,7 @@ def _definitions(library: Library, selection: Selection, context: dict, state: _
     blocks: list[Block] = []
     for term in sorted(used, key=str.casefold):
         clause, text = glossary[term]
-        parsed = render_text(library, clause, text, 1, context, state)
+        parsed = render_text(library, clause, text, 1, context, state, part=f"defines.{term}")
         if len(parsed) != 1 or not isinstance(parsed[0], MdParagraph):
             raise LibraryError(Problem(file=clause.path, path=f"defines.{term}", message="a definition must be one paragraph"))
         blocks.append(Paragraph("definition", 1, "", (TermDefinition(term), Span(" "), *parsed[0].inlines)))
@@ -342,18 +366,12 @@ def _check_orphan_terms(library: Library, selection: Selection, glossary: dict, 
                         state: _Rendering) -> None:
     """A term defined by a clause that this draft left out must not be used by the clauses it kept."""
     included = {c.id for c in selection.clauses}
-    for clause in library.clauses:
-        if clause.id in included:
-            continue
-        for term in clause.meta.defines:
-            if term in glossary or term in state.inline_terms:
-                continue
-            pattern = term_pattern(term)
-            for user, text in texts.items():
-                if pattern.search(text):
-                    user_clause = library.by_id[user]
-                    raise LibraryError(Problem(
-                        file=user_clause.path, path=user,
-                        message=f"uses the defined term '{term}', but {clause.id}, which defines it, is not in this draft",
-                        code="undefined-term",
-                    ))
+    orphans = {term: clause for clause in library.clauses if clause.id not in included
+               for term in clause.meta.defines if term not in glossary and term not in state.inline_terms}
+    for term in sorted(terms_in("\n".join(texts.values()), frozenset(orphans))):
+        user = next(cid for cid, text in texts.items() if term_pattern(term).search(text))
+        raise LibraryError(Problem(
+            file=library.by_id[user].path, path=user,
+            message=f"uses the defined term '{term}', but {orphans[term].id}, which defines it, is not in this draft",
+            code="undefined-term",
+        ))

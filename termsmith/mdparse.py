@@ -36,6 +36,10 @@ MdBlock = MdParagraph | MdList | MdTable
 # Called for links: (href, bold, italic) → the inline to use, or None for an ordinary link.
 LinkHook = Callable[[str, bool, bool], Inline | None]
 EXTERNAL_SCHEMES = ("https://", "http://", "mailto:")
+# termsmith's own inline markers (cross-references, definitions) travel through Markdown as plain text
+# between two private-use characters; a deal value can never contain them (validation refuses them).
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+_MARKER = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
 # A sentence that ends on an abbreviation ("… Pte. Ltd." + ".") takes one full stop, not two.
 _DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 
@@ -164,15 +168,21 @@ def _inlines(inline: Token, hook: LinkHook) -> tuple[Inline, ...]:
                 out.append(Link(link[0], tuple(link[1])))
             link = None
             continue
+        if kind == "text" and MARK_OPEN in tok.content:
+            pieces = _MARKER.split(tok.content)
+            for n, piece in enumerate(pieces):
+                if n % 2:
+                    special = hook(piece, marks["bold"] > 0, marks["italic"] > 0)
+                    if special is None:
+                        raise _Unsupported(tok, f"markers '{piece}'")
+                    (link[1] if link is not None else out).append(special)
+                elif piece:
+                    _add_span(link[1] if link is not None else out,
+                              Span(_DOUBLE_STOP.sub(".", piece), marks["bold"] > 0, marks["italic"] > 0, marks["strike"] > 0))
+            continue
         if kind in ("text", "softbreak"):
             span = Span(_DOUBLE_STOP.sub(".", tok.content) if kind == "text" else " ", marks["bold"] > 0, marks["italic"] > 0, marks["strike"] > 0)
-            if not span.text:
-                continue
-            target = link[1] if link is not None else out
-            if target and isinstance(target[-1], Span) and _same_marks(target[-1], span):
-                target[-1] = Span(target[-1].text + span.text, span.bold, span.italic, span.strike)
-            else:
-                target.append(span)
+            _add_span(link[1] if link is not None else out, span)
             continue
         if kind == "hardbreak":
             out.append(LineBreak())
@@ -180,6 +190,16 @@ def _inlines(inline: Token, hook: LinkHook) -> tuple[Inline, ...]:
         tok.map = inline.map
         raise _Unsupported(tok, f"'{kind}' elements")
     return tuple(out)
+
+
+def _add_span(target: list, span: Span) -> None:
+    """Append a span, merging it into the previous one when the emphasis is the same."""
+    if not span.text:
+        return
+    if target and isinstance(target[-1], Span) and _same_marks(target[-1], span):
+        target[-1] = Span(target[-1].text + span.text, span.bold, span.italic, span.strike)
+    else:
+        target.append(span)
 
 
 def _same_marks(a: Span, b: Span) -> bool:

@@ -33,6 +33,7 @@ def md_escape(value: object) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else _plain(value)
+    text = text.replace("\ue000", "").replace("\ue001", "")  # termsmith's marker characters (see mdparse)
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 

@@ -18,6 +18,7 @@ from termsmith.load import Loaded, Path_, SourceMap
 # Characters XML 1.0 cannot hold (Word documents are XML): C0 controls except tab/newline/CR,
 # surrogates and the two non-characters U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_RESERVED = re.compile("[\ue000\ue001]")  # termsmith marks cross-references with these inside clause text
 _MONTH_DAYS = 30
 
 
@@ -47,6 +48,9 @@ def _xml_character_problems(value: object, path: Path_, src: SourceMap) -> Itera
         bad = _NOT_XML.search(value)
         if bad:
             yield src.problem(path, f"contains the control character U+{ord(bad.group()):04X}, which a Word document cannot hold")
+        reserved = _RESERVED.search(value)
+        if reserved:
+            yield src.problem(path, f"contains U+{ord(reserved.group()):04X}, a private-use character termsmith reserves")
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _xml_character_problems(item, (*path, key), src)

@@ -193,3 +193,8 @@ def test_non_mapping_file(tmp_path):
     path = tmp_path / "list.yaml"
     path.write_text("- a\n- b\n")
     assert "must be a mapping" in problems(path)[0].message
+
+
+def test_reserved_marker_characters_are_rejected(deal_data, write_deal):
+    deal_data["parties"][1]["name"] = "Globex \ue000Rexit.cure\ue001"
+    assert one(write_deal(deal_data), "termsmith reserves").path == "parties[1].name"
