@@ -1,0 +1,77 @@
+"""Every example's .docx passes the contract lint and the XSDs, reads back in pandoc, and lays out in LibreOffice."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pypandoc
+import pytest
+
+from termsmith import api
+
+from ..conftest import EXAMPLES, SHARED
+
+DEALS = sorted(EXAMPLES.glob("*.yaml"))
+VERIFY = SHARED / "docx-verify"
+
+
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory):
+    out = tmp_path_factory.mktemp("examples")
+    results = {}
+    for deal in DEALS:
+        result = api.draft(deal, out)
+        results[deal.stem] = (result.draft, next(p for p in result.written if p.suffix == ".docx"))
+    return results
+
+
+def need_shared():
+    if not VERIFY.is_dir():
+        pytest.skip("shared/docx-verify is not beside the repository")
+
+
+@pytest.mark.parametrize("deal", DEALS, ids=[d.stem for d in DEALS])
+def test_contract_lint_and_schema_are_clean(deal, drafted):
+    need_shared()
+    _, docx = drafted[deal.stem]
+    lint = subprocess.run([sys.executable, str(VERIFY / "check_docx.py"), str(docx)], capture_output=True, text=True)
+    assert lint.returncode == 0 and lint.stdout.strip() == f"OK    {docx}", lint.stdout
+    xsd = subprocess.run([sys.executable, str(VERIFY / "xsd_validate.py"), str(VERIFY / "xsd"), str(docx)],
+                         capture_output=True, text=True)
+    assert xsd.returncode == 0 and "FAIL" not in xsd.stdout, xsd.stdout
+
+
+@pytest.mark.parametrize("deal", DEALS, ids=[d.stem for d in DEALS])
+def test_pandoc_recovers_headings_clauses_and_tables(deal, drafted):
+    draft, docx = drafted[deal.stem]
+    md = subprocess.run([pypandoc.get_pandoc_path(), "-f", "docx", "-t", "markdown", str(docx)],
+                        capture_output=True, text=True, check=True).stdout
+    for section in draft.sections:
+        if section.kind == "article":
+            assert re.search(rf"^# .*{re.escape(section.title.upper())}", md, re.MULTILINE | re.IGNORECASE), section.title
+    assert md.count("](#_Ref") >= 5  # cross-references came back as internal links
+    tables = sum(1 for s in draft.sections for c in s.clauses for b in c.blocks if type(b).__name__ == "Table")
+    assert md.count("\n+---") + md.count("\n|---") + md.count("\n  ---") >= min(tables, 1)
+    for party in draft.parties:
+        assert party.signatory_name in md
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"), reason="LibreOffice not installed")
+def test_libreoffice_shows_computed_numbers_references_and_page_fields(drafted, tmp_path):
+    draft, docx = drafted["acme-globex-technology"]
+    profile = tmp_path / "lo-profile"
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   capture_output=True, check=True, timeout=180)
+    pdf = tmp_path / (docx.stem + ".pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Page 1 of (\d+)", text).group(1))
+    assert pages > 10
+    termination = next(s for s in draft.sections if s.id == "termination")
+    assert re.search(rf"^\s*{termination.label}\.\s+TERMINATION", text, re.MULTILINE | re.IGNORECASE)
+    assert re.search(rf"^\s*{termination.label}\.2\s", text, re.MULTILINE)
+    assert re.search(r"^\s*\(a\)\s", text, re.MULTILINE)
+    assert re.search(r"clause \d+\.\d+", text) and "Schedule 5" in text
