@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, Undefined, pass_context
+from markupsafe import Markup
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -27,8 +28,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&^$'\"])")
 
 
 def md_escape(value: object) -> str:
-    """Make a value print literally in Markdown: it is data, never markup."""
-    if isinstance(value, MdSafe):
+    """Make a value print literally in Markdown: it is data, never markup.
+
+    Clause text the template itself produced is passed through: termsmith's markers (MdSafe) and
+    what the author marked `| safe`, such as the output of a macro (already escaped inside it).
+    """
+    if isinstance(value, (MdSafe, Markup)):
         return value
     if value is None:
         return ""

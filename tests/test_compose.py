@@ -194,3 +194,12 @@ def test_join_and_keeps_cross_references(mini):
     draft = api.build(CANONICAL, library=mini)
     refs = [i.label for b in clause(draft, "exit.convenience").blocks for i in b.inlines if isinstance(i, CrossRef)]
     assert refs[-2:] == ["4.1", "4.2"]
+
+
+def test_macro_output_marked_safe_is_not_escaped_twice(mini, deal_data, write_deal):
+    deal_data["parties"][0]["name"] = "Acme (UK) Ltd."
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(path.read_text() + "\n{% macro who(p) %}{{ p.name }}{% endmacro %}By {{ who(parties[0]) | safe }}.\n")
+    draft = api.build(write_deal(deal_data), library=mini)
+    text = "".join(i.text for b in clause(draft, "exit.convenience").blocks for i in b.inlines if isinstance(i, Span))
+    assert "By Acme (UK) Ltd." in text and "\\" not in text
