@@ -13,7 +13,7 @@ from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from termsmith.deal import Deal
 from termsmith.document import (
     Block, Clause as DraftClause, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Provenance,
-    Section, SignatureBlock, Span, Table, TermDefinition,
+    Section, SignatureBlock, Span, Table, TermDefinition, item_label,
 )
 from termsmith.errors import LibraryError, Problem, TermsmithError
 from termsmith.library import DEFINITIONS_CLAUSE, Clause, Library, compile_template
@@ -56,29 +56,6 @@ def number_targets(selection: Selection) -> dict[str, Target]:
             clause_label = {"article": f"{n}.{m}", "schedule": str(m), "signatures": ""}[section.kind]
             targets[clause.id] = Target(clause_label, anchor_for(clause.id), "clause")
     return targets
-
-
-def item_label(level: int, n: int) -> str:
-    """Labels Word's list shows for sub-clauses: level 2 (a), level 3 (i), level 4 (A)."""
-    if level == 2:
-        return f"({_letters(n)})"
-    if level == 3:
-        return f"({_roman(n)})"
-    return f"({_letters(n).upper()})"
-
-
-def _letters(n: int) -> str:
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out += numeral
-            n -= value
-    return out
 
 
 @dataclass

@@ -6,6 +6,30 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 
+# ── numbering labels: what Word's list levels show, shared by compose and the renderers ─────
+def item_label(level: int, n: int) -> str:
+    """The label of the n-th sub-clause at `level`: 2 → (a), 3 → (i), 4 → (A)."""
+    if level == 2:
+        return f"({_letters(n)})"
+    if level == 3:
+        return f"({_roman(n)})"
+    return f"({_letters(n).upper()})"
+
+
+def _letters(n: int) -> str:
+    # Word's lowerLetter after z: aa, bb, …
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        count, n = divmod(n, value)
+        out += numeral * count
+    return out
+
+
 # ── inlines ────────────────────────────────────────────────────────────────────────────────
 @dataclass(frozen=True)
 class Span:

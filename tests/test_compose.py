@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from termsmith import api
-from termsmith.compose import anchor_for, item_label, term_pattern
+from termsmith.compose import anchor_for, term_pattern
+from termsmith.document import item_label
 from termsmith.document import CrossRef, Paragraph, Span, Table, TermDefinition
 from termsmith.errors import LibraryError
 

@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from termsmith.document import (
+    item_label,
     Clause,
     CrossRef,
     Draft,
@@ -88,25 +89,7 @@ def render_docx(draft: Draft) -> bytes:
 
 
 # ── numbering: what Word will show, checked against the Draft's labels ──────────────────────
-def _letters(n: int) -> str:
-    # Word's lowerLetter after z: aa, bb, …
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        count, n = divmod(n, value)
-        out += numeral * count
-    return out
-
-
-ITEM_FORMATS: dict[int, Callable[[int], str]] = {
-    2: lambda n: f"({_letters(n)})",
-    3: lambda n: f"({_roman(n)})",
-    4: lambda n: f"({_letters(n).upper()})",
-}
+ITEM_FORMATS: dict[int, Callable[[int], str]] = {level: functools.partial(item_label, level) for level in (2, 3, 4)}
 
 
 class _Counters:
