@@ -31,7 +31,7 @@ def validate(loaded: Loaded) -> Deal:
     try:
         deal = Deal.model_validate(loaded.data)
     except ValidationError as exc:
-        problems += [_pydantic_problem(err, src) for err in exc.errors()]
+        problems += [_pydantic_problem(err, src, loaded.data) for err in exc.errors()]
         raise InputError(sorted(set(problems), key=_order)) from None
     problems += business_problems(deal, src)
     if problems:
@@ -60,10 +60,27 @@ def _xml_character_problems(value: object, path: Path_, src: SourceMap) -> Itera
 
 
 # ── pydantic errors → problems ─────────────────────────────────────────────────────────────
-def _pydantic_problem(err: dict, src: SourceMap) -> Problem:
-    loc = tuple(part for part in err["loc"] if isinstance(part, int) or "[" not in str(part))
+def _data_path(loc: tuple, data: object) -> Path_:
+    """pydantic's error location as a path through the data, without its union/validator tags."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and ("[" in part or part in ("int", "float", "str", "bool", "none")):
+            continue  # a tag pydantic adds for a member of a union or a validator, not a field
+        else:
+            node = None
+        out.append(part)
+    return tuple(out)
+
+
+def _pydantic_problem(err: dict, src: SourceMap, data: object) -> Problem:
+    loc = _data_path(tuple(err["loc"]), data)
     kind = err["type"]
-    if kind == "extra_forbidden":
+    if kind == "extra_forbidden" and loc:
         name = str(loc[-1])
         message = f"unknown field '{name}'"
         guess = difflib.get_close_matches(name, _field_names(loc[:-1]), n=1, cutoff=0.6)

@@ -198,3 +198,10 @@ def test_non_mapping_file(tmp_path):
 def test_reserved_marker_characters_are_rejected(deal_data, write_deal):
     deal_data["parties"][1]["name"] = "Globex \ue000Rexit.cure\ue001"
     assert one(write_deal(deal_data), "termsmith reserves").path == "parties[1].name"
+
+
+@pytest.mark.parametrize("source", [b"0[:", b"a[int]: 1", b"'deal[0]': {}"])
+def test_keys_that_look_like_pydantic_locations_are_reported_not_crashed(tmp_path, source):
+    path = tmp_path / "odd.yaml"
+    path.write_bytes(source)
+    assert any("unknown field" in p.message for p in problems(path))
