@@ -304,16 +304,22 @@ SurvivingTopic = Literal[
 class Exit(Spec):
     """How the partnership ends and what happens then."""
 
-    termination_for_convenience: ConvenienceTermination = Field(default_factory=lambda: ConvenienceTermination(allowed=False))
-    termination_for_cause: CauseTermination = Field(default_factory=CauseTermination)
+    termination_for_convenience: ConvenienceTermination = Field(
+        default_factory=lambda: ConvenienceTermination(allowed=False),
+        description="Whether and how a party may end the agreement without cause (default: not allowed).")
+    termination_for_cause: CauseTermination = Field(
+        default_factory=CauseTermination, description="Termination for material breach (default cure period 30 days).")
     insolvency: bool = Field(default=True, description="Whether insolvency of a party lets the others terminate.")
-    change_of_control: ChangeOfControl = Field(default_factory=lambda: ChangeOfControl(terminable=False))
+    change_of_control: ChangeOfControl = Field(
+        default_factory=lambda: ChangeOfControl(terminable=False),
+        description="Whether a change of control of a party lets the others terminate (default: no).")
     transition: Transition = Field(description="Transition assistance and data return.")
     survival: list[SurvivingTopic] = Field(
         default_factory=lambda: ["confidentiality", "liability", "intellectual_property", "data_return"],
         description="Topics that survive the end of the agreement.",
     )
-    post_termination: PostTermination = Field(default_factory=PostTermination)
+    post_termination: PostTermination = Field(
+        default_factory=PostTermination, description="Support for existing customers and non-solicitation after the end.")
 
 
 class LiabilityCap(Spec):
@@ -330,7 +336,7 @@ class Options(Spec):
     confidentiality_years: Annotated[int, Field(gt=0, le=25)] = Field(
         default=5, description="Years confidentiality lasts after the agreement ends."
     )
-    liability_cap: LiabilityCap = Field(default_factory=LiabilityCap)
+    liability_cap: LiabilityCap = Field(default_factory=LiabilityCap, description="Cap on each party's liability.")
     personal_data: Literal["none", "independent_controllers", "processor"] = Field(
         default="independent_controllers",
         description="How personal data is shared: not at all, between independent controllers, or by a processor.",
@@ -377,9 +383,9 @@ class Scope(Spec):
     territory: Name | None = Field(default=None, description="Territory of the partnership.")
     exclusive: bool = Field(default=False, description="Whether the appointment or alliance is exclusive.")
     products: list[Name] = Field(default_factory=list, description="Products or services the deal covers.")
-    reseller: ResellerTerms | None = None
-    joint_venture: JointVentureTerms | None = None
-    managed_service: ManagedServiceTerms | None = None
+    reseller: ResellerTerms | None = Field(default=None, description="Only with deal.kind: reseller.")
+    joint_venture: JointVentureTerms | None = Field(default=None, description="Only with deal.kind: joint_venture.")
+    managed_service: ManagedServiceTerms | None = Field(default=None, description="Only with deal.kind: managed_service.")
 
 
 class LibraryRequirement(Spec):
@@ -399,18 +405,19 @@ class Deal(Spec):
     )
 
     termsmith: Literal[1] = Field(description="Version of the deal file format; always 1.")
-    deal: DealInfo
+    deal: DealInfo = Field(description="What the agreement is: id, title, kind, date, law, language, purpose.")
     parties: list[Party] = Field(min_length=2, max_length=20, description="Two or more parties.")
     scope: Scope = Field(default_factory=Scope, description="Kind-specific scope details.")
-    term: Term
-    roles: Roles
+    term: Term = Field(description="Initial term and renewal.")
+    roles: Roles = Field(description="Alliance managers, each party's duties and the optional RACI matrix.")
     governance: Governance | None = Field(default=None, description="Optional; left out, its clauses drop out.")
     slas: Slas | None = Field(default=None, description="Optional; left out, its clauses drop out.")
     budget: Budget | None = Field(default=None, description="Optional; left out, its clauses drop out.")
-    conflict_resolution: ConflictResolution
-    exit: Exit
-    options: Options = Field(default_factory=Options)
-    library: LibraryRequirement = Field(default_factory=LibraryRequirement)
+    conflict_resolution: ConflictResolution = Field(description="Escalation ladder, mediation, arbitration or courts.")
+    exit: Exit = Field(description="Termination rights, transition, survival and post-termination duties.")
+    options: Options = Field(default_factory=Options, description="Confidentiality period, liability cap, personal data.")
+    library: LibraryRequirement = Field(default_factory=LibraryRequirement,
+                                        description="Which clause library versions this deal accepts.")
 
     def party(self, party_id: str) -> Party:
         """The party with this id (ids are checked by validation)."""

@@ -96,3 +96,10 @@ def test_schema_is_json_schema_describing_every_field():
 @pytest.mark.parametrize("args", [["--help"], ["draft", "--help"], ["--version"]])
 def test_help_and_version(args):
     assert CliRunner().invoke(cli, args).exit_code == 0
+
+
+def test_schema_describes_every_field():
+    schema = json.loads(CliRunner().invoke(cli, ["schema"]).output)
+    missing = [f"{name}.{prop}" for name, model in [("Deal", schema), *schema["$defs"].items()]
+               for prop, spec in model.get("properties", {}).items() if not spec.get("description")]
+    assert missing == []
