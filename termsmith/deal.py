@@ -336,7 +336,7 @@ class Options(Spec):
     confidentiality_years: Annotated[int, Field(gt=0, le=25)] = Field(
         default=5, description="Years confidentiality lasts after the agreement ends."
     )
-    liability_cap: LiabilityCap = Field(default_factory=LiabilityCap, description="Cap on each party's liability.")
+    liability_cap: LiabilityCap = Field(default_factory=LiabilityCap, description="The liability cap (default: 1 x annual fees).")
     personal_data: Literal["none", "independent_controllers", "processor"] = Field(
         default="independent_controllers",
         description="How personal data is shared: not at all, between independent controllers, or by a processor.",
