@@ -184,7 +184,8 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
         check_not_edited(out_dir, stem, list(names.values()))
     rendered = render(the_draft, formats)
     files = {names[fmt]: data for fmt, data in rendered.items()}
-    manifest = manifest_json(the_draft.provenance, {name: sha256(data) for name, data in files.items()})
+    manifest = manifest_json(the_draft.provenance, {name: sha256(data) for name, data in files.items()},
+                             _inputs(out_dir, deal_path, library, library_rev))
     written = write_outputs(out_dir, files, stem + MANIFEST_SUFFIX, manifest)
     return DraftResult(Path(deal_path), the_draft, tuple(written))
 
@@ -253,3 +254,125 @@ def schema() -> dict:
     from termsmith.schema import deal_schema
 
     return deal_schema()
+
+
+# ── redline ────────────────────────────────────────────────────────────────────────────────
+DEAL_SUFFIXES = (".yaml", ".yml", ".json")
+WORKTREE = "WORKTREE"  # --to WORKTREE: the library folder as it is now
+
+
+@dataclass(frozen=True)
+class RedlineResult:
+    comparison: object  # termsmith.redline.Comparison
+    written: tuple[Path, ...]
+
+
+def _inputs(out_dir: Path, deal_path: Path, library: Path | None, library_rev: str | None):
+    """What a draft's manifest records to rebuild it: the deal file and library, relative to out_dir."""
+    from termsmith.manifest import Inputs
+    from termsmith.resources import default_library
+
+    return Inputs.relative_to(Path(out_dir), Path(deal_path), Path(library) if library else default_library(),
+                              library_rev)
+
+
+def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = None, to_rev: str | None = None,
+            library: Path | None = None, author: str | None = None, date: str | None = None,
+            markdown: Path | bool = True) -> RedlineResult:
+    """Compare OLD and NEW into OUT (.docx with Word revisions) and its CriticMarkup twin.
+
+    OLD and NEW are deal files (drafted with `library` at `from_rev` / `to_rev`; without NEW, OLD is
+    drafted at both revisions) or drafts (.docx or .manifest.json, rebuilt from what their manifest
+    records). `markdown`: True writes OUT with .md, a path writes there, False writes none."""
+    from termsmith.errors import OutputError
+    from termsmith.redline import compare, render_redline
+    from termsmith.write import write_files
+
+    old, out = Path(old), Path(out)
+    if out.suffix.lower() != ".docx":
+        raise OutputError(Problem(file=str(out), message="the redline is a Word document: name it .docx"))
+    if new is None and from_rev is None and to_rev is None:
+        raise InputError(Problem(file=str(old), message=(
+            "give the new deal or draft too, or --from REV (and --to REV) to compare this deal "
+            "at two revisions of the library")))
+    new = old if new is None else Path(new)
+    old_draft = _redline_side(old, None if from_rev == WORKTREE else from_rev, library)
+    new_draft = _redline_side(new, None if to_rev == WORKTREE else to_rev, library)
+    when = _revision_date(date, new_draft)
+    comparison = compare(old_draft, new_draft, author=author or new_draft.provenance.library_owner or "termsmith",
+                         date=when)
+    md_path = out.with_suffix(".md") if markdown is True else Path(markdown) if markdown else None
+    targets = [out, *([md_path] if md_path else [])]
+    for target in targets:
+        if target.resolve() in {old.resolve(), new.resolve()}:
+            raise OutputError(Problem(file=str(target), message="would overwrite an input; choose another name"))
+    rendered = render_redline(comparison, ("docx", "md") if md_path else ("docx",))
+    files = {out: rendered["docx"], **({md_path: rendered["md"]} if md_path else {})}
+    return RedlineResult(comparison, tuple(write_files(files)))
+
+
+def _redline_side(path: Path, rev: str | None, library: Path | None) -> Draft:
+    from termsmith.manifest import MANIFEST_SUFFIX
+
+    name = path.name.lower()
+    if name.endswith((MANIFEST_SUFFIX, ".docx")):
+        if rev is not None:
+            raise InputError(Problem(file=str(path), message=(
+                "--from/--to choose library revisions for deal files; a draft is rebuilt from its manifest")))
+        manifest = path if name.endswith(MANIFEST_SUFFIX) else path.with_name(path.name[:-5] + MANIFEST_SUFFIX)
+        if name.endswith(".docx") and not path.is_file():
+            raise InputError(Problem(file=str(path), message="file not found"))
+        return _rebuild(manifest)
+    if path.suffix.lower() not in DEAL_SUFFIXES:
+        raise InputError(Problem(file=str(path), message=(
+            "is not a deal file (.yaml, .yml, .json), a draft (.docx) or a manifest (.manifest.json)")))
+    if rev is not None:
+        from termsmith import gitstore
+        from termsmith.resources import default_library
+
+        root = Path(library) if library else default_library()
+        if root.exists() and gitstore.repo_root(root if root.is_dir() else root.parent) is None:
+            raise LibraryError(Problem(file=str(root), message=(
+                "--from/--to need a clause library inside a git repository")))
+    return build(path, library=library, library_rev=rev)
+
+
+def _rebuild(manifest: Path) -> Draft:
+    """The Draft a manifest describes, made again from its deal file and its library commit."""
+    from termsmith.errors import GitError
+    from termsmith.manifest import read_manifest
+
+    recorded = read_manifest(manifest)
+    rev = recorded.exact_commit
+    try:
+        rebuilt = build(recorded.deal, library=recorded.library, library_rev=rev)
+    except (GitError, LibraryError) as exc:
+        if rev is None:
+            raise
+        raise LibraryError(Problem(file=str(manifest), path="library_commit", message=(
+            f"cannot rebuild the draft at library commit {rev[:12]} in {recorded.library}: "
+            f"{'; '.join(p.message for p in exc.problems)}"))) from None
+    versions = {c.id: c.version for c in rebuilt.provenance.clauses}
+    if rev is None and versions != recorded.clauses:
+        changed = sorted(k for k in versions.keys() | recorded.clauses.keys()
+                         if versions.get(k) != recorded.clauses.get(k))
+        raise LibraryError(Problem(file=str(manifest), path="clauses", message=(
+            f"the draft was made from uncommitted library files that have changed since "
+            f"({', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}); compare the deal files instead")))
+    return rebuilt
+
+
+def _revision_date(date: str | None, new: Draft) -> str:
+    """The date every revision carries, in UTC: given, or the new draft's effective date (reproducible)."""
+    import datetime as dt
+
+    if date is None:
+        return f"{new.effective_date}T00:00:00Z"
+    try:
+        when = dt.datetime.fromisoformat(date.strip())
+    except ValueError:
+        raise InputError(Problem(path="--date", message=(
+            f"'{date}' is not a date; give YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+ZZ:ZZ]"))) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -139,6 +139,36 @@ def schema() -> None:
     click.echo(json.dumps(api.schema(), indent=2, sort_keys=False))
 
 
+@cli.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", required=False, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The redline to write (.docx); its Markdown twin goes beside it as .md.")
+@click.option("--from", "from_rev", default=None, metavar="REV", help="Draft OLD with the library at this git tag or commit.")
+@click.option("--to", "to_rev", default=None, metavar="REV",
+              help="Draft NEW with the library at this revision (default, or WORKTREE: the library folder as it is).")
+@click.option("--author", default=None, help="Author of the revisions (default: the library's owner).")
+@click.option("--date", default=None, metavar="DATE",
+              help="Date of the revisions, YYYY-MM-DD or ISO 8601 (default: NEW's effective date, so reruns match).")
+@click.option("--markdown", "markdown", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write the CriticMarkup twin (default: OUTPUT with .md).")
+@click.option("--no-markdown", is_flag=True, help="Write only the .docx.")
+@library_option
+def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, library) -> None:
+    """Compare OLD and NEW as a Word redline: two deal files, one deal at two library revisions
+    (--from/--to), or two drafts (.docx or .manifest.json)."""
+    from termsmith import api, report
+    from termsmith.errors import TermsmithError
+
+    try:
+        result = api.redline(old, new, out, from_rev=from_rev, to_rev=to_rev, library=library, author=author,
+                             date=date, markdown=False if no_markdown else markdown or True)
+    except TermsmithError as exc:
+        _fail(exc)
+    for line in report.redline(result):
+        click.echo(line)
+
+
 def main() -> None:
     """Entry point: never shows a traceback for a user's mistake; a bug says how to get one."""
     try:

@@ -28,3 +28,11 @@ def explanation(result) -> list[str]:
     included = sum(d.included for d in result.selection.decisions)
     lines.append(f"{included} of {len(result.selection.decisions)} clauses included")
     return lines
+
+
+def redline(result) -> list[str]:
+    """`termsmith redline`: counts, one line per clause added (+), removed (-), changed (~) or moved (>),
+    then the files written."""
+    from termsmith.redline import summary_lines
+
+    return [*summary_lines(result.comparison), *(f"wrote {path}" for path in result.written)]

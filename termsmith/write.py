@@ -64,3 +64,28 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_name: str, ma
             Path(tmp).unlink(missing_ok=True)
         raise OutputError(Problem(file=str(out_dir), message=f"cannot write outputs: {exc.strerror or exc}")) from None
     return [target for _, target in staged]
+
+
+def write_files(files: dict[Path, bytes]) -> list[Path]:
+    """Write standalone files (a redline and its Markdown twin), each atomically: a temporary file in the
+    same folder, then a rename, so a reader never sees half a file."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            target = Path(path).resolve()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+            staged.append((tmp, target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except OSError as exc:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        where = next(iter(files), "")
+        raise OutputError(Problem(file=str(where), message=f"cannot write: {exc.strerror or exc}")) from None
+    return [Path(path) for path in files]

@@ -7,8 +7,9 @@ import functools
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docx import Document
@@ -19,7 +20,6 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from termsmith.document import (
-    item_label,
     Clause,
     CrossRef,
     Draft,
@@ -28,13 +28,26 @@ from termsmith.document import (
     Link,
     Paragraph,
     Section,
-    SignatureBlock,
     Span,
     Table,
     TermDefinition,
+    item_label,
 )
 from termsmith.render import wordxml as wx
 from termsmith.resources import reference_docx
+from termsmith.revisions import (
+    Change,
+    Deleted,
+    Inserted,
+    Redline,
+    Retitled,
+    RevisedParty,
+    RevisedSection,
+    Tracked,
+    TrackedInline,
+    TrackedRow,
+    TrackedTable,
+)
 
 # ── house style: the names templates/build_reference.py defines and this renderer uses ──────
 MAX_LEVEL = 4  # clause (1) and sub-items (2–4)
@@ -88,6 +101,19 @@ def render_docx(draft: Draft) -> bytes:
     return wx.package_bytes(document.part.package)
 
 
+def render_redline_docx(redline: Redline) -> bytes:
+    """The new draft with Word revisions (w:ins/w:del) for every change from the old one; accepting them
+    all gives the new draft, rejecting them all the old one."""
+    document = Document(io.BytesIO(_reference_bytes()))
+    _Writer(document, redline.draft, redline).write()
+    return wx.package_bytes(document.part.package)
+
+
+def run_in_title(title: str) -> str:
+    """A clause title as it reads before the clause text: 'Survival.'"""
+    return title if title[-1:] in ".?!:" else f"{title}."
+
+
 # ── numbering: what Word will show, checked against the Draft's labels ──────────────────────
 ITEM_FORMATS: dict[int, Callable[[int], str]] = {level: functools.partial(item_label, level) for level in (2, 3, 4)}
 
@@ -120,32 +146,46 @@ class _Frame:
 
 # ── the writer ─────────────────────────────────────────────────────────────────────────────
 class _Writer:
-    """Builds one document: collects body elements, numbers, bookmarks, then fills the package."""
+    """Builds one document: collects body elements, numbers, bookmarks, then fills the package.
 
-    def __init__(self, document, draft: Draft) -> None:
+    A redline is written the same way from the new draft, with its tracked changes: an inserted or
+    deleted paragraph, table or section is built as usual and then marked whole (`self.change` is
+    set while it is built: a deleted item carries the old draft's numbers, which Word stops counting
+    once the deletion is accepted, so they are not checked against the counters).
+    """
+
+    def __init__(self, document, draft: Draft, redline: Redline | None = None) -> None:
         self.document = document
         self.draft = draft
+        self.redline = redline
         self.part = document.part
         self.blocks: list[etree._Element] = []
-        self.bookmark_ids = itertools.count(0)
+        # bookmarks and revisions share one id space: Word wants annotation ids unique across both
+        self.bookmark_ids: Iterator[int] = itertools.count(0)
+        self.revisions = wx.Revisions(redline.author, redline.date, self.bookmark_ids) if redline else None
+        self.sections = redline.sections if redline else draft.sections
+        self.parties = redline.parties if redline else draft.parties
+        self.title = redline.title if redline else (Span(draft.title),)
+        self.date_text = redline.date_text if redline else (Span(draft.date_text),)
         self.placed: set[str] = set()
-        self.anchors = _anchors(draft)
+        self.anchors, self.kept_anchors = _anchors(self.sections)
         self.clause: Clause | None = None
         self.counters = _Counters()
         self.article_no = 0
         self.schedule_no = 0
         self.first_heading = True
         self.lists = _list_ids(self.part.numbering_part.element)
+        self.change: Change | None = None  # the whole item being built is inserted / deleted
+        self.heading_title: tuple[TrackedInline, ...] | None = None  # a section heading's changed title
+        self.title_runs: tuple[TrackedInline, ...] | None = None  # a clause's changed run-in title
+        self.run_style: str | None = None  # character style of the runs being built
 
     # ── document ──
     def write(self) -> None:
         self._cover()
         self._contents()
-        for section in self.draft.sections:
-            handler = SECTION_RULES.get(section.kind)
-            if handler is None:
-                raise ValueError(f"the Word renderer cannot render a section of kind {section.kind!r} ({section.id})")
-            handler(self, section)
+        for section in self.sections:
+            self._section(section)
         if self.blocks and self.blocks[-1].tag == qn("w:tbl"):
             self.blocks.append(wx.paragraph(BODY_TEXT))  # Word ends a document with a paragraph, never a table
         body = self.document.element.body
@@ -156,26 +196,78 @@ class _Writer:
         self._properties()
 
     def _cover(self) -> None:
-        draft = self.draft
-        self.blocks.append(wx.paragraph(TITLE, [wx.run(draft.title)]))
+        self.blocks.append(wx.paragraph(TITLE, self._inlines(self.title)))
         self.blocks.append(wx.paragraph(SUBTITLE, [wx.run("between")]))
-        for i, party in enumerate(draft.parties):
-            if i:
-                self.blocks.append(wx.paragraph(SUBTITLE, [wx.run("and")]))
-            self.blocks.append(wx.paragraph(COVER_PARTY, [wx.run(party.party_name)]))
-        self.blocks.append(wx.paragraph(COVER_DATE, [wx.run(f"Dated {draft.date_text}")]))
+        for i, party in enumerate(self.parties):
+            with self._tracked(party) as item:
+                if i:
+                    self.blocks.append(wx.paragraph(SUBTITLE, [wx.run("and")]))
+                self.blocks.append(wx.paragraph(COVER_PARTY, self._inlines(_party_field(item, "party_name"))))
+        self.blocks.append(wx.paragraph(COVER_DATE, self._inlines((Span("Dated "), *self.date_text))))
 
     def _contents(self) -> None:
         """A TOC field marked dirty (Word rebuilds it on open); its cached result lists the headings."""
         self.blocks.append(wx.paragraph(TOC_HEADING, [wx.run("Contents")]))
-        entries = [_toc_entry(section) for section in self.draft.sections] or [[]]
-        entries[0] = [*wx.field_begin(wx.TOC_INSTRUCTION, dirty=True), *entries[0]]
-        entries[-1] = [*entries[-1], wx.field_end()]
-        self.blocks.extend(wx.paragraph(TOC_1, children) for children in entries)
+        entries = []
+        for section in self.sections:
+            with self._tracked(section, blocks=entries) as item:
+                entries.append(wx.paragraph(TOC_1, self._toc_entry(item)))
+        entries = entries or [wx.paragraph(TOC_1)]
+        # the field spans the entries and stays whatever happens to the first and last of them
+        wx.prepend_content(entries[0], wx.field_begin(wx.TOC_INSTRUCTION, dirty=True))
+        entries[-1].append(wx.field_end())
+        self.blocks.extend(entries)
+
+    def _toc_entry(self, item: Section | RevisedSection) -> list[etree._Element]:
+        """A cached TOC line as Word writes it: a link to the heading with its number and title."""
+        section = item.section if isinstance(item, RevisedSection) else item
+        number, title = _toc_number(section.kind, section.label), (Span(section.title),)
+        if isinstance(item, RevisedSection):
+            old = _toc_number(section.kind, item.old_label)
+            number = _changed_text(old, number)
+            title = item.title
+        else:
+            number = (Span(number),) if number else ()
+        runs = [*self._inlines(number), wx.tab()] if number else []
+        # No page numbers: only layout knows them, and Word fills them in when it rebuilds the dirty field.
+        return [wx.hyperlink([*runs, *self._inlines(title)], anchor=section.anchor)]
+
+    # ── tracked changes ──
+    @contextmanager
+    def _tracked(self, item, blocks: list[etree._Element] | None = None):
+        """Build a possibly Tracked item; everything appended to `blocks` meanwhile is marked inserted or
+        deleted as a whole. Yields the item itself."""
+        if not isinstance(item, Tracked):
+            yield item
+            return
+        if self.revisions is None:
+            raise ValueError(f"a tracked change needs a redline to render it ({self._where()})")
+        if self.change is not None:
+            raise ValueError(f"a tracked change inside another one ({self._where()})")
+        target = self.blocks if blocks is None else blocks
+        start = len(target)
+        self.change = item.change
+        try:
+            yield item.item
+        finally:
+            self.change = None
+        for element in target[start:]:
+            wx.track_block(element, item.change, self.revisions)
 
     # ── sections ──
+    def _section(self, item) -> None:
+        with self._tracked(item) as section:
+            if isinstance(section, RevisedSection):
+                self.heading_title, section = section.title, section.section
+            handler = SECTION_RULES.get(getattr(section, "kind", None))
+            if handler is None:
+                raise ValueError(f"the Word renderer cannot render a section of kind "
+                                 f"{getattr(section, 'kind', type(section).__name__)!r} ({getattr(section, 'id', '')})")
+            handler(self, section)
+
     def _heading(self, style: str, section: Section, text: str) -> None:
-        p = wx.paragraph(style, [wx.run(text)] if text else [])
+        title, self.heading_title = self.heading_title, None
+        p = wx.paragraph(style, self._inlines(title) if title is not None else [wx.run(text)] if text else [])
         self._bookmark(p, section.anchor)
         if self.first_heading:
             wx.set_paragraph_flag(p, "pageBreakBefore")  # the body starts on the page after the contents
@@ -183,8 +275,9 @@ class _Writer:
         self.blocks.append(p)
 
     def _article(self, section: Section) -> None:
-        self.article_no += 1
-        _expect(section.label, str(self.article_no), f"article {section.id}")
+        if self.change != "delete":
+            self.article_no += 1
+            _expect(section.label, str(self.article_no), f"article {section.id}")
         self.counters = _Counters()
         self._heading(ARTICLE_HEADING, section, section.title)
         number = self.article_no
@@ -192,8 +285,9 @@ class _Writer:
         self._clauses(section, frame)
 
     def _schedule(self, section: Section) -> None:
-        self.schedule_no += 1
-        _expect(section.label, f"Schedule {self.schedule_no}", f"schedule {section.id}")
+        if self.change != "delete":
+            self.schedule_no += 1
+            _expect(section.label, f"Schedule {self.schedule_no}", f"schedule {section.id}")
         self.counters = _Counters()
         self._heading(SCHEDULE_HEADING, section, section.title)
         num_id = self._restarted_list(SCHEDULE_CLAUSES_LIST)
@@ -202,17 +296,21 @@ class _Writer:
         self._clauses(section, frame)
 
     def _signatures(self, section: Section) -> None:
-        _expect(section.label, "", f"section {section.id}")
+        self._check(section.label, lambda: "", f"section {section.id}")
         self._heading(EXECUTION_HEADING, section, section.title)
         # flush left: the execution page has no numbered text to align with
         frame = _Frame((), (BODY_TEXT, *BODY_LEVELS[:-1]), (BULLET_LEVELS[0], *BULLET_LEVELS[:-1]), 1)
         self._clauses(section, frame)
-        if self.blocks[-1].tag == qn("w:p") and self.draft.parties:
+        if self.blocks[-1].tag == qn("w:p") and self.parties:
             wx.set_paragraph_flag(self.blocks[-1], "keepNext")  # no signature page without its lead-in
-        for i, party in enumerate(self.draft.parties):
-            if i:
-                self.blocks.append(wx.paragraph(BODY_TEXT))  # tables side by side would merge into one
-            self.blocks.append(_signature_block(party))
+        for i, party in enumerate(self.parties):
+            with self._tracked(party) as item:
+                if i:
+                    self.blocks.append(wx.paragraph(BODY_TEXT))  # tables side by side would merge into one
+                self.blocks.append(_signature_block(*(
+                    self._inlines(_party_field(item, name), bold=bold)
+                    for name, bold in (("party_name", True), ("signatory_name", False), ("signatory_title", False))
+                )))
 
     def _clauses(self, section: Section, frame: _Frame) -> None:
         for clause in section.clauses:
@@ -225,14 +323,14 @@ class _Writer:
                     raise ValueError(f"the Word renderer cannot render {type(block).__name__} (clause {clause.id})")
                 start = len(self.blocks)
                 handler(self, block, frame)
-                if previous is not None and _introduces(previous[0], block):
+                if previous is not None and _introduces(previous[0], _untracked(block)):
                     wx.set_paragraph_flag(previous[1], "keepNext")
-                previous = (block, self.blocks[start])
+                previous = (_untracked(block), self.blocks[start])
             if clause.anchor not in self.placed:
                 target = next((b for b in self.blocks[first:] if b.tag == qn("w:p")), None)
                 if target is None:
                     raise ValueError(f"clause {clause.id} has no paragraph to carry its bookmark {clause.anchor}")
-                self._bookmark(target, clause.anchor)
+                self._bookmark(target, clause.anchor, deleted=_is_deleted(clause))
         self.clause = None
 
     def _restarted_list(self, name: str) -> int:
@@ -253,16 +351,23 @@ class _Writer:
             self._bookmark(element, p.anchor)
         self.blocks.append(element)
 
+    def _check(self, actual: str, expected: Callable[[], str], where: str) -> None:
+        """The label must be what Word shows; an old number of a deleted paragraph is not counted."""
+        if self.change != "delete":
+            _expect(actual, expected(), where)
+
     def _clause_paragraph(self, p: Paragraph, frame: _Frame) -> etree._Element:
         lead = []
-        if p.title:
-            title = p.title if p.title[-1:] in ".?!:" else f"{p.title}."
-            lead = [wx.run(title, wx.run_properties(style=RUN_IN_HEADING)), *([wx.run(" ")] if p.inlines else [])]
+        title, self.title_runs = self.title_runs, None
+        if title is None and p.title:
+            title = (Span(run_in_title(p.title)),)
+        if title:
+            lead = [*self._inlines(title, style=RUN_IN_HEADING), *([wx.run(" ")] if p.inlines else [])]
         if not frame.numbered:
-            _expect(p.label, "", self._where())
+            self._check(p.label, lambda: "", self._where())
             return wx.paragraph(frame.body[0], [*lead, *self._inlines(p.inlines)])
-        _expect(p.label, frame.clause_label(self.counters.step(1)), self._where())
-        if self.clause is not None and p.label != self.clause.label:
+        self._check(p.label, lambda: frame.clause_label(self.counters.step(1)), self._where())
+        if self.clause is not None and p.label != self.clause.label and self.change != "delete":
             raise ValueError(f"clause {self.clause.id}: its label {self.clause.label!r} differs from "
                              f"its paragraph's {p.label!r}")
         return self._numbered(frame, 1, [*lead, *self._inlines(p.inlines)])
@@ -272,7 +377,7 @@ class _Writer:
             raise ValueError(f"numbered items are not supported in an unnumbered section ({self._where()})")
         if p.level < 2:
             raise ValueError(f"an item must be at level 2 or deeper, not {p.level} ({self._where()})")
-        _expect(p.label, ITEM_FORMATS[p.level](self.counters.step(p.level)), self._where())
+        self._check(p.label, lambda: ITEM_FORMATS[p.level](self.counters.step(p.level)), self._where())
         return self._numbered(frame, p.level, self._inlines(p.inlines))
 
     def _numbered(self, frame: _Frame, level: int, children: list[etree._Element]) -> etree._Element:
@@ -282,29 +387,30 @@ class _Writer:
         return wx.paragraph(frame.numbered[level - 1], children, numbering=numbering)
 
     def _body(self, p: Paragraph, frame: _Frame) -> etree._Element:
-        _expect(p.label, "", self._where())
+        self._check(p.label, lambda: "", self._where())
         return wx.paragraph(frame.body[p.level - 1], self._inlines(p.inlines))
 
     def _bullet(self, p: Paragraph, frame: _Frame) -> etree._Element:
-        _expect(p.label, "", self._where())
+        self._check(p.label, lambda: "", self._where())
         return wx.paragraph(frame.bullet[p.level - 1], self._inlines(p.inlines))
 
     def _definition(self, p: Paragraph, frame: _Frame) -> etree._Element:
-        _expect(p.label, "", self._where())
+        self._check(p.label, lambda: "", self._where())
         if not p.inlines or not isinstance(p.inlines[0], TermDefinition):
             raise ValueError(f"a definition paragraph must start with the term it defines ({self._where()})")
         return wx.paragraph(DEFINITION, self._inlines(p.inlines))
 
-    def _table(self, t: Table, frame: _Frame) -> None:
+    def _table(self, t: Table | TrackedTable, frame: _Frame) -> None:
         columns = len(t.align)
-        if len(t.header) != columns or any(len(row) != columns for row in t.rows):
+        rows = [r if isinstance(r, TrackedRow) else TrackedRow(r) for r in t.rows]
+        if len(t.header) != columns or any(len(row.cells) != columns for row in rows):
             raise ValueError(f"a table's header, rows and alignments differ in length ({self._where()})")
         if not 1 <= t.level <= MAX_LEVEL:
             raise ValueError(f"table level {t.level} is outside 1..{MAX_LEVEL} ({self._where()})")
         jc = [None if a == "left" else a for a in t.align]
         header = [[wx.paragraph(TABLE_HEADING, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(t.header)]
-        body = [[[wx.paragraph(TABLE_TEXT, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(row)]
-                for row in t.rows]
+        body = [[[wx.paragraph(TABLE_TEXT, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(row.cells)]
+                for row in rows]
         indent = (t.level - frame.table_indent_levels) * INDENT
         widths = _column_widths([header, *body], TEXT_WIDTH - indent)
         if len(body) <= KEEP_TOGETHER_ROWS:
@@ -313,24 +419,47 @@ class _Writer:
                 for cell in row:
                     for p in cell:
                         wx.set_paragraph_flag(p, "keepNext")
-        rows = [wx.table_row([wx.table_cell(widths[i], cell) for i, cell in enumerate(header)], header=True)]
-        rows += [wx.table_row([wx.table_cell(widths[i], cell) for i, cell in enumerate(row)]) for row in body]
-        self.blocks.append(wx.table(rows, widths, style=CONTRACT_TABLE, indent=indent))
+        table_rows = [wx.table_row([wx.table_cell(widths[i], cell) for i, cell in enumerate(header)], header=True)]
+        for row, cells in zip(rows, body, strict=True):
+            tr = wx.table_row([wx.table_cell(widths[i], cell) for i, cell in enumerate(cells)])
+            if row.change is not None:
+                wx.track_row(tr, row.change, self._revisions())
+            table_rows.append(tr)
+        self.blocks.append(wx.table(table_rows, widths, style=CONTRACT_TABLE, indent=indent))
         # a paragraph after every table: two tables in a row would merge, and the next text needs air
         self.blocks.append(wx.paragraph(frame.body[t.level - 1]))
 
+    def _tracked_block(self, tracked: Tracked, frame: _Frame) -> None:
+        with self._tracked(tracked) as block:
+            handler = BLOCK_RULES.get(type(block))
+            if handler is None or isinstance(block, Tracked):
+                raise ValueError(f"the Word renderer cannot track {type(block).__name__} ({self._where()})")
+            handler(self, block, frame)
+
+    def _retitled(self, retitled: Retitled, frame: _Frame) -> None:
+        if retitled.paragraph.role != "clause":
+            raise ValueError(f"only a clause paragraph has a run-in title ({self._where()})")
+        self.title_runs = retitled.title
+        self._paragraph(retitled.paragraph, frame)
+
     # ── inlines ──
-    def _inlines(self, items: Iterable[Inline]) -> list[etree._Element]:
+    def _inlines(self, items: Iterable[TrackedInline], *, style: str | None = None,
+                 bold: bool = False) -> list[etree._Element]:
         out: list[etree._Element] = []
-        for item in _merge_spans(items):
-            handler = INLINE_RULES.get(type(item))
-            if handler is None:
-                raise ValueError(f"the Word renderer cannot render {type(item).__name__} ({self._where()})")
-            out.extend(handler(self, item))
+        outer, self.run_style = self.run_style, style or self.run_style
+        try:
+            for item in _merge_spans(_emboldened(items) if bold else items):
+                handler = INLINE_RULES.get(type(item))
+                if handler is None:
+                    raise ValueError(f"the Word renderer cannot render {type(item).__name__} ({self._where()})")
+                out.extend(handler(self, item))
+        finally:
+            self.run_style = outer
         return out
 
     def _span(self, span: Span) -> list[etree._Element]:
-        return [wx.run(span.text, wx.run_properties(bold=span.bold, italic=span.italic, strike=span.strike))]
+        rpr = wx.run_properties(style=self.run_style, bold=span.bold, italic=span.italic, strike=span.strike)
+        return [wx.run(span.text, rpr)]
 
     def _line_break(self, _: LineBreak) -> list[etree._Element]:
         return [wx.line_break()]
@@ -356,8 +485,22 @@ class _Writer:
             runs.append(wx.run(child.text, rpr))
         return [wx.hyperlink(runs, r_id=r_id)]
 
+    def _inserted(self, item: Inserted) -> list[etree._Element]:
+        return wx.track_runs(self._inlines(item.inlines), "insert", self._revisions())
+
+    def _deleted(self, item: Deleted) -> list[etree._Element]:
+        return wx.track_runs(self._inlines(item.inlines), "delete", self._revisions())
+
+    def _revisions(self) -> wx.Revisions:
+        if self.revisions is None:
+            raise ValueError(f"a tracked change needs a redline to render it ({self._where()})")
+        return self.revisions
+
     # ── bookmarks, errors ──
-    def _bookmark(self, p: etree._Element, name: str) -> None:
+    def _bookmark(self, p: etree._Element, name: str, *, deleted: bool = False) -> None:
+        # deleted text keeps its bookmark (deleted references point at it) unless the new text has it
+        if (deleted or self.change == "delete") and (name in self.kept_anchors or name in self.placed):
+            return
         if name in self.placed:
             raise ValueError(f"bookmark {name} is placed twice ({self._where()})")
         self.placed.add(name)
@@ -391,9 +534,16 @@ class _Writer:
         core.created = core.modified = _effective_instant(draft)
         wx.set_default_language(self.document.styles.element, draft.language)
         wx.set_theme_font_lang(self.document.settings.element, draft.language)
+        props = custom_properties(draft)
+        if self.redline is not None:
+            core.content_status = "Redline"
+            core.last_modified_by = self.redline.author
+            core.modified = dt.datetime.fromisoformat(self.redline.date)
+            wx.set_track_revisions(self.document.settings.element)
+            props += redline_properties(self.redline)
         package = self.part.package
         custom = Part(PackURI("/docProps/custom.xml"), wx.CUSTOM_PROPERTIES_CT,
-                      wx.custom_properties_xml(custom_properties(draft)), package)
+                      wx.custom_properties_xml(props), package)
         package.relate_to(custom, RT.CUSTOM_PROPERTIES)
 
 
@@ -419,25 +569,96 @@ def custom_properties(draft: Draft) -> list[tuple[str, str]]:
     return props
 
 
-def _anchors(draft: Draft) -> set[str]:
-    """Every bookmark the draft asks for: valid Word names, each carried by one section or clause."""
-    owners: dict[str, str] = {}
+def _anchors(sections: Iterable) -> tuple[set[str], set[str]]:
+    """Every bookmark the draft asks for: valid Word names, each carried by one section or clause.
 
-    def claim(name: str, owner: str) -> None:
+    Returns (all anchors, the anchors of what a redline keeps): deleted text may refer to a clause
+    that only the old draft has, and carries that clause's bookmark unless the new text has it."""
+    owners: dict[str, str] = {}
+    kept: set[str] = set()
+
+    def claim(name: str, owner: str, deleted: bool) -> None:
         if not BOOKMARK_NAME.match(name):
             raise ValueError(f"{owner}: {name!r} is not a Word bookmark name "
                              "(letters, digits and _, at most 40 characters)")
         if owners.setdefault(name, owner) != owner:
             raise ValueError(f"bookmark {name} is claimed by both {owners[name]} and {owner}")
+        if not deleted:
+            kept.add(name)
 
-    for section in draft.sections:
-        claim(section.anchor, f"section {section.id}")
+    for item in sections:
+        section_deleted = isinstance(item, Tracked) and item.change == "delete"
+        section = _untracked(item)
+        claim(section.anchor, f"section {section.id}", section_deleted)
         for clause in section.clauses:
-            claim(clause.anchor, f"clause {clause.id}")
+            clause_deleted = section_deleted or _is_deleted(clause)
+            claim(clause.anchor, f"clause {clause.id}", clause_deleted)
             for block in clause.blocks:
+                deleted = clause_deleted or (isinstance(block, Tracked) and block.change == "delete")
+                block = _untracked(block)
                 if isinstance(block, Paragraph) and block.anchor:
-                    claim(block.anchor, f"clause {clause.id}")
-    return set(owners)
+                    claim(block.anchor, f"clause {clause.id}", deleted)
+    return set(owners), kept
+
+
+def _untracked(item):
+    """The Draft node inside a tracked-change wrapper."""
+    if isinstance(item, Tracked):
+        return item.item
+    if isinstance(item, Retitled):
+        return item.paragraph
+    if isinstance(item, RevisedSection):
+        return item.section
+    return item
+
+
+def _is_deleted(clause: Clause) -> bool:
+    """A clause only the old draft has: every block of it deleted."""
+    return bool(clause.blocks) and all(isinstance(b, Tracked) and b.change == "delete" for b in clause.blocks)
+
+
+def _party_field(party, name: str) -> tuple[TrackedInline, ...]:
+    value = getattr(party, name)
+    if isinstance(party, RevisedParty):
+        return value
+    return (Span(value),) if value else ()
+
+
+def _emboldened(items: Iterable[TrackedInline]) -> list[TrackedInline]:
+    out: list[TrackedInline] = []
+    for item in items:
+        if isinstance(item, Span | CrossRef):
+            item = replace(item, bold=True)
+        elif isinstance(item, Inserted | Deleted):
+            item = type(item)(tuple(_emboldened(item.inlines)))
+        out.append(item)
+    return out
+
+
+def _changed_text(old: str, new: str) -> tuple[TrackedInline, ...]:
+    """A short text (a number) that is either unchanged or replaced as a whole."""
+    if old == new:
+        return (Span(new),) if new else ()
+    return ((Deleted((Span(old),)),) if old else ()) + ((Inserted((Span(new),)),) if new else ())
+
+
+def _toc_number(kind: str, label: str) -> str:
+    return {"article": f"{label}.", "schedule": label}.get(kind, "")
+
+
+def redline_properties(redline: Redline) -> list[tuple[str, str]]:
+    """What the old side of a redline was drafted from, beside the new side's own provenance."""
+    old = redline.old
+    props = [
+        ("termsmith.redline.author", redline.author),
+        ("termsmith.redline.date", redline.date),
+        ("termsmith.redline.old.deal.file", old.deal_file),
+        ("termsmith.redline.old.deal.sha256", old.deal_sha256),
+        ("termsmith.redline.old.library.version", old.library_version),
+    ]
+    if old.library_commit:
+        props.append(("termsmith.redline.old.library.commit", old.library_commit))
+    return props
 
 
 def _introduces(before: object, after: object) -> bool:
@@ -506,30 +727,24 @@ def _cell_text(paragraphs: list[etree._Element]) -> str:
     return " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
 
 
-def _toc_entry(section: Section) -> list[etree._Element]:
-    """A cached TOC line as Word writes it: a link to the heading with its number and title."""
-    number = {"article": f"{section.label}.", "schedule": section.label}.get(section.kind, "")
-    runs = [wx.run(number), wx.tab()] if number else []
-    # No page numbers: only layout knows them, and Word fills them in when it rebuilds the dirty field.
-    return [wx.hyperlink([*runs, wx.run(section.title)], anchor=section.anchor)]
-
-
-def _signature_block(party: SignatureBlock) -> etree._Element:
-    """A borderless table kept on one page: party, the line to sign on, signatory, title, date."""
+def _signature_block(party_name: list[etree._Element], signatory_name: list[etree._Element],
+                     signatory_title: list[etree._Element]) -> etree._Element:
+    """A borderless table kept on one page: party, the line to sign on, signatory, title, date
+    (given as the runs of the party's name in bold, the signatory's name and title)."""
     label_width, value_width = 1701, 4536
 
-    def text(value: str, bold: bool = False, keep_next: bool = True) -> list[etree._Element]:
-        return [wx.paragraph(SIGNATURE_TEXT, [wx.run(value, wx.run_properties(bold=bold))] if value else [],
-                             keep_next=keep_next)]
+    def text(value: str | list[etree._Element], keep_next: bool = True) -> list[etree._Element]:
+        runs = value if isinstance(value, list) else [wx.run(value)] if value else []
+        return [wx.paragraph(SIGNATURE_TEXT, runs, keep_next=keep_next)]
 
     rows = [
-        wx.table_row([wx.table_cell(label_width + value_width, text(party.party_name, bold=True), span=2)]),
+        wx.table_row([wx.table_cell(label_width + value_width, text(party_name), span=2)]),
         wx.table_row([wx.table_cell(label_width, text("Signed by:"), valign="bottom"),
                       wx.table_cell(value_width, text(""), bottom_rule=True)], min_height=850),
         wx.table_row([wx.table_cell(label_width, text("Name:")),
-                      wx.table_cell(value_width, text(party.signatory_name))]),
+                      wx.table_cell(value_width, text(signatory_name))]),
         wx.table_row([wx.table_cell(label_width, text("Title:")),
-                      wx.table_cell(value_width, text(party.signatory_title))]),
+                      wx.table_cell(value_width, text(signatory_title))]),
         wx.table_row([wx.table_cell(label_width, text("Date:", keep_next=False), valign="bottom"),
                       wx.table_cell(value_width, text("", keep_next=False), bottom_rule=True)], min_height=567),
     ]
@@ -576,6 +791,9 @@ SECTION_RULES: dict[str, Callable[[_Writer, Section], None]] = {
 BLOCK_RULES: dict[type, Callable[[_Writer, object, _Frame], None]] = {
     Paragraph: _Writer._paragraph,
     Table: _Writer._table,
+    Tracked: _Writer._tracked_block,
+    Retitled: _Writer._retitled,
+    TrackedTable: _Writer._table,
 }
 ROLE_RULES: dict[str, Callable[[_Writer, Paragraph, _Frame], etree._Element]] = {
     "clause": _Writer._clause_paragraph,
@@ -590,4 +808,6 @@ INLINE_RULES: dict[type, Callable[[_Writer, object], list[etree._Element]]] = {
     CrossRef: _Writer._cross_ref,
     TermDefinition: _Writer._term_definition,
     Link: _Writer._link,
+    Inserted: _Writer._inserted,
+    Deleted: _Writer._deleted,
 }

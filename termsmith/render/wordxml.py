@@ -6,7 +6,7 @@ import copy
 import functools
 import io
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from docx.oxml.ns import NamespacePrefixedTag, qn
@@ -153,14 +153,28 @@ def bookmark_end(bookmark_id: int) -> etree._Element:
 
 
 def bookmark_paragraph(p: etree._Element, bookmark_id: int, name: str) -> None:
-    """Wrap the paragraph's content (not its number) in a bookmark, as Word's cross-reference dialog does."""
+    """Wrap the paragraph's content (not its number) in a bookmark, as Word's cross-reference dialog does.
+
+    In a wholly inserted or deleted paragraph the bookmark goes inside the revision, so that rejecting
+    the insertion or accepting the deletion takes the bookmark away with the text."""
     ppr = p.find(qn("w:pPr"))
-    start = bookmark_start(bookmark_id, name)
-    if ppr is None:
+    start, end = bookmark_start(bookmark_id, name), bookmark_end(bookmark_id)
+    whole = ppr is not None and any(
+        el.tag in _REVISION_WRAPPERS for el in ppr.iterfind(f"{qn('w:rPr')}/*"))  # the paragraph mark is revised
+    content = [child for child in p if child.tag != qn("w:pPr")]
+    if whole and content and content[0].tag in _REVISION_WRAPPERS:
+        content[0].insert(0, start)
+    elif ppr is None:
         p.insert(0, start)
     else:
         ppr.addnext(start)
-    p.append(bookmark_end(bookmark_id))
+    if whole and content and content[-1].tag in _REVISION_WRAPPERS:
+        content[-1].append(end)
+    else:
+        p.append(end)
+
+
+_REVISION_WRAPPERS = frozenset((qn("w:ins"), qn("w:del")))
 
 
 def hyperlink(children: Iterable[etree._Element], *, r_id: str | None = None,
@@ -203,6 +217,14 @@ def paragraph(style: str | None, children: Iterable[etree._Element] = (), *,
     for child in children:
         p.append(child)
     return p
+
+
+def prepend_content(p: etree._Element, children: Iterable[etree._Element]) -> None:
+    """Put runs at the start of a paragraph's content, after its properties."""
+    ppr = p.find(qn("w:pPr"))
+    index = 0 if ppr is None else p.index(ppr) + 1
+    for offset, child in enumerate(children):
+        p.insert(index + offset, child)
 
 
 # CT_PPr's child sequence (ECMA-376 17.3.1.26), for inserting a property into an existing w:pPr
@@ -423,3 +445,161 @@ def zip_members(members: Iterable[tuple[str, bytes]]) -> bytes:
             info.external_attr = ZIP_PERMISSIONS
             archive.writestr(info, data, compresslevel=6)
     return out.getvalue()
+
+
+# ── tracked changes (ECMA-376 17.13.5) ─────────────────────────────────────────────────────
+@dataclass
+class Revisions:
+    """Who made a redline's changes and when; numbers each revision (ids shared with bookmarks)."""
+
+    author: str
+    date: str  # ISO 8601, e.g. 2027-01-01T00:00:00Z
+    ids: Iterator[int]
+
+    def mark(self, change: str) -> etree._Element:
+        """An empty <w:ins>/<w:del> with the next id: a wrapper for runs, or a paragraph-mark or row mark."""
+        if change not in _REVISION_TAGS:
+            raise ValueError(f"unknown change {change!r}")
+        return w(_REVISION_TAGS[change], {"id": next(self.ids), "author": self.author, "date": self.date})
+
+
+_REVISION_TAGS = {"insert": "ins", "delete": "del"}
+# what a w:ins / w:del may wrap directly; a hyperlink may not be wrapped, its runs are
+_WRAPPABLE = frozenset(qn(f"w:{name}") for name in ("r", "bookmarkStart", "bookmarkEnd"))
+# deleted text and field codes have their own elements (Word shows w:t inside w:del as live text)
+_DELETED_FORMS = {qn("w:t"): "delText", qn("w:instrText"): "delInstrText"}
+
+
+def _as_deleted(run: etree._Element) -> None:
+    for child in list(run):
+        form = _DELETED_FORMS.get(child.tag)
+        if form is None:
+            continue
+        replacement = _make(form)
+        for key, value in child.attrib.items():
+            replacement.set(key, value)
+        replacement.text = child.text
+        run.replace(child, replacement)
+
+
+def track_runs(children: Sequence[etree._Element], change: str, revisions: Revisions) -> list[etree._Element]:
+    """Paragraph content as inserted or deleted: each stretch of runs (and bookmarks) in one w:ins/w:del,
+    a hyperlink's own runs wrapped inside it."""
+    out: list[etree._Element] = []
+    group: etree._Element | None = None
+    for child in children:
+        if child.tag in _WRAPPABLE:
+            if group is None:
+                group = revisions.mark(change)
+                out.append(group)
+            if change == "delete" and child.tag == qn("w:r"):
+                _as_deleted(child)
+            group.append(child)
+            continue
+        group = None
+        if child.tag == qn("w:hyperlink"):
+            inner = list(child)
+            for grandchild in inner:
+                child.remove(grandchild)
+            for element in track_runs(inner, change, revisions):
+                child.append(element)
+        out.append(child)
+    return out
+
+
+def _paragraph_properties(p: etree._Element) -> etree._Element:
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = w("pPr")
+        p.insert(0, ppr)
+    return ppr
+
+
+def _insert_in_ppr(ppr: etree._Element, el: etree._Element) -> None:
+    rank = _PPR_RANK[etree.QName(el).localname]
+    for child in ppr:
+        if _PPR_RANK.get(etree.QName(child).localname, 0) > rank:
+            child.addprevious(el)
+            return
+    ppr.append(el)
+
+
+def mark_paragraph(p: etree._Element, change: str, revisions: Revisions) -> None:
+    """Mark the paragraph mark itself inserted or deleted (w:pPr/w:rPr/w:ins|w:del): accepting a deleted
+    mark joins the paragraph to the next, so a wholly deleted paragraph disappears."""
+    ppr = _paragraph_properties(p)
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = w("rPr")
+        _insert_in_ppr(ppr, rpr)
+    rpr.insert(0, revisions.mark(change))  # CT_ParaRPr starts with ins, del, moveFrom, moveTo
+
+
+def track_paragraph(p: etree._Element, change: str, revisions: Revisions) -> None:
+    """A whole paragraph inserted or deleted: its content and its paragraph mark."""
+    content = [child for child in p if child.tag != qn("w:pPr")]
+    for child in content:
+        p.remove(child)
+    for element in track_runs(content, change, revisions):
+        p.append(element)
+    mark_paragraph(p, change, revisions)
+
+
+def mark_row(tr: etree._Element, change: str, revisions: Revisions) -> None:
+    """Mark a table row inserted or deleted (w:trPr/w:ins|w:del, after the row's other properties)."""
+    trpr = tr.find(qn("w:trPr"))
+    if trpr is None:
+        trpr = w("trPr")
+        tblpr_ex = tr.find(qn("w:tblPrEx"))
+        if tblpr_ex is None:
+            tr.insert(0, trpr)
+        else:
+            tblpr_ex.addnext(trpr)
+    change_record = trpr.find(qn("w:trPrChange"))
+    if change_record is None:
+        trpr.append(revisions.mark(change))
+    else:
+        change_record.addprevious(revisions.mark(change))
+
+
+def track_row(tr: etree._Element, change: str, revisions: Revisions) -> None:
+    """A whole row inserted or deleted: the row mark and every paragraph in its cells."""
+    mark_row(tr, change, revisions)
+    for p in tr.iter(qn("w:p")):
+        track_paragraph(p, change, revisions)
+
+
+def track_block(el: etree._Element, change: str, revisions: Revisions) -> None:
+    """A whole body paragraph or table inserted or deleted."""
+    if el.tag == qn("w:p"):
+        track_paragraph(el, change, revisions)
+    elif el.tag == qn("w:tbl"):
+        for tr in el.iter(qn("w:tr")):
+            track_row(tr, change, revisions)
+    else:
+        raise ValueError(f"cannot track a {etree.QName(el).localname} element")
+
+
+# CT_Settings' children after w:trackRevisions (ECMA-376 17.15.1.78), for inserting it in order
+_SETTINGS_AFTER_TRACK_REVISIONS = tuple(f"w:{name}" for name in (
+    "doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride", "styleLockTheme",
+    "styleLockQFSet", "defaultTabStop", "autoHyphenation", "consecutiveHyphenLimit", "hyphenationZone",
+    "doNotHyphenateCaps", "showEnvelope", "summaryLength", "clickAndTypeStyle", "defaultTableStyle",
+    "evenAndOddHeaders", "bookFoldRevPrinting", "bookFoldPrinting", "bookFoldPrintingSheets",
+    "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing", "displayHorizontalDrawingGridEvery",
+    "displayVerticalDrawingGridEvery", "doNotUseMarginsForDrawingGridOrigin", "drawingGridHorizontalOrigin",
+    "drawingGridVerticalOrigin", "doNotShadeFormData", "noPunctuationKerning", "characterSpacingControl",
+    "printTwoOnOne", "strictFirstAndLastChars", "noLineBreaksAfter", "noLineBreaksBefore", "savePreviewPicture",
+    "doNotValidateAgainstSchema", "saveInvalidXml", "ignoreMixedContent", "alwaysShowPlaceholderText",
+    "doNotDemarcateInvalidXml", "saveXmlDataOnly", "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags",
+    "alwaysMergeEmptyNamespace", "updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr", "compat",
+    "docVars", "rsids", "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+))
+
+
+def set_track_revisions(settings: etree._Element) -> None:
+    """w:trackRevisions: Word keeps tracking the reviewer's own edits to a redline."""
+    if settings.find(qn("w:trackRevisions")) is None:
+        settings.insert_element_before(on("trackRevisions"), *_SETTINGS_AFTER_TRACK_REVISIONS)
