@@ -376,3 +376,12 @@ def _revision_date(date: str | None, new: Draft) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ── the clause library: lint, lock, outdated, browse ──────────────────────────────────────
+def lint(library: Path | None = None, *, base: str | None = None) -> list[Problem]:
+    """Findings for a clause library (errors and warnings); with `base`, version discipline since that git revision."""
+    from termsmith.lint import lint as lint_library
+    from termsmith.resources import default_library
+
+    return lint_library(Path(library) if library else default_library(), base=base)

@@ -169,6 +169,26 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
         click.echo(line)
 
 
+@cli.command()
+@click.argument("library", required=False, type=click.Path(path_type=Path))
+@click.option("--base", default=None, metavar="GIT_REF", help="Also check versions against the library at this revision.")
+@click.option("--format", "style", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="github: workflow annotations.")
+def lint(library, base, style) -> None:
+    """Check a clause library (default: the bundled one) for a pull request; exit 1 on errors."""
+    from termsmith import api, report
+    from termsmith.errors import TermsmithError
+
+    try:
+        findings = api.lint(library, base=base)
+    except TermsmithError as exc:
+        _fail(exc)
+    for line in report.lint_findings(findings, style, root=Path.cwd()):
+        click.echo(line)
+    if any(p.severity == "error" for p in findings):
+        sys.exit(EXIT_INVALID)
+
+
 def main() -> None:
     """Entry point: never shows a traceback for a user's mistake; a bug says how to get one."""
     try:

@@ -69,6 +69,7 @@ class Manifest(_Strict):
     version: str
     owner: str
     house_style: HouseStyleSpec = Field(default_factory=HouseStyleSpec)
+    proper_nouns: list[str] = Field(default_factory=list, description="Capitalised phrases that are not defined terms.")
     sections: list[SectionSpec] = Field(min_length=1)
 
     _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))

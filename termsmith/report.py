@@ -36,3 +36,23 @@ def redline(result) -> list[str]:
     from termsmith.redline import summary_lines
 
     return [*summary_lines(result.comparison), *(f"wrote {path}" for path in result.written)]
+
+
+def lint_findings(findings, style: str = "text", root=None) -> list[str]:
+    """One line per finding: `file:line: severity: message [code]`, or GitHub workflow annotations."""
+    import os
+
+    lines = []
+    for p in findings:
+        path = os.path.relpath(p.file, root) if root and os.path.isabs(p.file) else p.file
+        if style == "github":
+            where = f"file={path}" + (f",line={p.line}" if p.line else "")
+            message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            lines.append(f"::{p.severity} {where},title=termsmith lint {p.code}::{p.path + ': ' if p.path else ''}{message}")
+        else:
+            where = f"{path}:{p.line}" if p.line else path
+            lines.append(f"{where}: {p.severity}: {p.path + ': ' if p.path else ''}{p.message} [{p.code}]")
+    errors = sum(p.severity == "error" for p in findings)
+    if style == "text":
+        lines.append(f"{errors} error(s), {len(findings) - errors} warning(s)")
+    return lines

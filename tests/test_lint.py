@@ -1,0 +1,180 @@
+"""lint: each fault a pull request could bring into a clause library is caught, with its file and line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from termsmith.lint import lint
+
+from .conftest import MINI, ROOT
+
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Counsel", "GIT_AUTHOR_EMAIL": "c@example.com",
+           "GIT_COMMITTER_NAME": "Counsel", "GIT_COMMITTER_EMAIL": "c@example.com"}
+
+
+@pytest.fixture
+def lib(tmp_path):
+    root = tmp_path / "lib"
+    shutil.copytree(MINI, root)
+    return root
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new))
+
+
+def errors(root, base=None):
+    return [p for p in lint(root, base=base) if p.severity == "error"]
+
+
+def only(root, code, base=None):
+    found = [p for p in errors(root, base) if p.code == code]
+    assert found, [str(p) for p in errors(root, base)]
+    return found[0]
+
+
+def test_bundled_library_is_clean():
+    assert lint(ROOT / "clause_library") == []
+
+
+def test_mini_library_has_no_errors(lib):
+    assert errors(lib) == []
+
+
+def test_front_matter_schema(lib):
+    edit(lib / "clauses/exit/cure.md", "version: 1.1.0", "version: one")
+    p = errors(lib)[0]
+    assert p.file.endswith("cure.md") and p.line == 3 and "semantic version" in p.message
+
+
+def test_duplicate_ids(lib):
+    edit(lib / "clauses/exit/convenience.md", "id: exit.convenience", "id: exit.cure")
+    assert "duplicate clause id 'exit.cure'" in str(errors(lib)[0])
+
+
+def test_jinja_syntax_error_with_line(lib):
+    edit(lib / "clauses/exit/convenience.md", "notice, subject", "notice {% if %}, subject")
+    p = only(lib, "syntax")
+    assert p.line == 10 and p.file.endswith("convenience.md")
+
+
+def test_unknown_deal_field_is_caught_statically(lib):
+    edit(lib / "clauses/exit/convenience.md", "notice_days | days", "notice_dayz | days")
+    p = only(lib, "unknown-field")
+    assert "'notice_dayz' is not a field of ConvenienceTermination" in p.message and p.line == 10
+
+
+def test_loop_variables_are_typed(lib):
+    (lib / "clauses/exit/parties-loop.md").write_text(
+        "---\nid: exit.parties-loop\nversion: 1.0.0\ntitle: Loop\narea: exit\norder: 90\nchangelog: x\n---\n"
+        "{% for p in parties %}{{ p.nmae }}{% endfor %}{% for pid, share in budget.cost_sharing.items() %}{{ pid }}{% endfor %}\n")
+    p = only(lib, "unknown-field")
+    assert "'nmae' is not a field of Party" in p.message and p.line == 9
+
+
+def test_unknown_name_and_filter(lib):
+    edit(lib / "clauses/exit/convenience.md", "notice_days | days", "notice_days | dayz }} {{ dael.id")
+    codes = {p.code for p in errors(lib)}
+    assert {"unknown-filter", "unknown-name"} <= codes
+
+
+def test_reference_to_missing_clause(lib):
+    edit(lib / "clauses/exit/convenience.md", 'ref("exit.cure")', 'ref("exit.curee")')
+    assert "exit.curee" in only(lib, "unknown-ref").message
+
+
+def test_condition_that_can_never_be_true(lib):
+    edit(lib / "clauses/exit/convenience.md", "when: exit.termination_for_convenience.allowed",
+         'when: deal.kind == "franchise"')
+    p = only(lib, "impossible-condition")
+    assert p.line == 7 and "'franchise'" in p.message
+
+
+def test_condition_with_unknown_field(lib):
+    edit(lib / "clauses/exit/convenience.md", "when: exit.termination_for_convenience.allowed",
+         "when: exit.termination_for_convenience.alowed")
+    assert only(lib, "unknown-field").line == 7
+
+
+def test_raw_html(lib):
+    edit(lib / "clauses/exit/convenience.md", "subject to", "<b>subject</b> to")
+    assert "raw HTML" in only(lib, "html").message
+
+
+def test_terms_used_but_never_defined_and_defined_but_unused(lib):
+    findings = lint(lib)
+    undefined = [p for p in findings if p.code == "undefined-term"]
+    assert undefined and "'Termination Date'" in undefined[0].message and undefined[0].file.endswith("steps.md")
+    assert any(p.code == "unused-term" and "'Unused Term'" in p.message for p in findings)
+
+
+# ── against a base revision, in a real git repository ───────────────────────────────────
+def git(repo, *args):
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=GIT_ENV)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(MINI, root / "library")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "library 1.2.0")
+    git(root, "tag", "v1.2.0")
+    return root
+
+
+def test_text_changed_without_a_version_bump(repo):
+    lib = repo / "library"
+    edit(lib / "clauses/exit/cure.md", "Either Party may terminate", "Each Party may terminate")
+    p = only(lib, "no-bump", base="v1.2.0")
+    assert p.file.endswith("cure.md") and p.line == 3
+    assert only(lib, "library-version", base="v1.2.0").path == "version"
+    assert only(lib, "changelog", base="v1.2.0")
+
+
+def test_properly_bumped_change_is_clean(repo):
+    lib = repo / "library"
+    edit(lib / "clauses/exit/cure.md", "Either Party may terminate", "Each Party may terminate")
+    edit(lib / "clauses/exit/cure.md", "version: 1.1.0", "version: 1.2.0")
+    edit(lib / "library.yaml", "version: 1.2.0", "version: 1.3.0")
+    (lib / "CHANGELOG.md").write_text("## 1.3.0\n\n- exit.cure 1.2.0: 'Each Party'.\n")
+    git(repo, "commit", "-qam", "bump")
+    assert errors(lib, base="v1.2.0") == []
+
+
+def test_version_going_backwards(repo):
+    lib = repo / "library"
+    edit(lib / "clauses/exit/cure.md", "version: 1.1.0", "version: 1.0.0")
+    assert "went backwards" in only(lib, "version", base="v1.2.0").message
+
+
+def test_unknown_base_revision_is_a_clear_error(repo):
+    from termsmith.errors import GitError
+
+    with pytest.raises(GitError) as info:
+        lint(repo / "library", base="v9.9.9")
+    assert "no tag, branch or commit named 'v9.9.9'" in str(info.value)
+
+
+def test_cli_text_and_github_formats_and_exit_codes(repo):
+    lib = repo / "library"
+    edit(lib / "clauses/exit/convenience.md", "notice_days | days", "notice_dayz | days")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "termsmith", "lint", *a], capture_output=True,
+                                    text=True, cwd=repo)
+    text = run("library")
+    assert text.returncode == 1
+    assert any(line.startswith("library/clauses/exit/convenience.md:10: error: exit.convenience:")
+               for line in text.stdout.splitlines())
+    github = run("library", "--format", "github", "--base", "v1.2.0")
+    assert github.returncode == 1
+    assert "::error file=library/clauses/exit/convenience.md,line=10,title=termsmith lint unknown-field::" in github.stdout
+    assert "::error file=library/library.yaml" in github.stdout
+    assert run(str(ROOT / "clause_library")).returncode == 0
