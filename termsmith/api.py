@@ -124,20 +124,44 @@ def _context(deal: Deal, library: Library) -> dict:
 
 
 # ── public API ─────────────────────────────────────────────────────────────────────────────
+def _resolve(deal_path: Path, library: Path | None, library_rev: str | None) -> tuple[Deal, Loaded, Library, object]:
+    """Deal, its source, the library to draft it with and its lock: a lock beside the deal pins the
+    library commit, unless a revision is asked for explicitly."""
+    from termsmith.lock import lock_path, read_lock
+
+    deal, loaded = load_deal(deal_path)
+    lock = read_lock(lock_path(deal_path)) if library_rev is None else None
+    try:
+        lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
+    except TermsmithError as exc:
+        if lock and lock.commit:
+            exc.problems.append(Problem(file=str(lock_path(deal_path)), path="library.commit",
+                                        message=f"the lock pins library commit {lock.commit[:12]}"))
+        raise
+    _check_requirement(deal, loaded, lib)
+    return deal, loaded, lib, lock
+
+
+def _checked_against_lock(draft: Draft, lock, deal_path: Path) -> Draft:
+    from termsmith.lock import lock_path, mismatches
+
+    if lock is not None:
+        problems = mismatches(lock, draft.provenance.clauses, lock_path(deal_path))
+        if problems:
+            raise InputError(problems)
+    return draft
+
+
 def check(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> CheckResult:
     """Validate a deal file (structure and business rules) and that the library can draft it."""
-    deal, loaded = load_deal(deal_path)
-    lib = open_library(library, library_rev)
-    _check_requirement(deal, loaded, lib)
-    compose_draft(deal, loaded, lib)
+    build(deal_path, library=library, library_rev=library_rev)
+    deal, _ = load_deal(deal_path)
     return CheckResult(deal, Path(deal_path))
 
 
 def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Explanation:
     """Which clauses a deal gets, at which version, and the fields that decided each."""
-    deal, loaded = load_deal(deal_path)
-    lib = open_library(library, library_rev)
-    _check_requirement(deal, loaded, lib)
+    deal, _loaded, lib, _lock = _resolve(deal_path, library, library_rev)
     return Explanation(deal, lib, select(lib, _context(deal, lib), explain=True))
 
 
@@ -162,10 +186,8 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
 
 def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Draft:
     """Load, validate, select and compose: the Draft of a deal file, nothing written."""
-    deal, loaded = load_deal(deal_path)
-    lib = open_library(library, library_rev)
-    _check_requirement(deal, loaded, lib)
-    return compose_draft(deal, loaded, lib)
+    deal, loaded, lib, lock = _resolve(deal_path, library, library_rev)
+    return _checked_against_lock(compose_draft(deal, loaded, lib), lock, deal_path)
 
 
 def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
@@ -385,3 +407,32 @@ def lint(library: Path | None = None, *, base: str | None = None) -> list[Proble
     from termsmith.resources import default_library
 
     return lint_library(Path(library) if library else default_library(), base=base)
+
+
+def lock(deal_path: Path, *, library: Path | None = None, update: bool = False):
+    """Write (or with `update`, rewrite) the lock beside a deal from the current library; returns (path, Lock)."""
+    from termsmith.lock import lock_path, lock_text, make_lock, read_lock
+    from termsmith.write import write_files
+
+    path = lock_path(deal_path)
+    if read_lock(path) is not None and not update:
+        raise InputError(Problem(file=str(path), message="the deal is already locked; use --update to move it "
+                                                         "to the current library (see `termsmith outdated`)"))
+    deal, loaded = load_deal(deal_path)
+    lib = open_library(library)
+    _check_requirement(deal, loaded, lib)
+    the_draft = compose_draft(deal, loaded, lib)
+    pinned = make_lock(lib, tuple(lib.by_id[c.id] for c in the_draft.provenance.clauses))
+    write_files({path: lock_text(pinned).encode("utf-8")})
+    return path, pinned
+
+
+def outdated(deal_path: Path, *, library: Path | None = None):
+    """(lock, clauses the current library has changed since the lock, library CHANGELOG in between)."""
+    from termsmith.lock import changelog_between, lock_path, outdated as changed, read_lock
+
+    pinned = read_lock(lock_path(deal_path))
+    if pinned is None:
+        raise InputError(Problem(file=str(lock_path(deal_path)), message="no lock file; create one with `termsmith lock DEAL`"))
+    lib = open_library(library)
+    return pinned, lib, changed(pinned, lib), changelog_between(lib.changelog, pinned.library_version, lib.version)

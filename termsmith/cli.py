@@ -189,6 +189,85 @@ def lint(library, base, style) -> None:
         sys.exit(EXIT_INVALID)
 
 
+@cli.command("lock")
+@click.argument("deal", type=click.Path(path_type=Path))
+@click.option("--update", is_flag=True, help="Move an existing lock to the current library.")
+@library_option
+def lock_command(deal, update, library) -> None:
+    """Pin DEAL to the current library commit and clause versions (writes DEAL.lock beside it)."""
+    from termsmith import api
+    from termsmith.errors import TermsmithError
+
+    try:
+        path, pinned = api.lock(deal, library=library, update=update)
+    except TermsmithError as exc:
+        _fail(exc)
+    where = f"commit {pinned.commit[:12]}" if pinned.commit else "clause versions only (library not committed in git)"
+    click.echo(f"wrote {path}: {pinned.library_name} {pinned.library_version}, {len(pinned.clauses)} clauses, {where}")
+
+
+@cli.command()
+@click.argument("deal", type=click.Path(path_type=Path))
+@library_option
+def outdated(deal, library) -> None:
+    """List the clauses of DEAL's lock that the library has changed since, and what changed."""
+    from termsmith import api, report
+    from termsmith.errors import TermsmithError
+
+    try:
+        result = api.outdated(deal, library=library)
+    except TermsmithError as exc:
+        _fail(exc)
+    for line in report.outdated(result):
+        click.echo(line)
+
+
+@cli.group()
+def clauses() -> None:
+    """Browse the clause library."""
+
+
+@clauses.command("list")
+@click.option("--area", default=None, help="Only the clauses of this section (e.g. termination).")
+@library_option
+@rev_option
+def clauses_list(area, library, library_rev) -> None:
+    """Every clause: id, version, title and condition."""
+    from termsmith import api, report
+    from termsmith.errors import TermsmithError
+
+    try:
+        lib = api.open_library(library, library_rev)
+    except TermsmithError as exc:
+        _fail(exc)
+    if area is not None and area not in lib.sections:
+        raise click.BadParameter(f"no section '{area}'; sections: {', '.join(lib.sections)}", param_hint="--area")
+    for line in report.clause_list(lib, area):
+        click.echo(line)
+
+
+@clauses.command("show")
+@click.argument("clause_id")
+@library_option
+@rev_option
+def clauses_show(clause_id, library, library_rev) -> None:
+    """One clause: front matter and text."""
+    import difflib
+
+    from termsmith import api, report
+    from termsmith.errors import Problem, TermsmithError
+
+    try:
+        lib = api.open_library(library, library_rev)
+        if clause_id not in lib.by_id:
+            guess = difflib.get_close_matches(clause_id, list(lib.by_id), n=1)
+            raise TermsmithError(Problem(message=f"no clause '{clause_id}'" + (f"; did you mean '{guess[0]}'?" if guess else "")))
+    except TermsmithError as exc:
+        _fail(exc)
+    for line in report.clause_detail(lib.by_id[clause_id]):
+        click.echo(line)
+
+
 def main() -> None:
     """Entry point: never shows a traceback for a user's mistake; a bug says how to get one."""
     try:

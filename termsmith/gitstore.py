@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,7 +34,6 @@ def repo_root(path: Path) -> Path | None:
     return Path(out.decode().strip())
 
 
-@functools.lru_cache(maxsize=64)
 def library_commit(path: Path) -> str | None:
     """The last commit that changed the library folder ('-dirty' when it has uncommitted changes)."""
     path = Path(path).resolve()

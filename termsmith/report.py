@@ -56,3 +56,40 @@ def lint_findings(findings, style: str = "text", root=None) -> list[str]:
     if style == "text":
         lines.append(f"{errors} error(s), {len(findings) - errors} warning(s)")
     return lines
+
+
+def outdated(result) -> list[str]:
+    """`termsmith outdated`: clauses with newer versions since the lock, and what changed."""
+    pinned, library, changes, changelog = result
+    head = f"locked to {pinned.library_name} {pinned.library_version}" + (
+        f" (commit {pinned.commit[:12]})" if pinned.commit else "") + f"; the library is now {library.version}"
+    if not changes:
+        return [head, "all locked clauses are up to date"]
+    width = max(len(c.clause_id) for c in changes)
+    lines = [head]
+    for c in changes:
+        lines.append(f"  {c.clause_id:<{width}}  {c.locked} → {c.current or 'removed'}  {c.changelog}")
+    lines.append(f"{len(changes)} clause(s) changed; `termsmith lock --update DEAL` moves the deal to them")
+    if changelog:
+        lines += ["", changelog]
+    return lines
+
+
+def clause_list(library, area: str | None = None) -> list[str]:
+    """`termsmith clauses list`: id, version, title and condition of each clause."""
+    clauses = [c for c in library.clauses if area is None or c.meta.area == area]
+    order = {s.id: i for i, s in enumerate(library.manifest.sections)}
+    clauses.sort(key=lambda c: (order[c.meta.area], c.meta.order, c.id))
+    width = max((len(c.id) for c in clauses), default=10)
+    return [f"{c.id:<{width}}  {c.version:<7}  {c.meta.title}" + (f"  [when {c.meta.when}]" if c.meta.when else "")
+            for c in clauses] + [f"{len(clauses)} clauses in {library.manifest.name} {library.version}"]
+
+
+def clause_detail(clause) -> list[str]:
+    """`termsmith clauses show ID`: the front matter and the text."""
+    meta = clause.meta
+    lines = [f"{meta.id} {meta.version} — {meta.title}", f"file:      {clause.path}", f"section:   {meta.area}",
+             f"order:     {meta.order}", f"when:      {meta.when or 'always'}", f"changelog: {meta.changelog}"]
+    for term, text in meta.defines.items():
+        lines.append(f"defines:   {term}: {text}")
+    return [*lines, "", clause.body.rstrip()]

@@ -178,3 +178,20 @@ def test_cli_text_and_github_formats_and_exit_codes(repo):
     assert "::error file=library/clauses/exit/convenience.md,line=10,title=termsmith lint unknown-field::" in github.stdout
     assert "::error file=library/library.yaml" in github.stdout
     assert run(str(ROOT / "clause_library")).returncode == 0
+
+
+def test_pre_commit_hook_and_example_workflow_use_real_commands():
+    import yaml
+    from click.testing import CliRunner
+
+    from termsmith.cli import cli
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "termsmith-lint" and hooks[0]["entry"] == "termsmith lint"
+    workflow = yaml.safe_load((ROOT / "examples/ci/termsmith-pr.yml").read_text())
+    commands = [step["run"] for step in workflow["jobs"]["library"]["steps"] if "run" in step]
+    for command in ("lint", "draft", "redline"):
+        used = next(c for c in commands if f"termsmith {command}" in c)
+        options = {w for w in used.split() if w.startswith("--")}
+        help_text = CliRunner().invoke(cli, [command, "--help"]).output
+        assert all(o in help_text for o in options), (command, options)

@@ -1,0 +1,125 @@
+"""The lock file beside a deal: the library commit and clause versions a draft is pinned to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from packaging.version import InvalidVersion, Version
+
+from termsmith.errors import InputError, Problem
+from termsmith.library import Clause, Library
+
+LOCK_SUFFIX = ".lock"
+_HEADER = """\
+# termsmith lock file: the clause library this deal is drafted with.
+# `termsmith draft` uses exactly this library commit and these clause versions, so a re-draft
+# reproduces the same text after the library has moved on. Review what changed with
+# `termsmith outdated DEAL`; move to the current library with `termsmith lock --update DEAL`.
+"""
+
+
+@dataclass(frozen=True)
+class Lock:
+    library_name: str
+    library_version: str
+    commit: str | None  # None when the library is not in git (or had uncommitted changes)
+    clauses: dict[str, str] = field(default_factory=dict)
+
+
+def lock_path(deal_path: Path) -> Path:
+    """deal.yaml → deal.lock, beside it."""
+    return Path(deal_path).with_suffix(LOCK_SUFFIX)
+
+
+def make_lock(library: Library, clauses: tuple[Clause, ...]) -> Lock:
+    commit = library.commit if library.commit and not library.commit.endswith("-dirty") else None
+    return Lock(library.manifest.name, library.version, commit, {c.id: c.version for c in clauses})
+
+
+def lock_text(lock: Lock) -> str:
+    data = {
+        "library": {"name": lock.library_name, "version": lock.library_version, "commit": lock.commit},
+        "clauses": dict(sorted(lock.clauses.items())),
+    }
+    return _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+
+
+def read_lock(path: Path) -> Lock | None:
+    """The lock at `path`, None when there is none; a damaged lock is an error naming the file."""
+    if not path.is_file():
+        return None
+
+    def bad(message: str) -> InputError:
+        return InputError(Problem(file=str(path), message=f"{message}; fix it or delete it and run `termsmith lock`"))
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise bad(f"not a valid lock file ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("library"), dict) or not isinstance(data.get("clauses"), dict):
+        raise bad("a lock file has `library` and `clauses` sections")
+    lib = data["library"]
+    commit = lib.get("commit")
+    if commit is not None and not re.fullmatch(r"[0-9a-f]{40}", str(commit)):
+        raise bad(f"library.commit '{commit}' is not a git commit id")
+    clauses = {str(k): str(v) for k, v in data["clauses"].items()}
+    for clause_id, version in clauses.items():
+        try:
+            Version(version)
+        except InvalidVersion:
+            raise bad(f"clause {clause_id} has no valid version ('{version}')") from None
+    return Lock(str(lib.get("name", "")), str(lib.get("version", "")), commit, clauses)
+
+
+def mismatches(lock: Lock, clauses, where: Path) -> list[Problem]:
+    """Selected clauses (anything with .id and .version) whose version differs from the one the lock pins."""
+    out = []
+    for clause in clauses:
+        pinned = lock.clauses.get(clause.id)
+        if pinned is not None and pinned != clause.version:
+            out.append(Problem(
+                file=str(where), path=f"clauses.{clause.id}",
+                message=f"pins {clause.id} {pinned}, but the library has {clause.version}; "
+                        "review with `termsmith outdated`, then run `termsmith lock --update`",
+                code="lock",
+            ))
+    return out
+
+
+@dataclass(frozen=True)
+class Outdated:
+    clause_id: str
+    locked: str
+    current: str | None  # None: the clause is no longer in the library
+    changelog: str
+
+
+def outdated(lock: Lock, library: Library) -> list[Outdated]:
+    """Locked clauses that the library has since changed or removed, with what changed."""
+    out = []
+    for clause_id, locked in sorted(lock.clauses.items()):
+        clause = library.by_id.get(clause_id)
+        if clause is None:
+            out.append(Outdated(clause_id, locked, None, "removed from the library"))
+        elif Version(clause.version) > Version(locked):
+            out.append(Outdated(clause_id, locked, clause.version, clause.meta.changelog))
+    return out
+
+
+def changelog_between(changelog: str, old: str, new: str) -> str:
+    """The CHANGELOG.md sections for versions after `old` up to and including `new`."""
+    try:
+        low, high = Version(old), Version(new)
+    except InvalidVersion:
+        return ""
+    kept, keep = [], False
+    for line in changelog.splitlines():
+        heading = re.match(r"^##\s+\[?v?(\d+\.\d+\.\d+)", line)
+        if heading:
+            keep = low < Version(heading.group(1)) <= high
+        if keep:
+            kept.append(line)
+    return "\n".join(kept).strip()

@@ -1,0 +1,158 @@
+"""Lock files, drafting at a library revision, `outdated` and `clauses`: all against real git repositories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from termsmith import api
+from termsmith.errors import InputError
+
+from .conftest import CANONICAL, MINI
+
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Counsel", "GIT_AUTHOR_EMAIL": "c@example.com",
+           "GIT_COMMITTER_NAME": "Counsel", "GIT_COMMITTER_EMAIL": "c@example.com"}
+
+
+def git(repo, *args):
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=GIT_ENV).stdout
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(MINI, root / "library")
+    (root / "library" / "CHANGELOG.md").write_text("## 1.2.0\n\n- First.\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "library 1.2.0")
+    git(root, "tag", "v1.2.0")
+    return root
+
+
+@pytest.fixture
+def deal(tmp_path):
+    path = tmp_path / "deals" / "acme.yaml"
+    path.parent.mkdir()
+    shutil.copy(CANONICAL, path)
+    return path
+
+
+def move_library_on(repo):
+    lib = repo / "library"
+    edit(lib / "clauses/exit/cure.md", "Either Party may terminate", "Each Party may end this Agreement")
+    edit(lib / "clauses/exit/cure.md", "version: 1.1.0", "version: 1.2.0")
+    edit(lib / "clauses/exit/cure.md", "changelog: cure period from the deal", "changelog: plainer wording")
+    edit(lib / "library.yaml", "version: 1.2.0", "version: 1.3.0")
+    (lib / "CHANGELOG.md").write_text("## 1.3.0\n\n- exit.cure: plainer wording.\n\n## 1.2.0\n\n- First.\n")
+    git(repo, "commit", "-qam", "library 1.3.0")
+
+
+def outputs(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_lock_makes_a_later_draft_byte_identical(repo, deal, tmp_path):
+    lib = repo / "library"
+    path, pinned = api.lock(deal, library=lib)
+    assert path == deal.with_suffix(".lock") and pinned.commit == git(repo, "rev-parse", "HEAD").strip()
+    assert pinned.clauses["exit.cure"] == "1.1.0"
+    assert "termsmith lock --update" in path.read_text()
+    api.draft(deal, tmp_path / "before", library=lib)
+    move_library_on(repo)
+    api.draft(deal, tmp_path / "after", library=lib)
+    assert outputs(tmp_path / "before") == outputs(tmp_path / "after")
+    assert "Either Party may terminate" in (tmp_path / "after" / "acme-globex-2027.md").read_text()
+
+
+def test_outdated_lists_newer_clauses_and_changelog(repo, deal):
+    lib = repo / "library"
+    api.lock(deal, library=lib)
+    move_library_on(repo)
+    pinned, library, changes, changelog = api.outdated(deal, library=lib)
+    assert [(c.clause_id, c.locked, c.current, c.changelog) for c in changes] == [
+        ("exit.cure", "1.1.0", "1.2.0", "plainer wording")]
+    assert changelog.startswith("## 1.3.0") and "1.2.0" not in changelog
+    done = subprocess.run([sys.executable, "-m", "termsmith", "outdated", str(deal), "--library", str(lib)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "exit.cure" in done.stdout and "1.1.0 → 1.2.0  plainer wording" in done.stdout
+
+
+def test_update_moves_the_lock_to_the_current_library(repo, deal, tmp_path):
+    lib = repo / "library"
+    api.lock(deal, library=lib)
+    move_library_on(repo)
+    with pytest.raises(InputError) as info:
+        api.lock(deal, library=lib)
+    assert "--update" in str(info.value)
+    api.lock(deal, library=lib, update=True)
+    api.draft(deal, tmp_path / "out", library=lib)
+    assert "Each Party may end this Agreement" in (tmp_path / "out" / "acme-globex-2027.md").read_text()
+    assert api.outdated(deal, library=lib)[2] == []
+
+
+def test_lock_without_git_pins_versions_and_refuses_silent_changes(tmp_path, deal):
+    lib = tmp_path / "plain-library"
+    shutil.copytree(MINI, lib)
+    _, pinned = api.lock(deal, library=lib)
+    assert pinned.commit is None
+    edit(lib / "clauses/exit/cure.md", "version: 1.1.0", "version: 1.2.0")
+    with pytest.raises(InputError) as info:
+        api.build(deal, library=lib)
+    assert "pins exit.cure 1.1.0, but the library has 1.2.0" in str(info.value)
+    assert info.value.problems[0].file.endswith("acme.lock")
+
+
+def test_damaged_lock_is_a_clear_error(deal):
+    deal.with_suffix(".lock").write_text("library: [oops\n")
+    with pytest.raises(InputError) as info:
+        api.build(deal, library=MINI)
+    assert "acme.lock" in str(info.value) and "not a valid lock file" in str(info.value)
+
+
+def test_library_rev_reads_the_tag_without_touching_the_work_tree(repo, deal):
+    lib = repo / "library"
+    move_library_on(repo)
+    edit(lib / "clauses/exit/convenience.md", "A Party may terminate", "UNCOMMITTED EDIT")
+    status = git(repo, "status", "--porcelain")
+    old = api.build(deal, library=lib, library_rev="v1.2.0")
+    assert old.provenance.library_version == "1.2.0"
+    assert old.provenance.library_commit == git(repo, "rev-parse", "v1.2.0^{commit}").strip()
+    text = str(old.sections)
+    assert "Either Party may terminate" in text and "UNCOMMITTED EDIT" not in text
+    assert git(repo, "status", "--porcelain") == status
+    assert "UNCOMMITTED EDIT" in (lib / "clauses/exit/convenience.md").read_text()
+
+
+def test_library_rev_through_the_cli(repo, deal, tmp_path):
+    move_library_on(repo)
+    done = subprocess.run([sys.executable, "-m", "termsmith", "draft", str(deal), "--library", str(repo / "library"),
+                           "--library-rev", "v1.2.0", "-o", str(tmp_path / "out"), "--format", "md"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Either Party may terminate" in (tmp_path / "out" / "acme-globex-2027.md").read_text()
+    bad = subprocess.run([sys.executable, "-m", "termsmith", "draft", str(deal), "--library", str(repo / "library"),
+                          "--library-rev", "v7", "-o", str(tmp_path / "out")], capture_output=True, text=True)
+    assert bad.returncode == 1 and "no tag, branch or commit named 'v7'" in bad.stderr
+
+
+def test_clauses_list_and_show():
+    run = lambda *a: subprocess.run([sys.executable, "-m", "termsmith", "clauses", *a, "--library", str(MINI)],
+                                    capture_output=True, text=True)
+    listing = run("list")
+    assert listing.returncode == 0
+    assert "exit.cure" in listing.stdout and "1.1.0" in listing.stdout and "[when term.renewal" in listing.stdout
+    shown = run("show", "exit.convenience")
+    assert shown.returncode == 0 and "when:      exit.termination_for_convenience.allowed" in shown.stdout
+    missing = run("show", "exit.cur")
+    assert missing.returncode == 1 and "did you mean 'exit.cure'" in missing.stderr
