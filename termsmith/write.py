@@ -44,26 +44,9 @@ def check_not_edited(out_dir: Path, stem: str, names: list[str]) -> None:
 
 
 def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_name: str, manifest: bytes) -> list[Path]:
-    """Write every file to a temporary name first, then move them into place; the manifest goes last."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, data in [*files.items(), (manifest_name, manifest)]:
-            target = output_path(out_dir, name)
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            staged.append((tmp, target))
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    except OSError as exc:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise OutputError(Problem(file=str(out_dir), message=f"cannot write outputs: {exc.strerror or exc}")) from None
-    return [target for _, target in staged]
+    """A draft's files, named inside out_dir, written together; the manifest goes last."""
+    targets = {output_path(out_dir, name): data for name, data in [*files.items(), (manifest_name, manifest)]}
+    return write_files(targets)
 
 
 def write_files(files: dict[Path, bytes]) -> list[Path]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from termsmith.document import Paragraph, Section, Span, Table
 from termsmith.render.markdown import escape
+from termsmith.render.markdown import escape_line_start
 from termsmith.render.markdown import inlines as plain_inlines
 from termsmith.render.word import run_in_title
 from termsmith.revisions import (
@@ -22,7 +22,6 @@ from termsmith.revisions import (
     TrackedTable,
 )
 
-_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
 _MARKS = {"insert": ("{++", "++}"), "delete": ("{--", "--}")}
 
 
@@ -66,15 +65,6 @@ def _marked(text: str, change: str | None) -> str:
     return f"{start}{text}{end}"
 
 
-def _escape_line_start(text: str) -> str:
-    """A paragraph must not start with what Markdown reads as a heading or list marker."""
-    def fix(m: re.Match) -> str:
-        marker = m.group(2)
-        return m.group(1) + (marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker)
-
-    return _LINE_START.sub(fix, text, count=1)
-
-
 # ── blocks ─────────────────────────────────────────────────────────────────────────────────
 def _paragraph(p: Paragraph, change: str | None = None, title: tuple[TrackedInline, ...] | None = None) -> str:
     text = inlines(p.inlines)
@@ -87,7 +77,7 @@ def _paragraph(p: Paragraph, change: str | None = None, title: tuple[TrackedInli
         return _marked(f"**{head}** {text}".rstrip(), change)
     if head:
         return _marked(f"{head} {text}".rstrip(), change)
-    return _marked(_escape_line_start(text), change)
+    return _marked(escape_line_start(text), change)
 
 
 def _table(t: Table | TrackedTable, change: str | None = None) -> str:

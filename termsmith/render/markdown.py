@@ -20,7 +20,7 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
-def _escape_line_start(text: str) -> str:
+def escape_line_start(text: str) -> str:
     """A paragraph must not start with what Markdown reads as a heading or list marker."""
     def fix(m: re.Match) -> str:
         marker = m.group(2)
@@ -73,7 +73,7 @@ def paragraph(p: Paragraph) -> str:
         return f"**{head}** {text}".rstrip()
     if head:
         return f"{head} {text}".rstrip()
-    return _escape_line_start(text)
+    return escape_line_start(text)
 
 
 def table(t: Table) -> str:
