@@ -59,19 +59,34 @@ def test_pandoc_recovers_headings_clauses_and_tables(deal, drafted):
         assert party.signatory_name in md
 
 
-@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"), reason="LibreOffice not installed")
-def test_libreoffice_shows_computed_numbers_references_and_page_fields(drafted, tmp_path):
-    draft, docx = drafted["acme-globex-technology"]
-    profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
-                   capture_output=True, check=True, timeout=180)
-    pdf = tmp_path / (docx.stem + ".pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+@pytest.fixture(scope="module")
+def pdf_texts(drafted, tmp_path_factory):
+    """Every example converted to PDF by LibreOffice in one run, then to text."""
+    if not shutil.which("soffice") or not shutil.which("pdftotext"):
+        pytest.skip("LibreOffice not installed")
+    out = tmp_path_factory.mktemp("pdf")
+    docs = [str(docx) for _, docx in drafted.values()]
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{out / 'profile'}",
+                    "--convert-to", "pdf", "--outdir", str(out), *docs], capture_output=True, check=True, timeout=300)
+    return {stem: subprocess.run(["pdftotext", "-layout", str(out / (docx.stem + ".pdf")), "-"],
+                                 capture_output=True, text=True, check=True).stdout
+            for stem, (_, docx) in drafted.items()}
+
+
+@pytest.mark.parametrize("deal", DEALS, ids=[d.stem for d in DEALS])
+def test_libreoffice_shows_computed_numbers_references_and_page_fields(deal, drafted, pdf_texts):
+    draft, _ = drafted[deal.stem]
+    text = pdf_texts[deal.stem]
     pages = int(re.search(r"Page 1 of (\d+)", text).group(1))
-    assert pages > 10
+    assert pages > 10 and f"Page {pages} of {pages}" in text
     termination = next(s for s in draft.sections if s.id == "termination")
     assert re.search(rf"^\s*{termination.label}\.\s+TERMINATION", text, re.MULTILINE | re.IGNORECASE)
     assert re.search(rf"^\s*{termination.label}\.2\s", text, re.MULTILINE)
     assert re.search(r"^\s*\(a\)\s", text, re.MULTILINE)
-    assert re.search(r"clause \d+\.\d+", text) and "Schedule 5" in text
+    # every cross-reference shows the number compose computed for its target
+    refs = {i.label for s in draft.sections for c in s.clauses for b in c.blocks
+            for i in getattr(b, "inlines", ()) if type(i).__name__ == "CrossRef" and "." in i.label}
+    missing = [label for label in refs if not re.search(rf"(?<![\d.]){re.escape(label)}(?![\d])", text)]
+    assert refs and not missing
+    last = [s for s in draft.sections if s.kind == "schedule"][-1]
+    assert re.search(rf"^\s*{last.label.upper()}\s", text, re.MULTILINE)
