@@ -345,6 +345,8 @@ def _check_orphan_terms(library: Library, selection: Selection, glossary: dict, 
     included = {c.id for c in selection.clauses}
     orphans = {term: clause for clause in library.clauses if clause.id not in included
                for term in clause.meta.defines if term not in glossary and term not in state.inline_terms}
+    orphans.update({term: library.by_id[owner] for term, owner in library.inline_terms.items()
+                    if owner not in included and term not in glossary and term not in state.inline_terms})
     for term in sorted(terms_in("\n".join(texts.values()), frozenset(orphans))):
         user = next(cid for cid, text in texts.items() if term_pattern(term).search(text))
         raise LibraryError(Problem(

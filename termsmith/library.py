@@ -19,6 +19,7 @@ CHANGELOG = "CHANGELOG.md"
 CLAUSE_DIR = "clauses"
 DEFINITIONS_CLAUSE = "definitions.terms"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DEFINE_CALL = re.compile(r"""define\(\s*["']([^"'{}]+)["']\s*\)""")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 ClauseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")]
 SectionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -111,6 +112,15 @@ class Library:
     @functools.cached_property
     def by_id(self) -> dict[str, Clause]:
         return {c.id: c for c in self.clauses}
+
+    @functools.cached_property
+    def inline_terms(self) -> dict[str, str]:
+        """Terms clauses define in place with a literal `define("Term")`, and the clause that does."""
+        found: dict[str, str] = {}
+        for clause in self.clauses:
+            for term in _DEFINE_CALL.findall(clause.body):
+                found.setdefault(term, clause.id)
+        return found
 
     @functools.cached_property
     def sections(self) -> dict[str, SectionSpec]:

@@ -204,3 +204,15 @@ def test_macro_output_marked_safe_is_not_escaped_twice(mini, deal_data, write_de
     draft = api.build(write_deal(deal_data), library=mini)
     text = "".join(i.text for b in clause(draft, "exit.convenience").blocks for i in b.inlines if isinstance(i, Span))
     assert "By Acme (UK) Ltd." in text and "\\" not in text
+
+
+def test_term_defined_in_place_by_a_left_out_clause_must_not_be_used(mini, deal_data, write_deal):
+    conv = mini / "clauses/exit/convenience.md"
+    conv.write_text(conv.read_text() + '\nThe notice (the {{ define("Exit Notice") }}) must be in writing.\n')
+    cure = mini / "clauses/exit/cure.md"
+    cure.write_text(cure.read_text() + "\nAn Exit Notice is unaffected.\n")
+    assert "Exit Notice" in api.build(CANONICAL, library=mini).defined_terms
+    deal_data["exit"]["termination_for_convenience"] = {"allowed": False}
+    with pytest.raises(LibraryError) as info:
+        api.build(write_deal(deal_data), library=mini)
+    assert "'Exit Notice'" in str(info.value) and "exit.convenience" in str(info.value)
