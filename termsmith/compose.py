@@ -91,7 +91,9 @@ class _Rendering:
     def link_hook(self, href: str, bold: bool, italic: bool) -> Inline | None:
         if href.startswith(REF_SCHEME):
             target_id = href[len(REF_SCHEME):]
-            target = self.targets[target_id]
+            target = self.targets.get(target_id)
+            if target is None:
+                return None
             return CrossRef(target_id, target.anchor, target.label, bold, italic)
         if href.startswith(DEFINE_SCHEME):
             return TermDefinition(urllib.parse.unquote(href[len(DEFINE_SCHEME):]))
@@ -113,7 +115,54 @@ def render_text(library: Library, clause: Clause, body: str | None, first_line: 
             IndexError, RecursionError) as exc:
         raise LibraryError(Problem(file=clause.path, line=_template_line(exc, clause.path), path=clause.id,
                                    message=_template_message(exc))) from None
-    return parse(text, clause.path, 1, state.link_hook)
+    blocks = _parsed(text, clause.path)
+    return _resolve_markers(blocks, state, clause) if MARK_OPEN in text else blocks
+
+
+@dataclass(frozen=True)
+class _Marker:
+    """A cross-reference or definition marker as parsed, before this draft's numbers are known."""
+
+    payload: str
+    bold: bool
+    italic: bool
+
+
+def _mark(payload: str, bold: bool, italic: bool) -> _Marker | None:
+    return _Marker(payload, bold, italic) if payload.startswith((REF_SCHEME, DEFINE_SCHEME)) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str, source: str) -> tuple[MdBlock, ...]:
+    # Parsing is a pure function of the rendered text: deals that share a clause's wording (most
+    # clauses of a portfolio) parse it once per process. Markers are resolved per draft afterwards.
+    return parse(text, source, 1, _mark)
+
+
+def _resolve_markers(blocks: tuple[MdBlock, ...], state: _Rendering, clause: Clause) -> tuple[MdBlock, ...]:
+    """The parsed blocks with each marker replaced by this draft's cross-reference or definition."""
+
+    def inlines(items: tuple) -> tuple:
+        out = []
+        for item in items:
+            if isinstance(item, _Marker):
+                resolved = state.link_hook(item.payload, item.bold, item.italic)
+                if resolved is None:
+                    raise LibraryError(Problem(file=clause.path, path=clause.id,
+                                               message=f"'{item.payload}' names no clause or section of this draft"))
+                item = resolved
+            out.append(item)
+        return tuple(out)
+
+    def block(b: MdBlock) -> MdBlock:
+        if isinstance(b, MdParagraph):
+            return MdParagraph(inlines(b.inlines))
+        if isinstance(b, MdList):
+            return MdList(b.ordered, tuple(tuple(block(x) for x in item) for item in b.items))
+        return MdTable(tuple(inlines(c) for c in b.header), tuple(tuple(inlines(c) for c in row) for row in b.rows),
+                       b.align)
+
+    return tuple(block(b) for b in blocks)
 
 
 def _template_line(exc: BaseException, path: str) -> int | None:

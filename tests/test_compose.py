@@ -216,3 +216,16 @@ def test_term_defined_in_place_by_a_left_out_clause_must_not_be_used(mini, deal_
     with pytest.raises(LibraryError) as info:
         api.build(write_deal(deal_data), library=mini)
     assert "'Exit Notice'" in str(info.value) and "exit.convenience" in str(info.value)
+
+
+def test_parsed_text_shared_between_drafts_keeps_each_drafts_numbers(deal_data, write_deal):
+    first = api.build(CANONICAL)
+    del deal_data["governance"]  # every later article moves up by one
+    second = api.build(write_deal(deal_data))
+    for draft in (first, second):
+        labels = {c.id: c.label for s in draft.sections for c in s.clauses}
+        labels.update({s.id: s.label for s in draft.sections})
+        refs = [i for s in draft.sections for c in s.clauses for b in c.blocks
+                for i in getattr(b, "inlines", ()) if isinstance(i, CrossRef)]
+        assert refs and all(r.label == labels[r.target] for r in refs)
+    assert clause(first, "termination.cause").label != clause(second, "termination.cause").label
