@@ -65,7 +65,8 @@ _LIBRARIES: dict[tuple, Library] = {}
 
 def _fingerprint(root: Path) -> tuple:
     entries = []
-    for dirpath, _dirs, names in os.walk(root):
+    for dirpath, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git"]  # git's own files change on every `git status`
         for name in names:
             st = os.stat(os.path.join(dirpath, name))
             entries.append((dirpath, name, st.st_mtime_ns, st.st_size))
@@ -75,7 +76,8 @@ def _fingerprint(root: Path) -> tuple:
 def open_library(library: Path | None = None, rev: str | None = None) -> Library:
     """The clause library at a folder (default: the bundled one), optionally as it was at a git revision.
 
-    Loaded libraries are cached per process (templates compile once), keyed by their files' stamps.
+    Loaded libraries are cached per process (templates compile once), keyed by their files' stamps and
+    the repository's state, so a commit made since (which changes `commit`, not the files) is seen.
     """
     from termsmith import gitstore
     from termsmith.library import library_from_files
@@ -95,7 +97,7 @@ def open_library(library: Path | None = None, rev: str | None = None) -> Library
         return _LIBRARIES[key]
     if not root.is_dir():
         raise LibraryError(Problem(file=str(root), message="clause library folder not found"))
-    key = ("dir", str(root.resolve()), _fingerprint(root))
+    key = ("dir", str(root.resolve()), _fingerprint(root), gitstore.state(root))
     if key not in _LIBRARIES:
         lib = load_library(root)
         _LIBRARIES.clear()  # keep one folder library per process: batches reuse it, edits replace it
@@ -127,7 +129,7 @@ def _context(deal: Deal, library: Library) -> dict:
 def _resolve(deal_path: Path, library: Path | None, library_rev: str | None) -> tuple[Deal, Loaded, Library, object]:
     """Deal, its source, the library to draft it with and its lock: a lock beside the deal pins the
     library commit, unless a revision is asked for explicitly."""
-    from termsmith.lock import lock_path, read_lock
+    from termsmith.lock import library_problems, lock_path, read_lock
 
     deal, loaded = load_deal(deal_path)
     lock = read_lock(lock_path(deal_path)) if library_rev is None else None
@@ -135,9 +137,12 @@ def _resolve(deal_path: Path, library: Path | None, library_rev: str | None) -> 
         lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
     except TermsmithError as exc:
         if lock and lock.commit:
-            exc.problems.append(Problem(file=str(lock_path(deal_path)), path="library.commit",
-                                        message=f"the lock pins library commit {lock.commit[:12]}"))
+            exc.problems.append(Problem(file=str(lock_path(deal_path)), path="library.commit", message=(
+                f"the lock pins library commit {lock.commit[:12]}; if this clone lacks that history, fetch it, "
+                "or re-lock with `termsmith lock --update`")))
         raise
+    if lock is not None and (problems := library_problems(lock, lib, lock_path(deal_path))):
+        raise InputError(problems)
     _check_requirement(deal, loaded, lib)
     return deal, loaded, lib, lock
 
@@ -434,5 +439,8 @@ def outdated(deal_path: Path, *, library: Path | None = None):
     pinned = read_lock(lock_path(deal_path))
     if pinned is None:
         raise InputError(Problem(file=str(lock_path(deal_path)), message="no lock file; create one with `termsmith lock DEAL`"))
+    deal, _loaded = load_deal(deal_path)
     lib = open_library(library)
-    return pinned, lib, changed(pinned, lib), changelog_between(lib.changelog, pinned.library_version, lib.version)
+    selected = {c.id for c in select(lib, _context(deal, lib)).clauses}
+    return pinned, lib, changed(pinned, lib, selected), changelog_between(lib.changelog, pinned.library_version,
+                                                                          lib.version)

@@ -34,6 +34,45 @@ def repo_root(path: Path) -> Path | None:
     return Path(out.decode().strip())
 
 
+_GIT_DIRS: dict[Path, tuple[Path, Path]] = {}
+
+
+def _git_dirs(path: Path) -> tuple[Path, Path] | None:
+    """(git dir, common dir) of the repository holding `path`; remembered once found (they never move)."""
+    if path not in _GIT_DIRS:
+        try:
+            out = _git(path, "rev-parse", "--absolute-git-dir", "--git-common-dir").decode().splitlines()
+        except GitError:
+            return None  # not remembered: the folder may become a repository later
+        git_dir = Path(out[0])
+        _GIT_DIRS[path] = (git_dir, (path / out[1]).resolve() if len(out) > 1 else git_dir)
+    return _GIT_DIRS[path]
+
+
+def state(path: Path) -> tuple:
+    """A cheap stamp of the repository around `path` (HEAD, its branch, the index) that changes with every
+    commit, checkout, reset or add, so callers can cache what depends on the commit; () outside git."""
+    dirs = _git_dirs(Path(path).resolve())
+    if dirs is None:
+        return ()
+    git_dir, common = dirs
+    stamp: list[tuple] = []
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ("unreadable",)
+    files = [git_dir / "HEAD", git_dir / "index", common / "packed-refs"]
+    if head.startswith("ref: "):
+        files.append(common / head[5:])
+    for file in files:
+        try:
+            st = file.stat()
+            stamp.append((file.name, st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            stamp.append((file.name, None))
+    return (head, *stamp)
+
+
 def library_commit(path: Path) -> str | None:
     """The last commit that changed the library folder ('-dirty' when it has uncommitted changes)."""
     path = Path(path).resolve()
@@ -76,7 +115,11 @@ def read_tree(repo: Path, commit: str, subdir: str) -> dict[str, bytes]:
     pos = 0
     for name, _sha in entries:
         header_end = batch.index(b"\n", pos)
-        size = int(batch[pos:header_end].split()[2])
+        header = batch[pos:header_end].split()
+        if len(header) != 3:  # "<sha> missing": e.g. a partial or shallow clone
+            raise GitError(Problem(file=str(repo), message=(
+                f"git cat-file: {name} at {commit[:12]} is not available in this clone ({b' '.join(header).decode()})")))
+        size = int(header[2])
         start = header_end + 1
         files[name[len(prefix):]] = batch[start:start + size]
         pos = start + size + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import types
 import typing
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 from termsmith.compose import term_pattern
 from termsmith.deal import Deal, Party
 from termsmith.errors import GitError, LibraryError, Problem
-from termsmith.library import CHANGELOG, MANIFEST, Clause, Library, library_from_files, load_library
+from termsmith.library import CHANGELOG, CLAUSE_DIR, MANIFEST, Clause, Library, library_from_files, load_library
 from termsmith.mdparse import markdown
 from termsmith.templating import DEAL_SECTIONS, environment
 
@@ -63,6 +64,66 @@ def _item(t: object) -> object:
     if isinstance(t, _ItemsOf):
         return UNKNOWN
     return UNKNOWN
+
+
+_PLAIN_TYPES = (str, int, float, bool, dt.date)
+# Filters whose attribute argument names a field of the list's items: (keyword, position or None).
+_ATTRIBUTE_FILTERS = {"map": ("attribute", None), "selectattr": ("attribute", 0), "rejectattr": ("attribute", 0),
+                      "sort": ("attribute", 2), "unique": ("attribute", 1), "groupby": ("attribute", 0),
+                      "sum": ("attribute", 0), "min": ("attribute", 1), "max": ("attribute", 1)}
+
+
+def _python_type(t: object) -> type | None:
+    """The Python type whose attributes a value of annotation `t` has (lists and plain values), else None."""
+    t = _strip(t)
+    origin = typing.get_origin(t)
+    if origin in (list, tuple):
+        return origin
+    if origin is typing.Literal:
+        return type(typing.get_args(t)[0])
+    return t if isinstance(t, type) and issubclass(t, _PLAIN_TYPES) and not _is_model(t) else None
+
+
+def _kind(t: object) -> str:
+    t = _strip(t)
+    if typing.get_origin(t) in (list, tuple):
+        item = _strip(typing.get_args(t)[0]) if typing.get_args(t) else None
+        name = item.__name__ if isinstance(item, type) else "values"
+        return f"a list of {name}; loop over it, or pick one item with [0] or | first"
+    if typing.get_origin(t) is typing.Literal:
+        return "one of " + ", ".join(map(repr, typing.get_args(t)))
+    name = getattr(t, "__name__", "value")
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _describe(node: nodes.Node) -> str:
+    """`exit.termination_for_convenience` for the expression that names a value, else 'the value'."""
+    parts: list[str] = []
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+        elif isinstance(node.arg, nodes.Const):
+            parts.append(f"[{node.arg.value!r}]")
+        else:
+            return "the value"
+        node = node.node
+    if not isinstance(node, nodes.Name):
+        return "the value"
+    return ".".join([node.name, *reversed(parts)]).replace(".[", "[")
+
+
+def _attribute_argument(node: nodes.Filter) -> str | None:
+    """The constant attribute name a filter such as map(attribute=…) or selectattr("…") is given."""
+    if node.name not in _ATTRIBUTE_FILTERS:
+        return None
+    keyword, position = _ATTRIBUTE_FILTERS[node.name]
+    for kw in node.kwargs:
+        if kw.key == keyword and isinstance(kw.value, nodes.Const) and isinstance(kw.value.value, str):
+            return kw.value.value
+    if position is not None and len(node.args) > position and isinstance(node.args[position], nodes.Const):
+        value = node.args[position].value
+        return value if isinstance(value, str) else None
+    return None
 
 
 class _TemplateChecker:
@@ -133,6 +194,14 @@ class _TemplateChecker:
             self.visit(child, inner)
         return UNKNOWN
 
+    def visit_If(self, node: nodes.If, scope: dict) -> object:
+        why = _Truth(self, scope).never(node.test)
+        if why:
+            self.error(node, f"this {{% if %}} can never be true: {why}", "impossible-condition")
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+        return UNKNOWN
+
     # expressions
     def visit_Name(self, node: nodes.Name, scope: dict) -> object:
         if node.ctx != "load":
@@ -160,6 +229,10 @@ class _TemplateChecker:
         if typing.get_origin(base) is dict and node.attr == "items":
             key, value = typing.get_args(base)
             return _ItemsOf(key, value)
+        plain = _python_type(base)
+        if plain is not None and not hasattr(plain, node.attr):
+            self.error(node, f"'{node.attr}' is not a field: {_describe(node.node)} is {_kind(base)}",
+                       "unknown-field")
         return UNKNOWN
 
     def visit_Getitem(self, node: nodes.Getitem, scope: dict) -> object:
@@ -202,11 +275,38 @@ class _TemplateChecker:
             self.visit(arg, scope)
         if node.name not in environment().filters:
             self.error(node, f"unknown filter '{node.name}'", "unknown-filter")
+        attribute = _attribute_argument(node)
+        found = self._attribute_path(node, _item(value), attribute) if attribute is not None else UNKNOWN
+        if node.name == "map":
+            return list[found] if attribute is not None and found is not UNKNOWN else UNKNOWN
         if node.name in _LIST_FILTERS:
             return value
         if node.name in ("first", "last"):
             return _item(value)
         return UNKNOWN
+
+    def _attribute_path(self, node: nodes.Node, item: object, dotted: str) -> object:
+        """`map(attribute="signatory.name")` and the like: each part must be a field of the list's items."""
+        current = _strip(item)
+        for part in dotted.split("."):
+            if not _is_model(current):
+                return UNKNOWN
+            field = current.model_fields.get(part)
+            if field is None:
+                if not hasattr(current, part):
+                    self.error(node, f"{node.name}: '{part}' is not a field of {current.__name__} "
+                                     f"(fields: {', '.join(current.model_fields)})", "unknown-field")
+                return UNKNOWN
+            current = _strip(field.annotation)
+        return current
+
+    def visit_Test(self, node: nodes.Test, scope: dict) -> object:
+        self.visit(node.node, scope)
+        for arg in (*node.args, *(kw.value for kw in node.kwargs)):
+            self.visit(arg, scope)
+        if node.name not in environment().tests:
+            self.error(node, f"unknown test 'is {node.name}'", "unknown-test")
+        return bool
 
 
 # ── conditions that can never be true ─────────────────────────────────────────────────────
@@ -217,23 +317,165 @@ def _literal_values(t: object) -> tuple | None:
     return None
 
 
-def _impossible(tree: nodes.Node, checker: _TemplateChecker, scope: dict) -> list[str]:
-    out = []
-    for compare in tree.find_all(nodes.Compare):
-        left = checker.visit(compare.expr, scope)
-        allowed = _literal_values(left)
-        for operand in compare.ops:
-            if allowed is None:
+def _can_equal(t: object, value: object) -> bool:
+    """Whether a value of annotation `t` can ever equal the constant `value` (True when unsure)."""
+    allowed = _literal_values(t)
+    if allowed is not None:
+        return any(value == a for a in allowed)  # Python's ==, as the condition itself uses
+    t = _strip(t)
+    if value is None:
+        return True
+    if t is bool:
+        return value == True or value == False  # 1 == True, as at draft time
+    if t in (int, float):
+        return isinstance(value, (int, float))
+    if t is str:
+        return isinstance(value, str)
+    return True
+
+
+class _Truth:
+    """Whether an expression is always false, always true or depends on the deal, with the reason."""
+
+    def __init__(self, checker: _TemplateChecker, scope: dict):
+        self.checker, self.scope = checker, scope
+
+    def type_of(self, node: nodes.Node) -> object:
+        mark = len(self.checker.problems)  # the checker already reported this expression's own faults
+        try:
+            return self.checker.visit(node, dict(self.scope))
+        finally:
+            del self.checker.problems[mark:]
+
+    def never(self, node: nodes.Node) -> str | None:
+        """Why `node` can never be true, or None."""
+        value, why = self.truth(node)
+        return why if value is False else None
+
+    def truth(self, node: nodes.Node) -> tuple[bool | None, str]:
+        constant = _constant(node)
+        if constant is not _NOT_CONSTANT:
+            return bool(constant), f"it reads nothing from the deal and is always {'true' if constant else 'false'}"
+        if isinstance(node, nodes.Not):
+            value, why = self.truth(node.node)
+            return (None if value is None else not value), why
+        if isinstance(node, nodes.And):
+            parts = _conjuncts(node)
+            for part in parts:
+                value, why = self.truth(part)
+                if value is False:
+                    return False, why
+            clash = self._contradiction(parts)
+            if clash:
+                return False, clash
+            return (True, "") if all(self.truth(p)[0] for p in parts) else (None, "")
+        if isinstance(node, nodes.Or):
+            left, right = self.truth(node.left), self.truth(node.right)
+            if left[0] is True or right[0] is True:
+                return True, ""
+            if left[0] is False and right[0] is False:
+                return False, f"{left[1]}; {right[1]}"
+            return None, ""
+        if isinstance(node, nodes.Compare) and len(node.ops) == 1:
+            return self._compare(node.expr, node.ops[0].op, node.ops[0].expr)
+        if isinstance(node, nodes.Test) and node.name == "none" and not node.args:
+            optional = self._optional(node.node)
+            if optional is False:
+                return False, f"`{_describe(node.node)}` is required by the deal model, so it is never none"
+        return None, ""
+
+    def _compare(self, left: nodes.Node, op: str, right: nodes.Node) -> tuple[bool | None, str]:
+        if isinstance(left, nodes.Const) and op in ("eq", "ne") and not isinstance(right, nodes.Const):
+            left, right = right, left
+        values: list | None = None
+        if op in ("eq", "ne") and isinstance(right, nodes.Const):
+            values = [right.value]
+        elif op in ("in", "notin") and isinstance(right, (nodes.List, nodes.Tuple)) \
+                and all(isinstance(i, nodes.Const) for i in right.items):
+            values = [i.value for i in right.items]
+        if values is None:
+            return None, ""
+        t = self.type_of(left)
+        if any(_can_equal(t, v) for v in values):
+            return None, ""
+        allowed = _literal_values(t)
+        what = f"one of {', '.join(map(repr, allowed))}" if allowed else _kind(t)
+        why = f"`{_describe(left)}` is {what}, never {' or '.join(map(repr, values))}"
+        return (op in ("ne", "notin")), why
+
+    def _optional(self, node: nodes.Node) -> bool | None:
+        """Whether the field `node` names may be none (None when it is not a field of the model)."""
+        if isinstance(node, nodes.Name):
+            if node.name in self.scope or node.name not in DEAL_SECTIONS:
+                return None
+            annotation = Deal.model_fields[node.name].annotation
+        elif isinstance(node, nodes.Getattr):
+            base = _strip(self.type_of(node.node))
+            if not _is_model(base) or node.attr not in base.model_fields:
+                return None
+            annotation = base.model_fields[node.attr].annotation
+        else:
+            return None
+        return type(None) in typing.get_args(annotation)
+
+    def _contradiction(self, parts: list[nodes.Node]) -> str | None:
+        """`x == "a" and x == "b"`, `x == "a" and x != "a"`, `flag and not flag`."""
+        equal: dict[str, object] = {}
+        unequal: dict[str, set] = {}
+        truthy: dict[str, bool] = {}
+        for part in parts:
+            atom = _atom(part)
+            if atom is None:
                 continue
-            values = None
-            if operand.op == "eq" and isinstance(operand.expr, nodes.Const):
-                values = [operand.expr.value]
-            elif operand.op == "in" and isinstance(operand.expr, (nodes.List, nodes.Tuple)):
-                values = [i.value for i in operand.expr.items if isinstance(i, nodes.Const)]
-            if values is not None and not set(values) & set(allowed):
-                out.append(f"can never be true: {', '.join(map(repr, values))} is not one of "
-                           f"{', '.join(map(repr, allowed))}")
-    return out
+            field, op, value = atom
+            if op == "truthy":
+                if truthy.get(field, value) != value:
+                    return f"`{field}` cannot be both true and false"
+                truthy[field] = value
+            elif op == "eq":
+                if field in equal and equal[field] != value:
+                    return f"`{field}` cannot be both {equal[field]!r} and {value!r}"
+                if value in unequal.get(field, ()):
+                    return f"`{field}` cannot be {value!r} and not {value!r}"
+                equal[field] = value
+            else:
+                if equal.get(field, object()) == value:
+                    return f"`{field}` cannot be {value!r} and not {value!r}"
+                unequal.setdefault(field, set()).add(value)
+        return None
+
+
+_NOT_CONSTANT = object()
+
+
+def _constant(node: nodes.Node) -> object:
+    """The value of an expression that reads nothing from the deal, else _NOT_CONSTANT."""
+    if any(True for _ in node.find_all((nodes.Name, nodes.Call, nodes.Filter, nodes.Test, nodes.Getattr))):
+        return _NOT_CONSTANT
+    try:
+        return node.as_const(nodes.EvalContext(environment()))
+    except Exception:  # noqa: BLE001 - anything Jinja cannot fold is simply not a constant
+        return _NOT_CONSTANT
+
+
+def _conjuncts(node: nodes.Node) -> list[nodes.Node]:
+    if isinstance(node, nodes.And):
+        return [*_conjuncts(node.left), *_conjuncts(node.right)]
+    return [node]
+
+
+def _atom(node: nodes.Node) -> tuple[str, str, object] | None:
+    """(field, 'eq' | 'ne', constant) for `field == c` and `field != c`; (field, 'truthy', bool) for `field`
+    and `not field`."""
+    if isinstance(node, nodes.Compare) and len(node.ops) == 1 and node.ops[0].op in ("eq", "ne") \
+            and isinstance(node.ops[0].expr, nodes.Const):
+        field = _describe(node.expr)
+        return None if field == "the value" else (field, node.ops[0].op, node.ops[0].expr.value)
+    negated = isinstance(node, nodes.Not)
+    field = _describe(node.node if negated else node)
+    if field == "the value" or not isinstance(node.node if negated else node, (nodes.Getattr, nodes.Name)):
+        return None
+    return field, "truthy", not negated
 
 
 # ── the lint ───────────────────────────────────────────────────────────────────────────────
@@ -241,10 +483,11 @@ _CAPITALISED_RUN = re.compile(r"(?:(?<=\s)|^)((?:[A-Z][a-z]+(?:[ -](?:of |and |t
 _SENTENCE_START = re.compile(r"(^|[.!?:;]\s+|\n\s*|\(\s*|\d\.\s+)$")
 
 
-def lint_library(library: Library, files: dict[str, str] | None = None) -> list[Problem]:
-    """Every finding for a loaded library (errors and warnings)."""
+def lint_library(library: Library, known_ids: set[str] = frozenset()) -> list[Problem]:
+    """Every finding for a loaded library (errors and warnings); `known_ids`: clauses that exist but could
+    not be loaded."""
     problems: list[Problem] = []
-    ids = {c.id for c in library.clauses} | set(library.sections)
+    ids = {c.id for c in library.clauses} | set(library.sections) | set(known_ids)
     terms: dict[str, str] = {}  # term → clause id defining it
     inline: dict[str, str] = {}
     texts: dict[str, str] = {}
@@ -306,33 +549,59 @@ def _check_condition(clause: Clause, ids: set[str]) -> list[Problem]:
     checker = _TemplateChecker(clause.path, ids, clause.id)
     checker.check(tree)
     out = [Problem(**{**p.__dict__, "line": line}) for p in checker.problems]
-    quiet = _TemplateChecker(clause.path, ids, clause.id)
-    for message in _impossible(tree, quiet, {}):
-        out.append(Problem(file=clause.path, line=line, path=clause.id, message=f"condition {message}",
-                           code="impossible-condition"))
-    body = tree.body[0].nodes[0] if tree.body and isinstance(tree.body[0], nodes.Output) else None
-    if isinstance(body, nodes.Const) and not body.value:
-        out.append(Problem(file=clause.path, line=line, path=clause.id, message="condition is always false",
+    expression = tree.body[0].nodes[0] if tree.body and isinstance(tree.body[0], nodes.Output) else None
+    why = _Truth(_TemplateChecker(clause.path, ids, clause.id), {}).never(expression) if expression else None
+    if why:
+        out.append(Problem(file=clause.path, line=line, path=clause.id,
+                           message=f"condition can never be true, so the clause is never drafted: {why}",
                            code="impossible-condition"))
     return out
 
 
+# Markdown that clause text may not contain (compose rejects it at draft time; lint says so first).
+_REJECTED_BLOCKS = {"html_block": ("html", "raw HTML"), "heading_open": ("markdown", "headings"),
+                    "blockquote_open": ("markdown", "block quotes"), "code_block": ("markdown", "code blocks"),
+                    "fence": ("markdown", "code blocks"), "hr": ("markdown", "horizontal rules")}
+_REJECTED_INLINES = {"html_inline": ("html", "raw HTML"), "image": ("markdown", "images"),
+                     "code_inline": ("markdown", "inline code")}
+_JINJA_TAG = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
+
+
+def _without_jinja(text: str) -> str:
+    """Clause text with its Jinja tags and expressions replaced, line numbers kept: what Markdown will see
+    around the values (an expression becomes a word, a tag nothing)."""
+    def blank(match: re.Match) -> str:
+        lines = match.group().count("\n")
+        return "\n" * lines if lines or not match.group().startswith("{{") else "x"
+
+    return _JINJA_TAG.sub(blank, text)
+
+
 def _html(clause: Clause) -> list[Problem]:
+    """Raw HTML and other Markdown outside the clause subset, in the text and in each definition."""
+    # (text, its first line in the file, whether token lines count from there, what it is)
+    sources = [(clause.body, clause.body_line, True, "clause text")]
+    sources += [(text, _front_line(clause, term) or 2, False, f"the definition of '{term}'")
+                for term, text in clause.meta.defines.items()]
     out = []
-    for token in markdown().parse(clause.body):
-        found = [token] if token.type == "html_block" else [c for c in token.children or [] if c.type == "html_inline"]
-        for tok in found:
-            line = clause.body_line + (token.map[0] if token.map else 0)
-            out.append(Problem(file=clause.path, line=line, path=clause.id,
-                               message=f"raw HTML is not allowed in clause text: {tok.content.strip()[:40]}",
-                               code="html"))
+    for text, first_line, by_token, what in sources:
+        for token in markdown().parse(_without_jinja(text)):
+            found = [token] if token.type in _REJECTED_BLOCKS else [
+                c for c in token.children or [] if c.type in _REJECTED_INLINES]
+            for tok in found:
+                code, name = _REJECTED_BLOCKS.get(tok.type) or _REJECTED_INLINES[tok.type]
+                line = first_line + (token.map[0] if by_token and token.map else 0)
+                shown = f": {tok.content.strip()[:40]}" if code == "html" else ""
+                out.append(Problem(file=clause.path, line=line, path=clause.id,
+                                   message=f"{name} {'is' if name == 'raw HTML' else 'are'} not allowed in "
+                                           f"{what}{shown}", code=code))
     return out
 
 
 def _literal_text(body: str) -> str:
     """The clause's own words: Jinja tags and expressions removed."""
-    text = re.sub(r"\{#.*?#\}|\{%.*?%\}", " ", body, flags=re.S)
-    return re.sub(r"\{\{.*?\}\}", " X ", text, flags=re.S)
+    text = re.sub(r"\{#.*?#\}|\{%.*?%\}", " ", body, flags=re.DOTALL)
+    return re.sub(r"\{\{.*?\}\}", " X ", text, flags=re.DOTALL)
 
 
 def _is_known(phrase: str, known: dict[str, str], forms: set[str], allowed: set[str]) -> bool:
@@ -399,17 +668,36 @@ def compare_with_base(library: Library, base: Library, changelog_changed: bool) 
                                                   f"{clause.version}; bump it and update `changelog`", "no-bump"))
         elif new_v != old_v:
             changed = True
+        if new_v > old_v and clause.meta.changelog == before.meta.changelog:
+            out.append(_at(clause, "changelog", f"version bumped to {clause.version} but `changelog` still says "
+                                                f"what {before.version} changed", "changelog", "warning"))
     removed = set(old) - {c.id for c in library.clauses}
-    changed = changed or bool(removed)
+    settings = library.manifest.model_dump(exclude={"version"}) != base.manifest.model_dump(exclude={"version"})
+    changed = changed or bool(removed) or settings
+    what = "clauses or library.yaml changed" if settings else "clauses changed"
     manifest = f"{library.root}/{MANIFEST}"
-    if changed and Version(library.version) <= Version(base.version):
+    current, before_v = Version(library.version), Version(base.version)
+    if current < before_v:
         out.append(Problem(file=manifest, line=_manifest_line(library.root), path="version",
-                           message=f"clauses changed since the base but the library version is still {library.version}",
+                           message=f"library version went backwards: {base.version} → {library.version}",
+                           code="library-version"))
+    elif changed and current == before_v:
+        out.append(Problem(file=manifest, line=_manifest_line(library.root), path="version",
+                           message=f"{what} since the base but the library version is still {library.version}",
                            code="library-version"))
     if changed and not changelog_changed:
         out.append(Problem(file=f"{library.root}/{CHANGELOG}", line=1,
-                           message="clauses changed since the base but CHANGELOG.md was not updated", code="changelog"))
+                           message=f"{what} since the base but CHANGELOG.md was not updated", code="changelog"))
+    elif current > before_v and not _has_entry(library.changelog, library.version):
+        out.append(Problem(file=f"{library.root}/{CHANGELOG}", line=1,
+                           message=f"CHANGELOG.md has no heading for the new library version {library.version}",
+                           code="changelog"))
     return out
+
+
+def _has_entry(changelog: str, version: str) -> bool:
+    return any(line.lstrip().startswith("#") and re.search(rf"(?<![\d.]){re.escape(version)}(?![\d.])", line)
+               for line in changelog.splitlines())
 
 
 def _manifest_line(root: str) -> int | None:
@@ -425,11 +713,10 @@ def lint(root: Path, base: str | None = None) -> list[Problem]:
     """All findings for the library folder `root`; with `base`, also against that git revision."""
     from termsmith import gitstore
 
-    try:
-        library = load_library(root)
-    except LibraryError as exc:
-        return exc.problems
-    problems = lint_library(library)
+    library, problems = _load(Path(root))
+    if library is None:
+        return problems
+    problems += lint_library(library, known_ids=_ids_of_unloaded(Path(root), problems))
     if base is not None:
         repo = gitstore.repo_root(Path(root).resolve())
         if repo is None:
@@ -446,3 +733,49 @@ def lint(root: Path, base: str | None = None) -> list[Problem]:
         current_log = (Path(root) / CHANGELOG).read_bytes() if (Path(root) / CHANGELOG).is_file() else b""
         problems += compare_with_base(library, base_library, files.get(CHANGELOG, b"") != current_log)
     return problems
+
+
+def _load(root: Path) -> tuple[Library | None, list[Problem]]:
+    """The library, and the problems that stop it loading. A clause file that cannot be read is left out so
+    the rest is still checked: lint reports every fault at once, not one per run."""
+    try:
+        return load_library(root), []
+    except LibraryError as exc:
+        problems = [_located(root, p) for p in exc.problems]
+    broken = {p.file for p in problems}
+    if str(root / MANIFEST) in broken or not (root / MANIFEST).is_file():
+        return None, problems
+    files = {MANIFEST: (root / MANIFEST).read_bytes()}
+    if (root / CHANGELOG).is_file():
+        files[CHANGELOG] = (root / CHANGELOG).read_bytes()
+    for path in sorted((root / CLAUSE_DIR).rglob("*.md")):
+        if f"{root}/{path.relative_to(root).as_posix()}" not in broken:
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    try:
+        return library_from_files(files, str(root)), problems
+    except LibraryError:
+        return None, problems
+
+
+def _located(root: Path, problem: Problem) -> Problem:
+    """A loading problem with a code, and a line where the library left it out."""
+    code = problem.code or ("duplicate-id" if "duplicate clause id" in problem.message else "front-matter")
+    line = problem.line
+    if line is None and problem.path and Path(problem.file).is_file():
+        for number, text in enumerate(Path(problem.file).read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+            if re.match(rf"^\s*{re.escape(problem.path.split('.')[0])}\s*:", text):
+                line = number
+                break
+    return Problem(**{**problem.__dict__, "code": code, "line": line})
+
+
+def _ids_of_unloaded(root: Path, problems: list[Problem]) -> set[str]:
+    """Ids of the clause files left out of the load, so references to them are not reported as well."""
+    ids = set()
+    for file in {p.file for p in problems}:
+        path = Path(file)
+        if path.suffix == ".md" and path.is_file():
+            found = re.search(r"^id:\s*([\w.-]+)\s*$", path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE)
+            if found:
+                ids.add(found.group(1))
+    return ids

@@ -89,23 +89,44 @@ def mismatches(lock: Lock, clauses, where: Path) -> list[Problem]:
     return out
 
 
+def library_problems(lock: Lock, library: Library, where: Path) -> list[Problem]:
+    """The library a locked deal is about to be drafted with is not the one the lock was taken from, or
+    (a lock without a commit) no longer has a clause the lock pins."""
+    if lock.library_name and lock.library_name != library.manifest.name:
+        return [Problem(file=str(where), path="library.name", message=(
+            f"the deal is locked to the library '{lock.library_name}', not '{library.manifest.name}'; "
+            "draft with --library pointing at it, or re-lock with `termsmith lock --update`"), code="lock")]
+    if lock.commit is not None:
+        return []  # the library at the locked commit has exactly the pinned clauses
+    return [Problem(file=str(where), path=f"clauses.{clause_id}", message=(
+                f"pins {clause_id} {version}, which the library no longer has; "
+                "review with `termsmith outdated`, then run `termsmith lock --update`"), code="lock")
+            for clause_id, version in sorted(lock.clauses.items()) if clause_id not in library.by_id]
+
+
 @dataclass(frozen=True)
 class Outdated:
     clause_id: str
-    locked: str
-    current: str | None  # None: the clause is no longer in the library
+    locked: str | None  # None: not in the lock; the current library adds it to this deal
+    current: str | None  # None: the clause is no longer in the library, or no longer applies to the deal
     changelog: str
 
 
-def outdated(lock: Lock, library: Library) -> list[Outdated]:
-    """Locked clauses that the library has since changed or removed, with what changed."""
+def outdated(lock: Lock, library: Library, selected: set[str] | None = None) -> list[Outdated]:
+    """What re-locking would change: locked clauses the library has since changed or removed, and (given the
+    clause ids the current library selects for the deal) clauses it would add or leave out."""
     out = []
     for clause_id, locked in sorted(lock.clauses.items()):
         clause = library.by_id.get(clause_id)
         if clause is None:
             out.append(Outdated(clause_id, locked, None, "removed from the library"))
+        elif selected is not None and clause_id not in selected:
+            out.append(Outdated(clause_id, locked, None, "no longer applies to this deal"))
         elif Version(clause.version) > Version(locked):
             out.append(Outdated(clause_id, locked, clause.version, clause.meta.changelog))
+    for clause_id in sorted((selected or set()) - set(lock.clauses)):
+        clause = library.by_id[clause_id]
+        out.append(Outdated(clause_id, None, clause.version, f"now applies to this deal: {clause.meta.changelog}"))
     return out
 
 

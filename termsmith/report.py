@@ -46,9 +46,10 @@ def lint_findings(findings, style: str = "text", root=None) -> list[str]:
     for p in findings:
         path = os.path.relpath(p.file, root) if root and os.path.isabs(p.file) else p.file
         if style == "github":
-            where = f"file={path}" + (f",line={p.line}" if p.line else "")
-            message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            lines.append(f"::{p.severity} {where},title=termsmith lint {p.code}::{p.path + ': ' if p.path else ''}{message}")
+            where = f"file={_property(path)}" + (f",line={p.line}" if p.line else "")
+            message = _data(p.message)
+            title = _property(f"termsmith lint {p.code}".strip())
+            lines.append(f"::{p.severity} {where},title={title}::{_data(p.path) + ': ' if p.path else ''}{message}")
         else:
             where = f"{path}:{p.line}" if p.line else path
             lines.append(f"{where}: {p.severity}: {p.path + ': ' if p.path else ''}{p.message} [{p.code}]")
@@ -68,7 +69,7 @@ def outdated(result) -> list[str]:
     width = max(len(c.clause_id) for c in changes)
     lines = [head]
     for c in changes:
-        lines.append(f"  {c.clause_id:<{width}}  {c.locked} → {c.current or 'removed'}  {c.changelog}")
+        lines.append(f"  {c.clause_id:<{width}}  {c.locked or 'new'} → {c.current or 'removed'}  {c.changelog}")
     lines.append(f"{len(changes)} clause(s) changed; `termsmith lock --update DEAL` moves the deal to them")
     if changelog:
         lines += ["", changelog]
@@ -93,3 +94,13 @@ def clause_detail(clause) -> list[str]:
     for term, text in meta.defines.items():
         lines.append(f"defines:   {term}: {text}")
     return [*lines, "", clause.body.rstrip()]
+
+
+def _data(text: str) -> str:
+    """A GitHub workflow command's message, escaped as the runner expects."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """A workflow command property (file, title): ':' and ',' would end it early."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")

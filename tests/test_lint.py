@@ -195,3 +195,116 @@ def test_pre_commit_hook_and_example_workflow_use_real_commands():
         options = {w for w in used.split() if w.startswith("--")}
         help_text = CliRunner().invoke(cli, [command, "--help"]).output
         assert all(o in help_text for o in options), (command, options)
+
+
+# ── more faults: attributes of lists and values, filter arguments, tests, conditions, Markdown ──
+CONVENIENCE = "clauses/exit/convenience.md"
+WHEN = "when: exit.termination_for_convenience.allowed"
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("notice_days | days", "notice_days | days }} {{ slas.metrics.target",
+     "'target' is not a field: slas.metrics is a list of Metric"),
+    ("notice_days | days", "notice_days.value | days", "notice_days is an int"),
+    ("notice_days | days", 'notice_days | days }} {{ parties | map(attribute="nmae") | join_and',
+     "map: 'nmae' is not a field of Party"),
+    ("notice_days | days", 'notice_days | days }} {{ parties | selectattr("signatory.nmae") | list | length',
+     "selectattr: 'nmae' is not a field of Signatory"),
+    ("notice_days | days", "notice_days | days }} {{ deal.kind.nmae", "deal.kind is one of 'technology'"),
+])
+def test_attributes_of_lists_values_and_filter_arguments(lib, old, new, message):
+    edit(lib / CONVENIENCE, old, new)
+    p = only(lib, "unknown-field")
+    assert message in p.message and p.line == 10, p.message
+
+
+def test_typed_values_pass(lib):
+    edit(lib / CONVENIENCE, "A Party may", '{% set tfc = exit.termination_for_convenience %}'
+         '{{ parties | map(attribute="signatory.name") | join_and }} {{ parties[0].short_name }} '
+         '{{ slas.metrics | selectattr("credits") | list | length }} {{ deal.kind.upper() }} A Party may')
+    assert errors(lib) == []
+
+
+def test_unknown_test(lib):
+    edit(lib / CONVENIENCE, "notice, subject", "notice{% if multi is plural %} x{% endif %}, subject")
+    assert "'is plural'" in only(lib, "unknown-test").message
+
+
+@pytest.mark.parametrize("when, reason", [
+    ('deal.kind in ["franchise", "licence"]', "never 'franchise' or 'licence'"),
+    ('exit.insolvency == "yes"', "`exit.insolvency` is a bool, never 'yes'"),
+    ('deal.kind == "reseller" and deal.kind == "technology"', "cannot be both 'reseller' and 'technology'"),
+    ("exit.insolvency and not exit.insolvency", "cannot be both true and false"),
+    ("1 > 2", "always false"),
+    ("false and exit.insolvency", "always false"),
+    ("exit is none", "`exit` is required by the deal model"),
+    ("conflict_resolution.arbitration.arbitrators == 2", "one of 1, 3, never 2"),
+    ('deal.kind == "x" or deal.kind == "y"', "never 'y'"),
+])
+def test_conditions_that_can_never_be_true(lib, when, reason):
+    edit(lib / CONVENIENCE, WHEN, f"when: {when}")
+    p = only(lib, "impossible-condition")
+    assert reason in p.message and p.line == 7, p.message
+
+
+@pytest.mark.parametrize("when", [
+    "slas is none", 'deal.kind != "reseller" and deal.kind != "technology"', 'deal.kind in ["franchise", "reseller"]',
+    'deal.kind and deal.kind == "reseller"', "parties | length > 2", "budget is not none and budget.open_book",
+])
+def test_conditions_that_can_be_true_pass(lib, when):
+    edit(lib / CONVENIENCE, WHEN, f"when: {when}")
+    assert errors(lib) == []
+
+
+def test_an_if_in_the_text_that_can_never_be_true(lib):
+    edit(lib / CONVENIENCE, "notice, subject", 'notice{% if deal.kind == "franchise" %} x{% endif %}, subject')
+    p = only(lib, "impossible-condition")
+    assert p.line == 10 and "never 'franchise'" in p.message
+
+
+def test_raw_html_in_a_definition_and_other_markdown(lib):
+    edit(lib / "clauses/definitions/terms.md", "means this agreement", "means <b>this</b> agreement")
+    p = only(lib, "html")
+    assert p.line == 9 and "the definition of 'Agreement'" in p.message
+    edit(lib / CONVENIENCE, "A Party may", "# Heading\n\nA Party may")
+    assert only(lib, "markdown").line == 10
+
+
+def test_every_broken_file_is_reported_and_the_rest_still_checked(lib):
+    edit(lib / "clauses/exit/cure.md", "title: Termination for cause", "title: [oops")
+    edit(lib / "clauses/terms/renewal-none.md", "area: terms", "area: termz")
+    edit(lib / CONVENIENCE, "notice_days | days", "notice_dayz | days")
+    found = {(p.file.rsplit("/", 1)[-1], p.code, p.line) for p in errors(lib)}
+    assert {("cure.md", "front-matter", 5), ("renewal-none.md", "front-matter", 5),
+            ("convenience.md", "unknown-field", 10)} <= found
+    assert not any(p.code == "unknown-ref" for p in errors(lib))  # exit.cure exists, though it did not load
+
+
+def test_base_catches_library_yaml_changes_backwards_versions_and_missing_entries(repo):
+    lib = repo / "library"
+    edit(lib / "library.yaml", "title: Exit}", "title: Exit and Transition}")
+    assert "library.yaml changed" in only(lib, "library-version", base="v1.2.0").message
+    edit(lib / "library.yaml", "version: 1.2.0", "version: 1.1.0")
+    assert "went backwards" in only(lib, "library-version", base="v1.2.0").message
+    edit(lib / "library.yaml", "version: 1.1.0", "version: 1.3.0")
+    (lib / "CHANGELOG.md").write_text("## 1.2.1\n\n- typo\n")
+    assert "no heading for the new library version 1.3.0" in only(lib, "changelog", base="v1.2.0").message
+    (lib / "CHANGELOG.md").write_text("## 1.3.0\n\n- Exit article renamed.\n")
+    assert errors(lib, base="v1.2.0") == []
+
+
+def test_bumped_clause_with_the_old_changelog_line_is_a_warning(repo):
+    lib = repo / "library"
+    edit(lib / "clauses/exit/cure.md", "Either Party may terminate", "Each Party may terminate")
+    edit(lib / "clauses/exit/cure.md", "version: 1.1.0", "version: 1.2.0")
+    warnings = [p for p in lint(lib, base="v1.2.0") if p.severity == "warning" and p.code == "changelog"]
+    assert warnings and warnings[0].line == 7 and "still says what 1.1.0 changed" in warnings[0].message
+
+
+def test_github_annotations_escape_properties():
+    from termsmith.errors import Problem
+    from termsmith.report import lint_findings
+
+    line = lint_findings([Problem(file="lib,v2/a:b.md", line=3, path="x.y", message="50% off\nnext",
+                                  code="html")], "github")[0]
+    assert line == "::error file=lib%2Cv2/a%3Ab.md,line=3,title=termsmith lint html::x.y: 50%25 off%0Anext"

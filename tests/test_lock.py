@@ -156,3 +156,51 @@ def test_clauses_list_and_show():
     assert shown.returncode == 0 and "when:      exit.termination_for_convenience.allowed" in shown.stdout
     missing = run("show", "exit.cur")
     assert missing.returncode == 1 and "did you mean 'exit.cure'" in missing.stderr
+
+
+def test_a_lock_refuses_another_library(tmp_path, deal):
+    lib = tmp_path / "plain-library"
+    shutil.copytree(MINI, lib)
+    api.lock(deal, library=lib)
+    with pytest.raises(InputError) as info:
+        api.build(deal)  # --library forgotten: the bundled library is another library
+    assert "locked to the library 'mini test library'" in str(info.value)
+
+
+def test_a_lock_without_git_refuses_a_library_that_lost_a_pinned_clause(tmp_path, deal):
+    lib = tmp_path / "plain-library"
+    shutil.copytree(MINI, lib)
+    api.lock(deal, library=lib)
+    (lib / "clauses/exit/convenience.md").unlink()
+    edit(lib / "clauses/exit/cure.md", 'ref("exit.convenience") if has("exit.convenience") else ', "")
+    with pytest.raises(InputError) as info:
+        api.build(deal, library=lib)
+    assert "pins exit.convenience 1.0.0, which the library no longer has" in str(info.value)
+
+
+def test_a_lock_taken_after_a_commit_in_the_same_process_pins_that_commit(repo, deal):
+    lib = repo / "library"
+    edit(lib / "clauses/exit/cure.md", "Either Party may terminate", "Each Party may terminate")
+    api.open_library(lib)  # loaded (and cached) while uncommitted
+    git(repo, "commit", "-qam", "reword")
+    _, pinned = api.lock(deal, library=lib)
+    assert pinned.commit == git(repo, "rev-parse", "HEAD").strip()
+
+
+def test_outdated_names_clauses_the_current_library_adds_or_leaves_out(repo, deal):
+    lib = repo / "library"
+    api.lock(deal, library=lib)
+    edit(lib / "clauses/exit/convenience.md", "when: exit.termination_for_convenience.allowed",
+         "when: exit.termination_for_convenience.allowed and multi")
+    (lib / "clauses/exit/insolvency.md").write_text(
+        "---\nid: exit.insolvency\nversion: 1.0.0\ntitle: Insolvency\narea: exit\norder: 30\n"
+        "when: exit.insolvency\nchangelog: first version\n---\nA Party may terminate on insolvency.\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "insolvency; convenience only for three parties")
+    changes = {c.clause_id: (c.locked, c.current, c.changelog) for c in api.outdated(deal, library=lib)[2]}
+    assert changes == {"exit.convenience": ("1.0.0", None, "no longer applies to this deal"),
+                       "exit.insolvency": (None, "1.0.0", "now applies to this deal: first version")}
+    from termsmith.report import outdated as shown
+
+    lines = shown(api.outdated(deal, library=lib))
+    assert any("exit.insolvency" in line and "new → 1.0.0" in line for line in lines)

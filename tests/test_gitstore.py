@@ -1,0 +1,141 @@
+"""gitstore and drafting at a library revision, against real git repositories built in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from termsmith import api, gitstore
+from termsmith.errors import GitError, LibraryError
+
+from .conftest import CANONICAL, MINI
+
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Counsel", "GIT_AUTHOR_EMAIL": "c@example.com",
+           "GIT_COMMITTER_NAME": "Counsel", "GIT_COMMITTER_EMAIL": "c@example.com"}
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(repo, *args) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=GIT_ENV).stdout
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """The mini library in `library/` of a new repository: tag v1.2.0 (lightweight) and release-1.2 (annotated)."""
+    root = tmp_path / "repo"
+    shutil.copytree(MINI, root / "library")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "library 1.2.0")
+    git(root, "tag", "v1.2.0")
+    git(root, "tag", "-a", "release-1.2", "-m", "annotated")
+    return root
+
+
+def head(repo) -> str:
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def test_read_tree_reads_a_subfolder_at_a_commit_without_the_work_tree(repo):
+    lib = repo / "library"
+    commit = head(repo)
+    edit(lib / "clauses/exit/cure.md", "Either Party", "UNCOMMITTED")
+    files = gitstore.read_tree(repo, commit, "library")
+    assert "library.yaml" in files and "clauses/exit/cure.md" in files
+    assert b"Either Party" in files["clauses/exit/cure.md"]
+    assert files["library.yaml"] == (MINI / "library.yaml").read_bytes()
+    assert "UNCOMMITTED" in (lib / "clauses/exit/cure.md").read_text()
+    assert gitstore.read_tree(repo, commit, "no-such-folder") == {}
+
+
+def test_read_tree_with_odd_names_and_the_repository_root(repo):
+    odd = repo / "libs [draft]" / "é ü"
+    shutil.copytree(MINI, odd)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "odd names")
+    files = gitstore.read_tree(repo, head(repo), "libs [draft]/é ü")
+    assert files["library.yaml"] == (MINI / "library.yaml").read_bytes()
+    everything = gitstore.read_tree(repo, head(repo), "")
+    assert "library/library.yaml" in everything and "libs [draft]/é ü/library.yaml" in everything
+    assert len(api.open_library(odd, "HEAD").clauses) == len(api.open_library(MINI).clauses)
+
+
+def test_resolve_tags_branches_and_short_ids(repo):
+    commit = head(repo)
+    assert gitstore.resolve(repo, "v1.2.0") == commit
+    assert gitstore.resolve(repo, "release-1.2") == commit  # an annotated tag names its commit
+    assert gitstore.resolve(repo, "main") == commit
+    assert gitstore.resolve(repo, commit[:10]) == commit
+    for bad in ("v9", "--output=x", "-h"):
+        with pytest.raises(GitError):
+            gitstore.resolve(repo, bad)
+
+
+def test_library_commit_follows_commits_and_uncommitted_changes(repo):
+    lib = repo / "library"
+    first = head(repo)
+    assert gitstore.library_commit(lib) == first
+    (repo / "elsewhere.txt").write_text("not the library")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "outside the library")
+    assert gitstore.library_commit(lib) == first  # the last commit that changed the library folder
+    (lib / "clauses/exit/new.md").write_text("untracked")
+    assert gitstore.library_commit(lib) == f"{first}-dirty"
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "new clause file")
+    assert gitstore.library_commit(lib) == head(repo)
+    assert gitstore.library_commit(MINI.parent.parent.parent / "no-such-place") is None
+
+
+def test_open_library_sees_a_commit_made_since_it_was_cached(repo):
+    lib = repo / "library"
+    edit(lib / "clauses/exit/cure.md", "Either Party", "Each Party")
+    assert api.open_library(lib).commit.endswith("-dirty")
+    git(repo, "commit", "-qam", "reword")  # files unchanged since the last load: only git knows
+    assert api.open_library(lib).commit == head(repo)
+
+
+def test_open_library_at_a_revision(repo):
+    lib = repo / "library"
+    edit(lib / "clauses/exit/cure.md", "version: 1.1.0", "version: 2.0.0")
+    edit(lib / "library.yaml", "version: 1.2.0", "version: 2.0.0")
+    git(repo, "commit", "-qam", "2.0.0")
+    old, new = api.open_library(lib, "v1.2.0"), api.open_library(lib, "HEAD")
+    assert (old.version, old.by_id["exit.cure"].version) == ("1.2.0", "1.1.0")
+    assert (new.version, new.by_id["exit.cure"].version) == ("2.0.0", "2.0.0")
+    assert old.commit == gitstore.resolve(repo, "v1.2.0") and new.commit == head(repo)
+
+
+def test_draft_at_a_revision_is_the_draft_made_then(repo, tmp_path):
+    lib = repo / "library"
+    api.draft(CANONICAL, tmp_path / "then", library=lib, formats=("md",))
+    edit(lib / "clauses/exit/cure.md", "Either Party may terminate", "Each Party may end this Agreement")
+    edit(lib / "clauses/exit/cure.md", "version: 1.1.0", "version: 1.2.0")
+    git(repo, "commit", "-qam", "reword")
+    api.draft(CANONICAL, tmp_path / "at-tag", library=lib, library_rev="v1.2.0", formats=("md",))
+    then = (tmp_path / "then" / "acme-globex-2027.md").read_bytes()
+    assert (tmp_path / "at-tag" / "acme-globex-2027.md").read_bytes() == then
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_revision_errors_are_clear(repo, tmp_path):
+    outside = tmp_path / "outside"
+    shutil.copytree(MINI, outside)
+    with pytest.raises(LibraryError, match="needs a clause library inside a git repository"):
+        api.open_library(outside, "v1.2.0")
+    with pytest.raises(GitError, match="no tag, branch or commit named 'v7'"):
+        api.open_library(repo / "library", "v7")
+    (repo / "later").mkdir()
+    shutil.copytree(MINI, repo / "later" / "lib")
+    with pytest.raises(LibraryError, match="library.yaml is missing"):
+        api.open_library(repo / "later" / "lib", "v1.2.0")  # the folder did not exist at that tag
