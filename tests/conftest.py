@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,34 @@ def write_deal(tmp_path):
         return path
 
     return write
+
+
+# ── real git repositories for library-version features ────────────────────────────────────
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Counsel", "GIT_AUTHOR_EMAIL": "c@example.com",
+           "GIT_COMMITTER_NAME": "Counsel", "GIT_COMMITTER_EMAIL": "c@example.com"}
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` (with a fixed author) and return what it printed."""
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=GIT_ENV).stdout
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text that must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def make_library_repo(root: Path, source: Path = MINI, folder: str = "library", tag: str = "v1.2.0",
+                      changelog: str | None = None) -> Path:
+    """A new git repository at `root` holding a copy of the library `source` in `folder` (with `changelog` as
+    its CHANGELOG.md when given), committed and tagged."""
+    shutil.copytree(source, root / folder)
+    if changelog is not None:
+        (root / folder / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", f"library at {tag}")
+    git(root, "tag", tag)
+    return root

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 
 import pytest
 from click.testing import CliRunner
 
 from termsmith.cli import cli
 
-from .conftest import MINI, ROOT
-
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Counsel", "GIT_AUTHOR_EMAIL": "c@example.com",
-           "GIT_COMMITTER_NAME": "Counsel", "GIT_COMMITTER_EMAIL": "c@example.com"}
+from .conftest import MINI, ROOT, git, make_library_repo
 
 
 def clauses(*args):
@@ -57,16 +52,10 @@ def test_the_bundled_library_lists_every_clause_file():
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_list_and_show_at_a_git_revision(tmp_path):
-    repo = tmp_path / "repo"
-    shutil.copytree(MINI, repo / "library")
-    run = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True, env=GIT_ENV)
-    run("init", "-q", "-b", "main")
-    run("add", ".")
-    run("commit", "-qm", "1.2.0")
-    run("tag", "v1.2.0")
+    repo = make_library_repo(tmp_path / "repo")
     cure = repo / "library/clauses/exit/cure.md"
     cure.write_text(cure.read_text().replace("version: 1.1.0", "version: 1.2.0").replace("Either", "Each"))
-    run("commit", "-qam", "reword")
+    git(repo, "commit", "-qam", "reword")
     then = clauses("show", "exit.cure", "--library", repo / "library", "--library-rev", "v1.2.0")
     now = clauses("show", "exit.cure", "--library", repo / "library")
     assert then.output.startswith("exit.cure 1.1.0") and "Either Party" in then.output

@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 
 import pytest
 
 from termsmith import api, gitstore
 from termsmith.errors import GitError, LibraryError
 
-from .conftest import CANONICAL, MINI
-
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Counsel", "GIT_AUTHOR_EMAIL": "c@example.com",
-           "GIT_COMMITTER_NAME": "Counsel", "GIT_COMMITTER_EMAIL": "c@example.com"}
+from .conftest import CANONICAL, MINI, edit, git, make_library_repo
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def git(repo, *args) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=GIT_ENV).stdout
-
-
-def edit(path, old, new):
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 @pytest.fixture
 def repo(tmp_path):
     """The mini library in `library/` of a new repository: tag v1.2.0 (lightweight) and release-1.2 (annotated)."""
-    root = tmp_path / "repo"
-    shutil.copytree(MINI, root / "library")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "library 1.2.0")
-    git(root, "tag", "v1.2.0")
+    root = make_library_repo(tmp_path / "repo")
     git(root, "tag", "-a", "release-1.2", "-m", "annotated")
     return root
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -11,10 +10,7 @@ import pytest
 
 from termsmith.lint import lint
 
-from .conftest import MINI, ROOT
-
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Counsel", "GIT_AUTHOR_EMAIL": "c@example.com",
-           "GIT_COMMITTER_NAME": "Counsel", "GIT_COMMITTER_EMAIL": "c@example.com"}
+from .conftest import MINI, ROOT, edit, git, make_library_repo
 
 
 @pytest.fixture
@@ -22,12 +18,6 @@ def lib(tmp_path):
     root = tmp_path / "lib"
     shutil.copytree(MINI, root)
     return root
-
-
-def edit(path, old, new):
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new))
 
 
 def errors(root, base=None):
@@ -116,19 +106,9 @@ def test_terms_used_but_never_defined_and_defined_but_unused(lib):
 
 
 # ── against a base revision, in a real git repository ───────────────────────────────────
-def git(repo, *args):
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=GIT_ENV)
-
-
 @pytest.fixture
 def repo(tmp_path):
-    root = tmp_path / "repo"
-    shutil.copytree(MINI, root / "library")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "library 1.2.0")
-    git(root, "tag", "v1.2.0")
-    return root
+    return make_library_repo(tmp_path / "repo")
 
 
 def test_text_changed_without_a_version_bump(repo):

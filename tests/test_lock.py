@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -12,32 +11,12 @@ import pytest
 from termsmith import api
 from termsmith.errors import InputError
 
-from .conftest import CANONICAL, MINI
-
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Counsel", "GIT_AUTHOR_EMAIL": "c@example.com",
-           "GIT_COMMITTER_NAME": "Counsel", "GIT_COMMITTER_EMAIL": "c@example.com"}
-
-
-def git(repo, *args):
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=GIT_ENV).stdout
-
-
-def edit(path, old, new):
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
+from .conftest import CANONICAL, MINI, edit, git, make_library_repo
 
 
 @pytest.fixture
 def repo(tmp_path):
-    root = tmp_path / "repo"
-    shutil.copytree(MINI, root / "library")
-    (root / "library" / "CHANGELOG.md").write_text("## 1.2.0\n\n- First.\n")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "library 1.2.0")
-    git(root, "tag", "v1.2.0")
-    return root
+    return make_library_repo(tmp_path / "repo", changelog="## 1.2.0\n\n- First.\n")
 
 
 @pytest.fixture

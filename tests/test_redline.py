@@ -26,7 +26,7 @@ from termsmith.redline import compare, render_redline, summary_lines
 from termsmith.render.word import render_docx
 from termsmith.revisions import Deleted, Inserted, Tracked, TrackedTable
 
-from .conftest import ROOT, SHARED, canonical_data
+from .conftest import ROOT, SHARED, canonical_data, git, make_library_repo
 from .render.conftest import small_draft
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -620,22 +620,12 @@ def test_the_output_never_replaces_an_input(deals, tmp_path):
 
 
 # ── one deal at two revisions of a clause library in git ───────────────────────────────────
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args], cwd=repo,
-                          capture_output=True, text=True, check=True).stdout
-
-
 @pytest.fixture(scope="module")
 def library_repo(tmp_path_factory) -> Path:
     """clause_library/ at tag v1.0.0, then a commit that rewords clause 17.1 and bumps its version."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    repo = tmp_path_factory.mktemp("repo")
-    shutil.copytree(ROOT / "clause_library", repo / "clause_library")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "library 1.0.0")
-    git(repo, "tag", "v1.0.0")
+    repo = make_library_repo(tmp_path_factory.mktemp("repo"), ROOT / "clause_library", "clause_library", "v1.0.0")
     clause = repo / "clause_library" / "clauses" / "termination" / "convenience.md"
     text = clause.read_text(encoding="utf-8")
     assert "version: 1.0.0" in text and "at least {{ tfc.notice_days" in text
