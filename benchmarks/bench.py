@@ -8,7 +8,9 @@ peak memory, and how drafting time grows with the number of clauses (30 → 1,92
 from __future__ import annotations
 
 import argparse
+import compileall
 import copy
+import json
 import os
 import random
 import resource
@@ -50,6 +52,47 @@ def children_peak_mib() -> float:
 
 def self_peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ── where a cold draft's time goes ──────────────────────────────────────────────────────────
+# Run in a fresh interpreter: the phases of `termsmith draft` one after another, each timed on its own.
+# It mirrors api.draft (minus the edit check and the manifest) so each phase is the same work the CLI does.
+PHASES = r"""
+import gc, json, os, sys, time
+gc.disable()  # as the CLI runs
+start = time.perf_counter()
+marks = {}
+def mark(name):
+    global start
+    now = time.perf_counter()
+    marks[name] = now - start
+    start = now
+import click, yaml, jinja2, lxml.etree, markdown_it, babel.dates, docx
+mark("third-party imports (click, PyYAML, Jinja2, lxml, markdown-it, Babel, python-docx)")
+import pydantic
+mark("pydantic import")
+import termsmith.deal
+mark("deal model: pydantic builds its validators")
+from termsmith import api, compose, render, write
+from termsmith.render import markdown, word
+mark("termsmith's own modules")
+from pathlib import Path
+deal, loaded = api.load_deal(Path(sys.argv[1]))
+mark("load and validate the deal")
+lib = api.open_library()
+mark("open the clause library")
+draft = api.compose_draft(deal, loaded, lib)
+mark("select and compose")
+md = markdown.render_markdown(draft).encode()
+mark("render Markdown")
+dx = word.render_docx(draft)
+mark("render DOCX")
+write.write_files({Path(sys.argv[2]) / "a.md": md, Path(sys.argv[2]) / "a.docx": dx})
+mark("write files")
+print(json.dumps(marks))
+sys.stdout.flush()
+os._exit(0)
+"""
 
 
 # ── generated deals ────────────────────────────────────────────────────────────────────────
@@ -109,6 +152,9 @@ def main() -> None:
     from termsmith.render import render
 
     pandoc = pypandoc.get_pandoc_path()
+    # An installed termsmith has bytecode (pip compiles it); a checkout run with PYTHONDONTWRITEBYTECODE
+    # (as CI images often set) would compile every module from source on each start instead.
+    compileall.compile_dir(ROOT / "termsmith", quiet=1)
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -131,6 +177,21 @@ def main() -> None:
         rows.append(("pandoc md → docx of the same draft (median)", f"{theirs * 1000:.0f} ms"))
         rows.append(("ratio termsmith / pandoc (target < 1.0)", f"{ours / theirs:.2f}"))
         rows.append(("peak memory, one cold CLI draft (max RSS)", f"{cold_peak:.0f} MiB"))
+
+        # where the cold time goes: the bare interpreter, then each phase in a fresh one
+        bare = median_time(lambda: run([sys.executable, "-c", "pass"]), args.repeat)
+        phases: dict[str, list[float]] = {}
+        for _ in range(args.repeat):
+            done = subprocess.run([sys.executable, "-c", PHASES, str(CANONICAL), str(tmp)], check=True,
+                                  capture_output=True, text=True)
+            for name, seconds in json.loads(done.stdout).items():
+                phases.setdefault(name, []).append(seconds)
+        rows.append(("  of which: Python interpreter start and exit", f"{bare * 1000:.0f} ms"))
+        for name, times in phases.items():
+            rows.append((f"  of which: {name}", f"{statistics.median(times) * 1000:.0f} ms"))
+        floor = bare + sum(statistics.median(phases[name]) for name in list(phases)[:3])
+        rows.append(("  interpreter + imports + deal model alone, ÷ pandoc (nothing drafted yet)",
+                     f"{floor / theirs:.2f}"))
 
         # warm: one process, the library and reference document already loaded
         def warm() -> None:

@@ -70,6 +70,40 @@ def test_missing_file_exits_1_without_traceback(tmp_path):
     assert done.returncode == 1 and "file not found" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_piped_output_is_complete_after_the_fast_exit():
+    # main() leaves with os._exit: whatever was printed must still reach a pipe whole
+    done = run("schema")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["title"]
+
+
+_BUGGY = """
+import sys
+from termsmith import api
+from termsmith.cli import main
+
+def broken(*args, **kwargs):
+    raise RuntimeError("simulated bug")
+
+api.check = broken
+sys.argv = ["termsmith", "check", sys.argv[1]]
+main()
+"""
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_bug_exits_3_and_shows_a_traceback_only_when_asked(debug):
+    import os
+
+    env = {**os.environ, "TERMSMITH_DEBUG": "1"} if debug else {k: v for k, v in os.environ.items()
+                                                               if k != "TERMSMITH_DEBUG"}
+    done = subprocess.run([sys.executable, "-c", _BUGGY, str(CANONICAL)], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 3
+    assert ("Traceback" in done.stderr) is debug
+    assert "simulated bug" in done.stderr
+
+
 def test_check_ok():
     done = run("check", CANONICAL)
     assert done.returncode == 0 and "ok" in done.stdout
