@@ -76,8 +76,9 @@ def _fingerprint(root: Path) -> tuple:
 def open_library(library: Path | None = None, rev: str | None = None) -> Library:
     """The clause library at a folder (default: the bundled one), optionally as it was at a git revision.
 
-    Loaded libraries are cached per process (templates compile once), keyed by their files' stamps and
-    the repository's state, so a commit made since (which changes `commit`, not the files) is seen.
+    Loaded libraries are cached per process (templates compile once) and on disk for the next process
+    (see `library_cache`), keyed by their files' stamps and the repository's state, so a commit made
+    since (which changes `commit`, not the files) is seen.
     """
     from termsmith import gitstore
     from termsmith.library import library_from_files
@@ -99,10 +100,16 @@ def open_library(library: Path | None = None, rev: str | None = None) -> Library
         raise LibraryError(Problem(file=str(root), message="clause library folder not found"))
     key = ("dir", str(root.resolve()), _fingerprint(root), gitstore.state(root))
     if key not in _LIBRARIES:
-        lib = load_library(root)
+        from termsmith import library_cache
+
+        lib = library_cache.load(str(root), key)
+        if lib is None:
+            loaded = load_library(root)
+            lib = Library(root=loaded.root, manifest=loaded.manifest, clauses=loaded.clauses,
+                          changelog=loaded.changelog, commit=gitstore.library_commit(root))
+            library_cache.store(str(root), key, lib)
         _LIBRARIES.clear()  # keep one folder library per process: batches reuse it, edits replace it
-        _LIBRARIES[key] = Library(root=lib.root, manifest=lib.manifest, clauses=lib.clauses,
-                                  changelog=lib.changelog, commit=gitstore.library_commit(root))
+        _LIBRARIES[key] = lib
     return _LIBRARIES[key]
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from jinja2 import StrictUndefined, Undefined, pass_context
-from markupsafe import Markup
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 STYLE_KEY = "house_style_"
 
@@ -227,34 +229,71 @@ FILTERS = {
 }
 
 
-def _bytecode_cache():
-    """Jinja's own on-disk cache of compiled templates, so a new process does not recompile the library."""
-    from jinja2 import FileSystemBytecodeCache
-
+def cache_home() -> Path | None:
+    """termsmith's folder of on-disk caches (`$XDG_CACHE_HOME/termsmith`), or None when
+    TERMSMITH_NO_CACHE is set or it cannot be written. A cache only ever saves time: nothing in it is
+    trusted without its key matching, and a missing or unwritable cache just means doing the work."""
     if os.environ.get("TERMSMITH_NO_CACHE"):
         return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "termsmith" / "jinja"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "termsmith"
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(base)) if os.access(base, os.W_OK) else None
+    return base if os.access(base, os.W_OK) else None
+
+
+def _bytecode_cache():
+    """Jinja's own on-disk cache of compiled templates, so a new process does not recompile the library."""
+    from jinja2 import FileSystemBytecodeCache
+
+    home = cache_home()
+    if home is None:
+        return None
+    try:
+        (home / "jinja").mkdir(exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(home / "jinja"))
+
+
+# Code compiled (or loaded) in this process, by (template name, source checksum): a library cached on
+# disk carries its templates' code with it, so a new process starts without reading one file per template.
+_CODES: dict[tuple[str, str], CodeType] = {}
+
+
+def _checksum(source: str) -> str:
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()
+
+
+def codes_named(prefix: str) -> dict[tuple[str, str], CodeType]:
+    """The compiled code of every template whose name starts with `prefix` (a library's root)."""
+    return {key: code for key, code in _CODES.items() if key[0].startswith(prefix)}
+
+
+def add_codes(codes: dict[tuple[str, str], CodeType]) -> None:
+    _CODES.update(codes)
 
 
 def compile_cached(source: str, name: str):
-    """A Template for `source`, through the bytecode cache (keyed by name and source checksum)."""
+    """A Template for `source`: compiled once per process, and across processes through Jinja's bytecode
+    cache (keyed by name and source checksum) or a cached library's code."""
     env = environment()
-    cache = env.bytecode_cache
-    bucket = cache.get_bucket(env, name, name, source) if cache else None
-    code = bucket.code if bucket else None
+    key = (name, _checksum(source))
+    code = _CODES.get(key)
     if code is None:
-        code = env.compile(source, name=name, filename=name)
-        if bucket is not None:
-            bucket.code = code
-            try:
-                cache.set_bucket(bucket)
-            except OSError:
-                pass  # a read-only cache only costs time
+        cache = env.bytecode_cache
+        bucket = cache.get_bucket(env, name, name, source) if cache else None
+        code = bucket.code if bucket else None
+        if code is None:
+            code = env.compile(source, name=name, filename=name)
+            if bucket is not None:
+                bucket.code = code
+                try:
+                    cache.set_bucket(bucket)
+                except OSError:
+                    pass  # a read-only cache only costs time
+        _CODES[key] = code
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 

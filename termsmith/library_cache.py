@@ -1,0 +1,102 @@
+"""A clause library folder as an earlier process loaded it, kept on disk for the next one.
+
+One cold `termsmith draft` would otherwise parse the front matter of every clause file, read one
+bytecode file per template and condition, and ask git twice for the library's commit. The cached entry
+holds the parsed library, its commit and the compiled code of its templates and conditions; it is
+used only when its key matches: the library's files (path, size, modification time), the state of the
+git repository around it, and the code that made it (termsmith's source files, Python, Jinja).
+Anything unreadable is ignored and rebuilt; the cache only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from termsmith.errors import LibraryError
+from termsmith.library import Library
+
+FORMAT = 1  # bump when the shape of an entry changes
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _code_stamp() -> tuple:
+    """termsmith's own source files, so a development checkout never meets objects its older code made."""
+    stamp = []
+    for folder in (_PACKAGE, _PACKAGE / "render"):
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    stamp.append((folder.name, entry.name, st.st_mtime_ns, st.st_size))
+    return tuple(sorted(stamp))
+
+
+def _full_key(key: tuple) -> tuple:
+    import jinja2
+
+    return (FORMAT, sys.version, jinja2.__version__, _code_stamp(), *key)
+
+
+def _entry_path(root: str) -> Path | None:
+    from termsmith.templating import cache_home
+
+    home = cache_home()
+    if home is None:
+        return None
+    return home / "libraries" / (hashlib.sha256(root.encode("utf-8")).hexdigest()[:32] + ".pickle")
+
+
+def load(root: str, key: tuple) -> Library | None:
+    """The library cached for `root` under `key`, its compiled code made available; None on any miss."""
+    from termsmith.templating import add_codes
+
+    path = _entry_path(root)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            stored_key, library, codes = pickle.load(f)
+        if stored_key != _full_key(key):
+            return None
+        add_codes({name: marshal.loads(code) for name, code in codes.items()})
+    except Exception:  # noqa: BLE001 - a stale, truncated or foreign entry is a miss, never an error
+        return None
+    return library
+
+
+def store(root: str, key: tuple, library: Library) -> None:
+    """Compile every template and condition of `library` and keep all of it for the next process."""
+    from termsmith.conditions import parse_condition
+    from termsmith.templating import codes_named
+
+    path = _entry_path(root)
+    if path is None:
+        return
+    for clause in library.clauses:
+        try:
+            library.template(clause)
+            if clause.meta.when is not None:
+                parse_condition(clause.meta.when, clause.path)
+        except LibraryError:
+            pass  # a broken clause is reported where it is used (drafting, lint), uncached
+    codes = {name: marshal.dumps(code) for name, code in codes_named(library.root + "/").items()}
+    entry = (_full_key(key), replace(library, _templates={}), codes)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # entries are pickles: keep them private
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass  # a read-only or full disk only costs time

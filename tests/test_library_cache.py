@@ -1,0 +1,106 @@
+"""The on-disk library cache: a new process reuses an earlier one's parsed library and compiled code,
+and never a stale one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from termsmith import api, library_cache
+
+from .conftest import CANONICAL, MINI, edit, git, make_library_repo
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    home = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.delenv("TERMSMITH_NO_CACHE", raising=False)
+    api._LIBRARIES.clear()  # as a new process: nothing loaded in memory
+    yield home / "termsmith" / "libraries"
+    api._LIBRARIES.clear()
+
+
+def _new_process(monkeypatch) -> None:
+    """Forget what this process loaded; from here a library can only come from disk or from its files."""
+    api._LIBRARIES.clear()
+
+    def must_not_parse(root):
+        raise AssertionError(f"the library at {root} was parsed again")
+
+    monkeypatch.setattr(api, "load_library", must_not_parse)
+
+
+def test_a_second_process_reads_the_library_from_one_cached_file(cache_home, tmp_path, monkeypatch):
+    lib = shutil.copytree(MINI, tmp_path / "lib")
+    first = api.open_library(lib)
+    assert len(list(cache_home.glob("*.pickle"))) == 1
+    _new_process(monkeypatch)
+    again = api.open_library(lib)
+    assert again == first and again.clauses == first.clauses and again.commit == first.commit
+
+
+def test_an_edited_clause_is_read_again(cache_home, tmp_path, monkeypatch):
+    lib = shutil.copytree(MINI, tmp_path / "lib")
+    api.open_library(lib)
+    edit(lib / "clauses/exit/cure.md", "Either Party", "Each Party")
+    api._LIBRARIES.clear()
+    assert "Each Party" in api.open_library(lib).by_id["exit.cure"].body
+
+
+def test_a_commit_is_seen_though_no_file_changed(cache_home, tmp_path):
+    repo = make_library_repo(tmp_path / "repo")
+    lib = repo / "library"
+    edit(lib / "clauses/exit/cure.md", "Either Party", "Each Party")
+    assert api.open_library(lib).commit.endswith("-dirty")
+    git(repo, "commit", "-qam", "reword")
+    api._LIBRARIES.clear()
+    assert api.open_library(lib).commit == git(repo, "rev-parse", "HEAD").strip()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05truncated"])
+def test_a_damaged_entry_is_a_miss_not_an_error(cache_home, tmp_path, damage):
+    lib = shutil.copytree(MINI, tmp_path / "lib")
+    first = api.open_library(lib)
+    entry = next(cache_home.glob("*.pickle"))
+    entry.write_bytes(damage)
+    api._LIBRARIES.clear()
+    assert api.open_library(lib) == first
+    assert entry.read_bytes() != damage  # rebuilt
+
+
+def test_no_cache_when_turned_off(cache_home, tmp_path, monkeypatch):
+    monkeypatch.setenv("TERMSMITH_NO_CACHE", "1")
+    api.open_library(shutil.copytree(MINI, tmp_path / "lib"))
+    assert not cache_home.exists()
+
+
+def test_an_entry_made_by_other_code_is_not_used(cache_home, tmp_path, monkeypatch):
+    lib = shutil.copytree(MINI, tmp_path / "lib")
+    api.open_library(lib)
+    monkeypatch.setattr(library_cache, "FORMAT", library_cache.FORMAT + 1)
+    api._LIBRARIES.clear()
+    calls = []
+    real = api.load_library
+    monkeypatch.setattr(api, "load_library", lambda root: calls.append(root) or real(root))
+    api.open_library(lib)
+    assert calls == [lib]
+
+
+def test_drafts_from_a_cached_library_are_byte_identical(tmp_path):
+    """Cold (entry written), warm (entry read) and uncached processes write the same files."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("TERMSMITH_NO_CACHE", None)
+    outputs = []
+    for n, extra in enumerate([{}, {}, {"TERMSMITH_NO_CACHE": "1"}]):
+        out = tmp_path / f"out{n}"
+        done = subprocess.run([sys.executable, "-m", "termsmith", "draft", str(CANONICAL), "-o", str(out)],
+                              env={**env, **extra}, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert list((tmp_path / "cache" / "termsmith" / "libraries").glob("*.pickle"))
