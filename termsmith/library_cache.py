@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from termsmith.errors import LibraryError
-from termsmith.library import Library
+from termsmith.library import Library, compile_template
 
 FORMAT = 1  # bump when the shape of an entry changes
 _PACKAGE = Path(__file__).resolve().parent
@@ -82,6 +82,8 @@ def store(root: str, key: tuple, library: Library) -> None:
     for clause in library.clauses:
         try:
             library.template(clause)
+            for term, text in clause.meta.defines.items():
+                compile_template(text, f"{clause.path}#defines.{term}", 1)  # as compose names them
             if clause.meta.when is not None:
                 parse_condition(clause.meta.when, clause.path)
         except LibraryError:

@@ -260,6 +260,7 @@ def _bytecode_cache():
 # Code compiled (or loaded) in this process, by (template name, source checksum): a library cached on
 # disk carries its templates' code with it, so a new process starts without reading one file per template.
 _CODES: dict[tuple[str, str], CodeType] = {}
+_TEMPLATES: dict[tuple[str, str], Any] = {}  # a Template keeps no state between renders: one per source
 
 
 def _checksum(source: str) -> str:
@@ -294,7 +295,10 @@ def compile_cached(source: str, name: str):
                 except OSError:
                     pass  # a read-only cache only costs time
         _CODES[key] = code
-    return env.template_class.from_code(env, code, env.make_globals(None), None)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = _TEMPLATES[key] = env.template_class.from_code(env, code, env.make_globals(None), None)
+    return template
 
 
 MAX_SEQUENCE = 100_000

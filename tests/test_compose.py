@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from termsmith import api
-from termsmith.compose import anchor_for, term_pattern
+from termsmith.compose import anchor_for, term_pattern, words_pattern
 from termsmith.document import item_label
 from termsmith.document import CrossRef, Paragraph, Span, Table, TermDefinition
 from termsmith.errors import LibraryError
@@ -98,6 +101,17 @@ def test_term_of_a_left_out_clause_must_not_be_used(mini, deal_data, write_deal)
     with pytest.raises(LibraryError) as info:
         api.build(write_deal(deal_data), library=mini)
     assert "Convenience Notice" in str(info.value) and "exit.convenience" in str(info.value)
+
+
+_ALPHABET = "Pary -.'Sé\n"  # few letters, so words overlap and share prefixes; separators and a hyphen
+
+
+@given(st.sets(st.text(_ALPHABET, min_size=1, max_size=6), max_size=8), st.text(_ALPHABET, max_size=80))
+def test_words_pattern_finds_what_a_flat_alternation_finds(words, text):
+    # the prefix-tree pattern is an optimisation: it must match exactly what the obvious pattern matches
+    flat = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    obvious = re.compile(rf"(?<![\w-])(?:{flat})(?![\w-])") if words else re.compile(r"(?!)")
+    assert [m.span() for m in words_pattern(words).finditer(text)] == [m.span() for m in obvious.finditer(text)]
 
 
 def test_term_pattern_matches_plural_and_whole_words():
