@@ -6,13 +6,15 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import yaml
-from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from termsmith.errors import LibraryError, Problem
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 MANIFEST = "library.yaml"
 CHANGELOG = "CHANGELOG.md"
@@ -264,6 +266,8 @@ def _structure_problems(manifest: Manifest, clauses: list[Clause], root: str) ->
 
 
 def version_key(version: str) -> Version:
+    from packaging.version import InvalidVersion, Version  # only lint, lock and redline compare versions
+
     try:
         return Version(version)
     except InvalidVersion:

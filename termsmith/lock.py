@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from packaging.version import InvalidVersion, Version
 
 from termsmith.errors import InputError, Problem
 from termsmith.library import Clause, Library
@@ -66,6 +65,8 @@ def read_lock(path: Path) -> Lock | None:
     if commit is not None and not re.fullmatch(r"[0-9a-f]{40}", str(commit)):
         raise bad(f"library.commit '{commit}' is not a git commit id")
     clauses = {str(k): str(v) for k, v in data["clauses"].items()}
+    from packaging.version import InvalidVersion, Version  # here, not at the top: a draft without a lock never needs it
+
     for clause_id, version in clauses.items():
         try:
             Version(version)
@@ -115,6 +116,8 @@ class Outdated:
 def outdated(lock: Lock, library: Library, selected: set[str] | None = None) -> list[Outdated]:
     """What re-locking would change: locked clauses the library has since changed or removed, and (given the
     clause ids the current library selects for the deal) clauses it would add or leave out."""
+    from packaging.version import Version
+
     out = []
     for clause_id, locked in sorted(lock.clauses.items()):
         clause = library.by_id.get(clause_id)
@@ -132,6 +135,8 @@ def outdated(lock: Lock, library: Library, selected: set[str] | None = None) -> 
 
 def changelog_between(changelog: str, old: str, new: str) -> str:
     """The CHANGELOG.md sections for versions after `old` up to and including `new`."""
+    from packaging.version import InvalidVersion, Version
+
     try:
         low, high = Version(old), Version(new)
     except InvalidVersion:

@@ -8,7 +8,6 @@ import types
 import typing
 from collections.abc import Iterator
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from pydantic import BaseModel, ValidationError
 
 from termsmith.deal import Deal
@@ -332,6 +331,8 @@ def _scope(deal: Deal, src: SourceMap) -> Iterator[Problem]:
 def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if deal.library.require is None:
         return
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only a deal that pins a library needs it
+
     try:
         SpecifierSet(deal.library.require)
     except InvalidSpecifier:
