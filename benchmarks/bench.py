@@ -67,8 +67,8 @@ def mark(name):
     now = time.perf_counter()
     marks[name] = now - start
     start = now
-import click, yaml, jinja2, lxml.etree, markdown_it, babel.dates, docx
-mark("third-party imports (click, PyYAML, Jinja2, lxml, markdown-it, Babel, python-docx)")
+import click, yaml, jinja2, lxml.etree, markdown_it, babel.dates
+mark("third-party imports (click, PyYAML, Jinja2, lxml, markdown-it, Babel)")
 import pydantic
 mark("pydantic import")
 import termsmith.deal

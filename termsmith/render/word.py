@@ -1,10 +1,9 @@
-"""Draft → .docx bytes: python-docx on templates/reference.docx, one handler per Draft node type."""
+"""Draft → .docx bytes: templates/reference.docx edited as an OPC package, one handler per Draft node type."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -12,11 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from docx import Document
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml.ns import qn
 from lxml import etree
 
 from termsmith.document import (
@@ -33,7 +27,9 @@ from termsmith.document import (
     TermDefinition,
     item_label,
 )
+from termsmith.render import opc
 from termsmith.render import wordxml as wx
+from termsmith.render.wordxml import qn
 from termsmith.resources import reference_docx
 from termsmith.revisions import (
     Change,
@@ -69,6 +65,10 @@ HEADER, FOOTER = "Header", "Footer"
 CONTRACT_TABLE = "ContractTable"
 DEFINED_TERM, RUN_IN_HEADING, HYPERLINK = "DefinedTerm", "RunInHeading", "Hyperlink"
 
+# the parts a draft adds to the reference document: (content type, relationship type) of headers and footers
+STORY_PARTS = {"header": (wx.HEADER_CT, opc.RT_HEADER), "footer": (wx.FOOTER_CT, opc.RT_FOOTER)}
+CUSTOM_PROPERTIES_PART = "/docProps/custom.xml"
+
 # list definitions (w:abstractNum/w:name) in the reference document
 ARTICLES_LIST = "termsmith articles"  # 1. / 1.1 / (a) / (i) / (A)
 SCHEDULES_LIST = "termsmith schedules"  # Schedule 1
@@ -90,23 +90,29 @@ def reference_docx_path() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def _reference_bytes() -> bytes:
-    # read once per process; each render parses its own copy, so renders share no mutable state
     return reference_docx_path().read_bytes()
+
+
+@functools.lru_cache(maxsize=1)
+def _reference_archive() -> opc.Archive:
+    # read and unzipped once per process; each render parses its own copies of the parts it edits,
+    # so renders share no mutable state
+    return opc.read_archive(_reference_bytes())
 
 
 def render_docx(draft: Draft) -> bytes:
     """The agreement as a Word document; the same Draft always gives the same bytes."""
-    document = Document(io.BytesIO(_reference_bytes()))
-    _Writer(document, draft).write()
-    return wx.package_bytes(document.part.package)
+    package = opc.Package(_reference_archive())
+    _Writer(package, draft).write()
+    return package.to_bytes()
 
 
 def render_redline_docx(redline: Redline) -> bytes:
     """The new draft with Word revisions (w:ins/w:del) for every change from the old one; accepting them
     all gives the new draft, rejecting them all the old one."""
-    document = Document(io.BytesIO(_reference_bytes()))
-    _Writer(document, redline.draft, redline).write()
-    return wx.package_bytes(document.part.package)
+    package = opc.Package(_reference_archive())
+    _Writer(package, redline.draft, redline).write()
+    return package.to_bytes()
 
 
 def run_in_title(title: str) -> str:
@@ -154,11 +160,12 @@ class _Writer:
     once the deletion is accepted, so they are not checked against the counters).
     """
 
-    def __init__(self, document, draft: Draft, redline: Redline | None = None) -> None:
-        self.document = document
+    def __init__(self, package: opc.Package, draft: Draft, redline: Redline | None = None) -> None:
+        self.package = package
         self.draft = draft
         self.redline = redline
-        self.part = document.part
+        self.main = package.main_part
+        self.numbering = package.xml(package.related_part(self.main, opc.RT_NUMBERING))
         self.blocks: list[etree._Element] = []
         # bookmarks and revisions share one id space: Word wants annotation ids unique across both
         self.bookmark_ids: Iterator[int] = itertools.count(0)
@@ -174,7 +181,7 @@ class _Writer:
         self.article_no = 0
         self.schedule_no = 0
         self.first_heading = True
-        self.lists = _list_ids(self.part.numbering_part.element)
+        self.lists = _list_ids(self.numbering)
         self.change: Change | None = None  # the whole item being built is inserted / deleted
         self.heading_title: tuple[TrackedInline, ...] | None = None  # a section heading's changed title
         self.title_runs: tuple[TrackedInline, ...] | None = None  # a clause's changed run-in title
@@ -188,11 +195,10 @@ class _Writer:
             self._section(section)
         if self.blocks and self.blocks[-1].tag == qn("w:tbl"):
             self.blocks.append(wx.paragraph(BODY_TEXT))  # Word ends a document with a paragraph, never a table
-        body = self.document.element.body
-        sect_pr = body.find(qn("w:sectPr"))
+        sect_pr = _section_properties(self.package.xml(self.main))
         for block in self.blocks:
             sect_pr.addprevious(block)
-        self._header_footer()
+        self._header_footer(sect_pr)
         self._properties()
 
     def _cover(self) -> None:
@@ -334,9 +340,8 @@ class _Writer:
         self.clause = None
 
     def _restarted_list(self, name: str) -> int:
-        numbering = self.part.numbering_part.element
-        num_id = wx.next_num_id(numbering)
-        wx.add_to_numbering(numbering, wx.num(num_id, self.lists[name], restart=True))
+        num_id = wx.next_num_id(self.numbering)
+        wx.add_to_numbering(self.numbering, wx.num(num_id, self.lists[name], restart=True))
         return num_id
 
     # ── blocks ──
@@ -475,7 +480,7 @@ class _Writer:
         return [wx.run(f"{QUOTES[0]}{term.term}{QUOTES[1]}", wx.run_properties(style=DEFINED_TERM))]
 
     def _link(self, link: Link) -> list[etree._Element]:
-        r_id = self.part.relate_to(link.href, RT.HYPERLINK, is_external=True)
+        r_id = self.package.relate(self.main, opc.RT_HYPERLINK, link.href, external=True)
         runs = []
         for child in _merge_spans(link.children):
             if not isinstance(child, Span):
@@ -510,41 +515,54 @@ class _Writer:
         return f"clause {self.clause.id}" if self.clause else "the draft"
 
     # ── page furniture and metadata ──
-    def _header_footer(self) -> None:
-        section = self.document.sections[0]
-        section.different_first_page_header_footer = True  # the cover carries no running header
-        _fill(section.header, [wx.paragraph(HEADER, [wx.run(self.draft.title)])])
-        _fill(section.first_page_header, [wx.paragraph(HEADER)])
-        for footer in (section.footer, section.first_page_footer):
-            _fill(footer, [_footer_paragraph(self.draft)])
+    def _header_footer(self, sect_pr: etree._Element) -> None:
+        wx.set_title_page(sect_pr)  # the cover carries no running header
+        stories = (
+            ("header", "default", [wx.paragraph(HEADER, [wx.run(self.draft.title)])]),
+            ("header", "first", [wx.paragraph(HEADER)]),
+            ("footer", "default", [_footer_paragraph(self.draft)]),
+            ("footer", "first", [_footer_paragraph(self.draft)]),
+        )
+        for kind, page, paragraphs in stories:
+            r_id = self._story(kind, paragraphs)
+            wx.add_section_reference(sect_pr, wx.section_reference(kind, page, r_id))
+
+    def _story(self, kind: str, paragraphs: list[etree._Element]) -> str:
+        """A new header or footer part (/word/header1.xml …) holding `paragraphs`; the document's rId of it."""
+        content_type, reltype = STORY_PARTS[kind]
+        partname = self.package.next_partname(f"/word/{kind}%d.xml")
+        self.package.add_part(partname, content_type, wx.story(kind, paragraphs))
+        return self.package.relate(self.main, reltype, partname)
+
+    def _core_properties(self) -> dict[str, str | int | dt.datetime]:
+        """docProps/core.xml: what the draft is; a redline is the new draft as its reviewer last modified it."""
+        draft, owner = self.draft, self.draft.provenance.library_owner
+        # The deal's effective date, not the time of drafting: the same inputs give the same file.
+        created = _effective_instant(draft)
+        core = {
+            "title": draft.title, "subject": draft.subject, "creator": owner, "lastModifiedBy": owner,
+            "category": "Agreement", "contentStatus": "Draft", "identifier": draft.deal_id,
+            "language": draft.language, "revision": 1, "created": created, "modified": created,
+        }
+        if self.redline is not None:
+            core.update(contentStatus="Redline", lastModifiedBy=self.redline.author,
+                        modified=dt.datetime.fromisoformat(self.redline.date))
+        return core
 
     def _properties(self) -> None:
-        draft, provenance = self.draft, self.draft.provenance
-        core = self.document.core_properties
-        core.title = draft.title
-        core.subject = draft.subject
-        core.author = provenance.library_owner
-        core.last_modified_by = provenance.library_owner
-        core.category = "Agreement"
-        core.content_status = "Draft"
-        core.identifier = draft.deal_id
-        core.language = draft.language
-        core.revision = 1
-        # The deal's effective date, not the time of drafting: the same inputs give the same file.
-        core.created = core.modified = _effective_instant(draft)
-        wx.set_default_language(self.document.styles.element, draft.language)
-        wx.set_theme_font_lang(self.document.settings.element, draft.language)
+        package, draft = self.package, self.draft
+        core = package.xml(package.related_part(opc.PACKAGE, opc.RT_CORE_PROPERTIES))
+        for name, value in self._core_properties().items():
+            wx.set_core_property(core, name, value)
+        settings = package.xml(package.related_part(self.main, opc.RT_SETTINGS))
+        wx.set_default_language(package.xml(package.related_part(self.main, opc.RT_STYLES)), draft.language)
+        wx.set_theme_font_lang(settings, draft.language)
         props = custom_properties(draft)
         if self.redline is not None:
-            core.content_status = "Redline"
-            core.last_modified_by = self.redline.author
-            core.modified = dt.datetime.fromisoformat(self.redline.date)
-            wx.set_track_revisions(self.document.settings.element)
+            wx.set_track_revisions(settings)
             props += redline_properties(self.redline)
-        package = self.part.package
-        custom = Part(PackURI("/docProps/custom.xml"), wx.CUSTOM_PROPERTIES_CT,
-                      wx.custom_properties_xml(props), package)
-        package.relate_to(custom, RT.CUSTOM_PROPERTIES)
+        package.add_part(CUSTOM_PROPERTIES_PART, wx.CUSTOM_PROPERTIES_CT, wx.custom_properties_xml(props))
+        package.relate(opc.PACKAGE, opc.RT_CUSTOM_PROPERTIES, CUSTOM_PROPERTIES_PART)
 
 
 # ── pieces that need no writer state ───────────────────────────────────────────────────────
@@ -760,13 +778,12 @@ def _footer_paragraph(draft: Draft) -> etree._Element:
     ])
 
 
-def _fill(story, paragraphs: list[etree._Element]) -> None:
-    """Replace a header or footer's content (python-docx creates it with one empty paragraph)."""
-    root = story.part.element
-    for child in list(root):
-        root.remove(child)
-    for p in paragraphs:
-        root.append(p)
+def _section_properties(document: etree._Element) -> etree._Element:
+    """The document's last (here: only) w:sectPr, which the body's blocks go before."""
+    sect_pr = document.find(f"{qn('w:body')}/{qn('w:sectPr')}")
+    if sect_pr is None:
+        raise ValueError("reference.docx has no w:body/w:sectPr; rebuild it")
+    return sect_pr
 
 
 def _list_ids(numbering: etree._Element) -> dict[str, int]:

@@ -1,27 +1,44 @@
-"""Small named builders for the WordprocessingML python-docx has no API for, and a deterministic zip writer."""
+"""Small named builders for WordprocessingML as plain lxml elements, and a deterministic zip writer."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 import io
+import threading
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from docx.oxml.ns import NamespacePrefixedTag, qn
-from docx.oxml.parser import oxml_parser
 from lxml import etree
 
-# Every builder returns python-docx's own element classes (as OxmlElement would), so the result lives in
-# python-docx's tree and is serialised by it. Child order follows the ECMA-376 sequences (CT_PPr,
-# CT_RPr, CT_TblPr, CT_Lvl …); the XSD check in tests/render/ catches any slip.
+# Builders return plain lxml elements: rendering never imports python-docx, whose import and whose Python
+# class behind every element were a measurable share of a cold draft. Child order follows the ECMA-376
+# sequences (CT_PPr, CT_RPr, CT_TblPr, CT_Lvl …); the XSD check in tests/render/ catches any slip.
 
-CUSTOM_PROPERTIES_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+# the prefixes this package writes or looks for, so qn('w:p') needs no python-docx
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    "custom": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "rels": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
+CUSTOM_PROPERTIES_NS = NS["custom"]
+VT_NS = NS["vt"]
+CONTENT_TYPES_NS = NS["ct"]
 CUSTOM_PROPERTIES_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+HEADER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+FOOTER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
 RELS_CT = "application/vnd.openxmlformats-package.relationships+xml"
+DEFAULT_CONTENT_TYPES = (("rels", RELS_CT), ("xml", "application/xml"))
 # the format id Office uses for user-defined document properties
 USER_DEFINED_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -31,16 +48,34 @@ ZIP_PERMISSIONS = 0o600 << 16  # what zipfile would pick anyway; stated so the b
 
 
 @functools.cache
+def qn(name: str) -> str:
+    """Clark name of a prefixed name: qn('w:p') → '{http://…/wordprocessingml/2006/main}p'."""
+    prefix, _, local = name.partition(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+@functools.cache
 def _clark(name: str) -> tuple[str, dict[str, str]]:
     """('{ns}local', nsmap) of 'w:local' or bare 'local' (a w: name); cached, as a draft makes thousands."""
-    tag = NamespacePrefixedTag(name if ":" in name else f"w:{name}")
-    return tag.clark_name, tag.nsmap
+    prefix, _, local = name.rpartition(":")
+    prefix = prefix or "w"
+    return f"{{{NS[prefix]}}}{local}", {prefix: NS[prefix]}
+
+
+_SCRATCH = threading.local()  # per thread: lxml documents are not shared between threads
 
 
 def _make(name: str) -> etree._Element:
-    # what OxmlElement does, minus re-parsing the tag every time: python-docx's parser picks the element class
+    """A new parentless element, made in one scratch document per thread: etree.Element would make a
+    document per element, and every append would then move a node between documents (a tenth of a
+    render). Declaring the element's own prefix keeps a standalone element readable (w:p, not ns0:p);
+    once it is appended to a part, lxml drops the declaration in favour of the part's own."""
     clark, nsmap = _clark(name)
-    return oxml_parser.makeelement(clark, nsmap=nsmap)
+    try:
+        scratch = _SCRATCH.root
+    except AttributeError:
+        scratch = _SCRATCH.root = etree.Element(qn("w:scratch"), nsmap={"w": NS["w"]})
+    return scratch.makeelement(clark, nsmap=nsmap)
 
 
 def w(name: str, attrs: Mapping[str, str | int] | None = None, *children) -> etree._Element:
@@ -54,48 +89,67 @@ def w(name: str, attrs: Mapping[str, str | int] | None = None, *children) -> etr
     return el
 
 
+def _insert_before(parent: etree._Element, el: etree._Element, successors: Iterable[str]) -> None:
+    """Insert `el` before the first child that the schema puts after it (prefixed names), else append."""
+    later = {qn(name) for name in successors}
+    for child in parent:
+        if child.tag in later:
+            child.addprevious(el)
+            return
+    parent.append(el)
+
+
 def on(name: str) -> etree._Element:
     """An on/off property such as <w:b/> or <w:keepNext/>."""
     return _make(name)
+
+
+def _sub(parent: etree._Element, name: str, attrs: Mapping[str, str | int] | None = None) -> etree._Element:
+    """A new last child of `parent`: for the hottest builders, cheaper than making it alone and appending it."""
+    el = etree.SubElement(parent, _clark(name)[0])
+    for key, value in (attrs or {}).items():
+        el.set(_clark(key)[0], str(value))
+    return el
 
 
 # ── runs ───────────────────────────────────────────────────────────────────────────────────
 def run_properties(*, style: str | None = None, bold: bool = False, italic: bool = False,
                    strike: bool = False) -> etree._Element | None:
     """w:rPr in schema order (rStyle, b, i, strike), or None when there is nothing to say."""
-    children = [
-        w("rStyle", {"val": style}) if style else None,
-        on("b") if bold else None,
-        on("i") if italic else None,
-        on("strike") if strike else None,
-    ]
-    if not any(c is not None for c in children):
+    if not (style or bold or italic or strike):
         return None
-    return w("rPr", None, *children)
+    rpr = _make("rPr")
+    if style:
+        _sub(rpr, "rStyle", {"val": style})
+    for flag, name in ((bold, "b"), (italic, "i"), (strike, "strike")):
+        if flag:
+            _sub(rpr, name)
+    return rpr
 
 
-def _text(text: str) -> etree._Element:
-    t = _make("t")
+def _add_text(r: etree._Element, text: str) -> None:
+    t = _sub(r, "t")
     if text != text.strip():  # Word drops leading/trailing spaces unless told to keep them
         t.set(XML_SPACE, "preserve")
     t.text = text
-    return t
 
 
 def run(text: str, rpr: etree._Element | None = None) -> etree._Element:
     """A run of text; tabs and newlines inside the text become w:tab and w:br."""
-    r = w("r", None, rpr)
+    r = _make("r")
+    if rpr is not None:
+        r.append(rpr)
     if "\t" not in text and "\n" not in text:
-        r.append(_text(text))
+        _add_text(r, text)
         return r
     for i, line in enumerate(text.split("\n")):
         if i:
-            r.append(on("br"))
+            _sub(r, "br")
         for j, piece in enumerate(line.split("\t")):
             if j:
-                r.append(on("tab"))
+                _sub(r, "tab")
             if piece:
-                r.append(_text(piece))
+                _add_text(r, piece)
     return r
 
 
@@ -204,16 +258,19 @@ def paragraph(style: str | None, children: Iterable[etree._Element] = (), *,
               keep_next: bool = False, numbering: Numbering | None = None,
               jc: str | None = None) -> etree._Element:
     """w:p with the few direct properties the renderer uses; everything else comes from the style."""
-    ppr_children = [
-        w("pStyle", {"val": style}) if style else None,
-        on("keepNext") if keep_next else None,
-        w("numPr", None, w("ilvl", {"val": numbering.ilvl}), w("numId", {"val": numbering.num_id}))
-        if numbering else None,
-        w("jc", {"val": jc}) if jc else None,
-    ]
     p = _make("p")
-    if any(c is not None for c in ppr_children):
-        p.append(w("pPr", None, *ppr_children))
+    if style or keep_next or numbering is not None or jc:
+        ppr = _sub(p, "pPr")  # children in CT_PPr order
+        if style:
+            _sub(ppr, "pStyle", {"val": style})
+        if keep_next:
+            _sub(ppr, "keepNext")
+        if numbering is not None:
+            num_pr = _sub(ppr, "numPr")
+            _sub(num_pr, "ilvl", {"val": numbering.ilvl})
+            _sub(num_pr, "numId", {"val": numbering.num_id})
+        if jc:
+            _sub(ppr, "jc", {"val": jc})
     for child in children:
         p.append(child)
     return p
@@ -380,7 +437,7 @@ def set_default_language(styles: etree._Element, lang: str) -> None:
     lang_el = rpr.find(qn("w:lang"))
     if lang_el is None:
         lang_el = w("lang")
-        rpr.insert_element_before(lang_el, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+        _insert_before(rpr, lang_el, ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
     lang_el.set(qn("w:val"), lang)
     lang_el.set(qn("w:eastAsia"), lang)
     lang_el.set(qn("w:bidi"), "ar-SA")
@@ -391,6 +448,93 @@ def set_theme_font_lang(settings: etree._Element, lang: str) -> None:
     if el is None:
         raise ValueError("settings.xml has no w:themeFontLang")
     el.set(qn("w:val"), lang)
+
+
+# ── headers, footers and the section that shows them ───────────────────────────────────────
+_STORY_ROOTS = {"header": "hdr", "footer": "ftr"}
+_SECTION_REFERENCES = frozenset((qn("w:headerReference"), qn("w:footerReference")))
+# CT_SectPr's children after w:titlePg (ECMA-376 17.6.17)
+_SECT_PR_AFTER_TITLE_PG = ("w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings",
+                           "w:sectPrChange")
+
+
+def story(kind: str, paragraphs: Iterable[etree._Element]) -> etree._Element:
+    """The root of a header or footer part (w:hdr / w:ftr) holding the given paragraphs."""
+    root = etree.Element(qn(f"w:{_STORY_ROOTS[kind]}"), nsmap={"w": NS["w"], "r": NS["r"]})
+    for p in paragraphs:
+        root.append(p)
+    return root
+
+
+def section_reference(kind: str, page: str, r_id: str) -> etree._Element:
+    """w:headerReference / w:footerReference: the part a section shows on its `page`s (default | first | even)."""
+    if kind not in _STORY_ROOTS:
+        raise ValueError(f"unknown story {kind!r}")
+    return w(f"{kind}Reference", {"type": page, "r:id": r_id})
+
+
+def add_section_reference(sect_pr: etree._Element, ref: etree._Element) -> None:
+    """Header and footer references open w:sectPr (CT_SectPr): a new one replaces one of the same kind and
+    page (a page shows one header), or goes after those already there."""
+    refs = [child for child in sect_pr if child.tag in _SECTION_REFERENCES]
+    for old in refs:
+        if old.tag == ref.tag and old.get(qn("w:type")) == ref.get(qn("w:type")):
+            sect_pr.replace(old, ref)
+            return
+    if refs:
+        refs[-1].addnext(ref)
+    else:
+        sect_pr.insert(0, ref)
+
+
+def set_title_page(sect_pr: etree._Element) -> None:
+    """w:titlePg: the section's first page has its own header and footer (the cover shows none)."""
+    title_pg = sect_pr.find(qn("w:titlePg"))
+    if title_pg is None:
+        _insert_before(sect_pr, on("titlePg"), _SECT_PR_AFTER_TITLE_PG)
+    else:
+        title_pg.attrib.pop(qn("w:val"), None)  # an on/off property without a value is on
+
+
+# ── core document properties (docProps/core.xml, ECMA-376 part 2, 11) ─────────────────────────
+_CORE_PROPERTIES = {
+    "title": "dc:title", "subject": "dc:subject", "creator": "dc:creator", "keywords": "cp:keywords",
+    "description": "dc:description", "lastModifiedBy": "cp:lastModifiedBy", "revision": "cp:revision",
+    "created": "dcterms:created", "modified": "dcterms:modified", "category": "cp:category",
+    "contentStatus": "cp:contentStatus", "identifier": "dc:identifier", "language": "dc:language",
+    "version": "cp:version",
+}
+_W3CDTF_PROPERTIES = frozenset(("created", "modified"))  # the schema wants their xsi:type spelled out
+# python-docx refused longer values when it wrote these: kept, so what drafted before drafts the same
+CORE_PROPERTY_LIMIT = 255
+
+
+def w3cdtf(when: dt.datetime) -> str:
+    """A date-time as core properties write one: W3CDTF to the second, in UTC ('2025-03-01T00:00:00Z')."""
+    if when.tzinfo is not None:
+        when = when.astimezone(dt.UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def set_core_property(core: etree._Element, name: str, value: str | int | dt.datetime) -> None:
+    """Set one property of cp:coreProperties in place, or add it at the end (the schema takes any order)."""
+    prefixed = _CORE_PROPERTIES[name]
+    if isinstance(value, dt.datetime):
+        text = w3cdtf(value)
+    else:
+        text = str(value)
+        if len(text) > CORE_PROPERTY_LIMIT:
+            raise ValueError(f"the {name} document property holds at most {CORE_PROPERTY_LIMIT} characters, "
+                             f"not {len(text)}")
+    el = core.find(qn(prefixed))
+    if el is None:
+        prefix = prefixed.partition(":")[0]
+        # declared here only if the part does not declare it already (xsi:type names dcterms: by prefix)
+        nsmap = None if NS[prefix] in core.nsmap.values() else {prefix: NS[prefix]}
+        el = etree.SubElement(core, qn(prefixed), nsmap=nsmap)
+    el.text = text
+    if name in _W3CDTF_PROPERTIES:
+        el.set(qn("xsi:type"), "dcterms:W3CDTF")
 
 
 # ── package parts ──────────────────────────────────────────────────────────────────────────
@@ -404,10 +548,12 @@ def custom_properties_xml(props: Sequence[tuple[str, str]]) -> bytes:
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
 
 
-def content_types_xml(parts: Iterable[tuple[str, str]]) -> bytes:
-    """[Content_Types].xml: rels and plain xml by extension, every part by name."""
+def content_types_xml(parts: Iterable[tuple[str, str]],
+                      defaults: Iterable[tuple[str, str]] = DEFAULT_CONTENT_TYPES) -> bytes:
+    """[Content_Types].xml: content types by extension (rels and plain xml unless told), each given part by
+    name (sorted, so the bytes do not depend on the order parts were added in)."""
     root = etree.Element(f"{{{CONTENT_TYPES_NS}}}Types", nsmap={None: CONTENT_TYPES_NS})
-    for ext, content_type in (("rels", RELS_CT), ("xml", "application/xml")):
+    for ext, content_type in defaults:
         etree.SubElement(root, f"{{{CONTENT_TYPES_NS}}}Default", Extension=ext, ContentType=content_type)
     for partname, content_type in sorted(parts):
         etree.SubElement(root, f"{{{CONTENT_TYPES_NS}}}Override", PartName=partname, ContentType=content_type)
@@ -415,7 +561,9 @@ def content_types_xml(parts: Iterable[tuple[str, str]]) -> bytes:
 
 
 def package_members(package) -> list[tuple[str, bytes]]:
-    """Every zip member of a python-docx package in python-docx's own order: content types, rels, parts."""
+    """Every zip member of a python-docx package in python-docx's own order: content types, rels, parts.
+
+    Only templates/build_reference.py still builds with python-docx; drafts are written by opc.Package."""
     parts = list(package.iter_parts())
     members = [
         ("[Content_Types].xml", content_types_xml((str(p.partname), p.content_type) for p in parts)),
@@ -602,4 +750,4 @@ _SETTINGS_AFTER_TRACK_REVISIONS = tuple(f"w:{name}" for name in (
 def set_track_revisions(settings: etree._Element) -> None:
     """w:trackRevisions: Word keeps tracking the reviewer's own edits to a redline."""
     if settings.find(qn("w:trackRevisions")) is None:
-        settings.insert_element_before(on("trackRevisions"), *_SETTINGS_AFTER_TRACK_REVISIONS)
+        _insert_before(settings, on("trackRevisions"), _SETTINGS_AFTER_TRACK_REVISIONS)

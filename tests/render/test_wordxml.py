@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
 import pytest
-from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
 from lxml import etree
@@ -200,6 +200,84 @@ def test_zip_is_deterministic():
     assert {(i.external_attr, i.create_system) for i in infos} == {(wx.ZIP_PERMISSIONS, 0)}
 
 
-def test_elements_are_python_docx_classes():
-    # builders hand back python-docx's element classes, so python-docx keeps working on the tree
-    assert type(wx.paragraph(None)) is type(OxmlElement("w:p"))
+def test_elements_are_plain_lxml():
+    # builders hand back plain lxml elements: rendering never needs python-docx (tests read the output with it)
+    assert type(wx.paragraph(None)) is etree._Element
+    assert type(wx.run("x", wx.run_properties(bold=True))[0]) is etree._Element
+
+
+def test_qn_agrees_with_python_docx():
+    for name in ("w:p", "w:val", "r:id", "cp:category", "dc:title", "dcterms:created", "xsi:type", "xml:space"):
+        assert wx.qn(name) == qn(name)
+    assert wx.qn("xml:space") == wx.XML_SPACE
+
+
+def test_a_standalone_element_reads_as_w():
+    assert etree.tostring(wx.paragraph("BodyText", [wx.run(" x ")]), encoding="unicode").startswith(
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="BodyText"/></w:pPr><w:r><w:t xml:space="preserve"> x ')
+
+
+# ── headers, footers, the section ──
+def _section_properties():
+    return parse_xml(f"<w:sectPr {nsdecls('w', 'r')}><w:pgSz w:w='11906' w:h='16838'/><w:cols w:space='720'/>"
+                     "<w:docGrid w:linePitch='360'/></w:sectPr>")
+
+
+def test_section_references_open_the_section_and_title_page_sits_in_order(wml_schema):
+    sect_pr = _section_properties()
+    for kind, page, r_id in (("header", "default", "rId4"), ("header", "first", "rId9"),
+                             ("footer", "default", "rId10"), ("footer", "first", "rId11")):
+        wx.add_section_reference(sect_pr, wx.section_reference(kind, page, r_id))
+    wx.set_title_page(sect_pr)
+    wx.set_title_page(sect_pr)  # idempotent
+    assert _children(sect_pr) == ["headerReference", "headerReference", "footerReference", "footerReference",
+                                  "pgSz", "cols", "titlePg", "docGrid"]
+    assert [(r.get(qn("w:type")), r.get(qn("r:id"))) for r in sect_pr[:4]] == [
+        ("default", "rId4"), ("first", "rId9"), ("default", "rId10"), ("first", "rId11")]
+    _assert_valid(wml_schema, _document(wx.paragraph(None), sect_pr))
+
+
+def test_a_section_reference_replaces_the_one_for_the_same_page():
+    sect_pr = _section_properties()
+    wx.add_section_reference(sect_pr, wx.section_reference("header", "default", "rId1"))
+    wx.add_section_reference(sect_pr, wx.section_reference("header", "default", "rId2"))
+    assert [r.get(qn("r:id")) for r in sect_pr.iter(qn("w:headerReference"))] == ["rId2"]
+
+
+def test_story_roots(wml_schema):
+    header = wx.story("header", [wx.paragraph("Header", [wx.run("Title")])])
+    footer = wx.story("footer", [wx.paragraph("Footer")])
+    assert (header.tag, footer.tag) == (qn("w:hdr"), qn("w:ftr"))
+    _assert_valid(wml_schema, header)
+    _assert_valid(wml_schema, footer)
+
+
+# ── core properties ──
+CORE = (b"<cp:coreProperties xmlns:cp='http://schemas.openxmlformats.org/package/2006/metadata/core-properties' "
+        b"xmlns:dc='http://purl.org/dc/elements/1.1/' xmlns:dcterms='http://purl.org/dc/terms/' "
+        b"xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'><dc:title>old</dc:title></cp:coreProperties>")
+
+
+def test_core_properties_set_in_place_or_added():
+    core = etree.fromstring(CORE)
+    wx.set_core_property(core, "title", "New & improved")
+    wx.set_core_property(core, "revision", 1)
+    wx.set_core_property(core, "created", dt.datetime(2025, 3, 1, 2, 0, tzinfo=dt.timezone(dt.timedelta(hours=2))))
+    assert [etree.QName(c).localname for c in core] == ["title", "revision", "created"]
+    assert core[0].text == "New & improved" and core[1].text == "1"
+    assert core[2].text == "2025-03-01T00:00:00Z" and core[2].get(qn("xsi:type")) == "dcterms:W3CDTF"
+    assert etree.tostring(core).count(b"xmlns:") == 4  # the part's own declarations serve
+
+
+def test_core_property_in_a_part_that_does_not_declare_its_prefix():
+    core = etree.fromstring(b"<cp:coreProperties "
+                            b"xmlns:cp='http://schemas.openxmlformats.org/package/2006/metadata/core-properties'/>")
+    wx.set_core_property(core, "modified", dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
+    reread = etree.fromstring(etree.tostring(core))
+    assert reread[0].tag == qn("dcterms:modified") and reread[0].get(qn("xsi:type")) == "dcterms:W3CDTF"
+    assert reread[0].nsmap["dcterms"] == wx.NS["dcterms"]  # the xsi:type value names its prefix
+
+
+def test_core_property_values_are_capped():
+    with pytest.raises(ValueError, match="at most 255"):
+        wx.set_core_property(etree.fromstring(CORE), "title", "x" * 256)

@@ -1,0 +1,284 @@
+"""Just enough of the Open Packaging Conventions (ECMA-376 part 2) to edit a .docx with plain lxml.
+
+The renderer used to open its reference document with python-docx, which costs a cold start its import
+and every element built a Python class lookup. Here a package is its zip members as bytes, its content
+types and one relationship list per source part, each parsed only when asked for: parts nobody asks for
+are written back byte for byte, and the bytes of a package depend only on its content.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from lxml import etree
+
+from termsmith.render import wordxml as wx
+
+PACKAGE = "/"  # the source name of package-level relationships (_rels/.rels)
+CONTENT_TYPES_MEMBER = "[Content_Types].xml"
+
+_OFFICE_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RT_OFFICE_DOCUMENT = f"{_OFFICE_RT}/officeDocument"
+RT_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+RT_CUSTOM_PROPERTIES = f"{_OFFICE_RT}/custom-properties"
+RT_STYLES = f"{_OFFICE_RT}/styles"
+RT_SETTINGS = f"{_OFFICE_RT}/settings"
+RT_NUMBERING = f"{_OFFICE_RT}/numbering"
+RT_HEADER = f"{_OFFICE_RT}/header"
+RT_FOOTER = f"{_OFFICE_RT}/footer"
+RT_HYPERLINK = f"{_OFFICE_RT}/hyperlink"
+
+EXTERNAL = "External"  # Relationship/@TargetMode of a target outside the package (a web address)
+
+# A package is input we did not write: no entity expansion, no DTD or network fetches, whitespace kept as is
+# (blank text in a part is content: stripping it would rewrite parts the renderer never touches).
+_PARSER = etree.XMLParser(remove_blank_text=False, resolve_entities=False, no_network=True)
+_REL = wx.qn("rels:Relationship")
+_DEFAULT = wx.qn("ct:Default")
+_OVERRIDE = wx.qn("ct:Override")
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """The root element of one part, parsed safely (see _PARSER)."""
+    return etree.fromstring(data, _PARSER)
+
+
+def serialize_xml(root: etree._Element) -> bytes:
+    """A part as Word writes one: UTF-8, standalone declaration, no added whitespace."""
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """One <Relationship>: `target` as written in the .rels (relative to the source part, or a URI)."""
+
+    r_id: str
+    reltype: str
+    target: str
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A zip's members unzipped once; read-only, so one archive can seed every package of a process."""
+
+    names: tuple[str, ...]  # in zip order
+    data: Mapping[str, bytes]
+
+
+def read_archive(blob: bytes) -> Archive:
+    """Unzip a package; directories are skipped, and a zip that is not a package is refused."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            infos = [info for info in archive.infolist() if not info.is_dir()]
+            data = {info.filename: archive.read(info) for info in infos}
+    except zipfile.BadZipFile as e:
+        raise ValueError(f"not a zip package: {e}") from None
+    if CONTENT_TYPES_MEMBER not in data:
+        raise ValueError(f"not an OPC package: no {CONTENT_TYPES_MEMBER}")
+    return Archive(tuple(info.filename for info in infos), MappingProxyType(data))
+
+
+def rels_member(source: str) -> str:
+    """Zip member of a source's relationships: '/word/document.xml' → 'word/_rels/document.xml.rels'."""
+    if source == PACKAGE:
+        return "_rels/.rels"
+    folder, name = posixpath.split(source)
+    return f"{folder[1:]}/_rels/{name}.rels".lstrip("/")
+
+
+def _is_rels_member(name: str) -> bool:
+    return name.endswith(".rels") and posixpath.basename(posixpath.dirname(name)) == "_rels"
+
+
+def _base(source: str) -> str:
+    """The folder relative targets of a source are resolved against (ECMA-376 part 2, 9.3)."""
+    return PACKAGE if source == PACKAGE else posixpath.dirname(source)
+
+
+class Package:
+    """An editable package started from an Archive: part name ('/word/document.xml') → content.
+
+    The archive is never changed. A part asked for as XML is parsed from the archive's bytes into a tree
+    this package owns and is written from that tree; every other part keeps its bytes.
+    """
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+        types = parse_xml(archive.data[CONTENT_TYPES_MEMBER])
+        self._defaults = {d.get("Extension", "").lower(): d.get("ContentType", "") for d in types.iter(_DEFAULT)}
+        self._overrides = {o.get("PartName", ""): o.get("ContentType", "") for o in types.iter(_OVERRIDE)}
+        self._order = [f"/{name}" for name in archive.names
+                       if name != CONTENT_TYPES_MEMBER and not _is_rels_member(name)]
+        self._names = set(self._order)
+        self._added: dict[str, bytes] = {}  # new parts given as bytes
+        self._trees: dict[str, etree._Element] = {}  # parts parsed (or given) as XML: written from the tree
+        self._new: set[str] = set()
+        self._rels: dict[str, list[Relationship]] = {}  # sources whose relationships were read
+        self._changed_rels: set[str] = set()
+
+    @classmethod
+    def open(cls, blob: bytes) -> Package:
+        return cls(read_archive(blob))
+
+    # ── parts ──
+    @property
+    def part_names(self) -> tuple[str, ...]:
+        return tuple(self._order)
+
+    def __contains__(self, partname: object) -> bool:
+        return partname in self._names
+
+    def content_type(self, partname: str) -> str:
+        self._require(partname)
+        override = self._overrides.get(partname)
+        if override is not None:
+            return override
+        ext = posixpath.splitext(partname)[1][1:].lower()
+        if ext not in self._defaults:
+            raise KeyError(f"{partname} has no content type")
+        return self._defaults[ext]
+
+    def xml(self, partname: str) -> etree._Element:
+        """The part's root element, parsed on first use; edits to it are what the package will hold."""
+        tree = self._trees.get(partname)
+        if tree is None:
+            tree = self._trees[partname] = parse_xml(self.blob(partname))
+        return tree
+
+    def blob(self, partname: str) -> bytes:
+        """The part's bytes as they would be written now."""
+        self._require(partname)
+        if partname in self._trees:
+            return serialize_xml(self._trees[partname])
+        if partname in self._added:
+            return self._added[partname]
+        return self._archive.data[partname[1:]]
+
+    def add_part(self, partname: str, content_type: str, content: bytes | etree._Element) -> None:
+        """A new part; its content type becomes an Override unless the extension's Default already says it."""
+        if not partname.startswith("/") or partname.endswith("/") or _is_rels_member(partname[1:]):
+            raise ValueError(f"{partname!r} is not a part name")
+        if partname in self:
+            raise ValueError(f"the package already has a part {partname}")
+        if isinstance(content, bytes):
+            self._added[partname] = content
+        else:
+            self._trees[partname] = content
+        self._new.add(partname)
+        self._order.append(partname)
+        self._names.add(partname)
+        if self._defaults.get(posixpath.splitext(partname)[1][1:].lower()) != content_type:
+            self._overrides[partname] = content_type
+
+    def next_partname(self, template: str) -> str:
+        """The first free name of a numbered family, e.g. '/word/header%d.xml' → '/word/header1.xml'."""
+        n = 1
+        while template % n in self:
+            n += 1
+        return template % n
+
+    def _require(self, partname: str) -> None:
+        if partname not in self:
+            raise KeyError(f"the package has no part {partname}")
+
+    # ── relationships ──
+    def relationships(self, source: str = PACKAGE) -> tuple[Relationship, ...]:
+        return tuple(self._relationships(source))
+
+    def _relationships(self, source: str) -> list[Relationship]:
+        rels = self._rels.get(source)
+        if rels is None:
+            if source != PACKAGE:
+                self._require(source)
+            raw = None if source in self._new else self._archive.data.get(rels_member(source))
+            rels = [] if raw is None else [
+                Relationship(el.get("Id", ""), el.get("Type", ""), el.get("Target", ""),
+                             el.get("TargetMode") == EXTERNAL)
+                for el in parse_xml(raw).iter(_REL)
+            ]
+            self._rels[source] = rels
+        return rels
+
+    def relate(self, source: str, reltype: str, target: str, *, external: bool = False) -> str:
+        """The rId of a relationship from `source` (a part name, or PACKAGE) to a part name or, external,
+        a URI; an equal relationship is reused, a new one gets the lowest free rIdN."""
+        if external:
+            ref = target
+        else:
+            self._require(target)
+            ref = target[1:] if _base(source) == PACKAGE else posixpath.relpath(target, _base(source))
+        rels = self._relationships(source)
+        for rel in rels:
+            if (rel.reltype, rel.target, rel.external) == (reltype, ref, external):
+                return rel.r_id
+        taken = {rel.r_id for rel in rels}
+        r_id = next(f"rId{n}" for n in range(1, len(rels) + 2) if f"rId{n}" not in taken)
+        rels.append(Relationship(r_id, reltype, ref, external))
+        self._changed_rels.add(source)
+        return r_id
+
+    def related_parts(self, source: str, reltype: str) -> list[str]:
+        """Part names `source` points at with relationships of one type, in relationship order."""
+        return [self.resolve(source, rel.target) for rel in self._relationships(source)
+                if rel.reltype == reltype and not rel.external]
+
+    def related_part(self, source: str, reltype: str) -> str:
+        """The one part `source` has a relationship of this type to (a document has one styles part …)."""
+        found = self.related_parts(source, reltype)
+        if len(found) != 1:
+            raise KeyError(f"{source} has {len(found)} relationships of type {reltype}, not one")
+        return found[0]
+
+    @staticmethod
+    def resolve(source: str, target: str) -> str:
+        """The part name a relative target of `source` refers to."""
+        return posixpath.normpath(posixpath.join(_base(source), target))
+
+    @property
+    def main_part(self) -> str:
+        """The main document part (/word/document.xml in every .docx Word writes)."""
+        return self.related_part(PACKAGE, RT_OFFICE_DOCUMENT)
+
+    def _rels_bytes(self, source: str) -> bytes | None:
+        if source in self._changed_rels or source in self._new:
+            rels = self._rels.get(source)
+            return relationships_xml(rels) if rels else None
+        return self._archive.data.get(rels_member(source))
+
+    # ── writing ──
+    def members(self) -> list[tuple[str, bytes]]:
+        """Zip members in a fixed order: content types, package relationships, then each part (in the
+        archive's order, new parts last) followed by its relationships."""
+        overrides = [(name, ct) for name, ct in self._overrides.items() if name in self]
+        out = [
+            (CONTENT_TYPES_MEMBER, wx.content_types_xml(overrides, defaults=sorted(self._defaults.items()))),
+            (rels_member(PACKAGE), self._rels_bytes(PACKAGE) or relationships_xml(())),
+        ]
+        for partname in self._order:
+            out.append((partname[1:], self.blob(partname)))
+            rels = self._rels_bytes(partname)
+            if rels is not None:
+                out.append((rels_member(partname), rels))
+        return out
+
+    def to_bytes(self) -> bytes:
+        """The .docx: the same content always gives the same bytes (see wordxml.zip_members)."""
+        return wx.zip_members(self.members())
+
+
+def relationships_xml(rels: Iterable[Relationship]) -> bytes:
+    """A .rels part: one <Relationship> per relationship, in the given order."""
+    ns = wx.NS["rels"]
+    root = etree.Element(f"{{{ns}}}Relationships", nsmap={None: ns})
+    for rel in rels:
+        attrs = {"Id": rel.r_id, "Type": rel.reltype, "Target": rel.target}
+        if rel.external:
+            attrs["TargetMode"] = EXTERNAL
+        etree.SubElement(root, _REL, attrs)
+    return serialize_xml(root)
