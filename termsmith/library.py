@@ -6,10 +6,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from termsmith.errors import LibraryError, Problem
 
@@ -20,62 +18,46 @@ MANIFEST = "library.yaml"
 CHANGELOG = "CHANGELOG.md"
 CLAUSE_DIR = "clauses"
 DEFINITIONS_CLAUSE = "definitions.terms"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DEFINE_CALL = re.compile(r"""define\(\s*["']([^"'{}]+)["']\s*\)""")
-_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-ClauseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")]
-SectionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+@dataclass(frozen=True)
+class FrontMatter:
+    """The header of a clause file, as checked by `library_schema.FrontMatterModel`."""
+
+    id: str
+    version: str
+    title: str
+    area: str
+    order: int
+    when: str | None
+    changelog: str
+    defines: dict[str, str]
+    heading: bool
 
 
-def _semver(value: str) -> str:
-    if not _SEMVER.match(str(value)):
-        raise ValueError(f"'{value}' is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.2.0)")
-    return str(value)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FrontMatter(_Strict):
-    """The header of a clause file."""
-
-    id: ClauseId = Field(description="Unique id, '<area>.<name>'.")
-    version: str = Field(description="Semantic version of the clause text.")
-    title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
-    area: SectionId = Field(description="The section (article or schedule) the clause belongs to.")
-    order: int = Field(description="Position in the section.")
-    when: str | None = Field(default=None, description="Condition under which the clause applies.")
-    changelog: Annotated[str, StringConstraints(min_length=1)] = Field(description="What this version changed.")
-    defines: dict[str, str] = Field(default_factory=dict, description="Defined terms this clause brings.")
-    heading: bool = Field(default=True, description="Print the title run-in before the text.")
-
-    _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))
-
-
-class HouseStyleSpec(_Strict):
+@dataclass(frozen=True)
+class HouseStyleSpec:
     numbers: Literal["figures", "words"] = "figures"
 
 
-class SectionSpec(_Strict):
+@dataclass(frozen=True)
+class SectionSpec:
     """An article, schedule or the signature page, in the order of the agreement."""
 
-    id: SectionId
-    title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    id: str
+    title: str
     kind: Literal["article", "schedule", "signatures"] = "article"
 
 
-class Manifest(_Strict):
-    """library.yaml."""
+@dataclass(frozen=True)
+class Manifest:
+    """library.yaml, as checked by `library_schema.ManifestModel`."""
 
     name: str
     version: str
     owner: str
-    house_style: HouseStyleSpec = Field(default_factory=HouseStyleSpec)
-    proper_nouns: list[str] = Field(default_factory=list, description="Capitalised phrases that are not defined terms.")
-    sections: list[SectionSpec] = Field(min_length=1)
-
-    _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))
+    house_style: HouseStyleSpec
+    proper_nouns: tuple[str, ...]
+    sections: tuple[SectionSpec, ...]
 
 
 @dataclass(frozen=True)
@@ -149,8 +131,16 @@ def compile_template(body: str, path: str, first_line: int = 1):
         raise LibraryError(Problem(file=path, line=exc.lineno, message=f"template syntax error: {exc.message}")) from None
 
 
+def _yaml_loader():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
     """(front matter mapping, body, body's first line) of a clause file."""
+    import yaml  # here, not at the top: a library read from the cache needs no YAML
+
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise LibraryError(Problem(file=path, line=1, message="a clause file starts with '---' and YAML front matter"))
@@ -160,7 +150,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
     else:
         raise LibraryError(Problem(file=path, line=1, message="front matter is not closed by a '---' line"))
     try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=_YAML_LOADER)
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_yaml_loader())
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark else 1
         raise LibraryError(Problem(file=path, line=line, message=f"front matter: {exc.problem}")) from None
@@ -170,9 +160,13 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
 
 
 def parse_clause(text: str, path: str) -> Clause:
+    from pydantic import ValidationError
+
+    from termsmith.library_schema import FrontMatterModel
+
     meta, body, body_line = split_front_matter(text, path)
     try:
-        front = FrontMatter.model_validate(meta)
+        model = FrontMatterModel.model_validate(meta)
     except ValidationError as exc:
         raise LibraryError([
             Problem(file=path, line=_front_line(text, err["loc"]), path=".".join(map(str, err["loc"])),
@@ -182,6 +176,8 @@ def parse_clause(text: str, path: str) -> Clause:
     # blank lines between the front matter and the text are stripped: count them back in
     rest = text.split("\n")[body_line - 1:]
     lead = next((i for i, line in enumerate(rest) if line.strip()), 0)
+    front = FrontMatter(id=model.id, version=model.version, title=model.title, area=model.area, order=model.order,
+                        when=model.when, changelog=model.changelog, defines=dict(model.defines), heading=model.heading)
     return Clause(meta=front, body=body, path=path, body_line=body_line + lead)
 
 
@@ -230,10 +226,19 @@ def library_from_files(files: dict[str, bytes], root: str, commit: str | None = 
 
 
 def _manifest(files: dict[str, bytes], root: str) -> Manifest:
+    import yaml
+    from pydantic import ValidationError
+
+    from termsmith.library_schema import ManifestModel
+
     shown = f"{root}/{MANIFEST}"
     try:
-        data = yaml.load(files[MANIFEST].decode("utf-8"), Loader=_YAML_LOADER)
-        return Manifest.model_validate(data)
+        data = yaml.load(files[MANIFEST].decode("utf-8"), Loader=_yaml_loader())
+        m = ManifestModel.model_validate(data)
+        return Manifest(name=m.name, version=m.version, owner=m.owner,
+                        house_style=HouseStyleSpec(numbers=m.house_style.numbers),
+                        proper_nouns=tuple(m.proper_nouns),
+                        sections=tuple(SectionSpec(id=x.id, title=x.title, kind=x.kind) for x in m.sections))
     except KeyError:
         raise LibraryError(Problem(file=shown, message="library.yaml is missing")) from None
     except yaml.MarkedYAMLError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import types
@@ -644,7 +645,7 @@ def _term_findings(library: Library, terms: dict[str, str], inline: dict[str, st
 
 # ── against a base revision ───────────────────────────────────────────────────────────────
 def _comparable(clause: Clause) -> tuple:
-    meta = clause.meta.model_dump(exclude={"version", "changelog"})
+    meta = {k: v for k, v in dataclasses.asdict(clause.meta).items() if k not in ("version", "changelog")}
     return (tuple(sorted((k, repr(v)) for k, v in meta.items())), clause.body.strip())
 
 
@@ -672,7 +673,7 @@ def compare_with_base(library: Library, base: Library, changelog_changed: bool) 
             out.append(_at(clause, "changelog", f"version bumped to {clause.version} but `changelog` still says "
                                                 f"what {before.version} changed", "changelog", "warning"))
     removed = set(old) - {c.id for c in library.clauses}
-    settings = library.manifest.model_dump(exclude={"version"}) != base.manifest.model_dump(exclude={"version"})
+    settings = (dataclasses.replace(library.manifest, version="") != dataclasses.replace(base.manifest, version=""))
     changed = changed or bool(removed) or settings
     what = "clauses or library.yaml changed" if settings else "clauses changed"
     manifest = f"{library.root}/{MANIFEST}"

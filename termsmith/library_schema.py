@@ -1,0 +1,67 @@
+"""The schema of clause front matter and library.yaml, as pydantic models.
+
+Used only to check files when a library is read; the library itself holds the plain records of
+`library.py`, so a library cached on disk loads without pydantic (see `library_cache`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+ClauseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")]
+SectionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+def _semver(value: str) -> str:
+    if not _SEMVER.match(str(value)):
+        raise ValueError(f"'{value}' is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.2.0)")
+    return str(value)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FrontMatterModel(_Strict):
+    """The header of a clause file."""
+
+    id: ClauseId = Field(description="Unique id, '<area>.<name>'.")
+    version: str = Field(description="Semantic version of the clause text.")
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    area: SectionId = Field(description="The section (article or schedule) the clause belongs to.")
+    order: int = Field(description="Position in the section.")
+    when: str | None = Field(default=None, description="Condition under which the clause applies.")
+    changelog: Annotated[str, StringConstraints(min_length=1)] = Field(description="What this version changed.")
+    defines: dict[str, str] = Field(default_factory=dict, description="Defined terms this clause brings.")
+    heading: bool = Field(default=True, description="Print the title run-in before the text.")
+
+    _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))
+
+
+class HouseStyleModel(_Strict):
+    numbers: Literal["figures", "words"] = "figures"
+
+
+class SectionModel(_Strict):
+    """An article, schedule or the signature page, in the order of the agreement."""
+
+    id: SectionId
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    kind: Literal["article", "schedule", "signatures"] = "article"
+
+
+class ManifestModel(_Strict):
+    """library.yaml."""
+
+    name: str
+    version: str
+    owner: str
+    house_style: HouseStyleModel = Field(default_factory=HouseStyleModel)
+    proper_nouns: list[str] = Field(default_factory=list, description="Capitalised phrases that are not defined terms.")
+    sections: list[SectionModel] = Field(min_length=1)
+
+    _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))
