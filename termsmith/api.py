@@ -7,14 +7,18 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from termsmith import __version__
-from termsmith.deal import Deal
 from termsmith.document import ClauseVersion, Draft, Provenance
 from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
 from termsmith.library import Library, load_library
-from termsmith.load import Loaded, load_file
+from termsmith.source import Loaded
 from termsmith.select import Selection, select
+
+if TYPE_CHECKING:
+    from termsmith.deal import Deal
+    from termsmith.templating import Record
 
 DEFAULT_FORMATS = ("docx", "md")
 
@@ -54,6 +58,7 @@ class BatchOutcome:
 
 # ── stages, wired ──────────────────────────────────────────────────────────────────────────
 def load_deal(deal_path: Path) -> tuple[Deal, Loaded]:
+    from termsmith.load import load_file
     from termsmith.validate import validate
 
     loaded = load_file(Path(deal_path))
@@ -177,9 +182,11 @@ def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | 
     return Explanation(deal, lib, select(lib, _context(deal, lib), explain=True))
 
 
-def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
+def compose_draft(deal: Deal | Record, loaded: Loaded, library: Library) -> Draft:
     from termsmith.compose import compose
+    from termsmith.templating import plain
 
+    deal = plain(deal)  # the same plain view whether validated here or in another process
     context = _context(deal, library)
     selection = select(library, context)
     provenance = Provenance(
@@ -255,6 +262,8 @@ def draft_many(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1,
 
 def _clashing_ids(paths: list[Path]) -> list[BatchOutcome | None]:
     """A failed outcome for each deal whose id (and so output names) an earlier deal of the batch already uses."""
+    from termsmith.load import load_file
+
     first: dict[str, Path] = {}
     out: list[BatchOutcome | None] = []
     for path in paths:

@@ -8,10 +8,10 @@ import re
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
-from termsmith.deal import Deal
 from termsmith.document import (
     Block, Clause as DraftClause, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Provenance,
     Section, SignatureBlock, Span, Table, TermDefinition, item_label,
@@ -21,6 +21,9 @@ from termsmith.library import DEFINITIONS_CLAUSE, Clause, Library, compile_templ
 from termsmith.mdparse import MARK_CLOSE, MARK_OPEN, MdBlock, MdList, MdParagraph, MdTable, parse
 from termsmith.select import Selection
 from termsmith.templating import STYLE_KEY, MdSafe, format_date
+
+if TYPE_CHECKING:
+    from termsmith.deal import Deal
 
 REF_SCHEME = "termsmith:ref/"
 DEFINE_SCHEME = "termsmith:define/"

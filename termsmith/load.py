@@ -3,59 +3,20 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from termsmith.errors import InputError, Problem
+from termsmith.source import Loaded, Path_, SourceMap, dotted  # noqa: F401 - re-exported
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
-Path_ = tuple[str | int, ...]
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
 }
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(frozen=True)
-class SourceMap:
-    """Where each field path of a loaded file was written (1-based line and column)."""
-
-    file: str
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-
-    def locate(self, path: Path_) -> tuple[int, int] | None:
-        """The position of `path`, or of its nearest ancestor that was written in the file."""
-        path = tuple(path)
-        while path:
-            if path in self.positions:
-                return self.positions[path]
-            path = path[:-1]
-        return self.positions.get(())
-
-    def problem(self, path: Path_, message: str, code: str = "") -> Problem:
-        where = self.locate(path)
-        return Problem(
-            file=self.file, line=where[0] if where else None, path=dotted(path), message=message, code=code
-        )
-
-
-def dotted(path: Path_) -> str:
-    """('slas', 'metrics', 0, 'target') → 'slas.metrics[0].target'."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-@dataclass(frozen=True)
-class Loaded:
-    data: object
-    source: SourceMap
-    raw: bytes
 
 
 def load_file(path: Path) -> Loaded:

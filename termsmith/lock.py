@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from termsmith.errors import InputError, Problem
 from termsmith.library import Clause, Library
@@ -39,6 +38,8 @@ def make_lock(library: Library, clauses: tuple[Clause, ...]) -> Lock:
 
 
 def lock_text(lock: Lock) -> str:
+    import yaml
+
     data = {
         "library": {"name": lock.library_name, "version": lock.library_version, "commit": lock.commit},
         "clauses": dict(sorted(lock.clauses.items())),
@@ -50,6 +51,7 @@ def read_lock(path: Path) -> Lock | None:
     """The lock at `path`, None when there is none; a damaged lock is an error naming the file."""
     if not path.is_file():
         return None
+    import yaml  # here, not at the top: most deals have no lock
 
     def bad(message: str) -> InputError:
         return InputError(Problem(file=str(path), message=f"{message}; fix it or delete it and run `termsmith lock`"))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from termsmith.conditions import evaluate, fields_read, parse_condition
 from termsmith.library import Clause, Library, SectionSpec
-from termsmith.templating import field_value
+from termsmith.templating import Record, field_value
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,6 @@ def _shown(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
-    if hasattr(type(value), "model_fields"):
+    if hasattr(type(value), "model_fields") or isinstance(value, Record):
         return "(given)"
     return str(value)

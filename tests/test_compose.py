@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 
@@ -14,8 +15,9 @@ from termsmith.compose import anchor_for, term_pattern, words_pattern
 from termsmith.document import item_label
 from termsmith.document import CrossRef, Paragraph, Span, Table, TermDefinition
 from termsmith.errors import LibraryError
+from termsmith.templating import Record, plain
 
-from .conftest import CANONICAL, MINI
+from .conftest import CANONICAL, EXAMPLES, MINI
 
 
 @pytest.fixture
@@ -194,6 +196,8 @@ def test_library_requirement_is_checked(deal_data, write_deal):
     ("{{ range(10**7) | list }}", "Range too big"),
     ("{{ parties.append(1) }}", "unsafe"),
     ("{{ cycler.__init__.__globals__ }}", "unsafe"),
+    ("{{ exit.model_dump() }}", "has no attribute 'model_dump'"),  # templates get data, not pydantic objects
+    ("{% set exit.insolvency = false %}", "cannot assign attribute"),
 ])
 def test_template_cannot_reach_outside_the_sandbox(mini, snippet, expected):
     path = mini / "clauses/exit/convenience.md"
@@ -243,3 +247,33 @@ def test_parsed_text_shared_between_drafts_keeps_each_drafts_numbers(deal_data, 
                 for i in getattr(b, "inlines", ()) if isinstance(i, CrossRef)]
         assert refs and all(r.label == labels[r.target] for r in refs)
     assert clause(first, "termination.cause").label != clause(second, "termination.cause").label
+
+
+def _as_data(value):
+    if isinstance(value, Record):
+        return {k: _as_data(v) for k, v in vars(value).items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_data(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_data(v) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_templates_see_every_field_of_the_validated_deal(example):
+    deal, _ = api.load_deal(example)
+    view = plain(deal)
+    data = _as_data(view)
+    for i, metric in enumerate(deal.slas.metrics if deal.slas else []):
+        # a model's own properties come along as fields
+        assert data["slas"]["metrics"][i].pop("higher_is_better") is metric.higher_is_better
+    assert data == deal.model_dump()
+    assert pickle.loads(pickle.dumps(view)) == view  # what crosses from a validating process
+
+
+def test_a_record_cannot_be_changed():
+    view = plain(api.load_deal(CANONICAL)[0])
+    with pytest.raises(AttributeError):
+        view.deal.id = "other"
+    with pytest.raises(AttributeError):
+        del view.deal

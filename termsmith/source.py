@@ -1,0 +1,51 @@
+"""Where a loaded deal came from: its bytes, its data and the line of every field.
+
+Plain records with no parser behind them (that is `load`), so a deal validated in another process
+can be handed over without this process importing YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from termsmith.errors import Problem
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each field path of a loaded file was written (1-based line and column)."""
+
+    file: str
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_) -> tuple[int, int] | None:
+        """The position of `path`, or of its nearest ancestor that was written in the file."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get(())
+
+    def problem(self, path: Path_, message: str, code: str = "") -> Problem:
+        where = self.locate(path)
+        return Problem(
+            file=self.file, line=where[0] if where else None, path=dotted(path), message=message, code=code
+        )
+
+
+def dotted(path: Path_) -> str:
+    """('slas', 'metrics', 0, 'target') → 'slas.metrics[0].target'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@dataclass(frozen=True)
+class Loaded:
+    data: object
+    source: SourceMap
+    raw: bytes
