@@ -18,7 +18,8 @@ from termsmith.select import Selection, select
 
 if TYPE_CHECKING:
     from termsmith.deal import Deal
-    from termsmith.templating import Record
+    from termsmith.prevalidate import Pending
+    from termsmith.view import Record
 
 DEFAULT_FORMATS = ("docx", "md")
 
@@ -138,21 +139,37 @@ def _context(deal: Deal, library: Library) -> dict:
 
 
 # ── public API ─────────────────────────────────────────────────────────────────────────────
-def _resolve(deal_path: Path, library: Path | None, library_rev: str | None) -> tuple[Deal, Loaded, Library, object]:
+def _resolve(deal_path: Path, library: Path | None, library_rev: str | None,
+             prevalidated: Pending | None = None) -> tuple[Deal | Record, Loaded, Library, object]:
     """Deal, its source, the library to draft it with and its lock: a lock beside the deal pins the
-    library commit, unless a revision is asked for explicitly."""
+    library commit, unless a revision is asked for explicitly.
+
+    A deal being validated in another process (`prevalidated`) is waited for only once the library is
+    open; its problems are still reported before any of the library's, as when it is validated here.
+    """
     from termsmith.lock import library_problems, lock_path, read_lock
 
-    deal, loaded = load_deal(deal_path)
-    lock = read_lock(lock_path(deal_path)) if library_rev is None else None
+    if prevalidated is None:
+        deal, loaded = load_deal(deal_path)
+    elif prevalidated.path != Path(deal_path):
+        raise ValueError(f"validation was started for {prevalidated.path}, not {deal_path}")
     try:
-        lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
-    except TermsmithError as exc:
-        if lock and lock.commit:
-            exc.problems.append(Problem(file=str(lock_path(deal_path)), path="library.commit", message=(
-                f"the lock pins library commit {lock.commit[:12]}; if this clone lacks that history, fetch it, "
-                "or re-lock with `termsmith lock --update`")))
+        lock = read_lock(lock_path(deal_path)) if library_rev is None else None
+        try:
+            lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
+        except TermsmithError as exc:
+            if lock and lock.commit:
+                exc.problems.append(Problem(file=str(lock_path(deal_path)), path="library.commit", message=(
+                    f"the lock pins library commit {lock.commit[:12]}; if this clone lacks that history, fetch it, "
+                    "or re-lock with `termsmith lock --update`")))
+            raise
+    except TermsmithError:
+        if prevalidated is not None:
+            prevalidated.result()  # raises the deal's own problems first
         raise
+    if prevalidated is not None:
+        _prepare(lib)
+        deal, loaded = prevalidated.result()
     if lock is not None and (problems := library_problems(lock, lib, lock_path(deal_path))):
         raise InputError(problems)
     _check_requirement(deal, loaded, lib)
@@ -184,7 +201,7 @@ def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | 
 
 def compose_draft(deal: Deal | Record, loaded: Loaded, library: Library) -> Draft:
     from termsmith.compose import compose
-    from termsmith.templating import plain
+    from termsmith.view import plain
 
     deal = plain(deal)  # the same plain view whether validated here or in another process
     context = _context(deal, library)
@@ -203,21 +220,30 @@ def compose_draft(deal: Deal | Record, loaded: Loaded, library: Library) -> Draf
     return compose(deal, library, selection, context, provenance)
 
 
-def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Draft:
-    """Load, validate, select and compose: the Draft of a deal file, nothing written."""
-    deal, loaded, lib, lock = _resolve(deal_path, library, library_rev)
+def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None,
+          prevalidated: Pending | None = None) -> Draft:
+    """Load, validate, select and compose: the Draft of a deal file, nothing written.
+
+    `prevalidated`: the deal's validation already started in another process by
+    `prevalidate.start(deal_path)` (the CLI does so for a single draft).
+    """
+    deal, loaded, lib, lock = _resolve(deal_path, library, library_rev, prevalidated)
     return _checked_against_lock(compose_draft(deal, loaded, lib), lock, deal_path)
 
 
 def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
-          library: Path | None = None, library_rev: str | None = None, force: bool = False) -> DraftResult:
-    """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json."""
+          library: Path | None = None, library_rev: str | None = None, force: bool = False,
+          prevalidated: Pending | None = None) -> DraftResult:
+    """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json
+    (`prevalidated`: see `build`)."""
     from termsmith.manifest import MANIFEST_SUFFIX, manifest_json
     from termsmith.render import render
     from termsmith.write import check_not_edited, sha256, write_outputs
 
     formats = tuple(dict.fromkeys(formats))
-    the_draft = build(deal_path, library=library, library_rev=library_rev)
+    if prevalidated is not None:
+        _import_for_drafting(formats)  # while the deal is validated in the other process
+    the_draft = build(deal_path, library=library, library_rev=library_rev, prevalidated=prevalidated)
     out_dir = Path(out_dir)
     stem = the_draft.deal_id
     names = {fmt: f"{stem}.{fmt}" for fmt in formats}
@@ -229,6 +255,36 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
                              _inputs(out_dir, deal_path, library, library_rev))
     written = write_outputs(out_dir, files, stem + MANIFEST_SUFFIX, manifest)
     return DraftResult(Path(deal_path), the_draft, tuple(written))
+
+
+def _import_for_drafting(formats: Sequence[str]) -> None:
+    """Import and load now what composing and rendering these formats will need anyway (a deal is being
+    validated in the other process meanwhile)."""
+    import importlib
+
+    importlib.import_module("termsmith.compose")
+    for name in ("termsmith.manifest", "termsmith.write", "babel.dates", "babel.numbers"):
+        importlib.import_module(name)
+    if "docx" in formats:
+        from termsmith.render import word
+
+        word.prepare()
+    if "md" in formats:
+        from termsmith.render import markdown
+
+        markdown.prepare()
+
+
+def _prepare(library: Library) -> None:
+    """While the other process validates the deal: what composing any deal will need from the library."""
+    from termsmith.mdparse import markdown
+
+    for clause in library.clauses:
+        try:
+            library.template(clause)
+        except TermsmithError:
+            pass  # reported when the clause is drafted
+    markdown()
 
 
 def draft_many(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1,

@@ -54,14 +54,19 @@ def cli() -> None:
 @rev_option
 def draft(deals, out_dir, formats, jobs, force, library, library_rev) -> None:
     """Draft DEALS (YAML or JSON deal files) into Word and Markdown."""
-    from termsmith import api
-    from termsmith.errors import TermsmithError
-
     fmts = _formats(formats)
     kw = dict(formats=fmts, library=library, library_rev=library_rev, force=force)
     if len(deals) == 1:
+        from termsmith import prevalidate
+        from termsmith.errors import TermsmithError
+
         try:
-            result = api.draft(deals[0], out_dir, **kw)
+            # before importing the API: the deal is validated in a second process while this one imports the rest
+            pending = prevalidate.claim(deals[0])
+
+            from termsmith import api
+
+            result = api.draft(deals[0], out_dir, prevalidated=pending, **kw)
         except TermsmithError as exc:
             _fail(exc)
         for path in result.written:
@@ -71,7 +76,9 @@ def draft(deals, out_dir, formats, jobs, force, library, library_rev) -> None:
 
 
 def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
-    from termsmith import api
+    from termsmith import api, prevalidate
+
+    prevalidate.release()
 
     # A batch drafts for long enough that uncollected cycles add up: collect again, in workers too
     # (they are forked from here), leaving what is loaded so far out of every collection.

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from termsmith.conditions import evaluate, fields_read, parse_condition
 from termsmith.library import Clause, Library, SectionSpec
-from termsmith.templating import Record, field_value
+from termsmith.templating import field_value
+from termsmith.view import Record
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from termsmith.compose import anchor_for, term_pattern, words_pattern
 from termsmith.document import item_label
 from termsmith.document import CrossRef, Paragraph, Span, Table, TermDefinition
 from termsmith.errors import LibraryError
-from termsmith.templating import Record, plain
+from termsmith.view import Record, plain
 
 from .conftest import CANONICAL, EXAMPLES, MINI
 

@@ -10,6 +10,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from termsmith.document import Cell, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Span, Table, TermDefinition
 from termsmith.resources import templates_dir
+from termsmith.templating import bytecode_cache
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
@@ -91,10 +92,16 @@ def _template():
     env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(str(templates_dir())), undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update(inlines=inlines, paragraph=paragraph, table=table, escape_md=escape)
     env.tests.update(table=lambda b: isinstance(b, Table))
     return env.get_template("draft.md.j2")
+
+
+def prepare() -> None:
+    """Load the Markdown template now (once per process) rather than at the first render."""
+    _template()
 
 
 def render_markdown(draft: Draft) -> str:

@@ -1,0 +1,177 @@
+"""Validate the deal of a `termsmith draft` in a second process while this one loads everything else.
+
+A cold draft spends about a third of its time importing pydantic, building the deal model and
+validating, and as long again importing the template, Markdown and Word stack and opening the clause
+library; neither needs the other. With a spare core, the command line calls `launch()` first thing:
+it forks a process that imports pydantic and the deal model while this one parses the arguments.
+`claim()` hands it the deal file; it loads and validates the deal and sends back what composing needs,
+the deal as plain Records (`view.plain`) and its loaded source, while this process imports the rest. `Pending.result()` gives exactly what validating here would have given, or raises the same
+InputError.
+
+The fork happens before anything heavy is imported and before any thread exists, and only from the
+command line's entry point (never inside a program or test that calls the API). Whenever the second
+process is unavailable (no fork on this platform, one CPU, TERMSMITH_SERIAL set) or fails in any
+unexpected way, the deal is validated here instead: the second process only ever saves time.
+This module imports nothing heavy itself.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from termsmith.source import Loaded
+
+
+def available() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and not os.environ.get("TERMSMITH_SERIAL")
+
+
+def validate_here(path: Path) -> tuple[object, Loaded]:
+    """(the deal as Records, its Loaded source), or an InputError naming file, field and line."""
+    from termsmith.load import load_file
+    from termsmith.validate import validate
+    from termsmith.view import plain
+
+    loaded = load_file(Path(path))
+    return plain(validate(loaded)), loaded
+
+
+class Pending:
+    """A validation running in the second process; `result()` waits for it."""
+
+    def __init__(self, path: Path, pid: int, fd: int) -> None:
+        self.path = Path(path)
+        self._pid, self._fd = pid, fd
+        self._outcome: tuple | None = None
+
+    def result(self) -> tuple[object, Loaded]:
+        """(the deal as Records, its Loaded source), as `api.load_deal` gives them, or its InputError."""
+        if self._outcome is None:
+            self._outcome = self._receive()
+        kind, payload = self._outcome
+        if kind == "ok":
+            return payload
+        if kind == "invalid":
+            from termsmith.errors import InputError
+
+            raise InputError(list(payload))
+        return validate_here(self.path)  # the child could not say: find out here, with the usual errors
+
+    def _receive(self) -> tuple:
+        try:
+            with os.fdopen(self._fd, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(self._pid, 0)
+            kind, payload = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a child that died or sent garbage: validate here instead
+            return ("failed", None)
+        return (kind, payload)
+
+
+# the launched process, until claimed or released: (pid, its result pipe, the pipe that gives it the path)
+_launched: tuple[int, int, int] | None = None
+
+
+def launch() -> None:
+    """Fork the validating process now; it waits, with the validation stack imported, for `claim()`."""
+    global _launched
+    if _launched is not None or not available():
+        return
+    result_r, result_w = os.pipe()
+    path_r, path_w = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (result_r, result_w, path_r, path_w):
+            os.close(fd)
+        return
+    if pid:
+        os.close(result_w)
+        os.close(path_r)
+        _launched = (pid, result_r, path_w)
+        return
+    # the child: never returns, never runs the parent's exit handlers or flushes its buffers
+    os.close(result_r)
+    os.close(path_w)
+    try:
+        os._exit(_child(path_r, result_w))
+    finally:
+        os._exit(1)
+
+
+def claim(path: Path) -> Pending | None:
+    """Have the launched process load and validate the deal file; None when none was launched
+    (validate here then)."""
+    global _launched
+    if _launched is None:
+        return None
+    pid, result_r, path_w = _launched
+    _launched = None
+    try:
+        with os.fdopen(path_w, "wb") as pipe:
+            pipe.write(os.fsencode(Path(path)))
+    except OSError:  # the child is gone: validate here
+        _stop(pid, result_r)
+        return None
+    return Pending(path, pid, result_r)
+
+
+def release() -> None:
+    """Stop the launched process unused (a batch validates each deal where it drafts it)."""
+    global _launched
+    if _launched is not None:
+        _stop(*_launched)
+        _launched = None
+
+
+def _stop(pid: int, *fds: int) -> None:
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass  # already closed with its file object
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+
+
+def _child(path_r: int, result_w: int) -> int:
+    import importlib
+
+    for module in ("termsmith.load", "termsmith.validate", "termsmith.view"):  # while the parent parses arguments
+        try:
+            importlib.import_module(module)
+        except BaseException:  # noqa: BLE001, S112 - validate_here meets it again, and the parent validates itself
+            break
+    try:
+        with os.fdopen(path_r, "rb") as pipe:
+            path = os.fsdecode(pipe.read())
+    except OSError:
+        return 1
+    if not path:  # released, or the parent is gone
+        return 0
+    from termsmith.errors import InputError
+
+    try:
+        outcome: tuple = ("ok", validate_here(Path(path)))
+    except InputError as exc:
+        outcome = ("invalid", tuple(exc.problems))
+    except BaseException:  # noqa: BLE001 - reported by validating again in the parent
+        outcome = ("failed", None)
+    try:
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001
+        data = pickle.dumps(("failed", None))
+    try:
+        with os.fdopen(result_w, "wb") as pipe:
+            pipe.write(data)
+    except OSError:  # the parent is gone
+        return 1
+    return 0
