@@ -55,7 +55,8 @@ def self_peak_mib() -> float:
 
 
 # ── where a cold draft's time goes ──────────────────────────────────────────────────────────
-# Run in a fresh interpreter: the phases of `termsmith draft` one after another, each timed on its own.
+# Run in a fresh interpreter: the phases of `termsmith draft` one after another, each timed on its own
+# (as TERMSMITH_SERIAL=1 runs them; without it, validation overlaps the imports and opening the library).
 # It mirrors api.draft (minus the edit check and the manifest) so each phase is the same work the CLI does.
 PHASES = r"""
 import gc, json, os, sys, time
@@ -176,9 +177,28 @@ def main() -> None:
         rows.append(("cold `termsmith draft` canonical deal, docx+md (median)", f"{ours * 1000:.0f} ms"))
         rows.append(("pandoc md → docx of the same draft (median)", f"{theirs * 1000:.0f} ms"))
         rows.append(("ratio termsmith / pandoc (target < 1.0)", f"{ours / theirs:.2f}"))
+
+        # the same in one process (validation not overlapped), and the CPU time either way
+        serial_env = {**os.environ, "TERMSMITH_SERIAL": "1"}
+        cold_serial, cpu = [], {"": [], "1": []}
+        for _ in range(args.repeat):
+            for flag in ("", "1"):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                run([*TERMSMITH, "draft", str(CANONICAL), "-o", str(out), "--force"],
+                    env=serial_env if flag else os.environ)
+                if flag:
+                    cold_serial.append(time.perf_counter() - start)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[flag].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        serial = statistics.median(cold_serial)
+        rows.append(("  the same in one process (TERMSMITH_SERIAL=1), and its ratio to pandoc",
+                     f"{serial * 1000:.0f} ms  ({serial / theirs:.2f})"))
+        rows.append(("  CPU time of a cold draft: two processes / one process",
+                     f"{statistics.median(cpu['']) * 1000:.0f} / {statistics.median(cpu['1']) * 1000:.0f} ms"))
         rows.append(("peak memory, one cold CLI draft (max RSS)", f"{cold_peak:.0f} MiB"))
 
-        # where the cold time goes: the bare interpreter, then each phase in a fresh one
+        # where the cold time goes, one process: the bare interpreter, then each phase in a fresh one
         bare = median_time(lambda: run([sys.executable, "-c", "pass"]), args.repeat)
         phases: dict[str, list[float]] = {}
         for _ in range(args.repeat):

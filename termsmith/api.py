@@ -276,7 +276,11 @@ def _import_for_drafting(formats: Sequence[str]) -> None:
 
 
 def _prepare(library: Library) -> None:
-    """While the other process validates the deal: what composing any deal will need from the library."""
+    """While the other process validates the deal: what composing any deal will need from the library,
+    and the version comparison most deals ask for (`library.require`)."""
+    import packaging.specifiers  # noqa: F401
+    import packaging.version  # noqa: F401
+
     from termsmith.mdparse import markdown
 
     for clause in library.clauses:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 from termsmith.errors import GitError, Problem
 
 
 def _git(cwd: Path, *args: str, input_: bytes | None = None) -> bytes:
+    import shutil
+    import subprocess  # here, not at the top: a library read from the cache asks git nothing
+
     exe = shutil.which("git")
     if exe is None:
         raise GitError(Problem(file=str(cwd), message="git is not installed"))
