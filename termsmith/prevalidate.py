@@ -28,7 +28,11 @@ if TYPE_CHECKING:
 
 
 def available() -> bool:
-    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and not os.environ.get("TERMSMITH_SERIAL")
+    """Fork where there is a second CPU this process may run on (its affinity, where the platform says)."""
+    if not hasattr(os, "fork") or os.environ.get("TERMSMITH_SERIAL"):
+        return False
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cpus > 1
 
 
 def validate_here(path: Path) -> tuple[object, Loaded]:

@@ -12,6 +12,8 @@ import pytest
 from .conftest import CANONICAL, EXAMPLES
 
 SERIAL = {"TERMSMITH_SERIAL": "1"}
+_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or _CPUS < 2, reason="validation runs in one process here")
 
 
 def termsmith(*args, env: dict | None = None):
@@ -68,6 +70,7 @@ print("pydantic imported here:", any(name.split(".")[0] == "pydantic" for name i
 """
 
 
+@needs_fork
 def test_this_process_never_imports_pydantic(tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     env.pop("TERMSMITH_SERIAL", None)
@@ -82,6 +85,7 @@ def test_this_process_never_imports_pydantic(tmp_path):
     assert files(tmp_path / "out") == files(tmp_path / "w")
 
 
+@needs_fork
 def test_a_second_process_that_dies_is_replaced_by_validating_here(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "TERMSMITH_SERIAL"}
     done = subprocess.run([sys.executable, "-c", _IN_ONE_SCRIPT, str(CANONICAL), str(tmp_path / "out"), "kill"],
@@ -95,3 +99,12 @@ def test_nothing_is_forked_for_a_program_calling_the_api(tmp_path):
     from termsmith import prevalidate
 
     assert prevalidate.claim(CANONICAL) is None  # only the command line's entry point launches one
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs CPU affinity")
+def test_one_cpu_means_one_process(tmp_path):
+    script = ("import os, sys; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+              "from termsmith import prevalidate; prevalidate.launch(); print(prevalidate._launched is None)")
+    env = {k: v for k, v in os.environ.items() if k != "TERMSMITH_SERIAL"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
