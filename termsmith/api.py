@@ -168,7 +168,7 @@ def _resolve(deal_path: Path, library: Path | None, library_rev: str | None,
             prevalidated.result()  # raises the deal's own problems first
         raise
     if prevalidated is not None:
-        _prepare(lib)
+        _prepare(lib, prevalidated)
         deal, loaded = prevalidated.result()
     if lock is not None and (problems := library_problems(lock, lib, lock_path(deal_path))):
         raise InputError(problems)
@@ -224,8 +224,8 @@ def build(deal_path: Path, *, library: Path | None = None, library_rev: str | No
           prevalidated: Pending | None = None) -> Draft:
     """Load, validate, select and compose: the Draft of a deal file, nothing written.
 
-    `prevalidated`: the deal's validation already started in another process by
-    `prevalidate.start(deal_path)` (the CLI does so for a single draft).
+    `prevalidated`: the deal's validation, already running in another process (`prevalidate.claim`;
+    the command line does this for a single draft).
     """
     deal, loaded, lib, lock = _resolve(deal_path, library, library_rev, prevalidated)
     return _checked_against_lock(compose_draft(deal, loaded, lib), lock, deal_path)
@@ -275,9 +275,10 @@ def _import_for_drafting(formats: Sequence[str]) -> None:
         markdown.prepare()
 
 
-def _prepare(library: Library) -> None:
-    """While the other process validates the deal: what composing any deal will need from the library,
-    and the version comparison most deals ask for (`library.require`)."""
+def _prepare(library: Library, prevalidated: Pending) -> None:
+    """While the other process validates the deal: load what composing it will need (the templates, the
+    Markdown parser, the version comparison most deals ask for, and as soon as the deal file is read,
+    its language's locale data)."""
     import packaging.specifiers  # noqa: F401
     import packaging.version  # noqa: F401
 
@@ -289,6 +290,14 @@ def _prepare(library: Library) -> None:
         except TermsmithError:
             pass  # reported when the clause is drafted
     markdown()
+    language = prevalidated.hint().get("language")
+    if isinstance(language, str):
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(language.replace("-", "_")).date_formats  # noqa: B018 - loads the locale's data
+        except (ValueError, TypeError, UnknownLocaleError):
+            pass  # validation says what is wrong with it
 
 
 def draft_many(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1,

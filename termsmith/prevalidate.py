@@ -46,17 +46,37 @@ def validate_here(path: Path) -> tuple[object, Loaded]:
 
 
 class Pending:
-    """A validation running in the second process; `result()` waits for it."""
+    """A validation running in the second process. It sends two messages: as soon as the file is read,
+    what the deal says of itself that helps prepare (`hint()`: its language), then the outcome
+    (`result()`)."""
 
     def __init__(self, path: Path, pid: int, fd: int) -> None:
         self.path = Path(path)
-        self._pid, self._fd = pid, fd
+        self._pid = pid
+        self._pipe = os.fdopen(fd, "rb")
+        self._hint: dict | None = None
         self._outcome: tuple | None = None
+
+    def hint(self) -> dict:
+        """What the deal file says before validation (e.g. {'language': 'de-DE'}); {} when unknown."""
+        if self._hint is None:
+            message = self._next()
+            if message[0] == "hint":
+                self._hint = message[1]
+            else:  # no hint comes before a file that could not be read
+                self._hint, self._outcome = {}, message
+        return self._hint
 
     def result(self) -> tuple[object, Loaded]:
         """(the deal as Records, its Loaded source), as `api.load_deal` gives them, or its InputError."""
+        self.hint()
         if self._outcome is None:
-            self._outcome = self._receive()
+            self._outcome = self._next()
+            self._pipe.close()
+            try:
+                os.waitpid(self._pid, 0)
+            except OSError:
+                pass
         kind, payload = self._outcome
         if kind == "ok":
             return payload
@@ -66,15 +86,26 @@ class Pending:
             raise InputError(list(payload))
         return validate_here(self.path)  # the child could not say: find out here, with the usual errors
 
-    def _receive(self) -> tuple:
+    def _next(self) -> tuple:
         try:
-            with os.fdopen(self._fd, "rb") as pipe:
-                data = pipe.read()
-            os.waitpid(self._pid, 0)
-            kind, payload = pickle.loads(data)
+            return _receive(self._pipe)
         except Exception:  # noqa: BLE001 - a child that died or sent garbage: validate here instead
             return ("failed", None)
-        return (kind, payload)
+
+
+def _send(pipe, message: tuple) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(len(data).to_bytes(8, "big") + data)
+    pipe.flush()
+
+
+def _receive(pipe) -> tuple:
+    size = int.from_bytes(pipe.read(8), "big")
+    data = pipe.read(size)
+    if size == 0 or len(data) != size:
+        raise EOFError("the validating process ended early")
+    kind, payload = pickle.loads(data)
+    return kind, payload
 
 
 # the launched process, until claimed or released: (pid, its result pipe, the pipe that gives it the path)
@@ -152,7 +183,7 @@ def _child(path_r: int, result_w: int) -> int:
     for module in ("termsmith.load", "termsmith.validate", "termsmith.view"):  # while the parent parses arguments
         try:
             importlib.import_module(module)
-        except BaseException:  # noqa: BLE001, S112 - validate_here meets it again, and the parent validates itself
+        except BaseException:  # noqa: BLE001 - validate_here meets it again, and the parent validates itself
             break
     try:
         with os.fdopen(path_r, "rb") as pipe:
@@ -162,20 +193,27 @@ def _child(path_r: int, result_w: int) -> int:
     if not path:  # released, or the parent is gone
         return 0
     from termsmith.errors import InputError
+    from termsmith.load import load_file
+    from termsmith.validate import validate
+    from termsmith.view import plain
 
     try:
-        outcome: tuple = ("ok", validate_here(Path(path)))
-    except InputError as exc:
-        outcome = ("invalid", tuple(exc.problems))
-    except BaseException:  # noqa: BLE001 - reported by validating again in the parent
-        outcome = ("failed", None)
-    try:
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001
-        data = pickle.dumps(("failed", None))
-    try:
         with os.fdopen(result_w, "wb") as pipe:
-            pipe.write(data)
+            try:
+                loaded = load_file(Path(path))
+                data = loaded.data if isinstance(loaded.data, dict) else {}
+                deal = data.get("deal") if isinstance(data.get("deal"), dict) else {}
+                language = deal.get("language")
+                _send(pipe, ("hint", {"language": language} if isinstance(language, str) else {}))
+                outcome: tuple = ("ok", (plain(validate(loaded)), loaded))
+            except InputError as exc:
+                outcome = ("invalid", tuple(exc.problems))
+            except BaseException:  # noqa: BLE001 - reported by validating again in the parent
+                outcome = ("failed", None)
+            try:
+                _send(pipe, outcome)
+            except (pickle.PicklingError, TypeError, AttributeError):
+                _send(pipe, ("failed", None))
     except OSError:  # the parent is gone
         return 1
     return 0

@@ -62,6 +62,7 @@ pending = prevalidate.claim(Path(sys.argv[1]))
 assert pending is not None
 if sys.argv[3] == "kill":
     os.kill(pending._pid, signal.SIGKILL)  # the second process dies before it can answer
+print("hint:", pending.hint())
 from termsmith import api
 
 result = api.draft(Path(sys.argv[1]), Path(sys.argv[2]), prevalidated=pending)
@@ -82,6 +83,7 @@ def test_this_process_never_imports_pydantic(tmp_path):
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "pydantic imported here: False" in done.stdout
+    assert "hint: {'language': 'en-GB'}" in done.stdout  # read off the file before validation ends
     assert files(tmp_path / "out") == files(tmp_path / "w")
 
 
@@ -93,6 +95,7 @@ def test_a_second_process_that_dies_is_replaced_by_validating_here(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "acme-globex-2027.docx" in done.stdout
     assert "pydantic imported here: True" in done.stdout  # it validated the deal itself
+    assert "hint: {}" in done.stdout
 
 
 def test_nothing_is_forked_for_a_program_calling_the_api(tmp_path):
