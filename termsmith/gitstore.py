@@ -39,15 +39,52 @@ _GIT_DIRS: dict[Path, tuple[Path, Path]] = {}
 
 
 def _git_dirs(path: Path) -> tuple[Path, Path] | None:
-    """(git dir, common dir) of the repository holding `path`; remembered once found (they never move)."""
+    """(git dir, common dir) of the repository holding `path`; remembered once found (they never move).
+
+    Found the way git finds them, without starting git (this runs on every cold draft): the nearest
+    `.git` folder above `path`, or a `.git` file naming it ("gitdir: …", as worktrees and submodules
+    have), and the `commondir` a worktree's git dir names. Anything else is asked of git itself.
+    """
     if path not in _GIT_DIRS:
-        try:
-            out = _git(path, "rev-parse", "--absolute-git-dir", "--git-common-dir").decode().splitlines()
-        except GitError:
-            return None  # not remembered: the folder may become a repository later
-        git_dir = Path(out[0])
-        _GIT_DIRS[path] = (git_dir, (path / out[1]).resolve() if len(out) > 1 else git_dir)
+        found = _find_git_dirs(path)
+        if found is False:
+            return None  # no repository: not remembered, the folder may become one later
+        if found is None:
+            try:
+                out = _git(path, "rev-parse", "--absolute-git-dir", "--git-common-dir").decode().splitlines()
+            except GitError:
+                return None  # not remembered: the folder may become a repository later
+            found = (Path(out[0]), (path / out[1]).resolve() if len(out) > 1 else Path(out[0]))
+        _GIT_DIRS[path] = found
     return _GIT_DIRS[path]
+
+
+def _find_git_dirs(path: Path) -> tuple[Path, Path] | bool | None:
+    """(git dir, common dir); False when no folder above `path` has a `.git`; None when unsure."""
+    for folder in (path, *path.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            git_dir = dot_git
+        elif dot_git.is_file():
+            try:
+                line = dot_git.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                return None
+            if not line.startswith("gitdir: "):
+                return None
+            git_dir = (folder / line[len("gitdir: "):]).resolve()
+        else:
+            continue
+        if not (git_dir / "HEAD").is_file():
+            return None  # not what git would call a repository: let git decide
+        try:
+            common = (git_dir / (git_dir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        except FileNotFoundError:
+            common = git_dir
+        except (OSError, UnicodeDecodeError):
+            return None
+        return git_dir.resolve(), common
+    return False
 
 
 def state(path: Path) -> tuple:

@@ -18,11 +18,10 @@ This module imports nothing heavy itself.
 from __future__ import annotations
 
 import os
-import pickle
-import signal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+# Imported as late as possible (pickle, signal, typing…): whatever runs before the fork runs in series.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from termsmith.source import Loaded
 
@@ -94,6 +93,8 @@ class Pending:
 
 
 def _send(pipe, message: tuple) -> None:
+    import pickle
+
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     pipe.write(len(data).to_bytes(8, "big") + data)
     pipe.flush()
@@ -104,6 +105,8 @@ def _receive(pipe) -> tuple:
     data = pipe.read(size)
     if size == 0 or len(data) != size:
         raise EOFError("the validating process ended early")
+    import pickle
+
     kind, payload = pickle.loads(data)
     return kind, payload
 
@@ -165,6 +168,8 @@ def release() -> None:
 
 
 def _stop(pid: int, *fds: int) -> None:
+    import signal
+
     for fd in fds:
         try:
             os.close(fd)
@@ -192,6 +197,8 @@ def _child(path_r: int, result_w: int) -> int:
         return 1
     if not path:  # released, or the parent is gone
         return 0
+    from pickle import PicklingError
+
     from termsmith.errors import InputError
     from termsmith.load import load_file
     from termsmith.validate import validate
@@ -212,7 +219,7 @@ def _child(path_r: int, result_w: int) -> int:
                 outcome = ("failed", None)
             try:
                 _send(pipe, outcome)
-            except (pickle.PicklingError, TypeError, AttributeError):
+            except (PicklingError, TypeError, AttributeError):
                 _send(pipe, ("failed", None))
     except OSError:  # the parent is gone
         return 1

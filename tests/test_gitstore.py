@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +120,28 @@ def test_revision_errors_are_clear(repo, tmp_path):
     shutil.copytree(MINI, repo / "later" / "lib")
     with pytest.raises(LibraryError, match="library.yaml is missing"):
         api.open_library(repo / "later" / "lib", "v1.2.0")  # the folder did not exist at that tag
+
+
+def test_repository_folders_are_found_as_git_finds_them(repo, tmp_path):
+    from termsmith.gitstore import _find_git_dirs
+
+    def asked_of_git(path):
+        out = git(path, "rev-parse", "--absolute-git-dir", "--git-common-dir").splitlines()
+        return Path(out[0]).resolve(), (path / out[1]).resolve()
+
+    git(repo, "worktree", "add", "-q", str(tmp_path / "worktree"))
+    for path in (repo, repo / "library" / "clauses", tmp_path / "worktree", tmp_path / "worktree" / "library"):
+        assert _find_git_dirs(path.resolve()) == asked_of_git(path), path
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    assert _find_git_dirs(outside.resolve()) is False
+    assert gitstore.state(outside) == ()
+
+
+def test_a_commit_in_a_worktree_changes_the_state(repo, tmp_path):
+    git(repo, "worktree", "add", "-q", str(tmp_path / "worktree"))
+    tree = tmp_path / "worktree"
+    before = gitstore.state(tree / "library")
+    edit(tree / "library/clauses/exit/cure.md", "Either Party", "Each Party")
+    git(tree, "commit", "-qam", "reword in the worktree")
+    assert gitstore.state(tree / "library") != before
