@@ -5,7 +5,8 @@ validating, and as long again importing the template, Markdown and Word stack an
 library; neither needs the other. With a spare core, the command line calls `launch()` first thing:
 it forks a process that imports pydantic and the deal model while this one parses the arguments.
 `claim()` hands it the deal file; it loads and validates the deal and sends back what composing needs,
-the deal as plain Records (`view.plain`) and its loaded source, while this process imports the rest. `Pending.result()` gives exactly what validating here would have given, or raises the same
+the deal as plain Records (`view.plain`) and its loaded source, while this process imports the rest.
+`Pending.result()` gives exactly what validating here would have given, or raises the same
 InputError.
 
 The fork happens before anything heavy is imported and before any thread exists, and only from the
@@ -63,19 +64,15 @@ class Pending:
             if message[0] == "hint":
                 self._hint = message[1]
             else:  # no hint comes before a file that could not be read
-                self._hint, self._outcome = {}, message
+                self._hint = {}
+                self._finish(message)
         return self._hint
 
     def result(self) -> tuple[object, Loaded]:
         """(the deal as Records, its Loaded source), as `api.load_deal` gives them, or its InputError."""
         self.hint()
         if self._outcome is None:
-            self._outcome = self._next()
-            self._pipe.close()
-            try:
-                os.waitpid(self._pid, 0)
-            except OSError:
-                pass
+            self._finish(self._next())
         kind, payload = self._outcome
         if kind == "ok":
             return payload
@@ -84,6 +81,14 @@ class Pending:
 
             raise InputError(list(payload))
         return validate_here(self.path)  # the child could not say: find out here, with the usual errors
+
+    def _finish(self, outcome: tuple) -> None:
+        self._outcome = outcome
+        self._pipe.close()
+        try:
+            os.waitpid(self._pid, 0)
+        except OSError:
+            pass
 
     def _next(self) -> tuple:
         try:
