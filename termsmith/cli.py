@@ -282,7 +282,8 @@ def clauses_show(clause_id, library, library_rev) -> None:
 
 
 def main() -> None:
-    """Entry point: never shows a traceback for a user's mistake; a bug says how to get one.
+    """Run the command line (`termsmith.__main__` calls this): never a traceback for a user's mistake;
+    a bug says how to get one.
 
     A command runs with the cyclic garbage collector off and the process ends without tearing the
     interpreter down: both only free memory the operating system reclaims at exit anyway, and together
