@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
-
 
 from termsmith.errors import LibraryError, Problem
 
@@ -87,7 +86,6 @@ class Library:
     clauses: tuple[Clause, ...]
     changelog: str = ""
     commit: str | None = None
-    _templates: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def version(self) -> str:
@@ -111,11 +109,8 @@ class Library:
         return {s.id: s for s in self.manifest.sections}
 
     def template(self, clause: Clause):
-        """The clause's compiled template (compiled once per library)."""
-        if clause.id not in self._templates:
-            self._templates[clause.id] = compile_template(
-                clause.body, clause.path, clause.body_line)
-        return self._templates[clause.id]
+        """The clause's compiled template (compiled once per process: see `templating.compile_cached`)."""
+        return compile_template(clause.body, clause.path, clause.body_line)
 
 
 def compile_template(body: str, path: str, first_line: int = 1):

@@ -16,7 +16,6 @@ import os
 import pickle
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from termsmith.errors import LibraryError
@@ -89,7 +88,7 @@ def store(root: str, key: tuple, library: Library) -> None:
         except LibraryError:
             pass  # a broken clause is reported where it is used (drafting, lint), uncached
     codes = {name: marshal.dumps(code) for name, code in codes_named(library.root + "/").items()}
-    entry = (_full_key(key), replace(library, _templates={}), codes)
+    entry = (_full_key(key), library, codes)
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # entries are pickles: keep them private
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
