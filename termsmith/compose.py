@@ -17,7 +17,7 @@ from termsmith.document import (
     Section, SignatureBlock, Span, Table, TermDefinition, item_label,
 )
 from termsmith.errors import LibraryError, Problem, TermsmithError
-from termsmith.library import DEFINITIONS_CLAUSE, Clause, Library, compile_template
+from termsmith.library import DEFINITIONS_CLAUSE, Clause, Library
 from termsmith.mdparse import MARK_CLOSE, MARK_OPEN, MdBlock, MdList, MdParagraph, MdTable, parse
 from termsmith.select import Selection
 from termsmith.templating import STYLE_KEY, MdSafe, format_date
@@ -104,10 +104,10 @@ class _Rendering:
         return None
 
 
-def render_text(library: Library, clause: Clause, body: str | None, first_line: int,
-                context: dict, state: _Rendering, part: str = "") -> tuple[MdBlock, ...]:
-    """Run a clause's template (or a part of its front matter, e.g. a definition) and parse its Markdown."""
-    template = library.template(clause) if body is None else compile_template(body, f"{clause.path}#{part}", first_line)
+def render_text(library: Library, clause: Clause, context: dict, state: _Rendering,
+                term: str | None = None) -> tuple[MdBlock, ...]:
+    """Run a clause's template (or the definition of one of its `defines` terms) and parse its Markdown."""
+    template = library.template(clause) if term is None else library.definition_template(clause, term)
     state.current = clause
     try:
         text = template.render({**context, "ref": state.ref, "has": state.has, "define": state.define})
@@ -372,7 +372,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     rendered: dict[str, tuple[Block, ...]] = {}
     definitions_clause = next((c for c in selection.clauses if c.id == DEFINITIONS_CLAUSE), None)
     for clause in selection.clauses:
-        parsed = render_text(library, clause, None, clause.body_line, context, state)
+        parsed = render_text(library, clause, context, state)
         target = targets[clause.id]
         section = library.sections[clause.meta.area]
         role = "body" if section.kind == "signatures" else "clause"
@@ -419,8 +419,8 @@ def _definitions(library: Library, selection: Selection, context: dict, state: _
     used = _used_terms(texts, {t: text for t, (_, text) in glossary.items()})
     blocks: list[Block] = []
     for term in sorted(used, key=str.casefold):
-        clause, text = glossary[term]
-        parsed = render_text(library, clause, text, 1, context, state, part=f"defines.{term}")
+        clause, _ = glossary[term]
+        parsed = render_text(library, clause, context, state, term)
         if len(parsed) != 1 or not isinstance(parsed[0], MdParagraph):
             raise LibraryError(Problem(file=clause.path, path=f"defines.{term}", message="a definition must be one paragraph"))
         blocks.append(Paragraph("definition", 1, "", (TermDefinition(term), Span(" "), *parsed[0].inlines)))

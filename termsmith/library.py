@@ -112,6 +112,10 @@ class Library:
         """The clause's compiled template (compiled once per process: see `templating.compile_cached`)."""
         return compile_template(clause.body, clause.path, clause.body_line)
 
+    def definition_template(self, clause: Clause, term: str):
+        """The compiled template of the definition `clause` gives `term` in its front matter (`defines`)."""
+        return compile_template(clause.meta.defines[term], f"{clause.path}#defines.{term}", 1)
+
 
 def compile_template(body: str, path: str, first_line: int = 1):
     """Compile clause text; template line numbers equal file line numbers."""

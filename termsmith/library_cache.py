@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from termsmith.errors import LibraryError
-from termsmith.library import Library, compile_template
+from termsmith.library import Library
 
 FORMAT = 1  # bump when the shape of an entry changes
 _PACKAGE = Path(__file__).resolve().parent
@@ -81,8 +81,8 @@ def store(root: str, key: tuple, library: Library) -> None:
     for clause in library.clauses:
         try:
             library.template(clause)
-            for term, text in clause.meta.defines.items():
-                compile_template(text, f"{clause.path}#defines.{term}", 1)  # as compose names them
+            for term in clause.meta.defines:
+                library.definition_template(clause, term)
             if clause.meta.when is not None:
                 parse_condition(clause.meta.when, clause.path)
         except LibraryError:
