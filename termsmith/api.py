@@ -262,8 +262,7 @@ def _import_for_drafting(formats: Sequence[str]) -> None:
     validated in the other process meanwhile)."""
     import importlib
 
-    importlib.import_module("termsmith.compose")
-    for name in ("termsmith.manifest", "termsmith.write", "babel.dates", "babel.numbers"):
+    for name in ("termsmith.compose", "babel.dates", "babel.numbers"):
         importlib.import_module(name)
     if "docx" in formats:
         from termsmith.render import word
