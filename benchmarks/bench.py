@@ -196,7 +196,6 @@ def main() -> None:
                      f"{serial * 1000:.0f} ms  ({serial / theirs:.2f})"))
         rows.append(("  CPU time of a cold draft: two processes / one process",
                      f"{statistics.median(cpu['']) * 1000:.0f} / {statistics.median(cpu['1']) * 1000:.0f} ms"))
-        rows.append(("peak memory, one cold CLI draft (max RSS)", f"{cold_peak:.0f} MiB"))
 
         # where the cold time goes, one process: the bare interpreter, then each phase in a fresh one
         bare = median_time(lambda: run([sys.executable, "-c", "pass"]), args.repeat)
@@ -206,12 +205,13 @@ def main() -> None:
                                   capture_output=True, text=True)
             for name, seconds in json.loads(done.stdout).items():
                 phases.setdefault(name, []).append(seconds)
-        rows.append(("  of which: Python interpreter start and exit", f"{bare * 1000:.0f} ms"))
+        rows.append(("  in one process, stage by stage: Python interpreter start and exit", f"{bare * 1000:.0f} ms"))
         for name, times in phases.items():
-            rows.append((f"  of which: {name}", f"{statistics.median(times) * 1000:.0f} ms"))
+            rows.append((f"    {name}", f"{statistics.median(times) * 1000:.0f} ms"))
         floor = bare + sum(statistics.median(phases[name]) for name in list(phases)[:3])
         rows.append(("  interpreter + imports + deal model alone, ÷ pandoc (nothing drafted yet)",
                      f"{floor / theirs:.2f}"))
+        rows.append(("peak memory, one cold CLI draft (max RSS)", f"{cold_peak:.0f} MiB"))
 
         # warm: one process, the library and reference document already loaded
         def warm() -> None:
