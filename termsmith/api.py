@@ -132,6 +132,23 @@ def _check_requirement(deal: Deal, loaded: Loaded, library: Library) -> None:
         ))
 
 
+def _check_language(deal: Deal | Record, loaded: Loaded) -> None:
+    """Dates and numbers are written in the deal's language: it must be one Babel has locale data for
+    (the schema only checks its shape, so `xx-XX` would otherwise fail half-way through drafting)."""
+    from babel import Locale, UnknownLocaleError
+
+    language = deal.deal.language
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise InputError(loaded.source.problem(
+            ("deal", "language"),
+            f"no dates and numbers can be written for '{language}': give a language and region such as "
+            "en-GB, en-US, de-DE or fr-FR",
+            code="language",
+        )) from None
+
+
 def _context(deal: Deal, library: Library) -> dict:
     from termsmith.templating import deal_context
 
@@ -173,6 +190,7 @@ def _resolve(deal_path: Path, library: Path | None, library_rev: str | None,
     if lock is not None and (problems := library_problems(lock, lib, lock_path(deal_path))):
         raise InputError(problems)
     _check_requirement(deal, loaded, lib)
+    _check_language(deal, loaded)
     return deal, loaded, lib, lock
 
 
@@ -510,6 +528,7 @@ def lock(deal_path: Path, *, library: Path | None = None, update: bool = False):
     deal, loaded = load_deal(deal_path)
     lib = open_library(library)
     _check_requirement(deal, loaded, lib)
+    _check_language(deal, loaded)
     the_draft = compose_draft(deal, loaded, lib)
     pinned = make_lock(lib, tuple(lib.by_id[c.id] for c in the_draft.provenance.clauses))
     write_files({path: lock_text(pinned).encode("utf-8")})

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from termsmith.cli import cli
+from termsmith.lock import lock_path
 
 from .conftest import CANONICAL, MINI
 
@@ -56,6 +57,18 @@ def test_invalid_deal_writes_nothing(tmp_path, deal_data, write_deal):
     done = run("draft", write_deal(deal_data), "-o", out)
     assert done.returncode == 1 and "declared twice" in done.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["draft", "check", "lock"])
+def test_a_language_without_locale_data_is_a_located_input_error(command, tmp_path, deal_data, write_deal):
+    deal_data["deal"]["language"] = "xx-XX"  # the right shape, but no locale to write dates and numbers in
+    path = write_deal(deal_data)
+    args = [command, path, "-o", tmp_path / "out"] if command == "draft" else [command, path]
+    done = run(*args)
+    assert done.returncode == 1, done.stderr
+    assert f"{path}:" in done.stderr and "deal.language" in done.stderr and "xx-XX" in done.stderr
+    assert "internal error" not in done.stderr
+    assert not (tmp_path / "out").exists() and not lock_path(path).exists()
 
 
 def test_usage_errors_exit_2():

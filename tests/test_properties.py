@@ -33,7 +33,7 @@ FIELDS = [
     (("deal", "purpose"), text),
     (("deal", "kind"), st.sampled_from(["technology", "reseller", "strategic_alliance", "joint_venture",
                                         "managed_service", "franchise"])),
-    (("deal", "language"), st.sampled_from(["en-GB", "en-US", "de-DE", "fr-FR", "english"])),
+    (("deal", "language"), st.sampled_from(["en-GB", "en-US", "de-DE", "fr-FR", "english", "xx-XX", "zz"])),
     (("term", "initial_months"), numbers),
     (("term", "renewal"), st.sampled_from(["automatic", "by_agreement", "none"])),
     (("budget", "total"), numbers),
