@@ -39,7 +39,10 @@ class DealInfo(Spec):
     kind: Literal["technology", "reseller", "strategic_alliance", "joint_venture", "managed_service"] = Field(
         description="The kind of partnership; selects the scope article."
     )
-    effective_date: dt.date = Field(description="The date the agreement takes effect (YYYY-MM-DD).")
+    effective_date: dt.date = Field(
+        ge=dt.date(1900, 1, 1), le=dt.date(2199, 12, 31),  # the dates clause text derives from it stay in range
+        description="The date the agreement takes effect (YYYY-MM-DD), between 1900 and 2199.",
+    )
     governing_law: Name = Field(description="The law that governs the agreement, e.g. 'England and Wales'.")
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] = Field(
         default="en-GB", description="Document language and locale for dates and numbers, e.g. en-GB, en-US."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import types
@@ -96,7 +97,8 @@ def _pydantic_problem(err: dict, src: SourceMap, data: object) -> Problem:
     if kind.startswith("value_error"):
         message = message.removeprefix("Value error, ")
     elif "input" in err and not isinstance(err["input"], (dict, list)):
-        message = f"{message} (got {err['input']!r})"
+        got = err["input"]
+        message = f"{message} (got {got.isoformat() if isinstance(got, dt.date) else repr(got)})"
     return src.problem(loc, message, code=kind)
 
 

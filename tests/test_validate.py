@@ -205,3 +205,15 @@ def test_keys_that_look_like_pydantic_locations_are_reported_not_crashed(tmp_pat
     path = tmp_path / "odd.yaml"
     path.write_bytes(source)
     assert any("unknown field" in p.message for p in problems(path))
+
+
+@pytest.mark.parametrize("date, fragment", [("9999-12-01", "less than or equal to 2199-12-31 (got 9999-12-01)"),
+                                            ("0001-01-01", "greater than or equal to 1900-01-01 (got 0001-01-01)")])
+def test_an_effective_date_far_outside_a_contract_life_is_refused(date, fragment, deal_data, write_deal):
+    import datetime as dt
+
+    # the clause text adds terms and notice periods to it: year 9999 would overflow half-way through drafting
+    deal_data["deal"]["effective_date"] = dt.date.fromisoformat(date)
+    path = write_deal(deal_data)
+    p = one(path, fragment)
+    assert p.path == "deal.effective_date" and p.line == line_of(path, "effective_date")
