@@ -89,15 +89,10 @@ def reference_docx_path() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def _reference_bytes() -> bytes:
-    return reference_docx_path().read_bytes()
-
-
-@functools.lru_cache(maxsize=1)
 def _reference_archive() -> opc.Archive:
     # read and unzipped once per process; each render parses its own copies of the parts it edits,
     # so renders share no mutable state
-    return opc.read_archive(_reference_bytes())
+    return opc.read_archive(reference_docx_path().read_bytes())
 
 
 def prepare() -> None:

@@ -528,7 +528,7 @@ def test_rendering_a_25_clause_draft_is_fast():
         times.append(time.perf_counter() - start)
     # the target is < 60 ms on a developer machine; the bound leaves room for slow CI runners
     assert statistics.median(times) < 0.5
-    assert word._reference_bytes.cache_info().misses == 1
+    assert word._reference_archive.cache_info().misses == 1
 
 
 # ── LibreOffice lays it out: computed numbers, REF results, page fields ───────────────────
