@@ -72,9 +72,10 @@ import click, yaml, jinja2, lxml.etree, markdown_it, babel.dates
 mark("third-party imports (click, PyYAML, Jinja2, lxml, markdown-it, Babel)")
 import pydantic
 mark("pydantic import")
-import termsmith.deal
+import termsmith.deal.model
 mark("deal model: pydantic builds its validators")
-from termsmith import api, compose, render, write
+from termsmith import api, render, write
+from termsmith.draft import compose
 from termsmith.render import markdown, word
 mark("termsmith's own modules")
 from pathlib import Path

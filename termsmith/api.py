@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from termsmith import __version__
-from termsmith.document import ClauseVersion, Draft, Provenance
+from termsmith.draft.document import ClauseVersion, Draft, Provenance
 from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
-from termsmith.library import Library, load_library
-from termsmith.source import Loaded
-from termsmith.select import Selection, select
+from termsmith.library.clauses import Library, load_library
+from termsmith.deal.source import Loaded
+from termsmith.draft.select import Selection, select
 
 if TYPE_CHECKING:
-    from termsmith.deal import Deal
+    from termsmith.deal.model import Deal
     from termsmith.prevalidate import Pending
-    from termsmith.view import Record
+    from termsmith.draft.view import Record
 
 DEFAULT_FORMATS = ("docx", "md")
 
@@ -59,8 +59,8 @@ class BatchOutcome:
 
 # ── stages, wired ──────────────────────────────────────────────────────────────────────────
 def load_deal(deal_path: Path) -> tuple[Deal, Loaded]:
-    from termsmith.load import load_file
-    from termsmith.validate import validate
+    from termsmith.deal.load import load_file
+    from termsmith.deal.validate import validate
 
     loaded = load_file(Path(deal_path))
     return validate(loaded), loaded
@@ -86,8 +86,8 @@ def open_library(library: Path | None = None, rev: str | None = None) -> Library
     (see `library_cache`), keyed by their files' stamps and the repository's state, so a commit made
     since (which changes `commit`, not the files) is seen.
     """
-    from termsmith import gitstore
-    from termsmith.library import library_from_files
+    from termsmith.library import git as gitstore
+    from termsmith.library.clauses import library_from_files
     from termsmith.resources import default_library
 
     root = Path(library) if library else default_library()
@@ -106,7 +106,7 @@ def open_library(library: Path | None = None, rev: str | None = None) -> Library
         raise LibraryError(Problem(file=str(root), message="clause library folder not found"))
     key = ("dir", str(root.resolve()), _fingerprint(root), gitstore.state(root))
     if key not in _LIBRARIES:
-        from termsmith import library_cache
+        from termsmith.library import cache as library_cache
 
         lib = library_cache.load(str(root), key)
         if lib is None:
@@ -150,7 +150,7 @@ def _check_language(deal: Deal | Record, loaded: Loaded) -> None:
 
 
 def _context(deal: Deal, library: Library) -> dict:
-    from termsmith.templating import deal_context
+    from termsmith.draft.templating import deal_context
 
     return deal_context(deal, library.manifest.house_style.numbers)
 
@@ -164,7 +164,7 @@ def _resolve(deal_path: Path, library: Path | None, library_rev: str | None,
     A deal being validated in another process (`prevalidated`) is waited for only once the library is
     open; its problems are still reported before any of the library's, as when it is validated here.
     """
-    from termsmith.lock import library_problems, lock_path, read_lock
+    from termsmith.library.lock import library_problems, lock_path, read_lock
 
     if prevalidated is None:
         deal, loaded = load_deal(deal_path)
@@ -195,7 +195,7 @@ def _resolve(deal_path: Path, library: Path | None, library_rev: str | None,
 
 
 def _checked_against_lock(draft: Draft, lock, deal_path: Path) -> Draft:
-    from termsmith.lock import lock_path, mismatches
+    from termsmith.library.lock import lock_path, mismatches
 
     if lock is not None:
         problems = mismatches(lock, draft.provenance.clauses, lock_path(deal_path))
@@ -218,8 +218,8 @@ def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | 
 
 
 def compose_draft(deal: Deal | Record, loaded: Loaded, library: Library) -> Draft:
-    from termsmith.compose import compose
-    from termsmith.view import plain
+    from termsmith.draft.compose import compose
+    from termsmith.draft.view import plain
 
     deal = plain(deal)  # the same plain view whether validated here or in another process
     context = _context(deal, library)
@@ -280,7 +280,7 @@ def _import_for_drafting(formats: Sequence[str]) -> None:
     validated in the other process meanwhile)."""
     import importlib
 
-    for name in ("termsmith.compose", "babel.dates", "babel.numbers"):
+    for name in ("termsmith.draft.compose", "babel.dates", "babel.numbers"):
         importlib.import_module(name)
     if "docx" in formats:
         from termsmith.render import word
@@ -299,7 +299,7 @@ def _prepare(library: Library, prevalidated: Pending) -> None:
     import packaging.specifiers  # noqa: F401
     import packaging.version  # noqa: F401
 
-    from termsmith.mdparse import markdown
+    from termsmith.draft.mdparse import markdown
 
     for clause in library.clauses:
         try:
@@ -348,7 +348,7 @@ def draft_many(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1,
 
 def _clashing_ids(paths: list[Path]) -> list[BatchOutcome | None]:
     """A failed outcome for each deal whose id (and so output names) an earlier deal of the batch already uses."""
-    from termsmith.load import load_file
+    from termsmith.deal.load import load_file
 
     first: dict[str, Path] = {}
     out: list[BatchOutcome | None] = []
@@ -380,7 +380,7 @@ def _draft_one(path: Path, out_dir: Path, kw: dict) -> BatchOutcome:
 
 
 def schema() -> dict:
-    from termsmith.schema import deal_schema
+    from termsmith.deal.schema import deal_schema
 
     return deal_schema()
 
@@ -414,7 +414,7 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     drafted at both revisions) or drafts (.docx or .manifest.json, rebuilt from what their manifest
     records). `markdown`: True writes OUT with .md, a path writes there, False writes none."""
     from termsmith.errors import OutputError
-    from termsmith.redline import compare, render_redline
+    from termsmith.review.redline import compare, render_redline
     from termsmith.write import write_files
 
     old, out = Path(old), Path(out)
@@ -456,7 +456,7 @@ def _redline_side(path: Path, rev: str | None, library: Path | None) -> Draft:
         raise InputError(Problem(file=str(path), message=(
             "is not a deal file (.yaml, .yml, .json), a draft (.docx) or a manifest (.manifest.json)")))
     if rev is not None:
-        from termsmith import gitstore
+        from termsmith.library import git as gitstore
         from termsmith.resources import default_library
 
         root = Path(library) if library else default_library()
@@ -518,7 +518,7 @@ def lint(library: Path | None = None, *, base: str | None = None) -> list[Proble
 
 def lock(deal_path: Path, *, library: Path | None = None, update: bool = False):
     """Write (or with `update`, rewrite) the lock beside a deal from the current library; returns (path, Lock)."""
-    from termsmith.lock import lock_path, lock_text, make_lock, read_lock
+    from termsmith.library.lock import lock_path, lock_text, make_lock, read_lock
     from termsmith.write import write_files
 
     path = lock_path(deal_path)
@@ -537,7 +537,7 @@ def lock(deal_path: Path, *, library: Path | None = None, update: bool = False):
 
 def outdated(deal_path: Path, *, library: Path | None = None):
     """(lock, clauses the current library has changed since the lock, library CHANGELOG in between)."""
-    from termsmith.lock import changelog_between, lock_path, outdated as changed, read_lock
+    from termsmith.library.lock import changelog_between, lock_path, outdated as changed, read_lock
 
     pinned = read_lock(lock_path(deal_path))
     if pinned is None:

@@ -8,7 +8,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from termsmith.document import Provenance
+from termsmith.draft.document import Provenance
 from termsmith.errors import InputError, Problem
 
 MANIFEST_SUFFIX = ".manifest.json"

@@ -24,7 +24,7 @@ from pathlib import Path
 # Imported as late as possible (pickle, signal, typing…): whatever runs before the fork runs in series.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from termsmith.source import Loaded
+    from termsmith.deal.source import Loaded
 
 
 def available() -> bool:
@@ -37,9 +37,9 @@ def available() -> bool:
 
 def validate_here(path: Path) -> tuple[object, Loaded]:
     """(the deal as Records, its Loaded source), or an InputError naming file, field and line."""
-    from termsmith.load import load_file
-    from termsmith.validate import validate
-    from termsmith.view import plain
+    from termsmith.deal.load import load_file
+    from termsmith.deal.validate import validate
+    from termsmith.draft.view import plain
 
     loaded = load_file(Path(path))
     return plain(validate(loaded)), loaded
@@ -190,7 +190,7 @@ def _stop(pid: int, *fds: int) -> None:
 def _child(path_r: int, result_w: int) -> int:
     import importlib
 
-    for module in ("termsmith.load", "termsmith.validate", "termsmith.view"):  # while the parent parses arguments
+    for module in ("termsmith.deal.load", "termsmith.deal.validate", "termsmith.draft.view"):  # while the parent parses arguments
         try:
             importlib.import_module(module)
         except BaseException:  # noqa: BLE001 - validate_here meets it again, and the parent validates itself
@@ -205,9 +205,9 @@ def _child(path_r: int, result_w: int) -> int:
     from pickle import PicklingError
 
     from termsmith.errors import InputError
-    from termsmith.load import load_file
-    from termsmith.validate import validate
-    from termsmith.view import plain
+    from termsmith.deal.load import load_file
+    from termsmith.deal.validate import validate
+    from termsmith.draft.view import plain
 
     try:
         with os.fdopen(result_w, "wb") as pipe:

@@ -33,7 +33,7 @@ def explanation(result) -> list[str]:
 def redline(result) -> list[str]:
     """`termsmith redline`: counts, one line per clause added (+), removed (-), changed (~) or moved (>),
     then the files written."""
-    from termsmith.redline import summary_lines
+    from termsmith.review.redline import summary_lines
 
     return [*summary_lines(result.comparison), *(f"wrote {path}" for path in result.written)]
 

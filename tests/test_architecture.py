@@ -30,7 +30,7 @@ def _modules_matching(pattern: str) -> set[str]:
 
 
 def test_only_gitstore_runs_git():
-    assert _modules_matching(r"^\s*import subprocess|^from subprocess") <= {"gitstore.py"}
+    assert _modules_matching(r"^\s*import subprocess|^from subprocess") <= {"library/git.py"}
 
 
 def test_only_cli_exits_or_echoes():

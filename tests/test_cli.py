@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from termsmith.cli import cli
-from termsmith.lock import lock_path
+from termsmith.library.lock import lock_path
 
 from .conftest import CANONICAL, MINI
 

@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from termsmith import api
-from termsmith.compose import anchor_for, term_pattern, words_pattern
-from termsmith.document import item_label
-from termsmith.document import CrossRef, Paragraph, Span, Table, TermDefinition
+from termsmith.draft.compose import anchor_for, term_pattern, words_pattern
+from termsmith.draft.document import item_label
+from termsmith.draft.document import CrossRef, Paragraph, Span, Table, TermDefinition
 from termsmith.errors import LibraryError
-from termsmith.view import Record, plain
+from termsmith.draft.view import Record, plain
 
 from .conftest import CANONICAL, EXAMPLES, MINI
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from termsmith import api
-from termsmith.compose import term_pattern
-from termsmith.document import CrossRef, Paragraph, Span, Table, TermDefinition
+from termsmith.draft.compose import term_pattern
+from termsmith.draft.document import CrossRef, Paragraph, Span, Table, TermDefinition
 from termsmith.render.markdown import render_markdown
 
 from .conftest import EXAMPLES, ROOT

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from termsmith import api, gitstore
+from termsmith import api
+
+from termsmith.library import git as gitstore
 from termsmith.errors import GitError, LibraryError
 
 from .conftest import CANONICAL, MINI, edit, git, make_library_repo
@@ -123,7 +125,7 @@ def test_revision_errors_are_clear(repo, tmp_path):
 
 
 def test_repository_folders_are_found_as_git_finds_them(repo, tmp_path):
-    from termsmith.gitstore import _find_git_dirs
+    from termsmith.library.git import _find_git_dirs
 
     def asked_of_git(path):
         out = git(path, "rev-parse", "--absolute-git-dir", "--git-common-dir").splitlines()

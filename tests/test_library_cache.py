@@ -10,7 +10,9 @@ import sys
 
 import pytest
 
-from termsmith import api, library_cache
+from termsmith import api
+
+from termsmith.library import cache as library_cache
 
 from .conftest import CANONICAL, MINI, edit, git, make_library_repo
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from termsmith.errors import InputError
-from termsmith.load import MAX_BYTES, dotted, load_bytes, load_file
+from termsmith.deal.load import MAX_BYTES, dotted, load_bytes, load_file
 
 from .conftest import CANONICAL
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from termsmith import api
 from termsmith.errors import TermsmithError
-from termsmith.load import load_bytes
+from termsmith.deal.load import load_bytes
 from termsmith.render import render
-from termsmith.validate import validate
+from termsmith.deal.validate import validate
 
 from .conftest import canonical_data
 

@@ -20,11 +20,11 @@ import yaml
 from lxml import etree
 
 from termsmith import api
-from termsmith.document import CrossRef, Paragraph, Span, Table
+from termsmith.draft.document import CrossRef, Paragraph, Span, Table
 from termsmith.errors import TermsmithError
-from termsmith.redline import compare, render_redline, summary_lines
+from termsmith.review.redline import compare, render_redline, summary_lines
 from termsmith.render.word import render_docx
-from termsmith.revisions import Deleted, Inserted, Tracked, TrackedTable
+from termsmith.draft.revisions import Deleted, Inserted, Tracked, TrackedTable
 
 from .conftest import ROOT, SHARED, canonical_data, git, make_library_repo
 from .render.conftest import small_draft

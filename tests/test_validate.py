@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from termsmith.errors import InputError
-from termsmith.load import load_file
-from termsmith.validate import validate
+from termsmith.deal.load import load_file
+from termsmith.deal.validate import validate
 
 from .conftest import CANONICAL
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from termsmith.document import Draft
+from termsmith.draft.document import Draft
 
 FORMATS = ("docx", "md")
 

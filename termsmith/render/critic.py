@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from termsmith.document import Paragraph, Section, Span, Table
+from termsmith.draft.document import Paragraph, Section, Span, Table
 from termsmith.render.markdown import escape
 from termsmith.render.markdown import escape_line_start
 from termsmith.render.markdown import inlines as plain_inlines
 from termsmith.render.word import run_in_title
-from termsmith.revisions import (
+from termsmith.draft.revisions import (
     Deleted,
     Inserted,
     Redline,

@@ -8,9 +8,9 @@ import re
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from termsmith.document import Cell, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Span, Table, TermDefinition
+from termsmith.draft.document import Cell, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Span, Table, TermDefinition
 from termsmith.resources import templates_dir
-from termsmith.templating import bytecode_cache
+from termsmith.draft.templating import bytecode_cache
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from termsmith.document import (
+from termsmith.draft.document import (
     Clause,
     ClauseVersion,
     CrossRef,

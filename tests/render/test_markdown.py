@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from termsmith import api
-from termsmith.document import LineBreak, Link, Paragraph, Span, TermDefinition
+from termsmith.draft.document import LineBreak, Link, Paragraph, Span, TermDefinition
 from termsmith.render.markdown import escape, inlines, paragraph, render_markdown
 
 from ..conftest import CANONICAL, GOLDEN

@@ -14,12 +14,12 @@ from jinja2 import TemplateSyntaxError, nodes
 from packaging.version import Version
 from pydantic import BaseModel
 
-from termsmith.compose import term_pattern
-from termsmith.deal import Deal, Party
+from termsmith.draft.compose import term_pattern
+from termsmith.deal.model import Deal, Party
 from termsmith.errors import GitError, LibraryError, Problem
-from termsmith.library import CHANGELOG, CLAUSE_DIR, MANIFEST, Clause, Library, library_from_files, load_library
-from termsmith.mdparse import markdown
-from termsmith.templating import DEAL_SECTIONS, environment
+from termsmith.library.clauses import CHANGELOG, CLAUSE_DIR, MANIFEST, Clause, Library, library_from_files, load_library
+from termsmith.draft.mdparse import markdown
+from termsmith.draft.templating import DEAL_SECTIONS, environment
 
 # Names a template may use besides the deal's sections (see clause_library/README.md).
 HELPERS = {"party", "multi", "other_parties", "all_parties", "effective_date", "ref", "has", "define"}
@@ -712,7 +712,7 @@ def _manifest_line(root: str) -> int | None:
 
 def lint(root: Path, base: str | None = None) -> list[Problem]:
     """All findings for the library folder `root`; with `base`, also against that git revision."""
-    from termsmith import gitstore
+    from termsmith.library import git as gitstore
 
     library, problems = _load(Path(root))
     if library is None:

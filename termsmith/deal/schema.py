@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from termsmith.deal import Deal
+from termsmith.deal.model import Deal
 
 SCHEMA_ID = "https://termsmith.dev/schema/deal-1.json"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 from termsmith.errors import InputError, Problem
-from termsmith.library import Clause, Library
+from termsmith.library.clauses import Clause, Library
 
 LOCK_SUFFIX = ".lock"
 _HEADER = """\

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from termsmith.deal import Deal
+from termsmith.deal.model import Deal
 from termsmith.errors import InputError, Problem
-from termsmith.source import Loaded, Path_, SourceMap
+from termsmith.deal.source import Loaded, Path_, SourceMap
 
 # Characters XML 1.0 cannot hold (Word documents are XML): C0 controls except tab/newline/CR,
 # surrogates and the two non-characters U+FFFE/U+FFFF.

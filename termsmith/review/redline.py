@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Literal
 
-from termsmith.document import (
+from termsmith.draft.document import (
     Block,
     Cell,
     Clause,
@@ -25,7 +25,7 @@ from termsmith.document import (
     TermDefinition,
 )
 from termsmith.render.word import run_in_title
-from termsmith.revisions import (
+from termsmith.draft.revisions import (
     Deleted,
     Inserted,
     Redline,

@@ -121,7 +121,7 @@ def compile_template(body: str, path: str, first_line: int = 1):
     """Compile clause text; template line numbers equal file line numbers."""
     from jinja2 import TemplateSyntaxError
 
-    from termsmith.templating import compile_cached
+    from termsmith.draft.templating import compile_cached
 
     source = "\n" * (first_line - 1) + body
     try:
@@ -161,7 +161,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
 def parse_clause(text: str, path: str) -> Clause:
     from pydantic import ValidationError
 
-    from termsmith.library_schema import FrontMatterModel
+    from termsmith.library.frontmatter import FrontMatterModel
 
     meta, body, body_line = split_front_matter(text, path)
     try:
@@ -228,7 +228,7 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
     import yaml
     from pydantic import ValidationError
 
-    from termsmith.library_schema import ManifestModel
+    from termsmith.library.frontmatter import ManifestModel
 
     shown = f"{root}/{MANIFEST}"
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from termsmith.document import Align, Block, Draft, Inline, Paragraph, Provenance, Section, SignatureBlock
+from termsmith.draft.document import Align, Block, Draft, Inline, Paragraph, Provenance, Section, SignatureBlock
 
 Change = Literal["insert", "delete"]
 

@@ -9,7 +9,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 
 from termsmith.errors import LibraryError, Problem
-from termsmith.templating import compile_cached, environment
+from termsmith.draft.templating import compile_cached, environment
 
 
 @dataclass(frozen=True)

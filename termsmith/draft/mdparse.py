@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from termsmith.document import Align, Inline, LineBreak, Link, Span
+from termsmith.draft.document import Align, Inline, LineBreak, Link, Span
 from termsmith.errors import LibraryError, Problem
 
 

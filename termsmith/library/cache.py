@@ -19,16 +19,16 @@ import tempfile
 from pathlib import Path
 
 from termsmith.errors import LibraryError
-from termsmith.library import Library
+from termsmith.library.clauses import Library
 
 FORMAT = 1  # bump when the shape of an entry changes
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def _code_stamp() -> tuple:
     """termsmith's own source files, so a development checkout never meets objects its older code made."""
     stamp = []
-    for folder in (_PACKAGE, _PACKAGE / "render"):
+    for folder in sorted(p for p in _PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__") + [_PACKAGE]:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.name.endswith(".py"):
@@ -44,7 +44,7 @@ def _full_key(key: tuple) -> tuple:
 
 
 def _entry_path(root: str) -> Path | None:
-    from termsmith.templating import cache_home
+    from termsmith.draft.templating import cache_home
 
     home = cache_home()
     if home is None:
@@ -54,7 +54,7 @@ def _entry_path(root: str) -> Path | None:
 
 def load(root: str, key: tuple) -> Library | None:
     """The library cached for `root` under `key`, its compiled code made available; None on any miss."""
-    from termsmith.templating import add_codes
+    from termsmith.draft.templating import add_codes
 
     path = _entry_path(root)
     if path is None:
@@ -72,8 +72,8 @@ def load(root: str, key: tuple) -> Library | None:
 
 def store(root: str, key: tuple, library: Library) -> None:
     """Compile every template and condition of `library` and keep all of it for the next process."""
-    from termsmith.conditions import parse_condition
-    from termsmith.templating import codes_named
+    from termsmith.draft.conditions import parse_condition
+    from termsmith.draft.templating import codes_named
 
     path = _entry_path(root)
     if path is None:

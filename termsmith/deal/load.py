@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from termsmith.errors import InputError, Problem
-from termsmith.source import Loaded, Path_, SourceMap, dotted  # noqa: F401 - re-exported
+from termsmith.deal.source import Loaded, Path_, SourceMap, dotted  # noqa: F401 - re-exported
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000

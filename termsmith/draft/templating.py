@@ -18,7 +18,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from termsmith.view import plain
+from termsmith.draft.view import plain
 
 STYLE_KEY = "house_style_"
 

@@ -12,18 +12,18 @@ from typing import TYPE_CHECKING
 
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
-from termsmith.document import (
+from termsmith.draft.document import (
     Block, Clause as DraftClause, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Provenance,
     Section, SignatureBlock, Span, Table, TermDefinition, item_label,
 )
 from termsmith.errors import LibraryError, Problem, TermsmithError
-from termsmith.library import DEFINITIONS_CLAUSE, Clause, Library
-from termsmith.mdparse import MARK_CLOSE, MARK_OPEN, MdBlock, MdList, MdParagraph, MdTable, parse
-from termsmith.select import Selection
-from termsmith.templating import STYLE_KEY, MdSafe, format_date
+from termsmith.library.clauses import DEFINITIONS_CLAUSE, Clause, Library
+from termsmith.draft.mdparse import MARK_CLOSE, MARK_OPEN, MdBlock, MdList, MdParagraph, MdTable, parse
+from termsmith.draft.select import Selection
+from termsmith.draft.templating import STYLE_KEY, MdSafe, format_date
 
 if TYPE_CHECKING:
-    from termsmith.deal import Deal
+    from termsmith.deal.model import Deal
 
 REF_SCHEME = "termsmith:ref/"
 DEFINE_SCHEME = "termsmith:define/"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from termsmith.conditions import evaluate, fields_read, parse_condition
-from termsmith.library import Clause, Library, SectionSpec
-from termsmith.templating import field_value
-from termsmith.view import Record
+from termsmith.draft.conditions import evaluate, fields_read, parse_condition
+from termsmith.library.clauses import Clause, Library, SectionSpec
+from termsmith.draft.templating import field_value
+from termsmith.draft.view import Record
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Comparing drafts and documents: redlines."""
