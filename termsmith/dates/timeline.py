@@ -9,7 +9,7 @@ when the clause that creates it is in the draft, and names that clause by its nu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from termsmith.draft.compose import Target
@@ -177,20 +177,26 @@ def _notice_deadline(key: str, title: str, rule: str, clause: str, deadline: dt.
     return Event(key, title, rule, where(clause), "notice", (deadline,), remind=True)
 
 
+def _all_periods(deal) -> Iterator[_Period]:
+    """The Initial Term, then (with automatic renewal) each Renewal Period: a further period that starts the
+    day after the last one ends, as the renewal clause says."""
+    term = deal.term
+    period = _Period(0, deal.deal.effective_date, period_end(deal.deal.effective_date, term.initial_months))
+    yield period
+    while term.renewal == "automatic":
+        start = period.end + dt.timedelta(days=1)
+        period = _Period(period.index + 1, start, period_end(start, term.renewal_months))
+        yield period
+
+
 def _periods(deal, until: dt.date | None) -> list[_Period]:
-    """The Initial Term and, with automatic renewal, the Renewal Periods up to `until` (or the first few).
-    Every end is counted from the Effective Date, so a month-end start does not drift period by period."""
-    eff, term = deal.deal.effective_date, deal.term
-    periods = [_Period(0, eff, period_end(eff, term.initial_months))]
-    if term.renewal != "automatic":
-        return periods
-    k = 1
-    while True:
-        start = periods[-1].end + dt.timedelta(days=1)
-        if (until is None and k > DEFAULT_RENEWALS) or (until is not None and start > until):
-            return periods
-        periods.append(_Period(k, start, period_end(eff, term.initial_months + k * term.renewal_months)))
-        k += 1
+    """The periods up to `until`, or the Initial Term and the first few Renewal Periods."""
+    periods = []
+    for period in _all_periods(deal):
+        if period.index > 0 and (period.start > until if until is not None else period.index > DEFAULT_RENEWALS):
+            break
+        periods.append(period)
+    return periods
 
 
 def _period_name(period: _Period) -> str:
@@ -445,13 +451,10 @@ def _non_renewal_exit(deal, where, notice_on: dt.date) -> Exit:
     if notice_on < eff:
         raise InputError(Problem(path="--notice-on", message=(
             f"{_iso(notice_on)} is too early: no notice can be given before the Effective Date, {_iso(eff)}")))
-    k = 0
-    while True:  # the first period whose notice deadline the notice meets
-        months = term.initial_months + k * term.renewal_months
-        end = period_end(eff, months)
-        if notice_on <= add_days(end, -term.non_renewal_notice_days):
+    for period in _all_periods(deal):  # the first period whose notice deadline the notice meets
+        if notice_on <= add_days(period.end, -term.non_renewal_notice_days):
             break
-        k += 1
+    k, end = period.index, period.end
     name = "the Initial Term" if k == 0 else f"Renewal Period {k}"
     return Exit(end, notice_on, f"notice of non-renewal received on {_iso(notice_on)}: the Agreement expires at "
                 f"the end of {name}", notice_rule="day 0", notice_sources=where("term.automatic-renewal"),
