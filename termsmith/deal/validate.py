@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from termsmith.deal.facts import cap_basis, money_flows
+from termsmith.draft.facts import cap_basis, money_flows
 from termsmith.deal.model import Deal
 from termsmith.errors import InputError, Problem
 from termsmith.deal.source import Loaded, Path_, SourceMap
@@ -340,9 +340,11 @@ def _liability(deal: Deal, src: SourceMap) -> Iterator[Problem]:
                           code="liability-cap")
     uses_basis = cap.multiple_of_annual_fees is not None or (cap.increased is not None and cap.increased.multiple is not None)
     if uses_basis and basis is None:
-        yield src.problem((*path, "multiple_of_annual_fees"),
+        given = (*path, "multiple_of_annual_fees") in src.positions
+        yield src.problem((*path, "multiple_of_annual_fees") if given else path,
                           "no amounts are paid between the parties and there is no budget, so a cap measured on fees "
-                          "would be nil: give fixed_amount (and multiple_of_annual_fees: null)", code="liability-cap")
+                          "would be nil: give " + ("fixed_amount (and multiple_of_annual_fees: null)" if given else
+                                                   "options.liability_cap.fixed_amount and currency"), code="liability-cap")
     elif uses_basis and basis == "amounts_paid" and not money_flows(deal) and cap.fixed_amount is None:
         yield src.problem((*path, "basis"),
                           "no amounts are paid between the parties in this deal (a shared budget is only settled "

@@ -19,7 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from termsmith.deal.facts import cap_basis, money_flows
+from termsmith.draft.facts import cap_basis, money_flows
 
 STYLE_KEY = "house_style_"
 

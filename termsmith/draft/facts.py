@@ -1,4 +1,4 @@
-"""Facts about a deal that several rules and clauses rely on, read from the validated deal or its plain view."""
+"""Facts about a deal that business rules and clause templates both rely on (plain code: renderers may import it)."""
 
 from __future__ import annotations
 
