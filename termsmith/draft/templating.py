@@ -14,10 +14,10 @@ from types import CodeType
 from typing import Any
 
 from jinja2 import StrictUndefined, Undefined, pass_context
-from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from termsmith.draft.sandbox import ClauseSandbox
 from termsmith.draft.view import plain
 
 STYLE_KEY = "house_style_"
@@ -304,29 +304,10 @@ def compile_cached(source: str, name: str):
     return template
 
 
-MAX_SEQUENCE = 100_000
-MAX_POWER = 1_000
-
-
-class _ClauseSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, plus limits on `*` and `**` so clause text cannot exhaust memory or time."""
-
-    intercepted_binops = frozenset(["*", "**"])
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER:
-            raise SecurityError(f"exponent {right} is too large")
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_SEQUENCE:
-                    raise SecurityError("the result of * would be too long")
-        return super().call_binop(context, operator, left, right)
-
-
 @functools.lru_cache(maxsize=1)
 def environment() -> ImmutableSandboxedEnvironment:
     """The sandbox every clause template and condition runs in (compiled templates are cached by callers)."""
-    env = _ClauseSandbox(
+    env = ClauseSandbox(
         undefined=StrictUndefined,
         finalize=md_escape,
         trim_blocks=True,
@@ -336,6 +317,7 @@ def environment() -> ImmutableSandboxedEnvironment:
         bytecode_cache=bytecode_cache(),
     )
     env.filters.update(FILTERS)
+    env.bound_filters()
     return env
 
 
