@@ -9,6 +9,7 @@ each render opens (`guarded_render`), so a hostile clause ends in a located libr
 from __future__ import annotations
 
 import contextvars
+import functools
 import re
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from typing import Any
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
+from pydantic import BaseModel
 
 MAX_TEXT = 200_000  # characters of any one string or sequence a clause builds, and of one clause's output
 MAX_INT_BITS = 4_096  # about 1,200 decimal digits: far beyond any money amount or period
@@ -104,8 +106,26 @@ def _checked_filter(func):
     return checked
 
 
+@functools.cache
+def readable_names(model: type[BaseModel]) -> frozenset[str]:
+    """What clause text may read of a deal model: its fields and the public properties the deal model
+    itself defines (not pydantic's, such as model_extra), never a method."""
+    names = set(model.model_fields)
+    for klass in model.__mro__:
+        if klass.__module__.startswith("pydantic") or klass is object:
+            continue
+        names.update(name for name, attr in vars(klass).items()
+                     if isinstance(attr, property) and not name.startswith("_"))
+    return frozenset(names)
+
+
 class ClauseSandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, with every growing operation checked against the render's budget."""
+    """The immutable sandbox, with every growing operation checked against the render's budget.
+
+    Templates read the validated (frozen) deal models themselves, as data: of a model only its fields
+    and the deal model's own properties are visible (`readable_names`), so clause text cannot call
+    `model_dump`, `model_copy` or any other method, nor reach private attributes.
+    """
 
     intercepted_binops = frozenset(["*", "**", "+", "%", "//", "<<"])
 
@@ -114,6 +134,11 @@ class ClauseSandbox(ImmutableSandboxedEnvironment):
         self.globals["range"] = _bounded_range
         self.globals["namespace"] = _BoundedNamespace
         self.globals.pop("lipsum", None)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, BaseModel) and attr not in readable_names(type(obj)):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
     def bound_filters(self) -> None:
         """Wrap every filter so its result is size-checked (call after the filters are registered)."""

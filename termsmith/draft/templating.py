@@ -18,7 +18,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from termsmith.draft.sandbox import ClauseSandbox
-from termsmith.draft.view import plain
 
 STYLE_KEY = "house_style_"
 
@@ -326,8 +325,7 @@ DEAL_SECTIONS = ("deal", "parties", "scope", "term", "roles", "governance", "sla
 
 
 def deal_context(deal, numbers: str = "figures") -> dict[str, Any]:
-    """The names a clause template or condition sees: the deal's sections (as Records) plus helpers."""
-    deal = plain(deal)
+    """The names a clause template or condition sees: the deal's sections (the validated models) plus helpers."""
     by_id = {p.id: p for p in deal.parties}
 
     def party_of(party_id):
@@ -361,6 +359,8 @@ def field_value(context: dict[str, Any], dotted: str) -> object:
             value = value.get(part)
         elif isinstance(value, (list, tuple)) and part.isdigit():
             value = value[int(part)] if int(part) < len(value) else None
+        elif isinstance(value, BaseModel):
+            value = getattr(value, part) if part in readable_names(type(value)) else None
         else:
             value = getattr(value, part, None) if not part.startswith("_") else None
         if value is None:
