@@ -16,8 +16,9 @@ from typing import Any
 from jinja2 import StrictUndefined, Undefined, pass_context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
+from pydantic import BaseModel
 
-from termsmith.draft.sandbox import ClauseSandbox
+from termsmith.draft.sandbox import ClauseSandbox, readable_names
 
 STYLE_KEY = "house_style_"
 
