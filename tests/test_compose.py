@@ -267,6 +267,11 @@ def test_templates_see_every_field_of_the_validated_deal(example):
     for i, metric in enumerate(deal.slas.metrics if deal.slas else []):
         # a model's own properties come along as fields
         assert data["slas"]["metrics"][i].pop("higher_is_better") is metric.higher_is_better
+    if deal.payments:
+        for name in ("payers", "reported", "on_revenue"):
+            assert data["payments"].pop(name) == getattr(deal.payments, name)
+        for i, stream in enumerate(deal.payments.streams):
+            assert data["payments"]["streams"][i].pop("reported") is stream.reported
     assert data == deal.model_dump()
     assert pickle.loads(pickle.dumps(view)) == view  # what crosses from a validating process
 
