@@ -571,14 +571,14 @@ def custom_properties(draft: Draft) -> list[tuple[str, str]]:
     p = draft.provenance
     props = [
         ("termsmith.version", p.termsmith_version),
-        ("termsmith.deal.model.id", p.deal_id),
-        ("termsmith.deal.model.file", p.deal_file),
+        ("termsmith.deal.id", p.deal_id),
+        ("termsmith.deal.file", p.deal_file),
         ("termsmith.deal.sha256", p.deal_sha256),
-        ("termsmith.library.clauses.name", p.library_name),
-        ("termsmith.library.clauses.version", p.library_version),
+        ("termsmith.library.name", p.library_name),
+        ("termsmith.library.version", p.library_version),
     ]
     if p.library_commit:
-        props.append(("termsmith.library.clauses.commit", p.library_commit))
+        props.append(("termsmith.library.commit", p.library_commit))
     props.append(("termsmith.clauses", str(len(p.clauses))))
     props += [(f"termsmith.clause.{c.id}", c.version) for c in p.clauses]
     names = [name.casefold() for name, _ in props]
@@ -668,14 +668,14 @@ def redline_properties(redline: Redline) -> list[tuple[str, str]]:
     """What the old side of a redline was drafted from, beside the new side's own provenance."""
     old = redline.old
     props = [
-        ("termsmith.review.redline.author", redline.author),
-        ("termsmith.review.redline.date", redline.date),
-        ("termsmith.review.redline.old.deal.file", old.deal_file),
+        ("termsmith.redline.author", redline.author),
+        ("termsmith.redline.date", redline.date),
+        ("termsmith.redline.old.deal.file", old.deal_file),
         ("termsmith.redline.old.deal.sha256", old.deal_sha256),
-        ("termsmith.review.redline.old.library.version", old.library_version),
+        ("termsmith.redline.old.library.version", old.library_version),
     ]
     if old.library_commit:
-        props.append(("termsmith.review.redline.old.library.commit", old.library_commit))
+        props.append(("termsmith.redline.old.library.commit", old.library_commit))
     return props
 
 

@@ -330,10 +330,10 @@ def test_core_properties(opened, draft):
 def test_custom_properties_carry_provenance(parts, draft):
     root = parts["docProps/custom.xml"]
     props = {p.get("name"): p[0].text for p in root}
-    assert props["termsmith.deal.model.id"] == "acme-globex"
+    assert props["termsmith.deal.id"] == "acme-globex"
     assert props["termsmith.deal.sha256"] == "ab" * 32
-    assert props["termsmith.library.clauses.version"] == "1.0.0"
-    assert props["termsmith.library.clauses.commit"] == draft.provenance.library_commit
+    assert props["termsmith.library.version"] == "1.0.0"
+    assert props["termsmith.library.commit"] == draft.provenance.library_commit
     assert props["termsmith.version"] == "0.1.0"
     assert props["termsmith.clause.schedule.sla.credits"] == "1.0.0"
     assert int(props["termsmith.clauses"]) == len(draft.provenance.clauses)
@@ -346,7 +346,7 @@ def test_custom_properties_without_commit():
     d = small_draft()
     d = dataclasses.replace(d, provenance=dataclasses.replace(d.provenance, library_commit=None))
     names = [n for n, _ in word.custom_properties(d)]
-    assert "termsmith.library.clauses.commit" not in names
+    assert "termsmith.library.commit" not in names
 
 
 def test_language(parts):
