@@ -108,6 +108,7 @@ def test_an_installed_termsmith_drafts_the_canonical_deal_from_any_folder(venv, 
 def test_an_installed_termsmith_lints_explains_and_redlines(venv, outside):
     lint = termsmith(venv, outside, "lint")
     assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert "library: termsmith standard partnership library" in lint.stderr and "(bundled, not in git)" in lint.stderr
 
     explain = termsmith(venv, outside, "explain", CANONICAL.name)
     assert explain.returncode == 0, explain.stderr
