@@ -146,13 +146,72 @@ def explain(deal, library, library_rev) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the deal file."""
-    import json
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the schema to this file (e.g. deal.schema.json, which deal files point at) instead of printing it.")
+def schema(out) -> None:
+    """Print (or write) the JSON Schema of the deal file, for editor completion."""
+    from termsmith import scaffold
+    from termsmith.errors import TermsmithError
 
-    from termsmith import api
+    if out is None:
+        click.echo(scaffold.schema_text(), nl=False)
+        return
+    try:
+        click.echo(f"wrote {scaffold.write_schema(out)}")
+    except TermsmithError as exc:
+        _fail(exc)
 
-    click.echo(json.dumps(api.schema(), indent=2, sort_keys=False))
+
+@cli.command()
+@click.argument("deal", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--kind", type=click.Choice(["technology", "reseller", "strategic_alliance", "joint_venture",
+                                           "managed_service"]), default="technology", show_default=True,
+              help="The kind of partnership.")
+@click.option("--defaults", is_flag=True, help="Ask nothing: write the commented skeleton (also without a terminal).")
+@click.option("--schema", "schema_ref", default=None, metavar="FILE|URL",
+              help="The JSON Schema the file's first line points at (default: deal.schema.json beside the deal, "
+                   "written there if missing).")
+@click.option("--force", is_flag=True, help="Replace DEAL if it exists.")
+def new(deal, kind, defaults, schema_ref, force) -> None:
+    """Start a deal file: asks the questions a deal needs on a terminal, else writes a commented skeleton."""
+    from termsmith import scaffold
+    from termsmith.errors import TermsmithError
+
+    try:
+        if deal.exists() and not force:  # before any question is asked
+            scaffold.write_new(deal, "", force=False)
+        answers = scaffold.defaults(deal, kind)
+        if not defaults and sys.stdin.isatty():
+            click.echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
+            answers = scaffold.ask(answers, _prompt)
+        written = []
+        if schema_ref is None:
+            schema_file = deal.parent / scaffold.SCHEMA_NAME
+            if not schema_file.exists():
+                written.append(scaffold.write_schema(schema_file))
+            target = scaffold.schema_target(deal, schema_file)
+        elif "://" in schema_ref:
+            target = schema_ref
+        else:
+            target = scaffold.schema_target(deal, Path(schema_ref))
+        written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name), force=force))
+    except TermsmithError as exc:
+        _fail(exc)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: fill in the placeholders, then `termsmith check {deal}` and `termsmith draft {deal}`")
+
+
+def _prompt(question) -> str:
+    from termsmith import scaffold
+
+    while True:
+        choices = click.Choice(question.choices) if question.choices else None
+        value = click.prompt(question.text, default=question.default, type=choices, show_choices=bool(choices))
+        problem = scaffold.check_answer(question, str(value))
+        if problem is None:
+            return str(value)
+        click.echo(f"  {problem}", err=True)
 
 
 @cli.command()
