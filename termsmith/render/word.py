@@ -106,11 +106,6 @@ def _reference_archive() -> opc.Archive:
     return opc.read_archive(reference_docx_path().read_bytes())
 
 
-def prepare() -> None:
-    """Read the reference document now (once per process) rather than at the first render."""
-    _reference_archive()
-
-
 def render_docx(draft: Draft) -> bytes:
     """The agreement as a Word document; the same Draft always gives the same bytes."""
     package = opc.Package(_reference_archive())
@@ -597,7 +592,8 @@ def custom_properties(draft: Draft) -> list[tuple[str, str]]:
         ("termsmith.deal.id", p.deal_id),
         ("termsmith.deal.file", p.deal_file),
         ("termsmith.deal.sha256", p.deal_sha256),
-        ("termsmith.library", f"{p.library_name} {p.library_version}"),
+        ("termsmith.library.name", p.library_name),
+        ("termsmith.library.version", p.library_version),
     ]
     if p.library_commit:
         props.append(("termsmith.library.commit", p.library_commit))
@@ -701,14 +697,14 @@ def redline_properties(redline: Redline) -> list[tuple[str, str]]:
     """What the old side of a redline was drafted from, beside the new side's own provenance."""
     old = redline.old
     props = [
-        ("termsmith.review.redline.author", redline.author),
-        ("termsmith.review.redline.date", redline.date),
-        ("termsmith.review.redline.old.deal.file", old.deal_file),
+        ("termsmith.redline.author", redline.author),
+        ("termsmith.redline.date", redline.date),
+        ("termsmith.redline.old.deal.file", old.deal_file),
         ("termsmith.redline.old.deal.sha256", old.deal_sha256),
-        ("termsmith.review.redline.old.library.version", old.library_version),
+        ("termsmith.redline.old.library.version", old.library_version),
     ]
     if old.library_commit:
-        props.append(("termsmith.review.redline.old.library.commit", old.library_commit))
+        props.append(("termsmith.redline.old.library.commit", old.library_commit))
     return props
 
 

@@ -174,7 +174,7 @@ def test_custom_properties_validate_and_escape():
     if not (XSD / "shared-documentPropertiesCustom.xsd").exists():
         pytest.skip("shared/ not found")
     schema = etree.XMLSchema(etree.parse(str(XSD / "shared-documentPropertiesCustom.xsd")))
-    xml = wx.custom_properties_xml([("termsmith.deal.model.id", "a&b"), ("termsmith.clause.exit.cure", "1.0.0")])
+    xml = wx.custom_properties_xml([("termsmith.deal.id", "a&b"), ("termsmith.clause.exit.cure", "1.0.0")])
     root = etree.fromstring(xml)
     _assert_valid(schema, root)
     props = root.findall(f"{{{wx.CUSTOM_PROPERTIES_NS}}}property")
