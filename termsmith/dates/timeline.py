@@ -27,6 +27,8 @@ DELETION_AFTER_RETURN_DAYS = 30     # exit.data: deletion within 30 days after t
 MATERIALS_DAYS = 30                 # exit.materials / exit.licences
 FINAL_ACCOUNT_DAYS = 60             # exit.final-accounting
 REPORT_BUSINESS_DAYS = 10           # service-levels.reporting and budget.invoicing: within 10 Business Days
+INSURANCE_RUN_OFF_YEARS = 2         # insurance.cover: claims-made cover kept 2 years after the Termination Date
+KPI_REPORT_BUSINESS_DAYS = 5        # governance.reporting: KPI reports 5 Business Days before the forum
 
 DEFAULT_RENEWALS = 3  # without --until: the Initial Term and this many Renewal Periods
 
@@ -353,6 +355,21 @@ def _governance(deal, where, periods, horizon, the_exit):
                        ("budget.reviews", "schedule-governance.cadences")))
     for key, name, cadence, clauses in forums:
         yield _cadence_event(key, name, cadence, eff, horizon, where(*clauses), "meeting")
+    if governance is not None and governance.kpis:
+        yield _kpi_reports(governance, committee, eff, horizon, where)
+
+
+def _kpi_reports(governance, committee, eff: dt.date, horizon: dt.date, where: _Where) -> Event:
+    """KPI reports go ahead of the forum that discusses them, whose day in its period the Parties choose: a
+    rule, dated only when the clause gives them a cadence of their own."""
+    sources = where("governance.reporting")
+    if governance.performance_reviews is not None:
+        return Event("kpi-report", "KPI reports due", f"at least {_n(KPI_REPORT_BUSINESS_DAYS, 'Business Day')} "
+                     "before each performance review", sources, "report", ())
+    if committee is not None:
+        return Event("kpi-report", "KPI reports due", f"at least {_n(KPI_REPORT_BUSINESS_DAYS, 'Business Day')} "
+                     "before each meeting of the Steering Committee", sources, "report", ())
+    return _cadence_event("kpi-report", "KPI report", "quarterly", eff, horizon, sources, "report")
 
 
 def _cadence_event(key: str, name: str, cadence: str, eff: dt.date, horizon: dt.date, sources, kind) -> Event:
@@ -518,6 +535,10 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
         step("confidentiality-end", "End of confidentiality obligations, except for trade secrets",
              f"Termination Date + {_n(years, 'year')}", ("confidentiality.duration",),
              lambda d: add_months(d, years * 12))
+    step("insurance-run-off", "End of the run-off of claims-made insurance",
+         f"Termination Date + {_n(INSURANCE_RUN_OFF_YEARS, 'year')}", ("insurance.cover",),
+         lambda d: add_months(d, INSURANCE_RUN_OFF_YEARS * 12))
     timetable = where("schedule-exit-plan.timetable")
-    return [Event(s.key, s.title, s.rule, s.sources + tuple(t for t in timetable if t not in s.sources), s.kind,
-                  s.dates) for s in steps]
+    # Schedule 5's timetable lists every step but the insurance run-off
+    return [Event(s.key, s.title, s.rule, s.sources + (() if s.key == "exit-insurance-run-off" else timetable),
+                  s.kind, s.dates) for s in steps]

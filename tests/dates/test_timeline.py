@@ -65,8 +65,11 @@ def test_canonical_key_dates():
     # reports within 10 Business Days after each month / calendar quarter
     assert event(t, "service-level-report").dates[:2] == (D(2027, 2, 12), D(2027, 3, 12))
     assert event(t, "cost-statement").dates[:2] == (D(2027, 4, 14), D(2027, 7, 14))
-    dated = [e.date for e in t.events]
+    dated = [e.date for e in t.events if e.dates]
     assert dated == sorted(dated)
+    kpi = event(t, "kpi-report")  # a rule: the Parties choose the review's day
+    assert not kpi.dates and kpi.rule == "at least 5 Business Days before each performance review"
+    assert t.events[-1] is kpi
 
 
 def test_canonical_clause_text_states_the_same_dates():
@@ -99,6 +102,8 @@ def test_notice_on_dates_every_exit_step():
     assert event(t, "exit-customer-support-end").dates == (D(2029, 6, 29),)
     assert event(t, "exit-non-solicitation-end").dates == (D(2029, 6, 29),)
     assert event(t, "exit-confidentiality-end").dates == (D(2033, 6, 29),)
+    assert event(t, "exit-insurance-run-off").dates == (D(2030, 6, 29),)
+    assert labels(event(t, "exit-insurance-run-off")) == ["clause 14.1"]
     # the agreement ends on the Termination Date: no renewals, no meetings after it
     assert t.horizon == D(2028, 6, 29)
     assert not [e for e in t.events if e.key.startswith(("non-renewal", "term-end"))]
