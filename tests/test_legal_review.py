@@ -94,3 +94,41 @@ def test_cap_business_rules_name_the_field(deal_data, write_deal, cap, budget, m
         api.check(write_deal(deal_data))
     assert message in str(info.value)
     assert "deal.yaml:" in str(info.value)
+
+
+def _named(all_drafts, stem):
+    return next(md for name, _, md in all_drafts if name == stem)
+
+
+# ── F2, F3: service credits reduce real charges; chronic failure has a threshold, notice and cure ───────
+def test_service_credits_only_against_charges_a_party_pays(all_drafts):
+    for name, data, md in all_drafts:
+        assert "fees payable for the affected service" not in md, name
+        assert "the Party receiving the service" not in md, name
+    acme = _named(all_drafts, "acme-globex-technology")  # nobody pays Acme for availability of the offering
+    assert "Service Credit" not in acme
+    assert "6.5 Remedy plans." in acme and "as if it were a Dispute" in acme
+    meridian = _named(all_drafts, "meridian-opscloud-managed-service")
+    assert "it must give each Party that pays it charges for the service concerned a credit" in meridian
+
+
+def test_chronic_failure_needs_serious_failures_notice_and_cure(all_drafts):
+    acme = _named(all_drafts, "acme-globex-technology")
+    assert "each of those failures is a Serious Failure" in acme
+    assert "more than 10% of the incidents or requests" in acme
+    assert "(the **“Cure Period”**)" in acme
+    assert "fails to meet the Service Level concerned in the first full measurement period that starts after the Cure Period ends" in acme
+    for name, _, md in all_drafts:
+        assert "gives each Party that receives the service concerned the right to terminate" not in md, name
+
+
+def test_availability_and_response_are_defined(all_drafts):
+    acme = _named(all_drafts, "acme-globex-technology")
+    assert "**“Availability”** means" in acme and "Excluded Minutes" in acme
+    assert "**“Response”** means" in acme and "An automatic reply or acknowledgement is not a Response." in acme
+
+
+def test_schedule_targets_read_with_their_units(all_drafts):
+    for name, _, md in all_drafts:
+        assert not re.search(r"\| at (most|least) [\d.,]+ \| (hours|minutes|days|percent)", md), name
+        assert "during the following hours: 24x7" not in md and "Support hours are 24x7" not in md, name
