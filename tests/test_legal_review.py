@@ -132,3 +132,44 @@ def test_schedule_targets_read_with_their_units(all_drafts):
     for name, _, md in all_drafts:
         assert not re.search(r"\| at (most|least) [\d.,]+ \| (hours|minutes|days|percent)", md), name
         assert "during the following hours: 24x7" not in md and "Support hours are 24x7" not in md, name
+
+
+# ── F4: the Exit article reads consistently for every combination of exit fields ───────────────
+def test_no_payment_default_sentence_beside_free_assistance(all_drafts):
+    for name, _, md in all_drafts:
+        if "No fees are payable for it." in md:
+            assert "fails to pay an undisputed amount due for that assistance" not in md, name
+
+
+def test_customers_are_not_migrated_before_their_support_ends(all_drafts):
+    for name, data, md in all_drafts:
+        support = (data["exit"].get("post_termination") or {}).get("existing_customer_support_months")
+        months = data["exit"]["transition"]["assistance_months"]
+        if "Migration of customers." not in md or not support:
+            continue
+        if support > months or months == 0:
+            assert "By the end of the period of support for existing customers under clause" in md, name
+        assert not (support > months and "By the end of the Transition Period, the Parties must migrate" in md), name
+
+
+def test_confidential_information_needed_after_the_end_may_be_kept(all_drafts):
+    for name, _, md in all_drafts:
+        if "Transition assistance.**" in md or "Support for existing customers.**" in md:
+            assert "Despite the first paragraph of this clause, when this Agreement ends, the receiving Party may keep" in md, name
+
+
+def test_the_party_in_breach_cannot_demand_continued_performance(all_drafts):
+    for name, _, md in all_drafts:
+        if "Transition assistance.**" in md:
+            assert "may not require that other Party to continue to perform its obligations" in md, name
+        if "plus a margin of" in md or "for a fixed fee" in md:
+            assert "may not charge for transition assistance it provides after another Party has terminated" in md, name
+
+
+def test_survival_lists_what_runs_after_the_end(all_drafts):
+    for name, _, md in all_drafts:
+        survival = md[md.index("Survival.**"):]
+        survival = survival[:survival.index("Any other provision")]
+        assert "(Dispute Resolution)" in survival, name
+        if "Non-Solicitation.**" in md or "## 19. Non-Solicitation" in md:
+            assert "(Non-Solicitation)" in survival, name
