@@ -173,3 +173,39 @@ def test_survival_lists_what_runs_after_the_end(all_drafts):
         assert "(Dispute Resolution)" in survival, name
         if "Non-Solicitation.**" in md or "## 19. Non-Solicitation" in md:
             assert "(Non-Solicitation)" in survival, name
+
+
+# ── F7: a business deadlock has its own route; F8: the innocent parties remove the defaulter ──────
+def test_deadlock_has_its_own_route_not_the_dispute_ladder(all_drafts):
+    for name, data, md in all_drafts:
+        assert "refer the matter for resolution under clause" not in md, name
+        if (data.get("governance") or {}).get("steering_committee"):
+            assert "A Deadlock is a business matter and not a Dispute" in md, name
+            assert "Until the Deadlock is resolved, the Parties must continue to perform this Agreement as it stands" in md, name
+    acme = _named(all_drafts, "acme-globex-technology")
+    assert "If the Deadlock is not resolved within 6 months after the notice referring it to the executives, any Party may terminate" in acme
+
+
+def test_deadlock_executives_name_declared_parties(deal_data, write_deal):
+    from termsmith import api
+    from termsmith.errors import InputError
+
+    deal_data["governance"]["deadlock"] = {"executives": {"acme": "Chief Executive Officer", "initech": "CEO"}}
+    with pytest.raises(InputError) as info:
+        api.check(write_deal(deal_data))
+    assert "governance.deadlock.executives.initech: party 'initech' is not declared" in str(info.value)
+    deal_data["governance"]["deadlock"] = {"executives": {"acme": "Chief Executive Officer"}, "termination_after_months": None}
+    md = render_markdown(api.build(write_deal(deal_data)))
+    assert "(a) for Acme: its Chief Executive Officer." in md
+    assert "(for a Party not listed, its chief executive officer" in md
+    assert "If the Deadlock is not resolved" not in md
+
+
+def test_multi_party_termination_removes_the_defaulter(all_drafts):
+    multi = [(name, md) for name, data, md in all_drafts if len(data["parties"]) > 2]
+    assert multi
+    for name, md in multi:
+        assert "a Party that gives notice of termination ends only its own participation" not in md, name
+        assert "does not end the participation of the Party that gives it" in md, name
+        assert "must agree in good faith, within" not in md, name
+        assert not re.search(r"a Material Breach, an Insolvency Event of that Party", md), name

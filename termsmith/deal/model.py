@@ -140,12 +140,29 @@ class Kpi(Spec):
     owner: PartyId = Field(description="Party responsible for reporting it.")
 
 
+class Deadlock(Spec):
+    """What happens when the Steering Committee cannot decide: a business route, separate from legal disputes."""
+
+    executives: dict[PartyId, Name] = Field(
+        default_factory=dict,
+        description="The executive of each party a deadlock goes to, by job title (default: its chief executive officer).")
+    business_days: Annotated[int, Field(gt=0, le=120)] = Field(
+        default=20, description="Business Days the executives have to resolve the deadlock.")
+    termination_after_months: Annotated[int, Field(gt=0, le=60)] | None = Field(
+        default=6, description="Months after the referral after which an unresolved deadlock lets a party terminate "
+                               "(null: no such right).")
+    termination_notice_days: Days = Field(
+        default=90, description="Notice for that termination.")
+
+
 class Governance(Spec):
     """How the partnership is steered and reviewed."""
 
     steering_committee: SteeringCommittee | None = Field(default=None, description="Optional steering committee.")
     performance_reviews: Cadence | None = Field(default=None, description="How often performance is reviewed.")
     kpis: list[Kpi] = Field(default_factory=list, description="Key performance indicators.")
+    deadlock: Deadlock = Field(
+        default_factory=Deadlock, description="How a deadlock of the Steering Committee is resolved (with a committee).")
 
 
 class CreditTier(Spec):

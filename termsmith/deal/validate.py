@@ -189,6 +189,8 @@ def _party_references(deal: Deal) -> Iterator[tuple[Path_, str]]:
     if deal.governance:
         for i, kpi in enumerate(deal.governance.kpis):
             yield ("governance", "kpis", i, "owner"), kpi.owner
+        for key in deal.governance.deadlock.executives:
+            yield ("governance", "deadlock", "executives", key), key
     if deal.slas:
         for i, metric in enumerate(deal.slas.metrics):
             yield ("slas", "metrics", i, "provider"), metric.provider
