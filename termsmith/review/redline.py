@@ -101,7 +101,7 @@ def compare(old: Draft, new: Draft, *, author: str, date: str) -> Comparison:
     """Align the drafts section by section and clause by clause (by id), then paragraph by paragraph and
     word by word, into the new draft with the old draft's removed text as deletions."""
     summary = _Summary()
-    sections = tuple(_align(old.sections, new.sections, key=lambda s: s.id,
+    sections = tuple(_align(old.sections, new.sections, key=lambda s: s.anchor,
                             same=lambda o, n: _section(o, n, summary),
                             removed=lambda s: _whole_section(s, "delete", summary),
                             added=lambda s: _whole_section(s, "insert", summary)))
@@ -188,7 +188,7 @@ class _Summary:
 
 # ── sections and clauses ───────────────────────────────────────────────────────────────────
 def _section(old: Section, new: Section, summary: _Summary) -> RedlineSection:
-    clauses = tuple(_align(old.clauses, new.clauses, key=lambda c: c.id,
+    clauses = tuple(_align(old.clauses, new.clauses, key=lambda c: c.anchor,
                            same=lambda o, n: _clause(o, n, new, summary),
                            removed=lambda c: _whole_clause(c, old, "delete", summary),
                            added=lambda c: _whole_clause(c, new, "insert", summary)))
