@@ -18,8 +18,6 @@ from termsmith.draft.select import Selection, select
 
 if TYPE_CHECKING:
     from termsmith.deal.model import Deal
-    from termsmith.prevalidate import Pending
-    from termsmith.draft.view import Record
 
 DEFAULT_FORMATS = ("docx", "md")
 
@@ -132,7 +130,7 @@ def _check_requirement(deal: Deal, loaded: Loaded, library: Library) -> None:
         ))
 
 
-def _check_language(deal: Deal | Record, loaded: Loaded) -> None:
+def _check_language(deal: Deal, loaded: Loaded) -> None:
     """Dates and numbers are written in the deal's language: it must be one Babel has locale data for
     (the schema only checks its shape, so `xx-XX` would otherwise fail half-way through drafting)."""
     from babel import Locale, UnknownLocaleError
@@ -156,37 +154,21 @@ def _context(deal: Deal, library: Library) -> dict:
 
 
 # ── public API ─────────────────────────────────────────────────────────────────────────────
-def _resolve(deal_path: Path, library: Path | None, library_rev: str | None,
-             prevalidated: Pending | None = None) -> tuple[Deal | Record, Loaded, Library, object]:
+def _resolve(deal_path: Path, library: Path | None, library_rev: str | None) -> tuple[Deal, Loaded, Library, object]:
     """Deal, its source, the library to draft it with and its lock: a lock beside the deal pins the
-    library commit, unless a revision is asked for explicitly.
-
-    A deal being validated in another process (`prevalidated`) is waited for only once the library is
-    open; its problems are still reported before any of the library's, as when it is validated here.
-    """
+    library commit, unless a revision is asked for explicitly. The deal's problems come before the library's."""
     from termsmith.library.lock import library_problems, lock_path, read_lock
 
-    if prevalidated is None:
-        deal, loaded = load_deal(deal_path)
-    elif prevalidated.path != Path(deal_path):
-        raise ValueError(f"validation was started for {prevalidated.path}, not {deal_path}")
+    deal, loaded = load_deal(deal_path)
+    lock = read_lock(lock_path(deal_path)) if library_rev is None else None
     try:
-        lock = read_lock(lock_path(deal_path)) if library_rev is None else None
-        try:
-            lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
-        except TermsmithError as exc:
-            if lock and lock.commit:
-                exc.problems.append(Problem(file=str(lock_path(deal_path)), path="library.commit", message=(
-                    f"the lock pins library commit {lock.commit[:12]}; if this clone lacks that history, fetch it, "
-                    "or re-lock with `termsmith lock --update`")))
-            raise
-    except TermsmithError:
-        if prevalidated is not None:
-            prevalidated.result()  # raises the deal's own problems first
+        lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
+    except TermsmithError as exc:
+        if lock and lock.commit:
+            exc.problems.append(Problem(file=str(lock_path(deal_path)), path="library.commit", message=(
+                f"the lock pins library commit {lock.commit[:12]}; if this clone lacks that history, fetch it, "
+                "or re-lock with `termsmith lock --update`")))
         raise
-    if prevalidated is not None:
-        _prepare(lib, prevalidated)
-        deal, loaded = prevalidated.result()
     if lock is not None and (problems := library_problems(lock, lib, lock_path(deal_path))):
         raise InputError(problems)
     _check_requirement(deal, loaded, lib)
@@ -217,11 +199,9 @@ def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | 
     return Explanation(deal, lib, select(lib, _context(deal, lib), explain=True))
 
 
-def compose_draft(deal: Deal | Record, loaded: Loaded, library: Library) -> Draft:
+def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
     from termsmith.draft.compose import compose
-    from termsmith.draft.view import plain
 
-    deal = plain(deal)  # the same plain view whether validated here or in another process
     context = _context(deal, library)
     selection = select(library, context)
     provenance = Provenance(
@@ -238,30 +218,21 @@ def compose_draft(deal: Deal | Record, loaded: Loaded, library: Library) -> Draf
     return compose(deal, library, selection, context, provenance)
 
 
-def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None,
-          prevalidated: Pending | None = None) -> Draft:
-    """Load, validate, select and compose: the Draft of a deal file, nothing written.
-
-    `prevalidated`: the deal's validation, already running in another process (`prevalidate.claim`;
-    the command line does this for a single draft).
-    """
-    deal, loaded, lib, lock = _resolve(deal_path, library, library_rev, prevalidated)
+def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Draft:
+    """Load, validate, select and compose: the Draft of a deal file, nothing written."""
+    deal, loaded, lib, lock = _resolve(deal_path, library, library_rev)
     return _checked_against_lock(compose_draft(deal, loaded, lib), lock, deal_path)
 
 
 def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
-          library: Path | None = None, library_rev: str | None = None, force: bool = False,
-          prevalidated: Pending | None = None) -> DraftResult:
-    """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json
-    (`prevalidated`: see `build`)."""
+          library: Path | None = None, library_rev: str | None = None, force: bool = False) -> DraftResult:
+    """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json."""
     from termsmith.manifest import MANIFEST_SUFFIX, manifest_json
     from termsmith.render import render
     from termsmith.write import check_not_edited, sha256, write_outputs
 
     formats = tuple(dict.fromkeys(formats))
-    if prevalidated is not None:
-        _import_for_drafting(formats)  # while the deal is validated in the other process
-    the_draft = build(deal_path, library=library, library_rev=library_rev, prevalidated=prevalidated)
+    the_draft = build(deal_path, library=library, library_rev=library_rev)
     out_dir = Path(out_dir)
     stem = the_draft.deal_id
     names = {fmt: f"{stem}.{fmt}" for fmt in formats}
@@ -273,48 +244,6 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
                              _inputs(out_dir, deal_path, library, library_rev))
     written = write_outputs(out_dir, files, stem + MANIFEST_SUFFIX, manifest)
     return DraftResult(Path(deal_path), the_draft, tuple(written))
-
-
-def _import_for_drafting(formats: Sequence[str]) -> None:
-    """Import and load now what composing and rendering these formats will need anyway (a deal is being
-    validated in the other process meanwhile)."""
-    import importlib
-
-    for name in ("termsmith.draft.compose", "babel.dates", "babel.numbers"):
-        importlib.import_module(name)
-    if "docx" in formats:
-        from termsmith.render import word
-
-        word.prepare()
-    if "md" in formats:
-        from termsmith.render import markdown
-
-        markdown.prepare()
-
-
-def _prepare(library: Library, prevalidated: Pending) -> None:
-    """While the other process validates the deal: load what composing it will need (the templates, the
-    Markdown parser, the version comparison most deals ask for, and as soon as the deal file is read,
-    its language's locale data)."""
-    import packaging.specifiers  # noqa: F401
-    import packaging.version  # noqa: F401
-
-    from termsmith.draft.mdparse import markdown
-
-    for clause in library.clauses:
-        try:
-            library.template(clause)
-        except TermsmithError:
-            pass  # reported when the clause is drafted
-    markdown()
-    language = prevalidated.hint().get("language")
-    if isinstance(language, str):
-        from babel import Locale, UnknownLocaleError
-
-        try:
-            Locale.parse(language.replace("-", "_")).date_formats  # noqa: B018 - loads the locale's data
-        except (ValueError, TypeError, UnknownLocaleError):
-            pass  # validation says what is wrong with it
 
 
 def draft_many(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 import re
 import shutil
 
@@ -15,7 +14,6 @@ from termsmith.draft.compose import anchor_for, term_pattern, words_pattern
 from termsmith.draft.document import item_label
 from termsmith.draft.document import CrossRef, Paragraph, Span, Table, TermDefinition
 from termsmith.errors import LibraryError
-from termsmith.draft.view import Record, plain
 
 from .conftest import CANONICAL, EXAMPLES, MINI
 
@@ -196,7 +194,17 @@ def test_library_requirement_is_checked(deal_data, write_deal):
     ("{{ range(10**7) | list }}", "Range too big"),
     ("{{ parties.append(1) }}", "unsafe"),
     ("{{ cycler.__init__.__globals__ }}", "unsafe"),
-    ("{{ exit.model_dump() }}", "has no attribute 'model_dump'"),  # templates get data, not pydantic objects
+    # templates read the validated pydantic models as data: no method, no private or pydantic attribute
+    ("{{ exit.model_dump() }}", "unsafe"),
+    ("{{ exit.model_copy(update={'insolvency': false}).insolvency }}", "unsafe"),
+    ("{{ party('acme').model_copy() }}", "unsafe"),
+    ("{{ exit['model_dump']() }}", "unsafe"),
+    ("{{ (exit | attr('model_dump'))() }}", "unsafe"),
+    ("{{ exit.model_fields_set }}", "unsafe"),
+    ("{{ exit.model_extra }}", "unsafe"),
+    ("{{ deal.__pydantic_private__ }}", "unsafe"),
+    ("{{ deal.__dict__ }}", "unsafe"),
+    ("{{ deal._abc_impl }}", "unsafe"),
     ("{% set exit.insolvency = false %}", "cannot assign attribute"),
 ])
 def test_template_cannot_reach_outside_the_sandbox(mini, snippet, expected):
@@ -249,31 +257,38 @@ def test_parsed_text_shared_between_drafts_keeps_each_drafts_numbers(deal_data, 
     assert clause(first, "termination.cause").label != clause(second, "termination.cause").label
 
 
-def _as_data(value):
-    if isinstance(value, Record):
-        return {k: _as_data(v) for k, v in vars(value).items()}
-    if isinstance(value, (list, tuple)):
-        return [_as_data(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _as_data(v) for k, v in value.items()}
-    return value
-
-
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
-def test_templates_see_every_field_of_the_validated_deal(example):
+def test_templates_read_every_field_and_property_of_the_validated_deal(example):
+    from termsmith.draft.templating import environment, readable_names
+
     deal, _ = api.load_deal(example)
-    view = plain(deal)
-    data = _as_data(view)
-    for i, metric in enumerate(deal.slas.metrics if deal.slas else []):
-        # a model's own properties come along as fields
-        assert data["slas"]["metrics"][i].pop("higher_is_better") is metric.higher_is_better
-    assert data == deal.model_dump()
-    assert pickle.loads(pickle.dumps(view)) == view  # what crosses from a validating process
+    env = environment()
+
+    def read(model, path=""):
+        for name in sorted(readable_names(type(model))):
+            value = env.getattr(model, name)
+            assert value == getattr(model, name), path + name
+            if isinstance(value, (list, tuple)):
+                for item in value:
+                    if hasattr(type(item), "model_fields"):
+                        read(item, f"{path}{name}.")
+            elif hasattr(type(value), "model_fields"):
+                read(value, f"{path}{name}.")
+
+    read(deal)
+    assert "higher_is_better" in readable_names(type(deal.slas.metrics[0])) if deal.slas else True
+    assert "model_dump" not in readable_names(type(deal))
 
 
-def test_a_record_cannot_be_changed():
-    view = plain(api.load_deal(CANONICAL)[0])
-    with pytest.raises(AttributeError):
-        view.deal.id = "other"
-    with pytest.raises(AttributeError):
-        del view.deal
+def test_a_condition_cannot_call_a_models_method(mini):
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(re.sub(r"\nwhen:.*", "\nwhen: exit.model_dump() is mapping", path.read_text(), count=1))
+    with pytest.raises(LibraryError) as info:
+        api.build(CANONICAL, library=mini)
+    assert "unsafe" in str(info.value) and "convenience.md" in str(info.value)
+
+
+def test_the_deal_templates_see_cannot_be_changed():
+    deal = api.load_deal(CANONICAL)[0]
+    with pytest.raises(Exception):
+        deal.deal.id = "other"  # frozen models

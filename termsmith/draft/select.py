@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from termsmith.draft.conditions import evaluate, fields_read, parse_condition
 from termsmith.library.clauses import Clause, Library, SectionSpec
 from termsmith.draft.templating import field_value
-from termsmith.draft.view import Record
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,6 @@ def _shown(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
-    if hasattr(type(value), "model_fields") or isinstance(value, Record):
+    if hasattr(type(value), "model_fields"):
         return "(given)"
     return str(value)

@@ -17,8 +17,7 @@ from jinja2 import StrictUndefined, Undefined, pass_context
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
-
-from termsmith.draft.view import plain
+from pydantic import BaseModel
 
 STYLE_KEY = "house_style_"
 
@@ -308,10 +307,33 @@ MAX_SEQUENCE = 100_000
 MAX_POWER = 1_000
 
 
+@functools.cache
+def readable_names(model: type[BaseModel]) -> frozenset[str]:
+    """What clause text may read of a deal model: its fields and the public properties the deal model
+    itself defines (not pydantic's, such as model_extra), never a method."""
+    names = set(model.model_fields)
+    for klass in model.__mro__:
+        if klass.__module__.startswith("pydantic") or klass is object:
+            continue
+        names.update(name for name, attr in vars(klass).items()
+                     if isinstance(attr, property) and not name.startswith("_"))
+    return frozenset(names)
+
+
 class _ClauseSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, plus limits on `*` and `**` so clause text cannot exhaust memory or time."""
+    """The sandbox, plus limits on `*` and `**` so clause text cannot exhaust memory or time.
+
+    Templates read the validated (frozen) deal models themselves, as data: of a model only its fields
+    and the deal model's own properties are visible (`readable_names`), so clause text cannot call
+    `model_dump`, `model_copy` or any other method, nor reach private attributes.
+    """
 
     intercepted_binops = frozenset(["*", "**"])
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, BaseModel) and attr not in readable_names(type(obj)):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER:
@@ -344,8 +366,7 @@ DEAL_SECTIONS = ("deal", "parties", "scope", "term", "roles", "governance", "sla
 
 
 def deal_context(deal, numbers: str = "figures") -> dict[str, Any]:
-    """The names a clause template or condition sees: the deal's sections (as Records) plus helpers."""
-    deal = plain(deal)
+    """The names a clause template or condition sees: the deal's sections (the validated models) plus helpers."""
     by_id = {p.id: p for p in deal.parties}
 
     def party_of(party_id):
@@ -379,6 +400,8 @@ def field_value(context: dict[str, Any], dotted: str) -> object:
             value = value.get(part)
         elif isinstance(value, (list, tuple)) and part.isdigit():
             value = value[int(part)] if int(part) < len(value) else None
+        elif isinstance(value, BaseModel):
+            value = getattr(value, part) if part in readable_names(type(value)) else None
         else:
             value = getattr(value, part, None) if not part.startswith("_") else None
         if value is None:

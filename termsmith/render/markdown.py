@@ -99,11 +99,6 @@ def _template():
     return env.get_template("draft.md.j2")
 
 
-def prepare() -> None:
-    """Load the Markdown template now (once per process) rather than at the first render."""
-    _template()
-
-
 def render_markdown(draft: Draft) -> str:
     text = _template().render(draft=draft)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -97,11 +97,6 @@ def _reference_archive() -> opc.Archive:
     return opc.read_archive(reference_docx_path().read_bytes())
 
 
-def prepare() -> None:
-    """Read the reference document now (once per process) rather than at the first render."""
-    _reference_archive()
-
-
 def render_docx(draft: Draft) -> bytes:
     """The agreement as a Word document; the same Draft always gives the same bytes."""
     package = opc.Package(_reference_archive())
