@@ -398,7 +398,10 @@ class _Writer:
 
     def _definition(self, p: Paragraph, frame: _Frame) -> etree._Element:
         self._check(p.label, lambda: "", self._where())
-        if not p.inlines or not isinstance(p.inlines[0], TermDefinition):
+        first = p.inlines[0] if p.inlines else None
+        while isinstance(first, Inserted | Deleted) and first.inlines:  # a redline that changed the term
+            first = first.inlines[0]
+        if not isinstance(first, TermDefinition):
             raise ValueError(f"a definition paragraph must start with the term it defines ({self._where()})")
         return wx.paragraph(DEFINITION, self._inlines(p.inlines))
 

@@ -54,6 +54,10 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+_RPR, _B, _I, _RSTYLE, _VAL, _T = _w("rPr"), _w("b"), _w("i"), _w("rStyle"), _w("val"), _w("t")
+_STRIKES = (_w("strike"), _w("dstrike"))
+
+
 # ── what is read ───────────────────────────────────────────────────────────────────────────
 @dataclass(frozen=True)
 class Revision:
@@ -347,17 +351,29 @@ class _Reader:
                 para.pieces.append(Piece(Link(rel[1], tuple(children)), rev))
 
     def _run(self, r: etree._Element, para: Para, revision: Revision | None) -> None:
-        rpr = r.find(_w("rPr"))
         bold = italic = strike = False
         style = ""
-        if rpr is not None:
-            bold, italic = _on(rpr.find(_w("b"))), _on(rpr.find(_w("i")))
-            strike = _on(rpr.find(_w("strike"))) or _on(rpr.find(_w("dstrike")))
-            style_el = rpr.find(_w("rStyle"))
-            style = style_el.get(_w("val"), "") if style_el is not None else ""
-            style = self.canon.get(style, style)
-        for child in r:
+        children = list(r)
+        if children and children[0].tag == _RPR:
+            for prop in children[0]:
+                tag = prop.tag
+                if tag == _B:
+                    bold = _on(prop)
+                elif tag == _I:
+                    italic = _on(prop)
+                elif tag in _STRIKES:
+                    strike = strike or _on(prop)
+                elif tag == _RSTYLE:
+                    style = prop.get(_VAL, "")
+                    style = self.canon.get(style, style)
+            children = children[1:]
+        for child in children:
             tag = child.tag
+            if tag == _T:
+                if not (self.fields and self.fields[-1][1] == "instr") and child.text:
+                    para.pieces.append(Piece(Span(child.text, bold, italic, strike), revision,
+                                             title=style == RUN_IN_HEADING, term=style == DEFINED_TERM))
+                continue
             if tag == _w("fldChar"):
                 kind = child.get(_w("fldCharType"))
                 if kind == "begin":

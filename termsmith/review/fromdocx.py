@@ -332,8 +332,7 @@ class _Builder:
                                 props.get("termsmith.deal.file", ""), props.get("termsmith.deal.sha256", ""),
                                 props.get("termsmith.library.name", ""), props.get("termsmith.library.version", ""),
                                 "", props.get("termsmith.library.commit"), versions)
-        title = self.title or self.doc.path.stem
-        return Draft(props.get("termsmith.deal.id", self.doc.path.stem), title, "", "en-GB", self.date_text,
+        return Draft(props.get("termsmith.deal.id", self.doc.path.stem), self.title, "", "en-GB", self.date_text,
                      "2000-01-01", parties, sections, provenance)
 
     def _parties(self) -> tuple[SignatureBlock, ...]:

@@ -371,6 +371,9 @@ def _tokens(inlines: Sequence[Inline]) -> list[Inline]:
         if isinstance(item, Span):
             bold, italic, strike = item.bold, item.italic, item.strike
             out.extend(Span(t, bold, italic, strike) for t in _TOKEN.findall(item.text))
+        elif isinstance(item, CrossRef) and item.target:
+            # a reference is what it points at (its bookmark): a document read back names targets by bookmark
+            out.append(CrossRef("", item.anchor, item.label, item.bold, item.italic))
         else:
             out.append(item)
     return out
