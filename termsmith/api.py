@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -221,7 +221,31 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
 def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Draft:
     """Load, validate, select and compose: the Draft of a deal file, nothing written."""
     deal, loaded, lib, lock = _resolve(deal_path, library, library_rev)
-    return _checked_against_lock(compose_draft(deal, loaded, lib), lock, deal_path)
+    the_draft = _checked_against_lock(compose_draft(deal, loaded, lib), lock, deal_path)
+    return replace(the_draft, made_at=_made_at(deal_path, library, lib))
+
+
+def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
+    """When the draft is made: SOURCE_DATE_EPOCH, else its library commit's date, else its inputs' newest
+    modification time (termsmith.draft.made): the same inputs always give the same date."""
+    from termsmith.draft import made
+    from termsmith.library import git as gitstore
+    from termsmith.resources import default_library
+
+    folder = Path(library) if library else default_library()
+
+    def inputs():
+        yield Path(deal_path)
+        for dirpath, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if d != ".git"]
+            for name in names:
+                yield Path(dirpath, name)
+
+    try:
+        return made.made_at(lib.commit, lambda c: gitstore.commit_time(folder if folder.is_dir() else folder.parent, c),
+                            inputs)
+    except made.BadEpoch as exc:
+        raise InputError(Problem(path=made.SOURCE_DATE_EPOCH, message=str(exc))) from None
 
 
 def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
@@ -451,11 +475,12 @@ def _rebuild(manifest: Path) -> Draft:
 
 
 def _revision_date(date: str | None, new: Draft) -> str:
-    """The date every revision carries, in UTC: given, or the new draft's effective date (reproducible)."""
+    """The date every revision carries, in UTC: given, or when the new draft is made (reproducible: see
+    termsmith.draft.made), never its effective date in the future."""
     import datetime as dt
 
     if date is None:
-        return f"{new.effective_date}T00:00:00Z"
+        return new.made_at or f"{new.effective_date}T00:00:00Z"
     try:
         when = dt.datetime.fromisoformat(date.strip())
     except ValueError:
