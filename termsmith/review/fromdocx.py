@@ -37,6 +37,7 @@ from termsmith.draft.document import (
     item_label,
 )
 from termsmith.review.docx import Document, Para, Piece, Row, TableRead
+from termsmith.review.redline import FOLD_QUOTES
 
 SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
 COVER_STYLES = {"Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading"}
@@ -184,17 +185,17 @@ class _Builder:
             if not anchor:
                 self.added += 1
                 anchor = f"_Ref_{ADDED_ID}_{self.added}"
-            self.sections.append(_ReadSection(kind, self._id(anchor), anchor, text.strip()))
+            self.sections.append(_ReadSection(kind, self._id(anchor), anchor, _fold(text.strip())))
             return
         if SKIPPED.match(style):
             return
         if not self.sections and self.termsmith:
             if style == "Title":
-                self.title = text.strip()
+                self.title = _fold(text.strip())
             elif style == "CoverParty":
-                self.cover_parties.append(text.strip())
+                self.cover_parties.append(_fold(text.strip()))
             elif style == "CoverDate":
-                self.date_text = re.sub(r"^Dated\s+", "", text.strip())
+                self.date_text = _fold(re.sub(r"^Dated\s+", "", text.strip()))
             return
         if not self.sections:
             if style == "Title" and not self.title:
@@ -253,7 +254,7 @@ class _Builder:
             return
         if table.style != "ContractTable" and any(
                 p.style == SIGNATURE_TEXT for r in rows for c in r.cells for p in c):
-            self.signatures.append([_plain(c) for row in cells for c in row])
+            self.signatures.append([_fold(_plain(c)) for row in cells for c in row])
             return
         if not self.sections:
             self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))
@@ -341,7 +342,7 @@ class _Builder:
         out = []
         for k, cells in enumerate(self.signatures):
             values = dict(zip(cells[1::2], cells[2::2], strict=False))  # 'Name:' → …, 'Title:' → …
-            name = cells[0] if cells else ""
+            name = re.sub(r"^Signed for and on behalf of\s+", "", cells[0]) if cells else ""
             short = base[k].short_name if k < len(base) else name
             out.append(SignatureBlock(name, short, values.get("Name:", ""), values.get("Title:", "")))
         if not out:
@@ -415,13 +416,18 @@ def _key_text(inlines: Sequence[Inline]) -> str:
             parts.append(f"\x00{item.anchor}\x00")
         else:
             parts.append(_plain([item]))
-    return " ".join("".join(parts).split())
+    return " ".join("".join(parts).translate(FOLD_QUOTES).split())
+
+
+def _fold(text: str) -> str:
+    """Straight quotes: renderers make them typographic again when they write."""
+    return text.translate(FOLD_QUOTES)
 
 
 def signature(block: Block) -> object:
     """What a block reads as, without its number: equal signatures are the same text."""
     if isinstance(block, Paragraph):
-        title = _run_in(block.title) if block.title else ""
+        title = _fold(_run_in(block.title)) if block.title else ""
         return ("p", block.role, block.level, title, _key_text(block.inlines))
     return ("t", tuple(_key_text(c) for c in block.header), tuple(tuple(_key_text(c) for c in r) for r in block.rows))
 

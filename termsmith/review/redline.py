@@ -23,6 +23,7 @@ from termsmith.draft.document import (
     Table,
     TermDefinition,
 )
+from termsmith.render.typography import smart_quotes
 from termsmith.render.word import run_in_title
 from termsmith.review.diff import opcodes, ratio
 from termsmith.draft.revisions import (
@@ -51,6 +52,7 @@ REWRITE_MIN_WORDS = 6
 # Two paragraphs at the same place are the same paragraph, edited, when this much of their wording matches.
 SAME_PARAGRAPH = 0.5
 DETAIL_WIDTH = 48
+FOLD_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
 
 ChangeKind = Literal["added", "removed", "changed", "moved"]
 
@@ -370,7 +372,9 @@ def _tokens(inlines: Sequence[Inline]) -> list[Inline]:
     for item in inlines:
         if isinstance(item, Span):
             bold, italic, strike = item.bold, item.italic, item.strike
-            out.extend(Span(t, bold, italic, strike) for t in _TOKEN.findall(item.text))
+            # typographic quotes are the renderers' business (straight ones are made curly when written):
+            # a document read back and a draft compare equal whichever they carry
+            out.extend(Span(t, bold, italic, strike) for t in _TOKEN.findall(item.text.translate(FOLD_QUOTES)))
         elif isinstance(item, CrossRef) and item.target:
             # a reference is what it points at (its bookmark): a document read back names targets by bookmark
             out.append(CrossRef("", item.anchor, item.label, item.bold, item.italic))
@@ -457,8 +461,8 @@ def _note(segments: list[tuple[bool, list, list]], i: int) -> _Note:
     after = _plain(segments[i + 1][2][:DETAIL_WIDTH])[:DETAIL_WIDTH] if i + 1 < len(segments) else ""
     before = re.search(r"(\S+\s*)?$", before).group(0)
     after = re.match(r"^(\s*\S+)?", after).group(0)
-    old_text = _shorten(before + _plain(olds) + after) if olds else ""
-    new_text = _shorten(before + _plain(news) + after) if news else ""
+    old_text = _shorten(smart_quotes(before + _plain(olds) + after)) if olds else ""
+    new_text = _shorten(smart_quotes(before + _plain(news) + after)) if news else ""
     if not olds:
         return _Note(f"added “{new_text.strip()}”")
     if not news:
@@ -508,7 +512,7 @@ def _plain(inlines: Sequence[TrackedInline]) -> str:
 
 
 def _words(inlines: Sequence[Inline]) -> list[str]:
-    return _plain(inlines).split()
+    return _plain(inlines).translate(FOLD_QUOTES).split()
 
 
 def _shorten(text: str, width: int = DETAIL_WIDTH) -> str:
