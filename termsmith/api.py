@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from termsmith import __version__
-from termsmith.draft.document import ClauseVersion, Draft, Provenance
+from termsmith.draft.document import AppliedDefault, ClauseVersion, Draft, Provenance
 from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
 from termsmith.library.clauses import Library, load_library
 from termsmith.deal.source import Loaded
@@ -26,6 +26,8 @@ DEFAULT_FORMATS = ("docx", "md")
 class CheckResult:
     deal: Deal
     path: Path
+    defaults: tuple[AppliedDefault, ...] = ()  # deal fields the draft reads at their default
+    warnings: tuple[Problem, ...] = ()  # plausibility findings: the deal drafts, but a reviewer should look
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Explanation:
     deal: Deal
     library: Library
     selection: Selection
+    defaults: tuple[AppliedDefault, ...] = ()  # deal fields the draft reads at their default
 
 
 @dataclass(frozen=True)
@@ -202,34 +205,42 @@ def _checked_against_lock(draft: Draft, lock, deal_path: Path) -> Draft:
 
 def check(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> CheckResult:
     """Validate a deal file (structure and business rules) and that the library can draft it."""
-    build(deal_path, library=library, library_rev=library_rev)
-    deal, _ = load_deal(deal_path)
-    return CheckResult(deal, Path(deal_path))
+    from termsmith.deal.plausibility import plausibility_warnings
+
+    the_draft = build(deal_path, library=library, library_rev=library_rev)
+    deal, loaded = load_deal(deal_path)
+    return CheckResult(deal, Path(deal_path), the_draft.defaults, plausibility_warnings(deal, loaded.source))
 
 
 def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Explanation:
     """Which clauses a deal gets, at which version, and the fields that decided each."""
-    deal, _loaded, lib, _lock = _resolve(deal_path, library, library_rev)
-    return Explanation(deal, lib, select(lib, _context(deal, lib), explain=True))
+    deal, loaded, lib, _lock = _resolve(deal_path, library, library_rev)
+    defaults = compose_draft(deal, loaded, lib).defaults
+    return Explanation(deal, lib, select(lib, _context(deal, lib), explain=True), defaults)
 
 
 def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
     from termsmith.draft.compose import compose
+    from termsmith.draft.defaults import applied_defaults
+    from termsmith.draft.sandbox import recording_reads
 
     context = _context(deal, library)
-    selection = select(library, context)
-    provenance = Provenance(
-        termsmith_version=__version__,
-        deal_id=deal.deal.id,
-        deal_file=Path(loaded.source.file).name,
-        deal_sha256=hashlib.sha256(loaded.raw).hexdigest(),
-        library_name=library.manifest.name,
-        library_version=library.version,
-        library_owner=library.manifest.owner,
-        library_commit=library.commit,
-        clauses=tuple(ClauseVersion(c.id, c.version) for c in selection.clauses),
-    )
-    return compose(deal, library, selection, context, provenance)
+    with recording_reads() as reads:  # the fields the draft reads: its defaults are among them
+        selection = select(library, context)
+        provenance = Provenance(
+            termsmith_version=__version__,
+            deal_id=deal.deal.id,
+            deal_file=Path(loaded.source.file).name,
+            deal_sha256=hashlib.sha256(loaded.raw).hexdigest(),
+            library_name=library.manifest.name,
+            library_version=library.version,
+            library_owner=library.manifest.owner,
+            library_commit=library.commit,
+            clauses=tuple(ClauseVersion(c.id, c.version) for c in selection.clauses),
+        )
+        draft = compose(deal, library, selection, context, provenance)
+    positions = loaded.source.positions
+    return replace(draft, defaults=applied_defaults(deal, selection.clauses, lambda path: path in positions, reads))
 
 
 def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Draft:
@@ -279,7 +290,7 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
     rendered = render(the_draft, formats)
     files = {names[fmt]: data for fmt, data in rendered.items()}
     manifest = manifest_json(the_draft.provenance, {name: sha256(data) for name, data in files.items()},
-                             _inputs(out_dir, deal_path, library, library_rev))
+                             _inputs(out_dir, deal_path, library, library_rev), defaults=the_draft.defaults)
     written = write_outputs(out_dir, files, stem + MANIFEST_SUFFIX, manifest)
     return DraftResult(Path(deal_path), the_draft, tuple(written))
 

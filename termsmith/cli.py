@@ -117,8 +117,8 @@ def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
 @library_option
 @rev_option
 def check(deal, library, library_rev) -> None:
-    """Validate DEAL and its business rules without drafting."""
-    from termsmith import api
+    """Validate DEAL and its business rules without drafting; list the defaults it relies on and anything implausible."""
+    from termsmith import api, report
     from termsmith.errors import TermsmithError
 
     try:
@@ -126,6 +126,8 @@ def check(deal, library, library_rev) -> None:
     except TermsmithError as exc:
         _fail(exc)
     click.echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
+    for line in report.check_notes(result):
+        click.echo(line)
 
 
 @cli.command()

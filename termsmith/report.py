@@ -27,6 +27,24 @@ def explanation(result) -> list[str]:
         lines.append(f"  {mark} {decision.clause.id:<{width}} {decision.clause.version:<8} {status:<9} {why}")
     included = sum(d.included for d in result.selection.decisions)
     lines.append(f"{included} of {len(result.selection.decisions)} clauses included")
+    defaults = getattr(result, "defaults", ())
+    if defaults:
+        lines.append(f"Defaults applied ({len(defaults)}): the deal file does not set these, so the draft uses them")
+        lines += default_lines(defaults)
+    return lines
+
+
+def default_lines(defaults) -> list[str]:
+    """One line per default a draft applied: the field, its value and the clauses that read it."""
+    return [f"  default: {d.path} = {d.value} (not in the deal file; read by {', '.join(d.clauses)})" for d in defaults]
+
+
+def check_notes(result) -> list[str]:
+    """`termsmith check`, after its ok line: the defaults the draft relies on, then plausibility warnings
+    (`FILE:LINE: warning: path: message`)."""
+    lines = default_lines(result.defaults)
+    lines += [f"{p.file}:{p.line}: warning: {p.path + ': ' if p.path else ''}{p.message}" if p.line is not None
+              else f"{p.file}: warning: {p.path + ': ' if p.path else ''}{p.message}" for p in result.warnings]
     return lines
 
 

@@ -302,9 +302,12 @@ exit:
     fees: none                # none | cost_plus | fixed
   # post_termination: {{existing_customer_support_months: 12, non_solicitation_months: 12}}
 
-# options:                   # optional
-#   confidentiality_years: 5
-#   liability_cap: {{multiple_of_annual_fees: 1.0}}
+options:
+  # confidentiality_years: 5
+  liability_cap:             # the cap the parties agree: a fixed amount, a multiple of the amounts paid between
+    multiple_of_annual_fees: null   # them or of each party's Budget share, or the greater of a fixed amount and a multiple
+    fixed_amount: 250000     # replace with the agreed amount
+    currency: EUR            # the budget currency once there is a budget
 """)
     return "".join(parts)
 
