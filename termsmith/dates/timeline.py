@@ -427,8 +427,7 @@ def _exit(deal, where, periods, notice_on, terminate_on) -> Exit | None:
                 f"{_iso(terminate_on)} is before the Effective Date, {_iso(eff)}")))
         if expiry is not None and terminate_on > expiry:
             raise InputError(Problem(path="--terminate-on", message=(
-                f"the Agreement expires on {_iso(expiry)} ({where('term.commencement')[0].label}), before "
-                f"{_iso(terminate_on)}")))
+                f"the Agreement expires on {_iso(expiry)}, before {_iso(terminate_on)}")))
         return Exit(terminate_on, None, f"Termination Date {_iso(terminate_on)}",
                     td_rule="the date given", td_sources=where("termination", "term"))
     if notice_on is None:
