@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from termsmith.dates.places import closed_days
 from termsmith.draft.compose import Target
 from termsmith.draft.select import Selection
 from termsmith.draft.templating import add_business_days, add_days, add_months, period_end
@@ -166,17 +167,21 @@ class _Period:
     end: dt.date
 
 
-def _notice_deadline(key: str, title: str, rule: str, clause: str, deadline: dt.date, where: _Where) -> Event:
+def _notice_deadline(key: str, title: str, rule: str, clause: str, deadline: dt.date, where: _Where,
+                     closed: Callable[[dt.date], str | None]) -> Event:
     """The last day to give a notice. Under the notices clause, a notice received on a day that is not a
-    Business Day counts as received on the next one, so a deadline on a weekend moves back to the Friday
-    before (and the clause that makes it so is named too)."""
+    Business Day (a weekend, or a public holiday where any Party is) counts as received on the next one, so
+    such a deadline moves back to the Business Day before (and the clause that makes it so is named too)."""
     receipt = "general.notice-receipt"
-    if deadline.weekday() >= 5 and receipt in where:
-        friday = deadline - dt.timedelta(days=deadline.weekday() - 4)
-        rule += (f"; {_iso(deadline)} is a {deadline.strftime('%A')}, and a notice received then counts as "
-                 f"received on the next Business Day")
-        return Event(key, title, rule, where(clause, receipt), "notice", (friday,), remind=True)
-    return Event(key, title, rule, where(clause), "notice", (deadline,), remind=True)
+    day, reasons = deadline, []
+    while receipt in where and (why := closed(day)):
+        reasons.append(f"{_iso(day)} is {why}")
+        day -= dt.timedelta(days=1)
+    if not reasons:
+        return Event(key, title, rule, where(clause), "notice", (deadline,), remind=True)
+    rule += (f"; {', and '.join(reasons)}, and a notice received on a day that is not a Business Day counts as "
+             "received on the next Business Day")
+    return Event(key, title, rule, where(clause, receipt), "notice", (day,), remind=True)
 
 
 def _all_periods(deal) -> Iterator[_Period]:
@@ -236,20 +241,26 @@ def timeline(deal, selection: Selection, targets: dict[str, Target], *, until: d
             until = the_exit.termination_date
     horizon = min(until, periods[-1].end) if until is not None else periods[-1].end
     events: list[Event] = []
+    closed, unknown = closed_days([p.jurisdiction for p in deal.parties])
     for make in (_start_and_term, _renewals, _convenience, _exit_plan, _governance, _reports):
-        events.extend(make(deal, where, periods, horizon, the_exit))
+        events.extend(make(deal, where, periods, horizon, the_exit, closed))
     events = [e for e in events if e.sources]
     steps = _exit_steps(deal, where, the_exit)
-    notes = ("Business Days are counted Monday to Friday: a public holiday where the obligation is performed "
-             "moves a deadline later, never earlier.",) if any(e.kind == "report" for e in events) else ()
+    notes = []
+    if any(e.kind == "report" for e in events):
+        notes.append("Business Days in reporting deadlines are counted Monday to Friday: a public holiday where "
+                     "the obligation is performed moves such a deadline later, never earlier.")
+    if unknown and any(e.kind == "notice" for e in events):
+        notes.append(f"No public holidays are known for {' or '.join(unknown)}: notice deadlines there skip "
+                     "weekends only.")
     return Timeline(
         deal_id=deal.deal.id, title=deal.deal.title, effective_date=eff, horizon=horizon,
         events=tuple(sorted(events, key=lambda e: e.date or dt.date.max)),  # same day: in the order made
-        exit_steps=tuple(steps), trigger=the_exit.description if the_exit else None, notes=notes,
+        exit_steps=tuple(steps), trigger=the_exit.description if the_exit else None, notes=tuple(notes),
     )
 
 
-def _start_and_term(deal, where, periods, horizon, the_exit):
+def _start_and_term(deal, where, periods, horizon, the_exit, closed):
     eff = deal.deal.effective_date
     yield Event("effective-date", "Effective Date: the Agreement starts", "the date the deal states",
                 where("parties.parties"), "date", (eff,))
@@ -269,14 +280,14 @@ def _start_and_term(deal, where, periods, horizon, the_exit):
         yield _notice_deadline("extension-request", "Last day to ask for talks on extending the Agreement",
                                f"{_n(EXTENSION_REQUEST_MONTHS, 'month')} before the end of the Initial Term "
                                f"({_iso(initial.end)})", "term.extension",
-                               add_months(initial.end, -EXTENSION_REQUEST_MONTHS), where)
+                               add_months(initial.end, -EXTENSION_REQUEST_MONTHS), where, closed)
     yield Event("exit-plan-start", "Start carrying out the Exit Plan (the Term is due to expire)",
                 f"{_n(EXIT_PLAN_BEFORE_EXPIRY_MONTHS, 'month')} before the Term is due to expire",
                 where("exit.plan"), "deadline", (add_months(initial.end, -EXIT_PLAN_BEFORE_EXPIRY_MONTHS),),
                 remind=True)
 
 
-def _renewals(deal, where, periods, horizon, the_exit):
+def _renewals(deal, where, periods, horizon, the_exit, closed):
     if deal.term.renewal != "automatic":
         return
     term = deal.term
@@ -295,10 +306,10 @@ def _renewals(deal, where, periods, horizon, the_exit):
                                    f"Last day to give notice of non-renewal ({name})",
                                    f"{_n(term.non_renewal_notice_days, 'day')} before the end of {name} "
                                    f"({_iso(period.end)})", "term.automatic-renewal",
-                                   add_days(period.end, -term.non_renewal_notice_days), where)
+                                   add_days(period.end, -term.non_renewal_notice_days), where, closed)
 
 
-def _convenience(deal, where, periods, horizon, the_exit):
+def _convenience(deal, where, periods, horizon, the_exit, closed):
     tfc = deal.exit.termination_for_convenience
     if not tfc.allowed or the_exit is not None:
         return
@@ -320,7 +331,7 @@ def earliest_convenience_notice(deal) -> dt.date:
     return add_months(deal.deal.effective_date, tfc.earliest_after_months)
 
 
-def _exit_plan(deal, where, periods, horizon, the_exit):
+def _exit_plan(deal, where, periods, horizon, the_exit, closed):
     eff = deal.deal.effective_date
     deadline = add_months(eff, EXIT_PLAN_MONTHS)
     if the_exit is None or deadline <= the_exit.termination_date:
@@ -335,7 +346,7 @@ def _exit_plan(deal, where, periods, horizon, the_exit):
                     "deadline", where("exit.plan"), "deadline", dates, every=_every(EXIT_PLAN_REVIEW_MONTHS), rrule=rule)
 
 
-def _governance(deal, where, periods, horizon, the_exit):
+def _governance(deal, where, periods, horizon, the_exit, closed):
     eff = deal.deal.effective_date
     governance, budget = deal.governance, deal.budget
     committee = governance.steering_committee if governance is not None else None
@@ -383,7 +394,7 @@ def _cadence_event(key: str, name: str, cadence: str, eff: dt.date, horizon: dt.
                  every=_every(months), rrule=rule)
 
 
-def _reports(deal, where, periods, horizon, the_exit):
+def _reports(deal, where, periods, horizon, the_exit, closed):
     eff = deal.deal.effective_date
     slas, budget = deal.slas, deal.budget
     if slas is not None and slas.reporting in _CADENCE_MONTHS:
