@@ -412,18 +412,33 @@ def _reports(deal, where, periods, horizon, the_exit, closed):
                         where("service-levels.reporting"), "report", dates, every=_every(months), rrule=rule)
     if budget is not None and budget.invoicing != "milestone":
         months = 1 if budget.invoicing == "monthly" else 3
-        ends = []
-        first = dt.date(eff.year, (eff.month - 1) // months * months + 1, 1)  # the calendar period of eff
-        k = 1
-        while (end := add_days(add_months(first, k * months), -1)) < horizon:
-            ends.append(end)
-            k += 1
-        dates, rule = business_day_series(ends, REPORT_BUSINESS_DAYS, True, months)
+        dates, rule = business_day_series(_calendar_ends(eff, months, horizon), REPORT_BUSINESS_DAYS, True, months)
         if dates:
             period = "month" if months == 1 else "quarter"
             yield Event("cost-statement", "Statements of Budget costs due",
                         f"within {_n(REPORT_BUSINESS_DAYS, 'Business Day')} after the end of each calendar {period}",
                         where("budget.invoicing"), "report", dates, every=_every(months), rrule=rule)
+    payments = getattr(deal, "payments", None)
+    if payments is not None and payments.reported and payments.statements in _CADENCE_MONTHS:
+        months = _CADENCE_MONTHS[payments.statements]
+        days = payments.statement_days
+        dates = tuple(add_days(end, days) for end in _calendar_ends(eff, months, horizon))
+        if dates:
+            yield Event("payment-statement", "Statements of Partner Payments due",
+                        f"within {_n(days, 'day')} after the end of each calendar {_PERIOD_NAME[payments.statements]}",
+                        where("payments.statements"), "report", dates, every=_every(months))
+
+
+def _calendar_ends(eff: dt.date, months: int, horizon: dt.date) -> list[dt.date]:
+    """The last days of the calendar months (quarters, half-years, years) from the one containing `eff`,
+    ending before `horizon`."""
+    first = dt.date(eff.year, (eff.month - 1) // months * months + 1, 1)
+    ends = []
+    k = 1
+    while (end := add_days(add_months(first, k * months), -1)) < horizon:
+        ends.append(end)
+        k += 1
+    return ends
 
 
 # ── the exit ───────────────────────────────────────────────────────────────────────────────
@@ -529,6 +544,15 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
     step("materials", "Materials returned or destroyed; licensed materials and trade marks removed",
          f"Termination Date + {_n(MATERIALS_DAYS, 'day')}", ("exit.materials", "exit.licences"),
          lambda d: add_days(d, MATERIALS_DAYS))
+    payments = getattr(deal, "payments", None)
+    if payments is not None:
+        days = payments.statement_days
+        step("payment-final-statement", "Final statement of Partner Payments sent", f"Termination Date + {_n(days, 'day')}",
+             ("payments.final-account",), lambda d: add_days(d, days))
+        if payments.on_revenue and payments.tail_months:
+            tail = payments.tail_months
+            step("payment-tail-end", "End of Partner Payments on revenue received after termination",
+                 f"Termination Date + {_n(tail, 'month')}", ("payments.final-account",), lambda d: add_months(d, tail))
     step("final-account", "Final account of the Budget agreed", f"Termination Date + {_n(FINAL_ACCOUNT_DAYS, 'day')}",
          ("exit.final-accounting",), lambda d: add_days(d, FINAL_ACCOUNT_DAYS))
     if pt is not None and pt.existing_customer_support_months:
@@ -549,6 +573,7 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
          f"Termination Date + {_n(INSURANCE_RUN_OFF_YEARS, 'year')}", ("insurance.cover",),
          lambda d: add_months(d, INSURANCE_RUN_OFF_YEARS * 12))
     timetable = where("schedule-exit-plan.timetable")
-    # Schedule 5's timetable lists every step but the insurance run-off
-    return [Event(s.key, s.title, s.rule, s.sources + (() if s.key == "exit-insurance-run-off" else timetable),
-                  s.kind, s.dates) for s in steps]
+    # Schedule 5's timetable lists every step but these
+    outside = {"exit-insurance-run-off", "exit-payment-final-statement", "exit-payment-tail-end"}
+    return [Event(s.key, s.title, s.rule, s.sources + (() if s.key in outside else timetable), s.kind, s.dates)
+            for s in steps]

@@ -270,3 +270,14 @@ def test_the_parties_places_name_their_holiday_calendars(deal_data, write_deal):
     deal_data["parties"][1]["jurisdiction"] = "Narnia"
     t = timeline_of(write_deal(deal_data))
     assert any("No public holidays are known for Narnia" in note for note in t.notes)
+
+
+def test_partner_payment_statements_and_their_final_statement():
+    path = EXAMPLES / "brightpath-lumen-referral-alliance.yaml"
+    t = timeline_of(path, terminate_on=D(2028, 8, 30))
+    statements = event(t, "payment-statement")
+    # 20 days after each calendar quarter, from the one the Effective Date (1 February 2027) falls in
+    assert statements.dates[:3] == (D(2027, 4, 20), D(2027, 7, 20), D(2027, 10, 20))
+    assert labels(statements) == ["clause 6.3"]
+    assert event(t, "exit-payment-final-statement").dates == (D(2028, 9, 19),)
+    assert event(t, "exit-payment-tail-end").dates == (D(2029, 8, 30),)
