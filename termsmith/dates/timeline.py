@@ -293,12 +293,13 @@ def _renewals(deal, where, periods, horizon, the_exit, closed):
     term = deal.term
     for period in periods:
         name = _period_name(period)
-        last = the_exit is not None and period is periods[-1]
-        if not last or period.end == the_exit.termination_date:
-            renews = "the Agreement expires" if last else f"renews for {_n(term.renewal_months, 'month')}"
-            yield Event(f"term-end-{period.index}", f"End of {name}: {renews}" if last else
-                        f"End of {name}: renews for {_n(term.renewal_months, 'month')} unless notice of "
-                        "non-renewal was given", "the last day of the period",
+        last = the_exit is not None and period is periods[-1]  # the period in which the Agreement ends
+        if last and period.end != the_exit.termination_date:
+            pass  # ended early: the exit timeline has its Termination Date
+        else:
+            then = ("the Agreement expires" if last else
+                    f"renews for {_n(term.renewal_months, 'month')} unless notice of non-renewal was given")
+            yield Event(f"term-end-{period.index}", f"End of {name}: {then}", "the last day of the period",
                         where("term.commencement" if period.index == 0 else "term.automatic-renewal",
                               "term.automatic-renewal"), "date", (period.end,))
         if the_exit is None:
