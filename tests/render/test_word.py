@@ -239,16 +239,28 @@ def test_external_link_has_a_relationship(body, parts):
     assert val(link.find("w:r", NS), "w:rPr/w:rStyle") == "Hyperlink"
 
 
-def test_contents_field_is_dirty_with_the_headings_cached(body, draft):
+def test_contents_lists_the_headings_with_their_page_numbers(body, draft, parts):
     toc = paragraphs(body, "TOC1")
     begin = toc[0].find("w:r/w:fldChar", NS)
-    assert begin.get(qn("w:fldCharType")) == "begin" and begin.get(qn("w:dirty")) == "true"
-    assert field_instructions(body)[0][0] == 'TOC \\o "1-1" \\h \\z \\u'
-    assert [text_of(p) for p in toc] == [
-        "1.Definitions and Interpretation", "2.Services", "3.Termination", "Execution",
-        "Schedule 1Service Levels", "Schedule 2Budget"]
+    # cached entries a print shows as they are: Word need not ask to update the field on opening
+    assert begin.get(qn("w:fldCharType")) == "begin" and begin.get(qn("w:dirty")) is None
+    instructions = field_instructions(body)
+    assert 'TOC \\o "1-1" \\h \\z \\u' in [i for i, _ in instructions]
     anchors = [h.get(qn("w:anchor")) for p in toc for h in p.findall("w:hyperlink", NS)]
     assert anchors == [s.anchor for s in draft.sections]
+    # each entry ends with a PAGEREF field to its heading's bookmark, after the dotted right-aligned tab
+    pagerefs = [(i, cached) for i, cached in instructions if i.startswith("PAGEREF")]
+    assert [i for i, _ in pagerefs] == [f"PAGEREF {s.anchor} \\h" for s in draft.sections]
+    pages = [int(cached) for _, cached in pagerefs]
+    assert pages[0] == 3 and pages == sorted(pages)  # cover, contents, then the body
+    assert pages[3:] == list(range(pages[3], pages[3] + 3))  # execution and schedules start new pages
+    assert [text_of(p) for p in toc] == [
+        f"{number}{title}{page}" for (number, title), page in zip(
+            [("1.", "Definitions and Interpretation"), ("2.", "Services"), ("3.", "Termination"), ("", "Execution"),
+             ("Schedule 1", "Service Levels"), ("Schedule 2", "Budget")], pages, strict=True)]
+    assert all(len(p.findall(".//w:tab", NS)) == 2 for p in toc)  # number ⇥ title ⇥ page
+    tab = parts["word/styles.xml"].find("w:style[@w:styleId='TOC1']/w:pPr/w:tabs/w:tab", NS)
+    assert (tab.get(qn("w:val")), tab.get(qn("w:leader")), tab.get(qn("w:pos"))) == ("right", "dot", "9072")
 
 
 # ── tables and signatures ─────────────────────────────────────────────────────────────────
@@ -464,7 +476,17 @@ def test_contract_lint_is_clean(docx_path, draft):
     result = subprocess.run([sys.executable, str(DOCX_VERIFY / "check_docx.py"), str(docx_path)], check=False,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("OK") and len(result.stdout.splitlines()) == 1, result.stdout
+    assert lint_findings(result.stdout) == [], result.stdout
+
+
+# The lint expects a TOC Word rebuilds on opening (dirty, or updateFields). Ours is deliberately neither: its
+# cached entries carry page numbers, so it prints right before any update and Word does not ask on every open.
+CACHED_TOC = "TOC present but neither w:updateFields nor w:dirty"
+
+
+def lint_findings(stdout: str) -> list[str]:
+    """check_docx.py's findings, less the one about our deliberately cached contents."""
+    return [line for line in stdout.splitlines() if not line.startswith("OK") and CACHED_TOC not in line]
 
 
 def test_schema_valid(docx_path):
