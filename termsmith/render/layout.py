@@ -104,11 +104,40 @@ class Styles:
         return _apply(parent, el.find(qn("w:pPr")), el.find(qn("w:rPr")))
 
 
-def _text(p: etree._Element) -> str:
+# A redline is laid out as either of its drafts: with its revisions accepted (the new draft) or rejected
+# (the old one). View None: a document without revisions.
+_HIDDEN_BY = {"accept": qn("w:del"), "reject": qn("w:ins")}
+
+
+def _hidden(el: etree._Element, view: str | None, stop: etree._Element) -> bool:
+    """Whether a revision the view removes contains `el` (looking up to `stop`)."""
+    if view is None:
+        return False
+    hiding = _HIDDEN_BY[view]
+    for ancestor in el.iterancestors():
+        if ancestor.tag == hiding:
+            return True
+        if ancestor is stop:
+            return False
+    return False
+
+
+def _removed(el: etree._Element, view: str | None) -> bool:
+    """A paragraph whose mark, or a row that, the view removes (wholly inserted or deleted)."""
+    if view is None:
+        return False
+    props = "w:pPr/w:rPr" if el.tag == qn("w:p") else "w:trPr"
+    path = "/".join(qn(part) for part in props.split("/"))
+    return el.find(f"{path}/{_HIDDEN_BY[view]}") is not None
+
+
+def _text(p: etree._Element, view: str | None = None) -> str:
     """What a paragraph shows: its text (field results, not field codes; tabs as a few characters)."""
     out = []
-    for el in p.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
-        if el.tag == qn("w:t"):
+    for el in p.iter(qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")):
+        if (el.tag == qn("w:delText") and view is None) or _hidden(el, view, p):
+            continue
+        if el.tag in (qn("w:t"), qn("w:delText")):
             out.append(el.text or "")
         elif el.tag == qn("w:tab"):
             out.append("    ")
@@ -158,19 +187,20 @@ class _Box:
         return self.before + self.lines * self.line + self.after
 
 
-def _paragraph_box(p: etree._Element, styles: Styles, width: int) -> _Box:
+def _paragraph_box(p: etree._Element, styles: Styles, width: int, view: str | None = None) -> _Box:
     ppr = p.find(qn("w:pPr"))
     style_el = ppr.find(qn("w:pStyle")) if ppr is not None else None
     style = styles.resolve(style_el.get(qn("w:val")) if style_el is not None else None)
     if ppr is not None and len(ppr) > (style_el is not None):  # direct properties beside the style
         style = _apply(style, ppr, None)
-    lines = _lines(_text(p), width - style.left, style.first, style)
+    lines = _lines(_text(p, view), width - style.left, style.first, style)
     names = tuple(b.get(qn("w:name")) for b in p.iter(qn("w:bookmarkStart")))
     return _Box(lines, _line_height(style), style.before, style.after, style.keep_next, style.keep_lines,
                 style.page_break, names)
 
 
-def _row_box(tr: etree._Element, styles: Styles, widths: Sequence[int], keep_next: bool) -> _Box:
+def _row_box(tr: etree._Element, styles: Styles, widths: Sequence[int], keep_next: bool,
+             view: str | None) -> _Box:
     tallest = 0.0
     column = 0
     for tc in tr.findall(qn("w:tc")):
@@ -180,7 +210,7 @@ def _row_box(tr: etree._Element, styles: Styles, widths: Sequence[int], keep_nex
         column += span
         height = 0.0
         for p in tc.findall(qn("w:p")):
-            box = _paragraph_box(p, styles, width)
+            box = _paragraph_box(p, styles, width, view)
             height += box.height
         tallest = max(tallest, height)
     min_height = tr.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
@@ -189,25 +219,30 @@ def _row_box(tr: etree._Element, styles: Styles, widths: Sequence[int], keep_nex
     return _Box(1, tallest + CELL_MARGINS, 0, 0, keep_next, True, False, (), whole=True)
 
 
-def _boxes(blocks: Sequence[etree._Element], styles: Styles, text_width: int) -> list[_Box]:
+def _boxes(blocks: Sequence[etree._Element], styles: Styles, text_width: int, view: str | None) -> list[_Box]:
     out: list[_Box] = []
     for block in blocks:
         if block.tag == qn("w:p"):
-            out.append(_paragraph_box(block, styles, text_width))
+            if not _removed(block, view):
+                out.append(_paragraph_box(block, styles, text_width, view))
         elif block.tag == qn("w:tbl"):
             widths = [int(g.get(qn("w:w"))) for g in block.iter(qn("w:gridCol"))]
             for tr in block.findall(qn("w:tr")):
+                if _removed(tr, view):
+                    continue
                 # a row is kept with the next when its paragraphs are (short tables, header rows)
                 keep = any(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in tr.iter(qn("w:p"))) \
                     or tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
-                out.append(_row_box(tr, styles, widths, keep))
+                out.append(_row_box(tr, styles, widths, keep, view))
     return out
 
 
-def page_numbers(blocks: Sequence[etree._Element], styles: etree._Element, text_width: int) -> dict[str, int]:
+def page_numbers(blocks: Sequence[etree._Element], styles: etree._Element, text_width: int,
+                 view: str | None = None) -> dict[str, int]:
     """{bookmark name: estimated page (1 = the first page)} of every bookmark that starts in a body
-    paragraph (bookmarks inside tables are not estimated)."""
-    boxes = _boxes(blocks, Styles(styles), text_width)
+    paragraph (bookmarks inside tables are not estimated); of a redline, with its revisions accepted or
+    rejected (`view`)."""
+    boxes = _boxes(blocks, Styles(styles), text_width, view)
     pages: dict[str, int] = {}
     page, used = 1, 0.0
     for i, box in enumerate(boxes):

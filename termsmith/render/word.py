@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -226,12 +227,31 @@ class _Writer:
         if not self.page_refs:
             return
         styles = self.package.xml(self.package.related_part(self.main, opc.RT_STYLES))
-        pages = layout.page_numbers(self.blocks, styles, TEXT_WIDTH)
+        if self.revisions is None:
+            pages = layout.page_numbers(self.blocks, styles, TEXT_WIDTH)
+            for anchor, cached in self.page_refs:
+                cached.find(qn("w:t")).text = str(pages.get(anchor, 1))
+            return
+        # a redline: each draft's own page numbers, a changed one as a revision, so that accepting every
+        # change gives the new draft's contents and rejecting them the old one's
+        new = layout.page_numbers(self.blocks, styles, TEXT_WIDTH, view="accept")
+        old = layout.page_numbers(self.blocks, styles, TEXT_WIDTH, view="reject")
         for anchor, cached in self.page_refs:
-            t = cached.find(qn("w:t"))
-            if t is None:
-                t = cached.find(qn("w:delText"))
-            t.text = str(pages.get(anchor, 1))
+            tracked = next((a.tag for a in cached.iterancestors(qn("w:ins"), qn("w:del"))), None)
+            if tracked is not None:  # a wholly inserted or deleted entry: the pages of its own draft
+                pages = new if tracked == qn("w:ins") else old
+                (cached.find(qn("w:t")) if tracked == qn("w:ins") else cached.find(qn("w:delText"))).text = \
+                    str(pages.get(anchor, 1))
+                continue
+            before, after = str(old.get(anchor, 1)), str(new.get(anchor, 1))
+            cached.find(qn("w:t")).text = after
+            if before != after:
+                deleted = copy.deepcopy(cached)
+                deleted.find(qn("w:t")).text = before
+                cached.addprevious(wx.track_runs([deleted], "delete", self.revisions)[0])
+                wrapper = wx.track_runs([copy.deepcopy(cached)], "insert", self.revisions)[0]
+                cached.addprevious(wrapper)
+                cached.getparent().remove(cached)
 
     def _contents(self) -> None:
         """A TOC field whose cached result lists the headings with their page numbers (PAGEREF fields to the
