@@ -10,18 +10,11 @@ from pathlib import Path
 import click
 
 from termsmith import __version__
+from termsmith.errors import TermsmithError
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
-
-
-def _fail(exc) -> None:
-    from termsmith import report
-
-    for line in report.problems(exc.problems):
-        click.echo(line, err=True)
-    sys.exit(EXIT_INVALID)
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -38,7 +31,33 @@ rev_option = click.option("--library-rev", default=None, metavar="REV",
                           help="Use the library as it was at this git tag or commit.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ProblemsFound(click.ClickException):
+    """Problems with the user's input, library or output folder: one line each, exit 1."""
+
+    exit_code = EXIT_INVALID
+
+    def __init__(self, error: TermsmithError) -> None:
+        super().__init__(str(error))
+        self.problems = error.problems
+
+    def show(self, file=None) -> None:
+        from termsmith import report
+
+        for line in report.problems(self.problems):
+            click.echo(line, err=True)
+
+
+class _Commands(click.Group):
+    """The one place where termsmith's errors become messages and an exit code, for every command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TermsmithError as exc:
+            raise ProblemsFound(exc) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, message="termsmith %(version)s")
 def cli() -> None:
     """Turn partnership deal specifications into contract drafts."""
@@ -60,12 +79,8 @@ def draft(deals, out_dir, formats, jobs, force, library, library_rev) -> None:
     kw = dict(formats=fmts, library=library, library_rev=library_rev, force=force)
     if len(deals) == 1:
         from termsmith import api
-        from termsmith.errors import TermsmithError
 
-        try:
-            result = api.draft(deals[0], out_dir, **kw)
-        except TermsmithError as exc:
-            _fail(exc)
+        result = api.draft(deals[0], out_dir, **kw)
         for path in result.written:
             click.echo(f"wrote {path}")
         return
@@ -111,12 +126,8 @@ def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
 def check(deal, library, library_rev) -> None:
     """Validate DEAL and its business rules without drafting."""
     from termsmith import api
-    from termsmith.errors import TermsmithError
 
-    try:
-        result = api.check(deal, library=library, library_rev=library_rev)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.check(deal, library=library, library_rev=library_rev)
     click.echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
 
 
@@ -127,12 +138,8 @@ def check(deal, library, library_rev) -> None:
 def explain(deal, library, library_rev) -> None:
     """Show which clauses DEAL gets, at which version, and why."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
-    try:
-        result = api.explain(deal, library=library, library_rev=library_rev)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.explain(deal, library=library, library_rev=library_rev)
     for line in report.explanation(result):
         click.echo(line)
 
@@ -166,13 +173,9 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
     """Compare OLD and NEW as a Word redline: two deal files, one deal at two library revisions
     (--from/--to), or two drafts (.docx or .manifest.json)."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
-    try:
-        result = api.redline(old, new, out, from_rev=from_rev, to_rev=to_rev, library=library, author=author,
-                             date=date, markdown=False if no_markdown else markdown or True)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.redline(old, new, out, from_rev=from_rev, to_rev=to_rev, library=library, author=author,
+                         date=date, markdown=False if no_markdown else markdown or True)
     for line in report.redline(result):
         click.echo(line)
 
@@ -185,12 +188,8 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
 def lint(library, base, style) -> None:
     """Check a clause library (default: the bundled one) for a pull request; exit 1 on errors."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
-    try:
-        findings = api.lint(library, base=base)
-    except TermsmithError as exc:
-        _fail(exc)
+    findings = api.lint(library, base=base)
     for line in report.lint_findings(findings, style, root=Path.cwd()):
         click.echo(line)
     if any(p.severity == "error" for p in findings):
@@ -204,12 +203,9 @@ def lint(library, base, style) -> None:
 def lock_command(deal, update, library) -> None:
     """Pin DEAL to the current library commit and clause versions (writes DEAL.lock beside it)."""
     from termsmith import api
-    from termsmith.errors import TermsmithError
 
-    try:
-        path, pinned = api.lock(deal, library=library, update=update)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.lock(deal, library=library, update=update)
+    path, pinned = result.path, result.lock
     where = f"commit {pinned.commit[:12]}" if pinned.commit else "clause versions only (library not committed in git)"
     click.echo(f"wrote {path}: {pinned.library_name} {pinned.library_version}, {len(pinned.clauses)} clauses, {where}")
 
@@ -220,12 +216,8 @@ def lock_command(deal, update, library) -> None:
 def outdated(deal, library) -> None:
     """List the clauses of DEAL's lock that the library has changed since, and what changed."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
-    try:
-        result = api.outdated(deal, library=library)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.outdated(deal, library=library)
     for line in report.outdated(result):
         click.echo(line)
 
@@ -242,12 +234,8 @@ def clauses() -> None:
 def clauses_list(area, library, library_rev) -> None:
     """Every clause: id, version, title and condition."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
-    try:
-        lib = api.open_library(library, library_rev)
-    except TermsmithError as exc:
-        _fail(exc)
+    lib = api.open_library(library, library_rev)
     if area is not None and area not in lib.sections:
         raise click.BadParameter(f"no section '{area}'; sections: {', '.join(lib.sections)}", param_hint="--area")
     for line in report.clause_list(lib, area):
@@ -265,13 +253,10 @@ def clauses_show(clause_id, library, library_rev) -> None:
     from termsmith import api, report
     from termsmith.errors import Problem, TermsmithError
 
-    try:
-        lib = api.open_library(library, library_rev)
-        if clause_id not in lib.by_id:
-            guess = difflib.get_close_matches(clause_id, list(lib.by_id), n=1)
-            raise TermsmithError(Problem(message=f"no clause '{clause_id}'" + (f"; did you mean '{guess[0]}'?" if guess else "")))
-    except TermsmithError as exc:
-        _fail(exc)
+    lib = api.open_library(library, library_rev)
+    if clause_id not in lib.by_id:
+        guess = difflib.get_close_matches(clause_id, list(lib.by_id), n=1)
+        raise TermsmithError(Problem(message=f"no clause '{clause_id}'" + (f"; did you mean '{guess[0]}'?" if guess else "")))
     for line in report.clause_detail(lib.by_id[clause_id]):
         click.echo(line)
 
