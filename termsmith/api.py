@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEAL_SUFFIXES", "DEFAULT_FORMATS", "WORKTREE", "BatchOutcome", "CheckResult", "DraftResult", "Explanation",
-    "LockResult", "OutdatedResult", "RedlineResult", "build", "check", "compose_draft", "draft", "draft_many",
+    "DatesResult", "LockResult", "OutdatedResult", "RedlineResult", "build", "check", "compose_draft", "dates", "draft", "draft_many",
     "explain", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema",
 ]
 
@@ -204,3 +204,43 @@ def outdated(deal_path: Path, *, library: Path | None = None) -> OutdatedResult:
     selected = {c.id for c in select(lib, _context(deal, lib)).clauses}
     return OutdatedResult(pinned, lib, changed(pinned, lib, selected),
                           changelog_between(lib.changelog, pinned.library_version, lib.version))
+
+
+# ── key dates and the exit timeline ────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class DatesResult:
+    timelines: tuple  # termsmith.dates.timeline.Timeline, one per deal, in the order given
+    written: tuple[Path, ...]
+
+
+def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_rev: str | None = None,
+          until=None, notice_on=None, terminate_on=None, ics: Path | None = None,
+          remind: Sequence[int] = (30,)) -> DatesResult:
+    """The dates each deal's agreement creates (and its exit timeline), optionally written as one calendar.
+    Every deal is checked first: one bad deal (or a refused notice date) writes nothing."""
+    from termsmith.dates.timeline import timeline
+    from termsmith.draft.compose import number_targets
+    from termsmith.errors import TermsmithError
+    from termsmith.pipeline import resolve
+
+    timelines, problems = [], []
+    for path in deal_paths:
+        try:
+            resolved = resolve(path, library, library_rev)
+            selection = select(resolved.library, _context(resolved.deal, resolved.library))
+            timelines.append(timeline(resolved.deal, selection, number_targets(selection), until=until,
+                                      notice_on=notice_on, terminate_on=terminate_on))
+        except TermsmithError as exc:
+            problems.extend(Problem(**{**p.__dict__, "file": p.file or str(path)}) for p in exc.problems)
+    if problems:
+        raise InputError(problems)
+    written: tuple[Path, ...] = ()
+    if ics is not None:
+        from termsmith.dates.ics import calendar_bytes
+        from termsmith.errors import OutputError
+        from termsmith.write import write_files
+
+        if Path(ics).resolve() in {Path(p).resolve() for p in deal_paths}:
+            raise OutputError(Problem(file=str(ics), message="would overwrite a deal file; choose another name"))
+        written = tuple(write_files({Path(ics): calendar_bytes(timelines, remind)}))
+    return DatesResult(tuple(timelines), written)

@@ -222,6 +222,40 @@ def outdated(deal, library) -> None:
         click.echo(line)
 
 
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@cli.command("dates")
+@click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--ics", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write an RFC 5545 calendar (one for all DEALS) to this file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default=None,
+              help="Print the dates as text (the default without --ics), json or csv.")
+@click.option("--until", type=_DATE, default=None, metavar="DATE",
+              help="List renewal periods and recurring dates up to this date (default: the Initial Term and "
+                   "3 renewals).")
+@click.option("--notice-on", type=_DATE, default=None, metavar="DATE",
+              help="Date the exit timeline from a notice received on this day (termination for convenience, or "
+                   "else non-renewal).")
+@click.option("--terminate-on", type=_DATE, default=None, metavar="DATE",
+              help="Date the exit timeline from this Termination Date.")
+@click.option("--remind", type=click.IntRange(0, 365), multiple=True, default=(30,), show_default=True,
+              metavar="DAYS", help="Calendar reminder this many days before each notice deadline (repeatable).")
+@library_option
+@rev_option
+def dates_command(deals, ics, fmt, until, notice_on, terminate_on, remind, library, library_rev) -> None:
+    """Key dates of DEALS and their exit timeline, as a list or a calendar."""
+    from termsmith import api, report
+
+    if notice_on is not None and terminate_on is not None:
+        raise click.UsageError("give either --notice-on or --terminate-on, not both")
+    result = api.dates(list(deals), library=library, library_rev=library_rev,
+                       until=until.date() if until else None, notice_on=notice_on.date() if notice_on else None,
+                       terminate_on=terminate_on.date() if terminate_on else None, ics=ics, remind=remind)
+    for line in report.dates(result, fmt or ("text" if ics is None else None)):
+        click.echo(line)
+
+
 @cli.group()
 def clauses() -> None:
     """Browse the clause library."""

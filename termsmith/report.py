@@ -104,3 +104,11 @@ def _data(text: str) -> str:
 def _property(text: str) -> str:
     """A workflow command property (file, title): ':' and ',' would end it early."""
     return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def dates(result, fmt: str = "text") -> list[str]:
+    """`termsmith dates`: the timelines as text, JSON or CSV, then the calendar written (if any)."""
+    from termsmith.dates.tables import render
+
+    listing = [render(result.timelines, fmt).rstrip("\n")] if fmt else []
+    return [*listing, *(f"wrote {path}" for path in result.written)]

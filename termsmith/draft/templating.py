@@ -175,6 +175,26 @@ def add_months(value: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(value.day, last))
 
 
+def period_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of `months` months starting on (and including) `start`: the day before the
+    same day `months` later, or that month's last day where it has no such day (a month from 31 January
+    ends on 28/29 February; a year from 29 February 2028 ends on 28 February 2029). The next period starts
+    the day after, so consecutive periods counted from one start date never overlap or leave a gap."""
+    same_day = add_months(start, months)
+    return same_day if same_day.day < start.day else same_day - dt.timedelta(days=1)
+
+
+def add_business_days(value: dt.date, days: int) -> dt.date:
+    """The `days`-th weekday after `value` (Saturdays and Sundays skipped). Public holidays differ by the
+    place of performance and are not known here, so the date this gives is never later than the real one."""
+    current, left = value, int(days)
+    while left > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
 def join_and(items, conjunction: str = "and") -> str:
     """['a', 'b', 'c'] → 'a, b and c'; cross-references in the list stay references."""
     items = list(items)
@@ -222,6 +242,8 @@ FILTERS = {
     "date": date,
     "add_days": add_days,
     "add_months": add_months,
+    "add_business_days": add_business_days,
+    "period_end": period_end,
     "join_and": join_and,
     "cadence": _lookup(_CADENCE, "cadence"),
     "cadence_adj": _lookup(_CADENCE_ADJ, "cadence"),

@@ -1,0 +1,72 @@
+"""`termsmith dates` on the command line: formats, the calendar file, refusals and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from termsmith.cli import cli
+
+from ..conftest import CANONICAL, EXAMPLES, ROOT
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["dates", *map(str, args)])
+
+
+def test_text_lists_the_dates_with_their_clauses():
+    result = run(CANONICAL)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "notice of non-renewal (the Initial Term)" in x)
+    assert line.split()[:2] == ["2028-10-02", "Mon"] and line.endswith("clause 15.2")
+    assert "Exit timeline, relative to the Termination Date" in result.output
+
+
+def test_json_and_csv():
+    data = json.loads(run(CANONICAL, "--format", "json").output)
+    (deal,) = data["deals"]
+    plan = next(e for e in deal["events"] if e["key"] == "exit-plan")
+    assert plan["date"] == "2027-04-01" and plan["clauses"][0] == {"id": "exit.plan", "label": "clause 18.1"}
+    assert plan["uid"] == "exit-plan.acme-globex-2027@termsmith"
+    rows = list(csv.DictReader(io.StringIO(run(CANONICAL, "--format", "csv", "--notice-on", "2028-01-01").output)))
+    td = next(r for r in rows if r["key"] == "exit-termination-date")
+    assert td["date"] == "2028-06-29" and td["deal"] == "acme-globex-2027"
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+
+
+def test_ics_writes_the_calendar(tmp_path):
+    out = tmp_path / "portfolio.ics"
+    result = run(*sorted(EXAMPLES.glob("*.yaml")), "--ics", out, "--remind", "14")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {out}\n"
+    assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert b"TRIGGER:-P14D" in out.read_bytes()
+
+
+def test_a_notice_too_early_is_refused_and_nothing_is_written(tmp_path):
+    out = tmp_path / "deal.ics"
+    result = run(CANONICAL, "--notice-on", "2027-06-01", "--ics", out)
+    assert result.exit_code == 1
+    assert "--notice-on: 2027-06-01 is too early" in result.output and "before 2028-01-01" in result.output
+    assert not out.exists()
+
+
+def test_bad_input_is_located_and_usage_errors_exit_2(tmp_path, deal_data, write_deal):
+    deal_data["term"]["initial_months"] = "two years"
+    result = run(write_deal(deal_data))
+    assert result.exit_code == 1 and "term.initial_months" in result.output and "Traceback" not in result.output
+    assert run(CANONICAL, "--notice-on", "2028-01-01", "--terminate-on", "2028-06-01").exit_code == 2
+    assert run(CANONICAL, "--notice-on", "1 January").exit_code == 2
+
+
+def test_the_installed_command_prints_the_same_bytes_twice():
+    cmd = [sys.executable, "-m", "termsmith", "dates", str(CANONICAL), "--format", "json"]
+    env = {"PYTHONPATH": str(ROOT), "TERMSMITH_NO_CACHE": "1"}
+    first, second = (subprocess.run(cmd, capture_output=True, env=env, cwd=ROOT, timeout=60) for _ in range(2))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
