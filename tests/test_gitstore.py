@@ -147,3 +147,27 @@ def test_a_commit_in_a_worktree_changes_the_state(repo, tmp_path):
     edit(tree / "library/clauses/exit/cure.md", "Either Party", "Each Party")
     git(tree, "commit", "-qam", "reword in the worktree")
     assert gitstore.state(tree / "library") != before
+
+
+def test_a_librarys_own_git_configuration_runs_no_program(tmp_path):
+    """A library handed to --library may carry a .git/config naming programs (fsmonitor, clean filters,
+    textconv, an external diff): drafting, checking and linting it must run none of them."""
+    import subprocess
+    import sys
+
+    repo = make_library_repo(tmp_path / "repo")
+    marker = tmp_path / "PWNED"
+    (repo / ".gitattributes").write_text("* filter=evil diff=evil\n", encoding="utf-8")
+    git(repo, "add", ".gitattributes")
+    git(repo, "commit", "-qm", "attributes")
+    with (repo / ".git" / "config").open("a", encoding="utf-8") as config:
+        config.write(f'[core]\n\tfsmonitor = "touch {marker}-fsmonitor; false"\n\tpager = "touch {marker}-pager"\n'
+                     f'[filter "evil"]\n\tclean = "touch {marker}-filter; cat"\n\tprocess = "touch {marker}-process"\n'
+                     f'[diff]\n\texternal = "touch {marker}-diff"\n[diff "evil"]\n\ttextconv = "touch {marker}-textconv"\n')
+    edit(repo / "library" / "clauses" / "exit" / "convenience.md", "A Party may", "Either Party may")  # dirty
+    for command in (["draft", str(CANONICAL), "-o", str(tmp_path / "out")], ["check", str(CANONICAL)],
+                    ["lint"]):
+        done = subprocess.run([sys.executable, "-m", "termsmith", *command, "--library", str(repo / "library")],
+                              capture_output=True, text=True, cwd=tmp_path)
+        assert "Traceback" not in done.stderr, done.stderr
+    assert not list(tmp_path.glob("PWNED*"))

@@ -19,6 +19,7 @@ from termsmith.draft.document import (
 from termsmith.errors import LibraryError, Problem, TermsmithError
 from termsmith.library.clauses import DEFINITIONS_CLAUSE, Clause, Library
 from termsmith.draft.mdparse import MARK_CLOSE, MARK_OPEN, MdBlock, MdList, MdParagraph, MdTable, parse
+from termsmith.draft.sandbox import guarded_render
 from termsmith.draft.select import Selection
 from termsmith.draft.templating import STYLE_KEY, MdSafe, format_date
 
@@ -110,7 +111,7 @@ def render_text(library: Library, clause: Clause, context: dict, state: _Renderi
     template = library.template(clause) if term is None else library.definition_template(clause, term)
     state.current = clause
     try:
-        text = template.render({**context, "ref": state.ref, "has": state.has, "define": state.define})
+        text = guarded_render(template, {**context, "ref": state.ref, "has": state.has, "define": state.define})
     except TermsmithError as exc:
         line = _template_line(exc, clause.path)
         exc.problems[:] = [p if p.line is not None else Problem(**{**p.__dict__, "line": line}) for p in exc.problems]

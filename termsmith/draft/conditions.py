@@ -9,6 +9,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 
 from termsmith.errors import LibraryError, Problem
+from termsmith.draft.sandbox import guarded_render
 from termsmith.draft.templating import compile_cached, environment
 
 
@@ -78,7 +79,8 @@ def _chain(node: nodes.Node, inside: set[int]) -> str | None:
 def evaluate(condition: Condition, context: dict, line: int | None = None) -> bool:
     """The condition's truth for one deal; an error names the clause file."""
     try:
-        return _compiled(condition.source, condition.where).render(context) == "1"
-    except (TemplateError, SecurityError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        return guarded_render(_compiled(condition.source, condition.where), context) == "1"
+    except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, AttributeError, KeyError,
+            IndexError, RecursionError) as exc:
         raise LibraryError(Problem(file=condition.where, line=line, path="when",
                                    message=f"condition `{condition.source}` failed: {exc}")) from None

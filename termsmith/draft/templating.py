@@ -14,10 +14,11 @@ from types import CodeType
 from typing import Any
 
 from jinja2 import StrictUndefined, Undefined, pass_context
-from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
+
+from termsmith.draft.sandbox import ClauseSandbox, readable_names
 
 STYLE_KEY = "house_style_"
 
@@ -325,52 +326,10 @@ def compile_cached(source: str, name: str):
     return template
 
 
-MAX_SEQUENCE = 100_000
-MAX_POWER = 1_000
-
-
-@functools.cache
-def readable_names(model: type[BaseModel]) -> frozenset[str]:
-    """What clause text may read of a deal model: its fields and the public properties the deal model
-    itself defines (not pydantic's, such as model_extra), never a method."""
-    names = set(model.model_fields)
-    for klass in model.__mro__:
-        if klass.__module__.startswith("pydantic") or klass is object:
-            continue
-        names.update(name for name, attr in vars(klass).items()
-                     if isinstance(attr, property) and not name.startswith("_"))
-    return frozenset(names)
-
-
-class _ClauseSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, plus limits on `*` and `**` so clause text cannot exhaust memory or time.
-
-    Templates read the validated (frozen) deal models themselves, as data: of a model only its fields
-    and the deal model's own properties are visible (`readable_names`), so clause text cannot call
-    `model_dump`, `model_copy` or any other method, nor reach private attributes.
-    """
-
-    intercepted_binops = frozenset(["*", "**"])
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, BaseModel) and attr not in readable_names(type(obj)):
-            return False
-        return super().is_safe_attribute(obj, attr, value)
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_POWER:
-            raise SecurityError(f"exponent {right} is too large")
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_SEQUENCE:
-                    raise SecurityError("the result of * would be too long")
-        return super().call_binop(context, operator, left, right)
-
-
 @functools.lru_cache(maxsize=1)
 def environment() -> ImmutableSandboxedEnvironment:
     """The sandbox every clause template and condition runs in (compiled templates are cached by callers)."""
-    env = _ClauseSandbox(
+    env = ClauseSandbox(
         undefined=StrictUndefined,
         finalize=md_escape,
         trim_blocks=True,
@@ -380,6 +339,7 @@ def environment() -> ImmutableSandboxedEnvironment:
         bytecode_cache=bytecode_cache(),
     )
     env.filters.update(FILTERS)
+    env.bound_filters()
     return env
 
 

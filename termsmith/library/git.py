@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from termsmith.errors import GitError, Problem
+
+
+# Configuration a repository may carry that makes git run a program: never honoured for a library we read.
+_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
+         "-c", "diff.external=", "-c", "core.askPass=", "-c", "credential.helper=", "-c", "core.sshCommand=",
+         "-c", "core.editor=true", "-c", "protocol.allow=never", "--no-pager")
+_RUNS_PROGRAM = re.compile(r"^(filter\.[^\n]*\.(clean|smudge|process)|diff\.[^\n]*\.(textconv|command)"
+                           r"|merge\.[^\n]*\.driver)$", re.IGNORECASE)
+_OVERRIDES: dict[Path, tuple[str, ...]] = {}
+
+
+def _env() -> dict[str, str]:
+    return {"GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C", "PATH": "/usr/bin:/bin:/usr/local/bin",
+            "HOME": str(Path.home()), "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+
+
+def _neutralised(exe: str, cwd: Path) -> tuple[str, ...]:
+    """`-c KEY=` for every filter, textconv or merge driver the repository's own configuration declares.
+
+    Why: `git status` runs a clean filter for a changed file, and a library folder (from a pull request,
+    or handed to `--library`) may come with a `.git/config` that names any program. Reading the
+    configuration runs nothing, so it is read first and every such key is set to nothing.
+    """
+    import subprocess
+
+    if cwd not in _OVERRIDES:
+        done = subprocess.run([exe, *_SAFE, "config", "--list", "-z"], cwd=cwd, capture_output=True, env=_env())
+        keys = {entry.split("\n", 1)[0] for entry in done.stdout.decode("utf-8", "replace").split("\0") if entry}
+        _OVERRIDES[cwd] = tuple(arg for key in sorted(keys) if _RUNS_PROGRAM.match(key) for arg in ("-c", f"{key}="))
+    return _OVERRIDES[cwd]
 
 
 def _git(cwd: Path, *args: str, input_: bytes | None = None) -> bytes:
@@ -15,9 +46,8 @@ def _git(cwd: Path, *args: str, input_: bytes | None = None) -> bytes:
     if exe is None:
         raise GitError(Problem(file=str(cwd), message="git is not installed"))
     try:
-        done = subprocess.run([exe, *args], cwd=cwd, input=input_, capture_output=True, check=True,
-                              env={"GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C", "PATH": "/usr/bin:/bin:/usr/local/bin",
-                                   "HOME": str(Path.home())})
+        done = subprocess.run([exe, *_SAFE, *_neutralised(exe, cwd), *args], cwd=cwd, input=input_,
+                              capture_output=True, check=True, env=_env())
     except subprocess.CalledProcessError as exc:
         message = exc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(Problem(file=str(cwd), message=f"git {args[0]}: {message[-1] if message else 'failed'}")) from None
