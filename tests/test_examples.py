@@ -61,9 +61,9 @@ def library_terms() -> set[str]:
     return terms
 
 
-def test_there_is_one_example_per_kind(drafts):
-    kinds = sorted(data["deal"]["kind"] for data, _ in drafts.values())
-    assert kinds == sorted(KIND_SCOPE)
+def test_there_is_an_example_of_every_kind(drafts):
+    kinds = {data["deal"]["kind"] for data, _ in drafts.values()}
+    assert kinds == set(KIND_SCOPE)
 
 
 @pytest.mark.parametrize("deal", DEALS, ids=[d.stem for d in DEALS])

@@ -45,7 +45,8 @@ def _rows(events: Sequence[Event]) -> list[str]:
             what += f" ({event.every}, {len(event.dates)} dates to {event.dates[-1].isoformat()})"
         rows.append((when, what, event.clauses))
     width = max((len(r[1]) for r in rows), default=0)
-    return [f"  {when + ' ' if when else ''}{what:<{width}}  {clauses}".rstrip() for when, what, clauses in rows]
+    dated = max((len(r[0]) + 1 for r in rows if r[0]), default=0)  # undated rows line up under the dated ones
+    return [f"  {when:<{dated}}{what:<{width}}  {clauses}".rstrip() for when, what, clauses in rows]
 
 
 # ── JSON ───────────────────────────────────────────────────────────────────────────────────

@@ -27,6 +27,7 @@ DELETION_AFTER_RETURN_DAYS = 30     # exit.data: deletion within 30 days after t
 MATERIALS_DAYS = 30                 # exit.materials / exit.licences
 FINAL_ACCOUNT_DAYS = 60             # exit.final-accounting
 REPORT_BUSINESS_DAYS = 10           # service-levels.reporting and budget.invoicing: within 10 Business Days
+KPI_REPORT_BUSINESS_DAYS = 5        # governance.reporting: KPI reports 5 Business Days before the forum
 
 DEFAULT_RENEWALS = 3  # without --until: the Initial Term and this many Renewal Periods
 
@@ -353,6 +354,21 @@ def _governance(deal, where, periods, horizon, the_exit):
                        ("budget.reviews", "schedule-governance.cadences")))
     for key, name, cadence, clauses in forums:
         yield _cadence_event(key, name, cadence, eff, horizon, where(*clauses), "meeting")
+    if governance is not None and governance.kpis:
+        yield _kpi_reports(governance, committee, eff, horizon, where)
+
+
+def _kpi_reports(governance, committee, eff: dt.date, horizon: dt.date, where: _Where) -> Event:
+    """KPI reports go ahead of the forum that discusses them, whose day in its period the Parties choose: a
+    rule, dated only when the clause gives them a cadence of their own."""
+    sources = where("governance.reporting")
+    if governance.performance_reviews is not None:
+        return Event("kpi-report", "KPI reports due", f"at least {_n(KPI_REPORT_BUSINESS_DAYS, 'Business Day')} "
+                     "before each performance review", sources, "report", ())
+    if committee is not None:
+        return Event("kpi-report", "KPI reports due", f"at least {_n(KPI_REPORT_BUSINESS_DAYS, 'Business Day')} "
+                     "before each meeting of the Steering Committee", sources, "report", ())
+    return _cadence_event("kpi-report", "KPI report", "quarterly", eff, horizon, sources, "report")
 
 
 def _cadence_event(key: str, name: str, cadence: str, eff: dt.date, horizon: dt.date, sources, kind) -> Event:

@@ -194,6 +194,9 @@ def _party_references(deal: Deal) -> Iterator[tuple[Path_, str]]:
     if deal.budget:
         for key in deal.budget.cost_sharing:
             yield ("budget", "cost_sharing", key), key
+    for i, stream in enumerate(deal.payments.streams if deal.payments else []):
+        yield ("payments", "streams", i, "payer"), stream.payer
+        yield ("payments", "streams", i, "payee"), stream.payee
     jv = deal.scope.joint_venture
     if jv:
         for key in jv.contributions:
@@ -330,6 +333,56 @@ def _scope(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             yield src.problem(("scope", kind), f"only used with deal.kind: {kind} (kind is {deal.deal.kind})")
 
 
+def _payments(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    pay = deal.payments
+    if pay is None:
+        return
+    path: Path_ = ("payments",)
+    if deal.budget is None and pay.currency is None:
+        yield src.problem((*path, "currency"), "required without a budget section (the currency of the payments)")
+    if deal.budget is not None and pay.currency is not None and pay.currency != deal.budget.currency:
+        yield src.problem((*path, "currency"), f"must be the budget currency ({deal.budget.currency}) or left out")
+    if deal.budget is None and pay.payment_terms_days is None:
+        yield src.problem((*path, "payment_terms_days"), "required without a budget section (days to pay an invoice)")
+    if (deal.budget is not None and pay.payment_terms_days is not None
+            and pay.payment_terms_days != deal.budget.payment_terms_days):
+        yield src.problem((*path, "payment_terms_days"),
+                          f"differs from budget.payment_terms_days ({deal.budget.payment_terms_days}), which applies to "
+                          "every invoice under the agreement; leave it out or make them equal")
+    if deal.budget is not None and pay.late_interest_percent is not None:
+        yield src.problem((*path, "late_interest_percent"), "only used without a budget section (then budget.late_interest_percent applies)")
+    seen: set[str] = set()
+    for i, stream in enumerate(pay.streams):
+        at: Path_ = (*path, "streams", i)
+        if stream.id in seen:
+            yield src.problem((*at, "id"), f"payment id '{stream.id}' is used twice")
+        seen.add(stream.id)
+        if stream.payer == stream.payee:
+            yield src.problem((*at, "payee"), "a party cannot pay itself: payee must differ from payer")
+        if (stream.percent is None) == (stream.amount is None):
+            yield src.problem(at, "give exactly one of `percent` (of revenue) or `amount` (a fixed sum)")
+        if stream.percent is not None and stream.revenue is None:
+            yield src.problem((*at, "revenue"), "required with percent: the revenue the percentage is taken of")
+        if stream.percent is None and stream.revenue is not None:
+            yield src.problem((*at, "revenue"), "only used with percent")
+        if stream.amount is not None and stream.per is None:
+            yield src.problem((*at, "per"), "required with amount: referral, month, quarter, year or unit")
+        if stream.amount is None and stream.per is not None:
+            yield src.problem((*at, "per"), "only used with amount")
+        if stream.per == "referral" and stream.type != "referral_fee":
+            yield src.problem((*at, "per"), f"per: referral is only for a referral_fee (type is {stream.type})")
+        if stream.type == "referral_fee" and stream.amount is not None and stream.per != "referral":
+            yield src.problem((*at, "per"), "a referral fee as a fixed amount is paid per referral (per: referral)")
+        if stream.in_advance and stream.per not in ("month", "quarter", "year"):
+            yield src.problem((*at, "in_advance"), "only for a fixed amount per month, quarter or year")
+        if stream.type == "referral_fee" and pay.referrals is None:
+            yield src.problem((*path, "referrals"),
+                              f"required with a referral_fee payment (payments.streams[{i}]): the referral criteria "
+                              "and lead registration rules")
+    if pay.tail_months is not None and not any(s.percent is not None for s in pay.streams):
+        yield src.problem((*path, "tail_months"), "only used when a payment is a percentage of revenue")
+
+
 def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if deal.library.require is None:
         return
@@ -341,4 +394,4 @@ def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         yield src.problem(("library", "require"), f"'{deal.library.require}' is not a version constraint (e.g. '>=1.0,<2')")
 
 
-_RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _library)
+_RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _payments, _library)

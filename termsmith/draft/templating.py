@@ -343,7 +343,7 @@ def environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
-DEAL_SECTIONS = ("deal", "parties", "scope", "term", "roles", "governance", "slas", "budget",
+DEAL_SECTIONS = ("deal", "parties", "scope", "term", "roles", "governance", "slas", "budget", "payments",
                  "conflict_resolution", "exit", "options")
 
 
@@ -369,7 +369,7 @@ def deal_context(deal, numbers: str = "figures") -> dict[str, Any]:
     context[STYLE_KEY] = HouseStyle(
         locale=deal.deal.language.replace("-", "_"),
         numbers=numbers,
-        currency=deal.budget.currency if deal.budget else None,
+        currency=deal.budget.currency if deal.budget else (deal.payments.currency if deal.payments else None),
     )
     return context
 

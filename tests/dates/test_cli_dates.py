@@ -36,7 +36,9 @@ def test_json_and_csv():
     rows = list(csv.DictReader(io.StringIO(run(CANONICAL, "--format", "csv", "--notice-on", "2028-01-01").output)))
     td = next(r for r in rows if r["key"] == "exit-termination-date")
     assert td["date"] == "2028-06-29" and td["deal"] == "acme-globex-2027"
-    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    dates = [r["date"] for r in rows]
+    undated = dates.index("")
+    assert dates[:undated] == sorted(dates[:undated]) and not any(dates[undated:])
 
 
 def test_ics_writes_the_calendar(tmp_path):

@@ -65,8 +65,11 @@ def test_canonical_key_dates():
     # reports within 10 Business Days after each month / calendar quarter
     assert event(t, "service-level-report").dates[:2] == (D(2027, 2, 12), D(2027, 3, 12))
     assert event(t, "cost-statement").dates[:2] == (D(2027, 4, 14), D(2027, 7, 14))
-    dated = [e.date for e in t.events]
+    dated = [e.date for e in t.events if e.dates]
     assert dated == sorted(dated)
+    kpi = event(t, "kpi-report")  # a rule: the Parties choose the review's day
+    assert not kpi.dates and kpi.rule == "at least 5 Business Days before each performance review"
+    assert t.events[-1] is kpi
 
 
 def test_canonical_clause_text_states_the_same_dates():
