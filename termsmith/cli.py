@@ -70,7 +70,7 @@ def cli() -> None:
 @click.option("--format", "formats", default="docx,md", show_default=True, help="Comma-separated: docx, md.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Draft this many deals in parallel processes.")
-@click.option("--force", is_flag=True, help="Overwrite a .docx even if it was edited since termsmith wrote it.")
+@click.option("--force", is_flag=True, help="Overwrite a .docx or .md even if it was edited since termsmith wrote it.")
 @library_option
 @rev_option
 def draft(deals, out_dir, formats, jobs, force, library, library_rev) -> None:
@@ -164,7 +164,7 @@ def schema() -> None:
               help="Draft NEW with the library at this revision (default, or WORKTREE: the library folder as it is).")
 @click.option("--author", default=None, help="Author of the revisions (default: the library's owner).")
 @click.option("--date", default=None, metavar="DATE",
-              help="Date of the revisions, YYYY-MM-DD or ISO 8601 (default: NEW's effective date, so reruns match).")
+              help="Date of the revisions, YYYY-MM-DD or ISO 8601 (default: SOURCE_DATE_EPOCH or NEW's library commit date, so reruns match).")
 @click.option("--markdown", "markdown", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Where to write the CriticMarkup twin (default: OUTPUT with .md).")
 @click.option("--no-markdown", is_flag=True, help="Write only the .docx.")

@@ -5,7 +5,8 @@ call these; nothing here writes a file."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -140,8 +141,32 @@ def compose_resolved(resolved: Resolved) -> Draft:
 
 
 def build(deal_path: Path, library: Path | None = None, library_rev: str | None = None) -> Draft:
-    """Load, validate, select and compose: the Draft of a deal file."""
-    return compose_resolved(resolve(deal_path, library, library_rev))
+    """Load, validate, select and compose: the Draft of a deal file, dated when it is made."""
+    resolved = resolve(deal_path, library, library_rev)
+    return replace(compose_resolved(resolved), made_at=_made_at(deal_path, library, resolved.library))
+
+
+def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
+    """When the draft is made: SOURCE_DATE_EPOCH, else its library commit's date, else its inputs' newest
+    modification time (termsmith.draft.made): the same inputs always give the same date."""
+    from termsmith.draft import made
+    from termsmith.library import git as gitstore
+    from termsmith.resources import default_library
+
+    folder = Path(library) if library else default_library()
+
+    def inputs():
+        yield Path(deal_path)
+        for dirpath, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if d != ".git"]
+            for name in names:
+                yield Path(dirpath, name)
+
+    try:
+        return made.made_at(lib.commit, lambda c: gitstore.commit_time(folder if folder.is_dir() else folder.parent, c),
+                            inputs)
+    except made.BadEpoch as exc:
+        raise InputError(Problem(path=made.SOURCE_DATE_EPOCH, message=str(exc))) from None
 
 
 def outputs(draft: Draft, formats: tuple[str, ...], out_dir: Path, deal_path: Path, library: Path | None,

@@ -36,6 +36,7 @@ class FrontMatter:
 @dataclass(frozen=True)
 class HouseStyleSpec:
     numbers: Literal["figures", "words"] = "figures"
+    draft_status: str = "Draft \u2014 subject to contract"
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,8 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
         data = yaml.load(files[MANIFEST].decode("utf-8"), Loader=_yaml_loader())
         m = ManifestModel.model_validate(data)
         return Manifest(name=m.name, version=m.version, owner=m.owner,
-                        house_style=HouseStyleSpec(numbers=m.house_style.numbers),
+                        house_style=HouseStyleSpec(numbers=m.house_style.numbers,
+                                                   draft_status=m.house_style.draft_status),
                         proper_nouns=tuple(m.proper_nouns),
                         sections=tuple(SectionSpec(id=x.id, title=x.title, kind=x.kind) for x in m.sections))
     except KeyError:

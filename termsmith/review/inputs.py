@@ -67,11 +67,12 @@ def rebuild(manifest: Path) -> Draft:
 
 
 def revision_date(date: str | None, new: Draft) -> str:
-    """The date every revision carries, in UTC: given, or the new draft's effective date (reproducible)."""
+    """The date every revision carries, in UTC: given, or when the new draft is made (reproducible: see
+    termsmith.draft.made), never its effective date in the future."""
     import datetime as dt
 
     if date is None:
-        return f"{new.effective_date}T00:00:00Z"
+        return new.made_at or f"{new.effective_date}T00:00:00Z"
     try:
         when = dt.datetime.fromisoformat(date.strip())
     except ValueError:

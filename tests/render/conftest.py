@@ -58,6 +58,9 @@ def ref(target: str, label: str, **emphasis) -> CrossRef:
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
+MADE_AT = "2026-11-30T09:15:00Z"  # when the document is made: after the effective date, as in life
+
+
 def provenance(sections: tuple[Section, ...], commit: str | None = COMMIT) -> Provenance:
     clauses = tuple(ClauseVersion(c.id, c.version) for s in sections for c in s.clauses)
     return Provenance("0.1.0", "acme-globex", "acme-globex.yaml", "ab" * 32, "termsmith standard partnership library",
@@ -155,7 +158,7 @@ def small_draft() -> Draft:
     )
     return Draft("acme-globex", "Technology Partnership Agreement", "A technology integration partnership.",
                  "en-GB", "1 March 2025", "2025-03-01", parties, sections, provenance(sections),
-                 ("Business Day", "Services"))
+                 ("Business Day", "Services"), made_at=MADE_AT)
 
 
 def large_draft(articles: int = 8, clauses_per_article: int = 3) -> Draft:

@@ -77,7 +77,7 @@ def pdf_texts(drafted, tmp_path_factory):
 def test_libreoffice_shows_computed_numbers_references_and_page_fields(deal, drafted, pdf_texts):
     draft, _ = drafted[deal.stem]
     text = pdf_texts[deal.stem]
-    pages = int(re.search(r"Page 1 of (\d+)", text).group(1))
+    pages = int(re.search(r"Page 2 of (\d+)", text).group(1))  # the cover has no footer
     assert pages > 10 and f"Page {pages} of {pages}" in text
     termination = next(s for s in draft.sections if s.id == "termination")
     assert re.search(rf"^\s*{termination.label}\.\s+TERMINATION", text, re.MULTILINE | re.IGNORECASE)
