@@ -16,7 +16,7 @@ from termsmith.draft.document import Draft
 from termsmith.draft.select import Selection, select
 from termsmith.errors import InputError, Problem
 from termsmith.library.clauses import Library
-from termsmith.library.opening import open_library
+from termsmith.library.opening import libraries_used, open_library
 from termsmith.pipeline import build, compose_draft, load_deal
 from termsmith.pipeline import context as _context
 from termsmith.review.inputs import DEAL_SUFFIXES, WORKTREE
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEAL_SUFFIXES", "DEFAULT_FORMATS", "WORKTREE", "BatchOutcome", "CheckResult", "DraftResult", "Explanation",
     "DatesResult", "LockResult", "OutdatedResult", "RedlineResult", "build", "check", "compose_draft", "dates", "draft", "draft_many",
-    "explain", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema",
+    "explain", "libraries_used", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema",
 ]
 
 DEFAULT_FORMATS = ("docx", "md")
@@ -165,26 +165,39 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
 
 
 # ── the clause library: lint, lock, outdated ──────────────────────────────────────────────
-def lint(library: Path | None = None, *, base: str | None = None) -> list[Problem]:
-    """Findings for a clause library (errors and warnings); with `base`, version discipline since that git revision."""
+def lint(library: Path | None = None, *, base: str | None = None, library_rev: str | None = None) -> list[Problem]:
+    """Findings for a clause library (errors and warnings); with `base`, version discipline since that git revision;
+    with `library_rev`, the library as it was at that revision (findings name its files as they are in the folder)."""
+    from termsmith.library.locate import describe_folder, library_path
+    from termsmith.library.opening import note_used
     from termsmith.lint import lint as lint_library
-    from termsmith.resources import default_library
+    from termsmith.lint import lint_revision
 
-    return lint_library(Path(library) if library else default_library(), base=base)
+    root = library_path(library)
+    if library_rev is None:
+        note_used([describe_folder(root)])
+        return lint_library(root, base=base)
+    return lint_revision(root, library_rev, base=base)
 
 
-def lock(deal_path: Path, *, library: Path | None = None, update: bool = False) -> LockResult:
+def lock(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None,
+         update: bool = False) -> LockResult:
     """Write (or with `update`, rewrite) the lock beside a deal from the current library."""
+    from termsmith.library.identity import check_source
+    from termsmith.library.locate import library_path
     from termsmith.library.lock import lock_path, lock_text, make_lock, read_lock
     from termsmith.pipeline import check_drafting
     from termsmith.write import write_files
 
     path = lock_path(deal_path)
-    if read_lock(path) is not None and not update:
+    existing = read_lock(path)
+    if existing is not None and not update:
         raise InputError(Problem(file=str(path), message="the deal is already locked; use --update to move it "
                                                          "to the current library (see `termsmith outdated`)"))
     deal, loaded = load_deal(deal_path)
-    lib = open_library(library)
+    if existing is not None:
+        check_source(existing, library_path(library), path)  # --update moves within one library, never to another
+    lib = open_library(library, library_rev)
     check_drafting(deal, loaded, lib)
     the_draft = compose_draft(deal, loaded, lib)
     pinned = make_lock(lib, tuple(lib.by_id[c.id] for c in the_draft.provenance.clauses))
@@ -192,15 +205,18 @@ def lock(deal_path: Path, *, library: Path | None = None, update: bool = False) 
     return LockResult(path, pinned)
 
 
-def outdated(deal_path: Path, *, library: Path | None = None) -> OutdatedResult:
+def outdated(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> OutdatedResult:
     """The clauses of a deal's lock the current library has changed since, and its CHANGELOG in between."""
+    from termsmith.library.identity import check_source
+    from termsmith.library.locate import library_path
     from termsmith.library.lock import changelog_between, lock_path, outdated as changed, read_lock
 
     pinned = read_lock(lock_path(deal_path))
     if pinned is None:
         raise InputError(Problem(file=str(lock_path(deal_path)), message="no lock file; create one with `termsmith lock DEAL`"))
     deal, _loaded = load_deal(deal_path)
-    lib = open_library(library)
+    check_source(pinned, library_path(library), lock_path(deal_path))
+    lib = open_library(library, library_rev)
     selected = {c.id for c in select(lib, _context(deal, lib)).clauses}
     return OutdatedResult(pinned, lib, changed(pinned, lib, selected),
                           changelog_between(lib.changelog, pinned.library_version, lib.version))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from termsmith.errors import Problem, TermsmithError
+from termsmith.library.opening import libraries_used, note_used
 from termsmith.write import Outputs, write_draft
 
 
@@ -37,7 +38,8 @@ def draft_many(paths: Sequence[Path], out_dir: Path, *, formats: tuple[str, ...]
                              library_rev=library_rev)
     first: dict[str, Path] = {}  # deal id → the deal of this batch whose files have that name
     outcomes = []
-    for path, done in zip(paths, _drafted(work, paths, jobs)):
+    for path, (done, used) in zip(paths, _drafted(work, paths, jobs)):
+        note_used(used)  # so that the command names the library its workers used
         outcome = _written(path, done, out_dir, first, force)
         outcomes.append(outcome)
         if on_progress:
@@ -45,8 +47,8 @@ def draft_many(paths: Sequence[Path], out_dir: Path, *, formats: tuple[str, ...]
     return outcomes
 
 
-def _drafted(work: Callable[[Path], Outputs | tuple[Problem, ...]], paths: list[Path],
-             jobs: int) -> Iterator[Outputs | tuple[Problem, ...]]:
+def _drafted(work: Callable[[Path], tuple[Outputs | tuple[Problem, ...], list[str]]], paths: list[Path],
+             jobs: int) -> Iterator[tuple[Outputs | tuple[Problem, ...], list[str]]]:
     if jobs <= 1 or len(paths) <= 1:
         yield from map(work, paths)
         return
@@ -59,14 +61,14 @@ def _drafted(work: Callable[[Path], Outputs | tuple[Problem, ...]], paths: list[
 
 
 def _outputs_of(path: Path, *, out_dir: Path, formats: tuple[str, ...], library: Path | None,
-                library_rev: str | None) -> Outputs | tuple[Problem, ...]:
-    """A deal's files as bytes, or the problems that stop it (run in a worker process)."""
+                library_rev: str | None) -> tuple[Outputs | tuple[Problem, ...], list[str]]:
+    """A deal's files as bytes, or the problems that stop it, and the libraries used (run in a worker process)."""
     from termsmith.pipeline import draft_outputs
 
     try:
-        return draft_outputs(path, out_dir, formats, library, library_rev)[1]
+        return draft_outputs(path, out_dir, formats, library, library_rev)[1], libraries_used()
     except TermsmithError as exc:
-        return tuple(exc.problems)
+        return tuple(exc.problems), libraries_used()
 
 
 def _written(path: Path, done: Outputs | tuple[Problem, ...], out_dir: Path, first: dict[str, Path],

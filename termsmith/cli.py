@@ -26,7 +26,8 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 library_option = click.option("--library", type=click.Path(path_type=Path), default=None,
-                              help="Clause library folder (default: the bundled library).")
+                              help="Clause library folder (default: $TERMSMITH_LIBRARY, else the nearest folder from "
+                                   "here upwards holding library.yaml, else the bundled library).")
 rev_option = click.option("--library-rev", default=None, metavar="REV",
                           help="Use the library as it was at this git tag or commit.")
 
@@ -79,7 +80,7 @@ def draft(deals, out_dir, formats, jobs, force, library, library_rev) -> None:
     kw = dict(formats=fmts, library=library, library_rev=library_rev, force=force)
     if len(deals) == 1:
         from termsmith import api
-
+    
         result = api.draft(deals[0], out_dir, **kw)
         for path in result.written:
             click.echo(f"wrote {path}")
@@ -145,13 +146,64 @@ def explain(deal, library, library_rev) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the deal file."""
-    import json
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the schema to this file (e.g. deal.schema.json, which deal files point at) instead of printing it.")
+def schema(out) -> None:
+    """Print (or write) the JSON Schema of the deal file, for editor completion."""
+    from termsmith import scaffold
 
-    from termsmith import api
+    if out is None:
+        click.echo(scaffold.schema_text(), nl=False)
+        return
+    click.echo(f"wrote {scaffold.write_schema(out)}")
 
-    click.echo(json.dumps(api.schema(), indent=2, sort_keys=False))
+
+@cli.command()
+@click.argument("deal", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--kind", type=click.Choice(["technology", "reseller", "strategic_alliance", "joint_venture",
+                                           "managed_service"]), default="technology", show_default=True,
+              help="The kind of partnership.")
+@click.option("--defaults", is_flag=True, help="Ask nothing: write the commented skeleton (also without a terminal).")
+@click.option("--schema", "schema_ref", default=None, metavar="FILE|URL",
+              help="The JSON Schema the file's first line points at (default: deal.schema.json beside the deal, "
+                   "written there if missing).")
+@click.option("--force", is_flag=True, help="Replace DEAL if it exists.")
+def new(deal, kind, defaults, schema_ref, force) -> None:
+    """Start a deal file: asks the questions a deal needs on a terminal, else writes a commented skeleton."""
+    from termsmith import scaffold
+
+    if deal.exists() and not force:  # before any question is asked
+        scaffold.write_new(deal, "", force=False)
+    answers = scaffold.defaults(deal, kind)
+    if not defaults and sys.stdin.isatty():
+        click.echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
+        answers = scaffold.ask(answers, _prompt)
+    written = []
+    if schema_ref is None:
+        schema_file = deal.parent / scaffold.SCHEMA_NAME
+        if not schema_file.exists():
+            written.append(scaffold.write_schema(schema_file))
+        target = scaffold.schema_target(deal, schema_file)
+    elif "://" in schema_ref:
+        target = schema_ref
+    else:
+        target = scaffold.schema_target(deal, Path(schema_ref))
+    written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name), force=force))
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: fill in the placeholders, then `termsmith check {deal}` and `termsmith draft {deal}`")
+
+
+def _prompt(question) -> str:
+    from termsmith import scaffold
+
+    while True:
+        choices = click.Choice(question.choices) if question.choices else None
+        value = click.prompt(question.text, default=question.default, type=choices, show_choices=bool(choices))
+        problem = scaffold.check_answer(question, str(value))
+        if problem is None:
+            return str(value)
+        click.echo(f"  {problem}", err=True)
 
 
 @cli.command()
@@ -169,11 +221,14 @@ def schema() -> None:
               help="Where to write the CriticMarkup twin (default: OUTPUT with .md).")
 @click.option("--no-markdown", is_flag=True, help="Write only the .docx.")
 @library_option
-def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, library) -> None:
+@click.option("--library-rev", default=None, metavar="REV",
+              help="Use the library as it was at this git tag or commit (for both sides, unless --from/--to say).")
+def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, library, library_rev) -> None:
     """Compare OLD and NEW as a Word redline: two deal files, one deal at two library revisions
     (--from/--to), or two drafts (.docx or .manifest.json)."""
     from termsmith import api, report
 
+    from_rev, to_rev = from_rev or library_rev, to_rev or library_rev
     result = api.redline(old, new, out, from_rev=from_rev, to_rev=to_rev, library=library, author=author,
                          date=date, markdown=False if no_markdown else markdown or True)
     for line in report.redline(result):
@@ -181,15 +236,21 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
 
 
 @cli.command()
-@click.argument("library", required=False, type=click.Path(path_type=Path))
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
 @click.option("--base", default=None, metavar="GIT_REF", help="Also check versions against the library at this revision.")
 @click.option("--format", "style", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="github: workflow annotations.")
-def lint(library, base, style) -> None:
-    """Check a clause library (default: the bundled one) for a pull request; exit 1 on errors."""
+@library_option
+@rev_option
+def lint(folder, base, style, library, library_rev) -> None:
+    """Check a clause library for a pull request; exit 1 on errors. FOLDER (or --library) is the library;
+    without either: $TERMSMITH_LIBRARY, else the nearest folder from here upwards holding library.yaml, else the
+    bundled library."""
     from termsmith import api, report
 
-    findings = api.lint(library, base=base)
+    if folder is not None and library is not None and folder != library:
+        raise click.UsageError("give the library as FOLDER or as --library, not both")
+    findings = api.lint(folder or library, base=base, library_rev=library_rev)
     for line in report.lint_findings(findings, style, root=Path.cwd()):
         click.echo(line)
     if any(p.severity == "error" for p in findings):
@@ -200,11 +261,12 @@ def lint(library, base, style) -> None:
 @click.argument("deal", type=click.Path(path_type=Path))
 @click.option("--update", is_flag=True, help="Move an existing lock to the current library.")
 @library_option
-def lock_command(deal, update, library) -> None:
+@rev_option
+def lock_command(deal, update, library, library_rev) -> None:
     """Pin DEAL to the current library commit and clause versions (writes DEAL.lock beside it)."""
     from termsmith import api
 
-    result = api.lock(deal, library=library, update=update)
+    result = api.lock(deal, library=library, library_rev=library_rev, update=update)
     path, pinned = result.path, result.lock
     where = f"commit {pinned.commit[:12]}" if pinned.commit else "clause versions only (library not committed in git)"
     click.echo(f"wrote {path}: {pinned.library_name} {pinned.library_version}, {len(pinned.clauses)} clauses, {where}")
@@ -213,11 +275,12 @@ def lock_command(deal, update, library) -> None:
 @cli.command()
 @click.argument("deal", type=click.Path(path_type=Path))
 @library_option
-def outdated(deal, library) -> None:
+@rev_option
+def outdated(deal, library, library_rev) -> None:
     """List the clauses of DEAL's lock that the library has changed since, and what changed."""
     from termsmith import api, report
 
-    result = api.outdated(deal, library=library)
+    result = api.outdated(deal, library=library, library_rev=library_rev)
     for line in report.outdated(result):
         click.echo(line)
 
@@ -316,7 +379,10 @@ def main() -> None:
 
 def _run() -> int:
     try:
-        cli.main(standalone_mode=False, prog_name="termsmith")
+        try:
+            cli.main(standalone_mode=False, prog_name="termsmith")
+        finally:
+            _name_libraries()
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_INVALID
@@ -340,6 +406,16 @@ def _run() -> int:
                        "(this is a bug; re-run with TERMSMITH_DEBUG=1 for details)", err=True)
         return EXIT_BUG
     return 0
+
+
+def _name_libraries() -> None:
+    """Say which clause library the command used (name, version, folder or `bundled`, commit), on stderr so
+    that what a command prints on stdout stays as it is for scripts."""
+    api = sys.modules.get("termsmith.api")  # a command that never imported the API used no library
+    if api is None:
+        return
+    for line in api.libraries_used():
+        click.echo(line, err=True)
 
 
 def _exit_code(code: object) -> int:

@@ -14,7 +14,7 @@ from termsmith import __version__
 from termsmith.deal.source import Loaded
 from termsmith.draft.document import ClauseVersion, Draft, Provenance
 from termsmith.draft.select import select
-from termsmith.errors import InputError, Problem, TermsmithError
+from termsmith.errors import InputError, Problem
 from termsmith.library.clauses import Library
 from termsmith.library.opening import open_library
 
@@ -51,14 +51,12 @@ def resolve(deal_path: Path, library: Path | None = None, library_rev: str | Non
 
     deal, loaded = load_deal(deal_path)
     lock = read_lock(lock_path(deal_path)) if library_rev is None else None
-    try:
-        lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
-    except TermsmithError as exc:
-        if lock and lock.commit:
-            exc.problems.append(Problem(file=str(lock_path(deal_path)), path="library.commit", message=(
-                f"the lock pins library commit {lock.commit[:12]}; if this clone lacks that history, fetch it, "
-                "or re-lock with `termsmith lock --update`")))
-        raise
+    if lock is not None:
+        from termsmith.library.identity import check_source
+        from termsmith.library.locate import library_path
+
+        check_source(lock, library_path(library), lock_path(deal_path))
+    lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
     if lock is not None and (problems := library_problems(lock, lib, lock_path(deal_path))):
         raise InputError(problems)
     check_drafting(deal, loaded, lib)
@@ -151,9 +149,9 @@ def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
     modification time (termsmith.draft.made): the same inputs always give the same date."""
     from termsmith.draft import made
     from termsmith.library import git as gitstore
-    from termsmith.resources import default_library
+    from termsmith.library.locate import library_path
 
-    folder = Path(library) if library else default_library()
+    folder = library_path(library)
 
     def inputs():
         yield Path(deal_path)
@@ -173,14 +171,13 @@ def outputs(draft: Draft, formats: tuple[str, ...], out_dir: Path, deal_path: Pa
             library_rev: str | None) -> Outputs:
     """The files of a draft (one per format, named after the deal id) and its manifest, as bytes."""
     from termsmith.manifest import MANIFEST_SUFFIX, Inputs, manifest_json
+    from termsmith.library.locate import library_path
     from termsmith.render import render
-    from termsmith.resources import default_library
     from termsmith.write import Outputs, sha256
 
     stem = draft.deal_id
     files = {f"{stem}.{fmt}": data for fmt, data in render(draft, formats).items()}
-    inputs = Inputs.relative_to(Path(out_dir), Path(deal_path), Path(library) if library else default_library(),
-                                library_rev)
+    inputs = Inputs.relative_to(Path(out_dir), Path(deal_path), library_path(library), library_rev)
     manifest = manifest_json(draft.provenance, {name: sha256(data) for name, data in files.items()}, inputs)
     return Outputs(stem, files, stem + MANIFEST_SUFFIX, manifest)
 

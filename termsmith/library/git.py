@@ -201,3 +201,12 @@ def read_tree(repo: Path, commit: str, subdir: str) -> dict[str, bytes]:
         files[name[len(prefix):]] = batch[start:start + size]
         pos = start + size + 1
     return files
+
+
+def has_commit(repo: Path, commit: str) -> bool:
+    """Whether the repository holds this commit (a library with another history, or a clone lacking it, does not)."""
+    try:
+        _git(repo, "cat-file", "-e", f"{commit}^{{commit}}")
+    except GitError:
+        return False
+    return True

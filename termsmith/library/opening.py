@@ -29,11 +29,11 @@ def open_library(library: Path | None = None, rev: str | None = None) -> Library
     A folder is keyed by its files' stamps and the repository's state, so an edit or a commit made since
     (which changes `commit`, not the files) is seen.
     """
-    from termsmith.resources import default_library
+    from termsmith.library.locate import library_path
 
-    root = Path(library) if library else default_library()
+    root = library_path(library)
     if rev is not None:
-        return _at_revision(root, rev)
+        return _used(_at_revision(root, rev), root)
     if not root.is_dir():
         raise LibraryError(Problem(file=str(root), message="clause library folder not found"))
     key = _folder_key(root)
@@ -51,7 +51,30 @@ def open_library(library: Path | None = None, rev: str | None = None) -> Library
             library_cache.store(str(root), key, lib)
         _FOLDER.clear()
         _FOLDER[key] = lib
-    return _FOLDER[key]
+    return _used(_FOLDER[key], root)
+
+
+# One line naming each library this process has used, in the order first used (see `libraries_used`).
+_USED: dict[str, None] = {}
+
+
+def _used(lib: Library, root: Path) -> Library:
+    from termsmith.library.locate import describe
+
+    note_used([describe(lib.manifest.name, lib.version, root, lib.commit)])
+    return lib
+
+
+def note_used(lines: list[str]) -> None:
+    """Record libraries used elsewhere for this process (a batch's workers, lint at a revision)."""
+    for line in lines:
+        _USED.setdefault(line, None)
+
+
+def libraries_used() -> list[str]:
+    """One line naming each clause library this process has used (name, version, folder or `bundled`, commit),
+    in the order first used: the command line prints them so a command never uses a library silently."""
+    return list(_USED)
 
 
 def _folder_key(root: Path) -> tuple:
@@ -76,6 +99,6 @@ def _fingerprint(root: Path) -> tuple:
     for dirpath, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if d != ".git"]  # git's own files change on every `git status`
         for name in names:
-            st = os.stat(os.path.join(dirpath, name))
+            st = os.lstat(os.path.join(dirpath, name))  # not followed: a dangling editor lock link is normal
             entries.append((dirpath, name, st.st_mtime_ns, st.st_size))
     return tuple(sorted(entries))

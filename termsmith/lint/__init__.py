@@ -22,7 +22,8 @@ from termsmith.draft.mdparse import markdown
 from termsmith.draft.templating import DEAL_SECTIONS, environment
 
 # Names a template may use besides the deal's sections (see clause_library/README.md).
-HELPERS = {"party", "multi", "other_parties", "all_parties", "effective_date", "ref", "has", "define"}
+HELPERS = {"party", "multi", "other_parties", "all_parties", "effective_date", "ref", "has", "define",
+           "money_flows", "cap_basis"}
 JINJA_NAMES = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "true", "false", "none",
                "True", "False", "None", "caller", "varargs", "kwargs"}
 _LIST_FILTERS = {"selectattr", "rejectattr", "sort", "list", "unique", "reverse", "batch", "slice"}
@@ -734,6 +735,33 @@ def lint(root: Path, base: str | None = None) -> list[Problem]:
         current_log = (Path(root) / CHANGELOG).read_bytes() if (Path(root) / CHANGELOG).is_file() else b""
         problems += compare_with_base(library, base_library, files.get(CHANGELOG, b"") != current_log)
     return problems
+
+
+def lint_revision(root: Path, rev: str, base: str | None = None) -> list[Problem]:
+    """All findings for the library folder `root` as it was at git revision `rev`; findings name its files as
+    they are in the folder."""
+    import dataclasses
+    import tempfile
+
+    from termsmith.library import git as gitstore
+    from termsmith.library.locate import describe_folder
+    from termsmith.library.opening import note_used
+
+    repo = gitstore.repo_root(root)
+    if repo is None:
+        raise LibraryError(Problem(file=str(root), message="--library-rev needs a clause library inside a git repository"))
+    commit = gitstore.resolve(repo, rev)
+    subdir = root.resolve().relative_to(repo.resolve()).as_posix()
+    files = gitstore.read_tree(repo, commit, "" if subdir == "." else subdir)
+    with tempfile.TemporaryDirectory(prefix="termsmith-lint-") as tmp:
+        for name, data in files.items():
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / name).write_bytes(data)
+        described = describe_folder(Path(tmp))
+        note_used([described.replace(f"({tmp}, not in git)", f"({root}, commit {commit[:12]})")])
+        findings = lint(Path(tmp), base=base)
+    return [dataclasses.replace(p, file=p.file.replace(tmp, str(root), 1)) if p.file.startswith(tmp) else p
+            for p in findings]
 
 
 def _load(root: Path) -> tuple[Library | None, list[Problem]]:

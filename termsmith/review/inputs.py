@@ -32,9 +32,9 @@ def redline_side(path: Path, rev: str | None, library: Path | None) -> Draft:
             "is not a deal file (.yaml, .yml, .json), a draft (.docx) or a manifest (.manifest.json)")))
     if rev is not None:
         from termsmith.library import git as gitstore
-        from termsmith.resources import default_library
+        from termsmith.library.locate import library_path
 
-        root = Path(library) if library else default_library()
+        root = library_path(library)
         if root.exists() and gitstore.repo_root(root if root.is_dir() else root.parent) is None:
             raise LibraryError(Problem(file=str(root), message=(
                 "--from/--to need a clause library inside a git repository")))

@@ -23,8 +23,6 @@ from termsmith.draft.document import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO / "../shared"
-DOCX_VERIFY = SHARED / "docx-verify"
 
 # a party name that exercises XML escaping, accents, CJK and an emoji outside the BMP
 AWKWARD_PARTY = 'Smith & Jones <Holdings> "Alpha" Société Générale 株式会社 🚀'

@@ -25,7 +25,8 @@ from termsmith.render import word
 from termsmith.render.word import render_docx
 from termsmith.render.typography import smart_quotes
 
-from .conftest import AWKWARD_PARTY, DOCX_VERIFY, REPO, large_draft, para, small_draft, t
+from ..docx_checks import contract_errors, schema_errors
+from .conftest import AWKWARD_PARTY, REPO, large_draft, para, small_draft, t
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -97,11 +98,6 @@ def field_instructions(root) -> list[tuple[str, str]]:
         elif stack and stack[-1]["sep"]:
             stack[-1]["result"] += el.text or ""
     return out
-
-
-def need_shared() -> None:
-    if not DOCX_VERIFY.exists():
-        pytest.skip(f"{DOCX_VERIFY} not found: shared/ must sit beside the repository")
 
 
 # ── styles and numbering ──────────────────────────────────────────────────────────────────
@@ -458,24 +454,16 @@ def test_a_duplicated_bookmark_is_an_error():
         render_docx(dataclasses.replace(d, sections=tuple(sections)))
 
 
-# ── the checks from shared/docx-verify ────────────────────────────────────────────────────
+# ── the contract lint and the ECMA-376 schemas (tests/docx_checks.py) ────────────────────────────────────────────────────
 def test_contract_lint_is_clean(docx_path, draft):
-    need_shared()
-    result = subprocess.run([sys.executable, str(DOCX_VERIFY / "check_docx.py"), str(docx_path)], check=False,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("OK") and len(result.stdout.splitlines()) == 1, result.stdout
+    assert contract_errors(docx_path) == []
 
 
 def test_schema_valid(docx_path):
-    need_shared()
-    result = subprocess.run([sys.executable, str(DOCX_VERIFY / "xsd_validate.py"), str(DOCX_VERIFY / "xsd"),
-                             str(docx_path)], check=False, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "FAIL" not in result.stdout
-    validated = {line.split(":", 1)[1] for line in result.stdout.splitlines() if line.startswith("OK")}
+    checked, errors = schema_errors(docx_path)
+    assert errors == []
     assert {"word/document.xml", "word/styles.xml", "word/numbering.xml", "word/settings.xml",
-            "word/header1.xml", "word/footer1.xml", "docProps/custom.xml"} <= validated
+            "word/header1.xml", "word/footer1.xml", "docProps/custom.xml"} <= set(checked)
 
 
 def test_reference_document_is_what_build_reference_makes():
