@@ -59,6 +59,7 @@ class Explanation:
 class RedlineResult:
     comparison: Comparison
     written: tuple[Path, ...]
+    notes: tuple[str, ...] = ()  # how a .docx side was read (no manifest, edited since drafted …)
 
 
 @dataclass(frozen=True)
@@ -131,14 +132,16 @@ def schema() -> dict:
 # ── redline ────────────────────────────────────────────────────────────────────────────────
 def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = None, to_rev: str | None = None,
             library: Path | None = None, author: str | None = None, date: str | None = None,
-            markdown: Path | bool = True) -> RedlineResult:
+            markdown: Path | bool = True, force: bool = False) -> RedlineResult:
     """Compare OLD and NEW into OUT (.docx with Word revisions) and its CriticMarkup twin.
 
     OLD and NEW are deal files (drafted with `library` at `from_rev` / `to_rev`; without NEW, OLD is
-    drafted at both revisions) or drafts (.docx or .manifest.json, rebuilt from what their manifest
-    records). `markdown`: True writes OUT with .md, a path writes there, False writes none."""
+    drafted at both revisions), drafts rebuilt from their manifest (.manifest.json), or Word documents (.docx,
+    compared as they read now, tracked changes accepted). `markdown`: True writes OUT with .md, a path writes
+    there, False writes none. An existing output is replaced only when it is an unchanged termsmith redline,
+    or with `force`."""
     from termsmith.errors import OutputError
-    from termsmith.review.inputs import redline_side, revision_date
+    from termsmith.review.inputs import check_replaceable, drafts_of, redline_side, revision_date
     from termsmith.review.redline import compare, render_redline
     from termsmith.write import write_files
 
@@ -150,8 +153,8 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
             "give the new deal or draft too, or --from REV (and --to REV) to compare this deal "
             "at two revisions of the library")))
     new = old if new is None else Path(new)
-    old_draft = redline_side(old, from_rev, library)
-    new_draft = redline_side(new, to_rev, library)
+    sides = [redline_side(old, from_rev, library), redline_side(new, to_rev, library)]
+    old_draft, new_draft = drafts_of(sides)
     comparison = compare(old_draft, new_draft, author=author or new_draft.provenance.library_owner or "termsmith",
                          date=revision_date(date, new_draft))
     md_path = out.with_suffix(".md") if markdown is True else Path(markdown) if markdown else None
@@ -159,9 +162,11 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     for target in targets:
         if target.resolve() in {old.resolve(), new.resolve()}:
             raise OutputError(Problem(file=str(target), message="would overwrite an input; choose another name"))
+    check_replaceable(targets, force)
     rendered = render_redline(comparison, ("docx", "md") if md_path else ("docx",))
     files = {out: rendered["docx"], **({md_path: rendered["md"]} if md_path else {})}
-    return RedlineResult(comparison, tuple(write_files(files)))
+    notes = tuple(n for side in sides if not isinstance(side, Draft) for n in side.notes)
+    return RedlineResult(comparison, tuple(write_files(files)), notes)
 
 
 # ── the clause library: lint, lock, outdated ──────────────────────────────────────────────

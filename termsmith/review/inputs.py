@@ -13,8 +13,9 @@ DEAL_SUFFIXES = (".yaml", ".yml", ".json")
 WORKTREE = "WORKTREE"  # --to WORKTREE: the library folder as it is now
 
 
-def redline_side(path: Path, rev: str | None, library: Path | None) -> Draft:
-    """The Draft one side of a redline stands for (`rev`: the library revision for a deal file)."""
+def redline_side(path: Path, rev: str | None, library: Path | None):
+    """The Draft one side of a redline stands for (deal file or manifest; `rev`: the library revision for a
+    deal file), or a review.sides.Side (a Word document as it reads)."""
     from termsmith.manifest import MANIFEST_SUFFIX
 
     rev = None if rev == WORKTREE else rev
@@ -23,10 +24,11 @@ def redline_side(path: Path, rev: str | None, library: Path | None) -> Draft:
         if rev is not None:
             raise InputError(Problem(file=str(path), message=(
                 "--from/--to choose library revisions for deal files; a draft is rebuilt from its manifest")))
-        manifest = path if name.endswith(MANIFEST_SUFFIX) else path.with_name(path.name[:-5] + MANIFEST_SUFFIX)
-        if name.endswith(".docx") and not path.is_file():
-            raise InputError(Problem(file=str(path), message="file not found"))
-        return rebuild(manifest)
+        if name.endswith(".docx"):
+            from termsmith.review.sides import document_side
+
+            return document_side(path, rebuild)
+        return rebuild(path)
     if path.suffix.lower() not in DEAL_SUFFIXES:
         raise InputError(Problem(file=str(path), message=(
             "is not a deal file (.yaml, .yml, .json), a draft (.docx) or a manifest (.manifest.json)")))
@@ -39,6 +41,29 @@ def redline_side(path: Path, rev: str | None, library: Path | None) -> Draft:
             raise LibraryError(Problem(file=str(root), message=(
                 "--from/--to need a clause library inside a git repository")))
     return build(path, library, rev)
+
+
+def drafts_of(sides: list) -> tuple[Draft, Draft]:
+    """Each side's Draft; a document read without its draft takes the parties' short names from the other."""
+    from termsmith.review.sides import adopt_parties
+
+    drafts = [side if isinstance(side, Draft) else side.draft for side in sides]
+    for k, side in enumerate(sides):
+        if not isinstance(side, Draft) and side.base is None:
+            drafts[k] = adopt_parties(drafts[k], drafts[1 - k])
+    return drafts[0], drafts[1]
+
+
+def check_replaceable(targets: list[Path], force: bool) -> None:
+    """An existing output is replaced only when it is an unchanged termsmith redline, or with `force`."""
+    from termsmith.errors import OutputError
+    from termsmith.review.sides import replaceable
+
+    for target in targets:
+        if not force and not replaceable(target):
+            raise OutputError(Problem(file=str(target), code="edited", message=(
+                "exists and is not an unchanged termsmith redline (edited since, or not written by termsmith); "
+                "not overwritten. Choose another name or re-run with --force")))
 
 
 def rebuild(manifest: Path) -> Draft:
