@@ -47,7 +47,7 @@ def test_ics_writes_the_calendar(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output == f"wrote {out}\n"
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
-    assert b"TRIGGER:-P14D" in out.read_bytes()
+    assert b"TRIGGER:-P13DT15H" in out.read_bytes()  # 09:00, 14 days before
 
 
 def test_a_notice_too_early_is_refused_and_nothing_is_written(tmp_path):
