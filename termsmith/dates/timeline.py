@@ -224,16 +224,18 @@ class Exit:
 
 
 def timeline(deal, selection: Selection, targets: dict[str, Target], *, until: dt.date | None = None,
-             notice_on: dt.date | None = None, terminate_on: dt.date | None = None) -> Timeline:
+             notice_on: dt.date | None = None, terminate_on: dt.date | None = None,
+             non_renewal: bool = False) -> Timeline:
     """The dates of `deal` (its validated or plain view) under the clauses `selection` chose, numbered as
     `targets` (compose.number_targets) numbers them. `until` is the horizon; `notice_on` / `terminate_on`
-    date the exit steps (a notice before the earliest the agreement permits is refused)."""
+    date the exit steps (a notice before the earliest the agreement permits is refused); a notice is one of
+    termination for convenience where the deal allows it, else of non-renewal (or so with `non_renewal`)."""
     where = _Where(selection, targets)
     eff = deal.deal.effective_date
     if until is not None and until < eff:
         raise InputError(Problem(path="--until", message=f"{_iso(until)} is before the Effective Date, {_iso(eff)}"))
     periods = _periods(deal, until)
-    the_exit = _exit(deal, where, periods, notice_on, terminate_on)
+    the_exit = _exit(deal, where, periods, notice_on, terminate_on, non_renewal)
     if the_exit is not None:
         # the agreement ends at the Termination Date: the periods after it never start
         periods = [p for p in periods if p.start <= the_exit.termination_date]
@@ -443,7 +445,7 @@ def _calendar_ends(eff: dt.date, months: int, horizon: dt.date) -> list[dt.date]
 
 
 # ── the exit ───────────────────────────────────────────────────────────────────────────────
-def _exit(deal, where, periods, notice_on, terminate_on) -> Exit | None:
+def _exit(deal, where, periods, notice_on, terminate_on, non_renewal=False) -> Exit | None:
     eff = deal.deal.effective_date
     if notice_on is not None and terminate_on is not None:
         raise InputError(Problem(path="--notice-on", message="give either --notice-on or --terminate-on, not both"))
@@ -459,6 +461,11 @@ def _exit(deal, where, periods, notice_on, terminate_on) -> Exit | None:
                     td_rule="the date given", td_sources=where("termination", "term"))
     if notice_on is None:
         return None
+    if non_renewal:
+        if deal.term.renewal != "automatic":
+            raise InputError(Problem(path="--non-renewal", message=(
+                "the Agreement does not renew automatically, so there is no renewal to give notice against")))
+        return _non_renewal_exit(deal, where, notice_on)
     tfc = deal.exit.termination_for_convenience
     if tfc.allowed and "termination.convenience" in where:
         return _convenience_exit(deal, where, notice_on, expiry)
