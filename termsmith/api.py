@@ -267,13 +267,14 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
     """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json."""
     from termsmith.manifest import MANIFEST_SUFFIX, manifest_json
     from termsmith.render import render
-    from termsmith.write import check_not_edited, sha256, write_outputs
+    from termsmith.write import check_not_an_input, check_not_edited, sha256, write_outputs
 
     formats = tuple(dict.fromkeys(formats))
     the_draft = build(deal_path, library=library, library_rev=library_rev)
     out_dir = Path(out_dir)
     stem = the_draft.deal_id
     names = {fmt: f"{stem}.{fmt}" for fmt in formats}
+    check_not_an_input(out_dir, [*names.values(), stem + MANIFEST_SUFFIX], (Path(deal_path),))
     if not force:
         check_not_edited(out_dir, stem, list(names.values()))
     rendered = render(the_draft, formats)

@@ -170,3 +170,61 @@ def test_a_manifest_naming_a_fifo_as_its_deal_does_not_hang(tmp_path):
     os.mkfifo(tmp_path / "deal.yaml")
     with pytest.raises(InputError, match="not a regular file"):
         read_manifest(path)
+
+
+# ── output paths ──────────────────────────────────────────────────────────────────────────────
+STEM = "acme-globex-2027"
+_CRASH = """
+import os, sys
+from pathlib import Path
+from termsmith import api
+real, calls = os.replace, []
+def crashing(src, dst):
+    calls.append(dst)
+    if len(calls) == 3:  # the journal and the .docx are in place, the .md and the manifest are not
+        os._exit(9)
+    real(src, dst)
+os.replace = crashing
+api.draft(Path(sys.argv[1]), Path(sys.argv[2]), force=True)
+"""
+
+
+def test_a_rerun_after_a_crash_between_renames_succeeds(tmp_path):
+    out = tmp_path / "out"
+    assert termsmith("draft", CANONICAL, "-o", out).returncode == 0
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT.replace("initial_months: 24", "initial_months: 36"), encoding="utf-8")
+    crashed = subprocess.run([sys.executable, "-c", _CRASH, str(deal), str(out)], capture_output=True, text=True)
+    assert crashed.returncode == 9, crashed.stderr
+    done = termsmith("draft", deal, "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == [f"{STEM}.docx", f"{STEM}.manifest.json", f"{STEM}.md"]
+    assert "36 months" in (out / f"{STEM}.md").read_text(encoding="utf-8")
+
+
+def test_a_link_at_an_output_name_is_never_written_through(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = out / "notes.md"
+    victim.write_text("my own notes\n", encoding="utf-8")
+    (out / f"{STEM}.md").symlink_to(victim)
+    assert_located_failure(termsmith("draft", CANONICAL, "-o", out), f"{STEM}.md", "link")
+    assert termsmith("draft", CANONICAL, "-o", out, "--force").returncode == 0
+    assert victim.read_text(encoding="utf-8") == "my own notes\n"
+    assert not (out / f"{STEM}.md").is_symlink()
+
+
+def test_a_fifo_at_an_output_name_does_not_hang(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / f"{STEM}.docx")
+    assert_located_failure(termsmith("draft", CANONICAL, "-o", out, timeout=20), f"{STEM}.docx", "not a regular file")
+    assert termsmith("draft", CANONICAL, "-o", out, "--force", timeout=20).returncode == 0
+
+
+def test_a_deal_file_is_never_overwritten_by_its_own_draft(tmp_path):
+    deal = tmp_path / f"{STEM}.md"  # YAML in a file named like the Markdown twin
+    shutil.copy(CANONICAL, deal)
+    for extra in ([], ["--force"]):
+        assert_located_failure(termsmith("draft", deal, "-o", tmp_path, *extra), f"{STEM}.md", "input")
+    assert deal.read_text(encoding="utf-8") == CANONICAL_TEXT
