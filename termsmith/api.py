@@ -327,6 +327,8 @@ def _clashing_ids(paths: list[Path]) -> list[BatchOutcome | None]:
             out.append(None)  # drafting reports it properly
             continue
         deal_id = data.get("deal", {}).get("id") if isinstance(data, dict) and isinstance(data.get("deal"), dict) else None
+        if isinstance(deal_id, str):
+            deal_id = deal_id.strip()  # as the deal model reads it: the id that names the files
         if isinstance(deal_id, str) and deal_id in first:
             out.append(BatchOutcome(path, problems=(Problem(
                 file=str(path), path="deal.id",

@@ -15,11 +15,9 @@ from pydantic import BaseModel, ValidationError
 from termsmith.draft.facts import cap_basis, money_flows
 from termsmith.deal.model import Deal
 from termsmith.errors import InputError, Problem
+from termsmith.inputs import NOT_XML as _NOT_XML
 from termsmith.deal.source import Loaded, Path_, SourceMap
 
-# Characters XML 1.0 cannot hold (Word documents are XML): C0 controls except tab/newline/CR,
-# surrogates and the two non-characters U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _RESERVED = re.compile("[\ue000\ue001]")  # termsmith marks cross-references with these inside clause text
 # Invisible characters that reorder or hide text: two party names could look identical and differ.
 # (Zero-width joiners U+200C/U+200D stay allowed: some scripts need them.)
@@ -107,7 +105,8 @@ def _pydantic_problem(err: dict, src: SourceMap, data: object) -> Problem:
         message = message.removeprefix("Value error, ")
     elif "input" in err and not isinstance(err["input"], (dict, list)):
         got = err["input"]
-        message = f"{message} (got {got.isoformat() if isinstance(got, dt.date) else repr(got)})"
+        shown = got.isoformat() if isinstance(got, dt.date) else repr(got)
+        message = f"{message} (got {shown if len(shown) <= 80 else shown[:60] + '…'})"
     return src.problem(loc, message, code=kind)
 
 
