@@ -16,9 +16,13 @@ EXIT_USAGE = 2
 EXIT_BUG = 3
 
 
+_REPORTED_PROBLEMS: list[bool] = []
+
+
 def _fail(exc) -> None:
     from termsmith import report
 
+    _REPORTED_PROBLEMS.append(True)
     for line in report.problems(exc.problems):
         click.echo(line, err=True)
     sys.exit(EXIT_INVALID)
@@ -417,7 +421,8 @@ def _run() -> int:
         try:
             cli.main(standalone_mode=False, prog_name="termsmith")
         finally:
-            _name_libraries()
+            if not _REPORTED_PROBLEMS:  # bad input is one located line per problem, nothing more
+                _name_libraries()
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_INVALID
