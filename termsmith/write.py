@@ -6,6 +6,7 @@ import hashlib
 import os
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from termsmith.errors import OutputError, Problem
@@ -96,6 +97,26 @@ def digest_of(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """A draft's files as bytes, named inside an output folder, and its manifest."""
+
+    stem: str  # the deal id every name starts with
+    files: dict[str, bytes]
+    manifest_name: str
+    manifest: bytes
+
+
+def write_draft(out_dir: Path, outputs: Outputs, *, force: bool = False, inputs: tuple[Path, ...] = ()) -> list[Path]:
+    """Write a draft's files together, the manifest last; unless `force`, never over a reviewer's edits;
+    never, even with `force`, over one of its `inputs` (the deal file)."""
+    out_dir = Path(out_dir)
+    check_not_an_input(out_dir, [*outputs.files, outputs.manifest_name], inputs)
+    if not force:
+        check_not_edited(out_dir, outputs.stem, list(outputs.files))
+    return write_outputs(out_dir, outputs.files, outputs.manifest_name, outputs.manifest)
 
 
 def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_name: str, manifest: bytes) -> list[Path]:
