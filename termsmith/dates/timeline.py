@@ -110,11 +110,18 @@ class _Where:
 
     def __init__(self, selection: Selection, targets: dict[str, Target]):
         self.area = {c.id: c.meta.area for c in selection.clauses}
+        self.versions = {c.id: c.version for c in selection.clauses}
         self.kinds = {s.id: s.kind for s in selection.sections}
         self.targets = targets
 
     def __contains__(self, clause_id: str) -> bool:
         return clause_id in self.area or clause_id in self.kinds
+
+    def major(self, clause_id: str) -> int:
+        """The major version of a clause in the draft (0 when it is not in it): a clause whose wording of a
+        deadline changed gets a new major version, and its dates follow the version the deal is drafted with."""
+        version = self.versions.get(clause_id, "0")
+        return int(version.split(".")[0]) if version.split(".")[0].isdigit() else 0
 
     def __call__(self, *clause_ids: str) -> tuple[Source, ...]:
         return tuple(self._source(c) for c in dict.fromkeys(clause_ids) if c in self)
@@ -536,7 +543,13 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
     months = tr.assistance_months
     step("transition-end", "End of the Transition Period", f"Termination Date + {_n(months, 'month')}",
          ("exit.transition",), lambda d: add_months(d, months))
-    if "exit.transition" in where:
+    support = pt.existing_customer_support_months if pt is not None else None
+    if (where.major("exit.customer-migration") >= 2 and "exit.existing-customers" in where
+            and ("exit.transition" not in where or support >= months)):
+        # from version 2, customers are migrated by the end of the support for them where that is later
+        step("customer-migration", "Migration of customers completed", "end of the support for existing customers",
+             ("exit.customer-migration",), lambda d: add_months(d, support))
+    elif "exit.transition" in where:
         step("customer-migration", "Migration of customers completed", "end of the Transition Period",
              ("exit.customer-migration",), lambda d: add_months(d, months))
     else:

@@ -1,7 +1,7 @@
 """The schema of clause front matter and library.yaml, as pydantic models.
 
-Used only to check files when a library is read; the library itself holds the plain records of
-`library.py`, so a library cached on disk loads without pydantic (see `library_cache`).
+`FrontMatter` is the one declaration of a clause file's header: it checks the file when the library is
+read, and each loaded Clause holds it (`Clause.meta`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class FrontMatterModel(_Strict):
+class FrontMatter(_Strict):
     """The header of a clause file."""
 
     id: ClauseId = Field(description="Unique id, '<area>.<name>'.")
