@@ -303,21 +303,27 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--notice-on", type=_DATE, default=None, metavar="DATE",
               help="Date the exit timeline from a notice received on this day (termination for convenience, or "
                    "else non-renewal).")
+@click.option("--non-renewal", is_flag=True,
+              help="The --notice-on notice is one of non-renewal (where the deal also allows termination for "
+                   "convenience).")
 @click.option("--terminate-on", type=_DATE, default=None, metavar="DATE",
               help="Date the exit timeline from this Termination Date.")
 @click.option("--remind", type=click.IntRange(0, 365), multiple=True, default=(30,), show_default=True,
               metavar="DAYS", help="Calendar reminder this many days before each notice deadline (repeatable).")
 @library_option
 @rev_option
-def dates_command(deals, ics, fmt, until, notice_on, terminate_on, remind, library, library_rev) -> None:
+def dates_command(deals, ics, fmt, until, notice_on, non_renewal, terminate_on, remind, library, library_rev) -> None:
     """Key dates of DEALS and their exit timeline, as a list or a calendar."""
     from termsmith import api, report
 
     if notice_on is not None and terminate_on is not None:
         raise click.UsageError("give either --notice-on or --terminate-on, not both")
+    if non_renewal and notice_on is None:
+        raise click.UsageError("--non-renewal says what the --notice-on notice is: give --notice-on DATE")
     result = api.dates(list(deals), library=library, library_rev=library_rev,
                        until=until.date() if until else None, notice_on=notice_on.date() if notice_on else None,
-                       terminate_on=terminate_on.date() if terminate_on else None, ics=ics, remind=remind)
+                       terminate_on=terminate_on.date() if terminate_on else None, non_renewal=non_renewal, ics=ics,
+                       remind=remind)
     for line in report.dates(result, fmt or ("text" if ics is None else None)):
         click.echo(line)
 
@@ -382,10 +388,15 @@ def main() -> None:
 
 def _run() -> int:
     try:
+        bad_input = False
         try:
             cli.main(standalone_mode=False, prog_name="termsmith")
+        except ProblemsFound:
+            bad_input = True  # bad input is one located line per problem, nothing more
+            raise
         finally:
-            _name_libraries()
+            if not bad_input:
+                _name_libraries()
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_INVALID

@@ -64,6 +64,7 @@ def test_bad_input_is_located_and_usage_errors_exit_2(tmp_path, deal_data, write
     assert result.exit_code == 1 and "term.initial_months" in result.output and "Traceback" not in result.output
     assert run(CANONICAL, "--notice-on", "2028-01-01", "--terminate-on", "2028-06-01").exit_code == 2
     assert run(CANONICAL, "--notice-on", "1 January").exit_code == 2
+    assert run(CANONICAL, "--non-renewal").exit_code == 2
 
 
 def test_the_installed_command_prints_the_same_bytes_twice():
