@@ -209,3 +209,51 @@ def test_multi_party_termination_removes_the_defaulter(all_drafts):
         assert "does not end the participation of the Party that gives it" in md, name
         assert "must agree in good faith, within" not in md, name
         assert not re.search(r"a Material Breach, an Insolvency Event of that Party", md), name
+
+
+# ── F14: disputes ──────────────────────────────────────────────────────────────────────────
+def test_arbitration_rules_by_their_proper_names_and_the_institution_appoints(all_drafts):
+    acme = _named(all_drafts, "acme-globex-technology")
+    assert "arbitration under the LCIA Arbitration Rules in force" in acme
+    assert "the LCIA Court appoints the arbitrator in accordance with the rules" in acme
+    assert "appointed jointly by the parties" not in acme
+    helios = _named(all_drafts, "helios-orbis-strategic-alliance")
+    assert "the Arbitration Rules of the Singapore International Arbitration Centre" in helios
+    tri = _named(all_drafts, "tri-harbor-joint-venture")
+    assert "the Rules of Arbitration of the International Chamber of Commerce" in tri
+    for name, _, md in all_drafts:
+        assert not re.search(r"(LCIA|ICC|SIAC) arbitration rules", md), name
+
+
+def test_mediation_is_a_mandatory_step_and_talks_are_without_prejudice(all_drafts):
+    for name, data, md in all_drafts:
+        if data["conflict_resolution"].get("mediation"):
+            assert "must be referred, by any Party to it, to mediation" in md, name
+            assert "if a Party refers the Dispute to it" not in md, name
+        assert "are confidential and are made without prejudice to the rights of the Parties" in md, name
+
+
+def test_multi_party_arbitration_allows_joinder_and_consolidation(all_drafts):
+    for name, data, md in all_drafts:
+        if data["conflict_resolution"]["final"] == "arbitration" and len(data["parties"]) > 2:
+            assert "Each Party consents to the joinder of any other Party" in md, name
+
+
+def test_escalation_levels_use_the_defined_terms(all_drafts):
+    acme = _named(all_drafts, "acme-globex-technology")
+    assert "(a) the Alliance Managers: 10 days;" in acme and "(b) the Steering Committee: 15 days;" in acme
+    assert "Alliance managers:" not in acme and "Steering committee:" not in acme
+
+
+# ── F10, F11: boilerplate ───────────────────────────────────────────────────────────────────
+def test_boilerplate_findings(all_drafts):
+    acme = _named(all_drafts, "acme-globex-technology")
+    assert "assign all of its rights and obligations" not in acme
+    assert "The transfer takes effect by novation" in acme and "is void." in acme
+    assert "smallest modification" not in acme and "smallest reduction" not in acme
+    assert "except for a notice of termination, a notice of a breach and a variation of this Agreement" in acme
+    assert "whether before or after the date of this Agreement" in acme
+    assert "fines (to the extent that the law allows them to be indemnified)" in acme
+    assert "the rights and remedies under this Agreement are in addition to" in acme
+    northwind = _named(all_drafts, "northwind-resellers-reseller")  # Change of Control: Affiliate defined
+    assert "**“Affiliate”** means" in northwind and "same group of companies" not in northwind

@@ -377,6 +377,39 @@ class Arbitration(Spec):
     arbitrators: Literal[1, 3] = Field(description="Number of arbitrators.")
     language: Name = Field(default="English", description="Language of the arbitration.")
 
+    @property
+    def rules_title(self) -> str:
+        """The rules by their proper name, e.g. 'the LCIA Arbitration Rules'."""
+        known = _ARBITRATION_RULES.get(self.rules.upper().replace(" ", ""))
+        return known[0] if known else f"the arbitration rules of {self.rules}"
+
+    @property
+    def institution(self) -> str:
+        """The body that administers the arbitration and appoints under its rules, e.g. 'the LCIA Court'."""
+        known = _ARBITRATION_RULES.get(self.rules.upper().replace(" ", ""))
+        return known[1] if known else self.rules
+
+
+# Common arbitration rules: (their proper name, the body that appoints arbitrators under them).
+_ARBITRATION_RULES = {
+    "LCIA": ("the LCIA Arbitration Rules", "the LCIA Court"),
+    "ICC": ("the Rules of Arbitration of the International Chamber of Commerce",
+            "the International Court of Arbitration of the International Chamber of Commerce"),
+    "SIAC": ("the Arbitration Rules of the Singapore International Arbitration Centre",
+             "the Court of Arbitration of the Singapore International Arbitration Centre"),
+    "DIS": ("the Arbitration Rules of the German Arbitration Institute (DIS)", "the German Arbitration Institute (DIS)"),
+    "HKIAC": ("the HKIAC Administered Arbitration Rules", "the Hong Kong International Arbitration Centre"),
+    "SCC": ("the Arbitration Rules of the Arbitration Institute of the Stockholm Chamber of Commerce",
+            "the Arbitration Institute of the Stockholm Chamber of Commerce"),
+    "NAI": ("the Arbitration Rules of the Netherlands Arbitration Institute", "the Netherlands Arbitration Institute"),
+    "ICDR": ("the International Arbitration Rules of the International Centre for Dispute Resolution",
+             "the International Centre for Dispute Resolution"),
+    "AAA/ICDR": ("the International Arbitration Rules of the International Centre for Dispute Resolution",
+                 "the International Centre for Dispute Resolution"),
+    "JAMS": ("the JAMS International Arbitration Rules", "JAMS"),
+    "UNCITRAL": ("the UNCITRAL Arbitration Rules", "the appointing authority under those rules"),
+}
+
 
 class Courts(Spec):
     """Court details (with final: courts)."""
