@@ -26,6 +26,7 @@ DEFAULT_FORMATS = ("docx", "md")
 class CheckResult:
     deal: Deal
     path: Path
+    notes: tuple = ()  # Problems that are notes: what a choice in the deal means in the draft
 
 
 @dataclass(frozen=True)
@@ -188,9 +189,11 @@ def _checked_against_lock(draft: Draft, lock, deal_path: Path) -> Draft:
 
 def check(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> CheckResult:
     """Validate a deal file (structure and business rules) and that the library can draft it."""
+    from termsmith.deal.notes import notes
+
     build(deal_path, library=library, library_rev=library_rev)
-    deal, _ = load_deal(deal_path)
-    return CheckResult(deal, Path(deal_path))
+    deal, loaded = load_deal(deal_path)
+    return CheckResult(deal, Path(deal_path), tuple(notes(deal, loaded.source)))
 
 
 def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Explanation:

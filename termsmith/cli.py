@@ -118,6 +118,8 @@ def check(deal, library, library_rev) -> None:
     except TermsmithError as exc:
         _fail(exc)
     click.echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
+    for note in result.notes:
+        click.echo(str(note))
 
 
 @cli.command()
