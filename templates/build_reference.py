@@ -76,7 +76,8 @@ def _hygiene(doc) -> None:
     zoom = settings.find(qn("w:zoom"))
     zoom.attrib.clear()
     zoom.set(qn("w:percent"), "100")  # the template's bare bestFit fails the schema
-    for tag in ("w:savePreviewPicture", "w:rsids"):
+    # proofState: a leftover "spelling and grammar already checked" that would hide real findings
+    for tag in ("w:savePreviewPicture", "w:rsids", "w:proofState"):
         el = settings.find(qn(tag))
         if el is not None:
             settings.remove(el)
@@ -288,7 +289,22 @@ def _styles(doc) -> None:
     link.font.underline = True
     link.element.get_or_add_uiPriority().val = 99
 
+    # Word's own built-in styles (toc 1, Hyperlink, the comment styles) are not custom styles
+    for style in (toc, link, *_comment_styles(doc)):
+        style.element.attrib.pop(qn("w:customStyle"), None)
+
     _table_style(doc)
+
+
+def _comment_styles(doc):
+    """The styles of reviewer notes (Word comments): 'annotation text' and 'annotation reference'."""
+    text = _paragraph_style(doc, "CommentText", "annotation text", "Normal")
+    text.font.size = Pt(9)
+    text.element.get_or_add_uiPriority().val = 99
+    reference = _character_style(doc, "CommentReference", "annotation reference")
+    reference.font.size = Pt(8)
+    reference.element.get_or_add_uiPriority().val = 99
+    return text, reference
 
 
 def _table_style(doc) -> None:
@@ -344,11 +360,31 @@ def _numbering(doc) -> None:
         ], list(house.BULLET_LEVELS)),
     ]
     for abstract_id, (name, nsid, levels, _styles) in enumerate(lists, start=1):
-        wx.add_to_numbering(numbering, wx.abstract_num(abstract_id, nsid, name, levels))
+        wx.add_to_numbering(numbering, wx.abstract_num(abstract_id, nsid, name, _nine_levels(levels, name)))
     for num_id, (_name, _nsid, _levels, style_ids) in enumerate(lists, start=1):
         wx.add_to_numbering(numbering, wx.num(num_id, num_id))
         for ilvl, style_id in enumerate(style_ids):
             _link_list(doc.styles[_style_name(doc, style_id)], num_id, ilvl)
+
+
+LIST_LEVELS = 9  # Word's lists have nine levels; a reviewer's deeper indent must stay in the list
+DEEPER = (("lowerLetter", "({})"), ("lowerRoman", "({})"), ("decimal", "{}."), ("lowerLetter", "{}."),
+          ("lowerRoman", "{}."))
+
+
+def _nine_levels(levels: list[wx.ListLevel], name: str) -> list[wx.ListLevel]:
+    """The house style's levels and, below them, plain levels down to the ninth: (a), (i), 1., a., i. …"""
+    i = house.INDENT
+    out = list(levels)
+    last = levels[-1]
+    for n in range(len(levels), LIST_LEVELS):
+        left = last.left + (n - len(levels) + 1) * i
+        if name == house.BULLETS_LIST:
+            out.append(wx.ListLevel("bullet", "\u2013" if n % 2 else "\u2022", None, left, i, font=FONT))
+        else:
+            fmt, text = DEEPER[(n - len(levels)) % len(DEEPER)]
+            out.append(wx.ListLevel(fmt, text.format(f"%{n + 1}"), None, left, i))
+    return out
 
 
 def _style_name(doc, style_id: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "build", "check", "draft", "draft_many", "explain", "lint", "lock", "outdated", "redline",
+__all__ = ["__version__", "build", "check", "dates", "draft", "draft_many", "explain", "lint", "lock", "outdated", "redline",
            "schema"]
 
 

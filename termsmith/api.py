@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,7 +73,7 @@ def _fingerprint(root: Path) -> tuple:
     for dirpath, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if d != ".git"]  # git's own files change on every `git status`
         for name in names:
-            st = os.stat(os.path.join(dirpath, name))
+            st = os.lstat(os.path.join(dirpath, name))  # not followed: a dangling editor lock link is normal
             entries.append((dirpath, name, st.st_mtime_ns, st.st_size))
     return tuple(sorted(entries))
 
@@ -87,9 +87,9 @@ def open_library(library: Path | None = None, rev: str | None = None) -> Library
     """
     from termsmith.library import git as gitstore
     from termsmith.library.clauses import library_from_files
-    from termsmith.resources import default_library
+    from termsmith.library.locate import library_path
 
-    root = Path(library) if library else default_library()
+    root = library_path(library)
     if rev is not None:
         repo = gitstore.repo_root(root if root.is_dir() else root.parent)
         if repo is None:
@@ -100,7 +100,7 @@ def open_library(library: Path | None = None, rev: str | None = None) -> Library
             subdir = root.resolve().relative_to(repo.resolve()).as_posix()
             files = gitstore.read_tree(repo, commit, "" if subdir == "." else subdir)
             _LIBRARIES[key] = library_from_files(files, f"{rev}:{subdir}", commit=commit)
-        return _LIBRARIES[key]
+        return _used(_LIBRARIES[key], root)
     if not root.is_dir():
         raise LibraryError(Problem(file=str(root), message="clause library folder not found"))
     key = ("dir", str(root.resolve()), _fingerprint(root), gitstore.state(root))
@@ -115,7 +115,23 @@ def open_library(library: Path | None = None, rev: str | None = None) -> Library
             library_cache.store(str(root), key, lib)
         _LIBRARIES.clear()  # keep one folder library per process: batches reuse it, edits replace it
         _LIBRARIES[key] = lib
-    return _LIBRARIES[key]
+    return _used(_LIBRARIES[key], root)
+
+
+_USED: dict[str, None] = {}
+
+
+def _used(lib: Library, root: Path) -> Library:
+    from termsmith.library.locate import describe
+
+    _USED.setdefault(describe(lib.manifest.name, lib.version, root, lib.commit), None)
+    return lib
+
+
+def libraries_used() -> list[str]:
+    """One line naming each clause library this process has used (name, version, folder or `bundled`, commit),
+    in the order first used: the command line prints them so a command never uses a library silently."""
+    return list(_USED)
 
 
 def _check_requirement(deal: Deal, loaded: Loaded, library: Library) -> None:
@@ -162,14 +178,12 @@ def _resolve(deal_path: Path, library: Path | None, library_rev: str | None) -> 
 
     deal, loaded = load_deal(deal_path)
     lock = read_lock(lock_path(deal_path)) if library_rev is None else None
-    try:
-        lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
-    except TermsmithError as exc:
-        if lock and lock.commit:
-            exc.problems.append(Problem(file=str(lock_path(deal_path)), path="library.commit", message=(
-                f"the lock pins library commit {lock.commit[:12]}; if this clone lacks that history, fetch it, "
-                "or re-lock with `termsmith lock --update`")))
-        raise
+    if lock is not None:
+        from termsmith.library.identity import check_source
+        from termsmith.library.locate import library_path
+
+        check_source(lock, library_path(library), lock_path(deal_path))
+    lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
     if lock is not None and (problems := library_problems(lock, lib, lock_path(deal_path))):
         raise InputError(problems)
     _check_requirement(deal, loaded, lib)
@@ -224,7 +238,31 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
 def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Draft:
     """Load, validate, select and compose: the Draft of a deal file, nothing written."""
     deal, loaded, lib, lock = _resolve(deal_path, library, library_rev)
-    return _checked_against_lock(compose_draft(deal, loaded, lib), lock, deal_path)
+    the_draft = _checked_against_lock(compose_draft(deal, loaded, lib), lock, deal_path)
+    return replace(the_draft, made_at=_made_at(deal_path, library, lib))
+
+
+def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
+    """When the draft is made: SOURCE_DATE_EPOCH, else its library commit's date, else its inputs' newest
+    modification time (termsmith.draft.made): the same inputs always give the same date."""
+    from termsmith.draft import made
+    from termsmith.library import git as gitstore
+    from termsmith.resources import default_library
+
+    folder = Path(library) if library else default_library()
+
+    def inputs():
+        yield Path(deal_path)
+        for dirpath, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if d != ".git"]
+            for name in names:
+                yield Path(dirpath, name)
+
+    try:
+        return made.made_at(lib.commit, lambda c: gitstore.commit_time(folder if folder.is_dir() else folder.parent, c),
+                            inputs)
+    except made.BadEpoch as exc:
+        raise InputError(Problem(path=made.SOURCE_DATE_EPOCH, message=str(exc))) from None
 
 
 def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
@@ -331,9 +369,9 @@ class RedlineResult:
 def _inputs(out_dir: Path, deal_path: Path, library: Path | None, library_rev: str | None):
     """What a draft's manifest records to rebuild it: the deal file and library, relative to out_dir."""
     from termsmith.manifest import Inputs
-    from termsmith.resources import default_library
+    from termsmith.library.locate import library_path
 
-    return Inputs.relative_to(Path(out_dir), Path(deal_path), Path(library) if library else default_library(),
+    return Inputs.relative_to(Path(out_dir), Path(deal_path), library_path(library),
                               library_rev)
 
 
@@ -389,9 +427,9 @@ def _redline_side(path: Path, rev: str | None, library: Path | None) -> Draft:
             "is not a deal file (.yaml, .yml, .json), a draft (.docx) or a manifest (.manifest.json)")))
     if rev is not None:
         from termsmith.library import git as gitstore
-        from termsmith.resources import default_library
+        from termsmith.library.locate import library_path
 
-        root = Path(library) if library else default_library()
+        root = library_path(library)
         if root.exists() and gitstore.repo_root(root if root.is_dir() else root.parent) is None:
             raise LibraryError(Problem(file=str(root), message=(
                 "--from/--to need a clause library inside a git repository")))
@@ -424,11 +462,12 @@ def _rebuild(manifest: Path) -> Draft:
 
 
 def _revision_date(date: str | None, new: Draft) -> str:
-    """The date every revision carries, in UTC: given, or the new draft's effective date (reproducible)."""
+    """The date every revision carries, in UTC: given, or when the new draft is made (reproducible: see
+    termsmith.draft.made), never its effective date in the future."""
     import datetime as dt
 
     if date is None:
-        return f"{new.effective_date}T00:00:00Z"
+        return new.made_at or f"{new.effective_date}T00:00:00Z"
     try:
         when = dt.datetime.fromisoformat(date.strip())
     except ValueError:
@@ -440,25 +479,55 @@ def _revision_date(date: str | None, new: Draft) -> str:
 
 
 # ── the clause library: lint, lock, outdated, browse ──────────────────────────────────────
-def lint(library: Path | None = None, *, base: str | None = None) -> list[Problem]:
-    """Findings for a clause library (errors and warnings); with `base`, version discipline since that git revision."""
+def lint(library: Path | None = None, *, base: str | None = None, library_rev: str | None = None) -> list[Problem]:
+    """Findings for a clause library (errors and warnings); with `base`, version discipline since that git revision;
+    with `library_rev`, the library as it was at that revision (findings name its files as they are in the folder)."""
     from termsmith.lint import lint as lint_library
-    from termsmith.resources import default_library
+    from termsmith.library.locate import describe_folder, library_path
 
-    return lint_library(Path(library) if library else default_library(), base=base)
+    root = library_path(library)
+    if library_rev is None:
+        _USED.setdefault(describe_folder(root), None)
+        return lint_library(root, base=base)
+    import dataclasses
+    import tempfile
+
+    from termsmith.library import git as gitstore
+
+    repo = gitstore.repo_root(root)
+    if repo is None:
+        raise LibraryError(Problem(file=str(root), message="--library-rev needs a clause library inside a git repository"))
+    commit = gitstore.resolve(repo, library_rev)
+    subdir = root.resolve().relative_to(repo.resolve()).as_posix()
+    files = gitstore.read_tree(repo, commit, "" if subdir == "." else subdir)
+    with tempfile.TemporaryDirectory(prefix="termsmith-lint-") as tmp:
+        for name, data in files.items():
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / name).write_bytes(data)
+        described = describe_folder(Path(tmp))
+        _USED.setdefault(described.replace(f"({tmp}, not in git)", f"({root}, commit {commit[:12]})"), None)
+        findings = lint_library(Path(tmp), base=base)
+    return [dataclasses.replace(p, file=p.file.replace(tmp, str(root), 1)) if p.file.startswith(tmp) else p
+            for p in findings]
 
 
-def lock(deal_path: Path, *, library: Path | None = None, update: bool = False):
+def lock(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None, update: bool = False):
     """Write (or with `update`, rewrite) the lock beside a deal from the current library; returns (path, Lock)."""
     from termsmith.library.lock import lock_path, lock_text, make_lock, read_lock
     from termsmith.write import write_files
 
+    from termsmith.library.identity import check_source
+    from termsmith.library.locate import library_path
+
     path = lock_path(deal_path)
-    if read_lock(path) is not None and not update:
+    existing = read_lock(path)
+    if existing is not None and not update:
         raise InputError(Problem(file=str(path), message="the deal is already locked; use --update to move it "
                                                          "to the current library (see `termsmith outdated`)"))
     deal, loaded = load_deal(deal_path)
-    lib = open_library(library)
+    if existing is not None:
+        check_source(existing, library_path(library), path)  # --update moves within one library, never to another
+    lib = open_library(library, library_rev)
     _check_requirement(deal, loaded, lib)
     _check_language(deal, loaded)
     the_draft = compose_draft(deal, loaded, lib)
@@ -467,15 +536,18 @@ def lock(deal_path: Path, *, library: Path | None = None, update: bool = False):
     return path, pinned
 
 
-def outdated(deal_path: Path, *, library: Path | None = None):
+def outdated(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None):
     """(lock, clauses the current library has changed since the lock, library CHANGELOG in between)."""
+    from termsmith.library.identity import check_source
+    from termsmith.library.locate import library_path
     from termsmith.library.lock import changelog_between, lock_path, outdated as changed, read_lock
 
     pinned = read_lock(lock_path(deal_path))
     if pinned is None:
         raise InputError(Problem(file=str(lock_path(deal_path)), message="no lock file; create one with `termsmith lock DEAL`"))
     deal, _loaded = load_deal(deal_path)
-    lib = open_library(library)
+    check_source(pinned, library_path(library), lock_path(deal_path))
+    lib = open_library(library, library_rev)
     selected = {c.id for c in select(lib, _context(deal, lib)).clauses}
     return pinned, lib, changed(pinned, lib, selected), changelog_between(lib.changelog, pinned.library_version,
                                                                           lib.version)

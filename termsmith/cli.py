@@ -33,7 +33,8 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 library_option = click.option("--library", type=click.Path(path_type=Path), default=None,
-                              help="Clause library folder (default: the bundled library).")
+                              help="Clause library folder (default: $TERMSMITH_LIBRARY, else the nearest folder from "
+                                   "here upwards holding library.yaml, else the bundled library).")
 rev_option = click.option("--library-rev", default=None, metavar="REV",
                           help="Use the library as it was at this git tag or commit.")
 
@@ -51,7 +52,7 @@ def cli() -> None:
 @click.option("--format", "formats", default="docx,md", show_default=True, help="Comma-separated: docx, md.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Draft this many deals in parallel processes.")
-@click.option("--force", is_flag=True, help="Overwrite a .docx even if it was edited since termsmith wrote it.")
+@click.option("--force", is_flag=True, help="Overwrite a .docx or .md even if it was edited since termsmith wrote it.")
 @library_option
 @rev_option
 def draft(deals, out_dir, formats, jobs, force, library, library_rev) -> None:
@@ -94,6 +95,13 @@ def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
     outcomes = api.draft_many(deals, out_dir, jobs=jobs, on_progress=progress, **kw)
     if bar is not None:
         bar.close()
+    if not api.libraries_used():  # drafted in worker processes: name the library here
+        from termsmith.errors import TermsmithError
+
+        try:
+            api.open_library(kw["library"], kw["library_rev"])
+        except TermsmithError:
+            pass  # each deal's problems say it
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         for problem in outcome.problems:
@@ -140,13 +148,72 @@ def explain(deal, library, library_rev) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the deal file."""
-    import json
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the schema to this file (e.g. deal.schema.json, which deal files point at) instead of printing it.")
+def schema(out) -> None:
+    """Print (or write) the JSON Schema of the deal file, for editor completion."""
+    from termsmith import scaffold
+    from termsmith.errors import TermsmithError
 
-    from termsmith import api
+    if out is None:
+        click.echo(scaffold.schema_text(), nl=False)
+        return
+    try:
+        click.echo(f"wrote {scaffold.write_schema(out)}")
+    except TermsmithError as exc:
+        _fail(exc)
 
-    click.echo(json.dumps(api.schema(), indent=2, sort_keys=False))
+
+@cli.command()
+@click.argument("deal", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--kind", type=click.Choice(["technology", "reseller", "strategic_alliance", "joint_venture",
+                                           "managed_service"]), default="technology", show_default=True,
+              help="The kind of partnership.")
+@click.option("--defaults", is_flag=True, help="Ask nothing: write the commented skeleton (also without a terminal).")
+@click.option("--schema", "schema_ref", default=None, metavar="FILE|URL",
+              help="The JSON Schema the file's first line points at (default: deal.schema.json beside the deal, "
+                   "written there if missing).")
+@click.option("--force", is_flag=True, help="Replace DEAL if it exists.")
+def new(deal, kind, defaults, schema_ref, force) -> None:
+    """Start a deal file: asks the questions a deal needs on a terminal, else writes a commented skeleton."""
+    from termsmith import scaffold
+    from termsmith.errors import TermsmithError
+
+    try:
+        if deal.exists() and not force:  # before any question is asked
+            scaffold.write_new(deal, "", force=False)
+        answers = scaffold.defaults(deal, kind)
+        if not defaults and sys.stdin.isatty():
+            click.echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
+            answers = scaffold.ask(answers, _prompt)
+        written = []
+        if schema_ref is None:
+            schema_file = deal.parent / scaffold.SCHEMA_NAME
+            if not schema_file.exists():
+                written.append(scaffold.write_schema(schema_file))
+            target = scaffold.schema_target(deal, schema_file)
+        elif "://" in schema_ref:
+            target = schema_ref
+        else:
+            target = scaffold.schema_target(deal, Path(schema_ref))
+        written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name), force=force))
+    except TermsmithError as exc:
+        _fail(exc)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: fill in the placeholders, then `termsmith check {deal}` and `termsmith draft {deal}`")
+
+
+def _prompt(question) -> str:
+    from termsmith import scaffold
+
+    while True:
+        choices = click.Choice(question.choices) if question.choices else None
+        value = click.prompt(question.text, default=question.default, type=choices, show_choices=bool(choices))
+        problem = scaffold.check_answer(question, str(value))
+        if problem is None:
+            return str(value)
+        click.echo(f"  {problem}", err=True)
 
 
 @cli.command()
@@ -159,17 +226,20 @@ def schema() -> None:
               help="Draft NEW with the library at this revision (default, or WORKTREE: the library folder as it is).")
 @click.option("--author", default=None, help="Author of the revisions (default: the library's owner).")
 @click.option("--date", default=None, metavar="DATE",
-              help="Date of the revisions, YYYY-MM-DD or ISO 8601 (default: NEW's effective date, so reruns match).")
+              help="Date of the revisions, YYYY-MM-DD or ISO 8601 (default: SOURCE_DATE_EPOCH or NEW's library commit date, so reruns match).")
 @click.option("--markdown", "markdown", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Where to write the CriticMarkup twin (default: OUTPUT with .md).")
 @click.option("--no-markdown", is_flag=True, help="Write only the .docx.")
 @library_option
-def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, library) -> None:
+@click.option("--library-rev", default=None, metavar="REV",
+              help="Use the library as it was at this git tag or commit (for both sides, unless --from/--to say).")
+def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, library, library_rev) -> None:
     """Compare OLD and NEW as a Word redline: two deal files, one deal at two library revisions
     (--from/--to), or two drafts (.docx or .manifest.json)."""
     from termsmith import api, report
     from termsmith.errors import TermsmithError
 
+    from_rev, to_rev = from_rev or library_rev, to_rev or library_rev
     try:
         result = api.redline(old, new, out, from_rev=from_rev, to_rev=to_rev, library=library, author=author,
                              date=date, markdown=False if no_markdown else markdown or True)
@@ -180,17 +250,23 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
 
 
 @cli.command()
-@click.argument("library", required=False, type=click.Path(path_type=Path))
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
 @click.option("--base", default=None, metavar="GIT_REF", help="Also check versions against the library at this revision.")
 @click.option("--format", "style", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="github: workflow annotations.")
-def lint(library, base, style) -> None:
-    """Check a clause library (default: the bundled one) for a pull request; exit 1 on errors."""
+@library_option
+@rev_option
+def lint(folder, base, style, library, library_rev) -> None:
+    """Check a clause library for a pull request; exit 1 on errors. FOLDER (or --library) is the library;
+    without either: $TERMSMITH_LIBRARY, else the nearest folder from here upwards holding library.yaml, else the
+    bundled library."""
     from termsmith import api, report
     from termsmith.errors import TermsmithError
 
+    if folder is not None and library is not None and folder != library:
+        raise click.UsageError("give the library as FOLDER or as --library, not both")
     try:
-        findings = api.lint(library, base=base)
+        findings = api.lint(folder or library, base=base, library_rev=library_rev)
     except TermsmithError as exc:
         _fail(exc)
     for line in report.lint_findings(findings, style, root=Path.cwd()):
@@ -203,13 +279,14 @@ def lint(library, base, style) -> None:
 @click.argument("deal", type=click.Path(path_type=Path))
 @click.option("--update", is_flag=True, help="Move an existing lock to the current library.")
 @library_option
-def lock_command(deal, update, library) -> None:
+@rev_option
+def lock_command(deal, update, library, library_rev) -> None:
     """Pin DEAL to the current library commit and clause versions (writes DEAL.lock beside it)."""
     from termsmith import api
     from termsmith.errors import TermsmithError
 
     try:
-        path, pinned = api.lock(deal, library=library, update=update)
+        path, pinned = api.lock(deal, library=library, library_rev=library_rev, update=update)
     except TermsmithError as exc:
         _fail(exc)
     where = f"commit {pinned.commit[:12]}" if pinned.commit else "clause versions only (library not committed in git)"
@@ -219,13 +296,14 @@ def lock_command(deal, update, library) -> None:
 @cli.command()
 @click.argument("deal", type=click.Path(path_type=Path))
 @library_option
-def outdated(deal, library) -> None:
+@rev_option
+def outdated(deal, library, library_rev) -> None:
     """List the clauses of DEAL's lock that the library has changed since, and what changed."""
     from termsmith import api, report
     from termsmith.errors import TermsmithError
 
     try:
-        result = api.outdated(deal, library=library)
+        result = api.outdated(deal, library=library, library_rev=library_rev)
     except TermsmithError as exc:
         _fail(exc)
     for line in report.outdated(result):
@@ -337,7 +415,10 @@ def main() -> None:
 
 def _run() -> int:
     try:
-        cli.main(standalone_mode=False, prog_name="termsmith")
+        try:
+            cli.main(standalone_mode=False, prog_name="termsmith")
+        finally:
+            _name_libraries()
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_INVALID
@@ -361,6 +442,16 @@ def _run() -> int:
                        "(this is a bug; re-run with TERMSMITH_DEBUG=1 for details)", err=True)
         return EXIT_BUG
     return 0
+
+
+def _name_libraries() -> None:
+    """Say which clause library the command used (name, version, folder or `bundled`, commit), on stderr so
+    that what a command prints on stdout stays as it is for scripts."""
+    api = sys.modules.get("termsmith.api")  # a command that never imported the API used no library
+    if api is None:
+        return
+    for line in api.libraries_used():
+        click.echo(line, err=True)
 
 
 def _exit_code(code: object) -> int:

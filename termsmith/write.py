@@ -10,7 +10,7 @@ from pathlib import Path
 from termsmith.errors import OutputError, Problem
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 
-PROTECTED = (".docx",)
+PROTECTED = (".docx", ".md")  # what a reviewer edits: the Word document and its Markdown twin
 
 
 def sha256(data: bytes) -> str:
@@ -26,7 +26,7 @@ def output_path(out_dir: Path, name: str) -> Path:
 
 
 def check_not_edited(out_dir: Path, stem: str, names: list[str]) -> None:
-    """Refuse to replace a .docx whose bytes differ from what termsmith last wrote there."""
+    """Refuse to replace a .docx or .md whose bytes differ from what termsmith last wrote there."""
     manifest = output_path(out_dir, stem + MANIFEST_SUFFIX)
     recorded = recorded_outputs(manifest.read_bytes()) if manifest.is_file() else {}
     for name in names:

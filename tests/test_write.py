@@ -31,6 +31,22 @@ def test_edited_docx_is_not_overwritten_without_force(tmp_path):
     assert docx.read_bytes() != edited
 
 
+def test_edited_markdown_twin_is_protected_like_the_docx(tmp_path):
+    api.draft(CANONICAL, tmp_path, library=MINI)
+    md = tmp_path / "acme-globex-2027.md"
+    edited = md.read_text(encoding="utf-8").replace("Acme", "ACME")
+    md.write_text(edited, encoding="utf-8")
+    with pytest.raises(OutputError) as info:
+        api.draft(CANONICAL, tmp_path, library=MINI)
+    problem = info.value.problems[0]
+    assert problem.file == str(md.resolve()) and problem.code == "edited"
+    assert problem.message == ("was changed since termsmith wrote it, perhaps by a reviewer; not overwritten. "
+                               "Save the edits elsewhere or re-run with --force")
+    assert md.read_text(encoding="utf-8") == edited
+    api.draft(CANONICAL, tmp_path, library=MINI, force=True)
+    assert md.read_text(encoding="utf-8") != edited
+
+
 def test_foreign_docx_is_not_overwritten(tmp_path):
     (tmp_path / "acme-globex-2027.docx").write_bytes(b"someone else's file")
     with pytest.raises(OutputError) as info:

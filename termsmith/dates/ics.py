@@ -36,7 +36,8 @@ def calendar_bytes(timelines: Sequence[Timeline], remind: Sequence[int] = DEFAUL
     if len(timelines) == 1:
         cal.add("x-wr-calname", f"{timelines[0].title} ({timelines[0].deal_id})")
     else:
-        cal.add("x-wr-calname", f"Partnership agreements: {', '.join(t.deal_id for t in timelines)}")
+        names = ", ".join(t.deal_id for t in timelines) if len(timelines) <= 3 else f"{len(timelines)} deals"
+        cal.add("x-wr-calname", f"Partnership agreements: {names}")
     for timeline in timelines:
         for event in (*timeline.events, *timeline.exit_steps):
             if event.dates:

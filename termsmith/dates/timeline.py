@@ -27,6 +27,7 @@ DELETION_AFTER_RETURN_DAYS = 30     # exit.data: deletion within 30 days after t
 MATERIALS_DAYS = 30                 # exit.materials / exit.licences
 FINAL_ACCOUNT_DAYS = 60             # exit.final-accounting
 REPORT_BUSINESS_DAYS = 10           # service-levels.reporting and budget.invoicing: within 10 Business Days
+INSURANCE_RUN_OFF_YEARS = 2         # insurance.cover: claims-made cover kept 2 years after the Termination Date
 KPI_REPORT_BUSINESS_DAYS = 5        # governance.reporting: KPI reports 5 Business Days before the forum
 
 DEFAULT_RENEWALS = 3  # without --until: the Initial Term and this many Renewal Periods
@@ -534,6 +535,10 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
         step("confidentiality-end", "End of confidentiality obligations, except for trade secrets",
              f"Termination Date + {_n(years, 'year')}", ("confidentiality.duration",),
              lambda d: add_months(d, years * 12))
+    step("insurance-run-off", "End of the run-off of claims-made insurance",
+         f"Termination Date + {_n(INSURANCE_RUN_OFF_YEARS, 'year')}", ("insurance.cover",),
+         lambda d: add_months(d, INSURANCE_RUN_OFF_YEARS * 12))
     timetable = where("schedule-exit-plan.timetable")
-    return [Event(s.key, s.title, s.rule, s.sources + tuple(t for t in timetable if t not in s.sources), s.kind,
-                  s.dates) for s in steps]
+    # Schedule 5's timetable lists every step but the insurance run-off
+    return [Event(s.key, s.title, s.rule, s.sources + (() if s.key == "exit-insurance-run-off" else timetable),
+                  s.kind, s.dates) for s in steps]

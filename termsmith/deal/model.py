@@ -48,6 +48,10 @@ class DealInfo(Spec):
         default="en-GB", description="Document language and locale for dates and numbers, e.g. en-GB, en-US."
     )
     purpose: Text = Field(description="Why the parties partner; becomes the recital and the Purpose definition.")
+    status: Literal["draft", "final"] = Field(
+        default="draft",
+        description="draft: every page is marked with the library's draft status ('Draft \u2014 subject to "
+                    "contract'); final: the agreement as it is to be signed, without that marking.")
 
 
 class Signatory(Spec):

@@ -405,6 +405,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
         sections=tuple(sections),
         provenance=provenance,
         defined_terms=definitions[1],
+        status="" if deal.deal.status == "final" else library.manifest.house_style.draft_status,
     )
 
 

@@ -178,6 +178,26 @@ class Provenance:
     clauses: tuple[ClauseVersion, ...]
 
 
+NoteKind = Literal["default", "warning", "override", "outdated"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note to the reviewer about one clause (or section): why to look at it.
+
+    Rendered as a Word comment authored "termsmith" on the clause and as a numbered note in the
+    Markdown twin; never part of the agreement's text."""
+
+    kind: NoteKind
+    target: str  # clause or section id
+    anchor: str  # the bookmark of the clause or section the note is about
+    label: str  # how the text refers to it ('clause 17.2', 'Schedule 2'), for the Markdown twin
+    text: str
+
+
+DRAFT_STATUS = "Draft \u2014 subject to contract"  # the footer of a draft until the deal says it is final
+
+
 @dataclass(frozen=True)
 class Draft:
     """A composed agreement, ready to render."""
@@ -192,3 +212,6 @@ class Draft:
     sections: tuple[Section, ...]
     provenance: Provenance
     defined_terms: tuple[str, ...] = field(default=())
+    status: str = DRAFT_STATUS  # the document's marking in every footer; '' once the deal is final
+    made_at: str = ""  # when the document is made, ISO 8601 UTC ('2026-11-30T16:00:00Z'); see draft/made.py
+    notes: tuple[Note, ...] = field(default=())  # for the reviewer, never part of the agreement

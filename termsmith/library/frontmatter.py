@@ -44,6 +44,9 @@ class FrontMatterModel(_Strict):
 
 class HouseStyleModel(_Strict):
     numbers: Literal["figures", "words"] = "figures"
+    draft_status: Annotated[str, StringConstraints(max_length=80)] = Field(
+        default="Draft \u2014 subject to contract",
+        description="The marking in every footer of a draft until the deal says it is final ('' for none).")
 
 
 class SectionModel(_Strict):

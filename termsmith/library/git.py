@@ -156,6 +156,15 @@ def library_commit(path: Path) -> str | None:
     return f"{commit}-dirty" if dirty else commit
 
 
+def commit_time(path: Path, commit: str) -> int | None:
+    """When a commit was made (its committer date, seconds since the epoch); None outside git."""
+    try:
+        out = _git(Path(path), "show", "-s", "--format=%ct", commit, "--").decode().strip()
+    except GitError:
+        return None
+    return int(out) if out.isdigit() else None
+
+
 def resolve(repo: Path, rev: str) -> str:
     """The full commit id a tag, branch or commit names."""
     if rev.startswith("-"):
@@ -192,3 +201,12 @@ def read_tree(repo: Path, commit: str, subdir: str) -> dict[str, bytes]:
         files[name[len(prefix):]] = batch[start:start + size]
         pos = start + size + 1
     return files
+
+
+def has_commit(repo: Path, commit: str) -> bool:
+    """Whether the repository holds this commit (a library with another history, or a clone lacking it, does not)."""
+    try:
+        _git(repo, "cat-file", "-e", f"{commit}^{{commit}}")
+    except GitError:
+        return False
+    return True

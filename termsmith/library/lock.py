@@ -25,6 +25,9 @@ class Lock:
     library_version: str
     commit: str | None  # None when the library is not in git (or had uncommitted changes)
     clauses: dict[str, str] = field(default_factory=dict)
+    # The library's last commit, also when it had uncommitted changes (then `commit` is None): which history
+    # the lock comes from, so that another library of the same name is refused. None outside git.
+    descends_from: str | None = None
 
 
 def lock_path(deal_path: Path) -> Path:
@@ -34,14 +37,18 @@ def lock_path(deal_path: Path) -> Path:
 
 def make_lock(library: Library, clauses: tuple[Clause, ...]) -> Lock:
     commit = library.commit if library.commit and not library.commit.endswith("-dirty") else None
-    return Lock(library.manifest.name, library.version, commit, {c.id: c.version for c in clauses})
+    base = library.commit.removesuffix("-dirty") if library.commit else None
+    return Lock(library.manifest.name, library.version, commit, {c.id: c.version for c in clauses}, base)
 
 
 def lock_text(lock: Lock) -> str:
     import yaml
 
+    library = {"name": lock.library_name, "version": lock.library_version, "commit": lock.commit}
+    if lock.descends_from and lock.descends_from != lock.commit:
+        library["descends_from"] = lock.descends_from
     data = {
-        "library": {"name": lock.library_name, "version": lock.library_version, "commit": lock.commit},
+        "library": library,
         "clauses": dict(sorted(lock.clauses.items())),
     }
     return _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
@@ -51,21 +58,25 @@ def read_lock(path: Path) -> Lock | None:
     """The lock at `path`, None when there is none; a damaged lock is an error naming the file."""
     if not path.is_file():
         return None
-    import yaml  # here, not at the top: most deals have no lock
+    from termsmith.deal.load import load_file  # the deal file's limits: no aliases, tags or oversized input
 
     def bad(message: str) -> InputError:
         return InputError(Problem(file=str(path), message=f"{message}; fix it or delete it and run `termsmith lock`"))
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise bad(f"not a valid lock file ({exc})") from None
+        data = load_file(path, "lock file").data
+    except InputError as exc:
+        raise InputError([Problem(**{**vars(p), "message": f"not a valid lock file ({p.message}); fix it or delete it "
+                                                            "and run `termsmith lock`"}) for p in exc.problems]) from None
     if not isinstance(data, dict) or not isinstance(data.get("library"), dict) or not isinstance(data.get("clauses"), dict):
         raise bad("a lock file has `library` and `clauses` sections")
     lib = data["library"]
     commit = lib.get("commit")
     if commit is not None and not re.fullmatch(r"[0-9a-f]{40}", str(commit)):
         raise bad(f"library.commit '{commit}' is not a git commit id")
+    base = lib.get("descends_from", commit)
+    if base is not None and not re.fullmatch(r"[0-9a-f]{40}", str(base)):
+        raise bad(f"library.descends_from '{base}' is not a git commit id")
     clauses = {str(k): str(v) for k, v in data["clauses"].items()}
     from packaging.version import InvalidVersion, Version  # here, not at the top: a draft without a lock never needs it
 
@@ -74,7 +85,7 @@ def read_lock(path: Path) -> Lock | None:
             Version(version)
         except InvalidVersion:
             raise bad(f"clause {clause_id} has no valid version ('{version}')") from None
-    return Lock(str(lib.get("name", "")), str(lib.get("version", "")), commit, clauses)
+    return Lock(str(lib.get("name", "")), str(lib.get("version", "")), commit, clauses, base)
 
 
 def mismatches(lock: Lock, clauses, where: Path) -> list[Problem]:
@@ -96,9 +107,9 @@ def library_problems(lock: Lock, library: Library, where: Path) -> list[Problem]
     """The library a locked deal is about to be drafted with is not the one the lock was taken from, or
     (a lock without a commit) no longer has a clause the lock pins."""
     if lock.library_name and lock.library_name != library.manifest.name:
-        return [Problem(file=str(where), path="library.name", message=(
-            f"the deal is locked to the library '{lock.library_name}', not '{library.manifest.name}'; "
-            "draft with --library pointing at it, or re-lock with `termsmith lock --update`"), code="lock")]
+        from termsmith.library.identity import other_library
+
+        return [other_library(lock, library.manifest.name, where)]
     if lock.commit is not None:
         return []  # the library at the locked commit has exactly the pinned clauses
     return [Problem(file=str(where), path=f"clauses.{clause_id}", message=(

@@ -9,6 +9,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from termsmith.draft.document import Cell, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Span, Table, TermDefinition
+from termsmith.render.typography import smart_quotes
 from termsmith.resources import templates_dir
 from termsmith.draft.templating import bytecode_cache
 
@@ -45,31 +46,55 @@ def _wrap(text: str, bold: bool, italic: bool, strike: bool = False) -> str:
     return f"{lead}{core}{trail}"
 
 
-def _inline(inline: Inline) -> str:
+def _inline(inline: Inline, before: str = "") -> str:
     handler = _INLINE_RULES.get(type(inline))
     if handler is None:
         raise ValueError(f"the Markdown renderer cannot render {type(inline).__name__}")
-    return handler(inline)
+    return handler(inline, before)
 
 
 _INLINE_RULES = {
-    Span: lambda s: _wrap(escape(s.text), s.bold, s.italic, s.strike),
-    LineBreak: lambda _: "\\\n",
-    CrossRef: lambda r: _wrap(escape(r.label), r.bold, r.italic),
-    TermDefinition: lambda t: f"**“{escape(t.term)}”**",
-    Link: lambda link: f"[{''.join(_inline(c) for c in link.children)}](<{link.href}>)",
+    Span: lambda s, before: _wrap(escape(smart_quotes(s.text, before)), s.bold, s.italic, s.strike),
+    LineBreak: lambda _, before: "\\\n",
+    CrossRef: lambda r, before: _wrap(escape(r.label), r.bold, r.italic),
+    TermDefinition: lambda t, before: f"**“{escape(smart_quotes(t.term))}”**",
+    # a link's text is copied as it is, like the Word document's (it is often the address itself)
+    Link: lambda link, before: f"[{''.join(_wrap(escape(c.text), c.bold, c.italic, c.strike) for c in link.children)}]"
+                               f"(<{link.href}>)",
 }
 
 
+def _last_char(item: Inline, before: str) -> str:
+    """The last character an inline shows (what a quote after it follows)."""
+    if isinstance(item, Span):
+        return item.text[-1:] or before
+    if isinstance(item, CrossRef):
+        return item.label[-1:] or before
+    if isinstance(item, TermDefinition):
+        return "”"
+    if isinstance(item, LineBreak):
+        return "\n"
+    return before
+
+
 def inlines(items: tuple[Inline, ...]) -> str:
-    return "".join(_inline(i) for i in items)
+    out, before = [], ""
+    for item in items:
+        out.append(_inline(item, before))
+        before = _last_char(item, before)
+    return "".join(out)
+
+
+def reading_text(value: str) -> str:
+    """Deal or library text for the template: typographic quotes, Markdown escaped."""
+    return escape(smart_quotes(value))
 
 
 def paragraph(p: Paragraph) -> str:
     text = inlines(p.inlines)
     if p.role == "bullet":
         return "  " * max(p.level - 2, 0) + f"- {text}"
-    head = " ".join(x for x in (p.label, f"{escape(p.title)}." if p.title else "") if x)
+    head = " ".join(x for x in (p.label, f"{reading_text(p.title)}." if p.title else "") if x)
     if p.role == "clause" and head:
         return f"**{head}** {text}".rstrip()
     if head:
@@ -94,7 +119,7 @@ def _template():
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
         bytecode_cache=bytecode_cache(),
     )
-    env.filters.update(inlines=inlines, paragraph=paragraph, table=table, escape_md=escape)
+    env.filters.update(inlines=inlines, paragraph=paragraph, table=table, escape_md=escape, text=reading_text)
     env.tests.update(table=lambda b: isinstance(b, Table))
     return env.get_template("draft.md.j2")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ from termsmith.draft.document import (
 )
 from termsmith.render import opc
 from termsmith.render import wordxml as wx
+from termsmith.render.typography import smart_quotes
 from termsmith.render.wordxml import qn
 from termsmith.resources import reference_docx
 from termsmith.draft.revisions import (
@@ -49,7 +51,7 @@ from termsmith.draft.revisions import (
 MAX_LEVEL = 4  # clause (1) and sub-items (2–4)
 INDENT = 720  # one level of indentation (twips): numbers sit at (level-1)·INDENT, text at level·INDENT
 TEXT_WIDTH = 9072  # A4 (11906) minus two 2.5 cm margins (1417)
-KEEP_TOGETHER_ROWS = 12
+KEEP_TOGETHER_LINES = 15  # a table up to this many lines of text (about a quarter page) is kept on one page
 CHAR_TWIPS, CELL_PADDING = 100, 230  # an average 9 pt Arial character; cell margins and some air
 
 TITLE, SUBTITLE, COVER_PARTY, COVER_DATE = "Title", "Subtitle", "CoverParty", "CoverDate"
@@ -75,12 +77,21 @@ SCHEDULES_LIST = "termsmith schedules"  # Schedule 1
 SCHEDULE_CLAUSES_LIST = "termsmith schedule clauses"  # 1. / (a) / (i) / (A), restarted per schedule
 BULLETS_LIST = "termsmith bullets"
 
-# Core-property dates must not come from the clock (byte-identical drafts); the Draft carries no
-# machine-readable date, so every draft is stamped with this fixed instant.
-def _effective_instant(draft: Draft) -> dt.datetime:
-    return dt.datetime.combine(dt.date.fromisoformat(draft.effective_date), dt.time(), tzinfo=dt.UTC)
+# A Draft made without a time (tests build Drafts by hand) is stamped with this fixed instant.
+UNDATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def made_instant(draft: Draft) -> dt.datetime:
+    """When the document was made (draft/made.py decides: SOURCE_DATE_EPOCH or the inputs' own time),
+    never the deal's effective date, which usually lies in the future."""
+    if not draft.made_at:
+        return UNDATED
+    return dt.datetime.fromisoformat(draft.made_at.replace("Z", "+00:00")).astimezone(dt.UTC)
+
+
 BOOKMARK_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")  # Word's rule: ≤ 40 characters
 QUOTES = ("\u201c", "\u201d")
+SIGNED_FOR = "Signed for and on behalf of"
 
 
 def reference_docx_path() -> Path:
@@ -181,6 +192,8 @@ class _Writer:
         self.heading_title: tuple[TrackedInline, ...] | None = None  # a section heading's changed title
         self.title_runs: tuple[TrackedInline, ...] | None = None  # a clause's changed run-in title
         self.run_style: str | None = None  # character style of the runs being built
+        self.depth = 0  # nesting of _inlines calls (tracked changes hold inlines)
+        self.before = ""  # the character before the next run's text, for typographic quotes
 
     # ── document ──
     def write(self) -> None:
@@ -268,7 +281,7 @@ class _Writer:
 
     def _heading(self, style: str, section: Section, text: str) -> None:
         title, self.heading_title = self.heading_title, None
-        p = wx.paragraph(style, self._inlines(title) if title is not None else [wx.run(text)] if text else [])
+        p = wx.paragraph(style, self._inlines(title) if title is not None else [wx.run(smart_quotes(text))] if text else [])
         self._bookmark(p, section.anchor)
         if self.first_heading:
             wx.set_paragraph_flag(p, "pageBreakBefore")  # the body starts on the page after the contents
@@ -308,10 +321,12 @@ class _Writer:
             with self._tracked(party) as item:
                 if i:
                     self.blocks.append(wx.paragraph(BODY_TEXT))  # tables side by side would merge into one
-                self.blocks.append(_signature_block(*(
-                    self._inlines(_party_field(item, name), bold=bold)
-                    for name, bold in (("party_name", True), ("signatory_name", False), ("signatory_title", False))
-                )))
+                # the same words as the Markdown twin's execution block
+                party_line = (Span(f"{SIGNED_FOR} "), *_party_field(item, "party_name"))
+                self.blocks.append(_signature_block(
+                    self._inlines(party_line, bold=True),
+                    *(self._inlines(_party_field(item, name)) for name in ("signatory_name", "signatory_title")),
+                ))
 
     def _clauses(self, section: Section, frame: _Frame) -> None:
         for clause in section.clauses:
@@ -413,8 +428,9 @@ class _Writer:
                 for row in rows]
         indent = (t.level - frame.table_indent_levels) * INDENT
         widths = _column_widths([header, *body], TEXT_WIDTH - indent)
-        if len(body) <= KEEP_TOGETHER_ROWS:
-            # a short table is kept on one page; a long one breaks between rows and repeats its header
+        if _table_lines(body, widths) <= KEEP_TOGETHER_LINES:
+            # a short table is kept on one page; a long one breaks between rows (its lead-in and header row
+            # stay with its first row, and the header repeats): keeping it whole would leave a page part blank
             for row in body[:-1]:
                 for cell in row:
                     for p in cell:
@@ -447,19 +463,24 @@ class _Writer:
                  bold: bool = False) -> list[etree._Element]:
         out: list[etree._Element] = []
         outer, self.run_style = self.run_style, style or self.run_style
+        self.depth += 1
+        if self.depth == 1:
+            self.before = ""  # a new stretch of text: a quote at its start opens
         try:
             for item in _merge_spans(_emboldened(items) if bold else items):
                 handler = INLINE_RULES.get(type(item))
                 if handler is None:
                     raise ValueError(f"the Word renderer cannot render {type(item).__name__} ({self._where()})")
                 out.extend(handler(self, item))
+                self.before = _last_char(item, self.before)
         finally:
             self.run_style = outer
+            self.depth -= 1
         return out
 
     def _span(self, span: Span) -> list[etree._Element]:
         rpr = wx.run_properties(style=self.run_style, bold=span.bold, italic=span.italic, strike=span.strike)
-        return [wx.run(span.text, rpr)]
+        return [wx.run(smart_quotes(span.text, self.before), rpr)]
 
     def _line_break(self, _: LineBreak) -> list[etree._Element]:
         return [wx.line_break()]
@@ -472,7 +493,7 @@ class _Writer:
                         rpr=wx.run_properties(bold=ref.bold, italic=ref.italic))
 
     def _term_definition(self, term: TermDefinition) -> list[etree._Element]:
-        return [wx.run(f"{QUOTES[0]}{term.term}{QUOTES[1]}", wx.run_properties(style=DEFINED_TERM))]
+        return [wx.run(f"{QUOTES[0]}{smart_quotes(term.term)}{QUOTES[1]}", wx.run_properties(style=DEFINED_TERM))]
 
     def _link(self, link: Link) -> list[etree._Element]:
         r_id = self.package.relate(self.main, opc.RT_HYPERLINK, link.href, external=True)
@@ -511,12 +532,12 @@ class _Writer:
 
     # ── page furniture and metadata ──
     def _header_footer(self, sect_pr: etree._Element) -> None:
-        wx.set_title_page(sect_pr)  # the cover carries no running header
+        wx.set_title_page(sect_pr)  # the cover carries no running header or footer
         stories = (
-            ("header", "default", [wx.paragraph(HEADER, [wx.run(self.draft.title)])]),
+            ("header", "default", [wx.paragraph(HEADER, [wx.run(smart_quotes(self.draft.title))])]),
             ("header", "first", [wx.paragraph(HEADER)]),
             ("footer", "default", [_footer_paragraph(self.draft)]),
-            ("footer", "first", [_footer_paragraph(self.draft)]),
+            ("footer", "first", [wx.paragraph(FOOTER)]),
         )
         for kind, page, paragraphs in stories:
             r_id = self._story(kind, paragraphs)
@@ -532,11 +553,10 @@ class _Writer:
     def _core_properties(self) -> dict[str, str | int | dt.datetime]:
         """docProps/core.xml: what the draft is; a redline is the new draft as its reviewer last modified it."""
         draft, owner = self.draft, self.draft.provenance.library_owner
-        # The deal's effective date, not the time of drafting: the same inputs give the same file.
-        created = _effective_instant(draft)
+        created = made_instant(draft)
         core = {
             "title": draft.title, "subject": draft.subject, "creator": owner, "lastModifiedBy": owner,
-            "category": "Agreement", "contentStatus": "Draft", "identifier": draft.deal_id,
+            "category": "Agreement", "contentStatus": draft.status or "Final", "identifier": draft.deal_id,
             "language": draft.language, "revision": 1, "created": created, "modified": created,
         }
         if self.redline is not None:
@@ -558,11 +578,14 @@ class _Writer:
             props += redline_properties(self.redline)
         package.add_part(CUSTOM_PROPERTIES_PART, wx.CUSTOM_PROPERTIES_CT, wx.custom_properties_xml(props))
         package.relate(opc.PACKAGE, opc.RT_CUSTOM_PROPERTIES, CUSTOM_PROPERTIES_PART)
+        # Word's id of this document: its own for every document, and the same for the same content
+        wx.set_doc_id(settings, hashlib.sha256(package.blob(self.main)).hexdigest())
 
 
 # ── pieces that need no writer state ───────────────────────────────────────────────────────
 def custom_properties(draft: Draft) -> list[tuple[str, str]]:
-    """Provenance as custom document properties; one per clause, as Word caps a value at 255 characters."""
+    """Provenance as a handful of custom document properties; the version of every clause is in the
+    draft's manifest (<deal id>.manifest.json), named here, not one property per clause."""
     p = draft.provenance
     props = [
         ("termsmith.version", p.termsmith_version),
@@ -574,11 +597,7 @@ def custom_properties(draft: Draft) -> list[tuple[str, str]]:
     ]
     if p.library_commit:
         props.append(("termsmith.library.commit", p.library_commit))
-    props.append(("termsmith.clauses", str(len(p.clauses))))
-    props += [(f"termsmith.clause.{c.id}", c.version) for c in p.clauses]
-    names = [name.casefold() for name, _ in props]
-    if len(set(names)) != len(names):
-        raise ValueError("two clauses share an id; custom property names would collide")
+    props += [("termsmith.clauses", str(len(p.clauses))), ("termsmith.manifest", f"{p.deal_id}.manifest.json")]
     return props
 
 
@@ -628,6 +647,21 @@ def _untracked(item):
 def _is_deleted(clause: Clause) -> bool:
     """A clause only the old draft has: every block of it deleted."""
     return bool(clause.blocks) and all(isinstance(b, Tracked) and b.change == "delete" for b in clause.blocks)
+
+
+def _last_char(item: object, before: str) -> str:
+    """The last character an inline shows, for the quotes of the text after it."""
+    if isinstance(item, Span):
+        return item.text[-1:] or before
+    if isinstance(item, CrossRef):
+        return item.label[-1:] or before
+    if isinstance(item, TermDefinition):
+        return QUOTES[1]
+    if isinstance(item, LineBreak):
+        return "\n"
+    if isinstance(item, Inserted | Deleted) and item.inlines:
+        return _last_char(item.inlines[-1], before)
+    return before
 
 
 def _party_field(party, name: str) -> tuple[TrackedInline, ...]:
@@ -736,6 +770,17 @@ def _column_widths(rows: list[list[list[etree._Element]]], total: int) -> list[i
     return widths
 
 
+def _table_lines(body: list[list[list[etree._Element]]], widths: list[int]) -> int:
+    """Lines of text the table's body rows take, each row as tall as its fullest cell."""
+    total = 0
+    for row in body:
+        total += max(
+            -(-len(_cell_text(cell)) * CHAR_TWIPS // max(width - CELL_PADDING, CHAR_TWIPS)) or 1
+            for cell, width in zip(row, widths, strict=True)
+        )
+    return total
+
+
 def _cell_text(paragraphs: list[etree._Element]) -> str:
     return " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
 
@@ -764,11 +809,16 @@ def _signature_block(party_name: list[etree._Element], signatory_name: list[etre
     return wx.table(rows, [label_width, value_width], borderless=True, first_row_is_header=False)
 
 
+def footer_reference(draft: Draft) -> str:
+    """The footer's left side: the document reference (deal id and the day it was made) and its status
+    ('Draft — subject to contract' until the deal says final); provenance stays in the properties."""
+    reference = f"{draft.deal_id} \u00b7 {made_instant(draft).date().isoformat()}"
+    return f"{reference} \u00b7 {draft.status}" if draft.status else reference
+
+
 def _footer_paragraph(draft: Draft) -> etree._Element:
-    p = draft.provenance
-    reference = f"{p.library_name} {p.library_version}" + (f" ({p.library_commit[:12]})" if p.library_commit else "")
     return wx.paragraph(FOOTER, [
-        wx.run(reference), wx.tab(), wx.run("Page "), *wx.field("PAGE", "1"), wx.run(" of "),
+        wx.run(footer_reference(draft)), wx.tab(), wx.run("Page "), *wx.field("PAGE", "1"), wx.run(" of "),
         *wx.field("NUMPAGES", "1"),
     ])
 

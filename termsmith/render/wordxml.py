@@ -443,6 +443,18 @@ def set_default_language(styles: etree._Element, lang: str) -> None:
     lang_el.set(qn("w:bidi"), "ar-SA")
 
 
+W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
+
+
+def set_doc_id(settings: etree._Element, digest: str) -> None:
+    """w14:docId, the id Word gives a document (8 hex digits below 0x80000000), from a digest of its content."""
+    value = f"{int(digest[:8], 16) & 0x7FFFFFFF:08X}"
+    el = settings.find(f"{{{W14_NS}}}docId")
+    if el is None:
+        raise ValueError("settings.xml has no w14:docId")
+    el.set(f"{{{W14_NS}}}val", value)
+
+
 def set_theme_font_lang(settings: etree._Element, lang: str) -> None:
     el = settings.find(qn("w:themeFontLang"))
     if el is None:

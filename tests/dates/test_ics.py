@@ -120,3 +120,16 @@ def test_a_dated_exit_timeline_is_in_the_calendar(tmp_path):
     by_uid = {str(v["UID"]): v for v in cal.walk("VEVENT")}
     assert by_uid["exit-termination-date.acme-globex-2027@termsmith"].decoded("DTSTART") == D(2028, 6, 29)
     assert by_uid["exit-confidentiality-end.acme-globex-2027@termsmith"].decoded("DTSTART") == D(2033, 6, 29)
+
+
+def test_dates_no_rule_gives_exactly_are_listed_as_rdates(tmp_path, deal_file):
+    # reports 10 Business Days after periods counted from the 15th: no RRULE yields exactly those days
+    result, data = export(tmp_path, [deal_file(D(2027, 1, 15))])
+    reports = next(e for e in result.timelines[0].events if e.key == "service-level-report")
+    assert reports.rrule is None and len(reports.dates) > 12
+    cal = icalendar.Calendar.from_ical(data)
+    vevent = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("service-level-report."))
+    assert "RRULE" not in vevent
+    listed = [d.dt for rdate in (vevent["RDATE"] if isinstance(vevent["RDATE"], list) else [vevent["RDATE"]])
+              for d in rdate.dts]
+    assert [vevent.decoded("DTSTART"), *listed] == list(reports.dates)

@@ -102,6 +102,8 @@ def test_notice_on_dates_every_exit_step():
     assert event(t, "exit-customer-support-end").dates == (D(2029, 6, 29),)
     assert event(t, "exit-non-solicitation-end").dates == (D(2029, 6, 29),)
     assert event(t, "exit-confidentiality-end").dates == (D(2033, 6, 29),)
+    assert event(t, "exit-insurance-run-off").dates == (D(2030, 6, 29),)
+    assert labels(event(t, "exit-insurance-run-off")) == ["clause 14.1"]
     # the agreement ends on the Termination Date: no renewals, no meetings after it
     assert t.horizon == D(2028, 6, 29)
     assert not [e for e in t.events if e.key.startswith(("non-renewal", "term-end"))]

@@ -23,8 +23,6 @@ from termsmith.draft.document import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO / "../shared"
-DOCX_VERIFY = SHARED / "docx-verify"
 
 # a party name that exercises XML escaping, accents, CJK and an emoji outside the BMP
 AWKWARD_PARTY = 'Smith & Jones <Holdings> "Alpha" Société Générale 株式会社 🚀'
@@ -56,6 +54,9 @@ def ref(target: str, label: str, **emphasis) -> CrossRef:
 
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+MADE_AT = "2026-11-30T09:15:00Z"  # when the document is made: after the effective date, as in life
 
 
 def provenance(sections: tuple[Section, ...], commit: str | None = COMMIT) -> Provenance:
@@ -155,7 +156,7 @@ def small_draft() -> Draft:
     )
     return Draft("acme-globex", "Technology Partnership Agreement", "A technology integration partnership.",
                  "en-GB", "1 March 2025", "2025-03-01", parties, sections, provenance(sections),
-                 ("Business Day", "Services"))
+                 ("Business Day", "Services"), made_at=MADE_AT)
 
 
 def large_draft(articles: int = 8, clauses_per_article: int = 3) -> Draft:

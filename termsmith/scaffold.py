@@ -1,0 +1,322 @@
+"""Starting a deal: `termsmith new` (the questions a deal needs, or a commented skeleton) and `termsmith schema -o`.
+
+Every deal file termsmith writes starts with a `# yaml-language-server: $schema=…` line, so an editor with the
+YAML language server (VS Code's YAML extension, Neovim, JetBrains) offers completion and checks fields as
+counsel type. The schema it points at is the file `termsmith schema -o FILE` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from termsmith.errors import OutputError, Problem
+
+KINDS = {
+    "technology": "Technology Partnership Agreement",
+    "reseller": "Reseller Agreement",
+    "strategic_alliance": "Strategic Alliance Agreement",
+    "joint_venture": "Joint Venture Agreement",
+    "managed_service": "Managed Services Agreement",
+}
+SCHEMA_NAME = "deal.schema.json"
+SCHEMA_LINE = "# yaml-language-server: $schema={target}"
+_SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)\s*$")
+
+
+def schema_text() -> str:
+    from termsmith.deal.schema import deal_schema
+
+    return json.dumps(deal_schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def write_schema(path: Path) -> Path:
+    """Write the deal file's JSON Schema to `path` (replacing an older one: it is generated)."""
+    from termsmith.write import write_files
+
+    write_files({Path(path): schema_text().encode("utf-8")})
+    return Path(path)
+
+
+def schema_target(deal: Path, schema: Path) -> str:
+    """How a deal file's schema line names the schema: relative to the deal's folder (so it works in every clone)."""
+    return Path(os.path.relpath(Path(schema).resolve(), Path(deal).resolve().parent)).as_posix()
+
+
+def schema_line_of(text: str) -> str | None:
+    """The schema a deal file's first lines point at, or None."""
+    for line in text.splitlines()[:5]:
+        if m := _SCHEMA_LINE.match(line):
+            return m.group(1)
+    return None
+
+
+# ── the questions ─────────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Question:
+    key: str
+    text: str
+    default: str
+    choices: tuple[str, ...] = ()
+
+
+def _slug(text: str, fallback: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
+    return slug if slug and slug[0].isalnum() else fallback
+
+
+def defaults(deal_path: Path, kind: str, today: dt.date | None = None) -> dict[str, str]:
+    """The answer every question has when nobody is asked: a deal that validates and drafts as it is."""
+    today = today or dt.date.today()
+    return {
+        "id": _slug(Path(deal_path).stem, "new-deal"),
+        "kind": kind,
+        "title": KINDS[kind],
+        "effective_date": (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1).isoformat(),
+        "governing_law": "England and Wales",
+        "language": "en-GB",
+        "purpose": "Work together on the activities described in this Agreement.",
+        "a.name": "First Party Ltd",
+        "a.short_name": "First",
+        "a.jurisdiction": "England and Wales",
+        "a.address": "Registered office address",
+        "a.signatory": "Name of signatory",
+        "a.signatory_title": "Director",
+        "b.name": "Second Party Ltd",
+        "b.short_name": "Second",
+        "b.jurisdiction": "England and Wales",
+        "b.address": "Registered office address",
+        "b.signatory": "Name of signatory",
+        "b.signatory_title": "Director",
+        "initial_months": "24",
+        "renewal": "automatic",
+        "final": "courts",
+        "forum": "London",
+        "convenience": "no",
+        "notice_days": "90",
+        "assistance_months": "3",
+    }
+
+
+def questions(answers: dict[str, str]) -> list[Question]:
+    """What `termsmith new` asks on a terminal, in order; each default is the current answer."""
+    def q(key: str, text: str, choices: tuple[str, ...] = ()) -> Question:
+        return Question(key, text, answers[key], choices)
+
+    out = [q("id", "Deal id (output files are named after it)"),
+           q("kind", "Kind of partnership", tuple(KINDS)),
+           q("title", "Title of the agreement"),
+           q("effective_date", "Effective date (YYYY-MM-DD)"),
+           q("governing_law", "Governing law"),
+           q("language", "Language and region of the document (en-GB, en-US, de-DE, …)"),
+           q("purpose", "Purpose of the partnership, in one sentence")]
+    for side, which in (("a", "First"), ("b", "Second")):
+        out += [q(f"{side}.name", f"{which} party: full legal name"),
+                q(f"{side}.short_name", f"{which} party: short name used in the agreement"),
+                q(f"{side}.jurisdiction", f"{which} party: where it is incorporated"),
+                q(f"{side}.address", f"{which} party: registered office address"),
+                q(f"{side}.signatory", f"{which} party: who signs"),
+                q(f"{side}.signatory_title", f"{which} party: the signatory's job title")]
+    out += [q("initial_months", "Initial term in months"),
+            q("renewal", "Renewal", ("automatic", "by_agreement", "none")),
+            q("final", "Disputes are finally decided by", ("courts", "arbitration")),
+            q("forum", "Courts' venue, or seat of the arbitration"),
+            q("convenience", "May a party terminate without cause?", ("no", "yes")),
+            q("notice_days", "Notice for termination without cause, in days"),
+            q("assistance_months", "Months of transition assistance after the end")]
+    return out
+
+
+def check_answer(question: Question, value: str) -> str | None:
+    """Why an answer cannot be used (asked again), or None."""
+    value = value.strip()
+    if not value:
+        return "an answer is needed"
+    if question.choices and value not in question.choices:
+        return f"choose one of {', '.join(question.choices)}"
+    if question.key == "id" and not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,79}", value):
+        return "use lower-case letters, digits, '.', '-' and '_', starting with a letter or digit"
+    if question.key == "effective_date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "use YYYY-MM-DD, e.g. 2027-01-01"
+    if question.key in ("initial_months", "notice_days", "assistance_months") and not value.isdigit():
+        return "a whole number"
+    if question.key == "language" and not re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", value):
+        return "a language and region such as en-GB or en-US"
+    return None
+
+
+def ask(answers: dict[str, str], prompt: Callable[[Question], str]) -> dict[str, str]:
+    """Ask every question (a new kind changes the title's default); `prompt` returns a checked answer."""
+    answers = dict(answers)
+    for question in questions(answers):
+        if question.key == "title" and answers["title"] in KINDS.values():
+            question = Question("title", question.text, KINDS[answers["kind"]])
+        answers[question.key] = prompt(question).strip()
+    return answers
+
+
+# ── the deal file ─────────────────────────────────────────────────────────────────────────
+def _y(value: str) -> str:
+    """A YAML scalar for a string answer (quoted when YAML would read it as something else)."""
+    import yaml
+
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip()
+    text = text.removesuffix("...").strip()
+    if text != value or value.lower() in ("yes", "no", "on", "off", "true", "false", "null", "~") \
+            or re.fullmatch(r"[\d.:+-]+", value):
+        return json.dumps(value, ensure_ascii=False)
+    return text
+
+
+_KIND_SCOPE = {
+    "technology": "",
+    "strategic_alliance": "",
+    "reseller": """\
+  territory: the European Union
+  reseller:
+    discount_percent: 20             # off list price
+    # minimum_annual_commitment: 100000   # in the budget currency
+""",
+    "joint_venture": """\
+  joint_venture:
+    # vehicle: {name: Venture Ltd, jurisdiction: England and Wales}   # if the venture is incorporated
+    contributions:
+      {a}: What the first party contributes.
+      {b}: What the second party contributes.
+""",
+    "managed_service": """\
+  managed_service:
+    services:
+      - The first service provided.
+    # locations: [London]
+""",
+}
+
+
+def deal_text(answers: dict[str, str], schema: str, filename: str = "DEAL.yaml") -> str:
+    """The deal file for these answers: valid as it is, every optional section shown as a comment."""
+    a, b = _slug(answers["a.short_name"], "first"), _slug(answers["b.short_name"], "second")
+    if a == b:
+        a, b = a + "-1", b + "-2"
+    kind = answers["kind"]
+    final = answers["final"]
+    forum = (f"  courts: {{venue: {_y(answers['forum'])}}}\n" if final == "courts" else
+             f"  arbitration: {{rules: LCIA, seat: {_y(answers['forum'])}, arbitrators: 1}}\n")
+    convenience = (f"{{allowed: true, notice_days: {int(answers['notice_days'])}}}"
+                   if answers["convenience"] == "yes" else "{allowed: false}")
+    renewal = answers["renewal"]
+    scope = _KIND_SCOPE[kind].replace("{a}", a).replace("{b}", b)
+    parts = [SCHEMA_LINE.format(target=schema) + "\n", f"""\
+# A termsmith deal file ({kind}). Check it with `termsmith check {filename}`, draft it with `termsmith draft`.
+# Every section marked "optional" may be left out: its clauses then drop out of the draft.
+termsmith: 1
+
+deal:
+  id: {_y(answers['id'])}
+  title: {_y(answers['title'])}
+  kind: {kind}                 # {' | '.join(KINDS)}
+  effective_date: {answers['effective_date']}   # YYYY-MM-DD
+  governing_law: {_y(answers['governing_law'])}
+  language: {answers['language']}
+  purpose: {_y(answers['purpose'])}
+
+parties:
+"""]
+    for side, pid in (("a", a), ("b", b)):
+        parts.append(f"""\
+  - id: {pid}
+    name: {_y(answers[side + '.name'])}
+    short_name: {_y(answers[side + '.short_name'])}
+    jurisdiction: {_y(answers[side + '.jurisdiction'])}
+    address: {_y(answers[side + '.address'])}
+    # registration: "01234567"
+    # notices_email: legal@example.com
+    signatory: {{name: {_y(answers[side + '.signatory'])}, title: {_y(answers[side + '.signatory_title'])}}}
+""")
+    head = "scope:" if scope else "# scope:"
+    parts.append(f"""
+{head}                       # optional: territory, exclusivity, products{", and this kind's terms" if scope else ""}
+  # territory: the European Union
+  # exclusive: false
+  # products: [The product]
+{scope}
+term:
+  initial_months: {int(answers['initial_months'])}
+  renewal: {renewal}           # automatic | by_agreement | none
+""")
+    if renewal == "automatic":
+        parts.append("  renewal_months: 12\n  non_renewal_notice_days: 90\n")
+    parts.append(f"""
+roles:
+  alliance_managers:
+    {a}: Name of the alliance manager
+    {b}: Name of the alliance manager
+  responsibilities:
+    - party: {a}
+      duties:
+        - What the first party does, as one sentence.
+    - party: {b}
+      duties:
+        - What the second party does, as one sentence.
+
+# governance:                # optional: steering committee, performance reviews, KPIs
+#   steering_committee: {{members_per_party: 2, meeting_cadence: quarterly}}
+#   performance_reviews: quarterly
+
+# slas:                      # optional: service levels and service credits
+#   measurement_period: monthly
+#   reporting: monthly
+#   support_hours: Business Days 09:00-17:00
+#   service_credit_cap_percent: 10
+#   metrics:
+#     - {{id: availability, provider: {a}, description: Availability of the service, target: 99.5, unit: percent}}
+
+# budget:                    # optional: the shared budget and how it is paid
+#   currency: EUR            # an ISO 4217 code such as EUR, GBP or USD
+#   total: 100000
+#   cost_sharing: {{{a}: 50, {b}: 50}}
+#   payment_terms_days: 30
+#   invoicing: quarterly     # monthly | quarterly | milestone
+
+conflict_resolution:
+  escalation:
+    - {{level: Alliance managers, days: 10}}
+    - {{level: Chief executives, days: 15}}
+  # mediation: {{provider: CEDR, days: 30}}
+  final: {final}              # courts | arbitration
+{forum}
+exit:
+  termination_for_convenience: {convenience}
+  termination_for_cause: {{cure_days: 30}}
+  change_of_control: {{terminable: false}}   # or {{terminable: true, notice_days: 60}}
+  transition:
+    assistance_months: {int(answers['assistance_months'])}
+    fees: none                # none | cost_plus | fixed
+  # post_termination: {{existing_customer_support_months: 12, non_solicitation_months: 12}}
+
+# options:                   # optional
+#   confidentiality_years: 5
+#   liability_cap: {{multiple_of_annual_fees: 1.0}}
+""")
+    return "".join(parts)
+
+
+def write_new(path: Path, text: str, *, force: bool = False) -> Path:
+    """Write a new deal file; an existing file is never overwritten without `force`."""
+    from termsmith.write import write_files
+
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputError(Problem(file=str(path), message="already exists; choose another name, or --force to replace it"))
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise OutputError(Problem(file=str(path), message="a new deal file is YAML: name it .yaml"))
+    write_files({path: text.encode("utf-8")})
+    return path

@@ -1,0 +1,106 @@
+"""What a firm would otherwise fix by hand before sending a draft: lists, styles, settings, quotes, tables."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+
+from lxml import etree
+
+from termsmith.draft.document import Paragraph, Table
+from termsmith.render import word
+from termsmith.render.markdown import render_markdown
+from termsmith.render.typography import smart_quotes
+from termsmith.render.word import render_docx
+
+from .conftest import para, small_draft, t
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+NS = {"w": W, "w14": W14}
+
+
+def part(data: bytes, name: str) -> etree._Element:
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(name))
+
+
+def test_every_list_defines_all_nine_levels():
+    numbering = part(render_docx(small_draft()), "word/numbering.xml")
+    lists = numbering.findall("w:abstractNum", NS)
+    assert len(lists) == 4
+    for absnum in lists:
+        levels = absnum.findall("w:lvl", NS)
+        assert [int(lvl.get(f"{{{W}}}ilvl")) for lvl in levels] == list(range(9))
+        lefts = [int(lvl.find("w:pPr/w:ind", NS).get(f"{{{W}}}left")) for lvl in levels]
+        assert lefts == sorted(lefts) and lefts[8] > lefts[7] > lefts[6] > lefts[5] > lefts[4]  # deeper, further in
+
+
+def test_built_in_styles_are_not_custom_and_comment_styles_exist():
+    styles = part(render_docx(small_draft()), "word/styles.xml")
+    for style_id, name in (("TOC1", "toc 1"), ("Hyperlink", "Hyperlink"), ("CommentText", "annotation text"),
+                           ("CommentReference", "annotation reference")):
+        style = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
+        assert style.find("w:name", NS).get(f"{{{W}}}val") == name
+        assert style.get(f"{{{W}}}customStyle") is None
+    assert styles.find("w:style[@w:styleId='ClauseLevel1']", NS).get(f"{{{W}}}customStyle") == "1"
+
+
+def _doc_id(data: bytes) -> str:
+    return part(data, "word/settings.xml").find("w14:docId", NS).get(f"{{{W14}}}val")
+
+
+def test_no_spelling_state_and_a_document_id_of_its_own():
+    first = render_docx(small_draft())
+    settings = part(first, "word/settings.xml")
+    assert settings.find("w:proofState", NS) is None
+    other = render_docx(dataclasses.replace(small_draft(), title="Reseller Agreement"))
+    assert _doc_id(first) != _doc_id(other)  # one id per document …
+    assert _doc_id(first) == _doc_id(render_docx(small_draft()))  # … derived from its content
+    assert len(_doc_id(first)) == 8 and int(_doc_id(first), 16) < 0x80000000
+
+
+def test_typographic_quotes_in_both_formats_but_not_in_identifiers():
+    draft = small_draft()
+    text = (t("The Provider's \"Platform\" is at "), t("https://x.example/it's"), t(" and 'ours'."))
+    articles = list(draft.sections)
+    first = articles[0]
+    clause = dataclasses.replace(first.clauses[1], blocks=(para("clause", 1, "1.2", *text, anchor=first.clauses[1].anchor),))
+    articles[0] = dataclasses.replace(first, clauses=(first.clauses[0], clause))
+    draft = dataclasses.replace(draft, sections=tuple(articles))
+    expected = "The Provider\u2019s \u201cPlatform\u201d is at https://x.example/it's and \u2018ours\u2019."
+    body = part(render_docx(draft), "word/document.xml")
+    texts = ["".join(p.itertext()) for p in body.iter(f"{{{W}}}p")]
+    assert any(expected in x for x in texts)
+    assert expected.replace("_", "\\_") in render_markdown(draft)
+
+
+def test_smart_quotes_follow_the_text_before_them():
+    assert smart_quotes('"', "a") == "\u201d" and smart_quotes('"x', "") == "\u201cx"
+    assert smart_quotes("rock 'n' roll") == "rock \u2018n\u2019 roll"
+    assert smart_quotes("mail o'brien@firm.example") == "mail o'brien@firm.example"
+
+
+def _long_table(rows: int) -> Table:
+    cell = "a long description of a step that wraps over several lines in a narrow column of the table " * 2
+    return Table(((t("Step"),), (t("Detail"),)), tuple(((t(f"Step {n}"),), (t(cell),)) for n in range(rows)),
+                 ("left", "left"), 1)
+
+
+def test_only_header_rows_and_short_tables_are_kept_together():
+    draft = small_draft()
+    sections = list(draft.sections)
+    services = sections[1]
+    reporting = services.clauses[2]
+    blocks = (Paragraph("clause", 1, "2.3", (t("The steps are:"),), reporting.anchor), _long_table(12))
+    sections[1] = dataclasses.replace(services, clauses=(*services.clauses[:2],
+                                                        dataclasses.replace(reporting, blocks=blocks)))
+    body = part(render_docx(dataclasses.replace(draft, sections=tuple(sections))), "word/document.xml")
+    long_table = next(tbl for tbl in body.iter(f"{{{W}}}tbl") if "Step 11" in "".join(tbl.itertext()))
+    rows = long_table.findall("w:tr", NS)
+    assert rows[0].find("w:trPr/w:tblHeader", NS) is not None
+    # the header row stays with the first row (its style keeps it there), the body rows are free to part
+    assert all(p.find("w:pPr/w:keepNext", NS) is None for r in rows[1:] for p in r.iter(f"{{{W}}}p"))
+    lead_in = long_table.getprevious()
+    assert lead_in.find("w:pPr/w:keepNext", NS) is not None
+    assert word._table_lines([[[etree.Element("p")]]], [2000]) == 1

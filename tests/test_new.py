@@ -1,0 +1,167 @@
+"""Starting a deal: `termsmith new` (on a real terminal and without one), `termsmith schema -o`, and the schema
+line every example deal starts with."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import select
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from termsmith import api
+from termsmith.scaffold import KINDS, schema_line_of, schema_text
+
+from .conftest import CANONICAL, EXAMPLES, ROOT, SHARED
+
+SCHEMA_FILE = EXAMPLES / "deal.schema.json"
+
+
+class _EditorLoader(yaml.SafeLoader):
+    """YAML as an editor's language server reads it (YAML 1.2 core schema): a date is a string."""
+
+
+_EditorLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def as_editor_reads(text: str):
+    return yaml.load(text, Loader=_EditorLoader)  # noqa: S506 - a SafeLoader
+
+
+def run(*args, cwd: Path, stdin=subprocess.DEVNULL) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("TERMSMITH_LIBRARY", None)
+    return subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, env=env, stdin=stdin, timeout=120)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_without_a_terminal_new_writes_a_commented_skeleton_that_checks_and_drafts(kind, tmp_path):
+    done = run("new", "deal.yaml", "--kind", kind, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "deal.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=deal.schema.json"
+    assert f"kind: {kind}" in text and "# budget:" in text and "# slas:" in text
+    assert json.loads((tmp_path / "deal.schema.json").read_text()) == json.loads(schema_text())
+    jsonschema.validate(as_editor_reads(text), json.loads(schema_text()))  # what an editor checks as you type
+    check = run("check", "deal.yaml", cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    draft = run("draft", "deal.yaml", "-o", "out", "--format", "md", cwd=tmp_path)
+    assert draft.returncode == 0, draft.stderr
+
+
+def test_new_never_overwrites_without_force(tmp_path):
+    (tmp_path / "deal.yaml").write_text("mine\n")
+    done = run("new", "deal.yaml", "--defaults", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "deal.yaml: already exists; choose another name, or --force to replace it"
+    assert (tmp_path / "deal.yaml").read_text() == "mine\n" and not (tmp_path / "deal.schema.json").exists()
+    assert run("new", "deal.yaml", "--defaults", "--force", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "deal.yaml").read_text().startswith("# yaml-language-server: $schema=")
+
+
+def test_new_points_at_a_given_schema_relative_to_the_deal(tmp_path):
+    (tmp_path / "deals").mkdir()
+    assert run("schema", "-o", "schema/deal.json", cwd=tmp_path).returncode == 0
+    done = run("new", "deals/a.yaml", "--schema", "schema/deal.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert schema_line_of((tmp_path / "deals/a.yaml").read_text()) == "../schema/deal.json"
+    assert not (tmp_path / "deals/deal.schema.json").exists()
+
+
+def test_on_a_terminal_new_asks_the_questions_with_defaults(tmp_path):
+    """A real pseudo-terminal: the answers are typed, Enter keeps a default, a wrong answer is asked again."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "termsmith", "new", "deal.yaml", "--kind", "reseller"], cwd=tmp_path,
+                            stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    answers = {
+        "Deal id": "northwind-2028", "Kind of partnership": "", "Title of the agreement": "",
+        "Effective date": ["1 March 2028", "2028-03-01"], "Governing law": "", "Language": "",
+        "Purpose": "Resell the Northwind platform in the Nordics.",
+        "First party: full legal name": "Northwind Software AB", "First party: short name": "Northwind",
+        "Second party: full legal name": "Fjord Resellers AS", "Second party: short name": "Fjord",
+        "Initial term": "36", "Renewal": "by_agreement", "Disputes are finally decided by": "arbitration",
+        "venue, or seat": "Stockholm", "without cause?": "yes", "Notice for termination": "120",
+    }
+    pending = {k: (v if isinstance(v, list) else [v]) for k, v in answers.items()}
+    seen, buffer = [], b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 30)
+        assert ready, buffer.decode(errors="replace")[-2000:]
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        buffer += chunk
+        tail = buffer.decode("utf-8", "replace").rsplit("\n", 1)[-1]
+        if tail.rstrip().endswith(":"):
+            key = next((k for k in pending if k in tail), None)
+            value = pending[key].pop(0) if key and pending[key] else ""
+            if key and not pending[key]:
+                del pending[key]
+            seen.append(tail.strip())
+            os.write(master, value.encode() + b"\r")
+            buffer = b""
+    assert proc.wait(timeout=60) == 0
+    os.close(master)
+    data = yaml.safe_load((tmp_path / "deal.yaml").read_text(encoding="utf-8"))
+    assert data["deal"]["id"] == "northwind-2028" and data["deal"]["kind"] == "reseller"
+    assert data["deal"]["title"] == "Reseller Agreement" and str(data["deal"]["effective_date"]) == "2028-03-01"
+    assert [p["name"] for p in data["parties"]] == ["Northwind Software AB", "Fjord Resellers AS"]
+    assert [p["id"] for p in data["parties"]] == ["northwind", "fjord"]
+    assert data["term"] == {"initial_months": 36, "renewal": "by_agreement"}
+    assert data["conflict_resolution"]["arbitration"]["seat"] == "Stockholm"
+    assert data["exit"]["termination_for_convenience"] == {"allowed": True, "notice_days": 120}
+    assert any("Effective date" in s for s in seen) and not pending
+    assert run("check", "deal.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_schema_o_writes_the_schema_the_examples_point_at(tmp_path):
+    done = run("schema", "-o", tmp_path / "s.json", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.strip() == f"wrote {tmp_path / 's.json'}"
+    assert (tmp_path / "s.json").read_text() == schema_text() == run("schema", cwd=tmp_path).stdout
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_text(), (
+        "examples/deal.schema.json is out of date: run `termsmith schema -o examples/deal.schema.json`")
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_example_starts_with_the_schema_line_and_meets_the_schema(example):
+    text = example.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=deal.schema.json"
+    assert (example.parent / schema_line_of(text)).resolve() == SCHEMA_FILE
+    jsonschema.validate(as_editor_reads(text), json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+
+
+def test_the_shared_canonical_deal_drafts_as_the_example_does(tmp_path):
+    """The canonical deal as shared (without the schema line) drafts exactly as examples/ does, the line aside."""
+    shared = SHARED / "design" / "deal.example.yaml"
+    source = shared if shared.is_file() else None
+    example = CANONICAL.read_text(encoding="utf-8")
+    if source is None:  # a plain clone: the same file is the example without its first line
+        source = tmp_path / "deal.example.yaml"
+        source.write_text(example.split("\n", 1)[1], encoding="utf-8")
+    assert example.split("\n", 1)[1] == source.read_text(encoding="utf-8")
+    ours = api.draft(CANONICAL, tmp_path / "example")
+    theirs = api.draft(source, tmp_path / "shared")
+    assert [p.name for p in ours.written] == [p.name for p in theirs.written]
+    md = [p for p in ours.written if p.suffix == ".md"][0].name
+    assert (tmp_path / "example" / md).read_bytes() == (tmp_path / "shared" / md).read_bytes()
+    docx = [p for p in ours.written if p.suffix == ".docx"][0].name
+    body = [zipfile.ZipFile(io.BytesIO((tmp_path / side / docx).read_bytes())).read("word/document.xml")
+            for side in ("example", "shared")]
+    assert body[0] == body[1]
