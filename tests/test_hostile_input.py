@@ -31,12 +31,13 @@ def assert_located_failure(done: subprocess.CompletedProcess, *fragments: str) -
 
 # ── deal files ────────────────────────────────────────────────────────────────────────────────
 CANONICAL_TEXT = CANONICAL.read_text(encoding="utf-8")
+END = f":{CANONICAL_TEXT.count(chr(10)) + 2}:"  # the line of a key added after a blank line at the end
 DEALS = {
-    "python name key": (CANONICAL_TEXT + "\n? !!python/name:os.system\n: 1\n", ":156:", "not allowed"),
-    "bad timestamp key": (CANONICAL_TEXT + "\n2027-13-45: 1\n", ":156:", "invalid key"),
+    "python name key": (CANONICAL_TEXT + "\n? !!python/name:os.system\n: 1\n", END, "not allowed"),
+    "bad timestamp key": (CANONICAL_TEXT + "\n2027-13-45: 1\n", END, "invalid key"),
     "bad timestamp value": (CANONICAL_TEXT.replace("effective_date: 2027-01-01", "effective_date: 2027-02-30"),
                             "deal.effective_date", "day is out of range"),
-    "deep nesting": (CANONICAL_TEXT + "\nextra: " + "[" * 700 + "]" * 700 + "\n", ":156:", "nested too deeply"),
+    "deep nesting": (CANONICAL_TEXT + "\nextra: " + "[" * 700 + "]" * 700 + "\n", END, "nested too deeply"),
     "sexagesimal": (CANONICAL_TEXT.replace("initial_months: 24", "initial_months: 1:30"), "term.initial_months",
                     "base-60"),
     "not a number": (CANONICAL_TEXT.replace("initial_months: 24", "initial_months: .nan"), "term.initial_months",
