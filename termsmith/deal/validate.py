@@ -91,6 +91,10 @@ def _pydantic_problem(err: dict, src: SourceMap, data: object) -> Problem:
             if known:
                 message += f"; expected one of: {', '.join(sorted(known))}"
         return src.problem(loc, message, code="unknown-field")
+    from termsmith.deal.messages import humane
+
+    if (message := humane(err, loc)) is not None:
+        return src.problem(loc, message, code=kind)
     if kind == "missing":
         return src.problem(loc, "required field is missing", code="missing")
     message = err["msg"]
