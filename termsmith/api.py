@@ -72,7 +72,7 @@ def _fingerprint(root: Path) -> tuple:
     for dirpath, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if d != ".git"]  # git's own files change on every `git status`
         for name in names:
-            st = os.stat(os.path.join(dirpath, name))
+            st = os.lstat(os.path.join(dirpath, name))  # not followed: a dangling editor lock link is normal
             entries.append((dirpath, name, st.st_mtime_ns, st.st_size))
     return tuple(sorted(entries))
 

@@ -7,9 +7,15 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from termsmith.draft.document import Provenance
 from termsmith.errors import InputError, Problem
+from termsmith.inputs import read_regular
+
+MAX_DEAL_BYTES = 1_000_000  # as for any deal file
 
 MANIFEST_SUFFIX = ".manifest.json"
 
@@ -60,32 +66,59 @@ class Recorded:
         return None
 
 
+MAX_MANIFEST_BYTES = 1_000_000
+
+
+class _ManifestInputs(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    deal: Annotated[str, StringConstraints(min_length=1, max_length=4096, pattern=r"^[^\x00-\x1f]+$")]
+    library: Annotated[str, StringConstraints(min_length=1, max_length=4096, pattern=r"^[^\x00-\x1f]+$")]
+    library_rev: Annotated[str, StringConstraints(max_length=256, pattern=r"^[^\x00-\x1f-][^\x00-\x1f]*$")] | None = None
+
+
+class _ManifestData(BaseModel):
+    """What read_manifest trusts of a manifest: it may come with a document from anyone."""
+
+    model_config = ConfigDict(extra="ignore")
+    inputs: _ManifestInputs
+    deal_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    library_commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}(-dirty)?$")] | None = None
+    clauses: dict[Annotated[str, StringConstraints(max_length=200, pattern=r"^[A-Za-z0-9_.-]+$")],
+                  Annotated[str, StringConstraints(max_length=64, pattern=r"^[0-9A-Za-z.+-]+$")]] = {}
+
+
 def read_manifest(path: Path) -> Recorded:
     """The inputs a manifest records, after checking the deal file is still there and unchanged."""
     path = Path(path)
     where = str(path)
     try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise InputError(Problem(file=where, message="manifest not found")) from None
-    except OSError as exc:
-        raise InputError(Problem(file=where, message=f"cannot read the manifest: {exc.strerror or exc}")) from None
-    except (ValueError, UnicodeDecodeError):
+        raw = read_regular(path, MAX_MANIFEST_BYTES, "manifest")
+    except InputError as exc:
+        if "not found" in exc.problems[0].message:
+            raise InputError(Problem(file=where, message="manifest not found")) from None
+        raise
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise InputError(Problem(file=where, message="is not a termsmith manifest (not JSON)")) from None
-    inputs = data.get("inputs") if isinstance(data, dict) else None
-    if not isinstance(inputs, dict) or not all(isinstance(inputs.get(k), str) for k in ("deal", "library")) \
-            or not isinstance(data.get("deal_sha256"), str):
+    if not isinstance(data, dict) or not isinstance(data.get("inputs"), dict) or "deal_sha256" not in data:
         raise InputError(Problem(file=where, path="inputs", message=(
             "the manifest does not record the deal file and library it was drafted from "
             "(drafted by an older termsmith?); draft the deal again, or compare the deal files instead")))
+    try:
+        checked = _ManifestData.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(Problem(file=where, path=".".join(map(str, first["loc"])),
+                                 message=f"not a valid termsmith manifest: {first['msg']}")) from None
     folder = path.parent
     recorded = Recorded(
         manifest=path,
-        deal=Path(os.path.normpath(folder / inputs["deal"])),
-        deal_sha256=data["deal_sha256"],
-        library=Path(os.path.normpath(folder / inputs["library"])),
-        library_commit=data.get("library_commit") if isinstance(data.get("library_commit"), str) else None,
-        clauses={str(k): str(v) for k, v in (data.get("clauses") or {}).items()},
+        deal=Path(os.path.normpath(folder / checked.inputs.deal)),
+        deal_sha256=checked.deal_sha256,
+        library=Path(os.path.normpath(folder / checked.inputs.library)),
+        library_commit=checked.library_commit,
+        clauses=dict(checked.clauses),
     )
     _check_deal(recorded)
     return recorded
@@ -94,14 +127,14 @@ def read_manifest(path: Path) -> Recorded:
 def _check_deal(recorded: Recorded) -> None:
     where = str(recorded.manifest)
     try:
-        raw = recorded.deal.read_bytes()
-    except FileNotFoundError:
-        raise InputError(Problem(file=where, path="inputs.deal", message=(
-            f"the deal file it was drafted from, {recorded.deal}, is gone; "
-            "restore it, or compare the deal files instead"))) from None
-    except OSError as exc:
-        raise InputError(Problem(file=where, path="inputs.deal",
-                                 message=f"cannot read the deal file {recorded.deal}: {exc.strerror}")) from None
+        raw = read_regular(recorded.deal, MAX_DEAL_BYTES, "deal file")
+    except InputError as exc:
+        message = exc.problems[0].message
+        if "not found" in message:
+            message = f"the deal file it was drafted from, {recorded.deal}, is gone; restore it, or compare the deal files instead"
+        else:
+            message = f"the deal file it names, {recorded.deal}, {message}"
+        raise InputError(Problem(file=where, path="inputs.deal", message=message)) from None
     actual = hashlib.sha256(raw).hexdigest()
     if actual != recorded.deal_sha256:
         raise InputError(Problem(file=where, path="deal_sha256", message=(
@@ -114,7 +147,7 @@ def recorded_outputs(raw: bytes) -> dict[str, str]:
     """{file name: sha256} a manifest says termsmith wrote; {} when it cannot be read."""
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
     outputs = data.get("outputs") if isinstance(data, dict) else None
     return {str(k): str(v) for k, v in outputs.items()} if isinstance(outputs, dict) else {}

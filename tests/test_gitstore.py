@@ -165,9 +165,9 @@ def test_a_librarys_own_git_configuration_runs_no_program(tmp_path):
                      f'[filter "evil"]\n\tclean = "touch {marker}-filter; cat"\n\tprocess = "touch {marker}-process"\n'
                      f'[diff]\n\texternal = "touch {marker}-diff"\n[diff "evil"]\n\ttextconv = "touch {marker}-textconv"\n')
     edit(repo / "library" / "clauses" / "exit" / "convenience.md", "A Party may", "Either Party may")  # dirty
-    for command in (["draft", str(CANONICAL), "-o", str(tmp_path / "out")], ["check", str(CANONICAL)],
-                    ["lint"]):
-        done = subprocess.run([sys.executable, "-m", "termsmith", *command, "--library", str(repo / "library")],
-                              capture_output=True, text=True, cwd=tmp_path)
-        assert "Traceback" not in done.stderr, done.stderr
+    lib = str(repo / "library")
+    for command in (["draft", str(CANONICAL), "-o", str(tmp_path / "out"), "--library", lib],
+                    ["check", str(CANONICAL), "--library", lib], ["lint", lib]):
+        done = subprocess.run([sys.executable, "-m", "termsmith", *command], capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
     assert not list(tmp_path.glob("PWNED*"))

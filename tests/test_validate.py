@@ -41,6 +41,12 @@ def test_optional_sections_may_be_left_out(deal_data, write_deal):
     for section in ("governance", "slas", "budget", "options", "library"):
         deal_data.pop(section)
     deal_data["roles"].pop("raci")
+    deal_data["exit"]["transition"]["fees"] = "none"
+    # With no budget and no money between the parties, the default cap (a multiple of amounts paid) has
+    # nothing to measure: the deal must say how much.
+    p = one(write_deal(deal_data), "no amounts are paid between the parties")
+    assert p.path == "options.liability_cap" and "give options.liability_cap.fixed_amount and currency" in p.message
+    deal_data["options"] = {"liability_cap": {"multiple_of_annual_fees": None, "fixed_amount": 250000, "currency": "EUR"}}
     deal = validate(load_file(write_deal(deal_data)))
     assert deal.governance is None and deal.slas is None and deal.budget is None and deal.roles.raci is None
     assert deal.options.confidentiality_years == 5

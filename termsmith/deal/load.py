@@ -8,10 +8,12 @@ from pathlib import Path
 import yaml
 
 from termsmith.errors import InputError, Problem
+from termsmith.inputs import read_regular
 from termsmith.deal.source import Loaded, Path_, SourceMap, dotted  # noqa: F401 - re-exported
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
+MAX_DEPTH = 40  # a deal nests five or six levels deep
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
@@ -19,18 +21,10 @@ _PLAIN_TAGS = {
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_file(path: Path) -> Loaded:
-    """Read and parse a deal file; every failure is an InputError naming the file and line."""
+def load_file(path: Path, what: str = "deal file") -> Loaded:
+    """Read and parse a deal file (or a lock file: `what`); every failure is an InputError naming the file and line."""
     name = str(path)
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(Problem(file=name, message="file not found")) from None
-    except IsADirectoryError:
-        raise InputError(Problem(file=name, message="is a directory, expected a deal file")) from None
-    except OSError as exc:
-        raise InputError(Problem(file=name, message=f"cannot read: {exc.strerror}")) from None
+    raw = read_regular(Path(path), MAX_BYTES, what)
     return load_bytes(raw, name)
 
 
@@ -45,6 +39,8 @@ def load_bytes(raw: bytes, name: str = "<deal>") -> Loaded:
         raise InputError(Problem(file=name, line=line, message="file is not valid UTF-8")) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise InputError(Problem(file=name, message=f"values are nested too deeply (a deal nests at most {MAX_DEPTH} levels)")) from None
     except yaml.MarkedYAMLError as exc:
         raise InputError(_syntax_problem(name, exc, text)) from None
     except yaml.YAMLError as exc:
@@ -95,6 +91,8 @@ class _Builder:
         if id(node) in self.seen:
             raise self.fail(node, path, "YAML aliases (*name) are not allowed in deal files; write the value out")
         self.seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            raise self.fail(node, path, f"values are nested too deeply (a deal nests at most {MAX_DEPTH} levels)")
         self.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -104,10 +102,25 @@ class _Builder:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag not in _PLAIN_TAGS:
             raise self.fail(node, path, f"tag {node.tag} is not allowed in deal files")
+        self._refuse_surprises(node, path)
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             raise self.fail(node, path, f"invalid value: {exc}") from None
+
+    def _refuse_surprises(self, node: yaml.ScalarNode, path: Path_) -> None:
+        """Plain scalars YAML 1.1 reads as something no one meant: `1:30` is the base-60 number 90, `.nan`
+        and `.inf` are not amounts."""
+        if node.style:
+            return  # quoted: a string (the C parser marks a plain scalar '', the Python one None)
+        if node.tag == "tag:yaml.org,2002:int" and ":" in node.value:
+            raise self.fail(node, path, f"'{node.value}' would be read as the base-60 number "
+                            f"{self.constructor.construct_object(node)}; write the number you mean, or quote it")
+        if node.tag == "tag:yaml.org,2002:float" and node.value.lower().lstrip("+-") in (".nan", ".inf"):
+            raise self.fail(node, path, f"'{node.value}' is not a number")
+        if node.tag == "tag:yaml.org,2002:float" and ":" in node.value:
+            raise self.fail(node, path, f"'{node.value}' would be read as a base-60 number; write the number you "
+                            "mean, or quote it")
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
         if node.tag != "tag:yaml.org,2002:map":
@@ -120,9 +133,12 @@ class _Builder:
                 raise self.fail(key_node, path, "keys must be plain names")
             key = key_node.value
             if key_node.tag not in ("tag:yaml.org,2002:str",):
-                key = str(self.constructor.construct_object(key_node))
                 if key_node.tag not in _PLAIN_TAGS:
                     raise self.fail(key_node, path, f"tag {key_node.tag} is not allowed")
+                try:
+                    key = str(self.constructor.construct_object(key_node))
+                except (yaml.YAMLError, ValueError, OverflowError) as exc:
+                    raise self.fail(key_node, path, f"invalid key: {exc}") from None
             if key in out:
                 first = self.positions.get((*path, key), (0, 0))[0]
                 raise self.fail(key_node, (*path, key), f"duplicate key '{key}' (first given on line {first})")

@@ -425,12 +425,51 @@ class Exit(Spec):
         default_factory=PostTermination, description="Support for existing customers and non-solicitation after the end.")
 
 
-class LiabilityCap(Spec):
-    """Cap on each party's liability."""
+CapBasis = Literal["amounts_paid", "budget_share"]
+CapTopic = Literal["confidentiality", "data_protection", "indemnities"]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
-    multiple_of_annual_fees: Annotated[float, Field(gt=0, le=10)] = Field(
-        default=1.0, description="Cap as a multiple of the fees paid or payable in the preceding 12 months."
-    )
+
+class IncreasedCap(Spec):
+    """A higher cap (a super-cap) for the claims most likely to exceed the general cap."""
+
+    multiple: Annotated[float, Field(gt=0, le=20)] | None = Field(
+        default=None, description="The increased cap as a multiple of the same basis as the general cap.")
+    fixed_amount: Annotated[float, Field(gt=0, lt=1e15)] | None = Field(
+        default=None, description="The increased cap as a fixed amount (with `multiple`: the greater of the two).")
+    claims: list[CapTopic] = Field(
+        default_factory=lambda: ["confidentiality", "data_protection"],
+        description="The claims the increased cap applies to instead of the general cap.")
+
+
+class LiabilityCap(Spec):
+    """Cap on each party's liability: a multiple of a basis, a fixed amount, or the greater of the two."""
+
+    multiple_of_annual_fees: Annotated[float, Field(gt=0, le=10)] | None = Field(
+        default=1.0, description="Cap as a multiple of `basis` over 12 months; give null with a fixed amount alone.")
+    basis: CapBasis | None = Field(
+        default=None,
+        description="What the multiple is taken of: amounts_paid (all amounts paid and payable between the parties "
+                    "in the 12 months before the claim) or budget_share (the party's share of the Budget for 12 "
+                    "months); default: amounts_paid when money flows between the parties, else budget_share.")
+    fixed_amount: Annotated[float, Field(gt=0, lt=1e15)] | None = Field(
+        default=None, description="A fixed cap; with a multiple, the cap is the greater of the two.")
+    currency: Currency | None = Field(
+        default=None, description="Currency of the fixed amounts (default: the budget currency; required without a budget).")
+    increased: IncreasedCap | None = Field(
+        default=None, description="An increased cap for data protection and confidentiality claims (a super-cap).")
+    unlimited: list[CapTopic] | None = Field(
+        default=None,
+        description="Claims not limited at all, besides those the law does not let a party limit; default: "
+                    "indemnities, and confidentiality unless the increased cap covers it.")
+
+    @property
+    def unlimited_claims(self) -> list[str]:
+        """The claims not limited at all, the default applied."""
+        if self.unlimited is not None:
+            return list(self.unlimited)
+        increased = self.increased.claims if self.increased else []
+        return [t for t in ("confidentiality", "indemnities") if t not in increased]
 
 
 class Options(Spec):
@@ -439,7 +478,8 @@ class Options(Spec):
     confidentiality_years: Annotated[int, Field(gt=0, le=25)] = Field(
         default=5, description="Years confidentiality lasts after the agreement ends."
     )
-    liability_cap: LiabilityCap = Field(default_factory=LiabilityCap, description="The liability cap (default: 1 x annual fees).")
+    liability_cap: LiabilityCap = Field(
+        default_factory=LiabilityCap, description="The liability cap (default: 1 x the amounts paid between the parties, or the Budget share).")
     personal_data: Literal["none", "independent_controllers", "processor"] = Field(
         default="independent_controllers",
         description="How personal data is shared: not at all, between independent controllers, or by a processor.",

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from termsmith.draft.facts import cap_basis, money_flows
 from termsmith.deal.model import Deal
 from termsmith.errors import InputError, Problem
 from termsmith.deal.source import Loaded, Path_, SourceMap
@@ -337,6 +338,60 @@ def _scope(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             yield src.problem(("scope", kind), f"only used with deal.kind: {kind} (kind is {deal.deal.kind})")
 
 
+def _liability(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    cap = deal.options.liability_cap
+    path: Path_ = ("options", "liability_cap")
+    basis = cap_basis(deal)
+    if cap.multiple_of_annual_fees is None and cap.fixed_amount is None:
+        yield src.problem(path, "give multiple_of_annual_fees, fixed_amount or both (the cap is then the greater of them)",
+                          code="liability-cap")
+    uses_basis = cap.multiple_of_annual_fees is not None or (cap.increased is not None and cap.increased.multiple is not None)
+    if uses_basis and basis is None:
+        given = (*path, "multiple_of_annual_fees") in src.positions
+        yield src.problem((*path, "multiple_of_annual_fees") if given else path,
+                          "no amounts are paid between the parties and there is no budget, so a cap measured on fees "
+                          "would be nil: give " + ("fixed_amount (and multiple_of_annual_fees: null)" if given else
+                                                   "options.liability_cap.fixed_amount and currency"), code="liability-cap")
+    elif uses_basis and basis == "amounts_paid" and not money_flows(deal) and cap.fixed_amount is None:
+        yield src.problem((*path, "basis"),
+                          "no amounts are paid between the parties in this deal (a shared budget is only settled "
+                          "between them), so a cap on amounts paid alone could be nil: add fixed_amount (the cap is "
+                          "then the greater of the two) or use basis: budget_share", code="liability-cap")
+    elif uses_basis and basis == "budget_share" and deal.budget is None:
+        yield src.problem((*path, "basis"), "budget_share needs a budget section", code="liability-cap")
+    elif uses_basis and basis == "budget_share" and cap.fixed_amount is None:
+        nil = [p for p, share in deal.budget.cost_sharing.items() if share == 0]
+        if nil:
+            yield src.problem((*path, "multiple_of_annual_fees"),
+                              f"{', '.join(nil)} bears no share of the budget, so its cap would be nil: add fixed_amount",
+                              code="liability-cap")
+    fixed = cap.fixed_amount is not None or (cap.increased is not None and cap.increased.fixed_amount is not None)
+    if fixed and cap.currency is None and deal.budget is None:
+        yield src.problem((*path, "currency"), "required for a fixed amount when the deal has no budget", code="liability-cap")
+    if cap.currency is not None and deal.budget is not None and cap.currency != deal.budget.currency:
+        yield src.problem((*path, "currency"), f"must be the budget currency ({deal.budget.currency})", code="liability-cap")
+    yield from _increased_cap(cap, path, src)
+
+
+def _increased_cap(cap, path: Path_, src: SourceMap) -> Iterator[Problem]:
+    inc = cap.increased
+    if inc is None:
+        return
+    if inc.multiple is None and inc.fixed_amount is None:
+        yield src.problem((*path, "increased"), "give multiple, fixed_amount or both", code="liability-cap")
+    if inc.multiple is not None and cap.multiple_of_annual_fees is not None and inc.multiple <= cap.multiple_of_annual_fees:
+        yield src.problem((*path, "increased", "multiple"),
+                          f"an increased cap must be higher than the general one ({cap.multiple_of_annual_fees:g} times)",
+                          code="liability-cap")
+    if inc.fixed_amount is not None and cap.fixed_amount is not None and inc.fixed_amount <= cap.fixed_amount:
+        yield src.problem((*path, "increased", "fixed_amount"),
+                          f"an increased cap must be higher than the general one ({cap.fixed_amount:g})", code="liability-cap")
+    both = sorted(set(inc.claims) & set(cap.unlimited or []))
+    if both:
+        yield src.problem((*path, "unlimited"), f"{', '.join(both)} cannot be both unlimited and under the increased cap",
+                          code="liability-cap")
+
+
 def _payments(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     pay = deal.payments
     if pay is None:
@@ -398,4 +453,4 @@ def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         yield src.problem(("library", "require"), f"'{deal.library.require}' is not a version constraint (e.g. '>=1.0,<2')")
 
 
-_RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _payments, _library)
+_RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _payments, _liability, _library)

@@ -18,6 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from termsmith.draft.facts import cap_basis, money_flows
 from termsmith.draft.sandbox import ClauseSandbox, readable_names
 
 STYLE_KEY = "house_style_"
@@ -365,6 +366,8 @@ def deal_context(deal, numbers: str = "figures") -> dict[str, Any]:
         other_parties="the other Parties" if multi else "the other Party",
         all_parties="all Parties" if multi else "both Parties",
         effective_date=deal.deal.effective_date,
+        money_flows=money_flows(deal),
+        cap_basis=cap_basis(deal),
     )
     context[STYLE_KEY] = HouseStyle(
         locale=deal.deal.language.replace("-", "_"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -190,17 +192,64 @@ def _front_line(text: str, loc: tuple) -> int | None:
     return 2
 
 
+MAX_FILE_BYTES = 1_000_000  # a clause file, library.yaml or CHANGELOG.md: far larger than any real one
+_IGNORED = re.compile(r"^(\.|#.*#$)|~$|\.(swp|swo|bak|orig|tmp)$")  # hidden, editor lock and backup files
+
+
 def load_library(root: Path) -> Library:
     """Read a library folder; every problem in it is reported at once."""
     root = Path(root)
     if not (root / MANIFEST).is_file():
         raise LibraryError(Problem(file=str(root / MANIFEST), message="no clause library here (library.yaml is missing)"))
-    files = {MANIFEST: (root / MANIFEST).read_bytes()}
-    if (root / CHANGELOG).is_file():
-        files[CHANGELOG] = (root / CHANGELOG).read_bytes()
-    for path in sorted((root / CLAUSE_DIR).rglob("*.md")):
-        files[path.relative_to(root).as_posix()] = path.read_bytes()
+    files, problems = _library_files(root)
+    if problems:
+        raise LibraryError(problems)
     return library_from_files(files, str(root))
+
+
+def _library_files(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
+    """{relative path: bytes} of library.yaml, CHANGELOG.md and every clause file.
+
+    Only regular files inside the library are read: a link leading out of it (to a secret, or to
+    /dev/zero), a FIFO or a device is a problem, not content; hidden files, editor lock files
+    (`.#notices.md`, often a dangling link while a file is open) and backups are passed over.
+    """
+    base = root.resolve()
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    wanted = [root / MANIFEST] + ([root / CHANGELOG] if (root / CHANGELOG).exists() else [])
+    clause_dir = root / CLAUSE_DIR
+    if clause_dir.is_symlink() and not _inside(clause_dir, base):
+        problems.append(Problem(file=str(clause_dir), message="is a link to a folder outside the library; not read"))
+    elif clause_dir.is_dir():
+        for folder, dirs, names in os.walk(clause_dir):
+            dirs[:] = sorted(d for d in dirs if not _IGNORED.search(d) and _inside(Path(folder) / d, base))
+            wanted += [Path(folder) / n for n in sorted(names) if n.endswith(".md") and not _IGNORED.search(n)]
+    for path in wanted:
+        shown = str(path)
+        if not _inside(path, base):
+            problems.append(Problem(file=shown, message="is a link to a file outside the library; not read"))
+            continue
+        try:
+            st = path.stat()
+        except OSError:
+            problems.append(Problem(file=shown, message="is a dangling link; not read"))
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            problems.append(Problem(file=shown, message="is not a regular file; not read"))
+        elif st.st_size > MAX_FILE_BYTES:
+            problems.append(Problem(file=shown, message=f"is larger than {MAX_FILE_BYTES // 1000} kB; not read"))
+        else:
+            with path.open("rb") as fh:
+                files[path.relative_to(root).as_posix()] = fh.read(MAX_FILE_BYTES + 1)
+    return files, problems
+
+
+def _inside(path: Path, base: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(base)
+    except (OSError, RuntimeError):  # a link loop
+        return False
 
 
 def library_from_files(files: dict[str, bytes], root: str, commit: str | None = None) -> Library:
@@ -234,22 +283,26 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
     shown = f"{root}/{MANIFEST}"
     try:
         data = yaml.load(files[MANIFEST].decode("utf-8"), Loader=_yaml_loader())
-        m = ManifestModel.model_validate(data)
-        return Manifest(name=m.name, version=m.version, owner=m.owner,
-                        house_style=HouseStyleSpec(numbers=m.house_style.numbers,
-                                                   draft_status=m.house_style.draft_status),
-                        proper_nouns=tuple(m.proper_nouns),
-                        sections=tuple(SectionSpec(id=x.id, title=x.title, kind=x.kind) for x in m.sections))
     except KeyError:
         raise LibraryError(Problem(file=shown, message="library.yaml is missing")) from None
+    except UnicodeDecodeError:
+        raise LibraryError(Problem(file=shown, message="not valid UTF-8")) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise LibraryError(Problem(file=shown, line=line, message=f"YAML syntax error: {exc.problem}")) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise LibraryError(Problem(file=shown, message=f"not readable as YAML: {exc}")) from None
+    try:
+        m = ManifestModel.model_validate(data)
     except ValidationError as exc:
         raise LibraryError([
             Problem(file=shown, path=".".join(map(str, e["loc"])), message=e["msg"].removeprefix("Value error, "))
             for e in exc.errors()
         ]) from None
+    return Manifest(name=m.name, version=m.version, owner=m.owner,
+                    house_style=HouseStyleSpec(numbers=m.house_style.numbers, draft_status=m.house_style.draft_status),
+                    proper_nouns=tuple(m.proper_nouns),
+                    sections=tuple(SectionSpec(id=x.id, title=x.title, kind=x.kind) for x in m.sections))
 
 
 def _structure_problems(manifest: Manifest, clauses: list[Clause], root: str) -> list[Problem]:

@@ -58,15 +58,16 @@ def read_lock(path: Path) -> Lock | None:
     """The lock at `path`, None when there is none; a damaged lock is an error naming the file."""
     if not path.is_file():
         return None
-    import yaml  # here, not at the top: most deals have no lock
+    from termsmith.deal.load import load_file  # the deal file's limits: no aliases, tags or oversized input
 
     def bad(message: str) -> InputError:
         return InputError(Problem(file=str(path), message=f"{message}; fix it or delete it and run `termsmith lock`"))
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise bad(f"not a valid lock file ({exc})") from None
+        data = load_file(path, "lock file").data
+    except InputError as exc:
+        raise InputError([Problem(**{**vars(p), "message": f"not a valid lock file ({p.message}); fix it or delete it "
+                                                            "and run `termsmith lock`"}) for p in exc.problems]) from None
     if not isinstance(data, dict) or not isinstance(data.get("library"), dict) or not isinstance(data.get("clauses"), dict):
         raise bad("a lock file has `library` and `clauses` sections")
     lib = data["library"]

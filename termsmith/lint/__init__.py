@@ -22,7 +22,8 @@ from termsmith.draft.mdparse import markdown
 from termsmith.draft.templating import DEAL_SECTIONS, environment
 
 # Names a template may use besides the deal's sections (see clause_library/README.md).
-HELPERS = {"party", "multi", "other_parties", "all_parties", "effective_date", "ref", "has", "define"}
+HELPERS = {"party", "multi", "other_parties", "all_parties", "effective_date", "ref", "has", "define",
+           "money_flows", "cap_basis"}
 JINJA_NAMES = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "true", "false", "none",
                "True", "False", "None", "caller", "varargs", "kwargs"}
 _LIST_FILTERS = {"selectattr", "rejectattr", "sort", "list", "unique", "reverse", "batch", "slice"}

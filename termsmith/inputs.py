@@ -1,0 +1,36 @@
+"""Reading an input file safely: a regular file only, never more than a limit, never blocking on a FIFO."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from termsmith.errors import InputError, Problem
+
+
+def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
+    """The bytes of `path`, refusing a device, FIFO, socket or folder and anything over `limit` bytes.
+
+    Why: input paths come from users and from files others wrote (a manifest names a deal file), so
+    `/dev/zero` or a FIFO must end in a message, not in running out of memory or hanging.
+    """
+    name = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError(Problem(file=name, message="file not found")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(file=name, message=f"is a directory, expected a {what}")) from None
+    except OSError as exc:
+        raise InputError(Problem(file=name, message=f"cannot read: {exc.strerror or exc}")) from None
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(Problem(file=name, message=f"is a directory, expected a {what}"))
+        if not stat.S_ISREG(mode):
+            raise InputError(Problem(file=name, message=f"is not a regular file, expected a {what}"))
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(Problem(file=name, message=f"is larger than {limit // 1000:,} kB; a {what} is far smaller"))
+    return data

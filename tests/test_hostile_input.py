@@ -1,0 +1,172 @@
+"""Hostile files around a draft (deal YAML, library folders, locks, manifests) through the real command line:
+exit 1 with a located message, quickly, or a correct draft; never a traceback, a hang or exit 3."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from termsmith.errors import InputError
+from termsmith.manifest import read_manifest
+
+from .conftest import CANONICAL, MINI
+
+
+def termsmith(*args, cwd=None, timeout=30) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout)
+
+
+def assert_located_failure(done: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert done.returncode == 1, (done.returncode, done.stderr)
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    for fragment in fragments:
+        assert fragment in done.stderr, done.stderr
+
+
+# ── deal files ────────────────────────────────────────────────────────────────────────────────
+CANONICAL_TEXT = CANONICAL.read_text(encoding="utf-8")
+END = f":{CANONICAL_TEXT.count(chr(10)) + 2}:"  # the line of a key added after a blank line at the end
+DEALS = {
+    "python name key": (CANONICAL_TEXT + "\n? !!python/name:os.system\n: 1\n", END, "not allowed"),
+    "bad timestamp key": (CANONICAL_TEXT + "\n2027-13-45: 1\n", END, "invalid key"),
+    "bad timestamp value": (CANONICAL_TEXT.replace("effective_date: 2027-01-01", "effective_date: 2027-02-30"),
+                            "deal.effective_date", "day is out of range"),
+    "deep nesting": (CANONICAL_TEXT + "\nextra: " + "[" * 700 + "]" * 700 + "\n", END, "nested too deeply"),
+    "sexagesimal": (CANONICAL_TEXT.replace("initial_months: 24", "initial_months: 1:30"), "term.initial_months",
+                    "base-60"),
+    "not a number": (CANONICAL_TEXT.replace("initial_months: 24", "initial_months: .nan"), "term.initial_months",
+                     "not a number"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEALS))
+def test_a_hostile_deal_file_is_a_located_error(tmp_path, name):
+    text, where, message = DEALS[name]
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(text, encoding="utf-8")
+    for command in ("check", "draft"):
+        assert_located_failure(termsmith(command, deal, *(["-o", tmp_path / "out"] if command == "draft" else [])),
+                               "deal.yaml", where, message)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_fifo_or_device_as_the_deal_file_is_refused_without_hanging(tmp_path):
+    fifo = tmp_path / "deal.yaml"
+    os.mkfifo(fifo)
+    assert_located_failure(termsmith("check", fifo, timeout=10), "deal.yaml", "not a regular file")
+    assert_located_failure(termsmith("check", "/dev/zero", timeout=10), "/dev/zero", "not a regular file")
+
+
+def test_an_alias_bomb_in_a_lock_file_is_refused_at_once(tmp_path):
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    lines += ["library: {name: x, version: 1.0.0, commit: null}", "clauses: *i"]
+    deal.with_suffix(".lock").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert_located_failure(termsmith("check", deal, timeout=10), "deal.lock:", "not a valid lock file", "aliases")
+
+
+# ── library folders ───────────────────────────────────────────────────────────────────────────
+@pytest.fixture
+def lib(tmp_path):
+    root = tmp_path / "lib"
+    shutil.copytree(MINI, root)
+    return root
+
+
+def test_a_clause_linked_to_a_file_outside_the_library_is_not_drafted(tmp_path, lib):
+    secret = tmp_path / "secret.md"
+    secret.write_text((lib / "clauses/exit/convenience.md").read_text().replace("A Party may", "SECRET TEXT"))
+    (lib / "clauses/exit/convenience.md").unlink()
+    (lib / "clauses/exit/convenience.md").symlink_to(secret)
+    done = termsmith("draft", CANONICAL, "--library", lib, "-o", tmp_path / "out")
+    assert_located_failure(done, "convenience.md", "outside the library")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_clause_folder_linked_outside_the_library_is_refused(tmp_path, lib):
+    outside = tmp_path / "elsewhere"
+    shutil.move(lib / "clauses", outside)
+    (lib / "clauses").symlink_to(outside)
+    assert_located_failure(termsmith("check", CANONICAL, "--library", lib), "clauses", "outside the library")
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo"])
+def test_a_clause_that_is_not_a_regular_file_is_refused_without_hanging(lib, kind):
+    path = lib / "clauses/exit/zero.md"
+    if kind == "fifo":
+        os.mkfifo(path)
+        done = termsmith("check", CANONICAL, "--library", lib, timeout=10)
+        assert_located_failure(done, "zero.md", "not a regular file")
+    else:
+        path.symlink_to("/dev/zero")
+        done = termsmith("check", CANONICAL, "--library", lib, timeout=10)
+        assert_located_failure(done, "zero.md")
+
+
+def test_editor_lock_and_backup_files_are_ignored(tmp_path, lib):
+    (lib / "clauses/exit/.#convenience.md").symlink_to("user@host.1234:1700000000")  # dangling, as emacs makes it
+    shutil.copy(lib / "clauses/exit/convenience.md", lib / "clauses/exit/convenience.md~")
+    shutil.copy(lib / "clauses/exit/convenience.md", lib / "clauses/exit/.convenience.md.swp")
+    for command in (["check", CANONICAL, "--library", lib], ["draft", CANONICAL, "-o", tmp_path / "out", "--library", lib],
+                    ["lint", lib]):
+        done = termsmith(*command)
+        assert done.returncode == 0, done.stderr
+
+
+def test_a_library_yaml_that_is_not_utf8_is_a_located_error(lib):
+    (lib / "library.yaml").write_bytes((lib / "library.yaml").read_bytes() + b"\nowner: \xff\xfe\n")
+    assert_located_failure(termsmith("check", CANONICAL, "--library", lib), "library.yaml", "UTF-8")
+
+
+# ── manifests beside a received document ────────────────────────────────────────────────────────
+def manifest_with(tmp_path, **changes) -> os.PathLike:
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    import hashlib
+
+    data = {"inputs": {"deal": "deal.yaml", "library": "lib"}, "deal_sha256": hashlib.sha256(deal.read_bytes()).hexdigest(),
+            "library_commit": None, "clauses": {"exit.cure": "1.0.0"}}
+    data.update(changes)
+    path = tmp_path / "acme.manifest.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("changes, fragment", [
+    ({"inputs": {"deal": "/dev/zero", "library": "lib"}}, "not a regular file"),
+    ({"library_commit": "ab\u0000cd"}, "library_commit"),
+    ({"clauses": ["exit.cure", "1.0.0"]}, "clauses"),
+    ({"inputs": {"deal": ["x"], "library": "lib"}}, "inputs.deal"),
+])
+def test_a_hostile_manifest_is_a_located_error(tmp_path, changes, fragment):
+    with pytest.raises(InputError) as info:
+        read_manifest(manifest_with(tmp_path, **changes))
+    assert fragment in str(info.value) and "acme.manifest.json" in str(info.value)
+
+
+def test_a_deeply_nested_or_fifo_manifest_is_a_located_error(tmp_path):
+    path = tmp_path / "deep.manifest.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(InputError, match="not JSON"):
+        read_manifest(path)
+    fifo = tmp_path / "fifo.manifest.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_manifest(fifo)
+
+
+def test_a_manifest_naming_a_fifo_as_its_deal_does_not_hang(tmp_path):
+    path = manifest_with(tmp_path)
+    (tmp_path / "deal.yaml").unlink()
+    os.mkfifo(tmp_path / "deal.yaml")
+    with pytest.raises(InputError, match="not a regular file"):
+        read_manifest(path)

@@ -1,0 +1,167 @@
+"""Deal variants that between them take every branch of the clause library: the example deals, each changed
+one field (or one combination of exit fields) at a time. Tests draft them all and read the text."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import yaml
+
+from termsmith import api
+from termsmith.errors import InputError, LibraryError
+
+from .conftest import EXAMPLES
+
+Change = Callable[[dict], None]
+
+
+def _set(path: str, value) -> Change:
+    def change(data: dict) -> None:
+        node = data
+        keys = path.split(".")
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        if value is _DROP:
+            node.pop(keys[-1], None)
+        else:
+            node[keys[-1]] = copy.deepcopy(value)
+    change.__name__ = f"{path}={'(dropped)' if value is _DROP else value!r}"
+    return change
+
+
+_DROP = object()
+
+
+def _third_party(data: dict) -> None:
+    if len(data["parties"]) > 2:
+        return
+    extra = copy.deepcopy(data["parties"][-1])
+    extra.update(id="third", name="Third Party Limited", short_name="Thirdco")
+    data["parties"].append(extra)
+    if data.get("budget"):
+        shares = data["budget"]["cost_sharing"]
+        first = next(iter(shares))
+        shares[first] -= 10
+        shares["third"] = 10
+    jv = (data.get("scope") or {}).get("joint_venture") or {}
+    if jv.get("shares"):
+        first = next(iter(jv["shares"]))
+        jv["shares"][first] -= 10
+        jv["shares"]["third"] = 10
+
+
+def _two_parties(data: dict) -> None:
+    keep = {p["id"] for p in data["parties"][:2]}
+    if len(data["parties"]) == 2:
+        return
+    data["parties"] = data["parties"][:2]
+    roles = data["roles"]
+    roles["alliance_managers"] = {k: v for k, v in roles.get("alliance_managers", {}).items() if k in keep}
+    roles["responsibilities"] = [r for r in roles["responsibilities"] if r["party"] in keep]
+    roles.pop("raci", None)
+    if data.get("governance"):
+        data["governance"]["kpis"] = [k for k in data["governance"].get("kpis", []) if k["owner"] in keep]
+    if data.get("slas"):
+        data["slas"]["metrics"] = [m for m in data["slas"]["metrics"] if m["provider"] in keep]
+        if not data["slas"]["metrics"]:
+            data.pop("slas")
+    for holder in (data.get("budget") or {}).get("cost_sharing"), ((data.get("scope") or {}).get("joint_venture") or {}).get("shares"):
+        if holder:
+            for k in list(holder):
+                if k not in keep:
+                    holder.pop(k)
+            first = next(iter(holder))
+            holder[first] += 100 - sum(holder.values())
+    jv = (data.get("scope") or {}).get("joint_venture") or {}
+    if jv.get("contributions"):
+        jv["contributions"] = {k: v for k, v in jv["contributions"].items() if k in keep}
+
+
+def _exit_combinations() -> Iterator[Change]:
+    for months, migration, support, fees in itertools.product((0, 6), (True, False), (None, 12), ("none", "cost_plus", "fixed")):
+        def change(data: dict, months=months, migration=migration, support=support, fees=fees) -> None:
+            tr = data["exit"]["transition"]
+            tr.update(assistance_months=months, customer_migration=migration, fees=fees)
+            tr.pop("fixed_fee", None)
+            if fees == "fixed":
+                tr["fixed_fee"] = 20000
+                if not data.get("budget"):
+                    data["budget"] = _BUDGET(data)
+            post = data["exit"].setdefault("post_termination", {})
+            if support is None:
+                post.pop("existing_customer_support_months", None)
+            else:
+                post["existing_customer_support_months"] = support
+        change.__name__ = f"exit(months={months},migration={migration},support={support},fees={fees})"
+        yield change
+
+
+def _BUDGET(data: dict) -> dict:
+    ids = [p["id"] for p in data["parties"]]
+    shares = {pid: 100 // len(ids) for pid in ids}
+    shares[ids[0]] += 100 - sum(shares.values())
+    return {"currency": "EUR", "total": 100000, "cost_sharing": shares, "payment_terms_days": 30, "invoicing": "quarterly"}
+
+
+CHANGES: list[Change] = [
+    _third_party,
+    _two_parties,
+    _set("scope.exclusive", True),
+    _set("scope.exclusive", False),
+    _set("scope.territory", _DROP),
+    _set("scope.territory", "Germany"),
+    _set("scope.products", []),
+    _set("budget", _DROP),
+    _set("slas", _DROP),
+    _set("governance", _DROP),
+    _set("options.personal_data", "none"),
+    _set("options.personal_data", "processor"),
+    _set("options.personal_data", "independent_controllers"),
+    _set("conflict_resolution.mediation", _DROP),
+    _set("conflict_resolution.mediation", {"provider": "CEDR", "days": 30}),
+    _set("exit.insolvency", False),
+    _set("exit.change_of_control", {"terminable": True, "notice_days": 45}),
+    _set("exit.change_of_control", {"terminable": False}),
+    _set("exit.termination_for_convenience", {"allowed": True, "notice_days": 120, "earliest_after_months": 12}),
+    _set("exit.termination_for_convenience", {"allowed": False}),
+    _set("exit.survival", ["confidentiality", "liability", "intellectual_property", "data_return", "non_solicitation",
+                           "dispute_resolution", "payment"]),
+    _set("exit.post_termination", {}),
+    _set("term.renewal", "none"),
+    _set("deal.language", "en-US"),
+]
+# Every combination of the exit fields, on two deals (with and without a budget, two kinds).
+EXIT_DEALS = ("acme-globex-technology", "helios-orbis-strategic-alliance")
+
+
+def variant_data() -> Iterator[tuple[str, dict]]:
+    """(name, deal data) for every example and every change that leaves it a valid deal."""
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        base = yaml.safe_load(path.read_text(encoding="utf-8"))
+        yield path.stem, base
+        for change in [*CHANGES, *(_exit_combinations() if path.stem in EXIT_DEALS else ())]:
+            data = copy.deepcopy(base)
+            change(data)
+            if data["term"]["renewal"] != "automatic":
+                data["term"].pop("renewal_months", None)
+                data["term"].pop("non_renewal_notice_days", None)
+            yield f"{path.stem}:{change.__name__}", data
+
+
+def drafts(tmp: Path) -> Iterator[tuple[str, dict, object]]:
+    """(name, data, Draft) for every variant that validates (a variant a business rule refuses is skipped)."""
+    for i, (name, data) in enumerate(variant_data()):
+        path = tmp / f"v{i}.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        try:
+            yield name, data, api.build(path)
+        except InputError:
+            continue
+        except LibraryError as exc:
+            # a duty written in the deal may use a term (Service Level) whose section the variant dropped
+            if "roles.responsibilities" in str(exc) and "slas" not in data:
+                continue
+            raise
