@@ -16,9 +16,14 @@ EXIT_USAGE = 2
 EXIT_BUG = 3
 
 
+_INPUT_FAILED = False  # a command that refused its input says only what is wrong, one line a problem
+
+
 def _fail(exc) -> None:
+    global _INPUT_FAILED
     from termsmith import report
 
+    _INPUT_FAILED = True
     for line in report.problems(exc.problems):
         click.echo(line, err=True)
     sys.exit(EXIT_INVALID)
@@ -452,7 +457,7 @@ def _name_libraries() -> None:
     """Say which clause library the command used (name, version, folder or `bundled`, commit), on stderr so
     that what a command prints on stdout stays as it is for scripts."""
     api = sys.modules.get("termsmith.api")  # a command that never imported the API used no library
-    if api is None:
+    if api is None or _INPUT_FAILED:
         return
     for line in api.libraries_used():
         click.echo(line, err=True)
