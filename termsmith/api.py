@@ -361,6 +361,7 @@ WORKTREE = "WORKTREE"  # --to WORKTREE: the library folder as it is now
 class RedlineResult:
     comparison: object  # termsmith.redline.Comparison
     written: tuple[Path, ...]
+    notes: tuple[str, ...] = ()  # how a .docx side was read (no manifest, edited since drafted …)
 
 
 def _inputs(out_dir: Path, deal_path: Path, library: Path | None, library_rev: str | None):
@@ -374,12 +375,14 @@ def _inputs(out_dir: Path, deal_path: Path, library: Path | None, library_rev: s
 
 def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = None, to_rev: str | None = None,
             library: Path | None = None, author: str | None = None, date: str | None = None,
-            markdown: Path | bool = True) -> RedlineResult:
+            markdown: Path | bool = True, force: bool = False) -> RedlineResult:
     """Compare OLD and NEW into OUT (.docx with Word revisions) and its CriticMarkup twin.
 
     OLD and NEW are deal files (drafted with `library` at `from_rev` / `to_rev`; without NEW, OLD is
-    drafted at both revisions) or drafts (.docx or .manifest.json, rebuilt from what their manifest
-    records). `markdown`: True writes OUT with .md, a path writes there, False writes none."""
+    drafted at both revisions), drafts rebuilt from their manifest (.manifest.json), or Word documents (.docx,
+    compared as they read now, tracked changes accepted). `markdown`: True writes OUT with .md, a path writes
+    there, False writes none. An existing output is replaced only when it is an unchanged termsmith redline,
+    or with `force`."""
     from termsmith.errors import OutputError
     from termsmith.review.redline import compare, render_redline
     from termsmith.write import write_files
@@ -392,8 +395,9 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
             "give the new deal or draft too, or --from REV (and --to REV) to compare this deal "
             "at two revisions of the library")))
     new = old if new is None else Path(new)
-    old_draft = _redline_side(old, None if from_rev == WORKTREE else from_rev, library)
-    new_draft = _redline_side(new, None if to_rev == WORKTREE else to_rev, library)
+    sides = [_redline_side(old, None if from_rev == WORKTREE else from_rev, library),
+             _redline_side(new, None if to_rev == WORKTREE else to_rev, library)]
+    old_draft, new_draft = _drafts_of(sides)
     when = _revision_date(date, new_draft)
     comparison = compare(old_draft, new_draft, author=author or new_draft.provenance.library_owner or "termsmith",
                          date=when)
@@ -402,12 +406,37 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     for target in targets:
         if target.resolve() in {old.resolve(), new.resolve()}:
             raise OutputError(Problem(file=str(target), message="would overwrite an input; choose another name"))
+    _check_replaceable(targets, force)
     rendered = render_redline(comparison, ("docx", "md") if md_path else ("docx",))
     files = {out: rendered["docx"], **({md_path: rendered["md"]} if md_path else {})}
-    return RedlineResult(comparison, tuple(write_files(files)))
+    notes = tuple(n for side in sides if not isinstance(side, Draft) for n in side.notes)
+    return RedlineResult(comparison, tuple(write_files(files)), notes)
 
 
-def _redline_side(path: Path, rev: str | None, library: Path | None) -> Draft:
+def _drafts_of(sides: list) -> tuple[Draft, Draft]:
+    """Each side's Draft; a document read without its draft takes the parties' short names from the other."""
+    from termsmith.review.sides import adopt_parties
+
+    drafts = [side if isinstance(side, Draft) else side.draft for side in sides]
+    for k, side in enumerate(sides):
+        if not isinstance(side, Draft) and side.base is None:
+            drafts[k] = adopt_parties(drafts[k], drafts[1 - k])
+    return drafts[0], drafts[1]
+
+
+def _check_replaceable(targets: list[Path], force: bool) -> None:
+    from termsmith.errors import OutputError
+    from termsmith.review.sides import replaceable
+
+    for target in targets:
+        if not force and not replaceable(target):
+            raise OutputError(Problem(file=str(target), code="edited", message=(
+                "exists and is not an unchanged termsmith redline (edited since, or not written by termsmith); "
+                "not overwritten. Choose another name or re-run with --force")))
+
+
+def _redline_side(path: Path, rev: str | None, library: Path | None):
+    """A Draft (deal file or manifest), or a review.sides.Side (a Word document as it reads)."""
     from termsmith.manifest import MANIFEST_SUFFIX
 
     name = path.name.lower()
@@ -415,10 +444,11 @@ def _redline_side(path: Path, rev: str | None, library: Path | None) -> Draft:
         if rev is not None:
             raise InputError(Problem(file=str(path), message=(
                 "--from/--to choose library revisions for deal files; a draft is rebuilt from its manifest")))
-        manifest = path if name.endswith(MANIFEST_SUFFIX) else path.with_name(path.name[:-5] + MANIFEST_SUFFIX)
-        if name.endswith(".docx") and not path.is_file():
-            raise InputError(Problem(file=str(path), message="file not found"))
-        return _rebuild(manifest)
+        if name.endswith(".docx"):
+            from termsmith.review.sides import document_side
+
+            return document_side(path, _rebuild)
+        return _rebuild(path)
     if path.suffix.lower() not in DEAL_SUFFIXES:
         raise InputError(Problem(file=str(path), message=(
             "is not a deal file (.yaml, .yml, .json), a draft (.docx) or a manifest (.manifest.json)")))

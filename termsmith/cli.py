@@ -233,10 +233,11 @@ def _prompt(question) -> str:
 @click.option("--markdown", "markdown", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Where to write the CriticMarkup twin (default: OUTPUT with .md).")
 @click.option("--no-markdown", is_flag=True, help="Write only the .docx.")
+@click.option("--force", is_flag=True, help="Replace an output that is not an unchanged termsmith redline.")
 @library_option
 @click.option("--library-rev", default=None, metavar="REV",
               help="Use the library as it was at this git tag or commit (for both sides, unless --from/--to say).")
-def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, library, library_rev) -> None:
+def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, force, library, library_rev) -> None:
     """Compare OLD and NEW as a Word redline: two deal files, one deal at two library revisions
     (--from/--to), or two drafts (.docx or .manifest.json)."""
     from termsmith import api, report
@@ -245,7 +246,7 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
     from_rev, to_rev = from_rev or library_rev, to_rev or library_rev
     try:
         result = api.redline(old, new, out, from_rev=from_rev, to_rev=to_rev, library=library, author=author,
-                             date=date, markdown=False if no_markdown else markdown or True)
+                             date=date, markdown=False if no_markdown else markdown or True, force=force)
     except TermsmithError as exc:
         _fail(exc)
     for line in report.redline(result):

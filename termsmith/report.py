@@ -35,7 +35,8 @@ def redline(result) -> list[str]:
     then the files written."""
     from termsmith.review.redline import summary_lines
 
-    return [*summary_lines(result.comparison), *(f"wrote {path}" for path in result.written)]
+    return [*getattr(result, "notes", ()), *summary_lines(result.comparison),
+            *(f"wrote {path}" for path in result.written)]
 
 
 def lint_findings(findings, style: str = "text", root=None) -> list[str]:

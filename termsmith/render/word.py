@@ -70,6 +70,7 @@ DEFINED_TERM, RUN_IN_HEADING, HYPERLINK = "DefinedTerm", "RunInHeading", "Hyperl
 # the parts a draft adds to the reference document: (content type, relationship type) of headers and footers
 STORY_PARTS = {"header": (wx.HEADER_CT, opc.RT_HEADER), "footer": (wx.FOOTER_CT, opc.RT_FOOTER)}
 CUSTOM_PROPERTIES_PART = "/docProps/custom.xml"
+REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"  # sha256 of word/document.xml as termsmith wrote it
 
 # list definitions (w:abstractNum/w:name) in the reference document
 ARTICLES_LIST = "termsmith articles"  # 1. / 1.1 / (a) / (i) / (A)
@@ -411,7 +412,10 @@ class _Writer:
 
     def _definition(self, p: Paragraph, frame: _Frame) -> etree._Element:
         self._check(p.label, lambda: "", self._where())
-        if not p.inlines or not isinstance(p.inlines[0], TermDefinition):
+        first = p.inlines[0] if p.inlines else None
+        while isinstance(first, Inserted | Deleted) and first.inlines:  # a redline that changed the term
+            first = first.inlines[0]
+        if not isinstance(first, TermDefinition):
             raise ValueError(f"a definition paragraph must start with the term it defines ({self._where()})")
         return wx.paragraph(DEFINITION, self._inlines(p.inlines))
 
@@ -576,6 +580,10 @@ class _Writer:
         if self.redline is not None:
             wx.set_track_revisions(settings)
             props += redline_properties(self.redline)
+            # the body as written (it is complete by now): a later run may replace this file only while its
+            # body still has these bytes, i.e. nobody has edited and saved it since
+            body = hashlib.sha256(package.blob(self.main)).hexdigest()
+            props.append((REDLINE_BODY_PROPERTY, body))
         package.add_part(CUSTOM_PROPERTIES_PART, wx.CUSTOM_PROPERTIES_CT, wx.custom_properties_xml(props))
         package.relate(opc.PACKAGE, opc.RT_CUSTOM_PROPERTIES, CUSTOM_PROPERTIES_PART)
         # Word's id of this document: its own for every document, and the same for the same content

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from typing import Literal
 
 from termsmith.draft.document import (
@@ -24,7 +23,9 @@ from termsmith.draft.document import (
     Table,
     TermDefinition,
 )
+from termsmith.render.typography import smart_quotes
 from termsmith.render.word import run_in_title
+from termsmith.review.diff import opcodes, ratio
 from termsmith.draft.revisions import (
     Deleted,
     Inserted,
@@ -51,6 +52,7 @@ REWRITE_MIN_WORDS = 6
 # Two paragraphs at the same place are the same paragraph, edited, when this much of their wording matches.
 SAME_PARAGRAPH = 0.5
 DETAIL_WIDTH = 48
+FOLD_QUOTES = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
 
 ChangeKind = Literal["added", "removed", "changed", "moved"]
 
@@ -101,7 +103,7 @@ def compare(old: Draft, new: Draft, *, author: str, date: str) -> Comparison:
     """Align the drafts section by section and clause by clause (by id), then paragraph by paragraph and
     word by word, into the new draft with the old draft's removed text as deletions."""
     summary = _Summary()
-    sections = tuple(_align(old.sections, new.sections, key=lambda s: s.id,
+    sections = tuple(_align(old.sections, new.sections, key=lambda s: s.anchor,
                             same=lambda o, n: _section(o, n, summary),
                             removed=lambda s: _whole_section(s, "delete", summary),
                             added=lambda s: _whole_section(s, "insert", summary)))
@@ -152,8 +154,7 @@ def _align(olds: Sequence, news: Sequence, *, key: Callable, same: Callable, rem
     """Items of both sequences in order: matched by key (same), or only old (removed) or only new (added);
     where both sides changed, the removed items come first, as in a Word redline."""
     out: list = []
-    matcher = SequenceMatcher(None, [key(o) for o in olds], [key(n) for n in news], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([key(o) for o in olds], [key(n) for n in news]):
         if tag == "equal":
             out.extend(same(o, n) for o, n in zip(olds[i1:i2], news[j1:j2], strict=True))
             continue
@@ -189,7 +190,7 @@ class _Summary:
 
 # ── sections and clauses ───────────────────────────────────────────────────────────────────
 def _section(old: Section, new: Section, summary: _Summary) -> RedlineSection:
-    clauses = tuple(_align(old.clauses, new.clauses, key=lambda c: c.id,
+    clauses = tuple(_align(old.clauses, new.clauses, key=lambda c: c.anchor,
                            same=lambda o, n: _clause(o, n, new, summary),
                            removed=lambda c: _whole_clause(c, old, "delete", summary),
                            added=lambda c: _whole_clause(c, new, "insert", summary)))
@@ -266,8 +267,7 @@ def _block_keys(blocks: Sequence[Block]) -> list[object]:
 
 def _align_blocks(olds: Sequence[Block], news: Sequence[Block], notes: list[_Note]) -> list[TrackedBlock]:
     out: list[TrackedBlock] = []
-    matcher = SequenceMatcher(None, _block_keys(olds), _block_keys(news), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(_block_keys(olds), _block_keys(news)):
         if tag == "equal":
             out.extend(news[j1:j2])
         else:
@@ -285,8 +285,7 @@ def _pair_blocks(olds: Sequence[Block], news: Sequence[Block], notes: list[_Note
     """Blocks that differ: the same kind of block at the same place, with much of its wording, is the same
     block edited; anything else was removed or added whole."""
     out: list[TrackedBlock] = []
-    matcher = SequenceMatcher(None, [_shape(b) for b in olds], [_shape(b) for b in news], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([_shape(b) for b in olds], [_shape(b) for b in news]):
         if tag == "equal":
             for old, new in zip(olds[i1:i2], news[j1:j2], strict=True):
                 if _similar(old, new):
@@ -312,7 +311,7 @@ def _similar(old: Block, new: Block) -> bool:
     if isinstance(old, Table):
         return True  # same column count: compare row by row
     a, b = _words(old.inlines), _words(new.inlines)
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= SAME_PARAGRAPH
+    return ratio(opcodes(a, b), len(a), len(b)) >= SAME_PARAGRAPH
 
 
 def _edit_block(old: Block, new: Block, notes: list[_Note]) -> TrackedBlock:
@@ -332,15 +331,13 @@ def _edit_block(old: Block, new: Block, notes: list[_Note]) -> TrackedBlock:
 def _edit_table(old: Table, new: Table, notes: list[_Note]) -> TrackedTable:
     header = tuple(_diff_cell(o, n, notes) for o, n in zip(old.header, new.header, strict=True))
     rows: list[TrackedRow] = []
-    matcher = SequenceMatcher(None, old.rows, new.rows, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(old.rows, new.rows):
         if tag == "equal":
             rows.extend(TrackedRow(r) for r in new.rows[j1:j2])
             continue
         olds, news = old.rows[i1:i2], new.rows[j1:j2]
         # a row keeps its identity by its first cell (the metric, the party, the date)
-        pairs = SequenceMatcher(None, [_plain(r[0]) for r in olds], [_plain(r[0]) for r in news], autojunk=False)
-        for ptag, a1, a2, b1, b2 in pairs.get_opcodes():
+        for ptag, a1, a2, b1, b2 in opcodes([_plain(r[0]) for r in olds], [_plain(r[0]) for r in news]):
             if ptag == "equal":
                 for o, n in zip(olds[a1:a2], news[b1:b2], strict=True):
                     rows.append(TrackedRow(tuple(_diff_cell(oc, nc, notes) for oc, nc in zip(o, n, strict=True))))
@@ -374,7 +371,13 @@ def _tokens(inlines: Sequence[Inline]) -> list[Inline]:
     out: list[Inline] = []
     for item in inlines:
         if isinstance(item, Span):
-            out.extend(replace(item, text=t) for t in _TOKEN.findall(item.text))
+            bold, italic, strike = item.bold, item.italic, item.strike
+            # typographic quotes are the renderers' business (straight ones are made curly when written):
+            # a document read back and a draft compare equal whichever they carry
+            out.extend(Span(t, bold, italic, strike) for t in _TOKEN.findall(item.text.translate(FOLD_QUOTES)))
+        elif isinstance(item, CrossRef) and item.target:
+            # a reference is what it points at (its bookmark): a document read back names targets by bookmark
+            out.append(CrossRef("", item.anchor, item.label, item.bold, item.italic))
         else:
             out.append(item)
     return out
@@ -385,8 +388,7 @@ def _diff_inlines(old: Sequence[Inline], new: Sequence[Inline]) -> _InlineDiff:
     a, b = _tokens(old), _tokens(new)
     if a == b:
         return _InlineDiff(tuple(new), ())
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    segments = [(tag == "equal", a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+    segments = [(tag == "equal", a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in opcodes(a, b)]
     if _rewritten(segments):
         segments = [(False, a, b)]
     segments = _absorb_gaps(segments)
@@ -442,8 +444,9 @@ def _absorb_gaps(segments: list[tuple[bool, list, list]]) -> list[tuple[bool, li
         if equal and between and all(_blank(t) for t in news):
             equal = False
         if out and not equal and not out[-1][0]:
-            _, prev_olds, prev_news = out.pop()
-            olds, news = prev_olds + olds, prev_news + news
+            out[-1][1].extend(olds)
+            out[-1][2].extend(news)
+            continue
         out.append((equal, list(olds), list(news)))
     return out
 
@@ -453,12 +456,13 @@ def _note(segments: list[tuple[bool, list, list]], i: int) -> _Note:
     _, olds, news = segments[i]
     if _references_only(olds, news):
         return _Note(f"{_plain(olds)} → {_plain(news)}", references_only=True)
-    before = _plain(segments[i - 1][2])[-DETAIL_WIDTH:] if i > 0 else ""
-    after = _plain(segments[i + 1][2])[:DETAIL_WIDTH] if i + 1 < len(segments) else ""
+    # only the few tokens next to the change: a whole long cell's text per change would be quadratic
+    before = _plain(segments[i - 1][2][-DETAIL_WIDTH:])[-DETAIL_WIDTH:] if i > 0 else ""
+    after = _plain(segments[i + 1][2][:DETAIL_WIDTH])[:DETAIL_WIDTH] if i + 1 < len(segments) else ""
     before = re.search(r"(\S+\s*)?$", before).group(0)
     after = re.match(r"^(\s*\S+)?", after).group(0)
-    old_text = _shorten(before + _plain(olds) + after) if olds else ""
-    new_text = _shorten(before + _plain(news) + after) if news else ""
+    old_text = _shorten(smart_quotes(before + _plain(olds) + after)) if olds else ""
+    new_text = _shorten(smart_quotes(before + _plain(news) + after)) if news else ""
     if not olds:
         return _Note(f"added “{new_text.strip()}”")
     if not news:
@@ -467,15 +471,25 @@ def _note(segments: list[tuple[bool, list, list]], i: int) -> _Note:
 
 
 def _merge(items: Sequence[TrackedInline]) -> list[TrackedInline]:
-    """Adjacent spans with the same emphasis become one."""
+    """Adjacent spans with the same emphasis become one (joined once: a long cell has thousands of tokens)."""
     out: list[TrackedInline] = []
+    texts: list[str] = []
+    style: tuple | None = None
     for item in items:
-        prev = out[-1] if out else None
-        if isinstance(item, Span) and isinstance(prev, Span) and \
-                (prev.bold, prev.italic, prev.strike) == (item.bold, item.italic, item.strike):
-            out[-1] = replace(prev, text=prev.text + item.text)
-        else:
-            out.append(item)
+        if isinstance(item, Span):
+            key = (item.bold, item.italic, item.strike)
+            if key != style:
+                if texts:
+                    out.append(Span("".join(texts), *style))
+                texts, style = [], key
+            texts.append(item.text)
+            continue
+        if texts:
+            out.append(Span("".join(texts), *style))
+        texts, style = [], None
+        out.append(item)
+    if texts:
+        out.append(Span("".join(texts), *style))
     return out
 
 
@@ -498,7 +512,7 @@ def _plain(inlines: Sequence[TrackedInline]) -> str:
 
 
 def _words(inlines: Sequence[Inline]) -> list[str]:
-    return _plain(inlines).split()
+    return _plain(inlines).translate(FOLD_QUOTES).split()
 
 
 def _shorten(text: str, width: int = DETAIL_WIDTH) -> str:

@@ -1,0 +1,153 @@
+"""Redline benchmark: medians of repeated runs for comparing long documents and the cases that used to blow up.
+
+Run: .venv/bin/python benchmarks/redline.py [--repeat N]
+
+- two ~100-page documents (the canonical draft's articles repeated), a few words changed in five clauses:
+  compare alone, and `redline` of the two .docx files end to end (read both, compare, write the redline);
+- time against length (25 → 200 pages): linear when the per-page time stays flat;
+- the pathological cases of issue 17: all of a party's duties in one table cell with 100 of 1,000 duties
+  reworded, one duty changed among 1,000, and 3,000 service-level rows with every seventh target changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from termsmith import api  # noqa: E402
+from termsmith.draft.document import Clause, LineBreak, Paragraph, Section, Span, Table  # noqa: E402
+from termsmith.render.word import render_docx  # noqa: E402
+from termsmith.review.fromdocx import relabel  # noqa: E402
+from termsmith.review.redline import compare  # noqa: E402
+
+CANONICAL = ROOT / "examples" / "acme-globex-technology.yaml"
+DATE = "2027-01-01T00:00:00Z"
+PAGES_PER_COPY = 25  # the canonical draft's articles fill about 25 pages
+
+
+def median(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def long_draft(base, copies: int):
+    """The canonical draft with its articles repeated `copies` times (ids and bookmarks made unique)."""
+    articles = [s for s in base.sections if s.kind == "article"]
+    rest = [s for s in base.sections if s.kind != "article"]
+    sections = []
+    for k in range(copies):
+        for s in articles:
+            clauses = tuple(replace(c, id=f"{c.id}.{k}", anchor=f"{c.anchor[:30]}_{k}",
+                                    blocks=tuple(replace(b, anchor=f"{c.anchor[:30]}_{k}")
+                                                 if isinstance(b, Paragraph) and b.anchor else b for b in c.blocks))
+                            for c in s.clauses)
+            sections.append(replace(s, id=f"{s.id}.{k}", anchor=f"{s.anchor[:30]}_{k}", clauses=clauses))
+    return relabel(replace(base, sections=tuple(sections + rest)))
+
+
+def edited(draft, every: int = 60):
+    """A few words changed in every `every`-th clause paragraph (five clauses in 100 pages)."""
+    count = 0
+    sections = []
+    for s in draft.sections:
+        clauses = []
+        for c in s.clauses:
+            count += 1
+            if count % every == 0 and isinstance(c.blocks[0], Paragraph):
+                p = c.blocks[0]
+                p = replace(p, inlines=(*p.inlines, Span(" This sentence was added by the reviewer.")))
+                c = replace(c, blocks=(p, *c.blocks[1:]))
+            clauses.append(c)
+        sections.append(replace(s, clauses=tuple(clauses)))
+    return replace(draft, sections=tuple(sections))
+
+
+def with_block(base, block):
+    clause = Clause("bench.x", "1.0.0", "Bench", "1", "_Ref_bench_x",
+                    (Paragraph("clause", 1, "1", (Span("As follows:"),), "_Ref_bench_x"), block))
+    section = Section("schedule", "bench", "Bench", "Schedule 9", "_Ref_bench", (clause,))
+    return relabel(replace(base, sections=(*base.sections, section)))
+
+
+def duties_cell(duties):
+    cell = []
+    for i, text in enumerate(duties):
+        if i:
+            cell.append(LineBreak())
+        cell.append(Span(text))
+    return Table(((Span("Party"),), (Span("Duties"),)), (((Span("Acme"),), tuple(cell)),), ("left", "left"))
+
+
+def sla_rows(rows):
+    return Table(((Span("Metric"),), (Span("Target"),)), tuple(((Span(a),), (Span(b),)) for a, b in rows),
+                 ("left", "left"))
+
+
+def duty(i: int) -> str:
+    return f"Deliver integration work package {i} to the other Party within the agreed period of days"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    base = api.build(CANONICAL)
+    rows = []
+
+    old, new = long_draft(base, 4), edited(long_draft(base, 4))
+    rows.append(("compare two ~100-page drafts (5 clauses edited)",
+                 median(lambda: compare(old, new, author="b", date=DATE), args.repeat)))
+    with tempfile.TemporaryDirectory() as tmp:
+        a, b = Path(tmp) / "a.docx", Path(tmp) / "b.docx"
+        a.write_bytes(render_docx(old))
+        b.write_bytes(render_docx(new))
+        out = Path(tmp) / "r.docx"
+        rows.append(("redline a.docx b.docx (~100 pages each): read, compare, write",
+                     median(lambda: api.redline(a, b, out, force=True), args.repeat)))
+
+    per_page = []
+    for copies in (1, 2, 4, 8):
+        o, n = long_draft(base, copies), edited(long_draft(base, copies))
+        t = median(lambda o=o, n=n: compare(o, n, author="b", date=DATE), args.repeat)
+        per_page.append((copies * PAGES_PER_COPY, t))
+    for pages, t in per_page:
+        rows.append((f"compare, {pages} pages ({1000 * t / pages:.2f} ms a page)", t))
+
+    reworded = [duty(i).replace("agreed", "stated") if i % 10 == 0 else duty(i) for i in range(1000)]
+    cases = {
+        "one table cell: 100 of 1,000 duties reworded": (duties_cell([duty(i) for i in range(1000)]),
+                                                        duties_cell(reworded)),
+        "one table cell: 1 duty changed among 1,000": (duties_cell([duty(i) for i in range(1000)]),
+                                                      duties_cell([duty(i) + (" promptly" if i == 500 else "")
+                                                                   for i in range(1000)])),
+    }
+    sla = [(f"Metric {i}", f"{99 + (i % 10) / 10}%") for i in range(3000)]
+    cases["3,000 service-level rows, every 7th target changed"] = (
+        sla_rows(sla), sla_rows([(m, t if i % 7 else "99.99%") for i, (m, t) in enumerate(sla)]))
+    for name, (o, n) in cases.items():
+        od, nd = with_block(base, o), with_block(base, n)
+        rows.append((name, median(lambda od=od, nd=nd: compare(od, nd, author="b", date=DATE), args.repeat)))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'figure':<{width}}  median")
+    for name, t in rows:
+        print(f"{name:<{width}}  {t * 1000:8.1f} ms")
+    first, last = per_page[0], per_page[-1]
+    print(f"time per page, {last[0]} vs {first[0]} pages: ratio {(last[1] / last[0]) / (first[1] / first[0]):.2f} "
+          "(1.0 = linear)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,484 @@
+"""Read a Word document back: its paragraphs and tables as the Draft's inlines, with every tracked change and
+comment kept (who, when, where), from a package opened safely (review/package.py).
+
+Works on what termsmith writes, on the same document after Word, LibreOffice or python-docx have saved it,
+and on any other .docx (which then has no clause bookmarks). Revisions are kept as pieces marked inserted or
+deleted, so a caller can take the document as it stands (`accepted`) or as it was before the review
+(`original`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from lxml import etree
+
+from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, TermDefinition
+from termsmith.review.package import Package, open_package
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+RT_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+RT_COMMENTS_EXT = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
+RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+RT_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+
+DEFINED_TERM, RUN_IN_HEADING = "DefinedTerm", "RunInHeading"
+# termsmith's house styles (render/word.py): another producer may respell an id ('RuninHeading'), so ids and
+# names are matched to these without case or spaces
+HOUSE_STYLES = ("Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading", "ArticleHeading", "ScheduleHeading",
+                "ExecutionHeading", "BodyText", "Definition", "TableText", "TableHeading", "SignatureText",
+                "ContractTable", DEFINED_TERM, RUN_IN_HEADING, "Hyperlink",
+                *(f"{kind}{n}" for kind in ("ClauseLevel", "ScheduleLevel", "BodyLevel", "BulletLevel", "TOC")
+                  for n in range(1, 10)))
+_HOUSE = {name.lower(): name for name in HOUSE_STYLES}
+
+
+def _squash(name: str) -> str:
+    return "".join(name.split()).lower()
+QUOTES = ("\u201c", "\u201d")
+State = Literal["", "ins", "del"]
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+_RPR, _B, _I, _RSTYLE, _VAL, _T = _w("rPr"), _w("b"), _w("i"), _w("rStyle"), _w("val"), _w("t")
+_STRIKES = (_w("strike"), _w("dstrike"))
+
+
+# ── what is read ───────────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Revision:
+    """Who made a tracked change and when."""
+
+    kind: Literal["ins", "del"]
+    author: str
+    date: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One inline of a paragraph, as it stands (state '') or inserted / deleted by a tracked change."""
+
+    inline: Inline
+    revision: Revision | None = None
+    title: bool = False  # part of a clause's run-in title
+    term: bool = False  # in the defined-term style (joined with its neighbours into a TermDefinition)
+
+
+@dataclass
+class Para:
+    """One paragraph: its style id, its pieces, the bookmarks and comments that start in it."""
+
+    style: str
+    pieces: list[Piece]
+    bookmarks: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)  # ids of comments anchored here
+    mark: Revision | None = None  # the paragraph mark inserted or deleted
+
+    def inlines(self, view: str = "accepted") -> list[Piece]:
+        drop = "del" if view == "accepted" else "ins"
+        return [p for p in self.pieces if p.revision is None or p.revision.kind != drop]
+
+
+@dataclass
+class Row:
+    cells: list[list[Para]]
+    revision: Revision | None = None
+    header: bool = False
+
+
+@dataclass
+class TableRead:
+    rows: list[Row]
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: str
+    author: str
+    date: str
+    text: str
+    parent: str | None = None  # the comment this one replies to
+
+
+@dataclass
+class Document:
+    """A .docx as read: its body blocks in order, comments, and termsmith's document properties."""
+
+    path: Path
+    blocks: list[Para | TableRead]
+    comments: dict[str, Comment]
+    properties: dict[str, str]
+    styles: dict[str, str]  # style id → style name
+
+    def revisions(self) -> Iterator[tuple[int, Piece | Para | Row]]:
+        """Every tracked change with the index of its block."""
+        for n, block in enumerate(self.blocks):
+            for para in _paras(block):
+                if para.mark is not None:
+                    yield n, para
+                for piece in para.pieces:
+                    if piece.revision is not None:
+                        yield n, piece
+            if isinstance(block, TableRead):
+                for row in block.rows:
+                    if row.revision is not None:
+                        yield n, row
+
+
+def _paras(block: Para | TableRead) -> list[Para]:
+    if isinstance(block, Para):
+        return [block]
+    return [p for row in block.rows for cell in row.cells for p in cell]
+
+
+# ── reading ────────────────────────────────────────────────────────────────────────────────
+def read_document(path: Path) -> Document:
+    """The document at path, read with the package's limits (DocxError when it cannot be read safely)."""
+    package = open_package(path)
+    try:
+        return _Reader(package).read()
+    finally:
+        package.close()
+
+
+def _rels(package: Package, source: str) -> dict[str, tuple[str, str, str]]:
+    """{rId: (type, target, mode)} of a part ('' for the package)."""
+    folder, _, name = source.rpartition("/")
+    rels_name = f"{folder + '/' if folder else ''}_rels/{name}.rels"
+    if not package.has(rels_name):
+        return {}
+    out = {}
+    for rel in package.xml(rels_name):
+        out[rel.get("Id", "")] = (rel.get("Type", ""), rel.get("Target", ""), rel.get("TargetMode", ""))
+    return out
+
+
+def _resolve(source: str, target: str) -> str:
+    import posixpath
+
+    if target.startswith("/"):
+        return target.lstrip("/")
+    folder = source.rpartition("/")[0]
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+class _Reader:
+    def __init__(self, package: Package) -> None:
+        self.package = package
+        self.main = "word/document.xml"
+        for _type, target, _mode in (v for v in _rels(package, "").values() if v[0] == RT_DOCUMENT):
+            candidate = _resolve("", target)
+            if package.has(candidate):
+                self.main = candidate
+        self.rels = _rels(package, self.main)
+        self.fields: list[list] = []  # open complex fields: [instruction, phase ('instr'|'result'), pieces]
+        self.styles = self._styles()
+        self.canon = {}
+        for sid, sname in self.styles.items():
+            house = _HOUSE.get(_squash(sid)) or _HOUSE.get(_squash(sname))
+            if house:
+                self.canon[sid] = house
+
+    def _part(self, rel_type: str) -> str | None:
+        for kind, target, mode in self.rels.values():
+            if kind == rel_type and mode != "External":
+                name = _resolve(self.main, target)
+                if self.package.has(name):
+                    return name
+        return None
+
+    def read(self) -> Document:
+        root = self.package.xml(self.main)
+        body = root.find(_w("body"))
+        if body is None:
+            raise self.package.refuse("is not a Word document (no document body)")
+        blocks: list[Para | TableRead] = []
+        for el in _block_elements(body):
+            if el.tag == _w("p"):
+                blocks.append(self._paragraph(el))
+            elif el.tag == _w("tbl"):
+                blocks.append(self._table(el))
+        return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles)
+
+    # ── properties, styles, comments ──
+    def _properties(self) -> dict[str, str]:
+        name = None
+        for kind, target, _mode in _rels(self.package, "").values():
+            if kind == RT_CUSTOM:
+                name = _resolve("", target)
+        if name is None or not self.package.has(name):
+            return {}
+        out = {}
+        for prop in self.package.xml(name).iter(f"{{{CUSTOM}}}property"):
+            value = next(iter(prop), None)
+            out[prop.get("name", "")] = (value.text or "") if value is not None else ""
+        return out
+
+    def _styles(self) -> dict[str, str]:
+        name = self._part(RT_STYLES)
+        if name is None:
+            return {}
+        out = {}
+        for style in self.package.xml(name).iter(_w("style")):
+            sname = style.find(_w("name"))
+            out[style.get(_w("styleId"), "")] = sname.get(_w("val"), "") if sname is not None else ""
+        return out
+
+    def _comments(self) -> dict[str, Comment]:
+        name = self._part(RT_COMMENTS)
+        if name is None:
+            return {}
+        parents: dict[str, str] = {}
+        ext = self._part(RT_COMMENTS_EXT)
+        if ext is not None:
+            for item in self.package.xml(ext).iter(f"{{{W15}}}commentEx"):
+                parent = item.get(f"{{{W15}}}paraIdParent")
+                if parent:
+                    parents[item.get(f"{{{W15}}}paraId", "")] = parent
+        out: dict[str, Comment] = {}
+        by_para: dict[str, str] = {}
+        pending: list[tuple[str, str]] = []
+        for c in self.package.xml(name).iter(_w("comment")):
+            cid = c.get(_w("id"), "")
+            text = "\n".join(_plain_text(p) for p in c.iter(_w("p"))).strip()
+            out[cid] = Comment(cid, c.get(_w("author"), ""), c.get(_w("date"), ""), text)
+            paras = list(c.iter(_w("p")))
+            if paras:
+                last = paras[-1].get(f"{{{W14}}}paraId")
+                if last:
+                    by_para[last] = cid
+                    if last in parents:
+                        pending.append((cid, parents[last]))
+        for cid, parent_para in pending:
+            parent = by_para.get(parent_para)
+            if parent is not None:
+                c = out[cid]
+                out[cid] = Comment(c.id, c.author, c.date, c.text, parent)
+        return out
+
+    # ── blocks ──
+    def _table(self, tbl: etree._Element) -> TableRead:
+        style_el = tbl.find(f"{_w('tblPr')}/{_w('tblStyle')}")
+        rows = []
+        for tr in tbl.iterchildren(_w("tr")):
+            trpr = tr.find(_w("trPr"))
+            revision, header = None, False
+            if trpr is not None:
+                header = trpr.find(_w("tblHeader")) is not None
+                for kind in ("ins", "del"):
+                    mark = trpr.find(_w(kind))
+                    if mark is not None:
+                        revision = _revision(mark, kind)
+            cells = []
+            for tc in _cells(tr):
+                cells.append([self._paragraph(p) for p in _block_elements(tc) if p.tag == _w("p")])
+            rows.append(Row(cells, revision, header))
+        style = style_el.get(_w("val"), "") if style_el is not None else ""
+        return TableRead(rows, self.canon.get(style, style))
+
+    def _paragraph(self, p: etree._Element) -> Para:
+        ppr = p.find(_w("pPr"))
+        style, mark = "", None
+        if ppr is not None:
+            style_el = ppr.find(_w("pStyle"))
+            style = style_el.get(_w("val"), "") if style_el is not None else ""
+            style = self.canon.get(style, style)
+            for kind in ("ins", "del"):
+                el = ppr.find(f"{_w('rPr')}/{_w(kind)}")
+                if el is not None:
+                    mark = _revision(el, kind)
+        para = Para(style, [], mark=mark)
+        self._content(p, para, None)
+        para.pieces = _terms(para.pieces)
+        return para
+
+    def _content(self, parent: etree._Element, para: Para, revision: Revision | None) -> None:
+        for child in parent:
+            tag = child.tag
+            if tag == _w("r"):
+                self._run(child, para, revision)
+            elif tag in (_w("ins"), _w("moveTo")):
+                self._content(child, para, _revision(child, "ins"))
+            elif tag in (_w("del"), _w("moveFrom")):
+                self._content(child, para, _revision(child, "del"))
+            elif tag == _w("hyperlink"):
+                self._hyperlink(child, para, revision)
+            elif tag == _w("fldSimple"):
+                start = len(para.pieces)
+                self._content(child, para, revision)
+                self._finish_field(child.get(_w("instr"), ""), para, start)
+            elif tag == _w("bookmarkStart"):
+                name = child.get(_w("name"), "")
+                if name and name != "_GoBack":
+                    para.bookmarks.append(name)
+            elif tag in (_w("commentRangeStart"),):
+                para.comments.append(child.get(_w("id"), ""))
+            elif tag in (_w("smartTag"), _w("customXml"), _w("sdt"), _w("sdtContent")):
+                self._content(child.find(_w("sdtContent")) if tag == _w("sdt") and
+                              child.find(_w("sdtContent")) is not None else child, para, revision)
+            # pPr, proofErr, permStart, mc:AlternateContent (drawings) …: no text
+
+    def _hyperlink(self, el: etree._Element, para: Para, revision: Revision | None) -> None:
+        r_id = el.get(f"{{{R}}}id")
+        rel = self.rels.get(r_id or "")
+        start = len(para.pieces)
+        self._content(el, para, revision)
+        if rel is None or rel[0] != RT_HYPERLINK:
+            return  # an internal link (the table of contents): its text only
+        pieces = para.pieces[start:]
+        spans = tuple(p.inline for p in pieces if isinstance(p.inline, Span))
+        if spans and all(isinstance(p.inline, Span) for p in pieces):
+            groups: dict[Revision | None, list[Span]] = {}
+            for p in pieces:
+                groups.setdefault(p.revision, []).append(p.inline)
+            del para.pieces[start:]
+            for rev, children in groups.items():
+                para.pieces.append(Piece(Link(rel[1], tuple(children)), rev))
+
+    def _run(self, r: etree._Element, para: Para, revision: Revision | None) -> None:
+        bold = italic = strike = False
+        style = ""
+        children = list(r)
+        if children and children[0].tag == _RPR:
+            for prop in children[0]:
+                tag = prop.tag
+                if tag == _B:
+                    bold = _on(prop)
+                elif tag == _I:
+                    italic = _on(prop)
+                elif tag in _STRIKES:
+                    strike = strike or _on(prop)
+                elif tag == _RSTYLE:
+                    style = prop.get(_VAL, "")
+                    style = self.canon.get(style, style)
+            children = children[1:]
+        for child in children:
+            tag = child.tag
+            if tag == _T:
+                if not (self.fields and self.fields[-1][1] == "instr") and child.text:
+                    para.pieces.append(Piece(Span(child.text, bold, italic, strike), revision,
+                                             title=style == RUN_IN_HEADING, term=style == DEFINED_TERM))
+                continue
+            if tag == _w("fldChar"):
+                kind = child.get(_w("fldCharType"))
+                if kind == "begin":
+                    self.fields.append(["", "instr", len(para.pieces), para])
+                elif kind == "separate" and self.fields:
+                    self.fields[-1][1] = "result"
+                    self.fields[-1][2] = len(para.pieces)
+                elif kind == "end" and self.fields:
+                    instr, _phase, start, owner = self.fields.pop()
+                    if owner is para:
+                        self._finish_field(instr, para, start)
+                continue
+            if tag in (_w("instrText"), _w("delInstrText")):
+                if self.fields and self.fields[-1][1] == "instr":
+                    self.fields[-1][0] += child.text or ""
+                continue
+            if self.fields and self.fields[-1][1] == "instr":
+                continue  # inside a field's instruction
+            text = None
+            if tag in (_w("t"), _w("delText")):
+                text = child.text or ""
+            elif tag == _w("tab"):
+                text = "\t"
+            elif tag == _w("noBreakHyphen"):
+                text = "\u2011"
+            elif tag in (_w("br"), _w("cr")):
+                if child.get(_w("type"), "textWrapping") == "textWrapping":
+                    para.pieces.append(Piece(LineBreak(), revision))
+                continue
+            if not text:
+                continue
+            para.pieces.append(Piece(Span(text, bold, italic, strike), revision, title=style == RUN_IN_HEADING,
+                                     term=style == DEFINED_TERM))
+
+    def _finish_field(self, instr: str, para: Para, start: int) -> None:
+        """A REF field to a bookmark becomes a cross-reference showing its result text."""
+        words = instr.split()
+        if len(words) < 2 or words[0].upper() != "REF":
+            return
+        pieces = para.pieces[start:]
+        if not pieces or not all(isinstance(p.inline, Span) for p in pieces):
+            return
+        label = "".join(p.inline.text for p in pieces)
+        first = pieces[0]
+        del para.pieces[start:]
+        para.pieces.append(Piece(CrossRef("", words[1], label, first.inline.bold, first.inline.italic),
+                                 first.revision))
+
+
+def _terms(pieces: list[Piece]) -> list[Piece]:
+    """Runs in the defined-term style, joined (another producer may split “Term” at its quotes): a quoted
+    term is where the term is defined."""
+    out: list[Piece] = []
+    k = 0
+    while k < len(pieces):
+        piece = pieces[k]
+        if not piece.term:
+            out.append(piece)
+            k += 1
+            continue
+        end = k
+        while end < len(pieces) and pieces[end].term and pieces[end].revision == piece.revision:
+            end += 1
+        text = "".join(p.inline.text for p in pieces[k:end])
+        if text.startswith(QUOTES[0]) and text.endswith(QUOTES[1]) and len(text) > 2:
+            out.append(Piece(TermDefinition(text[1:-1]), piece.revision))
+        else:
+            out.extend(Piece(p.inline, p.revision, p.title) for p in pieces[k:end])
+        k = end
+    return out
+
+
+def _block_elements(parent: etree._Element) -> Iterator[etree._Element]:
+    """Paragraphs and tables in order, looking inside content controls and custom XML."""
+    for child in parent:
+        if child.tag in (_w("p"), _w("tbl")):
+            yield child
+        elif child.tag == _w("sdt"):
+            content = child.find(_w("sdtContent"))
+            if content is not None:
+                yield from _block_elements(content)
+        elif child.tag == _w("customXml"):
+            yield from _block_elements(child)
+
+
+def _cells(tr: etree._Element) -> Iterator[etree._Element]:
+    for child in tr:
+        if child.tag == _w("tc"):
+            yield child
+        elif child.tag in (_w("sdt"), _w("customXml")):
+            inner = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
+            if inner is not None:
+                yield from _cells(inner)
+
+
+def _on(el: etree._Element | None) -> bool:
+    return el is not None and el.get(_w("val"), "true").lower() not in ("false", "0", "off", "none")
+
+
+def _revision(el: etree._Element, kind: str) -> Revision:
+    return Revision("ins" if kind == "ins" else "del", el.get(_w("author"), ""), el.get(_w("date"), ""))
+
+
+def _plain_text(p: etree._Element) -> str:
+    out = []
+    for el in p.iter(_w("t"), _w("delText"), _w("tab"), _w("br")):
+        out.append(el.text or "" if el.tag in (_w("t"), _w("delText")) else "\t" if el.tag == _w("tab") else "\n")
+    return "".join(out)

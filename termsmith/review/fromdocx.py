@@ -1,0 +1,500 @@
+"""A Word document read back (review/docx.py) as a Draft, so that it can be compared like any draft.
+
+Styles say what each paragraph is (termsmith's house styles: article and schedule headings, clause levels,
+body, bullets, definitions), clause bookmarks say which clause it belongs to, and REF fields are
+cross-references. When the draft the document was made from is known (`base`, rebuilt from the manifest),
+every clause whose text is unchanged is that draft's own clause, and every unchanged paragraph of a changed
+clause is that draft's own paragraph: only what the reviewer touched is read from Word. Numbers are Word's
+automatic numbering, so they are not in the text: they are counted again here, as Word counts them, and every
+cross-reference shows the number of the clause it points at.
+
+A document without clause bookmarks (not made by termsmith) is read as plain sections of text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from termsmith.draft.compose import anchor_for
+from termsmith.draft.document import (
+    Block,
+    Clause,
+    ClauseVersion,
+    CrossRef,
+    Draft,
+    Inline,
+    LineBreak,
+    Link,
+    Paragraph,
+    Provenance,
+    Section,
+    SignatureBlock,
+    Span,
+    Table,
+    TermDefinition,
+    item_label,
+)
+from termsmith.review.docx import Document, Para, Piece, Row, TableRead
+from termsmith.review.redline import FOLD_QUOTES
+
+SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
+COVER_STYLES = {"Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading"}
+SKIPPED = re.compile(r"^(TOC\d|TOCHeading|Header|Footer)$")
+LEVEL_STYLE = re.compile(r"^(ClauseLevel|ScheduleLevel|BodyLevel|BulletLevel)([1-9])$")
+SIGNATURE_TEXT = "SignatureText"
+ADDED_ID = "added"  # clause ids of paragraphs a reviewer numbered as new clauses: '<section>.added-<n>'
+
+
+@dataclass
+class _ReadClause:
+    id: str
+    anchor: str
+    blocks: list[Block] = field(default_factory=list)
+    title: str = ""
+
+
+@dataclass
+class _ReadSection:
+    kind: str
+    id: str
+    anchor: str
+    title: str
+    clauses: list[_ReadClause] = field(default_factory=list)
+
+
+def document_draft(doc: Document, base: Draft | None = None, *, view: str = "accepted") -> Draft:
+    """The document as a Draft: `view` 'accepted' takes every tracked change as made (the document as it
+    stands), 'original' as rejected (the document before the review)."""
+    return _Builder(doc, base, view).build()
+
+
+def is_termsmith(doc: Document) -> bool:
+    """Made by termsmith: clause bookmarks in house-style headings."""
+    return any(isinstance(b, Para) and b.style in SECTION_STYLES and any(n.startswith("_Ref_") for n in b.bookmarks)
+               for b in doc.blocks)
+
+
+# ── the document as a list of paragraphs and tables with its revisions resolved ───────────
+@dataclass
+class _P:
+    style: str
+    pieces: list[Piece]
+    bookmarks: list[str]
+    index: int  # the block it starts in
+
+
+def resolved(doc: Document, view: str = "accepted") -> list[_P | tuple[TableRead, int, list[Row]]]:
+    """Paragraphs and tables after accepting (or rejecting) every revision: a removed paragraph mark joins
+    its paragraph to the next one, a removed row goes."""
+    drop = "del" if view == "accepted" else "ins"
+    out: list = []
+    carry: _P | None = None
+    for n, block in enumerate(doc.blocks):
+        if isinstance(block, TableRead):
+            if carry is not None:
+                out.append(carry)
+                carry = None
+            rows = [r for r in block.rows if r.revision is None or r.revision.kind != drop]
+            out.append((block, n, rows))
+            continue
+        pieces = [p for p in block.inlines(view)]
+        if carry is not None:
+            pieces = carry.pieces + pieces
+            bookmarks = carry.bookmarks + block.bookmarks
+            index = carry.index
+            carry = None
+        else:
+            bookmarks, index = list(block.bookmarks), n
+        para = _P(block.style, pieces, bookmarks, index)
+        if block.mark is not None and block.mark.kind == drop:
+            if not any(not _blank_piece(p) for p in pieces):
+                para.bookmarks = []  # a paragraph removed whole takes its bookmarks with it
+            carry = para
+            continue
+        out.append(para)
+    if carry is not None:
+        out.append(carry)
+    return out
+
+
+def _blank_piece(piece: Piece) -> bool:
+    return isinstance(piece.inline, Span) and not piece.inline.text.strip()
+
+
+def cell_paras(row: Row, view: str) -> list[list[Piece]]:
+    """Each cell's inlines (its paragraphs joined by line breaks)."""
+    out = []
+    for cell in row.cells:
+        pieces: list[Piece] = []
+        for k, para in enumerate(cell):
+            if k:
+                pieces.append(Piece(LineBreak()))
+            pieces.extend(para.inlines(view))
+        out.append(pieces)
+    return out
+
+
+# ── building the Draft ─────────────────────────────────────────────────────────────────────
+class _Builder:
+    def __init__(self, doc: Document, base: Draft | None, view: str) -> None:
+        self.doc, self.base, self.view = doc, base, view
+        self.anchor_ids: dict[str, str] = {}
+        if base is not None:
+            for section in base.sections:
+                self.anchor_ids[section.anchor] = section.id
+                for clause in section.clauses:
+                    self.anchor_ids[clause.anchor] = clause.id
+        for name in doc.properties:
+            if name.startswith("termsmith.clause."):
+                ident = name[len("termsmith.clause."):]
+                self.anchor_ids.setdefault(anchor_for(ident), ident)
+        self.termsmith = is_termsmith(doc)
+        self.title = ""
+        self.date_text = ""
+        self.cover_parties: list[str] = []
+        self.signatures: list[list[str]] = []
+        self.sections: list[_ReadSection] = []
+        self.added = 0
+
+    def _id(self, anchor: str) -> str:
+        if anchor in self.anchor_ids:
+            return self.anchor_ids[anchor]
+        return anchor[5:] if anchor.startswith("_Ref_") else anchor
+
+    def build(self) -> Draft:
+        for item in resolved(self.doc, self.view):
+            if isinstance(item, tuple):
+                self._table(*item)
+            else:
+                self._paragraph(item)
+        if not self.sections:
+            self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))
+        sections = tuple(self._section(s) for s in self.sections)
+        draft = self._draft(sections)
+        return relabel(draft)
+
+    # ── reading blocks ──
+    def _paragraph(self, p: _P) -> None:
+        style = p.style
+        text = _text(p.pieces)
+        if style in SECTION_STYLES or (not self.termsmith and _is_heading(self.doc.styles.get(style, style))):
+            anchor = next((b for b in p.bookmarks if b.startswith("_Ref_")), "")
+            kind = SECTION_STYLES.get(style, "signatures")
+            if not anchor:
+                self.added += 1
+                anchor = f"_Ref_{ADDED_ID}_{self.added}"
+            self.sections.append(_ReadSection(kind, self._id(anchor), anchor, _fold(text.strip())))
+            return
+        if SKIPPED.match(style):
+            return
+        if not self.sections and self.termsmith:
+            if style == "Title":
+                self.title = _fold(text.strip())
+            elif style == "CoverParty":
+                self.cover_parties.append(_fold(text.strip()))
+            elif style == "CoverDate":
+                self.date_text = _fold(re.sub(r"^Dated\s+", "", text.strip()))
+            return
+        if not self.sections:
+            if style == "Title" and not self.title:
+                self.title = text.strip()
+                return
+            self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))
+        section = self.sections[-1]
+        role, level = self._role(style, section)
+        anchor = next((b for b in p.bookmarks if b.startswith("_Ref_") and b != section.anchor), "")
+        title_pieces = [x for x in p.pieces if x.title]
+        body = [x for x in p.pieces if not x.title]
+        title = _text(title_pieces).strip() if title_pieces else None
+        if title is not None and body and isinstance(body[0].inline, Span) and body[0].inline.text.startswith(" "):
+            first = body[0].inline
+            body[0] = Piece(replace(first, text=first.text[1:]), body[0].revision)
+        inlines = _inlines(body)
+        if not inlines and not title:
+            return  # the empty paragraph Word keeps after a table, or one the reviewer left
+        if anchor or not section.clauses or (role == "clause" and section.kind != "signatures"):
+            if not anchor:
+                self.added += 1
+                anchor = f"_Ref_{ADDED_ID}_{self.added}"
+                ident = f"{section.id}.{ADDED_ID}-{self.added}"
+            else:
+                ident = self._id(anchor)
+            section.clauses.append(_ReadClause(ident, anchor, title=title or ""))
+        clause = section.clauses[-1]
+        if role == "definition" and not (inlines and isinstance(inlines[0], TermDefinition)):
+            role = "body"
+        if role == "clause" and clause.blocks:
+            role = "body"
+        para_anchor = clause.anchor if role == "clause" else None
+        clause.blocks.append(Paragraph(role, level, "", tuple(inlines), para_anchor, _title(title)))
+
+    def _role(self, style: str, section: _ReadSection) -> tuple[str, int]:
+        if style == "Definition":
+            return "definition", 1
+        m = LEVEL_STYLE.match(style)
+        unnumbered = section.kind == "signatures"
+        if m:
+            kind, level = m.group(1), int(m.group(2))
+            if kind in ("ClauseLevel", "ScheduleLevel") and not unnumbered:
+                return ("clause", 1) if level == 1 else ("item", level)
+            if kind == "BulletLevel":
+                return "bullet", level
+            return "body", min(level + (1 if unnumbered else 0), 4)
+        # BodyText, Normal, or a style a reviewer brought in: a continuation of the text before it
+        clause = section.clauses[-1] if section.clauses else None
+        previous = clause.blocks[-1] if clause and clause.blocks else None
+        level = previous.level if isinstance(previous, Paragraph | Table) else 1
+        return "body", level
+
+    def _table(self, table: TableRead, index: int, rows: list[Row]) -> None:
+        cells = [[_inlines(c) for c in cell_paras(r, self.view)] for r in rows]
+        if not cells:
+            return
+        if table.style != "ContractTable" and any(
+                p.style == SIGNATURE_TEXT for r in rows for c in r.cells for p in c):
+            self.signatures.append([_fold(_plain(c)) for row in cells for c in row])
+            return
+        if not self.sections:
+            self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))
+        section = self.sections[-1]
+        if not section.clauses:
+            self.added += 1
+            section.clauses.append(_ReadClause(f"{section.id}.{ADDED_ID}-{self.added}",
+                                               f"_Ref_{ADDED_ID}_{self.added}"))
+        clause = section.clauses[-1]
+        width = max(len(r) for r in cells)
+        cells = [list(r) + [()] * (width - len(r)) for r in cells]
+        previous = clause.blocks[-1] if clause.blocks else None
+        level = previous.level if isinstance(previous, Paragraph) else 1
+        align = self._align(table, width)
+        clause.blocks.append(Table(tuple(tuple(c) for c in cells[0]),
+                                   tuple(tuple(tuple(c) for c in r) for r in cells[1:]), align, level))
+
+    def _align(self, table: TableRead, width: int) -> tuple:
+        return ("left",) * width
+
+    # ── matching the base draft ──
+    def _section(self, read: _ReadSection) -> Section:
+        base = self._base_section(read.id)
+        clauses = tuple(self._clause(c, base) for c in read.clauses)
+        title = read.title
+        if base is not None and base.title == title and base.kind == read.kind:
+            return replace(base, clauses=clauses)
+        return Section(read.kind, read.id, title, "", read.anchor, clauses)
+
+    def _base_section(self, ident: str) -> Section | None:
+        if self.base is None:
+            return None
+        return next((s for s in self.base.sections if s.id == ident), None)
+
+    def _clause(self, read: _ReadClause, section: Section | None) -> Clause:
+        base = self._base_clause(read.id)
+        if base is not None:
+            if [signature(b) for b in base.blocks] == [signature(b) for b in read.blocks]:
+                return base
+            pool: dict[object, list[Block]] = {}
+            for block in base.blocks:
+                pool.setdefault(signature(block), []).append(block)
+            blocks = []
+            for block in read.blocks:
+                same = pool.get(signature(block))
+                blocks.append(same.pop(0) if same else self._titled(block, base))
+            return replace(base, blocks=tuple(blocks))
+        version = self.doc.properties.get(f"termsmith.clause.{read.id}", "")
+        title = read.title[:-1] if read.title.endswith(".") else read.title
+        return Clause(read.id, version, title, "", read.anchor, tuple(read.blocks))
+
+    def _titled(self, block: Block, base: Clause) -> Block:
+        """A clause paragraph's run-in title as the library spells it, when it reads the same."""
+        if isinstance(block, Paragraph) and block.title is not None and _run_in(base.title) == _run_in(block.title):
+            return replace(block, title=base.title)
+        return block
+
+    def _base_clause(self, ident: str) -> Clause | None:
+        if self.base is None:
+            return None
+        if not hasattr(self, "_base_clauses"):
+            self._base_clauses = {c.id: c for s in self.base.sections for c in s.clauses}
+        return self._base_clauses.get(ident)
+
+    def _draft(self, sections: tuple[Section, ...]) -> Draft:
+        base = self.base
+        parties = self._parties()
+        if base is not None:
+            title = self.title or base.title
+            date_text = self.date_text or base.date_text
+            return replace(base, title=title, date_text=date_text, parties=parties, sections=sections)
+        props = self.doc.properties
+        versions = tuple(ClauseVersion(k[len("termsmith.clause."):], v) for k, v in sorted(props.items())
+                         if k.startswith("termsmith.clause."))
+        provenance = Provenance(props.get("termsmith.version", ""), props.get("termsmith.deal.id", ""),
+                                props.get("termsmith.deal.file", ""), props.get("termsmith.deal.sha256", ""),
+                                props.get("termsmith.library.name", ""), props.get("termsmith.library.version", ""),
+                                "", props.get("termsmith.library.commit"), versions)
+        return Draft(props.get("termsmith.deal.id", self.doc.path.stem), self.title, "", "en-GB", self.date_text,
+                     "2000-01-01", parties, sections, provenance)
+
+    def _parties(self) -> tuple[SignatureBlock, ...]:
+        """The parties from the execution blocks (name, signatory, title), or the cover when there are none."""
+        base = self.base.parties if self.base is not None else ()
+        out = []
+        for k, cells in enumerate(self.signatures):
+            values = dict(zip(cells[1::2], cells[2::2], strict=False))  # 'Name:' → …, 'Title:' → …
+            name = re.sub(r"^Signed for and on behalf of\s+", "", cells[0]) if cells else ""
+            short = base[k].short_name if k < len(base) else name
+            out.append(SignatureBlock(name, short, values.get("Name:", ""), values.get("Title:", "")))
+        if not out:
+            out = [SignatureBlock(name, base[k].short_name if k < len(base) else name, "", "")
+                   for k, name in enumerate(self.cover_parties)]
+        if len(out) == len(base) and all(
+                (o.party_name, o.signatory_name, o.signatory_title) == (b.party_name, b.signatory_name,
+                                                                         b.signatory_title)
+                for o, b in zip(out, base, strict=True)):
+            return base
+        return tuple(out)
+
+
+# ── helpers ────────────────────────────────────────────────────────────────────────────────
+def _is_heading(style_name: str) -> bool:
+    return bool(re.match(r"^heading\s*\d$", style_name.strip(), re.IGNORECASE))
+
+
+def _run_in(title: str) -> str:
+    return title if title[-1:] in ".?!:" else f"{title}."
+
+
+def _title(title: str | None) -> str | None:
+    if title is None:
+        return None
+    title = title.strip()
+    return title[:-1] if title.endswith(".") and not title.endswith("..") else title
+
+
+def _inlines(pieces: Sequence[Piece]) -> list[Inline]:
+    """The pieces' inlines, adjacent spans of the same emphasis joined."""
+    out: list[Inline] = []
+    for piece in pieces:
+        item = piece.inline
+        prev = out[-1] if out else None
+        if isinstance(item, Span) and isinstance(prev, Span) and \
+                (prev.bold, prev.italic, prev.strike) == (item.bold, item.italic, item.strike):
+            out[-1] = Span(prev.text + item.text, prev.bold, prev.italic, prev.strike)
+        elif isinstance(item, Span) and not item.text:
+            continue
+        else:
+            out.append(item)
+    return out
+
+
+def _text(pieces: Sequence[Piece]) -> str:
+    return _plain([p.inline for p in pieces])
+
+
+def _plain(inlines: Sequence[Inline]) -> str:
+    parts = []
+    for item in inlines:
+        if isinstance(item, Span):
+            parts.append(item.text)
+        elif isinstance(item, CrossRef):
+            parts.append(item.label)
+        elif isinstance(item, TermDefinition):
+            parts.append(f"\u201c{item.term}\u201d")
+        elif isinstance(item, Link):
+            parts.append(_plain(item.children))
+        elif isinstance(item, LineBreak):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _key_text(inlines: Sequence[Inline]) -> str:
+    """Text for matching: a cross-reference by what it points at (its shown number may be stale)."""
+    parts = []
+    for item in inlines:
+        if isinstance(item, CrossRef):
+            parts.append(f"\x00{item.anchor}\x00")
+        else:
+            parts.append(_plain([item]))
+    return " ".join("".join(parts).translate(FOLD_QUOTES).split())
+
+
+def _fold(text: str) -> str:
+    """Straight quotes: renderers make them typographic again when they write."""
+    return text.translate(FOLD_QUOTES)
+
+
+def signature(block: Block) -> object:
+    """What a block reads as, without its number: equal signatures are the same text."""
+    if isinstance(block, Paragraph):
+        title = _fold(_run_in(block.title)) if block.title else ""
+        return ("p", block.role, block.level, title, _key_text(block.inlines))
+    return ("t", tuple(_key_text(c) for c in block.header), tuple(tuple(_key_text(c) for c in r) for r in block.rows))
+
+
+# ── numbers as Word counts them ────────────────────────────────────────────────────────────
+def relabel(draft: Draft) -> Draft:
+    """Every section, clause and paragraph numbered as Word's lists number them, and every cross-reference
+    showing its target's number (a reference to something no longer there becomes plain text)."""
+    counts = {"article": 0, "schedule": 0, "signatures": 0}
+    labels: dict[str, str] = {}
+    targets: dict[str, str] = {}
+    sections = []
+    for section in draft.sections:
+        counts[section.kind] += 1
+        n = counts[section.kind]
+        label = {"article": str(n), "schedule": f"Schedule {n}", "signatures": ""}[section.kind]
+        labels[section.anchor] = label
+        targets[section.anchor] = section.id
+        clauses = []
+        values = [0] * 6
+        for m, clause in enumerate(section.clauses, start=1):
+            clause_label = {"article": f"{n}.{m}", "schedule": str(m), "signatures": ""}[section.kind]
+            labels[clause.anchor] = clause_label
+            targets[clause.anchor] = clause.id
+            blocks = []
+            for block in clause.blocks:
+                if isinstance(block, Paragraph):
+                    if block.role == "clause":
+                        values[1:] = [m] + [0] * 4
+                        block = replace(block, label=clause_label)
+                    elif block.role == "item" and section.kind != "signatures":
+                        values[block.level] += 1
+                        for deeper in range(block.level + 1, len(values)):
+                            values[deeper] = 0
+                        block = replace(block, label=item_label(block.level, values[block.level]))
+                    elif block.label:
+                        block = replace(block, label="")
+                blocks.append(block)
+            clauses.append(replace(clause, label=clause_label, blocks=tuple(blocks)))
+        sections.append(replace(section, label=label, clauses=tuple(clauses)))
+
+    def ref(item: Inline) -> Inline:
+        if isinstance(item, CrossRef):
+            if item.anchor not in labels:
+                return Span(item.label, item.bold, item.italic)
+            if item.label != labels[item.anchor] or item.target != targets[item.anchor]:
+                return CrossRef(targets[item.anchor], item.anchor, labels[item.anchor], item.bold, item.italic)
+        return item
+
+    def fix(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        if not any(isinstance(i, CrossRef) for i in inlines):
+            return inlines
+        return tuple(ref(i) for i in inlines)
+
+    out = []
+    for section in sections:
+        clauses = []
+        for clause in section.clauses:
+            blocks = []
+            for block in clause.blocks:
+                if isinstance(block, Paragraph):
+                    block = replace(block, inlines=fix(block.inlines)) if any(
+                        isinstance(i, CrossRef) for i in block.inlines) else block
+                else:
+                    block = replace(block, header=tuple(fix(c) for c in block.header),
+                                    rows=tuple(tuple(fix(c) for c in r) for r in block.rows))
+                blocks.append(block)
+            clauses.append(replace(clause, blocks=tuple(blocks)))
+        out.append(replace(section, clauses=tuple(clauses)))
+    return replace(draft, sections=tuple(out))

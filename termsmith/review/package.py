@@ -1,0 +1,117 @@
+"""Open a .docx that came back from someone else, safely: a bounded zip, no odd member names, no XML entities.
+
+A reviewed document is input termsmith did not write. Its zip may be a bomb (a small file that inflates to
+gigabytes), its member names may try to climb out of a folder ("../../etc/passwd", "/abs", "C:\\x"), and
+its XML may declare entities that expand a billion times or fetch files. Every one of those is refused with
+one line naming the file; nothing is ever extracted to disk, and each part is read with a hard byte limit
+whatever its header claims.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from termsmith.errors import InputError, Problem
+
+MAX_FILE = 64 * 1024 * 1024  # the .docx itself
+MAX_PART = 64 * 1024 * 1024  # one part, inflated
+MAX_TOTAL = 256 * 1024 * 1024  # all the parts read, inflated
+MAX_RATIO = 200  # inflated / compressed size of one part above which it is a bomb (text compresses ~10x)
+MAX_MEMBERS = 5000
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                          huge_tree=False, remove_blank_text=False)
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class DocxError(InputError):
+    """A .docx that cannot be read safely or is not a Word document."""
+
+
+@dataclass
+class Package:
+    """The members of a .docx, read on demand with the limits above."""
+
+    path: Path
+    zip: zipfile.ZipFile
+    names: frozenset[str]
+    total: int = 0
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    def read(self, name: str) -> bytes:
+        info = self.zip.getinfo(name)
+        limit = min(MAX_PART, MAX_TOTAL - self.total)
+        if info.compress_size and info.file_size > MAX_RATIO * max(info.compress_size, 1024):
+            raise self.refuse(f"{name} inflates {info.file_size // max(info.compress_size, 1)} times: "
+                              "refused as a zip bomb")
+        if info.file_size > limit:
+            raise self.refuse(f"{name} is {info.file_size} bytes inflated, more than the {limit} allowed")
+        try:
+            with self.zip.open(info) as fh:
+                data = fh.read(limit + 1)  # the header may lie: never read more than the limit
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise self.refuse(f"{name} cannot be read ({exc})") from None
+        if len(data) > limit:
+            raise self.refuse(f"{name} inflates past the {limit} bytes allowed: refused as a zip bomb")
+        self.total += len(data)
+        return data
+
+    def xml(self, name: str) -> etree._Element:
+        """A part parsed with entities off; a DOCTYPE (which Word never writes) is refused."""
+        data = self.read(name)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise self.refuse(f"{name} declares a DOCTYPE or entities, which Word never writes: refused")
+        try:
+            root = etree.fromstring(data, _PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise self.refuse(f"{name} is not well-formed XML ({exc.msg})") from None
+        return root
+
+    def refuse(self, message: str) -> DocxError:
+        return DocxError(Problem(file=str(self.path), message=message))
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def open_package(path: Path) -> Package:
+    """The .docx at path, its member list checked; the caller closes it."""
+    path = Path(path)
+    where = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DocxError(Problem(file=where, message="file not found")) from None
+    except OSError as exc:
+        raise DocxError(Problem(file=where, message=f"cannot read: {exc.strerror or exc}")) from None
+    if size > MAX_FILE:
+        raise DocxError(Problem(file=where, message=f"is {size} bytes, more than the {MAX_FILE} a .docx may be here"))
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise DocxError(Problem(file=where, message="is not a Word document (not a zip package)")) from None
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        archive.close()
+        raise DocxError(Problem(file=where, message=f"has {len(infos)} members, more than {MAX_MEMBERS}: refused"))
+    for info in infos:
+        name = info.filename
+        parts = name.split("/")
+        if (name.startswith("/") or "\\" in name or "\x00" in name or _DRIVE.match(name) or ".." in parts
+                or posixpath.normpath(name) != name.rstrip("/")):
+            archive.close()
+            raise DocxError(Problem(file=where, message=f"has a member named {name!r} that points outside "
+                                                         "the package (zip-slip): refused"))
+    names = frozenset(i.filename for i in infos)
+    if "word/document.xml" not in names:
+        archive.close()
+        raise DocxError(Problem(file=where, message="is not a Word document (no word/document.xml)"))
+    return Package(path, archive, names)

@@ -1,0 +1,134 @@
+"""A Word document as one side of a comparison: its text as it stands, its clauses named by the draft its
+manifest rebuilds when there is one; and whether an existing output may be replaced."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from lxml import etree
+
+from termsmith.draft.document import Draft
+from termsmith.errors import TermsmithError
+from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
+from termsmith.review.docx import Document, read_document
+from termsmith.review.fromdocx import document_draft, is_termsmith
+from termsmith.review.package import DocxError, open_package
+
+REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"
+CRITIC_FOOTER = "*Redline by termsmith"
+
+
+@dataclass(frozen=True)
+class Side:
+    draft: Draft
+    document: Document
+    base: Draft | None  # the draft the manifest rebuilds, when it could be
+    manifest: Path | None
+    notes: tuple[str, ...]
+
+
+def read(path: Path) -> Document:
+    """The document, or one line saying why it cannot be read (never a traceback for a damaged file)."""
+    try:
+        return read_document(path)
+    except TermsmithError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, etree.LxmlError) as exc:
+        raise DocxError(f"{path}: cannot be read as a Word document ({type(exc).__name__})") from None
+
+
+def find_manifest(path: Path, doc: Document) -> Path | None:
+    """The manifest beside the document (same name), or the one beside it for the same deal file (a copy
+    returned under another name)."""
+    own = path.with_name(path.name[: -len(path.suffix)] + MANIFEST_SUFFIX)
+    if own.is_file():
+        return own
+    deal_sha = doc.properties.get("termsmith.deal.sha256")
+    if not deal_sha:
+        return None
+    import json
+
+    for candidate in sorted(path.parent.glob("*" + MANIFEST_SUFFIX)):
+        try:
+            data = json.loads(candidate.read_bytes())
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("deal_sha256") == deal_sha and \
+                data.get("deal_id") == doc.properties.get("termsmith.deal.id"):
+            return candidate
+    return None
+
+
+def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
+    """The document's text as it stands (tracked changes accepted), as a Draft; `rebuild` makes the draft a
+    manifest describes. Every reason the text is compared without that draft is one note."""
+    path = Path(path)
+    doc = read(path)
+    notes: list[str] = []
+    base = None
+    manifest = find_manifest(path, doc) if is_termsmith(doc) else None
+    if not is_termsmith(doc):
+        notes.append(f"{path}: not made by termsmith (no clause bookmarks): compared as plain text")
+    elif manifest is None:
+        notes.append(f"{path}: no manifest beside it: compared as it reads, clauses found by their bookmarks")
+    else:
+        try:
+            base = rebuild(manifest)
+        except TermsmithError as exc:
+            why = exc.problems[0].message if exc.problems else str(exc)
+            notes.append(f"{path}: its draft cannot be rebuilt from {manifest.name} ({why}): compared as it reads")
+        else:
+            recorded = recorded_outputs(manifest.read_bytes()).values()
+            if hashlib.sha256(path.read_bytes()).hexdigest() not in recorded:
+                notes.append(f"{path}: edited since termsmith wrote it (not the file {manifest.name} records): "
+                             "comparing the text it has now")
+    return Side(document_draft(doc, base), doc, base, manifest, tuple(notes))
+
+
+def adopt_parties(draft: Draft, other: Draft) -> Draft:
+    """A side read without its draft does not know the parties' short names: take the other side's, by
+    position, so that the parties are compared by name and signatory rather than seen as replaced."""
+    if len(draft.parties) != len(other.parties):
+        return draft
+    parties = tuple(replace(p, short_name=o.short_name) for p, o in zip(draft.parties, other.parties, strict=True))
+    return replace(draft, parties=parties)
+
+
+def replaceable(path: Path) -> bool:
+    """An existing output may be replaced: a redline .docx whose body is still the one termsmith wrote, or its
+    CriticMarkup twin."""
+    path = Path(path)
+    if not path.exists():
+        return True
+    if path.suffix.lower() == ".md":
+        try:
+            lines = path.read_text(encoding="utf-8").rstrip().splitlines()
+        except (OSError, UnicodeDecodeError):
+            return False
+        return bool(lines) and lines[-1].startswith(CRITIC_FOOTER)
+    try:
+        package = open_package(path)
+    except TermsmithError:
+        return False
+    try:
+        doc_props = read_properties(package)
+        recorded = doc_props.get(REDLINE_BODY_PROPERTY)
+        return bool(recorded) and hashlib.sha256(package.read("word/document.xml")).hexdigest() == recorded
+    except TermsmithError:
+        return False
+    finally:
+        package.close()
+
+
+def read_properties(package) -> dict[str, str]:
+    if not package.has("docProps/custom.xml"):
+        return {}
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    out = {}
+    for prop in package.xml("docProps/custom.xml").iter(f"{{{ns}}}property"):
+        value = next(iter(prop), None)
+        out[prop.get("name", "")] = (value.text or "") if value is not None else ""
+    return out

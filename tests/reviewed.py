@@ -1,0 +1,237 @@
+"""Reviewed copies of a draft, made the ways a review really comes back: edited with python-docx, with tracked
+changes and comments written as Word writes them, and re-saved by LibreOffice."""
+
+from __future__ import annotations
+
+import copy
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+NS = {"w": W}
+
+
+def q(tag: str) -> str:
+    prefix, name = tag.split(":") if ":" in tag else ("w", tag)
+    return f"{{{ {'w': W, 'w14': W14, 'w15': W15}[prefix] }}}{name}"
+
+
+def python_docx_edit(src: Path, dst: Path, replacements: dict[str, str]) -> None:
+    """Replace text inside runs, as a script using python-docx does (run.text = …), keeping the runs."""
+    import docx
+
+    document = docx.Document(str(src))
+    left = dict(replacements)
+    for paragraph in _all_paragraphs(document):
+        for run in paragraph.runs:
+            for old, new in list(left.items()):
+                if old in run.text:
+                    run.text = run.text.replace(old, new, 1)
+                    del left[old]
+    assert not left, f"not found in any single run: {list(left)}"
+    document.save(str(dst))
+
+
+def _all_paragraphs(document):
+    yield from document.paragraphs
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                yield from cell.paragraphs
+
+
+class WordEdit:
+    """Edit a .docx's XML the way Word records a review: w:ins/w:del with author and date, comments in
+    comments.xml anchored by commentRangeStart/End and a reference run, replies in commentsExtended.xml."""
+
+    def __init__(self, src: Path) -> None:
+        self.src = Path(src)
+        with zipfile.ZipFile(self.src) as z:
+            self.members = {name: z.read(name) for name in z.namelist()}
+        self.doc = etree.fromstring(self.members["word/document.xml"])
+        self.next_id = 9000
+        self.comments: list[etree._Element] = []
+        self.comment_ex: list[tuple[str, str | None]] = []
+
+    def _id(self) -> str:
+        self.next_id += 1
+        return str(self.next_id)
+
+    def _run_with(self, text: str) -> tuple[etree._Element, etree._Element]:
+        for t in self.doc.iter(q("t")):
+            if t.text and text in t.text:
+                return t.getparent(), t
+        raise AssertionError(f"{text!r} is not in one run")
+
+    def _split(self, text: str) -> tuple[etree._Element, etree._Element, etree._Element]:
+        """The run holding `text` split into three runs (before, the text, after); returns them."""
+        run, t = self._run_with(text)
+        before, _, after = t.text.partition(text)
+        runs = []
+        for part in (before, text, after):
+            r = copy.deepcopy(run)
+            for el in r.findall(q("t")):
+                el.text = part
+                el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            runs.append(r)
+        run.addprevious(runs[0])
+        run.addprevious(runs[1])
+        run.addprevious(runs[2])
+        run.getparent().remove(run)
+        return runs[0], runs[1], runs[2]
+
+    def _mark(self, tag: str, author: str, date: str) -> etree._Element:
+        el = etree.Element(q(tag))
+        el.set(q("id"), self._id())
+        el.set(q("author"), author)
+        el.set(q("date"), date)
+        return el
+
+    def replace(self, old: str, new: str, author: str = "Jane Counsel", date: str = "2027-02-01T10:00:00Z") -> None:
+        """A tracked replacement: the old words deleted, the new ones inserted after them."""
+        _, middle, _ = self._split(old)
+        deleted = self._mark("del", author, date)
+        middle.addprevious(deleted)
+        deleted.append(middle)
+        for t in middle.findall(q("t")):
+            t.tag = q("delText")
+        if new:
+            inserted = self._mark("ins", author, date)
+            run = copy.deepcopy(middle)
+            for t in run.findall(q("delText")):
+                t.tag = q("t")
+                t.text = new
+            inserted.append(run)
+            deleted.addnext(inserted)
+
+    def insert_after(self, anchor: str, new: str, author: str = "Jane Counsel",
+                     date: str = "2027-02-01T10:00:00Z") -> None:
+        _, middle, _ = self._split(anchor)
+        inserted = self._mark("ins", author, date)
+        run = copy.deepcopy(middle)
+        for t in run.findall(q("t")):
+            t.text = new
+        inserted.append(run)
+        middle.addnext(inserted)
+
+    def comment(self, on: str, text: str, author: str = "Jane Counsel", date: str = "2027-02-02T09:00:00Z",
+                reply_to: str | None = None) -> str:
+        """A comment on the words `on` (or, with reply_to, a reply to that comment id); returns its id."""
+        cid = str(len(self.comments))
+        para_id = f"{0x10000000 + len(self.comments):08X}"
+        c = etree.Element(q("comment"), nsmap={"w": W, "w14": W14})
+        c.set(q("id"), cid)
+        c.set(q("author"), author)
+        c.set(q("date"), date)
+        c.set(q("initials"), "".join(w[0] for w in author.split()))
+        p = etree.SubElement(c, q("p"))
+        p.set(f"{{{W14}}}paraId", para_id)
+        r = etree.SubElement(p, q("r"))
+        etree.SubElement(r, q("t")).text = text
+        self.comments.append(c)
+        parent_para = None
+        if reply_to is not None:
+            parent_para = self.comments[int(reply_to)].find(q("p")).get(f"{{{W14}}}paraId")
+        self.comment_ex.append((para_id, parent_para))
+        _, middle, _ = self._split(on)
+        start = etree.Element(q("commentRangeStart"))
+        start.set(q("id"), cid)
+        end = etree.Element(q("commentRangeEnd"))
+        end.set(q("id"), cid)
+        middle.addprevious(start)
+        middle.addnext(end)
+        ref_run = etree.Element(q("r"))
+        ref = etree.SubElement(ref_run, q("commentReference"))
+        ref.set(q("id"), cid)
+        end.addnext(ref_run)
+        return cid
+
+    def save(self, dst: Path) -> None:
+        members = dict(self.members)
+        members["word/document.xml"] = etree.tostring(self.doc, xml_declaration=True, encoding="UTF-8",
+                                                     standalone=True)
+        if self.comments:
+            root = etree.Element(q("comments"), nsmap={"w": W, "w14": W14})
+            root.extend(self.comments)
+            members["word/comments.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                                         standalone=True)
+            ext = etree.Element(q("w15:commentsEx"), nsmap={"w15": W15})
+            for para_id, parent in self.comment_ex:
+                item = etree.SubElement(ext, q("w15:commentEx"))
+                item.set(f"{{{W15}}}paraId", para_id)
+                item.set(f"{{{W15}}}done", "0")
+                if parent:
+                    item.set(f"{{{W15}}}paraIdParent", parent)
+            members["word/commentsExtended.xml"] = etree.tostring(ext, xml_declaration=True, encoding="UTF-8",
+                                                                 standalone=True)
+            rels = etree.fromstring(members["word/_rels/document.xml.rels"])
+            ns = rels.nsmap[None]
+            for rid, rtype, target in (
+                    ("rIdC1", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments",
+                     "comments.xml"),
+                    ("rIdC2", "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
+                     "commentsExtended.xml")):
+                etree.SubElement(rels, f"{{{ns}}}Relationship", Id=rid, Type=rtype, Target=target)
+            members["word/_rels/document.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8",
+                                                                    standalone=True)
+            types = etree.fromstring(members["[Content_Types].xml"])
+            tns = types.nsmap[None]
+            for part, ctype in (
+                    ("/word/comments.xml",
+                     "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"),
+                    ("/word/commentsExtended.xml",
+                     "application/vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml")):
+                etree.SubElement(types, f"{{{tns}}}Override", PartName=part, ContentType=ctype)
+            members["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8",
+                                                           standalone=True)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in members.items():
+                z.writestr(name, data)
+        Path(dst).write_bytes(buffer.getvalue())
+
+
+def libreoffice_resave(src: Path, out_dir: Path) -> Path:
+    """The document opened and saved again as .docx by LibreOffice (a second, independent producer)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{out_dir / 'profile'}",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out_dir), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    return out_dir / Path(src).name
+
+
+def accepted_text(path: Path) -> list[str]:
+    """The document's paragraphs as Word shows them with every change accepted (insertions kept, deletions
+    gone), numbers left out: what a reviewer signed off."""
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    out = []
+    for p in root.iter(q("p")):
+        if p.find(f"{q('pPr')}/{q('pStyle')}") is not None and \
+                p.find(f"{q('pPr')}/{q('pStyle')}").get(q("val")).startswith("TOC"):
+            continue
+        text = "".join(t.text or "" for t in p.iter(q("t")) if not _inside(t, q("del")))
+        mark_deleted = p.find(f"{q('pPr')}/{q('rPr')}/{q('del')}") is not None
+        if text.strip() and not mark_deleted:
+            out.append(" ".join(text.split()))
+    return out
+
+
+def _inside(el: etree._Element, tag: str) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if parent.tag == tag:
+            return True
+        parent = parent.getparent()
+    return False

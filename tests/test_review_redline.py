@@ -1,0 +1,178 @@
+"""redline reads Word documents: a reviewer's direct edits, tracked changes and LibreOffice re-saves are
+compared as the document reads; a missing manifest or an edited file is said in one line; hostile files are
+refused cleanly; an output is never replaced unless it is an unchanged termsmith redline (or --force)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from termsmith import api
+from termsmith.errors import TermsmithError
+from termsmith.review.redline import summary_lines
+
+from .conftest import ROOT, canonical_data
+from .reviewed import WordEdit, accepted_text, libreoffice_resave, python_docx_edit
+
+DOCX = "acme-globex-2027.docx"
+
+
+def run_cli(*args):
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "TERMSMITH_NO_CACHE": "1"}
+    return subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("review")
+    deal = folder / "deal.yaml"
+    deal.write_text(yaml.safe_dump(canonical_data(), sort_keys=False, allow_unicode=True), encoding="utf-8")
+    api.draft(deal, folder / "out")
+    return folder
+
+
+def summary(result) -> str:
+    return "\n".join(summary_lines(result.comparison))
+
+
+def test_an_unchanged_draft_reads_as_its_deal(drafted, tmp_path):
+    result = api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", tmp_path / "r.docx")
+    assert result.comparison.unchanged and result.notes == ()
+
+
+def test_a_python_docx_edit_is_compared_as_it_reads(drafted, tmp_path):
+    reviewed = drafted / "out" / "reviewed-pydocx.docx"
+    python_docx_edit(drafted / "out" / DOCX, reviewed, {"at least 180 days": "at least 60 days"})
+    result = api.redline(reviewed, drafted / "deal.yaml", tmp_path / "r.docx")
+    text = summary(result)
+    assert "~ 17.1 Termination for convenience (least 60 days’ → least 180 days’)" in text, text
+    assert text.startswith("0 added, 0 removed, 1 changed")
+    # a copy under another name finds the manifest of its deal, and says it is not the file termsmith wrote
+    assert len(result.notes) == 1 and "edited since termsmith wrote it" in result.notes[0]
+
+
+def test_tracked_changes_on_the_old_side_are_text_of_old(drafted, tmp_path):
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("180 days", "120 days")
+    edit.insert_after("Each Party must make available to the other Party", " promptly")
+    reviewed = tmp_path / "tracked.docx"
+    edit.save(reviewed)
+    result = api.redline(reviewed, drafted / "deal.yaml", tmp_path / "r.docx")
+    text = summary(result)
+    assert "0 added, 0 removed, 2 changed" in text
+    assert "least 120 days’ → least 180 days’" in text and "promptly" in text
+    # the redline of the reviewed copy against itself shows nothing: its tracked changes are its text
+    assert api.redline(reviewed, reviewed, tmp_path / "same.docx").comparison.unchanged
+
+
+def test_a_libreoffice_resave_reads_unchanged_and_its_edits_show(drafted, tmp_path):
+    saved = libreoffice_resave(drafted / "out" / DOCX, tmp_path / "lo")
+    result = api.redline(saved, drafted / "deal.yaml", tmp_path / "r.docx")
+    assert result.comparison.unchanged, summary(result)
+    assert len(result.notes) == 1 and "no manifest beside it" in result.notes[0]
+    edited = tmp_path / "lo-edited.docx"
+    python_docx_edit(saved, edited, {"Joint IP": "Joint Property"})
+    result = api.redline(edited, drafted / "deal.yaml", tmp_path / "r2.docx")
+    assert "2.1 Definitions" in summary(result)
+
+
+def test_the_redline_of_a_reviewed_copy_accepts_to_the_new_side(drafted, tmp_path):
+    """OLD is the reviewed document as it stands: accepting the redline gives NEW, rejecting it gives the
+    reviewed text with its own changes accepted."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("180 days", "120 days")
+    reviewed = tmp_path / "tracked.docx"
+    edit.save(reviewed)
+    api.redline(reviewed, drafted / "deal.yaml", tmp_path / "r.docx")
+    api.redline(drafted / "deal.yaml", reviewed, tmp_path / "back.docx")
+    new_text = accepted_text(drafted / "out" / DOCX)
+    assert accepted_text(tmp_path / "r.docx") == new_text
+    assert accepted_text(tmp_path / "back.docx") == accepted_text(reviewed)
+
+
+def test_a_document_not_made_by_termsmith_is_compared_as_text(tmp_path):
+    import docx
+
+    for name, words in (("a.docx", "The supplier must deliver in 10 days."),
+                        ("b.docx", "The supplier must deliver in 20 days.")):
+        document = docx.Document()
+        document.add_heading("Delivery", level=1)
+        document.add_paragraph(words)
+        document.save(str(tmp_path / name))
+    result = api.redline(tmp_path / "a.docx", tmp_path / "b.docx", tmp_path / "r.docx")
+    assert all("not made by termsmith" in n for n in result.notes) and len(result.notes) == 2
+    assert summary(result).splitlines() == ["0 added, 0 removed, 1 changed", "~ (in 10 days. → in 20 days.)"]
+
+
+# ── hostile and damaged files ──────────────────────────────────────────────────────────────
+def _zip(path: Path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>
+<w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>"""
+XXE = b"""<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>
+<w:t>&x;</w:t></w:r></w:p></w:body></w:document>"""
+
+
+@pytest.mark.parametrize("kind", ["bomb", "laughs", "xxe", "slip", "absolute", "not-zip", "no-document", "bad-xml"])
+def test_hostile_documents_are_refused_in_one_line(kind, drafted, tmp_path):
+    bad = tmp_path / "bad.docx"
+    if kind == "bomb":
+        _zip(bad, {"word/document.xml": b"<a>" + b" " * (80 * 1024 * 1024) + b"</a>"})
+    elif kind == "laughs":
+        _zip(bad, {"word/document.xml": LAUGHS})
+    elif kind == "xxe":
+        _zip(bad, {"word/document.xml": XXE})
+    elif kind == "slip":
+        _zip(bad, {"word/document.xml": b"<a/>", "../../evil.txt": b"x"})
+    elif kind == "absolute":
+        _zip(bad, {"word/document.xml": b"<a/>", "/etc/evil": b"x"})
+    elif kind == "not-zip":
+        bad.write_bytes(b"PK\x03\x04 this is not really a zip")
+    elif kind == "no-document":
+        _zip(bad, {"word/other.xml": b"<a/>"})
+    else:
+        _zip(bad, {"word/document.xml": b"<w:document><unclosed>"})
+    done = run_cli("redline", bad, drafted / "deal.yaml", "-o", tmp_path / "r.docx")
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{bad}") and "Traceback" not in done.stderr, done.stderr
+    assert not (tmp_path / "r.docx").exists()
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+# ── -o never replaces what it should not ───────────────────────────────────────────────────
+def test_an_output_is_replaced_only_when_it_is_an_unchanged_redline(drafted, tmp_path):
+    out = tmp_path / "r.docx"
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)  # its own unchanged output: replaced
+    edited = tmp_path / "edited.docx"
+    python_docx_edit(out, edited, {"Technology Partnership Agreement": "Technology Partnership Deal"})
+    shutil.copy(edited, out)
+    done = run_cli("redline", drafted / "out" / DOCX, drafted / "deal.yaml", "-o", out)
+    assert done.returncode == 1 and "not an unchanged termsmith redline" in done.stderr and "--force" in done.stderr
+    assert out.read_bytes() == edited.read_bytes()
+    other = tmp_path / "notes.docx"
+    shutil.copy(drafted / "out" / DOCX, other)  # a draft, not a redline
+    with pytest.raises(TermsmithError, match="not overwritten"):
+        api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", other, markdown=False)
+    done = run_cli("redline", drafted / "out" / DOCX, drafted / "deal.yaml", "-o", out, "--force")
+    assert done.returncode == 0, done.stderr
