@@ -106,7 +106,7 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
     from termsmith.write import write_draft
 
     the_draft, outputs = draft_outputs(deal_path, Path(out_dir), tuple(dict.fromkeys(formats)), library, library_rev)
-    written = write_draft(Path(out_dir), outputs, force=force)
+    written = write_draft(Path(out_dir), outputs, force=force, inputs=(Path(deal_path),))
     return DraftResult(Path(deal_path), the_draft, tuple(written))
 
 
@@ -253,7 +253,7 @@ class DatesResult:
 
 
 def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_rev: str | None = None,
-          until=None, notice_on=None, terminate_on=None, ics: Path | None = None,
+          until=None, notice_on=None, terminate_on=None, non_renewal: bool = False, ics: Path | None = None,
           remind: Sequence[int] = (30,)) -> DatesResult:
     """The dates each deal's agreement creates (and its exit timeline), optionally written as one calendar.
     Every deal is checked first: one bad deal (or a refused notice date) writes nothing."""
@@ -268,7 +268,7 @@ def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_re
             resolved = resolve(path, library, library_rev)
             selection = select(resolved.library, _context(resolved.deal, resolved.library))
             timelines.append(timeline(resolved.deal, selection, number_targets(selection), until=until,
-                                      notice_on=notice_on, terminate_on=terminate_on))
+                                      notice_on=notice_on, terminate_on=terminate_on, non_renewal=non_renewal))
         except TermsmithError as exc:
             problems.extend(Problem(**{**p.__dict__, "file": p.file or str(path)}) for p in exc.problems)
     if problems:

@@ -307,21 +307,27 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--notice-on", type=_DATE, default=None, metavar="DATE",
               help="Date the exit timeline from a notice received on this day (termination for convenience, or "
                    "else non-renewal).")
+@click.option("--non-renewal", is_flag=True,
+              help="The --notice-on notice is one of non-renewal (where the deal also allows termination for "
+                   "convenience).")
 @click.option("--terminate-on", type=_DATE, default=None, metavar="DATE",
               help="Date the exit timeline from this Termination Date.")
 @click.option("--remind", type=click.IntRange(0, 365), multiple=True, default=(30,), show_default=True,
               metavar="DAYS", help="Calendar reminder this many days before each notice deadline (repeatable).")
 @library_option
 @rev_option
-def dates_command(deals, ics, fmt, until, notice_on, terminate_on, remind, library, library_rev) -> None:
+def dates_command(deals, ics, fmt, until, notice_on, non_renewal, terminate_on, remind, library, library_rev) -> None:
     """Key dates of DEALS and their exit timeline, as a list or a calendar."""
     from termsmith import api, report
 
     if notice_on is not None and terminate_on is not None:
         raise click.UsageError("give either --notice-on or --terminate-on, not both")
+    if non_renewal and notice_on is None:
+        raise click.UsageError("--non-renewal says what the --notice-on notice is: give --notice-on DATE")
     result = api.dates(list(deals), library=library, library_rev=library_rev,
                        until=until.date() if until else None, notice_on=notice_on.date() if notice_on else None,
-                       terminate_on=terminate_on.date() if terminate_on else None, ics=ics, remind=remind)
+                       terminate_on=terminate_on.date() if terminate_on else None, non_renewal=non_renewal, ics=ics,
+                       remind=remind)
     for line in report.dates(result, fmt or ("text" if ics is None else None)):
         click.echo(line)
 
@@ -386,20 +392,27 @@ def main() -> None:
 
 def _run() -> int:
     try:
-        cli.main(standalone_mode=False, prog_name="termsmith")
+        bad_input = False
+        try:
+            cli.main(standalone_mode=False, prog_name="termsmith")
+        except ProblemsFound:
+            bad_input = True  # bad input is one located line per problem, nothing more
+            raise
+        finally:
+            if not bad_input:
+                _name_libraries()
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_INVALID
     except click.UsageError as exc:
         exc.show()
         return EXIT_USAGE
-    except click.ClickException as exc:  # refused input: its problem lines alone, one a problem
+    except click.ClickException as exc:
         exc.show()
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except SystemExit as exc:  # lint's findings, a batch's failed deals: the command ran, so name its library
-        _name_libraries()
+    except SystemExit as exc:
         return _exit_code(exc.code)
     except Exception as exc:  # a bug in termsmith, not the user's input
         if os.environ.get("TERMSMITH_DEBUG"):
@@ -410,7 +423,6 @@ def _run() -> int:
             click.echo(f"termsmith: internal error: {type(exc).__name__}: {exc} "
                        "(this is a bug; re-run with TERMSMITH_DEBUG=1 for details)", err=True)
         return EXIT_BUG
-    _name_libraries()
     return 0
 
 

@@ -110,11 +110,18 @@ class _Where:
 
     def __init__(self, selection: Selection, targets: dict[str, Target]):
         self.area = {c.id: c.meta.area for c in selection.clauses}
+        self.versions = {c.id: c.version for c in selection.clauses}
         self.kinds = {s.id: s.kind for s in selection.sections}
         self.targets = targets
 
     def __contains__(self, clause_id: str) -> bool:
         return clause_id in self.area or clause_id in self.kinds
+
+    def major(self, clause_id: str) -> int:
+        """The major version of a clause in the draft (0 when it is not in it): a clause whose wording of a
+        deadline changed gets a new major version, and its dates follow the version the deal is drafted with."""
+        version = self.versions.get(clause_id, "0")
+        return int(version.split(".")[0]) if version.split(".")[0].isdigit() else 0
 
     def __call__(self, *clause_ids: str) -> tuple[Source, ...]:
         return tuple(self._source(c) for c in dict.fromkeys(clause_ids) if c in self)
@@ -224,16 +231,18 @@ class Exit:
 
 
 def timeline(deal, selection: Selection, targets: dict[str, Target], *, until: dt.date | None = None,
-             notice_on: dt.date | None = None, terminate_on: dt.date | None = None) -> Timeline:
+             notice_on: dt.date | None = None, terminate_on: dt.date | None = None,
+             non_renewal: bool = False) -> Timeline:
     """The dates of `deal` (its validated or plain view) under the clauses `selection` chose, numbered as
     `targets` (compose.number_targets) numbers them. `until` is the horizon; `notice_on` / `terminate_on`
-    date the exit steps (a notice before the earliest the agreement permits is refused)."""
+    date the exit steps (a notice before the earliest the agreement permits is refused); a notice is one of
+    termination for convenience where the deal allows it, else of non-renewal (or so with `non_renewal`)."""
     where = _Where(selection, targets)
     eff = deal.deal.effective_date
     if until is not None and until < eff:
         raise InputError(Problem(path="--until", message=f"{_iso(until)} is before the Effective Date, {_iso(eff)}"))
     periods = _periods(deal, until)
-    the_exit = _exit(deal, where, periods, notice_on, terminate_on)
+    the_exit = _exit(deal, where, periods, notice_on, terminate_on, non_renewal)
     if the_exit is not None:
         # the agreement ends at the Termination Date: the periods after it never start
         periods = [p for p in periods if p.start <= the_exit.termination_date]
@@ -443,7 +452,7 @@ def _calendar_ends(eff: dt.date, months: int, horizon: dt.date) -> list[dt.date]
 
 
 # ── the exit ───────────────────────────────────────────────────────────────────────────────
-def _exit(deal, where, periods, notice_on, terminate_on) -> Exit | None:
+def _exit(deal, where, periods, notice_on, terminate_on, non_renewal=False) -> Exit | None:
     eff = deal.deal.effective_date
     if notice_on is not None and terminate_on is not None:
         raise InputError(Problem(path="--notice-on", message="give either --notice-on or --terminate-on, not both"))
@@ -459,6 +468,11 @@ def _exit(deal, where, periods, notice_on, terminate_on) -> Exit | None:
                     td_rule="the date given", td_sources=where("termination", "term"))
     if notice_on is None:
         return None
+    if non_renewal:
+        if deal.term.renewal != "automatic":
+            raise InputError(Problem(path="--non-renewal", message=(
+                "the Agreement does not renew automatically, so there is no renewal to give notice against")))
+        return _non_renewal_exit(deal, where, notice_on)
     tfc = deal.exit.termination_for_convenience
     if tfc.allowed and "termination.convenience" in where:
         return _convenience_exit(deal, where, notice_on, expiry)
@@ -529,7 +543,13 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
     months = tr.assistance_months
     step("transition-end", "End of the Transition Period", f"Termination Date + {_n(months, 'month')}",
          ("exit.transition",), lambda d: add_months(d, months))
-    if "exit.transition" in where:
+    support = pt.existing_customer_support_months if pt is not None else None
+    if (where.major("exit.customer-migration") >= 2 and "exit.existing-customers" in where
+            and ("exit.transition" not in where or support >= months)):
+        # from version 2, customers are migrated by the end of the support for them where that is later
+        step("customer-migration", "Migration of customers completed", "end of the support for existing customers",
+             ("exit.customer-migration",), lambda d: add_months(d, support))
+    elif "exit.transition" in where:
         step("customer-migration", "Migration of customers completed", "end of the Transition Period",
              ("exit.customer-migration",), lambda d: add_months(d, months))
     else:

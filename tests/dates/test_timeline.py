@@ -137,6 +137,15 @@ def test_notice_of_non_renewal_ends_the_period_whose_deadline_it_meets(deal_data
         timeline_of(path, notice_on=D(2026, 12, 1))
 
 
+def test_non_renewal_chooses_that_notice_where_convenience_is_allowed_too():
+    t = timeline_of(CANONICAL, notice_on=D(2028, 1, 1), non_renewal=True)
+    assert event(t, "exit-termination-date").dates == (D(2028, 12, 31),)
+    assert labels(event(t, "exit-notice")) == ["clause 15.2", "Schedule 5, paragraph 2"]
+    assert "notice of non-renewal" in t.trigger
+    with pytest.raises(InputError, match="does not renew automatically"):
+        timeline_of(EXAMPLES / "helios-orbis-strategic-alliance.yaml", notice_on=D(2028, 1, 1), non_renewal=True)
+
+
 def test_a_deal_that_cannot_be_ended_by_notice_asks_for_the_termination_date():
     path = EXAMPLES / "northwind-resellers-reseller.yaml"
     with pytest.raises(InputError, match="--terminate-on"):
