@@ -181,10 +181,10 @@ def test_deadlock_has_its_own_route_not_the_dispute_ladder(all_drafts):
     for name, data, md in all_drafts:
         assert "refer the matter for resolution under clause" not in md, name
         if (data.get("governance") or {}).get("steering_committee"):
-            assert "A Deadlock is a business matter and not a Dispute" in md, name
-            assert "Until the Deadlock is resolved, the Parties must continue to perform this Agreement as it stands" in md, name
+            assert "An Impasse is a business matter and not a Dispute" in md, name
+            assert "Until the Impasse is resolved, the Parties must continue to perform this Agreement as it stands" in md, name
     acme = _named(all_drafts, "acme-globex-technology")
-    assert "If the Deadlock is not resolved within 6 months after the notice referring it to the executives, any Party may terminate" in acme
+    assert "If the Impasse is not resolved within 6 months after the notice referring it to the executives, any Party may terminate" in acme
 
 
 def test_deadlock_executives_name_declared_parties(deal_data, write_deal):
@@ -199,7 +199,7 @@ def test_deadlock_executives_name_declared_parties(deal_data, write_deal):
     md = render_markdown(api.build(write_deal(deal_data)))
     assert "(a) for Acme: its Chief Executive Officer." in md
     assert "(for a Party not listed, its chief executive officer" in md
-    assert "If the Deadlock is not resolved" not in md
+    assert "If the Impasse is not resolved" not in md
 
 
 def test_multi_party_termination_removes_the_defaulter(all_drafts):
