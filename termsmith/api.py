@@ -232,11 +232,39 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
     return compose(deal, library, selection, context, provenance)
 
 
-def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Draft:
-    """Load, validate, select and compose: the Draft of a deal file, nothing written."""
+def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None,
+          notes: bool = True) -> Draft:
+    """Load, validate, select and compose: the Draft of a deal file, nothing written; `notes`: with the
+    notes for the reviewer (termsmith.draft.notes)."""
     deal, loaded, lib, lock = _resolve(deal_path, library, library_rev)
     the_draft = _checked_against_lock(compose_draft(deal, loaded, lib), lock, deal_path)
-    return replace(the_draft, made_at=_made_at(deal_path, library, lib))
+    the_draft = replace(the_draft, made_at=_made_at(deal_path, library, lib))
+    return _reviewer_notes(the_draft, deal, library, lock) if notes else the_draft
+
+
+def _reviewer_notes(the_draft: Draft, deal: Deal, library: Path | None, lock) -> Draft:
+    """The draft with notes where the reviewer should look (termsmith.draft.notes), from what is known here:
+    clauses the deal overrides, and for a locked deal, clauses whose library version is newer than the lock's."""
+    from termsmith.draft import notes
+
+    found = []
+    for clause_id, override in sorted((getattr(deal, "overrides", None) or {}).items()):
+        if not getattr(override, "removed", False):
+            found.append(notes.note(the_draft, "override", clause_id, (
+                "This clause is the deal's own negotiated wording, not the library's standard text"
+                + (f" (negotiated from version {override.based_on})." if getattr(override, "based_on", None) else ".")
+                + " Check it against the library's current clause before sending.")))
+    if lock is not None and lock.commit:
+        from termsmith.library.lock import outdated
+
+        try:
+            current = open_library(library)  # the library folder as it is now, not the locked commit
+            selected = {c.id for c in select(current, _context(deal, current)).clauses}
+        except TermsmithError:
+            pass  # a broken working copy of the library says nothing about this draft
+        else:
+            found += notes.outdated_notes(the_draft, outdated(lock, current, selected))
+    return notes.with_notes(the_draft, found)
 
 
 def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
@@ -263,14 +291,16 @@ def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
 
 
 def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
-          library: Path | None = None, library_rev: str | None = None, force: bool = False) -> DraftResult:
-    """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json."""
+          library: Path | None = None, library_rev: str | None = None, force: bool = False,
+          notes: bool = True) -> DraftResult:
+    """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json; `notes`: with
+    the notes for the reviewer (Word comments, the twin's closing list)."""
     from termsmith.manifest import MANIFEST_SUFFIX, manifest_json
     from termsmith.render import render
     from termsmith.write import check_not_edited, sha256, write_outputs
 
     formats = tuple(dict.fromkeys(formats))
-    the_draft = build(deal_path, library=library, library_rev=library_rev)
+    the_draft = build(deal_path, library=library, library_rev=library_rev, notes=notes)
     out_dir = Path(out_dir)
     stem = the_draft.deal_id
     names = {fmt: f"{stem}.{fmt}" for fmt in formats}
