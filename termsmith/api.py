@@ -247,7 +247,8 @@ def _reviewer_notes(the_draft: Draft, deal: Deal, library: Path | None, lock) ->
     clauses the deal overrides, and for a locked deal, clauses whose library version is newer than the lock's."""
     from termsmith.draft import notes
 
-    found = []
+    # the defaults the draft applied, once the draft records them (the library 2.0 work adds the list)
+    found: list = notes.default_notes(the_draft, getattr(the_draft, "defaults", ()))
     for clause_id, override in sorted((getattr(deal, "overrides", None) or {}).items()):
         if not getattr(override, "removed", False):
             found.append(notes.note(the_draft, "override", clause_id, (

@@ -67,6 +67,31 @@ def outdated_notes(draft: Draft, outdated: Iterable) -> list[Note]:
     return out
 
 
+def default_notes(draft: Draft, defaults: Iterable) -> list[Note]:
+    """Deal fields the draft read at their default (items with `path`, `value` and the ids of the `clauses`
+    that read it): one note on the first of those clauses the draft has."""
+    known = targets(draft)
+    out = []
+    for item in defaults:
+        clauses = [c for c in item.clauses if c in known]
+        if not clauses:
+            continue
+        others = [known[c][1] for c in clauses[1:]]
+        also = f" It is also used in {', '.join(dict.fromkeys(others))}." if others else ""
+        text = (f"The deal does not set {item.path}, so the default {item.value} applies: confirm that it was "
+                f"agreed, or set it in the deal.{also}")
+        found = note(draft, "default", clauses[0], text, known)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def warning_notes(draft: Draft, warnings: Iterable[tuple[str, str]]) -> list[Note]:
+    """Plausibility warnings about the deal, each as (the clause or section it concerns, the warning)."""
+    known = targets(draft)
+    return [n for target, text in warnings if (n := note(draft, "warning", target, text, known)) is not None]
+
+
 def with_notes(draft: Draft, notes: Iterable[Note | None]) -> Draft:
     """The draft carrying these notes (besides its own), in the order of the agreement, each once."""
     order = {anchor: i for i, (anchor, _) in enumerate(targets(draft).values())}

@@ -102,3 +102,17 @@ def test_a_note_to_nothing_is_an_error():
         assert "_Ref_nothing" in str(exc)
     else:
         raise AssertionError("a note to a missing bookmark was rendered")
+
+
+def test_defaults_and_warnings_become_notes_on_the_clauses_they_concern():
+    from types import SimpleNamespace
+
+    draft = small_draft()
+    defaults = [SimpleNamespace(path="exit.cure_days", value="30", clauses=("termination.cause", "termination.effect")),
+                SimpleNamespace(path="unused.field", value="1", clauses=("not.in-this-draft",))]
+    found = notes.default_notes(draft, defaults)
+    assert [(n.kind, n.target) for n in found] == [("default", "termination.cause")]
+    assert found[0].text == ("The deal does not set exit.cure_days, so the default 30 applies: confirm that it was "
+                             "agreed, or set it in the deal. It is also used in clause 3.2.")
+    warned = notes.warning_notes(draft, [("schedule-budget", "Shares add up to 90 %."), ("nowhere", "x")])
+    assert [(n.kind, n.target, n.label) for n in warned] == [("warning", "schedule-budget", "Schedule 2")]
