@@ -302,9 +302,11 @@ exit:
     fees: none                # none | cost_plus | fixed
   # post_termination: {{existing_customer_support_months: 12, non_solicitation_months: 12}}
 
-# options:                   # optional
-#   confidentiality_years: 5
-#   liability_cap: {{multiple_of_annual_fees: 1.0}}
+options:
+  # confidentiality_years: 5
+  # A fixed cap on each party's liability; where fees or a budget are paid between the parties, a multiple of
+  # them may be used instead or as well: {{multiple_of_annual_fees: 1.0}}
+  liability_cap: {{multiple_of_annual_fees: null, fixed_amount: 500000, currency: EUR}}   # an ISO 4217 code
 """)
     return "".join(parts)
 
