@@ -16,8 +16,26 @@ from termsmith.resources import default_library
 
 from .conftest import CANONICAL, MINI, ROOT, edit, git, make_library_repo
 
-COMMANDS_READING_A_LIBRARY = [["draft"], ["check"], ["explain"], ["lint"], ["redline"], ["lock"], ["outdated"],
-                              ["clauses", "list"], ["clauses", "show"]]
+NO_LIBRARY = {("new",), ("schema",)}  # the only commands that read no clause library
+
+
+def _commands(group, prefix=()) -> list[list[str]]:
+    out = []
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            out += _commands(command, (*prefix, name))
+        elif (*prefix, name) not in NO_LIBRARY:
+            out.append([*prefix, name])
+    return out
+
+
+def _all_commands() -> list[list[str]]:
+    from termsmith.cli import cli
+
+    return _commands(cli)
+
+
+COMMANDS_READING_A_LIBRARY = _all_commands()
 
 
 def run(*args, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -53,6 +71,7 @@ def test_the_rule_prefers_the_option_then_the_variable_then_the_nearest_library_
 
 @pytest.mark.parametrize("command", COMMANDS_READING_A_LIBRARY, ids=" ".join)
 def test_every_command_reading_a_library_takes_library_and_library_rev(command, tmp_path):
+    assert {"draft", "check", "explain", "lint", "redline", "lock", "outdated"} <= {c[0] for c in COMMANDS_READING_A_LIBRARY}
     done = run(*command, "--help", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "--library " in done.stdout and "--library-rev" in done.stdout
