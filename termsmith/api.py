@@ -39,6 +39,7 @@ DEFAULT_FORMATS = ("docx", "md")
 class CheckResult:
     deal: Deal
     path: Path
+    notes: tuple = ()  # Problems that are notes: what a choice in the deal means in the draft
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,12 @@ class OutdatedResult:
 # ── drafting ───────────────────────────────────────────────────────────────────────────────
 def check(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> CheckResult:
     """Validate a deal file (structure and business rules) and that the library can draft it."""
+    from termsmith.deal.notes import notes
     from termsmith.pipeline import compose_resolved, resolve
 
     resolved = resolve(deal_path, library, library_rev)
     compose_resolved(resolved)
-    return CheckResult(resolved.deal, Path(deal_path))
+    return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source)))
 
 
 def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Explanation:

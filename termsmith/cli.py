@@ -130,6 +130,8 @@ def check(deal, library, library_rev) -> None:
 
     result = api.check(deal, library=library, library_rev=library_rev)
     click.echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
+    for note in result.notes:
+        click.echo(str(note))
 
 
 @cli.command()

@@ -187,7 +187,9 @@ _KIND_SCOPE = {
 """,
     "joint_venture": """\
   joint_venture:
-    # vehicle: {name: Venture Ltd, jurisdiction: England and Wales}   # if the venture is incorporated
+    arrangement: cost_sharing        # cost_sharing | partnership: `termsmith check` explains both
+    # vehicle: {name: Venture Ltd, jurisdiction: England and Wales}   # a company instead of an arrangement;
+    #   it then needs board, transfers and deadlock (see `termsmith schema`)
     contributions:
       {a}: What the first party contributes.
       {b}: What the second party contributes.
