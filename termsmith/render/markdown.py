@@ -11,7 +11,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from termsmith.draft.document import Cell, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Span, Table, TermDefinition
 from termsmith.render.typography import smart_quotes
 from termsmith.resources import templates_dir
-from termsmith.draft.templating import bytecode_cache
+from termsmith.cachedir import bytecode_cache
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
