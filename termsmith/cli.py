@@ -133,6 +133,8 @@ def check(deal, library, library_rev) -> None:
 
     result = api.check(deal, library=library, library_rev=library_rev)
     click.echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
+    for note in result.notes:
+        click.echo(str(note))
 
 
 @cli.command()
@@ -240,21 +242,27 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
 
 
 @cli.command()
-@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--base", default=None, metavar="GIT_REF", help="Also check versions against the library at this revision.")
 @click.option("--format", "style", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="github: workflow annotations.")
 @library_option
 @rev_option
-def lint(folder, base, style, library, library_rev) -> None:
-    """Check a clause library for a pull request; exit 1 on errors. FOLDER (or --library) is the library;
-    without either: $TERMSMITH_LIBRARY, else the nearest folder from here upwards holding library.yaml, else the
+def lint(paths, base, style, library, library_rev) -> None:
+    """Check a clause library for a pull request; exit 1 on errors.
+
+    PATHS are library folders, or files inside libraries (each file's library is the nearest folder above it
+    holding library.yaml; files in no library are skipped, as a pre-commit hook passes them). Without PATHS:
+    --library, else $TERMSMITH_LIBRARY, else the nearest folder from here upwards holding library.yaml, else the
     bundled library."""
     from termsmith import api, report
 
-    if folder is not None and library is not None and folder != library:
-        raise click.UsageError("give the library as FOLDER or as --library, not both")
-    findings = api.lint(folder or library, base=base, library_rev=library_rev)
+    if paths and library is not None:
+        raise click.UsageError("give the library as PATHS or as --library, not both")
+    roots = api.libraries_of(paths) if paths else [library]
+    findings = [p for root in roots for p in api.lint(root, base=base, library_rev=library_rev)]
+    if not roots:
+        click.echo("no clause library among the given files: nothing to check")
     for line in report.lint_findings(findings, style, root=Path.cwd()):
         click.echo(line)
     if any(p.severity == "error" for p in findings):
@@ -389,10 +397,15 @@ def main() -> None:
 
 def _run() -> int:
     try:
+        bad_input = False
         try:
             cli.main(standalone_mode=False, prog_name="termsmith")
+        except ProblemsFound:
+            bad_input = True  # bad input is one located line per problem, nothing more
+            raise
         finally:
-            _name_libraries()
+            if not bad_input:
+                _name_libraries()
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_INVALID

@@ -62,6 +62,10 @@ def _walk(annotation: Any, metadata: tuple, value: Any, path: Path_) -> Iterator
         return
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
+        # a literal the value is one of ('rotating' in `PartyId | Literal["rotating"]`) is not a reference
+        if any(typing.get_origin(_unwrap(arg, ())[0]) is typing.Literal and value in typing.get_args(_unwrap(arg, ())[0])
+               for arg in args):
+            return
         for arg in args:
             inner, _ = _unwrap(arg, ())
             if _matches(inner, value):

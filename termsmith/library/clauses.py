@@ -264,6 +264,8 @@ def library_from_files(files: dict[str, bytes], root: str, commit: str | None = 
         except LibraryError as exc:
             problems += exc.problems
     problems += _structure_problems(manifest, clauses, root)
+    if not clauses and not problems:
+        problems.append(Problem(file=f"{root}/{CLAUSE_DIR}", message="the library has no clause files; it cannot draft"))
     if problems:
         raise LibraryError(problems)
     return Library(
