@@ -393,6 +393,9 @@ def _payments(deal: Deal, src: SourceMap) -> Iterator[Problem]:
                           "every invoice under the agreement; leave it out or make them equal")
     if deal.budget is not None and pay.late_interest_percent is not None:
         yield src.problem((*path, "late_interest_percent"), "only used without a budget section (then budget.late_interest_percent applies)")
+    if pay.reported and pay.statements is None:
+        yield src.problem((*path, "statements"), "required: a payment depends on revenue, referrals or units the payer "
+                                                 "must report (monthly, quarterly, semi_annual or annual)")
     seen: set[str] = set()
     for i, stream in enumerate(pay.streams):
         at: Path_ = (*path, "streams", i)
@@ -507,6 +510,51 @@ def _contributions_outside_budget(deal: Deal, jv, path: Path_, src: SourceMap) -
                 break
 
 
+def _reseller(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    r = deal.scope.reseller
+    if deal.deal.kind != "reseller":
+        return
+    if r is None:
+        yield src.problem(("deal", "kind"), "a reseller deal needs scope.reseller: discount, ordering, delivery, "
+                                            "warranty and sales reports (see `termsmith schema`)")
+        return
+    path: Path_ = ("scope", "reseller")
+    if not deal.scope.products:
+        yield src.problem(("scope", "products"), "a reseller deal must name the products the reseller may resell")
+    if deal.scope.territory is None:
+        yield src.problem(("scope", "territory"), "a reseller deal must name the territory of the appointment")
+    if deal.exit.transition.customer_migration and r.customer_compensation_percent is None:
+        yield src.problem((*path, "customer_compensation_percent"),
+                          "required with exit.transition.customer_migration: a reseller buys and resells in its own "
+                          "name, so its customers are handed over only against compensation")
+    if not deal.exit.transition.customer_migration and r.customer_compensation_percent is not None:
+        yield src.problem((*path, "customer_compensation_percent"), "only used with exit.transition.customer_migration: true")
+
+
+def _managed_service(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    if deal.deal.kind != "managed_service":
+        return
+    ms = deal.scope.managed_service
+    charged = deal.budget is not None or (deal.payments is not None and any(
+        s.type == "service_charge" for s in deal.payments.streams))
+    if not charged:
+        yield src.problem(("payments",) if deal.payments else ("deal", "kind"),
+                          "a managed service deal must state its charges: a service_charge payment (or a budget)")
+    if ms is None:
+        return
+    path: Path_ = ("scope", "managed_service")
+    if ms.provider is not None and ms.provider not in {p.id for p in deal.parties}:
+        yield src.problem((*path, "provider"), _unknown_party(ms.provider, {p.id for p in deal.parties}), code="unknown-party")
+    provider = ms.provider or (deal.slas.metrics[0].provider if deal.slas else deal.parties[0].id)
+    if deal.payments:
+        for i, s in enumerate(deal.payments.streams):
+            if s.type == "service_charge" and s.payee != provider:
+                yield src.problem(("payments", "streams", i, "payee"),
+                                  f"service charges are paid to the provider of the services ({provider})")
+    if ms.commencement_date is not None and ms.commencement_date < deal.deal.effective_date:
+        yield src.problem((*path, "commencement_date"), "is before deal.effective_date")
+
+
 def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if deal.library.require is None:
         return
@@ -520,4 +568,4 @@ def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
 
 
 _RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _payments, _liability, _joint_venture,
-          _library)
+          _reseller, _managed_service, _library)
