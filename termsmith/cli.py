@@ -18,10 +18,12 @@ EXIT_BUG = 3
 
 
 def _formats(value: str) -> tuple[str, ...]:
+    from termsmith.api import FORMATS, unknown_formats
+
     formats = tuple(f.strip() for f in value.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ("docx", "md")]
+    unknown = unknown_formats(formats)
     if unknown or not formats:
-        raise click.BadParameter(f"unknown format {', '.join(unknown) or '(none)'}; choose from docx, md")
+        raise click.BadParameter(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     return formats
 
 
@@ -96,7 +98,8 @@ def cli() -> None:
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               show_default=True, help="Folder for the drafts.")
 @click.option("--format", "formats", default="docx,md", show_default=True,
-              help="Comma-separated: docx, md; add json to print the result as structured data.")
+              help="Comma-separated output formats: docx (Word), md (its Markdown twin); add json to print the "
+                   "result as structured data.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Draft this many deals in parallel processes.")
 @click.option("--force", is_flag=True, help="Overwrite a .docx or .md even if it was edited since termsmith wrote it.")
