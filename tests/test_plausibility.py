@@ -40,18 +40,3 @@ def test_address_in_another_country(deal_data, write_deal):
     lines = _check(write_deal(deal_data))
     assert any("parties[1].address: the address is in France, but Globex is incorporated in Germany" in line for line in lines)
     assert not any("parties[0].address" in line for line in lines)  # London, United Kingdom ~ England and Wales
-
-
-def test_reseller_without_territory_or_products(write_deal):
-    import yaml
-
-    from .conftest import EXAMPLES
-
-    data = yaml.safe_load((EXAMPLES / "northwind-resellers-reseller.yaml").read_text(encoding="utf-8"))
-    data["scope"].pop("territory")
-    data["scope"]["products"] = []
-    for resp in data["roles"]["responsibilities"]:  # the duties speak of "the Products", which would be undefined
-        resp["duties"] = [d.replace("the Products", "the software") for d in resp["duties"]]
-    lines = _check(write_deal(data))
-    assert any("scope: a reseller deal without a territory" in line for line in lines)
-    assert any("scope: a reseller deal without products" in line for line in lines)

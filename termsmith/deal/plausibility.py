@@ -27,8 +27,7 @@ _POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z0-9&-]+)['’]s\b")
 
 def plausibility_warnings(deal: Deal, src: SourceMap) -> tuple[Problem, ...]:
     """Every plausibility warning for a valid deal, each located at the field concerned."""
-    found = [*_names_not_in_the_deal(deal, src), *_raci(deal, src), *_addresses(deal, src), *_reseller(deal, src),
-             *_unused_credits(deal, src)]
+    found = [*_names_not_in_the_deal(deal, src), *_raci(deal, src), *_addresses(deal, src), *_unused_credits(deal, src)]
     return tuple(replace(p, severity="warning") for p in found)
 
 
@@ -100,16 +99,6 @@ def _addresses(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             yield src.problem(("parties", i, "address"),
                               f"the address is in {party.address.rsplit(',', 1)[-1].strip()}, but {party.short_name} is "
                               f"incorporated in {party.jurisdiction}: check the registered office", code="address")
-
-
-def _reseller(deal: Deal, src: SourceMap) -> Iterator[Problem]:
-    if deal.deal.kind != "reseller":
-        return
-    if deal.scope.territory is None:
-        yield src.problem(("scope",), "a reseller deal without a territory appoints the reseller everywhere", code="reseller")
-    if not deal.scope.products:
-        yield src.problem(("scope",), "a reseller deal without products appoints the reseller for all the supplier's "
-                                      "products and services", code="reseller")
 
 
 def _unused_credits(deal: Deal, src: SourceMap) -> Iterator[Problem]:

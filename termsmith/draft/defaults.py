@@ -16,7 +16,9 @@ from pydantic import BaseModel
 
 from termsmith.draft.conditions import fields_read
 from termsmith.draft.document import AppliedDefault
-from termsmith.draft.templating import DEAL_SECTIONS, environment
+from termsmith.deal.fields import clause_sections
+from termsmith.deal.model import Deal
+from termsmith.draft.templating import environment
 from termsmith.library.clauses import Clause
 
 
@@ -49,13 +51,14 @@ def applied_defaults(deal: BaseModel, clauses: Iterable[Clause], given: Callable
 @functools.lru_cache(maxsize=1024)
 def template_fields(source: str) -> tuple[str, ...]:
     """The dotted deal fields a clause text reads, following `{% set name = deal.field %}` aliases."""
+    sections = clause_sections(Deal)
     tree = environment().parse(source)
     aliases: dict[str, str] = {}
     inner = {id(n.node) for n in tree.find_all(nodes.Getattr)}  # parts of a longer chain
     for assign in tree.find_all(nodes.Assign):
         if isinstance(assign.target, nodes.Name):
             chain = _chain(assign.node)
-            if chain and chain.split(".")[0] in DEAL_SECTIONS:
+            if chain and chain.split(".")[0] in sections:
                 aliases[assign.target.name] = chain
                 inner.add(id(assign.node))  # what the alias reads is counted where the alias is used
     found = set()
@@ -66,7 +69,7 @@ def template_fields(source: str) -> tuple[str, ...]:
         root, _, rest = chain.partition(".")
         if root in aliases:
             chain = aliases[root] + ("." + rest if rest else "")
-        if chain.split(".")[0] in DEAL_SECTIONS:
+        if chain.split(".")[0] in sections:
             found.add(chain)
     return tuple(sorted(found))
 
