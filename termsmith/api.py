@@ -146,7 +146,7 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     there, False writes none. An existing output is replaced only when it is an unchanged termsmith redline,
     or with `force`."""
     from termsmith.errors import OutputError
-    from termsmith.review.inputs import check_replaceable, drafts_of, redline_side, revision_date
+    from termsmith.review.inputs import check_replaceable, drafts_of, redline_side, revision_author, revision_date
     from termsmith.review.redline import compare, render_redline
     from termsmith.write import write_files
 
@@ -160,7 +160,7 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     new = old if new is None else Path(new)
     sides = [redline_side(old, from_rev, library), redline_side(new, to_rev, library)]
     old_draft, new_draft = drafts_of(sides)
-    comparison = compare(old_draft, new_draft, author=author or new_draft.provenance.library_owner or "termsmith",
+    comparison = compare(old_draft, new_draft, author=revision_author(author, new_draft),
                          date=revision_date(date, new_draft))
     md_path = out.with_suffix(".md") if markdown is True else Path(markdown) if markdown else None
     targets = [out, *([md_path] if md_path else [])]

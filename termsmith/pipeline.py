@@ -115,7 +115,7 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
     provenance = Provenance(
         termsmith_version=__version__,
         deal_id=deal.deal.id,
-        deal_file=Path(loaded.source.file).name,
+        deal_file=os.fsencode(Path(loaded.source.file).name).decode("utf-8", "replace"),  # a name may not be UTF-8
         deal_sha256=hashlib.sha256(loaded.raw).hexdigest(),
         library_name=library.manifest.name,
         library_version=library.version,

@@ -1,6 +1,7 @@
 """Check a clause library for a pull request, one module per family of checks: front matter (`frontmatter`),
 templates against the deal model (`templates`) and their references (`references`), conditions
-(`conditions`), the Markdown subset (`markdown`), defined terms (`terms`) and versions (`versions`)."""
+(`conditions`), the Markdown subset (`markdown`), defined terms (`terms`), versions (`versions`) and
+text that could exhaust the renderer (`cost`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from termsmith.errors import LibraryError, Problem
 from termsmith.library.clauses import Library
 from termsmith.lint.conditions import _check_condition
+from termsmith.lint.cost import cost_findings
 from termsmith.lint.frontmatter import _at, _ids_of_unloaded, _load
 from termsmith.lint.markdown import _html
 from termsmith.lint.templates import _check_source, _TemplateChecker
@@ -45,6 +47,7 @@ def lint_library(library: Library, known_ids: set[str] = frozenset()) -> list[Pr
             problems += _check_condition(clause, ids)
         texts[clause.id] = _literal_text(clause.body)
         problems += _html(clause)
+        problems += cost_findings(clause)
     problems += _term_findings(library, terms, inline, texts)
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
 
