@@ -19,6 +19,7 @@ from termsmith.library.clauses import Library
 from termsmith.library.opening import libraries_used, open_library
 from termsmith.pipeline import build, compose_draft, load_deal
 from termsmith.pipeline import context as _context
+from termsmith.render import DEFAULT_FORMATS, FORMATS, unknown_formats
 from termsmith.review.inputs import DEAL_SUFFIXES, WORKTREE
 
 if TYPE_CHECKING:
@@ -27,12 +28,11 @@ if TYPE_CHECKING:
     from termsmith.review.redline import Comparison
 
 __all__ = [
-    "DEAL_SUFFIXES", "DEFAULT_FORMATS", "WORKTREE", "BatchOutcome", "CheckResult", "DraftResult", "Explanation",
+    "DEAL_SUFFIXES", "DEFAULT_FORMATS", "FORMATS", "WORKTREE", "BatchOutcome", "CheckResult", "DraftResult", "Explanation",
     "DatesResult", "LockResult", "OutdatedResult", "RedlineResult", "build", "check", "compose_draft", "dates", "draft", "draft_many",
-    "explain", "libraries_used", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema",
+    "explain", "libraries_used", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema", "unknown_formats",
 ]
 
-DEFAULT_FORMATS = ("docx", "md")
 
 
 @dataclass(frozen=True)

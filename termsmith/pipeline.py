@@ -147,6 +147,15 @@ def build(deal_path: Path, library: Path | None = None, library_rev: str | None 
     return reviewer_notes(draft, resolved, library) if notes else draft
 
 
+def _plausibility_warnings(resolved: Resolved) -> tuple:
+    """`check`'s plausibility warnings about the deal, where this version of termsmith has them."""
+    try:
+        from termsmith.deal.plausibility import plausibility_warnings
+    except ImportError:  # the checks arrive with the clause library 2.0 work
+        return ()
+    return tuple(plausibility_warnings(resolved.deal, resolved.loaded.source))
+
+
 def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Draft:
     """The draft with notes where the reviewer should look (termsmith.draft.notes), from what is known here:
     the defaults it applied (once the draft records them), the clauses the deal overrides, and for a locked
@@ -162,6 +171,10 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
                 "This clause is the deal's own negotiated wording, not the library's standard text"
                 + (f" (negotiated from version {based})." if based else ".")
                 + " Check it against the library's current clause before sending.")))
+    warnings = _plausibility_warnings(resolved)
+    if warnings:
+        texts = {c.id: f"{c.meta.when or ''}\n{c.body}" for c in resolved.library.clauses}
+        found += notes.field_warning_notes(draft, texts, warnings)
     lock = resolved.lock
     if lock is not None and lock.commit:
         from termsmith.library.lock import outdated

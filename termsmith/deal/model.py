@@ -7,12 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from termsmith.deal.fields import ABOUT_THE_FILE, PARTY_REFERENCE
+
 Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$"),
     Field(description="A short identifier: lower-case letters, digits, '-' and '_'."),
 ]
-PartyId = Annotated[str, Field(description="The `id` of a party declared under `parties`.")]
+PartyId = Annotated[str, Field(description="The `id` of a party declared under `parties`."), PARTY_REFERENCE]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Days = Annotated[int, Field(gt=0, le=3650, description="A number of calendar days.")]
@@ -738,7 +740,7 @@ class Deal(Spec):
         title="termsmith deal specification",
     )
 
-    termsmith: Literal[1] = Field(description="Version of the deal file format; always 1.")
+    termsmith: Annotated[Literal[1], ABOUT_THE_FILE] = Field(description="Version of the deal file format; always 1.")
     deal: DealInfo = Field(description="What the agreement is: id, title, kind, date, law, language, purpose.")
     parties: list[Party] = Field(min_length=2, max_length=20, description="Two or more parties.")
     scope: Scope = Field(default_factory=Scope, description="Kind-specific scope details.")
@@ -752,7 +754,7 @@ class Deal(Spec):
     conflict_resolution: ConflictResolution = Field(description="Escalation ladder, mediation, arbitration or courts.")
     exit: Exit = Field(description="Termination rights, transition, survival and post-termination duties.")
     options: Options = Field(default_factory=Options, description="Confidentiality period, liability cap, personal data.")
-    library: LibraryRequirement = Field(default_factory=LibraryRequirement,
+    library: Annotated[LibraryRequirement, ABOUT_THE_FILE] = Field(default_factory=LibraryRequirement,
                                         description="Which clause library versions this deal accepts.")
 
     def party(self, party_id: str) -> Party:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from termsmith.deal.fields import party_references
 from termsmith.draft.facts import cap_basis, money_flows
 from termsmith.deal.model import Deal
 from termsmith.errors import InputError, Problem
@@ -181,7 +182,7 @@ def _parties(deal: Deal, src: SourceMap) -> Iterator[Problem]:
                 yield src.problem(("parties", i, field), f"{field.replace('_', ' ')} '{getattr(party, field)}' is used by "
                                                          "more than one party (or looks the same as another's)")
     declared = set(seen)
-    for path, party_id in _party_references(deal):
+    for path, party_id in party_references(deal):  # every field the model marks as a party id
         if party_id not in declared:
             yield src.problem(path, _unknown_party(party_id, declared), code="unknown-party")
 
@@ -190,45 +191,6 @@ def _unknown_party(party_id: str, declared: set[str]) -> str:
     message = f"party '{party_id}' is not declared under parties"
     guess = difflib.get_close_matches(party_id, sorted(declared), n=1)
     return message + (f"; did you mean '{guess[0]}'?" if guess else f" (declared: {', '.join(sorted(declared))})")
-
-
-def _party_references(deal: Deal) -> Iterator[tuple[Path_, str]]:
-    for key in deal.roles.alliance_managers:
-        yield ("roles", "alliance_managers", key), key
-    for i, resp in enumerate(deal.roles.responsibilities):
-        yield ("roles", "responsibilities", i, "party"), resp.party
-    for i, row in enumerate(deal.roles.raci or []):
-        yield ("roles", "raci", i, "responsible"), row.responsible
-        yield ("roles", "raci", i, "accountable"), row.accountable
-        for j, pid in enumerate(row.consulted):
-            yield ("roles", "raci", i, "consulted", j), pid
-        for j, pid in enumerate(row.informed):
-            yield ("roles", "raci", i, "informed", j), pid
-    if deal.governance:
-        for i, kpi in enumerate(deal.governance.kpis):
-            yield ("governance", "kpis", i, "owner"), kpi.owner
-    if deal.slas:
-        for i, metric in enumerate(deal.slas.metrics):
-            yield ("slas", "metrics", i, "provider"), metric.provider
-    if deal.budget:
-        for key in deal.budget.cost_sharing:
-            yield ("budget", "cost_sharing", key), key
-    for i, stream in enumerate(deal.payments.streams if deal.payments else []):
-        yield ("payments", "streams", i, "payer"), stream.payer
-        yield ("payments", "streams", i, "payee"), stream.payee
-    jv = deal.scope.joint_venture
-    if jv:
-        for key in jv.contributions:
-            yield ("scope", "joint_venture", "contributions", key), key
-        for key in jv.shares or {}:
-            yield ("scope", "joint_venture", "shares", key), key
-        for key in jv.cash_contributions:
-            yield ("scope", "joint_venture", "cash_contributions", key), key
-        if jv.board:
-            for key in jv.board.directors:
-                yield ("scope", "joint_venture", "board", "directors", key), key
-            if jv.board.chair != "rotating":
-                yield ("scope", "joint_venture", "board", "chair"), jv.board.chair
 
 
 def _shares(deal: Deal, src: SourceMap) -> Iterator[Problem]:

@@ -85,6 +85,10 @@ def lint_revision(root: Path, rev: str, base: str | None = None) -> list[Problem
             (Path(tmp) / name).write_bytes(data)
         described = describe_folder(Path(tmp))
         note_used([described.replace(f"({tmp}, not in git)", f"({root}, commit {commit[:12]})")])
-        findings = lint(Path(tmp), base=base)
+        findings = lint(Path(tmp))
+        if base is not None:  # compared in the repository the folder is in (the copy is in none)
+            library, read, _ = _load(Path(tmp))
+            if library is not None:
+                findings += against_base(Path(root), library, base, read)
     return [dataclasses.replace(p, file=p.file.replace(tmp, str(root), 1)) if p.file.startswith(tmp) else p
             for p in findings]
