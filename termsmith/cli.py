@@ -195,14 +195,18 @@ def explain(deal, library, library_rev, output_format) -> None:
 @cli.command()
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the schema to this file (e.g. deal.schema.json, which deal files point at) instead of printing it.")
-def schema(out) -> None:
+@click.option("--library", type=click.Path(path_type=Path), default=None,
+              help="Include the deal terms this clause library declares (its library.yaml `terms:`).")
+@rev_option
+def schema(out, library, library_rev) -> None:
     """Print (or write) the JSON Schema of the deal file, for editor completion."""
-    from termsmith import scaffold
+    from termsmith import api, scaffold
 
+    data = api.schema(library, library_rev) if library is not None or library_rev is not None else None
     if out is None:
-        echo(scaffold.schema_text(), nl=False)
+        echo(scaffold.schema_text(data), nl=False)
         return
-    echo(f"wrote {scaffold.write_schema(out)}")
+    echo(f"wrote {scaffold.write_schema(out, data)}")
 
 
 @cli.command()

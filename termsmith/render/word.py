@@ -32,7 +32,7 @@ from termsmith.draft.document import (
 from termsmith.draft import notes
 from termsmith.render import layout, opc
 from termsmith.render import wordxml as wx
-from termsmith.render.typography import smart_quotes
+from termsmith.render.typography import smart_quotes, run_in_title
 from termsmith.render.wordxml import qn
 from termsmith.resources import reference_docx
 from termsmith.draft.revisions import (
@@ -124,11 +124,6 @@ def render_redline_docx(redline: Redline) -> bytes:
     package = opc.Package(_reference_archive())
     _Writer(package, redline.draft, redline).write()
     return package.to_bytes()
-
-
-def run_in_title(title: str) -> str:
-    """A clause title as it reads before the clause text: 'Survival.'"""
-    return title if title[-1:] in ".?!:" else f"{title}."
 
 
 # ── numbering: what Word will show, checked against the Draft's labels ──────────────────────
