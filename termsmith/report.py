@@ -39,15 +39,6 @@ def default_lines(defaults) -> list[str]:
     return [f"  default: {d.path} = {d.value} (not in the deal file; read by {', '.join(d.clauses)})" for d in defaults]
 
 
-def check_notes(result) -> list[str]:
-    """`termsmith check`, after its ok line: the defaults the draft relies on, then plausibility warnings
-    (`FILE:LINE: warning: path: message`)."""
-    lines = default_lines(result.defaults)
-    lines += [f"{p.file}:{p.line}: warning: {p.path + ': ' if p.path else ''}{p.message}" if p.line is not None
-              else f"{p.file}: warning: {p.path + ': ' if p.path else ''}{p.message}" for p in result.warnings]
-    return lines
-
-
 def redline(result) -> list[str]:
     """`termsmith redline`: counts, one line per clause added (+), removed (-), changed (~) or moved (>),
     then the files written."""
