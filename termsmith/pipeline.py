@@ -144,6 +144,11 @@ def build(deal_path: Path, library: Path | None = None, library_rev: str | None 
     return replace(compose_resolved(resolved), made_at=_made_at(deal_path, library, resolved.library))
 
 
+def made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
+    """When a draft of this deal with this library is made (see `_made_at`)."""
+    return _made_at(deal_path, library, lib)
+
+
 def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
     """When the draft is made: SOURCE_DATE_EPOCH, else its library commit's date, else its inputs' newest
     modification time (termsmith.draft.made): the same inputs always give the same date."""
