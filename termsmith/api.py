@@ -19,6 +19,7 @@ from termsmith.library.clauses import Library
 from termsmith.library.opening import libraries_used, open_library
 from termsmith.pipeline import build, compose_draft, load_deal
 from termsmith.pipeline import context as _context
+from termsmith.render import DEFAULT_FORMATS, FORMATS, unknown_formats
 from termsmith.review.inputs import DEAL_SUFFIXES, WORKTREE
 
 if TYPE_CHECKING:
@@ -27,12 +28,12 @@ if TYPE_CHECKING:
     from termsmith.review.redline import Comparison
 
 __all__ = [
-    "DEAL_SUFFIXES", "DEFAULT_FORMATS", "WORKTREE", "BatchOutcome", "CheckResult", "DraftResult", "Explanation",
+    "DEAL_SUFFIXES", "DEFAULT_FORMATS", "FORMATS", "WORKTREE", "BatchOutcome", "CheckResult", "DraftResult", "Explanation",
     "DatesResult", "LockResult", "OutdatedResult", "RedlineResult", "build", "check", "compose_draft", "dates", "draft", "draft_many",
     "explain", "impact", "libraries_used", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema",
+    "unknown_formats",
 ]
 
-DEFAULT_FORMATS = ("docx", "md")
 
 
 @dataclass(frozen=True)
@@ -102,12 +103,15 @@ def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | 
 
 
 def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
-          library: Path | None = None, library_rev: str | None = None, force: bool = False) -> DraftResult:
-    """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json."""
+          library: Path | None = None, library_rev: str | None = None, force: bool = False,
+          notes: bool = True) -> DraftResult:
+    """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json; `notes`: with
+    the notes for the reviewer (Word comments by termsmith, the twin's closing list)."""
     from termsmith.pipeline import draft_outputs
     from termsmith.write import write_draft
 
-    the_draft, outputs = draft_outputs(deal_path, Path(out_dir), tuple(dict.fromkeys(formats)), library, library_rev)
+    the_draft, outputs = draft_outputs(deal_path, Path(out_dir), tuple(dict.fromkeys(formats)), library, library_rev,
+                                       notes)
     written = write_draft(Path(out_dir), outputs, force=force, inputs=(Path(deal_path),))
     return DraftResult(Path(deal_path), the_draft, tuple(written))
 
@@ -115,13 +119,13 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
 def draft_many(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1,
                on_progress: Callable[[BatchOutcome], None] | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
                library: Path | None = None, library_rev: str | None = None,
-               force: bool = False) -> list[BatchOutcome]:
+               force: bool = False, notes: bool = True) -> list[BatchOutcome]:
     """Draft several deals; one bad deal never stops the others. Outcomes are in input order.
     With jobs > 1 the deals are drafted in that many processes, each loading the library once."""
     from termsmith.batch import draft_many as run_batch
 
     return run_batch(paths, out_dir, formats=tuple(dict.fromkeys(formats)), library=library,
-                     library_rev=library_rev, force=force, jobs=jobs, on_progress=on_progress)
+                     library_rev=library_rev, force=force, jobs=jobs, on_progress=on_progress, notes=notes)
 
 
 def schema() -> dict:
@@ -143,7 +147,7 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     there, False writes none. An existing output is replaced only when it is an unchanged termsmith redline,
     or with `force`."""
     from termsmith.errors import OutputError
-    from termsmith.review.inputs import check_replaceable, drafts_of, redline_side, revision_date
+    from termsmith.review.inputs import check_replaceable, drafts_of, redline_side, revision_author, revision_date
     from termsmith.review.redline import compare, render_redline
     from termsmith.write import write_files
 
@@ -157,7 +161,7 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     new = old if new is None else Path(new)
     sides = [redline_side(old, from_rev, library), redline_side(new, to_rev, library)]
     old_draft, new_draft = drafts_of(sides)
-    comparison = compare(old_draft, new_draft, author=author or new_draft.provenance.library_owner or "termsmith",
+    comparison = compare(old_draft, new_draft, author=revision_author(author, new_draft),
                          date=revision_date(date, new_draft))
     md_path = out.with_suffix(".md") if markdown is True else Path(markdown) if markdown else None
     targets = [out, *([md_path] if md_path else [])]

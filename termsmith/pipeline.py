@@ -115,7 +115,7 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
     provenance = Provenance(
         termsmith_version=__version__,
         deal_id=deal.deal.id,
-        deal_file=Path(loaded.source.file).name,
+        deal_file=os.fsencode(Path(loaded.source.file).name).decode("utf-8", "replace"),  # a name may not be UTF-8
         deal_sha256=hashlib.sha256(loaded.raw).hexdigest(),
         library_name=library.manifest.name,
         library_version=library.version,
@@ -138,10 +138,55 @@ def compose_resolved(resolved: Resolved) -> Draft:
     return draft
 
 
-def build(deal_path: Path, library: Path | None = None, library_rev: str | None = None) -> Draft:
-    """Load, validate, select and compose: the Draft of a deal file, dated when it is made."""
+def build(deal_path: Path, library: Path | None = None, library_rev: str | None = None,
+          notes: bool = True) -> Draft:
+    """Load, validate, select and compose: the Draft of a deal file, dated when it is made; `notes`: with
+    the notes for the reviewer (termsmith.draft.notes)."""
     resolved = resolve(deal_path, library, library_rev)
-    return replace(compose_resolved(resolved), made_at=_made_at(deal_path, library, resolved.library))
+    draft = replace(compose_resolved(resolved), made_at=_made_at(deal_path, library, resolved.library))
+    return reviewer_notes(draft, resolved, library) if notes else draft
+
+
+def _plausibility_warnings(resolved: Resolved) -> tuple:
+    """`check`'s plausibility warnings about the deal, where this version of termsmith has them."""
+    try:
+        from termsmith.deal.plausibility import plausibility_warnings
+    except ImportError:  # the checks arrive with the clause library 2.0 work
+        return ()
+    return tuple(plausibility_warnings(resolved.deal, resolved.loaded.source))
+
+
+def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Draft:
+    """The draft with notes where the reviewer should look (termsmith.draft.notes), from what is known here:
+    the defaults it applied (once the draft records them), the clauses the deal overrides, and for a locked
+    deal, the clauses whose library version is newer than the lock's."""
+    from termsmith.draft import notes
+    from termsmith.errors import TermsmithError
+
+    found: list = notes.default_notes(draft, getattr(draft, "defaults", ()))
+    for clause_id, override in sorted((getattr(resolved.deal, "overrides", None) or {}).items()):
+        if not getattr(override, "removed", False):
+            based = getattr(override, "based_on", None)
+            found.append(notes.note(draft, "override", clause_id, (
+                "This clause is the deal's own negotiated wording, not the library's standard text"
+                + (f" (negotiated from version {based})." if based else ".")
+                + " Check it against the library's current clause before sending.")))
+    warnings = _plausibility_warnings(resolved)
+    if warnings:
+        texts = {c.id: f"{c.meta.when or ''}\n{c.body}" for c in resolved.library.clauses}
+        found += notes.field_warning_notes(draft, texts, warnings)
+    lock = resolved.lock
+    if lock is not None and lock.commit:
+        from termsmith.library.lock import outdated
+
+        try:
+            current = open_library(library)  # the library folder as it is now, not the locked commit
+            selected = {c.id for c in select(current, context(resolved.deal, current)).clauses}
+        except TermsmithError:
+            pass  # a broken working copy of the library says nothing about this draft
+        else:
+            found += notes.outdated_notes(draft, outdated(lock, current, selected))
+    return notes.with_notes(draft, found)
 
 
 def made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
@@ -188,7 +233,7 @@ def outputs(draft: Draft, formats: tuple[str, ...], out_dir: Path, deal_path: Pa
 
 
 def draft_outputs(deal_path: Path, out_dir: Path, formats: tuple[str, ...], library: Path | None = None,
-                  library_rev: str | None = None) -> tuple[Draft, Outputs]:
-    """A deal file's Draft and the files that draft makes in out_dir."""
-    draft = build(deal_path, library, library_rev)
+                  library_rev: str | None = None, notes: bool = True) -> tuple[Draft, Outputs]:
+    """A deal file's Draft and the files that draft makes in out_dir (`notes`: see `build`)."""
+    draft = build(deal_path, library, library_rev, notes)
     return draft, outputs(draft, formats, out_dir, deal_path, library, library_rev)
