@@ -300,9 +300,9 @@ def impact(deals, base, head, library, out_dir, style, jobs, ignore_locks) -> No
     """Which of DEALS a clause library change (--base to --head) changes, with a Word redline for each."""
     from termsmith import api, report
 
-    if jobs > 1:
-        gc.freeze()
-        gc.enable()
+    # many deals are drafted: collect cycles again (in workers too), leaving what is loaded so far out of it
+    gc.freeze()
+    gc.enable()
     bar = None
     if sys.stderr.isatty():
         from tqdm import tqdm
