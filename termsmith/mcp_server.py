@@ -191,10 +191,13 @@ def _relative(data: dict[str, Any], root: Path) -> dict[str, Any]:
 def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None, force: bool) -> dict[str, Any]:
     from termsmith import scaffold
 
+    from termsmith.library.opening import open_library
+
     target = here.path(deal, "deal", must_exist=False) if deal else here.folder / "deal.yaml"
+    declared = open_library(_found(here)).manifest.terms
     current = {**scaffold.defaults(target, kind), **{k: str(v) for k, v in answers.items()}}
     open_questions, invalid = [], []
-    for question in scaffold.questions(current):
+    for question in scaffold.questions(current, declared):
         given = question.key in answers
         why = scaffold.check_answer(question, current[question.key]) if given else None
         if why:
@@ -202,13 +205,13 @@ def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None,
         if not given or why:
             open_questions.append({"key": question.key, "question": question.text, "default": question.default,
                                    "choices": list(question.choices)})
-    known = {q.key for q in scaffold.questions(current)}
+    known = {q.key for q in scaffold.questions(current, declared)}
     unknown = sorted(set(answers) - known)
     if unknown:
         raise InputError([Problem(path=f"answers.{k}", message="not a question of a new deal") for k in unknown])
     result: dict[str, Any] = {"open": open_questions, "invalid": invalid}
     if not invalid:
-        text = scaffold.deal_text(current, scaffold.SCHEMA_NAME, target.name)
+        text = scaffold.deal_text(current, scaffold.SCHEMA_NAME, target.name, declared)
         result["deal_text"] = text
         if deal and not open_questions:
             written = scaffold.write_new(target, text, force=force)
