@@ -454,11 +454,13 @@ def dates_command(deals, ics, fmt, until, notice_on, non_renewal, terminate_on, 
 @cli.command("mcp")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."),
               show_default=True, help="The folder an assistant may read and write in; nothing outside it is touched.")
-def mcp_command(root) -> None:
+@library_option
+@rev_option
+def mcp_command(root, library, library_rev) -> None:
     """Serve termsmith to an AI assistant: a Model Context Protocol server over stdio."""
     from termsmith.mcp_server import serve
 
-    serve(root)
+    serve(root, library, library_rev)
 
 
 @cli.group()
