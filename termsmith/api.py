@@ -26,6 +26,7 @@ DEFAULT_FORMATS = ("docx", "md")
 class CheckResult:
     deal: Deal
     path: Path
+    warnings: tuple[Problem, ...] = ()  # e.g. an override negotiated from an older version of its clause
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,9 @@ def _checked_against_lock(draft: Draft, lock, deal_path: Path) -> Draft:
     from termsmith.library.lock import lock_path, mismatches
 
     if lock is not None:
-        problems = mismatches(lock, draft.provenance.clauses, lock_path(deal_path))
+        added = {o.id for o in draft.provenance.overrides if o.kind == "added"}  # the deal's own clauses
+        clauses = tuple(c for c in draft.provenance.clauses if c.id not in added)
+        problems = mismatches(lock, clauses, lock_path(deal_path))
         if problems:
             raise InputError(problems)
     return draft
@@ -204,7 +207,18 @@ def check(deal_path: Path, *, library: Path | None = None, library_rev: str | No
     """Validate a deal file (structure and business rules) and that the library can draft it."""
     build(deal_path, library=library, library_rev=library_rev)
     deal, _ = load_deal(deal_path)
-    return CheckResult(deal, Path(deal_path))
+    return CheckResult(deal, Path(deal_path), tuple(stale_overrides(deal_path, library=library,
+                                                                    library_rev=library_rev)))
+
+
+def stale_overrides(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> list[Problem]:
+    """Warnings for the deal's overrides whose clause the library has changed since they were negotiated."""
+    from termsmith.draft.overrides import stale_overrides as stale
+
+    deal, loaded = load_deal(deal_path)
+    if not deal.overrides:
+        return []
+    return stale(deal, open_library(library, library_rev), loaded.source)
 
 
 def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Explanation:
@@ -213,11 +227,15 @@ def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | 
     return Explanation(deal, lib, select(lib, _context(deal, lib), explain=True))
 
 
-def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
+def compose_draft(deal: Deal, loaded: Loaded, library: Library, *, ignore_overrides: bool = False) -> Draft:
     from termsmith.draft.compose import compose
 
+    from termsmith.draft.overrides import apply_overrides
+
     context = _context(deal, library)
-    selection = select(library, context)
+    selection, overridden = select(library, context), ()
+    if not ignore_overrides:
+        selection, overridden = apply_overrides(selection, library, deal, loaded.source)
     provenance = Provenance(
         termsmith_version=__version__,
         deal_id=deal.deal.id,
@@ -228,14 +246,18 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
         library_owner=library.manifest.owner,
         library_commit=library.commit,
         clauses=tuple(ClauseVersion(c.id, c.version) for c in selection.clauses),
+        overrides=overridden,
     )
     return compose(deal, library, selection, context, provenance)
 
 
-def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Draft:
-    """Load, validate, select and compose: the Draft of a deal file, nothing written."""
+def build(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None,
+          ignore_overrides: bool = False) -> Draft:
+    """Load, validate, select and compose: the Draft of a deal file, nothing written (with
+    `ignore_overrides`, every clause in the library's own wording)."""
     deal, loaded, lib, lock = _resolve(deal_path, library, library_rev)
-    the_draft = _checked_against_lock(compose_draft(deal, loaded, lib), lock, deal_path)
+    the_draft = _checked_against_lock(compose_draft(deal, loaded, lib, ignore_overrides=ignore_overrides), lock,
+                                      deal_path)
     return replace(the_draft, made_at=_made_at(deal_path, library, lib))
 
 
@@ -375,7 +397,7 @@ def _inputs(out_dir: Path, deal_path: Path, library: Path | None, library_rev: s
 
 def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = None, to_rev: str | None = None,
             library: Path | None = None, author: str | None = None, date: str | None = None,
-            markdown: Path | bool = True, force: bool = False) -> RedlineResult:
+            markdown: Path | bool = True, force: bool = False, overrides: bool = False) -> RedlineResult:
     """Compare OLD and NEW into OUT (.docx with Word revisions) and its CriticMarkup twin.
 
     OLD and NEW are deal files (drafted with `library` at `from_rev` / `to_rev`; without NEW, OLD is
@@ -390,12 +412,16 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     old, out = Path(old), Path(out)
     if out.suffix.lower() != ".docx":
         raise OutputError(Problem(file=str(out), message="the redline is a Word document: name it .docx"))
+    if overrides:  # the deal's own wording against the library's: OLD drafted without its overrides
+        if new is not None or old.suffix.lower() not in DEAL_SUFFIXES:
+            raise InputError(Problem(file=str(old), message="--overrides compares one deal file with itself"))
+        new, from_rev, to_rev = old, from_rev or WORKTREE, to_rev or WORKTREE
     if new is None and from_rev is None and to_rev is None:
         raise InputError(Problem(file=str(old), message=(
             "give the new deal or draft too, or --from REV (and --to REV) to compare this deal "
             "at two revisions of the library")))
     new = old if new is None else Path(new)
-    sides = [_redline_side(old, None if from_rev == WORKTREE else from_rev, library),
+    sides = [_redline_side(old, None if from_rev == WORKTREE else from_rev, library, ignore_overrides=overrides),
              _redline_side(new, None if to_rev == WORKTREE else to_rev, library)]
     old_draft, new_draft = _drafts_of(sides)
     when = _revision_date(date, new_draft)
@@ -435,7 +461,7 @@ def _check_replaceable(targets: list[Path], force: bool) -> None:
                 "not overwritten. Choose another name or re-run with --force")))
 
 
-def _redline_side(path: Path, rev: str | None, library: Path | None):
+def _redline_side(path: Path, rev: str | None, library: Path | None, ignore_overrides: bool = False):
     """A Draft (deal file or manifest), or a review.sides.Side (a Word document as it reads)."""
     from termsmith.manifest import MANIFEST_SUFFIX
 
@@ -460,7 +486,7 @@ def _redline_side(path: Path, rev: str | None, library: Path | None):
         if root.exists() and gitstore.repo_root(root if root.is_dir() else root.parent) is None:
             raise LibraryError(Problem(file=str(root), message=(
                 "--from/--to need a clause library inside a git repository")))
-    return build(path, library=library, library_rev=rev)
+    return build(path, library=library, library_rev=rev, ignore_overrides=ignore_overrides)
 
 
 def _rebuild(manifest: Path) -> Draft:
@@ -503,6 +529,97 @@ def _revision_date(date: str | None, new: Draft) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ── absorb: a reviewed document back into the deal ─────────────────────────────────────────
+@dataclass(frozen=True)
+class AbsorbResult:
+    plan: object  # termsmith.review.absorb.Plan
+    lines: tuple[str, ...]  # the review, by clause (also written as DEAL.review.md)
+    written: tuple[Path, ...]
+    would_write: tuple[Path, ...]  # with dry_run: what would have been written
+    mismatches: tuple[str, ...] = ()  # clauses whose re-draft does not read as the reviewed text
+
+
+def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: bool = False,
+           library: Path | None = None) -> AbsorbResult:
+    """Write a reviewed draft's changes into its deal file (field values and clause overrides, edited in
+    place) and list every change and comment by clause in DEAL.review.md."""
+    import tempfile
+
+    from termsmith.review import absorb as review
+    from termsmith.review.dealedit import edit_deal
+    from termsmith.review.fromdocx import is_termsmith
+    from termsmith.review.sides import find_manifest, read
+    from termsmith.write import write_files
+
+    document, deal_path = Path(document), Path(deal_path)
+    doc = read(document)
+    if not is_termsmith(doc):
+        raise InputError(Problem(file=str(document), message=(
+            "was not made by termsmith (no clause bookmarks): absorb needs a draft termsmith wrote; "
+            "`termsmith redline` compares it as text")))
+    try:
+        raw = deal_path.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem(file=str(deal_path), message=f"cannot read: {exc.strerror or exc}")) from None
+    actual = hashlib.sha256(raw).hexdigest()
+    recorded = doc.properties.get("termsmith.deal.sha256", "")
+    if recorded != actual and not force:
+        why = (f"has changed since {document.name} was drafted from it (sha256 {actual[:12]}…, the document "
+               f"records {recorded[:12]}…)") if recorded else f"cannot be matched to {document.name}, which does " \
+                                                                "not record the deal it was drafted from"
+        raise InputError(Problem(file=str(deal_path), code="deal-changed", message=(
+            f"{why}; re-draft and review again, or absorb anyway with --force")))
+    manifest = find_manifest(document, doc)
+    rev, lib_path = None, library
+    if manifest is not None and recorded == actual:
+        from termsmith.manifest import read_manifest
+
+        made_from = read_manifest(manifest)
+        if made_from.deal.resolve() != deal_path.resolve():
+            raise InputError(Problem(file=str(document), message=(
+                f"was drafted from {made_from.deal}, not {deal_path}")))
+        base = _rebuild(manifest)
+        rev, lib_path = made_from.exact_commit, lib_path or made_from.library
+    else:
+        base = build(deal_path, library=library)
+    _deal, loaded = load_deal(deal_path)
+
+    def draft_with_text(text: str) -> Draft:
+        with tempfile.TemporaryDirectory() as tmp:
+            trial = Path(tmp) / deal_path.name
+            trial.write_text(text, encoding="utf-8")
+            return build(trial, library=lib_path, library_rev=rev)
+
+    def draft_with(data: dict) -> Draft:
+        import json
+
+        return draft_with_text(json.dumps(data, default=str))
+
+    plan = review.plan(doc, base, loaded.data, draft_with)
+    text = raw.decode("utf-8")
+    new_text = edit_deal(text, [(path, new) for path, _old, new in plan.fields], plan.overrides) \
+        if plan.changed else text
+    mismatches: list[str] = []
+    if plan.changed:
+        try:
+            redrafted = draft_with_text(new_text)
+        except TermsmithError as exc:
+            raise InputError(Problem(file=str(deal_path), message=(
+                "absorbing this review would leave a deal that does not draft: "
+                + "; ".join(p.message for p in exc.problems)))) from None
+        mismatches = review.mismatches(plan, redrafted)
+    lines = review.report_lines(plan, document.name, deal_path.name)
+    if mismatches:
+        lines += ["", "## Re-drafts differently", "", *(f"- {m}" for m in mismatches)]
+    review_path = deal_path.with_name(deal_path.stem + ".review.md")
+    files = {review_path: ("\n".join(lines) + "\n").encode("utf-8")}
+    if new_text != text:
+        files[deal_path] = new_text.encode("utf-8")
+    if dry_run:
+        return AbsorbResult(plan, tuple(lines), (), tuple(files), tuple(mismatches))
+    return AbsorbResult(plan, tuple(lines), tuple(write_files(files)), (), tuple(mismatches))
 
 
 # ── the clause library: lint, lock, outdated, browse ──────────────────────────────────────

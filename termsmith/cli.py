@@ -125,6 +125,8 @@ def check(deal, library, library_rev) -> None:
         result = api.check(deal, library=library, library_rev=library_rev)
     except TermsmithError as exc:
         _fail(exc)
+    for w in result.warnings:
+        click.echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}", err=True)
     click.echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
 
 
@@ -229,10 +231,12 @@ def _prompt(question) -> str:
               help="Where to write the CriticMarkup twin (default: OUTPUT with .md).")
 @click.option("--no-markdown", is_flag=True, help="Write only the .docx.")
 @click.option("--force", is_flag=True, help="Replace an output that is not an unchanged termsmith redline.")
+@click.option("--overrides", is_flag=True,
+              help="Show the deal's own clause wording (its overrides) against the library's current text.")
 @library_option
 @click.option("--library-rev", default=None, metavar="REV",
               help="Use the library as it was at this git tag or commit (for both sides, unless --from/--to say).")
-def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, force, library, library_rev) -> None:
+def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, force, overrides, library, library_rev) -> None:
     """Compare OLD and NEW as a Word redline: two deal files, one deal at two library revisions
     (--from/--to), or two drafts (.docx or .manifest.json)."""
     from termsmith import api, report
@@ -241,11 +245,37 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
     from_rev, to_rev = from_rev or library_rev, to_rev or library_rev
     try:
         result = api.redline(old, new, out, from_rev=from_rev, to_rev=to_rev, library=library, author=author,
-                             date=date, markdown=False if no_markdown else markdown or True, force=force)
+                             date=date, markdown=False if no_markdown else markdown or True, force=force,
+                             overrides=overrides)
     except TermsmithError as exc:
         _fail(exc)
     for line in report.redline(result):
         click.echo(line)
+
+
+@cli.command()
+@click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--deal", "deal", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The deal file the document was drafted from; the review's changes are written into it.")
+@click.option("--dry-run", is_flag=True, help="Show what would be absorbed and change nothing.")
+@click.option("--force", is_flag=True, help="Absorb even though the deal file has changed since the draft was made.")
+@library_option
+def absorb(document, deal, dry_run, force, library) -> None:
+    """Absorb a reviewed DOCUMENT into its deal: negotiated wording as clause overrides (or deal fields),
+    and every change and comment listed by clause in DEAL.review.md."""
+    from termsmith import api
+    from termsmith.errors import TermsmithError
+
+    try:
+        result = api.absorb(document, deal, dry_run=dry_run, force=force, library=library)
+    except TermsmithError as exc:
+        _fail(exc)
+    for line in result.lines:
+        click.echo(line)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    for path in result.would_write:
+        click.echo(f"would write {path} (dry run)")
 
 
 @cli.command()
@@ -303,10 +333,13 @@ def outdated(deal, library, library_rev) -> None:
 
     try:
         result = api.outdated(deal, library=library, library_rev=library_rev)
+        stale = api.stale_overrides(deal, library=library, library_rev=library_rev)
     except TermsmithError as exc:
         _fail(exc)
     for line in report.outdated(result):
         click.echo(line)
+    for w in stale:
+        click.echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}")
 
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])

@@ -64,10 +64,16 @@ class _ReadSection:
     clauses: list[_ReadClause] = field(default_factory=list)
 
 
-def document_draft(doc: Document, base: Draft | None = None, *, view: str = "accepted") -> Draft:
+def document_draft(doc: Document, base: Draft | None = None, *, view: str = "accepted",
+                   owners: dict[int, str] | None = None) -> Draft:
     """The document as a Draft: `view` 'accepted' takes every tracked change as made (the document as it
-    stands), 'original' as rejected (the document before the review)."""
-    return _Builder(doc, base, view).build()
+    stands), 'original' as rejected (the document before the review). `owners` is filled with the id of
+    the clause (or section, or 'cover') each of the document's blocks belongs to."""
+    builder = _Builder(doc, base, view)
+    draft = builder.build()
+    if owners is not None:
+        owners.update(builder.owners)
+    return draft
 
 
 def is_termsmith(doc: Document) -> bool:
@@ -157,6 +163,7 @@ class _Builder:
         self.signatures: list[list[str]] = []
         self.sections: list[_ReadSection] = []
         self.added = 0
+        self.owners: dict[int, str] = {}  # document block index → clause id ('cover' before the first heading)
 
     def _id(self, anchor: str) -> str:
         if anchor in self.anchor_ids:
@@ -177,6 +184,14 @@ class _Builder:
 
     # ── reading blocks ──
     def _paragraph(self, p: _P) -> None:
+        self._paragraph_of(p)
+        if self.sections:
+            section = self.sections[-1]
+            self.owners[p.index] = section.clauses[-1].id if section.clauses else section.id
+        else:
+            self.owners[p.index] = "cover"
+
+    def _paragraph_of(self, p: _P) -> None:
         style = p.style
         text = _text(p.pieces)
         if style in SECTION_STYLES or (not self.termsmith and _is_heading(self.doc.styles.get(style, style))):
@@ -249,6 +264,11 @@ class _Builder:
         return "body", level
 
     def _table(self, table: TableRead, index: int, rows: list[Row]) -> None:
+        self._table_of(table, rows)
+        section = self.sections[-1] if self.sections else None
+        self.owners[index] = (section.clauses[-1].id if section.clauses else section.id) if section else "cover"
+
+    def _table_of(self, table: TableRead, rows: list[Row]) -> None:
         cells = [[_inlines(c) for c in cell_paras(r, self.view)] for r in rows]
         if not cells:
             return
