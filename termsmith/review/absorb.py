@@ -343,6 +343,7 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
     a, b = _WORD.findall(_plain(old)), _WORD.findall(_plain(new))
     diffs = [(("".join(a[i1:i2])).strip(), ("".join(b[j1:j2])).strip())
              for tag, i1, i2, j1, j2 in opcodes(a, b) if tag != "equal"]
+    diffs = list(dict.fromkeys(diffs))  # the same value changed the same way wherever it shows
     if len(diffs) != 1 or not diffs[0][0] or not diffs[0][1] or len(diffs[0][0]) > 80:
         return ""
     was, now = diffs[0]
