@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -28,7 +29,7 @@ from termsmith.draft.document import (
     TermDefinition,
     item_label,
 )
-from termsmith.render import opc
+from termsmith.render import layout, opc
 from termsmith.render import wordxml as wx
 from termsmith.render.typography import smart_quotes
 from termsmith.render.wordxml import qn
@@ -193,6 +194,7 @@ class _Writer:
         self.heading_title: tuple[TrackedInline, ...] | None = None  # a section heading's changed title
         self.title_runs: tuple[TrackedInline, ...] | None = None  # a clause's changed run-in title
         self.run_style: str | None = None  # character style of the runs being built
+        self.page_refs: list[tuple[str, etree._Element]] = []  # (heading bookmark, the run of its cached page)
         self.depth = 0  # nesting of _inlines calls (tracked changes hold inlines)
         self.before = ""  # the character before the next run's text, for typographic quotes
 
@@ -204,6 +206,7 @@ class _Writer:
             self._section(section)
         if self.blocks and self.blocks[-1].tag == qn("w:tbl"):
             self.blocks.append(wx.paragraph(BODY_TEXT))  # Word ends a document with a paragraph, never a table
+        self._page_numbers()
         sect_pr = _section_properties(self.package.xml(self.main))
         for block in self.blocks:
             sect_pr.addprevious(block)
@@ -220,8 +223,40 @@ class _Writer:
                 self.blocks.append(wx.paragraph(COVER_PARTY, self._inlines(_party_field(item, "party_name"))))
         self.blocks.append(wx.paragraph(COVER_DATE, self._inlines((Span("Dated "), *self.date_text))))
 
+    def _page_numbers(self) -> None:
+        """The contents' cached page numbers, from an estimate of where the pages break (layout.py)."""
+        if not self.page_refs:
+            return
+        styles = self.package.xml(self.package.related_part(self.main, opc.RT_STYLES))
+        if self.revisions is None:
+            pages = layout.page_numbers(self.blocks, styles, TEXT_WIDTH)
+            for anchor, cached in self.page_refs:
+                cached.find(qn("w:t")).text = str(pages.get(anchor, 1))
+            return
+        # a redline: each draft's own page numbers, a changed one as a revision, so that accepting every
+        # change gives the new draft's contents and rejecting them the old one's
+        new = layout.page_numbers(self.blocks, styles, TEXT_WIDTH, view="accept")
+        old = layout.page_numbers(self.blocks, styles, TEXT_WIDTH, view="reject")
+        for anchor, cached in self.page_refs:
+            tracked = next((a.tag for a in cached.iterancestors(qn("w:ins"), qn("w:del"))), None)
+            if tracked is not None:  # a wholly inserted or deleted entry: the pages of its own draft
+                pages = new if tracked == qn("w:ins") else old
+                (cached.find(qn("w:t")) if tracked == qn("w:ins") else cached.find(qn("w:delText"))).text = \
+                    str(pages.get(anchor, 1))
+                continue
+            before, after = str(old.get(anchor, 1)), str(new.get(anchor, 1))
+            cached.find(qn("w:t")).text = after
+            if before != after:
+                deleted = copy.deepcopy(cached)
+                deleted.find(qn("w:t")).text = before
+                cached.addprevious(wx.track_runs([deleted], "delete", self.revisions)[0])
+                wrapper = wx.track_runs([copy.deepcopy(cached)], "insert", self.revisions)[0]
+                cached.addprevious(wrapper)
+                cached.getparent().remove(cached)
+
     def _contents(self) -> None:
-        """A TOC field marked dirty (Word rebuilds it on open); its cached result lists the headings."""
+        """A TOC field whose cached result lists the headings with their page numbers (PAGEREF fields to the
+        headings' bookmarks): it prints right before any update, and Word does not ask to update it."""
         self.blocks.append(wx.paragraph(TOC_HEADING, [wx.run("Contents")]))
         entries = []
         for section in self.sections:
@@ -229,7 +264,7 @@ class _Writer:
                 entries.append(wx.paragraph(TOC_1, self._toc_entry(item)))
         entries = entries or [wx.paragraph(TOC_1)]
         # the field spans the entries and stays whatever happens to the first and last of them
-        wx.prepend_content(entries[0], wx.field_begin(wx.TOC_INSTRUCTION, dirty=True))
+        wx.prepend_content(entries[0], wx.field_begin(wx.TOC_INSTRUCTION))
         entries[-1].append(wx.field_end())
         self.blocks.extend(entries)
 
@@ -243,9 +278,13 @@ class _Writer:
             title = item.title
         else:
             number = (Span(number),) if number else ()
-        runs = [*self._inlines(number), wx.tab()] if number else []
-        # No page numbers: only layout knows them, and Word fills them in when it rebuilds the dirty field.
-        return [wx.hyperlink([*runs, *self._inlines(title)], anchor=section.anchor)]
+        # an entry without a number (Execution) leaves the number column empty, so that its title lines up
+        # and the next tab is the dotted one before the page number
+        runs = [*self._inlines(number), wx.tab()] if number else [wx.tab()]
+        # the page number after the dotted tab: a PAGEREF field whose cached value _page_numbers fills in
+        page = wx.field(wx.pageref_instruction(section.anchor), "0")
+        self.page_refs.append((section.anchor, page[3]))
+        return [wx.hyperlink([*runs, *self._inlines(title), wx.tab(), *page], anchor=section.anchor)]
 
     # ── tracked changes ──
     @contextmanager

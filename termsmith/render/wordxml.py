@@ -194,6 +194,11 @@ def ref_instruction(bookmark: str) -> str:
     return f"REF {bookmark} \\w \\h"
 
 
+def pageref_instruction(bookmark: str) -> str:
+    """PAGEREF with \\h: the page a bookmark is on, as a link (a contents entry's page number)."""
+    return f"PAGEREF {bookmark} \\h"
+
+
 TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
 
 

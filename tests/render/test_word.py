@@ -235,16 +235,28 @@ def test_external_link_has_a_relationship(body, parts):
     assert val(link.find("w:r", NS), "w:rPr/w:rStyle") == "Hyperlink"
 
 
-def test_contents_field_is_dirty_with_the_headings_cached(body, draft):
+def test_contents_lists_the_headings_with_their_page_numbers(body, draft, parts):
     toc = paragraphs(body, "TOC1")
     begin = toc[0].find("w:r/w:fldChar", NS)
-    assert begin.get(qn("w:fldCharType")) == "begin" and begin.get(qn("w:dirty")) == "true"
-    assert field_instructions(body)[0][0] == 'TOC \\o "1-1" \\h \\z \\u'
-    assert [text_of(p) for p in toc] == [
-        "1.Definitions and Interpretation", "2.Services", "3.Termination", "Execution",
-        "Schedule 1Service Levels", "Schedule 2Budget"]
+    # cached entries a print shows as they are: Word need not ask to update the field on opening
+    assert begin.get(qn("w:fldCharType")) == "begin" and begin.get(qn("w:dirty")) is None
+    instructions = field_instructions(body)
+    assert 'TOC \\o "1-1" \\h \\z \\u' in [i for i, _ in instructions]
     anchors = [h.get(qn("w:anchor")) for p in toc for h in p.findall("w:hyperlink", NS)]
     assert anchors == [s.anchor for s in draft.sections]
+    # each entry ends with a PAGEREF field to its heading's bookmark, after the dotted right-aligned tab
+    pagerefs = [(i, cached) for i, cached in instructions if i.startswith("PAGEREF")]
+    assert [i for i, _ in pagerefs] == [f"PAGEREF {s.anchor} \\h" for s in draft.sections]
+    pages = [int(cached) for _, cached in pagerefs]
+    assert pages[0] == 3 and pages == sorted(pages)  # cover, contents, then the body
+    assert pages[3:] == list(range(pages[3], pages[3] + 3))  # execution and schedules start new pages
+    assert [text_of(p) for p in toc] == [
+        f"{number}{title}{page}" for (number, title), page in zip(
+            [("1.", "Definitions and Interpretation"), ("2.", "Services"), ("3.", "Termination"), ("", "Execution"),
+             ("Schedule 1", "Service Levels"), ("Schedule 2", "Budget")], pages, strict=True)]
+    assert all(len(p.findall(".//w:tab", NS)) == 2 for p in toc)  # number ⇥ title ⇥ page
+    tab = parts["word/styles.xml"].find("w:style[@w:styleId='TOC1']/w:pPr/w:tabs/w:tab", NS)
+    assert (tab.get(qn("w:val")), tab.get(qn("w:leader")), tab.get(qn("w:pos"))) == ("right", "dot", "9072")
 
 
 # ── tables and signatures ─────────────────────────────────────────────────────────────────

@@ -1,0 +1,286 @@
+"""A page-break estimate for the contents page's cached page numbers.
+
+Only a layout engine knows where pages break; Word and LibreOffice recompute PAGEREF fields when they lay
+the document out. Until then a reader (a print made without updating fields, a preview) sees the cached
+values, so these must be plausible: the body is flowed line by line from the house style's sizes, indents
+and spacing, with page breaks before headings that ask for them, lines kept together, paragraphs kept with
+the next, and table rows that do not split. Calibrated against LibreOffice's PDF of the example deals.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from termsmith.render.wordxml import qn
+
+PAGE_TEXT_HEIGHT = 16838 - 2 * 1417  # A4 minus the top and bottom margins (twips)
+DEFAULT_SIZE = 21  # half-points (10.5 pt)
+CHAR_EM = 0.45  # the average width of a character of running text, in ems (Arial)
+CAPS_EM = 0.66  # … of an upper-case heading
+LINE_EM = 1.15  # Arial's line height, in ems
+CELL_MARGINS = 2 * 28 + 20  # a table cell's top and bottom margins and rules (twips)
+CELL_SIDES = 2 * 85  # … left and right margins
+
+
+@dataclass(frozen=True)
+class Style:
+    size: int = DEFAULT_SIZE  # half-points
+    before: int = 0  # twips
+    after: int = 0
+    line: int = 240  # 240ths of a line
+    left: int = 0  # text indent (twips)
+    first: int = 0  # first-line indent: negative for a hanging one
+    caps: bool = False
+    keep_next: bool = False
+    keep_lines: bool = False
+    page_break: bool = False
+
+
+def _flag(ppr: etree._Element | None, name: str) -> bool | None:
+    if ppr is None:
+        return None
+    el = ppr.find(qn(f"w:{name}"))
+    if el is None:
+        return None
+    return el.get(qn("w:val")) not in ("0", "false", "off")
+
+
+def _apply(style: Style, ppr: etree._Element | None, rpr: etree._Element | None) -> Style:
+    values = dict(style.__dict__)
+    if ppr is not None:
+        spacing = ppr.find(qn("w:spacing"))
+        if spacing is not None:
+            for key, attr in (("before", "before"), ("after", "after"), ("line", "line")):
+                if spacing.get(qn(f"w:{attr}")) is not None:
+                    values[key] = int(spacing.get(qn(f"w:{attr}")))
+        ind = ppr.find(qn("w:ind"))
+        if ind is not None:
+            if ind.get(qn("w:left")) is not None:
+                values["left"] = int(ind.get(qn("w:left")))
+            if ind.get(qn("w:hanging")) is not None:
+                values["first"] = -int(ind.get(qn("w:hanging")))
+            elif ind.get(qn("w:firstLine")) is not None:
+                values["first"] = int(ind.get(qn("w:firstLine")))
+        for key, name in (("keep_next", "keepNext"), ("keep_lines", "keepLines"), ("page_break", "pageBreakBefore")):
+            flag = _flag(ppr, name)
+            if flag is not None:
+                values[key] = flag
+    if rpr is not None:
+        sz = rpr.find(qn("w:sz"))
+        if sz is not None:
+            values["size"] = int(sz.get(qn("w:val")))
+        caps = _flag(rpr, "caps")
+        if caps is not None:
+            values["caps"] = caps
+    return Style(**values)
+
+
+class Styles:
+    """Paragraph styles of a styles part, resolved through basedOn."""
+
+    def __init__(self, styles: etree._Element) -> None:
+        self._by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))
+                       if s.get(qn("w:type")) == "paragraph"}
+        defaults = styles.find(qn("w:docDefaults"))
+        base = Style()
+        if defaults is not None:
+            base = _apply(base, defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}"),
+                          defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}"))
+        self._base = base
+        self._default = next((i for i, s in self._by_id.items() if s.get(qn("w:default")) == "1"), None)
+        self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
+
+    def _resolve(self, style_id: str | None) -> Style:
+        el = self._by_id.get(style_id or self._default)
+        if el is None:
+            return self._base
+        based = el.find(qn("w:basedOn"))
+        parent = self.resolve(based.get(qn("w:val"))) if based is not None else self._base
+        return _apply(parent, el.find(qn("w:pPr")), el.find(qn("w:rPr")))
+
+
+# A redline is laid out as either of its drafts: with its revisions accepted (the new draft) or rejected
+# (the old one). View None: a document without revisions.
+_HIDDEN_BY = {"accept": qn("w:del"), "reject": qn("w:ins")}
+
+
+def _hidden(el: etree._Element, view: str | None, stop: etree._Element) -> bool:
+    """Whether a revision the view removes contains `el` (looking up to `stop`)."""
+    if view is None:
+        return False
+    hiding = _HIDDEN_BY[view]
+    for ancestor in el.iterancestors():
+        if ancestor.tag == hiding:
+            return True
+        if ancestor is stop:
+            return False
+    return False
+
+
+def _removed(el: etree._Element, view: str | None) -> bool:
+    """A paragraph whose mark, or a row that, the view removes (wholly inserted or deleted)."""
+    if view is None:
+        return False
+    props = "w:pPr/w:rPr" if el.tag == qn("w:p") else "w:trPr"
+    path = "/".join(qn(part) for part in props.split("/"))
+    return el.find(f"{path}/{_HIDDEN_BY[view]}") is not None
+
+
+def _text(p: etree._Element, view: str | None = None) -> str:
+    """What a paragraph shows: its text (field results, not field codes; tabs as a few characters)."""
+    out = []
+    for el in p.iter(qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")):
+        if (el.tag == qn("w:delText") and view is None) or _hidden(el, view, p):
+            continue
+        if el.tag in (qn("w:t"), qn("w:delText")):
+            out.append(el.text or "")
+        elif el.tag == qn("w:tab"):
+            out.append("    ")
+        else:
+            out.append("\n")
+    return "".join(out)
+
+
+def _lines(text: str, width: int, first: int, style: Style) -> int:
+    """Lines a paragraph's text takes in `width` twips (the first line `first` twips wider or narrower)."""
+    char = (CAPS_EM if style.caps else CHAR_EM) * style.size * 10  # twips
+    total = 0
+    for piece in text.split("\n") or [""]:
+        room = [max(width - first, char * 4), max(width, char * 4)]
+        lines, used = 1, 0.0
+        for word in piece.split():
+            need = (len(word) + (1 if used else 0)) * char
+            if used + need > room[0 if lines == 1 else 1] and used:
+                lines += 1
+                used = len(word) * char
+            else:
+                used += need
+        total += lines
+    return total
+
+
+def _line_height(style: Style) -> float:
+    return style.size * 10 * LINE_EM * style.line / 240
+
+
+@dataclass
+class _Box:
+    """A block to place: its lines' height, space around, and what it keeps."""
+
+    lines: int
+    line: float
+    before: int
+    after: int
+    keep_next: bool
+    keep_lines: bool
+    page_break: bool
+    bookmarks: tuple[str, ...]
+    whole: bool = False  # a table row: never split
+
+    @property
+    def height(self) -> float:
+        return self.before + self.lines * self.line + self.after
+
+
+def _paragraph_box(p: etree._Element, styles: Styles, width: int, view: str | None = None) -> _Box:
+    ppr = p.find(qn("w:pPr"))
+    style_el = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    style = styles.resolve(style_el.get(qn("w:val")) if style_el is not None else None)
+    if ppr is not None and len(ppr) > (style_el is not None):  # direct properties beside the style
+        style = _apply(style, ppr, None)
+    lines = _lines(_text(p, view), width - style.left, style.first, style)
+    names = tuple(b.get(qn("w:name")) for b in p.iter(qn("w:bookmarkStart")))
+    return _Box(lines, _line_height(style), style.before, style.after, style.keep_next, style.keep_lines,
+                style.page_break, names)
+
+
+def _row_box(tr: etree._Element, styles: Styles, widths: Sequence[int], keep_next: bool,
+             view: str | None) -> _Box:
+    tallest = 0.0
+    column = 0
+    for tc in tr.findall(qn("w:tc")):
+        span_el = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+        span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+        width = sum(widths[column:column + span]) - CELL_SIDES
+        column += span
+        height = 0.0
+        for p in tc.findall(qn("w:p")):
+            box = _paragraph_box(p, styles, width, view)
+            height += box.height
+        tallest = max(tallest, height)
+    min_height = tr.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
+    if min_height is not None:
+        tallest = max(tallest, int(min_height.get(qn("w:val"))))
+    return _Box(1, tallest + CELL_MARGINS, 0, 0, keep_next, True, False, (), whole=True)
+
+
+def _boxes(blocks: Sequence[etree._Element], styles: Styles, text_width: int, view: str | None) -> list[_Box]:
+    out: list[_Box] = []
+    for block in blocks:
+        if block.tag == qn("w:p"):
+            if not _removed(block, view):
+                out.append(_paragraph_box(block, styles, text_width, view))
+        elif block.tag == qn("w:tbl"):
+            widths = [int(g.get(qn("w:w"))) for g in block.iter(qn("w:gridCol"))]
+            for tr in block.findall(qn("w:tr")):
+                if _removed(tr, view):
+                    continue
+                # a row is kept with the next when its paragraphs are (short tables, header rows)
+                keep = any(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in tr.iter(qn("w:p"))) \
+                    or tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+                out.append(_row_box(tr, styles, widths, keep, view))
+    return out
+
+
+def page_numbers(blocks: Sequence[etree._Element], styles: etree._Element, text_width: int,
+                 view: str | None = None) -> dict[str, int]:
+    """{bookmark name: estimated page (1 = the first page)} of every bookmark that starts in a body
+    paragraph (bookmarks inside tables are not estimated); of a redline, with its revisions accepted or
+    rejected (`view`)."""
+    boxes = _boxes(blocks, Styles(styles), text_width, view)
+    pages: dict[str, int] = {}
+    page, used = 1, 0.0
+    for i, box in enumerate(boxes):
+        if box.page_break and used > 0:
+            page, used = page + 1, 0.0
+        before = box.before if used > 0 else 0  # space before is dropped at the top of a page
+        room = PAGE_TEXT_HEIGHT - used
+        # what must go on the same page as this box's first line: itself (whole, or two lines) and, while
+        # boxes keep with the next, the next one's first lines
+        need = before + (box.lines * box.line if box.whole or box.keep_lines or box.lines <= 3
+                         else 2 * box.line)
+        j = i
+        while boxes[j].keep_next and j + 1 < len(boxes) and need < PAGE_TEXT_HEIGHT:
+            need += boxes[j].after + (boxes[j + 1].lines * boxes[j + 1].line if boxes[j + 1].whole
+                                      or boxes[j + 1].lines <= 3 else 2 * boxes[j + 1].line) + boxes[j + 1].before
+            j += 1
+        if need > room and used > 0 and need <= PAGE_TEXT_HEIGHT:
+            page, used, before = page + 1, 0.0, 0
+        for name in box.bookmarks:
+            pages.setdefault(name, page)
+        used += before
+        if box.whole or box.keep_lines:
+            if used + box.lines * box.line > PAGE_TEXT_HEIGHT and used > 0:
+                page, used = page + 1, 0.0
+            used += box.lines * box.line
+        else:
+            remaining = box.lines
+            while remaining:
+                fit = math.floor((PAGE_TEXT_HEIGHT - used) / box.line)
+                if fit >= remaining:
+                    used += remaining * box.line
+                    remaining = 0
+                else:
+                    # widow and orphan control: at least two lines on each side of a break
+                    fit = fit if fit >= 2 and remaining - fit >= 2 else 0 if fit < 2 else remaining - 2
+                    remaining -= fit
+                    page, used = page + 1, 0.0
+        used += box.after
+        if used >= PAGE_TEXT_HEIGHT:
+            page, used = page + 1, 0.0
+    return pages
