@@ -542,9 +542,11 @@ class AbsorbResult:
 
 
 def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: bool = False,
-           library: Path | None = None) -> AbsorbResult:
+           library: Path | None = None, branch: str | None = None) -> AbsorbResult:
     """Write a reviewed draft's changes into its deal file (field values and clause overrides, edited in
-    place) and list every change and comment by clause in DEAL.review.md."""
+    place) and list every change and comment by clause in DEAL.review.md. With `branch`, reworded clauses
+    go into the clause files of `library` instead, committed on that new branch for a pull request
+    (changes that cannot be made for every deal stay the deal's own wording and are listed)."""
     import tempfile
 
     from termsmith.review import absorb as review
@@ -598,6 +600,12 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         return draft_with_text(json.dumps(data, default=str))
 
     plan = review.plan(doc, base, loaded.data, draft_with)
+    library_files: dict[str, bytes] = {}
+    repo = None
+    if branch is not None:
+        if library is None:
+            raise InputError(Problem(path="--branch", message="give --library DIR: the clause library to change"))
+        repo, library_files = _library_edits(plan, base, Path(library), deal_path, document.name)
     text = raw.decode("utf-8")
     new_text = edit_deal(text, [(path, new) for path, _old, new in plan.fields], plan.overrides) \
         if plan.changed else text
@@ -617,9 +625,103 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     files = {review_path: ("\n".join(lines) + "\n").encode("utf-8")}
     if new_text != text:
         files[deal_path] = new_text.encode("utf-8")
+    if library_files:
+        lines += ["", f"## Library branch {branch}", "",
+                  *(f"- {name}" for name in sorted(library_files))]
+        files[review_path] = ("\n".join(lines) + "\n").encode("utf-8")
     if dry_run:
         return AbsorbResult(plan, tuple(lines), (), tuple(files), tuple(mismatches))
+    if library_files:
+        from termsmith.library import git as gitstore
+
+        changed = [r for r in plan.clauses if r.action == "library"]
+        message = f"Wording from the review of {document.name}\n\n" + "\n".join(
+            f"- {r.id}: {r.detail}" for r in changed) + "\n"
+        gitstore.commit_on_new_branch(repo, branch, "HEAD", library_files, message)
     return AbsorbResult(plan, tuple(lines), tuple(write_files(files)), (), tuple(mismatches))
+
+
+def _in_library(root: Path, path: str) -> Path:
+    """A clause file's path relative to its library's folder."""
+    full = Path(path)
+    return full.resolve().relative_to(root) if full.is_absolute() else full
+
+
+def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: str):
+    """(repository, {path in the repository: new bytes}) for the reviewed clauses whose change lies in their
+    clause file's own words; the others stay the deal's own wording, each with the reason."""
+    import shutil
+    import tempfile
+
+    from termsmith.library import git as gitstore
+    from termsmith.review import libedit
+    from termsmith.review.fromdocx import plain_text
+
+    root = Path(library).resolve()
+    repo = gitstore.repo_root(root)
+    if repo is None:
+        raise LibraryError(Problem(file=str(root), message="--branch needs a clause library inside a git repository"))
+    lib = open_library(root)
+    base_clauses = {c.id: c for s in base.sections for c in s.clauses}
+    new_clauses = {c.id: c for s in plan.accepted.sections for c in s.clauses}
+    edits: dict[str, tuple] = {}
+    for r in plan.clauses:
+        clause = lib.by_id.get(r.id)
+        if r.action != "override" or clause is None:
+            continue
+        if "title" in plan.overrides[r.id]:
+            r.detail += "; not made the standard: a new title is the library's front matter, change it there"
+            plan.refused.append(f"{r.heading}: the title changed; not made the standard")
+            continue
+        source = (root / clause.path).read_text(encoding="utf-8")
+        lines = source.split("\n")
+        head, body = "\n".join(lines[:clause.body_line - 1]) + "\n", "\n".join(lines[clause.body_line - 1:])
+        try:
+            new_body = libedit.rewrite_body(body, plain_text(base_clauses[r.id]), plain_text(new_clauses[r.id]))
+            version = libedit.bump_minor(clause.version)
+            new_source = libedit.rewrite_file(head + body, body, new_body, version,
+                                              f"wording from the review of {document}")
+        except libedit.NotGeneral as exc:
+            r.detail += f"; not made the standard: {exc}"
+            plan.refused.append(f"{r.heading}: not made the standard: {exc}")
+            continue
+        edits[r.id] = (clause, version, new_source)
+    if not edits:
+        return repo, {}
+    with tempfile.TemporaryDirectory() as tmp:  # the edited library drafts the clauses as reviewed
+        copy = Path(tmp) / "library"
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git"))
+        for clause, _version, new_source in edits.values():
+            (copy / _in_library(root, clause.path)).write_text(new_source, encoding="utf-8")
+        trial_deal = Path(tmp) / deal_path.name
+        trial_deal.write_bytes(deal_path.read_bytes())
+        redrafted = build(trial_deal, library=copy)
+    got = {c.id: c for s in redrafted.sections for c in s.clauses}
+    from termsmith.review.absorb import _sig
+
+    files: dict[str, bytes] = {}
+    done = []
+    for ident, (clause, version, new_source) in edits.items():
+        r = next(x for x in plan.clauses if x.id == ident)
+        if _sig(got.get(ident)) != _sig(new_clauses[ident]):
+            r.detail += "; not made the standard: the rewritten clause file does not draft as reviewed"
+            plan.refused.append(f"{r.heading}: not made the standard: it does not draft as reviewed")
+            continue
+        inside = _in_library(root, clause.path)
+        files[(root / inside).relative_to(repo).as_posix()] = new_source.encode("utf-8")
+        plan.overrides.pop(ident)
+        r.action = "library"
+        r.detail = f"into the library's {inside.as_posix()}, version {clause.version} → {version}"
+        done.append(f"{ident} {version}: wording from the review of {document}")
+    if files:
+        new_version = libedit.bump_minor(lib.version)
+        manifest = root / "library.yaml"
+        files[manifest.relative_to(repo).as_posix()] = libedit.bump_library(
+            manifest.read_text(encoding="utf-8"), new_version).encode("utf-8")
+        changelog = root / "CHANGELOG.md"
+        old_log = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
+        files[changelog.relative_to(repo).as_posix()] = libedit.add_changelog(old_log, new_version, done).encode()
+    return repo, files
 
 
 # ── the clause library: lint, lock, outdated, browse ──────────────────────────────────────

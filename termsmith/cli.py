@@ -259,15 +259,17 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
               help="The deal file the document was drafted from; the review's changes are written into it.")
 @click.option("--dry-run", is_flag=True, help="Show what would be absorbed and change nothing.")
 @click.option("--force", is_flag=True, help="Absorb even though the deal file has changed since the draft was made.")
+@click.option("--branch", default=None, metavar="NAME",
+              help="Put reworded clauses into the --library clause files instead, committed on this new branch.")
 @library_option
-def absorb(document, deal, dry_run, force, library) -> None:
+def absorb(document, deal, dry_run, force, branch, library) -> None:
     """Absorb a reviewed DOCUMENT into its deal: negotiated wording as clause overrides (or deal fields),
     and every change and comment listed by clause in DEAL.review.md."""
     from termsmith import api
     from termsmith.errors import TermsmithError
 
     try:
-        result = api.absorb(document, deal, dry_run=dry_run, force=force, library=library)
+        result = api.absorb(document, deal, dry_run=dry_run, force=force, library=library, branch=branch)
     except TermsmithError as exc:
         _fail(exc)
     for line in result.lines:

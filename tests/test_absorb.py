@@ -149,3 +149,46 @@ def test_a_document_not_made_by_termsmith_is_refused(drafted, tmp_path):
     done = subprocess.run([sys.executable, "-m", "termsmith", "absorb", str(hostile), "--deal",
                            str(drafted / "deal.yaml")], capture_output=True, text=True, env=env)
     assert done.returncode == 1 and "zip bomb" in done.stderr and "Traceback" not in done.stderr
+
+
+# ── into the library, on a branch for a pull request ───────────────────────────────────────
+def test_library_changes_are_committed_on_a_new_branch(tmp_path):
+    from .conftest import git, make_library_repo
+
+    repo = make_library_repo(tmp_path / "repo", ROOT / "clause_library", "clause_library", "v1.0.0")
+    library = repo / "clause_library"
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out", library=library)
+    edit = WordEdit(tmp_path / "out" / DOCX)
+    edit.replace("must continue to perform their obligations", "must keep performing their obligations")
+    edit.replace("180 days", "120 days")  # computed from a deal field: not the standard
+    reviewed = tmp_path / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    head_before = git(repo, "rev-parse", "HEAD").strip()
+    status_before = git(repo, "status", "--porcelain")
+
+    result = api.absorb(reviewed, deal, library=library, branch="review/acme-2027")
+
+    assert git(repo, "rev-parse", "HEAD").strip() == head_before  # the checked-out branch is untouched
+    assert git(repo, "status", "--porcelain") == status_before  # and so is the work tree
+    changed = git(repo, "diff", "--name-only", "main", "review/acme-2027").split()
+    assert changed == ["clause_library/CHANGELOG.md", "clause_library/clauses/disputes/continued-performance.md",
+                       "clause_library/library.yaml"]
+    clause = git(repo, "show", "review/acme-2027:clause_library/clauses/disputes/continued-performance.md")
+    assert "version: 1.1.0" in clause and "must keep performing their obligations" in clause
+    assert 'changelog: "wording from the review of reviewed.docx"' in clause
+    assert "version: 1.1.0" in git(repo, "show", "review/acme-2027:clause_library/library.yaml")
+    log = git(repo, "show", "review/acme-2027:clause_library/CHANGELOG.md")
+    assert "## 1.1.0\n\n- disputes.continued-performance 1.1.0: wording from the review of reviewed.docx" in log
+    # the computed change stays the deal's own wording, and the review says why
+    assert list(result.plan.overrides) == ["termination.convenience"]
+    review = "\n".join(result.lines)
+    assert "not made the standard: “180” is not in the clause file's own words" in review
+    assert "into the library's clauses/disputes/continued-performance.md, version 1.0.0 → 1.1.0" in review
+    # the branch's library drafts the reviewed wording; lint of the branch against main passes its version checks
+    git(repo, "worktree", "add", "-q", str(tmp_path / "branch"), "review/acme-2027")
+    findings = api.lint(tmp_path / "branch" / "clause_library", base="main")
+    assert not [f for f in findings if f.severity == "error"], findings
+    with pytest.raises(TermsmithError, match="exists already"):
+        api.absorb(reviewed, deal, library=library, branch="review/acme-2027", force=True)

@@ -435,7 +435,7 @@ def report_lines(result: Plan, document: str, deal: str) -> list[str]:
 def mismatches(result: Plan, redrafted: Draft) -> list[str]:
     """Clauses the re-drafted deal does not word as the reviewed document does (refused changes aside)."""
     out = []
-    refused = {r.id for r in result.clauses if r.action == "refused"}
+    refused = {r.id for r in result.clauses if r.action in ("refused", "library")}
     got, want = _clauses(redrafted), _clauses(result.accepted)
     added = {v.get("after"): k for k, v in result.overrides.items() if v.get("after")}
     for ident, clause in want.items():

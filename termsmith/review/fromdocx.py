@@ -518,3 +518,14 @@ def relabel(draft: Draft) -> Draft:
             clauses.append(replace(clause, blocks=tuple(blocks)))
         out.append(replace(section, clauses=tuple(clauses)))
     return replace(draft, sections=tuple(out))
+
+
+def plain_text(clause: Clause) -> str:
+    """A clause's text as it reads (numbers of cross-references included), paragraphs on their own lines."""
+    parts = []
+    for block in clause.blocks:
+        if isinstance(block, Paragraph):
+            parts.append(_plain(block.inlines))
+        else:
+            parts.append("\n".join(" | ".join(_plain(c) for c in row) for row in (block.header, *block.rows)))
+    return "\n".join(parts)
