@@ -192,3 +192,17 @@ def test_library_changes_are_committed_on_a_new_branch(tmp_path):
     assert not [f for f in findings if f.severity == "error"], findings
     with pytest.raises(TermsmithError, match="exists already"):
         api.absorb(reviewed, deal, library=library, branch="review/acme-2027", force=True)
+
+
+def test_a_paragraph_rewritten_whole_by_python_docx_keeps_its_clause(drafted):
+    """`paragraph.text = …` drops the paragraph's runs, bookmark and run-in title style: the clause is still
+    found (the next clause of the draft whose bookmark is gone) and round-trips."""
+    import docx
+
+    document = docx.Document(str(drafted / "out" / DOCX))
+    target = next(p for p in document.paragraphs if p.text.startswith("Integration plan. Within 60 days"))
+    target.text = "Integration plan. Within 45 days after the Effective Date, the Parties must agree an integration plan."
+    reviewed = drafted / "out" / "rewritten.docx"
+    document.save(str(reviewed))
+    result = round_trip(drafted, reviewed)
+    assert list(result.plan.overrides) == ["scope.technology-plan"]

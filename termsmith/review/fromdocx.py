@@ -164,6 +164,7 @@ class _Builder:
         self.sections: list[_ReadSection] = []
         self.added = 0
         self.owners: dict[int, str] = {}  # document block index → clause id ('cover' before the first heading)
+        self.bookmarks = {name for b in doc.blocks if isinstance(b, Para) for name in b.bookmarks}
 
     def _id(self, anchor: str) -> str:
         if anchor in self.anchor_ids:
@@ -231,6 +232,8 @@ class _Builder:
             return  # the empty paragraph Word keeps after a table, or one the reviewer left
         if anchor or not section.clauses or (role == "clause" and section.kind != "signatures"):
             if not anchor:
+                anchor = self._lost_bookmark(section)
+            if not anchor:
                 self.added += 1
                 anchor = f"_Ref_{ADDED_ID}_{self.added}"
                 ident = f"{section.id}.{ADDED_ID}-{self.added}"
@@ -244,6 +247,23 @@ class _Builder:
             role = "body"
         para_anchor = clause.anchor if role == "clause" else None
         clause.blocks.append(Paragraph(role, level, "", tuple(inlines), para_anchor, _title(title)))
+
+    def _lost_bookmark(self, section: _ReadSection) -> str:
+        """A numbered clause paragraph without its bookmark (an editor that rewrites a paragraph's runs drops
+        it): the next clause of the draft in this section, when its bookmark is nowhere in the document."""
+        base = self._base_section(section.id)
+        if base is None:
+            return ""
+        seen = {c.anchor for c in section.clauses}
+        after = [c for c in base.clauses if c.anchor not in seen]
+        if section.clauses:
+            previous = section.clauses[-1].anchor
+            order = [c.anchor for c in base.clauses]
+            if previous in order:
+                after = [c for c in base.clauses[order.index(previous) + 1:] if c.anchor not in seen]
+        if after and after[0].anchor not in self.bookmarks:
+            return after[0].anchor
+        return ""
 
     def _role(self, style: str, section: _ReadSection) -> tuple[str, int]:
         if style == "Definition":
@@ -327,9 +347,19 @@ class _Builder:
         return Clause(read.id, version, title, "", read.anchor, tuple(read.blocks))
 
     def _titled(self, block: Block, base: Clause) -> Block:
-        """A clause paragraph's run-in title as the library spells it, when it reads the same."""
-        if isinstance(block, Paragraph) and block.title is not None and _run_in(base.title) == _run_in(block.title):
+        """A clause paragraph's run-in title as the library spells it, when it reads the same (also when an
+        editor flattened it into the paragraph's plain text)."""
+        if not isinstance(block, Paragraph) or block.role != "clause":
+            return block
+        if block.title is not None and _run_in(block.title) == _run_in(base.title):
             return replace(block, title=base.title)
+        head = base.blocks[0] if base.blocks and isinstance(base.blocks[0], Paragraph) else None
+        lead = _run_in(base.title) + " "
+        first = block.inlines[0] if block.inlines else None
+        if block.title is None and head is not None and head.title and isinstance(first, Span) and \
+                first.text.translate(FOLD_QUOTES).startswith(lead.translate(FOLD_QUOTES)):
+            rest = replace(first, text=first.text[len(lead):])
+            return replace(block, title=head.title, inlines=((rest,) if rest.text else ()) + block.inlines[1:])
         return block
 
     def _base_clause(self, ident: str) -> Clause | None:
