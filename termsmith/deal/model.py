@@ -549,7 +549,7 @@ class ClauseOverride(Spec):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
-    text: Annotated[str, StringConstraints(min_length=1, max_length=100_000)] | None = Field(
+    text: Annotated[str, StringConstraints(min_length=1, max_length=2_000_000)] | None = Field(
         default=None, description=("The clause text for this deal: Markdown as in the library's clause files; "
                                    "cross-references as {{ ref(\"clause.id\") }} keep their live numbers."))
     based_on: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] | None = Field(
