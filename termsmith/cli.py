@@ -10,18 +10,11 @@ from pathlib import Path
 import click
 
 from termsmith import __version__
+from termsmith.errors import TermsmithError
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
-
-
-def _fail(exc) -> None:
-    from termsmith import report
-
-    for line in report.problems(exc.problems):
-        click.echo(line, err=True)
-    sys.exit(EXIT_INVALID)
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -39,7 +32,33 @@ rev_option = click.option("--library-rev", default=None, metavar="REV",
                           help="Use the library as it was at this git tag or commit.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ProblemsFound(click.ClickException):
+    """Problems with the user's input, library or output folder: one line each, exit 1."""
+
+    exit_code = EXIT_INVALID
+
+    def __init__(self, error: TermsmithError) -> None:
+        super().__init__(str(error))
+        self.problems = error.problems
+
+    def show(self, file=None) -> None:
+        from termsmith import report
+
+        for line in report.problems(self.problems):
+            click.echo(line, err=True)
+
+
+class _Commands(click.Group):
+    """The one place where termsmith's errors become messages and an exit code, for every command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TermsmithError as exc:
+            raise ProblemsFound(exc) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, message="termsmith %(version)s")
 def cli() -> None:
     """Turn partnership deal specifications into contract drafts."""
@@ -61,12 +80,8 @@ def draft(deals, out_dir, formats, jobs, force, library, library_rev) -> None:
     kw = dict(formats=fmts, library=library, library_rev=library_rev, force=force)
     if len(deals) == 1:
         from termsmith import api
-        from termsmith.errors import TermsmithError
-
-        try:
-            result = api.draft(deals[0], out_dir, **kw)
-        except TermsmithError as exc:
-            _fail(exc)
+    
+        result = api.draft(deals[0], out_dir, **kw)
         for path in result.written:
             click.echo(f"wrote {path}")
         return
@@ -95,13 +110,6 @@ def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
     outcomes = api.draft_many(deals, out_dir, jobs=jobs, on_progress=progress, **kw)
     if bar is not None:
         bar.close()
-    if not api.libraries_used():  # drafted in worker processes: name the library here
-        from termsmith.errors import TermsmithError
-
-        try:
-            api.open_library(kw["library"], kw["library_rev"])
-        except TermsmithError:
-            pass  # each deal's problems say it
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         for problem in outcome.problems:
@@ -119,12 +127,8 @@ def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
 def check(deal, library, library_rev) -> None:
     """Validate DEAL and its business rules without drafting."""
     from termsmith import api
-    from termsmith.errors import TermsmithError
 
-    try:
-        result = api.check(deal, library=library, library_rev=library_rev)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.check(deal, library=library, library_rev=library_rev)
     for w in result.warnings:
         click.echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}", err=True)
     click.echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
@@ -137,12 +141,8 @@ def check(deal, library, library_rev) -> None:
 def explain(deal, library, library_rev) -> None:
     """Show which clauses DEAL gets, at which version, and why."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
-    try:
-        result = api.explain(deal, library=library, library_rev=library_rev)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.explain(deal, library=library, library_rev=library_rev)
     for line in report.explanation(result):
         click.echo(line)
 
@@ -153,15 +153,11 @@ def explain(deal, library, library_rev) -> None:
 def schema(out) -> None:
     """Print (or write) the JSON Schema of the deal file, for editor completion."""
     from termsmith import scaffold
-    from termsmith.errors import TermsmithError
 
     if out is None:
         click.echo(scaffold.schema_text(), nl=False)
         return
-    try:
-        click.echo(f"wrote {scaffold.write_schema(out)}")
-    except TermsmithError as exc:
-        _fail(exc)
+    click.echo(f"wrote {scaffold.write_schema(out)}")
 
 
 @cli.command()
@@ -177,28 +173,24 @@ def schema(out) -> None:
 def new(deal, kind, defaults, schema_ref, force) -> None:
     """Start a deal file: asks the questions a deal needs on a terminal, else writes a commented skeleton."""
     from termsmith import scaffold
-    from termsmith.errors import TermsmithError
 
-    try:
-        if deal.exists() and not force:  # before any question is asked
-            scaffold.write_new(deal, "", force=False)
-        answers = scaffold.defaults(deal, kind)
-        if not defaults and sys.stdin.isatty():
-            click.echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
-            answers = scaffold.ask(answers, _prompt)
-        written = []
-        if schema_ref is None:
-            schema_file = deal.parent / scaffold.SCHEMA_NAME
-            if not schema_file.exists():
-                written.append(scaffold.write_schema(schema_file))
-            target = scaffold.schema_target(deal, schema_file)
-        elif "://" in schema_ref:
-            target = schema_ref
-        else:
-            target = scaffold.schema_target(deal, Path(schema_ref))
-        written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name), force=force))
-    except TermsmithError as exc:
-        _fail(exc)
+    if deal.exists() and not force:  # before any question is asked
+        scaffold.write_new(deal, "", force=False)
+    answers = scaffold.defaults(deal, kind)
+    if not defaults and sys.stdin.isatty():
+        click.echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
+        answers = scaffold.ask(answers, _prompt)
+    written = []
+    if schema_ref is None:
+        schema_file = deal.parent / scaffold.SCHEMA_NAME
+        if not schema_file.exists():
+            written.append(scaffold.write_schema(schema_file))
+        target = scaffold.schema_target(deal, schema_file)
+    elif "://" in schema_ref:
+        target = schema_ref
+    else:
+        target = scaffold.schema_target(deal, Path(schema_ref))
+    written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name), force=force))
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"next: fill in the placeholders, then `termsmith check {deal}` and `termsmith draft {deal}`")
@@ -236,19 +228,16 @@ def _prompt(question) -> str:
 @library_option
 @click.option("--library-rev", default=None, metavar="REV",
               help="Use the library as it was at this git tag or commit (for both sides, unless --from/--to say).")
-def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, force, overrides, library, library_rev) -> None:
+def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, force, overrides, library,
+            library_rev) -> None:
     """Compare OLD and NEW as a Word redline: two deal files, one deal at two library revisions
     (--from/--to), or two drafts (.docx or .manifest.json)."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
     from_rev, to_rev = from_rev or library_rev, to_rev or library_rev
-    try:
-        result = api.redline(old, new, out, from_rev=from_rev, to_rev=to_rev, library=library, author=author,
-                             date=date, markdown=False if no_markdown else markdown or True, force=force,
-                             overrides=overrides)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.redline(old, new, out, from_rev=from_rev, to_rev=to_rev, library=library, author=author,
+                         date=date, markdown=False if no_markdown else markdown or True, force=force,
+                         overrides=overrides)
     for line in report.redline(result):
         click.echo(line)
 
@@ -266,12 +255,8 @@ def absorb(document, deal, dry_run, force, branch, library) -> None:
     """Absorb a reviewed DOCUMENT into its deal: negotiated wording as clause overrides (or deal fields),
     and every change and comment listed by clause in DEAL.review.md."""
     from termsmith import api
-    from termsmith.errors import TermsmithError
 
-    try:
-        result = api.absorb(document, deal, dry_run=dry_run, force=force, library=library, branch=branch)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.absorb(document, deal, dry_run=dry_run, force=force, library=library, branch=branch)
     for line in result.lines:
         click.echo(line)
     for path in result.written:
@@ -292,14 +277,10 @@ def lint(folder, base, style, library, library_rev) -> None:
     without either: $TERMSMITH_LIBRARY, else the nearest folder from here upwards holding library.yaml, else the
     bundled library."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
     if folder is not None and library is not None and folder != library:
         raise click.UsageError("give the library as FOLDER or as --library, not both")
-    try:
-        findings = api.lint(folder or library, base=base, library_rev=library_rev)
-    except TermsmithError as exc:
-        _fail(exc)
+    findings = api.lint(folder or library, base=base, library_rev=library_rev)
     for line in report.lint_findings(findings, style, root=Path.cwd()):
         click.echo(line)
     if any(p.severity == "error" for p in findings):
@@ -314,12 +295,9 @@ def lint(folder, base, style, library, library_rev) -> None:
 def lock_command(deal, update, library, library_rev) -> None:
     """Pin DEAL to the current library commit and clause versions (writes DEAL.lock beside it)."""
     from termsmith import api
-    from termsmith.errors import TermsmithError
 
-    try:
-        path, pinned = api.lock(deal, library=library, library_rev=library_rev, update=update)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.lock(deal, library=library, library_rev=library_rev, update=update)
+    path, pinned = result.path, result.lock
     where = f"commit {pinned.commit[:12]}" if pinned.commit else "clause versions only (library not committed in git)"
     click.echo(f"wrote {path}: {pinned.library_name} {pinned.library_version}, {len(pinned.clauses)} clauses, {where}")
 
@@ -331,13 +309,9 @@ def lock_command(deal, update, library, library_rev) -> None:
 def outdated(deal, library, library_rev) -> None:
     """List the clauses of DEAL's lock that the library has changed since, and what changed."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
-    try:
-        result = api.outdated(deal, library=library, library_rev=library_rev)
-        stale = api.stale_overrides(deal, library=library, library_rev=library_rev)
-    except TermsmithError as exc:
-        _fail(exc)
+    result = api.outdated(deal, library=library, library_rev=library_rev)
+    stale = api.stale_overrides(deal, library=library, library_rev=library_rev)
     for line in report.outdated(result):
         click.echo(line)
     for w in stale:
@@ -359,25 +333,27 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--notice-on", type=_DATE, default=None, metavar="DATE",
               help="Date the exit timeline from a notice received on this day (termination for convenience, or "
                    "else non-renewal).")
+@click.option("--non-renewal", is_flag=True,
+              help="The --notice-on notice is one of non-renewal (where the deal also allows termination for "
+                   "convenience).")
 @click.option("--terminate-on", type=_DATE, default=None, metavar="DATE",
               help="Date the exit timeline from this Termination Date.")
 @click.option("--remind", type=click.IntRange(0, 365), multiple=True, default=(30,), show_default=True,
               metavar="DAYS", help="Calendar reminder this many days before each notice deadline (repeatable).")
 @library_option
 @rev_option
-def dates_command(deals, ics, fmt, until, notice_on, terminate_on, remind, library, library_rev) -> None:
+def dates_command(deals, ics, fmt, until, notice_on, non_renewal, terminate_on, remind, library, library_rev) -> None:
     """Key dates of DEALS and their exit timeline, as a list or a calendar."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
     if notice_on is not None and terminate_on is not None:
         raise click.UsageError("give either --notice-on or --terminate-on, not both")
-    try:
-        result = api.dates(list(deals), library=library, library_rev=library_rev,
-                           until=until.date() if until else None, notice_on=notice_on.date() if notice_on else None,
-                           terminate_on=terminate_on.date() if terminate_on else None, ics=ics, remind=remind)
-    except TermsmithError as exc:
-        _fail(exc)
+    if non_renewal and notice_on is None:
+        raise click.UsageError("--non-renewal says what the --notice-on notice is: give --notice-on DATE")
+    result = api.dates(list(deals), library=library, library_rev=library_rev,
+                       until=until.date() if until else None, notice_on=notice_on.date() if notice_on else None,
+                       terminate_on=terminate_on.date() if terminate_on else None, non_renewal=non_renewal, ics=ics,
+                       remind=remind)
     for line in report.dates(result, fmt or ("text" if ics is None else None)):
         click.echo(line)
 
@@ -394,12 +370,8 @@ def clauses() -> None:
 def clauses_list(area, library, library_rev) -> None:
     """Every clause: id, version, title and condition."""
     from termsmith import api, report
-    from termsmith.errors import TermsmithError
 
-    try:
-        lib = api.open_library(library, library_rev)
-    except TermsmithError as exc:
-        _fail(exc)
+    lib = api.open_library(library, library_rev)
     if area is not None and area not in lib.sections:
         raise click.BadParameter(f"no section '{area}'; sections: {', '.join(lib.sections)}", param_hint="--area")
     for line in report.clause_list(lib, area):
@@ -417,13 +389,10 @@ def clauses_show(clause_id, library, library_rev) -> None:
     from termsmith import api, report
     from termsmith.errors import Problem, TermsmithError
 
-    try:
-        lib = api.open_library(library, library_rev)
-        if clause_id not in lib.by_id:
-            guess = difflib.get_close_matches(clause_id, list(lib.by_id), n=1)
-            raise TermsmithError(Problem(message=f"no clause '{clause_id}'" + (f"; did you mean '{guess[0]}'?" if guess else "")))
-    except TermsmithError as exc:
-        _fail(exc)
+    lib = api.open_library(library, library_rev)
+    if clause_id not in lib.by_id:
+        guess = difflib.get_close_matches(clause_id, list(lib.by_id), n=1)
+        raise TermsmithError(Problem(message=f"no clause '{clause_id}'" + (f"; did you mean '{guess[0]}'?" if guess else "")))
     for line in report.clause_detail(lib.by_id[clause_id]):
         click.echo(line)
 

@@ -70,7 +70,7 @@ def lint_findings(findings, style: str = "text", root=None) -> list[str]:
 
 def outdated(result) -> list[str]:
     """`termsmith outdated`: clauses with newer versions since the lock, and what changed."""
-    pinned, library, changes, changelog = result
+    pinned, library, changes, changelog = result.lock, result.library, result.changes, result.changelog
     head = f"locked to {pinned.library_name} {pinned.library_version}" + (
         f" (commit {pinned.commit[:12]})" if pinned.commit else "") + f"; the library is now {library.version}"
     if not changes:

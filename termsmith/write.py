@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from termsmith.errors import OutputError, Problem
@@ -41,6 +42,24 @@ def check_not_edited(out_dir: Path, stem: str, names: list[str]) -> None:
                 message=f"{why}, perhaps by a reviewer; not overwritten. Save the edits elsewhere or re-run with --force",
                 code="edited",
             ))
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """A draft's files as bytes, named inside an output folder, and its manifest."""
+
+    stem: str  # the deal id every name starts with
+    files: dict[str, bytes]
+    manifest_name: str
+    manifest: bytes
+
+
+def write_draft(out_dir: Path, outputs: Outputs, *, force: bool = False) -> list[Path]:
+    """Write a draft's files together, the manifest last; unless `force`, never over a reviewer's edits."""
+    out_dir = Path(out_dir)
+    if not force:
+        check_not_edited(out_dir, outputs.stem, list(outputs.files))
+    return write_outputs(out_dir, outputs.files, outputs.manifest_name, outputs.manifest)
 
 
 def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_name: str, manifest: bytes) -> list[Path]:

@@ -59,3 +59,21 @@ def test_cli_batch_all_good_exits_0(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"drafted {len(GOOD)} of {len(GOOD)} deals" in done.stdout
+
+
+def test_the_parent_of_a_parallel_batch_parses_no_deal(tmp_path, monkeypatch):
+    """Deals are read where they are drafted: in the workers, not first in the parent."""
+    import termsmith.deal.load as load
+
+    read_here = []
+    real = load.load_file
+    monkeypatch.setattr(load, "load_file", lambda path: read_here.append(path) or real(path))
+    outcomes = api.draft_many(GOOD, tmp_path / "out", jobs=2)
+    assert all(o.ok for o in outcomes) and read_here == []
+
+
+def test_a_clash_keeps_the_first_deal_of_the_input_in_parallel_too(tmp_path, deal_data, write_deal):
+    copies = [write_deal(deal_data, f"copy{i}.yaml") for i in range(3)]
+    outcomes = api.draft_many([*copies, *GOOD[1:]], tmp_path / "out", jobs=2)
+    assert [o.ok for o in outcomes[:3]] == [True, False, False]
+    assert all(str(copies[0]) in o.problems[0].message for o in outcomes[1:3])

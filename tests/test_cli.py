@@ -9,10 +9,11 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from termsmith import api
 from termsmith.cli import cli
 from termsmith.library.lock import lock_path
 
-from .conftest import CANONICAL, MINI
+from .conftest import CANONICAL, MINI, ROOT
 
 
 def run(*args, cwd=None):
@@ -150,3 +151,18 @@ def test_schema_describes_every_field():
     missing = [f"{name}.{prop}" for name, model in [("Deal", schema), *schema["$defs"].items()]
                for prop, spec in model.get("properties", {}).items() if not spec.get("description")]
     assert missing == []
+
+
+def test_check_validates_the_deal_once(monkeypatch):
+    import termsmith.deal.validate as validate
+
+    calls = []
+    real = validate.validate
+    monkeypatch.setattr(validate, "validate", lambda loaded: calls.append(loaded) or real(loaded))
+    api.check(CANONICAL, library=MINI)
+    assert len(calls) == 1
+
+
+def test_the_cli_maps_errors_to_messages_in_one_place():
+    source = (ROOT / "termsmith" / "cli.py").read_text(encoding="utf-8")
+    assert source.count("except TermsmithError") == 1

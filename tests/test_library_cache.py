@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from termsmith import api
+from termsmith.library import opening
 
 from termsmith.library import cache as library_cache
 
@@ -22,19 +23,19 @@ def cache_home(tmp_path, monkeypatch):
     home = tmp_path / "cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
     monkeypatch.delenv("TERMSMITH_NO_CACHE", raising=False)
-    api._LIBRARIES.clear()  # as a new process: nothing loaded in memory
+    opening.clear()  # as a new process: nothing loaded in memory
     yield home / "termsmith" / "libraries"
-    api._LIBRARIES.clear()
+    opening.clear()
 
 
 def _new_process(monkeypatch) -> None:
     """Forget what this process loaded; from here a library can only come from disk or from its files."""
-    api._LIBRARIES.clear()
+    opening.clear()
 
     def must_not_parse(root):
         raise AssertionError(f"the library at {root} was parsed again")
 
-    monkeypatch.setattr(api, "load_library", must_not_parse)
+    monkeypatch.setattr(opening, "load_library", must_not_parse)
 
 
 def test_a_second_process_reads_the_library_from_one_cached_file(cache_home, tmp_path, monkeypatch):
@@ -50,7 +51,7 @@ def test_an_edited_clause_is_read_again(cache_home, tmp_path, monkeypatch):
     lib = shutil.copytree(MINI, tmp_path / "lib")
     api.open_library(lib)
     edit(lib / "clauses/exit/cure.md", "Either Party", "Each Party")
-    api._LIBRARIES.clear()
+    opening.clear()
     assert "Each Party" in api.open_library(lib).by_id["exit.cure"].body
 
 
@@ -60,7 +61,7 @@ def test_a_commit_is_seen_though_no_file_changed(cache_home, tmp_path):
     edit(lib / "clauses/exit/cure.md", "Either Party", "Each Party")
     assert api.open_library(lib).commit.endswith("-dirty")
     git(repo, "commit", "-qam", "reword")
-    api._LIBRARIES.clear()
+    opening.clear()
     assert api.open_library(lib).commit == git(repo, "rev-parse", "HEAD").strip()
 
 
@@ -70,7 +71,7 @@ def test_a_damaged_entry_is_a_miss_not_an_error(cache_home, tmp_path, damage):
     first = api.open_library(lib)
     entry = next(cache_home.glob("*.pickle"))
     entry.write_bytes(damage)
-    api._LIBRARIES.clear()
+    opening.clear()
     assert api.open_library(lib) == first
     assert entry.read_bytes() != damage  # rebuilt
 
@@ -85,10 +86,10 @@ def test_an_entry_made_by_other_code_is_not_used(cache_home, tmp_path, monkeypat
     lib = shutil.copytree(MINI, tmp_path / "lib")
     api.open_library(lib)
     monkeypatch.setattr(library_cache, "FORMAT", library_cache.FORMAT + 1)
-    api._LIBRARIES.clear()
+    opening.clear()
     calls = []
-    real = api.load_library
-    monkeypatch.setattr(api, "load_library", lambda root: calls.append(root) or real(root))
+    real = opening.load_library
+    monkeypatch.setattr(opening, "load_library", lambda root: calls.append(root) or real(root))
     api.open_library(lib)
     assert calls == [lib]
 

@@ -43,7 +43,8 @@ def outputs(folder):
 
 def test_lock_makes_a_later_draft_byte_identical(repo, deal, tmp_path):
     lib = repo / "library"
-    path, pinned = api.lock(deal, library=lib)
+    locked = api.lock(deal, library=lib)
+    path, pinned = locked.path, locked.lock
     assert path == deal.with_suffix(".lock") and pinned.commit == git(repo, "rev-parse", "HEAD").strip()
     assert pinned.clauses["exit.cure"] == "1.1.0"
     assert "termsmith lock --update" in path.read_text()
@@ -58,7 +59,8 @@ def test_outdated_lists_newer_clauses_and_changelog(repo, deal):
     lib = repo / "library"
     api.lock(deal, library=lib)
     move_library_on(repo)
-    pinned, library, changes, changelog = api.outdated(deal, library=lib)
+    result = api.outdated(deal, library=lib)
+    changes, changelog = result.changes, result.changelog
     assert [(c.clause_id, c.locked, c.current, c.changelog) for c in changes] == [
         ("exit.cure", "1.1.0", "1.2.0", "plainer wording")]
     assert changelog.startswith("## 1.3.0") and "1.2.0" not in changelog
@@ -77,13 +79,13 @@ def test_update_moves_the_lock_to_the_current_library(repo, deal, tmp_path):
     api.lock(deal, library=lib, update=True)
     api.draft(deal, tmp_path / "out", library=lib)
     assert "Each Party may end this Agreement" in (tmp_path / "out" / "acme-globex-2027.md").read_text()
-    assert api.outdated(deal, library=lib)[2] == []
+    assert api.outdated(deal, library=lib).changes == []
 
 
 def test_lock_without_git_pins_versions_and_refuses_silent_changes(tmp_path, deal):
     lib = tmp_path / "plain-library"
     shutil.copytree(MINI, lib)
-    _, pinned = api.lock(deal, library=lib)
+    pinned = api.lock(deal, library=lib).lock
     assert pinned.commit is None
     edit(lib / "clauses/exit/cure.md", "version: 1.1.0", "version: 1.2.0")
     with pytest.raises(InputError) as info:
@@ -162,7 +164,7 @@ def test_a_lock_taken_after_a_commit_in_the_same_process_pins_that_commit(repo, 
     edit(lib / "clauses/exit/cure.md", "Either Party may terminate", "Each Party may terminate")
     api.open_library(lib)  # loaded (and cached) while uncommitted
     git(repo, "commit", "-qam", "reword")
-    _, pinned = api.lock(deal, library=lib)
+    pinned = api.lock(deal, library=lib).lock
     assert pinned.commit == git(repo, "rev-parse", "HEAD").strip()
 
 
@@ -176,7 +178,7 @@ def test_outdated_names_clauses_the_current_library_adds_or_leaves_out(repo, dea
         "when: exit.insolvency\nchangelog: first version\n---\nA Party may terminate on insolvency.\n")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "insolvency; convenience only for three parties")
-    changes = {c.clause_id: (c.locked, c.current, c.changelog) for c in api.outdated(deal, library=lib)[2]}
+    changes = {c.clause_id: (c.locked, c.current, c.changelog) for c in api.outdated(deal, library=lib).changes}
     assert changes == {"exit.convenience": ("1.0.0", None, "no longer applies to this deal"),
                        "exit.insolvency": (None, "1.0.0", "now applies to this deal: first version")}
     from termsmith.report import outdated as shown

@@ -18,6 +18,7 @@ from termsmith.dates.timeline import Event, Timeline
 
 PRODID = "-//termsmith//termsmith dates//EN"
 DEFAULT_REMIND_DAYS = (30,)
+REMINDER_TIME = dt.timedelta(hours=9)  # reminders ring at 09:00 (the reader's time), not at midnight
 
 
 def uid(deal_id: str, key: str) -> str:
@@ -69,7 +70,7 @@ def _event(timeline: Timeline, event: Event, remind: Sequence[int]):
             alarm.add("action", "DISPLAY")
             alarm.add("description", f"In {days} days: {event.title} ({timeline.deal_id}, {event.clauses})"
                       if days else f"Today: {event.title} ({timeline.deal_id}, {event.clauses})")
-            alarm.add("trigger", -dt.timedelta(days=days))
+            alarm.add("trigger", -dt.timedelta(days=days) + REMINDER_TIME)
             vevent.add_component(alarm)
     return vevent
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from termsmith.dates.places import closed_days
 from termsmith.draft.compose import Target
 from termsmith.draft.select import Selection
 from termsmith.draft.templating import add_business_days, add_days, add_months, period_end
@@ -109,11 +110,18 @@ class _Where:
 
     def __init__(self, selection: Selection, targets: dict[str, Target]):
         self.area = {c.id: c.meta.area for c in selection.clauses}
+        self.versions = {c.id: c.version for c in selection.clauses}
         self.kinds = {s.id: s.kind for s in selection.sections}
         self.targets = targets
 
     def __contains__(self, clause_id: str) -> bool:
         return clause_id in self.area or clause_id in self.kinds
+
+    def major(self, clause_id: str) -> int:
+        """The major version of a clause in the draft (0 when it is not in it): a clause whose wording of a
+        deadline changed gets a new major version, and its dates follow the version the deal is drafted with."""
+        version = self.versions.get(clause_id, "0")
+        return int(version.split(".")[0]) if version.split(".")[0].isdigit() else 0
 
     def __call__(self, *clause_ids: str) -> tuple[Source, ...]:
         return tuple(self._source(c) for c in dict.fromkeys(clause_ids) if c in self)
@@ -166,17 +174,21 @@ class _Period:
     end: dt.date
 
 
-def _notice_deadline(key: str, title: str, rule: str, clause: str, deadline: dt.date, where: _Where) -> Event:
+def _notice_deadline(key: str, title: str, rule: str, clause: str, deadline: dt.date, where: _Where,
+                     closed: Callable[[dt.date], str | None]) -> Event:
     """The last day to give a notice. Under the notices clause, a notice received on a day that is not a
-    Business Day counts as received on the next one, so a deadline on a weekend moves back to the Friday
-    before (and the clause that makes it so is named too)."""
+    Business Day (a weekend, or a public holiday where any Party is) counts as received on the next one, so
+    such a deadline moves back to the Business Day before (and the clause that makes it so is named too)."""
     receipt = "general.notice-receipt"
-    if deadline.weekday() >= 5 and receipt in where:
-        friday = deadline - dt.timedelta(days=deadline.weekday() - 4)
-        rule += (f"; {_iso(deadline)} is a {deadline.strftime('%A')}, and a notice received then counts as "
-                 f"received on the next Business Day")
-        return Event(key, title, rule, where(clause, receipt), "notice", (friday,), remind=True)
-    return Event(key, title, rule, where(clause), "notice", (deadline,), remind=True)
+    day, reasons = deadline, []
+    while receipt in where and (why := closed(day)):
+        reasons.append(f"{_iso(day)} is {why}")
+        day -= dt.timedelta(days=1)
+    if not reasons:
+        return Event(key, title, rule, where(clause), "notice", (deadline,), remind=True)
+    rule += (f"; {', and '.join(reasons)}, and a notice received on a day that is not a Business Day counts as "
+             "received on the next Business Day")
+    return Event(key, title, rule, where(clause, receipt), "notice", (day,), remind=True)
 
 
 def _all_periods(deal) -> Iterator[_Period]:
@@ -219,16 +231,18 @@ class Exit:
 
 
 def timeline(deal, selection: Selection, targets: dict[str, Target], *, until: dt.date | None = None,
-             notice_on: dt.date | None = None, terminate_on: dt.date | None = None) -> Timeline:
+             notice_on: dt.date | None = None, terminate_on: dt.date | None = None,
+             non_renewal: bool = False) -> Timeline:
     """The dates of `deal` (its validated or plain view) under the clauses `selection` chose, numbered as
     `targets` (compose.number_targets) numbers them. `until` is the horizon; `notice_on` / `terminate_on`
-    date the exit steps (a notice before the earliest the agreement permits is refused)."""
+    date the exit steps (a notice before the earliest the agreement permits is refused); a notice is one of
+    termination for convenience where the deal allows it, else of non-renewal (or so with `non_renewal`)."""
     where = _Where(selection, targets)
     eff = deal.deal.effective_date
     if until is not None and until < eff:
         raise InputError(Problem(path="--until", message=f"{_iso(until)} is before the Effective Date, {_iso(eff)}"))
     periods = _periods(deal, until)
-    the_exit = _exit(deal, where, periods, notice_on, terminate_on)
+    the_exit = _exit(deal, where, periods, notice_on, terminate_on, non_renewal)
     if the_exit is not None:
         # the agreement ends at the Termination Date: the periods after it never start
         periods = [p for p in periods if p.start <= the_exit.termination_date]
@@ -236,20 +250,26 @@ def timeline(deal, selection: Selection, targets: dict[str, Target], *, until: d
             until = the_exit.termination_date
     horizon = min(until, periods[-1].end) if until is not None else periods[-1].end
     events: list[Event] = []
+    closed, unknown = closed_days([p.jurisdiction for p in deal.parties])
     for make in (_start_and_term, _renewals, _convenience, _exit_plan, _governance, _reports):
-        events.extend(make(deal, where, periods, horizon, the_exit))
+        events.extend(make(deal, where, periods, horizon, the_exit, closed))
     events = [e for e in events if e.sources]
     steps = _exit_steps(deal, where, the_exit)
-    notes = ("Business Days are counted Monday to Friday: a public holiday where the obligation is performed "
-             "moves a deadline later, never earlier.",) if any(e.kind == "report" for e in events) else ()
+    notes = []
+    if any(e.kind == "report" for e in events):
+        notes.append("Business Days in reporting deadlines are counted Monday to Friday: a public holiday where "
+                     "the obligation is performed moves such a deadline later, never earlier.")
+    if unknown and any(e.kind == "notice" for e in events):
+        notes.append(f"No public holidays are known for {' or '.join(unknown)}: notice deadlines there skip "
+                     "weekends only.")
     return Timeline(
         deal_id=deal.deal.id, title=deal.deal.title, effective_date=eff, horizon=horizon,
         events=tuple(sorted(events, key=lambda e: e.date or dt.date.max)),  # same day: in the order made
-        exit_steps=tuple(steps), trigger=the_exit.description if the_exit else None, notes=notes,
+        exit_steps=tuple(steps), trigger=the_exit.description if the_exit else None, notes=tuple(notes),
     )
 
 
-def _start_and_term(deal, where, periods, horizon, the_exit):
+def _start_and_term(deal, where, periods, horizon, the_exit, closed):
     eff = deal.deal.effective_date
     yield Event("effective-date", "Effective Date: the Agreement starts", "the date the deal states",
                 where("parties.parties"), "date", (eff,))
@@ -269,25 +289,26 @@ def _start_and_term(deal, where, periods, horizon, the_exit):
         yield _notice_deadline("extension-request", "Last day to ask for talks on extending the Agreement",
                                f"{_n(EXTENSION_REQUEST_MONTHS, 'month')} before the end of the Initial Term "
                                f"({_iso(initial.end)})", "term.extension",
-                               add_months(initial.end, -EXTENSION_REQUEST_MONTHS), where)
+                               add_months(initial.end, -EXTENSION_REQUEST_MONTHS), where, closed)
     yield Event("exit-plan-start", "Start carrying out the Exit Plan (the Term is due to expire)",
                 f"{_n(EXIT_PLAN_BEFORE_EXPIRY_MONTHS, 'month')} before the Term is due to expire",
                 where("exit.plan"), "deadline", (add_months(initial.end, -EXIT_PLAN_BEFORE_EXPIRY_MONTHS),),
                 remind=True)
 
 
-def _renewals(deal, where, periods, horizon, the_exit):
+def _renewals(deal, where, periods, horizon, the_exit, closed):
     if deal.term.renewal != "automatic":
         return
     term = deal.term
     for period in periods:
         name = _period_name(period)
-        last = the_exit is not None and period is periods[-1]
-        if not last or period.end == the_exit.termination_date:
-            renews = "the Agreement expires" if last else f"renews for {_n(term.renewal_months, 'month')}"
-            yield Event(f"term-end-{period.index}", f"End of {name}: {renews}" if last else
-                        f"End of {name}: renews for {_n(term.renewal_months, 'month')} unless notice of "
-                        "non-renewal was given", "the last day of the period",
+        last = the_exit is not None and period is periods[-1]  # the period in which the Agreement ends
+        if last and period.end != the_exit.termination_date:
+            pass  # ended early: the exit timeline has its Termination Date
+        else:
+            then = ("the Agreement expires" if last else
+                    f"renews for {_n(term.renewal_months, 'month')} unless notice of non-renewal was given")
+            yield Event(f"term-end-{period.index}", f"End of {name}: {then}", "the last day of the period",
                         where("term.commencement" if period.index == 0 else "term.automatic-renewal",
                               "term.automatic-renewal"), "date", (period.end,))
         if the_exit is None:
@@ -295,10 +316,10 @@ def _renewals(deal, where, periods, horizon, the_exit):
                                    f"Last day to give notice of non-renewal ({name})",
                                    f"{_n(term.non_renewal_notice_days, 'day')} before the end of {name} "
                                    f"({_iso(period.end)})", "term.automatic-renewal",
-                                   add_days(period.end, -term.non_renewal_notice_days), where)
+                                   add_days(period.end, -term.non_renewal_notice_days), where, closed)
 
 
-def _convenience(deal, where, periods, horizon, the_exit):
+def _convenience(deal, where, periods, horizon, the_exit, closed):
     tfc = deal.exit.termination_for_convenience
     if not tfc.allowed or the_exit is not None:
         return
@@ -320,7 +341,7 @@ def earliest_convenience_notice(deal) -> dt.date:
     return add_months(deal.deal.effective_date, tfc.earliest_after_months)
 
 
-def _exit_plan(deal, where, periods, horizon, the_exit):
+def _exit_plan(deal, where, periods, horizon, the_exit, closed):
     eff = deal.deal.effective_date
     deadline = add_months(eff, EXIT_PLAN_MONTHS)
     if the_exit is None or deadline <= the_exit.termination_date:
@@ -335,7 +356,7 @@ def _exit_plan(deal, where, periods, horizon, the_exit):
                     "deadline", where("exit.plan"), "deadline", dates, every=_every(EXIT_PLAN_REVIEW_MONTHS), rrule=rule)
 
 
-def _governance(deal, where, periods, horizon, the_exit):
+def _governance(deal, where, periods, horizon, the_exit, closed):
     eff = deal.deal.effective_date
     governance, budget = deal.governance, deal.budget
     committee = governance.steering_committee if governance is not None else None
@@ -383,7 +404,7 @@ def _cadence_event(key: str, name: str, cadence: str, eff: dt.date, horizon: dt.
                  every=_every(months), rrule=rule)
 
 
-def _reports(deal, where, periods, horizon, the_exit):
+def _reports(deal, where, periods, horizon, the_exit, closed):
     eff = deal.deal.effective_date
     slas, budget = deal.slas, deal.budget
     if slas is not None and slas.reporting in _CADENCE_MONTHS:
@@ -401,22 +422,37 @@ def _reports(deal, where, periods, horizon, the_exit):
                         where("service-levels.reporting"), "report", dates, every=_every(months), rrule=rule)
     if budget is not None and budget.invoicing != "milestone":
         months = 1 if budget.invoicing == "monthly" else 3
-        ends = []
-        first = dt.date(eff.year, (eff.month - 1) // months * months + 1, 1)  # the calendar period of eff
-        k = 1
-        while (end := add_days(add_months(first, k * months), -1)) < horizon:
-            ends.append(end)
-            k += 1
-        dates, rule = business_day_series(ends, REPORT_BUSINESS_DAYS, True, months)
+        dates, rule = business_day_series(_calendar_ends(eff, months, horizon), REPORT_BUSINESS_DAYS, True, months)
         if dates:
             period = "month" if months == 1 else "quarter"
             yield Event("cost-statement", "Statements of Budget costs due",
                         f"within {_n(REPORT_BUSINESS_DAYS, 'Business Day')} after the end of each calendar {period}",
                         where("budget.invoicing"), "report", dates, every=_every(months), rrule=rule)
+    payments = getattr(deal, "payments", None)
+    if payments is not None and payments.reported and payments.statements in _CADENCE_MONTHS:
+        months = _CADENCE_MONTHS[payments.statements]
+        days = payments.statement_days
+        dates = tuple(add_days(end, days) for end in _calendar_ends(eff, months, horizon))
+        if dates:
+            yield Event("payment-statement", "Statements of Partner Payments due",
+                        f"within {_n(days, 'day')} after the end of each calendar {_PERIOD_NAME[payments.statements]}",
+                        where("payments.statements"), "report", dates, every=_every(months))
+
+
+def _calendar_ends(eff: dt.date, months: int, horizon: dt.date) -> list[dt.date]:
+    """The last days of the calendar months (quarters, half-years, years) from the one containing `eff`,
+    ending before `horizon`."""
+    first = dt.date(eff.year, (eff.month - 1) // months * months + 1, 1)
+    ends = []
+    k = 1
+    while (end := add_days(add_months(first, k * months), -1)) < horizon:
+        ends.append(end)
+        k += 1
+    return ends
 
 
 # ── the exit ───────────────────────────────────────────────────────────────────────────────
-def _exit(deal, where, periods, notice_on, terminate_on) -> Exit | None:
+def _exit(deal, where, periods, notice_on, terminate_on, non_renewal=False) -> Exit | None:
     eff = deal.deal.effective_date
     if notice_on is not None and terminate_on is not None:
         raise InputError(Problem(path="--notice-on", message="give either --notice-on or --terminate-on, not both"))
@@ -427,12 +463,16 @@ def _exit(deal, where, periods, notice_on, terminate_on) -> Exit | None:
                 f"{_iso(terminate_on)} is before the Effective Date, {_iso(eff)}")))
         if expiry is not None and terminate_on > expiry:
             raise InputError(Problem(path="--terminate-on", message=(
-                f"the Agreement expires on {_iso(expiry)} ({where('term.commencement')[0].label}), before "
-                f"{_iso(terminate_on)}")))
+                f"the Agreement expires on {_iso(expiry)}, before {_iso(terminate_on)}")))
         return Exit(terminate_on, None, f"Termination Date {_iso(terminate_on)}",
                     td_rule="the date given", td_sources=where("termination", "term"))
     if notice_on is None:
         return None
+    if non_renewal:
+        if deal.term.renewal != "automatic":
+            raise InputError(Problem(path="--non-renewal", message=(
+                "the Agreement does not renew automatically, so there is no renewal to give notice against")))
+        return _non_renewal_exit(deal, where, notice_on)
     tfc = deal.exit.termination_for_convenience
     if tfc.allowed and "termination.convenience" in where:
         return _convenience_exit(deal, where, notice_on, expiry)
@@ -503,7 +543,13 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
     months = tr.assistance_months
     step("transition-end", "End of the Transition Period", f"Termination Date + {_n(months, 'month')}",
          ("exit.transition",), lambda d: add_months(d, months))
-    if "exit.transition" in where:
+    support = pt.existing_customer_support_months if pt is not None else None
+    if (where.major("exit.customer-migration") >= 2 and "exit.existing-customers" in where
+            and ("exit.transition" not in where or support >= months)):
+        # from version 2, customers are migrated by the end of the support for them where that is later
+        step("customer-migration", "Migration of customers completed", "end of the support for existing customers",
+             ("exit.customer-migration",), lambda d: add_months(d, support))
+    elif "exit.transition" in where:
         step("customer-migration", "Migration of customers completed", "end of the Transition Period",
              ("exit.customer-migration",), lambda d: add_months(d, months))
     else:
@@ -519,6 +565,15 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
     step("materials", "Materials returned or destroyed; licensed materials and trade marks removed",
          f"Termination Date + {_n(MATERIALS_DAYS, 'day')}", ("exit.materials", "exit.licences"),
          lambda d: add_days(d, MATERIALS_DAYS))
+    payments = getattr(deal, "payments", None)
+    if payments is not None:
+        days = payments.statement_days
+        step("payment-final-statement", "Final statement of Partner Payments sent", f"Termination Date + {_n(days, 'day')}",
+             ("payments.final-account",), lambda d: add_days(d, days))
+        if payments.on_revenue and payments.tail_months:
+            tail = payments.tail_months
+            step("payment-tail-end", "End of Partner Payments on revenue received after termination",
+                 f"Termination Date + {_n(tail, 'month')}", ("payments.final-account",), lambda d: add_months(d, tail))
     step("final-account", "Final account of the Budget agreed", f"Termination Date + {_n(FINAL_ACCOUNT_DAYS, 'day')}",
          ("exit.final-accounting",), lambda d: add_days(d, FINAL_ACCOUNT_DAYS))
     if pt is not None and pt.existing_customer_support_months:
@@ -539,6 +594,7 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
          f"Termination Date + {_n(INSURANCE_RUN_OFF_YEARS, 'year')}", ("insurance.cover",),
          lambda d: add_months(d, INSURANCE_RUN_OFF_YEARS * 12))
     timetable = where("schedule-exit-plan.timetable")
-    # Schedule 5's timetable lists every step but the insurance run-off
-    return [Event(s.key, s.title, s.rule, s.sources + (() if s.key == "exit-insurance-run-off" else timetable),
-                  s.kind, s.dates) for s in steps]
+    # Schedule 5's timetable lists every step but these
+    outside = {"exit-insurance-run-off", "exit-payment-final-statement", "exit-payment-tail-end"}
+    return [Event(s.key, s.title, s.rule, s.sources + (() if s.key in outside else timetable), s.kind, s.dates)
+            for s in steps]

@@ -737,6 +737,33 @@ def lint(root: Path, base: str | None = None) -> list[Problem]:
     return problems
 
 
+def lint_revision(root: Path, rev: str, base: str | None = None) -> list[Problem]:
+    """All findings for the library folder `root` as it was at git revision `rev`; findings name its files as
+    they are in the folder."""
+    import dataclasses
+    import tempfile
+
+    from termsmith.library import git as gitstore
+    from termsmith.library.locate import describe_folder
+    from termsmith.library.opening import note_used
+
+    repo = gitstore.repo_root(root)
+    if repo is None:
+        raise LibraryError(Problem(file=str(root), message="--library-rev needs a clause library inside a git repository"))
+    commit = gitstore.resolve(repo, rev)
+    subdir = root.resolve().relative_to(repo.resolve()).as_posix()
+    files = gitstore.read_tree(repo, commit, "" if subdir == "." else subdir)
+    with tempfile.TemporaryDirectory(prefix="termsmith-lint-") as tmp:
+        for name, data in files.items():
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / name).write_bytes(data)
+        described = describe_folder(Path(tmp))
+        note_used([described.replace(f"({tmp}, not in git)", f"({root}, commit {commit[:12]})")])
+        findings = lint(Path(tmp), base=base)
+    return [dataclasses.replace(p, file=p.file.replace(tmp, str(root), 1)) if p.file.startswith(tmp) else p
+            for p in findings]
+
+
 def _load(root: Path) -> tuple[Library | None, list[Problem]]:
     """The library, and the problems that stop it loading. A clause file that cannot be read is left out so
     the rest is still checked: lint reports every fault at once, not one per run."""

@@ -47,7 +47,7 @@ def test_ics_writes_the_calendar(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output == f"wrote {out}\n"
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
-    assert b"TRIGGER:-P14D" in out.read_bytes()
+    assert b"TRIGGER:-P13DT15H" in out.read_bytes()  # 09:00, 14 days before
 
 
 def test_a_notice_too_early_is_refused_and_nothing_is_written(tmp_path):
@@ -64,6 +64,7 @@ def test_bad_input_is_located_and_usage_errors_exit_2(tmp_path, deal_data, write
     assert result.exit_code == 1 and "term.initial_months" in result.output and "Traceback" not in result.output
     assert run(CANONICAL, "--notice-on", "2028-01-01", "--terminate-on", "2028-06-01").exit_code == 2
     assert run(CANONICAL, "--notice-on", "1 January").exit_code == 2
+    assert run(CANONICAL, "--non-renewal").exit_code == 2
 
 
 def test_the_installed_command_prints_the_same_bytes_twice():

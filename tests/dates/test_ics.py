@@ -46,7 +46,7 @@ def test_icalendar_reads_back_one_all_day_event_per_date(tmp_path):
         assert e.sources[0].clause_id in description
     notice = events["non-renewal-notice-0.acme-globex-2027@termsmith"]
     (alarm,) = notice.walk("VALARM")
-    assert alarm.decoded("TRIGGER") == -dt.timedelta(days=30)
+    assert alarm.decoded("TRIGGER") == -dt.timedelta(days=30, hours=-9)  # 09:00, 30 days before
     assert "clause 15.2" in str(notice["SUMMARY"])
     assert not events["effective-date.acme-globex-2027@termsmith"].walk("VALARM")
 
@@ -55,7 +55,8 @@ def test_reminder_days_are_chosen(tmp_path):
     _, data = export(tmp_path, [CANONICAL], remind=(7, 30))
     cal = icalendar.Calendar.from_ical(data)
     vevent = next(v for v in cal.walk("VEVENT") if str(v["UID"]).startswith("non-renewal-notice-0."))
-    assert [a.decoded("TRIGGER") for a in vevent.walk("VALARM")] == [-dt.timedelta(days=30), -dt.timedelta(days=7)]
+    assert [a.decoded("TRIGGER") for a in vevent.walk("VALARM")] == [-dt.timedelta(days=30, hours=-9),
+                                                                      -dt.timedelta(days=7, hours=-9)]
 
 
 def _vobject_dates(vevent) -> list[dt.date]:
@@ -79,7 +80,7 @@ def test_a_second_parser_expands_every_event_to_the_computed_dates(tmp_path, dea
         assert _vobject_dates(vevent) == list(e.dates), e.key
         recurring += len(e.dates) > 1
         if e.remind:
-            assert vevent.valarm.trigger.value == -dt.timedelta(days=30)
+            assert vevent.valarm.trigger.value == -dt.timedelta(days=30, hours=-9)
     assert recurring
 
 

@@ -137,6 +137,15 @@ def test_notice_of_non_renewal_ends_the_period_whose_deadline_it_meets(deal_data
         timeline_of(path, notice_on=D(2026, 12, 1))
 
 
+def test_non_renewal_chooses_that_notice_where_convenience_is_allowed_too():
+    t = timeline_of(CANONICAL, notice_on=D(2028, 1, 1), non_renewal=True)
+    assert event(t, "exit-termination-date").dates == (D(2028, 12, 31),)
+    assert labels(event(t, "exit-notice")) == ["clause 15.2", "Schedule 5, paragraph 2"]
+    assert "notice of non-renewal" in t.trigger
+    with pytest.raises(InputError, match="does not renew automatically"):
+        timeline_of(EXAMPLES / "helios-orbis-strategic-alliance.yaml", notice_on=D(2028, 1, 1), non_renewal=True)
+
+
 def test_a_deal_that_cannot_be_ended_by_notice_asks_for_the_termination_date():
     path = EXAMPLES / "northwind-resellers-reseller.yaml"
     with pytest.raises(InputError, match="--terminate-on"):
@@ -247,3 +256,37 @@ def test_schedule_5_worked_example_agrees_with_dates_notice_on(path):
 @pytest.mark.parametrize("effective,term", MONTH_ENDS, ids=lambda v: str(v))
 def test_schedule_5_agrees_for_month_end_and_leap_day_starts(deal_file, effective, term):
     _assert_schedule_agrees(deal_file(effective, **term))
+
+
+def test_a_notice_deadline_on_a_public_holiday_where_a_party_is_moves_back(deal_file):
+    # 90 days before 28 June 2029 is Friday 30 March 2029, Good Friday in England and Wales (Acme) and Germany
+    t = timeline_of(deal_file(D(2027, 6, 29)))
+    notice = event(t, "non-renewal-notice-0")
+    assert notice.dates == (D(2029, 3, 29),)
+    assert "2029-03-30 is Good Friday in England and Wales" in notice.rule
+    assert labels(notice) == ["clause 15.2", "clause 21.4"]
+
+
+def test_the_parties_places_name_their_holiday_calendars(deal_data, write_deal):
+    from termsmith.dates.places import place
+
+    assert place("England and Wales") == ("GB", "ENG")
+    assert place("Germany") == ("DE", None)
+    assert place("the State of New York") == ("US", "NY")
+    assert place("the Netherlands") == ("NL", None)
+    assert place("the State of Delaware, United States") == ("US", "DE")
+    assert place("Narnia") is None
+    deal_data["parties"][1]["jurisdiction"] = "Narnia"
+    t = timeline_of(write_deal(deal_data))
+    assert any("No public holidays are known for Narnia" in note for note in t.notes)
+
+
+def test_partner_payment_statements_and_their_final_statement():
+    path = EXAMPLES / "brightpath-lumen-referral-alliance.yaml"
+    t = timeline_of(path, terminate_on=D(2028, 8, 30))
+    statements = event(t, "payment-statement")
+    # 20 days after each calendar quarter, from the one the Effective Date (1 February 2027) falls in
+    assert statements.dates[:3] == (D(2027, 4, 20), D(2027, 7, 20), D(2027, 10, 20))
+    assert labels(statements) == ["clause 6.3"]
+    assert event(t, "exit-payment-final-statement").dates == (D(2028, 9, 19),)
+    assert event(t, "exit-payment-tail-end").dates == (D(2029, 8, 30),)

@@ -1,0 +1,96 @@
+"""Which days are not Business Days where the parties are: weekends, and public holidays (`holidays`).
+
+Why: under the notices clause a notice received on a day that is not a Business Day in the place of receipt
+counts as received on the next one, so the last day to give a notice must be a Business Day wherever it may
+be received. Any Party may give notice, so a day counts only if it is a Business Day in every Party's place.
+A place is the party's `jurisdiction` as written in the deal ('England and Wales', 'Germany', 'the State of
+New York'); one the holiday calendars do not know is counted with weekends only, and the timeline says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
+
+_PREFIXES = ("the state of ", "state of ", "the commonwealth of ", "the republic of ", "the kingdom of ", "the ")
+# subdivisions written as legal systems rather than names the holiday calendars list
+_LEGAL_SYSTEMS = {"england and wales": ("GB", "ENG"), "england & wales": ("GB", "ENG")}
+_WITH_SUBDIVISIONS = ("GB", "US", "CA", "AU")  # searched for state and nation names such as 'New York'
+
+
+def _clean(name: str) -> str:
+    text = " ".join(name.split()).lower()
+    for prefix in _PREFIXES:
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
+
+
+@functools.lru_cache(maxsize=256)
+def place(jurisdiction: str) -> tuple[str, str | None] | None:
+    """(country code, subdivision code) of a jurisdiction, or None when no holiday calendar is known for it.
+    'Germany', 'England and Wales', 'the State of New York', 'the State of Delaware, United States'."""
+    text = " ".join(jurisdiction.split()).lower()
+    if text in _LEGAL_SYSTEMS:
+        return _LEGAL_SYSTEMS[text]
+    if "," in text:  # 'a state, a country': the state's calendar, or at least the country's
+        head, tail = (part.strip() for part in text.rsplit(",", 1))
+        country = _country(tail)
+        if country is not None:
+            return country, _subdivision(country, _clean(head))
+    country = _country(text)
+    if country is not None:
+        return country, None
+    for code in _WITH_SUBDIVISIONS:
+        subdivision = _subdivision(code, _clean(text))
+        if subdivision is not None:
+            return code, subdivision
+    return None
+
+
+def _country(name: str) -> str | None:
+    import holidays
+    from babel import Locale
+
+    name = _clean(name)
+    supported = holidays.list_supported_countries()
+    for code, territory in Locale("en").territories.items():
+        if code in supported and name in {territory.lower(), _clean(territory)}:
+            return code
+    return None
+
+
+def _subdivision(country: str, name: str) -> str | None:
+    import holidays
+
+    calendar = holidays.country_holidays(country).__class__
+    if name.upper() in (getattr(calendar, "subdivisions", ()) or ()):
+        return name.upper()
+    aliases = getattr(calendar, "subdivisions_aliases", {}) or {}
+    return next((code for alias, code in aliases.items() if alias.lower() == name), None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _holidays(where: tuple[str, str | None], year: int) -> dict[dt.date, str]:
+    import holidays
+
+    return dict(holidays.country_holidays(where[0], subdiv=where[1], years=year).items())
+
+
+def closed_days(jurisdictions: Sequence[str]) -> tuple[Callable[[dt.date], str | None], tuple[str, ...]]:
+    """A function telling why a day is not a Business Day in one of `jurisdictions` ('a Sunday', 'Good Friday
+    in England and Wales') or None, and the jurisdictions whose public holidays are unknown."""
+    known = {j: p for j in dict.fromkeys(jurisdictions) if (p := place(j)) is not None}
+    unknown = tuple(j for j in dict.fromkeys(jurisdictions) if j not in known)
+
+    def why(day: dt.date) -> str | None:
+        if day.weekday() >= 5:
+            return f"a {day.strftime('%A')}"
+        for jurisdiction, where in known.items():
+            name = _holidays(where, day.year).get(day)
+            if name:
+                return f"{name} in {jurisdiction}"
+        return None
+
+    return why, unknown

@@ -1,0 +1,104 @@
+"""Opening a clause library: a folder as it is now, or as it was at a git revision, loaded once per
+process and (for folders) kept on disk for the next process (`library.cache`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from termsmith.errors import LibraryError, Problem
+from termsmith.library import git as gitstore
+from termsmith.library.clauses import Library, library_from_files, load_library
+
+# Libraries loaded in this process, by what identifies their contents. Revisions never change, so every
+# one asked for stays (a process asks for a handful at most); of folders only the latest is kept: a
+# batch reuses it, and an edited folder replaces it.
+_REVISIONS: dict[tuple, Library] = {}
+_FOLDER: dict[tuple, Library] = {}
+
+
+def clear() -> None:
+    """Forget every library loaded in this process (as a new process would start)."""
+    _REVISIONS.clear()
+    _FOLDER.clear()
+
+
+def open_library(library: Path | None = None, rev: str | None = None) -> Library:
+    """The clause library at a folder (default: the bundled one), optionally as it was at a git revision.
+
+    A folder is keyed by its files' stamps and the repository's state, so an edit or a commit made since
+    (which changes `commit`, not the files) is seen.
+    """
+    from termsmith.library.locate import library_path
+
+    root = library_path(library)
+    if rev is not None:
+        return _used(_at_revision(root, rev), root)
+    if not root.is_dir():
+        raise LibraryError(Problem(file=str(root), message="clause library folder not found"))
+    key = _folder_key(root)
+    if key not in _FOLDER:
+        from termsmith.library import cache as library_cache
+
+        lib = library_cache.load(str(root), key)
+        if lib is None:
+            loaded = load_library(root)
+            lib = Library(root=loaded.root, manifest=loaded.manifest, clauses=loaded.clauses,
+                          changelog=loaded.changelog, commit=gitstore.library_commit(root))
+            # asking git for the commit (`git status`) may have rewritten .git/index, which the key
+            # records: key the entry as the next process will find the repository, so one edit costs one miss
+            key = _folder_key(root)
+            library_cache.store(str(root), key, lib)
+        _FOLDER.clear()
+        _FOLDER[key] = lib
+    return _used(_FOLDER[key], root)
+
+
+# One line naming each library this process has used, in the order first used (see `libraries_used`).
+_USED: dict[str, None] = {}
+
+
+def _used(lib: Library, root: Path) -> Library:
+    from termsmith.library.locate import describe
+
+    note_used([describe(lib.manifest.name, lib.version, root, lib.commit)])
+    return lib
+
+
+def note_used(lines: list[str]) -> None:
+    """Record libraries used elsewhere for this process (a batch's workers, lint at a revision)."""
+    for line in lines:
+        _USED.setdefault(line, None)
+
+
+def libraries_used() -> list[str]:
+    """One line naming each clause library this process has used (name, version, folder or `bundled`, commit),
+    in the order first used: the command line prints them so a command never uses a library silently."""
+    return list(_USED)
+
+
+def _folder_key(root: Path) -> tuple:
+    return ("dir", str(root.resolve()), _fingerprint(root), gitstore.state(root))
+
+
+def _at_revision(root: Path, rev: str) -> Library:
+    repo = gitstore.repo_root(root if root.is_dir() else root.parent)
+    if repo is None:
+        raise LibraryError(Problem(file=str(root), message="--library-rev needs a clause library inside a git repository"))
+    commit = gitstore.resolve(repo, rev)
+    key = (str(repo), commit, str(root.resolve()))
+    if key not in _REVISIONS:
+        subdir = root.resolve().relative_to(repo.resolve()).as_posix()
+        files = gitstore.read_tree(repo, commit, "" if subdir == "." else subdir)
+        _REVISIONS[key] = library_from_files(files, f"{rev}:{subdir}", commit=commit)
+    return _REVISIONS[key]
+
+
+def _fingerprint(root: Path) -> tuple:
+    entries = []
+    for dirpath, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git"]  # git's own files change on every `git status`
+        for name in names:
+            st = os.lstat(os.path.join(dirpath, name))  # not followed: a dangling editor lock link is normal
+            entries.append((dirpath, name, st.st_mtime_ns, st.st_size))
+    return tuple(sorted(entries))

@@ -1,0 +1,189 @@
+"""One deal through the stages: load and validate it, open the library its lock pins, select and
+compose its Draft, render and describe the files to write. The façade (`api`), batches and redlines
+call these; nothing here writes a file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from termsmith import __version__
+from termsmith.deal.source import Loaded
+from termsmith.draft.document import ClauseVersion, Draft, Provenance
+from termsmith.draft.select import select
+from termsmith.errors import InputError, Problem
+from termsmith.library.clauses import Library
+from termsmith.library.opening import open_library
+
+if TYPE_CHECKING:
+    from termsmith.deal.model import Deal
+    from termsmith.library.lock import Lock
+    from termsmith.write import Outputs
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A validated deal, its source, the library to draft it with and the lock that pins it (if any)."""
+
+    deal_path: Path
+    deal: Deal
+    loaded: Loaded
+    library: Library
+    lock: Lock | None
+
+
+def load_deal(deal_path: Path) -> tuple[Deal, Loaded]:
+    """The validated deal and its loaded source, or an InputError naming file, field and line."""
+    from termsmith.deal.load import load_file
+    from termsmith.deal.validate import validate
+
+    loaded = load_file(Path(deal_path))
+    return validate(loaded), loaded
+
+
+def resolve(deal_path: Path, library: Path | None = None, library_rev: str | None = None) -> Resolved:
+    """Validate the deal, then open its library: a lock beside the deal pins the library commit unless a
+    revision is asked for explicitly. The deal's problems are reported before the library's."""
+    from termsmith.library.lock import library_problems, lock_path, read_lock
+
+    deal, loaded = load_deal(deal_path)
+    lock = read_lock(lock_path(deal_path)) if library_rev is None else None
+    if lock is not None:
+        from termsmith.library.identity import check_source
+        from termsmith.library.locate import library_path
+
+        check_source(lock, library_path(library), lock_path(deal_path))
+    lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
+    if lock is not None and (problems := library_problems(lock, lib, lock_path(deal_path))):
+        raise InputError(problems)
+    check_drafting(deal, loaded, lib)
+    return Resolved(Path(deal_path), deal, loaded, lib, lock)
+
+
+def check_drafting(deal: Deal, loaded: Loaded, library: Library) -> None:
+    """What the deal asks of the library and of the locale data, before anything is composed."""
+    _check_requirement(deal, loaded, library)
+    _check_language(deal, loaded)
+
+
+def _check_requirement(deal: Deal, loaded: Loaded, library: Library) -> None:
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    wanted = deal.library.require
+    if wanted and Version(library.version) not in SpecifierSet(wanted):
+        raise InputError(loaded.source.problem(
+            ("library", "require"),
+            f"the deal needs clause library {wanted}, but {library.manifest.name} is version {library.version}",
+            code="library-version",
+        ))
+
+
+def _check_language(deal: Deal, loaded: Loaded) -> None:
+    """Dates and numbers are written in the deal's language: it must be one Babel has locale data for
+    (the schema only checks its shape, so `xx-XX` would otherwise fail half-way through drafting)."""
+    from babel import Locale, UnknownLocaleError
+
+    language = deal.deal.language
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise InputError(loaded.source.problem(
+            ("deal", "language"),
+            f"no dates and numbers can be written for '{language}': give a language and region such as "
+            "en-GB, en-US, de-DE or fr-FR",
+            code="language",
+        )) from None
+
+
+def context(deal: Deal, library: Library) -> dict:
+    """The names the library's conditions and clause text see for this deal."""
+    from termsmith.draft.templating import deal_context
+
+    return deal_context(deal, library.manifest.house_style.numbers)
+
+
+def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
+    """Select the deal's clauses and compose them into its Draft."""
+    from termsmith.draft.compose import compose
+
+    names = context(deal, library)
+    selection = select(library, names)
+    provenance = Provenance(
+        termsmith_version=__version__,
+        deal_id=deal.deal.id,
+        deal_file=Path(loaded.source.file).name,
+        deal_sha256=hashlib.sha256(loaded.raw).hexdigest(),
+        library_name=library.manifest.name,
+        library_version=library.version,
+        library_owner=library.manifest.owner,
+        library_commit=library.commit,
+        clauses=tuple(ClauseVersion(c.id, c.version) for c in selection.clauses),
+    )
+    return compose(deal, library, selection, names, provenance)
+
+
+def compose_resolved(resolved: Resolved) -> Draft:
+    """The Draft of a resolved deal; with a lock, its clause versions must be the locked ones."""
+    from termsmith.library.lock import lock_path, mismatches
+
+    draft = compose_draft(resolved.deal, resolved.loaded, resolved.library)
+    if resolved.lock is not None:
+        problems = mismatches(resolved.lock, draft.provenance.clauses, lock_path(resolved.deal_path))
+        if problems:
+            raise InputError(problems)
+    return draft
+
+
+def build(deal_path: Path, library: Path | None = None, library_rev: str | None = None) -> Draft:
+    """Load, validate, select and compose: the Draft of a deal file, dated when it is made."""
+    resolved = resolve(deal_path, library, library_rev)
+    return replace(compose_resolved(resolved), made_at=_made_at(deal_path, library, resolved.library))
+
+
+def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
+    """When the draft is made: SOURCE_DATE_EPOCH, else its library commit's date, else its inputs' newest
+    modification time (termsmith.draft.made): the same inputs always give the same date."""
+    from termsmith.draft import made
+    from termsmith.library import git as gitstore
+    from termsmith.library.locate import library_path
+
+    folder = library_path(library)
+
+    def inputs():
+        yield Path(deal_path)
+        for dirpath, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if d != ".git"]
+            for name in names:
+                yield Path(dirpath, name)
+
+    try:
+        return made.made_at(lib.commit, lambda c: gitstore.commit_time(folder if folder.is_dir() else folder.parent, c),
+                            inputs)
+    except made.BadEpoch as exc:
+        raise InputError(Problem(path=made.SOURCE_DATE_EPOCH, message=str(exc))) from None
+
+
+def outputs(draft: Draft, formats: tuple[str, ...], out_dir: Path, deal_path: Path, library: Path | None,
+            library_rev: str | None) -> Outputs:
+    """The files of a draft (one per format, named after the deal id) and its manifest, as bytes."""
+    from termsmith.manifest import MANIFEST_SUFFIX, Inputs, manifest_json
+    from termsmith.library.locate import library_path
+    from termsmith.render import render
+    from termsmith.write import Outputs, sha256
+
+    stem = draft.deal_id
+    files = {f"{stem}.{fmt}": data for fmt, data in render(draft, formats).items()}
+    inputs = Inputs.relative_to(Path(out_dir), Path(deal_path), library_path(library), library_rev)
+    manifest = manifest_json(draft.provenance, {name: sha256(data) for name, data in files.items()}, inputs)
+    return Outputs(stem, files, stem + MANIFEST_SUFFIX, manifest)
+
+
+def draft_outputs(deal_path: Path, out_dir: Path, formats: tuple[str, ...], library: Path | None = None,
+                  library_rev: str | None = None) -> tuple[Draft, Outputs]:
+    """A deal file's Draft and the files that draft makes in out_dir."""
+    draft = build(deal_path, library, library_rev)
+    return draft, outputs(draft, formats, out_dir, deal_path, library, library_rev)

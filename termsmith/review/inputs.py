@@ -1,0 +1,108 @@
+"""The two sides of a redline: a deal file drafted at a library revision, or a draft rebuilt from what
+its manifest records; and the date its revisions carry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from termsmith.draft.document import Draft
+from termsmith.errors import InputError, LibraryError, Problem
+from termsmith.pipeline import build
+
+DEAL_SUFFIXES = (".yaml", ".yml", ".json")
+WORKTREE = "WORKTREE"  # --to WORKTREE: the library folder as it is now
+
+
+def redline_side(path: Path, rev: str | None, library: Path | None):
+    """The Draft one side of a redline stands for (deal file or manifest; `rev`: the library revision for a
+    deal file), or a review.sides.Side (a Word document as it reads)."""
+    from termsmith.manifest import MANIFEST_SUFFIX
+
+    rev = None if rev == WORKTREE else rev
+    name = path.name.lower()
+    if name.endswith((MANIFEST_SUFFIX, ".docx")):
+        if rev is not None:
+            raise InputError(Problem(file=str(path), message=(
+                "--from/--to choose library revisions for deal files; a draft is rebuilt from its manifest")))
+        if name.endswith(".docx"):
+            from termsmith.review.sides import document_side
+
+            return document_side(path, rebuild)
+        return rebuild(path)
+    if path.suffix.lower() not in DEAL_SUFFIXES:
+        raise InputError(Problem(file=str(path), message=(
+            "is not a deal file (.yaml, .yml, .json), a draft (.docx) or a manifest (.manifest.json)")))
+    if rev is not None:
+        from termsmith.library import git as gitstore
+        from termsmith.library.locate import library_path
+
+        root = library_path(library)
+        if root.exists() and gitstore.repo_root(root if root.is_dir() else root.parent) is None:
+            raise LibraryError(Problem(file=str(root), message=(
+                "--from/--to need a clause library inside a git repository")))
+    return build(path, library, rev)
+
+
+def drafts_of(sides: list) -> tuple[Draft, Draft]:
+    """Each side's Draft; a document read without its draft takes the parties' short names from the other."""
+    from termsmith.review.sides import adopt_parties
+
+    drafts = [side if isinstance(side, Draft) else side.draft for side in sides]
+    for k, side in enumerate(sides):
+        if not isinstance(side, Draft) and side.base is None:
+            drafts[k] = adopt_parties(drafts[k], drafts[1 - k])
+    return drafts[0], drafts[1]
+
+
+def check_replaceable(targets: list[Path], force: bool) -> None:
+    """An existing output is replaced only when it is an unchanged termsmith redline, or with `force`."""
+    from termsmith.errors import OutputError
+    from termsmith.review.sides import replaceable
+
+    for target in targets:
+        if not force and not replaceable(target):
+            raise OutputError(Problem(file=str(target), code="edited", message=(
+                "exists and is not an unchanged termsmith redline (edited since, or not written by termsmith); "
+                "not overwritten. Choose another name or re-run with --force")))
+
+
+def rebuild(manifest: Path) -> Draft:
+    """The Draft a manifest describes, made again from its deal file and its library commit."""
+    from termsmith.errors import GitError
+    from termsmith.manifest import read_manifest
+
+    recorded = read_manifest(manifest)
+    rev = recorded.exact_commit
+    try:
+        rebuilt = build(recorded.deal, recorded.library, rev)
+    except (GitError, LibraryError) as exc:
+        if rev is None:
+            raise
+        raise LibraryError(Problem(file=str(manifest), path="library_commit", message=(
+            f"cannot rebuild the draft at library commit {rev[:12]} in {recorded.library}: "
+            f"{'; '.join(p.message for p in exc.problems)}"))) from None
+    versions = {c.id: c.version for c in rebuilt.provenance.clauses}
+    if rev is None and versions != recorded.clauses:
+        changed = sorted(k for k in versions.keys() | recorded.clauses.keys()
+                         if versions.get(k) != recorded.clauses.get(k))
+        raise LibraryError(Problem(file=str(manifest), path="clauses", message=(
+            f"the draft was made from uncommitted library files that have changed since "
+            f"({', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}); compare the deal files instead")))
+    return rebuilt
+
+
+def revision_date(date: str | None, new: Draft) -> str:
+    """The date every revision carries, in UTC: given, or when the new draft is made (reproducible: see
+    termsmith.draft.made), never its effective date in the future."""
+    import datetime as dt
+
+    if date is None:
+        return new.made_at or f"{new.effective_date}T00:00:00Z"
+    try:
+        when = dt.datetime.fromisoformat(date.strip())
+    except ValueError:
+        raise InputError(Problem(path="--date", message=(
+            f"'{date}' is not a date; give YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+ZZ:ZZ]"))) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
