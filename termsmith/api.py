@@ -119,7 +119,7 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
     from termsmith.write import write_draft
 
     the_draft, outputs = draft_outputs(deal_path, Path(out_dir), tuple(dict.fromkeys(formats)), library, library_rev)
-    written = write_draft(Path(out_dir), outputs, force=force)
+    written = write_draft(Path(out_dir), outputs, force=force, inputs=(Path(deal_path),))
     return DraftResult(Path(deal_path), the_draft, tuple(written))
 
 

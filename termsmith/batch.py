@@ -82,6 +82,6 @@ def _written(path: Path, done: Outputs | tuple[Problem, ...], out_dir: Path, fir
                     "their files would overwrite each other"),))
     first[done.stem] = path
     try:
-        return BatchOutcome(path, written=tuple(write_draft(out_dir, done, force=force)))
+        return BatchOutcome(path, written=tuple(write_draft(out_dir, done, force=force, inputs=(path,))))
     except TermsmithError as exc:
         return BatchOutcome(path, problems=tuple(exc.problems))

@@ -418,10 +418,15 @@ def main() -> None:
 
 def _run() -> int:
     try:
+        bad_input = False
         try:
             cli.main(standalone_mode=False, prog_name="termsmith")
+        except ProblemsFound:
+            bad_input = True  # bad input is one located line per problem, nothing more
+            raise
         finally:
-            _name_libraries()
+            if not bad_input:
+                _name_libraries()
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_INVALID

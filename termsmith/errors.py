@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# What must never reach a terminal raw from a file name, YAML key or value: control characters (escape
+# sequences start with ESC), DEL and C1 controls, and the invisible characters that reorder text.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control or invisible character written as an escape (ESC → \\x1b)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -24,7 +34,7 @@ class Problem:
             if self.column is not None:
                 where = f"{where}:{self.column}"
         parts = [p for p in (where, self.path) if p]
-        return ": ".join([*parts, self.message])
+        return printable(": ".join([*parts, self.message]))
 
 
 class TermsmithError(Exception):

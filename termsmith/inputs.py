@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
 from termsmith.errors import InputError, Problem
+
+# Characters XML 1.0 cannot hold (Word documents are XML): C0 controls except tab/newline/CR,
+# surrogates and the two non-characters U+FFFE/U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def read_regular(path: Path, limit: int, what: str = "file") -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,30 +19,84 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+PENDING_SUFFIX = ".pending"  # beside a manifest while a draft's files are being renamed into place
+
+
 def output_path(out_dir: Path, name: str) -> Path:
-    """out_dir/name, refusing any name that would leave out_dir."""
-    target = (out_dir / name).resolve()
-    if target.parent != out_dir.resolve() or name in ("", ".", "..") or "/" in name or "\\" in name:
+    """out_dir/name, refusing any name that would leave out_dir. The name itself is not followed: a link
+    standing there is replaced by the new file, never written through."""
+    if name in ("", ".", "..") or "/" in name or "\\" in name or "\0" in name:
         raise OutputError(Problem(file=str(out_dir / name), message="output name would leave the output folder"))
-    return target
+    return Path(out_dir).resolve() / name
+
+
+def _journal(out_dir: Path, manifest_name: str) -> Path:
+    return output_path(out_dir, f".{manifest_name}{PENDING_SUFFIX}")
 
 
 def check_not_edited(out_dir: Path, stem: str, names: list[str]) -> None:
-    """Refuse to replace a .docx or .md whose bytes differ from what termsmith last wrote there."""
-    manifest = output_path(out_dir, stem + MANIFEST_SUFFIX)
-    recorded = recorded_outputs(manifest.read_bytes()) if manifest.is_file() else {}
+    """Refuse to replace a .docx or .md whose bytes differ from what termsmith last wrote there, anything at
+    an output name that is not a regular file.
+
+    What termsmith last wrote is what the manifest records, or what a draft interrupted while renaming its
+    files had recorded in its journal: a re-run after a crash always goes through.
+    """
+    manifest_name = stem + MANIFEST_SUFFIX
+    recorded: dict[str, set[str]] = {}
+    for source in (output_path(out_dir, manifest_name), _journal(out_dir, manifest_name)):
+        for name, digest in recorded_outputs(_read_small(source)).items():
+            recorded.setdefault(name, set()).add(digest)
     for name in names:
         path = output_path(out_dir, name)
-        if not name.endswith(PROTECTED) or not path.exists():
+        if not name.endswith(PROTECTED) or not os.path.lexists(path):
             continue
-        current = sha256(path.read_bytes())
-        if recorded.get(name) != current:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            raise OutputError(Problem(file=str(path), code="edited", message=(
+                "is a link or not a regular file, not a draft termsmith wrote; not replaced. "
+                "Remove it or re-run with --force")))
+        if digest_of(path) not in recorded.get(name, set()):
             why = "was changed since termsmith wrote it" if name in recorded else "was not written by termsmith (no manifest records it)"
             raise OutputError(Problem(
                 file=str(path),
                 message=f"{why}, perhaps by a reviewer; not overwritten. Save the edits elsewhere or re-run with --force",
                 code="edited",
             ))
+
+
+def check_not_an_input(out_dir: Path, names: list[str], inputs: tuple[Path, ...]) -> None:
+    """A draft never replaces the files it is made from (a deal file named `<id>.md` in the output folder)."""
+    for name in names:
+        path = output_path(out_dir, name)
+        for source in inputs:
+            try:
+                same = os.path.lexists(path) and os.path.samefile(path, source)
+            except OSError:
+                same = False
+            if same:
+                raise OutputError(Problem(file=str(path), message=(
+                    f"is the input {source} itself; choose another output folder")))
+
+
+def _read_small(path: Path) -> bytes:
+    """A manifest's bytes, or b'' when there is none or it is not a small regular file."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return b""
+    if not stat.S_ISREG(st.st_mode) or st.st_size > 1_000_000:
+        return b""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def digest_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -54,18 +109,38 @@ class Outputs:
     manifest: bytes
 
 
-def write_draft(out_dir: Path, outputs: Outputs, *, force: bool = False) -> list[Path]:
-    """Write a draft's files together, the manifest last; unless `force`, never over a reviewer's edits."""
+def write_draft(out_dir: Path, outputs: Outputs, *, force: bool = False, inputs: tuple[Path, ...] = ()) -> list[Path]:
+    """Write a draft's files together, the manifest last; unless `force`, never over a reviewer's edits;
+    never, even with `force`, over one of its `inputs` (the deal file)."""
     out_dir = Path(out_dir)
+    check_not_an_input(out_dir, [*outputs.files, outputs.manifest_name], inputs)
     if not force:
         check_not_edited(out_dir, outputs.stem, list(outputs.files))
     return write_outputs(out_dir, outputs.files, outputs.manifest_name, outputs.manifest)
 
 
 def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_name: str, manifest: bytes) -> list[Path]:
-    """A draft's files, named inside out_dir, written together; the manifest goes last."""
+    """A draft's files, named inside out_dir, written together; the manifest goes last.
+
+    The new manifest is first written as a journal, so that a crash between the renames leaves outputs that
+    the journal accounts for (see check_not_edited); temporary files an earlier crash left are removed.
+    """
     targets = {output_path(out_dir, name): data for name, data in [*files.items(), (manifest_name, manifest)]}
-    return write_files(targets)
+    journal = _journal(out_dir, manifest_name)
+    _remove_leftovers(Path(out_dir).resolve(), [*targets, journal])
+    write_files({journal: manifest})
+    written = write_files(targets)
+    journal.unlink(missing_ok=True)
+    return written
+
+
+def _remove_leftovers(folder: Path, targets: list[Path]) -> None:
+    if not folder.is_dir():
+        return
+    prefixes = tuple(f".{target.name}." for target in targets)
+    for entry in os.scandir(folder):
+        if entry.name.startswith(prefixes) and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+            Path(entry.path).unlink(missing_ok=True)
 
 
 def write_files(files: dict[Path, bytes]) -> list[Path]:
@@ -74,7 +149,7 @@ def write_files(files: dict[Path, bytes]) -> list[Path]:
     staged: list[tuple[str, Path]] = []
     try:
         for path, data in files.items():
-            target = Path(path).resolve()
+            target = Path(os.path.abspath(path))  # a link at the target is replaced, not written through
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "wb") as fh:

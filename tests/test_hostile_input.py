@@ -170,3 +170,150 @@ def test_a_manifest_naming_a_fifo_as_its_deal_does_not_hang(tmp_path):
     os.mkfifo(tmp_path / "deal.yaml")
     with pytest.raises(InputError, match="not a regular file"):
         read_manifest(path)
+
+
+# ── output paths ──────────────────────────────────────────────────────────────────────────────
+STEM = "acme-globex-2027"
+_CRASH = """
+import os, sys
+from pathlib import Path
+from termsmith import api
+real, calls = os.replace, []
+def crashing(src, dst):
+    calls.append(dst)
+    if len(calls) == 3:  # the journal and the .docx are in place, the .md and the manifest are not
+        os._exit(9)
+    real(src, dst)
+os.replace = crashing
+api.draft(Path(sys.argv[1]), Path(sys.argv[2]), force=True)
+"""
+
+
+def test_a_rerun_after_a_crash_between_renames_succeeds(tmp_path):
+    out = tmp_path / "out"
+    assert termsmith("draft", CANONICAL, "-o", out).returncode == 0
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT.replace("initial_months: 24", "initial_months: 36"), encoding="utf-8")
+    crashed = subprocess.run([sys.executable, "-c", _CRASH, str(deal), str(out)], capture_output=True, text=True)
+    assert crashed.returncode == 9, crashed.stderr
+    done = termsmith("draft", deal, "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == [f"{STEM}.docx", f"{STEM}.manifest.json", f"{STEM}.md"]
+    assert "36 months" in (out / f"{STEM}.md").read_text(encoding="utf-8")
+
+
+def test_a_link_at_an_output_name_is_never_written_through(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = out / "notes.md"
+    victim.write_text("my own notes\n", encoding="utf-8")
+    (out / f"{STEM}.md").symlink_to(victim)
+    assert_located_failure(termsmith("draft", CANONICAL, "-o", out), f"{STEM}.md", "link")
+    assert termsmith("draft", CANONICAL, "-o", out, "--force").returncode == 0
+    assert victim.read_text(encoding="utf-8") == "my own notes\n"
+    assert not (out / f"{STEM}.md").is_symlink()
+
+
+def test_a_fifo_at_an_output_name_does_not_hang(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / f"{STEM}.docx")
+    assert_located_failure(termsmith("draft", CANONICAL, "-o", out, timeout=20), f"{STEM}.docx", "not a regular file")
+    assert termsmith("draft", CANONICAL, "-o", out, "--force", timeout=20).returncode == 0
+
+
+def test_a_deal_file_is_never_overwritten_by_its_own_draft(tmp_path):
+    deal = tmp_path / f"{STEM}.md"  # YAML in a file named like the Markdown twin
+    shutil.copy(CANONICAL, deal)
+    for extra in ([], ["--force"]):
+        assert_located_failure(termsmith("draft", deal, "-o", tmp_path, *extra), f"{STEM}.md", "input")
+    assert deal.read_text(encoding="utf-8") == CANONICAL_TEXT
+
+
+# ── values that reached Word, the terminal or the twins unchecked ─────────────────────────────────
+def test_a_long_purpose_drafts_with_document_properties_cut_to_words_limit(tmp_path):
+    import docx
+
+    purpose = " ".join(["Integrate the analytics engine into the platform."] * 38)[:1990]
+    lines = CANONICAL_TEXT.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("  purpose:"))
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    "))
+    deal = tmp_path / "deal.yaml"
+    deal.write_text("\n".join([*lines[:start], f"  purpose: {json.dumps(purpose)}", *lines[end:]]), encoding="utf-8")
+    assert termsmith("check", deal).returncode == 0
+    done = termsmith("draft", deal, "-o", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    subject = docx.Document(str(tmp_path / "out" / f"{STEM}.docx")).core_properties.subject
+    assert 100 < len(subject) <= 255 and subject.endswith("…")
+
+
+def test_a_batch_compares_deal_ids_as_the_model_reads_them(tmp_path):
+    twin = tmp_path / "twin.yaml"
+    twin.write_text(CANONICAL_TEXT.replace("id: acme-globex-2027", 'id: "acme-globex-2027 "'), encoding="utf-8")
+    done = termsmith("draft", CANONICAL, twin, "-o", tmp_path / "out")
+    assert done.returncode == 1 and "twin.yaml" in done.stderr and "also the id of" in done.stderr
+    assert "drafted 1 of 2" in done.stdout + done.stderr
+
+
+def test_terminal_escape_sequences_in_keys_are_printed_escaped(tmp_path):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT + '\n"evil\\e[31mred": 1\n', encoding="utf-8")
+    done = termsmith("check", deal)
+    assert done.returncode == 1
+    assert "\x1b" not in done.stderr and "\\x1b[31mred" in done.stderr
+
+
+def test_clause_text_producing_a_control_character_is_a_library_error(tmp_path, lib):
+    clause = lib / "clauses/exit/convenience.md"
+    clause.write_text(clause.read_text(encoding="utf-8") + '\n{{ "\\x01" }}\n', encoding="utf-8")
+    assert_located_failure(termsmith("draft", CANONICAL, "--library", lib, "-o", tmp_path / "out"),
+                           "convenience.md", "U+0001")
+
+
+@pytest.mark.parametrize("name, fragment", [("x" * 5000, "at most 200"), ("Counsel \x1b[31m", "name")])
+def test_library_strings_are_bounded_and_printable(lib, name, fragment):
+    manifest = lib / "library.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("name: mini test library", f"name: {json.dumps(name)}"),
+                        encoding="utf-8")
+    done = termsmith("check", CANONICAL, "--library", lib)
+    assert_located_failure(done, "library.yaml", fragment)
+    assert "\x1b" not in done.stderr
+
+
+def test_an_empty_library_cannot_draft(tmp_path, lib):
+    shutil.rmtree(lib / "clauses")
+    (lib / "clauses").mkdir()
+    assert_located_failure(termsmith("draft", CANONICAL, "--library", lib, "-o", tmp_path / "out"), "no clause files")
+
+
+@pytest.mark.parametrize("deal_id", ["con", "nul", "lpt1", "acme."])
+def test_deal_ids_windows_cannot_store_are_refused(tmp_path, deal_id):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT.replace("id: acme-globex-2027", f"id: {deal_id}"), encoding="utf-8")
+    assert_located_failure(termsmith("check", deal), "deal.id")
+
+
+@pytest.mark.parametrize("short_name", ['"Acme\\u200b"', '"\\u202eemcA"', '"ACME"'])
+def test_party_names_that_look_alike_are_refused(tmp_path, short_name):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT.replace("short_name: Globex", f"short_name: {short_name}"), encoding="utf-8")
+    assert_located_failure(termsmith("check", deal), "parties[1].short_name")
+
+
+def test_criticmarkup_in_deal_values_cannot_fake_a_tracked_change(tmp_path):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT.replace("name: Acme Cloud Ltd", 'name: "Acme {++Free Licence++} {--Ltd--}"'),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    assert termsmith("draft", deal, "-o", out).returncode == 0
+    import re
+
+    unescaped = re.compile(r"(?<!\\)\{(\+\+|--)")
+    twin = (out / f"{STEM}.md").read_text(encoding="utf-8")
+    assert not unescaped.search(twin) and "{++Free" not in twin and "Free Licence" in twin
+    old = tmp_path / "old.yaml"
+    shutil.copy(CANONICAL, old)
+    done = termsmith("redline", old, deal, "-o", tmp_path / "red.docx")
+    assert done.returncode == 0, done.stderr
+    critic = (tmp_path / "red.md").read_text(encoding="utf-8")
+    assert "{++Free" not in critic and "{--Ltd" not in critic

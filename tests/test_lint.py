@@ -288,3 +288,28 @@ def test_github_annotations_escape_properties():
     line = lint_findings([Problem(file="lib,v2/a:b.md", line=3, path="x.y", message="50% off\nnext",
                                   code="html")], "github")[0]
     assert line == "::error file=lib%2Cv2/a%3Ab.md,line=3,title=termsmith lint html::x.y: 50%25 off%0Anext"
+
+
+def test_findings_of_a_library_read_from_git_have_the_lines_of_its_files(repo):
+    """Lines come from parsing the files (as git holds them), never from reading a file on disk again."""
+    from termsmith.library.opening import open_library
+    from termsmith.lint import lint_library
+
+    lib = repo / "library"
+    edit(lib / "clauses/exit/convenience.md", "when: exit.termination_for_convenience.allowed",
+         "when: exit.termination_for_convenience.alowed")
+    edit(lib / "clauses/exit/convenience.md", "order: 20", "order: 20\ndefines:\n  Exit Notice: a notice under {{ exit.nope }}")
+    git(repo, "commit", "-qam", "a faulty clause")
+    edit(lib / "clauses/exit/convenience.md", "---\n", "---\n# moved\n# down\n")  # the folder no longer matches HEAD
+    findings = [p for p in lint_library(open_library(lib, "HEAD")) if p.code == "unknown-field"]
+    assert sorted(p.line for p in findings) == [8, 9]  # the definition's line, then `when`, as committed
+
+
+def test_a_model_method_in_clause_text_is_a_lint_error(lib):
+    edit(lib / "clauses/exit/convenience.md", "notice_days | days", "model_dump() | days")
+    assert "'model_dump' is not a field" in only(lib, "unknown-field").message
+
+
+def test_every_lint_module_is_under_400_lines():
+    for module in (ROOT / "termsmith" / "lint").glob("*.py"):
+        assert len(module.read_text(encoding="utf-8").splitlines()) < 400, module.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Slug = Annotated[
     str,
@@ -21,6 +21,18 @@ Percent = Annotated[float, Field(ge=0, le=100, description="A percentage from 0 
 Cadence = Literal["monthly", "quarterly", "semi_annual", "annual"]
 
 
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def _portable_file_name(value: str) -> str:
+    """A deal id names its output files: refuse what Windows cannot store (con, nul, lpt1, a trailing dot)."""
+    if value.endswith("."):
+        raise ValueError("must not end with '.': output files are named after it, and Windows drops the dot")
+    if value.split(".")[0] in _WINDOWS_RESERVED:
+        raise ValueError(f"'{value}' cannot name a file on Windows; choose another id")
+    return value
+
+
 class Spec(BaseModel):
     """Base for every part of the deal: unknown fields are errors, values never change."""
 
@@ -33,6 +45,7 @@ class DealInfo(Spec):
     id: Annotated[
         str,
         StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$"),
+        AfterValidator(_portable_file_name),
         Field(description="Stable identifier of the deal; output files are named after it."),
     ]
     title: Name = Field(description="Title printed on the cover, e.g. 'Technology Partnership Agreement'.")

@@ -7,6 +7,7 @@ import difflib
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Iterator
 
 from pydantic import BaseModel, ValidationError
@@ -14,12 +15,13 @@ from pydantic import BaseModel, ValidationError
 from termsmith.draft.facts import cap_basis, money_flows
 from termsmith.deal.model import Deal
 from termsmith.errors import InputError, Problem
+from termsmith.inputs import NOT_XML as _NOT_XML
 from termsmith.deal.source import Loaded, Path_, SourceMap
 
-# Characters XML 1.0 cannot hold (Word documents are XML): C0 controls except tab/newline/CR,
-# surrogates and the two non-characters U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _RESERVED = re.compile("[\ue000\ue001]")  # termsmith marks cross-references with these inside clause text
+# Invisible characters that reorder or hide text: two party names could look identical and differ.
+# (Zero-width joiners U+200C/U+200D stay allowed: some scripts need them.)
+_INVISIBLE = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _MONTH_DAYS = 30
 
 
@@ -49,6 +51,10 @@ def _xml_character_problems(value: object, path: Path_, src: SourceMap) -> Itera
         bad = _NOT_XML.search(value)
         if bad:
             yield src.problem(path, f"contains the control character U+{ord(bad.group()):04X}, which a Word document cannot hold")
+        invisible = _INVISIBLE.search(value)
+        if invisible:
+            yield src.problem(path, f"contains the invisible character U+{ord(invisible.group()):04X} (text direction or "
+                                    "zero-width), which can make different text look the same; remove it")
         reserved = _RESERVED.search(value)
         if reserved:
             yield src.problem(path, f"contains U+{ord(reserved.group()):04X}, a private-use character termsmith reserves")
@@ -99,7 +105,8 @@ def _pydantic_problem(err: dict, src: SourceMap, data: object) -> Problem:
         message = message.removeprefix("Value error, ")
     elif "input" in err and not isinstance(err["input"], (dict, list)):
         got = err["input"]
-        message = f"{message} (got {got.isoformat() if isinstance(got, dt.date) else repr(got)})"
+        shown = got.isoformat() if isinstance(got, dt.date) else repr(got)
+        message = f"{message} (got {shown if len(shown) <= 80 else shown[:60] + '…'})"
     return src.problem(loc, message, code=kind)
 
 
@@ -152,16 +159,23 @@ def business_problems(deal: Deal, src: SourceMap) -> list[Problem]:
     return out
 
 
+def _look(name: str) -> str:
+    """How a name reads to a person: compatibility forms folded, case and spacing ignored."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def _parties(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     seen: dict[str, int] = {}
     for i, party in enumerate(deal.parties):
         if party.id in seen:
             yield src.problem(("parties", i, "id"), f"party id '{party.id}' is declared twice (also parties[{seen[party.id]}])")
         seen.setdefault(party.id, i)
-    names = [p.short_name for p in deal.parties]
-    for i, party in enumerate(deal.parties):
-        if names.count(party.short_name) > 1:
-            yield src.problem(("parties", i, "short_name"), f"short name '{party.short_name}' is used by more than one party")
+    for field in ("short_name", "name"):
+        names = [_look(getattr(p, field)) for p in deal.parties]
+        for i, party in enumerate(deal.parties):
+            if names.count(names[i]) > 1:
+                yield src.problem(("parties", i, field), f"{field.replace('_', ' ')} '{getattr(party, field)}' is used by "
+                                                         "more than one party (or looks the same as another's)")
     declared = set(seen)
     for path, party_id in _party_references(deal):
         if party_id not in declared:

@@ -20,6 +20,7 @@ from termsmith.errors import LibraryError, Problem, TermsmithError
 from termsmith.library.clauses import DEFINITIONS_CLAUSE, Clause, Library
 from termsmith.draft.mdparse import MARK_CLOSE, MARK_OPEN, MdBlock, MdList, MdParagraph, MdTable, parse
 from termsmith.draft.sandbox import guarded_render
+from termsmith.inputs import NOT_XML
 from termsmith.draft.select import Selection
 from termsmith.draft.templating import STYLE_KEY, MdSafe, format_date
 
@@ -120,6 +121,10 @@ def render_text(library: Library, clause: Clause, context: dict, state: _Renderi
             IndexError, RecursionError) as exc:
         raise LibraryError(Problem(file=clause.path, line=_template_line(exc, clause.path), path=clause.id,
                                    message=_template_message(exc))) from None
+    bad = NOT_XML.search(text)
+    if bad:
+        raise LibraryError(Problem(file=clause.path, path=clause.id, message=(
+            f"the clause text produces the control character U+{ord(bad.group()):04X}, which a Word document cannot hold")))
     blocks = _parsed(text, clause.path)
     return _resolve_markers(blocks, state, clause) if MARK_OPEN in text else blocks
 

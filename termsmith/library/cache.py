@@ -21,7 +21,7 @@ from pathlib import Path
 from termsmith.errors import LibraryError
 from termsmith.library.clauses import Library
 
-FORMAT = 1  # bump when the shape of an entry changes
+FORMAT = 2  # bump when the shape of an entry changes
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 

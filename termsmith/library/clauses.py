@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from termsmith.errors import LibraryError, Problem
+from termsmith.library.frontmatter import FrontMatter
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -20,19 +21,6 @@ CHANGELOG = "CHANGELOG.md"
 CLAUSE_DIR = "clauses"
 DEFINITIONS_CLAUSE = "definitions.terms"
 _DEFINE_CALL = re.compile(r"""define\(\s*["']([^"'{}]+)["']\s*\)""")
-@dataclass(frozen=True)
-class FrontMatter:
-    """The header of a clause file, as checked by `library_schema.FrontMatterModel`."""
-
-    id: str
-    version: str
-    title: str
-    area: str
-    order: int
-    when: str | None
-    changelog: str
-    defines: dict[str, str]
-    heading: bool
 
 
 @dataclass(frozen=True)
@@ -60,6 +48,7 @@ class Manifest:
     house_style: HouseStyleSpec
     proper_nouns: tuple[str, ...]
     sections: tuple[SectionSpec, ...]
+    version_line: int | None = None  # the line of `version:` in library.yaml, read when parsed
 
 
 @dataclass(frozen=True)
@@ -70,6 +59,11 @@ class Clause:
     body: str
     path: str  # relative to the library root, e.g. clauses/exit/cure.md
     body_line: int  # 1-based line of the body's first line in the file
+    lines: tuple[tuple[str, int], ...] = ()  # front-matter key ('when', 'defines.Term') → its line, read when parsed
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key (`defines.Term` for one definition); the header's first line if absent."""
+        return dict(self.lines).get(key) or dict(self.lines).get(key.split(".")[0]) or 2
 
     @property
     def id(self) -> str:
@@ -139,8 +133,9 @@ def _yaml_loader():
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
-    """(front matter mapping, body, body's first line) of a clause file."""
+def split_front_matter(text: str, path: str) -> tuple[dict, str, int, dict[str, int]]:
+    """(front matter mapping, body, body's first line, line of each key) of a clause file. The lines come
+    from the YAML parse itself: a key's line is where the parser found it (`defines.Term` for a definition)."""
     import yaml  # here, not at the top: a library read from the cache needs no YAML
 
     lines = text.split("\n")
@@ -151,45 +146,48 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
             break
     else:
         raise LibraryError(Problem(file=path, line=1, message="front matter is not closed by a '---' line"))
+    loader = _yaml_loader()("\n".join(lines[1:end]))
     try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=_yaml_loader())
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark else 1
         raise LibraryError(Problem(file=path, line=line, message=f"front matter: {exc.problem}")) from None
+    finally:
+        loader.dispose()
     if not isinstance(meta, dict):
         raise LibraryError(Problem(file=path, line=2, message="front matter must be a mapping"))
-    return meta, "\n".join(lines[end + 1:]).strip("\n") + "\n", end + 2
+    return meta, "\n".join(lines[end + 1:]).strip("\n") + "\n", end + 2, _key_lines(node)
+
+
+def _key_lines(node) -> dict[str, int]:
+    """File line of each top-level key of the front matter, and of each key under `defines`."""
+    found: dict[str, int] = {}
+    for key, value in getattr(node, "value", ()) if type(node).__name__ == "MappingNode" else ():
+        name = str(getattr(key, "value", ""))
+        found.setdefault(name, key.start_mark.line + 2)  # the header starts on the file's second line
+        if name == "defines" and type(value).__name__ == "MappingNode":
+            for term, _ in value.value:
+                found.setdefault(f"defines.{term.value}", term.start_mark.line + 2)
+    return found
 
 
 def parse_clause(text: str, path: str) -> Clause:
     from pydantic import ValidationError
 
-    from termsmith.library.frontmatter import FrontMatterModel
-
-    meta, body, body_line = split_front_matter(text, path)
+    meta, body, body_line, key_lines = split_front_matter(text, path)
     try:
-        model = FrontMatterModel.model_validate(meta)
+        front = FrontMatter.model_validate(meta)
     except ValidationError as exc:
         raise LibraryError([
-            Problem(file=path, line=_front_line(text, err["loc"]), path=".".join(map(str, err["loc"])),
-                    message=err["msg"].removeprefix("Value error, "))
+            Problem(file=path, line=key_lines.get(str(err["loc"][0]), 2) if err["loc"] else 2,
+                    path=".".join(map(str, err["loc"])), message=err["msg"].removeprefix("Value error, "))
             for err in exc.errors()
         ]) from None
     # blank lines between the front matter and the text are stripped: count them back in
     rest = text.split("\n")[body_line - 1:]
     lead = next((i for i, line in enumerate(rest) if line.strip()), 0)
-    front = FrontMatter(id=model.id, version=model.version, title=model.title, area=model.area, order=model.order,
-                        when=model.when, changelog=model.changelog, defines=dict(model.defines), heading=model.heading)
-    return Clause(meta=front, body=body, path=path, body_line=body_line + lead)
-
-
-def _front_line(text: str, loc: tuple) -> int | None:
-    if not loc:
-        return 2
-    for number, line in enumerate(text.split("\n"), start=1):
-        if re.match(rf"^{re.escape(str(loc[0]))}\s*:", line):
-            return number
-    return 2
+    return Clause(meta=front, body=body, path=path, body_line=body_line + lead, lines=tuple(key_lines.items()))
 
 
 MAX_FILE_BYTES = 1_000_000  # a clause file, library.yaml or CHANGELOG.md: far larger than any real one
@@ -201,13 +199,13 @@ def load_library(root: Path) -> Library:
     root = Path(root)
     if not (root / MANIFEST).is_file():
         raise LibraryError(Problem(file=str(root / MANIFEST), message="no clause library here (library.yaml is missing)"))
-    files, problems = _library_files(root)
+    files, problems = library_files(root)
     if problems:
         raise LibraryError(problems)
     return library_from_files(files, str(root))
 
 
-def _library_files(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
+def library_files(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
     """{relative path: bytes} of library.yaml, CHANGELOG.md and every clause file.
 
     Only regular files inside the library are read: a link leading out of it (to a secret, or to
@@ -266,6 +264,8 @@ def library_from_files(files: dict[str, bytes], root: str, commit: str | None = 
         except LibraryError as exc:
             problems += exc.problems
     problems += _structure_problems(manifest, clauses, root)
+    if not clauses and not problems:
+        problems.append(Problem(file=f"{root}/{CLAUSE_DIR}", message="the library has no clause files; it cannot draft"))
     if problems:
         raise LibraryError(problems)
     return Library(
@@ -302,7 +302,13 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
     return Manifest(name=m.name, version=m.version, owner=m.owner,
                     house_style=HouseStyleSpec(numbers=m.house_style.numbers, draft_status=m.house_style.draft_status),
                     proper_nouns=tuple(m.proper_nouns),
-                    sections=tuple(SectionSpec(id=x.id, title=x.title, kind=x.kind) for x in m.sections))
+                    sections=tuple(SectionSpec(id=x.id, title=x.title, kind=x.kind) for x in m.sections),
+                    version_line=_top_key_line(files[MANIFEST].decode("utf-8"), "version"))
+
+
+def _top_key_line(text: str, key: str) -> int | None:
+    """The line of a top-level key of library.yaml (the file was just parsed: it is valid YAML)."""
+    return next((n for n, line in enumerate(text.split("\n"), 1) if re.match(rf"{key}\s*:", line)), None)
 
 
 def _structure_problems(manifest: Manifest, clauses: list[Clause], root: str) -> list[Problem]:
@@ -313,14 +319,15 @@ def _structure_problems(manifest: Manifest, clauses: list[Clause], root: str) ->
     seen: dict[str, str] = {}
     for clause in clauses:
         if clause.id in seen:
-            problems.append(Problem(file=clause.path, line=2, path="id",
+            problems.append(Problem(file=clause.path, line=clause.line_of("id"), path="id",
                                     message=f"duplicate clause id '{clause.id}' (also in {seen[clause.id]})"))
         seen.setdefault(clause.id, clause.path)
         if clause.meta.area not in section_ids:
-            problems.append(Problem(file=clause.path, path="area",
+            problems.append(Problem(file=clause.path, line=clause.line_of("area"), path="area",
                                     message=f"area '{clause.meta.area}' is not a section in library.yaml"))
         if clause.id in section_ids:
-            problems.append(Problem(file=clause.path, path="id", message="a clause id must differ from every section id"))
+            problems.append(Problem(file=clause.path, line=clause.line_of("id"), path="id",
+                                    message="a clause id must differ from every section id"))
     return problems
 
 

@@ -1,7 +1,7 @@
 """The schema of clause front matter and library.yaml, as pydantic models.
 
-Used only to check files when a library is read; the library itself holds the plain records of
-`library.py`, so a library cached on disk loads without pydantic (see `library_cache`).
+`FrontMatter` is the one declaration of a clause file's header: it checks the file when the library is
+read, and each loaded Clause holds it (`Clause.meta`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 ClauseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")]
 SectionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+# A line of library text printed in documents and terminals: no control characters, a sensible length.
+_PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+Line = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_PRINTABLE)]
 
 
 def _semver(value: str) -> str:
@@ -26,12 +29,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class FrontMatterModel(_Strict):
+class FrontMatter(_Strict):
     """The header of a clause file."""
 
     id: ClauseId = Field(description="Unique id, '<area>.<name>'.")
     version: str = Field(description="Semantic version of the clause text.")
-    title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=_PRINTABLE)]
     area: SectionId = Field(description="The section (article or schedule) the clause belongs to.")
     order: int = Field(description="Position in the section.")
     when: str | None = Field(default=None, description="Condition under which the clause applies.")
@@ -44,7 +47,7 @@ class FrontMatterModel(_Strict):
 
 class HouseStyleModel(_Strict):
     numbers: Literal["figures", "words"] = "figures"
-    draft_status: Annotated[str, StringConstraints(max_length=80)] = Field(
+    draft_status: Annotated[str, StringConstraints(max_length=80, pattern=_PRINTABLE)] = Field(
         default="Draft \u2014 subject to contract",
         description="The marking in every footer of a draft until the deal says it is final ('' for none).")
 
@@ -53,18 +56,18 @@ class SectionModel(_Strict):
     """An article, schedule or the signature page, in the order of the agreement."""
 
     id: SectionId
-    title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=_PRINTABLE)]
     kind: Literal["article", "schedule", "signatures"] = "article"
 
 
 class ManifestModel(_Strict):
     """library.yaml."""
 
-    name: str
+    name: Line
     version: str
-    owner: str
+    owner: Line
     house_style: HouseStyleModel = Field(default_factory=HouseStyleModel)
-    proper_nouns: list[str] = Field(default_factory=list, description="Capitalised phrases that are not defined terms.")
+    proper_nouns: list[Line] = Field(default_factory=list, description="Capitalised phrases that are not defined terms.")
     sections: list[SectionModel] = Field(min_length=1)
 
     _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from termsmith.draft.document import Paragraph, Section, Span, Table
@@ -164,6 +165,9 @@ def _cover(redline: Redline) -> list[str]:
     return lines
 
 
+_CRITIC_OPEN = re.compile(r"\{(?=\+\+|--|~~|==|>>)")
+
+
 def _preamble(redline: Redline, summary: Sequence[str]) -> list[str]:
     old, new = redline.old, redline.draft.provenance
     lines = [
@@ -172,7 +176,8 @@ def _preamble(redline: Redline, summary: Sequence[str]) -> list[str]:
         f"Old: {_source(old)}\\\nNew: {_source(new)}",
     ]
     if summary:
-        lines.append("```text\n" + "\n".join(summary) + "\n```")
+        # a code block shows backslashes, so an opening brace that would start CriticMarkup gets one after it
+        lines.append("```text\n" + "\n".join(_CRITIC_OPEN.sub("{\\\\", line) for line in summary) + "\n```")
     lines.append("---")
     return lines
 

@@ -13,13 +13,17 @@ from termsmith.render.typography import smart_quotes
 from termsmith.resources import templates_dir
 from termsmith.draft.templating import bytecode_cache
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~{}])")  # braces too: `{++…++}` in a value must not read as CriticMarkup
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
 
 
+_CRITIC_OPEN = re.compile(r"\\\{([+=-])")
+
+
 def escape(text: str) -> str:
-    """Escape only what Markdown would otherwise read as markup, so the twin stays readable."""
-    return _SPECIAL.sub(r"\\\1", text)
+    """Escape only what Markdown would otherwise read as markup, so the twin stays readable. A brace and
+    the character after it are escaped too, so no value can open CriticMarkup (`{++`, `{--`, `{==`)."""
+    return _CRITIC_OPEN.sub(r"\\{\\\1", _SPECIAL.sub(r"\\\1", text))
 
 
 def escape_line_start(text: str) -> str:

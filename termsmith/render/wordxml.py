@@ -522,8 +522,19 @@ _CORE_PROPERTIES = {
     "version": "cp:version",
 }
 _W3CDTF_PROPERTIES = frozenset(("created", "modified"))  # the schema wants their xsi:type spelled out
-# python-docx refused longer values when it wrote these: kept, so what drafted before drafts the same
+# Word shows at most 255 characters of a core or custom text property (and python-docx refused more)
 CORE_PROPERTY_LIMIT = 255
+
+
+def fit_property(text: str) -> str:
+    """A property value within Word's limit: a longer one (a deal purpose may hold 2,000 characters) is cut
+    at a word boundary and ends with an ellipsis."""
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    cut = text[: CORE_PROPERTY_LIMIT - 1]
+    if " " in cut[CORE_PROPERTY_LIMIT // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip() + "…"
 
 
 def w3cdtf(when: dt.datetime) -> str:
@@ -539,10 +550,7 @@ def set_core_property(core: etree._Element, name: str, value: str | int | dt.dat
     if isinstance(value, dt.datetime):
         text = w3cdtf(value)
     else:
-        text = str(value)
-        if len(text) > CORE_PROPERTY_LIMIT:
-            raise ValueError(f"the {name} document property holds at most {CORE_PROPERTY_LIMIT} characters, "
-                             f"not {len(text)}")
+        text = fit_property(str(value))
     el = core.find(qn(prefixed))
     if el is None:
         prefix = prefixed.partition(":")[0]
@@ -561,7 +569,7 @@ def custom_properties_xml(props: Sequence[tuple[str, str]]) -> bytes:
     for pid, (name, value) in enumerate(props, start=2):  # pids 0 and 1 are reserved
         prop = etree.SubElement(root, f"{{{CUSTOM_PROPERTIES_NS}}}property",
                                 fmtid=USER_DEFINED_FMTID, pid=str(pid), name=name)
-        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = fit_property(value)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
 
 

@@ -71,6 +71,7 @@ def test_a_second_parser_expands_every_event_to_the_computed_dates(tmp_path, dea
     paths = ALL_EXAMPLES if start is None else [deal_file(start)]
     result, data = export(tmp_path, paths, until=None)
     (cal,) = list(vobject.readComponents(data.decode("utf-8")))
+    assert cal.validate(raiseException=True)  # vobject's own checks of the RFC 5545 rules it knows
     parsed = {v.uid.value: v for v in cal.vevent_list}
     expected = dated(result)
     assert len(parsed) == len(expected)

@@ -1,0 +1,48 @@
+"""Clause text stays inside the Markdown subset termsmith drafts: no raw HTML, headings, quotes or code."""
+
+from __future__ import annotations
+
+import re
+
+from termsmith.draft.mdparse import markdown
+from termsmith.errors import Problem
+from termsmith.library.clauses import Clause
+
+# Markdown that clause text may not contain (compose rejects it at draft time; lint says so first).
+_REJECTED_BLOCKS = {"html_block": ("html", "raw HTML"), "heading_open": ("markdown", "headings"),
+                    "blockquote_open": ("markdown", "block quotes"), "code_block": ("markdown", "code blocks"),
+                    "fence": ("markdown", "code blocks"), "hr": ("markdown", "horizontal rules")}
+_REJECTED_INLINES = {"html_inline": ("html", "raw HTML"), "image": ("markdown", "images"),
+                     "code_inline": ("markdown", "inline code")}
+_JINJA_TAG = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
+
+
+def _without_jinja(text: str) -> str:
+    """Clause text with its Jinja tags and expressions replaced, line numbers kept: what Markdown will see
+    around the values (an expression becomes a word, a tag nothing)."""
+    def blank(match: re.Match) -> str:
+        lines = match.group().count("\n")
+        return "\n" * lines if lines or not match.group().startswith("{{") else "x"
+
+    return _JINJA_TAG.sub(blank, text)
+
+
+def _html(clause: Clause) -> list[Problem]:
+    """Raw HTML and other Markdown outside the clause subset, in the text and in each definition."""
+    # (text, its first line in the file, whether token lines count from there, what it is)
+    sources = [(clause.body, clause.body_line, True, "clause text")]
+    sources += [(text, clause.line_of(f"defines.{term}"), False, f"the definition of '{term}'")
+                for term, text in clause.meta.defines.items()]
+    out = []
+    for text, first_line, by_token, what in sources:
+        for token in markdown().parse(_without_jinja(text)):
+            found = [token] if token.type in _REJECTED_BLOCKS else [
+                c for c in token.children or [] if c.type in _REJECTED_INLINES]
+            for tok in found:
+                code, name = _REJECTED_BLOCKS.get(tok.type) or _REJECTED_INLINES[tok.type]
+                line = first_line + (token.map[0] if by_token and token.map else 0)
+                shown = f": {tok.content.strip()[:40]}" if code == "html" else ""
+                out.append(Problem(file=clause.path, line=line, path=clause.id,
+                                   message=f"{name} {'is' if name == 'raw HTML' else 'are'} not allowed in "
+                                           f"{what}{shown}", code=code))
+    return out
