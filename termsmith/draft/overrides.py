@@ -17,7 +17,7 @@ from termsmith.draft.select import Selection
 from termsmith.errors import InputError, Problem
 from termsmith.library.clauses import Clause, FrontMatter, Library
 
-ADDED_VERSION = "deal"  # the version an added clause shows: it exists only in this deal
+ADDED_VERSION = "0.0.0"  # an added clause has no library version: it exists only in this deal
 
 
 def apply_overrides(selection: Selection, library: Library, deal: Deal,
