@@ -39,6 +39,7 @@ DEFAULT_FORMATS = ("docx", "md")
 class CheckResult:
     deal: Deal
     path: Path
+    notes: tuple = ()  # Problems that are notes: what a choice in the deal means in the draft
     warnings: tuple[Problem, ...] = ()  # e.g. an override negotiated from an older version of its clause
 
 
@@ -84,14 +85,15 @@ class OutdatedResult:
 # ── drafting ───────────────────────────────────────────────────────────────────────────────
 def check(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> CheckResult:
     """Validate a deal file (structure and business rules) and that the library can draft it."""
-    from termsmith.pipeline import compose_resolved, resolve
-
+    from termsmith.deal.notes import notes
     from termsmith.draft.overrides import stale_overrides as stale
+    from termsmith.pipeline import compose_resolved, resolve
 
     resolved = resolve(deal_path, library, library_rev)
     compose_resolved(resolved)
     warnings = stale(resolved.deal, resolved.library, resolved.loaded.source)
-    return CheckResult(resolved.deal, Path(deal_path), tuple(warnings))
+    return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source)),
+                       tuple(warnings))
 
 
 def stale_overrides(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> list[Problem]:
@@ -199,6 +201,24 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
 
 
 # ── the clause library: lint, lock, outdated ──────────────────────────────────────────────
+def libraries_of(paths: Sequence[Path]) -> list[Path]:
+    """The clause libraries that folders or files name, in order and once each: a folder is a library (or an
+    error); a file belongs to the nearest folder above it holding library.yaml, and a file in none is skipped."""
+    import os
+
+    from termsmith.library.locate import library_path, nearest
+
+    roots: dict[Path, None] = {}
+    for path in map(Path, paths):
+        if path.is_dir():
+            roots.setdefault(library_path(path), None)
+        elif path.exists() and (found := nearest(path.parent)) is not None:
+            roots.setdefault(Path(os.path.relpath(found)) if not path.is_absolute() else found, None)
+        elif not path.exists():
+            raise InputError(Problem(file=str(path), message="file or folder not found"))
+    return list(roots)
+
+
 def lint(library: Path | None = None, *, base: str | None = None, library_rev: str | None = None) -> list[Problem]:
     """Findings for a clause library (errors and warnings); with `base`, version discipline since that git revision;
     with `library_rev`, the library as it was at that revision (findings name its files as they are in the folder)."""

@@ -132,6 +132,8 @@ def check(deal, library, library_rev) -> None:
     for w in result.warnings:
         click.echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}", err=True)
     click.echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
+    for note in result.notes:
+        click.echo(str(note))
 
 
 @cli.command()
@@ -266,21 +268,27 @@ def absorb(document, deal, dry_run, force, branch, library) -> None:
 
 
 @cli.command()
-@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--base", default=None, metavar="GIT_REF", help="Also check versions against the library at this revision.")
 @click.option("--format", "style", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="github: workflow annotations.")
 @library_option
 @rev_option
-def lint(folder, base, style, library, library_rev) -> None:
-    """Check a clause library for a pull request; exit 1 on errors. FOLDER (or --library) is the library;
-    without either: $TERMSMITH_LIBRARY, else the nearest folder from here upwards holding library.yaml, else the
+def lint(paths, base, style, library, library_rev) -> None:
+    """Check a clause library for a pull request; exit 1 on errors.
+
+    PATHS are library folders, or files inside libraries (each file's library is the nearest folder above it
+    holding library.yaml; files in no library are skipped, as a pre-commit hook passes them). Without PATHS:
+    --library, else $TERMSMITH_LIBRARY, else the nearest folder from here upwards holding library.yaml, else the
     bundled library."""
     from termsmith import api, report
 
-    if folder is not None and library is not None and folder != library:
-        raise click.UsageError("give the library as FOLDER or as --library, not both")
-    findings = api.lint(folder or library, base=base, library_rev=library_rev)
+    if paths and library is not None:
+        raise click.UsageError("give the library as PATHS or as --library, not both")
+    roots = api.libraries_of(paths) if paths else [library]
+    findings = [p for root in roots for p in api.lint(root, base=base, library_rev=library_rev)]
+    if not roots:
+        click.echo("no clause library among the given files: nothing to check")
     for line in report.lint_findings(findings, style, root=Path.cwd()):
         click.echo(line)
     if any(p.severity == "error" for p in findings):

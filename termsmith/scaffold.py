@@ -187,7 +187,9 @@ _KIND_SCOPE = {
 """,
     "joint_venture": """\
   joint_venture:
-    # vehicle: {name: Venture Ltd, jurisdiction: England and Wales}   # if the venture is incorporated
+    arrangement: cost_sharing        # cost_sharing | partnership: `termsmith check` explains both
+    # vehicle: {name: Venture Ltd, jurisdiction: England and Wales}   # a company instead of an arrangement;
+    #   it then needs board, transfers and deadlock (see `termsmith schema`)
     contributions:
       {a}: What the first party contributes.
       {b}: What the second party contributes.
@@ -302,9 +304,11 @@ exit:
     fees: none                # none | cost_plus | fixed
   # post_termination: {{existing_customer_support_months: 12, non_solicitation_months: 12}}
 
-# options:                   # optional
-#   confidentiality_years: 5
-#   liability_cap: {{multiple_of_annual_fees: 1.0}}
+options:
+  # confidentiality_years: 5
+  # A fixed cap on each party's liability; where fees or a budget are paid between the parties, a multiple of
+  # them may be used instead or as well: {{multiple_of_annual_fees: 1.0}}
+  liability_cap: {{multiple_of_annual_fees: null, fixed_amount: 500000, currency: EUR}}   # an ISO 4217 code
 """)
     return "".join(parts)
 

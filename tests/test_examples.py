@@ -136,13 +136,11 @@ def test_three_party_joint_venture_reads_for_each_party(drafts):
     text = full_text(draft)
     assert "the other Parties" in text and "each Party" in text and "all Parties" in text
     assert "both Parties" not in text
-    shares = clause(draft, "schedule-budget.shares").blocks
-    table = next(b for b in shares if isinstance(b, Table))
-    assert len(table.rows) == 4  # three parties and the total
-    total = data["budget"]["total"]
-    for row, (party, share) in zip(table.rows, data["budget"]["cost_sharing"].items()):
-        amount = "".join(i.text for i in row[2] if isinstance(i, Span))
-        assert f"{total * share / 100:,.0f}" in amount
+    subscription = text_of(clause(draft, "shares.subscription").blocks)
+    cash = data["scope"]["joint_venture"]["cash_contributions"]
+    for party in data["parties"]:
+        assert f"{party['short_name']}: USD {cash[party['id']]:,.0f}" in subscription
+    assert f"total USD {sum(cash.values()):,.0f}" in subscription
 
 
 def test_canonical_numbers_dates_and_money(drafts):

@@ -111,3 +111,155 @@ def test_payment_rules_name_the_field(change, path, fragment, write_deal):
     change(data["payments"])
     found = [p for p in problems_of(write_deal(data)) if p.startswith(path + ":") and fragment in p]
     assert found, problems_of(write_deal(data))
+
+
+# ── joint venture: company vehicle ──────────────────────────────────────────────────────────
+JV = EXAMPLES / "tri-harbor-joint-venture.yaml"
+COMPANY_CLAUSES = {"scope.jv-vehicle", "scope.jv-shares", "scope.jv-conditions", "scope.jv-non-compete",
+                   "company.board", "company.meetings", "company.business-plan", "company.information",
+                   "company.dividends", "company.rights", "shares.subscription", "shares.capital-calls",
+                   "shares.transfers", "shares.deadlock", "shares.default", "shares.valuation", "shares.exit"}
+
+
+@pytest.fixture(scope="module")
+def jv():
+    return yaml.safe_load(JV.read_text(encoding="utf-8")), api.build(JV)
+
+
+def test_joint_venture_company_gets_a_shareholders_agreement_core(jv):
+    data, draft = jv
+    assert COMPANY_CLAUSES <= clause_ids(draft)
+    assert not {"scope.non-exclusivity", "scope.jv-profits"} & clause_ids(draft)
+    board = text_of(clause(draft, "company.board").blocks)
+    assert "The Board consists of 5 directors" in board
+    assert "Harbor: 2" in board and "Triton: 2" in board and "Straits: 1" in board
+    assert "does not have a casting vote" in board
+    meetings = text_of(clause(draft, "company.meetings").blocks)
+    assert "at least one director appointed by each Party" in meetings
+    assert f"clause {number_of(draft, 'scope.jv-reserved-matters')}" in meetings
+    subscription = text_of(clause(draft, "shares.subscription").blocks)
+    for amount in ("USD 1,440,000", "USD 1,260,000", "USD 900,000", "total USD 3,600,000"):
+        assert amount in subscription
+    assert f"clause {number_of(draft, 'scope.jv-shares')}" in subscription
+    shares = text_of(clause(draft, "scope.jv-shares").blocks)
+    assert "Harbor 40%, Triton 35% and Straits 25%" in shares
+    calls = text_of(clause(draft, "shares.capital-calls").blocks)
+    assert "at least 30 days" in calls and "USD 2,000,000" in calls and "diluted" in calls
+    transfers = text_of(clause(draft, "shares.transfers").blocks)
+    assert "before 1 July 2030, which is 36 months after the Effective Date" in transfers
+    assert "at least 75% of the shares" in transfers and "first offer them to the other Parties" in transfers
+    deadlock = text_of(clause(draft, "shares.deadlock").blocks)
+    assert "within 30 days after the notice" in deadlock and "solvent voluntary liquidation" in deadlock
+    default = text_of(clause(draft, "shares.default").blocks)
+    assert "less 20%" in default and f"clause {number_of(draft, 'shares.valuation')}" in default
+    assert "within 45 days after receiving notice" in default  # the deal's cure period
+    exit_ = text_of(clause(draft, "shares.exit").blocks)
+    assert number_of(draft, "shares.exit").split(".")[0] == section_label(draft, "exit")
+    assert "within 9 months after the Termination Date" in exit_
+    rights = text_of(clause(draft, "company.rights").blocks)
+    for cid in ("scope.jv-contributions", "shares.subscription", "shares.capital-calls", "ip.joint-venture"):
+        assert number_of(draft, cid) in rights
+    third = text_of(clause(draft, "general.third-party-rights").blocks)
+    assert f"Except for the Company under clause {number_of(draft, 'company.rights')}" in third
+    conditions = text_of(clause(draft, "scope.jv-conditions").blocks)
+    assert "Competition and Consumer Commission of Singapore" in conditions and "1 January 2028" in conditions
+    assert "50% of its profits available for distribution" in text_of(clause(draft, "company.dividends").blocks)
+
+
+def test_contributions_are_not_owed_twice(jv):
+    data, draft = jv
+    text = full_text(draft)
+    assert text.count("USD 1,440,000") == 1  # once, as Harbor's subscription; no Budget repeats it
+    contributions = text_of(clause(draft, "scope.jv-contributions").blocks)
+    assert "separate from the cash subscriptions under clause " + number_of(draft, "shares.subscription") in contributions
+
+
+def test_a_budget_that_repeats_the_contributions_is_refused(write_deal):
+    data = yaml.safe_load(JV.read_text(encoding="utf-8"))
+    data["budget"] = {"currency": "USD", "total": 3600000, "cost_sharing": {"harbor": 40, "triton": 35, "straits": 25},
+                      "payment_terms_days": 45, "invoicing": "quarterly"}
+    found = problems_of(write_deal(data))
+    assert any(p.startswith("scope.joint_venture.cash_contributions.harbor:") and "owed twice" in p for p in found), found
+    data["scope"]["joint_venture"]["cash_contributions"] = {}
+    data["scope"]["joint_venture"]["contributions"]["harbor"] = "USD 1,440,000 in cash and its software."
+    found = problems_of(write_deal(data))
+    assert any(p.startswith("scope.joint_venture.contributions.harbor:") and "owed twice" in p for p in found), found
+
+
+@pytest.mark.parametrize(("change", "path", "fragment"), [
+    (lambda jv: jv.pop("board"), "scope.joint_venture.board", "required with a vehicle"),
+    (lambda jv: jv["board"]["directors"].pop("straits"), "scope.joint_venture.board.directors", "missing: straits"),
+    (lambda jv: jv["deadlock"].update(resolution="russian_roulette"), "scope.joint_venture.deadlock.resolution",
+     "exactly two shareholders"),
+    (lambda jv: jv.pop("long_stop_months"), "scope.joint_venture.long_stop_months", "required with conditions"),
+    (lambda jv: jv.update(arrangement="partnership"), "scope.joint_venture.arrangement", "only used without a vehicle"),
+])
+def test_joint_venture_rules_name_the_field(change, path, fragment, write_deal):
+    data = yaml.safe_load(JV.read_text(encoding="utf-8"))
+    change(data["scope"]["joint_venture"])
+    found = [p for p in problems_of(write_deal(data)) if p.startswith(path + ":") and fragment in p]
+    assert found, problems_of(write_deal(data))
+
+
+# ── joint venture: contractual ──────────────────────────────────────────────────────────────
+def contractual(arrangement: str) -> dict:
+    data = yaml.safe_load(JV.read_text(encoding="utf-8"))
+    jv = data["scope"]["joint_venture"]
+    for name in ("vehicle", "board", "transfers", "deadlock", "capital_calls", "cash_contributions", "currency",
+                 "default_discount_percent", "dividend_percent", "valuation", "exit_months"):
+        jv.pop(name, None)
+    jv["arrangement"] = arrangement
+    jv["contributions"] = {"harbor": "its terminal scheduling software", "triton": "6 platform engineers",
+                           "straits": "data centre capacity in Singapore"}
+    data["governance"]["kpis"] = data["governance"]["kpis"][:2]
+    for resp in data["roles"]["responsibilities"]:
+        resp["duties"] = [d.replace("the Company", "the joint venture") for d in resp["duties"]]
+    data["budget"] = {"currency": "USD", "total": 900000, "cost_sharing": {"harbor": 40, "triton": 35, "straits": 25},
+                      "payment_terms_days": 45, "invoicing": "quarterly"}
+    return data
+
+
+def test_cost_sharing_venture_is_not_a_partnership(write_deal, capsys):
+    path = write_deal(contractual("cost_sharing"))
+    draft = api.build(path)
+    ids = clause_ids(draft)
+    assert not (COMPANY_CLAUSES - {"scope.jv-conditions", "scope.jv-non-compete"}) & ids
+    assert "scope.jv-profits" not in ids and "scope.jv-shares" not in ids
+    text = text_of(clause(draft, "scope.jv-contractual").blocks)
+    assert "it is not a partnership: the Parties do not carry on a business in common with a view to profit" in text
+    assert f"set out in the Budget under clause {section_label(draft, 'budget')}" in text
+    assert "they do not share profits or losses" in text
+    assert "profits and losses" not in full_text(draft).replace("do not share profits or losses", "")
+    assert "not as partners in a partnership" in text_of(clause(draft, "general.relationship").blocks)
+    result = api.check(path)
+    assert any("cost_sharing" in n.message and n.path == "scope.joint_venture.arrangement" and n.line
+               for n in result.notes)
+
+
+def test_partnership_venture_states_its_consequences(write_deal):
+    path = write_deal(contractual("partnership"))
+    draft = api.build(path)
+    assert {"scope.jv-contractual", "scope.jv-profits", "scope.jv-non-compete"} <= clause_ids(draft)
+    text = text_of(clause(draft, "scope.jv-contractual").blocks)
+    assert "as a partnership under the law governing this Agreement" in text
+    assert "liable together with the other Parties for the debts" in text
+    profits = text_of(clause(draft, "scope.jv-profits").blocks)
+    assert "Harbor 40%, Triton 35% and Straits 25%" in profits
+    relationship = text_of(clause(draft, "general.relationship").blocks)
+    assert "not as partners" not in relationship and "creates a partnership in law" not in relationship
+    assert f"clause {number_of(draft, 'scope.jv-contractual')}" in relationship
+    assert any("partnership in law" in n.message for n in api.check(path).notes)
+
+
+def test_other_kinds_get_no_joint_venture_clauses():
+    for path in EXAMPLES.glob("*.yaml"):
+        if yaml.safe_load(path.read_text(encoding="utf-8"))["deal"]["kind"] != "joint_venture":
+            ids = clause_ids(api.build(path))
+            assert not (COMPANY_CLAUSES | {"scope.jv-contractual", "scope.jv-profits"}) & ids, path.name
+
+
+def test_a_joint_venture_must_choose_its_form(write_deal):
+    data = contractual("cost_sharing")
+    data["scope"]["joint_venture"].pop("arrangement")
+    assert any(p.startswith("scope.joint_venture.arrangement:") and "required without a vehicle" in p
+               for p in problems_of(write_deal(data)))

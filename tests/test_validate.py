@@ -213,8 +213,8 @@ def test_keys_that_look_like_pydantic_locations_are_reported_not_crashed(tmp_pat
     assert any("unknown field" in p.message for p in problems(path))
 
 
-@pytest.mark.parametrize("date, fragment", [("9999-12-01", "less than or equal to 2199-12-31 (got 9999-12-01)"),
-                                            ("0001-01-01", "greater than or equal to 1900-01-01 (got 0001-01-01)")])
+@pytest.mark.parametrize("date, fragment", [("9999-12-01", "must be on or before 2199-12-31 (got 9999-12-01)"),
+                                            ("0001-01-01", "must be on or after 1900-01-01 (got 0001-01-01)")])
 def test_an_effective_date_far_outside_a_contract_life_is_refused(date, fragment, deal_data, write_deal):
     import datetime as dt
 

@@ -505,6 +505,10 @@ class Vehicle(Spec):
     name: Name = Field(description="Name of the joint venture company.")
     form: Name = Field(default="private limited company", description="Legal form.")
     jurisdiction: Name = Field(description="Where it is incorporated.")
+    incorporation_days: Days = Field(
+        default=60, description="Days after the effective date by which the parties must have incorporated it, "
+                                "unless it already exists.")
+    exists: bool = Field(default=False, description="Whether the company already exists when the agreement is signed.")
 
 
 class ResellerTerms(Spec):
@@ -516,14 +520,102 @@ class ResellerTerms(Spec):
     )
 
 
+class Board(Spec):
+    """The board of directors of a joint venture company."""
+
+    directors: dict[PartyId, Annotated[int, Field(ge=0, le=10)]] = Field(
+        description="How many directors each shareholder appoints (and may remove and replace).")
+    chair: PartyId | Literal["rotating"] = Field(
+        description="The shareholder that appoints the chair from its directors, or 'rotating': each shareholder in "
+                    "turn, for a year at a time, in the order the parties are listed.")
+    casting_vote: bool = Field(default=False, description="Whether the chair has a casting vote on a tied board vote.")
+    meetings: Cadence = Field(description="How often the board meets at least.")
+
+
+class CapitalCalls(Spec):
+    """Further funding of a joint venture company after the initial contributions."""
+
+    cap: Annotated[float, Field(gt=0, lt=1e15)] = Field(
+        description="Most further funding all shareholders together can be called for, in the venture currency.")
+    notice_days: Days = Field(description="Days' notice of a capital call before the money is due.")
+    on_failure: Literal["dilution", "shareholder_loan", "default"] = Field(
+        description="What happens if a shareholder does not fund: dilution (the others may fund its part by "
+                    "subscribing for new shares), shareholder_loan (the others may lend its part to the company), or "
+                    "default (the failure is a Default Event).")
+
+
+class ShareTransfers(Spec):
+    """Restrictions on transferring shares in a joint venture company."""
+
+    lock_up_months: Annotated[int, Field(ge=0, le=120)] = Field(
+        description="Months after the effective date during which no shares may be transferred (0: none).")
+    pre_emption: bool = Field(description="Whether other shareholders have a right of first refusal on a transfer.")
+    tag_along: bool = Field(description="Whether a sale of a majority lets the other shareholders sell on the same terms.")
+    drag_along_percent: Annotated[float, Field(gt=50, le=100)] | None = Field(
+        default=None, description="Holders of at least this percentage may require all to sell to a buyer; left out: "
+                                  "no drag-along.")
+
+
+class Deadlock(Spec):
+    """What happens when the shareholders or the board cannot decide."""
+
+    escalation_days: Days = Field(description="Days the chief executives of the shareholders have to resolve a deadlock.")
+    resolution: Literal["russian_roulette", "texas_shoot_out", "winding_up", "status_quo"] = Field(
+        description="Then: russian_roulette (one offers a price, the other must buy or sell at it), texas_shoot_out "
+                    "(sealed bids, the higher bid buys), winding_up (the company is wound up), or status_quo "
+                    "(nothing changes and the matter is not done). Buy-sell mechanisms need two shareholders.")
+
+
 class JointVentureTerms(Spec):
     """Joint venture structure (deal.kind: joint_venture)."""
 
     vehicle: Vehicle | None = Field(default=None, description="The company, if the venture is incorporated.")
-    contributions: dict[PartyId, Text] = Field(default_factory=dict, description="What each party contributes.")
+    arrangement: Literal["cost_sharing", "partnership"] | None = Field(
+        default=None, description="Unincorporated venture only (required then): cost_sharing (each party carries on "
+                                  "its own business and the parties share costs, and revenue only as Partner "
+                                  "Payments, not profits) or partnership (a partnership in law, with its "
+                                  "consequences). `termsmith check` explains the choice.")
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
+        default=None, description="Currency of the cash contributions and capital calls (ISO 4217); default: the "
+                                  "budget currency.")
+    contributions: dict[PartyId, Text] = Field(
+        default_factory=dict, description="What each party contributes in kind (assets, people, rights); cash goes in "
+                                          "cash_contributions, never in both.")
+    cash_contributions: dict[PartyId, Annotated[float, Field(gt=0, lt=1e15)]] = Field(
+        default_factory=dict, description="Cash each party pays the company for its shares (company only); separate "
+                                          "from the Budget, which covers the parties' own shared costs.")
     shares: dict[PartyId, Percent] | None = Field(
-        default=None, description="Each party's share of profits and losses; default: budget cost shares or equal."
-    )
+        default=None, description="Each party's shareholding in the company, or its share of profits and losses in a "
+                                  "partnership; default: budget cost shares or equal.")
+    board: Board | None = Field(default=None, description="The company's board (required with a vehicle).")
+    business_plan: Cadence = Field(
+        default="annual", description="How often the company's business plan and budget are adopted.")
+    capital_calls: CapitalCalls | None = Field(
+        default=None, description="Further funding of the company; left out, no shareholder must fund more than its "
+                                  "contributions.")
+    transfers: ShareTransfers | None = Field(default=None, description="Share transfer restrictions (required with a vehicle).")
+    deadlock: Deadlock | None = Field(default=None, description="Deadlock resolution (required with a vehicle).")
+    valuation: Literal["fair_value", "net_asset_value"] = Field(
+        default="fair_value", description="How shares are valued when they change hands on an exit or a default: "
+                                          "fair_value (as a going concern, pro rata, no minority discount) or "
+                                          "net_asset_value, as determined by an independent accountant.")
+    default_discount_percent: Percent | None = Field(
+        default=None, description="Discount on the value of a defaulting shareholder's shares when the others buy "
+                                  "them; left out: no discount.")
+    dividend_percent: Percent | None = Field(
+        default=None, description="Percentage of each year's distributable profits the company distributes, unless "
+                                  "all shareholders agree otherwise; left out: as the shareholders decide each year.")
+    conditions: list[Text] = Field(
+        default_factory=list, description="Conditions that must be met before the parties must complete, each as a "
+                                          "noun phrase, e.g. 'clearance of the joint venture by the Competition "
+                                          "Commission of Singapore'.")
+    long_stop_months: Months | None = Field(
+        default=None, description="Months within which the conditions must be met (required with conditions).")
+    may_compete: bool = Field(
+        default=False, description="Whether the parties may compete with the joint venture; default: they may not.")
+    exit_months: Months = Field(
+        default=6, description="Months after the agreement ends for all parties within which the shares are sold or "
+                               "the company is put into winding up (company only).")
 
 
 class ManagedServiceTerms(Spec):

@@ -98,6 +98,10 @@ def _pydantic_problem(err: dict, src: SourceMap, data: object) -> Problem:
             if known:
                 message += f"; expected one of: {', '.join(sorted(known))}"
         return src.problem(loc, message, code="unknown-field")
+    from termsmith.deal.messages import humane
+
+    if (message := humane(err, loc)) is not None:
+        return src.problem(loc, message, code=kind)
     if kind == "missing":
         return src.problem(loc, "required field is missing", code="missing")
     message = err["msg"]
@@ -218,6 +222,13 @@ def _party_references(deal: Deal) -> Iterator[tuple[Path_, str]]:
             yield ("scope", "joint_venture", "contributions", key), key
         for key in jv.shares or {}:
             yield ("scope", "joint_venture", "shares", key), key
+        for key in jv.cash_contributions:
+            yield ("scope", "joint_venture", "cash_contributions", key), key
+        if jv.board:
+            for key in jv.board.directors:
+                yield ("scope", "joint_venture", "board", "directors", key), key
+            if jv.board.chair != "rotating":
+                yield ("scope", "joint_venture", "board", "chair"), jv.board.chair
 
 
 def _shares(deal: Deal, src: SourceMap) -> Iterator[Problem]:
@@ -452,6 +463,88 @@ def _payments(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         yield src.problem((*path, "tail_months"), "only used when a payment is a percentage of revenue")
 
 
+_AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _joint_venture(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    if deal.deal.kind != "joint_venture":
+        return
+    jv = deal.scope.joint_venture
+    if jv is None:
+        yield src.problem(("deal", "kind"), "a joint venture needs scope.joint_venture: a vehicle (a company), or "
+                                            "arrangement: cost_sharing or partnership for a contractual one")
+        return
+    path: Path_ = ("scope", "joint_venture")
+    if jv.vehicle is None:
+        if jv.arrangement is None:
+            yield src.problem((*path, "arrangement"), "required without a vehicle: cost_sharing (no shared profits, no "
+                                                      "partnership) or partnership (a partnership in law); "
+                                                      "`termsmith check` explains both")
+        for name in ("board", "transfers", "deadlock", "capital_calls", "default_discount_percent", "dividend_percent"):
+            if getattr(jv, name) is not None:
+                yield src.problem((*path, name), "only used with a vehicle (a joint venture company)")
+        if jv.cash_contributions:
+            yield src.problem((*path, "cash_contributions"), "only used with a vehicle: the parties of a contractual "
+                                                             "joint venture share costs through the budget")
+    else:
+        if jv.arrangement is not None:
+            yield src.problem((*path, "arrangement"), "only used without a vehicle (a company is not a partnership)")
+        for name, what in (("board", "its board (directors, chair, meetings)"),
+                           ("transfers", "the share transfer rules (lock-up, pre-emption, tag-along)"),
+                           ("deadlock", "the deadlock resolution")):
+            if getattr(jv, name) is None:
+                yield src.problem((*path, name), f"required with a vehicle: {what}")
+    if jv.board:
+        missing = [p.id for p in deal.parties if p.id not in jv.board.directors]
+        if missing:
+            yield src.problem((*path, "board", "directors"), f"give every party's number of directors; missing: {', '.join(missing)}")
+        if sum(jv.board.directors.values()) == 0:
+            yield src.problem((*path, "board", "directors"), "the board needs at least one director")
+        elif jv.board.chair != "rotating" and jv.board.directors.get(jv.board.chair, 0) == 0:
+            yield src.problem((*path, "board", "chair"), f"'{jv.board.chair}' appoints no director, so it cannot appoint the chair from its directors")
+    if jv.deadlock and jv.deadlock.resolution in ("russian_roulette", "texas_shoot_out") and len(deal.parties) != 2:
+        yield src.problem((*path, "deadlock", "resolution"),
+                          f"a {jv.deadlock.resolution} needs exactly two shareholders (the deal has {len(deal.parties)}); "
+                          "use winding_up or status_quo")
+    if jv.cash_contributions:
+        missing = [p.id for p in deal.parties if p.id not in jv.cash_contributions]
+        if missing and len(missing) < len(deal.parties):
+            yield src.problem((*path, "cash_contributions"), f"every shareholder subscribes for its shares; missing: {', '.join(missing)}")
+    if (jv.cash_contributions or jv.capital_calls) and jv.currency is None and deal.budget is None:
+        yield src.problem((*path, "currency"), "required for cash contributions or capital calls when the deal has no budget")
+    if jv.currency and deal.budget and jv.currency != deal.budget.currency:
+        yield src.problem((*path, "currency"), f"must be the budget currency ({deal.budget.currency}) or left out")
+    if jv.conditions and jv.long_stop_months is None:
+        yield src.problem((*path, "long_stop_months"), "required with conditions: the months within which they must be met")
+    if not jv.conditions and jv.long_stop_months is not None:
+        yield src.problem((*path, "long_stop_months"), "only used with conditions")
+    yield from _contributions_outside_budget(deal, jv, path, src)
+
+
+def _contributions_outside_budget(deal: Deal, jv, path: Path_, src: SourceMap) -> Iterator[Problem]:
+    """The same money must not be owed twice: once as a contribution and again as a share of the Budget."""
+    if deal.budget is None:
+        return
+    budget = deal.budget
+    for party_id, share in budget.cost_sharing.items():
+        owed = round(budget.total * share / 100, 2)
+        if owed <= 0:
+            continue
+        cash = jv.cash_contributions.get(party_id)
+        if cash is not None and abs(cash - owed) < 0.005:
+            yield src.problem((*path, "cash_contributions", party_id),
+                              f"equals {party_id}'s share of the budget ({budget.currency} {owed:,.0f}): the same money "
+                              "would be owed twice; the budget covers only costs the parties bear themselves")
+        text = jv.contributions.get(party_id, "")
+        for match in _AMOUNT.findall(text):
+            if abs(float(match.replace(",", "")) - owed) < 0.005:
+                yield src.problem((*path, "contributions", party_id),
+                                  f"repeats {party_id}'s share of the budget ({budget.currency} {owed:,.0f}): the same "
+                                  "money would be owed twice; give cash to the company in cash_contributions and keep "
+                                  "the budget for costs the parties bear themselves")
+                break
+
+
 def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if deal.library.require is None:
         return
@@ -463,4 +556,6 @@ def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         yield src.problem(("library", "require"), f"'{deal.library.require}' is not a version constraint (e.g. '>=1.0,<2')")
 
 
-_RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _payments, _liability, _library)
+
+_RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _payments, _liability, _joint_venture,
+          _library)

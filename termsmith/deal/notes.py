@@ -1,0 +1,41 @@
+"""Notes `termsmith check` prints about choices a deal makes that have legal consequences of their own.
+
+A note is not a problem: the deal is valid. It tells the reader what the choice means in the draft, in
+one line that names the field it concerns.
+"""
+
+from __future__ import annotations
+
+from termsmith.deal.model import Deal
+from termsmith.deal.source import SourceMap
+from termsmith.errors import Problem
+
+_ARRANGEMENT = {
+    "cost_sharing": (
+        "cost_sharing: the draft treats the venture as a cooperation in which each party carries on its own "
+        "business for its own account and the parties share costs (and revenue only as Partner Payments), never "
+        "profits or losses, so that it is not a partnership in law (under English law, Partnership Act 1890 "
+        "ss. 1-2: a business carried on in common with a view to profit); keep it that way in practice, or choose "
+        "partnership"
+    ),
+    "partnership": (
+        "partnership: the draft declares the venture a partnership in law and states its consequences: each party "
+        "is liable with the others for the partnership's debts and can bind them towards third parties acting in "
+        "the usual way of its business, profits and losses are shared in the stated proportions, and the "
+        "partnership's assets and debts are settled among the parties when it ends; consider a company (vehicle) "
+        "if the parties want limited liability"
+    ),
+}
+
+
+def notes(deal: Deal, src: SourceMap) -> list[Problem]:
+    """What `check` explains about this deal's choices, each located at the field that makes it."""
+    out: list[Problem] = []
+    jv = deal.scope.joint_venture
+    if deal.deal.kind == "joint_venture" and jv is not None and jv.vehicle is None and jv.arrangement:
+        out.append(src.problem(("scope", "joint_venture", "arrangement"), "note: " + _ARRANGEMENT[jv.arrangement]))
+    if deal.deal.kind == "technology" and deal.payments is None:
+        out.append(src.problem(("deal", "kind"), "note: no payments section, so the draft says expressly that no fee, "
+                                                 "royalty or revenue share is payable between the parties for their "
+                                                 "technology; add payments if one partner is paid for its engine"))
+    return out
