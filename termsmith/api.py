@@ -115,12 +115,15 @@ def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | 
 
 
 def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
-          library: Path | None = None, library_rev: str | None = None, force: bool = False) -> DraftResult:
-    """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json."""
+          library: Path | None = None, library_rev: str | None = None, force: bool = False,
+          notes: bool = True) -> DraftResult:
+    """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json; `notes`: with
+    the notes for the reviewer (Word comments by termsmith, the twin's closing list)."""
     from termsmith.pipeline import draft_outputs
     from termsmith.write import write_draft
 
-    the_draft, outputs = draft_outputs(deal_path, Path(out_dir), tuple(dict.fromkeys(formats)), library, library_rev)
+    the_draft, outputs = draft_outputs(deal_path, Path(out_dir), tuple(dict.fromkeys(formats)), library, library_rev,
+                                       notes)
     written = write_draft(Path(out_dir), outputs, force=force, inputs=(Path(deal_path),))
     return DraftResult(Path(deal_path), the_draft, tuple(written))
 
@@ -128,13 +131,13 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
 def draft_many(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1,
                on_progress: Callable[[BatchOutcome], None] | None = None, formats: Sequence[str] = DEFAULT_FORMATS,
                library: Path | None = None, library_rev: str | None = None,
-               force: bool = False) -> list[BatchOutcome]:
+               force: bool = False, notes: bool = True) -> list[BatchOutcome]:
     """Draft several deals; one bad deal never stops the others. Outcomes are in input order.
     With jobs > 1 the deals are drafted in that many processes, each loading the library once."""
     from termsmith.batch import draft_many as run_batch
 
     return run_batch(paths, out_dir, formats=tuple(dict.fromkeys(formats)), library=library,
-                     library_rev=library_rev, force=force, jobs=jobs, on_progress=on_progress)
+                     library_rev=library_rev, force=force, jobs=jobs, on_progress=on_progress, notes=notes)
 
 
 def schema() -> dict:

@@ -30,12 +30,13 @@ class BatchOutcome:
 
 def draft_many(paths: Sequence[Path], out_dir: Path, *, formats: tuple[str, ...], library: Path | None = None,
                library_rev: str | None = None, force: bool = False, jobs: int = 1,
-               on_progress: Callable[[BatchOutcome], None] | None = None) -> list[BatchOutcome]:
-    """Draft several deals into out_dir; outcomes are in input order (so is `on_progress`)."""
+               on_progress: Callable[[BatchOutcome], None] | None = None, notes: bool = True) -> list[BatchOutcome]:
+    """Draft several deals into out_dir; outcomes are in input order (so is `on_progress`); `notes`: with the
+    notes for the reviewer."""
     paths = [Path(p) for p in paths]
     out_dir = Path(out_dir)
     work = functools.partial(_outputs_of, out_dir=out_dir, formats=tuple(formats), library=library,
-                             library_rev=library_rev)
+                             library_rev=library_rev, notes=notes)
     first: dict[str, Path] = {}  # deal id → the deal of this batch whose files have that name
     outcomes = []
     for path, (done, used) in zip(paths, _drafted(work, paths, jobs)):
@@ -61,12 +62,12 @@ def _drafted(work: Callable[[Path], tuple[Outputs | tuple[Problem, ...], list[st
 
 
 def _outputs_of(path: Path, *, out_dir: Path, formats: tuple[str, ...], library: Path | None,
-                library_rev: str | None) -> tuple[Outputs | tuple[Problem, ...], list[str]]:
+                library_rev: str | None, notes: bool = True) -> tuple[Outputs | tuple[Problem, ...], list[str]]:
     """A deal's files as bytes, or the problems that stop it, and the libraries used (run in a worker process)."""
     from termsmith.pipeline import draft_outputs
 
     try:
-        return draft_outputs(path, out_dir, formats, library, library_rev)[1], libraries_used()
+        return draft_outputs(path, out_dir, formats, library, library_rev, notes)[1], libraries_used()
     except TermsmithError as exc:
         return tuple(exc.problems), libraries_used()
 

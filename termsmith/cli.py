@@ -72,12 +72,14 @@ def cli() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Draft this many deals in parallel processes.")
 @click.option("--force", is_flag=True, help="Overwrite a .docx or .md even if it was edited since termsmith wrote it.")
+@click.option("--no-notes", is_flag=True,
+              help="Leave out the notes for the reviewer (Word comments by termsmith, the twin's closing list).")
 @library_option
 @rev_option
-def draft(deals, out_dir, formats, jobs, force, library, library_rev) -> None:
+def draft(deals, out_dir, formats, jobs, force, no_notes, library, library_rev) -> None:
     """Draft DEALS (YAML or JSON deal files) into Word and Markdown."""
     fmts = _formats(formats)
-    kw = dict(formats=fmts, library=library, library_rev=library_rev, force=force)
+    kw = dict(formats=fmts, library=library, library_rev=library_rev, force=force, notes=not no_notes)
     if len(deals) == 1:
         from termsmith import api
     

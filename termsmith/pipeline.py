@@ -145,13 +145,44 @@ def compose_resolved(resolved: Resolved, *, ignore_overrides: bool = False) -> D
     return draft
 
 
-def build(deal_path: Path, library: Path | None = None, library_rev: str | None = None, *,
-          ignore_overrides: bool = False) -> Draft:
-    """Load, validate, select and compose: the Draft of a deal file, dated when it is made (with
-    `ignore_overrides`, every clause in the library's own wording)."""
+def build(deal_path: Path, library: Path | None = None, library_rev: str | None = None,
+          notes: bool = True, *, ignore_overrides: bool = False) -> Draft:
+    """Load, validate, select and compose: the Draft of a deal file, dated when it is made; `notes`: with
+    the notes for the reviewer (termsmith.draft.notes); `ignore_overrides`: every clause in the library's
+    own wording."""
     resolved = resolve(deal_path, library, library_rev)
-    return replace(compose_resolved(resolved, ignore_overrides=ignore_overrides),
-                   made_at=_made_at(deal_path, library, resolved.library))
+    draft = replace(compose_resolved(resolved, ignore_overrides=ignore_overrides),
+                    made_at=_made_at(deal_path, library, resolved.library))
+    return reviewer_notes(draft, resolved, library) if notes else draft
+
+
+def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Draft:
+    """The draft with notes where the reviewer should look (termsmith.draft.notes), from what is known here:
+    the defaults it applied (once the draft records them), the clauses the deal overrides, and for a locked
+    deal, the clauses whose library version is newer than the lock's."""
+    from termsmith.draft import notes
+    from termsmith.errors import TermsmithError
+
+    found: list = notes.default_notes(draft, getattr(draft, "defaults", ()))
+    for clause_id, override in sorted((getattr(resolved.deal, "overrides", None) or {}).items()):
+        if not getattr(override, "removed", False):
+            based = getattr(override, "based_on", None)
+            found.append(notes.note(draft, "override", clause_id, (
+                "This clause is the deal's own negotiated wording, not the library's standard text"
+                + (f" (negotiated from version {based})." if based else ".")
+                + " Check it against the library's current clause before sending.")))
+    lock = resolved.lock
+    if lock is not None and lock.commit:
+        from termsmith.library.lock import outdated
+
+        try:
+            current = open_library(library)  # the library folder as it is now, not the locked commit
+            selected = {c.id for c in select(current, context(resolved.deal, current)).clauses}
+        except TermsmithError:
+            pass  # a broken working copy of the library says nothing about this draft
+        else:
+            found += notes.outdated_notes(draft, outdated(lock, current, selected))
+    return notes.with_notes(draft, found)
 
 
 def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
@@ -193,7 +224,7 @@ def outputs(draft: Draft, formats: tuple[str, ...], out_dir: Path, deal_path: Pa
 
 
 def draft_outputs(deal_path: Path, out_dir: Path, formats: tuple[str, ...], library: Path | None = None,
-                  library_rev: str | None = None) -> tuple[Draft, Outputs]:
-    """A deal file's Draft and the files that draft makes in out_dir."""
-    draft = build(deal_path, library, library_rev)
+                  library_rev: str | None = None, notes: bool = True) -> tuple[Draft, Outputs]:
+    """A deal file's Draft and the files that draft makes in out_dir (`notes`: see `build`)."""
+    draft = build(deal_path, library, library_rev, notes)
     return draft, outputs(draft, formats, out_dir, deal_path, library, library_rev)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -50,9 +51,32 @@ def test_lock_makes_a_later_draft_byte_identical(repo, deal, tmp_path):
     assert "termsmith lock --update" in path.read_text()
     api.draft(deal, tmp_path / "before", library=lib)
     move_library_on(repo)
-    api.draft(deal, tmp_path / "after", library=lib)
+    # the agreement is the same to the byte; only the notes for the reviewer say the library moved on
+    api.draft(deal, tmp_path / "after", library=lib, notes=False)
     assert outputs(tmp_path / "before") == outputs(tmp_path / "after")
     assert "Either Party may terminate" in (tmp_path / "after" / "acme-globex-2027.md").read_text()
+
+
+def test_a_locked_draft_notes_the_clauses_the_library_has_changed_since(repo, deal, tmp_path):
+    lib = repo / "library"
+    api.lock(deal, library=lib)
+    assert api.build(deal, library=lib).notes == ()  # nothing newer yet
+    move_library_on(repo)
+    draft = api.draft(deal, tmp_path, library=lib).draft
+    assert [(n.kind, n.target) for n in draft.notes] == [("outdated", "exit.cure")]
+    cure = next(c for s in draft.sections for c in s.clauses if c.id == "exit.cure")
+    note = draft.notes[0]
+    assert note.anchor == cure.anchor and note.label == f"clause {cure.label}"
+    assert "1.2.0" in note.text and "1.1.0" in note.text and "plainer wording" in note.text
+    comments = zipfile.ZipFile(tmp_path / "acme-globex-2027.docx").read("word/comments.xml").decode()
+    assert 'w:author="termsmith"' in comments and "plainer wording" in comments
+    twin = (tmp_path / "acme-globex-2027.md").read_text(encoding="utf-8")
+    assert f"1. **Clause {cure.label}, newer library version:** The library has a newer version" in twin
+    done = subprocess.run([sys.executable, "-m", "termsmith", "draft", str(deal), "--library", str(lib),
+                           "-o", str(tmp_path / "quiet"), "--no-notes"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "word/comments.xml" not in zipfile.ZipFile(tmp_path / "quiet" / "acme-globex-2027.docx").namelist()
+    assert "Notes for the reviewer" not in (tmp_path / "quiet" / "acme-globex-2027.md").read_text(encoding="utf-8")
 
 
 def test_outdated_lists_newer_clauses_and_changelog(repo, deal):

@@ -31,7 +31,7 @@ def source_date_epoch(environ: dict | None = None) -> int | None:
         return None
     raw = raw.strip()
     if not raw.isdigit() or int(raw) > 253402300799:  # up to 9999-12-31
-        raise BadEpoch(f"{SOURCE_DATE_EPOCH}={raw!r} is not a number of seconds since 1970-01-01")
+        raise BadEpoch(f"'{raw}' is not a number of seconds since 1970-01-01 (the date a document is made)")
     return int(raw)
 
 

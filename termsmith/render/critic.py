@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from termsmith.draft.document import Paragraph, Section, Span, Table
 from termsmith.render.markdown import escape
-from termsmith.render.markdown import escape_line_start
+from termsmith.render.markdown import escape_line_start, reading_text
 from termsmith.render.markdown import inlines as plain_inlines
 from termsmith.render.word import run_in_title
 from termsmith.draft.revisions import (
@@ -121,7 +121,7 @@ def _section(item, redline: Redline) -> list[str]:
         # numbers as the new draft has them, as for clauses: renumbering is not a change to review
         heading = _heading(section, escape(section.label), inlines(item.title))
     else:
-        heading = _marked(_heading(section, escape(section.label), escape(section.title)), change)
+        heading = _marked(_heading(section, escape(section.label), reading_text(section.title)), change)
     lines = [f"## {heading}"]
     for clause in section.clauses:
         lines += [_block(block, change) for block in clause.blocks]
@@ -134,7 +134,7 @@ def _section(item, redline: Redline) -> list[str]:
 def _party_field(party, name: str, change: str | None) -> str:
     if isinstance(party, RevisedParty):
         return inlines(getattr(party, name))
-    return _marked(escape(getattr(party, name)), change)
+    return _marked(reading_text(getattr(party, name)), change)
 
 
 def _signature(item, section_change: str | None) -> list[str]:
@@ -157,7 +157,7 @@ def _cover(redline: Redline) -> list[str]:
     for n, item in enumerate(redline.parties, start=1):
         change = item.change if isinstance(item, Tracked) else None
         party = item.item if isinstance(item, Tracked) else item
-        short = escape(party.short_name)
+        short = reading_text(party.short_name)
         name = _party_field(party, "party_name", None)
         parties.append(f"{n}. {_marked(f'{name} (“{short}”)', change)}")
     if parties:

@@ -9,6 +9,8 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from termsmith.draft.document import Cell, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Span, Table, TermDefinition
+from termsmith.draft import notes
+from termsmith.draft.document import Note
 from termsmith.render.typography import smart_quotes
 from termsmith.resources import templates_dir
 from termsmith.draft.templating import bytecode_cache
@@ -89,6 +91,12 @@ def inlines(items: tuple[Inline, ...]) -> str:
     return "".join(out)
 
 
+def note(item: Note) -> str:
+    """One reviewer note of the closing list: where, what kind, the note (the same words as the Word comment)."""
+    where = item.label[:1].upper() + item.label[1:]
+    return f"**{escape(where)}, {notes.KIND_TITLES.get(item.kind, item.kind).lower()}:** {reading_text(item.text)}"
+
+
 def reading_text(value: str) -> str:
     """Deal or library text for the template: typographic quotes, Markdown escaped."""
     return escape(smart_quotes(value))
@@ -123,7 +131,7 @@ def _template():
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
         bytecode_cache=bytecode_cache(),
     )
-    env.filters.update(inlines=inlines, paragraph=paragraph, table=table, escape_md=escape, text=reading_text)
+    env.filters.update(inlines=inlines, paragraph=paragraph, table=table, escape_md=escape, text=reading_text, note=note)
     env.tests.update(table=lambda b: isinstance(b, Table))
     return env.get_template("draft.md.j2")
 

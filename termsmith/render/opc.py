@@ -32,6 +32,7 @@ RT_NUMBERING = f"{_OFFICE_RT}/numbering"
 RT_HEADER = f"{_OFFICE_RT}/header"
 RT_FOOTER = f"{_OFFICE_RT}/footer"
 RT_HYPERLINK = f"{_OFFICE_RT}/hyperlink"
+RT_COMMENTS = f"{_OFFICE_RT}/comments"
 
 EXTERNAL = "External"  # Relationship/@TargetMode of a target outside the package (a web address)
 

@@ -29,6 +29,7 @@ from termsmith.draft.document import (
     TermDefinition,
     item_label,
 )
+from termsmith.draft import notes
 from termsmith.render import layout, opc
 from termsmith.render import wordxml as wx
 from termsmith.render.typography import smart_quotes
@@ -94,6 +95,8 @@ def made_instant(draft: Draft) -> dt.datetime:
 BOOKMARK_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")  # Word's rule: ≤ 40 characters
 QUOTES = ("\u201c", "\u201d")
 SIGNED_FOR = "Signed for and on behalf of"
+# reviewer notes: Word comments by termsmith (absorb ignores comments by this author)
+NOTES_AUTHOR, NOTES_INITIALS = notes.AUTHOR, "ts"
 
 
 def reference_docx_path() -> Path:
@@ -194,6 +197,7 @@ class _Writer:
         self.heading_title: tuple[TrackedInline, ...] | None = None  # a section heading's changed title
         self.title_runs: tuple[TrackedInline, ...] | None = None  # a clause's changed run-in title
         self.run_style: str | None = None  # character style of the runs being built
+        self.bookmarked: dict[str, etree._Element] = {}  # bookmark name → the paragraph carrying it
         self.page_refs: list[tuple[str, etree._Element]] = []  # (heading bookmark, the run of its cached page)
         self.depth = 0  # nesting of _inlines calls (tracked changes hold inlines)
         self.before = ""  # the character before the next run's text, for typographic quotes
@@ -207,6 +211,7 @@ class _Writer:
         if self.blocks and self.blocks[-1].tag == qn("w:tbl"):
             self.blocks.append(wx.paragraph(BODY_TEXT))  # Word ends a document with a paragraph, never a table
         self._page_numbers()
+        self._notes()
         sect_pr = _section_properties(self.package.xml(self.main))
         for block in self.blocks:
             sect_pr.addprevious(block)
@@ -568,7 +573,29 @@ class _Writer:
         if name in self.placed:
             raise ValueError(f"bookmark {name} is placed twice ({self._where()})")
         self.placed.add(name)
+        self.bookmarked[name] = p
         wx.bookmark_paragraph(p, next(self.bookmark_ids), name)
+
+    # ── notes for the reviewer ──
+    def _notes(self) -> None:
+        """Each of the draft's notes as a Word comment by termsmith on the paragraph that carries the
+        bookmark of its clause or section (word/comments.xml). A redline shows the changes, not notes."""
+        if self.redline is not None or not self.draft.notes:
+            return
+        comments = []
+        date = wx.w3cdtf(made_instant(self.draft))
+        for note in self.draft.notes:
+            p = self.bookmarked.get(note.anchor)
+            if p is None:
+                raise ValueError(f"a note about {note.target} points at bookmark {note.anchor}, "
+                                 "which nothing in the draft carries")
+            comment_id = next(self.bookmark_ids)
+            wx.comment_paragraph(p, comment_id)
+            comments.append(wx.comment(comment_id, NOTES_AUTHOR, NOTES_INITIALS, date, smart_quotes(note.text),
+                                       heading=notes.KIND_TITLES.get(note.kind)))
+        partname = "/word/comments.xml"
+        self.package.add_part(partname, wx.COMMENTS_CT, wx.comments_part(comments))
+        self.package.relate(self.main, opc.RT_COMMENTS, partname)
 
     def _where(self) -> str:
         return f"clause {self.clause.id}" if self.clause else "the draft"

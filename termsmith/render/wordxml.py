@@ -36,6 +36,7 @@ VT_NS = NS["vt"]
 CONTENT_TYPES_NS = NS["ct"]
 CUSTOM_PROPERTIES_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 HEADER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 FOOTER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
 RELS_CT = "application/vnd.openxmlformats-package.relationships+xml"
 DEFAULT_CONTENT_TYPES = (("rels", RELS_CT), ("xml", "application/xml"))
@@ -200,6 +201,41 @@ def pageref_instruction(bookmark: str) -> str:
 
 
 TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
+
+
+# ── comments (ECMA-376 17.13.4) ──────────────────────────────────────────────────────────────
+def comment(comment_id: int, author: str, initials: str, date: str, text: str,
+            heading: str | None = None) -> etree._Element:
+    """w:comment: one paragraph in the comment text style, opened by the comment's mark (annotationRef)
+    and, when given, a bold heading."""
+    mark = w("r", None, run_properties(style="CommentReference"), on("annotationRef"))
+    runs = [mark, run(" ")]
+    if heading:
+        runs += [run(f"{heading}: ", run_properties(bold=True))]
+    runs.append(run(text))
+    p = paragraph("CommentText", runs)
+    return w("comment", {"id": comment_id, "author": author, "initials": initials, "date": date}, p)
+
+
+def comments_part(comments: Iterable[etree._Element]) -> etree._Element:
+    """The root of word/comments.xml."""
+    root = etree.Element(qn("w:comments"), nsmap={"w": NS["w"], "r": NS["r"]})
+    for c in comments:
+        root.append(c)
+    return root
+
+
+def comment_paragraph(p: etree._Element, comment_id: int) -> None:
+    """Anchor a comment on a paragraph's whole content: commentRangeStart after its properties,
+    commentRangeEnd at its end, then the run with the comment's reference mark."""
+    ppr = p.find(qn("w:pPr"))
+    start = w("commentRangeStart", {"id": comment_id})
+    if ppr is None:
+        p.insert(0, start)
+    else:
+        ppr.addnext(start)
+    p.append(w("commentRangeEnd", {"id": comment_id}))
+    p.append(w("r", None, run_properties(style="CommentReference"), w("commentReference", {"id": comment_id})))
 
 
 # ── bookmarks and hyperlinks ───────────────────────────────────────────────────────────────

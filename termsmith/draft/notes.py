@@ -1,0 +1,109 @@
+"""Notes for the reviewer: where a draft needs a lawyer's eyes, and why.
+
+A note is about one clause (or section) of the draft and is fed by whatever knows something the text does
+not say: a default the draft applied that the deal did not state, a plausibility warning about the deal,
+a clause the deal overrides with its own wording, a clause whose library version is newer than the lock's.
+Renderers show notes beside the agreement, never in it: Word comments authored "termsmith", a closing list
+in the Markdown twin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from termsmith.draft.document import Draft, Note, NoteKind
+
+AUTHOR = "termsmith"  # the author of every note's Word comment (absorb ignores them)
+KIND_TITLES: dict[str, str] = {
+    "default": "Default applied",
+    "warning": "Check",
+    "override": "Negotiated wording",
+    "outdated": "Newer library version",
+}
+
+
+def targets(draft: Draft) -> dict[str, tuple[str, str]]:
+    """{clause or section id: (bookmark, how the text names it)} of everything a note can be about."""
+    out: dict[str, tuple[str, str]] = {}
+    for section in draft.sections:
+        name = {"article": f"clause {section.label}", "schedule": section.label}.get(section.kind, section.title)
+        out[section.id] = (section.anchor, name)
+        for clause in section.clauses:
+            if section.kind == "article" and clause.label:
+                label = f"clause {clause.label}"
+            elif section.kind == "schedule" and clause.label:
+                label = f"{section.label}, paragraph {clause.label}"
+            else:
+                label = name
+            out[clause.id] = (clause.anchor, label)
+    return out
+
+
+def note(draft: Draft, kind: NoteKind, target: str, text: str,
+         known: dict[str, tuple[str, str]] | None = None) -> Note | None:
+    """A note about a clause or section of the draft; None when the draft does not have it (a clause left
+    out says nothing to the reviewer of this draft)."""
+    found = (known or targets(draft)).get(target)
+    if found is None:
+        return None
+    anchor, label = found
+    return Note(kind, target, anchor, label, " ".join(text.split()))
+
+
+def outdated_notes(draft: Draft, outdated: Iterable) -> list[Note]:
+    """Clauses whose library version is newer than the lock's (termsmith.library.lock.Outdated items)."""
+    known = targets(draft)
+    out = []
+    for item in outdated:
+        if item.locked is None or item.current is None:
+            continue  # a clause re-locking would add or drop is not in this draft's text
+        text = (f"The library has a newer version of this clause ({item.current}; this draft is locked to "
+                f"{item.locked}): {item.changelog}. `termsmith outdated` shows the changes; "
+                "`termsmith lock --update` moves the deal to them.")
+        found = note(draft, "outdated", item.clause_id, text, known)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def default_notes(draft: Draft, defaults: Iterable) -> list[Note]:
+    """Deal fields the draft read at their default (items with `path`, `value` and the ids of the `clauses`
+    that read it): one note on the first of those clauses the draft has."""
+    known = targets(draft)
+    out = []
+    for item in defaults:
+        clauses = [c for c in item.clauses if c in known]
+        if not clauses:
+            continue
+        others = [known[c][1] for c in clauses[1:]]
+        also = f" It is also used in {', '.join(dict.fromkeys(others))}." if others else ""
+        text = (f"The deal does not set {item.path}, so the default {item.value} applies: confirm that it was "
+                f"agreed, or set it in the deal.{also}")
+        found = note(draft, "default", clauses[0], text, known)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def warning_notes(draft: Draft, warnings: Iterable[tuple[str, str]]) -> list[Note]:
+    """Plausibility warnings about the deal, each as (the clause or section it concerns, the warning)."""
+    known = targets(draft)
+    return [n for target, text in warnings if (n := note(draft, "warning", target, text, known)) is not None]
+
+
+def with_notes(draft: Draft, notes: Iterable[Note | None]) -> Draft:
+    """The draft carrying these notes (besides its own), in the order of the agreement, each once."""
+    order = {anchor: i for i, (anchor, _) in enumerate(targets(draft).values())}
+    seen, kept = set(), []
+    for item in (*draft.notes, *notes):
+        if item is None or (item.kind, item.target, item.text) in seen:
+            continue
+        seen.add((item.kind, item.target, item.text))
+        kept.append(item)
+    kept.sort(key=lambda n: order.get(n.anchor, len(order)))
+    return replace(draft, notes=tuple(kept))
+
+
+def without_notes(draft: Draft) -> Draft:
+    return replace(draft, notes=()) if draft.notes else draft
