@@ -19,6 +19,7 @@ from termsmith.library.clauses import Library
 from termsmith.library.opening import libraries_used, open_library
 from termsmith.pipeline import build, compose_draft, load_deal
 from termsmith.pipeline import context as _context
+from termsmith.render import DEFAULT_FORMATS, FORMATS, unknown_formats
 from termsmith.review.inputs import DEAL_SUFFIXES, WORKTREE
 
 if TYPE_CHECKING:
@@ -27,12 +28,11 @@ if TYPE_CHECKING:
     from termsmith.review.redline import Comparison
 
 __all__ = [
-    "DEAL_SUFFIXES", "DEFAULT_FORMATS", "WORKTREE", "BatchOutcome", "CheckResult", "DraftResult", "Explanation",
+    "DEAL_SUFFIXES", "DEFAULT_FORMATS", "FORMATS", "WORKTREE", "BatchOutcome", "CheckResult", "DraftResult", "Explanation",
     "DatesResult", "LockResult", "OutdatedResult", "RedlineResult", "build", "check", "compose_draft", "dates", "draft", "draft_many",
-    "explain", "libraries_used", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema",
+    "explain", "libraries_used", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema", "unknown_formats",
 ]
 
-DEFAULT_FORMATS = ("docx", "md")
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     or with `force`. With `overrides`, OLD is one deal drafted without its own clause wording (the library's
     text) and NEW the same deal as drafted."""
     from termsmith.errors import OutputError
-    from termsmith.review.inputs import check_replaceable, drafts_of, redline_side, revision_date
+    from termsmith.review.inputs import check_replaceable, drafts_of, redline_side, revision_author, revision_date
     from termsmith.review.redline import compare, render_redline
     from termsmith.write import write_files
 
@@ -178,7 +178,7 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     new = old if new is None else Path(new)
     sides = [redline_side(old, from_rev, library, ignore_overrides=overrides), redline_side(new, to_rev, library)]
     old_draft, new_draft = drafts_of(sides)
-    comparison = compare(old_draft, new_draft, author=author or new_draft.provenance.library_owner or "termsmith",
+    comparison = compare(old_draft, new_draft, author=revision_author(author, new_draft),
                          date=revision_date(date, new_draft))
     md_path = out.with_suffix(".md") if markdown is True else Path(markdown) if markdown else None
     targets = [out, *([md_path] if md_path else [])]

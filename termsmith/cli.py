@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from termsmith import __version__
-from termsmith.errors import TermsmithError
+from termsmith.errors import TermsmithError, printable
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -18,10 +18,12 @@ EXIT_BUG = 3
 
 
 def _formats(value: str) -> tuple[str, ...]:
+    from termsmith.api import FORMATS, unknown_formats
+
     formats = tuple(f.strip() for f in value.split(",") if f.strip())
-    unknown = [f for f in formats if f not in ("docx", "md")]
+    unknown = unknown_formats(formats)
     if unknown or not formats:
-        raise click.BadParameter(f"unknown format {', '.join(unknown) or '(none)'}; choose from docx, md")
+        raise click.BadParameter(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     return formats
 
 
@@ -30,6 +32,12 @@ library_option = click.option("--library", type=click.Path(path_type=Path), defa
                                    "here upwards holding library.yaml, else the bundled library).")
 rev_option = click.option("--library-rev", default=None, metavar="REV",
                           help="Use the library as it was at this git tag or commit.")
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """click.echo, with control characters and undecodable bytes of file names and values escaped, so that
+    nothing a deal file, a library or a file name holds can drive the terminal."""
+    click.echo(printable(str(message)), err=err, nl=nl)
 
 
 class ProblemsFound(click.ClickException):
@@ -45,7 +53,7 @@ class ProblemsFound(click.ClickException):
         from termsmith import report
 
         for line in report.problems(self.problems):
-            click.echo(line, err=True)
+            echo(line, err=True)
 
 
 class _Commands(click.Group):
@@ -68,7 +76,8 @@ def cli() -> None:
 @click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               show_default=True, help="Folder for the drafts.")
-@click.option("--format", "formats", default="docx,md", show_default=True, help="Comma-separated: docx, md.")
+@click.option("--format", "formats", default="docx,md", show_default=True,
+              help="Comma-separated output formats: docx (Word), md (its Markdown twin).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Draft this many deals in parallel processes.")
 @click.option("--force", is_flag=True, help="Overwrite a .docx or .md even if it was edited since termsmith wrote it.")
@@ -85,7 +94,7 @@ def draft(deals, out_dir, formats, jobs, force, no_notes, library, library_rev) 
     
         result = api.draft(deals[0], out_dir, **kw)
         for path in result.written:
-            click.echo(f"wrote {path}")
+            echo(f"wrote {path}")
         return
     _draft_batch(list(deals), out_dir, jobs, kw)
 
@@ -115,8 +124,8 @@ def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         for problem in outcome.problems:
-            click.echo(str(problem), err=True)
-    click.echo(f"drafted {len(outcomes) - len(failed)} of {len(outcomes)} deals into {out_dir}"
+            echo(str(problem), err=True)
+    echo(f"drafted {len(outcomes) - len(failed)} of {len(outcomes)} deals into {out_dir}"
                + (f"; {len(failed)} failed" if failed else ""))
     if failed:
         sys.exit(EXIT_INVALID)
@@ -132,10 +141,10 @@ def check(deal, library, library_rev) -> None:
 
     result = api.check(deal, library=library, library_rev=library_rev)
     for w in result.warnings:
-        click.echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}", err=True)
-    click.echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
+        echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}", err=True)
+    echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
     for note in result.notes:
-        click.echo(str(note))
+        echo(str(note))
 
 
 @cli.command()
@@ -148,7 +157,7 @@ def explain(deal, library, library_rev) -> None:
 
     result = api.explain(deal, library=library, library_rev=library_rev)
     for line in report.explanation(result):
-        click.echo(line)
+        echo(line)
 
 
 @cli.command()
@@ -159,9 +168,9 @@ def schema(out) -> None:
     from termsmith import scaffold
 
     if out is None:
-        click.echo(scaffold.schema_text(), nl=False)
+        echo(scaffold.schema_text(), nl=False)
         return
-    click.echo(f"wrote {scaffold.write_schema(out)}")
+    echo(f"wrote {scaffold.write_schema(out)}")
 
 
 @cli.command()
@@ -182,7 +191,7 @@ def new(deal, kind, defaults, schema_ref, force) -> None:
         scaffold.write_new(deal, "", force=False)
     answers = scaffold.defaults(deal, kind)
     if not defaults and sys.stdin.isatty():
-        click.echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
+        echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
         answers = scaffold.ask(answers, _prompt)
     written = []
     if schema_ref is None:
@@ -196,8 +205,8 @@ def new(deal, kind, defaults, schema_ref, force) -> None:
         target = scaffold.schema_target(deal, Path(schema_ref))
     written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name), force=force))
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"next: fill in the placeholders, then `termsmith check {deal}` and `termsmith draft {deal}`")
+        echo(f"wrote {path}")
+    echo(f"next: fill in the placeholders, then `termsmith check {deal}` and `termsmith draft {deal}`")
 
 
 def _prompt(question) -> str:
@@ -209,7 +218,7 @@ def _prompt(question) -> str:
         problem = scaffold.check_answer(question, str(value))
         if problem is None:
             return str(value)
-        click.echo(f"  {problem}", err=True)
+        echo(f"  {problem}", err=True)
 
 
 @cli.command()
@@ -243,7 +252,7 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
                          date=date, markdown=False if no_markdown else markdown or True, force=force,
                          overrides=overrides)
     for line in report.redline(result):
-        click.echo(line)
+        echo(line)
 
 
 @cli.command()
@@ -262,11 +271,11 @@ def absorb(document, deal, dry_run, force, branch, library) -> None:
 
     result = api.absorb(document, deal, dry_run=dry_run, force=force, library=library, branch=branch)
     for line in result.lines:
-        click.echo(line)
+        echo(line)
     for path in result.written:
-        click.echo(f"wrote {path}")
+        echo(f"wrote {path}")
     for path in result.would_write:
-        click.echo(f"would write {path} (dry run)")
+        echo(f"would write {path} (dry run)")
 
 
 @cli.command()
@@ -290,9 +299,9 @@ def lint(paths, base, style, library, library_rev) -> None:
     roots = api.libraries_of(paths) if paths else [library]
     findings = [p for root in roots for p in api.lint(root, base=base, library_rev=library_rev)]
     if not roots:
-        click.echo("no clause library among the given files: nothing to check")
+        echo("no clause library among the given files: nothing to check")
     for line in report.lint_findings(findings, style, root=Path.cwd()):
-        click.echo(line)
+        echo(line)
     if any(p.severity == "error" for p in findings):
         sys.exit(EXIT_INVALID)
 
@@ -309,7 +318,7 @@ def lock_command(deal, update, library, library_rev) -> None:
     result = api.lock(deal, library=library, library_rev=library_rev, update=update)
     path, pinned = result.path, result.lock
     where = f"commit {pinned.commit[:12]}" if pinned.commit else "clause versions only (library not committed in git)"
-    click.echo(f"wrote {path}: {pinned.library_name} {pinned.library_version}, {len(pinned.clauses)} clauses, {where}")
+    echo(f"wrote {path}: {pinned.library_name} {pinned.library_version}, {len(pinned.clauses)} clauses, {where}")
 
 
 @cli.command()
@@ -323,9 +332,9 @@ def outdated(deal, library, library_rev) -> None:
     result = api.outdated(deal, library=library, library_rev=library_rev)
     stale = api.stale_overrides(deal, library=library, library_rev=library_rev)
     for line in report.outdated(result):
-        click.echo(line)
+        echo(line)
     for w in stale:
-        click.echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}")
+        echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}")
 
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -365,7 +374,7 @@ def dates_command(deals, ics, fmt, until, notice_on, non_renewal, terminate_on, 
                        terminate_on=terminate_on.date() if terminate_on else None, non_renewal=non_renewal, ics=ics,
                        remind=remind)
     for line in report.dates(result, fmt or ("text" if ics is None else None)):
-        click.echo(line)
+        echo(line)
 
 
 @cli.group()
@@ -385,7 +394,7 @@ def clauses_list(area, library, library_rev) -> None:
     if area is not None and area not in lib.sections:
         raise click.BadParameter(f"no section '{area}'; sections: {', '.join(lib.sections)}", param_hint="--area")
     for line in report.clause_list(lib, area):
-        click.echo(line)
+        echo(line)
 
 
 @clauses.command("show")
@@ -404,7 +413,7 @@ def clauses_show(clause_id, library, library_rev) -> None:
         guess = difflib.get_close_matches(clause_id, list(lib.by_id), n=1)
         raise TermsmithError(Problem(message=f"no clause '{clause_id}'" + (f"; did you mean '{guess[0]}'?" if guess else "")))
     for line in report.clause_detail(lib.by_id[clause_id]):
-        click.echo(line)
+        echo(line)
 
 
 def main() -> None:
@@ -438,7 +447,7 @@ def _run() -> int:
             if not bad_input:
                 _name_libraries()
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        echo("aborted", err=True)
         return EXIT_INVALID
     except click.UsageError as exc:
         exc.show()
@@ -456,7 +465,7 @@ def _run() -> int:
 
             traceback.print_exc()
         else:
-            click.echo(f"termsmith: internal error: {type(exc).__name__}: {exc} "
+            echo(f"termsmith: internal error: {type(exc).__name__}: {exc} "
                        "(this is a bug; re-run with TERMSMITH_DEBUG=1 for details)", err=True)
         return EXIT_BUG
     return 0
@@ -469,7 +478,7 @@ def _name_libraries() -> None:
     if api is None:
         return
     for line in api.libraries_used():
-        click.echo(line, err=True)
+        echo(line, err=True)
 
 
 def _exit_code(code: object) -> int:
@@ -478,5 +487,5 @@ def _exit_code(code: object) -> int:
         return 0
     if isinstance(code, int):
         return code
-    click.echo(str(code), err=True)
+    echo(str(code), err=True)
     return EXIT_INVALID

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 # What must never reach a terminal raw from a file name, YAML key or value: control characters (escape
 # sequences start with ESC), DEL and C1 controls, and the invisible characters that reorder text.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+                          "\ud800-\udfff]")  # lone surrogates: the bytes of a file name that is not UTF-8
 
 
 def printable(text: str) -> str:
     """`text` with every control or invisible character written as an escape (ESC → \\x1b)."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)

@@ -14,12 +14,22 @@ from termsmith.errors import InputError, Problem
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def check_name(path: Path) -> None:
+    """Refuse a path whose name is not valid UTF-8: manifests, documents and messages record it as text."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise InputError(Problem(file=shown, message="the name is not valid UTF-8; rename it")) from None
+
+
 def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
     """The bytes of `path`, refusing a device, FIFO, socket or folder and anything over `limit` bytes.
 
     Why: input paths come from users and from files others wrote (a manifest names a deal file), so
     `/dev/zero` or a FIFO must end in a message, not in running out of memory or hanging.
     """
+    check_name(path)
     name = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))

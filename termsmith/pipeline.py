@@ -119,7 +119,7 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library, *, ignore_overri
     provenance = Provenance(
         termsmith_version=__version__,
         deal_id=deal.deal.id,
-        deal_file=Path(loaded.source.file).name,
+        deal_file=os.fsencode(Path(loaded.source.file).name).decode("utf-8", "replace"),  # a name may not be UTF-8
         deal_sha256=hashlib.sha256(loaded.raw).hexdigest(),
         library_name=library.manifest.name,
         library_version=library.version,
@@ -156,6 +156,15 @@ def build(deal_path: Path, library: Path | None = None, library_rev: str | None 
     return reviewer_notes(draft, resolved, library) if notes else draft
 
 
+def _plausibility_warnings(resolved: Resolved) -> tuple:
+    """`check`'s plausibility warnings about the deal, where this version of termsmith has them."""
+    try:
+        from termsmith.deal.plausibility import plausibility_warnings
+    except ImportError:  # the checks arrive with the clause library 2.0 work
+        return ()
+    return tuple(plausibility_warnings(resolved.deal, resolved.loaded.source))
+
+
 def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Draft:
     """The draft with notes where the reviewer should look (termsmith.draft.notes), from what is known here:
     the defaults it applied (once the draft records them), the clauses the deal overrides, and for a locked
@@ -171,6 +180,10 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
                 "This clause is the deal's own negotiated wording, not the library's standard text"
                 + (f" (negotiated from version {based})." if based else ".")
                 + " Check it against the library's current clause before sending.")))
+    warnings = _plausibility_warnings(resolved)
+    if warnings:
+        texts = {c.id: f"{c.meta.when or ''}\n{c.body}" for c in resolved.library.clauses}
+        found += notes.field_warning_notes(draft, texts, warnings)
     lock = resolved.lock
     if lock is not None and lock.commit:
         from termsmith.library.lock import outdated

@@ -181,9 +181,16 @@ _KIND_SCOPE = {
     "strategic_alliance": "",
     "reseller": """\
   territory: the European Union
+  products:
+    - The first product the reseller may resell.
   reseller:
     discount_percent: 20             # off list price
     # minimum_annual_commitment: 100000   # in the budget currency
+    delivery: licence_keys           # licence_keys | download | goods
+    order_acceptance_business_days: 2
+    delivery_business_days: 5
+    warranty_days: 90
+    sales_reports: quarterly         # monthly | quarterly | semi_annual | annual
 """,
     "joint_venture": """\
   joint_venture:
@@ -199,8 +206,26 @@ _KIND_SCOPE = {
     services:
       - The first service provided.
     # locations: [London]
+    # security_standard: ISO/IEC 27001:2022
 """,
 }
+
+
+_PAYMENTS = """\
+payments:                    # the charges for the services, paid to the provider
+  currency: EUR
+  payment_terms_days: 30
+  streams:
+    - {id: charges, type: service_charge, payer: {b}, payee: {a}, amount: 10000, per: month, in_advance: true}
+"""
+_PAYMENTS_COMMENT = """\
+# payments:                  # optional: referral fees, revenue shares, licence fees, royalties between the parties
+#   currency: EUR
+#   payment_terms_days: 30
+#   statements: quarterly
+#   streams:
+#     - {id: royalty, type: royalty, payer: {a}, payee: {b}, percent: 10, revenue: the net revenue {a} receives for the offering}
+"""
 
 
 def deal_text(answers: dict[str, str], schema: str, filename: str = "DEAL.yaml") -> str:
@@ -216,6 +241,7 @@ def deal_text(answers: dict[str, str], schema: str, filename: str = "DEAL.yaml")
                    if answers["convenience"] == "yes" else "{allowed: false}")
     renewal = answers["renewal"]
     scope = _KIND_SCOPE[kind].replace("{a}", a).replace("{b}", b)
+    payments = (_PAYMENTS if kind == "managed_service" else _PAYMENTS_COMMENT).replace("{a}", a).replace("{b}", b)
     parts = [SCHEMA_LINE.format(target=schema) + "\n", f"""\
 # A termsmith deal file ({kind}). Check it with `termsmith check {filename}`, draft it with `termsmith draft`.
 # Every section marked "optional" may be left out: its clauses then drop out of the draft.
@@ -288,6 +314,7 @@ roles:
 #   payment_terms_days: 30
 #   invoicing: quarterly     # monthly | quarterly | milestone
 
+{payments}
 conflict_resolution:
   escalation:
     - {{level: Alliance managers, days: 10}}

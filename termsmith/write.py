@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from termsmith.errors import OutputError, Problem
+from termsmith.inputs import check_name
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 
 PROTECTED = (".docx", ".md")  # what a reviewer edits: the Word document and its Markdown twin
@@ -27,6 +28,7 @@ def output_path(out_dir: Path, name: str) -> Path:
     standing there is replaced by the new file, never written through."""
     if name in ("", ".", "..") or "/" in name or "\\" in name or "\0" in name:
         raise OutputError(Problem(file=str(out_dir / name), message="output name would leave the output folder"))
+    check_name(Path(out_dir).resolve() / name)
     return Path(out_dir).resolve() / name
 
 

@@ -292,3 +292,59 @@ def test_the_deal_templates_see_cannot_be_changed():
     deal = api.load_deal(CANONICAL)[0]
     with pytest.raises(Exception):
         deal.deal.id = "other"  # frozen models
+
+
+@pytest.mark.parametrize("printed, what", [
+    ('{{ party("acme") }}', "a record (Party)"),
+    ("{{ parties }}", "a list"),
+    ("{{ budget.cost_sharing }}", "a mapping"),
+])
+def test_printing_a_record_list_or_mapping_is_a_draft_error_naming_the_clause(mini, printed, what):
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(path.read_text().replace("notice, subject", f"notice {printed}, subject"))
+    with pytest.raises(LibraryError) as info:
+        api.build(CANONICAL, library=mini)
+    p = info.value.problems[0]
+    assert what in p.message and "exit.convenience" in str(info.value) and p.file.endswith("convenience.md")
+
+
+def test_a_new_deal_section_needs_only_its_model_clauses_and_tests(mini, deal_data, write_deal):
+    """A section added to (a copy of) the deal model is seen by conditions and clause text, and its party
+    references are checked, with no list anywhere else to extend."""
+    from pydantic import create_model
+
+    from termsmith.deal.fields import party_references
+    from termsmith.deal.load import load_file
+    from termsmith.deal.model import Deal, PartyId, Percent, Spec
+    from termsmith.library.opening import open_library
+    from termsmith.render.markdown import render_markdown
+
+    class Referral(Spec):
+        introducer: PartyId
+        fee_percent: Percent
+
+    Extended = create_model("ExtendedDeal", __base__=Deal, referral=(Referral | None, None))
+    (mini / "clauses/exit/referral.md").write_text(
+        "---\nid: exit.referral\nversion: 1.0.0\ntitle: Referral fee\narea: exit\norder: 90\n"
+        "when: referral is not none\nchangelog: first version\n---\n"
+        "{{ party(referral.introducer).short_name }} earns a referral fee of {{ referral.fee_percent | percent }}.\n")
+    deal_data["referral"] = {"introducer": "globex", "fee_percent": 5}
+    loaded = load_file(write_deal(deal_data))
+    deal = Extended.model_validate(loaded.data)
+    assert (("referral", "introducer"), "globex") in list(party_references(deal))
+    text = render_markdown(api.compose_draft(deal, loaded, open_library(mini)))
+    assert "Globex earns a referral fee of 5%." in text
+    deal_data["referral"] = None
+    loaded = load_file(write_deal(deal_data))
+    assert "referral fee" not in render_markdown(api.compose_draft(Extended.model_validate(loaded.data), loaded,
+                                                                   open_library(mini)))
+
+
+def test_party_references_are_found_by_walking_the_model(deal_data, write_deal):
+    from termsmith.deal.fields import party_references
+
+    deal = api.load_deal(CANONICAL)[0]
+    paths = {path for path, _ in party_references(deal)}
+    assert ("roles", "responsibilities", 0, "party") in paths
+    assert any(p[:2] == ("budget", "cost_sharing") for p in paths)
+    assert any(p[:3] == ("roles", "raci", 0) for p in paths)

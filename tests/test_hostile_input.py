@@ -317,3 +317,13 @@ def test_criticmarkup_in_deal_values_cannot_fake_a_tracked_change(tmp_path):
     assert done.returncode == 0, done.stderr
     critic = (tmp_path / "red.md").read_text(encoding="utf-8")
     assert "{++Free" not in critic and "{--Ltd" not in critic
+
+
+@pytest.mark.parametrize("option, value", [("--author", "a" * 300), ("--author", "evil\x01name"), ("--author", " "),
+                                           ("--date", "0001-01-01"), ("--date", "99999-01-01"), ("--date", "9999-12-31")])
+def test_redline_author_and_date_out_of_range_are_located_errors(tmp_path, option, value):
+    new = tmp_path / "new.yaml"
+    new.write_text(CANONICAL_TEXT.replace("initial_months: 24", "initial_months: 36"), encoding="utf-8")
+    done = termsmith("redline", CANONICAL, new, "-o", tmp_path / "red.docx", option, value)
+    assert_located_failure(done, option)
+    assert not (tmp_path / "red.docx").exists()

@@ -69,3 +69,28 @@ def test_a_hostile_condition_is_a_located_library_error(tmp_path):
     assert done.returncode == 1, done.stderr
     assert "convenience.md" in done.stderr and "Traceback" not in done.stderr
     assert seconds < 10
+
+
+@pytest.mark.parametrize("name", ["nested range loops", "huge power", "string doubling by recursion",
+                                  "format width padding", "format filter padding", "str.format padding"])
+def test_lint_flags_clause_text_that_could_exhaust_the_renderer(tmp_path, name):
+    lib = tmp_path / "lib"
+    shutil.copytree(MINI, lib)
+    clause = lib / "clauses/exit/convenience.md"
+    clause.write_text(clause.read_text(encoding="utf-8") + "\n\n" + ATTACKS[name] + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "termsmith", "lint", str(lib)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    line = len(clause.read_text(encoding="utf-8").splitlines())
+    assert f"convenience.md:{line}:" in done.stdout + done.stderr and "costly-text" in done.stdout + done.stderr
+
+
+def test_lint_flags_a_costly_condition(tmp_path):
+    lib = tmp_path / "lib"
+    shutil.copytree(MINI, lib)
+    clause = lib / "clauses/exit/convenience.md"
+    clause.write_text(clause.read_text(encoding="utf-8").replace(
+        "when: exit.termination_for_convenience.allowed", "when: ((10**1000)**1000)**1000 > 1"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "termsmith", "lint", str(lib)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1 and "costly-text" in done.stdout + done.stderr

@@ -263,3 +263,104 @@ def test_a_joint_venture_must_choose_its_form(write_deal):
     data["scope"]["joint_venture"].pop("arrangement")
     assert any(p.startswith("scope.joint_venture.arrangement:") and "required without a vehicle" in p
                for p in problems_of(write_deal(data)))
+
+
+# ── reseller ────────────────────────────────────────────────────────────────────────────────
+RESELLER = EXAMPLES / "northwind-resellers-reseller.yaml"
+RESELLER_CLAUSES = {"supply.orders", "supply.delivery", "supply.warranty", "supply.reports", "supply.returns",
+                    "supply.after-termination"}
+
+
+def test_reseller_gets_ordering_supply_warranty_reports_and_its_own_customers():
+    draft = api.build(RESELLER)
+    assert RESELLER_CLAUSES <= clause_ids(draft)
+    orders = text_of(clause(draft, "supply.orders").blocks)
+    assert "Vanderlinde orders the Products" in orders and "within 2 Business Days" in orders
+    assert "treated as accepted" in orders
+    delivery = text_of(clause(draft, "supply.delivery").blocks)
+    assert "Within 3 Business Days after accepting an order, Northwind must issue" in delivery
+    warranty = text_of(clause(draft, "supply.warranty").blocks)
+    assert "free from any Defect for 90 days after its delivery" in warranty
+    assert f"including clause {number_of(draft, 'warranties.no-other-warranties')}, excludes, as against Vanderlinde" in warranty
+    reports = text_of(clause(draft, "supply.reports").blocks)
+    assert "every quarter" in reports and "must not include the resale prices" in reports
+    assert "influence those prices" in reports
+    returns = text_of(clause(draft, "supply.returns").blocks)
+    assert "Within 30 days after delivery" in returns and f"clause {number_of(draft, 'supply.warranty')}" in returns
+    after = text_of(clause(draft, "supply.after-termination").blocks)
+    assert "are its own customers" in after and "compensation of 50%" in after
+    assert f"clause {number_of(draft, 'exit.customer-migration')} only if the customer agrees" in after
+    assert number_of(draft, "supply.after-termination").split(".")[0] == section_label(draft, "exit")
+    assert "is free to set its own resale prices" in full_text(draft)  # competition-law-safe pricing kept
+
+
+def test_reseller_without_customer_migration_keeps_its_customers(write_deal):
+    data = yaml.safe_load(RESELLER.read_text(encoding="utf-8"))
+    data["exit"]["transition"]["customer_migration"] = False
+    data["scope"]["reseller"].pop("customer_compensation_percent")
+    data["scope"]["reseller"]["delivery"] = "goods"
+    draft = api.build(write_deal(data))
+    after = text_of(clause(draft, "supply.after-termination").blocks)
+    assert "Nothing in this Agreement obliges Vanderlinde to hand over its customers" in after
+    assert "buy back, at the price the reseller paid, the goods it holds in stock" in after
+    assert "Risk in the goods passes" in text_of(clause(draft, "supply.delivery").blocks)
+
+
+@pytest.mark.parametrize(("change", "path", "fragment"), [
+    (lambda d: d["scope"]["reseller"].pop("customer_compensation_percent"),
+     "scope.reseller.customer_compensation_percent", "only against compensation"),
+    (lambda d: d["scope"].pop("territory"), "scope.territory", "must name the territory"),
+    (lambda d: d["scope"].pop("products"), "scope.products", "must name the products"),
+    (lambda d: d["scope"]["reseller"].pop("warranty_days"), "scope.reseller.warranty_days", "required"),
+])
+def test_reseller_rules_name_the_field(change, path, fragment, write_deal):
+    data = yaml.safe_load(RESELLER.read_text(encoding="utf-8"))
+    change(data)
+    found = [p for p in problems_of(write_deal(data)) if p.startswith(path) and fragment in p]
+    assert found, problems_of(write_deal(data))
+
+
+# ── managed service ─────────────────────────────────────────────────────────────────────────
+MANAGED = EXAMPLES / "meridian-opscloud-managed-service.yaml"
+MANAGED_CLAUSES = {"service.onboarding", "service.security", "service.continuity", "service.step-in", "service.hipaa",
+                   "service.prepaid-refund"}
+
+
+def test_managed_service_gets_onboarding_security_continuity_step_in_and_hipaa():
+    draft = api.build(MANAGED)
+    assert MANAGED_CLAUSES <= clause_ids(draft)
+    charges = text_of(clause(draft, "scope.managed-charges").blocks)
+    assert f"stated in clause {number_of(draft, 'payments.fees')}, which are fixed for the Term" in charges
+    assert "agree in writing from time to time" not in charges and "price list or order forms" not in charges
+    fees = text_of(clause(draft, "payments.fees").blocks)
+    assert "Meridian must pay OpsCloud service charges of USD 85,000 for each month" in fees
+    assert "at the start of the period" in text_of(clause(draft, "payments.invoicing").blocks)
+    onboarding = text_of(clause(draft, "service.onboarding").blocks)
+    assert "for up to 15 days" in onboarding and "fail the tests a second time" in onboarding
+    assert "1 April 2027" in text_of(clause(draft, "definitions.terms").blocks) or "April 1, 2027" in full_text(draft)
+    assert "SOC 2 Type II" in text_of(clause(draft, "service.security").blocks)
+    continuity = text_of(clause(draft, "service.continuity").blocks)
+    assert "within 4 hours" in continuity and "1 hour before the disaster" in continuity
+    step_in = text_of(clause(draft, "service.step-in").blocks)
+    assert f"clause {number_of(draft, 'service-levels.chronic-failure')}" in step_in
+    hipaa = text_of(clause(draft, "service.hipaa").blocks)
+    assert "business associate" in hipaa and "45 C.F.R. Parts 160 and 164" in hipaa
+    refund = text_of(clause(draft, "service.prepaid-refund").blocks)
+    assert f"terminated under clause {number_of(draft, 'termination.chronic-sla')}" in refund
+    assert "paid in advance" in text_of(clause(draft, "payments.final-account").blocks)
+
+
+def test_managed_service_must_state_its_charges(write_deal):
+    data = yaml.safe_load(MANAGED.read_text(encoding="utf-8"))
+    data.pop("payments")
+    assert any("must state its charges" in p for p in problems_of(write_deal(data)))
+
+
+def test_other_kinds_get_no_reseller_or_managed_service_core():
+    for path in EXAMPLES.glob("*.yaml"):
+        kind = yaml.safe_load(path.read_text(encoding="utf-8"))["deal"]["kind"]
+        ids = clause_ids(api.build(path))
+        if kind != "reseller":
+            assert not RESELLER_CLAUSES & ids, path.name
+        if kind != "managed_service":
+            assert not MANAGED_CLAUSES & ids, path.name

@@ -107,3 +107,19 @@ def test_drafts_from_a_cached_library_are_byte_identical(tmp_path):
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1] == outputs[2]
     assert list((tmp_path / "cache" / "termsmith" / "libraries").glob("*.pickle"))
+
+
+def test_the_cache_folders_stay_bounded(cache_home, tmp_path, monkeypatch):
+    """Libraries no longer drafted from do not pile up: writing an entry prunes the oldest beyond the bound."""
+    from termsmith import cachedir
+
+    for n in range(3):
+        opening.clear()
+        api.open_library(shutil.copytree(MINI, tmp_path / f"lib{n}"))
+    entries = sorted(cache_home.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+    assert len(entries) == 3
+    monkeypatch.setitem(cachedir.BOUNDS, "libraries", entries[-1].stat().st_size * 2)
+    opening.clear()
+    api.open_library(shutil.copytree(MINI, tmp_path / "lib3"))
+    kept = list(cache_home.glob("*.pickle"))
+    assert len(kept) == 2 and entries[0] not in kept and entries[1] not in kept

@@ -313,3 +313,14 @@ def test_a_model_method_in_clause_text_is_a_lint_error(lib):
 def test_every_lint_module_is_under_400_lines():
     for module in (ROOT / "termsmith" / "lint").glob("*.py"):
         assert len(module.read_text(encoding="utf-8").splitlines()) < 400, module.name
+
+
+@pytest.mark.parametrize("printed, what", [
+    ('{{ party("acme") }}', "a record (Party)"),
+    ("{{ parties }}", "a list"),
+    ("{{ budget.cost_sharing }}", "a mapping"),
+])
+def test_printing_a_record_list_or_mapping_is_a_lint_error(lib, printed, what):
+    edit(lib / "clauses/exit/convenience.md", "notice, subject", f"notice {printed}, subject")
+    p = only(lib, "prints-record")
+    assert what in p.message and p.line == 10 and p.file.endswith("convenience.md")

@@ -82,3 +82,16 @@ def test_made_at_unit():
     assert made.made_at("abc-dirty", lambda c: 86400, lambda: [], {}) == "1970-01-01T00:00:00Z"
     with pytest.raises(made.BadEpoch):
         made.source_date_epoch({"SOURCE_DATE_EPOCH": "x"})
+
+
+def test_under_source_date_epoch_two_processes_write_identical_bytes(tmp_path):
+    outs = []
+    for n, tz in enumerate(("UTC", "Pacific/Auckland")):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1764495000", "TZ": tz, "TERMSMITH_NO_CACHE": "1"}
+        done = subprocess.run([sys.executable, "-m", "termsmith", "draft", str(CANONICAL), "-o", str(tmp_path / str(n)),
+                               "--library", str(MINI)], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outs.append({p.name: p.read_bytes() for p in sorted((tmp_path / str(n)).iterdir())})
+    assert outs[0] == outs[1] and len(outs[0]) == 3
+    core = zipfile.ZipFile(tmp_path / "0" / "acme-globex-2027.docx").read("docProps/core.xml").decode()
+    assert "2025-11-30T09:30:00Z" in core

@@ -180,7 +180,8 @@ def test_fixed_transition_fee_needs_amount(deal_data, write_deal):
 
 
 def test_kind_specific_scope_only_with_that_kind(deal_data, write_deal):
-    deal_data["scope"] = {"reseller": {"discount_percent": 20}}
+    deal_data["scope"] = {"reseller": {"discount_percent": 20, "order_acceptance_business_days": 2,
+                                       "delivery_business_days": 3, "warranty_days": 90, "sales_reports": "quarterly"}}
     assert one(write_deal(deal_data), "only used with deal.kind: reseller").path == "scope.reseller"
 
 

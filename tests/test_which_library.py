@@ -16,8 +16,26 @@ from termsmith.resources import default_library
 
 from .conftest import CANONICAL, MINI, ROOT, edit, git, make_library_repo
 
-COMMANDS_READING_A_LIBRARY = [["draft"], ["check"], ["explain"], ["lint"], ["redline"], ["lock"], ["outdated"],
-                              ["clauses", "list"], ["clauses", "show"]]
+NO_LIBRARY = {("new",), ("schema",)}  # the only commands that read no clause library
+
+
+def _commands(group, prefix=()) -> list[list[str]]:
+    out = []
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            out += _commands(command, (*prefix, name))
+        elif (*prefix, name) not in NO_LIBRARY:
+            out.append([*prefix, name])
+    return out
+
+
+def _all_commands() -> list[list[str]]:
+    from termsmith.cli import cli
+
+    return _commands(cli)
+
+
+COMMANDS_READING_A_LIBRARY = _all_commands()
 
 
 def run(*args, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -53,6 +71,7 @@ def test_the_rule_prefers_the_option_then_the_variable_then_the_nearest_library_
 
 @pytest.mark.parametrize("command", COMMANDS_READING_A_LIBRARY, ids=" ".join)
 def test_every_command_reading_a_library_takes_library_and_library_rev(command, tmp_path):
+    assert {"draft", "check", "explain", "lint", "redline", "lock", "outdated"} <= {c[0] for c in COMMANDS_READING_A_LIBRARY}
     done = run(*command, "--help", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "--library " in done.stdout and "--library-rev" in done.stdout
@@ -149,3 +168,21 @@ def test_a_lock_refuses_a_library_with_another_name_and_says_what_to_run(twins, 
     assert "but this library is 'termsmith standard partnership library'" in errors[0]
     assert f"delete {deal.with_suffix('.lock').name}" in errors[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_lint_reads_the_library_at_a_revision_and_compares_it_with_a_base(tmp_path):
+    from termsmith import api
+
+    repo = make_library_repo(tmp_path / "repo", changelog="## 1.2.0\n\n- First.\n")
+    lib = repo / "library"
+    edit(lib / "clauses/exit/cure.md", "Either Party may terminate", "Each Party may end this Agreement")
+    git(repo, "commit", "-qam", "reworded without a version bump")
+    edit(lib / "clauses/exit/cure.md", "Each Party may end this Agreement", "{{ exit.cure_dayz }}")  # not committed
+    at_head = api.lint(lib, library_rev="HEAD", base="v1.2.0")
+    errors = [p for p in at_head if p.severity == "error"]
+    assert errors and any("without a version bump" in p.message or "version" in p.code for p in errors), \
+        [str(p) for p in at_head]
+    assert not any("cure_dayz" in p.message for p in at_head)  # the work tree's edit is not what was linted
+    assert all(str(tmp_path) in p.file and "termsmith-lint-" not in p.file for p in at_head if p.file)
+    assert any("cure_dayz" in p.message for p in api.lint(lib))
+    assert not [p for p in api.lint(lib, library_rev="v1.2.0", base="v1.2.0") if p.severity == "error"]

@@ -7,12 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from termsmith.deal.fields import ABOUT_THE_FILE, PARTY_REFERENCE
+
 Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$"),
     Field(description="A short identifier: lower-case letters, digits, '-' and '_'."),
 ]
-PartyId = Annotated[str, Field(description="The `id` of a party declared under `parties`.")]
+PartyId = Annotated[str, Field(description="The `id` of a party declared under `parties`."), PARTY_REFERENCE]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Days = Annotated[int, Field(gt=0, le=3650, description="A number of calendar days.")]
@@ -284,7 +286,9 @@ class Payments(Spec):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
         default=None, description="ISO 4217 code; default and only allowed value with a budget: the budget currency.")
     streams: list[PaymentStream] = Field(min_length=1, description="The payments, each from one party to another.")
-    statements: Cadence = Field(description="How often a payer reports what it owes and on which revenue or referrals.")
+    statements: Cadence | None = Field(
+        default=None, description="How often a payer reports what it owes and on which revenue, referrals or units "
+                                  "(required when a payment is a percentage, or is paid per referral or per unit).")
     statement_days: Days = Field(
         default=15, description="Days after the end of each statement period within which the statement is due.")
     payment_terms_days: Days | None = Field(
@@ -518,6 +522,28 @@ class ResellerTerms(Spec):
     minimum_annual_commitment: Annotated[float, Field(gt=0)] | None = Field(
         default=None, description="Minimum yearly purchases in the budget currency."
     )
+    delivery: Literal["licence_keys", "download", "goods"] = Field(
+        default="licence_keys", description="How the products reach customers: licence keys or access credentials "
+                                            "the supplier issues, software downloads, or physical goods (title and "
+                                            "risk then pass on delivery).")
+    order_acceptance_business_days: Annotated[int, Field(gt=0, le=60)] = Field(
+        description="Business Days the supplier has to accept or reject an order (silence is acceptance).")
+    delivery_business_days: Annotated[int, Field(gt=0, le=120)] = Field(
+        description="Business Days after acceptance within which the supplier delivers or issues licence keys.")
+    warranty_days: Days = Field(
+        description="Days after delivery during which the supplier warrants that the products conform to their "
+                    "documentation.")
+    sales_reports: Cadence = Field(description="How often the reseller reports its sales of the products.")
+    forecasts: Cadence | None = Field(
+        default=None, description="How often the reseller gives a non-binding sales forecast; left out: none.")
+    returns_days: Days | None = Field(
+        default=None, description="Days after delivery within which unsold goods or unused licence keys may be "
+                                  "returned for a credit; left out: no returns except for defects.")
+    customer_compensation_percent: Percent | None = Field(
+        default=None, description="If customers are migrated at the end (exit.transition.customer_migration), the "
+                                  "compensation the supplier pays the reseller for each customer it takes over, as "
+                                  "a percentage of the reseller's net revenue from that customer in the last 12 "
+                                  "months (required then: the customers are the reseller's own).")
 
 
 class Board(Spec):
@@ -618,11 +644,38 @@ class JointVentureTerms(Spec):
                                "the company is put into winding up (company only).")
 
 
+class RecoveryTargets(Spec):
+    """Business continuity and disaster recovery targets of a managed service."""
+
+    rto_hours: Annotated[float, Field(gt=0, le=720)] = Field(description="Recovery time objective in hours.")
+    rpo_hours: Annotated[float, Field(ge=0, le=720)] = Field(description="Recovery point objective in hours.")
+    test_cadence: Cadence = Field(description="How often the disaster recovery plan is tested.")
+
+
 class ManagedServiceTerms(Spec):
     """Managed services (deal.kind: managed_service)."""
 
     services: list[Text] = Field(min_length=1, description="The services provided.")
     locations: list[Name] = Field(default_factory=list, description="Where services may be performed.")
+    provider: PartyId | None = Field(
+        default=None, description="The party that provides the services; default: the provider of the first service "
+                                  "level metric, or the first party.")
+    commencement_date: dt.date | None = Field(
+        default=None, description="The date the services must start in full (Service Commencement Date), after "
+                                  "onboarding; left out: the effective date.")
+    acceptance_days: Days | None = Field(
+        default=None, description="Days the customer has to test the onboarded services before they are accepted; "
+                                  "left out: no acceptance procedure.")
+    security_standard: Name | None = Field(
+        default=None, description="The information security standard the provider must meet and stay certified "
+                                  "against, e.g. 'ISO/IEC 27001:2022' or 'SOC 2 Type II'.")
+    recovery: RecoveryTargets | None = Field(
+        default=None, description="Business continuity and disaster recovery targets; left out: a plan without "
+                                  "stated targets.")
+    step_in: bool = Field(default=False, description="Whether the customer may step in when the services fail seriously.")
+    us_health_data: bool = Field(
+        default=False, description="Whether the provider handles protected health information of the customer under "
+                                   "US law (HIPAA business associate terms are then added).")
 
 
 class Scope(Spec):
@@ -684,7 +737,7 @@ class Deal(Spec):
         title="termsmith deal specification",
     )
 
-    termsmith: Literal[1] = Field(description="Version of the deal file format; always 1.")
+    termsmith: Annotated[Literal[1], ABOUT_THE_FILE] = Field(description="Version of the deal file format; always 1.")
     deal: DealInfo = Field(description="What the agreement is: id, title, kind, date, law, language, purpose.")
     parties: list[Party] = Field(min_length=2, max_length=20, description="Two or more parties.")
     scope: Scope = Field(default_factory=Scope, description="Kind-specific scope details.")
@@ -698,7 +751,7 @@ class Deal(Spec):
     conflict_resolution: ConflictResolution = Field(description="Escalation ladder, mediation, arbitration or courts.")
     exit: Exit = Field(description="Termination rights, transition, survival and post-termination duties.")
     options: Options = Field(default_factory=Options, description="Confidentiality period, liability cap, personal data.")
-    library: LibraryRequirement = Field(default_factory=LibraryRequirement,
+    library: Annotated[LibraryRequirement, ABOUT_THE_FILE] = Field(default_factory=LibraryRequirement,
                                         description="Which clause library versions this deal accepts.")
     overrides: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")], ClauseOverride] = \
         Field(default_factory=dict, description=(

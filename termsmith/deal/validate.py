@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from termsmith.deal.fields import party_references
 from termsmith.draft.facts import cap_basis, money_flows
 from termsmith.deal.model import Deal
 from termsmith.errors import InputError, Problem
@@ -181,7 +182,7 @@ def _parties(deal: Deal, src: SourceMap) -> Iterator[Problem]:
                 yield src.problem(("parties", i, field), f"{field.replace('_', ' ')} '{getattr(party, field)}' is used by "
                                                          "more than one party (or looks the same as another's)")
     declared = set(seen)
-    for path, party_id in _party_references(deal):
+    for path, party_id in party_references(deal):  # every field the model marks as a party id
         if party_id not in declared:
             yield src.problem(path, _unknown_party(party_id, declared), code="unknown-party")
 
@@ -190,45 +191,6 @@ def _unknown_party(party_id: str, declared: set[str]) -> str:
     message = f"party '{party_id}' is not declared under parties"
     guess = difflib.get_close_matches(party_id, sorted(declared), n=1)
     return message + (f"; did you mean '{guess[0]}'?" if guess else f" (declared: {', '.join(sorted(declared))})")
-
-
-def _party_references(deal: Deal) -> Iterator[tuple[Path_, str]]:
-    for key in deal.roles.alliance_managers:
-        yield ("roles", "alliance_managers", key), key
-    for i, resp in enumerate(deal.roles.responsibilities):
-        yield ("roles", "responsibilities", i, "party"), resp.party
-    for i, row in enumerate(deal.roles.raci or []):
-        yield ("roles", "raci", i, "responsible"), row.responsible
-        yield ("roles", "raci", i, "accountable"), row.accountable
-        for j, pid in enumerate(row.consulted):
-            yield ("roles", "raci", i, "consulted", j), pid
-        for j, pid in enumerate(row.informed):
-            yield ("roles", "raci", i, "informed", j), pid
-    if deal.governance:
-        for i, kpi in enumerate(deal.governance.kpis):
-            yield ("governance", "kpis", i, "owner"), kpi.owner
-    if deal.slas:
-        for i, metric in enumerate(deal.slas.metrics):
-            yield ("slas", "metrics", i, "provider"), metric.provider
-    if deal.budget:
-        for key in deal.budget.cost_sharing:
-            yield ("budget", "cost_sharing", key), key
-    for i, stream in enumerate(deal.payments.streams if deal.payments else []):
-        yield ("payments", "streams", i, "payer"), stream.payer
-        yield ("payments", "streams", i, "payee"), stream.payee
-    jv = deal.scope.joint_venture
-    if jv:
-        for key in jv.contributions:
-            yield ("scope", "joint_venture", "contributions", key), key
-        for key in jv.shares or {}:
-            yield ("scope", "joint_venture", "shares", key), key
-        for key in jv.cash_contributions:
-            yield ("scope", "joint_venture", "cash_contributions", key), key
-        if jv.board:
-            for key in jv.board.directors:
-                yield ("scope", "joint_venture", "board", "directors", key), key
-            if jv.board.chair != "rotating":
-                yield ("scope", "joint_venture", "board", "chair"), jv.board.chair
 
 
 def _shares(deal: Deal, src: SourceMap) -> Iterator[Problem]:
@@ -431,6 +393,9 @@ def _payments(deal: Deal, src: SourceMap) -> Iterator[Problem]:
                           "every invoice under the agreement; leave it out or make them equal")
     if deal.budget is not None and pay.late_interest_percent is not None:
         yield src.problem((*path, "late_interest_percent"), "only used without a budget section (then budget.late_interest_percent applies)")
+    if pay.reported and pay.statements is None:
+        yield src.problem((*path, "statements"), "required: a payment depends on revenue, referrals or units the payer "
+                                                 "must report (monthly, quarterly, semi_annual or annual)")
     seen: set[str] = set()
     for i, stream in enumerate(pay.streams):
         at: Path_ = (*path, "streams", i)
@@ -545,6 +510,51 @@ def _contributions_outside_budget(deal: Deal, jv, path: Path_, src: SourceMap) -
                 break
 
 
+def _reseller(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    r = deal.scope.reseller
+    if deal.deal.kind != "reseller":
+        return
+    if r is None:
+        yield src.problem(("deal", "kind"), "a reseller deal needs scope.reseller: discount, ordering, delivery, "
+                                            "warranty and sales reports (see `termsmith schema`)")
+        return
+    path: Path_ = ("scope", "reseller")
+    if not deal.scope.products:
+        yield src.problem(("scope", "products"), "a reseller deal must name the products the reseller may resell")
+    if deal.scope.territory is None:
+        yield src.problem(("scope", "territory"), "a reseller deal must name the territory of the appointment")
+    if deal.exit.transition.customer_migration and r.customer_compensation_percent is None:
+        yield src.problem((*path, "customer_compensation_percent"),
+                          "required with exit.transition.customer_migration: a reseller buys and resells in its own "
+                          "name, so its customers are handed over only against compensation")
+    if not deal.exit.transition.customer_migration and r.customer_compensation_percent is not None:
+        yield src.problem((*path, "customer_compensation_percent"), "only used with exit.transition.customer_migration: true")
+
+
+def _managed_service(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    if deal.deal.kind != "managed_service":
+        return
+    ms = deal.scope.managed_service
+    charged = deal.budget is not None or (deal.payments is not None and any(
+        s.type == "service_charge" for s in deal.payments.streams))
+    if not charged:
+        yield src.problem(("payments",) if deal.payments else ("deal", "kind"),
+                          "a managed service deal must state its charges: a service_charge payment (or a budget)")
+    if ms is None:
+        return
+    path: Path_ = ("scope", "managed_service")
+    if ms.provider is not None and ms.provider not in {p.id for p in deal.parties}:
+        yield src.problem((*path, "provider"), _unknown_party(ms.provider, {p.id for p in deal.parties}), code="unknown-party")
+    provider = ms.provider or (deal.slas.metrics[0].provider if deal.slas else deal.parties[0].id)
+    if deal.payments:
+        for i, s in enumerate(deal.payments.streams):
+            if s.type == "service_charge" and s.payee != provider:
+                yield src.problem(("payments", "streams", i, "payee"),
+                                  f"service charges are paid to the provider of the services ({provider})")
+    if ms.commencement_date is not None and ms.commencement_date < deal.deal.effective_date:
+        yield src.problem((*path, "commencement_date"), "is before deal.effective_date")
+
+
 def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if deal.library.require is None:
         return
@@ -558,4 +568,4 @@ def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
 
 
 _RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _payments, _liability, _joint_venture,
-          _library)
+          _reseller, _managed_service, _library)

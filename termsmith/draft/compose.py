@@ -142,11 +142,39 @@ def _mark(payload: str, bold: bool, italic: bool) -> _Marker | None:
     return _Marker(payload, bold, italic) if payload.startswith((REF_SCHEME, DEFINE_SCHEME)) else None
 
 
-@functools.lru_cache(maxsize=4096)
+class _RecentDrafts:
+    """Parsed clause text of the draft being composed and of the one before it.
+
+    Parsing is a pure function of the rendered text: deals that share a clause's wording (most clauses of
+    a portfolio, drafted one after another) parse it once. Keeping two drafts' worth, rather than a fixed
+    number of entries, means no draft is too big for it (a 8,000-clause draft keeps all its texts) and a
+    long batch holds no more than two drafts. Markers are resolved per draft afterwards.
+    """
+
+    def __init__(self) -> None:
+        self.current: dict[tuple[str, str], tuple[MdBlock, ...]] = {}
+        self.previous: dict[tuple[str, str], tuple[MdBlock, ...]] = {}
+
+    def next_draft(self) -> None:
+        if self.current:
+            self.previous, self.current = self.current, {}
+
+    def parsed(self, text: str, source: str) -> tuple[MdBlock, ...]:
+        key = (text, source)
+        found = self.current.get(key)
+        if found is None:
+            found = self.previous.get(key)
+            if found is None:
+                found = parse(text, source, 1, _mark)
+            self.current[key] = found
+        return found
+
+
+_PARSED = _RecentDrafts()
+
+
 def _parsed(text: str, source: str) -> tuple[MdBlock, ...]:
-    # Parsing is a pure function of the rendered text: deals that share a clause's wording (most
-    # clauses of a portfolio) parse it once per process. Markers are resolved per draft afterwards.
-    return parse(text, source, 1, _mark)
+    return _PARSED.parsed(text, source)
 
 
 def _resolve_markers(blocks: tuple[MdBlock, ...], state: _Rendering, clause: Clause) -> tuple[MdBlock, ...]:
@@ -259,7 +287,7 @@ def _forms(term: str) -> set[str]:
     return forms
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.cache  # one per defined term of the libraries this process drafts from
 def term_pattern(term: str) -> re.Pattern[str]:
     """A term as a whole word, in any of its forms."""
     return words_pattern(_forms(term))
@@ -373,6 +401,7 @@ def _used_terms(texts: dict[str, str], candidates: dict[str, str]) -> set[str]:
 # ── the draft ──────────────────────────────────────────────────────────────────────────────
 def compose(deal: Deal, library: Library, selection: Selection, context: dict, provenance: Provenance) -> Draft:
     """Render, number and cross-reference the selected clauses into a Draft."""
+    _PARSED.next_draft()
     targets = number_targets(selection)
     state = _Rendering(targets)
     rendered: dict[str, tuple[Block, ...]] = {}

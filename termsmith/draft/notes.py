@@ -9,7 +9,8 @@ in the Markdown twin.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from termsmith.draft.document import Draft, Note, NoteKind
@@ -90,6 +91,30 @@ def warning_notes(draft: Draft, warnings: Iterable[tuple[str, str]]) -> list[Not
     """Plausibility warnings about the deal, each as (the clause or section it concerns, the warning)."""
     known = targets(draft)
     return [n for target, text in warnings if (n := note(draft, "warning", target, text, known)) is not None]
+
+
+def field_clause(draft: Draft, texts: Mapping[str, str], path: str) -> str | None:
+    """The first clause of the draft whose text (or condition) reads a deal field, or the nearest field above
+    it: 'roles.raci[2].consulted' → the clause that reads roles.raci. `texts`: clause id → its template text."""
+    chain = re.sub(r"\[\d+\]", "", path).split(".")
+    order = [c.id for s in draft.sections for c in s.clauses]
+    for n in range(len(chain), 0, -1):
+        pattern = re.compile(r"(?<![\w.])" + re.escape(".".join(chain[:n])) + r"(?!\w)")
+        for clause_id in order:
+            if pattern.search(texts.get(clause_id, "")):
+                return clause_id
+    return None
+
+
+def field_warning_notes(draft: Draft, texts: Mapping[str, str], warnings: Iterable) -> list[Note]:
+    """Plausibility warnings about deal fields (Problems with a `path` and a `message`), each on the first
+    clause that reads the field."""
+    found = []
+    for problem in warnings:
+        target = field_clause(draft, texts, problem.path or "")
+        if target is not None:
+            found.append((target, problem.message))
+    return warning_notes(draft, found)
 
 
 def with_notes(draft: Draft, notes: Iterable[Note | None]) -> Draft:

@@ -6,10 +6,8 @@ import calendar
 import datetime as dt
 import functools
 import hashlib
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from types import CodeType
 from typing import Any
 
@@ -18,6 +16,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from termsmith.cachedir import bytecode_cache, cache_home, prune  # noqa: F401 - cache_home: library.cache
+from termsmith.deal.fields import clause_sections
 from termsmith.draft.facts import cap_basis, money_flows
 from termsmith.draft.sandbox import ClauseSandbox, readable_names
 
@@ -42,9 +42,18 @@ def md_escape(value: object) -> str:
         return value
     if value is None:
         return ""
+    if isinstance(value, (BaseModel, list, tuple, dict, set, frozenset)):
+        raise TypeError(f"{_printed(value)} cannot be printed into clause text: print one of its fields "
+                        "(e.g. party(id).short_name), or join a list (join_and)")
     text = value if isinstance(value, str) else _plain(value)
     text = text.replace("\ue000", "").replace("\ue001", "")  # termsmith's marker characters (see mdparse)
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _printed(value: object) -> str:
+    if isinstance(value, BaseModel):
+        return f"a record ({type(value).__name__})"
+    return "a mapping" if isinstance(value, dict) else "a list"
 
 
 def _plain(value: object) -> str:
@@ -254,35 +263,6 @@ FILTERS = {
 }
 
 
-def cache_home() -> Path | None:
-    """termsmith's folder of on-disk caches (`$XDG_CACHE_HOME/termsmith`), or None when
-    TERMSMITH_NO_CACHE is set or it cannot be written. A cache only ever saves time: nothing in it is
-    trusted without its key matching, and a missing or unwritable cache just means doing the work."""
-    if os.environ.get("TERMSMITH_NO_CACHE"):
-        return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "termsmith"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return base if os.access(base, os.W_OK) else None
-
-
-def bytecode_cache():
-    """Jinja's own on-disk cache of compiled templates, so a new process does not recompile the library
-    (or the Markdown twin's template)."""
-    from jinja2 import FileSystemBytecodeCache
-
-    home = cache_home()
-    if home is None:
-        return None
-    try:
-        (home / "jinja").mkdir(exist_ok=True)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(home / "jinja"))
-
-
 # Code compiled (or loaded) in this process, by (template name, source checksum): a library cached on
 # disk carries its templates' code with it, so a new process starts without reading one file per template.
 _CODES: dict[tuple[str, str], CodeType] = {}
@@ -302,6 +282,12 @@ def add_codes(codes: dict[tuple[str, str], CodeType]) -> None:
     _CODES.update(codes)
 
 
+@functools.lru_cache(maxsize=1)
+def _pruned_once() -> None:
+    """Keep the bytecode cache bounded: checked once per process, at the first template it compiles."""
+    prune("jinja")
+
+
 def compile_cached(source: str, name: str):
     """A Template for `source`: compiled once per process, and across processes through Jinja's bytecode
     cache (keyed by name and source checksum) or a cached library's code."""
@@ -318,6 +304,7 @@ def compile_cached(source: str, name: str):
                 bucket.code = code
                 try:
                     cache.set_bucket(bucket)
+                    _pruned_once()
                 except OSError:
                     pass  # a read-only cache only costs time
         _CODES[key] = code
@@ -344,8 +331,6 @@ def environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
-DEAL_SECTIONS = ("deal", "parties", "scope", "term", "roles", "governance", "slas", "budget", "payments",
-                 "conflict_resolution", "exit", "options")
 
 
 def deal_context(deal, numbers: str = "figures") -> dict[str, Any]:
@@ -359,7 +344,7 @@ def deal_context(deal, numbers: str = "figures") -> dict[str, Any]:
             raise ValueError(f"no party with id {party_id!r}") from None
 
     multi = len(deal.parties) > 2
-    context: dict[str, Any] = {name: getattr(deal, name) for name in DEAL_SECTIONS}
+    context: dict[str, Any] = {name: getattr(deal, name) for name in clause_sections(type(deal))}
     context.update(
         party=party_of,
         multi=multi,

@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from termsmith.cachedir import prune
 from termsmith.errors import LibraryError
 from termsmith.library.clauses import Library
 
@@ -44,7 +45,7 @@ def _full_key(key: tuple) -> tuple:
 
 
 def _entry_path(root: str) -> Path | None:
-    from termsmith.draft.templating import cache_home
+    from termsmith.cachedir import cache_home
 
     home = cache_home()
     if home is None:
@@ -96,6 +97,7 @@ def store(root: str, key: tuple, library: Library) -> None:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
+            prune("libraries")  # a miss: keep the folder bounded
         except BaseException:
             os.unlink(tmp)
             raise

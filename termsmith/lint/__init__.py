@@ -1,6 +1,7 @@
 """Check a clause library for a pull request, one module per family of checks: front matter (`frontmatter`),
 templates against the deal model (`templates`) and their references (`references`), conditions
-(`conditions`), the Markdown subset (`markdown`), defined terms (`terms`) and versions (`versions`)."""
+(`conditions`), the Markdown subset (`markdown`), defined terms (`terms`), versions (`versions`) and
+text that could exhaust the renderer (`cost`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from termsmith.errors import LibraryError, Problem
 from termsmith.library.clauses import Library
 from termsmith.lint.conditions import _check_condition
+from termsmith.lint.cost import cost_findings
 from termsmith.lint.frontmatter import _at, _ids_of_unloaded, _load
 from termsmith.lint.markdown import _html
 from termsmith.lint.templates import _check_source, _TemplateChecker
@@ -45,6 +47,7 @@ def lint_library(library: Library, known_ids: set[str] = frozenset()) -> list[Pr
             problems += _check_condition(clause, ids)
         texts[clause.id] = _literal_text(clause.body)
         problems += _html(clause)
+        problems += cost_findings(clause)
     problems += _term_findings(library, terms, inline, texts)
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
 
@@ -82,6 +85,10 @@ def lint_revision(root: Path, rev: str, base: str | None = None) -> list[Problem
             (Path(tmp) / name).write_bytes(data)
         described = describe_folder(Path(tmp))
         note_used([described.replace(f"({tmp}, not in git)", f"({root}, commit {commit[:12]})")])
-        findings = lint(Path(tmp), base=base)
+        findings = lint(Path(tmp))
+        if base is not None:  # compared in the repository the folder is in (the copy is in none)
+            library, read, _ = _load(Path(tmp))
+            if library is not None:
+                findings += against_base(Path(root), library, base, read)
     return [dataclasses.replace(p, file=p.file.replace(tmp, str(root), 1)) if p.file.startswith(tmp) else p
             for p in findings]

@@ -7,7 +7,8 @@ import typing
 from jinja2 import TemplateSyntaxError, nodes
 
 from termsmith.deal.model import Deal
-from termsmith.draft.templating import DEAL_SECTIONS, environment
+from termsmith.deal.fields import clause_sections
+from termsmith.draft.templating import environment
 from termsmith.errors import Problem
 from termsmith.library.clauses import Clause
 from termsmith.lint.types import _describe, _is_model, _kind, _strip
@@ -109,7 +110,7 @@ class _Truth:
     def _optional(self, node: nodes.Node) -> bool | None:
         """Whether the field `node` names may be none (None when it is not a field of the model)."""
         if isinstance(node, nodes.Name):
-            if node.name in self.scope or node.name not in DEAL_SECTIONS:
+            if node.name in self.scope or node.name not in clause_sections(Deal):
                 return None
             annotation = Deal.model_fields[node.name].annotation
         elif isinstance(node, nodes.Getattr):
@@ -191,6 +192,7 @@ def _check_condition(clause: Clause, ids: set[str]) -> list[Problem]:
         return [Problem(file=clause.path, line=line, path=clause.id,
                         message=f"condition is not a valid expression: {exc.message}", code="syntax")]
     checker = _TemplateChecker(clause.path, ids, clause.id)
+    checker.prints = False
     checker.check(tree)
     out = [Problem(**{**p.__dict__, "line": line}) for p in checker.problems]
     expression = tree.body[0].nodes[0] if tree.body and isinstance(tree.body[0], nodes.Output) else None

@@ -9,7 +9,8 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from termsmith.deal.model import Deal, Party
 from termsmith.draft.sandbox import readable_names
-from termsmith.draft.templating import DEAL_SECTIONS, environment
+from termsmith.deal.fields import clause_sections
+from termsmith.draft.templating import environment
 from termsmith.errors import Problem
 from termsmith.library.clauses import Clause
 from termsmith.lint.references import unknown_target
@@ -31,8 +32,10 @@ class _TemplateChecker:
         self.where, self.ids, self.clause_id = where, ids, clause_id
         self.problems: list[Problem] = []
         self.defined_inline: set[str] = set()
-        self.root = {name: _strip(Deal.model_fields[name].annotation) for name in DEAL_SECTIONS}
+        self.root = {name: _strip(Deal.model_fields[name].annotation) for name in clause_sections(Deal)}
         self.root["effective_date"] = UNKNOWN
+
+    prints = True  # False for a condition: its value is tested, not printed
 
     def error(self, node: nodes.Node, message: str, code: str) -> None:
         self.problems.append(Problem(file=self.where, line=getattr(node, "lineno", None), path=self.clause_id,
@@ -47,6 +50,17 @@ class _TemplateChecker:
             return method(node, scope)
         for child in node.iter_child_nodes():
             self.visit(child, scope)
+        return UNKNOWN
+
+    def visit_Output(self, node: nodes.Output, scope: dict) -> object:
+        for child in node.nodes:
+            if isinstance(child, nodes.TemplateData):
+                continue
+            printed = _strip(self.visit(child, scope))
+            what = _printed_kind(printed)
+            if what and self.prints:
+                self.error(child, f"{_describe(child)} is {what}, which cannot be printed into clause text: print one "
+                                  "of its fields, or join a list (join_and)", "prints-record")
         return UNKNOWN
 
     # statements that bind names
@@ -217,3 +231,15 @@ def _check_source(checker: _TemplateChecker, source: str, clause: Clause, line: 
     if line is not None:
         return [Problem(**{**p.__dict__, "line": line}) for p in checker.problems]
     return checker.problems
+
+
+def _printed_kind(t: object) -> str | None:
+    """'a record (Party)', 'a list' or 'a mapping' for a static type that must not be printed, else None."""
+    if _is_model(t):
+        return f"a record ({t.__name__})"
+    origin = typing.get_origin(t)
+    if origin in (list, tuple, set, frozenset) or t in (list, tuple):
+        return "a list"
+    if origin is dict or t is dict:
+        return "a mapping"
+    return None

@@ -13,7 +13,7 @@ from termsmith.draft import notes
 from termsmith.draft.document import Note
 from termsmith.render.typography import smart_quotes
 from termsmith.resources import templates_dir
-from termsmith.draft.templating import bytecode_cache
+from termsmith.cachedir import bytecode_cache
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~{}])")  # braces too: `{++…++}` in a value must not read as CriticMarkup
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from termsmith.draft.document import Draft
+from termsmith.inputs import NOT_XML
 from termsmith.errors import InputError, LibraryError, Problem
 from termsmith.pipeline import build
 
@@ -105,4 +106,20 @@ def revision_date(date: str | None, new: Draft) -> str:
             f"'{date}' is not a date; give YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+ZZ:ZZ]"))) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        when = when.astimezone(dt.UTC)
+    except OverflowError:
+        when = when.replace(year=1)  # refused just below
+    if not 1900 <= when.year <= 2199:
+        raise InputError(Problem(path="--date", message=f"'{date}' is outside the years 1900 to 2199"))
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def revision_author(author: str | None, new: Draft) -> str:
+    """Who the revisions are by: given, else the library's owner. Word holds a name of up to 255 characters
+    in an attribute, which cannot carry control characters."""
+    name = author if author is not None else (new.provenance.library_owner or "termsmith")
+    if not name.strip() or len(name) > 255 or NOT_XML.search(name) or any(ord(c) < 32 for c in name):
+        raise InputError(Problem(path="--author", message=(
+            "give the reviser's name in 1 to 255 characters, without control characters")))
+    return name

@@ -23,6 +23,7 @@ from termsmith.draft.document import (
     Table,
     TermDefinition,
 )
+from termsmith.render import DEFAULT_FORMATS, FORMATS, unknown_formats
 from termsmith.render.typography import smart_quotes
 from termsmith.render.word import run_in_title
 from termsmith.review.diff import opcodes, ratio
@@ -118,22 +119,12 @@ def compare(old: Draft, new: Draft, *, author: str, date: str) -> Comparison:
     return Comparison(old, new, redline, summary.finish(), summary.references_only, tuple(cover))
 
 
-def render_redline(comparison: Comparison, formats: Sequence[str] = ("docx", "md")) -> dict[str, bytes]:
+def render_redline(comparison: Comparison, formats: Sequence[str] = DEFAULT_FORMATS) -> dict[str, bytes]:
     """{extension: bytes} of the redline: the Word document with revisions, the CriticMarkup twin."""
-    out: dict[str, bytes] = {}
-    for fmt in formats:
-        if fmt == "docx":
-            from termsmith.render.word import render_redline_docx
-
-            out["docx"] = render_redline_docx(comparison.redline)
-        elif fmt == "md":
-            from termsmith.render.critic import render_critic
-
-            text = render_critic(comparison.redline, summary_lines(comparison))
-            out["md"] = text.encode("utf-8")
-        else:
-            raise ValueError(f"unknown redline format {fmt!r}")
-    return out
+    if unknown := unknown_formats(formats):
+        raise ValueError(f"unknown redline format {unknown[0]!r}")
+    summary = summary_lines(comparison)
+    return {fmt: FORMATS[fmt].redline(comparison.redline, summary) for fmt in formats}
 
 
 def summary_lines(comparison: Comparison) -> list[str]:

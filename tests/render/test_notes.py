@@ -116,3 +116,16 @@ def test_defaults_and_warnings_become_notes_on_the_clauses_they_concern():
                              "agreed, or set it in the deal. It is also used in clause 3.2.")
     warned = notes.warning_notes(draft, [("schedule-budget", "Shares add up to 90 %."), ("nowhere", "x")])
     assert [(n.kind, n.target, n.label) for n in warned] == [("warning", "schedule-budget", "Schedule 2")]
+
+
+def test_a_warning_about_a_deal_field_goes_on_the_first_clause_that_reads_it():
+    from types import SimpleNamespace
+
+    draft = small_draft()
+    texts = {"services.scope": "{{ deal.purpose }}", "termination.cause": "{% for row in roles.raci %}{{ row }}",
+             "schedule.sla.targets": "{{ roles.raci_note }}"}
+    assert notes.field_clause(draft, texts, "roles.raci[2].consulted") == "termination.cause"
+    assert notes.field_clause(draft, texts, "deal.purpose") == "services.scope"
+    assert notes.field_clause(draft, texts, "budget.total") is None
+    found = notes.field_warning_notes(draft, texts, [SimpleNamespace(path="roles.raci[0]", message="Acme is R and C.")])
+    assert [(n.kind, n.target, n.text) for n in found] == [("warning", "termination.cause", "Acme is R and C.")]

@@ -8,10 +8,8 @@ import io
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -550,17 +548,12 @@ def test_byte_identical_across_processes(docx_bytes):
     assert outputs[0] == outputs[1] == docx_bytes
 
 
-def test_rendering_a_25_clause_draft_is_fast():
+def test_the_reference_document_is_read_once_per_process():
+    """How fast a 25-clause draft renders is a benchmark figure (benchmarks/bench.py), not a timed test."""
     big = large_draft()
     assert sum(len(s.clauses) for s in big.sections) == 25
-    render_docx(big)  # warm: the reference document is read once per process
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
+    for _ in range(3):
         render_docx(big)
-        times.append(time.perf_counter() - start)
-    # the target is < 60 ms on a developer machine; the bound leaves room for slow CI runners
-    assert statistics.median(times) < 0.5
     assert word._reference_archive.cache_info().misses == 1
 
 
