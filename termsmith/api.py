@@ -194,13 +194,14 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
 
 # ── absorb: a reviewed document back into the deal ─────────────────────────────────────────
 def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: bool = False,
-           library: Path | None = None, branch: str | None = None):
+           library: Path | None = None, branch: str | None = None, library_rev: str | None = None):
     """Write a reviewed draft's changes into its deal file (field values and clause overrides, edited in
     place) and list every change and comment by clause in DEAL.review.md; with `branch`, reworded clauses go
     into the clause files of `library` instead, committed on that new branch (see review.absorbing)."""
     from termsmith.review.absorbing import absorb as run
 
-    return run(document, deal_path, dry_run=dry_run, force=force, library=library, branch=branch)
+    return run(document, deal_path, dry_run=dry_run, force=force, library=library, branch=branch,
+               library_rev=library_rev)
 
 
 # ── the clause library: lint, lock, outdated ──────────────────────────────────────────────

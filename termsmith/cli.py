@@ -264,12 +264,14 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
 @click.option("--branch", default=None, metavar="NAME",
               help="Put reworded clauses into the --library clause files instead, committed on this new branch.")
 @library_option
-def absorb(document, deal, dry_run, force, branch, library) -> None:
+@rev_option
+def absorb(document, deal, dry_run, force, branch, library, library_rev) -> None:
     """Absorb a reviewed DOCUMENT into its deal: negotiated wording as clause overrides (or deal fields),
     and every change and comment listed by clause in DEAL.review.md."""
     from termsmith import api
 
-    result = api.absorb(document, deal, dry_run=dry_run, force=force, library=library, branch=branch)
+    result = api.absorb(document, deal, dry_run=dry_run, force=force, library=library, branch=branch,
+                        library_rev=library_rev)
     for line in result.lines:
         echo(line)
     for path in result.written:

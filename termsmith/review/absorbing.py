@@ -28,7 +28,7 @@ class AbsorbResult:
 
 
 def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: bool = False,
-           library: Path | None = None, branch: str | None = None) -> AbsorbResult:
+           library: Path | None = None, branch: str | None = None, library_rev: str | None = None) -> AbsorbResult:
     """Write a reviewed draft's changes into its deal file (field values and clause overrides, edited in
     place) and list every change and comment by clause in DEAL.review.md. With `branch`, reworded clauses
     go into the clause files of `library` instead, committed on that new branch for a pull request
@@ -60,7 +60,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         raise InputError(Problem(file=str(deal_path), code="deal-changed", message=(
             f"{why}; re-draft and review again, or absorb anyway with --force")))
     manifest = find_manifest(document, doc)
-    rev, lib_path = None, library
+    rev, lib_path = library_rev, library  # without a manifest, the draft is made again from these
     if manifest is not None and recorded == actual:
         from termsmith.manifest import read_manifest
 
@@ -71,7 +71,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         base = rebuild(manifest)
         rev, lib_path = made_from.exact_commit, lib_path or made_from.library
     else:
-        base = build(deal_path, library)
+        base = build(deal_path, library, library_rev)
     _deal, loaded = load_deal(deal_path)
 
     def draft_with_text(text: str) -> Draft:
