@@ -56,6 +56,23 @@ class ProblemsFound(click.ClickException):
             echo(line, err=True)
 
 
+_JSON = "termsmith.json"
+json_option = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                           show_default=True, help="json: the result as structured data (as the MCP server gives it).")
+
+
+def _wants_json(output_format: str) -> bool:
+    wanted = output_format == "json"
+    click.get_current_context().meta[_JSON] = wanted
+    return wanted
+
+
+def _print_json(data) -> None:
+    from termsmith import machine
+
+    click.echo(machine.dumps(data), nl=False)
+
+
 class _Commands(click.Group):
     """The one place where termsmith's errors become messages and an exit code, for every command."""
 
@@ -63,6 +80,10 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except TermsmithError as exc:
+            if ctx.meta.get(_JSON):  # the script asked for JSON: it gets the problems as JSON too
+                from termsmith import machine
+
+                click.echo(machine.dumps(machine.failure(exc)), nl=False)
             raise ProblemsFound(exc) from None
 
 
@@ -77,7 +98,8 @@ def cli() -> None:
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               show_default=True, help="Folder for the drafts.")
 @click.option("--format", "formats", default="docx,md", show_default=True,
-              help="Comma-separated output formats: docx (Word), md (its Markdown twin).")
+              help="Comma-separated output formats: docx (Word), md (its Markdown twin); add json to print the "
+                   "result as structured data.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Draft this many deals in parallel processes.")
 @click.option("--force", is_flag=True, help="Overwrite a .docx or .md even if it was edited since termsmith wrote it.")
@@ -87,12 +109,16 @@ def cli() -> None:
 @rev_option
 def draft(deals, out_dir, formats, jobs, force, no_notes, library, library_rev) -> None:
     """Draft DEALS (YAML or JSON deal files) into Word and Markdown."""
-    fmts = _formats(formats)
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    as_json = _wants_json("json" if "json" in wanted else "text")
+    fmts = _formats(",".join(f for f in wanted if f != "json") or "docx,md")
     kw = dict(formats=fmts, library=library, library_rev=library_rev, force=force, notes=not no_notes)
     if len(deals) == 1:
-        from termsmith import api
-    
+        from termsmith import api, machine
+
         result = api.draft(deals[0], out_dir, **kw)
+        if as_json:
+            return _print_json(machine.draft(result))
         for path in result.written:
             echo(f"wrote {path}")
         return
@@ -135,11 +161,15 @@ def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
 @click.argument("deal", type=click.Path(path_type=Path))
 @library_option
 @rev_option
-def check(deal, library, library_rev) -> None:
+@json_option
+def check(deal, library, library_rev, output_format) -> None:
     """Validate DEAL and its business rules without drafting."""
-    from termsmith import api
+    from termsmith import api, machine
 
+    as_json = _wants_json(output_format)
     result = api.check(deal, library=library, library_rev=library_rev)
+    if as_json:
+        return _print_json(machine.check(result))
     for w in result.warnings:
         echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}", err=True)
     echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
@@ -151,11 +181,15 @@ def check(deal, library, library_rev) -> None:
 @click.argument("deal", type=click.Path(path_type=Path))
 @library_option
 @rev_option
-def explain(deal, library, library_rev) -> None:
+@json_option
+def explain(deal, library, library_rev, output_format) -> None:
     """Show which clauses DEAL gets, at which version, and why."""
-    from termsmith import api, report
+    from termsmith import api, machine, report
 
+    as_json = _wants_json(output_format)
     result = api.explain(deal, library=library, library_rev=library_rev)
+    if as_json:
+        return _print_json(machine.explain(result))
     for line in report.explanation(result):
         echo(line)
 
@@ -163,14 +197,18 @@ def explain(deal, library, library_rev) -> None:
 @cli.command()
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the schema to this file (e.g. deal.schema.json, which deal files point at) instead of printing it.")
-def schema(out) -> None:
+@click.option("--library", type=click.Path(path_type=Path), default=None,
+              help="Include the deal terms this clause library declares (its library.yaml `terms:`).")
+@rev_option
+def schema(out, library, library_rev) -> None:
     """Print (or write) the JSON Schema of the deal file, for editor completion."""
-    from termsmith import scaffold
+    from termsmith import api, scaffold
 
+    data = api.schema(library, library_rev) if library is not None or library_rev is not None else None
     if out is None:
-        echo(scaffold.schema_text(), nl=False)
+        echo(scaffold.schema_text(data), nl=False)
         return
-    echo(f"wrote {scaffold.write_schema(out)}")
+    echo(f"wrote {scaffold.write_schema(out, data)}")
 
 
 @cli.command()
@@ -283,8 +321,8 @@ def absorb(document, deal, dry_run, force, branch, library, library_rev) -> None
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--base", default=None, metavar="GIT_REF", help="Also check versions against the library at this revision.")
-@click.option("--format", "style", type=click.Choice(["text", "github"]), default="text", show_default=True,
-              help="github: workflow annotations.")
+@click.option("--format", "style", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+              help="github: workflow annotations; json: structured findings.")
 @library_option
 @rev_option
 def lint(paths, base, style, library, library_rev) -> None:
@@ -299,7 +337,15 @@ def lint(paths, base, style, library, library_rev) -> None:
     if paths and library is not None:
         raise click.UsageError("give the library as PATHS or as --library, not both")
     roots = api.libraries_of(paths) if paths else [library]
+    as_json = _wants_json("json" if style == "json" else "text")
     findings = [p for root in roots for p in api.lint(root, base=base, library_rev=library_rev)]
+    if as_json:
+        from termsmith import machine
+
+        _print_json(machine.lint(findings))
+        if any(p.severity == "error" for p in findings):
+            sys.exit(EXIT_INVALID)
+        return
     if not roots:
         echo("no clause library among the given files: nothing to check")
     for line in report.lint_findings(findings, style, root=Path.cwd()):
@@ -327,11 +373,15 @@ def lock_command(deal, update, library, library_rev) -> None:
 @click.argument("deal", type=click.Path(path_type=Path))
 @library_option
 @rev_option
-def outdated(deal, library, library_rev) -> None:
+@json_option
+def outdated(deal, library, library_rev, output_format) -> None:
     """List the clauses of DEAL's lock that the library has changed since, and what changed."""
-    from termsmith import api, report
+    from termsmith import api, machine, report
 
+    as_json = _wants_json(output_format)
     result = api.outdated(deal, library=library, library_rev=library_rev)
+    if as_json:
+        return _print_json(machine.outdated(result))
     stale = api.stale_overrides(deal, library=library, library_rev=library_rev)
     for line in report.outdated(result):
         echo(line)
@@ -377,6 +427,16 @@ def dates_command(deals, ics, fmt, until, notice_on, non_renewal, terminate_on, 
                        remind=remind)
     for line in report.dates(result, fmt or ("text" if ics is None else None)):
         echo(line)
+
+
+@cli.command("mcp")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."),
+              show_default=True, help="The folder an assistant may read and write in; nothing outside it is touched.")
+def mcp_command(root) -> None:
+    """Serve termsmith to an AI assistant: a Model Context Protocol server over stdio."""
+    from termsmith.mcp_server import serve
+
+    serve(root)
 
 
 @cli.group()

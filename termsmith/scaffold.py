@@ -29,17 +29,17 @@ SCHEMA_LINE = "# yaml-language-server: $schema={target}"
 _SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)\s*$")
 
 
-def schema_text() -> str:
+def schema_text(schema: dict | None = None) -> str:
     from termsmith.deal.schema import deal_schema
 
-    return json.dumps(deal_schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return json.dumps(schema or deal_schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
-def write_schema(path: Path) -> Path:
+def write_schema(path: Path, schema: dict | None = None) -> Path:
     """Write the deal file's JSON Schema to `path` (replacing an older one: it is generated)."""
     from termsmith.write import write_files
 
-    write_files({Path(path): schema_text().encode("utf-8")})
+    write_files({Path(path): schema_text(schema).encode("utf-8")})
     return Path(path)
 
 

@@ -95,14 +95,25 @@ def warning_notes(draft: Draft, warnings: Iterable[tuple[str, str]]) -> list[Not
 
 def field_clause(draft: Draft, texts: Mapping[str, str], path: str) -> str | None:
     """The first clause of the draft whose text (or condition) reads a deal field, or the nearest field above
-    it: 'roles.raci[2].consulted' → the clause that reads roles.raci. `texts`: clause id → its template text."""
+    it: 'roles.raci[2].consulted' → the clause that reads roles.raci. Among the clauses that read only a field
+    above it (a loop over slas.metrics), one that names the field's own last part (`.credits`) comes first,
+    then the one that reads that field most (the clause about it rather than one that mentions it in passing).
+    `texts`: clause id → its template text."""
     chain = re.sub(r"\[\d+\]", "", path).split(".")
     order = [c.id for s in draft.sections for c in s.clauses]
+    leaf = re.compile(r"\." + re.escape(chain[-1]) + r"(?!\w)")
     for n in range(len(chain), 0, -1):
         pattern = re.compile(r"(?<![\w.])" + re.escape(".".join(chain[:n])) + r"(?!\w)")
-        for clause_id in order:
-            if pattern.search(texts.get(clause_id, "")):
-                return clause_id
+        found = [c for c in order if pattern.search(texts.get(c, ""))]
+        if found:
+            if n == len(chain):
+                return found[0]
+
+            def weight(c: str) -> tuple[bool, int]:
+                text = texts.get(c, "")
+                return bool(leaf.search(text)), len(pattern.findall(text))
+
+            return max(found, key=weight)  # the first of the heaviest
     return None
 
 

@@ -9,7 +9,7 @@ from termsmith.draft.document import Paragraph, Section, Span, Table
 from termsmith.render.markdown import escape
 from termsmith.render.markdown import escape_line_start, reading_text
 from termsmith.render.markdown import inlines as plain_inlines
-from termsmith.render.word import run_in_title
+from termsmith.render.typography import run_in_title
 from termsmith.draft.revisions import (
     Deleted,
     Inserted,

@@ -11,7 +11,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from termsmith.draft.document import Cell, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Span, Table, TermDefinition
 from termsmith.draft import notes
 from termsmith.draft.document import Note
-from termsmith.render.typography import smart_quotes
+from termsmith.render.typography import run_in_title, smart_quotes
 from termsmith.resources import templates_dir
 from termsmith.cachedir import bytecode_cache
 
@@ -106,7 +106,7 @@ def paragraph(p: Paragraph) -> str:
     text = inlines(p.inlines)
     if p.role == "bullet":
         return "  " * max(p.level - 2, 0) + f"- {text}"
-    head = " ".join(x for x in (p.label, f"{reading_text(p.title)}." if p.title else "") if x)
+    head = " ".join(x for x in (p.label, reading_text(run_in_title(p.title)) if p.title else "") if x)
     if p.role == "clause" and head:
         return f"**{head}** {text}".rstrip()
     if head:

@@ -17,7 +17,14 @@ from types import MappingProxyType
 
 from lxml import etree
 
-from termsmith.render import wordxml as wx
+# the package layer's own namespaces and constants: this module knows zip members, content types and
+# relationships, never the document XML inside the parts (wordxml builds that, on top of this)
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+RELS_CT = "application/vnd.openxmlformats-package.relationships+xml"
+DEFAULT_CONTENT_TYPES = (("rels", RELS_CT), ("xml", "application/xml"))
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+ZIP_PERMISSIONS = 0o600 << 16  # what zipfile would pick anyway; stated so the bytes never depend on it
 
 PACKAGE = "/"  # the source name of package-level relationships (_rels/.rels)
 CONTENT_TYPES_MEMBER = "[Content_Types].xml"
@@ -39,9 +46,9 @@ EXTERNAL = "External"  # Relationship/@TargetMode of a target outside the packag
 # A package is input we did not write: no entity expansion, no DTD or network fetches, whitespace kept as is
 # (blank text in a part is content: stripping it would rewrite parts the renderer never touches).
 _PARSER = etree.XMLParser(remove_blank_text=False, resolve_entities=False, no_network=True)
-_REL = wx.qn("rels:Relationship")
-_DEFAULT = wx.qn("ct:Default")
-_OVERRIDE = wx.qn("ct:Override")
+_REL = f"{{{RELS_NS}}}Relationship"
+_DEFAULT = f"{{{CONTENT_TYPES_NS}}}Default"
+_OVERRIDE = f"{{{CONTENT_TYPES_NS}}}Override"
 
 
 def parse_xml(data: bytes) -> etree._Element:
@@ -258,7 +265,7 @@ class Package:
         archive's order, new parts last) followed by its relationships."""
         overrides = [(name, ct) for name, ct in self._overrides.items() if name in self]
         out = [
-            (CONTENT_TYPES_MEMBER, wx.content_types_xml(overrides, defaults=sorted(self._defaults.items()))),
+            (CONTENT_TYPES_MEMBER, content_types_xml(overrides, defaults=sorted(self._defaults.items()))),
             (rels_member(PACKAGE), self._rels_bytes(PACKAGE) or relationships_xml(())),
         ]
         for partname in self._order:
@@ -269,13 +276,13 @@ class Package:
         return out
 
     def to_bytes(self) -> bytes:
-        """The .docx: the same content always gives the same bytes (see wordxml.zip_members)."""
-        return wx.zip_members(self.members())
+        """The .docx: the same content always gives the same bytes (see zip_members)."""
+        return zip_members(self.members())
 
 
 def relationships_xml(rels: Iterable[Relationship]) -> bytes:
     """A .rels part: one <Relationship> per relationship, in the given order."""
-    ns = wx.NS["rels"]
+    ns = RELS_NS
     root = etree.Element(f"{{{ns}}}Relationships", nsmap={None: ns})
     for rel in rels:
         attrs = {"Id": rel.r_id, "Type": rel.reltype, "Target": rel.target}
@@ -283,3 +290,28 @@ def relationships_xml(rels: Iterable[Relationship]) -> bytes:
             attrs["TargetMode"] = EXTERNAL
         etree.SubElement(root, _REL, attrs)
     return serialize_xml(root)
+
+
+def content_types_xml(parts: Iterable[tuple[str, str]],
+                      defaults: Iterable[tuple[str, str]] = DEFAULT_CONTENT_TYPES) -> bytes:
+    """[Content_Types].xml: content types by extension (rels and plain xml unless told), each given part by
+    name (sorted, so the bytes do not depend on the order parts were added in)."""
+    root = etree.Element(f"{{{CONTENT_TYPES_NS}}}Types", nsmap={None: CONTENT_TYPES_NS})
+    for ext, content_type in defaults:
+        etree.SubElement(root, f"{{{CONTENT_TYPES_NS}}}Default", Extension=ext, ContentType=content_type)
+    for partname, content_type in sorted(parts):
+        etree.SubElement(root, f"{{{CONTENT_TYPES_NS}}}Override", PartName=partname, ContentType=content_type)
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
+
+
+def zip_members(members: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip whose bytes depend only on the members: fixed timestamps, attributes and compression."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = ZIP_PERMISSIONS
+            archive.writestr(info, data, compresslevel=6)
+    return out.getvalue()

@@ -13,6 +13,11 @@ _IDENTIFIER = re.compile(r"\S*(?:://|@|www\.)\S*")  # a URL or e-mail address, a
 _OPENING_CONTEXT = frozenset(" \t\n\u00a0([{\u2014\u2013-/\u201c\u2018")
 
 
+def run_in_title(title: str) -> str:
+    """A clause title as it reads before the clause text, in every format: 'Survival.', 'Are you sure?'."""
+    return title if title[-1:] in ".?!:" else f"{title}."
+
+
 def smart_quotes(text: str, before: str = "") -> str:
     """`text` with straight quotes made typographic; `before` is the character that precedes it in the
     paragraph ('' at the start), so a quote at the start of a run opens or closes as its context says."""

@@ -1,23 +1,26 @@
-"""Small named builders for WordprocessingML as plain lxml elements, and a deterministic zip writer."""
+"""Small named builders for WordprocessingML as plain lxml elements (the package around them: `opc`)."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import functools
-import io
 import threading
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
+
+# the package layer (zip members, content types, relationships) is opc's; the document XML is built here
+from termsmith.render.opc import (DEFAULT_CONTENT_TYPES, RELS_CT, ZIP_EPOCH, ZIP_PERMISSIONS,  # noqa: F401
+                                  content_types_xml, zip_members)
 
 # Builders return plain lxml elements: rendering never imports python-docx, whose import and whose Python
 # class behind every element were a measurable share of a cold draft. Child order follows the ECMA-376
 # sequences (CT_PPr, CT_RPr, CT_TblPr, CT_Lvl …); the XSD check in tests/render/ catches any slip.
 
 # the prefixes this package writes or looks for, so qn('w:p') needs no python-docx
+
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -38,14 +41,10 @@ CUSTOM_PROPERTIES_CT = "application/vnd.openxmlformats-officedocument.custom-pro
 HEADER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
 COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 FOOTER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
-RELS_CT = "application/vnd.openxmlformats-package.relationships+xml"
-DEFAULT_CONTENT_TYPES = (("rels", RELS_CT), ("xml", "application/xml"))
 # the format id Office uses for user-defined document properties
 USER_DEFINED_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 # 1980-01-01 is the earliest DOS timestamp a zip can hold; any fixed value makes the bytes repeatable
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-ZIP_PERMISSIONS = 0o600 << 16  # what zipfile would pick anyway; stated so the bytes never depend on it
 
 
 @functools.cache
@@ -609,18 +608,6 @@ def custom_properties_xml(props: Sequence[tuple[str, str]]) -> bytes:
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
 
 
-def content_types_xml(parts: Iterable[tuple[str, str]],
-                      defaults: Iterable[tuple[str, str]] = DEFAULT_CONTENT_TYPES) -> bytes:
-    """[Content_Types].xml: content types by extension (rels and plain xml unless told), each given part by
-    name (sorted, so the bytes do not depend on the order parts were added in)."""
-    root = etree.Element(f"{{{CONTENT_TYPES_NS}}}Types", nsmap={None: CONTENT_TYPES_NS})
-    for ext, content_type in defaults:
-        etree.SubElement(root, f"{{{CONTENT_TYPES_NS}}}Default", Extension=ext, ContentType=content_type)
-    for partname, content_type in sorted(parts):
-        etree.SubElement(root, f"{{{CONTENT_TYPES_NS}}}Override", PartName=partname, ContentType=content_type)
-    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
-
-
 def package_members(package) -> list[tuple[str, bytes]]:
     """Every zip member of a python-docx package in python-docx's own order: content types, rels, parts.
 
@@ -641,19 +628,6 @@ def package_bytes(package) -> bytes:
     """The .docx of a python-docx package, byte-identical for identical content (python-docx's own
     save stamps every member with the current local time)."""
     return zip_members(package_members(package))
-
-
-def zip_members(members: Iterable[tuple[str, bytes]]) -> bytes:
-    """A zip whose bytes depend only on the members: fixed timestamps, attributes and compression."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = ZIP_PERMISSIONS
-            archive.writestr(info, data, compresslevel=6)
-    return out.getvalue()
 
 
 # ── tracked changes (ECMA-376 17.13.5) ─────────────────────────────────────────────────────

@@ -25,7 +25,7 @@ from termsmith.draft.document import (
 )
 from termsmith.render import DEFAULT_FORMATS, FORMATS, unknown_formats
 from termsmith.render.typography import smart_quotes
-from termsmith.render.word import run_in_title
+from termsmith.render.typography import run_in_title
 from termsmith.review.diff import opcodes, ratio
 from termsmith.draft.revisions import (
     Deleted,

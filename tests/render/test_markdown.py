@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from termsmith import api
 from termsmith.draft.document import LineBreak, Link, Paragraph, Span, TermDefinition
 from termsmith.render.markdown import escape, inlines, paragraph, render_markdown
@@ -37,3 +39,14 @@ def test_clause_paragraph_carries_number_and_title():
 def test_unnumbered_paragraph_cannot_become_a_list_or_heading():
     assert paragraph(Paragraph("body", 1, "", (Span("1. not a list"),))) == "1\\. not a list"
     assert paragraph(Paragraph("body", 1, "", (Span("# not a heading"),))) == "\\# not a heading"
+
+
+@pytest.mark.parametrize("title, shown", [("Survival", "Survival."), ("Are you sure?", "Are you sure?"),
+                                          ("Notes:", "Notes:")])
+def test_the_twin_and_the_critic_markup_write_a_run_in_title_alike(title, shown):
+    from termsmith.draft.document import Paragraph, Span
+    from termsmith.render import critic
+    from termsmith.render.markdown import paragraph
+
+    p = Paragraph(role="clause", level=1, label="3.1", inlines=(Span("Text."),), title=title)
+    assert paragraph(p) == critic._paragraph(p) == f"**3.1 {shown}** Text."

@@ -127,5 +127,8 @@ def test_a_warning_about_a_deal_field_goes_on_the_first_clause_that_reads_it():
     assert notes.field_clause(draft, texts, "roles.raci[2].consulted") == "termination.cause"
     assert notes.field_clause(draft, texts, "deal.purpose") == "services.scope"
     assert notes.field_clause(draft, texts, "budget.total") is None
+    loops = {"definitions.terms": "{% set p = slas.metrics[0].provider %}",
+             "services.standards": "{% for m in slas.metrics %}{{ m.credits }}{% endfor %}"}
+    assert notes.field_clause(draft, loops, "slas.metrics[1].credits") == "services.standards"
     found = notes.field_warning_notes(draft, texts, [SimpleNamespace(path="roles.raci[0]", message="Acme is R and C.")])
     assert [(n.kind, n.target, n.text) for n in found] == [("warning", "termination.cause", "Acme is R and C.")]

@@ -1,0 +1,226 @@
+"""`termsmith mcp`: the library's functions as a Model Context Protocol server over stdio.
+
+Why: an assistant beside a legal-ops team should propose deal data and read results as structured data,
+never by scraping terminal text; termsmith stays the deterministic side (it validates, drafts and never
+calls a model). Every path an assistant passes is confined to the server's root, and every failure comes
+back as a tool error with the located messages, so one bad call never ends the session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from termsmith import machine
+from termsmith.errors import InputError, Problem, TermsmithError
+
+DealPath = Annotated[str, Field(description="Path of a deal file (YAML), relative to the server's root.")]
+LibraryPath = Annotated[str | None, Field(description="Clause library folder under the root (default: the one "
+                                                       "found from the root upwards, else the bundled library).")]
+LibraryRev = Annotated[str | None, Field(description="The library as it was at this git tag or commit.")]
+
+
+class Root:
+    """The folder an assistant may read and write in; anything that resolves outside it is refused."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder).resolve()
+
+    def path(self, given: str | None, what: str, *, must_exist: bool = True) -> Path:
+        if given is None or not str(given).strip():
+            raise InputError(Problem(path=what, message="a path is needed"))
+        candidate = Path(given)
+        candidate = candidate if candidate.is_absolute() else self.folder / candidate
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(self.folder):
+            raise InputError(Problem(file=str(given), path=what, message=(
+                f"is outside the server's root {self.folder} (links leaving it are refused too)")))
+        if must_exist and not resolved.exists():
+            raise InputError(Problem(file=str(given), path=what, message="not found under the server's root"))
+        return resolved
+
+    def optional(self, given: str | None, what: str) -> Path | None:
+        return None if given is None else self.path(given, what)
+
+
+def build_server(root: Path):
+    """The MCP server, its tools and resources bound to `root`."""
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    from termsmith import __version__, api
+
+    here = Root(root)
+    server = MCPServer(name="termsmith", version=__version__, instructions=(
+        "termsmith drafts partnership agreements from a deal file (YAML) and a versioned clause library. "
+        "Use `schema` or `new_deal` to learn what a deal holds, write the deal file, run `check` until it "
+        "reports no errors, then `draft`; `explain` says why each clause is in or out. Paths are relative "
+        "to the server's root."))
+
+    def run(call):
+        """Run `call`, turning termsmith's located problems into a tool error an assistant can read."""
+        try:
+            return call()
+        except TermsmithError as exc:
+            raise ToolError(machine.dumps(machine.failure(exc))) from None
+
+    @server.tool(description="The JSON Schema of a deal file: every section and field, with descriptions.")
+    def schema() -> dict[str, Any]:
+        return api.schema()
+
+    @server.tool(description="Validate a deal file and its business rules; returns every problem, located "
+                             "(file, line, field path, message, severity). Errors come back as a tool error.")
+    def check(deal: DealPath, library: LibraryPath = None, library_rev: LibraryRev = None) -> dict[str, Any]:
+        return run(lambda: machine.check(api.check(here.path(deal, "deal"), library=here.optional(library, "library"),
+                                                   library_rev=library_rev)))
+
+    @server.tool(description="Every clause of the library for this deal: included or left out, its version, and "
+                             "the deal fields that decided it.")
+    def explain(deal: DealPath, library: LibraryPath = None, library_rev: LibraryRev = None) -> dict[str, Any]:
+        return run(lambda: machine.explain(api.explain(here.path(deal, "deal"),
+                                                       library=here.optional(library, "library"),
+                                                       library_rev=library_rev)))
+
+    @server.tool(description="Draft a deal into out_dir (under the root): <id>.docx, <id>.md and its manifest. "
+                             "Never overwrites a file a reviewer edited unless force is true.")
+    def draft(deal: DealPath, out_dir: Annotated[str, Field(description="Output folder under the root.")] = ".",
+              library: LibraryPath = None, library_rev: LibraryRev = None, force: bool = False) -> dict[str, Any]:
+        return run(lambda: _relative(machine.draft(api.draft(
+            here.path(deal, "deal"), here.path(out_dir, "out_dir", must_exist=False),
+            library=here.optional(library, "library"), library_rev=library_rev, force=force)), here.folder))
+
+    @server.tool(description="A Word redline (tracked changes) and its CriticMarkup twin between OLD and NEW: "
+                             "two deal files, or two drafts (.docx or .manifest.json).")
+    def redline(old: Annotated[str, Field(description="The old side, under the root.")],
+                new: Annotated[str, Field(description="The new side, under the root.")],
+                out: Annotated[str, Field(description="The .docx to write, under the root.")],
+                library: LibraryPath = None, force: bool = False) -> dict[str, Any]:
+        def call():
+            result = api.redline(here.path(old, "old"), here.path(new, "new"),
+                                 here.path(out, "out", must_exist=False), library=here.optional(library, "library"),
+                                 force=force)
+            from termsmith.report import redline as lines
+
+            return {"ok": True, "summary": lines(result), "written": [machine.relative(p, here.folder)
+                                                                        for p in result.written]}
+        return run(call)
+
+    @server.tool(description="Every date the agreement creates (notice deadlines, renewals, reviews, the exit "
+                             "timeline), each with the clause that creates it.")
+    def dates(deal: DealPath, notice_on: Annotated[str | None, Field(description="YYYY-MM-DD: the exit "
+                                                                                 "timeline from a notice given then.")] = None,
+              library: LibraryPath = None) -> dict[str, Any]:
+        import datetime as dt
+
+        def call():
+            when = None
+            if notice_on is not None:
+                try:
+                    when = dt.date.fromisoformat(notice_on)
+                except ValueError:
+                    raise InputError(Problem(path="notice_on", message="use YYYY-MM-DD")) from None
+            return machine.dates(api.dates([here.path(deal, "deal")], library=here.optional(library, "library"),
+                                           notice_on=when))
+        return run(call)
+
+    @server.tool(description="Lint a clause library for a pull request: every finding, located.")
+    def lint(library: LibraryPath = None) -> dict[str, Any]:
+        return run(lambda: machine.lint(api.lint(here.optional(library, "library"))))
+
+    @server.tool(description="The clauses of the library: id, version, title and section.")
+    def clauses_list(library: LibraryPath = None) -> list[dict[str, Any]]:
+        return run(lambda: [_clause_summary(c) for c in _library(api, here, library).clauses])
+
+    @server.tool(description="One clause: its front matter and its text (Markdown with Jinja placeholders).")
+    def clause_show(clause_id: str, library: LibraryPath = None) -> dict[str, Any]:
+        def call():
+            found = _library(api, here, library).by_id.get(clause_id)
+            if found is None:
+                raise InputError(Problem(path="clause_id", message=f"no clause '{clause_id}'"))
+            return {**_clause_summary(found), "when": found.meta.when, "text": found.body}
+        return run(call)
+
+    @server.tool(description="Interview for a new deal: give the answers known so far (by question key); "
+                             "returns the questions still open with their defaults and choices, and, once "
+                             "every answer is valid, the deal file's text (written to `deal` when given).")
+    def new_deal(answers: Annotated[dict[str, str], Field(description="Answers by question key.")] | None = None,
+                 kind: str = "technology", deal: Annotated[str | None, Field(
+                     description="Where to write the deal once complete (under the root).")] = None,
+                 force: bool = False) -> dict[str, Any]:
+        return run(lambda: _interview(here, answers or {}, kind, deal, force))
+
+    @server.resource("termsmith://schema/deal", mime_type="application/json",
+                     description="The JSON Schema of a deal file.")
+    def deal_schema() -> str:
+        return machine.dumps(api.schema())
+
+    @server.resource("termsmith://clauses/{clause_id}", mime_type="text/markdown",
+                     description="A clause of the library found from the root: front matter and text.")
+    def clause_resource(clause_id: str) -> str:
+        found = _library(api, here, None).by_id.get(clause_id)
+        if found is None:
+            raise ValueError(f"no clause '{clause_id}'")
+        return f"---\nid: {found.id}\nversion: {found.version}\ntitle: {found.meta.title}\n" \
+               f"when: {found.meta.when or 'always'}\n---\n{found.body}"
+
+    return server
+
+
+def _library(api, here: Root, library: str | None):
+    from termsmith.library.opening import open_library
+
+    return open_library(here.optional(library, "library") or _found(here))
+
+
+def _found(here: Root) -> Path:
+    from termsmith.library.locate import locate
+
+    return locate(None, cwd=here.folder).path
+
+
+def _clause_summary(clause) -> dict[str, Any]:
+    return {"id": clause.id, "version": clause.version, "title": clause.meta.title, "section": clause.meta.area}
+
+
+def _relative(data: dict[str, Any], root: Path) -> dict[str, Any]:
+    return {**data, "written": [machine.relative(Path(p), root) for p in data["written"]]}
+
+
+def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None, force: bool) -> dict[str, Any]:
+    from termsmith import scaffold
+
+    target = here.path(deal, "deal", must_exist=False) if deal else here.folder / "deal.yaml"
+    current = {**scaffold.defaults(target, kind), **{k: str(v) for k, v in answers.items()}}
+    open_questions, invalid = [], []
+    for question in scaffold.questions(current):
+        given = question.key in answers
+        why = scaffold.check_answer(question, current[question.key]) if given else None
+        if why:
+            invalid.append({"key": question.key, "message": why})
+        if not given or why:
+            open_questions.append({"key": question.key, "question": question.text, "default": question.default,
+                                   "choices": list(question.choices)})
+    known = {q.key for q in scaffold.questions(current)}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise InputError([Problem(path=f"answers.{k}", message="not a question of a new deal") for k in unknown])
+    result: dict[str, Any] = {"open": open_questions, "invalid": invalid}
+    if not invalid:
+        text = scaffold.deal_text(current, scaffold.SCHEMA_NAME, target.name)
+        result["deal_text"] = text
+        if deal and not open_questions:
+            written = scaffold.write_new(target, text, force=force)
+            result["written"] = machine.relative(written, here.folder)
+    return result
+
+
+def serve(root: Path) -> None:
+    """Serve over stdio from `root`: the library rule (TERMSMITH_LIBRARY, else the nearest library.yaml
+    upwards, else the bundled library) starts there, as it does from a terminal's current folder."""
+    import os
+
+    root = Path(root).resolve()
+    os.chdir(root)
+    build_server(root).run("stdio")

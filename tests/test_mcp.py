@@ -1,0 +1,159 @@
+"""`termsmith mcp` spoken to with the official SDK's client over stdio, and `--format json` checked against
+schemas: an assistant reads structured results, never terminal text."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import anyio
+import jsonschema
+import pytest
+
+from .conftest import CANONICAL, ROOT
+
+mcp_client = pytest.importorskip("mcp.client.stdio")
+from mcp.client.session import ClientSession  # noqa: E402
+
+
+@pytest.fixture
+def root(tmp_path):
+    shutil.copy(CANONICAL, tmp_path / "deal.yaml")
+    (tmp_path / "bad.yaml").write_text(CANONICAL.read_text(encoding="utf-8").replace("initial_months: 24",
+                                                                                  "initial_months: -3"),
+                                       encoding="utf-8")
+    return tmp_path
+
+
+def _env() -> dict[str, str]:
+    # the checkout first, as the tests run it (an installed termsmith would do the same)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+
+
+def session_run(root: Path, steps):
+    """Start `termsmith mcp --root ROOT`, initialise a session and run `steps(session)`; its result."""
+    params = mcp_client.StdioServerParameters(command=sys.executable, args=["-m", "termsmith", "mcp", "--root", str(root)],
+                                              env=_env(), cwd=str(root))
+
+    async def main():
+        with open(os.devnull, "w") as errlog:
+            async with mcp_client.stdio_client(params, errlog=errlog) as (read, write):
+                async with ClientSession(read, write) as session:
+                    await session.initialize()
+                    return await steps(session)
+
+    return anyio.run(main)
+
+
+def test_an_assistant_lists_tools_checks_drafts_and_reads_clauses(root):
+    async def steps(session):
+        tools = {t.name: t for t in (await session.list_tools()).tools}
+        good = await session.call_tool("check", {"deal": "deal.yaml"})
+        bad = await session.call_tool("check", {"deal": "bad.yaml"})
+        outside = await session.call_tool("check", {"deal": "../deal.yaml"})
+        drafted = await session.call_tool("draft", {"deal": "deal.yaml", "out_dir": "out"})
+        explained = await session.call_tool("explain", {"deal": "deal.yaml"})
+        clauses = await session.call_tool("clauses_list", {})
+        resource = await session.read_resource("termsmith://clauses/termination.convenience")
+        schema = await session.read_resource("termsmith://schema/deal")
+        return tools, good, bad, outside, drafted, explained, clauses, resource, schema
+
+    tools, good, bad, outside, drafted, explained, clauses, resource, schema = session_run(root, steps)
+    assert {"schema", "check", "explain", "draft", "redline", "dates", "clauses_list", "clause_show",
+            "new_deal", "lint"} <= set(tools)
+    assert tools["check"].input_schema["properties"]["deal"]["type"] == "string"  # a JSON Schema for every input
+    assert not good.is_error and good.structured_content["ok"] and good.structured_content["id"] == "acme-globex-2027"
+    assert bad.is_error
+    problem = json.loads(bad.content[0].text.split(":", 1)[1])["problems"][0]
+    assert problem["path"] == "term.initial_months" and problem["line"] and problem["file"].endswith("bad.yaml")
+    assert outside.is_error and "outside the server's root" in outside.content[0].text
+    written = drafted.structured_content["written"]
+    assert sorted(written) == ["out/acme-globex-2027.docx", "out/acme-globex-2027.manifest.json",
+                               "out/acme-globex-2027.md"]
+    assert all((root / path).is_file() for path in written)
+    assert any(c["id"] == "termination.convenience" and c["included"] for c in explained.structured_content["clauses"])
+    assert "id: termination.convenience" in resource.contents[0].text
+    assert json.loads(schema.contents[0].text)["title"]
+    assert clauses.structured_content or clauses.content
+
+
+def test_a_link_leaving_the_root_is_refused_and_the_session_goes_on(root, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    shutil.copy(CANONICAL, outside / "secret.yaml")
+    (root / "link.yaml").symlink_to(outside / "secret.yaml")
+
+    async def steps(session):
+        refused = await session.call_tool("check", {"deal": "link.yaml"})
+        written = await session.call_tool("draft", {"deal": "deal.yaml", "out_dir": str(outside / "out")})
+        after = await session.call_tool("check", {"deal": "deal.yaml"})
+        return refused, written, after
+
+    refused, written, after = session_run(root, steps)
+    assert refused.is_error and "outside the server's root" in refused.content[0].text
+    assert written.is_error and not (outside / "out").exists()
+    assert not after.is_error
+
+
+def test_new_deal_interviews_until_the_deal_is_complete(root):
+    async def steps(session):
+        first = await session.call_tool("new_deal", {"answers": {}})
+        wrong = await session.call_tool("new_deal", {"answers": {"effective_date": "next week"}})
+        answers = {q["key"]: q["default"] for q in first.structured_content["open"]}
+        answers.update({"id": "north-south-2027", "a.name": "North Ltd", "b.name": "South GmbH"})
+        done = await session.call_tool("new_deal", {"answers": answers, "deal": "north.yaml"})
+        checked = await session.call_tool("check", {"deal": "north.yaml"})
+        return first, wrong, done, checked
+
+    first, wrong, done, checked = session_run(root, steps)
+    keys = [q["key"] for q in first.structured_content["open"]]
+    assert keys[:2] == ["id", "kind"] and "governing_law" in keys
+    assert wrong.structured_content["invalid"][0]["key"] == "effective_date"
+    assert done.structured_content["open"] == [] and done.structured_content["written"] == "north.yaml"
+    assert (root / "north.yaml").is_file()
+    assert checked.structured_content is not None
+
+
+# ── --format json, one schema per command ────────────────────────────────────────────────────
+PROBLEM = {"type": "object", "required": ["file", "line", "path", "message", "severity"],
+           "properties": {"file": {"type": ["string", "null"]}, "line": {"type": ["integer", "null"]},
+                          "path": {"type": ["string", "null"]}, "message": {"type": "string"},
+                          "severity": {"enum": ["error", "warning", "note"]}}}
+SCHEMAS = {
+    "check": {"type": "object", "required": ["ok", "id", "parties", "problems"],
+              "properties": {"ok": {"const": True}, "problems": {"type": "array", "items": PROBLEM}}},
+    "failure": {"type": "object", "required": ["ok", "problems"],
+                "properties": {"ok": {"const": False}, "problems": {"type": "array", "items": PROBLEM, "minItems": 1}}},
+    "explain": {"type": "object", "required": ["deal", "library", "clauses"],
+                "properties": {"clauses": {"type": "array", "minItems": 10, "items": {
+                    "type": "object", "required": ["id", "version", "included", "condition", "fields"]}}}},
+    "draft": {"type": "object", "required": ["ok", "id", "written", "clauses", "library"],
+              "properties": {"written": {"type": "array", "minItems": 3}}},
+    "lint": {"type": "object", "required": ["ok", "findings"],
+             "properties": {"findings": {"type": "array", "items": PROBLEM}}},
+    "dates": {"type": "object", "required": ["deals"], "properties": {"deals": {"type": "array", "minItems": 1, "items": {
+        "type": "object", "required": ["deal_id", "events"]}}}},
+}
+
+
+def run_json(*args, cwd) -> tuple[int, object]:
+    done = subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=_env())
+    return done.returncode, json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("command, args, schema, code", [
+    ("check", ["deal.yaml"], "check", 0),
+    ("check", ["bad.yaml"], "failure", 1),
+    ("explain", ["deal.yaml"], "explain", 0),
+    ("draft", ["deal.yaml", "-o", "out"], "draft", 0),
+    ("lint", [], "lint", 0),
+    ("dates", ["deal.yaml"], "dates", 0),
+])
+def test_json_output_follows_its_schema(root, command, args, schema, code):
+    returncode, data = run_json(command, *args, "--format", "json", cwd=root)
+    assert returncode == code
+    jsonschema.validate(data, SCHEMAS[schema])
