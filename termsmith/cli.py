@@ -221,30 +221,41 @@ def schema(out, library, library_rev) -> None:
               help="The JSON Schema the file's first line points at (default: deal.schema.json beside the deal, "
                    "written there if missing).")
 @click.option("--force", is_flag=True, help="Replace DEAL if it exists.")
-def new(deal, kind, defaults, schema_ref, force) -> None:
+@library_option
+def new(deal, kind, defaults, schema_ref, force, library) -> None:
     """Start a deal file: asks the questions a deal needs on a terminal, else writes a commented skeleton."""
     from termsmith import scaffold
 
     if deal.exists() and not force:  # before any question is asked
         scaffold.write_new(deal, "", force=False)
     answers = scaffold.defaults(deal, kind)
+    declared = _declared_terms(library)
     if not defaults and sys.stdin.isatty():
         echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
-        answers = scaffold.ask(answers, _prompt)
+        answers = scaffold.ask(answers, _prompt, declared)
     written = []
     if schema_ref is None:
         schema_file = deal.parent / scaffold.SCHEMA_NAME
         if not schema_file.exists():
-            written.append(scaffold.write_schema(schema_file))
+            from termsmith import api
+
+            written.append(scaffold.write_schema(schema_file, api.schema(library) if declared else None))
         target = scaffold.schema_target(deal, schema_file)
     elif "://" in schema_ref:
         target = schema_ref
     else:
         target = scaffold.schema_target(deal, Path(schema_ref))
-    written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name), force=force))
+    written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name, declared), force=force))
     for path in written:
         echo(f"wrote {path}")
     echo(f"next: fill in the placeholders, then `termsmith check {deal}` and `termsmith draft {deal}`")
+
+
+def _declared_terms(library) -> tuple:
+    """The deal terms the library (found by the usual rule) declares, for `new` to ask."""
+    from termsmith.library.opening import open_library
+
+    return open_library(library).manifest.terms
 
 
 def _prompt(question) -> str:
@@ -432,11 +443,13 @@ def dates_command(deals, ics, fmt, until, notice_on, non_renewal, terminate_on, 
 @cli.command("mcp")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."),
               show_default=True, help="The folder an assistant may read and write in; nothing outside it is touched.")
-def mcp_command(root) -> None:
+@library_option
+@rev_option
+def mcp_command(root, library, library_rev) -> None:
     """Serve termsmith to an AI assistant: a Model Context Protocol server over stdio."""
     from termsmith.mcp_server import serve
 
-    serve(root)
+    serve(root, library, library_rev)
 
 
 @cli.group()

@@ -137,3 +137,14 @@ def test_a_retyped_term_needs_a_major_library_version(tmp_path, lib):
     git(repo, "add", ".")
     done = termsmith("lint", repo / "library", "--base", "v1.2.0", cwd=repo)
     assert "needs a major version" not in done.stdout, done.stdout
+
+
+def test_new_offers_the_declared_terms_and_the_skeleton_checks(tmp_path, lib):
+    done = termsmith("new", tmp_path / "fresh.yaml", "--library", lib, "--defaults")
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "fresh.yaml").read_text(encoding="utf-8")
+    assert "# jury_waiver:   # bool: Each party waives trial by jury. (default false)" in text
+    assert "insurance_amount" in text and "claims_party" in text
+    schema = json.loads((tmp_path / "deal.schema.json").read_text(encoding="utf-8"))
+    assert "jury_waiver" in schema["properties"]["terms"]["properties"]
+    assert termsmith("check", tmp_path / "fresh.yaml", "--library", lib).returncode == 0

@@ -678,6 +678,38 @@ class ManagedServiceTerms(Spec):
                                    "US law (HIPAA business associate terms are then added).")
 
 
+class AllianceTerms(Spec):
+    """Strategic alliance: competition-law safeguards and co-marketing (deal.kind: strategic_alliance)."""
+
+    competitors: bool = Field(
+        default=True, description="Whether the parties are actual or potential competitors (competition-law "
+                                  "safeguards for exchanging information then apply in full).")
+    clean_team: bool = Field(
+        default=False, description="Whether competitively sensitive information may be shared, only within a clean "
+                                   "team of named individuals who take no pricing or sales decisions.")
+    material_approval_business_days: Annotated[int, Field(gt=0, le=60)] = Field(
+        description="Business Days a trade mark owner has to approve or reject marketing material showing its marks.")
+    brand_cure_days: Annotated[int, Field(gt=0, le=90)] = Field(
+        description="Days a party has to cure a misuse of the other's trade marks after notice.")
+
+
+class Escrow(Spec):
+    """Source code escrow for a technology partner's engine."""
+
+    depositor: PartyId = Field(description="The party whose source code is deposited.")
+    agent: Name = Field(description="The escrow agent, e.g. 'NCC Group Escrow Limited'.")
+    deposit_days: Days = Field(description="Days after the effective date by which the first deposit is made.")
+
+
+class TechnologyTerms(Spec):
+    """Technology partnership details (deal.kind: technology)."""
+
+    deprecation_notice_months: Months | None = Field(
+        default=None, description="Months a party keeps an interface the integration uses working after announcing "
+                                  "its withdrawal; left out: the notice of technology changes applies.")
+    escrow: Escrow | None = Field(default=None, description="Optional source code escrow.")
+
+
 class Scope(Spec):
     """Kind-specific scope details; all optional."""
 
@@ -687,6 +719,9 @@ class Scope(Spec):
     reseller: ResellerTerms | None = Field(default=None, description="Only with deal.kind: reseller.")
     joint_venture: JointVentureTerms | None = Field(default=None, description="Only with deal.kind: joint_venture.")
     managed_service: ManagedServiceTerms | None = Field(default=None, description="Only with deal.kind: managed_service.")
+    strategic_alliance: AllianceTerms | None = Field(
+        default=None, description="Only with deal.kind: strategic_alliance (required then).")
+    technology: TechnologyTerms | None = Field(default=None, description="Only with deal.kind: technology.")
 
 
 class LibraryRequirement(Spec):
