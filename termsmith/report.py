@@ -24,7 +24,15 @@ def explanation(result) -> list[str]:
         why = "always" if decision.condition is None else "because " + (
             ", ".join(f"{f} = {v}" for f, v in decision.fields) or f"`{decision.condition}`"
         )
+        override = result.deal.overrides.get(decision.clause.id)
+        if override is not None and decision.included:
+            based = f", negotiated from {override.based_on}" if override.based_on else ""
+            mark, status = ("-", "left out") if override.removed else ("*", "included")
+            why += f"; overridden by the deal ({'removed' if override.removed else 'its own wording'}{based})"
         lines.append(f"  {mark} {decision.clause.id:<{width}} {decision.clause.version:<8} {status:<9} {why}")
+    for ident, override in result.deal.overrides.items():
+        if override.after is not None:
+            lines.append(f"  + {ident:<{width}} {'deal':<8} {'added':<9} by the deal, after {override.after}")
     included = sum(d.included for d in result.selection.decisions)
     lines.append(f"{included} of {len(result.selection.decisions)} clauses included")
     return lines
