@@ -804,6 +804,38 @@ class LibraryRequirement(Spec):
     )
 
 
+class ClauseOverride(Spec):
+    """This deal's own wording for one clause, negotiated in review (`termsmith absorb` writes these).
+
+    A clause of the library gets `text` (its wording for this deal) or `removed: true`; a clause the
+    library does not have is added with `text`, `title` and `after` (the clause it follows). `based_on` is
+    the library version the wording was negotiated from: check and outdated warn when the library's
+    version of the clause has moved on since."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=2_000_000)] | None = Field(
+        default=None, description=("The clause text for this deal: Markdown as in the library's clause files; "
+                                   "cross-references as {{ ref(\"clause.id\") }} keep their live numbers."))
+    based_on: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] | None = Field(
+        default=None, description="The library version of the clause this wording was negotiated from.")
+    removed: bool = Field(default=False, description="Leave this clause out of the deal.")
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = Field(
+        default=None, description="The clause's title (required for an added clause).")
+    after: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")] | None = Field(
+        default=None, description="For a clause the library does not have: the id of the clause it follows.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ClauseOverride:
+        if self.removed and (self.text is not None or self.after is not None):
+            raise ValueError("a removed clause has no text or position")
+        if not self.removed and self.text is None:
+            raise ValueError("give the clause's text, or removed: true")
+        if self.after is not None and self.title is None:
+            raise ValueError("an added clause (with after) needs a title")
+        return self
+
+
 class Deal(Spec):
     """A partnership deal specification (termsmith deal file)."""
 
@@ -831,6 +863,10 @@ class Deal(Spec):
         "clause text reads them as terms.NAME."))
     library: Annotated[LibraryRequirement, ABOUT_THE_FILE] = Field(default_factory=LibraryRequirement,
                                         description="Which clause library versions this deal accepts.")
+    overrides: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")], ClauseOverride] = \
+        Field(default_factory=dict, description=(
+            "Clause wording negotiated for this deal, by clause id: replaced, removed or added clauses "
+            "(written by `termsmith absorb`)."))
 
     def party(self, party_id: str) -> Party:
         """The party with this id (ids are checked by validation)."""
