@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEAL_SUFFIXES", "DEFAULT_FORMATS", "FORMATS", "WORKTREE", "BatchOutcome", "CheckResult", "DraftResult", "Explanation",
     "DatesResult", "LockResult", "OutdatedResult", "RedlineResult", "build", "check", "compose_draft", "dates", "draft", "draft_many",
-    "explain", "libraries_used", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema", "unknown_formats",
+    "explain", "impact", "libraries_used", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema",
+    "unknown_formats",
 ]
 
 
@@ -196,6 +197,18 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     files = {out: rendered["docx"], **({md_path: rendered["md"]} if md_path else {})}
     notes = tuple(n for side in sides if not isinstance(side, Draft) for n in side.notes)
     return RedlineResult(comparison, tuple(write_files(files)), notes)
+
+
+# ── impact of a library change on many deals ───────────────────────────────────────────────
+def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library: Path | None = None,
+           out_dir: Path = Path("impact"), jobs: int = 1, ignore_locks: bool = False,
+           on_progress: Callable | None = None):
+    """Which of `deals` the library change from `base` to `head` (default: the folder as it is) changes, with a
+    redline for each into out_dir (and impact.json); see `termsmith.review.impact`."""
+    from termsmith.review.impact import impact as run
+
+    return run(deals, base=base, head=head, library=library, out_dir=out_dir, jobs=jobs,
+               ignore_locks=ignore_locks, on_progress=on_progress)
 
 
 # ── absorb: a reviewed document back into the deal ─────────────────────────────────────────

@@ -305,6 +305,51 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
 
 
 @cli.command()
+@click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--base", required=True, metavar="REV", help="The library before the change: a git tag, branch or commit.")
+@click.option("--head", default=None, metavar="REV",
+              help="The library after the change (default, or WORKTREE: the library folder as it is).")
+@library_option
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("impact"),
+              show_default=True, help="Folder for the redlines of the deals that changed, and impact.json.")
+@click.option("--format", "style", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="github: a step summary table ($GITHUB_STEP_SUMMARY) and an annotation per changed clause file.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Assess this many deals in parallel processes.")
+@click.option("--ignore-locks", is_flag=True, help="Assess locked deals too (a lock otherwise keeps a deal unaffected).")
+def impact(deals, base, head, library, out_dir, style, jobs, ignore_locks) -> None:
+    """Which of DEALS a clause library change (--base to --head) changes, with a Word redline for each."""
+    from termsmith import api, report
+
+    # many deals are drafted: collect cycles again (in workers too), leaving what is loaded so far out of it
+    gc.freeze()
+    gc.enable()
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(deals), unit="deal", file=sys.stderr, leave=False)
+    result = api.impact(list(deals), base=base, head=head, library=library, out_dir=out_dir, jobs=jobs,
+                        ignore_locks=ignore_locks, on_progress=(lambda _: bar.update(1)) if bar else None)
+    if bar is not None:
+        bar.close()
+    for deal in result.failed:
+        for problem in deal.problems:
+            echo(str(problem), err=True)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY") if style == "github" else None
+    if summary:
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write("\n".join(report.impact_summary(result)) + "\n")
+    for line in report.impact(result, style):
+        echo(line)
+    if style == "github" and not summary:
+        for line in report.impact_summary(result):
+            echo(line)
+    if any(d.failed_at in ("head", "both", "output") for d in result.failed):
+        sys.exit(EXIT_INVALID)
+
+
+@cli.command()
 @click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--deal", "deal", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The deal file the document was drafted from; the review's changes are written into it.")

@@ -216,6 +216,11 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
     return notes.with_notes(draft, found)
 
 
+def made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
+    """When a draft of this deal with this library is made (see `_made_at`)."""
+    return _made_at(deal_path, library, lib)
+
+
 def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
     """When the draft is made: SOURCE_DATE_EPOCH, else its library commit's date, else its inputs' newest
     modification time (termsmith.draft.made): the same inputs always give the same date."""
