@@ -127,11 +127,17 @@ def draft_many(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1,
                      library_rev=library_rev, force=force, jobs=jobs, on_progress=on_progress, notes=notes)
 
 
-def schema() -> dict:
-    """The JSON Schema of the deal file."""
+def schema(library: Path | None = None, library_rev: str | None = None) -> dict:
+    """The JSON Schema of the deal file; given a library, with the deal terms it declares."""
     from termsmith.deal.schema import deal_schema
 
-    return deal_schema()
+    if library is None and library_rev is None:
+        return deal_schema()
+    from termsmith.library.opening import open_library
+    from termsmith.library.terms import terms_model
+
+    declared = dict(open_library(library, library_rev).manifest.terms)
+    return deal_schema(terms_model(declared) if declared else None)
 
 
 # ── redline ────────────────────────────────────────────────────────────────────────────────

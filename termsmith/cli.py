@@ -195,14 +195,18 @@ def explain(deal, library, library_rev, output_format) -> None:
 @cli.command()
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the schema to this file (e.g. deal.schema.json, which deal files point at) instead of printing it.")
-def schema(out) -> None:
+@click.option("--library", type=click.Path(path_type=Path), default=None,
+              help="Include the deal terms this clause library declares (its library.yaml `terms:`).")
+@rev_option
+def schema(out, library, library_rev) -> None:
     """Print (or write) the JSON Schema of the deal file, for editor completion."""
-    from termsmith import scaffold
+    from termsmith import api, scaffold
 
+    data = api.schema(library, library_rev) if library is not None or library_rev is not None else None
     if out is None:
-        echo(scaffold.schema_text(), nl=False)
+        echo(scaffold.schema_text(data), nl=False)
         return
-    echo(f"wrote {scaffold.write_schema(out)}")
+    echo(f"wrote {scaffold.write_schema(out, data)}")
 
 
 @cli.command()
@@ -215,30 +219,41 @@ def schema(out) -> None:
               help="The JSON Schema the file's first line points at (default: deal.schema.json beside the deal, "
                    "written there if missing).")
 @click.option("--force", is_flag=True, help="Replace DEAL if it exists.")
-def new(deal, kind, defaults, schema_ref, force) -> None:
+@library_option
+def new(deal, kind, defaults, schema_ref, force, library) -> None:
     """Start a deal file: asks the questions a deal needs on a terminal, else writes a commented skeleton."""
     from termsmith import scaffold
 
     if deal.exists() and not force:  # before any question is asked
         scaffold.write_new(deal, "", force=False)
     answers = scaffold.defaults(deal, kind)
+    declared = _declared_terms(library)
     if not defaults and sys.stdin.isatty():
         echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
-        answers = scaffold.ask(answers, _prompt)
+        answers = scaffold.ask(answers, _prompt, declared)
     written = []
     if schema_ref is None:
         schema_file = deal.parent / scaffold.SCHEMA_NAME
         if not schema_file.exists():
-            written.append(scaffold.write_schema(schema_file))
+            from termsmith import api
+
+            written.append(scaffold.write_schema(schema_file, api.schema(library) if declared else None))
         target = scaffold.schema_target(deal, schema_file)
     elif "://" in schema_ref:
         target = schema_ref
     else:
         target = scaffold.schema_target(deal, Path(schema_ref))
-    written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name), force=force))
+    written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name, declared), force=force))
     for path in written:
         echo(f"wrote {path}")
     echo(f"next: fill in the placeholders, then `termsmith check {deal}` and `termsmith draft {deal}`")
+
+
+def _declared_terms(library) -> tuple:
+    """The deal terms the library (found by the usual rule) declares, for `new` to ask."""
+    from termsmith.library.opening import open_library
+
+    return open_library(library).manifest.terms
 
 
 def _prompt(question) -> str:
@@ -394,11 +409,13 @@ def dates_command(deals, ics, fmt, until, notice_on, non_renewal, terminate_on, 
 @cli.command("mcp")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("."),
               show_default=True, help="The folder an assistant may read and write in; nothing outside it is touched.")
-def mcp_command(root) -> None:
+@library_option
+@rev_option
+def mcp_command(root, library, library_rev) -> None:
     """Serve termsmith to an AI assistant: a Model Context Protocol server over stdio."""
     from termsmith.mcp_server import serve
 
-    serve(root)
+    serve(root, library, library_rev)
 
 
 @cli.group()

@@ -25,8 +25,10 @@ LibraryRev = Annotated[str | None, Field(description="The library as it was at t
 class Root:
     """The folder an assistant may read and write in; anything that resolves outside it is refused."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, library: Path | None = None, library_rev: str | None = None) -> None:
         self.folder = Path(folder).resolve()
+        self.library = library  # the server's own choice (--library), used when a call names none
+        self.library_rev = library_rev
 
     def path(self, given: str | None, what: str, *, must_exist: bool = True) -> Path:
         if given is None or not str(given).strip():
@@ -42,17 +44,23 @@ class Root:
         return resolved
 
     def optional(self, given: str | None, what: str) -> Path | None:
-        return None if given is None else self.path(given, what)
+        if given is None:
+            return self.library if what == "library" else None
+        return self.path(given, what)
+
+    def rev(self, given: str | None) -> str | None:
+        return given if given is not None else self.library_rev
 
 
-def build_server(root: Path):
-    """The MCP server, its tools and resources bound to `root`."""
+def build_server(root: Path, library: Path | None = None, library_rev: str | None = None):
+    """The MCP server, its tools and resources bound to `root` (and to a library, when the server was given
+    one: a call may still name its own)."""
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 
     from termsmith import __version__, api
 
-    here = Root(root)
+    here = Root(root, library, library_rev)
     server = MCPServer(name="termsmith", version=__version__, instructions=(
         "termsmith drafts partnership agreements from a deal file (YAML) and a versioned clause library. "
         "Use `schema` or `new_deal` to learn what a deal holds, write the deal file, run `check` until it "
@@ -74,14 +82,14 @@ def build_server(root: Path):
                              "(file, line, field path, message, severity). Errors come back as a tool error.")
     def check(deal: DealPath, library: LibraryPath = None, library_rev: LibraryRev = None) -> dict[str, Any]:
         return run(lambda: machine.check(api.check(here.path(deal, "deal"), library=here.optional(library, "library"),
-                                                   library_rev=library_rev)))
+                                                   library_rev=here.rev(library_rev))))
 
     @server.tool(description="Every clause of the library for this deal: included or left out, its version, and "
                              "the deal fields that decided it.")
     def explain(deal: DealPath, library: LibraryPath = None, library_rev: LibraryRev = None) -> dict[str, Any]:
         return run(lambda: machine.explain(api.explain(here.path(deal, "deal"),
                                                        library=here.optional(library, "library"),
-                                                       library_rev=library_rev)))
+                                                       library_rev=here.rev(library_rev))))
 
     @server.tool(description="Draft a deal into out_dir (under the root): <id>.docx, <id>.md and its manifest. "
                              "Never overwrites a file a reviewer edited unless force is true.")
@@ -89,7 +97,7 @@ def build_server(root: Path):
               library: LibraryPath = None, library_rev: LibraryRev = None, force: bool = False) -> dict[str, Any]:
         return run(lambda: _relative(machine.draft(api.draft(
             here.path(deal, "deal"), here.path(out_dir, "out_dir", must_exist=False),
-            library=here.optional(library, "library"), library_rev=library_rev, force=force)), here.folder))
+            library=here.optional(library, "library"), library_rev=here.rev(library_rev), force=force)), here.folder))
 
     @server.tool(description="A Word redline (tracked changes) and its CriticMarkup twin between OLD and NEW: "
                              "two deal files, or two drafts (.docx or .manifest.json).")
@@ -171,7 +179,7 @@ def build_server(root: Path):
 def _library(api, here: Root, library: str | None):
     from termsmith.library.opening import open_library
 
-    return open_library(here.optional(library, "library") or _found(here))
+    return open_library(here.optional(library, "library") or _found(here), here.library_rev)
 
 
 def _found(here: Root) -> Path:
@@ -191,10 +199,13 @@ def _relative(data: dict[str, Any], root: Path) -> dict[str, Any]:
 def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None, force: bool) -> dict[str, Any]:
     from termsmith import scaffold
 
+    from termsmith.library.opening import open_library
+
     target = here.path(deal, "deal", must_exist=False) if deal else here.folder / "deal.yaml"
+    declared = open_library(_found(here)).manifest.terms
     current = {**scaffold.defaults(target, kind), **{k: str(v) for k, v in answers.items()}}
     open_questions, invalid = [], []
-    for question in scaffold.questions(current):
+    for question in scaffold.questions(current, declared):
         given = question.key in answers
         why = scaffold.check_answer(question, current[question.key]) if given else None
         if why:
@@ -202,13 +213,13 @@ def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None,
         if not given or why:
             open_questions.append({"key": question.key, "question": question.text, "default": question.default,
                                    "choices": list(question.choices)})
-    known = {q.key for q in scaffold.questions(current)}
+    known = {q.key for q in scaffold.questions(current, declared)}
     unknown = sorted(set(answers) - known)
     if unknown:
         raise InputError([Problem(path=f"answers.{k}", message="not a question of a new deal") for k in unknown])
     result: dict[str, Any] = {"open": open_questions, "invalid": invalid}
     if not invalid:
-        text = scaffold.deal_text(current, scaffold.SCHEMA_NAME, target.name)
+        text = scaffold.deal_text(current, scaffold.SCHEMA_NAME, target.name, declared)
         result["deal_text"] = text
         if deal and not open_questions:
             written = scaffold.write_new(target, text, force=force)
@@ -216,11 +227,12 @@ def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None,
     return result
 
 
-def serve(root: Path) -> None:
+def serve(root: Path, library: Path | None = None, library_rev: str | None = None) -> None:
     """Serve over stdio from `root`: the library rule (TERMSMITH_LIBRARY, else the nearest library.yaml
     upwards, else the bundled library) starts there, as it does from a terminal's current folder."""
     import os
 
     root = Path(root).resolve()
+    library = None if library is None else Path(library).resolve()
     os.chdir(root)
-    build_server(root).run("stdio")
+    build_server(root, library, library_rev).run("stdio")

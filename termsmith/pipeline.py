@@ -67,6 +67,21 @@ def check_drafting(deal: Deal, loaded: Loaded, library: Library) -> None:
     """What the deal asks of the library and of the locale data, before anything is composed."""
     _check_requirement(deal, loaded, library)
     _check_language(deal, loaded)
+    deal_terms(deal, library, loaded)
+
+
+def deal_terms(deal: Deal, library: Library, loaded: Loaded | None = None, selected=()):
+    """The deal's `terms:` as the model the library's declarations make; with `loaded`, every problem is an
+    InputError located in the deal file (a term a `selected` clause reads must then have a value)."""
+    from termsmith.library.terms import terms_read, validate_terms
+
+    declarations = dict(library.manifest.terms)
+    needed = {name for clause in selected for name in terms_read(f"{clause.meta.when or ''}\n{clause.body}")}
+    where = loaded.source.problem if loaded is not None else (lambda path, message: Problem(message=message))
+    value, problems = validate_terms(deal.terms, declarations, tuple(p.id for p in deal.parties), needed, where)
+    if problems and loaded is not None:
+        raise InputError(problems)
+    return value
 
 
 def _check_requirement(deal: Deal, loaded: Loaded, library: Library) -> None:
@@ -103,7 +118,9 @@ def context(deal: Deal, library: Library) -> dict:
     """The names the library's conditions and clause text see for this deal."""
     from termsmith.draft.templating import deal_context
 
-    return deal_context(deal, library.manifest.house_style.numbers)
+    names = deal_context(deal, library.manifest.house_style.numbers)
+    names["terms"] = deal_terms(deal, library)
+    return names
 
 
 def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
@@ -112,6 +129,7 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
 
     names = context(deal, library)
     selection = select(library, names)
+    deal_terms(deal, library, loaded, selection.clauses)  # a term a selected clause reads must have a value
     provenance = Provenance(
         termsmith_version=__version__,
         deal_id=deal.deal.id,

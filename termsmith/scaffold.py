@@ -29,17 +29,17 @@ SCHEMA_LINE = "# yaml-language-server: $schema={target}"
 _SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)\s*$")
 
 
-def schema_text() -> str:
+def schema_text(schema: dict | None = None) -> str:
     from termsmith.deal.schema import deal_schema
 
-    return json.dumps(deal_schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return json.dumps(schema or deal_schema(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
-def write_schema(path: Path) -> Path:
+def write_schema(path: Path, schema: dict | None = None) -> Path:
     """Write the deal file's JSON Schema to `path` (replacing an older one: it is generated)."""
     from termsmith.write import write_files
 
-    write_files({Path(path): schema_text().encode("utf-8")})
+    write_files({Path(path): schema_text(schema).encode("utf-8")})
     return Path(path)
 
 
@@ -103,7 +103,22 @@ def defaults(deal_path: Path, kind: str, today: dt.date | None = None) -> dict[s
     }
 
 
-def questions(answers: dict[str, str]) -> list[Question]:
+def term_questions(declared: tuple = ()) -> list[Question]:
+    """One question per deal term the library declares (`terms.NAME`), its default the declared one."""
+    from termsmith.library.terms import split_type
+
+    out = []
+    for name, decl in declared:
+        base, is_list = split_type(decl.type)
+        choices = tuple(decl.choices) if base == "choice" and not is_list else (("true", "false") if base == "bool" else ())
+        default = "" if decl.default is None else (str(decl.default).lower() if base == "bool" else str(decl.default))
+        later = "" if decl.default is not None else ", leave empty to decide later"
+        text = f"{decl.description or name.replace('_', ' ')} ({decl.type}{later})"
+        out.append(Question(f"terms.{name}", text, default, choices))
+    return out
+
+
+def questions(answers: dict[str, str], declared: tuple = ()) -> list[Question]:
     """What `termsmith new` asks on a terminal, in order; each default is the current answer."""
     def q(key: str, text: str, choices: tuple[str, ...] = ()) -> Question:
         return Question(key, text, answers[key], choices)
@@ -129,12 +144,15 @@ def questions(answers: dict[str, str]) -> list[Question]:
             q("convenience", "May a party terminate without cause?", ("no", "yes")),
             q("notice_days", "Notice for termination without cause, in days"),
             q("assistance_months", "Months of transition assistance after the end")]
-    return out
+    return out + [Question(q_.key, q_.text, answers.get(q_.key, q_.default), q_.choices) for q_ in term_questions(declared)]
 
 
 def check_answer(question: Question, value: str) -> str | None:
     """Why an answer cannot be used (asked again), or None."""
     value = value.strip()
+    if question.key.startswith("terms."):
+        return None if not value or not question.choices or value in question.choices else \
+            f"choose one of {', '.join(question.choices)}"
     if not value:
         return "an answer is needed"
     if question.choices and value not in question.choices:
@@ -153,10 +171,11 @@ def check_answer(question: Question, value: str) -> str | None:
     return None
 
 
-def ask(answers: dict[str, str], prompt: Callable[[Question], str]) -> dict[str, str]:
-    """Ask every question (a new kind changes the title's default); `prompt` returns a checked answer."""
+def ask(answers: dict[str, str], prompt: Callable[[Question], str], declared: tuple = ()) -> dict[str, str]:
+    """Ask every question (a new kind changes the title's default), the library's deal terms last; `prompt`
+    returns a checked answer."""
     answers = dict(answers)
-    for question in questions(answers):
+    for question in questions(answers, declared):
         if question.key == "title" and answers["title"] in KINDS.values():
             question = Question("title", question.text, KINDS[answers["kind"]])
         answers[question.key] = prompt(question).strip()
@@ -228,7 +247,7 @@ _PAYMENTS_COMMENT = """\
 """
 
 
-def deal_text(answers: dict[str, str], schema: str, filename: str = "DEAL.yaml") -> str:
+def deal_text(answers: dict[str, str], schema: str, filename: str = "DEAL.yaml", declared: tuple = ()) -> str:
     """The deal file for these answers: valid as it is, every optional section shown as a comment."""
     a, b = _slug(answers["a.short_name"], "first"), _slug(answers["b.short_name"], "second")
     if a == b:
@@ -337,7 +356,30 @@ options:
   # them may be used instead or as well: {{multiple_of_annual_fees: 1.0}}
   liability_cap: {{multiple_of_annual_fees: null, fixed_amount: 500000, currency: EUR}}   # an ISO 4217 code
 """)
+    parts.append(_terms_text(answers, declared))
     return "".join(parts)
+
+
+def _terms_text(answers: dict[str, str], declared: tuple) -> str:
+    """The `terms:` section for the deal terms the library declares: answered ones as values, the rest as
+    comments showing their type and default."""
+    if not declared:
+        return ""
+    lines = ["", "# Deal terms the clause library declares (`termsmith schema --library …` describes each one):",
+             "terms:"]
+    given = 0
+    for name, decl in declared:
+        value = answers.get(f"terms.{name}", "").strip()
+        about = f"{decl.type}: {decl.description}" if decl.description else decl.type
+        if value:
+            lines.append(f"  {name}: {_y(value) if decl.type in ('text', 'party', 'choice') else value}   # {about}")
+            given += 1
+        else:
+            default = "" if decl.default is None else f" (default {json.dumps(decl.default, default=str)})"
+            lines.append(f"  # {name}:   # {about}{default}")
+    if not given:
+        lines[2] = "# terms:"
+    return "\n".join(lines) + "\n"
 
 
 def write_new(path: Path, text: str, *, force: bool = False) -> Path:

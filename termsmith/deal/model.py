@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -719,6 +719,9 @@ class Deal(Spec):
     conflict_resolution: ConflictResolution = Field(description="Escalation ladder, mediation, arbitration or courts.")
     exit: Exit = Field(description="Termination rights, transition, survival and post-termination duties.")
     options: Options = Field(default_factory=Options, description="Confidentiality period, liability cap, personal data.")
+    terms: dict[str, Any] | None = Field(default=None, description=(
+        "Deal terms the clause library declares in its library.yaml (`termsmith schema --library DIR` lists them); "
+        "clause text reads them as terms.NAME."))
     library: Annotated[LibraryRequirement, ABOUT_THE_FILE] = Field(default_factory=LibraryRequirement,
                                         description="Which clause library versions this deal accepts.")
 

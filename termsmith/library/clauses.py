@@ -49,6 +49,7 @@ class Manifest:
     proper_nouns: tuple[str, ...]
     sections: tuple[SectionSpec, ...]
     version_line: int | None = None  # the line of `version:` in library.yaml, read when parsed
+    terms: tuple = ()  # (name, library.terms.TermDeclaration) for each deal term the library declares
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,8 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
             Problem(file=shown, path=".".join(map(str, e["loc"])), message=e["msg"].removeprefix("Value error, "))
             for e in exc.errors()
         ]) from None
-    return Manifest(name=m.name, version=m.version, owner=m.owner,
+    terms = _term_declarations(m.terms, shown, files[MANIFEST].decode("utf-8"))
+    return Manifest(name=m.name, version=m.version, owner=m.owner, terms=terms,
                     house_style=HouseStyleSpec(numbers=m.house_style.numbers, draft_status=m.house_style.draft_status),
                     proper_nouns=tuple(m.proper_nouns),
                     sections=tuple(SectionSpec(id=x.id, title=x.title, kind=x.kind) for x in m.sections),
@@ -309,6 +311,21 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
 def _top_key_line(text: str, key: str) -> int | None:
     """The line of a top-level key of library.yaml (the file was just parsed: it is valid YAML)."""
     return next((n for n, line in enumerate(text.split("\n"), 1) if re.match(rf"{key}\s*:", line)), None)
+
+
+def _term_declarations(raw: dict, shown: str, text: str) -> tuple:
+    """The library's deal terms, or a LibraryError for each declaration it gets wrong."""
+    from termsmith.deal.model import Deal
+    from termsmith.library.terms import declaration_problems, declarations_of
+
+    if not raw:
+        return ()
+    line = _top_key_line(text, "terms")
+    problems = declaration_problems(raw, set(Deal.model_fields))
+    if problems:
+        raise LibraryError([Problem(file=shown, line=line, path=".".join(map(str, ("terms", *path))), message=message)
+                            for path, message in problems])
+    return tuple(sorted(declarations_of(raw).items()))
 
 
 def _structure_problems(manifest: Manifest, clauses: list[Clause], root: str) -> list[Problem]:

@@ -69,5 +69,6 @@ class ManifestModel(_Strict):
     house_style: HouseStyleModel = Field(default_factory=HouseStyleModel)
     proper_nouns: list[Line] = Field(default_factory=list, description="Capitalised phrases that are not defined terms.")
     sections: list[SectionModel] = Field(min_length=1)
+    terms: dict = Field(default_factory=dict, description="Deal terms the library declares (see library/terms.py).")
 
     _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))

@@ -11,6 +11,7 @@ from termsmith.errors import LibraryError, Problem
 from termsmith.library.clauses import Library
 from termsmith.lint.conditions import _check_condition
 from termsmith.lint.cost import cost_findings
+from termsmith.lint.declared import term_findings
 from termsmith.lint.frontmatter import _at, _ids_of_unloaded, _load
 from termsmith.lint.markdown import _html
 from termsmith.lint.templates import _check_source, _TemplateChecker
@@ -49,6 +50,7 @@ def lint_library(library: Library, known_ids: set[str] = frozenset()) -> list[Pr
         problems += _html(clause)
         problems += cost_findings(clause)
     problems += _term_findings(library, terms, inline, texts)
+    problems += term_findings(library)
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
 
 

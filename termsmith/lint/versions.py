@@ -74,6 +74,7 @@ def compare_with_base(library: Library, base: Library, changelog_changed: bool) 
         out.append(Problem(file=manifest, line=library.manifest.version_line, path="version",
                            message=f"{what} since the base but the library version is still {library.version}",
                            code="library-version"))
+    out += _declarations_bumped(library, base, manifest)
     if changed and not changelog_changed:
         out.append(Problem(file=f"{library.root}/{CHANGELOG}", line=1,
                            message=f"{what} since the base but CHANGELOG.md was not updated", code="changelog"))
@@ -82,6 +83,23 @@ def compare_with_base(library: Library, base: Library, changelog_changed: bool) 
                            message=f"CHANGELOG.md has no heading for the new library version {library.version}",
                            code="changelog"))
     return out
+
+
+def _declarations_bumped(library: Library, base: Library, manifest: str) -> list[Problem]:
+    """A changed declaration of deal terms changes what deals may say: a removed or retyped term breaks
+    deals that use it (a major version), an added or changed one needs at least a minor version."""
+    from termsmith.lint.declared import declaration_changes
+
+    needed, what = declaration_changes(base, library)
+    if needed is None:
+        return []
+    current, before = Version(library.version), Version(base.version)
+    enough = current.major > before.major if needed == "major" else (current.major, current.minor) > (before.major, before.minor)
+    if enough:
+        return []
+    return [Problem(file=manifest, line=library.manifest.version_line, path="version", code="library-version",
+                    message=f"deal terms changed ({'; '.join(what)}): that needs a {needed} version after "
+                            f"{base.version}, not {library.version}")]
 
 
 def _has_entry(changelog: str, version: str) -> bool:

@@ -237,8 +237,24 @@ def _boxes(blocks: Sequence[etree._Element], styles: Styles, text_width: int, vi
     return out
 
 
+def page_area(sect_pr: etree._Element | None) -> tuple[int, int]:
+    """(text width, text height) in twips of a section's pages (A4 with 2.5 cm margins when unstated)."""
+    size = sect_pr.find(qn("w:pgSz")) if sect_pr is not None else None
+    margins = sect_pr.find(qn("w:pgMar")) if sect_pr is not None else None
+    if size is None or margins is None:
+        return 11906 - 2 * 1417, PAGE_TEXT_HEIGHT
+
+    def twips(el: etree._Element, name: str, default: int) -> int:
+        value = el.get(qn(f"w:{name}"))
+        return abs(int(value)) if value is not None and value.lstrip("-").isdigit() else default
+
+    width = twips(size, "w", 11906) - twips(margins, "left", 1417) - twips(margins, "right", 1417)
+    height = twips(size, "h", 16838) - twips(margins, "top", 1417) - twips(margins, "bottom", 1417)
+    return width, height
+
+
 def page_numbers(blocks: Sequence[etree._Element], styles: etree._Element, text_width: int,
-                 view: str | None = None) -> dict[str, int]:
+                 view: str | None = None, text_height: int = PAGE_TEXT_HEIGHT) -> dict[str, int]:
     """{bookmark name: estimated page (1 = the first page)} of every bookmark that starts in a body
     paragraph (bookmarks inside tables are not estimated); of a redline, with its revisions accepted or
     rejected (`view`)."""
@@ -249,29 +265,29 @@ def page_numbers(blocks: Sequence[etree._Element], styles: etree._Element, text_
         if box.page_break and used > 0:
             page, used = page + 1, 0.0
         before = box.before if used > 0 else 0  # space before is dropped at the top of a page
-        room = PAGE_TEXT_HEIGHT - used
+        room = text_height - used
         # what must go on the same page as this box's first line: itself (whole, or two lines) and, while
         # boxes keep with the next, the next one's first lines
         need = before + (box.lines * box.line if box.whole or box.keep_lines or box.lines <= 3
                          else 2 * box.line)
         j = i
-        while boxes[j].keep_next and j + 1 < len(boxes) and need < PAGE_TEXT_HEIGHT:
+        while boxes[j].keep_next and j + 1 < len(boxes) and need < text_height:
             need += boxes[j].after + (boxes[j + 1].lines * boxes[j + 1].line if boxes[j + 1].whole
                                       or boxes[j + 1].lines <= 3 else 2 * boxes[j + 1].line) + boxes[j + 1].before
             j += 1
-        if need > room and used > 0 and need <= PAGE_TEXT_HEIGHT:
+        if need > room and used > 0 and need <= text_height:
             page, used, before = page + 1, 0.0, 0
         for name in box.bookmarks:
             pages.setdefault(name, page)
         used += before
         if box.whole or box.keep_lines:
-            if used + box.lines * box.line > PAGE_TEXT_HEIGHT and used > 0:
+            if used + box.lines * box.line > text_height and used > 0:
                 page, used = page + 1, 0.0
             used += box.lines * box.line
         else:
             remaining = box.lines
             while remaining:
-                fit = math.floor((PAGE_TEXT_HEIGHT - used) / box.line)
+                fit = math.floor((text_height - used) / box.line)
                 if fit >= remaining:
                     used += remaining * box.line
                     remaining = 0
@@ -281,6 +297,6 @@ def page_numbers(blocks: Sequence[etree._Element], styles: etree._Element, text_
                     remaining -= fit
                     page, used = page + 1, 0.0
         used += box.after
-        if used >= PAGE_TEXT_HEIGHT:
+        if used >= text_height:
             page, used = page + 1, 0.0
     return pages

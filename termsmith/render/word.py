@@ -228,15 +228,16 @@ class _Writer:
         if not self.page_refs:
             return
         styles = self.package.xml(self.package.related_part(self.main, opc.RT_STYLES))
+        width, height = layout.page_area(_section_properties(self.package.xml(self.main)))
         if self.revisions is None:
-            pages = layout.page_numbers(self.blocks, styles, TEXT_WIDTH)
+            pages = layout.page_numbers(self.blocks, styles, width, text_height=height)
             for anchor, cached in self.page_refs:
                 cached.find(qn("w:t")).text = str(pages.get(anchor, 1))
             return
         # a redline: each draft's own page numbers, a changed one as a revision, so that accepting every
         # change gives the new draft's contents and rejecting them the old one's
-        new = layout.page_numbers(self.blocks, styles, TEXT_WIDTH, view="accept")
-        old = layout.page_numbers(self.blocks, styles, TEXT_WIDTH, view="reject")
+        new = layout.page_numbers(self.blocks, styles, width, view="accept", text_height=height)
+        old = layout.page_numbers(self.blocks, styles, width, view="reject", text_height=height)
         for anchor, cached in self.page_refs:
             tracked = next((a.tag for a in cached.iterancestors(qn("w:ins"), qn("w:del"))), None)
             if tracked is not None:  # a wholly inserted or deleted entry: the pages of its own draft

@@ -104,3 +104,15 @@ def test_only_header_rows_and_short_tables_are_kept_together():
     lead_in = long_table.getprevious()
     assert lead_in.find("w:pPr/w:keepNext", NS) is not None
     assert word._table_lines([[[etree.Element("p")]]], [2000]) == 1
+
+
+def test_the_page_estimate_follows_the_section_page_size():
+    from termsmith.render import layout
+
+    a4 = etree.fromstring(f'<w:sectPr xmlns:w="{W}"><w:pgSz w:w="11906" w:h="16838"/>'
+                          '<w:pgMar w:top="1417" w:right="1417" w:bottom="1417" w:left="1417"/></w:sectPr>')
+    letter = etree.fromstring(f'<w:sectPr xmlns:w="{W}"><w:pgSz w:w="12240" w:h="15840"/>'
+                              '<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440"/></w:sectPr>')
+    assert layout.page_area(a4) == (9072, 14004)
+    assert layout.page_area(letter) == (9360, 12960)
+    assert layout.page_area(None) == (9072, 14004)

@@ -1,0 +1,166 @@
+"""Deal terms the clause library declares (`terms:` in library.yaml), validated as strictly as the core model.
+
+Why: a clause that needs a new negotiated variable (a jury waiver, a referral fee, an insurance amount) should
+ship as a library pull request, without a termsmith release. The declarations become a pydantic model when
+the library is opened (`create_model`), so a deal's `terms:` section gets the same located errors as the
+core fields, and clause text reads the values as `terms.NAME`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+
+TYPES = ("bool", "int", "decimal", "percent", "days", "months", "money", "text", "date", "party", "choice")
+_LIST = re.compile(r"^list\[(\w+)\]$")
+TERM_NAME = r"^[a-z][a-z0-9_]{0,62}$"
+_READS = re.compile(r"\bterms\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class TermDeclaration(BaseModel):
+    """One `terms:` entry of library.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: str = Field(description=f"One of {', '.join(TYPES)}, or list[TYPE].")
+    default: Any = Field(default=None, description="The value when the deal gives none; without one the term is "
+                                                   "required when a clause that reads it is selected.")
+    required: bool = Field(default=False, description="Required in every deal, whatever is selected.")
+    choices: tuple[str, ...] = Field(default=(), description="The values a `choice` term takes.")
+    min: float | None = None
+    max: float | None = None
+    description: str = Field(default="", max_length=500)
+    since: str | None = Field(default=None, description="The library version that introduced the term.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TermDeclaration:
+        base, _ = split_type(self.type)
+        if base not in TYPES:
+            raise ValueError(f"unknown type '{self.type}'; use one of {', '.join(TYPES)}, or list[TYPE]")
+        if base == "choice" and not self.choices:
+            raise ValueError("a choice term lists its choices")
+        if self.choices and base != "choice":
+            raise ValueError("choices belong to a term of type choice")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is above max")
+        if self.default is not None:
+            try:
+                _field_model("term", self, ()).model_validate({"term": self.default})
+            except ValidationError as exc:
+                raise ValueError(f"default {self.default!r} is not a valid value: {_message(exc.errors()[0])}") from None
+        return self
+
+
+def split_type(declared: str) -> tuple[str, bool]:
+    """('party', True) for 'list[party]'."""
+    match = _LIST.match(declared.strip())
+    return (match.group(1), True) if match else (declared.strip(), False)
+
+
+def _annotation(decl: TermDeclaration, party_ids: tuple[str, ...]):
+    base, is_list = split_type(decl.type)
+    bounds = {k: v for k, v in (("ge", decl.min), ("le", decl.max)) if v is not None}
+    one: Any
+    if base == "bool":
+        one = bool
+    elif base in ("int", "days", "months"):
+        one = Annotated[int, Field(strict=False, **({"gt": 0} if base != "int" and "ge" not in bounds else {}), **bounds)]
+    elif base in ("decimal", "money"):
+        one = Annotated[float, Field(allow_inf_nan=False, **({"ge": 0} if base == "money" and not bounds else {}),
+                                     **bounds)]
+    elif base == "percent":
+        one = Annotated[float, Field(allow_inf_nan=False, ge=bounds.get("ge", 0), le=bounds.get("le", 100))]
+    elif base == "text":
+        one = Annotated[str, Field(min_length=1, max_length=int(decl.max or 2000))]
+    elif base == "date":
+        one = dt.date
+    elif base == "choice":
+        one = Literal[tuple(decl.choices)]  # type: ignore[valid-type]
+    else:  # party
+        one = Literal[tuple(party_ids)] if party_ids else str  # type: ignore[valid-type]
+    return list[one] if is_list else one
+
+
+def _field_model(name: str, decl: TermDeclaration, party_ids: tuple[str, ...]) -> type[BaseModel]:
+    return create_model("Term", __config__=ConfigDict(extra="forbid"), **{name: (_annotation(decl, party_ids), ...)})
+
+
+def terms_model(declarations: dict[str, TermDeclaration], party_ids: tuple[str, ...] = ()) -> type[BaseModel]:
+    """The pydantic model of a deal's `terms:` section, built from the library's declarations."""
+    fields: dict[str, Any] = {}
+    for name, decl in declarations.items():
+        annotation = _annotation(decl, party_ids)
+        fields[name] = (annotation | None, Field(default=decl.default, description=decl.description or None))
+    return create_model("Terms", __config__=ConfigDict(extra="forbid", frozen=True), **fields)
+
+
+def terms_read(text: str) -> set[str]:
+    """The term names a clause's text or condition reads (`terms.NAME`)."""
+    return set(_READS.findall(text))
+
+
+def validate_terms(raw: object, declarations: dict[str, TermDeclaration], party_ids: tuple[str, ...],
+                   needed: set[str], problem) -> tuple[BaseModel, list]:
+    """The deal's terms as the library's model, and the problems found (located through `problem(path,
+    message)`): wrong values, unknown names (with a did-you-mean), required terms missing."""
+    problems = []
+    data = raw if isinstance(raw, dict) else {}
+    if raw is not None and not isinstance(raw, dict):
+        problems.append(problem(("terms",), "terms is a mapping of NAME: value"))
+    for key in sorted(set(data) - set(declarations), key=str):
+        guess = difflib.get_close_matches(str(key), list(declarations), n=1)
+        hint = f"; did you mean '{guess[0]}'?" if guess else (
+            f"; the library declares {', '.join(sorted(declarations))}" if declarations else
+            "; the library declares no terms")
+        problems.append(problem(("terms", key), f"unknown term '{key}'{hint}"))
+    known = {k: v for k, v in data.items() if k in declarations}
+    for name in sorted(declarations):
+        decl = declarations[name]
+        if known.get(name) is None and decl.default is None and (decl.required or name in needed):
+            why = "required by the library" if decl.required else "read by a clause this deal selects"
+            problems.append(problem(("terms", name), f"missing: {why} ({decl.description or decl.type})"))
+    model = terms_model(declarations, party_ids)
+    try:
+        value = model.model_validate({k: v for k, v in known.items() if v is not None})
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(problem(("terms", *err["loc"]), _message(err)))
+        value = model.model_validate({})  if not any(d.required for d in declarations.values()) else None
+    return value, problems
+
+
+def _message(err: dict) -> str:
+    kind, got = err["type"], err.get("input")
+    if kind.startswith("bool"):
+        return f"expected true or false (got {got!r})"
+    if kind == "literal_error":
+        return f"expected {err['msg'].removeprefix('Input should be ')} (got {got!r})"
+    return f"{err['msg']} (got {got!r})"
+
+
+def declaration_problems(raw: object, core_sections: set[str]) -> list[tuple[tuple, str]]:
+    """(path under `terms`, message) for each declaration library.yaml gets wrong."""
+    out: list[tuple[tuple, str]] = []
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        return [((), "terms is a mapping of NAME: declaration")]
+    for name, decl in raw.items():
+        if not isinstance(name, str) or not re.match(TERM_NAME, name):
+            out.append(((name,), "a term's name is snake_case: lower-case letters, digits and '_'"))
+        elif name in core_sections:
+            out.append(((name,), f"'{name}' is a core section of the deal; choose another name"))
+        try:
+            TermDeclaration.model_validate(decl)
+        except ValidationError as exc:
+            for err in exc.errors():
+                out.append(((name, *err["loc"]), err["msg"].removeprefix("Value error, ")))
+    return out
+
+
+def declarations_of(raw: object) -> dict[str, TermDeclaration]:
+    return {name: TermDeclaration.model_validate(decl) for name, decl in (raw or {}).items()}
