@@ -12,6 +12,7 @@ Run: .venv/bin/python benchmarks/redline.py [--repeat N]
 from __future__ import annotations
 
 import argparse
+import copy
 import statistics
 import sys
 import tempfile
@@ -99,6 +100,64 @@ def duty(i: int) -> str:
     return f"Deliver integration work package {i} to the other Party within the agreed period of days"
 
 
+def long_library(folder: Path, copies: int = 4) -> Path:
+    """The bundled library with each article that defines no terms repeated `copies` times (new ids and
+    areas): the canonical deal then drafts about 100 pages from a deal file of the usual size."""
+    import re
+    import shutil
+
+    root = folder / "library"
+    shutil.copytree(ROOT / "clause_library", root)
+    manifest = (root / "library.yaml").read_text(encoding="utf-8")
+    extra = []
+    for area_dir in sorted((root / "clauses").iterdir()):
+        texts = {f: f.read_text(encoding="utf-8") for f in area_dir.glob("*.md")}
+        area = next((re.search(r"(?m)^area: (\S+)", t).group(1) for t in texts.values()), None)
+        if area is None or area.startswith("schedule") or area in ("parties", "definitions", "signatures") or \
+                any("define(" in t or "defines:" in t for t in texts.values()):
+            continue
+        m = re.search(rf"(?m)^  - {{id: {re.escape(area)}, title: (.+)}}$", manifest)
+        if m is None:
+            continue
+        for k in range(1, copies):
+            copy_dir = root / "clauses" / f"{area_dir.name}-{k}"
+            copy_dir.mkdir()
+            for f, text in texts.items():
+                text = re.sub(r"(?m)^id: ([^.\s]+)\.", rf"id: \1-{k}.", text, count=1)
+                (copy_dir / f.name).write_text(re.sub(r"(?m)^area: .*$", f"area: {area}-{k}", text, count=1),
+                                               encoding="utf-8")
+            line = f"  - {{id: {area}-{k}, title: {m.group(1)}}}"
+            if line not in extra:  # an area's clauses may sit in several folders
+                extra.append(line)
+    anchor = "  - {id: signatures"
+    manifest = manifest.replace(anchor, "\n".join(extra) + "\n" + anchor, 1) if anchor in manifest else manifest
+    (root / "library.yaml").write_text(manifest, encoding="utf-8")
+    return root
+
+
+def _absorb_time(repeat: int) -> float:
+    import shutil
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from reviewed import WordEdit  # the test helper that writes tracked changes as Word does
+
+    with tempfile.TemporaryDirectory() as tmp:
+        library = long_library(Path(tmp))
+        deal = Path(tmp) / "deal.yaml"
+        shutil.copy(CANONICAL, deal)
+        api.draft(deal, Path(tmp) / "out", library=library)
+        docx = next((Path(tmp) / "out").glob("*.docx"))
+        edit = WordEdit(docx)
+        edit.replace("180 days", "120 days")
+        edit.replace("must continue to perform their obligations", "must keep performing their obligations")
+        edit.insert_after("Each Party must make available to the other Party", " promptly")
+        reviewed = Path(tmp) / "out" / "reviewed.docx"
+        edit.save(reviewed)
+        pages = len(api.build(deal, library=library).sections)
+        print(f"(absorb: {pages} sections drafted from a library with repeated articles)")
+        return median(lambda: api.absorb(reviewed, deal, dry_run=True, library=library), repeat)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
@@ -139,6 +198,8 @@ def main() -> None:
     for name, (o, n) in cases.items():
         od, nd = with_block(base, o), with_block(base, n)
         rows.append((name, median(lambda od=od, nd=nd: compare(od, nd, author="b", date=DATE), args.repeat)))
+
+    rows.append(("absorb a ~100-page reviewed draft (dry run, 3 tracked changes)", _absorb_time(args.repeat)))
 
     width = max(len(r[0]) for r in rows)
     print(f"{'figure':<{width}}  median")

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEAL_SUFFIXES", "DEFAULT_FORMATS", "FORMATS", "WORKTREE", "BatchOutcome", "CheckResult", "DraftResult", "Explanation",
     "DatesResult", "LockResult", "OutdatedResult", "RedlineResult", "build", "check", "compose_draft", "dates", "draft", "draft_many",
-    "explain", "libraries_used", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema", "unknown_formats",
+    "explain", "impact", "libraries_used", "lint", "load_deal", "lock", "open_library", "outdated", "redline", "schema",
+    "unknown_formats",
 ]
 
 
@@ -40,6 +41,7 @@ class CheckResult:
     deal: Deal
     path: Path
     notes: tuple = ()  # Problems that are notes: what a choice in the deal means in the draft
+    warnings: tuple[Problem, ...] = ()  # e.g. an override negotiated from an older version of its clause
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,23 @@ class OutdatedResult:
 def check(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> CheckResult:
     """Validate a deal file (structure and business rules) and that the library can draft it."""
     from termsmith.deal.notes import notes
+    from termsmith.draft.overrides import stale_overrides as stale
     from termsmith.pipeline import compose_resolved, resolve
 
     resolved = resolve(deal_path, library, library_rev)
     compose_resolved(resolved)
-    return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source)))
+    warnings = stale(resolved.deal, resolved.library, resolved.loaded.source)
+    return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source)),
+                       tuple(warnings))
+
+
+def stale_overrides(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> list[Problem]:
+    """Warnings for the deal's overrides whose clause the library has changed since they were negotiated."""
+    from termsmith.draft.overrides import stale_overrides as stale
+    from termsmith.pipeline import resolve
+
+    resolved = resolve(deal_path, library, library_rev)
+    return stale(resolved.deal, resolved.library, resolved.loaded.source)
 
 
 def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Explanation:
@@ -143,14 +157,15 @@ def schema(library: Path | None = None, library_rev: str | None = None) -> dict:
 # ── redline ────────────────────────────────────────────────────────────────────────────────
 def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = None, to_rev: str | None = None,
             library: Path | None = None, author: str | None = None, date: str | None = None,
-            markdown: Path | bool = True, force: bool = False) -> RedlineResult:
+            markdown: Path | bool = True, force: bool = False, overrides: bool = False) -> RedlineResult:
     """Compare OLD and NEW into OUT (.docx with Word revisions) and its CriticMarkup twin.
 
     OLD and NEW are deal files (drafted with `library` at `from_rev` / `to_rev`; without NEW, OLD is
     drafted at both revisions), drafts rebuilt from their manifest (.manifest.json), or Word documents (.docx,
     compared as they read now, tracked changes accepted). `markdown`: True writes OUT with .md, a path writes
     there, False writes none. An existing output is replaced only when it is an unchanged termsmith redline,
-    or with `force`."""
+    or with `force`. With `overrides`, OLD is one deal drafted without its own clause wording (the library's
+    text) and NEW the same deal as drafted."""
     from termsmith.errors import OutputError
     from termsmith.review.inputs import check_replaceable, drafts_of, redline_side, revision_author, revision_date
     from termsmith.review.redline import compare, render_redline
@@ -159,12 +174,16 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     old, out = Path(old), Path(out)
     if out.suffix.lower() != ".docx":
         raise OutputError(Problem(file=str(out), message="the redline is a Word document: name it .docx"))
+    if overrides:  # the deal's own wording against the library's: OLD drafted without its overrides
+        if new is not None or old.suffix.lower() not in DEAL_SUFFIXES:
+            raise InputError(Problem(file=str(old), message="--overrides compares one deal file with itself"))
+        new, from_rev, to_rev = old, from_rev or WORKTREE, to_rev or WORKTREE
     if new is None and from_rev is None and to_rev is None:
         raise InputError(Problem(file=str(old), message=(
             "give the new deal or draft too, or --from REV (and --to REV) to compare this deal "
             "at two revisions of the library")))
     new = old if new is None else Path(new)
-    sides = [redline_side(old, from_rev, library), redline_side(new, to_rev, library)]
+    sides = [redline_side(old, from_rev, library, ignore_overrides=overrides), redline_side(new, to_rev, library)]
     old_draft, new_draft = drafts_of(sides)
     comparison = compare(old_draft, new_draft, author=revision_author(author, new_draft),
                          date=revision_date(date, new_draft))
@@ -178,6 +197,30 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     files = {out: rendered["docx"], **({md_path: rendered["md"]} if md_path else {})}
     notes = tuple(n for side in sides if not isinstance(side, Draft) for n in side.notes)
     return RedlineResult(comparison, tuple(write_files(files)), notes)
+
+
+# ── impact of a library change on many deals ───────────────────────────────────────────────
+def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library: Path | None = None,
+           out_dir: Path = Path("impact"), jobs: int = 1, ignore_locks: bool = False,
+           on_progress: Callable | None = None):
+    """Which of `deals` the library change from `base` to `head` (default: the folder as it is) changes, with a
+    redline for each into out_dir (and impact.json); see `termsmith.review.impact`."""
+    from termsmith.review.impact import impact as run
+
+    return run(deals, base=base, head=head, library=library, out_dir=out_dir, jobs=jobs,
+               ignore_locks=ignore_locks, on_progress=on_progress)
+
+
+# ── absorb: a reviewed document back into the deal ─────────────────────────────────────────
+def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: bool = False,
+           library: Path | None = None, branch: str | None = None, library_rev: str | None = None):
+    """Write a reviewed draft's changes into its deal file (field values and clause overrides, edited in
+    place) and list every change and comment by clause in DEAL.review.md; with `branch`, reworded clauses go
+    into the clause files of `library` instead, committed on that new branch (see review.absorbing)."""
+    from termsmith.review.absorbing import absorb as run
+
+    return run(document, deal_path, dry_run=dry_run, force=force, library=library, branch=branch,
+               library_rev=library_rev)
 
 
 # ── the clause library: lint, lock, outdated ──────────────────────────────────────────────

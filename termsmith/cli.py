@@ -170,6 +170,8 @@ def check(deal, library, library_rev, output_format) -> None:
     result = api.check(deal, library=library, library_rev=library_rev)
     if as_json:
         return _print_json(machine.check(result))
+    for w in result.warnings:
+        echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}", err=True)
     echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
     for note in result.notes:
         echo(str(note))
@@ -283,19 +285,93 @@ def _prompt(question) -> str:
               help="Where to write the CriticMarkup twin (default: OUTPUT with .md).")
 @click.option("--no-markdown", is_flag=True, help="Write only the .docx.")
 @click.option("--force", is_flag=True, help="Replace an output that is not an unchanged termsmith redline.")
+@click.option("--overrides", is_flag=True,
+              help="Show the deal's own clause wording (its overrides) against the library's current text.")
 @library_option
 @click.option("--library-rev", default=None, metavar="REV",
               help="Use the library as it was at this git tag or commit (for both sides, unless --from/--to say).")
-def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, force, library, library_rev) -> None:
+def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown, force, overrides, library,
+            library_rev) -> None:
     """Compare OLD and NEW as a Word redline: two deal files, one deal at two library revisions
     (--from/--to), or two drafts (.docx or .manifest.json)."""
     from termsmith import api, report
 
     from_rev, to_rev = from_rev or library_rev, to_rev or library_rev
     result = api.redline(old, new, out, from_rev=from_rev, to_rev=to_rev, library=library, author=author,
-                         date=date, markdown=False if no_markdown else markdown or True, force=force)
+                         date=date, markdown=False if no_markdown else markdown or True, force=force,
+                         overrides=overrides)
     for line in report.redline(result):
         echo(line)
+
+
+@cli.command()
+@click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--base", required=True, metavar="REV", help="The library before the change: a git tag, branch or commit.")
+@click.option("--head", default=None, metavar="REV",
+              help="The library after the change (default, or WORKTREE: the library folder as it is).")
+@library_option
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("impact"),
+              show_default=True, help="Folder for the redlines of the deals that changed, and impact.json.")
+@click.option("--format", "style", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="github: a step summary table ($GITHUB_STEP_SUMMARY) and an annotation per changed clause file.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Assess this many deals in parallel processes.")
+@click.option("--ignore-locks", is_flag=True, help="Assess locked deals too (a lock otherwise keeps a deal unaffected).")
+def impact(deals, base, head, library, out_dir, style, jobs, ignore_locks) -> None:
+    """Which of DEALS a clause library change (--base to --head) changes, with a Word redline for each."""
+    from termsmith import api, report
+
+    # many deals are drafted: collect cycles again (in workers too), leaving what is loaded so far out of it
+    gc.freeze()
+    gc.enable()
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(deals), unit="deal", file=sys.stderr, leave=False)
+    result = api.impact(list(deals), base=base, head=head, library=library, out_dir=out_dir, jobs=jobs,
+                        ignore_locks=ignore_locks, on_progress=(lambda _: bar.update(1)) if bar else None)
+    if bar is not None:
+        bar.close()
+    for deal in result.failed:
+        for problem in deal.problems:
+            echo(str(problem), err=True)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY") if style == "github" else None
+    if summary:
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write("\n".join(report.impact_summary(result)) + "\n")
+    for line in report.impact(result, style):
+        echo(line)
+    if style == "github" and not summary:
+        for line in report.impact_summary(result):
+            echo(line)
+    if any(d.failed_at in ("head", "both", "output") for d in result.failed):
+        sys.exit(EXIT_INVALID)
+
+
+@cli.command()
+@click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--deal", "deal", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The deal file the document was drafted from; the review's changes are written into it.")
+@click.option("--dry-run", is_flag=True, help="Show what would be absorbed and change nothing.")
+@click.option("--force", is_flag=True, help="Absorb even though the deal file has changed since the draft was made.")
+@click.option("--branch", default=None, metavar="NAME",
+              help="Put reworded clauses into the --library clause files instead, committed on this new branch.")
+@library_option
+@rev_option
+def absorb(document, deal, dry_run, force, branch, library, library_rev) -> None:
+    """Absorb a reviewed DOCUMENT into its deal: negotiated wording as clause overrides (or deal fields),
+    and every change and comment listed by clause in DEAL.review.md."""
+    from termsmith import api
+
+    result = api.absorb(document, deal, dry_run=dry_run, force=force, library=library, branch=branch,
+                        library_rev=library_rev)
+    for line in result.lines:
+        echo(line)
+    for path in result.written:
+        echo(f"wrote {path}")
+    for path in result.would_write:
+        echo(f"would write {path} (dry run)")
 
 
 @cli.command()
@@ -362,8 +438,11 @@ def outdated(deal, library, library_rev, output_format) -> None:
     result = api.outdated(deal, library=library, library_rev=library_rev)
     if as_json:
         return _print_json(machine.outdated(result))
+    stale = api.stale_overrides(deal, library=library, library_rev=library_rev)
     for line in report.outdated(result):
         echo(line)
+    for w in stale:
+        echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}")
 
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])

@@ -41,6 +41,10 @@ def manifest_json(provenance: Provenance, outputs: dict[str, str], inputs: Input
     """Sorted, stable JSON: the same draft always gives the same manifest bytes."""
     data = asdict(provenance)
     data["clauses"] = {c["id"]: c["version"] for c in data["clauses"]}
+    if data.get("overrides"):  # only a deal with overrides has the key: other manifests stay as they were
+        data["overrides"] = {o["id"]: {k: v for k, v in o.items() if k != "id" and v} for o in data["overrides"]}
+    else:
+        data.pop("overrides", None)
     data["outputs"] = dict(sorted(outputs.items()))
     if inputs is not None:
         data["inputs"] = asdict(inputs)

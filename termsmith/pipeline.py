@@ -123,12 +123,16 @@ def context(deal: Deal, library: Library) -> dict:
     return names
 
 
-def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
-    """Select the deal's clauses and compose them into its Draft."""
+def compose_draft(deal: Deal, loaded: Loaded, library: Library, *, ignore_overrides: bool = False) -> Draft:
+    """Select the deal's clauses, apply its own wording (`overrides:`, unless `ignore_overrides`) and compose
+    them into its Draft."""
     from termsmith.draft.compose import compose
+    from termsmith.draft.overrides import apply_overrides
 
     names = context(deal, library)
-    selection = select(library, names)
+    selection, overridden = select(library, names), ()
+    if not ignore_overrides:
+        selection, overridden = apply_overrides(selection, library, deal, loaded.source)
     deal_terms(deal, library, loaded, selection.clauses)  # a term a selected clause reads must have a value
     provenance = Provenance(
         termsmith_version=__version__,
@@ -140,28 +144,33 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library) -> Draft:
         library_owner=library.manifest.owner,
         library_commit=library.commit,
         clauses=tuple(ClauseVersion(c.id, c.version) for c in selection.clauses),
+        overrides=overridden,
     )
     return compose(deal, library, selection, names, provenance)
 
 
-def compose_resolved(resolved: Resolved) -> Draft:
+def compose_resolved(resolved: Resolved, *, ignore_overrides: bool = False) -> Draft:
     """The Draft of a resolved deal; with a lock, its clause versions must be the locked ones."""
     from termsmith.library.lock import lock_path, mismatches
 
-    draft = compose_draft(resolved.deal, resolved.loaded, resolved.library)
+    draft = compose_draft(resolved.deal, resolved.loaded, resolved.library, ignore_overrides=ignore_overrides)
     if resolved.lock is not None:
-        problems = mismatches(resolved.lock, draft.provenance.clauses, lock_path(resolved.deal_path))
+        added = {o.id for o in draft.provenance.overrides if o.kind == "added"}  # the deal's own clauses
+        clauses = tuple(c for c in draft.provenance.clauses if c.id not in added)
+        problems = mismatches(resolved.lock, clauses, lock_path(resolved.deal_path))
         if problems:
             raise InputError(problems)
     return draft
 
 
 def build(deal_path: Path, library: Path | None = None, library_rev: str | None = None,
-          notes: bool = True) -> Draft:
+          notes: bool = True, *, ignore_overrides: bool = False) -> Draft:
     """Load, validate, select and compose: the Draft of a deal file, dated when it is made; `notes`: with
-    the notes for the reviewer (termsmith.draft.notes)."""
+    the notes for the reviewer (termsmith.draft.notes); `ignore_overrides`: every clause in the library's
+    own wording."""
     resolved = resolve(deal_path, library, library_rev)
-    draft = replace(compose_resolved(resolved), made_at=_made_at(deal_path, library, resolved.library))
+    draft = replace(compose_resolved(resolved, ignore_overrides=ignore_overrides),
+                    made_at=_made_at(deal_path, library, resolved.library))
     return reviewer_notes(draft, resolved, library) if notes else draft
 
 
@@ -205,6 +214,11 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
         else:
             found += notes.outdated_notes(draft, outdated(lock, current, selected))
     return notes.with_notes(draft, found)
+
+
+def made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
+    """When a draft of this deal with this library is made (see `_made_at`)."""
+    return _made_at(deal_path, library, lib)
 
 
 def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:

@@ -24,7 +24,15 @@ def explanation(result) -> list[str]:
         why = "always" if decision.condition is None else "because " + (
             ", ".join(f"{f} = {v}" for f, v in decision.fields) or f"`{decision.condition}`"
         )
+        override = result.deal.overrides.get(decision.clause.id)
+        if override is not None and decision.included:
+            based = f", negotiated from {override.based_on}" if override.based_on else ""
+            mark, status = ("-", "left out") if override.removed else ("*", "included")
+            why += f"; overridden by the deal ({'removed' if override.removed else 'its own wording'}{based})"
         lines.append(f"  {mark} {decision.clause.id:<{width}} {decision.clause.version:<8} {status:<9} {why}")
+    for ident, override in result.deal.overrides.items():
+        if override.after is not None:
+            lines.append(f"  + {ident:<{width}} {'deal':<8} {'added':<9} by the deal, after {override.after}")
     included = sum(d.included for d in result.selection.decisions)
     lines.append(f"{included} of {len(result.selection.decisions)} clauses included")
     return lines
@@ -95,6 +103,58 @@ def clause_detail(clause) -> list[str]:
     for term, text in meta.defines.items():
         lines.append(f"defines:   {term}: {text}")
     return [*lines, "", clause.body.rstrip()]
+
+
+def impact(result, style: str = "text") -> list[str]:
+    """`termsmith impact`: a short table (text), the JSON list, or one annotation per changed clause file."""
+    if style == "json":
+        import json
+
+        return [json.dumps([d.as_json() for d in result.deals], indent=2, ensure_ascii=False)]
+    if style == "github":
+        from termsmith.review.impact import annotations
+
+        return [f"::notice file={_property(file)},line=1,title={_property('termsmith impact')}::{_data(message)}"
+                for file, message in annotations(result)]
+    rows = [("deal", "changed", "clauses", "+words", "-words", "redline")]
+    for d in result.deals:
+        state = {"changed": "yes", "unchanged": "no", "unaffected": "no", "locked": "no (locked)",
+                 "failed": f"failed ({d.failed_at})"}[d.state]
+        rows.append((d.deal, state, ", ".join(d.clauses) or "-", str(d.words_added) if d.state == "changed" else "-",
+                     str(d.words_removed) if d.state == "changed" else "-", d.redline or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)) + "  " + r[-1] for r in rows]
+    return [*(line.rstrip() for line in lines), _impact_totals(result)]
+
+
+def _impact_totals(result) -> str:
+    count = {state: sum(d.state == state for d in result.deals)
+             for state in ("changed", "unchanged", "unaffected", "locked", "failed")}
+    drafted = count["changed"] + count["unchanged"]
+    return (f"{count['changed']} of {len(result.deals)} deals changed between {result.base} and {result.head} "
+            f"({len(result.change.clauses)} clause{'s' if len(result.change.clauses) != 1 else ''} changed; "
+            f"{drafted} deal{'s' if drafted != 1 else ''} drafted at both revisions"
+            + (f", {count['locked']} locked" if count["locked"] else "")
+            + (f", {count['failed']} failed" if count["failed"] else "") + ")")
+
+
+def impact_summary(result) -> list[str]:
+    """The GitHub step summary: a Markdown table of the deals whose text changed."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["### termsmith impact", "", _impact_totals(result), ""]
+    shown = [d for d in result.deals if d.state in ("changed", "failed")]
+    if not shown:
+        return [*lines, "No deal's text changes."]
+    lines += ["| deal | changed | clauses | words added | words removed | redline |", "|---|---|---|---:|---:|---|"]
+    for d in shown:
+        changed = "yes" if d.state == "changed" else f"failed ({d.failed_at}): " + cell(
+            "; ".join(p.message for p in d.problems[:1]))
+        clauses = ", ".join(f"`{c}`" for c in d.clauses) or "—"
+        lines.append(f"| {cell(d.deal)} | {changed} | {clauses} | {d.words_added} | {d.words_removed} | "
+                     f"{cell(d.redline or '—')} |")
+    return lines
 
 
 def _data(text: str) -> str:

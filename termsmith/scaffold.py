@@ -197,7 +197,13 @@ def _y(value: str) -> str:
 
 _KIND_SCOPE = {
     "technology": "",
-    "strategic_alliance": "",
+    "strategic_alliance": """\
+  strategic_alliance:
+    competitors: true                # actual or potential competitors: competition-law safeguards apply
+    # clean_team: true               # share competitively sensitive information only in a clean team
+    material_approval_business_days: 5
+    brand_cure_days: 5
+""",
     "reseller": """\
   territory: the European Union
   products:

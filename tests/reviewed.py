@@ -219,7 +219,7 @@ def accepted_text(path: Path) -> list[str]:
     out = []
     for p in root.iter(q("p")):
         if p.find(f"{q('pPr')}/{q('pStyle')}") is not None and \
-                p.find(f"{q('pPr')}/{q('pStyle')}").get(q("val")).startswith("TOC"):
+                p.find(f"{q('pPr')}/{q('pStyle')}").get(q("val")).startswith(("TOC", "Contents")):
             continue
         text = "".join(t.text or "" for t in p.iter(q("t")) if not _inside(t, q("del")))
         mark_deleted = p.find(f"{q('pPr')}/{q('rPr')}/{q('del')}") is not None

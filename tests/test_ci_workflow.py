@@ -18,7 +18,7 @@ import yaml
 from .conftest import CANONICAL, MINI, ROOT, edit, git
 
 WORKFLOW = ROOT / "examples" / "ci" / "termsmith-pr.yml"
-LIBRARY_COMMANDS = ("draft", "check", "explain", "lint", "redline", "lock", "outdated", "clauses")
+LIBRARY_COMMANDS = ("draft", "check", "explain", "lint", "redline", "lock", "outdated", "clauses", "impact")
 
 
 def steps() -> list[dict]:
@@ -42,7 +42,7 @@ def test_it_installs_termsmith_from_a_pinned_source_not_a_public_index():
 def test_every_command_reading_a_library_names_it():
     commands = [line for s in steps() for line in s.get("run", "").replace("\\\n", " ").splitlines()
                 if re.search(r"\btermsmith\s+\w", line)]
-    assert len(commands) == 3
+    assert len(commands) == 2
     for line in commands:
         words = shlex.split(line.strip())
         command = words[words.index("termsmith") + 1]
@@ -92,8 +92,12 @@ def test_its_steps_run_on_a_pull_request(pull_request, tmp_path):
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, (step["name"], done.stdout, done.stderr)
         ran.append(step["name"])
+        done_lines = done.stdout.splitlines()
         assert "library: mini test library 1.3.0 (clause_library, commit " in done.stderr, done.stderr
-    assert len(ran) == 3
-    assert (pull_request / "drafts" / "acme-globex-2027.docx").is_file()
-    redline = (pull_request / "redlines" / "acme.md").read_text(encoding="utf-8")
+    assert len(ran) == 2
+    assert sorted(p.name for p in (pull_request / "impact").iterdir()) == [
+        "acme-globex-2027.docx", "acme-globex-2027.md", "impact.json"]
+    redline = (pull_request / "impact" / "acme-globex-2027.md").read_text(encoding="utf-8")
     assert "{~~Either~>Each~~} Party may {~~terminate~>end this Agreement~~}" in redline
+    annotation = "::notice file=clause_library/clauses/exit/cure.md,line=1,title=termsmith impact::exit.cure changes "
+    assert annotation + "the text of 1 deal: acme-globex-2027" in done_lines

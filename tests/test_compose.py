@@ -348,3 +348,12 @@ def test_party_references_are_found_by_walking_the_model(deal_data, write_deal):
     assert ("roles", "responsibilities", 0, "party") in paths
     assert any(p[:2] == ("budget", "cost_sharing") for p in paths)
     assert any(p[:3] == ("roles", "raci", 0) for p in paths)
+
+
+@pytest.mark.parametrize("name", ["..", "A..", "Dots... Ltd"])
+def test_a_party_name_with_full_stops_is_printed_as_written(deal_data, write_deal, name):
+    deal_data["parties"][0]["name"] = name
+    draft = api.build(write_deal(deal_data))
+    body = "".join(i.text for s in draft.sections for c in s.clauses for b in c.blocks
+                   for i in getattr(b, "inlines", ()) if hasattr(i, "text"))
+    assert f"{name}, a company" in body

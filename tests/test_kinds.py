@@ -364,3 +364,86 @@ def test_other_kinds_get_no_reseller_or_managed_service_core():
             assert not RESELLER_CLAUSES & ids, path.name
         if kind != "managed_service":
             assert not MANAGED_CLAUSES & ids, path.name
+
+
+# ── strategic alliance ──────────────────────────────────────────────────────────────────────
+ALLIANCE = EXAMPLES / "helios-orbis-strategic-alliance.yaml"
+ALLIANCE_CLAUSES = {"competition.information", "ip.co-marketing-licence"}
+
+
+def test_alliance_gets_competition_safeguards_referrals_and_a_controlled_trade_mark_licence():
+    draft = api.build(ALLIANCE)
+    assert ALLIANCE_CLAUSES | {"payments.referrals", "payments.fees"} <= clause_ids(draft)
+    assert "competition.clean-team" not in clause_ids(draft)
+    info = text_of(clause(draft, "competition.information").blocks)
+    assert "No Party may disclose Competitively Sensitive Information to another Party" in info
+    licence = text_of(clause(draft, "ip.co-marketing-licence").blocks)
+    assert "without the right to grant sublicences" in licence and "brand guidelines" in licence
+    assert "approve or reject it within 5 Business Days" in licence and "treated as rejected" in licence
+    assert "stop a particular use" in licence and "within 5 days after notice" in licence
+    assert f"under clause {number_of(draft, 'scope.alliance-co-marketing')}" in licence
+    assert f"given under clause {number_of(draft, 'ip.co-marketing-licence')}" in text_of(
+        clause(draft, "scope.alliance-co-marketing").blocks)
+    fees = text_of(clause(draft, "payments.fees").blocks)
+    assert "Orbis must pay Helios a commission of 10% of the licence and subscription fees" in fees
+
+
+def test_competing_partners_share_sensitive_information_only_in_a_clean_team(referral):
+    _, draft = referral
+    assert {"competition.information", "competition.clean-team"} <= clause_ids(draft)
+    info = text_of(clause(draft, "competition.information").blocks)
+    assert "are actual or potential competitors" in info
+    assert f"within the Clean Team under clause {number_of(draft, 'competition.clean-team')}" in info
+
+
+# ── technology ──────────────────────────────────────────────────────────────────────────────
+TECH_CLAUSES = {"technology.warranties", "technology.open-source", "technology.security", "technology.deprecation",
+                "technology.customer-licence", "technology.customer-claims", "technology.remuneration"}
+
+
+def test_technology_gets_warranties_security_customer_licensing_and_claims(deal_data, write_deal):
+    deal_data["scope"] = {"technology": {"deprecation_notice_months": 12, "escrow": {
+        "depositor": "globex", "agent": "NCC Group Escrow Limited", "deposit_days": 60}}}
+    draft = api.build(write_deal(deal_data))
+    assert TECH_CLAUSES | {"technology.escrow"} <= clause_ids(draft)
+    assert "documentation" in text_of(clause(draft, "technology.warranties").blocks)
+    assert "malicious code" in text_of(clause(draft, "technology.warranties").blocks)
+    deprecation = text_of(clause(draft, "technology.deprecation").blocks)
+    assert "working for at least 12 months" in deprecation
+    assert f"clause {number_of(draft, 'scope.technology-changes')}" in deprecation
+    customer = text_of(clause(draft, "technology.customer-licence").blocks)
+    assert f"clause {number_of(draft, 'exit.licences')}" in customer
+    licences = text_of(clause(draft, "ip.licences").blocks)
+    assert f"to customers as clause {number_of(draft, 'technology.customer-licence')} provides" in licences
+    assert "licences properly granted to customers" in text_of(clause(draft, "exit.licences").blocks)
+    claims = text_of(clause(draft, "technology.customer-claims").blocks)
+    assert f"clause {number_of(draft, 'technology.warranties')}" in claims
+    assert f"subject to clause {section_label(draft, 'liability')}" in claims
+    escrow = text_of(clause(draft, "technology.escrow").blocks)
+    assert "Within 60 days after the Effective Date, Globex must deposit" in escrow
+    assert "NCC Group Escrow Limited" in escrow and "an Insolvency Event occurs in relation to Globex" in escrow
+
+
+def test_canonical_technology_deal_has_its_core_and_a_note_on_payment():
+    path = EXAMPLES / "acme-globex-technology.yaml"
+    draft = api.build(path)
+    assert TECH_CLAUSES <= clause_ids(draft) and "technology.escrow" not in clause_ids(draft)
+    assert "royalty-free" in text_of(clause(draft, "ip.licences").blocks)
+    assert any(n.path == "deal.kind" and "no fee, royalty or revenue share" in n.message
+               for n in api.check(path).notes)
+
+
+def test_other_kinds_get_no_alliance_or_technology_core():
+    for path in EXAMPLES.glob("*.yaml"):
+        kind = yaml.safe_load(path.read_text(encoding="utf-8"))["deal"]["kind"]
+        ids = clause_ids(api.build(path))
+        if kind != "strategic_alliance":
+            assert not (ALLIANCE_CLAUSES | {"competition.clean-team"}) & ids, path.name
+        if kind != "technology":
+            assert not (TECH_CLAUSES | {"technology.escrow"}) & ids, path.name
+
+
+def test_an_alliance_needs_its_brand_periods(write_deal):
+    data = yaml.safe_load(ALLIANCE.read_text(encoding="utf-8"))
+    data["scope"].pop("strategic_alliance")
+    assert any(p.startswith("deal.kind:") and "scope.strategic_alliance" in p for p in problems_of(write_deal(data)))

@@ -62,9 +62,10 @@ def test_cost_sharing_deal_caps_at_each_partys_budget_share(all_drafts):
 def test_fixed_cap_greater_of_and_increased_cap(all_drafts):
     helios = next(md for name, _, md in all_drafts if name == "helios-orbis-strategic-alliance")
     assert "is limited to SGD 1,000,000." in helios
-    assert ("for breach of clause 7 (Confidentiality) or breach of clause 8 (Data Protection), for all claims arising "
+    # (the alliance now has a payments article before Confidentiality)
+    assert ("for breach of clause 8 (Confidentiality) or breach of clause 9 (Data Protection), for all claims arising "
             "in any period of 12 months, is limited to SGD 3,000,000, or to the limit") in helios
-    assert "breach of clause 7 (Confidentiality);" not in helios  # no longer unlimited: the increased cap covers it
+    assert "breach of clause 8 (Confidentiality);" not in helios  # no longer unlimited: the increased cap covers it
     tri = next(md for name, _, md in all_drafts if name == "tri-harbor-joint-venture")
     # the shareholders fund the company, not each other (no budget): a fixed cap, higher for data claims
     assert "is limited to USD 500,000." in tri and "is limited to USD 2,000,000, or to the limit" in tri

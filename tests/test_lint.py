@@ -170,7 +170,7 @@ def test_pre_commit_hook_and_example_workflow_use_real_commands():
     assert hooks[0]["id"] == "termsmith-lint" and hooks[0]["entry"] == "termsmith lint"
     workflow = yaml.safe_load((ROOT / "examples/ci/termsmith-pr.yml").read_text())
     commands = [step["run"] for step in workflow["jobs"]["library"]["steps"] if "run" in step]
-    for command in ("lint", "draft", "redline"):
+    for command in ("lint", "impact"):
         used = next(c for c in commands if f"termsmith {command}" in c)
         options = {w for w in used.split() if w.startswith("--")}
         help_text = CliRunner().invoke(cli, [command, "--help"]).output

@@ -678,6 +678,38 @@ class ManagedServiceTerms(Spec):
                                    "US law (HIPAA business associate terms are then added).")
 
 
+class AllianceTerms(Spec):
+    """Strategic alliance: competition-law safeguards and co-marketing (deal.kind: strategic_alliance)."""
+
+    competitors: bool = Field(
+        default=True, description="Whether the parties are actual or potential competitors (competition-law "
+                                  "safeguards for exchanging information then apply in full).")
+    clean_team: bool = Field(
+        default=False, description="Whether competitively sensitive information may be shared, only within a clean "
+                                   "team of named individuals who take no pricing or sales decisions.")
+    material_approval_business_days: Annotated[int, Field(gt=0, le=60)] = Field(
+        description="Business Days a trade mark owner has to approve or reject marketing material showing its marks.")
+    brand_cure_days: Annotated[int, Field(gt=0, le=90)] = Field(
+        description="Days a party has to cure a misuse of the other's trade marks after notice.")
+
+
+class Escrow(Spec):
+    """Source code escrow for a technology partner's engine."""
+
+    depositor: PartyId = Field(description="The party whose source code is deposited.")
+    agent: Name = Field(description="The escrow agent, e.g. 'NCC Group Escrow Limited'.")
+    deposit_days: Days = Field(description="Days after the effective date by which the first deposit is made.")
+
+
+class TechnologyTerms(Spec):
+    """Technology partnership details (deal.kind: technology)."""
+
+    deprecation_notice_months: Months | None = Field(
+        default=None, description="Months a party keeps an interface the integration uses working after announcing "
+                                  "its withdrawal; left out: the notice of technology changes applies.")
+    escrow: Escrow | None = Field(default=None, description="Optional source code escrow.")
+
+
 class Scope(Spec):
     """Kind-specific scope details; all optional."""
 
@@ -687,6 +719,9 @@ class Scope(Spec):
     reseller: ResellerTerms | None = Field(default=None, description="Only with deal.kind: reseller.")
     joint_venture: JointVentureTerms | None = Field(default=None, description="Only with deal.kind: joint_venture.")
     managed_service: ManagedServiceTerms | None = Field(default=None, description="Only with deal.kind: managed_service.")
+    strategic_alliance: AllianceTerms | None = Field(
+        default=None, description="Only with deal.kind: strategic_alliance (required then).")
+    technology: TechnologyTerms | None = Field(default=None, description="Only with deal.kind: technology.")
 
 
 class LibraryRequirement(Spec):
@@ -695,6 +730,38 @@ class LibraryRequirement(Spec):
     require: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
         default=None, description="A version specifier, e.g. '>=1.0,<2'."
     )
+
+
+class ClauseOverride(Spec):
+    """This deal's own wording for one clause, negotiated in review (`termsmith absorb` writes these).
+
+    A clause of the library gets `text` (its wording for this deal) or `removed: true`; a clause the
+    library does not have is added with `text`, `title` and `after` (the clause it follows). `based_on` is
+    the library version the wording was negotiated from: check and outdated warn when the library's
+    version of the clause has moved on since."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=2_000_000)] | None = Field(
+        default=None, description=("The clause text for this deal: Markdown as in the library's clause files; "
+                                   "cross-references as {{ ref(\"clause.id\") }} keep their live numbers."))
+    based_on: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] | None = Field(
+        default=None, description="The library version of the clause this wording was negotiated from.")
+    removed: bool = Field(default=False, description="Leave this clause out of the deal.")
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = Field(
+        default=None, description="The clause's title (required for an added clause).")
+    after: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")] | None = Field(
+        default=None, description="For a clause the library does not have: the id of the clause it follows.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ClauseOverride:
+        if self.removed and (self.text is not None or self.after is not None):
+            raise ValueError("a removed clause has no text or position")
+        if not self.removed and self.text is None:
+            raise ValueError("give the clause's text, or removed: true")
+        if self.after is not None and self.title is None:
+            raise ValueError("an added clause (with after) needs a title")
+        return self
 
 
 class Deal(Spec):
@@ -724,6 +791,10 @@ class Deal(Spec):
         "clause text reads them as terms.NAME."))
     library: Annotated[LibraryRequirement, ABOUT_THE_FILE] = Field(default_factory=LibraryRequirement,
                                         description="Which clause library versions this deal accepts.")
+    overrides: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")], ClauseOverride] = \
+        Field(default_factory=dict, description=(
+            "Clause wording negotiated for this deal, by clause id: replaced, removed or added clauses "
+            "(written by `termsmith absorb`)."))
 
     def party(self, party_id: str) -> Party:
         """The party with this id (ids are checked by validation)."""

@@ -316,7 +316,7 @@ def _disputes(deal: Deal, src: SourceMap) -> Iterator[Problem]:
 
 
 def _scope(deal: Deal, src: SourceMap) -> Iterator[Problem]:
-    for kind in ("reseller", "joint_venture", "managed_service"):
+    for kind in ("reseller", "joint_venture", "managed_service", "strategic_alliance", "technology"):
         if getattr(deal.scope, kind) is not None and deal.deal.kind != kind:
             yield src.problem(("scope", kind), f"only used with deal.kind: {kind} (kind is {deal.deal.kind})")
 
@@ -555,6 +555,16 @@ def _managed_service(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         yield src.problem((*path, "commencement_date"), "is before deal.effective_date")
 
 
+def _alliance_and_technology(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    if deal.deal.kind == "strategic_alliance" and deal.scope.strategic_alliance is None:
+        yield src.problem(("deal", "kind"), "a strategic alliance needs scope.strategic_alliance: whether the parties "
+                                            "compete, and the brand approval and misuse cure periods")
+    tech = deal.scope.technology
+    if tech is not None and tech.escrow is not None and tech.escrow.depositor not in {p.id for p in deal.parties}:
+        yield src.problem(("scope", "technology", "escrow", "depositor"),
+                          _unknown_party(tech.escrow.depositor, {p.id for p in deal.parties}), code="unknown-party")
+
+
 def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if deal.library.require is None:
         return
@@ -568,4 +578,4 @@ def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
 
 
 _RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _payments, _liability, _joint_venture,
-          _reseller, _managed_service, _library)
+          _reseller, _managed_service, _alliance_and_technology, _library)

@@ -164,6 +164,15 @@ class ClauseVersion:
 
 
 @dataclass(frozen=True)
+class OverrideRecord:
+    """A clause whose wording the deal sets itself: 'text' (replaced), 'removed' or 'added'."""
+
+    id: str
+    kind: Literal["text", "removed", "added"]
+    based_on: str  # the library version it was negotiated from ('' when not recorded)
+
+
+@dataclass(frozen=True)
 class Provenance:
     """What produced the draft, so it can be reproduced."""
 
@@ -176,6 +185,7 @@ class Provenance:
     library_owner: str
     library_commit: str | None
     clauses: tuple[ClauseVersion, ...]
+    overrides: tuple[OverrideRecord, ...] = ()
 
 
 NoteKind = Literal["default", "warning", "override", "outdated"]

@@ -40,8 +40,9 @@ EXTERNAL_SCHEMES = ("https://", "http://", "mailto:")
 # between two private-use characters; a deal value can never contain them (validation refuses them).
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}]*){MARK_CLOSE}")
-# A sentence that ends on an abbreviation ("… Pte. Ltd." + ".") takes one full stop, not two.
-_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+# A sentence that ends on an abbreviation ("… Pte. Ltd." + ".") takes one full stop, not two: only after a
+# letter and before a space or the end, so a value such as ".." or "A..," stays as it was written.
+_DOUBLE_STOP = re.compile(r"(?<=[^\W\d_])\.\.(?=\s|$)")
 
 
 @functools.lru_cache(maxsize=1)

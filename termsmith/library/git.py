@@ -38,7 +38,7 @@ def _neutralised(exe: str, cwd: Path) -> tuple[str, ...]:
     return _OVERRIDES[cwd]
 
 
-def _git(cwd: Path, *args: str, input_: bytes | None = None) -> bytes:
+def _git(cwd: Path, *args: str, input_: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
     import shutil
     import subprocess  # here, not at the top: a library read from the cache asks git nothing
 
@@ -47,7 +47,7 @@ def _git(cwd: Path, *args: str, input_: bytes | None = None) -> bytes:
         raise GitError(Problem(file=str(cwd), message="git is not installed"))
     try:
         done = subprocess.run([exe, *_SAFE, *_neutralised(exe, cwd), *args], cwd=cwd, input=input_,
-                              capture_output=True, check=True, env=_env())
+                              capture_output=True, check=True, env={**_env(), **(env or {})})
     except subprocess.CalledProcessError as exc:
         message = exc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(Problem(file=str(cwd), message=f"git {args[0]}: {message[-1] if message else 'failed'}")) from None
@@ -210,3 +210,39 @@ def has_commit(repo: Path, commit: str) -> bool:
     except GitError:
         return False
     return True
+
+
+def commit_on_new_branch(repo: Path, branch: str, base: str, files: dict[str, bytes], message: str) -> str:
+    """Commit `files` ({path in the repository: bytes}) on top of `base` as the new branch `branch`, without
+    touching the work tree, the index or the branch checked out (a temporary index builds the tree); returns
+    the commit. A branch that exists already is refused."""
+    import tempfile
+
+    repo = Path(repo)
+    if branch.startswith("-") or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}", branch) or ".." in branch:
+        raise GitError(Problem(file=str(repo), message=f"'{branch}' is not a branch name"))
+    _git(repo, "check-ref-format", f"refs/heads/{branch}")
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
+    except GitError:
+        pass
+    else:
+        raise GitError(Problem(file=str(repo), message=f"branch {branch} exists already; choose another name"))
+    parent = resolve(repo, base)
+    identity = {}
+    for key, var, fallback in (("user.name", "NAME", "termsmith"), ("user.email", "EMAIL", "termsmith@localhost")):
+        try:
+            _git(repo, "config", "--get", key)
+        except GitError:
+            identity[f"GIT_AUTHOR_{var}"] = identity[f"GIT_COMMITTER_{var}"] = fallback
+    with tempfile.TemporaryDirectory() as tmp:
+        index = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        _git(repo, "read-tree", parent, env=index)
+        for path, data in sorted(files.items()):
+            blob = _git(repo, "hash-object", "-w", "--stdin", input_=data).decode().strip()
+            _git(repo, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=index)
+        tree = _git(repo, "write-tree", env=index).decode().strip()
+    commit = _git(repo, "commit-tree", tree, "-p", parent, "-F", "-", input_=message.encode("utf-8"),
+                  env=identity).decode().strip()
+    _git(repo, "update-ref", f"refs/heads/{branch}", commit, "0" * 40)
+    return commit

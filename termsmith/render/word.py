@@ -668,6 +668,8 @@ def custom_properties(draft: Draft) -> list[tuple[str, str]]:
     if p.library_commit:
         props.append(("termsmith.library.commit", p.library_commit))
     props += [("termsmith.clauses", str(len(p.clauses))), ("termsmith.manifest", f"{p.deal_id}.manifest.json")]
+    # wording the deal sets itself (deal overrides): 'text' (replaced), 'removed' or 'added', and its base version
+    props += [(f"termsmith.override.{o.id}", f"{o.kind} {o.based_on}".strip()) for o in p.overrides]
     return props
 
 

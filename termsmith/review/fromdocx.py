@@ -64,10 +64,16 @@ class _ReadSection:
     clauses: list[_ReadClause] = field(default_factory=list)
 
 
-def document_draft(doc: Document, base: Draft | None = None, *, view: str = "accepted") -> Draft:
+def document_draft(doc: Document, base: Draft | None = None, *, view: str = "accepted",
+                   owners: dict[int, str] | None = None) -> Draft:
     """The document as a Draft: `view` 'accepted' takes every tracked change as made (the document as it
-    stands), 'original' as rejected (the document before the review)."""
-    return _Builder(doc, base, view).build()
+    stands), 'original' as rejected (the document before the review). `owners` is filled with the id of
+    the clause (or section, or 'cover') each of the document's blocks belongs to."""
+    builder = _Builder(doc, base, view)
+    draft = builder.build()
+    if owners is not None:
+        owners.update(builder.owners)
+    return draft
 
 
 def is_termsmith(doc: Document) -> bool:
@@ -157,6 +163,8 @@ class _Builder:
         self.signatures: list[list[str]] = []
         self.sections: list[_ReadSection] = []
         self.added = 0
+        self.owners: dict[int, str] = {}  # document block index → clause id ('cover' before the first heading)
+        self.bookmarks = {name for b in doc.blocks if isinstance(b, Para) for name in b.bookmarks}
 
     def _id(self, anchor: str) -> str:
         if anchor in self.anchor_ids:
@@ -177,6 +185,14 @@ class _Builder:
 
     # ── reading blocks ──
     def _paragraph(self, p: _P) -> None:
+        self._paragraph_of(p)
+        if self.sections:
+            section = self.sections[-1]
+            self.owners[p.index] = section.clauses[-1].id if section.clauses else section.id
+        else:
+            self.owners[p.index] = "cover"
+
+    def _paragraph_of(self, p: _P) -> None:
         style = p.style
         text = _text(p.pieces)
         if style in SECTION_STYLES or (not self.termsmith and _is_heading(self.doc.styles.get(style, style))):
@@ -216,6 +232,8 @@ class _Builder:
             return  # the empty paragraph Word keeps after a table, or one the reviewer left
         if anchor or not section.clauses or (role == "clause" and section.kind != "signatures"):
             if not anchor:
+                anchor = self._lost_bookmark(section)
+            if not anchor:
                 self.added += 1
                 anchor = f"_Ref_{ADDED_ID}_{self.added}"
                 ident = f"{section.id}.{ADDED_ID}-{self.added}"
@@ -229,6 +247,23 @@ class _Builder:
             role = "body"
         para_anchor = clause.anchor if role == "clause" else None
         clause.blocks.append(Paragraph(role, level, "", tuple(inlines), para_anchor, _title(title)))
+
+    def _lost_bookmark(self, section: _ReadSection) -> str:
+        """A numbered clause paragraph without its bookmark (an editor that rewrites a paragraph's runs drops
+        it): the next clause of the draft in this section, when its bookmark is nowhere in the document."""
+        base = self._base_section(section.id)
+        if base is None:
+            return ""
+        seen = {c.anchor for c in section.clauses}
+        after = [c for c in base.clauses if c.anchor not in seen]
+        if section.clauses:
+            previous = section.clauses[-1].anchor
+            order = [c.anchor for c in base.clauses]
+            if previous in order:
+                after = [c for c in base.clauses[order.index(previous) + 1:] if c.anchor not in seen]
+        if after and after[0].anchor not in self.bookmarks:
+            return after[0].anchor
+        return ""
 
     def _role(self, style: str, section: _ReadSection) -> tuple[str, int]:
         if style == "Definition":
@@ -249,6 +284,11 @@ class _Builder:
         return "body", level
 
     def _table(self, table: TableRead, index: int, rows: list[Row]) -> None:
+        self._table_of(table, rows)
+        section = self.sections[-1] if self.sections else None
+        self.owners[index] = (section.clauses[-1].id if section.clauses else section.id) if section else "cover"
+
+    def _table_of(self, table: TableRead, rows: list[Row]) -> None:
         cells = [[_inlines(c) for c in cell_paras(r, self.view)] for r in rows]
         if not cells:
             return
@@ -307,9 +347,19 @@ class _Builder:
         return Clause(read.id, version, title, "", read.anchor, tuple(read.blocks))
 
     def _titled(self, block: Block, base: Clause) -> Block:
-        """A clause paragraph's run-in title as the library spells it, when it reads the same."""
-        if isinstance(block, Paragraph) and block.title is not None and _run_in(base.title) == _run_in(block.title):
+        """A clause paragraph's run-in title as the library spells it, when it reads the same (also when an
+        editor flattened it into the paragraph's plain text)."""
+        if not isinstance(block, Paragraph) or block.role != "clause":
+            return block
+        if block.title is not None and _run_in(block.title) == _run_in(base.title):
             return replace(block, title=base.title)
+        head = base.blocks[0] if base.blocks and isinstance(base.blocks[0], Paragraph) else None
+        lead = _run_in(base.title) + " "
+        first = block.inlines[0] if block.inlines else None
+        if block.title is None and head is not None and head.title and isinstance(first, Span) and \
+                first.text.translate(FOLD_QUOTES).startswith(lead.translate(FOLD_QUOTES)):
+            rest = replace(first, text=first.text[len(lead):])
+            return replace(block, title=head.title, inlines=((rest,) if rest.text else ()) + block.inlines[1:])
         return block
 
     def _base_clause(self, ident: str) -> Clause | None:
@@ -498,3 +548,14 @@ def relabel(draft: Draft) -> Draft:
             clauses.append(replace(clause, blocks=tuple(blocks)))
         out.append(replace(section, clauses=tuple(clauses)))
     return replace(draft, sections=tuple(out))
+
+
+def plain_text(clause: Clause) -> str:
+    """A clause's text as it reads (numbers of cross-references included), paragraphs on their own lines."""
+    parts = []
+    for block in clause.blocks:
+        if isinstance(block, Paragraph):
+            parts.append(_plain(block.inlines))
+        else:
+            parts.append("\n".join(" | ".join(_plain(c) for c in row) for row in (block.header, *block.rows)))
+    return "\n".join(parts)

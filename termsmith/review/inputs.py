@@ -14,7 +14,7 @@ DEAL_SUFFIXES = (".yaml", ".yml", ".json")
 WORKTREE = "WORKTREE"  # --to WORKTREE: the library folder as it is now
 
 
-def redline_side(path: Path, rev: str | None, library: Path | None):
+def redline_side(path: Path, rev: str | None, library: Path | None, ignore_overrides: bool = False):
     """The Draft one side of a redline stands for (deal file or manifest; `rev`: the library revision for a
     deal file), or a review.sides.Side (a Word document as it reads)."""
     from termsmith.manifest import MANIFEST_SUFFIX
@@ -41,7 +41,7 @@ def redline_side(path: Path, rev: str | None, library: Path | None):
         if root.exists() and gitstore.repo_root(root if root.is_dir() else root.parent) is None:
             raise LibraryError(Problem(file=str(root), message=(
                 "--from/--to need a clause library inside a git repository")))
-    return build(path, library, rev)
+    return build(path, library, rev, ignore_overrides=ignore_overrides)
 
 
 def drafts_of(sides: list) -> tuple[Draft, Draft]:

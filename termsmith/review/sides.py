@@ -46,6 +46,9 @@ def find_manifest(path: Path, doc: Document) -> Path | None:
     own = path.with_name(path.name[: -len(path.suffix)] + MANIFEST_SUFFIX)
     if own.is_file():
         return own
+    named = doc.properties.get("termsmith.manifest", "")
+    if named and "/" not in named and "\\" not in named and (path.parent / named).is_file():
+        return path.parent / named
     deal_sha = doc.properties.get("termsmith.deal.sha256")
     if not deal_sha:
         return None

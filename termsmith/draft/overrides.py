@@ -1,0 +1,116 @@
+"""A deal's own clause wording (`overrides:` in the deal file) applied to the selected clauses.
+
+An overridden clause keeps its place, number, id and bookmark and takes the deal's text, which is rendered
+like a clause file's body (Markdown, `{{ ref("id") }}` cross-references with live numbers, deal fields); a
+removed clause drops out; an added clause follows the clause its `after` names, in that clause's article or
+schedule. Each override is recorded in the draft's provenance (manifest and document properties).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from termsmith.deal.model import ClauseOverride, Deal
+from termsmith.deal.source import SourceMap
+from termsmith.draft.document import OverrideRecord
+from termsmith.draft.select import Selection
+from termsmith.errors import InputError, Problem
+from termsmith.library.clauses import Clause, FrontMatter, Library
+
+ADDED_VERSION = "0.0.0"  # an added clause has no library version: it exists only in this deal
+
+
+def apply_overrides(selection: Selection, library: Library, deal: Deal,
+                    source: SourceMap | None) -> tuple[Selection, tuple[OverrideRecord, ...]]:
+    """The selection with the deal's overrides applied, and what was overridden."""
+    overrides = deal.overrides
+    if not overrides:
+        return selection, ()
+    chosen = {c.id for c in selection.clauses}
+    problems = []
+
+    def problem(ident: str, field: str | None, message: str) -> None:
+        path = ("overrides", ident, *([field] if field else []))
+        problems.append(source.problem(path, message) if source else Problem(path=".".join(path), message=message))
+
+    added: dict[str, list[tuple[str, ClauseOverride]]] = {}
+    for ident, override in overrides.items():
+        if override.after is not None:
+            if ident in library.by_id:
+                problem(ident, "after", f"{ident} is a clause of the library: give its text without 'after'")
+            elif override.after not in chosen and override.after not in overrides:
+                problem(ident, "after", f"clause {override.after} is not in this draft")
+            added.setdefault(override.after, []).append((ident, override))
+            continue
+        if ident not in library.by_id:
+            problem(ident, None, f"the library has no clause {ident}; to add one give its title and 'after'")
+        elif ident not in chosen:
+            problem(ident, None, f"clause {ident} is not in this draft (its condition leaves it out)")
+    if problems:
+        raise InputError(problems)
+
+    out: list[Clause] = []
+    records: list[OverrideRecord] = []
+
+    def place(clause: Clause) -> None:
+        override = overrides.get(clause.id)
+        if override is not None and override.after is None:
+            if override.removed:
+                records.append(OverrideRecord(clause.id, "removed", override.based_on or ""))
+                _follow(clause)
+                return
+            clause = _overridden(clause, override, source, deal)
+            records.append(OverrideRecord(clause.id, "text", override.based_on or ""))
+        out.append(clause)
+        _follow(clause)
+
+    def _follow(anchor: Clause) -> None:
+        for ident, override in added.get(anchor.id, ()):
+            records.append(OverrideRecord(ident, "added", override.based_on or ""))
+            meta = FrontMatter(id=ident, version=ADDED_VERSION, title=override.title or ident,
+                               area=anchor.meta.area, order=anchor.meta.order, when=None,
+                               changelog="added for this deal", defines={}, heading=True)
+            place(Clause(meta, override.text or "", *_where(ident, source)))
+
+    for clause in selection.clauses:
+        place(clause)
+    present = {c.meta.area for c in out}
+    sections = tuple(s for s in library.manifest.sections if s.id in present)
+    return replace(selection, clauses=tuple(out), sections=sections), tuple(records)
+
+
+def _where(ident: str, source: SourceMap | None) -> tuple[str, int]:
+    """The deal file and line an override's text starts at (a block scalar starts on the next line)."""
+    if source is None:
+        return f"overrides.{ident}", 1
+    at = source.locate(("overrides", ident, "text"))
+    return f"{source.file}#overrides.{ident}", (at[0] + 1) if at else 1
+
+
+def _overridden(clause: Clause, override: ClauseOverride, source: SourceMap | None, deal: Deal) -> Clause:
+    meta = replace(clause.meta, title=override.title) if override.title else clause.meta
+    path, line = _where(clause.id, source)
+    return replace(clause, meta=meta, body=override.text or "", path=path, body_line=line)
+
+
+def stale_overrides(deal: Deal, library: Library, source: SourceMap | None) -> list[Problem]:
+    """Warnings for overrides negotiated from a clause version the library has since moved on from (the
+    override may need the library's new wording too), and for clauses the library no longer has."""
+    out = []
+    for ident, override in deal.overrides.items():
+        if override.after is not None:
+            continue
+        clause = library.by_id.get(ident)
+        path = ("overrides", ident, "based_on")
+        if clause is None:
+            message = f"the library no longer has clause {ident}: this override applies to nothing"
+        elif override.based_on and clause.version != override.based_on:
+            message = (f"the library's {ident} is now {clause.version}, this wording was negotiated from "
+                       f"{override.based_on}: the override may be stale (`termsmith redline DEAL --overrides` shows "
+                       "it against the library's text)")
+        else:
+            continue
+        where = source.locate(path) if source else None
+        out.append(Problem(file=source.file if source else "", line=where[0] if where else None,
+                           path=f"overrides.{ident}", message=message, code="stale-override", severity="warning"))
+    return out

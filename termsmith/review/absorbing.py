@@ -1,0 +1,210 @@
+"""`termsmith absorb`: a reviewed draft back into its deal file, and with a branch into the clause library.
+
+review/absorb.py decides what each change is; this module checks the inputs, tries field changes by
+drafting, edits the deal file in place, checks the re-draft reads as the reviewed document, writes
+DEAL.review.md, and commits library changes on a new branch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from termsmith.draft.document import Draft
+from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
+from termsmith.library.opening import open_library
+from termsmith.pipeline import build, load_deal
+from termsmith.review.inputs import rebuild
+
+
+@dataclass(frozen=True)
+class AbsorbResult:
+    plan: object  # termsmith.review.absorb.Plan
+    lines: tuple[str, ...]  # the review, by clause (also written as DEAL.review.md)
+    written: tuple[Path, ...]
+    would_write: tuple[Path, ...]  # with dry_run: what would have been written
+    mismatches: tuple[str, ...] = ()  # clauses whose re-draft does not read as the reviewed text
+
+
+def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: bool = False,
+           library: Path | None = None, branch: str | None = None, library_rev: str | None = None) -> AbsorbResult:
+    """Write a reviewed draft's changes into its deal file (field values and clause overrides, edited in
+    place) and list every change and comment by clause in DEAL.review.md. With `branch`, reworded clauses
+    go into the clause files of `library` instead, committed on that new branch for a pull request
+    (changes that cannot be made for every deal stay the deal's own wording and are listed)."""
+    import tempfile
+
+    from termsmith.review import absorb as review
+    from termsmith.review.dealedit import edit_deal
+    from termsmith.review.fromdocx import is_termsmith
+    from termsmith.review.sides import find_manifest, read
+    from termsmith.write import write_files
+
+    document, deal_path = Path(document), Path(deal_path)
+    doc = read(document)
+    if not is_termsmith(doc):
+        raise InputError(Problem(file=str(document), message=(
+            "was not made by termsmith (no clause bookmarks): absorb needs a draft termsmith wrote; "
+            "`termsmith redline` compares it as text")))
+    try:
+        raw = deal_path.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem(file=str(deal_path), message=f"cannot read: {exc.strerror or exc}")) from None
+    actual = hashlib.sha256(raw).hexdigest()
+    recorded = doc.properties.get("termsmith.deal.sha256", "")
+    if recorded != actual and not force:
+        why = (f"has changed since {document.name} was drafted from it (sha256 {actual[:12]}…, the document "
+               f"records {recorded[:12]}…)") if recorded else f"cannot be matched to {document.name}, which does " \
+                                                                "not record the deal it was drafted from"
+        raise InputError(Problem(file=str(deal_path), code="deal-changed", message=(
+            f"{why}; re-draft and review again, or absorb anyway with --force")))
+    manifest = find_manifest(document, doc)
+    rev, lib_path = library_rev, library  # without a manifest, the draft is made again from these
+    if manifest is not None and recorded == actual:
+        from termsmith.manifest import read_manifest
+
+        made_from = read_manifest(manifest)
+        if made_from.deal.resolve() != deal_path.resolve():
+            raise InputError(Problem(file=str(document), message=(
+                f"was drafted from {made_from.deal}, not {deal_path}")))
+        base = rebuild(manifest)
+        rev, lib_path = made_from.exact_commit, lib_path or made_from.library
+    else:
+        base = build(deal_path, library, library_rev)
+    _deal, loaded = load_deal(deal_path)
+
+    def draft_with_text(text: str) -> Draft:
+        with tempfile.TemporaryDirectory() as tmp:
+            trial = Path(tmp) / deal_path.name
+            trial.write_text(text, encoding="utf-8")
+            return build(trial, lib_path, rev)
+
+    def draft_with(data: dict) -> Draft:
+        import json
+
+        return draft_with_text(json.dumps(data, default=str))
+
+    plan = review.plan(doc, base, loaded.data, draft_with)
+    library_files: dict[str, bytes] = {}
+    repo = None
+    if branch is not None:
+        if library is None:
+            raise InputError(Problem(path="--branch", message="give --library DIR: the clause library to change"))
+        repo, library_files = _library_edits(plan, base, Path(library), deal_path, document.name)
+    text = raw.decode("utf-8")
+    new_text = edit_deal(text, [(path, new) for path, _old, new in plan.fields], plan.overrides) \
+        if plan.changed else text
+    mismatches: list[str] = []
+    if plan.changed:
+        try:
+            redrafted = draft_with_text(new_text)
+        except TermsmithError as exc:
+            raise InputError(Problem(file=str(deal_path), message=(
+                "absorbing this review would leave a deal that does not draft: "
+                + "; ".join(p.message for p in exc.problems)))) from None
+        mismatches = review.mismatches(plan, redrafted)
+    lines = review.report_lines(plan, document.name, deal_path.name)
+    if mismatches:
+        lines += ["", "## Re-drafts differently", "", *(f"- {m}" for m in mismatches)]
+    review_path = deal_path.with_name(deal_path.stem + ".review.md")
+    files = {review_path: ("\n".join(lines) + "\n").encode("utf-8")}
+    if new_text != text:
+        files[deal_path] = new_text.encode("utf-8")
+    if library_files:
+        lines += ["", f"## Library branch {branch}", "",
+                  *(f"- {name}" for name in sorted(library_files))]
+        files[review_path] = ("\n".join(lines) + "\n").encode("utf-8")
+    if dry_run:
+        return AbsorbResult(plan, tuple(lines), (), tuple(files), tuple(mismatches))
+    if library_files:
+        from termsmith.library import git as gitstore
+
+        changed = [r for r in plan.clauses if r.action == "library"]
+        message = f"Wording from the review of {document.name}\n\n" + "\n".join(
+            f"- {r.id}: {r.detail}" for r in changed) + "\n"
+        gitstore.commit_on_new_branch(repo, branch, "HEAD", library_files, message)
+    return AbsorbResult(plan, tuple(lines), tuple(write_files(files)), (), tuple(mismatches))
+
+
+def _in_library(root: Path, path: str) -> Path:
+    """A clause file's path relative to its library's folder."""
+    full = Path(path)
+    return full.resolve().relative_to(root) if full.is_absolute() else full
+
+
+def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: str):
+    """(repository, {path in the repository: new bytes}) for the reviewed clauses whose change lies in their
+    clause file's own words; the others stay the deal's own wording, each with the reason."""
+    import shutil
+    import tempfile
+
+    from termsmith.library import git as gitstore
+    from termsmith.review import libedit
+    from termsmith.review.fromdocx import plain_text
+
+    root = Path(library).resolve()
+    repo = gitstore.repo_root(root)
+    if repo is None:
+        raise LibraryError(Problem(file=str(root), message="--branch needs a clause library inside a git repository"))
+    lib = open_library(root)
+    base_clauses = {c.id: c for s in base.sections for c in s.clauses}
+    new_clauses = {c.id: c for s in plan.accepted.sections for c in s.clauses}
+    edits: dict[str, tuple] = {}
+    for r in plan.clauses:
+        clause = lib.by_id.get(r.id)
+        if r.action != "override" or clause is None:
+            continue
+        if "title" in plan.overrides[r.id]:
+            r.detail += "; not made the standard: a new title is the library's front matter, change it there"
+            plan.refused.append(f"{r.heading}: the title changed; not made the standard")
+            continue
+        source = (root / clause.path).read_text(encoding="utf-8")
+        lines = source.split("\n")
+        head, body = "\n".join(lines[:clause.body_line - 1]) + "\n", "\n".join(lines[clause.body_line - 1:])
+        try:
+            new_body = libedit.rewrite_body(body, plain_text(base_clauses[r.id]), plain_text(new_clauses[r.id]))
+            version = libedit.bump_minor(clause.version)
+            new_source = libedit.rewrite_file(head + body, body, new_body, version,
+                                              f"wording from the review of {document}")
+        except libedit.NotGeneral as exc:
+            r.detail += f"; not made the standard: {exc}"
+            plan.refused.append(f"{r.heading}: not made the standard: {exc}")
+            continue
+        edits[r.id] = (clause, version, new_source)
+    if not edits:
+        return repo, {}
+    with tempfile.TemporaryDirectory() as tmp:  # the edited library drafts the clauses as reviewed
+        copy = Path(tmp) / "library"
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git"))
+        for clause, _version, new_source in edits.values():
+            (copy / _in_library(root, clause.path)).write_text(new_source, encoding="utf-8")
+        trial_deal = Path(tmp) / deal_path.name
+        trial_deal.write_bytes(deal_path.read_bytes())
+        redrafted = build(trial_deal, copy)
+    got = {c.id: c for s in redrafted.sections for c in s.clauses}
+    from termsmith.review.absorb import _sig
+
+    files: dict[str, bytes] = {}
+    done = []
+    for ident, (clause, version, new_source) in edits.items():
+        r = next(x for x in plan.clauses if x.id == ident)
+        if _sig(got.get(ident)) != _sig(new_clauses[ident]):
+            r.detail += "; not made the standard: the rewritten clause file does not draft as reviewed"
+            plan.refused.append(f"{r.heading}: not made the standard: it does not draft as reviewed")
+            continue
+        inside = _in_library(root, clause.path)
+        files[(root / inside).relative_to(repo).as_posix()] = new_source.encode("utf-8")
+        plan.overrides.pop(ident)
+        r.action = "library"
+        r.detail = f"into the library's {inside.as_posix()}, version {clause.version} → {version}"
+        done.append(f"{ident} {version}: wording from the review of {document}")
+    if files:
+        new_version = libedit.bump_minor(lib.version)
+        manifest = root / "library.yaml"
+        files[manifest.relative_to(repo).as_posix()] = libedit.bump_library(
+            manifest.read_text(encoding="utf-8"), new_version).encode("utf-8")
+        changelog = root / "CHANGELOG.md"
+        old_log = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
+        files[changelog.relative_to(repo).as_posix()] = libedit.add_changelog(old_log, new_version, done).encode()
+    return repo, files

@@ -1,0 +1,111 @@
+"""A reviewed clause's wording written into the library's clause file, where that can be done for every deal.
+
+A change can go into the standard only where it lies in the clause file's literal text: the words the file
+itself spells out, outside `{{ … }}`, `{% … %}` and `{# … #}`. Each changed stretch of the rendered clause is
+found there by its words (with as much of the text before it as makes the place unique); a change touching
+text a template computed (a number of days, a party's name, a cross-reference's number) cannot be
+generalised and is refused with the reason. The clause's version gets a minor bump and its changelog line
+says where the wording came from; the library's version and CHANGELOG.md follow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from termsmith.review.diff import opcodes
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*|\s+|[^\w\s]")
+FOLD = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
+MAX_CONTEXT = 12  # tokens of the text before a change used to find its one place in the file
+
+
+class NotGeneral(Exception):
+    """The change cannot be written into the clause file for every deal (the message says why)."""
+
+
+@dataclass(frozen=True)
+class ClauseEdit:
+    clause_id: str
+    path: str  # relative to the library root
+    old_version: str
+    new_version: str
+    source: str  # the whole new clause file
+
+
+def rewrite_body(body: str, old_text: str, new_text: str) -> str:
+    """The clause body with the changes from old_text to new_text (both the rendered clause) made in its
+    literal text; NotGeneral when one of them is not there."""
+    a, b = _WORD.findall(old_text), _WORD.findall(new_text)
+    literal = [True] * len(body)
+    for m in _TAG.finditer(body):
+        for k in range(m.start(), m.end()):
+            literal[k] = False
+    folded = body.translate(FOLD)
+    edits: list[tuple[int, int, str]] = []
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
+        if tag == "equal":
+            continue
+        was, now = "".join(a[i1:i2]), "".join(b[j1:j2])
+        start = _place(folded, literal, a, i1, was)
+        edits.append((start, start + len(was), now))
+    edits.sort()
+    for (s1, e1, _), (s2, _, _) in zip(edits, edits[1:], strict=False):
+        if s2 < e1:
+            raise NotGeneral("two changes overlap in the clause file")
+    out = body
+    for start, end, now in reversed(edits):
+        out = out[:start] + now + out[end:]
+    return out
+
+
+def _place(folded: str, literal: list[bool], tokens: list[str], at: int, was: str) -> int:
+    """Where `was` (the tokens from `at`) starts in the clause file's literal text: found with the fewest
+    preceding tokens that make it unique."""
+    needle_tail = was.translate(FOLD)
+    for k in range(0 if was.strip() else 1, MAX_CONTEXT + 1):
+        if k > at:
+            break
+        before = "".join(tokens[at - k:at]).translate(FOLD)
+        needle = before + needle_tail
+        if not needle.strip():
+            continue
+        hits = [m.start() for m in re.finditer(re.escape(needle), folded)
+                if all(literal[m.start():m.start() + len(needle)])]
+        if len(hits) == 1:
+            return hits[0] + len(before)
+        if not hits:
+            break
+    shown = " ".join(was.split()) or "an insertion"
+    raise NotGeneral(f"“{shown}” is not in the clause file's own words (the template computes it, or it is "
+                     "formatted there): it cannot be made the standard for every deal")
+
+
+def bump_minor(version: str) -> str:
+    major, minor, *_ = (version.split(".") + ["0", "0"])[:3]
+    return f"{int(major)}.{int(minor) + 1}.0"
+
+
+def rewrite_file(source: str, body: str, new_body: str, new_version: str, changelog: str) -> str:
+    """The clause file with its new body, version and changelog line (the front matter otherwise as is)."""
+    head = source[: len(source) - len(body)] if source.endswith(body) else None
+    if head is None:
+        raise NotGeneral("the clause file's body could not be located")
+    head = re.sub(r"(?m)^version:.*$", f"version: {new_version}", head, count=1)
+    line = changelog.replace("\n", " ").replace('"', "'")
+    head = re.sub(r"(?m)^changelog:.*$", f'changelog: "{line}"', head, count=1)
+    return head + new_body
+
+
+def bump_library(manifest_text: str, new_version: str) -> str:
+    return re.sub(r"(?m)^version:.*$", f"version: {new_version}", manifest_text, count=1)
+
+
+def add_changelog(changelog: str, version: str, lines: list[str]) -> str:
+    """CHANGELOG.md with a section for the new version before the first version heading."""
+    section = f"## {version}\n\n" + "\n".join(f"- {line}" for line in lines) + "\n\n"
+    m = re.search(r"(?m)^## ", changelog)
+    if m is None:
+        return changelog.rstrip("\n") + "\n\n" + section
+    return changelog[: m.start()] + section + changelog[m.start():]

@@ -1,0 +1,208 @@
+"""absorb: a reviewed copy made three ways (python-docx edit, tracked changes and comments as Word writes them,
+LibreOffice re-save) round-trips: absorb, re-draft, and the re-draft reads as the reviewed document with every
+change accepted; comments are reported by clause; the deal file keeps its comments and layout; bad input is
+refused in one line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from termsmith import api
+from termsmith.errors import TermsmithError
+
+from .conftest import CANONICAL, ROOT
+from .reviewed import WordEdit, accepted_text, libreoffice_resave, python_docx_edit
+
+DOCX = "acme-globex-2027.docx"
+
+
+@pytest.fixture
+def drafted(tmp_path) -> Path:
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out")
+    return tmp_path
+
+
+def round_trip(folder: Path, reviewed: Path) -> api.AbsorbResult:
+    """Absorb, re-draft, and check the re-draft reads as the reviewed document with its changes accepted."""
+    before = (folder / "deal.yaml").read_text(encoding="utf-8")
+    result = api.absorb(reviewed, folder / "deal.yaml")
+    assert result.mismatches == ()
+    api.draft(folder / "deal.yaml", folder / "again", force=True)
+    assert accepted_text(folder / "again" / DOCX) == accepted_text(reviewed)
+    after = (folder / "deal.yaml").read_text(encoding="utf-8")
+    if not result.plan.fields:  # every line, comment and blank line of the deal kept
+        assert after.startswith(before.rstrip("\n"))
+    else:
+        assert len(after.splitlines()) >= len(before.splitlines())
+    return result
+
+
+def test_tracked_changes_and_comments_as_word_writes_them(drafted):
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("180 days", "120 days")
+    edit.insert_after("Each Party must make available to the other Party", " promptly")
+    first = edit.comment("Joint IP", "Do we need this definition?")
+    edit.comment("Joint IP", "Yes, keep it.", author="Bob Lawyer", reply_to=first)
+    edit.comment("Force Majeure Event", "termsmith: check the list of events", author="termsmith")
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = round_trip(drafted, reviewed)
+    overrides = result.plan.overrides
+    assert set(overrides) == {"termination.convenience", "scope.technology-integration"}
+    assert overrides["termination.convenience"]["based_on"] == "1.0.0"
+    review = (drafted / "deal.review.md").read_text(encoding="utf-8")
+    assert review == "\n".join(result.lines) + "\n"
+    assert "## 17.1 Termination for convenience (termination.convenience)" in review
+    assert "- deleted (Jane Counsel, 2027-02-01): “180 days”" in review
+    assert "- inserted (Jane Counsel, 2027-02-01): “120 days”" in review
+    assert "- comment (Jane Counsel, 2027-02-02): “Do we need this definition?”" in review
+    assert "- reply (Bob Lawyer, 2027-02-02): “Yes, keep it.” in reply to Jane Counsel" in review
+    assert "check the list of events" not in review  # termsmith's own note is not the reviewer's
+    # the reason a number was not taken as the deal's field
+    assert "notice_days = 120 does not give the reviewed wording" in review
+
+
+def test_a_reply_to_a_termsmith_note_is_reported(drafted):
+    edit = WordEdit(drafted / "out" / DOCX)
+    note = edit.comment("Force Majeure Event", "Check the list of events.", author="termsmith")
+    edit.comment("Force Majeure Event", "Checked: fine.", reply_to=note)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    text = "\n".join(result.lines)
+    assert "- reply (Jane Counsel, 2027-02-02): “Checked: fine.” in reply to termsmith's note: Check the list" in text
+    assert result.written == () and not (drafted / "deal.review.md").exists()
+
+
+def test_a_python_docx_edit_round_trips(drafted):
+    reviewed = drafted / "out" / "edited.docx"
+    python_docx_edit(drafted / "out" / DOCX, reviewed, {
+        "must continue to perform their obligations": "must keep performing their obligations"})
+    result = round_trip(drafted, reviewed)
+    assert list(result.plan.overrides) == ["disputes.continuity"] or len(result.plan.overrides) == 1
+    assert "edited (untracked)" in "\n".join(result.lines)
+
+
+def test_a_change_of_a_deal_field_is_absorbed_as_the_field(drafted):
+    """Every place the mediation provider shows changed the same way: that is the deal's field, not new
+    wording, and the deal file gets the new value in place."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    count = sum(line.count("CEDR") for line in accepted_text(drafted / "out" / DOCX))
+    assert count >= 2
+    for _ in range(count):
+        edit.replace("CEDR", "ADR Group")
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = round_trip(drafted, reviewed)
+    assert result.plan.overrides == {}
+    assert [(".".join(map(str, p)), a, b) for p, a, b in result.plan.fields] == [
+        ("conflict_resolution.mediation.provider", "CEDR", "ADR Group")]
+    assert "  mediation: {provider: ADR Group, days: 30}" in (drafted / "deal.yaml").read_text(encoding="utf-8")
+
+
+def test_a_libreoffice_resave_round_trips(drafted, tmp_path):
+    edited = tmp_path / "edited.docx"
+    python_docx_edit(drafted / "out" / DOCX, edited, {"at least 180 days": "at least 150 days"})
+    saved = libreoffice_resave(edited, tmp_path / "lo")
+    reviewed = drafted / "out" / "lo-reviewed.docx"
+    shutil.copy(saved, reviewed)
+    result = round_trip(drafted, reviewed)
+    assert list(result.plan.overrides) == ["termination.convenience"]
+
+
+def test_a_deal_changed_since_the_draft_is_refused_unless_forced(drafted):
+    deal = drafted / "deal.yaml"
+    deal.write_text(deal.read_text(encoding="utf-8") + "# a later edit\n", encoding="utf-8")
+    with pytest.raises(TermsmithError, match="has changed since acme-globex-2027.docx was drafted from it"):
+        api.absorb(drafted / "out" / DOCX, deal)
+    result = api.absorb(drafted / "out" / DOCX, deal, force=True)
+    assert result.plan.overrides == {} and result.plan.fields == []
+
+
+def test_a_document_not_made_by_termsmith_is_refused(drafted, tmp_path):
+    import docx
+
+    other = tmp_path / "letter.docx"
+    document = docx.Document()
+    document.add_paragraph("Dear Sir")
+    document.save(str(other))
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "TERMSMITH_NO_CACHE": "1"}
+    done = subprocess.run([sys.executable, "-m", "termsmith", "absorb", str(other), "--deal",
+                           str(drafted / "deal.yaml")], capture_output=True, text=True, env=env)
+    assert done.returncode == 1 and done.stderr.strip().count("\n") == 0
+    assert "was not made by termsmith (no clause bookmarks)" in done.stderr
+    hostile = tmp_path / "bomb.docx"
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"<a>" + b" " * (80 * 1024 * 1024) + b"</a>")
+    hostile.write_bytes(buffer.getvalue())
+    done = subprocess.run([sys.executable, "-m", "termsmith", "absorb", str(hostile), "--deal",
+                           str(drafted / "deal.yaml")], capture_output=True, text=True, env=env)
+    assert done.returncode == 1 and "zip bomb" in done.stderr and "Traceback" not in done.stderr
+
+
+# ── into the library, on a branch for a pull request ───────────────────────────────────────
+def test_library_changes_are_committed_on_a_new_branch(tmp_path):
+    from .conftest import git, make_library_repo
+
+    repo = make_library_repo(tmp_path / "repo", ROOT / "clause_library", "clause_library", "v1.0.0")
+    library = repo / "clause_library"
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out", library=library)
+    edit = WordEdit(tmp_path / "out" / DOCX)
+    edit.replace("must continue to perform their obligations", "must keep performing their obligations")
+    edit.replace("180 days", "120 days")  # computed from a deal field: not the standard
+    reviewed = tmp_path / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    head_before = git(repo, "rev-parse", "HEAD").strip()
+    status_before = git(repo, "status", "--porcelain")
+
+    result = api.absorb(reviewed, deal, library=library, branch="review/acme-2027")
+
+    assert git(repo, "rev-parse", "HEAD").strip() == head_before  # the checked-out branch is untouched
+    assert git(repo, "status", "--porcelain") == status_before  # and so is the work tree
+    changed = git(repo, "diff", "--name-only", "main", "review/acme-2027").split()
+    assert changed == ["clause_library/CHANGELOG.md", "clause_library/clauses/disputes/continued-performance.md",
+                       "clause_library/library.yaml"]
+    clause = git(repo, "show", "review/acme-2027:clause_library/clauses/disputes/continued-performance.md")
+    assert "version: 1.1.0" in clause and "must keep performing their obligations" in clause
+    assert 'changelog: "wording from the review of reviewed.docx"' in clause
+    assert "version: 1.1.0" in git(repo, "show", "review/acme-2027:clause_library/library.yaml")
+    log = git(repo, "show", "review/acme-2027:clause_library/CHANGELOG.md")
+    assert "## 1.1.0\n\n- disputes.continued-performance 1.1.0: wording from the review of reviewed.docx" in log
+    # the computed change stays the deal's own wording, and the review says why
+    assert list(result.plan.overrides) == ["termination.convenience"]
+    review = "\n".join(result.lines)
+    assert "not made the standard: “180” is not in the clause file's own words" in review
+    assert "into the library's clauses/disputes/continued-performance.md, version 1.0.0 → 1.1.0" in review
+    # the branch's library drafts the reviewed wording; lint of the branch against main passes its version checks
+    git(repo, "worktree", "add", "-q", str(tmp_path / "branch"), "review/acme-2027")
+    findings = api.lint(tmp_path / "branch" / "clause_library", base="main")
+    assert not [f for f in findings if f.severity == "error"], findings
+    with pytest.raises(TermsmithError, match="exists already"):
+        api.absorb(reviewed, deal, library=library, branch="review/acme-2027", force=True)
+
+
+def test_a_paragraph_rewritten_whole_by_python_docx_keeps_its_clause(drafted):
+    """`paragraph.text = …` drops the paragraph's runs, bookmark and run-in title style: the clause is still
+    found (the next clause of the draft whose bookmark is gone) and round-trips."""
+    import docx
+
+    document = docx.Document(str(drafted / "out" / DOCX))
+    target = next(p for p in document.paragraphs if p.text.startswith("Integration plan. Within 60 days"))
+    target.text = "Integration plan. Within 45 days after the Effective Date, the Parties must agree an integration plan."
+    reviewed = drafted / "out" / "rewritten.docx"
+    document.save(str(reviewed))
+    result = round_trip(drafted, reviewed)
+    assert list(result.plan.overrides) == ["scope.technology-plan"]

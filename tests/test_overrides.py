@@ -1,0 +1,121 @@
+"""Deal overrides: a clause's own wording for one deal (replaced, removed, added) drafts with live numbers and
+cross-references, is recorded in the manifest, the document properties and explain, and check / outdated /
+redline --overrides tell when the library has moved on since the wording was negotiated."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from termsmith import api, report
+from termsmith.cli import cli
+from termsmith.errors import TermsmithError
+from termsmith.review.redline import summary_lines
+
+from .conftest import canonical_data
+
+OVERRIDES = {
+    "termination.convenience": {
+        "based_on": "1.0.0",
+        "text": "Any Party may end this Agreement for convenience on 60 days' written notice, subject to "
+                "clause {{ ref(\"termination.consequences\") }}.\n"},
+    "exit.final-accounting": {"removed": True},
+    "termination.escrow": {"title": "Escrow of source code", "after": "termination.convenience",
+                           "text": "The source code stays in escrow while clause {{ ref(\"termination.convenience\") }} "
+                                   "applies."},
+}
+
+
+@pytest.fixture
+def deal(tmp_path) -> Path:
+    data = canonical_data()
+    data["overrides"] = OVERRIDES
+    path = tmp_path / "deal.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def clause_text(draft, ident):
+    clause = next(c for s in draft.sections for c in s.clauses if c.id == ident)
+    return clause, "".join(getattr(i, "text", getattr(i, "label", "")) for b in clause.blocks for i in b.inlines)
+
+
+def test_overrides_draft_with_live_numbers(deal):
+    draft = api.build(deal)
+    clause, text = clause_text(draft, "termination.convenience")
+    consequences, _ = clause_text(draft, "termination.consequences")
+    assert clause.label == "17.1" and text.replace("\u2019", "'") == f"Any Party may end this Agreement for convenience on 60 days' written " \
+                                              f"notice, subject to clause {consequences.label}."
+    escrow, text = clause_text(draft, "termination.escrow")
+    assert escrow.label == "17.2" and escrow.title == "Escrow of source code" and text.endswith("clause 17.1 applies.")
+    assert "exit.final-accounting" not in {c.id for s in draft.sections for c in s.clauses}
+    assert {(o.id, o.kind, o.based_on) for o in draft.provenance.overrides} == {
+        ("termination.convenience", "text", "1.0.0"), ("exit.final-accounting", "removed", ""),
+        ("termination.escrow", "added", "")}
+
+
+def test_manifest_and_properties_record_overrides(deal, tmp_path):
+    api.draft(deal, tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / "acme-globex-2027.manifest.json").read_text())
+    assert manifest["overrides"]["termination.convenience"] == {"based_on": "1.0.0", "kind": "text"}
+    assert manifest["overrides"]["exit.final-accounting"] == {"kind": "removed"}
+    custom = zipfile.ZipFile(tmp_path / "out" / "acme-globex-2027.docx").read("docProps/custom.xml").decode()
+    assert 'name="termsmith.override.termination.convenience"><vt:lpwstr>text 1.0.0<' in custom
+
+
+def test_a_deal_without_overrides_keeps_its_manifest(tmp_path):
+    from .conftest import CANONICAL
+
+    api.draft(CANONICAL, tmp_path)
+    assert "overrides" not in json.loads((tmp_path / "acme-globex-2027.manifest.json").read_text())
+
+
+def test_explain_marks_overridden_clauses(deal):
+    lines = "\n".join(report.explanation(api.explain(deal)))
+    assert "* termination.convenience" in lines and "overridden by the deal (its own wording, negotiated from 1.0.0)" in lines
+    assert "- exit.final-accounting" in lines and "overridden by the deal (removed)" in lines
+    assert "+ termination.escrow" in lines and "after termination.convenience" in lines
+
+
+def test_check_and_outdated_warn_when_the_library_moved_since_based_on(deal):
+    text = deal.read_text(encoding="utf-8").replace("based_on: 1.0.0", "based_on: 0.9.0")
+    deal.write_text(text, encoding="utf-8")
+    result = api.check(deal)
+    assert len(result.warnings) == 1
+    warning = result.warnings[0]
+    line = text.splitlines().index("    based_on: 0.9.0") + 1
+    assert warning.line == line and warning.path == "overrides.termination.convenience"
+    assert "is now 1.0.0" in warning.message and "negotiated from 0.9.0" in warning.message
+    done = CliRunner().invoke(cli, ["check", str(deal)])
+    assert done.exit_code == 0 and f"{deal}:{line}: warning: overrides.termination.convenience" in done.output
+
+
+def test_redline_shows_overrides_against_the_library_text(deal, tmp_path):
+    result = api.redline(deal, None, tmp_path / "r.docx", overrides=True)
+    lines = summary_lines(result.comparison)
+    assert lines[0].startswith("1 added, 1 removed, 2 changed")
+    assert any(line.startswith("~ 17.1 Termination for convenience") for line in lines)
+    assert "+ 17.2 Escrow of source code" in lines and "- 18.8 Final accounting" in lines
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"no.such": {"text": "x"}}, "the library has no clause no.such"),
+    ({"termination.convenience": {"text": "x", "removed": True}}, "a removed clause has no text"),
+    ({"new.one": {"text": "x", "after": "termination.convenience"}}, "needs a title"),
+    ({"new.one": {"text": "x", "title": "T", "after": "no.such"}}, "clause no.such is not in this draft"),
+    ({"termination.convenience": {"text": "{{ ref(\"nowhere\") }}"}}, "refers to 'nowhere'"),
+])
+def test_bad_overrides_are_one_located_line(override, message, tmp_path):
+    data = canonical_data()
+    data["overrides"] = override
+    path = tmp_path / "deal.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(TermsmithError) as info:
+        api.build(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value) or "deal.yaml" in str(info.value)
