@@ -126,7 +126,9 @@ def long_library(folder: Path, copies: int = 4) -> Path:
                 text = re.sub(r"(?m)^id: ([^.\s]+)\.", rf"id: \1-{k}.", text, count=1)
                 (copy_dir / f.name).write_text(re.sub(r"(?m)^area: .*$", f"area: {area}-{k}", text, count=1),
                                                encoding="utf-8")
-            extra.append(f"  - {{id: {area}-{k}, title: {m.group(1)}}}")
+            line = f"  - {{id: {area}-{k}, title: {m.group(1)}}}"
+            if line not in extra:  # an area's clauses may sit in several folders
+                extra.append(line)
     anchor = "  - {id: signatures"
     manifest = manifest.replace(anchor, "\n".join(extra) + "\n" + anchor, 1) if anchor in manifest else manifest
     (root / "library.yaml").write_text(manifest, encoding="utf-8")

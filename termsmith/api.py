@@ -112,7 +112,7 @@ def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | 
 
     resolved = resolve(deal_path, library, library_rev)
     return Explanation(resolved.deal, resolved.library,
-                       select(resolved.library, _context(resolved.deal, resolved.library), explain=True))
+                       select(resolved.library, _context(resolved.deal, resolved.library, resolved.loaded), explain=True))
 
 
 def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS,
@@ -294,7 +294,7 @@ def outdated(deal_path: Path, *, library: Path | None = None, library_rev: str |
     deal, _loaded = load_deal(deal_path)
     check_source(pinned, library_path(library), lock_path(deal_path))
     lib = open_library(library, library_rev)
-    selected = {c.id for c in select(lib, _context(deal, lib)).clauses}
+    selected = {c.id for c in select(lib, _context(deal, lib, _loaded)).clauses}
     return OutdatedResult(pinned, lib, changed(pinned, lib, selected),
                           changelog_between(lib.changelog, pinned.library_version, lib.version))
 
@@ -311,8 +311,9 @@ def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_re
           remind: Sequence[int] = (30,)) -> DatesResult:
     """The dates each deal's agreement creates (and its exit timeline), optionally written as one calendar.
     Every deal is checked first: one bad deal (or a refused notice date) writes nothing."""
-    from termsmith.dates.timeline import timeline
+    from termsmith.dates.timeline import in_house_style, timeline
     from termsmith.draft.compose import number_targets
+    from termsmith.draft.templating import JURISDICTION_KEY
     from termsmith.errors import TermsmithError
     from termsmith.pipeline import resolve
 
@@ -320,9 +321,12 @@ def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_re
     for path in deal_paths:
         try:
             resolved = resolve(path, library, library_rev)
-            selection = select(resolved.library, _context(resolved.deal, resolved.library))
-            timelines.append(timeline(resolved.deal, selection, number_targets(selection), until=until,
-                                      notice_on=notice_on, terminate_on=terminate_on, non_renewal=non_renewal))
+            names = _context(resolved.deal, resolved.library, resolved.loaded)
+            selection = select(resolved.library, names)
+            found = timeline(resolved.deal, selection, number_targets(selection), until=until,
+                             notice_on=notice_on, terminate_on=terminate_on, non_renewal=non_renewal)
+            # in the words of the deal's house style, as its draft has them ("Section 15.2" in a US deal)
+            timelines.append(in_house_style(found, names[JURISDICTION_KEY].restyle.text))
         except TermsmithError as exc:
             problems.extend(Problem(**{**p.__dict__, "file": p.file or str(path)}) for p in exc.problems)
     if problems:

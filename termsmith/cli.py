@@ -253,9 +253,9 @@ def new(deal, kind, defaults, schema_ref, force, library) -> None:
 
 def _declared_terms(library) -> tuple:
     """The deal terms the library (found by the usual rule) declares, for `new` to ask."""
-    from termsmith.library.opening import open_library
+    from termsmith import api
 
-    return open_library(library).manifest.terms
+    return api.open_library(library).manifest.terms
 
 
 def _prompt(question) -> str:

@@ -89,6 +89,17 @@ def outdated(result) -> dict[str, Any]:
     }
 
 
+def impact(result) -> list[dict[str, Any]]:
+    """The list `impact --format json` prints and impact.json holds."""
+    return [deal.as_json() for deal in result.deals]
+
+
+def absorb(result) -> dict[str, Any]:
+    return {"ok": not result.mismatches, "review": list(result.lines),
+            "written": [str(p) for p in result.written], "would_write": [str(p) for p in result.would_write],
+            "mismatches": list(result.mismatches)}
+
+
 def dates(result) -> Any:
     """The same data `termsmith dates --format json` prints."""
     from termsmith.dates.tables import to_json

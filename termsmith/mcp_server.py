@@ -115,6 +115,28 @@ def build_server(root: Path, library: Path | None = None, library_rev: str | Non
                                                                         for p in result.written]}
         return run(call)
 
+    @server.tool(description="Bring a reviewed Word draft back: its tracked changes, edits and comments mapped "
+                             "to clauses. A dry run by default (nothing written; the review is returned); with "
+                             "apply true, the deal file gets the negotiated text as overrides or field changes "
+                             "and DEAL.review.md is written.")
+    def absorb(reviewed: Annotated[str, Field(description="The reviewed .docx, under the root.")],
+               deal: DealPath, apply: bool = False, force: bool = False, library: LibraryPath = None,
+               library_rev: LibraryRev = None) -> dict[str, Any]:
+        return run(lambda: machine.absorb(api.absorb(
+            here.path(reviewed, "reviewed"), here.path(deal, "deal"), dry_run=not apply, force=force,
+            library=here.optional(library, "library"), library_rev=here.rev(library_rev))))
+
+    @server.tool(description="What a clause library change (git revision `base` to `head`, or the folder as it "
+                             "is) does to deals: per deal, changed or not, the clauses, words added and removed, "
+                             "and a redline written under out_dir.")
+    def impact(deals: Annotated[list[str], Field(description="Deal files under the root.")], base: str,
+               head: str | None = None, library: LibraryPath = None,
+               out_dir: Annotated[str, Field(description="Folder for the redlines, under the root.")] = "impact",
+               ) -> list[dict[str, Any]]:
+        return run(lambda: machine.impact(api.impact(
+            [here.path(d, "deals") for d in deals], base=base, head=head, library=here.optional(library, "library"),
+            out_dir=here.path(out_dir, "out_dir", must_exist=False))))
+
     @server.tool(description="Every date the agreement creates (notice deadlines, renewals, reviews, the exit "
                              "timeline), each with the clause that creates it.")
     def dates(deal: DealPath, notice_on: Annotated[str | None, Field(description="YYYY-MM-DD: the exit "

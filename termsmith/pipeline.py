@@ -67,6 +67,7 @@ def check_drafting(deal: Deal, loaded: Loaded, library: Library) -> None:
     """What the deal asks of the library and of the locale data, before anything is composed."""
     _check_requirement(deal, loaded, library)
     _check_language(deal, loaded)
+    jurisdiction(deal, library, loaded)
     deal_terms(deal, library, loaded)
 
 
@@ -103,6 +104,8 @@ def _check_language(deal: Deal, loaded: Loaded) -> None:
     from babel import Locale, UnknownLocaleError
 
     language = deal.deal.language
+    if language is None:
+        return  # the legal system's own (see draft.legal)
     try:
         Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
@@ -114,13 +117,25 @@ def _check_language(deal: Deal, loaded: Loaded) -> None:
         )) from None
 
 
-def context(deal: Deal, library: Library) -> dict:
+def context(deal: Deal, library: Library, loaded: Loaded | None = None) -> dict:
     """The names the library's conditions and clause text see for this deal."""
     from termsmith.draft.templating import deal_context
 
-    names = deal_context(deal, library.manifest.house_style.numbers)
+    names = deal_context(deal, library.manifest.house_style.numbers, jurisdiction(deal, library, loaded))
     names["terms"] = deal_terms(deal, library)
     return names
+
+
+def jurisdiction(deal: Deal, library: Library, loaded: Loaded | None = None):
+    """The legal system, house style and language the deal is drafted in (`draft.legal`), or an InputError
+    located in the deal file when the library has none of them."""
+    from termsmith.deal.source import dotted
+    from termsmith.draft.legal import resolve as resolve_jurisdiction
+
+    def unlocated(path, message, code=""):
+        return Problem(path=dotted(path), message=message, code=code)
+
+    return resolve_jurisdiction(deal, library, loaded.source.problem if loaded is not None else unlocated)
 
 
 def compose_draft(deal: Deal, loaded: Loaded, library: Library, *, ignore_overrides: bool = False) -> Draft:
@@ -129,7 +144,7 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library, *, ignore_overri
     from termsmith.draft.compose import compose
     from termsmith.draft.overrides import apply_overrides
 
-    names = context(deal, library)
+    names = context(deal, library, loaded)
     selection, overridden = select(library, names), ()
     if not ignore_overrides:
         selection, overridden = apply_overrides(selection, library, deal, loaded.source)

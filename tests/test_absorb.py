@@ -206,3 +206,23 @@ def test_a_paragraph_rewritten_whole_by_python_docx_keeps_its_clause(drafted):
     document.save(str(reviewed))
     result = round_trip(drafted, reviewed)
     assert list(result.plan.overrides) == ["scope.technology-plan"]
+
+
+def test_a_party_name_changed_everywhere_is_the_deal_field(drafted):
+    import docx
+
+    document = docx.Document(str(drafted / "out" / DOCX))
+    paragraphs = list(document.paragraphs) + [p for t in document.tables for r in t.rows for c in r.cells
+                                              for p in c.paragraphs]
+    changed = 0
+    for paragraph in paragraphs:
+        for run in paragraph.runs:
+            if "Globex Analytics GmbH" in run.text:
+                run.text = run.text.replace("Globex Analytics GmbH", "Globex Analytics AG")
+                changed += 1
+    assert changed >= 2
+    reviewed = drafted / "out" / "renamed.docx"
+    document.save(str(reviewed))
+    result = round_trip(drafted, reviewed)
+    assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [("parties.1.name", "Globex Analytics AG")]
+    assert result.plan.overrides == {} and result.plan.refused == []

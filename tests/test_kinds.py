@@ -330,7 +330,8 @@ def test_managed_service_gets_onboarding_security_continuity_step_in_and_hipaa()
     draft = api.build(MANAGED)
     assert MANAGED_CLAUSES <= clause_ids(draft)
     charges = text_of(clause(draft, "scope.managed-charges").blocks)
-    assert f"stated in clause {number_of(draft, 'payments.fees')}, which are fixed for the Term" in charges
+    # a New York deal: provisions are Sections
+    assert f"stated in Section {number_of(draft, 'payments.fees')}, which are fixed for the Term" in charges
     assert "agree in writing from time to time" not in charges and "price list or order forms" not in charges
     fees = text_of(clause(draft, "payments.fees").blocks)
     assert "Meridian must pay OpsCloud service charges of USD 85,000 for each month" in fees
@@ -342,11 +343,11 @@ def test_managed_service_gets_onboarding_security_continuity_step_in_and_hipaa()
     continuity = text_of(clause(draft, "service.continuity").blocks)
     assert "within 4 hours" in continuity and "1 hour before the disaster" in continuity
     step_in = text_of(clause(draft, "service.step-in").blocks)
-    assert f"clause {number_of(draft, 'service-levels.chronic-failure')}" in step_in
+    assert f"Section {number_of(draft, 'service-levels.chronic-failure')}" in step_in
     hipaa = text_of(clause(draft, "service.hipaa").blocks)
     assert "business associate" in hipaa and "45 C.F.R. Parts 160 and 164" in hipaa
     refund = text_of(clause(draft, "service.prepaid-refund").blocks)
-    assert f"terminated under clause {number_of(draft, 'termination.chronic-sla')}" in refund
+    assert f"terminated under Section {number_of(draft, 'termination.chronic-sla')}" in refund
     assert "paid in advance" in text_of(clause(draft, "payments.final-account").blocks)
 
 

@@ -63,8 +63,8 @@ def test_an_assistant_lists_tools_checks_drafts_and_reads_clauses(root):
         return tools, good, bad, outside, drafted, explained, clauses, resource, schema
 
     tools, good, bad, outside, drafted, explained, clauses, resource, schema = session_run(root, steps)
-    assert {"schema", "check", "explain", "draft", "redline", "dates", "clauses_list", "clause_show",
-            "new_deal", "lint"} <= set(tools)
+    assert {"schema", "check", "explain", "draft", "redline", "absorb", "impact", "dates", "clauses_list",
+            "clause_show", "new_deal", "lint"} <= set(tools)
     assert tools["check"].input_schema["properties"]["deal"]["type"] == "string"  # a JSON Schema for every input
     assert not good.is_error and good.structured_content["ok"] and good.structured_content["id"] == "acme-globex-2027"
     assert bad.is_error
@@ -157,3 +157,24 @@ def test_json_output_follows_its_schema(root, command, args, schema, code):
     returncode, data = run_json(command, *args, "--format", "json", cwd=root)
     assert returncode == code
     jsonschema.validate(data, SCHEMAS[schema])
+
+
+def test_absorb_is_a_dry_run_unless_applied(root):
+    async def draft_first(session):
+        return await session.call_tool("draft", {"deal": "deal.yaml", "out_dir": "out"})
+
+    session_run(root, draft_first)
+    from .reviewed import python_docx_edit
+
+    python_docx_edit(root / "out" / "acme-globex-2027.docx", root / "out" / "reviewed.docx",
+                     {"at least 180 days": "at least 150 days"})
+    before = (root / "deal.yaml").read_bytes()
+
+    async def steps(session):
+        dry = await session.call_tool("absorb", {"reviewed": "out/reviewed.docx", "deal": "deal.yaml"})
+        return dry
+
+    dry = session_run(root, steps)
+    assert not dry.is_error, dry.content[0].text
+    assert dry.structured_content["written"] == [] and (root / "deal.yaml").read_bytes() == before
+    assert dry.structured_content["review"]

@@ -598,3 +598,16 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
     outside = {"exit-insurance-run-off", "exit-payment-final-statement", "exit-payment-tail-end"}
     return [Event(s.key, s.title, s.rule, s.sources + (() if s.key in outside else timetable), s.kind, s.dates)
             for s in steps]
+
+
+def in_house_style(found: Timeline, words: Callable[[str], str]) -> Timeline:
+    """The timeline in the words of the deal's house style, as its draft has them ('Section 15.2' and
+    'trademarks' for a US deal): `words` is the legal system's `Restyle.text`."""
+    from dataclasses import replace
+
+    def styled(e: Event) -> Event:
+        return replace(e, title=words(e.title), rule=words(e.rule),
+                       sources=tuple(replace(s, label=words(s.label)) for s in e.sources))
+
+    return replace(found, events=tuple(map(styled, found.events)), exit_steps=tuple(map(styled, found.exit_steps)),
+                   trigger=words(found.trigger) if found.trigger else None, notes=tuple(map(words, found.notes)))

@@ -58,10 +58,22 @@ class DealInfo(Spec):
         ge=dt.date(1900, 1, 1), le=dt.date(2199, 12, 31),  # the dates clause text derives from it stay in range
         description="The date the agreement takes effect (YYYY-MM-DD), between 1900 and 2199.",
     )
-    governing_law: Name = Field(description="The law that governs the agreement, e.g. 'England and Wales'.")
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] = Field(
-        default="en-GB", description="Document language and locale for dates and numbers, e.g. en-GB, en-US."
-    )
+    governing_law: Name = Field(description=(
+        "The law that governs the agreement, e.g. 'England and Wales', 'Ireland', 'the Netherlands', 'Germany', "
+        "'Singapore', 'New York', 'Delaware', 'California'. It chooses the legal system the draft follows: its "
+        "spelling and terms, courts, paper and date style (`termsmith check` lists those the library offers)."))
+    legal_system: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] | None = Field(
+        default=None, description=(
+            "The id of the library's legal system to draft under, when governing_law does not name one the "
+            "library knows (e.g. new-york, england-wales); default: the one governing_law names."))
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] | None = Field(
+        default=None, description=(
+            "Document language and locale for dates and numbers, e.g. en-GB, en-US; default: the legal system's "
+            "(en-US for US law, en-GB for English law). The library must have clause text in the language."))
+    text_language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] | None = Field(
+        default=None, description=(
+            "The language of the clause text, when it differs from `language`: e.g. `en` with `language: de-DE` "
+            "asks for English text with German dates and numbers."))
     purpose: Text = Field(description="Why the parties partner; becomes the recital and the Purpose definition.")
     status: Literal["draft", "final"] = Field(
         default="draft",
@@ -346,7 +358,9 @@ class Arbitration(Spec):
 class Courts(Spec):
     """Court details (with final: courts)."""
 
-    venue: Name = Field(description="The courts that decide disputes, e.g. London.")
+    venue: Name = Field(description="Where proceedings are brought, e.g. London, Dublin, New York County.")
+    legal_system: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")] | None = Field(
+        default=None, description="Whose courts (a legal system id, e.g. ireland); default: the deal's legal system.")
     exclusive: bool = Field(default=True, description="Whether those courts have exclusive jurisdiction.")
 
 
@@ -501,6 +515,9 @@ class Options(Spec):
         default="independent_controllers",
         description="How personal data is shared: not at all, between independent controllers, or by a processor.",
     )
+    health_data: bool = Field(default=False, description=(
+        "Whether personal data concerning health is shared or processed (under US law: protected health "
+        "information, which needs a HIPAA business associate agreement)."))
 
 
 class Vehicle(Spec):

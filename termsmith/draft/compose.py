@@ -22,7 +22,8 @@ from termsmith.draft.mdparse import MARK_CLOSE, MARK_OPEN, MdBlock, MdList, MdPa
 from termsmith.draft.sandbox import guarded_render
 from termsmith.inputs import NOT_XML
 from termsmith.draft.select import Selection
-from termsmith.draft.templating import STYLE_KEY, MdSafe, format_date
+from termsmith.draft.housestyle import NO_RESTYLE, Restyle
+from termsmith.draft.templating import JURISDICTION_KEY, STYLE_KEY, MdSafe, format_date
 
 if TYPE_CHECKING:
     from termsmith.deal.model import Deal
@@ -69,6 +70,7 @@ class _Rendering:
     """Per-draft state shared by the template functions ref(), has() and define()."""
 
     targets: dict[str, Target]
+    restyle: Restyle = NO_RESTYLE
     current: Clause | None = None
     inline_terms: dict[str, str] = field(default_factory=dict)  # term → clause id that defines it
 
@@ -86,7 +88,7 @@ class _Rendering:
         return str(target_id) in self.targets
 
     def define(self, term: str) -> MdSafe:
-        term = " ".join(str(term).split())
+        term = self.restyle.text(" ".join(str(term).split()))
         owner = self.current.id if self.current else ""
         if term in self.inline_terms and self.inline_terms[term] != owner:
             raise LibraryError(Problem(file=self.current.path if self.current else "", path=owner,
@@ -109,7 +111,8 @@ class _Rendering:
 def render_text(library: Library, clause: Clause, context: dict, state: _Rendering,
                 term: str | None = None) -> tuple[MdBlock, ...]:
     """Run a clause's template (or the definition of one of its `defines` terms) and parse its Markdown."""
-    template = library.template(clause) if term is None else library.definition_template(clause, term)
+    template = (library.template(clause, state.restyle) if term is None
+                else library.definition_template(clause, term, state.restyle))
     state.current = clause
     try:
         text = guarded_render(template, {**context, "ref": state.ref, "has": state.has, "define": state.define})
@@ -336,14 +339,17 @@ def blocks_text(blocks: tuple[Block, ...]) -> str:
     return "\n".join(parts)
 
 
-def _glossary(library: Library, selection: Selection) -> dict[str, tuple[Clause, str]]:
-    glossary: dict[str, tuple[Clause, str]] = {}
+def _glossary(library: Library, selection: Selection, restyle: Restyle) -> dict[str, tuple[Clause, str, str]]:
+    """Each defined term as the draft writes it (in its house style) → (clause, definition, the term as the
+    clause's front matter writes it)."""
+    glossary: dict[str, tuple[Clause, str, str]] = {}
     for clause in selection.clauses:
-        for term, text in clause.meta.defines.items():
+        for key, text in clause.meta.defines.items():
+            term = restyle.text(key)
             if term in glossary:
-                raise LibraryError(Problem(file=clause.path, path=f"defines.{term}",
+                raise LibraryError(Problem(file=clause.path, path=f"defines.{key}",
                                            message=f"'{term}' is also defined by {glossary[term][0].id}"))
-            glossary[term] = (clause, text)
+            glossary[term] = (clause, restyle.text(text), key)
     return glossary
 
 
@@ -403,7 +409,9 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     """Render, number and cross-reference the selected clauses into a Draft."""
     _PARSED.next_draft()
     targets = number_targets(selection)
-    state = _Rendering(targets)
+    jurisdiction = context.get(JURISDICTION_KEY)
+    state = _Rendering(targets, jurisdiction.restyle if jurisdiction else NO_RESTYLE)
+    styled = state.restyle.text
     rendered: dict[str, tuple[Block, ...]] = {}
     definitions_clause = next((c for c in selection.clauses if c.id == DEFINITIONS_CLAUSE), None)
     for clause in selection.clauses:
@@ -411,7 +419,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
         target = targets[clause.id]
         section = library.sections[clause.meta.area]
         role = "body" if section.kind == "signatures" else "clause"
-        title = clause.meta.title if clause.meta.heading and section.kind != "signatures" else None
+        title = styled(clause.meta.title) if clause.meta.heading and section.kind != "signatures" else None
         rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
 
     definitions = _definitions(library, selection, context, state, rendered)
@@ -423,16 +431,19 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     sections = []
     for spec in selection.sections:
         clauses = tuple(
-            DraftClause(c.id, c.version, c.meta.title, targets[c.id].label, targets[c.id].anchor, rendered[c.id])
+            DraftClause(c.id, c.version, styled(c.meta.title), targets[c.id].label, targets[c.id].anchor, rendered[c.id])
             for c in selection.clauses if c.meta.area == spec.id
         )
-        sections.append(Section(spec.kind, spec.id, spec.title, targets[spec.id].label, targets[spec.id].anchor, clauses))
+        sections.append(Section(spec.kind, spec.id, styled(spec.title), targets[spec.id].label, targets[spec.id].anchor,
+                                clauses))
 
     return Draft(
         deal_id=deal.deal.id,
         title=deal.deal.title,
         subject=" ".join(deal.deal.purpose.split()),
-        language=deal.deal.language,
+        language=jurisdiction.document_language if jurisdiction else (deal.deal.language or "en-GB"),
+        paper=jurisdiction.paper if jurisdiction else "A4",
+        words=jurisdiction.words if jurisdiction else (),
         date_text=format_date(deal.deal.effective_date, context[STYLE_KEY].locale),
         effective_date=deal.deal.effective_date.isoformat(),
         parties=tuple(SignatureBlock(p.name, p.short_name, p.signatory.name, p.signatory.title) for p in deal.parties),
@@ -445,18 +456,18 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
 
 def _definitions(library: Library, selection: Selection, context: dict, state: _Rendering,
                  rendered: dict[str, tuple[Block, ...]]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
-    glossary = _glossary(library, selection)
+    glossary = _glossary(library, selection, state.restyle)
     for term, owner in state.inline_terms.items():
         if term in glossary:
             raise LibraryError(Problem(file=glossary[term][0].path, path=f"defines.{term}",
                                        message=f"'{term}' is also defined in place by {owner}"))
     texts = {cid: blocks_text(blocks) for cid, blocks in rendered.items()}
     _check_orphan_terms(library, selection, glossary, texts, state)
-    used = _used_terms(texts, {t: text for t, (_, text) in glossary.items()})
+    used = _used_terms(texts, {t: text for t, (_, text, _) in glossary.items()})
     blocks: list[Block] = []
     for term in sorted(used, key=str.casefold):
-        clause, _ = glossary[term]
-        parsed = render_text(library, clause, context, state, term)
+        clause, _, key = glossary[term]
+        parsed = render_text(library, clause, context, state, key)
         if len(parsed) != 1 or not isinstance(parsed[0], MdParagraph):
             raise LibraryError(Problem(file=clause.path, path=f"defines.{term}", message="a definition must be one paragraph"))
         blocks.append(Paragraph("definition", 1, "", (TermDefinition(term), Span(" "), *parsed[0].inlines)))
@@ -467,10 +478,11 @@ def _check_orphan_terms(library: Library, selection: Selection, glossary: dict, 
                         state: _Rendering) -> None:
     """A term defined by a clause that this draft left out must not be used by the clauses it kept."""
     included = {c.id for c in selection.clauses}
-    orphans = {term: clause for clause in library.clauses if clause.id not in included
-               for term in clause.meta.defines if term not in glossary and term not in state.inline_terms}
-    orphans.update({term: library.by_id[owner] for term, owner in library.inline_terms.items()
-                    if owner not in included and term not in glossary and term not in state.inline_terms})
+    styled = state.restyle.text
+    orphans = {styled(term): clause for clause in library.clauses if clause.id not in included
+               for term in clause.meta.defines if styled(term) not in glossary and styled(term) not in state.inline_terms}
+    orphans.update({styled(term): library.by_id[owner] for term, owner in library.inline_terms.items()
+                    if owner not in included and styled(term) not in glossary and styled(term) not in state.inline_terms})
     for term in sorted(terms_in("\n".join(texts.values()), frozenset(orphans))):
         user = next(cid for cid, text in texts.items() if term_pattern(term).search(text))
         raise LibraryError(Problem(

@@ -222,6 +222,21 @@ class Draft:
     sections: tuple[Section, ...]
     provenance: Provenance
     defined_terms: tuple[str, ...] = field(default=())
+    paper: Literal["A4", "Letter"] = "A4"  # the page size of the legal system's house style
+    # the words printed around the clauses, in the text's language (cover, contents, execution page, footer)
+    words: tuple[tuple[str, str], ...] = ()
     status: str = DRAFT_STATUS  # the document's marking in every footer; '' once the deal is final
     made_at: str = ""  # when the document is made, ISO 8601 UTC ('2026-11-30T16:00:00Z'); see draft/made.py
     notes: tuple[Note, ...] = field(default=())  # for the reviewer, never part of the agreement
+
+    def word(self, key: str) -> str:
+        """A word the library gives for the cover, contents, execution page or footer (e.g. 'dated')."""
+        return dict(self.words).get(key) or DEFAULT_WORDS[key]
+
+
+# The words of a library that gives none (libraries written before library.yaml had `languages`).
+DEFAULT_WORDS = {
+    "between": "between", "and": "and", "dated": "Dated", "contents": "Contents", "signed_by": "Signed by:",
+    "signed_for": "Signed for and on behalf of", "name": "Name:", "title": "Title:", "date": "Date:",
+    "signature": "Signature:", "page": "Page", "of": "of",
+}

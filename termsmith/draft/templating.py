@@ -333,8 +333,14 @@ def environment() -> ImmutableSandboxedEnvironment:
 
 
 
-def deal_context(deal, numbers: str = "figures") -> dict[str, Any]:
-    """The names a clause template or condition sees: the deal's sections (the validated models) plus helpers."""
+JURISDICTION_KEY = "jurisdiction_"
+
+
+def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str, Any]:
+    """The names a clause template or condition sees: the deal's sections (the validated models) plus helpers.
+
+    `jurisdiction` (`legal.Jurisdiction`): the legal system the deal is drafted under, which clause text
+    reads as `legal_system` (and `court_system`, whose courts decide disputes)."""
     by_id = {p.id: p for p in deal.parties}
 
     def party_of(party_id):
@@ -354,8 +360,14 @@ def deal_context(deal, numbers: str = "figures") -> dict[str, Any]:
         money_flows=money_flows(deal),
         cap_basis=cap_basis(deal),
     )
+    if jurisdiction is not None:
+        context.update(legal_system=jurisdiction.record(), court_system=jurisdiction.record(jurisdiction.court_system))
+        context[JURISDICTION_KEY] = jurisdiction
+        locale = jurisdiction.locale
+    else:
+        locale = deal.deal.language or "en-GB"
     context[STYLE_KEY] = HouseStyle(
-        locale=deal.deal.language.replace("-", "_"),
+        locale=locale.replace("-", "_"),
         numbers=numbers,
         currency=deal.budget.currency if deal.budget else (deal.payments.currency if deal.payments else None),
     )

@@ -24,9 +24,44 @@ _DEFINE_CALL = re.compile(r"""define\(\s*["']([^"'{}]+)["']\s*\)""")
 
 
 @dataclass(frozen=True)
+class StyleSpec:
+    """A house style for a family of legal systems (library.yaml `house_style.styles`)."""
+
+    name: str
+    paper: str = "A4"
+    locale: str = "en-GB"
+    replace: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class HouseStyleSpec:
     numbers: Literal["figures", "words"] = "figures"
     draft_status: str = "Draft \u2014 subject to contract"
+    base: str | None = None  # the style clause text is written in
+    shared_words: tuple[str, ...] = ()  # another style's words that are right in the base style too
+    styles: tuple[StyleSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class LegalSystemSpec:
+    """A legal system the library drafts for (library.yaml `legal_systems`)."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    style: str
+    locale: str | None
+    replace: tuple[tuple[str, str], ...]
+    facts: tuple[tuple[str, object], ...]  # what clause text reads as legal_system.<name>
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    """A language the clause text is written in, with the words printed around the clauses."""
+
+    code: str
+    name: str
+    words: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -49,6 +84,8 @@ class Manifest:
     proper_nouns: tuple[str, ...]
     sections: tuple[SectionSpec, ...]
     version_line: int | None = None  # the line of `version:` in library.yaml, read when parsed
+    languages: tuple[LanguageSpec, ...] = ()
+    legal_systems: tuple[LegalSystemSpec, ...] = ()
     terms: tuple = ()  # (name, library.terms.TermDeclaration) for each deal term the library declares
 
 
@@ -106,13 +143,16 @@ class Library:
     def sections(self) -> dict[str, SectionSpec]:
         return {s.id: s for s in self.manifest.sections}
 
-    def template(self, clause: Clause):
-        """The clause's compiled template (compiled once per process: see `templating.compile_cached`)."""
-        return compile_template(clause.body, clause.path, clause.body_line)
+    def template(self, clause: Clause, restyle=None):
+        """The clause's compiled template (compiled once per process: see `templating.compile_cached`), its
+        words in the house style of `restyle` (`housestyle.Restyle`) when given."""
+        body = restyle.source(clause.body) if restyle else clause.body
+        return compile_template(body, clause.path, clause.body_line)
 
-    def definition_template(self, clause: Clause, term: str):
+    def definition_template(self, clause: Clause, term: str, restyle=None):
         """The compiled template of the definition `clause` gives `term` in its front matter (`defines`)."""
-        return compile_template(clause.meta.defines[term], f"{clause.path}#defines.{term}", 1)
+        text = clause.meta.defines[term]
+        return compile_template(restyle.source(text) if restyle else text, f"{clause.path}#defines.{term}", 1)
 
 
 def compile_template(body: str, path: str, first_line: int = 1):
@@ -300,11 +340,19 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
             Problem(file=shown, path=".".join(map(str, e["loc"])), message=e["msg"].removeprefix("Value error, "))
             for e in exc.errors()
         ]) from None
+    styles = tuple(StyleSpec(name, s.paper, s.locale, tuple(s.replace.items())) for name, s in m.house_style.styles.items())
     terms = _term_declarations(m.terms, shown, files[MANIFEST].decode("utf-8"))
     return Manifest(name=m.name, version=m.version, owner=m.owner, terms=terms,
-                    house_style=HouseStyleSpec(numbers=m.house_style.numbers, draft_status=m.house_style.draft_status),
+                    house_style=HouseStyleSpec(numbers=m.house_style.numbers, draft_status=m.house_style.draft_status,
+                                               base=m.house_style.base, shared_words=tuple(m.house_style.shared_words),
+                                               styles=styles),
                     proper_nouns=tuple(m.proper_nouns),
                     sections=tuple(SectionSpec(id=x.id, title=x.title, kind=x.kind) for x in m.sections),
+                    languages=tuple(LanguageSpec(code, x.name, tuple(x.words.items())) for code, x in m.languages.items()),
+                    legal_systems=tuple(
+                        LegalSystemSpec(id=sid, name=x.name, aliases=tuple(x.aliases), style=x.style, locale=x.locale,
+                                        replace=tuple(x.replace.items()), facts=tuple(x.facts().items()))
+                        for sid, x in m.legal_systems.items()),
                     version_line=_top_key_line(files[MANIFEST].decode("utf-8"), "version"))
 
 

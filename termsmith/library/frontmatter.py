@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 ClauseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")]
@@ -45,11 +45,79 @@ class FrontMatter(_Strict):
     _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))
 
 
+Word = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Phrase = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Paper = Literal["A4", "Letter"]
+Locale = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+
+
+class StyleModel(_Strict):
+    """A house style for a family of legal systems: paper, date style, and the spelling and terms of its law."""
+
+    paper: Paper = Field(default="A4", description="Page size of the Word draft.")
+    locale: Locale = Field(default="en-GB", description="How dates and numbers are written when the deal gives no language.")
+    replace: dict[Phrase, Annotated[str, StringConstraints(max_length=200)]] = Field(
+        default_factory=dict,
+        description="Words and phrases of the clause text (as the library writes them) and what this style writes instead.")
+
+
 class HouseStyleModel(_Strict):
     numbers: Literal["figures", "words"] = "figures"
     draft_status: Annotated[str, StringConstraints(max_length=80, pattern=_PRINTABLE)] = Field(
         default="Draft \u2014 subject to contract",
         description="The marking in every footer of a draft until the deal says it is final ('' for none).")
+    base: Word | None = Field(default=None, description="The style the clause text itself is written in.")
+    shared_words: list[Word] = Field(default_factory=list, description=(
+        "Words another style writes that are also right in the base style (lint does not warn about them)."))
+    styles: dict[Word, StyleModel] = Field(default_factory=dict, description="House styles, by name.")
+
+
+Fact = str | bool | list[str]
+
+
+class LegalSystemModel(BaseModel):
+    """A legal system the library drafts for. Keys other than the fields below are facts clause text reads
+    (`legal_system.courts`); each is a string, a yes/no or a list of strings."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: Phrase = Field(description="The system as the governing-law clause names it, e.g. 'England and Wales'.")
+    aliases: list[Phrase] = Field(default_factory=list, description="Other ways a deal's governing_law names it.")
+    style: Word = Field(description="The house style (under house_style.styles) it is drafted in.")
+    locale: Locale | None = Field(default=None, description="Its date and number style, if not the style's.")
+    replace: dict[Phrase, Annotated[str, StringConstraints(max_length=200)]] = Field(
+        default_factory=dict, description="Terms of this system's law, applied after its style's.")
+
+    def facts(self) -> dict[str, Fact]:
+        out = {}
+        for key, value in (self.model_extra or {}).items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+                raise ValueError(f"fact '{key}': a name of lower-case letters, digits and '_'")
+            if not (isinstance(value, (str, bool)) or (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+                raise ValueError(f"fact '{key}': a string, a yes/no or a list of strings")
+            out[key] = tuple(value) if isinstance(value, list) else value
+        return out
+
+
+class LanguageModel(_Strict):
+    """A language the clause text is written in, and the words termsmith prints around the clauses in it."""
+
+    name: Word
+    words: dict[Word, Annotated[str, StringConstraints(max_length=80)]] = Field(
+        description="Cover and execution words: between, and, dated, contents, signed_by, signed_for, name, "
+                    "title, date, signature, page, of.")
+
+    @field_validator("words")
+    @classmethod
+    def _every_word(cls, words: dict[str, str]) -> dict[str, str]:
+        from termsmith.draft.document import DEFAULT_WORDS
+
+        missing = [key for key in DEFAULT_WORDS if key not in words]
+        unknown = [key for key in words if key not in DEFAULT_WORDS]
+        if missing or unknown:
+            raise ValueError("; ".join(filter(None, [missing and f"missing: {', '.join(missing)}",
+                                                     unknown and f"unknown: {', '.join(unknown)}"])))
+        return words
 
 
 class SectionModel(_Strict):
@@ -70,5 +138,25 @@ class ManifestModel(_Strict):
     proper_nouns: list[Line] = Field(default_factory=list, description="Capitalised phrases that are not defined terms.")
     sections: list[SectionModel] = Field(min_length=1)
     terms: dict = Field(default_factory=dict, description="Deal terms the library declares (see library/terms.py).")
+    languages: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")], LanguageModel] = Field(
+        default_factory=dict, description="Languages the clause text is written in (default: English only).")
+    legal_systems: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")], LegalSystemModel] = Field(
+        default_factory=dict, description="Legal systems the library drafts for, by id.")
+
+    @model_validator(mode="after")
+    def _styles_exist(self) -> ManifestModel:
+        for system_id, system in self.legal_systems.items():
+            if system.style not in self.house_style.styles:
+                raise ValueError(f"legal_systems.{system_id}.style: '{system.style}' is not under house_style.styles")
+            system.facts()
+        facts = {system_id: set(system.facts()) for system_id, system in self.legal_systems.items()}
+        every = set().union(*facts.values()) if facts else set()
+        for system_id, names in facts.items():
+            if names != every:
+                raise ValueError(f"legal_systems.{system_id} lacks the facts {', '.join(sorted(every - names))} "
+                                 "that other systems give (give \"\" where the system has none)")
+        if self.house_style.base is not None and self.house_style.base not in self.house_style.styles:
+            raise ValueError(f"house_style.base: '{self.house_style.base}' is not under house_style.styles")
+        return self
 
     _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))

@@ -1,7 +1,7 @@
 """Check a clause library for a pull request, one module per family of checks: front matter (`frontmatter`),
 templates against the deal model (`templates`) and their references (`references`), conditions
-(`conditions`), the Markdown subset (`markdown`), defined terms (`terms`), versions (`versions`) and
-text that could exhaust the renderer (`cost`)."""
+(`conditions`), the Markdown subset (`markdown`), defined terms (`terms`), the legal systems' facts and
+house-style spelling (`style`), versions (`versions`) and text that could exhaust the renderer (`cost`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from termsmith.lint.cost import cost_findings
 from termsmith.lint.declared import term_findings
 from termsmith.lint.frontmatter import _at, _ids_of_unloaded, _load
 from termsmith.lint.markdown import _html
+from termsmith.lint.style import style_findings
 from termsmith.lint.templates import _check_source, _TemplateChecker
 from termsmith.lint.terms import _literal_text, _term_findings
 from termsmith.lint.versions import against_base
@@ -50,6 +51,7 @@ def lint_library(library: Library, known_ids: set[str] = frozenset()) -> list[Pr
         problems += _html(clause)
         problems += cost_findings(clause)
     problems += _term_findings(library, terms, inline, texts)
+    problems += style_findings(library)
     problems += term_findings(library)
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
 

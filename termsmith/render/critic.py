@@ -127,7 +127,7 @@ def _section(item, redline: Redline) -> list[str]:
         lines += [_block(block, change) for block in clause.blocks]
     if section.kind == "signatures":
         for party in redline.parties:
-            lines += _signature(party, change)
+            lines += _signature(party, change, redline.draft.word)
     return lines
 
 
@@ -137,22 +137,24 @@ def _party_field(party, name: str, change: str | None) -> str:
     return _marked(reading_text(getattr(party, name)), change)
 
 
-def _signature(item, section_change: str | None) -> list[str]:
+def _signature(item, section_change: str | None, word) -> list[str]:
     change = item.change if isinstance(item, Tracked) else section_change
     party = item.item if isinstance(item, Tracked) else item
     name = _party_field(party, "party_name", None)
     rule = "______________________________"
     return [
-        _marked(f"**Signed for and on behalf of {name}**", change),
-        (f"{_marked('Signature: ' + rule, change)}\\\n"
-         f"{_marked('Name: ', change)}{_party_field(party, 'signatory_name', change)}\\\n"
-         f"{_marked('Title: ', change)}{_party_field(party, 'signatory_title', change)}\\\n"
-         f"{_marked('Date: ' + rule, change)}"),
+        _marked(f"**{escape(word('signed_for'))} {name}**", change),
+        (f"{_marked(escape(word('signature')) + ' ' + rule, change)}\\\n"
+         f"{_marked(escape(word('name')) + ' ', change)}{_party_field(party, 'signatory_name', change)}\\\n"
+         f"{_marked(escape(word('title')) + ' ', change)}{_party_field(party, 'signatory_title', change)}\\\n"
+         f"{_marked(escape(word('date')) + ' ' + rule, change)}"),
     ]
 
 
 def _cover(redline: Redline) -> list[str]:
-    lines = [f"# {inlines(redline.title)}", f"**Dated** {inlines(redline.date_text)}", "**Between**"]
+    word = redline.draft.word
+    lines = [f"# {inlines(redline.title)}", f"**{escape(word('dated'))}** {inlines(redline.date_text)}",
+             f"**{escape(word('between').capitalize())}**"]
     parties = []
     for n, item in enumerate(redline.parties, start=1):
         change = item.change if isinstance(item, Tracked) else None

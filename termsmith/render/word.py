@@ -94,7 +94,6 @@ def made_instant(draft: Draft) -> dt.datetime:
 
 BOOKMARK_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")  # Word's rule: ≤ 40 characters
 QUOTES = ("\u201c", "\u201d")
-SIGNED_FOR = "Signed for and on behalf of"
 # reviewer notes: Word comments by termsmith (absorb ignores comments by this author)
 NOTES_AUTHOR, NOTES_INITIALS = notes.AUTHOR, "ts"
 
@@ -205,9 +204,10 @@ class _Writer:
             self._section(section)
         if self.blocks and self.blocks[-1].tag == qn("w:tbl"):
             self.blocks.append(wx.paragraph(BODY_TEXT))  # Word ends a document with a paragraph, never a table
+        sect_pr = _section_properties(self.package.xml(self.main))
+        _set_paper(sect_pr, self.draft.paper)  # before the page estimate, which reads the page size
         self._page_numbers()
         self._notes()
-        sect_pr = _section_properties(self.package.xml(self.main))
         for block in self.blocks:
             sect_pr.addprevious(block)
         self._header_footer(sect_pr)
@@ -215,13 +215,13 @@ class _Writer:
 
     def _cover(self) -> None:
         self.blocks.append(wx.paragraph(TITLE, self._inlines(self.title)))
-        self.blocks.append(wx.paragraph(SUBTITLE, [wx.run("between")]))
+        self.blocks.append(wx.paragraph(SUBTITLE, [wx.run(self.draft.word("between"))]))
         for i, party in enumerate(self.parties):
             with self._tracked(party) as item:
                 if i:
-                    self.blocks.append(wx.paragraph(SUBTITLE, [wx.run("and")]))
+                    self.blocks.append(wx.paragraph(SUBTITLE, [wx.run(self.draft.word("and"))]))
                 self.blocks.append(wx.paragraph(COVER_PARTY, self._inlines(_party_field(item, "party_name"))))
-        self.blocks.append(wx.paragraph(COVER_DATE, self._inlines((Span("Dated "), *self.date_text))))
+        self.blocks.append(wx.paragraph(COVER_DATE, self._inlines((Span(self.draft.word("dated") + " "), *self.date_text))))
 
     def _page_numbers(self) -> None:
         """The contents' cached page numbers, from an estimate of where the pages break (layout.py)."""
@@ -258,7 +258,7 @@ class _Writer:
     def _contents(self) -> None:
         """A TOC field whose cached result lists the headings with their page numbers (PAGEREF fields to the
         headings' bookmarks): it prints right before any update, and Word does not ask to update it."""
-        self.blocks.append(wx.paragraph(TOC_HEADING, [wx.run("Contents")]))
+        self.blocks.append(wx.paragraph(TOC_HEADING, [wx.run(self.draft.word("contents"))]))
         entries = []
         for section in self.sections:
             with self._tracked(section, blocks=entries) as item:
@@ -363,10 +363,11 @@ class _Writer:
                 if i:
                     self.blocks.append(wx.paragraph(BODY_TEXT))  # tables side by side would merge into one
                 # the same words as the Markdown twin's execution block
-                party_line = (Span(f"{SIGNED_FOR} "), *_party_field(item, "party_name"))
+                party_line = (Span(self.draft.word("signed_for") + " "), *_party_field(item, "party_name"))
                 self.blocks.append(_signature_block(
                     self._inlines(party_line, bold=True),
                     *(self._inlines(_party_field(item, name)) for name in ("signatory_name", "signatory_title")),
+                    words=self.draft.word,
                 ))
 
     def _clauses(self, section: Section, frame: _Frame) -> None:
@@ -858,7 +859,7 @@ def _cell_text(paragraphs: list[etree._Element]) -> str:
 
 
 def _signature_block(party_name: list[etree._Element], signatory_name: list[etree._Element],
-                     signatory_title: list[etree._Element]) -> etree._Element:
+                     signatory_title: list[etree._Element], words: Callable[[str], str]) -> etree._Element:
     """A borderless table kept on one page: party, the line to sign on, signatory, title, date
     (given as the runs of the party's name in bold, the signatory's name and title)."""
     label_width, value_width = 1701, 4536
@@ -869,13 +870,13 @@ def _signature_block(party_name: list[etree._Element], signatory_name: list[etre
 
     rows = [
         wx.table_row([wx.table_cell(label_width + value_width, text(party_name), span=2)]),
-        wx.table_row([wx.table_cell(label_width, text("Signed by:"), valign="bottom"),
+        wx.table_row([wx.table_cell(label_width, text(words("signed_by")), valign="bottom"),
                       wx.table_cell(value_width, text(""), bottom_rule=True)], min_height=850),
-        wx.table_row([wx.table_cell(label_width, text("Name:")),
+        wx.table_row([wx.table_cell(label_width, text(words("name"))),
                       wx.table_cell(value_width, text(signatory_name))]),
-        wx.table_row([wx.table_cell(label_width, text("Title:")),
+        wx.table_row([wx.table_cell(label_width, text(words("title"))),
                       wx.table_cell(value_width, text(signatory_title))]),
-        wx.table_row([wx.table_cell(label_width, text("Date:", keep_next=False), valign="bottom"),
+        wx.table_row([wx.table_cell(label_width, text(words("date"), keep_next=False), valign="bottom"),
                       wx.table_cell(value_width, text("", keep_next=False), bottom_rule=True)], min_height=567),
     ]
     return wx.table(rows, [label_width, value_width], borderless=True, first_row_is_header=False)
@@ -890,9 +891,27 @@ def footer_reference(draft: Draft) -> str:
 
 def _footer_paragraph(draft: Draft) -> etree._Element:
     return wx.paragraph(FOOTER, [
-        wx.run(footer_reference(draft)), wx.tab(), wx.run("Page "), *wx.field("PAGE", "1"), wx.run(" of "),
+        wx.run(footer_reference(draft)), wx.tab(), wx.run(draft.word("page") + " "), *wx.field("PAGE", "1"),
+        wx.run(" " + draft.word("of") + " "),
         *wx.field("NUMPAGES", "1"),
     ])
+
+
+# Page sizes in twips; the text keeps the reference document's width (TEXT_WIDTH) on every paper.
+PAPER = {"A4": (11906, 16838), "Letter": (12240, 15840)}
+
+
+def _set_paper(sect_pr: etree._Element, paper: str) -> None:
+    """The page size of the legal system's house style (the reference document is A4)."""
+    width, height = PAPER[paper]
+    size, margins = sect_pr.find(qn("w:pgSz")), sect_pr.find(qn("w:pgMar"))
+    if size is None or margins is None:
+        raise ValueError("reference.docx has no w:pgSz/w:pgMar; rebuild it")
+    size.set(qn("w:w"), str(width))
+    size.set(qn("w:h"), str(height))
+    side = (width - TEXT_WIDTH) // 2
+    margins.set(qn("w:left"), str(side))
+    margins.set(qn("w:right"), str(side))
 
 
 def _section_properties(document: etree._Element) -> etree._Element:

@@ -356,6 +356,10 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
             if was.replace(",", "").replace("\u202f", "").replace("\u00a0", "") != shown:
                 continue
         elif shown.strip() != was:
+            # a word inside a longer value (a party's name: 'Ltd' → 'Limited') where the value shows
+            if not (isinstance(value, str) and len(was) >= 3 and was in shown and shown in _plain(old)):
+                continue
+            candidates.append((path, value, shown.replace(was, now, 1)))
             continue
         new_value = _as_type(now, value)
         if new_value is not None and new_value != value:

@@ -104,6 +104,11 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
                 "absorbing this review would leave a deal that does not draft: "
                 + "; ".join(p.message for p in exc.problems)))) from None
         mismatches = review.mismatches(plan, redrafted)
+        if plan.fields and not review._cover_changes(redrafted, plan.accepted):  # the fields explain the cover
+            plan.refused = [line for line in plan.refused if not line.startswith("Cover:")]
+            for r in plan.clauses:
+                if r.title == "Cover and headings" and r.action == "refused":
+                    r.action, r.detail = "field", "the deal fields changed above"
     lines = review.report_lines(plan, document.name, deal_path.name)
     if mismatches:
         lines += ["", "## Re-drafts differently", "", *(f"- {m}" for m in mismatches)]

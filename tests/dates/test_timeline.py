@@ -241,7 +241,7 @@ def _assert_schedule_agrees(path):
     t = timeline_of(path, notice_on=earliest_convenience_notice(deal))
     # the Exit Plan deadline comes from the key dates (an early exit may fall before it)
     by_title = {e.title: e for e in (*timeline_of(path).events, *t.exit_steps)}
-    locale = deal.deal.language.replace("-", "_")
+    locale = (deal.deal.language or draft.language).replace("-", "_")  # a US deal without one: en-US
     assert rows
     for step, printed in rows:
         e = event(t, "exit-notice") if step.startswith("Notice of termination") else by_title[step]
