@@ -123,8 +123,15 @@ def impact(result, style: str = "text") -> list[str]:
     if style == "github":
         from termsmith.review.impact import annotations
 
-        return [f"::notice file={_property(file)},line=1,title={_property('termsmith impact')}::{_data(message)}"
-                for file, message in annotations(result)]
+        title = _property("termsmith impact")
+        lines = [f"::notice file={_property(file)},line=1,title={title}::{_data(message)}"
+                 for file, message in annotations(result)]
+        for deal in result.failed:  # the deals the change (or their own file) stops from drafting
+            for p in deal.problems:
+                where = f"file={_property(p.file or deal.deal)}" + (f",line={p.line}" if p.line else "")
+                lines.append(f"::error {where},title={title}::{_data(deal.deal)} ({deal.failed_at}): "
+                             f"{_data(p.path) + ': ' if p.path else ''}{_data(p.message)}")
+        return lines
     rows = [("deal", "changed", "clauses", "+words", "-words", "redline")]
     for d in result.deals:
         state = {"changed": "yes", "unchanged": "no", "unaffected": "no", "locked": "no (locked)",

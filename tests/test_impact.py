@@ -162,7 +162,12 @@ def test_cli_formats_and_a_deal_that_fails_at_one_revision(repo):
     # the others go on; each failure is located
     assert "library/clauses/data-protection/transfers.md:" in done.stderr
     assert "deals/broken.yaml:" in done.stderr and "Traceback" not in done.stderr
-    assert done.stdout.splitlines() == [
+    notices = [line for line in done.stdout.splitlines() if line.startswith("::notice")]
+    errors = [line for line in done.stdout.splitlines() if line.startswith("::error")]
+    assert any(e.startswith("::error file=library/clauses/data-protection/transfers.md,line=")
+               and "deals/meridian-opscloud-managed-service.yaml (head): " in e for e in errors), errors
+    assert any(e.startswith("::error file=deals/broken.yaml,line=") and "(both)" in e for e in errors), errors
+    assert notices == [
         "::notice file=library/clauses/data-protection/transfers.md,line=1,title=termsmith impact::"
         "data-protection.transfers changes the text of no deal",
         "::notice file=library/clauses/scope/reseller-pricing.md,line=1,title=termsmith impact::"
