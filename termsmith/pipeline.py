@@ -233,6 +233,10 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
             pass  # a broken working copy of the library says nothing about this draft
         else:
             found += notes.outdated_notes(draft, outdated(lock, current, selected))
+    # the notes speak the draft's own vocabulary ("Section 18.3" in a US draft), as its clause text does
+    restyle = jurisdiction(resolved.deal, resolved.library).restyle
+    found = [replace(n, label=restyle.text(n.label), text=restyle.text(n.text)) if n is not None else None
+             for n in found]
     return notes.with_notes(draft, found)
 
 
