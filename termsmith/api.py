@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from termsmith.batch import BatchOutcome
-from termsmith.draft.document import Draft
+from termsmith.draft.document import AppliedDefault, Draft
 from termsmith.draft.select import Selection, select
 from termsmith.errors import InputError, Problem
 from termsmith.library.clauses import Library
@@ -41,7 +41,9 @@ class CheckResult:
     deal: Deal
     path: Path
     notes: tuple = ()  # Problems that are notes: what a choice in the deal means in the draft
-    warnings: tuple[Problem, ...] = ()  # e.g. an override negotiated from an older version of its clause
+    warnings: tuple[Problem, ...] = ()  # e.g. an override negotiated from an older version of its clause, or
+    # a plausibility finding (deal/plausibility.py): the deal drafts, but a reviewer should look
+    defaults: tuple[AppliedDefault, ...] = ()  # deal fields the draft reads at their default
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Explanation:
     deal: Deal
     library: Library
     selection: Selection
+    defaults: tuple[AppliedDefault, ...] = ()  # deal fields the draft reads at their default
 
 
 @dataclass(frozen=True)
@@ -87,14 +90,16 @@ class OutdatedResult:
 def check(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> CheckResult:
     """Validate a deal file (structure and business rules) and that the library can draft it."""
     from termsmith.deal.notes import notes
+    from termsmith.deal.plausibility import plausibility_warnings
     from termsmith.draft.overrides import stale_overrides as stale
     from termsmith.pipeline import compose_resolved, resolve
 
     resolved = resolve(deal_path, library, library_rev)
-    compose_resolved(resolved)
-    warnings = stale(resolved.deal, resolved.library, resolved.loaded.source)
+    draft = compose_resolved(resolved)
+    warnings = [*stale(resolved.deal, resolved.library, resolved.loaded.source),
+                *plausibility_warnings(resolved.deal, resolved.loaded.source)]
     return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source)),
-                       tuple(warnings))
+                       tuple(warnings), draft.defaults)
 
 
 def stale_overrides(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> list[Problem]:
@@ -108,11 +113,12 @@ def stale_overrides(deal_path: Path, *, library: Path | None = None, library_rev
 
 def explain(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> Explanation:
     """Which clauses a deal gets, at which version, and the fields that decided each."""
-    from termsmith.pipeline import resolve
+    from termsmith.pipeline import compose_draft, resolve
 
     resolved = resolve(deal_path, library, library_rev)
+    defaults = compose_draft(resolved.deal, resolved.loaded, resolved.library).defaults
     return Explanation(resolved.deal, resolved.library,
-                       select(resolved.library, _context(resolved.deal, resolved.library, resolved.loaded), explain=True))
+                       select(resolved.library, _context(resolved.deal, resolved.library, resolved.loaded), explain=True), defaults)
 
 
 def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FORMATS,

@@ -163,8 +163,8 @@ def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
 @rev_option
 @json_option
 def check(deal, library, library_rev, output_format) -> None:
-    """Validate DEAL and its business rules without drafting."""
-    from termsmith import api, machine
+    """Validate DEAL and its business rules without drafting; list the defaults it relies on and anything implausible."""
+    from termsmith import api, machine, report
 
     as_json = _wants_json(output_format)
     result = api.check(deal, library=library, library_rev=library_rev)
@@ -175,6 +175,8 @@ def check(deal, library, library_rev, output_format) -> None:
     echo(f"{deal}: ok ({result.deal.deal.id}, {len(result.deal.parties)} parties)")
     for note in result.notes:
         echo(str(note))
+    for line in report.default_lines(result.defaults):
+        echo(line)
 
 
 @cli.command()

@@ -7,11 +7,12 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
-from termsmith.draft.document import Provenance
+from termsmith.draft.document import AppliedDefault, Provenance
 from termsmith.errors import InputError, Problem
 from termsmith.inputs import read_regular
 
@@ -37,8 +38,10 @@ class Inputs:
         return cls(rel(deal), rel(library), library_rev)
 
 
-def manifest_json(provenance: Provenance, outputs: dict[str, str], inputs: Inputs | None = None) -> bytes:
-    """Sorted, stable JSON: the same draft always gives the same manifest bytes."""
+def manifest_json(provenance: Provenance, outputs: dict[str, str], inputs: Inputs | None = None,
+                  defaults: Sequence[AppliedDefault] = ()) -> bytes:
+    """Sorted, stable JSON: the same draft always gives the same manifest bytes. `defaults`: the deal fields
+    the draft read at their default, so a reviewer of the record sees what no one chose."""
     data = asdict(provenance)
     data["clauses"] = {c["id"]: c["version"] for c in data["clauses"]}
     if data.get("overrides"):  # only a deal with overrides has the key: other manifests stay as they were
@@ -48,6 +51,8 @@ def manifest_json(provenance: Provenance, outputs: dict[str, str], inputs: Input
     data["outputs"] = dict(sorted(outputs.items()))
     if inputs is not None:
         data["inputs"] = asdict(inputs)
+    if defaults:
+        data["defaults"] = [{"path": d.path, "value": d.value, "clauses": list(d.clauses)} for d in defaults]
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -142,26 +142,31 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library, *, ignore_overri
     """Select the deal's clauses, apply its own wording (`overrides:`, unless `ignore_overrides`) and compose
     them into its Draft."""
     from termsmith.draft.compose import compose
+    from termsmith.draft.defaults import applied_defaults
     from termsmith.draft.overrides import apply_overrides
+    from termsmith.draft.sandbox import recording_reads
 
     names = context(deal, library, loaded)
-    selection, overridden = select(library, names), ()
-    if not ignore_overrides:
-        selection, overridden = apply_overrides(selection, library, deal, loaded.source)
-    deal_terms(deal, library, loaded, selection.clauses)  # a term a selected clause reads must have a value
-    provenance = Provenance(
-        termsmith_version=__version__,
-        deal_id=deal.deal.id,
-        deal_file=os.fsencode(Path(loaded.source.file).name).decode("utf-8", "replace"),  # a name may not be UTF-8
-        deal_sha256=hashlib.sha256(loaded.raw).hexdigest(),
-        library_name=library.manifest.name,
-        library_version=library.version,
-        library_owner=library.manifest.owner,
-        library_commit=library.commit,
-        clauses=tuple(ClauseVersion(c.id, c.version) for c in selection.clauses),
-        overrides=overridden,
-    )
-    return compose(deal, library, selection, names, provenance)
+    with recording_reads() as reads:  # the fields the draft reads: its defaults are among them
+        selection, overridden = select(library, names), ()
+        if not ignore_overrides:
+            selection, overridden = apply_overrides(selection, library, deal, loaded.source)
+        deal_terms(deal, library, loaded, selection.clauses)  # a term a selected clause reads must have a value
+        provenance = Provenance(
+            termsmith_version=__version__,
+            deal_id=deal.deal.id,
+            deal_file=os.fsencode(Path(loaded.source.file).name).decode("utf-8", "replace"),  # a name may not be UTF-8
+            deal_sha256=hashlib.sha256(loaded.raw).hexdigest(),
+            library_name=library.manifest.name,
+            library_version=library.version,
+            library_owner=library.manifest.owner,
+            library_commit=library.commit,
+            clauses=tuple(ClauseVersion(c.id, c.version) for c in selection.clauses),
+            overrides=overridden,
+        )
+        draft = compose(deal, library, selection, names, provenance)
+    positions = loaded.source.positions
+    return replace(draft, defaults=applied_defaults(deal, selection.clauses, lambda path: path in positions, reads))
 
 
 def compose_resolved(resolved: Resolved, *, ignore_overrides: bool = False) -> Draft:
@@ -270,7 +275,8 @@ def outputs(draft: Draft, formats: tuple[str, ...], out_dir: Path, deal_path: Pa
     stem = draft.deal_id
     files = {f"{stem}.{fmt}": data for fmt, data in render(draft, formats).items()}
     inputs = Inputs.relative_to(Path(out_dir), Path(deal_path), library_path(library), library_rev)
-    manifest = manifest_json(draft.provenance, {name: sha256(data) for name, data in files.items()}, inputs)
+    manifest = manifest_json(draft.provenance, {name: sha256(data) for name, data in files.items()}, inputs,
+                             defaults=draft.defaults)
     return Outputs(stem, files, stem + MANIFEST_SUFFIX, manifest)
 
 

@@ -35,7 +35,16 @@ def explanation(result) -> list[str]:
             lines.append(f"  + {ident:<{width}} {'deal':<8} {'added':<9} by the deal, after {override.after}")
     included = sum(d.included for d in result.selection.decisions)
     lines.append(f"{included} of {len(result.selection.decisions)} clauses included")
+    defaults = getattr(result, "defaults", ())
+    if defaults:
+        lines.append(f"Defaults applied ({len(defaults)}): the deal file does not set these, so the draft uses them")
+        lines += default_lines(defaults)
     return lines
+
+
+def default_lines(defaults) -> list[str]:
+    """One line per default a draft applied: the field, its value and the clauses that read it."""
+    return [f"  default: {d.path} = {d.value} (not in the deal file; read by {', '.join(d.clauses)})" for d in defaults]
 
 
 def redline(result) -> list[str]:

@@ -60,6 +60,10 @@ class WordEdit:
         self.next_id = 9000
         self.comments: list[etree._Element] = []
         self.comment_ex: list[tuple[str, str | None]] = []
+        if "word/comments.xml" in self.members:  # termsmith's own notes: Word keeps them beside the reviewer's
+            self.comments = list(etree.fromstring(self.members["word/comments.xml"]).iter(q("comment")))
+            self.comment_ex = [(c.find(q("p")).get(f"{{{W14}}}paraId"), None) for c in self.comments
+                               if c.find(q("p")) is not None and c.find(q("p")).get(f"{{{W14}}}paraId")]
 
     def _id(self) -> str:
         self.next_id += 1

@@ -167,12 +167,29 @@ class Kpi(Spec):
     owner: PartyId = Field(description="Party responsible for reporting it.")
 
 
+class Deadlock(Spec):
+    """What happens when the Steering Committee cannot decide: a business route, separate from legal disputes."""
+
+    executives: dict[PartyId, Name] = Field(
+        default_factory=dict,
+        description="The executive of each party a deadlock goes to, by job title (default: its chief executive officer).")
+    business_days: Annotated[int, Field(gt=0, le=120)] = Field(
+        default=20, description="Business Days the executives have to resolve the deadlock.")
+    termination_after_months: Annotated[int, Field(gt=0, le=60)] | None = Field(
+        default=6, description="Months after the referral after which an unresolved deadlock lets a party terminate "
+                               "(null: no such right).")
+    termination_notice_days: Days = Field(
+        default=90, description="Notice for that termination.")
+
+
 class Governance(Spec):
     """How the partnership is steered and reviewed."""
 
     steering_committee: SteeringCommittee | None = Field(default=None, description="Optional steering committee.")
     performance_reviews: Cadence | None = Field(default=None, description="How often performance is reviewed.")
     kpis: list[Kpi] = Field(default_factory=list, description="Key performance indicators.")
+    deadlock: Deadlock = Field(
+        default_factory=Deadlock, description="How a deadlock of the Steering Committee is resolved (with a committee).")
 
 
 class CreditTier(Spec):
@@ -180,7 +197,7 @@ class CreditTier(Spec):
 
     below: float | None = Field(default=None, description="Credit applies when the measured value is below this.")
     above: float | None = Field(default=None, description="Credit applies when the measured value is above this.")
-    credit_percent: Percent = Field(description="Credit as a percentage of the monthly fees.")
+    credit_percent: Percent = Field(description="Credit as a percentage of the charges paid for the service in the measurement period (used only where another party pays the provider for it).")
 
     @model_validator(mode="after")
     def _one_threshold(self) -> CreditTier:
@@ -206,14 +223,36 @@ class Metric(Spec):
         return self.unit == "percent"
 
 
+class ChronicFailure(Spec):
+    """When repeated service level failures give a right to terminate, and the steps before it."""
+
+    failures: Annotated[int, Field(ge=1, le=12)] = Field(
+        default=2, description="Serious failures of the same Service Level that make a chronic failure...")
+    periods: Annotated[int, Field(ge=1, le=12)] = Field(
+        default=3, description="...within this many consecutive measurement periods.")
+    serious_shortfall_points: Annotated[float, Field(gt=0, le=100)] = Field(
+        default=0.5, description="A percentage Service Level failure is serious when the result is more than this "
+                                 "many percentage points below the target.")
+    serious_miss_percent: Annotated[float, Field(gt=0, le=100)] = Field(
+        default=10, description="A time Service Level failure is serious when more than this percentage of the "
+                                "incidents or requests in the period missed the target.")
+    cure_days: Days = Field(
+        default=30, description="Days after notice of a chronic failure that the provider has to remedy it before "
+                                "the termination right arises.")
+
+
 class Slas(Spec):
     """Service levels, reporting and service credits."""
 
     measurement_period: Literal["monthly", "quarterly"] = Field(description="Period over which metrics are measured.")
     reporting: Cadence = Field(description="How often service level reports are delivered.")
     support_hours: Name = Field(description="Support coverage, e.g. '24x7' or 'Business Days 09:00-17:00 CET'.")
-    service_credit_cap_percent: Percent = Field(description="Maximum service credits in a period, % of fees.")
+    service_credit_cap_percent: Percent = Field(description="Maximum service credits in a period, as a percentage of those charges.")
     metrics: list[Metric] = Field(min_length=1, description="The metrics.")
+    remedy_plan_business_days: Annotated[int, Field(gt=0, le=60)] = Field(
+        default=10, description="Business Days after a missed Service Level within which the provider gives a remedy plan.")
+    chronic_failure: ChronicFailure = Field(
+        default_factory=ChronicFailure, description="Repeated serious failures: threshold, notice and cure.")
 
 
 class Budget(Spec):
@@ -353,6 +392,39 @@ class Arbitration(Spec):
     seat: Name = Field(description="Seat of the arbitration.")
     arbitrators: Literal[1, 3] = Field(description="Number of arbitrators.")
     language: Name = Field(default="English", description="Language of the arbitration.")
+
+    @property
+    def rules_title(self) -> str:
+        """The rules by their proper name, e.g. 'the LCIA Arbitration Rules'."""
+        known = _ARBITRATION_RULES.get(self.rules.upper().replace(" ", ""))
+        return known[0] if known else f"the arbitration rules of {self.rules}"
+
+    @property
+    def institution(self) -> str:
+        """The body that administers the arbitration and appoints under its rules, e.g. 'the LCIA Court'."""
+        known = _ARBITRATION_RULES.get(self.rules.upper().replace(" ", ""))
+        return known[1] if known else self.rules
+
+
+# Common arbitration rules: (their proper name, the body that appoints arbitrators under them).
+_ARBITRATION_RULES = {
+    "LCIA": ("the LCIA Arbitration Rules", "the LCIA Court"),
+    "ICC": ("the Rules of Arbitration of the International Chamber of Commerce",
+            "the International Court of Arbitration of the International Chamber of Commerce"),
+    "SIAC": ("the Arbitration Rules of the Singapore International Arbitration Centre",
+             "the Court of Arbitration of the Singapore International Arbitration Centre"),
+    "DIS": ("the Arbitration Rules of the German Arbitration Institute (DIS)", "the German Arbitration Institute (DIS)"),
+    "HKIAC": ("the HKIAC Administered Arbitration Rules", "the Hong Kong International Arbitration Centre"),
+    "SCC": ("the Arbitration Rules of the Arbitration Institute of the Stockholm Chamber of Commerce",
+            "the Arbitration Institute of the Stockholm Chamber of Commerce"),
+    "NAI": ("the Arbitration Rules of the Netherlands Arbitration Institute", "the Netherlands Arbitration Institute"),
+    "ICDR": ("the International Arbitration Rules of the International Centre for Dispute Resolution",
+             "the International Centre for Dispute Resolution"),
+    "AAA/ICDR": ("the International Arbitration Rules of the International Centre for Dispute Resolution",
+                 "the International Centre for Dispute Resolution"),
+    "JAMS": ("the JAMS International Arbitration Rules", "JAMS"),
+    "UNCITRAL": ("the UNCITRAL Arbitration Rules", "the appointing authority under those rules"),
+}
 
 
 class Courts(Spec):

@@ -205,6 +205,16 @@ class Note:
     text: str
 
 
+@dataclass(frozen=True)
+class AppliedDefault:
+    """A deal field the draft's clauses read that the deal file did not set, so its default applied: a term
+    the reviewer should confirm was agreed (reported by explain, check and the manifest, noted in the draft)."""
+
+    path: str  # dotted deal field, e.g. 'slas.chronic_failure.failures'
+    value: str  # the default as a deal file would write it: '2', 'true', '[confidentiality, liability]'
+    clauses: tuple[str, ...]  # ids of the selected clauses that read it, in the order of the draft
+
+
 DRAFT_STATUS = "Draft \u2014 subject to contract"  # the footer of a draft until the deal says it is final
 
 
@@ -228,6 +238,7 @@ class Draft:
     status: str = DRAFT_STATUS  # the document's marking in every footer; '' once the deal is final
     made_at: str = ""  # when the document is made, ISO 8601 UTC ('2026-11-30T16:00:00Z'); see draft/made.py
     notes: tuple[Note, ...] = field(default=())  # for the reviewer, never part of the agreement
+    defaults: tuple[AppliedDefault, ...] = field(default=())  # deal fields the draft read at their default
 
     def word(self, key: str) -> str:
         """A word the library gives for the cover, contents, execution page or footer (e.g. 'dated')."""

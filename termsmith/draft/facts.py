@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-# Deal kinds in which one party buys from another: a reseller buys at list price less its discount; a managed
-# service is paid for by its customer.
-_PAID_KINDS = ("reseller", "managed_service")
-
-
 def money_flows(deal) -> bool:
     """Whether amounts are paid from one party to another for what the agreement provides (not counting the
-    settling of a shared budget, which can be nil): a fee-based liability cap or service credits need this."""
-    return deal.deal.kind in _PAID_KINDS or getattr(deal, "payments", None) is not None
+    settling of a shared budget, which can be nil): a fee-based liability cap needs this."""
+    return bool(paid_parties(deal))
+
+
+def paid_parties(deal) -> list[str]:
+    """The ids of the parties another party pays for what they provide: a reseller's supplier, a managed
+    service's provider, the payee of a payment stream. Service credits can only reduce such charges."""
+    paid: list[str] = []
+    if deal.deal.kind == "reseller":
+        paid.append(deal.parties[0].id)
+    elif deal.deal.kind == "managed_service":
+        paid.append(deal.slas.metrics[0].provider if deal.slas is not None else deal.parties[0].id)
+    payments = getattr(deal, "payments", None)
+    for stream in payments.streams if payments is not None else ():
+        if stream.payee not in paid:
+            paid.append(stream.payee)
+    return paid
 
 
 def cap_basis(deal) -> str | None:

@@ -106,6 +106,23 @@ def _checked_filter(func):
     return checked
 
 
+# The deal fields clause text and conditions read while a draft is composed, as (id(model), field name):
+# the defaults a draft applied are those it actually read (draft/defaults.py). None when nobody asks.
+_READS: contextvars.ContextVar[set[tuple[int, str]] | None] = contextvars.ContextVar("termsmith_reads", default=None)
+
+
+class recording_reads:
+    """`with recording_reads() as reads:` collects every deal field read through the sandbox meanwhile."""
+
+    def __enter__(self) -> set[tuple[int, str]]:
+        self.reads: set[tuple[int, str]] = set()
+        self.token = _READS.set(self.reads)
+        return self.reads
+
+    def __exit__(self, *exc: object) -> None:
+        _READS.reset(self.token)
+
+
 @functools.cache
 def readable_names(model: type[BaseModel]) -> frozenset[str]:
     """What clause text may read of a deal model: its fields and the public properties the deal model
@@ -136,8 +153,12 @@ class ClauseSandbox(ImmutableSandboxedEnvironment):
         self.globals.pop("lipsum", None)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, BaseModel) and attr not in readable_names(type(obj)):
-            return False
+        if isinstance(obj, BaseModel):
+            if attr not in readable_names(type(obj)):
+                return False
+            reads = _READS.get()
+            if reads is not None:
+                reads.add((id(obj), attr))
         return super().is_safe_attribute(obj, attr, value)
 
     def bound_filters(self) -> None:

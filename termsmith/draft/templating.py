@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from termsmith.cachedir import bytecode_cache, cache_home, prune  # noqa: F401 - cache_home: library.cache
 from termsmith.deal.fields import clause_sections
-from termsmith.draft.facts import cap_basis, money_flows
+from termsmith.draft.facts import cap_basis, money_flows, paid_parties
 from termsmith.draft.sandbox import ClauseSandbox, readable_names
 
 STYLE_KEY = "house_style_"
@@ -358,6 +358,7 @@ def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str,
         all_parties="all Parties" if multi else "both Parties",
         effective_date=deal.deal.effective_date,
         money_flows=money_flows(deal),
+        paid_parties=paid_parties(deal),
         cap_basis=cap_basis(deal),
     )
     if jurisdiction is not None:

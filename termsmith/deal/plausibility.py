@@ -1,0 +1,114 @@
+"""Plausibility warnings: a deal that validates and drafts, but that a reviewer should look at again.
+
+Each warning is a located Problem with severity "warning": `termsmith check` prints it and still exits 0.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from collections.abc import Iterator
+
+from termsmith.deal.model import Deal
+from termsmith.deal.source import Path_, SourceMap
+from termsmith.errors import Problem
+
+# Countries whose companies are incorporated in a part of them, as addresses name the country.
+_PARTS = {
+    "united kingdom": ("england", "wales", "scotland", "northern ireland", "united kingdom"),
+    "uk": ("england", "wales", "scotland", "northern ireland", "united kingdom"),
+}
+# A company name in free text: capitalised words ending in a legal form.
+_COMPANY = re.compile(
+    r"\b((?:[A-Z][\w&.-]*\s){0,3}[A-Z][\w&.-]*)\s(?:Ltd|Limited|plc|PLC|GmbH|AG|SE|Inc|LLC|LLP|B\.V\.|BV|N\.V\.|"
+    r"S\.A\.|SA|SAS|S\.r\.l\.|Pte\.? Ltd|Corp|Corporation|Pty)\b")
+_POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z0-9&-]+)['’]s\b")
+
+
+def plausibility_warnings(deal: Deal, src: SourceMap) -> tuple[Problem, ...]:
+    """Every plausibility warning for a valid deal, each located at the field concerned."""
+    found = [*_names_not_in_the_deal(deal, src), *_raci(deal, src), *_addresses(deal, src), *_unused_credits(deal, src)]
+    return tuple(replace(p, severity="warning") for p in found)
+
+
+def _free_text(deal: Deal) -> Iterator[tuple[Path_, str]]:
+    yield ("deal", "purpose"), deal.deal.purpose
+    for i, resp in enumerate(deal.roles.responsibilities):
+        for j, duty in enumerate(resp.duties):
+            yield ("roles", "responsibilities", i, "duties", j), duty
+    for i, row in enumerate(deal.roles.raci or []):
+        yield ("roles", "raci", i, "activity"), row.activity
+    if deal.governance:
+        for i, kpi in enumerate(deal.governance.kpis):
+            yield ("governance", "kpis", i, "name"), kpi.name
+    if deal.slas:
+        for i, metric in enumerate(deal.slas.metrics):
+            yield ("slas", "metrics", i, "description"), metric.description
+
+
+def _names_not_in_the_deal(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    known = set()
+    for party in deal.parties:
+        known.add(party.short_name.lower())
+        known.update(word.lower() for word in re.findall(r"[\w&-]+", party.name))
+    if deal.scope.joint_venture and deal.scope.joint_venture.vehicle:
+        known.update(word.lower() for word in re.findall(r"[\w&-]+", deal.scope.joint_venture.vehicle.name))
+    known.update(p.lower() for p in deal.scope.products for p in re.findall(r"[\w&-]+", p))
+    for path, text in _free_text(deal):
+        for match in _COMPANY.finditer(text):
+            if not any(w.lower() in known for w in match.group(1).split()):
+                yield src.problem(path, f"names '{match.group(0)}', which is not a party to this deal", code="unknown-name")
+        for match in _POSSESSIVE.finditer(text):
+            name = match.group(1)
+            if name.lower() not in known and name not in _COMMON_POSSESSIVES:
+                yield src.problem(path, f"names '{name}', which is not a party's name or short name", code="unknown-name")
+
+
+# Capitalised words that often stand before "'s" without naming a company.
+_COMMON_POSSESSIVES = frozenset({"Party", "Customer", "Supplier", "Reseller", "Provider", "Company", "Agreement",
+                                 "Partner", "Today", "Year", "World", "Europe", "Government"})
+
+
+def _raci(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    for i, row in enumerate(deal.roles.raci or []):
+        path: Path_ = ("roles", "raci", i)
+        if row.responsible in row.consulted:
+            yield src.problem((*path, "consulted"), f"{row.responsible} is both Responsible and Consulted for "
+                                                    f"'{row.activity}': a party is not consulted about its own work",
+                              code="raci")
+        if row.accountable in row.informed:
+            yield src.problem((*path, "informed"), f"{row.accountable} is both Accountable and Informed for "
+                                                   f"'{row.activity}': the accountable party decides, it is not informed",
+                              code="raci")
+
+
+def _country(address: str) -> str:
+    last = address.rsplit(",", 1)[-1]
+    last = re.sub(r"[\d-]+", " ", last).strip().lower()
+    return re.sub(r"^the\s+", "", last)
+
+
+def _addresses(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    for i, party in enumerate(deal.parties):
+        country = _country(party.address)
+        jurisdiction = party.jurisdiction.lower()
+        if not country or "," not in party.address:
+            continue
+        names = _PARTS.get(country, (country,))
+        if not any(name in jurisdiction for name in names) and re.sub(r"^the\s+", "", jurisdiction) not in country:
+            yield src.problem(("parties", i, "address"),
+                              f"the address is in {party.address.rsplit(',', 1)[-1].strip()}, but {party.short_name} is "
+                              f"incorporated in {party.jurisdiction}: check the registered office", code="address")
+
+
+def _unused_credits(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    from termsmith.draft.facts import paid_parties
+
+    if deal.slas is None:
+        return
+    paid = paid_parties(deal)
+    for i, metric in enumerate(deal.slas.metrics):
+        if metric.credits and metric.provider not in paid:
+            yield src.problem(("slas", "metrics", i, "credits"),
+                              f"no party pays {metric.provider} for this service, so these credit tiers are not used: "
+                              "the draft provides a remedy plan and escalation instead", code="credits")

@@ -1,0 +1,135 @@
+"""The defaults a draft applied: deal fields that a selected clause reads and that the deal file did not set.
+
+Why: a number no one negotiated (a 10% margin, 2 of 3 months, 6 months to a deadlock termination) must not
+read as if the parties chose it. Rather than keep a list of such numbers, this reads the fields each selected
+clause uses (its `when:` condition and its text, with `{% set x = … %}` aliases followed) and keeps those the
+deal file did not set. `explain`, `check`, the manifest and the reviewer notes all use this one list.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+
+from jinja2 import nodes
+from pydantic import BaseModel
+
+from termsmith.draft.conditions import fields_read
+from termsmith.draft.document import AppliedDefault
+from termsmith.deal.fields import clause_sections
+from termsmith.deal.model import Deal
+from termsmith.draft.templating import environment
+from termsmith.library.clauses import Clause
+
+
+def applied_defaults(deal: BaseModel, clauses: Iterable[Clause], given: Callable[[tuple], bool],
+                     reads: set[tuple[int, str]] | None = None) -> tuple[AppliedDefault, ...]:
+    """Every default the selected `clauses` apply to `deal`; `given(path)` says whether the deal file set a field.
+
+    `reads` (from draft/sandbox.recording_reads around composing) narrows this to the fields the text
+    actually read: a field read only in a branch the deal did not take applied nothing."""
+    was_read = (lambda model, name: True) if reads is None else (lambda model, name: (id(model), name) in reads)
+    readers: dict[tuple[str, ...], list[str]] = {}
+    for clause in clauses:
+        chains = set(template_fields(clause.body))
+        for definition in clause.meta.defines.values():
+            chains |= set(template_fields(definition))
+        if clause.meta.when:
+            chains |= set(fields_read(clause.meta.when))
+        for chain in sorted(chains):
+            for path, _ in _defaulted(deal, tuple(chain.split(".")), given, was_read):
+                ids = readers.setdefault(path, [])
+                if clause.id not in ids:
+                    ids.append(clause.id)
+    out = []
+    for path, ids in sorted(readers.items()):
+        value = _value_at(deal, path)
+        out.append(AppliedDefault(".".join(path), _written(value), tuple(ids)))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def template_fields(source: str) -> tuple[str, ...]:
+    """The dotted deal fields a clause text reads, following `{% set name = deal.field %}` aliases."""
+    sections = clause_sections(Deal)
+    tree = environment().parse(source)
+    aliases: dict[str, str] = {}
+    inner = {id(n.node) for n in tree.find_all(nodes.Getattr)}  # parts of a longer chain
+    for assign in tree.find_all(nodes.Assign):
+        if isinstance(assign.target, nodes.Name):
+            chain = _chain(assign.node)
+            if chain and chain.split(".")[0] in sections:
+                aliases[assign.target.name] = chain
+                inner.add(id(assign.node))  # what the alias reads is counted where the alias is used
+    found = set()
+    for node in tree.find_all(nodes.Getattr):
+        chain = _chain(node) if id(node) not in inner else None
+        if not chain:
+            continue
+        root, _, rest = chain.partition(".")
+        if root in aliases:
+            chain = aliases[root] + ("." + rest if rest else "")
+        if chain.split(".")[0] in sections:
+            found.add(chain)
+    return tuple(sorted(found))
+
+
+def _chain(node: nodes.Node) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, nodes.Getattr):
+        parts.append(node.attr)
+        node = node.node
+    if isinstance(node, nodes.Name):
+        return ".".join([node.name, *reversed(parts)])
+    return None
+
+
+def _defaulted(deal: BaseModel, chain: tuple[str, ...], given: Callable[[tuple], bool], was_read):
+    """(path, value) of each defaulted scalar field on `chain` and, where the chain ends at a defaulted
+    part of the deal, of each scalar field below it."""
+    node: object = deal
+    for i, name in enumerate(chain):
+        if not isinstance(node, BaseModel) or name not in type(node).model_fields:
+            return  # a property, a list or a dict: its fields are not named by the chain
+        parent, node = node, getattr(node, name)
+        path = chain[: i + 1]
+        if node is None:
+            return
+        if not given(path) and not isinstance(node, BaseModel):
+            if _worth_showing(node) and was_read(parent, name):
+                yield path, node
+            return
+    if isinstance(node, BaseModel) and len(chain) > 1:
+        yield from _leaves(node, chain, given, was_read)
+
+
+def _leaves(model: BaseModel, path: tuple[str, ...], given, was_read):
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        here = (*path, name)
+        if isinstance(value, BaseModel):
+            yield from _leaves(value, here, given, was_read)
+        elif not given(here) and _worth_showing(value) and was_read(model, name):
+            yield here, value
+
+
+def _worth_showing(value: object) -> bool:
+    """An empty list or a missing value applies nothing: the clause simply leaves the matter out."""
+    return value is not None and value != [] and value != {}
+
+
+def _value_at(deal: BaseModel, path: tuple[str, ...]) -> object:
+    node: object = deal
+    for name in path:
+        node = getattr(node, name)
+    return node
+
+
+def _written(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_written(v) for v in value) + "]"
+    return str(value)

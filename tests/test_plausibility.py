@@ -1,0 +1,42 @@
+"""Plausibility warnings from `termsmith check`: the deal drafts (exit 0), with one located line per finding."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from termsmith.cli import cli
+
+from .conftest import CANONICAL
+
+
+def _check(path):
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    return [line for line in result.output.splitlines() if ": warning: " in line]
+
+
+def test_contradictory_raci_rows_are_flagged():
+    lines = _check(CANONICAL)
+    assert any(line.endswith("roles.raci[0].consulted: globex is both Responsible and Consulted for 'Integration roadmap': "
+                             "a party is not consulted about its own work") for line in lines)
+    assert any("roles.raci[0].informed: acme is both Accountable and Informed" in line for line in lines)
+    assert all(line.startswith(f"{CANONICAL}:") for line in lines)
+
+
+def test_unused_credit_tiers_are_flagged():
+    assert any("slas.metrics[0].credits: no party pays acme for this service" in line for line in _check(CANONICAL))
+
+
+def test_free_text_naming_another_company(deal_data, write_deal):
+    deal_data["deal"]["purpose"] = "Integrate Initech's engine with Globex's platform and resell Hooli Ltd products."
+    lines = _check(write_deal(deal_data))
+    assert any("deal.purpose: names 'Initech', which is not a party's name or short name" in line for line in lines)
+    assert any("names 'Hooli Ltd', which is not a party to this deal" in line for line in lines)
+    assert not any("'Globex'" in line for line in lines)
+
+
+def test_address_in_another_country(deal_data, write_deal):
+    deal_data["parties"][1]["address"] = "1 Rue de Rivoli, 75001 Paris, France"
+    lines = _check(write_deal(deal_data))
+    assert any("parties[1].address: the address is in France, but Globex is incorporated in Germany" in line for line in lines)
+    assert not any("parties[0].address" in line for line in lines)  # London, United Kingdom ~ England and Wales
