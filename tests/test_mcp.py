@@ -178,3 +178,14 @@ def test_absorb_is_a_dry_run_unless_applied(root):
     assert not dry.is_error, dry.content[0].text
     assert dry.structured_content["written"] == [] and (root / "deal.yaml").read_bytes() == before
     assert dry.structured_content["review"]
+
+
+def test_outdated_json_follows_its_schema(root):
+    done = subprocess.run([sys.executable, "-m", "termsmith", "lock", "deal.yaml"], capture_output=True, text=True,
+                          cwd=root, env=_env())
+    assert done.returncode == 0, done.stderr
+    returncode, data = run_json("outdated", "deal.yaml", "--format", "json", cwd=root)
+    assert returncode == 0
+    jsonschema.validate(data, {"type": "object", "required": ["locked", "library", "changes"],
+                               "properties": {"locked": {"type": "object", "required": ["library", "version"]},
+                                              "changes": {"type": "array"}}})
