@@ -224,14 +224,15 @@ def schema(out, library, library_rev) -> None:
                    "written there if missing).")
 @click.option("--force", is_flag=True, help="Replace DEAL if it exists.")
 @library_option
-def new(deal, kind, defaults, schema_ref, force, library) -> None:
+@rev_option
+def new(deal, kind, defaults, schema_ref, force, library, library_rev) -> None:
     """Start a deal file: asks the questions a deal needs on a terminal, else writes a commented skeleton."""
     from termsmith import scaffold
 
     if deal.exists() and not force:  # before any question is asked
         scaffold.write_new(deal, "", force=False)
     answers = scaffold.defaults(deal, kind)
-    declared = _declared_terms(library)
+    declared = _declared_terms(library, library_rev)
     if not defaults and sys.stdin.isatty():
         echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
         answers = scaffold.ask(answers, _prompt, declared)
@@ -241,7 +242,7 @@ def new(deal, kind, defaults, schema_ref, force, library) -> None:
         if not schema_file.exists():
             from termsmith import api
 
-            written.append(scaffold.write_schema(schema_file, api.schema(library) if declared else None))
+            written.append(scaffold.write_schema(schema_file, api.schema(library, library_rev) if declared else None))
         target = scaffold.schema_target(deal, schema_file)
     elif "://" in schema_ref:
         target = schema_ref
@@ -253,11 +254,11 @@ def new(deal, kind, defaults, schema_ref, force, library) -> None:
     echo(f"next: fill in the placeholders, then `termsmith check {deal}` and `termsmith draft {deal}`")
 
 
-def _declared_terms(library) -> tuple:
+def _declared_terms(library, library_rev) -> tuple:
     """The deal terms the library (found by the usual rule) declares, for `new` to ask."""
     from termsmith import api
 
-    return api.open_library(library).manifest.terms
+    return api.open_library(library, library_rev).manifest.terms
 
 
 def _prompt(question) -> str:

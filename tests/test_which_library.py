@@ -16,7 +16,7 @@ from termsmith.resources import default_library
 
 from .conftest import CANONICAL, MINI, ROOT, edit, git, make_library_repo
 
-NO_LIBRARY = {("new",), ("schema",)}  # the only commands that read no clause library
+NO_LIBRARY = {("schema",)}  # the only command that reads no clause library unless asked (schema --library)
 TWO_REVISIONS = {("impact",): "--base"}  # compares the library at --base with --head: no one --library-rev
 
 
