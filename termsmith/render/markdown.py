@@ -37,7 +37,8 @@ def escape_line_start(text: str) -> str:
     return _LINE_START.sub(fix, text, count=1)
 
 
-def _wrap(text: str, bold: bool, italic: bool, strike: bool = False) -> str:
+def emphasis(text: str, bold: bool, italic: bool, strike: bool = False) -> str:
+    """Markdown emphasis around the text, its surrounding spaces kept outside the markers."""
     if not text.strip():
         return text
     lead = text[: len(text) - len(text.lstrip())]
@@ -60,12 +61,12 @@ def _inline(inline: Inline, before: str = "") -> str:
 
 
 _INLINE_RULES = {
-    Span: lambda s, before: _wrap(escape(smart_quotes(s.text, before)), s.bold, s.italic, s.strike),
+    Span: lambda s, before: emphasis(escape(smart_quotes(s.text, before)), s.bold, s.italic, s.strike),
     LineBreak: lambda _, before: "\\\n",
-    CrossRef: lambda r, before: _wrap(escape(r.label), r.bold, r.italic),
+    CrossRef: lambda r, before: emphasis(escape(r.label), r.bold, r.italic),
     TermDefinition: lambda t, before: f"**“{escape(smart_quotes(t.term))}”**",
     # a link's text is copied as it is, like the Word document's (it is often the address itself)
-    Link: lambda link, before: f"[{''.join(_wrap(escape(c.text), c.bold, c.italic, c.strike) for c in link.children)}]"
+    Link: lambda link, before: f"[{''.join(emphasis(escape(c.text), c.bold, c.italic, c.strike) for c in link.children)}]"
                                f"(<{link.href}>)",
 }
 

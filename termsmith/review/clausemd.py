@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from termsmith.draft.document import Block, CrossRef, Inline, LineBreak, Link, Paragraph, Span, Table, TermDefinition
+from termsmith.render.markdown import emphasis
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 _TEMPLATE = re.compile(r"\{(?=[{%#])")
@@ -74,14 +75,14 @@ def inlines_markdown(inlines: Sequence[Inline], *, cell: bool = False) -> str:
     parts: list[str] = []
     for item in inlines:
         if isinstance(item, Span):
-            parts.append(_emphasis(escape(item.text), item.bold, item.italic, item.strike))
+            parts.append(emphasis(escape(item.text), item.bold, item.italic, item.strike))
         elif isinstance(item, CrossRef):
-            parts.append(_emphasis(f'{{{{ ref("{item.target}") }}}}', item.bold, item.italic, False))
+            parts.append(emphasis(f'{{{{ ref("{item.target}") }}}}', item.bold, item.italic, False))
         elif isinstance(item, TermDefinition):
             term = item.term.replace('"', '\\"')
             parts.append(f'{{{{ define("{term}") }}}}')
         elif isinstance(item, Link):
-            label = "".join(_emphasis(escape(c.text), c.bold, c.italic, c.strike) for c in item.children)
+            label = "".join(emphasis(escape(c.text), c.bold, c.italic, c.strike) for c in item.children)
             parts.append(f"[{label}]({item.href})")
         elif isinstance(item, LineBreak):
             parts.append(" " if cell else "\\\n")
@@ -92,21 +93,6 @@ def escape(text: str) -> str:
     """Plain text that Markdown and the clause template language read back as itself."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _TEMPLATE.sub("{{ '{' }}", text)
-
-
-def _emphasis(text: str, bold: bool, italic: bool, strike: bool) -> str:
-    if not text.strip():
-        return text
-    lead = text[: len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()):]
-    core = text.strip()
-    if strike:
-        core = f"~~{core}~~"
-    if italic:
-        core = f"*{core}*"
-    if bold:
-        core = f"**{core}**"
-    return lead + core + trail
 
 
 def paragraph_title(blocks: Sequence[Block]) -> str | None:
