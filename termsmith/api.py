@@ -92,13 +92,15 @@ def check(deal_path: Path, *, library: Path | None = None, library_rev: str | No
     from termsmith.deal.notes import notes
     from termsmith.deal.plausibility import plausibility_warnings
     from termsmith.draft.overrides import stale_overrides as stale
-    from termsmith.pipeline import compose_resolved, resolve
+    from termsmith.pipeline import compose_resolved, jurisdiction, resolve
 
     resolved = resolve(deal_path, library, library_rev)
     draft = compose_resolved(resolved)
+    system = jurisdiction(resolved.deal, resolved.library, resolved.loaded).system
+    facts = dict(system.facts) if system is not None else {}
     warnings = [*stale(resolved.deal, resolved.library, resolved.loaded.source),
                 *plausibility_warnings(resolved.deal, resolved.loaded.source)]
-    return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source)),
+    return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source, facts)),
                        tuple(warnings), draft.defaults)
 
 

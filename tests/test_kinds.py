@@ -226,13 +226,15 @@ def test_cost_sharing_venture_is_not_a_partnership(write_deal, capsys):
     assert not (COMPANY_CLAUSES - {"scope.jv-conditions", "scope.jv-non-compete"}) & ids
     assert "scope.jv-profits" not in ids and "scope.jv-shares" not in ids
     text = text_of(clause(draft, "scope.jv-contractual").blocks)
-    assert "it is not a partnership: the Parties do not carry on a business in common with a view to profit" in text
+    assert ("it is not a partnership within the meaning of the Partnership Act 1890 of Singapore: the Parties do not "
+            "carry on a business in common with a view to profit") in text
     assert f"set out in the Budget under clause {section_label(draft, 'budget')}" in text
     assert "they do not share profits or losses" in text
     assert "profits and losses" not in full_text(draft).replace("do not share profits or losses", "")
     assert "not as partners in a partnership" in text_of(clause(draft, "general.relationship").blocks)
     result = api.check(path)
     assert any("cost_sharing" in n.message and n.path == "scope.joint_venture.arrangement" and n.line
+               and "under the Partnership Act 1890 of Singapore, persons carrying on a business in common" in n.message
                for n in result.notes)
 
 
@@ -241,14 +243,58 @@ def test_partnership_venture_states_its_consequences(write_deal):
     draft = api.build(path)
     assert {"scope.jv-contractual", "scope.jv-profits", "scope.jv-non-compete"} <= clause_ids(draft)
     text = text_of(clause(draft, "scope.jv-contractual").blocks)
-    assert "as a partnership under the law governing this Agreement" in text
+    assert "as a partnership under the Partnership Act 1890 of Singapore (the Firm)" in text
+    assert "the Parties do not have limited liability" in text and "legal personality" not in text
     assert "liable together with the other Parties for the debts" in text
     profits = text_of(clause(draft, "scope.jv-profits").blocks)
     assert "Harbor 40%, Triton 35% and Straits 25%" in profits
     relationship = text_of(clause(draft, "general.relationship").blocks)
     assert "not as partners" not in relationship and "creates a partnership in law" not in relationship
     assert f"clause {number_of(draft, 'scope.jv-contractual')}" in relationship
-    assert any("partnership in law" in n.message for n in api.check(path).notes)
+    assert any("partnership in law under the Partnership Act 1890 of Singapore" in n.message
+               for n in api.check(path).notes)
+
+
+@pytest.mark.parametrize(("law", "statute", "test_words"), [
+    ("England and Wales", "the Partnership Act 1890", "under sections 1 and 2 of the Partnership Act 1890, persons"),
+    ("Ireland", "the Partnership Act 1890", "sections 1 and 2 of the Partnership Act 1890 (in force in Ireland)"),
+    ("the State of New York", "the New York Partnership Law", "under sections 10 and 11 of the New York Partnership Law"),
+    ("the State of Delaware", "the Delaware Revised Uniform Partnership Act", "section 15-202 of the Delaware Revised"),
+    ("the State of California", "the Uniform Partnership Act of 1994 (chapter 5 of title 2 of the California "
+     "Corporations Code)", "section 16202 of the California Corporations Code"),
+])
+def test_the_partnership_choice_names_the_statute_of_the_governing_law(law, statute, test_words, write_deal):
+    data = contractual("partnership")
+    data["deal"]["governing_law"] = law
+    data["deal"].pop("language", None)
+    path = write_deal(data)
+    text = text_of(clause(api.build(path), "scope.jv-contractual").blocks)
+    assert f"as a partnership under {statute}" in text
+    assert any(test_words in n.message for n in api.check(path).notes)
+    data["scope"]["joint_venture"]["arrangement"] = "cost_sharing"
+    path = write_deal(data)
+    text = text_of(clause(api.build(path), "scope.jv-contractual").blocks)
+    assert f"it is not a partnership within the meaning of {statute}" in text
+    assert any(test_words in n.message and n.message.startswith("note: cost_sharing") for n in api.check(path).notes)
+
+
+@pytest.mark.parametrize(("law", "code"), [("Germany", "sections 705 and following of the German Civil Code"),
+                                           ("the Netherlands", "the provisions of the Dutch Civil Code on the partnership (maatschap)")])
+def test_under_a_civil_code_cost_sharing_stays_an_internal_partnership_at_most(law, code, write_deal):
+    data = contractual("cost_sharing")
+    data["deal"]["governing_law"] = law
+    data["deal"].pop("language", None)
+    path = write_deal(data)
+    draft = api.build(path)
+    text = text_of(clause(draft, "scope.jv-contractual").blocks)
+    assert "not a partnership" not in text and "do not share profits or losses" in text
+    assert f"a partnership between the Parties under {code}" in text and "an internal partnership only" in text
+    relationship = text_of(clause(draft, "general.relationship").blocks)
+    assert "creates a partnership in law" not in relationship and "not as partners" not in relationship
+    assert "creates a partnership that deals with third parties" in relationship
+    note = next(n.message for n in api.check(path).notes if n.path == "scope.joint_venture.arrangement")
+    assert "common purpose" in note or "contribute something in common" in note
+    assert "at most an internal partnership between the parties" in note and "not a partnership in law" not in note
 
 
 def test_other_kinds_get_no_joint_venture_clauses():
@@ -448,3 +494,21 @@ def test_an_alliance_needs_its_brand_periods(write_deal):
     data = yaml.safe_load(ALLIANCE.read_text(encoding="utf-8"))
     data["scope"].pop("strategic_alliance")
     assert any(p.startswith("deal.kind:") and "scope.strategic_alliance" in p for p in problems_of(write_deal(data)))
+
+
+# ── article headings ────────────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize(("example", "heading"), [
+    ("acme-globex-technology.yaml", "Scope of the Partnership"),
+    ("northwind-resellers-reseller.yaml", "Appointment of the Reseller"),
+    ("helios-orbis-strategic-alliance.yaml", "Scope of the Alliance"),
+    ("tri-harbor-joint-venture.yaml", "The Joint Venture"),
+    ("meridian-opscloud-managed-service.yaml", "The Services"),
+])
+def test_the_scope_article_has_a_heading_that_fits_the_kind(example, heading):
+    draft = api.build(EXAMPLES / example)
+    assert next(s for s in draft.sections if s.id == "scope").title == heading
+    titles = {s.id: s.title for s in draft.sections}
+    if "payments" in titles:
+        managed = example.startswith("meridian")
+        assert titles["payments"] == ("Charges and Payment" if managed else "Payments between the Parties")
+        assert titles["schedule-payments"] == ("Charges" if managed else "Partner Payments")

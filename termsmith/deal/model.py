@@ -41,6 +41,9 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+DealKind = Literal["technology", "reseller", "strategic_alliance", "joint_venture", "managed_service"]
+
+
 class DealInfo(Spec):
     """What the agreement is: its identity, kind, date, law and purpose."""
 
@@ -51,7 +54,7 @@ class DealInfo(Spec):
         Field(description="Stable identifier of the deal; output files are named after it."),
     ]
     title: Name = Field(description="Title printed on the cover, e.g. 'Technology Partnership Agreement'.")
-    kind: Literal["technology", "reseller", "strategic_alliance", "joint_venture", "managed_service"] = Field(
+    kind: DealKind = Field(
         description="The kind of partnership; selects the scope article."
     )
     effective_date: dt.date = Field(

@@ -434,7 +434,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
             DraftClause(c.id, c.version, styled(c.meta.title), targets[c.id].label, targets[c.id].anchor, rendered[c.id])
             for c in selection.clauses if c.meta.area == spec.id
         )
-        sections.append(Section(spec.kind, spec.id, styled(spec.title), targets[spec.id].label, targets[spec.id].anchor,
+        sections.append(Section(spec.kind, spec.id, styled(spec.title_for(deal.deal.kind)), targets[spec.id].label, targets[spec.id].anchor,
                                 clauses))
 
     return Draft(
