@@ -369,7 +369,8 @@ def test_reseller_rules_name_the_field(change, path, fragment, write_deal):
 # ── managed service ─────────────────────────────────────────────────────────────────────────
 MANAGED = EXAMPLES / "meridian-opscloud-managed-service.yaml"
 MANAGED_CLAUSES = {"service.onboarding", "service.security", "service.continuity", "service.step-in", "service.hipaa",
-                   "service.prepaid-refund"}
+                   "service.prepaid-refund", "service.benchmarking", "schedule-services.services",
+                   "schedule-services.onboarding", "schedule-services.acceptance"}
 
 
 def test_managed_service_gets_onboarding_security_continuity_step_in_and_hipaa():
@@ -395,6 +396,101 @@ def test_managed_service_gets_onboarding_security_continuity_step_in_and_hipaa()
     refund = text_of(clause(draft, "service.prepaid-refund").blocks)
     assert f"terminated under Section {number_of(draft, 'termination.chronic-sla')}" in refund
     assert "paid in advance" in text_of(clause(draft, "payments.final-account").blocks)
+
+
+def test_managed_service_has_a_service_description_schedule_the_body_refers_to():
+    data = yaml.safe_load(MANAGED.read_text(encoding="utf-8"))
+    ms = data["scope"]["managed_service"]
+    draft = api.build(MANAGED)
+    schedule = next(s for s in draft.sections if s.id == "schedule-services")
+    assert schedule.title == "Service Description"
+    assert schedule.label == next(s for s in draft.sections if s.kind == "schedule").label  # the first schedule
+    terms = text_of(clause(draft, "definitions.terms").blocks)
+    assert f"Service Description means {schedule.label}, which describes the Managed Services" in terms
+    services = text_of(clause(draft, "scope.managed-services").blocks)
+    assert "the managed services described in the Service Description (the Managed Services)" in services
+    described = text_of(clause(draft, "schedule-services.services").blocks)
+    for service in ms["services"]:
+        assert service in described
+    assert f"under Section {number_of(draft, 'scope.managed-services')}" in described
+    assert f"SOC 2 Type II (security and availability criteria) | {number_of(draft, 'service.security')}" in described
+    assert f"at most once in any 12 months | {number_of(draft, 'service.benchmarking')}" in described
+    onboarding = text_of(clause(draft, "schedule-services.onboarding").blocks)
+    assert "Network access, credentials and system documentation given to OpsCloud | Meridian | February 5, 2027" \
+        in onboarding.splitlines()
+    assert "Service Commencement Date: the Managed Services are provided in full | OpsCloud | April 1, 2027" \
+        in onboarding.splitlines()
+    assert len([line for line in onboarding.splitlines() if line.endswith(", 2027")]) == 6
+    body = text_of(clause(draft, "service.onboarding").blocks)
+    assert f"onboarding plan in paragraph {number_of(draft, 'schedule-services.onboarding')} of the Service Description" in body
+    assert f"acceptance criteria in paragraph {number_of(draft, 'schedule-services.acceptance')} of the Service" in body
+    assert "must propose promptly" not in body  # the milestones are the plan
+    acceptance = text_of(clause(draft, "schedule-services.acceptance").blocks)
+    assert "for up to 15 days" in acceptance and "a failover from one data center to the other" in acceptance
+    assert "verified by Meridian; and" in acceptance
+
+
+def test_managed_service_benchmarking_reduces_the_charges_to_the_top_of_the_range():
+    draft = api.build(MANAGED)
+    bench = text_of(clause(draft, "service.benchmarking").blocks)
+    assert "by Northfield Sourcing Advisors LLC (the Benchmarker)" in bench
+    assert "no earlier than 12 months after the Service Commencement Date, and no more than once in any period of " \
+        "12 months" in bench
+    assert "Meridian bears the fees of the Benchmarker" in bench and "costs or margins of OpsCloud" in bench
+    assert "reduced to the top of the Benchmark Range, but by no more than 10% of them" in bench
+    assert "never increases the charges" in bench
+    charges = text_of(clause(draft, "scope.managed-charges").blocks)
+    assert f"or as they are reduced after a Benchmark under Section {number_of(draft, 'service.benchmarking')}" in charges
+
+
+def test_benchmarking_by_negotiation_gives_a_termination_right(write_deal):
+    data = yaml.safe_load(MANAGED.read_text(encoding="utf-8"))
+    bench = data["scope"]["managed_service"]["benchmarking"]
+    bench.pop("benchmarker"), bench.pop("max_reduction_percent")
+    bench["outcome"] = "negotiate"
+    text = text_of(clause(api.build(write_deal(data)), "service.benchmarking").blocks)
+    assert "an independent benchmarker that Meridian proposes and OpsCloud approves" in text
+    assert "propose a reduction that brings them within the Benchmark Range" in text
+    assert "Meridian may terminate this Agreement by notice" in text and "reduced to the top" not in text
+
+
+def test_without_benchmarking_or_milestones_the_draft_says_nothing_of_them(write_deal):
+    data = yaml.safe_load(MANAGED.read_text(encoding="utf-8"))
+    ms = data["scope"]["managed_service"]
+    for name in ("benchmarking", "onboarding", "acceptance_criteria"):
+        ms.pop(name)
+    draft = api.build(write_deal(data))
+    assert "service.benchmarking" not in clause_ids(draft) and "Benchmark" not in full_text(draft)
+    assert "must propose promptly after the Effective Date" in text_of(clause(draft, "service.onboarding").blocks)
+    assert "the Service Levels during the tests" in text_of(clause(draft, "schedule-services.acceptance").blocks)
+    assert "reduced after a Benchmark" not in text_of(clause(draft, "scope.managed-charges").blocks)
+
+
+@pytest.mark.parametrize(("change", "path", "fragment"), [
+    (lambda ms: ms.pop("commencement_date"), "scope.managed_service.onboarding", "needs commencement_date"),
+    (lambda ms: ms["onboarding"][1].update(date="2027-01-20"), "scope.managed_service.onboarding[1].date",
+     "list them in date order"),
+    (lambda ms: ms["onboarding"][4].update(date="2027-04-20"), "scope.managed_service.onboarding[4].date",
+     "is after commencement_date"),
+    (lambda ms: ms["onboarding"][0].update(responsible="globex"), "scope.managed_service.onboarding[0].responsible",
+     "globex"),
+    (lambda ms: ms.pop("acceptance_days"), "scope.managed_service.acceptance_criteria", "needs acceptance_days"),
+    (lambda ms: ms["benchmarking"].update(outcome="negotiate"), "scope.managed_service.benchmarking.max_reduction_percent",
+     "only used with outcome: reduce"),
+    (lambda ms: ms["benchmarking"].update(every_months=3), "scope.managed_service.benchmarking.every_months", "6"),
+])
+def test_managed_service_rules_name_the_field(change, path, fragment, write_deal):
+    data = yaml.safe_load(MANAGED.read_text(encoding="utf-8"))
+    change(data["scope"]["managed_service"])
+    found = [p for p in problems_of(write_deal(data)) if p.startswith(path + ":") and fragment in p]
+    assert found, problems_of(write_deal(data))
+
+
+def test_benchmarking_needs_charges_to_compare(write_deal):
+    data = yaml.safe_load(MANAGED.read_text(encoding="utf-8"))
+    data["payments"]["streams"][0]["type"] = "licence_fee"
+    assert any(p.startswith("scope.managed_service.benchmarking:") and "needs charges to compare" in p
+               for p in problems_of(write_deal(data)))
 
 
 def test_managed_service_must_state_its_charges(write_deal):
@@ -512,3 +608,11 @@ def test_the_scope_article_has_a_heading_that_fits_the_kind(example, heading):
         managed = example.startswith("meridian")
         assert titles["payments"] == ("Charges and Payment" if managed else "Payments between the Parties")
         assert titles["schedule-payments"] == ("Charges" if managed else "Partner Payments")
+
+
+def test_a_defined_term_inside_a_party_name_is_not_a_use_of_it(deal_data, write_deal):
+    # "Company" is defined only for a joint venture company, and "Managed Services" only for a managed service
+    deal_data["parties"][1]["name"] = "Globex Company Managed Services GmbH"
+    draft = api.build(write_deal(deal_data))
+    assert "Globex Company Managed Services GmbH" in full_text(draft)
+    assert "scope.jv-vehicle" not in clause_ids(draft) and "scope.managed-services" not in clause_ids(draft)

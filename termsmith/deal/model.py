@@ -744,6 +744,34 @@ class RecoveryTargets(Spec):
     test_cadence: Cadence = Field(description="How often the disaster recovery plan is tested.")
 
 
+class OnboardingMilestone(Spec):
+    """A step of the onboarding of a managed service, with its date."""
+
+    milestone: Text = Field(description="What is done by the date, e.g. 'hosting environment built in both data "
+                                        "centers'.")
+    date: dt.date = Field(description="The date by which it is done (YYYY-MM-DD), on or before the commencement date.")
+    responsible: PartyId | None = Field(
+        default=None, description="The party that must achieve it; default: the provider of the services.")
+
+
+class Benchmarking(Spec):
+    """The customer's right to have the charges for a managed service compared with the market."""
+
+    benchmarker: Name | None = Field(
+        default=None, description="The benchmarker the parties name, e.g. 'Gartner, Inc.'; left out: an independent "
+                                  "benchmarker the customer proposes and the provider may not unreasonably refuse.")
+    every_months: Annotated[int, Field(ge=6, le=60)] = Field(
+        description="How often the charges may be benchmarked: at most once in any period of this many months, and "
+                    "not earlier than this many months after the Service Commencement Date.")
+    outcome: Literal["reduce", "negotiate"] = Field(
+        description="What happens when the charges are above the benchmark range: reduce (they fall to the top of the "
+                    "range from the next month) or negotiate (the provider proposes a reduction; if none is agreed, "
+                    "the customer may terminate without paying for early termination).")
+    max_reduction_percent: Annotated[float, Field(gt=0, le=100)] | None = Field(
+        default=None, description="With outcome reduce: the most one benchmark can reduce the charges by, as a "
+                                  "percentage of them; left out: no limit.")
+
+
 class ManagedServiceTerms(Spec):
     """Managed services (deal.kind: managed_service)."""
 
@@ -758,6 +786,14 @@ class ManagedServiceTerms(Spec):
     acceptance_days: Days | None = Field(
         default=None, description="Days the customer has to test the onboarded services before they are accepted; "
                                   "left out: no acceptance procedure.")
+    onboarding: list[OnboardingMilestone] = Field(
+        default_factory=list, description="The onboarding milestones up to the commencement date, in date order; "
+                                          "they appear in the Service Description schedule. Left out: the provider "
+                                          "proposes an onboarding plan.")
+    acceptance_criteria: list[Text] = Field(
+        default_factory=list, description="What the acceptance tests check (with acceptance_days), each as a "
+                                          "sentence; left out: that the services work as described and meet the "
+                                          "service levels.")
     security_standard: Name | None = Field(
         default=None, description="The information security standard the provider must meet and stay certified "
                                   "against, e.g. 'ISO/IEC 27001:2022' or 'SOC 2 Type II'.")
@@ -768,6 +804,8 @@ class ManagedServiceTerms(Spec):
     us_health_data: bool = Field(
         default=False, description="Whether the provider handles protected health information of the customer under "
                                    "US law (HIPAA business associate terms are then added).")
+    benchmarking: Benchmarking | None = Field(
+        default=None, description="The customer's right to have the charges benchmarked; left out: none.")
 
 
 class AllianceTerms(Spec):

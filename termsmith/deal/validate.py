@@ -553,6 +553,40 @@ def _managed_service(deal: Deal, src: SourceMap) -> Iterator[Problem]:
                                   f"service charges are paid to the provider of the services ({provider})")
     if ms.commencement_date is not None and ms.commencement_date < deal.deal.effective_date:
         yield src.problem((*path, "commencement_date"), "is before deal.effective_date")
+    parties = {p.id for p in deal.parties}
+    previous = None
+    for i, step in enumerate(ms.onboarding):
+        if ms.commencement_date is None:
+            yield src.problem((*path, "onboarding"), "needs commencement_date: the date the services start in full, "
+                                                     "after the onboarding")
+            break
+        if step.responsible is not None and step.responsible not in parties:
+            yield src.problem((*path, "onboarding", i, "responsible"), _unknown_party(step.responsible, parties),
+                              code="unknown-party")
+        if step.date < deal.deal.effective_date:
+            yield src.problem((*path, "onboarding", i, "date"), "is before deal.effective_date")
+        elif step.date > ms.commencement_date:
+            yield src.problem((*path, "onboarding", i, "date"),
+                              f"is after commencement_date ({ms.commencement_date.isoformat()})")
+        elif previous is not None and step.date < previous:
+            yield src.problem((*path, "onboarding", i, "date"),
+                              f"is before the date of the milestone above it ({previous.isoformat()}): list them in date order")
+        previous = step.date
+    if ms.acceptance_criteria and ms.acceptance_days is None:
+        yield src.problem((*path, "acceptance_criteria"), "needs acceptance_days: how long the customer has to test")
+    bench = ms.benchmarking
+    if bench is not None:
+        charged = deal.payments is not None and any(
+            s.type == "service_charge" and s.payee == provider for s in deal.payments.streams)
+        if not charged:
+            yield src.problem((*path, "benchmarking"), "benchmarking needs charges to compare: a service_charge payment "
+                                                       f"to the provider ({provider}) under payments.streams")
+        if bench.max_reduction_percent is not None and bench.outcome != "reduce":
+            yield src.problem((*path, "benchmarking", "max_reduction_percent"), "only used with outcome: reduce")
+        if bench.every_months >= deal.term.initial_months and deal.term.renewal == "none":
+            yield src.problem((*path, "benchmarking", "every_months"),
+                              f"no benchmark could start before the Agreement ends: the term is "
+                              f"{deal.term.initial_months} months")
 
 
 def _alliance_and_technology(deal: Deal, src: SourceMap) -> Iterator[Problem]:
