@@ -123,7 +123,7 @@ def _defaulted(root: _Root, chain: tuple[str, ...], given: Callable[[tuple], boo
             if _worth_showing(node) and was_read(parent, name):
                 yield path, node
             return
-    if isinstance(node, BaseModel) and len(chain) > 1:
+    if isinstance(node, BaseModel) and len(chain) > 1 and not given(chain):  # a part the deal file gives names its own fields
         yield from _leaves(node, chain, given, was_read)
 
 
