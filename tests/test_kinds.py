@@ -616,3 +616,38 @@ def test_a_defined_term_inside_a_party_name_is_not_a_use_of_it(deal_data, write_
     draft = api.build(write_deal(deal_data))
     assert "Globex Company Managed Services GmbH" in full_text(draft)
     assert "scope.jv-vehicle" not in clause_ids(draft) and "scope.managed-services" not in clause_ids(draft)
+
+
+# ── what counsel for the other side found in the example drafts ────────────────────────────
+def test_managed_services_continued_after_termination_are_paid_for_and_keep_their_health_data():
+    draft = api.build(MANAGED)
+    transition = number_of(draft, "exit.transition")
+    final = text_of(clause(draft, "payments.final-account").blocks)
+    assert f"continues to provide Managed Services after the Termination Date under Section {transition}" in final
+    assert "continue to accrue, at the rates in force on the Termination Date" in final
+    fees = text_of(clause(draft, "exit.transition-fees").blocks)
+    assert "No fees are payable for it, other than the charges for Managed Services that OpsCloud continues" in fees
+    hipaa = text_of(clause(draft, "service.hipaa").blocks)
+    assert f"when it stops providing the Managed Services (including any it continues to provide after the " \
+           f"Termination Date under Section {transition})" in hipaa
+    refund = text_of(clause(draft, "service.prepaid-refund").blocks)
+    assert f"refunded day by day under Section {number_of(draft, 'payments.final-account')}" in refund
+    assert "must refund" not in refund  # one refund, in the final account, not two
+    payments = text_of(clause(draft, "payments.fees").blocks)
+    assert "whole price of the Managed Services" in payments and "level of sales" not in payments
+    assert "licences properly granted to customers" not in full_text(draft).replace("licenses", "licences")
+    assert "within 24 hours after becoming aware" in text_of(clause(draft, "data-protection.breach").blocks)
+
+
+def test_no_draft_calls_a_joint_venture_or_a_service_contract_the_partnership():
+    for example in ("tri-harbor-joint-venture.yaml", "meridian-opscloud-managed-service.yaml",
+                    "northwind-resellers-reseller.yaml"):
+        text = full_text(api.build(EXAMPLES / example))
+        assert "the partnership" not in text.replace("a partnership in law", ""), example
+
+
+def test_customer_licences_survive_only_where_customers_get_licences():
+    for example, expected in (("acme-globex-technology.yaml", True), ("northwind-resellers-reseller.yaml", True),
+                              ("helios-orbis-strategic-alliance.yaml", False), ("tri-harbor-joint-venture.yaml", False)):
+        text = text_of(clause(api.build(EXAMPLES / example), "exit.licences").blocks)
+        assert ("licences properly granted to customers" in text) is expected, example
