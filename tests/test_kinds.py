@@ -651,3 +651,36 @@ def test_customer_licences_survive_only_where_customers_get_licences():
                               ("helios-orbis-strategic-alliance.yaml", False), ("tri-harbor-joint-venture.yaml", False)):
         text = text_of(clause(api.build(EXAMPLES / example), "exit.licences").blocks)
         assert ("licences properly granted to customers" in text) is expected, example
+
+
+def test_joint_venture_company_steering_committee_and_licences_do_not_fight_the_board_or_the_exit():
+    draft = api.build(JV)
+    committee = text_of(clause(draft, "governance.steering-committee").blocks)
+    assert "it does not manage the Company" in committee
+    assert f"matters listed in clause {number_of(draft, 'scope.jv-reserved-matters')}, to all Parties" in committee
+    impasse = text_of(clause(draft, "governance.deadlock").blocks)
+    assert f"is not an Impasse: if they cannot decide it, clause {number_of(draft, 'shares.deadlock')} applies" in impasse
+    licences = text_of(clause(draft, "exit.licences").blocks)
+    assert f"the licences granted to the Company under clause {number_of(draft, 'ip.joint-venture')} continue" in licences
+    exit_ = text_of(clause(draft, "shares.exit").blocks)
+    assert "continue for as long as that clause provides" in exit_ and "If the Company is placed in liquidation" in exit_
+
+
+def test_alliance_brand_approval_has_one_standard_and_one_payment_per_referral():
+    draft = api.build(EXAMPLES / "helios-orbis-strategic-alliance.yaml")
+    marks = text_of(clause(draft, "ip.trade-marks").blocks)
+    assert f"only as approved under clause {number_of(draft, 'ip.co-marketing-licence')}" in marks
+    assert "unreasonably withheld" not in marks and "brand guidelines" in marks
+    referrals = text_of(clause(draft, "payments.referrals").blocks)
+    assert "only one Partner Payment is due for referring that customer" in referrals  # the deal pays a commission
+
+
+def test_reseller_customer_is_migrated_only_if_it_agrees():
+    draft = api.build(RESELLER)
+    migration = text_of(clause(draft, "exit.customer-migration").blocks)
+    assert f"only if it agrees to move under clause {number_of(draft, 'supply.after-termination')}" in migration
+
+
+def test_technology_payment_clause_does_not_exclude_other_amounts_due():
+    text = text_of(clause(api.build(EXAMPLES / "hudson-cobalt-technology-us.yaml"), "technology.remuneration").blocks)
+    assert "only amounts payable" not in text and "compensated for its technology only through" in text
