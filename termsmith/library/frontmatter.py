@@ -28,7 +28,7 @@ def _semver(value: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FrontMatter(_Strict):
@@ -81,7 +81,7 @@ class LegalSystemModel(BaseModel):
     """A legal system the library drafts for. Keys other than the fields below are facts clause text reads
     (`legal_system.courts`); each is a string, a yes/no or a list of strings."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
     name: Phrase = Field(description="The system as the governing-law clause names it, e.g. 'England and Wales'.")
     aliases: list[Phrase] = Field(default_factory=list, description="Other ways a deal's governing_law names it.")
@@ -142,6 +142,7 @@ class ManifestModel(_Strict):
     proper_nouns: list[Line] = Field(default_factory=list, description="Capitalised phrases that are not defined terms.")
     sections: list[SectionModel] = Field(min_length=1)
     terms: dict = Field(default_factory=dict, description="Deal terms the library declares (see library/terms.py).")
+    rules: list = Field(default_factory=list, description="Business rules over the deal and its terms (library/rules.py).")
     languages: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")], LanguageModel] = Field(
         default_factory=dict, description="Languages the clause text is written in (default: English only).")
     legal_systems: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")], LegalSystemModel] = Field(
