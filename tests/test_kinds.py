@@ -684,3 +684,13 @@ def test_reseller_customer_is_migrated_only_if_it_agrees():
 def test_technology_payment_clause_does_not_exclude_other_amounts_due():
     text = text_of(clause(api.build(EXAMPLES / "hudson-cobalt-technology-us.yaml"), "technology.remuneration").blocks)
     assert "only amounts payable" not in text and "compensated for its technology only through" in text
+
+
+def test_a_managed_service_has_contract_managers_not_alliance_managers():
+    draft = api.build(MANAGED)
+    assert "roles.contract-managers" in clause_ids(draft) and "roles.alliance-managers" not in clause_ids(draft)
+    text = full_text(draft)
+    assert "Contract Manager" in text and "Alliance Manager" not in text
+    assert "Meridian: Robert Hayes" in text_of(clause(draft, "roles.contract-managers").blocks)
+    for example in ("acme-globex-technology.yaml", "tri-harbor-joint-venture.yaml"):
+        assert "roles.contract-managers" not in clause_ids(api.build(EXAMPLES / example))

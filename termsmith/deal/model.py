@@ -149,7 +149,8 @@ class Roles(Spec):
     """Who does what."""
 
     alliance_managers: dict[PartyId, Name] = Field(
-        default_factory=dict, description="Each party's alliance manager, by party id."
+        default_factory=dict, description="Each party's alliance manager, by party id (its Contract Manager in a "
+                                          "managed service agreement)."
     )
     responsibilities: list[Responsibility] = Field(min_length=1, description="Each party's duties.")
     raci: list[RaciRow] | None = Field(default=None, description="Optional RACI matrix (Schedule: roles).")
