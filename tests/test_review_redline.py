@@ -176,3 +176,26 @@ def test_an_output_is_replaced_only_when_it_is_an_unchanged_redline(drafted, tmp
         api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", other, markdown=False)
     done = run_cli("redline", drafted / "out" / DOCX, drafted / "deal.yaml", "-o", out, "--force")
     assert done.returncode == 0, done.stderr
+
+
+def test_the_markdown_twin_is_replaced_only_while_its_text_matches_its_seal(drafted, tmp_path):
+    """An editor may keep the twin's last line (its footer or its seal) while changing the text: the seal is the
+    sha256 of the text, so the edited twin is not replaced; a twin that was not touched is."""
+    out = tmp_path / "r.docx"
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
+    twin = out.with_suffix(".md")
+    text = twin.read_text(encoding="utf-8")
+    assert text.splitlines()[-1].startswith("<!-- termsmith redline sha256:")
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)  # unchanged: replaced
+    assert twin.read_text(encoding="utf-8") == text
+    edited = text.replace("Technology Partnership Agreement", "Technology Partnership Deal", 1)
+    assert edited != text
+    twin.write_text(edited, encoding="utf-8")  # the seal line kept, the text changed
+    with pytest.raises(TermsmithError, match="not overwritten"):
+        api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
+    assert twin.read_text(encoding="utf-8") == edited
+    twin.write_text("\n".join(text.splitlines()[:-1]) + "\n", encoding="utf-8")  # the seal removed
+    with pytest.raises(TermsmithError, match="not overwritten"):
+        api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, force=True)
+    assert twin.read_text(encoding="utf-8") == text
