@@ -142,6 +142,13 @@ def _comment_places(doc: Document) -> dict[str, int]:
 def plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict], Draft]) -> Plan:
     """What to write for a reviewed document drafted as `base` from a deal whose data is `deal_data`;
     `draft_with(data)` drafts the deal with other data (to test a field change)."""
+    try:
+        return _plan(doc, base, deal_data, draft_with)
+    finally:
+        _SIGS.clear()
+
+
+def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict], Draft]) -> Plan:
     owners: dict[int, str] = {}
     accepted = document_draft(doc, base, view="accepted", owners=owners)
     original = document_draft(doc, base, view="original")
@@ -230,10 +237,18 @@ def _clauses(draft: Draft) -> dict[str, Clause]:
     return {c.id: c for s in draft.sections for c in s.clauses}
 
 
+_SIGS: dict[int, tuple[Clause, object]] = {}  # id(clause) → (clause, signature) while a plan is made
+
+
 def _sig(clause: Clause | None) -> object:
     if clause is None:
         return None
-    return tuple(signature(b) for b in clause.blocks)
+    known = _SIGS.get(id(clause))
+    if known is not None and known[0] is clause:
+        return known[1]
+    sig = tuple(signature(b) for b in clause.blocks)
+    _SIGS[id(clause)] = (clause, sig)
+    return sig
 
 
 def _sig_blocks(blocks, role: str) -> object:
