@@ -226,3 +226,34 @@ def test_a_party_name_changed_everywhere_is_the_deal_field(drafted):
     result = round_trip(drafted, reviewed)
     assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [("parties.1.name", "Globex Analytics AG")]
     assert result.plan.overrides == {} and result.plan.refused == []
+
+
+def test_an_override_keeps_the_values_the_template_computed_live(drafted):
+    """The reviewer reworded the clause but kept its numbers and dates: they are written back as the template's
+    expressions, so a later change of the deal field still reaches the overridden clause."""
+    reviewed = drafted / "out" / "reworded.docx"
+    python_docx_edit(drafted / "out" / DOCX, reviewed, {
+        "for convenience by giving": "for convenience by serving on"})
+    result = round_trip(drafted, reviewed)
+    text = result.plan.overrides["termination.convenience"]["text"]
+    assert text.startswith("{%- set tfc = exit.termination_for_convenience -%}\n")
+    assert "by serving on {{ other_parties }} at least {{ tfc.notice_days | days }}" in text
+    assert "180" not in text and "2028" not in text
+    assert "computed values kept live: {{ other_parties }}, {{ tfc.notice_days | days }}" in "\n".join(result.lines)
+    deal = drafted / "deal.yaml"
+    deal.write_text(deal.read_text(encoding="utf-8").replace("notice_days: 180", "notice_days: 90"), encoding="utf-8")
+    api.draft(deal, drafted / "later", force=True)
+    later = "\n".join(accepted_text(drafted / "later" / DOCX))
+    assert "for convenience by serving on the other Party at least 90 days’ notice" in later
+    assert "cannot take effect before 31 March 2028" in later  # 12 months after 1 January 2027, plus 90 days
+
+
+def test_a_value_the_reviewer_changed_stays_their_literal(drafted):
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("180 days", "120 days")
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = round_trip(drafted, reviewed)
+    text = result.plan.overrides["termination.convenience"]["text"]
+    assert "at least 120 days’ notice" in text and "{{ tfc.notice_days | days }}" not in text
+    assert "{{ other_parties }}" in text  # what the reviewer left as it was is still live

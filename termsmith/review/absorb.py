@@ -438,7 +438,7 @@ def report_lines(result: Plan, document: str, deal: str) -> list[str]:
         for note in r.notes:
             who = ", ".join(x for x in (note.author or "untracked", note.date[:10]) if x)
             text = " ".join(note.text.split())
-            line = f"- {note.kind} ({who}): “{text}”"
+            line = f"- {note.kind} ({who}): " + (text if note.kind == "edited" else f"“{text}”")
             if note.to:
                 line += f" in reply to {' '.join(note.to.split())}"
             lines.append(line)
@@ -453,6 +453,11 @@ def report_lines(result: Plan, document: str, deal: str) -> list[str]:
 
 def mismatches(result: Plan, redrafted: Draft) -> list[str]:
     """Clauses the re-drafted deal does not word as the reviewed document does (refused changes aside)."""
+    return [line for _ident, line in mismatched(result, redrafted)]
+
+
+def mismatched(result: Plan, redrafted: Draft) -> list[tuple[str, str]]:
+    """(clause id, how a reader names it) of each clause the re-draft does not word as reviewed."""
     out = []
     refused = {r.id for r in result.clauses if r.action in ("refused", "library")}
     got, want = _clauses(redrafted), _clauses(result.accepted)
@@ -463,7 +468,7 @@ def mismatches(result: Plan, redrafted: Draft) -> list[str]:
         if ADDED_ID in ident.rsplit(".", 1)[-1]:
             continue  # an added clause has its new id in the re-draft
         if _sig(got.get(ident)) != _sig(clause):
-            out.append(f"{clause.label} {clause.title} ({ident})".strip())
+            out.append((ident, f"{clause.label} {clause.title} ({ident})".strip()))
     del added
     return out
 

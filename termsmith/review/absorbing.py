@@ -93,17 +93,35 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             raise InputError(Problem(path="--branch", message="give --library DIR: the clause library to change"))
         repo, library_files = _library_edits(plan, base, Path(library), deal_path, document.name)
     text = raw.decode("utf-8")
-    new_text = edit_deal(text, [(path, new) for path, _old, new in plan.fields], plan.overrides) \
-        if plan.changed else text
+    literal = _keep_live(plan, base, loaded.data, deal_path, lib_path, rev, draft_with)
+    fields = [(path, new) for path, _old, new in plan.fields]
+    new_text = edit_deal(text, fields, plan.overrides) if plan.changed else text
     mismatches: list[str] = []
     if plan.changed:
-        try:
-            redrafted = draft_with_text(new_text)
-        except TermsmithError as exc:
-            raise InputError(Problem(file=str(deal_path), message=(
-                "absorbing this review would leave a deal that does not draft: "
-                + "; ".join(p.message for p in exc.problems)))) from None
-        mismatches = review.mismatches(plan, redrafted)
+        def redraft(deal_text: str) -> Draft:
+            try:
+                return draft_with_text(deal_text)
+            except TermsmithError as exc:
+                if literal:
+                    return None
+                raise InputError(Problem(file=str(deal_path), message=(
+                    "absorbing this review would leave a deal that does not draft: "
+                    + "; ".join(p.message for p in exc.problems)))) from None
+
+        redrafted = redraft(new_text)
+        found = review.mismatched(plan, redrafted) if redrafted is not None else None
+        back = set(literal) if found is None else {i for i, _line in found} & set(literal)
+        if back:  # a clause whose live values do not re-draft as reviewed keeps the reviewer's literal text
+            for ident in back:
+                plan.overrides[ident]["text"] = literal.pop(ident)
+                for r in plan.clauses:
+                    if r.id == ident:
+                        r.detail = r.detail.split("; computed values kept live")[0]
+            new_text = edit_deal(text, fields, plan.overrides)
+            literal.clear()
+            redrafted = redraft(new_text)
+            found = review.mismatched(plan, redrafted)
+        mismatches = [line for _i, line in found]
         if plan.fields and not review._cover_changes(redrafted, plan.accepted):  # the fields explain the cover
             plan.refused = [line for line in plan.refused if not line.startswith("Cover:")]
             for r in plan.clauses:
@@ -130,6 +148,54 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             f"- {r.id}: {r.detail}" for r in changed) + "\n"
         gitstore.commit_on_new_branch(repo, branch, "HEAD", library_files, message)
     return AbsorbResult(plan, tuple(lines), tuple(write_files(files)), (), tuple(mismatches))
+
+
+def _keep_live(plan, base: Draft, data: dict, deal_path: Path, lib_path, rev, draft_with) -> dict[str, str]:
+    """Each overridden clause's text with the values its template computed from deal fields written back as
+    the template's expressions where the reviewer kept them (review/livevalues.py); {clause id: the literal
+    text} of the clauses changed, so that absorb can go back to it."""
+    import copy
+
+    from termsmith.pipeline import resolve
+    from termsmith.review import livevalues
+    from termsmith.review.fromdocx import plain_text
+
+    texts = {i: o for i, o in plan.overrides.items() if o.get("text") and not o.get("after")}
+    if not texts:
+        return {}
+    try:
+        library = resolve(deal_path, lib_path, rev).library
+    except TermsmithError:
+        return {}
+    items = {i: livevalues.printed(library.by_id[i].body) for i in texts if i in library.by_id}
+    items = {i: v for i, v in items.items() if v}
+    if not items:
+        return {}
+    trial = copy.deepcopy(data)
+    overrides = dict(trial.get("overrides") or {})
+    for ident, printed in items.items():
+        overrides[ident] = {"text": livevalues.probe_text(printed)}
+    trial["overrides"] = overrides
+    try:
+        probed = draft_with(trial)
+    except TermsmithError:
+        return {}
+    drafted = {c.id: c for s in probed.sections for c in s.clauses}
+    old = {c.id: c for s in base.sections for c in s.clauses}
+    literal: dict[str, str] = {}
+    for ident, printed in items.items():
+        if ident not in drafted or ident not in old:
+            continue
+        values = livevalues.read_probe(plain_text(drafted[ident]), len(printed))
+        text, used = livevalues.relive(texts[ident]["text"], printed, values, plain_text(old[ident]))
+        if not used:
+            continue
+        literal[ident] = texts[ident]["text"]
+        texts[ident]["text"] = text
+        for r in plan.clauses:
+            if r.id == ident:
+                r.detail += "; computed values kept live: " + ", ".join(f"{{{{ {u} }}}}" for u in used)
+    return literal
 
 
 def _in_library(root: Path, path: str) -> Path:
