@@ -199,3 +199,36 @@ def test_the_markdown_twin_is_replaced_only_while_its_text_matches_its_seal(draf
         api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
     api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, force=True)
     assert twin.read_text(encoding="utf-8") == text
+
+
+def test_without_a_manifest_titles_come_from_the_document(drafted, tmp_path):
+    """Two copies far from their manifest: a removed clause is named by its run-in title, a clause the reviewer
+    added with a bold lead-in by that, and a clause without a title in the text (the parties) by its bookmark."""
+    import copy
+
+    import docx
+
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    shutil.copy(drafted / "out" / DOCX, lone / "a.docx")
+    document = docx.Document(str(lone / "a.docx"))
+    plan = next(p for p in document.paragraphs if p.text.startswith("Integration plan."))
+    added = copy.deepcopy(plan._p)
+    plan._p.addnext(added)
+    plan._p.getparent().remove(plan._p)
+    for child in list(added):
+        if child.tag != docx.oxml.ns.qn("w:pPr"):
+            added.remove(child)
+    new = docx.text.paragraph.Paragraph(added, plan._parent)
+    new.add_run("Escrow.").bold = True
+    new.add_run(" The source code of the analytics engine must be held in escrow.")
+    parties = next(p for p in document.paragraphs if "(the “Agreement”) takes effect" in p.text)
+    run = next(r for r in parties.runs if "takes effect" in r.text)
+    run.text = run.text.replace("takes effect", "comes into force")
+    document.save(str(lone / "b.docx"))
+    result = api.redline(lone / "a.docx", lone / "b.docx", tmp_path / "r.docx")
+    assert all("no manifest beside it" in n for n in result.notes) and len(result.notes) == 2
+    lines = summary(result).splitlines()
+    assert "- 3.3 Integration plan" in lines
+    assert "+ 3.3 Escrow" in lines
+    assert any(line.startswith("~ 1.1 Parties (") for line in lines), lines
