@@ -257,3 +257,44 @@ def test_a_value_the_reviewer_changed_stays_their_literal(drafted):
     text = result.plan.overrides["termination.convenience"]["text"]
     assert "at least 120 days’ notice" in text and "{{ tfc.notice_days | days }}" not in text
     assert "{{ other_parties }}" in text  # what the reviewer left as it was is still live
+
+
+# ── titles, definitions, the cover and headings ────────────────────────────────────────────
+def test_a_new_title_and_a_reworded_definition_become_overrides_without_freezing_the_text(drafted):
+    reviewed = drafted / "out" / "titles.docx"
+    python_docx_edit(drafted / "out" / DOCX, reviewed, {
+        "Integration plan.": "Integration timetable.",
+        "substantially deprives another Party": "materially deprives another Party"})
+    result = round_trip(drafted, reviewed)
+    plan = result.plan.overrides["scope.technology-plan"]
+    assert set(plan) == {"based_on", "title"} and plan["title"] == "Integration timetable"  # the text stays live
+    cause = result.plan.overrides["termination.cause"]
+    assert set(cause) == {"based_on", "defines"} and "materially deprives another Party" in \
+        cause["defines"]["Material Breach"]
+    assert cause["defines"]["Material Breach"].startswith("means a breach of this Agreement")
+    review = "\n".join(result.lines)
+    assert "the deal's own title for the clause (overrides.scope.technology-plan.title: Integration timetable)" \
+        in review
+    assert "the deal's own wording of “Material Breach” (overrides.termination.cause.defines)" in review
+
+
+def test_a_party_renamed_on_the_cover_is_the_deal_field_and_an_article_heading_is_refused(drafted):
+    import docx
+
+    document = docx.Document(str(drafted / "out" / DOCX))
+    cover = next(p for p in document.paragraphs if p.style.name == "Cover Party" and "Globex" in p.text)
+    cover.runs[0].text = cover.runs[0].text.replace("Globex Analytics GmbH", "Globex Analytics AG")
+    heading = next(p for p in document.paragraphs if p.style.name == "Article Heading" and p.text == "Force Majeure")
+    heading.runs[0].text = "Force Majeure and Pandemics"
+    reviewed = drafted / "out" / "cover.docx"
+    document.save(str(reviewed))
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [
+        ("parties.1.name", "Globex Analytics AG")], "\n".join(result.lines)
+    review = "\n".join(result.lines)
+    assert "deal field parties.1.name: Globex Analytics GmbH → Globex Analytics AG (it also reads so in" in review
+    assert "the heading of Article 20 “Force Majeure” → “Force Majeure and Pandemics”" in review
+    assert result.mismatches == ()
+    api.draft(drafted / "deal.yaml", drafted / "again", force=True)
+    text = accepted_text(drafted / "again" / DOCX)
+    assert "Globex Analytics AG" in text and "Force Majeure" in text

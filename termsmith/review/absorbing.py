@@ -85,7 +85,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
 
         return draft_with_text(json.dumps(data, default=str))
 
-    plan = review.plan(doc, base, loaded.data, draft_with)
+    plan = review.plan(doc, base, loaded.data, draft_with, _definers(base, deal_path, lib_path, rev))
     library_files: dict[str, bytes] = {}
     repo = None
     if branch is not None:
@@ -148,6 +148,24 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             f"- {r.id}: {r.detail}" for r in changed) + "\n"
         gitstore.commit_on_new_branch(repo, branch, "HEAD", library_files, message)
     return AbsorbResult(plan, tuple(lines), tuple(write_files(files)), (), tuple(mismatches))
+
+
+def _definers(base: Draft, deal_path: Path, lib_path, rev) -> dict[str, tuple[str, str, str]]:
+    """Each term a clause of the draft defines in its front matter → (clause id, its version, the term as
+    written there)."""
+    from termsmith.pipeline import resolve
+
+    try:
+        library = resolve(deal_path, lib_path, rev).library
+    except TermsmithError:
+        return {}
+    out = {}
+    for section in base.sections:
+        for clause in section.clauses:
+            found = library.by_id.get(clause.id)
+            for key in (found.meta.defines if found is not None else {}):
+                out[key] = (clause.id, clause.version, key)
+    return out
 
 
 def _keep_live(plan, base: Draft, data: dict, deal_path: Path, lib_path, rev, draft_with) -> dict[str, str]:

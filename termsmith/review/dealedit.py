@@ -25,7 +25,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-OVERRIDE_KEYS = ("based_on", "title", "after", "removed", "text")
+OVERRIDE_KEYS = ("based_on", "title", "after", "removed", "defines", "text")
 
 
 def _yaml() -> YAML:
@@ -157,10 +157,18 @@ def _merge(data, overrides: dict[str, dict]) -> None:
         section = CommentedMap()
         data["overrides"] = section
     for ident, override in overrides.items():
-        entry = CommentedMap()
+        old = section.get(ident)
+        entry = old if isinstance(old, dict) and not override.get("removed") else CommentedMap()
+        if override.get("text") is not None or override.get("removed"):
+            for key in ("text", "removed", "after"):
+                entry.pop(key, None)
         for key in OVERRIDE_KEYS:
             if key in override and override[key] is not None:
                 value = override[key]
+                if key == "defines":
+                    merged = entry.get("defines") if isinstance(entry.get("defines"), dict) else CommentedMap()
+                    merged.update(value)
+                    value = merged
                 entry[key] = LiteralScalarString(value) if key == "text" else value
         section[ident] = entry
 
@@ -182,7 +190,16 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
     if overrides:
         section = want.get("overrides") or {}
         for ident, override in overrides.items():
-            section[ident] = {k: override[k] for k in OVERRIDE_KEYS if override.get(k) is not None}
+            old = section.get(ident)
+            entry = dict(old) if isinstance(old, dict) and not override.get("removed") else {}
+            if override.get("text") is not None or override.get("removed"):
+                for key in ("text", "removed", "after"):
+                    entry.pop(key, None)
+            for key in OVERRIDE_KEYS:
+                if override.get(key) is not None:
+                    entry[key] = {**(entry.get("defines") or {}), **override[key]} if key == "defines" \
+                        else override[key]
+            section[ident] = entry
         want["overrides"] = section
     return got == want
 
