@@ -298,3 +298,48 @@ def test_a_party_renamed_on_the_cover_is_the_deal_field_and_an_article_heading_i
     api.draft(drafted / "deal.yaml", drafted / "again", force=True)
     text = accepted_text(drafted / "again" / DOCX)
     assert "Globex Analytics AG" in text and "Force Majeure" in text
+
+
+def test_a_new_title_and_a_move_go_into_the_library_where_its_order_can_say_it(tmp_path):
+    import docx
+
+    from .conftest import git, make_library_repo
+
+    repo = make_library_repo(tmp_path / "repo", ROOT / "clause_library", "clause_library", "v1.0.0")
+    library = repo / "clause_library"
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out", library=library)
+    document = docx.Document(str(tmp_path / "out" / DOCX))
+    paragraphs = list(document.paragraphs)
+
+    def clause(title: str):
+        return next(p for p in paragraphs if p.style.name == "Clause Level 1" and p.text.startswith(title + "."))
+
+    severability = clause("Severability")
+    run = next(r for r in severability.runs if r.text.startswith("Severability"))
+    run.text = run.text.replace("Severability", "Severance")
+    clause("Variation")._p.addnext(clause("Costs")._p)  # costs now between variation and waiver
+    clause("Force majeure")._p.addnext(clause("Announcements")._p)  # into another article
+    reviewed = tmp_path / "out" / "reviewed.docx"
+    document.save(str(reviewed))
+
+    dry = api.absorb(reviewed, deal, dry_run=True, library=library)
+    text = "\n".join(dry.lines)
+    assert "21.7 Costs (general.costs): moved from clause 21.13 to after clause 21.6: a deal cannot reorder the " \
+        "library's clauses" in text, text
+    assert "- edited (untracked): title “Severability” → “Severance”" in text
+    assert dry.plan.overrides["general.severability"] == {
+        "based_on": dry.plan.overrides["general.severability"]["based_on"], "title": "Severance"}
+
+    result = api.absorb(reviewed, deal, library=library, branch="review/order")
+    changed = git(repo, "diff", "--name-only", "main", "review/order").split()
+    assert changed == ["clause_library/CHANGELOG.md", "clause_library/clauses/general/costs.md",
+                       "clause_library/clauses/general/severability.md", "clause_library/library.yaml"]
+    costs = git(repo, "show", "review/order:clause_library/clauses/general/costs.md")
+    assert "order: 65" in costs and 'changelog: "place from the review of reviewed.docx"' in costs
+    severance = git(repo, "show", "review/order:clause_library/clauses/general/severability.md")
+    assert "title: Severance" in severance and 'changelog: "title from the review of reviewed.docx"' in severance
+    review = "\n".join(result.lines)
+    assert "not made the standard: it was moved into another article or schedule (force-majeure)" in review
+    assert result.plan.overrides == {}  # the title went into the library; the moves are not the deal's

@@ -67,6 +67,7 @@ class Plan:
     overrides: dict[str, dict]
     accepted: Draft  # the document as it stands
     refused: list[str] = field(default_factory=list)  # changes that cannot be absorbed, one line each
+    moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id → (section, previous, next) now
 
     @property
     def changed(self) -> bool:
@@ -230,6 +231,7 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.action = "override"
         target.detail = f"the deal's own wording for the clause (overrides.{ident}, based on {old.version})" + (
             f"; {found}" if found else "")
+    _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
     result.clauses = sorted(reviews.values(), key=lambda r: _order(accepted, base, r.id))
@@ -275,12 +277,20 @@ _WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*|\s+|[^\w\s]")
 def _edit_summary(old: Clause, new: Clause) -> str:
     a, b = _WORD.findall(_plain(old)), _WORD.findall(_plain(new))
     parts = []
+    was, now = _first_title(old), _first_title(new)
+    if was != now:
+        parts.append(f"title “{was or '(none)'}” → “{now or '(none)'}”")
     for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
             continue
         was, now = "".join(a[i1:i2]).strip(), "".join(b[j1:j2]).strip()
         parts.append(f"“{was}” → “{now}”" if was and now else f"added “{now}”" if now else f"removed “{was}”")
     return "; ".join(parts[:5]) + (f"; {len(parts) - 5} more" if len(parts) > 5 else "")
+
+
+def _first_title(clause: Clause) -> str:
+    first = clause.blocks[0] if clause.blocks else None
+    return (first.title or "") if isinstance(first, Paragraph) else ""
 
 
 def _previous(draft: Draft, ident: str) -> str:
@@ -313,6 +323,37 @@ def _order(accepted: Draft, base: Draft, ident: str) -> tuple:
                 if c.id == ident:
                     return (0, k)
     return (1, 0)
+
+
+def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], ClauseReview]) -> None:
+    """Clauses the reviewer moved: a deal cannot reorder the library's clauses, so a move is reported as not
+    absorbed (with --library it may become the clause's new `order`)."""
+    where = {c.id: s.id for s in base.sections for c in s.clauses}
+    old_order = [c.id for s in base.sections for c in s.clauses]
+    new_order = [c.id for s in accepted.sections for c in s.clauses if c.id in where]
+    kept = set()
+    for tag, i1, i2, _j1, _j2 in opcodes(old_order, new_order):
+        if tag == "equal":
+            kept.update(old_order[i1:i2])
+    now = {c.id: (s.id, k, s) for s in accepted.sections for k, c in enumerate(s.clauses)}
+    names = _names(base)
+    for ident in new_order:
+        if ident in kept:
+            continue
+        section_id, k, section = now[ident]
+        ids = [c.id for c in section.clauses]
+        prev = next((i for i in reversed(ids[:k]) if i in where), "")
+        after = next((i for i in ids[k + 1:] if i in where), "")
+        result.moves[ident] = (section_id, prev, after)
+        target = review(ident)
+        place = f"after {names.get(prev, prev)}" if prev else f"at the start of {section.title}"
+        line = (f"moved from {names.get(ident, ident)} to {place}: a deal cannot reorder the library's clauses "
+                "(with --library the move can become the clause's place in the library)")
+        if target.action:
+            target.detail += f"; {line}"
+        else:
+            target.action, target.detail = "refused", line
+        result.refused.append(f"{target.heading}: {line}")
 
 
 def _take_field(found: tuple, result: Plan, review: Callable[[str], ClauseReview], handled: set[str]) -> None:

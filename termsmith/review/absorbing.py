@@ -216,6 +216,38 @@ def _keep_live(plan, base: Draft, data: dict, deal_path: Path, lib_path, rev, dr
     return literal
 
 
+def _same_order(got: dict[str, list[str]], want: dict[str, list[str]], section: str) -> bool:
+    """The clauses both drafts have in this section come in the same order."""
+    a, b = got.get(section, []), want.get(section, [])
+    return [i for i in a if i in set(b)] == [i for i in b if i in set(a)]
+
+
+def _new_order(lib, clause, moved: tuple[str, str, str]) -> int:
+    """The `order` that puts the clause where the reviewer moved it, between its new neighbours in the same
+    article or schedule; NotGeneral when the library cannot express the move."""
+    from termsmith.review import libedit
+
+    section, prev, after = moved
+    if clause.meta.area != section:
+        raise libedit.NotGeneral(f"it was moved into another article or schedule ({section}); the library keeps "
+                                 "each clause in its own: move its file there by hand")
+    low = lib.by_id[prev].meta.order if prev in lib.by_id else None
+    high = lib.by_id[after].meta.order if after in lib.by_id else None
+    if low is not None and lib.by_id[prev].meta.area != section or high is not None and \
+            lib.by_id[after].meta.area != section:
+        raise libedit.NotGeneral("its new neighbours are in another article or schedule")
+    if low is None and high is None:
+        return clause.meta.order
+    if low is None:
+        low = high - 20
+    if high is None:
+        high = low + 20
+    if high - low < 2:
+        raise libedit.NotGeneral(f"there is no order number between {low} and {high} (its new neighbours): "
+                                 "renumber the article's clauses in the library first")
+    return (low + high) // 2
+
+
 def _in_library(root: Path, path: str) -> Path:
     """A clause file's path relative to its library's folder."""
     full = Path(path)
@@ -242,31 +274,41 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     edits: dict[str, tuple] = {}
     for r in plan.clauses:
         clause = lib.by_id.get(r.id)
-        if r.action != "override" or clause is None:
-            continue
-        if "title" in plan.overrides[r.id]:
-            r.detail += "; not made the standard: a new title is the library's front matter, change it there"
-            plan.refused.append(f"{r.heading}: the title changed; not made the standard")
+        override = plan.overrides.get(r.id, {})
+        moved = plan.moves.get(r.id)
+        if clause is None or not (moved or (r.action == "override" and override)):
             continue
         source = (root / clause.path).read_text(encoding="utf-8")
         lines = source.split("\n")
         head, body = "\n".join(lines[:clause.body_line - 1]) + "\n", "\n".join(lines[clause.body_line - 1:])
         try:
-            new_body = libedit.rewrite_body(body, plain_text(base_clauses[r.id]), plain_text(new_clauses[r.id]))
+            if override.get("defines") or override.get("removed"):
+                raise libedit.NotGeneral("a definition's wording (or leaving the clause out) is this deal's: "
+                                         "change the clause's front matter in the library by hand")
+            new_body = body
+            if override.get("text") is not None:
+                new_body = libedit.rewrite_body(body, plain_text(base_clauses[r.id]), plain_text(new_clauses[r.id]))
+            new_head = head
+            if override.get("title"):
+                new_head = libedit.retitle(new_head, override["title"])
+            if moved:
+                new_head = libedit.reorder(new_head, _new_order(lib, clause, moved))
             version = libedit.bump_minor(clause.version)
-            new_source = libedit.rewrite_file(head + body, body, new_body, version,
-                                              f"wording from the review of {document}")
+            what = ", ".join(x for x, on in (("wording", override.get("text") is not None),
+                                             ("title", bool(override.get("title"))), ("place", bool(moved))) if on)
+            new_source = libedit.rewrite_file(new_head + body, body, new_body, version,
+                                              f"{what} from the review of {document}")
         except libedit.NotGeneral as exc:
             r.detail += f"; not made the standard: {exc}"
             plan.refused.append(f"{r.heading}: not made the standard: {exc}")
             continue
-        edits[r.id] = (clause, version, new_source)
+        edits[r.id] = (clause, version, new_source, what)
     if not edits:
         return repo, {}
     with tempfile.TemporaryDirectory() as tmp:  # the edited library drafts the clauses as reviewed
         copy = Path(tmp) / "library"
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git"))
-        for clause, _version, new_source in edits.values():
+        for clause, _version, new_source, _what in edits.values():
             (copy / _in_library(root, clause.path)).write_text(new_source, encoding="utf-8")
         trial_deal = Path(tmp) / deal_path.name
         trial_deal.write_bytes(deal_path.read_bytes())
@@ -276,18 +318,23 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
 
     files: dict[str, bytes] = {}
     done = []
-    for ident, (clause, version, new_source) in edits.items():
+    order = {s.id: [c.id for c in s.clauses] for s in redrafted.sections}
+    want = {s.id: [c.id for c in s.clauses] for s in plan.accepted.sections}
+    for ident, (clause, version, new_source, what) in edits.items():
         r = next(x for x in plan.clauses if x.id == ident)
-        if _sig(got.get(ident)) != _sig(new_clauses[ident]):
+        moved = plan.moves.get(ident)
+        if _sig(got.get(ident)) != _sig(new_clauses[ident]) or (moved and not _same_order(order, want, moved[0])):
             r.detail += "; not made the standard: the rewritten clause file does not draft as reviewed"
             plan.refused.append(f"{r.heading}: not made the standard: it does not draft as reviewed")
             continue
         inside = _in_library(root, clause.path)
         files[(root / inside).relative_to(repo).as_posix()] = new_source.encode("utf-8")
-        plan.overrides.pop(ident)
+        plan.overrides.pop(ident, None)
+        if moved:
+            plan.refused = [line for line in plan.refused if not (line.startswith(r.heading) and "moved" in line)]
         r.action = "library"
         r.detail = f"into the library's {inside.as_posix()}, version {clause.version} → {version}"
-        done.append(f"{ident} {version}: wording from the review of {document}")
+        done.append(f"{ident} {version}: {what} from the review of {document}")
     if files:
         new_version = libedit.bump_minor(lib.version)
         manifest = root / "library.yaml"
