@@ -71,6 +71,18 @@ def check_drafting(deal: Deal, loaded: Loaded, library: Library) -> None:
     deal_terms(deal, library, loaded)
 
 
+def checked_context(deal: Deal, loaded: Loaded, library: Library) -> dict:
+    """`check_drafting` and `context` in one, for callers that need both (each step once): the names the
+    library's conditions and clause text see for this deal, or an InputError located in the deal file."""
+    from termsmith.draft.templating import deal_context
+
+    _check_requirement(deal, loaded, library)
+    _check_language(deal, loaded)
+    names = deal_context(deal, library.manifest.house_style.numbers, jurisdiction(deal, library, loaded))
+    names["terms"] = deal_terms(deal, library, loaded)
+    return names
+
+
 def deal_terms(deal: Deal, library: Library, loaded: Loaded | None = None, selected=()):
     """The deal's `terms:` as the model the library's declarations make; with `loaded`, every problem is an
     InputError located in the deal file (a term a `selected` clause reads must then have a value)."""

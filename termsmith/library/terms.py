@@ -89,8 +89,24 @@ def _field_model(name: str, decl: TermDeclaration, party_ids: tuple[str, ...]) -
     return create_model("Term", __config__=ConfigDict(extra="forbid"), **{name: (_annotation(decl, party_ids), ...)})
 
 
+_MODELS: dict[tuple, tuple[type[BaseModel], tuple]] = {}
+
+
 def terms_model(declarations: dict[str, TermDeclaration], party_ids: tuple[str, ...] = ()) -> type[BaseModel]:
-    """The pydantic model of a deal's `terms:` section, built from the library's declarations."""
+    """The pydantic model of a deal's `terms:` section, built from the library's declarations (once per
+    library's declarations and parties in a process: building a model costs far more than using it)."""
+    parties = any(split_type(decl.type)[0] == "party" for decl in declarations.values())
+    key = (tuple((name, id(decl)) for name, decl in declarations.items()), tuple(party_ids) if parties else ())
+    found = _MODELS.get(key)
+    if found is None:
+        if len(_MODELS) >= 64:
+            _MODELS.clear()
+        # the declarations are kept with the model, so the ids in the key stay theirs
+        found = _MODELS[key] = (_build_terms_model(declarations, party_ids), tuple(declarations.values()))
+    return found[0]
+
+
+def _build_terms_model(declarations: dict[str, TermDeclaration], party_ids: tuple[str, ...]) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for name, decl in declarations.items():
         annotation = _annotation(decl, party_ids)
