@@ -69,6 +69,29 @@ def check_drafting(deal: Deal, loaded: Loaded, library: Library) -> None:
     _check_language(deal, loaded)
     jurisdiction(deal, library, loaded)
     deal_terms(deal, library, loaded)
+    errors = [p for p in library_rules(deal, library, loaded) if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+
+
+def library_rules(deal: Deal, library: Library, loaded: Loaded) -> list[Problem]:
+    """The business rules the library declares (library/rules.py) that this deal breaks, each located at the
+    field the rule names; a rule's `severity` says whether it stops the draft or is a warning."""
+    from termsmith.draft.conditions import evaluate, parse_condition
+
+    rules = library.manifest.rules
+    if not rules:
+        return []
+    names = context(deal, library, loaded)
+    where = f"{library.root}/library.yaml"
+    out = []
+    for rule in rules:
+        if rule.when and not evaluate(parse_condition(rule.when, where), names):
+            continue
+        if not evaluate(parse_condition(rule.require, where), names):
+            found = loaded.source.problem(rule.path(), rule.message, code="library-rule")
+            out.append(replace(found, severity=rule.severity))
+    return out
 
 
 def checked_context(deal: Deal, loaded: Loaded, library: Library) -> dict:
@@ -178,18 +201,20 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library, *, ignore_overri
         )
         draft = compose(deal, library, selection, names, provenance)
     positions = loaded.source.positions
-    return replace(draft, defaults=applied_defaults(deal, selection.clauses, lambda path: path in positions, reads))
+    return replace(draft, defaults=applied_defaults(deal, selection.clauses, lambda path: path in positions, reads,
+                                                    names["terms"]))
 
 
 def compose_resolved(resolved: Resolved, *, ignore_overrides: bool = False) -> Draft:
     """The Draft of a resolved deal; with a lock, its clause versions must be the locked ones."""
-    from termsmith.library.lock import lock_path, mismatches
+    from termsmith.library.lock import lock_path, mismatches, term_mismatches
 
     draft = compose_draft(resolved.deal, resolved.loaded, resolved.library, ignore_overrides=ignore_overrides)
     if resolved.lock is not None:
         added = {o.id for o in draft.provenance.overrides if o.kind == "added"}  # the deal's own clauses
         clauses = tuple(c for c in draft.provenance.clauses if c.id not in added)
         problems = mismatches(resolved.lock, clauses, lock_path(resolved.deal_path))
+        problems += term_mismatches(resolved.lock, resolved.library, lock_path(resolved.deal_path))
         if problems:
             raise InputError(problems)
     return draft
@@ -206,13 +231,13 @@ def build(deal_path: Path, library: Path | None = None, library_rev: str | None 
     return reviewer_notes(draft, resolved, library) if notes else draft
 
 
-def _plausibility_warnings(resolved: Resolved) -> tuple:
-    """`check`'s plausibility warnings about the deal, where this version of termsmith has them."""
-    try:
-        from termsmith.deal.plausibility import plausibility_warnings
-    except ImportError:  # the checks arrive with the clause library 2.0 work
-        return ()
-    return tuple(plausibility_warnings(resolved.deal, resolved.loaded.source))
+def plausibility_warnings(resolved: Resolved) -> tuple:
+    """`check`'s warnings about the deal: termsmith's plausibility checks and the library's rules of
+    severity warning. The deal drafts, but a reviewer should look."""
+    from termsmith.deal.plausibility import plausibility_warnings as found
+
+    return (*found(resolved.deal, resolved.loaded.source),
+            *(p for p in library_rules(resolved.deal, resolved.library, resolved.loaded) if p.severity == "warning"))
 
 
 def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Draft:
@@ -230,7 +255,7 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
                 "This clause is the deal's own negotiated wording, not the library's standard text"
                 + (f" (negotiated from version {based})." if based else ".")
                 + " Check it against the library's current clause before sending.")))
-    warnings = _plausibility_warnings(resolved)
+    warnings = plausibility_warnings(resolved)
     if warnings:
         texts = {c.id: f"{c.meta.when or ''}\n{c.body}" for c in resolved.library.clauses}
         found += notes.field_warning_notes(draft, texts, warnings)
