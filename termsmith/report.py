@@ -143,7 +143,9 @@ def impact(result, style: str = "text") -> list[str]:
                      str(d.words_removed) if d.state == "changed" else "-", d.redline or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)) + "  " + r[-1] for r in rows]
-    return [*(line.rstrip() for line in lines), _impact_totals(result)]
+    return [*(line.rstrip() for line in lines), _impact_totals(result),
+            *(f"removed {path} (an earlier run's redline of a deal that no longer changes)"
+              for path in getattr(result, "removed", ()))]
 
 
 def _impact_totals(result) -> str:

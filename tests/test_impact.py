@@ -323,6 +323,10 @@ def test_stale_redlines_of_an_earlier_run_are_removed_and_nothing_else(repo):
     assert report_json(repo) == [entry(repo, names[0], True, ["scope.reseller-pricing"], 3, 2, redline=True),
                                  entry(repo, names[1], False), entry(repo, names[2], False)]
     pricing.write_text(original, encoding="utf-8")  # nothing changes any more
-    run_impact(repo, names)
+    done = cli(repo, *(f"deals/{n}" for n in names), "--base", "base", "--library", "library", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-2:] == [
+        f"removed {out / name} (an earlier run's redline of a deal that no longer changes)"
+        for name in ("northwind-vanderlinde-2027.docx", "northwind-vanderlinde-2027.md")]
     assert sorted(p.name for p in out.iterdir()) == [".termsmith-impact.json", "impact.json", "notes.txt",
                                                      "tri-harbor-jv-2027.md"]
