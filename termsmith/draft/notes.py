@@ -103,8 +103,10 @@ def field_clause(draft: Draft, texts: Mapping[str, str], path: str) -> str | Non
     order = [c.id for s in draft.sections for c in s.clauses]
     leaf = re.compile(r"\." + re.escape(chain[-1]) + r"(?!\w)")
     for n in range(len(chain), 0, -1):
-        pattern = re.compile(r"(?<![\w.])" + re.escape(".".join(chain[:n])) + r"(?!\w)")
-        found = [c for c in order if pattern.search(texts.get(c, ""))]
+        field = ".".join(chain[:n])
+        pattern = re.compile(r"(?<![\w.])" + re.escape(field) + r"(?!\w)")
+        # the plain substring test first: most clauses do not mention the field at all
+        found = [c for c in order if field in texts.get(c, "") and pattern.search(texts.get(c, ""))]
         if found:
             if n == len(chain):
                 return found[0]

@@ -115,6 +115,9 @@ def _field_model(name: str, decl: TermDeclaration, party_ids: tuple[str, ...]) -
     return create_model("Term", __config__=ConfigDict(extra="forbid"), **{name: (_annotation(decl, party_ids), ...)})
 
 
+# Models built, by the declarations (their identity) and the party ids when a term is a party: a draft
+# validates its terms several times, impact alternates between two libraries, and a batch's deals share
+# their library. Building a pydantic model costs milliseconds; at most 64 are kept.
 _MODELS: dict[tuple, tuple[type[BaseModel], tuple]] = {}
 
 
