@@ -17,6 +17,7 @@ commit is unaffected by a library change unless locks are ignored.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -507,7 +508,7 @@ def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library
     out_dir = Path(out_dir)
     results: list[DealImpact] = []
     first: dict[str, str] = {}  # deal id → the deal whose redline has that name
-    written: dict[str, bytes] = {}  # file name in out_dir → bytes, for the output manifest
+    written: dict[str, str] = {}  # file name in out_dir → its sha256, for the output manifest
     try:
         for source, assessed in zip(sources, _assessed(sources, plan, jobs), strict=True):
             result = _written(source.path, assessed, out_dir, first, written)
@@ -577,7 +578,7 @@ def _assessed(sources: list[DealSource], plan: Plan, jobs: int) -> Iterator[Asse
 
 
 def _written(path: Path, done: Assessment, out_dir: Path, first: dict[str, str],
-             written: dict[str, bytes]) -> DealImpact:
+             written: dict[str, str]) -> DealImpact:
     from termsmith.review.inputs import check_replaceable
     from termsmith.write import write_files
 
@@ -598,7 +599,7 @@ def _written(path: Path, done: Assessment, out_dir: Path, first: dict[str, str],
         write_files(targets)
     except TermsmithError as exc:
         return replace(result, state="failed", failed_at="output", problems=tuple(exc.problems))
-    written.update((target.name, data) for target, data in targets.items())
+    written.update((target.name, hashlib.sha256(data).hexdigest()) for target, data in targets.items())
     return replace(result, redline=str(docx))
 
 
@@ -609,17 +610,15 @@ def _written(path: Path, done: Assessment, out_dir: Path, first: dict[str, str],
 OUTPUT_MANIFEST = ".termsmith-impact.json"
 
 
-def _manifest(written: dict[str, bytes]) -> bytes:
-    import hashlib
+def _manifest(written: dict[str, str]) -> bytes:
     import json
 
-    files = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(written.items())}
+    files = dict(sorted(written.items()))
     return (json.dumps({"written_by": "termsmith impact", "files": files}, indent=2) + "\n").encode("utf-8")
 
 
-def _stale(out_dir: Path, written: dict[str, bytes]) -> list[Path]:
+def _stale(out_dir: Path, written: dict[str, str]) -> list[Path]:
     """The files an earlier run wrote into out_dir (by its manifest), unchanged since, that this run did not."""
-    import hashlib
     import json
 
     try:
