@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
 from termsmith.draft.document import (
-    Block, Clause as DraftClause, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Provenance,
-    Section, SignatureBlock, Span, Table, TermDefinition, item_label,
+    Block, Clause as DraftClause, CrossRef, Draft, Inline, Paragraph, Provenance,
+    Section, SignatureBlock, Span, Table, TermDefinition, item_label, plain_text,
 )
 from termsmith.errors import LibraryError, Problem, TermsmithError
 from termsmith.library.clauses import DEFINITIONS_CLAUSE, Clause, Library
@@ -312,20 +312,6 @@ def words_pattern(words: Iterable[str]) -> re.Pattern[str]:
     firsts = "".join(re.escape(char) for char in sorted(by_first))
     branches = "|".join(f"(?<={re.escape(char)}){_trie_pattern(rests)}" for char, rests in sorted(by_first.items()))
     return re.compile(rf"[{firsts}](?<![\w-][\s\S])(?:{branches})(?![\w-])")
-
-
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    parts = []
-    for inline in inlines:
-        if isinstance(inline, Span):
-            parts.append(inline.text)
-        elif isinstance(inline, CrossRef):
-            parts.append(inline.label)
-        elif isinstance(inline, Link):
-            parts.append(plain_text(inline.children))
-        elif isinstance(inline, LineBreak):
-            parts.append("\n")
-    return "".join(parts)
 
 
 def blocks_text(blocks: tuple[Block, ...]) -> str:
