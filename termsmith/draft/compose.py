@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import re
@@ -146,27 +147,33 @@ def _mark(payload: str, bold: bool, italic: bool) -> _Marker | None:
 
 
 class _RecentDrafts:
-    """Parsed clause text of the draft being composed and of the one before it.
+    """Parsed clause text of the draft being composed and of the few before it.
 
     Parsing is a pure function of the rendered text: deals that share a clause's wording (most clauses of
-    a portfolio, drafted one after another) parse it once. Keeping two drafts' worth, rather than a fixed
-    number of entries, means no draft is too big for it (a 8,000-clause draft keeps all its texts) and a
-    long batch holds no more than two drafts. Markers are resolved per draft afterwards.
+    a portfolio) parse it once. A portfolio mixes kinds of deal (a reseller agreement, then a joint
+    venture, then a managed service), so the texts of the last `DRAFTS` drafts are kept, not just the
+    previous one's. Counting drafts rather than entries means no draft is too big for it (an 8,000-clause
+    draft keeps all its texts) and a long batch holds no more than `DRAFTS` drafts' worth. Markers are
+    resolved per draft afterwards.
     """
+
+    DRAFTS = 8
 
     def __init__(self) -> None:
         self.current: dict[tuple[str, str], tuple[MdBlock, ...]] = {}
-        self.previous: dict[tuple[str, str], tuple[MdBlock, ...]] = {}
+        self.earlier: collections.deque[dict[tuple[str, str], tuple[MdBlock, ...]]] = \
+            collections.deque(maxlen=self.DRAFTS - 1)  # newest first
 
     def next_draft(self) -> None:
         if self.current:
-            self.previous, self.current = self.current, {}
+            self.earlier.appendleft(self.current)
+            self.current = {}
 
     def parsed(self, text: str, source: str) -> tuple[MdBlock, ...]:
         key = (text, source)
         found = self.current.get(key)
         if found is None:
-            found = self.previous.get(key)
+            found = next((f for draft in self.earlier if (f := draft.get(key)) is not None), None)
             if found is None:
                 found = parse(text, source, 1, _mark)
             self.current[key] = found

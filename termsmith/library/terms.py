@@ -123,7 +123,9 @@ _LAST_MODEL: dict[tuple, type[BaseModel]] = {}
 
 def terms_model(declarations: dict[str, TermDeclaration], party_ids: tuple[str, ...] = ()) -> type[BaseModel]:
     """The pydantic model of a deal's `terms:` section, built from the library's declarations."""
-    key = (tuple((name, decl.model_dump_json()) for name, decl in declarations.items()), tuple(party_ids))
+    parties = any(split_type(decl.type)[0] == "party" for decl in declarations.values())  # only they read the ids
+    key = (tuple((name, decl.model_dump_json()) for name, decl in declarations.items()),
+           tuple(party_ids) if parties else ())
     if key not in _LAST_MODEL:
         fields: dict[str, Any] = {}
         for name, decl in declarations.items():
