@@ -160,8 +160,8 @@ class _RecentDrafts:
     DRAFTS = 8
 
     def __init__(self) -> None:
-        self.current: dict[tuple[str, str], tuple[MdBlock, ...]] = {}
-        self.earlier: collections.deque[dict[tuple[str, str], tuple[MdBlock, ...]]] = \
+        self.current: dict[str, tuple[MdBlock, ...]] = {}
+        self.earlier: collections.deque[dict[str, tuple[MdBlock, ...]]] = \
             collections.deque(maxlen=self.DRAFTS - 1)  # newest first
 
     def next_draft(self) -> None:
@@ -170,13 +170,14 @@ class _RecentDrafts:
             self.current = {}
 
     def parsed(self, text: str, source: str) -> tuple[MdBlock, ...]:
-        key = (text, source)
-        found = self.current.get(key)
+        # keyed by the text alone: what parses is the same from any file (a clause at two library revisions,
+        # as impact and redline draft it), and only the error of a text that does not parse names its source
+        found = self.current.get(text)
         if found is None:
-            found = next((f for draft in self.earlier if (f := draft.get(key)) is not None), None)
+            found = next((f for draft in self.earlier if (f := draft.get(text)) is not None), None)
             if found is None:
                 found = parse(text, source, 1, _mark)
-            self.current[key] = found
+            self.current[text] = found
         return found
 
 
