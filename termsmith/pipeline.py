@@ -166,18 +166,20 @@ def compose_draft(deal: Deal, loaded: Loaded, library: Library, *, ignore_overri
         )
         draft = compose(deal, library, selection, names, provenance)
     positions = loaded.source.positions
-    return replace(draft, defaults=applied_defaults(deal, selection.clauses, lambda path: path in positions, reads))
+    return replace(draft, defaults=applied_defaults(deal, selection.clauses, lambda path: path in positions, reads,
+                                                    names["terms"]))
 
 
 def compose_resolved(resolved: Resolved, *, ignore_overrides: bool = False) -> Draft:
     """The Draft of a resolved deal; with a lock, its clause versions must be the locked ones."""
-    from termsmith.library.lock import lock_path, mismatches
+    from termsmith.library.lock import lock_path, mismatches, term_mismatches
 
     draft = compose_draft(resolved.deal, resolved.loaded, resolved.library, ignore_overrides=ignore_overrides)
     if resolved.lock is not None:
         added = {o.id for o in draft.provenance.overrides if o.kind == "added"}  # the deal's own clauses
         clauses = tuple(c for c in draft.provenance.clauses if c.id not in added)
         problems = mismatches(resolved.lock, clauses, lock_path(resolved.deal_path))
+        problems += term_mismatches(resolved.lock, resolved.library, lock_path(resolved.deal_path))
         if problems:
             raise InputError(problems)
     return draft

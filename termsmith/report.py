@@ -88,7 +88,9 @@ def outdated(result) -> list[str]:
     lines = [head]
     for c in changes:
         lines.append(f"  {c.clause_id:<{width}}  {c.locked or 'new'} → {c.current or 'removed'}  {c.changelog}")
-    lines.append(f"{len(changes)} clause(s) changed; `termsmith lock --update DEAL` moves the deal to them")
+    terms = sum(c.kind == "term" for c in changes)
+    counted = [f"{len(changes) - terms} clause(s)"] * (len(changes) > terms) + [f"{terms} deal term(s)"] * (terms > 0)
+    lines.append(f"{' and '.join(counted)} changed; `termsmith lock --update DEAL` moves the deal to them")
     if changelog:
         lines += ["", changelog]
     return lines

@@ -144,7 +144,25 @@ def questions(answers: dict[str, str], declared: tuple = ()) -> list[Question]:
             q("convenience", "May a party terminate without cause?", ("no", "yes")),
             q("notice_days", "Notice for termination without cause, in days"),
             q("assistance_months", "Months of transition assistance after the end")]
-    return out + [Question(q_.key, q_.text, answers.get(q_.key, q_.default), q_.choices) for q_ in term_questions(declared)]
+    needed, optional = _split_terms(answers, declared)
+    if optional:
+        needed.append(Question(MORE_TERMS, f"Set any of the library's other {len(optional)} deal terms now (each has "
+                                           "a default, and the file lists them either way)?",
+                               answers.get(MORE_TERMS, "no"), ("no", "yes")))
+    return out + needed
+
+
+MORE_TERMS = "terms.*"  # the answer to "set the deal terms that have a default now?"
+
+
+def _split_terms(answers: dict[str, str], declared: tuple) -> tuple[list[Question], list[Question]]:
+    """The questions for deal terms without a default (always asked) and for those with one (asked on request:
+    a library may declare dozens of periods and thresholds)."""
+    needed, optional = [], []
+    for (_, decl), q_ in zip(declared, term_questions(declared)):
+        question = Question(q_.key, q_.text, answers.get(q_.key, q_.default), q_.choices)
+        (optional if decl.default is not None else needed).append(question)
+    return needed, optional
 
 
 def check_answer(question: Question, value: str) -> str | None:
@@ -179,6 +197,9 @@ def ask(answers: dict[str, str], prompt: Callable[[Question], str], declared: tu
         if question.key == "title" and answers["title"] in KINDS.values():
             question = Question("title", question.text, KINDS[answers["kind"]])
         answers[question.key] = prompt(question).strip()
+    if answers.get(MORE_TERMS) == "yes":
+        for question in _split_terms(answers, declared)[1]:
+            answers[question.key] = prompt(question).strip()
     return answers
 
 

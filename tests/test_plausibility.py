@@ -17,14 +17,14 @@ def _check(path):
 
 def test_contradictory_raci_rows_are_flagged():
     lines = _check(CANONICAL)
-    assert any(line.endswith("roles.raci[0].consulted: globex is both Responsible and Consulted for 'Integration roadmap': "
+    assert any(line.endswith("roles.raci[0].consulted: Globex is both Responsible and Consulted for 'Integration roadmap': "
                              "a party is not consulted about its own work") for line in lines)
-    assert any("roles.raci[0].informed: acme is both Accountable and Informed" in line for line in lines)
+    assert any("roles.raci[0].informed: Acme is both Accountable and Informed" in line for line in lines)
     assert all(line.startswith(f"{CANONICAL}:") for line in lines)
 
 
 def test_unused_credit_tiers_are_flagged():
-    assert any("slas.metrics[0].credits: no party pays acme for this service" in line for line in _check(CANONICAL))
+    assert any("slas.metrics[0].credits: no party pays Acme for this service" in line for line in _check(CANONICAL))
 
 
 def test_free_text_naming_another_company(deal_data, write_deal):

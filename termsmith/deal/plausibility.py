@@ -70,15 +70,20 @@ _COMMON_POSSESSIVES = frozenset({"Party", "Customer", "Supplier", "Reseller", "P
                                  "Partner", "Today", "Year", "World", "Europe", "Government"})
 
 
+def _named(deal: Deal, party_id: str) -> str:
+    """A party as people read it (its short name), not as the deal file's id."""
+    return next((p.short_name for p in deal.parties if p.id == party_id), party_id)
+
+
 def _raci(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     for i, row in enumerate(deal.roles.raci or []):
         path: Path_ = ("roles", "raci", i)
         if row.responsible in row.consulted:
-            yield src.problem((*path, "consulted"), f"{row.responsible} is both Responsible and Consulted for "
+            yield src.problem((*path, "consulted"), f"{_named(deal, row.responsible)} is both Responsible and Consulted for "
                                                     f"'{row.activity}': a party is not consulted about its own work",
                               code="raci")
         if row.accountable in row.informed:
-            yield src.problem((*path, "informed"), f"{row.accountable} is both Accountable and Informed for "
+            yield src.problem((*path, "informed"), f"{_named(deal, row.accountable)} is both Accountable and Informed for "
                                                    f"'{row.activity}': the accountable party decides, it is not informed",
                               code="raci")
 
@@ -111,7 +116,7 @@ def _unused_credits(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     for i, metric in enumerate(deal.slas.metrics):
         if metric.credits and metric.provider not in paid:
             yield src.problem(("slas", "metrics", i, "credits"),
-                              f"no party pays {metric.provider} for this service, so these credit tiers are not used: "
+                              f"no party pays {_named(deal, metric.provider)} for this service, so these credit tiers are not used: "
                               "the draft provides a remedy plan and escalation instead", code="credits")
 
 

@@ -23,11 +23,15 @@ from termsmith.library.clauses import Clause
 
 
 def applied_defaults(deal: BaseModel, clauses: Iterable[Clause], given: Callable[[tuple], bool],
-                     reads: set[tuple[int, str]] | None = None) -> tuple[AppliedDefault, ...]:
+                     reads: set[tuple[int, str]] | None = None,
+                     terms: BaseModel | None = None) -> tuple[AppliedDefault, ...]:
     """Every default the selected `clauses` apply to `deal`; `given(path)` says whether the deal file set a field.
 
     `reads` (from draft/sandbox.recording_reads around composing) narrows this to the fields the text
-    actually read: a field read only in a branch the deal did not take applied nothing."""
+    actually read: a field read only in a branch the deal did not take applied nothing. `terms` is the
+    deal's `terms:` as the library's declarations model it (library/terms.py): a declared term's default
+    is a default like any other, listed as `terms.NAME`."""
+    root = _Root(deal, terms)
     was_read = (lambda model, name: True) if reads is None else (lambda model, name: (id(model), name) in reads)
     readers: dict[tuple[str, ...], list[str]] = {}
     for clause in clauses:
@@ -37,13 +41,13 @@ def applied_defaults(deal: BaseModel, clauses: Iterable[Clause], given: Callable
         if clause.meta.when:
             chains |= set(fields_read(clause.meta.when))
         for chain in sorted(chains):
-            for path, _ in _defaulted(deal, tuple(chain.split(".")), given, was_read):
+            for path, _ in _defaulted(root, tuple(chain.split(".")), given, was_read):
                 ids = readers.setdefault(path, [])
                 if clause.id not in ids:
                     ids.append(clause.id)
     out = []
     for path, ids in sorted(readers.items()):
-        value = _value_at(deal, path)
+        value = _value_at(root, path)
         out.append(AppliedDefault(".".join(path), _written(value), tuple(ids)))
     return tuple(out)
 
@@ -84,14 +88,34 @@ def _chain(node: nodes.Node) -> str | None:
     return None
 
 
-def _defaulted(deal: BaseModel, chain: tuple[str, ...], given: Callable[[tuple], bool], was_read):
+class _Root:
+    """The deal with its `terms:` read through the library's model rather than as the raw mapping."""
+
+    def __init__(self, deal: BaseModel, terms: BaseModel | None):
+        self.deal, self.terms = deal, terms
+
+    def child(self, name: str) -> tuple[object, object] | None:
+        """(parent, value) of a top-level field, None when the deal model has no such field."""
+        if name == "terms" and self.terms is not None:
+            return self.deal, self.terms
+        if name in type(self.deal).model_fields:
+            return self.deal, getattr(self.deal, name)
+        return None
+
+
+def _defaulted(root: _Root, chain: tuple[str, ...], given: Callable[[tuple], bool], was_read):
     """(path, value) of each defaulted scalar field on `chain` and, where the chain ends at a defaulted
     part of the deal, of each scalar field below it."""
-    node: object = deal
+    node: object = root
     for i, name in enumerate(chain):
-        if not isinstance(node, BaseModel) or name not in type(node).model_fields:
+        if isinstance(node, _Root):
+            if (found := node.child(name)) is None:
+                return
+            parent, node = found
+        elif not isinstance(node, BaseModel) or name not in type(node).model_fields:
             return  # a property, a list or a dict: its fields are not named by the chain
-        parent, node = node, getattr(node, name)
+        else:
+            parent, node = node, getattr(node, name)
         path = chain[: i + 1]
         if node is None:
             return
@@ -99,7 +123,7 @@ def _defaulted(deal: BaseModel, chain: tuple[str, ...], given: Callable[[tuple],
             if _worth_showing(node) and was_read(parent, name):
                 yield path, node
             return
-    if isinstance(node, BaseModel) and len(chain) > 1:
+    if isinstance(node, BaseModel) and len(chain) > 1 and not given(chain):  # a part the deal file gives names its own fields
         yield from _leaves(node, chain, given, was_read)
 
 
@@ -118,9 +142,9 @@ def _worth_showing(value: object) -> bool:
     return value is not None and value != [] and value != {}
 
 
-def _value_at(deal: BaseModel, path: tuple[str, ...]) -> object:
-    node: object = deal
-    for name in path:
+def _value_at(root: _Root, path: tuple[str, ...]) -> object:
+    node = root.child(path[0])[1]  # type: ignore[index]
+    for name in path[1:]:
         node = getattr(node, name)
     return node
 

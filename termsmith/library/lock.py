@@ -28,6 +28,9 @@ class Lock:
     # The library's last commit, also when it had uncommitted changes (then `commit` is None): which history
     # the lock comes from, so that another library of the same name is refused. None outside git.
     descends_from: str | None = None
+    # For each library-declared deal term a locked clause reads: its declaration as the lock saw it
+    # ("days, default 90"). A lock without a commit still pins what the terms mean and their defaults.
+    terms: dict[str, str] = field(default_factory=dict)
 
 
 def lock_path(deal_path: Path) -> Path:
@@ -38,7 +41,19 @@ def lock_path(deal_path: Path) -> Path:
 def make_lock(library: Library, clauses: tuple[Clause, ...]) -> Lock:
     commit = library.commit if library.commit and not library.commit.endswith("-dirty") else None
     base = library.commit.removesuffix("-dirty") if library.commit else None
-    return Lock(library.manifest.name, library.version, commit, {c.id: c.version for c in clauses}, base)
+    return Lock(library.manifest.name, library.version, commit, {c.id: c.version for c in clauses}, base,
+                term_declarations(library, clauses))
+
+
+def term_declarations(library: Library, clauses) -> dict[str, str]:
+    """name → declaration in words, for each declared term the `clauses` read."""
+    from termsmith.library.terms import describe, terms_read
+
+    declared = dict(library.manifest.terms)
+    read: set[str] = set()
+    for clause in clauses:
+        read |= terms_read(f"{clause.meta.when or ''}\n{clause.body}")
+    return {name: describe(declared[name]) for name in sorted(read & set(declared))}
 
 
 def lock_text(lock: Lock) -> str:
@@ -51,6 +66,8 @@ def lock_text(lock: Lock) -> str:
         "library": library,
         "clauses": dict(sorted(lock.clauses.items())),
     }
+    if lock.terms:
+        data["terms"] = dict(sorted(lock.terms.items()))
     return _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
 
 
@@ -85,7 +102,11 @@ def read_lock(path: Path) -> Lock | None:
             Version(version)
         except InvalidVersion:
             raise bad(f"clause {clause_id} has no valid version ('{version}')") from None
-    return Lock(str(lib.get("name", "")), str(lib.get("version", "")), commit, clauses, base)
+    terms = data.get("terms") or {}
+    if not isinstance(terms, dict):
+        raise bad("terms is a mapping of a term's name to its declaration")
+    return Lock(str(lib.get("name", "")), str(lib.get("version", "")), commit, clauses, base,
+                {str(k): str(v) for k, v in terms.items()})
 
 
 def mismatches(lock: Lock, clauses, where: Path) -> list[Problem]:
@@ -100,6 +121,24 @@ def mismatches(lock: Lock, clauses, where: Path) -> list[Problem]:
                         "review with `termsmith outdated`, then run `termsmith lock --update`",
                 code="lock",
             ))
+    return out
+
+
+def term_mismatches(lock: Lock, library: Library, where: Path) -> list[Problem]:
+    """Deal terms whose declaration the library has changed (or dropped) since the lock was taken: the same
+    clause version could then read a different default or accept other values."""
+    from termsmith.library.terms import describe
+
+    declared = dict(library.manifest.terms)
+    out = []
+    for name, pinned in sorted(lock.terms.items()):
+        now = describe(declared[name]) if name in declared else None
+        if now == pinned:
+            continue
+        what = "which the library no longer declares" if now is None else f"but the library now declares '{now}'"
+        out.append(Problem(file=str(where), path=f"terms.{name}", code="lock", message=(
+            f"pins terms.{name} as '{pinned}', {what}; review with `termsmith outdated`, then run "
+            "`termsmith lock --update`")))
     return out
 
 
@@ -124,6 +163,7 @@ class Outdated:
     locked: str | None  # None: not in the lock; the current library adds it to this deal
     current: str | None  # None: the clause is no longer in the library, or no longer applies to the deal
     changelog: str
+    kind: str = "clause"  # or "term": a deal term whose declaration changed (locked/current are then in words)
 
 
 def outdated(lock: Lock, library: Library, selected: set[str] | None = None) -> list[Outdated]:
@@ -143,6 +183,22 @@ def outdated(lock: Lock, library: Library, selected: set[str] | None = None) -> 
     for clause_id in sorted((selected or set()) - set(lock.clauses)):
         clause = library.by_id[clause_id]
         out.append(Outdated(clause_id, None, clause.version, f"now applies to this deal: {clause.meta.changelog}"))
+    out.extend(_term_changes(lock, library))
+    return out
+
+
+def _term_changes(lock: Lock, library: Library) -> list[Outdated]:
+    """Rows for the deal terms whose declaration changed since the lock: `locked` and `current` are the
+    declarations in words ('days, default 90')."""
+    from termsmith.library.terms import describe
+
+    declared = dict(library.manifest.terms)
+    out = []
+    for name, pinned in sorted(lock.terms.items()):
+        now = describe(declared[name]) if name in declared else None
+        if now != pinned:
+            out.append(Outdated(f"terms.{name}", pinned, now, "the deal term's declaration changed" if now else
+                                "the library no longer declares this deal term", kind="term"))
     return out
 
 

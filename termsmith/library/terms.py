@@ -15,7 +15,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
-TYPES = ("bool", "int", "decimal", "percent", "days", "months", "money", "text", "date", "party", "choice")
+TYPES = ("bool", "int", "decimal", "percent", "hours", "days", "business_days", "months", "years", "money", "text",
+         "date", "party", "choice")
+_COUNTS = ("hours", "days", "business_days", "months", "years")  # whole, positive numbers of a unit of time
 _LIST = re.compile(r"^list\[(\w+)\]$")
 TERM_NAME = r"^[a-z][a-z0-9_]{0,62}$"
 _READS = re.compile(r"\bterms\.([A-Za-z_][A-Za-z0-9_]*)")
@@ -55,6 +57,30 @@ class TermDeclaration(BaseModel):
         return self
 
 
+def describe(decl: TermDeclaration) -> str:
+    """A declaration in a few words, as a lock records it: 'days, default 90, at most 730'."""
+    parts = [decl.type]
+    if decl.choices:
+        parts.append("one of " + "/".join(decl.choices))
+    if decl.default is not None:
+        parts.append(f"default {_plain(decl.default)}")
+    if decl.min is not None:
+        parts.append(f"at least {_plain(decl.min)}")
+    if decl.max is not None:
+        parts.append(f"at most {_plain(decl.max)}")
+    if decl.required:
+        parts.append("required")
+    return ", ".join(parts)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def split_type(declared: str) -> tuple[str, bool]:
     """('party', True) for 'list[party]'."""
     match = _LIST.match(declared.strip())
@@ -67,7 +93,7 @@ def _annotation(decl: TermDeclaration, party_ids: tuple[str, ...]):
     one: Any
     if base == "bool":
         one = bool
-    elif base in ("int", "days", "months"):
+    elif base == "int" or base in _COUNTS:
         one = Annotated[int, Field(strict=False, **({"gt": 0} if base != "int" and "ge" not in bounds else {}), **bounds)]
     elif base in ("decimal", "money"):
         one = Annotated[float, Field(allow_inf_nan=False, **({"ge": 0} if base == "money" and not bounds else {}),
