@@ -255,11 +255,22 @@ class Slas(Spec):
         default_factory=ChronicFailure, description="Repeated serious failures: threshold, notice and cure.")
 
 
+class BudgetCategory(Spec):
+    """A category of costs that may be charged to the Budget, with the amount set aside for it."""
+
+    name: Name = Field(description="The kind of cost, e.g. 'Joint marketing campaigns' or 'Integration testing'.")
+    amount: Annotated[float, Field(gt=0, lt=1e15)] = Field(
+        description="The part of the Budget for the initial term set aside for it, in the budget currency.")
+
+
 class Budget(Spec):
     """The shared budget and how it is paid."""
 
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(description="ISO 4217 code, e.g. EUR.")
     total: Annotated[float, Field(gt=0, lt=1e15)] = Field(description="Total budget for the initial term.")
+    categories: list[BudgetCategory] = Field(default_factory=list, max_length=30, description=(
+        "Optional categories of the costs that may be charged to the Budget, with their amounts (which add up to "
+        "total); left out, any cost of an approved shared activity may be charged."))
     cost_sharing: dict[PartyId, Percent] = Field(description="Each party's share of the budget in percent.")
     payment_terms_days: Days = Field(description="Days within which an invoice must be paid.")
     invoicing: Literal["monthly", "quarterly", "milestone"] = Field(description="When invoices are issued.")

@@ -196,6 +196,15 @@ def _unknown_party(party_id: str, declared: set[str]) -> str:
 def _shares(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if deal.budget:
         yield from _hundred(deal.budget.cost_sharing, ("budget", "cost_sharing"), src, deal, "cost sharing")
+        categories = deal.budget.categories
+        if categories and abs(sum(c.amount for c in categories) - deal.budget.total) > 0.005:
+            yield src.problem(("budget", "categories"), (
+                f"the categories add up to {sum(c.amount for c in categories):,.2f}, not to the budget total "
+                f"{deal.budget.total:,.2f}"))
+        names = [_look(c.name) for c in categories]
+        for i, category in enumerate(categories):
+            if names.count(names[i]) > 1 and names.index(names[i]) < i:
+                yield src.problem(("budget", "categories", i, "name"), f"category '{category.name}' is listed twice")
     jv = deal.scope.joint_venture
     if jv and jv.shares is not None:
         yield from _hundred(jv.shares, ("scope", "joint_venture", "shares"), src, deal, "joint venture shares")
