@@ -116,6 +116,13 @@ def _data_flows(roles: tuple[str, ...]) -> Change:
     return change
 
 
+def _budget_categories(data: dict) -> None:
+    budget = data.get("budget")
+    if budget:
+        budget["categories"] = [{"name": "Joint marketing campaigns", "amount": budget["total"] * 0.75},
+                                {"name": "Integration testing", "amount": budget["total"] * 0.25}]
+
+
 def _BUDGET(data: dict) -> dict:
     ids = [p["id"] for p in data["parties"]]
     shares = {pid: 100 // len(ids) for pid in ids}
@@ -140,6 +147,7 @@ CHANGES: list[Change] = [
     _set("options.personal_data", _DROP),
     _data_flows(("controller_to_processor",)),
     _data_flows(("controller_to_processor", "independent_controllers", "joint_controllers")),
+    _budget_categories,
     _set("conflict_resolution.mediation", _DROP),
     _set("conflict_resolution.mediation", {"provider": "CEDR", "days": 30}),
     _set("exit.insolvency", False),
