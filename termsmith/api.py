@@ -90,14 +90,12 @@ class OutdatedResult:
 def check(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> CheckResult:
     """Validate a deal file (structure and business rules) and that the library can draft it."""
     from termsmith.deal.notes import notes
-    from termsmith.deal.plausibility import plausibility_warnings
     from termsmith.draft.overrides import stale_overrides as stale
-    from termsmith.pipeline import compose_resolved, resolve
+    from termsmith.pipeline import compose_resolved, plausibility_warnings, resolve
 
     resolved = resolve(deal_path, library, library_rev)
     draft = compose_resolved(resolved)
-    warnings = [*stale(resolved.deal, resolved.library, resolved.loaded.source),
-                *plausibility_warnings(resolved.deal, resolved.loaded.source)]
+    warnings = [*stale(resolved.deal, resolved.library, resolved.loaded.source), *plausibility_warnings(resolved)]
     return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source)),
                        tuple(warnings), draft.defaults)
 

@@ -69,6 +69,29 @@ def check_drafting(deal: Deal, loaded: Loaded, library: Library) -> None:
     _check_language(deal, loaded)
     jurisdiction(deal, library, loaded)
     deal_terms(deal, library, loaded)
+    errors = [p for p in library_rules(deal, library, loaded) if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+
+
+def library_rules(deal: Deal, library: Library, loaded: Loaded) -> list[Problem]:
+    """The business rules the library declares (library/rules.py) that this deal breaks, each located at the
+    field the rule names; a rule's `severity` says whether it stops the draft or is a warning."""
+    from termsmith.draft.conditions import evaluate, parse_condition
+
+    rules = library.manifest.rules
+    if not rules:
+        return []
+    names = context(deal, library, loaded)
+    where = f"{library.root}/library.yaml"
+    out = []
+    for rule in rules:
+        if rule.when and not evaluate(parse_condition(rule.when, where), names):
+            continue
+        if not evaluate(parse_condition(rule.require, where), names):
+            found = loaded.source.problem(rule.path(), rule.message, code="library-rule")
+            out.append(replace(found, severity=rule.severity))
+    return out
 
 
 def deal_terms(deal: Deal, library: Library, loaded: Loaded | None = None, selected=()):
@@ -196,13 +219,13 @@ def build(deal_path: Path, library: Path | None = None, library_rev: str | None 
     return reviewer_notes(draft, resolved, library) if notes else draft
 
 
-def _plausibility_warnings(resolved: Resolved) -> tuple:
-    """`check`'s plausibility warnings about the deal, where this version of termsmith has them."""
-    try:
-        from termsmith.deal.plausibility import plausibility_warnings
-    except ImportError:  # the checks arrive with the clause library 2.0 work
-        return ()
-    return tuple(plausibility_warnings(resolved.deal, resolved.loaded.source))
+def plausibility_warnings(resolved: Resolved) -> tuple:
+    """`check`'s warnings about the deal: termsmith's plausibility checks and the library's rules of
+    severity warning. The deal drafts, but a reviewer should look."""
+    from termsmith.deal.plausibility import plausibility_warnings as found
+
+    return (*found(resolved.deal, resolved.loaded.source),
+            *(p for p in library_rules(resolved.deal, resolved.library, resolved.loaded) if p.severity == "warning"))
 
 
 def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Draft:
@@ -220,7 +243,7 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
                 "This clause is the deal's own negotiated wording, not the library's standard text"
                 + (f" (negotiated from version {based})." if based else ".")
                 + " Check it against the library's current clause before sending.")))
-    warnings = _plausibility_warnings(resolved)
+    warnings = plausibility_warnings(resolved)
     if warnings:
         texts = {c.id: f"{c.meta.when or ''}\n{c.body}" for c in resolved.library.clauses}
         found += notes.field_warning_notes(draft, texts, warnings)

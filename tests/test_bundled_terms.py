@@ -101,7 +101,7 @@ def test_a_default_read_only_by_another_kind_of_deal_is_not_listed():
     assert "terms.pre_emption_acceptance_days" not in done.stdout  # a joint-venture company term
     jv = termsmith("check", EXAMPLES / "tri-harbor-joint-venture.yaml")
     assert jv.returncode == 0, jv.stderr
-    assert "terms.deadlock_step_days" in jv.stdout
+    assert "terms.drag_along_notice_days" in jv.stdout and "terms.deadlock_step_days" not in jv.stdout  # the example sets it
 
 
 @pytest.mark.parametrize("value, message", [
@@ -167,3 +167,19 @@ def test_every_declared_term_is_read_by_a_clause():
     done = termsmith("lint", LIBRARY)
     assert "unused-term" not in done.stdout and "no clause or condition reads it" not in done.stdout, done.stdout
 
+
+
+def test_a_breach_notice_beyond_the_gdpr_window_is_a_warning_and_a_reviewer_note(tmp_path):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT + "\nterms:\n  breach_notice_hours: 96\n", encoding="utf-8")
+    line = CANONICAL_TEXT.count("\n") + 3
+    done = termsmith("check", deal)
+    assert done.returncode == 0, done.stderr
+    assert f"deal.yaml:{line}: warning: terms.breach_notice_hours: a notice of a personal data breach later than " \
+           "72 hours" in done.stderr
+    drafted = termsmith("draft", deal, "-o", tmp_path / "out", "--format", "md")
+    assert drafted.returncode == 0, drafted.stderr
+    text = (tmp_path / "out" / "acme-globex-2027.md").read_text(encoding="utf-8")
+    assert "within 96 hours" in text and "within the 72 hours the GDPR allows" in text
+    us = termsmith("check", EXAMPLES / "hudson-cobalt-technology-us.yaml")
+    assert "72 hours" not in us.stdout + us.stderr  # no GDPR under New York law

@@ -148,3 +148,47 @@ def test_new_offers_the_declared_terms_and_the_skeleton_checks(tmp_path, lib):
     schema = json.loads((tmp_path / "deal.schema.json").read_text(encoding="utf-8"))
     assert "jury_waiver" in schema["properties"]["terms"]["properties"]
     assert termsmith("check", tmp_path / "fresh.yaml", "--library", lib).returncode == 0
+
+
+RULES = """
+rules:
+  - require: terms.insurance_amount >= 1000000
+    when: terms.jury_waiver
+    field: terms.insurance_amount
+    message: with a jury waiver, the insurance must be at least EUR 1,000,000
+  - require: terms.claims_party != parties[0].id
+    field: terms.claims_party
+    severity: warning
+    message: the first party usually does not handle end-customer claims
+"""
+
+
+def test_library_rules_compare_terms_with_each_other_and_with_the_deal(tmp_path, lib):
+    with (lib / "library.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(RULES)
+    broken = deal_with(tmp_path, "  jury_waiver: true\n  insurance_amount: 2000\n  claims_party: acme\n")
+    done = termsmith("draft", broken, "--library", lib, "-o", tmp_path / "out")
+    line = CANONICAL_TEXT.count("\n") + 4  # the insurance_amount line
+    assert done.returncode == 1, done.stdout
+    assert f"deal.yaml:{line}: terms.insurance_amount: with a jury waiver, the insurance must be at least EUR 1,000,000" \
+        in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()
+    waived = deal_with(tmp_path, "  jury_waiver: false\n  insurance_amount: 2000\n  claims_party: acme\n")
+    checked = termsmith("check", waived, "--library", lib)
+    assert checked.returncode == 0, checked.stderr
+    assert f"deal.yaml:{line + 1}: warning: terms.claims_party: the first party usually does not handle" in checked.stderr
+
+
+def test_a_broken_rule_is_located_in_library_yaml(lib):
+    with (lib / "library.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("rules:\n  - require: terms.jury_waiver ==\n    field: terms.jury_waiver\n    message: x\n")
+    done = termsmith("check", CANONICAL, "--library", lib)
+    assert done.returncode == 1 and "library.yaml" in done.stderr and "rules.0.require: not a valid expression" \
+        in done.stderr, done.stderr
+
+
+def test_lint_reads_the_terms_a_rule_reads(lib):
+    with (lib / "library.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("rules:\n  - require: terms.insurance_amout > 0\n    field: terms.insurance_amount\n    message: x\n")
+    done = termsmith("lint", lib)
+    assert "rules[0].require" in done.stdout and "did you mean 'insurance_amount'" in done.stdout, done.stdout

@@ -87,6 +87,7 @@ class Manifest:
     languages: tuple[LanguageSpec, ...] = ()
     legal_systems: tuple[LegalSystemSpec, ...] = ()
     terms: tuple = ()  # (name, library.terms.TermDeclaration) for each deal term the library declares
+    rules: tuple = ()  # library.rules.Rule: business rules over the deal and its terms
 
 
 @dataclass(frozen=True)
@@ -342,7 +343,8 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
         ]) from None
     styles = tuple(StyleSpec(name, s.paper, s.locale, tuple(s.replace.items())) for name, s in m.house_style.styles.items())
     terms = _term_declarations(m.terms, shown, files[MANIFEST].decode("utf-8"))
-    return Manifest(name=m.name, version=m.version, owner=m.owner, terms=terms,
+    rules = _rules(m.rules, shown, files[MANIFEST].decode("utf-8"))
+    return Manifest(name=m.name, version=m.version, owner=m.owner, terms=terms, rules=rules,
                     house_style=HouseStyleSpec(numbers=m.house_style.numbers, draft_status=m.house_style.draft_status,
                                                base=m.house_style.base, shared_words=tuple(m.house_style.shared_words),
                                                styles=styles),
@@ -374,6 +376,20 @@ def _term_declarations(raw: dict, shown: str, text: str) -> tuple:
         raise LibraryError([Problem(file=shown, line=line, path=".".join(map(str, ("terms", *path))), message=message)
                             for path, message in problems])
     return tuple(sorted(declarations_of(raw).items()))
+
+
+def _rules(raw: list, shown: str, text: str) -> tuple:
+    """The library's business rules, or a LibraryError for each rule it gets wrong."""
+    from termsmith.library.rules import rule_problems, rules_of
+
+    if not raw:
+        return ()
+    problems = rule_problems(raw)
+    if problems:
+        line = _top_key_line(text, "rules")
+        raise LibraryError([Problem(file=shown, line=line, path=".".join(map(str, ("rules", *path))), message=message)
+                            for path, message in problems])
+    return rules_of(raw)
 
 
 def _structure_problems(manifest: Manifest, clauses: list[Clause], root: str) -> list[Problem]:

@@ -138,6 +138,7 @@ class ManifestModel(_Strict):
     proper_nouns: list[Line] = Field(default_factory=list, description="Capitalised phrases that are not defined terms.")
     sections: list[SectionModel] = Field(min_length=1)
     terms: dict = Field(default_factory=dict, description="Deal terms the library declares (see library/terms.py).")
+    rules: list = Field(default_factory=list, description="Business rules over the deal and its terms (library/rules.py).")
     languages: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")], LanguageModel] = Field(
         default_factory=dict, description="Languages the clause text is written in (default: English only).")
     legal_systems: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")], LegalSystemModel] = Field(

@@ -27,6 +27,15 @@ def term_findings(library: Library) -> list[Problem]:
                 line = clause.body_line if where == "body" else clause.line_of(where)
                 out.append(Problem(file=clause.path, line=line, path=clause.id, code="unknown-term",
                                    message=f"reads terms.{name}, which the library does not declare{hint}"))
+    for i, rule in enumerate(library.manifest.rules):
+        for where in ("when", "require"):
+            for name in sorted(terms_read(getattr(rule, where) or "")):
+                read.add(name)
+                if name not in declared:
+                    guess = difflib.get_close_matches(name, list(declared), n=1)
+                    hint = f"; did you mean '{guess[0]}'?" if guess else " in library.yaml `terms:`"
+                    out.append(Problem(file=f"{library.root}/{MANIFEST}", path=f"rules[{i}].{where}", code="unknown-term",
+                                       message=f"reads terms.{name}, which the library does not declare{hint}"))
     for name in sorted(set(declared) - read):
         out.append(Problem(file=f"{library.root}/{MANIFEST}", path=f"terms.{name}", code="unused-term",
                            severity="warning", message="declared, but no clause or condition reads it"))
