@@ -157,7 +157,7 @@ def test_customers_are_not_migrated_before_their_support_ends(all_drafts):
 def test_confidential_information_needed_after_the_end_may_be_kept(all_drafts):
     for name, _, md in all_drafts:
         if "Transition assistance.**" in md or "Support for existing customers.**" in md:
-            assert re.search(r"Despite the first paragraph of this (clause|Section), when this Agreement ends, the Receiving Party may keep", md), name
+            assert re.search(r"Despite the first paragraph of this (clause|Section), when this Agreement ends, the Recipient may keep", md), name
 
 
 def test_the_party_in_breach_cannot_demand_continued_performance(all_drafts):
