@@ -12,7 +12,6 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 BUNDLED = {
     "clause_library": "termsmith/_bundled/clause_library",
     "templates/reference.docx": "termsmith/_bundled/templates/reference.docx",
-    "templates/draft.md.j2": "termsmith/_bundled/templates/draft.md.j2",
 }
 
 

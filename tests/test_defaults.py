@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from termsmith import api
 from termsmith.cli import cli
-from termsmith.draft.defaults import template_fields
+from termsmith.draft.conditions import template_fields
 
 from .conftest import CANONICAL
 

@@ -96,11 +96,29 @@ class Party(Spec):
     short_name: Name = Field(description="The name the agreement uses for the party, e.g. 'Acme'.")
     jurisdiction: Name = Field(description="Where the party is incorporated.")
     registration: Name | None = Field(default=None, description="Company registration number.")
+    entity_type: Name | None = Field(default=None, description=(
+        "The kind of legal entity, as the agreement names it ('corporation', 'limited liability company', "
+        "'limited liability partnership', 'public limited company'); left out, it follows from the name's suffix "
+        "(Inc./Corp., LLC, LLP, LP) or is 'company'."))
     address: Text = Field(description="Registered office address.")
     notices_email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = Field(
         default=None, description="E-mail address for notices under the agreement."
     )
     signatory: Signatory = Field(description="Who signs for the party.")
+
+    @property
+    def legal_form(self) -> str:
+        """What the parties clause calls the party: its entity_type, else the form its name's suffix shows
+        (an LLC is not a company, an LLP is a partnership), else 'company'."""
+        if self.entity_type:
+            return self.entity_type
+        last = self.name.rstrip().rsplit(" ", 1)[-1].lower().rstrip(".,").replace(".", "")
+        return _FORMS.get(last, "company")
+
+
+# The legal-name suffixes that say what kind of entity a party is, when the deal does not (entity_type).
+_FORMS = {"inc": "corporation", "incorporated": "corporation", "corp": "corporation", "corporation": "corporation",
+          "llc": "limited liability company", "llp": "limited liability partnership", "lp": "limited partnership"}
 
 
 class Term(Spec):

@@ -14,9 +14,18 @@ from termsmith.deal.source import Path_, SourceMap
 from termsmith.errors import Problem
 
 # Countries whose companies are incorporated in a part of them, as addresses name the country.
+_US = ("united states", "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware",
+       "district of columbia", "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas",
+       "kentucky", "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota", "mississippi",
+       "missouri", "montana", "nebraska", "nevada", "new hampshire", "new jersey", "new mexico", "new york",
+       "north carolina", "north dakota", "ohio", "oklahoma", "oregon", "pennsylvania", "rhode island",
+       "south carolina", "south dakota", "tennessee", "texas", "utah", "vermont", "virginia", "washington",
+       "west virginia", "wisconsin", "wyoming")
+# Countries whose companies are incorporated in a part of them: a Delaware corporation with an office in New York.
 _PARTS = {
     "united kingdom": ("england", "wales", "scotland", "northern ireland", "united kingdom"),
     "uk": ("england", "wales", "scotland", "northern ireland", "united kingdom"),
+    "united states": _US, "united states of america": _US, "usa": _US, "us": _US,
 }
 # A company name in free text: capitalised words ending in a legal form.
 _COMPANY = re.compile(

@@ -1,4 +1,4 @@
-"""Clause conditions (`when:`): sandboxed Jinja2 expressions, and which deal fields they read."""
+"""Clause conditions (`when:`): sandboxed Jinja2 expressions, and which deal fields they and clause text read."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 
+from termsmith.deal.fields import clause_sections
+from termsmith.deal.model import Deal
 from termsmith.errors import LibraryError, Problem
 from termsmith.draft.sandbox import guarded_render
 from termsmith.draft.templating import compile_cached, environment
@@ -74,6 +76,41 @@ def _chain(node: nodes.Node, inside: set[int]) -> str | None:
             return ".".join(reversed(parts))
         else:
             return None
+
+
+def template_fields(source: str) -> tuple[str, ...]:
+    """The dotted deal fields a clause text reads, following `{% set name = deal.field %}` aliases."""
+    sections = clause_sections(Deal)
+    tree = environment().parse(source)
+    aliases: dict[str, str] = {}
+    inner = {id(n.node) for n in tree.find_all(nodes.Getattr)}  # parts of a longer chain
+    for assign in tree.find_all(nodes.Assign):
+        if isinstance(assign.target, nodes.Name):
+            chain = _attribute_chain(assign.node)
+            if chain and chain.split(".")[0] in sections:
+                aliases[assign.target.name] = chain
+                inner.add(id(assign.node))  # what the alias reads is counted where the alias is used
+    found = set()
+    for node in tree.find_all(nodes.Getattr):
+        chain = _attribute_chain(node) if id(node) not in inner else None
+        if not chain:
+            continue
+        root, _, rest = chain.partition(".")
+        if root in aliases:
+            chain = aliases[root] + ("." + rest if rest else "")
+        if chain.split(".")[0] in sections:
+            found.add(chain)
+    return tuple(sorted(found))
+
+
+def _attribute_chain(node: nodes.Node) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, nodes.Getattr):
+        parts.append(node.attr)
+        node = node.node
+    if isinstance(node, nodes.Name):
+        return ".".join([node.name, *reversed(parts)])
+    return None
 
 
 def evaluate(condition: Condition, context: dict, line: int | None = None) -> bool:

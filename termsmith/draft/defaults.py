@@ -8,17 +8,11 @@ deal file did not set. `explain`, `check`, the manifest and the reviewer notes a
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 
-from jinja2 import nodes
 from pydantic import BaseModel
 
-from termsmith.draft.conditions import fields_read
 from termsmith.draft.document import AppliedDefault
-from termsmith.deal.fields import clause_sections
-from termsmith.deal.model import Deal
-from termsmith.draft.templating import environment
 from termsmith.library.clauses import Clause
 
 
@@ -35,12 +29,7 @@ def applied_defaults(deal: BaseModel, clauses: Iterable[Clause], given: Callable
     was_read = (lambda model, name: True) if reads is None else (lambda model, name: (id(model), name) in reads)
     readers: dict[tuple[str, ...], list[str]] = {}
     for clause in clauses:
-        chains = set(template_fields(clause.body))
-        for definition in clause.meta.defines.values():
-            chains |= set(template_fields(definition))
-        if clause.meta.when:
-            chains |= set(fields_read(clause.meta.when))
-        for chain in sorted(chains):
+        for chain in clause.reads:
             for path, _ in _defaulted(root, tuple(chain.split(".")), given, was_read):
                 ids = readers.setdefault(path, [])
                 if clause.id not in ids:
@@ -50,42 +39,6 @@ def applied_defaults(deal: BaseModel, clauses: Iterable[Clause], given: Callable
         value = _value_at(root, path)
         out.append(AppliedDefault(".".join(path), _written(value), tuple(ids)))
     return tuple(out)
-
-
-@functools.lru_cache(maxsize=1024)
-def template_fields(source: str) -> tuple[str, ...]:
-    """The dotted deal fields a clause text reads, following `{% set name = deal.field %}` aliases."""
-    sections = clause_sections(Deal)
-    tree = environment().parse(source)
-    aliases: dict[str, str] = {}
-    inner = {id(n.node) for n in tree.find_all(nodes.Getattr)}  # parts of a longer chain
-    for assign in tree.find_all(nodes.Assign):
-        if isinstance(assign.target, nodes.Name):
-            chain = _chain(assign.node)
-            if chain and chain.split(".")[0] in sections:
-                aliases[assign.target.name] = chain
-                inner.add(id(assign.node))  # what the alias reads is counted where the alias is used
-    found = set()
-    for node in tree.find_all(nodes.Getattr):
-        chain = _chain(node) if id(node) not in inner else None
-        if not chain:
-            continue
-        root, _, rest = chain.partition(".")
-        if root in aliases:
-            chain = aliases[root] + ("." + rest if rest else "")
-        if chain.split(".")[0] in sections:
-            found.add(chain)
-    return tuple(sorted(found))
-
-
-def _chain(node: nodes.Node) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, nodes.Getattr):
-        parts.append(node.attr)
-        node = node.node
-    if isinstance(node, nodes.Name):
-        return ".".join([node.name, *reversed(parts)])
-    return None
 
 
 class _Root:

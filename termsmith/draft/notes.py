@@ -72,16 +72,25 @@ def default_notes(draft: Draft, defaults: Iterable) -> list[Note]:
     """Deal fields the draft read at their default (items with `path`, `value` and the ids of the `clauses`
     that read it): one note on the first of those clauses the draft has."""
     known = targets(draft)
-    out = []
+    by_clause: dict[str, list[tuple[str, str, list[str]]]] = {}  # first clause → (path, value, other places)
     for item in defaults:
         clauses = [c for c in item.clauses if c in known]
-        if not clauses:
-            continue
-        others = [known[c][1] for c in clauses[1:]]
-        also = f" It is also used in {', '.join(dict.fromkeys(others))}." if others else ""
-        text = (f"The deal does not set {item.path}, so the default {item.value} applies: confirm that it was "
-                f"agreed, or set it in the deal.{also}")
-        found = note(draft, "default", clauses[0], text, known)
+        if clauses:
+            others = list(dict.fromkeys(known[c][1] for c in clauses[1:]))
+            by_clause.setdefault(clauses[0], []).append((item.path, item.value, others))
+    out = []
+    for clause_id, items in by_clause.items():  # one note per clause: a clause with five periods gets one comment
+        if len(items) == 1:
+            path, value, others = items[0]
+            also = f" It is also used in {', '.join(others)}." if others else ""
+            text = (f"The deal does not set {path}, so the default {value} applies: confirm that it was "
+                    f"agreed, or set it in the deal.{also}")
+        else:
+            listed = "; ".join(f"{path} = {value}" + (f" (also used in {', '.join(others)})" if others else "")
+                               for path, value, others in items)
+            text = (f"The deal does not set these fields, so their defaults apply: {listed}. Confirm that they "
+                    "were agreed, or set them in the deal.")
+        found = note(draft, "default", clause_id, text, known)
         if found is not None:
             out.append(found)
     return out
@@ -103,8 +112,10 @@ def field_clause(draft: Draft, texts: Mapping[str, str], path: str) -> str | Non
     order = [c.id for s in draft.sections for c in s.clauses]
     leaf = re.compile(r"\." + re.escape(chain[-1]) + r"(?!\w)")
     for n in range(len(chain), 0, -1):
-        pattern = re.compile(r"(?<![\w.])" + re.escape(".".join(chain[:n])) + r"(?!\w)")
-        found = [c for c in order if pattern.search(texts.get(c, ""))]
+        field = ".".join(chain[:n])
+        pattern = re.compile(r"(?<![\w.])" + re.escape(field) + r"(?!\w)")
+        # the plain substring test first: most clauses do not mention the field at all
+        found = [c for c in order if field in texts.get(c, "") and pattern.search(texts.get(c, ""))]
         if found:
             if n == len(chain):
                 return found[0]

@@ -22,7 +22,7 @@ from termsmith.cachedir import prune
 from termsmith.errors import LibraryError
 from termsmith.library.clauses import Library
 
-FORMAT = 2  # bump when the shape of an entry changes
+FORMAT = 3  # bump when the shape of an entry changes
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -73,6 +73,8 @@ def load(root: str, key: tuple) -> Library | None:
 
 def store(root: str, key: tuple, library: Library) -> None:
     """Compile every template and condition of `library` and keep all of it for the next process."""
+    from jinja2 import TemplateError
+
     from termsmith.draft.conditions import parse_condition
     from termsmith.draft.templating import codes_named
 
@@ -86,7 +88,8 @@ def store(root: str, key: tuple, library: Library) -> None:
                 library.definition_template(clause, term)
             if clause.meta.when is not None:
                 parse_condition(clause.meta.when, clause.path)
-        except LibraryError:
+            clause.reads  # noqa: B018 - worked out now, so that it is stored with the clause
+        except (LibraryError, TemplateError):
             pass  # a broken clause is reported where it is used (drafting, lint), uncached
     codes = {name: marshal.dumps(code) for name, code in codes_named(library.root + "/").items()}
     entry = (_full_key(key), library, codes)

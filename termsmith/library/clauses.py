@@ -108,6 +108,20 @@ class Clause:
     def id(self) -> str:
         return self.meta.id
 
+    @functools.cached_property
+    def reads(self) -> tuple[str, ...]:
+        """The dotted deal fields the clause reads in its text, its definitions and its condition, sorted
+        (`draft.conditions`). Parsing templates is slow: this is worked out once per clause, and a library
+        cached on disk carries it (`library.cache`)."""
+        from termsmith.draft.conditions import fields_read, template_fields
+
+        chains = set(template_fields(self.body))
+        for definition in self.meta.defines.values():
+            chains |= set(template_fields(definition))
+        if self.meta.when:
+            chains |= set(fields_read(self.meta.when))
+        return tuple(sorted(chains))
+
     @property
     def version(self) -> str:
         return self.meta.version

@@ -26,7 +26,7 @@ def _semver(value: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class FrontMatter(_Strict):
@@ -79,7 +79,7 @@ class LegalSystemModel(BaseModel):
     """A legal system the library drafts for. Keys other than the fields below are facts clause text reads
     (`legal_system.courts`); each is a string, a yes/no or a list of strings."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
 
     name: Phrase = Field(description="The system as the governing-law clause names it, e.g. 'England and Wales'.")
     aliases: list[Phrase] = Field(default_factory=list, description="Other ways a deal's governing_law names it.")

@@ -156,13 +156,24 @@ def library_commit(path: Path) -> str | None:
     return f"{commit}-dirty" if dirty else commit
 
 
+# A commit's date never changes: asked of git once per process and repository (a batch drafts many deals
+# from one library commit).
+_COMMIT_TIMES: dict[tuple[str, str], int] = {}
+
+
 def commit_time(path: Path, commit: str) -> int | None:
     """When a commit was made (its committer date, seconds since the epoch); None outside git."""
+    key = (str(Path(path).resolve()), commit)
+    if key in _COMMIT_TIMES:
+        return _COMMIT_TIMES[key]
     try:
         out = _git(Path(path), "show", "-s", "--format=%ct", commit, "--").decode().strip()
     except GitError:
         return None
-    return int(out) if out.isdigit() else None
+    if not out.isdigit():
+        return None
+    _COMMIT_TIMES[key] = int(out)
+    return int(out)
 
 
 def resolve(repo: Path, rev: str) -> str:

@@ -115,13 +115,23 @@ def _field_model(name: str, decl: TermDeclaration, party_ids: tuple[str, ...]) -
     return create_model("Term", __config__=ConfigDict(extra="forbid"), **{name: (_annotation(decl, party_ids), ...)})
 
 
+# The model built last, with what it was built from: a draft validates its terms several times (before the
+# library is read, for its conditions, for the clauses it selects), and a batch's deals share their library.
+# Building a pydantic model costs milliseconds; one entry keeps this bounded.
+_LAST_MODEL: dict[tuple, type[BaseModel]] = {}
+
+
 def terms_model(declarations: dict[str, TermDeclaration], party_ids: tuple[str, ...] = ()) -> type[BaseModel]:
     """The pydantic model of a deal's `terms:` section, built from the library's declarations."""
-    fields: dict[str, Any] = {}
-    for name, decl in declarations.items():
-        annotation = _annotation(decl, party_ids)
-        fields[name] = (annotation | None, Field(default=decl.default, description=decl.description or None))
-    return create_model("Terms", __config__=ConfigDict(extra="forbid", frozen=True), **fields)
+    key = (tuple((name, decl.model_dump_json()) for name, decl in declarations.items()), tuple(party_ids))
+    if key not in _LAST_MODEL:
+        fields: dict[str, Any] = {}
+        for name, decl in declarations.items():
+            annotation = _annotation(decl, party_ids)
+            fields[name] = (annotation | None, Field(default=decl.default, description=decl.description or None))
+        _LAST_MODEL.clear()
+        _LAST_MODEL[key] = create_model("Terms", __config__=ConfigDict(extra="forbid", frozen=True), **fields)
+    return _LAST_MODEL[key]
 
 
 def terms_read(text: str) -> set[str]:

@@ -39,9 +39,9 @@ def _md(draft: Draft) -> bytes:
 
 
 def _md_redline(redline, summary: list[str]) -> bytes:
-    from termsmith.render.critic import render_critic
+    from termsmith.render.markdown import render_redline_markdown
 
-    return render_critic(redline, summary).encode("utf-8")
+    return render_redline_markdown(redline, summary).encode("utf-8")
 
 
 FORMATS: dict[str, OutputFormat] = {

@@ -80,9 +80,11 @@ def _apply(style: Style, ppr: etree._Element | None, rpr: etree._Element | None)
 
 
 class Styles:
-    """Paragraph styles of a styles part, resolved through basedOn."""
+    """Paragraph styles of a styles part, resolved through basedOn, and the widths of the words laid out
+    with them (one layout's)."""
 
     def __init__(self, styles: etree._Element) -> None:
+        self.widths = _Widths()
         self._by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))
                        if s.get(qn("w:type")) == "paragraph"}
         defaults = styles.find(qn("w:docDefaults"))
@@ -130,15 +132,19 @@ def _removed(el: etree._Element, view: str | None) -> bool:
     return el.find(f"{path}/{_HIDDEN_BY[view]}") is not None
 
 
+_T, _DEL_TEXT, _TAB, _BR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")
+
+
 def _text(p: etree._Element, view: str | None = None) -> str:
     """What a paragraph shows: its text (field results, not field codes; tabs as a few characters)."""
     out = []
-    for el in p.iter(qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")):
-        if (el.tag == qn("w:delText") and view is None) or _hidden(el, view, p):
+    for el in p.iter(_T, _DEL_TEXT, _TAB, _BR):
+        tag = el.tag
+        if (tag == _DEL_TEXT and view is None) or _hidden(el, view, p):
             continue
-        if el.tag in (qn("w:t"), qn("w:delText")):
+        if tag == _T or tag == _DEL_TEXT:
             out.append(el.text or "")
-        elif el.tag == qn("w:tab"):
+        elif tag == _TAB:
             out.append("    ")
         else:
             out.append("\n")
@@ -157,14 +163,22 @@ _WIDTHS = {
 WIDTH_SCALE = 1.03  # calibrated on LibreOffice's PDFs of the example deals (word spacing, kerning, bold terms)
 
 
-def _word_width(word: str, style: Style) -> float:
+class _Widths(dict):
+    """Words' widths in ems at normal case, each summed once per layout (a draft repeats its words)."""
+
+    def __missing__(self, word: str) -> float:
+        width = self[word] = sum(_WIDTHS.get(c, 556) for c in word) / 1000 * WIDTH_SCALE
+        return width
+
+
+def _word_width(word: str, style: Style, widths: _Widths) -> float:
     """A word's width in ems."""
     if style.caps:
         return len(word) * CAPS_EM
-    return sum(_WIDTHS.get(c, 556) for c in word) / 1000 * WIDTH_SCALE
+    return widths[word]
 
 
-def _lines(text: str, width: int, first: int, style: Style) -> int:
+def _lines(text: str, width: int, first: int, style: Style, widths: _Widths) -> int:
     """Lines a paragraph's text takes in `width` twips (the first line `first` twips wider or narrower)."""
     em = style.size * 10  # twips
     space = (CAPS_EM if style.caps else _WIDTHS[" "] / 1000 * WIDTH_SCALE) * em
@@ -173,10 +187,11 @@ def _lines(text: str, width: int, first: int, style: Style) -> int:
         room = [max(width - first, em * 2), max(width, em * 2)]
         lines, used = 1, 0.0
         for word in piece.split():
-            need = _word_width(word, style) * em + (space if used else 0)
+            word_width = _word_width(word, style, widths) * em
+            need = word_width + (space if used else 0)
             if used + need > room[0 if lines == 1 else 1] and used:
                 lines += 1
-                used = _word_width(word, style) * em
+                used = word_width
             else:
                 used += need
         total += lines
@@ -212,7 +227,7 @@ def _paragraph_box(p: etree._Element, styles: Styles, width: int, view: str | No
     style = styles.resolve(style_el.get(qn("w:val")) if style_el is not None else None)
     if ppr is not None and len(ppr) > (style_el is not None):  # direct properties beside the style
         style = _apply(style, ppr, None)
-    lines = _lines(_text(p, view), width - style.left, style.first, style)
+    lines = _lines(_text(p, view), width - style.left, style.first, style, styles.widths)
     names = tuple(b.get(qn("w:name")) for b in p.iter(qn("w:bookmarkStart")))
     return _Box(lines, _line_height(style), style.before, style.after, style.keep_next, style.keep_lines,
                 style.page_break, names)

@@ -1,31 +1,58 @@
-"""Draft → Markdown (the git twin of the Word document) through templates/draft.md.j2."""
+"""Draft → Markdown, the git twin of the Word document; a redline → the same Markdown with its changes in
+CriticMarkup ({++added++}, {--removed--}, {~~old~>new~~}) for git and pull requests.
+
+One writer, as `render/word.py` is for Word: the twin is a redline without revisions. Every rule (titles,
+numbers, escaping, quotes, tables, signature blocks) is written once, and a change is only ever marked
+around the text the twin would show.
+"""
 
 from __future__ import annotations
 
-import functools
 import re
+from collections.abc import Iterable, Sequence
 
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-from termsmith.draft.document import Cell, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Span, Table, TermDefinition
 from termsmith.draft import notes
-from termsmith.draft.document import Note
+from termsmith.draft.document import (
+    Cell,
+    CrossRef,
+    Draft,
+    Inline,
+    LineBreak,
+    Link,
+    Note,
+    Paragraph,
+    Section,
+    Span,
+    Table,
+    TermDefinition,
+)
+from termsmith.draft.revisions import (
+    Change,
+    Deleted,
+    Inserted,
+    Redline,
+    Retitled,
+    RevisedParty,
+    RevisedSection,
+    Tracked,
+    TrackedInline,
+    TrackedRow,
+    TrackedTable,
+)
 from termsmith.render.typography import run_in_title, smart_quotes
-from termsmith.resources import templates_dir
-from termsmith.cachedir import bytecode_cache
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~{}])")  # braces too: `{++…++}` in a value must not read as CriticMarkup
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
+_CRITIC_ESCAPED = re.compile(r"\\\{([+=-])")
+_MARKS = {"insert": ("{++", "++}"), "delete": ("{--", "--}")}
+_RULE = "______________________________"  # a line to sign or date on
 
 
-_CRITIC_OPEN = re.compile(r"\\\{([+=-])")
-
-
+# ── text ───────────────────────────────────────────────────────────────────────────────────
 def escape(text: str) -> str:
     """Escape only what Markdown would otherwise read as markup, so the twin stays readable. A brace and
     the character after it are escaped too, so no value can open CriticMarkup (`{++`, `{--`, `{==`)."""
-    return _CRITIC_OPEN.sub(r"\\{\\\1", _SPECIAL.sub(r"\\\1", text))
+    return _CRITIC_ESCAPED.sub(r"\\{\\\1", _SPECIAL.sub(r"\\\1", text))
 
 
 def escape_line_start(text: str) -> str:
@@ -53,6 +80,20 @@ def emphasis(text: str, bold: bool, italic: bool, strike: bool = False) -> str:
     return f"{lead}{core}{trail}"
 
 
+def reading_text(value: str) -> str:
+    """Deal or library text as it reads: typographic quotes, Markdown escaped."""
+    return escape(smart_quotes(value))
+
+
+def _marked(text: str, change: Change | None) -> str:
+    """`text`, marked as inserted or deleted as a whole when `change` says so."""
+    if change is None or not text:
+        return text
+    start, end = _MARKS[change]
+    return f"{start}{text}{end}"
+
+
+# ── inlines ────────────────────────────────────────────────────────────────────────────────
 def _inline(inline: Inline, before: str = "") -> str:
     handler = _INLINE_RULES.get(type(inline))
     if handler is None:
@@ -71,25 +112,82 @@ _INLINE_RULES = {
 }
 
 
-def _last_char(item: Inline, before: str) -> str:
-    """The last character an inline shows (what a quote after it follows)."""
-    if isinstance(item, Span):
-        return item.text[-1:] or before
-    if isinstance(item, CrossRef):
-        return item.label[-1:] or before
-    if isinstance(item, TermDefinition):
-        return "”"
-    if isinstance(item, LineBreak):
-        return "\n"
+def _last_char(items: Sequence[TrackedInline], before: str) -> str:
+    """The last character the new text of `items` shows (what a quote after them follows)."""
+    for item in items:
+        if isinstance(item, Inserted):
+            before = _last_char(item.inlines, before)
+        elif isinstance(item, Span):
+            before = item.text[-1:] or before
+        elif isinstance(item, CrossRef):
+            before = item.label[-1:] or before
+        elif isinstance(item, TermDefinition):
+            before = "”"
+        elif isinstance(item, LineBreak):
+            before = "\n"
     return before
 
 
-def inlines(items: tuple[Inline, ...]) -> str:
-    out, before = [], ""
-    for item in items:
-        out.append(_inline(item, before))
-        before = _last_char(item, before)
+def inlines(items: Iterable[TrackedInline], before: str = "") -> str:
+    """Inline Markdown; of a redline, with insertions and deletions marked (a deletion followed by an
+    insertion is a substitution). `before`: the character the first item follows."""
+    items = tuple(items)
+    out, i = [], 0
+    while i < len(items):
+        item = items[i]
+        if isinstance(item, Deleted) and i + 1 < len(items) and isinstance(items[i + 1], Inserted):
+            new = items[i + 1].inlines
+            out.append(f"{{~~{inlines(item.inlines, before)}~>{inlines(new, before)}~~}}")
+            before = _last_char(new, before)
+            i += 2
+            continue
+        if isinstance(item, (Inserted, Deleted)):
+            out.append(_marked(inlines(item.inlines, before), "insert" if isinstance(item, Inserted) else "delete"))
+        else:
+            out.append(_inline(item, before))
+        before = _last_char((item,), before)
+        i += 1
     return "".join(out)
+
+
+# ── blocks ─────────────────────────────────────────────────────────────────────────────────
+def paragraph(p: Paragraph, change: Change | None = None, title: tuple[TrackedInline, ...] | None = None) -> str:
+    """A paragraph with its number and run-in title; `title`: a changed title (a redline's)."""
+    text = inlines(p.inlines)
+    if p.role == "bullet":
+        return "  " * max(p.level - 2, 0) + "- " + _marked(text, change)
+    if title is None and p.title:
+        title = (Span(run_in_title(p.title)),)
+    head = " ".join(x for x in (escape(p.label), inlines(title or ())) if x)
+    if p.role == "clause" and head:
+        return _marked(f"**{head}** {text}".rstrip(), change)
+    if head:
+        return _marked(f"{head} {text}".rstrip(), change)
+    return _marked(escape_line_start(text), change)
+
+
+def table(t: Table | TrackedTable, change: Change | None = None) -> str:
+    def row(cells: Iterable[Cell], row_change: Change | None) -> str:
+        return "| " + " | ".join(_marked(inlines(c).replace("\n", " "), row_change) for c in cells) + " |"
+
+    rule = {"left": "---", "center": ":---:", "right": "---:"}
+    lines = [row(t.header, change), "|" + "|".join(rule[a] for a in t.align) + "|"]
+    for r in t.rows:
+        cells, row_change = (r.cells, r.change) if isinstance(r, TrackedRow) else (r, None)
+        lines.append(row(cells, change or row_change))
+    return "\n".join(lines)
+
+
+def _block(block, change: Change | None = None) -> str:
+    if isinstance(block, Tracked):
+        return _block(block.item, block.change)
+    if isinstance(block, Retitled):
+        return paragraph(block.paragraph, change, block.title)
+    if isinstance(block, Paragraph):
+        return paragraph(block, change)
+    if isinstance(block, Table | TrackedTable):
+        return table(block, change)
+    raise ValueError(f"the Markdown renderer cannot render {type(block).__name__}")
 
 
 def note(item: Note) -> str:
@@ -98,45 +196,118 @@ def note(item: Note) -> str:
     return f"**{escape(where)}, {notes.KIND_TITLES.get(item.kind, item.kind).lower()}:** {reading_text(item.text)}"
 
 
-def reading_text(value: str) -> str:
-    """Deal or library text for the template: typographic quotes, Markdown escaped."""
-    return escape(smart_quotes(value))
-
-
-def paragraph(p: Paragraph) -> str:
-    text = inlines(p.inlines)
-    if p.role == "bullet":
-        return "  " * max(p.level - 2, 0) + f"- {text}"
-    head = " ".join(x for x in (p.label, reading_text(run_in_title(p.title)) if p.title else "") if x)
-    if p.role == "clause" and head:
-        return f"**{head}** {text}".rstrip()
-    if head:
-        return f"{head} {text}".rstrip()
-    return escape_line_start(text)
-
-
-def table(t: Table) -> str:
-    def row(cells: tuple[Cell, ...]) -> str:
-        return "| " + " | ".join(inlines(c).replace("\n", " ") for c in cells) + " |"
-
-    rule = {"left": "---", "center": ":---:", "right": "---:"}
-    lines = [row(t.header), "|" + "|".join(rule[a] for a in t.align) + "|"]
-    lines += [row(r) for r in t.rows]
-    return "\n".join(lines)
-
-
-@functools.lru_cache(maxsize=1)
-def _template():
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(templates_dir())), undefined=StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
-        bytecode_cache=bytecode_cache(),
-    )
-    env.filters.update(inlines=inlines, paragraph=paragraph, table=table, escape_md=escape, text=reading_text, note=note)
-    env.tests.update(table=lambda b: isinstance(b, Table))
-    return env.get_template("draft.md.j2")
-
-
+# ── the document ───────────────────────────────────────────────────────────────────────────
 def render_markdown(draft: Draft) -> str:
-    text = _template().render(draft=draft)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    """The Markdown twin of a draft, closing with its notes for the reviewer."""
+    return _document(draft, _cover(draft, draft.parties, (Span(draft.title),), (Span(draft.date_text),)),
+                     draft.sections, draft.parties, _notes(draft),
+                     f"*Drafted with termsmith {draft.provenance.termsmith_version} from "
+                     f"{escape(draft.provenance.library_name)} {draft.provenance.library_version}.*")
+
+
+def render_redline_markdown(redline: Redline, summary: Sequence[str] = ()) -> str:
+    """A redline as Markdown: the summary, then the new draft with every change marked in place."""
+    draft = redline.draft
+    return _document(draft, [*_preamble(redline, summary), *_cover(draft, redline.parties, redline.title,
+                                                                   redline.date_text)],
+                     redline.sections, redline.parties, [],
+                     f"*Redline by termsmith {draft.provenance.termsmith_version}: {escape(redline.author)}, "
+                     f"{redline.date}.*")
+
+
+def _document(draft: Draft, opening: list[str], sections: Sequence, parties: Sequence, closing: list[str],
+              footer: str) -> str:
+    parts = [*opening]
+    for item in sections:
+        parts += _section(item, draft, parties)
+    parts += [*closing, "---", footer]
+    return re.sub(r"\n{3,}", "\n\n", "\n\n".join(parts)).strip() + "\n"
+
+
+def _cover(draft: Draft, parties: Sequence, title: tuple[TrackedInline, ...],
+           date_text: tuple[TrackedInline, ...]) -> list[str]:
+    word = draft.word
+    lines = [f"# {inlines(title)}", f"**{reading_text(word('dated'))}** {inlines(date_text)}",
+             f"**{reading_text(word('between').capitalize())}**"]
+    listed = []
+    for n, item in enumerate(parties, start=1):
+        change = item.change if isinstance(item, Tracked) else None
+        party = item.item if isinstance(item, Tracked) else item
+        name = f"{_party_field(party, 'party_name')} (“{reading_text(party.short_name)}”)"
+        listed.append(f"{n}. {_marked(name, change)}")
+    if listed:
+        lines.append("\n".join(listed))
+    return lines
+
+
+def _heading(section: Section, label: str, title: str) -> str:
+    if section.kind == "article":
+        return f"{label}. {title}"
+    if section.kind == "schedule":
+        return f"{label}: {title}"
+    return title
+
+
+def _section(item, draft: Draft, parties: Sequence) -> list[str]:
+    change = item.change if isinstance(item, Tracked) else None
+    section = item.item if isinstance(item, Tracked) else item.section if isinstance(item, RevisedSection) else item
+    if isinstance(item, RevisedSection):
+        # numbers as the new draft has them, as for clauses: renumbering is not a change to review
+        heading = _heading(section, escape(section.label), inlines(item.title))
+    else:
+        heading = _marked(_heading(section, escape(section.label), reading_text(section.title)), change)
+    lines = [f"## {heading}"]
+    for clause in section.clauses:
+        lines += [_block(block, change) for block in clause.blocks]
+    if section.kind == "signatures":
+        for party in parties:
+            lines += _signature(party, change, draft.word)
+    return lines
+
+
+def _party_field(party, name: str, change: Change | None = None) -> str:
+    if isinstance(party, RevisedParty):
+        return inlines(getattr(party, name))
+    return _marked(reading_text(getattr(party, name)), change)
+
+
+def _signature(item, section_change: Change | None, word) -> list[str]:
+    change = item.change if isinstance(item, Tracked) else section_change
+    party = item.item if isinstance(item, Tracked) else item
+    return [
+        _marked(f"**{reading_text(word('signed_for'))} {_party_field(party, 'party_name')}**", change),
+        (f"{_marked(reading_text(word('signature')) + ' ' + _RULE, change)}\\\n"
+         f"{_marked(reading_text(word('name')) + ' ', change)}{_party_field(party, 'signatory_name', change)}\\\n"
+         f"{_marked(reading_text(word('title')) + ' ', change)}{_party_field(party, 'signatory_title', change)}\\\n"
+         f"{_marked(reading_text(word('date')) + ' ' + _RULE, change)}"),
+    ]
+
+
+def _notes(draft: Draft) -> list[str]:
+    if not draft.notes:
+        return []
+    return ["---", "**Notes for the reviewer** (by termsmith, not part of the agreement)",
+            "\n".join(f"{n}. {note(item)}" for n, item in enumerate(draft.notes, start=1))]
+
+
+_CRITIC_OPEN = re.compile(r"\{(?=\+\+|--|~~|==|>>)")
+
+
+def _preamble(redline: Redline, summary: Sequence[str]) -> list[str]:
+    old, new = redline.old, redline.draft.provenance
+    lines = [
+        (f"**Redline** of {escape(redline.draft.deal_id)}: {escape(redline.author)}, {redline.date}. "
+         "Accept {++insertions++} and {~~substitutions~>their new text~~}; reject {--deletions--}."),
+        f"Old: {_source(old)}\\\nNew: {_source(new)}",
+    ]
+    if summary:
+        # a code block shows backslashes, so an opening brace that would start CriticMarkup gets one after it
+        lines.append("```text\n" + "\n".join(_CRITIC_OPEN.sub("{\\\\", line) for line in summary) + "\n```")
+    lines.append("---")
+    return lines
+
+
+def _source(p) -> str:
+    commit = f", commit {p.library_commit[:12]}" if p.library_commit else ""
+    return (f"{escape(p.deal_file)} (sha256 {p.deal_sha256[:12]}), "
+            f"{escape(p.library_name)} {p.library_version}{commit}")

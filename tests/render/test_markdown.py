@@ -45,8 +45,8 @@ def test_unnumbered_paragraph_cannot_become_a_list_or_heading():
                                           ("Notes:", "Notes:")])
 def test_the_twin_and_the_critic_markup_write_a_run_in_title_alike(title, shown):
     from termsmith.draft.document import Paragraph, Span
-    from termsmith.render import critic
     from termsmith.render.markdown import paragraph
 
     p = Paragraph(role="clause", level=1, label="3.1", inlines=(Span("Text."),), title=title)
-    assert paragraph(p) == critic._paragraph(p) == f"**3.1 {shown}** Text."
+    assert paragraph(p) == f"**3.1 {shown}** Text."
+    assert paragraph(p, "insert") == f"{{++**3.1 {shown}** Text.++}}"  # a redline marks the same text

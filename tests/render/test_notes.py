@@ -118,6 +118,19 @@ def test_defaults_and_warnings_become_notes_on_the_clauses_they_concern():
     assert [(n.kind, n.target, n.label) for n in warned] == [("warning", "schedule-budget", "Schedule 2")]
 
 
+def test_the_defaults_one_clause_reads_share_one_note():
+    from types import SimpleNamespace
+
+    draft = small_draft()
+    defaults = [SimpleNamespace(path="terms.audit_refund_days", value="30", clauses=("termination.cause",)),
+                SimpleNamespace(path="terms.records_years", value="6", clauses=("termination.cause", "termination.effect"))]
+    found = notes.default_notes(draft, defaults)
+    assert [(n.kind, n.target) for n in found] == [("default", "termination.cause")]
+    assert found[0].text == ("The deal does not set these fields, so their defaults apply: terms.audit_refund_days = 30; "
+                             "terms.records_years = 6 (also used in clause 3.2). Confirm that they were agreed, or set "
+                             "them in the deal.")
+
+
 def test_a_warning_about_a_deal_field_goes_on_the_first_clause_that_reads_it():
     from types import SimpleNamespace
 
