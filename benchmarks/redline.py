@@ -5,6 +5,9 @@ Run: .venv/bin/python benchmarks/redline.py [--repeat N]
 - two ~100-page documents (the canonical draft's articles repeated), a few words changed in five clauses:
   compare alone, and `redline` of the two .docx files end to end (read both, compare, write the redline);
 - time against length (25 → 200 pages): linear when the per-page time stays flat;
+- real drafts of about 100 and 200 pages (pages counted by LibreOffice) reviewed as Word records it:
+  `redline` of the draft and its reviewed copy end to end, and `absorb` of the review (dry run: everything
+  but the writing), with the ratio of the two sizes; absorb of a review of a deal file of 8,000 lines;
 - the pathological cases of issue 17: all of a party's duties in one table cell with 100 of 1,000 duties
   reworded, one duty changed among 1,000, and 3,000 service-level rows with every seventh target changed.
 """
@@ -55,7 +58,7 @@ def long_draft(base, copies: int):
                                                  if isinstance(b, Paragraph) and b.anchor else b for b in c.blocks))
                             for c in s.clauses)
             sections.append(replace(s, id=f"{s.id}.{k}", anchor=f"{s.anchor[:30]}_{k}", clauses=clauses))
-    return relabel(replace(base, sections=tuple(sections + rest)))
+    return relabel(replace(base, sections=tuple(sections + rest), notes=()))  # notes point at the originals
 
 
 def edited(draft, every: int = 60):
@@ -135,27 +138,65 @@ def long_library(folder: Path, copies: int = 4) -> Path:
     return root
 
 
-def _absorb_time(repeat: int) -> float:
+def pdf_pages(docx: Path, folder: Path) -> int | None:
+    """The document's page count as LibreOffice lays it out (None without LibreOffice)."""
+    import re
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        return None
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{folder / 'profile'}",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(docx)], check=True, capture_output=True,
+                   timeout=600)
+    pdf = (folder / docx.name).with_suffix(".pdf").read_bytes()
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+def real_review(folder: Path, copies: int):
+    """A real draft of the canonical deal from a library with `copies` of each article, its reviewed copy
+    (tracked changes as Word writes them, a comment), and its page count."""
     import shutil
 
     sys.path.insert(0, str(ROOT / "tests"))
     from reviewed import WordEdit  # the test helper that writes tracked changes as Word does
 
-    with tempfile.TemporaryDirectory() as tmp:
-        library = long_library(Path(tmp))
-        deal = Path(tmp) / "deal.yaml"
-        shutil.copy(CANONICAL, deal)
-        api.draft(deal, Path(tmp) / "out", library=library)
-        docx = next((Path(tmp) / "out").glob("*.docx"))
-        edit = WordEdit(docx)
-        edit.replace("180 days", "120 days")
-        edit.replace("must continue to perform their obligations", "must keep performing their obligations")
-        edit.insert_after("Each Party must make available to the other Party", " promptly")
-        reviewed = Path(tmp) / "out" / "reviewed.docx"
-        edit.save(reviewed)
-        pages = len(api.build(deal, library=library).sections)
-        print(f"(absorb: {pages} sections drafted from a library with repeated articles)")
-        return median(lambda: api.absorb(reviewed, deal, dry_run=True, library=library), repeat)
+    folder.mkdir()
+    library = long_library(folder, copies)
+    deal = folder / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, folder / "out", library=library)
+    docx = next((folder / "out").glob("*.docx"))
+    edit = WordEdit(docx)
+    edit.replace("180 days", "120 days")
+    edit.replace("must continue to perform their obligations", "must keep performing their obligations")
+    edit.insert_after("Each Party must make available to the other Party", " promptly")
+    edit.comment("Force Majeure Event", "Is the list of events complete?")
+    reviewed = folder / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    return deal, docx, reviewed, library, pdf_pages(docx, folder)
+
+
+def long_deal(folder: Path, metrics: int = 1600):
+    """The canonical deal with `metrics` more service levels (a deal file of 8,000 lines), drafted and
+    reviewed (one tracked change)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from reviewed import WordEdit
+
+    text = CANONICAL.read_text(encoding="utf-8")
+    extra = "".join(f"    - id: m{i}\n      provider: globex\n      description: Response to incident class {i}\n"
+                    f"      target: {i % 20 + 1}\n      unit: hours\n" for i in range(metrics))
+    anchor = "    - id: p2-response\n"
+    deal = folder / "long-deal.yaml"
+    deal.write_text(text.replace(anchor, extra + anchor, 1), encoding="utf-8")
+    api.draft(deal, folder / "long-out")
+    docx = next((folder / "long-out").glob("*.docx"))
+    edit = WordEdit(docx)
+    edit.replace("180 days", "120 days")
+    reviewed = folder / "long-out" / "reviewed.docx"
+    edit.save(reviewed)
+    return deal, reviewed, len(deal.read_text(encoding="utf-8").splitlines())
 
 
 def main() -> None:
@@ -199,7 +240,32 @@ def main() -> None:
         od, nd = with_block(base, o), with_block(base, n)
         rows.append((name, median(lambda od=od, nd=nd: compare(od, nd, author="b", date=DATE), args.repeat)))
 
-    rows.append(("absorb a ~100-page reviewed draft (dry run, 3 tracked changes)", _absorb_time(args.repeat)))
+    # real drafts (the canonical deal from a library with repeated articles), reviewed as Word records it
+    growth: dict[str, list[tuple[int, float]]] = {"redline": [], "absorb": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for copies in (13, 31):  # about 100 and 200 pages
+            deal, docx, reviewed, library, pages = real_review(Path(tmp) / f"x{copies}", copies)
+            size = f"{pages} pages" if pages else f"{copies} copies of the articles"
+            out = Path(tmp) / f"r{copies}.docx"
+            api.redline(docx, reviewed, out, force=True)  # warm: the library's parsed clauses cached
+            api.absorb(reviewed, deal, dry_run=True, library=library)
+            t = median(lambda a=docx, b=reviewed, o=out: api.redline(a, b, o, force=True), args.repeat)
+            rows.append((f"redline draft.docx reviewed.docx, a real {size} draft: read, compare, write", t))
+            growth["redline"].append((pages or copies * PAGES_PER_COPY, t))
+            t = median(lambda r=reviewed, d=deal, lib=library: api.absorb(r, d, dry_run=True, library=lib),
+                       args.repeat)
+            rows.append((f"absorb its review (3 tracked changes, a comment; dry run), {size}", t))
+            growth["absorb"].append((pages or copies * PAGES_PER_COPY, t))
+        deal, reviewed, lines = long_deal(Path(tmp))
+        rows.append((f"absorb a review of a deal file of {lines:,} lines (1 tracked change; dry run)",
+                     median(lambda: api.absorb(reviewed, deal, dry_run=True), args.repeat)))
+        from termsmith.review.dealedit import edit_deal
+
+        text = deal.read_text(encoding="utf-8")
+        rows.append((f"  of which: the deal file edited in place ({lines:,} lines)",
+                     median(lambda: edit_deal(text, [(("slas", "metrics", 900, "target"), 7)],
+                                              {"exit.plan": {"based_on": "1.0.0", "text": "Ours.\n"}}),
+                            args.repeat)))
 
     width = max(len(r[0]) for r in rows)
     print(f"{'figure':<{width}}  median")
@@ -208,6 +274,10 @@ def main() -> None:
     first, last = per_page[0], per_page[-1]
     print(f"time per page, {last[0]} vs {first[0]} pages: ratio {(last[1] / last[0]) / (first[1] / first[0]):.2f} "
           "(1.0 = linear)")
+    for what, points in growth.items():
+        (p1, t1), (p2, t2) = points
+        print(f"{what} of a real draft, {p2} vs {p1} pages: time ratio {t2 / t1:.2f}, per page "
+              f"{(t2 / p2) / (t1 / p1):.2f} (1.0 = linear)")
 
 
 if __name__ == "__main__":

@@ -187,7 +187,9 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
             "give the new deal or draft too, or --from REV (and --to REV) to compare this deal "
             "at two revisions of the library")))
     new = old if new is None else Path(new)
-    sides = [redline_side(old, from_rev, library, ignore_overrides=overrides), redline_side(new, to_rev, library)]
+    rebuilt: dict = {}  # a manifest both sides name is rebuilt once
+    sides = [redline_side(old, from_rev, library, ignore_overrides=overrides, rebuilt=rebuilt),
+             redline_side(new, to_rev, library, rebuilt=rebuilt)]
     old_draft, new_draft = drafts_of(sides)
     comparison = compare(old_draft, new_draft, author=revision_author(author, new_draft),
                          date=revision_date(date, new_draft))

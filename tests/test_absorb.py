@@ -226,3 +226,120 @@ def test_a_party_name_changed_everywhere_is_the_deal_field(drafted):
     result = round_trip(drafted, reviewed)
     assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [("parties.1.name", "Globex Analytics AG")]
     assert result.plan.overrides == {} and result.plan.refused == []
+
+
+def test_an_override_keeps_the_values_the_template_computed_live(drafted):
+    """The reviewer reworded the clause but kept its numbers and dates: they are written back as the template's
+    expressions, so a later change of the deal field still reaches the overridden clause."""
+    reviewed = drafted / "out" / "reworded.docx"
+    python_docx_edit(drafted / "out" / DOCX, reviewed, {
+        "for convenience by giving": "for convenience by serving on"})
+    result = round_trip(drafted, reviewed)
+    text = result.plan.overrides["termination.convenience"]["text"]
+    assert text.startswith("{%- set tfc = exit.termination_for_convenience -%}\n")
+    assert "by serving on {{ other_parties }} at least {{ tfc.notice_days | days }}" in text
+    assert "180" not in text and "2028" not in text
+    assert "computed values kept live: {{ other_parties }}, {{ tfc.notice_days | days }}" in "\n".join(result.lines)
+    deal = drafted / "deal.yaml"
+    deal.write_text(deal.read_text(encoding="utf-8").replace("notice_days: 180", "notice_days: 90"), encoding="utf-8")
+    api.draft(deal, drafted / "later", force=True)
+    later = "\n".join(accepted_text(drafted / "later" / DOCX))
+    assert "for convenience by serving on the other Party at least 90 days’ notice" in later
+    assert "cannot take effect before 31 March 2028" in later  # 12 months after 1 January 2027, plus 90 days
+
+
+def test_a_value_the_reviewer_changed_stays_their_literal(drafted):
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("180 days", "120 days")
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = round_trip(drafted, reviewed)
+    text = result.plan.overrides["termination.convenience"]["text"]
+    assert "at least 120 days’ notice" in text and "{{ tfc.notice_days | days }}" not in text
+    assert "{{ other_parties }}" in text  # what the reviewer left as it was is still live
+
+
+# ── titles, definitions, the cover and headings ────────────────────────────────────────────
+def test_a_new_title_and_a_reworded_definition_become_overrides_without_freezing_the_text(drafted):
+    reviewed = drafted / "out" / "titles.docx"
+    python_docx_edit(drafted / "out" / DOCX, reviewed, {
+        "Integration plan.": "Integration timetable.",
+        "substantially deprives another Party": "materially deprives another Party"})
+    result = round_trip(drafted, reviewed)
+    plan = result.plan.overrides["scope.technology-plan"]
+    assert set(plan) == {"based_on", "title"} and plan["title"] == "Integration timetable"  # the text stays live
+    cause = result.plan.overrides["termination.cause"]
+    assert set(cause) == {"based_on", "defines"} and "materially deprives another Party" in \
+        cause["defines"]["Material Breach"]
+    assert cause["defines"]["Material Breach"].startswith("means a breach of this Agreement")
+    review = "\n".join(result.lines)
+    assert "the deal's own title for the clause (overrides.scope.technology-plan.title: Integration timetable)" \
+        in review
+    assert "the deal's own wording of “Material Breach” (overrides.termination.cause.defines)" in review
+
+
+def test_a_party_renamed_on_the_cover_is_the_deal_field_and_an_article_heading_is_refused(drafted):
+    import docx
+
+    document = docx.Document(str(drafted / "out" / DOCX))
+    cover = next(p for p in document.paragraphs if p.style.name == "Cover Party" and "Globex" in p.text)
+    cover.runs[0].text = cover.runs[0].text.replace("Globex Analytics GmbH", "Globex Analytics AG")
+    heading = next(p for p in document.paragraphs if p.style.name == "Article Heading" and p.text == "Force Majeure")
+    heading.runs[0].text = "Force Majeure and Pandemics"
+    reviewed = drafted / "out" / "cover.docx"
+    document.save(str(reviewed))
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [
+        ("parties.1.name", "Globex Analytics AG")], "\n".join(result.lines)
+    review = "\n".join(result.lines)
+    assert "deal field parties.1.name: Globex Analytics GmbH → Globex Analytics AG (it also reads so in" in review
+    assert "the heading of Article 20 “Force Majeure” → “Force Majeure and Pandemics”" in review
+    assert result.mismatches == ()
+    api.draft(drafted / "deal.yaml", drafted / "again", force=True)
+    text = accepted_text(drafted / "again" / DOCX)
+    assert "Globex Analytics AG" in text and "Force Majeure" in text
+
+
+def test_a_new_title_and_a_move_go_into_the_library_where_its_order_can_say_it(tmp_path):
+    import docx
+
+    from .conftest import git, make_library_repo
+
+    repo = make_library_repo(tmp_path / "repo", ROOT / "clause_library", "clause_library", "v1.0.0")
+    library = repo / "clause_library"
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out", library=library)
+    document = docx.Document(str(tmp_path / "out" / DOCX))
+    paragraphs = list(document.paragraphs)
+
+    def clause(title: str):
+        return next(p for p in paragraphs if p.style.name == "Clause Level 1" and p.text.startswith(title + "."))
+
+    severability = clause("Severability")
+    run = next(r for r in severability.runs if r.text.startswith("Severability"))
+    run.text = run.text.replace("Severability", "Severance")
+    clause("Variation")._p.addnext(clause("Costs")._p)  # costs now between variation and waiver
+    clause("Force majeure")._p.addnext(clause("Announcements")._p)  # into another article
+    reviewed = tmp_path / "out" / "reviewed.docx"
+    document.save(str(reviewed))
+
+    dry = api.absorb(reviewed, deal, dry_run=True, library=library)
+    text = "\n".join(dry.lines)
+    assert "21.7 Costs (general.costs): moved from clause 21.13 to after clause 21.6: a deal cannot reorder the " \
+        "library's clauses" in text, text
+    assert "- edited (untracked): title “Severability” → “Severance”" in text
+    assert dry.plan.overrides["general.severability"] == {
+        "based_on": dry.plan.overrides["general.severability"]["based_on"], "title": "Severance"}
+
+    result = api.absorb(reviewed, deal, library=library, branch="review/order")
+    changed = git(repo, "diff", "--name-only", "main", "review/order").split()
+    assert changed == ["clause_library/CHANGELOG.md", "clause_library/clauses/general/costs.md",
+                       "clause_library/clauses/general/severability.md", "clause_library/library.yaml"]
+    costs = git(repo, "show", "review/order:clause_library/clauses/general/costs.md")
+    assert "order: 65" in costs and 'changelog: "place from the review of reviewed.docx"' in costs
+    severance = git(repo, "show", "review/order:clause_library/clauses/general/severability.md")
+    assert "title: Severance" in severance and 'changelog: "title from the review of reviewed.docx"' in severance
+    review = "\n".join(result.lines)
+    assert "not made the standard: it was moved into another article or schedule (force-majeure)" in review
+    assert result.plan.overrides == {}  # the title went into the library; the moves are not the deal's

@@ -176,3 +176,59 @@ def test_an_output_is_replaced_only_when_it_is_an_unchanged_redline(drafted, tmp
         api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", other, markdown=False)
     done = run_cli("redline", drafted / "out" / DOCX, drafted / "deal.yaml", "-o", out, "--force")
     assert done.returncode == 0, done.stderr
+
+
+def test_the_markdown_twin_is_replaced_only_while_its_text_matches_its_seal(drafted, tmp_path):
+    """An editor may keep the twin's last line (its footer or its seal) while changing the text: the seal is the
+    sha256 of the text, so the edited twin is not replaced; a twin that was not touched is."""
+    out = tmp_path / "r.docx"
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
+    twin = out.with_suffix(".md")
+    text = twin.read_text(encoding="utf-8")
+    assert text.splitlines()[-1].startswith("<!-- termsmith redline sha256:")
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)  # unchanged: replaced
+    assert twin.read_text(encoding="utf-8") == text
+    edited = text.replace("Technology Partnership Agreement", "Technology Partnership Deal", 1)
+    assert edited != text
+    twin.write_text(edited, encoding="utf-8")  # the seal line kept, the text changed
+    with pytest.raises(TermsmithError, match="not overwritten"):
+        api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
+    assert twin.read_text(encoding="utf-8") == edited
+    twin.write_text("\n".join(text.splitlines()[:-1]) + "\n", encoding="utf-8")  # the seal removed
+    with pytest.raises(TermsmithError, match="not overwritten"):
+        api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, force=True)
+    assert twin.read_text(encoding="utf-8") == text
+
+
+def test_without_a_manifest_titles_come_from_the_document(drafted, tmp_path):
+    """Two copies far from their manifest: a removed clause is named by its run-in title, a clause the reviewer
+    added with a bold lead-in by that, and a clause without a title in the text (the parties) by its bookmark."""
+    import copy
+
+    import docx
+
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    shutil.copy(drafted / "out" / DOCX, lone / "a.docx")
+    document = docx.Document(str(lone / "a.docx"))
+    plan = next(p for p in document.paragraphs if p.text.startswith("Integration plan."))
+    added = copy.deepcopy(plan._p)
+    plan._p.addnext(added)
+    plan._p.getparent().remove(plan._p)
+    for child in list(added):
+        if child.tag != docx.oxml.ns.qn("w:pPr"):
+            added.remove(child)
+    new = docx.text.paragraph.Paragraph(added, plan._parent)
+    new.add_run("Escrow.").bold = True
+    new.add_run(" The source code of the analytics engine must be held in escrow.")
+    parties = next(p for p in document.paragraphs if "(the “Agreement”) takes effect" in p.text)
+    run = next(r for r in parties.runs if "takes effect" in r.text)
+    run.text = run.text.replace("takes effect", "comes into force")
+    document.save(str(lone / "b.docx"))
+    result = api.redline(lone / "a.docx", lone / "b.docx", tmp_path / "r.docx")
+    assert all("no manifest beside it" in n for n in result.notes) and len(result.notes) == 2
+    lines = summary(result).splitlines()
+    assert "- 3.3 Integration plan" in lines
+    assert "+ 3.3 Escrow" in lines
+    assert any(line.startswith("~ 1.1 Parties (") for line in lines), lines

@@ -908,8 +908,9 @@ class LibraryRequirement(Spec):
 class ClauseOverride(Spec):
     """This deal's own wording for one clause, negotiated in review (`termsmith absorb` writes these).
 
-    A clause of the library gets `text` (its wording for this deal) or `removed: true`; a clause the
-    library does not have is added with `text`, `title` and `after` (the clause it follows). `based_on` is
+    A clause of the library gets `text` (its wording for this deal), `title`, `defines` (its wording of terms
+    it defines) or `removed: true`; what is not given stays the library's. A clause the library does not
+    have is added with `text`, `title` and `after` (the clause it follows). `based_on` is
     the library version the wording was negotiated from: check and outdated warn when the library's
     version of the clause has moved on since."""
 
@@ -925,15 +926,21 @@ class ClauseOverride(Spec):
         default=None, description="The clause's title (required for an added clause).")
     after: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")] | None = Field(
         default=None, description="For a clause the library does not have: the id of the clause it follows.")
+    defines: dict[Annotated[str, StringConstraints(min_length=1, max_length=120)],
+                  Annotated[str, StringConstraints(min_length=1, max_length=20_000)]] = Field(
+        default_factory=dict, description=(
+            "This deal's wording of terms the clause defines (term → the definition after the term, "
+            "e.g. 'means …'), in place of the library's."))
 
     @model_validator(mode="after")
     def _one_kind(self) -> ClauseOverride:
-        if self.removed and (self.text is not None or self.after is not None):
-            raise ValueError("a removed clause has no text or position")
-        if not self.removed and self.text is None:
-            raise ValueError("give the clause's text, or removed: true")
-        if self.after is not None and self.title is None:
-            raise ValueError("an added clause (with after) needs a title")
+        if self.removed and (self.text is not None or self.after is not None or self.title is not None
+                             or self.defines):
+            raise ValueError("a removed clause has no text, title, definitions or position")
+        if not self.removed and self.text is None and self.title is None and not self.defines:
+            raise ValueError("give the clause's text, title or definitions, or removed: true")
+        if self.after is not None and (self.title is None or self.text is None):
+            raise ValueError("an added clause (with after) needs a title and its text")
         return self
 
 

@@ -88,9 +88,22 @@ def _where(ident: str, source: SourceMap | None) -> tuple[str, int]:
 
 
 def _overridden(clause: Clause, override: ClauseOverride, source: SourceMap | None, deal: Deal) -> Clause:
-    meta = replace(clause.meta, title=override.title) if override.title else clause.meta
+    """The clause in the deal's wording: what the override does not give (its text, title or a definition)
+    stays the library's."""
+    meta = _with(clause.meta, title=override.title) if override.title else clause.meta
+    if override.defines:
+        meta = _with(meta, defines={**meta.defines, **override.defines})
+    if override.text is None:
+        return replace(clause, meta=meta)
     path, line = _where(clause.id, source)
-    return replace(clause, meta=meta, body=override.text or "", path=path, body_line=line)
+    return replace(clause, meta=meta, body=override.text, path=path, body_line=line)
+
+
+def _with(meta, **changes):
+    """Front matter with some fields changed (a pydantic model, or a dataclass)."""
+    if hasattr(meta, "model_copy"):
+        return meta.model_copy(update=changes)
+    return replace(meta, **changes)
 
 
 def stale_overrides(deal: Deal, library: Library, source: SourceMap | None) -> list[Problem]:

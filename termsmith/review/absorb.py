@@ -21,8 +21,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from termsmith.draft.document import Clause, Draft, Paragraph, Table
-from termsmith.review.clausemd import blocks_markdown
+from termsmith.draft.document import Clause, Draft, Paragraph, Span, Table, TermDefinition
+from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, TableRead
 from termsmith.review.fromdocx import ADDED_ID, document_draft, signature
@@ -67,6 +67,7 @@ class Plan:
     overrides: dict[str, dict]
     accepted: Draft  # the document as it stands
     refused: list[str] = field(default_factory=list)  # changes that cannot be absorbed, one line each
+    moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id → (section, previous, next) now
 
     @property
     def changed(self) -> bool:
@@ -139,9 +140,20 @@ def _comment_places(doc: Document) -> dict[str, int]:
 
 
 # ── the plan ───────────────────────────────────────────────────────────────────────────────
-def plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict], Draft]) -> Plan:
+def plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict], Draft],
+         definers: dict[str, tuple[str, str, str]] | None = None) -> Plan:
     """What to write for a reviewed document drafted as `base` from a deal whose data is `deal_data`;
-    `draft_with(data)` drafts the deal with other data (to test a field change)."""
+    `draft_with(data)` drafts the deal with other data (to test a field change); `definers`: each defined
+    term as the draft writes it → (the clause that defines it, its version, the term as its front matter
+    writes it)."""
+    try:
+        return _plan(doc, base, deal_data, draft_with, definers or {})
+    finally:
+        _SIGS.clear()
+
+
+def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict], Draft],
+          definers: dict[str, tuple[str, str, str]]) -> Plan:
     owners: dict[int, str] = {}
     accepted = document_draft(doc, base, view="accepted", owners=owners)
     original = document_draft(doc, base, view="original")
@@ -188,37 +200,40 @@ def plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict
             target.action, target.detail = "added", f"added to the deal as {new_id}, after {after}"
             continue
         if ident == DEFINITIONS and _sig_blocks(old.blocks, "definition") != _sig_blocks(new.blocks, "definition"):
-            target.action = "refused"
-            target.detail = ("the definitions list is made from the clauses that define each term: change the "
-                             "defining clause (or its `defines` in the library) instead")
-            result.refused.append(f"{target.heading}: {target.detail}")
-            continue
+            found = _field_change(old, new, base, accepted, deal_data, draft_with)
+            if isinstance(found, tuple):
+                _take_field(found, result, review, handled)
+                continue
+            _definitions(old, new, base, result, target, definers)
+            rest_old = tuple(b for b in old.blocks if not (isinstance(b, Paragraph) and b.role == "definition"))
+            rest_new = tuple(b for b in new.blocks if not (isinstance(b, Paragraph) and b.role == "definition"))
+            if _sig(replace(old, blocks=rest_old)) == _sig(replace(new, blocks=rest_new)):
+                continue
+            old, new = replace(old, blocks=rest_old), replace(new, blocks=rest_new)
         found = _field_change(old, new, base, accepted, deal_data, draft_with)
         if isinstance(found, tuple):
-            path, old_value, new_value, reached = found
-            result.fields.append((path, old_value, new_value))
-            shown = ".".join(str(p) for p in path)
-            for other in reached:
-                review(other).action = "field"
-                review(other).detail = f"deal field {shown}: {old_value} → {new_value}"
-                handled.add(other)
+            _take_field(found, result, review, handled)
             continue
-        text = blocks_markdown(new.blocks)
-        override: dict = {"based_on": old.version, "text": text}
         first_new = new.blocks[0] if new.blocks and isinstance(new.blocks[0], Paragraph) else None
         first_old = old.blocks[0] if old.blocks and isinstance(old.blocks[0], Paragraph) else None
-        if first_new and first_old and first_new.title != first_old.title and first_new.title:
+        retitled = bool(first_new and first_old and first_new.title != first_old.title and first_new.title)
+        override: dict = result.overrides.get(ident) or {"based_on": old.version}
+        if retitled:
             override["title"] = first_new.title
+        if retitled and _sig(replace(new, blocks=(replace(first_new, title=first_old.title), *new.blocks[1:]))) \
+                == _sig(old):
+            result.overrides[ident] = override  # only the title: the clause keeps the library's text
+            target.action = "override"
+            target.detail = f"the deal's own title for the clause (overrides.{ident}.title: {first_new.title})"
+            continue
+        override["text"] = blocks_markdown(new.blocks)
         result.overrides[ident] = override
         target.action = "override"
         target.detail = f"the deal's own wording for the clause (overrides.{ident}, based on {old.version})" + (
             f"; {found}" if found else "")
-    cover = _cover_changes(base, accepted)
-    if cover:
-        target = reviews.setdefault("cover", ClauseReview("", "", "Cover and headings"))
-        target.action = "refused"
-        target.detail = "; ".join(cover) + ": change the deal's title, parties or headings in the deal file"
-        result.refused.append(f"Cover: {target.detail}")
+    _moves(base, accepted, result, review)
+    _headings(base, accepted, result, reviews)
+    _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
     result.clauses = sorted(reviews.values(), key=lambda r: _order(accepted, base, r.id))
     for r in result.clauses:
         if not r.action:
@@ -230,10 +245,18 @@ def _clauses(draft: Draft) -> dict[str, Clause]:
     return {c.id: c for s in draft.sections for c in s.clauses}
 
 
+_SIGS: dict[int, tuple[Clause, object]] = {}  # id(clause) → (clause, signature) while a plan is made
+
+
 def _sig(clause: Clause | None) -> object:
     if clause is None:
         return None
-    return tuple(signature(b) for b in clause.blocks)
+    known = _SIGS.get(id(clause))
+    if known is not None and known[0] is clause:
+        return known[1]
+    sig = tuple(signature(b) for b in clause.blocks)
+    _SIGS[id(clause)] = (clause, sig)
+    return sig
 
 
 def _sig_blocks(blocks, role: str) -> object:
@@ -254,12 +277,20 @@ _WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*|\s+|[^\w\s]")
 def _edit_summary(old: Clause, new: Clause) -> str:
     a, b = _WORD.findall(_plain(old)), _WORD.findall(_plain(new))
     parts = []
+    was, now = _first_title(old), _first_title(new)
+    if was != now:
+        parts.append(f"title “{was or '(none)'}” → “{now or '(none)'}”")
     for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
             continue
         was, now = "".join(a[i1:i2]).strip(), "".join(b[j1:j2]).strip()
         parts.append(f"“{was}” → “{now}”" if was and now else f"added “{now}”" if now else f"removed “{was}”")
     return "; ".join(parts[:5]) + (f"; {len(parts) - 5} more" if len(parts) > 5 else "")
+
+
+def _first_title(clause: Clause) -> str:
+    first = clause.blocks[0] if clause.blocks else None
+    return (first.title or "") if isinstance(first, Paragraph) else ""
 
 
 def _previous(draft: Draft, ident: str) -> str:
@@ -292,6 +323,245 @@ def _order(accepted: Draft, base: Draft, ident: str) -> tuple:
                 if c.id == ident:
                     return (0, k)
     return (1, 0)
+
+
+def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], ClauseReview]) -> None:
+    """Clauses the reviewer moved: a deal cannot reorder the library's clauses, so a move is reported as not
+    absorbed (with --library it may become the clause's new `order`)."""
+    where = {c.id: s.id for s in base.sections for c in s.clauses}
+    old_order = [c.id for s in base.sections for c in s.clauses]
+    new_order = [c.id for s in accepted.sections for c in s.clauses if c.id in where]
+    kept = set()
+    for tag, i1, i2, _j1, _j2 in opcodes(old_order, new_order):
+        if tag == "equal":
+            kept.update(old_order[i1:i2])
+    now = {c.id: (s.id, k, s) for s in accepted.sections for k, c in enumerate(s.clauses)}
+    names = _names(base)
+    for ident in new_order:
+        if ident in kept:
+            continue
+        section_id, k, section = now[ident]
+        ids = [c.id for c in section.clauses]
+        prev = next((i for i in reversed(ids[:k]) if i in where), "")
+        after = next((i for i in ids[k + 1:] if i in where), "")
+        result.moves[ident] = (section_id, prev, after)
+        target = review(ident)
+        place = f"after {names.get(prev, prev)}" if prev else f"at the start of {section.title}"
+        line = (f"moved from {names.get(ident, ident)} to {place}: a deal cannot reorder the library's clauses "
+                "(with --library the move can become the clause's place in the library)")
+        if target.action:
+            target.detail += f"; {line}"
+        else:
+            target.action, target.detail = "refused", line
+        result.refused.append(f"{target.heading}: {line}")
+
+
+def _take_field(found: tuple, result: Plan, review: Callable[[str], ClauseReview], handled: set[str]) -> None:
+    path, old_value, new_value, reached = found
+    result.fields.append((path, old_value, new_value))
+    shown = ".".join(str(p) for p in path)
+    for other in reached:
+        review(other).action = "field"
+        review(other).detail = f"deal field {shown}: {old_value} → {new_value}"
+        handled.add(other)
+
+
+def _definition_map(clause: Clause) -> dict[str, Paragraph]:
+    out = {}
+    for b in clause.blocks:
+        if isinstance(b, Paragraph) and b.role == "definition" and b.inlines and \
+                isinstance(b.inlines[0], TermDefinition):
+            out[b.inlines[0].term] = b
+    return out
+
+
+def _definitions(old: Clause, new: Clause, base: Draft, result: Plan, target: ClauseReview,
+                 definers: dict[str, tuple[str, str, str]]) -> None:
+    """Each reworded definition as the deal's own wording of it, on the clause that defines the term
+    (overrides.CLAUSE.defines); a term added, removed or renamed in the list is refused with the reason."""
+    was, now = _definition_map(old), _definition_map(new)
+    done, refused = [], []
+    for term in sorted(was.keys() | now.keys(), key=str.casefold):
+        a, b = was.get(term), now.get(term)
+        if a is not None and b is not None and signature(a) == signature(b):
+            continue
+        if a is None or b is None:
+            refused.append(f"“{term}” {'added to' if a is None else 'removed from'} the list (the list holds the "
+                           "terms the clauses use: define a new term in the clause that uses it, or stop using "
+                           "one there)")
+            continue
+        owner = definers.get(term)
+        if owner is None:
+            refused.append(f"“{term}” is defined in the text of a clause, not in the list: change it there")
+            continue
+        ident, version, key = owner
+        wording = inlines_markdown(_after_term(b.inlines))
+        if not wording.strip():
+            refused.append(f"“{term}” has no definition left")
+            continue
+        override = result.overrides.setdefault(ident, {"based_on": version})
+        override.setdefault("defines", {})[key] = wording
+        done.append(f"“{term}” (overrides.{ident}.defines)")
+    if done:
+        target.action = "override"
+        target.detail = "the deal's own wording of " + ", ".join(done)
+    if refused:
+        line = "; ".join(refused)
+        target.detail = (target.detail + "; " if target.detail else "") + "not absorbed: " + line
+        if not done:
+            target.action = "refused"
+        result.refused.append(f"{target.heading}: {line}")
+
+
+def _after_term(inlines: tuple) -> tuple:
+    rest = list(inlines[1:])
+    if rest and isinstance(rest[0], Span):
+        rest[0] = replace(rest[0], text=rest[0].text.lstrip())
+        if not rest[0].text:
+            rest.pop(0)
+    return tuple(rest)
+
+
+def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, ClauseReview]) -> None:
+    """An article's or schedule's heading is the library's (library.yaml): a change to one is refused."""
+    was = {s.id: s for s in base.sections}
+    for section in accepted.sections:
+        old = was.get(section.id)
+        if old is None or old.kind == "signatures" or \
+                old.title.translate(FOLD_QUOTES) == section.title.translate(FOLD_QUOTES):
+            continue
+        name = f"{section.label}" if section.kind == "schedule" else f"Article {section.label}"
+        line = (f"the heading of {name} “{old.title}” → “{section.title}”: article and schedule headings are the "
+                "library's (library.yaml), the same in every deal; not absorbed")
+        target = reviews.setdefault(section.id, ClauseReview(section.id, section.label, old.title))
+        target.action, target.detail = "refused", line
+        result.refused.append(f"{name}: {line}")
+
+
+def _cover_parties(doc: Document) -> list[str]:
+    """The party names on the cover as the document reads now."""
+    from termsmith.review.fromdocx import COVER_STYLES, SECTION_STYLES, _P, resolved
+
+    out = []
+    for item in resolved(doc, "accepted"):
+        if not isinstance(item, _P):
+            continue
+        if item.style in SECTION_STYLES:
+            break
+        if item.style == "CoverParty":
+            out.append(" ".join("".join(getattr(p.inline, "text", "") for p in item.pieces).split())
+                       .translate(FOLD_QUOTES))
+    del COVER_STYLES
+    return out
+
+
+def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: Callable[[dict], Draft],
+           result: Plan, reviews: dict[str, ClauseReview], handled: set[str]) -> None:
+    """The title and the parties' names and signatories on the cover and in the execution blocks, as the
+    deal fields they come from when that is unambiguous (one value for each field, and re-drafting with it
+    gives the cover as reviewed); otherwise refused with the reason."""
+    changes: dict[tuple, tuple[str, str, str]] = {}  # field path → (what, old, new)
+    conflicts: list[str] = []
+
+    def want(path: tuple, what: str, old: str, new: str) -> None:
+        if old.translate(FOLD_QUOTES) == new.translate(FOLD_QUOTES):
+            return
+        if path in changes and changes[path][2] != new:
+            conflicts.append(f"{what}: “{changes[path][2]}” in one place, “{new}” in another")
+        changes.setdefault(path, (what, old, new))
+
+    want(("deal", "title"), "title", base.title, accepted.title)
+    for k, (a, b) in enumerate(zip(base.parties, accepted.parties, strict=False)):
+        want(("parties", k, "name"), f"party {k + 1} name", a.party_name, b.party_name)
+        want(("parties", k, "signatory", "name"), f"party {k + 1} signatory", a.signatory_name, b.signatory_name)
+        want(("parties", k, "signatory", "title"), f"party {k + 1} signatory's title", a.signatory_title,
+             b.signatory_title)
+    cover_names = _cover_parties(doc)
+    if len(cover_names) == len(base.parties):
+        for k, (a, name) in enumerate(zip(base.parties, cover_names, strict=True)):
+            want(("parties", k, "name"), f"party {k + 1} name on the cover", a.party_name, name)
+    if len(base.parties) != len(accepted.parties):
+        conflicts.append("a party's execution block added or removed: parties are the deal's `parties`")
+    if accepted.date_text.translate(FOLD_QUOTES) != base.date_text.translate(FOLD_QUOTES):
+        conflicts.append(f"the date “{base.date_text}” → “{accepted.date_text}”: the date is the deal's "
+                         "effective_date; change it there")
+    known = {p for p, _a, _b in result.fields}
+    todo = {p: v for p, v in changes.items() if p not in known}
+    target = None
+    if todo or conflicts:
+        target = reviews.setdefault("cover", ClauseReview("", "", "Cover and headings"))
+    if todo and not conflicts:
+        missing = [p for p in todo if _get(data, p) is None]
+        if missing:
+            conflicts.append("no deal field " + ", ".join(".".join(map(str, p)) for p in missing))
+    if todo and not conflicts:
+        trial = copy.deepcopy(data)
+        for path, _old, new in result.fields:
+            _set(trial, path, new)
+        for path, (_what, _old, new) in todo.items():
+            _set(trial, path, new)
+        try:
+            redrafted = draft_with(trial)
+        except Exception:  # noqa: BLE001 - a trial that does not draft leaves the cover refused
+            redrafted = None
+        if redrafted is None or not all(_shows(redrafted, path, new) for path, (_w, _o, new) in todo.items()):
+            conflicts.append("the deal fields do not give the cover as reviewed")
+        else:
+            for path, (_what, old, new) in todo.items():
+                result.fields.append((path, _get(data, path), new))
+            names = _names(redrafted)
+            got, want_clauses, was = _clauses(redrafted), _clauses(accepted), _clauses(base)
+            also = [k for k in got if _sig(got[k]) != _sig(want_clauses.get(k)) and _sig(got[k]) != _sig(was.get(k))
+                    or (_sig(got[k]) != _sig(was.get(k)) and _sig(want_clauses.get(k)) == _sig(was.get(k)))]
+            shown = "; ".join(f"deal field {'.'.join(map(str, p))}: {o} → {n}" for p, (_w, o, n) in todo.items())
+            target.action, target.detail = "field", shown
+            places = [names.get(k, k) for k in also]
+            if _cover_changes(redrafted, accepted):
+                places.append("the execution blocks")
+            if places:
+                target.detail += (" (it also reads so in " + ", ".join(places) +
+                                  ", which the review left as it was: the deal has one value for each)")
+                for k in also:
+                    handled.add(k)
+                    r = reviews.setdefault(k, ClauseReview(k, "", names.get(k, k)))
+                    r.action, r.detail = "follows", shown
+            return
+    if conflicts or todo:
+        lines = [f"{w} “{o}” → “{n}”" for w, o, n in todo.values()] + conflicts
+        target.action = "refused"
+        target.detail = "; ".join(lines) + ": change the deal's title or parties in the deal file"
+        result.refused.append(f"Cover: {target.detail}")
+
+
+def _shows(draft: Draft, path: tuple, value: str) -> bool:
+    """The draft's cover (or execution block) shows the value of this field."""
+    fold = str(value).translate(FOLD_QUOTES)
+    if path == ("deal", "title"):
+        return draft.title.translate(FOLD_QUOTES) == fold
+    k = path[1]
+    if k >= len(draft.parties):
+        return False
+    party = draft.parties[k]
+    shown = {("name",): party.party_name, ("signatory", "name"): party.signatory_name,
+             ("signatory", "title"): party.signatory_title}.get(tuple(path[2:]), "")
+    return shown.translate(FOLD_QUOTES) == fold
+
+
+def _get(data, path: tuple):
+    node = data
+    for key in path:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _set(data, path: tuple, value) -> None:
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
 
 
 def _cover_changes(base: Draft, accepted: Draft) -> list[str]:
@@ -410,6 +680,7 @@ ACTIONS = {
     "refused": "not absorbed",
     "reported": "reported",
     "library": "absorbed into the library",
+    "follows": "changes with the deal field of the cover",
 }
 
 
@@ -423,7 +694,7 @@ def report_lines(result: Plan, document: str, deal: str) -> list[str]:
         for note in r.notes:
             who = ", ".join(x for x in (note.author or "untracked", note.date[:10]) if x)
             text = " ".join(note.text.split())
-            line = f"- {note.kind} ({who}): “{text}”"
+            line = f"- {note.kind} ({who}): " + (text if note.kind == "edited" else f"“{text}”")
             if note.to:
                 line += f" in reply to {' '.join(note.to.split())}"
             lines.append(line)
@@ -438,8 +709,13 @@ def report_lines(result: Plan, document: str, deal: str) -> list[str]:
 
 def mismatches(result: Plan, redrafted: Draft) -> list[str]:
     """Clauses the re-drafted deal does not word as the reviewed document does (refused changes aside)."""
+    return [line for _ident, line in mismatched(result, redrafted)]
+
+
+def mismatched(result: Plan, redrafted: Draft) -> list[tuple[str, str]]:
+    """(clause id, how a reader names it) of each clause the re-draft does not word as reviewed."""
     out = []
-    refused = {r.id for r in result.clauses if r.action in ("refused", "library")}
+    refused = {r.id for r in result.clauses if r.action in ("refused", "library", "follows")}
     got, want = _clauses(redrafted), _clauses(result.accepted)
     added = {v.get("after"): k for k, v in result.overrides.items() if v.get("after")}
     for ident, clause in want.items():
@@ -448,7 +724,7 @@ def mismatches(result: Plan, redrafted: Draft) -> list[str]:
         if ADDED_ID in ident.rsplit(".", 1)[-1]:
             continue  # an added clause has its new id in the re-draft
         if _sig(got.get(ident)) != _sig(clause):
-            out.append(f"{clause.label} {clause.title} ({ident})".strip())
+            out.append((ident, f"{clause.label} {clause.title} ({ident})".strip()))
     del added
     return out
 

@@ -85,7 +85,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
 
         return draft_with_text(json.dumps(data, default=str))
 
-    plan = review.plan(doc, base, loaded.data, draft_with)
+    plan = review.plan(doc, base, loaded.data, draft_with, _definers(base, deal_path, lib_path, rev))
     library_files: dict[str, bytes] = {}
     repo = None
     if branch is not None:
@@ -93,17 +93,35 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             raise InputError(Problem(path="--branch", message="give --library DIR: the clause library to change"))
         repo, library_files = _library_edits(plan, base, Path(library), deal_path, document.name)
     text = raw.decode("utf-8")
-    new_text = edit_deal(text, [(path, new) for path, _old, new in plan.fields], plan.overrides) \
-        if plan.changed else text
+    literal = _keep_live(plan, base, loaded.data, deal_path, lib_path, rev, draft_with)
+    fields = [(path, new) for path, _old, new in plan.fields]
+    new_text = edit_deal(text, fields, plan.overrides) if plan.changed else text
     mismatches: list[str] = []
     if plan.changed:
-        try:
-            redrafted = draft_with_text(new_text)
-        except TermsmithError as exc:
-            raise InputError(Problem(file=str(deal_path), message=(
-                "absorbing this review would leave a deal that does not draft: "
-                + "; ".join(p.message for p in exc.problems)))) from None
-        mismatches = review.mismatches(plan, redrafted)
+        def redraft(deal_text: str) -> Draft:
+            try:
+                return draft_with_text(deal_text)
+            except TermsmithError as exc:
+                if literal:
+                    return None
+                raise InputError(Problem(file=str(deal_path), message=(
+                    "absorbing this review would leave a deal that does not draft: "
+                    + "; ".join(p.message for p in exc.problems)))) from None
+
+        redrafted = redraft(new_text)
+        found = review.mismatched(plan, redrafted) if redrafted is not None else None
+        back = set(literal) if found is None else {i for i, _line in found} & set(literal)
+        if back:  # a clause whose live values do not re-draft as reviewed keeps the reviewer's literal text
+            for ident in back:
+                plan.overrides[ident]["text"] = literal.pop(ident)
+                for r in plan.clauses:
+                    if r.id == ident:
+                        r.detail = r.detail.split("; computed values kept live")[0]
+            new_text = edit_deal(text, fields, plan.overrides)
+            literal.clear()
+            redrafted = redraft(new_text)
+            found = review.mismatched(plan, redrafted)
+        mismatches = [line for _i, line in found]
         if plan.fields and not review._cover_changes(redrafted, plan.accepted):  # the fields explain the cover
             plan.refused = [line for line in plan.refused if not line.startswith("Cover:")]
             for r in plan.clauses:
@@ -132,6 +150,104 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     return AbsorbResult(plan, tuple(lines), tuple(write_files(files)), (), tuple(mismatches))
 
 
+def _definers(base: Draft, deal_path: Path, lib_path, rev) -> dict[str, tuple[str, str, str]]:
+    """Each term a clause of the draft defines in its front matter → (clause id, its version, the term as
+    written there)."""
+    from termsmith.pipeline import resolve
+
+    try:
+        library = resolve(deal_path, lib_path, rev).library
+    except TermsmithError:
+        return {}
+    out = {}
+    for section in base.sections:
+        for clause in section.clauses:
+            found = library.by_id.get(clause.id)
+            for key in (found.meta.defines if found is not None else {}):
+                out[key] = (clause.id, clause.version, key)
+    return out
+
+
+def _keep_live(plan, base: Draft, data: dict, deal_path: Path, lib_path, rev, draft_with) -> dict[str, str]:
+    """Each overridden clause's text with the values its template computed from deal fields written back as
+    the template's expressions where the reviewer kept them (review/livevalues.py); {clause id: the literal
+    text} of the clauses changed, so that absorb can go back to it."""
+    import copy
+
+    from termsmith.pipeline import resolve
+    from termsmith.review import livevalues
+    from termsmith.review.fromdocx import plain_text
+
+    texts = {i: o for i, o in plan.overrides.items() if o.get("text") and not o.get("after")}
+    if not texts:
+        return {}
+    try:
+        library = resolve(deal_path, lib_path, rev).library
+    except TermsmithError:
+        return {}
+    items = {i: livevalues.printed(library.by_id[i].body) for i in texts if i in library.by_id}
+    items = {i: v for i, v in items.items() if v}
+    if not items:
+        return {}
+    trial = copy.deepcopy(data)
+    overrides = dict(trial.get("overrides") or {})
+    for ident, printed in items.items():
+        overrides[ident] = {"text": livevalues.probe_text(printed)}
+    trial["overrides"] = overrides
+    try:
+        probed = draft_with(trial)
+    except TermsmithError:
+        return {}
+    drafted = {c.id: c for s in probed.sections for c in s.clauses}
+    old = {c.id: c for s in base.sections for c in s.clauses}
+    literal: dict[str, str] = {}
+    for ident, printed in items.items():
+        if ident not in drafted or ident not in old:
+            continue
+        values = livevalues.read_probe(plain_text(drafted[ident]), len(printed))
+        text, used = livevalues.relive(texts[ident]["text"], printed, values, plain_text(old[ident]))
+        if not used:
+            continue
+        literal[ident] = texts[ident]["text"]
+        texts[ident]["text"] = text
+        for r in plan.clauses:
+            if r.id == ident:
+                r.detail += "; computed values kept live: " + ", ".join(f"{{{{ {u} }}}}" for u in used)
+    return literal
+
+
+def _same_order(got: dict[str, list[str]], want: dict[str, list[str]], section: str) -> bool:
+    """The clauses both drafts have in this section come in the same order."""
+    a, b = got.get(section, []), want.get(section, [])
+    return [i for i in a if i in set(b)] == [i for i in b if i in set(a)]
+
+
+def _new_order(lib, clause, moved: tuple[str, str, str]) -> int:
+    """The `order` that puts the clause where the reviewer moved it, between its new neighbours in the same
+    article or schedule; NotGeneral when the library cannot express the move."""
+    from termsmith.review import libedit
+
+    section, prev, after = moved
+    if clause.meta.area != section:
+        raise libedit.NotGeneral(f"it was moved into another article or schedule ({section}); the library keeps "
+                                 "each clause in its own: move its file there by hand")
+    low = lib.by_id[prev].meta.order if prev in lib.by_id else None
+    high = lib.by_id[after].meta.order if after in lib.by_id else None
+    if low is not None and lib.by_id[prev].meta.area != section or high is not None and \
+            lib.by_id[after].meta.area != section:
+        raise libedit.NotGeneral("its new neighbours are in another article or schedule")
+    if low is None and high is None:
+        return clause.meta.order
+    if low is None:
+        low = high - 20
+    if high is None:
+        high = low + 20
+    if high - low < 2:
+        raise libedit.NotGeneral(f"there is no order number between {low} and {high} (its new neighbours): "
+                                 "renumber the article's clauses in the library first")
+    return (low + high) // 2
+
+
 def _in_library(root: Path, path: str) -> Path:
     """A clause file's path relative to its library's folder."""
     full = Path(path)
@@ -158,31 +274,41 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     edits: dict[str, tuple] = {}
     for r in plan.clauses:
         clause = lib.by_id.get(r.id)
-        if r.action != "override" or clause is None:
-            continue
-        if "title" in plan.overrides[r.id]:
-            r.detail += "; not made the standard: a new title is the library's front matter, change it there"
-            plan.refused.append(f"{r.heading}: the title changed; not made the standard")
+        override = plan.overrides.get(r.id, {})
+        moved = plan.moves.get(r.id)
+        if clause is None or not (moved or (r.action == "override" and override)):
             continue
         source = (root / clause.path).read_text(encoding="utf-8")
         lines = source.split("\n")
         head, body = "\n".join(lines[:clause.body_line - 1]) + "\n", "\n".join(lines[clause.body_line - 1:])
         try:
-            new_body = libedit.rewrite_body(body, plain_text(base_clauses[r.id]), plain_text(new_clauses[r.id]))
+            if override.get("defines") or override.get("removed"):
+                raise libedit.NotGeneral("a definition's wording (or leaving the clause out) is this deal's: "
+                                         "change the clause's front matter in the library by hand")
+            new_body = body
+            if override.get("text") is not None:
+                new_body = libedit.rewrite_body(body, plain_text(base_clauses[r.id]), plain_text(new_clauses[r.id]))
+            new_head = head
+            if override.get("title"):
+                new_head = libedit.retitle(new_head, override["title"])
+            if moved:
+                new_head = libedit.reorder(new_head, _new_order(lib, clause, moved))
             version = libedit.bump_minor(clause.version)
-            new_source = libedit.rewrite_file(head + body, body, new_body, version,
-                                              f"wording from the review of {document}")
+            what = ", ".join(x for x, on in (("wording", override.get("text") is not None),
+                                             ("title", bool(override.get("title"))), ("place", bool(moved))) if on)
+            new_source = libedit.rewrite_file(new_head + body, body, new_body, version,
+                                              f"{what} from the review of {document}")
         except libedit.NotGeneral as exc:
             r.detail += f"; not made the standard: {exc}"
             plan.refused.append(f"{r.heading}: not made the standard: {exc}")
             continue
-        edits[r.id] = (clause, version, new_source)
+        edits[r.id] = (clause, version, new_source, what)
     if not edits:
         return repo, {}
     with tempfile.TemporaryDirectory() as tmp:  # the edited library drafts the clauses as reviewed
         copy = Path(tmp) / "library"
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git"))
-        for clause, _version, new_source in edits.values():
+        for clause, _version, new_source, _what in edits.values():
             (copy / _in_library(root, clause.path)).write_text(new_source, encoding="utf-8")
         trial_deal = Path(tmp) / deal_path.name
         trial_deal.write_bytes(deal_path.read_bytes())
@@ -192,18 +318,23 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
 
     files: dict[str, bytes] = {}
     done = []
-    for ident, (clause, version, new_source) in edits.items():
+    order = {s.id: [c.id for c in s.clauses] for s in redrafted.sections}
+    want = {s.id: [c.id for c in s.clauses] for s in plan.accepted.sections}
+    for ident, (clause, version, new_source, what) in edits.items():
         r = next(x for x in plan.clauses if x.id == ident)
-        if _sig(got.get(ident)) != _sig(new_clauses[ident]):
+        moved = plan.moves.get(ident)
+        if _sig(got.get(ident)) != _sig(new_clauses[ident]) or (moved and not _same_order(order, want, moved[0])):
             r.detail += "; not made the standard: the rewritten clause file does not draft as reviewed"
             plan.refused.append(f"{r.heading}: not made the standard: it does not draft as reviewed")
             continue
         inside = _in_library(root, clause.path)
         files[(root / inside).relative_to(repo).as_posix()] = new_source.encode("utf-8")
-        plan.overrides.pop(ident)
+        plan.overrides.pop(ident, None)
+        if moved:
+            plan.refused = [line for line in plan.refused if not (line.startswith(r.heading) and "moved" in line)]
         r.action = "library"
         r.detail = f"into the library's {inside.as_posix()}, version {clause.version} → {version}"
-        done.append(f"{ident} {version}: wording from the review of {document}")
+        done.append(f"{ident} {version}: {what} from the review of {document}")
     if files:
         new_version = libedit.bump_minor(lib.version)
         manifest = root / "library.yaml"

@@ -318,7 +318,7 @@ class _Builder:
     # ── matching the base draft ──
     def _section(self, read: _ReadSection) -> Section:
         base = self._base_section(read.id)
-        clauses = tuple(self._clause(c, base) for c in read.clauses)
+        clauses = tuple(self._clause(c, base, read.anchor) for c in read.clauses)
         title = read.title
         if base is not None and base.title == title and base.kind == read.kind:
             return replace(base, clauses=clauses)
@@ -329,7 +329,7 @@ class _Builder:
             return None
         return next((s for s in self.base.sections if s.id == ident), None)
 
-    def _clause(self, read: _ReadClause, section: Section | None) -> Clause:
+    def _clause(self, read: _ReadClause, section: Section | None, section_anchor: str = "") -> Clause:
         base = self._base_clause(read.id)
         if base is not None:
             if [signature(b) for b in base.blocks] == [signature(b) for b in read.blocks]:
@@ -343,8 +343,14 @@ class _Builder:
                 blocks.append(same.pop(0) if same else self._titled(block, base))
             return replace(base, blocks=tuple(blocks))
         version = self.doc.properties.get(f"termsmith.clause.{read.id}", "")
+        blocks = tuple(read.blocks)
         title = read.title[:-1] if read.title.endswith(".") else read.title
-        return Clause(read.id, version, title, "", read.anchor, tuple(read.blocks))
+        if not title and blocks and isinstance(blocks[0], Paragraph) and blocks[0].role == "clause":
+            title, first = _lead_in(blocks[0])  # a title the reviewer typed in bold
+            blocks = (first, *blocks[1:])
+        if not title:
+            title = _bookmark_title(read.anchor, section_anchor)
+        return Clause(read.id, version, title, "", read.anchor, blocks)
 
     def _titled(self, block: Block, base: Clause) -> Block:
         """A clause paragraph's run-in title as the library spells it, when it reads the same (also when an
@@ -407,6 +413,37 @@ class _Builder:
 
 
 # ── helpers ────────────────────────────────────────────────────────────────────────────────
+_LEAD_IN_WORDS = 8
+
+
+def _lead_in(block: Paragraph) -> tuple[str, Paragraph]:
+    """A clause paragraph's run-in title typed as bold text ('**Escrow.** The source code …'): the title and
+    the paragraph with it as its title; ('', block) when it does not start that way."""
+    first = block.inlines[0] if block.inlines else None
+    if not isinstance(first, Span) or not first.bold or len(block.inlines) < 2:
+        return "", block
+    text = first.text.strip()
+    if not text.endswith(".") or len(text.split()) > _LEAD_IN_WORDS or len(text) < 3:
+        return "", block
+    rest = list(block.inlines[1:])
+    if isinstance(rest[0], Span):
+        rest[0] = replace(rest[0], text=rest[0].text.lstrip())
+    return text[:-1], replace(block, title=text[:-1], inlines=tuple(rest))
+
+
+def _bookmark_title(anchor: str, section_anchor: str) -> str:
+    """A clause without a title in the text (the parties, the execution blocks) named from its bookmark, which
+    termsmith made from its id ('_Ref_parties_parties' in section '_Ref_parties' → 'Parties')."""
+    if not anchor.startswith("_Ref_") or ADDED_ID in anchor or re.search(r"_[0-9a-f]{8}$", anchor):
+        return ""
+    tail = anchor[len("_Ref_"):]
+    own = section_anchor[len("_Ref_"):]
+    if own and tail.startswith(own + "_"):
+        tail = tail[len(own) + 1:]
+    words = tail.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else ""
+
+
 def _is_heading(style_name: str) -> bool:
     return bool(re.match(r"^heading\s*\d$", style_name.strip(), re.IGNORECASE))
 

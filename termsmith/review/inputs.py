@@ -14,9 +14,11 @@ DEAL_SUFFIXES = (".yaml", ".yml", ".json")
 WORKTREE = "WORKTREE"  # --to WORKTREE: the library folder as it is now
 
 
-def redline_side(path: Path, rev: str | None, library: Path | None, ignore_overrides: bool = False):
+def redline_side(path: Path, rev: str | None, library: Path | None, ignore_overrides: bool = False,
+                 rebuilt: dict | None = None):
     """The Draft one side of a redline stands for (deal file or manifest; `rev`: the library revision for a
-    deal file), or a review.sides.Side (a Word document as it reads)."""
+    deal file), or a review.sides.Side (a Word document as it reads). `rebuilt` keeps the drafts rebuilt from
+    manifests for the other side (a reviewed copy and its original share one manifest: built once)."""
     from termsmith.manifest import MANIFEST_SUFFIX
 
     rev = None if rev == WORKTREE else rev
@@ -28,8 +30,8 @@ def redline_side(path: Path, rev: str | None, library: Path | None, ignore_overr
         if name.endswith(".docx"):
             from termsmith.review.sides import document_side
 
-            return document_side(path, rebuild)
-        return rebuild(path)
+            return document_side(path, rebuild if rebuilt is None else lambda m: _once(rebuilt, m))
+        return rebuild(path) if rebuilt is None else _once(rebuilt, path)
     if path.suffix.lower() not in DEAL_SUFFIXES:
         raise InputError(Problem(file=str(path), message=(
             "is not a deal file (.yaml, .yml, .json), a draft (.docx) or a manifest (.manifest.json)")))
@@ -65,6 +67,13 @@ def check_replaceable(targets: list[Path], force: bool) -> None:
             raise OutputError(Problem(file=str(target), code="edited", message=(
                 "exists and is not an unchanged termsmith redline (edited since, or not written by termsmith); "
                 "not overwritten. Choose another name or re-run with --force")))
+
+
+def _once(rebuilt: dict, manifest: Path) -> Draft:
+    key = Path(manifest).resolve()
+    if key not in rebuilt:
+        rebuilt[key] = rebuild(manifest)
+    return rebuilt[key]
 
 
 def rebuild(manifest: Path) -> Draft:

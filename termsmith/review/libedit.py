@@ -98,6 +98,22 @@ def rewrite_file(source: str, body: str, new_body: str, new_version: str, change
     return head + new_body
 
 
+def retitle(head: str, title: str) -> str:
+    """The front matter with a new title."""
+    if re.search(r"(?m)^title:", head) is None:
+        raise NotGeneral("the clause file has no title line")
+    line = title.replace("\n", " ").replace('"', "'")
+    quoted = f'"{line}"' if re.search(r"[:#\[\]{}&*!|>'%@`,]|^\s|\s$", line) else line
+    return re.sub(r"(?m)^title:.*$", lambda m: f"title: {quoted}", head, count=1)
+
+
+def reorder(head: str, order: int) -> str:
+    """The front matter with a new order."""
+    if re.search(r"(?m)^order:", head) is None:
+        raise NotGeneral("the clause file has no order line")
+    return re.sub(r"(?m)^order:.*$", f"order: {order}", head, count=1)
+
+
 def bump_library(manifest_text: str, new_version: str) -> str:
     return re.sub(r"(?m)^version:.*$", f"version: {new_version}", manifest_text, count=1)
 

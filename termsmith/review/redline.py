@@ -124,7 +124,32 @@ def render_redline(comparison: Comparison, formats: Sequence[str] = DEFAULT_FORM
     if unknown := unknown_formats(formats):
         raise ValueError(f"unknown redline format {unknown[0]!r}")
     summary = summary_lines(comparison)
-    return {fmt: FORMATS[fmt].redline(comparison.redline, summary) for fmt in formats}
+    out = {fmt: FORMATS[fmt].redline(comparison.redline, summary) for fmt in formats}
+    if "md" in out:
+        out["md"] = seal(out["md"])
+    return out
+
+
+# The CriticMarkup twin's last line: the sha256 of every byte before it, in an HTML comment (which Markdown
+# viewers do not show). An existing twin is replaced only when it still hashes to its seal: an editor that
+# keeps the line but changes the text above it breaks the seal, and a hand-written file has none.
+_SEAL = re.compile(rb"<!-- termsmith redline sha256:([0-9a-f]{64}) -->\n?\Z")
+
+
+def seal(markdown: bytes | str) -> bytes:
+    """The redline's Markdown with its seal line appended."""
+    import hashlib
+
+    data = markdown.encode("utf-8") if isinstance(markdown, str) else markdown
+    return data + b"<!-- termsmith redline sha256:" + hashlib.sha256(data).hexdigest().encode() + b" -->\n"
+
+
+def sealed(data: bytes) -> bool:
+    """The Markdown is a termsmith redline as written: its seal matches the text before it."""
+    import hashlib
+
+    m = _SEAL.search(data)
+    return m is not None and hashlib.sha256(data[: m.start()]).hexdigest().encode() == m.group(1)
 
 
 def summary_lines(comparison: Comparison) -> list[str]:

@@ -18,7 +18,6 @@ from termsmith.review.fromdocx import document_draft, is_termsmith
 from termsmith.review.package import DocxError, open_package
 
 REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"
-CRITIC_FOOTER = "*Redline by termsmith"
 
 
 @dataclass(frozen=True)
@@ -101,17 +100,18 @@ def adopt_parties(draft: Draft, other: Draft) -> Draft:
 
 
 def replaceable(path: Path) -> bool:
-    """An existing output may be replaced: a redline .docx whose body is still the one termsmith wrote, or its
-    CriticMarkup twin."""
+    """An existing output may be replaced: a redline .docx whose body is still the one termsmith wrote, or a
+    CriticMarkup twin whose text still matches the sha256 its last line records."""
     path = Path(path)
     if not path.exists():
         return True
     if path.suffix.lower() == ".md":
+        from termsmith.review.redline import sealed
+
         try:
-            lines = path.read_text(encoding="utf-8").rstrip().splitlines()
-        except (OSError, UnicodeDecodeError):
+            return sealed(path.read_bytes())
+        except OSError:
             return False
-        return bool(lines) and lines[-1].startswith(CRITIC_FOOTER)
     try:
         package = open_package(path)
     except TermsmithError:
