@@ -14,7 +14,7 @@ from pathlib import Path
 from termsmith.draft.document import Draft
 from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
 from termsmith.library.opening import open_library
-from termsmith.pipeline import build, load_deal
+from termsmith.pipeline import build, load_deal, resolve
 from termsmith.review.inputs import rebuild
 
 
@@ -72,7 +72,12 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         rev, lib_path = made_from.exact_commit, lib_path or made_from.library
     else:
         base = build(deal_path, library, library_rev)
-    _deal, loaded = load_deal(deal_path)
+    try:  # the deal as loaded, and the library the draft was made from (its clause files, its defined terms)
+        resolved = resolve(deal_path, lib_path, rev)
+        loaded, drafted_from = resolved.loaded, resolved.library
+    except TermsmithError:
+        _deal, loaded = load_deal(deal_path)
+        drafted_from = None
 
     def draft_with_text(text: str) -> Draft:
         with tempfile.TemporaryDirectory() as tmp:
@@ -85,7 +90,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
 
         return draft_with_text(json.dumps(data, default=str))
 
-    plan = review.plan(doc, base, loaded.data, draft_with, _definers(base, deal_path, lib_path, rev))
+    plan = review.plan(doc, base, loaded.data, draft_with, _definers(base, drafted_from))
     library_files: dict[str, bytes] = {}
     repo = None
     if branch is not None:
@@ -93,7 +98,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             raise InputError(Problem(path="--branch", message="give --library DIR: the clause library to change"))
         repo, library_files = _library_edits(plan, base, Path(library), deal_path, document.name)
     text = raw.decode("utf-8")
-    literal = _keep_live(plan, base, loaded.data, deal_path, lib_path, rev, draft_with)
+    literal = _keep_live(plan, base, loaded.data, drafted_from, draft_with)
     fields = [(path, new) for path, _old, new in plan.fields]
     new_text = edit_deal(text, fields, plan.overrides) if plan.changed else text
     mismatches: list[str] = []
@@ -150,14 +155,10 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     return AbsorbResult(plan, tuple(lines), tuple(write_files(files)), (), tuple(mismatches))
 
 
-def _definers(base: Draft, deal_path: Path, lib_path, rev) -> dict[str, tuple[str, str, str]]:
+def _definers(base: Draft, library) -> dict[str, tuple[str, str, str]]:
     """Each term a clause of the draft defines in its front matter → (clause id, its version, the term as
     written there)."""
-    from termsmith.pipeline import resolve
-
-    try:
-        library = resolve(deal_path, lib_path, rev).library
-    except TermsmithError:
+    if library is None:
         return {}
     out = {}
     for section in base.sections:
@@ -168,22 +169,17 @@ def _definers(base: Draft, deal_path: Path, lib_path, rev) -> dict[str, tuple[st
     return out
 
 
-def _keep_live(plan, base: Draft, data: dict, deal_path: Path, lib_path, rev, draft_with) -> dict[str, str]:
+def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, str]:
     """Each overridden clause's text with the values its template computed from deal fields written back as
     the template's expressions where the reviewer kept them (review/livevalues.py); {clause id: the literal
     text} of the clauses changed, so that absorb can go back to it."""
     import copy
 
-    from termsmith.pipeline import resolve
     from termsmith.review import livevalues
     from termsmith.review.fromdocx import plain_text
 
     texts = {i: o for i, o in plan.overrides.items() if o.get("text") and not o.get("after")}
-    if not texts:
-        return {}
-    try:
-        library = resolve(deal_path, lib_path, rev).library
-    except TermsmithError:
+    if not texts or library is None:
         return {}
     items = {i: livevalues.printed(library.by_id[i].body) for i in texts if i in library.by_id}
     items = {i: v for i, v in items.items() if v}
