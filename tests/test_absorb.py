@@ -321,6 +321,8 @@ def test_a_new_title_and_a_move_go_into_the_library_where_its_order_can_say_it(t
     run.text = run.text.replace("Severability", "Severance")
     clause("Variation")._p.addnext(clause("Costs")._p)  # costs now between variation and waiver
     clause("Force majeure")._p.addnext(clause("Announcements")._p)  # into another article
+    heading = next(p for p in paragraphs if p.style.name == "Article Heading" and p.text == "Force Majeure")
+    heading.runs[0].text = "Force Majeure Events"
     reviewed = tmp_path / "out" / "reviewed.docx"
     document.save(str(reviewed))
 
@@ -329,6 +331,8 @@ def test_a_new_title_and_a_move_go_into_the_library_where_its_order_can_say_it(t
     assert "21.7 Costs (general.costs): moved from clause 21.13 to after clause 21.6: a deal cannot reorder the " \
         "library's clauses" in text, text
     assert "- edited (untracked): title “Severability” → “Severance”" in text
+    assert "the heading of Article 20 “Force Majeure” → “Force Majeure Events”: article and schedule headings are " \
+        "the library's" in text
     assert dry.plan.overrides["general.severability"] == {
         "based_on": dry.plan.overrides["general.severability"]["based_on"], "title": "Severance"}
 
@@ -340,6 +344,11 @@ def test_a_new_title_and_a_move_go_into_the_library_where_its_order_can_say_it(t
     assert "order: 65" in costs and 'changelog: "place from the review of reviewed.docx"' in costs
     severance = git(repo, "show", "review/order:clause_library/clauses/general/severability.md")
     assert "title: Severance" in severance and 'changelog: "title from the review of reviewed.docx"' in severance
+    assert "  - {id: force-majeure, title: Force Majeure Events}" in git(
+        repo, "show", "review/order:clause_library/library.yaml")
+    assert "- heading of force-majeure: Force Majeure → Force Majeure Events, from the review of reviewed.docx" in git(
+        repo, "show", "review/order:clause_library/CHANGELOG.md")
     review = "\n".join(result.lines)
     assert "not made the standard: it was moved into another article or schedule (force-majeure)" in review
+    assert "into the library's library.yaml: heading Force Majeure → Force Majeure Events" in review
     assert result.plan.overrides == {}  # the title went into the library; the moves are not the deal's

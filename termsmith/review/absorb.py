@@ -68,6 +68,7 @@ class Plan:
     accepted: Draft  # the document as it stands
     refused: list[str] = field(default_factory=list)  # changes that cannot be absorbed, one line each
     moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id → (section, previous, next) now
+    headings: dict[str, tuple[str, str]] = field(default_factory=dict)  # article or schedule id → (old, new)
 
     @property
     def changed(self) -> bool:
@@ -431,8 +432,9 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
                 old.title.translate(FOLD_QUOTES) == section.title.translate(FOLD_QUOTES):
             continue
         name = f"{section.label}" if section.kind == "schedule" else f"Article {section.label}"
+        result.headings[section.id] = (old.title, section.title)
         line = (f"the heading of {name} “{old.title}” → “{section.title}”: article and schedule headings are the "
-                "library's (library.yaml), the same in every deal; not absorbed")
+                "library's (library.yaml), the same in every deal (with --library it can become the library's)")
         target = reviews.setdefault(section.id, ClauseReview(section.id, section.label, old.title))
         target.action, target.detail = "refused", line
         result.refused.append(f"{name}: {line}")

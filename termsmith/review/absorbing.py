@@ -259,6 +259,7 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     from termsmith.library import git as gitstore
     from termsmith.review import libedit
     from termsmith.review.fromdocx import plain_text
+    from termsmith.review.redline import FOLD_QUOTES as FOLD
 
     root = Path(library).resolve()
     repo = gitstore.repo_root(root)
@@ -299,13 +300,26 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
             plan.refused.append(f"{r.heading}: not made the standard: {exc}")
             continue
         edits[r.id] = (clause, version, new_source, what)
-    if not edits:
+    manifest = root / "library.yaml"
+    manifest_text = manifest.read_text(encoding="utf-8")
+    retitled, headings = manifest_text, []
+    for section, (old_title, new_title) in plan.headings.items():
+        r = next((x for x in plan.clauses if x.id == section), None)
+        try:
+            retitled = libedit.retitle_section(retitled, section, new_title)
+            headings.append((section, old_title, new_title, r))
+        except libedit.NotGeneral as exc:
+            if r is not None:
+                r.detail += f"; not made the standard: {exc}"
+            plan.refused.append(f"{section}: not made the standard: {exc}")
+    if not edits and not headings:
         return repo, {}
     with tempfile.TemporaryDirectory() as tmp:  # the edited library drafts the clauses as reviewed
         copy = Path(tmp) / "library"
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git"))
         for clause, _version, new_source, _what in edits.values():
             (copy / _in_library(root, clause.path)).write_text(new_source, encoding="utf-8")
+        (copy / "library.yaml").write_text(retitled, encoding="utf-8")
         trial_deal = Path(tmp) / deal_path.name
         trial_deal.write_bytes(deal_path.read_bytes())
         redrafted = build(trial_deal, copy)
@@ -331,11 +345,22 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
         r.action = "library"
         r.detail = f"into the library's {inside.as_posix()}, version {clause.version} → {version}"
         done.append(f"{ident} {version}: {what} from the review of {document}")
-    if files:
+    titles = {s.id: s.title.translate(FOLD) for s in redrafted.sections}
+    if headings and all(titles.get(sid) == new.translate(FOLD) for sid, _o, new, _r in headings):
+        for sid, old_title, new_title, r in headings:
+            plan.refused = [line for line in plan.refused if "the heading of" not in line or sid not in line
+                            and old_title not in line]
+            if r is not None:
+                r.action, r.detail = "library", f"into the library's library.yaml: heading {old_title} → {new_title}"
+            done.append(f"heading of {sid}: {old_title} → {new_title}, from the review of {document}")
+    else:
+        for sid, _old, _new, r in headings:
+            if r is not None:
+                r.detail += "; not made the standard: the edited library.yaml does not draft the heading as reviewed"
+        headings, retitled = [], manifest_text
+    if files or headings:
         new_version = libedit.bump_minor(lib.version)
-        manifest = root / "library.yaml"
-        files[manifest.relative_to(repo).as_posix()] = libedit.bump_library(
-            manifest.read_text(encoding="utf-8"), new_version).encode("utf-8")
+        files[manifest.relative_to(repo).as_posix()] = libedit.bump_library(retitled, new_version).encode("utf-8")
         changelog = root / "CHANGELOG.md"
         old_log = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
         files[changelog.relative_to(repo).as_posix()] = libedit.add_changelog(old_log, new_version, done).encode()

@@ -114,6 +114,16 @@ def reorder(head: str, order: int) -> str:
     return re.sub(r"(?m)^order:.*$", f"order: {order}", head, count=1)
 
 
+def retitle_section(manifest_text: str, section: str, title: str) -> str:
+    """library.yaml with a new title for one article or schedule (written `- {id: ID, title: TITLE}`)."""
+    pattern = re.compile(rf"(?m)^(\s*-\s*\{{\s*id:\s*{re.escape(section)}\s*,\s*title:\s*)([^,}}\n]+)(.*)$")
+    if len(pattern.findall(manifest_text)) != 1:
+        raise NotGeneral(f"library.yaml does not list {section} as '- {{id: {section}, title: …}}' on one line")
+    if re.search(r"[,{}\[\]:#&*!|>'\"%@`]", title):
+        raise NotGeneral(f"the heading “{title}” has characters library.yaml would need quoted: change it by hand")
+    return pattern.sub(lambda m: m.group(1) + title + m.group(3), manifest_text, count=1)
+
+
 def bump_library(manifest_text: str, new_version: str) -> str:
     return re.sub(r"(?m)^version:.*$", f"version: {new_version}", manifest_text, count=1)
 
