@@ -352,3 +352,25 @@ def test_a_new_title_and_a_move_go_into_the_library_where_its_order_can_say_it(t
     assert "not made the standard: it was moved into another article or schedule (force-majeure)" in review
     assert "into the library's library.yaml: heading Force Majeure → Force Majeure Events" in review
     assert result.plan.overrides == {}  # the title went into the library; the moves are not the deal's
+
+
+def test_an_address_reworded_in_several_places_is_the_deal_field(drafted):
+    """Street and postcode changed (two changes inside one value), wherever the address shows."""
+    import docx
+
+    document = docx.Document(str(drafted / "out" / DOCX))
+    paragraphs = list(document.paragraphs) + [p for t in document.tables for r in t.rows for c in r.cells
+                                              for p in c.paragraphs]
+    changed = 0
+    for paragraph in paragraphs:
+        for run in paragraph.runs:
+            if "Hauptstraße 5, 10115 Berlin" in run.text:
+                run.text = run.text.replace("Hauptstraße 5, 10115 Berlin", "Friedrichstraße 100, 10117 Berlin")
+                changed += 1
+    assert changed == 2  # the parties and the notices clause
+    reviewed = drafted / "out" / "address.docx"
+    document.save(str(reviewed))
+    result = round_trip(drafted, reviewed)
+    assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [
+        ("parties.1.address", "Friedrichstraße 100, 10117 Berlin, Germany")]
+    assert result.plan.overrides == {}

@@ -591,6 +591,22 @@ def _leaves(data, path=()) -> Iterable[tuple[tuple, object]]:
         yield path, data
 
 
+def _inside_one_value(old_text: str, new_text: str, data: dict) -> list[tuple[tuple, object, str]]:
+    """(path, value, new value) of each text field that shows once in the clause and holds every change
+    the reviewer made there (an address with its street and postcode changed)."""
+    out = []
+    for path, value in _leaves(data):
+        if not isinstance(value, str) or len(value) < 3 or old_text.count(value) != 1:
+            continue
+        at = old_text.index(value)
+        before, after = old_text[:at], old_text[at + len(value):]
+        if len(new_text) >= len(before) + len(after) and new_text.startswith(before) and new_text.endswith(after):
+            changed = new_text[len(before):len(new_text) - len(after)]
+            if changed.strip() and changed != value and "\n" not in changed:
+                out.append((path, value, changed))
+    return out
+
+
 def _as_type(text: str, like: object) -> object | None:
     text = text.strip()
     if isinstance(like, bool):
@@ -616,11 +632,15 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
     diffs = [(("".join(a[i1:i2])).strip(), ("".join(b[j1:j2])).strip())
              for tag, i1, i2, j1, j2 in opcodes(a, b) if tag != "equal"]
     diffs = list(dict.fromkeys(diffs))  # the same value changed the same way wherever it shows
-    if len(diffs) != 1 or not diffs[0][0] or not diffs[0][1] or len(diffs[0][0]) > 80:
-        return ""
-    was, now = diffs[0]
     candidates = []
-    for path, value in _leaves(data):
+    if len(diffs) != 1 or not diffs[0][0] or not diffs[0][1] or len(diffs[0][0]) > 80:
+        candidates = _inside_one_value(_plain(old), _plain(new), data)
+        if not candidates:
+            return ""
+        was = now = None
+    else:
+        was, now = diffs[0]
+    for path, value in _leaves(data) if was is not None else ():
         if isinstance(value, bool) or value is None:
             continue
         shown = str(value)
