@@ -26,9 +26,11 @@ def cache_home() -> Path | None:
     return base if os.access(base, os.W_OK) else None
 
 
-def bytecode_cache():
+def bytecode_cache(stamp: str = ""):
     """Jinja's own on-disk cache of compiled templates, so a new process does not recompile the library
-    (or the Markdown twin's template)."""
+    (or the Markdown twin's template). `stamp` is part of each entry's name: compiled code depends on more
+    than its source (whether a filter takes the context is decided when compiling), so code compiled for
+    other filters is never loaded."""
     from jinja2 import FileSystemBytecodeCache
 
     home = cache_home()
@@ -38,7 +40,7 @@ def bytecode_cache():
         (home / "jinja").mkdir(exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(home / "jinja"))
+    return FileSystemBytecodeCache(str(home / "jinja"), pattern=f"__jinja2_%s{'_' + stamp if stamp else ''}.cache")
 
 
 def prune(folder: str, bound: int | None = None) -> None:

@@ -150,8 +150,9 @@ def test_canonical_numbers_dates_and_money(drafts):
     assert "180 days" in text and "30 days" in text and "99.9%" in text
     assert draft.date_text == "1 January 2027"
     timetable = text_of(clause(draft, "schedule-exit-plan.timetable").blocks)
-    # earliest convenience notice 12 months after 1 Jan 2027, Termination Date 180 days later, then the tail
-    for date in ("1 January 2028", "29 June 2028", "29 December 2028", "29 July 2028", "29 June 2029"):
+    # earliest convenience notice 12 months after 1 Jan 2027 (a Saturday and a holiday, so the first Business Day
+    # in England and Germany: Tuesday 4 January 2028), Termination Date 180 days later, then the tail
+    for date in ("4 January 2028", "2 July 2028", "2 January 2029", "1 August 2028", "2 July 2029"):
         assert date in timetable
 
 

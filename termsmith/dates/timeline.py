@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from termsmith.dates.places import closed_days
+from termsmith.businessdays import closed_days
 from termsmith.draft.compose import Target
 from termsmith.draft.select import Selection
 from termsmith.draft.templating import add_business_days, add_days, add_months, period_end

@@ -236,6 +236,14 @@ def _lookup(table: dict[str, str], what: str):
     return fmt
 
 
+def business_day_from(value: dt.date, parties) -> dt.date:
+    """The date, or the next day that is a Business Day where every one of `parties` is (weekends and the
+    public holidays of their jurisdictions, termsmith.businessdays)."""
+    from termsmith.businessdays import business_day_from as first
+
+    return first(value, [p.jurisdiction for p in parties])
+
+
 @pass_context
 def party(ctx, party_id):
     return ctx["party"](party_id).short_name
@@ -254,6 +262,7 @@ FILTERS = {
     "add_days": add_days,
     "add_months": add_months,
     "add_business_days": add_business_days,
+    "business_day_from": business_day_from,
     "period_end": period_end,
     "join_and": join_and,
     "cadence": _lookup(_CADENCE, "cadence"),
@@ -314,6 +323,15 @@ def compile_cached(source: str, name: str):
     return template
 
 
+def _filters_stamp() -> str:
+    """What compiled clause code depends on besides its source: termsmith's version and, for each filter,
+    whether it is given the context (Jinja decides that when it compiles a template)."""
+    from termsmith import __version__
+
+    shape = sorted((name, str(getattr(f, "jinja_pass_arg", ""))) for name, f in FILTERS.items())
+    return hashlib.sha1(repr((__version__, shape)).encode("utf-8")).hexdigest()[:12]
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> ImmutableSandboxedEnvironment:
     """The sandbox every clause template and condition runs in (compiled templates are cached by callers)."""
@@ -324,7 +342,7 @@ def environment() -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         autoescape=False,
-        bytecode_cache=bytecode_cache(),
+        bytecode_cache=bytecode_cache(_filters_stamp()),
     )
     env.filters.update(FILTERS)
     env.bound_filters()

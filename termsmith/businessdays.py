@@ -1,5 +1,8 @@
 """Which days are not Business Days where the parties are: weekends, and public holidays (`holidays`).
 
+The key dates (termsmith.dates) and clause text (the `business_day_from` filter: a worked example never
+gives a notice on a public holiday) both read it, so it sits low in the package, beside nothing.
+
 Why: under the notices clause a notice received on a day that is not a Business Day in the place of receipt
 counts as received on the next one, so the last day to give a notice must be a Business Day wherever it may
 be received. Any Party may give notice, so a day counts only if it is a Business Day in every Party's place.
@@ -94,3 +97,11 @@ def closed_days(jurisdictions: Sequence[str]) -> tuple[Callable[[dt.date], str |
         return None
 
     return why, unknown
+
+
+def business_day_from(day: dt.date, jurisdictions: Sequence[str]) -> dt.date:
+    """`day`, or the first day after it that is a Business Day in every one of `jurisdictions`."""
+    why, _ = closed_days(tuple(jurisdictions))
+    while why(day):
+        day += dt.timedelta(days=1)
+    return day

@@ -1,0 +1,31 @@
+"""A worked example never gives its notice on a weekend or a public holiday where the parties are, and compiled
+clause code is never reused for filters it was not compiled for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from termsmith.businessdays import business_day_from
+from termsmith.draft import templating
+
+from .conftest import GOLDEN
+
+
+def test_the_first_business_day_skips_weekends_and_the_holidays_of_every_party():
+    new_year = dt.date(2028, 1, 1)  # a Saturday; Monday 3 January is a bank holiday in England and Wales only
+    assert business_day_from(new_year, ["England and Wales", "Germany"]) == dt.date(2028, 1, 4)
+    assert business_day_from(new_year, ["Germany"]) == dt.date(2028, 1, 3)
+    assert business_day_from(dt.date(2028, 1, 5), ["Germany"]) == dt.date(2028, 1, 5)
+    assert business_day_from(dt.date(2027, 12, 25), ["the State of New York"]) == dt.date(2027, 12, 27)
+
+
+def test_the_canonical_exit_timetable_gives_its_notice_on_a_business_day():
+    text = (GOLDEN / "acme-globex-2027.md").read_text(encoding="utf-8")
+    assert "notice given on 4 January 2028, the first Business Day at least 12 months after the Effective Date" in text
+    assert "| Notice of termination or non-renewal received | day 0 | 17, 15.2 | 4 January 2028 |" in text
+
+
+def test_the_bytecode_cache_is_keyed_by_how_filters_take_their_arguments(monkeypatch):
+    before = templating._filters_stamp()
+    monkeypatch.setitem(templating.FILTERS, "party", lambda value: value)  # the same name, no longer given the context
+    assert templating._filters_stamp() != before
