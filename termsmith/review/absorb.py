@@ -11,7 +11,13 @@ Each clause whose text as it stands differs from the draft becomes, in this orde
   that clause and in every other clause the field reaches);
 - the deal's own wording for the clause (`overrides:`), based on the library version it was drafted from;
 - a removed or an added clause;
-- or nothing, with the reason (the definitions list and the cover are made from other parts of the deal).
+- or nothing, with the reason.
+A new run-in title alone is a title override (the clause keeps the library's text); a reworded definition
+is a field or the deal's wording of the term on the clause that defines it (`defines`); the title and the
+parties' names and signatories on the cover and in the execution blocks are deal fields when re-drafting
+with them shows what the reviewer wrote. Article and schedule headings, moved clauses, terms added to or
+removed from the definitions list and the date are reported as not absorbed, with the reason (with
+--library, headings, titles and moves within an article can go into the library: review/absorbing.py).
 """
 
 from __future__ import annotations
