@@ -374,3 +374,27 @@ def test_an_address_reworded_in_several_places_is_the_deal_field(drafted):
     assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [
         ("parties.1.address", "Friedrichstraße 100, 10117 Berlin, Germany")]
     assert result.plan.overrides == {}
+
+
+def test_a_reworded_definition_goes_into_the_defining_clause_of_the_library(tmp_path):
+    from .conftest import git, make_library_repo
+
+    repo = make_library_repo(tmp_path / "repo", ROOT / "clause_library", "clause_library", "v1.0.0")
+    library = repo / "clause_library"
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out", library=library)
+    reviewed = tmp_path / "out" / "reviewed.docx"
+    python_docx_edit(tmp_path / "out" / DOCX, reviewed, {
+        "substantially deprives another Party": "materially deprives another Party"})
+    result = api.absorb(reviewed, deal, library=library, branch="review/definition")
+    assert result.plan.overrides == {}
+    path = "clause_library/clauses/termination/cause.md"
+    assert git(repo, "diff", "--name-only", "main", "review/definition").split() == [
+        "clause_library/CHANGELOG.md", path, "clause_library/library.yaml"]
+    clause = git(repo, "show", f"review/definition:{path}")
+    assert "materially deprives another Party" in clause and "substantially deprives" not in clause
+    assert 'changelog: "definition from the review of reviewed.docx"' in clause
+    git(repo, "worktree", "add", "-q", str(tmp_path / "branch"), "review/definition")
+    api.draft(deal, tmp_path / "again", library=tmp_path / "branch" / "clause_library")
+    assert accepted_text(tmp_path / "again" / DOCX) == accepted_text(reviewed)

@@ -212,6 +212,19 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
     return literal
 
 
+def _definition_text(draft: Draft, term: str) -> str | None:
+    """The definition of `term` in the draft's definitions list, as it reads after the term."""
+    from termsmith.review.absorb import _after_term, _definition_map
+    from termsmith.review.fromdocx import _plain
+
+    for section in draft.sections:
+        for clause in section.clauses:
+            found = _definition_map(clause).get(term)
+            if found is not None:
+                return " ".join(_plain(_after_term(found.inlines)).split())
+    return None
+
+
 def _same_order(got: dict[str, list[str]], want: dict[str, list[str]], section: str) -> bool:
     """The clauses both drafts have in this section come in the same order."""
     a, b = got.get(section, []), want.get(section, [])
@@ -269,6 +282,13 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     base_clauses = {c.id: c for s in base.sections for c in s.clauses}
     new_clauses = {c.id: c for s in plan.accepted.sections for c in s.clauses}
     edits: dict[str, tuple] = {}
+    from termsmith.review.absorb import ClauseReview
+
+    for ident, override in plan.overrides.items():  # a definition changed in the list: its defining clause
+        if override.get("defines") and not any(r.id == ident for r in plan.clauses) and ident in base_clauses:
+            c = base_clauses[ident]
+            plan.clauses.append(ClauseReview(ident, c.label, c.title, action="override",
+                                             detail=f"the deal's own wording of its definitions (overrides.{ident})"))
     for r in plan.clauses:
         clause = lib.by_id.get(r.id)
         override = plan.overrides.get(r.id, {})
@@ -279,19 +299,25 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
         lines = source.split("\n")
         head, body = "\n".join(lines[:clause.body_line - 1]) + "\n", "\n".join(lines[clause.body_line - 1:])
         try:
-            if override.get("defines") or override.get("removed"):
-                raise libedit.NotGeneral("a definition's wording (or leaving the clause out) is this deal's: "
-                                         "change the clause's front matter in the library by hand")
+            if override.get("removed"):
+                raise libedit.NotGeneral("leaving the clause out is this deal's choice")
             new_body = body
             if override.get("text") is not None:
                 new_body = libedit.rewrite_body(body, plain_text(base_clauses[r.id]), plain_text(new_clauses[r.id]))
             new_head = head
+            for term in override.get("defines") or {}:
+                was, now = _definition_text(base, term), _definition_text(plan.accepted, term)
+                template = clause.meta.defines.get(term)
+                if was is None or now is None or template is None:
+                    raise libedit.NotGeneral(f"the definition of “{term}” was not found")
+                new_head = libedit.redefine(new_head, term, libedit.rewrite_body(" ".join(template.split()), was, now))
             if override.get("title"):
                 new_head = libedit.retitle(new_head, override["title"])
             if moved:
                 new_head = libedit.reorder(new_head, _new_order(lib, clause, moved))
             version = libedit.bump_minor(clause.version)
             what = ", ".join(x for x, on in (("wording", override.get("text") is not None),
+                                             ("definition", bool(override.get("defines"))),
                                              ("title", bool(override.get("title"))), ("place", bool(moved))) if on)
             new_source = libedit.rewrite_file(new_head + body, body, new_body, version,
                                               f"{what} from the review of {document}")
@@ -333,7 +359,9 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     for ident, (clause, version, new_source, what) in edits.items():
         r = next(x for x in plan.clauses if x.id == ident)
         moved = plan.moves.get(ident)
-        if _sig(got.get(ident)) != _sig(new_clauses[ident]) or (moved and not _same_order(order, want, moved[0])):
+        defines = plan.overrides.get(ident, {}).get("defines") or {}
+        if _sig(got.get(ident)) != _sig(new_clauses[ident]) or (moved and not _same_order(order, want, moved[0])) \
+                or any(_definition_text(redrafted, t) != _definition_text(plan.accepted, t) for t in defines):
             r.detail += "; not made the standard: the rewritten clause file does not draft as reviewed"
             plan.refused.append(f"{r.heading}: not made the standard: it does not draft as reviewed")
             continue
