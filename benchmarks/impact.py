@@ -2,9 +2,10 @@
 
 Run: .venv/bin/python benchmarks/impact.py [--deals N] [--repeat N] [--jobs N]
 
-A git repository holds the bundled library (tagged `base`) and a change to a clause only reseller deals select
-(`scope.reseller-pricing`, committed as `head`). The portfolio is generated from the example deals, a tenth of
-them resellers, so the change touches 10 % of it. Printed, as medians over repeated cold runs of the command:
+A git repository holds the bundled library and the generated deal files (committed and tagged `base`, as a
+pull request's repository holds them: impact reads each tracked deal file at both revisions from git) and a
+change to a clause only reseller deals select (`scope.reseller-pricing`, committed as `head`). The portfolio is
+generated from the example deals, a tenth of them resellers, so the change touches 10 % of it. Printed, as medians over repeated cold runs of the command:
 - `termsmith impact` on the whole portfolio (the target: under 15 s on 2 cores);
 - re-drafting everything, as the example CI workflow used to: every deal drafted at both revisions with
   `termsmith draft --jobs N` (a lower bound: the old workflow also redlined every deal, one process each);
@@ -39,9 +40,12 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=GIT_ENV)
 
 
-def repository(folder: Path) -> Path:
+def repository(folder: Path, portfolios: dict[str, tuple[int, int]]) -> Path:
+    """The repository, with each portfolio {folder name: (deals, resellers)} committed at base."""
     repo = folder / "repo"
     shutil.copytree(ROOT / "clause_library", repo / "library")
+    for name, (count, resellers) in portfolios.items():
+        portfolio(repo / name, count, resellers)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "base")
@@ -103,10 +107,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     n, tenth = args.deals, args.deals // 10
+    portfolios = {"full": (n, tenth), **{f"size-{n // share}": (n // share, tenth) for share in (4, 2)},
+                  **{f"affected-{count}": (n, count) for count in (n // 100, 3 * tenth)}}
     with tempfile.TemporaryDirectory() as tmp:
-        repo = repository(Path(tmp))
-        full = Path(tmp) / "full"
-        portfolio(full, n, tenth)
+        repo = repository(Path(tmp), portfolios)
+        full = repo / "full"
         print(f"portfolio: {n} generated deals, {tenth} of them select the changed clause ({CHANGED}); "
               f"--jobs {args.jobs}, {os.cpu_count()} cores; medians of {args.repeat} cold runs")
 
@@ -126,8 +131,7 @@ def main() -> None:
         sizes = {}
         for share in (4, 2, 1):
             count = n // share
-            folder = Path(tmp) / f"size-{count}"
-            portfolio(folder, count, tenth)
+            folder = repo / f"size-{count}"
             sizes[count] = impact_time(repo, folder, args.repeat, args.jobs) if share != 1 else impact
             print(f"  {count:5d} deals, {tenth} affected: {sizes[count]:6.2f} s   "
                   f"ratio to {n // 4} deals: {sizes[count] / sizes[n // 4]:.2f} (portfolio ×{4 // share})")
@@ -138,8 +142,7 @@ def main() -> None:
             if count == tenth:
                 affected[count] = impact
             else:
-                folder = Path(tmp) / f"affected-{count}"
-                portfolio(folder, n, count)
+                folder = repo / f"affected-{count}"
                 affected[count] = impact_time(repo, folder, args.repeat, args.jobs)
             print(f"  {n} deals, {count:4d} affected: {affected[count]:6.2f} s   "
                   f"ratio to {n // 100} affected: {affected[count] / affected[n // 100]:.2f}")

@@ -311,17 +311,26 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
 @click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--base", required=True, metavar="REV", help="The library before the change: a git tag, branch or commit.")
 @click.option("--head", default=None, metavar="REV",
-              help="The library after the change (default, or WORKTREE: the library folder as it is).")
+              help="The library (and tracked deal files) after the change (default, or WORKTREE: as they are now).")
 @library_option
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("impact"),
-              show_default=True, help="Folder for the redlines of the deals that changed, and impact.json.")
+              show_default=True, help="Folder for the redlines of the deals that changed, and impact.json "
+                                      "(stale redlines of an earlier run there are removed).")
 @click.option("--format", "style", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
               help="github: a step summary table ($GITHUB_STEP_SUMMARY) and an annotation per changed clause file.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Assess this many deals in parallel processes.")
 @click.option("--ignore-locks", is_flag=True, help="Assess locked deals too (a lock otherwise keeps a deal unaffected).")
 def impact(deals, base, head, library, out_dir, style, jobs, ignore_locks) -> None:
-    """Which of DEALS a clause library change (--base to --head) changes, with a Word redline for each."""
+    """Which of DEALS a clause library change (--base to --head) changes, with a Word redline for each.
+
+    A deal file git tracks in the library's repository is read at each revision too (at --base from git, at
+    --head from git, or from the working tree when there is no --head), so a pull request that changes a deal
+    and a clause shows both; a deal file new since --base is reported as new. Any other deal file is read from
+    the working tree for both revisions. Redlines an earlier run wrote into the output folder for deals that no
+    longer change are removed (only files it wrote and nobody edited since). Exit 1 when a deal cannot be
+    drafted at either revision (the others are still assessed) or on invalid input; 0 otherwise.
+    """
     from termsmith import api, report
 
     # many deals are drafted: collect cycles again (in workers too), leaving what is loaded so far out of it
@@ -348,7 +357,7 @@ def impact(deals, base, head, library, out_dir, style, jobs, ignore_locks) -> No
     if style == "github" and not summary:
         for line in report.impact_summary(result):
             echo(line)
-    if any(d.failed_at in ("head", "both", "output") for d in result.failed):
+    if result.failed:  # at either revision: the others were still assessed
         sys.exit(EXIT_INVALID)
 
 

@@ -74,15 +74,16 @@ def check_drafting(deal: Deal, loaded: Loaded, library: Library) -> None:
         raise InputError(errors)
 
 
-def library_rules(deal: Deal, library: Library, loaded: Loaded) -> list[Problem]:
+def library_rules(deal: Deal, library: Library, loaded: Loaded, names: dict | None = None) -> list[Problem]:
     """The business rules the library declares (library/rules.py) that this deal breaks, each located at the
-    field the rule names; a rule's `severity` says whether it stops the draft or is a warning."""
+    field the rule names; a rule's `severity` says whether it stops the draft or is a warning. (`names`: the
+    deal's `context`, when the caller has it.)"""
     from termsmith.draft.conditions import evaluate, parse_condition
 
     rules = library.manifest.rules
     if not rules:
         return []
-    names = context(deal, library, loaded)
+    names = context(deal, library, loaded) if names is None else names
     where = f"{library.root}/library.yaml"
     out = []
     for rule in rules:
@@ -92,6 +93,21 @@ def library_rules(deal: Deal, library: Library, loaded: Loaded) -> list[Problem]
             found = loaded.source.problem(rule.path(), rule.message, code="library-rule")
             out.append(replace(found, severity=rule.severity))
     return out
+
+
+def checked_context(deal: Deal, loaded: Loaded, library: Library) -> dict:
+    """`check_drafting` and `context` in one, for callers that need both (each step once): the names the
+    library's conditions and clause text see for this deal, or an InputError located in the deal file."""
+    from termsmith.draft.templating import deal_context
+
+    _check_requirement(deal, loaded, library)
+    _check_language(deal, loaded)
+    names = deal_context(deal, library.manifest.house_style.numbers, jurisdiction(deal, library, loaded))
+    names["terms"] = deal_terms(deal, library, loaded)
+    errors = [p for p in library_rules(deal, library, loaded, names) if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    return names
 
 
 def deal_terms(deal: Deal, library: Library, loaded: Loaded | None = None, selected=()):

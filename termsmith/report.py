@@ -128,31 +128,36 @@ def impact(result, style: str = "text") -> list[str]:
         title = _property("termsmith impact")
         lines = [f"::notice file={_property(file)},line=1,title={title}::{_data(message)}"
                  for file, message in annotations(result)]
-        for deal in result.failed:  # the deals the change (or their own file) stops from drafting
+        for deal in result.failed:  # the deals the change (or their own file) stops from drafting: each
+            # problem says which deal and revision unless it is the deal file's own at both
             for p in deal.problems:
                 where = f"file={_property(p.file or deal.deal)}" + (f",line={p.line}" if p.line else "")
-                lines.append(f"::error {where},title={title}::{_data(deal.deal)} ({deal.failed_at}): "
-                             f"{_data(p.path) + ': ' if p.path else ''}{_data(p.message)}")
+                lines.append(f"::error {where},title={title}::{_data(p.path) + ': ' if p.path else ''}"
+                             f"{_data(p.message)}")
         return lines
     rows = [("deal", "changed", "clauses", "+words", "-words", "redline")]
     for d in result.deals:
         state = {"changed": "yes", "unchanged": "no", "unaffected": "no", "locked": "no (locked)",
-                 "failed": f"failed ({d.failed_at})"}[d.state]
+                 "new": "new deal", "removed": "deal removed", "failed": f"failed ({d.failed_at})"}[d.state]
         rows.append((d.deal, state, ", ".join(d.clauses) or "-", str(d.words_added) if d.state == "changed" else "-",
                      str(d.words_removed) if d.state == "changed" else "-", d.redline or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)) + "  " + r[-1] for r in rows]
-    return [*(line.rstrip() for line in lines), _impact_totals(result)]
+    return [*(line.rstrip() for line in lines), _impact_totals(result),
+            *(f"removed {path} (an earlier run's redline of a deal that no longer changes)"
+              for path in getattr(result, "removed", ()))]
 
 
 def _impact_totals(result) -> str:
     count = {state: sum(d.state == state for d in result.deals)
-             for state in ("changed", "unchanged", "unaffected", "locked", "failed")}
+             for state in ("changed", "unchanged", "unaffected", "locked", "new", "removed", "failed")}
     drafted = count["changed"] + count["unchanged"]
     return (f"{count['changed']} of {len(result.deals)} deals changed between {result.base} and {result.head} "
             f"({len(result.change.clauses)} clause{'s' if len(result.change.clauses) != 1 else ''} changed; "
             f"{drafted} deal{'s' if drafted != 1 else ''} drafted at both revisions"
             + (f", {count['locked']} locked" if count["locked"] else "")
+            + (f", {count['new']} new" if count["new"] else "")
+            + (f", {count['removed']} removed" if count["removed"] else "")
             + (f", {count['failed']} failed" if count["failed"] else "") + ")")
 
 
@@ -162,13 +167,14 @@ def impact_summary(result) -> list[str]:
         return text.replace("|", "\\|").replace("\n", " ")
 
     lines = ["### termsmith impact", "", _impact_totals(result), ""]
-    shown = [d for d in result.deals if d.state in ("changed", "failed")]
+    shown = [d for d in result.deals if d.state in ("changed", "new", "removed", "failed")]
     if not shown:
         return [*lines, "No deal's text changes."]
     lines += ["| deal | changed | clauses | words added | words removed | redline |", "|---|---|---|---:|---:|---|"]
     for d in shown:
-        changed = "yes" if d.state == "changed" else f"failed ({d.failed_at}): " + cell(
-            "; ".join(p.message for p in d.problems[:1]))
+        changed = {"changed": "yes", "new": "new deal", "removed": "deal removed"}.get(d.state) or (
+            f"failed ({d.failed_at}): " + cell(": ".join(x for x in (d.problems[0].path, d.problems[0].message) if x)
+                                               + (f" (and {len(d.problems) - 1} more)" if len(d.problems) > 1 else "")))
         clauses = ", ".join(f"`{c}`" for c in d.clauses) or "—"
         lines.append(f"| {cell(d.deal)} | {changed} | {clauses} | {d.words_added} | {d.words_removed} | "
                      f"{cell(d.redline or '—')} |")

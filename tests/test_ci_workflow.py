@@ -96,7 +96,7 @@ def test_its_steps_run_on_a_pull_request(pull_request, tmp_path):
         assert "library: mini test library 1.3.0 (clause_library, commit " in done.stderr, done.stderr
     assert len(ran) == 2
     assert sorted(p.name for p in (pull_request / "impact").iterdir()) == [
-        "acme-globex-2027.docx", "acme-globex-2027.md", "impact.json"]
+        ".termsmith-impact.json", "acme-globex-2027.docx", "acme-globex-2027.md", "impact.json"]
     redline = (pull_request / "impact" / "acme-globex-2027.md").read_text(encoding="utf-8")
     assert "{~~Either~>Each~~} Party may {~~terminate~>end this Agreement~~}" in redline
     annotation = "::notice file=clause_library/clauses/exit/cure.md,line=1,title=termsmith impact::exit.cure changes "

@@ -86,7 +86,7 @@ def test_a_change_no_deal_selects_affects_no_deal(repo):
     assert result.change.clauses == ("data-protection.transfers",)
     assert {d.state for d in result.deals} == {"unaffected"}  # decided without drafting any of them
     assert report_json(repo) == [entry(repo, n, False) for n in names]
-    assert sorted(p.name for p in (repo.parent / "out").iterdir()) == ["impact.json"]
+    assert sorted(p.name for p in (repo.parent / "out").iterdir()) == [".termsmith-impact.json", "impact.json"]
 
 
 def test_a_reworded_clause_changes_the_one_deal_that_selects_it(repo):
@@ -164,21 +164,46 @@ def test_cli_formats_and_a_deal_that_fails_at_one_revision(repo):
     assert "deals/broken.yaml:" in done.stderr and "Traceback" not in done.stderr
     notices = [line for line in done.stdout.splitlines() if line.startswith("::notice")]
     errors = [line for line in done.stdout.splitlines() if line.startswith("::error")]
-    assert any(e.startswith("::error file=library/clauses/data-protection/transfers.md,line=")
-               and "deals/meridian-opscloud-managed-service.yaml (head): " in e for e in errors), errors
-    assert any(e.startswith("::error file=deals/broken.yaml,line=") and "(both)" in e for e in errors), errors
+    undefined = ("undefined value: 'termsmith.deal.model.Options object' has no attribute 'no_such_field' "
+                 "(drafting deals/meridian-opscloud-managed-service.yaml, at head WORKTREE)")
+    assert errors[0] == ("::error file=library/clauses/data-protection/transfers.md,line=10,title=termsmith impact::"
+                         f"data-protection.transfers: {undefined}")
+    assert errors[1:3] == [
+        "::error file=deals/broken.yaml,line=1,title=termsmith impact::conflict_resolution: required field is missing",
+        "::error file=deals/broken.yaml,line=1,title=termsmith impact::exit: required field is missing"]
+    assert errors[-1] == "::error file=deals/broken.yaml,line=3,title=termsmith impact::deal.id: must be text"
+    assert len(errors) == 12 and done.stderr.splitlines()[:2] == [
+        f"library/clauses/data-protection/transfers.md:10: data-protection.transfers: {undefined}",
+        "deals/broken.yaml:1: conflict_resolution: required field is missing"]
     assert notices == [
         "::notice file=library/clauses/data-protection/transfers.md,line=1,title=termsmith impact::"
         "data-protection.transfers changes the text of no deal",
         "::notice file=library/clauses/scope/reseller-pricing.md,line=1,title=termsmith impact::"
         "scope.reseller-pricing changes the text of 1 deal: northwind-vanderlinde-2027",
     ]
-    table = summary.read_text(encoding="utf-8")
-    assert "| deals/northwind-resellers-reseller.yaml | yes | `scope.reseller-pricing` | 3 | 2 | " \
-           "out/northwind-vanderlinde-2027.docx |" in table
-    assert "| deals/meridian-opscloud-managed-service.yaml | failed (head): " in table
-    data = json.loads((repo / "out/impact.json").read_text(encoding="utf-8"))
-    assert [d["changed"] for d in data] == [True, None, None, False]
+    assert summary.read_text(encoding="utf-8").splitlines() == [
+        "### termsmith impact",
+        "",
+        "1 of 4 deals changed between base and WORKTREE (2 clauses changed; 1 deal drafted at both revisions, "
+        "2 failed)",
+        "",
+        "| deal | changed | clauses | words added | words removed | redline |",
+        "|---|---|---|---:|---:|---|",
+        "| deals/northwind-resellers-reseller.yaml | yes | `scope.reseller-pricing` | 3 | 2 | "
+        "out/northwind-vanderlinde-2027.docx |",
+        f"| deals/meridian-opscloud-managed-service.yaml | failed (head): data-protection.transfers: {undefined} | — "
+        "| 0 | 0 | — |",
+        "| deals/broken.yaml | failed (both): conflict_resolution: required field is missing (and 10 more) | — | 0 | 0 "
+        "| — |",
+    ]
+    none = {"clauses": [], "words_added": 0, "words_removed": 0, "redline": None}
+    assert json.loads((repo / "out/impact.json").read_text(encoding="utf-8")) == [
+        {"deal": "deals/northwind-resellers-reseller.yaml", "changed": True, "clauses": ["scope.reseller-pricing"],
+         "words_added": 3, "words_removed": 2, "redline": "out/northwind-vanderlinde-2027.docx"},
+        {"deal": "deals/meridian-opscloud-managed-service.yaml", "changed": None, **none},
+        {"deal": "deals/broken.yaml", "changed": None, **none},
+        {"deal": "deals/helios-orbis-strategic-alliance.yaml", "changed": False, **none},
+    ]
 
     text = cli(repo, "deals/northwind-resellers-reseller.yaml", "deals/helios-orbis-strategic-alliance.yaml",
                "--base", "base", "--library", "library", "-o", "out2")
@@ -202,3 +227,106 @@ def test_invalid_input_is_one_located_line(repo):
     missing = cli(repo, "deals/nope.yaml", "--base", "base", "--library", "library")
     assert missing.returncode == 1 and "deals/nope.yaml: deal file not found" in missing.stderr
     assert not (repo / "impact").exists()
+
+
+def test_a_deal_tracked_with_the_library_is_read_at_each_revision(repo):
+    """A pull request that changes a clause and a deal file: the deal at base is the committed one, at head the
+    working tree's, and its redline shows both changes; a deal git does not track is read from the working tree
+    for both revisions, so only the library's change shows."""
+    reseller = repo / "deals/northwind-resellers-reseller.yaml"
+    edit(repo / "library/clauses/scope/reseller-pricing.md", "at least", "no less than")
+    edit(reseller, "territory: Belgium, the Netherlands and Luxembourg", "territory: Belgium and the Netherlands")
+    untracked = repo / "untracked" / reseller.name
+    untracked.parent.mkdir()
+    shutil.copy(reseller, untracked)
+    clear()
+    result = api.impact([reseller, untracked], base="base", library=repo / "library", out_dir=repo.parent / "out")
+    first, second = result.deals
+    assert first.deal_changed and not second.deal_changed
+    assert "scope.reseller-pricing" in first.clauses and len(first.clauses) > 1  # the territory shows too
+    ins, dels = revisions(Path(first.redline))
+    assert "no less than" in ins and "at least" in dels
+    assert any("Luxembourg" in d for d in dels)
+    # the untracked copy: both revisions are the working-tree file (no territory change), and its redline has
+    # the same name as the first's: refused, not overwritten
+    assert second.state == "failed" and second.failed_at == "output" and "also the id of" in second.problems[0].message
+    one = api.impact([untracked], base="base", library=repo / "library", out_dir=repo.parent / "out2")
+    assert one.deals[0].clauses == ("scope.reseller-pricing",) and not one.deals[0].deal_changed
+    # a deal file changed on its own, with no library change touching it, is drafted and compared too
+    helios = repo / "deals/helios-orbis-strategic-alliance.yaml"
+    text = helios.read_text(encoding="utf-8")
+    helios.write_text(text.replace("effective_date: 2027", "effective_date: 2028", 1), encoding="utf-8")
+    alone = api.impact([helios], base="base", library=repo / "library", out_dir=repo.parent / "out3")
+    assert alone.deals[0].state == "changed" and alone.deals[0].deal_changed and alone.deals[0].causes == ()
+
+
+def test_a_new_deal_and_one_that_fails_at_base_only(repo):
+    """A deal added since base is new (drafted at head only); a deal broken at base and repaired since is
+    reported as failing at base, its problem located and labelled, and the command exits 1."""
+    deals = repo / "deals"
+    fixed = deals / "hudson-cobalt-technology-us.yaml"
+    good = fixed.read_text(encoding="utf-8")
+    assert "\n  effective_date: 2027" in good
+    fixed.write_text(good.replace("\n  effective_date: 2027", "\n  effective_date: someday 2027", 1), encoding="utf-8")
+    git(repo, "commit", "-qam", "a broken deal")
+    git(repo, "tag", "broken")
+    fixed.write_text(good, encoding="utf-8")  # repaired in the working tree
+    new = deals / "new-deal.yaml"
+    text = (deals / "helios-orbis-strategic-alliance.yaml").read_text(encoding="utf-8")
+    new.write_text(text.replace("id: helios-orbis-2027", "id: helios-orbis-2028"), encoding="utf-8")
+    git(repo, "add", "deals/new-deal.yaml")  # tracked, and not in the base revision
+    done = cli(repo, "deals/new-deal.yaml", "deals/hudson-cobalt-technology-us.yaml", "deals/tri-harbor-joint-venture.yaml",
+               "--base", "broken", "--library", "library", "-o", "out", "--format", "json")
+    assert done.returncode == 1, done.stderr
+    line = next(x for x in done.stderr.splitlines() if x.startswith("deals/hudson-cobalt-technology-us.yaml:"))
+    assert "deal.effective_date" in line and line.endswith("(at base broken)"), line
+    assert json.loads(done.stdout) == [
+        {"deal": "deals/new-deal.yaml", "changed": True, "clauses": [], "words_added": 0, "words_removed": 0,
+         "redline": None},
+        {"deal": "deals/hudson-cobalt-technology-us.yaml", "changed": None, "clauses": [], "words_added": 0,
+         "words_removed": 0, "redline": None},
+        {"deal": "deals/tri-harbor-joint-venture.yaml", "changed": False, "clauses": [], "words_added": 0,
+         "words_removed": 0, "redline": None},
+    ]
+    text = cli(repo, "deals/new-deal.yaml", "deals/tri-harbor-joint-venture.yaml", "--base", "broken", "--library",
+               "library", "-o", "out")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines()[1].split() == ["deals/new-deal.yaml", "new", "deal", "-", "-", "-", "-"]
+
+
+def test_stale_redlines_of_an_earlier_run_are_removed_and_nothing_else(repo):
+    pricing = repo / "library/clauses/scope/reseller-pricing.md"
+    original = pricing.read_text(encoding="utf-8")
+    edit(pricing, "at least", "no less than")
+    edit(repo / "library/clauses/definitions/terms.md", "a Saturday, a Sunday or a public holiday",
+         "a Saturday, a Sunday, 24 December or a public holiday")
+    names = ["northwind-resellers-reseller.yaml", "helios-orbis-strategic-alliance.yaml",
+             "tri-harbor-joint-venture.yaml"]
+    run_impact(repo, names)
+    out = repo.parent / "out"
+    written = sorted(p.name for p in out.iterdir())
+    assert written == [".termsmith-impact.json", "helios-orbis-2027.docx", "helios-orbis-2027.md", "impact.json",
+                       "northwind-vanderlinde-2027.docx", "northwind-vanderlinde-2027.md",
+                       "tri-harbor-jv-2027.docx", "tri-harbor-jv-2027.md"]
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")  # someone else's file in the folder
+    edited = out / "tri-harbor-jv-2027.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nreviewed\n", encoding="utf-8")  # edited since
+    # the definition change is undone: only the reseller deal still changes
+    edit(repo / "library/clauses/definitions/terms.md", "a Saturday, a Sunday, 24 December or a public holiday",
+         "a Saturday, a Sunday or a public holiday")
+    result = run_impact(repo, names)
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".termsmith-impact.json", "impact.json", "northwind-vanderlinde-2027.docx", "northwind-vanderlinde-2027.md",
+        "notes.txt", "tri-harbor-jv-2027.md"]  # not written by it, or edited since: kept
+    assert sorted(p.name for p in result.removed) == ["helios-orbis-2027.docx", "helios-orbis-2027.md",
+                                                       "tri-harbor-jv-2027.docx"]
+    assert report_json(repo) == [entry(repo, names[0], True, ["scope.reseller-pricing"], 3, 2, redline=True),
+                                 entry(repo, names[1], False), entry(repo, names[2], False)]
+    pricing.write_text(original, encoding="utf-8")  # nothing changes any more
+    done = cli(repo, *(f"deals/{n}" for n in names), "--base", "base", "--library", "library", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-2:] == [
+        f"removed {out / name} (an earlier run's redline of a deal that no longer changes)"
+        for name in ("northwind-vanderlinde-2027.docx", "northwind-vanderlinde-2027.md")]
+    assert sorted(p.name for p in out.iterdir()) == [".termsmith-impact.json", "impact.json", "notes.txt",
+                                                     "tri-harbor-jv-2027.md"]

@@ -155,21 +155,22 @@ class _RecentDrafts:
     """
 
     def __init__(self) -> None:
-        self.current: dict[tuple[str, str], tuple[MdBlock, ...]] = {}
-        self.previous: dict[tuple[str, str], tuple[MdBlock, ...]] = {}
+        self.current: dict[str, tuple[MdBlock, ...]] = {}
+        self.previous: dict[str, tuple[MdBlock, ...]] = {}
 
     def next_draft(self) -> None:
         if self.current:
             self.previous, self.current = self.current, {}
 
     def parsed(self, text: str, source: str) -> tuple[MdBlock, ...]:
-        key = (text, source)
-        found = self.current.get(key)
+        # keyed by the text alone: what parses is the same from any file (a clause at two library revisions,
+        # as impact and redline draft it), and only the error of a text that does not parse names its source
+        found = self.current.get(text)
         if found is None:
-            found = self.previous.get(key)
+            found = self.previous.get(text)
             if found is None:
                 found = parse(text, source, 1, _mark)
-            self.current[key] = found
+            self.current[text] = found
         return found
 
 

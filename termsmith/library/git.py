@@ -196,6 +196,11 @@ def read_tree(repo: Path, commit: str, subdir: str) -> dict[str, bytes]:
         _mode, kind, sha = meta.split()
         if kind == b"blob":
             entries.append((name.decode(), sha.decode()))
+    return {name[len(prefix):]: data for name, data in _blobs(repo, commit, entries).items()}
+
+
+def _blobs(repo: Path, commit: str, entries: list[tuple[str, str]]) -> dict[str, bytes]:
+    """{name: bytes} of (name, blob id) entries, read in one `git cat-file --batch`."""
     if not entries:
         return {}
     batch = _git(repo, "cat-file", "--batch", input_="\n".join(sha for _, sha in entries).encode() + b"\n")
@@ -209,9 +214,37 @@ def read_tree(repo: Path, commit: str, subdir: str) -> dict[str, bytes]:
                 f"git cat-file: {name} at {commit[:12]} is not available in this clone ({b' '.join(header).decode()})")))
         size = int(header[2])
         start = header_end + 1
-        files[name[len(prefix):]] = batch[start:start + size]
+        files[name] = batch[start:start + size]
         pos = start + size + 1
     return files
+
+
+# paths given to git literally (no glob or pathspec magic), a few hundred per command
+_LITERAL = {"GIT_LITERAL_PATHSPECS": "1"}
+_CHUNK = 500
+
+
+def tracked(repo: Path, paths: list[str]) -> set[str]:
+    """Of `paths` (relative to the work tree's root), those git tracks (in the index)."""
+    found: set[str] = set()
+    for i in range(0, len(paths), _CHUNK):
+        out = _git(repo, "ls-files", "-z", "--full-name", "--", *paths[i:i + _CHUNK], env=_LITERAL)
+        found.update(name.decode("utf-8", "surrogateescape") for name in out.split(b"\0") if name)
+    return found
+
+
+def read_files(repo: Path, commit: str, paths: list[str]) -> dict[str, bytes]:
+    """{path: bytes} of those of `paths` (relative to the work tree's root) that are files at a commit, without
+    touching the work tree; a path the commit does not have is left out."""
+    entries = []
+    for i in range(0, len(paths), _CHUNK):
+        listing = _git(repo, "ls-tree", "-z", "--full-tree", commit, "--", *paths[i:i + _CHUNK], env=_LITERAL)
+        for entry in filter(None, listing.split(b"\0")):
+            meta, name = entry.split(b"\t", 1)
+            _mode, kind, sha = meta.split()
+            if kind == b"blob":
+                entries.append((name.decode("utf-8", "surrogateescape"), sha.decode()))
+    return _blobs(repo, commit, entries)
 
 
 def has_commit(repo: Path, commit: str) -> bool:

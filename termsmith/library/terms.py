@@ -115,23 +115,32 @@ def _field_model(name: str, decl: TermDeclaration, party_ids: tuple[str, ...]) -
     return create_model("Term", __config__=ConfigDict(extra="forbid"), **{name: (_annotation(decl, party_ids), ...)})
 
 
-# The model built last, with what it was built from: a draft validates its terms several times (before the
-# library is read, for its conditions, for the clauses it selects), and a batch's deals share their library.
-# Building a pydantic model costs milliseconds; one entry keeps this bounded.
-_LAST_MODEL: dict[tuple, type[BaseModel]] = {}
+# Models built, by the declarations (their identity) and the party ids when a term is a party: a draft
+# validates its terms several times, impact alternates between two libraries, and a batch's deals share
+# their library. Building a pydantic model costs milliseconds; at most 64 are kept.
+_MODELS: dict[tuple, tuple[type[BaseModel], tuple]] = {}
 
 
 def terms_model(declarations: dict[str, TermDeclaration], party_ids: tuple[str, ...] = ()) -> type[BaseModel]:
-    """The pydantic model of a deal's `terms:` section, built from the library's declarations."""
-    key = (tuple((name, decl.model_dump_json()) for name, decl in declarations.items()), tuple(party_ids))
-    if key not in _LAST_MODEL:
-        fields: dict[str, Any] = {}
-        for name, decl in declarations.items():
-            annotation = _annotation(decl, party_ids)
-            fields[name] = (annotation | None, Field(default=decl.default, description=decl.description or None))
-        _LAST_MODEL.clear()
-        _LAST_MODEL[key] = create_model("Terms", __config__=ConfigDict(extra="forbid", frozen=True), **fields)
-    return _LAST_MODEL[key]
+    """The pydantic model of a deal's `terms:` section, built from the library's declarations (once per
+    library's declarations and parties in a process: building a model costs far more than using it)."""
+    parties = any(split_type(decl.type)[0] == "party" for decl in declarations.values())
+    key = (tuple((name, id(decl)) for name, decl in declarations.items()), tuple(party_ids) if parties else ())
+    found = _MODELS.get(key)
+    if found is None:
+        if len(_MODELS) >= 64:
+            _MODELS.clear()
+        # the declarations are kept with the model, so the ids in the key stay theirs
+        found = _MODELS[key] = (_build_terms_model(declarations, party_ids), tuple(declarations.values()))
+    return found[0]
+
+
+def _build_terms_model(declarations: dict[str, TermDeclaration], party_ids: tuple[str, ...]) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for name, decl in declarations.items():
+        annotation = _annotation(decl, party_ids)
+        fields[name] = (annotation | None, Field(default=decl.default, description=decl.description or None))
+    return create_model("Terms", __config__=ConfigDict(extra="forbid", frozen=True), **fields)
 
 
 def terms_read(text: str) -> set[str]:

@@ -17,6 +17,7 @@ commit is unaffected by a library change unless locks are ignored.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -45,7 +46,7 @@ from termsmith.draft.revisions import (
     TrackedRow,
     TrackedTable,
 )
-from termsmith.errors import InputError, Problem, TermsmithError
+from termsmith.errors import InputError, OutputError, Problem, TermsmithError
 from termsmith.library.clauses import MANIFEST, Library
 
 # a word with its inner punctuation ('2,000,000', '99.9', 'co-sell'), as the redline's word diff cuts them;
@@ -106,6 +107,20 @@ def _content(lib: Library, clause_id: str, text_only: bool = False) -> object:
 
 
 # ── one deal ───────────────────────────────────────────────────────────────────────────────
+FROM_FILE = "file"  # a DealSource side read from the deal file in the working tree
+SIDES = ("base", "head")
+
+
+@dataclass(frozen=True)
+class DealSource:
+    """Where a deal is read at each revision: its bytes from git, the working-tree file (FROM_FILE), or None
+    when the revision does not have it."""
+
+    path: Path
+    base: bytes | str | None = FROM_FILE
+    head: bytes | str | None = FROM_FILE
+
+
 @dataclass(frozen=True)
 class Plan:
     """What every deal is assessed against (sent to worker processes: plain values only)."""
@@ -118,6 +133,10 @@ class Plan:
     ignore_locks: bool
     conditions_only: tuple[str, ...] = ()
     author: str | None = None
+    run: int = 0  # which run's opened libraries (`_OPENED`) a forked worker finds
+
+    def revision(self, side: str) -> str:
+        return self.base if side == "base" else self.head or WORKTREE
 
 
 @dataclass(frozen=True)
@@ -125,7 +144,7 @@ class Assessment:
     """One deal, decided and (when affected) compared; the redline as bytes, written by the caller."""
 
     deal: Path
-    state: str  # unaffected | locked | unchanged | changed | failed
+    state: str  # unaffected | locked | unchanged | changed | new | removed | failed
     deal_id: str = ""
     causes: tuple[str, ...] = ()  # the changed library clauses this deal selects at either revision
     clauses: tuple[str, ...] = ()  # the clauses whose text changed in the draft, in document order
@@ -134,56 +153,187 @@ class Assessment:
     summary: tuple[str, ...] = ()
     files: dict[str, bytes] = field(default_factory=dict)  # 'docx' / 'md' → bytes
     problems: tuple[Problem, ...] = ()
-    failed_at: str = ""  # 'base', 'head' or 'both' (the deal itself)
+    failed_at: str = ""  # 'base', 'head' or 'both' (or 'output', set by the caller)
+    deal_changed: bool = False  # the deal file itself differs between the revisions
 
 
-def _libraries(plan: Plan) -> tuple[Library, Library]:
-    from termsmith.library.opening import open_library
+class _Opened:
+    """The two libraries of a run and when a draft made with each is dated, opened once per run: worker
+    processes are forked with it, so no deal repeats per-library work (git, folder walks, compiling)."""
 
-    return open_library(plan.library, plan.base), open_library(plan.library, plan.head)
+    def __init__(self, library: Path | None, base: Library, head: Library) -> None:
+        self.libraries = {"base": base, "head": head}
+        self._made = {side: _made_at(library, lib) for side, lib in self.libraries.items()}
+
+    def made_at(self, side: str, deal_path: Path | None) -> str:
+        return self._made[side](deal_path)
 
 
-def assess(path: Path, plan: Plan) -> Assessment:
-    """Decide whether the library change can touch this deal; if it can, draft and compare it."""
+_OPENED: dict[int, _Opened] = {}
+
+
+def _opened(plan: Plan) -> _Opened:
+    found = _OPENED.get(plan.run)
+    if found is None:  # a worker process that was not forked from the run's process
+        from termsmith.library.opening import open_library
+
+        found = _OPENED[plan.run] = _Opened(plan.library, open_library(plan.library, plan.base),
+                                            open_library(plan.library, plan.head))
+    return found
+
+
+def _made_at(library: Path | None, lib: Library) -> Callable[[Path | None], str]:
+    """When a draft of a deal with `lib` is made (`draft.made`: SOURCE_DATE_EPOCH, the library commit's date,
+    else the newest of the deal file and the library's files), asking git and walking the folder once."""
+    from termsmith.draft import made
+    from termsmith.library import git as gitstore
+    from termsmith.library.locate import library_path
+
+    folder = library_path(library)
+    cwd = folder if folder.is_dir() else folder.parent
+    times: dict[str, int | None] = {}
+    files: list[Path] = []
+
+    def commit_time(commit: str) -> int | None:
+        if commit not in times:
+            times[commit] = gitstore.commit_time(cwd, commit)
+        return times[commit]
+
+    def library_files() -> list[Path]:
+        if not files:
+            for dirpath, dirs, names in os.walk(folder):
+                dirs[:] = [d for d in dirs if d != ".git"]
+                files.extend(Path(dirpath, name) for name in names)
+        return files
+
+    def at(deal_path: Path | None) -> str:
+        try:
+            return made.made_at(lib.commit, commit_time,
+                                lambda: [*([Path(deal_path)] if deal_path else []), *library_files()])
+        except made.BadEpoch as exc:
+            raise InputError(Problem(path=made.SOURCE_DATE_EPOCH, message=str(exc))) from None
+
+    at(None)  # ask git (or walk the folder) now, before worker processes are forked
+    return at
+
+
+def assess(source: DealSource | Path, plan: Plan) -> Assessment:
+    """Decide whether the library change (or the deal's own change) can touch this deal; if it can, draft it at
+    both revisions and compare."""
     from termsmith.library.lock import lock_path
-    from termsmith.pipeline import check_drafting, context, load_deal
+    from termsmith.pipeline import checked_context
 
-    path = Path(path)
+    if not isinstance(source, DealSource):
+        source = DealSource(Path(source))
+    path = source.path
     if not plan.ignore_locks and lock_path(path).is_file():
         return Assessment(path, "locked")
-    try:
-        deal, loaded = load_deal(path)
-    except TermsmithError as exc:
-        return Assessment(path, "failed", problems=_located(exc, path), failed_at="both")
-    base, head = _libraries(plan)
+    opened = _opened(plan)
+    libs = opened.libraries
+    raw = _read(source)
+    deals: dict[str, tuple] = {}
+    names: dict[str, dict] = {}  # the names each revision's conditions see
     problems: dict[str, tuple[Problem, ...]] = {}
-    for side, lib in (("base", base), ("head", head)):
-        try:
-            check_drafting(deal, loaded, lib)
-        except TermsmithError as exc:
-            problems[side] = _located(exc, path)
-    causes: tuple[str, ...] = ()
-    if not problems and not plan.everything:
-        before, after = context(deal, base), context(deal, head)
-        causes = tuple(cid for cid in plan.changed if _affects(cid, _selects(base, cid, before),
-                                                               _selects(head, cid, after), plan))
-        if not causes:
-            return Assessment(path, "unaffected", deal.deal.id)
-    elif plan.everything:
-        causes = plan.changed
-    drafts = {}
-    for side, lib in (("base", base), ("head", head)):
-        if side in problems:
+    validated: dict[bytes, tuple | TermsmithError] = {}  # each content validated once
+    for side in SIDES:
+        data = raw[side]
+        if data is None:
+            continue
+        got = data if isinstance(data, TermsmithError) else _validated(data, path, validated)
+        if isinstance(got, TermsmithError):
+            problems[side] = _located(got, path)
             continue
         try:
-            drafts[side] = _draft(deal, loaded, lib, path, plan.library)
+            names[side] = checked_context(*got, libs[side])
+        except TermsmithError as exc:
+            problems[side] = _located(exc, path)
+            continue
+        deals[side] = got
+    deal_id = next((d.deal.id for d, _ in deals.values()), "")
+    if problems:
+        return _failed(path, deal_id, (), problems, plan)
+    if "base" not in deals or "head" not in deals:  # the deal is new, or gone, at head
+        return _one_side(path, deal_id, deals, opened, plan)
+    same = raw["base"] == raw["head"]
+    if plan.everything:
+        causes = plan.changed
+    else:
+        causes = tuple(cid for cid in plan.changed
+                       if _affects(cid, _selects(libs["base"], cid, names["base"]),
+                                   _selects(libs["head"], cid, names["head"]), plan))
+        if same and not causes:
+            return Assessment(path, "unaffected", deal_id)
+    drafts = {}
+    for side in SIDES:
+        try:
+            drafts[side] = _draft(*deals[side], libs[side], path, opened.made_at(side, path))
         except TermsmithError as exc:
             problems[side] = _located(exc, path)
     if problems:
-        at = "both" if len(problems) == 2 else next(iter(problems))
-        return Assessment(path, "failed", deal.deal.id, causes,
-                          problems=tuple(p for ps in problems.values() for p in ps), failed_at=at)
-    return _compared(path, deal.deal.id, causes, drafts["base"], drafts["head"], plan)
+        return _failed(path, deal_id, causes, problems, plan)
+    return _compared(path, deal_id, causes, drafts["base"], drafts["head"], plan, deal_changed=not same)
+
+
+def _read(source: DealSource) -> dict[str, bytes | TermsmithError | None]:
+    """The deal's bytes at each revision (the working-tree file read once), or why they cannot be read."""
+    from termsmith.deal.load import MAX_BYTES
+    from termsmith.inputs import read_regular
+
+    file: bytes | TermsmithError | None = None
+    out = {}
+    for side in SIDES:
+        got = getattr(source, side)
+        if got == FROM_FILE:
+            if file is None:
+                try:
+                    file = read_regular(source.path, MAX_BYTES, "deal file")
+                except TermsmithError as exc:
+                    file = exc
+            got = file
+        out[side] = got
+    return out
+
+
+def _validated(data: bytes, path: Path, seen: dict) -> tuple | TermsmithError:
+    """(Deal, Loaded) of a deal file's contents, validated once per content."""
+    from termsmith.deal.load import load_bytes
+    from termsmith.deal.validate import validate
+
+    if data not in seen:
+        try:
+            loaded = load_bytes(data, str(path))
+            seen[data] = (validate(loaded), loaded)
+        except TermsmithError as exc:
+            seen[data] = exc
+    return seen[data]
+
+
+def _failed(path: Path, deal_id: str, causes: tuple[str, ...], problems: dict[str, tuple[Problem, ...]],
+            plan: Plan) -> Assessment:
+    """A deal that cannot be drafted at one revision or both. A problem of one revision only says which, and
+    one located in another file (a clause) names the deal it stops."""
+    both = problems.keys() == set(SIDES) and problems["base"] == problems["head"]
+    sides = {"both": problems["base"]} if both else problems
+
+    def labelled(p: Problem, side: str) -> Problem:
+        why = ([f"drafting {path}"] if p.file != str(path) else []) + (
+            [f"at {side} {plan.revision(side)}"] if side != "both" else [])
+        return replace(p, message=f"{p.message} ({', '.join(why)})") if why else p
+
+    listed = tuple(labelled(p, side) for side, ps in sides.items() for p in ps)
+    return Assessment(path, "failed", deal_id, causes, problems=listed,
+                      failed_at="both" if len(problems) == 2 else next(iter(problems)))
+
+
+def _one_side(path: Path, deal_id: str, deals: dict, opened: _Opened, plan: Plan) -> Assessment:
+    """A deal file that only one revision has: new at head (drafted there, to show it drafts) or removed."""
+    if "head" not in deals:
+        return Assessment(path, "removed", deal_id, deal_changed=True)
+    try:
+        _draft(*deals["head"], opened.libraries["head"], path, opened.made_at("head", path))
+    except TermsmithError as exc:
+        return _failed(path, deal_id, (), {"head": _located(exc, path)}, plan)
+    return Assessment(path, "new", deal_id, deal_changed=True)
 
 
 def _affects(clause_id: str, before: bool, after: bool, plan: Plan) -> bool:
@@ -202,24 +352,26 @@ def _selects(lib: Library, clause_id: str, names: dict) -> bool:
     return when is None or evaluate(parse_condition(when, clause.path), names)
 
 
-def _draft(deal, loaded, lib: Library, path: Path, library: Path | None):
-    from termsmith.pipeline import compose_draft, made_at
+def _draft(deal, loaded, lib: Library, path: Path, made_at: str):
+    from termsmith.pipeline import compose_draft
 
-    return replace(compose_draft(deal, loaded, lib), made_at=made_at(path, library, lib))
+    return replace(compose_draft(deal, loaded, lib), made_at=made_at)
 
 
-def _compared(path: Path, deal_id: str, causes: tuple[str, ...], old, new, plan: Plan) -> Assessment:
+def _compared(path: Path, deal_id: str, causes: tuple[str, ...], old, new, plan: Plan,
+              deal_changed: bool = False) -> Assessment:
     from termsmith.review.inputs import revision_date
     from termsmith.review.redline import compare, render_redline, summary_lines
 
     comparison = compare(old, new, author=plan.author or new.provenance.library_owner or "termsmith",
                          date=revision_date(None, new))
     if comparison.unchanged:
-        return Assessment(path, "unchanged", deal_id, causes)
+        return Assessment(path, "unchanged", deal_id, causes, deal_changed=deal_changed)
     clauses = tuple(dict.fromkeys(c.id for c in comparison.changes if not c.section))
     added, removed = word_counts(comparison.redline)
     return Assessment(path, "changed", deal_id, causes, clauses, added, removed,
-                      tuple(summary_lines(comparison)), render_redline(comparison, ("docx", "md")))
+                      tuple(summary_lines(comparison)), render_redline(comparison, ("docx", "md")),
+                      deal_changed=deal_changed)
 
 
 def _located(exc: TermsmithError, path: Path) -> tuple[Problem, ...]:
@@ -288,7 +440,7 @@ class DealImpact:
     """One line of the report."""
 
     deal: str  # the deal file as given
-    state: str  # unaffected | locked | unchanged | changed | failed
+    state: str  # unaffected | locked | unchanged | changed | new | removed | failed
     deal_id: str = ""
     causes: tuple[str, ...] = ()
     clauses: tuple[str, ...] = ()
@@ -298,11 +450,12 @@ class DealImpact:
     summary: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     failed_at: str = ""
+    deal_changed: bool = False  # the deal file itself differs between the revisions
 
     @property
     def changed(self) -> bool | None:
         """Whether the deal's text changed; None when it could not be drafted at a revision."""
-        return None if self.state == "failed" else self.state == "changed"
+        return None if self.state == "failed" else self.state in ("changed", "new", "removed")
 
     def as_json(self) -> dict:
         return {"deal": self.deal, "changed": self.changed, "clauses": list(self.clauses),
@@ -317,67 +470,120 @@ class ImpactResult:
     base: str
     head: str
     folder: Path  # the library folder, for the paths of its files
+    removed: tuple[Path, ...] = ()  # stale redlines of an earlier run, removed from the output folder
 
     @property
     def failed(self) -> tuple[DealImpact, ...]:
         return tuple(d for d in self.deals if d.state == "failed")
 
     def deals_changed_by(self, clause_id: str) -> list[DealImpact]:
-        return [d for d in self.deals if d.state == "changed" and clause_id in d.causes]
+        """The deals whose text the clause's change changes (of a deal whose own file changed too, those where
+        that clause's text changed)."""
+        return [d for d in self.deals if d.state == "changed" and clause_id in d.causes
+                and (not d.deal_changed or clause_id in d.clauses)]
+
+
+_RUNS = iter(range(1, 1 << 62))
 
 
 def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library: Path | None = None,
            out_dir: Path = Path("impact"), jobs: int = 1, ignore_locks: bool = False,
            on_progress: Callable[[DealImpact], None] | None = None) -> ImpactResult:
-    """Assess every deal against the library change from `base` to `head` (default: the library folder as it
-    is); write a redline for each deal whose text changed, and impact.json, into out_dir."""
+    """Assess every deal against the change from `base` to `head` (default: the library folder and the deal
+    files as they are); write a redline for each deal whose text changed, and impact.json, into out_dir,
+    removing the redlines an earlier run wrote there for deals that no longer change."""
     import json
 
+    from termsmith.library.locate import library_path
     from termsmith.library.opening import open_library
     from termsmith.write import write_files
 
     head = None if head in (None, WORKTREE) else head
-    paths = [Path(p) for p in deals]
-    missing = [Problem(file=str(p), message="deal file not found") for p in paths if not p.is_file()]
-    if missing:
-        raise InputError(missing)
     change = library_change(open_library(library, base), open_library(library, head))
-    plan = Plan(library, base, head, change.clauses, change.everything, ignore_locks, change.conditions_only)
+    sources = _sources([Path(p) for p in deals], change, library, head)
+    run = next(_RUNS)
+    _OPENED[run] = _Opened(library, change.base, change.head)
+    plan = Plan(library, base, head, change.clauses, change.everything, ignore_locks, change.conditions_only,
+                run=run)
     out_dir = Path(out_dir)
     results: list[DealImpact] = []
     first: dict[str, str] = {}  # deal id → the deal whose redline has that name
-    for path, assessed in zip(paths, _assessed(paths, plan, jobs), strict=True):
-        result = _written(path, assessed, out_dir, first)
-        results.append(result)
-        if on_progress:
-            on_progress(result)
+    written: dict[str, str] = {}  # file name in out_dir → its sha256, for the output manifest
+    try:
+        for source, assessed in zip(sources, _assessed(sources, plan, jobs), strict=True):
+            result = _written(source.path, assessed, out_dir, first, written)
+            results.append(result)
+            if on_progress:
+                on_progress(result)
+    finally:
+        del _OPENED[run]
     report = out_dir / REPORT_NAME
     text = json.dumps([d.as_json() for d in results], indent=2, ensure_ascii=False) + "\n"
-    write_files({report: text.encode("utf-8")})
+    removed = _stale(out_dir, written)
+    write_files({report: text.encode("utf-8"), out_dir / OUTPUT_MANIFEST: _manifest(written)})
+    _remove(removed)
+    return ImpactResult(change, tuple(results), report, base, head or WORKTREE, library_path(library),
+                        tuple(removed))
+
+
+def _sources(paths: list[Path], change: LibraryChange, library: Path | None, head: str | None) -> list[DealSource]:
+    """Where each deal is read at each revision. A deal file git tracks in the library's repository is read
+    from git at `base` and at `head` (at head from the working tree when head is the working tree), so a
+    change to the deal shows as well as the library's; any other deal file is read from the working tree for
+    both revisions."""
+    from termsmith.library import git as gitstore
     from termsmith.library.locate import library_path
 
-    return ImpactResult(change, tuple(results), report, base, head or WORKTREE, library_path(library))
+    folder = library_path(library)
+    repo = gitstore.repo_root(folder if folder.is_dir() else folder.parent)
+    inside: dict[Path, str] = {}
+    if repo is not None:
+        root = repo.resolve()
+        for p in paths:
+            try:
+                inside[p] = p.resolve().relative_to(root).as_posix()
+            except (ValueError, OSError):
+                pass
+    names = sorted(set(inside.values()))
+    tracked = gitstore.tracked(repo, names) if names else set()
+    at_base = gitstore.read_files(repo, change.base.commit, names) if names else {}
+    at_head = gitstore.read_files(repo, change.head.commit, names) if names and head is not None else {}
+    sources, missing = [], []
+    for p in paths:
+        name = inside.get(p)
+        if name is not None and (name in tracked or name in at_base or name in at_head):
+            source = DealSource(p, at_base.get(name), at_head.get(name) if head is not None
+                                else FROM_FILE if p.is_file() else None)
+        else:
+            source = DealSource(p)
+        if not any(side == FROM_FILE and p.is_file() or isinstance(side, bytes) for side in (source.base, source.head)):
+            missing.append(Problem(file=str(p), message="deal file not found"))
+        sources.append(source)
+    if missing:
+        raise InputError(missing)
+    return sources
 
 
-def _assessed(paths: list[Path], plan: Plan, jobs: int) -> Iterator[Assessment]:
+def _assessed(sources: list[DealSource], plan: Plan, jobs: int) -> Iterator[Assessment]:
     work = functools.partial(assess, plan=plan)
-    if jobs <= 1 or len(paths) <= 1:
-        yield from map(work, paths)
+    if jobs <= 1 or len(sources) <= 1:
+        yield from map(work, sources)
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    # the libraries are open in this process already: forked workers start with them
-    chunk = max(1, min(16, len(paths) // (jobs * 4)))
+    # the libraries are open in this process already (`_OPENED`): forked workers start with them
+    chunk = max(1, min(16, len(sources) // (jobs * 4)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(work, paths, chunksize=chunk)
+        yield from pool.map(work, sources, chunksize=chunk)
 
 
-def _written(path: Path, done: Assessment, out_dir: Path, first: dict[str, str]) -> DealImpact:
+def _written(path: Path, done: Assessment, out_dir: Path, first: dict[str, str],
+             written: dict[str, str]) -> DealImpact:
     from termsmith.review.inputs import check_replaceable
     from termsmith.write import write_files
 
     result = DealImpact(str(path), done.state, done.deal_id, done.causes, done.clauses, done.words_added,
-                        done.words_removed, None, done.summary, done.problems, done.failed_at)
+                        done.words_removed, None, done.summary, done.problems, done.failed_at, done.deal_changed)
     if done.state != "changed":
         return result
     if done.deal_id in first:
@@ -393,12 +599,62 @@ def _written(path: Path, done: Assessment, out_dir: Path, first: dict[str, str])
         write_files(targets)
     except TermsmithError as exc:
         return replace(result, state="failed", failed_at="output", problems=tuple(exc.problems))
+    written.update((target.name, hashlib.sha256(data).hexdigest()) for target, data in targets.items())
     return replace(result, redline=str(docx))
+
+
+# ── what the output folder holds ───────────────────────────────────────────────────────────
+# Beside impact.json: the names and checksums of the redlines this run wrote, so that the next run into the
+# same folder removes those of deals that no longer change, and never a file it did not write (or one
+# edited since).
+OUTPUT_MANIFEST = ".termsmith-impact.json"
+
+
+def _manifest(written: dict[str, str]) -> bytes:
+    import json
+
+    files = dict(sorted(written.items()))
+    return (json.dumps({"written_by": "termsmith impact", "files": files}, indent=2) + "\n").encode("utf-8")
+
+
+def _stale(out_dir: Path, written: dict[str, str]) -> list[Path]:
+    """The files an earlier run wrote into out_dir (by its manifest), unchanged since, that this run did not."""
+    import json
+
+    try:
+        earlier = json.loads((out_dir / OUTPUT_MANIFEST).read_text(encoding="utf-8"))
+        files = earlier["files"] if earlier.get("written_by") == "termsmith impact" else {}
+        files = dict(files)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return []
+    stale = []
+    for name, digest in sorted(files.items()):
+        if (not isinstance(name, str) or name in written or Path(name).name != name or name.startswith(".")
+                or Path(name).suffix not in (".docx", ".md")):
+            continue
+        target = out_dir / name
+        try:
+            if target.is_file() and not target.is_symlink() and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
+                stale.append(target)
+        except OSError:
+            continue
+    return stale
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise OutputError(Problem(file=str(path), message=f"cannot remove a stale redline: {exc.strerror or exc}")) from None
 
 
 # ── what a clause pull request's reviewer sees ─────────────────────────────────────────────
 def annotations(result: ImpactResult) -> list[tuple[str, str]]:
-    """One (file, message) per changed clause file: the deals whose text it changes."""
+    """One (file, message) per changed clause file: the deals whose text it changes; and one per deal file
+    that itself changed between the revisions."""
     library_folder = result.folder
     out = []
     for cid in result.change.clauses:
@@ -416,6 +672,13 @@ def annotations(result: ImpactResult) -> list[tuple[str, str]]:
         changed = [d for d in result.deals if d.state == "changed"]
         out.append((_shown(library_folder / MANIFEST),
                     f"{result.change.everything}: every deal was compared; {len(changed)} changed"))
+    for d in result.deals:
+        if d.deal_changed and d.state != "failed":
+            what = {"new": "a new deal", "removed": "the deal was removed",
+                    "unchanged": "the deal file changed but its text did not"}.get(d.state)
+            out.append((_shown(Path(d.deal)), what or (
+                f"the text of {d.deal_id} changes: {d.words_added} words added, {d.words_removed} removed"
+                + (f" (redline {d.redline})" if d.redline else ""))))
     return out
 
 
