@@ -1,5 +1,9 @@
 """termsmith benchmark: prints medians of repeated runs as a table (run: .venv/bin/python benchmarks/bench.py).
 
+Each timed figure is given as elapsed (wall-clock) time and as CPU time (user + system, of the process
+and the children it waited for). On a quiet machine they agree; on a shared one the elapsed times swing
+with the load while the CPU times and their ratios stay close to what a quiet machine shows.
+
 Figures, measured side by side in one run: a cold CLI draft of the canonical deal vs pandoc converting the
 same Markdown to DOCX (ratio, target ≤ 1.5), the same cold draft without the on-disk library cache (what
 the cache saves), warm per-draft time in one process (target ≤ 50 ms) and rendering its DOCX alone, batch
@@ -36,16 +40,40 @@ if _console:
 
 
 def median_time(fn, repeat: int) -> float:
-    times = []
+    return median_times(fn, repeat)[0]
+
+
+def median_times(fn, repeat: int) -> tuple[float, float]:
+    """(elapsed, CPU) medians of `fn()` run in this process."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - start_cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def children_cpu() -> float:
+    """CPU seconds of the child processes that have ended (and of the children they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run(cmd: list[str], **kw) -> None:
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+
+
+def timed_run(cmd: list[str], walls: list[float], cpus: list[float], **kw) -> None:
+    """Run a command, adding its elapsed and CPU time to the lists."""
+    start, start_cpu = time.perf_counter(), children_cpu()
+    run(cmd, **kw)
+    walls.append(time.perf_counter() - start)
+    cpus.append(children_cpu() - start_cpu)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
 
 
 def children_peak_mib() -> float:
@@ -155,6 +183,7 @@ def main() -> None:
     from termsmith.render import render
 
     pandoc = pypandoc.get_pandoc_path()
+    load_before = os.getloadavg()[0]
     # An installed termsmith has bytecode (pip compiles it); a checkout run with PYTHONDONTWRITEBYTECODE
     # (as CI images often set) would compile every module from source on each start instead.
     compileall.compile_dir(ROOT / "termsmith", quiet=1)
@@ -167,34 +196,32 @@ def main() -> None:
         md = next(out.glob("*.md"))
 
         # cold: process start to files written, both formats, alternating with pandoc so load hits both alike
-        cold_ours, cold_pandoc = [], []
+        cold_ours, cold_pandoc, cpu_ours, cpu_pandoc = [], [], [], []
         for _ in range(args.repeat):
-            start = time.perf_counter()
-            run([*TERMSMITH, "draft", str(CANONICAL), "-o", str(out), "--force"])
-            cold_ours.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            run([pandoc, str(md), "-o", str(tmp / "pandoc.docx")])
-            cold_pandoc.append(time.perf_counter() - start)
+            timed_run([*TERMSMITH, "draft", str(CANONICAL), "-o", str(out), "--force"], cold_ours, cpu_ours)
+            timed_run([pandoc, str(md), "-o", str(tmp / "pandoc.docx")], cold_pandoc, cpu_pandoc)
         ours, theirs = statistics.median(cold_ours), statistics.median(cold_pandoc)
-        rows.append(("cold `termsmith draft` canonical deal, docx+md (median)", f"{ours * 1000:.0f} ms"))
-        rows.append(("pandoc md → docx of the same draft (median)", f"{theirs * 1000:.0f} ms"))
-        rows.append(("ratio termsmith / pandoc (target ≤ 1.5)", f"{ours / theirs:.2f}"))
+        ours_cpu, theirs_cpu = statistics.median(cpu_ours), statistics.median(cpu_pandoc)
+        rows.append(("cold `termsmith draft` canonical deal, docx+md (median; elapsed / CPU)",
+                     f"{ms(ours)} / {ms(ours_cpu)}"))
+        rows.append(("pandoc md → docx of the same draft (median; elapsed / CPU)", f"{ms(theirs)} / {ms(theirs_cpu)}"))
+        rows.append(("ratio termsmith / pandoc (target ≤ 1.5; elapsed / CPU)",
+                     f"{ours / theirs:.2f} / {ours_cpu / theirs_cpu:.2f}"))
 
         # the same cold draft with the on-disk library cache bypassed (Jinja's bytecode cache still used):
         # what keeping the library cache saves
         bypass = ("import sys, termsmith.library.cache as c; c.load = lambda *a: None; c.store = lambda *a: None;"
                   "sys.argv = ['termsmith', *sys.argv[1:]]; from termsmith.cli import main; main()")
-        with_cache, without_cache = [], []
+        with_cache, without_cache, cpu_with, cpu_without = [], [], [], []
         for _ in range(args.repeat):
-            for flag, times in ((False, with_cache), (True, without_cache)):
-                start = time.perf_counter()
-                run([sys.executable, "-c", bypass if flag else "import sys; sys.argv = ['termsmith', *sys.argv[1:]];"
-                     "from termsmith.cli import main; main()", "draft", str(CANONICAL), "-o", str(out), "--force"])
-                times.append(time.perf_counter() - start)
-        saved = statistics.median(without_cache) - statistics.median(with_cache)
-        rows.append(("  without the on-disk library cache / with it (kept only if it saves > 50 ms)",
-                     f"{statistics.median(without_cache) * 1000:.0f} / {statistics.median(with_cache) * 1000:.0f} ms"
-                     f"  (saves {saved * 1000:.0f} ms)"))
+            for flag, times, cpus in ((False, with_cache, cpu_with), (True, without_cache, cpu_without)):
+                timed_run([sys.executable, "-c", bypass if flag else "import sys; sys.argv = ['termsmith', *sys.argv[1:]];"
+                           "from termsmith.cli import main; main()", "draft", str(CANONICAL), "-o", str(out), "--force"],
+                          times, cpus)
+        for what, without, with_ in (("elapsed", without_cache, with_cache), ("CPU", cpu_without, cpu_with)):
+            without, with_ = statistics.median(without), statistics.median(with_)
+            rows.append((f"  without the on-disk library cache / with it, {what} (kept only if it saves > 50 ms)",
+                         f"{ms(without)} / {ms(with_)}  (saves {ms(without - with_)})"))
 
         # where the cold time goes, one process: the bare interpreter, then each phase in a fresh one
         bare = median_time(lambda: run([sys.executable, "-c", "pass"]), args.repeat)
@@ -217,12 +244,13 @@ def main() -> None:
             render(api.build(CANONICAL), ("docx", "md"))
 
         warm()
-        warm_time = median_time(warm, max(args.repeat * 4, 20))
-        rows.append(("warm per-draft, canonical deal, docx+md (median; target ≤ 50 ms)", f"{warm_time * 1000:.1f} ms"))
+        warm_time, warm_cpu = median_times(warm, max(args.repeat * 4, 20))
+        rows.append(("warm per-draft, canonical deal, docx+md (median; target ≤ 50 ms; elapsed / CPU)",
+                     f"{warm_time * 1000:.1f} / {warm_cpu * 1000:.1f} ms"))
         canonical = api.build(CANONICAL)
-        docx_time = median_time(lambda: render(canonical, ("docx",)), max(args.repeat * 4, 20))
+        docx_time, docx_cpu = median_times(lambda: render(canonical, ("docx",)), max(args.repeat * 4, 20))
         rows.append((f"  of which rendering its DOCX ({sum(len(s.clauses) for s in canonical.sections)} clauses)",
-                     f"{docx_time * 1000:.1f} ms"))
+                     f"{docx_time * 1000:.1f} / {docx_cpu * 1000:.1f} ms"))
         rows.append(("peak memory of this process after warm drafts", f"{self_peak_mib():.0f} MiB"))
 
         # batch throughput
@@ -231,12 +259,11 @@ def main() -> None:
         deals = generated_deals(deals_dir, args.batch)
         for jobs in (1, 2):
             batch_out = tmp / f"batch-{jobs}"
-            start = time.perf_counter()
-            subprocess.run([*TERMSMITH, "draft", *map(str, deals), "-o", str(batch_out), "--jobs", str(jobs)],
-                           check=True, stdout=subprocess.DEVNULL)
-            elapsed = time.perf_counter() - start
-            rows.append((f"batch of {len(deals)} generated deals, --jobs {jobs}" + (" (target ≥ 35/s)" if jobs == 2 else ""),
-                         f"{len(deals) / elapsed:.1f} drafts/s"))
+            walls: list[float] = []
+            cpus: list[float] = []
+            timed_run([*TERMSMITH, "draft", *map(str, deals), "-o", str(batch_out), "--jobs", str(jobs)], walls, cpus)
+            rows.append((f"batch of {len(deals)} generated deals, --jobs {jobs}" + (" (target ≥ 35/s)" if jobs == 2 else "")
+                         + "; CPU a draft", f"{len(deals) / walls[0]:.1f} drafts/s; {ms(cpus[0] / len(deals))}"))
 
         # growth with the number of clauses
         per_clause = []
@@ -256,7 +283,8 @@ def main() -> None:
                          f"{per_clause[-1] / per_clause[0]:.2f}"))
 
     width = max(len(r[0]) for r in rows)
-    print(f"termsmith benchmark · {os.cpu_count()} cores · Python {sys.version.split()[0]}")
+    print(f"termsmith benchmark · {os.cpu_count()} cores · Python {sys.version.split()[0]} · load average "
+          f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print("-" * (width + 24))
     for name, value in rows:
         print(f"{name:<{width}}  {value}")

@@ -401,9 +401,10 @@ def _terms_text(answers: dict[str, str], declared: tuple) -> str:
         if value:
             lines.append(f"  {name}: {_y(value) if decl.type in ('text', 'party', 'choice') else value}   # {about}")
             given += 1
-        else:
-            default = "" if decl.default is None else f" (default {json.dumps(decl.default, default=str)})"
-            lines.append(f"  # {name}:   # {about}{default}")
+        elif decl.default is None:
+            lines.append(f"  # {name}:   # {about} (no default)")
+        else:  # uncommenting the line keeps the default, ready to negotiate
+            lines.append(f"  # {name}: {json.dumps(decl.default, default=str)}   # {about}")
     if not given:
         lines[2] = "# terms:"
     return "\n".join(lines) + "\n"

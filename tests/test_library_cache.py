@@ -123,3 +123,17 @@ def test_the_cache_folders_stay_bounded(cache_home, tmp_path, monkeypatch):
     api.open_library(shutil.copytree(MINI, tmp_path / "lib3"))
     kept = list(cache_home.glob("*.pickle"))
     assert len(kept) == 2 and entries[0] not in kept and entries[1] not in kept
+
+
+def test_a_process_compiling_many_templates_trims_the_bytecode_cache_as_it_goes(cache_home, monkeypatch):
+    """A big library compiled in one process must not leave the next process a backlog of deletions: the
+    bytecode cache is pruned at the first template written and again after every few more."""
+    from termsmith.draft import templating
+
+    pruned = []
+    monkeypatch.setattr(templating, "prune", lambda folder: pruned.append(folder))
+    monkeypatch.setattr(templating, "_PRUNE_EVERY", 3)
+    monkeypatch.setattr(templating, "_written", 0)
+    for n in range(7):
+        templating.compile_cached(f"fresh template {n} {os.getpid()} {id(pruned)}", f"trim-test-{n}.md")
+    assert pruned == ["jinja"] * 3  # at the 1st, 4th and 7th template written

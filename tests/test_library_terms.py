@@ -143,7 +143,8 @@ def test_new_offers_the_declared_terms_and_the_skeleton_checks(tmp_path, lib):
     done = termsmith("new", tmp_path / "fresh.yaml", "--library", lib, "--defaults")
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "fresh.yaml").read_text(encoding="utf-8")
-    assert "# jury_waiver:   # bool: Each party waives trial by jury. (default false)" in text
+    assert "# jury_waiver: false   # bool: Each party waives trial by jury." in text
+    assert "# insurance_amount:   # money: The professional indemnity cover each party keeps. (no default)" in text
     assert "insurance_amount" in text and "claims_party" in text
     schema = json.loads((tmp_path / "deal.schema.json").read_text(encoding="utf-8"))
     assert "jury_waiver" in schema["properties"]["terms"]["properties"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import re
@@ -13,8 +14,8 @@ from typing import TYPE_CHECKING
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
 from termsmith.draft.document import (
-    Block, Clause as DraftClause, CrossRef, Draft, Inline, LineBreak, Link, Paragraph, Provenance,
-    Section, SignatureBlock, Span, Table, TermDefinition, item_label,
+    Block, Clause as DraftClause, CrossRef, Draft, Inline, Paragraph, Provenance,
+    Section, SignatureBlock, Span, Table, TermDefinition, item_label, plain_text,
 )
 from termsmith.errors import LibraryError, Problem, TermsmithError
 from termsmith.library.clauses import DEFINITIONS_CLAUSE, Clause, Library
@@ -146,28 +147,34 @@ def _mark(payload: str, bold: bool, italic: bool) -> _Marker | None:
 
 
 class _RecentDrafts:
-    """Parsed clause text of the draft being composed and of the one before it.
+    """Parsed clause text of the draft being composed and of the few before it.
 
     Parsing is a pure function of the rendered text: deals that share a clause's wording (most clauses of
-    a portfolio, drafted one after another) parse it once. Keeping two drafts' worth, rather than a fixed
-    number of entries, means no draft is too big for it (a 8,000-clause draft keeps all its texts) and a
-    long batch holds no more than two drafts. Markers are resolved per draft afterwards.
+    a portfolio) parse it once. A portfolio mixes kinds of deal (a reseller agreement, then a joint
+    venture, then a managed service), so the texts of the last `DRAFTS` drafts are kept, not just the
+    previous one's. Counting drafts rather than entries means no draft is too big for it (an 8,000-clause
+    draft keeps all its texts) and a long batch holds no more than `DRAFTS` drafts' worth. Markers are
+    resolved per draft afterwards.
     """
+
+    DRAFTS = 8
 
     def __init__(self) -> None:
         self.current: dict[str, tuple[MdBlock, ...]] = {}
-        self.previous: dict[str, tuple[MdBlock, ...]] = {}
+        self.earlier: collections.deque[dict[str, tuple[MdBlock, ...]]] = \
+            collections.deque(maxlen=self.DRAFTS - 1)  # newest first
 
     def next_draft(self) -> None:
         if self.current:
-            self.previous, self.current = self.current, {}
+            self.earlier.appendleft(self.current)
+            self.current = {}
 
     def parsed(self, text: str, source: str) -> tuple[MdBlock, ...]:
         # keyed by the text alone: what parses is the same from any file (a clause at two library revisions,
         # as impact and redline draft it), and only the error of a text that does not parse names its source
         found = self.current.get(text)
         if found is None:
-            found = self.previous.get(text)
+            found = next((f for draft in self.earlier if (f := draft.get(text)) is not None), None)
             if found is None:
                 found = parse(text, source, 1, _mark)
             self.current[text] = found
@@ -313,20 +320,6 @@ def words_pattern(words: Iterable[str]) -> re.Pattern[str]:
     firsts = "".join(re.escape(char) for char in sorted(by_first))
     branches = "|".join(f"(?<={re.escape(char)}){_trie_pattern(rests)}" for char, rests in sorted(by_first.items()))
     return re.compile(rf"[{firsts}](?<![\w-][\s\S])(?:{branches})(?![\w-])")
-
-
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    parts = []
-    for inline in inlines:
-        if isinstance(inline, Span):
-            parts.append(inline.text)
-        elif isinstance(inline, CrossRef):
-            parts.append(inline.label)
-        elif isinstance(inline, Link):
-            parts.append(plain_text(inline.children))
-        elif isinstance(inline, LineBreak):
-            parts.append("\n")
-    return "".join(parts)
 
 
 def blocks_text(blocks: tuple[Block, ...]) -> str:

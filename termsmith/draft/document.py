@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -251,3 +252,25 @@ DEFAULT_WORDS = {
     "signed_for": "Signed for and on behalf of", "name": "Name:", "title": "Title:", "date": "Date:",
     "signature": "Signature:", "page": "Page", "of": "of",
 }
+
+
+def plain_text(inlines: Iterable, *, terms: bool = False, line_break: str = "\n") -> str:
+    """What inlines read as plain text: a cross-reference as its label, a link as its text, a defined term
+    in typographic quotes when `terms` (else left out), a line break as `line_break`. A tracked insertion
+    or deletion (draft.revisions: an item with `inlines`) gives its own text."""
+    parts = []
+    for item in inlines:
+        if isinstance(item, Span):
+            parts.append(item.text)
+        elif isinstance(item, CrossRef):
+            parts.append(item.label)
+        elif isinstance(item, TermDefinition):
+            if terms:
+                parts.append(f"\u201c{item.term}\u201d")
+        elif isinstance(item, Link):
+            parts.append(plain_text(item.children, terms=terms, line_break=line_break))
+        elif isinstance(item, LineBreak):
+            parts.append(line_break)
+        elif hasattr(item, "inlines"):
+            parts.append(plain_text(item.inlines, terms=terms, line_break=line_break))
+    return "".join(parts)

@@ -291,10 +291,18 @@ def add_codes(codes: dict[tuple[str, str], CodeType]) -> None:
     _CODES.update(codes)
 
 
-@functools.lru_cache(maxsize=1)
-def _pruned_once() -> None:
-    """Keep the bytecode cache bounded: checked once per process, at the first template it compiles."""
-    prune("jinja")
+_PRUNE_EVERY = 512  # templates written between two prunings
+_written = 0  # templates this process has written to the bytecode cache
+
+
+def _pruned_now_and_then() -> None:
+    """Keep the bytecode cache bounded: checked at the first template a process writes and after every
+    `_PRUNE_EVERY` more, so a process that compiles a big library trims as it goes and leaves no backlog
+    of deletions to the next one."""
+    global _written
+    if _written % _PRUNE_EVERY == 0:
+        prune("jinja")
+    _written += 1
 
 
 def compile_cached(source: str, name: str):
@@ -313,7 +321,7 @@ def compile_cached(source: str, name: str):
                 bucket.code = code
                 try:
                     cache.set_bucket(bucket)
-                    _pruned_once()
+                    _pruned_now_and_then()
                 except OSError:
                     pass  # a read-only cache only costs time
         _CODES[key] = code

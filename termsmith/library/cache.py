@@ -20,9 +20,9 @@ from pathlib import Path
 
 from termsmith.cachedir import prune
 from termsmith.errors import LibraryError
-from termsmith.library.clauses import Library
+from termsmith.library.clauses import MANIFEST, Library
 
-FORMAT = 3  # bump when the shape of an entry changes
+FORMAT = 4  # bump when the shape of an entry changes
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -91,6 +91,13 @@ def store(root: str, key: tuple, library: Library) -> None:
             clause.reads  # noqa: B018 - worked out now, so that it is stored with the clause
         except (LibraryError, TemplateError):
             pass  # a broken clause is reported where it is used (drafting, lint), uncached
+    for rule in library.manifest.rules:  # named as pipeline.library_rules names them
+        for expression in (rule.when, rule.require):
+            try:
+                if expression is not None:
+                    parse_condition(expression, f"{library.root}/{MANIFEST}")
+            except LibraryError:
+                pass
     codes = {name: marshal.dumps(code) for name, code in codes_named(library.root + "/").items()}
     entry = (_full_key(key), library, codes)
     try:

@@ -9,6 +9,7 @@ the next, and table rows that do not split. Calibrated against LibreOffice's PDF
 
 from __future__ import annotations
 
+import collections
 import functools
 import math
 from collections.abc import Sequence
@@ -167,30 +168,31 @@ class _Widths(dict):
     """Words' widths in ems at normal case, each summed once per layout (a draft repeats its words)."""
 
     def __missing__(self, word: str) -> float:
-        width = self[word] = sum(_WIDTHS.get(c, 556) for c in word) / 1000 * WIDTH_SCALE
+        width = self[word] = sum(map(_ADVANCE, word)) / 1000 * WIDTH_SCALE
         return width
 
 
-def _word_width(word: str, style: Style, widths: _Widths) -> float:
-    """A word's width in ems."""
-    if style.caps:
-        return len(word) * CAPS_EM
-    return widths[word]
+_ADVANCE = collections.defaultdict(lambda: 556, _WIDTHS).__getitem__  # a character's width; others as a letter
 
 
 def _lines(text: str, width: int, first: int, style: Style, widths: _Widths) -> int:
     """Lines a paragraph's text takes in `width` twips (the first line `first` twips wider or narrower)."""
     em = style.size * 10  # twips
-    space = (CAPS_EM if style.caps else _WIDTHS[" "] / 1000 * WIDTH_SCALE) * em
+    caps = style.caps
+    space = (CAPS_EM if caps else _WIDTHS[" "] / 1000 * WIDTH_SCALE) * em
     total = 0
     for piece in text.split("\n") or [""]:
-        room = [max(width - first, em * 2), max(width, em * 2)]
+        room = max(width - first, em * 2)  # the first line's, then the others'
         lines, used = 1, 0.0
         for word in piece.split():
-            word_width = _word_width(word, style, widths) * em
-            need = word_width + (space if used else 0)
-            if used + need > room[0 if lines == 1 else 1] and used:
+            word_width = (len(word) * CAPS_EM if caps else widths[word]) * em
+            if not used:
+                used = word_width
+                continue
+            need = word_width + space
+            if used + need > room:
                 lines += 1
+                room = max(width, em * 2)
                 used = word_width
             else:
                 used += need
@@ -221,14 +223,17 @@ class _Box:
         return self.before + self.lines * self.line + self.after
 
 
+_PPR, _PSTYLE, _VAL, _NAME, _BOOKMARK = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:name"), qn("w:bookmarkStart")
+
+
 def _paragraph_box(p: etree._Element, styles: Styles, width: int, view: str | None = None) -> _Box:
-    ppr = p.find(qn("w:pPr"))
-    style_el = ppr.find(qn("w:pStyle")) if ppr is not None else None
-    style = styles.resolve(style_el.get(qn("w:val")) if style_el is not None else None)
+    ppr = p.find(_PPR)
+    style_el = ppr.find(_PSTYLE) if ppr is not None else None
+    style = styles.resolve(style_el.get(_VAL) if style_el is not None else None)
     if ppr is not None and len(ppr) > (style_el is not None):  # direct properties beside the style
         style = _apply(style, ppr, None)
     lines = _lines(_text(p, view), width - style.left, style.first, style, styles.widths)
-    names = tuple(b.get(qn("w:name")) for b in p.iter(qn("w:bookmarkStart")))
+    names = tuple(b.get(_NAME) for b in p.iter(_BOOKMARK))
     return _Box(lines, _line_height(style), style.before, style.after, style.keep_next, style.keep_lines,
                 style.page_break, names)
 

@@ -26,7 +26,6 @@ from termsmith.draft.document import (
     Draft,
     Inline,
     LineBreak,
-    Link,
     Paragraph,
     Provenance,
     Section,
@@ -36,6 +35,7 @@ from termsmith.draft.document import (
     TermDefinition,
     item_label,
 )
+from termsmith.draft.document import plain_text as inline_text
 from termsmith.review.docx import Document, Para, Piece, Row, TableRead
 from termsmith.review.redline import FOLD_QUOTES
 
@@ -480,19 +480,7 @@ def _text(pieces: Sequence[Piece]) -> str:
 
 
 def _plain(inlines: Sequence[Inline]) -> str:
-    parts = []
-    for item in inlines:
-        if isinstance(item, Span):
-            parts.append(item.text)
-        elif isinstance(item, CrossRef):
-            parts.append(item.label)
-        elif isinstance(item, TermDefinition):
-            parts.append(f"\u201c{item.term}\u201d")
-        elif isinstance(item, Link):
-            parts.append(_plain(item.children))
-        elif isinstance(item, LineBreak):
-            parts.append("\n")
-    return "".join(parts)
+    return inline_text(inlines, terms=True)
 
 
 def _key_text(inlines: Sequence[Inline]) -> str:

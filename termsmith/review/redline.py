@@ -14,14 +14,12 @@ from termsmith.draft.document import (
     CrossRef,
     Draft,
     Inline,
-    LineBreak,
-    Link,
     Paragraph,
     Section,
     SignatureBlock,
     Span,
     Table,
-    TermDefinition,
+    plain_text,
 )
 from termsmith.render import DEFAULT_FORMATS, FORMATS, unknown_formats
 from termsmith.render.typography import smart_quotes
@@ -510,21 +508,7 @@ def _merge(items: Sequence[TrackedInline]) -> list[TrackedInline]:
 
 
 def _plain(inlines: Sequence[TrackedInline]) -> str:
-    parts = []
-    for item in inlines:
-        if isinstance(item, Span):
-            parts.append(item.text)
-        elif isinstance(item, CrossRef):
-            parts.append(item.label)
-        elif isinstance(item, TermDefinition):
-            parts.append(f"“{item.term}”")
-        elif isinstance(item, Link):
-            parts.append(_plain(item.children))
-        elif isinstance(item, LineBreak):
-            parts.append(" ")
-        elif isinstance(item, Inserted | Deleted):
-            parts.append(_plain(item.inlines))
-    return "".join(parts)
+    return plain_text(inlines, terms=True, line_break=" ")
 
 
 def _words(inlines: Sequence[Inline]) -> list[str]:
