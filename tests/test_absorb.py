@@ -328,7 +328,7 @@ def test_a_new_title_and_a_move_go_into_the_library_where_its_order_can_say_it(t
 
     dry = api.absorb(reviewed, deal, dry_run=True, library=library)
     text = "\n".join(dry.lines)
-    assert "21.7 Costs (general.costs): moved from clause 21.13 to after clause 21.6: a deal cannot reorder the " \
+    assert "21.7 Costs (general.costs): moved from clause 21.14 to after clause 21.6: a deal cannot reorder the " \
         "library's clauses" in text, text
     assert "- edited (untracked): title “Severability” → “Severance”" in text
     assert "the heading of Article 20 “Force Majeure” → “Force Majeure Events”: article and schedule headings are " \

@@ -273,11 +273,22 @@ class Slas(Spec):
         default_factory=ChronicFailure, description="Repeated serious failures: threshold, notice and cure.")
 
 
+class BudgetCategory(Spec):
+    """A category of costs that may be charged to the Budget, with the amount set aside for it."""
+
+    name: Name = Field(description="The kind of cost, e.g. 'Joint marketing campaigns' or 'Integration testing'.")
+    amount: Annotated[float, Field(gt=0, lt=1e15)] = Field(
+        description="The part of the Budget for the initial term set aside for it, in the budget currency.")
+
+
 class Budget(Spec):
     """The shared budget and how it is paid."""
 
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(description="ISO 4217 code, e.g. EUR.")
     total: Annotated[float, Field(gt=0, lt=1e15)] = Field(description="Total budget for the initial term.")
+    categories: list[BudgetCategory] = Field(default_factory=list, max_length=30, description=(
+        "Optional categories of the costs that may be charged to the Budget, with their amounts (which add up to "
+        "total); left out, any cost of an approved shared activity may be charged."))
     cost_sharing: dict[PartyId, Percent] = Field(description="Each party's share of the budget in percent.")
     payment_terms_days: Days = Field(description="Days within which an invoice must be paid.")
     invoicing: Literal["monthly", "quarterly", "milestone"] = Field(description="When invoices are issued.")
@@ -601,13 +612,68 @@ class Options(Spec):
     )
     liability_cap: LiabilityCap = Field(
         default_factory=LiabilityCap, description="The liability cap (default: 1 x the amounts paid between the parties, or the Budget share).")
-    personal_data: Literal["none", "independent_controllers", "processor"] = Field(
-        default="independent_controllers",
-        description="How personal data is shared: not at all, between independent controllers, or by a processor.",
+    personal_data: Literal["none", "independent_controllers", "processor"] | None = Field(
+        default=None,
+        description=(
+            "How personal data is shared, for the whole agreement: none (not at all), independent_controllers or "
+            "processor. Left out: the roles are those `data_protection.flows` states; with no flows either, the "
+            "draft says that no party processes personal data for another and that roles must be agreed in "
+            "writing before any personal data is shared (roles are never assumed)."),
     )
     health_data: bool = Field(default=False, description=(
         "Whether personal data concerning health is shared or processed (under US law: protected health "
         "information, which needs a HIPAA business associate agreement)."))
+
+
+DataRole = Literal["controller_to_processor", "independent_controllers", "joint_controllers"]
+
+
+class DataFlow(Spec):
+    """One flow of personal data from one party to another, and the roles the two parties take for it."""
+
+    data: Text = Field(description=(
+        "The personal data concerned, as a noun phrase, e.g. 'personal data of the users of the combined offering "
+        "held on the Acme platform'."))
+    from_: PartyId = Field(alias="from", description=(
+        "The party the data comes from: the controller when the recipient is its processor."))
+    to: PartyId = Field(description="The party that receives the data or is given access to it.")
+    role: DataRole = Field(description=(
+        "controller_to_processor: the recipient processes the data only on behalf of the other party (processor "
+        "terms are drafted); independent_controllers: the recipient uses it for its own purposes under its own "
+        "responsibility; joint_controllers: the two parties decide the purposes and means of the processing "
+        "together (a joint controller arrangement is drafted). The draft uses the words of its legal system "
+        "(e.g. data intermediary under the PDPA, service provider under US state laws)."))
+    purpose: Text | None = Field(default=None, description=(
+        "What the recipient processes the data for, to follow 'to', e.g. 'host and support the combined offering' "
+        "(required for controller_to_processor and joint_controllers)."))
+    subjects: Text | None = Field(default=None, description=(
+        "Whose personal data it is, as a noun phrase, e.g. 'employees and end users of customers' (required for "
+        "controller_to_processor)."))
+
+
+class DataProtection(Spec):
+    """Who takes which role for the personal data the parties share, one entry per data flow."""
+
+    flows: list[DataFlow] = Field(min_length=1, max_length=50, description=(
+        "Each flow of personal data between two parties and the roles they take for it. Personal data not listed "
+        "may be shared only after the parties concerned agree its roles in writing."))
+
+    @property
+    def roles(self) -> list[str]:
+        """The roles the flows use, each once, in the order first used."""
+        return list(dict.fromkeys(flow.role for flow in self.flows))
+
+    @property
+    def processor_flows(self) -> list[DataFlow]:
+        return [flow for flow in self.flows if flow.role == "controller_to_processor"]
+
+    @property
+    def joint_flows(self) -> list[DataFlow]:
+        return [flow for flow in self.flows if flow.role == "joint_controllers"]
+
+    @property
+    def independent_flows(self) -> list[DataFlow]:
+        return [flow for flow in self.flows if flow.role == "independent_controllers"]
 
 
 class Vehicle(Spec):
@@ -899,6 +965,9 @@ class Deal(Spec):
         default=None, description="Optional payments between the parties (referral fees, revenue share, licence fees, …).")
     conflict_resolution: ConflictResolution = Field(description="Escalation ladder, mediation, arbitration or courts.")
     exit: Exit = Field(description="Termination rights, transition, survival and post-termination duties.")
+    data_protection: DataProtection | None = Field(default=None, description=(
+        "Optional: the personal data the parties share and the role each takes for it, per data flow. Left out, "
+        "`options.personal_data` applies."))
     options: Options = Field(default_factory=Options, description="Confidentiality period, liability cap, personal data.")
     terms: dict[str, Any] | None = Field(default=None, description=(
         "Deal terms the clause library declares in its library.yaml (`termsmith schema --library DIR` lists them); "

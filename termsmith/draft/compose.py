@@ -24,7 +24,7 @@ from termsmith.draft.sandbox import guarded_render
 from termsmith.inputs import NOT_XML
 from termsmith.draft.select import Selection
 from termsmith.draft.housestyle import NO_RESTYLE, Restyle
-from termsmith.draft.templating import JURISDICTION_KEY, STYLE_KEY, MdSafe, format_date
+from termsmith.draft.templating import JURISDICTION_KEY, STYLE_KEY, MdSafe, format_date, terms_cased
 
 if TYPE_CHECKING:
     from termsmith.deal.model import Deal
@@ -408,15 +408,16 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     styled = state.restyle.text
     rendered: dict[str, tuple[Block, ...]] = {}
     definitions_clause = next((c for c in selection.clauses if c.id == DEFINITIONS_CLAUSE), None)
-    for clause in selection.clauses:
-        parsed = render_text(library, clause, context, state)
-        target = targets[clause.id]
-        section = library.sections[clause.meta.area]
-        role = "body" if section.kind == "signatures" else "clause"
-        title = styled(clause.meta.title) if clause.meta.heading and section.kind != "signatures" else None
-        rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
+    with terms_cased(_draft_terms(library, selection, state.restyle)):
+        for clause in selection.clauses:
+            parsed = render_text(library, clause, context, state)
+            target = targets[clause.id]
+            section = library.sections[clause.meta.area]
+            role = "body" if section.kind == "signatures" else "clause"
+            title = styled(clause.meta.title) if clause.meta.heading and section.kind != "signatures" else None
+            rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
 
-    definitions = _definitions(library, selection, context, state, rendered)
+        definitions = _definitions(library, selection, context, state, rendered)
     if definitions_clause is not None:
         rendered[definitions_clause.id] = rendered[definitions_clause.id] + definitions[0]
     elif definitions[0]:
@@ -446,6 +447,18 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
         defined_terms=definitions[1],
         status="" if deal.deal.status == "final" else library.manifest.house_style.draft_status,
     )
+
+
+_DEFINE_CALL = re.compile(r"""define\(\s*["']([^"']+)["']\s*\)""")
+
+
+def _draft_terms(library: Library, selection: Selection, restyle: Restyle) -> set[str]:
+    """The terms the selected clauses define, in their front matter or in place with a literal define("…"):
+    deal values printed into the draft take their capitals (templating.terms_cased)."""
+    terms = {restyle.text(key) for clause in selection.clauses for key in clause.meta.defines}
+    for clause in selection.clauses:
+        terms.update(restyle.text(" ".join(m.split())) for m in _DEFINE_CALL.findall(clause.body))
+    return terms
 
 
 def _definitions(library: Library, selection: Selection, context: dict, state: _Rendering,
