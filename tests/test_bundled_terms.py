@@ -49,6 +49,9 @@ MOVED = [
     ("joint-venture/subscription.md", "subscription_payment_business_days"),
     ("joint-venture/rights.md", "adherence_business_days"),
     ("joint-venture/exit.md", "departure_call_days"),
+    ("managed-service/benchmarking.md", "benchmark_proposal_days"),
+    ("managed-service/benchmarking.md", "benchmark_agreement_days"),
+    ("managed-service/benchmarking.md", "benchmark_termination_notice_days"),
 ]
 _LITERAL = re.compile(r"\{\{\s*\d+(\.\d+)?\s*\|\s*(hours|days|business_days|months|years|percent)\b")
 
