@@ -91,12 +91,14 @@ def check(deal_path: Path, *, library: Path | None = None, library_rev: str | No
     """Validate a deal file (structure and business rules) and that the library can draft it."""
     from termsmith.deal.notes import notes
     from termsmith.draft.overrides import stale_overrides as stale
-    from termsmith.pipeline import compose_resolved, plausibility_warnings, resolve
+    from termsmith.pipeline import compose_resolved, jurisdiction, plausibility_warnings, resolve
 
     resolved = resolve(deal_path, library, library_rev)
     draft = compose_resolved(resolved)
+    system = jurisdiction(resolved.deal, resolved.library, resolved.loaded).system
+    facts = dict(system.facts) if system is not None else {}
     warnings = [*stale(resolved.deal, resolved.library, resolved.loaded.source), *plausibility_warnings(resolved)]
-    return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source)),
+    return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source, facts)),
                        tuple(warnings), draft.defaults)
 
 

@@ -321,14 +321,18 @@ def test_a_new_title_and_a_move_go_into_the_library_where_its_order_can_say_it(t
     run.text = run.text.replace("Severability", "Severance")
     clause("Variation")._p.addnext(clause("Costs")._p)  # costs now between variation and waiver
     clause("Force majeure")._p.addnext(clause("Announcements")._p)  # into another article
+    heading = next(p for p in paragraphs if p.style.name == "Article Heading" and p.text == "Force Majeure")
+    heading.runs[0].text = "Force Majeure Events"
     reviewed = tmp_path / "out" / "reviewed.docx"
     document.save(str(reviewed))
 
     dry = api.absorb(reviewed, deal, dry_run=True, library=library)
     text = "\n".join(dry.lines)
-    assert "21.7 Costs (general.costs): moved from clause 21.13 to after clause 21.6: a deal cannot reorder the " \
+    assert "21.7 Costs (general.costs): moved from clause 21.14 to after clause 21.6: a deal cannot reorder the " \
         "library's clauses" in text, text
     assert "- edited (untracked): title “Severability” → “Severance”" in text
+    assert "the heading of Article 20 “Force Majeure” → “Force Majeure Events”: article and schedule headings are " \
+        "the library's" in text
     assert dry.plan.overrides["general.severability"] == {
         "based_on": dry.plan.overrides["general.severability"]["based_on"], "title": "Severance"}
 
@@ -340,6 +344,57 @@ def test_a_new_title_and_a_move_go_into_the_library_where_its_order_can_say_it(t
     assert "order: 65" in costs and 'changelog: "place from the review of reviewed.docx"' in costs
     severance = git(repo, "show", "review/order:clause_library/clauses/general/severability.md")
     assert "title: Severance" in severance and 'changelog: "title from the review of reviewed.docx"' in severance
+    assert "  - {id: force-majeure, title: Force Majeure Events}" in git(
+        repo, "show", "review/order:clause_library/library.yaml")
+    assert "- heading of force-majeure: Force Majeure → Force Majeure Events, from the review of reviewed.docx" in git(
+        repo, "show", "review/order:clause_library/CHANGELOG.md")
     review = "\n".join(result.lines)
     assert "not made the standard: it was moved into another article or schedule (force-majeure)" in review
+    assert "into the library's library.yaml: heading Force Majeure → Force Majeure Events" in review
     assert result.plan.overrides == {}  # the title went into the library; the moves are not the deal's
+
+
+def test_an_address_reworded_in_several_places_is_the_deal_field(drafted):
+    """Street and postcode changed (two changes inside one value), wherever the address shows."""
+    import docx
+
+    document = docx.Document(str(drafted / "out" / DOCX))
+    paragraphs = list(document.paragraphs) + [p for t in document.tables for r in t.rows for c in r.cells
+                                              for p in c.paragraphs]
+    changed = 0
+    for paragraph in paragraphs:
+        for run in paragraph.runs:
+            if "Hauptstraße 5, 10115 Berlin" in run.text:
+                run.text = run.text.replace("Hauptstraße 5, 10115 Berlin", "Friedrichstraße 100, 10117 Berlin")
+                changed += 1
+    assert changed == 2  # the parties and the notices clause
+    reviewed = drafted / "out" / "address.docx"
+    document.save(str(reviewed))
+    result = round_trip(drafted, reviewed)
+    assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [
+        ("parties.1.address", "Friedrichstraße 100, 10117 Berlin, Germany")]
+    assert result.plan.overrides == {}
+
+
+def test_a_reworded_definition_goes_into_the_defining_clause_of_the_library(tmp_path):
+    from .conftest import git, make_library_repo
+
+    repo = make_library_repo(tmp_path / "repo", ROOT / "clause_library", "clause_library", "v1.0.0")
+    library = repo / "clause_library"
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out", library=library)
+    reviewed = tmp_path / "out" / "reviewed.docx"
+    python_docx_edit(tmp_path / "out" / DOCX, reviewed, {
+        "substantially deprives another Party": "materially deprives another Party"})
+    result = api.absorb(reviewed, deal, library=library, branch="review/definition")
+    assert result.plan.overrides == {}
+    path = "clause_library/clauses/termination/cause.md"
+    assert git(repo, "diff", "--name-only", "main", "review/definition").split() == [
+        "clause_library/CHANGELOG.md", path, "clause_library/library.yaml"]
+    clause = git(repo, "show", f"review/definition:{path}")
+    assert "materially deprives another Party" in clause and "substantially deprives" not in clause
+    assert 'changelog: "definition from the review of reviewed.docx"' in clause
+    git(repo, "worktree", "add", "-q", str(tmp_path / "branch"), "review/definition")
+    api.draft(deal, tmp_path / "again", library=tmp_path / "branch" / "clause_library")
+    assert accepted_text(tmp_path / "again" / DOCX) == accepted_text(reviewed)

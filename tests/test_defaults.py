@@ -26,7 +26,8 @@ def test_canonical_draft_lists_the_numbers_no_one_chose():
     assert found["exit.transition.cost_plus_margin_percent"].clauses == ("exit.transition-fees",)
     assert found["slas.chronic_failure.failures"].value == "2"
     assert found["governance.deadlock.termination_after_months"].value == "6"
-    assert found["options.personal_data"].value == "independent_controllers"
+    # no roles for personal data are assumed: the draft says so, and check warns (not a default)
+    assert "options.personal_data" not in found
     # set in the deal file, so not a default
     assert "exit.transition.assistance_months" not in found and "budget.overrun_approval_percent" not in found
 

@@ -119,7 +119,7 @@ def test_chronic_failure_needs_serious_failures_notice_and_cure(all_drafts):
     assert "each of those failures is a Serious Failure" in acme
     assert "more than 10% of the incidents or requests" in acme
     assert "(the **“Cure Period”**)" in acme
-    assert "fails to meet the Service Level concerned in the first full measurement period that starts after the Cure Period ends" in acme
+    assert "fails to meet the Service Level concerned in the first full Measurement Period that starts after the Cure Period ends" in acme
     for name, _, md in all_drafts:
         assert "gives each Party that receives the service concerned the right to terminate" not in md, name
 
@@ -157,7 +157,7 @@ def test_customers_are_not_migrated_before_their_support_ends(all_drafts):
 def test_confidential_information_needed_after_the_end_may_be_kept(all_drafts):
     for name, _, md in all_drafts:
         if "Transition assistance.**" in md or "Support for existing customers.**" in md:
-            assert re.search(r"Despite the first paragraph of this (clause|Section), when this Agreement ends, the receiving Party may keep", md), name
+            assert re.search(r"Despite the first paragraph of this (clause|Section), when this Agreement ends, the Recipient may keep", md), name
 
 
 def test_the_party_in_breach_cannot_demand_continued_performance(all_drafts):
@@ -217,7 +217,7 @@ def test_multi_party_termination_removes_the_defaulter(all_drafts):
 def test_arbitration_rules_by_their_proper_names_and_the_institution_appoints(all_drafts):
     acme = _named(all_drafts, "acme-globex-technology")
     assert "arbitration under the LCIA Arbitration Rules in force" in acme
-    assert "the LCIA Court appoints the arbitrator in accordance with the rules" in acme
+    assert "the LCIA Court appoints the arbitrator in accordance with those rules" in acme
     assert "appointed jointly by the parties" not in acme
     helios = _named(all_drafts, "helios-orbis-strategic-alliance")
     assert "the Arbitration Rules of the Singapore International Arbitration Centre" in helios

@@ -99,6 +99,30 @@ def _exit_combinations() -> Iterator[Change]:
         yield change
 
 
+def _data_flows(roles: tuple[str, ...]) -> Change:
+    """Personal data roles stated per data flow (options.personal_data left out), between the first two parties."""
+    def change(data: dict) -> None:
+        first, second = (p["id"] for p in data["parties"][:2])
+        (data.get("options") or {}).pop("personal_data", None)
+        flows = []
+        for role in roles:
+            flow = {"data": f"{role.replace('_', ' ')} data of customers", "from": first, "to": second, "role": role,
+                    "purpose": "support the customers of the partnership"}
+            if role == "controller_to_processor":
+                flow["subjects"] = "the employees of customers"
+            flows.append(flow)
+        data["data_protection"] = {"flows": flows}
+    change.__name__ = f"data_protection.flows={'+'.join(roles)}"
+    return change
+
+
+def _budget_categories(data: dict) -> None:
+    budget = data.get("budget")
+    if budget:
+        budget["categories"] = [{"name": "Joint marketing campaigns", "amount": budget["total"] * 0.75},
+                                {"name": "Integration testing", "amount": budget["total"] * 0.25}]
+
+
 def _BUDGET(data: dict) -> dict:
     ids = [p["id"] for p in data["parties"]]
     shares = {pid: 100 // len(ids) for pid in ids}
@@ -120,6 +144,10 @@ CHANGES: list[Change] = [
     _set("options.personal_data", "none"),
     _set("options.personal_data", "processor"),
     _set("options.personal_data", "independent_controllers"),
+    _set("options.personal_data", _DROP),
+    _data_flows(("controller_to_processor",)),
+    _data_flows(("controller_to_processor", "independent_controllers", "joint_controllers")),
+    _budget_categories,
     _set("conflict_resolution.mediation", _DROP),
     _set("conflict_resolution.mediation", {"provider": "CEDR", "days": 30}),
     _set("exit.insolvency", False),

@@ -49,7 +49,7 @@ def party_references(model: BaseModel, path: Path_ = ()) -> Iterator[tuple[Path_
     """(field path, party id) for every party reference in a validated model, in field order."""
     for name, field in type(model).model_fields.items():
         value = getattr(model, name)
-        yield from _walk(field.annotation, tuple(field.metadata), value, (*path, name))
+        yield from _walk(field.annotation, tuple(field.metadata), value, (*path, field.alias or name))  # as the file spells it
 
 
 def _walk(annotation: Any, metadata: tuple, value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:

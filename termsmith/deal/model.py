@@ -41,6 +41,9 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+DealKind = Literal["technology", "reseller", "strategic_alliance", "joint_venture", "managed_service"]
+
+
 class DealInfo(Spec):
     """What the agreement is: its identity, kind, date, law and purpose."""
 
@@ -51,7 +54,7 @@ class DealInfo(Spec):
         Field(description="Stable identifier of the deal; output files are named after it."),
     ]
     title: Name = Field(description="Title printed on the cover, e.g. 'Technology Partnership Agreement'.")
-    kind: Literal["technology", "reseller", "strategic_alliance", "joint_venture", "managed_service"] = Field(
+    kind: DealKind = Field(
         description="The kind of partnership; selects the scope article."
     )
     effective_date: dt.date = Field(
@@ -164,7 +167,8 @@ class Roles(Spec):
     """Who does what."""
 
     alliance_managers: dict[PartyId, Name] = Field(
-        default_factory=dict, description="Each party's alliance manager, by party id."
+        default_factory=dict, description="Each party's alliance manager, by party id (its Contract Manager in a "
+                                          "managed service agreement)."
     )
     responsibilities: list[Responsibility] = Field(min_length=1, description="Each party's duties.")
     raci: list[RaciRow] | None = Field(default=None, description="Optional RACI matrix (Schedule: roles).")
@@ -273,11 +277,22 @@ class Slas(Spec):
         default_factory=ChronicFailure, description="Repeated serious failures: threshold, notice and cure.")
 
 
+class BudgetCategory(Spec):
+    """A category of costs that may be charged to the Budget, with the amount set aside for it."""
+
+    name: Name = Field(description="The kind of cost, e.g. 'Joint marketing campaigns' or 'Integration testing'.")
+    amount: Annotated[float, Field(gt=0, lt=1e15)] = Field(
+        description="The part of the Budget for the initial term set aside for it, in the budget currency.")
+
+
 class Budget(Spec):
     """The shared budget and how it is paid."""
 
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(description="ISO 4217 code, e.g. EUR.")
     total: Annotated[float, Field(gt=0, lt=1e15)] = Field(description="Total budget for the initial term.")
+    categories: list[BudgetCategory] = Field(default_factory=list, max_length=30, description=(
+        "Optional categories of the costs that may be charged to the Budget, with their amounts (which add up to "
+        "total); left out, any cost of an approved shared activity may be charged."))
     cost_sharing: dict[PartyId, Percent] = Field(description="Each party's share of the budget in percent.")
     payment_terms_days: Days = Field(description="Days within which an invoice must be paid.")
     invoicing: Literal["monthly", "quarterly", "milestone"] = Field(description="When invoices are issued.")
@@ -601,13 +616,68 @@ class Options(Spec):
     )
     liability_cap: LiabilityCap = Field(
         default_factory=LiabilityCap, description="The liability cap (default: 1 x the amounts paid between the parties, or the Budget share).")
-    personal_data: Literal["none", "independent_controllers", "processor"] = Field(
-        default="independent_controllers",
-        description="How personal data is shared: not at all, between independent controllers, or by a processor.",
+    personal_data: Literal["none", "independent_controllers", "processor"] | None = Field(
+        default=None,
+        description=(
+            "How personal data is shared, for the whole agreement: none (not at all), independent_controllers or "
+            "processor. Left out: the roles are those `data_protection.flows` states; with no flows either, the "
+            "draft says that no party processes personal data for another and that roles must be agreed in "
+            "writing before any personal data is shared (roles are never assumed)."),
     )
     health_data: bool = Field(default=False, description=(
         "Whether personal data concerning health is shared or processed (under US law: protected health "
         "information, which needs a HIPAA business associate agreement)."))
+
+
+DataRole = Literal["controller_to_processor", "independent_controllers", "joint_controllers"]
+
+
+class DataFlow(Spec):
+    """One flow of personal data from one party to another, and the roles the two parties take for it."""
+
+    data: Text = Field(description=(
+        "The personal data concerned, as a noun phrase, e.g. 'personal data of the users of the combined offering "
+        "held on the Acme platform'."))
+    from_: PartyId = Field(alias="from", description=(
+        "The party the data comes from: the controller when the recipient is its processor."))
+    to: PartyId = Field(description="The party that receives the data or is given access to it.")
+    role: DataRole = Field(description=(
+        "controller_to_processor: the recipient processes the data only on behalf of the other party (processor "
+        "terms are drafted); independent_controllers: the recipient uses it for its own purposes under its own "
+        "responsibility; joint_controllers: the two parties decide the purposes and means of the processing "
+        "together (a joint controller arrangement is drafted). The draft uses the words of its legal system "
+        "(e.g. data intermediary under the PDPA, service provider under US state laws)."))
+    purpose: Text | None = Field(default=None, description=(
+        "What the recipient processes the data for, to follow 'to', e.g. 'host and support the combined offering' "
+        "(required for controller_to_processor and joint_controllers)."))
+    subjects: Text | None = Field(default=None, description=(
+        "Whose personal data it is, as a noun phrase, e.g. 'employees and end users of customers' (required for "
+        "controller_to_processor)."))
+
+
+class DataProtection(Spec):
+    """Who takes which role for the personal data the parties share, one entry per data flow."""
+
+    flows: list[DataFlow] = Field(min_length=1, max_length=50, description=(
+        "Each flow of personal data between two parties and the roles they take for it. Personal data not listed "
+        "may be shared only after the parties concerned agree its roles in writing."))
+
+    @property
+    def roles(self) -> list[str]:
+        """The roles the flows use, each once, in the order first used."""
+        return list(dict.fromkeys(flow.role for flow in self.flows))
+
+    @property
+    def processor_flows(self) -> list[DataFlow]:
+        return [flow for flow in self.flows if flow.role == "controller_to_processor"]
+
+    @property
+    def joint_flows(self) -> list[DataFlow]:
+        return [flow for flow in self.flows if flow.role == "joint_controllers"]
+
+    @property
+    def independent_flows(self) -> list[DataFlow]:
+        return [flow for flow in self.flows if flow.role == "independent_controllers"]
 
 
 class Vehicle(Spec):
@@ -759,6 +829,34 @@ class RecoveryTargets(Spec):
     test_cadence: Cadence = Field(description="How often the disaster recovery plan is tested.")
 
 
+class OnboardingMilestone(Spec):
+    """A step of the onboarding of a managed service, with its date."""
+
+    milestone: Text = Field(description="What is done by the date, e.g. 'hosting environment built in both data "
+                                        "centers'.")
+    date: dt.date = Field(description="The date by which it is done (YYYY-MM-DD), on or before the commencement date.")
+    responsible: PartyId | None = Field(
+        default=None, description="The party that must achieve it; default: the provider of the services.")
+
+
+class Benchmarking(Spec):
+    """The customer's right to have the charges for a managed service compared with the market."""
+
+    benchmarker: Name | None = Field(
+        default=None, description="The benchmarker the parties name, e.g. 'Gartner, Inc.'; left out: an independent "
+                                  "benchmarker the customer proposes and the provider may not unreasonably refuse.")
+    every_months: Annotated[int, Field(ge=6, le=60)] = Field(
+        description="How often the charges may be benchmarked: at most once in any period of this many months, and "
+                    "not earlier than this many months after the Service Commencement Date.")
+    outcome: Literal["reduce", "negotiate"] = Field(
+        description="What happens when the charges are above the benchmark range: reduce (they fall to the top of the "
+                    "range from the next month) or negotiate (the provider proposes a reduction; if none is agreed, "
+                    "the customer may terminate without paying for early termination).")
+    max_reduction_percent: Annotated[float, Field(gt=0, le=100)] | None = Field(
+        default=None, description="With outcome reduce: the most one benchmark can reduce the charges by, as a "
+                                  "percentage of them; left out: no limit.")
+
+
 class ManagedServiceTerms(Spec):
     """Managed services (deal.kind: managed_service)."""
 
@@ -773,6 +871,14 @@ class ManagedServiceTerms(Spec):
     acceptance_days: Days | None = Field(
         default=None, description="Days the customer has to test the onboarded services before they are accepted; "
                                   "left out: no acceptance procedure.")
+    onboarding: list[OnboardingMilestone] = Field(
+        default_factory=list, description="The onboarding milestones up to the commencement date, in date order; "
+                                          "they appear in the Service Description schedule. Left out: the provider "
+                                          "proposes an onboarding plan.")
+    acceptance_criteria: list[Text] = Field(
+        default_factory=list, description="What the acceptance tests check (with acceptance_days), each as a "
+                                          "sentence; left out: that the services work as described and meet the "
+                                          "service levels.")
     security_standard: Name | None = Field(
         default=None, description="The information security standard the provider must meet and stay certified "
                                   "against, e.g. 'ISO/IEC 27001:2022' or 'SOC 2 Type II'.")
@@ -783,6 +889,8 @@ class ManagedServiceTerms(Spec):
     us_health_data: bool = Field(
         default=False, description="Whether the provider handles protected health information of the customer under "
                                    "US law (HIPAA business associate terms are then added).")
+    benchmarking: Benchmarking | None = Field(
+        default=None, description="The customer's right to have the charges benchmarked; left out: none.")
 
 
 class AllianceTerms(Spec):
@@ -899,6 +1007,9 @@ class Deal(Spec):
         default=None, description="Optional payments between the parties (referral fees, revenue share, licence fees, …).")
     conflict_resolution: ConflictResolution = Field(description="Escalation ladder, mediation, arbitration or courts.")
     exit: Exit = Field(description="Termination rights, transition, survival and post-termination duties.")
+    data_protection: DataProtection | None = Field(default=None, description=(
+        "Optional: the personal data the parties share and the role each takes for it, per data flow. Left out, "
+        "`options.personal_data` applies."))
     options: Options = Field(default_factory=Options, description="Confidentiality period, liability cap, personal data.")
     terms: dict[str, Any] | None = Field(default=None, description=(
         "Deal terms the clause library declares in its library.yaml (`termsmith schema --library DIR` lists them); "

@@ -36,7 +36,8 @@ _POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z0-9&-]+)['’]s\b")
 
 def plausibility_warnings(deal: Deal, src: SourceMap) -> tuple[Problem, ...]:
     """Every plausibility warning for a valid deal, each located at the field concerned."""
-    found = [*_names_not_in_the_deal(deal, src), *_raci(deal, src), *_addresses(deal, src), *_unused_credits(deal, src)]
+    found = [*_names_not_in_the_deal(deal, src), *_raci(deal, src), *_addresses(deal, src), *_unused_credits(deal, src),
+             *_unstated_data_roles(deal, src)]
     return tuple(replace(p, severity="warning") for p in found)
 
 
@@ -126,3 +127,11 @@ def _unused_credits(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             yield src.problem(("slas", "metrics", i, "credits"),
                               f"no party pays {_named(deal, metric.provider)} for this service, so these credit tiers are not used: "
                               "the draft provides a remedy plan and escalation instead", code="credits")
+
+
+def _unstated_data_roles(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    if deal.data_protection is None and deal.options.personal_data is None:
+        yield src.problem(("data_protection",), (
+            "the deal states no roles for personal data, so the draft allows none to be shared until the parties "
+            "agree its roles in writing: list each flow under data_protection.flows (a party that hosts or supports "
+            "personal data for another is usually its processor)"), code="data-roles")

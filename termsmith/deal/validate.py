@@ -196,6 +196,15 @@ def _unknown_party(party_id: str, declared: set[str]) -> str:
 def _shares(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if deal.budget:
         yield from _hundred(deal.budget.cost_sharing, ("budget", "cost_sharing"), src, deal, "cost sharing")
+        categories = deal.budget.categories
+        if categories and abs(sum(c.amount for c in categories) - deal.budget.total) > 0.005:
+            yield src.problem(("budget", "categories"), (
+                f"the categories add up to {sum(c.amount for c in categories):,.2f}, not to the budget total "
+                f"{deal.budget.total:,.2f}"))
+        names = [_look(c.name) for c in categories]
+        for i, category in enumerate(categories):
+            if names.count(names[i]) > 1 and names.index(names[i]) < i:
+                yield src.problem(("budget", "categories", i, "name"), f"category '{category.name}' is listed twice")
     jv = deal.scope.joint_venture
     if jv and jv.shares is not None:
         yield from _hundred(jv.shares, ("scope", "joint_venture", "shares"), src, deal, "joint venture shares")
@@ -553,6 +562,40 @@ def _managed_service(deal: Deal, src: SourceMap) -> Iterator[Problem]:
                                   f"service charges are paid to the provider of the services ({provider})")
     if ms.commencement_date is not None and ms.commencement_date < deal.deal.effective_date:
         yield src.problem((*path, "commencement_date"), "is before deal.effective_date")
+    parties = {p.id for p in deal.parties}
+    previous = None
+    for i, step in enumerate(ms.onboarding):
+        if ms.commencement_date is None:
+            yield src.problem((*path, "onboarding"), "needs commencement_date: the date the services start in full, "
+                                                     "after the onboarding")
+            break
+        if step.responsible is not None and step.responsible not in parties:
+            yield src.problem((*path, "onboarding", i, "responsible"), _unknown_party(step.responsible, parties),
+                              code="unknown-party")
+        if step.date < deal.deal.effective_date:
+            yield src.problem((*path, "onboarding", i, "date"), "is before deal.effective_date")
+        elif step.date > ms.commencement_date:
+            yield src.problem((*path, "onboarding", i, "date"),
+                              f"is after commencement_date ({ms.commencement_date.isoformat()})")
+        elif previous is not None and step.date < previous:
+            yield src.problem((*path, "onboarding", i, "date"),
+                              f"is before the date of the milestone above it ({previous.isoformat()}): list them in date order")
+        previous = step.date
+    if ms.acceptance_criteria and ms.acceptance_days is None:
+        yield src.problem((*path, "acceptance_criteria"), "needs acceptance_days: how long the customer has to test")
+    bench = ms.benchmarking
+    if bench is not None:
+        charged = deal.payments is not None and any(
+            s.type == "service_charge" and s.payee == provider for s in deal.payments.streams)
+        if not charged:
+            yield src.problem((*path, "benchmarking"), "benchmarking needs charges to compare: a service_charge payment "
+                                                       f"to the provider ({provider}) under payments.streams")
+        if bench.max_reduction_percent is not None and bench.outcome != "reduce":
+            yield src.problem((*path, "benchmarking", "max_reduction_percent"), "only used with outcome: reduce")
+        if bench.every_months >= deal.term.initial_months and deal.term.renewal == "none":
+            yield src.problem((*path, "benchmarking", "every_months"),
+                              f"no benchmark could start before the Agreement ends: the term is "
+                              f"{deal.term.initial_months} months")
 
 
 def _alliance_and_technology(deal: Deal, src: SourceMap) -> Iterator[Problem]:
@@ -563,6 +606,28 @@ def _alliance_and_technology(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if tech is not None and tech.escrow is not None and tech.escrow.depositor not in {p.id for p in deal.parties}:
         yield src.problem(("scope", "technology", "escrow", "depositor"),
                           _unknown_party(tech.escrow.depositor, {p.id for p in deal.parties}), code="unknown-party")
+
+
+def _data_protection(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    dp = deal.data_protection
+    if dp is None:
+        return
+    if deal.options.personal_data is not None:
+        yield src.problem(("options", "personal_data"), (
+            "give the roles for personal data in one place: data_protection.flows states them per data flow, so "
+            "leave options.personal_data out"))
+    for i, flow in enumerate(dp.flows):
+        path = ("data_protection", "flows", i)
+        if flow.from_ == flow.to:
+            yield src.problem((*path, "to"), f"a data flow goes from one party to another ('{flow.to}' is also 'from')")
+        if flow.role in ("controller_to_processor", "joint_controllers") and flow.purpose is None:
+            yield src.problem((*path, "role"), (
+                f"{flow.role} needs `purpose`: what the data is processed for, which the processor terms or the joint "
+                "controller arrangement must state"))
+        if flow.role == "controller_to_processor" and flow.subjects is None:
+            yield src.problem((*path, "role"), (
+                "controller_to_processor needs `subjects`: whose personal data it is, which the processor terms must "
+                "state"))
 
 
 def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
@@ -578,4 +643,4 @@ def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
 
 
 _RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _payments, _liability, _joint_venture,
-          _reseller, _managed_service, _alliance_and_technology, _library)
+          _reseller, _managed_service, _alliance_and_technology, _data_protection, _library)

@@ -24,7 +24,7 @@ from termsmith.draft.sandbox import guarded_render
 from termsmith.inputs import NOT_XML
 from termsmith.draft.select import Selection
 from termsmith.draft.housestyle import NO_RESTYLE, Restyle
-from termsmith.draft.templating import JURISDICTION_KEY, STYLE_KEY, MdSafe, format_date
+from termsmith.draft.templating import JURISDICTION_KEY, STYLE_KEY, MdSafe, format_date, terms_cased
 
 if TYPE_CHECKING:
     from termsmith.deal.model import Deal
@@ -408,15 +408,16 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     styled = state.restyle.text
     rendered: dict[str, tuple[Block, ...]] = {}
     definitions_clause = next((c for c in selection.clauses if c.id == DEFINITIONS_CLAUSE), None)
-    for clause in selection.clauses:
-        parsed = render_text(library, clause, context, state)
-        target = targets[clause.id]
-        section = library.sections[clause.meta.area]
-        role = "body" if section.kind == "signatures" else "clause"
-        title = styled(clause.meta.title) if clause.meta.heading and section.kind != "signatures" else None
-        rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
+    with terms_cased(_draft_terms(library, selection, state.restyle)):
+        for clause in selection.clauses:
+            parsed = render_text(library, clause, context, state)
+            target = targets[clause.id]
+            section = library.sections[clause.meta.area]
+            role = "body" if section.kind == "signatures" else "clause"
+            title = styled(clause.meta.title) if clause.meta.heading and section.kind != "signatures" else None
+            rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
 
-    definitions = _definitions(library, selection, context, state, rendered)
+        definitions = _definitions(library, selection, context, state, rendered, deal)
     if definitions_clause is not None:
         rendered[definitions_clause.id] = rendered[definitions_clause.id] + definitions[0]
     elif definitions[0]:
@@ -428,7 +429,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
             DraftClause(c.id, c.version, styled(c.meta.title), targets[c.id].label, targets[c.id].anchor, rendered[c.id])
             for c in selection.clauses if c.meta.area == spec.id
         )
-        sections.append(Section(spec.kind, spec.id, styled(spec.title), targets[spec.id].label, targets[spec.id].anchor,
+        sections.append(Section(spec.kind, spec.id, styled(spec.title_for(deal.deal.kind)), targets[spec.id].label, targets[spec.id].anchor,
                                 clauses))
 
     return Draft(
@@ -448,15 +449,27 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     )
 
 
+_DEFINE_CALL = re.compile(r"""define\(\s*["']([^"']+)["']\s*\)""")
+
+
+def _draft_terms(library: Library, selection: Selection, restyle: Restyle) -> set[str]:
+    """The terms the selected clauses define, in their front matter or in place with a literal define("…"):
+    deal values printed into the draft take their capitals (templating.terms_cased)."""
+    terms = {restyle.text(key) for clause in selection.clauses for key in clause.meta.defines}
+    for clause in selection.clauses:
+        terms.update(restyle.text(" ".join(m.split())) for m in _DEFINE_CALL.findall(clause.body))
+    return terms
+
+
 def _definitions(library: Library, selection: Selection, context: dict, state: _Rendering,
-                 rendered: dict[str, tuple[Block, ...]]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
+                 rendered: dict[str, tuple[Block, ...]], deal: Deal | None = None) -> tuple[tuple[Block, ...], tuple[str, ...]]:
     glossary = _glossary(library, selection, state.restyle)
     for term, owner in state.inline_terms.items():
         if term in glossary:
             raise LibraryError(Problem(file=glossary[term][0].path, path=f"defines.{term}",
                                        message=f"'{term}' is also defined in place by {owner}"))
     texts = {cid: blocks_text(blocks) for cid, blocks in rendered.items()}
-    _check_orphan_terms(library, selection, glossary, texts, state)
+    _check_orphan_terms(library, selection, glossary, texts, state, deal)
     used = _used_terms(texts, {t: text for t, (_, text, _) in glossary.items()})
     blocks: list[Block] = []
     for term in sorted(used, key=str.casefold):
@@ -468,8 +481,25 @@ def _definitions(library: Library, selection: Selection, context: dict, state: _
     return tuple(blocks), tuple(sorted(used | set(state.inline_terms), key=str.casefold))
 
 
+def _deal_strings(value) -> set[str]:
+    """Every string value of a deal (its model dump), however deep."""
+    if isinstance(value, str):
+        return {value} if value.strip() else set()
+    if isinstance(value, dict):
+        return set().union(*(_deal_strings(v) for v in value.values())) if value else set()
+    if isinstance(value, (list, tuple)):
+        return set().union(*(_deal_strings(v) for v in value)) if value else set()
+    return set()
+
+
+def _without(text: str, values: list[str]) -> str:
+    for value in values:
+        text = text.replace(value, " ")
+    return text
+
+
 def _check_orphan_terms(library: Library, selection: Selection, glossary: dict, texts: dict[str, str],
-                        state: _Rendering) -> None:
+                        state: _Rendering, deal: Deal | None = None) -> None:
     """A term defined by a clause that this draft left out must not be used by the clauses it kept."""
     included = {c.id for c in selection.clauses}
     styled = state.restyle.text
@@ -477,7 +507,12 @@ def _check_orphan_terms(library: Library, selection: Selection, glossary: dict, 
                for term in clause.meta.defines if styled(term) not in glossary and styled(term) not in state.inline_terms}
     orphans.update({styled(term): library.by_id[owner] for term, owner in library.inline_terms.items()
                     if owner not in included and styled(term) not in glossary and styled(term) not in state.inline_terms})
-    for term in sorted(terms_in("\n".join(texts.values()), frozenset(orphans))):
+    found = sorted(terms_in("\n".join(texts.values()), frozenset(orphans)))
+    if found and deal is not None:  # a party called "Harbor Services Ltd" does not use the term "Services"
+        values = sorted(_deal_strings(deal.model_dump()), key=len, reverse=True)
+        texts = {cid: _without(text, values) for cid, text in texts.items()}
+        found = sorted(terms_in("\n".join(texts.values()), frozenset(orphans)))
+    for term in found:
         user = next(cid for cid, text in texts.items() if term_pattern(term).search(text))
         raise LibraryError(Problem(
             file=library.by_id[user].path, path=user,

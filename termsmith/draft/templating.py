@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import contextvars
 import datetime as dt
 import functools
 import hashlib
@@ -32,6 +33,51 @@ class MdSafe(str):
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&^$'\"])")
 
 
+class LibraryText(str):
+    """Text the library wrote (a legal system's facts): escaped like a value, but never re-cased as one."""
+
+
+# The multi-word defined terms of the draft being composed: a value from the deal that writes one in other
+# capitals ("Alliance managers", "the combined offering") prints it as the draft defines it. None outside compose.
+_TERM_CASE: contextvars.ContextVar[tuple[re.Pattern[str], dict[str, str]] | None] = contextvars.ContextVar(
+    "termsmith_term_case", default=None)
+
+
+class terms_cased:
+    """`with terms_cased(terms):` deal values printed meanwhile take the capitals of these defined terms."""
+
+    def __init__(self, terms) -> None:
+        self.pattern = _term_case_pattern(frozenset(t for t in terms if " " in t.strip()))
+
+    def __enter__(self) -> None:
+        self.token = _TERM_CASE.set(self.pattern)
+
+    def __exit__(self, *exc: object) -> None:
+        _TERM_CASE.reset(self.token)
+
+
+@functools.lru_cache(maxsize=64)
+def _term_case_pattern(terms: frozenset[str]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    forms: dict[str, str] = {}
+    for term in sorted(terms):
+        forms.setdefault(term.casefold(), term)
+        if not term.endswith("s"):
+            forms.setdefault(term.casefold() + "s", term + "s")
+    if not forms:
+        return None
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), forms
+
+
+def recase_terms(text: str) -> str:
+    """The text with every multi-word defined term of the current draft written as defined."""
+    found = _TERM_CASE.get()
+    if found is None:
+        return text
+    pattern, forms = found
+    return pattern.sub(lambda m: forms[m.group().casefold()], text)
+
+
 def md_escape(value: object) -> str:
     """Make a value print literally in Markdown: it is data, never markup.
 
@@ -46,6 +92,8 @@ def md_escape(value: object) -> str:
         raise TypeError(f"{_printed(value)} cannot be printed into clause text: print one of its fields "
                         "(e.g. party(id).short_name), or join a list (join_and)")
     text = value if isinstance(value, str) else _plain(value)
+    if isinstance(value, str) and not isinstance(value, LibraryText):
+        text = recase_terms(text)
     text = text.replace("\ue000", "").replace("\ue001", "")  # termsmith's marker characters (see mdparse)
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
@@ -249,6 +297,35 @@ def party(ctx, party_id):
     return ctx["party"](party_id).short_name
 
 
+# Words a purpose written as an instruction ("Integrate …", "Jointly market …") starts with. A purpose that
+# starts with one reads as what the Parties agree to do ("… is for the Parties to integrate …"); any other
+# text is quoted as the Parties wrote it, so that no fragment is pasted into a sentence.
+_PURPOSE_VERBS = frozenset("""
+    access accelerate achieve acquire advertise appoint bring build co-brand co-develop co-market co-operate co-sell
+    collaborate combine commercialise commercialize cooperate create deliver deploy design develop distribute
+    enable enter establish expand explore extend finance form fund grow have help host identify implement improve
+    integrate introduce invest launch leverage license licence maintain make manage manufacture market migrate
+    modernise modernize offer open operate outsource partner pilot pool produce promote provide pursue reach refer
+    research resell run sell serve set share sponsor supply support target test transform trial work
+    jointly together collaboratively mutually
+""".split())
+
+
+def verb_phrase(value: Any) -> str:
+    """Text written as an instruction, as a phrase that completes "to …" ('Integrate X.' → 'integrate X'),
+    or "" when it does not start with a word the library knows as such a verb (a noun phrase, a sentence)."""
+    text = " ".join(str(_defined(value)).split()).rstrip(".").strip()
+    if text[:3].lower() == "to ":
+        text = text[3:].lstrip()
+    words = text.split(" ", 1)
+    if not text or words[0].lower() not in _PURPOSE_VERBS:
+        return ""
+    first = words[0]
+    if first[0].isupper() and (len(first) == 1 or not first[1:].isupper()):
+        first = first[0].lower() + first[1:]
+    return " ".join([first, *words[1:]])
+
+
 FILTERS = {
     "days": _counter("day", "days"),
     "business_days": _counter("Business Day", "Business Days"),
@@ -269,6 +346,7 @@ FILTERS = {
     "cadence_adj": _lookup(_CADENCE_ADJ, "cadence"),
     "unit": _lookup(_UNITS, "unit"),
     "party": party,
+    "verb_phrase": verb_phrase,
 }
 
 
@@ -388,7 +466,8 @@ def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str,
         cap_basis=cap_basis(deal),
     )
     if jurisdiction is not None:
-        context.update(legal_system=jurisdiction.record(), court_system=jurisdiction.record(jurisdiction.court_system))
+        context.update(legal_system=_library_text(jurisdiction.record()),
+                       court_system=_library_text(jurisdiction.record(jurisdiction.court_system)))
         context[JURISDICTION_KEY] = jurisdiction
         locale = jurisdiction.locale
     else:
@@ -399,6 +478,11 @@ def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str,
         currency=deal.budget.currency if deal.budget else (deal.payments.currency if deal.payments else None),
     )
     return context
+
+
+def _library_text(facts):
+    """A legal system's facts, their text marked as the library's own (not re-cased as a deal value)."""
+    return type(facts)({k: LibraryText(v) if isinstance(v, str) else v for k, v in vars(facts).items()})
 
 
 def field_value(context: dict[str, Any], dotted: str) -> object:

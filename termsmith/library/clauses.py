@@ -71,6 +71,11 @@ class SectionSpec:
     id: str
     title: str
     kind: Literal["article", "schedule", "signatures"] = "article"
+    titles: tuple[tuple[str, str], ...] = ()  # (deal kind, title): the title for deals of that kind
+
+    def title_for(self, deal_kind: str | None) -> str:
+        """The title a deal of this kind prints (`titles` in library.yaml), else the section's title."""
+        return dict(self.titles).get(deal_kind or "", self.title)
 
 
 @dataclass(frozen=True)
@@ -363,7 +368,8 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
                                                base=m.house_style.base, shared_words=tuple(m.house_style.shared_words),
                                                styles=styles),
                     proper_nouns=tuple(m.proper_nouns),
-                    sections=tuple(SectionSpec(id=x.id, title=x.title, kind=x.kind) for x in m.sections),
+                    sections=tuple(SectionSpec(id=x.id, title=x.title, kind=x.kind, titles=tuple(x.titles.items()))
+                                   for x in m.sections),
                     languages=tuple(LanguageSpec(code, x.name, tuple(x.words.items())) for code, x in m.languages.items()),
                     legal_systems=tuple(
                         LegalSystemSpec(id=sid, name=x.name, aliases=tuple(x.aliases), style=x.style, locale=x.locale,

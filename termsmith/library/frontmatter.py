@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from termsmith.deal.model import DealKind
+
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 ClauseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$")]
 SectionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -126,6 +128,8 @@ class SectionModel(_Strict):
     id: SectionId
     title: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=_PRINTABLE)]
     kind: Literal["article", "schedule", "signatures"] = "article"
+    titles: dict[DealKind, Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=_PRINTABLE)]] = Field(
+        default_factory=dict, description="The title for deals of a kind (deal.kind), where `title` would read wrong.")
 
 
 class ManifestModel(_Strict):

@@ -11,7 +11,13 @@ Each clause whose text as it stands differs from the draft becomes, in this orde
   that clause and in every other clause the field reaches);
 - the deal's own wording for the clause (`overrides:`), based on the library version it was drafted from;
 - a removed or an added clause;
-- or nothing, with the reason (the definitions list and the cover are made from other parts of the deal).
+- or nothing, with the reason.
+A new run-in title alone is a title override (the clause keeps the library's text); a reworded definition
+is a field or the deal's wording of the term on the clause that defines it (`defines`); the title and the
+parties' names and signatories on the cover and in the execution blocks are deal fields when re-drafting
+with them shows what the reviewer wrote. Article and schedule headings, moved clauses, terms added to or
+removed from the definitions list and the date are reported as not absorbed, with the reason (with
+--library, headings, titles and moves within an article can go into the library: review/absorbing.py).
 """
 
 from __future__ import annotations
@@ -68,6 +74,7 @@ class Plan:
     accepted: Draft  # the document as it stands
     refused: list[str] = field(default_factory=list)  # changes that cannot be absorbed, one line each
     moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id → (section, previous, next) now
+    headings: dict[str, tuple[str, str]] = field(default_factory=dict)  # article or schedule id → (old, new)
 
     @property
     def changed(self) -> bool:
@@ -431,8 +438,9 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
                 old.title.translate(FOLD_QUOTES) == section.title.translate(FOLD_QUOTES):
             continue
         name = f"{section.label}" if section.kind == "schedule" else f"Article {section.label}"
+        result.headings[section.id] = (old.title, section.title)
         line = (f"the heading of {name} “{old.title}” → “{section.title}”: article and schedule headings are the "
-                "library's (library.yaml), the same in every deal; not absorbed")
+                "library's (library.yaml), the same in every deal (with --library it can become the library's)")
         target = reviews.setdefault(section.id, ClauseReview(section.id, section.label, old.title))
         target.action, target.detail = "refused", line
         result.refused.append(f"{name}: {line}")
@@ -589,6 +597,22 @@ def _leaves(data, path=()) -> Iterable[tuple[tuple, object]]:
         yield path, data
 
 
+def _inside_one_value(old_text: str, new_text: str, data: dict) -> list[tuple[tuple, object, str]]:
+    """(path, value, new value) of each text field that shows once in the clause and holds every change
+    the reviewer made there (an address with its street and postcode changed)."""
+    out = []
+    for path, value in _leaves(data):
+        if not isinstance(value, str) or len(value) < 3 or old_text.count(value) != 1:
+            continue
+        at = old_text.index(value)
+        before, after = old_text[:at], old_text[at + len(value):]
+        if len(new_text) >= len(before) + len(after) and new_text.startswith(before) and new_text.endswith(after):
+            changed = new_text[len(before):len(new_text) - len(after)]
+            if changed.strip() and changed != value and "\n" not in changed:
+                out.append((path, value, changed))
+    return out
+
+
 def _as_type(text: str, like: object) -> object | None:
     text = text.strip()
     if isinstance(like, bool):
@@ -614,11 +638,15 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
     diffs = [(("".join(a[i1:i2])).strip(), ("".join(b[j1:j2])).strip())
              for tag, i1, i2, j1, j2 in opcodes(a, b) if tag != "equal"]
     diffs = list(dict.fromkeys(diffs))  # the same value changed the same way wherever it shows
-    if len(diffs) != 1 or not diffs[0][0] or not diffs[0][1] or len(diffs[0][0]) > 80:
-        return ""
-    was, now = diffs[0]
     candidates = []
-    for path, value in _leaves(data):
+    if len(diffs) != 1 or not diffs[0][0] or not diffs[0][1] or len(diffs[0][0]) > 80:
+        candidates = _inside_one_value(_plain(old), _plain(new), data)
+        if not candidates:
+            return ""
+        was = now = None
+    else:
+        was, now = diffs[0]
+    for path, value in _leaves(data) if was is not None else ():
         if isinstance(value, bool) or value is None:
             continue
         shown = str(value)

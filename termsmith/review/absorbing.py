@@ -14,7 +14,7 @@ from pathlib import Path
 from termsmith.draft.document import Draft
 from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
 from termsmith.library.opening import open_library
-from termsmith.pipeline import build, load_deal
+from termsmith.pipeline import build, load_deal, resolve
 from termsmith.review.inputs import rebuild
 
 
@@ -72,7 +72,12 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         rev, lib_path = made_from.exact_commit, lib_path or made_from.library
     else:
         base = build(deal_path, library, library_rev)
-    _deal, loaded = load_deal(deal_path)
+    try:  # the deal as loaded, and the library the draft was made from (its clause files, its defined terms)
+        resolved = resolve(deal_path, lib_path, rev)
+        loaded, drafted_from = resolved.loaded, resolved.library
+    except TermsmithError:
+        _deal, loaded = load_deal(deal_path)
+        drafted_from = None
 
     def draft_with_text(text: str) -> Draft:
         with tempfile.TemporaryDirectory() as tmp:
@@ -85,7 +90,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
 
         return draft_with_text(json.dumps(data, default=str))
 
-    plan = review.plan(doc, base, loaded.data, draft_with, _definers(base, deal_path, lib_path, rev))
+    plan = review.plan(doc, base, loaded.data, draft_with, _definers(base, drafted_from))
     library_files: dict[str, bytes] = {}
     repo = None
     if branch is not None:
@@ -93,7 +98,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             raise InputError(Problem(path="--branch", message="give --library DIR: the clause library to change"))
         repo, library_files = _library_edits(plan, base, Path(library), deal_path, document.name)
     text = raw.decode("utf-8")
-    literal = _keep_live(plan, base, loaded.data, deal_path, lib_path, rev, draft_with)
+    literal = _keep_live(plan, base, loaded.data, drafted_from, draft_with)
     fields = [(path, new) for path, _old, new in plan.fields]
     new_text = edit_deal(text, fields, plan.overrides) if plan.changed else text
     mismatches: list[str] = []
@@ -150,14 +155,10 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     return AbsorbResult(plan, tuple(lines), tuple(write_files(files)), (), tuple(mismatches))
 
 
-def _definers(base: Draft, deal_path: Path, lib_path, rev) -> dict[str, tuple[str, str, str]]:
+def _definers(base: Draft, library) -> dict[str, tuple[str, str, str]]:
     """Each term a clause of the draft defines in its front matter → (clause id, its version, the term as
     written there)."""
-    from termsmith.pipeline import resolve
-
-    try:
-        library = resolve(deal_path, lib_path, rev).library
-    except TermsmithError:
+    if library is None:
         return {}
     out = {}
     for section in base.sections:
@@ -168,22 +169,17 @@ def _definers(base: Draft, deal_path: Path, lib_path, rev) -> dict[str, tuple[st
     return out
 
 
-def _keep_live(plan, base: Draft, data: dict, deal_path: Path, lib_path, rev, draft_with) -> dict[str, str]:
+def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, str]:
     """Each overridden clause's text with the values its template computed from deal fields written back as
     the template's expressions where the reviewer kept them (review/livevalues.py); {clause id: the literal
     text} of the clauses changed, so that absorb can go back to it."""
     import copy
 
-    from termsmith.pipeline import resolve
     from termsmith.review import livevalues
     from termsmith.review.fromdocx import plain_text
 
     texts = {i: o for i, o in plan.overrides.items() if o.get("text") and not o.get("after")}
-    if not texts:
-        return {}
-    try:
-        library = resolve(deal_path, lib_path, rev).library
-    except TermsmithError:
+    if not texts or library is None:
         return {}
     items = {i: livevalues.printed(library.by_id[i].body) for i in texts if i in library.by_id}
     items = {i: v for i, v in items.items() if v}
@@ -214,6 +210,19 @@ def _keep_live(plan, base: Draft, data: dict, deal_path: Path, lib_path, rev, dr
             if r.id == ident:
                 r.detail += "; computed values kept live: " + ", ".join(f"{{{{ {u} }}}}" for u in used)
     return literal
+
+
+def _definition_text(draft: Draft, term: str) -> str | None:
+    """The definition of `term` in the draft's definitions list, as it reads after the term."""
+    from termsmith.review.absorb import _after_term, _definition_map
+    from termsmith.review.fromdocx import _plain
+
+    for section in draft.sections:
+        for clause in section.clauses:
+            found = _definition_map(clause).get(term)
+            if found is not None:
+                return " ".join(_plain(_after_term(found.inlines)).split())
+    return None
 
 
 def _same_order(got: dict[str, list[str]], want: dict[str, list[str]], section: str) -> bool:
@@ -263,6 +272,7 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     from termsmith.library import git as gitstore
     from termsmith.review import libedit
     from termsmith.review.fromdocx import plain_text
+    from termsmith.review.redline import FOLD_QUOTES as FOLD
 
     root = Path(library).resolve()
     repo = gitstore.repo_root(root)
@@ -272,6 +282,13 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     base_clauses = {c.id: c for s in base.sections for c in s.clauses}
     new_clauses = {c.id: c for s in plan.accepted.sections for c in s.clauses}
     edits: dict[str, tuple] = {}
+    from termsmith.review.absorb import ClauseReview
+
+    for ident, override in plan.overrides.items():  # a definition changed in the list: its defining clause
+        if override.get("defines") and not any(r.id == ident for r in plan.clauses) and ident in base_clauses:
+            c = base_clauses[ident]
+            plan.clauses.append(ClauseReview(ident, c.label, c.title, action="override",
+                                             detail=f"the deal's own wording of its definitions (overrides.{ident})"))
     for r in plan.clauses:
         clause = lib.by_id.get(r.id)
         override = plan.overrides.get(r.id, {})
@@ -282,19 +299,25 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
         lines = source.split("\n")
         head, body = "\n".join(lines[:clause.body_line - 1]) + "\n", "\n".join(lines[clause.body_line - 1:])
         try:
-            if override.get("defines") or override.get("removed"):
-                raise libedit.NotGeneral("a definition's wording (or leaving the clause out) is this deal's: "
-                                         "change the clause's front matter in the library by hand")
+            if override.get("removed"):
+                raise libedit.NotGeneral("leaving the clause out is this deal's choice")
             new_body = body
             if override.get("text") is not None:
                 new_body = libedit.rewrite_body(body, plain_text(base_clauses[r.id]), plain_text(new_clauses[r.id]))
             new_head = head
+            for term in override.get("defines") or {}:
+                was, now = _definition_text(base, term), _definition_text(plan.accepted, term)
+                template = clause.meta.defines.get(term)
+                if was is None or now is None or template is None:
+                    raise libedit.NotGeneral(f"the definition of “{term}” was not found")
+                new_head = libedit.redefine(new_head, term, libedit.rewrite_body(" ".join(template.split()), was, now))
             if override.get("title"):
                 new_head = libedit.retitle(new_head, override["title"])
             if moved:
                 new_head = libedit.reorder(new_head, _new_order(lib, clause, moved))
             version = libedit.bump_minor(clause.version)
             what = ", ".join(x for x, on in (("wording", override.get("text") is not None),
+                                             ("definition", bool(override.get("defines"))),
                                              ("title", bool(override.get("title"))), ("place", bool(moved))) if on)
             new_source = libedit.rewrite_file(new_head + body, body, new_body, version,
                                               f"{what} from the review of {document}")
@@ -303,13 +326,26 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
             plan.refused.append(f"{r.heading}: not made the standard: {exc}")
             continue
         edits[r.id] = (clause, version, new_source, what)
-    if not edits:
+    manifest = root / "library.yaml"
+    manifest_text = manifest.read_text(encoding="utf-8")
+    retitled, headings = manifest_text, []
+    for section, (old_title, new_title) in plan.headings.items():
+        r = next((x for x in plan.clauses if x.id == section), None)
+        try:
+            retitled = libedit.retitle_section(retitled, section, new_title)
+            headings.append((section, old_title, new_title, r))
+        except libedit.NotGeneral as exc:
+            if r is not None:
+                r.detail += f"; not made the standard: {exc}"
+            plan.refused.append(f"{section}: not made the standard: {exc}")
+    if not edits and not headings:
         return repo, {}
     with tempfile.TemporaryDirectory() as tmp:  # the edited library drafts the clauses as reviewed
         copy = Path(tmp) / "library"
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git"))
         for clause, _version, new_source, _what in edits.values():
             (copy / _in_library(root, clause.path)).write_text(new_source, encoding="utf-8")
+        (copy / "library.yaml").write_text(retitled, encoding="utf-8")
         trial_deal = Path(tmp) / deal_path.name
         trial_deal.write_bytes(deal_path.read_bytes())
         redrafted = build(trial_deal, copy)
@@ -323,7 +359,9 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     for ident, (clause, version, new_source, what) in edits.items():
         r = next(x for x in plan.clauses if x.id == ident)
         moved = plan.moves.get(ident)
-        if _sig(got.get(ident)) != _sig(new_clauses[ident]) or (moved and not _same_order(order, want, moved[0])):
+        defines = plan.overrides.get(ident, {}).get("defines") or {}
+        if _sig(got.get(ident)) != _sig(new_clauses[ident]) or (moved and not _same_order(order, want, moved[0])) \
+                or any(_definition_text(redrafted, t) != _definition_text(plan.accepted, t) for t in defines):
             r.detail += "; not made the standard: the rewritten clause file does not draft as reviewed"
             plan.refused.append(f"{r.heading}: not made the standard: it does not draft as reviewed")
             continue
@@ -335,11 +373,22 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
         r.action = "library"
         r.detail = f"into the library's {inside.as_posix()}, version {clause.version} → {version}"
         done.append(f"{ident} {version}: {what} from the review of {document}")
-    if files:
+    titles = {s.id: s.title.translate(FOLD) for s in redrafted.sections}
+    if headings and all(titles.get(sid) == new.translate(FOLD) for sid, _o, new, _r in headings):
+        for sid, old_title, new_title, r in headings:
+            plan.refused = [line for line in plan.refused if "the heading of" not in line or sid not in line
+                            and old_title not in line]
+            if r is not None:
+                r.action, r.detail = "library", f"into the library's library.yaml: heading {old_title} → {new_title}"
+            done.append(f"heading of {sid}: {old_title} → {new_title}, from the review of {document}")
+    else:
+        for sid, _old, _new, r in headings:
+            if r is not None:
+                r.detail += "; not made the standard: the edited library.yaml does not draft the heading as reviewed"
+        headings, retitled = [], manifest_text
+    if files or headings:
         new_version = libedit.bump_minor(lib.version)
-        manifest = root / "library.yaml"
-        files[manifest.relative_to(repo).as_posix()] = libedit.bump_library(
-            manifest.read_text(encoding="utf-8"), new_version).encode("utf-8")
+        files[manifest.relative_to(repo).as_posix()] = libedit.bump_library(retitled, new_version).encode("utf-8")
         changelog = root / "CHANGELOG.md"
         old_log = changelog.read_text(encoding="utf-8") if changelog.exists() else "# Changelog\n"
         files[changelog.relative_to(repo).as_posix()] = libedit.add_changelog(old_log, new_version, done).encode()

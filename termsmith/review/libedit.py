@@ -107,11 +107,56 @@ def retitle(head: str, title: str) -> str:
     return re.sub(r"(?m)^title:.*$", lambda m: f"title: {quoted}", head, count=1)
 
 
+def redefine(head: str, term: str, text: str, width: int = 100) -> str:
+    """The front matter with a new definition of `term` under `defines:`, written as a folded block (each
+    line break reads as a space, as the library's clause files write definitions)."""
+    lines = head.split("\n")
+    try:
+        start = next(k for k, line in enumerate(lines) if line.rstrip() == "defines:")
+    except StopIteration:
+        raise NotGeneral("the clause file has no defines: section") from None
+    key = re.compile(rf"^(\s+)(['\"]?){re.escape(term)}\2:\s*(.*)$")
+    at = None
+    for k in range(start + 1, len(lines)):
+        if lines[k] and not lines[k][0].isspace():
+            break
+        m = key.match(lines[k])
+        if m:
+            at, indent = k, m.group(1)
+            break
+    if at is None:
+        raise NotGeneral(f"the clause file does not define “{term}” in its front matter")
+    end = at + 1
+    while end < len(lines) and lines[end].strip() and len(lines[end]) - len(lines[end].lstrip()) > len(indent):
+        end += 1
+    words, body, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            body.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        body.append(line)
+    block = [f"{indent}{lines[at].strip().split(':', 1)[0]}: >-", *(f"{indent}  {b}" for b in body)]
+    return "\n".join(lines[:at] + block + lines[end:])
+
+
 def reorder(head: str, order: int) -> str:
     """The front matter with a new order."""
     if re.search(r"(?m)^order:", head) is None:
         raise NotGeneral("the clause file has no order line")
     return re.sub(r"(?m)^order:.*$", f"order: {order}", head, count=1)
+
+
+def retitle_section(manifest_text: str, section: str, title: str) -> str:
+    """library.yaml with a new title for one article or schedule (written `- {id: ID, title: TITLE}`)."""
+    pattern = re.compile(rf"(?m)^(\s*-\s*\{{\s*id:\s*{re.escape(section)}\s*,\s*title:\s*)([^,}}\n]+)(.*)$")
+    if len(pattern.findall(manifest_text)) != 1:
+        raise NotGeneral(f"library.yaml does not list {section} as '- {{id: {section}, title: …}}' on one line")
+    if re.search(r"[,{}\[\]:#&*!|>'\"%@`]", title):
+        raise NotGeneral(f"the heading “{title}” has characters library.yaml would need quoted: change it by hand")
+    return pattern.sub(lambda m: m.group(1) + title + m.group(3), manifest_text, count=1)
 
 
 def bump_library(manifest_text: str, new_version: str) -> str:
