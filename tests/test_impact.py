@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from termsmith import api
+from termsmith.errors import InputError
 from termsmith.library.opening import clear
 
 from .conftest import EXAMPLES, ROOT, edit, git, make_library_repo
@@ -330,3 +331,17 @@ def test_stale_redlines_of_an_earlier_run_are_removed_and_nothing_else(repo):
         for name in ("northwind-vanderlinde-2027.docx", "northwind-vanderlinde-2027.md")]
     assert sorted(p.name for p in out.iterdir()) == [".termsmith-impact.json", "impact.json", "notes.txt",
                                                      "tri-harbor-jv-2027.md"]
+
+
+def test_a_tracked_deal_deleted_since_base_is_reported_removed(repo):
+    gone = repo / "deals/tri-harbor-joint-venture.yaml"
+    gone.unlink()
+    result = run_impact(repo, [gone.name, "helios-orbis-strategic-alliance.yaml"])
+    assert [(d.state, d.deal_id) for d in result.deals] == [("removed", "tri-harbor-jv-2027"),
+                                                            ("unaffected", "helios-orbis-2027")]
+    assert report_json(repo) == [{"deal": str(gone), "changed": True, "clauses": [], "words_added": 0,
+                                  "words_removed": 0, "redline": None},
+                                 entry(repo, "helios-orbis-strategic-alliance.yaml", False)]
+    outside = repo.parent / "elsewhere.yaml"  # not tracked and not there: not found, as before
+    with pytest.raises(InputError, match="deal file not found"):
+        run_impact(repo, [outside])
