@@ -65,13 +65,7 @@ def resolve(deal_path: Path, library: Path | None = None, library_rev: str | Non
 
 def check_drafting(deal: Deal, loaded: Loaded, library: Library) -> None:
     """What the deal asks of the library and of the locale data, before anything is composed."""
-    _check_requirement(deal, loaded, library)
-    _check_language(deal, loaded)
-    jurisdiction(deal, library, loaded)
-    deal_terms(deal, library, loaded)
-    errors = [p for p in library_rules(deal, library, loaded) if p.severity == "error"]
-    if errors:
-        raise InputError(errors)
+    checked_context(deal, loaded, library)
 
 
 def library_rules(deal: Deal, library: Library, loaded: Loaded, names: dict | None = None) -> list[Problem]:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from termsmith.draft.document import AppliedDefault
 from termsmith.library.clauses import Clause
+from termsmith.library.terms import written
 
 
 def applied_defaults(deal: BaseModel, clauses: Iterable[Clause], given: Callable[[tuple], bool],
@@ -37,7 +38,7 @@ def applied_defaults(deal: BaseModel, clauses: Iterable[Clause], given: Callable
     out = []
     for path, ids in sorted(readers.items()):
         value = _value_at(root, path)
-        out.append(AppliedDefault(".".join(path), _written(value), tuple(ids)))
+        out.append(AppliedDefault(".".join(path), written(value), tuple(ids)))
     return tuple(out)
 
 
@@ -101,12 +102,3 @@ def _value_at(root: _Root, path: tuple[str, ...]) -> object:
         node = getattr(node, name)
     return node
 
-
-def _written(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_written(v) for v in value) + "]"
-    return str(value)

@@ -63,21 +63,24 @@ def describe(decl: TermDeclaration) -> str:
     if decl.choices:
         parts.append("one of " + "/".join(decl.choices))
     if decl.default is not None:
-        parts.append(f"default {_plain(decl.default)}")
+        parts.append(f"default {written(decl.default)}")
     if decl.min is not None:
-        parts.append(f"at least {_plain(decl.min)}")
+        parts.append(f"at least {written(decl.min)}")
     if decl.max is not None:
-        parts.append(f"at most {_plain(decl.max)}")
+        parts.append(f"at most {written(decl.max)}")
     if decl.required:
         parts.append("required")
     return ", ".join(parts)
 
 
-def _plain(value: Any) -> str:
+def written(value: Any) -> str:
+    """A deal value as a deal file writes it: true/false, 90 rather than 90.0, [a, b]."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(written(v) for v in value) + "]"
     return str(value)
 
 
