@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 
 from termsmith import api
 from termsmith.errors import InputError
 from termsmith.render.markdown import render_markdown
 
 from . import variants
+from .conftest import EXAMPLES
 
 PROCESSOR = {"data": "contact and usage data of the users of the combined offering", "from": "acme", "to": "globex",
              "role": "controller_to_processor", "purpose": "provide second-line support for the combined offering",
@@ -157,6 +159,7 @@ def test_overruns_have_a_real_approval_step(deal_data, write_deal):
     assert "A request that the Steering Committee does not approve at the first meeting at which it is on the agenda is rejected." in md
     assert "bears them alone, and the Parties must reduce, postpone or stop the Approved Activities concerned" in md
     deal_data.pop("governance")  # no committee: every Party approves in writing
+    deal_data["conflict_resolution"]["escalation"].pop(1)  # nor a Steering Committee level
     md = _draft(write_deal, deal_data)
     assert "Any further costs are Shared Costs only if both Parties approve an increase of the Budget in writing" in md
     assert "A request is approved only when each other Party has approved it in writing." in md
@@ -233,3 +236,111 @@ def test_deal_values_take_the_capitals_of_defined_terms(deal_data, write_deal):
     assert "(a) the Alliance Managers: 10 days;" in md
     deal_data["conflict_resolution"]["escalation"][2]["level"] = "the alliance managers of both parties"
     assert "(c) the Alliance Managers of both parties: 15 days." in _draft(write_deal, deal_data)
+
+
+# ── escalation levels say whose representative each level is ────────────────────────────────────
+_LEVEL = re.compile(r"^\([a-z]\) (.+): \d+ (?:days?|Business Days?)[;.]", re.M)
+_ATTRIBUTED = re.compile(r"^(the Alliance Managers|the Contract Managers|the Steering Committee|the .+ of each Party|"
+                         r"the .+ of [A-Z][\w&.-]*(?:, the .+ of [A-Z][\w&.-]*)* and the .+ of [A-Z][\w&.-]*|"
+                         r"the .+ of (?:both|all) (?:the )?[Pp]arties)$")
+
+
+def _ladder(md: str) -> list[str]:
+    start = re.search(r"referring it to the following levels of their organi[sz]ations in turn", md).start()
+    return _LEVEL.findall(md[start:md.index("The period for the first level starts", start)])
+
+
+def test_every_escalation_level_names_each_partys_representative(all_drafts):
+    for name, data, md in all_drafts:
+        levels = _ladder(md)
+        assert len(levels) == len(data["conflict_resolution"]["escalation"]), name
+        for level in levels:
+            assert _ATTRIBUTED.match(level), f"{name}: {level!r}"
+        rows = re.findall(r"^\| \d+ \| (the [^|]+) \| \d+ (?:days?|Business Days?) \| day", md, re.M)
+        if "Escalation ladder.**" in md:
+            assert rows == levels, name
+
+
+def test_chief_executives_are_each_partys(deal_data, write_deal):
+    md = _draft(write_deal, deal_data)
+    assert "(c) the chief executive of each Party: 15 days." in md
+    assert "| 3 | the chief executive of each Party | 15 days | day 40 |" in md
+    assert "Chief executives" not in md
+    deal_data["conflict_resolution"]["escalation"][2]["representatives"] = {
+        "acme": "Chief Executive Officer", "globex": "Managing Director"}
+    md = _draft(write_deal, deal_data)
+    assert "(c) the Chief Executive Officer of Acme and the Managing Director of Globex: 15 days." in md
+    assert "| 3 | the Chief Executive Officer of Acme and the Managing Director of Globex | 15 days | day 40 |" in md
+
+
+def test_three_parties_each_name_their_representative(write_deal):
+    data = yaml.safe_load((EXAMPLES / "tri-harbor-joint-venture.yaml").read_text(encoding="utf-8"))
+    ids = [p["id"] for p in data["parties"]]
+    shorts = [p["short_name"] for p in data["parties"]]
+    assert "(c) the chief executive of each Party: 20 days." in _draft(write_deal, data)
+    data["conflict_resolution"]["escalation"][2]["representatives"] = dict(zip(ids, ("CEO", "President", "Managing Director")))
+    md = _draft(write_deal, data)
+    assert (f"(c) the CEO of {shorts[0]}, the President of {shorts[1]} and the Managing Director of {shorts[2]}: 20 days."
+            in md)
+
+
+@pytest.mark.parametrize(("label", "printed"), [
+    ("Managing directors", "the managing director of each Party"),
+    ("Heads of partnerships", "the head of partnerships of each Party"),
+    ("Chief Executive Officers", "the Chief Executive Officer of each Party"),
+    ("CEOs", "the CEO of each Party"),
+    ("Board of directors", "the board of directors of each Party"),
+])
+def test_a_level_label_reads_as_one_title_of_each_party(deal_data, write_deal, label, printed):
+    deal_data["conflict_resolution"]["escalation"][2]["level"] = label
+    assert f"(c) {printed}: 15 days." in _draft(write_deal, deal_data)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d["conflict_resolution"]["escalation"][2].update(representatives={"acme": "Chief Executive Officer"}),
+     "conflict_resolution.escalation[2].representatives: give the representative of every party at this level; missing: globex"),
+    (lambda d: d.pop("governance"),
+     "conflict_resolution.escalation[1].level: names the Steering Committee, but the deal has none"),
+])
+def test_escalation_rules_name_the_field(deal_data, write_deal, change, message):
+    change(deal_data)
+    with pytest.raises(InputError) as info:
+        api.check(write_deal(deal_data))
+    assert message in str(info.value) and "deal.yaml:" in str(info.value)
+
+
+def test_check_warns_about_a_level_naming_two_roles(deal_data, write_deal):
+    deal_data["conflict_resolution"]["escalation"][2]["level"] = "Chief executive and managing partner"
+    warnings = api.check(write_deal(deal_data)).warnings
+    assert any(w.path == "conflict_resolution.escalation[2].level" and "names more than one role" in w.message
+               for w in warnings)
+    deal_data["conflict_resolution"]["escalation"][2]["representatives"] = {"acme": "CEO", "globex": "Managing Partner"}
+    assert not any("names more than one role" in w.message for w in api.check(write_deal(deal_data)).warnings)
+
+
+# ── joint venture company: the Offeror, the Seller and the Defaulting Party are defined terms ─────
+def _jv_company(resolution: str, on_failure: str = "dilution") -> dict:
+    data = yaml.safe_load((EXAMPLES / "tri-harbor-joint-venture.yaml").read_text(encoding="utf-8"))
+    if resolution in ("russian_roulette", "texas_shoot_out"):  # two shareholders only
+        variants._two_parties(data)
+    jv = data["scope"]["joint_venture"]
+    jv["deadlock"]["resolution"] = resolution
+    jv["capital_calls"]["on_failure"] = on_failure
+    return data
+
+
+@pytest.mark.parametrize("resolution", ["russian_roulette", "texas_shoot_out", "winding_up", "status_quo"])
+@pytest.mark.parametrize("on_failure", ["dilution", "shareholder_loan", "default"])
+def test_jv_company_labels_are_defined_terms(write_deal, resolution, on_failure):
+    draft = api.build(write_deal(_jv_company(resolution, on_failure)))
+    md = render_markdown(draft)
+    assert "(the **“Defaulting Party”**)" in md and "Defaulting Party" in draft.defined_terms
+    assert "(the **“Seller”**)" in md and "Seller" in draft.defined_terms
+    assert ("(the **“Offeror”**)" in md) == ("Offeror" in draft.defined_terms) == (resolution == "russian_roulette")
+    for label in ("(the Offeror)", "(the Seller)", "(the Defaulting Party)", "defaulting Party", "the offeror",
+                  "the seller"):
+        assert label not in md, (resolution, on_failure, label)
+    if resolution == "russian_roulette":
+        assert "sell all its shares to the Offeror or to buy all the Offeror’s shares" in md
+    if on_failure == "dilution":
+        assert "the new shares that the Party that failed to provide its part would have received" in md

@@ -247,6 +247,7 @@ def test_term_defined_in_place_by_a_left_out_clause_must_not_be_used(mini, deal_
 def test_parsed_text_shared_between_drafts_keeps_each_drafts_numbers(deal_data, write_deal):
     first = api.build(CANONICAL)
     del deal_data["governance"]  # every later article moves up by one
+    deal_data["conflict_resolution"]["escalation"].pop(1)  # and its Steering Committee level
     second = api.build(write_deal(deal_data))
     for draft in (first, second):
         labels = {c.id: c.label for s in draft.sections for c in s.clauses}

@@ -41,6 +41,9 @@ def _third_party(data: dict) -> None:
     extra = copy.deepcopy(data["parties"][-1])
     extra.update(id="third", name="Third Party Limited", short_name="Thirdco")
     data["parties"].append(extra)
+    for level in data["conflict_resolution"]["escalation"]:
+        if level.get("representatives"):
+            level["representatives"]["third"] = "General Manager"
     if data.get("budget"):
         shares = data["budget"]["cost_sharing"]
         first = next(iter(shares))
@@ -58,6 +61,9 @@ def _two_parties(data: dict) -> None:
     if len(data["parties"]) == 2:
         return
     data["parties"] = data["parties"][:2]
+    for level in data["conflict_resolution"]["escalation"]:
+        if level.get("representatives"):
+            level["representatives"] = {k: v for k, v in level["representatives"].items() if k in keep}
     roles = data["roles"]
     roles["alliance_managers"] = {k: v for k, v in roles.get("alliance_managers", {}).items() if k in keep}
     roles["responsibilities"] = [r for r in roles["responsibilities"] if r["party"] in keep]
@@ -76,8 +82,28 @@ def _two_parties(data: dict) -> None:
             first = next(iter(holder))
             holder[first] += 100 - sum(holder.values())
     jv = (data.get("scope") or {}).get("joint_venture") or {}
-    if jv.get("contributions"):
-        jv["contributions"] = {k: v for k, v in jv["contributions"].items() if k in keep}
+    for name in ("contributions", "cash_contributions"):
+        if jv.get(name):
+            jv[name] = {k: v for k, v in jv[name].items() if k in keep}
+    board = jv.get("board") or {}
+    if board.get("directors"):
+        board["directors"] = {k: v for k, v in board["directors"].items() if k in keep}
+        if board.get("chair") not in (*keep, "rotating"):
+            board["chair"] = "rotating"
+
+
+def _no_governance(data: dict) -> None:
+    """No governance section: an escalation level that names the Steering Committee goes with it."""
+    data.pop("governance", None)
+    levels = data["conflict_resolution"]["escalation"]
+    levels[:] = [lv for lv in levels if lv["level"].lower() != "steering committee"] or levels[:1]
+
+
+def _representatives(data: dict) -> None:
+    """The last escalation level names each party's own representative."""
+    titles = ("Chief Executive Officer", "Managing Director", "President", "General Manager")
+    data["conflict_resolution"]["escalation"][-1]["representatives"] = {
+        p["id"]: titles[i % len(titles)] for i, p in enumerate(data["parties"])}
 
 
 def _exit_combinations() -> Iterator[Change]:
@@ -140,7 +166,8 @@ CHANGES: list[Change] = [
     _set("scope.products", []),
     _set("budget", _DROP),
     _set("slas", _DROP),
-    _set("governance", _DROP),
+    _no_governance,
+    _representatives,
     _set("options.personal_data", "none"),
     _set("options.personal_data", "processor"),
     _set("options.personal_data", "independent_controllers"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -407,8 +408,51 @@ class Payments(Spec):
 class EscalationLevel(Spec):
     """One rung of the escalation ladder."""
 
-    level: Name = Field(description="Who the dispute goes to, e.g. 'Alliance managers'.")
+    level: Name = Field(description="Who the dispute goes to, e.g. 'Alliance managers' or 'Chief executives' (a title "
+                                    "each party has; the draft reads it as 'the chief executive of each Party').")
     days: Days = Field(description="Days this level has to resolve the dispute.")
+    representatives: dict[PartyId, Name] = Field(
+        default_factory=dict,
+        description="The person of each party at this level, by job title, where the titles differ "
+                    "(e.g. {acme: Chief Executive Officer, globex: Managing Partner}); give every party.")
+
+    @property
+    def says_whose(self) -> bool:
+        """Whether the level's name already says whose people they are ('the directors of each Party')."""
+        return bool(re.match(r"the\s.+\sof\s(?:each|both|all|the|every)\s", self.level, flags=re.IGNORECASE))
+
+    @property
+    def title(self) -> str:
+        """The level as the title of one person of each party: 'Chief executives' → 'chief executive',
+        'Heads of sales' → 'head of sales', 'Chief Executive Officers' → 'Chief Executive Officer', 'CEOs' → 'CEO'."""
+        name = re.sub(r"^the\s+", "", " ".join(self.level.split()), flags=re.IGNORECASE)
+        parts = [_singular_title(part) for part in re.split(r"\s+and\s+", name)]
+        text = " and ".join(parts)
+        words = text.split(" ")
+        first = words[0]
+        sentence_case = first[:1].isupper() and first[1:].islower() and (
+            len(words) == 1 or not any(w[:1].isupper() for w in words[1:] if w not in ("and", "of")))
+        if sentence_case:
+            words[0] = first.lower()
+        return " ".join(words)
+
+
+def _singular_word(word: str) -> str:
+    if len(word) < 3 or not word.endswith("s") or word.lower().endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.lower().endswith(("ches", "shes", "xes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _singular_title(part: str) -> str:
+    """One role in a level's name, in the singular: the word before 'of' ('Heads of sales'), else the last word."""
+    words = part.split(" ")
+    at = words.index("of") - 1 if "of" in words[1:] else len(words) - 1
+    words[at] = _singular_word(words[at])
+    return " ".join(words)
 
 
 class Mediation(Spec):

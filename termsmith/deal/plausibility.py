@@ -37,7 +37,7 @@ _POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z0-9&-]+)['’]s\b")
 def plausibility_warnings(deal: Deal, src: SourceMap) -> tuple[Problem, ...]:
     """Every plausibility warning for a valid deal, each located at the field concerned."""
     found = [*_names_not_in_the_deal(deal, src), *_raci(deal, src), *_addresses(deal, src), *_unused_credits(deal, src),
-             *_unstated_data_roles(deal, src)]
+             *_unstated_data_roles(deal, src), *_escalation_roles(deal, src)]
     return tuple(replace(p, severity="warning") for p in found)
 
 
@@ -135,3 +135,12 @@ def _unstated_data_roles(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             "the deal states no roles for personal data, so the draft allows none to be shared until the parties "
             "agree its roles in writing: list each flow under data_protection.flows (a party that hosts or supports "
             "personal data for another is usually its processor)"), code="data-roles")
+
+
+def _escalation_roles(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    for i, level in enumerate(deal.conflict_resolution.escalation):
+        if not level.representatives and re.search(r"\s(?:and|or|&)\s|/", level.level):
+            yield src.problem(("conflict_resolution", "escalation", i, "level"), (
+                f"'{level.level}' names more than one role, and the draft reads it as 'the {level.title} of each "
+                "Party': if each party sends a different person, give their titles under `representatives`"),
+                code="escalation")

@@ -312,6 +312,16 @@ def _disputes(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     path: Path_ = ("conflict_resolution",)
     if not cr.escalation:
         yield src.problem((*path, "escalation"), "the escalation ladder needs at least one level")
+    committee = deal.governance is not None and deal.governance.steering_committee is not None
+    for i, level in enumerate(cr.escalation):
+        at: Path_ = (*path, "escalation", i)
+        if _look(level.title) == "steering committee" and not committee:
+            yield src.problem((*at, "level"), "names the Steering Committee, but the deal has none "
+                                              "(governance.steering_committee): name another level or add the committee")
+        missing = [p.id for p in deal.parties if p.id not in level.representatives]
+        if level.representatives and missing:
+            yield src.problem((*at, "representatives"), f"give the representative of every party at this level; "
+                                                        f"missing: {', '.join(missing)}")
     if cr.final == "arbitration":
         if cr.arbitration is None:
             yield src.problem((*path, "arbitration"), "required with final: arbitration (rules, seat, arbitrators, language)")
