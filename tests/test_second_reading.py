@@ -1,0 +1,106 @@
+"""What a second reading of the drafts found, as the other side's counsel reads them: wording that changes with
+the number of Parties, a ground of termination that expelled the innocent Party, defined terms written in
+lowercase, and words that belong to another legal system. Each test drafts deals and reads the text."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+import yaml
+
+from termsmith import api
+from termsmith.render.markdown import render_markdown
+
+from . import variants
+from .conftest import EXAMPLES
+
+
+def _draft(write_deal, data) -> str:
+    return render_markdown(api.build(write_deal(data)))
+
+
+def _example(name: str) -> dict:
+    return yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def _clause(md: str, title: str) -> str:
+    start = md.index(f" {title}.**")
+    end = md.find("\n**", start + 1)
+    return md[start:end if end != -1 else len(md)]
+
+
+def _three_parties(data: dict) -> dict:
+    data = copy.deepcopy(data)
+    variants._third_party(data)
+    return data
+
+
+# ── two Parties or more: "the other Party", never "another Party" where there is only one ─────────
+def test_termination_for_cause_and_insolvency_name_the_other_party(deal_data, write_deal):
+    md = _draft(write_deal, deal_data)
+    assert "by notice to the other Party if the other Party:" in _clause(md, "Termination for cause")
+    assert "if an Insolvency Event occurs in relation to the other Party," in _clause(md, "Insolvency")
+    md = _draft(write_deal, _three_parties(deal_data))
+    assert "by notice to the other Parties if another Party:" in _clause(md, "Termination for cause")
+    assert "if an Insolvency Event occurs in relation to another Party," in _clause(md, "Insolvency")
+
+
+def test_site_rules_are_those_of_the_party_whose_premises_are_used(deal_data, write_deal):
+    md = _draft(write_deal, deal_data)
+    assert ("comply with the reasonable security, safety and conduct rules notified to it in advance by that other "
+            "Party.") in md
+
+
+# ── several Parties: every ground that concerns one Party removes that Party ─────────────────────
+def test_a_chronic_failure_or_force_majeure_removes_the_party_concerned(deal_data, write_deal):
+    md = _draft(write_deal, _three_parties(deal_data))
+    clause = _clause(md, "Termination by one of several Parties")
+    assert ("(a Material Breach, an Insolvency Event, a Change of Control or a Chronic Failure of that Party, or a "
+            "Force Majeure Event that prevents that Party from performing)") in clause
+    data = _three_parties(deal_data)
+    data.pop("slas")
+    data["roles"]["responsibilities"] = [r for r in data["roles"]["responsibilities"]
+                                         if not any("Service Level" in d for d in r["duties"])]
+    clause = _clause(_draft(write_deal, data), "Termination by one of several Parties")
+    assert "Chronic Failure" not in clause
+    assert "a Change of Control of that Party, or a Force Majeure Event that prevents that Party from performing)" in clause
+
+
+def test_a_departing_shareholder_is_the_departing_party(write_deal):
+    md = _draft(write_deal, _example("tri-harbor-joint-venture"))
+    clause = _clause(md, "Shares and the Company when this Agreement ends")
+    assert "If this Agreement ends for one Party while it continues between the others under clause 17.5, the Departing Party must sell" in clause
+    assert "departing Party" not in md
+
+
+# ── boilerplate: a sale of the business is a transfer by novation, not an assignment ──────────────
+def test_a_business_sale_is_a_transfer_throughout(deal_data, write_deal):
+    clause = _clause(_draft(write_deal, deal_data), "Assignment")
+    assert "Such a transfer is treated as a Change of Control of the transferring Party for the purposes of clause 17.4." in clause
+    assert "Such an assignment" not in clause and "assigning Party" not in clause
+
+
+# ── each legal system its own words ─────────────────────────────────────────────────────────────
+@pytest.mark.parametrize(("law", "venue", "carve_out"), [
+    ("England and Wales", "London", "a Party’s wilful default or its deliberate abandonment of this Agreement"),
+    ("Ireland", "Dublin", "a Party’s wilful default or its deliberate abandonment of this Agreement"),
+    ("Singapore", "Singapore", "a Party’s wilful default or its deliberate abandonment of this Agreement"),
+    ("the Netherlands", "Amsterdam",
+     "the intent (opzet) or deliberate recklessness (bewuste roekeloosheid) of a Party or of its management"),
+    ("Germany", "Frankfurt am Main", "the intent (Vorsatz) or gross negligence (grobe Fahrlässigkeit) of a Party"),
+    ("New York", "New York County", "a Party’s gross negligence, willful misconduct or willful abandonment of this Agreement"),
+    ("Delaware", "New Castle County", "a Party’s gross negligence, willful misconduct or willful abandonment"),
+    ("California", "San Francisco County", "a Party’s gross negligence, willful misconduct or willful abandonment"),
+])
+def test_the_exclusion_of_losses_keeps_the_governing_laws_own_carve_out(deal_data, write_deal, law, venue, carve_out):
+    deal_data["deal"]["governing_law"] = law
+    deal_data["deal"].pop("language")
+    cr = deal_data["conflict_resolution"]
+    cr.update(final="courts", courts={"venue": venue})
+    cr.pop("arbitration")
+    md = _draft(write_deal, deal_data)
+    excluded = _clause(md, "Excluded losses")
+    assert re.search(r"does not exclude liability for loss caused by " + re.escape(carve_out), excluded), excluded[-300:]
+    assert ("wilful default" in md) == (law in ("England and Wales", "Ireland", "Singapore"))
