@@ -104,3 +104,85 @@ def test_the_exclusion_of_losses_keeps_the_governing_laws_own_carve_out(deal_dat
     excluded = _clause(md, "Excluded losses")
     assert re.search(r"does not exclude liability for loss caused by " + re.escape(carve_out), excluded), excluded[-300:]
     assert ("wilful default" in md) == (law in ("England and Wales", "Ireland", "Singapore"))
+
+
+# ── exit: who pays a fixed fee; licences that continue, one, several or none ──────────────────────
+def test_a_fixed_transition_fee_says_who_pays_whom(write_deal):
+    data = _example("northwind-resellers-reseller")
+    clause = _clause(_draft(write_deal, data), "Fees for transition assistance")
+    assert "The fee is divided between the Parties that provide assistance in proportion to the assistance each of them provides. The part due to a Party is payable by the other Party." in clause
+    assert "Party or Parties" not in clause and "agreed in the Exit Plan" not in clause
+    clause = _clause(_draft(write_deal, _three_parties(data)), "Fees for transition assistance")
+    assert "payable by the Parties that receive its assistance, in proportion to the assistance each of them receives" in clause
+
+
+def test_licences_end_with_no_dangling_or_one_item_list(write_deal):
+    data = _example("helios-orbis-strategic-alliance")
+    clause = _clause(_draft(write_deal, data), "Wind-down of licences")
+    assert "except that:\n\n(a) each licence continues" in clause and "\n\n(b) the provisions on Intellectual" in clause
+    data["exit"]["survival"].remove("intellectual_property")
+    clause = _clause(_draft(write_deal, data), "Wind-down of licences")
+    assert "end on the Termination Date, except that each licence continues to the extent" in clause
+    assert "(a)" not in clause
+    data["exit"]["transition"]["assistance_months"] = 0
+    clause = _clause(_draft(write_deal, data), "Wind-down of licences")
+    assert clause.startswith(" Wind-down of licences.** All licences granted under this Agreement end on the Termination Date.\n")
+    assert "except that" not in clause
+
+
+def test_a_resellers_customers_are_named_with_the_products(write_deal):
+    md = _draft(write_deal, _example("northwind-resellers-reseller"))
+    assert ("A customer to whom Vanderlinde has resold the Products is migrated only if it agrees to move under clause "
+            "18.5; a customer that stays with Vanderlinde is not migrated.") in md
+
+
+# ── roles: one manager named, or none ───────────────────────────────────────────────────────────
+def test_one_named_manager_is_a_sentence(deal_data, write_deal):
+    deal_data["roles"]["alliance_managers"] = {"acme": "Jane Doe"}
+    clause = _clause(_draft(write_deal, deal_data), "Alliance Managers")
+    assert "The first Alliance Manager of Acme is Jane Doe. Globex must notify the other Party of the name of its Alliance Manager" in clause
+    assert "(a)" not in clause
+    deal_data["roles"]["alliance_managers"] = {"acme": "Jane Doe", "globex": "Max Mustermann"}
+    clause = _clause(_draft(write_deal, deal_data), "Alliance Managers")
+    assert "The first Alliance Managers are:\n\n(a) for Acme: Jane Doe; and\n\n(b) for Globex: Max Mustermann." in clause
+    assert "must notify" not in clause
+
+
+# ── data protection: no personal data shared, business contacts still exchanged ──────────────────
+def test_no_personal_data_still_allows_business_contact_details(write_deal):
+    md = _draft(write_deal, _example("helios-orbis-strategic-alliance"))
+    clause = _clause(md, "No sharing of Personal Data")
+    assert "does not prevent the Parties from exchanging the business contact details of their personnel" in clause
+    assert "controller" not in clause  # no clause of this draft explains the word
+
+
+# ── disputes: one level, a venue that is the jurisdiction, US settlement communications ──────────
+def test_a_single_escalation_level_reads_as_a_sentence(deal_data, write_deal):
+    deal_data["conflict_resolution"]["escalation"] = [{"level": "Chief executives", "days": 20}]
+    md = _draft(write_deal, deal_data)
+    assert ("by referring it to the chief executive of each Party, who have 20 days after the Dispute Notice is received "
+            "to resolve it. Within that period, they must meet") in md
+    assert "following levels" not in _clause(md, "Escalation")
+
+
+def test_a_venue_that_is_the_jurisdiction_is_not_repeated(write_deal):
+    md = _draft(write_deal, _example("brightpath-lumen-referral-alliance"))
+    assert "is subject to the exclusive jurisdiction of the courts of England and Wales. Each Party" in md
+    assert "sitting in England and Wales" not in md
+
+
+@pytest.mark.parametrize(("law", "rule"), [
+    ("New York", "section 4547 of the New York Civil Practice Law and Rules"),
+    ("Delaware", "Rule 408 of the Delaware Uniform Rules of Evidence"),
+    ("California", "sections 1152 and 1154 of the California Evidence Code"),
+    ("England and Wales", None),
+])
+def test_settlement_communications_in_the_governing_laws_terms(deal_data, write_deal, law, rule):
+    deal_data["deal"]["governing_law"] = law
+    deal_data["deal"].pop("language")
+    md = _draft(write_deal, deal_data)
+    if rule:
+        assert f"are confidential and are compromise negotiations for the purposes of Rule 408 of the Federal Rules of Evidence and {rule}." in md
+        assert "without prejudice" not in md
+    else:
+        assert "are confidential and are made without prejudice to the rights of the Parties." in md
