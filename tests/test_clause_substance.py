@@ -246,6 +246,9 @@ _ATTRIBUTED = re.compile(r"^(the Alliance Managers|the Contract Managers|the Ste
 
 
 def _ladder(md: str) -> list[str]:
+    single = re.search(r"by referring it to (.+?), who have \d+ days after the Dispute Notice is received", md)
+    if single:
+        return [single.group(1)]
     start = re.search(r"referring it to the following levels of their organi[sz]ations in turn", md).start()
     return _LEVEL.findall(md[start:md.index("The period for the first level starts", start)])
 
