@@ -186,3 +186,37 @@ def test_settlement_communications_in_the_governing_laws_terms(deal_data, write_
         assert "without prejudice" not in md
     else:
         assert "are confidential and are made without prejudice to the rights of the Parties." in md
+
+
+# ── no fixed figure in the clauses every kind of deal uses: each is a library term, listed when defaulted ──
+_KIND_SPECIFIC = ("scope/", "reseller/", "managed-service/", "joint-venture/", "technology/", "alliance/", "payments/",
+                  "schedule-services/", "schedule-budget/")
+_FIGURE = re.compile(r"\{\{ *\d+ *\| *(?:days|business_days|months|years|hours|percent) *\}\}|add_(?:days|months)\(\d+\)")
+
+
+def test_cross_cutting_clauses_print_no_fixed_figures():
+    from .conftest import ROOT
+
+    clauses = ROOT / "clause_library" / "clauses"
+    found = []
+    for path in sorted(clauses.rglob("*.md")):
+        rel = path.relative_to(clauses).as_posix()
+        if rel.startswith(_KIND_SPECIFIC) or rel == "liability/cap.md":  # the cap's 12-month period is its measure
+            continue
+        found += [f"{rel}: {m.group()}" for m in _FIGURE.finditer(path.read_text(encoding="utf-8"))]
+    assert not found, found
+
+
+def test_procedural_periods_are_listed_as_defaults_and_may_be_set(deal_data, write_deal):
+    report = api.check(write_deal(deal_data))
+    defaults = {d.path for d in report.defaults}
+    md = _draft(write_deal, deal_data)
+    for term in ("steering_committee_days", "insolvency_dismissal_days", "final_account_days", "arbitrator_nomination_days"):
+        assert f"terms.{term.replace('_', chr(92) + '_')}" in md, term  # the reviewer's notes name it
+        assert f"terms.{term}" in defaults, term
+    deal_data["terms"] = {"insolvency_dismissal_days": 90, "final_account_days": 45, "steering_committee_days": 20}
+    md = _draft(write_deal, deal_data)
+    assert "insolvency proceedings started against it are not dismissed within 90 days" in md
+    assert "Within 45 days after the Termination Date, the Parties must prepare and agree a final account" in md
+    assert "| Final account of the Budget agreed | Termination Date + 45 days |" in md
+    assert "within 20 days after the Effective Date. Each Party appoints" in md
