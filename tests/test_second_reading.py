@@ -220,3 +220,11 @@ def test_procedural_periods_are_listed_as_defaults_and_may_be_set(deal_data, wri
     assert "Within 45 days after the Termination Date, the Parties must prepare and agree a final account" in md
     assert "| Final account of the Budget agreed | Termination Date + 45 days |" in md
     assert "within 20 days after the Effective Date. Each Party appoints" in md
+
+
+def test_clauses_that_run_after_the_end_always_survive(deal_data, write_deal):
+    deal_data["exit"]["survival"] = ["non_solicitation"]
+    clause = _clause(_draft(write_deal, deal_data), "Survival")
+    for listed in ("clause 9 (Confidentiality)", "clause 13 (Limitation of Liability)", "clause 8 (Intellectual Property)",
+                   "clause 18.6 (Return and deletion of data) and clause 10 (Data Protection)"):
+        assert listed in clause, listed
