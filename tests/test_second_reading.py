@@ -228,3 +228,11 @@ def test_clauses_that_run_after_the_end_always_survive(deal_data, write_deal):
     for listed in ("clause 9 (Confidentiality)", "clause 13 (Limitation of Liability)", "clause 8 (Intellectual Property)",
                    "clause 18.6 (Return and deletion of data) and clause 10 (Data Protection)"):
         assert listed in clause, listed
+
+
+def test_civil_law_courts_are_not_asked_about_forum_non_conveniens(write_deal):
+    md = _draft(write_deal, _example("northwind-resellers-reseller"))  # the courts of the Netherlands
+    assert "waives any objection to proceedings in them on the ground of venue." in md
+    assert "inconvenient forum" not in md
+    md = _draft(write_deal, _example("brightpath-lumen-referral-alliance"))  # the courts of England and Wales
+    assert "on the ground of venue or that they are an inconvenient forum." in md
