@@ -236,3 +236,14 @@ def test_civil_law_courts_are_not_asked_about_forum_non_conveniens(write_deal):
     assert "inconvenient forum" not in md
     md = _draft(write_deal, _example("brightpath-lumen-referral-alliance"))  # the courts of England and Wales
     assert "on the ground of venue or that they are an inconvenient forum." in md
+
+
+def test_budget_balancing_says_who_pays_whom(deal_data, write_deal):
+    md = _draft(write_deal, deal_data)
+    assert "A Party that has borne less than its share must pay the difference to the other Party within 30 days" in md
+    md = _draft(write_deal, _three_parties(deal_data))
+    split = "in proportion to the amount by which each of them has exceeded its share"
+    assert ("Each Party that has borne less than its share owes the amount of its shortfall. That amount is divided between "
+            f"the Parties that have borne more than their share {split}") in _clause(md, "Reconciliation and invoicing")
+    assert f"must pay the amount of its shortfall to the Parties that have borne more than their share, divided between them {split}" in _clause(md, "Final accounting")
+    assert "Party or Parties" not in _clause(md, "Final accounting")
