@@ -381,8 +381,8 @@ def test_managed_service_gets_onboarding_security_continuity_step_in_and_hipaa()
     assert f"stated in Section {number_of(draft, 'payments.fees')}, which are fixed for the Term" in charges
     assert "agree in writing from time to time" not in charges and "price list or order forms" not in charges
     fees = text_of(clause(draft, "payments.fees").blocks)
-    assert "Meridian must pay OpsCloud service charges of USD 85,000 for each month" in fees
-    assert "at the start of the period" in text_of(clause(draft, "payments.invoicing").blocks)
+    assert "Meridian must pay OpsCloud Charges of USD 85,000 for each month" in fees
+    assert "at the start of that period" in text_of(clause(draft, "payments.invoicing").blocks)
     onboarding = text_of(clause(draft, "service.onboarding").blocks)
     assert "for up to 15 days" in onboarding and "fail the tests a second time" in onboarding
     assert "1 April 2027" in text_of(clause(draft, "definitions.terms").blocks) or "April 1, 2027" in full_text(draft)
@@ -438,7 +438,7 @@ def test_managed_service_benchmarking_reduces_the_charges_to_the_top_of_the_rang
         "12 months" in bench
     assert "Meridian bears the fees of the Benchmarker" in bench and "costs or margins of OpsCloud" in bench
     assert "reduced to the top of the Benchmark Range, but by no more than 10% of them" in bench
-    assert "never increases the charges" in bench
+    assert "never increases the Charges" in bench
     charges = text_of(clause(draft, "scope.managed-charges").blocks)
     assert f"or as they are reduced after a Benchmark under Section {number_of(draft, 'service.benchmarking')}" in charges
 
@@ -627,7 +627,7 @@ def test_managed_services_continued_after_termination_are_paid_for_and_keep_thei
     assert f"continues to provide Managed Services after the Termination Date under Section {transition}" in final
     assert "continue to accrue, at the rates in force on the Termination Date" in final
     fees = text_of(clause(draft, "exit.transition-fees").blocks)
-    assert "No fees are payable for it, other than the charges for Managed Services that OpsCloud continues" in fees
+    assert "No fees are payable for it, other than the Charges for Managed Services that OpsCloud continues" in fees
     hipaa = text_of(clause(draft, "service.hipaa").blocks)
     assert f"when it stops providing the Managed Services (including any it continues to provide after the " \
            f"Termination Date under Section {transition})" in hipaa
@@ -695,3 +695,64 @@ def test_a_managed_service_has_contract_managers_not_alliance_managers():
     assert "Meridian: Robert Hayes" in text_of(clause(draft, "roles.contract-managers").blocks)
     for example in ("acme-globex-technology.yaml", "tri-harbor-joint-venture.yaml"):
         assert "roles.contract-managers" not in clause_ids(api.build(EXAMPLES / example))
+
+
+# ── a managed service is paid by its Charges, not by "Partner Payments" ─────────────────────
+CHARGE_CLAUSES = ("payments.fees", "payments.invoicing", "payments.final-account", "schedule-payments.table",
+                  "service-levels.credits", "schedule-service-levels.credits", "service.prepaid-refund",
+                  "service.benchmarking", "service.step-in", "exit.transition-fees", "ip.licences")
+
+
+def test_managed_service_charges_are_the_charges_throughout():
+    draft = api.build(MANAGED)
+    text = full_text(draft)
+    assert "Partner Payment" not in text  # the customer pays the provider; no partner pays a partner
+    definitions = text_of(clause(draft, "definitions.terms").blocks)
+    assert f"Charges means the charges for the Managed Services that Section {number_of(draft, 'payments.fees')} " \
+           "sets out" in definitions
+    for cid in CHARGE_CLAUSES:
+        body = text_of(clause(draft, cid).blocks)
+        assert "Charges" in body, cid
+        assert "the charges for the Managed Services" not in body and "service charges" not in body, cid
+    assert clause(draft, "payments.fees").title == "Charges"
+    assert clause(draft, "payments.final-account").title == "Final account of Charges"
+    fees = text_of(clause(draft, "payments.fees").blocks)
+    assert fees.startswith("Meridian must pay OpsCloud Charges of USD 85,000 for each month")
+    assert "(a)" not in fees  # one charge is a sentence, not a one-item list
+    invoicing = text_of(clause(draft, "payments.invoicing").blocks)
+    assert "invoice the Charges payable in advance for each period at the start of that period" in invoicing
+    assert "The Charges exclude sales, use and similar taxes" in invoicing
+    final = text_of(clause(draft, "payments.final-account").blocks)
+    assert "OpsCloud must refund the part of any Charges paid in advance that relates to the period after the " \
+           "Termination Date, calculated day by day" in final
+    credits = text_of(clause(draft, "service-levels.credits").blocks)
+    assert "applied to the Charges that Party pays for those Managed Services" in credits
+    assert "The Charges under Section" in text_of(clause(draft, "schedule-payments.table").blocks)
+
+
+def test_a_managed_service_keeps_partner_payments_for_what_partners_pay_each_other(write_deal):
+    data = yaml.safe_load(MANAGED.read_text(encoding="utf-8"))
+    data["payments"]["streams"].append({"id": "referral", "type": "referral_fee", "payer": "opscloud",
+                                        "payee": "meridian", "amount": 5000, "per": "referral"})
+    data["payments"]["statements"] = "quarterly"
+    data["payments"]["referrals"] = {"criteria": ["is a hospital in the United States"], "acceptance_business_days": 5,
+                                     "registration_days": 180, "fee_window_months": 6}
+    draft = api.build(write_deal(data))
+    fees = number_of(draft, "payments.fees")
+    definitions = text_of(clause(draft, "definitions.terms").blocks)
+    assert f"Partner Payment means an amount that one Party must pay another Party under Section {fees}, " \
+           "other than the Charges" in definitions
+    text = text_of(clause(draft, "payments.fees").blocks)
+    assert "Meridian must pay OpsCloud Charges of USD 85,000" in text
+    assert "OpsCloud must also pay Meridian a referral fee of USD 5,000 for each Qualified Referral" in text
+    assert "summarizes the Charges, the Partner Payments and the arrangements for them" in text
+    final = text_of(clause(draft, "payments.final-account").blocks)
+    assert "The Charges accrue day by day" in final and "Partner Payments accrue up to the Termination Date" in final
+    assert "other than the Charges and Partner Payments under Section" in text_of(clause(draft, "ip.licences").blocks)
+
+
+def test_other_kinds_keep_partner_payments():
+    draft = api.build(REFERRAL)
+    text = full_text(draft)
+    assert "Partner Payment" in text and "Charges means" not in text
+    assert clause(draft, "payments.fees").title == "Partner Payments"
