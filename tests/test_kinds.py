@@ -8,7 +8,7 @@ import yaml
 from termsmith import api
 from termsmith.errors import InputError
 
-from .conftest import EXAMPLES
+from .conftest import CANONICAL as CANONICAL_TECH, EXAMPLES
 from .test_examples import clause, clause_ids, full_text, text_of
 
 REFERRAL = EXAMPLES / "brightpath-lumen-referral-alliance.yaml"
@@ -756,3 +756,49 @@ def test_other_kinds_keep_partner_payments():
     text = full_text(draft)
     assert "Partner Payment" in text and "Charges means" not in text
     assert clause(draft, "payments.fees").title == "Partner Payments"
+
+
+# ── no agreement to agree: a withdrawn infringing item and a missed minimum have stated consequences ──
+def test_a_withdrawn_infringing_item_has_stated_consequences():
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        text = text_of(clause(api.build(example), "indemnities.mitigation").blocks)
+        assert "agree in good faith" not in text, example.name
+        assert "ceases to form part of this Agreement on the date of the notice" in text, example.name
+    acme = api.build(CANONICAL_TECH)
+    text = text_of(clause(acme, "indemnities.mitigation").blocks)
+    assert "must refund the part of it that relates to the period after that date, calculated day by day, within " \
+           "30 days" in text
+    assert "may terminate this Agreement by notice to the other Party given within 60 days after the notice of " \
+           "withdrawal" in text
+    assert f"obligations under clause {number_of(acme, 'indemnities.ip-infringement')} for claims arising" in text
+    assert "Northwind" not in text and "Managed Services" not in text
+    managed = text_of(clause(api.build(MANAGED), "indemnities.mitigation").blocks)
+    assert "does not relieve it of its obligation to provide the Managed Services to the Service Levels" in managed
+    reseller = api.build(RESELLER)
+    text = text_of(clause(reseller, "indemnities.mitigation").blocks)
+    assert "If Northwind withdraws a product, it ceases to be one of the Products" in text
+    assert "licences of the withdrawn product that it has not yet resold" in text
+    assert f"The minimum commitment under clause {number_of(reseller, 'scope.reseller-minimum')}" in text
+    found = {d.path for d in acme.defaults}
+    assert {"terms.withdrawal_refund_days", "terms.withdrawal_termination_days"} <= found
+
+
+def test_a_missed_reseller_minimum_has_a_consequence(write_deal):
+    draft = api.build(RESELLER)
+    text = text_of(clause(draft, "scope.reseller-minimum").blocks)
+    assert "agree a plan" not in text
+    assert "Northwind may give Vanderlinde notice of the shortfall within 60 days after the end of that year" in text
+    assert "make up the shortfall by placing further orders within 90 days after receiving the notice" in text
+    assert "terminate this Agreement by giving at least 90 days’ notice" in text.replace("'", "’")
+    assert "non-exclusive" not in text  # the appointment is not exclusive
+    found = {d.path for d in draft.defaults}
+    assert {"terms.minimum_shortfall_notice_days", "terms.minimum_cure_days",
+            "terms.minimum_termination_notice_days"} <= found
+    data = yaml.safe_load(RESELLER.read_text(encoding="utf-8"))
+    data["scope"]["exclusive"] = True
+    data.setdefault("terms", {})["minimum_cure_days"] = 45
+    draft = api.build(write_deal(data))
+    text = text_of(clause(draft, "scope.reseller-minimum").blocks)
+    assert "within 45 days after receiving the notice" in text
+    assert "either make its appointment non-exclusive from the date of the notice, or terminate this Agreement" in text
+    assert "terms.minimum_cure_days" not in {d.path for d in draft.defaults}

@@ -111,7 +111,7 @@ def test_service_credits_only_against_charges_a_party_pays(all_drafts):
     assert "Service Credit" not in acme
     assert "6.5 Remedy plans." in acme and "as if it were a Dispute" in acme
     meridian = _named(all_drafts, "meridian-opscloud-managed-service")
-    assert "it must give each Party that pays it charges for the service concerned a credit" in meridian
+    assert "it must give each Party that pays Charges for the Managed Services concerned a credit" in meridian
 
 
 def test_chronic_failure_needs_serious_failures_notice_and_cure(all_drafts):
