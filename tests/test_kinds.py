@@ -802,3 +802,26 @@ def test_a_missed_reseller_minimum_has_a_consequence(write_deal):
     assert "within 45 days after receiving the notice" in text
     assert "either make its appointment non-exclusive from the date of the notice, or terminate this Agreement" in text
     assert "terms.minimum_cure_days" not in {d.path for d in draft.defaults}
+
+
+def test_payment_schedule_states_the_audit_frequency_the_audit_clause_uses(write_deal):
+    data = yaml.safe_load(REFERRAL.read_text(encoding="utf-8"))
+    assert data["payments"].get("audit")
+    data.setdefault("terms", {})["audit_frequency_months"] = 24
+    draft = api.build(write_deal(data))
+    assert "not more than once in any 24 months" in text_of(clause(draft, "payments.audit").blocks)
+    schedule = text_of(clause(draft, "schedule-payments.table").blocks)
+    assert "audit at most once in 24 months" in schedule and "once in 12 months" not in schedule
+
+
+def test_reseller_price_change_notice_and_payment_days_are_deal_terms(write_deal):
+    draft = api.build(RESELLER)
+    assert "at least 90 days’ written notice" in text_of(clause(draft, "scope.reseller-pricing").blocks).replace("'", "’")
+    assert "terms.price_change_notice_days" in {d.path for d in draft.defaults}
+    data = yaml.safe_load(RESELLER.read_text(encoding="utf-8"))
+    del data["budget"]
+    data["exit"]["transition"]["fees"] = "none"
+    data["exit"]["transition"].pop("fixed_fee", None)
+    data.setdefault("terms", {}).update(price_change_notice_days=60, reseller_payment_days=45)
+    text = text_of(clause(api.build(write_deal(data)), "scope.reseller-pricing").blocks).replace("'", "’")
+    assert "at least 60 days’ written notice" in text and "within 45 days after receiving it" in text
