@@ -683,8 +683,36 @@ def test_reseller_customer_is_migrated_only_if_it_agrees():
 
 
 def test_technology_payment_clause_does_not_exclude_other_amounts_due():
-    text = text_of(clause(api.build(EXAMPLES / "hudson-cobalt-technology-us.yaml"), "technology.remuneration").blocks)
+    text = text_of(clause(api.build(CANONICAL_TECH), "technology.remuneration").blocks)
     assert "only amounts payable" not in text and "compensated for its technology only through" in text
+
+
+def test_us_technology_example_pays_the_engine_partner_a_royalty_and_escrows_its_engine():
+    draft = api.build(EXAMPLES / "hudson-cobalt-technology-us.yaml")
+    assert {"technology.escrow", "technology.deprecation", "payments.fees", "payments.statements",
+            "payments.audit", "payments.final-account"} <= clause_ids(draft)
+    fees = text_of(clause(draft, "payments.fees").blocks)
+    assert fees.startswith("In return for what it receives under this Agreement, Hudson must pay Cobalt a royalty of "
+                           "20% of the net revenue Hudson receives")
+    assert "Cobalt's fraud-scoring service" in fees and "\\" not in fees  # deal text escaped once, not twice
+    assert "(a)" not in fees  # one payment is a sentence, not a one-item list
+    remuneration = text_of(clause(draft, "technology.remuneration").blocks)
+    assert f"only by the Partner Payments set out in Section {number_of(draft, 'payments.fees')}" in remuneration
+    assert "within the 6 months after the Termination Date" not in remuneration
+    final = text_of(clause(draft, "payments.final-account").blocks)
+    assert "during the 6 months after the Termination Date" in final
+    escrow = text_of(clause(draft, "technology.escrow").blocks)
+    assert "Within 60 days after the Effective Date, Cobalt must deposit" in escrow
+    assert "Keystone Software Escrow, Inc." in escrow
+    assert "at least 12 months after announcing the withdrawal" in text_of(clause(draft, "technology.deprecation").blocks)
+
+
+def test_singapore_drafts_speak_of_goods_and_services_tax():
+    draft = api.build(ALLIANCE)
+    text = full_text(draft)
+    assert "value added tax" not in text
+    assert "Partner Payments exclude goods and services tax and similar taxes on supplies" in \
+        text_of(clause(draft, "payments.invoicing").blocks)
 
 
 def test_a_managed_service_has_contract_managers_not_alliance_managers():
