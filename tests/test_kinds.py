@@ -853,3 +853,37 @@ def test_reseller_price_change_notice_and_payment_days_are_deal_terms(write_deal
     data.setdefault("terms", {}).update(price_change_notice_days=60, reseller_payment_days=45)
     text = text_of(clause(api.build(write_deal(data)), "scope.reseller-pricing").blocks).replace("'", "’")
     assert "at least 60 days’ written notice" in text and "within 45 days after receiving it" in text
+
+
+CONTRACTUAL = EXAMPLES / "solent-northgate-contractual-joint-venture.yaml"
+
+
+def test_contractual_joint_venture_example_shares_costs_and_carries_on_no_business_in_common():
+    draft = api.build(CONTRACTUAL)
+    ids = clause_ids(draft)
+    assert "scope.jv-contractual" in ids and "budget.cost-sharing" in ids
+    assert not ({"scope.jv-vehicle", "scope.jv-shares", "scope.jv-profits"} | COMPANY_CLAUSES) & ids - {
+        "scope.jv-non-compete", "scope.jv-conditions"}
+    text = text_of(clause(draft, "scope.jv-contractual").blocks)
+    assert "it is not a partnership within the meaning of the Partnership Act 1890" in text
+    contributions = text_of(clause(draft, "scope.jv-contributions").blocks)
+    assert "or, failing agreement, within a reasonable time after another Party requests it by notice" in contributions
+    assert f"remains the property of the Party that makes it and is returned to that Party under clause " \
+           f"{number_of(draft, 'exit.materials')}" in contributions
+    reserved = text_of(clause(draft, "scope.jv-reserved-matters").blocks)
+    assert "the activities of the joint venture" in reserved and "ending the joint venture" in reserved
+    assert "business of the joint venture" not in full_text(draft)  # there is none: each Party runs its own
+    assert "winding up the joint venture" not in reserved
+    impasse = text_of(clause(draft, "governance.deadlock").blocks)
+    assert "for Northgate: its Managing Director" in impasse and "within 4 months after the notice" in impasse
+    assert "governance.deadlock.termination_after_months" not in {d.path for d in draft.defaults}
+
+
+def test_a_joint_venture_company_keeps_its_business_and_board_wording():
+    draft = api.build(JV)
+    assert "a business that competes with the business of the Company" in \
+        text_of(clause(draft, "scope.jv-non-compete").blocks)
+    contributions = text_of(clause(draft, "scope.jv-contributions").blocks)
+    assert "failing agreement, when the Board reasonably requests it" in contributions
+    assert "remains the property" not in contributions
+    assert "winding up the Company" in text_of(clause(draft, "scope.jv-reserved-matters").blocks)
