@@ -887,3 +887,15 @@ def test_a_joint_venture_company_keeps_its_business_and_board_wording():
     assert "failing agreement, when the Board reasonably requests it" in contributions
     assert "remains the property" not in contributions
     assert "winding up the Company" in text_of(clause(draft, "scope.jv-reserved-matters").blocks)
+
+
+def test_integration_plan_not_agreed_and_failed_milestones_have_consequences():
+    draft = api.build(CANONICAL_TECH)
+    text = text_of(clause(draft, "scope.technology-plan").blocks)
+    assert "If the Parties have not agreed an integration plan within that period, either Party may terminate this " \
+           "Agreement by notice to the other Party given within the following 30 days" in text
+    assert f"Shared Costs incurred before it are shared under clause {section_label(draft, 'budget')}" in text
+    assert "may run the acceptance tests for that milestone within 10 Business Days after the notice" in text
+    assert f"the failure is a Material Breach for the purposes of clause {number_of(draft, 'termination.cause')}" in text
+    found = {d.path for d in draft.defaults}
+    assert {"terms.integration_plan_termination_days", "terms.milestone_acceptance_business_days"} <= found
