@@ -777,6 +777,11 @@ def test_a_managed_service_keeps_partner_payments_for_what_partners_pay_each_oth
     final = text_of(clause(draft, "payments.final-account").blocks)
     assert "The Charges accrue day by day" in final and "Partner Payments accrue up to the Termination Date" in final
     assert "other than the Charges and Partner Payments under Section" in text_of(clause(draft, "ip.licences").blocks)
+    invoicing = text_of(clause(draft, "payments.invoicing").blocks)
+    assert "invoice each Partner Payment calculated on revenue, referrals or units" in invoicing
+    assert "invoice each fixed Charge payable in advance at the start of the period it covers" in invoicing
+    assert f"The amounts payable under Section {fees} exclude" in invoicing
+    assert "termsmith:ref" not in full_text(draft)  # every cross-reference resolved
 
 
 def test_other_kinds_keep_partner_payments():
