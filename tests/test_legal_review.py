@@ -259,3 +259,16 @@ def test_boilerplate_findings(all_drafts):
     assert "the rights and remedies under this Agreement are in addition to" in acme
     northwind = _named(all_drafts, "northwind-resellers-reseller")  # Change of Control: Affiliate defined
     assert "**“Affiliate”** means" in northwind and "same group of companies" not in northwind
+
+
+def test_every_cross_reference_resolves_and_deal_text_is_printed_once(all_drafts):
+    """Every branch, including payments added to every kind: no reference left as a placeholder, and deal text
+    (a description with an apostrophe, an ampersand, a backslash and quotes) escaped once for Markdown, not twice."""
+    payments = 0
+    for name, data, md in all_drafts:
+        assert "termsmith:ref" not in md, name
+        if "payments+" in name:
+            payments += 1
+            assert r"the O’Brien & Co. \\ “special” work" in md, name
+            assert r"O\’Brien" not in md, name
+    assert payments >= 20
