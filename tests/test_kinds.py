@@ -904,3 +904,26 @@ def test_integration_plan_not_agreed_and_failed_milestones_have_consequences():
     assert f"the failure is a Material Breach for the purposes of clause {number_of(draft, 'termination.cause')}" in text
     found = {d.path for d in draft.defaults}
     assert {"terms.integration_plan_termination_days", "terms.milestone_acceptance_business_days"} <= found
+
+
+def test_second_reading_wording_fixes(deal_data, write_deal):
+    from termsmith.render.markdown import render_markdown
+    from . import variants
+    managed = api.build(MANAGED)  # two Parties: "the other Party"; the defined Chronic Failure
+    assert "it must promptly notify the other Party and propose" in text_of(clause(managed, "service.onboarding").blocks)
+    assert "or a Chronic Failure occurs under Section" in text_of(clause(managed, "service.step-in").blocks)
+    # three technology partners: the end-customer terms protect each other Party's technology
+    deal_data["scope"] = {"technology": {}}
+    variants._third_party(deal_data)
+    draft = api.build(write_deal(deal_data))
+    licence = text_of(clause(draft, "technology.customer-licence").blocks)
+    assert "protect the technology of each other Party" in licence and "liability of each other Party" in licence
+    assert "sale of another Party" in text_of(clause(draft, "technology.remuneration").blocks)
+    # a two-shareholder Russian roulette: the Offeror is a defined term, like the Seller of shares
+    data = yaml.safe_load(JV.read_text(encoding="utf-8"))
+    variants._two_parties(data)
+    data["scope"]["joint_venture"]["deadlock"]["resolution"] = "russian_roulette"
+    data["scope"]["joint_venture"]["board"]["directors"].pop("straits")
+    data["scope"]["joint_venture"]["cash_contributions"].pop("straits")
+    md = render_markdown(api.build(write_deal(data, "jv.yaml")))
+    assert "(the **“Offeror”**)" in md and "(the **“Seller”**)" in md
