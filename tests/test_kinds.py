@@ -927,3 +927,17 @@ def test_second_reading_wording_fixes(deal_data, write_deal):
     data["scope"]["joint_venture"]["cash_contributions"].pop("straits")
     md = render_markdown(api.build(write_deal(data, "jv.yaml")))
     assert "(the **“Offeror”**)" in md and "(the **“Seller”**)" in md
+
+
+def test_joint_venture_company_periods_are_deal_terms(write_deal):
+    draft = api.build(JV)
+    found = {d.path for d in draft.defaults}
+    assert {"terms.valuer_agreement_business_days", "terms.incorporation_after_conditions_business_days"} <= found
+    data = yaml.safe_load(JV.read_text(encoding="utf-8"))
+    data["terms"].update(valuer_agreement_business_days=15, incorporation_after_conditions_business_days=20)
+    data["scope"]["joint_venture"]["capital_calls"]["on_failure"] = "default"
+    data["terms"]["capital_call_grace_business_days"] = 5
+    draft = api.build(write_deal(data))
+    assert "if they do not agree within 15 Business Days" in text_of(clause(draft, "shares.valuation").blocks)
+    assert "within 20 Business Days after the last of the conditions" in text_of(clause(draft, "scope.jv-vehicle").blocks)
+    assert "within 5 Business Days after it was due" in text_of(clause(draft, "shares.capital-calls").blocks)
