@@ -812,6 +812,8 @@ def test_a_withdrawn_infringing_item_has_stated_consequences():
     assert "If Northwind withdraws a product, it ceases to be one of the Products" in text
     assert "licences of the withdrawn product that it has not yet resold" in text
     assert f"The minimum commitment under clause {number_of(reseller, 'scope.reseller-minimum')}" in text
+    assert "orders for the withdrawn product in the 12 months before the notice" in text
+    assert "terms.withdrawal_look_back_months" in {d.path for d in reseller.defaults}
     found = {d.path for d in acme.defaults}
     assert {"terms.withdrawal_refund_days", "terms.withdrawal_termination_days"} <= found
 
