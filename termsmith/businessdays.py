@@ -53,11 +53,13 @@ def place(jurisdiction: str) -> tuple[str, str | None] | None:
 
 
 def _country(name: str) -> str | None:
-    import holidays
     from babel import Locale
+    from holidays.registry import EntityLoader
 
     name = _clean(name)
-    supported = holidays.list_supported_countries()
+    # the registry's codes, not holidays.list_supported_countries(), which imports all 250 calendars to list
+    # their subdivisions (most of a cold draft's time in this module)
+    supported = frozenset(EntityLoader.get_country_codes())
     for code, territory in Locale("en").territories.items():
         if code in supported and name in {territory.lower(), _clean(territory)}:
             return code

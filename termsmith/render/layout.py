@@ -96,6 +96,16 @@ class Styles:
         self._base = base
         self._default = next((i for i, s in self._by_id.items() if s.get(qn("w:default")) == "1"), None)
         self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
+        self._direct: dict[tuple, Style] = {}  # (style, a paragraph's direct properties) → the style they make
+
+    def with_direct(self, style: Style, ppr: etree._Element) -> Style:
+        """`style` with a paragraph's direct properties (w:pPr) applied: a draft repeats a few combinations
+        (a numbered paragraph, one kept with the next) thousands of times."""
+        key = (style, *((child.tag, *child.items()) for child in ppr))
+        found = self._direct.get(key)
+        if found is None:
+            found = self._direct[key] = _apply(style, ppr, None)
+        return found
 
     def _resolve(self, style_id: str | None) -> Style:
         el = self._by_id.get(style_id or self._default)
@@ -231,7 +241,7 @@ def _paragraph_box(p: etree._Element, styles: Styles, width: int, view: str | No
     style_el = ppr.find(_PSTYLE) if ppr is not None else None
     style = styles.resolve(style_el.get(_VAL) if style_el is not None else None)
     if ppr is not None and len(ppr) > (style_el is not None):  # direct properties beside the style
-        style = _apply(style, ppr, None)
+        style = styles.with_direct(style, ppr)
     lines = _lines(_text(p, view), width - style.left, style.first, style, styles.widths)
     names = tuple(b.get(_NAME) for b in p.iter(_BOOKMARK))
     return _Box(lines, _line_height(style), style.before, style.after, style.keep_next, style.keep_lines,
