@@ -558,6 +558,10 @@ def main() -> None:
     # flushed here): everything termsmith writes is closed before this point, and stdout/stderr are
     # flushed below. Code run from the command line must not rely on atexit.
     gc.disable()
+    # pydantic looks for plugins (observers of every validation) by reading the entry points of every
+    # installed distribution before it builds its first validator, about 10 ms of a cold draft; the command
+    # runs none. A value the user set is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     code = _run()
     for stream in (sys.stdout, sys.stderr):
         try:
