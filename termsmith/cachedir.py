@@ -1,6 +1,6 @@
 """termsmith's on-disk caches (`$XDG_CACHE_HOME/termsmith`): Jinja's compiled templates (`jinja/`),
 opened clause libraries (`libraries/`, see `library.cache`) and the public holidays of the parties' places
-(`holidays/`, see `businessdays`).
+(`holidays/`, see `businessdays`) and the dates of library commits (`git/`, see `library.git`).
 
 A cache only ever saves time: nothing in it is trusted without its key matching, and a missing or
 unwritable cache just means doing the work. Each folder is kept under a size bound (`prune`): the oldest
@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-BOUNDS = {"jinja": 32 * 1024 * 1024, "libraries": 64 * 1024 * 1024, "holidays": 4 * 1024 * 1024}  # bytes per folder
+BOUNDS = {"jinja": 32 * 1024 * 1024, "libraries": 64 * 1024 * 1024, "holidays": 4 * 1024 * 1024,
+          "git": 1024 * 1024}  # bytes per folder
 T = TypeVar("T")
 
 
@@ -77,10 +78,10 @@ def prune(folder: str, bound: int | None = None) -> None:
             pass  # another process removed or is replacing it
 
 
-def remembered(folder: str, key: tuple, compute: Callable[[], T]) -> T:
+def remembered(folder: str, key: tuple, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
     """`compute()`, kept in `folder` for the next process under `key` (a tuple of plain values that names
-    everything the result depends on): a stored entry is used only when its key is equal, and anything
-    unreadable is computed again."""
+    everything the result depends on) when `keep(result)`: a stored entry is used only when its key is
+    equal, and anything unreadable is computed again."""
     home = cache_home()
     path = None
     if home is not None:
@@ -93,7 +94,7 @@ def remembered(folder: str, key: tuple, compute: Callable[[], T]) -> T:
         except Exception:  # noqa: BLE001 - a missing, truncated or foreign entry is a miss, never an error
             pass
     value = compute()
-    if path is not None:
+    if path is not None and keep(value):
         try:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # entries are pickles: keep them private
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
