@@ -38,7 +38,7 @@ def _portable_file_name(value: str) -> str:
 class Spec(BaseModel):
     """Base for every part of the deal: unknown fields are errors, values never change."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 DealKind = Literal["technology", "reseller", "strategic_alliance", "joint_venture", "managed_service"]
