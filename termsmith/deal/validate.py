@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ValidationError
 
 from termsmith.deal.fields import party_references
-from termsmith.draft.facts import cap_basis, money_flows
+from termsmith.draft.facts import cap_basis, money_flows, service_provider
 from termsmith.deal.model import Deal
 from termsmith.errors import InputError, Problem
 from termsmith.inputs import NOT_XML as _NOT_XML
@@ -554,7 +554,7 @@ def _managed_service(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     path: Path_ = ("scope", "managed_service")
     if ms.provider is not None and ms.provider not in {p.id for p in deal.parties}:
         yield src.problem((*path, "provider"), _unknown_party(ms.provider, {p.id for p in deal.parties}), code="unknown-party")
-    provider = ms.provider or (deal.slas.metrics[0].provider if deal.slas else deal.parties[0].id)
+    provider = service_provider(deal)
     if deal.payments:
         for i, s in enumerate(deal.payments.streams):
             if s.type == "service_charge" and s.payee != provider:

@@ -61,6 +61,19 @@ class StyleModel(_Strict):
     replace: dict[Phrase, Annotated[str, StringConstraints(max_length=200)]] = Field(
         default_factory=dict,
         description="Words and phrases of the clause text (as the library writes them) and what this style writes instead.")
+    words: dict[Word, Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=_PRINTABLE)]] = Field(
+        default_factory=dict,
+        description="Words around the clauses (keys of languages.*.words) this style writes otherwise, e.g. dated: Dated as of.")
+
+    @field_validator("words")
+    @classmethod
+    def _known_words(cls, words: dict[str, str]) -> dict[str, str]:
+        from termsmith.draft.document import DEFAULT_WORDS
+
+        unknown = [key for key in words if key not in DEFAULT_WORDS]
+        if unknown:
+            raise ValueError(f"unknown: {', '.join(unknown)} (the words are {', '.join(DEFAULT_WORDS)})")
+        return words
 
 
 class HouseStyleModel(_Strict):
