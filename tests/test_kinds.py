@@ -925,8 +925,8 @@ def test_second_reading_wording_fixes(deal_data, write_deal):
     data = yaml.safe_load(JV.read_text(encoding="utf-8"))
     variants._two_parties(data)
     data["scope"]["joint_venture"]["deadlock"]["resolution"] = "russian_roulette"
-    data["scope"]["joint_venture"]["board"]["directors"].pop("straits")
-    data["scope"]["joint_venture"]["cash_contributions"].pop("straits")
+    data["scope"]["joint_venture"]["board"]["directors"].pop("straits", None)  # variants._two_parties already drops it
+    data["scope"]["joint_venture"]["cash_contributions"].pop("straits", None)
     md = render_markdown(api.build(write_deal(data, "jv.yaml")))
     assert "(the **“Offeror”**)" in md and "(the **“Seller”**)" in md
 
