@@ -113,12 +113,14 @@ SIDES = ("base", "head")
 
 @dataclass(frozen=True)
 class DealSource:
-    """Where a deal is read at each revision: its bytes from git, the working-tree file (FROM_FILE), or None
-    when the revision does not have it."""
+    """Where a deal, and the lock file beside it, are read at each revision: their bytes from git, the
+    working-tree file (FROM_FILE), or None when the revision does not have it."""
 
     path: Path
     base: bytes | str | None = FROM_FILE
     head: bytes | str | None = FROM_FILE
+    base_lock: bytes | str | None = FROM_FILE
+    head_lock: bytes | str | None = FROM_FILE
 
 
 @dataclass(frozen=True)
@@ -157,16 +159,79 @@ class Assessment:
     deal_changed: bool = False  # the deal file itself differs between the revisions
 
 
+@dataclass(frozen=True)
+class _Change:
+    """Of a pair of libraries a deal is drafted with: the clauses that differ, and why every deal is affected."""
+
+    clauses: tuple[str, ...]
+    everything: str
+    conditions_only: tuple[str, ...]
+
+
 class _Opened:
     """The two libraries of a run and when a draft made with each is dated, opened once per run: worker
-    processes are forked with it, so no deal repeats per-library work (git, folder walks, compiling)."""
+    processes are forked with it, so no deal repeats per-library work (git, folder walks, compiling). The
+    libraries locks pin are opened here too, once per process and lock."""
 
-    def __init__(self, library: Path | None, base: Library, head: Library) -> None:
+    def __init__(self, library: Path | None, base: Library, head: Library,
+                 change: LibraryChange | None = None) -> None:
+        self.library = library
         self.libraries = {"base": base, "head": head}
-        self._made = {side: _made_at(library, lib) for side, lib in self.libraries.items()}
+        self._made: dict[int, Callable[[Path | None], str]] = {}
+        for lib in (base, head):
+            self._made_with(lib)
+        self._changes: dict[tuple[int, int], _Change] = {}
+        if change is not None:
+            self._changes[id(base), id(head)] = _Change(change.clauses, change.everything, change.conditions_only)
+        self._locks: dict[tuple[bytes, str], tuple | TermsmithError] = {}
 
-    def made_at(self, side: str, deal_path: Path | None) -> str:
-        return self._made[side](deal_path)
+    def _made_with(self, lib: Library) -> Callable[[Path | None], str]:
+        if id(lib) not in self._made:
+            self._made[id(lib)] = _made_at(self.library, lib)
+        return self._made[id(lib)]
+
+    def made_at(self, lib: Library, deal_path: Path | None) -> str:
+        return self._made_with(lib)(deal_path)
+
+    def change(self, base: Library, head: Library) -> _Change:
+        key = (id(base), id(head))
+        if key not in self._changes:
+            found = library_change(base, head)
+            self._changes[key] = _Change(found.clauses, found.everything, found.conditions_only)
+        return self._changes[key]
+
+    def locked(self, raw: bytes, side: str, where: Path) -> tuple:
+        """(Lock, the library it pins) for the lock file `where` with the contents `raw`, at `side`: the library
+        at the lock's commit (the run's own when it is that commit), or for a lock without a commit, the
+        side's library, its pinned clauses checked."""
+        key = (raw, side)
+        if key not in self._locks:
+            try:
+                self._locks[key] = self._open_locked(raw, side, where)
+            except TermsmithError as exc:
+                self._locks[key] = exc
+        found = self._locks[key]
+        if isinstance(found, TermsmithError):
+            raise found
+        return found
+
+    def _open_locked(self, raw: bytes, side: str, where: Path) -> tuple:
+        from termsmith.library.identity import check_source
+        from termsmith.library.locate import library_path
+        from termsmith.library.lock import library_problems, parse_lock
+        from termsmith.library.opening import open_library
+
+        lock = parse_lock(raw, where)
+        check_source(lock, library_path(self.library), where)
+        if not lock.commit:
+            lib = self.libraries[side]
+        else:
+            lib = next((own for own in self.libraries.values() if own.commit == lock.commit), None)
+            lib = lib or open_library(self.library, lock.commit)
+        problems = library_problems(lock, lib, where)
+        if problems:
+            raise InputError(problems)
+        return lock, lib
 
 
 _OPENED: dict[int, _Opened] = {}
@@ -219,25 +284,42 @@ def _made_at(library: Path | None, lib: Library) -> Callable[[Path | None], str]
 
 def assess(source: DealSource | Path, plan: Plan) -> Assessment:
     """Decide whether the library change (or the deal's own change) can touch this deal; if it can, draft it at
-    both revisions and compare."""
+    both revisions and compare.
+
+    A lock pins the library a deal is drafted with, not the deal: a deal whose file and lock are the same at
+    both revisions is left alone (`locked`, unless locks are ignored); one whose file (or lock) changed is
+    drafted at each revision with the library its lock pins there."""
     from termsmith.library.lock import lock_path
     from termsmith.pipeline import checked_context
 
     if not isinstance(source, DealSource):
         source = DealSource(Path(source))
     path = source.path
-    if not plan.ignore_locks and lock_path(path).is_file():
+    raw = _read(source)
+    locks = dict.fromkeys(SIDES) if plan.ignore_locks else _read_locks(source)
+    if (any(isinstance(lock, bytes) for lock in locks.values()) and locks["base"] == locks["head"]
+            and raw["base"] == raw["head"]):
         return Assessment(path, "locked")
     opened = _opened(plan)
-    libs = opened.libraries
-    raw = _read(source)
+    libs = dict(opened.libraries)
+    pinned: dict[str, object] = {}  # side → the Lock the deal is drafted under there
+    problems: dict[str, tuple[Problem, ...]] = {}
+    for side in SIDES:
+        lock = locks[side]
+        if lock is None or raw[side] is None:
+            continue
+        try:
+            if isinstance(lock, TermsmithError):
+                raise lock
+            pinned[side], libs[side] = opened.locked(lock, side, lock_path(path))
+        except TermsmithError as exc:
+            problems[side] = _located(exc, lock_path(path))
     deals: dict[str, tuple] = {}
     names: dict[str, dict] = {}  # the names each revision's conditions see
-    problems: dict[str, tuple[Problem, ...]] = {}
     validated: dict[bytes, tuple | TermsmithError] = {}  # each content validated once
     for side in SIDES:
         data = raw[side]
-        if data is None:
+        if data is None or side in problems:
             continue
         got = data if isinstance(data, TermsmithError) else _validated(data, path, validated)
         if isinstance(got, TermsmithError):
@@ -253,20 +335,21 @@ def assess(source: DealSource | Path, plan: Plan) -> Assessment:
     if problems:
         return _failed(path, deal_id, (), problems, plan)
     if "base" not in deals or "head" not in deals:  # the deal is new, or gone, at head
-        return _one_side(path, deal_id, deals, opened, plan)
+        return _one_side(path, deal_id, deals, libs, pinned, opened, plan)
     same = raw["base"] == raw["head"]
-    if plan.everything:
-        causes = plan.changed
+    change = opened.change(libs["base"], libs["head"])
+    if change.everything:
+        causes = change.clauses
     else:
-        causes = tuple(cid for cid in plan.changed
+        causes = tuple(cid for cid in change.clauses
                        if _affects(cid, _selects(libs["base"], cid, names["base"]),
-                                   _selects(libs["head"], cid, names["head"]), plan))
+                                   _selects(libs["head"], cid, names["head"]), change))
         if same and not causes:
             return Assessment(path, "unaffected", deal_id)
     drafts = {}
     for side in SIDES:
         try:
-            drafts[side] = _draft(*deals[side], libs[side], path, opened.made_at(side, path))
+            drafts[side] = _draft(*deals[side], libs[side], path, opened.made_at(libs[side], path), pinned.get(side))
         except TermsmithError as exc:
             problems[side] = _located(exc, path)
     if problems:
@@ -287,6 +370,29 @@ def _read(source: DealSource) -> dict[str, bytes | TermsmithError | None]:
             if file is None:
                 try:
                     file = read_regular(source.path, MAX_BYTES, "deal file")
+                except TermsmithError as exc:
+                    file = exc
+            got = file
+        out[side] = got
+    return out
+
+
+def _read_locks(source: DealSource) -> dict[str, bytes | TermsmithError | None]:
+    """The bytes of the deal's lock file at each revision (None where it has none), or why they cannot be read."""
+    from termsmith.deal.load import MAX_BYTES
+    from termsmith.inputs import read_regular
+    from termsmith.library.lock import lock_path
+
+    unread = object()
+    file: object = unread
+    out = {}
+    for side in SIDES:
+        got = getattr(source, f"{side}_lock")
+        if got == FROM_FILE:
+            if file is unread:
+                where = lock_path(source.path)
+                try:
+                    file = read_regular(where, MAX_BYTES, "lock file") if os.path.lexists(where) else None
                 except TermsmithError as exc:
                     file = exc
             got = file
@@ -325,21 +431,22 @@ def _failed(path: Path, deal_id: str, causes: tuple[str, ...], problems: dict[st
                       failed_at="both" if len(problems) == 2 else next(iter(problems)))
 
 
-def _one_side(path: Path, deal_id: str, deals: dict, opened: _Opened, plan: Plan) -> Assessment:
+def _one_side(path: Path, deal_id: str, deals: dict, libs: dict[str, Library], pinned: dict, opened: _Opened,
+              plan: Plan) -> Assessment:
     """A deal file that only one revision has: new at head (drafted there, to show it drafts) or removed."""
     if "head" not in deals:
         return Assessment(path, "removed", deal_id, deal_changed=True)
     try:
-        _draft(*deals["head"], opened.libraries["head"], path, opened.made_at("head", path))
+        _draft(*deals["head"], libs["head"], path, opened.made_at(libs["head"], path), pinned.get("head"))
     except TermsmithError as exc:
         return _failed(path, deal_id, (), {"head": _located(exc, path)}, plan)
     return Assessment(path, "new", deal_id, deal_changed=True)
 
 
-def _affects(clause_id: str, before: bool, after: bool, plan: Plan) -> bool:
+def _affects(clause_id: str, before: bool, after: bool, change: _Change) -> bool:
     """A changed clause touches a deal that selects it at either revision; one whose only change is its
     condition, a deal whose selection of it changes."""
-    return before != after if clause_id in plan.conditions_only else before or after
+    return before != after if clause_id in change.conditions_only else before or after
 
 
 def _selects(lib: Library, clause_id: str, names: dict) -> bool:
@@ -352,10 +459,12 @@ def _selects(lib: Library, clause_id: str, names: dict) -> bool:
     return when is None or evaluate(parse_condition(when, clause.path), names)
 
 
-def _draft(deal, loaded, lib: Library, path: Path, made_at: str):
-    from termsmith.pipeline import compose_draft
+def _draft(deal, loaded, lib: Library, path: Path, made_at: str, lock=None):
+    """The deal's Draft with `lib`; under a `lock`, its clause versions and term declarations must be the
+    pinned ones (as `termsmith draft` checks)."""
+    from termsmith.pipeline import Resolved, compose_resolved
 
-    return replace(compose_draft(deal, loaded, lib), made_at=made_at)
+    return replace(compose_resolved(Resolved(path, deal, loaded, lib, lock)), made_at=made_at)
 
 
 def _compared(path: Path, deal_id: str, causes: tuple[str, ...], old, new, plan: Plan,
@@ -502,7 +611,7 @@ def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library
     change = library_change(open_library(library, base), open_library(library, head))
     sources = _sources([Path(p) for p in deals], change, library, head)
     run = next(_RUNS)
-    _OPENED[run] = _Opened(library, change.base, change.head)
+    _OPENED[run] = _Opened(library, change.base, change.head, change)
     plan = Plan(library, base, head, change.clauses, change.everything, ignore_locks, change.conditions_only,
                 run=run)
     out_dir = Path(out_dir)
@@ -530,9 +639,11 @@ def _sources(paths: list[Path], change: LibraryChange, library: Path | None, hea
     """Where each deal is read at each revision. A deal file git tracks in the library's repository is read
     from git at `base` and at `head` (at head from the working tree when head is the working tree), so a
     change to the deal shows as well as the library's; any other deal file is read from the working tree for
-    both revisions."""
+    both revisions. The lock file beside a deal is read by the same rule, on its own (a lock git does not
+    track pins both revisions)."""
     from termsmith.library import git as gitstore
     from termsmith.library.locate import library_path
+    from termsmith.library.lock import lock_path
 
     folder = library_path(library)
     repo = gitstore.repo_root(folder if folder.is_dir() else folder.parent)
@@ -544,18 +655,25 @@ def _sources(paths: list[Path], change: LibraryChange, library: Path | None, hea
                 inside[p] = p.resolve().relative_to(root).as_posix()
             except (ValueError, OSError):
                 pass
-    names = sorted(set(inside.values()))
+    locks = {p: lock_path(Path(name)).as_posix() for p, name in inside.items()}
+    names = sorted({*inside.values(), *locks.values()})
     tracked = gitstore.tracked(repo, names) if names else set()
     at_base = gitstore.read_files(repo, change.base.commit, names) if names else {}
     at_head = gitstore.read_files(repo, change.head.commit, names) if names and head is not None else {}
+
+    def in_git(name: str | None) -> bool:
+        return name is not None and (name in tracked or name in at_base or name in at_head)
+
+    def at(name: str, there: bool) -> tuple[bytes | None, bytes | str | None]:
+        """At base from git; at head from git, or the working-tree file (`there`: if it has one) when head is
+        the working tree."""
+        return at_base.get(name), at_head.get(name) if head is not None else FROM_FILE if there else None
+
     sources, missing = [], []
     for p in paths:
-        name = inside.get(p)
-        if name is not None and (name in tracked or name in at_base or name in at_head):
-            source = DealSource(p, at_base.get(name), at_head.get(name) if head is not None
-                                else FROM_FILE if p.is_file() else None)
-        else:
-            source = DealSource(p)
+        deal = at(inside[p], p.is_file()) if in_git(inside.get(p)) else (FROM_FILE, FROM_FILE)
+        lock = at(locks[p], os.path.lexists(lock_path(p))) if in_git(locks.get(p)) else (FROM_FILE, FROM_FILE)
+        source = DealSource(p, *deal, *lock)
         if not any(side == FROM_FILE and p.is_file() or isinstance(side, bytes) for side in (source.base, source.head)):
             missing.append(Problem(file=str(p), message="deal file not found"))
         sources.append(source)
