@@ -107,6 +107,12 @@ def test_a_reworded_clause_changes_the_one_deal_that_selects_it(repo):
     first = docx.read_bytes()
     run_impact(repo)
     assert docx.read_bytes() == first  # same inputs, same bytes
+    twin_path = docx.with_suffix(".md")
+    twin_path.write_text(twin + "\nreviewed\n", encoding="utf-8")  # a reviewer's notes in the twin
+    again = run_impact(repo, [reseller, "helios-orbis-strategic-alliance.yaml"], jobs=2)
+    assert [(d.state, d.failed_at) for d in again.deals] == [("failed", "output"), ("unaffected", "")]
+    assert "exists and is not an unchanged termsmith redline" in again.deals[0].problems[0].message
+    assert twin_path.read_text(encoding="utf-8").endswith("reviewed\n")  # not overwritten
 
 
 def test_a_condition_that_adds_a_clause_affects_the_deals_that_now_select_it(repo):

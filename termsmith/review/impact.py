@@ -16,6 +16,7 @@ commit is unaffected by a library change unless locks are ignored.
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import os
@@ -184,6 +185,7 @@ class _Opened:
         if change is not None:
             self._changes[id(base), id(head)] = _Change(change.clauses, change.everything, change.conditions_only)
         self._locks: dict[tuple[bytes, str], tuple | TermsmithError] = {}
+        self._same: dict[tuple[int, int], bool] = {}
 
     def _made_with(self, lib: Library) -> Callable[[Path | None], str]:
         if id(lib) not in self._made:
@@ -192,6 +194,13 @@ class _Opened:
 
     def made_at(self, lib: Library, deal_path: Path | None) -> str:
         return self._made_with(lib)(deal_path)
+
+    def same_manifest(self, libs: dict[str, Library]) -> bool:
+        """Whether the libraries' `library.yaml` are the same (then a deal's names are too)."""
+        key = (id(libs["base"]), id(libs["head"]))
+        if key not in self._same:
+            self._same[key] = libs["base"] is libs["head"] or libs["base"].manifest == libs["head"].manifest
+        return self._same[key]
 
     def change(self, base: Library, head: Library) -> _Change:
         key = (id(base), id(head))
@@ -326,7 +335,10 @@ def assess(source: DealSource | Path, plan: Plan) -> Assessment:
             problems[side] = _located(got, path)
             continue
         try:
-            names[side] = checked_context(*got, libs[side])
+            if side == "head" and "base" in names and got is deals["base"] and opened.same_manifest(libs):
+                names[side] = names["base"]  # what the conditions see comes from the deal and library.yaml
+            else:
+                names[side] = checked_context(*got, libs[side])
         except TermsmithError as exc:
             problems[side] = _located(exc, path)
             continue
@@ -602,6 +614,7 @@ def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library
     files as they are); write a redline for each deal whose text changed, and impact.json, into out_dir,
     removing the redlines an earlier run wrote there for deals that no longer change."""
     import json
+    from concurrent.futures import ThreadPoolExecutor
 
     from termsmith.library.locate import library_path
     from termsmith.library.opening import open_library
@@ -618,13 +631,35 @@ def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library
     results: list[DealImpact] = []
     first: dict[str, str] = {}  # deal id → the deal whose redline has that name
     written: dict[str, str] = {}  # file name in out_dir → its sha256, for the output manifest
+    pending: collections.deque = collections.deque()  # (result, its redline's write) in input order
+
+    def finish() -> None:
+        result, writing = pending.popleft()
+        if writing is not None:
+            result = _finished(result, writing.result(), written)
+        results.append(result)
+        if on_progress:
+            on_progress(result)
+
+    # each redline is written (and synced to disk) in a thread of its own, so that the waits overlap; the
+    # threads start after the worker processes are forked
+    writers = None
     try:
         for source, assessed in zip(sources, _assessed(sources, plan, jobs), strict=True):
-            result = _written(source.path, assessed, out_dir, first, written)
-            results.append(result)
-            if on_progress:
-                on_progress(result)
+            result, targets = _planned(source.path, assessed, out_dir, first)
+            writing = None
+            if targets:
+                if writers is None:
+                    writers = ThreadPoolExecutor(max_workers=4)
+                writing = writers.submit(_write, targets)
+            pending.append((result, writing))
+            while pending and (pending[0][1] is None or pending[0][1].done()):
+                finish()
+        while pending:
+            finish()
     finally:
+        if writers is not None:
+            writers.shutdown()
         del _OPENED[run]
     report = out_dir / REPORT_NAME
     text = json.dumps([d.as_json() for d in results], indent=2, ensure_ascii=False) + "\n"
@@ -682,6 +717,12 @@ def _sources(paths: list[Path], change: LibraryChange, library: Path | None, hea
     return sources
 
 
+# Deals the run's own process assesses before it forks the workers: up to the first one it drafts, so that
+# the workers start with what drafting loads once per process (modules, the deal model, locale data, the
+# reference document, the clause text that deal compiles) instead of each loading it again.
+WARM_UP = 64
+
+
 def _assessed(sources: list[DealSource], plan: Plan, jobs: int) -> Iterator[Assessment]:
     work = functools.partial(assess, plan=plan)
     if jobs <= 1 or len(sources) <= 1:
@@ -689,36 +730,71 @@ def _assessed(sources: list[DealSource], plan: Plan, jobs: int) -> Iterator[Asse
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    # the libraries are open in this process already (`_OPENED`): forked workers start with them
-    chunk = max(1, min(16, len(sources) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(work, sources, chunksize=chunk)
+    done: list[Assessment] = []
+    for source in sources[:WARM_UP]:
+        done.append(work(source))
+        if done[-1].state not in ("unaffected", "locked"):
+            break
+    rest = sources[len(done):]
+    if not rest:
+        yield from done
+        return
+    # the libraries are open in this process already (`_OPENED`): forked workers start with them; small
+    # chunks keep both workers busy to the end when the affected deals bunch together
+    chunk = max(1, min(8, len(rest) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=min(jobs, len(rest)), initializer=_worker_started) as pool:
+        assessed = pool.map(work, rest, chunksize=chunk)  # forks the workers now, before any thread starts
+        yield from done
+        yield from assessed
 
 
-def _written(path: Path, done: Assessment, out_dir: Path, first: dict[str, str],
-             written: dict[str, str]) -> DealImpact:
-    from termsmith.review.inputs import check_replaceable
-    from termsmith.write import write_files
+def _worker_started() -> None:
+    """A worker's garbage collection: what it inherited is long-lived (libraries, modules) and left out of
+    every collection; the drafts it makes allocate in bursts, so it collects less often (their cycles
+    are still collected)."""
+    import gc
 
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    gc.enable()
+
+
+def _planned(path: Path, done: Assessment, out_dir: Path,
+             first: dict[str, str]) -> tuple[DealImpact, dict[Path, bytes] | None]:
+    """The deal's line of the report, and the redline files to write for it (None when there are none)."""
     result = DealImpact(str(path), done.state, done.deal_id, done.causes, done.clauses, done.words_added,
                         done.words_removed, None, done.summary, done.problems, done.failed_at, done.deal_changed)
     if done.state != "changed":
-        return result
+        return result, None
     if done.deal_id in first:
         return replace(result, state="failed", failed_at="output", problems=(Problem(
             file=str(path), path="deal.id",
             message=f"'{done.deal_id}' is also the id of {first[done.deal_id]}: their redlines would have the "
-                    "same name"),))
+                    "same name"),)), None
     first[done.deal_id] = str(path)
     docx = out_dir / f"{done.deal_id}.docx"
-    targets = {docx: done.files["docx"], docx.with_suffix(".md"): done.files["md"]}
+    return result, {docx: done.files["docx"], docx.with_suffix(".md"): done.files["md"]}
+
+
+def _write(targets: dict[Path, bytes]) -> dict[Path, bytes] | tuple[Problem, ...]:
+    """Write a redline and its twin (never over a file someone edited); what was written, or why not."""
+    from termsmith.review.inputs import check_replaceable
+    from termsmith.write import write_files
+
     try:
         check_replaceable(list(targets), force=False)
         write_files(targets)
     except TermsmithError as exc:
-        return replace(result, state="failed", failed_at="output", problems=tuple(exc.problems))
-    written.update((target.name, hashlib.sha256(data).hexdigest()) for target, data in targets.items())
-    return replace(result, redline=str(docx))
+        return tuple(exc.problems)
+    return targets
+
+
+def _finished(result: DealImpact, writing: dict[Path, bytes] | tuple[Problem, ...],
+              written: dict[str, str]) -> DealImpact:
+    if isinstance(writing, tuple):
+        return replace(result, state="failed", failed_at="output", problems=writing)
+    written.update((target.name, hashlib.sha256(data).hexdigest()) for target, data in writing.items())
+    return replace(result, redline=str(next(iter(writing))))
 
 
 # ── what the output folder holds ───────────────────────────────────────────────────────────
