@@ -14,8 +14,9 @@ from pathlib import Path
 from termsmith.draft.document import Draft
 from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
 from termsmith.library.opening import open_library
-from termsmith.pipeline import build, load_deal, resolve
-from termsmith.review.inputs import rebuild
+from termsmith.deal.source import Loaded
+from termsmith.pipeline import Resolved, build, check_drafting, compose_resolved, resolve, reviewer_notes
+from termsmith.review.inputs import rebuild_resolved
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             f"{why}; re-draft and review again, or absorb anyway with --force")))
     manifest = find_manifest(document, doc)
     rev, lib_path = library_rev, library  # without a manifest, the draft is made again from these
+    resolved = None
     if manifest is not None and recorded == actual:
         from termsmith.manifest import read_manifest
 
@@ -68,27 +70,45 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         if made_from.deal.resolve() != deal_path.resolve():
             raise InputError(Problem(file=str(document), message=(
                 f"was drafted from {made_from.deal}, not {deal_path}")))
-        base = rebuild(manifest)
+        base, resolved = rebuild_resolved(manifest)
         rev, lib_path = made_from.exact_commit, lib_path or made_from.library
     else:
-        base = build(deal_path, library, library_rev)
-    try:  # the deal as loaded, and the library the draft was made from (its clause files, its defined terms)
-        resolved = resolve(deal_path, lib_path, rev)
-        loaded, drafted_from = resolved.loaded, resolved.library
-    except TermsmithError:
-        _deal, loaded = load_deal(deal_path)
-        drafted_from = None
+        resolved = resolve(deal_path, library, library_rev)
+        base = reviewer_notes(compose_resolved(resolved), resolved, library)
+    loaded, drafted_from = resolved.loaded, resolved.library  # the deal as loaded, the library drafted from
+
+    def draft_loaded(trial: Loaded) -> Draft:
+        """The deal drafted again from other data, with the same library (no lock: the review may add or
+        remove clauses), without the reviewer's notes: what a trial or the check of the result needs."""
+        from termsmith.deal.validate import validate
+
+        deal = validate(trial)
+        check_drafting(deal, trial, drafted_from)
+        return compose_resolved(Resolved(deal_path, deal, trial, drafted_from, None))
+
+    parsed: dict[str, Loaded] = {}  # deal texts as read: the deal file's, the edited one's (read once)
+
+    def read_text(text: str) -> Loaded:
+        from termsmith.deal.load import load_bytes
+
+        if text not in parsed:
+            parsed[text] = load_bytes(text.encode("utf-8"), str(deal_path))
+        return parsed[text]
+
+    def parse(text: str):
+        try:
+            return read_text(text).data
+        except TermsmithError:
+            return None
 
     def draft_with_text(text: str) -> Draft:
-        with tempfile.TemporaryDirectory() as tmp:
-            trial = Path(tmp) / deal_path.name
-            trial.write_text(text, encoding="utf-8")
-            return build(trial, lib_path, rev)
+        return draft_loaded(read_text(text))
 
     def draft_with(data: dict) -> Draft:
         import json
 
-        return draft_with_text(json.dumps(data, default=str))
+        raw = json.dumps(data, default=str, sort_keys=True).encode("utf-8")
+        return draft_loaded(Loaded(data=data, source=loaded.source, raw=raw))
 
     plan = review.plan(doc, base, loaded.data, draft_with, _definers(base, drafted_from))
     library_files: dict[str, bytes] = {}
@@ -98,9 +118,11 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             raise InputError(Problem(path="--branch", message="give --library DIR: the clause library to change"))
         repo, library_files = _library_edits(plan, base, Path(library), deal_path, document.name)
     text = raw.decode("utf-8")
+    if resolved.loaded.raw == raw:
+        parsed[text] = resolved.loaded
     literal = _keep_live(plan, base, loaded.data, drafted_from, draft_with)
     fields = [(path, new) for path, _old, new in plan.fields]
-    new_text = edit_deal(text, fields, plan.overrides) if plan.changed else text
+    new_text = edit_deal(text, fields, plan.overrides, parse) if plan.changed else text
     mismatches: list[str] = []
     if plan.changed:
         def redraft(deal_text: str) -> Draft:
@@ -122,7 +144,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
                 for r in plan.clauses:
                     if r.id == ident:
                         r.detail = r.detail.split("; computed values kept live")[0]
-            new_text = edit_deal(text, fields, plan.overrides)
+            new_text = edit_deal(text, fields, plan.overrides, parse)
             literal.clear()
             redrafted = redraft(new_text)
             found = review.mismatched(plan, redrafted)
