@@ -126,6 +126,34 @@ class WordEdit:
         inserted.append(run)
         middle.addnext(inserted)
 
+    def add_paragraph(self, after: str, runs: list[tuple[str, bool]], author: str = "Jane Counsel",
+                      date: str = "2027-02-01T10:00:00Z", tracked: bool = True) -> None:
+        """A new paragraph in the style of the paragraph holding `after`, placed after it, as a reviewer types
+        one in Word: its runs (text, bold) with direct bold formatting, no bookmark; tracked, the paragraph
+        mark and its runs are insertions."""
+        run, _t = self._run_with(after)
+        para = run
+        while para.tag != q("p"):
+            para = para.getparent()
+        new = etree.Element(q("p"))
+        style = para.find(f"{q('pPr')}/{q('pStyle')}")
+        ppr = etree.SubElement(new, q("pPr"))
+        if style is not None:
+            ppr.append(copy.deepcopy(style))
+        if tracked:
+            etree.SubElement(ppr, q("rPr")).append(self._mark("ins", author, date))
+        holder = self._mark("ins", author, date) if tracked else new
+        for text, bold in runs:
+            r = etree.SubElement(holder, q("r"))
+            if bold:
+                etree.SubElement(etree.SubElement(r, q("rPr")), q("b"))
+            t = etree.SubElement(r, q("t"))
+            t.text = text
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        if tracked:
+            new.append(holder)
+        para.addnext(new)
+
     def comment(self, on: str, text: str, author: str = "Jane Counsel", date: str = "2027-02-02T09:00:00Z",
                 reply_to: str | None = None) -> str:
         """A comment on the words `on` (or, with reply_to, a reply to that comment id); returns its id."""

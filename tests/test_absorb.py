@@ -398,3 +398,23 @@ def test_a_reworded_definition_goes_into_the_defining_clause_of_the_library(tmp_
     git(repo, "worktree", "add", "-q", str(tmp_path / "branch"), "review/definition")
     api.draft(deal, tmp_path / "again", library=tmp_path / "branch" / "clause_library")
     assert accepted_text(tmp_path / "again" / DOCX) == accepted_text(reviewed)
+
+
+@pytest.mark.parametrize("runs", [
+    [("Source code escrow.", True), (" The Provider must deposit the source code with an escrow agent.", False)],
+    [("Source code", True), (" escrow", True), (". The Provider must deposit the source code with an escrow agent.",
+                                                False)],
+])
+def test_a_clause_added_with_a_bold_title_takes_its_title_from_it(drafted, runs):
+    """A reviewer types a new clause in Word with its title in bold (not a heading style), the full stop inside
+    the bold or just after it, the bold in one run or several: the deal's added clause has that title."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.add_paragraph("A Party may also take any step needed to prevent a limitation period", runs)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = round_trip(drafted, reviewed)
+    (ident, added), = result.plan.overrides.items()
+    assert added["title"] == "Source code escrow" and added["after"] == "disputes.urgent-relief"
+    assert added["text"] == "The Provider must deposit the source code with an escrow agent.\n"
+    assert "Source code escrow. The Provider must deposit the source code with an escrow agent." in \
+        accepted_text(drafted / "again" / DOCX)
