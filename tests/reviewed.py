@@ -243,9 +243,11 @@ def libreoffice_resave(src: Path, out_dir: Path) -> Path:
     return out_dir / Path(src).name
 
 
-def accepted_text(path: Path) -> list[str]:
+def accepted_text(path: Path, references: bool = True) -> list[str]:
     """The document's paragraphs as Word shows them with every change accepted (insertions kept, deletions
-    gone), numbers left out: what a reviewer signed off."""
+    gone), numbers left out: what a reviewer signed off. Without `references`, a cross-reference's shown
+    number is left out too (a reviewer's move leaves it stale until Word updates its fields; a re-draft
+    numbers it live)."""
     with zipfile.ZipFile(path) as z:
         root = etree.fromstring(z.read("word/document.xml"))
     out = []
@@ -253,7 +255,8 @@ def accepted_text(path: Path) -> list[str]:
         if p.find(f"{q('pPr')}/{q('pStyle')}") is not None and \
                 p.find(f"{q('pPr')}/{q('pStyle')}").get(q("val")).startswith(("TOC", "Contents")):
             continue
-        text = "".join(t.text or "" for t in p.iter(q("t")) if not _inside(t, q("del")))
+        skip: set = set() if references else _field_results(p)
+        text = "".join(t.text or "" for t in p.iter(q("t")) if not _inside(t, q("del")) and t not in skip)
         mark_deleted = p.find(f"{q('pPr')}/{q('rPr')}/{q('del')}") is not None
         if text.strip() and not mark_deleted:
             out.append(" ".join(text.split()))
@@ -267,3 +270,18 @@ def _inside(el: etree._Element, tag: str) -> bool:
             return True
         parent = parent.getparent()
     return False
+
+
+def _field_results(p: etree._Element) -> set:
+    """The w:t elements showing a field's result in this paragraph (between its separate and end marks)."""
+    out, depth_result = set(), 0
+    for el in p.iter(q("fldChar"), q("t")):
+        if el.tag == q("fldChar"):
+            kind = el.get(q("fldCharType"))
+            if kind == "separate":
+                depth_result += 1
+            elif kind == "end" and depth_result:
+                depth_result -= 1
+        elif depth_result:
+            out.add(el)
+    return out

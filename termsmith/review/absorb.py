@@ -15,9 +15,10 @@ Each clause whose text as it stands differs from the draft becomes, in this orde
 A new run-in title alone is a title override (the clause keeps the library's text); a reworded definition
 is a field or the deal's wording of the term on the clause that defines it (`defines`); the title and the
 parties' names and signatories on the cover and in the execution blocks are deal fields when re-drafting
-with them shows what the reviewer wrote. Article and schedule headings, moved clauses, terms added to or
-removed from the definitions list and the date are reported as not absorbed, with the reason (with
---library, headings, titles and moves within an article can go into the library: review/absorbing.py).
+with them shows what the reviewer wrote. A clause moved within its article or to another is placed by the deal
+(`after`). Article and schedule headings, terms added to or removed from the definitions list and the date
+are reported as not absorbed, with the reason (with --library, headings, titles and moves can go into the
+library: review/absorbing.py).
 """
 
 from __future__ import annotations
@@ -333,9 +334,12 @@ def _order(accepted: Draft, base: Draft, ident: str) -> tuple:
 
 
 def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], ClauseReview]) -> None:
-    """Clauses the reviewer moved: a deal cannot reorder the library's clauses, so a move is reported as not
-    absorbed (with --library it may become the clause's new `order`)."""
+    """Clauses the reviewer moved, within their article or to another: the deal places each after the clause
+    it now follows (overrides.ID.after), so that its number and every cross-reference to it follow; with
+    --library the move can become the clause's place in the library instead. A clause moved to the very start
+    of an article or schedule has no clause to follow there: that is refused with the reason."""
     where = {c.id: s.id for s in base.sections for c in s.clauses}
+    versions = {c.id: c.version for s in base.sections for c in s.clauses}
     old_order = [c.id for s in base.sections for c in s.clauses]
     new_order = [c.id for s in accepted.sections for c in s.clauses if c.id in where]
     kept = set()
@@ -354,8 +358,18 @@ def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], C
         result.moves[ident] = (section_id, prev, after)
         target = review(ident)
         place = f"after {names.get(prev, prev)}" if prev else f"at the start of {section.title}"
-        line = (f"moved from {names.get(ident, ident)} to {place}: a deal cannot reorder the library's clauses "
-                "(with --library the move can become the clause's place in the library)")
+        if prev and section.kind != "signatures":
+            override = result.overrides.setdefault(ident, {"based_on": versions[ident]})
+            override["after"] = prev
+            line = f"moved from {names.get(ident, ident)} to {place} (overrides.{ident}.after: {prev})"
+            if target.action in ("", "reported"):
+                target.action, target.detail = "moved", line
+            else:
+                target.detail += f"; {line}"
+            continue
+        line = (f"moved from {names.get(ident, ident)} to {place}: a deal places a clause after the clause it "
+                "follows, and none precedes it there; move it after the first clause of the article instead "
+                "(or with --library make it the clause's place in the library)")
         if target.action:
             target.detail += f"; {line}"
         else:
@@ -703,6 +717,7 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
 ACTIONS = {
     "field": "absorbed as a deal field",
     "override": "absorbed as the deal's own wording",
+    "moved": "absorbed: the deal places the clause",
     "removed": "absorbed: clause removed",
     "added": "absorbed: clause added",
     "refused": "not absorbed",

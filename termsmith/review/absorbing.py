@@ -200,7 +200,7 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
     from termsmith.review import livevalues
     from termsmith.review.fromdocx import plain_text
 
-    texts = {i: o for i, o in plan.overrides.items() if o.get("text") and not o.get("after")}
+    texts = {i: o for i, o in plan.overrides.items() if o.get("text")}  # added clauses: not in the library
     if not texts or library is None:
         return {}
     items = {i: livevalues.printed(library.by_id[i].body) for i in texts if i in library.by_id}
@@ -253,22 +253,23 @@ def _same_order(got: dict[str, list[str]], want: dict[str, list[str]], section: 
     return [i for i in a if i in set(b)] == [i for i in b if i in set(a)]
 
 
-def _new_order(lib, clause, moved: tuple[str, str, str]) -> int:
-    """The `order` that puts the clause where the reviewer moved it, between its new neighbours in the same
-    article or schedule; NotGeneral when the library cannot express the move."""
+def _new_order(lib, clause, moved: tuple[str, str, str]) -> tuple[str, int]:
+    """The `area` and `order` that put the clause where the reviewer moved it, between its new neighbours, in
+    its own article or schedule or in another; NotGeneral when the library cannot express the move."""
     from termsmith.review import libedit
 
     section, prev, after = moved
-    if clause.meta.area != section:
-        raise libedit.NotGeneral(f"it was moved into another article or schedule ({section}); the library keeps "
-                                 "each clause in its own: move its file there by hand")
     low = lib.by_id[prev].meta.order if prev in lib.by_id else None
     high = lib.by_id[after].meta.order if after in lib.by_id else None
     if low is not None and lib.by_id[prev].meta.area != section or high is not None and \
             lib.by_id[after].meta.area != section:
-        raise libedit.NotGeneral("its new neighbours are in another article or schedule")
+        raise libedit.NotGeneral("its new neighbours are in another article or schedule of the library")
+    if section not in lib.sections:
+        raise libedit.NotGeneral(f"the library has no article or schedule {section}")
     if low is None and high is None:
-        return clause.meta.order
+        if clause.meta.area != section:
+            raise libedit.NotGeneral(f"no clause of the library stands beside it in {section}")
+        return section, clause.meta.order
     if low is None:
         low = high - 20
     if high is None:
@@ -276,7 +277,7 @@ def _new_order(lib, clause, moved: tuple[str, str, str]) -> int:
     if high - low < 2:
         raise libedit.NotGeneral(f"there is no order number between {low} and {high} (its new neighbours): "
                                  "renumber the article's clauses in the library first")
-    return (low + high) // 2
+    return section, (low + high) // 2
 
 
 def _in_library(root: Path, path: str) -> Path:
@@ -336,7 +337,10 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
             if override.get("title"):
                 new_head = libedit.retitle(new_head, override["title"])
             if moved:
-                new_head = libedit.reorder(new_head, _new_order(lib, clause, moved))
+                area, order = _new_order(lib, clause, moved)
+                new_head = libedit.reorder(new_head, order)
+                if area != clause.meta.area:
+                    new_head = libedit.rearea(new_head, area)
             version = libedit.bump_minor(clause.version)
             what = ", ".join(x for x, on in (("wording", override.get("text") is not None),
                                              ("definition", bool(override.get("defines"))),
