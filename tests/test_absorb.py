@@ -452,3 +452,27 @@ def test_a_clause_added_with_a_bold_title_takes_its_title_from_it(drafted, runs)
     assert added["text"] == "The Provider must deposit the source code with an escrow agent.\n"
     assert "Source code escrow. The Provider must deposit the source code with an escrow agent." in \
         accepted_text(drafted / "again" / DOCX)
+
+
+def test_a_defined_term_renamed_throughout_comes_back_into_the_deal(drafted):
+    """The reviewer renames “Joint IP” to “Joint Intellectual Property” everywhere (the definitions list, the
+    clauses that use it, a title): the defining clause defines the new name in the deal, the clauses that use
+    it carry it in their wording, and the re-draft's list has the new term where the old one stood."""
+    import docx
+
+    document = docx.Document(str(drafted / "out" / DOCX))
+    paragraphs = list(document.paragraphs) + [p for t in document.tables for r in t.rows for c in r.cells
+                                              for p in c.paragraphs]
+    for paragraph in paragraphs:
+        for run in paragraph.runs:
+            run.text = run.text.replace("Joint IP", "Joint Intellectual Property")
+    reviewed = drafted / "out" / "renamed.docx"
+    document.save(str(reviewed))
+    result = round_trip(drafted, reviewed)
+    defines = result.plan.overrides["ip.new-ip"]["defines"]
+    assert list(defines) == ["Joint Intellectual Property"] and defines["Joint Intellectual Property"].startswith(
+        "means Intellectual Property Rights in anything")
+    assert "“Joint IP” renamed “Joint Intellectual Property” (overrides.ip.new-ip.defines" in "\n".join(result.lines)
+    assert "Not absorbed" not in "\n".join(result.lines)
+    again = api.build(drafted / "deal.yaml")
+    assert "Joint Intellectual Property" in again.defined_terms and "Joint IP" not in again.defined_terms

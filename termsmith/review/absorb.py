@@ -402,9 +402,26 @@ def _definitions(old: Clause, new: Clause, base: Draft, result: Plan, target: Cl
     (overrides.CLAUSE.defines); a term added, removed or renamed in the list is refused with the reason."""
     was, now = _definition_map(old), _definition_map(new)
     done, refused = [], []
+    renamed = _renamed(was, now)
     for term in sorted(was.keys() | now.keys(), key=str.casefold):
         a, b = was.get(term), now.get(term)
         if a is not None and b is not None and signature(a) == signature(b):
+            continue
+        if term in renamed.values():
+            continue  # the new name of a renamed term: with the old one
+        if term in renamed:  # renamed throughout: the defining clause defines the new name, the old one unused
+            new_term = renamed[term]
+            owner = definers.get(term)
+            if owner is None:
+                refused.append(f"“{term}” → “{new_term}”: the term is defined in the text of a clause, not in the "
+                               "list: rename it there")
+                continue
+            ident, version, _key = owner
+            wording = inlines_markdown(_after_term(now[new_term].inlines))
+            override = result.overrides.setdefault(ident, {"based_on": version})
+            override.setdefault("defines", {})[new_term] = wording
+            done.append(f"“{term}” renamed “{new_term}” (overrides.{ident}.defines; the clauses that use it "
+                        "carry the new name in their wording)")
             continue
         if a is None or b is None:
             refused.append(f"“{term}” {'added to' if a is None else 'removed from'} the list (the list holds the "
@@ -428,10 +445,33 @@ def _definitions(old: Clause, new: Clause, base: Draft, result: Plan, target: Cl
         target.detail = "the deal's own wording of " + ", ".join(done)
     if refused:
         line = "; ".join(refused)
-        target.detail = (target.detail + "; " if target.detail else "") + "not absorbed: " + line
+        target.detail = (target.detail + "; not absorbed: " if target.detail else "") + line
         if not done:
             target.action = "refused"
         result.refused.append(f"{target.heading}: {line}")
+
+
+def _renamed(was: dict[str, Paragraph], now: dict[str, Paragraph]) -> dict[str, str]:
+    """Terms the reviewer renamed in the definitions list (old name → new name): a term gone from the list
+    and one new to it with the same definition after it; or the only term gone and the only one new."""
+    gone = [t for t in was if t not in now]
+    new = [t for t in now if t not in was]
+    wording = {t: " ".join(_plain_inlines(_after_term(now[t].inlines)).split()) for t in new}
+    out = {}
+    for term in gone:
+        same = [t for t in new if t not in out.values() and
+                wording[t] == " ".join(_plain_inlines(_after_term(was[term].inlines)).split())]
+        if len(same) == 1:
+            out[term] = same[0]
+    if len(gone) == 1 and len(new) == 1 and not out:
+        out[gone[0]] = new[0]
+    return out
+
+
+def _plain_inlines(inlines: tuple) -> str:
+    from termsmith.review.fromdocx import _plain
+
+    return _plain(inlines).translate(FOLD_QUOTES)
 
 
 def _after_term(inlines: tuple) -> tuple:
