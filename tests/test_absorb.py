@@ -465,10 +465,12 @@ def test_a_defined_term_renamed_throughout_comes_back_into_the_deal(drafted):
                                               for p in c.paragraphs]
     for paragraph in paragraphs:
         for run in paragraph.runs:
-            run.text = run.text.replace("Joint IP", "Joint Intellectual Property")
+            if "Joint IP" in run.text:
+                run.text = run.text.replace("Joint IP", "Joint Intellectual Property")
     reviewed = drafted / "out" / "renamed.docx"
     document.save(str(reviewed))
     result = round_trip(drafted, reviewed)
+    assert set(result.plan.overrides) == {"ip.new-ip", "ip.joint"}
     defines = result.plan.overrides["ip.new-ip"]["defines"]
     assert list(defines) == ["Joint Intellectual Property"] and defines["Joint Intellectual Property"].startswith(
         "means Intellectual Property Rights in anything")
@@ -476,3 +478,39 @@ def test_a_defined_term_renamed_throughout_comes_back_into_the_deal(drafted):
     assert "Not absorbed" not in "\n".join(result.lines)
     again = api.build(drafted / "deal.yaml")
     assert "Joint Intellectual Property" in again.defined_terms and "Joint IP" not in again.defined_terms
+
+
+def test_a_renamed_defined_term_goes_into_every_clause_file_of_the_library_that_uses_it(tmp_path):
+    import docx
+
+    from .conftest import git, make_library_repo
+
+    repo = make_library_repo(tmp_path / "repo", ROOT / "clause_library", "clause_library", "v1.0.0")
+    library = repo / "clause_library"
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out", library=library)
+    document = docx.Document(str(tmp_path / "out" / DOCX))
+    for paragraph in list(document.paragraphs) + [p for t in document.tables for r in t.rows for c in r.cells
+                                                   for p in c.paragraphs]:
+        for run in paragraph.runs:
+            if "Joint IP" in run.text:
+                run.text = run.text.replace("Joint IP", "Joint Intellectual Property")
+    reviewed = tmp_path / "out" / "reviewed.docx"
+    document.save(str(reviewed))
+    result = api.absorb(reviewed, deal, library=library, branch="review/term")
+    assert result.plan.overrides == {}, "\n".join(result.lines)
+    changed = git(repo, "diff", "--name-only", "main", "review/term").split()
+    using = sorted(f"clause_library/{p.relative_to(library).as_posix()}" for p in (library / "clauses").rglob("*.md")
+                   if "Joint IP" in p.read_text(encoding="utf-8"))
+    assert "clause_library/clauses/ip/joint-venture.md" in using  # not in this deal, renamed all the same
+    assert changed == sorted(["clause_library/CHANGELOG.md", "clause_library/library.yaml", *using])
+    for path in using:
+        text = git(repo, "show", f"review/term:{path}")
+        changelog = next(line for line in text.splitlines() if line.startswith("changelog:"))
+        assert "term renamed Joint IP → Joint Intellectual Property" in changelog
+        assert "Joint IP" not in text.replace(changelog, "") and "Joint Intellectual Property" in text
+    git(repo, "worktree", "add", "-q", str(tmp_path / "branch"), "review/term")
+    api.draft(deal, tmp_path / "again", library=tmp_path / "branch" / "clause_library")
+    assert accepted_text(tmp_path / "again" / DOCX) == accepted_text(reviewed)
+    assert "Not absorbed" not in "\n".join(result.lines)

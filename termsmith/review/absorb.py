@@ -76,6 +76,7 @@ class Plan:
     refused: list[str] = field(default_factory=list)  # changes that cannot be absorbed, one line each
     moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id → (section, previous, next) now
     headings: dict[str, tuple[str, str]] = field(default_factory=dict)  # article or schedule id → (old, new)
+    renames: dict[str, str] = field(default_factory=dict)  # a defined term renamed throughout: old → new name
 
     @property
     def changed(self) -> bool:
@@ -420,6 +421,7 @@ def _definitions(old: Clause, new: Clause, base: Draft, result: Plan, target: Cl
             wording = inlines_markdown(_after_term(now[new_term].inlines))
             override = result.overrides.setdefault(ident, {"based_on": version})
             override.setdefault("defines", {})[new_term] = wording
+            result.renames[term] = new_term
             done.append(f"“{term}” renamed “{new_term}” (overrides.{ident}.defines; the clauses that use it "
                         "carry the new name in their wording)")
             continue

@@ -280,6 +280,28 @@ def _new_order(lib, clause, moved: tuple[str, str, str]) -> tuple[str, int]:
     return section, (low + high) // 2
 
 
+def _term_pattern(term: str):
+    import re
+
+    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])")
+
+
+def _renamed_sources(plan, lib, root: Path) -> dict[str, str]:
+    """{clause id: its file's text with each renamed term under its new name} for every clause file of the
+    library that uses or defines one (whether this deal has the clause or not)."""
+    if not plan.renames:
+        return {}
+    out = {}
+    for clause in lib.clauses:
+        source = (root / _in_library(root, clause.path)).read_text(encoding="utf-8")
+        new = source
+        for old, name in plan.renames.items():
+            new = _term_pattern(old).sub(lambda _m, name=name: name, new)
+        if new != source:
+            out[clause.id] = new
+    return out
+
+
 def _in_library(root: Path, path: str) -> Path:
     """A clause file's path relative to its library's folder."""
     full = Path(path)
@@ -312,13 +334,22 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
             c = base_clauses[ident]
             plan.clauses.append(ClauseReview(ident, c.label, c.title, action="override",
                                              detail=f"the deal's own wording of its definitions (overrides.{ident})"))
+    renamed = _renamed_sources(plan, lib, root)  # a term renamed throughout: in every clause file using it
+    unrename = {new: old for old, new in plan.renames.items()}
+    renaming = "term renamed " + ", ".join(f"{o} → {n}" for o, n in plan.renames.items())
+
+    def as_renamed(text: str) -> str:
+        for old, new in plan.renames.items():
+            text = _term_pattern(old).sub(new, text)
+        return text
+
     for r in plan.clauses:
         clause = lib.by_id.get(r.id)
         override = plan.overrides.get(r.id, {})
         moved = plan.moves.get(r.id)
         if clause is None or not (moved or (r.action == "override" and override)):
             continue
-        source = (root / clause.path).read_text(encoding="utf-8")
+        source = renamed.get(r.id) or (root / clause.path).read_text(encoding="utf-8")
         lines = source.split("\n")
         head, body = "\n".join(lines[:clause.body_line - 1]) + "\n", "\n".join(lines[clause.body_line - 1:])
         try:
@@ -326,14 +357,19 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
                 raise libedit.NotGeneral("leaving the clause out is this deal's choice")
             new_body = body
             if override.get("text") is not None:
-                new_body = libedit.rewrite_body(body, plain_text(base_clauses[r.id]), plain_text(new_clauses[r.id]))
+                new_body = libedit.rewrite_body(body, as_renamed(plain_text(base_clauses[r.id])),
+                                                plain_text(new_clauses[r.id]))
             new_head = head
             for term in override.get("defines") or {}:
-                was, now = _definition_text(base, term), _definition_text(plan.accepted, term)
-                template = clause.meta.defines.get(term)
+                was = _definition_text(base, unrename.get(term, term))
+                now = _definition_text(plan.accepted, term)
+                template = clause.meta.defines.get(unrename.get(term, term))
                 if was is None or now is None or template is None:
                     raise libedit.NotGeneral(f"the definition of “{term}” was not found")
-                new_head = libedit.redefine(new_head, term, libedit.rewrite_body(" ".join(template.split()), was, now))
+                if term in unrename and as_renamed(was) == as_renamed(now):
+                    continue  # renamed, not reworded: the rename did it
+                new_head = libedit.redefine(new_head, term, libedit.rewrite_body(
+                    as_renamed(" ".join(template.split())), as_renamed(was), now))
             if override.get("title"):
                 new_head = libedit.retitle(new_head, override["title"])
             if moved:
@@ -342,7 +378,8 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
                 if area != clause.meta.area:
                     new_head = libedit.rearea(new_head, area)
             version = libedit.bump_minor(clause.version)
-            what = ", ".join(x for x, on in (("wording", override.get("text") is not None),
+            what = ", ".join(x for x, on in ((renaming, r.id in renamed),
+                                             ("wording", new_body != body),
                                              ("definition", bool(override.get("defines"))),
                                              ("title", bool(override.get("title"))), ("place", bool(moved))) if on)
             new_source = libedit.rewrite_file(new_head + body, body, new_body, version,
@@ -352,6 +389,15 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
             plan.refused.append(f"{r.heading}: not made the standard: {exc}")
             continue
         edits[r.id] = (clause, version, new_source, what)
+    for ident, source in renamed.items():  # the other clause files that use a renamed term
+        if ident in edits:
+            continue
+        clause = lib.by_id[ident]
+        lines = source.split("\n")
+        body = "\n".join(lines[clause.body_line - 1:])
+        version = libedit.bump_minor(clause.version)
+        edits[ident] = (clause, version, libedit.rewrite_file(source, body, body, version, (
+            f"{renaming} from the review of {document}")), renaming)
     manifest = root / "library.yaml"
     manifest_text = manifest.read_text(encoding="utf-8")
     retitled, headings = manifest_text, []
@@ -383,7 +429,12 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     order = {s.id: [c.id for c in s.clauses] for s in redrafted.sections}
     want = {s.id: [c.id for c in s.clauses] for s in plan.accepted.sections}
     for ident, (clause, version, new_source, what) in edits.items():
-        r = next(x for x in plan.clauses if x.id == ident)
+        r = next((x for x in plan.clauses if x.id == ident), None)
+        if r is None:  # a clause file that only takes a renamed term (perhaps not in this deal)
+            inside = _in_library(root, clause.path)
+            files[(root / inside).relative_to(repo).as_posix()] = new_source.encode("utf-8")
+            done.append(f"{ident} {version}: {what} from the review of {document}")
+            continue
         moved = plan.moves.get(ident)
         defines = plan.overrides.get(ident, {}).get("defines") or {}
         if _sig(got.get(ident)) != _sig(new_clauses[ident]) or (moved and not _same_order(order, want, moved[0])) \
@@ -399,6 +450,10 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
         r.action = "library"
         r.detail = f"into the library's {inside.as_posix()}, version {clause.version} → {version}"
         done.append(f"{ident} {version}: {what} from the review of {document}")
+    if renamed and not any(o.get("defines") for o in plan.overrides.values()):
+        for r in plan.clauses:  # the definitions list: every renamed (and reworded) term went into the library
+            if r.action == "override" and "renamed" in r.detail and not plan.overrides.get(r.id):
+                r.action, r.detail = "library", f"{renaming}, in every clause file that uses it"
     titles = {s.id: s.title.translate(FOLD) for s in redrafted.sections}
     if headings and all(titles.get(sid) == new.translate(FOLD) for sid, _o, new, _r in headings):
         for sid, old_title, new_title, r in headings:
