@@ -783,6 +783,8 @@ def report_lines(result: Plan, document: str, deal: str) -> list[str]:
             if note.to:
                 line += f" in reply to {' '.join(note.to.split())}"
             lines.append(line)
+    if len(lines) == 3 and not result.fields and not result.refused:
+        lines += ["", "No changes and no comments: the document reads as the draft it was made from."]
     if result.fields:
         lines += ["", "## Deal fields changed", ""]
         lines += [f"- {'.'.join(map(str, p))}: {a} → {b}" for p, a, b in result.fields]

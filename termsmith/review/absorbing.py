@@ -165,6 +165,9 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         lines += ["", f"## Library branch {branch}", "",
                   *(f"- {name}" for name in sorted(library_files))]
         files[review_path] = ("\n".join(lines) + "\n").encode("utf-8")
+    elif branch is not None:
+        lines += ["", f"## Library branch {branch}", "", "Not made: no change of this review goes into the library."]
+        files[review_path] = ("\n".join(lines) + "\n").encode("utf-8")
     if dry_run:
         return AbsorbResult(plan, tuple(lines), (), tuple(files), tuple(mismatches))
     if library_files:
