@@ -83,10 +83,8 @@ def apply_overrides(selection: Selection, library: Library, deal: Deal,
                 continue
             if ident in moved:  # the library's clause, in the deal's place (and wording, if it has one)
                 placed.add(ident)
-                clause = moved[ident]
-                clause = replace(_overridden(clause, override, source, deal), meta=_with(
-                    _overridden(clause, override, source, deal).meta, area=anchor.meta.area,
-                    order=anchor.meta.order))
+                clause = _overridden(moved[ident], override, source, deal)
+                clause = replace(clause, meta=_with(clause.meta, area=anchor.meta.area, order=anchor.meta.order))
                 records.append(OverrideRecord(ident, "moved", override.based_on or ""))
                 out.append(clause)
                 _follow(clause)
@@ -142,8 +140,9 @@ def stale_overrides(deal: Deal, library: Library, source: SourceMap | None) -> l
     override may need the library's new wording too), and for clauses the library no longer has."""
     out = []
     for ident, override in deal.overrides.items():
-        if override.after is not None:
-            continue
+        if override.after is not None and (ident not in library.by_id or (
+                override.text is None and override.title is None and not override.defines)):
+            continue  # a clause the deal adds, or only places elsewhere: no wording to go stale
         clause = library.by_id.get(ident)
         path = ("overrides", ident, "based_on")
         if clause is None:
