@@ -119,16 +119,45 @@ def deal_terms(deal: Deal, library: Library, loaded: Loaded | None = None, selec
 
 
 def _check_requirement(deal: Deal, loaded: Loaded, library: Library) -> None:
+    if requirement(deal, library) == "unmet":
+        raise InputError(loaded.source.problem(
+            ("library", "require"),
+            f"the deal needs clause library {deal.library.require}, but {library.manifest.name} is version "
+            f"{library.version}",
+            code="library-version",
+        ))
+
+
+def requirement(deal: Deal, library: Library) -> str:
+    """Whether the library is a version the deal's `library.require` admits: "met"; "reworded" when it is not,
+    but the library declares that it drafts deals written for a version the deal admits (`drafts_deals_for`
+    in library.yaml: a major version that changed wording, not what deal fields mean); else "unmet"."""
     from packaging.specifiers import SpecifierSet
     from packaging.version import Version
 
     wanted = deal.library.require
-    if wanted and Version(library.version) not in SpecifierSet(wanted):
-        raise InputError(loaded.source.problem(
-            ("library", "require"),
-            f"the deal needs clause library {wanted}, but {library.manifest.name} is version {library.version}",
-            code="library-version",
-        ))
+    if not wanted or Version(library.version) in SpecifierSet(wanted):
+        return "met"
+    if any(Version(v) in SpecifierSet(wanted) for v in library.manifest.drafts_deals_for):
+        return "reworded"
+    return "unmet"
+
+
+def _requirement_warnings(deal: Deal, loaded: Loaded, library: Library) -> tuple[Problem, ...]:
+    if requirement(deal, library) != "reworded":
+        return ()
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    earlier = max((v for v in library.manifest.drafts_deals_for if Version(v) in SpecifierSet(deal.library.require)),
+                  key=Version)
+    major = Version(library.version).major
+    problem = loaded.source.problem(("library", "require"), (
+        f"the deal asks for clause library {deal.library.require}; {library.manifest.name} {library.version} drafts "
+        f"deals written for {earlier}, but its wording differs: read its CHANGELOG and a redline against a draft "
+        f'made with {earlier} before sending this one, then require ">={major}.0,<{major + 1}"'),
+        code="library-version")
+    return (replace(problem, severity="warning"),)
 
 
 def _check_language(deal: Deal, loaded: Loaded) -> None:
@@ -234,7 +263,8 @@ def plausibility_warnings(resolved: Resolved) -> tuple:
     severity warning. The deal drafts, but a reviewer should look."""
     from termsmith.deal.plausibility import plausibility_warnings as found
 
-    return (*found(resolved.deal, resolved.loaded.source),
+    return (*_requirement_warnings(resolved.deal, resolved.loaded, resolved.library),
+            *found(resolved.deal, resolved.loaded.source),
             *(p for p in library_rules(resolved.deal, resolved.library, resolved.loaded) if p.severity == "warning"))
 
 

@@ -179,9 +179,9 @@ def test_library_changes_are_committed_on_a_new_branch(tmp_path):
     clause = git(repo, "show", "review/acme-2027:clause_library/clauses/disputes/continued-performance.md")
     assert "version: 1.1.0" in clause and "must keep performing their obligations" in clause
     assert 'changelog: "wording from the review of reviewed.docx"' in clause
-    assert "version: 1.1.0" in git(repo, "show", "review/acme-2027:clause_library/library.yaml")
+    assert "version: 2.1.0" in git(repo, "show", "review/acme-2027:clause_library/library.yaml")  # a minor version up
     log = git(repo, "show", "review/acme-2027:clause_library/CHANGELOG.md")
-    assert "## 1.1.0\n\n- disputes.continued-performance 1.1.0: wording from the review of reviewed.docx" in log
+    assert "## 2.1.0\n\n- disputes.continued-performance 1.1.0: wording from the review of reviewed.docx" in log
     # the computed change stays the deal's own wording, and the review says why
     assert list(result.plan.overrides) == ["termination.convenience"]
     review = "\n".join(result.lines)

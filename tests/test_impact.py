@@ -79,7 +79,7 @@ def revisions(docx: Path) -> tuple[list[str], list[str]]:
 def test_a_change_no_deal_selects_affects_no_deal(repo):
     lib = repo / "library"
     edit(lib / "clauses/data-protection/transfers.md", "prior written consent", "prior written approval")
-    edit(lib / "library.yaml", "version: 1.0.0", "version: 1.0.1")
+    edit(lib / "library.yaml", "version: 2.0.0", "version: 2.0.1")
     (lib / "CHANGELOG.md").write_text("# Changelog\n\n## 1.0.1\n\n- transfers need approval\n", encoding="utf-8")
     git(repo, "commit", "-qam", "transfers need approval")
     names = [n for n in NAMES if not n.startswith(("meridian", "hudson"))]  # the examples with a processor

@@ -943,7 +943,9 @@ class LibraryRequirement(Spec):
     """Which clause library versions the deal accepts."""
 
     require: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = Field(
-        default=None, description="A version specifier, e.g. '>=1.0,<2'."
+        default=None, description=("A version specifier, e.g. '>=2.0,<3'. A library whose library.yaml says it drafts "
+                                   "deals written for an earlier version the specifier admits (drafts_deals_for) drafts "
+                                   "the deal, with a warning that its wording changed."),
     )
 
 

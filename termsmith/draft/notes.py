@@ -130,10 +130,13 @@ def field_clause(draft: Draft, texts: Mapping[str, str], path: str) -> str | Non
 
 def field_warning_notes(draft: Draft, texts: Mapping[str, str], warnings: Iterable) -> list[Note]:
     """Plausibility warnings about deal fields (Problems with a `path` and a `message`), each on the first
-    clause that reads the field."""
+    clause that reads the field; one about what the deal asks of the library (`library.require`, which no
+    clause reads but which concerns the whole draft) on its first clause."""
     found = []
+    first = next((c.id for s in draft.sections for c in s.clauses), None)
     for problem in warnings:
-        target = field_clause(draft, texts, problem.path or "")
+        path = problem.path or ""
+        target = field_clause(draft, texts, path) or (first if path.startswith("library.") else None)
         if target is not None:
             found.append((target, problem.message))
     return warning_notes(draft, found)

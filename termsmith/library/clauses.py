@@ -89,6 +89,7 @@ class Manifest:
     proper_nouns: tuple[str, ...]
     sections: tuple[SectionSpec, ...]
     version_line: int | None = None  # the line of `version:` in library.yaml, read when parsed
+    drafts_deals_for: tuple[str, ...] = ()  # earlier versions whose deals this one drafts (reworded)
     languages: tuple[LanguageSpec, ...] = ()
     legal_systems: tuple[LegalSystemSpec, ...] = ()
     terms: tuple = ()  # (name, library.terms.TermDeclaration) for each deal term the library declares
@@ -364,6 +365,7 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
     terms = _term_declarations(m.terms, shown, files[MANIFEST].decode("utf-8"))
     rules = _rules(m.rules, shown, files[MANIFEST].decode("utf-8"))
     return Manifest(name=m.name, version=m.version, owner=m.owner, terms=terms, rules=rules,
+                    drafts_deals_for=tuple(m.drafts_deals_for),
                     house_style=HouseStyleSpec(numbers=m.house_style.numbers, draft_status=m.house_style.draft_status,
                                                base=m.house_style.base, shared_words=tuple(m.house_style.shared_words),
                                                styles=styles),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from termsmith.deal.model import DealKind
 
@@ -137,6 +137,10 @@ class ManifestModel(_Strict):
 
     name: Line
     version: str
+    drafts_deals_for: list[str] = Field(default_factory=list, description=(
+        "Earlier library versions whose deals this version drafts without a change to the deal file, although its "
+        "wording differs: a deal whose `library.require` admits one of them drafts, with a warning to read the "
+        "redline (e.g. ['1.0.0'] in a 2.0.0 that reworded clauses but kept every deal field's meaning)."))
     owner: Line
     house_style: HouseStyleModel = Field(default_factory=HouseStyleModel)
     proper_nouns: list[Line] = Field(default_factory=list, description="Capitalised phrases that are not defined terms.")
@@ -165,3 +169,17 @@ class ManifestModel(_Strict):
         return self
 
     _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))
+
+    @field_validator("drafts_deals_for", mode="before")
+    @classmethod
+    def _earlier_versions(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, list):
+            return value
+        from packaging.version import Version
+
+        current = info.data.get("version")
+        for v in value:
+            _semver(v)
+            if current and Version(str(v)) >= Version(current):
+                raise ValueError(f"'{v}' is not earlier than the library's version {current}")
+        return [str(v) for v in value]
