@@ -11,10 +11,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from termsmith.deal.source import Loaded
 from termsmith.draft.document import Draft
 from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
 from termsmith.library.opening import open_library
-from termsmith.deal.source import Loaded
 from termsmith.pipeline import Resolved, build, check_drafting, compose_resolved, resolve, reviewer_notes
 from termsmith.review.inputs import rebuild_resolved
 
@@ -34,8 +34,6 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     place) and list every change and comment by clause in DEAL.review.md. With `branch`, reworded clauses
     go into the clause files of `library` instead, committed on that new branch for a pull request
     (changes that cannot be made for every deal stay the deal's own wording and are listed)."""
-    import tempfile
-
     from termsmith.review import absorb as review
     from termsmith.review.dealedit import edit_deal
     from termsmith.review.fromdocx import is_termsmith
