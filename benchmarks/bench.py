@@ -89,7 +89,9 @@ def self_peak_mib() -> float:
 # It mirrors api.draft (minus the edit check and the manifest) so each phase is the same work the CLI does.
 PHASES = r"""
 import gc, json, os, sys, time
-gc.disable()  # as the CLI runs
+gc.disable()  # as the CLI runs, with the same library switches (termsmith.cli.main)
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+os.environ.setdefault("PYTZ_SKIPEXISTSCHECK", "1")
 start = time.perf_counter()
 marks = {}
 def mark(name):

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.util
+import os
 from collections.abc import Callable, Sequence
+
+from termsmith.cachedir import remembered
 
 _PREFIXES = ("the state of ", "state of ", "the commonwealth of ", "the republic of ", "the kingdom of ", "the ")
 # subdivisions written as legal systems rather than names the holiday calendars list
@@ -30,10 +34,35 @@ def _clean(name: str) -> str:
     return text
 
 
+@functools.cache
+def _calendars() -> tuple:
+    """What the calendars depend on besides their arguments: the installed `holidays` package (its files,
+    found without importing it: the import alone reads all its 250 calendars) and Babel's version (the
+    territory names places are matched against). On-disk entries are keyed by it."""
+    import babel
+
+    spec = importlib.util.find_spec("holidays")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    stamp = []
+    for name in ("__init__.py", "version.py"):
+        try:
+            st = os.stat(os.path.join(os.path.dirname(origin), name))
+            stamp.append((name, st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamp.append((name, None, None))
+    return (1, origin, tuple(stamp), babel.__version__)
+
+
 @functools.lru_cache(maxsize=256)
 def place(jurisdiction: str) -> tuple[str, str | None] | None:
     """(country code, subdivision code) of a jurisdiction, or None when no holiday calendar is known for it.
-    'Germany', 'England and Wales', 'the State of New York', 'the State of Delaware, United States'."""
+    'Germany', 'England and Wales', 'the State of New York', 'the State of Delaware, United States'.
+    Kept on disk for the next process (cachedir.remembered): loading the calendars costs a cold draft
+    more than any other step."""
+    return remembered("holidays", ("place", _calendars(), jurisdiction), lambda: _place(jurisdiction))
+
+
+def _place(jurisdiction: str) -> tuple[str, str | None] | None:
     text = " ".join(jurisdiction.split()).lower()
     if text in _LEGAL_SYSTEMS:
         return _LEGAL_SYSTEMS[text]
@@ -53,11 +82,13 @@ def place(jurisdiction: str) -> tuple[str, str | None] | None:
 
 
 def _country(name: str) -> str | None:
-    import holidays
     from babel import Locale
+    from holidays.registry import EntityLoader
 
     name = _clean(name)
-    supported = holidays.list_supported_countries()
+    # the registry's codes, not holidays.list_supported_countries(), which imports all 250 calendars to list
+    # their subdivisions (most of a cold draft's time in this module)
+    supported = frozenset(EntityLoader.get_country_codes())
     for code, territory in Locale("en").territories.items():
         if code in supported and name in {territory.lower(), _clean(territory)}:
             return code
@@ -76,9 +107,13 @@ def _subdivision(country: str, name: str) -> str | None:
 
 @functools.lru_cache(maxsize=1024)
 def _holidays(where: tuple[str, str | None], year: int) -> dict[dt.date, str]:
-    import holidays
+    """The public holidays of a place in a year (kept on disk for the next process, as `place`)."""
+    def calendar() -> dict[dt.date, str]:
+        import holidays
 
-    return dict(holidays.country_holidays(where[0], subdiv=where[1], years=year).items())
+        return dict(holidays.country_holidays(where[0], subdiv=where[1], years=year).items())
+
+    return remembered("holidays", ("holidays", _calendars(), where, year), calendar)
 
 
 def closed_days(jurisdictions: Sequence[str]) -> tuple[Callable[[dt.date], str | None], tuple[str, ...]]:

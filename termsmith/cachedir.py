@@ -1,5 +1,6 @@
-"""termsmith's on-disk caches (`$XDG_CACHE_HOME/termsmith`): Jinja's compiled templates (`jinja/`) and
-opened clause libraries (`libraries/`, see `library.cache`).
+"""termsmith's on-disk caches (`$XDG_CACHE_HOME/termsmith`): Jinja's compiled templates (`jinja/`),
+opened clause libraries (`libraries/`, see `library.cache`) and the public holidays of the parties' places
+(`holidays/`, see `businessdays`) and the dates of library commits (`git/`, see `library.git`).
 
 A cache only ever saves time: nothing in it is trusted without its key matching, and a missing or
 unwritable cache just means doing the work. Each folder is kept under a size bound (`prune`): the oldest
@@ -8,10 +9,17 @@ entries go first, so libraries and templates that are no longer drafted from do 
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-BOUNDS = {"jinja": 32 * 1024 * 1024, "libraries": 64 * 1024 * 1024}  # bytes kept per folder
+BOUNDS = {"jinja": 32 * 1024 * 1024, "libraries": 64 * 1024 * 1024, "holidays": 4 * 1024 * 1024,
+          "git": 1024 * 1024}  # bytes per folder
+T = TypeVar("T")
 
 
 def cache_home() -> Path | None:
@@ -68,3 +76,36 @@ def prune(folder: str, bound: int | None = None) -> None:
             total -= size
         except OSError:
             pass  # another process removed or is replacing it
+
+
+def remembered(folder: str, key: tuple, compute: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
+    """`compute()`, kept in `folder` for the next process under `key` (a tuple of plain values that names
+    everything the result depends on) when `keep(result)`: a stored entry is used only when its key is
+    equal, and anything unreadable is computed again."""
+    home = cache_home()
+    path = None
+    if home is not None:
+        path = home / folder / (hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32] + ".pickle")
+        try:
+            with open(path, "rb") as f:
+                stored_key, value = pickle.load(f)
+            if stored_key == key:
+                return value
+        except Exception:  # noqa: BLE001 - a missing, truncated or foreign entry is a miss, never an error
+            pass
+    value = compute()
+    if path is not None and keep(value):
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # entries are pickles: keep them private
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+            prune(folder)  # a miss: keep the folder bounded
+        except OSError:
+            pass  # a read-only or full disk only costs time
+    return value

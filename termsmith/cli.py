@@ -558,6 +558,13 @@ def main() -> None:
     # flushed here): everything termsmith writes is closed before this point, and stdout/stderr are
     # flushed below. Code run from the command line must not rely on atexit.
     gc.disable()
+    # Two libraries' own switches for a faster start (a value the user set is kept): pydantic looks for
+    # plugins (observers of every validation) by reading the entry points of every installed distribution
+    # before it builds its first validator, about 10 ms of a cold draft, and the command runs none; Babel
+    # asks pytz for the local time zone on import, and pytz then opens each of its 600 zone files to check
+    # it is there (7 ms) unless told that its installed zone data is complete, as a pip install is.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    os.environ.setdefault("PYTZ_SKIPEXISTSCHECK", "1")
     code = _run()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -78,8 +78,9 @@ class Recorded:
 MAX_MANIFEST_BYTES = 1_000_000
 
 
+# built when a manifest is first read (defer_build), not by every draft that imports this module
 class _ManifestInputs(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     deal: Annotated[str, StringConstraints(min_length=1, max_length=4096, pattern=r"^[^\x00-\x1f]+$")]
     library: Annotated[str, StringConstraints(min_length=1, max_length=4096, pattern=r"^[^\x00-\x1f]+$")]
     library_rev: Annotated[str, StringConstraints(max_length=256, pattern=r"^[^\x00-\x1f-][^\x00-\x1f]*$")] | None = None
@@ -88,7 +89,7 @@ class _ManifestInputs(BaseModel):
 class _ManifestData(BaseModel):
     """What read_manifest trusts of a manifest: it may come with a document from anyone."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     inputs: _ManifestInputs
     deal_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     library_commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}(-dirty)?$")] | None = None

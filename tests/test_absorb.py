@@ -514,3 +514,19 @@ def test_a_renamed_defined_term_goes_into_every_clause_file_of_the_library_that_
     api.draft(deal, tmp_path / "again", library=tmp_path / "branch" / "clause_library")
     assert accepted_text(tmp_path / "again" / DOCX) == accepted_text(reviewed)
     assert "Not absorbed" not in "\n".join(result.lines)
+
+
+def test_a_us_draft_dated_as_of_comes_back_without_a_date_conflict(tmp_path):
+    """A US cover reads "Dated as of March 1, 2027": absorb reads the date after those words."""
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(ROOT / "examples" / "hudson-cobalt-technology-us.yaml", deal)
+    out = api.draft(deal, tmp_path / "out").written
+    docx = next(p for p in out if p.suffix == ".docx")
+    edit = WordEdit(docx)
+    edit.insert_after("Each Party must make available to the other Party", " promptly")
+    reviewed = tmp_path / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, deal)
+    assert result.mismatches == ()
+    review = "\n".join(result.lines)
+    assert "the date" not in review and set(result.plan.overrides) == {"scope.technology-integration"}

@@ -29,3 +29,30 @@ def test_the_bytecode_cache_is_keyed_by_how_filters_take_their_arguments(monkeyp
     before = templating._filters_stamp()
     monkeypatch.setitem(templating.FILTERS, "party", lambda value: value)  # the same name, no longer given the context
     assert templating._filters_stamp() != before
+
+
+def test_the_calendars_are_kept_on_disk_for_the_next_process(tmp_path):
+    """A second process finds the places and holidays the first one loaded without importing `holidays`
+    (its import reads every calendar it has); an unreadable entry is loaded again, never an error."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import sys, datetime as dt\n"
+              "from termsmith.businessdays import business_day_from\n"
+              "print(business_day_from(dt.date(2028, 1, 1), ['England and Wales', 'Germany']),\n"
+              "      'holidays' in sys.modules)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("TERMSMITH_NO_CACHE", None)
+
+    def run() -> str:
+        return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    assert run() == "2028-01-04 True"
+    entries = sorted((tmp_path / "termsmith" / "holidays").glob("*.pickle"))
+    assert len(entries) == 4  # two places, and each one's holidays of 2028
+    assert run() == "2028-01-04 False"
+    entries[0].write_bytes(b"not a pickle")
+    assert run() == "2028-01-04 True"

@@ -171,3 +171,23 @@ def test_a_librarys_own_git_configuration_runs_no_program(tmp_path):
         done = subprocess.run([sys.executable, "-m", "termsmith", *command], capture_output=True, text=True, cwd=tmp_path)
         assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
     assert not list(tmp_path.glob("PWNED*"))
+
+
+def test_a_commit_date_is_asked_of_git_once_and_kept_for_the_next_process(repo, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("TERMSMITH_NO_CACHE", raising=False)
+    commit = head(repo)
+    when = gitstore.commit_time(repo, commit)
+    assert isinstance(when, int)
+    gitstore._COMMIT_TIMES.clear()  # as a new process starts
+
+    def no_git(*args, **kwargs):
+        raise AssertionError("git was asked again")
+
+    monkeypatch.setattr(gitstore, "_git", no_git)
+    assert gitstore.commit_time(repo, commit) == when
+    # an id that is not a full commit id (a tag, a short id) may name another commit tomorrow: never kept
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert gitstore.commit_time(repo, commit[:12]) == when
+    assert len(list((tmp_path / "cache" / "termsmith" / "git").glob("*.pickle"))) == 1

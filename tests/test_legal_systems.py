@@ -213,6 +213,13 @@ def test_the_us_example_is_a_us_contract():
     found = {word: _words(md, word) for word in BRITISH if _words(md, word)}
     assert not found, found
     assert draft.paper == "Letter" and draft.date_text == "March 1, 2027"
+    assert "**Dated as of** March 1, 2027" in md  # the US style's cover word (house_style.styles.us.words)
+    import io
+
+    import docx
+
+    cover = [p.text for p in docx.Document(io.BytesIO(outputs["docx"])).paragraphs if p.text.startswith("Dated")]
+    assert cover == ["Dated as of March 1, 2027"]
     assert "TRIAL BY JURY" in md and "the state courts of the State of Delaware" in md
 
 

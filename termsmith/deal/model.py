@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -334,7 +335,8 @@ class PaymentStream(Spec):
         default=False, description="A fixed amount per month, quarter or year is invoiced at the start of the period "
                                    "(true) or after its end (false).")
     self_billing: bool = Field(
-        default=False, description="The payer issues the invoice with its statement (self-billing) instead of the payee.")
+        default=False, description="The payer issues the invoice with its statement (self-billing) instead of the payee; "
+                                   "only for a payment the payer reports (a percentage, or per referral or unit).")
 
     @property
     def reported(self) -> bool:
@@ -427,19 +429,32 @@ class Arbitration(Spec):
     language: Name = Field(default="English", description="Language of the arbitration.")
 
     @property
+    def known(self) -> bool:
+        """Whether termsmith knows these rules by their short name (LCIA, ICC, …) and so their proper name."""
+        return self.rules.upper().replace(" ", "") in _ARBITRATION_RULES
+
+    @property
     def rules_title(self) -> str:
-        """The rules by their proper name, e.g. 'the LCIA Arbitration Rules'."""
+        """The rules by their proper name, e.g. 'the LCIA Arbitration Rules'; rules given by their full name
+        ('Arbitration Rules of the Finland Arbitration Institute') as given."""
         known = _ARBITRATION_RULES.get(self.rules.upper().replace(" ", ""))
-        return known[0] if known else f"the arbitration rules of {self.rules}"
+        if known:
+            return known[0]
+        if _NAMES_RULES.search(self.rules):
+            return self.rules if self.rules.lower().startswith("the ") else f"the {self.rules}"
+        return f"the arbitration rules of {self.rules}"
 
     @property
     def institution(self) -> str:
         """The body that administers the arbitration and appoints under its rules, e.g. 'the LCIA Court'."""
         known = _ARBITRATION_RULES.get(self.rules.upper().replace(" ", ""))
-        return known[1] if known else self.rules
+        if known:
+            return known[1]
+        return "the institution that administers those rules" if _NAMES_RULES.search(self.rules) else self.rules
 
 
 # Common arbitration rules: (their proper name, the body that appoints arbitrators under them).
+_NAMES_RULES = re.compile(r"\brules\b", re.IGNORECASE)  # "… Arbitration Rules of …": a full name, used as given
 _ARBITRATION_RULES = {
     "LCIA": ("the LCIA Arbitration Rules", "the LCIA Court"),
     "ICC": ("the Rules of Arbitration of the International Chamber of Commerce",
@@ -456,6 +471,15 @@ _ARBITRATION_RULES = {
     "AAA/ICDR": ("the International Arbitration Rules of the International Centre for Dispute Resolution",
                  "the International Centre for Dispute Resolution"),
     "JAMS": ("the JAMS International Arbitration Rules", "JAMS"),
+    "AAA": ("the Commercial Arbitration Rules of the American Arbitration Association",
+            "the American Arbitration Association"),
+    "CPR": ("the CPR Administered Arbitration Rules",
+            "the International Institute for Conflict Prevention and Resolution (CPR)"),
+    "VIAC": ("the Vienna Rules of the Vienna International Arbitral Centre",
+             "the Board of the Vienna International Arbitral Centre"),
+    "SWISSRULES": ("the Swiss Rules of International Arbitration", "the Swiss Arbitration Court"),
+    "SWISS": ("the Swiss Rules of International Arbitration", "the Swiss Arbitration Court"),
+    "CIETAC": ("the CIETAC Arbitration Rules", "the China International Economic and Trade Arbitration Commission"),
     "UNCITRAL": ("the UNCITRAL Arbitration Rules", "the appointing authority under those rules"),
 }
 

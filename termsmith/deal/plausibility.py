@@ -37,7 +37,7 @@ _POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z0-9&-]+)['’]s\b")
 def plausibility_warnings(deal: Deal, src: SourceMap) -> tuple[Problem, ...]:
     """Every plausibility warning for a valid deal, each located at the field concerned."""
     found = [*_names_not_in_the_deal(deal, src), *_raci(deal, src), *_addresses(deal, src), *_unused_credits(deal, src),
-             *_unstated_data_roles(deal, src)]
+             *_unstated_data_roles(deal, src), *_arbitration_rules(deal, src)]
     return tuple(replace(p, severity="warning") for p in found)
 
 
@@ -135,3 +135,18 @@ def _unstated_data_roles(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             "the deal states no roles for personal data, so the draft allows none to be shared until the parties "
             "agree its roles in writing: list each flow under data_protection.flows (a party that hosts or supports "
             "personal data for another is usually its processor)"), code="data-roles")
+
+
+def _arbitration_rules(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    """Arbitration rules given by a short name termsmith does not know: the draft can only say "the
+    arbitration rules of X" and let X appoint, which may not be what those rules are called or who appoints."""
+    cr = deal.conflict_resolution
+    arbitration = cr.arbitration if cr.final == "arbitration" else None
+    if arbitration is None or arbitration.known or "rules" in arbitration.rules.lower():
+        return
+    yield src.problem(("conflict_resolution", "arbitration", "rules"), (
+        f"'{arbitration.rules}' is not a set of arbitration rules termsmith knows by name (such as LCIA, ICC, SIAC, "
+        f"DIS, NAI, AAA, ICDR, JAMS, UNCITRAL), so the draft says “{arbitration.rules_title}” and has "
+        f"{arbitration.institution} appoint the arbitrators: give the rules' full name, e.g. 'Arbitration Rules of "
+        "the Finland Arbitration Institute'"), code="arbitration-rules")
+

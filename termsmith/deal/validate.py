@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ValidationError
 
 from termsmith.deal.fields import party_references
-from termsmith.draft.facts import cap_basis, money_flows
+from termsmith.draft.facts import cap_basis, money_flows, service_provider
 from termsmith.deal.model import Deal
 from termsmith.errors import InputError, Problem
 from termsmith.inputs import NOT_XML as _NOT_XML
@@ -429,6 +429,10 @@ def _payments(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             yield src.problem((*at, "per"), "a referral fee as a fixed amount is paid per referral (per: referral)")
         if stream.in_advance and stream.per not in ("month", "quarter", "year"):
             yield src.problem((*at, "in_advance"), "only for a fixed amount per month, quarter or year")
+        if stream.self_billing and not stream.reported:
+            yield src.problem((*at, "self_billing"), "only for a payment the payer reports (a percentage of revenue, or "
+                                                     "an amount per referral or per unit): the payer issues the invoice "
+                                                     "with its statement, and a fixed amount has none")
         if stream.type == "referral_fee" and pay.referrals is None:
             yield src.problem((*path, "referrals"),
                               f"required with a referral_fee payment (payments.streams[{i}]): the referral criteria "
@@ -554,7 +558,7 @@ def _managed_service(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     path: Path_ = ("scope", "managed_service")
     if ms.provider is not None and ms.provider not in {p.id for p in deal.parties}:
         yield src.problem((*path, "provider"), _unknown_party(ms.provider, {p.id for p in deal.parties}), code="unknown-party")
-    provider = ms.provider or (deal.slas.metrics[0].provider if deal.slas else deal.parties[0].id)
+    provider = service_provider(deal)
     if deal.payments:
         for i, s in enumerate(deal.payments.streams):
             if s.type == "service_charge" and s.payee != provider:

@@ -15,12 +15,28 @@ def paid_parties(deal) -> list[str]:
     if deal.deal.kind == "reseller":
         paid.append(deal.parties[0].id)
     elif deal.deal.kind == "managed_service":
-        paid.append(deal.slas.metrics[0].provider if deal.slas is not None else deal.parties[0].id)
+        paid.append(service_provider(deal))
     payments = getattr(deal, "payments", None)
     for stream in payments.streams if payments is not None else ():
         if stream.payee not in paid:
             paid.append(stream.payee)
     return paid
+
+
+def service_provider(deal) -> str:
+    """The id of the party that provides the services (a managed service's provider, whom its customers pay):
+    the one the deal names (scope.managed_service.provider), else the one the first service level binds,
+    else the payee of a service charge, else the first party. Clause text reads it as `service_provider`
+    (a party) and the others as `service_customers`."""
+    scope = getattr(deal, "scope", None)
+    managed = getattr(scope, "managed_service", None) if scope is not None else None
+    if managed is not None and managed.provider:
+        return managed.provider
+    if deal.slas is not None:
+        return deal.slas.metrics[0].provider
+    payments = getattr(deal, "payments", None)
+    charged = [s.payee for s in payments.streams if s.type == "service_charge"] if payments is not None else []
+    return charged[0] if charged else deal.parties[0].id
 
 
 def cap_basis(deal) -> str | None:
@@ -32,3 +48,12 @@ def cap_basis(deal) -> str | None:
     if money_flows(deal):
         return "amounts_paid"
     return "budget_share" if deal.budget is not None else None
+
+
+def charge_ids(deal) -> list[str]:
+    """The ids of the payment streams that are the "Charges": in a managed service deal, the service charges the
+    customer pays the provider for the Managed Services. Every other payment stream is a "Partner Payment"."""
+    payments = getattr(deal, "payments", None)
+    if deal.deal.kind != "managed_service" or payments is None:
+        return []
+    return [s.id for s in payments.streams if s.type == "service_charge"]

@@ -142,5 +142,6 @@ def resolve(deal, library: Library, problem: ProblemAt) -> Jurisdiction:
     return Jurisdiction(
         system=system, court_system=court_system, style=style, text_language=language.code, locale=locale,
         document_language=document_language, paper=style.paper if style else "A4",
-        words=tuple({**DEFAULT_WORDS, **dict(language.words)}.items()), restyle=restyle,
+        words=tuple({**DEFAULT_WORDS, **dict(language.words), **dict(style.words if style and system else ())}.items()),
+        restyle=restyle,
     )

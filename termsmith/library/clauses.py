@@ -31,6 +31,7 @@ class StyleSpec:
     paper: str = "A4"
     locale: str = "en-GB"
     replace: tuple[tuple[str, str], ...] = ()
+    words: tuple[tuple[str, str], ...] = ()  # cover and execution words of this style (over the language's)
 
 
 @dataclass(frozen=True)
@@ -361,7 +362,8 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
             Problem(file=shown, path=".".join(map(str, e["loc"])), message=e["msg"].removeprefix("Value error, "))
             for e in exc.errors()
         ]) from None
-    styles = tuple(StyleSpec(name, s.paper, s.locale, tuple(s.replace.items())) for name, s in m.house_style.styles.items())
+    styles = tuple(StyleSpec(name, s.paper, s.locale, tuple(s.replace.items()), tuple(s.words.items()))
+                   for name, s in m.house_style.styles.items())
     terms = _term_declarations(m.terms, shown, files[MANIFEST].decode("utf-8"))
     rules = _rules(m.rules, shown, files[MANIFEST].decode("utf-8"))
     return Manifest(name=m.name, version=m.version, owner=m.owner, terms=terms, rules=rules,

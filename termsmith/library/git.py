@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from termsmith.cachedir import remembered
 from termsmith.errors import GitError, Problem
+
+_FULL_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")  # a SHA-1 or SHA-256 commit id
 
 
 # Configuration a repository may carry that makes git run a program: never honoured for a library we read.
@@ -166,14 +169,22 @@ def commit_time(path: Path, commit: str) -> int | None:
     key = (str(Path(path).resolve()), commit)
     if key in _COMMIT_TIMES:
         return _COMMIT_TIMES[key]
-    try:
-        out = _git(Path(path), "show", "-s", "--format=%ct", commit, "--").decode().strip()
-    except GitError:
-        return None
-    if not out.isdigit():
-        return None
-    _COMMIT_TIMES[key] = int(out)
-    return int(out)
+
+    def asked() -> int | None:
+        try:
+            out = _git(Path(path), "show", "-s", "--format=%ct", commit, "--").decode().strip()
+        except GitError:
+            return None
+        return int(out) if out.isdigit() else None
+
+    # A full commit id names the commit's content, its date included: the date found is kept on disk, so a
+    # cold draft from a committed library starts no git process (two of them cost more CPU than drafting).
+    full = bool(_FULL_ID.match(commit))
+    when = remembered("git", ("commit_time", commit), asked, keep=lambda found: found is not None) if full \
+        else asked()
+    if when is not None:
+        _COMMIT_TIMES[key] = when
+    return when
 
 
 def resolve(repo: Path, rev: str) -> str:

@@ -20,7 +20,7 @@ _PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.([a-z_][a-z0-9_]*|[0-9]+))*$")
 class Rule(BaseModel):
     """One entry of library.yaml `rules:`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first validated
 
     require: str = Field(description="An expression over the deal (core fields and terms.NAME) that must be true.")
     when: str | None = Field(default=None, description="The rule applies only when this expression is true.")

@@ -26,7 +26,7 @@ _READS = re.compile(r"\bterms\.([A-Za-z_][A-Za-z0-9_]*)")
 class TermDeclaration(BaseModel):
     """One `terms:` entry of library.yaml."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first validated
 
     type: str = Field(description=f"One of {', '.join(TYPES)}, or list[TYPE].")
     default: Any = Field(default=None, description="The value when the deal gives none; without one the term is "

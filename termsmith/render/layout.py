@@ -96,6 +96,16 @@ class Styles:
         self._base = base
         self._default = next((i for i, s in self._by_id.items() if s.get(qn("w:default")) == "1"), None)
         self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
+        self._direct: dict[tuple, Style] = {}  # (style, a paragraph's direct properties) → the style they make
+
+    def with_direct(self, style: Style, ppr: etree._Element) -> Style:
+        """`style` with a paragraph's direct properties (w:pPr) applied: a draft repeats a few combinations
+        (a numbered paragraph, one kept with the next) thousands of times."""
+        key = (style, *((child.tag, *child.items()) for child in ppr))
+        found = self._direct.get(key)
+        if found is None:
+            found = self._direct[key] = _apply(style, ppr, None)
+        return found
 
     def _resolve(self, style_id: str | None) -> Style:
         el = self._by_id.get(style_id or self._default)
@@ -134,14 +144,20 @@ def _removed(el: etree._Element, view: str | None) -> bool:
 
 
 _T, _DEL_TEXT, _TAB, _BR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")
+_PPR, _PSTYLE, _VAL, _NAME, _BOOKMARK = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:name"), qn("w:bookmarkStart")
 
 
-def _text(p: etree._Element, view: str | None = None) -> str:
-    """What a paragraph shows: its text (field results, not field codes; tabs as a few characters)."""
+def _text_and_bookmarks(p: etree._Element, view: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """What a paragraph shows (its text: field results, not field codes; tabs as a few characters) and the
+    names of the bookmarks that start in it, in one pass."""
     out = []
-    for el in p.iter(_T, _DEL_TEXT, _TAB, _BR):
+    names = []
+    for el in p.iter(_T, _DEL_TEXT, _TAB, _BR, _BOOKMARK):
         tag = el.tag
-        if (tag == _DEL_TEXT and view is None) or _hidden(el, view, p):
+        if tag == _BOOKMARK:
+            names.append(el.get(_NAME))
+            continue
+        if (tag == _DEL_TEXT and view is None) or (view is not None and _hidden(el, view, p)):
             continue
         if tag == _T or tag == _DEL_TEXT:
             out.append(el.text or "")
@@ -149,7 +165,7 @@ def _text(p: etree._Element, view: str | None = None) -> str:
             out.append("    ")
         else:
             out.append("\n")
-    return "".join(out)
+    return "".join(out), tuple(names)
 
 
 # Arial's advance widths in thousandths of an em (metrically Helvetica's), for the characters of running text;
@@ -204,7 +220,7 @@ def _line_height(style: Style) -> float:
     return style.size * 10 * LINE_EM * style.line / 240
 
 
-@dataclass
+@dataclass(slots=True)
 class _Box:
     """A block to place: its lines' height, space around, and what it keeps."""
 
@@ -223,17 +239,14 @@ class _Box:
         return self.before + self.lines * self.line + self.after
 
 
-_PPR, _PSTYLE, _VAL, _NAME, _BOOKMARK = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:name"), qn("w:bookmarkStart")
-
-
 def _paragraph_box(p: etree._Element, styles: Styles, width: int, view: str | None = None) -> _Box:
     ppr = p.find(_PPR)
     style_el = ppr.find(_PSTYLE) if ppr is not None else None
     style = styles.resolve(style_el.get(_VAL) if style_el is not None else None)
     if ppr is not None and len(ppr) > (style_el is not None):  # direct properties beside the style
-        style = _apply(style, ppr, None)
-    lines = _lines(_text(p, view), width - style.left, style.first, style, styles.widths)
-    names = tuple(b.get(_NAME) for b in p.iter(_BOOKMARK))
+        style = styles.with_direct(style, ppr)
+    text, names = _text_and_bookmarks(p, view)
+    lines = _lines(text, width - style.left, style.first, style, styles.widths)
     return _Box(lines, _line_height(style), style.before, style.after, style.keep_next, style.keep_lines,
                 style.page_break, names)
 

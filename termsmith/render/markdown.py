@@ -52,7 +52,16 @@ _RULE = "______________________________"  # a line to sign or date on
 def escape(text: str) -> str:
     """Escape only what Markdown would otherwise read as markup, so the twin stays readable. A brace and
     the character after it are escaped too, so no value can open CriticMarkup (`{++`, `{--`, `{==`)."""
-    return _CRITIC_ESCAPED.sub(r"\\{\\\1", _SPECIAL.sub(r"\\\1", text))
+    # replacement functions, not templates: re parses a template on every call, and most texts match nothing
+    return _CRITIC_ESCAPED.sub(_escape_critic, _SPECIAL.sub(_escape_special, text))
+
+
+def _escape_special(m: re.Match) -> str:
+    return "\\" + m.group(1)
+
+
+def _escape_critic(m: re.Match) -> str:
+    return "\\{\\" + m.group(1)
 
 
 def escape_line_start(text: str) -> str:

@@ -168,6 +168,15 @@ class Package:
             return self._added[partname]
         return self._archive.data[partname[1:]]
 
+    def seal(self, partname: str) -> bytes:
+        """The part's bytes, from now on kept as they are: a part whose tree is complete is serialised once,
+        however often its bytes are asked for (its digest, then the zip). Asking for its tree again parses
+        those bytes into a new tree."""
+        data = self.blob(partname)
+        if self._trees.pop(partname, None) is not None:
+            self._added[partname] = data
+        return data
+
     def add_part(self, partname: str, content_type: str, content: bytes | etree._Element) -> None:
         """A new part; its content type becomes an Override unless the extension's Default already says it."""
         if not partname.startswith("/") or partname.endswith("/") or _is_rels_member(partname[1:]):

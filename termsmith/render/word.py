@@ -645,12 +645,12 @@ class _Writer:
             props += redline_properties(self.redline)
             # the body as written (it is complete by now): a later run may replace this file only while its
             # body still has these bytes, i.e. nobody has edited and saved it since
-            body = hashlib.sha256(package.blob(self.main)).hexdigest()
+            body = hashlib.sha256(package.seal(self.main)).hexdigest()
             props.append((REDLINE_BODY_PROPERTY, body))
         package.add_part(CUSTOM_PROPERTIES_PART, wx.CUSTOM_PROPERTIES_CT, wx.custom_properties_xml(props))
         package.relate(opc.PACKAGE, opc.RT_CUSTOM_PROPERTIES, CUSTOM_PROPERTIES_PART)
         # Word's id of this document: its own for every document, and the same for the same content
-        wx.set_doc_id(settings, hashlib.sha256(package.blob(self.main)).hexdigest())
+        wx.set_doc_id(settings, hashlib.sha256(package.seal(self.main)).hexdigest())
 
 
 # ── pieces that need no writer state ───────────────────────────────────────────────────────

@@ -63,19 +63,26 @@ def _clark(name: str) -> tuple[str, dict[str, str]]:
 
 
 _SCRATCH = threading.local()  # per thread: lxml documents are not shared between threads
+_SCRATCH_SIZE = 20_000  # elements made under one scratch root before the next one is started
 
 
 def _make(name: str) -> etree._Element:
-    """A new parentless element, made in one scratch document per thread: etree.Element would make a
-    document per element, and every append would then move a node between documents (a tenth of a
-    render). Declaring the element's own prefix keeps a standalone element readable (w:p, not ns0:p);
-    once it is appended to a part, lxml drops the declaration in favour of the part's own."""
-    clark, nsmap = _clark(name)
+    """A new element, made as the last child of a scratch root (one per thread) that declares the w:
+    prefix: etree.Element would make a document per element, and every append would then move a node
+    between documents (a tenth of a render), and an element declaring its own namespace costs twice one
+    that finds it on its parent (a draft makes thousands). A standalone element reads as w:p, not ns0:p;
+    appending it anywhere moves it out of the scratch root, and once in a part it uses the part's own
+    declarations. Elements nobody appends stay under their scratch root, so a root is replaced after
+    _SCRATCH_SIZE elements (the elements still in use keep theirs alive)."""
     try:
         scratch = _SCRATCH.root
+        _SCRATCH.made += 1
+        if _SCRATCH.made > _SCRATCH_SIZE:
+            raise AttributeError
     except AttributeError:
         scratch = _SCRATCH.root = etree.Element(qn("w:scratch"), nsmap={"w": NS["w"]})
-    return scratch.makeelement(clark, nsmap=nsmap)
+        _SCRATCH.made = 0
+    return etree.SubElement(scratch, _clark(name)[0])
 
 
 def w(name: str, attrs: Mapping[str, str | int] | None = None, *children) -> etree._Element:
@@ -167,21 +174,48 @@ def _copy(rpr: etree._Element | None) -> etree._Element | None:
 
 
 # ── fields ─────────────────────────────────────────────────────────────────────────────────
+def _field_runs(parts: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> etree._Element:
+    """A holder of field-character runs, one per (element, attributes): w:fldChar, or w:instrText."""
+    runs = []
+    for name, attrs in parts:
+        if name == "instrText":
+            instr_el = _make("instrText")
+            instr_el.set(XML_SPACE, "preserve")
+            runs.append(w("r", None, instr_el))
+        else:
+            runs.append(w("r", None, w(name, dict(attrs))))
+    return w("fieldRuns", None, *runs)
+
+
+_FIELD_BEGIN = {dirty: (("fldChar", (("fldCharType", "begin"), *((("dirty", "true"),) if dirty else ()))),
+                        ("instrText", ()), ("fldChar", (("fldCharType", "separate"),))) for dirty in (False, True)}
+_FIELD_END = (("fldChar", (("fldCharType", "end"),)),)
+
+
+def _copied_runs(parts: tuple, rpr: etree._Element | None) -> list[etree._Element]:
+    """Fresh copies of the runs of `parts`, each with its own copy of `rpr`: copying a prototype (one per
+    thread, made on first use) costs a fraction of building the elements one by one, and a draft has a
+    field for every cross-reference."""
+    prototypes = _SCRATCH.__dict__.setdefault("fields", {})
+    prototype = prototypes.get(parts)
+    if prototype is None:
+        prototype = prototypes[parts] = _field_runs(parts)
+    runs = list(copy.deepcopy(prototype))
+    if rpr is not None:
+        for r in runs:
+            r.insert(0, copy.deepcopy(rpr))
+    return runs
+
+
 def field_begin(instr: str, *, dirty: bool = False, rpr: etree._Element | None = None) -> list[etree._Element]:
     """The begin / instruction / separate runs of a complex field (ECMA-376 17.16.18)."""
-    begin = w("fldChar", {"fldCharType": "begin", **({"dirty": "true"} if dirty else {})})
-    instr_el = _make("instrText")
-    instr_el.set(XML_SPACE, "preserve")
-    instr_el.text = f" {instr} "
-    return [
-        w("r", None, _copy(rpr), begin),
-        w("r", None, _copy(rpr), instr_el),
-        w("r", None, _copy(rpr), w("fldChar", {"fldCharType": "separate"})),
-    ]
+    runs = _copied_runs(_FIELD_BEGIN[dirty], rpr)
+    runs[1][-1].text = f" {instr} "
+    return runs
 
 
 def field_end(rpr: etree._Element | None = None) -> etree._Element:
-    return w("r", None, _copy(rpr), w("fldChar", {"fldCharType": "end"}))
+    return _copied_runs(_FIELD_END, rpr)[0]
 
 
 def field(instr: str, cached: str, *, dirty: bool = False, rpr: etree._Element | None = None) -> list[etree._Element]:

@@ -211,7 +211,7 @@ class _Builder:
             elif style == "CoverParty":
                 self.cover_parties.append(_fold(text.strip()))
             elif style == "CoverDate":
-                self.date_text = _fold(re.sub(r"^Dated\s+", "", text.strip()))
+                self.date_text = _fold(re.sub(r"^Dated(?:\s+as\s+of)?\s+", "", text.strip()))  # "Dated as of" in a US draft
             return
         if not self.sections:
             if style == "Title" and not self.title:
