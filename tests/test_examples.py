@@ -19,7 +19,7 @@ KIND_SCOPE = {
     "technology": "scope.technology-integration",
     "reseller": "scope.reseller-appointment",
     "strategic_alliance": "scope.alliance-co-marketing",
-    "joint_venture": "scope.jv-shares",
+    "joint_venture": "scope.jv-reserved-matters",  # every joint venture, with a company or by contract
     "managed_service": "scope.managed-services",
 }
 

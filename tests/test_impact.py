@@ -31,6 +31,7 @@ IDS = {
     "hudson-cobalt-technology-us.yaml": "hudson-cobalt-2027",
     "meridian-opscloud-managed-service.yaml": "meridian-opscloud-2027",
     "northwind-resellers-reseller.yaml": "northwind-vanderlinde-2027",
+    "solent-northgate-contractual-joint-venture.yaml": "solent-northgate-2027",
     "tri-harbor-joint-venture.yaml": "tri-harbor-jv-2027",
 }
 

@@ -8,7 +8,7 @@ import yaml
 from termsmith import api
 from termsmith.errors import InputError
 
-from .conftest import EXAMPLES
+from .conftest import CANONICAL as CANONICAL_TECH, EXAMPLES
 from .test_examples import clause, clause_ids, full_text, text_of
 
 REFERRAL = EXAMPLES / "brightpath-lumen-referral-alliance.yaml"
@@ -381,8 +381,8 @@ def test_managed_service_gets_onboarding_security_continuity_step_in_and_hipaa()
     assert f"stated in Section {number_of(draft, 'payments.fees')}, which are fixed for the Term" in charges
     assert "agree in writing from time to time" not in charges and "price list or order forms" not in charges
     fees = text_of(clause(draft, "payments.fees").blocks)
-    assert "Meridian must pay OpsCloud service charges of USD 85,000 for each month" in fees
-    assert "at the start of the period" in text_of(clause(draft, "payments.invoicing").blocks)
+    assert "Meridian must pay OpsCloud Charges of USD 85,000 for each month" in fees
+    assert "at the start of that period" in text_of(clause(draft, "payments.invoicing").blocks)
     onboarding = text_of(clause(draft, "service.onboarding").blocks)
     assert "for up to 15 days" in onboarding and "fail the tests a second time" in onboarding
     assert "1 April 2027" in text_of(clause(draft, "definitions.terms").blocks) or "April 1, 2027" in full_text(draft)
@@ -438,7 +438,7 @@ def test_managed_service_benchmarking_reduces_the_charges_to_the_top_of_the_rang
         "12 months" in bench
     assert "Meridian bears the fees of the Benchmarker" in bench and "costs or margins of OpsCloud" in bench
     assert "reduced to the top of the Benchmark Range, but by no more than 10% of them" in bench
-    assert "never increases the charges" in bench
+    assert "never increases the Charges" in bench
     charges = text_of(clause(draft, "scope.managed-charges").blocks)
     assert f"or as they are reduced after a Benchmark under Section {number_of(draft, 'service.benchmarking')}" in charges
 
@@ -627,7 +627,7 @@ def test_managed_services_continued_after_termination_are_paid_for_and_keep_thei
     assert f"continues to provide Managed Services after the Termination Date under Section {transition}" in final
     assert "continue to accrue, at the rates in force on the Termination Date" in final
     fees = text_of(clause(draft, "exit.transition-fees").blocks)
-    assert "No fees are payable for it, other than the charges for Managed Services that OpsCloud continues" in fees
+    assert "No fees are payable for it, other than the Charges for Managed Services that OpsCloud continues" in fees
     hipaa = text_of(clause(draft, "service.hipaa").blocks)
     assert f"when it stops providing the Managed Services (including any it continues to provide after the " \
            f"Termination Date under Section {transition})" in hipaa
@@ -683,8 +683,36 @@ def test_reseller_customer_is_migrated_only_if_it_agrees():
 
 
 def test_technology_payment_clause_does_not_exclude_other_amounts_due():
-    text = text_of(clause(api.build(EXAMPLES / "hudson-cobalt-technology-us.yaml"), "technology.remuneration").blocks)
+    text = text_of(clause(api.build(CANONICAL_TECH), "technology.remuneration").blocks)
     assert "only amounts payable" not in text and "compensated for its technology only through" in text
+
+
+def test_us_technology_example_pays_the_engine_partner_a_royalty_and_escrows_its_engine():
+    draft = api.build(EXAMPLES / "hudson-cobalt-technology-us.yaml")
+    assert {"technology.escrow", "technology.deprecation", "payments.fees", "payments.statements",
+            "payments.audit", "payments.final-account"} <= clause_ids(draft)
+    fees = text_of(clause(draft, "payments.fees").blocks)
+    assert fees.startswith("In return for what it receives under this Agreement, Hudson must pay Cobalt a royalty of "
+                           "20% of the net revenue Hudson receives")
+    assert "Cobalt's fraud-scoring service" in fees and "\\" not in fees  # deal text escaped once, not twice
+    assert "(a)" not in fees  # one payment is a sentence, not a one-item list
+    remuneration = text_of(clause(draft, "technology.remuneration").blocks)
+    assert f"only by the Partner Payments set out in Section {number_of(draft, 'payments.fees')}" in remuneration
+    assert "within the 6 months after the Termination Date" not in remuneration
+    final = text_of(clause(draft, "payments.final-account").blocks)
+    assert "during the 6 months after the Termination Date" in final
+    escrow = text_of(clause(draft, "technology.escrow").blocks)
+    assert "Within 60 days after the Effective Date, Cobalt must deposit" in escrow
+    assert "Keystone Software Escrow, Inc." in escrow
+    assert "at least 12 months after announcing the withdrawal" in text_of(clause(draft, "technology.deprecation").blocks)
+
+
+def test_singapore_drafts_speak_of_goods_and_services_tax():
+    draft = api.build(ALLIANCE)
+    text = full_text(draft)
+    assert "value added tax" not in text
+    assert "Partner Payments exclude goods and services tax and similar taxes on supplies" in \
+        text_of(clause(draft, "payments.invoicing").blocks)
 
 
 def test_a_managed_service_has_contract_managers_not_alliance_managers():
@@ -695,3 +723,223 @@ def test_a_managed_service_has_contract_managers_not_alliance_managers():
     assert "Meridian: Robert Hayes" in text_of(clause(draft, "roles.contract-managers").blocks)
     for example in ("acme-globex-technology.yaml", "tri-harbor-joint-venture.yaml"):
         assert "roles.contract-managers" not in clause_ids(api.build(EXAMPLES / example))
+
+
+# ── a managed service is paid by its Charges, not by "Partner Payments" ─────────────────────
+CHARGE_CLAUSES = ("payments.fees", "payments.invoicing", "payments.final-account", "schedule-payments.table",
+                  "service-levels.credits", "schedule-service-levels.credits", "service.prepaid-refund",
+                  "service.benchmarking", "service.step-in", "exit.transition-fees", "ip.licences")
+
+
+def test_managed_service_charges_are_the_charges_throughout():
+    draft = api.build(MANAGED)
+    text = full_text(draft)
+    assert "Partner Payment" not in text  # the customer pays the provider; no partner pays a partner
+    definitions = text_of(clause(draft, "definitions.terms").blocks)
+    assert f"Charges means the charges for the Managed Services that Section {number_of(draft, 'payments.fees')} " \
+           "sets out" in definitions
+    for cid in CHARGE_CLAUSES:
+        body = text_of(clause(draft, cid).blocks)
+        assert "Charges" in body, cid
+        assert "the charges for the Managed Services" not in body and "service charges" not in body, cid
+    assert clause(draft, "payments.fees").title == "Charges"
+    assert clause(draft, "payments.final-account").title == "Final account of Charges"
+    fees = text_of(clause(draft, "payments.fees").blocks)
+    assert fees.startswith("Meridian must pay OpsCloud Charges of USD 85,000 for each month")
+    assert "(a)" not in fees  # one charge is a sentence, not a one-item list
+    invoicing = text_of(clause(draft, "payments.invoicing").blocks)
+    assert "invoice the Charges payable in advance for each period at the start of that period" in invoicing
+    assert "The Charges exclude sales, use and similar taxes" in invoicing
+    final = text_of(clause(draft, "payments.final-account").blocks)
+    assert "OpsCloud must refund the part of any Charges paid in advance that relates to the period after the " \
+           "Termination Date, calculated day by day" in final
+    credits = text_of(clause(draft, "service-levels.credits").blocks)
+    assert "applied to the Charges that Party pays for those Managed Services" in credits
+    assert "The Charges under Section" in text_of(clause(draft, "schedule-payments.table").blocks)
+
+
+def test_a_managed_service_keeps_partner_payments_for_what_partners_pay_each_other(write_deal):
+    data = yaml.safe_load(MANAGED.read_text(encoding="utf-8"))
+    data["payments"]["streams"].append({"id": "referral", "type": "referral_fee", "payer": "opscloud",
+                                        "payee": "meridian", "amount": 5000, "per": "referral"})
+    data["payments"]["statements"] = "quarterly"
+    data["payments"]["referrals"] = {"criteria": ["is a hospital in the United States"], "acceptance_business_days": 5,
+                                     "registration_days": 180, "fee_window_months": 6}
+    draft = api.build(write_deal(data))
+    fees = number_of(draft, "payments.fees")
+    definitions = text_of(clause(draft, "definitions.terms").blocks)
+    assert f"Partner Payment means an amount that one Party must pay another Party under Section {fees}, " \
+           "other than the Charges" in definitions
+    text = text_of(clause(draft, "payments.fees").blocks)
+    assert "Meridian must pay OpsCloud Charges of USD 85,000" in text
+    assert "OpsCloud must also pay Meridian a referral fee of USD 5,000 for each Qualified Referral" in text
+    assert "summarizes the Charges, the Partner Payments and the arrangements for them" in text
+    final = text_of(clause(draft, "payments.final-account").blocks)
+    assert "The Charges accrue day by day" in final and "Partner Payments accrue up to the Termination Date" in final
+    assert "other than the Charges and Partner Payments under Section" in text_of(clause(draft, "ip.licences").blocks)
+    invoicing = text_of(clause(draft, "payments.invoicing").blocks)
+    assert "invoice each Partner Payment calculated on revenue, referrals or units" in invoicing
+    assert "invoice each fixed Charge payable in advance at the start of the period it covers" in invoicing
+    assert f"The amounts payable under Section {fees} exclude" in invoicing
+    assert "termsmith:ref" not in full_text(draft)  # every cross-reference resolved
+
+
+def test_other_kinds_keep_partner_payments():
+    draft = api.build(REFERRAL)
+    text = full_text(draft)
+    assert "Partner Payment" in text and "Charges means" not in text
+    assert clause(draft, "payments.fees").title == "Partner Payments"
+
+
+# ── no agreement to agree: a withdrawn infringing item and a missed minimum have stated consequences ──
+def test_a_withdrawn_infringing_item_has_stated_consequences():
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        text = text_of(clause(api.build(example), "indemnities.mitigation").blocks)
+        assert "agree in good faith" not in text, example.name
+        assert "ceases to form part of this Agreement on the date of the notice" in text, example.name
+    acme = api.build(CANONICAL_TECH)
+    text = text_of(clause(acme, "indemnities.mitigation").blocks)
+    assert "must refund the part of it that relates to the period after that date, calculated day by day, within " \
+           "30 days" in text
+    assert "may terminate this Agreement by notice to the other Party given within 60 days after the notice of " \
+           "withdrawal" in text
+    assert f"obligations under clause {number_of(acme, 'indemnities.ip-infringement')} for claims arising" in text
+    assert "Northwind" not in text and "Managed Services" not in text
+    managed = text_of(clause(api.build(MANAGED), "indemnities.mitigation").blocks)
+    assert "does not relieve it of its obligation to provide the Managed Services to the Service Levels" in managed
+    reseller = api.build(RESELLER)
+    text = text_of(clause(reseller, "indemnities.mitigation").blocks)
+    assert "If Northwind withdraws a product, it ceases to be one of the Products" in text
+    assert "licences of the withdrawn product that it has not yet resold" in text
+    assert f"The minimum commitment under clause {number_of(reseller, 'scope.reseller-minimum')}" in text
+    assert "orders for the withdrawn product in the 12 months before the notice" in text
+    assert "terms.withdrawal_look_back_months" in {d.path for d in reseller.defaults}
+    found = {d.path for d in acme.defaults}
+    assert {"terms.withdrawal_refund_days", "terms.withdrawal_termination_days"} <= found
+
+
+def test_a_missed_reseller_minimum_has_a_consequence(write_deal):
+    draft = api.build(RESELLER)
+    text = text_of(clause(draft, "scope.reseller-minimum").blocks)
+    assert "agree a plan" not in text
+    assert "Northwind may give Vanderlinde notice of the shortfall within 60 days after the end of that year" in text
+    assert "make up the shortfall by placing further orders within 90 days after receiving the notice" in text
+    assert "terminate this Agreement by giving at least 90 days’ notice" in text.replace("'", "’")
+    assert "non-exclusive" not in text  # the appointment is not exclusive
+    found = {d.path for d in draft.defaults}
+    assert {"terms.minimum_shortfall_notice_days", "terms.minimum_cure_days",
+            "terms.minimum_termination_notice_days"} <= found
+    data = yaml.safe_load(RESELLER.read_text(encoding="utf-8"))
+    data["scope"]["exclusive"] = True
+    data.setdefault("terms", {})["minimum_cure_days"] = 45
+    draft = api.build(write_deal(data))
+    text = text_of(clause(draft, "scope.reseller-minimum").blocks)
+    assert "within 45 days after receiving the notice" in text
+    assert "either make its appointment non-exclusive from the date of the notice, or terminate this Agreement" in text
+    assert "terms.minimum_cure_days" not in {d.path for d in draft.defaults}
+
+
+def test_payment_schedule_states_the_audit_frequency_the_audit_clause_uses(write_deal):
+    data = yaml.safe_load(REFERRAL.read_text(encoding="utf-8"))
+    assert data["payments"].get("audit")
+    data.setdefault("terms", {})["audit_frequency_months"] = 24
+    draft = api.build(write_deal(data))
+    assert "not more than once in any 24 months" in text_of(clause(draft, "payments.audit").blocks)
+    schedule = text_of(clause(draft, "schedule-payments.table").blocks)
+    assert "audit at most once in 24 months" in schedule and "once in 12 months" not in schedule
+
+
+def test_reseller_price_change_notice_and_payment_days_are_deal_terms(write_deal):
+    draft = api.build(RESELLER)
+    assert "at least 90 days’ written notice" in text_of(clause(draft, "scope.reseller-pricing").blocks).replace("'", "’")
+    assert "terms.price_change_notice_days" in {d.path for d in draft.defaults}
+    data = yaml.safe_load(RESELLER.read_text(encoding="utf-8"))
+    del data["budget"]
+    data["exit"]["transition"]["fees"] = "none"
+    data["exit"]["transition"].pop("fixed_fee", None)
+    data.setdefault("terms", {}).update(price_change_notice_days=60, reseller_payment_days=45)
+    text = text_of(clause(api.build(write_deal(data)), "scope.reseller-pricing").blocks).replace("'", "’")
+    assert "at least 60 days’ written notice" in text and "within 45 days after receiving it" in text
+
+
+CONTRACTUAL = EXAMPLES / "solent-northgate-contractual-joint-venture.yaml"
+
+
+def test_contractual_joint_venture_example_shares_costs_and_carries_on_no_business_in_common():
+    draft = api.build(CONTRACTUAL)
+    ids = clause_ids(draft)
+    assert "scope.jv-contractual" in ids and "budget.cost-sharing" in ids
+    assert not ({"scope.jv-vehicle", "scope.jv-shares", "scope.jv-profits"} | COMPANY_CLAUSES) & ids - {
+        "scope.jv-non-compete", "scope.jv-conditions"}
+    text = text_of(clause(draft, "scope.jv-contractual").blocks)
+    assert "it is not a partnership within the meaning of the Partnership Act 1890" in text
+    contributions = text_of(clause(draft, "scope.jv-contributions").blocks)
+    assert "or, failing agreement, within a reasonable time after another Party requests it by notice" in contributions
+    assert f"remains the property of the Party that makes it and is returned to that Party under clause " \
+           f"{number_of(draft, 'exit.materials')}" in contributions
+    reserved = text_of(clause(draft, "scope.jv-reserved-matters").blocks)
+    assert "the activities of the joint venture" in reserved and "ending the joint venture" in reserved
+    assert "business of the joint venture" not in full_text(draft)  # there is none: each Party runs its own
+    assert "winding up the joint venture" not in reserved
+    impasse = text_of(clause(draft, "governance.deadlock").blocks)
+    assert "for Northgate: its Managing Director" in impasse and "within 4 months after the notice" in impasse
+    assert "governance.deadlock.termination_after_months" not in {d.path for d in draft.defaults}
+
+
+def test_a_joint_venture_company_keeps_its_business_and_board_wording():
+    draft = api.build(JV)
+    assert "a business that competes with the business of the Company" in \
+        text_of(clause(draft, "scope.jv-non-compete").blocks)
+    contributions = text_of(clause(draft, "scope.jv-contributions").blocks)
+    assert "failing agreement, when the Board reasonably requests it" in contributions
+    assert "remains the property" not in contributions
+    assert "winding up the Company" in text_of(clause(draft, "scope.jv-reserved-matters").blocks)
+
+
+def test_integration_plan_not_agreed_and_failed_milestones_have_consequences():
+    draft = api.build(CANONICAL_TECH)
+    text = text_of(clause(draft, "scope.technology-plan").blocks)
+    assert "If the Parties have not agreed an integration plan within that period, either Party may terminate this " \
+           "Agreement by notice to the other Party given within the following 30 days" in text
+    assert f"Shared Costs incurred before it are shared under clause {section_label(draft, 'budget')}" in text
+    assert "may run the acceptance tests for that milestone within 10 Business Days after the notice" in text
+    assert f"the failure is a Material Breach for the purposes of clause {number_of(draft, 'termination.cause')}" in text
+    found = {d.path for d in draft.defaults}
+    assert {"terms.integration_plan_termination_days", "terms.milestone_acceptance_business_days"} <= found
+
+
+def test_second_reading_wording_fixes(deal_data, write_deal):
+    from termsmith.render.markdown import render_markdown
+    from . import variants
+    managed = api.build(MANAGED)  # two Parties: "the other Party"; the defined Chronic Failure
+    assert "it must promptly notify the other Party and propose" in text_of(clause(managed, "service.onboarding").blocks)
+    assert "or a Chronic Failure occurs under Section" in text_of(clause(managed, "service.step-in").blocks)
+    # three technology partners: the end-customer terms protect each other Party's technology
+    deal_data["scope"] = {"technology": {}}
+    variants._third_party(deal_data)
+    draft = api.build(write_deal(deal_data))
+    licence = text_of(clause(draft, "technology.customer-licence").blocks)
+    assert "protect the technology of each other Party" in licence and "liability of each other Party" in licence
+    assert "sale of another Party" in text_of(clause(draft, "technology.remuneration").blocks)
+    # a two-shareholder Russian roulette: the Offeror is a defined term, like the Seller of shares
+    data = yaml.safe_load(JV.read_text(encoding="utf-8"))
+    variants._two_parties(data)
+    data["scope"]["joint_venture"]["deadlock"]["resolution"] = "russian_roulette"
+    data["scope"]["joint_venture"]["board"]["directors"].pop("straits")
+    data["scope"]["joint_venture"]["cash_contributions"].pop("straits")
+    md = render_markdown(api.build(write_deal(data, "jv.yaml")))
+    assert "(the **“Offeror”**)" in md and "(the **“Seller”**)" in md
+
+
+def test_joint_venture_company_periods_are_deal_terms(write_deal):
+    draft = api.build(JV)
+    found = {d.path for d in draft.defaults}
+    assert {"terms.valuer_agreement_business_days", "terms.incorporation_after_conditions_business_days"} <= found
+    data = yaml.safe_load(JV.read_text(encoding="utf-8"))
+    data["terms"].update(valuer_agreement_business_days=15, incorporation_after_conditions_business_days=20)
+    data["scope"]["joint_venture"]["capital_calls"]["on_failure"] = "default"
+    data["terms"]["capital_call_grace_business_days"] = 5
+    draft = api.build(write_deal(data))
+    assert "if they do not agree within 15 Business Days" in text_of(clause(draft, "shares.valuation").blocks)
+    assert "within 20 Business Days after the last of the conditions" in text_of(clause(draft, "scope.jv-vehicle").blocks)
+    assert "within 5 Business Days after it was due" in text_of(clause(draft, "shares.capital-calls").blocks)

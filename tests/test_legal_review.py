@@ -111,7 +111,7 @@ def test_service_credits_only_against_charges_a_party_pays(all_drafts):
     assert "Service Credit" not in acme
     assert "6.5 Remedy plans." in acme and "as if it were a Dispute" in acme
     meridian = _named(all_drafts, "meridian-opscloud-managed-service")
-    assert "it must give each Party that pays it charges for the service concerned a credit" in meridian
+    assert "it must give each Party that pays Charges for the Managed Services concerned a credit" in meridian
 
 
 def test_chronic_failure_needs_serious_failures_notice_and_cure(all_drafts):
@@ -259,3 +259,16 @@ def test_boilerplate_findings(all_drafts):
     assert "the rights and remedies under this Agreement are in addition to" in acme
     northwind = _named(all_drafts, "northwind-resellers-reseller")  # Change of Control: Affiliate defined
     assert "**“Affiliate”** means" in northwind and "same group of companies" not in northwind
+
+
+def test_every_cross_reference_resolves_and_deal_text_is_printed_once(all_drafts):
+    """Every branch, including payments added to every kind: no reference left as a placeholder, and deal text
+    (a description with an apostrophe, an ampersand, a backslash and quotes) escaped once for Markdown, not twice."""
+    payments = 0
+    for name, data, md in all_drafts:
+        assert "termsmith:ref" not in md, name
+        if "payments+" in name:
+            payments += 1
+            assert r"the O’Brien & Co. \\ “special” work" in md, name
+            assert r"O\’Brien" not in md, name
+    assert payments >= 20

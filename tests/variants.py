@@ -130,7 +130,37 @@ def _BUDGET(data: dict) -> dict:
     return {"currency": "EUR", "total": 100000, "cost_sharing": shares, "payment_terms_days": 30, "invoicing": "quarterly"}
 
 
+def _payment(kind: str) -> Change:
+    """One more payment from the second party to the first (the customer to the provider for a service charge in a
+    managed service deal), beside any the deal has: a royalty on revenue, self-billed, or a licence fee in advance."""
+    def change(data: dict) -> None:
+        ids = [p["id"] for p in data["parties"]]
+        payer, payee = ids[1], ids[0]
+        if kind == "service_charge" and data["deal"]["kind"] == "managed_service":
+            payee = ((data.get("scope") or {}).get("managed_service") or {}).get("provider") or ids[0]
+            payer = next(i for i in ids if i != payee)
+        pay = data.setdefault("payments", {"streams": []})
+        if not data.get("budget"):
+            pay.setdefault("currency", "EUR")
+            pay.setdefault("payment_terms_days", 30)
+        stream = {"id": f"extra-{kind.replace('_', '-')}", "type": kind, "payer": payer, "payee": payee,
+                  "description": "the O'Brien & Co. \\ \"special\" work"}
+        if kind == "royalty":
+            stream.update(percent=6, revenue="the net revenue from the combined offering", self_billing=True)
+            pay.setdefault("statements", "quarterly")
+            pay.setdefault("tail_months", 3)
+            pay.setdefault("audit", {"records_years": 3})
+        else:
+            stream.update(amount=5000, per="quarter", in_advance=True)
+        pay["streams"].append(stream)
+    change.__name__ = f"payments+{kind}"
+    return change
+
+
 CHANGES: list[Change] = [
+    _payment("royalty"),
+    _payment("licence_fee"),
+    _payment("service_charge"),
     _third_party,
     _two_parties,
     _set("scope.exclusive", True),

@@ -414,7 +414,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
             target = targets[clause.id]
             section = library.sections[clause.meta.area]
             role = "body" if section.kind == "signatures" else "clause"
-            title = styled(clause.meta.title) if clause.meta.heading and section.kind != "signatures" else None
+            title = styled(clause.meta.title_for(deal.deal.kind)) if clause.meta.heading and section.kind != "signatures" else None
             rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
 
         definitions = _definitions(library, selection, context, state, rendered, deal)
@@ -426,7 +426,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     sections = []
     for spec in selection.sections:
         clauses = tuple(
-            DraftClause(c.id, c.version, styled(c.meta.title), targets[c.id].label, targets[c.id].anchor, rendered[c.id])
+            DraftClause(c.id, c.version, styled(c.meta.title_for(deal.deal.kind)), targets[c.id].label, targets[c.id].anchor, rendered[c.id])
             for c in selection.clauses if c.meta.area == spec.id
         )
         sections.append(Section(spec.kind, spec.id, styled(spec.title_for(deal.deal.kind)), targets[spec.id].label, targets[spec.id].anchor,

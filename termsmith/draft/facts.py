@@ -48,3 +48,12 @@ def cap_basis(deal) -> str | None:
     if money_flows(deal):
         return "amounts_paid"
     return "budget_share" if deal.budget is not None else None
+
+
+def charge_ids(deal) -> list[str]:
+    """The ids of the payment streams that are the "Charges": in a managed service deal, the service charges the
+    customer pays the provider for the Managed Services. Every other payment stream is a "Partner Payment"."""
+    payments = getattr(deal, "payments", None)
+    if deal.deal.kind != "managed_service" or payments is None:
+        return []
+    return [s.id for s in payments.streams if s.type == "service_charge"]

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from termsmith.cachedir import bytecode_cache, cache_home, prune  # noqa: F401 - cache_home: library.cache
 from termsmith.deal.fields import clause_sections
-from termsmith.draft.facts import cap_basis, money_flows, paid_parties, service_provider
+from termsmith.draft.facts import cap_basis, charge_ids, money_flows, paid_parties, service_provider
 from termsmith.draft.sandbox import ClauseSandbox, readable_names
 
 STYLE_KEY = "house_style_"
@@ -464,6 +464,7 @@ def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str,
         money_flows=money_flows(deal),
         paid_parties=paid_parties(deal),
         cap_basis=cap_basis(deal),
+        charge_ids=charge_ids(deal),
         service_provider=by_id[service_provider(deal)],
         service_customers=[p for p in deal.parties if p.id != service_provider(deal)],
     )

@@ -43,6 +43,12 @@ class FrontMatter(_Strict):
     changelog: Annotated[str, StringConstraints(min_length=1)] = Field(description="What this version changed.")
     defines: dict[str, str] = Field(default_factory=dict, description="Defined terms this clause brings.")
     heading: bool = Field(default=True, description="Print the title run-in before the text.")
+    titles: dict[DealKind, Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=_PRINTABLE)]] = Field(
+        default_factory=dict, description="The title for deals of a kind (deal.kind), where `title` would read wrong.")
+
+    def title_for(self, deal_kind: str | None) -> str:
+        """The title a deal of this kind prints (`titles`), else `title`."""
+        return self.titles.get(deal_kind, self.title) if deal_kind else self.title
 
     _check_version = field_validator("version", mode="before")(classmethod(lambda cls, v: _semver(v)))
 
