@@ -105,6 +105,8 @@ def test_a_deal_without_payments_gets_no_payment_clauses():
     (lambda p: p["streams"][1].update(percent=5), "payments.streams[1]", "exactly one of `percent`"),
     (lambda p: p["streams"][0].pop("revenue"), "payments.streams[0].revenue", "required with percent"),
     (lambda p: p["streams"][1].update(payer="lumenx"), "payments.streams[1].payer", "not declared"),
+    (lambda p: p["streams"][1].update(type="licence_fee", per="month", self_billing=True),
+     "payments.streams[1].self_billing", "only for a payment the payer reports"),
 ])
 def test_payment_rules_name_the_field(change, path, fragment, write_deal):
     data = yaml.safe_load(REFERRAL.read_text(encoding="utf-8"))
@@ -943,3 +945,13 @@ def test_joint_venture_company_periods_are_deal_terms(write_deal):
     assert "if they do not agree within 15 Business Days" in text_of(clause(draft, "shares.valuation").blocks)
     assert "within 20 Business Days after the last of the conditions" in text_of(clause(draft, "scope.jv-vehicle").blocks)
     assert "within 5 Business Days after it was due" in text_of(clause(draft, "shares.capital-calls").blocks)
+
+
+def test_several_exclusive_resellers_that_miss_the_minimum_may_lose_their_appointment_only(write_deal):
+    from . import variants
+    data = yaml.safe_load(RESELLER.read_text(encoding="utf-8"))
+    variants._third_party(data)
+    data["scope"]["exclusive"] = True
+    text = text_of(clause(api.build(write_deal(data)), "scope.reseller-minimum").blocks)
+    assert "terminate that reseller’s appointment and its participation in this Agreement" in text.replace("'", "’")
+    assert "non-exclusive" not in text  # the resellers share one exclusivity; one of them cannot lose it alone

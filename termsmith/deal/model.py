@@ -335,7 +335,8 @@ class PaymentStream(Spec):
         default=False, description="A fixed amount per month, quarter or year is invoiced at the start of the period "
                                    "(true) or after its end (false).")
     self_billing: bool = Field(
-        default=False, description="The payer issues the invoice with its statement (self-billing) instead of the payee.")
+        default=False, description="The payer issues the invoice with its statement (self-billing) instead of the payee; "
+                                   "only for a payment the payer reports (a percentage, or per referral or unit).")
 
     @property
     def reported(self) -> bool:

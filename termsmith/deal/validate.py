@@ -429,6 +429,10 @@ def _payments(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             yield src.problem((*at, "per"), "a referral fee as a fixed amount is paid per referral (per: referral)")
         if stream.in_advance and stream.per not in ("month", "quarter", "year"):
             yield src.problem((*at, "in_advance"), "only for a fixed amount per month, quarter or year")
+        if stream.self_billing and not stream.reported:
+            yield src.problem((*at, "self_billing"), "only for a payment the payer reports (a percentage of revenue, or "
+                                                     "an amount per referral or per unit): the payer issues the invoice "
+                                                     "with its statement, and a fixed amount has none")
         if stream.type == "referral_fee" and pay.referrals is None:
             yield src.problem((*path, "referrals"),
                               f"required with a referral_fee payment (payments.streams[{i}]): the referral criteria "
