@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -80,24 +81,65 @@ def portfolio(folder: Path, count: int, resellers: int, seed: int = 7) -> list[P
     return paths
 
 
-def timed(cmd: list[str], cwd: Path, repeat: int) -> float:
+# Runs the command line in a process that reports its own CPU time and its children's (the worker
+# processes, and git) when it ends: on a shared machine the wall-clock time says as much about the other
+# processes as about termsmith, the CPU time does not.
+_MEASURED = """
+import gc, os, resource, sys
+gc.disable()  # as `termsmith` itself starts
+from termsmith.cli import _run
+sys.argv = ["termsmith", *sys.argv[1:]]
+code = _run()
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stdout.flush()
+sys.stderr.write(f"\\nCPU {me.ru_utime + me.ru_stime} {kids.ru_utime + kids.ru_stime}\\n")
+sys.stderr.flush()
+os._exit(code)
+"""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Medians of repeated cold runs: wall-clock, CPU of the command's own process and of its workers."""
+
+    wall: float
+    parent: float
+    workers: float
+
+    @property
+    def cpu(self) -> float:
+        return self.parent + self.workers
+
+    def idle(self, jobs: int) -> float:
+        """The wall-clock time on `jobs` otherwise idle cores, estimated from CPU time: the command's own
+        process runs alone, its workers' time divides among the cores (an estimate, not a measurement)."""
+        return self.parent + self.workers / jobs
+
+
+def timed(cmd: list[str], cwd: Path, repeat: int) -> Timing:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TERMSMITH_NO_CACHE": "1"}
-    times = []
+    runs = []
     for _ in range(repeat):
         start = time.perf_counter()
-        done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
+        done = subprocess.run([sys.executable, "-c", _MEASURED, *cmd], cwd=cwd, env=env, capture_output=True,
+                              text=True)
+        wall = time.perf_counter() - start
         if done.returncode != 0:
             sys.exit(f"{' '.join(cmd[:4])} … failed:\n{done.stderr[-2000:]}")
-    return statistics.median(times)
+        parent, workers = map(float, done.stderr.rsplit("\nCPU ", 1)[1].split())
+        runs.append((wall, parent, workers))
+    return Timing(*(statistics.median(r[i] for r in runs) for i in range(3)))
 
 
-def impact_time(repo: Path, deals: Path, repeat: int, jobs: int) -> float:
+def impact_time(repo: Path, deals: Path, repeat: int, jobs: int) -> Timing:
     out = repo.parent / "impact-out"
     shutil.rmtree(out, ignore_errors=True)
-    return timed([sys.executable, "-m", "termsmith", "impact", *sorted(str(p) for p in deals.glob("*.yaml")),
-                  "--base", "base", "--head", "head", "--library", "library", "-o", str(out), "--format", "json",
-                  "--jobs", str(jobs)], repo, repeat)
+    return timed(["impact", *sorted(str(p) for p in deals.glob("*.yaml")), "--base", "base", "--head", "head",
+                  "--library", "library", "-o", str(out), "--format", "json", "--jobs", str(jobs)], repo, repeat)
+
+
+def load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -106,51 +148,53 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    n, tenth = args.deals, args.deals // 10
+    n, tenth, jobs = args.deals, args.deals // 10, args.jobs
     portfolios = {"full": (n, tenth), **{f"size-{n // share}": (n // share, tenth) for share in (4, 2)},
                   **{f"affected-{count}": (n, count) for count in (n // 100, 3 * tenth)}}
     with tempfile.TemporaryDirectory() as tmp:
         repo = repository(Path(tmp), portfolios)
         full = repo / "full"
         print(f"portfolio: {n} generated deals, {tenth} of them select the changed clause ({CHANGED}); "
-              f"--jobs {args.jobs}, {os.cpu_count()} cores; medians of {args.repeat} cold runs")
+              f"--jobs {jobs}, {os.cpu_count()} cores; medians of {args.repeat} cold runs; "
+              f"load average {load()} (1/5/15 min) at the start")
+        print("wall = elapsed; cpu = CPU time of the command and its workers; "
+              f"idle = estimated elapsed on {jobs} idle cores (own CPU + workers' CPU / {jobs})\n")
 
-        impact = impact_time(repo, full, args.repeat, args.jobs)
+        impact = impact_time(repo, full, args.repeat, jobs)
         deals = sorted(str(p) for p in full.glob("*.yaml"))
-        redraft = 0.0
-        for rev in ("base", "head"):
-            out = Path(tmp) / f"drafts-{rev}"
-            redraft += timed([sys.executable, "-m", "termsmith", "draft", *deals, "--library", "library",
-                              "--library-rev", rev, "-o", str(out), "--jobs", str(args.jobs), "--force"],
-                             repo, max(1, args.repeat // 2))
-        print(f"termsmith impact, {n} deals ({tenth} affected):             {impact:7.2f} s   (target < 15 s)")
-        print(f"re-drafting all {n} deals at both revisions (no redlines):  {redraft:7.2f} s")
-        print(f"ratio impact / re-drafting everything:                     {impact / redraft:7.2f}")
+        drafts = [timed(["draft", *deals, "--library", "library", "--library-rev", rev, "-o", str(Path(tmp) / f"drafts-{rev}"),
+                         "--jobs", str(jobs), "--force"], repo, max(1, args.repeat // 2)) for rev in ("base", "head")]
+        redraft = Timing(*(sum(getattr(t, f) for t in drafts) for f in ("wall", "parent", "workers")))
 
-        print("\nthe same affected deals in growing portfolios:")
+        def line(what: str, t: Timing) -> str:
+            return f"{what:58s} wall {t.wall:7.2f} s   cpu {t.cpu:7.2f} s   idle {t.idle(jobs):6.2f} s"
+
+        print(line(f"termsmith impact, {n} deals ({tenth} affected)", impact) + "   (target < 15 s)")
+        print(line(f"re-drafting all {n} deals at both revisions (no redlines)", redraft))
+        print(f"ratio impact / re-drafting everything: wall {impact.wall / redraft.wall:.3f}, "
+              f"cpu {impact.cpu / redraft.cpu:.3f}")
+
+        print("\nthe same affected deals in growing portfolios (ratios of CPU time):")
         sizes = {}
         for share in (4, 2, 1):
             count = n // share
-            folder = repo / f"size-{count}"
-            sizes[count] = impact_time(repo, folder, args.repeat, args.jobs) if share != 1 else impact
-            print(f"  {count:5d} deals, {tenth} affected: {sizes[count]:6.2f} s   "
-                  f"ratio to {n // 4} deals: {sizes[count] / sizes[n // 4]:.2f} (portfolio ×{4 // share})")
+            sizes[count] = impact_time(repo, repo / f"size-{count}", args.repeat, jobs) if share != 1 else impact
+            print(line(f"  {count:5d} deals, {tenth} affected", sizes[count])
+                  + f"   ratio {sizes[count].cpu / sizes[n // 4].cpu:.2f} (portfolio x{4 // share})")
 
-        print("\nmore affected deals in the same portfolio:")
+        print("\nmore affected deals in the same portfolio (ratios of CPU time):")
         affected = {}
         for count in (n // 100, tenth, 3 * tenth):
-            if count == tenth:
-                affected[count] = impact
-            else:
-                folder = repo / f"affected-{count}"
-                affected[count] = impact_time(repo, folder, args.repeat, args.jobs)
-            print(f"  {n} deals, {count:4d} affected: {affected[count]:6.2f} s   "
-                  f"ratio to {n // 100} affected: {affected[count] / affected[n // 100]:.2f}")
-        per_unaffected = (sizes[n] - sizes[n // 4]) / (n - n // 4)
-        per_affected = (affected[3 * tenth] - affected[n // 100]) / (3 * tenth - n // 100)
-        print(f"\nper unaffected deal: {per_unaffected * 1000:.1f} ms; per affected deal: {per_affected * 1000:.1f} ms "
-              + (f"(ratio {per_affected / per_unaffected:.0f})" if per_unaffected > 0 else
-                 "(an unaffected deal's cost is below this run's noise)"))
+            affected[count] = (impact if count == tenth else
+                               impact_time(repo, repo / f"affected-{count}", args.repeat, jobs))
+            print(line(f"  {n} deals, {count:4d} affected", affected[count])
+                  + f"   ratio {affected[count].cpu / affected[n // 100].cpu:.2f}")
+        per_unaffected = (sizes[n].cpu - sizes[n // 4].cpu) / (n - n // 4)
+        per_affected = (affected[3 * tenth].cpu - affected[n // 100].cpu) / (3 * tenth - n // 100)
+        print(f"\nCPU per unaffected deal: {per_unaffected * 1000:.1f} ms; per affected deal: "
+              f"{per_affected * 1000:.1f} ms" + (f" (ratio {per_affected / per_unaffected:.0f})" if per_unaffected > 0 else
+                                                 " (an unaffected deal's cost is below this run's noise)"))
+        print(f"load average {load()} at the end")
 
 
 if __name__ == "__main__":

@@ -320,7 +320,8 @@ def redline(old, new, out, from_rev, to_rev, author, date, markdown, no_markdown
               help="github: a step summary table ($GITHUB_STEP_SUMMARY) and an annotation per changed clause file.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Assess this many deals in parallel processes.")
-@click.option("--ignore-locks", is_flag=True, help="Assess locked deals too (a lock otherwise keeps a deal unaffected).")
+@click.option("--ignore-locks", is_flag=True, help="Draft locked deals with the library at --base and --head (a lock otherwise keeps a deal "
+                   "whose file did not change unaffected, and drafts one whose file changed with its locked library).")
 def impact(deals, base, head, library, out_dir, style, jobs, ignore_locks) -> None:
     """Which of DEALS a clause library change (--base to --head) changes, with a Word redline for each.
 

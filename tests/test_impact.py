@@ -108,6 +108,12 @@ def test_a_reworded_clause_changes_the_one_deal_that_selects_it(repo):
     first = docx.read_bytes()
     run_impact(repo)
     assert docx.read_bytes() == first  # same inputs, same bytes
+    twin_path = docx.with_suffix(".md")
+    twin_path.write_text(twin + "\nreviewed\n", encoding="utf-8")  # a reviewer's notes in the twin
+    again = run_impact(repo, [reseller, "helios-orbis-strategic-alliance.yaml"], jobs=2)
+    assert [(d.state, d.failed_at) for d in again.deals] == [("failed", "output"), ("unaffected", "")]
+    assert "exists and is not an unchanged termsmith redline" in again.deals[0].problems[0].message
+    assert twin_path.read_text(encoding="utf-8").endswith("reviewed\n")  # not overwritten
 
 
 def test_a_condition_that_adds_a_clause_affects_the_deals_that_now_select_it(repo):
@@ -346,3 +352,57 @@ def test_a_tracked_deal_deleted_since_base_is_reported_removed(repo):
     outside = repo.parent / "elsewhere.yaml"  # not tracked and not there: not found, as before
     with pytest.raises(InputError, match="deal file not found"):
         run_impact(repo, [outside])
+
+
+def test_a_locked_deal_whose_own_file_changed_is_drafted_with_its_locked_library(repo):
+    """A lock pins the library, not the deal. A locked deal whose file changed between the revisions is drafted
+    at both with the library its lock pins (so its redline shows the deal's change and none of the library's);
+    one whose file and lock did not change is left alone; one whose lock moved to the new library shows the
+    library's change."""
+    deals, lib = repo / "deals", repo / "library"
+    reseller, venture, hudson = (deals / n for n in ("northwind-resellers-reseller.yaml",
+                                                     "tri-harbor-joint-venture.yaml",
+                                                     "hudson-cobalt-technology-us.yaml"))
+    for deal in (reseller, venture, hudson):
+        api.lock(deal, library=lib, library_rev="base")
+    git(repo, "add", "deals")
+    git(repo, "commit", "-qm", "lock three deals")
+    git(repo, "tag", "-f", "base")  # the locks are part of the base
+    edit(lib / "clauses/scope/reseller-pricing.md", "at least", "no less than")
+    edit(lib / "clauses/definitions/terms.md", "a Saturday, a Sunday or a public holiday",
+         "a Saturday, a Sunday, 24 December or a public holiday")
+    git(repo, "commit", "-qam", "reword reseller pricing; 24 December is not a Business Day")
+    edit(reseller, "territory: Belgium, the Netherlands and Luxembourg", "territory: Belgium and the Netherlands")
+    clear()
+    api.lock(hudson, library=lib, update=True)  # moved to the library as it is now
+    names = [reseller.name, venture.name, hudson.name, "helios-orbis-strategic-alliance.yaml"]
+    result = run_impact(repo, names)
+    assert [d.state for d in result.deals] == ["changed", "locked", "changed", "changed"]
+    first = result.deals[0]
+    assert first.deal_changed and first.causes == ()  # its locked library is the same at both revisions
+    assert report_json(repo) == [
+        entry(repo, reseller.name, True, ["parties.background", "scope.reseller-appointment",
+                                          "scope.reseller-obligations", "scope.non-exclusivity",
+                                          "ip.reseller-licence"], 5, 10, redline=True),
+        entry(repo, venture.name, False),
+        entry(repo, hudson.name, True, ["definitions.terms"], 2, 0, redline=True),
+        entry(repo, "helios-orbis-strategic-alliance.yaml", True, ["definitions.terms"], 2, 0, redline=True),
+    ]
+    assert revisions(Path(first.redline)) == ([" and"] * 5, [",", " and Luxembourg"] * 5)  # the territory only
+    assert revisions(Path(result.deals[2].redline)) == ([", 24 December"], [])
+    twin = Path(first.redline).with_suffix(".md").read_text(encoding="utf-8")
+    assert "no less than" not in twin and "24 December" not in twin  # the library's change does not reach it
+
+    # with --ignore-locks, the deal's change and the library's both show; the unchanged locked deal is compared too
+    run_impact(repo, names[:2], ignore_locks=True)
+    got = report_json(repo)
+    assert got[0]["changed"] is True and {"scope.reseller-pricing", "definitions.terms"} <= set(got[0]["clauses"])
+    assert got[1] == entry(repo, venture.name, True, ["definitions.terms"], 2, 0, redline=True)
+
+    # a lock damaged since base: that revision cannot be drafted, and the message names the lock file
+    venture.with_suffix(".lock").write_text("library: [\n", encoding="utf-8")
+    damaged = run_impact(repo, [venture.name]).deals[0]
+    assert damaged.state == "failed" and damaged.failed_at == "head"
+    message = str(damaged.problems[0])
+    assert message.startswith(f"{venture.with_suffix('.lock')}:2:1: not a valid lock file (YAML syntax error"), message
+    assert message.endswith(f"(drafting {venture}, at head WORKTREE)"), message

@@ -75,16 +75,33 @@ def read_lock(path: Path) -> Lock | None:
     """The lock at `path`, None when there is none; a damaged lock is an error naming the file."""
     if not path.is_file():
         return None
-    from termsmith.deal.load import load_file  # the deal file's limits: no aliases, tags or oversized input
+    from termsmith.deal.load import MAX_BYTES
+    from termsmith.inputs import read_regular
+
+    try:
+        raw = read_regular(Path(path), MAX_BYTES, "lock file")
+    except InputError as exc:
+        raise _not_valid(exc) from None
+    return parse_lock(raw, path)
+
+
+def _not_valid(exc: InputError) -> InputError:
+    return InputError([Problem(**{**vars(p), "message": f"not a valid lock file ({p.message}); fix it or delete it "
+                                                        "and run `termsmith lock`"}) for p in exc.problems])
+
+
+def parse_lock(raw: bytes, path: Path) -> Lock:
+    """The lock in `raw`, the contents of the lock file `path` (read from disk or from git); a damaged lock
+    is an error naming the file."""
+    from termsmith.deal.load import load_bytes  # the deal file's limits: no aliases, tags or oversized input
 
     def bad(message: str) -> InputError:
         return InputError(Problem(file=str(path), message=f"{message}; fix it or delete it and run `termsmith lock`"))
 
     try:
-        data = load_file(path, "lock file").data
+        data = load_bytes(raw, str(path)).data
     except InputError as exc:
-        raise InputError([Problem(**{**vars(p), "message": f"not a valid lock file ({p.message}); fix it or delete it "
-                                                            "and run `termsmith lock`"}) for p in exc.problems]) from None
+        raise _not_valid(exc) from None
     if not isinstance(data, dict) or not isinstance(data.get("library"), dict) or not isinstance(data.get("clauses"), dict):
         raise bad("a lock file has `library` and `clauses` sections")
     lib = data["library"]

@@ -16,6 +16,7 @@ commit is unaffected by a library change unless locks are ignored.
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import os
@@ -113,12 +114,14 @@ SIDES = ("base", "head")
 
 @dataclass(frozen=True)
 class DealSource:
-    """Where a deal is read at each revision: its bytes from git, the working-tree file (FROM_FILE), or None
-    when the revision does not have it."""
+    """Where a deal, and the lock file beside it, are read at each revision: their bytes from git, the
+    working-tree file (FROM_FILE), or None when the revision does not have it."""
 
     path: Path
     base: bytes | str | None = FROM_FILE
     head: bytes | str | None = FROM_FILE
+    base_lock: bytes | str | None = FROM_FILE
+    head_lock: bytes | str | None = FROM_FILE
 
 
 @dataclass(frozen=True)
@@ -157,16 +160,87 @@ class Assessment:
     deal_changed: bool = False  # the deal file itself differs between the revisions
 
 
+@dataclass(frozen=True)
+class _Change:
+    """Of a pair of libraries a deal is drafted with: the clauses that differ, and why every deal is affected."""
+
+    clauses: tuple[str, ...]
+    everything: str
+    conditions_only: tuple[str, ...]
+
+
 class _Opened:
     """The two libraries of a run and when a draft made with each is dated, opened once per run: worker
-    processes are forked with it, so no deal repeats per-library work (git, folder walks, compiling)."""
+    processes are forked with it, so no deal repeats per-library work (git, folder walks, compiling). The
+    libraries locks pin are opened here too, once per process and lock."""
 
-    def __init__(self, library: Path | None, base: Library, head: Library) -> None:
+    def __init__(self, library: Path | None, base: Library, head: Library,
+                 change: LibraryChange | None = None) -> None:
+        self.library = library
         self.libraries = {"base": base, "head": head}
-        self._made = {side: _made_at(library, lib) for side, lib in self.libraries.items()}
+        self._made: dict[int, Callable[[Path | None], str]] = {}
+        for lib in (base, head):
+            self._made_with(lib)
+        self._changes: dict[tuple[int, int], _Change] = {}
+        if change is not None:
+            self._changes[id(base), id(head)] = _Change(change.clauses, change.everything, change.conditions_only)
+        self._locks: dict[tuple[bytes, str], tuple | TermsmithError] = {}
+        self._same: dict[tuple[int, int], bool] = {}
 
-    def made_at(self, side: str, deal_path: Path | None) -> str:
-        return self._made[side](deal_path)
+    def _made_with(self, lib: Library) -> Callable[[Path | None], str]:
+        if id(lib) not in self._made:
+            self._made[id(lib)] = _made_at(self.library, lib)
+        return self._made[id(lib)]
+
+    def made_at(self, lib: Library, deal_path: Path | None) -> str:
+        return self._made_with(lib)(deal_path)
+
+    def same_manifest(self, libs: dict[str, Library]) -> bool:
+        """Whether the libraries' `library.yaml` are the same (then a deal's names are too)."""
+        key = (id(libs["base"]), id(libs["head"]))
+        if key not in self._same:
+            self._same[key] = libs["base"] is libs["head"] or libs["base"].manifest == libs["head"].manifest
+        return self._same[key]
+
+    def change(self, base: Library, head: Library) -> _Change:
+        key = (id(base), id(head))
+        if key not in self._changes:
+            found = library_change(base, head)
+            self._changes[key] = _Change(found.clauses, found.everything, found.conditions_only)
+        return self._changes[key]
+
+    def locked(self, raw: bytes, side: str, where: Path) -> tuple:
+        """(Lock, the library it pins) for the lock file `where` with the contents `raw`, at `side`: the library
+        at the lock's commit (the run's own when it is that commit), or for a lock without a commit, the
+        side's library, its pinned clauses checked."""
+        key = (raw, side)
+        if key not in self._locks:
+            try:
+                self._locks[key] = self._open_locked(raw, side, where)
+            except TermsmithError as exc:
+                self._locks[key] = exc
+        found = self._locks[key]
+        if isinstance(found, TermsmithError):
+            raise found
+        return found
+
+    def _open_locked(self, raw: bytes, side: str, where: Path) -> tuple:
+        from termsmith.library.identity import check_source
+        from termsmith.library.locate import library_path
+        from termsmith.library.lock import library_problems, parse_lock
+        from termsmith.library.opening import open_library
+
+        lock = parse_lock(raw, where)
+        check_source(lock, library_path(self.library), where)
+        if not lock.commit:
+            lib = self.libraries[side]
+        else:
+            lib = next((own for own in self.libraries.values() if own.commit == lock.commit), None)
+            lib = lib or open_library(self.library, lock.commit)
+        problems = library_problems(lock, lib, where)
+        if problems:
+            raise InputError(problems)
+        return lock, lib
 
 
 _OPENED: dict[int, _Opened] = {}
@@ -219,32 +293,52 @@ def _made_at(library: Path | None, lib: Library) -> Callable[[Path | None], str]
 
 def assess(source: DealSource | Path, plan: Plan) -> Assessment:
     """Decide whether the library change (or the deal's own change) can touch this deal; if it can, draft it at
-    both revisions and compare."""
+    both revisions and compare.
+
+    A lock pins the library a deal is drafted with, not the deal: a deal whose file and lock are the same at
+    both revisions is left alone (`locked`, unless locks are ignored); one whose file (or lock) changed is
+    drafted at each revision with the library its lock pins there."""
     from termsmith.library.lock import lock_path
     from termsmith.pipeline import checked_context
 
     if not isinstance(source, DealSource):
         source = DealSource(Path(source))
     path = source.path
-    if not plan.ignore_locks and lock_path(path).is_file():
+    raw = _read(source)
+    locks = dict.fromkeys(SIDES) if plan.ignore_locks else _read_locks(source)
+    if (any(isinstance(lock, bytes) for lock in locks.values()) and locks["base"] == locks["head"]
+            and raw["base"] == raw["head"]):
         return Assessment(path, "locked")
     opened = _opened(plan)
-    libs = opened.libraries
-    raw = _read(source)
+    libs = dict(opened.libraries)
+    pinned: dict[str, object] = {}  # side → the Lock the deal is drafted under there
+    problems: dict[str, tuple[Problem, ...]] = {}
+    for side in SIDES:
+        lock = locks[side]
+        if lock is None or raw[side] is None:
+            continue
+        try:
+            if isinstance(lock, TermsmithError):
+                raise lock
+            pinned[side], libs[side] = opened.locked(lock, side, lock_path(path))
+        except TermsmithError as exc:
+            problems[side] = _located(exc, lock_path(path))
     deals: dict[str, tuple] = {}
     names: dict[str, dict] = {}  # the names each revision's conditions see
-    problems: dict[str, tuple[Problem, ...]] = {}
     validated: dict[bytes, tuple | TermsmithError] = {}  # each content validated once
     for side in SIDES:
         data = raw[side]
-        if data is None:
+        if data is None or side in problems:
             continue
         got = data if isinstance(data, TermsmithError) else _validated(data, path, validated)
         if isinstance(got, TermsmithError):
             problems[side] = _located(got, path)
             continue
         try:
-            names[side] = checked_context(*got, libs[side])
+            if side == "head" and "base" in names and got is deals["base"] and opened.same_manifest(libs):
+                names[side] = names["base"]  # what the conditions see comes from the deal and library.yaml
+            else:
+                names[side] = checked_context(*got, libs[side])
         except TermsmithError as exc:
             problems[side] = _located(exc, path)
             continue
@@ -253,20 +347,21 @@ def assess(source: DealSource | Path, plan: Plan) -> Assessment:
     if problems:
         return _failed(path, deal_id, (), problems, plan)
     if "base" not in deals or "head" not in deals:  # the deal is new, or gone, at head
-        return _one_side(path, deal_id, deals, opened, plan)
+        return _one_side(path, deal_id, deals, libs, pinned, opened, plan)
     same = raw["base"] == raw["head"]
-    if plan.everything:
-        causes = plan.changed
+    change = opened.change(libs["base"], libs["head"])
+    if change.everything:
+        causes = change.clauses
     else:
-        causes = tuple(cid for cid in plan.changed
+        causes = tuple(cid for cid in change.clauses
                        if _affects(cid, _selects(libs["base"], cid, names["base"]),
-                                   _selects(libs["head"], cid, names["head"]), plan))
+                                   _selects(libs["head"], cid, names["head"]), change))
         if same and not causes:
             return Assessment(path, "unaffected", deal_id)
     drafts = {}
     for side in SIDES:
         try:
-            drafts[side] = _draft(*deals[side], libs[side], path, opened.made_at(side, path))
+            drafts[side] = _draft(*deals[side], libs[side], path, opened.made_at(libs[side], path), pinned.get(side))
         except TermsmithError as exc:
             problems[side] = _located(exc, path)
     if problems:
@@ -287,6 +382,29 @@ def _read(source: DealSource) -> dict[str, bytes | TermsmithError | None]:
             if file is None:
                 try:
                     file = read_regular(source.path, MAX_BYTES, "deal file")
+                except TermsmithError as exc:
+                    file = exc
+            got = file
+        out[side] = got
+    return out
+
+
+def _read_locks(source: DealSource) -> dict[str, bytes | TermsmithError | None]:
+    """The bytes of the deal's lock file at each revision (None where it has none), or why they cannot be read."""
+    from termsmith.deal.load import MAX_BYTES
+    from termsmith.inputs import read_regular
+    from termsmith.library.lock import lock_path
+
+    unread = object()
+    file: object = unread
+    out = {}
+    for side in SIDES:
+        got = getattr(source, f"{side}_lock")
+        if got == FROM_FILE:
+            if file is unread:
+                where = lock_path(source.path)
+                try:
+                    file = read_regular(where, MAX_BYTES, "lock file") if os.path.lexists(where) else None
                 except TermsmithError as exc:
                     file = exc
             got = file
@@ -325,21 +443,22 @@ def _failed(path: Path, deal_id: str, causes: tuple[str, ...], problems: dict[st
                       failed_at="both" if len(problems) == 2 else next(iter(problems)))
 
 
-def _one_side(path: Path, deal_id: str, deals: dict, opened: _Opened, plan: Plan) -> Assessment:
+def _one_side(path: Path, deal_id: str, deals: dict, libs: dict[str, Library], pinned: dict, opened: _Opened,
+              plan: Plan) -> Assessment:
     """A deal file that only one revision has: new at head (drafted there, to show it drafts) or removed."""
     if "head" not in deals:
         return Assessment(path, "removed", deal_id, deal_changed=True)
     try:
-        _draft(*deals["head"], opened.libraries["head"], path, opened.made_at("head", path))
+        _draft(*deals["head"], libs["head"], path, opened.made_at(libs["head"], path), pinned.get("head"))
     except TermsmithError as exc:
         return _failed(path, deal_id, (), {"head": _located(exc, path)}, plan)
     return Assessment(path, "new", deal_id, deal_changed=True)
 
 
-def _affects(clause_id: str, before: bool, after: bool, plan: Plan) -> bool:
+def _affects(clause_id: str, before: bool, after: bool, change: _Change) -> bool:
     """A changed clause touches a deal that selects it at either revision; one whose only change is its
     condition, a deal whose selection of it changes."""
-    return before != after if clause_id in plan.conditions_only else before or after
+    return before != after if clause_id in change.conditions_only else before or after
 
 
 def _selects(lib: Library, clause_id: str, names: dict) -> bool:
@@ -352,10 +471,12 @@ def _selects(lib: Library, clause_id: str, names: dict) -> bool:
     return when is None or evaluate(parse_condition(when, clause.path), names)
 
 
-def _draft(deal, loaded, lib: Library, path: Path, made_at: str):
-    from termsmith.pipeline import compose_draft
+def _draft(deal, loaded, lib: Library, path: Path, made_at: str, lock=None):
+    """The deal's Draft with `lib`; under a `lock`, its clause versions and term declarations must be the
+    pinned ones (as `termsmith draft` checks)."""
+    from termsmith.pipeline import Resolved, compose_resolved
 
-    return replace(compose_draft(deal, loaded, lib), made_at=made_at)
+    return replace(compose_resolved(Resolved(path, deal, loaded, lib, lock)), made_at=made_at)
 
 
 def _compared(path: Path, deal_id: str, causes: tuple[str, ...], old, new, plan: Plan,
@@ -493,6 +614,7 @@ def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library
     files as they are); write a redline for each deal whose text changed, and impact.json, into out_dir,
     removing the redlines an earlier run wrote there for deals that no longer change."""
     import json
+    from concurrent.futures import ThreadPoolExecutor
 
     from termsmith.library.locate import library_path
     from termsmith.library.opening import open_library
@@ -502,20 +624,42 @@ def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library
     change = library_change(open_library(library, base), open_library(library, head))
     sources = _sources([Path(p) for p in deals], change, library, head)
     run = next(_RUNS)
-    _OPENED[run] = _Opened(library, change.base, change.head)
+    _OPENED[run] = _Opened(library, change.base, change.head, change)
     plan = Plan(library, base, head, change.clauses, change.everything, ignore_locks, change.conditions_only,
                 run=run)
     out_dir = Path(out_dir)
     results: list[DealImpact] = []
     first: dict[str, str] = {}  # deal id → the deal whose redline has that name
     written: dict[str, str] = {}  # file name in out_dir → its sha256, for the output manifest
+    pending: collections.deque = collections.deque()  # (result, its redline's write) in input order
+
+    def finish() -> None:
+        result, writing = pending.popleft()
+        if writing is not None:
+            result = _finished(result, writing.result(), written)
+        results.append(result)
+        if on_progress:
+            on_progress(result)
+
+    # each redline is written (and synced to disk) in a thread of its own, so that the waits overlap; the
+    # threads start after the worker processes are forked
+    writers = None
     try:
         for source, assessed in zip(sources, _assessed(sources, plan, jobs), strict=True):
-            result = _written(source.path, assessed, out_dir, first, written)
-            results.append(result)
-            if on_progress:
-                on_progress(result)
+            result, targets = _planned(source.path, assessed, out_dir, first)
+            writing = None
+            if targets:
+                if writers is None:
+                    writers = ThreadPoolExecutor(max_workers=4)
+                writing = writers.submit(_write, targets)
+            pending.append((result, writing))
+            while pending and (pending[0][1] is None or pending[0][1].done()):
+                finish()
+        while pending:
+            finish()
     finally:
+        if writers is not None:
+            writers.shutdown()
         del _OPENED[run]
     report = out_dir / REPORT_NAME
     text = json.dumps([d.as_json() for d in results], indent=2, ensure_ascii=False) + "\n"
@@ -530,9 +674,11 @@ def _sources(paths: list[Path], change: LibraryChange, library: Path | None, hea
     """Where each deal is read at each revision. A deal file git tracks in the library's repository is read
     from git at `base` and at `head` (at head from the working tree when head is the working tree), so a
     change to the deal shows as well as the library's; any other deal file is read from the working tree for
-    both revisions."""
+    both revisions. The lock file beside a deal is read by the same rule, on its own (a lock git does not
+    track pins both revisions)."""
     from termsmith.library import git as gitstore
     from termsmith.library.locate import library_path
+    from termsmith.library.lock import lock_path
 
     folder = library_path(library)
     repo = gitstore.repo_root(folder if folder.is_dir() else folder.parent)
@@ -544,24 +690,37 @@ def _sources(paths: list[Path], change: LibraryChange, library: Path | None, hea
                 inside[p] = p.resolve().relative_to(root).as_posix()
             except (ValueError, OSError):
                 pass
-    names = sorted(set(inside.values()))
+    locks = {p: lock_path(Path(name)).as_posix() for p, name in inside.items()}
+    names = sorted({*inside.values(), *locks.values()})
     tracked = gitstore.tracked(repo, names) if names else set()
     at_base = gitstore.read_files(repo, change.base.commit, names) if names else {}
     at_head = gitstore.read_files(repo, change.head.commit, names) if names and head is not None else {}
+
+    def in_git(name: str | None) -> bool:
+        return name is not None and (name in tracked or name in at_base or name in at_head)
+
+    def at(name: str, there: bool) -> tuple[bytes | None, bytes | str | None]:
+        """At base from git; at head from git, or the working-tree file (`there`: if it has one) when head is
+        the working tree."""
+        return at_base.get(name), at_head.get(name) if head is not None else FROM_FILE if there else None
+
     sources, missing = [], []
     for p in paths:
-        name = inside.get(p)
-        if name is not None and (name in tracked or name in at_base or name in at_head):
-            source = DealSource(p, at_base.get(name), at_head.get(name) if head is not None
-                                else FROM_FILE if p.is_file() else None)
-        else:
-            source = DealSource(p)
+        deal = at(inside[p], p.is_file()) if in_git(inside.get(p)) else (FROM_FILE, FROM_FILE)
+        lock = at(locks[p], os.path.lexists(lock_path(p))) if in_git(locks.get(p)) else (FROM_FILE, FROM_FILE)
+        source = DealSource(p, *deal, *lock)
         if not any(side == FROM_FILE and p.is_file() or isinstance(side, bytes) for side in (source.base, source.head)):
             missing.append(Problem(file=str(p), message="deal file not found"))
         sources.append(source)
     if missing:
         raise InputError(missing)
     return sources
+
+
+# Deals the run's own process assesses before it forks the workers: up to the first one it drafts, so that
+# the workers start with what drafting loads once per process (modules, the deal model, locale data, the
+# reference document, the clause text that deal compiles) instead of each loading it again.
+WARM_UP = 64
 
 
 def _assessed(sources: list[DealSource], plan: Plan, jobs: int) -> Iterator[Assessment]:
@@ -571,36 +730,71 @@ def _assessed(sources: list[DealSource], plan: Plan, jobs: int) -> Iterator[Asse
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    # the libraries are open in this process already (`_OPENED`): forked workers start with them
-    chunk = max(1, min(16, len(sources) // (jobs * 4)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(work, sources, chunksize=chunk)
+    done: list[Assessment] = []
+    for source in sources[:WARM_UP]:
+        done.append(work(source))
+        if done[-1].state not in ("unaffected", "locked"):
+            break
+    rest = sources[len(done):]
+    if not rest:
+        yield from done
+        return
+    # the libraries are open in this process already (`_OPENED`): forked workers start with them; small
+    # chunks keep both workers busy to the end when the affected deals bunch together
+    chunk = max(1, min(8, len(rest) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=min(jobs, len(rest)), initializer=_worker_started) as pool:
+        assessed = pool.map(work, rest, chunksize=chunk)  # forks the workers now, before any thread starts
+        yield from done
+        yield from assessed
 
 
-def _written(path: Path, done: Assessment, out_dir: Path, first: dict[str, str],
-             written: dict[str, str]) -> DealImpact:
-    from termsmith.review.inputs import check_replaceable
-    from termsmith.write import write_files
+def _worker_started() -> None:
+    """A worker's garbage collection: what it inherited is long-lived (libraries, modules) and left out of
+    every collection; the drafts it makes allocate in bursts, so it collects less often (their cycles
+    are still collected)."""
+    import gc
 
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    gc.enable()
+
+
+def _planned(path: Path, done: Assessment, out_dir: Path,
+             first: dict[str, str]) -> tuple[DealImpact, dict[Path, bytes] | None]:
+    """The deal's line of the report, and the redline files to write for it (None when there are none)."""
     result = DealImpact(str(path), done.state, done.deal_id, done.causes, done.clauses, done.words_added,
                         done.words_removed, None, done.summary, done.problems, done.failed_at, done.deal_changed)
     if done.state != "changed":
-        return result
+        return result, None
     if done.deal_id in first:
         return replace(result, state="failed", failed_at="output", problems=(Problem(
             file=str(path), path="deal.id",
             message=f"'{done.deal_id}' is also the id of {first[done.deal_id]}: their redlines would have the "
-                    "same name"),))
+                    "same name"),)), None
     first[done.deal_id] = str(path)
     docx = out_dir / f"{done.deal_id}.docx"
-    targets = {docx: done.files["docx"], docx.with_suffix(".md"): done.files["md"]}
+    return result, {docx: done.files["docx"], docx.with_suffix(".md"): done.files["md"]}
+
+
+def _write(targets: dict[Path, bytes]) -> dict[Path, bytes] | tuple[Problem, ...]:
+    """Write a redline and its twin (never over a file someone edited); what was written, or why not."""
+    from termsmith.review.inputs import check_replaceable
+    from termsmith.write import write_files
+
     try:
         check_replaceable(list(targets), force=False)
         write_files(targets)
     except TermsmithError as exc:
-        return replace(result, state="failed", failed_at="output", problems=tuple(exc.problems))
-    written.update((target.name, hashlib.sha256(data).hexdigest()) for target, data in targets.items())
-    return replace(result, redline=str(docx))
+        return tuple(exc.problems)
+    return targets
+
+
+def _finished(result: DealImpact, writing: dict[Path, bytes] | tuple[Problem, ...],
+              written: dict[str, str]) -> DealImpact:
+    if isinstance(writing, tuple):
+        return replace(result, state="failed", failed_at="output", problems=writing)
+    written.update((target.name, hashlib.sha256(data).hexdigest()) for target, data in writing.items())
+    return replace(result, redline=str(next(iter(writing))))
 
 
 # ── what the output folder holds ───────────────────────────────────────────────────────────
