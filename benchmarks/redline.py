@@ -203,6 +203,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    import os
+
+    load_before = os.getloadavg()
     base = api.build(CANONICAL)
     rows = []
 
@@ -268,6 +271,10 @@ def main() -> None:
                             args.repeat)))
 
     width = max(len(r[0]) for r in rows)
+    load_after = os.getloadavg()
+    print(f"machine: {os.cpu_count()} cores; load average (1, 5, 15 min) "
+          f"{' '.join(f'{x:.2f}' for x in load_before)} at the start, "
+          f"{' '.join(f'{x:.2f}' for x in load_after)} at the end; medians of {args.repeat} runs")
     print(f"{'figure':<{width}}  median")
     for name, t in rows:
         print(f"{name:<{width}}  {t * 1000:8.1f} ms")

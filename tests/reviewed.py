@@ -126,6 +126,34 @@ class WordEdit:
         inserted.append(run)
         middle.addnext(inserted)
 
+    def add_paragraph(self, after: str, runs: list[tuple[str, bool]], author: str = "Jane Counsel",
+                      date: str = "2027-02-01T10:00:00Z", tracked: bool = True) -> None:
+        """A new paragraph in the style of the paragraph holding `after`, placed after it, as a reviewer types
+        one in Word: its runs (text, bold) with direct bold formatting, no bookmark; tracked, the paragraph
+        mark and its runs are insertions."""
+        run, _t = self._run_with(after)
+        para = run
+        while para.tag != q("p"):
+            para = para.getparent()
+        new = etree.Element(q("p"))
+        style = para.find(f"{q('pPr')}/{q('pStyle')}")
+        ppr = etree.SubElement(new, q("pPr"))
+        if style is not None:
+            ppr.append(copy.deepcopy(style))
+        if tracked:
+            etree.SubElement(ppr, q("rPr")).append(self._mark("ins", author, date))
+        holder = self._mark("ins", author, date) if tracked else new
+        for text, bold in runs:
+            r = etree.SubElement(holder, q("r"))
+            if bold:
+                etree.SubElement(etree.SubElement(r, q("rPr")), q("b"))
+            t = etree.SubElement(r, q("t"))
+            t.text = text
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        if tracked:
+            new.append(holder)
+        para.addnext(new)
+
     def comment(self, on: str, text: str, author: str = "Jane Counsel", date: str = "2027-02-02T09:00:00Z",
                 reply_to: str | None = None) -> str:
         """A comment on the words `on` (or, with reply_to, a reply to that comment id); returns its id."""
@@ -215,9 +243,11 @@ def libreoffice_resave(src: Path, out_dir: Path) -> Path:
     return out_dir / Path(src).name
 
 
-def accepted_text(path: Path) -> list[str]:
+def accepted_text(path: Path, references: bool = True) -> list[str]:
     """The document's paragraphs as Word shows them with every change accepted (insertions kept, deletions
-    gone), numbers left out: what a reviewer signed off."""
+    gone), numbers left out: what a reviewer signed off. Without `references`, a cross-reference's shown
+    number is left out too (a reviewer's move leaves it stale until Word updates its fields; a re-draft
+    numbers it live)."""
     with zipfile.ZipFile(path) as z:
         root = etree.fromstring(z.read("word/document.xml"))
     out = []
@@ -225,7 +255,8 @@ def accepted_text(path: Path) -> list[str]:
         if p.find(f"{q('pPr')}/{q('pStyle')}") is not None and \
                 p.find(f"{q('pPr')}/{q('pStyle')}").get(q("val")).startswith(("TOC", "Contents")):
             continue
-        text = "".join(t.text or "" for t in p.iter(q("t")) if not _inside(t, q("del")))
+        skip: set = set() if references else _field_results(p)
+        text = "".join(t.text or "" for t in p.iter(q("t")) if not _inside(t, q("del")) and t not in skip)
         mark_deleted = p.find(f"{q('pPr')}/{q('rPr')}/{q('del')}") is not None
         if text.strip() and not mark_deleted:
             out.append(" ".join(text.split()))
@@ -239,3 +270,18 @@ def _inside(el: etree._Element, tag: str) -> bool:
             return True
         parent = parent.getparent()
     return False
+
+
+def _field_results(p: etree._Element) -> set:
+    """The w:t elements showing a field's result in this paragraph (between its separate and end marks)."""
+    out, depth_result = set(), 0
+    for el in p.iter(q("fldChar"), q("t")):
+        if el.tag == q("fldChar"):
+            kind = el.get(q("fldCharType"))
+            if kind == "separate":
+                depth_result += 1
+            elif kind == "end" and depth_result:
+                depth_result -= 1
+        elif depth_result:
+            out.add(el)
+    return out

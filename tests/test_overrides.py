@@ -110,6 +110,10 @@ def test_redline_shows_overrides_against_the_library_text(deal, tmp_path):
     ({"new.one": {"text": "x", "after": "termination.convenience"}}, "needs a title"),
     ({"new.one": {"text": "x", "title": "T", "after": "no.such"}}, "clause no.such is not in this draft"),
     ({"termination.convenience": {"text": "{{ ref(\"nowhere\") }}"}}, "refers to 'nowhere'"),
+    ({"termination.convenience": {"after": "termination.convenience"}}, "a clause cannot follow itself"),
+    ({"termination.convenience": {"after": "termination.cause"}, "termination.cause": {"after":
+                                                                                        "termination.convenience"}},
+     "placed after a clause that is itself placed after it"),
 ])
 def test_bad_overrides_are_one_located_line(override, message, tmp_path):
     data = canonical_data()
@@ -120,3 +124,22 @@ def test_bad_overrides_are_one_located_line(override, message, tmp_path):
         api.build(path)
     assert message in str(info.value)
     assert str(path) in str(info.value) or "deal.yaml" in str(info.value)
+
+
+def test_a_clause_the_deal_places_in_another_article_is_numbered_there(tmp_path):
+    """`after` on a library clause moves it (a reviewer's move, absorbed): its number and the cross-references
+    to it follow; the manifest records the move."""
+    data = canonical_data()
+    data["overrides"] = {"disputes.urgent-relief": {"after": "termination.convenience", "based_on": "1.0.0"}}
+    path = tmp_path / "deal.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    draft = api.build(path)
+    where = {c.id: (s.id, c.label) for s in draft.sections for c in s.clauses}
+    assert where["disputes.urgent-relief"] == ("termination", "17.2")
+    assert where["termination.cause"] == ("termination", "17.3")
+    notice = next(c for s in draft.sections for c in s.clauses if c.id == "disputes.notice")
+    from termsmith.review.fromdocx import plain_text
+
+    assert "Except as clause 17.2 allows" in plain_text(notice)
+    assert ("disputes.urgent-relief", "moved", "1.0.0") in [(o.id, o.kind, o.based_on)
+                                                           for o in draft.provenance.overrides]

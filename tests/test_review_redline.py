@@ -5,6 +5,7 @@ refused cleanly; an output is never replaced unless it is an unchanged termsmith
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -194,11 +195,43 @@ def test_the_markdown_twin_is_replaced_only_while_its_text_matches_its_seal(draf
     with pytest.raises(TermsmithError, match="not overwritten"):
         api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
     assert twin.read_text(encoding="utf-8") == edited
-    twin.write_text("\n".join(text.splitlines()[:-1]) + "\n", encoding="utf-8")  # the seal removed
+    unsealed = "\n".join(edited.splitlines()[:-1]) + "\n"  # the seal removed, the text changed
+    twin.write_text(unsealed, encoding="utf-8")
+    later = out.stat().st_mtime + 60
+    os.utime(twin, (later, later))  # an editor saves a minute after termsmith wrote it
     with pytest.raises(TermsmithError, match="not overwritten"):
         api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
     api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, force=True)
     assert twin.read_text(encoding="utf-8") == text
+
+
+def test_a_twin_written_before_twins_were_sealed_is_replaced_while_unchanged(drafted, tmp_path):
+    """An older termsmith wrote the twin without a seal, ending with its footer line. It is its unchanged
+    output while the redline beside it is unchanged, by the same author at the same date, and the twin was
+    not modified after the two were written together: then no --force is needed. Modified later, or beside
+    an edited redline, it is not replaced."""
+    out = tmp_path / "r.docx"
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
+    twin = out.with_suffix(".md")
+    sealed_text = twin.read_text(encoding="utf-8")
+    older = "\n".join(sealed_text.splitlines()[:-1]) + "\n"  # what a termsmith before the seal wrote
+    assert older.splitlines()[-1].startswith("*Redline by termsmith ")
+    written = out.stat().st_mtime
+    twin.write_text(older, encoding="utf-8")
+    os.utime(twin, (written, written))  # as written together with its redline
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
+    assert twin.read_text(encoding="utf-8") == sealed_text
+
+    twin.write_text(older, encoding="utf-8")
+    os.utime(twin, (written + 3600, written + 3600))  # opened in an editor and saved an hour later
+    with pytest.raises(TermsmithError, match="not overwritten"):
+        api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out)
+    os.utime(twin, (written, written))
+    other = tmp_path / "other.docx"
+    python_docx_edit(out, other, {"Technology Partnership Agreement": "Technology Partnership Deal"})
+    shutil.copy(other, out)  # the redline beside it edited
+    with pytest.raises(TermsmithError, match="not overwritten"):
+        api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, markdown=twin)
 
 
 def test_without_a_manifest_titles_come_from_the_document(drafted, tmp_path):

@@ -166,10 +166,10 @@ class ClauseVersion:
 
 @dataclass(frozen=True)
 class OverrideRecord:
-    """A clause whose wording the deal sets itself: 'text' (replaced), 'removed' or 'added'."""
+    """A clause whose wording or place the deal sets itself: 'text' (replaced), 'removed', 'added' or 'moved'."""
 
     id: str
-    kind: Literal["text", "removed", "added"]
+    kind: Literal["text", "removed", "added", "moved"]
     based_on: str  # the library version it was negotiated from ('' when not recorded)
 
 

@@ -3,7 +3,8 @@
 An overridden clause keeps its place, number, id and bookmark and takes the deal's text, which is rendered
 like a clause file's body (Markdown, `{{ ref("id") }}` cross-references with live numbers, deal fields); a
 removed clause drops out; an added clause follows the clause its `after` names, in that clause's article or
-schedule. Each override is recorded in the draft's provenance (manifest and document properties).
+schedule, and a library clause with `after` is moved there (a reviewer moved it, within its article or to
+another); its number and every cross-reference to it follow. Each override is recorded in the draft's provenance (manifest and document properties).
 """
 
 from __future__ import annotations
@@ -33,13 +34,20 @@ def apply_overrides(selection: Selection, library: Library, deal: Deal,
         path = ("overrides", ident, *([field] if field else []))
         problems.append(source.problem(path, message) if source else Problem(path=".".join(path), message=message))
 
-    added: dict[str, list[tuple[str, ClauseOverride]]] = {}
+    added: dict[str, list[tuple[str, ClauseOverride]]] = {}  # clause id → the clauses placed after it
+    moved: dict[str, Clause] = {}  # a library clause the deal places elsewhere (`after`) → the clause
     for ident, override in overrides.items():
         if override.after is not None:
-            if ident in library.by_id:
-                problem(ident, "after", f"{ident} is a clause of the library: give its text without 'after'")
+            if ident in library.by_id and ident not in chosen:
+                problem(ident, "after", f"clause {ident} is not in this draft (its condition leaves it out)")
+            elif ident not in library.by_id and (override.title is None or override.text is None):
+                problem(ident, None, "an added clause (with after) needs a title and its text")
+            elif override.after == ident:
+                problem(ident, "after", "a clause cannot follow itself: name the clause it follows")
             elif override.after not in chosen and override.after not in overrides:
                 problem(ident, "after", f"clause {override.after} is not in this draft")
+            if ident in library.by_id:
+                moved[ident] = next(c for c in selection.clauses if c.id == ident) if ident in chosen else None
             added.setdefault(override.after, []).append((ident, override))
             continue
         if ident not in library.by_id:
@@ -52,7 +60,12 @@ def apply_overrides(selection: Selection, library: Library, deal: Deal,
     out: list[Clause] = []
     records: list[OverrideRecord] = []
 
+    placed: set[str] = set()
+
     def place(clause: Clause) -> None:
+        if clause.id in placed:
+            return  # a clause placed after one of its own followers: once is enough (and no loop)
+        placed.add(clause.id)
         override = overrides.get(clause.id)
         if override is not None and override.after is None:
             if override.removed:
@@ -66,6 +79,16 @@ def apply_overrides(selection: Selection, library: Library, deal: Deal,
 
     def _follow(anchor: Clause) -> None:
         for ident, override in added.get(anchor.id, ()):
+            if ident in placed:
+                continue
+            if ident in moved:  # the library's clause, in the deal's place (and wording, if it has one)
+                placed.add(ident)
+                clause = _overridden(moved[ident], override, source, deal)
+                clause = replace(clause, meta=_with(clause.meta, area=anchor.meta.area, order=anchor.meta.order))
+                records.append(OverrideRecord(ident, "moved", override.based_on or ""))
+                out.append(clause)
+                _follow(clause)
+                continue
             records.append(OverrideRecord(ident, "added", override.based_on or ""))
             meta = FrontMatter(id=ident, version=ADDED_VERSION, title=override.title or ident,
                                area=anchor.meta.area, order=anchor.meta.order, when=None,
@@ -73,7 +96,13 @@ def apply_overrides(selection: Selection, library: Library, deal: Deal,
             place(Clause(meta, override.text or "", *_where(ident, source)))
 
     for clause in selection.clauses:
-        place(clause)
+        if clause.id not in moved:
+            place(clause)
+    if len(placed) < len({c.id for c in selection.clauses} | {i for i, o in overrides.items() if o.after}):
+        lost = sorted(i for i, o in overrides.items() if o.after and i not in placed)
+        raise InputError([source.problem(("overrides", i, "after"), "placed after a clause that is itself placed "
+                                         "after it: give one of them another place") if source else
+                          Problem(path=f"overrides.{i}.after", message="placed in a loop") for i in lost])
     present = {c.meta.area for c in out}
     sections = tuple(s for s in library.manifest.sections if s.id in present)
     return replace(selection, clauses=tuple(out), sections=sections), tuple(records)
@@ -111,8 +140,9 @@ def stale_overrides(deal: Deal, library: Library, source: SourceMap | None) -> l
     override may need the library's new wording too), and for clauses the library no longer has."""
     out = []
     for ident, override in deal.overrides.items():
-        if override.after is not None:
-            continue
+        if override.after is not None and (ident not in library.by_id or (
+                override.text is None and override.title is None and not override.defines)):
+            continue  # a clause the deal adds, or only places elsewhere: no wording to go stale
         clause = library.by_id.get(ident)
         path = ("overrides", ident, "based_on")
         if clause is None:

@@ -15,9 +15,10 @@ Each clause whose text as it stands differs from the draft becomes, in this orde
 A new run-in title alone is a title override (the clause keeps the library's text); a reworded definition
 is a field or the deal's wording of the term on the clause that defines it (`defines`); the title and the
 parties' names and signatories on the cover and in the execution blocks are deal fields when re-drafting
-with them shows what the reviewer wrote. Article and schedule headings, moved clauses, terms added to or
-removed from the definitions list and the date are reported as not absorbed, with the reason (with
---library, headings, titles and moves within an article can go into the library: review/absorbing.py).
+with them shows what the reviewer wrote. A clause moved within its article or to another is placed by the deal
+(`after`). Article and schedule headings, terms added to or removed from the definitions list and the date
+are reported as not absorbed, with the reason (with --library, headings, titles and moves can go into the
+library: review/absorbing.py).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class Plan:
     refused: list[str] = field(default_factory=list)  # changes that cannot be absorbed, one line each
     moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id → (section, previous, next) now
     headings: dict[str, tuple[str, str]] = field(default_factory=dict)  # article or schedule id → (old, new)
+    renames: dict[str, str] = field(default_factory=dict)  # a defined term renamed throughout: old → new name
 
     @property
     def changed(self) -> bool:
@@ -333,9 +335,12 @@ def _order(accepted: Draft, base: Draft, ident: str) -> tuple:
 
 
 def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], ClauseReview]) -> None:
-    """Clauses the reviewer moved: a deal cannot reorder the library's clauses, so a move is reported as not
-    absorbed (with --library it may become the clause's new `order`)."""
+    """Clauses the reviewer moved, within their article or to another: the deal places each after the clause
+    it now follows (overrides.ID.after), so that its number and every cross-reference to it follow; with
+    --library the move can become the clause's place in the library instead. A clause moved to the very start
+    of an article or schedule has no clause to follow there: that is refused with the reason."""
     where = {c.id: s.id for s in base.sections for c in s.clauses}
+    versions = {c.id: c.version for s in base.sections for c in s.clauses}
     old_order = [c.id for s in base.sections for c in s.clauses]
     new_order = [c.id for s in accepted.sections for c in s.clauses if c.id in where]
     kept = set()
@@ -354,8 +359,18 @@ def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], C
         result.moves[ident] = (section_id, prev, after)
         target = review(ident)
         place = f"after {names.get(prev, prev)}" if prev else f"at the start of {section.title}"
-        line = (f"moved from {names.get(ident, ident)} to {place}: a deal cannot reorder the library's clauses "
-                "(with --library the move can become the clause's place in the library)")
+        if prev and section.kind != "signatures":
+            override = result.overrides.setdefault(ident, {"based_on": versions[ident]})
+            override["after"] = prev
+            line = f"moved from {names.get(ident, ident)} to {place} (overrides.{ident}.after: {prev})"
+            if target.action in ("", "reported"):
+                target.action, target.detail = "moved", line
+            else:
+                target.detail += f"; {line}"
+            continue
+        line = (f"moved from {names.get(ident, ident)} to {place}: a deal places a clause after the clause it "
+                "follows, and none precedes it there; move it after the first clause of the article instead "
+                "(or with --library make it the clause's place in the library)")
         if target.action:
             target.detail += f"; {line}"
         else:
@@ -388,9 +403,27 @@ def _definitions(old: Clause, new: Clause, base: Draft, result: Plan, target: Cl
     (overrides.CLAUSE.defines); a term added, removed or renamed in the list is refused with the reason."""
     was, now = _definition_map(old), _definition_map(new)
     done, refused = [], []
+    renamed = _renamed(was, now)
     for term in sorted(was.keys() | now.keys(), key=str.casefold):
         a, b = was.get(term), now.get(term)
         if a is not None and b is not None and signature(a) == signature(b):
+            continue
+        if term in renamed.values():
+            continue  # the new name of a renamed term: with the old one
+        if term in renamed:  # renamed throughout: the defining clause defines the new name, the old one unused
+            new_term = renamed[term]
+            owner = definers.get(term)
+            if owner is None:
+                refused.append(f"“{term}” → “{new_term}”: the term is defined in the text of a clause, not in the "
+                               "list: rename it there")
+                continue
+            ident, version, _key = owner
+            wording = inlines_markdown(_after_term(now[new_term].inlines))
+            override = result.overrides.setdefault(ident, {"based_on": version})
+            override.setdefault("defines", {})[new_term] = wording
+            result.renames[term] = new_term
+            done.append(f"“{term}” renamed “{new_term}” (overrides.{ident}.defines; the clauses that use it "
+                        "carry the new name in their wording)")
             continue
         if a is None or b is None:
             refused.append(f"“{term}” {'added to' if a is None else 'removed from'} the list (the list holds the "
@@ -414,10 +447,33 @@ def _definitions(old: Clause, new: Clause, base: Draft, result: Plan, target: Cl
         target.detail = "the deal's own wording of " + ", ".join(done)
     if refused:
         line = "; ".join(refused)
-        target.detail = (target.detail + "; " if target.detail else "") + "not absorbed: " + line
+        target.detail = (target.detail + "; not absorbed: " if target.detail else "") + line
         if not done:
             target.action = "refused"
         result.refused.append(f"{target.heading}: {line}")
+
+
+def _renamed(was: dict[str, Paragraph], now: dict[str, Paragraph]) -> dict[str, str]:
+    """Terms the reviewer renamed in the definitions list (old name → new name): a term gone from the list
+    and one new to it with the same definition after it; or the only term gone and the only one new."""
+    gone = [t for t in was if t not in now]
+    new = [t for t in now if t not in was]
+    wording = {t: " ".join(_plain_inlines(_after_term(now[t].inlines)).split()) for t in new}
+    out = {}
+    for term in gone:
+        same = [t for t in new if t not in out.values() and
+                wording[t] == " ".join(_plain_inlines(_after_term(was[term].inlines)).split())]
+        if len(same) == 1:
+            out[term] = same[0]
+    if len(gone) == 1 and len(new) == 1 and not out:
+        out[gone[0]] = new[0]
+    return out
+
+
+def _plain_inlines(inlines: tuple) -> str:
+    from termsmith.review.fromdocx import _plain
+
+    return _plain(inlines).translate(FOLD_QUOTES)
 
 
 def _after_term(inlines: tuple) -> tuple:
@@ -703,6 +759,7 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
 ACTIONS = {
     "field": "absorbed as a deal field",
     "override": "absorbed as the deal's own wording",
+    "moved": "absorbed: the deal places the clause",
     "removed": "absorbed: clause removed",
     "added": "absorbed: clause added",
     "refused": "not absorbed",
@@ -726,6 +783,8 @@ def report_lines(result: Plan, document: str, deal: str) -> list[str]:
             if note.to:
                 line += f" in reply to {' '.join(note.to.split())}"
             lines.append(line)
+    if len(lines) == 3 and not result.fields and not result.refused:
+        lines += ["", "No changes and no comments: the document reads as the draft it was made from."]
     if result.fields:
         lines += ["", "## Deal fields changed", ""]
         lines += [f"- {'.'.join(map(str, p))}: {a} → {b}" for p, a, b in result.fields]

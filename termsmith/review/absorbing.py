@@ -11,11 +11,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from termsmith.deal.source import Loaded
 from termsmith.draft.document import Draft
 from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
 from termsmith.library.opening import open_library
-from termsmith.pipeline import build, load_deal, resolve
-from termsmith.review.inputs import rebuild
+from termsmith.pipeline import Resolved, build, check_drafting, compose_resolved, resolve, reviewer_notes
+from termsmith.review.inputs import rebuild_resolved
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,6 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     place) and list every change and comment by clause in DEAL.review.md. With `branch`, reworded clauses
     go into the clause files of `library` instead, committed on that new branch for a pull request
     (changes that cannot be made for every deal stay the deal's own wording and are listed)."""
-    import tempfile
-
     from termsmith.review import absorb as review
     from termsmith.review.dealedit import edit_deal
     from termsmith.review.fromdocx import is_termsmith
@@ -61,6 +60,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             f"{why}; re-draft and review again, or absorb anyway with --force")))
     manifest = find_manifest(document, doc)
     rev, lib_path = library_rev, library  # without a manifest, the draft is made again from these
+    resolved = None
     if manifest is not None and recorded == actual:
         from termsmith.manifest import read_manifest
 
@@ -68,27 +68,45 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         if made_from.deal.resolve() != deal_path.resolve():
             raise InputError(Problem(file=str(document), message=(
                 f"was drafted from {made_from.deal}, not {deal_path}")))
-        base = rebuild(manifest)
+        base, resolved = rebuild_resolved(manifest)
         rev, lib_path = made_from.exact_commit, lib_path or made_from.library
     else:
-        base = build(deal_path, library, library_rev)
-    try:  # the deal as loaded, and the library the draft was made from (its clause files, its defined terms)
-        resolved = resolve(deal_path, lib_path, rev)
-        loaded, drafted_from = resolved.loaded, resolved.library
-    except TermsmithError:
-        _deal, loaded = load_deal(deal_path)
-        drafted_from = None
+        resolved = resolve(deal_path, library, library_rev)
+        base = reviewer_notes(compose_resolved(resolved), resolved, library)
+    loaded, drafted_from = resolved.loaded, resolved.library  # the deal as loaded, the library drafted from
+
+    def draft_loaded(trial: Loaded) -> Draft:
+        """The deal drafted again from other data, with the same library (no lock: the review may add or
+        remove clauses), without the reviewer's notes: what a trial or the check of the result needs."""
+        from termsmith.deal.validate import validate
+
+        deal = validate(trial)
+        check_drafting(deal, trial, drafted_from)
+        return compose_resolved(Resolved(deal_path, deal, trial, drafted_from, None))
+
+    parsed: dict[str, Loaded] = {}  # deal texts as read: the deal file's, the edited one's (read once)
+
+    def read_text(text: str) -> Loaded:
+        from termsmith.deal.load import load_bytes
+
+        if text not in parsed:
+            parsed[text] = load_bytes(text.encode("utf-8"), str(deal_path))
+        return parsed[text]
+
+    def parse(text: str):
+        try:
+            return read_text(text).data
+        except TermsmithError:
+            return None
 
     def draft_with_text(text: str) -> Draft:
-        with tempfile.TemporaryDirectory() as tmp:
-            trial = Path(tmp) / deal_path.name
-            trial.write_text(text, encoding="utf-8")
-            return build(trial, lib_path, rev)
+        return draft_loaded(read_text(text))
 
     def draft_with(data: dict) -> Draft:
         import json
 
-        return draft_with_text(json.dumps(data, default=str))
+        raw = json.dumps(data, default=str, sort_keys=True).encode("utf-8")
+        return draft_loaded(Loaded(data=data, source=loaded.source, raw=raw))
 
     plan = review.plan(doc, base, loaded.data, draft_with, _definers(base, drafted_from))
     library_files: dict[str, bytes] = {}
@@ -98,9 +116,11 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             raise InputError(Problem(path="--branch", message="give --library DIR: the clause library to change"))
         repo, library_files = _library_edits(plan, base, Path(library), deal_path, document.name)
     text = raw.decode("utf-8")
+    if resolved.loaded.raw == raw:
+        parsed[text] = resolved.loaded
     literal = _keep_live(plan, base, loaded.data, drafted_from, draft_with)
     fields = [(path, new) for path, _old, new in plan.fields]
-    new_text = edit_deal(text, fields, plan.overrides) if plan.changed else text
+    new_text = edit_deal(text, fields, plan.overrides, parse) if plan.changed else text
     mismatches: list[str] = []
     if plan.changed:
         def redraft(deal_text: str) -> Draft:
@@ -122,7 +142,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
                 for r in plan.clauses:
                     if r.id == ident:
                         r.detail = r.detail.split("; computed values kept live")[0]
-            new_text = edit_deal(text, fields, plan.overrides)
+            new_text = edit_deal(text, fields, plan.overrides, parse)
             literal.clear()
             redrafted = redraft(new_text)
             found = review.mismatched(plan, redrafted)
@@ -142,6 +162,9 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     if library_files:
         lines += ["", f"## Library branch {branch}", "",
                   *(f"- {name}" for name in sorted(library_files))]
+        files[review_path] = ("\n".join(lines) + "\n").encode("utf-8")
+    elif branch is not None:
+        lines += ["", f"## Library branch {branch}", "", "Not made: no change of this review goes into the library."]
         files[review_path] = ("\n".join(lines) + "\n").encode("utf-8")
     if dry_run:
         return AbsorbResult(plan, tuple(lines), (), tuple(files), tuple(mismatches))
@@ -178,7 +201,7 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
     from termsmith.review import livevalues
     from termsmith.review.fromdocx import plain_text
 
-    texts = {i: o for i, o in plan.overrides.items() if o.get("text") and not o.get("after")}
+    texts = {i: o for i, o in plan.overrides.items() if o.get("text")}  # added clauses: not in the library
     if not texts or library is None:
         return {}
     items = {i: livevalues.printed(library.by_id[i].body) for i in texts if i in library.by_id}
@@ -231,22 +254,23 @@ def _same_order(got: dict[str, list[str]], want: dict[str, list[str]], section: 
     return [i for i in a if i in set(b)] == [i for i in b if i in set(a)]
 
 
-def _new_order(lib, clause, moved: tuple[str, str, str]) -> int:
-    """The `order` that puts the clause where the reviewer moved it, between its new neighbours in the same
-    article or schedule; NotGeneral when the library cannot express the move."""
+def _new_order(lib, clause, moved: tuple[str, str, str]) -> tuple[str, int]:
+    """The `area` and `order` that put the clause where the reviewer moved it, between its new neighbours, in
+    its own article or schedule or in another; NotGeneral when the library cannot express the move."""
     from termsmith.review import libedit
 
     section, prev, after = moved
-    if clause.meta.area != section:
-        raise libedit.NotGeneral(f"it was moved into another article or schedule ({section}); the library keeps "
-                                 "each clause in its own: move its file there by hand")
     low = lib.by_id[prev].meta.order if prev in lib.by_id else None
     high = lib.by_id[after].meta.order if after in lib.by_id else None
     if low is not None and lib.by_id[prev].meta.area != section or high is not None and \
             lib.by_id[after].meta.area != section:
-        raise libedit.NotGeneral("its new neighbours are in another article or schedule")
+        raise libedit.NotGeneral("its new neighbours are in another article or schedule of the library")
+    if section not in lib.sections:
+        raise libedit.NotGeneral(f"the library has no article or schedule {section}")
     if low is None and high is None:
-        return clause.meta.order
+        if clause.meta.area != section:
+            raise libedit.NotGeneral(f"no clause of the library stands beside it in {section}")
+        return section, clause.meta.order
     if low is None:
         low = high - 20
     if high is None:
@@ -254,7 +278,29 @@ def _new_order(lib, clause, moved: tuple[str, str, str]) -> int:
     if high - low < 2:
         raise libedit.NotGeneral(f"there is no order number between {low} and {high} (its new neighbours): "
                                  "renumber the article's clauses in the library first")
-    return (low + high) // 2
+    return section, (low + high) // 2
+
+
+def _term_pattern(term: str):
+    import re
+
+    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])")
+
+
+def _renamed_sources(plan, lib, root: Path) -> dict[str, str]:
+    """{clause id: its file's text with each renamed term under its new name} for every clause file of the
+    library that uses or defines one (whether this deal has the clause or not)."""
+    if not plan.renames:
+        return {}
+    out = {}
+    for clause in lib.clauses:
+        source = (root / _in_library(root, clause.path)).read_text(encoding="utf-8")
+        new = source
+        for old, name in plan.renames.items():
+            new = _term_pattern(old).sub(lambda _m, name=name: name, new)
+        if new != source:
+            out[clause.id] = new
+    return out
 
 
 def _in_library(root: Path, path: str) -> Path:
@@ -289,13 +335,22 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
             c = base_clauses[ident]
             plan.clauses.append(ClauseReview(ident, c.label, c.title, action="override",
                                              detail=f"the deal's own wording of its definitions (overrides.{ident})"))
+    renamed = _renamed_sources(plan, lib, root)  # a term renamed throughout: in every clause file using it
+    unrename = {new: old for old, new in plan.renames.items()}
+    renaming = "term renamed " + ", ".join(f"{o} → {n}" for o, n in plan.renames.items())
+
+    def as_renamed(text: str) -> str:
+        for old, new in plan.renames.items():
+            text = _term_pattern(old).sub(new, text)
+        return text
+
     for r in plan.clauses:
         clause = lib.by_id.get(r.id)
         override = plan.overrides.get(r.id, {})
         moved = plan.moves.get(r.id)
         if clause is None or not (moved or (r.action == "override" and override)):
             continue
-        source = (root / clause.path).read_text(encoding="utf-8")
+        source = renamed.get(r.id) or (root / clause.path).read_text(encoding="utf-8")
         lines = source.split("\n")
         head, body = "\n".join(lines[:clause.body_line - 1]) + "\n", "\n".join(lines[clause.body_line - 1:])
         try:
@@ -303,20 +358,29 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
                 raise libedit.NotGeneral("leaving the clause out is this deal's choice")
             new_body = body
             if override.get("text") is not None:
-                new_body = libedit.rewrite_body(body, plain_text(base_clauses[r.id]), plain_text(new_clauses[r.id]))
+                new_body = libedit.rewrite_body(body, as_renamed(plain_text(base_clauses[r.id])),
+                                                plain_text(new_clauses[r.id]))
             new_head = head
             for term in override.get("defines") or {}:
-                was, now = _definition_text(base, term), _definition_text(plan.accepted, term)
-                template = clause.meta.defines.get(term)
+                was = _definition_text(base, unrename.get(term, term))
+                now = _definition_text(plan.accepted, term)
+                template = clause.meta.defines.get(unrename.get(term, term))
                 if was is None or now is None or template is None:
                     raise libedit.NotGeneral(f"the definition of “{term}” was not found")
-                new_head = libedit.redefine(new_head, term, libedit.rewrite_body(" ".join(template.split()), was, now))
+                if term in unrename and as_renamed(was) == as_renamed(now):
+                    continue  # renamed, not reworded: the rename did it
+                new_head = libedit.redefine(new_head, term, libedit.rewrite_body(
+                    as_renamed(" ".join(template.split())), as_renamed(was), now))
             if override.get("title"):
                 new_head = libedit.retitle(new_head, override["title"])
             if moved:
-                new_head = libedit.reorder(new_head, _new_order(lib, clause, moved))
+                area, order = _new_order(lib, clause, moved)
+                new_head = libedit.reorder(new_head, order)
+                if area != clause.meta.area:
+                    new_head = libedit.rearea(new_head, area)
             version = libedit.bump_minor(clause.version)
-            what = ", ".join(x for x, on in (("wording", override.get("text") is not None),
+            what = ", ".join(x for x, on in ((renaming, r.id in renamed),
+                                             ("wording", new_body != body),
                                              ("definition", bool(override.get("defines"))),
                                              ("title", bool(override.get("title"))), ("place", bool(moved))) if on)
             new_source = libedit.rewrite_file(new_head + body, body, new_body, version,
@@ -326,6 +390,15 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
             plan.refused.append(f"{r.heading}: not made the standard: {exc}")
             continue
         edits[r.id] = (clause, version, new_source, what)
+    for ident, source in renamed.items():  # the other clause files that use a renamed term
+        if ident in edits:
+            continue
+        clause = lib.by_id[ident]
+        lines = source.split("\n")
+        body = "\n".join(lines[clause.body_line - 1:])
+        version = libedit.bump_minor(clause.version)
+        edits[ident] = (clause, version, libedit.rewrite_file(source, body, body, version, (
+            f"{renaming} from the review of {document}")), renaming)
     manifest = root / "library.yaml"
     manifest_text = manifest.read_text(encoding="utf-8")
     retitled, headings = manifest_text, []
@@ -357,7 +430,12 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     order = {s.id: [c.id for c in s.clauses] for s in redrafted.sections}
     want = {s.id: [c.id for c in s.clauses] for s in plan.accepted.sections}
     for ident, (clause, version, new_source, what) in edits.items():
-        r = next(x for x in plan.clauses if x.id == ident)
+        r = next((x for x in plan.clauses if x.id == ident), None)
+        if r is None:  # a clause file that only takes a renamed term (perhaps not in this deal)
+            inside = _in_library(root, clause.path)
+            files[(root / inside).relative_to(repo).as_posix()] = new_source.encode("utf-8")
+            done.append(f"{ident} {version}: {what} from the review of {document}")
+            continue
         moved = plan.moves.get(ident)
         defines = plan.overrides.get(ident, {}).get("defines") or {}
         if _sig(got.get(ident)) != _sig(new_clauses[ident]) or (moved and not _same_order(order, want, moved[0])) \
@@ -373,6 +451,10 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
         r.action = "library"
         r.detail = f"into the library's {inside.as_posix()}, version {clause.version} → {version}"
         done.append(f"{ident} {version}: {what} from the review of {document}")
+    if renamed and not any(o.get("defines") for o in plan.overrides.values()):
+        for r in plan.clauses:  # the definitions list: every renamed (and reworded) term went into the library
+            if r.action == "override" and "renamed" in r.detail and not plan.overrides.get(r.id):
+                r.action, r.detail = "library", f"{renaming}, in every clause file that uses it"
     titles = {s.id: s.title.translate(FOLD) for s in redrafted.sections}
     if headings and all(titles.get(sid) == new.translate(FOLD) for sid, _o, new, _r in headings):
         for sid, old_title, new_title, r in headings:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import yaml
 from ruamel.yaml import YAML
@@ -36,14 +36,16 @@ def _yaml() -> YAML:
     return yaml_rt
 
 
-def edit_deal(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict]) -> str:
+def edit_deal(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict],
+              parse: Callable[[str], object] | None = None) -> str:
     """The deal file's text with each (field path, new value) set and `overrides` merged into its
-    `overrides:` section (added at the end when the deal has none)."""
+    `overrides:` section (added at the end when the deal has none). `parse`: how the spliced file is read
+    to check it (text → data, None when it does not parse), when the caller reads it that way anyway."""
     try:
         spliced = _splice(text, fields, overrides)
     except (_Unusual, yaml.YAMLError):
         spliced = None
-    if spliced is not None and _holds(spliced, text, fields, overrides):
+    if spliced is not None and _holds(spliced, text, fields, overrides, parse):
         return spliced
     return _round_trip(text, fields, overrides)
 
@@ -173,13 +175,21 @@ def _merge(data, overrides: dict[str, dict]) -> None:
         section[ident] = entry
 
 
-def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict]) -> bool:
+def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict],
+           parse: Callable[[str], object] | None = None) -> bool:
     """The spliced file reads as the old one with exactly these changes."""
-    try:
-        want = yaml.load(old_text, Loader=_Loader)
-        got = yaml.load(new_text, Loader=_Loader)
-    except yaml.YAMLError:
-        return False
+    if parse is not None:
+        import copy
+
+        want, got = copy.deepcopy(parse(old_text)), parse(new_text)
+        if want is None or got is None:
+            return False
+    else:
+        try:
+            want = yaml.load(old_text, Loader=_Loader)
+            got = yaml.load(new_text, Loader=_Loader)
+        except yaml.YAMLError:
+            return False
     if not isinstance(want, dict):
         return False
     for path, value in fields:

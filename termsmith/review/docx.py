@@ -187,6 +187,7 @@ class _Reader:
                 self.main = candidate
         self.rels = _rels(package, self.main)
         self.fields: list[list] = []  # open complex fields: [instruction, phase ('instr'|'result'), pieces]
+        self.bold_styles: set[str] = set()  # character styles that make a run bold
         self.styles = self._styles()
         self.canon = {}
         for sid, sname in self.styles.items():
@@ -236,7 +237,11 @@ class _Reader:
         out = {}
         for style in self.package.xml(name).iter(_w("style")):
             sname = style.find(_w("name"))
-            out[style.get(_w("styleId"), "")] = sname.get(_w("val"), "") if sname is not None else ""
+            sid = style.get(_w("styleId"), "")
+            out[sid] = sname.get(_w("val"), "") if sname is not None else ""
+            bold = style.find(f"{_w('rPr')}/{_B}")
+            if style.get(_w("type")) == "character" and bold is not None and _on(bold):
+                self.bold_styles.add(sid)  # 'Strong', as a reviewer bolds a run-in title in LibreOffice
         return out
 
     def _comments(self) -> dict[str, Comment]:
@@ -365,6 +370,7 @@ class _Reader:
                     strike = strike or _on(prop)
                 elif tag == _RSTYLE:
                     style = prop.get(_VAL, "")
+                    bold = bold or style in self.bold_styles
                     style = self.canon.get(style, style)
             children = children[1:]
         for child in children:

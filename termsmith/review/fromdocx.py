@@ -413,22 +413,41 @@ class _Builder:
 
 
 # ── helpers ────────────────────────────────────────────────────────────────────────────────
-_LEAD_IN_WORDS = 8
+_LEAD_IN_WORDS = 12
+_LEAD_IN_END = ".:"
 
 
 def _lead_in(block: Paragraph) -> tuple[str, Paragraph]:
-    """A clause paragraph's run-in title typed as bold text ('**Escrow.** The source code …'): the title and
-    the paragraph with it as its title; ('', block) when it does not start that way."""
-    first = block.inlines[0] if block.inlines else None
-    if not isinstance(first, Span) or not first.bold or len(block.inlines) < 2:
+    """A clause paragraph's run-in title typed as bold text, as a reviewer writes one in Word or LibreOffice
+    ('**Escrow.** The source code …', '**Escrow**. The source code …', '**Source code escrow:** …', the bold
+    in one run or several): the title and the paragraph with it as its title; ('', block) when it does not
+    start that way."""
+    inlines = list(block.inlines)
+    k = 0
+    while k < len(inlines) and isinstance(inlines[k], Span) and (inlines[k].bold or not inlines[k].text.strip()):
+        k += 1
+    while k and not inlines[k - 1].text.strip():
+        k -= 1  # a blank after the bold run belongs to the text
+    if not k or k == len(inlines):
         return "", block
-    text = first.text.strip()
-    if not text.endswith(".") or len(text.split()) > _LEAD_IN_WORDS or len(text) < 3:
+    text = " ".join("".join(x.text for x in inlines[:k]).split())
+    rest = inlines[k:]
+    if text[-1:] not in _LEAD_IN_END:  # the full stop typed after the bold word ('**Escrow**. The …')
+        after = rest[0]
+        if not (isinstance(after, Span) and after.text[:1] in _LEAD_IN_END and not after.bold):
+            return "", block
+        text += after.text[0]
+        rest = [replace(after, text=after.text[1:]), *rest[1:]] if after.text[1:] else rest[1:]
+    title = text[:-1].strip() if text.endswith(".") else text  # a colon stays, as the re-draft prints it
+    if not title or len(title.split()) > _LEAD_IN_WORDS or len(title) < 2 or not rest:
         return "", block
-    rest = list(block.inlines[1:])
     if isinstance(rest[0], Span):
         rest[0] = replace(rest[0], text=rest[0].text.lstrip())
-    return text[:-1], replace(block, title=text[:-1], inlines=tuple(rest))
+        if not rest[0].text:
+            rest = rest[1:]
+    if not rest:
+        return "", block
+    return title, replace(block, title=title, inlines=tuple(rest))
 
 
 def _bookmark_title(anchor: str, section_anchor: str) -> str:

@@ -78,13 +78,25 @@ def _once(rebuilt: dict, manifest: Path) -> Draft:
 
 def rebuild(manifest: Path) -> Draft:
     """The Draft a manifest describes, made again from its deal file and its library commit."""
+    return rebuild_resolved(manifest)[0]
+
+
+def rebuild_resolved(manifest: Path):
+    """The Draft a manifest describes and the pipeline.Resolved it was composed from (the validated deal and
+    the opened library, for callers that draft the deal again with other values)."""
+    from dataclasses import replace
+
     from termsmith.errors import GitError
     from termsmith.manifest import read_manifest
+    from termsmith.pipeline import compose_resolved, made_at, resolve, reviewer_notes
 
     recorded = read_manifest(manifest)
     rev = recorded.exact_commit
     try:
-        rebuilt = build(recorded.deal, recorded.library, rev)
+        resolved = resolve(recorded.deal, recorded.library, rev)
+        rebuilt = replace(compose_resolved(resolved), made_at=made_at(recorded.deal, recorded.library,
+                                                                      resolved.library))
+        rebuilt = reviewer_notes(rebuilt, resolved, recorded.library)
     except (GitError, LibraryError) as exc:
         if rev is None:
             raise
@@ -98,7 +110,7 @@ def rebuild(manifest: Path) -> Draft:
         raise LibraryError(Problem(file=str(manifest), path="clauses", message=(
             f"the draft was made from uncommitted library files that have changed since "
             f"({', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}); compare the deal files instead")))
-    return rebuilt
+    return rebuilt, resolved
 
 
 def revision_date(date: str | None, new: Draft) -> str:

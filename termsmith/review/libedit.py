@@ -149,6 +149,14 @@ def reorder(head: str, order: int) -> str:
     return re.sub(r"(?m)^order:.*$", f"order: {order}", head, count=1)
 
 
+def rearea(head: str, area: str) -> str:
+    """The front matter with the clause in another article or schedule (its id, which deals and
+    cross-references name, stays)."""
+    if re.search(r"(?m)^area:", head) is None:
+        raise NotGeneral("the clause file has no area line")
+    return re.sub(r"(?m)^area:.*$", f"area: {area}", head, count=1)
+
+
 def retitle_section(manifest_text: str, section: str, title: str) -> str:
     """library.yaml with a new title for one article or schedule (written `- {id: ID, title: TITLE}`)."""
     pattern = re.compile(rf"(?m)^(\s*-\s*\{{\s*id:\s*{re.escape(section)}\s*,\s*title:\s*)([^,}}\n]+)(.*)$")

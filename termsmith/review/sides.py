@@ -4,6 +4,7 @@ manifest rebuilds when there is one; and whether an existing output may be repla
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -109,7 +110,8 @@ def replaceable(path: Path) -> bool:
         from termsmith.review.redline import sealed
 
         try:
-            return sealed(path.read_bytes())
+            data = path.read_bytes()
+            return sealed(data) or _older_twin(path, data)
         except OSError:
             return False
     try:
@@ -124,6 +126,38 @@ def replaceable(path: Path) -> bool:
         return False
     finally:
         package.close()
+
+
+_OLD_FOOTER = re.compile(rb"\n\*Redline by termsmith [^:\n]+: (.+), (\d{4}-\d\d-\d\dT[\d:]+Z)\.\*\n?\Z")
+SAME_WRITE_SECONDS = 2  # a twin and its redline are written together (write.py stages both, then renames)
+
+
+def _older_twin(path: Path, data: bytes) -> bool:
+    """A CriticMarkup twin termsmith wrote before twins were sealed, still as written: it ends with the
+    footer termsmith wrote, the redline .docx beside it is an unchanged termsmith redline by the same author
+    at the same date, and the twin has not been modified since the two were written together."""
+    m = _OLD_FOOTER.search(data)
+    companion = path.with_suffix(".docx")
+    if m is None or not companion.is_file():
+        return False
+    author = re.sub(rb"\\(.)", rb"\1", m.group(1)).decode("utf-8", "replace")
+    try:
+        package = open_package(companion)
+    except TermsmithError:
+        return False
+    try:
+        props = read_properties(package)
+        recorded = props.get(REDLINE_BODY_PROPERTY)
+        if not recorded or hashlib.sha256(package.read("word/document.xml")).hexdigest() != recorded:
+            return False
+    except TermsmithError:
+        return False
+    finally:
+        package.close()
+    if props.get("termsmith.redline.author") != author or props.get("termsmith.redline.date") != \
+            m.group(2).decode():
+        return False
+    return abs(path.stat().st_mtime - companion.stat().st_mtime) <= SAME_WRITE_SECONDS
 
 
 def read_properties(package) -> dict[str, str]:
