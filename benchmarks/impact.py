@@ -19,6 +19,7 @@ import argparse
 import copy
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -54,8 +55,9 @@ def repository(folder: Path, portfolios: dict[str, tuple[int, int]]) -> Path:
     path = repo / "library" / CHANGED
     text = path.read_text(encoding="utf-8")
     assert "at least" in text
-    path.write_text(text.replace("at least", "no less than").replace("version: 1.0.0", "version: 1.0.1"),
-                    encoding="utf-8")
+    text = re.sub(r"^version: (\d+)\.(\d+)\.(\d+)$", lambda m: f"version: {m[1]}.{m[2]}.{int(m[3]) + 1}",
+                  text.replace("at least", "no less than"), count=1, flags=re.M)
+    path.write_text(text, encoding="utf-8")
     git(repo, "commit", "-qam", "head")
     git(repo, "tag", "head")
     return repo

@@ -223,8 +223,9 @@ def test_cli_formats_and_a_deal_that_fails_at_one_revision(repo):
     assert lines[2].split() == ["deals/helios-orbis-strategic-alliance.yaml", "no", "-", "-", "-", "-"]
     assert lines[3].startswith("1 of 2 deals changed between base and WORKTREE")
 
+    # a deal named twice (overlapping globs) is assessed and reported once
     as_json = cli(repo, "deals/helios-orbis-strategic-alliance.yaml", "--base", "base", "--library", "library",
-                  "-o", "out3", "--format", "json")
+                  "-o", "out3", "--format", "json", str(repo / "deals/helios-orbis-strategic-alliance.yaml"))
     assert json.loads(as_json.stdout) == [{"deal": "deals/helios-orbis-strategic-alliance.yaml", "changed": False,
                                            "clauses": [], "words_added": 0, "words_removed": 0, "redline": None}]
 
@@ -234,6 +235,9 @@ def test_invalid_input_is_one_located_line(repo):
     assert bad_rev.returncode == 1 and "no-such-tag" in bad_rev.stderr and "Traceback" not in bad_rev.stderr
     missing = cli(repo, "deals/nope.yaml", "--base", "base", "--library", "library")
     assert missing.returncode == 1 and "deals/nope.yaml: deal file not found" in missing.stderr
+    folder = cli(repo, "deals", "--base", "base", "--library", "library")
+    assert folder.returncode == 1 and "deals: is a folder, not a deal file (give the deal files, e.g. deals/*.yaml)" \
+        in folder.stderr
     assert not (repo / "impact").exists()
 
 

@@ -622,7 +622,7 @@ def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library
 
     head = None if head in (None, WORKTREE) else head
     change = library_change(open_library(library, base), open_library(library, head))
-    sources = _sources([Path(p) for p in deals], change, library, head)
+    sources = _sources(_once_each(deals), change, library, head)
     run = next(_RUNS)
     _OPENED[run] = _Opened(library, change.base, change.head, change)
     plan = Plan(library, base, head, change.clauses, change.everything, ignore_locks, change.conditions_only,
@@ -670,6 +670,18 @@ def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library
                         tuple(removed))
 
 
+def _once_each(deals: Sequence[Path]) -> list[Path]:
+    """The deal files, each once (overlapping globs name a file twice), as first given."""
+    seen: dict[Path, Path] = {}
+    for given in map(Path, deals):
+        try:
+            key = given.resolve()
+        except (OSError, RuntimeError):
+            key = given
+        seen.setdefault(key, given)
+    return list(seen.values())
+
+
 def _sources(paths: list[Path], change: LibraryChange, library: Path | None, head: str | None) -> list[DealSource]:
     """Where each deal is read at each revision. A deal file git tracks in the library's repository is read
     from git at `base` and at `head` (at head from the working tree when head is the working tree), so a
@@ -710,7 +722,8 @@ def _sources(paths: list[Path], change: LibraryChange, library: Path | None, hea
         lock = at(locks[p], os.path.lexists(lock_path(p))) if in_git(locks.get(p)) else (FROM_FILE, FROM_FILE)
         source = DealSource(p, *deal, *lock)
         if not any(side == FROM_FILE and p.is_file() or isinstance(side, bytes) for side in (source.base, source.head)):
-            missing.append(Problem(file=str(p), message="deal file not found"))
+            missing.append(Problem(file=str(p), message="is a folder, not a deal file (give the deal files, "
+                                                        f"e.g. {p}/*.yaml)" if p.is_dir() else "deal file not found"))
         sources.append(source)
     if missing:
         raise InputError(missing)
