@@ -45,3 +45,12 @@ def test_without_service_levels_or_a_named_provider_the_party_paid_the_charges_p
     text = managed(tmp_path, change)  # the benchmarking and payee rules accept the payee as the provider
     assert "OpsCloud provides managed services to business customers." in text
     assert "Meridian must give the Benchmarker" not in text
+
+
+def test_a_step_in_says_by_how_much_the_charges_fall(tmp_path):
+    text = managed(tmp_path, lambda data: None)
+    step_in = text[text.index("Step-in.**"):]
+    step_in = step_in[:step_in.index("\n**")]
+    assert "reduced accordingly" not in step_in
+    assert "No Charges are payable for the affected Managed Services for that period" in step_in
+    assert "Meridian may, by notice, take over the affected part of the Managed Services itself" in step_in
