@@ -89,3 +89,16 @@ def make_library_repo(root: Path, source: Path = MINI, folder: str = "library", 
     git(root, "commit", "-qm", f"library at {tag}")
     git(root, "tag", tag)
     return root
+
+
+@pytest.fixture(scope="session")
+def variant_drafts(tmp_path_factory):
+    """(name, data, Markdown) of every valid variant of every example (tests/variants.py), drafted once for
+    the whole run: the modules that read every branch of the library share them."""
+    from termsmith.render.markdown import render_markdown
+
+    from . import variants
+
+    out = [(name, data, render_markdown(draft)) for name, data, draft in variants.drafts(tmp_path_factory.mktemp("v"))]
+    assert len(out) > 150, "most variants must be valid deals"
+    return out

@@ -33,9 +33,9 @@ def _article(md: str, title: str) -> str:
     return md[start:md.index("\n## ", start)]
 
 
-@pytest.fixture(scope="module")
-def all_drafts(tmp_path_factory):
-    return [(name, data, render_markdown(draft)) for name, data, draft in variants.drafts(tmp_path_factory.mktemp("v"))]
+@pytest.fixture
+def all_drafts(variant_drafts):
+    return variant_drafts
 
 
 # ── data protection: roles per data flow, never a silent default ─────────────────────────────────
