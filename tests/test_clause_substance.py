@@ -33,6 +33,10 @@ def _article(md: str, title: str) -> str:
     return md[start:md.index("\n## ", start)]
 
 
+# with the other module that reads every variant, on one worker: they share the drafted variants
+pytestmark = pytest.mark.xdist_group("variants")
+
+
 @pytest.fixture
 def all_drafts(variant_drafts):
     return variant_drafts

@@ -22,6 +22,10 @@ PERMISSIONS = ("may use the Joint IP for its own business without the consent of
                "may vary or end this Agreement without the consent of any other person")
 
 
+# with the other module that reads every variant, on one worker: they share the drafted variants
+pytestmark = pytest.mark.xdist_group("variants")
+
+
 @pytest.fixture
 def all_drafts(variant_drafts):
     return variant_drafts
