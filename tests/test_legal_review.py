@@ -10,6 +10,7 @@ import pytest
 from termsmith.render.markdown import render_markdown
 
 from . import variants
+from .conftest import EXAMPLES
 
 # a restriction is a clause (up to . ; or :) that says "without … consent"; clauses are split first, as a
 # single pattern spanning them backtracks quadratically over a long draft
@@ -103,6 +104,19 @@ def test_cap_business_rules_name_the_field(deal_data, write_deal, cap, budget, m
         api.check(write_deal(deal_data))
     assert message in str(info.value)
     assert "deal.yaml:" in str(info.value)
+
+
+
+def test_a_fixed_cap_without_a_budget_takes_the_currency_of_the_payments(write_deal):
+    import yaml
+
+    from termsmith import api
+
+    data = yaml.safe_load((EXAMPLES / "brightpath-lumen-referral-alliance.yaml").read_text(encoding="utf-8"))
+    assert "budget" not in data and data["payments"]["currency"] == "GBP"
+    data["options"]["liability_cap"] = {"multiple_of_annual_fees": None, "fixed_amount": 250000}
+    md = render_markdown(api.build(write_deal(data)))
+    assert "is limited to GBP 250,000." in md
 
 
 def _named(all_drafts, stem):

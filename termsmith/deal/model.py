@@ -658,7 +658,8 @@ class LiabilityCap(Spec):
     fixed_amount: Annotated[float, Field(gt=0, lt=1e15)] | None = Field(
         default=None, description="A fixed cap; with a multiple, the cap is the greater of the two.")
     currency: Currency | None = Field(
-        default=None, description="Currency of the fixed amounts (default: the budget currency; required without a budget).")
+        default=None, description="Currency of the fixed amounts (default: the budget currency, else the currency of the "
+                                   "payments; required with neither).")
     increased: IncreasedCap | None = Field(
         default=None, description="An increased cap for data protection and confidentiality claims (a super-cap).")
     unlimited: list[CapTopic] | None = Field(

@@ -368,8 +368,9 @@ def _liability(deal: Deal, src: SourceMap) -> Iterator[Problem]:
                               f"{', '.join(nil)} bears no share of the budget, so its cap would be nil: add fixed_amount",
                               code="liability-cap")
     fixed = cap.fixed_amount is not None or (cap.increased is not None and cap.increased.fixed_amount is not None)
-    if fixed and cap.currency is None and deal.budget is None:
-        yield src.problem((*path, "currency"), "required for a fixed amount when the deal has no budget", code="liability-cap")
+    if fixed and cap.currency is None and deal.budget is None and deal.payments is None:
+        yield src.problem((*path, "currency"), "required for a fixed amount when the deal has neither a budget nor "
+                          "payments (their currency is the default)", code="liability-cap")
     if cap.currency is not None and deal.budget is not None and cap.currency != deal.budget.currency:
         yield src.problem((*path, "currency"), f"must be the budget currency ({deal.budget.currency})", code="liability-cap")
     yield from _increased_cap(cap, path, src)
