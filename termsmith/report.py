@@ -126,8 +126,8 @@ def impact(result, style: str = "text") -> list[str]:
         from termsmith.review.impact import annotations
 
         title = _property("termsmith impact")
-        lines = [f"::notice file={_property(file)},line=1,title={title}::{_data(message)}"
-                 for file, message in annotations(result)]
+        lines = [f"::notice file={_property(file)},line={line},title={title}::{_data(message)}"
+                 for file, line, message in annotations(result)]
         for deal in result.failed:  # the deals the change (or their own file) stops from drafting: each
             # problem says which deal and revision unless it is the deal file's own at both
             for p in deal.problems:

@@ -99,5 +99,5 @@ def test_its_steps_run_on_a_pull_request(pull_request, tmp_path):
         ".termsmith-impact.json", "acme-globex-2027.docx", "acme-globex-2027.md", "impact.json"]
     redline = (pull_request / "impact" / "acme-globex-2027.md").read_text(encoding="utf-8")
     assert "{~~Either~>Each~~} Party may {~~terminate~>end this Agreement~~}" in redline
-    annotation = "::notice file=clause_library/clauses/exit/cure.md,line=1,title=termsmith impact::exit.cure changes "
+    annotation = "::notice file=clause_library/clauses/exit/cure.md,line=9,title=termsmith impact::exit.cure changes "
     assert annotation + "the text of 1 deal: acme-globex-2027" in done_lines

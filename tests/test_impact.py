@@ -184,9 +184,9 @@ def test_cli_formats_and_a_deal_that_fails_at_one_revision(repo):
         f"library/clauses/data-protection/transfers.md:10: data-protection.transfers: {undefined}",
         "deals/broken.yaml:1: conflict_resolution: required field is missing"]
     assert notices == [
-        "::notice file=library/clauses/data-protection/transfers.md,line=1,title=termsmith impact::"
+        "::notice file=library/clauses/data-protection/transfers.md,line=10,title=termsmith impact::"
         "data-protection.transfers changes the text of no deal",
-        "::notice file=library/clauses/scope/reseller-pricing.md,line=1,title=termsmith impact::"
+        "::notice file=library/clauses/scope/reseller-pricing.md,line=16,title=termsmith impact::"
         "scope.reseller-pricing changes the text of 1 deal: northwind-vanderlinde-2027",
     ]
     assert summary.read_text(encoding="utf-8").splitlines() == [
