@@ -72,6 +72,21 @@ def timed_run(cmd: list[str], walls: list[float], cpus: list[float], **kw) -> No
     cpus.append(children_cpu() - start_cpu)
 
 
+def python_speed(repeat: int = 5) -> float:
+    """Median seconds of a fixed pure-Python workload (string, dict and integer work, no I/O): figures taken on
+    two machines compare after dividing each by its machine's value (the absolute targets, warm ≤ 50 ms and
+    ≥ 35 drafts/s, hold on a machine of typical speed, not on a slow one)."""
+
+    def work() -> None:
+        seen: dict[str, int] = {}
+        for i in range(300_000):
+            word = f"w{i % 5000}"
+            seen[word] = seen.get(word, 0) + i
+        "".join(sorted(seen))
+
+    return median_time(work, repeat)
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
@@ -186,6 +201,7 @@ def main() -> None:
 
     pandoc = pypandoc.get_pandoc_path()
     load_before = os.getloadavg()[0]
+    speed = python_speed()
     # An installed termsmith has bytecode (pip compiles it); a checkout run with PYTHONDONTWRITEBYTECODE
     # (as CI images often set) would compile every module from source on each start instead.
     compileall.compile_dir(ROOT / "termsmith", quiet=1)
@@ -287,6 +303,7 @@ def main() -> None:
     width = max(len(r[0]) for r in rows)
     print(f"termsmith benchmark · {os.cpu_count()} cores · Python {sys.version.split()[0]} · load average "
           f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    print(f"machine speed: a fixed Python workload takes {ms(speed)} here (divide times by it to compare machines)")
     print("-" * (width + 24))
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
