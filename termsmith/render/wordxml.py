@@ -54,12 +54,17 @@ def qn(name: str) -> str:
     return f"{{{NS[prefix]}}}{local}"
 
 
-@functools.cache
-def _clark(name: str) -> tuple[str, dict[str, str]]:
-    """('{ns}local', nsmap) of 'w:local' or bare 'local' (a w: name); cached, as a draft makes thousands."""
-    prefix, _, local = name.rpartition(":")
-    prefix = prefix or "w"
-    return f"{{{NS[prefix]}}}{local}", {prefix: NS[prefix]}
+class _Tags(dict):
+    """'{ns}local' of 'w:local', 'r:local' … or a bare 'local' (a w: name), as one dict lookup: the builders
+    below name thousands of elements and attributes per draft."""
+
+    def __missing__(self, name: str) -> str:
+        prefix, _, local = name.rpartition(":")
+        tag = self[name] = f"{{{NS[prefix or 'w']}}}{local}"
+        return tag
+
+
+_TAG = _Tags()
 
 
 _SCRATCH = threading.local()  # per thread: lxml documents are not shared between threads
@@ -74,22 +79,21 @@ def _make(name: str) -> etree._Element:
     appending it anywhere moves it out of the scratch root, and once in a part it uses the part's own
     declarations. Elements nobody appends stay under their scratch root, so a root is replaced after
     _SCRATCH_SIZE elements (the elements still in use keep theirs alive)."""
-    try:
-        scratch = _SCRATCH.root
-        _SCRATCH.made += 1
-        if _SCRATCH.made > _SCRATCH_SIZE:
-            raise AttributeError
-    except AttributeError:
-        scratch = _SCRATCH.root = etree.Element(qn("w:scratch"), nsmap={"w": NS["w"]})
-        _SCRATCH.made = 0
-    return etree.SubElement(scratch, _clark(name)[0])
+    state = _SCRATCH.__dict__
+    made = state.get("made", _SCRATCH_SIZE)
+    if made >= _SCRATCH_SIZE:
+        state["root"] = etree.Element(qn("w:scratch"), nsmap={"w": NS["w"]})
+        made = 0
+    state["made"] = made + 1
+    return etree.SubElement(state["root"], _TAG[name])
 
 
 def w(name: str, attrs: Mapping[str, str | int] | None = None, *children) -> etree._Element:
     """<w:name w:attr="…">children</w:name>; bare attribute names are w: attributes."""
     el = _make(name)
-    for key, value in (attrs or {}).items():
-        el.set(_clark(key)[0], str(value))
+    if attrs:
+        for key, value in attrs.items():
+            el.set(_TAG[key], str(value))
     for child in children:
         if child is not None:
             el.append(child)
@@ -113,10 +117,9 @@ def on(name: str) -> etree._Element:
 
 def _sub(parent: etree._Element, name: str, attrs: Mapping[str, str | int] | None = None) -> etree._Element:
     """A new last child of `parent`: for the hottest builders, cheaper than making it alone and appending it."""
-    el = etree.SubElement(parent, _clark(name)[0])
-    for key, value in (attrs or {}).items():
-        el.set(_clark(key)[0], str(value))
-    return el
+    if not attrs:
+        return etree.SubElement(parent, _TAG[name])
+    return etree.SubElement(parent, _TAG[name], {_TAG[key]: str(value) for key, value in attrs.items()})
 
 
 # ── runs ───────────────────────────────────────────────────────────────────────────────────
@@ -314,8 +317,7 @@ def hyperlink(children: Iterable[etree._Element], *, r_id: str | None = None,
     if anchor is not None:
         link.set(qn("w:anchor"), anchor)
     link.set(qn("w:history"), "1")
-    for child in children:
-        link.append(child)
+    link.extend(children)
     return link
 
 
@@ -345,8 +347,7 @@ def paragraph(style: str | None, children: Iterable[etree._Element] = (), *,
             _sub(num_pr, "numId", {"val": numbering.num_id})
         if jc:
             _sub(ppr, "jc", {"val": jc})
-    for child in children:
-        p.append(child)
+    p.extend(children)
     return p
 
 
