@@ -288,11 +288,11 @@ def bookmark_paragraph(p: etree._Element, bookmark_id: int, name: str) -> None:
 
     In a wholly inserted or deleted paragraph the bookmark goes inside the revision, so that rejecting
     the insertion or accepting the deletion takes the bookmark away with the text."""
-    ppr = p.find(qn("w:pPr"))
+    ppr = p.find(_TAG["pPr"])
     start, end = bookmark_start(bookmark_id, name), bookmark_end(bookmark_id)
-    whole = ppr is not None and any(
-        el.tag in _REVISION_WRAPPERS for el in ppr.iterfind(f"{qn('w:rPr')}/*"))  # the paragraph mark is revised
-    content = [child for child in p if child.tag != qn("w:pPr")]
+    mark = ppr.find(_TAG["rPr"]) if ppr is not None else None
+    whole = mark is not None and any(el.tag in _REVISION_WRAPPERS for el in mark)  # the paragraph mark is revised
+    content = [child for child in p if child.tag != _TAG["pPr"]] if whole else []
     if whole and content and content[0].tag in _REVISION_WRAPPERS:
         content[0].insert(0, start)
     elif ppr is None:
@@ -368,6 +368,7 @@ _PPR_ORDER = (
     "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
 )
 _PPR_RANK = {name: rank for rank, name in enumerate(_PPR_ORDER, start=1)}
+_PPR_RANK_BY_TAG = {qn(f"w:{name}"): rank for name, rank in _PPR_RANK.items()}
 
 
 def set_paragraph_flag(p: etree._Element, name: str) -> None:
@@ -378,7 +379,7 @@ def set_paragraph_flag(p: etree._Element, name: str) -> None:
         p.insert(0, ppr)
     rank = _PPR_RANK[name]
     for child in ppr:
-        child_rank = _PPR_RANK.get(etree.QName(child).localname, 0)
+        child_rank = _PPR_RANK_BY_TAG.get(child.tag, 0)
         if child_rank == rank:
             return
         if child_rank > rank:
@@ -736,7 +737,7 @@ def _paragraph_properties(p: etree._Element) -> etree._Element:
 def _insert_in_ppr(ppr: etree._Element, el: etree._Element) -> None:
     rank = _PPR_RANK[etree.QName(el).localname]
     for child in ppr:
-        if _PPR_RANK.get(etree.QName(child).localname, 0) > rank:
+        if _PPR_RANK_BY_TAG.get(child.tag, 0) > rank:
             child.addprevious(el)
             return
     ppr.append(el)
