@@ -262,14 +262,17 @@ class _Writer:
         entries = []
         for section in self.sections:
             with self._tracked(section, blocks=entries) as item:
-                entries.append(wx.paragraph(TOC_1, self._toc_entry(item)))
+                entry = wx.paragraph(TOC_1, self._toc_entry(item))
+                # the run of the page number's cached value (the link's last but one), which _page_numbers fills in
+                self.page_refs.append((_untracked(item).anchor, entry[-1][-2]))
+                entries.append(entry)
         entries = entries or [wx.paragraph(TOC_1)]
         # the field spans the entries and stays whatever happens to the first and last of them
-        wx.prepend_content(entries[0], wx.field_begin(wx.TOC_INSTRUCTION))
-        entries[-1].append(wx.field_end())
+        wx.prepend_content(entries[0], wx.elements(wx.field_begin(wx.TOC_INSTRUCTION)))
+        entries[-1].extend(wx.elements([wx.field_end()]))
         self.blocks.extend(entries)
 
-    def _toc_entry(self, item: Section | RevisedSection) -> list[etree._Element]:
+    def _toc_entry(self, item: Section | RevisedSection) -> list[str]:
         """A cached TOC line as Word writes it: a link to the heading with its number and title."""
         section = item.section if isinstance(item, RevisedSection) else item
         number, title = _toc_number(section.kind, section.label), (Span(section.title),)
@@ -284,7 +287,6 @@ class _Writer:
         runs = [*self._inlines(number), wx.tab()] if number else [wx.tab()]
         # the page number after the dotted tab: a PAGEREF field whose cached value _page_numbers fills in
         page = wx.field(wx.pageref_instruction(section.anchor), "0")
-        self.page_refs.append((section.anchor, page[3]))
         return [wx.hyperlink([*runs, *self._inlines(title), wx.tab(), *page], anchor=section.anchor)]
 
     # ── tracked changes ──
@@ -552,10 +554,10 @@ class _Writer:
         return [wx.hyperlink(runs, r_id=r_id)]
 
     def _inserted(self, item: Inserted) -> list[etree._Element]:
-        return wx.track_runs(self._inlines(item.inlines), "insert", self._revisions())
+        return wx.track_fragments(self._inlines(item.inlines), "insert", self._revisions())
 
     def _deleted(self, item: Deleted) -> list[etree._Element]:
-        return wx.track_runs(self._inlines(item.inlines), "delete", self._revisions())
+        return wx.track_fragments(self._inlines(item.inlines), "delete", self._revisions())
 
     def _revisions(self) -> wx.Revisions:
         if self.revisions is None:
