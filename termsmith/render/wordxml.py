@@ -129,6 +129,7 @@ def _sub(parent: etree._Element, name: str, attrs: Mapping[str, str | int] | Non
 # the text of one element (a run, a hyperlink) or, for tracked changes, of several; `paragraph` parses them.
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_PLAIN_TEXT = re.compile('[^&<>"\x00-\x1f\ud800-\udfff\ufffe\uffff]*')  # nothing to escape or refuse
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;"})
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;",
                                "\n": "&#10;", "\t": "&#9;"})
@@ -136,6 +137,8 @@ _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&qu
 
 def _xml_text(text: str, escapes: dict = _TEXT_ESCAPES) -> str:
     """`text` escaped for XML; characters XML cannot hold are refused, as lxml refuses them."""
+    if _PLAIN_TEXT.fullmatch(text):  # most text
+        return text
     if _INVALID_XML.search(text):
         raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
     return text.translate(escapes)
