@@ -82,10 +82,12 @@ def _apply(style: Style, ppr: etree._Element | None, rpr: etree._Element | None)
 
 class Styles:
     """Paragraph styles of a styles part, resolved through basedOn, and the widths of the words laid out
-    with them (one layout's)."""
+    with them."""
 
     def __init__(self, styles: etree._Element) -> None:
-        self.widths = _Widths()
+        if len(WORD_WIDTHS) > WORD_WIDTHS_LIMIT:  # a long-running process meets ever new words: start again
+            WORD_WIDTHS.clear()
+        self.widths = WORD_WIDTHS
         self._by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))
                        if s.get(qn("w:type")) == "paragraph"}
         defaults = styles.find(qn("w:docDefaults"))
@@ -144,6 +146,9 @@ def _removed(el: etree._Element, view: str | None) -> bool:
 
 
 _T, _DEL_TEXT, _TAB, _BR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")
+_P, _TBL, _TR, _TC, _TR_PR, _TC_PR = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:trPr"), qn("w:tcPr")
+_GRID_COL, _GRID_SPAN, _W = qn("w:gridCol"), qn("w:gridSpan"), qn("w:w")
+_TR_HEIGHT, _TBL_HEADER, _KEEP_NEXT = qn("w:trHeight"), qn("w:tblHeader"), qn("w:keepNext")
 _PPR, _PSTYLE, _VAL, _NAME, _BOOKMARK = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:name"), qn("w:bookmarkStart")
 
 
@@ -152,14 +157,14 @@ def _text_and_bookmarks(p: etree._Element, view: str | None = None) -> tuple[str
     names of the bookmarks that start in it, in one pass."""
     out = []
     names = []
-    for el in p.iter(_T, _DEL_TEXT, _TAB, _BR, _BOOKMARK):
+    # without a view deleted text is not shown (a document without revisions has none)
+    for el in p.iter(_T, _TAB, _BR, _BOOKMARK) if view is None else p.iter(_T, _DEL_TEXT, _TAB, _BR, _BOOKMARK):
         tag = el.tag
         if tag == _BOOKMARK:
             names.append(el.get(_NAME))
+        elif view is not None and _hidden(el, view, p):
             continue
-        if (tag == _DEL_TEXT and view is None) or (view is not None and _hidden(el, view, p)):
-            continue
-        if tag == _T or tag == _DEL_TEXT:
+        elif tag == _T or tag == _DEL_TEXT:
             out.append(el.text or "")
         elif tag == _TAB:
             out.append("    ")
@@ -181,11 +186,15 @@ WIDTH_SCALE = 1.03  # calibrated on LibreOffice's PDFs of the example deals (wor
 
 
 class _Widths(dict):
-    """Words' widths in ems at normal case, each summed once per layout (a draft repeats its words)."""
+    """Words' widths in ems at normal case, each summed once (drafts repeat their words, and each other's)."""
 
     def __missing__(self, word: str) -> float:
         width = self[word] = sum(map(_ADVANCE, word)) / 1000 * WIDTH_SCALE
         return width
+
+
+WORD_WIDTHS = _Widths()  # shared by every layout of the process, emptied when it grows past the limit
+WORD_WIDTHS_LIMIT = 100_000
 
 
 _ADVANCE = collections.defaultdict(lambda: 556, _WIDTHS).__getitem__  # a character's width; others as a letter
@@ -196,19 +205,20 @@ def _lines(text: str, width: int, first: int, style: Style, widths: _Widths) -> 
     em = style.size * 10  # twips
     caps = style.caps
     space = (CAPS_EM if caps else _WIDTHS[" "] / 1000 * WIDTH_SCALE) * em
+    first_room, room_after = max(width - first, em * 2), max(width, em * 2)  # the first line's, the others'
     total = 0
-    for piece in text.split("\n") or [""]:
-        room = max(width - first, em * 2)  # the first line's, then the others'
-        lines, used = 1, 0.0
-        for word in piece.split():
-            word_width = (len(word) * CAPS_EM if caps else widths[word]) * em
+    for piece in text.split("\n"):
+        room, lines, used = first_room, 1, 0.0
+        for word_width in ([len(word) * CAPS_EM for word in piece.split()] if caps
+                           else map(widths.__getitem__, piece.split())):
+            word_width *= em
             if not used:
                 used = word_width
                 continue
             need = word_width + space
             if used + need > room:
                 lines += 1
-                room = max(width, em * 2)
+                room = room_after
                 used = word_width
             else:
                 used += need
@@ -255,36 +265,40 @@ def _row_box(tr: etree._Element, styles: Styles, widths: Sequence[int], keep_nex
              view: str | None) -> _Box:
     tallest = 0.0
     column = 0
-    for tc in tr.findall(qn("w:tc")):
-        span_el = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-        span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+    for tc in tr.iterchildren(_TC):
+        tc_pr = tc.find(_TC_PR)
+        span_el = tc_pr.find(_GRID_SPAN) if tc_pr is not None else None
+        span = int(span_el.get(_VAL)) if span_el is not None else 1
         width = sum(widths[column:column + span]) - CELL_SIDES
         column += span
         height = 0.0
-        for p in tc.findall(qn("w:p")):
+        for p in tc.iterchildren(_P):
             box = _paragraph_box(p, styles, width, view)
             height += box.height
         tallest = max(tallest, height)
-    min_height = tr.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
+    tr_pr = tr.find(_TR_PR)
+    min_height = tr_pr.find(_TR_HEIGHT) if tr_pr is not None else None
     if min_height is not None:
-        tallest = max(tallest, int(min_height.get(qn("w:val"))))
+        tallest = max(tallest, int(min_height.get(_VAL)))
     return _Box(1, tallest + CELL_MARGINS, 0, 0, keep_next, True, False, (), whole=True)
 
 
 def _boxes(blocks: Sequence[etree._Element], styles: Styles, text_width: int, view: str | None) -> list[_Box]:
     out: list[_Box] = []
     for block in blocks:
-        if block.tag == qn("w:p"):
+        if block.tag == _P:
             if not _removed(block, view):
                 out.append(_paragraph_box(block, styles, text_width, view))
-        elif block.tag == qn("w:tbl"):
-            widths = [int(g.get(qn("w:w"))) for g in block.iter(qn("w:gridCol"))]
-            for tr in block.findall(qn("w:tr")):
+        elif block.tag == _TBL:
+            widths = [int(g.get(_W)) for g in block.iter(_GRID_COL)]
+            for tr in block.iterchildren(_TR):
                 if _removed(tr, view):
                     continue
-                # a row is kept with the next when its paragraphs are (short tables, header rows)
-                keep = any(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in tr.iter(qn("w:p"))) \
-                    or tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+                # a row is kept with the next when its paragraphs are (short tables, header rows): w:keepNext
+                # is only ever a paragraph property
+                tr_pr = tr.find(_TR_PR)
+                keep = next(tr.iter(_KEEP_NEXT), None) is not None \
+                    or (tr_pr is not None and tr_pr.find(_TBL_HEADER) is not None)
                 out.append(_row_box(tr, styles, widths, keep, view))
     return out
 

@@ -262,14 +262,17 @@ class _Writer:
         entries = []
         for section in self.sections:
             with self._tracked(section, blocks=entries) as item:
-                entries.append(wx.paragraph(TOC_1, self._toc_entry(item)))
+                entry = wx.paragraph(TOC_1, self._toc_entry(item))
+                # the run of the page number's cached value (the link's last but one), which _page_numbers fills in
+                self.page_refs.append((_untracked(item).anchor, entry[-1][-2]))
+                entries.append(entry)
         entries = entries or [wx.paragraph(TOC_1)]
         # the field spans the entries and stays whatever happens to the first and last of them
-        wx.prepend_content(entries[0], wx.field_begin(wx.TOC_INSTRUCTION))
-        entries[-1].append(wx.field_end())
+        wx.prepend_content(entries[0], wx.elements(wx.field_begin(wx.TOC_INSTRUCTION)))
+        entries[-1].extend(wx.elements([wx.field_end()]))
         self.blocks.extend(entries)
 
-    def _toc_entry(self, item: Section | RevisedSection) -> list[etree._Element]:
+    def _toc_entry(self, item: Section | RevisedSection) -> list[str]:
         """A cached TOC line as Word writes it: a link to the heading with its number and title."""
         section = item.section if isinstance(item, RevisedSection) else item
         number, title = _toc_number(section.kind, section.label), (Span(section.title),)
@@ -284,7 +287,6 @@ class _Writer:
         runs = [*self._inlines(number), wx.tab()] if number else [wx.tab()]
         # the page number after the dotted tab: a PAGEREF field whose cached value _page_numbers fills in
         page = wx.field(wx.pageref_instruction(section.anchor), "0")
-        self.page_refs.append((section.anchor, page[3]))
         return [wx.hyperlink([*runs, *self._inlines(title), wx.tab(), *page], anchor=section.anchor)]
 
     # ── tracked changes ──
@@ -437,7 +439,7 @@ class _Writer:
         self._check(p.label, lambda: ITEM_FORMATS[p.level](self.counters.step(p.level)), self._where())
         return self._numbered(frame, p.level, self._inlines(p.inlines))
 
-    def _numbered(self, frame: _Frame, level: int, children: list[etree._Element]) -> etree._Element:
+    def _numbered(self, frame: _Frame, level: int, children: list[str]) -> etree._Element:
         numbering = None
         if frame.num_id is not None:
             numbering = wx.Numbering(frame.num_id, level - 1 + frame.ilvl_offset)
@@ -505,8 +507,8 @@ class _Writer:
 
     # ── inlines ──
     def _inlines(self, items: Iterable[TrackedInline], *, style: str | None = None,
-                 bold: bool = False) -> list[etree._Element]:
-        out: list[etree._Element] = []
+                 bold: bool = False) -> list[str]:
+        out: list[str] = []
         outer, self.run_style = self.run_style, style or self.run_style
         self.depth += 1
         if self.depth == 1:
@@ -523,24 +525,24 @@ class _Writer:
             self.depth -= 1
         return out
 
-    def _span(self, span: Span) -> list[etree._Element]:
+    def _span(self, span: Span) -> list[str]:
         rpr = wx.run_properties(style=self.run_style, bold=span.bold, italic=span.italic, strike=span.strike)
         return [wx.run(smart_quotes(span.text, self.before), rpr)]
 
-    def _line_break(self, _: LineBreak) -> list[etree._Element]:
+    def _line_break(self, _: LineBreak) -> list[str]:
         return [wx.line_break()]
 
-    def _cross_ref(self, ref: CrossRef) -> list[etree._Element]:
+    def _cross_ref(self, ref: CrossRef) -> list[str]:
         if ref.anchor not in self.anchors:
             raise ValueError(f"cross-reference to {ref.target} points at bookmark {ref.anchor}, "
                              f"which nothing in the draft carries ({self._where()})")
         return wx.field(wx.ref_instruction(ref.anchor), ref.label,
                         rpr=wx.run_properties(bold=ref.bold, italic=ref.italic))
 
-    def _term_definition(self, term: TermDefinition) -> list[etree._Element]:
+    def _term_definition(self, term: TermDefinition) -> list[str]:
         return [wx.run(f"{QUOTES[0]}{smart_quotes(term.term)}{QUOTES[1]}", wx.run_properties(style=DEFINED_TERM))]
 
-    def _link(self, link: Link) -> list[etree._Element]:
+    def _link(self, link: Link) -> list[str]:
         r_id = self.package.relate(self.main, opc.RT_HYPERLINK, link.href, external=True)
         runs = []
         for child in _merge_spans(link.children):
@@ -551,11 +553,11 @@ class _Writer:
             runs.append(wx.run(child.text, rpr))
         return [wx.hyperlink(runs, r_id=r_id)]
 
-    def _inserted(self, item: Inserted) -> list[etree._Element]:
-        return wx.track_runs(self._inlines(item.inlines), "insert", self._revisions())
+    def _inserted(self, item: Inserted) -> list[str]:
+        return wx.track_fragments(self._inlines(item.inlines), "insert", self._revisions())
 
-    def _deleted(self, item: Deleted) -> list[etree._Element]:
-        return wx.track_runs(self._inlines(item.inlines), "delete", self._revisions())
+    def _deleted(self, item: Deleted) -> list[str]:
+        return wx.track_fragments(self._inlines(item.inlines), "delete", self._revisions())
 
     def _revisions(self) -> wx.Revisions:
         if self.revisions is None:
@@ -858,13 +860,13 @@ def _cell_text(paragraphs: list[etree._Element]) -> str:
     return " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
 
 
-def _signature_block(party_name: list[etree._Element], signatory_name: list[etree._Element],
-                     signatory_title: list[etree._Element], words: Callable[[str], str]) -> etree._Element:
+def _signature_block(party_name: list[str], signatory_name: list[str],
+                     signatory_title: list[str], words: Callable[[str], str]) -> etree._Element:
     """A borderless table kept on one page: party, the line to sign on, signatory, title, date
     (given as the runs of the party's name in bold, the signatory's name and title)."""
     label_width, value_width = 1701, 4536
 
-    def text(value: str | list[etree._Element], keep_next: bool = True) -> list[etree._Element]:
+    def text(value: str | list[str], keep_next: bool = True) -> list[etree._Element]:
         runs = value if isinstance(value, list) else [wx.run(value)] if value else []
         return [wx.paragraph(SIGNATURE_TEXT, runs, keep_next=keep_next)]
 
@@ -955,7 +957,7 @@ ROLE_RULES: dict[str, Callable[[_Writer, Paragraph, _Frame], etree._Element]] = 
     "bullet": _Writer._bullet,
     "definition": _Writer._definition,
 }
-INLINE_RULES: dict[type, Callable[[_Writer, object], list[etree._Element]]] = {
+INLINE_RULES: dict[type, Callable[[_Writer, object], list[str]]] = {
     Span: _Writer._span,
     LineBreak: _Writer._line_break,
     CrossRef: _Writer._cross_ref,

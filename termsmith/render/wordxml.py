@@ -1,10 +1,11 @@
-"""Small named builders for WordprocessingML as plain lxml elements (the package around them: `opc`)."""
+"""Small named builders for WordprocessingML: paragraphs, tables and parts as plain lxml elements, the runs
+inside a paragraph as XML text (the package around them: `opc`)."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,8 +16,8 @@ from lxml import etree
 from termsmith.render.opc import (DEFAULT_CONTENT_TYPES, RELS_CT, ZIP_EPOCH, ZIP_PERMISSIONS,  # noqa: F401
                                   content_types_xml, zip_members)
 
-# Builders return plain lxml elements: rendering never imports python-docx, whose import and whose Python
-# class behind every element were a measurable share of a cold draft. Child order follows the ECMA-376
+# Builders return plain lxml elements (run-level ones XML text, see `paragraph`): rendering never imports
+# python-docx, whose import and whose Python class behind every element were a measurable share of a cold draft. Child order follows the ECMA-376
 # sequences (CT_PPr, CT_RPr, CT_TblPr, CT_Lvl …); the XSD check in tests/render/ catches any slip.
 
 # the prefixes this package writes or looks for, so qn('w:p') needs no python-docx
@@ -54,12 +55,17 @@ def qn(name: str) -> str:
     return f"{{{NS[prefix]}}}{local}"
 
 
-@functools.cache
-def _clark(name: str) -> tuple[str, dict[str, str]]:
-    """('{ns}local', nsmap) of 'w:local' or bare 'local' (a w: name); cached, as a draft makes thousands."""
-    prefix, _, local = name.rpartition(":")
-    prefix = prefix or "w"
-    return f"{{{NS[prefix]}}}{local}", {prefix: NS[prefix]}
+class _Tags(dict):
+    """'{ns}local' of 'w:local', 'r:local' … or a bare 'local' (a w: name), as one dict lookup: the builders
+    below name thousands of elements and attributes per draft."""
+
+    def __missing__(self, name: str) -> str:
+        prefix, _, local = name.rpartition(":")
+        tag = self[name] = f"{{{NS[prefix or 'w']}}}{local}"
+        return tag
+
+
+_TAG = _Tags()
 
 
 _SCRATCH = threading.local()  # per thread: lxml documents are not shared between threads
@@ -74,22 +80,21 @@ def _make(name: str) -> etree._Element:
     appending it anywhere moves it out of the scratch root, and once in a part it uses the part's own
     declarations. Elements nobody appends stay under their scratch root, so a root is replaced after
     _SCRATCH_SIZE elements (the elements still in use keep theirs alive)."""
-    try:
-        scratch = _SCRATCH.root
-        _SCRATCH.made += 1
-        if _SCRATCH.made > _SCRATCH_SIZE:
-            raise AttributeError
-    except AttributeError:
-        scratch = _SCRATCH.root = etree.Element(qn("w:scratch"), nsmap={"w": NS["w"]})
-        _SCRATCH.made = 0
-    return etree.SubElement(scratch, _clark(name)[0])
+    state = _SCRATCH.__dict__
+    made = state.get("made", _SCRATCH_SIZE)
+    if made >= _SCRATCH_SIZE:
+        state["root"] = etree.Element(qn("w:scratch"), nsmap={"w": NS["w"]})
+        made = 0
+    state["made"] = made + 1
+    return etree.SubElement(state["root"], _TAG[name])
 
 
 def w(name: str, attrs: Mapping[str, str | int] | None = None, *children) -> etree._Element:
     """<w:name w:attr="…">children</w:name>; bare attribute names are w: attributes."""
     el = _make(name)
-    for key, value in (attrs or {}).items():
-        el.set(_clark(key)[0], str(value))
+    if attrs:
+        for key, value in attrs.items():
+            el.set(_TAG[key], str(value))
     for child in children:
         if child is not None:
             el.append(child)
@@ -113,114 +118,92 @@ def on(name: str) -> etree._Element:
 
 def _sub(parent: etree._Element, name: str, attrs: Mapping[str, str | int] | None = None) -> etree._Element:
     """A new last child of `parent`: for the hottest builders, cheaper than making it alone and appending it."""
-    el = etree.SubElement(parent, _clark(name)[0])
-    for key, value in (attrs or {}).items():
-        el.set(_clark(key)[0], str(value))
-    return el
+    if not attrs:
+        return etree.SubElement(parent, _TAG[name])
+    return etree.SubElement(parent, _TAG[name], {_TAG[key]: str(value) for key, value in attrs.items()})
 
 
-# ── runs ───────────────────────────────────────────────────────────────────────────────────
+# ── runs: XML text ─────────────────────────────────────────────────────────────────────────
+# A paragraph's content is written as XML text and parsed once, when the paragraph is made: building its
+# runs element by element cost several times as much (a draft has thousands). A run-level builder returns
+# the text of one element (a run, a hyperlink) or, for tracked changes, of several; `paragraph` parses them.
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_PLAIN_TEXT = re.compile('[^&<>"\x00-\x1f\ud800-\udfff\ufffe\uffff]*')  # nothing to escape or refuse
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;",
+                               "\n": "&#10;", "\t": "&#9;"})
+
+
+def _xml_text(text: str, escapes: dict = _TEXT_ESCAPES) -> str:
+    """`text` escaped for XML; characters XML cannot hold are refused, as lxml refuses them."""
+    if _PLAIN_TEXT.fullmatch(text):  # most text
+        return text
+    if _INVALID_XML.search(text):
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+    return text.translate(escapes)
+
+
+def _attr(value: str | int) -> str:
+    return _xml_text(str(value), _ATTR_ESCAPES)
+
+
 def run_properties(*, style: str | None = None, bold: bool = False, italic: bool = False,
-                   strike: bool = False) -> etree._Element | None:
-    """w:rPr in schema order (rStyle, b, i, strike), or None when there is nothing to say."""
+                   strike: bool = False) -> str:
+    """w:rPr in schema order (rStyle, b, i, strike), or "" when there is nothing to say."""
     if not (style or bold or italic or strike):
-        return None
-    rpr = _make("rPr")
-    if style:
-        _sub(rpr, "rStyle", {"val": style})
-    for flag, name in ((bold, "b"), (italic, "i"), (strike, "strike")):
-        if flag:
-            _sub(rpr, name)
-    return rpr
+        return ""
+    return "".join(("<w:rPr>", f'<w:rStyle w:val="{_attr(style)}"/>' if style else "", "<w:b/>" if bold else "",
+                    "<w:i/>" if italic else "", "<w:strike/>" if strike else "", "</w:rPr>"))
 
 
-def _add_text(r: etree._Element, text: str) -> None:
-    t = _sub(r, "t")
+def _text(text: str) -> str:
     if text != text.strip():  # Word drops leading/trailing spaces unless told to keep them
-        t.set(XML_SPACE, "preserve")
-    t.text = text
+        return f'<w:t xml:space="preserve">{_xml_text(text)}</w:t>'
+    return f"<w:t>{_xml_text(text)}</w:t>"
 
 
-def run(text: str, rpr: etree._Element | None = None) -> etree._Element:
+def run(text: str, rpr: str = "") -> str:
     """A run of text; tabs and newlines inside the text become w:tab and w:br."""
-    r = _make("r")
-    if rpr is not None:
-        r.append(rpr)
     if "\t" not in text and "\n" not in text:
-        _add_text(r, text)
-        return r
+        return f"<w:r>{rpr}{_text(text)}</w:r>"
+    out = ["<w:r>", rpr]
     for i, line in enumerate(text.split("\n")):
         if i:
-            _sub(r, "br")
+            out.append("<w:br/>")
         for j, piece in enumerate(line.split("\t")):
             if j:
-                _sub(r, "tab")
+                out.append("<w:tab/>")
             if piece:
-                _add_text(r, piece)
-    return r
+                out.append(_text(piece))
+    out.append("</w:r>")
+    return "".join(out)
 
 
-def line_break(rpr: etree._Element | None = None) -> etree._Element:
-    return w("r", None, rpr, on("br"))
+def line_break(rpr: str = "") -> str:
+    return f"<w:r>{rpr}<w:br/></w:r>"
 
 
-def tab(rpr: etree._Element | None = None) -> etree._Element:
-    return w("r", None, rpr, on("tab"))
-
-
-def _copy(rpr: etree._Element | None) -> etree._Element | None:
-    # an element has one parent: each run of a field needs its own copy of the formatting
-    return None if rpr is None else copy.deepcopy(rpr)
+def tab(rpr: str = "") -> str:
+    return f"<w:r>{rpr}<w:tab/></w:r>"
 
 
 # ── fields ─────────────────────────────────────────────────────────────────────────────────
-def _field_runs(parts: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> etree._Element:
-    """A holder of field-character runs, one per (element, attributes): w:fldChar, or w:instrText."""
-    runs = []
-    for name, attrs in parts:
-        if name == "instrText":
-            instr_el = _make("instrText")
-            instr_el.set(XML_SPACE, "preserve")
-            runs.append(w("r", None, instr_el))
-        else:
-            runs.append(w("r", None, w(name, dict(attrs))))
-    return w("fieldRuns", None, *runs)
-
-
-_FIELD_BEGIN = {dirty: (("fldChar", (("fldCharType", "begin"), *((("dirty", "true"),) if dirty else ()))),
-                        ("instrText", ()), ("fldChar", (("fldCharType", "separate"),))) for dirty in (False, True)}
-_FIELD_END = (("fldChar", (("fldCharType", "end"),)),)
-
-
-def _copied_runs(parts: tuple, rpr: etree._Element | None) -> list[etree._Element]:
-    """Fresh copies of the runs of `parts`, each with its own copy of `rpr`: copying a prototype (one per
-    thread, made on first use) costs a fraction of building the elements one by one, and a draft has a
-    field for every cross-reference."""
-    prototypes = _SCRATCH.__dict__.setdefault("fields", {})
-    prototype = prototypes.get(parts)
-    if prototype is None:
-        prototype = prototypes[parts] = _field_runs(parts)
-    runs = list(copy.deepcopy(prototype))
-    if rpr is not None:
-        for r in runs:
-            r.insert(0, copy.deepcopy(rpr))
-    return runs
-
-
-def field_begin(instr: str, *, dirty: bool = False, rpr: etree._Element | None = None) -> list[etree._Element]:
+def field_begin(instr: str, *, dirty: bool = False, rpr: str = "") -> list[str]:
     """The begin / instruction / separate runs of a complex field (ECMA-376 17.16.18)."""
-    runs = _copied_runs(_FIELD_BEGIN[dirty], rpr)
-    runs[1][-1].text = f" {instr} "
-    return runs
+    dirty_attr = ' w:dirty="true"' if dirty else ""
+    return [f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"{dirty_attr}/></w:r>',
+            f'<w:r>{rpr}<w:instrText xml:space="preserve"> {_xml_text(instr)} </w:instrText></w:r>',
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>']
 
 
-def field_end(rpr: etree._Element | None = None) -> etree._Element:
-    return _copied_runs(_FIELD_END, rpr)[0]
+def field_end(rpr: str = "") -> str:
+    return f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
 
 
-def field(instr: str, cached: str, *, dirty: bool = False, rpr: etree._Element | None = None) -> list[etree._Element]:
+def field(instr: str, cached: str, *, dirty: bool = False, rpr: str = "") -> list[str]:
     """A whole complex field in one paragraph; `cached` is what readers show until fields update."""
-    return [*field_begin(instr, dirty=dirty, rpr=rpr), run(cached, _copy(rpr)), field_end(rpr)]
+    return [*field_begin(instr, dirty=dirty, rpr=rpr), run(cached, rpr), field_end(rpr)]
 
 
 def ref_instruction(bookmark: str) -> str:
@@ -241,7 +224,7 @@ def comment(comment_id: int, author: str, initials: str, date: str, text: str,
             heading: str | None = None) -> etree._Element:
     """w:comment: one paragraph in the comment text style, opened by the comment's mark (annotationRef)
     and, when given, a bold heading."""
-    mark = w("r", None, run_properties(style="CommentReference"), on("annotationRef"))
+    mark = f"<w:r>{run_properties(style='CommentReference')}<w:annotationRef/></w:r>"
     runs = [mark, run(" ")]
     if heading:
         runs += [run(f"{heading}: ", run_properties(bold=True))]
@@ -268,7 +251,8 @@ def comment_paragraph(p: etree._Element, comment_id: int) -> None:
     else:
         ppr.addnext(start)
     p.append(w("commentRangeEnd", {"id": comment_id}))
-    p.append(w("r", None, run_properties(style="CommentReference"), w("commentReference", {"id": comment_id})))
+    p.append(w("r", None, w("rPr", None, w("rStyle", {"val": "CommentReference"})),
+               w("commentReference", {"id": comment_id})))
 
 
 # ── bookmarks and hyperlinks ───────────────────────────────────────────────────────────────
@@ -285,11 +269,11 @@ def bookmark_paragraph(p: etree._Element, bookmark_id: int, name: str) -> None:
 
     In a wholly inserted or deleted paragraph the bookmark goes inside the revision, so that rejecting
     the insertion or accepting the deletion takes the bookmark away with the text."""
-    ppr = p.find(qn("w:pPr"))
+    ppr = p.find(_TAG["pPr"])
     start, end = bookmark_start(bookmark_id, name), bookmark_end(bookmark_id)
-    whole = ppr is not None and any(
-        el.tag in _REVISION_WRAPPERS for el in ppr.iterfind(f"{qn('w:rPr')}/*"))  # the paragraph mark is revised
-    content = [child for child in p if child.tag != qn("w:pPr")]
+    mark = ppr.find(_TAG["rPr"]) if ppr is not None else None
+    whole = mark is not None and any(el.tag in _REVISION_WRAPPERS for el in mark)  # the paragraph mark is revised
+    content = [child for child in p if child.tag != _TAG["pPr"]] if whole else []
     if whole and content and content[0].tag in _REVISION_WRAPPERS:
         content[0].insert(0, start)
     elif ppr is None:
@@ -305,18 +289,11 @@ def bookmark_paragraph(p: etree._Element, bookmark_id: int, name: str) -> None:
 _REVISION_WRAPPERS = frozenset((qn("w:ins"), qn("w:del")))
 
 
-def hyperlink(children: Iterable[etree._Element], *, r_id: str | None = None,
-              anchor: str | None = None) -> etree._Element:
+def hyperlink(children: Iterable[str], *, r_id: str | None = None, anchor: str | None = None) -> str:
     """w:hyperlink to an external target (relationship id) or to a bookmark in this document."""
-    link = _make("hyperlink")
-    if r_id is not None:
-        link.set(qn("r:id"), r_id)
-    if anchor is not None:
-        link.set(qn("w:anchor"), anchor)
-    link.set(qn("w:history"), "1")
-    for child in children:
-        link.append(child)
-    return link
+    target = (f' r:id="{_attr(r_id)}"' if r_id is not None else "") + \
+        (f' w:anchor="{_attr(anchor)}"' if anchor is not None else "")
+    return f'<w:hyperlink{target} w:history="1">{"".join(children)}</w:hyperlink>'
 
 
 # ── paragraphs ─────────────────────────────────────────────────────────────────────────────
@@ -328,26 +305,57 @@ class Numbering:
     ilvl: int
 
 
-def paragraph(style: str | None, children: Iterable[etree._Element] = (), *,
+def paragraph(style: str | None, children: Iterable[str] = (), *,
               keep_next: bool = False, numbering: Numbering | None = None,
               jc: str | None = None) -> etree._Element:
-    """w:p with the few direct properties the renderer uses; everything else comes from the style."""
-    p = _make("p")
+    """w:p with the few direct properties the renderer uses (everything else comes from the style), and the
+    given content (run-level XML text)."""
+    out = [_P_OPEN]
     if style or keep_next or numbering is not None or jc:
-        ppr = _sub(p, "pPr")  # children in CT_PPr order
-        if style:
-            _sub(ppr, "pStyle", {"val": style})
-        if keep_next:
-            _sub(ppr, "keepNext")
-        if numbering is not None:
-            num_pr = _sub(ppr, "numPr")
-            _sub(num_pr, "ilvl", {"val": numbering.ilvl})
-            _sub(num_pr, "numId", {"val": numbering.num_id})
-        if jc:
-            _sub(ppr, "jc", {"val": jc})
-    for child in children:
-        p.append(child)
-    return p
+        out += ["<w:pPr>",  # children in CT_PPr order
+                f'<w:pStyle w:val="{_attr(style)}"/>' if style else "",
+                "<w:keepNext/>" if keep_next else "",
+                f'<w:numPr><w:ilvl w:val="{numbering.ilvl}"/><w:numId w:val="{numbering.num_id}"/></w:numPr>'
+                if numbering is not None else "",
+                f'<w:jc w:val="{_attr(jc)}"/>' if jc else "",
+                "</w:pPr>"]
+    out += children
+    out.append("</w:p>")
+    return _parse("".join(out))
+
+
+_P_OPEN = f'<w:p xmlns:w="{NS["w"]}">'
+_P_OPEN_WITH_R = f'<w:p xmlns:w="{NS["w"]}" xmlns:r="{NS["r"]}">'
+# parsing only what this module wrote: nothing to resolve, and a very long text is no attack
+_TEXT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+_EMPTY_TEXTS = ("<w:t></w:t>", "<w:delText></w:delText>")
+
+
+def _parse(xml: str) -> etree._Element:
+    """The element of one paragraph (or holder) written as text; xmlns:r is declared only when used, so that
+    the element reads like one built in place."""
+    if ' r:id="' in xml:
+        xml = xml.replace(_P_OPEN, _P_OPEN_WITH_R, 1)
+    el = etree.fromstring(xml, _TEXT_PARSER)
+    if any(empty in xml for empty in _EMPTY_TEXTS):  # an empty text stays an (empty) text, <w:t></w:t>
+        for t in el.iter(_TAG["t"], _TAG["delText"]):
+            if t.text is None:
+                t.text = ""
+    return el
+
+
+def elements(fragments: Iterable[str]) -> list[etree._Element]:
+    """Run-level XML text as elements (to put into a paragraph that exists already)."""
+    return list(_parse(f'{_P_OPEN}{"".join(fragments)}</w:p>'))
+
+
+def track_fragments(fragments: Iterable[str], change: str, revisions: Revisions) -> list[str]:
+    """Run-level XML text as inserted or deleted (see track_runs)."""
+    holder = _parse(f'{_P_OPEN}{"".join(fragments)}</w:p>')
+    tracked = track_runs(list(holder), change, revisions)
+    holder.extend(tracked)
+    xml = etree.tostring(holder, encoding="unicode")
+    return [xml[xml.index(">") + 1:-len("</w:p>")]]
 
 
 def prepend_content(p: etree._Element, children: Iterable[etree._Element]) -> None:
@@ -367,6 +375,7 @@ _PPR_ORDER = (
     "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
 )
 _PPR_RANK = {name: rank for rank, name in enumerate(_PPR_ORDER, start=1)}
+_PPR_RANK_BY_TAG = {qn(f"w:{name}"): rank for name, rank in _PPR_RANK.items()}
 
 
 def set_paragraph_flag(p: etree._Element, name: str) -> None:
@@ -377,7 +386,7 @@ def set_paragraph_flag(p: etree._Element, name: str) -> None:
         p.insert(0, ppr)
     rank = _PPR_RANK[name]
     for child in ppr:
-        child_rank = _PPR_RANK.get(etree.QName(child).localname, 0)
+        child_rank = _PPR_RANK_BY_TAG.get(child.tag, 0)
         if child_rank == rank:
             return
         if child_rank > rank:
@@ -735,7 +744,7 @@ def _paragraph_properties(p: etree._Element) -> etree._Element:
 def _insert_in_ppr(ppr: etree._Element, el: etree._Element) -> None:
     rank = _PPR_RANK[etree.QName(el).localname]
     for child in ppr:
-        if _PPR_RANK.get(etree.QName(child).localname, 0) > rank:
+        if _PPR_RANK_BY_TAG.get(child.tag, 0) > rank:
             child.addprevious(el)
             return
     ppr.append(el)

@@ -37,20 +37,25 @@ def _children(el) -> list[str]:
     return [etree.QName(c).localname for c in el]
 
 
+def _el(fragment: str) -> etree._Element:
+    """One run-level builder's XML text as an element."""
+    return wx.elements([fragment])[0]
+
+
 # ── runs ──
 def test_run_turns_tabs_and_newlines_into_elements():
-    r = wx.run("a\tb\nc")
+    r = _el(wx.run("a\tb\nc"))
     assert _children(r) == ["t", "tab", "t", "br", "t"]
 
 
 def test_run_preserves_only_meaningful_spaces():
-    assert wx.run(" spaced ")[0].get(wx.XML_SPACE) == "preserve"
-    assert wx.run("tight")[0].get(wx.XML_SPACE) is None
+    assert _el(wx.run(" spaced "))[0].get(wx.XML_SPACE) == "preserve"
+    assert _el(wx.run("tight"))[0].get(wx.XML_SPACE) is None
 
 
 def test_run_properties_schema_order_and_none_when_plain():
-    assert wx.run_properties() is None
-    rpr = wx.run_properties(style="DefinedTerm", bold=True, italic=True, strike=True)
+    assert wx.run_properties() == ""
+    rpr = _el(wx.run_properties(style="DefinedTerm", bold=True, italic=True, strike=True))
     assert _children(rpr) == ["rStyle", "b", "i", "strike"]
 
 
@@ -68,7 +73,7 @@ def test_control_characters_are_refused():
 
 # ── fields, bookmarks, links ──
 def test_field_is_begin_instr_separate_result_end():
-    runs = wx.field(wx.ref_instruction("_Ref_x"), "17.2", rpr=wx.run_properties(bold=True))
+    runs = wx.elements(wx.field(wx.ref_instruction("_Ref_x"), "17.2", rpr=wx.run_properties(bold=True)))
     kinds = [r.find(qn("w:fldChar")).get(qn("w:fldCharType")) if r.find(qn("w:fldChar")) is not None else
              ("instr" if r.find(qn("w:instrText")) is not None else "text") for r in runs]
     assert kinds == ["begin", "instr", "separate", "text", "end"]
@@ -78,7 +83,7 @@ def test_field_is_begin_instr_separate_result_end():
 
 
 def test_dirty_field():
-    begin = wx.field_begin(wx.TOC_INSTRUCTION, dirty=True)[0]
+    begin = _el(wx.field_begin(wx.TOC_INSTRUCTION, dirty=True)[0])
     assert begin.find(qn("w:fldChar")).get(qn("w:dirty")) == "true"
 
 
@@ -90,9 +95,9 @@ def test_bookmark_wraps_content_after_paragraph_properties():
 
 
 def test_hyperlink_external_and_internal():
-    ext = wx.hyperlink([wx.run("x")], r_id="rId9")
+    ext = _el(wx.hyperlink([wx.run("x")], r_id="rId9"))
     assert ext.get(qn("r:id")) == "rId9" and ext.get(qn("w:anchor")) is None
-    internal = wx.hyperlink([wx.run("x")], anchor="_Ref_a")
+    internal = _el(wx.hyperlink([wx.run("x")], anchor="_Ref_a"))
     assert internal.get(qn("w:anchor")) == "_Ref_a"
 
 
@@ -197,7 +202,7 @@ def test_zip_is_deterministic():
 def test_elements_are_plain_lxml():
     # builders hand back plain lxml elements: rendering never needs python-docx (tests read the output with it)
     assert type(wx.paragraph(None)) is etree._Element
-    assert type(wx.run("x", wx.run_properties(bold=True))[0]) is etree._Element
+    assert type(_el(wx.run("x", wx.run_properties(bold=True)))[0]) is etree._Element
 
 
 def test_qn_agrees_with_python_docx():
