@@ -330,9 +330,10 @@ def test_moves_within_and_across_articles_come_back_into_the_deal_with_live_numb
 
 
 def test_moves_to_the_start_of_an_article_come_back_into_the_deal_with_live_numbers(drafted):
-    """A clause moved to the very start of its own article and one moved to the start of another: no clause
-    precedes either there, so the deal places each before the clause it now precedes (overrides.ID.before),
-    and the re-draft reads as the reviewed document and numbers them where they stand."""
+    """Two clauses moved to the very start of their own article and one to the start of another: no clause
+    precedes the first of them there, so the deal places it before the clause it now precedes
+    (overrides.ID.before) and the second after it; the re-draft reads as the reviewed document and numbers
+    them where they stand."""
     import docx
 
     document = docx.Document(str(drafted / "out" / DOCX))
@@ -341,14 +342,16 @@ def test_moves_to_the_start_of_an_article_come_back_into_the_deal_with_live_numb
     def clause(title: str):
         return next(p for p in paragraphs if p.style.name == "Clause Level 1" and p.text.startswith(title + "."))
 
-    clause("Assignment")._p.addprevious(clause("Costs")._p)  # costs first in its article
+    clause("Assignment")._p.addprevious(clause("Costs")._p)  # costs first in its article, waiver second
+    clause("Assignment")._p.addprevious(clause("Waiver")._p)
     clause("Force majeure")._p.addprevious(clause("Announcements")._p)  # first in another article
     reviewed = drafted / "out" / "moved.docx"
     document.save(str(reviewed))
     result = round_trip(drafted, reviewed, references=False)
-    assert {k: (set(v), v["before"]) for k, v in result.plan.overrides.items()} == {
+    assert {k: (set(v), v["before"]) for k, v in result.plan.overrides.items() if "before" in v} == {
         "general.costs": ({"based_on", "before"}, "general.assignment"),
         "general.announcements": ({"based_on", "before"}, "force-majeure.definition")}
+    assert result.plan.overrides["general.waiver"] == {"based_on": "1.0.0", "after": "general.costs"}
     text = "\n".join(result.lines)
     assert "moved from clause 21.14 to the start of General (overrides.general.costs.before: general.assignment)" \
         in text
@@ -358,7 +361,8 @@ def test_moves_to_the_start_of_an_article_come_back_into_the_deal_with_live_numb
     labels = {c.id: (s.id, c.label) for s in again.sections for c in s.clauses}
     assert labels["general.announcements"] == ("force-majeure", "20.1")
     assert labels["force-majeure.definition"] == ("force-majeure", "20.2")
-    assert labels["general.costs"] == ("general", "21.1") and labels["general.assignment"] == ("general", "21.2")
+    assert labels["general.costs"] == ("general", "21.1") and labels["general.waiver"] == ("general", "21.2")
+    assert labels["general.assignment"] == ("general", "21.3")
     # absorbed again from the re-draft, nothing moves: the clauses stay where the deal now places them
     api.draft(drafted / "deal.yaml", drafted / "out", force=True)
     assert api.absorb(drafted / "out" / DOCX, drafted / "deal.yaml", dry_run=True).plan.overrides == {}

@@ -355,7 +355,9 @@ def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], C
         section_id, k, section = now[ident]
         ids = [c.id for c in section.clauses]
         prev = next((i for i in reversed(ids[:k]) if i in where), "")
-        after = next((i for i in ids[k + 1:] if i in where), "")
+        # the clause it now precedes: one the review left in its place if there is one (two clauses moved to
+        # the start: the first goes before the article's old first clause, the second after the first)
+        after = next((i for i in ids[k + 1:] if i in kept), next((i for i in ids[k + 1:] if i in where), ""))
         result.moves[ident] = (section_id, prev, after)
         target = review(ident)
         key, anchor = ("after", prev) if prev else ("before", after)
