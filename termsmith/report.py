@@ -31,8 +31,9 @@ def explanation(result) -> list[str]:
             why += f"; overridden by the deal ({'removed' if override.removed else 'its own wording'}{based})"
         lines.append(f"  {mark} {decision.clause.id:<{width}} {decision.clause.version:<8} {status:<9} {why}")
     for ident, override in result.deal.overrides.items():
-        if override.after is not None:
-            lines.append(f"  + {ident:<{width}} {'deal':<8} {'added':<9} by the deal, after {override.after}")
+        if override.after is not None or override.before is not None:
+            place = f"after {override.after}" if override.after is not None else f"before {override.before}"
+            lines.append(f"  + {ident:<{width}} {'deal':<8} {'added':<9} by the deal, {place}")
     included = sum(d.included for d in result.selection.decisions)
     lines.append(f"{included} of {len(result.selection.decisions)} clauses included")
     defaults = getattr(result, "defaults", ())

@@ -329,6 +329,45 @@ def test_moves_within_and_across_articles_come_back_into_the_deal_with_live_numb
     assert labels["general.costs"] == ("general", "21.7") and labels["general.variation"] == ("general", "21.6")
 
 
+def test_moves_to_the_start_of_an_article_come_back_into_the_deal_with_live_numbers(drafted):
+    """Two clauses moved to the very start of their own article and one to the start of another: no clause
+    precedes the first of them there, so the deal places it before the clause it now precedes
+    (overrides.ID.before) and the second after it; the re-draft reads as the reviewed document and numbers
+    them where they stand."""
+    import docx
+
+    document = docx.Document(str(drafted / "out" / DOCX))
+    paragraphs = list(document.paragraphs)
+
+    def clause(title: str):
+        return next(p for p in paragraphs if p.style.name == "Clause Level 1" and p.text.startswith(title + "."))
+
+    clause("Assignment")._p.addprevious(clause("Costs")._p)  # costs first in its article, waiver second
+    clause("Assignment")._p.addprevious(clause("Waiver")._p)
+    clause("Force majeure")._p.addprevious(clause("Announcements")._p)  # first in another article
+    reviewed = drafted / "out" / "moved.docx"
+    document.save(str(reviewed))
+    result = round_trip(drafted, reviewed, references=False)
+    assert {k: (set(v), v["before"]) for k, v in result.plan.overrides.items() if "before" in v} == {
+        "general.costs": ({"based_on", "before"}, "general.assignment"),
+        "general.announcements": ({"based_on", "before"}, "force-majeure.definition")}
+    assert result.plan.overrides["general.waiver"] == {"based_on": "1.0.0", "after": "general.costs"}
+    text = "\n".join(result.lines)
+    assert "moved from clause 21.14 to the start of General (overrides.general.costs.before: general.assignment)" \
+        in text
+    assert "Not absorbed" not in text and result.plan.refused == []
+    assert "    before: general.assignment\n" in (drafted / "deal.yaml").read_text(encoding="utf-8")
+    again = api.build(drafted / "deal.yaml")
+    labels = {c.id: (s.id, c.label) for s in again.sections for c in s.clauses}
+    assert labels["general.announcements"] == ("force-majeure", "20.1")
+    assert labels["force-majeure.definition"] == ("force-majeure", "20.2")
+    assert labels["general.costs"] == ("general", "21.1") and labels["general.waiver"] == ("general", "21.2")
+    assert labels["general.assignment"] == ("general", "21.3")
+    # absorbed again from the re-draft, nothing moves: the clauses stay where the deal now places them
+    api.draft(drafted / "deal.yaml", drafted / "out", force=True)
+    assert api.absorb(drafted / "out" / DOCX, drafted / "deal.yaml", dry_run=True).plan.overrides == {}
+
+
 def test_a_new_title_and_moves_go_into_the_library(tmp_path):
     import docx
 

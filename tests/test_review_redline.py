@@ -234,6 +234,40 @@ def test_a_twin_written_before_twins_were_sealed_is_replaced_while_unchanged(dra
         api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, markdown=twin)
 
 
+def test_a_twin_at_a_path_of_its_own_is_replaced_exactly_when_it_is_unchanged(drafted, tmp_path):
+    """--markdown PATH puts the twin elsewhere, under another name: it is replaced without --force exactly when
+    it is an unchanged termsmith output, as the .docx is (sealed and matching its seal; or, written before
+    twins were sealed, still as written with the redline it was written with), and kept otherwise."""
+    out, twin = tmp_path / "r.docx", tmp_path / "notes" / "review-twin.md"
+    twin.parent.mkdir()
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, markdown=twin)
+    assert not out.with_suffix(".md").exists()
+    sealed_text = twin.read_text(encoding="utf-8")
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, markdown=twin)  # unchanged: replaced
+    assert twin.read_text(encoding="utf-8") == sealed_text
+
+    edited = sealed_text.replace("Redline by termsmith", "Redline by us", 1)
+    twin.write_text(edited, encoding="utf-8")
+    with pytest.raises(TermsmithError, match="review-twin.md.*not overwritten"):
+        api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, markdown=twin)
+    assert twin.read_text(encoding="utf-8") == edited
+
+    older = "\n".join(sealed_text.splitlines()[:-1]) + "\n"  # what a termsmith before the seal wrote
+    written = out.stat().st_mtime
+    twin.write_text(older, encoding="utf-8")
+    os.utime(twin, (written, written))  # as written together with r.docx, which is not beside it
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, markdown=twin)
+    assert twin.read_text(encoding="utf-8") == sealed_text
+
+    twin.write_text(older, encoding="utf-8")
+    os.utime(twin, (written + 3600, written + 3600))  # saved in an editor an hour later
+    with pytest.raises(TermsmithError, match="not overwritten"):
+        api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, markdown=twin)
+    assert twin.read_text(encoding="utf-8") == older
+    api.redline(drafted / "out" / DOCX, drafted / "deal.yaml", out, markdown=twin, force=True)
+    assert twin.read_text(encoding="utf-8") == sealed_text
+
+
 def test_without_a_manifest_titles_come_from_the_document(drafted, tmp_path):
     """Two copies far from their manifest: a removed clause is named by its run-in title, a clause the reviewer
     added with a bold lead-in by that, and a clause without a title in the text (the parties) by its bookmark."""

@@ -1023,7 +1023,8 @@ class ClauseOverride(Spec):
     A clause of the library gets `text` (its wording for this deal), `title`, `defines` (its wording of terms
     it defines) or `removed: true`; what is not given stays the library's. A clause the library does not
     have is added with `text`, `title` and `after` (the clause it follows); a clause of the library with `after`
-    is moved there (into that clause's article if need be). `based_on` is
+    is moved there (into that clause's article if need be), or with `before` in front of the clause it
+    precedes (the start of an article, where no clause precedes it). `based_on` is
     the library version the wording was negotiated from: check and outdated warn when the library's
     version of the clause has moved on since."""
 
@@ -1040,6 +1041,9 @@ class ClauseOverride(Spec):
     after: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")] | None = Field(
         default=None, description=("The id of the clause it follows: where a clause the library does not have is "
                                    "added, or where the library's clause is moved to (in that clause's article)."))
+    before: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")] | None = Field(
+        default=None, description=("The id of the clause it precedes: the library's clause is moved in front of it "
+                                   "(in that clause's article), e.g. to the start of an article. Not with after."))
     defines: dict[Annotated[str, StringConstraints(min_length=1, max_length=120)],
                   Annotated[str, StringConstraints(min_length=1, max_length=20_000)]] = Field(
         default_factory=dict, description=(
@@ -1048,11 +1052,14 @@ class ClauseOverride(Spec):
 
     @model_validator(mode="after")
     def _one_kind(self) -> ClauseOverride:
-        if self.removed and (self.text is not None or self.after is not None or self.title is not None
-                             or self.defines):
+        if self.removed and (self.text is not None or self.after is not None or self.before is not None
+                             or self.title is not None or self.defines):
             raise ValueError("a removed clause has no text, title, definitions or position")
-        if not self.removed and self.text is None and self.title is None and not self.defines and self.after is None:
-            raise ValueError("give the clause's text, title, definitions or place (after), or removed: true")
+        if self.after is not None and self.before is not None:
+            raise ValueError("give the clause one place: after the clause it follows or before the one it precedes")
+        if not self.removed and self.text is None and self.title is None and not self.defines and \
+                self.after is None and self.before is None:
+            raise ValueError("give the clause's text, title, definitions or place (after or before), or removed: true")
         return self  # an added clause (with after) needs a title and its text: checked with the library
 
 

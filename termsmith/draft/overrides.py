@@ -4,7 +4,7 @@ An overridden clause keeps its place, number, id and bookmark and takes the deal
 like a clause file's body (Markdown, `{{ ref("id") }}` cross-references with live numbers, deal fields); a
 removed clause drops out; an added clause follows the clause its `after` names, in that clause's article or
 schedule, and a library clause with `after` is moved there (a reviewer moved it, within its article or to
-another); its number and every cross-reference to it follow. Each override is recorded in the draft's provenance (manifest and document properties).
+another), or with `before` in front of the clause it names (moved to the start of an article); its number and every cross-reference to it follow. Each override is recorded in the draft's provenance (manifest and document properties).
 """
 
 from __future__ import annotations
@@ -35,20 +35,23 @@ def apply_overrides(selection: Selection, library: Library, deal: Deal,
         problems.append(source.problem(path, message) if source else Problem(path=".".join(path), message=message))
 
     added: dict[str, list[tuple[str, ClauseOverride]]] = {}  # clause id → the clauses placed after it
-    moved: dict[str, Clause] = {}  # a library clause the deal places elsewhere (`after`) → the clause
+    ahead: dict[str, list[tuple[str, ClauseOverride]]] = {}  # clause id → the clauses placed before it
+    moved: dict[str, Clause] = {}  # a library clause the deal places elsewhere (`after`, `before`) → the clause
     for ident, override in overrides.items():
-        if override.after is not None:
+        anchor, key = (override.after, "after") if override.after is not None else (override.before, "before")
+        if anchor is not None:
             if ident in library.by_id and ident not in chosen:
-                problem(ident, "after", f"clause {ident} is not in this draft (its condition leaves it out)")
+                problem(ident, key, f"clause {ident} is not in this draft (its condition leaves it out)")
             elif ident not in library.by_id and (override.title is None or override.text is None):
-                problem(ident, None, "an added clause (with after) needs a title and its text")
-            elif override.after == ident:
-                problem(ident, "after", "a clause cannot follow itself: name the clause it follows")
-            elif override.after not in chosen and override.after not in overrides:
-                problem(ident, "after", f"clause {override.after} is not in this draft")
+                problem(ident, None, f"an added clause (with {key}) needs a title and its text")
+            elif anchor == ident:
+                problem(ident, key, "a clause cannot follow itself: name the clause it follows" if key == "after"
+                        else "a clause cannot precede itself: name the clause it precedes")
+            elif anchor not in chosen and anchor not in overrides:
+                problem(ident, key, f"clause {anchor} is not in this draft")
             if ident in library.by_id:
                 moved[ident] = next(c for c in selection.clauses if c.id == ident) if ident in chosen else None
-            added.setdefault(override.after, []).append((ident, override))
+            (added if key == "after" else ahead).setdefault(anchor, []).append((ident, override))
             continue
         if ident not in library.by_id:
             problem(ident, None, f"the library has no clause {ident}; to add one give its title and 'after'")
@@ -66,28 +69,31 @@ def apply_overrides(selection: Selection, library: Library, deal: Deal,
         if clause.id in placed:
             return  # a clause placed after one of its own followers: once is enough (and no loop)
         placed.add(clause.id)
+        _beside(clause, ahead)
         override = overrides.get(clause.id)
-        if override is not None and override.after is None:
+        if override is not None and override.after is None and override.before is None:
             if override.removed:
                 records.append(OverrideRecord(clause.id, "removed", override.based_on or ""))
-                _follow(clause)
+                _beside(clause, added)
                 return
             clause = _overridden(clause, override, source, deal)
             records.append(OverrideRecord(clause.id, "text", override.based_on or ""))
         out.append(clause)
-        _follow(clause)
+        _beside(clause, added)
 
-    def _follow(anchor: Clause) -> None:
-        for ident, override in added.get(anchor.id, ()):
+    def _beside(anchor: Clause, where: dict[str, list[tuple[str, ClauseOverride]]]) -> None:
+        """The clauses the deal places before `anchor` (`where` is `ahead`) or after it (`added`)."""
+        for ident, override in where.get(anchor.id, ()):
             if ident in placed:
                 continue
             if ident in moved:  # the library's clause, in the deal's place (and wording, if it has one)
                 placed.add(ident)
                 clause = _overridden(moved[ident], override, source, deal)
                 clause = replace(clause, meta=_with(clause.meta, area=anchor.meta.area, order=anchor.meta.order))
+                _beside(clause, ahead)
                 records.append(OverrideRecord(ident, "moved", override.based_on or ""))
                 out.append(clause)
-                _follow(clause)
+                _beside(clause, added)
                 continue
             records.append(OverrideRecord(ident, "added", override.based_on or ""))
             meta = FrontMatter(id=ident, version=ADDED_VERSION, title=override.title or ident,
@@ -98,11 +104,12 @@ def apply_overrides(selection: Selection, library: Library, deal: Deal,
     for clause in selection.clauses:
         if clause.id not in moved:
             place(clause)
-    if len(placed) < len({c.id for c in selection.clauses} | {i for i, o in overrides.items() if o.after}):
-        lost = sorted(i for i, o in overrides.items() if o.after and i not in placed)
-        raise InputError([source.problem(("overrides", i, "after"), "placed after a clause that is itself placed "
-                                         "after it: give one of them another place") if source else
-                          Problem(path=f"overrides.{i}.after", message="placed in a loop") for i in lost])
+    placed_by_deal = {i: "after" if o.after else "before" for i, o in overrides.items() if o.after or o.before}
+    if len(placed) < len({c.id for c in selection.clauses} | placed_by_deal.keys()):
+        lost = sorted((i, key) for i, key in placed_by_deal.items() if i not in placed)
+        raise InputError([source.problem(("overrides", i, key), f"placed {key} a clause that is itself placed "
+                                         f"{key} it: give one of them another place") if source else
+                          Problem(path=f"overrides.{i}.{key}", message="placed in a loop") for i, key in lost])
     present = {c.meta.area for c in out}
     sections = tuple(s for s in library.manifest.sections if s.id in present)
     return replace(selection, clauses=tuple(out), sections=sections), tuple(records)
@@ -140,7 +147,7 @@ def stale_overrides(deal: Deal, library: Library, source: SourceMap | None) -> l
     override may need the library's new wording too), and for clauses the library no longer has."""
     out = []
     for ident, override in deal.overrides.items():
-        if override.after is not None and (ident not in library.by_id or (
+        if (override.after is not None or override.before is not None) and (ident not in library.by_id or (
                 override.text is None and override.title is None and not override.defines)):
             continue  # a clause the deal adds, or only places elsewhere: no wording to go stale
         clause = library.by_id.get(ident)

@@ -336,9 +336,9 @@ def _order(accepted: Draft, base: Draft, ident: str) -> tuple:
 
 def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], ClauseReview]) -> None:
     """Clauses the reviewer moved, within their article or to another: the deal places each after the clause
-    it now follows (overrides.ID.after), so that its number and every cross-reference to it follow; with
-    --library the move can become the clause's place in the library instead. A clause moved to the very start
-    of an article or schedule has no clause to follow there: that is refused with the reason."""
+    it now follows (overrides.ID.after), or, at the very start of an article or schedule where none precedes
+    it, before the clause it now precedes (overrides.ID.before), so that its number and every cross-reference
+    to it follow; with --library the move can become the clause's place in the library instead."""
     where = {c.id: s.id for s in base.sections for c in s.clauses}
     versions = {c.id: c.version for s in base.sections for c in s.clauses}
     old_order = [c.id for s in base.sections for c in s.clauses]
@@ -355,22 +355,25 @@ def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], C
         section_id, k, section = now[ident]
         ids = [c.id for c in section.clauses]
         prev = next((i for i in reversed(ids[:k]) if i in where), "")
-        after = next((i for i in ids[k + 1:] if i in where), "")
+        # the clause it now precedes: one the review left in its place if there is one (two clauses moved to
+        # the start: the first goes before the article's old first clause, the second after the first)
+        after = next((i for i in ids[k + 1:] if i in kept), next((i for i in ids[k + 1:] if i in where), ""))
         result.moves[ident] = (section_id, prev, after)
         target = review(ident)
-        place = f"after {names.get(prev, prev)}" if prev else f"at the start of {section.title}"
-        if prev and section.kind != "signatures":
+        key, anchor = ("after", prev) if prev else ("before", after)
+        place = f"after {names.get(prev, prev)}" if prev else f"the start of {section.title}"
+        if anchor and section.kind != "signatures":
             override = result.overrides.setdefault(ident, {"based_on": versions[ident]})
-            override["after"] = prev
-            line = f"moved from {names.get(ident, ident)} to {place} (overrides.{ident}.after: {prev})"
+            override[key] = anchor
+            line = f"moved from {names.get(ident, ident)} to {place} (overrides.{ident}.{key}: {anchor})"
             if target.action in ("", "reported"):
                 target.action, target.detail = "moved", line
             else:
                 target.detail += f"; {line}"
             continue
-        line = (f"moved from {names.get(ident, ident)} to {place}: a deal places a clause after the clause it "
-                "follows, and none precedes it there; move it after the first clause of the article instead "
-                "(or with --library make it the clause's place in the library)")
+        line = (f"moved from {names.get(ident, ident)} to {place}: the signature blocks are not placed by a deal"
+                if section.kind == "signatures" else
+                f"moved from {names.get(ident, ident)} to {place}, where no clause of the draft stands beside it")
         if target.action:
             target.detail += f"; {line}"
         else:

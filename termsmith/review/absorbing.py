@@ -75,14 +75,23 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         base = reviewer_notes(compose_resolved(resolved), resolved, library)
     loaded, drafted_from = resolved.loaded, resolved.library  # the deal as loaded, the library drafted from
 
+    drafts: dict[str, Draft] = {}  # the deal's data (as JSON) → its draft: a data drafted twice is composed once
+
     def draft_loaded(trial: Loaded) -> Draft:
         """The deal drafted again from other data, with the same library (no lock: the review may add or
-        remove clauses), without the reviewer's notes: what a trial or the check of the result needs."""
+        remove clauses), without the reviewer's notes: what a trial or the check of the result needs. The
+        check of the edited deal file reuses a field trial's draft when the file holds just that trial's
+        data (a review that only changes deal fields)."""
+        import json
+
         from termsmith.deal.validate import validate
 
-        deal = validate(trial)
-        check_drafting(deal, trial, drafted_from)
-        return compose_resolved(Resolved(deal_path, deal, trial, drafted_from, None))
+        key = json.dumps(trial.data, default=lambda v: f"{type(v).__name__}:{v}", sort_keys=True)  # a date ≠ its text
+        if key not in drafts:
+            deal = validate(trial)
+            check_drafting(deal, trial, drafted_from)
+            drafts[key] = compose_resolved(Resolved(deal_path, deal, trial, drafted_from, None))
+        return drafts[key]
 
     parsed: dict[str, Loaded] = {}  # deal texts as read: the deal file's, the edited one's (read once)
 

@@ -25,7 +25,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-OVERRIDE_KEYS = ("based_on", "title", "after", "removed", "defines", "text")
+OVERRIDE_KEYS = ("based_on", "title", "after", "before", "removed", "defines", "text")
 
 
 def _yaml() -> YAML:
@@ -153,6 +153,17 @@ def _dump_overrides(section: str | None, overrides: dict[str, dict]) -> str:
     return out.getvalue()
 
 
+def _replaced_keys(override: dict) -> tuple[str, ...]:
+    """The keys of an existing override that the new one's replace: its text or removal replaces the clause's
+    wording and place; a new place (after or before) replaces the old one."""
+    keys: tuple[str, ...] = ()
+    if override.get("text") is not None or override.get("removed"):
+        keys = ("text", "removed", "after", "before")
+    elif override.get("after") is not None or override.get("before") is not None:
+        keys = ("after", "before")
+    return keys
+
+
 def _merge(data, overrides: dict[str, dict]) -> None:
     section = data.get("overrides")
     if section is None:
@@ -161,9 +172,8 @@ def _merge(data, overrides: dict[str, dict]) -> None:
     for ident, override in overrides.items():
         old = section.get(ident)
         entry = old if isinstance(old, dict) and not override.get("removed") else CommentedMap()
-        if override.get("text") is not None or override.get("removed"):
-            for key in ("text", "removed", "after"):
-                entry.pop(key, None)
+        for key in _replaced_keys(override):
+            entry.pop(key, None)
         for key in OVERRIDE_KEYS:
             if key in override and override[key] is not None:
                 value = override[key]
@@ -202,9 +212,8 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
         for ident, override in overrides.items():
             old = section.get(ident)
             entry = dict(old) if isinstance(old, dict) and not override.get("removed") else {}
-            if override.get("text") is not None or override.get("removed"):
-                for key in ("text", "removed", "after"):
-                    entry.pop(key, None)
+            for key in _replaced_keys(override):
+                entry.pop(key, None)
             for key in OVERRIDE_KEYS:
                 if override.get(key) is not None:
                     entry[key] = {**(entry.get("defines") or {}), **override[key]} if key == "defines" \

@@ -58,12 +58,14 @@ def drafts_of(sides: list) -> tuple[Draft, Draft]:
 
 
 def check_replaceable(targets: list[Path], force: bool) -> None:
-    """An existing output is replaced only when it is an unchanged termsmith redline, or with `force`."""
+    """An existing output is replaced only when it is an unchanged termsmith redline, or with `force`.
+    `targets`: the redline .docx, then its twin if one is written (wherever it goes, the twin was written
+    with that .docx)."""
     from termsmith.errors import OutputError
     from termsmith.review.sides import replaceable
 
     for target in targets:
-        if not force and not replaceable(target):
+        if not force and not replaceable(target, targets[0]):
             raise OutputError(Problem(file=str(target), code="edited", message=(
                 "exists and is not an unchanged termsmith redline (edited since, or not written by termsmith); "
                 "not overwritten. Choose another name or re-run with --force")))

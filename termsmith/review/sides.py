@@ -100,9 +100,10 @@ def adopt_parties(draft: Draft, other: Draft) -> Draft:
     return replace(draft, parties=parties)
 
 
-def replaceable(path: Path) -> bool:
+def replaceable(path: Path, redline: Path | None = None) -> bool:
     """An existing output may be replaced: a redline .docx whose body is still the one termsmith wrote, or a
-    CriticMarkup twin whose text still matches the sha256 its last line records."""
+    CriticMarkup twin whose text still matches the sha256 its last line records (or an older, unsealed twin
+    still as written with `redline`, the .docx it was written with: by default the one beside it)."""
     path = Path(path)
     if not path.exists():
         return True
@@ -111,7 +112,7 @@ def replaceable(path: Path) -> bool:
 
         try:
             data = path.read_bytes()
-            return sealed(data) or _older_twin(path, data)
+            return sealed(data) or _older_twin(path, data, Path(redline) if redline else path.with_suffix(".docx"))
         except OSError:
             return False
     try:
@@ -132,12 +133,16 @@ _OLD_FOOTER = re.compile(rb"\n\*Redline by termsmith [^:\n]+: (.+), (\d{4}-\d\d-
 SAME_WRITE_SECONDS = 2  # a twin and its redline are written together (write.py stages both, then renames)
 
 
-def _older_twin(path: Path, data: bytes) -> bool:
+def _older_twin(path: Path, data: bytes, companion: Path) -> bool:
     """A CriticMarkup twin termsmith wrote before twins were sealed, still as written: it ends with the
-    footer termsmith wrote, the redline .docx beside it is an unchanged termsmith redline by the same author
-    at the same date, and the twin has not been modified since the two were written together."""
+    footer termsmith wrote, its redline .docx (`companion`) is an unchanged termsmith redline by the same
+    author at the same date, and the twin has not been modified since the two were written together.
+
+    That last test reads the files' modification times because nothing else can tell: such a twin carries
+    no hash of its own text, a redline has no manifest, and the .docx's properties record only its own
+    body's hash, its author and its date, so no content rule is available for these files (every twin
+    written since carries its seal, and is judged by its text alone)."""
     m = _OLD_FOOTER.search(data)
-    companion = path.with_suffix(".docx")
     if m is None or not companion.is_file():
         return False
     author = re.sub(rb"\\(.)", rb"\1", m.group(1)).decode("utf-8", "replace")
