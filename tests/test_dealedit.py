@@ -50,6 +50,19 @@ def test_overrides_are_added_at_the_end_then_merged_keeping_their_comments():
         "exit.other": {"based_on": "1.0.0", "removed": True}}
 
 
+
+def test_new_wording_keeps_the_place_an_earlier_review_gave_the_clause():
+    moved = dealedit.edit_deal(TEXT, [], {"exit.plan": {"based_on": "1.2.0", "before": "exit.cure"}})
+    reworded = dealedit.edit_deal(moved, [], {"exit.plan": {"based_on": "1.2.0", "text": "Our wording.\n"}})
+    assert yaml.safe_load(reworded)["overrides"]["exit.plan"] == {
+        "based_on": "1.2.0", "before": "exit.cure", "text": "Our wording.\n"}
+    placed = dealedit.edit_deal(reworded, [], {"exit.plan": {"based_on": "1.2.0", "after": "exit.notice"}})
+    assert yaml.safe_load(placed)["overrides"]["exit.plan"] == {
+        "based_on": "1.2.0", "text": "Our wording.\n", "after": "exit.notice"}
+    removed = dealedit.edit_deal(placed, [], {"exit.plan": {"based_on": "1.2.0", "removed": True}})
+    assert yaml.safe_load(removed)["overrides"]["exit.plan"] == {"based_on": "1.2.0", "removed": True}
+
+
 def test_a_long_deal_changes_only_where_the_review_did():
     metrics = "".join(f"    - id: m{i}\n      provider: globex\n      description: Incident class {i}\n"
                       f"      target: {i % 20 + 1}\n      unit: hours\n" for i in range(1600))

@@ -154,13 +154,16 @@ def _dump_overrides(section: str | None, overrides: dict[str, dict]) -> str:
 
 
 def _replaced_keys(override: dict) -> tuple[str, ...]:
-    """The keys of an existing override that the new one's replace: its text or removal replaces the clause's
-    wording and place; a new place (after or before) replaces the old one."""
+    """The keys of an existing override that the new one's replace: a removal replaces the clause's wording
+    and place; new text replaces the wording and keeps the place an earlier review gave the clause; a new
+    place (after or before) replaces the old one."""
+    if override.get("removed"):
+        return ("text", "removed", "after", "before")
     keys: tuple[str, ...] = ()
-    if override.get("text") is not None or override.get("removed"):
-        keys = ("text", "removed", "after", "before")
-    elif override.get("after") is not None or override.get("before") is not None:
-        keys = ("after", "before")
+    if override.get("text") is not None:
+        keys += ("text", "removed")
+    if override.get("after") is not None or override.get("before") is not None:
+        keys += ("after", "before")
     return keys
 
 
