@@ -17,8 +17,9 @@ from termsmith.render.opc import (DEFAULT_CONTENT_TYPES, RELS_CT, ZIP_EPOCH, ZIP
                                   content_types_xml, zip_members)
 
 # Builders return plain lxml elements (run-level ones XML text, see `paragraph`): rendering never imports
-# python-docx, whose import and whose Python class behind every element were a measurable share of a cold draft. Child order follows the ECMA-376
-# sequences (CT_PPr, CT_RPr, CT_TblPr, CT_Lvl …); the XSD check in tests/render/ catches any slip.
+# python-docx, whose import and whose Python class behind every element were a measurable share of a cold
+# draft. Child order follows the ECMA-376 sequences (CT_PPr, CT_RPr, CT_TblPr, CT_Lvl …); the XSD check in
+# tests/render/ catches any slip.
 
 # the prefixes this package writes or looks for, so qn('w:p') needs no python-docx
 
