@@ -39,7 +39,9 @@ def _portable_file_name(value: str) -> str:
 class Spec(BaseModel):
     """Base for every part of the deal: unknown fields are errors, values never change."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # Built when the first deal is validated, not at import: the parts are then built once, inside the Deal,
+    # instead of once each and again inside it.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 DealKind = Literal["technology", "reseller", "strategic_alliance", "joint_venture", "managed_service"]
