@@ -85,6 +85,10 @@ class _Rendering:
             ))
         return MdSafe(f"{MARK_OPEN}{REF_SCHEME}{target_id}{MARK_CLOSE}")
 
+    def names(self, context: dict) -> dict:
+        """What the draft's clause text sees: the deal's context and this draft's template functions."""
+        return {**context, "ref": self.ref, "has": self.has, "define": self.define}
+
     def has(self, target_id: str) -> bool:
         return str(target_id) in self.targets
 
@@ -109,14 +113,15 @@ class _Rendering:
         return None
 
 
-def render_text(library: Library, clause: Clause, context: dict, state: _Rendering,
+def render_text(library: Library, clause: Clause, names: dict, state: _Rendering,
                 term: str | None = None) -> tuple[MdBlock, ...]:
-    """Run a clause's template (or the definition of one of its `defines` terms) and parse its Markdown."""
+    """Run a clause's template (or the definition of one of its `defines` terms) and parse its Markdown.
+    `names`: the deal's context with the draft's ref(), has() and define() (`_Rendering.names`)."""
     template = (library.template(clause, state.restyle) if term is None
                 else library.definition_template(clause, term, state.restyle))
     state.current = clause
     try:
-        text = guarded_render(template, {**context, "ref": state.ref, "has": state.has, "define": state.define})
+        text = guarded_render(template, names)
     except TermsmithError as exc:
         line = _template_line(exc, clause.path)
         exc.problems[:] = [p if p.line is not None else Problem(**{**p.__dict__, "line": line}) for p in exc.problems]
@@ -408,16 +413,17 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     styled = state.restyle.text
     rendered: dict[str, tuple[Block, ...]] = {}
     definitions_clause = next((c for c in selection.clauses if c.id == DEFINITIONS_CLAUSE), None)
+    names = state.names(context)
     with terms_cased(_draft_terms(library, selection, state.restyle)):
         for clause in selection.clauses:
-            parsed = render_text(library, clause, context, state)
+            parsed = render_text(library, clause, names, state)
             target = targets[clause.id]
             section = library.sections[clause.meta.area]
             role = "body" if section.kind == "signatures" else "clause"
             title = styled(clause.meta.title_for(deal.deal.kind)) if clause.meta.heading and section.kind != "signatures" else None
             rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
 
-        definitions = _definitions(library, selection, context, state, rendered, deal)
+        definitions = _definitions(library, selection, names, state, rendered, deal)
     if definitions_clause is not None:
         rendered[definitions_clause.id] = rendered[definitions_clause.id] + definitions[0]
     elif definitions[0]:
@@ -461,7 +467,7 @@ def _draft_terms(library: Library, selection: Selection, restyle: Restyle) -> se
     return terms
 
 
-def _definitions(library: Library, selection: Selection, context: dict, state: _Rendering,
+def _definitions(library: Library, selection: Selection, names: dict, state: _Rendering,
                  rendered: dict[str, tuple[Block, ...]], deal: Deal | None = None) -> tuple[tuple[Block, ...], tuple[str, ...]]:
     glossary = _glossary(library, selection, state.restyle)
     for term, owner in state.inline_terms.items():
@@ -474,7 +480,7 @@ def _definitions(library: Library, selection: Selection, context: dict, state: _
     blocks: list[Block] = []
     for term in sorted(used, key=str.casefold):
         clause, _, key = glossary[term]
-        parsed = render_text(library, clause, context, state, key)
+        parsed = render_text(library, clause, names, state, key)
         if len(parsed) != 1 or not isinstance(parsed[0], MdParagraph):
             raise LibraryError(Problem(file=clause.path, path=f"defines.{term}", message="a definition must be one paragraph"))
         blocks.append(Paragraph("definition", 1, "", (TermDefinition(term), Span(" "), *parsed[0].inlines)))
