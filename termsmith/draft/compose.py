@@ -50,17 +50,25 @@ def anchor_for(ident: str) -> str:
     return f"_Ref_{clean[:25]}_{digest}"
 
 
+def by_section(selection: Selection) -> dict[str, list[Clause]]:
+    """The selected clauses of each section, in order."""
+    found: dict[str, list[Clause]] = {section.id: [] for section in selection.sections}
+    for clause in selection.clauses:
+        found.setdefault(clause.meta.area, []).append(clause)
+    return found
+
+
 def number_targets(selection: Selection) -> dict[str, Target]:
     """Every clause's and section's number, known before any text is rendered."""
     targets: dict[str, Target] = {}
     counts = {"article": 0, "schedule": 0, "signatures": 0}
+    sections = by_section(selection)
     for section in selection.sections:
         counts[section.kind] += 1
         n = counts[section.kind]
         label = {"article": str(n), "schedule": f"Schedule {n}", "signatures": ""}[section.kind]
         targets[section.id] = Target(label, anchor_for(section.id), section.kind)
-        clauses = [c for c in selection.clauses if c.meta.area == section.id]
-        for m, clause in enumerate(clauses, start=1):
+        for m, clause in enumerate(sections[section.id], start=1):
             clause_label = {"article": f"{n}.{m}", "schedule": str(m), "signatures": ""}[section.kind]
             targets[clause.id] = Target(clause_label, anchor_for(clause.id), "clause")
     return targets
@@ -411,6 +419,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     jurisdiction = context.get(JURISDICTION_KEY)
     state = _Rendering(targets, jurisdiction.restyle if jurisdiction else NO_RESTYLE)
     styled = state.restyle.text
+    titles = {c.id: styled(c.meta.title_for(deal.deal.kind)) for c in selection.clauses}
     rendered: dict[str, tuple[Block, ...]] = {}
     definitions_clause = next((c for c in selection.clauses if c.id == DEFINITIONS_CLAUSE), None)
     names = state.names(context)
@@ -420,7 +429,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
             target = targets[clause.id]
             section = library.sections[clause.meta.area]
             role = "body" if section.kind == "signatures" else "clause"
-            title = styled(clause.meta.title_for(deal.deal.kind)) if clause.meta.heading and section.kind != "signatures" else None
+            title = titles[clause.id] if clause.meta.heading and section.kind != "signatures" else None
             rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
 
         definitions = _definitions(library, selection, names, state, rendered, deal)
@@ -430,11 +439,10 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
         raise LibraryError(Problem(file=f"{library.root}/clauses", message=f"clauses define terms but no {DEFINITIONS_CLAUSE} clause collects them"))
 
     sections = []
+    selected = by_section(selection)
     for spec in selection.sections:
-        clauses = tuple(
-            DraftClause(c.id, c.version, styled(c.meta.title_for(deal.deal.kind)), targets[c.id].label, targets[c.id].anchor, rendered[c.id])
-            for c in selection.clauses if c.meta.area == spec.id
-        )
+        clauses = tuple(DraftClause(c.id, c.version, titles[c.id], targets[c.id].label, targets[c.id].anchor, rendered[c.id])
+                        for c in selected[spec.id])
         sections.append(Section(spec.kind, spec.id, styled(spec.title_for(deal.deal.kind)), targets[spec.id].label, targets[spec.id].anchor,
                                 clauses))
 
