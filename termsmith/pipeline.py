@@ -107,10 +107,10 @@ def checked_context(deal: Deal, loaded: Loaded, library: Library) -> dict:
 def deal_terms(deal: Deal, library: Library, loaded: Loaded | None = None, selected=()):
     """The deal's `terms:` as the model the library's declarations make; with `loaded`, every problem is an
     InputError located in the deal file (a term a `selected` clause reads must then have a value)."""
-    from termsmith.library.terms import terms_read, validate_terms
+    from termsmith.library.terms import validate_terms
 
     declarations = dict(library.manifest.terms)
-    needed = {name for clause in selected for name in terms_read(f"{clause.meta.when or ''}\n{clause.body}")}
+    needed = set().union(*(clause.terms for clause in selected))
     where = loaded.source.problem if loaded is not None else (lambda path, message: Problem(message=message))
     value, problems = validate_terms(deal.terms, declarations, tuple(p.id for p in deal.parties), needed, where)
     if problems and loaded is not None:

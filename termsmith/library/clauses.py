@@ -129,6 +129,13 @@ class Clause:
             chains |= set(fields_read(self.meta.when))
         return tuple(sorted(chains))
 
+    @functools.cached_property
+    def terms(self) -> frozenset[str]:
+        """The deal terms (`terms.NAME`) the clause's condition and text read, worked out once per clause."""
+        from termsmith.library.terms import terms_read
+
+        return frozenset(terms_read(f"{self.meta.when or ''}\n{self.body}"))
+
     @property
     def version(self) -> str:
         return self.meta.version
