@@ -41,6 +41,7 @@ class Target:
     kind: str  # article | schedule | signatures | clause
 
 
+@functools.lru_cache(maxsize=4_096)  # every draft names the same clauses and sections again
 def anchor_for(ident: str) -> str:
     """A Word bookmark name for a clause or section id: hidden (_Ref…), at most 40 characters, unique."""
     clean = re.sub(r"[^A-Za-z0-9]", "_", ident)
