@@ -166,12 +166,15 @@ class _RecentDrafts:
     Parsing is a pure function of the rendered text: deals that share a clause's wording (most clauses of
     a portfolio) parse it once. A portfolio mixes kinds of deal (a reseller agreement, then a joint
     venture, then a managed service), so the texts of the last `DRAFTS` drafts are kept, not just the
-    previous one's. Counting drafts rather than entries means no draft is too big for it (an 8,000-clause
-    draft keeps all its texts) and a long batch holds no more than `DRAFTS` drafts' worth. Markers are
-    resolved per draft afterwards.
+    previous one's. A batch that takes its kinds in turn meets a kind's own texts (its parties, its
+    schedules) again only as many drafts later as it has kinds: with room for 8 drafts, the current one
+    among them, a batch of 8 kinds in turn parsed those texts afresh every time. Counting drafts rather
+    than entries means no draft is too big for it (an 8,000-clause draft keeps all its texts) and a long
+    batch holds no more than `DRAFTS` drafts' worth (texts they share are held once). Markers are resolved
+    per draft afterwards.
     """
 
-    DRAFTS = 8
+    DRAFTS = 16
 
     def __init__(self) -> None:
         self.current: dict[str, tuple[MdBlock, ...]] = {}
