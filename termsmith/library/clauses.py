@@ -111,7 +111,7 @@ class Clause:
         """The line of a front-matter key (`defines.Term` for one definition); the header's first line if absent."""
         return dict(self.lines).get(key) or dict(self.lines).get(key.split(".")[0]) or 2
 
-    @property
+    @functools.cached_property  # read all over composing: kept on the clause after the first read
     def id(self) -> str:
         return self.meta.id
 
