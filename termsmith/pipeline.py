@@ -26,13 +26,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Resolved:
-    """A validated deal, its source, the library to draft it with and the lock that pins it (if any)."""
+    """A validated deal, its source, the library to draft it with and the lock that pins it (if any); `names`:
+    what the library's conditions and clause text see for the deal (`checked_context`), when worked out."""
 
     deal_path: Path
     deal: Deal
     loaded: Loaded
     library: Library
     lock: Lock | None
+    names: dict | None = None
 
 
 def load_deal(deal_path: Path) -> tuple[Deal, Loaded]:
@@ -59,8 +61,7 @@ def resolve(deal_path: Path, library: Path | None = None, library_rev: str | Non
     lib = open_library(library, lock.commit if lock and lock.commit else library_rev)
     if lock is not None and (problems := library_problems(lock, lib, lock_path(deal_path))):
         raise InputError(problems)
-    check_drafting(deal, loaded, lib)
-    return Resolved(Path(deal_path), deal, loaded, lib, lock)
+    return Resolved(Path(deal_path), deal, loaded, lib, lock, checked_context(deal, loaded, lib))
 
 
 def check_drafting(deal: Deal, loaded: Loaded, library: Library) -> None:
@@ -107,10 +108,10 @@ def checked_context(deal: Deal, loaded: Loaded, library: Library) -> dict:
 def deal_terms(deal: Deal, library: Library, loaded: Loaded | None = None, selected=()):
     """The deal's `terms:` as the model the library's declarations make; with `loaded`, every problem is an
     InputError located in the deal file (a term a `selected` clause reads must then have a value)."""
-    from termsmith.library.terms import terms_read, validate_terms
+    from termsmith.library.terms import validate_terms
 
     declarations = dict(library.manifest.terms)
-    needed = {name for clause in selected for name in terms_read(f"{clause.meta.when or ''}\n{clause.body}")}
+    needed = set().union(*(clause.terms for clause in selected))
     where = loaded.source.problem if loaded is not None else (lambda path, message: Problem(message=message))
     value, problems = validate_terms(deal.terms, declarations, tuple(p.id for p in deal.parties), needed, where)
     if problems and loaded is not None:
@@ -200,15 +201,16 @@ def jurisdiction(deal: Deal, library: Library, loaded: Loaded | None = None):
     return resolve_jurisdiction(deal, library, loaded.source.problem if loaded is not None else unlocated)
 
 
-def compose_draft(deal: Deal, loaded: Loaded, library: Library, *, ignore_overrides: bool = False) -> Draft:
+def compose_draft(deal: Deal, loaded: Loaded, library: Library, *, ignore_overrides: bool = False,
+                  names: dict | None = None) -> Draft:
     """Select the deal's clauses, apply its own wording (`overrides:`, unless `ignore_overrides`) and compose
-    them into its Draft."""
+    them into its Draft. (`names`: the deal's `context`, when the caller has it.)"""
     from termsmith.draft.compose import compose
     from termsmith.draft.defaults import applied_defaults
     from termsmith.draft.overrides import apply_overrides
     from termsmith.draft.sandbox import recording_reads
 
-    names = context(deal, library, loaded)
+    names = context(deal, library, loaded) if names is None else names
     with recording_reads() as reads:  # the fields the draft reads: its defaults are among them
         selection, overridden = select(library, names), ()
         if not ignore_overrides:
@@ -236,7 +238,8 @@ def compose_resolved(resolved: Resolved, *, ignore_overrides: bool = False) -> D
     """The Draft of a resolved deal; with a lock, its clause versions must be the locked ones."""
     from termsmith.library.lock import lock_path, mismatches, term_mismatches
 
-    draft = compose_draft(resolved.deal, resolved.loaded, resolved.library, ignore_overrides=ignore_overrides)
+    draft = compose_draft(resolved.deal, resolved.loaded, resolved.library, ignore_overrides=ignore_overrides,
+                          names=resolved.names)
     if resolved.lock is not None:
         added = {o.id for o in draft.provenance.overrides if o.kind == "added"}  # the deal's own clauses
         clauses = tuple(c for c in draft.provenance.clauses if c.id not in added)
@@ -265,7 +268,8 @@ def plausibility_warnings(resolved: Resolved) -> tuple:
 
     return (*_requirement_warnings(resolved.deal, resolved.loaded, resolved.library),
             *found(resolved.deal, resolved.loaded.source),
-            *(p for p in library_rules(resolved.deal, resolved.library, resolved.loaded) if p.severity == "warning"))
+            *(p for p in library_rules(resolved.deal, resolved.library, resolved.loaded, resolved.names)
+              if p.severity == "warning"))
 
 
 def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Draft:

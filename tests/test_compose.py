@@ -215,6 +215,26 @@ def test_template_cannot_reach_outside_the_sandbox(mini, snippet, expected):
     assert expected in str(info.value) and "convenience.md" in str(info.value)
 
 
+def test_sandbox_verdicts_kept_per_type_refuse_and_record_every_time():
+    """The sandbox decides an attribute once per (type, name): a refused one stays refused on every later
+    read, and every read of a deal field is still recorded for the defaults the draft applied."""
+    from jinja2.exceptions import SecurityError
+
+    from termsmith.draft.sandbox import guarded_render, recording_reads
+    from termsmith.draft.templating import compile_cached
+
+    deal, _ = api.load_deal(CANONICAL)
+    names = {"exit": deal.exit}
+    unsafe = compile_cached("{{ exit.model_dump }}", "verdicts#unsafe")
+    field = compile_cached("{{ exit.insolvency }}", "verdicts#field")
+    for _ in range(2):
+        with pytest.raises(SecurityError):
+            guarded_render(unsafe, names)
+        with recording_reads() as reads:
+            guarded_render(field, names)
+        assert (id(deal.exit), "insolvency") in reads
+
+
 def test_join_and_keeps_cross_references(mini):
     path = mini / "clauses/exit/convenience.md"
     path.write_text(path.read_text() + '\nSee clauses {{ [ref("exit.cure"), ref("exit.convenience")] | join_and }}.\n')

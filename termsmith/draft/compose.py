@@ -41,6 +41,7 @@ class Target:
     kind: str  # article | schedule | signatures | clause
 
 
+@functools.lru_cache(maxsize=4_096)  # every draft names the same clauses and sections again
 def anchor_for(ident: str) -> str:
     """A Word bookmark name for a clause or section id: hidden (_Ref…), at most 40 characters, unique."""
     clean = re.sub(r"[^A-Za-z0-9]", "_", ident)
@@ -50,17 +51,25 @@ def anchor_for(ident: str) -> str:
     return f"_Ref_{clean[:25]}_{digest}"
 
 
+def by_section(selection: Selection) -> dict[str, list[Clause]]:
+    """The selected clauses of each section, in order."""
+    found: dict[str, list[Clause]] = {section.id: [] for section in selection.sections}
+    for clause in selection.clauses:
+        found.setdefault(clause.meta.area, []).append(clause)
+    return found
+
+
 def number_targets(selection: Selection) -> dict[str, Target]:
     """Every clause's and section's number, known before any text is rendered."""
     targets: dict[str, Target] = {}
     counts = {"article": 0, "schedule": 0, "signatures": 0}
+    sections = by_section(selection)
     for section in selection.sections:
         counts[section.kind] += 1
         n = counts[section.kind]
         label = {"article": str(n), "schedule": f"Schedule {n}", "signatures": ""}[section.kind]
         targets[section.id] = Target(label, anchor_for(section.id), section.kind)
-        clauses = [c for c in selection.clauses if c.meta.area == section.id]
-        for m, clause in enumerate(clauses, start=1):
+        for m, clause in enumerate(sections[section.id], start=1):
             clause_label = {"article": f"{n}.{m}", "schedule": str(m), "signatures": ""}[section.kind]
             targets[clause.id] = Target(clause_label, anchor_for(clause.id), "clause")
     return targets
@@ -84,6 +93,10 @@ class _Rendering:
                 code="dangling-ref",
             ))
         return MdSafe(f"{MARK_OPEN}{REF_SCHEME}{target_id}{MARK_CLOSE}")
+
+    def names(self, context: dict) -> dict:
+        """What the draft's clause text sees: the deal's context and this draft's template functions."""
+        return {**context, "ref": self.ref, "has": self.has, "define": self.define}
 
     def has(self, target_id: str) -> bool:
         return str(target_id) in self.targets
@@ -109,14 +122,15 @@ class _Rendering:
         return None
 
 
-def render_text(library: Library, clause: Clause, context: dict, state: _Rendering,
+def render_text(library: Library, clause: Clause, names: dict, state: _Rendering,
                 term: str | None = None) -> tuple[MdBlock, ...]:
-    """Run a clause's template (or the definition of one of its `defines` terms) and parse its Markdown."""
+    """Run a clause's template (or the definition of one of its `defines` terms) and parse its Markdown.
+    `names`: the deal's context with the draft's ref(), has() and define() (`_Rendering.names`)."""
     template = (library.template(clause, state.restyle) if term is None
                 else library.definition_template(clause, term, state.restyle))
     state.current = clause
     try:
-        text = guarded_render(template, {**context, "ref": state.ref, "has": state.has, "define": state.define})
+        text = guarded_render(template, names)
     except TermsmithError as exc:
         line = _template_line(exc, clause.path)
         exc.problems[:] = [p if p.line is not None else Problem(**{**p.__dict__, "line": line}) for p in exc.problems]
@@ -152,12 +166,15 @@ class _RecentDrafts:
     Parsing is a pure function of the rendered text: deals that share a clause's wording (most clauses of
     a portfolio) parse it once. A portfolio mixes kinds of deal (a reseller agreement, then a joint
     venture, then a managed service), so the texts of the last `DRAFTS` drafts are kept, not just the
-    previous one's. Counting drafts rather than entries means no draft is too big for it (an 8,000-clause
-    draft keeps all its texts) and a long batch holds no more than `DRAFTS` drafts' worth. Markers are
-    resolved per draft afterwards.
+    previous one's. A batch that takes its kinds in turn meets a kind's own texts (its parties, its
+    schedules) again only as many drafts later as it has kinds: with room for 8 drafts, the current one
+    among them, a batch of 8 kinds in turn parsed those texts afresh every time. Counting drafts rather
+    than entries means no draft is too big for it (an 8,000-clause draft keeps all its texts) and a long
+    batch holds no more than `DRAFTS` drafts' worth (texts they share are held once). Markers are resolved
+    per draft afterwards.
     """
 
-    DRAFTS = 8
+    DRAFTS = 16
 
     def __init__(self) -> None:
         self.current: dict[str, tuple[MdBlock, ...]] = {}
@@ -406,29 +423,30 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     jurisdiction = context.get(JURISDICTION_KEY)
     state = _Rendering(targets, jurisdiction.restyle if jurisdiction else NO_RESTYLE)
     styled = state.restyle.text
+    titles = {c.id: styled(c.meta.title_for(deal.deal.kind)) for c in selection.clauses}
     rendered: dict[str, tuple[Block, ...]] = {}
     definitions_clause = next((c for c in selection.clauses if c.id == DEFINITIONS_CLAUSE), None)
+    names = state.names(context)
     with terms_cased(_draft_terms(library, selection, state.restyle)):
         for clause in selection.clauses:
-            parsed = render_text(library, clause, context, state)
+            parsed = render_text(library, clause, names, state)
             target = targets[clause.id]
             section = library.sections[clause.meta.area]
             role = "body" if section.kind == "signatures" else "clause"
-            title = styled(clause.meta.title_for(deal.deal.kind)) if clause.meta.heading and section.kind != "signatures" else None
+            title = titles[clause.id] if clause.meta.heading and section.kind != "signatures" else None
             rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
 
-        definitions = _definitions(library, selection, context, state, rendered, deal)
+        definitions = _definitions(library, selection, names, state, rendered, deal)
     if definitions_clause is not None:
         rendered[definitions_clause.id] = rendered[definitions_clause.id] + definitions[0]
     elif definitions[0]:
         raise LibraryError(Problem(file=f"{library.root}/clauses", message=f"clauses define terms but no {DEFINITIONS_CLAUSE} clause collects them"))
 
     sections = []
+    selected = by_section(selection)
     for spec in selection.sections:
-        clauses = tuple(
-            DraftClause(c.id, c.version, styled(c.meta.title_for(deal.deal.kind)), targets[c.id].label, targets[c.id].anchor, rendered[c.id])
-            for c in selection.clauses if c.meta.area == spec.id
-        )
+        clauses = tuple(DraftClause(c.id, c.version, titles[c.id], targets[c.id].label, targets[c.id].anchor, rendered[c.id])
+                        for c in selected[spec.id])
         sections.append(Section(spec.kind, spec.id, styled(spec.title_for(deal.deal.kind)), targets[spec.id].label, targets[spec.id].anchor,
                                 clauses))
 
@@ -461,7 +479,7 @@ def _draft_terms(library: Library, selection: Selection, restyle: Restyle) -> se
     return terms
 
 
-def _definitions(library: Library, selection: Selection, context: dict, state: _Rendering,
+def _definitions(library: Library, selection: Selection, names: dict, state: _Rendering,
                  rendered: dict[str, tuple[Block, ...]], deal: Deal | None = None) -> tuple[tuple[Block, ...], tuple[str, ...]]:
     glossary = _glossary(library, selection, state.restyle)
     for term, owner in state.inline_terms.items():
@@ -474,7 +492,7 @@ def _definitions(library: Library, selection: Selection, context: dict, state: _
     blocks: list[Block] = []
     for term in sorted(used, key=str.casefold):
         clause, _, key = glossary[term]
-        parsed = render_text(library, clause, context, state, key)
+        parsed = render_text(library, clause, names, state, key)
         if len(parsed) != 1 or not isinstance(parsed[0], MdParagraph):
             raise LibraryError(Problem(file=clause.path, path=f"defines.{term}", message="a definition must be one paragraph"))
         blocks.append(Paragraph("definition", 1, "", (TermDefinition(term), Span(" "), *parsed[0].inlines)))

@@ -28,9 +28,16 @@ class Restyle:
         self.table = table
         self.key = tuple(sorted(table.items()))
         self.pattern = _pattern(tuple(sorted(table, key=lambda k: (-len(k), k)))) if table else None
+        self._hash = hash(self.key)
 
     def __bool__(self) -> bool:
         return self.pattern is not None
+
+    def __eq__(self, other: object) -> bool:  # two drafts under one legal system restyle alike
+        return isinstance(other, Restyle) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def text(self, text: str) -> str:
         """Plain text (a title, a defined term) in this style."""

@@ -136,6 +136,10 @@ def readable_names(model: type[BaseModel]) -> frozenset[str]:
     return frozenset(names)
 
 
+MAX_VERDICTS = 4_096  # (type, attribute) pairs whose verdict the sandbox keeps
+_SAFE, _MODEL_FIELD, _UNSAFE = object(), object(), object()
+
+
 class ClauseSandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, with every growing operation checked against the render's budget.
 
@@ -148,18 +152,33 @@ class ClauseSandbox(ImmutableSandboxedEnvironment):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], object] = {}  # (type, attribute) → _SAFE, _MODEL_FIELD or _UNSAFE
         self.globals["range"] = _bounded_range
         self.globals["namespace"] = _BoundedNamespace
         self.globals.pop("lipsum", None)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, BaseModel):
-            if attr not in readable_names(type(obj)):
-                return False
+        verdict = self._verdicts.get((type(obj), attr))
+        if verdict is None:
+            verdict = self._verdict(obj, attr, value)
+        if verdict is _MODEL_FIELD:
             reads = _READS.get()
             if reads is not None:
                 reads.add((id(obj), attr))
-        return super().is_safe_attribute(obj, attr, value)
+        return verdict is not _UNSAFE
+
+    def _verdict(self, obj: Any, attr: str, value: Any) -> object:
+        """Whether `attr` of `obj` may be read. Every check here (and in Jinja's sandbox) depends on the
+        object's type and the attribute's name alone, never on the value: the verdict is kept per (type,
+        name), for as many pairs as `MAX_VERDICTS` (a library reads a few hundred)."""
+        if isinstance(obj, BaseModel):
+            safe = attr in readable_names(type(obj)) and super().is_safe_attribute(obj, attr, value)
+            verdict = _MODEL_FIELD if safe else _UNSAFE
+        else:
+            verdict = _SAFE if super().is_safe_attribute(obj, attr, value) else _UNSAFE
+        if len(self._verdicts) < MAX_VERDICTS:
+            self._verdicts[(type(obj), attr)] = verdict
+        return verdict
 
     def bound_filters(self) -> None:
         """Wrap every filter so its result is size-checked (call after the filters are registered)."""
@@ -198,7 +217,8 @@ class ClauseSandbox(ImmutableSandboxedEnvironment):
 def guarded_render(template, context: dict[str, Any]) -> str:
     """Render `template` within the budget: time, loop turns and output length, streamed so that an
     oversized output is stopped while it grows."""
-    token = _BUDGET.set(_Budget(deadline=time.monotonic() + MAX_SECONDS))
+    budget = _Budget(deadline=time.monotonic() + MAX_SECONDS)
+    token = _BUDGET.set(budget)
     try:
         parts: list[str] = []
         size = 0
@@ -206,7 +226,7 @@ def guarded_render(template, context: dict[str, Any]) -> str:
             size += len(chunk)
             if size > MAX_TEXT:
                 raise SecurityError(f"the clause text renders to more than {MAX_TEXT:,} characters")
-            _tick()
+            budget.tick()
             parts.append(chunk)
         return "".join(parts)
     finally:

@@ -405,7 +405,9 @@ def compile_cached(source: str, name: str):
         _CODES[key] = code
     template = _TEMPLATES.get(key)
     if template is None:
-        template = _TEMPLATES[key] = env.template_class.from_code(env, code, env.make_globals(None), None)
+        # the environment's globals themselves, not Jinja's default per-template ChainMap over them: no clause
+        # adds globals of its own, and a ChainMap is walked key by key each time a render copies it
+        template = _TEMPLATES[key] = env.template_class.from_code(env, code, env.globals, None)
     return template
 
 

@@ -111,7 +111,7 @@ class Clause:
         """The line of a front-matter key (`defines.Term` for one definition); the header's first line if absent."""
         return dict(self.lines).get(key) or dict(self.lines).get(key.split(".")[0]) or 2
 
-    @property
+    @functools.cached_property  # read all over composing: kept on the clause after the first read
     def id(self) -> str:
         return self.meta.id
 
@@ -128,6 +128,13 @@ class Clause:
         if self.meta.when:
             chains |= set(fields_read(self.meta.when))
         return tuple(sorted(chains))
+
+    @functools.cached_property
+    def terms(self) -> frozenset[str]:
+        """The deal terms (`terms.NAME`) the clause's condition and text read, worked out once per clause."""
+        from termsmith.library.terms import terms_read
+
+        return frozenset(terms_read(f"{self.meta.when or ''}\n{self.body}"))
 
     @property
     def version(self) -> str:
@@ -166,24 +173,26 @@ class Library:
         return {s.id: s for s in self.manifest.sections}
 
     def template(self, clause: Clause, restyle=None):
-        """The clause's compiled template (compiled once per process: see `templating.compile_cached`), its
-        words in the house style of `restyle` (`housestyle.Restyle`) when given."""
-        body = restyle.source(clause.body) if restyle else clause.body
-        return compile_template(body, clause.path, clause.body_line)
+        """The clause's compiled template, its words in the house style of `restyle` (`housestyle.Restyle`)
+        when given."""
+        return compile_template(clause.body, clause.path, clause.body_line, restyle or None)
 
     def definition_template(self, clause: Clause, term: str, restyle=None):
         """The compiled template of the definition `clause` gives `term` in its front matter (`defines`)."""
-        text = clause.meta.defines[term]
-        return compile_template(restyle.source(text) if restyle else text, f"{clause.path}#defines.{term}", 1)
+        return compile_template(clause.meta.defines[term], f"{clause.path}#defines.{term}", 1, restyle or None)
 
 
-def compile_template(body: str, path: str, first_line: int = 1):
-    """Compile clause text; template line numbers equal file line numbers."""
+# Each draft asks again for the templates of the clauses the one before it drafted: looked up by the clause
+# text itself (whose hash Python keeps), a template is found without restyling, padding and checksumming the
+# text again. The templates are kept by templating.compile_cached; this keeps only the way to them.
+@functools.lru_cache(maxsize=8_192)
+def compile_template(body: str, path: str, first_line: int = 1, restyle=None):
+    """Compile clause text (in the house style of `restyle`); template line numbers equal file line numbers."""
     from jinja2 import TemplateSyntaxError
 
     from termsmith.draft.templating import compile_cached
 
-    source = "\n" * (first_line - 1) + body
+    source = "\n" * (first_line - 1) + (restyle.source(body) if restyle else body)
     try:
         return compile_cached(source, path)
     except TemplateSyntaxError as exc:

@@ -47,12 +47,10 @@ def make_lock(library: Library, clauses: tuple[Clause, ...]) -> Lock:
 
 def term_declarations(library: Library, clauses) -> dict[str, str]:
     """name → declaration in words, for each declared term the `clauses` read."""
-    from termsmith.library.terms import describe, terms_read
+    from termsmith.library.terms import describe
 
     declared = dict(library.manifest.terms)
-    read: set[str] = set()
-    for clause in clauses:
-        read |= terms_read(f"{clause.meta.when or ''}\n{clause.body}")
+    read = set().union(*(clause.terms for clause in clauses))
     return {name: describe(declared[name]) for name in sorted(read & set(declared))}
 
 
