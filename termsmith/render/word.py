@@ -172,6 +172,9 @@ class _Writer:
         self.main = package.main_part
         self.numbering = package.xml(package.related_part(self.main, opc.RT_NUMBERING))
         self.blocks: list[etree._Element] = []
+        # what the page estimate needs of each body paragraph and table (and of each paragraph in a table),
+        # recorded as they are written and changed
+        self.laid: dict[etree._Element, layout.Block] = {}
         # bookmarks and revisions share one id space: Word wants annotation ids unique across both
         self.bookmark_ids: Iterator[int] = itertools.count(0)
         self.revisions = wx.Revisions(redline.author, redline.date, self.bookmark_ids) if redline else None
@@ -203,7 +206,7 @@ class _Writer:
         for section in self.sections:
             self._section(section)
         if self.blocks and self.blocks[-1].tag == qn("w:tbl"):
-            self.blocks.append(wx.paragraph(BODY_TEXT))  # Word ends a document with a paragraph, never a table
+            self.blocks.append(self._p(BODY_TEXT))  # Word ends a document with a paragraph, never a table
         sect_pr = _section_properties(self.package.xml(self.main))
         _set_paper(sect_pr, self.draft.paper)  # before the page estimate, which reads the page size
         self._page_numbers()
@@ -214,14 +217,14 @@ class _Writer:
         self._properties()
 
     def _cover(self) -> None:
-        self.blocks.append(wx.paragraph(TITLE, self._inlines(self.title)))
-        self.blocks.append(wx.paragraph(SUBTITLE, [wx.run(self.draft.word("between"))]))
+        self.blocks.append(self._p(TITLE, self._inlines(self.title)))
+        self.blocks.append(self._p(SUBTITLE, [wx.run(self.draft.word("between"))]))
         for i, party in enumerate(self.parties):
             with self._tracked(party) as item:
                 if i:
-                    self.blocks.append(wx.paragraph(SUBTITLE, [wx.run(self.draft.word("and"))]))
-                self.blocks.append(wx.paragraph(COVER_PARTY, self._inlines(_party_field(item, "party_name"))))
-        self.blocks.append(wx.paragraph(COVER_DATE, self._inlines((Span(self.draft.word("dated") + " "), *self.date_text))))
+                    self.blocks.append(self._p(SUBTITLE, [wx.run(self.draft.word("and"))]))
+                self.blocks.append(self._p(COVER_PARTY, self._inlines(_party_field(item, "party_name"))))
+        self.blocks.append(self._p(COVER_DATE, self._inlines((Span(self.draft.word("dated") + " "), *self.date_text))))
 
     def _page_numbers(self) -> None:
         """The contents' cached page numbers, from an estimate of where the pages break (layout.py)."""
@@ -229,15 +232,16 @@ class _Writer:
             return
         styles = self.package.xml(self.package.related_part(self.main, opc.RT_STYLES))
         width, height = layout.page_area(_section_properties(self.package.xml(self.main)))
+        blocks = [self.laid[block] for block in self.blocks]
         if self.revisions is None:
-            pages = layout.page_numbers(self.blocks, styles, width, text_height=height)
+            pages = layout.page_numbers(blocks, styles, width, text_height=height)
             for anchor, cached in self.page_refs:
                 cached.find(qn("w:t")).text = str(pages.get(anchor, 1))
             return
         # a redline: each draft's own page numbers, a changed one as a revision, so that accepting every
         # change gives the new draft's contents and rejecting them the old one's
-        new = layout.page_numbers(self.blocks, styles, width, view="accept", text_height=height)
-        old = layout.page_numbers(self.blocks, styles, width, view="reject", text_height=height)
+        new = layout.page_numbers(blocks, styles, width, view="accept", text_height=height)
+        old = layout.page_numbers(blocks, styles, width, view="reject", text_height=height)
         for anchor, cached in self.page_refs:
             tracked = next((a.tag for a in cached.iterancestors(qn("w:ins"), qn("w:del"))), None)
             if tracked is not None:  # a wholly inserted or deleted entry: the pages of its own draft
@@ -258,15 +262,15 @@ class _Writer:
     def _contents(self) -> None:
         """A TOC field whose cached result lists the headings with their page numbers (PAGEREF fields to the
         headings' bookmarks): it prints right before any update, and Word does not ask to update it."""
-        self.blocks.append(wx.paragraph(TOC_HEADING, [wx.run(self.draft.word("contents"))]))
+        self.blocks.append(self._p(TOC_HEADING, [wx.run(self.draft.word("contents"))]))
         entries = []
         for section in self.sections:
             with self._tracked(section, blocks=entries) as item:
-                entry = wx.paragraph(TOC_1, self._toc_entry(item))
+                entry = self._p(TOC_1, self._toc_entry(item))
                 # the run of the page number's cached value (the link's last but one), which _page_numbers fills in
                 self.page_refs.append((_untracked(item).anchor, entry[-1][-2]))
                 entries.append(entry)
-        entries = entries or [wx.paragraph(TOC_1)]
+        entries = entries or [self._p(TOC_1)]
         # the field spans the entries and stays whatever happens to the first and last of them
         wx.prepend_content(entries[0], wx.elements(wx.field_begin(wx.TOC_INSTRUCTION)))
         entries[-1].extend(wx.elements([wx.field_end()]))
@@ -289,6 +293,62 @@ class _Writer:
         page = wx.field(wx.pageref_instruction(section.anchor), "0")
         return [wx.hyperlink([*runs, *self._inlines(title), wx.tab(), *page], anchor=section.anchor)]
 
+    # ── body paragraphs and tables, with what the page estimate needs of them ──
+    def _p(self, style: str | None, children: Iterable[str] = (), *, keep_next: bool = False,
+           numbering: wx.Numbering | None = None, jc: str | None = None) -> etree._Element:
+        xml = "".join(children)
+        p = wx.paragraph(style, (xml,), keep_next=keep_next, numbering=numbering, jc=jc)
+        self.laid[p] = layout.Text(style, layout.shown(xml), keep_next=keep_next)
+        return p
+
+    def _switch_on(self, p: etree._Element, name: str) -> None:
+        """Switch on w:keepNext or w:pageBreakBefore of a paragraph already written."""
+        wx.set_paragraph_flag(p, name)
+        laid = self.laid[p]
+        if name == "keepNext":
+            laid.keep_next = True
+        else:
+            laid.page_break = True
+
+    def _laid_row(self, cells: list[list[etree._Element]], spans: Iterable[int] | None = None, *,
+                  min_height: int | None = None, header: bool = False) -> layout.Row:
+        spans = spans or itertools.repeat(1)
+        return layout.Row([(span, [self.laid[p] for p in cell]) for span, cell in zip(spans, cells)],
+                          min_height or 0, header)
+
+    def _grid(self, rows: list[etree._Element], laid_rows: list[layout.Row], widths: list[int],
+              **options) -> etree._Element:
+        table = wx.table(rows, widths, **options)
+        self.laid[table] = layout.Grid(list(widths), laid_rows)
+        return table
+
+    def _signature_block(self, party_name: list[str], signatory_name: list[str],
+                         signatory_title: list[str]) -> etree._Element:
+        """A borderless table kept on one page: party, the line to sign on, signatory, title, date
+        (given as the runs of the party's name in bold, the signatory's name and title)."""
+        label_width, value_width = 1701, 4536
+        words = self.draft.word
+
+        def text(value: str | list[str], keep_next: bool = True) -> list[etree._Element]:
+            runs = value if isinstance(value, list) else [wx.run(value)] if value else []
+            return [self._p(SIGNATURE_TEXT, runs, keep_next=keep_next)]
+
+        cells = [
+            ([(label_width + value_width, text(party_name), {"span": 2})], {}),
+            ([(label_width, text(words("signed_by")), {"valign": "bottom"}),
+              (value_width, text(""), {"bottom_rule": True})], {"min_height": 850}),
+            ([(label_width, text(words("name")), {}), (value_width, text(signatory_name), {})], {}),
+            ([(label_width, text(words("title")), {}), (value_width, text(signatory_title), {})], {}),
+            ([(label_width, text(words("date"), keep_next=False), {"valign": "bottom"}),
+              (value_width, text("", keep_next=False), {"bottom_rule": True})], {"min_height": 567}),
+        ]
+        rows = [wx.table_row([wx.table_cell(width, paragraphs, **options) for width, paragraphs, options in row],
+                             **row_options) for row, row_options in cells]
+        laid_rows = [self._laid_row([paragraphs for _, paragraphs, _ in row],
+                                    [options.get("span", 1) for _, _, options in row], **row_options)
+                     for row, row_options in cells]
+        return self._grid(rows, laid_rows, [label_width, value_width], borderless=True, first_row_is_header=False)
+
     # ── tracked changes ──
     @contextmanager
     def _tracked(self, item, blocks: list[etree._Element] | None = None):
@@ -310,6 +370,9 @@ class _Writer:
             self.change = None
         for element in target[start:]:
             wx.track_block(element, item.change, self.revisions)
+            laid = self.laid[element]
+            for part in laid.rows if isinstance(laid, layout.Grid) else (laid,):
+                part.changes.add(item.change)
 
     # ── sections ──
     def _section(self, item) -> None:
@@ -324,10 +387,10 @@ class _Writer:
 
     def _heading(self, style: str, section: Section, text: str) -> None:
         title, self.heading_title = self.heading_title, None
-        p = wx.paragraph(style, self._inlines(title) if title is not None else [wx.run(smart_quotes(text))] if text else [])
+        p = self._p(style, self._inlines(title) if title is not None else [wx.run(smart_quotes(text))] if text else [])
         self._bookmark(p, section.anchor)
         if self.first_heading:
-            wx.set_paragraph_flag(p, "pageBreakBefore")  # the body starts on the page after the contents
+            self._switch_on(p, "pageBreakBefore")  # the body starts on the page after the contents
             self.first_heading = False
         self.blocks.append(p)
 
@@ -359,17 +422,16 @@ class _Writer:
         frame = _Frame((), (BODY_TEXT, *BODY_LEVELS[:-1]), (BULLET_LEVELS[0], *BULLET_LEVELS[:-1]), 1)
         self._clauses(section, frame)
         if self.blocks[-1].tag == qn("w:p") and self.parties:
-            wx.set_paragraph_flag(self.blocks[-1], "keepNext")  # no signature page without its lead-in
+            self._switch_on(self.blocks[-1], "keepNext")  # no signature page without its lead-in
         for i, party in enumerate(self.parties):
             with self._tracked(party) as item:
                 if i:
-                    self.blocks.append(wx.paragraph(BODY_TEXT))  # tables side by side would merge into one
+                    self.blocks.append(self._p(BODY_TEXT))  # tables side by side would merge into one
                 # the same words as the Markdown twin's execution block
                 party_line = (Span(self.draft.word("signed_for") + " "), *_party_field(item, "party_name"))
-                self.blocks.append(_signature_block(
+                self.blocks.append(self._signature_block(
                     self._inlines(party_line, bold=True),
                     *(self._inlines(_party_field(item, name)) for name in ("signatory_name", "signatory_title")),
-                    words=self.draft.word,
                 ))
 
     def _clauses(self, section: Section, frame: _Frame) -> None:
@@ -384,7 +446,7 @@ class _Writer:
                 start = len(self.blocks)
                 handler(self, block, frame)
                 if previous is not None and _introduces(previous[0], _untracked(block)):
-                    wx.set_paragraph_flag(previous[1], "keepNext")
+                    self._switch_on(previous[1], "keepNext")
                 previous = (_untracked(block), self.blocks[start])
             if clause.anchor not in self.placed:
                 target = next((b for b in self.blocks[first:] if b.tag == qn("w:p")), None)
@@ -424,7 +486,7 @@ class _Writer:
             lead = [*self._inlines(title, style=RUN_IN_HEADING), *([wx.run(" ")] if p.inlines else [])]
         if not frame.numbered:
             self._check(p.label, lambda: "", self._where())
-            return wx.paragraph(frame.body[0], [*lead, *self._inlines(p.inlines)])
+            return self._p(frame.body[0], [*lead, *self._inlines(p.inlines)])
         self._check(p.label, lambda: frame.clause_label(self.counters.step(1)), self._where())
         if self.clause is not None and p.label != self.clause.label and self.change != "delete":
             raise ValueError(f"clause {self.clause.id}: its label {self.clause.label!r} differs from "
@@ -443,15 +505,15 @@ class _Writer:
         numbering = None
         if frame.num_id is not None:
             numbering = wx.Numbering(frame.num_id, level - 1 + frame.ilvl_offset)
-        return wx.paragraph(frame.numbered[level - 1], children, numbering=numbering)
+        return self._p(frame.numbered[level - 1], children, numbering=numbering)
 
     def _body(self, p: Paragraph, frame: _Frame) -> etree._Element:
         self._check(p.label, lambda: "", self._where())
-        return wx.paragraph(frame.body[p.level - 1], self._inlines(p.inlines))
+        return self._p(frame.body[p.level - 1], self._inlines(p.inlines))
 
     def _bullet(self, p: Paragraph, frame: _Frame) -> etree._Element:
         self._check(p.label, lambda: "", self._where())
-        return wx.paragraph(frame.bullet[p.level - 1], self._inlines(p.inlines))
+        return self._p(frame.bullet[p.level - 1], self._inlines(p.inlines))
 
     def _definition(self, p: Paragraph, frame: _Frame) -> etree._Element:
         self._check(p.label, lambda: "", self._where())
@@ -460,7 +522,7 @@ class _Writer:
             first = first.inlines[0]
         if not isinstance(first, TermDefinition):
             raise ValueError(f"a definition paragraph must start with the term it defines ({self._where()})")
-        return wx.paragraph(DEFINITION, self._inlines(p.inlines))
+        return self._p(DEFINITION, self._inlines(p.inlines))
 
     def _table(self, t: Table | TrackedTable, frame: _Frame) -> None:
         columns = len(t.align)
@@ -470,8 +532,8 @@ class _Writer:
         if not 1 <= t.level <= MAX_LEVEL:
             raise ValueError(f"table level {t.level} is outside 1..{MAX_LEVEL} ({self._where()})")
         jc = [None if a == "left" else a for a in t.align]
-        header = [[wx.paragraph(TABLE_HEADING, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(t.header)]
-        body = [[[wx.paragraph(TABLE_TEXT, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(row.cells)]
+        header = [[self._p(TABLE_HEADING, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(t.header)]
+        body = [[[self._p(TABLE_TEXT, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(row.cells)]
                 for row in rows]
         indent = (t.level - frame.table_indent_levels) * INDENT
         widths = _column_widths([header, *body], TEXT_WIDTH - indent)
@@ -481,16 +543,19 @@ class _Writer:
             for row in body[:-1]:
                 for cell in row:
                     for p in cell:
-                        wx.set_paragraph_flag(p, "keepNext")
+                        self._switch_on(p, "keepNext")
         table_rows = [wx.table_row([wx.table_cell(widths[i], cell) for i, cell in enumerate(header)], header=True)]
+        laid_rows = [self._laid_row(header, header=True)]
         for row, cells in zip(rows, body, strict=True):
             tr = wx.table_row([wx.table_cell(widths[i], cell) for i, cell in enumerate(cells)])
+            laid_rows.append(self._laid_row(cells))
             if row.change is not None:
                 wx.track_row(tr, row.change, self._revisions())
+                laid_rows[-1].changes.add(row.change)
             table_rows.append(tr)
-        self.blocks.append(wx.table(table_rows, widths, style=CONTRACT_TABLE, indent=indent))
+        self.blocks.append(self._grid(table_rows, laid_rows, widths, style=CONTRACT_TABLE, indent=indent))
         # a paragraph after every table: two tables in a row would merge, and the next text needs air
-        self.blocks.append(wx.paragraph(frame.body[t.level - 1]))
+        self.blocks.append(self._p(frame.body[t.level - 1]))
 
     def _tracked_block(self, tracked: Tracked, frame: _Frame) -> None:
         with self._tracked(tracked) as block:
@@ -573,6 +638,7 @@ class _Writer:
             raise ValueError(f"bookmark {name} is placed twice ({self._where()})")
         self.placed.add(name)
         self.bookmarked[name] = p
+        self.laid[p].bookmarks.append(name)
         wx.bookmark_paragraph(p, next(self.bookmark_ids), name)
 
     # ── notes for the reviewer ──
@@ -858,30 +924,6 @@ def _table_lines(body: list[list[list[etree._Element]]], widths: list[int]) -> i
 
 def _cell_text(paragraphs: list[etree._Element]) -> str:
     return " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
-
-
-def _signature_block(party_name: list[str], signatory_name: list[str],
-                     signatory_title: list[str], words: Callable[[str], str]) -> etree._Element:
-    """A borderless table kept on one page: party, the line to sign on, signatory, title, date
-    (given as the runs of the party's name in bold, the signatory's name and title)."""
-    label_width, value_width = 1701, 4536
-
-    def text(value: str | list[str], keep_next: bool = True) -> list[etree._Element]:
-        runs = value if isinstance(value, list) else [wx.run(value)] if value else []
-        return [wx.paragraph(SIGNATURE_TEXT, runs, keep_next=keep_next)]
-
-    rows = [
-        wx.table_row([wx.table_cell(label_width + value_width, text(party_name), span=2)]),
-        wx.table_row([wx.table_cell(label_width, text(words("signed_by")), valign="bottom"),
-                      wx.table_cell(value_width, text(""), bottom_rule=True)], min_height=850),
-        wx.table_row([wx.table_cell(label_width, text(words("name"))),
-                      wx.table_cell(value_width, text(signatory_name))]),
-        wx.table_row([wx.table_cell(label_width, text(words("title"))),
-                      wx.table_cell(value_width, text(signatory_title))]),
-        wx.table_row([wx.table_cell(label_width, text(words("date"), keep_next=False), valign="bottom"),
-                      wx.table_cell(value_width, text("", keep_next=False), bottom_rule=True)], min_height=567),
-    ]
-    return wx.table(rows, [label_width, value_width], borderless=True, first_row_is_header=False)
 
 
 def footer_reference(draft: Draft) -> str:
