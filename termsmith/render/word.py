@@ -195,6 +195,7 @@ class _Writer:
         self.title_runs: tuple[TrackedInline, ...] | None = None  # a clause's changed run-in title
         self.run_style: str | None = None  # character style of the runs being built
         self.bookmarked: dict[str, etree._Element] = {}  # bookmark name → the paragraph carrying it
+        self.anchor: str | None = None  # the bookmark the next paragraph made carries
         self.page_refs: list[tuple[str, etree._Element]] = []  # (heading bookmark, the run of its cached page)
         self.depth = 0  # nesting of _inlines calls (tracked changes hold inlines)
         self.before = ""  # the character before the next run's text, for typographic quotes
@@ -297,8 +298,14 @@ class _Writer:
     def _p(self, style: str | None, children: Iterable[str] = (), *, keep_next: bool = False,
            numbering: wx.Numbering | None = None, jc: str | None = None) -> etree._Element:
         xml = "".join(children)
-        p = wx.paragraph(style, (xml,), keep_next=keep_next, numbering=numbering, jc=jc)
-        self.laid[p] = layout.Text(style, layout.shown(xml), keep_next=keep_next)
+        name, self.anchor = self.anchor, None
+        bookmark_id = self._claim(name) if name else None
+        p = wx.paragraph(style, (xml if bookmark_id is None else wx.bookmarked(bookmark_id, name, xml),),
+                         keep_next=keep_next, numbering=numbering, jc=jc)
+        laid = self.laid[p] = layout.Text(style, layout.shown(xml), keep_next=keep_next)
+        if bookmark_id is not None:
+            self.bookmarked[name] = p
+            laid.bookmarks.append(name)
         return p
 
     def _switch_on(self, p: etree._Element, name: str) -> None:
@@ -387,8 +394,9 @@ class _Writer:
 
     def _heading(self, style: str, section: Section, text: str) -> None:
         title, self.heading_title = self.heading_title, None
-        p = self._p(style, self._inlines(title) if title is not None else [wx.run(smart_quotes(text))] if text else [])
-        self._bookmark(p, section.anchor)
+        runs = self._inlines(title) if title is not None else [wx.run(smart_quotes(text))] if text else []
+        self.anchor = section.anchor
+        p = self._p(style, runs)
         if self.first_heading:
             self._switch_on(p, "pageBreakBefore")  # the body starts on the page after the contents
             self.first_heading = False
@@ -467,10 +475,8 @@ class _Writer:
             raise ValueError(f"the Word renderer cannot render a paragraph of role {p.role!r} ({self._where()})")
         if not 1 <= p.level <= MAX_LEVEL:
             raise ValueError(f"paragraph level {p.level} is outside 1..{MAX_LEVEL} ({self._where()})")
-        element = handler(self, p, frame)
-        if p.anchor:
-            self._bookmark(element, p.anchor)
-        self.blocks.append(element)
+        self.anchor = p.anchor  # the paragraph the handler makes carries its bookmark
+        self.blocks.append(handler(self, p, frame))
 
     def _check(self, actual: str, expected: Callable[[], str], where: str) -> None:
         """The label must be what Word shows; an old number of a deleted paragraph is not counted."""
@@ -630,16 +636,23 @@ class _Writer:
         return self.revisions
 
     # ── bookmarks, errors ──
-    def _bookmark(self, p: etree._Element, name: str, *, deleted: bool = False) -> None:
+    def _claim(self, name: str, *, deleted: bool = False) -> int | None:
+        """The id of the bookmark `name`, placed now; None when deleted text need not carry it."""
         # deleted text keeps its bookmark (deleted references point at it) unless the new text has it
         if (deleted or self.change == "delete") and (name in self.kept_anchors or name in self.placed):
-            return
+            return None
         if name in self.placed:
             raise ValueError(f"bookmark {name} is placed twice ({self._where()})")
         self.placed.add(name)
-        self.bookmarked[name] = p
-        self.laid[p].bookmarks.append(name)
-        wx.bookmark_paragraph(p, next(self.bookmark_ids), name)
+        return next(self.bookmark_ids)
+
+    def _bookmark(self, p: etree._Element, name: str, *, deleted: bool = False) -> None:
+        """A bookmark around the content of a paragraph already written (most are made with theirs: _p)."""
+        bookmark_id = self._claim(name, deleted=deleted)
+        if bookmark_id is not None:
+            self.bookmarked[name] = p
+            self.laid[p].bookmarks.append(name)
+            wx.bookmark_paragraph(p, bookmark_id, name)
 
     # ── notes for the reviewer ──
     def _notes(self) -> None:

@@ -257,21 +257,20 @@ def comment_paragraph(p: etree._Element, comment_id: int) -> None:
 
 
 # ── bookmarks and hyperlinks ───────────────────────────────────────────────────────────────
-def bookmark_start(bookmark_id: int, name: str) -> etree._Element:
-    return w("bookmarkStart", {"id": bookmark_id, "name": name})
-
-
-def bookmark_end(bookmark_id: int) -> etree._Element:
-    return w("bookmarkEnd", {"id": bookmark_id})
+def bookmarked(bookmark_id: int, name: str, content: str) -> str:
+    """Run-level XML text wrapped in a bookmark, as Word's cross-reference dialog wraps a paragraph's content
+    (not its number): given to `paragraph` as its content, or put around a paragraph's (bookmark_paragraph)."""
+    return (f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{_attr(name)}"/>{content}'
+            f'<w:bookmarkEnd w:id="{bookmark_id}"/>')
 
 
 def bookmark_paragraph(p: etree._Element, bookmark_id: int, name: str) -> None:
-    """Wrap the paragraph's content (not its number) in a bookmark, as Word's cross-reference dialog does.
+    """Wrap the content of a paragraph already made in a bookmark (see bookmarked).
 
     In a wholly inserted or deleted paragraph the bookmark goes inside the revision, so that rejecting
     the insertion or accepting the deletion takes the bookmark away with the text."""
     ppr = p.find(_TAG["pPr"])
-    start, end = bookmark_start(bookmark_id, name), bookmark_end(bookmark_id)
+    start, end = elements([bookmarked(bookmark_id, name, "")])
     mark = ppr.find(_TAG["rPr"]) if ppr is not None else None
     whole = mark is not None and any(el.tag in _REVISION_WRAPPERS for el in mark)  # the paragraph mark is revised
     content = [child for child in p if child.tag != _TAG["pPr"]] if whole else []
