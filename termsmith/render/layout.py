@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from termsmith.render.wordxml import qn
+from termsmith.render.wordxml import qn, unescape
 
 PAGE_TEXT_HEIGHT = 16838 - 2 * 1417  # A4 minus the top and bottom margins (twips)
 DEFAULT_SIZE = 21  # half-points (10.5 pt)
@@ -157,11 +157,19 @@ class Text:
 
 
 @dataclass(slots=True, eq=False)
-class Row:
-    """A table row: each cell's grid span and paragraphs, its least height (twips), and whether it is a
-    header row or wholly inserted or deleted."""
+class Cell:
+    """A table cell: its grid span and paragraphs."""
 
-    cells: list[tuple[int, list[Text]]]
+    paragraphs: list[Text]
+    span: int = 1
+
+
+@dataclass(slots=True, eq=False)
+class Row:
+    """A table row: its cells, its least height (twips), and whether it is a header row or wholly inserted
+    or deleted."""
+
+    cells: list[Cell]
     min_height: int = 0
     header: bool = False
     changes: set[str] = field(default_factory=set)
@@ -182,28 +190,13 @@ Block = Text | Grid
 # revisions around them
 _PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:delText(?: [^>]*)?>([^<]*)</w:delText>|<w:(tab|br)/>'
                      r'|<(/?)w:(ins|del)(?:>| [^>]*[^/]>)')
-_ENTITIES = re.compile(r"&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
-_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _SHOWN = {"tab": "    ", "br": "\n"}
-
-
-def _unescape(text: str) -> str:
-    if "&" not in text:
-        return text
-
-    def one(m: re.Match) -> str:
-        name = m.group(1)
-        if name in _NAMED:
-            return _NAMED[name]
-        return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
-
-    return _ENTITIES.sub(one, text)
 
 
 def shown(xml: str) -> Shown:
     """What run-level XML text shows, in each view (see Shown)."""
     if "<w:ins" not in xml and "<w:del" not in xml:
-        text = "".join(_unescape(t) if t else _SHOWN[other] if other else ""
+        text = "".join(unescape(t) if t else _SHOWN[other] if other else ""
                        for t, _, other, _, _ in _PIECES.findall(xml))
         return Shown(text, text, text)
     plain, accept, reject = [], [], []
@@ -215,7 +208,7 @@ def shown(xml: str) -> Shown:
             else:
                 open_.append(tag)
             continue
-        piece = _unescape(t or deleted) if t or deleted else _SHOWN.get(other, "")
+        piece = unescape(t or deleted) if t or deleted else _SHOWN.get(other, "")
         if not deleted:
             plain.append(piece)
         if "del" not in open_:
@@ -311,17 +304,17 @@ def _paragraph_box(p: Text, styles: Styles, width: int, view: str | None) -> _Bo
 def _row_box(row: Row, styles: Styles, widths: Sequence[int], view: str | None) -> _Box:
     tallest = 0.0
     column = 0
-    for span, paragraphs in row.cells:
-        width = sum(widths[column:column + span]) - CELL_SIDES
-        column += span
+    for cell in row.cells:
+        width = sum(widths[column:column + cell.span]) - CELL_SIDES
+        column += cell.span
         height = 0.0
-        for p in paragraphs:
+        for p in cell.paragraphs:
             height += _paragraph_box(p, styles, width, view).height
         tallest = max(tallest, height)
     tallest = max(tallest, row.min_height)
     # a row is kept with the next when its paragraphs are (short tables, header rows): w:keepNext is only ever
     # a paragraph property
-    keep = row.header or any(p.keep_next for _, paragraphs in row.cells for p in paragraphs)
+    keep = row.header or any(p.keep_next for cell in row.cells for p in cell.paragraphs)
     return _Box(1, tallest + CELL_MARGINS, 0, 0, keep, True, False, (), whole=True)
 
 
