@@ -5,6 +5,9 @@ the document out. Until then a reader (a print made without updating fields, a p
 values, so these must be plausible: the body is flowed line by line from the house style's sizes, indents
 and spacing, with page breaks before headings that ask for them, lines kept together, paragraphs kept with
 the next, and table rows that do not split. Calibrated against LibreOffice's PDF of the example deals.
+
+The estimate reads what the writer records of each body paragraph and table as it writes them (Text, Grid),
+not the element tree: a walk over thousands of elements cost a quarter of a render.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from __future__ import annotations
 import collections
 import functools
 import math
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from termsmith.render.wordxml import qn
+from termsmith.render.wordxml import qn, unescape
 
 PAGE_TEXT_HEIGHT = 16838 - 2 * 1417  # A4 minus the top and bottom margins (twips)
 DEFAULT_SIZE = 21  # half-points (10.5 pt)
@@ -100,14 +104,16 @@ class Styles:
         self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
         self._direct: dict[tuple, Style] = {}  # (style, a paragraph's direct properties) → the style they make
 
-    def with_direct(self, style: Style, ppr: etree._Element) -> Style:
-        """`style` with a paragraph's direct properties (w:pPr) applied: a draft repeats a few combinations
-        (a numbered paragraph, one kept with the next) thousands of times."""
-        key = (style, *((child.tag, *child.items()) for child in ppr))
-        found = self._direct.get(key)
-        if found is None:
-            found = self._direct[key] = _apply(style, ppr, None)
-        return found
+    def with_flags(self, style: Style, keep_next: bool, page_break: bool) -> Style:
+        """`style` as a paragraph's direct w:keepNext / w:pageBreakBefore switch it on."""
+        if (keep_next and not style.keep_next) or (page_break and not style.page_break):
+            key = (style, keep_next, page_break)
+            found = self._direct.get(key)
+            if found is None:
+                found = self._direct[key] = replace(style, keep_next=style.keep_next or keep_next,
+                                                    page_break=style.page_break or page_break)
+            return found
+        return style
 
     def _resolve(self, style_id: str | None) -> Style:
         el = self._by_id.get(style_id or self._default)
@@ -118,59 +124,98 @@ class Styles:
         return _apply(parent, el.find(qn("w:pPr")), el.find(qn("w:rPr")))
 
 
+# ── what the writer records of the body it writes ─────────────────────────────────────────
 # A redline is laid out as either of its drafts: with its revisions accepted (the new draft) or rejected
 # (the old one). View None: a document without revisions.
-_HIDDEN_BY = {"accept": qn("w:del"), "reject": qn("w:ins")}
+_HIDDEN_BY = {"accept": "delete", "reject": "insert"}
 
 
-def _hidden(el: etree._Element, view: str | None, stop: etree._Element) -> bool:
-    """Whether a revision the view removes contains `el` (looking up to `stop`)."""
-    if view is None:
-        return False
-    hiding = _HIDDEN_BY[view]
-    for ancestor in el.iterancestors():
-        if ancestor.tag == hiding:
-            return True
-        if ancestor is stop:
-            return False
-    return False
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What a paragraph's runs show (text: field results, not field codes; tabs as a few characters): as
+    written, and with a redline's revisions accepted or rejected."""
+
+    text: str
+    accept: str
+    reject: str
+
+    def view(self, view: str | None) -> str:
+        return self.text if view is None else self.accept if view == "accept" else self.reject
 
 
-def _removed(el: etree._Element, view: str | None) -> bool:
-    """A paragraph whose mark, or a row that, the view removes (wholly inserted or deleted)."""
-    if view is None:
-        return False
-    props = "w:pPr/w:rPr" if el.tag == qn("w:p") else "w:trPr"
-    path = "/".join(qn(part) for part in props.split("/"))
-    return el.find(f"{path}/{_HIDDEN_BY[view]}") is not None
+@dataclass(slots=True, eq=False)
+class Text:
+    """A paragraph as the estimate sees it: its style, the direct switches the writer gave it, what it shows
+    (`shown`), the bookmarks that start in it and whether it is wholly inserted or deleted."""
+
+    style: str | None
+    shown: Shown
+    keep_next: bool = False
+    page_break: bool = False
+    bookmarks: list[str] = field(default_factory=list)
+    changes: set[str] = field(default_factory=set)  # "insert" / "delete": the paragraph mark's revisions
 
 
-_T, _DEL_TEXT, _TAB, _BR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br")
-_P, _TBL, _TR, _TC, _TR_PR, _TC_PR = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:trPr"), qn("w:tcPr")
-_GRID_COL, _GRID_SPAN, _W = qn("w:gridCol"), qn("w:gridSpan"), qn("w:w")
-_TR_HEIGHT, _TBL_HEADER, _KEEP_NEXT = qn("w:trHeight"), qn("w:tblHeader"), qn("w:keepNext")
-_PPR, _PSTYLE, _VAL, _NAME, _BOOKMARK = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:name"), qn("w:bookmarkStart")
+@dataclass(slots=True, eq=False)
+class Cell:
+    """A table cell: its grid span and paragraphs."""
+
+    paragraphs: list[Text]
+    span: int = 1
 
 
-def _text_and_bookmarks(p: etree._Element, view: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """What a paragraph shows (its text: field results, not field codes; tabs as a few characters) and the
-    names of the bookmarks that start in it, in one pass."""
-    out = []
-    names = []
-    # without a view deleted text is not shown (a document without revisions has none)
-    for el in p.iter(_T, _TAB, _BR, _BOOKMARK) if view is None else p.iter(_T, _DEL_TEXT, _TAB, _BR, _BOOKMARK):
-        tag = el.tag
-        if tag == _BOOKMARK:
-            names.append(el.get(_NAME))
-        elif view is not None and _hidden(el, view, p):
+@dataclass(slots=True, eq=False)
+class Row:
+    """A table row: its cells, its least height (twips), and whether it is a header row or wholly inserted
+    or deleted."""
+
+    cells: list[Cell]
+    min_height: int = 0
+    header: bool = False
+    changes: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True, eq=False)
+class Grid:
+    """A table: its column widths (twips) and rows."""
+
+    widths: list[int]
+    rows: list[Row]
+
+
+Block = Text | Grid
+
+
+# the pieces of run-level XML text (as wordxml writes it, or lxml serialises it) that show text, and the
+# revisions around them
+_PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:delText(?: [^>]*)?>([^<]*)</w:delText>|<w:(tab|br)/>'
+                     r'|<(/?)w:(ins|del)(?:>| [^>]*[^/]>)')
+_SHOWN = {"tab": "    ", "br": "\n"}
+
+
+def shown(xml: str) -> Shown:
+    """What run-level XML text shows, in each view (see Shown)."""
+    if "<w:ins" not in xml and "<w:del" not in xml:
+        text = "".join(unescape(t) if t else _SHOWN[other] if other else ""
+                       for t, _, other, _, _ in _PIECES.findall(xml))
+        return Shown(text, text, text)
+    plain, accept, reject = [], [], []
+    open_: list[str] = []
+    for t, deleted, other, closing, tag in _PIECES.findall(xml):
+        if tag:
+            if closing:
+                open_.pop()
+            else:
+                open_.append(tag)
             continue
-        elif tag == _T or tag == _DEL_TEXT:
-            out.append(el.text or "")
-        elif tag == _TAB:
-            out.append("    ")
-        else:
-            out.append("\n")
-    return "".join(out), tuple(names)
+        piece = unescape(t or deleted) if t or deleted else _SHOWN.get(other, "")
+        if not deleted:
+            plain.append(piece)
+        if "del" not in open_:
+            accept.append(piece)
+        if "ins" not in open_:
+            reject.append(piece)
+    return Shown("".join(plain), "".join(accept), "".join(reject))
 
 
 # Arial's advance widths in thousandths of an em (metrically Helvetica's), for the characters of running text;
@@ -249,57 +294,41 @@ class _Box:
         return self.before + self.lines * self.line + self.after
 
 
-def _paragraph_box(p: etree._Element, styles: Styles, width: int, view: str | None = None) -> _Box:
-    ppr = p.find(_PPR)
-    style_el = ppr.find(_PSTYLE) if ppr is not None else None
-    style = styles.resolve(style_el.get(_VAL) if style_el is not None else None)
-    if ppr is not None and len(ppr) > (style_el is not None):  # direct properties beside the style
-        style = styles.with_direct(style, ppr)
-    text, names = _text_and_bookmarks(p, view)
-    lines = _lines(text, width - style.left, style.first, style, styles.widths)
+def _paragraph_box(p: Text, styles: Styles, width: int, view: str | None) -> _Box:
+    style = styles.with_flags(styles.resolve(p.style), p.keep_next, p.page_break)
+    lines = _lines(p.shown.view(view), width - style.left, style.first, style, styles.widths)
     return _Box(lines, _line_height(style), style.before, style.after, style.keep_next, style.keep_lines,
-                style.page_break, names)
+                style.page_break, p.bookmarks)
 
 
-def _row_box(tr: etree._Element, styles: Styles, widths: Sequence[int], keep_next: bool,
-             view: str | None) -> _Box:
+def _row_box(row: Row, styles: Styles, widths: Sequence[int], view: str | None) -> _Box:
     tallest = 0.0
     column = 0
-    for tc in tr.iterchildren(_TC):
-        tc_pr = tc.find(_TC_PR)
-        span_el = tc_pr.find(_GRID_SPAN) if tc_pr is not None else None
-        span = int(span_el.get(_VAL)) if span_el is not None else 1
-        width = sum(widths[column:column + span]) - CELL_SIDES
-        column += span
+    for cell in row.cells:
+        width = sum(widths[column:column + cell.span]) - CELL_SIDES
+        column += cell.span
         height = 0.0
-        for p in tc.iterchildren(_P):
-            box = _paragraph_box(p, styles, width, view)
-            height += box.height
+        for p in cell.paragraphs:
+            height += _paragraph_box(p, styles, width, view).height
         tallest = max(tallest, height)
-    tr_pr = tr.find(_TR_PR)
-    min_height = tr_pr.find(_TR_HEIGHT) if tr_pr is not None else None
-    if min_height is not None:
-        tallest = max(tallest, int(min_height.get(_VAL)))
-    return _Box(1, tallest + CELL_MARGINS, 0, 0, keep_next, True, False, (), whole=True)
+    tallest = max(tallest, row.min_height)
+    # a row is kept with the next when its paragraphs are (short tables, header rows): w:keepNext is only ever
+    # a paragraph property
+    keep = row.header or any(p.keep_next for cell in row.cells for p in cell.paragraphs)
+    return _Box(1, tallest + CELL_MARGINS, 0, 0, keep, True, False, (), whole=True)
 
 
-def _boxes(blocks: Sequence[etree._Element], styles: Styles, text_width: int, view: str | None) -> list[_Box]:
+def _boxes(blocks: Sequence[Block], styles: Styles, text_width: int, view: str | None) -> list[_Box]:
     out: list[_Box] = []
+    hiding = _HIDDEN_BY.get(view)
     for block in blocks:
-        if block.tag == _P:
-            if not _removed(block, view):
+        if isinstance(block, Text):
+            if hiding not in block.changes:
                 out.append(_paragraph_box(block, styles, text_width, view))
-        elif block.tag == _TBL:
-            widths = [int(g.get(_W)) for g in block.iter(_GRID_COL)]
-            for tr in block.iterchildren(_TR):
-                if _removed(tr, view):
-                    continue
-                # a row is kept with the next when its paragraphs are (short tables, header rows): w:keepNext
-                # is only ever a paragraph property
-                tr_pr = tr.find(_TR_PR)
-                keep = next(tr.iter(_KEEP_NEXT), None) is not None \
-                    or (tr_pr is not None and tr_pr.find(_TBL_HEADER) is not None)
-                out.append(_row_box(tr, styles, widths, keep, view))
+        else:
+            for row in block.rows:
+                if hiding not in row.changes:
+                    out.append(_row_box(row, styles, block.widths, view))
     return out
 
 
@@ -319,7 +348,7 @@ def page_area(sect_pr: etree._Element | None) -> tuple[int, int]:
     return width, height
 
 
-def page_numbers(blocks: Sequence[etree._Element], styles: etree._Element, text_width: int,
+def page_numbers(blocks: Sequence[Block], styles: etree._Element, text_width: int,
                  view: str | None = None, text_height: int = PAGE_TEXT_HEIGHT) -> dict[str, int]:
     """{bookmark name: estimated page (1 = the first page)} of every bookmark that starts in a body
     paragraph (bookmarks inside tables are not estimated); of a redline, with its revisions accepted or

@@ -177,6 +177,12 @@ class Package:
             self._added[partname] = data
         return data
 
+    def set_blob(self, partname: str, data: bytes) -> None:
+        """Replace a part's content with bytes written elsewhere (its tree, if parsed, is dropped)."""
+        self._require(partname)
+        self._trees.pop(partname, None)
+        self._added[partname] = data
+
     def add_part(self, partname: str, content_type: str, content: bytes | etree._Element) -> None:
         """A new part; its content type becomes an Override unless the extension's Default already says it."""
         if not partname.startswith("/") or partname.endswith("/") or _is_rels_member(partname[1:]):

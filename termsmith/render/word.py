@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 import hashlib
@@ -10,7 +9,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -155,9 +154,69 @@ class _Frame:
     clause_label: Callable[[int], str] | None = None  # Word's label of the m-th clause
 
 
+# ── the body as written: what the page estimate reads (layout) and what the XML is made from ────────
+@dataclass(slots=True, eq=False)
+class _Para(layout.Text):
+    """A paragraph as written so far: its properties and content (run-level XML text); its XML is made once
+    every decision about it is (keep with the next, a bookmark placed later, a comment, a revision)."""
+
+    content: str = ""
+    numbering: wx.Numbering | None = None
+    jc: str | None = None
+    marks: list[str] = field(default_factory=list)  # revisions of the paragraph mark (Revisions.mark_xml)
+
+    def xml(self) -> str:
+        return wx.paragraph_xml(self.style, self.content, keep_next=self.keep_next, page_break=self.page_break,
+                                numbering=self.numbering, jc=self.jc, marks=self.marks)
+
+
+@dataclass(slots=True, eq=False)
+class _Cell(layout.Cell):
+    width: int = 0  # twips
+    bottom_rule: bool = False
+    valign: str | None = None
+
+    def xml(self) -> str:
+        return wx.table_cell(self.width, [p.xml() for p in self.paragraphs], span=self.span,
+                             bottom_rule=self.bottom_rule, valign=self.valign)
+
+
+@dataclass(slots=True, eq=False)
+class _Row(layout.Row):
+    marks: list[str] = field(default_factory=list)  # revisions of the row (Revisions.mark_xml)
+
+    def xml(self) -> str:
+        return wx.table_row([cell.xml() for cell in self.cells], header=self.header, min_height=self.min_height,
+                            marks=self.marks)
+
+
+@dataclass(slots=True, eq=False)
+class _Table(layout.Grid):
+    style: str | None = None
+    indent: int = 0
+    borderless: bool = False
+    first_row_is_header: bool = True
+
+    def xml(self) -> str:
+        return wx.table([row.xml() for row in self.rows], self.widths, style=self.style, indent=self.indent,
+                        borderless=self.borderless, first_row_is_header=self.first_row_is_header)
+
+
+# a contents entry's page number as written (its PAGEREF field's cached value), and deleted with its entry
+CACHED_PAGE = wx.run("0")
+DELETED_CACHED_PAGE = "<w:r><w:delText>0</w:delText></w:r>"
+
+
+def _cached_page(content: str, cached: str, page: str) -> str:
+    """An entry's content with its page number (the last `cached`, in its PAGEREF field) replaced."""
+    at = content.rindex(cached)
+    return content[:at] + page + content[at + len(cached):]
+
+
 # ── the writer ─────────────────────────────────────────────────────────────────────────────
 class _Writer:
-    """Builds one document: collects body elements, numbers, bookmarks, then fills the package.
+    """Builds one document: collects the body's paragraphs and tables (_Para, _Table), numbers, bookmarks,
+    then fills the package, writing the body as one text once every decision about it is made.
 
     A redline is written the same way from the new draft, with its tracked changes: an inserted or
     deleted paragraph, table or section is built as usual and then marked whole (`self.change` is
@@ -171,7 +230,7 @@ class _Writer:
         self.redline = redline
         self.main = package.main_part
         self.numbering = package.xml(package.related_part(self.main, opc.RT_NUMBERING))
-        self.blocks: list[etree._Element] = []
+        self.blocks: list[_Para | _Table] = []  # the body, written out once every decision about it is made
         # bookmarks and revisions share one id space: Word wants annotation ids unique across both
         self.bookmark_ids: Iterator[int] = itertools.count(0)
         self.revisions = wx.Revisions(redline.author, redline.date, self.bookmark_ids) if redline else None
@@ -191,8 +250,9 @@ class _Writer:
         self.heading_title: tuple[TrackedInline, ...] | None = None  # a section heading's changed title
         self.title_runs: tuple[TrackedInline, ...] | None = None  # a clause's changed run-in title
         self.run_style: str | None = None  # character style of the runs being built
-        self.bookmarked: dict[str, etree._Element] = {}  # bookmark name → the paragraph carrying it
-        self.page_refs: list[tuple[str, etree._Element]] = []  # (heading bookmark, the run of its cached page)
+        self.bookmarked: dict[str, _Para] = {}  # bookmark name → the paragraph carrying it
+        self.anchor: str | None = None  # the bookmark the next paragraph made carries
+        self.page_refs: list[tuple[str, _Para]] = []  # (heading bookmark, the contents entry showing its page)
         self.depth = 0  # nesting of _inlines calls (tracked changes hold inlines)
         self.before = ""  # the character before the next run's text, for typographic quotes
 
@@ -202,26 +262,29 @@ class _Writer:
         self._contents()
         for section in self.sections:
             self._section(section)
-        if self.blocks and self.blocks[-1].tag == qn("w:tbl"):
-            self.blocks.append(wx.paragraph(BODY_TEXT))  # Word ends a document with a paragraph, never a table
+        if self.blocks and isinstance(self.blocks[-1], _Table):
+            self.blocks.append(self._p(BODY_TEXT))  # Word ends a document with a paragraph, never a table
         sect_pr = _section_properties(self.package.xml(self.main))
         _set_paper(sect_pr, self.draft.paper)  # before the page estimate, which reads the page size
         self._page_numbers()
         self._notes()
-        for block in self.blocks:
-            sect_pr.addprevious(block)
         self._header_footer(sect_pr)
+        # the body as one text, put before the document's section properties as the part is written
+        document = self.package.blob(self.main)
+        at = document.rindex(b"<w:sectPr")
+        body = "".join(block.xml() for block in self.blocks).encode("utf-8")
+        self.package.set_blob(self.main, document[:at] + body + document[at:])
         self._properties()
 
     def _cover(self) -> None:
-        self.blocks.append(wx.paragraph(TITLE, self._inlines(self.title)))
-        self.blocks.append(wx.paragraph(SUBTITLE, [wx.run(self.draft.word("between"))]))
+        self.blocks.append(self._p(TITLE, self._inlines(self.title)))
+        self.blocks.append(self._p(SUBTITLE, [wx.run(self.draft.word("between"))]))
         for i, party in enumerate(self.parties):
             with self._tracked(party) as item:
                 if i:
-                    self.blocks.append(wx.paragraph(SUBTITLE, [wx.run(self.draft.word("and"))]))
-                self.blocks.append(wx.paragraph(COVER_PARTY, self._inlines(_party_field(item, "party_name"))))
-        self.blocks.append(wx.paragraph(COVER_DATE, self._inlines((Span(self.draft.word("dated") + " "), *self.date_text))))
+                    self.blocks.append(self._p(SUBTITLE, [wx.run(self.draft.word("and"))]))
+                self.blocks.append(self._p(COVER_PARTY, self._inlines(_party_field(item, "party_name"))))
+        self.blocks.append(self._p(COVER_DATE, self._inlines((Span(self.draft.word("dated") + " "), *self.date_text))))
 
     def _page_numbers(self) -> None:
         """The contents' cached page numbers, from an estimate of where the pages break (layout.py)."""
@@ -231,45 +294,43 @@ class _Writer:
         width, height = layout.page_area(_section_properties(self.package.xml(self.main)))
         if self.revisions is None:
             pages = layout.page_numbers(self.blocks, styles, width, text_height=height)
-            for anchor, cached in self.page_refs:
-                cached.find(qn("w:t")).text = str(pages.get(anchor, 1))
+            for anchor, entry in self.page_refs:
+                entry.content = _cached_page(entry.content, CACHED_PAGE, wx.run(str(pages.get(anchor, 1))))
             return
         # a redline: each draft's own page numbers, a changed one as a revision, so that accepting every
         # change gives the new draft's contents and rejecting them the old one's
         new = layout.page_numbers(self.blocks, styles, width, view="accept", text_height=height)
         old = layout.page_numbers(self.blocks, styles, width, view="reject", text_height=height)
-        for anchor, cached in self.page_refs:
-            tracked = next((a.tag for a in cached.iterancestors(qn("w:ins"), qn("w:del"))), None)
-            if tracked is not None:  # a wholly inserted or deleted entry: the pages of its own draft
-                pages = new if tracked == qn("w:ins") else old
-                (cached.find(qn("w:t")) if tracked == qn("w:ins") else cached.find(qn("w:delText"))).text = \
-                    str(pages.get(anchor, 1))
+        for anchor, entry in self.page_refs:
+            if "insert" in entry.changes:  # a wholly inserted or deleted entry: the pages of its own draft
+                entry.content = _cached_page(entry.content, CACHED_PAGE, wx.run(str(new.get(anchor, 1))))
+                continue
+            if "delete" in entry.changes:
+                entry.content = _cached_page(entry.content, DELETED_CACHED_PAGE,
+                                             DELETED_CACHED_PAGE.replace(">0<", f">{old.get(anchor, 1)}<"))
                 continue
             before, after = str(old.get(anchor, 1)), str(new.get(anchor, 1))
-            cached.find(qn("w:t")).text = after
+            page = wx.run(after)
             if before != after:
-                deleted = copy.deepcopy(cached)
-                deleted.find(qn("w:t")).text = before
-                cached.addprevious(wx.track_runs([deleted], "delete", self.revisions)[0])
-                wrapper = wx.track_runs([copy.deepcopy(cached)], "insert", self.revisions)[0]
-                cached.addprevious(wrapper)
-                cached.getparent().remove(cached)
+                page = (self.revisions.mark_xml("delete", f"<w:r><w:delText>{before}</w:delText></w:r>")
+                        + self.revisions.mark_xml("insert", page))
+            entry.content = _cached_page(entry.content, CACHED_PAGE, page)
 
     def _contents(self) -> None:
         """A TOC field whose cached result lists the headings with their page numbers (PAGEREF fields to the
         headings' bookmarks): it prints right before any update, and Word does not ask to update it."""
-        self.blocks.append(wx.paragraph(TOC_HEADING, [wx.run(self.draft.word("contents"))]))
+        self.blocks.append(self._p(TOC_HEADING, [wx.run(self.draft.word("contents"))]))
         entries = []
         for section in self.sections:
             with self._tracked(section, blocks=entries) as item:
-                entry = wx.paragraph(TOC_1, self._toc_entry(item))
-                # the run of the page number's cached value (the link's last but one), which _page_numbers fills in
-                self.page_refs.append((_untracked(item).anchor, entry[-1][-2]))
+                entry = self._p(TOC_1, self._toc_entry(item))
+                # the entry's page number (its last CACHED_PAGE) is filled in by _page_numbers
+                self.page_refs.append((_untracked(item).anchor, entry))
                 entries.append(entry)
-        entries = entries or [wx.paragraph(TOC_1)]
+        entries = entries or [self._p(TOC_1)]
         # the field spans the entries and stays whatever happens to the first and last of them
-        wx.prepend_content(entries[0], wx.elements(wx.field_begin(wx.TOC_INSTRUCTION)))
-        entries[-1].extend(wx.elements([wx.field_end()]))
+        entries[0].content = "".join(wx.field_begin(wx.TOC_INSTRUCTION)) + entries[0].content
+        entries[-1].content += wx.field_end()
         self.blocks.extend(entries)
 
     def _toc_entry(self, item: Section | RevisedSection) -> list[str]:
@@ -286,12 +347,65 @@ class _Writer:
         # and the next tab is the dotted one before the page number
         runs = [*self._inlines(number), wx.tab()] if number else [wx.tab()]
         # the page number after the dotted tab: a PAGEREF field whose cached value _page_numbers fills in
-        page = wx.field(wx.pageref_instruction(section.anchor), "0")
+        page = wx.field(wx.pageref_instruction(section.anchor), "0")  # "0": CACHED_PAGE
         return [wx.hyperlink([*runs, *self._inlines(title), wx.tab(), *page], anchor=section.anchor)]
+
+    # ── body paragraphs and tables, with what the page estimate needs of them ──
+    def _p(self, style: str | None, children: Iterable[str] = (), *, keep_next: bool = False,
+           numbering: wx.Numbering | None = None, jc: str | None = None) -> _Para:
+        """A paragraph of the body or of a table; it carries the pending bookmark (self.anchor)."""
+        xml = "".join(children)
+        p = _Para(style, layout.shown(xml), keep_next=keep_next, numbering=numbering, jc=jc)
+        name, self.anchor = self.anchor, None
+        bookmark_id = self._claim(name) if name else None
+        if bookmark_id is not None:
+            xml = wx.bookmarked(bookmark_id, name, xml)
+            self.bookmarked[name] = p
+            p.bookmarks.append(name)
+        p.content = xml
+        return p
+
+    def _signature_block(self, party_name: list[str], signatory_name: list[str],
+                         signatory_title: list[str]) -> _Table:
+        """A borderless table kept on one page: party, the line to sign on, signatory, title, date
+        (given as the runs of the party's name in bold, the signatory's name and title)."""
+        label_width, value_width = 1701, 4536
+        words = self.draft.word
+
+        def text(value: str | list[str], keep_next: bool = True) -> list[_Para]:
+            runs = value if isinstance(value, list) else [wx.run(value)] if value else []
+            return [self._p(SIGNATURE_TEXT, runs, keep_next=keep_next)]
+
+        rows = [
+            _Row([_Cell(text(party_name), 2, label_width + value_width)]),
+            _Row([_Cell(text(words("signed_by")), 1, label_width, valign="bottom"),
+                  _Cell(text(""), 1, value_width, bottom_rule=True)], 850),
+            _Row([_Cell(text(words("name")), 1, label_width), _Cell(text(signatory_name), 1, value_width)]),
+            _Row([_Cell(text(words("title")), 1, label_width), _Cell(text(signatory_title), 1, value_width)]),
+            _Row([_Cell(text(words("date"), keep_next=False), 1, label_width, valign="bottom"),
+                  _Cell(text("", keep_next=False), 1, value_width, bottom_rule=True)], 567),
+        ]
+        return _Table([label_width, value_width], rows, borderless=True, first_row_is_header=False)
+
+    def _track(self, block: _Para | _Row, change: str) -> None:
+        """A whole paragraph (its content and its mark), or a whole row (its mark and its paragraphs),
+        inserted or deleted."""
+        revisions = self._revisions()
+        if isinstance(block, _Row):
+            block.marks.append(revisions.mark_xml(change))
+            block.changes.add(change)
+            for cell in block.cells:
+                for p in cell.paragraphs:
+                    self._track(p, change)
+            return
+        if block.content:
+            block.content = wx.track_fragments([block.content], change, revisions)[0]
+        block.marks.insert(0, revisions.mark_xml(change))  # the newest first (CT_ParaRPr starts with them)
+        block.changes.add(change)
 
     # ── tracked changes ──
     @contextmanager
-    def _tracked(self, item, blocks: list[etree._Element] | None = None):
+    def _tracked(self, item, blocks: list[_Para | _Table] | None = None):
         """Build a possibly Tracked item; everything appended to `blocks` meanwhile is marked inserted or
         deleted as a whole. Yields the item itself."""
         if not isinstance(item, Tracked):
@@ -308,8 +422,9 @@ class _Writer:
             yield item.item
         finally:
             self.change = None
-        for element in target[start:]:
-            wx.track_block(element, item.change, self.revisions)
+        for block in target[start:]:
+            for part in block.rows if isinstance(block, _Table) else (block,):
+                self._track(part, item.change)
 
     # ── sections ──
     def _section(self, item) -> None:
@@ -324,10 +439,11 @@ class _Writer:
 
     def _heading(self, style: str, section: Section, text: str) -> None:
         title, self.heading_title = self.heading_title, None
-        p = wx.paragraph(style, self._inlines(title) if title is not None else [wx.run(smart_quotes(text))] if text else [])
-        self._bookmark(p, section.anchor)
+        runs = self._inlines(title) if title is not None else [wx.run(smart_quotes(text))] if text else []
+        self.anchor = section.anchor
+        p = self._p(style, runs)
         if self.first_heading:
-            wx.set_paragraph_flag(p, "pageBreakBefore")  # the body starts on the page after the contents
+            p.page_break = True  # the body starts on the page after the contents
             self.first_heading = False
         self.blocks.append(p)
 
@@ -358,25 +474,24 @@ class _Writer:
         # flush left: the execution page has no numbered text to align with
         frame = _Frame((), (BODY_TEXT, *BODY_LEVELS[:-1]), (BULLET_LEVELS[0], *BULLET_LEVELS[:-1]), 1)
         self._clauses(section, frame)
-        if self.blocks[-1].tag == qn("w:p") and self.parties:
-            wx.set_paragraph_flag(self.blocks[-1], "keepNext")  # no signature page without its lead-in
+        if isinstance(self.blocks[-1], _Para) and self.parties:
+            self.blocks[-1].keep_next = True  # no signature page without its lead-in
         for i, party in enumerate(self.parties):
             with self._tracked(party) as item:
                 if i:
-                    self.blocks.append(wx.paragraph(BODY_TEXT))  # tables side by side would merge into one
+                    self.blocks.append(self._p(BODY_TEXT))  # tables side by side would merge into one
                 # the same words as the Markdown twin's execution block
                 party_line = (Span(self.draft.word("signed_for") + " "), *_party_field(item, "party_name"))
-                self.blocks.append(_signature_block(
+                self.blocks.append(self._signature_block(
                     self._inlines(party_line, bold=True),
                     *(self._inlines(_party_field(item, name)) for name in ("signatory_name", "signatory_title")),
-                    words=self.draft.word,
                 ))
 
     def _clauses(self, section: Section, frame: _Frame) -> None:
         for clause in section.clauses:
             self.clause = clause
             first = len(self.blocks)
-            previous: tuple[object, etree._Element] | None = None
+            previous: tuple[object, _Para | _Table] | None = None
             for block in clause.blocks:
                 handler = BLOCK_RULES.get(type(block))
                 if handler is None:
@@ -384,10 +499,10 @@ class _Writer:
                 start = len(self.blocks)
                 handler(self, block, frame)
                 if previous is not None and _introduces(previous[0], _untracked(block)):
-                    wx.set_paragraph_flag(previous[1], "keepNext")
+                    previous[1].keep_next = True
                 previous = (_untracked(block), self.blocks[start])
             if clause.anchor not in self.placed:
-                target = next((b for b in self.blocks[first:] if b.tag == qn("w:p")), None)
+                target = next((b for b in self.blocks[first:] if isinstance(b, _Para)), None)
                 if target is None:
                     raise ValueError(f"clause {clause.id} has no paragraph to carry its bookmark {clause.anchor}")
                 self._bookmark(target, clause.anchor, deleted=_is_deleted(clause))
@@ -405,17 +520,15 @@ class _Writer:
             raise ValueError(f"the Word renderer cannot render a paragraph of role {p.role!r} ({self._where()})")
         if not 1 <= p.level <= MAX_LEVEL:
             raise ValueError(f"paragraph level {p.level} is outside 1..{MAX_LEVEL} ({self._where()})")
-        element = handler(self, p, frame)
-        if p.anchor:
-            self._bookmark(element, p.anchor)
-        self.blocks.append(element)
+        self.anchor = p.anchor  # the paragraph the handler makes carries its bookmark
+        self.blocks.append(handler(self, p, frame))
 
     def _check(self, actual: str, expected: Callable[[], str], where: str) -> None:
         """The label must be what Word shows; an old number of a deleted paragraph is not counted."""
         if self.change != "delete":
             _expect(actual, expected(), where)
 
-    def _clause_paragraph(self, p: Paragraph, frame: _Frame) -> etree._Element:
+    def _clause_paragraph(self, p: Paragraph, frame: _Frame) -> _Para:
         lead = []
         title, self.title_runs = self.title_runs, None
         if title is None and p.title:
@@ -424,14 +537,14 @@ class _Writer:
             lead = [*self._inlines(title, style=RUN_IN_HEADING), *([wx.run(" ")] if p.inlines else [])]
         if not frame.numbered:
             self._check(p.label, lambda: "", self._where())
-            return wx.paragraph(frame.body[0], [*lead, *self._inlines(p.inlines)])
+            return self._p(frame.body[0], [*lead, *self._inlines(p.inlines)])
         self._check(p.label, lambda: frame.clause_label(self.counters.step(1)), self._where())
         if self.clause is not None and p.label != self.clause.label and self.change != "delete":
             raise ValueError(f"clause {self.clause.id}: its label {self.clause.label!r} differs from "
                              f"its paragraph's {p.label!r}")
         return self._numbered(frame, 1, [*lead, *self._inlines(p.inlines)])
 
-    def _item(self, p: Paragraph, frame: _Frame) -> etree._Element:
+    def _item(self, p: Paragraph, frame: _Frame) -> _Para:
         if not frame.numbered:
             raise ValueError(f"numbered items are not supported in an unnumbered section ({self._where()})")
         if p.level < 2:
@@ -439,28 +552,28 @@ class _Writer:
         self._check(p.label, lambda: ITEM_FORMATS[p.level](self.counters.step(p.level)), self._where())
         return self._numbered(frame, p.level, self._inlines(p.inlines))
 
-    def _numbered(self, frame: _Frame, level: int, children: list[str]) -> etree._Element:
+    def _numbered(self, frame: _Frame, level: int, children: list[str]) -> _Para:
         numbering = None
         if frame.num_id is not None:
             numbering = wx.Numbering(frame.num_id, level - 1 + frame.ilvl_offset)
-        return wx.paragraph(frame.numbered[level - 1], children, numbering=numbering)
+        return self._p(frame.numbered[level - 1], children, numbering=numbering)
 
-    def _body(self, p: Paragraph, frame: _Frame) -> etree._Element:
+    def _body(self, p: Paragraph, frame: _Frame) -> _Para:
         self._check(p.label, lambda: "", self._where())
-        return wx.paragraph(frame.body[p.level - 1], self._inlines(p.inlines))
+        return self._p(frame.body[p.level - 1], self._inlines(p.inlines))
 
-    def _bullet(self, p: Paragraph, frame: _Frame) -> etree._Element:
+    def _bullet(self, p: Paragraph, frame: _Frame) -> _Para:
         self._check(p.label, lambda: "", self._where())
-        return wx.paragraph(frame.bullet[p.level - 1], self._inlines(p.inlines))
+        return self._p(frame.bullet[p.level - 1], self._inlines(p.inlines))
 
-    def _definition(self, p: Paragraph, frame: _Frame) -> etree._Element:
+    def _definition(self, p: Paragraph, frame: _Frame) -> _Para:
         self._check(p.label, lambda: "", self._where())
         first = p.inlines[0] if p.inlines else None
         while isinstance(first, Inserted | Deleted) and first.inlines:  # a redline that changed the term
             first = first.inlines[0]
         if not isinstance(first, TermDefinition):
             raise ValueError(f"a definition paragraph must start with the term it defines ({self._where()})")
-        return wx.paragraph(DEFINITION, self._inlines(p.inlines))
+        return self._p(DEFINITION, self._inlines(p.inlines))
 
     def _table(self, t: Table | TrackedTable, frame: _Frame) -> None:
         columns = len(t.align)
@@ -470,8 +583,8 @@ class _Writer:
         if not 1 <= t.level <= MAX_LEVEL:
             raise ValueError(f"table level {t.level} is outside 1..{MAX_LEVEL} ({self._where()})")
         jc = [None if a == "left" else a for a in t.align]
-        header = [[wx.paragraph(TABLE_HEADING, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(t.header)]
-        body = [[[wx.paragraph(TABLE_TEXT, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(row.cells)]
+        header = [[self._p(TABLE_HEADING, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(t.header)]
+        body = [[[self._p(TABLE_TEXT, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(row.cells)]
                 for row in rows]
         indent = (t.level - frame.table_indent_levels) * INDENT
         widths = _column_widths([header, *body], TEXT_WIDTH - indent)
@@ -481,16 +594,15 @@ class _Writer:
             for row in body[:-1]:
                 for cell in row:
                     for p in cell:
-                        wx.set_paragraph_flag(p, "keepNext")
-        table_rows = [wx.table_row([wx.table_cell(widths[i], cell) for i, cell in enumerate(header)], header=True)]
+                        p.keep_next = True
+        table_rows = [_Row([_Cell(cell, 1, widths[i]) for i, cell in enumerate(header)], header=True)]
         for row, cells in zip(rows, body, strict=True):
-            tr = wx.table_row([wx.table_cell(widths[i], cell) for i, cell in enumerate(cells)])
+            table_rows.append(_Row([_Cell(cell, 1, widths[i]) for i, cell in enumerate(cells)]))
             if row.change is not None:
-                wx.track_row(tr, row.change, self._revisions())
-            table_rows.append(tr)
-        self.blocks.append(wx.table(table_rows, widths, style=CONTRACT_TABLE, indent=indent))
+                self._track(table_rows[-1], row.change)
+        self.blocks.append(_Table(widths, table_rows, style=CONTRACT_TABLE, indent=indent))
         # a paragraph after every table: two tables in a row would merge, and the next text needs air
-        self.blocks.append(wx.paragraph(frame.body[t.level - 1]))
+        self.blocks.append(self._p(frame.body[t.level - 1]))
 
     def _tracked_block(self, tracked: Tracked, frame: _Frame) -> None:
         with self._tracked(tracked) as block:
@@ -565,15 +677,23 @@ class _Writer:
         return self.revisions
 
     # ── bookmarks, errors ──
-    def _bookmark(self, p: etree._Element, name: str, *, deleted: bool = False) -> None:
+    def _claim(self, name: str, *, deleted: bool = False) -> int | None:
+        """The id of the bookmark `name`, placed now; None when deleted text need not carry it."""
         # deleted text keeps its bookmark (deleted references point at it) unless the new text has it
         if (deleted or self.change == "delete") and (name in self.kept_anchors or name in self.placed):
-            return
+            return None
         if name in self.placed:
             raise ValueError(f"bookmark {name} is placed twice ({self._where()})")
         self.placed.add(name)
-        self.bookmarked[name] = p
-        wx.bookmark_paragraph(p, next(self.bookmark_ids), name)
+        return next(self.bookmark_ids)
+
+    def _bookmark(self, p: _Para, name: str, *, deleted: bool = False) -> None:
+        """A bookmark around the content of a paragraph already written (most are made with theirs: _p)."""
+        bookmark_id = self._claim(name, deleted=deleted)
+        if bookmark_id is not None:
+            self.bookmarked[name] = p
+            p.bookmarks.append(name)
+            p.content = wx.bookmark_content(p.content, bookmark_id, name, revised=bool(p.marks))
 
     # ── notes for the reviewer ──
     def _notes(self) -> None:
@@ -589,7 +709,7 @@ class _Writer:
                 raise ValueError(f"a note about {note.target} points at bookmark {note.anchor}, "
                                  "which nothing in the draft carries")
             comment_id = next(self.bookmark_ids)
-            wx.comment_paragraph(p, comment_id)
+            p.content = wx.commented(comment_id, p.content)
             comments.append(wx.comment(comment_id, NOTES_AUTHOR, NOTES_INITIALS, date, smart_quotes(note.text),
                                        heading=notes.KIND_TITLES.get(note.kind)))
         partname = "/word/comments.xml"
@@ -814,7 +934,7 @@ def _merge_spans(items: Iterable[Inline]) -> list[Inline]:
     return out
 
 
-def _column_widths(rows: list[list[list[etree._Element]]], total: int) -> list[int]:
+def _column_widths(rows: list[list[list[_Para]]], total: int) -> list[int]:
     """Column widths (twips) that fill `total` the way Word's autofit would: no column narrower than
     its longest word, short columns kept on one line, the rest of the width to the wordy columns."""
     columns = [[_cell_text(row[i]) for row in rows] for i in range(len(rows[0]))]
@@ -845,7 +965,7 @@ def _column_widths(rows: list[list[list[etree._Element]]], total: int) -> list[i
     return widths
 
 
-def _table_lines(body: list[list[list[etree._Element]]], widths: list[int]) -> int:
+def _table_lines(body: list[list[list[_Para]]], widths: list[int]) -> int:
     """Lines of text the table's body rows take, each row as tall as its fullest cell."""
     total = 0
     for row in body:
@@ -856,32 +976,8 @@ def _table_lines(body: list[list[list[etree._Element]]], widths: list[int]) -> i
     return total
 
 
-def _cell_text(paragraphs: list[etree._Element]) -> str:
-    return " ".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs)
-
-
-def _signature_block(party_name: list[str], signatory_name: list[str],
-                     signatory_title: list[str], words: Callable[[str], str]) -> etree._Element:
-    """A borderless table kept on one page: party, the line to sign on, signatory, title, date
-    (given as the runs of the party's name in bold, the signatory's name and title)."""
-    label_width, value_width = 1701, 4536
-
-    def text(value: str | list[str], keep_next: bool = True) -> list[etree._Element]:
-        runs = value if isinstance(value, list) else [wx.run(value)] if value else []
-        return [wx.paragraph(SIGNATURE_TEXT, runs, keep_next=keep_next)]
-
-    rows = [
-        wx.table_row([wx.table_cell(label_width + value_width, text(party_name), span=2)]),
-        wx.table_row([wx.table_cell(label_width, text(words("signed_by")), valign="bottom"),
-                      wx.table_cell(value_width, text(""), bottom_rule=True)], min_height=850),
-        wx.table_row([wx.table_cell(label_width, text(words("name"))),
-                      wx.table_cell(value_width, text(signatory_name))]),
-        wx.table_row([wx.table_cell(label_width, text(words("title"))),
-                      wx.table_cell(value_width, text(signatory_title))]),
-        wx.table_row([wx.table_cell(label_width, text(words("date"), keep_next=False), valign="bottom"),
-                      wx.table_cell(value_width, text("", keep_next=False), bottom_rule=True)], min_height=567),
-    ]
-    return wx.table(rows, [label_width, value_width], borderless=True, first_row_is_header=False)
+def _cell_text(paragraphs: list[_Para]) -> str:
+    return " ".join(wx.texts(p.content) for p in paragraphs)
 
 
 def footer_reference(draft: Draft) -> str:
@@ -950,7 +1046,7 @@ BLOCK_RULES: dict[type, Callable[[_Writer, object, _Frame], None]] = {
     Retitled: _Writer._retitled,
     TrackedTable: _Writer._table,
 }
-ROLE_RULES: dict[str, Callable[[_Writer, Paragraph, _Frame], etree._Element]] = {
+ROLE_RULES: dict[str, Callable[[_Writer, Paragraph, _Frame], _Para]] = {
     "clause": _Writer._clause_paragraph,
     "item": _Writer._item,
     "body": _Writer._body,

@@ -1,5 +1,5 @@
-"""Small named builders for WordprocessingML: paragraphs, tables and parts as plain lxml elements, the runs
-inside a paragraph as XML text (the package around them: `opc`)."""
+"""Small named builders for WordprocessingML: the document body (paragraphs, tables, the runs inside them) as
+XML text, the other parts as plain lxml elements (the package around them: `opc`)."""
 
 from __future__ import annotations
 
@@ -117,28 +117,25 @@ def on(name: str) -> etree._Element:
     return _make(name)
 
 
-def _sub(parent: etree._Element, name: str, attrs: Mapping[str, str | int] | None = None) -> etree._Element:
-    """A new last child of `parent`: for the hottest builders, cheaper than making it alone and appending it."""
-    if not attrs:
-        return etree.SubElement(parent, _TAG[name])
-    return etree.SubElement(parent, _TAG[name], {_TAG[key]: str(value) for key, value in attrs.items()})
-
-
 # ── runs: XML text ─────────────────────────────────────────────────────────────────────────
-# A paragraph's content is written as XML text and parsed once, when the paragraph is made: building its
-# runs element by element cost several times as much (a draft has thousands). A run-level builder returns
-# the text of one element (a run, a hyperlink) or, for tracked changes, of several; `paragraph` parses them.
+# The body is written as XML text exactly as lxml would serialise it, and put into the document part as
+# bytes: building it element by element, or parsing each paragraph's text, cost several times as much (a
+# draft has thousands of runs). A run-level builder returns the text of one element (a run, a hyperlink)
+# or, for tracked changes, of several; paragraph_xml and table wrap them; `paragraph` parses one paragraph
+# (a header's, a footer's, a comment's).
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_PLAIN_TEXT = re.compile('[^&<>"\x00-\x1f\ud800-\udfff\ufffe\uffff]*')  # nothing to escape or refuse
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;"})
+# escaped as lxml (libxml2) writes them: the body is written as this text and not serialised again
+_PLAIN_TEXT = re.compile('[^&<>\x00-\x1f\ud800-\udfff\ufffe\uffff]*')  # nothing to escape or refuse
+_PLAIN_ATTR = re.compile('[^&<>"\x00-\x1f\ud800-\udfff\ufffe\uffff]*')
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;",
                                "\n": "&#10;", "\t": "&#9;"})
 
 
-def _xml_text(text: str, escapes: dict = _TEXT_ESCAPES) -> str:
+def _xml_text(text: str, escapes: dict = _TEXT_ESCAPES, plain: re.Pattern = _PLAIN_TEXT) -> str:
     """`text` escaped for XML; characters XML cannot hold are refused, as lxml refuses them."""
-    if _PLAIN_TEXT.fullmatch(text):  # most text
+    if plain.fullmatch(text):  # most text
         return text
     if _INVALID_XML.search(text):
         raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
@@ -146,7 +143,7 @@ def _xml_text(text: str, escapes: dict = _TEXT_ESCAPES) -> str:
 
 
 def _attr(value: str | int) -> str:
-    return _xml_text(str(value), _ATTR_ESCAPES)
+    return _xml_text(str(value), _ATTR_ESCAPES, _PLAIN_ATTR)
 
 
 def run_properties(*, style: str | None = None, bold: bool = False, italic: bool = False,
@@ -242,59 +239,44 @@ def comments_part(comments: Iterable[etree._Element]) -> etree._Element:
     return root
 
 
-def comment_paragraph(p: etree._Element, comment_id: int) -> None:
-    """Anchor a comment on a paragraph's whole content: commentRangeStart after its properties,
-    commentRangeEnd at its end, then the run with the comment's reference mark."""
-    ppr = p.find(qn("w:pPr"))
-    start = w("commentRangeStart", {"id": comment_id})
-    if ppr is None:
-        p.insert(0, start)
-    else:
-        ppr.addnext(start)
-    p.append(w("commentRangeEnd", {"id": comment_id}))
-    p.append(w("r", None, w("rPr", None, w("rStyle", {"val": "CommentReference"})),
-               w("commentReference", {"id": comment_id})))
+def commented(comment_id: int, content: str) -> str:
+    """A paragraph's content (run-level XML text) with a comment anchored on all of it: commentRangeStart
+    first, commentRangeEnd at its end, then the run with the comment's reference mark."""
+    return (f'<w:commentRangeStart w:id="{comment_id}"/>{content}<w:commentRangeEnd w:id="{comment_id}"/>'
+            f'<w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr><w:commentReference w:id="{comment_id}"/></w:r>')
 
 
 # ── bookmarks and hyperlinks ───────────────────────────────────────────────────────────────
-def bookmark_start(bookmark_id: int, name: str) -> etree._Element:
-    return w("bookmarkStart", {"id": bookmark_id, "name": name})
+def bookmarked(bookmark_id: int, name: str, content: str) -> str:
+    """Run-level XML text wrapped in a bookmark, as Word's cross-reference dialog wraps a paragraph's content
+    (not its number): given to `paragraph` as its content, or put around a paragraph's (bookmark_content)."""
+    return (f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{_attr(name)}"/>{content}'
+            f'<w:bookmarkEnd w:id="{bookmark_id}"/>')
 
 
-def bookmark_end(bookmark_id: int) -> etree._Element:
-    return w("bookmarkEnd", {"id": bookmark_id})
-
-
-def bookmark_paragraph(p: etree._Element, bookmark_id: int, name: str) -> None:
-    """Wrap the paragraph's content (not its number) in a bookmark, as Word's cross-reference dialog does.
-
-    In a wholly inserted or deleted paragraph the bookmark goes inside the revision, so that rejecting
+def bookmark_content(content: str, bookmark_id: int, name: str, *, revised: bool = False) -> str:
+    """Wrap content that is written already in a bookmark (see bookmarked). In a wholly inserted or deleted
+    paragraph (`revised`: its mark is) the bookmark goes inside the revisions at its ends, so that rejecting
     the insertion or accepting the deletion takes the bookmark away with the text."""
-    ppr = p.find(_TAG["pPr"])
-    start, end = bookmark_start(bookmark_id, name), bookmark_end(bookmark_id)
-    mark = ppr.find(_TAG["rPr"]) if ppr is not None else None
-    whole = mark is not None and any(el.tag in _REVISION_WRAPPERS for el in mark)  # the paragraph mark is revised
-    content = [child for child in p if child.tag != _TAG["pPr"]] if whole else []
-    if whole and content and content[0].tag in _REVISION_WRAPPERS:
-        content[0].insert(0, start)
-    elif ppr is None:
-        p.insert(0, start)
-    else:
-        ppr.addnext(start)
-    if whole and content and content[-1].tag in _REVISION_WRAPPERS:
-        content[-1].append(end)
-    else:
-        p.append(end)
-
-
-_REVISION_WRAPPERS = frozenset((qn("w:ins"), qn("w:del")))
+    whole = bookmarked(bookmark_id, name, "")
+    start, end = whole[:whole.index("/>") + 2], whole[whole.index("/>") + 2:]
+    head = tail = ""
+    if revised and content.startswith(("<w:ins ", "<w:del ")):
+        cut = content.index(">") + 1
+        head, content = content[:cut], content[cut:]
+    if revised and content.endswith(("</w:ins>", "</w:del>")):
+        content, tail = content[:-len("</w:ins>")], content[-len("</w:ins>"):]
+    return f"{head}{start}{content}{end}{tail}"
 
 
 def hyperlink(children: Iterable[str], *, r_id: str | None = None, anchor: str | None = None) -> str:
     """w:hyperlink to an external target (relationship id) or to a bookmark in this document."""
     target = (f' r:id="{_attr(r_id)}"' if r_id is not None else "") + \
         (f' w:anchor="{_attr(anchor)}"' if anchor is not None else "")
-    return f'<w:hyperlink{target} w:history="1">{"".join(children)}</w:hyperlink>'
+    content = "".join(children)
+    if not content:  # as lxml writes an empty element
+        return f'<w:hyperlink{target} w:history="1"/>'
+    return f'<w:hyperlink{target} w:history="1">{content}</w:hyperlink>'
 
 
 # ── paragraphs ─────────────────────────────────────────────────────────────────────────────
@@ -306,23 +288,35 @@ class Numbering:
     ilvl: int
 
 
+def paragraph_xml(style: str | None, content: str = "", *, keep_next: bool = False, page_break: bool = False,
+                  numbering: Numbering | None = None, jc: str | None = None, marks: Iterable[str] = ()) -> str:
+    """w:p as XML text, with the few direct properties the renderer uses (everything else comes from the
+    style), the revisions of its paragraph mark (`marks`, see Revisions.mark_xml), and the given content
+    (run-level XML text)."""
+    marks = "".join(marks)
+    if style or keep_next or page_break or numbering is not None or jc or marks:
+        ppr = "".join(("<w:pPr>",  # children in CT_PPr order
+                       f'<w:pStyle w:val="{_attr(style)}"/>' if style else "",
+                       "<w:keepNext/>" if keep_next else "",
+                       "<w:pageBreakBefore/>" if page_break else "",
+                       f'<w:numPr><w:ilvl w:val="{numbering.ilvl}"/><w:numId w:val="{numbering.num_id}"/></w:numPr>'
+                       if numbering is not None else "",
+                       f'<w:jc w:val="{_attr(jc)}"/>' if jc else "",
+                       f"<w:rPr>{marks}</w:rPr>" if marks else "",
+                       "</w:pPr>"))
+    elif not content:
+        return "<w:p/>"
+    else:
+        ppr = ""
+    return f"<w:p>{ppr}{content}</w:p>"
+
+
 def paragraph(style: str | None, children: Iterable[str] = (), *,
               keep_next: bool = False, numbering: Numbering | None = None,
               jc: str | None = None) -> etree._Element:
-    """w:p with the few direct properties the renderer uses (everything else comes from the style), and the
-    given content (run-level XML text)."""
-    out = [_P_OPEN]
-    if style or keep_next or numbering is not None or jc:
-        out += ["<w:pPr>",  # children in CT_PPr order
-                f'<w:pStyle w:val="{_attr(style)}"/>' if style else "",
-                "<w:keepNext/>" if keep_next else "",
-                f'<w:numPr><w:ilvl w:val="{numbering.ilvl}"/><w:numId w:val="{numbering.num_id}"/></w:numPr>'
-                if numbering is not None else "",
-                f'<w:jc w:val="{_attr(jc)}"/>' if jc else "",
-                "</w:pPr>"]
-    out += children
-    out.append("</w:p>")
-    return _parse("".join(out))
+    """w:p as an element (a header's, a footer's, a comment's; see paragraph_xml)."""
+    xml = paragraph_xml(style, "".join(children), keep_next=keep_next, numbering=numbering, jc=jc)
+    return _parse(f"{_P_OPEN}{xml[len('<w:p>'):]}" if xml != "<w:p/>" else f"{_P_OPEN}</w:p>")
 
 
 _P_OPEN = f'<w:p xmlns:w="{NS["w"]}">'
@@ -345,6 +339,30 @@ def _parse(xml: str) -> etree._Element:
     return el
 
 
+_TEXTS = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+_ENTITIES = re.compile(r"&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
+_NAMED_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def unescape(text: str) -> str:
+    """XML text's character data: entity and character references replaced."""
+    if "&" not in text:
+        return text
+
+    def one(m: re.Match) -> str:
+        name = m.group(1)
+        if name in _NAMED_ENTITIES:
+            return _NAMED_ENTITIES[name]
+        return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+
+    return _ENTITIES.sub(one, text)
+
+
+def texts(fragments: str) -> str:
+    """The text of run-level XML text's w:t elements (not deleted text, tabs or breaks)."""
+    return "".join(unescape(t) for t in _TEXTS.findall(fragments))
+
+
 def elements(fragments: Iterable[str]) -> list[etree._Element]:
     """Run-level XML text as elements (to put into a paragraph that exists already)."""
     return list(_parse(f'{_P_OPEN}{"".join(fragments)}</w:p>'))
@@ -359,93 +377,48 @@ def track_fragments(fragments: Iterable[str], change: str, revisions: Revisions)
     return [xml[xml.index(">") + 1:-len("</w:p>")]]
 
 
-def prepend_content(p: etree._Element, children: Iterable[etree._Element]) -> None:
-    """Put runs at the start of a paragraph's content, after its properties."""
-    ppr = p.find(qn("w:pPr"))
-    index = 0 if ppr is None else p.index(ppr) + 1
-    for offset, child in enumerate(children):
-        p.insert(index + offset, child)
-
-
-# CT_PPr's child sequence (ECMA-376 17.3.1.26), for inserting a property into an existing w:pPr
-_PPR_ORDER = (
-    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
-    "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
-    "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
-    "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange",
-)
-_PPR_RANK = {name: rank for rank, name in enumerate(_PPR_ORDER, start=1)}
-_PPR_RANK_BY_TAG = {qn(f"w:{name}"): rank for name, rank in _PPR_RANK.items()}
-
-
-def set_paragraph_flag(p: etree._Element, name: str) -> None:
-    """Switch on an on/off paragraph property (keepNext, pageBreakBefore …) of an existing paragraph."""
-    ppr = p.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = w("pPr")
-        p.insert(0, ppr)
-    rank = _PPR_RANK[name]
-    for child in ppr:
-        child_rank = _PPR_RANK_BY_TAG.get(child.tag, 0)
-        if child_rank == rank:
-            return
-        if child_rank > rank:
-            child.addprevious(on(name))
-            return
-    ppr.append(on(name))
-
-
 # ── tables ─────────────────────────────────────────────────────────────────────────────────
 _BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 
-def table(rows: Sequence[etree._Element], widths: Sequence[int], *, style: str | None = None,
-          indent: int = 0, borderless: bool = False, first_row_is_header: bool = True) -> etree._Element:
-    """w:tbl with a fixed grid (twips), optional table style, left indent; a borderless one is flush left."""
-    tblpr = w(
-        "tblPr", None,
-        w("tblStyle", {"val": style}) if style else None,
-        w("tblW", {"w": sum(widths), "type": "dxa"}),
-        w("tblInd", {"w": indent, "type": "dxa"}),
-        w("tblBorders", None, *(w(side, {"val": "nil"}) for side in _BORDER_SIDES)) if borderless else None,
-        w("tblLayout", {"type": "fixed"}),
-        # without rules to frame it, a table's text must line up with the text around it
-        w("tblCellMar", None, w("left", {"w": 0, "type": "dxa"}), w("right", {"w": 0, "type": "dxa"}))
-        if borderless else None,
-        w("tblLook", {"val": "04A0" if first_row_is_header else "0000",
-                      "firstRow": int(first_row_is_header), "lastRow": 0, "firstColumn": 0,
-                      "lastColumn": 0, "noHBand": 1, "noVBand": 1}),
-    )
-    grid = w("tblGrid", None, *(w("gridCol", {"w": width}) for width in widths))
-    return w("tbl", None, tblpr, grid, *rows)
+def table(rows: Sequence[str], widths: Sequence[int], *, style: str | None = None,
+          indent: int = 0, borderless: bool = False, first_row_is_header: bool = True) -> str:
+    """w:tbl (XML text) with a fixed grid (twips), optional table style, left indent; a borderless one is
+    flush left."""
+    out = ["<w:tbl><w:tblPr>",
+           f'<w:tblStyle w:val="{_attr(style)}"/>' if style else "",
+           f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblInd w:w="{indent}" w:type="dxa"/>']
+    if borderless:
+        out += ["<w:tblBorders>", *(f'<w:{side} w:val="nil"/>' for side in _BORDER_SIDES), "</w:tblBorders>"]
+    out.append('<w:tblLayout w:type="fixed"/>')
+    if borderless:  # without rules to frame it, a table's text must line up with the text around it
+        out.append('<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>')
+    out += [f'<w:tblLook w:val="{"04A0" if first_row_is_header else "0000"}" w:firstRow="{int(first_row_is_header)}" '
+            'w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+            *(f'<w:gridCol w:w="{width}"/>' for width in widths), "</w:tblGrid>", *rows, "</w:tbl>"]
+    return "".join(out)
 
 
-def table_row(cells: Sequence[etree._Element], *, header: bool = False, cant_split: bool = True,
-              min_height: int | None = None) -> etree._Element:
-    """w:tr; a header row repeats on every page, and no row breaks across pages."""
-    trpr_children = [
-        on("cantSplit") if cant_split else None,
-        w("trHeight", {"val": min_height, "hRule": "atLeast"}) if min_height else None,
-        on("tblHeader") if header else None,
-    ]
-    trpr = w("trPr", None, *trpr_children) if any(c is not None for c in trpr_children) else None
-    return w("tr", None, trpr, *cells)
+def table_row(cells: Sequence[str], *, header: bool = False, cant_split: bool = True,
+              min_height: int | None = None, marks: Iterable[str] = ()) -> str:
+    """w:tr (XML text); a header row repeats on every page, no row breaks across pages; `marks`: the row's
+    revisions (see Revisions.mark_xml)."""
+    trpr = "".join(("<w:cantSplit/>" if cant_split else "",
+                    f'<w:trHeight w:val="{min_height}" w:hRule="atLeast"/>' if min_height else "",
+                    "<w:tblHeader/>" if header else "", *marks))
+    return f'<w:tr>{f"<w:trPr>{trpr}</w:trPr>" if trpr else ""}{"".join(cells)}</w:tr>'
 
 
-def table_cell(width: int, paragraphs: Sequence[etree._Element], *, span: int = 1,
-               bottom_rule: bool = False, valign: str | None = None) -> etree._Element:
-    """w:tc of a fixed width; `bottom_rule` draws the line a signature or a date is written on."""
-    tcpr = w(
-        "tcPr", None,
-        w("tcW", {"w": width, "type": "dxa"}),
-        w("gridSpan", {"val": span}) if span > 1 else None,
-        w("tcBorders", None, w("bottom", {"val": "single", "sz": 6, "space": 0, "color": "000000"}))
-        if bottom_rule else None,
-        w("vAlign", {"val": valign}) if valign else None,
-    )
+def table_cell(width: int, paragraphs: Sequence[str], *, span: int = 1,
+               bottom_rule: bool = False, valign: str | None = None) -> str:
+    """w:tc (XML text) of a fixed width; `bottom_rule` draws the line a signature or a date is written on."""
+    tcpr = "".join((f'<w:tcW w:w="{width}" w:type="dxa"/>',
+                    f'<w:gridSpan w:val="{span}"/>' if span > 1 else "",
+                    '<w:tcBorders><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:tcBorders>'
+                    if bottom_rule else "",
+                    f'<w:vAlign w:val="{_attr(valign)}"/>' if valign else ""))
     # a cell must end with a paragraph, even an empty one
-    return w("tc", None, tcpr, *(paragraphs or [paragraph(None)]))
+    return f'<w:tc><w:tcPr>{tcpr}</w:tcPr>{"".join(paragraphs or [paragraph_xml(None)])}</w:tc>'
 
 
 # ── numbering definitions ──────────────────────────────────────────────────────────────────
@@ -689,6 +662,14 @@ class Revisions:
             raise ValueError(f"unknown change {change!r}")
         return w(_REVISION_TAGS[change], {"id": next(self.ids), "author": self.author, "date": self.date})
 
+    def mark_xml(self, change: str, content: str | None = None) -> str:
+        """The same as XML text: around `content` (run-level XML text), or empty (a paragraph or row mark)."""
+        if change not in _REVISION_TAGS:
+            raise ValueError(f"unknown change {change!r}")
+        tag = _REVISION_TAGS[change]
+        start = f'<w:{tag} w:id="{next(self.ids)}" w:author="{_attr(self.author)}" w:date="{_attr(self.date)}"'
+        return f"{start}/>" if content is None else f"{start}>{content}</w:{tag}>"
+
 
 _REVISION_TAGS = {"insert": "ins", "delete": "del"}
 # what a w:ins / w:del may wrap directly; a hyperlink may not be wrapped, its runs are
@@ -732,79 +713,6 @@ def track_runs(children: Sequence[etree._Element], change: str, revisions: Revis
                 child.append(element)
         out.append(child)
     return out
-
-
-def _paragraph_properties(p: etree._Element) -> etree._Element:
-    ppr = p.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = w("pPr")
-        p.insert(0, ppr)
-    return ppr
-
-
-def _insert_in_ppr(ppr: etree._Element, el: etree._Element) -> None:
-    rank = _PPR_RANK[etree.QName(el).localname]
-    for child in ppr:
-        if _PPR_RANK_BY_TAG.get(child.tag, 0) > rank:
-            child.addprevious(el)
-            return
-    ppr.append(el)
-
-
-def mark_paragraph(p: etree._Element, change: str, revisions: Revisions) -> None:
-    """Mark the paragraph mark itself inserted or deleted (w:pPr/w:rPr/w:ins|w:del): accepting a deleted
-    mark joins the paragraph to the next, so a wholly deleted paragraph disappears."""
-    ppr = _paragraph_properties(p)
-    rpr = ppr.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = w("rPr")
-        _insert_in_ppr(ppr, rpr)
-    rpr.insert(0, revisions.mark(change))  # CT_ParaRPr starts with ins, del, moveFrom, moveTo
-
-
-def track_paragraph(p: etree._Element, change: str, revisions: Revisions) -> None:
-    """A whole paragraph inserted or deleted: its content and its paragraph mark."""
-    content = [child for child in p if child.tag != qn("w:pPr")]
-    for child in content:
-        p.remove(child)
-    for element in track_runs(content, change, revisions):
-        p.append(element)
-    mark_paragraph(p, change, revisions)
-
-
-def mark_row(tr: etree._Element, change: str, revisions: Revisions) -> None:
-    """Mark a table row inserted or deleted (w:trPr/w:ins|w:del, after the row's other properties)."""
-    trpr = tr.find(qn("w:trPr"))
-    if trpr is None:
-        trpr = w("trPr")
-        tblpr_ex = tr.find(qn("w:tblPrEx"))
-        if tblpr_ex is None:
-            tr.insert(0, trpr)
-        else:
-            tblpr_ex.addnext(trpr)
-    change_record = trpr.find(qn("w:trPrChange"))
-    if change_record is None:
-        trpr.append(revisions.mark(change))
-    else:
-        change_record.addprevious(revisions.mark(change))
-
-
-def track_row(tr: etree._Element, change: str, revisions: Revisions) -> None:
-    """A whole row inserted or deleted: the row mark and every paragraph in its cells."""
-    mark_row(tr, change, revisions)
-    for p in tr.iter(qn("w:p")):
-        track_paragraph(p, change, revisions)
-
-
-def track_block(el: etree._Element, change: str, revisions: Revisions) -> None:
-    """A whole body paragraph or table inserted or deleted."""
-    if el.tag == qn("w:p"):
-        track_paragraph(el, change, revisions)
-    elif el.tag == qn("w:tbl"):
-        for tr in el.iter(qn("w:tr")):
-            track_row(tr, change, revisions)
-    else:
-        raise ValueError(f"cannot track a {etree.QName(el).localname} element")
 
 
 # CT_Settings' children after w:trackRevisions (ECMA-376 17.15.1.78), for inserting it in order

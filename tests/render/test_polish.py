@@ -9,7 +9,7 @@ import zipfile
 from lxml import etree
 
 from termsmith.draft.document import Paragraph, Table
-from termsmith.render import word
+from termsmith.render import layout, word
 from termsmith.render.markdown import render_markdown
 from termsmith.render.typography import smart_quotes
 from termsmith.render.word import render_docx
@@ -103,12 +103,11 @@ def test_only_header_rows_and_short_tables_are_kept_together():
     assert all(p.find("w:pPr/w:keepNext", NS) is None for r in rows[1:] for p in r.iter(f"{{{W}}}p"))
     lead_in = long_table.getprevious()
     assert lead_in.find("w:pPr/w:keepNext", NS) is not None
-    assert word._table_lines([[[etree.Element("p")]]], [2000]) == 1
+    empty = word._Para(None, layout.shown(""))
+    assert word._table_lines([[[empty]]], [2000]) == 1
 
 
 def test_the_page_estimate_follows_the_section_page_size():
-    from termsmith.render import layout
-
     a4 = etree.fromstring(f'<w:sectPr xmlns:w="{W}"><w:pgSz w:w="11906" w:h="16838"/>'
                           '<w:pgMar w:top="1417" w:right="1417" w:bottom="1417" w:left="1417"/></w:sectPr>')
     letter = etree.fromstring(f'<w:sectPr xmlns:w="{W}"><w:pgSz w:w="12240" w:h="15840"/>'

@@ -88,10 +88,19 @@ def test_dirty_field():
 
 
 def test_bookmark_wraps_content_after_paragraph_properties():
-    p = wx.paragraph("ClauseLevel1", [wx.run("text")])
-    wx.bookmark_paragraph(p, 7, "_Ref_clause")
+    p = wx.paragraph("ClauseLevel1", [wx.bookmarked(7, "_Ref_clause", wx.run("text"))])
     assert _children(p) == ["pPr", "bookmarkStart", "r", "bookmarkEnd"]
     assert p[1].get(qn("w:name")) == "_Ref_clause" and p[1].get(qn("w:id")) == p[3].get(qn("w:id")) == "7"
+    later = wx.bookmark_content(wx.run("text"), 7, "_Ref_clause")
+    assert later == wx.bookmarked(7, "_Ref_clause", wx.run("text"))
+
+
+def test_bookmark_goes_inside_the_revisions_of_a_wholly_revised_paragraph():
+    import itertools
+    revisions = wx.Revisions("A", "2027-01-01T00:00:00Z", itertools.count(1))
+    content = revisions.mark_xml("insert", wx.run("new text"))
+    content = wx.elements([wx.bookmark_content(content, 9, "_Ref_new", revised=True)])
+    assert _children(content) == ["ins"] and _children(content[0]) == ["bookmarkStart", "r", "bookmarkEnd"]
 
 
 def test_hyperlink_external_and_internal():
@@ -102,15 +111,20 @@ def test_hyperlink_external_and_internal():
 
 
 # ── paragraphs and tables, validated against the schema ──
+def _block(xml: str) -> etree._Element:
+    """A body block written as XML text (wx.paragraph_xml, wx.table) as an element."""
+    return etree.fromstring(f"<w:body {nsdecls('w', 'r')}>{xml}</w:body>")[0]
+
+
 def test_paragraph_properties_in_schema_order(wml_schema):
-    p = wx.paragraph("ScheduleLevel1", [wx.run("x")], numbering=wx.Numbering(12, 1), jc="right")
-    wx.set_paragraph_flag(p, "pageBreakBefore")
-    wx.set_paragraph_flag(p, "keepNext")
-    wx.set_paragraph_flag(p, "keepNext")  # idempotent
-    assert _children(p.find(qn("w:pPr"))) == ["pStyle", "keepNext", "pageBreakBefore", "numPr", "jc"]
-    bare = wx.paragraph(None, [wx.run("y")])
-    wx.set_paragraph_flag(bare, "keepNext")
+    import itertools
+    revisions = wx.Revisions("A", "2027-01-01T00:00:00Z", itertools.count(1))
+    p = _block(wx.paragraph_xml("ScheduleLevel1", wx.run("x"), numbering=wx.Numbering(12, 1), jc="right",
+                                page_break=True, keep_next=True, marks=[revisions.mark_xml("insert")]))
+    assert _children(p.find(qn("w:pPr"))) == ["pStyle", "keepNext", "pageBreakBefore", "numPr", "jc", "rPr"]
+    bare = _block(wx.paragraph_xml(None, wx.run("y"), keep_next=True))
     assert _children(bare) == ["pPr", "r"]
+    assert wx.paragraph_xml(None) == "<w:p/>"  # as lxml writes an empty element
     _assert_valid(wml_schema, _document(p, bare))
 
 
@@ -119,12 +133,12 @@ def test_plain_paragraph_has_no_properties():
 
 
 def test_tables_validate_and_carry_row_rules(wml_schema):
-    header = wx.table_row([wx.table_cell(2000, [wx.paragraph("TableHeading", [wx.run("A")])])], header=True)
-    row = wx.table_row([wx.table_cell(2000, [wx.paragraph("TableText", [wx.run("1")])], bottom_rule=True,
+    header = wx.table_row([wx.table_cell(2000, [wx.paragraph_xml("TableHeading", wx.run("A"))])], header=True)
+    row = wx.table_row([wx.table_cell(2000, [wx.paragraph_xml("TableText", wx.run("1"))], bottom_rule=True,
                                       valign="bottom")], min_height=500)
-    ruled = wx.table([header, row], [2000], style="ContractTable", indent=720)
-    bare = wx.table([wx.table_row([wx.table_cell(2000, [], span=1)])], [2000], borderless=True,
-                    first_row_is_header=False)
+    ruled = _block(wx.table([header, row], [2000], style="ContractTable", indent=720))
+    bare = _block(wx.table([wx.table_row([wx.table_cell(2000, [], span=1)])], [2000], borderless=True,
+                           first_row_is_header=False))
     _assert_valid(wml_schema, _document(ruled, wx.paragraph(None), bare, wx.paragraph(None)))
     assert ruled.find(f"{qn('w:tr')}/{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
     assert all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in ruled.iter(qn("w:tr")))
