@@ -33,7 +33,7 @@ from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, TableRead
 from termsmith.review.fromdocx import ADDED_ID, document_draft, signature
-from termsmith.review.redline import FOLD_QUOTES, compare
+from termsmith.review.redline import compare, fold_quotes
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 DEFINITIONS = "definitions.terms"
@@ -476,7 +476,7 @@ def _renamed(was: dict[str, Paragraph], now: dict[str, Paragraph]) -> dict[str, 
 def _plain_inlines(inlines: tuple) -> str:
     from termsmith.review.fromdocx import _plain
 
-    return _plain(inlines).translate(FOLD_QUOTES)
+    return fold_quotes(_plain(inlines))
 
 
 def _after_term(inlines: tuple) -> tuple:
@@ -494,7 +494,7 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
     for section in accepted.sections:
         old = was.get(section.id)
         if old is None or old.kind == "signatures" or \
-                old.title.translate(FOLD_QUOTES) == section.title.translate(FOLD_QUOTES):
+                fold_quotes(old.title) == fold_quotes(section.title):
             continue
         name = f"{section.label}" if section.kind == "schedule" else f"Article {section.label}"
         result.headings[section.id] = (old.title, section.title)
@@ -516,8 +516,7 @@ def _cover_parties(doc: Document) -> list[str]:
         if item.style in SECTION_STYLES:
             break
         if item.style == "CoverParty":
-            out.append(" ".join("".join(getattr(p.inline, "text", "") for p in item.pieces).split())
-                       .translate(FOLD_QUOTES))
+            out.append(fold_quotes(" ".join("".join(getattr(p.inline, "text", "") for p in item.pieces).split())))
     del COVER_STYLES
     return out
 
@@ -531,7 +530,7 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
     conflicts: list[str] = []
 
     def want(path: tuple, what: str, old: str, new: str) -> None:
-        if old.translate(FOLD_QUOTES) == new.translate(FOLD_QUOTES):
+        if fold_quotes(old) == fold_quotes(new):
             return
         if path in changes and changes[path][2] != new:
             conflicts.append(f"{what}: “{changes[path][2]}” in one place, “{new}” in another")
@@ -549,7 +548,7 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
             want(("parties", k, "name"), f"party {k + 1} name on the cover", a.party_name, name)
     if len(base.parties) != len(accepted.parties):
         conflicts.append("a party's execution block added or removed: parties are the deal's `parties`")
-    if accepted.date_text.translate(FOLD_QUOTES) != base.date_text.translate(FOLD_QUOTES):
+    if fold_quotes(accepted.date_text) != fold_quotes(base.date_text):
         conflicts.append(f"the date “{base.date_text}” → “{accepted.date_text}”: the date is the deal's "
                          "effective_date; change it there")
     known = {p for p, _a, _b in result.fields}
@@ -602,16 +601,16 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
 
 def _shows(draft: Draft, path: tuple, value: str) -> bool:
     """The draft's cover (or execution block) shows the value of this field."""
-    fold = str(value).translate(FOLD_QUOTES)
+    fold = fold_quotes(str(value))
     if path == ("deal", "title"):
-        return draft.title.translate(FOLD_QUOTES) == fold
+        return fold_quotes(draft.title) == fold
     k = path[1]
     if k >= len(draft.parties):
         return False
     party = draft.parties[k]
     shown = {("name",): party.party_name, ("signatory", "name"): party.signatory_name,
              ("signatory", "title"): party.signatory_title}.get(tuple(path[2:]), "")
-    return shown.translate(FOLD_QUOTES) == fold
+    return fold_quotes(shown) == fold
 
 
 def _get(data, path: tuple):
@@ -633,12 +632,12 @@ def _set(data, path: tuple, value) -> None:
 
 def _cover_changes(base: Draft, accepted: Draft) -> list[str]:
     out = []
-    if base.title.translate(FOLD_QUOTES) != accepted.title.translate(FOLD_QUOTES):
+    if fold_quotes(base.title) != fold_quotes(accepted.title):
         out.append(f"title “{base.title}” → “{accepted.title}”")
     for old, new in zip(base.parties, accepted.parties, strict=False):
         for name in ("party_name", "signatory_name", "signatory_title"):
             a, b = getattr(old, name), getattr(new, name)
-            if a.translate(FOLD_QUOTES) != b.translate(FOLD_QUOTES):
+            if fold_quotes(a) != fold_quotes(b):
                 out.append(f"{name.replace('_', ' ')} “{a}” → “{b}”")
     return out
 

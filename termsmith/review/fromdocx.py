@@ -37,7 +37,7 @@ from termsmith.draft.document import (
 )
 from termsmith.draft.document import plain_text as inline_text
 from termsmith.review.docx import Document, Para, Piece, Row, TableRead
-from termsmith.review.redline import FOLD_QUOTES
+from termsmith.review.redline import fold_quotes
 
 SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
 COVER_STYLES = {"Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading"}
@@ -363,7 +363,7 @@ class _Builder:
         lead = _run_in(base.title) + " "
         first = block.inlines[0] if block.inlines else None
         if block.title is None and head is not None and head.title and isinstance(first, Span) and \
-                first.text.translate(FOLD_QUOTES).startswith(lead.translate(FOLD_QUOTES)):
+                fold_quotes(first.text).startswith(fold_quotes(lead)):
             rest = replace(first, text=first.text[len(lead):])
             return replace(block, title=head.title, inlines=((rest,) if rest.text else ()) + block.inlines[1:])
         return block
@@ -506,16 +506,18 @@ def _key_text(inlines: Sequence[Inline]) -> str:
     """Text for matching: a cross-reference by what it points at (its shown number may be stale)."""
     parts = []
     for item in inlines:
-        if isinstance(item, CrossRef):
+        if isinstance(item, Span):
+            parts.append(item.text)
+        elif isinstance(item, CrossRef):
             parts.append(f"\x00{item.anchor}\x00")
         else:
-            parts.append(_plain([item]))
-    return " ".join("".join(parts).translate(FOLD_QUOTES).split())
+            parts.append(_plain((item,)))
+    return " ".join(fold_quotes("".join(parts)).split())
 
 
 def _fold(text: str) -> str:
     """Straight quotes: renderers make them typographic again when they write."""
-    return text.translate(FOLD_QUOTES)
+    return fold_quotes(text)
 
 
 def signature(block: Block) -> object:
@@ -529,7 +531,8 @@ def signature(block: Block) -> object:
 # ── numbers as Word counts them ────────────────────────────────────────────────────────────
 def relabel(draft: Draft) -> Draft:
     """Every section, clause and paragraph numbered as Word's lists number them, and every cross-reference
-    showing its target's number (a reference to something no longer there becomes plain text)."""
+    showing its target's number (a reference to something no longer there becomes plain text). What already
+    reads so is kept as it is (the same objects: the comparison passes over a clause it was given twice)."""
     counts = {"article": 0, "schedule": 0, "signatures": 0}
     labels: dict[str, str] = {}
     targets: dict[str, str] = {}
@@ -549,19 +552,20 @@ def relabel(draft: Draft) -> Draft:
             blocks = []
             for block in clause.blocks:
                 if isinstance(block, Paragraph):
+                    number = ""
                     if block.role == "clause":
                         values[1:] = [m] + [0] * 4
-                        block = replace(block, label=clause_label)
+                        number = clause_label
                     elif block.role == "item" and section.kind != "signatures":
                         values[block.level] += 1
                         for deeper in range(block.level + 1, len(values)):
                             values[deeper] = 0
-                        block = replace(block, label=item_label(block.level, values[block.level]))
-                    elif block.label:
-                        block = replace(block, label="")
+                        number = item_label(block.level, values[block.level])
+                    if block.label != number:
+                        block = replace(block, label=number)
                 blocks.append(block)
-            clauses.append(replace(clause, label=clause_label, blocks=tuple(blocks)))
-        sections.append(replace(section, label=label, clauses=tuple(clauses)))
+            clauses.append(_rebuilt(clause, "blocks", blocks, label=clause_label))
+        sections.append(_rebuilt(section, "clauses", clauses, label=label))
 
     def ref(item: Inline) -> Inline:
         if isinstance(item, CrossRef):
@@ -574,7 +578,8 @@ def relabel(draft: Draft) -> Draft:
     def fix(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         if not any(isinstance(i, CrossRef) for i in inlines):
             return inlines
-        return tuple(ref(i) for i in inlines)
+        fixed = tuple(ref(i) for i in inlines)
+        return inlines if _same(fixed, inlines) else fixed
 
     out = []
     for section in sections:
@@ -583,15 +588,28 @@ def relabel(draft: Draft) -> Draft:
             blocks = []
             for block in clause.blocks:
                 if isinstance(block, Paragraph):
-                    block = replace(block, inlines=fix(block.inlines)) if any(
-                        isinstance(i, CrossRef) for i in block.inlines) else block
+                    block = _rebuilt(block, "inlines", fix(block.inlines))
                 else:
-                    block = replace(block, header=tuple(fix(c) for c in block.header),
-                                    rows=tuple(tuple(fix(c) for c in r) for r in block.rows))
+                    header = tuple(fix(c) for c in block.header)
+                    rows = tuple(tuple(fix(c) for c in r) for r in block.rows)
+                    if not (_same(header, block.header) and all(_same(a, b) for a, b in zip(rows, block.rows))):
+                        block = replace(block, header=header, rows=rows)
                 blocks.append(block)
-            clauses.append(replace(clause, blocks=tuple(blocks)))
-        out.append(replace(section, clauses=tuple(clauses)))
-    return replace(draft, sections=tuple(out))
+            clauses.append(_rebuilt(clause, "blocks", blocks))
+        out.append(_rebuilt(section, "clauses", clauses))
+    return _rebuilt(draft, "sections", out)
+
+
+def _same(new, old) -> bool:
+    """The same items, one for one (the very objects)."""
+    return len(new) == len(old) and all(a is b for a, b in zip(new, old))
+
+
+def _rebuilt(item, name: str, parts, **values):
+    """The item with `parts` as its field `name` and `values`, or the item itself when it has them already."""
+    if _same(parts, getattr(item, name)) and all(getattr(item, k) == v for k, v in values.items()):
+        return item
+    return replace(item, **{name: tuple(parts)}, **values)
 
 
 def plain_text(clause: Clause) -> str:
