@@ -184,11 +184,11 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.notes.extend(clause_notes)
     for ident, clause in original_clauses.items():  # untracked edits: before its tracked changes vs the draft
         old = base_clauses.get(ident)
-        if old is not None and _sig(old) != _sig(clause):
+        if old is not None and not _reads_same(old, clause):
             review(ident).notes.append(Note("edited", "", "", _edit_summary(old, clause)))
 
     changed = [i for i in [*accepted_clauses, *(k for k in base_clauses if k not in accepted_clauses)]
-               if _sig(base_clauses.get(i)) != _sig(accepted_clauses.get(i))]
+               if not _reads_same(base_clauses.get(i), accepted_clauses.get(i))]
     result = Plan(list(reviews.values()), [], {}, accepted)
     handled: set[str] = set()
     for ident in changed:
@@ -266,6 +266,11 @@ def _sig(clause: Clause | None) -> object:
     sig = tuple(signature(b) for b in clause.blocks)
     _SIGS[id(clause)] = (clause, sig)
     return sig
+
+
+def _reads_same(a: Clause | None, b: Clause | None) -> bool:
+    """The two clauses read the same: equal ones (most of a re-draft's) without working out their signatures."""
+    return a == b or _sig(a) == _sig(b)
 
 
 def _sig_blocks(blocks, role: str) -> object:
@@ -577,8 +582,8 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
                 result.fields.append((path, _get(data, path), new))
             names = _names(redrafted)
             got, want_clauses, was = _clauses(redrafted), _clauses(accepted), _clauses(base)
-            also = [k for k in got if _sig(got[k]) != _sig(want_clauses.get(k)) and _sig(got[k]) != _sig(was.get(k))
-                    or (_sig(got[k]) != _sig(was.get(k)) and _sig(want_clauses.get(k)) == _sig(was.get(k)))]
+            also = [k for k in got if not _reads_same(got[k], was.get(k)) and (
+                not _reads_same(got[k], want_clauses.get(k)) or _reads_same(want_clauses.get(k), was.get(k)))]
             shown = "; ".join(f"deal field {'.'.join(map(str, p))}: {o} → {n}" for p, (_w, o, n) in todo.items())
             target.action, target.detail = "field", shown
             places = [names.get(k, k) for k in also]
@@ -734,10 +739,10 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
             continue
         trial_clauses = _clauses(redrafted)
         reached = [k for k in trial_clauses.keys() | base_clauses.keys()
-                   if _sig(trial_clauses.get(k)) != _sig(base_clauses.get(k))]
+                   if not _reads_same(trial_clauses.get(k), base_clauses.get(k))]
         if old.id not in reached:
             continue
-        differs = [k for k in reached if _sig(trial_clauses.get(k)) != _sig(accepted_clauses.get(k))]
+        differs = [k for k in reached if not _reads_same(trial_clauses.get(k), accepted_clauses.get(k))]
         if differs:
             shown = ".".join(map(str, path))
             names = _names(redrafted)
@@ -812,7 +817,7 @@ def mismatched(result: Plan, redrafted: Draft) -> list[tuple[str, str]]:
             continue
         if ADDED_ID in ident.rsplit(".", 1)[-1]:
             continue  # an added clause has its new id in the re-draft
-        if _sig(got.get(ident)) != _sig(clause):
+        if not _reads_same(got.get(ident), clause):
             out.append((ident, f"{clause.label} {clause.title} ({ident})".strip()))
     del added
     return out

@@ -105,7 +105,7 @@ def resolved(doc: Document, view: str = "accepted") -> list[_P | tuple[TableRead
             rows = [r for r in block.rows if r.revision is None or r.revision.kind != drop]
             out.append((block, n, rows))
             continue
-        pieces = [p for p in block.inlines(view)]
+        pieces = block.inlines(view)
         if carry is not None:
             pieces = carry.pieces + pieces
             bookmarks = carry.bookmarks + block.bookmarks
@@ -194,18 +194,18 @@ class _Builder:
 
     def _paragraph_of(self, p: _P) -> None:
         style = p.style
-        text = _text(p.pieces)
         if style in SECTION_STYLES or (not self.termsmith and _is_heading(self.doc.styles.get(style, style))):
             anchor = next((b for b in p.bookmarks if b.startswith("_Ref_")), "")
             kind = SECTION_STYLES.get(style, "signatures")
             if not anchor:
                 self.added += 1
                 anchor = f"_Ref_{ADDED_ID}_{self.added}"
-            self.sections.append(_ReadSection(kind, self._id(anchor), anchor, _fold(text.strip())))
+            self.sections.append(_ReadSection(kind, self._id(anchor), anchor, _fold(_text(p.pieces).strip())))
             return
         if SKIPPED.match(style):
             return
         if not self.sections and self.termsmith:
+            text = _text(p.pieces)  # the cover's text (the body's is read as inlines below)
             if style == "Title":
                 self.title = _fold(text.strip())
             elif style == "CoverParty":
@@ -215,7 +215,7 @@ class _Builder:
             return
         if not self.sections:
             if style == "Title" and not self.title:
-                self.title = text.strip()
+                self.title = _text(p.pieces).strip()
                 return
             self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))
         section = self.sections[-1]
@@ -321,7 +321,7 @@ class _Builder:
         clauses = tuple(self._clause(c, base, read.anchor) for c in read.clauses)
         title = read.title
         if base is not None and base.title == title and base.kind == read.kind:
-            return replace(base, clauses=clauses)
+            return _rebuilt(base, "clauses", clauses)
         return Section(read.kind, read.id, title, "", read.anchor, clauses)
 
     def _base_section(self, ident: str) -> Section | None:
