@@ -243,7 +243,9 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
-    result.clauses = sorted(reviews.values(), key=lambda r: _order(accepted, base, r.id))
+    order = _order(accepted, base)
+    result.clauses = sorted(reviews.values(), key=lambda r: (-1, 0) if not r.id else (0, order[r.id]) if r.id in order
+                            else (1, 0))
     for r in result.clauses:
         if not r.action:
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
@@ -326,17 +328,16 @@ def _added_id(ident: str, taken: dict) -> str:
     return f"{area}.negotiated-{n}"
 
 
-def _order(accepted: Draft, base: Draft, ident: str) -> tuple:
-    if not ident:
-        return (-1, 0)
-    for draft in (accepted, base):
-        k = 0
-        for s in draft.sections:
-            for c in s.clauses:
-                k += 1
-                if c.id == ident:
-                    return (0, k)
-    return (1, 0)
+def _order(accepted: Draft, base: Draft) -> dict[str, int]:
+    """Each clause id → its place in the reviewed document (counting from 1), or in the draft for a clause the
+    review removed."""
+    out: dict[str, int] = {}
+    for draft in (base, accepted):
+        places: dict[str, int] = {}
+        for k, c in enumerate((c for s in draft.sections for c in s.clauses), start=1):
+            places.setdefault(c.id, k)
+        out.update(places)
+    return out
 
 
 def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], ClauseReview]) -> None:

@@ -147,11 +147,15 @@ class _Builder:
     def __init__(self, doc: Document, base: Draft | None, view: str) -> None:
         self.doc, self.base, self.view = doc, base, view
         self.anchor_ids: dict[str, str] = {}
+        self.base_sections: dict[str, Section] = {}  # by id
+        self.base_clauses: dict[str, Clause] = {}
         if base is not None:
             for section in base.sections:
                 self.anchor_ids[section.anchor] = section.id
+                self.base_sections.setdefault(section.id, section)
                 for clause in section.clauses:
                     self.anchor_ids[clause.anchor] = clause.id
+                    self.base_clauses[clause.id] = clause
         for name in doc.properties:
             if name.startswith("termsmith.clause."):
                 ident = name[len("termsmith.clause."):]
@@ -325,9 +329,7 @@ class _Builder:
         return Section(read.kind, read.id, title, "", read.anchor, clauses)
 
     def _base_section(self, ident: str) -> Section | None:
-        if self.base is None:
-            return None
-        return next((s for s in self.base.sections if s.id == ident), None)
+        return self.base_sections.get(ident)
 
     def _clause(self, read: _ReadClause, section: Section | None, section_anchor: str = "") -> Clause:
         base = self._base_clause(read.id)
@@ -369,11 +371,7 @@ class _Builder:
         return block
 
     def _base_clause(self, ident: str) -> Clause | None:
-        if self.base is None:
-            return None
-        if not hasattr(self, "_base_clauses"):
-            self._base_clauses = {c.id: c for s in self.base.sections for c in s.clauses}
-        return self._base_clauses.get(ident)
+        return self.base_clauses.get(ident)
 
     def _draft(self, sections: tuple[Section, ...]) -> Draft:
         base = self.base
