@@ -33,7 +33,7 @@ from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, TableRead
 from termsmith.review.fromdocx import ADDED_ID, document_draft, signature
-from termsmith.review.redline import FOLD_QUOTES, compare
+from termsmith.review.redline import compare, fold_quotes
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 DEFINITIONS = "definitions.terms"
@@ -184,11 +184,11 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.notes.extend(clause_notes)
     for ident, clause in original_clauses.items():  # untracked edits: before its tracked changes vs the draft
         old = base_clauses.get(ident)
-        if old is not None and _sig(old) != _sig(clause):
+        if old is not None and not _reads_same(old, clause):
             review(ident).notes.append(Note("edited", "", "", _edit_summary(old, clause)))
 
     changed = [i for i in [*accepted_clauses, *(k for k in base_clauses if k not in accepted_clauses)]
-               if _sig(base_clauses.get(i)) != _sig(accepted_clauses.get(i))]
+               if not _reads_same(base_clauses.get(i), accepted_clauses.get(i))]
     result = Plan(list(reviews.values()), [], {}, accepted)
     handled: set[str] = set()
     for ident in changed:
@@ -243,7 +243,9 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
-    result.clauses = sorted(reviews.values(), key=lambda r: _order(accepted, base, r.id))
+    order = _order(accepted, base)
+    result.clauses = sorted(reviews.values(), key=lambda r: (-1, 0) if not r.id else (0, order[r.id]) if r.id in order
+                            else (1, 0))
     for r in result.clauses:
         if not r.action:
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
@@ -266,6 +268,11 @@ def _sig(clause: Clause | None) -> object:
     sig = tuple(signature(b) for b in clause.blocks)
     _SIGS[id(clause)] = (clause, sig)
     return sig
+
+
+def _reads_same(a: Clause | None, b: Clause | None) -> bool:
+    """The two clauses read the same: equal ones (most of a re-draft's) without working out their signatures."""
+    return a == b or _sig(a) == _sig(b)
 
 
 def _sig_blocks(blocks, role: str) -> object:
@@ -321,17 +328,16 @@ def _added_id(ident: str, taken: dict) -> str:
     return f"{area}.negotiated-{n}"
 
 
-def _order(accepted: Draft, base: Draft, ident: str) -> tuple:
-    if not ident:
-        return (-1, 0)
-    for draft in (accepted, base):
-        k = 0
-        for s in draft.sections:
-            for c in s.clauses:
-                k += 1
-                if c.id == ident:
-                    return (0, k)
-    return (1, 0)
+def _order(accepted: Draft, base: Draft) -> dict[str, int]:
+    """Each clause id → its place in the reviewed document (counting from 1), or in the draft for a clause the
+    review removed."""
+    out: dict[str, int] = {}
+    for draft in (base, accepted):
+        places: dict[str, int] = {}
+        for k, c in enumerate((c for s in draft.sections for c in s.clauses), start=1):
+            places.setdefault(c.id, k)
+        out.update(places)
+    return out
 
 
 def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], ClauseReview]) -> None:
@@ -476,7 +482,7 @@ def _renamed(was: dict[str, Paragraph], now: dict[str, Paragraph]) -> dict[str, 
 def _plain_inlines(inlines: tuple) -> str:
     from termsmith.review.fromdocx import _plain
 
-    return _plain(inlines).translate(FOLD_QUOTES)
+    return fold_quotes(_plain(inlines))
 
 
 def _after_term(inlines: tuple) -> tuple:
@@ -494,7 +500,7 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
     for section in accepted.sections:
         old = was.get(section.id)
         if old is None or old.kind == "signatures" or \
-                old.title.translate(FOLD_QUOTES) == section.title.translate(FOLD_QUOTES):
+                fold_quotes(old.title) == fold_quotes(section.title):
             continue
         name = f"{section.label}" if section.kind == "schedule" else f"Article {section.label}"
         result.headings[section.id] = (old.title, section.title)
@@ -516,8 +522,7 @@ def _cover_parties(doc: Document) -> list[str]:
         if item.style in SECTION_STYLES:
             break
         if item.style == "CoverParty":
-            out.append(" ".join("".join(getattr(p.inline, "text", "") for p in item.pieces).split())
-                       .translate(FOLD_QUOTES))
+            out.append(fold_quotes(" ".join("".join(getattr(p.inline, "text", "") for p in item.pieces).split())))
     del COVER_STYLES
     return out
 
@@ -531,7 +536,7 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
     conflicts: list[str] = []
 
     def want(path: tuple, what: str, old: str, new: str) -> None:
-        if old.translate(FOLD_QUOTES) == new.translate(FOLD_QUOTES):
+        if fold_quotes(old) == fold_quotes(new):
             return
         if path in changes and changes[path][2] != new:
             conflicts.append(f"{what}: “{changes[path][2]}” in one place, “{new}” in another")
@@ -549,7 +554,7 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
             want(("parties", k, "name"), f"party {k + 1} name on the cover", a.party_name, name)
     if len(base.parties) != len(accepted.parties):
         conflicts.append("a party's execution block added or removed: parties are the deal's `parties`")
-    if accepted.date_text.translate(FOLD_QUOTES) != base.date_text.translate(FOLD_QUOTES):
+    if fold_quotes(accepted.date_text) != fold_quotes(base.date_text):
         conflicts.append(f"the date “{base.date_text}” → “{accepted.date_text}”: the date is the deal's "
                          "effective_date; change it there")
     known = {p for p, _a, _b in result.fields}
@@ -578,8 +583,8 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
                 result.fields.append((path, _get(data, path), new))
             names = _names(redrafted)
             got, want_clauses, was = _clauses(redrafted), _clauses(accepted), _clauses(base)
-            also = [k for k in got if _sig(got[k]) != _sig(want_clauses.get(k)) and _sig(got[k]) != _sig(was.get(k))
-                    or (_sig(got[k]) != _sig(was.get(k)) and _sig(want_clauses.get(k)) == _sig(was.get(k)))]
+            also = [k for k in got if not _reads_same(got[k], was.get(k)) and (
+                not _reads_same(got[k], want_clauses.get(k)) or _reads_same(want_clauses.get(k), was.get(k)))]
             shown = "; ".join(f"deal field {'.'.join(map(str, p))}: {o} → {n}" for p, (_w, o, n) in todo.items())
             target.action, target.detail = "field", shown
             places = [names.get(k, k) for k in also]
@@ -602,16 +607,16 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
 
 def _shows(draft: Draft, path: tuple, value: str) -> bool:
     """The draft's cover (or execution block) shows the value of this field."""
-    fold = str(value).translate(FOLD_QUOTES)
+    fold = fold_quotes(str(value))
     if path == ("deal", "title"):
-        return draft.title.translate(FOLD_QUOTES) == fold
+        return fold_quotes(draft.title) == fold
     k = path[1]
     if k >= len(draft.parties):
         return False
     party = draft.parties[k]
     shown = {("name",): party.party_name, ("signatory", "name"): party.signatory_name,
              ("signatory", "title"): party.signatory_title}.get(tuple(path[2:]), "")
-    return shown.translate(FOLD_QUOTES) == fold
+    return fold_quotes(shown) == fold
 
 
 def _get(data, path: tuple):
@@ -633,12 +638,12 @@ def _set(data, path: tuple, value) -> None:
 
 def _cover_changes(base: Draft, accepted: Draft) -> list[str]:
     out = []
-    if base.title.translate(FOLD_QUOTES) != accepted.title.translate(FOLD_QUOTES):
+    if fold_quotes(base.title) != fold_quotes(accepted.title):
         out.append(f"title “{base.title}” → “{accepted.title}”")
     for old, new in zip(base.parties, accepted.parties, strict=False):
         for name in ("party_name", "signatory_name", "signatory_title"):
             a, b = getattr(old, name), getattr(new, name)
-            if a.translate(FOLD_QUOTES) != b.translate(FOLD_QUOTES):
+            if fold_quotes(a) != fold_quotes(b):
                 out.append(f"{name.replace('_', ' ')} “{a}” → “{b}”")
     return out
 
@@ -735,10 +740,10 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
             continue
         trial_clauses = _clauses(redrafted)
         reached = [k for k in trial_clauses.keys() | base_clauses.keys()
-                   if _sig(trial_clauses.get(k)) != _sig(base_clauses.get(k))]
+                   if not _reads_same(trial_clauses.get(k), base_clauses.get(k))]
         if old.id not in reached:
             continue
-        differs = [k for k in reached if _sig(trial_clauses.get(k)) != _sig(accepted_clauses.get(k))]
+        differs = [k for k in reached if not _reads_same(trial_clauses.get(k), accepted_clauses.get(k))]
         if differs:
             shown = ".".join(map(str, path))
             names = _names(redrafted)
@@ -813,7 +818,7 @@ def mismatched(result: Plan, redrafted: Draft) -> list[tuple[str, str]]:
             continue
         if ADDED_ID in ident.rsplit(".", 1)[-1]:
             continue  # an added clause has its new id in the re-draft
-        if _sig(got.get(ident)) != _sig(clause):
+        if not _reads_same(got.get(ident), clause):
             out.append((ident, f"{clause.label} {clause.title} ({ident})".strip()))
     del added
     return out

@@ -327,7 +327,7 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
     from termsmith.library import git as gitstore
     from termsmith.review import libedit
     from termsmith.review.fromdocx import plain_text
-    from termsmith.review.redline import FOLD_QUOTES as FOLD
+    from termsmith.review.redline import fold_quotes
 
     root = Path(library).resolve()
     repo = gitstore.repo_root(root)
@@ -464,8 +464,8 @@ def _library_edits(plan, base: Draft, library: Path, deal_path: Path, document: 
         for r in plan.clauses:  # the definitions list: every renamed (and reworded) term went into the library
             if r.action == "override" and "renamed" in r.detail and not plan.overrides.get(r.id):
                 r.action, r.detail = "library", f"{renaming}, in every clause file that uses it"
-    titles = {s.id: s.title.translate(FOLD) for s in redrafted.sections}
-    if headings and all(titles.get(sid) == new.translate(FOLD) for sid, _o, new, _r in headings):
+    titles = {s.id: fold_quotes(s.title) for s in redrafted.sections}
+    if headings and all(titles.get(sid) == fold_quotes(new) for sid, _o, new, _r in headings):
         for sid, old_title, new_title, r in headings:
             plan.refused = [line for line in plan.refused if "the heading of" not in line or sid not in line
                             and old_title not in line]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from lxml import etree
 
@@ -54,8 +54,19 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
+# the names read in every paragraph and run, made once (a long document has tens of thousands of runs)
 _RPR, _B, _I, _RSTYLE, _VAL, _T = _w("rPr"), _w("b"), _w("i"), _w("rStyle"), _w("val"), _w("t")
 _STRIKES = (_w("strike"), _w("dstrike"))
+_P, _TBL, _R, _PPR, _PSTYLE = _w("p"), _w("tbl"), _w("r"), _w("pPr"), _w("pStyle")
+_INS, _DEL = _w("ins"), _w("del")
+_INSERTS, _DELETES = (_INS, _w("moveTo")), (_DEL, _w("moveFrom"))
+_HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSimple"), _w("bookmarkStart"),
+                                                      _w("commentRangeStart"))
+_SDT, _SDT_CONTENT, _CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
+_WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT)
+_FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
+_DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
+_NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 
 
 # ── what is read ───────────────────────────────────────────────────────────────────────────
@@ -68,9 +79,9 @@ class Revision:
     date: str
 
 
-@dataclass(frozen=True)
-class Piece:
-    """One inline of a paragraph, as it stands (state '') or inserted / deleted by a tracked change."""
+class Piece(NamedTuple):
+    """One inline of a paragraph, as it stands (state '') or inserted / deleted by a tracked change (a
+    named tuple: a document has one for every run, and a tuple is the cheapest immutable record to make)."""
 
     inline: Inline
     revision: Revision | None = None
@@ -210,9 +221,9 @@ class _Reader:
             raise self.package.refuse("is not a Word document (no document body)")
         blocks: list[Para | TableRead] = []
         for el in _block_elements(body):
-            if el.tag == _w("p"):
+            if el.tag == _P:
                 blocks.append(self._paragraph(el))
-            elif el.tag == _w("tbl"):
+            else:
                 blocks.append(self._table(el))
         return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles)
 
@@ -291,22 +302,24 @@ class _Reader:
                         revision = _revision(mark, kind)
             cells = []
             for tc in _cells(tr):
-                cells.append([self._paragraph(p) for p in _block_elements(tc) if p.tag == _w("p")])
+                cells.append([self._paragraph(p) for p in _block_elements(tc) if p.tag == _P])
             rows.append(Row(cells, revision, header))
         style = style_el.get(_w("val"), "") if style_el is not None else ""
         return TableRead(rows, self.canon.get(style, style))
 
     def _paragraph(self, p: etree._Element) -> Para:
-        ppr = p.find(_w("pPr"))
         style, mark = "", None
-        if ppr is not None:
-            style_el = ppr.find(_w("pStyle"))
-            style = style_el.get(_w("val"), "") if style_el is not None else ""
+        ppr = p[0] if len(p) else None  # the paragraph's properties come first (ECMA-376 CT_P)
+        if ppr is not None and ppr.tag == _PPR:
+            style_el = _child(ppr, _PSTYLE)
+            style = style_el.get(_VAL, "") if style_el is not None else ""
             style = self.canon.get(style, style)
-            for kind in ("ins", "del"):
-                el = ppr.find(f"{_w('rPr')}/{_w(kind)}")
-                if el is not None:
-                    mark = _revision(el, kind)
+            rpr = _child(ppr, _RPR)  # the paragraph mark's: inserted or deleted
+            if rpr is not None:
+                for kind, tag in (("ins", _INS), ("del", _DEL)):
+                    el = _child(rpr, tag)
+                    if el is not None:
+                        mark = _revision(el, kind)
         para = Para(style, [], mark=mark)
         self._content(p, para, None)
         para.pieces = _terms(para.pieces)
@@ -315,27 +328,27 @@ class _Reader:
     def _content(self, parent: etree._Element, para: Para, revision: Revision | None) -> None:
         for child in parent:
             tag = child.tag
-            if tag == _w("r"):
+            if tag == _R:
                 self._run(child, para, revision)
-            elif tag in (_w("ins"), _w("moveTo")):
+            elif tag in _INSERTS:
                 self._content(child, para, _revision(child, "ins"))
-            elif tag in (_w("del"), _w("moveFrom")):
+            elif tag in _DELETES:
                 self._content(child, para, _revision(child, "del"))
-            elif tag == _w("hyperlink"):
+            elif tag == _HYPERLINK:
                 self._hyperlink(child, para, revision)
-            elif tag == _w("fldSimple"):
+            elif tag == _FLD_SIMPLE:
                 start = len(para.pieces)
                 self._content(child, para, revision)
-                self._finish_field(child.get(_w("instr"), ""), para, start)
-            elif tag == _w("bookmarkStart"):
-                name = child.get(_w("name"), "")
+                self._finish_field(child.get(_INSTR_ATTR, ""), para, start)
+            elif tag == _BOOKMARK:
+                name = child.get(_NAME, "")
                 if name and name != "_GoBack":
                     para.bookmarks.append(name)
-            elif tag in (_w("commentRangeStart"),):
-                para.comments.append(child.get(_w("id"), ""))
-            elif tag in (_w("smartTag"), _w("customXml"), _w("sdt"), _w("sdtContent")):
-                self._content(child.find(_w("sdtContent")) if tag == _w("sdt") and
-                              child.find(_w("sdtContent")) is not None else child, para, revision)
+            elif tag == _COMMENT_START:
+                para.comments.append(child.get(_ID, ""))
+            elif tag in _WRAPPERS:
+                self._content(child.find(_SDT_CONTENT) if tag == _SDT and
+                              child.find(_SDT_CONTENT) is not None else child, para, revision)
             # pPr, proofErr, permStart, mc:AlternateContent (drawings) …: no text
 
     def _hyperlink(self, el: etree._Element, para: Para, revision: Revision | None) -> None:
@@ -373,46 +386,45 @@ class _Reader:
                     bold = bold or style in self.bold_styles
                     style = self.canon.get(style, style)
             children = children[1:]
+        title, term = style == RUN_IN_HEADING, style == DEFINED_TERM
+        fields, pieces = self.fields, para.pieces
         for child in children:
             tag = child.tag
             if tag == _T:
-                if not (self.fields and self.fields[-1][1] == "instr") and child.text:
-                    para.pieces.append(Piece(Span(child.text, bold, italic, strike), revision,
-                                             title=style == RUN_IN_HEADING, term=style == DEFINED_TERM))
+                text = child.text
+                if text and not (fields and fields[-1][1] == "instr"):
+                    pieces.append(Piece(Span(text, bold, italic, strike), revision, title, term))
                 continue
-            if tag == _w("fldChar"):
-                kind = child.get(_w("fldCharType"))
+            if tag == _FLD_CHAR:
+                kind = child.get(_FLD_CHAR_TYPE)
                 if kind == "begin":
-                    self.fields.append(["", "instr", len(para.pieces), para])
-                elif kind == "separate" and self.fields:
-                    self.fields[-1][1] = "result"
-                    self.fields[-1][2] = len(para.pieces)
-                elif kind == "end" and self.fields:
-                    instr, _phase, start, owner = self.fields.pop()
+                    fields.append(["", "instr", len(pieces), para])
+                elif kind == "separate" and fields:
+                    fields[-1][1] = "result"
+                    fields[-1][2] = len(pieces)
+                elif kind == "end" and fields:
+                    instr, _phase, start, owner = fields.pop()
                     if owner is para:
                         self._finish_field(instr, para, start)
                 continue
-            if tag in (_w("instrText"), _w("delInstrText")):
-                if self.fields and self.fields[-1][1] == "instr":
-                    self.fields[-1][0] += child.text or ""
+            if tag in _INSTR:
+                if fields and fields[-1][1] == "instr":
+                    fields[-1][0] += child.text or ""
                 continue
-            if self.fields and self.fields[-1][1] == "instr":
+            if fields and fields[-1][1] == "instr":
                 continue  # inside a field's instruction
-            text = None
-            if tag in (_w("t"), _w("delText")):
+            if tag == _DEL_TEXT:
                 text = child.text or ""
-            elif tag == _w("tab"):
+            elif tag == _TAB:
                 text = "\t"
-            elif tag == _w("noBreakHyphen"):
+            elif tag == _NB_HYPHEN:
                 text = "\u2011"
-            elif tag in (_w("br"), _w("cr")):
-                if child.get(_w("type"), "textWrapping") == "textWrapping":
-                    para.pieces.append(Piece(LineBreak(), revision))
+            else:
+                if tag in _BREAKS and child.get(_TYPE, "textWrapping") == "textWrapping":
+                    pieces.append(Piece(LineBreak(), revision))
                 continue
-            if not text:
-                continue
-            para.pieces.append(Piece(Span(text, bold, italic, strike), revision, title=style == RUN_IN_HEADING,
-                                     term=style == DEFINED_TERM))
+            if text:
+                pieces.append(Piece(Span(text, bold, italic, strike), revision, title, term))
 
     def _finish_field(self, instr: str, para: Para, start: int) -> None:
         """A REF field to a bookmark becomes a cross-reference showing its result text."""
@@ -420,9 +432,10 @@ class _Reader:
         if len(words) < 2 or words[0].upper() != "REF":
             return
         pieces = para.pieces[start:]
-        if not pieces or not all(isinstance(p.inline, Span) for p in pieces):
+        spans = [p.inline for p in pieces if isinstance(p.inline, Span)]
+        if not pieces or len(spans) != len(pieces):
             return
-        label = "".join(p.inline.text for p in pieces)
+        label = "".join([s.text for s in spans])
         first = pieces[0]
         del para.pieces[start:]
         para.pieces.append(Piece(CrossRef("", words[1], label, first.inline.bold, first.inline.italic),
@@ -432,6 +445,8 @@ class _Reader:
 def _terms(pieces: list[Piece]) -> list[Piece]:
     """Runs in the defined-term style, joined (another producer may split “Term” at its quotes): a quoted
     term is where the term is defined."""
+    if not any([p.term for p in pieces]):
+        return pieces
     out: list[Piece] = []
     k = 0
     while k < len(pieces):
@@ -455,32 +470,45 @@ def _terms(pieces: list[Piece]) -> list[Piece]:
 def _block_elements(parent: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables in order, looking inside content controls and custom XML."""
     for child in parent:
-        if child.tag in (_w("p"), _w("tbl")):
+        tag = child.tag
+        if tag == _P or tag == _TBL:
             yield child
-        elif child.tag == _w("sdt"):
-            content = child.find(_w("sdtContent"))
+        elif tag == _SDT:
+            content = child.find(_SDT_CONTENT)
             if content is not None:
                 yield from _block_elements(content)
-        elif child.tag == _w("customXml"):
+        elif tag == _CUSTOM_XML:
             yield from _block_elements(child)
 
 
 def _cells(tr: etree._Element) -> Iterator[etree._Element]:
     for child in tr:
-        if child.tag == _w("tc"):
+        tag = child.tag
+        if tag == _TC:
             yield child
-        elif child.tag in (_w("sdt"), _w("customXml")):
-            inner = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
+        elif tag == _SDT or tag == _CUSTOM_XML:
+            inner = child.find(_SDT_CONTENT) if tag == _SDT else child
             if inner is not None:
                 yield from _cells(inner)
 
 
+def _child(el: etree._Element, tag: str) -> etree._Element | None:
+    """The first child with this tag (what el.find(tag) gives, without parsing a path)."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _on(el: etree._Element | None) -> bool:
-    return el is not None and el.get(_w("val"), "true").lower() not in ("false", "0", "off", "none")
+    return el is not None and el.get(_VAL, "true").lower() not in ("false", "0", "off", "none")
+
+
+_AUTHOR, _DATE = _w("author"), _w("date")
 
 
 def _revision(el: etree._Element, kind: str) -> Revision:
-    return Revision("ins" if kind == "ins" else "del", el.get(_w("author"), ""), el.get(_w("date"), ""))
+    return Revision("ins" if kind == "ins" else "del", el.get(_AUTHOR, ""), el.get(_DATE, ""))
 
 
 def _plain_text(p: etree._Element) -> str:

@@ -37,7 +37,7 @@ from termsmith.draft.document import (
 )
 from termsmith.draft.document import plain_text as inline_text
 from termsmith.review.docx import Document, Para, Piece, Row, TableRead
-from termsmith.review.redline import FOLD_QUOTES
+from termsmith.review.redline import fold_quotes
 
 SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
 COVER_STYLES = {"Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading"}
@@ -105,7 +105,7 @@ def resolved(doc: Document, view: str = "accepted") -> list[_P | tuple[TableRead
             rows = [r for r in block.rows if r.revision is None or r.revision.kind != drop]
             out.append((block, n, rows))
             continue
-        pieces = [p for p in block.inlines(view)]
+        pieces = block.inlines(view)
         if carry is not None:
             pieces = carry.pieces + pieces
             bookmarks = carry.bookmarks + block.bookmarks
@@ -147,11 +147,15 @@ class _Builder:
     def __init__(self, doc: Document, base: Draft | None, view: str) -> None:
         self.doc, self.base, self.view = doc, base, view
         self.anchor_ids: dict[str, str] = {}
+        self.base_sections: dict[str, Section] = {}  # by id
+        self.base_clauses: dict[str, Clause] = {}
         if base is not None:
             for section in base.sections:
                 self.anchor_ids[section.anchor] = section.id
+                self.base_sections.setdefault(section.id, section)
                 for clause in section.clauses:
                     self.anchor_ids[clause.anchor] = clause.id
+                    self.base_clauses[clause.id] = clause
         for name in doc.properties:
             if name.startswith("termsmith.clause."):
                 ident = name[len("termsmith.clause."):]
@@ -194,18 +198,18 @@ class _Builder:
 
     def _paragraph_of(self, p: _P) -> None:
         style = p.style
-        text = _text(p.pieces)
         if style in SECTION_STYLES or (not self.termsmith and _is_heading(self.doc.styles.get(style, style))):
             anchor = next((b for b in p.bookmarks if b.startswith("_Ref_")), "")
             kind = SECTION_STYLES.get(style, "signatures")
             if not anchor:
                 self.added += 1
                 anchor = f"_Ref_{ADDED_ID}_{self.added}"
-            self.sections.append(_ReadSection(kind, self._id(anchor), anchor, _fold(text.strip())))
+            self.sections.append(_ReadSection(kind, self._id(anchor), anchor, _fold(_text(p.pieces).strip())))
             return
         if SKIPPED.match(style):
             return
         if not self.sections and self.termsmith:
+            text = _text(p.pieces)  # the cover's text (the body's is read as inlines below)
             if style == "Title":
                 self.title = _fold(text.strip())
             elif style == "CoverParty":
@@ -215,7 +219,7 @@ class _Builder:
             return
         if not self.sections:
             if style == "Title" and not self.title:
-                self.title = text.strip()
+                self.title = _text(p.pieces).strip()
                 return
             self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))
         section = self.sections[-1]
@@ -321,13 +325,11 @@ class _Builder:
         clauses = tuple(self._clause(c, base, read.anchor) for c in read.clauses)
         title = read.title
         if base is not None and base.title == title and base.kind == read.kind:
-            return replace(base, clauses=clauses)
+            return _rebuilt(base, "clauses", clauses)
         return Section(read.kind, read.id, title, "", read.anchor, clauses)
 
     def _base_section(self, ident: str) -> Section | None:
-        if self.base is None:
-            return None
-        return next((s for s in self.base.sections if s.id == ident), None)
+        return self.base_sections.get(ident)
 
     def _clause(self, read: _ReadClause, section: Section | None, section_anchor: str = "") -> Clause:
         base = self._base_clause(read.id)
@@ -363,17 +365,13 @@ class _Builder:
         lead = _run_in(base.title) + " "
         first = block.inlines[0] if block.inlines else None
         if block.title is None and head is not None and head.title and isinstance(first, Span) and \
-                first.text.translate(FOLD_QUOTES).startswith(lead.translate(FOLD_QUOTES)):
+                fold_quotes(first.text).startswith(fold_quotes(lead)):
             rest = replace(first, text=first.text[len(lead):])
             return replace(block, title=head.title, inlines=((rest,) if rest.text else ()) + block.inlines[1:])
         return block
 
     def _base_clause(self, ident: str) -> Clause | None:
-        if self.base is None:
-            return None
-        if not hasattr(self, "_base_clauses"):
-            self._base_clauses = {c.id: c for s in self.base.sections for c in s.clauses}
-        return self._base_clauses.get(ident)
+        return self.base_clauses.get(ident)
 
     def _draft(self, sections: tuple[Section, ...]) -> Draft:
         base = self.base
@@ -506,16 +504,18 @@ def _key_text(inlines: Sequence[Inline]) -> str:
     """Text for matching: a cross-reference by what it points at (its shown number may be stale)."""
     parts = []
     for item in inlines:
-        if isinstance(item, CrossRef):
+        if isinstance(item, Span):
+            parts.append(item.text)
+        elif isinstance(item, CrossRef):
             parts.append(f"\x00{item.anchor}\x00")
         else:
-            parts.append(_plain([item]))
-    return " ".join("".join(parts).translate(FOLD_QUOTES).split())
+            parts.append(_plain((item,)))
+    return " ".join(fold_quotes("".join(parts)).split())
 
 
 def _fold(text: str) -> str:
     """Straight quotes: renderers make them typographic again when they write."""
-    return text.translate(FOLD_QUOTES)
+    return fold_quotes(text)
 
 
 def signature(block: Block) -> object:
@@ -529,7 +529,8 @@ def signature(block: Block) -> object:
 # ── numbers as Word counts them ────────────────────────────────────────────────────────────
 def relabel(draft: Draft) -> Draft:
     """Every section, clause and paragraph numbered as Word's lists number them, and every cross-reference
-    showing its target's number (a reference to something no longer there becomes plain text)."""
+    showing its target's number (a reference to something no longer there becomes plain text). What already
+    reads so is kept as it is (the same objects: the comparison passes over a clause it was given twice)."""
     counts = {"article": 0, "schedule": 0, "signatures": 0}
     labels: dict[str, str] = {}
     targets: dict[str, str] = {}
@@ -549,19 +550,20 @@ def relabel(draft: Draft) -> Draft:
             blocks = []
             for block in clause.blocks:
                 if isinstance(block, Paragraph):
+                    number = ""
                     if block.role == "clause":
                         values[1:] = [m] + [0] * 4
-                        block = replace(block, label=clause_label)
+                        number = clause_label
                     elif block.role == "item" and section.kind != "signatures":
                         values[block.level] += 1
                         for deeper in range(block.level + 1, len(values)):
                             values[deeper] = 0
-                        block = replace(block, label=item_label(block.level, values[block.level]))
-                    elif block.label:
-                        block = replace(block, label="")
+                        number = item_label(block.level, values[block.level])
+                    if block.label != number:
+                        block = replace(block, label=number)
                 blocks.append(block)
-            clauses.append(replace(clause, label=clause_label, blocks=tuple(blocks)))
-        sections.append(replace(section, label=label, clauses=tuple(clauses)))
+            clauses.append(_rebuilt(clause, "blocks", blocks, label=clause_label))
+        sections.append(_rebuilt(section, "clauses", clauses, label=label))
 
     def ref(item: Inline) -> Inline:
         if isinstance(item, CrossRef):
@@ -574,7 +576,8 @@ def relabel(draft: Draft) -> Draft:
     def fix(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         if not any(isinstance(i, CrossRef) for i in inlines):
             return inlines
-        return tuple(ref(i) for i in inlines)
+        fixed = tuple(ref(i) for i in inlines)
+        return inlines if _same(fixed, inlines) else fixed
 
     out = []
     for section in sections:
@@ -583,15 +586,28 @@ def relabel(draft: Draft) -> Draft:
             blocks = []
             for block in clause.blocks:
                 if isinstance(block, Paragraph):
-                    block = replace(block, inlines=fix(block.inlines)) if any(
-                        isinstance(i, CrossRef) for i in block.inlines) else block
+                    block = _rebuilt(block, "inlines", fix(block.inlines))
                 else:
-                    block = replace(block, header=tuple(fix(c) for c in block.header),
-                                    rows=tuple(tuple(fix(c) for c in r) for r in block.rows))
+                    header = tuple(fix(c) for c in block.header)
+                    rows = tuple(tuple(fix(c) for c in r) for r in block.rows)
+                    if not (_same(header, block.header) and all(_same(a, b) for a, b in zip(rows, block.rows))):
+                        block = replace(block, header=header, rows=rows)
                 blocks.append(block)
-            clauses.append(replace(clause, blocks=tuple(blocks)))
-        out.append(replace(section, clauses=tuple(clauses)))
-    return replace(draft, sections=tuple(out))
+            clauses.append(_rebuilt(clause, "blocks", blocks))
+        out.append(_rebuilt(section, "clauses", clauses))
+    return _rebuilt(draft, "sections", out)
+
+
+def _same(new, old) -> bool:
+    """The same items, one for one (the very objects)."""
+    return len(new) == len(old) and all(a is b for a, b in zip(new, old))
+
+
+def _rebuilt(item, name: str, parts, **values):
+    """The item with `parts` as its field `name` and `values`, or the item itself when it has them already."""
+    if _same(parts, getattr(item, name)) and all(getattr(item, k) == v for k, v in values.items()):
+        return item
+    return replace(item, **{name: tuple(parts)}, **values)
 
 
 def plain_text(clause: Clause) -> str:

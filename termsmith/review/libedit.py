@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 
 from termsmith.review.diff import opcodes
+from termsmith.review.redline import fold_quotes
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*|\s+|[^\w\s]")
-FOLD = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
 MAX_CONTEXT = 12  # tokens of the text before a change used to find its one place in the file
 
 
@@ -42,7 +42,7 @@ def rewrite_body(body: str, old_text: str, new_text: str) -> str:
     for m in _TAG.finditer(body):
         for k in range(m.start(), m.end()):
             literal[k] = False
-    folded = body.translate(FOLD)
+    folded = fold_quotes(body)
     edits: list[tuple[int, int, str]] = []
     for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
@@ -63,11 +63,11 @@ def rewrite_body(body: str, old_text: str, new_text: str) -> str:
 def _place(folded: str, literal: list[bool], tokens: list[str], at: int, was: str) -> int:
     """Where `was` (the tokens from `at`) starts in the clause file's literal text: found with the fewest
     preceding tokens that make it unique."""
-    needle_tail = was.translate(FOLD)
+    needle_tail = fold_quotes(was)
     for k in range(0 if was.strip() else 1, MAX_CONTEXT + 1):
         if k > at:
             break
-        before = "".join(tokens[at - k:at]).translate(FOLD)
+        before = fold_quotes("".join(tokens[at - k:at]))
         needle = before + needle_tail
         if not needle.strip():
             continue
