@@ -95,26 +95,12 @@ def _at_revision(root: Path, rev: str) -> Library:
 
 
 def _fingerprint(root: Path) -> tuple:
-    """(folder, name, mtime, size) of every file under `root`, as os.walk finds them (links to folders are
-    not followed), read in one pass: every draft checks its library this way, so a batch does it per deal."""
+    """(folder, name, mtime, size) of every file under `root` (links to folders are not followed): every draft
+    checks its library this way, so a batch does it per deal."""
     entries = []
-    folders = [os.fspath(root)]
-    while folders:
-        folder = folders.pop()
-        try:
-            listing = os.scandir(folder)
-        except OSError:
-            continue
-        with listing:
-            for entry in listing:
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                if is_dir:
-                    if entry.name != ".git" and not entry.is_symlink():  # git's own files change on every `git status`
-                        folders.append(entry.path)
-                else:
-                    st = entry.stat(follow_symlinks=False)  # not followed: a dangling editor lock link is normal
-                    entries.append((folder, entry.name, st.st_mtime_ns, st.st_size))
+    for dirpath, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git"]  # git's own files change on every `git status`
+        for name in names:
+            st = os.lstat(os.path.join(dirpath, name))  # not followed: a dangling editor lock link is normal
+            entries.append((dirpath, name, st.st_mtime_ns, st.st_size))
     return tuple(sorted(entries))
