@@ -125,15 +125,39 @@ def test_the_cache_folders_stay_bounded(cache_home, tmp_path, monkeypatch):
     assert len(kept) == 2 and entries[0] not in kept and entries[1] not in kept
 
 
-def test_a_process_compiling_many_templates_trims_the_bytecode_cache_as_it_goes(cache_home, monkeypatch):
-    """A big library compiled in one process must not leave the next process a backlog of deletions: the
-    bytecode cache is pruned at the first template written and again after every few more."""
+def test_the_bytecode_cache_is_pruned_every_few_templates_written_by_any_process(cache_home, monkeypatch):
+    """Pruning lists every entry, so it is not done at each template written: a ledger in the folder counts
+    the templates written by every process since the last pruning, and the folder is pruned at every
+    `PRUNE_AFTER`-th. A new process continues the count (a run that writes one template pays one append)."""
+    from termsmith import cachedir
     from termsmith.draft import templating
 
-    pruned = []
-    monkeypatch.setattr(templating, "prune", lambda folder: pruned.append(folder))
-    monkeypatch.setattr(templating, "_PRUNE_EVERY", 3)
-    monkeypatch.setattr(templating, "_written", 0)
-    for n in range(7):
-        templating.compile_cached(f"fresh template {n} {os.getpid()} {id(pruned)}", f"trim-test-{n}.md")
-    assert pruned == ["jinja"] * 3  # at the 1st, 4th and 7th template written
+    monkeypatch.setitem(cachedir.PRUNE_AFTER, "jinja", 3)
+    jinja = cache_home.parent / "jinja"
+    jinja.mkdir(parents=True)
+    old = jinja / "__jinja2_old.cache"  # an entry of an earlier process, past the bound once pruned
+    old.write_bytes(b"x" * 100)
+    os.utime(old, ns=(0, 0))
+    monkeypatch.setitem(cachedir.BOUNDS, "jinja", 1)  # everything goes when pruned
+    for n in range(2):
+        cachedir.written("jinja")
+    assert old.exists() and (jinja / cachedir.LEDGER).read_bytes() == b".."
+    cachedir.written("jinja")  # the third: pruned, and the count starts again
+    assert not old.exists() and (jinja / cachedir.LEDGER).read_bytes() == b""
+
+    (jinja / cachedir.LEDGER).write_bytes(b".")  # one template written by an earlier process
+    script = (
+        "import os, sys\n"
+        "from termsmith import cachedir\n"
+        "from termsmith.draft import templating\n"
+        "cachedir.PRUNE_AFTER['jinja'] = 3\n"
+        "pruned = []\n"
+        "cachedir.prune = lambda folder: pruned.append(folder)\n"
+        "for n in range(7):\n"
+        "    templating.compile_cached(f'fresh template {n} {os.getpid()}', f'trim-test-{n}.md')\n"
+        "print(len(pruned))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "XDG_CACHE_HOME": str(cache_home.parent.parent)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2"]  # at the 2nd and 5th template this process wrote (3rd and 6th counted)
+    assert (jinja / cachedir.LEDGER).read_bytes() == b".."

@@ -17,7 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from termsmith.cachedir import bytecode_cache, cache_home, prune  # noqa: F401 - cache_home: library.cache
+from termsmith.cachedir import bytecode_cache, cache_home, written  # noqa: F401 - cache_home: library.cache
 from termsmith.deal.fields import clause_sections
 from termsmith.draft.facts import cap_basis, charge_ids, money_flows, paid_parties, service_provider
 from termsmith.draft.sandbox import ClauseSandbox, readable_names
@@ -369,20 +369,6 @@ def add_codes(codes: dict[tuple[str, str], CodeType]) -> None:
     _CODES.update(codes)
 
 
-_PRUNE_EVERY = 512  # templates written between two prunings
-_written = 0  # templates this process has written to the bytecode cache
-
-
-def _pruned_now_and_then() -> None:
-    """Keep the bytecode cache bounded: checked at the first template a process writes and after every
-    `_PRUNE_EVERY` more, so a process that compiles a big library trims as it goes and leaves no backlog
-    of deletions to the next one."""
-    global _written
-    if _written % _PRUNE_EVERY == 0:
-        prune("jinja")
-    _written += 1
-
-
 def compile_cached(source: str, name: str):
     """A Template for `source`: compiled once per process, and across processes through Jinja's bytecode
     cache (keyed by name and source checksum) or a cached library's code."""
@@ -399,7 +385,7 @@ def compile_cached(source: str, name: str):
                 bucket.code = code
                 try:
                     cache.set_bucket(bucket)
-                    _pruned_now_and_then()
+                    written("jinja")  # pruned every so many templates written
                 except OSError:
                     pass  # a read-only cache only costs time
         _CODES[key] = code

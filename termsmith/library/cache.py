@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from termsmith.cachedir import prune
+from termsmith.cachedir import written
 from termsmith.errors import LibraryError
 from termsmith.library.clauses import MANIFEST, Library
 
@@ -107,7 +107,7 @@ def store(root: str, key: tuple, library: Library) -> None:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
-            prune("libraries")  # a miss: keep the folder bounded
+            written("libraries")  # a miss: keep the folder bounded
         except BaseException:
             os.unlink(tmp)
             raise
