@@ -377,7 +377,10 @@ def compile_cached(source: str, name: str):
     code = _CODES.get(key)
     if code is None:
         cache = env.bytecode_cache
-        bucket = cache.get_bucket(env, name, name, source) if cache else None
+        # one entry per name and source: a name compiled with two sources in turn (a clause at the two library
+        # revisions a redline compares, an override's literal and live text in absorb) would otherwise
+        # replace the other's entry in every run and be compiled again each time
+        bucket = cache.get_bucket(env, name, f"{name}@{key[1]}", source) if cache else None
         code = bucket.code if bucket else None
         if code is None:
             code = env.compile(source, name=name, filename=name)
