@@ -9,6 +9,8 @@ two revisions in turns)
 - real drafts of about 100 and 200 pages (pages counted by LibreOffice) reviewed as Word records it:
   `redline` of the draft and its reviewed copy end to end, and `absorb` of the review (dry run: everything
   but the writing), with the ratio of the two sizes; absorb of a review of a deal file of 8,000 lines;
+  at about 100 pages also both commands as a user runs them, each in a new process (absorb writing the deal
+  file, restored before each run), in elapsed and CPU time;
 - the pathological cases of issue 17: all of a party's duties in one table cell with 100 of 1,000 duties
   reworded, one duty changed among 1,000, and 3,000 service-level rows with every seventh target changed.
 """
@@ -36,6 +38,28 @@ from termsmith.review.redline import compare  # noqa: E402
 CANONICAL = ROOT / "examples" / "acme-globex-technology.yaml"
 DATE = "2027-01-01T00:00:00Z"
 PAGES_PER_COPY = 25  # the canonical draft's articles fill about 25 pages
+
+
+def command_medians(cmd: list[str], repeat: int, before=None) -> tuple[float, float]:
+    """(elapsed, CPU) medians of a command run `repeat` times, each in a new process as a user runs it;
+    `before()` runs untimed before each run (to restore a file the command edits)."""
+    import resource
+    import shutil
+    import subprocess
+
+    console = shutil.which("termsmith", path=str(Path(sys.executable).parent))
+    walls, cpus = [], []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start, start_cpu = time.perf_counter(), usage.ru_utime + usage.ru_stime
+        subprocess.run(([console] if console else [sys.executable, "-m", "termsmith"]) + cmd, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        walls.append(time.perf_counter() - start)
+        cpus.append(usage.ru_utime + usage.ru_stime - start_cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def median(fn, repeat: int) -> float:
@@ -247,6 +271,7 @@ def main() -> None:
 
     # real drafts (the canonical deal from a library with repeated articles), reviewed as Word records it
     growth: dict[str, list[tuple[int, float]]] = {"redline": [], "absorb": []}
+    commands: list[tuple[str, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for copies in (13, 31):  # about 100 and 200 pages
             deal, docx, reviewed, library, pages = real_review(Path(tmp) / f"x{copies}", copies)
@@ -261,6 +286,15 @@ def main() -> None:
                        args.repeat)
             rows.append((f"absorb its review (3 tracked changes, a comment; dry run), {size}", t))
             growth["absorb"].append((pages or copies * PAGES_PER_COPY, t))
+            if copies == 13:  # what a user waits for: the commands, each in a new process
+                wall, cpu = command_medians(["redline", str(docx), str(reviewed), "-o", str(out), "--force"],
+                                            args.repeat)
+                commands.append((f"termsmith redline draft.docx reviewed.docx -o out.docx, {size}", wall, cpu))
+                original = deal.read_bytes()
+                wall, cpu = command_medians(["absorb", str(reviewed), "--deal", str(deal), "--library", str(library)],
+                                            args.repeat, before=lambda d=deal, o=original: d.write_bytes(o))
+                deal.write_bytes(original)
+                commands.append((f"termsmith absorb reviewed.docx --deal deal.yaml (writes it), {size}", wall, cpu))
         deal, reviewed, lines = long_deal(Path(tmp))
         rows.append((f"absorb a review of a deal file of {lines:,} lines (1 tracked change; dry run)",
                      median(lambda: api.absorb(reviewed, deal, dry_run=True), args.repeat)))
@@ -272,7 +306,7 @@ def main() -> None:
                                               {"exit.plan": {"based_on": "1.0.0", "text": "Ours.\n"}}),
                             args.repeat)))
 
-    width = max(len(r[0]) for r in rows)
+    width = max(len(r[0]) for r in [*rows, *commands])
     load_after = os.getloadavg()
     print(f"machine: {os.cpu_count()} cores; load average (1, 5, 15 min) "
           f"{' '.join(f'{x:.2f}' for x in load_before)} at the start, "
@@ -280,6 +314,8 @@ def main() -> None:
     print(f"{'figure':<{width}}  median")
     for name, t in rows:
         print(f"{name:<{width}}  {t * 1000:8.1f} ms")
+    for name, wall, cpu in commands:
+        print(f"{name:<{width}}  {wall * 1000:8.1f} ms elapsed, {cpu * 1000:.1f} ms CPU")
     first, last = per_page[0], per_page[-1]
     print(f"time per page, {last[0]} vs {first[0]} pages: ratio {(last[1] / last[0]) / (first[1] / first[0]):.2f} "
           "(1.0 = linear)")
