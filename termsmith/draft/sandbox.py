@@ -13,7 +13,6 @@ import functools
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2.exceptions import SecurityError
@@ -30,11 +29,11 @@ MAX_FORMAT_WIDTH = 1_000  # a width or precision in a format string
 _WIDTH = re.compile(r"\d{4,}")
 
 
-@dataclass
 class _Budget:
-    deadline: float
-    turns: int = 0
-    overrun: list[str] = field(default_factory=list)
+    __slots__ = ("deadline", "turns")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline, self.turns = deadline, 0
 
     def tick(self) -> None:
         self.turns += 1
@@ -222,12 +221,15 @@ def guarded_render(template, context: dict[str, Any]) -> str:
     try:
         parts: list[str] = []
         size = 0
-        for chunk in template.generate(context):
-            size += len(chunk)
-            if size > MAX_TEXT:
-                raise SecurityError(f"the clause text renders to more than {MAX_TEXT:,} characters")
-            budget.tick()
-            parts.append(chunk)
+        try:  # Template.generate without its copy of `context` (new_context copies it with the globals)
+            for chunk in template.root_render_func(template.new_context(context)):
+                size += len(chunk)
+                if size > MAX_TEXT:
+                    raise SecurityError(f"the clause text renders to more than {MAX_TEXT:,} characters")
+                budget.tick()
+                parts.append(chunk)
+        except Exception:
+            template.environment.handle_exception()  # re-raised with the template's lines in its traceback
         return "".join(parts)
     finally:
         _BUDGET.reset(token)
