@@ -39,25 +39,35 @@ class LibraryText(str):
 
 # The multi-word defined terms of the draft being composed: a value from the deal that writes one in other
 # capitals ("Alliance managers", "the combined offering") prints it as the draft defines it. None outside compose.
-_TERM_CASE: contextvars.ContextVar[tuple[re.Pattern[str], dict[str, str]] | None] = contextvars.ContextVar(
-    "termsmith_term_case", default=None)
+_TERM_CASE: contextvars.ContextVar[_TermCase | None] = contextvars.ContextVar("termsmith_term_case", default=None)
 
 
 class terms_cased:
     """`with terms_cased(terms):` deal values printed meanwhile take the capitals of these defined terms."""
 
     def __init__(self, terms) -> None:
-        self.pattern = _term_case_pattern(frozenset(t for t in terms if " " in t.strip()))
+        self.case = _term_case(frozenset(t for t in terms if " " in t.strip()))
 
     def __enter__(self) -> None:
-        self.token = _TERM_CASE.set(self.pattern)
+        self.token = _TERM_CASE.set(self.case)
 
     def __exit__(self, *exc: object) -> None:
         _TERM_CASE.reset(self.token)
 
 
+class _TermCase:
+    """The forms of a draft's multi-word terms (lower-cased → as defined) and one pattern finding them.
+    Compared by identity: one per set of terms (`_term_case`), so that it can key `_escaped`."""
+
+    def __init__(self, pattern: re.Pattern[str], forms: dict[str, str]) -> None:
+        self.pattern, self.forms = pattern, forms
+
+    def recase(self, text: str) -> str:
+        return self.pattern.sub(lambda m: self.forms[m.group().casefold()], text)
+
+
 @functools.lru_cache(maxsize=64)
-def _term_case_pattern(terms: frozenset[str]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+def _term_case(terms: frozenset[str]) -> _TermCase | None:
     forms: dict[str, str] = {}
     for term in sorted(terms):
         forms.setdefault(term.casefold(), term)
@@ -66,16 +76,13 @@ def _term_case_pattern(terms: frozenset[str]) -> tuple[re.Pattern[str], dict[str
     if not forms:
         return None
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), forms
+    return _TermCase(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), forms)
 
 
 def recase_terms(text: str) -> str:
     """The text with every multi-word defined term of the current draft written as defined."""
-    found = _TERM_CASE.get()
-    if found is None:
-        return text
-    pattern, forms = found
-    return pattern.sub(lambda m: forms[m.group().casefold()], text)
+    case = _TERM_CASE.get()
+    return text if case is None else case.recase(text)
 
 
 def md_escape(value: object) -> str:
@@ -88,12 +95,19 @@ def md_escape(value: object) -> str:
         return value
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _escaped(value, None if isinstance(value, LibraryText) else _TERM_CASE.get())
     if isinstance(value, (BaseModel, list, tuple, dict, set, frozenset)):
         raise TypeError(f"{_printed(value)} cannot be printed into clause text: print one of its fields "
                         "(e.g. party(id).short_name), or join a list (join_and)")
-    text = value if isinstance(value, str) else _plain(value)
-    if isinstance(value, str) and not isinstance(value, LibraryText):
-        text = recase_terms(text)
+    return _escaped(_plain(value), None)
+
+
+@functools.lru_cache(maxsize=4_096)  # a draft prints the same deal values again and again, as do the drafts after it
+def _escaped(text: str, case: _TermCase | None) -> str:
+    """`text` re-cased in `case`'s terms (when given) and escaped for Markdown (`md_escape`)."""
+    if case is not None:
+        text = case.recase(text)
     text = text.replace("\ue000", "").replace("\ue001", "")  # termsmith's marker characters (see mdparse)
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
