@@ -65,12 +65,13 @@ def number_targets(selection: Selection) -> dict[str, Target]:
     counts = {"article": 0, "schedule": 0, "signatures": 0}
     sections = by_section(selection)
     for section in selection.sections:
-        counts[section.kind] += 1
-        n = counts[section.kind]
-        label = {"article": str(n), "schedule": f"Schedule {n}", "signatures": ""}[section.kind]
-        targets[section.id] = Target(label, anchor_for(section.id), section.kind)
+        kind = section.kind
+        counts[kind] += 1
+        n = counts[kind]
+        label = str(n) if kind == "article" else f"Schedule {n}" if kind == "schedule" else ""
+        targets[section.id] = Target(label, anchor_for(section.id), kind)
         for m, clause in enumerate(sections[section.id], start=1):
-            clause_label = {"article": f"{n}.{m}", "schedule": str(m), "signatures": ""}[section.kind]
+            clause_label = f"{n}.{m}" if kind == "article" else str(m) if kind == "schedule" else ""
             targets[clause.id] = Target(clause_label, anchor_for(clause.id), "clause")
     return targets
 
@@ -364,14 +365,26 @@ def _glossary(library: Library, selection: Selection, restyle: Restyle) -> dict[
     return glossary
 
 
+class _Terms:
+    """One pattern matching every form of a set of terms, and the term each form belongs to. Compared by
+    identity: one per set of terms (`_combined`), so that it can key `_found`."""
+
+    def __init__(self, terms: frozenset[str]) -> None:
+        self.forms: dict[str, str] = {}
+        for term in sorted(terms):
+            for form in _forms(term):
+                self.forms.setdefault(form, term)
+        self.pattern = words_pattern(self.forms)
+
+
 @functools.lru_cache(maxsize=64)
-def _combined(terms: frozenset[str]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One pattern matching every form of every term, and the term each form belongs to."""
-    forms: dict[str, str] = {}
-    for term in sorted(terms):
-        for form in _forms(term):
-            forms.setdefault(form, term)
-    return words_pattern(forms), forms
+def _combined(terms: frozenset[str]) -> _Terms:
+    return _Terms(terms)
+
+
+@functools.lru_cache(maxsize=8_192)  # a clause's text recurs in the drafts that follow (a batch, impact, absorb)
+def _found(terms: _Terms, text: str) -> frozenset[str]:
+    return frozenset(terms.forms[m.group()] for m in terms.pattern.finditer(text))
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -393,18 +406,19 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return emit(trie)
 
 
-def terms_in(text: str, terms: frozenset[str]) -> set[str]:
-    """Which of `terms` the text uses (one regex pass, however many terms)."""
+def terms_in(texts: str | Iterable[str], terms: frozenset[str]) -> set[str]:
+    """Which of `terms` the text, or any of the texts, uses (one regex pass per text, however many terms).
+    No form of a term spans a line, so texts taken one by one find what the texts joined by lines find."""
     if not terms:
         return set()
-    pattern, forms = _combined(terms)
-    return {forms[m.group()] for m in pattern.finditer(text)}
+    combined = _combined(terms)
+    return set().union(*(_found(combined, text) for text in ((texts,) if isinstance(texts, str) else texts)))
 
 
 def _used_terms(texts: dict[str, str], candidates: dict[str, str]) -> set[str]:
     """Terms used in the draft, following definitions that use other terms (fixpoint)."""
     terms = frozenset(candidates)
-    used = terms_in("\n".join(texts.values()), terms)
+    used = terms_in(texts.values(), terms)
     frontier = set(used)
     while frontier:
         found = set()
@@ -525,11 +539,11 @@ def _check_orphan_terms(library: Library, selection: Selection, glossary: dict, 
                for term in clause.meta.defines if styled(term) not in glossary and styled(term) not in state.inline_terms}
     orphans.update({styled(term): library.by_id[owner] for term, owner in library.inline_terms.items()
                     if owner not in included and styled(term) not in glossary and styled(term) not in state.inline_terms})
-    found = sorted(terms_in("\n".join(texts.values()), frozenset(orphans)))
+    found = sorted(terms_in(texts.values(), frozenset(orphans)))
     if found and deal is not None:  # a party called "Harbor Services Ltd" does not use the term "Services"
         values = sorted(_deal_strings(deal.model_dump()), key=len, reverse=True)
         texts = {cid: _without(text, values) for cid, text in texts.items()}
-        found = sorted(terms_in("\n".join(texts.values()), frozenset(orphans)))
+        found = sorted(terms_in(texts.values(), frozenset(orphans)))
     for term in found:
         user = next(cid for cid, text in texts.items() if term_pattern(term).search(text))
         raise LibraryError(Problem(
