@@ -29,9 +29,13 @@ def applied_defaults(deal: BaseModel, clauses: Iterable[Clause], given: Callable
     root = _Root(deal, terms)
     was_read = (lambda model, name: True) if reads is None else (lambda model, name: (id(model), name) in reads)
     readers: dict[tuple[str, ...], list[str]] = {}
+    paths: dict[str, list[tuple[str, ...]]] = {}  # by chain: the clauses of a draft read many chains alike
     for clause in clauses:
         for chain in clause.reads:
-            for path, _ in _defaulted(root, tuple(chain.split(".")), given, was_read):
+            found = paths.get(chain)
+            if found is None:
+                found = paths[chain] = [path for path, _ in _defaulted(root, tuple(chain.split(".")), given, was_read)]
+            for path in found:
                 ids = readers.setdefault(path, [])
                 if clause.id not in ids:
                     ids.append(clause.id)
