@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model, model_validator
 
 TYPES = ("bool", "int", "decimal", "percent", "hours", "days", "business_days", "months", "years", "money", "text",
          "date", "party", "choice")
@@ -139,11 +140,29 @@ def terms_model(declarations: dict[str, TermDeclaration], party_ids: tuple[str, 
 
 
 def _build_terms_model(declarations: dict[str, TermDeclaration], party_ids: tuple[str, ...]) -> type[BaseModel]:
+    # Its validator is built only when asked for (a schema): a deal's terms are validated one by one
+    # (`_validator`), which costs a few of the library's terms rather than all of them.
     fields: dict[str, Any] = {}
     for name, decl in declarations.items():
-        annotation = _annotation(decl, party_ids)
-        fields[name] = (annotation | None, Field(default=decl.default, description=decl.description or None))
-    return create_model("Terms", __config__=ConfigDict(extra="forbid", frozen=True), **fields)
+        fields[name] = (_optional(decl, party_ids), Field(default=decl.default, description=decl.description or None))
+    return create_model("Terms", __config__=ConfigDict(extra="forbid", frozen=True, defer_build=True), **fields)
+
+
+def _optional(decl: TermDeclaration, party_ids: tuple[str, ...]):
+    return _annotation(decl, party_ids) | None
+
+
+def _validator(decl: TermDeclaration, party_ids: tuple[str, ...]) -> TypeAdapter:
+    """What validates one term's value, as the terms model's field for it does."""
+    parties = party_ids if split_type(decl.type)[0] == "party" else ()
+    return _validator_of(decl.type, decl.min, decl.max, decl.choices, parties)
+
+
+@functools.lru_cache(maxsize=256)  # one per kind of term (a type and its bounds): a library has a few dozen
+def _validator_of(declared: str, low: float | None, high: float | None, choices: tuple[str, ...],
+                  party_ids: tuple[str, ...]) -> TypeAdapter:
+    decl = TermDeclaration.model_construct(type=declared, min=low, max=high, choices=choices)
+    return TypeAdapter(_optional(decl, party_ids))
 
 
 def terms_read(text: str) -> set[str]:
@@ -172,12 +191,21 @@ def validate_terms(raw: object, declarations: dict[str, TermDeclaration], party_
             why = "required by the library" if decl.required else "read by a clause this deal selects"
             problems.append(problem(("terms", name), f"missing: {why} ({decl.description or decl.type})"))
     model = terms_model(declarations, party_ids)
-    try:
-        value = model.model_validate({k: v for k, v in known.items() if v is not None})
-    except ValidationError as exc:
-        for err in exc.errors():
-            problems.append(problem(("terms", *err["loc"]), _message(err)))
-        value = model.model_validate({})  if not any(d.required for d in declarations.values()) else None
+    values: dict[str, Any] = {}
+    wrong = False
+    for name, decl in declarations.items():  # the model's order of fields, and so of its errors
+        if known.get(name) is None:
+            continue
+        try:
+            values[name] = _validator(decl, party_ids).validate_python(known[name])
+        except ValidationError as exc:
+            wrong = True
+            for err in exc.errors():
+                problems.append(problem(("terms", name, *err["loc"]), _message(err)))
+    if wrong:
+        value = model.model_construct() if not any(d.required for d in declarations.values()) else None
+    else:
+        value = model.model_construct(**values)  # validated above; the others take their defaults
     return value, problems
 
 
