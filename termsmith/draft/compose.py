@@ -489,8 +489,13 @@ def _draft_terms(library: Library, selection: Selection, restyle: Restyle) -> se
     deal values printed into the draft take their capitals (templating.terms_cased)."""
     terms = {restyle.text(key) for clause in selection.clauses for key in clause.meta.defines}
     for clause in selection.clauses:
-        terms.update(restyle.text(" ".join(m.split())) for m in _DEFINE_CALL.findall(clause.body))
+        terms.update(restyle.text(term) for term in _defined_in_place(clause.body))
     return terms
+
+
+@functools.lru_cache(maxsize=4_096)  # one per clause text: every draft looks at all of its clauses' texts again
+def _defined_in_place(body: str) -> tuple[str, ...]:
+    return tuple(" ".join(m.split()) for m in _DEFINE_CALL.findall(body))
 
 
 def _definitions(library: Library, selection: Selection, names: dict, state: _Rendering,
