@@ -92,8 +92,22 @@ def split_type(declared: str) -> tuple[str, bool]:
 
 
 def _annotation(decl: TermDeclaration, party_ids: tuple[str, ...]):
-    base, is_list = split_type(decl.type)
-    bounds = {k: v for k, v in (("ge", decl.min), ("le", decl.max)) if v is not None}
+    return _annotations(_shape(decl, party_ids))[0]
+
+
+def _shape(decl: TermDeclaration, party_ids: tuple[str, ...]) -> tuple:
+    """All a term's annotation depends on: its type, bounds (and their types: 1 and 1.0 are written apart in
+    messages) and choices, and the parties when it names one."""
+    parties = tuple(party_ids) if split_type(decl.type)[0] == "party" else ()
+    return decl.type, decl.min, type(decl.min), decl.max, type(decl.max), tuple(decl.choices), parties
+
+
+@functools.lru_cache(maxsize=256)  # one per kind of term: the 75 terms of the bundled library are 17 kinds
+def _annotations(shape: tuple) -> tuple[Any, Any]:
+    """A term's annotation, and the same or None (the terms model's field): built once for all terms alike."""
+    declared, low, _, high, _, choices, party_ids = shape
+    base, is_list = split_type(declared)
+    bounds = {k: v for k, v in (("ge", low), ("le", high)) if v is not None}
     one: Any
     if base == "bool":
         one = bool
@@ -105,14 +119,15 @@ def _annotation(decl: TermDeclaration, party_ids: tuple[str, ...]):
     elif base == "percent":
         one = Annotated[float, Field(allow_inf_nan=False, ge=bounds.get("ge", 0), le=bounds.get("le", 100))]
     elif base == "text":
-        one = Annotated[str, Field(min_length=1, max_length=int(decl.max or 2000))]
+        one = Annotated[str, Field(min_length=1, max_length=int(high or 2000))]
     elif base == "date":
         one = dt.date
     elif base == "choice":
-        one = Literal[tuple(decl.choices)]  # type: ignore[valid-type]
+        one = Literal[tuple(choices)]  # type: ignore[valid-type]
     else:  # party
         one = Literal[tuple(party_ids)] if party_ids else str  # type: ignore[valid-type]
-    return list[one] if is_list else one
+    annotation = list[one] if is_list else one
+    return annotation, annotation | None
 
 
 def _field_model(name: str, decl: TermDeclaration, party_ids: tuple[str, ...]) -> type[BaseModel]:
@@ -144,25 +159,15 @@ def _build_terms_model(declarations: dict[str, TermDeclaration], party_ids: tupl
     # (`_validator`), which costs a few of the library's terms rather than all of them.
     fields: dict[str, Any] = {}
     for name, decl in declarations.items():
-        fields[name] = (_optional(decl, party_ids), Field(default=decl.default, description=decl.description or None))
+        fields[name] = (_annotations(_shape(decl, party_ids))[1],
+                        Field(default=decl.default, description=decl.description or None))
     return create_model("Terms", __config__=ConfigDict(extra="forbid", frozen=True, defer_build=True), **fields)
 
 
-def _optional(decl: TermDeclaration, party_ids: tuple[str, ...]):
-    return _annotation(decl, party_ids) | None
-
-
-def _validator(decl: TermDeclaration, party_ids: tuple[str, ...]) -> TypeAdapter:
-    """What validates one term's value, as the terms model's field for it does."""
-    parties = party_ids if split_type(decl.type)[0] == "party" else ()
-    return _validator_of(decl.type, decl.min, decl.max, decl.choices, parties)
-
-
-@functools.lru_cache(maxsize=256)  # one per kind of term (a type and its bounds): a library has a few dozen
-def _validator_of(declared: str, low: float | None, high: float | None, choices: tuple[str, ...],
-                  party_ids: tuple[str, ...]) -> TypeAdapter:
-    decl = TermDeclaration.model_construct(type=declared, min=low, max=high, choices=choices)
-    return TypeAdapter(_optional(decl, party_ids))
+@functools.lru_cache(maxsize=256)  # one per kind of term
+def _validator(shape: tuple) -> TypeAdapter:
+    """What validates the value of a term of this kind (`_shape`), as the terms model's field does."""
+    return TypeAdapter(_annotations(shape)[1])
 
 
 def terms_read(text: str) -> set[str]:
@@ -197,7 +202,7 @@ def validate_terms(raw: object, declarations: dict[str, TermDeclaration], party_
         if known.get(name) is None:
             continue
         try:
-            values[name] = _validator(decl, party_ids).validate_python(known[name])
+            values[name] = _validator(_shape(decl, party_ids)).validate_python(known[name])
         except ValidationError as exc:
             wrong = True
             for err in exc.errors():
