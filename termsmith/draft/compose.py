@@ -382,7 +382,7 @@ def _combined(terms: frozenset[str]) -> _Terms:
     return _Terms(terms)
 
 
-@functools.lru_cache(maxsize=8_192)  # a clause's text recurs in the drafts that follow (a batch, impact, absorb)
+@functools.lru_cache(maxsize=4_096)  # a clause's text recurs in the drafts that follow (a batch, impact, absorb)
 def _found(terms: _Terms, text: str) -> frozenset[str]:
     return frozenset(terms.forms[m.group()] for m in terms.pattern.finditer(text))
 
