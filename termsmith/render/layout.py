@@ -294,6 +294,21 @@ def _lines(text: str, width: int, first: int, widths: _Widths) -> int:
     return total
 
 
+# (text, width, first line's indent, size, caps) → its lines: drafts repeat their paragraphs, and each other's
+# (the clauses of a library; a redline's two views), shared by every layout of the process like WORD_WIDTHS
+LINES: dict[tuple[str, int, int, int, bool], int] = {}
+LINES_LIMIT = 20_000
+
+
+def _counted_lines(text: str, width: int, first: int, widths: _Widths) -> int:
+    """_lines, each text counted once at each width and size."""
+    key = (text, width, first, widths.em, widths.caps)
+    lines = LINES.get(key)
+    if lines is None:
+        lines = LINES[key] = _lines(text, width, first, widths)
+    return lines
+
+
 def _line_height(style: Style) -> float:
     return style.size * 10 * LINE_EM * style.line / 240
 
@@ -319,7 +334,7 @@ class _Box:
 
 def _paragraph_box(p: Text, styles: Styles, width: int, view: str | None) -> _Box:
     style, widths, line = styles.paragraph(p.style, p.keep_next, p.page_break)
-    lines = _lines(p.shown.view(view), width - style.left, style.first, widths)
+    lines = _counted_lines(p.shown.view(view), width - style.left, style.first, widths)
     return _Box(lines, line, style.before, style.after, style.keep_next, style.keep_lines,
                 style.page_break, p.bookmarks)
 
@@ -376,8 +391,9 @@ def page_numbers(blocks: Sequence[Block], styles: etree._Element, text_width: in
     """{bookmark name: estimated page (1 = the first page)} of every bookmark that starts in a body
     paragraph (bookmarks inside tables are not estimated); of a redline, with its revisions accepted or
     rejected (`view`)."""
-    if sum(map(len, WORD_WIDTHS.values())) > WORD_WIDTHS_LIMIT:  # a long-running process meets ever new words:
-        WORD_WIDTHS.clear()  # start again
+    if sum(map(len, WORD_WIDTHS.values())) > WORD_WIDTHS_LIMIT or len(LINES) > LINES_LIMIT:
+        WORD_WIDTHS.clear()  # a long-running process meets ever new words and paragraphs: start again
+        LINES.clear()
     boxes = _boxes(blocks, Styles(styles), text_width, view)
     pages: dict[str, int] = {}
     page, used = 1, 0.0
