@@ -224,25 +224,21 @@ TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
 
 
 # ── comments (ECMA-376 17.13.4) ──────────────────────────────────────────────────────────────
-def comment(comment_id: int, author: str, initials: str, date: str, text: str,
-            heading: str | None = None) -> etree._Element:
-    """w:comment: one paragraph in the comment text style, opened by the comment's mark (annotationRef)
-    and, when given, a bold heading."""
+def comment(comment_id: int, author: str, initials: str, date: str, text: str, heading: str | None = None) -> str:
+    """w:comment (XML text, see comments_part): one paragraph in the comment text style, opened by the
+    comment's mark (annotationRef) and, when given, a bold heading."""
     mark = f"<w:r>{run_properties(style='CommentReference')}<w:annotationRef/></w:r>"
     runs = [mark, run(" ")]
     if heading:
         runs += [run(f"{heading}: ", run_properties(bold=True))]
     runs.append(run(text))
-    p = paragraph("CommentText", runs)
-    return w("comment", {"id": comment_id, "author": author, "initials": initials, "date": date}, p)
+    return (f'<w:comment w:id="{_attr(comment_id)}" w:author="{_attr(author)}" w:initials="{_attr(initials)}" '
+            f'w:date="{_attr(date)}">{paragraph_xml("CommentText", "".join(runs))}</w:comment>')
 
 
-def comments_part(comments: Iterable[etree._Element]) -> etree._Element:
-    """The root of word/comments.xml."""
-    root = etree.Element(qn("w:comments"), nsmap={"w": NS["w"], "r": NS["r"]})
-    for c in comments:
-        root.append(c)
-    return root
+def comments_part(comments: Iterable[str]) -> etree._Element:
+    """The root of word/comments.xml holding the comments (XML text), parsed at once."""
+    return _parse(f'<w:comments xmlns:w="{NS["w"]}" xmlns:r="{NS["r"]}">{"".join(comments)}</w:comments>')
 
 
 def commented(comment_id: int, content: str) -> str:
