@@ -44,6 +44,7 @@ from termsmith.render.typography import run_in_title, smart_quotes
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~{}])")  # braces too: `{++…++}` in a value must not read as CriticMarkup
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
 _CRITIC_ESCAPED = re.compile(r"\\\{([+=-])")
+_BLANK_LINES = re.compile("\n\n\n+")  # spelled out, not \n{3,}: re then looks for the three at once
 _MARKS = {"insert": ("{++", "++}"), "delete": ("{--", "--}")}
 _RULE = "______________________________"  # a line to sign or date on
 
@@ -229,7 +230,7 @@ def _document(draft: Draft, opening: list[str], sections: Sequence, parties: Seq
     for item in sections:
         parts += _section(item, draft, parties)
     parts += [*closing, "---", footer]
-    return re.sub(r"\n{3,}", "\n\n", "\n\n".join(parts)).strip() + "\n"
+    return _BLANK_LINES.sub("\n\n", "\n\n".join(parts)).strip() + "\n"
 
 
 def _cover(draft: Draft, parties: Sequence, title: tuple[TrackedInline, ...],
