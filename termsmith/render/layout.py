@@ -85,13 +85,9 @@ def _apply(style: Style, ppr: etree._Element | None, rpr: etree._Element | None)
 
 
 class Styles:
-    """Paragraph styles of a styles part, resolved through basedOn, and the widths of the words laid out
-    with them."""
+    """Paragraph styles of a styles part, resolved through basedOn."""
 
     def __init__(self, styles: etree._Element) -> None:
-        if len(WORD_WIDTHS) > WORD_WIDTHS_LIMIT:  # a long-running process meets ever new words: start again
-            WORD_WIDTHS.clear()
-        self.widths = WORD_WIDTHS
         self._by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))
                        if s.get(qn("w:type")) == "paragraph"}
         defaults = styles.find(qn("w:docDefaults"))
@@ -102,18 +98,20 @@ class Styles:
         self._base = base
         self._default = next((i for i, s in self._by_id.items() if s.get(qn("w:default")) == "1"), None)
         self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
-        self._direct: dict[tuple, Style] = {}  # (style, a paragraph's direct properties) → the style they make
+        # (style id, a paragraph's direct w:keepNext / w:pageBreakBefore) → what its layout needs
+        self._paragraphs: dict[tuple[str | None, bool, bool], tuple[Style, _Widths, float]] = {}
 
-    def with_flags(self, style: Style, keep_next: bool, page_break: bool) -> Style:
-        """`style` as a paragraph's direct w:keepNext / w:pageBreakBefore switch it on."""
-        if (keep_next and not style.keep_next) or (page_break and not style.page_break):
-            key = (style, keep_next, page_break)
-            found = self._direct.get(key)
-            if found is None:
-                found = self._direct[key] = replace(style, keep_next=style.keep_next or keep_next,
-                                                    page_break=style.page_break or page_break)
-            return found
-        return style
+    def paragraph(self, style_id: str | None, keep_next: bool, page_break: bool) -> tuple[Style, _Widths, float]:
+        """The style a paragraph's style id and direct switches make, its words' widths and its line height."""
+        key = (style_id, keep_next, page_break)
+        found = self._paragraphs.get(key)
+        if found is None:
+            style = self.resolve(style_id)
+            if (keep_next and not style.keep_next) or (page_break and not style.page_break):
+                style = replace(style, keep_next=style.keep_next or keep_next,
+                                page_break=style.page_break or page_break)
+            found = self._paragraphs[key] = (style, _widths(style), _line_height(style))
+        return found
 
     def _resolve(self, style_id: str | None) -> Style:
         el = self._by_id.get(style_id or self._default)
@@ -190,14 +188,15 @@ Block = Text | Grid
 # revisions around them
 _PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:delText(?: [^>]*)?>([^<]*)</w:delText>|<w:(tab|br)/>'
                      r'|<(/?)w:(ins|del)(?:>| [^>]*[^/]>)')
+_PLAIN_PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(tab|br)/>')  # … of text without revisions
 _SHOWN = {"tab": "    ", "br": "\n"}
 
 
 def shown(xml: str) -> Shown:
     """What run-level XML text shows, in each view (see Shown)."""
     if "<w:ins" not in xml and "<w:del" not in xml:
-        text = "".join(unescape(t) if t else _SHOWN[other] if other else ""
-                       for t, _, other, _, _ in _PIECES.findall(xml))
+        # each piece's references are whole, so the joined text is unescaped at once
+        text = unescape("".join([_SHOWN.get(other, t) for t, other in _PLAIN_PIECES.findall(xml)]))
         return Shown(text, text, text)
     plain, accept, reject = [], [], []
     open_: list[str] = []
@@ -231,44 +230,83 @@ WIDTH_SCALE = 1.03  # calibrated on LibreOffice's PDFs of the example deals (wor
 
 
 class _Widths(dict):
-    """Words' widths in ems at normal case, each summed once (drafts repeat their words, and each other's)."""
+    """Words' widths in twips at one size and case, each summed once (drafts repeat their words, and each
+    other's); `after`: the width a word adds after another one on its line (the space between them included)."""
+
+    def __init__(self, em: int, caps: bool) -> None:
+        super().__init__()
+        self.em, self.caps = em, caps
+        self.space = (CAPS_EM if caps else _WIDTHS[" "] / 1000 * WIDTH_SCALE) * em
+        self.after = _After(self)
 
     def __missing__(self, word: str) -> float:
-        width = self[word] = sum(map(_ADVANCE, word)) / 1000 * WIDTH_SCALE
+        ems = len(word) * CAPS_EM if self.caps else sum(map(_ADVANCE, word)) / 1000 * WIDTH_SCALE
+        width = self[word] = ems * self.em
         return width
 
 
-WORD_WIDTHS = _Widths()  # shared by every layout of the process, emptied when it grows past the limit
+class _After(dict):
+    def __init__(self, widths: _Widths) -> None:
+        super().__init__()
+        self.widths = widths
+
+    def __missing__(self, word: str) -> float:
+        width = self[word] = self.widths[word] + self.widths.space
+        return width
+
+
+# (size in twips, caps) → its word widths: shared by every layout of the process, emptied when they grow past
+# the limit
+WORD_WIDTHS: dict[tuple[int, bool], _Widths] = {}
 WORD_WIDTHS_LIMIT = 100_000
+
+
+def _widths(style: Style) -> _Widths:
+    key = (style.size * 10, style.caps)
+    widths = WORD_WIDTHS.get(key)
+    if widths is None:
+        widths = WORD_WIDTHS[key] = _Widths(*key)
+    return widths
 
 
 _ADVANCE = collections.defaultdict(lambda: 556, _WIDTHS).__getitem__  # a character's width; others as a letter
 
 
-def _lines(text: str, width: int, first: int, style: Style, widths: _Widths) -> int:
-    """Lines a paragraph's text takes in `width` twips (the first line `first` twips wider or narrower)."""
-    em = style.size * 10  # twips
-    caps = style.caps
-    space = (CAPS_EM if caps else _WIDTHS[" "] / 1000 * WIDTH_SCALE) * em
+def _lines(text: str, width: int, first: int, widths: _Widths) -> int:
+    """Lines a paragraph's text takes in `width` twips (the first line `first` twips wider or narrower), its
+    words `widths` wide."""
+    em, after = widths.em, widths.after
     first_room, room_after = max(width - first, em * 2), max(width, em * 2)  # the first line's, the others'
     total = 0
     for piece in text.split("\n"):
-        room, lines, used = first_room, 1, 0.0
-        for word_width in ([len(word) * CAPS_EM for word in piece.split()] if caps
-                           else map(widths.__getitem__, piece.split())):
-            word_width *= em
-            if not used:
-                used = word_width
-                continue
-            need = word_width + space
-            if used + need > room:
+        words = piece.split()
+        room, lines = first_room, 1
+        used = widths[words[0]] if words else 0.0  # the first word starts the line, whatever its width
+        for word in words[1:]:
+            need = used + after[word]
+            if need > room:
                 lines += 1
                 room = room_after
-                used = word_width
+                used = widths[word]
             else:
-                used += need
+                used = need
         total += lines
     return total
+
+
+# (text, width, first line's indent, size, caps) → its lines: drafts repeat their paragraphs, and each other's
+# (the clauses of a library; a redline's two views), shared by every layout of the process like WORD_WIDTHS
+LINES: dict[tuple[str, int, int, int, bool], int] = {}
+LINES_LIMIT = 20_000
+
+
+def _counted_lines(text: str, width: int, first: int, widths: _Widths) -> int:
+    """_lines, each text counted once at each width and size."""
+    key = (text, width, first, widths.em, widths.caps)
+    lines = LINES.get(key)
+    if lines is None:
+        lines = LINES[key] = _lines(text, width, first, widths)
+    return lines
 
 
 def _line_height(style: Style) -> float:
@@ -295,9 +333,9 @@ class _Box:
 
 
 def _paragraph_box(p: Text, styles: Styles, width: int, view: str | None) -> _Box:
-    style = styles.with_flags(styles.resolve(p.style), p.keep_next, p.page_break)
-    lines = _lines(p.shown.view(view), width - style.left, style.first, style, styles.widths)
-    return _Box(lines, _line_height(style), style.before, style.after, style.keep_next, style.keep_lines,
+    style, widths, line = styles.paragraph(p.style, p.keep_next, p.page_break)
+    lines = _counted_lines(p.shown.view(view), width - style.left, style.first, widths)
+    return _Box(lines, line, style.before, style.after, style.keep_next, style.keep_lines,
                 style.page_break, p.bookmarks)
 
 
@@ -353,6 +391,9 @@ def page_numbers(blocks: Sequence[Block], styles: etree._Element, text_width: in
     """{bookmark name: estimated page (1 = the first page)} of every bookmark that starts in a body
     paragraph (bookmarks inside tables are not estimated); of a redline, with its revisions accepted or
     rejected (`view`)."""
+    if sum(map(len, WORD_WIDTHS.values())) > WORD_WIDTHS_LIMIT or len(LINES) > LINES_LIMIT:
+        WORD_WIDTHS.clear()  # a long-running process meets ever new words and paragraphs: start again
+        LINES.clear()
     boxes = _boxes(blocks, Styles(styles), text_width, view)
     pages: dict[str, int] = {}
     page, used = 1, 0.0

@@ -44,6 +44,7 @@ from termsmith.render.typography import run_in_title, smart_quotes
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~{}])")  # braces too: `{++…++}` in a value must not read as CriticMarkup
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
 _CRITIC_ESCAPED = re.compile(r"\\\{([+=-])")
+_BLANK_LINES = re.compile("\n\n\n+")  # spelled out, not \n{3,}: re then looks for the three at once
 _MARKS = {"insert": ("{++", "++}"), "delete": ("{--", "--}")}
 _RULE = "______________________________"  # a line to sign or date on
 
@@ -52,8 +53,10 @@ _RULE = "______________________________"  # a line to sign or date on
 def escape(text: str) -> str:
     """Escape only what Markdown would otherwise read as markup, so the twin stays readable. A brace and
     the character after it are escaped too, so no value can open CriticMarkup (`{++`, `{--`, `{==`)."""
-    # replacement functions, not templates: re parses a template on every call, and most texts match nothing
-    return _CRITIC_ESCAPED.sub(_escape_critic, _SPECIAL.sub(_escape_special, text))
+    # replacement functions, not templates: re parses a template on every call, and most texts match nothing;
+    # only a text with a brace can hold `\{` once escaped
+    text = _SPECIAL.sub(_escape_special, text)
+    return _CRITIC_ESCAPED.sub(_escape_critic, text) if "{" in text else text
 
 
 def _escape_special(m: re.Match) -> str:
@@ -75,7 +78,7 @@ def escape_line_start(text: str) -> str:
 
 def emphasis(text: str, bold: bool, italic: bool, strike: bool = False) -> str:
     """Markdown emphasis around the text, its surrounding spaces kept outside the markers."""
-    if not text.strip():
+    if not (bold or italic or strike) or not text.strip():
         return text
     lead = text[: len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()):]
@@ -103,13 +106,6 @@ def _marked(text: str, change: Change | None) -> str:
 
 
 # ── inlines ────────────────────────────────────────────────────────────────────────────────
-def _inline(inline: Inline, before: str = "") -> str:
-    handler = _INLINE_RULES.get(type(inline))
-    if handler is None:
-        raise ValueError(f"the Markdown renderer cannot render {type(inline).__name__}")
-    return handler(inline, before)
-
-
 _INLINE_RULES = {
     Span: lambda s, before: emphasis(escape(smart_quotes(s.text, before)), s.bold, s.italic, s.strike),
     LineBreak: lambda _, before: "\\\n",
@@ -144,16 +140,19 @@ def inlines(items: Iterable[TrackedInline], before: str = "") -> str:
     out, i = [], 0
     while i < len(items):
         item = items[i]
-        if isinstance(item, Deleted) and i + 1 < len(items) and isinstance(items[i + 1], Inserted):
+        handler = _INLINE_RULES.get(type(item))
+        if handler is not None:
+            out.append(handler(item, before))
+        elif isinstance(item, Deleted) and i + 1 < len(items) and isinstance(items[i + 1], Inserted):
             new = items[i + 1].inlines
             out.append(f"{{~~{inlines(item.inlines, before)}~>{inlines(new, before)}~~}}")
             before = _last_char(new, before)
             i += 2
             continue
-        if isinstance(item, (Inserted, Deleted)):
+        elif isinstance(item, (Inserted, Deleted)):
             out.append(_marked(inlines(item.inlines, before), "insert" if isinstance(item, Inserted) else "delete"))
         else:
-            out.append(_inline(item, before))
+            raise ValueError(f"the Markdown renderer cannot render {type(item).__name__}")
         before = _last_char((item,), before)
         i += 1
     return "".join(out)
@@ -167,7 +166,8 @@ def paragraph(p: Paragraph, change: Change | None = None, title: tuple[TrackedIn
         return "  " * max(p.level - 2, 0) + "- " + _marked(text, change)
     if title is None and p.title:
         title = (Span(run_in_title(p.title)),)
-    head = " ".join(x for x in (escape(p.label), inlines(title or ())) if x)
+    label, title_text = escape(p.label), inlines(title) if title else ""
+    head = f"{label} {title_text}" if label and title_text else label or title_text
     if p.role == "clause" and head:
         return _marked(f"**{head}** {text}".rstrip(), change)
     if head:
@@ -230,7 +230,7 @@ def _document(draft: Draft, opening: list[str], sections: Sequence, parties: Seq
     for item in sections:
         parts += _section(item, draft, parties)
     parts += [*closing, "---", footer]
-    return re.sub(r"\n{3,}", "\n\n", "\n\n".join(parts)).strip() + "\n"
+    return _BLANK_LINES.sub("\n\n", "\n\n".join(parts)).strip() + "\n"
 
 
 def _cover(draft: Draft, parties: Sequence, title: tuple[TrackedInline, ...],

@@ -151,14 +151,20 @@ def run_properties(*, style: str | None = None, bold: bool = False, italic: bool
     """w:rPr in schema order (rStyle, b, i, strike), or "" when there is nothing to say."""
     if not (style or bold or italic or strike):
         return ""
+    return _run_properties(style, bold, italic, strike)
+
+
+@functools.lru_cache(maxsize=256)  # a draft asks for the same few hundreds of times
+def _run_properties(style: str | None, bold: bool, italic: bool, strike: bool) -> str:
     return "".join(("<w:rPr>", f'<w:rStyle w:val="{_attr(style)}"/>' if style else "", "<w:b/>" if bold else "",
                     "<w:i/>" if italic else "", "<w:strike/>" if strike else "", "</w:rPr>"))
 
 
 def _text(text: str) -> str:
+    escaped = text if _PLAIN_TEXT.fullmatch(text) else _xml_text(text)
     if text != text.strip():  # Word drops leading/trailing spaces unless told to keep them
-        return f'<w:t xml:space="preserve">{_xml_text(text)}</w:t>'
-    return f"<w:t>{_xml_text(text)}</w:t>"
+        return f'<w:t xml:space="preserve">{escaped}</w:t>'
+    return f"<w:t>{escaped}</w:t>"
 
 
 def run(text: str, rpr: str = "") -> str:
@@ -218,25 +224,21 @@ TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
 
 
 # ── comments (ECMA-376 17.13.4) ──────────────────────────────────────────────────────────────
-def comment(comment_id: int, author: str, initials: str, date: str, text: str,
-            heading: str | None = None) -> etree._Element:
-    """w:comment: one paragraph in the comment text style, opened by the comment's mark (annotationRef)
-    and, when given, a bold heading."""
+def comment(comment_id: int, author: str, initials: str, date: str, text: str, heading: str | None = None) -> str:
+    """w:comment (XML text, see comments_part): one paragraph in the comment text style, opened by the
+    comment's mark (annotationRef) and, when given, a bold heading."""
     mark = f"<w:r>{run_properties(style='CommentReference')}<w:annotationRef/></w:r>"
     runs = [mark, run(" ")]
     if heading:
         runs += [run(f"{heading}: ", run_properties(bold=True))]
     runs.append(run(text))
-    p = paragraph("CommentText", runs)
-    return w("comment", {"id": comment_id, "author": author, "initials": initials, "date": date}, p)
+    return (f'<w:comment w:id="{_attr(comment_id)}" w:author="{_attr(author)}" w:initials="{_attr(initials)}" '
+            f'w:date="{_attr(date)}">{paragraph_xml("CommentText", "".join(runs))}</w:comment>')
 
 
-def comments_part(comments: Iterable[etree._Element]) -> etree._Element:
-    """The root of word/comments.xml."""
-    root = etree.Element(qn("w:comments"), nsmap={"w": NS["w"], "r": NS["r"]})
-    for c in comments:
-        root.append(c)
-    return root
+def comments_part(comments: Iterable[str]) -> etree._Element:
+    """The root of word/comments.xml holding the comments (XML text), parsed at once."""
+    return _parse(f'<w:comments xmlns:w="{NS["w"]}" xmlns:r="{NS["r"]}">{"".join(comments)}</w:comments>')
 
 
 def commented(comment_id: int, content: str) -> str:
@@ -294,21 +296,28 @@ def paragraph_xml(style: str | None, content: str = "", *, keep_next: bool = Fal
     style), the revisions of its paragraph mark (`marks`, see Revisions.mark_xml), and the given content
     (run-level XML text)."""
     marks = "".join(marks)
-    if style or keep_next or page_break or numbering is not None or jc or marks:
-        ppr = "".join(("<w:pPr>",  # children in CT_PPr order
-                       f'<w:pStyle w:val="{_attr(style)}"/>' if style else "",
-                       "<w:keepNext/>" if keep_next else "",
-                       "<w:pageBreakBefore/>" if page_break else "",
-                       f'<w:numPr><w:ilvl w:val="{numbering.ilvl}"/><w:numId w:val="{numbering.num_id}"/></w:numPr>'
-                       if numbering is not None else "",
-                       f'<w:jc w:val="{_attr(jc)}"/>' if jc else "",
-                       f"<w:rPr>{marks}</w:rPr>" if marks else "",
-                       "</w:pPr>"))
+    if marks:
+        ppr = f"{_paragraph_properties(style, keep_next, page_break, numbering, jc)}<w:rPr>{marks}</w:rPr></w:pPr>"
+    elif style or keep_next or page_break or numbering is not None or jc:
+        ppr = _paragraph_properties(style, keep_next, page_break, numbering, jc) + "</w:pPr>"
     elif not content:
         return "<w:p/>"
     else:
         ppr = ""
     return f"<w:p>{ppr}{content}</w:p>"
+
+
+@functools.lru_cache(maxsize=1024)  # a draft's paragraphs share a few dozen
+def _paragraph_properties(style: str | None, keep_next: bool, page_break: bool, numbering: Numbering | None,
+                          jc: str | None) -> str:
+    """An open w:pPr with its children in CT_PPr order, up to the paragraph mark's properties."""
+    return "".join(("<w:pPr>",
+                    f'<w:pStyle w:val="{_attr(style)}"/>' if style else "",
+                    "<w:keepNext/>" if keep_next else "",
+                    "<w:pageBreakBefore/>" if page_break else "",
+                    f'<w:numPr><w:ilvl w:val="{numbering.ilvl}"/><w:numId w:val="{numbering.num_id}"/></w:numPr>'
+                    if numbering is not None else "",
+                    f'<w:jc w:val="{_attr(jc)}"/>' if jc else ""))
 
 
 def paragraph(style: str | None, children: Iterable[str] = (), *,

@@ -115,3 +115,14 @@ def test_the_page_estimate_follows_the_section_page_size():
     assert layout.page_area(a4) == (9072, 14004)
     assert layout.page_area(letter) == (9360, 12960)
     assert layout.page_area(None) == (9072, 14004)
+
+
+def test_the_page_estimate_starts_its_memos_again_past_their_limits(monkeypatch):
+    # a long-running process meets ever new words and paragraphs: what it measured is forgotten, not kept
+    draft = small_draft()
+    first = render_docx(draft)
+    layout.LINES[("a paragraph of another draft", 9072, 0, 210, False)] = 1
+    monkeypatch.setattr(layout, "LINES_LIMIT", 1)
+    assert render_docx(draft) == first  # measured afresh, the same estimate
+    assert ("a paragraph of another draft", 9072, 0, 210, False) not in layout.LINES
+    assert 0 < len(layout.LINES) and layout.WORD_WIDTHS
