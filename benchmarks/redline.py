@@ -232,6 +232,10 @@ def main() -> None:
     import os
 
     load_before = os.getloadavg()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench import python_speed  # the same fixed workload as bench.py: figures of two machines compare
+
+    speed = python_speed()
     base = api.build(CANONICAL)
     rows = []
 
@@ -311,6 +315,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; load average (1, 5, 15 min) "
           f"{' '.join(f'{x:.2f}' for x in load_before)} at the start, "
           f"{' '.join(f'{x:.2f}' for x in load_after)} at the end; CPU time, medians of {args.repeat} runs")
+    print(f"machine speed: a fixed Python workload takes {speed * 1000:.0f} ms here (as in bench.py)")
     print(f"{'figure':<{width}}  median")
     for name, t in rows:
         print(f"{name:<{width}}  {t * 1000:8.1f} ms")
