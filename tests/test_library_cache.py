@@ -161,3 +161,17 @@ def test_the_bytecode_cache_is_pruned_every_few_templates_written_by_any_process
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["2"]  # at the 2nd and 5th template this process wrote (3rd and 6th counted)
     assert (jinja / cachedir.LEDGER).read_bytes() == b".."
+
+
+def test_compiled_templates_kept_in_a_process_are_bounded(monkeypatch):
+    """A long-running process (`termsmith mcp`, impact over many library revisions) meets ever new templates:
+    the compiled code it keeps is emptied past a bound, and what it compiles afterwards still renders."""
+    from termsmith.draft import templating
+
+    monkeypatch.setattr(templating, "CODES_LIMIT", 3)
+    monkeypatch.setattr(templating, "_CODES", {})
+    monkeypatch.setattr(templating, "_TEMPLATES", {})
+    rendered = [templating.compile_cached(f"text {n}: {{{{ {n} + 1 }}}}", f"bound-test-{n}.md").render()
+                for n in range(7)]
+    assert rendered == [f"text {n}: {n + 1}" for n in range(7)]
+    assert 0 < len(templating._CODES) <= 3 and len(templating._TEMPLATES) <= 3

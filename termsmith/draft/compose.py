@@ -41,7 +41,7 @@ class Target:
     kind: str  # article | schedule | signatures | clause
 
 
-@functools.lru_cache(maxsize=4_096)  # every draft names the same clauses and sections again
+@functools.lru_cache(maxsize=32_768)  # every draft names the same clauses and sections again
 def anchor_for(ident: str) -> str:
     """A Word bookmark name for a clause or section id: hidden (_Ref…), at most 40 characters, unique."""
     clean = re.sub(r"[^A-Za-z0-9]", "_", ident)
@@ -316,7 +316,7 @@ def _forms(term: str) -> set[str]:
     return forms
 
 
-@functools.cache  # one per defined term of the libraries this process drafts from
+@functools.lru_cache(maxsize=32_768)  # one per defined term of the libraries this process drafts from
 def term_pattern(term: str) -> re.Pattern[str]:
     """A term as a whole word, in any of its forms."""
     return words_pattern(_forms(term))
@@ -382,7 +382,7 @@ def _combined(terms: frozenset[str]) -> _Terms:
     return _Terms(terms)
 
 
-@functools.lru_cache(maxsize=4_096)  # a clause's text recurs in the drafts that follow (a batch, impact, absorb)
+@functools.lru_cache(maxsize=32_768)  # a clause's text recurs in the drafts that follow (a batch, impact, absorb)
 def _found(terms: _Terms, text: str) -> frozenset[str]:
     return frozenset(terms.forms[m.group()] for m in terms.pattern.finditer(text))
 
@@ -493,7 +493,7 @@ def _draft_terms(library: Library, selection: Selection, restyle: Restyle) -> se
     return terms
 
 
-@functools.lru_cache(maxsize=4_096)  # one per clause text: every draft looks at all of its clauses' texts again
+@functools.lru_cache(maxsize=32_768)  # one per clause text: every draft looks at all of its clauses' texts again
 def _defined_in_place(body: str) -> tuple[str, ...]:
     return tuple(" ".join(m.split()) for m in _DEFINE_CALL.findall(body))
 

@@ -21,7 +21,7 @@ class Condition:
     where: str
 
 
-@functools.cache  # one per clause condition, as the compiled templates themselves (templating._CODES)
+@functools.lru_cache(maxsize=32_768)  # one per clause condition, as the compiled templates themselves
 def _compiled(source: str, where: str):
     # A condition runs as a one-line template: compiled through the same cache as clause text.
     return compile_cached("{% if (" + source + ") %}1{% endif %}", f"{where}#when")
@@ -37,7 +37,7 @@ def parse_condition(source: str, where: str, line: int | None = None) -> Conditi
     return Condition(source, where)
 
 
-@functools.cache  # one per clause condition
+@functools.lru_cache(maxsize=32_768)  # one per clause condition
 def fields_read(source: str) -> tuple[str, ...]:
     """The dotted deal fields an expression reads, e.g. ('exit.change_of_control.terminable',)."""
     tree = environment().parse("{{ (" + source + ") }}")

@@ -103,7 +103,7 @@ def md_escape(value: object) -> str:
     return _escaped(_plain(value), None)
 
 
-@functools.lru_cache(maxsize=4_096)  # a draft prints the same deal values again and again, as do the drafts after it
+@functools.lru_cache(maxsize=32_768)  # a draft prints the same deal values again and again, as do the drafts after it
 def _escaped(text: str, case: _TermCase | None) -> str:
     """`text` re-cased in `case`'s terms (when given) and escaped for Markdown (`md_escape`)."""
     if case is not None:
@@ -368,6 +368,9 @@ FILTERS = {
 # disk carries its templates' code with it, so a new process starts without reading one file per template.
 _CODES: dict[tuple[str, str], CodeType] = {}
 _TEMPLATES: dict[tuple[str, str], Any] = {}  # a Template keeps no state between renders: one per source
+# Both are emptied when they pass this many entries: a long-running process (`termsmith mcp`, a library's
+# many revisions in impact) meets ever new templates; a draft of 8,000 clauses needs about as many.
+CODES_LIMIT = 65_536
 
 
 def _checksum(source: str) -> str:
@@ -405,6 +408,9 @@ def compile_cached(source: str, name: str):
                     written("jinja")  # pruned every so many templates written
                 except OSError:
                     pass  # a read-only cache only costs time
+        if len(_CODES) >= CODES_LIMIT:
+            _CODES.clear()
+            _TEMPLATES.clear()
         _CODES[key] = code
     template = _TEMPLATES.get(key)
     if template is None:

@@ -185,7 +185,7 @@ class Library:
 # Each draft asks again for the templates of the clauses the one before it drafted: looked up by the clause
 # text itself (whose hash Python keeps), a template is found without restyling, padding and checksumming the
 # text again. The templates are kept by templating.compile_cached; this keeps only the way to them.
-@functools.lru_cache(maxsize=8_192)
+@functools.lru_cache(maxsize=32_768)  # above what a draft of 8,000 clauses asks for
 def compile_template(body: str, path: str, first_line: int = 1, restyle=None):
     """Compile clause text (in the house style of `restyle`); template line numbers equal file line numbers."""
     from jinja2 import TemplateSyntaxError
