@@ -17,7 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from termsmith.cachedir import bytecode_cache, cache_home, written  # noqa: F401 - cache_home: library.cache
+from termsmith.cachedir import bytecode_cache, written
 from termsmith.deal.fields import clause_sections
 from termsmith.draft.facts import cap_basis, charge_ids, money_flows, paid_parties, service_provider
 from termsmith.draft.sandbox import ClauseSandbox, readable_names
@@ -63,6 +63,7 @@ class _TermCase:
         self.pattern, self.forms = pattern, forms
 
     def recase(self, text: str) -> str:
+        """The text with every one of these terms written as defined."""
         return self.pattern.sub(lambda m: self.forms[m.group().casefold()], text)
 
 
@@ -77,12 +78,6 @@ def _term_case(terms: frozenset[str]) -> _TermCase | None:
         return None
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     return _TermCase(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), forms)
-
-
-def recase_terms(text: str) -> str:
-    """The text with every multi-word defined term of the current draft written as defined."""
-    case = _TERM_CASE.get()
-    return text if case is None else case.recase(text)
 
 
 def md_escape(value: object) -> str:
