@@ -271,7 +271,7 @@ def lock(deal_path: Path, *, library: Path | None = None, library_rev: str | Non
     from termsmith.library.identity import check_source
     from termsmith.library.locate import library_path
     from termsmith.library.lock import lock_path, lock_text, make_lock, read_lock
-    from termsmith.pipeline import check_drafting
+    from termsmith.pipeline import checked_context
     from termsmith.write import write_files
 
     path = lock_path(deal_path)
@@ -283,8 +283,7 @@ def lock(deal_path: Path, *, library: Path | None = None, library_rev: str | Non
     if existing is not None:
         check_source(existing, library_path(library), path)  # --update moves within one library, never to another
     lib = open_library(library, library_rev)
-    check_drafting(deal, loaded, lib)
-    the_draft = compose_draft(deal, loaded, lib)
+    the_draft = compose_draft(deal, loaded, lib, names=checked_context(deal, loaded, lib))
     pinned = make_lock(lib, tuple(lib.by_id[c.id] for c in the_draft.provenance.clauses))
     write_files({path: lock_text(pinned).encode("utf-8")})
     return LockResult(path, pinned)

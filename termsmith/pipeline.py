@@ -64,11 +64,6 @@ def resolve(deal_path: Path, library: Path | None = None, library_rev: str | Non
     return Resolved(Path(deal_path), deal, loaded, lib, lock, checked_context(deal, loaded, lib))
 
 
-def check_drafting(deal: Deal, loaded: Loaded, library: Library) -> None:
-    """What the deal asks of the library and of the locale data, before anything is composed."""
-    checked_context(deal, loaded, library)
-
-
 def library_rules(deal: Deal, library: Library, loaded: Loaded, names: dict | None = None) -> list[Problem]:
     """The business rules the library declares (library/rules.py) that this deal breaks, each located at the
     field the rule names; a rule's `severity` says whether it stops the draft or is a warning. (`names`: the
@@ -91,8 +86,9 @@ def library_rules(deal: Deal, library: Library, loaded: Loaded, names: dict | No
 
 
 def checked_context(deal: Deal, loaded: Loaded, library: Library) -> dict:
-    """`check_drafting` and `context` in one, for callers that need both (each step once): the names the
-    library's conditions and clause text see for this deal, or an InputError located in the deal file."""
+    """What the deal asks of the library and of the locale data, checked before anything is composed, and
+    `context` with it (each step once): the names the library's conditions and clause text see for this
+    deal, or an InputError located in the deal file."""
     from termsmith.draft.templating import deal_context
 
     _check_requirement(deal, loaded, library)

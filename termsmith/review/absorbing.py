@@ -15,7 +15,7 @@ from termsmith.deal.source import Loaded
 from termsmith.draft.document import Draft
 from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
 from termsmith.library.opening import open_library
-from termsmith.pipeline import Resolved, build, check_drafting, compose_resolved, resolve, reviewer_notes
+from termsmith.pipeline import Resolved, build, checked_context, compose_resolved, resolve, reviewer_notes
 from termsmith.review.inputs import rebuild_resolved
 
 
@@ -89,8 +89,8 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         key = json.dumps(trial.data, default=lambda v: f"{type(v).__name__}:{v}", sort_keys=True)  # a date ≠ its text
         if key not in drafts:
             deal = validate(trial)
-            check_drafting(deal, trial, drafted_from)
-            drafts[key] = compose_resolved(Resolved(deal_path, deal, trial, drafted_from, None))
+            names = checked_context(deal, trial, drafted_from)
+            drafts[key] = compose_resolved(Resolved(deal_path, deal, trial, drafted_from, None, names))
         return drafts[key]
 
     parsed: dict[str, Loaded] = {}  # deal texts as read: the deal file's, the edited one's (read once)
