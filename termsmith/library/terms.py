@@ -52,7 +52,7 @@ class TermDeclaration(BaseModel):
             raise ValueError("min is above max")
         if self.default is not None:
             try:
-                _field_model("term", self, ()).model_validate({"term": self.default})
+                _validator(_shape(self, ())).validate_python(self.default)
             except ValidationError as exc:
                 raise ValueError(f"default {self.default!r} is not a valid value: {_message(exc.errors()[0])}") from None
         return self
@@ -91,10 +91,6 @@ def split_type(declared: str) -> tuple[str, bool]:
     return (match.group(1), True) if match else (declared.strip(), False)
 
 
-def _annotation(decl: TermDeclaration, party_ids: tuple[str, ...]):
-    return _annotations(_shape(decl, party_ids))[0]
-
-
 def _shape(decl: TermDeclaration, party_ids: tuple[str, ...]) -> tuple:
     """All a term's annotation depends on: its type, bounds (and their types: 1 and 1.0 are written apart in
     messages) and choices, and the parties when it names one."""
@@ -103,8 +99,8 @@ def _shape(decl: TermDeclaration, party_ids: tuple[str, ...]) -> tuple:
 
 
 @functools.lru_cache(maxsize=256)  # one per kind of term: the 75 terms of the bundled library are 17 kinds
-def _annotations(shape: tuple) -> tuple[Any, Any]:
-    """A term's annotation, and the same or None (the terms model's field): built once for all terms alike."""
+def _annotation(shape: tuple) -> Any:
+    """The annotation of a term's value, or None (the terms model's field): built once for all terms alike."""
     declared, low, _, high, _, choices, party_ids = shape
     base, is_list = split_type(declared)
     bounds = {k: v for k, v in (("ge", low), ("le", high)) if v is not None}
@@ -126,12 +122,7 @@ def _annotations(shape: tuple) -> tuple[Any, Any]:
         one = Literal[tuple(choices)]  # type: ignore[valid-type]
     else:  # party
         one = Literal[tuple(party_ids)] if party_ids else str  # type: ignore[valid-type]
-    annotation = list[one] if is_list else one
-    return annotation, annotation | None
-
-
-def _field_model(name: str, decl: TermDeclaration, party_ids: tuple[str, ...]) -> type[BaseModel]:
-    return create_model("Term", __config__=ConfigDict(extra="forbid"), **{name: (_annotation(decl, party_ids), ...)})
+    return (list[one] if is_list else one) | None
 
 
 # Models built, by the declarations (their identity) and the party ids when a term is a party: a draft
@@ -159,7 +150,7 @@ def _build_terms_model(declarations: dict[str, TermDeclaration], party_ids: tupl
     # (`_validator`), which costs a few of the library's terms rather than all of them.
     fields: dict[str, Any] = {}
     for name, decl in declarations.items():
-        fields[name] = (_annotations(_shape(decl, party_ids))[1],
+        fields[name] = (_annotation(_shape(decl, party_ids)),
                         Field(default=decl.default, description=decl.description or None))
     return create_model("Terms", __config__=ConfigDict(extra="forbid", frozen=True, defer_build=True), **fields)
 
@@ -167,7 +158,7 @@ def _build_terms_model(declarations: dict[str, TermDeclaration], party_ids: tupl
 @functools.lru_cache(maxsize=256)  # one per kind of term
 def _validator(shape: tuple) -> TypeAdapter:
     """What validates the value of a term of this kind (`_shape`), as the terms model's field does."""
-    return TypeAdapter(_annotations(shape)[1])
+    return TypeAdapter(_annotation(shape))
 
 
 def terms_read(text: str) -> set[str]:
