@@ -41,24 +41,16 @@ PAGES_PER_COPY = 25  # the canonical draft's articles fill about 25 pages
 
 
 def command_medians(cmd: list[str], repeat: int, before=None) -> tuple[float, float]:
-    """(elapsed, CPU) medians of a command run `repeat` times, each in a new process as a user runs it;
-    `before()` runs untimed before each run (to restore a file the command edits)."""
-    import resource
-    import shutil
-    import subprocess
+    """(elapsed, CPU) medians of a termsmith command run `repeat` times, each in a new process as a user runs
+    it (bench.py's runner); `before()` runs untimed before each run (to restore a file the command edits)."""
+    from bench import TERMSMITH, timed_run
 
-    console = shutil.which("termsmith", path=str(Path(sys.executable).parent))
-    walls, cpus = [], []
+    walls: list[float] = []
+    cpus: list[float] = []
     for _ in range(repeat):
         if before is not None:
             before()
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start, start_cpu = time.perf_counter(), usage.ru_utime + usage.ru_stime
-        subprocess.run(([console] if console else [sys.executable, "-m", "termsmith"]) + cmd, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        walls.append(time.perf_counter() - start)
-        cpus.append(usage.ru_utime + usage.ru_stime - start_cpu)
+        timed_run([*TERMSMITH, *cmd], walls, cpus)
     return statistics.median(walls), statistics.median(cpus)
 
 
