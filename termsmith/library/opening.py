@@ -98,9 +98,15 @@ def _fingerprint(root: Path) -> tuple:
     """(folder, name, mtime, size) of every file under `root` (links to folders are not followed): every draft
     checks its library this way, so a batch does it per deal."""
     entries = []
-    for dirpath, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d != ".git"]  # git's own files change on every `git status`
-        for name in names:
-            st = os.lstat(os.path.join(dirpath, name))  # not followed: a dangling editor lock link is normal
-            entries.append((dirpath, name, st.st_mtime_ns, st.st_size))
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
+        with os.scandir(folder) as found:
+            for entry in found:
+                if entry.is_dir():  # as os.walk sorts them: a link to a folder is listed, not followed
+                    if entry.name != ".git" and not entry.is_symlink():  # git's own files change on every `git status`
+                        folders.append(entry.path)
+                    continue
+                st = entry.stat(follow_symlinks=False)  # not followed: a dangling editor lock link is normal
+                entries.append((folder, entry.name, st.st_mtime_ns, st.st_size))
     return tuple(sorted(entries))
