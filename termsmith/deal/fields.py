@@ -47,42 +47,84 @@ def clause_sections(model: type[BaseModel]) -> tuple[str, ...]:
 
 def party_references(model: BaseModel, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
     """(field path, party id) for every party reference in a validated model, in field order."""
-    for name, field in type(model).model_fields.items():
-        value = getattr(model, name)
-        yield from _walk(field.annotation, tuple(field.metadata), value, (*path, field.alias or name))  # as the file spells it
+    for name, key, walk in _fields_to_walk(type(model)):
+        yield from walk(getattr(model, name), (*path, key))
 
 
-def _walk(annotation: Any, metadata: tuple, value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
-    if value is None:
-        return
+# What to walk of each model class: worked out from its annotations once, not again for every value of every
+# deal (most fields, such as a name or an amount, can never hold a party reference and are not walked).
+_PLANS: dict[type, tuple] = {}
+Walk = typing.Callable[[Any, Path_], Iterator[tuple[Path_, str]]]
+
+
+def _fields_to_walk(model: type[BaseModel]) -> tuple[tuple[str, str, Walk], ...]:
+    """(attribute, name in the file, walk) of each field of `model` that may hold a party reference."""
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = _PLANS[model] = tuple(
+            (name, field.alias or name, walk)  # the path as the file spells it
+            for name, field in model.model_fields.items()
+            if (walk := _walker(field.annotation, tuple(field.metadata))) is not None)
+    return plan
+
+
+def _walker(annotation: Any, metadata: tuple) -> Walk | None:
+    """How to find the party references in a value of this annotation; None when it cannot hold one."""
     annotation, metadata = _unwrap(annotation, metadata)
     if PARTY_REFERENCE in metadata:
-        if isinstance(value, str):
-            yield path, value
-        return
+        def reference(value, path):
+            if isinstance(value, str):
+                yield path, value
+        return reference
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
-        # a literal the value is one of ('rotating' in `PartyId | Literal["rotating"]`) is not a reference
-        if any(typing.get_origin(_unwrap(arg, ())[0]) is typing.Literal and value in typing.get_args(_unwrap(arg, ())[0])
-               for arg in args):
-            return
-        for arg in args:
-            inner, _ = _unwrap(arg, ())
-            if _matches(inner, value):
-                yield from _walk(arg, metadata, value, path)
+        # a literal the value is one of ('rotating' in `PartyId | Literal["rotating"]`) is not a reference;
+        # otherwise the value is walked as the first member whose type it has
+        literals = tuple(typing.get_args(inner) for inner, _ in map(lambda arg: _unwrap(arg, ()), args)
+                         if typing.get_origin(inner) is typing.Literal)
+        members = tuple((kind, _walker(arg, ())) for arg in args
+                        if isinstance(kind := typing.get_origin(_unwrap(arg, ())[0]) or _unwrap(arg, ())[0], type))
+        if all(walk is None for _, walk in members):
+            return None
+
+        def member(value, path):
+            if value is None or any(value in values for values in literals):
                 return
-        return
+            for kind, walk in members:
+                if isinstance(value, kind):
+                    if walk is not None:
+                        yield from walk(value, path)
+                    return
+        return member
     if origin in (list, tuple) and args:
-        for i, item in enumerate(value):
-            yield from _walk(args[0], (), item, (*path, i))
-    elif origin is dict and len(args) == 2:
-        _, key_meta = _unwrap(args[0], ())
-        for key, item in value.items():
-            if PARTY_REFERENCE in key_meta and isinstance(key, str):
-                yield (*path, key), key
-            yield from _walk(args[1], (), item, (*path, key))
-    elif isinstance(value, BaseModel):
-        yield from party_references(value, path)
+        item_walk = _walker(args[0], ())
+        if item_walk is None:
+            return None
+
+        def items(value, path):
+            for i, item in enumerate(value or ()):
+                yield from item_walk(item, (*path, i))
+        return items
+    if origin is dict and len(args) == 2:
+        keys_are_parties = PARTY_REFERENCE in _unwrap(args[0], ())[1]
+        value_walk = _walker(args[1], ())
+        if not keys_are_parties and value_walk is None:
+            return None
+
+        def entries(value, path):
+            for key, item in (value or {}).items():
+                if keys_are_parties and isinstance(key, str):
+                    yield (*path, key), key
+                if value_walk is not None:
+                    yield from value_walk(item, (*path, key))
+        return entries
+    if isinstance(annotation, type) and annotation is not object and not issubclass(annotation, BaseModel):
+        return None  # a name, an amount, a date: never a model holding references
+
+    def model(value, path):
+        if isinstance(value, BaseModel):
+            yield from party_references(value, path)
+    return model
 
 
 def _unwrap(annotation: Any, metadata: tuple) -> tuple[Any, tuple]:
@@ -91,8 +133,3 @@ def _unwrap(annotation: Any, metadata: tuple) -> tuple[Any, tuple]:
         annotation, *extra = typing.get_args(annotation)
         metadata = (*metadata, *extra)
     return annotation, metadata
-
-
-def _matches(annotation: Any, value: Any) -> bool:
-    origin = typing.get_origin(annotation) or annotation
-    return isinstance(origin, type) and isinstance(value, origin)
