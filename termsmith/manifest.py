@@ -1,6 +1,5 @@
 """The provenance manifest written beside each draft: what produced it and what was written."""
 
-from __future__ import annotations
 
 import hashlib
 import json
@@ -8,7 +7,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
@@ -31,7 +30,7 @@ class Inputs:
     library_rev: str | None = None  # the revision asked for with --library-rev
 
     @classmethod
-    def relative_to(cls, folder: Path, deal: Path, library: Path, library_rev: str | None = None) -> Inputs:
+    def relative_to(cls, folder: Path, deal: Path, library: Path, library_rev: str | None = None) -> Self:
         def rel(path: Path) -> str:
             return Path(os.path.relpath(Path(path).resolve(), Path(folder).resolve())).as_posix()
 

@@ -1,10 +1,12 @@
-"""The deal specification as pydantic models: these classes *are* the spec (`termsmith schema`)."""
+"""The deal specification as pydantic models: these classes *are* the spec (`termsmith schema`).
 
-from __future__ import annotations
+Annotations here are evaluated as the classes are made (no `from __future__ import annotations`): pydantic
+would otherwise evaluate each annotation's text again, at every start, when it builds the models."""
+
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -225,7 +227,7 @@ class CreditTier(Spec):
     credit_percent: Percent = Field(description="Credit as a percentage of the charges paid for the service in the measurement period (used only where another party pays the provider for it).")
 
     @model_validator(mode="after")
-    def _one_threshold(self) -> CreditTier:
+    def _one_threshold(self) -> Self:
         if (self.below is None) == (self.above is None):
             raise ValueError("give exactly one of `below` or `above`")
         return self
@@ -1053,7 +1055,7 @@ class ClauseOverride(Spec):
             "e.g. 'means …'), in place of the library's."))
 
     @model_validator(mode="after")
-    def _one_kind(self) -> ClauseOverride:
+    def _one_kind(self) -> Self:
         if self.removed and (self.text is not None or self.after is not None or self.before is not None
                              or self.title is not None or self.defines):
             raise ValueError("a removed clause has no text, title, definitions or position")

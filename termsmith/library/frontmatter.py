@@ -4,10 +4,9 @@
 read, and each loaded Clause holds it (`Clause.meta`).
 """
 
-from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
@@ -172,7 +171,7 @@ class ManifestModel(_Strict):
         default_factory=dict, description="Legal systems the library drafts for, by id.")
 
     @model_validator(mode="after")
-    def _styles_exist(self) -> ManifestModel:
+    def _styles_exist(self) -> Self:
         for system_id, system in self.legal_systems.items():
             if system.style not in self.house_style.styles:
                 raise ValueError(f"legal_systems.{system_id}.style: '{system.style}' is not under house_style.styles")

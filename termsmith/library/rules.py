@@ -6,7 +6,6 @@ use (`terms.breach_notice_hours <= 72`), so counsel ship a rule in the same pull
 A broken rule is an error in the deal file at the field it names: one located line, as for core rules.
 """
 
-from __future__ import annotations
 
 import re
 from typing import Literal

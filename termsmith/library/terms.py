@@ -6,13 +6,12 @@ the library is opened (`create_model`), so a deal's `terms:` section gets the sa
 core fields, and clause text reads the values as `terms.NAME`.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import difflib
 import functools
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model, model_validator
 
@@ -40,7 +39,7 @@ class TermDeclaration(BaseModel):
     since: str | None = Field(default=None, description="The library version that introduced the term.")
 
     @model_validator(mode="after")
-    def _consistent(self) -> TermDeclaration:
+    def _consistent(self) -> Self:
         base, _ = split_type(self.type)
         if base not in TYPES:
             raise ValueError(f"unknown type '{self.type}'; use one of {', '.join(TYPES)}, or list[TYPE]")
