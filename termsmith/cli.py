@@ -128,8 +128,11 @@ def draft(deals, out_dir, formats, jobs, force, no_notes, library, library_rev) 
 def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
     from termsmith import api
 
+    from termsmith.batch import settle
+
     # A batch drafts for long enough that uncollected cycles add up: collect again, in workers too
-    # (they are forked from here), leaving what is loaded so far out of every collection.
+    # (they are forked from here), leaving what is loaded so far out of every collection, and, when the
+    # deals are drafted here, what the first deal loads (workers do the same for themselves).
     gc.freeze()
     gc.enable()
 
@@ -140,7 +143,13 @@ def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
 
         bar = tqdm(total=len(deals), unit="deal", file=sys.stderr, leave=False)
 
+    settled = jobs > 1
+
     def progress(outcome) -> None:
+        nonlocal settled
+        if not settled:
+            settled = True
+            settle()
         if bar is not None:
             bar.update(1)
 
