@@ -516,6 +516,10 @@ def mcp_command(root, library, library_rev) -> None:
     """Serve termsmith to an AI assistant: a Model Context Protocol server over stdio."""
     from termsmith.mcp_server import serve
 
+    # A server drafts for as long as the assistant's session lasts: without the collector (off for a single
+    # run, see main) every draft's reference cycles stay in memory, about half a MiB a draft.
+    gc.freeze()
+    gc.enable()
     serve(root, library, library_rev)
 
 
