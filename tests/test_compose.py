@@ -378,3 +378,29 @@ def test_a_party_name_with_full_stops_is_printed_as_written(deal_data, write_dea
     body = "".join(i.text for s in draft.sections for c in s.clauses for b in c.blocks
                    for i in getattr(b, "inlines", ()) if hasattr(i, "text"))
     assert f"{name}, a company" in body
+
+
+def test_a_draft_leaves_no_reference_cycles_that_hold_the_deal():
+    """Without the garbage collector (a single command runs without it; a long run collects rarely), what a
+    draft read of the deal is freed as soon as the draft is: no reference cycle (a closure calling itself, a
+    clause's macro and the names it was rendered with) keeps it."""
+    import gc
+    import weakref
+
+    from termsmith import pipeline
+    from termsmith.render import render
+
+    render(pipeline.build(CANONICAL), ("docx", "md"))  # every cache filled first
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        resolved = pipeline.resolve(CANONICAL)
+        read = [weakref.ref(part) for part in (resolved.deal.exit, resolved.deal.term, resolved.deal.parties[0])]
+        draft = pipeline.compose_resolved(resolved)
+        render(draft, ("docx", "md"))
+        del resolved, draft
+        assert [ref() for ref in read] == [None, None, None]
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -208,28 +208,31 @@ def _parsed(text: str, source: str) -> tuple[MdBlock, ...]:
 
 def _resolve_markers(blocks: tuple[MdBlock, ...], state: _Rendering, clause: Clause) -> tuple[MdBlock, ...]:
     """The parsed blocks with each marker replaced by this draft's cross-reference or definition."""
+    return tuple(_resolved_block(b, state, clause) for b in blocks)
 
-    def inlines(items: tuple) -> tuple:
-        out = []
-        for item in items:
-            if isinstance(item, _Marker):
-                resolved = state.link_hook(item.payload, item.bold, item.italic)
-                if resolved is None:
-                    raise LibraryError(Problem(file=clause.path, path=clause.id,
-                                               message=f"'{item.payload}' names no clause or section of this draft"))
-                item = resolved
-            out.append(item)
-        return tuple(out)
 
-    def block(b: MdBlock) -> MdBlock:
-        if isinstance(b, MdParagraph):
-            return MdParagraph(inlines(b.inlines))
-        if isinstance(b, MdList):
-            return MdList(b.ordered, tuple(tuple(block(x) for x in item) for item in b.items))
-        return MdTable(tuple(inlines(c) for c in b.header), tuple(tuple(inlines(c) for c in row) for row in b.rows),
-                       b.align)
+# (functions of the module, not closures within _resolve_markers: a closure that calls itself is a reference
+# cycle, which only the garbage collector frees, and it would keep the draft's state alive until then)
+def _resolved_block(b: MdBlock, state: _Rendering, clause: Clause) -> MdBlock:
+    if isinstance(b, MdParagraph):
+        return MdParagraph(_resolved_inlines(b.inlines, state, clause))
+    if isinstance(b, MdList):
+        return MdList(b.ordered, tuple(tuple(_resolved_block(x, state, clause) for x in item) for item in b.items))
+    return MdTable(tuple(_resolved_inlines(c, state, clause) for c in b.header),
+                   tuple(tuple(_resolved_inlines(c, state, clause) for c in row) for row in b.rows), b.align)
 
-    return tuple(block(b) for b in blocks)
+
+def _resolved_inlines(items: tuple, state: _Rendering, clause: Clause) -> tuple:
+    out = []
+    for item in items:
+        if isinstance(item, _Marker):
+            resolved = state.link_hook(item.payload, item.bold, item.italic)
+            if resolved is None:
+                raise LibraryError(Problem(file=clause.path, path=clause.id,
+                                           message=f"'{item.payload}' names no clause or section of this draft"))
+            item = resolved
+        out.append(item)
+    return tuple(out)
 
 
 def _template_line(exc: BaseException, path: str) -> int | None:

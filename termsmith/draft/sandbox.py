@@ -221,8 +221,9 @@ def guarded_render(template, context: dict[str, Any]) -> str:
     try:
         parts: list[str] = []
         size = 0
+        names = template.new_context(context)
         try:  # Template.generate without its copy of `context` (new_context copies it with the globals)
-            for chunk in template.root_render_func(template.new_context(context)):
+            for chunk in template.root_render_func(names):
                 size += len(chunk)
                 if size > MAX_TEXT:
                     raise SecurityError(f"the clause text renders to more than {MAX_TEXT:,} characters")
@@ -230,6 +231,10 @@ def guarded_render(template, context: dict[str, Any]) -> str:
                 parts.append(chunk)
         except Exception:
             template.environment.handle_exception()  # re-raised with the template's lines in its traceback
+        finally:
+            # a macro the template defines is kept in these names and refers back to them: a reference cycle,
+            # which would hold the draft's names (the deal, the draft's state) until the garbage collector runs
+            names.vars.clear()
         return "".join(parts)
     finally:
         _BUDGET.reset(token)
