@@ -76,7 +76,7 @@ class _Builder:
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.seen: set[int] = set()
         self.count = 0
-        self.constructor = yaml.SafeLoader("")
+        self.constructor = yaml.constructor.SafeConstructor()  # a whole loader would be a reference cycle
 
     def fail(self, node: yaml.Node, path: Path_, message: str) -> InputError:
         return InputError(
