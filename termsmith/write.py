@@ -136,13 +136,28 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_name: str, ma
     return written
 
 
+# The temporary files an earlier, crashed run left in each output folder this process writes into, as found
+# when it first wrote there. Each folder is listed once, not again for every draft written into it: a batch
+# listed its output folder once per deal, so the time per deal grew with the number of deals written.
+# (A run that crashes is a process that ended: what it left is there before this process looks.)
+_LEFTOVERS: dict[str, set[str]] = {}
+LEFTOVER_FOLDERS = 1_024  # folders remembered before starting again (a long-running server writes to a few)
+
+
 def _remove_leftovers(folder: Path, targets: list[Path]) -> None:
     if not folder.is_dir():
         return
+    found = _LEFTOVERS.get(str(folder))
+    if found is None:
+        if len(_LEFTOVERS) >= LEFTOVER_FOLDERS:
+            _LEFTOVERS.clear()
+        found = _LEFTOVERS[str(folder)] = {
+            entry.name for entry in os.scandir(folder)
+            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False)}
     prefixes = tuple(f".{target.name}." for target in targets)
-    for entry in os.scandir(folder):
-        if entry.name.startswith(prefixes) and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
-            Path(entry.path).unlink(missing_ok=True)
+    for name in [name for name in found if name.startswith(prefixes)]:
+        Path(folder, name).unlink(missing_ok=True)
+        found.discard(name)
 
 
 def write_files(files: dict[Path, bytes]) -> list[Path]:

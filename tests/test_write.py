@@ -72,3 +72,16 @@ def test_names_cannot_escape(tmp_path):
         with pytest.raises(OutputError):
             output_path(tmp_path, name)
     assert output_path(tmp_path, "ok.md") == (tmp_path / "ok.md").resolve()
+
+
+def test_a_crashed_runs_temporary_files_go_when_their_draft_is_written_again(tmp_path):
+    # what a run killed between writing and renaming leaves: hidden temporary files beside the outputs
+    left = [tmp_path / ".a.docx.k2j4hx0q.tmp", tmp_path / ".b.docx.p0z8w1ab.tmp", tmp_path / ".notes.txt.tmp"]
+    for path in left:
+        path.write_bytes(b"half")
+    write_outputs(tmp_path, {"a.docx": b"A"}, "a.manifest.json", b"{}")
+    assert [p.exists() for p in left] == [False, True, True]  # only the draft written: b's may be in use
+    write_outputs(tmp_path, {"b.docx": b"B"}, "b.manifest.json", b"{}")  # the folder is not listed again
+    assert [p.exists() for p in left] == [False, False, True]  # not a name termsmith writes: left alone
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.txt.tmp", "a.docx", "a.manifest.json",
+                                                          "b.docx", "b.manifest.json"]
