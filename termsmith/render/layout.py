@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
+from termsmith.render.opc import parse_xml
 from termsmith.render.wordxml import qn, unescape
 
 PAGE_TEXT_HEIGHT = 16838 - 2 * 1417  # A4 minus the top and bottom margins (twips)
@@ -85,21 +86,38 @@ def _apply(style: Style, ppr: etree._Element | None, rpr: etree._Element | None)
 
 
 class Styles:
-    """Paragraph styles of a styles part, resolved through basedOn."""
+    """Paragraph styles of a styles part, resolved through basedOn once (see styles_of): plain values, so one
+    Styles serves every layout of the process."""
 
     def __init__(self, styles: etree._Element) -> None:
-        self._by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))
-                       if s.get(qn("w:type")) == "paragraph"}
+        by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style")) if s.get(qn("w:type")) == "paragraph"}
         defaults = styles.find(qn("w:docDefaults"))
         base = Style()
         if defaults is not None:
             base = _apply(base, defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}"),
                           defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}"))
-        self._base = base
-        self._default = next((i for i, s in self._by_id.items() if s.get(qn("w:default")) == "1"), None)
-        self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
+        default = next((i for i, s in by_id.items() if s.get(qn("w:default")) == "1"), None)
+        resolved: dict[str | None, Style] = {}
+
+        def resolve(style_id: str | None) -> Style:
+            key = style_id or default
+            if key not in by_id:
+                return base
+            if key not in resolved:
+                el = by_id[key]
+                based = el.find(qn("w:basedOn"))
+                parent = resolve(based.get(qn("w:val"))) if based is not None else base
+                resolved[key] = _apply(parent, el.find(qn("w:pPr")), el.find(qn("w:rPr")))
+            return resolved[key]
+
+        self._styles = {style_id: resolve(style_id) for style_id in by_id}
+        self._base, self._default = base, default
         # (style id, a paragraph's direct w:keepNext / w:pageBreakBefore) → what its layout needs
         self._paragraphs: dict[tuple[str | None, bool, bool], tuple[Style, _Widths, float]] = {}
+
+    def resolve(self, style_id: str | None) -> Style:
+        """The style of a paragraph with this style id (None: the default paragraph style)."""
+        return self._styles.get(style_id or self._default, self._base)
 
     def paragraph(self, style_id: str | None, keep_next: bool, page_break: bool) -> tuple[Style, _Widths, float]:
         """The style a paragraph's style id and direct switches make, its words' widths and its line height."""
@@ -113,13 +131,11 @@ class Styles:
             found = self._paragraphs[key] = (style, _widths(style), _line_height(style))
         return found
 
-    def _resolve(self, style_id: str | None) -> Style:
-        el = self._by_id.get(style_id or self._default)
-        if el is None:
-            return self._base
-        based = el.find(qn("w:basedOn"))
-        parent = self.resolve(based.get(qn("w:val"))) if based is not None else self._base
-        return _apply(parent, el.find(qn("w:pPr")), el.find(qn("w:rPr")))
+
+@functools.lru_cache(maxsize=4)
+def styles_of(part: bytes) -> Styles:
+    """The Styles of a styles part's bytes, made once for every draft that has this part."""
+    return Styles(parse_xml(part))
 
 
 # ── what the writer records of the body it writes ─────────────────────────────────────────
@@ -386,15 +402,17 @@ def page_area(sect_pr: etree._Element | None) -> tuple[int, int]:
     return width, height
 
 
-def page_numbers(blocks: Sequence[Block], styles: etree._Element, text_width: int,
+def page_numbers(blocks: Sequence[Block], styles: Styles, text_width: int,
                  view: str | None = None, text_height: int = PAGE_TEXT_HEIGHT) -> dict[str, int]:
     """{bookmark name: estimated page (1 = the first page)} of every bookmark that starts in a body
     paragraph (bookmarks inside tables are not estimated); of a redline, with its revisions accepted or
     rejected (`view`)."""
     if sum(map(len, WORD_WIDTHS.values())) > WORD_WIDTHS_LIMIT or len(LINES) > LINES_LIMIT:
-        WORD_WIDTHS.clear()  # a long-running process meets ever new words and paragraphs: start again
+        for widths in WORD_WIDTHS.values():  # a long-running process meets ever new words and paragraphs:
+            widths.clear()  # start again (emptied, not dropped: Styles keep the _Widths of their sizes)
+            widths.after.clear()
         LINES.clear()
-    boxes = _boxes(blocks, Styles(styles), text_width, view)
+    boxes = _boxes(blocks, styles, text_width, view)
     pages: dict[str, int] = {}
     page, used = 1, 0.0
     for i, box in enumerate(boxes):

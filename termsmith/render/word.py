@@ -124,6 +124,14 @@ def render_redline_docx(redline: Redline) -> bytes:
     return package.to_bytes()
 
 
+@functools.lru_cache(maxsize=8)
+def _styles_in(styles: bytes, language: str) -> bytes:
+    """A styles part whose runs are proofed in `language`: the same for every draft in that language."""
+    root = opc.parse_xml(styles)
+    wx.set_default_language(root, language)
+    return opc.serialize_xml(root)
+
+
 # ── numbering: what Word will show, checked against the Draft's labels ──────────────────────
 ITEM_FORMATS: dict[int, Callable[[int], str]] = {level: functools.partial(item_label, level) for level in (2, 3, 4)}
 
@@ -290,7 +298,7 @@ class _Writer:
         """The contents' cached page numbers, from an estimate of where the pages break (layout.py)."""
         if not self.page_refs:
             return
-        styles = self.package.xml(self.package.related_part(self.main, opc.RT_STYLES))
+        styles = layout.styles_of(self.package.blob(self.package.related_part(self.main, opc.RT_STYLES)))
         width, height = layout.page_area(_section_properties(self.package.xml(self.main)))
         if self.revisions is None:
             pages = layout.page_numbers(self.blocks, styles, width, text_height=height)
@@ -759,7 +767,8 @@ class _Writer:
         for name, value in self._core_properties().items():
             wx.set_core_property(core, name, value)
         settings = package.xml(package.related_part(self.main, opc.RT_SETTINGS))
-        wx.set_default_language(package.xml(package.related_part(self.main, opc.RT_STYLES)), draft.language)
+        styles = package.related_part(self.main, opc.RT_STYLES)
+        package.set_blob(styles, _styles_in(package.blob(styles), draft.language))
         wx.set_theme_font_lang(settings, draft.language)
         props = custom_properties(draft)
         if self.redline is not None:
