@@ -208,8 +208,23 @@ _PLAIN_PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(tab|br)/>')  # â€
 _SHOWN = {"tab": "    ", "br": "\n"}
 
 
+# run-level XML text â†’ what it shows: drafts repeat their paragraphs, and each other's (see LINES); emptied
+# when full
+SHOWN: dict[str, Shown] = {}
+SHOWN_LIMIT = 20_000
+
+
 def shown(xml: str) -> Shown:
-    """What run-level XML text shows, in each view (see Shown)."""
+    """What run-level XML text shows, in each view (see Shown), each text read once."""
+    found = SHOWN.get(xml)
+    if found is None:
+        if len(SHOWN) >= SHOWN_LIMIT:
+            SHOWN.clear()
+        found = SHOWN[xml] = _shown(xml)
+    return found
+
+
+def _shown(xml: str) -> Shown:
     if "<w:ins" not in xml and "<w:del" not in xml:
         # each piece's references are whole, so the joined text is unescaped at once
         text = unescape("".join([_SHOWN.get(other, t) for t, other in _PLAIN_PIECES.findall(xml)]))
