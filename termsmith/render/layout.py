@@ -17,7 +17,7 @@ import functools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -166,8 +166,8 @@ class Text:
     shown: Shown
     keep_next: bool = False
     page_break: bool = False
-    bookmarks: list[str] = field(default_factory=list)
-    changes: set[str] = field(default_factory=set)  # "insert" / "delete": the paragraph mark's revisions
+    bookmarks: tuple[str, ...] = ()
+    changes: frozenset[str] = frozenset()  # "insert" / "delete": the paragraph mark's revisions
 
 
 @dataclass(slots=True, eq=False)
@@ -186,7 +186,7 @@ class Row:
     cells: list[Cell]
     min_height: int = 0
     header: bool = False
-    changes: set[str] = field(default_factory=set)
+    changes: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True, eq=False)

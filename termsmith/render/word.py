@@ -9,7 +9,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -171,7 +171,7 @@ class _Para(layout.Text):
     content: str = ""
     numbering: wx.Numbering | None = None
     jc: str | None = None
-    marks: list[str] = field(default_factory=list)  # revisions of the paragraph mark (Revisions.mark_xml)
+    marks: tuple[str, ...] = ()  # revisions of the paragraph mark (Revisions.mark_xml)
 
     def xml(self) -> str:
         return wx.paragraph_xml(self.style, self.content, keep_next=self.keep_next, page_break=self.page_break,
@@ -191,7 +191,7 @@ class _Cell(layout.Cell):
 
 @dataclass(slots=True, eq=False)
 class _Row(layout.Row):
-    marks: list[str] = field(default_factory=list)  # revisions of the row (Revisions.mark_xml)
+    marks: tuple[str, ...] = ()  # revisions of the row (Revisions.mark_xml)
 
     def xml(self) -> str:
         return wx.table_row([cell.xml() for cell in self.cells], header=self.header, min_height=self.min_height,
@@ -369,7 +369,7 @@ class _Writer:
         if bookmark_id is not None:
             xml = wx.bookmarked(bookmark_id, name, xml)
             self.bookmarked[name] = p
-            p.bookmarks.append(name)
+            p.bookmarks += (name,)
         p.content = xml
         return p
 
@@ -400,16 +400,16 @@ class _Writer:
         inserted or deleted."""
         revisions = self._revisions()
         if isinstance(block, _Row):
-            block.marks.append(revisions.mark_xml(change))
-            block.changes.add(change)
+            block.marks += (revisions.mark_xml(change),)
+            block.changes |= {change}
             for cell in block.cells:
                 for p in cell.paragraphs:
                     self._track(p, change)
             return
         if block.content:
             block.content = wx.track_fragments([block.content], change, revisions)[0]
-        block.marks.insert(0, revisions.mark_xml(change))  # the newest first (CT_ParaRPr starts with them)
-        block.changes.add(change)
+        block.marks = (revisions.mark_xml(change), *block.marks)  # the newest first (CT_ParaRPr starts with them)
+        block.changes |= {change}
 
     # ── tracked changes ──
     @contextmanager
@@ -595,8 +595,9 @@ class _Writer:
         body = [[[self._p(TABLE_TEXT, self._inlines(cell), jc=jc[i])] for i, cell in enumerate(row.cells)]
                 for row in rows]
         indent = (t.level - frame.table_indent_levels) * INDENT
-        widths = _column_widths([header, *body], TEXT_WIDTH - indent)
-        if _table_lines(body, widths) <= KEEP_TOGETHER_LINES:
+        texts = [[_cell_text(cell) for cell in row] for row in (header, *body)]
+        widths = _column_widths(texts, TEXT_WIDTH - indent)
+        if _table_lines(texts[1:], widths) <= KEEP_TOGETHER_LINES:
             # a short table is kept on one page; a long one breaks between rows (its lead-in and header row
             # stay with its first row, and the header repeats): keeping it whole would leave a page part blank
             for row in body[:-1]:
@@ -700,7 +701,7 @@ class _Writer:
         bookmark_id = self._claim(name, deleted=deleted)
         if bookmark_id is not None:
             self.bookmarked[name] = p
-            p.bookmarks.append(name)
+            p.bookmarks += (name,)
             p.content = wx.bookmark_content(p.content, bookmark_id, name, revised=bool(p.marks))
 
     # ── notes for the reviewer ──
@@ -943,10 +944,11 @@ def _merge_spans(items: Iterable[Inline]) -> list[Inline]:
     return out
 
 
-def _column_widths(rows: list[list[list[_Para]]], total: int) -> list[int]:
+def _column_widths(rows: list[list[str]], total: int) -> list[int]:
     """Column widths (twips) that fill `total` the way Word's autofit would: no column narrower than
-    its longest word, short columns kept on one line, the rest of the width to the wordy columns."""
-    columns = [[_cell_text(row[i]) for row in rows] for i in range(len(rows[0]))]
+    its longest word, short columns kept on one line, the rest of the width to the wordy columns (given
+    each cell's text, row by row)."""
+    columns = [[row[i] for row in rows] for i in range(len(rows[0]))]
     narrowest = [max(len(word) for text in col for word in text.split() or [""]) for col in columns]
     widest = [max(len(text) for text in col) for col in columns]
     low = [n * CHAR_TWIPS + CELL_PADDING for n in narrowest]
@@ -974,13 +976,14 @@ def _column_widths(rows: list[list[list[_Para]]], total: int) -> list[int]:
     return widths
 
 
-def _table_lines(body: list[list[list[_Para]]], widths: list[int]) -> int:
-    """Lines of text the table's body rows take, each row as tall as its fullest cell."""
+def _table_lines(body: list[list[str]], widths: list[int]) -> int:
+    """Lines of text the table's body rows take (given each cell's text), each row as tall as its fullest
+    cell."""
     total = 0
     for row in body:
         total += max(
-            -(-len(_cell_text(cell)) * CHAR_TWIPS // max(width - CELL_PADDING, CHAR_TWIPS)) or 1
-            for cell, width in zip(row, widths, strict=True)
+            -(-len(text) * CHAR_TWIPS // max(width - CELL_PADDING, CHAR_TWIPS)) or 1
+            for text, width in zip(row, widths, strict=True)
         )
     return total
 
