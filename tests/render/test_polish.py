@@ -126,3 +126,28 @@ def test_the_page_estimate_starts_its_memos_again_past_their_limits(monkeypatch)
     assert render_docx(draft) == first  # measured afresh, the same estimate
     assert ("a paragraph of another draft", 9072, 0, 210, False) not in layout.LINES
     assert 0 < len(layout.LINES) and layout.WORD_WIDTHS
+
+
+def test_what_paragraphs_show_is_read_again_past_its_limit(monkeypatch):
+    draft = small_draft()
+    first = render_docx(draft)
+    foreign = "<w:r><w:t>a paragraph of another draft</w:t></w:r>"
+    monkeypatch.setattr(layout, "SHOWN", {foreign: layout.Shown("x", "x", "x")})
+    monkeypatch.setattr(layout, "SHOWN_LIMIT", 1)
+    assert render_docx(draft) == first
+    assert foreign not in layout.SHOWN
+    assert len(layout.SHOWN) == 1
+
+
+def test_styles_are_resolved_once_per_styles_part():
+    styles = (f'<w:styles xmlns:w="{W}"><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val="20"/></w:rPr>'
+              '</w:rPrDefault></w:docDefaults>'
+              '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:pPr><w:spacing w:after="120"/>'
+              '</w:pPr></w:style><w:style w:type="paragraph" w:styleId="Big"><w:basedOn w:val="Normal"/>'
+              '<w:rPr><w:sz w:val="{size}"/></w:rPr></w:style></w:styles>')
+    one, other = styles.replace("{size}", "28").encode(), styles.replace("{size}", "32").encode()
+    assert layout.styles_of(one) is layout.styles_of(bytes(one))
+    assert layout.styles_of(one).resolve("Big") == layout.Style(size=28, after=120)
+    assert layout.styles_of(other).resolve("Big") == layout.Style(size=32, after=120)
+    assert layout.styles_of(one).resolve(None) == layout.Style(size=20, after=120)  # the default style
+    assert layout.styles_of(one).resolve("Unknown") == layout.Style(size=20)  # the document defaults
