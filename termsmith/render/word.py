@@ -948,7 +948,7 @@ def _column_widths(rows: list[list[str]], total: int) -> list[int]:
     """Column widths (twips) that fill `total` the way Word's autofit would: no column narrower than
     its longest word, short columns kept on one line, the rest of the width to the wordy columns (given
     each cell's text, row by row)."""
-    columns = [[row[i] for row in rows] for i in range(len(rows[0]))]
+    columns = list(zip(*rows, strict=True))
     narrowest = [max(len(word) for text in col for word in text.split() or [""]) for col in columns]
     widest = [max(len(text) for text in col) for col in columns]
     low = [n * CHAR_TWIPS + CELL_PADDING for n in narrowest]
