@@ -57,8 +57,11 @@ def parse_xml(data: bytes) -> etree._Element:
 
 
 def serialize_xml(root: etree._Element) -> bytes:
-    """A part as Word writes one: UTF-8, standalone declaration, no added whitespace."""
+    """A part as Word writes one: UTF-8, standalone declaration (XML_DECLARATION), no added whitespace."""
     return etree.tostring(root, encoding="UTF-8", standalone=True)
+
+
+XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"  # what serialize_xml starts with
 
 
 @dataclass(frozen=True)

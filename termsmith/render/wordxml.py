@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 # the package layer (zip members, content types, relationships) is opc's; the document XML is built here
-from termsmith.render.opc import (DEFAULT_CONTENT_TYPES, RELS_CT, ZIP_EPOCH, ZIP_PERMISSIONS,  # noqa: F401
-                                  content_types_xml, zip_members)
+from termsmith.render.opc import (DEFAULT_CONTENT_TYPES, RELS_CT, XML_DECLARATION, ZIP_EPOCH,  # noqa: F401
+                                  ZIP_PERMISSIONS, content_types_xml, zip_members)
 
 # Builders return plain lxml elements (run-level ones XML text, see `paragraph`): rendering never imports
 # python-docx, whose import and whose Python class behind every element were a measurable share of a cold
@@ -236,9 +236,10 @@ def comment(comment_id: int, author: str, initials: str, date: str, text: str, h
             f'w:date="{_attr(date)}">{paragraph_xml("CommentText", "".join(runs))}</w:comment>')
 
 
-def comments_part(comments: Iterable[str]) -> etree._Element:
-    """The root of word/comments.xml holding the comments (XML text), parsed at once."""
-    return _parse(f'<w:comments xmlns:w="{NS["w"]}" xmlns:r="{NS["r"]}">{"".join(comments)}</w:comments>')
+def comments_part(comments: Iterable[str]) -> bytes:
+    """word/comments.xml holding the comments (XML text): written as lxml would serialise it, like the body."""
+    xml = f'<w:comments xmlns:w="{NS["w"]}" xmlns:r="{NS["r"]}">{"".join(comments)}</w:comments>'
+    return XML_DECLARATION + xml.encode("utf-8")
 
 
 def commented(comment_id: int, content: str) -> str:

@@ -139,6 +139,13 @@ def test_the_same_edits_give_the_same_bytes(archive):
     assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(first)).infolist()} == {wx.ZIP_EPOCH}
 
 
+def test_parts_written_as_text_start_as_serialised_ones():
+    assert opc.serialize_xml(etree.fromstring(b"<a/>")) == opc.XML_DECLARATION + b"<a/>"
+    comments = wx.comments_part([wx.comment(0, "termsmith", "ts", "2027-01-01T00:00:00Z", "Check <this> & \"that\"",
+                                            heading="Risk"), wx.comment(1, "A", "a", "2027-01-01T00:00:00Z", " ü ")])
+    assert opc.serialize_xml(opc.parse_xml(comments)) == comments
+
+
 def test_packages_from_one_archive_share_no_state(archive):
     first = opc.Package(archive)
     first.xml(first.main_part).find(qn("w:body")).insert(0, wx.paragraph(None, [wx.run("only in the first")]))
