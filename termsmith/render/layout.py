@@ -104,6 +104,7 @@ class Styles:
             if key not in by_id:
                 return base
             if key not in resolved:
+                resolved[key] = base  # what a basedOn loop back to this style finds
                 el = by_id[key]
                 based = el.find(qn("w:basedOn"))
                 parent = resolve(based.get(qn("w:val"))) if based is not None else base

@@ -151,3 +151,5 @@ def test_styles_are_resolved_once_per_styles_part():
     assert layout.styles_of(other).resolve("Big") == layout.Style(size=32, after=120)
     assert layout.styles_of(one).resolve(None) == layout.Style(size=20, after=120)  # the default style
     assert layout.styles_of(one).resolve("Unknown") == layout.Style(size=20)  # the document defaults
+    loop = styles.replace("Normal", "Big", 1).replace("{size}", "28").encode()  # Big is based on itself
+    assert layout.styles_of(loop).resolve("Big") == layout.Style(size=28)
