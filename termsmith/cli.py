@@ -127,7 +127,6 @@ def draft(deals, out_dir, formats, jobs, force, no_notes, library, library_rev) 
 
 def _draft_batch(deals: list[Path], out_dir: Path, jobs: int, kw: dict) -> None:
     from termsmith import api
-
     from termsmith.batch import settle
 
     # A batch drafts for long enough that uncollected cycles add up: collect again, in workers too
