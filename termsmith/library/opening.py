@@ -103,7 +103,7 @@ def _fingerprint(root: Path) -> tuple:
         folder = folders.pop()
         with os.scandir(folder) as found:
             for entry in found:
-                if entry.is_dir():  # as os.walk sorts them: a link to a folder is listed, not followed
+                if entry.is_dir():  # a link to a folder is neither followed nor stamped (as os.walk does)
                     if entry.name != ".git" and not entry.is_symlink():  # git's own files change on every `git status`
                         folders.append(entry.path)
                     continue
