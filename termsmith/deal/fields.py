@@ -80,10 +80,10 @@ def _walker(annotation: Any, metadata: tuple) -> Walk | None:
     if origin in (typing.Union, types.UnionType):
         # a literal the value is one of ('rotating' in `PartyId | Literal["rotating"]`) is not a reference;
         # otherwise the value is walked as the first member whose type it has
-        literals = tuple(typing.get_args(inner) for inner, _ in map(lambda arg: _unwrap(arg, ()), args)
-                         if typing.get_origin(inner) is typing.Literal)
-        members = tuple((kind, _walker(arg, ())) for arg in args
-                        if isinstance(kind := typing.get_origin(_unwrap(arg, ())[0]) or _unwrap(arg, ())[0], type))
+        inners = [_unwrap(arg, ())[0] for arg in args]
+        literals = tuple(typing.get_args(inner) for inner in inners if typing.get_origin(inner) is typing.Literal)
+        members = tuple((kind, _walker(arg, ())) for arg, inner in zip(args, inners, strict=True)
+                        if isinstance(kind := typing.get_origin(inner) or inner, type))
         if all(walk is None for _, walk in members):
             return None
 
