@@ -299,3 +299,16 @@ def test_without_a_manifest_titles_come_from_the_document(drafted, tmp_path):
     assert "- 3.3 Integration plan" in lines
     assert "+ 3.3 Escrow" in lines
     assert any(line.startswith("~ 1.1 Parties (") for line in lines), lines
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in (ROOT / "examples").glob("*.yaml")))
+def test_an_unchanged_output_reads_back_as_the_draft_it_was_made_from(example, tmp_path):
+    """What lets redline take a side that is still the file its manifest records as that draft, unread."""
+    from termsmith.review.fromdocx import document_draft
+    from termsmith.review.inputs import rebuild
+    from termsmith.review.sides import read
+
+    written = api.draft(ROOT / "examples" / example, tmp_path).written
+    docx = next(p for p in written if p.suffix == ".docx")
+    base = rebuild(next(p for p in written if p.name.endswith(".manifest.json")))
+    assert document_draft(read(docx), base) == base

@@ -24,7 +24,7 @@ REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"
 @dataclass(frozen=True)
 class Side:
     draft: Draft
-    document: Document
+    document: Document | None  # None: the file is the unchanged output its manifest records, not read back
     base: Draft | None  # the draft the manifest rebuilds, when it could be
     manifest: Path | None
     notes: tuple[str, ...]
@@ -67,8 +67,18 @@ def find_manifest(path: Path, doc: Document) -> Path | None:
 
 def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
     """The document's text as it stands (tracked changes accepted), as a Draft; `rebuild` makes the draft a
-    manifest describes. Every reason the text is compared without that draft is one note."""
+    manifest describes. Every reason the text is compared without that draft is one note.
+
+    A document that is still, byte for byte, the output its own manifest records (the draft that was sent,
+    beside the copy that came back) is that draft: it is not read back from Word (an unchanged output reads
+    back as the same draft, which the tests check for every example)."""
     path = Path(path)
+    own = path.with_name(path.name[: -len(path.suffix)] + MANIFEST_SUFFIX)
+    tried: dict[Path, Draft | TermsmithError] = {}
+    if own.is_file() and _recorded_in(path, own):
+        tried[own] = _rebuilt(rebuild, own)
+        if isinstance(tried[own], Draft):
+            return Side(tried[own], None, tried[own], own, ())
     doc = read(path)
     notes: list[str] = []
     base = None
@@ -78,17 +88,31 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
     elif manifest is None:
         notes.append(f"{path}: no manifest beside it: compared as it reads, clauses found by their bookmarks")
     else:
-        try:
-            base = rebuild(manifest)
-        except TermsmithError as exc:
-            why = exc.problems[0].message if exc.problems else str(exc)
+        found = tried[manifest] if manifest in tried else _rebuilt(rebuild, manifest)
+        if isinstance(found, TermsmithError):
+            why = found.problems[0].message if found.problems else str(found)
             notes.append(f"{path}: its draft cannot be rebuilt from {manifest.name} ({why}): compared as it reads")
         else:
-            recorded = recorded_outputs(manifest.read_bytes()).values()
-            if hashlib.sha256(path.read_bytes()).hexdigest() not in recorded:
+            base = found
+            if not _recorded_in(path, manifest):
                 notes.append(f"{path}: edited since termsmith wrote it (not the file {manifest.name} records): "
                              "comparing the text it has now")
     return Side(document_draft(doc, base), doc, base, manifest, tuple(notes))
+
+
+def _rebuilt(rebuild: Callable[[Path], Draft], manifest: Path) -> Draft | TermsmithError:
+    try:
+        return rebuild(manifest)
+    except TermsmithError as exc:
+        return exc
+
+
+def _recorded_in(path: Path, manifest: Path) -> bool:
+    """The file is one of the outputs the manifest records (by its sha256)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() in recorded_outputs(manifest.read_bytes()).values()
+    except OSError:
+        return False
 
 
 def adopt_parties(draft: Draft, other: Draft) -> Draft:
