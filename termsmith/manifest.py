@@ -4,7 +4,7 @@
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from collections.abc import Sequence
 from typing import Annotated, Self
@@ -41,12 +41,12 @@ def manifest_json(provenance: Provenance, outputs: dict[str, str], inputs: Input
                   defaults: Sequence[AppliedDefault] = ()) -> bytes:
     """Sorted, stable JSON: the same draft always gives the same manifest bytes. `defaults`: the deal fields
     the draft read at their default, so a reviewer of the record sees what no one chose."""
-    data = asdict(provenance)
-    data["clauses"] = {c["id"]: c["version"] for c in data["clauses"]}
-    if data.get("overrides"):  # only a deal with overrides has the key: other manifests stay as they were
-        data["overrides"] = {o["id"]: {k: v for k, v in o.items() if k != "id" and v} for o in data["overrides"]}
-    else:
-        data.pop("overrides", None)
+    # field by field rather than dataclasses.asdict, which copies every clause's record deeply to throw it away
+    data = {f.name: getattr(provenance, f.name) for f in fields(provenance) if f.name not in ("clauses", "overrides")}
+    data["clauses"] = {c.id: c.version for c in provenance.clauses}
+    if provenance.overrides:  # only a deal with overrides has the key: other manifests stay as they were
+        data["overrides"] = {o.id: {f.name: getattr(o, f.name) for f in fields(o)
+                                    if f.name != "id" and getattr(o, f.name)} for o in provenance.overrides}
     data["outputs"] = dict(sorted(outputs.items()))
     if inputs is not None:
         data["inputs"] = asdict(inputs)
