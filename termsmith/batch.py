@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from termsmith.errors import Problem, TermsmithError
-from termsmith.library.opening import libraries_used, note_used
+from termsmith.library.opening import held, hold, libraries_used, note_used
 from termsmith.write import Outputs, write_draft
 
 
@@ -40,12 +40,13 @@ def draft_many(paths: Sequence[Path], out_dir: Path, *, formats: tuple[str, ...]
                              library_rev=library_rev, notes=notes)
     first: dict[str, Path] = {}  # deal id → the deal of this batch whose files have that name
     outcomes = []
-    for path, (done, used) in zip(paths, _drafted(work, paths, jobs)):
-        note_used(used)  # so that the command names the library its workers used
-        outcome = _written(path, done, out_dir, first, force)
-        outcomes.append(outcome)
-        if on_progress:
-            on_progress(outcome)
+    with held():  # every deal with the library as the batch found it (workers: `_worker_started`)
+        for path, (done, used) in zip(paths, _drafted(work, paths, jobs)):
+            note_used(used)  # so that the command names the library its workers used
+            outcome = _written(path, done, out_dir, first, force)
+            outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome)
     return outcomes
 
 
@@ -76,6 +77,7 @@ _WORKER = {"first deal": False}  # set in a batch's worker processes until their
 
 def _worker_started() -> None:
     _WORKER["first deal"] = True
+    hold()  # a worker lives for one batch
 
 
 def _outputs_of(path: Path, *, out_dir: Path, formats: tuple[str, ...], library: Path | None,

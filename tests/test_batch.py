@@ -77,3 +77,28 @@ def test_a_clash_keeps_the_first_deal_of_the_input_in_parallel_too(tmp_path, dea
     outcomes = api.draft_many([*copies, *GOOD[1:]], tmp_path / "out", jobs=2)
     assert [o.ok for o in outcomes[:3]] == [True, False, False]
     assert all(str(copies[0]) in o.problems[0].message for o in outcomes[1:3])
+
+
+def test_a_batch_drafts_every_deal_with_the_library_as_it_found_it(tmp_path, deal_data, write_deal):
+    import shutil
+
+    from .conftest import ROOT
+
+    library = tmp_path / "library"
+    shutil.copytree(ROOT / "clause_library", library)
+    first = write_deal(deal_data, "first.yaml")
+    deal_data["deal"]["id"] = "second-deal"
+    second = write_deal(deal_data, "second.yaml")
+    clause = library / "clauses" / "termination" / "convenience.md"
+    added = "A Party may also terminate on a full moon."
+
+    def edit_after_the_first(outcome):
+        if outcome.deal_path == first:
+            clause.write_text(clause.read_text(encoding="utf-8").rstrip("\n") + " " + added + "\n", encoding="utf-8")
+
+    outcomes = api.draft_many([first, second], tmp_path / "out", library=library, on_progress=edit_after_the_first)
+    assert all(o.ok for o in outcomes)
+    assert added not in (tmp_path / "out" / "second-deal.md").read_text(encoding="utf-8")
+    # the next command sees the edit
+    api.draft(second, tmp_path / "again", library=library)
+    assert added in (tmp_path / "again" / "second-deal.md").read_text(encoding="utf-8")
