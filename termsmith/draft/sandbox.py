@@ -213,17 +213,21 @@ class ClauseSandbox(ImmutableSandboxedEnvironment):
         return check_size(super().call(__context, __obj, *args, **kwargs))
 
 
-def guarded_render(template, context: dict[str, Any]) -> str:
+def guarded_render(template, names: dict[str, Any]) -> str:
     """Render `template` within the budget: time, loop turns and output length, streamed so that an
-    oversized output is stopped while it grows."""
+    oversized output is stopped while it grows.
+
+    `names`: everything the template sees, the environment's globals among them (templating.deal_context
+    puts them in). The template reads them as they are: rendering never changes them, so the hundreds of
+    renders of a draft need not copy them each time, as Template.render would."""
     budget = _Budget(deadline=time.monotonic() + MAX_SECONDS)
     token = _BUDGET.set(budget)
     try:
         parts: list[str] = []
         size = 0
-        names = template.new_context(context)
-        try:  # Template.generate without its copy of `context` (new_context copies it with the globals)
-            for chunk in template.root_render_func(names):
+        context = template.new_context(names, shared=True)
+        try:  # Template.generate, without its copy of the names
+            for chunk in template.root_render_func(context):
                 size += len(chunk)
                 if size > MAX_TEXT:
                     raise SecurityError(f"the clause text renders to more than {MAX_TEXT:,} characters")
@@ -234,7 +238,7 @@ def guarded_render(template, context: dict[str, Any]) -> str:
         finally:
             # a macro the template defines is kept in these names and refers back to them: a reference cycle,
             # which would hold the draft's names (the deal, the draft's state) until the garbage collector runs
-            names.vars.clear()
+            context.vars.clear()
         return "".join(parts)
     finally:
         _BUDGET.reset(token)

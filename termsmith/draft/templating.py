@@ -447,7 +447,8 @@ JURISDICTION_KEY = "jurisdiction_"
 
 
 def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str, Any]:
-    """The names a clause template or condition sees: the deal's sections (the validated models) plus helpers.
+    """The names a clause template or condition sees: the sandbox's globals (`range`, `namespace`, …), the
+    deal's sections (the validated models) and helpers.
 
     `jurisdiction` (`legal.Jurisdiction`): the legal system the deal is drafted under, which clause text
     reads as `legal_system` (and `court_system`, whose courts decide disputes)."""
@@ -460,7 +461,8 @@ def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str,
             raise ValueError(f"no party with id {party_id!r}") from None
 
     multi = len(deal.parties) > 2
-    context: dict[str, Any] = {name: getattr(deal, name) for name in clause_sections(type(deal))}
+    context: dict[str, Any] = {**environment().globals}
+    context.update((name, getattr(deal, name)) for name in clause_sections(type(deal)))
     context.update(
         party=party_of,
         multi=multi,
