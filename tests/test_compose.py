@@ -235,6 +235,24 @@ def test_sandbox_verdicts_kept_per_type_refuse_and_record_every_time():
         assert (id(deal.exit), "insolvency") in reads
 
 
+def test_renders_share_the_names_but_not_what_a_template_sets():
+    """Every render of a draft reads the same names (templating.deal_context): what one template sets at
+    its top level, or defines as a macro, is its own and leaves the names as they were for the next."""
+    from termsmith.draft.sandbox import guarded_render
+    from termsmith.draft.templating import compile_cached, deal_context
+
+    deal, _ = api.load_deal(CANONICAL)
+    names = deal_context(deal)
+    before = dict(names)
+    setter = compile_cached('{% set multi = "changed" %}{% set fresh = 1 %}{% macro m() %}x{% endmacro %}'
+                            "{{ multi }}{{ m() }}{% for i in range(2) %}{{ i }}{% endfor %}", "shared#setter")
+    reader = compile_cached("{{ multi }} {{ fresh is defined }}", "shared#reader")
+    for _ in range(2):
+        assert guarded_render(setter, names) == "changedx01"
+        assert guarded_render(reader, names) == "no no"  # `multi` as the deal has it (two parties), `fresh` unset
+    assert names == before
+
+
 def test_join_and_keeps_cross_references(mini):
     path = mini / "clauses/exit/convenience.md"
     path.write_text(path.read_text() + '\nSee clauses {{ [ref("exit.cure"), ref("exit.convenience")] | join_and }}.\n')
