@@ -236,8 +236,9 @@ def guarded_render(template, names: dict[str, Any]) -> str:
         except Exception:
             template.environment.handle_exception()  # re-raised with the template's lines in its traceback
         finally:
-            # a macro the template defines is kept in these names and refers back to them: a reference cycle,
-            # which would hold the draft's names (the deal, the draft's state) until the garbage collector runs
+            # a macro the template defines is kept in the context's vars and refers back to the context: a
+            # reference cycle, which would hold the draft's names (the deal, the draft's state) until the
+            # garbage collector runs
             context.vars.clear()
         return "".join(parts)
     finally:
