@@ -25,6 +25,9 @@ ATTACKS = {
     "format filter padding": "{{ '%300000000d' | format(1) }}",
     "str.format padding": "{{ '{:>300000000}'.format('x') }}",
     "long output": "{% for i in range(150000) %}words words {% endfor %}",
+    "nested loops over a list": "{% set l = range(100000) | list %}{% for a in l %}{% for b in l %}{% endfor %}"
+                                "{% endfor %}",
+    "nested loops over a text": "{% set t = 'x' * 100000 %}{% for a in t %}{% for b in t %}{% endfor %}{% endfor %}",
     "replace amplification": "{{ ('x' * 1000) | replace('x', 'xxxxxxxxxx') | replace('x', 'xxxxxxxxxx') "
                              "| replace('x', 'xxxxxxxxxx') }}",
 }

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from termsmith.cachedir import bytecode_cache, written
 from termsmith.deal.fields import clause_sections
 from termsmith.draft.facts import cap_basis, charge_ids, money_flows, paid_parties, service_provider
-from termsmith.draft.sandbox import ClauseSandbox, readable_names
+from termsmith.draft.sandbox import CODE_GENERATION, ClauseSandbox, readable_names
 
 STYLE_KEY = "house_style_"
 
@@ -416,12 +416,13 @@ def compile_cached(source: str, name: str):
 
 
 def _filters_stamp() -> str:
-    """What compiled clause code depends on besides its source: termsmith's version and, for each filter,
-    whether it is given the context (Jinja decides that when it compiles a template)."""
+    """What compiled clause code depends on besides its source: termsmith's version, how the sandbox compiles
+    (`CODE_GENERATION`) and, for each filter, whether it is given the context (Jinja decides that when it
+    compiles a template)."""
     from termsmith import __version__
 
     shape = sorted((name, str(getattr(f, "jinja_pass_arg", ""))) for name, f in FILTERS.items())
-    return hashlib.sha1(repr((__version__, shape)).encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha1(repr((__version__, CODE_GENERATION, shape)).encode("utf-8")).hexdigest()[:12]
 
 
 @functools.lru_cache(maxsize=1)
