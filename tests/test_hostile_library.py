@@ -27,6 +27,8 @@ ATTACKS = {
     "long output": "{% for i in range(150000) %}words words {% endfor %}",
     "nested loops over a list": "{% set l = range(100000) | list %}{% for a in l %}{% for b in l %}{% endfor %}"
                                 "{% endfor %}",
+    "a recursive loop over a list": "{% set l = range(100000) | list %}{% for a in l recursive %}"
+                                    "{% if loop.depth < 2 %}{{ loop(l) }}{% endif %}{% endfor %}",
     "nested loops over a text": "{% set t = 'x' * 100000 %}{% for a in t %}{% for b in t %}{% endfor %}{% endfor %}",
     "replace amplification": "{{ ('x' * 1000) | replace('x', 'xxxxxxxxxx') | replace('x', 'xxxxxxxxxx') "
                              "| replace('x', 'xxxxxxxxxx') }}",

@@ -17,6 +17,7 @@ from typing import Any
 
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 from pydantic import BaseModel
@@ -238,6 +239,8 @@ class ClauseSandbox(ImmutableSandboxedEnvironment):
         for arg in args:
             if isinstance(arg, (str, list, tuple)) and len(arg) > MAX_TEXT:
                 raise SecurityError(f"the clause text passes a value of more than {MAX_TEXT:,} characters")
+        if isinstance(__obj, LoopContext) and args:  # `loop(items)` in a recursive loop: a loop of its own
+            args = (_loop_turns(args[0]), *args[1:])
         return check_size(super().call(__context, __obj, *args, **kwargs))
 
 
