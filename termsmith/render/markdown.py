@@ -106,56 +106,47 @@ def _marked(text: str, change: Change | None) -> str:
 
 
 # ── inlines ────────────────────────────────────────────────────────────────────────────────
-_INLINE_RULES = {
-    Span: lambda s, before: emphasis(escape(smart_quotes(s.text, before)), s.bold, s.italic, s.strike),
-    LineBreak: lambda _, before: "\\\n",
-    CrossRef: lambda r, before: emphasis(escape(r.label), r.bold, r.italic),
-    TermDefinition: lambda t, before: f"**“{escape(smart_quotes(t.term))}”**",
-    # a link's text is copied as it is, like the Word document's (it is often the address itself)
-    Link: lambda link, before: f"[{''.join(emphasis(escape(c.text), c.bold, c.italic, c.strike) for c in link.children)}]"
-                               f"(<{link.href}>)",
-}
-
-
-def _last_char(items: Sequence[TrackedInline], before: str) -> str:
-    """The last character the new text of `items` shows (what a quote after them follows)."""
-    for item in items:
-        if isinstance(item, Inserted):
-            before = _last_char(item.inlines, before)
-        elif isinstance(item, Span):
-            before = item.text[-1:] or before
-        elif isinstance(item, CrossRef):
-            before = item.label[-1:] or before
-        elif isinstance(item, TermDefinition):
-            before = "”"
-        elif isinstance(item, LineBreak):
-            before = "\n"
-    return before
-
-
-def inlines(items: Iterable[TrackedInline], before: str = "") -> str:
+def inlines(items: Sequence[TrackedInline], before: str = "") -> str:
     """Inline Markdown; of a redline, with insertions and deletions marked (a deletion followed by an
     insertion is a substitution). `before`: the character the first item follows."""
-    items = tuple(items)
-    out, i = [], 0
+    return _inlines(items, before)[0]
+
+
+def _inlines(items: Sequence[TrackedInline], before: str) -> tuple[str, str]:
+    """The Markdown of `items` and the last character their new text shows (what a quote after them follows)."""
+    out, i = "", 0
     while i < len(items):
         item = items[i]
-        handler = _INLINE_RULES.get(type(item))
-        if handler is not None:
-            out.append(handler(item, before))
-        elif isinstance(item, Deleted) and i + 1 < len(items) and isinstance(items[i + 1], Inserted):
-            new = items[i + 1].inlines
-            out.append(f"{{~~{inlines(item.inlines, before)}~>{inlines(new, before)}~~}}")
-            before = _last_char(new, before)
-            i += 2
-            continue
-        elif isinstance(item, (Inserted, Deleted)):
-            out.append(_marked(inlines(item.inlines, before), "insert" if isinstance(item, Inserted) else "delete"))
+        i += 1
+        if isinstance(item, Span):
+            out += emphasis(escape(smart_quotes(item.text, before)), item.bold, item.italic, item.strike)
+            before = item.text[-1:] or before
+        elif isinstance(item, CrossRef):
+            out += emphasis(escape(item.label), item.bold, item.italic)
+            before = item.label[-1:] or before
+        elif isinstance(item, TermDefinition):
+            out += f"**“{escape(smart_quotes(item.term))}”**"
+            before = "”"
+        elif isinstance(item, LineBreak):
+            out += "\\\n"
+            before = "\n"
+        elif isinstance(item, Link):
+            # a link's text is copied as it is, like the Word document's (it is often the address itself)
+            text = "".join(emphasis(escape(c.text), c.bold, c.italic, c.strike) for c in item.children)
+            out += f"[{text}](<{item.href}>)"
+        elif isinstance(item, Deleted) and i < len(items) and isinstance(items[i], Inserted):
+            old = _inlines(item.inlines, before)[0]
+            new, before = _inlines(items[i].inlines, before)
+            out += f"{{~~{old}~>{new}~~}}"
+            i += 1
+        elif isinstance(item, Inserted):
+            text, before = _inlines(item.inlines, before)
+            out += _marked(text, "insert")
+        elif isinstance(item, Deleted):
+            out += _marked(_inlines(item.inlines, before)[0], "delete")
         else:
             raise ValueError(f"the Markdown renderer cannot render {type(item).__name__}")
-        before = _last_char((item,), before)
-        i += 1
-    return "".join(out)
+    return out, before
 
 
 # ── blocks ─────────────────────────────────────────────────────────────────────────────────
@@ -164,9 +155,11 @@ def paragraph(p: Paragraph, change: Change | None = None, title: tuple[TrackedIn
     text = inlines(p.inlines)
     if p.role == "bullet":
         return "  " * max(p.level - 2, 0) + "- " + _marked(text, change)
-    if title is None and p.title:
-        title = (Span(run_in_title(p.title)),)
-    label, title_text = escape(p.label), inlines(title) if title else ""
+    if title is not None:
+        title_text = inlines(title)
+    else:
+        title_text = reading_text(run_in_title(p.title)) if p.title else ""
+    label = escape(p.label)
     head = f"{label} {title_text}" if label and title_text else label or title_text
     if p.role == "clause" and head:
         return _marked(f"**{head}** {text}".rstrip(), change)
