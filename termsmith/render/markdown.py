@@ -53,8 +53,12 @@ _RULE = "______________________________"  # a line to sign or date on
 def escape(text: str) -> str:
     """Escape only what Markdown would otherwise read as markup, so the twin stays readable. A brace and
     the character after it are escaped too, so no value can open CriticMarkup (`{++`, `{--`, `{==`)."""
-    # replacement functions, not templates: re parses a template on every call, and most texts match nothing;
-    # only a text with a brace can hold `\{` once escaped
+    # most texts hold none of the characters of _SPECIAL, and `in` finds that far faster than re searches
+    if not ("\\" in text or "`" in text or "*" in text or "_" in text or "[" in text or "]" in text
+            or "<" in text or ">" in text or "|" in text or "~" in text or "{" in text or "}" in text):
+        return text
+    # replacement functions, not templates: re parses a template on every call; only a text with a brace
+    # can hold `\{` once escaped
     text = _SPECIAL.sub(_escape_special, text)
     return _CRITIC_ESCAPED.sub(_escape_critic, text) if "{" in text else text
 

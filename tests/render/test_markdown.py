@@ -25,6 +25,12 @@ def test_markup_characters_in_text_are_escaped():
     assert escape("a*b_c[d]<e>|f`g~h\\") == r"a\*b\_c\[d\]\<e\>\|f\`g\~h\\"
 
 
+@pytest.mark.parametrize("char", list("\\`*_[]<>|~{}"))
+def test_a_text_with_one_markup_character_has_it_escaped(char):
+    assert escape(f"a {char} b") == f"a \\{char} b"
+    assert escape(f"{{{char}") == "\\{\\" + char  # after a brace as well
+
+
 def test_inline_rendering():
     rendered = inlines((Span("plain "), Span("bold", bold=True), Span(" "), Span("it", italic=True), LineBreak(),
                         TermDefinition("Term"), Link("https://example.com", (Span("site"),))))
