@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 
-_IDENTIFIER = re.compile(r"\S*(?:://|@|www\.)\S*")  # a URL or e-mail address, as one token
+# a URL or e-mail address, as one token; it can only start where a word starts, and saying so keeps re from
+# trying again from every character of a word that holds none
+_IDENTIFIER = re.compile(r"(?<!\S)\S*(?:://|@|www\.)\S*")
+_QUOTE = re.compile("['\"]")  # the characters to make typographic; only they are visited, not every character
 _OPENING_CONTEXT = frozenset(" \t\n\u00a0([{\u2014\u2013-/\u201c\u2018")
 
 
@@ -35,9 +38,8 @@ def smart_quotes(text: str, before: str = "") -> str:
 
 def _quotes(text: str, before: str) -> str:
     chars = list(text)
-    for i, ch in enumerate(chars):
-        if ch not in "'\"":
-            continue
+    for m in _QUOTE.finditer(text):
+        i, ch = m.start(), m.group()
         prev = chars[i - 1] if i else before
         following = chars[i + 1] if i + 1 < len(chars) else ""
         opening = prev == "" or prev in _OPENING_CONTEXT
