@@ -73,11 +73,12 @@ def _escape_critic(m: re.Match) -> str:
 
 def escape_line_start(text: str) -> str:
     """A paragraph must not start with what Markdown reads as a heading or list marker."""
-    def fix(m: re.Match) -> str:
-        marker = m.group(2)
-        return m.group(1) + (marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker)
-
-    return _LINE_START.sub(fix, text, count=1)
+    m = _LINE_START.match(text)
+    if m is None:
+        return text
+    space, marker = m.groups()
+    marker = marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker
+    return space + marker + text[m.end():]
 
 
 def emphasis(text: str, bold: bool, italic: bool, strike: bool = False) -> str:
@@ -118,10 +119,8 @@ def inlines(items: Sequence[TrackedInline], before: str = "") -> str:
 
 def _inlines(items: Sequence[TrackedInline], before: str) -> tuple[str, str]:
     """The Markdown of `items` and the last character their new text shows (what a quote after them follows)."""
-    out, i = "", 0
-    while i < len(items):
-        item = items[i]
-        i += 1
+    out = ""
+    for i, item in enumerate(items):
         if isinstance(item, Span):
             out += emphasis(escape(smart_quotes(item.text, before)), item.bold, item.italic, item.strike)
             before = item.text[-1:] or before
@@ -138,16 +137,18 @@ def _inlines(items: Sequence[TrackedInline], before: str) -> tuple[str, str]:
             # a link's text is copied as it is, like the Word document's (it is often the address itself)
             text = "".join(emphasis(escape(c.text), c.bold, c.italic, c.strike) for c in item.children)
             out += f"[{text}](<{item.href}>)"
-        elif isinstance(item, Deleted) and i < len(items) and isinstance(items[i], Inserted):
+        elif isinstance(item, Deleted):
             old = _inlines(item.inlines, before)[0]
-            new, before = _inlines(items[i].inlines, before)
-            out += f"{{~~{old}~>{new}~~}}"
-            i += 1
+            if i + 1 < len(items) and isinstance(items[i + 1], Inserted):
+                new, before = _inlines(items[i + 1].inlines, before)
+                out += f"{{~~{old}~>{new}~~}}"
+            else:
+                out += _marked(old, "delete")
         elif isinstance(item, Inserted):
+            if i and isinstance(items[i - 1], Deleted):
+                continue  # written with the deletion before it, as a substitution
             text, before = _inlines(item.inlines, before)
             out += _marked(text, "insert")
-        elif isinstance(item, Deleted):
-            out += _marked(_inlines(item.inlines, before)[0], "delete")
         else:
             raise ValueError(f"the Markdown renderer cannot render {type(item).__name__}")
     return out, before
@@ -185,12 +186,12 @@ def table(t: Table | TrackedTable, change: Change | None = None) -> str:
 
 
 def _block(block, change: Change | None = None) -> str:
+    if isinstance(block, Paragraph):
+        return paragraph(block, change)
     if isinstance(block, Tracked):
         return _block(block.item, block.change)
     if isinstance(block, Retitled):
         return paragraph(block.paragraph, change, block.title)
-    if isinstance(block, Paragraph):
-        return paragraph(block, change)
     if isinstance(block, Table | TrackedTable):
         return table(block, change)
     raise ValueError(f"the Markdown renderer cannot render {type(block).__name__}")
