@@ -227,8 +227,10 @@ def _document(draft: Draft, opening: list[str], sections: Sequence, parties: Seq
     parts = [*opening]
     for item in sections:
         parts += _section(item, draft, parties)
-    parts += [*closing, "---", footer]
-    return _BLANK_LINES.sub("\n\n", "\n\n".join(parts)).strip() + "\n"
+    # the text opens with its title or the redline's first line and closes with the footer, so there is no space
+    # to strip at either end; its last newline is joined in, not added by copying the whole text once more
+    parts += [*closing, "---", footer + "\n"]
+    return _BLANK_LINES.sub("\n\n", "\n\n".join(parts))
 
 
 def _cover(draft: Draft, parties: Sequence, title: tuple[TrackedInline, ...],
