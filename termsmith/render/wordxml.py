@@ -146,6 +146,15 @@ def _attr(value: str | int) -> str:
     return _xml_text(str(value), _ATTR_ESCAPES, _PLAIN_ATTR)
 
 
+def _char_data(text: str) -> str:
+    """_xml_text of character data. Printable text holds no control character, surrogate or non-character,
+    so only &, < and > are left to look for, each a fast scan; the pattern decides the rest (a no-break
+    space is not printable, yet plain)."""
+    if text.isprintable() and "&" not in text and "<" not in text and ">" not in text:
+        return text
+    return _xml_text(text)
+
+
 def run_properties(*, style: str | None = None, bold: bool = False, italic: bool = False,
                    strike: bool = False) -> str:
     """w:rPr in schema order (rStyle, b, i, strike), or "" when there is nothing to say."""
@@ -161,12 +170,13 @@ def _run_properties(style: str | None, bold: bool, italic: bool, strike: bool) -
 
 
 def _text(text: str) -> str:
-    escaped = text if _PLAIN_TEXT.fullmatch(text) else _xml_text(text)
+    escaped = _char_data(text)
     if text != text.strip():  # Word drops leading/trailing spaces unless told to keep them
         return f'<w:t xml:space="preserve">{escaped}</w:t>'
     return f"<w:t>{escaped}</w:t>"
 
 
+@functools.lru_cache(maxsize=4096)  # drafts repeat their texts, and each other's (a library's clauses)
 def run(text: str, rpr: str = "") -> str:
     """A run of text; tabs and newlines inside the text become w:tab and w:br."""
     if "\t" not in text and "\n" not in text:
