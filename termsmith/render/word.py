@@ -531,10 +531,13 @@ class _Writer:
         self.anchor = p.anchor  # the paragraph the handler makes carries its bookmark
         self.blocks.append(handler(self, p, frame))
 
-    def _check(self, actual: str, expected: Callable[[], str], where: str) -> None:
-        """The label must be what Word shows; an old number of a deleted paragraph is not counted."""
+    def _check(self, actual: str, expected: Callable[[], str], where: str | None = None) -> None:
+        """The label must be what Word shows; an old number of a deleted paragraph is not counted. `where`:
+        the place an error names (by default the clause being written, named only when it is needed)."""
         if self.change != "delete":
-            _expect(actual, expected(), where)
+            label = expected()
+            if actual != label:
+                _expect(actual, label, where or self._where())
 
     def _clause_paragraph(self, p: Paragraph, frame: _Frame) -> _Para:
         lead = []
@@ -544,9 +547,9 @@ class _Writer:
         if title:
             lead = [*self._inlines(title, style=RUN_IN_HEADING), *([wx.run(" ")] if p.inlines else [])]
         if not frame.numbered:
-            self._check(p.label, lambda: "", self._where())
+            self._check(p.label, lambda: "")
             return self._p(frame.body[0], [*lead, *self._inlines(p.inlines)])
-        self._check(p.label, lambda: frame.clause_label(self.counters.step(1)), self._where())
+        self._check(p.label, lambda: frame.clause_label(self.counters.step(1)))
         if self.clause is not None and p.label != self.clause.label and self.change != "delete":
             raise ValueError(f"clause {self.clause.id}: its label {self.clause.label!r} differs from "
                              f"its paragraph's {p.label!r}")
@@ -557,7 +560,7 @@ class _Writer:
             raise ValueError(f"numbered items are not supported in an unnumbered section ({self._where()})")
         if p.level < 2:
             raise ValueError(f"an item must be at level 2 or deeper, not {p.level} ({self._where()})")
-        self._check(p.label, lambda: ITEM_FORMATS[p.level](self.counters.step(p.level)), self._where())
+        self._check(p.label, lambda: ITEM_FORMATS[p.level](self.counters.step(p.level)))
         return self._numbered(frame, p.level, self._inlines(p.inlines))
 
     def _numbered(self, frame: _Frame, level: int, children: list[str]) -> _Para:
@@ -567,15 +570,15 @@ class _Writer:
         return self._p(frame.numbered[level - 1], children, numbering=numbering)
 
     def _body(self, p: Paragraph, frame: _Frame) -> _Para:
-        self._check(p.label, lambda: "", self._where())
+        self._check(p.label, lambda: "")
         return self._p(frame.body[p.level - 1], self._inlines(p.inlines))
 
     def _bullet(self, p: Paragraph, frame: _Frame) -> _Para:
-        self._check(p.label, lambda: "", self._where())
+        self._check(p.label, lambda: "")
         return self._p(frame.bullet[p.level - 1], self._inlines(p.inlines))
 
     def _definition(self, p: Paragraph, frame: _Frame) -> _Para:
-        self._check(p.label, lambda: "", self._where())
+        self._check(p.label, lambda: "")
         first = p.inlines[0] if p.inlines else None
         while isinstance(first, Inserted | Deleted) and first.inlines:  # a redline that changed the term
             first = first.inlines[0]
@@ -815,11 +818,14 @@ def _anchors(sections: Iterable) -> tuple[set[str], set[str]]:
     kept: set[str] = set()
 
     def claim(name: str, owner: str, deleted: bool) -> None:
-        if not BOOKMARK_NAME.match(name):
-            raise ValueError(f"{owner}: {name!r} is not a Word bookmark name "
-                             "(letters, digits and _, at most 40 characters)")
-        if owners.setdefault(name, owner) != owner:
-            raise ValueError(f"bookmark {name} is claimed by both {owners[name]} and {owner}")
+        known = owners.get(name)
+        if known is None:  # a name is checked when first claimed (a clause's paragraph repeats the clause's)
+            if not BOOKMARK_NAME.match(name):
+                raise ValueError(f"{owner}: {name!r} is not a Word bookmark name "
+                                 "(letters, digits and _, at most 40 characters)")
+            owners[name] = owner
+        elif known != owner:
+            raise ValueError(f"bookmark {name} is claimed by both {known} and {owner}")
         if not deleted:
             kept.add(name)
 
@@ -828,13 +834,14 @@ def _anchors(sections: Iterable) -> tuple[set[str], set[str]]:
         section = _untracked(item)
         claim(section.anchor, f"section {section.id}", section_deleted)
         for clause in section.clauses:
+            owner = f"clause {clause.id}"
             clause_deleted = section_deleted or _is_deleted(clause)
-            claim(clause.anchor, f"clause {clause.id}", clause_deleted)
+            claim(clause.anchor, owner, clause_deleted)
             for block in clause.blocks:
                 deleted = clause_deleted or (isinstance(block, Tracked) and block.change == "delete")
                 block = _untracked(block)
                 if isinstance(block, Paragraph) and block.anchor:
-                    claim(block.anchor, f"clause {clause.id}", deleted)
+                    claim(block.anchor, owner, deleted)
     return set(owners), kept
 
 
