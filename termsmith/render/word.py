@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from lxml import etree
 
@@ -237,7 +238,9 @@ class _Writer:
         self.draft = draft
         self.redline = redline
         self.main = package.main_part
-        self.numbering = package.xml(package.related_part(self.main, opc.RT_NUMBERING))
+        self.numbering = package.related_part(self.main, opc.RT_NUMBERING)
+        self.lists, self.next_num_id = _lists(package.blob(self.numbering))
+        self.restarts: list[str] = []  # the lists restarted (schedules), w:num as XML text for the numbering part
         self.blocks: list[_Para | _Table] = []  # the body, written out once every decision about it is made
         # bookmarks and revisions share one id space: Word wants annotation ids unique across both
         self.bookmark_ids: Iterator[int] = itertools.count(0)
@@ -253,7 +256,6 @@ class _Writer:
         self.article_no = 0
         self.schedule_no = 0
         self.first_heading = True
-        self.lists = _list_ids(self.numbering)
         self.change: Change | None = None  # the whole item being built is inserted / deleted
         self.heading_title: tuple[TrackedInline, ...] | None = None  # a section heading's changed title
         self.title_runs: tuple[TrackedInline, ...] | None = None  # a clause's changed run-in title
@@ -282,6 +284,8 @@ class _Writer:
         at = document.rindex(b"<w:sectPr")
         body = "".join(block.xml() for block in self.blocks).encode("utf-8")
         self.package.set_blob(self.main, document[:at] + body + document[at:])
+        if self.restarts:
+            self.package.set_blob(self.numbering, wx.numbering_with(self.package.blob(self.numbering), self.restarts))
         self._properties()
 
     def _cover(self) -> None:
@@ -517,8 +521,9 @@ class _Writer:
         self.clause = None
 
     def _restarted_list(self, name: str) -> int:
-        num_id = wx.next_num_id(self.numbering)
-        wx.add_to_numbering(self.numbering, wx.num(num_id, self.lists[name], restart=True))
+        num_id = self.next_num_id
+        self.next_num_id += 1
+        self.restarts.append(wx.restarted_num_xml(num_id, self.lists[name]))
         return num_id
 
     # ── blocks ──
@@ -1037,6 +1042,14 @@ def _section_properties(document: etree._Element) -> etree._Element:
     if sect_pr is None:
         raise ValueError("reference.docx has no w:body/w:sectPr; rebuild it")
     return sect_pr
+
+
+@functools.lru_cache(maxsize=4)
+def _lists(numbering: bytes) -> tuple[MappingProxyType[str, int], int]:
+    """The named list definitions (_list_ids) and the first free numId of a numbering part: the same for
+    every draft made from one reference document."""
+    root = opc.parse_xml(numbering)
+    return MappingProxyType(_list_ids(root)), wx.next_num_id(root)
 
 
 def _list_ids(numbering: etree._Element) -> dict[str, int]:

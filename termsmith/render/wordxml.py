@@ -486,6 +486,20 @@ def num(num_id: int, abstract_id: int, *, restart: bool = False) -> etree._Eleme
     return w("num", {"numId": num_id}, w("abstractNumId", {"val": abstract_id}), override)
 
 
+def restarted_num_xml(num_id: int, abstract_id: int) -> str:
+    """num(…, restart=True) as XML text, for numbering_with."""
+    return (f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>')
+
+
+def numbering_with(part: bytes, nums: Iterable[str]) -> bytes:
+    """A numbering part as lxml writes one, with more w:num (XML text) where add_to_numbering puts them:
+    the part is neither parsed nor written again (a draft's schedules each restart a list)."""
+    cleanup = part.find(b"<w:numIdMacAtCleanup")
+    at = cleanup if cleanup >= 0 else part.rindex(b"</w:numbering>")
+    return part[:at] + "".join(nums).encode("utf-8") + part[at:]
+
+
 def add_to_numbering(numbering: etree._Element, el: etree._Element) -> None:
     """Append an abstractNum or num to w:numbering keeping the schema order (abstractNum*, num*)."""
     if el.tag == qn("w:abstractNum"):

@@ -169,6 +169,19 @@ def test_numbering_definitions_validate_and_keep_order(wml_schema):
     assert lvl2.find(qn("w:pStyle")).get(qn("w:val")) == "ClauseLevel2"
 
 
+@pytest.mark.parametrize("cleanup", ["", '<w:numIdMacAtCleanup w:val="3"/>'])
+def test_restarted_lists_as_text_are_what_the_tree_would_write(cleanup):
+    levels = [wx.ListLevel("decimal", "%1.", None, 720, 720)]
+    numbering = parse_xml(f"<w:numbering {nsdecls('w')}>{cleanup}</w:numbering>")
+    wx.add_to_numbering(numbering, wx.abstract_num(1, "0000ABCD", "legal", levels))
+    wx.add_to_numbering(numbering, wx.num(1, 1))
+    part = etree.tostring(numbering, encoding="UTF-8", standalone=True)
+    for num_id in (2, 3):
+        wx.add_to_numbering(numbering, wx.num(num_id, 1, restart=True))
+    nums = [wx.restarted_num_xml(2, 1), wx.restarted_num_xml(3, 1)]
+    assert wx.numbering_with(part, nums) == etree.tostring(numbering, encoding="UTF-8", standalone=True)
+
+
 # ── settings, properties, package ──
 def test_default_language_is_set_in_place():
     styles = parse_xml(f"<w:styles {nsdecls('w')}><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val='21'/>"
