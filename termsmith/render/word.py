@@ -510,9 +510,10 @@ class _Writer:
                     raise ValueError(f"the Word renderer cannot render {type(block).__name__} (clause {clause.id})")
                 start = len(self.blocks)
                 handler(self, block, frame)
-                if previous is not None and _introduces(previous[0], _untracked(block)):
+                block = _untracked(block)
+                if previous is not None and _introduces(previous[0], block):
                     previous[1].keep_next = True
-                previous = (_untracked(block), self.blocks[start])
+                previous = (block, self.blocks[start])
             if clause.anchor not in self.placed:
                 target = next((b for b in self.blocks[first:] if isinstance(b, _Para)), None)
                 if target is None:
@@ -946,13 +947,14 @@ def _expect(actual: str, expected: str, where: str) -> None:
 def _merge_spans(items: Iterable[Inline]) -> list[Inline]:
     """Adjacent spans with the same emphasis become one span, so one run."""
     out: list[Inline] = []
+    prev = None
     for item in items:
-        prev = out[-1] if out else None
         if (isinstance(item, Span) and isinstance(prev, Span)
                 and (prev.bold, prev.italic, prev.strike) == (item.bold, item.italic, item.strike)):
-            out[-1] = Span(prev.text + item.text, item.bold, item.italic, item.strike)
+            item = out[-1] = Span(prev.text + item.text, item.bold, item.italic, item.strike)
         else:
             out.append(item)
+        prev = item
     return out
 
 

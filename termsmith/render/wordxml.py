@@ -9,6 +9,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -293,9 +294,9 @@ def hyperlink(children: Iterable[str], *, r_id: str | None = None, anchor: str |
 
 
 # ── paragraphs ─────────────────────────────────────────────────────────────────────────────
-@dataclass(frozen=True)
-class Numbering:
-    """A paragraph's list membership: w:numPr (numId, ilvl)."""
+class Numbering(NamedTuple):
+    """A paragraph's list membership: w:numPr (numId, ilvl). A tuple: hashed and compared as one (it is a
+    key of the paragraph properties' cache)."""
 
     num_id: int
     ilvl: int
@@ -380,7 +381,7 @@ def unescape(text: str) -> str:
 
 def texts(fragments: str) -> str:
     """The text of run-level XML text's w:t elements (not deleted text, tabs or breaks)."""
-    return "".join(unescape(t) for t in _TEXTS.findall(fragments))
+    return unescape("".join(_TEXTS.findall(fragments)))  # each text's references are whole: unescaped at once
 
 
 def elements(fragments: Iterable[str]) -> list[etree._Element]:
