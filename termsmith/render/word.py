@@ -662,7 +662,7 @@ class _Writer:
     def _line_break(self, _: LineBreak) -> list[str]:
         return [wx.line_break()]
 
-    def _cross_ref(self, ref: CrossRef) -> list[str]:
+    def _cross_ref(self, ref: CrossRef) -> Iterable[str]:
         if ref.anchor not in self.anchors:
             raise ValueError(f"cross-reference to {ref.target} points at bookmark {ref.anchor}, "
                              f"which nothing in the draft carries ({self._where()})")
@@ -1087,7 +1087,7 @@ ROLE_RULES: dict[str, Callable[[_Writer, Paragraph, _Frame], _Para]] = {
     "bullet": _Writer._bullet,
     "definition": _Writer._definition,
 }
-INLINE_RULES: dict[type, Callable[[_Writer, object], list[str]]] = {
+INLINE_RULES: dict[type, Callable[[_Writer, object], Iterable[str]]] = {
     Span: _Writer._span,
     LineBreak: _Writer._line_break,
     CrossRef: _Writer._cross_ref,

@@ -216,9 +216,10 @@ def field_end(rpr: str = "") -> str:
     return f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
 
 
-def field(instr: str, cached: str, *, dirty: bool = False, rpr: str = "") -> list[str]:
+@functools.lru_cache(maxsize=1024)  # a draft's cross-references, and the next draft's
+def field(instr: str, cached: str, *, dirty: bool = False, rpr: str = "") -> tuple[str, ...]:
     """A whole complex field in one paragraph; `cached` is what readers show until fields update."""
-    return [*field_begin(instr, dirty=dirty, rpr=rpr), run(cached, rpr), field_end(rpr)]
+    return (*field_begin(instr, dirty=dirty, rpr=rpr), run(cached, rpr), field_end(rpr))
 
 
 def ref_instruction(bookmark: str) -> str:
