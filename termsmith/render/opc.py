@@ -8,11 +8,12 @@ are written back byte for byte, and the bytes of a package depend only on its co
 
 from __future__ import annotations
 
+import copy
 import io
 import posixpath
 import zipfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from lxml import etree
@@ -80,6 +81,15 @@ class Archive:
 
     names: tuple[str, ...]  # in zip order
     data: Mapping[str, bytes]
+    _trees: dict[str, etree._Element] = field(default_factory=dict, repr=False, compare=False)
+
+    def tree(self, name: str) -> etree._Element:
+        """A member's root element, parsed once: read it, or edit a copy of it, never the tree itself (every
+        package made from the archive sees it)."""
+        tree = self._trees.get(name)
+        if tree is None:
+            tree = self._trees[name] = parse_xml(self.data[name])
+        return tree
 
 
 def read_archive(blob: bytes) -> Archive:
@@ -121,7 +131,7 @@ class Package:
 
     def __init__(self, archive: Archive) -> None:
         self._archive = archive
-        types = parse_xml(archive.data[CONTENT_TYPES_MEMBER])
+        types = archive.tree(CONTENT_TYPES_MEMBER)
         self._defaults = {d.get("Extension", "").lower(): d.get("ContentType", "") for d in types.iter(_DEFAULT)}
         self._overrides = {o.get("PartName", ""): o.get("ContentType", "") for o in types.iter(_OVERRIDE)}
         self._order = [f"/{name}" for name in archive.names
@@ -156,10 +166,15 @@ class Package:
         return self._defaults[ext]
 
     def xml(self, partname: str) -> etree._Element:
-        """The part's root element, parsed on first use; edits to it are what the package will hold."""
+        """The part's root element, parsed on first use (a part of the archive: a copy of the archive's
+        tree, which costs less than parsing it again); edits to it are what the package will hold."""
         tree = self._trees.get(partname)
         if tree is None:
-            tree = self._trees[partname] = parse_xml(self.blob(partname))
+            if partname in self._added or partname not in self:
+                tree = parse_xml(self.blob(partname))
+            else:
+                tree = copy.deepcopy(self._archive.tree(partname[1:]))
+            self._trees[partname] = tree
         return tree
 
     def blob(self, partname: str) -> bytes:
@@ -222,11 +237,11 @@ class Package:
         if rels is None:
             if source != PACKAGE:
                 self._require(source)
-            raw = None if source in self._new else self._archive.data.get(rels_member(source))
-            rels = [] if raw is None else [
+            member = rels_member(source)
+            rels = [] if source in self._new or member not in self._archive.data else [
                 Relationship(el.get("Id", ""), el.get("Type", ""), el.get("Target", ""),
                              el.get("TargetMode") == EXTERNAL)
-                for el in parse_xml(raw).iter(_REL)
+                for el in self._archive.tree(member).iter(_REL)
             ]
             self._rels[source] = rels
         return rels
