@@ -115,6 +115,9 @@ class Styles:
         self._base, self._default = base, default
         # (style id, a paragraph's direct w:keepNext / w:pageBreakBefore) → what its layout needs
         self._paragraphs: dict[tuple[str | None, bool, bool], tuple[Style, _Widths, float]] = {}
+        # (… and the text it shows, the width it is set in) → its box: drafts repeat their paragraphs, and
+        # each other's; emptied with LINES
+        self.boxes: dict[tuple[str | None, bool, bool, str, int], _Box] = {}
 
     def resolve(self, style_id: str | None) -> Style:
         """The style of a paragraph with this style id (None: the default paragraph style)."""
@@ -345,9 +348,10 @@ def _line_height(style: Style) -> float:
     return style.size * 10 * LINE_EM * style.line / 240
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Box:
-    """A block to place: its lines' height, space around, and what it keeps."""
+    """A block to place: its lines' height, space around, and what it keeps (a paragraph's is shared by every
+    paragraph of the same style, text and width: Styles.boxes)."""
 
     lines: int
     line: float
@@ -356,7 +360,6 @@ class _Box:
     keep_next: bool
     keep_lines: bool
     page_break: bool
-    bookmarks: tuple[str, ...]
     whole: bool = False  # a table row: never split
 
     @property
@@ -365,10 +368,15 @@ class _Box:
 
 
 def _paragraph_box(p: Text, styles: Styles, width: int, view: str | None) -> _Box:
-    style, widths, line = styles.paragraph(p.style, p.keep_next, p.page_break)
-    lines = _counted_lines(p.shown.view(view), width - style.left, style.first, widths)
-    return _Box(lines, line, style.before, style.after, style.keep_next, style.keep_lines,
-                style.page_break, p.bookmarks)
+    text = p.shown.view(view)
+    key = (p.style, p.keep_next, p.page_break, text, width)
+    box = styles.boxes.get(key)
+    if box is None:
+        style, widths, line = styles.paragraph(p.style, p.keep_next, p.page_break)
+        lines = _counted_lines(text, width - style.left, style.first, widths)
+        box = styles.boxes[key] = _Box(lines, line, style.before, style.after, style.keep_next, style.keep_lines,
+                                       style.page_break)
+    return box
 
 
 def _row_box(row: Row, styles: Styles, widths: Sequence[int], view: str | None) -> _Box:
@@ -385,21 +393,26 @@ def _row_box(row: Row, styles: Styles, widths: Sequence[int], view: str | None) 
     # a row is kept with the next when its paragraphs are (short tables, header rows): w:keepNext is only ever
     # a paragraph property
     keep = row.header or any(p.keep_next for cell in row.cells for p in cell.paragraphs)
-    return _Box(1, tallest + CELL_MARGINS, 0, 0, keep, True, False, (), whole=True)
+    return _Box(1, tallest + CELL_MARGINS, 0, 0, keep, True, False, whole=True)
 
 
-def _boxes(blocks: Sequence[Block], styles: Styles, text_width: int, view: str | None) -> list[_Box]:
-    out: list[_Box] = []
+def _boxes(blocks: Sequence[Block], styles: Styles, text_width: int,
+           view: str | None) -> tuple[list[_Box], list[tuple[str, ...]]]:
+    """The boxes to place, and the bookmarks that start in each."""
+    boxes: list[_Box] = []
+    bookmarks: list[tuple[str, ...]] = []
     hiding = _HIDDEN_BY.get(view)
     for block in blocks:
         if isinstance(block, Text):
             if hiding not in block.changes:
-                out.append(_paragraph_box(block, styles, text_width, view))
+                boxes.append(_paragraph_box(block, styles, text_width, view))
+                bookmarks.append(block.bookmarks)
         else:
             for row in block.rows:
                 if hiding not in row.changes:
-                    out.append(_row_box(row, styles, block.widths, view))
-    return out
+                    boxes.append(_row_box(row, styles, block.widths, view))
+                    bookmarks.append(())
+    return boxes, bookmarks
 
 
 def page_area(sect_pr: etree._Element | None) -> tuple[int, int]:
@@ -423,12 +436,14 @@ def page_numbers(blocks: Sequence[Block], styles: Styles, text_width: int,
     """{bookmark name: estimated page (1 = the first page)} of every bookmark that starts in a body
     paragraph (bookmarks inside tables are not estimated); of a redline, with its revisions accepted or
     rejected (`view`)."""
-    if sum(map(len, WORD_WIDTHS.values())) > WORD_WIDTHS_LIMIT or len(LINES) > LINES_LIMIT:
+    if (sum(map(len, WORD_WIDTHS.values())) > WORD_WIDTHS_LIMIT or len(LINES) > LINES_LIMIT
+            or len(styles.boxes) > LINES_LIMIT):
         for widths in WORD_WIDTHS.values():  # a long-running process meets ever new words and paragraphs:
             widths.clear()  # start again (emptied, not dropped: Styles keep the _Widths of their sizes)
             widths.after.clear()
         LINES.clear()
-    boxes = _boxes(blocks, styles, text_width, view)
+        styles.boxes.clear()
+    boxes, bookmarks = _boxes(blocks, styles, text_width, view)
     pages: dict[str, int] = {}
     page, used = 1, 0.0
     for i, box in enumerate(boxes):
@@ -447,7 +462,7 @@ def page_numbers(blocks: Sequence[Block], styles: Styles, text_width: int,
             j += 1
         if need > room and used > 0 and need <= text_height:
             page, used, before = page + 1, 0.0, 0
-        for name in box.bookmarks:
+        for name in bookmarks[i]:
             pages.setdefault(name, page)
         used += before
         if box.whole or box.keep_lines:
