@@ -741,16 +741,16 @@ class _Writer:
     def _header_footer(self, sect_pr: etree._Element) -> None:
         wx.set_title_page(sect_pr)  # the cover carries no running header or footer
         stories = (
-            ("header", "default", [wx.paragraph(HEADER, [wx.run(smart_quotes(self.draft.title))])]),
-            ("header", "first", [wx.paragraph(HEADER)]),
+            ("header", "default", [wx.paragraph_xml(HEADER, wx.run(smart_quotes(self.draft.title)))]),
+            ("header", "first", [wx.paragraph_xml(HEADER)]),
             ("footer", "default", [_footer_paragraph(self.draft)]),
-            ("footer", "first", [wx.paragraph(FOOTER)]),
+            ("footer", "first", [wx.paragraph_xml(FOOTER)]),
         )
         for kind, page, paragraphs in stories:
             r_id = self._story(kind, paragraphs)
             wx.add_section_reference(sect_pr, wx.section_reference(kind, page, r_id))
 
-    def _story(self, kind: str, paragraphs: list[etree._Element]) -> str:
+    def _story(self, kind: str, paragraphs: list[str]) -> str:
         """A new header or footer part (/word/header1.xml …) holding `paragraphs`; the document's rId of it."""
         content_type, reltype = STORY_PARTS[kind]
         partname = self.package.next_partname(f"/word/{kind}%d.xml")
@@ -1013,12 +1013,11 @@ def footer_reference(draft: Draft) -> str:
     return f"{reference} \u00b7 {draft.status}" if draft.status else reference
 
 
-def _footer_paragraph(draft: Draft) -> etree._Element:
-    return wx.paragraph(FOOTER, [
+def _footer_paragraph(draft: Draft) -> str:
+    return wx.paragraph_xml(FOOTER, "".join([
         wx.run(footer_reference(draft)), wx.tab(), wx.run(draft.word("page") + " "), *wx.field("PAGE", "1"),
-        wx.run(" " + draft.word("of") + " "),
-        *wx.field("NUMPAGES", "1"),
-    ])
+        wx.run(" " + draft.word("of") + " "), *wx.field("NUMPAGES", "1"),
+    ]))
 
 
 # Page sizes in twips; the text keeps the reference document's width (TEXT_WIDTH) on every paper.

@@ -563,12 +563,12 @@ _SECT_PR_AFTER_TITLE_PG = ("w:textDirection", "w:bidi", "w:rtlGutter", "w:docGri
                            "w:sectPrChange")
 
 
-def story(kind: str, paragraphs: Iterable[etree._Element]) -> etree._Element:
-    """The root of a header or footer part (w:hdr / w:ftr) holding the given paragraphs."""
-    root = etree.Element(qn(f"w:{_STORY_ROOTS[kind]}"), nsmap={"w": NS["w"], "r": NS["r"]})
-    for p in paragraphs:
-        root.append(p)
-    return root
+def story(kind: str, paragraphs: Iterable[str]) -> bytes:
+    """A header or footer part (w:hdr / w:ftr) holding the given paragraphs (XML text, see paragraph_xml):
+    written as lxml would serialise it, like the body."""
+    root, content = f"w:{_STORY_ROOTS[kind]}", "".join(paragraphs)
+    xml = f'<{root} xmlns:w="{NS["w"]}" xmlns:r="{NS["r"]}"' + (f">{content}</{root}>" if content else "/>")
+    return XML_DECLARATION + xml.encode("utf-8")
 
 
 def section_reference(kind: str, page: str, r_id: str) -> etree._Element:

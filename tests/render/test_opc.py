@@ -39,7 +39,7 @@ def edited(archive: opc.Archive) -> tuple[opc.Package, dict[str, str]]:
     package = opc.Package(archive)
     main = package.main_part
     header = package.next_partname("/word/header%d.xml")
-    package.add_part(header, wx.HEADER_CT, wx.story("header", [wx.paragraph("Header", [wx.run("Running head")])]))
+    package.add_part(header, wx.HEADER_CT, wx.story("header", [wx.paragraph_xml("Header", wx.run("Running head"))]))
     ids = {"header": package.relate(main, opc.RT_HEADER, header),
            "link": package.relate(main, opc.RT_HYPERLINK, LINK, external=True)}
     sect_pr = package.xml(main).find(f"{qn('w:body')}/{qn('w:sectPr')}")
@@ -144,6 +144,10 @@ def test_parts_written_as_text_start_as_serialised_ones():
     comments = wx.comments_part([wx.comment(0, "termsmith", "ts", "2027-01-01T00:00:00Z", "Check <this> & \"that\"",
                                             heading="Risk"), wx.comment(1, "A", "a", "2027-01-01T00:00:00Z", " ü ")])
     assert opc.serialize_xml(opc.parse_xml(comments)) == comments
+    for kind in ("header", "footer"):
+        for paragraphs in ([], [wx.paragraph_xml("Header", wx.run(" A & <B> ")), wx.paragraph_xml(None)]):
+            story = wx.story(kind, paragraphs)
+            assert opc.serialize_xml(opc.parse_xml(story)) == story
 
 
 def test_packages_from_one_archive_share_no_state(archive):

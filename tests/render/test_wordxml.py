@@ -271,8 +271,8 @@ def test_a_section_reference_replaces_the_one_for_the_same_page():
 
 
 def test_story_roots(wml_schema):
-    header = wx.story("header", [wx.paragraph("Header", [wx.run("Title")])])
-    footer = wx.story("footer", [wx.paragraph("Footer")])
+    header = etree.fromstring(wx.story("header", [wx.paragraph_xml("Header", wx.run("Title"))]))
+    footer = etree.fromstring(wx.story("footer", [wx.paragraph_xml("Footer")]))
     assert (header.tag, footer.tag) == (qn("w:hdr"), qn("w:ftr"))
     _assert_valid(wml_schema, header)
     _assert_valid(wml_schema, footer)
