@@ -7,7 +7,8 @@ and spacing, with page breaks before headings that ask for them, lines kept toge
 the next, and table rows that do not split. Calibrated against LibreOffice's PDF of the example deals.
 
 The estimate reads what the writer records of each body paragraph and table as it writes them (Text, Grid),
-not the element tree: a walk over thousands of elements cost a quarter of a render.
+not the element tree: a walk over thousands of elements cost a quarter of a render. The writer also sizes
+its tables' columns here, and asks how many lines a table takes (whether to keep it on one page).
 """
 
 from __future__ import annotations
@@ -140,6 +141,54 @@ class Styles:
 def styles_of(part: bytes) -> Styles:
     """The Styles of a styles part's bytes, made once for every draft that has this part."""
     return Styles(parse_xml(part))
+
+
+# ── tables: the column widths Word's autofit would give, and the lines a table takes ───────────
+CHAR_TWIPS, CELL_PADDING = 100, 230  # an average 9 pt Arial character; cell margins and some air
+
+
+def column_widths(rows: list[list[str]], total: int) -> list[int]:
+    """Column widths (twips) that fill `total` the way Word's autofit would: no column narrower than
+    its longest word, short columns kept on one line, the rest of the width to the wordy columns (given
+    each cell's text, row by row)."""
+    columns = list(zip(*rows, strict=True))
+    narrowest = [max(len(word) for text in col for word in text.split() or [""]) for col in columns]
+    widest = [max(len(text) for text in col) for col in columns]
+    low = [n * CHAR_TWIPS + CELL_PADDING for n in narrowest]
+    high = [max(n * CHAR_TWIPS + CELL_PADDING, lo) for n, lo in zip(widest, low, strict=True)]
+    if sum(low) >= total:
+        widths = [total * lo // sum(low) for lo in low]
+    elif sum(high) <= total:
+        widths = [total * hi // sum(high) for hi in high]
+    else:
+        widths, open_ = list(low), set(range(len(low)))
+        spare = total - sum(low)
+        while open_:  # water-filling: satisfy every column whose need fits its fair share
+            share = spare / len(open_)
+            satisfied = {i for i in open_ if high[i] - widths[i] <= share}
+            if not satisfied:
+                need = sum(high[i] - widths[i] for i in open_)
+                for i in open_:
+                    widths[i] += int(spare * (high[i] - widths[i]) / need)
+                break
+            for i in satisfied:
+                spare -= high[i] - widths[i]
+                widths[i] = high[i]
+            open_ -= satisfied
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def table_lines(body: list[list[str]], widths: list[int]) -> int:
+    """Lines of text the table's body rows take (given each cell's text), each row as tall as its fullest
+    cell."""
+    total = 0
+    for row in body:
+        total += max(
+            -(-len(text) * CHAR_TWIPS // max(width - CELL_PADDING, CHAR_TWIPS)) or 1
+            for text, width in zip(row, widths, strict=True)
+        )
+    return total
 
 
 # ── what the writer records of the body it writes ─────────────────────────────────────────

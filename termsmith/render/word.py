@@ -54,7 +54,6 @@ MAX_LEVEL = 4  # clause (1) and sub-items (2–4)
 INDENT = 720  # one level of indentation (twips): numbers sit at (level-1)·INDENT, text at level·INDENT
 TEXT_WIDTH = 9072  # A4 (11906) minus two 2.5 cm margins (1417)
 KEEP_TOGETHER_LINES = 15  # a table up to this many lines of text (about a quarter page) is kept on one page
-CHAR_TWIPS, CELL_PADDING = 100, 230  # an average 9 pt Arial character; cell margins and some air
 
 TITLE, SUBTITLE, COVER_PARTY, COVER_DATE = "Title", "Subtitle", "CoverParty", "CoverDate"
 TOC_HEADING, TOC_1 = "TOCHeading", "TOC1"
@@ -605,8 +604,8 @@ class _Writer:
                 for row in rows]
         indent = (t.level - frame.table_indent_levels) * INDENT
         texts = [[_cell_text(cell) for cell in row] for row in (header, *body)]
-        widths = _column_widths(texts, TEXT_WIDTH - indent)
-        if _table_lines(texts[1:], widths) <= KEEP_TOGETHER_LINES:
+        widths = layout.column_widths(texts, TEXT_WIDTH - indent)
+        if layout.table_lines(texts[1:], widths) <= KEEP_TOGETHER_LINES:
             # a short table is kept on one page; a long one breaks between rows (its lead-in and header row
             # stay with its first row, and the header repeats): keeping it whole would leave a page part blank
             for row in body[:-1]:
@@ -958,52 +957,8 @@ def _merge_spans(items: Iterable[Inline]) -> list[Inline]:
     return out
 
 
-def _column_widths(rows: list[list[str]], total: int) -> list[int]:
-    """Column widths (twips) that fill `total` the way Word's autofit would: no column narrower than
-    its longest word, short columns kept on one line, the rest of the width to the wordy columns (given
-    each cell's text, row by row)."""
-    columns = list(zip(*rows, strict=True))
-    narrowest = [max(len(word) for text in col for word in text.split() or [""]) for col in columns]
-    widest = [max(len(text) for text in col) for col in columns]
-    low = [n * CHAR_TWIPS + CELL_PADDING for n in narrowest]
-    high = [max(n * CHAR_TWIPS + CELL_PADDING, lo) for n, lo in zip(widest, low, strict=True)]
-    if sum(low) >= total:
-        widths = [total * lo // sum(low) for lo in low]
-    elif sum(high) <= total:
-        widths = [total * hi // sum(high) for hi in high]
-    else:
-        widths, open_ = list(low), set(range(len(low)))
-        spare = total - sum(low)
-        while open_:  # water-filling: satisfy every column whose need fits its fair share
-            share = spare / len(open_)
-            satisfied = {i for i in open_ if high[i] - widths[i] <= share}
-            if not satisfied:
-                need = sum(high[i] - widths[i] for i in open_)
-                for i in open_:
-                    widths[i] += int(spare * (high[i] - widths[i]) / need)
-                break
-            for i in satisfied:
-                spare -= high[i] - widths[i]
-                widths[i] = high[i]
-            open_ -= satisfied
-    widths[-1] += total - sum(widths)
-    return widths
-
-
-def _table_lines(body: list[list[str]], widths: list[int]) -> int:
-    """Lines of text the table's body rows take (given each cell's text), each row as tall as its fullest
-    cell."""
-    total = 0
-    for row in body:
-        total += max(
-            -(-len(text) * CHAR_TWIPS // max(width - CELL_PADDING, CHAR_TWIPS)) or 1
-            for text, width in zip(row, widths, strict=True)
-        )
-    return total
-
-
 def _cell_text(paragraphs: list[_Para]) -> str:
-    return " ".join(wx.texts(p.content) for p in paragraphs)
+    return " ".join([wx.texts(p.content) for p in paragraphs])
 
 
 def footer_reference(draft: Draft) -> str:

@@ -104,7 +104,7 @@ def test_only_header_rows_and_short_tables_are_kept_together():
     lead_in = long_table.getprevious()
     assert lead_in.find("w:pPr/w:keepNext", NS) is not None
     empty = word._Para(None, layout.shown(""))
-    assert word._table_lines([[word._cell_text([empty])]], [2000]) == 1
+    assert layout.table_lines([[word._cell_text([empty])]], [2000]) == 1
 
 
 def test_the_page_estimate_follows_the_section_page_size():

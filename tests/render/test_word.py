@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from termsmith.draft.document import CrossRef, Paragraph, Span, Table
-from termsmith.render import word
+from termsmith.render import layout, word
 from termsmith.render.word import render_docx
 from termsmith.render.typography import smart_quotes
 
@@ -657,4 +657,4 @@ def test_column_widths_fill_the_text_and_keep_short_columns_on_one_line(body):
     assert sum(widths) == word.TEXT_WIDTH - word.INDENT
     cells = [[text_of(tc) for tc in tr.findall("w:tc", NS)] for tr in reporting.findall("w:tr", NS)]
     for i, width in enumerate(widths):
-        assert width >= max(len(row[i]) for row in cells) * word.CHAR_TWIPS
+        assert width >= max(len(row[i]) for row in cells) * layout.CHAR_TWIPS
