@@ -9,6 +9,7 @@ are written back byte for byte, and the bytes of a package depend only on its co
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import posixpath
 import zipfile
@@ -315,6 +316,13 @@ class Package:
 
 def relationships_xml(rels: Iterable[Relationship]) -> bytes:
     """A .rels part: one <Relationship> per relationship, in the given order."""
+    return _relationships_xml(tuple(rels))
+
+
+# drafts made from one reference document relate the same parts, and mostly the same links: each list of
+# relationships, and each list of content types, is written once
+@functools.lru_cache(maxsize=64)
+def _relationships_xml(rels: tuple[Relationship, ...]) -> bytes:
     ns = RELS_NS
     root = etree.Element(f"{{{ns}}}Relationships", nsmap={None: ns})
     for rel in rels:
@@ -329,10 +337,15 @@ def content_types_xml(parts: Iterable[tuple[str, str]],
                       defaults: Iterable[tuple[str, str]] = DEFAULT_CONTENT_TYPES) -> bytes:
     """[Content_Types].xml: content types by extension (rels and plain xml unless told), each given part by
     name (sorted, so the bytes do not depend on the order parts were added in)."""
+    return _content_types_xml(tuple(sorted(parts)), tuple(defaults))
+
+
+@functools.lru_cache(maxsize=64)
+def _content_types_xml(parts: tuple[tuple[str, str], ...], defaults: tuple[tuple[str, str], ...]) -> bytes:
     root = etree.Element(f"{{{CONTENT_TYPES_NS}}}Types", nsmap={None: CONTENT_TYPES_NS})
     for ext, content_type in defaults:
         etree.SubElement(root, f"{{{CONTENT_TYPES_NS}}}Default", Extension=ext, ContentType=content_type)
-    for partname, content_type in sorted(parts):
+    for partname, content_type in parts:
         etree.SubElement(root, f"{{{CONTENT_TYPES_NS}}}Override", PartName=partname, ContentType=content_type)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
 
