@@ -144,8 +144,7 @@ class _Counters:
 
     def step(self, level: int) -> int:
         self.values[level] += 1
-        for deeper in range(level + 1, len(self.values)):
-            self.values[deeper] = 0
+        self.values[level + 1:] = [0] * (len(self.values) - level - 1)
         return self.values[level]
 
 
