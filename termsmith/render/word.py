@@ -280,7 +280,7 @@ class _Writer:
         # the body as one text, put before the document's section properties as the part is written
         document = self.package.blob(self.main)
         at = document.rindex(b"<w:sectPr")
-        body = "".join(block.xml() for block in self.blocks).encode("utf-8")
+        body = "".join([block.xml() for block in self.blocks]).encode("utf-8")
         self.package.set_blob(self.main, document[:at] + body + document[at:])
         if self.restarts:
             self.package.set_blob(self.numbering, wx.numbering_with(self.package.blob(self.numbering), self.restarts))
@@ -646,7 +646,7 @@ class _Writer:
                 handler = INLINE_RULES.get(type(item))
                 if handler is None:
                     raise ValueError(f"the Word renderer cannot render {type(item).__name__} ({self._where()})")
-                out.extend(handler(self, item))
+                out += handler(self, item)
                 self.before = _last_char(item, self.before)
         finally:
             self.run_style = outer

@@ -434,13 +434,17 @@ def table_row(cells: Sequence[str], *, header: bool = False, cant_split: bool = 
 def table_cell(width: int, paragraphs: Sequence[str], *, span: int = 1,
                bottom_rule: bool = False, valign: str | None = None) -> str:
     """w:tc (XML text) of a fixed width; `bottom_rule` draws the line a signature or a date is written on."""
-    tcpr = "".join((f'<w:tcW w:w="{width}" w:type="dxa"/>',
+    content = "".join(paragraphs or [paragraph_xml(None)])  # a cell must end with a paragraph, even an empty one
+    return f"<w:tc>{_cell_properties(width, span, bottom_rule, valign)}{content}</w:tc>"
+
+
+@functools.lru_cache(maxsize=256)  # a draft's cells share a few dozen
+def _cell_properties(width: int, span: int, bottom_rule: bool, valign: str | None) -> str:
+    return "".join(("<w:tcPr>", f'<w:tcW w:w="{width}" w:type="dxa"/>',
                     f'<w:gridSpan w:val="{span}"/>' if span > 1 else "",
                     '<w:tcBorders><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:tcBorders>'
                     if bottom_rule else "",
-                    f'<w:vAlign w:val="{_attr(valign)}"/>' if valign else ""))
-    # a cell must end with a paragraph, even an empty one
-    return f'<w:tc><w:tcPr>{tcpr}</w:tcPr>{"".join(paragraphs or [paragraph_xml(None)])}</w:tc>'
+                    f'<w:vAlign w:val="{_attr(valign)}"/>' if valign else "", "</w:tcPr>"))
 
 
 # ── numbering definitions ──────────────────────────────────────────────────────────────────
