@@ -6,10 +6,10 @@ two revisions in turns)
 - two ~100-page documents (the canonical draft's articles repeated), a few words changed in five clauses:
   compare alone, and `redline` of the two .docx files end to end (read both, compare, write the redline);
 - time against length (25 → 200 pages): linear when the per-page time stays flat;
-- real drafts of about 100 and 200 pages (pages counted by LibreOffice) reviewed as Word records it:
+- real drafts of 100 and about 200 pages (pages counted by LibreOffice) reviewed as Word records it:
   `redline` of the draft and its reviewed copy end to end, and `absorb` of the review (dry run: everything
   but the writing), with the ratio of the two sizes; absorb of a review of a deal file of 8,000 lines;
-  at about 100 pages also both commands as a user runs them, each in a new process (absorb writing the deal
+  at 100 pages also both commands as a user runs them, each in a new process (absorb writing the deal
   file, restored before each run), in elapsed and CPU time;
 - the pathological cases of issue 17: all of a party's duties in one table cell with 100 of 1,000 duties
   reworded, one duty changed among 1,000, and 3,000 service-level rows with every seventh target changed.
@@ -269,7 +269,7 @@ def main() -> None:
     growth: dict[str, list[tuple[int, float]]] = {"redline": [], "absorb": []}
     commands: list[tuple[str, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for copies in (13, 31):  # about 100 and 200 pages
+        for copies in (11, 22):  # 100 and about 200 pages as LibreOffice lays them out (13 copies: 112)
             deal, docx, reviewed, library, pages = real_review(Path(tmp) / f"x{copies}", copies)
             size = f"{pages} pages" if pages else f"{copies} copies of the articles"
             out = Path(tmp) / f"r{copies}.docx"
@@ -282,7 +282,7 @@ def main() -> None:
                        args.repeat)
             rows.append((f"absorb its review (3 tracked changes, a comment; dry run), {size}", t))
             growth["absorb"].append((pages or copies * PAGES_PER_COPY, t))
-            if copies == 13:  # what a user waits for: the commands, each in a new process
+            if copies == 11:  # what a user waits for: the commands, each in a new process
                 wall, cpu = command_medians(["redline", str(docx), str(reviewed), "-o", str(out), "--force"],
                                             args.repeat)
                 commands.append((f"termsmith redline draft.docx reviewed.docx -o out.docx, {size}", wall, cpu))
