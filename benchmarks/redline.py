@@ -6,7 +6,7 @@ two revisions in turns)
 - two ~100-page documents (the canonical draft's articles repeated), a few words changed in five clauses:
   compare alone, and `redline` of the two .docx files end to end (read both, compare, write the redline);
 - time against length (25 → 200 pages): linear when the per-page time stays flat;
-- real drafts of 100 and about 200 pages (pages counted by LibreOffice) reviewed as Word records it:
+- real drafts of 100 and 200 pages (pages counted by LibreOffice) reviewed as Word records it:
   `redline` of the draft and its reviewed copy end to end, and `absorb` of the review (dry run: everything
   but the writing), with the ratio of the two sizes; absorb of a review of a deal file of 8,000 lines;
   at 100 pages also both commands as a user runs them, each in a new process (absorb writing the deal
@@ -269,7 +269,7 @@ def main() -> None:
     growth: dict[str, list[tuple[int, float]]] = {"redline": [], "absorb": []}
     commands: list[tuple[str, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for copies in (11, 22):  # 100 and about 200 pages as LibreOffice lays them out (13 copies: 112)
+        for copies in (11, 27):  # 100 and 200 pages as LibreOffice lays them out (13 copies: 112, 22: 168)
             deal, docx, reviewed, library, pages = real_review(Path(tmp) / f"x{copies}", copies)
             size = f"{pages} pages" if pages else f"{copies} copies of the articles"
             out = Path(tmp) / f"r{copies}.docx"
