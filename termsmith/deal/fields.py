@@ -53,7 +53,10 @@ def party_references(model: BaseModel, path: Path_ = ()) -> Iterator[tuple[Path_
 
 # What to walk of each model class: worked out from its annotations once, not again for every value of every
 # deal (most fields, such as a name or an amount, can never hold a party reference and are not walked).
+# Bounded: a library's terms model is made anew when the library or its parties change (library.terms), so a
+# long-running server meets ever new classes.
 _PLANS: dict[type, tuple] = {}
+PLANS_LIMIT = 1_024
 Walk = typing.Callable[[Any, Path_], Iterator[tuple[Path_, str]]]
 
 
@@ -61,6 +64,8 @@ def _fields_to_walk(model: type[BaseModel]) -> tuple[tuple[str, str, Walk], ...]
     """(attribute, name in the file, walk) of each field of `model` that may hold a party reference."""
     plan = _PLANS.get(model)
     if plan is None:
+        if len(_PLANS) >= PLANS_LIMIT:
+            _PLANS.clear()
         plan = _PLANS[model] = tuple(
             (name, field.alias or name, walk)  # the path as the file spells it
             for name, field in model.model_fields.items()

@@ -139,7 +139,7 @@ class recording_reads:
         _READS.reset(self.token)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1_024)  # bounded: a library's terms model is made anew as the library changes
 def readable_names(model: type[BaseModel]) -> frozenset[str]:
     """What clause text may read of a deal model: its fields and the public properties the deal model
     itself defines (not pydantic's, such as model_extra), never a method."""
