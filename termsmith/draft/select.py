@@ -32,13 +32,15 @@ def select(library: Library, context: dict, explain: bool = False) -> Selection:
     """Evaluate every clause's condition against the deal context (with `explain`, record the fields read)."""
     section_order = {s.id: i for i, s in enumerate(library.manifest.sections)}
     decisions = []
+    verdicts: dict[str, bool] = {}  # a condition is an expression over this one context: the same text, the same truth
     for clause in sorted(library.clauses, key=lambda c: (section_order[c.meta.area], c.meta.order, c.id)):
         when = clause.meta.when
         if when is None:
             decisions.append(Decision(clause, True, None, ()))
             continue
-        condition = parse_condition(when, clause.path)
-        included = evaluate(condition, context)
+        included = verdicts.get(when)
+        if included is None:  # about half of a library's conditions repeat one another's text
+            included = verdicts[when] = evaluate(parse_condition(when, clause.path), context)
         shown = tuple((f, _shown(field_value(context, f))) for f in fields_read(when) if f in _roots(context, f)) if explain else ()
         decisions.append(Decision(clause, included, when, shown))
     chosen = tuple(d.clause for d in decisions if d.included)
