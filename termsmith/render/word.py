@@ -636,6 +636,12 @@ class _Writer:
     # ── inlines ──
     def _inlines(self, items: Iterable[TrackedInline], *, style: str | None = None,
                  bold: bool = False) -> list[str]:
+        if self.depth == 0 and type(items) is tuple and all(type(item) in PLAIN_INLINES for item in items):
+            # text without tracked changes or links: its runs depend on nothing but the items themselves
+            for item in items:
+                if type(item) is CrossRef:
+                    self._target(item)
+            return list(_plain_runs(items, style or self.run_style, bold))
         out: list[str] = []
         outer, self.run_style = self.run_style, style or self.run_style
         self.depth += 1
@@ -654,21 +660,23 @@ class _Writer:
         return out
 
     def _span(self, span: Span) -> list[str]:
-        rpr = wx.run_properties(style=self.run_style, bold=span.bold, italic=span.italic, strike=span.strike)
-        return [wx.run(smart_quotes(span.text, self.before), rpr)]
+        return _span_runs(span, self.run_style, self.before)
 
-    def _line_break(self, _: LineBreak) -> list[str]:
-        return [wx.line_break()]
+    def _line_break(self, item: LineBreak) -> list[str]:
+        return _line_break_runs(item, self.run_style, self.before)
 
     def _cross_ref(self, ref: CrossRef) -> Iterable[str]:
+        return _cross_ref_runs(self._target(ref), self.run_style, self.before)
+
+    def _target(self, ref: CrossRef) -> CrossRef:
+        """`ref`, once the bookmark it points at is known to be in the draft."""
         if ref.anchor not in self.anchors:
             raise ValueError(f"cross-reference to {ref.target} points at bookmark {ref.anchor}, "
                              f"which nothing in the draft carries ({self._where()})")
-        return wx.field(wx.ref_instruction(ref.anchor), ref.label,
-                        rpr=wx.run_properties(bold=ref.bold, italic=ref.italic))
+        return ref
 
     def _term_definition(self, term: TermDefinition) -> list[str]:
-        return [wx.run(f"{QUOTES[0]}{smart_quotes(term.term)}{QUOTES[1]}", wx.run_properties(style=DEFINED_TERM))]
+        return _term_definition_runs(term, self.run_style, self.before)
 
     def _link(self, link: Link) -> list[str]:
         r_id = self.package.relate(self.main, opc.RT_HYPERLINK, link.href, external=True)
@@ -940,6 +948,45 @@ def _expect(actual: str, expected: str, where: str) -> None:
     """The Draft's label must be what Word's numbering will show, or the twin and the cached REFs lie."""
     if actual != expected:
         raise ValueError(f"{where}: the draft says {actual!r} but Word's numbering shows {expected!r}")
+
+
+# ── the runs of plain inlines: text, line breaks, cross-references and defined terms ──
+# Each gives its runs from the item, the character style of the text it is in and the character before it
+# (for typographic quotes); a stretch of them alone gives the same runs wherever it stands.
+def _span_runs(span: Span, run_style: str | None, before: str) -> list[str]:
+    rpr = wx.run_properties(style=run_style, bold=span.bold, italic=span.italic, strike=span.strike)
+    return [wx.run(smart_quotes(span.text, before), rpr)]
+
+
+def _line_break_runs(_: LineBreak, run_style: str | None, before: str) -> list[str]:
+    return [wx.line_break()]
+
+
+def _cross_ref_runs(ref: CrossRef, run_style: str | None, before: str) -> list[str]:
+    return wx.field(wx.ref_instruction(ref.anchor), ref.label, rpr=wx.run_properties(bold=ref.bold, italic=ref.italic))
+
+
+def _term_definition_runs(term: TermDefinition, run_style: str | None, before: str) -> list[str]:
+    return [wx.run(f"{QUOTES[0]}{smart_quotes(term.term)}{QUOTES[1]}", wx.run_properties(style=DEFINED_TERM))]
+
+
+PLAIN_INLINES: dict[type, Callable[[object, str | None, str], list[str]]] = {
+    Span: _span_runs,
+    LineBreak: _line_break_runs,
+    CrossRef: _cross_ref_runs,
+    TermDefinition: _term_definition_runs,
+}
+
+
+@functools.lru_cache(maxsize=8_192)  # a draft's paragraphs and cells (about 700), mostly the same in every draft
+def _plain_runs(items: tuple[Inline, ...], run_style: str | None, bold: bool) -> tuple[str, ...]:
+    """The runs of a stretch of plain inlines (`PLAIN_INLINES`), as _Writer._inlines writes them."""
+    out: list[str] = []
+    before = ""
+    for item in _merge_spans(_emboldened(items) if bold else items):
+        out += PLAIN_INLINES[type(item)](item, run_style, before)
+        before = _last_char(item, before)
+    return tuple(out)
 
 
 def _merge_spans(items: Iterable[Inline]) -> list[Inline]:
