@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Iterable
 
+MAX_TEXTS = 16_384  # texts one Restyle keeps in its style
 _JINJA = re.compile(r"(\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\})", re.DOTALL)
 
 
@@ -29,6 +30,7 @@ class Restyle:
         self.key = tuple(sorted(table.items()))
         self.pattern = _pattern(tuple(sorted(table, key=lambda k: (-len(k), k)))) if table else None
         self._hash = hash(self.key)
+        self._texts: dict[str, str] = {}  # text → text in this style (titles and terms recur in every draft)
 
     def __bool__(self) -> bool:
         return self.pattern is not None
@@ -43,7 +45,12 @@ class Restyle:
         """Plain text (a title, a defined term) in this style."""
         if self.pattern is None or not text:
             return text
-        return self.pattern.sub(self._replace, text)
+        styled = self._texts.get(text)
+        if styled is None:
+            styled = self.pattern.sub(self._replace, text)
+            if len(self._texts) < MAX_TEXTS:  # bounded: past it, a text is restyled each time
+                self._texts[text] = styled
+        return styled
 
     def source(self, source: str) -> str:
         """A clause template in this style: its literal text rewritten, its Jinja tags and expressions kept."""
@@ -58,6 +65,12 @@ class Restyle:
 
     def words(self) -> dict[str, str]:
         return dict(self.table)
+
+
+@functools.lru_cache(maxsize=64)  # a library has a few legal systems; each draft asks again for its own
+def restyle(pairs: tuple[tuple[str, str], ...]) -> Restyle:
+    """The Restyle of one replacement map, made once, so that the texts it has restyled serve the next draft."""
+    return Restyle(pairs)
 
 
 @functools.lru_cache(maxsize=64)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from termsmith.draft.document import DEFAULT_WORDS
-from termsmith.draft.housestyle import NO_RESTYLE, Restyle
+from termsmith.draft.housestyle import NO_RESTYLE, Restyle, restyle as restyle_of
 from termsmith.errors import InputError, Problem
 from termsmith.library.clauses import LanguageSpec, LegalSystemSpec, Library, StyleSpec
 
@@ -138,7 +138,7 @@ def resolve(deal, library: Library, problem: ProblemAt) -> Jurisdiction:
         document_language = default_locale
     else:
         document_language = language.code
-    restyle = Restyle([*(style.replace if style else ()), *(system.replace if system else ())]) if system else NO_RESTYLE
+    restyle = restyle_of((*(style.replace if style else ()), *(system.replace if system else ()))) if system else NO_RESTYLE
     return Jurisdiction(
         system=system, court_system=court_system, style=style, text_language=language.code, locale=locale,
         document_language=document_language, paper=style.paper if style else "A4",
