@@ -8,6 +8,7 @@ around the text the twin would show.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -114,6 +115,11 @@ def _marked(text: str, change: Change | None) -> str:
 def inlines(items: Sequence[TrackedInline], before: str = "") -> str:
     """Inline Markdown; of a redline, with insertions and deletions marked (a deletion followed by an
     insertion is a substitution). `before`: the character the first item follows."""
+    return _inlines_of(items, before) if type(items) is tuple else _inlines(items, before)[0]
+
+
+@functools.lru_cache(maxsize=8_192)  # a draft's paragraphs and cells (about 700), mostly the same in every draft
+def _inlines_of(items: tuple[TrackedInline, ...], before: str) -> str:
     return _inlines(items, before)[0]
 
 
