@@ -285,8 +285,7 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
                 + " Check it against the library's current clause before sending.")))
     warnings = plausibility_warnings(resolved)
     if warnings:
-        texts = {c.id: f"{c.meta.when or ''}\n{c.body}" for c in resolved.library.clauses}
-        found += notes.field_warning_notes(draft, texts, warnings)
+        found += notes.field_warning_notes(draft, resolved.library.texts, warnings)
     lock = resolved.lock
     if lock is not None and lock.commit:
         from termsmith.library.lock import outdated

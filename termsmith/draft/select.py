@@ -30,10 +30,9 @@ class Selection:
 
 def select(library: Library, context: dict, explain: bool = False) -> Selection:
     """Evaluate every clause's condition against the deal context (with `explain`, record the fields read)."""
-    section_order = {s.id: i for i, s in enumerate(library.manifest.sections)}
     decisions = []
     verdicts: dict[str, bool] = {}  # a condition is an expression over this one context: the same text, the same truth
-    for clause in sorted(library.clauses, key=lambda c: (section_order[c.meta.area], c.meta.order, c.id)):
+    for clause in library.in_order:
         when = clause.meta.when
         if when is None:
             decisions.append(Decision(clause, True, None, ()))

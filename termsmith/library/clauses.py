@@ -172,6 +172,17 @@ class Library:
     def sections(self) -> dict[str, SectionSpec]:
         return {s.id: s for s in self.manifest.sections}
 
+    @functools.cached_property
+    def in_order(self) -> tuple[Clause, ...]:
+        """The clauses in the order of an agreement: by section, then by their `order`, then by id."""
+        section_order = {s.id: i for i, s in enumerate(self.manifest.sections)}
+        return tuple(sorted(self.clauses, key=lambda c: (section_order[c.meta.area], c.meta.order, c.id)))
+
+    @functools.cached_property
+    def texts(self) -> dict[str, str]:
+        """Each clause's condition and template text, by clause id: what tells which clauses read a field."""
+        return {c.id: f"{c.meta.when or ''}\n{c.body}" for c in self.clauses}
+
     def template(self, clause: Clause, restyle=None):
         """The clause's compiled template, its words in the house style of `restyle` (`housestyle.Restyle`)
         when given."""
