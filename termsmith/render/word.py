@@ -636,7 +636,7 @@ class _Writer:
     # ── inlines ──
     def _inlines(self, items: Iterable[TrackedInline], *, style: str | None = None,
                  bold: bool = False) -> list[str]:
-        if self.depth == 0 and type(items) is tuple and all(type(item) in PLAIN_INLINES for item in items):
+        if self.depth == 0 and type(items) is tuple and _PLAIN_TYPES.issuperset(map(type, items)):
             # text without tracked changes or links: its runs depend on nothing but the items themselves
             for item in items:
                 if type(item) is CrossRef:
@@ -976,6 +976,9 @@ PLAIN_INLINES: dict[type, Callable[[object, str | None, str], list[str]]] = {
     CrossRef: _cross_ref_runs,
     TermDefinition: _term_definition_runs,
 }
+
+
+_PLAIN_TYPES = frozenset(PLAIN_INLINES)
 
 
 @functools.lru_cache(maxsize=8_192)  # a draft's paragraphs and cells (about 700), mostly the same in every draft
