@@ -256,7 +256,10 @@ def guarded_render(template, names: dict[str, Any]) -> str:
     try:
         parts: list[str] = []
         size = 0
-        context = template.new_context(names, shared=True)
+        # Template.new_context(names, shared=True), without the set of the globals' names it builds for
+        # `{% import %}` (clause text has no templates to import: the environment has no loader)
+        environment = template.environment
+        context = environment.context_class(environment, names, template.name, template.blocks)
         try:  # Template.generate, without its copy of the names
             for chunk in template.root_render_func(context):
                 size += len(chunk)

@@ -86,6 +86,8 @@ def md_escape(value: object) -> str:
     Clause text the template itself produced is passed through: termsmith's markers (MdSafe) and
     what the author marked `| safe`, such as the output of a macro (already escaped inside it).
     """
+    if type(value) is str:  # most of what clause text prints
+        return _escaped(value, _TERM_CASE.get())
     if isinstance(value, (MdSafe, Markup)):
         return value
     if value is None:
