@@ -87,6 +87,15 @@ def python_speed(repeat: int = 5) -> float:
     return median_time(work, repeat)
 
 
+def workload_row(rows: list[tuple[str, str]], what: str, before: float) -> float:
+    """A row with the machine's workload (python_speed) before and after the rows of `what`: on a shared
+    machine its speed can halve within a minute, and these say at what speed those rows ran. Returns the
+    workload after, the next rows' before."""
+    after = python_speed(3)
+    rows.append((f"  the machine's workload before / after the {what} rows", f"{ms(before)} / {ms(after)}"))
+    return after
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
@@ -257,6 +266,8 @@ def main() -> None:
                      f"{floor / theirs:.2f}"))
         rows.append(("peak memory, one cold CLI draft (max RSS)", f"{cold_peak:.0f} MiB"))
 
+        now = workload_row(rows, "cold", speed)
+
         # warm: one process, the library and reference document already loaded
         def warm() -> None:
             render(api.build(CANONICAL), ("docx", "md"))
@@ -271,6 +282,8 @@ def main() -> None:
                      f"{docx_time * 1000:.1f} / {docx_cpu * 1000:.1f} ms"))
         rows.append(("peak memory of this process after warm drafts", f"{self_peak_mib():.0f} MiB"))
 
+        now = workload_row(rows, "warm", now)
+
         # batch throughput
         deals_dir = tmp / "deals"
         deals_dir.mkdir()
@@ -282,6 +295,8 @@ def main() -> None:
             timed_run([*TERMSMITH, "draft", *map(str, deals), "-o", str(batch_out), "--jobs", str(jobs)], walls, cpus)
             rows.append((f"batch of {len(deals)} generated deals, --jobs {jobs}" + (" (target ≥ 35/s)" if jobs == 2 else "")
                          + "; CPU a draft", f"{len(deals) / walls[0]:.1f} drafts/s; {ms(cpus[0] / len(deals))}"))
+
+        now = workload_row(rows, "batch", now)
 
         # growth with the number of clauses
         per_clause = []
@@ -299,11 +314,13 @@ def main() -> None:
         if len(per_clause) >= 2:
             rows.append(("growth: µs/clause at largest ÷ at smallest (≈1 means linear)",
                          f"{per_clause[-1] / per_clause[0]:.2f}"))
+        workload_row(rows, "growth", now)
 
     width = max(len(r[0]) for r in rows)
     print(f"termsmith benchmark · {os.cpu_count()} cores · Python {sys.version.split()[0]} · load average "
           f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
-    print(f"machine speed: a fixed Python workload takes {ms(speed)} here (divide times by it to compare machines)")
+    print(f"machine speed: a fixed Python workload takes {ms(speed)} here (divide times by it to compare machines;"
+          " each group of rows says how long it took before and after that group)")
     print("-" * (width + 24))
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
