@@ -7,9 +7,9 @@ import functools
 import hashlib
 import re
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 
@@ -139,6 +139,11 @@ def render_text(library: Library, clause: Clause, names: dict, state: _Rendering
                 term: str | None = None) -> tuple[MdBlock, ...]:
     """Run a clause's template (or the definition of one of its `defines` terms) and parse its Markdown.
     `names`: the deal's context with the draft's ref(), has() and define() (`_Rendering.names`)."""
+    return _resolved(_rendered(library, clause, names, state, term), clause, state)
+
+
+def _rendered(library: Library, clause: Clause, names: dict, state: _Rendering, term: str | None = None) -> str:
+    """The Markdown a clause's template (or a definition's) gives for this draft, checked."""
     template = (library.template(clause, state.restyle) if term is None
                 else library.definition_template(clause, term, state.restyle))
     state.current = clause
@@ -156,8 +161,26 @@ def render_text(library: Library, clause: Clause, names: dict, state: _Rendering
     if bad:
         raise LibraryError(Problem(file=clause.path, path=clause.id, message=(
             f"the clause text produces the control character U+{ord(bad.group()):04X}, which a Word document cannot hold")))
+    return text
+
+
+def _resolved(text: str, clause: Clause, state: _Rendering) -> tuple[MdBlock, ...]:
+    """Rendered clause text parsed, with this draft's cross-references and definitions in its markers."""
     blocks = _parsed(text, clause.path)
     return _resolve_markers(blocks, state, clause) if MARK_OPEN in text else blocks
+
+
+_REF_MARKER = re.compile(f"{MARK_OPEN}{re.escape(REF_SCHEME)}([^{MARK_CLOSE}]*){MARK_CLOSE}")
+
+
+def _clause_blocks(text: str, clause: Clause, state: _Rendering, role: str, label: str, anchor: str,
+                   title: str | None) -> tuple[Block, ...]:
+    """A clause's rendered text as its numbered paragraphs. They follow from the text, the clause's heading
+    (role, number, bookmark, title) and the numbers of what it refers to, so they are kept with the parsed
+    texts (`_RecentDrafts`): the drafts of a portfolio number most clauses, and what they refer to, alike."""
+    refs = tuple(state.targets.get(ident) for ident in _REF_MARKER.findall(text)) if MARK_OPEN in text else ()
+    return _PARSED.get((text, role, label, anchor, title, refs), lambda: _Flattener(
+        clause, role, label, anchor, title).run(_resolved(text, clause, state)))
 
 
 @dataclass(frozen=True)
@@ -174,7 +197,8 @@ def _mark(payload: str, bold: bool, italic: bool) -> _Marker | None:
 
 
 class _RecentDrafts:
-    """Parsed clause text of the draft being composed and of the few before it.
+    """Parsed clause text of the draft being composed and of the few before it, and the numbered paragraphs
+    each clause made of its text (`_clause_blocks`).
 
     Parsing is a pure function of the rendered text: deals that share a clause's wording (most clauses of
     a portfolio) parse it once. A portfolio mixes kinds of deal (a reseller agreement, then a joint
@@ -183,8 +207,8 @@ class _RecentDrafts:
     schedules) again only as many drafts later as it has kinds: with room for 8 drafts, the current one
     among them, a batch of 8 kinds in turn parsed those texts afresh every time. Counting drafts rather
     than entries means no draft is too big for it (an 8,000-clause draft keeps all its texts) and a long
-    batch holds no more than `DRAFTS` drafts' worth (texts they share are held once). Markers are resolved
-    per draft afterwards.
+    batch holds no more than `DRAFTS` drafts' worth (texts they share are held once). A parsed text's markers
+    are resolved per draft; a clause's paragraphs are kept with the numbers its markers resolved to.
     """
 
     DRAFTS = 16
@@ -202,12 +226,17 @@ class _RecentDrafts:
     def parsed(self, text: str, source: str) -> tuple[MdBlock, ...]:
         # keyed by the text alone: what parses is the same from any file (a clause at two library revisions,
         # as impact and redline draft it), and only the error of a text that does not parse names its source
-        found = self.current.get(text)
+        return self.get(text, lambda: parse(text, source, 1, _mark))
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """What this or a recent draft kept under `key`, or `make()`, kept for this draft. (A text parsed and a
+        clause's numbered paragraphs are kept side by side: keys of the two are a text and a tuple.)"""
+        found = self.current.get(key)
         if found is None:
-            found = next((f for draft in self.earlier if (f := draft.get(text)) is not None), None)
+            found = next((f for draft in self.earlier if (f := draft.get(key)) is not None), None)
             if found is None:
-                found = parse(text, source, 1, _mark)
-            self.current[text] = found
+                found = make()
+            self.current[key] = found
         return found
 
 
@@ -458,12 +487,12 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     names = state.names(context)
     with terms_cased(_draft_terms(library, selection, state.restyle)):
         for clause in selection.clauses:
-            parsed = render_text(library, clause, names, state)
+            text = _rendered(library, clause, names, state)
             target = targets[clause.id]
             section = library.sections[clause.meta.area]
             role = "body" if section.kind == "signatures" else "clause"
             title = titles[clause.id] if clause.meta.heading and section.kind != "signatures" else None
-            rendered[clause.id] = _Flattener(clause, role, target.label, target.anchor, title).run(parsed)
+            rendered[clause.id] = _clause_blocks(text, clause, state, role, target.label, target.anchor, title)
 
         definitions = _definitions(library, selection, names, state, rendered, deal)
     if definitions_clause is not None:
