@@ -174,13 +174,18 @@ _REF_MARKER = re.compile(f"{MARK_OPEN}{re.escape(REF_SCHEME)}([^{MARK_CLOSE}]*){
 
 
 def _clause_blocks(text: str, clause: Clause, state: _Rendering, role: str, label: str, anchor: str,
-                   title: str | None) -> tuple[Block, ...]:
-    """A clause's rendered text as its numbered paragraphs. They follow from the text, the clause's heading
-    (role, number, bookmark, title) and the numbers of what it refers to, so they are kept with the parsed
-    texts (`_RecentDrafts`): the drafts of a portfolio number most clauses, and what they refer to, alike."""
+                   title: str | None) -> tuple[tuple[Block, ...], str]:
+    """A clause's rendered text as its numbered paragraphs, and their plain text (`blocks_text`). They follow
+    from the text, the clause's heading (role, number, bookmark, title) and the numbers of what it refers
+    to, so they are kept with the parsed texts (`_RecentDrafts`): the drafts of a portfolio number most
+    clauses, and what they refer to, alike."""
     refs = tuple(state.targets.get(ident) for ident in _REF_MARKER.findall(text)) if MARK_OPEN in text else ()
-    return _PARSED.get((text, role, label, anchor, title, refs), lambda: _Flattener(
-        clause, role, label, anchor, title).run(_resolved(text, clause, state)))
+
+    def make() -> tuple[tuple[Block, ...], str]:
+        blocks = _Flattener(clause, role, label, anchor, title).run(_resolved(text, clause, state))
+        return blocks, blocks_text(blocks)
+
+    return _PARSED.get((text, role, label, anchor, title, refs), make)
 
 
 @dataclass(frozen=True)
@@ -483,6 +488,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     styled = state.restyle.text
     titles = {c.id: styled(c.meta.title_for(deal.deal.kind)) for c in selection.clauses}
     rendered: dict[str, tuple[Block, ...]] = {}
+    plain: dict[str, str] = {}  # each clause's text as it reads: where the defined terms are used
     definitions_clause = next((c for c in selection.clauses if c.id == DEFINITIONS_CLAUSE), None)
     names = state.names(context)
     with terms_cased(_draft_terms(library, selection, state.restyle)):
@@ -492,9 +498,10 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
             section = library.sections[clause.meta.area]
             role = "body" if section.kind == "signatures" else "clause"
             title = titles[clause.id] if clause.meta.heading and section.kind != "signatures" else None
-            rendered[clause.id] = _clause_blocks(text, clause, state, role, target.label, target.anchor, title)
+            rendered[clause.id], plain[clause.id] = _clause_blocks(text, clause, state, role, target.label,
+                                                                   target.anchor, title)
 
-        definitions = _definitions(library, selection, names, state, rendered, deal)
+        definitions = _definitions(library, selection, names, state, plain, deal)
     if definitions_clause is not None:
         rendered[definitions_clause.id] = rendered[definitions_clause.id] + definitions[0]
     elif definitions[0]:
@@ -543,13 +550,14 @@ def _defined_in_place(body: str) -> tuple[str, ...]:
 
 
 def _definitions(library: Library, selection: Selection, names: dict, state: _Rendering,
-                 rendered: dict[str, tuple[Block, ...]], deal: Deal | None = None) -> tuple[tuple[Block, ...], tuple[str, ...]]:
+                 texts: dict[str, str], deal: Deal | None = None) -> tuple[tuple[Block, ...], tuple[str, ...]]:
+    """The definitions of the terms the draft uses (`texts`: each clause's text as it reads), and every term
+    it defines."""
     glossary = _glossary(library, selection, state.restyle)
     for term, owner in state.inline_terms.items():
         if term in glossary:
             raise LibraryError(Problem(file=glossary[term][0].path, path=f"defines.{term}",
                                        message=f"'{term}' is also defined in place by {owner}"))
-    texts = {cid: blocks_text(blocks) for cid, blocks in rendered.items()}
     _check_orphan_terms(library, selection, glossary, texts, state, deal)
     used = _used_terms(texts, {t: text for t, (_, text, _) in glossary.items()})
     blocks: list[Block] = []
