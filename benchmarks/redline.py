@@ -269,17 +269,30 @@ def main() -> None:
     growth: dict[str, list[tuple[int, float]]] = {"redline": [], "absorb": []}
     commands: list[tuple[str, float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
+        reviews = {}
         for copies in (11, 27):  # 100 and 200 pages as LibreOffice lays them out (13 copies: 112, 22: 168)
             deal, docx, reviewed, library, pages = real_review(Path(tmp) / f"x{copies}", copies)
-            size = f"{pages} pages" if pages else f"{copies} copies of the articles"
             out = Path(tmp) / f"r{copies}.docx"
             api.redline(docx, reviewed, out, force=True)  # warm: the library's parsed clauses cached
             api.absorb(reviewed, deal, dry_run=True, library=library)
-            t = median(lambda a=docx, b=reviewed, o=out: api.redline(a, b, o, force=True), args.repeat)
+            reviews[copies] = (deal, docx, reviewed, library, pages, out)
+        # both sizes in turns, so that the machine's speed, which can halve within a minute on a shared
+        # machine, weighs on each alike and the ratio of the two says how the time grows
+        times: dict[tuple[str, int], list[float]] = {}
+        for _ in range(args.repeat):
+            for copies, (deal, docx, reviewed, library, pages, out) in reviews.items():
+                for what, run in (("redline", lambda a=docx, b=reviewed, o=out: api.redline(a, b, o, force=True)),
+                                  ("absorb", lambda r=reviewed, d=deal, lib=library: api.absorb(
+                                      r, d, dry_run=True, library=lib))):
+                    start = time.process_time()
+                    run()
+                    times.setdefault((what, copies), []).append(time.process_time() - start)
+        for copies, (deal, docx, reviewed, library, pages, out) in reviews.items():
+            size = f"{pages} pages" if pages else f"{copies} copies of the articles"
+            t = statistics.median(times[("redline", copies)])
             rows.append((f"redline draft.docx reviewed.docx, a real {size} draft: read, compare, write", t))
             growth["redline"].append((pages or copies * PAGES_PER_COPY, t))
-            t = median(lambda r=reviewed, d=deal, lib=library: api.absorb(r, d, dry_run=True, library=lib),
-                       args.repeat)
+            t = statistics.median(times[("absorb", copies)])
             rows.append((f"absorb its review (3 tracked changes, a comment; dry run), {size}", t))
             growth["absorb"].append((pages or copies * PAGES_PER_COPY, t))
             if copies == 11:  # what a user waits for: the commands, each in a new process
@@ -307,7 +320,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; load average (1, 5, 15 min) "
           f"{' '.join(f'{x:.2f}' for x in load_before)} at the start, "
           f"{' '.join(f'{x:.2f}' for x in load_after)} at the end; CPU time, medians of {args.repeat} runs")
-    print(f"machine speed: a fixed Python workload takes {speed * 1000:.0f} ms here (as in bench.py)")
+    print(f"machine speed: a fixed Python workload takes {speed * 1000:.0f} ms here at the start, "
+          f"{python_speed(3) * 1000:.0f} ms at the end (as in bench.py)")
     print(f"{'figure':<{width}}  median")
     for name, t in rows:
         print(f"{name:<{width}}  {t * 1000:8.1f} ms")
