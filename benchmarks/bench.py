@@ -320,7 +320,7 @@ def main() -> None:
     print(f"termsmith benchmark · {os.cpu_count()} cores · Python {sys.version.split()[0]} · load average "
           f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"machine speed: a fixed Python workload takes {ms(speed)} here (divide times by it to compare machines;"
-          " each group of rows says how long it took before and after that group)")
+          " each group of rows ends with the workload measured before and after it)")
     print("-" * (width + 24))
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
