@@ -38,6 +38,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class CheckResult:
+    """`check`: the validated deal and what a reviewer should know before drafting it."""
+
     deal: Deal
     path: Path
     notes: tuple = ()  # Problems that are notes: what a choice in the deal means in the draft
@@ -48,6 +50,8 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class DraftResult:
+    """`draft`: the Draft of a deal and the files written."""
+
     deal_path: Path
     draft: Draft
     written: tuple[Path, ...]
@@ -55,6 +59,8 @@ class DraftResult:
 
 @dataclass(frozen=True)
 class Explanation:
+    """`explain`: which clauses a deal selects and why, with the defaults the draft applies."""
+
     deal: Deal
     library: Library
     selection: Selection
@@ -63,6 +69,8 @@ class Explanation:
 
 @dataclass(frozen=True)
 class RedlineResult:
+    """`redline`: the comparison of two drafts, the files written and how each .docx side was read."""
+
     comparison: Comparison
     written: tuple[Path, ...]
     notes: tuple[str, ...] = ()  # how a .docx side was read (no manifest, edited since drafted …)
@@ -309,6 +317,8 @@ def outdated(deal_path: Path, *, library: Path | None = None, library_rev: str |
 # ── key dates and the exit timeline ────────────────────────────────────────────────────────
 @dataclass(frozen=True)
 class DatesResult:
+    """`dates`: each deal's timeline and the calendar file written, if any."""
+
     timelines: tuple  # termsmith.dates.timeline.Timeline, one per deal, in the order given
     written: tuple[Path, ...]
 

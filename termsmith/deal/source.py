@@ -46,6 +46,8 @@ def dotted(path: Path_) -> str:
 
 @dataclass(frozen=True)
 class Loaded:
+    """A deal file as read: its data, where each value stands in the file (for located errors), its bytes."""
+
     data: object
     source: SourceMap
     raw: bytes

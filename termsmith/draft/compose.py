@@ -36,6 +36,8 @@ MAX_ITEM_LEVEL = 4
 
 @dataclass(frozen=True)
 class Target:
+    """What a cross-reference to a clause or section shows and points at: its number, its bookmark, its kind."""
+
     label: str
     anchor: str
     kind: str  # article | schedule | signatures | clause

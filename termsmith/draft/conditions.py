@@ -17,6 +17,8 @@ from termsmith.draft.templating import compile_cached, environment
 
 @dataclass(frozen=True)
 class Condition:
+    """A clause's `when` (or a library rule's) as written, and the file it is written in."""
+
     source: str
     where: str
 

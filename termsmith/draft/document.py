@@ -160,6 +160,8 @@ class SignatureBlock:
 
 @dataclass(frozen=True)
 class ClauseVersion:
+    """A clause of a draft and the library version of it the draft used."""
+
     id: str
     version: str
 

@@ -16,17 +16,23 @@ from termsmith.errors import LibraryError, Problem
 
 @dataclass(frozen=True)
 class MdParagraph:
+    """A paragraph of clause Markdown: its inlines."""
+
     inlines: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class MdList:
+    """A list of clause Markdown, numbered or not: each item a sequence of blocks."""
+
     ordered: bool
     items: tuple[tuple[MdBlock, ...], ...]
 
 
 @dataclass(frozen=True)
 class MdTable:
+    """A pipe table of clause Markdown: header cells, rows of cells, the alignment of each column."""
+
     header: tuple[tuple[Inline, ...], ...]
     rows: tuple[tuple[tuple[Inline, ...], ...], ...]
     align: tuple[Align, ...]

@@ -36,6 +36,8 @@ class StyleSpec:
 
 @dataclass(frozen=True)
 class HouseStyleSpec:
+    """`house_style` of library.yaml: how numbers are written, the status line of a draft, the styles."""
+
     numbers: Literal["figures", "words"] = "figures"
     draft_status: str = "Draft \u2014 subject to contract"
     base: str | None = None  # the style clause text is written in

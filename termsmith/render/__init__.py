@@ -14,6 +14,9 @@ from termsmith.draft.document import Draft
 
 @dataclass(frozen=True)
 class OutputFormat:
+    """One output format: its name (the file extension), what it is for, and how a draft and a redline
+    become its bytes."""
+
     name: str  # also the file extension
     what: str
     draft: Callable[[Draft], bytes]  # a draft's file

@@ -35,6 +35,8 @@ CELL_SIDES = 2 * 85  # … left and right margins
 
 @dataclass(frozen=True)
 class Style:
+    """A paragraph style as the page estimate needs it: font size, spacing, indents and what it keeps."""
+
     size: int = DEFAULT_SIZE  # half-points
     before: int = 0  # twips
     after: int = 0

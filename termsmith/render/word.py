@@ -179,6 +179,8 @@ class _Para(layout.Text):
 
 @dataclass(slots=True, eq=False)
 class _Cell(layout.Cell):
+    """A table cell as written so far: its paragraphs, width, rule and alignment."""
+
     width: int = 0  # twips
     bottom_rule: bool = False
     valign: str | None = None
@@ -190,6 +192,8 @@ class _Cell(layout.Cell):
 
 @dataclass(slots=True, eq=False)
 class _Row(layout.Row):
+    """A table row as written so far, with the revision marks of a row a redline inserted or deleted."""
+
     marks: tuple[str, ...] = ()  # revisions of the row (Revisions.mark_xml)
 
     def xml(self) -> str:
@@ -199,6 +203,8 @@ class _Row(layout.Row):
 
 @dataclass(slots=True, eq=False)
 class _Table(layout.Grid):
+    """A table as written so far: its rows, column widths, style and indent."""
+
     style: str | None = None
     indent: int = 0
     borderless: bool = False

@@ -21,6 +21,8 @@ from termsmith.review.inputs import rebuild_resolved
 
 @dataclass(frozen=True)
 class AbsorbResult:
+    """`absorb`: what the review changes, the review by clause, and the files written (or that would be)."""
+
     plan: object  # termsmith.review.absorb.Plan
     lines: tuple[str, ...]  # the review, by clause (also written as DEAL.review.md)
     written: tuple[Path, ...]

@@ -383,6 +383,8 @@ def _diff_cell(old: Cell, new: Cell, notes: list[_Note]) -> tuple[TrackedInline,
 # ── words ──────────────────────────────────────────────────────────────────────────────────
 @dataclass(frozen=True)
 class _InlineDiff:
+    """Two texts compared word by word: the tracked inlines, and notes on what changed."""
+
     inlines: tuple[TrackedInline, ...]
     notes: tuple[_Note, ...]
 
