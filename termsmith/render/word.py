@@ -7,7 +7,7 @@ import functools
 import hashlib
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -671,7 +671,7 @@ class _Writer:
     def _line_break(self, item: LineBreak) -> list[str]:
         return _line_break_runs(item, self.run_style, self.before)
 
-    def _cross_ref(self, ref: CrossRef) -> Iterable[str]:
+    def _cross_ref(self, ref: CrossRef) -> Sequence[str]:
         return _cross_ref_runs(self._target(ref), self.run_style, self.before)
 
     def _target(self, ref: CrossRef) -> CrossRef:
@@ -968,7 +968,7 @@ def _line_break_runs(_: LineBreak, run_style: str | None, before: str) -> list[s
     return [wx.line_break()]
 
 
-def _cross_ref_runs(ref: CrossRef, run_style: str | None, before: str) -> list[str]:
+def _cross_ref_runs(ref: CrossRef, run_style: str | None, before: str) -> Sequence[str]:
     return wx.field(wx.ref_instruction(ref.anchor), ref.label, rpr=wx.run_properties(bold=ref.bold, italic=ref.italic))
 
 
@@ -976,7 +976,7 @@ def _term_definition_runs(term: TermDefinition, run_style: str | None, before: s
     return [wx.run(f"{QUOTES[0]}{smart_quotes(term.term)}{QUOTES[1]}", wx.run_properties(style=DEFINED_TERM))]
 
 
-PLAIN_INLINES: dict[type, Callable[[object, str | None, str], list[str]]] = {
+PLAIN_INLINES: dict[type, Callable[[object, str | None, str], Sequence[str]]] = {
     Span: _span_runs,
     LineBreak: _line_break_runs,
     CrossRef: _cross_ref_runs,

@@ -75,10 +75,13 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
     path = Path(path)
     own = path.with_name(path.name[: -len(path.suffix)] + MANIFEST_SUFFIX)
     tried: dict[Path, Draft | TermsmithError] = {}
-    if own.is_file() and _recorded_in(path, own):
-        tried[own] = _rebuilt(rebuild, own)
-        if isinstance(tried[own], Draft):
-            return Side(tried[own], None, tried[own], own, ())
+    recorded: dict[Path, bool] = {}  # manifest → whether it records this very file (the file hashed once)
+    if own.is_file():
+        recorded[own] = _recorded_in(path, own)
+        if recorded[own]:
+            tried[own] = _rebuilt(rebuild, own)
+            if isinstance(tried[own], Draft):
+                return Side(tried[own], None, tried[own], own, ())
     doc = read(path)
     notes: list[str] = []
     base = None
@@ -94,7 +97,7 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
             notes.append(f"{path}: its draft cannot be rebuilt from {manifest.name} ({why}): compared as it reads")
         else:
             base = found
-            if not _recorded_in(path, manifest):
+            if not (recorded[manifest] if manifest in recorded else _recorded_in(path, manifest)):
                 notes.append(f"{path}: edited since termsmith wrote it (not the file {manifest.name} records): "
                              "comparing the text it has now")
     return Side(document_draft(doc, base), doc, base, manifest, tuple(notes))
