@@ -216,7 +216,7 @@ class Governance(Spec):
     performance_reviews: Cadence | None = Field(default=None, description="How often performance is reviewed.")
     kpis: list[Kpi] = Field(default_factory=list, description="Key performance indicators.")
     deadlock: Deadlock = Field(
-        default_factory=Deadlock, description="How a deadlock of the Steering Committee is resolved (with a committee).")
+        default_factory=dict, validate_default=True, description="How a deadlock of the Steering Committee is resolved (with a committee).")
 
 
 class CreditTier(Spec):
@@ -279,7 +279,7 @@ class Slas(Spec):
     remedy_plan_business_days: Annotated[int, Field(gt=0, le=60)] = Field(
         default=10, description="Business Days after a missed Service Level within which the provider gives a remedy plan.")
     chronic_failure: ChronicFailure = Field(
-        default_factory=ChronicFailure, description="Repeated serious failures: threshold, notice and cure.")
+        default_factory=dict, validate_default=True, description="Repeated serious failures: threshold, notice and cure.")
 
 
 class BudgetCategory(Spec):
@@ -615,13 +615,13 @@ class Exit(Spec):
     """How the partnership ends and what happens then."""
 
     termination_for_convenience: ConvenienceTermination = Field(
-        default_factory=lambda: ConvenienceTermination(allowed=False),
+        default_factory=lambda: {"allowed": False}, validate_default=True,
         description="Whether and how a party may end the agreement without cause (default: not allowed).")
     termination_for_cause: CauseTermination = Field(
-        default_factory=CauseTermination, description="Termination for material breach (default cure period 30 days).")
+        default_factory=dict, validate_default=True, description="Termination for material breach (default cure period 30 days).")
     insolvency: bool = Field(default=True, description="Whether insolvency of a party lets the others terminate.")
     change_of_control: ChangeOfControl = Field(
-        default_factory=lambda: ChangeOfControl(terminable=False),
+        default_factory=lambda: {"terminable": False}, validate_default=True,
         description="Whether a change of control of a party lets the others terminate (default: no).")
     transition: Transition = Field(description="Transition assistance and data return.")
     survival: list[SurvivingTopic] = Field(
@@ -629,7 +629,7 @@ class Exit(Spec):
         description="Topics that survive the end of the agreement.",
     )
     post_termination: PostTermination = Field(
-        default_factory=PostTermination, description="Support for existing customers and non-solicitation after the end.")
+        default_factory=dict, validate_default=True, description="Support for existing customers and non-solicitation after the end.")
 
 
 CapBasis = Literal["amounts_paid", "budget_share"]
@@ -687,7 +687,7 @@ class Options(Spec):
         default=5, description="Years confidentiality lasts after the agreement ends."
     )
     liability_cap: LiabilityCap = Field(
-        default_factory=LiabilityCap, description="The liability cap (default: 1 x the amounts paid between the parties, or the Budget share).")
+        default_factory=dict, validate_default=True, description="The liability cap (default: 1 x the amounts paid between the parties, or the Budget share).")
     personal_data: Literal["none", "independent_controllers", "processor"] | None = Field(
         default=None,
         description=(
@@ -1078,7 +1078,7 @@ class Deal(Spec):
     termsmith: Annotated[Literal[1], ABOUT_THE_FILE] = Field(description="Version of the deal file format; always 1.")
     deal: DealInfo = Field(description="What the agreement is: id, title, kind, date, law, language, purpose.")
     parties: list[Party] = Field(min_length=2, max_length=20, description="Two or more parties.")
-    scope: Scope = Field(default_factory=Scope, description="Kind-specific scope details.")
+    scope: Scope = Field(default_factory=dict, validate_default=True, description="Kind-specific scope details.")
     term: Term = Field(description="Initial term and renewal.")
     roles: Roles = Field(description="Alliance managers, each party's duties and the optional RACI matrix.")
     governance: Governance | None = Field(default=None, description="Optional; left out, its clauses drop out.")
@@ -1091,11 +1091,11 @@ class Deal(Spec):
     data_protection: DataProtection | None = Field(default=None, description=(
         "Optional: the personal data the parties share and the role each takes for it, per data flow. Left out, "
         "`options.personal_data` applies."))
-    options: Options = Field(default_factory=Options, description="Confidentiality period, liability cap, personal data.")
+    options: Options = Field(default_factory=dict, validate_default=True, description="Confidentiality period, liability cap, personal data.")
     terms: dict[str, Any] | None = Field(default=None, description=(
         "Deal terms the clause library declares in its library.yaml (`termsmith schema --library DIR` lists them); "
         "clause text reads them as terms.NAME."))
-    library: Annotated[LibraryRequirement, ABOUT_THE_FILE] = Field(default_factory=LibraryRequirement,
+    library: Annotated[LibraryRequirement, ABOUT_THE_FILE] = Field(default_factory=dict, validate_default=True,
                                         description="Which clause library versions this deal accepts.")
     overrides: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")], ClauseOverride] = \
         Field(default_factory=dict, description=(
