@@ -77,3 +77,16 @@ def test_with_three_parties_the_controller_is_the_party_served(deal_data, write_
     assert ("the first Party acts as processor and the Party on whose behalf it processes that Personal Data "
             "acts as controller.") in three
     assert "the other Party as controller" not in three
+
+
+# ── joint venture: the default discount is for a Party's own fault ─────────────────────────────
+def test_no_default_discount_for_insolvency_or_change_of_control(write_deal):
+    data = _example("tri-harbor-joint-venture")
+    md = _draft(write_deal, data)
+    assert ("The price is the value of those shares determined under clause 5.6, less 20%, except that no discount "
+            "applies where the Default Event is an Insolvency Event or a Change of Control.") in md
+    data["exit"]["insolvency"] = False
+    data["exit"]["change_of_control"] = {"terminable": False}
+    md = _draft(write_deal, data)
+    assert "determined under clause 5.6, less 20%. The Defaulting Party" in md
+    assert "no discount applies" not in md
