@@ -5,10 +5,13 @@ three or more Parties. Each test drafts the deal it needs."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import re
 
 import yaml
 
 from termsmith import api
+from termsmith.draft.templating import add_months
 from termsmith.render.markdown import render_markdown
 
 from . import variants
@@ -90,3 +93,61 @@ def test_no_default_discount_for_insolvency_or_change_of_control(write_deal):
     md = _draft(write_deal, data)
     assert "determined under clause 5.6, less 20%. The Defaulting Party" in md
     assert "no discount applies" not in md
+
+
+def test_a_call_option_keeps_claims_whether_or_not_the_default_is_a_breach(write_deal):
+    md = _draft(write_deal, _example("tri-harbor-joint-venture"))
+    assert "keeps any claim it has against the Defaulting Party, including for any breach of this Agreement." in md
+    assert "for the breach." not in md
+
+
+# ── joint venture: a winding-up deadlock can be answered by a purchase that completes ──────────
+def test_a_winding_up_notice_can_be_answered_by_a_binding_purchase(write_deal):
+    data = _example("tri-harbor-joint-venture")
+    assert data["scope"]["joint_venture"]["deadlock"]["resolution"] == "winding_up"
+    md = _draft(write_deal, data)
+    clause = md[md.index("**5.4 Deadlock.**"):md.index("**5.5 ")]
+    assert "(a) any Party may, within the following 21 days, give notice requiring the Company to be wound up;" in clause
+    assert ("each Party that did not give it may, by notice to the other Parties, elect to buy all the shares of the "
+            "Parties that do not make that election, at their value determined under clause 5.6") in clause
+    assert "where more than one Party elects, they buy those shares in proportion to their shareholdings" in clause
+    # the sellers must sell, by a date, and the fallback is the liquidation
+    assert ("each Party whose shares are to be bought must sell them free from any encumbrance, and the sale must be "
+            "completed within 21 days after their value is determined") in clause
+    assert ("if no Party elects to buy within that period, or a Party that elected to buy fails to complete its "
+            "purchase in time, the Parties must vote their shares") in clause
+    assert "agree to buy the shares of the others" not in clause
+
+
+# ── the Transition Period ends when the exit timetable says it does ────────────────────────────
+def test_the_transition_period_ends_on_the_date_the_timetable_gives(deal_data, write_deal):
+    md = _draft(write_deal, deal_data)
+    assert "**“Transition Period”** means the period of 6 months after the Termination Date." in md
+    timetable = next(line for line in md.splitlines() if line.startswith("| End of the Transition Period"))
+    # the worked example: a Termination Date and the end of the period 6 months after it (corresponding date)
+    termination = next(line for line in md.splitlines() if line.startswith("| Termination Date |"))
+
+    def day(line: str) -> dt.date:
+        return dt.datetime.strptime(re.findall(r"\d{1,2} \w+ \d{4}", line)[-1], "%d %B %Y").date()
+
+    assert day(timetable) == add_months(day(termination), 6)
+
+
+# ── reseller: no figure reads as agreed for a purpose the deal did not state ───────────────────
+def test_a_late_order_may_be_cancelled_after_the_delivery_period_again(write_deal):
+    data = _example("northwind-resellers-reseller")
+    md = _draft(write_deal, data)
+    days = data["scope"]["reseller"]["delivery_business_days"]
+    assert ("If delivery is late by more than a period equal to the delivery period, the ordering reseller may "
+            "cancel the order") in md
+    assert f"more than {days} Business Days late" not in md
+
+
+# ── three or more Parties: a disputed invoice ──────────────────────────────────────────────────
+def test_with_three_parties_a_disputed_invoice_is_referred_by_one_of_the_two_concerned(deal_data, write_deal):
+    two = _draft(write_deal, deal_data)
+    assert "The Parties must try in good faith to resolve the disputed amount promptly, and either of them may" in two
+    variants._third_party(deal_data)
+    three = _draft(write_deal, deal_data)
+    assert "promptly, and the disputing Party or the issuing Party may refer it for resolution under clause" in three
+    assert "either of them may refer" not in three
