@@ -14,6 +14,7 @@ import pytest
 
 from termsmith import api
 from termsmith.errors import TermsmithError
+from termsmith.library.opening import open_library
 
 from .conftest import CANONICAL, ROOT
 from .reviewed import WordEdit, accepted_text, libreoffice_resave, python_docx_edit
@@ -179,9 +180,11 @@ def test_library_changes_are_committed_on_a_new_branch(tmp_path):
     clause = git(repo, "show", "review/acme-2027:clause_library/clauses/disputes/continued-performance.md")
     assert "version: 1.1.0" in clause and "must keep performing their obligations" in clause
     assert 'changelog: "wording from the review of reviewed.docx"' in clause
-    assert "version: 2.1.0" in git(repo, "show", "review/acme-2027:clause_library/library.yaml")  # a minor version up
+    major, minor, _ = open_library(library).version.split(".")
+    bumped = f"{major}.{int(minor) + 1}.0"  # a minor version up
+    assert f"version: {bumped}" in git(repo, "show", "review/acme-2027:clause_library/library.yaml")
     log = git(repo, "show", "review/acme-2027:clause_library/CHANGELOG.md")
-    assert "## 2.1.0\n\n- disputes.continued-performance 1.1.0: wording from the review of reviewed.docx" in log
+    assert f"## {bumped}\n\n- disputes.continued-performance 1.1.0: wording from the review of reviewed.docx" in log
     # the computed change stays the deal's own wording, and the review says why
     assert list(result.plan.overrides) == ["termination.convenience"]
     review = "\n".join(result.lines)

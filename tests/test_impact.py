@@ -17,7 +17,7 @@ from lxml import etree
 
 from termsmith import api
 from termsmith.errors import InputError
-from termsmith.library.opening import clear
+from termsmith.library.opening import clear, open_library
 
 from .conftest import EXAMPLES, ROOT, edit, git, make_library_repo
 
@@ -80,7 +80,8 @@ def revisions(docx: Path) -> tuple[list[str], list[str]]:
 def test_a_change_no_deal_selects_affects_no_deal(repo):
     lib = repo / "library"
     edit(lib / "clauses/data-protection/transfers.md", "prior written consent", "prior written approval")
-    edit(lib / "library.yaml", "version: 2.0.0", "version: 2.0.1")
+    major, minor, patch = open_library(lib).version.split(".")
+    edit(lib / "library.yaml", f"version: {major}.{minor}.{patch}", f"version: {major}.{minor}.{int(patch) + 1}")
     (lib / "CHANGELOG.md").write_text("# Changelog\n\n## 1.0.1\n\n- transfers need approval\n", encoding="utf-8")
     git(repo, "commit", "-qam", "transfers need approval")
     names = [n for n in NAMES if not n.startswith(("meridian", "hudson"))]  # the examples with a processor
