@@ -39,12 +39,18 @@ def read_regular(path: Path, limit: int, what: str = "file") -> bytes:
         raise InputError(Problem(file=name, message=f"is a directory, expected a {what}")) from None
     except OSError as exc:
         raise InputError(Problem(file=name, message=f"cannot read: {exc.strerror or exc}")) from None
-    with os.fdopen(fd, "rb") as fh:
+    # Checked before os.fdopen: on Linux, os.open opens a folder read-only, and fdopen then raises
+    # IsADirectoryError (so the checks below would never run).
+    try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise InputError(Problem(file=name, message=f"is a directory, expected a {what}"))
         if not stat.S_ISREG(mode):
             raise InputError(Problem(file=name, message=f"is not a regular file, expected a {what}"))
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise InputError(Problem(file=name, message=f"is larger than {limit // 1000:,} kB; a {what} is far smaller"))

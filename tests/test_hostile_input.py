@@ -63,6 +63,15 @@ def test_a_fifo_or_device_as_the_deal_file_is_refused_without_hanging(tmp_path):
     assert_located_failure(termsmith("check", "/dev/zero", timeout=10), "/dev/zero", "not a regular file")
 
 
+def test_a_folder_named_like_a_deal_file_is_a_located_error(tmp_path):
+    folder = tmp_path / "deal.yaml"
+    folder.mkdir()
+    for command in ("check", "explain", "draft"):
+        assert_located_failure(termsmith(command, folder, *(["-o", tmp_path / "out"] if command == "draft" else [])),
+                               "deal.yaml: is a directory, expected a deal file")
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_alias_bomb_in_a_lock_file_is_refused_at_once(tmp_path):
     deal = tmp_path / "deal.yaml"
     shutil.copy(CANONICAL, deal)
