@@ -37,6 +37,9 @@ _CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "semi_annual": 6, "annual": 12}
 _PERIOD_NAME = {"monthly": "month", "quarterly": "quarter", "semi_annual": "half-year", "annual": "year"}
 
 
+
+LATEST = dt.date(2399, 12, 31)  # effective dates end in 2199; a term and its renewals may run on
+
 @dataclass(frozen=True)
 class Source:
     """The clause (or schedule paragraph) that creates a date, as the draft numbers it."""
@@ -241,6 +244,10 @@ def timeline(deal, selection: Selection, targets: dict[str, Target], *, until: d
     eff = deal.deal.effective_date
     if until is not None and until < eff:
         raise InputError(Problem(path="--until", message=f"{_iso(until)} is before the Effective Date, {_iso(eff)}"))
+    for option, day in (("--until", until), ("--notice-on", notice_on), ("--terminate-on", terminate_on)):
+        if day is not None and day > LATEST:  # the periods and steps counted from it must stay within year 9999
+            raise InputError(Problem(path=option, message=f"{_iso(day)} is after {_iso(LATEST)}, the latest date "
+                                                          "termsmith counts to"))
     periods = _periods(deal, until)
     the_exit = _exit(deal, where, periods, notice_on, terminate_on, non_renewal)
     if the_exit is not None:

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from termsmith.cli import cli
@@ -55,6 +56,17 @@ def test_a_notice_too_early_is_refused_and_nothing_is_written(tmp_path):
     result = run(CANONICAL, "--notice-on", "2027-06-01", "--ics", out)
     assert result.exit_code == 1
     assert "--notice-on: 2027-06-01 is too early" in result.output and "before 2028-01-01" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("option", ["--until", "--notice-on", "--terminate-on"])
+def test_a_date_beyond_what_termsmith_counts_to_is_refused_in_one_line(tmp_path, option):
+    out = tmp_path / "deal.ics"
+    done = subprocess.run([sys.executable, "-m", "termsmith", "dates", str(CANONICAL), option, "9999-12-20",
+                           "--ics", str(out)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    problems = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
+    assert problems == [f"{CANONICAL}: {option}: 9999-12-20 is after 2399-12-31, the latest date termsmith counts to"]
     assert not out.exists()
 
 
