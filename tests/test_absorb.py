@@ -17,7 +17,7 @@ from termsmith.errors import TermsmithError
 from termsmith.library.opening import open_library
 
 from .conftest import CANONICAL, ROOT
-from .reviewed import WordEdit, accepted_text, libreoffice_resave, python_docx_edit
+from .reviewed import W, WordEdit, accepted_text, libreoffice_resave, python_docx_edit
 
 DOCX = "acme-globex-2027.docx"
 
@@ -81,6 +81,22 @@ def test_a_reply_to_a_termsmith_note_is_reported(drafted):
     text = "\n".join(result.lines)
     assert "- reply (Jane Counsel, 2027-02-02): “Checked: fine.” in reply to termsmith's note: Check the list" in text
     assert result.written == () and not (drafted / "deal.review.md").exists()
+
+
+def test_a_comment_mark_whose_comment_is_gone_is_ignored_and_the_rest_absorbed(drafted):
+    """A tool that deletes a comment from comments.xml but leaves its range and reference in the text: there is
+    no comment to report, and the review's other changes are absorbed (it was an internal error, KeyError)."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("180 days", "120 days")
+    edit.comment("Joint IP", "Do we need this definition?")
+    for tag in ("commentRangeStart", "commentRangeEnd", "commentReference"):
+        for mark in edit.doc.iter(f"{{{W}}}{tag}"):
+            mark.set(f"{{{W}}}id", "77")  # comments.xml holds only ids 0.. of the comments WordEdit wrote
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    text = "\n".join(result.lines)
+    assert "“120 days”" in text and "Do we need this definition?" not in text
 
 
 def test_a_python_docx_edit_round_trips(drafted):

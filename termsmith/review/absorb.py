@@ -116,7 +116,9 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
             Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, f"({what})"))
     places = _comment_places(doc)
     for cid, index in places.items():
-        comment = doc.comments[cid]
+        comment = doc.comments.get(cid)
+        if comment is None:
+            continue  # a range or reference left behind with no comment in comments.xml: nothing to report
         if comment.author.strip().lower() == TERMSMITH_AUTHOR:
             continue  # termsmith's own note to the reviewer
         parent = doc.comments.get(comment.parent or "")
