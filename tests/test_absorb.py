@@ -99,6 +99,22 @@ def test_a_comment_mark_whose_comment_is_gone_is_ignored_and_the_rest_absorbed(d
     assert "“120 days”" in text and "Do we need this definition?" not in text
 
 
+def test_a_clause_paragraph_copied_with_its_bookmark_is_absorbed_as_an_added_clause(drafted):
+    """A script copying a clause's paragraph copies its bookmark too: the copy is the reviewer's new text. It was
+    read as the same clause again and dropped: "No changes", the copied text silently lost."""
+    import copy
+
+    import docx
+
+    document = docx.Document(str(drafted / "out" / DOCX))
+    taxes = next(p for p in document.paragraphs if p.text.startswith("Taxes."))
+    taxes._p.addnext(copy.deepcopy(taxes._p))
+    reviewed = drafted / "out" / "reviewed.docx"
+    document.save(str(reviewed))
+    result = round_trip(drafted, reviewed, references=False)
+    assert "clause added: added to the deal as budget.negotiated-1, after budget.taxes" in "\n".join(result.lines)
+
+
 def test_a_python_docx_edit_round_trips(drafted):
     reviewed = drafted / "out" / "edited.docx"
     python_docx_edit(drafted / "out" / DOCX, reviewed, {

@@ -312,3 +312,51 @@ def test_an_unchanged_output_reads_back_as_the_draft_it_was_made_from(example, t
     docx = next(p for p in written if p.suffix == ".docx")
     base = rebuild(next(p for p in written if p.name.endswith(".manifest.json")))
     assert document_draft(read(docx), base) == base
+
+
+# ── a reviewed copy far from its manifest, with clauses moved or copied ───────────────────────
+def _reordered(src: Path, dst: Path, *, copy_taxes: bool = False) -> None:
+    """The draft with clause 7.6 (Late payment) cut and pasted after the whole of clause 7.7 (Taxes), as a
+    reviewer moves a clause in Word or LibreOffice (its bookmark goes with it); with `copy_taxes`, instead the
+    first paragraph of Taxes copied after itself by a script (bookmark and all, which Word would drop)."""
+    import copy
+
+    import docx
+
+    document = docx.Document(str(src))
+    paragraphs = document.paragraphs
+    late = next(p for p in paragraphs if p.text.startswith("Late payment."))
+    taxes = next(p for p in paragraphs if p.text.startswith("Taxes."))
+    after_taxes = next(p for p in paragraphs if p.text.startswith("If the law requires a Party to deduct"))
+    if copy_taxes:
+        taxes._p.addnext(copy.deepcopy(taxes._p))
+    else:
+        after_taxes._p.addnext(late._p)
+    document.save(str(dst))
+
+
+def test_a_clause_moved_in_a_copy_without_its_manifest_is_one_moved_clause(drafted, tmp_path):
+    """Named from its bookmarks alone, the copy's clause ids were `budget_late_payment` where the draft's are
+    `budget.late-payment`: a moved clause was two clauses claiming one bookmark, an internal error (exit 3)."""
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    reviewed = lone / "reviewed.docx"
+    _reordered(drafted / "out" / DOCX, reviewed)
+    for old in (drafted / "out" / DOCX, drafted / "deal.yaml"):
+        out = tmp_path / f"r-{old.suffix[1:]}.docx"
+        done = run_cli("redline", old, reviewed, "-o", out)
+        assert done.returncode == 0, done.stderr
+        assert "0 added, 0 removed, 0 changed, 1 moved" in done.stdout, done.stdout
+        assert "> 7.7 Late payment (from 7.6)" in done.stdout, done.stdout
+        assert accepted_text(out, references=False) == accepted_text(reviewed, references=False)
+
+
+def test_a_clause_copied_with_its_bookmark_is_an_added_clause(drafted, tmp_path):
+    """The copy's bookmark is already taken: it is new text (it was an internal error, bookmark placed twice)."""
+    reviewed = tmp_path / "reviewed.docx"
+    _reordered(drafted / "out" / DOCX, reviewed, copy_taxes=True)
+    out = tmp_path / "r.docx"
+    done = run_cli("redline", drafted / "out" / DOCX, reviewed, "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert "1 added, 0 removed, 1 changed" in done.stdout and "+ 7.8 Taxes" in done.stdout, done.stdout
+    assert accepted_text(out, references=False) == accepted_text(reviewed, references=False)

@@ -169,6 +169,7 @@ class _Builder:
         self.added = 0
         self.owners: dict[int, str] = {}  # document block index → clause id ('cover' before the first heading)
         self.bookmarks = {name for b in doc.blocks if isinstance(b, Para) for name in b.bookmarks}
+        self.placed: set[str] = set()  # the clause and section bookmarks read so far
 
     def _id(self, anchor: str) -> str:
         if anchor in self.anchor_ids:
@@ -199,7 +200,8 @@ class _Builder:
     def _paragraph_of(self, p: _P) -> None:
         style = p.style
         if style in SECTION_STYLES or (not self.termsmith and _is_heading(self.doc.styles.get(style, style))):
-            anchor = next((b for b in p.bookmarks if b.startswith("_Ref_")), "")
+            anchor = next((b for b in p.bookmarks if b.startswith("_Ref_") and b not in self.placed), "")
+            self.placed.add(anchor)
             kind = SECTION_STYLES.get(style, "signatures")
             if not anchor:
                 self.added += 1
@@ -224,7 +226,10 @@ class _Builder:
             self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))
         section = self.sections[-1]
         role, level = self._role(style, section)
-        anchor = next((b for b in p.bookmarks if b.startswith("_Ref_") and b != section.anchor), "")
+        # a bookmark already read belongs to the paragraph that had it first: a later copy (a paragraph
+        # duplicated by a script, which Word would not do) is new text, not the same clause again
+        anchor = next((b for b in p.bookmarks if b.startswith("_Ref_") and b != section.anchor
+                       and b not in self.placed), "")
         title_pieces = [x for x in p.pieces if x.title]
         body = [x for x in p.pieces if not x.title]
         title = _text(title_pieces).strip() if title_pieces else None
@@ -243,6 +248,7 @@ class _Builder:
                 ident = f"{section.id}.{ADDED_ID}-{self.added}"
             else:
                 ident = self._id(anchor)
+            self.placed.add(anchor)
             section.clauses.append(_ReadClause(ident, anchor, title=title or ""))
         clause = section.clauses[-1]
         if role == "definition" and not (inlines and isinstance(inlines[0], TermDefinition)):

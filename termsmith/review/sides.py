@@ -127,6 +127,24 @@ def adopt_parties(draft: Draft, other: Draft) -> Draft:
     return replace(draft, parties=parties)
 
 
+def adopt_ids(draft: Draft, other: Draft) -> Draft:
+    """A side read without its draft names its sections and clauses from their bookmarks alone
+    (`_Ref_budget_late_payment` → `budget_late_payment`): take the other side's id for each bookmark the other
+    side has for the same kind of thing, so that a clause moved in the document is one clause on both sides, not
+    two clauses claiming one bookmark in the redline."""
+    sections = {s.anchor: s.id for s in other.sections}
+    clauses = {c.anchor: c.id for s in other.sections for c in s.clauses}
+    if all(sections.get(s.anchor, s.id) == s.id and all(clauses.get(c.anchor, c.id) == c.id for c in s.clauses)
+           for s in draft.sections):
+        return draft
+    from termsmith.review.fromdocx import relabel
+
+    renamed = tuple(replace(s, id=sections.get(s.anchor, s.id),
+                            clauses=tuple(replace(c, id=clauses.get(c.anchor, c.id)) for c in s.clauses))
+                    for s in draft.sections)
+    return relabel(replace(draft, sections=renamed))  # the cross-references' targets follow
+
+
 def replaceable(path: Path, redline: Path | None = None) -> bool:
     """An existing output may be replaced: a redline .docx whose body is still the one termsmith wrote, or a
     CriticMarkup twin whose text still matches the sha256 its last line records (or an older, unsealed twin
