@@ -42,6 +42,16 @@ DEALS = {
                     "base-60"),
     "not a number": (CANONICAL_TEXT.replace("initial_months: 24", "initial_months: .nan"), "term.initial_months",
                      "not a number"),
+    # YAML's true/false (yes/no, on/off) where a number belongs: pydantic reads them as 1 and 0, so these drafted a
+    # one-month term, a budget of EUR 1 and a deal file format "version" true
+    "true as a number": (CANONICAL_TEXT.replace("initial_months: 24", "initial_months: true"),
+                         ":41: term.initial_months", "must be a number, not true"),
+    "false as a share": (CANONICAL_TEXT.replace("globex: 40", "globex: no"), "budget.cost_sharing.globex",
+                         "must be a number, not false"),
+    "true as a term": (CANONICAL_TEXT + "\nterms:\n  breach_notice_hours: on\n", "terms.breach_notice_hours",
+                       "must be a number, not true"),
+    "true as the format version": (CANONICAL_TEXT.replace("termsmith: 1", "termsmith: true"), ":9: termsmith",
+                                   "must be 1: write `termsmith: 1` (got true)"),
 }
 
 

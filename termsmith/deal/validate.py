@@ -37,10 +37,36 @@ def validate(loaded: Loaded) -> Deal:
     except ValidationError as exc:
         problems += [_pydantic_problem(err, src, loaded.data) for err in exc.errors()]
         raise InputError(sorted(set(problems), key=_order)) from None
+    problems += list(_truth_values_as_numbers(deal, loaded.data, (), src))
+    if problems:  # the model read `true` as 1: the business rules would judge a number nobody wrote
+        raise InputError(sorted(set(problems), key=_order))
     problems += business_problems(deal, src)
     if problems:
         raise InputError(sorted(set(problems), key=_order))
     return deal
+
+
+def _truth_values_as_numbers(value: object, raw: object, path: Path_, src: SourceMap) -> Iterator[Problem]:
+    """`true` or `false` (also `yes`, `on`) where the model wants a number: pydantic reads them as 1 and 0, so
+    `initial_months: true` would draft a term of one month."""
+    if isinstance(raw, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            got = "true" if raw else "false"
+            yield src.problem(path, f"the version of the deal file format must be 1: write `termsmith: 1` (got {got})"
+                              if path == ("termsmith",) else f"must be a number, not {got}")
+    elif isinstance(raw, dict):
+        if isinstance(value, BaseModel):
+            for name, field in type(value).model_fields.items():
+                key = field.alias or name
+                if key in raw:
+                    yield from _truth_values_as_numbers(getattr(value, name), raw[key], (*path, key), src)
+        elif isinstance(value, dict):
+            for key, item in raw.items():
+                if key in value:
+                    yield from _truth_values_as_numbers(value[key], item, (*path, key), src)
+    elif isinstance(raw, list) and isinstance(value, (list, tuple)) and len(raw) == len(value):
+        for i, (item, raw_item) in enumerate(zip(value, raw, strict=True)):
+            yield from _truth_values_as_numbers(item, raw_item, (*path, i), src)
 
 
 def _order(p: Problem) -> tuple:

@@ -191,6 +191,13 @@ def validate_terms(raw: object, declarations: dict[str, TermDeclaration], party_
     for name, decl in declarations.items():  # the model's order of fields, and so of its errors
         if known.get(name) is None:
             continue
+        base, is_list = split_type(decl.type)
+        given = known[name] if is_list and isinstance(known[name], list) else [known[name]]
+        if (base in ("int", "decimal", "money", "percent") or base in _COUNTS) and \
+                any(isinstance(v, bool) for v in given):  # pydantic would read true as 1
+            wrong = True
+            problems.append(problem(("terms", name), f"must be a number, not {str(known[name]).lower()}"))
+            continue
         try:
             values[name] = _validator(_shape(decl, party_ids)).validate_python(known[name])
         except ValidationError as exc:
