@@ -346,3 +346,21 @@ def test_redline_author_and_date_out_of_range_are_located_errors(tmp_path, optio
     done = termsmith("redline", CANONICAL, new, "-o", tmp_path / "red.docx", option, value)
     assert_located_failure(done, option)
     assert not (tmp_path / "red.docx").exists()
+
+
+@pytest.mark.parametrize("name", ['"Acme\\nCloud Ltd"', '"Acme Cloud\\r\\n# Heading"', '"Acme\\u2028Cloud"'])
+def test_a_line_break_in_a_name_is_refused(tmp_path, name):
+    """A name is printed on one line (the cover, a signature block): a line break there put a Markdown heading into
+    the twin and broke the Word cover."""
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT.replace("name: Acme Cloud Ltd", f"name: {name}"), encoding="utf-8")
+    assert_located_failure(termsmith("check", deal), "parties[0].name", "must be on one line")
+    assert_located_failure(termsmith("draft", deal, "-o", tmp_path / "out"), "parties[0].name")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folded_multi_line_name_is_one_line_and_drafts(tmp_path):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT.replace("name: Acme Cloud Ltd", "name: >\n      Acme Cloud\n      Ltd"),
+                    encoding="utf-8")
+    assert termsmith("check", deal).returncode == 0

@@ -12,6 +12,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from termsmith.deal.fields import ABOUT_THE_FILE, PARTY_REFERENCE
 
+
+def _one_line(value: str) -> str:
+    """A name is printed where the draft expects one line (a cover line, a signature block, a table cell)."""
+    if any(char in value for char in "\n\r\v\f\x85\u2028\u2029"):
+        raise ValueError("must be on one line: a line break here would break the draft's layout")
+    return value
+
+
 Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$"),
@@ -19,7 +27,7 @@ Slug = Annotated[
 ]
 PartyId = Annotated[str, Field(description="The `id` of a party declared under `parties`."), PARTY_REFERENCE]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_one_line)]
 Days = Annotated[int, Field(gt=0, le=3650, description="A number of calendar days.")]
 Months = Annotated[int, Field(gt=0, le=240, description="A number of months.")]
 Percent = Annotated[float, Field(ge=0, le=100, description="A percentage from 0 to 100.")]
@@ -1040,7 +1048,7 @@ class ClauseOverride(Spec):
     based_on: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] | None = Field(
         default=None, description="The library version of the clause this wording was negotiated from.")
     removed: bool = Field(default=False, description="Leave this clause out of the deal.")
-    title: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = Field(
+    title: Annotated[str, StringConstraints(min_length=1, max_length=120), AfterValidator(_one_line)] | None = Field(
         default=None, description="The clause's title (required for an added clause).")
     after: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")] | None = Field(
         default=None, description=("The id of the clause it follows: where a clause the library does not have is "
