@@ -205,6 +205,9 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
                          date=revision_date(date, new_draft))
     md_path = out.with_suffix(".md") if markdown is True else Path(markdown) if markdown else None
     targets = [out, *([md_path] if md_path else [])]
+    if md_path and md_path.resolve() == out.resolve():
+        raise OutputError(Problem(file=str(md_path), message=(
+            "the Markdown twin would overwrite the redline itself; give --markdown another name")))
     for target in targets:
         if target.resolve() in {old.resolve(), new.resolve()}:
             raise OutputError(Problem(file=str(target), message="would overwrite an input; choose another name"))

@@ -364,3 +364,12 @@ def test_a_folded_multi_line_name_is_one_line_and_drafts(tmp_path):
     deal.write_text(CANONICAL_TEXT.replace("name: Acme Cloud Ltd", "name: >\n      Acme Cloud\n      Ltd"),
                     encoding="utf-8")
     assert termsmith("check", deal).returncode == 0
+
+
+def test_a_redline_twin_named_as_the_redline_is_refused(tmp_path):
+    new = tmp_path / "new.yaml"
+    new.write_text(CANONICAL_TEXT.replace("initial_months: 24", "initial_months: 36"), encoding="utf-8")
+    red = tmp_path / "red.docx"
+    done = termsmith("redline", CANONICAL, new, "-o", red, "--markdown", red)
+    assert done.returncode == 1 and "give --markdown another name" in done.stderr, done.stderr
+    assert not red.exists()
