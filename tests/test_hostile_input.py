@@ -373,3 +373,13 @@ def test_a_redline_twin_named_as_the_redline_is_refused(tmp_path):
     done = termsmith("redline", CANONICAL, new, "-o", red, "--markdown", red)
     assert done.returncode == 1 and "give --markdown another name" in done.stderr, done.stderr
     assert not red.exists()
+
+
+def test_a_folder_where_the_lock_belongs_is_refused_not_ignored(tmp_path):
+    """Ignoring it would draft from the current library instead of the commit the lock pins."""
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT, encoding="utf-8")
+    (tmp_path / "deal.lock").mkdir()
+    for command in (("check", deal), ("draft", deal, "-o", tmp_path / "out"), ("outdated", deal)):
+        assert_located_failure(termsmith(*command), "deal.lock", "not a valid lock file")
+    assert not (tmp_path / "out").exists()

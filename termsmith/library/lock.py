@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +72,10 @@ def lock_text(lock: Lock) -> str:
 
 
 def read_lock(path: Path) -> Lock | None:
-    """The lock at `path`, None when there is none; a damaged lock is an error naming the file."""
-    if not path.is_file():
+    """The lock at `path`, None when there is none; a damaged lock is an error naming the file, and so is a
+    folder or other non-file where the lock belongs (silently drafting from the current library instead of the
+    pinned one would be worse)."""
+    if not os.path.lexists(path):
         return None
     from termsmith.deal.load import MAX_BYTES
     from termsmith.inputs import read_regular
