@@ -360,3 +360,56 @@ def test_a_clause_copied_with_its_bookmark_is_an_added_clause(drafted, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "1 added, 0 removed, 1 changed" in done.stdout and "+ 7.8 Taxes" in done.stdout, done.stdout
     assert accepted_text(out, references=False) == accepted_text(reviewed, references=False)
+
+
+def _edited_copy(src: Path, dst: Path, edit) -> Path:
+    """A copy of the draft `src`, away from its manifest, with its document.xml changed by `edit(root)`."""
+    from lxml import etree
+
+    with zipfile.ZipFile(src) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    edit(root)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return dst
+
+
+W_MAIN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_a_change_whose_words_read_the_same_says_what_changed(drafted, tmp_path):
+    """Emphasis added to unchanged words; a copy away from its manifest knows no clause versions."""
+    from lxml import etree
+
+    w = W_MAIN
+
+    def embolden(root):
+        run = next(r for r in root.iter(f"{w}r") if "The budget for the Shared Costs" in "".join(r.itertext()))
+        rpr = run.find(f"{w}rPr")
+        if rpr is None:
+            rpr = etree.Element(f"{w}rPr")
+            run.insert(0, rpr)
+        rpr.insert(0, etree.Element(f"{w}b"))
+
+    src = drafted / "out" / DOCX
+    result = api.redline(src, _edited_copy(src, tmp_path / "away" / "bold.docx", embolden), tmp_path / "r.docx")
+    lines = summary(result).splitlines()
+    assert lines[0] == "0 added, 0 removed, 1 changed", lines
+    assert lines[1].startswith("~ 7.1 Budget (formatting changed in “The budget for the Shared Costs"), lines
+    assert "→" not in lines[1]
+
+
+def test_a_reference_that_no_longer_points_at_its_clause_is_named_as_such(drafted, tmp_path):
+    """The reference's words stay "clause 7.6"; what changed is where it points."""
+    def unlink(root):
+        for instr in root.iter(f"{W_MAIN}instrText"):
+            instr.text = (instr.text or "").replace("_Ref_budget_late_payment", "_Ref_gone")
+
+    src = drafted / "out" / DOCX
+    result = api.redline(src, _edited_copy(src, tmp_path / "away" / "unlinked.docx", unlink), tmp_path / "r.docx")
+    lines = summary(result).splitlines()
+    assert "~ 7.12 Disputed invoices (cross-reference changed in “clause 7.6.”)" in lines, lines

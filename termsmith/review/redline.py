@@ -260,7 +260,9 @@ def _clause(old: Clause, new: Clause, section: Section, summary: _Summary) -> Cl
     real = [n for n in notes if not n.references_only]
     if real:
         detail = real[0].text + (f"; {len(real) - 1} more" if len(real) > 1 else "")
-        versions = f"{old.version} → {new.version}" if old.version != new.version else ""
+        # a document read without its manifest knows no versions: no '1.1.0 → ' then
+        versions = f"{old.version} → {new.version}" if old.version != new.version and old.version and new.version \
+            else ""
         summary.add(ClauseChange("changed", new.id, _clause_number(section, new), new.title, detail,
                                  versions=versions))
     elif notes:
@@ -490,6 +492,9 @@ def _note(segments: list[tuple[bool, list, list]], i: int) -> _Note:
         return _Note(f"added “{new_text.strip()}”")
     if not news:
         return _Note(f"removed “{old_text.strip()}”")
+    if _plain(olds) == _plain(news):  # the words read the same: a reference's target or the emphasis changed
+        what = "cross-reference" if any(isinstance(x, CrossRef) for x in (*olds, *news)) else "formatting"
+        return _Note(f"{what} changed in “{new_text.strip()}”")
     return _Note(f"{old_text.strip()} → {new_text.strip()}")
 
 
