@@ -260,6 +260,21 @@ def test_lint_warns_about_another_styles_spelling(styled_lib):
     assert not [p for p in lint(styled_lib) if p.code == "house-style"]
 
 
+def test_lint_warns_about_a_replaced_word_in_a_jinja_string(styled_lib):
+    """The US style replaces "clause" in clause text; a Jinja string is code, which it does not rewrite."""
+    _clause(styled_lib, "strings", '{% set n = 2 %}The Company may enforce clause 4.\n\n'
+            'The Parties intend {{ "those clauses" if n > 1 else "that clause" }} to apply.\n\n'
+            '{% if n == "clause" %}{% endif %}{% if has("exit.cure") %}cured{% endif %}\n\n'
+            '{% if legal_system.style == "us" %}{{ "that Section" }}{% endif %}')
+    found = [p for p in lint(styled_lib) if p.code == "unstyled-string"]
+    # "that clause" (this style replaces "clause", not "clauses"); not the comparison, the id or the US branch
+    assert len(found) == 1 and found[0].severity == "warning" and found[0].line == 11, found
+    assert found[0].message.startswith("'clause' is in a Jinja string")
+    _clause(styled_lib, "strings", "{% set n = 2 %}The Parties intend {% if n > 1 %}those clauses{% else %}that "
+            "clause{% endif %} to apply.")
+    assert not [p for p in lint(styled_lib) if p.code == "unstyled-string"]
+
+
 def test_lint_reports_a_fact_no_legal_system_gives(styled_lib):
     _clause(styled_lib, "facts", "Heard by {{ legal_system.cortus }}.")
     found = [p for p in lint(styled_lib) if p.code == "unknown-fact"]

@@ -4,7 +4,10 @@
 - clause text is written in the base style (British English): a word that another style writes instead
   (US "authorized" for "authorised") is a warning, because under every system of the base style it would
   print as it is. Text under a condition on the legal system (a clause's `when`, an `{% if %}` branch) is
-  written for that system on purpose and is left alone.
+  written for that system on purpose and is left alone;
+- a word that a style or legal system replaces ("clause", "licence") inside a Jinja string
+  (`{% set words = {"licence_fee": "a licence fee"} %}`) is a warning: the replacement rewrites the clause's
+  literal text, not Jinja code, so that word would print unchanged under every system.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ _JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 
 
 def style_findings(library: Library) -> list[Problem]:
-    return _fact_findings(library) + _spelling_findings(library)
+    return _fact_findings(library) + _spelling_findings(library) + _unstyled_findings(library)
 
 
 def _sources(clause: Clause) -> list[tuple[str, int]]:
@@ -123,4 +126,46 @@ def _spelling_findings(library: Library) -> list[Problem]:
                         message=f"'{match.group()}' is how another house style writes '{words[word]}': clause text "
                                 f"is written in the {library.manifest.house_style.base} style (write "
                                 f"'{words[word]}', or put the wording under a condition on legal_system)"))
+    return problems
+
+
+def _unstyled_findings(library: Library) -> list[Problem]:
+    """Words a style or legal system replaces, written in a Jinja string, where no replacement reaches them."""
+    keys = {" ".join(old.split()).casefold()
+            for table in [*(style.replace for style in library.manifest.house_style.styles),
+                          *(system.replace or () for system in library.manifest.legal_systems)]
+            for old, _ in (table.items() if isinstance(table, dict) else table)}
+    if not keys:
+        return []
+    alternatives = "|".join(r"\s+".join(map(re.escape, key.split())) for key in sorted(keys, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+    problems = []
+
+    def strings(node: nodes.Node):
+        if isinstance(node, nodes.If) and any(n.name in SYSTEM_NAMES for n in node.test.find_all(nodes.Name)):
+            return  # written for particular systems on purpose
+        if isinstance(node, nodes.Compare):
+            return  # a value compared with the deal's, not text
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name in ("ref", "has"):
+            return  # clause ids
+        if isinstance(node, nodes.Const) and isinstance(node.value, str):
+            yield node
+        for child in node.iter_child_nodes():
+            yield from strings(child)
+
+    for clause in library.clauses:
+        sources = [(clause.body, clause.body_line, True)] + [(text, 2, False) for text in clause.meta.defines.values()]
+        for text, first, numbered in sources:
+            try:
+                tree = environment().parse("\n" * (first - 1) + text if numbered else text)
+            except TemplateSyntaxError:
+                continue  # reported by the template checks
+            for const in strings(tree):
+                if (match := pattern.search(const.value)) is not None:
+                    problems.append(Problem(
+                        file=clause.path, line=const.lineno if numbered else first, path=clause.id, severity="warning",
+                        code="unstyled-string",
+                        message=f"'{match.group()}' is in a Jinja string, where the house styles and legal systems "
+                                f"that replace it do not reach: write the words as clause text (an `{{% if %}}` "
+                                f"branch or a macro) so that every system prints its own"))
     return problems
