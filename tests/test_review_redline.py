@@ -20,7 +20,7 @@ from termsmith.errors import TermsmithError
 from termsmith.review.redline import summary_lines
 
 from .conftest import ROOT, canonical_data
-from .reviewed import WordEdit, accepted_text, libreoffice_resave, python_docx_edit
+from .reviewed import W, WordEdit, accepted_text, libreoffice_resave, python_docx_edit
 
 DOCX = "acme-globex-2027.docx"
 
@@ -413,3 +413,57 @@ def test_a_reference_that_no_longer_points_at_its_clause_is_named_as_such(drafte
     result = api.redline(src, _edited_copy(src, tmp_path / "away" / "unlinked.docx", unlink), tmp_path / "r.docx")
     lines = summary(result).splitlines()
     assert "~ 7.12 Disputed invoices (cross-reference changed in “clause 7.6.”)" in lines, lines
+
+# ── a reviewed copy whose execution page is gone ──────────────────────────────────────────────
+def _body_cut(src: Path, dst: Path, *, from_text: str | None = None, cover: dict[str, str] | None = None) -> None:
+    """The draft with its body emptied (every child of w:body but the section properties) or, with `from_text`,
+    cut from the paragraph starting so to the end; `cover` then renames text in the cover's runs."""
+    import docx
+
+    document = docx.Document(str(src))
+    body = document.element.body
+    children = [c for c in body if c.tag != f"{{{W}}}sectPr"]
+    start = 0
+    if from_text is not None:
+        start = next(k for k, c in enumerate(children) if "".join(c.itertext()).startswith(from_text))
+    for child in children[start:]:
+        body.remove(child)
+    for paragraph in document.paragraphs:
+        for run in paragraph.runs:
+            for old, new in (cover or {}).items():
+                run.text = run.text.replace(old, new)
+    document.save(str(dst))
+
+
+def test_a_copy_with_an_empty_body_is_a_redline_deleting_everything(drafted, tmp_path):
+    """The execution page deleted as a whole holds its parties: they were tracked deletions inside the tracked
+    section, an internal error (exit 3, 'a tracked change inside another one')."""
+    empty = tmp_path / "empty.docx"
+    _body_cut(drafted / "out" / DOCX, empty)
+    for old, new, shown in ((drafted / "out" / DOCX, empty, empty), (empty, drafted / "out" / DOCX, None)):
+        out = tmp_path / f"r-{old.stem}.docx"
+        done = run_cli("redline", old, new, "-o", out, "--markdown", out.with_suffix(".md"))
+        assert done.returncode == 0, done.stderr
+        assert "party removed: Acme Cloud Ltd" in done.stdout or "party added: Acme Cloud Ltd" in done.stdout
+        # the cover's fixed words ('between', 'Dated') are the redline's own, whatever the drafts say
+        assert accepted_text(out) == (["between", "Dated"] if shown else accepted_text(new))
+        twin = out.with_suffix(".md").read_text(encoding="utf-8")
+        mark = "--" if shown else "++"
+        assert f"{{{mark}**Signed for and on behalf of Acme Cloud Ltd**{mark}}}" in twin
+        with zipfile.ZipFile(out) as z:
+            document = z.read("word/document.xml").decode("utf-8")
+        tag = "w:delText" if shown else "w:t"
+        assert f"<{tag}>Signed for and on behalf of Acme Cloud Ltd</{tag}>" in document
+
+
+def test_an_execution_page_cut_while_a_party_is_renamed_shows_the_old_signature_blocks(drafted, tmp_path):
+    """The execution page gone and a party renamed on the cover: the deleted page shows the old name."""
+    cut = tmp_path / "cut.docx"
+    _body_cut(drafted / "out" / DOCX, cut, from_text="Execution", cover={"Acme Cloud Ltd": "Acme Cloud Limited"})
+    out = tmp_path / "r.docx"
+    done = run_cli("redline", drafted / "out" / DOCX, cut, "-o", out, "--markdown", out.with_suffix(".md"))
+    assert done.returncode == 0, done.stderr
+    assert accepted_text(out) == accepted_text(cut)
+    twin = out.with_suffix(".md").read_text(encoding="utf-8")
+    assert "{--**Signed for and on behalf of Acme Cloud Ltd**--}" in twin, twin[-2000:]
+    assert "Acme Cloud Limited**" not in twin

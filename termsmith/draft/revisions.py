@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from termsmith.draft.document import Align, Block, Draft, Inline, Paragraph, Provenance, Section, SignatureBlock
+from termsmith.draft.document import (
+    Align,
+    Block,
+    Draft,
+    Inline,
+    Paragraph,
+    Provenance,
+    Section,
+    SignatureBlock,
+    Span,
+)
 
 Change = Literal["insert", "delete"]
 
@@ -110,3 +120,21 @@ class Redline:
     date_text: tuple[TrackedInline, ...]
     author: str
     date: str
+
+
+def party_on_side(party: RedlineParty, change: Change) -> SignatureBlock | None:
+    """The party as the draft on one side has it ('delete': the old draft, 'insert': the new one), or None
+    when only the other draft has it: what the execution page of a section that is itself wholly deleted
+    or inserted shows, since a tracked change cannot hold another one."""
+    if isinstance(party, Tracked):
+        return party.item if party.change == change and isinstance(party.item, SignatureBlock) else None
+    if isinstance(party, RevisedParty):
+        other = Inserted if change == "delete" else Deleted  # the other draft's text
+
+        def text(items: tuple[TrackedInline, ...]) -> str:
+            spans = [s for i in items if not isinstance(i, other)
+                     for s in (i.inlines if isinstance(i, Inserted | Deleted) else (i,))]
+            return "".join(s.text for s in spans if isinstance(s, Span))
+        return SignatureBlock(text(party.party_name), party.short_name, text(party.signatory_name),
+                              text(party.signatory_title))
+    return party

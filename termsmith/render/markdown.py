@@ -39,6 +39,7 @@ from termsmith.draft.revisions import (
     TrackedInline,
     TrackedRow,
     TrackedTable,
+    party_on_side,
 )
 from termsmith.render.typography import run_in_title, smart_quotes
 
@@ -275,6 +276,8 @@ def _section(item, draft: Draft, parties: Sequence) -> list[str]:
     for clause in section.clauses:
         lines += [_block(block, change) for block in clause.blocks]
     if section.kind == "signatures":
+        if change is not None:  # the execution page wholly deleted or inserted: that side's parties
+            parties = [p for p in (party_on_side(party, change) for party in parties) if p is not None]
         for party in parties:
             lines += _signature(party, change, draft.word)
     return lines

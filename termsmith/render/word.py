@@ -47,6 +47,7 @@ from termsmith.draft.revisions import (
     TrackedInline,
     TrackedRow,
     TrackedTable,
+    party_on_side,
 )
 
 # ── house style: the names templates/build_reference.py defines and this renderer uses ──────
@@ -492,7 +493,12 @@ class _Writer:
         self._clauses(section, frame)
         if isinstance(self.blocks[-1], _Para) and self.parties:
             self.blocks[-1].keep_next = True  # no signature page without its lead-in
-        for i, party in enumerate(self.parties):
+        parties = self.parties
+        if self.change is not None:
+            # the execution page wholly deleted or inserted: its parties as that side's draft has them, each
+            # already inside the section's change
+            parties = [p for p in (party_on_side(party, self.change) for party in parties) if p is not None]
+        for i, party in enumerate(parties):
             with self._tracked(party) as item:
                 if i:
                     self.blocks.append(self._p(BODY_TEXT))  # tables side by side would merge into one
