@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lxml import etree
 
 from termsmith import api
 from termsmith.errors import TermsmithError
@@ -467,3 +469,49 @@ def test_an_execution_page_cut_while_a_party_is_renamed_shows_the_old_signature_
     twin = out.with_suffix(".md").read_text(encoding="utf-8")
     assert "{--**Signed for and on behalf of Acme Cloud Ltd**--}" in twin, twin[-2000:]
     assert "Acme Cloud Limited**" not in twin
+
+
+def _styles_renamed(src: Path, dst: Path) -> None:
+    """Every style but Normal renamed, id and name (as a converter or a template swap may), the bookmarks kept, and one
+    amount edited: the copy no longer reads as termsmith's and is compared as text."""
+    with zipfile.ZipFile(src) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    styles = etree.fromstring(members["word/styles.xml"])
+    renamed = {}
+    for style in styles.iter(f"{{{W}}}style"):
+        ident = style.get(f"{{{W}}}styleId")
+        if ident and ident != "Normal":
+            renamed[ident] = "X" + ident
+            style.set(f"{{{W}}}styleId", "X" + ident)
+            name = style.find(f"{{{W}}}name")
+            if name is not None:  # 'heading 1' too: the headings are then not headings to any reader
+                name.set(f"{{{W}}}val", "Renamed " + name.get(f"{{{W}}}val"))
+    document = etree.fromstring(members["word/document.xml"])
+    for tree in (styles, document):
+        for el in tree.iter(*(f"{{{W}}}{t}" for t in ("basedOn", "next", "link", "pStyle", "rStyle", "tblStyle"))):
+            el.set(f"{{{W}}}val", renamed.get(el.get(f"{{{W}}}val"), el.get(f"{{{W}}}val")))
+    t = next(t for t in document.iter(f"{{{W}}}t") if t.text and "480,000" in t.text)
+    t.text = t.text.replace("480,000", "500,000")
+    members["word/styles.xml"] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+    members["word/document.xml"] = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+    _zip(dst, members)
+
+
+def test_a_copy_whose_styles_were_renamed_is_compared_as_text(drafted, tmp_path):
+    """Read as text, the copy's article-heading bookmarks start clauses: a bookmark was a section on one side and
+    a clause on the other, an internal error (exit 3, 'claimed by both section parties and clause parties')."""
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    reviewed = lone / "restyled.docx"
+    _styles_renamed(drafted / "out" / DOCX, reviewed)
+    for old, new in ((drafted / "out" / DOCX, reviewed), (reviewed, drafted / "out" / DOCX),
+                     (drafted / "deal.yaml", reviewed)):
+        out = tmp_path / "r.docx"
+        done = run_cli("redline", old, new, "-o", out, "--markdown", out.with_suffix(".md"), "--force")
+        assert done.returncode == 0, done.stderr
+        assert "restyled.docx: not made by termsmith (no clause bookmarks): compared as plain text" in done.stdout
+        twin = out.with_suffix(".md").read_text(encoding="utf-8")
+        assert "EUR 500,000" in twin and "EUR 480,000" in twin
+        with zipfile.ZipFile(out) as z:
+            names = re.findall(r'w:bookmarkStart w:id="\d+" w:name="([^"]+)"', z.read("word/document.xml").decode())
+        assert len(names) == len(set(names)), "a bookmark placed twice"

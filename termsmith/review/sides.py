@@ -145,6 +145,49 @@ def adopt_ids(draft: Draft, other: Draft) -> Draft:
     return relabel(replace(draft, sections=renamed))  # the cross-references' targets follow
 
 
+def separate_anchors(draft: Draft, other: Draft) -> Draft:
+    """A side read without its draft whose bookmarks name a section on one side and a clause on the other (a copy
+    whose heading styles are gone is read as text: the bookmark of an article heading then starts a clause):
+    this side's bookmark renamed, with the references to it, so that one bookmark is not claimed by two things in
+    the redline."""
+    sections = {s.anchor for s in other.sections}
+    clauses = {c.anchor for s in other.sections for c in s.clauses}
+    clashes = {s.anchor for s in draft.sections if s.anchor in clauses} | \
+        {c.anchor for s in draft.sections for c in s.clauses if c.anchor in sections}
+    if not clashes:
+        return draft
+    taken = sections | clauses | {s.anchor for s in draft.sections} | \
+        {c.anchor for s in draft.sections for c in s.clauses}
+    renamed: dict[str, str] = {}
+    for name in sorted(clashes):
+        n = 1
+        while f"_Ref_text_{n}" in taken:
+            n += 1
+        renamed[name] = f"_Ref_text_{n}"
+        taken.add(renamed[name])
+    from termsmith.draft.document import CrossRef, Paragraph, Table
+    from termsmith.review.fromdocx import relabel
+
+    def inlines(items: tuple) -> tuple:
+        return tuple(replace(i, anchor=renamed[i.anchor]) if isinstance(i, CrossRef) and i.anchor in renamed else i
+                     for i in items)
+
+    def block(b):
+        if isinstance(b, Paragraph):
+            return replace(b, inlines=inlines(b.inlines), anchor=renamed.get(b.anchor, b.anchor) if b.anchor else None)
+        if isinstance(b, Table):
+            return replace(b, header=tuple(inlines(c) for c in b.header),
+                           rows=tuple(tuple(inlines(c) for c in row) for row in b.rows))
+        return b
+
+    sections_out = tuple(replace(s, anchor=renamed.get(s.anchor, s.anchor),
+                                 clauses=tuple(replace(c, anchor=renamed.get(c.anchor, c.anchor),
+                                                       blocks=tuple(block(b) for b in c.blocks))
+                                               for c in s.clauses))
+                         for s in draft.sections)
+    return relabel(replace(draft, sections=sections_out))
+
+
 def replaceable(path: Path, redline: Path | None = None) -> bool:
     """An existing output may be replaced: a redline .docx whose body is still the one termsmith wrote, or a
     CriticMarkup twin whose text still matches the sha256 its last line records (or an older, unsealed twin
