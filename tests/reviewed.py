@@ -186,6 +186,53 @@ class WordEdit:
         end.addnext(ref_run)
         return cid
 
+    def note(self, after: str, text: str, kind: str = "footnote", author: str | None = "Jane Counsel",
+             date: str = "2027-02-01T10:00:00Z") -> str:
+        """A footnote (or endnote) after the words `after`, as Word writes one: its reference run in the body
+        (inside a tracked insertion unless `author` is None), its text in footnotes.xml beside the separators
+        Word keeps there, the part related to the body and declared in [Content_Types].xml."""
+        part = f"word/{kind}s.xml"
+        if part not in self.members:
+            root = etree.Element(q(f"{kind}s"), nsmap={"w": W})
+            for sid, kind_of in (("-1", "separator"), ("0", "continuationSeparator")):
+                sep = etree.SubElement(root, q(kind), {q("type"): kind_of, q("id"): sid})
+                etree.SubElement(etree.SubElement(etree.SubElement(sep, q("p")), q("r")), q(kind_of))
+            self.members[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            rels = etree.fromstring(self.members["word/_rels/document.xml.rels"])
+            etree.SubElement(rels, f"{{{rels.nsmap[None]}}}Relationship", Id=f"rId{kind}s", Target=f"{kind}s.xml",
+                             Type=f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}s")
+            self.members["word/_rels/document.xml.rels"] = etree.tostring(rels, xml_declaration=True,
+                                                                         encoding="UTF-8", standalone=True)
+            types = etree.fromstring(self.members["[Content_Types].xml"])
+            etree.SubElement(types, f"{{{types.nsmap[None]}}}Override", PartName=f"/{part}", ContentType=(
+                f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml"))
+            self.members["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8",
+                                                                standalone=True)
+        root = etree.fromstring(self.members[part])
+        nid = str(max(int(n.get(q("id"))) for n in root) + 1)
+        style = "FootnoteReference" if kind == "footnote" else "EndnoteReference"
+        note = etree.SubElement(root, q(kind), {q("id"): nid})
+        p = etree.SubElement(note, q("p"))
+        etree.SubElement(etree.SubElement(p, q("pPr")), q("pStyle"), {q("val"): style.replace("Reference", "Text")})
+        ref = etree.SubElement(p, q("r"))
+        etree.SubElement(etree.SubElement(ref, q("rPr")), q("rStyle"), {q("val"): style})
+        etree.SubElement(ref, q(f"{kind}Ref"))
+        t = etree.SubElement(etree.SubElement(p, q("r")), q("t"))
+        t.text = " " + text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        self.members[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        _, middle, _ = self._split(after)
+        run = etree.Element(q("r"))
+        etree.SubElement(etree.SubElement(run, q("rPr")), q("rStyle"), {q("val"): style})
+        etree.SubElement(run, q(f"{kind}Reference"), {q("id"): nid})
+        if author is None:
+            middle.addnext(run)
+        else:
+            inserted = self._mark("ins", author, date)
+            inserted.append(run)
+            middle.addnext(inserted)
+        return nid
+
     def save(self, dst: Path) -> None:
         members = dict(self.members)
         members["word/document.xml"] = etree.tostring(self.doc, xml_declaration=True, encoding="UTF-8",

@@ -604,3 +604,26 @@ def test_a_us_draft_dated_as_of_comes_back_without_a_date_conflict(tmp_path):
     assert result.mismatches == ()
     review = "\n".join(result.lines)
     assert "the date" not in review and set(result.plan.overrides) == {"scope.technology-integration"}
+
+
+def test_footnotes_and_endnotes_the_reviewer_added_are_listed_as_not_absorbed(drafted, tmp_path):
+    """A deal has no footnotes: a reviewer's footnote (tracked) and endnote (untracked) are each listed with their
+    text, under their clause and as not absorbed. They were silently lost ("No changes and no comments", exit 0)."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.note("at least 180 days", "Check against the reseller agreement.")
+    edit.note("Joint IP", "Only the jointly developed items.", kind="endnote", author=None)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    review = (drafted / "deal.review.md").read_text(encoding="utf-8")
+    assert "No changes" not in review
+    assert "- footnote (Jane Counsel, 2027-02-01): “Check against the reseller agreement.”" in review
+    not_absorbed = review.split("## Not absorbed", 1)[1]
+    assert "- footnote in clause 17.1: “Check against the reseller agreement.”: a deal has no footnotes" in not_absorbed
+    assert "- endnote in clause 2.1: “Only the jointly developed items.”: a deal has no endnotes" in not_absorbed
+    assert result.plan.overrides == {} and result.plan.fields == []
+    # LibreOffice keeps them as footnotes and endnotes of its own making: still listed
+    saved = libreoffice_resave(reviewed, tmp_path / "lo")
+    lines = "\n".join(api.absorb(saved, drafted / "deal.yaml", dry_run=True, force=True).lines)
+    assert "footnote in clause 17.1: “Check against the reseller agreement.”" in lines, lines
+    assert "endnote in clause 2.1: “Only the jointly developed items.”" in lines, lines

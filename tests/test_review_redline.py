@@ -515,3 +515,20 @@ def test_a_copy_whose_styles_were_renamed_is_compared_as_text(drafted, tmp_path)
         with zipfile.ZipFile(out) as z:
             names = re.findall(r'w:bookmarkStart w:id="\d+" w:name="([^"]+)"', z.read("word/document.xml").decode())
         assert len(names) == len(set(names)), "a bookmark placed twice"
+
+
+def test_footnotes_and_endnotes_a_redline_does_not_show_are_named(drafted, tmp_path):
+    """The redline compares the body: a reviewer's footnote or endnote is named in a note with its text and its
+    place, not passed over as "no changes"."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.note("at least 180 days", "Check against the reseller agreement.")
+    edit.note("Joint IP", "Only the jointly developed items.", kind="endnote", author=None)
+    reviewed = tmp_path / "noted.docx"
+    edit.save(reviewed)
+    for copy_ in (reviewed, libreoffice_resave(reviewed, tmp_path / "lo")):
+        done = run_cli("redline", drafted / "out" / DOCX, copy_, "-o", tmp_path / "r.docx", "--force")
+        assert done.returncode == 0, done.stderr
+        assert "no changes" in done.stdout
+        assert (f"{copy_}: 1 footnote and 1 endnote the redline does not compare or show (termsmith drafts none): "
+                "endnote in clause 2.1: “Only the jointly developed items.”; "
+                "footnote in clause 17.1: “Check against the reseller agreement.”") in done.stdout, done.stdout

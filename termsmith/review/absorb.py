@@ -32,7 +32,7 @@ from termsmith.draft.document import Clause, Draft, Paragraph, Span, Table, Term
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, TableRead
-from termsmith.review.fromdocx import ADDED_ID, document_draft, signature
+from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, signature
 from termsmith.review.redline import compare, fold_quotes
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
@@ -242,6 +242,14 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.action = "override"
         target.detail = f"the deal's own wording for the clause (overrides.{ident}, based on {old.version})" + (
             f"; {found}" if found else "")
+    for note, owner, place in note_places(doc, accepted, owners):  # termsmith drafts none: each is a reviewer's
+        text = " ".join(note.text.split()) or "(its text is not in the document)"
+        rev = note.revision
+        target = review(owner) if owner in accepted_clauses or owner in base_clauses else \
+            reviews.setdefault(owner, ClauseReview("", "", "Cover and headings" if owner == "cover" else owner))
+        target.notes.append(Note(note.kind, rev.author if rev else "", rev.date if rev else "", text))
+        result.refused.append(f"{note.kind} in {place}: “{text}”: a deal has no {note.kind}s; put its text into "
+                              "the clause's wording if it belongs in the agreement")
     _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)

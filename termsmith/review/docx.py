@@ -32,6 +32,8 @@ RT_COMMENTS_EXT = "http://schemas.microsoft.com/office/2011/relationships/commen
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 RT_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
 
 DEFINED_TERM, RUN_IN_HEADING = "DefinedTerm", "RunInHeading"
 # termsmith's house styles (render/word.py): another producer may respell an id ('RuninHeading'), so ids and
@@ -67,6 +69,7 @@ _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT)
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
+_NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
 
 
 # ── what is read ───────────────────────────────────────────────────────────────────────────
@@ -98,10 +101,31 @@ class Para:
     bookmarks: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)  # ids of comments anchored here
     mark: Revision | None = None  # the paragraph mark inserted or deleted
+    notes: list[NoteReference] = field(default_factory=list)  # footnote and endnote references in it
 
     def inlines(self, view: str = "accepted") -> list[Piece]:
         drop = "del" if view == "accepted" else "ins"
         return [p for p in self.pieces if p.revision is None or p.revision.kind != drop]
+
+
+class NoteReference(NamedTuple):
+    """Where a footnote or endnote is referenced: the note's kind and id, and the tracked change the reference
+    is part of (None when it is not tracked)."""
+
+    kind: Literal["footnote", "endnote"]
+    id: str
+    revision: Revision | None = None
+
+
+@dataclass(frozen=True)
+class FootNote:
+    """A footnote or endnote the body references, and its text ('' when the document has no such note)."""
+
+    kind: Literal["footnote", "endnote"]
+    id: str
+    text: str
+    index: int  # the body block that references it
+    revision: Revision | None  # the tracked change the reference is part of
 
 
 @dataclass
@@ -135,6 +159,20 @@ class Document:
     comments: dict[str, Comment]
     properties: dict[str, str]
     styles: dict[str, str]  # style id → style name
+    note_texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → text of the note
+
+    def notes(self, view: str = "accepted") -> list[FootNote]:
+        """The footnotes and endnotes the body references (with the document as it stands, or as it was
+        before the review), in the order of their references. termsmith drafts none: each is a reviewer's."""
+        drop = "del" if view == "accepted" else "ins"
+        out = []
+        for n, block in enumerate(self.blocks):
+            for para in _paras(block):
+                for ref in para.notes:
+                    if ref.revision is None or ref.revision.kind != drop:
+                        out.append(FootNote(ref.kind, ref.id, self.note_texts.get((ref.kind, ref.id), ""), n,
+                                            ref.revision))
+        return out
 
     def revisions(self) -> Iterator[tuple[int, Piece | Para | Row]]:
         """Every tracked change with the index of its block."""
@@ -225,7 +263,8 @@ class _Reader:
                 blocks.append(self._paragraph(el))
             else:
                 blocks.append(self._table(el))
-        return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles)
+        return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles,
+                        self._note_texts())
 
     # ── properties, styles, comments ──
     def _properties(self) -> dict[str, str]:
@@ -285,6 +324,21 @@ class _Reader:
             if parent is not None:
                 c = out[cid]
                 out[cid] = Comment(c.id, c.author, c.date, c.text, parent)
+        return out
+
+    def _note_texts(self) -> dict[tuple[str, str], str]:
+        """The text of each footnote and endnote (the separators Word keeps in these parts have a w:type)."""
+        out: dict[tuple[str, str], str] = {}
+        for kind, rel_type in (("footnote", RT_FOOTNOTES), ("endnote", RT_ENDNOTES)):
+            name = self._part(rel_type)
+            if name is None and self.package.has(f"word/{kind}s.xml"):
+                name = f"word/{kind}s.xml"  # not related to the body (no Word writes that): its text still counts
+            if name is None:
+                continue
+            for note in self.package.xml(name).iter(_w(kind)):
+                if note.get(_TYPE, "normal") == "normal":
+                    text = " ".join(_plain_text(p, deleted=False) for p in note.iter(_P))
+                    out[(kind, note.get(_ID, ""))] = " ".join(text.split())
         return out
 
     # ── blocks ──
@@ -413,6 +467,9 @@ class _Reader:
                 continue
             if fields and fields[-1][1] == "instr":
                 continue  # inside a field's instruction
+            if tag in _NOTE_REFERENCES:
+                para.notes.append(NoteReference(_NOTE_REFERENCES[tag], child.get(_ID, ""), revision))
+                continue
             if tag == _DEL_TEXT:
                 text = child.text or ""
             elif tag == _TAB:
@@ -511,8 +568,8 @@ def _revision(el: etree._Element, kind: str) -> Revision:
     return Revision("ins" if kind == "ins" else "del", el.get(_AUTHOR, ""), el.get(_DATE, ""))
 
 
-def _plain_text(p: etree._Element) -> str:
+def _plain_text(p: etree._Element, deleted: bool = True) -> str:
     out = []
-    for el in p.iter(_w("t"), _w("delText"), _w("tab"), _w("br")):
+    for el in p.iter(_w("t"), *([_w("delText")] if deleted else []), _w("tab"), _w("br")):
         out.append(el.text or "" if el.tag in (_w("t"), _w("delText")) else "\t" if el.tag == _w("tab") else "\n")
     return "".join(out)

@@ -36,7 +36,7 @@ from termsmith.draft.document import (
     item_label,
 )
 from termsmith.draft.document import plain_text as inline_text
-from termsmith.review.docx import Document, Para, Piece, Row, TableRead
+from termsmith.review.docx import Document, FootNote, Para, Piece, Row, TableRead
 from termsmith.review.redline import fold_quotes
 
 SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
@@ -80,6 +80,30 @@ def is_termsmith(doc: Document) -> bool:
     """Made by termsmith: clause bookmarks in house-style headings."""
     return any(isinstance(b, Para) and b.style in SECTION_STYLES and any(n.startswith("_Ref_") for n in b.bookmarks)
                for b in doc.blocks)
+
+
+def note_places(doc: Document, draft: Draft, owners: dict[int, str], view: str = "accepted") -> list[tuple[FootNote, str, str]]:
+    """Each footnote and endnote the document references (termsmith drafts none, so each is a reviewer's), with
+    the id of the clause its reference is in ('cover' before the first heading) and how a reader names that
+    place ('clause 7.2', 'Schedule 3 para 1', 'the cover'); `owners` as document_draft fills it for `draft`."""
+    names: dict[str, str] = {}
+    for section in draft.sections:
+        for clause in section.clauses:
+            if section.kind == "schedule" and section.label:
+                names[clause.id] = f"{section.label} para {clause.label}"
+            elif clause.label:
+                names[clause.id] = f"clause {clause.label}"
+            else:
+                names[clause.id] = clause.title or section.title or "the document"
+        names.setdefault(section.id, section.title or "the document")
+    out = []
+    for note in doc.notes(view):
+        index = note.index
+        while index >= 0 and index not in owners:
+            index -= 1
+        owner = owners.get(index, "cover")
+        out.append((note, owner, "the cover" if owner == "cover" else names.get(owner, owner)))
+    return out
 
 
 # ── the document as a list of paragraphs and tables with its revisions resolved ───────────

@@ -15,7 +15,7 @@ from termsmith.draft.document import Draft
 from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.review.docx import Document, read_document
-from termsmith.review.fromdocx import document_draft, is_termsmith
+from termsmith.review.fromdocx import document_draft, is_termsmith, note_places
 from termsmith.review.package import DocxError, open_package
 
 REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"
@@ -100,7 +100,21 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
             if not (recorded[manifest] if manifest in recorded else _recorded_in(path, manifest)):
                 notes.append(f"{path}: edited since termsmith wrote it (not the file {manifest.name} records): "
                              "comparing the text it has now")
-    return Side(document_draft(doc, base), doc, base, manifest, tuple(notes))
+    owners: dict[int, str] = {}
+    draft = document_draft(doc, base, owners=owners)
+    footnotes = note_places(doc, draft, owners)
+    if footnotes:
+        kinds = [n.kind for n, _owner, _place in footnotes]
+        counted = " and ".join(f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
+                               for k in ("footnote", "endnote") if k in kinds)
+        notes.append(f"{path}: {counted} the redline does not compare or show (termsmith drafts none): " + "; ".join(
+            f"{n.kind} in {place}: “{_shorten(n.text) if n.text else '(its text is not in the document)'}”"
+            for n, _owner, place in footnotes))
+    return Side(draft, doc, base, manifest, tuple(notes))
+
+
+def _shorten(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _rebuilt(rebuild: Callable[[Path], Draft], manifest: Path) -> Draft | TermsmithError:
