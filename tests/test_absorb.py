@@ -627,3 +627,25 @@ def test_footnotes_and_endnotes_the_reviewer_added_are_listed_as_not_absorbed(dr
     lines = "\n".join(api.absorb(saved, drafted / "deal.yaml", dry_run=True, force=True).lines)
     assert "footnote in clause 17.1: “Check against the reseller agreement.”" in lines, lines
     assert "endnote in clause 2.1: “Only the jointly developed items.”" in lines, lines
+
+
+def test_authors_are_reported_as_recorded_fit_to_print(drafted):
+    """A tracked change without author or date is the reviewer's, not an untracked edit: it read "(untracked)". An
+    author with a right-to-left override reordered the review's lines (raw in DEAL.review.md), and an author of
+    5,000 characters was printed whole."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("180 days", "120 days", author="NOBODY")
+    for mark in edit.doc.iter(f"{{{W}}}ins", f"{{{W}}}del"):
+        if mark.get(f"{{{W}}}author") == "NOBODY":
+            del mark.attrib[f"{{{W}}}author"], mark.attrib[f"{{{W}}}date"]
+    edit.insert_after("Each Party must make available to the other Party", " promptly", author="B" * 5000)
+    edit.comment("Joint IP", "Keep this?", author="Eve \u202egnp.exe")
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    review = (drafted / "deal.review.md").read_text(encoding="utf-8")
+    assert review == "\n".join(result.lines) + "\n"
+    assert "- deleted (no author): “180 days”" in review and "- inserted (no author): “120 days”" in review
+    assert "- comment (Eve \\u202egnp.exe, 2027-02-02): “Keep this?”" in review
+    assert f"- inserted ({'B' * 59}…, 2027-02-01): “promptly”" in review
+    assert "\u202e" not in review and "B" * 60 not in review

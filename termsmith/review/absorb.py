@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from termsmith.draft.document import Clause, Draft, Paragraph, Span, Table, TermDefinition
+from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, TableRead
@@ -49,6 +50,7 @@ class Note:
     date: str
     text: str
     to: str = ""  # a reply: the note it answers
+    tracked: bool = True  # a tracked change or a comment (its author may be missing); False: an untracked edit
 
 
 @dataclass
@@ -135,7 +137,7 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
 def _comment_note(comment: Comment, parent: Comment | None) -> Note:
     if parent is None:
         return Note("comment", comment.author, comment.date, comment.text)
-    to = f"{parent.author}: {parent.text}" if parent.author.strip().lower() != TERMSMITH_AUTHOR \
+    to = f"{reviewer(parent.author)}: {parent.text}" if parent.author.strip().lower() != TERMSMITH_AUTHOR \
         else f"termsmith's note: {parent.text}"
     return Note("reply", comment.author, comment.date, comment.text, to)
 
@@ -187,7 +189,7 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     for ident, clause in original_clauses.items():  # untracked edits: before its tracked changes vs the draft
         old = base_clauses.get(ident)
         if old is not None and not _reads_same(old, clause):
-            review(ident).notes.append(Note("edited", "", "", _edit_summary(old, clause)))
+            review(ident).notes.append(Note("edited", "", "", _edit_summary(old, clause), tracked=False))
 
     changed = [i for i in [*accepted_clauses, *(k for k in base_clauses if k not in accepted_clauses)]
                if not _reads_same(base_clauses.get(i), accepted_clauses.get(i))]
@@ -247,7 +249,8 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         rev = note.revision
         target = review(owner) if owner in accepted_clauses or owner in base_clauses else \
             reviews.setdefault(owner, ClauseReview("", "", "Cover and headings" if owner == "cover" else owner))
-        target.notes.append(Note(note.kind, rev.author if rev else "", rev.date if rev else "", text))
+        target.notes.append(Note(note.kind, rev.author if rev else "", rev.date if rev else "", text,
+                                 tracked=rev is not None))
         result.refused.append(f"{note.kind} in {place}: “{text}”: a deal has no {note.kind}s; put its text into "
                               "the clause's wording if it belongs in the agreement")
     _moves(base, accepted, result, review)
@@ -774,6 +777,19 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
 
 
 # ── the report ─────────────────────────────────────────────────────────────────────────────
+AUTHOR_WIDTH = 60  # a reviewer's name as the report shows it: longer names are cut, with an ellipsis
+
+
+def reviewer(author: str) -> str:
+    """An author as Word recorded it, fit to print: on one line, at most AUTHOR_WIDTH characters, and control or
+    invisible characters (a right-to-left override reorders the text after it) written as escapes ('\\u202e'),
+    as every line termsmith prints has them. '' for no author."""
+    name = " ".join(author.split())
+    if len(name) > AUTHOR_WIDTH:
+        name = name[: AUTHOR_WIDTH - 1].rstrip() + "…"
+    return printable(name)
+
+
 ACTIONS = {
     "field": "absorbed as a deal field",
     "override": "absorbed as the deal's own wording",
@@ -795,7 +811,8 @@ def report_lines(result: Plan, document: str, deal: str) -> list[str]:
             continue
         lines += ["", f"## {r.heading}", "", f"{ACTIONS.get(r.action, r.action)}" + (f": {r.detail}" if r.detail else "")]
         for note in r.notes:
-            who = ", ".join(x for x in (note.author or "untracked", note.date[:10]) if x)
+            who = ", ".join(x for x in (reviewer(note.author) or ("no author" if note.tracked else "untracked"),
+                                        printable(note.date[:10]).strip()) if x)
             text = " ".join(note.text.split())
             line = f"- {note.kind} ({who}): " + (text if note.kind == "edited" else f"“{text}”")
             if note.to:
