@@ -5,6 +5,7 @@ refused in one line."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -649,3 +650,21 @@ def test_authors_are_reported_as_recorded_fit_to_print(drafted):
     assert "- comment (Eve \\u202egnp.exe, 2027-02-02): “Keep this?”" in review
     assert f"- inserted ({'B' * 59}…, 2027-02-01): “promptly”" in review
     assert "\u202e" not in review and "B" * 60 not in review
+
+
+def test_the_review_is_the_same_bytes_whatever_the_interpreters_hash_seed(drafted, tmp_path):
+    """The clauses a refused field change would also reach are listed in the draft's order, not a set's."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("the arbitration is London", "the arbitration is Paris")
+    edit.save(drafted / "out" / "reviewed.docx")
+    reviews = []
+    for seed in ("1", "2"):
+        copy = tmp_path.parent / f"{tmp_path.name}-seed-{seed}"  # as deep as the draft: its manifest is relative
+        shutil.copytree(drafted, copy)
+        done = subprocess.run([sys.executable, "-m", "termsmith", "absorb", copy / "out" / "reviewed.docx", "--deal",
+                               copy / "deal.yaml"], capture_output=True, text=True, cwd=ROOT,
+                              env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0, done.stderr
+        reviews.append((copy / "deal.review.md").read_bytes())
+    assert b"would also change" in reviews[0]
+    assert reviews[0] == reviews[1]

@@ -416,6 +416,7 @@ def test_a_reference_that_no_longer_points_at_its_clause_is_named_as_such(drafte
     lines = summary(result).splitlines()
     assert "~ 7.12 Disputed invoices (cross-reference changed in “clause 7.6.”)" in lines, lines
 
+
 # ── a reviewed copy whose execution page is gone ──────────────────────────────────────────────
 def _body_cut(src: Path, dst: Path, *, from_text: str | None = None, cover: dict[str, str] | None = None) -> None:
     """The draft with its body emptied (every child of w:body but the section properties) or, with `from_text`,

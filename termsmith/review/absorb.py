@@ -752,7 +752,8 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
         except Exception:  # noqa: BLE001 - any failure of a trial draft only rules the candidate out
             continue
         trial_clauses = _clauses(redrafted)
-        reached = [k for k in trial_clauses.keys() | base_clauses.keys()
+        # in the order of the draft (a set's order changes with the interpreter's string hashing between runs)
+        reached = [k for k in dict.fromkeys([*trial_clauses, *base_clauses])
                    if not _reads_same(trial_clauses.get(k), base_clauses.get(k))]
         if old.id not in reached:
             continue
