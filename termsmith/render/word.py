@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -919,10 +920,16 @@ def _emboldened(items: Iterable[TrackedInline]) -> list[TrackedInline]:
 
 
 def _changed_text(old: str, new: str) -> tuple[TrackedInline, ...]:
-    """A short text (a number) that is either unchanged or replaced as a whole."""
+    """A short text (a number) that is either unchanged or has its changed words replaced: the words both
+    share stay as they are ("Schedule 3" → "Schedule 2" deletes "3" and inserts "2"), so that a renumbered
+    schedule's contents entry fits its number column instead of showing "Schedule 3Schedule 2"."""
     if old == new:
         return (Span(new),) if new else ()
-    return ((Deleted((Span(old),)),) if old else ()) + ((Inserted((Span(new),)),) if new else ())
+    common = len(os.path.commonprefix([old, new]))
+    common = old.rfind(" ", 0, common) + 1 if old and new else 0  # up to the last space they share
+    kept, old, new = new[:common], old[common:], new[common:]
+    return (((Span(kept),) if kept else ()) + ((Deleted((Span(old),)),) if old else ())
+            + ((Inserted((Span(new),)),) if new else ()))
 
 
 def _toc_number(kind: str, label: str) -> str:
