@@ -620,10 +620,16 @@ class _Writer:
         if layout.table_lines(texts[1:], widths) <= KEEP_TOGETHER_LINES:
             # a short table is kept on one page; a long one breaks between rows (its lead-in and header row
             # stay with its first row, and the header repeats): keeping it whole would leave a page part blank
-            for row in body[:-1]:
-                for cell in row:
-                    for p in cell:
-                        p.keep_next = True
+            kept = body[:-1]
+        else:
+            # … but not right after its first row, nor right before its last: no row alone on a page under a
+            # repeated header (the canonical exit timetable left its last row, and the schedule's closing
+            # words, alone on the schedule's last page)
+            kept = [body[0], body[-2]] if len(body) >= 3 else []
+        for row in kept:
+            for cell in row:
+                for p in cell:
+                    p.keep_next = True
         table_rows = [_Row([_Cell(cell, 1, widths[i]) for i, cell in enumerate(header)], header=True)]
         for row, cells in zip(rows, body, strict=True):
             table_rows.append(_Row([_Cell(cell, 1, widths[i]) for i, cell in enumerate(cells)]))
