@@ -135,8 +135,9 @@ def draft(deal_path: Path, out_dir: Path, *, formats: Sequence[str] = DEFAULT_FO
     """Draft one deal into out_dir: <deal.id>.docx, <deal.id>.md and <deal.id>.manifest.json; `notes`: with
     the notes for the reviewer (Word comments by termsmith, the twin's closing list)."""
     from termsmith.pipeline import draft_outputs
-    from termsmith.write import write_draft
+    from termsmith.write import check_output_folder, write_draft
 
+    check_output_folder(Path(out_dir))
     the_draft, outputs = draft_outputs(deal_path, Path(out_dir), tuple(dict.fromkeys(formats)), library, library_rev,
                                        notes)
     written = write_draft(Path(out_dir), outputs, force=force, inputs=(Path(deal_path),))
@@ -150,7 +151,9 @@ def draft_many(paths: Sequence[Path], out_dir: Path, *, jobs: int = 1,
     """Draft several deals; one bad deal never stops the others. Outcomes are in input order.
     With jobs > 1 the deals are drafted in that many processes, each loading the library once."""
     from termsmith.batch import draft_many as run_batch
+    from termsmith.write import check_output_folder
 
+    check_output_folder(Path(out_dir))
     return run_batch(paths, out_dir, formats=tuple(dict.fromkeys(formats)), library=library,
                      library_rev=library_rev, force=force, jobs=jobs, on_progress=on_progress, notes=notes)
 
@@ -225,7 +228,9 @@ def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library
     """Which of `deals` the library change from `base` to `head` (default: the folder as it is) changes, with a
     redline for each into out_dir (and impact.json); see `termsmith.review.impact`."""
     from termsmith.review.impact import impact as run
+    from termsmith.write import check_output_folder
 
+    check_output_folder(Path(out_dir))
     return run(deals, base=base, head=head, library=library, out_dir=out_dir, jobs=jobs,
                ignore_locks=ignore_locks, on_progress=on_progress)
 

@@ -32,6 +32,28 @@ def output_path(out_dir: Path, name: str) -> Path:
     return Path(out_dir).resolve() / name
 
 
+def check_output_folder(out_dir: Path) -> None:
+    """Refuse, in one line naming it, an output folder that cannot be one: a file (or a file above it), a
+    loop of links, a name too long for the file system, a NUL byte. Checked before any work, so the error
+    names the folder rather than the first file that could not be written into it."""
+    folder = Path(out_dir)
+    try:
+        folder.resolve()
+        for place in (folder, *folder.parents):
+            try:
+                st = os.stat(place)
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # made when the files are written (or a file above it, found next)
+            if not stat.S_ISDIR(st.st_mode):
+                raise OutputError(Problem(file=str(place), message=(
+                    "is not a folder; choose another output folder" if place == folder else
+                    f"is not a folder, so the output folder {folder} cannot be made")))
+            return
+    except (OSError, ValueError, RuntimeError) as exc:  # ENAMETOOLONG, ELOOP, NUL; RuntimeError: a loop (3.11)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise OutputError(Problem(file=str(out_dir), message=f"cannot be used as the output folder: {reason}")) from None
+
+
 def _journal(out_dir: Path, manifest_name: str) -> Path:
     return output_path(out_dir, f".{manifest_name}{PENDING_SUFFIX}")
 

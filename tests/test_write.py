@@ -85,3 +85,25 @@ def test_a_crashed_runs_temporary_files_go_when_their_draft_is_written_again(tmp
     assert [p.exists() for p in left] == [False, False, True]  # not a name termsmith writes: left alone
     assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.txt.tmp", "a.docx", "a.manifest.json",
                                                           "b.docx", "b.manifest.json"]
+
+
+@pytest.mark.parametrize("out, named", [("afile/sub", "afile"), ("loop", "loop"), ("x" * 300, "x" * 300)])
+def test_an_output_folder_that_cannot_be_one_is_one_line_exit_1(tmp_path, out, named):
+    """A file above the folder, a loop of links, a name too long: `draft -o` ended with exit 3 (OSError or
+    RuntimeError), or blamed the journal file inside it ("cannot write: File exists")."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    (tmp_path / "afile").write_text("not a folder\n")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop")
+    for command in (["draft", str(CANONICAL), "-o", out], ["draft", str(CANONICAL), str(CANONICAL), "-o", out]):
+        done = subprocess.run([sys.executable, "-m", "termsmith", *command, "--library", str(MINI)], cwd=tmp_path,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
+        assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith(f"{named}: "), done.stderr
+        assert "folder" in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "loop", "loop2"]
