@@ -178,11 +178,16 @@ def check_answer(question: Question, value: str) -> str | None:
     if question.key == "id" and not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,79}", value):
         return "use lower-case letters, digits, '.', '-' and '_', starting with a letter or digit"
     if question.key == "effective_date":
+        # written into the deal as it is: only the form the deal file reads (3.11's fromisoformat also takes
+        # 20270101 and 2027-W01-1, which the deal then refuses)
         try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                raise ValueError(value)
             dt.date.fromisoformat(value)
         except ValueError:
             return "use YYYY-MM-DD, e.g. 2027-01-01"
-    if question.key in ("initial_months", "notice_days", "assistance_months") and not value.isdigit():
+    # isdecimal, not isdigit: '²' is a digit that int() refuses
+    if question.key in ("initial_months", "notice_days", "assistance_months") and not value.isdecimal():
         return "a whole number"
     if question.key == "language" and not re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", value):
         return "a language and region such as en-GB or en-US"
@@ -279,6 +284,9 @@ def deal_text(answers: dict[str, str], schema: str, filename: str = "DEAL.yaml",
     a, b = _slug(answers["a.short_name"], "first"), _slug(answers["b.short_name"], "second")
     if a == b:
         a, b = a + "-1", b + "-2"
+    # a party id YAML would read as something else (short name ON, Yes, No, Null or 2024) is quoted wherever
+    # the file names it, so it stays the text it is
+    a, b = _y(a), _y(b)
     kind = answers["kind"]
     final = answers["final"]
     forum = (f"  courts: {{venue: {_y(answers['forum'])}}}\n" if final == "courts" else

@@ -165,3 +165,32 @@ def test_the_shared_canonical_deal_drafts_as_the_example_does(tmp_path):
     body = [zipfile.ZipFile(io.BytesIO((tmp_path / side / docx).read_bytes())).read("word/document.xml")
             for side in ("example", "shared")]
     assert body[0] == body[1]
+
+
+def test_a_short_name_yaml_reads_as_another_type_keeps_its_party_id_text(tmp_path):
+    """Short names such as ON (ON Semiconductor), Yes, Null or 2024 give party ids YAML would read as true,
+    null or a number: the file quotes them, so the deal `new` writes still checks."""
+    from termsmith import scaffold
+
+    for kind in KINDS:
+        deal = tmp_path / f"{kind}.yaml"
+        answers = {**scaffold.defaults(deal, kind), "a.short_name": "ON", "b.short_name": "2024"}
+        deal.write_text(scaffold.deal_text(answers, "deal.schema.json", deal.name), encoding="utf-8")
+        assert [p.id for p in api.check(deal).deal.parties] == ["on", "2024"], kind
+    terminal_answers = {**scaffold.defaults(tmp_path / "n.yaml", "technology"), "a.short_name": "Yes",
+                        "b.short_name": "null"}
+    (tmp_path / "n.yaml").write_text(scaffold.deal_text(terminal_answers, "deal.schema.json"), encoding="utf-8")
+    done = run("check", "n.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("key, answer", [("initial_months", "²"), ("notice_days", "³"),
+                                         ("effective_date", "20270101"), ("effective_date", "2027-W01-1")])
+def test_an_answer_the_deal_file_cannot_hold_is_asked_again(key, answer):
+    """'²' is a digit to str.isdigit but not to int() (new ended with exit 3); 20270101 and 2027-W01-1 are dates
+    to Python 3.11 but not to the deal file (new wrote a deal that failed its check)."""
+    from termsmith import scaffold
+
+    question = next(q for q in scaffold.questions(scaffold.defaults(Path("d.yaml"), "technology")) if q.key == key)
+    assert scaffold.check_answer(question, answer)
+    assert scaffold.check_answer(question, "2027-01-01" if key == "effective_date" else "36") is None
