@@ -33,13 +33,19 @@ class Root:
     def path(self, given: str | None, what: str, *, must_exist: bool = True) -> Path:
         if given is None or not str(given).strip():
             raise InputError(Problem(path=what, message="a path is needed"))
-        candidate = Path(given)
-        candidate = candidate if candidate.is_absolute() else self.folder / candidate
-        resolved = candidate.resolve()
-        if not resolved.is_relative_to(self.folder):
+        try:
+            candidate = Path(given)
+            candidate = candidate if candidate.is_absolute() else self.folder / candidate
+            resolved = candidate.resolve()
+            inside = resolved.is_relative_to(self.folder)
+            found = inside and (not must_exist or resolved.exists())
+        except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a name too long, a loop of links
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise InputError(Problem(file=str(given)[:200], path=what, message=f"is not a usable path: {reason}")) from None
+        if not inside:
             raise InputError(Problem(file=str(given), path=what, message=(
                 f"is outside the server's root {self.folder} (links leaving it are refused too)")))
-        if must_exist and not resolved.exists():
+        if not found:
             raise InputError(Problem(file=str(given), path=what, message="not found under the server's root"))
         return resolved
 
@@ -223,6 +229,8 @@ def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None,
 
     from termsmith.library.opening import open_library
 
+    if kind not in scaffold.KINDS:
+        raise InputError(Problem(path="kind", message=f"choose one of {', '.join(scaffold.KINDS)} (got {kind!r})"))
     target = here.path(deal, "deal", must_exist=False) if deal else here.folder / "deal.yaml"
     declared = open_library(_found(here)).manifest.terms
     current = {**scaffold.defaults(target, kind), **{k: str(v) for k, v in answers.items()}}

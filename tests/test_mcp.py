@@ -189,3 +189,25 @@ def test_outdated_json_follows_its_schema(root):
     jsonschema.validate(data, {"type": "object", "required": ["locked", "library", "changes"],
                                "properties": {"locked": {"type": "object", "required": ["library", "version"]},
                                               "changes": {"type": "array"}}})
+
+
+def test_paths_no_file_system_can_hold_and_an_unknown_kind_are_tool_errors_and_the_session_goes_on(root):
+    """A NUL byte, a name too long, a loop of links, a NUL byte in a revision and an unknown kind: each a tool
+    error naming the argument (they were crashes the SDK reported as a bare "Error executing tool")."""
+    (root / "loop1").symlink_to(root / "loop2")
+    (root / "loop2").symlink_to(root / "loop1")
+
+    async def steps(session):
+        calls = [("check", {"deal": "a\0b.yaml"}), ("check", {"deal": "a" * 5000}), ("check", {"deal": "loop1"}),
+                 ("draft", {"deal": "deal.yaml", "out_dir": "b" * 300}), ("explain", {"deal": "deal.yaml", "library": "loop1"}),
+                 ("check", {"deal": "deal.yaml", "library_rev": "v1\0"}), ("new_deal", {"answers": {}, "kind": "nosuch"})]
+        results = [await session.call_tool(name, args) for name, args in calls]
+        return results, await session.call_tool("check", {"deal": "deal.yaml"})
+
+    results, after = session_run(root, steps)
+    for result, path in zip(results, ["deal", "deal", "deal", None, "library", None, "kind"]):
+        assert result.is_error
+        problem = json.loads(result.content[0].text.split(":", 1)[1])["problems"][0]
+        assert path is None or problem["path"] == path, problem
+    assert "usable path" in results[0].content[0].text and "output folder" in results[3].content[0].text
+    assert not after.is_error

@@ -56,6 +56,8 @@ def _git(cwd: Path, *args: str, input_: bytes | None = None, env: dict[str, str]
         raise GitError(Problem(file=str(cwd), message=f"git {args[0]}: {message[-1] if message else 'failed'}")) from None
     except OSError as exc:
         raise GitError(Problem(file=str(cwd), message=f"cannot run git: {exc}")) from None
+    except ValueError:  # a NUL byte in an argument (a revision an MCP client sent): no such revision
+        raise GitError(Problem(file=str(cwd), message=f"git {args[0]}: an argument holds a NUL byte")) from None
     return done.stdout
 
 
