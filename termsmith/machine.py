@@ -37,9 +37,15 @@ def _library(library) -> dict[str, Any]:
 
 
 def check(result) -> dict[str, Any]:
+    """What `check` reports of a valid deal: its warnings (plausibility, stale overrides: printed as `warning:`
+    lines) and its notes, each with the severity it is printed with."""
+    from dataclasses import replace
+
     deal = result.deal
+    found = [*(replace(w, severity="warning") for w in result.warnings),
+             *(replace(n, severity="note") for n in result.notes)]
     return {"ok": True, "deal": str(result.path), "id": deal.deal.id, "kind": deal.deal.kind,
-            "parties": [p.id for p in deal.parties], "problems": problems(result.notes)}
+            "parties": [p.id for p in deal.parties], "problems": problems(found)}
 
 
 def explain(result) -> dict[str, Any]:

@@ -211,3 +211,17 @@ def test_paths_no_file_system_can_hold_and_an_unknown_kind_are_tool_errors_and_t
         assert path is None or problem["path"] == path, problem
     assert "usable path" in results[0].content[0].text and "output folder" in results[3].content[0].text
     assert not after.is_error
+
+
+def test_check_json_carries_every_warning_and_note_with_its_severity(root):
+    """The text `check` prints five `warning:` lines and a note for the canonical deal; its JSON (and the MCP
+    tool) carried only the note, as severity "error" on a deal that is ok."""
+    text = subprocess.run([sys.executable, "-m", "termsmith", "check", "deal.yaml"], capture_output=True, text=True,
+                          cwd=root, env=_env())
+    warned = [line.split(": warning: ", 1)[1].split(":", 1)[0] for line in text.stderr.splitlines() if ": warning: " in line]
+    returncode, data = run_json("check", "deal.yaml", "--format", "json", cwd=root)
+    assert returncode == 0 and warned
+    jsonschema.validate(data, SCHEMAS["check"])
+    assert [p["path"] for p in data["problems"] if p["severity"] == "warning"] == warned
+    assert [p["path"] for p in data["problems"] if p["severity"] == "note"] == ["deal.kind"]
+    assert not any(p["severity"] == "error" for p in data["problems"])
