@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,23 @@ def test_a_commit_date_is_asked_of_git_once_and_kept_for_the_next_process(repo, 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert gitstore.commit_time(repo, commit[:12]) == when
     assert len(list((tmp_path / "cache" / "termsmith" / "git").glob("*.pickle"))) == 1
+
+
+def test_a_revision_missing_from_a_shallow_clone_or_an_empty_repository_says_why(repo, tmp_path):
+    """CI checks out one commit unless told otherwise: `impact --base main~1` (or lint --base, --library-rev)
+    in such a clone said only "no tag, branch or commit named ..."; outside git the message named
+    --library-rev even for impact's --base."""
+    git(repo, "commit", "-q", "--allow-empty", "-m", "later")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
+    with pytest.raises(GitError, match="no tag, branch or commit named 'HEAD~1'; this clone is shallow"):
+        api.open_library(shallow / "library", "HEAD~1")
+    empty = tmp_path / "empty"
+    shutil.copytree(MINI, empty / "library")
+    git(empty, "init", "-q")
+    with pytest.raises(GitError, match="no tag, branch or commit named 'HEAD'; the repository has no commit yet"):
+        api.open_library(empty / "library", "HEAD")
+    outside = tmp_path / "outside-git"
+    shutil.copytree(MINI, outside)
+    with pytest.raises(LibraryError, match="revision 'main' needs a clause library inside a git repository"):
+        api.open_library(outside, "main")

@@ -196,7 +196,20 @@ def resolve(repo: Path, rev: str) -> str:
     try:
         return _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
     except GitError:
-        raise GitError(Problem(file=str(repo), message=f"no tag, branch or commit named '{rev}'")) from None
+        raise GitError(Problem(file=str(repo), message=f"no tag, branch or commit named '{rev}'{_why_missing(repo)}")) from None
+
+
+def _why_missing(repo: Path) -> str:
+    """Why a revision may be missing that the user can fix: a clone without history (CI checks out one commit
+    unless told otherwise), or a repository with no commit yet; '' otherwise."""
+    try:
+        if _git(repo, "rev-parse", "--is-shallow-repository").decode().strip() == "true":
+            return ("; this clone is shallow (its history is cut off): fetch the history first (git fetch --unshallow "
+                    "--tags, or fetch-depth: 0 in actions/checkout)")
+        _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except GitError:
+        return "; the repository has no commit yet"
+    return ""
 
 
 def read_tree(repo: Path, commit: str, subdir: str) -> dict[str, bytes]:

@@ -115,7 +115,7 @@ def _folder_key(root: Path) -> tuple:
 def _at_revision(root: Path, rev: str) -> Library:
     repo = gitstore.repo_root(root if root.is_dir() else root.parent)
     if repo is None:
-        raise LibraryError(Problem(file=str(root), message="--library-rev needs a clause library inside a git repository"))
+        raise LibraryError(Problem(file=str(root), message=f"revision '{rev}' needs a clause library inside a git repository"))
     commit = gitstore.resolve(repo, rev)
     key = (str(repo), commit, str(root.resolve()))
     if key not in _REVISIONS:

@@ -79,7 +79,7 @@ def lint_revision(root: Path, rev: str, base: str | None = None) -> list[Problem
 
     repo = gitstore.repo_root(root)
     if repo is None:
-        raise LibraryError(Problem(file=str(root), message="--library-rev needs a clause library inside a git repository"))
+        raise LibraryError(Problem(file=str(root), message=f"revision '{rev}' needs a clause library inside a git repository"))
     commit = gitstore.resolve(repo, rev)
     subdir = root.resolve().relative_to(repo.resolve()).as_posix()
     files = gitstore.read_tree(repo, commit, "" if subdir == "." else subdir)
