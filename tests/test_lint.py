@@ -324,3 +324,19 @@ def test_printing_a_record_list_or_mapping_is_a_lint_error(lib, printed, what):
     edit(lib / "clauses/exit/convenience.md", "notice, subject", f"notice {printed}, subject")
     p = only(lib, "prints-record")
     assert what in p.message and p.line == 10 and p.file.endswith("convenience.md")
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ("notice, subject", "notice {{ ''.__class__.__mro__ }}, subject", "unsafe-attribute"),
+    ("notice, subject", "notice {{ parties[0]['__dict__'] }}, subject", "unsafe-attribute"),
+    ("when: exit.termination_for_convenience.allowed", "when: \"''.__class__\"", "unsafe-attribute"),
+    ("notice, subject", "notice {% include '/etc/passwd' %}, subject", "include"),
+    ("notice, subject", "notice {% import 'cure.md' as c %}, subject", "include"),
+    ("notice, subject", "notice {% from 'cure.md' import x %}, subject", "include"),
+])
+def test_what_the_renderer_refuses_in_every_draft_is_a_lint_error(lib, old, new, code):
+    """Lint passed these (0 errors), then every draft failed ('not allowed in the sandbox', 'no loader for this
+    environment'); the condition `''.__class__` made lint itself end with exit 3 (SecurityError)."""
+    edit(lib / "clauses/exit/convenience.md", old, new)
+    p = only(lib, code)
+    assert p.file.endswith("convenience.md") and p.line in (7, 10)

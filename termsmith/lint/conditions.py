@@ -157,7 +157,9 @@ def _constant(node: nodes.Node) -> object:
     if any(True for _ in node.find_all((nodes.Name, nodes.Call, nodes.Filter, nodes.Test, nodes.Getattr))):
         return _NOT_CONSTANT
     try:
-        return node.as_const(nodes.EvalContext(environment()))
+        value = node.as_const(nodes.EvalContext(environment()))
+        bool(value)  # the sandbox folds `''.__class__` to an undefined value that raises when tested
+        return value
     except Exception:  # noqa: BLE001 - anything Jinja cannot fold is simply not a constant
         return _NOT_CONSTANT
 

@@ -130,7 +130,22 @@ class _TemplateChecker:
         self.error(node, f"unknown name '{node.name}' (not a deal section, helper or variable)", "unknown-name")
         return UNKNOWN
 
+    # what the renderer refuses in every draft (its sandbox, its loader-less environment): an error here, not
+    # a lint that passes and a library that drafts nothing
+    def _unsafe(self, node: nodes.Node, attr: object) -> None:
+        if isinstance(attr, str) and attr.startswith("_"):
+            self.error(node, f"'{attr}': names starting with '_' are not allowed in clause text (the renderer's "
+                             "sandbox refuses them)", "unsafe-attribute")
+
+    def visit_Extends(self, node: nodes.Node, scope: dict) -> object:
+        self.error(node, "clause text cannot include, import or extend other templates (each clause is one "
+                         "template; use ref() to refer to another clause)", "include")
+        return UNKNOWN
+
+    visit_Include = visit_Import = visit_FromImport = visit_Extends
+
     def visit_Getattr(self, node: nodes.Getattr, scope: dict) -> object:
+        self._unsafe(node, node.attr)
         base = _strip(self.visit(node.node, scope))
         if _is_model(base):
             field = base.model_fields.get(node.attr)
@@ -151,6 +166,8 @@ class _TemplateChecker:
         return UNKNOWN
 
     def visit_Getitem(self, node: nodes.Getitem, scope: dict) -> object:
+        if isinstance(node.arg, nodes.Const):
+            self._unsafe(node, node.arg.value)
         base = _strip(self.visit(node.node, scope))
         self.visit(node.arg, scope)
         origin, args = typing.get_origin(base), typing.get_args(base)
