@@ -85,3 +85,25 @@ def test_the_installed_command_prints_the_same_bytes_twice():
     first, second = (subprocess.run(cmd, capture_output=True, env=env, cwd=ROOT, timeout=60) for _ in range(2))
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
+
+
+def test_ics_replaces_an_earlier_calendar_but_never_a_lock_or_another_file(tmp_path):
+    """`--ics deal.lock` replaced the deal's lock with a calendar, and `--ics deal.md` a draft's twin, exit 0."""
+    import shutil
+
+    from termsmith import api
+
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.lock(deal)
+    lock = (tmp_path / "deal.lock").read_text()
+    (tmp_path / "deal.md").write_text("# Reviewed twin\n")
+    for name in ("deal.lock", "deal.md"):
+        result = run(deal, "--ics", tmp_path / name)
+        assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
+    assert (tmp_path / "deal.lock").read_text() == lock
+    assert (tmp_path / "deal.md").read_text() == "# Reviewed twin\n"
+    calendar = tmp_path / "deal.ics"
+    for _ in range(2):  # a re-export replaces the calendar it wrote
+        assert run(deal, "--ics", calendar).exit_code == 0
+    assert calendar.read_bytes().startswith(b"BEGIN:VCALENDAR")
