@@ -8,6 +8,7 @@ back as a tool error with the located messages, so one bad call never ends the s
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,11 +63,12 @@ def build_server(root: Path, library: Path | None = None, library_rev: str | Non
     """The MCP server, its tools and resources bound to `root` (and to a library, when the server was given
     one: a call may still name its own)."""
     from mcp.server.mcpserver import MCPServer
-    from mcp.server.mcpserver.exceptions import ToolError
+    from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 
     from termsmith import __version__, api
 
     here = Root(root, library, library_rev)
+    busy = threading.Lock()
     server = MCPServer(name="termsmith", version=__version__, instructions=(
         "termsmith drafts partnership agreements from a deal file (YAML) and a versioned clause library. "
         "Use `schema` or `new_deal` to learn what a deal holds, write the deal file, run `check` until it "
@@ -74,11 +76,17 @@ def build_server(root: Path, library: Path | None = None, library_rev: str | Non
         "to the server's root."))
 
     def run(call):
-        """Run `call`, turning termsmith's located problems into a tool error an assistant can read."""
-        try:
-            return call()
-        except TermsmithError as exc:
-            raise ToolError(machine.dumps(machine.failure(exc))) from None
+        """Run `call`, turning termsmith's located problems into a tool error an assistant can read.
+
+        One call at a time: the SDK runs each tool in a worker thread, so an assistant's parallel calls ran
+        at once, and two drafts into one folder removed each other's temporary files as a crashed run's
+        leftovers ("cannot write: No such file or directory"); termsmith's caches are per process, not per
+        thread. The work is CPU-bound under the GIL anyway, so nothing is lost by taking turns."""
+        with busy:
+            try:
+                return call()
+            except TermsmithError as exc:
+                raise ToolError(machine.dumps(machine.failure(exc))) from None
 
     @server.tool(description="The JSON Schema of a deal file: every section and field, with descriptions.")
     def schema() -> dict[str, Any]:
@@ -195,9 +203,14 @@ def build_server(root: Path, library: Path | None = None, library_rev: str | Non
     @server.resource("termsmith://clauses/{clause_id}", mime_type="text/markdown",
                      description="A clause of the library found from the root: front matter and text.")
     def clause_resource(clause_id: str) -> str:
-        found = _library(api, here, None).by_id.get(clause_id)
+        # an unknown clause is the client's mistake (invalid params), not the server's internal error
+        with busy:
+            try:
+                found = _library(api, here, None).by_id.get(clause_id)
+            except TermsmithError as exc:
+                raise ResourceError(machine.dumps(machine.failure(exc))) from None
         if found is None:
-            raise ValueError(f"no clause '{clause_id}'")
+            raise ResourceNotFoundError(f"no clause '{clause_id}'")
         return f"---\nid: {found.id}\nversion: {found.version}\ntitle: {found.meta.title}\n" \
                f"when: {found.meta.when or 'always'}\n---\n{found.body}"
 

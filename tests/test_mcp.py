@@ -225,3 +225,33 @@ def test_check_json_carries_every_warning_and_note_with_its_severity(root):
     assert [p["path"] for p in data["problems"] if p["severity"] == "warning"] == warned
     assert [p["path"] for p in data["problems"] if p["severity"] == "note"] == ["deal.kind"]
     assert not any(p["severity"] == "error" for p in data["problems"])
+
+
+def test_parallel_calls_take_turns_and_an_unknown_clause_resource_is_invalid_params(root):
+    """An assistant's parallel draft calls ran at once in the SDK's worker threads: one removed the other's
+    temporary files as a crashed run's leftovers ("cannot write: No such file or directory"). An unknown clause
+    resource was an internal error (-32603, "Error creating resource from template")."""
+    from mcp.shared.exceptions import MCPError
+
+    async def steps(session):
+        results = [None] * 6
+
+        async def one(i):
+            results[i] = await session.call_tool("draft", {"deal": "deal.yaml", "out_dir": "out"})
+
+        async with anyio.create_task_group() as group:
+            for i in range(6):
+                group.start_soon(one, i)
+        try:
+            await session.read_resource("termsmith://clauses/no.such-clause")
+        except MCPError as exc:
+            unknown = exc
+        else:
+            unknown = None
+        return results, unknown
+
+    results, unknown = session_run(root, steps)
+    assert [r.is_error for r in results] == [False] * 6, [r.content[0].text for r in results if r.is_error]
+    assert sorted(p.name for p in (root / "out").iterdir()) == ["acme-globex-2027.docx", "acme-globex-2027.manifest.json",
+                                                                 "acme-globex-2027.md"]
+    assert unknown is not None and unknown.error.code == -32602 and "no clause 'no.such-clause'" in unknown.error.message
