@@ -307,6 +307,7 @@ def lock(deal_path: Path, *, library: Path | None = None, library_rev: str | Non
     from termsmith.pipeline import checked_context
     from termsmith.write import write_files
 
+    _not_a_folder(deal_path)
     path = lock_path(deal_path)
     existing = read_lock(path)
     if existing is not None and not update:
@@ -322,12 +323,20 @@ def lock(deal_path: Path, *, library: Path | None = None, library_rev: str | Non
     return LockResult(path, pinned)
 
 
+def _not_a_folder(deal_path: Path) -> None:
+    """A folder given as the deal (`lock .`), refused as reading it would be, before its lock's name is made
+    from it: '.', '/' and '' have no name to make one from (ValueError: exit 3), '..' gave '...lock'."""
+    if Path(deal_path).is_dir() or not Path(deal_path).name:
+        raise InputError(Problem(file=str(deal_path), message="is a directory, expected a deal file"))
+
+
 def outdated(deal_path: Path, *, library: Path | None = None, library_rev: str | None = None) -> OutdatedResult:
     """The clauses of a deal's lock the current library has changed since, and its CHANGELOG in between."""
     from termsmith.library.identity import check_source
     from termsmith.library.locate import library_path
     from termsmith.library.lock import changelog_between, lock_path, outdated as changed, read_lock
 
+    _not_a_folder(deal_path)
     pinned = read_lock(lock_path(deal_path))
     if pinned is None:
         raise InputError(Problem(file=str(lock_path(deal_path)), message="no lock file; create one with `termsmith lock DEAL`"))

@@ -209,3 +209,21 @@ def test_outdated_names_clauses_the_current_library_adds_or_leaves_out(repo, dea
 
     lines = shown(api.outdated(deal, library=lib))
     assert any("exit.insolvency" in line and "new → 1.0.0" in line for line in lines)
+
+
+@pytest.mark.parametrize("command", ["lock", "outdated"])
+@pytest.mark.parametrize("given", [".", "..", "/", ""])
+def test_a_folder_given_as_the_deal_is_one_line_exit_1(tmp_path, command, given):
+    """`lock .`, `lock /`, `lock ''` and `outdated .` ended with exit 3 (ValueError: PosixPath('.') has an empty
+    name, making the lock's name); `outdated ..` looked for '...lock'."""
+    import os
+
+    from .conftest import ROOT
+
+    (tmp_path / "sub").mkdir()
+    done = subprocess.run([sys.executable, "-m", "termsmith", command, given, "--library", str(MINI)],
+                          cwd=tmp_path / "sub", capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
+    assert done.returncode == 1 and lines == [f"{given or '.'}: is a directory, expected a deal file"], done.stderr
+    assert list((tmp_path / "sub").iterdir()) == []
