@@ -358,14 +358,24 @@ def impact(deals, base, head, library, out_dir, style, jobs, ignore_locks) -> No
         for problem in deal.problems:
             echo(str(problem), err=True)
     summary = os.environ.get("GITHUB_STEP_SUMMARY") if style == "github" else None
+    unwritable = None
     if summary:
-        with open(summary, "a", encoding="utf-8") as fh:
-            fh.write("\n".join(report.impact_summary(result)) + "\n")
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write("\n".join(report.impact_summary(result)) + "\n")
+        except OSError as exc:  # a folder, a missing folder, a read-only file: the runner's setting, not a bug
+            unwritable, summary = exc, None  # the table goes to stdout instead, as without the variable
     for line in report.impact(result, style):
         echo(line)
     if style == "github" and not summary:
         for line in report.impact_summary(result):
             echo(line)
+    if unwritable is not None:
+        from termsmith.errors import OutputError, Problem
+
+        raise OutputError(Problem(file=os.environ["GITHUB_STEP_SUMMARY"], path="GITHUB_STEP_SUMMARY", message=(
+            f"cannot append the step summary: {unwritable.strerror or unwritable} (printed above instead; the "
+            "redlines and impact.json are written)")))
     if result.failed:  # at either revision: the others were still assessed
         sys.exit(EXIT_INVALID)
 

@@ -411,3 +411,17 @@ def test_a_locked_deal_whose_own_file_changed_is_drafted_with_its_locked_library
     message = str(damaged.problems[0])
     assert message.startswith(f"{venture.with_suffix('.lock')}:2:1: not a valid lock file (YAML syntax error"), message
     assert message.endswith(f"(drafting {venture}, at head WORKTREE)"), message
+
+
+def test_a_step_summary_that_cannot_be_written_is_one_line_after_the_results(repo):
+    """GITHUB_STEP_SUMMARY naming a folder or a missing folder (a runner's setting) ended with exit 3
+    (IsADirectoryError, FileNotFoundError) after the redlines were written, and printed no results."""
+    edit(repo / "library/clauses/scope/reseller-pricing.md", "at least", "no less than")
+    for summary in (repo.parent, repo.parent / "missing" / "summary.md"):
+        done = cli(repo, "deals/northwind-resellers-reseller.yaml", "--base", "base", "--library", "library", "-o",
+                   "out", "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+        lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
+        assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith(f"{summary}: GITHUB_STEP_SUMMARY: "), \
+            done.stderr
+        assert "| deals/northwind-resellers-reseller.yaml | yes |" in done.stdout
+        assert (repo / "out" / "northwind-vanderlinde-2027.docx").is_file()
