@@ -340,3 +340,26 @@ def test_what_the_renderer_refuses_in_every_draft_is_a_lint_error(lib, old, new,
     edit(lib / "clauses/exit/convenience.md", old, new)
     p = only(lib, code)
     assert p.file.endswith("convenience.md") and p.line in (7, 10)
+
+
+def test_control_characters_are_located_library_errors(lib):
+    """An ESC in a clause's front matter ended every command reading the library with exit 3 (yaml ReaderError,
+    raised outside the parse's try); in library.yaml it was two lines ('\\n  in "<unicode string>", position 51');
+    in clause text lint passed it and every draft then refused it."""
+    import os
+
+    edit(lib / "clauses/exit/convenience.md", "title: Termination for convenience", "title: \"Termination\x1b[31m\"")
+    p = only(lib, "front-matter")
+    assert p.line == 4 and p.message == "front matter: the control character U+001B is not allowed"
+    done = subprocess.run([sys.executable, "-m", "termsmith", "clauses", "list", "--library", str(lib)],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1 and done.stderr.splitlines()[0].endswith(
+        "convenience.md:4: front matter: the control character U+001B is not allowed"), done.stderr
+    edit(lib / "clauses/exit/convenience.md", "title: \"Termination\x1b[31m\"", "title: Termination for convenience")
+    edit(lib / "clauses/exit/convenience.md", "notice, subject", "notice,\x07 subject")
+    p = only(lib, "control-character")
+    assert p.line == 10 and "U+0007" in p.message
+    edit(lib / "clauses/exit/convenience.md", "notice,\x07 subject", "notice, subject")
+    edit(lib / "library.yaml", "owner: Test Counsel", "owner: Test \x1b Counsel")
+    p = only(lib, "front-matter")
+    assert p.file.endswith("library.yaml") and p.line == 3 and p.message == "the control character U+001B is not allowed"

@@ -6,6 +6,7 @@ import re
 
 from termsmith.draft.mdparse import markdown
 from termsmith.errors import Problem
+from termsmith.inputs import NOT_XML
 from termsmith.library.clauses import Clause
 
 # Markdown that clause text may not contain (compose rejects it at draft time; lint says so first).
@@ -35,6 +36,12 @@ def _html(clause: Clause) -> list[Problem]:
                 for term, text in clause.meta.defines.items()]
     out = []
     for text, first_line, by_token, what in sources:
+        bad = NOT_XML.search(text)  # every draft refuses it (compose): said here first
+        if bad:
+            out.append(Problem(file=clause.path, line=first_line + (text.count("\n", 0, bad.start()) if by_token else 0),
+                               path=clause.id, code="control-character", message=(
+                                   f"the control character U+{ord(bad.group()):04X} in {what} cannot be in a Word "
+                                   "document")))
         for token in markdown().parse(_without_jinja(text)):
             found = [token] if token.type in _REJECTED_BLOCKS else [
                 c for c in token.children or [] if c.type in _REJECTED_INLINES]
