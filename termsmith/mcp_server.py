@@ -245,7 +245,8 @@ def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None,
     if kind not in scaffold.KINDS:
         raise InputError(Problem(path="kind", message=f"choose one of {', '.join(scaffold.KINDS)} (got {kind!r})"))
     target = here.path(deal, "deal", must_exist=False) if deal else here.folder / "deal.yaml"
-    declared = open_library(_found(here)).manifest.terms
+    # the server's library (--library, --library-rev) when it was given one, as every other tool uses
+    declared = open_library(here.library or _found(here), here.library_rev).manifest.terms
     current = {**scaffold.defaults(target, kind), **{k: str(v) for k, v in answers.items()}}
     open_questions, invalid = [], []
     for question in scaffold.questions(current, declared):

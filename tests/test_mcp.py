@@ -34,9 +34,10 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
 
 
-def session_run(root: Path, steps):
-    """Start `termsmith mcp --root ROOT`, initialise a session and run `steps(session)`; its result."""
-    params = mcp_client.StdioServerParameters(command=sys.executable, args=["-m", "termsmith", "mcp", "--root", str(root)],
+def session_run(root: Path, steps, *options: str):
+    """Start `termsmith mcp --root ROOT [OPTIONS]`, initialise a session and run `steps(session)`; its result."""
+    params = mcp_client.StdioServerParameters(command=sys.executable, args=["-m", "termsmith", "mcp", "--root", str(root),
+                                                                            *options],
                                               env=_env(), cwd=str(root))
 
     async def main():
@@ -255,3 +256,21 @@ def test_parallel_calls_take_turns_and_an_unknown_clause_resource_is_invalid_par
     assert sorted(p.name for p in (root / "out").iterdir()) == ["acme-globex-2027.docx", "acme-globex-2027.manifest.json",
                                                                  "acme-globex-2027.md"]
     assert unknown is not None and unknown.error.code == -32602 and "no clause 'no.such-clause'" in unknown.error.message
+
+
+def test_new_deal_asks_for_the_terms_of_the_servers_library(root):
+    """`mcp --library DIR` served new_deal the questions of the library found from the root (here the bundled
+    one), not of DIR: a term DIR declares without a default was never asked, and DIR's deals then failed check."""
+    from .conftest import MINI
+
+    lib = root / "lib"
+    shutil.copytree(MINI, lib)
+    with open(lib / "library.yaml", "a", encoding="utf-8") as fh:
+        fh.write("terms:\n  escrow_agent:\n    type: text\n    description: The escrow agent\n")
+
+    async def steps(session):
+        return await session.call_tool("new_deal", {"answers": {}})
+
+    first = session_run(root, steps, "--library", str(lib))
+    assert not first.is_error, first.content[0].text
+    assert "terms.escrow_agent" in [q["key"] for q in first.structured_content["open"]]
