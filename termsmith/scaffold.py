@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from termsmith.errors import OutputError, Problem
@@ -63,6 +63,7 @@ class Question:
     text: str
     default: str
     choices: tuple[str, ...] = ()
+    declared: object = field(default=None, compare=False)  # a library term's declaration, to check its answer
 
 
 def _slug(text: str, fallback: str) -> str:
@@ -114,7 +115,7 @@ def term_questions(declared: tuple = ()) -> list[Question]:
         default = "" if decl.default is None else (str(decl.default).lower() if base == "bool" else str(decl.default))
         later = "" if decl.default is not None else ", leave empty to decide later"
         text = f"{decl.description or name.replace('_', ' ')} ({decl.type}{later})"
-        out.append(Question(f"terms.{name}", text, default, choices))
+        out.append(Question(f"terms.{name}", text, default, choices, decl))
     return out
 
 
@@ -160,7 +161,7 @@ def _split_terms(answers: dict[str, str], declared: tuple) -> tuple[list[Questio
     a library may declare dozens of periods and thresholds)."""
     needed, optional = [], []
     for (_, decl), q_ in zip(declared, term_questions(declared)):
-        question = Question(q_.key, q_.text, answers.get(q_.key, q_.default), q_.choices)
+        question = Question(q_.key, q_.text, answers.get(q_.key, q_.default), q_.choices, decl)
         (optional if decl.default is not None else needed).append(question)
     return needed, optional
 
@@ -168,9 +169,12 @@ def _split_terms(answers: dict[str, str], declared: tuple) -> tuple[list[Questio
 def check_answer(question: Question, value: str) -> str | None:
     """Why an answer cannot be used (asked again), or None."""
     value = value.strip()
+    if "\n" in value or "\r" in value:  # every answer is one line of the file (an MCP client can send more)
+        return "one line, without line breaks"
     if question.key.startswith("terms."):
-        return None if not value or not question.choices or value in question.choices else \
-            f"choose one of {', '.join(question.choices)}"
+        if value and question.choices and value not in question.choices:
+            return f"choose one of {', '.join(question.choices)}"
+        return _term_problem(question, value) if value else None
     if not value:
         return "an answer is needed"
     if question.choices and value not in question.choices:
@@ -192,6 +196,27 @@ def check_answer(question: Question, value: str) -> str | None:
     if question.key == "language" and not re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", value):
         return "a language and region such as en-GB or en-US"
     return None
+
+
+def _term_problem(question: Question, value: str) -> str | None:
+    """Why an answer for a library's deal term is not a value of its type (it is written into the file as it
+    is, for every type but text, party and choice), or None."""
+    import yaml
+
+    from termsmith.library.terms import split_type, validate_terms
+
+    decl = question.declared
+    if decl is None or split_type(decl.type)[0] in ("text", "party", "choice"):
+        return None
+    try:
+        parsed = yaml.safe_load(value)
+    except yaml.YAMLError:
+        return f"not a value of type {decl.type}"
+    if isinstance(parsed, dict):
+        return f"not a value of type {decl.type}"
+    name = question.key.removeprefix("terms.")
+    _, problems = validate_terms({name: parsed}, {name: decl}, (), set(), lambda _path, message: message)
+    return problems[0] if problems else None
 
 
 def ask(answers: dict[str, str], prompt: Callable[[Question], str], declared: tuple = ()) -> dict[str, str]:

@@ -194,3 +194,22 @@ def test_an_answer_the_deal_file_cannot_hold_is_asked_again(key, answer):
     question = next(q for q in scaffold.questions(scaffold.defaults(Path("d.yaml"), "technology")) if q.key == key)
     assert scaffold.check_answer(question, answer)
     assert scaffold.check_answer(question, "2027-01-01" if key == "effective_date" else "36") is None
+
+
+def test_a_library_term_answer_is_checked_against_its_type_and_kept_on_one_line(tmp_path):
+    """Answers for the library's deal terms were never checked (only choices): a days term answered 'abc' or
+    '5, extra: 1' gave a deal file that failed check or was not YAML, and an MCP client's answer
+    '30\\noverrides: ...' wrote keys of its own into the deal."""
+    from termsmith import scaffold
+
+    declared = api.open_library(None, None).manifest.terms
+    days = next(q for q in scaffold.term_questions(declared) if q.declared.type == "days")
+    for bad in ("abc", "5, extra: 1", "-5", "12.5", "[1, 2]", "30\noverrides:\n  exit.x: {text: Injected}"):
+        assert scaffold.check_answer(days, bad), bad
+    assert scaffold.check_answer(days, "45") is None
+    answers = {**scaffold.defaults(tmp_path / "d.yaml", "technology"), days.key: "45"}
+    (tmp_path / "d.yaml").write_text(scaffold.deal_text(answers, "deal.schema.json", "d.yaml", declared), encoding="utf-8")
+    api.check(tmp_path / "d.yaml")  # raises on any problem
+    assert f"  {days.key.removeprefix('terms.')}: 45   #" in (tmp_path / "d.yaml").read_text(encoding="utf-8")
+    name = next(q for q in scaffold.questions(scaffold.defaults(Path("d.yaml"), "technology")) if q.key == "a.name")
+    assert scaffold.check_answer(name, "North\nSouth")
