@@ -221,23 +221,6 @@ def redline(old: Path, new: Path | None, out: Path, *, from_rev: str | None = No
     return RedlineResult(comparison, tuple(write_files(files)), notes)
 
 
-def _check_calendar_replaceable(ics: Path) -> None:
-    """A calendar replaces an earlier calendar (a re-export updates its events), never another file a typo
-    named: a draft's twin, a deal's lock, a library file."""
-    from termsmith.errors import OutputError
-
-    try:
-        if not ics.is_file():
-            return
-        with open(ics, "rb") as fh:
-            head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError:
-        return  # written (or refused) as any other output
-    if head and not head.upper().startswith(b"BEGIN:VCALENDAR"):
-        raise OutputError(Problem(file=str(ics), message=(
-            "exists and is not a calendar; choose another name (a calendar --ics wrote before is replaced)")))
-
-
 # ── impact of a library change on many deals ───────────────────────────────────────────────
 def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library: Path | None = None,
            out_dir: Path = Path("impact"), jobs: int = 1, ignore_locks: bool = False,
@@ -386,14 +369,13 @@ def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_re
     if ics is not None:
         from termsmith.dates.ics import calendar_bytes
         from termsmith.errors import OutputError
-        from termsmith.write import write_files
-
         from termsmith.library.lock import lock_path
+        from termsmith.write import check_calendar_replaceable, write_files
 
         if Path(ics).resolve() in {Path(p).resolve() for p in deal_paths}:
             raise OutputError(Problem(file=str(ics), message="would overwrite a deal file; choose another name"))
         if Path(ics).resolve() in {lock_path(Path(p)).resolve() for p in deal_paths}:
             raise OutputError(Problem(file=str(ics), message="would overwrite a deal's lock file; choose another name"))
-        _check_calendar_replaceable(Path(ics))
+        check_calendar_replaceable(Path(ics))
         written = tuple(write_files({Path(ics): calendar_bytes(timelines, remind)}))
     return DatesResult(tuple(timelines), written)

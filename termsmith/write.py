@@ -32,6 +32,21 @@ def output_path(out_dir: Path, name: str) -> Path:
     return Path(out_dir).resolve() / name
 
 
+def check_calendar_replaceable(ics: Path) -> None:
+    """A calendar replaces an earlier calendar (a re-export updates its events), never another file a typo
+    named: a draft's twin, a deal's lock, a library file."""
+    try:
+        if not ics.is_file():
+            return
+        with open(ics, "rb") as fh:
+            head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return  # written (or refused) as any other output
+    if head and not head.upper().startswith(b"BEGIN:VCALENDAR"):
+        raise OutputError(Problem(file=str(ics), message=(
+            "exists and is not a calendar; choose another name (a calendar --ics wrote before is replaced)")))
+
+
 def check_output_folder(out_dir: Path) -> None:
     """Refuse, in one line naming it, an output folder that cannot be one: a file (or a file above it), a
     loop of links, a name too long for the file system, a NUL byte. Checked before any work, so the error
