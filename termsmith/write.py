@@ -6,6 +6,7 @@ import hashlib
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,9 +177,12 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_name: str, ma
 # The temporary files an earlier, crashed run left in each output folder this process writes into, as found
 # when it first wrote there. Each folder is listed once, not again for every draft written into it: a batch
 # listed its output folder once per deal, so the time per deal grew with the number of deals written.
-# (A run that crashes is a process that ended: what it left is there before this process looks.)
+# (A run that crashes is a process that ended: what it left is there before this process looks.) A temporary
+# file younger than LEFTOVER_AGE may be another run's, writing the same draft into the same folder right now
+# (it renames its files within a second): removing it made that run fail, so it is left for a later run.
 _LEFTOVERS: dict[str, set[str]] = {}
 LEFTOVER_FOLDERS = 1_024  # folders remembered before starting again (a long-running server writes to a few)
+LEFTOVER_AGE = 60.0  # seconds
 
 
 def _remove_leftovers(folder: Path, targets: list[Path]) -> None:
@@ -188,9 +192,11 @@ def _remove_leftovers(folder: Path, targets: list[Path]) -> None:
     if found is None:
         if len(_LEFTOVERS) >= LEFTOVER_FOLDERS:
             _LEFTOVERS.clear()
+        before = time.time() - LEFTOVER_AGE
         found = _LEFTOVERS[str(folder)] = {
             entry.name for entry in os.scandir(folder)
-            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False)}
+            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False)
+            and entry.stat(follow_symlinks=False).st_mtime < before}
     prefixes = tuple(f".{target.name}." for target in targets)
     for name in [name for name in found if name.startswith(prefixes)]:
         Path(folder, name).unlink(missing_ok=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from termsmith import api
@@ -77,10 +80,16 @@ def test_names_cannot_escape(tmp_path):
 def test_a_crashed_runs_temporary_files_go_when_their_draft_is_written_again(tmp_path):
     # what a run killed between writing and renaming leaves: hidden temporary files beside the outputs
     left = [tmp_path / ".a.docx.k2j4hx0q.tmp", tmp_path / ".b.docx.p0z8w1ab.tmp", tmp_path / ".notes.txt.tmp"]
+    an_hour_ago = time.time() - 3600
     for path in left:
         path.write_bytes(b"half")
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    busy = tmp_path / ".a.manifest.json.x7y8z9w0.tmp"  # another run writing the same draft right now
+    busy.write_bytes(b"being written")
     write_outputs(tmp_path, {"a.docx": b"A"}, "a.manifest.json", b"{}")
     assert [p.exists() for p in left] == [False, True, True]  # only the draft written: b's may be in use
+    assert busy.read_bytes() == b"being written"  # too young to be a crashed run's: that run renames it
+    busy.unlink()
     write_outputs(tmp_path, {"b.docx": b"B"}, "b.manifest.json", b"{}")  # the folder is not listed again
     assert [p.exists() for p in left] == [False, False, True]  # not a name termsmith writes: left alone
     assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.txt.tmp", "a.docx", "a.manifest.json",
