@@ -381,8 +381,8 @@ def impact(deals, base, head, library, out_dir, style, jobs, ignore_locks) -> No
 
 
 @cli.command()
-@click.argument("document", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--deal", "deal", required=True, type=click.Path(path_type=Path, dir_okay=False),
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option("--deal", "deal", required=True, type=click.Path(path_type=Path),
               help="The deal file the document was drafted from; the review's changes are written into it.")
 @click.option("--dry-run", is_flag=True, help="Show what would be absorbed and change nothing.")
 @click.option("--force", is_flag=True, help="Absorb even though the deal file has changed since the draft was made.")

@@ -383,3 +383,15 @@ def test_a_folder_where_the_lock_belongs_is_refused_not_ignored(tmp_path):
     for command in (("check", deal), ("draft", deal, "-o", tmp_path / "out"), ("outdated", deal)):
         assert_located_failure(termsmith(*command), "deal.lock", "not a valid lock file")
     assert not (tmp_path / "out").exists()
+
+
+def test_absorb_given_a_folder_is_one_line_exit_1_as_redline_is(tmp_path):
+    """`absorb DIR.docx` and `--deal DIR` were click usage errors (exit 2) where redline says exit 1."""
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL_TEXT, encoding="utf-8")
+    folder = tmp_path / "reviewed.docx"
+    folder.mkdir()
+    assert_located_failure(termsmith("absorb", folder, "--deal", deal), str(folder))
+    (tmp_path / "deal-folder.yaml").mkdir()
+    assert_located_failure(termsmith("absorb", folder, "--deal", tmp_path / "deal-folder.yaml"))
+    assert deal.read_text(encoding="utf-8") == CANONICAL_TEXT
