@@ -6,7 +6,6 @@ import hashlib
 import os
 import stat
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,11 +177,12 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_name: str, ma
 # when it first wrote there. Each folder is listed once, not again for every draft written into it: a batch
 # listed its output folder once per deal, so the time per deal grew with the number of deals written.
 # (A run that crashes is a process that ended: what it left is there before this process looks.) A temporary
-# file younger than LEFTOVER_AGE may be another run's, writing the same draft into the same folder right now
-# (it renames its files within a second): removing it made that run fail, so it is left for a later run.
+# file's name carries the id of the process writing it (`.NAME.PID.xxxxxxxx.tmp`): while that process runs, the
+# file is another run's, writing the same draft into the same folder right now, and removing it made that run
+# fail ("cannot write: No such file or directory"); so it is left alone. A name without one is an older
+# termsmith's.
 _LEFTOVERS: dict[str, set[str]] = {}
 LEFTOVER_FOLDERS = 1_024  # folders remembered before starting again (a long-running server writes to a few)
-LEFTOVER_AGE = 60.0  # seconds
 
 
 def _remove_leftovers(folder: Path, targets: list[Path]) -> None:
@@ -192,15 +192,32 @@ def _remove_leftovers(folder: Path, targets: list[Path]) -> None:
     if found is None:
         if len(_LEFTOVERS) >= LEFTOVER_FOLDERS:
             _LEFTOVERS.clear()
-        before = time.time() - LEFTOVER_AGE
         found = _LEFTOVERS[str(folder)] = {
             entry.name for entry in os.scandir(folder)
-            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False)
-            and entry.stat(follow_symlinks=False).st_mtime < before}
-    prefixes = tuple(f".{target.name}." for target in targets)
-    for name in [name for name in found if name.startswith(prefixes)]:
-        Path(folder, name).unlink(missing_ok=True)
-        found.discard(name)
+            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False)}
+    for target in targets:
+        prefix = f".{target.name}."
+        for name in [name for name in found if name.startswith(prefix)]:
+            if not _writer_running(name[len(prefix):]):
+                Path(folder, name).unlink(missing_ok=True)
+                found.discard(name)
+
+
+def _writer_running(rest: str) -> bool:
+    """Whether the process that names itself in a temporary file's name (after `.NAME.`: 'PID.xxxxxxxx.tmp') is
+    running; False for a name without a process id."""
+    parts = rest.split(".")
+    if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) <= 0 or os.name == "nt":
+        return False  # (on Windows, os.kill(pid, 0) would send CTRL_C_EVENT: such files go as before)
+    try:
+        os.kill(int(parts[0]), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, run by another user
+    except (OverflowError, OSError):
+        return False
+    return True
 
 
 def write_files(files: dict[Path, bytes]) -> list[Path]:
@@ -211,7 +228,7 @@ def write_files(files: dict[Path, bytes]) -> list[Path]:
         for path, data in files.items():
             target = Path(os.path.abspath(path))  # a link at the target is replaced, not written through
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import time
+import subprocess
+import sys
 
 import pytest
 
@@ -79,20 +80,22 @@ def test_names_cannot_escape(tmp_path):
 
 def test_a_crashed_runs_temporary_files_go_when_their_draft_is_written_again(tmp_path):
     # what a run killed between writing and renaming leaves: hidden temporary files beside the outputs
-    left = [tmp_path / ".a.docx.k2j4hx0q.tmp", tmp_path / ".b.docx.p0z8w1ab.tmp", tmp_path / ".notes.txt.tmp"]
-    an_hour_ago = time.time() - 3600
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    crashed = int(ended.stdout)  # a process that has ended, as a crashed run has
+    left = [tmp_path / ".a.docx.k2j4hx0q.tmp", tmp_path / f".a.md.{crashed}.q1w2e3r4.tmp",
+            tmp_path / ".b.docx.p0z8w1ab.tmp", tmp_path / ".notes.txt.tmp"]
     for path in left:
         path.write_bytes(b"half")
-        os.utime(path, (an_hour_ago, an_hour_ago))
-    busy = tmp_path / ".a.manifest.json.x7y8z9w0.tmp"  # another run writing the same draft right now
+    # another run writing the same draft into the same folder right now (a running process: this one's parent)
+    busy = tmp_path / f".a.manifest.json.{os.getppid()}.x7y8z9w0.tmp"
     busy.write_bytes(b"being written")
-    write_outputs(tmp_path, {"a.docx": b"A"}, "a.manifest.json", b"{}")
-    assert [p.exists() for p in left] == [False, True, True]  # only the draft written: b's may be in use
-    assert busy.read_bytes() == b"being written"  # too young to be a crashed run's: that run renames it
+    write_outputs(tmp_path, {"a.docx": b"A", "a.md": b"M"}, "a.manifest.json", b"{}")
+    assert [p.exists() for p in left] == [False, False, True, True]  # only the draft written: b's may be in use
+    assert busy.read_bytes() == b"being written"  # its writer runs: it renames the file itself
     busy.unlink()
     write_outputs(tmp_path, {"b.docx": b"B"}, "b.manifest.json", b"{}")  # the folder is not listed again
-    assert [p.exists() for p in left] == [False, False, True]  # not a name termsmith writes: left alone
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.txt.tmp", "a.docx", "a.manifest.json",
+    assert [p.exists() for p in left] == [False, False, False, True]  # not a name termsmith writes: left alone
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.txt.tmp", "a.docx", "a.manifest.json", "a.md",
                                                           "b.docx", "b.manifest.json"]
 
 
@@ -100,10 +103,6 @@ def test_a_crashed_runs_temporary_files_go_when_their_draft_is_written_again(tmp
 def test_an_output_folder_that_cannot_be_one_is_one_line_exit_1(tmp_path, out, named):
     """A file above the folder, a loop of links, a name too long: `draft -o` ended with exit 3 (OSError or
     RuntimeError), or blamed the journal file inside it ("cannot write: File exists")."""
-    import os
-    import subprocess
-    import sys
-
     from .conftest import ROOT
 
     (tmp_path / "afile").write_text("not a folder\n")
