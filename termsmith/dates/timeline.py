@@ -35,10 +35,8 @@ DEFAULT_RENEWALS = 3  # without --until: the Initial Term and this many Renewal 
 
 _CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "semi_annual": 6, "annual": 12}
 _PERIOD_NAME = {"monthly": "month", "quarterly": "quarter", "semi_annual": "half-year", "annual": "year"}
-
-
-
 LATEST = dt.date(2399, 12, 31)  # effective dates end in 2199; a term and its renewals may run on
+
 
 @dataclass(frozen=True)
 class Source:
