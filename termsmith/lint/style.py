@@ -16,6 +16,7 @@ import re
 
 from jinja2 import TemplateSyntaxError, nodes
 
+from termsmith.draft.housestyle import restyle
 from termsmith.draft.templating import environment
 from termsmith.errors import Problem
 from termsmith.library.clauses import Clause, Library
@@ -74,15 +75,28 @@ def _other_words(library: Library) -> dict[str, str]:
     return words
 
 
+def _for_systems(node: nodes.Node) -> bool:
+    """An `{% if %}` on the legal system: what it holds is written for particular systems on purpose."""
+    return isinstance(node, nodes.If) and any(n.name in SYSTEM_NAMES for n in node.test.find_all(nodes.Name))
+
+
+def _parsed_sources(clause: Clause):
+    """(parsed template, line of its first line, whether its lines are the file's): the body, then each definition
+    (located at the front matter); one that does not parse is left to the template checks."""
+    sources = [(clause.body, clause.body_line, True)] + [(text, 2, False) for text in clause.meta.defines.values()]
+    for text, first, numbered in sources:
+        try:
+            yield environment().parse("\n" * (first - 1) + text if numbered else text), first, numbered
+        except TemplateSyntaxError:
+            continue
+
+
 def _literal_text(tree: nodes.Node) -> list[tuple[str, int]]:
     """The template's own words with their lines, leaving out branches that depend on the legal system."""
     out: list[tuple[str, int]] = []
 
-    def about_system(test: nodes.Node) -> bool:
-        return any(n.name in SYSTEM_NAMES for n in test.find_all(nodes.Name))
-
     def walk(node: nodes.Node) -> None:
-        if isinstance(node, nodes.If) and about_system(node.test):
+        if _for_systems(node):
             return
         if isinstance(node, nodes.TemplateData):
             out.append((node.data, node.lineno))
@@ -111,12 +125,7 @@ def _spelling_findings(library: Library) -> list[Problem]:
     for clause in library.clauses:
         if clause.meta.when and any(name in clause.meta.when for name in SYSTEM_NAMES):
             continue  # the whole clause is written for particular systems
-        sources = [(clause.body, clause.body_line, True)] + [(text, 2, False) for text in clause.meta.defines.values()]
-        for text, first, numbered in sources:
-            try:
-                tree = environment().parse("\n" * (first - 1) + text if numbered else text)
-            except TemplateSyntaxError:
-                continue  # reported by the template checks
+        for tree, first, numbered in _parsed_sources(clause):
             for data, line in _literal_text(tree):
                 for match in pattern.finditer(data):
                     word = lookup[match.group().casefold()]
@@ -131,19 +140,16 @@ def _spelling_findings(library: Library) -> list[Problem]:
 
 def _unstyled_findings(library: Library) -> list[Problem]:
     """Words a style or legal system replaces, written in a Jinja string, where no replacement reaches them."""
-    keys = {" ".join(old.split()).casefold()
-            for table in [*(style.replace for style in library.manifest.house_style.styles),
-                          *(system.replace or () for system in library.manifest.legal_systems)]
-            for old, _ in (table.items() if isinstance(table, dict) else table)}
-    if not keys:
+    # what any style or system would replace, found as a draft's Restyle finds it
+    pattern = restyle((*(pair for style in library.manifest.house_style.styles for pair in style.replace),
+                       *(pair for system in library.manifest.legal_systems for pair in system.replace))).pattern
+    if pattern is None:
         return []
-    alternatives = "|".join(r"\s+".join(map(re.escape, key.split())) for key in sorted(keys, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
     problems = []
 
     def strings(node: nodes.Node):
-        if isinstance(node, nodes.If) and any(n.name in SYSTEM_NAMES for n in node.test.find_all(nodes.Name)):
-            return  # written for particular systems on purpose
+        if _for_systems(node):
+            return
         if isinstance(node, nodes.Compare):
             return  # a value compared with the deal's, not text
         if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name in ("ref", "has"):
@@ -154,12 +160,7 @@ def _unstyled_findings(library: Library) -> list[Problem]:
             yield from strings(child)
 
     for clause in library.clauses:
-        sources = [(clause.body, clause.body_line, True)] + [(text, 2, False) for text in clause.meta.defines.values()]
-        for text, first, numbered in sources:
-            try:
-                tree = environment().parse("\n" * (first - 1) + text if numbered else text)
-            except TemplateSyntaxError:
-                continue  # reported by the template checks
+        for tree, first, numbered in _parsed_sources(clause):
             for const in strings(tree):
                 if (match := pattern.search(const.value)) is not None:
                     problems.append(Problem(
