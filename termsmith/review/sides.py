@@ -104,17 +104,15 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
     draft = document_draft(doc, base, owners=owners)
     footnotes = note_places(doc, draft, owners)
     if footnotes:
+        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
+
         kinds = [n.kind for n, _owner, _place in footnotes]
         counted = " and ".join(f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
                                for k in ("footnote", "endnote") if k in kinds)
         notes.append(f"{path}: {counted} the redline does not compare or show (termsmith drafts none): " + "; ".join(
-            f"{n.kind} in {place}: “{_shorten(n.text) if n.text else '(its text is not in the document)'}”"
+            f"{n.kind} in {place}: “{shorten(n.text, 80) if n.text else '(its text is not in the document)'}”"
             for n, _owner, place in footnotes))
     return Side(draft, doc, base, manifest, tuple(notes))
-
-
-def _shorten(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _rebuilt(rebuild: Callable[[Path], Draft], manifest: Path) -> Draft | TermsmithError:
