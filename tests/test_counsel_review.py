@@ -151,3 +151,13 @@ def test_with_three_parties_a_disputed_invoice_is_referred_by_one_of_the_two_con
     three = _draft(write_deal, deal_data)
     assert "promptly, and the disputing Party or the issuing Party may refer it for resolution under clause" in three
     assert "either of them may refer" not in three
+
+
+# ── the payments schedule: its second table is introduced by what it holds ─────────────────────
+def test_the_payments_schedule_introduces_its_second_table_by_what_it_holds(write_deal):
+    reported = _draft(write_deal, _example("brightpath-lumen-referral-alliance"))
+    assert "They are reported, invoiced and paid as follows:\n\n| Subject | Arrangement | Clause |" in reported
+    assert "| Statements |" in reported
+    charges = _draft(write_deal, _example("meridian-opscloud-managed-service"))  # no statements to report
+    assert "They are invoiced and paid as follows:\n\n| Subject | Arrangement | Section |" in charges  # a US deal
+    assert "| Statements |" not in charges
