@@ -243,7 +243,8 @@ def new(deal, kind, defaults, schema_ref, force, library, library_rev) -> None:
     declared = _declared_terms(library, library_rev)
     if not defaults and sys.stdin.isatty():
         echo(f"New deal {deal}: press Enter to keep the answer in brackets.")
-        answers = scaffold.ask(answers, _prompt, declared)
+        answers = _until_it_checks(scaffold.ask(answers, _prompt, declared), declared, library, library_rev,
+                                   deal.name)
     written = []
     if schema_ref is None:
         schema_file = deal.parent / scaffold.SCHEMA_NAME
@@ -260,6 +261,31 @@ def new(deal, kind, defaults, schema_ref, force, library, library_rev) -> None:
     for path in written:
         echo(f"wrote {path}")
     echo(f"next: fill in the placeholders, then `termsmith check {deal}` and `termsmith draft {deal}`")
+
+
+def _until_it_checks(answers: dict, declared: tuple, library, library_rev, name: str) -> dict:
+    """The answers, each one asked again (with the reason) while the deal they write is one `check` refuses: a
+    term too long, two short names alike, a language the library has no words for. A problem no question
+    answers (none is known) is left for the file's reader, said as `check` will say it."""
+    from termsmith import report, scaffold
+
+    while problems := scaffold.deal_problems(answers, declared, library, library_rev, name):
+        asked = {q.key: q for q in [*scaffold.questions(answers, declared), *scaffold.term_questions(declared)]}
+        again = {}
+        for problem in problems:
+            key = scaffold.answered_by(problem.path)
+            if key in asked:
+                again.setdefault(key, problem.message)
+        if not again:
+            for line in report.problems(problems):
+                echo(line, err=True)
+            return answers
+        for key, message in again.items():
+            echo(f"  {message}", err=True)
+            question = asked[key]
+            answers[key] = _prompt(scaffold.Question(key, question.text, answers.get(key, question.default),
+                                                     question.choices, question.declared)).strip()
+    return answers
 
 
 def _declared_terms(library, library_rev) -> tuple:

@@ -233,6 +233,52 @@ def ask(answers: dict[str, str], prompt: Callable[[Question], str], declared: tu
     return answers
 
 
+# The question whose answer a field of the written deal holds (a problem at that field is asked again).
+_ANSWERED = {"deal.id": "id", "deal.kind": "kind", "deal.title": "title", "deal.effective_date": "effective_date",
+             "deal.governing_law": "governing_law", "deal.language": "language", "deal.purpose": "purpose",
+             "term.initial_months": "initial_months", "term.renewal": "renewal", "conflict_resolution.final": "final",
+             "conflict_resolution.courts": "forum", "conflict_resolution.arbitration": "forum",
+             "exit.termination_for_convenience.notice_days": "notice_days",
+             "exit.termination_for_convenience": "convenience", "exit.transition.assistance_months": "assistance_months"}
+_PARTY_FIELDS = {"name": "name", "short_name": "short_name", "jurisdiction": "jurisdiction", "address": "address",
+                 "signatory.name": "signatory", "signatory.title": "signatory_title", "signatory": "signatory"}
+
+
+def answered_by(path: str | None) -> str | None:
+    """The key of the question whose answer the deal field at `path` holds (`parties[1].short_name` →
+    `b.short_name`), or None for a field no question sets."""
+    if not path:
+        return None
+    if path.startswith("terms."):
+        return "terms." + path.split(".")[1]
+    party = re.fullmatch(r"parties\[([01])\]\.(.+)", path)
+    if party:
+        rest = party.group(2)
+        key = next((v for k, v in _PARTY_FIELDS.items() if rest == k or rest.startswith(k + ".")), None)
+        return f"{'ab'[int(party.group(1))]}.{key}" if key else None
+    return next((v for k, v in _ANSWERED.items() if path == k or path.startswith(k + ".")), None)
+
+
+def deal_problems(answers: dict[str, str], declared: tuple, library: Path | None, library_rev: str | None,
+                  name: str = "DEAL.yaml") -> list[Problem]:
+    """What `termsmith check` would refuse in the deal these answers write (its structure and business rules,
+    then what the library asks of it): each answer passed its own check, but a deal is more than its answers
+    one by one (a term too long, two short names alike, a language the library has no words for)."""
+    from termsmith.deal.load import load_bytes
+    from termsmith.deal.validate import validate
+    from termsmith.errors import InputError
+    from termsmith.library.opening import open_library
+    from termsmith.pipeline import checked_context
+
+    try:
+        loaded = load_bytes(deal_text(answers, SCHEMA_NAME, name, declared).encode("utf-8"), name)
+        deal = validate(loaded)
+        checked_context(deal, loaded, open_library(library, library_rev))
+    except InputError as exc:
+        return [p for p in exc.problems if p.severity == "error"]
+    return []
+
+
 # ── the deal file ─────────────────────────────────────────────────────────────────────────
 def _y(value: str) -> str:
     """A YAML scalar for a string answer (quoted when YAML would read it as something else)."""

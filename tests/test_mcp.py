@@ -118,6 +118,32 @@ def test_new_deal_interviews_until_the_deal_is_complete(root):
     assert checked.structured_content is not None
 
 
+def test_new_deal_asks_again_for_answers_the_deal_check_refuses(root):
+    """Each answer passed its own check, but `check` refused the deal they made: a term of 0 months, a
+    language the library has no words for. Now those answers are invalid and asked again; once put right the
+    deal is written and checks."""
+    async def steps(session):
+        first = await session.call_tool("new_deal", {"answers": {}})
+        answers = {q["key"]: q["default"] for q in first.structured_content["open"]}
+        answers.update({"initial_months": "0", "language": "de-DE"})
+        refused = await session.call_tool("new_deal", {"answers": answers, "deal": "wrong.yaml"})
+        answers["initial_months"] = "24"
+        still = await session.call_tool("new_deal", {"answers": answers, "deal": "wrong.yaml"})
+        answers["language"] = "en-GB"
+        done = await session.call_tool("new_deal", {"answers": answers, "deal": "right.yaml"})
+        checked = await session.call_tool("check", {"deal": "right.yaml"})
+        return refused, still, done, checked
+
+    refused, still, done, checked = session_run(root, steps)
+    assert [i["key"] for i in refused.structured_content["invalid"]] == ["initial_months"]
+    assert "initial_months" in [q["key"] for q in refused.structured_content["open"]]
+    assert "deal_text" not in refused.structured_content and not (root / "wrong.yaml").exists()
+    assert [i["key"] for i in still.structured_content["invalid"]] == ["language"]
+    assert "de-DE" in still.structured_content["invalid"][0]["message"]
+    assert done.structured_content["invalid"] == [] and done.structured_content["written"] == "right.yaml"
+    assert not checked.is_error and checked.structured_content["ok"]
+
+
 # ── --format json, one schema per command ────────────────────────────────────────────────────
 PROBLEM = {"type": "object", "required": ["file", "line", "path", "message", "severity"],
            "properties": {"file": {"type": ["string", "null"]}, "line": {"type": ["integer", "null"]},

@@ -78,8 +78,10 @@ def test_new_points_at_a_given_schema_relative_to_the_deal(tmp_path):
     assert not (tmp_path / "deals/deal.schema.json").exists()
 
 
-def test_on_a_terminal_new_asks_the_questions_with_defaults(tmp_path):
-    """A real pseudo-terminal: the answers are typed, Enter keeps a default, a wrong answer is asked again."""
+def _on_a_terminal(tmp_path: Path, answers: dict) -> tuple[list[str], str]:
+    """`termsmith new deal.yaml --kind reseller` on a real pseudo-terminal, each question whose text contains a
+    key of `answers` answered with its value (a list: the values in turn, when it is asked again), the others
+    with Enter; the prompts seen, and everything the terminal showed."""
     import pty
 
     master, slave = pty.openpty()
@@ -87,15 +89,7 @@ def test_on_a_terminal_new_asks_the_questions_with_defaults(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "termsmith", "new", "deal.yaml", "--kind", "reseller"], cwd=tmp_path,
                             stdin=slave, stdout=slave, stderr=slave, env=env)
     os.close(slave)
-    answers = {
-        "Deal id": "northwind-2028", "Kind of partnership": "", "Title of the agreement": "",
-        "Effective date": ["1 March 2028", "2028-03-01"], "Governing law": "", "Language": "",
-        "Purpose": "Resell the Northwind platform in the Nordics.",
-        "First party: full legal name": "Northwind Software AB", "First party: short name": "Northwind",
-        "Second party: full legal name": "Fjord Resellers AS", "Second party: short name": "Fjord",
-        "Initial term": "36", "Renewal": "by_agreement", "Disputes are finally decided by": "arbitration",
-        "venue, or seat": "Stockholm", "without cause?": "yes", "Notice for termination": "120",
-    }
+    shown = b""
     pending = {k: (v if isinstance(v, list) else [v]) for k, v in answers.items()}
     seen, buffer = [], b""
     while True:
@@ -116,9 +110,26 @@ def test_on_a_terminal_new_asks_the_questions_with_defaults(tmp_path):
                 del pending[key]
             seen.append(tail.strip())
             os.write(master, value.encode() + b"\r")
+            shown += buffer
             buffer = b""
     assert proc.wait(timeout=60) == 0
     os.close(master)
+    assert not pending, pending
+    return seen, (shown + buffer).decode("utf-8", "replace")
+
+
+def test_on_a_terminal_new_asks_the_questions_with_defaults(tmp_path):
+    """A real pseudo-terminal: the answers are typed, Enter keeps a default, a wrong answer is asked again."""
+    answers = {
+        "Deal id": "northwind-2028", "Kind of partnership": "", "Title of the agreement": "",
+        "Effective date": ["1 March 2028", "2028-03-01"], "Governing law": "", "Language": "",
+        "Purpose": "Resell the Northwind platform in the Nordics.",
+        "First party: full legal name": "Northwind Software AB", "First party: short name": "Northwind",
+        "Second party: full legal name": "Fjord Resellers AS", "Second party: short name": "Fjord",
+        "Initial term": "36", "Renewal": "by_agreement", "Disputes are finally decided by": "arbitration",
+        "venue, or seat": "Stockholm", "without cause?": "yes", "Notice for termination": "120",
+    }
+    seen, _ = _on_a_terminal(tmp_path, answers)
     data = yaml.safe_load((tmp_path / "deal.yaml").read_text(encoding="utf-8"))
     assert data["deal"]["id"] == "northwind-2028" and data["deal"]["kind"] == "reseller"
     assert data["deal"]["title"] == "Reseller Agreement" and str(data["deal"]["effective_date"]) == "2028-03-01"
@@ -127,7 +138,20 @@ def test_on_a_terminal_new_asks_the_questions_with_defaults(tmp_path):
     assert data["term"] == {"initial_months": 36, "renewal": "by_agreement"}
     assert data["conflict_resolution"]["arbitration"]["seat"] == "Stockholm"
     assert data["exit"]["termination_for_convenience"] == {"allowed": True, "notice_days": 120}
-    assert any("Effective date" in s for s in seen) and not pending
+    assert any("Effective date" in s for s in seen)
+    assert run("check", "deal.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_on_a_terminal_new_asks_again_what_check_would_refuse(tmp_path):
+    """Each answer passed its own check, but `check` then refused the deal they made (a term of 0 months, a
+    language the library has no words for): now the question is asked again, with the reason, before the file
+    is written, and the deal written checks."""
+    answers = {"Deal id": "northwind-2028", "Initial term": ["0", "24"], "Language": ["de-DE", "en-GB"]}
+    seen, shown = _on_a_terminal(tmp_path, answers)
+    assert sum("Initial term" in s for s in seen) == 2 and sum("Language" in s for s in seen) == 2
+    assert "must be more than 0" in shown and "de-DE" in shown.split("Language")[-2]
+    data = yaml.safe_load((tmp_path / "deal.yaml").read_text(encoding="utf-8"))
+    assert data["term"]["initial_months"] == 24 and data["deal"]["language"] == "en-GB"
     assert run("check", "deal.yaml", cwd=tmp_path).returncode == 0
 
 
@@ -213,3 +237,22 @@ def test_a_library_term_answer_is_checked_against_its_type_and_kept_on_one_line(
     assert f"  {days.key.removeprefix('terms.')}: 45   #" in (tmp_path / "d.yaml").read_text(encoding="utf-8")
     name = next(q for q in scaffold.questions(scaffold.defaults(Path("d.yaml"), "technology")) if q.key == "a.name")
     assert scaffold.check_answer(name, "North\nSouth")
+
+
+@pytest.mark.parametrize(("path", "key"), [
+    ("parties[1].short_name", "b.short_name"), ("parties[0].signatory.title", "a.signatory_title"),
+    ("parties[0].signatory.name", "a.signatory"), ("conflict_resolution.arbitration.seat", "forum"),
+    ("exit.termination_for_convenience.notice_days", "notice_days"), ("terms.escrow_agent", "terms.escrow_agent"),
+    ("deal.language", "language"), ("parties[2].name", None), ("options.liability_cap", None), (None, None)])
+def test_a_problem_in_the_new_deal_names_the_question_that_set_the_field(path, key):
+    from termsmith.scaffold import answered_by
+
+    assert answered_by(path) == key
+
+
+def test_the_deal_of_two_alike_short_names_is_refused_at_both(tmp_path):
+    """What `new` asks again when the short names look the same: both parties' short names."""
+    from termsmith.scaffold import answered_by, deal_problems, defaults
+
+    answers = {**defaults(tmp_path / "d.yaml", "technology"), "a.short_name": "Acme", "b.short_name": "ACME"}
+    assert [answered_by(p.path) for p in deal_problems(answers, (), None, None)] == ["a.short_name", "b.short_name"]
