@@ -111,7 +111,8 @@ def draft(deals, out_dir, formats, jobs, force, no_notes, library, library_rev) 
     """Draft DEALS (YAML or JSON deal files) into Word and Markdown."""
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     as_json = _wants_json("json" if "json" in wanted else "text")
-    fmts = _formats(",".join(f for f in wanted if f != "json") or "docx,md")
+    # `--format json` alone: the default files, printed as structured data; `--format ''` names no format at all
+    fmts = _formats(",".join(f for f in wanted if f != "json") or ("docx,md" if wanted else ""))
     kw = dict(formats=fmts, library=library, library_rev=library_rev, force=force, notes=not no_notes)
     if len(deals) == 1:
         from termsmith import api, machine

@@ -72,11 +72,14 @@ def test_a_language_without_locale_data_is_a_located_input_error(command, tmp_pa
     assert not (tmp_path / "out").exists() and not lock_path(path).exists()
 
 
-def test_usage_errors_exit_2():
+def test_usage_errors_exit_2(tmp_path):
     assert run("draft").returncode == 2
     assert run("frobnicate").returncode == 2
     done = run("draft", CANONICAL, "--format", "pdf")
     assert done.returncode == 2 and "unknown format pdf" in done.stderr
+    for empty in ("", " , "):  # no format at all is a mistake, not a request for the default files
+        done = run("draft", CANONICAL, "--format", empty, "-o", tmp_path / "out")
+        assert done.returncode == 2 and "unknown format (none)" in done.stderr and not (tmp_path / "out").exists()
 
 
 def test_missing_file_exits_1_without_traceback(tmp_path):
