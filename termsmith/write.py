@@ -167,7 +167,11 @@ def write_outputs(out_dir: Path, files: dict[str, bytes], manifest_name: str, ma
     targets = {output_path(out_dir, name): data for name, data in [*files.items(), (manifest_name, manifest)]}
     journal = _journal(out_dir, manifest_name)
     _remove_leftovers(Path(out_dir).resolve(), [*targets, journal])
-    write_files({journal: manifest})
+    try:
+        write_files({journal: manifest})
+    except OutputError as exc:  # the reader asked for the draft, not for the hidden journal: name the draft
+        first = next(iter(targets))
+        raise OutputError([Problem(file=str(first), message=p.message) for p in exc.problems]) from None
     written = write_files(targets)
     journal.unlink(missing_ok=True)
     return written

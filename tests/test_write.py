@@ -71,6 +71,21 @@ def test_failed_write_leaves_previous_outputs_intact(tmp_path, monkeypatch):
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
+def test_a_folder_that_cannot_be_written_names_the_draft_not_the_hidden_journal(tmp_path, monkeypatch):
+    """In a read-only folder the first file written is the journal: the error named
+    `.x.manifest.json.pending`, a file the user never asked for. (Run as root here, where no folder is
+    read-only: the refusal the operating system gives an ordinary user is raised where it would arise.)"""
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("termsmith.write.tempfile.mkstemp", refused)
+    with pytest.raises(OutputError) as caught:
+        write_outputs(tmp_path, {"a.docx": b"A", "a.md": b"M"}, "a.manifest.json", b"{}")
+    assert [(p.file, p.message) for p in caught.value.problems] == [
+        (str(tmp_path / "a.docx"), "cannot write: Permission denied")]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_names_cannot_escape(tmp_path):
     for name in ("../x.md", "a/b.md", "..", ""):
         with pytest.raises(OutputError):
