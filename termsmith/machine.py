@@ -7,7 +7,6 @@ terminal output; both front ends call these functions, so they can never disagre
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from termsmith.errors import Problem
@@ -113,8 +112,3 @@ def dates(result) -> Any:
     return json.loads(to_json(result.timelines))
 
 
-def relative(path: Path, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

@@ -8,6 +8,7 @@ back as a tool error with the located messages, so one bad call never ends the s
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,6 +59,18 @@ class Root:
     def rev(self, given: str | None) -> str | None:
         return given if given is not None else self.library_rev
 
+    def shown(self, value: Any) -> Any:
+        """`value` (a result or a failure) with every path under the root written relative to it, as calls give
+        them: the files a result names, its problems' files and the lines of its summary alike."""
+        prefix = str(self.folder) + os.sep
+        if isinstance(value, str):
+            return value.replace(prefix, "")
+        if isinstance(value, dict):
+            return {key: self.shown(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.shown(item) for item in value]
+        return value
+
 
 def build_server(root: Path, library: Path | None = None, library_rev: str | None = None):
     """The MCP server, its tools and resources bound to `root` (and to a library, when the server was given
@@ -84,9 +97,9 @@ def build_server(root: Path, library: Path | None = None, library_rev: str | Non
         thread. The work is CPU-bound under the GIL anyway, so nothing is lost by taking turns."""
         with busy:
             try:
-                return call()
+                return here.shown(call())
             except TermsmithError as exc:
-                raise ToolError(machine.dumps(machine.failure(exc))) from None
+                raise ToolError(machine.dumps(here.shown(machine.failure(exc)))) from None
 
     @server.tool(description="The JSON Schema of a deal file: every section and field, with descriptions.")
     def schema() -> dict[str, Any]:
@@ -109,9 +122,9 @@ def build_server(root: Path, library: Path | None = None, library_rev: str | Non
                              "Never overwrites a file a reviewer edited unless force is true.")
     def draft(deal: DealPath, out_dir: Annotated[str, Field(description="Output folder under the root.")] = ".",
               library: LibraryPath = None, library_rev: LibraryRev = None, force: bool = False) -> dict[str, Any]:
-        return run(lambda: _relative(machine.draft(api.draft(
+        return run(lambda: machine.draft(api.draft(
             here.path(deal, "deal"), here.path(out_dir, "out_dir", must_exist=False),
-            library=here.optional(library, "library"), library_rev=here.rev(library_rev), force=force)), here.folder))
+            library=here.optional(library, "library"), library_rev=here.rev(library_rev), force=force)))
 
     @server.tool(description="A Word redline (tracked changes) and its CriticMarkup twin between OLD and NEW: "
                              "two deal files, or two drafts (.docx or .manifest.json).")
@@ -125,8 +138,7 @@ def build_server(root: Path, library: Path | None = None, library_rev: str | Non
                                  force=force)
             from termsmith.report import redline as lines
 
-            return {"ok": True, "summary": lines(result), "written": [machine.relative(p, here.folder)
-                                                                        for p in result.written]}
+            return {"ok": True, "summary": lines(result), "written": [str(p) for p in result.written]}
         return run(call)
 
     @server.tool(description="Bring a reviewed Word draft back: its tracked changes, edits and comments mapped "
@@ -233,10 +245,6 @@ def _clause_summary(clause) -> dict[str, Any]:
     return {"id": clause.id, "version": clause.version, "title": clause.meta.title, "section": clause.meta.area}
 
 
-def _relative(data: dict[str, Any], root: Path) -> dict[str, Any]:
-    return {**data, "written": [machine.relative(Path(p), root) for p in data["written"]]}
-
-
 def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None, force: bool) -> dict[str, Any]:
     from termsmith import scaffold
 
@@ -279,15 +287,13 @@ def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None,
         result["deal_text"] = text
         if deal and not open_questions:
             written = scaffold.write_new(target, text, force=force)
-            result["written"] = machine.relative(written, here.folder)
+            result["written"] = str(written)
     return result
 
 
 def serve(root: Path, library: Path | None = None, library_rev: str | None = None) -> None:
     """Serve over stdio from `root`: the library rule (TERMSMITH_LIBRARY, else the nearest library.yaml
     upwards, else the bundled library) starts there, as it does from a terminal's current folder."""
-    import os
-
     root = Path(root).resolve()
     library = None if library is None else Path(library).resolve()
     os.chdir(root)

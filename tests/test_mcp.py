@@ -144,6 +144,30 @@ def test_new_deal_asks_again_for_answers_the_deal_check_refuses(root):
     assert not checked.is_error and checked.structured_content["ok"]
 
 
+def test_every_result_and_failure_names_files_relative_to_the_root(root):
+    """draft and redline gave the files they wrote relative to the root, but check's problems, absorb's
+    `would_write` and redline's summary lines gave absolute paths, as did a failure's problems."""
+    async def steps(session):
+        results = [await session.call_tool("check", {"deal": "deal.yaml"}),
+                   await session.call_tool("check", {"deal": "bad.yaml"}),
+                   await session.call_tool("draft", {"deal": "deal.yaml", "out_dir": "out"})]
+        results += [await session.call_tool("absorb", {"reviewed": "out/acme-globex-2027.docx", "deal": "deal.yaml"}),
+                    await session.call_tool("redline", {"old": "out/acme-globex-2027.docx",
+                                                        "new": "out/acme-globex-2027.docx", "out": "r.docx"})]
+        return results
+
+    checked, bad, drafted, absorbed, redlined = session_run(root, steps)
+    texts = [r.content[0].text if r.is_error else json.dumps(r.structured_content)
+             for r in (checked, bad, drafted, absorbed, redlined)]
+    assert bad.is_error and not any(r.is_error for r in (checked, drafted, absorbed, redlined))
+    assert not [t for t in texts if str(root) in t]
+    assert {p["file"] for p in checked.structured_content["problems"]} == {"deal.yaml"}
+    assert '"file": "bad.yaml"' in texts[1]
+    assert drafted.structured_content["written"][0] == "out/acme-globex-2027.docx"
+    assert absorbed.structured_content["would_write"] == ["deal.review.md"]
+    assert redlined.structured_content["summary"][-2:] == ["wrote r.docx", "wrote r.md"]
+
+
 # ── --format json, one schema per command ────────────────────────────────────────────────────
 PROBLEM = {"type": "object", "required": ["file", "line", "path", "message", "severity"],
            "properties": {"file": {"type": ["string", "null"]}, "line": {"type": ["integer", "null"]},
