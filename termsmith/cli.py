@@ -240,6 +240,11 @@ def new(deal, kind, defaults, schema_ref, force, library, library_rev) -> None:
 
     if deal.exists() and not force:  # before any question is asked
         scaffold.write_new(deal, "", force=False)
+    scaffold.check_new_name(deal)
+    target = None
+    if schema_ref is not None:
+        target = schema_ref if "://" in schema_ref else scaffold.schema_target(deal, Path(schema_ref))
+        scaffold.check_schema_target(target)
     answers = scaffold.defaults(deal, kind)
     declared = _declared_terms(library, library_rev)
     if not defaults and sys.stdin.isatty():
@@ -247,17 +252,13 @@ def new(deal, kind, defaults, schema_ref, force, library, library_rev) -> None:
         answers = _until_it_checks(scaffold.ask(answers, _prompt, declared), declared, library, library_rev,
                                    deal.name)
     written = []
-    if schema_ref is None:
+    if target is None:
         schema_file = deal.parent / scaffold.SCHEMA_NAME
         if not schema_file.exists():
             from termsmith import api
 
             written.append(scaffold.write_schema(schema_file, api.schema(library, library_rev) if declared else None))
         target = scaffold.schema_target(deal, schema_file)
-    elif "://" in schema_ref:
-        target = schema_ref
-    else:
-        target = scaffold.schema_target(deal, Path(schema_ref))
     written.insert(0, scaffold.write_new(deal, scaffold.deal_text(answers, target, deal.name, declared), force=force))
     for path in written:
         echo(f"wrote {path}")

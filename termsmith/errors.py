@@ -35,7 +35,8 @@ class Problem:
             if self.column is not None:
                 where = f"{where}:{self.column}"
         parts = [p for p in (where, self.path) if p]
-        return printable(": ".join([*parts, self.message]))
+        # one line, even where a file name or value holds a line break (TERMSMITH_LIBRARY set to two lines)
+        return printable(": ".join([*parts, self.message])).replace("\n", "\\n")
 
 
 class TermsmithError(Exception):

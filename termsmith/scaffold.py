@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from termsmith.errors import OutputError, Problem
+from termsmith.errors import InputError, OutputError, Problem
 
 KINDS = {
     "technology": "Technology Partnership Agreement",
@@ -46,6 +46,15 @@ def write_schema(path: Path, schema: dict | None = None) -> Path:
 def schema_target(deal: Path, schema: Path) -> str:
     """How a deal file's schema line names the schema: relative to the deal's folder (so it works in every clone)."""
     return Path(os.path.relpath(Path(schema).resolve(), Path(deal).resolve().parent)).as_posix()
+
+
+def check_schema_target(target: str) -> None:
+    """The schema line ends at the first space (editors read `$schema=` up to it, as `schema_line_of` does): a
+    target with a space or a line break would point them at something else."""
+    if target != "".join(target.split()):
+        raise InputError(Problem(path="--schema", message=(
+            f"'{target}' holds a space or a line break, which ends the schema line early: write a URL's spaces as "
+            "%20, or move the schema to a path without spaces")))
 
 
 def schema_line_of(text: str) -> str | None:
@@ -489,6 +498,14 @@ def _terms_text(answers: dict[str, str], declared: tuple) -> str:
     return "\n".join(lines) + "\n"
 
 
+def check_new_name(path: Path) -> None:
+    """A new deal file is named NAME.yaml (asked before any question, said again when it is written)."""
+    if path.name.lower() in (".yaml", ".yml"):
+        raise OutputError(Problem(file=str(path), message="give the deal file a name before .yaml, e.g. deal.yaml"))
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise OutputError(Problem(file=str(path), message="a new deal file is YAML: name it .yaml"))
+
+
 def write_new(path: Path, text: str, *, force: bool = False) -> Path:
     """Write a new deal file; an existing file is never overwritten without `force`."""
     from termsmith.write import write_files
@@ -496,7 +513,6 @@ def write_new(path: Path, text: str, *, force: bool = False) -> Path:
     path = Path(path)
     if path.exists() and not force:
         raise OutputError(Problem(file=str(path), message="already exists; choose another name, or --force to replace it"))
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        raise OutputError(Problem(file=str(path), message="a new deal file is YAML: name it .yaml"))
+    check_new_name(path)
     write_files({path: text.encode("utf-8")})
     return path

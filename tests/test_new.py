@@ -256,3 +256,18 @@ def test_the_deal_of_two_alike_short_names_is_refused_at_both(tmp_path):
 
     answers = {**defaults(tmp_path / "d.yaml", "technology"), "a.short_name": "Acme", "b.short_name": "ACME"}
     assert [answered_by(p.path) for p in deal_problems(answers, (), None, None)] == ["a.short_name", "b.short_name"]
+
+
+@pytest.mark.parametrize("args, message", [
+    ([".yaml"], ".yaml: give the deal file a name before .yaml"),
+    (["deal.txt"], "deal.txt: a new deal file is YAML: name it .yaml"),
+    (["deal.yaml", "--schema", "http://example.com/my schema.json"], "--schema: 'http://example.com/my schema.json' "
+                                                                     "holds a space or a line break"),
+    (["deal.yaml", "--schema", "my schemas/deal.schema.json"], "--schema: 'my schemas/deal.schema.json' holds a space"),
+])
+def test_a_new_deal_that_cannot_be_written_as_asked_is_refused_before_anything_is_written(args, message, tmp_path):
+    """A schema line with a space points an editor at the part before it (`schema_line_of` could not read it back
+    either); `new .yaml` was told to "name it .yaml"."""
+    done = run("new", *args, cwd=tmp_path)
+    assert done.returncode == 1 and done.stderr.startswith(message), done.stderr
+    assert list(tmp_path.iterdir()) == []

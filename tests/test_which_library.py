@@ -118,6 +118,10 @@ def test_a_library_that_is_not_one_is_a_located_line(given, expected, deal, tmp_
         assert not (tmp_path / "out").exists()
     done = run("check", deal, cwd=tmp_path, env={"TERMSMITH_LIBRARY": str(tmp_path / given)})
     assert done.returncode == 1 and "(from TERMSMITH_LIBRARY)" in done.stderr and len(done.stderr.splitlines()) == 1
+    # a value holding a line break is still one line, the break written as an escape
+    done = run("check", deal, cwd=tmp_path, env={"TERMSMITH_LIBRARY": f"{tmp_path / given}\nmore"})
+    assert done.returncode == 1 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith(f"{tmp_path / given}\\nmore: ")
 
 
 # ── lock identity ─────────────────────────────────────────────────────────────────────────
