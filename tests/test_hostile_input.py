@@ -42,6 +42,13 @@ DEALS = {
                     "base-60"),
     "not a number": (CANONICAL_TEXT.replace("initial_months: 24", "initial_months: .nan"), "term.initial_months",
                      "not a number"),
+    # YAML 1.1 reads a leading zero as octal and 0x/0b as other bases: `030` days drafted "within 24 days"
+    "octal": (CANONICAL_TEXT.replace("payment_terms_days: 30", "payment_terms_days: 030"), "budget.payment_terms_days",
+              "'030' would be read as the octal number 24"),
+    "hexadecimal": (CANONICAL_TEXT.replace("total: 480000", "total: 0x75300"), "budget.total",
+                    "'0x75300' would be read as the hexadecimal number 480000"),
+    "binary": (CANONICAL_TEXT.replace("initial_months: 24", "initial_months: 0b11000"), "term.initial_months",
+               "would be read as the binary number 24"),
     # YAML's true/false (yes/no, on/off) where a number belongs: pydantic reads them as 1 and 0, so these drafted a
     # one-month term, a budget of EUR 1 and a deal file format "version" true
     "true as a number": (CANONICAL_TEXT.replace("initial_months: 24", "initial_months: true"),

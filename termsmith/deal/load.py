@@ -68,6 +68,11 @@ def _syntax_problem(name: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     )
 
 
+# What YAML 1.1 reads as an integer in another base, by its first two characters: `030` (days) is 24, and
+# `0x75300` is 480000, which no reader of the deal file would see in it.
+_OTHER_BASES = {**{f"0{d}": "octal" for d in "01234567_"}, "0x": "hexadecimal", "0b": "binary"}
+
+
 class _Builder:
     """Turns a composed YAML node tree into plain dicts/lists/scalars, recording positions."""
 
@@ -115,6 +120,9 @@ class _Builder:
             return  # quoted: a string (the C parser marks a plain scalar '', the Python one None)
         if node.tag == "tag:yaml.org,2002:int" and ":" in node.value:
             raise self.fail(node, path, f"'{node.value}' would be read as the base-60 number "
+                            f"{self.constructor.construct_object(node)}; write the number you mean, or quote it")
+        if node.tag == "tag:yaml.org,2002:int" and (base := _OTHER_BASES.get(node.value.lstrip("+-")[:2].lower())):
+            raise self.fail(node, path, f"'{node.value}' would be read as the {base} number "
                             f"{self.constructor.construct_object(node)}; write the number you mean, or quote it")
         if node.tag == "tag:yaml.org,2002:float" and node.value.lower().lstrip("+-") in (".nan", ".inf"):
             raise self.fail(node, path, f"'{node.value}' is not a number")
