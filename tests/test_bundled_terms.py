@@ -110,7 +110,7 @@ def test_a_default_read_only_by_another_kind_of_deal_is_not_listed():
 @pytest.mark.parametrize("value, message", [
     ("0", "terms.breach_notice_hours"),
     ("'soon'", "terms.breach_notice_hours"),
-    ("1000", "less than or equal to 720"),
+    ("1000", "must be at most 720 (got 1000)"),
 ])
 def test_an_invalid_term_is_located(tmp_path, value, message):
     deal = tmp_path / "deal.yaml"

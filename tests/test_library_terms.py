@@ -78,7 +78,10 @@ def test_a_term_selects_its_clause_only_when_the_deal_sets_it(tmp_path, lib):
 
 
 @pytest.mark.parametrize("terms, message", [
-    ("  jury_waiver: perhaps\n", "terms.jury_waiver: expected true or false (got 'perhaps')"),
+    ("  jury_waiver: perhaps\n", "terms.jury_waiver: must be true or false (got 'perhaps')"),
+    # the words the deal's own fields use, not pydantic's ("Input should be a valid integer (got [True])")
+    ("  jury_waiver: true\n  insurance_amount: [true]\n  claims_party: globex\n",
+     "terms.insurance_amount: must be a number"),
     ("  jury_waver: true\n", "terms.jury_waver: unknown term 'jury_waver'; did you mean 'jury_waiver'?"),
     ("  jury_waiver: true\n  insurance_amount: 10\n  claims_party: globex\n", "terms.insurance_amount"),
     ("  jury_waiver: true\n  insurance_amount: 5000\n  claims_party: initech\n", "terms.claims_party"),

@@ -212,12 +212,11 @@ def validate_terms(raw: object, declarations: dict[str, TermDeclaration], party_
 
 
 def _message(err: dict) -> str:
-    kind, got = err["type"], err.get("input")
-    if kind.startswith("bool"):
-        return f"expected true or false (got {got!r})"
-    if kind == "literal_error":
-        return f"expected {err['msg'].removeprefix('Input should be ')} (got {got!r})"
-    return f"{err['msg']} (got {got!r})"
+    from termsmith.deal.messages import humane  # the words the deal's own fields use for the same mistake
+
+    if (said := humane(err, ("terms", *err["loc"]))) is not None:
+        return said
+    return f"{err['msg']} (got {err.get('input')!r})"
 
 
 def declaration_problems(raw: object, core_sections: set[str]) -> list[tuple[tuple, str]]:
