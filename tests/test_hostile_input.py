@@ -118,6 +118,15 @@ def test_a_clause_linked_to_a_file_outside_the_library_is_not_drafted(tmp_path, 
     assert not (tmp_path / "out").exists()
 
 
+def test_a_loop_of_links_among_clause_files_is_called_a_loop(tmp_path, lib):
+    """It was called "a link to a file outside the library", sending the reader to look outside it."""
+    (lib / "clauses/exit/one.md").symlink_to("two.md")
+    (lib / "clauses/exit/two.md").symlink_to("one.md")
+    done = termsmith("lint", lib)
+    assert done.returncode == 1 and "one.md: error: is a loop of links; not read" in done.stdout
+    assert "outside the library" not in done.stdout + done.stderr
+
+
 def test_a_clause_folder_linked_outside_the_library_is_refused(tmp_path, lib):
     outside = tmp_path / "elsewhere"
     shutil.move(lib / "clauses", outside)

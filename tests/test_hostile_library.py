@@ -88,6 +88,7 @@ def test_lint_flags_clause_text_that_could_exhaust_the_renderer(tmp_path, name):
     assert done.returncode == 1, done.stdout + done.stderr
     line = len(clause.read_text(encoding="utf-8").splitlines())
     assert f"convenience.md:{line}:" in done.stdout + done.stderr and "costly-text" in done.stdout + done.stderr
+    assert "unknown-name" not in done.stdout  # a macro calling itself knows its own name
 
 
 def test_lint_flags_a_costly_condition(tmp_path):

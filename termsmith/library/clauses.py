@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -319,7 +320,8 @@ def library_files(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
     for path in wanted:
         shown = str(path)
         if not _inside(path, base):
-            problems.append(Problem(file=shown, message="is a link to a file outside the library; not read"))
+            problems.append(Problem(file=shown, message=(
+                "is a loop of links; not read" if _loops(path) else "is a link to a file outside the library; not read")))
             continue
         try:
             st = path.stat()
@@ -334,6 +336,15 @@ def library_files(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
             with path.open("rb") as fh:
                 files[path.relative_to(root).as_posix()] = fh.read(MAX_FILE_BYTES + 1)
     return files, problems
+
+
+def _loops(path: Path) -> bool:
+    """The path is a link that leads, through other links, back to itself."""
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _inside(path: Path, base: Path) -> bool:

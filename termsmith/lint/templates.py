@@ -89,11 +89,11 @@ class _TemplateChecker:
         return UNKNOWN
 
     def visit_Macro(self, node: nodes.Macro, scope: dict) -> object:
+        scope[node.name] = UNKNOWN  # known in its own body too: a macro that calls itself is `costly-text`
         inner = dict(scope)
         for arg in node.args:
             inner[arg.name] = UNKNOWN
         inner.update(varargs=UNKNOWN, kwargs=UNKNOWN, caller=UNKNOWN)
-        scope[node.name] = UNKNOWN
         for child in node.body:
             self.visit(child, inner)
         return UNKNOWN
