@@ -66,3 +66,27 @@ def test_an_unquoted_yes_where_a_word_is_wanted_is_explained(tmp_path, deal_data
     with pytest.raises(InputError) as caught:
         api.check(path)
     assert "put the word in quotes" in at(caught.value.problems, "term.renewal").message
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("480,000", "write it without separators between the thousands: 480000"),
+    ("480 000", "write it without separators between the thousands: 480000"),
+    ("EUR 480000", "write the number alone, 480000 (a currency field names the currency)"),
+    ("€480,000.50", "write the number alone, 480000.50 (a currency field names the currency)"),
+])
+def test_an_amount_written_as_people_write_it_says_how_to_write_it(deal_data, write_deal, written, hint):
+    p = at(problems_for(deal_data, write_deal, lambda d: d["budget"].update(total=written)), "budget.total")
+    assert p.message == f"must be a number (got {written!r}); {hint}"
+
+
+def test_a_name_yaml_reads_as_true_or_false_says_to_quote_it(tmp_path):
+    """`short_name: NO` (Norway's code, or a company called On): YAML 1.1 reads it as false."""
+    from .conftest import CANONICAL
+
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(CANONICAL.read_text(encoding="utf-8").replace("short_name: Acme", "short_name: NO", 1),
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        api.check(deal)
+    assert at(caught.value.problems, "parties[0].short_name").message == (
+        "must be text (got False): YAML reads the words yes, no, on and off as true or false; put the word in quotes")

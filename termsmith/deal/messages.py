@@ -30,6 +30,22 @@ def _shown(value: object) -> str:
     return repr(value)
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}([,' \u00a0\u202f]\d{3})+(\.\d+)?")
+_WITH_CURRENCY = re.compile(r"([A-Z]{3}|[$€£¥])\s*[\d.,' ]+|[\d.,' ]+\s*([A-Z]{3}|[$€£¥])")
+
+
+def _number_hint(given: object) -> str:
+    """How to write an amount YAML read as text: `480,000` or `EUR 480000` is 480000."""
+    if not isinstance(given, str):
+        return ""
+    number = re.sub(r"[^\d.+-]", "", given)
+    if _WITH_CURRENCY.fullmatch(given.strip()):
+        return f"; write the number alone, {number} (a currency field names the currency)"
+    if _GROUPED.fullmatch(given.strip()):
+        return f"; write it without separators between the thousands: {number}"
+    return ""
+
+
 def humane(err: dict, loc: tuple) -> str | None:
     """A message for people for this pydantic error at `loc`, or None to keep pydantic's own."""
     kind = err["type"]
@@ -61,10 +77,13 @@ def humane(err: dict, loc: tuple) -> str | None:
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"must be a whole number{got}"
     if kind in ("float_parsing", "float_type"):
-        return f"must be a number{got}"
+        return f"must be a number{got}{_number_hint(err.get('input'))}"
     if kind in ("bool_parsing", "bool_type"):
         return f"must be true or false{got}"
     if kind in ("string_type",):
+        if isinstance(err.get("input"), bool):  # `short_name: NO` (Norway), `title: On`
+            return (f"must be text{got}: YAML reads the words yes, no, on and off as true or false; put "
+                    "the word in quotes")
         return f"must be text{got}"
     if kind == "string_too_short":
         return "must not be empty"
