@@ -157,6 +157,23 @@ def test_a_locked_deal_is_unaffected_unless_locks_are_ignored(repo):
     assert report_json(repo) == [entry(repo, reseller.name, True, ["scope.reseller-pricing"], 3, 2, redline=True)]
 
 
+def test_a_deal_locked_to_a_commit_the_repository_lacks_is_failed_not_left_alone(repo):
+    """`check` and `draft` refuse such a deal with one line; impact called it `locked` (untouched by the change),
+    so a broken deal passed the review of a library change unseen."""
+    reseller = repo / "deals/northwind-resellers-reseller.yaml"
+    api.lock(reseller, library=repo / "library", library_rev="base")
+    lock = reseller.with_suffix(".lock")
+    text = lock.read_text(encoding="utf-8")
+    commit = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("commit:"))
+    lock.write_text(text.replace(commit, "deadbeef" * 5), encoding="utf-8")
+    edit(repo / "library/clauses/scope/reseller-pricing.md", "at least", "no less than")
+    result = run_impact(repo, [reseller.name])
+    assert [(d.state, d.failed_at) for d in result.deals] == [("failed", "both")]
+    assert [p.file for p in result.deals[0].problems] == [str(lock)]
+    with pytest.raises(InputError):
+        api.check(reseller, library=repo / "library")
+
+
 def test_cli_formats_and_a_deal_that_fails_at_one_revision(repo):
     lib = repo / "library"
     edit(lib / "clauses/scope/reseller-pricing.md", "at least", "no less than")

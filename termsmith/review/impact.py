@@ -306,10 +306,15 @@ def assess(source: DealSource | Path, plan: Plan) -> Assessment:
     path = source.path
     raw = _read(source)
     locks = dict.fromkeys(SIDES) if plan.ignore_locks else _read_locks(source)
+    opened = _opened(plan)
     if (any(isinstance(lock, bytes) for lock in locks.values()) and locks["base"] == locks["head"]
             and raw["base"] == raw["head"]):
+        try:  # left alone only when its lock holds: one pinning a commit the repository lacks stops every draft
+            opened.locked(locks["base"], "base", lock_path(path))
+        except TermsmithError as exc:
+            return _failed(path, "", (), {"base": _located(exc, lock_path(path)),
+                                          "head": _located(exc, lock_path(path))}, plan)
         return Assessment(path, "locked")
-    opened = _opened(plan)
     libs = dict(opened.libraries)
     pinned: dict[str, object] = {}  # side → the Lock the deal is drafted under there
     problems: dict[str, tuple[Problem, ...]] = {}
