@@ -317,7 +317,7 @@ def test_an_unchanged_output_reads_back_as_the_draft_it_was_made_from(example, t
 
 
 # ── a reviewed copy far from its manifest, with clauses moved or copied ───────────────────────
-def _reordered(src: Path, dst: Path, *, copy_taxes: bool = False) -> None:
+def _reordered(src: Path, dst: Path, *, copy_taxes: bool = False, edit_late: bool = False) -> None:
     """The draft with clause 7.6 (Late payment) cut and pasted after the whole of clause 7.7 (Taxes), as a
     reviewer moves a clause in Word or LibreOffice (its bookmark goes with it); with `copy_taxes`, instead the
     first paragraph of Taxes copied after itself by a script (bookmark and all, which Word would drop)."""
@@ -334,6 +334,9 @@ def _reordered(src: Path, dst: Path, *, copy_taxes: bool = False) -> None:
         taxes._p.addnext(copy.deepcopy(taxes._p))
     else:
         after_taxes._p.addnext(late._p)
+    if edit_late:  # and reworded where it now stands
+        run = next(r for r in late.runs if "interest" in r.text)
+        run.text = run.text.replace("interest", "a late payment charge", 1)
     document.save(str(dst))
 
 
@@ -351,6 +354,15 @@ def test_a_clause_moved_in_a_copy_without_its_manifest_is_one_moved_clause(draft
         assert "0 added, 0 removed, 0 changed, 1 moved" in done.stdout, done.stdout
         assert "> 7.7 Late payment (from 7.6)" in done.stdout, done.stdout
         assert accepted_text(out, references=False) == accepted_text(reviewed, references=False)
+
+
+def test_a_clause_moved_and_reworded_says_both(drafted, tmp_path):
+    """The summary said only "moved": the edit hid in a whole deletion and a whole insertion of the clause."""
+    reviewed = tmp_path / "reviewed.docx"
+    _reordered(drafted / "out" / DOCX, reviewed, edit_late=True)
+    done = run_cli("redline", drafted / "out" / DOCX, reviewed, "-o", tmp_path / "r.docx")
+    assert done.returncode == 0, done.stderr
+    assert "> 7.7 Late payment (from 7.6, and its text changed)" in done.stdout, done.stdout
 
 
 def test_a_clause_copied_with_its_bookmark_is_an_added_clause(drafted, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from termsmith.draft.document import (
@@ -74,6 +74,7 @@ class ClauseChange:
     detail: str = ""  # e.g. 'least 180 days’ → least 90 days’'
     section: bool = False  # a whole article or schedule
     versions: str = ""  # '1.0.0 → 1.1.0' when the library's clause changed version
+    content: tuple = field(default=(), compare=False, repr=False)  # a whole clause's text: was a moved one edited?
 
     def __str__(self) -> str:
         mark = {"added": "+", "removed": "-", "changed": "~", "moved": ">"}[self.kind]
@@ -203,7 +204,8 @@ class _Summary:
         for change in self.changes:
             if change.id in moved and not change.section:
                 if change.kind == "added":
-                    out.append(replace(change, kind="moved", detail=f"from {removed[change.id].label}"))
+                    edited = ", and its text changed" if change.content != removed[change.id].content else ""
+                    out.append(replace(change, kind="moved", detail=f"from {removed[change.id].label}{edited}"))
                 continue
             out.append(change)
         return tuple(out)
@@ -248,7 +250,7 @@ def _clause_number(section: Section, clause: Clause) -> str:
 
 def _whole_clause(clause: Clause, section: Section, change: str, summary: _Summary) -> Clause:
     summary.add(ClauseChange("added" if change == "insert" else "removed", clause.id,
-                             _clause_number(section, clause), clause.title))
+                             _clause_number(section, clause), clause.title, content=_unnumbered(clause.blocks)))
     return replace(clause, blocks=tuple(Tracked(change, b) for b in clause.blocks))
 
 
@@ -282,6 +284,17 @@ class _Note:
 def _block_key(block: Block) -> object:
     # a paragraph's number is not its content: renumbering is Word's job, not a change
     return replace(block, label="") if isinstance(block, Paragraph) and block.label else block
+
+
+def _unnumbered(blocks: Sequence[Block]) -> tuple:
+    """A clause's text without the numbers a move changes: its paragraphs' and those its cross-references show."""
+    def inlines(items: tuple) -> tuple:
+        return tuple(replace(i, label="") if isinstance(i, CrossRef) else i for i in items)
+
+    return tuple(replace(b, label="", inlines=inlines(b.inlines)) if isinstance(b, Paragraph) else
+                 replace(b, header=tuple(inlines(c) for c in b.header),
+                         rows=tuple(tuple(inlines(c) for c in row) for row in b.rows)) if isinstance(b, Table) else b
+                 for b in blocks)
 
 
 def _block_keys(blocks: Sequence[Block]) -> list[object]:
