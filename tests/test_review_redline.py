@@ -460,6 +460,7 @@ def test_a_copy_with_an_empty_body_is_a_redline_deleting_everything(drafted, tmp
         done = run_cli("redline", old, new, "-o", out, "--markdown", out.with_suffix(".md"))
         assert done.returncode == 0, done.stderr
         assert "party removed: Acme Cloud Ltd" in done.stdout or "party added: Acme Cloud Ltd" in done.stdout
+        assert "(0 clauses)" not in done.stdout  # the empty body read as text is not a section of its own
         # the cover's fixed words ('between', 'Dated') are the redline's own, whatever the drafts say
         assert accepted_text(out) == (["between", "Dated"] if shown else accepted_text(new))
         twin = out.with_suffix(".md").read_text(encoding="utf-8")

@@ -230,6 +230,8 @@ def _section(old: Section, new: Section, summary: _Summary) -> RedlineSection:
 def _whole_section(section: Section, change: str, summary: _Summary) -> Tracked:
     kind: ChangeKind = "added" if change == "insert" else "removed"
     count = len(section.clauses)
+    if not count and not section.title:  # an empty body read as text: nothing a reader could name
+        return Tracked(change, section)
     summary.add(ClauseChange(kind, section.id, _section_number(section), section.title,
                              f"{count} clause{'s' if count != 1 else ''}", section=True))
     for clause in section.clauses:
