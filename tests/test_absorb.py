@@ -265,6 +265,19 @@ def test_a_party_name_changed_everywhere_is_the_deal_field(drafted):
     assert result.plan.overrides == {} and result.plan.refused == []
 
 
+def test_an_override_does_not_keep_live_a_sum_of_what_it_lists(drafted):
+    """The escalation clause lists each level's days and says by when all of them end (their sum): the list is
+    written out in the override, so the sum was kept live alone and a later change of a level's days made the
+    negotiated clause contradict itself. Both stay written out, and the review says which deal fields are."""
+    reviewed = drafted / "out" / "escalation.docx"
+    python_docx_edit(drafted / "out" / DOCX, reviewed, {"organisations in turn": "organisations one after another"})
+    result = round_trip(drafted, reviewed)
+    text = result.plan.overrides["disputes.escalation"]["text"]
+    assert "total" not in text and "{{ legal_system.settlement_communications }}" in text
+    assert ("written out as the deal has them now (a later change there does not reach this wording): "
+            "conflict_resolution.escalation, parties") in "\n".join(result.lines)
+
+
 def test_an_override_keeps_the_values_the_template_computed_live(drafted):
     """The reviewer reworded the clause but kept its numbers and dates: they are written back as the template's
     expressions, so a later change of the deal field still reaches the overridden clause."""

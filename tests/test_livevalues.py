@@ -37,3 +37,18 @@ def test_a_value_is_written_back_only_where_it_is_unambiguous():
     # the reviewer wrote the value once more than the template printed it: which is which cannot be told
     text, used = livevalues.relive(new + " Also 12 months.", items, values, old)
     assert used == ["other_parties"]
+
+
+def test_a_value_computed_from_what_a_loop_lists_stays_written_out_with_the_list():
+    """The escalation clause lists each level's days in a loop (written out in an override) and sums them
+    (`total`): kept live, the sum changed with the deal while the list of days did not, and the negotiated
+    clause contradicted itself. Neither is live now; what does not depend on the loop still is."""
+    body = """{%- set levels = conflict_resolution.escalation -%}
+{%- set total = levels | sum(attribute="days") -%}
+{% if levels | length == 1 %}Within {{ levels[0].days | days }}.{% else %}
+{% for level in levels %}
+1. {{ level.title }}: {{ level.days | days }}
+{% endfor %}{% endif %}
+Not resolved within {{ total | days }}: {{ conflict_resolution.final }}. Notice {{ exit.termination_for_cause.cure_days | days }}."""
+    assert [i.expression for i in livevalues.printed(body)] == [
+        "conflict_resolution.final", "exit.termination_for_cause.cure_days | days"]

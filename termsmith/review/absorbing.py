@@ -215,6 +215,12 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
     texts = {i: o for i, o in plan.overrides.items() if o.get("text")}  # added clauses: not in the library
     if not texts or library is None:
         return {}
+    for ident in texts:
+        fixed = livevalues.written_out(library.by_id[ident].body) if ident in library.by_id else []
+        for r in plan.clauses:
+            if r.id == ident and fixed:
+                r.detail += ("; written out as the deal has them now (a later change there does not reach this "
+                             "wording): " + ", ".join(fixed))
     items = {i: livevalues.printed(library.by_id[i].body) for i in texts if i in library.by_id}
     items = {i: v for i, v in items.items() if v}
     if not items:
