@@ -52,3 +52,11 @@ def test_a_value_computed_from_what_a_loop_lists_stays_written_out_with_the_list
 Not resolved within {{ total | days }}: {{ conflict_resolution.final }}. Notice {{ exit.termination_for_cause.cure_days | days }}."""
     assert [i.expression for i in livevalues.printed(body)] == [
         "conflict_resolution.final", "exit.termination_for_cause.cure_days | days"]
+
+
+def test_the_fields_an_override_writes_out_are_those_a_loop_goes_through_or_a_condition_tests():
+    body = """{%- set levels = conflict_resolution.escalation -%}
+{% for level in levels %}{{ level.days }}{% endfor %}{% if conflict_resolution.final == "courts" %}courts{% endif %}
+{% for n in scope.joint_venture.board.directors.values() %}{{ n }}{% endfor %}{% if has("x") %}{{ total }}{% endif %}"""
+    assert livevalues.written_out(body) == ["conflict_resolution.escalation", "conflict_resolution.final",
+                                            "scope.joint_venture.board.directors"]

@@ -113,7 +113,8 @@ def printed(body: str) -> list[Printed]:
 
 def written_out(body: str) -> list[str]:
     """The deal fields whose values the clause body prints item by item in a loop (`conflict_resolution.escalation`,
-    `parties`): an override writes them out as they are, and a later change to them does not reach it."""
+    `parties`) or tests to choose its wording (`conflict_resolution.final`): an override writes out the wording
+    they gave, and a later change to them does not reach it."""
     from jinja2 import nodes
 
     from termsmith.deal.model import Deal
@@ -125,6 +126,8 @@ def written_out(body: str) -> list[str]:
         inner = (m.group(2) or "").strip().strip("-").strip()
         if inner.startswith("for "):
             looped.append(re.split(r"\s+(?:if|recursive)\b", inner.split(" in ", 1)[-1])[0])
+        elif inner.startswith(("if ", "elif ")):
+            looped.append(inner.split(None, 1)[1])
         elif (s := _SET.match(inner)) is not None:
             sets.setdefault(s.group(1), (m.group(0), s.group(2)))
     sections = {field.alias or name for name, field in Deal.model_fields.items()}
@@ -145,9 +148,12 @@ def _sources(env, expression: str, sets: dict[str, tuple[str, str]], nodes, dept
     out: set[str] = set()
     steps = (nodes.Getattr, nodes.Getitem)  # `levels[0].days` reads the levels: an index is no field of its own
     inner = {id(n.node) for n in tree.find_all(steps)}
+    called = {id(c.node) for c in tree.find_all(nodes.Call)}  # `directors.values()`: a method, not a field
     for node in tree.find_all((*steps, nodes.Name)):
         if id(node) in inner or (isinstance(node, nodes.Name) and node.ctx != "load"):
             continue  # only whole chains: `a.b.c`, not also `a.b`
+        if id(node) in called and isinstance(node, nodes.Getattr):
+            node = node.node
         parts: list[str] = []
         while isinstance(node, steps):
             if isinstance(node, nodes.Getattr):
