@@ -268,6 +268,10 @@ def plausibility_warnings(resolved: Resolved) -> tuple:
               if p.severity == "warning"))
 
 
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Draft:
     """The draft with notes where the reviewer should look (termsmith.draft.notes), from what is known here:
     the defaults it applied (once the draft records them), the clauses the deal overrides, and for a locked
@@ -275,14 +279,20 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
     from termsmith.draft import notes
     from termsmith.errors import TermsmithError
 
+    from termsmith.draft.reads import written_out
+
     found: list = notes.default_notes(draft, getattr(draft, "defaults", ()))
     for clause_id, override in sorted((getattr(resolved.deal, "overrides", None) or {}).items()):
         if not getattr(override, "removed", False):
             based = getattr(override, "based_on", None)
+            standard = resolved.library.by_id.get(clause_id)
+            fixed = written_out(standard.body) if standard is not None and getattr(override, "text", None) else []
             found.append(notes.note(draft, "override", clause_id, (
                 "This clause is the deal's own negotiated wording, not the library's standard text"
                 + (f" (negotiated from version {based})." if based else ".")
-                + " Check it against the library's current clause before sending.")))
+                + " Check it against the library's current clause before sending."
+                + (f" Its wording follows what the deal's {_and(fixed)} said when it was negotiated: check it against"
+                   " what they say now." if fixed else ""))))
     warnings = plausibility_warnings(resolved)
     if warnings:
         found += notes.field_warning_notes(draft, resolved.library.texts, warnings)

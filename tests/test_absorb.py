@@ -277,6 +277,9 @@ def test_an_override_does_not_keep_live_a_sum_of_what_it_lists(drafted):
     note = next(line for line in result.lines if "overrides.disputes.escalation" in line)
     fixed = note.split("written out as the deal has them now (a later change there does not reach this wording): ")[1]
     assert {"conflict_resolution.escalation", "conflict_resolution.final", "parties"} <= set(fixed.split("; ")[0].split(", "))
+    twin = next((drafted / "again").glob("*.md")).read_text(encoding="utf-8")  # the re-draft's note says so too
+    assert ("Its wording follows what the deal’s conflict\\_resolution.escalation, conflict\\_resolution.final and "
+            "parties said when it was negotiated") in twin
 
 
 def test_an_override_keeps_the_values_the_template_computed_live(drafted):

@@ -58,5 +58,7 @@ def test_the_fields_an_override_writes_out_are_those_a_loop_goes_through_or_a_co
     body = """{%- set levels = conflict_resolution.escalation -%}
 {% for level in levels %}{{ level.days }}{% endfor %}{% if conflict_resolution.final == "courts" %}courts{% endif %}
 {% for n in scope.joint_venture.board.directors.values() %}{{ n }}{% endfor %}{% if has("x") %}{{ total }}{% endif %}"""
-    assert livevalues.written_out(body) == ["conflict_resolution.escalation", "conflict_resolution.final",
+    from termsmith.draft.reads import written_out
+
+    assert written_out(body) == ["conflict_resolution.escalation", "conflict_resolution.final",
                                             "scope.joint_venture.board.directors"]

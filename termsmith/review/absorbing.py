@@ -209,6 +209,7 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
     text} of the clauses changed, so that absorb can go back to it."""
     import copy
 
+    from termsmith.draft.reads import written_out
     from termsmith.review import livevalues
     from termsmith.review.fromdocx import plain_text
 
@@ -216,7 +217,7 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
     if not texts or library is None:
         return {}
     for ident in texts:
-        fixed = livevalues.written_out(library.by_id[ident].body) if ident in library.by_id else []
+        fixed = written_out(library.by_id[ident].body) if ident in library.by_id else []
         for r in plan.clauses:
             if r.id == ident and fixed:
                 r.detail += ("; written out as the deal has them now (a later change there does not reach this "

@@ -19,11 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from termsmith.draft.reads import SET, TAG, looped_sources, overlap, sources
 from termsmith.review.clausemd import escape
 
-_TAG = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|\{#.*?#\}", re.S)
 _OPENS = {"if", "for", "macro", "call", "filter", "with", "block", "raw", "autoescape", "trans"}
-_SET = re.compile(r"^-?\s*set\s+([A-Za-z_]\w*)\s*=\s*(.+?)\s*-?$", re.S)
 _NOT_LIVE = re.compile(r"\b(ref|define|has|loop|caller|super)\b")
 PROBE = "ZQXPROBE"
 
@@ -49,7 +48,7 @@ def printed(body: str) -> list[Printed]:
     unsafe: set[str] = set()  # names bound inside blocks, loops and macros
     looped: list[str] = []  # what `{% for %}` loops go through: the text they print is written out
     found: list[tuple[str, tuple[str, ...]]] = []
-    for m in _TAG.finditer(body):
+    for m in TAG.finditer(body):
         if m.group(1) is not None:
             if all(c is not None for c in stack):
                 found.append((m.group(1).strip(), tuple(stack)))
@@ -72,7 +71,7 @@ def printed(body: str) -> list[Printed]:
             if stack:
                 stack.pop()
         elif word == "set":
-            s = _SET.match(inner)
+            s = SET.match(inner)
             if s is None:
                 continue
             if not stack and s.group(1) not in sets:
@@ -81,12 +80,12 @@ def printed(body: str) -> list[Printed]:
                 unsafe.add(s.group(1))
     # A value computed from what a loop printed item by item (`total` from the escalation levels it lists) stays
     # written out with them: kept live, it would change while the list it sums did not.
-    frozen = _looped_sources(env, looped, sets, nodes)
+    frozen = looped_sources(env, looped, sets)
     out = []
     for expression, conditions in found:
         if _NOT_LIVE.search(expression) or any(_NOT_LIVE.search(c) for c in conditions):
             continue
-        if any(_overlap(chain, f) for chain in _sources(env, expression, sets, nodes) for f in frozen):
+        if any(overlap(chain, f) for chain in sources(env, expression, sets) for f in frozen):
             continue
         names = _names(env, expression, nodes)
         for condition in conditions:
@@ -109,69 +108,6 @@ def printed(body: str) -> list[Printed]:
             order = [n for n in sets if n in needed]
             out.append(Printed(expression, tuple(sets[n][0] for n in order), conditions))
     return out
-
-
-def written_out(body: str) -> list[str]:
-    """The deal fields whose values the clause body prints item by item in a loop (`conflict_resolution.escalation`,
-    `parties`) or tests to choose its wording (`conflict_resolution.final`): an override writes out the wording
-    they gave, and a later change to them does not reach it."""
-    from jinja2 import nodes
-
-    from termsmith.deal.model import Deal
-    from termsmith.draft.templating import environment
-
-    sets: dict[str, tuple[str, str]] = {}
-    looped: list[str] = []
-    for m in _TAG.finditer(body):
-        inner = (m.group(2) or "").strip().strip("-").strip()
-        if inner.startswith("for "):
-            looped.append(re.split(r"\s+(?:if|recursive)\b", inner.split(" in ", 1)[-1])[0])
-        elif inner.startswith(("if ", "elif ")):
-            looped.append(inner.split(None, 1)[1])
-        elif (s := _SET.match(inner)) is not None:
-            sets.setdefault(s.group(1), (m.group(0), s.group(2)))
-    sections = {field.alias or name for name, field in Deal.model_fields.items()}
-    return sorted(c for c in _looped_sources(environment(), looped, sets, nodes) if c.split(".")[0] in sections)
-
-
-def _looped_sources(env, looped: list[str], sets: dict[str, tuple[str, str]], nodes) -> set[str]:
-    return {chain for source in looped for chain in _sources(env, source, sets, nodes)}
-
-
-def _sources(env, expression: str, sets: dict[str, tuple[str, str]], nodes, depth: int = 0) -> set[str]:
-    """The deal fields an expression reads, as dotted names (`conflict_resolution.escalation`), through the
-    clause's own `{% set %}` names."""
-    try:
-        tree = env.parse("{{ " + expression + " }}")
-    except Exception:  # noqa: BLE001 - an expression this parser cannot read reads nothing we can name
-        return set()
-    out: set[str] = set()
-    steps = (nodes.Getattr, nodes.Getitem)  # `levels[0].days` reads the levels: an index is no field of its own
-    inner = {id(n.node) for n in tree.find_all(steps)}
-    called = {id(c.node) for c in tree.find_all(nodes.Call)}  # `directors.values()`: a method, not a field
-    for node in tree.find_all((*steps, nodes.Name)):
-        if id(node) in inner or (isinstance(node, nodes.Name) and node.ctx != "load"):
-            continue  # only whole chains: `a.b.c`, not also `a.b`
-        if id(node) in called and isinstance(node, nodes.Getattr):
-            node = node.node
-        parts: list[str] = []
-        while isinstance(node, steps):
-            if isinstance(node, nodes.Getattr):
-                parts.append(node.attr)
-            node = node.node
-        if not isinstance(node, nodes.Name):
-            continue
-        if node.name in sets and depth < 8:
-            for root in _sources(env, sets[node.name][1], sets, nodes, depth + 1):
-                out.add(".".join([root, *reversed(parts)]))
-        else:
-            out.add(".".join([node.name, *reversed(parts)]))
-    return out
-
-
-def _overlap(one: str, other: str) -> bool:
-    """One dotted name is the other or lies inside it."""
-    return one == other or one.startswith(other + ".") or other.startswith(one + ".")
 
 
 def _names(env, expression: str, nodes) -> set[str] | None:
@@ -220,7 +156,7 @@ def relive(text: str, items: list[Printed], values: list[str | None], old_plain:
         if value is None or not value.strip() or "\n" in value or PROBE in value:
             continue
         by_value.setdefault(value, []).append(item)
-    literal = [(m.start(), m.end()) for m in _TAG.finditer(text)]  # existing tags (refs) stay as they are
+    literal = [(m.start(), m.end()) for m in TAG.finditer(text)]  # existing tags (refs) stay as they are
 
     def outside(pos: int, length: int) -> bool:
         return not any(s < pos + length and pos < e for s, e in literal)
