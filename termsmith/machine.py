@@ -110,5 +110,3 @@ def dates(result) -> Any:
     from termsmith.dates.tables import to_json
 
     return json.loads(to_json(result.timelines))
-
-

@@ -277,9 +277,8 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
     the defaults it applied (once the draft records them), the clauses the deal overrides, and for a locked
     deal, the clauses whose library version is newer than the lock's."""
     from termsmith.draft import notes
-    from termsmith.errors import TermsmithError
-
     from termsmith.draft.reads import written_out
+    from termsmith.errors import TermsmithError
 
     found: list = notes.default_notes(draft, getattr(draft, "defaults", ()))
     for clause_id, override in sorted((getattr(resolved.deal, "overrides", None) or {}).items()):
