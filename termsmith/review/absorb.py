@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from termsmith.draft.document import Clause, Draft, Paragraph, Span, Table, TermDefinition
+from termsmith.draft.document import Clause, CrossRef, Draft, Paragraph, Span, Table, TermDefinition
 from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
@@ -301,10 +301,14 @@ def _plain(clause: Clause) -> str:
 
 
 _WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*|\s+|[^\w\s]")
+_REF_KEY = re.compile("\x00([^\x00]*)\x00")  # a cross-reference in a signature's text: its anchor
+_EDIT_WORD = re.compile("\x00[^\x00]*\x00|" + _WORD.pattern)  # …one word in an edit's summary
 
 
 def _edit_summary(old: Clause, new: Clause) -> str:
-    a, b = _WORD.findall(_plain(old)), _WORD.findall(_plain(new))
+    a, b = _EDIT_WORD.findall(_plain(old)), _EDIT_WORD.findall(_plain(new))
+    labels = {i.anchor: i.label for c in (old, new) for blk in c.blocks for i in _inlines_of(blk)
+              if isinstance(i, CrossRef)}
     parts = []
     was, now = _first_title(old), _first_title(new)
     if was != now:
@@ -312,9 +316,16 @@ def _edit_summary(old: Clause, new: Clause) -> str:
     for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
             continue
-        was, now = "".join(a[i1:i2]).strip(), "".join(b[j1:j2]).strip()
+        was, now = (_REF_KEY.sub(lambda m: f"[cross-reference to {labels.get(m[1], m[1])}]", "".join(w[i:j]).strip())
+                    for w, i, j in ((a, i1, i2), (b, j1, j2)))
         parts.append(f"“{was}” → “{now}”" if was and now else f"added “{now}”" if now else f"removed “{was}”")
     return "; ".join(parts[:5]) + (f"; {len(parts) - 5} more" if len(parts) > 5 else "")
+
+
+def _inlines_of(block) -> Iterable:
+    if isinstance(block, Paragraph):
+        return block.inlines
+    return (i for row in (block.header, *block.rows) for cell in row for i in cell)
 
 
 def _first_title(clause: Clause) -> str:

@@ -157,6 +157,28 @@ def adopt_ids(draft: Draft, other: Draft) -> Draft:
     return relabel(replace(draft, sections=renamed))  # the cross-references' targets follow
 
 
+def relink_refs(draft: Draft, other: Draft) -> Draft:
+    """A side read without its draft, its cross-references that the reviewer unlinked to plain numbers read as the
+    other side's cross-references again, clause by clause (see relink.py): unlinking the fields is no change."""
+    from termsmith.review.fromdocx import relabel, signature
+    from termsmith.review.relink import relinked
+
+    theirs = {c.id: c for s in other.sections for c in s.clauses}
+    sections, changed = [], False
+    for section in draft.sections:
+        clauses = []
+        for clause in section.clauses:
+            like = theirs.get(clause.id)
+            if like is not None:
+                known = {signature(b) for b in like.blocks}
+                blocks = tuple(b if signature(b) in known else relinked(b, like.blocks) for b in clause.blocks)
+                if any(a is not b for a, b in zip(blocks, clause.blocks)):
+                    clause, changed = replace(clause, blocks=blocks), True
+            clauses.append(clause)
+        sections.append(replace(section, clauses=tuple(clauses)))
+    return relabel(replace(draft, sections=tuple(sections))) if changed else draft
+
+
 def separate_anchors(draft: Draft, other: Draft) -> Draft:
     """A side read without its draft whose bookmarks name a section on one side and a clause on the other (a copy
     whose heading styles are gone is read as text: the bookmark of an article heading then starts a clause):
