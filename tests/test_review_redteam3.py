@@ -85,3 +85,23 @@ def test_an_unlinked_clause_edited_keeps_its_cross_references_live(drafted, tmp_
     api.draft(drafted / "deal.yaml", drafted / "again", force=True)
     assert accepted_text(drafted / "again" / DOCX) == accepted_text(reviewed)
 
+
+def test_a_main_part_under_another_name_is_read_where_the_package_points(drafted, tmp_path):
+    """Word may save the body as word/document2.xml; _rels/.rels names it. Such a copy was refused as "is not a
+    Word document (no word/document.xml)"."""
+    with zipfile.ZipFile(drafted / "out" / DOCX) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["word/document2.xml"] = members.pop("word/document.xml").replace(
+        "Taxes.".encode(), "Taxes and duties.".encode())
+    members["word/_rels/document2.xml.rels"] = members.pop("word/_rels/document.xml.rels")
+    for name in ("_rels/.rels", "[Content_Types].xml"):
+        members[name] = members[name].replace(b"word/document.xml", b"word/document2.xml")
+    reviewed = tmp_path / "returned.docx"
+    with zipfile.ZipFile(reviewed, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert "~ 7.7 Taxes and duties (title Taxes → Taxes and duties)" in summary_lines(done.comparison)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.overrides == {"budget.taxes": {"based_on": result.plan.overrides["budget.taxes"]["based_on"],
+                                                      "title": "Taxes and duties"}}

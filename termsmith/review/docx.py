@@ -26,7 +26,6 @@ W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-RT_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 RT_COMMENTS_EXT = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
@@ -229,11 +228,7 @@ def _resolve(source: str, target: str) -> str:
 class _Reader:
     def __init__(self, package: Package) -> None:
         self.package = package
-        self.main = "word/document.xml"
-        for _type, target, _mode in (v for v in _rels(package, "").values() if v[0] == RT_DOCUMENT):
-            candidate = _resolve("", target)
-            if package.has(candidate):
-                self.main = candidate
+        self.main = package.main
         self.rels = _rels(package, self.main)
         self.fields: list[list] = []  # open complex fields: [instruction, phase ('instr'|'result'), pieces]
         self.bold_styles: set[str] = set()  # character styles that make a run bold

@@ -24,6 +24,7 @@ MAX_PART = 64 * 1024 * 1024  # one part, inflated
 MAX_TOTAL = 256 * 1024 * 1024  # all the parts read, inflated
 MAX_RATIO = 200  # inflated / compressed size of one part above which it is a bomb (text compresses ~10x)
 MAX_MEMBERS = 5000
+RT_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                           huge_tree=False, remove_blank_text=False)
@@ -42,6 +43,7 @@ class Package:
     zip: zipfile.ZipFile
     names: frozenset[str]
     total: int = 0
+    main: str = "word/document.xml"  # the main document part, as the package's relationships name it
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -110,8 +112,25 @@ def open_package(path: Path) -> Package:
             archive.close()
             raise DocxError(Problem(file=where, message=f"has a member named {name!r} that points outside "
                                                          "the package (zip-slip): refused"))
-    names = frozenset(i.filename for i in infos)
-    if "word/document.xml" not in names:
+    package = Package(path, archive, frozenset(i.filename for i in infos))
+    try:
+        package.main = _main_part(package)
+    except DocxError:
         archive.close()
-        raise DocxError(Problem(file=where, message="is not a Word document (no word/document.xml)"))
-    return Package(path, archive, names)
+        raise
+    return package
+
+
+def _main_part(package: Package) -> str:
+    """The part the package's officeDocument relationship names (Word may save it as word/document2.xml, say),
+    else word/document.xml."""
+    if package.has("_rels/.rels"):
+        for rel in package.xml("_rels/.rels"):
+            target = rel.get("Target", "")
+            if rel.get("Type") == RT_DOCUMENT and rel.get("TargetMode") != "External":
+                name = posixpath.normpath(target.lstrip("/"))
+                if package.has(name):
+                    return name
+    if package.has("word/document.xml"):
+        return "word/document.xml"
+    raise package.refuse("is not a Word document (no word/document.xml)")

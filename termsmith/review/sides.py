@@ -244,7 +244,7 @@ def replaceable(path: Path, redline: Path | None = None) -> bool:
     try:
         doc_props = read_properties(package)
         recorded = doc_props.get(REDLINE_BODY_PROPERTY)
-        return bool(recorded) and hashlib.sha256(package.read("word/document.xml")).hexdigest() == recorded
+        return bool(recorded) and hashlib.sha256(package.read(package.main)).hexdigest() == recorded
     except TermsmithError:
         return False
     finally:
@@ -275,7 +275,7 @@ def _older_twin(path: Path, data: bytes, companion: Path) -> bool:
     try:
         props = read_properties(package)
         recorded = props.get(REDLINE_BODY_PROPERTY)
-        if not recorded or hashlib.sha256(package.read("word/document.xml")).hexdigest() != recorded:
+        if not recorded or hashlib.sha256(package.read(package.main)).hexdigest() != recorded:
             return False
     except TermsmithError:
         return False
