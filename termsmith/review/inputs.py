@@ -54,8 +54,9 @@ def drafts_of(sides: list) -> tuple[Draft, Draft]:
     drafts = [side if isinstance(side, Draft) else side.draft for side in sides]
     for k, side in enumerate(sides):
         if not isinstance(side, Draft) and side.base is None:
-            drafts[k] = separate_anchors(relink_refs(adopt_ids(adopt_parties(drafts[k], drafts[1 - k]),
-                                                               drafts[1 - k]), drafts[1 - k]), drafts[1 - k])
+            other = drafts[1 - k]
+            drafts[k] = separate_anchors(relink_refs(adopt_ids(adopt_parties(drafts[k], other), other), other,
+                                                     side.document), other)
     return drafts[0], drafts[1]
 
 

@@ -157,12 +157,21 @@ def adopt_ids(draft: Draft, other: Draft) -> Draft:
     return relabel(replace(draft, sections=renamed))  # the cross-references' targets follow
 
 
-def relink_refs(draft: Draft, other: Draft) -> Draft:
+def relink_refs(draft: Draft, other: Draft, doc: Document | None) -> Draft:
     """A side read without its draft, its cross-references that the reviewer unlinked to plain numbers read as the
-    other side's cross-references again, clause by clause (see relink.py): unlinking the fields is no change."""
+    other side's cross-references again, clause by clause (see relink.py): unlinking the fields is no change.
+    Not in a document with a field pointing at a bookmark it lacks: such a reference reads as plain text too, and
+    that one did change."""
+    from termsmith.draft.document import CrossRef
+    from termsmith.review.docx import Para
     from termsmith.review.fromdocx import relabel, signature
     from termsmith.review.relink import relinked
 
+    paras = [p for block in (doc.blocks if doc is not None else ())
+             for p in ([block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c])]
+    marks = {name for p in paras for name in p.bookmarks}
+    if any(isinstance(x.inline, CrossRef) and x.inline.anchor not in marks for p in paras for x in p.pieces):
+        return draft
     theirs = {c.id: c for s in other.sections for c in s.clauses}
     sections, changed = [], False
     for section in draft.sections:
