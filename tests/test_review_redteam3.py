@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from termsmith import api
 from termsmith.review.redline import summary_lines
@@ -105,3 +106,78 @@ def test_a_main_part_under_another_name_is_read_where_the_package_points(drafted
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     assert result.plan.overrides == {"budget.taxes": {"based_on": result.plan.overrides["budget.taxes"]["based_on"],
                                                       "title": "Taxes and duties"}}
+
+
+def test_a_second_reviewer_deleting_words_the_first_inserted_is_no_untracked_edit(drafted):
+    """Word records Bob deleting words Jane inserted as a w:del inside her w:ins. Those words were never in the
+    draft, yet the review read them as the text before the tracked changes and reported an untracked edit
+    ("“…” → “…after each”") that nobody made."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.insert_after("Each Party must make available to the other Party", " promptly and in full")
+    run = next(r for ins in edit.doc.iter(q("ins")) for r in ins.iter(q("r"))
+               if "".join(t.text or "" for t in r.iter(q("t"))) == " promptly and in full")
+    run.find(q("t")).text = " promptly"
+    deleted = edit._mark("del", "Bob Lawyer", "2027-02-03T10:00:00Z")
+    gone = etree.SubElement(etree.SubElement(deleted, q("r")), q("delText"))
+    gone.text = " and in full"
+    run.addnext(deleted)
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    lines = "\n".join(result.lines)
+    assert "- deleted (Bob Lawyer, 2027-02-03): “and in full”" in lines
+    assert "untracked" not in lines, lines
+    (text,) = (o["text"] for o in result.plan.overrides.values())
+    assert " promptly the interfaces" in text and "in full" not in text
+
+
+def test_a_cross_reference_number_changed_with_tracking_is_that_change(drafted, tmp_path):
+    """A tracked edit of a REF field's shown number (4.5 deleted, 4.6 typed, inside the field's result) was read
+    as one deleted cross-reference “4.54.6”: the redline said the clause lost “clause 7.3” and absorb listed a
+    deletion of both numbers run together."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    para = _para(edit, "the total Shared Costs under clause")
+    shown = next(t for t in para.iter(q("t")) if t.text == "7.3")
+    run = shown.getparent()
+    deleted = edit._mark("del", "Jane Counsel", "2027-02-01T10:00:00Z")
+    run.addprevious(deleted)
+    deleted.append(run)
+    shown.tag = q("delText")
+    inserted = edit._mark("ins", "Jane Counsel", "2027-02-01T10:00:00Z")
+    etree.SubElement(etree.SubElement(inserted, q("r")), q("t")).text = "7.4"
+    deleted.addnext(inserted)
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    edit.save(lone / "returned.docx")
+    done = api.redline(drafted / "out" / DOCX, lone / "returned.docx", tmp_path / "r.docx")
+    (line,) = [x for x in summary_lines(done.comparison) if x.startswith("~")]
+    assert "clause 7.3. → clause 7.4." in line or "7.3 → 7.4" in line, line
+    result = api.absorb(lone / "returned.docx", drafted / "deal.yaml", dry_run=True)
+    texts = [(n.kind, n.text) for r in result.plan.clauses for n in r.notes]
+    assert ("deleted", "7.3") in texts and ("inserted", "7.4") in texts, texts
+
+
+def test_a_table_row_inside_a_content_control_is_read(drafted, tmp_path):
+    """Word's repeating-section content control wraps table rows (w:tbl/w:sdt/w:sdtContent/w:tr). The row was
+    not read at all: the redline said the reviewer removed it, and absorb wrote the schedule's wording without
+    it, losing the row and the reviewer's change inside it."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    row = next(tr for tr in edit.doc.iter(q("tr")) if "Response to Priority 1" in "".join(tr.itertext()))
+    control = etree.Element(q("sdt"))
+    etree.SubElement(control, q("sdtPr"))
+    content = etree.SubElement(control, q("sdtContent"))
+    row.addprevious(control)
+    content.append(row)
+    edit.replace("at most 1 hour", "at most 30 minutes")
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    edit.save(lone / "returned.docx")
+    done = api.redline(drafted / "out" / DOCX, lone / "returned.docx", tmp_path / "r.docx")
+    (line,) = [x for x in summary_lines(done.comparison) if x.startswith("~")]
+    assert "removed row" not in line and "30 minutes" in line, line
+    result = api.absorb(lone / "returned.docx", drafted / "deal.yaml", dry_run=True)
+    lines = "\n".join(result.lines)
+    assert "removed “Response to Priority 1" not in lines, lines
+    assert "- inserted (Jane Counsel, 2027-02-01): “at most 30 minutes”" in lines
+    assert all("Response to Priority 1" in o.get("text", "Response to Priority 1")
+               for o in result.plan.overrides.values()), result.plan.overrides

@@ -10,7 +10,7 @@ deleted, so a caller can take the document as it stands (`accepted`) or as it wa
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -79,6 +79,7 @@ class Revision:
     kind: Literal["ins", "del"]
     author: str
     date: str
+    of_inserted: bool = False  # a deletion of words a tracked insertion added: in neither view of the text
 
 
 class Piece(NamedTuple):
@@ -104,7 +105,7 @@ class Para:
 
     def inlines(self, view: str = "accepted") -> list[Piece]:
         drop = "del" if view == "accepted" else "ins"
-        return [p for p in self.pieces if p.revision is None or p.revision.kind != drop]
+        return [p for p in self.pieces if p.revision is None or p.revision.kind != drop and not p.revision.of_inserted]
 
 
 class NoteReference(NamedTuple):
@@ -340,7 +341,7 @@ class _Reader:
     def _table(self, tbl: etree._Element) -> TableRead:
         style_el = tbl.find(f"{_w('tblPr')}/{_w('tblStyle')}")
         rows = []
-        for tr in tbl.iterchildren(_w("tr")):
+        for tr in _rows(tbl):
             trpr = tr.find(_w("trPr"))
             revision, header = None, False
             if trpr is not None:
@@ -382,7 +383,8 @@ class _Reader:
             elif tag in _INSERTS:
                 self._content(child, para, _revision(child, "ins"))
             elif tag in _DELETES:
-                self._content(child, para, _revision(child, "del"))
+                within = revision is not None and revision.kind == "ins"  # one reviewer deleting another's words
+                self._content(child, para, replace(_revision(child, "del"), of_inserted=within))
             elif tag == _HYPERLINK:
                 self._hyperlink(child, para, revision)
             elif tag == _FLD_SIMPLE:
@@ -485,8 +487,8 @@ class _Reader:
             return
         pieces = para.pieces[start:]
         spans = [p.inline for p in pieces if isinstance(p.inline, Span)]
-        if not pieces or len(spans) != len(pieces):
-            return
+        if not pieces or len(spans) != len(pieces) or len({p.revision for p in pieces}) > 1:
+            return  # a result the reviewer edited with tracking (4.5 deleted, 4.6 typed): their words, not the field's
         label = "".join([s.text for s in spans])
         first = pieces[0]
         del para.pieces[start:]
@@ -533,15 +535,24 @@ def _block_elements(parent: etree._Element) -> Iterator[etree._Element]:
             yield from _block_elements(child)
 
 
+def _rows(tbl: etree._Element) -> Iterator[etree._Element]:
+    """A table's rows, looking inside content controls and custom XML (Word's repeating sections wrap rows)."""
+    return _inside(tbl, _w("tr"))
+
+
 def _cells(tr: etree._Element) -> Iterator[etree._Element]:
-    for child in tr:
+    return _inside(tr, _TC)
+
+
+def _inside(parent: etree._Element, want: str) -> Iterator[etree._Element]:
+    for child in parent:
         tag = child.tag
-        if tag == _TC:
+        if tag == want:
             yield child
         elif tag == _SDT or tag == _CUSTOM_XML:
             inner = child.find(_SDT_CONTENT) if tag == _SDT else child
             if inner is not None:
-                yield from _cells(inner)
+                yield from _inside(inner, want)
 
 
 def _child(el: etree._Element, tag: str) -> etree._Element | None:
