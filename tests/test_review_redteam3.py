@@ -131,6 +131,23 @@ def test_a_second_reviewer_deleting_words_the_first_inserted_is_no_untracked_edi
     assert " promptly the interfaces" in text and "in full" not in text
 
 
+def test_a_party_renamed_on_the_cover_alone_shows_in_the_redline(drafted, tmp_path):
+    """The parties were read from the execution blocks only: a reviewer renaming a party on the cover (tracked)
+    got "no changes" from redline, with or without the manifest beside the copy, while absorb took the new name
+    as the deal's field."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("Globex Analytics GmbH", "Globex Analytics AG")  # the first place it reads is the cover
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    for reviewed in (lone / "returned.docx", drafted / "out" / "returned.docx"):
+        edit.save(reviewed)
+        done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx", force=True)
+        assert "~ Globex party name: Globex Analytics GmbH → Globex Analytics AG" in summary_lines(done.comparison)
+    result = api.absorb(drafted / "out" / "returned.docx", drafted / "deal.yaml", dry_run=True)
+    assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [("parties.1.name", "Globex Analytics AG")]
+    assert "the execution blocks, which the review left as it was" in "\n".join(result.lines)
+
+
 def test_a_cross_reference_number_changed_with_tracking_is_that_change(drafted, tmp_path):
     """A tracked edit of a REF field's shown number (4.5 deleted, 4.6 typed, inside the field's result) was read
     as one deleted cross-reference “4.54.6”: the redline said the clause lost “clause 7.3” and absorb listed a

@@ -34,6 +34,7 @@ from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, TableRead
 from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, signature
+from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.redline import compare, fold_quotes
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
@@ -535,22 +536,6 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
         result.refused.append(f"{name}: {line}")
 
 
-def _cover_parties(doc: Document) -> list[str]:
-    """The party names on the cover as the document reads now."""
-    from termsmith.review.fromdocx import COVER_STYLES, SECTION_STYLES, _P, resolved
-
-    out = []
-    for item in resolved(doc, "accepted"):
-        if not isinstance(item, _P):
-            continue
-        if item.style in SECTION_STYLES:
-            break
-        if item.style == "CoverParty":
-            out.append(fold_quotes(" ".join("".join(getattr(p.inline, "text", "") for p in item.pieces).split())))
-    del COVER_STYLES
-    return out
-
-
 def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: Callable[[dict], Draft],
            result: Plan, reviews: dict[str, ClauseReview], handled: set[str]) -> None:
     """The title and the parties' names and signatories on the cover and in the execution blocks, as the
@@ -572,7 +557,7 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
         want(("parties", k, "signatory", "name"), f"party {k + 1} signatory", a.signatory_name, b.signatory_name)
         want(("parties", k, "signatory", "title"), f"party {k + 1} signatory's title", a.signatory_title,
              b.signatory_title)
-    cover_names = _cover_parties(doc)
+    cover_names = cover_parties(doc)
     if len(cover_names) == len(base.parties):
         for k, (a, name) in enumerate(zip(base.parties, cover_names, strict=True)):
             want(("parties", k, "name"), f"party {k + 1} name on the cover", a.party_name, name)

@@ -444,6 +444,19 @@ class _Builder:
         return tuple(out)
 
 
+def cover_names(doc: Document) -> list[str]:
+    """The party names on the cover as the document reads now (its tracked changes accepted)."""
+    out = []
+    for item in resolved(doc, "accepted"):
+        if not isinstance(item, _P):
+            continue
+        if item.style in SECTION_STYLES:
+            break
+        if item.style == "CoverParty":
+            out.append(_fold(" ".join("".join(getattr(p.inline, "text", "") for p in item.pieces).split())))
+    return out
+
+
 # ── helpers ────────────────────────────────────────────────────────────────────────────────
 _LEAD_IN_WORDS = 12
 _LEAD_IN_END = ".:"

@@ -15,7 +15,7 @@ from termsmith.draft.document import Draft
 from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.review.docx import Document, read_document
-from termsmith.review.fromdocx import document_draft, is_termsmith, note_places
+from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
 from termsmith.review.package import DocxError, open_package
 
 REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"
@@ -137,6 +137,18 @@ def adopt_parties(draft: Draft, other: Draft) -> Draft:
         return draft
     parties = tuple(replace(p, short_name=o.short_name) for p, o in zip(draft.parties, other.parties, strict=True))
     return replace(draft, parties=parties)
+
+
+def renamed_on_cover(draft: Draft, doc: Document, other: Draft) -> Draft:
+    """A document's parties are read from its execution blocks; a name the reviewer changed on the cover alone
+    (the block still reads as on the other side) is the party's new name all the same, and the redline shows
+    it (a draft has one name for both places, as the deal has one field)."""
+    covers = cover_names(doc) if is_termsmith(doc) else []
+    if not (len(draft.parties) == len(covers) == len(other.parties)):
+        return draft
+    parties = tuple(replace(p, party_name=c) if p.party_name == o.party_name != c else p
+                    for p, c, o in zip(draft.parties, covers, other.parties, strict=True))
+    return draft if parties == draft.parties else replace(draft, parties=parties)
 
 
 def adopt_ids(draft: Draft, other: Draft) -> Draft:
