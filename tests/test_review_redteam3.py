@@ -148,6 +148,54 @@ def test_a_party_renamed_on_the_cover_alone_shows_in_the_redline(drafted, tmp_pa
     assert "the execution blocks, which the review left as it was" in "\n".join(result.lines)
 
 
+def _delete_tracked(edit: WordEdit, para) -> None:
+    """The paragraph deleted whole with tracking, as Word records it: its runs and its paragraph mark."""
+    ppr = para.find(q("pPr"))
+    rpr = ppr.find(q("rPr"))
+    if rpr is None:
+        rpr = etree.SubElement(ppr, q("rPr"))
+    rpr.append(edit._mark("del", "Jane Counsel", "2027-02-01T10:00:00Z"))
+    for run in list(para.findall(q("r"))):
+        deleted = edit._mark("del", "Jane Counsel", "2027-02-01T10:00:00Z")
+        run.addprevious(deleted)
+        deleted.append(run)
+        for t in run.findall(q("t")):
+            t.tag = q("delText")
+        for t in run.findall(q("instrText")):
+            t.tag = q("delInstrText")
+
+
+def test_an_article_deleted_with_tracking_reports_each_deletion_under_its_own_clause(drafted):
+    """Every paragraph of an article deleted with tracking: the clauses are removed, and each deletion was
+    listed under the NEXT article's heading (“## force-majeure … reported: no change to the text”), the
+    clauses it removed showing none."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    body = edit.doc.find(q("body"))
+
+    def style(el):
+        found = el.find(f"{q('pPr')}/{q('pStyle')}")
+        return found.get(q("val")) if found is not None else ""
+
+    kids = [el for el in body if el.tag == q("p")]
+    start = next(i for i, el in enumerate(kids) if style(el) == "ArticleHeading" and
+                 "".join(t.text or "" for t in el.iter(q("t"))) == "Non-Solicitation")
+    end = next(i for i in range(start + 1, len(kids)) if style(kids[i]) == "ArticleHeading")
+    for para in kids[start:end]:
+        _delete_tracked(edit, para)
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    by_title = {r.title: r for r in result.plan.clauses}
+    removed = [r for r in result.plan.clauses if r.action == "removed"]
+    assert len(removed) == 3
+    for r in removed:
+        assert any(n.kind == "deleted" and r.title.split()[0] in n.text for n in r.notes), (r.title, r.notes)
+    heading = next(r for t, r in by_title.items() if "Non-Solicitation" in t and not r.id)
+    assert [n.text for n in heading.notes if n.kind == "deleted"] == ["(paragraph)", "Non-Solicitation"]
+    assert all("Non-solicitation" not in n.text for r in result.plan.clauses
+               if r not in removed and r is not heading for n in r.notes)
+
+
 def test_a_cross_reference_number_changed_with_tracking_is_that_change(drafted, tmp_path):
     """A tracked edit of a REF field's shown number (4.5 deleted, 4.6 typed, inside the field's result) was read
     as one deleted cross-reference “4.54.6”: the redline said the clause lost “clause 7.3” and absorb listed a

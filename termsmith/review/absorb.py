@@ -169,9 +169,15 @@ def plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict
 def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict], Draft],
           definers: dict[str, tuple[str, str, str]]) -> Plan:
     owners: dict[int, str] = {}
+    was_in: dict[int, str] = {}
     accepted = document_draft(doc, base, view="accepted", owners=owners)
-    original = document_draft(doc, base, view="original")
+    original = document_draft(doc, base, view="original", owners=was_in)
+    for index, block in enumerate(doc.blocks):  # a paragraph deleted whole: its changes are its own clause's
+        if isinstance(block, Para) and block.mark is not None and block.mark.kind == "del" and index in was_in:
+            owners[index] = was_in[index]
     notes = review_notes(doc, owners)
+    headings = {s.id: f"{'Article ' if s.kind == 'article' else ''}{s.label} {s.title}".strip()
+                for d in (base, accepted) for s in d.sections}
     base_clauses = _clauses(base)
     accepted_clauses = _clauses(accepted)
     original_clauses = _clauses(original)
@@ -185,7 +191,8 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
 
     for ident, clause_notes in notes.items():
         target = review(ident) if ident in accepted_clauses or ident in base_clauses else \
-            reviews.setdefault(ident, ClauseReview("", "", "Cover and headings" if ident == "cover" else ident))
+            reviews.setdefault(ident, ClauseReview("", "", "Cover and headings" if ident == "cover" else
+                                                   headings.get(ident, ident)))
         target.notes.extend(clause_notes)
     for ident, clause in original_clauses.items():  # untracked edits: before its tracked changes vs the draft
         old = base_clauses.get(ident)
