@@ -246,3 +246,26 @@ def test_a_table_row_inside_a_content_control_is_read(drafted, tmp_path):
     assert "- inserted (Jane Counsel, 2027-02-01): “at most 30 minutes”" in lines
     assert all("Response to Priority 1" in o.get("text", "Response to Priority 1")
                for o in result.plan.overrides.values()), result.plan.overrides
+
+
+def test_a_tracked_formatting_change_is_reported_not_lost(drafted):
+    """A run made bold with tracking (w:rPrChange): redline showed it, absorb said "No changes and no comments:
+    the document reads as the draft it was made from", the reviewer's change dropped without a word."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _, middle, _ = edit._split("must continue to perform")
+    props = middle.find(q("rPr"))
+    if props is None:
+        props = etree.Element(q("rPr"))
+        middle.insert(0, props)
+    etree.SubElement(props, q("b"))
+    change = edit._mark("rPrChange", "Jane Counsel", "2027-02-01T10:00:00Z")
+    etree.SubElement(change, q("rPr"))
+    props.append(change)
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    lines = "\n".join(result.lines)
+    assert "No changes" not in lines
+    assert "- formatting changed (Jane Counsel, 2027-02-01): “must continue to perform”" in lines
+    assert "formatting comes from the library's styles, so it is not absorbed" in lines
+    assert result.plan.overrides == {} and result.plan.fields == []

@@ -117,6 +117,16 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
         what = "paragraph" if isinstance(item, Para) else "table row"
         out.setdefault(owner(index), []).append(
             Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, f"({what})"))
+    for index, block in enumerate(doc.blocks):  # formatting is the library's styles: reported, not absorbed
+        for para in [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]:
+            for author, date, text in para.formatted:
+                notes = out.setdefault(owner(index), [])
+                prev = notes[-1] if notes else None
+                if prev and (prev.kind, prev.author, prev.date) == ("formatting changed", author, date) and \
+                        text != "(paragraph)" and prev.text != "(paragraph)":
+                    notes[-1] = replace(prev, text=prev.text + text)
+                else:
+                    notes.append(Note("formatting changed", author, date, text))
     places = _comment_places(doc)
     for cid, index in places.items():
         comment = doc.comments.get(cid)
@@ -270,6 +280,8 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     for r in result.clauses:
         if not r.action:
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
+            if any(n.kind == "formatting changed" for n in r.notes):
+                r.detail += ": formatting comes from the library's styles, so it is not absorbed"
     return result
 
 

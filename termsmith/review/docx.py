@@ -60,6 +60,7 @@ _RPR, _B, _I, _RSTYLE, _VAL, _T = _w("rPr"), _w("b"), _w("i"), _w("rStyle"), _w(
 _STRIKES = (_w("strike"), _w("dstrike"))
 _P, _TBL, _R, _PPR, _PSTYLE = _w("p"), _w("tbl"), _w("r"), _w("pPr"), _w("pStyle")
 _INS, _DEL = _w("ins"), _w("del")
+_RPR_CHANGE, _PPR_CHANGE = _w("rPrChange"), _w("pPrChange")
 _INSERTS, _DELETES = (_INS, _w("moveTo")), (_DEL, _w("moveFrom"))
 _HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSimple"), _w("bookmarkStart"),
                                                       _w("commentRangeStart"))
@@ -102,6 +103,8 @@ class Para:
     comments: list[str] = field(default_factory=list)  # ids of comments anchored here
     mark: Revision | None = None  # the paragraph mark inserted or deleted
     notes: list[NoteReference] = field(default_factory=list)  # footnote and endnote references in it
+    formatted: list[tuple[str, str, str]] = field(default_factory=list)  # (author, date, text) of tracked
+    # formatting changes (w:rPrChange of a run, w:pPrChange of the paragraph: '(paragraph)')
 
     def inlines(self, view: str = "accepted") -> list[Piece]:
         drop = "del" if view == "accepted" else "ins"
@@ -371,6 +374,9 @@ class _Reader:
                     if el is not None:
                         mark = _revision(el, kind)
         para = Para(style, [], mark=mark)
+        restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
+        if restyled is not None:
+            para.formatted.append((restyled.get(_AUTHOR, ""), restyled.get(_DATE, ""), "(paragraph)"))
         self._content(p, para, None)
         para.pieces = _terms(para.pieces)
         return para
@@ -436,6 +442,9 @@ class _Reader:
                     style = prop.get(_VAL, "")
                     bold = bold or style in self.bold_styles
                     style = self.canon.get(style, style)
+                elif tag == _RPR_CHANGE:
+                    para.formatted.append((prop.get(_AUTHOR, ""), prop.get(_DATE, ""),
+                                           "".join(t.text or "" for t in r.iter(_T, _DEL_TEXT))))
             children = children[1:]
         title, term = style == RUN_IN_HEADING, style == DEFINED_TERM
         fields, pieces = self.fields, para.pieces
