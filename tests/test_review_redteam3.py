@@ -269,3 +269,21 @@ def test_a_tracked_formatting_change_is_reported_not_lost(drafted):
     assert "- formatting changed (Jane Counsel, 2027-02-01): “must continue to perform”" in lines
     assert "formatting comes from the library's styles, so it is not absorbed" in lines
     assert result.plan.overrides == {} and result.plan.fields == []
+
+
+def test_a_party_renamed_throughout_with_tracking_says_so_on_the_cover_and_execution_page(drafted):
+    """Replace-all of a party's name with tracking (as LibreOffice's or Word's find-and-replace records it):
+    clause 1.1 was absorbed as the deal field, while the cover and the execution page holding the same tracked
+    change said "reported: no change to the text"."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    count = sum(line.count("Globex Analytics GmbH") for line in accepted_text(drafted / "out" / DOCX))
+    assert count >= 3
+    for _ in range(count):
+        edit.replace("Globex Analytics GmbH", "Globex Analytics AG")
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [("parties.1.name", "Globex Analytics AG")]
+    noted = [r for r in result.plan.clauses if any(n.kind == "inserted" for n in r.notes)]
+    assert len(noted) >= 3
+    assert all(r.action == "field" for r in noted), [(r.title, r.action, r.detail) for r in noted]

@@ -585,8 +585,13 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
     if fold_quotes(accepted.date_text) != fold_quotes(base.date_text):
         conflicts.append(f"the date “{base.date_text}” → “{accepted.date_text}”: the date is the deal's "
                          "effective_date; change it there")
-    known = {p for p, _a, _b in result.fields}
+    known = {p: n for p, _a, n in result.fields}
     todo = {p: v for p, v in changes.items() if p not in known}
+    pages = ["cover", *(c.id for s in base.sections if s.kind == "signatures" for c in s.clauses)]
+    for path, (_what, old, new) in changes.items():  # a field a clause's change gave (a name replaced throughout)
+        for r in (reviews.get(ident) for ident in pages):
+            if path in known and fold_quotes(str(known[path])) == fold_quotes(new) and r and r.notes and not r.action:
+                r.action, r.detail = "field", f"deal field {'.'.join(map(str, path))}: {old} → {new}"
     target = None
     if todo or conflicts:
         target = reviews.setdefault("cover", ClauseReview("", "", "Cover and headings"))
