@@ -144,7 +144,8 @@ def test_a_party_renamed_on_the_cover_alone_shows_in_the_redline(drafted, tmp_pa
         done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx", force=True)
         assert "~ Globex party name: Globex Analytics GmbH → Globex Analytics AG" in summary_lines(done.comparison)
     result = api.absorb(drafted / "out" / "returned.docx", drafted / "deal.yaml", dry_run=True)
-    assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [("parties.1.name", "Globex Analytics AG")]
+    taken = [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields]
+    assert taken == [("parties.1.name", "Globex Analytics AG")]
     assert "the execution blocks, which the review left as it was" in "\n".join(result.lines)
 
 
@@ -283,7 +284,37 @@ def test_a_party_renamed_throughout_with_tracking_says_so_on_the_cover_and_execu
     reviewed = drafted / "out" / "returned.docx"
     edit.save(reviewed)
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
-    assert [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields] == [("parties.1.name", "Globex Analytics AG")]
+    taken = [(".".join(map(str, p)), b) for p, _a, b in result.plan.fields]
+    assert taken == [("parties.1.name", "Globex Analytics AG")]
     noted = [r for r in result.plan.clauses if any(n.kind == "inserted" for n in r.notes)]
     assert len(noted) >= 3
     assert all(r.action == "field" for r in noted), [(r.title, r.action, r.detail) for r in noted]
+
+
+def test_a_copy_saved_as_strict_open_xml_is_read(drafted, tmp_path):
+    """Word's "Strict Open XML Document" writes the same parts in the ISO namespaces (purl.oclc.org/ooxml/…).
+    Such a copy was refused as "is not a Word document (no document body)"."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("180 days", "120 days")
+    edit.save(tmp_path / "transitional.docx")
+    with zipfile.ZipFile(tmp_path / "transitional.docx") as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    strict = [(b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+               b"http://purl.oclc.org/ooxml/wordprocessingml/main"),
+              (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+               b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+              (b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+               b"http://purl.oclc.org/ooxml/officeDocument/customProperties"),
+              (b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+               b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes")]
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    with zipfile.ZipFile(lone / "returned.docx", "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            for old, new in strict:
+                data = data.replace(old, new)
+            z.writestr(name, data)
+    done = api.redline(drafted / "out" / DOCX, lone / "returned.docx", tmp_path / "r.docx")
+    assert "~ 17.1 Termination for convenience (least 180 days’ → least 120 days’)" in summary_lines(done.comparison)
+    result = api.absorb(lone / "returned.docx", drafted / "deal.yaml", dry_run=True)
+    assert list(result.plan.overrides) == ["termination.convenience"]

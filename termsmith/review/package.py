@@ -25,6 +25,15 @@ MAX_TOTAL = 256 * 1024 * 1024  # all the parts read, inflated
 MAX_RATIO = 200  # inflated / compressed size of one part above which it is a bomb (text compresses ~10x)
 MAX_MEMBERS = 5000
 RT_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_STRICT = b"http://purl.oclc.org/ooxml/"
+STRICT_NAMESPACES = (  # ISO/IEC 29500 Strict → Transitional (relationship types follow the relationships one)
+    (_STRICT + b"wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (_STRICT + b"officeDocument/relationships", b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (_STRICT + b"officeDocument/customProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),
+    (_STRICT + b"officeDocument/docPropsVTypes",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+)
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                           huge_tree=False, remove_blank_text=False)
@@ -67,10 +76,14 @@ class Package:
         return data
 
     def xml(self, name: str) -> etree._Element:
-        """A part parsed with entities off; a DOCTYPE (which Word never writes) is refused."""
+        """A part parsed with entities off; a DOCTYPE (which Word never writes) is refused. A part of a document
+        saved as Strict Open XML is read in the transitional namespaces it maps one for one to."""
         data = self.read(name)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise self.refuse(f"{name} declares a DOCTYPE or entities, which Word never writes: refused")
+        if _STRICT in data:
+            for strict, transitional in STRICT_NAMESPACES:
+                data = data.replace(strict, transitional)
         try:
             root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as exc:
