@@ -318,3 +318,27 @@ def test_a_copy_saved_as_strict_open_xml_is_read(drafted, tmp_path):
     assert "~ 17.1 Termination for convenience (least 180 days’ → least 120 days’)" in summary_lines(done.comparison)
     result = api.absorb(lone / "returned.docx", drafted / "deal.yaml", dry_run=True)
     assert list(result.plan.overrides) == ["termination.convenience"]
+
+
+def test_a_table_row_deleted_with_tracking_is_listed_cell_by_cell(drafted):
+    """A row deleted with tracking was listed as its cells' text run together (“… engineGlobexat most 1
+    hourcalendar month”)."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    row = next(tr for tr in edit.doc.iter(q("tr")) if "Response to Priority 1" in "".join(tr.itertext()))
+    props = row.find(q("trPr"))
+    if props is None:
+        props = etree.Element(q("trPr"))
+        row.insert(0, props)
+    props.append(edit._mark("del", "Jane Counsel", "2027-02-01T10:00:00Z"))
+    for run in list(row.iter(q("r"))):
+        deleted = edit._mark("del", "Jane Counsel", "2027-02-01T10:00:00Z")
+        run.addprevious(deleted)
+        deleted.append(run)
+        for t in run.findall(q("t")):
+            t.tag = q("delText")
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    texts = [n.text for r in result.plan.clauses for n in r.notes if n.kind == "deleted"]
+    assert "Response to Priority 1 incidents in the analytics engine | Globex | at most 1 hour | calendar month" \
+        in texts, texts

@@ -98,19 +98,19 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
 
     out: dict[str, list[Note]] = {}
     last: tuple | None = None
-    for index, item in doc.revisions():
+    for index, item, para in doc.revisions():
         if isinstance(item, Piece):
             rev = item.revision
             text = getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
                 getattr(item.inline, "term", "")
             key = (index, rev.kind, rev.author, rev.date)
             notes = out.setdefault(owner(index), [])
-            if last == key and notes:
+            if last is not None and last[0] == key and notes:  # one change: in another cell, after a bar
                 prev = notes[-1]
-                notes[-1] = replace(prev, text=prev.text + text)
+                notes[-1] = replace(prev, text=prev.text + (" | " if last[1] is not para else "") + text)
             else:
                 notes.append(Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, text))
-            last = key
+            last = (key, para)
             continue
         last = None
         rev = item.mark if isinstance(item, Para) else item.revision

@@ -177,19 +177,19 @@ class Document:
                                             ref.revision))
         return out
 
-    def revisions(self) -> Iterator[tuple[int, Piece | Para | Row]]:
-        """Every tracked change with the index of its block."""
+    def revisions(self) -> Iterator[tuple[int, Piece | Para | Row, Para | None]]:
+        """Every tracked change with the index of its block and the paragraph it is in (None for a row)."""
         for n, block in enumerate(self.blocks):
             for para in _paras(block):
                 if para.mark is not None:
-                    yield n, para
+                    yield n, para, para
                 for piece in para.pieces:
                     if piece.revision is not None:
-                        yield n, piece
+                        yield n, piece, para
             if isinstance(block, TableRead):
                 for row in block.rows:
                     if row.revision is not None:
-                        yield n, row
+                        yield n, row, None
 
 
 def _paras(block: Para | TableRead) -> list[Para]:
