@@ -342,3 +342,17 @@ def test_a_table_row_deleted_with_tracking_is_listed_cell_by_cell(drafted):
     texts = [n.text for r in result.plan.clauses for n in r.notes if n.kind == "deleted"]
     assert "Response to Priority 1 incidents in the analytics engine | Globex | at most 1 hour | calendar month" \
         in texts, texts
+
+
+def test_a_field_change_the_deal_refuses_is_given_as_the_reason_for_an_override(drafted):
+    """An SLA target lowered in the schedule's table (99.9% → 99.8%): the field slas.metrics.0.target alone makes
+    the deal invalid (the first credit threshold, 99.9, no longer misses the target). absorb fell back to an
+    override of the table without saying why the field was not taken."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("at least 99.9%", "at least 99.8%")
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    (review,) = [r for r in result.plan.clauses if r.action == "override"]
+    assert "deal field slas.metrics.0.target = 99.8 alone does not draft (threshold 99.9 does not miss the target " \
+           "99.8)" in review.detail, review.detail

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from termsmith.draft.document import Clause, CrossRef, Draft, Paragraph, Span, Table, TermDefinition
-from termsmith.errors import printable
+from termsmith.errors import TermsmithError, printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, TableRead
@@ -769,6 +769,10 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
         node[path[-1]] = new_value
         try:
             redrafted = draft_with(trial)
+        except TermsmithError as exc:  # the field alone cannot change so: the deal says why
+            why = exc.problems[0].message if exc.problems else str(exc)
+            reasons.append(f"deal field {'.'.join(map(str, path))} = {new_value} alone does not draft ({why})")
+            continue
         except Exception:  # noqa: BLE001 - any failure of a trial draft only rules the candidate out
             continue
         trial_clauses = _clauses(redrafted)
