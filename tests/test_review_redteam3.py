@@ -356,3 +356,26 @@ def test_a_field_change_the_deal_refuses_is_given_as_the_reason_for_an_override(
     (review,) = [r for r in result.plan.clauses if r.action == "override"]
     assert "deal field slas.metrics.0.target = 99.8 alone does not draft (threshold 99.9 does not miss the target " \
            "99.8)" in review.detail, review.detail
+
+
+def test_the_execution_page_and_the_cover_date_say_what_absorb_did(drafted):
+    """A signatory renamed with tracking on the execution page: the field was taken, but the page holding the
+    change said "reported: no change to the text". A new date on the cover was refused with two instructions run
+    together (“…: change it there: change the deal's title or parties in the deal file”)."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    signatory = next(t.text for t in edit.doc.iter(q("t")) if t.text and t.text.startswith("Max "))
+    edit.replace(signatory, "Maxima Muster")
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    page = next(r for r in result.plan.clauses if any(n.text == "Maxima Muster" for n in r.notes))
+    assert (page.action, page.detail) == ("field", f"deal field parties.1.signatory.name: {signatory} → Maxima Muster")
+    date = next(p.getparent() for p in edit.doc.iter(q("pStyle")) if p.get(q("val")) == "CoverDate").getparent()
+    text = "".join(t.text or "" for t in date.iter(q("t")))
+    when = text.split("Dated ", 1)[1].replace("as of ", "")
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace(when, "1 March 2027")
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.refused == [f"Cover: the date “{when}” → “1 March 2027”: the date is the deal's "
+                                   "effective_date; change it there"]

@@ -630,11 +630,16 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
                     handled.add(k)
                     r = reviews.setdefault(k, ClauseReview(k, "", names.get(k, k)))
                     r.action, r.detail = "follows", shown
+            for r in (reviews.get(ident) for ident in pages[1:]):  # the execution page's own tracked change
+                if r and r.notes and not r.action:
+                    r.action, r.detail = "field", shown
             return
     if conflicts or todo:
-        lines = [f"{w} “{o}” → “{n}”" for w, o, n in todo.values()] + conflicts
+        dated = [c for c in conflicts if c.startswith("the date ")]  # says where to change it itself
+        lines = [f"{w} “{o}” → “{n}”" for w, o, n in todo.values()] + [c for c in conflicts if c not in dated]
         target.action = "refused"
-        target.detail = "; ".join(lines) + ": change the deal's title or parties in the deal file"
+        target.detail = "; ".join([*dated, *(["; ".join(lines) + ": change the deal's title or parties in the deal "
+                                               "file"] if lines else [])])
         result.refused.append(f"Cover: {target.detail}")
 
 
