@@ -379,3 +379,40 @@ def test_the_execution_page_and_the_cover_date_say_what_absorb_did(drafted):
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     assert result.plan.refused == [f"Cover: the date “{when}” → “1 March 2027”: the date is the deal's "
                                    "effective_date; change it there"]
+
+
+def test_an_article_whose_deletion_a_script_accepted_is_removed_not_moved(drafted, tmp_path):
+    """A script accepting all changes removes the deleted runs and joins each paragraph whose mark was deleted to
+    the next, leaving the bookmarks of the deleted text behind, each an empty range at the start of the next
+    article's heading. That heading was read as the deleted article's (its first bookmark): the next article's
+    clauses read as moved into it and its heading as renamed."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    body = edit.doc.find(q("body"))
+
+    def style(el):
+        found = el.find(f"{q('pPr')}/{q('pStyle')}")
+        return found.get(q("val")) if found is not None else ""
+
+    kids = [el for el in body if el.tag == q("p")]
+    start = next(i for i, el in enumerate(kids) if style(el) == "ArticleHeading" and
+                 "".join(t.text or "" for t in el.iter(q("t"))) == "Non-Solicitation")
+    end = next(i for i in range(start + 1, len(kids)) if style(kids[i]) == "ArticleHeading")
+    following = kids[end]
+    left = []
+    for para in kids[start:end]:  # what the script leaves: the bookmarks, their text gone
+        left += [el for el in para if el.tag in (q("bookmarkStart"), q("bookmarkEnd"))]
+        body.remove(para)
+    following.find(q("pPr")).addnext(left[0])
+    for el, prev in zip(left[1:], left):
+        prev.addnext(el)
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    edit.save(lone / "accepted.docx")
+    done = api.redline(drafted / "out" / DOCX, lone / "accepted.docx", tmp_path / "r.docx")
+    lines = summary_lines(done.comparison)
+    assert lines[0].startswith("0 added, 3 removed"), lines
+    assert not any(line.startswith(">") or "heading was" in line for line in lines), lines
+    result = api.absorb(lone / "accepted.docx", drafted / "deal.yaml", dry_run=True)
+    assert sorted(k for k, v in result.plan.overrides.items() if v.get("removed")) == [
+        "non-solicitation.employees", "non-solicitation.exceptions", "non-solicitation.reasonableness"]
+    assert result.plan.headings == {} and result.plan.moves == {}

@@ -60,7 +60,7 @@ _RPR, _B, _I, _RSTYLE, _VAL, _T = _w("rPr"), _w("b"), _w("i"), _w("rStyle"), _w(
 _STRIKES = (_w("strike"), _w("dstrike"))
 _P, _TBL, _R, _PPR, _PSTYLE = _w("p"), _w("tbl"), _w("r"), _w("pPr"), _w("pStyle")
 _INS, _DEL = _w("ins"), _w("del")
-_RPR_CHANGE, _PPR_CHANGE = _w("rPrChange"), _w("pPrChange")
+_RPR_CHANGE, _PPR_CHANGE, _BOOKMARK_END = _w("rPrChange"), _w("pPrChange"), _w("bookmarkEnd")
 _INSERTS, _DELETES = (_INS, _w("moveTo")), (_DEL, _w("moveFrom"))
 _HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSimple"), _w("bookmarkStart"),
                                                       _w("commentRangeStart"))
@@ -399,7 +399,9 @@ class _Reader:
                 self._finish_field(child.get(_INSTR_ATTR, ""), para, start)
             elif tag == _BOOKMARK:
                 name = child.get(_NAME, "")
-                if name and name != "_GoBack":
+                after = child.getnext()  # a range left empty marks no text: what it marked was deleted
+                empty = after is not None and after.tag == _BOOKMARK_END and after.get(_ID) == child.get(_ID)
+                if name and name != "_GoBack" and not empty:
                     para.bookmarks.append(name)
             elif tag == _COMMENT_START:
                 para.comments.append(child.get(_ID, ""))
