@@ -28,12 +28,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from termsmith.draft.document import Clause, Draft, Paragraph, Span, Table, TermDefinition
-from termsmith.errors import printable
+from termsmith.draft.document import Clause, CrossRef, Draft, Paragraph, Span, Table, TermDefinition
+from termsmith.errors import TermsmithError, printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, TableRead
 from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, signature
+from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.redline import compare, fold_quotes
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
@@ -97,25 +98,35 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
 
     out: dict[str, list[Note]] = {}
     last: tuple | None = None
-    for index, item in doc.revisions():
+    for index, item, para in doc.revisions():
         if isinstance(item, Piece):
             rev = item.revision
             text = getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
                 getattr(item.inline, "term", "")
             key = (index, rev.kind, rev.author, rev.date)
             notes = out.setdefault(owner(index), [])
-            if last == key and notes:
+            if last is not None and last[0] == key and notes:  # one change: in another cell, after a bar
                 prev = notes[-1]
-                notes[-1] = replace(prev, text=prev.text + text)
+                notes[-1] = replace(prev, text=prev.text + (" | " if last[1] is not para else "") + text)
             else:
                 notes.append(Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, text))
-            last = key
+            last = (key, para)
             continue
         last = None
         rev = item.mark if isinstance(item, Para) else item.revision
         what = "paragraph" if isinstance(item, Para) else "table row"
         out.setdefault(owner(index), []).append(
             Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, f"({what})"))
+    for index, block in enumerate(doc.blocks):  # formatting is the library's styles: reported, not absorbed
+        for para in [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]:
+            for author, date, text in para.formatted:
+                notes = out.setdefault(owner(index), [])
+                prev = notes[-1] if notes else None
+                if prev and (prev.kind, prev.author, prev.date) == ("formatting changed", author, date) and \
+                        text != "(paragraph)" and prev.text != "(paragraph)":
+                    notes[-1] = replace(prev, text=prev.text + text)
+                else:
+                    notes.append(Note("formatting changed", author, date, text))
     places = _comment_places(doc)
     for cid, index in places.items():
         comment = doc.comments.get(cid)
@@ -168,9 +179,15 @@ def plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict
 def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict], Draft],
           definers: dict[str, tuple[str, str, str]]) -> Plan:
     owners: dict[int, str] = {}
+    was_in: dict[int, str] = {}
     accepted = document_draft(doc, base, view="accepted", owners=owners)
-    original = document_draft(doc, base, view="original")
+    original = document_draft(doc, base, view="original", owners=was_in)
+    for index, block in enumerate(doc.blocks):  # a paragraph deleted whole: its changes are its own clause's
+        if isinstance(block, Para) and block.mark is not None and block.mark.kind == "del" and index in was_in:
+            owners[index] = was_in[index]
     notes = review_notes(doc, owners)
+    headings = {s.id: f"{'Article ' if s.kind == 'article' else ''}{s.label} {s.title}".strip()
+                for d in (base, accepted) for s in d.sections}
     base_clauses = _clauses(base)
     accepted_clauses = _clauses(accepted)
     original_clauses = _clauses(original)
@@ -184,7 +201,8 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
 
     for ident, clause_notes in notes.items():
         target = review(ident) if ident in accepted_clauses or ident in base_clauses else \
-            reviews.setdefault(ident, ClauseReview("", "", "Cover and headings" if ident == "cover" else ident))
+            reviews.setdefault(ident, ClauseReview("", "", "Cover and headings" if ident == "cover" else
+                                                   headings.get(ident, ident)))
         target.notes.extend(clause_notes)
     for ident, clause in original_clauses.items():  # untracked edits: before its tracked changes vs the draft
         old = base_clauses.get(ident)
@@ -262,6 +280,8 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     for r in result.clauses:
         if not r.action:
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
+            if any(n.kind == "formatting changed" for n in r.notes):
+                r.detail += ": formatting comes from the library's styles, so it is not absorbed"
     return result
 
 
@@ -301,10 +321,14 @@ def _plain(clause: Clause) -> str:
 
 
 _WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*|\s+|[^\w\s]")
+_REF_KEY = re.compile("\x00([^\x00]*)\x00")  # a cross-reference in a signature's text: its anchor
+_EDIT_WORD = re.compile("\x00[^\x00]*\x00|" + _WORD.pattern)  # …one word in an edit's summary
 
 
 def _edit_summary(old: Clause, new: Clause) -> str:
-    a, b = _WORD.findall(_plain(old)), _WORD.findall(_plain(new))
+    a, b = _EDIT_WORD.findall(_plain(old)), _EDIT_WORD.findall(_plain(new))
+    labels = {i.anchor: i.label for c in (old, new) for blk in c.blocks for i in _inlines_of(blk)
+              if isinstance(i, CrossRef)}
     parts = []
     was, now = _first_title(old), _first_title(new)
     if was != now:
@@ -312,9 +336,16 @@ def _edit_summary(old: Clause, new: Clause) -> str:
     for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
             continue
-        was, now = "".join(a[i1:i2]).strip(), "".join(b[j1:j2]).strip()
+        was, now = (_REF_KEY.sub(lambda m: f"[cross-reference to {labels.get(m[1], m[1])}]", "".join(w[i:j]).strip())
+                    for w, i, j in ((a, i1, i2), (b, j1, j2)))
         parts.append(f"“{was}” → “{now}”" if was and now else f"added “{now}”" if now else f"removed “{was}”")
     return "; ".join(parts[:5]) + (f"; {len(parts) - 5} more" if len(parts) > 5 else "")
+
+
+def _inlines_of(block) -> Iterable:
+    if isinstance(block, Paragraph):
+        return block.inlines
+    return (i for row in (block.header, *block.rows) for cell in row for i in cell)
 
 
 def _first_title(clause: Clause) -> str:
@@ -524,22 +555,6 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
         result.refused.append(f"{name}: {line}")
 
 
-def _cover_parties(doc: Document) -> list[str]:
-    """The party names on the cover as the document reads now."""
-    from termsmith.review.fromdocx import COVER_STYLES, SECTION_STYLES, _P, resolved
-
-    out = []
-    for item in resolved(doc, "accepted"):
-        if not isinstance(item, _P):
-            continue
-        if item.style in SECTION_STYLES:
-            break
-        if item.style == "CoverParty":
-            out.append(fold_quotes(" ".join("".join(getattr(p.inline, "text", "") for p in item.pieces).split())))
-    del COVER_STYLES
-    return out
-
-
 def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: Callable[[dict], Draft],
            result: Plan, reviews: dict[str, ClauseReview], handled: set[str]) -> None:
     """The title and the parties' names and signatories on the cover and in the execution blocks, as the
@@ -561,7 +576,7 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
         want(("parties", k, "signatory", "name"), f"party {k + 1} signatory", a.signatory_name, b.signatory_name)
         want(("parties", k, "signatory", "title"), f"party {k + 1} signatory's title", a.signatory_title,
              b.signatory_title)
-    cover_names = _cover_parties(doc)
+    cover_names = cover_parties(doc)
     if len(cover_names) == len(base.parties):
         for k, (a, name) in enumerate(zip(base.parties, cover_names, strict=True)):
             want(("parties", k, "name"), f"party {k + 1} name on the cover", a.party_name, name)
@@ -570,8 +585,13 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
     if fold_quotes(accepted.date_text) != fold_quotes(base.date_text):
         conflicts.append(f"the date “{base.date_text}” → “{accepted.date_text}”: the date is the deal's "
                          "effective_date; change it there")
-    known = {p for p, _a, _b in result.fields}
+    known = {p: n for p, _a, n in result.fields}
     todo = {p: v for p, v in changes.items() if p not in known}
+    pages = ["cover", *(c.id for s in base.sections if s.kind == "signatures" for c in s.clauses)]
+    for path, (_what, old, new) in changes.items():  # a field a clause's change gave (a name replaced throughout)
+        for r in (reviews.get(ident) for ident in pages):
+            if path in known and fold_quotes(str(known[path])) == fold_quotes(new) and r and r.notes and not r.action:
+                r.action, r.detail = "field", f"deal field {'.'.join(map(str, path))}: {old} → {new}"
     target = None
     if todo or conflicts:
         target = reviews.setdefault("cover", ClauseReview("", "", "Cover and headings"))
@@ -610,11 +630,16 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
                     handled.add(k)
                     r = reviews.setdefault(k, ClauseReview(k, "", names.get(k, k)))
                     r.action, r.detail = "follows", shown
+            for r in (reviews.get(ident) for ident in pages[1:]):  # the execution page's own tracked change
+                if r and r.notes and not r.action:
+                    r.action, r.detail = "field", shown
             return
     if conflicts or todo:
-        lines = [f"{w} “{o}” → “{n}”" for w, o, n in todo.values()] + conflicts
+        dated = [c for c in conflicts if c.startswith("the date ")]  # says where to change it itself
+        lines = [f"{w} “{o}” → “{n}”" for w, o, n in todo.values()] + [c for c in conflicts if c not in dated]
         target.action = "refused"
-        target.detail = "; ".join(lines) + ": change the deal's title or parties in the deal file"
+        target.detail = "; ".join([*dated, *(["; ".join(lines) + ": change the deal's title or parties in the deal "
+                                               "file"] if lines else [])])
         result.refused.append(f"Cover: {target.detail}")
 
 
@@ -749,6 +774,10 @@ def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: 
         node[path[-1]] = new_value
         try:
             redrafted = draft_with(trial)
+        except TermsmithError as exc:  # the field alone cannot change so: the deal says why
+            why = exc.problems[0].message if exc.problems else str(exc)
+            reasons.append(f"deal field {'.'.join(map(str, path))} = {new_value} alone does not draft ({why})")
+            continue
         except Exception:  # noqa: BLE001 - any failure of a trial draft only rules the candidate out
             continue
         trial_clauses = _clauses(redrafted)

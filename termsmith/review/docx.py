@@ -10,7 +10,7 @@ deleted, so a caller can take the document as it stands (`accepted`) or as it wa
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -26,7 +26,6 @@ W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-RT_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 RT_COMMENTS_EXT = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
@@ -61,6 +60,7 @@ _RPR, _B, _I, _RSTYLE, _VAL, _T = _w("rPr"), _w("b"), _w("i"), _w("rStyle"), _w(
 _STRIKES = (_w("strike"), _w("dstrike"))
 _P, _TBL, _R, _PPR, _PSTYLE = _w("p"), _w("tbl"), _w("r"), _w("pPr"), _w("pStyle")
 _INS, _DEL = _w("ins"), _w("del")
+_RPR_CHANGE, _PPR_CHANGE, _BOOKMARK_END = _w("rPrChange"), _w("pPrChange"), _w("bookmarkEnd")
 _INSERTS, _DELETES = (_INS, _w("moveTo")), (_DEL, _w("moveFrom"))
 _HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSimple"), _w("bookmarkStart"),
                                                       _w("commentRangeStart"))
@@ -80,6 +80,7 @@ class Revision:
     kind: Literal["ins", "del"]
     author: str
     date: str
+    of_inserted: bool = False  # a deletion of words a tracked insertion added: in neither view of the text
 
 
 class Piece(NamedTuple):
@@ -102,10 +103,12 @@ class Para:
     comments: list[str] = field(default_factory=list)  # ids of comments anchored here
     mark: Revision | None = None  # the paragraph mark inserted or deleted
     notes: list[NoteReference] = field(default_factory=list)  # footnote and endnote references in it
+    formatted: list[tuple[str, str, str]] = field(default_factory=list)  # (author, date, text) of tracked
+    # formatting changes (w:rPrChange of a run, w:pPrChange of the paragraph: '(paragraph)')
 
     def inlines(self, view: str = "accepted") -> list[Piece]:
         drop = "del" if view == "accepted" else "ins"
-        return [p for p in self.pieces if p.revision is None or p.revision.kind != drop]
+        return [p for p in self.pieces if p.revision is None or p.revision.kind != drop and not p.revision.of_inserted]
 
 
 class NoteReference(NamedTuple):
@@ -174,19 +177,19 @@ class Document:
                                             ref.revision))
         return out
 
-    def revisions(self) -> Iterator[tuple[int, Piece | Para | Row]]:
-        """Every tracked change with the index of its block."""
+    def revisions(self) -> Iterator[tuple[int, Piece | Para | Row, Para | None]]:
+        """Every tracked change with the index of its block and the paragraph it is in (None for a row)."""
         for n, block in enumerate(self.blocks):
             for para in _paras(block):
                 if para.mark is not None:
-                    yield n, para
+                    yield n, para, para
                 for piece in para.pieces:
                     if piece.revision is not None:
-                        yield n, piece
+                        yield n, piece, para
             if isinstance(block, TableRead):
                 for row in block.rows:
                     if row.revision is not None:
-                        yield n, row
+                        yield n, row, None
 
 
 def _paras(block: Para | TableRead) -> list[Para]:
@@ -229,11 +232,7 @@ def _resolve(source: str, target: str) -> str:
 class _Reader:
     def __init__(self, package: Package) -> None:
         self.package = package
-        self.main = "word/document.xml"
-        for _type, target, _mode in (v for v in _rels(package, "").values() if v[0] == RT_DOCUMENT):
-            candidate = _resolve("", target)
-            if package.has(candidate):
-                self.main = candidate
+        self.main = package.main
         self.rels = _rels(package, self.main)
         self.fields: list[list] = []  # open complex fields: [instruction, phase ('instr'|'result'), pieces]
         self.bold_styles: set[str] = set()  # character styles that make a run bold
@@ -345,7 +344,7 @@ class _Reader:
     def _table(self, tbl: etree._Element) -> TableRead:
         style_el = tbl.find(f"{_w('tblPr')}/{_w('tblStyle')}")
         rows = []
-        for tr in tbl.iterchildren(_w("tr")):
+        for tr in _rows(tbl):
             trpr = tr.find(_w("trPr"))
             revision, header = None, False
             if trpr is not None:
@@ -375,6 +374,9 @@ class _Reader:
                     if el is not None:
                         mark = _revision(el, kind)
         para = Para(style, [], mark=mark)
+        restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
+        if restyled is not None:
+            para.formatted.append((restyled.get(_AUTHOR, ""), restyled.get(_DATE, ""), "(paragraph)"))
         self._content(p, para, None)
         para.pieces = _terms(para.pieces)
         return para
@@ -387,7 +389,8 @@ class _Reader:
             elif tag in _INSERTS:
                 self._content(child, para, _revision(child, "ins"))
             elif tag in _DELETES:
-                self._content(child, para, _revision(child, "del"))
+                within = revision is not None and revision.kind == "ins"  # one reviewer deleting another's words
+                self._content(child, para, replace(_revision(child, "del"), of_inserted=within))
             elif tag == _HYPERLINK:
                 self._hyperlink(child, para, revision)
             elif tag == _FLD_SIMPLE:
@@ -396,7 +399,9 @@ class _Reader:
                 self._finish_field(child.get(_INSTR_ATTR, ""), para, start)
             elif tag == _BOOKMARK:
                 name = child.get(_NAME, "")
-                if name and name != "_GoBack":
+                after = child.getnext()  # a range left empty marks no text: what it marked was deleted
+                empty = after is not None and after.tag == _BOOKMARK_END and after.get(_ID) == child.get(_ID)
+                if name and name != "_GoBack" and not empty:
                     para.bookmarks.append(name)
             elif tag == _COMMENT_START:
                 para.comments.append(child.get(_ID, ""))
@@ -439,6 +444,9 @@ class _Reader:
                     style = prop.get(_VAL, "")
                     bold = bold or style in self.bold_styles
                     style = self.canon.get(style, style)
+                elif tag == _RPR_CHANGE:
+                    para.formatted.append((prop.get(_AUTHOR, ""), prop.get(_DATE, ""),
+                                           "".join(t.text or "" for t in r.iter(_T, _DEL_TEXT))))
             children = children[1:]
         title, term = style == RUN_IN_HEADING, style == DEFINED_TERM
         fields, pieces = self.fields, para.pieces
@@ -490,8 +498,8 @@ class _Reader:
             return
         pieces = para.pieces[start:]
         spans = [p.inline for p in pieces if isinstance(p.inline, Span)]
-        if not pieces or len(spans) != len(pieces):
-            return
+        if not pieces or len(spans) != len(pieces) or len({p.revision for p in pieces}) > 1:
+            return  # a result the reviewer edited with tracking (4.5 deleted, 4.6 typed): their words, not the field's
         label = "".join([s.text for s in spans])
         first = pieces[0]
         del para.pieces[start:]
@@ -538,15 +546,24 @@ def _block_elements(parent: etree._Element) -> Iterator[etree._Element]:
             yield from _block_elements(child)
 
 
+def _rows(tbl: etree._Element) -> Iterator[etree._Element]:
+    """A table's rows, looking inside content controls and custom XML (Word's repeating sections wrap rows)."""
+    return _inside(tbl, _w("tr"))
+
+
 def _cells(tr: etree._Element) -> Iterator[etree._Element]:
-    for child in tr:
+    return _inside(tr, _TC)
+
+
+def _inside(parent: etree._Element, want: str) -> Iterator[etree._Element]:
+    for child in parent:
         tag = child.tag
-        if tag == _TC:
+        if tag == want:
             yield child
         elif tag == _SDT or tag == _CUSTOM_XML:
             inner = child.find(_SDT_CONTENT) if tag == _SDT else child
             if inner is not None:
-                yield from _cells(inner)
+                yield from _inside(inner, want)
 
 
 def _child(el: etree._Element, tag: str) -> etree._Element | None:

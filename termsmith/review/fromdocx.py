@@ -38,6 +38,7 @@ from termsmith.draft.document import (
 from termsmith.draft.document import plain_text as inline_text
 from termsmith.review.docx import Document, FootNote, Para, Piece, Row, TableRead
 from termsmith.review.redline import fold_quotes
+from termsmith.review.relink import relinked
 
 SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
 COVER_STYLES = {"Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading"}
@@ -372,6 +373,9 @@ class _Builder:
             blocks = []
             for block in read.blocks:
                 same = pool.get(signature(block))
+                if not same:  # fields the reviewer unlinked: their numbers are the cross-references still
+                    block = relinked(block, base.blocks)
+                    same = pool.get(signature(block))
                 blocks.append(same.pop(0) if same else self._titled(block, base))
             return replace(base, blocks=tuple(blocks))
         version = self.doc.properties.get(f"termsmith.clause.{read.id}", "")
@@ -438,6 +442,19 @@ class _Builder:
                 for o, b in zip(out, base, strict=True)):
             return base
         return tuple(out)
+
+
+def cover_names(doc: Document) -> list[str]:
+    """The party names on the cover as the document reads now (its tracked changes accepted)."""
+    out = []
+    for item in resolved(doc, "accepted"):
+        if not isinstance(item, _P):
+            continue
+        if item.style in SECTION_STYLES:
+            break
+        if item.style == "CoverParty":
+            out.append(_fold(" ".join("".join(getattr(p.inline, "text", "") for p in item.pieces).split())))
+    return out
 
 
 # ── helpers ────────────────────────────────────────────────────────────────────────────────

@@ -49,13 +49,16 @@ def redline_side(path: Path, rev: str | None, library: Path | None, ignore_overr
 def drafts_of(sides: list) -> tuple[Draft, Draft]:
     """Each side's Draft; a document read without its draft takes the parties' short names and the ids of
     its sections and clauses (by bookmark) from the other."""
-    from termsmith.review.sides import adopt_ids, adopt_parties, separate_anchors
+    from termsmith.review.sides import adopt_ids, adopt_parties, relink_refs, renamed_on_cover, separate_anchors
 
     drafts = [side if isinstance(side, Draft) else side.draft for side in sides]
     for k, side in enumerate(sides):
+        other = drafts[1 - k]
         if not isinstance(side, Draft) and side.base is None:
-            drafts[k] = separate_anchors(adopt_ids(adopt_parties(drafts[k], drafts[1 - k]), drafts[1 - k]),
-                                         drafts[1 - k])
+            drafts[k] = separate_anchors(relink_refs(adopt_ids(adopt_parties(drafts[k], other), other), other,
+                                                     side.document), other)
+        if not isinstance(side, Draft) and side.document is not None:
+            drafts[k] = renamed_on_cover(drafts[k], side.document, other)
     return drafts[0], drafts[1]
 
 

@@ -24,6 +24,16 @@ MAX_PART = 64 * 1024 * 1024  # one part, inflated
 MAX_TOTAL = 256 * 1024 * 1024  # all the parts read, inflated
 MAX_RATIO = 200  # inflated / compressed size of one part above which it is a bomb (text compresses ~10x)
 MAX_MEMBERS = 5000
+RT_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_STRICT = b"http://purl.oclc.org/ooxml/"
+STRICT_NAMESPACES = (  # ISO/IEC 29500 Strict → Transitional (relationship types follow the relationships one)
+    (_STRICT + b"wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (_STRICT + b"officeDocument/relationships", b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (_STRICT + b"officeDocument/customProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),
+    (_STRICT + b"officeDocument/docPropsVTypes",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
+)
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                           huge_tree=False, remove_blank_text=False)
@@ -42,6 +52,7 @@ class Package:
     zip: zipfile.ZipFile
     names: frozenset[str]
     total: int = 0
+    main: str = "word/document.xml"  # the main document part, as the package's relationships name it
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -65,10 +76,14 @@ class Package:
         return data
 
     def xml(self, name: str) -> etree._Element:
-        """A part parsed with entities off; a DOCTYPE (which Word never writes) is refused."""
+        """A part parsed with entities off; a DOCTYPE (which Word never writes) is refused. A part of a document
+        saved as Strict Open XML is read in the transitional namespaces it maps one for one to."""
         data = self.read(name)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise self.refuse(f"{name} declares a DOCTYPE or entities, which Word never writes: refused")
+        if _STRICT in data:
+            for strict, transitional in STRICT_NAMESPACES:
+                data = data.replace(strict, transitional)
         try:
             root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as exc:
@@ -110,8 +125,25 @@ def open_package(path: Path) -> Package:
             archive.close()
             raise DocxError(Problem(file=where, message=f"has a member named {name!r} that points outside "
                                                          "the package (zip-slip): refused"))
-    names = frozenset(i.filename for i in infos)
-    if "word/document.xml" not in names:
+    package = Package(path, archive, frozenset(i.filename for i in infos))
+    try:
+        package.main = _main_part(package)
+    except DocxError:
         archive.close()
-        raise DocxError(Problem(file=where, message="is not a Word document (no word/document.xml)"))
-    return Package(path, archive, names)
+        raise
+    return package
+
+
+def _main_part(package: Package) -> str:
+    """The part the package's officeDocument relationship names (Word may save it as word/document2.xml, say),
+    else word/document.xml."""
+    if package.has("_rels/.rels"):
+        for rel in package.xml("_rels/.rels"):
+            target = rel.get("Target", "")
+            if rel.get("Type") == RT_DOCUMENT and rel.get("TargetMode") != "External":
+                name = posixpath.normpath(target.lstrip("/"))
+                if package.has(name):
+                    return name
+    if package.has("word/document.xml"):
+        return "word/document.xml"
+    raise package.refuse("is not a Word document (no word/document.xml)")

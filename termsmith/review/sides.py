@@ -15,7 +15,7 @@ from termsmith.draft.document import Draft
 from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.review.docx import Document, read_document
-from termsmith.review.fromdocx import document_draft, is_termsmith, note_places
+from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
 from termsmith.review.package import DocxError, open_package
 
 REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"
@@ -139,6 +139,18 @@ def adopt_parties(draft: Draft, other: Draft) -> Draft:
     return replace(draft, parties=parties)
 
 
+def renamed_on_cover(draft: Draft, doc: Document, other: Draft) -> Draft:
+    """A document's parties are read from its execution blocks; a name the reviewer changed on the cover alone
+    (the block still reads as on the other side) is the party's new name all the same, and the redline shows
+    it (a draft has one name for both places, as the deal has one field)."""
+    covers = cover_names(doc) if is_termsmith(doc) else []
+    if not (len(draft.parties) == len(covers) == len(other.parties)):
+        return draft
+    parties = tuple(replace(p, party_name=c) if p.party_name == o.party_name != c else p
+                    for p, c, o in zip(draft.parties, covers, other.parties, strict=True))
+    return draft if parties == draft.parties else replace(draft, parties=parties)
+
+
 def adopt_ids(draft: Draft, other: Draft) -> Draft:
     """A side read without its draft names its sections and clauses from their bookmarks alone
     (`_Ref_budget_late_payment` → `budget_late_payment`): take the other side's id for each bookmark the other
@@ -155,6 +167,37 @@ def adopt_ids(draft: Draft, other: Draft) -> Draft:
                             clauses=tuple(replace(c, id=clauses.get(c.anchor, c.id)) for c in s.clauses))
                     for s in draft.sections)
     return relabel(replace(draft, sections=renamed))  # the cross-references' targets follow
+
+
+def relink_refs(draft: Draft, other: Draft, doc: Document | None) -> Draft:
+    """A side read without its draft, its cross-references that the reviewer unlinked to plain numbers read as the
+    other side's cross-references again, clause by clause (see relink.py): unlinking the fields is no change.
+    Not in a document with a field pointing at a bookmark it lacks: such a reference reads as plain text too, and
+    that one did change."""
+    from termsmith.draft.document import CrossRef
+    from termsmith.review.docx import Para
+    from termsmith.review.fromdocx import relabel, signature
+    from termsmith.review.relink import relinked
+
+    paras = [p for block in (doc.blocks if doc is not None else ())
+             for p in ([block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c])]
+    marks = {name for p in paras for name in p.bookmarks}
+    if any(isinstance(x.inline, CrossRef) and x.inline.anchor not in marks for p in paras for x in p.pieces):
+        return draft
+    theirs = {c.id: c for s in other.sections for c in s.clauses}
+    sections, changed = [], False
+    for section in draft.sections:
+        clauses = []
+        for clause in section.clauses:
+            like = theirs.get(clause.id)
+            if like is not None:
+                known = {signature(b) for b in like.blocks}
+                blocks = tuple(b if signature(b) in known else relinked(b, like.blocks) for b in clause.blocks)
+                if any(a is not b for a, b in zip(blocks, clause.blocks)):
+                    clause, changed = replace(clause, blocks=blocks), True
+            clauses.append(clause)
+        sections.append(replace(section, clauses=tuple(clauses)))
+    return relabel(replace(draft, sections=tuple(sections))) if changed else draft
 
 
 def separate_anchors(draft: Draft, other: Draft) -> Draft:
@@ -222,7 +265,7 @@ def replaceable(path: Path, redline: Path | None = None) -> bool:
     try:
         doc_props = read_properties(package)
         recorded = doc_props.get(REDLINE_BODY_PROPERTY)
-        return bool(recorded) and hashlib.sha256(package.read("word/document.xml")).hexdigest() == recorded
+        return bool(recorded) and hashlib.sha256(package.read(package.main)).hexdigest() == recorded
     except TermsmithError:
         return False
     finally:
@@ -253,7 +296,7 @@ def _older_twin(path: Path, data: bytes, companion: Path) -> bool:
     try:
         props = read_properties(package)
         recorded = props.get(REDLINE_BODY_PROPERTY)
-        if not recorded or hashlib.sha256(package.read("word/document.xml")).hexdigest() != recorded:
+        if not recorded or hashlib.sha256(package.read(package.main)).hexdigest() != recorded:
             return False
     except TermsmithError:
         return False
