@@ -624,6 +624,31 @@ def test_a_us_draft_dated_as_of_comes_back_without_a_date_conflict(tmp_path):
     assert "the date" not in review and set(result.plan.overrides) == {"scope.technology-integration"}
 
 
+def test_a_us_deals_own_wording_is_drafted_as_written_and_a_table_edit_comes_back(tmp_path):
+    """A deal's override is its own words: the US house style (licence → license, organised → organized) rewrote
+    them as if they were the library's. So a service-level target changed in a New York deal's schedule table came
+    back as an override that re-drafted differently: the table's deal value "Fulfilment of standard service
+    requests", left alone in the draft, became "Fulfillment" in the override."""
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(ROOT / "examples" / "meridian-opscloud-managed-service.yaml", deal)
+    out = api.draft(deal, tmp_path / "out").written
+    docx = next(p for p in out if p.suffix == ".docx")
+    edit = WordEdit(docx)
+    edit.replace("at least 99.95%", "at least 99.9%")
+    reviewed = tmp_path / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, deal)
+    assert result.mismatches == ()
+    api.draft(deal, tmp_path / "again")
+    assert accepted_text(next((tmp_path / "again").glob("*.docx"))) == accepted_text(reviewed)
+    text = deal.read_text(encoding="utf-8")
+    deal.write_text(text + ("" if "\noverrides:" in text else "\noverrides:\n") + (
+        "  general.costs:\n    text: Each Party bears the costs it has organised, and no licence fee is payable.\n"),
+        encoding="utf-8")
+    twin = next(p for p in api.draft(deal, tmp_path / "third").written if p.suffix == ".md").read_text(encoding="utf-8")
+    assert "the costs it has organised, and no licence fee is payable" in twin
+
+
 def test_footnotes_and_endnotes_the_reviewer_added_are_listed_as_not_absorbed(drafted, tmp_path):
     """A deal has no footnotes: a reviewer's footnote (tracked) and endnote (untracked) are each listed with their
     text, under their clause and as not absorbed. They were silently lost ("No changes and no comments", exit 0)."""

@@ -146,7 +146,7 @@ def render_text(library: Library, clause: Clause, names: dict, state: _Rendering
 
 def _rendered(library: Library, clause: Clause, names: dict, state: _Rendering, term: str | None = None) -> str:
     """The Markdown a clause's template (or a definition's) gives for this draft, checked."""
-    template = (library.template(clause, state.restyle) if term is None
+    template = (library.template(clause, None if clause.deal_wording else state.restyle) if term is None
                 else library.definition_template(clause, term, state.restyle))
     state.current = clause
     try:

@@ -99,7 +99,7 @@ def apply_overrides(selection: Selection, library: Library, deal: Deal,
             meta = FrontMatter(id=ident, version=ADDED_VERSION, title=override.title or ident,
                                area=anchor.meta.area, order=anchor.meta.order, when=None,
                                changelog="added for this deal", defines={}, heading=True)
-            place(Clause(meta, override.text or "", *_where(ident, source)))
+            place(Clause(meta, override.text or "", *_where(ident, source), deal_wording=True))
 
     for clause in selection.clauses:
         if clause.id not in moved:
@@ -132,7 +132,7 @@ def _overridden(clause: Clause, override: ClauseOverride, source: SourceMap | No
     if override.text is None:
         return replace(clause, meta=meta)
     path, line = _where(clause.id, source)
-    return replace(clause, meta=meta, body=override.text, path=path, body_line=line)
+    return replace(clause, meta=meta, body=override.text, path=path, body_line=line, deal_wording=True)
 
 
 def _with(meta, **changes):

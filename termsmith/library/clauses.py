@@ -109,6 +109,9 @@ class Clause:
     path: str  # relative to the library root, e.g. clauses/exit/cure.md
     body_line: int  # 1-based line of the body's first line in the file
     lines: tuple[tuple[str, int], ...] = ()  # front-matter key ('when', 'defines.Term') → its line, read when parsed
+    # the deal's own wording (an override's text): drafted as the deal has it, without the house style's word
+    # changes, which apply to the library's words, as they never apply to a deal's values
+    deal_wording: bool = False
 
     def line_of(self, key: str) -> int:
         """The line of a front-matter key (`defines.Term` for one definition); the header's first line if absent."""
