@@ -5,6 +5,8 @@ must work where the deal's law has no such institution. Each test drafts the dea
 
 from __future__ import annotations
 
+import copy
+
 import yaml
 
 from termsmith import api
@@ -20,6 +22,21 @@ def _example(stem: str) -> dict:
 
 def _draft(write_deal, data) -> str:
     return render_markdown(api.build(write_deal(data)))
+
+
+def _under(data: dict, law: str) -> dict:
+    """The deal governed by `law`, in that system's own language and style."""
+    data = copy.deepcopy(data)
+    data["deal"]["governing_law"] = law
+    data["deal"].pop("language", None)
+    return data
+
+
+def _clause(md: str, title: str) -> str:
+    """The text of the clause headed `title` up to the next numbered heading."""
+    start = md.index(f" {title}.**")
+    end = md.find("\n**", start + 1)
+    return md[start:end]
 
 
 # ── a sentence whose optional parts are absent still reads ─────────────────────────────────────
@@ -62,3 +79,99 @@ def test_with_three_shareholders_any_party_may_propose_a_deadlocked_matter_again
     variants._two_parties(data)
     two = _draft(write_deal, data)
     assert "(b) either Party may propose the matter again only after" in two
+
+
+# ── the Company joins the agreement by the instrument its law knows ───────────────────────────
+def test_the_company_adheres_by_a_joinder_agreement_under_us_law(write_deal):
+    md = _draft(write_deal, _under(_example("tri-harbor-joint-venture"), "Delaware"))
+    assert "the Parties must procure that the Company signs a joinder agreement by which it adheres" in md
+    assert "deed" not in md
+
+
+def test_the_company_adheres_by_an_accession_agreement_under_civil_law(write_deal):
+    for law in ("the Netherlands", "Germany"):
+        md = _draft(write_deal, _under(_example("tri-harbor-joint-venture"), law))
+        assert "the Parties must procure that the Company signs an accession agreement by which it adheres" in md
+        assert "deed" not in md
+
+
+def test_the_company_still_adheres_by_deed_under_singapore_law(write_deal):
+    md = _draft(write_deal, _example("tri-harbor-joint-venture"))
+    assert "the Parties must procure that the Company signs a deed by which it adheres" in md
+
+
+# ── Irish law: no one enforces a contract it is not a party to ────────────────────────────────
+def test_under_irish_law_the_company_enforces_its_clauses_once_it_has_adhered(write_deal):
+    md = _draft(write_deal, _under(_example("tri-harbor-joint-venture"), "Ireland"))
+    assert ("The Company may enforce clauses 3.4, 5.1, 5.2 and 8.3 in its own right once it has adhered to this "
+            "Agreement") in md
+    assert "before and after it adheres" not in md
+
+
+def test_where_a_statute_or_the_law_allows_it_the_company_enforces_before_it_adheres(write_deal):
+    for law in ("Singapore", "England and Wales", "the Netherlands", "New York"):
+        md = _draft(write_deal, _under(_example("tri-harbor-joint-venture"), law))
+        assert "in its own right, both before and after it adheres to this Agreement" in md, law
+
+
+# ── the expert valuer exists where the deal's law is ──────────────────────────────────────────
+def test_a_valuer_is_appointed_by_a_body_that_exists_under_each_law(write_deal):
+    base = _example("tri-harbor-joint-venture")
+    expected = {
+        "New York": "an independent firm of certified public accountants agreed by the Parties concerned or, if they "
+                    "do not agree within 10 Business Days, appointed on the request of any of them by the American "
+                    "Arbitration Association.",
+        "the Netherlands": "an independent firm of registered accountants (registeraccountants) agreed by the Parties "
+                           "concerned or, if they do not agree within 10 Business Days, appointed on the request of "
+                           "any of them by the Netherlands Arbitration Institute (Nederlands Arbitrage Instituut).",
+        "Germany": "appointed on the request of any of them by the Institute of Public Auditors in Germany (Institut "
+                   "der Wirtschaftsprüfer in Deutschland e.V.).",
+    }
+    for law, sentence in expected.items():
+        md = _draft(write_deal, _under(base, law))
+        assert sentence in md, law
+        assert "chartered accountants" not in md, law
+    md = _draft(write_deal, base)
+    assert ("appointed on the request of any of them by the president of the principal professional body of "
+            "chartered accountants in Singapore.") in md
+
+
+# ── US law: the insurance the parties buy has its US names ────────────────────────────────────
+def test_us_drafts_name_the_insurance_as_us_practice_does(write_deal):
+    md = _draft(write_deal, _example("hudson-cobalt-technology-us"))
+    cover = _clause(md, "Insurance cover")
+    assert "(a) commercial general liability insurance, including products and completed operations coverage;" in cover
+    assert "(b) professional liability (errors and omissions) insurance covering its acts" in cover
+    assert "(c) workers’ compensation and employer’s liability insurance, or equivalent cover" in cover
+    assert "public and products" not in md and "professional indemnity" not in md
+
+
+def test_english_drafts_keep_the_english_names_of_insurance(deal_data, write_deal):
+    md = _draft(write_deal, deal_data)
+    assert "(a) public and products liability insurance;" in md
+    assert "(b) professional indemnity insurance covering its acts" in md
+
+
+# ── implied warranties: disclaimed as each law requires ───────────────────────────────────────
+def test_us_drafts_disclaim_merchantability_conspicuously(write_deal):
+    md = _draft(write_deal, _example("hudson-cobalt-technology-us"))
+    assert ("**TO THE FULLEST EXTENT PERMITTED BY LAW, EACH PARTY DISCLAIMS ALL IMPLIED WARRANTIES, INCLUDING ANY "
+            "IMPLIED WARRANTY OF MERCHANTABILITY, ANY IMPLIED WARRANTY OF FITNESS FOR A PARTICULAR PURPOSE AND ANY "
+            "IMPLIED WARRANTY OF NON-INFRINGEMENT.**") in md
+    assert "warranties and conditions" not in md
+
+
+def test_civil_law_drafts_cite_no_common_law_or_equity(write_deal):
+    for law in ("the Netherlands", "Germany"):
+        md = _draft(write_deal, _under(_example("acme-globex-technology"), law))
+        assert "whether express or implied by law or otherwise." in md, law
+        assert ("may, in addition to claiming damages, ask a court or tribunal to order the Party in breach to stop "
+                "the breach and to perform its obligations, including by an order in interim proceedings.") in md, law
+        for common_law in ("common law", "warranties and conditions", "equitable relief", "adequate remedy"):
+            assert common_law not in md, (law, common_law)
+
+
+def test_english_drafts_keep_the_equitable_remedies(deal_data, write_deal):
+    md = _draft(write_deal, deal_data)
+    assert "All implied warranties and conditions are excluded to the fullest extent permitted by law." in md
+    assert "The Party affected is entitled to seek an injunction, specific performance or other equitable relief" in md
