@@ -175,3 +175,27 @@ def test_english_drafts_keep_the_equitable_remedies(deal_data, write_deal):
     md = _draft(write_deal, deal_data)
     assert "All implied warranties and conditions are excluded to the fullest extent permitted by law." in md
     assert "The Party affected is entitled to seek an injunction, specific performance or other equitable relief" in md
+
+
+# ── Singapore: the PDPA asks for no prior consultation of the regulator ────────────────────────
+def test_a_singapore_processor_assists_with_the_commission_not_a_prior_consultation(deal_data, write_deal):
+    deal_data["options"]["personal_data"] = "processor"
+    md = _draft(write_deal, _under(deal_data, "Singapore"))
+    assert ("breach notification, data protection impact assessments under the PDPA’s guidelines and dealings with "
+            "the Personal Data Protection Commission;") in md
+    assert "prior consultation" not in md
+    english = _draft(write_deal, deal_data)
+    assert "data protection impact assessments and prior consultation of supervisory authorities;" in english
+
+
+# ── managed services: no acceptance procedure, no acceptance date ──────────────────────────────
+def test_without_acceptance_tests_the_service_commencement_date_is_the_date_stated(write_deal):
+    data = _example("meridian-opscloud-managed-service")
+    with_tests = _draft(write_deal, data)
+    assert ("**“Service Commencement Date”** means April 1, 2027, or any later date on which the Managed Services "
+            "are accepted under Section 4.1.") in with_tests
+    data["scope"]["managed_service"].pop("acceptance_days")
+    data["scope"]["managed_service"].pop("acceptance_criteria")
+    md = _draft(write_deal, data)
+    assert "**“Service Commencement Date”** means April 1, 2027." in md
+    assert "are accepted under" not in md
