@@ -199,3 +199,15 @@ def test_without_acceptance_tests_the_service_commencement_date_is_the_date_stat
     md = _draft(write_deal, data)
     assert "**“Service Commencement Date”** means April 1, 2027." in md
     assert "are accepted under" not in md
+
+
+# ── California: a promise between businesses not to hire is void ──────────────────────────────
+def test_under_california_law_a_party_promises_not_to_solicit_but_may_hire(deal_data, write_deal):
+    md = _draft(write_deal, _under(deal_data, "California"))
+    clause = _clause(md, "Non-solicitation of personnel")
+    assert ("no Party may, without the prior written consent of the Party concerned, directly or indirectly solicit or "
+            "try to entice away from another Party any of its employees or individual contractors") in clause
+    assert "does not prevent a Party from employing or engaging any person." in clause
+    assert "employ or engage any such person" not in md
+    new_york = _draft(write_deal, _under(deal_data, "New York"))
+    assert "(b) employ or engage any such person." in new_york
