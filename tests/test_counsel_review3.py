@@ -211,3 +211,17 @@ def test_under_california_law_a_party_promises_not_to_solicit_but_may_hire(deal_
     assert "employ or engage any such person" not in md
     new_york = _draft(write_deal, _under(deal_data, "New York"))
     assert "(b) employ or engage any such person." in new_york
+
+
+# ── US law: the Company is dissolved, in sentences that still parse ────────────────────────────
+def test_a_us_joint_venture_company_is_dissolved_in_grammatical_sentences(write_deal):
+    md = _draft(write_deal, _under(_example("tri-harbor-joint-venture"), "Delaware"))
+    assert "(g) starting or settling litigation, or dissolving the Company." in md
+    assert ("procure that their directors act so that the Company is dissolved and its affairs are wound up, and its "
+            "assets are realized and distributed to the shareholders") in md
+    assert "If the Company is dissolved, it may continue to use them" in md
+    for english in ("dissolution the Company", "voluntary liquidation", "placed in liquidation", "realised"):
+        assert english not in md, english
+    singapore = _draft(write_deal, _example("tri-harbor-joint-venture"))
+    assert "(g) starting or settling litigation, or winding up the Company." in singapore
+    assert "the Company is placed in solvent voluntary liquidation, and its assets are realised" in singapore
