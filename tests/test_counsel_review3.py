@@ -225,3 +225,12 @@ def test_a_us_joint_venture_company_is_dissolved_in_grammatical_sentences(write_
     singapore = _draft(write_deal, _example("tri-harbor-joint-venture"))
     assert "(g) starting or settling litigation, or winding up the Company." in singapore
     assert "the Company is placed in solvent voluntary liquidation, and its assets are realised" in singapore
+
+
+# ── Change of Control: the group exception does not swallow the rule ──────────────────────────
+def test_only_a_controller_that_was_already_an_affiliate_escapes_a_change_of_control(deal_data, write_deal):
+    md = _draft(write_deal, deal_data)
+    assert ("by contract or otherwise; but a change after which the Party is controlled by a person that was already "
+            "its Affiliate immediately before the change is not a Change of Control.") in md
+    # a buyer that acquires control is an Affiliate once it controls the Party: the exception may not turn on that
+    assert "a transfer of control of a Party to one of its Affiliates" not in md
