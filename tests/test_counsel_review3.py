@@ -234,3 +234,24 @@ def test_only_a_controller_that_was_already_an_affiliate_escapes_a_change_of_con
             "its Affiliate immediately before the change is not a Change of Control.") in md
     # a buyer that acquires control is an Affiliate once it controls the Party: the exception may not turn on that
     assert "a transfer of control of a Party to one of its Affiliates" not in md
+
+
+# ── managed services: exclusivity binds the customer, not the provider's other business ───────
+def test_an_exclusive_managed_service_binds_the_customer_to_the_provider(write_deal):
+    data = _example("meridian-opscloud-managed-service")
+    data["scope"]["exclusive"] = True
+    md = _draft(write_deal, data)
+    clause = _clause(md, "Exclusivity")
+    assert ("While this Agreement is in force, Meridian must not obtain services substantially the same as the "
+            "Managed Services from any person other than OpsCloud, without the prior written consent of OpsCloud.") in clause
+    assert ("This does not restrict a Step-In under Section 4.4 or the transfer of the Managed Services to a successor "
+            "after a notice of termination has been given.") in clause
+    assert "OpsCloud remains free to provide the same or similar services to others." in clause
+    assert "substantially the same purpose as this Agreement" not in md
+
+
+def test_an_exclusive_alliance_still_binds_every_party(deal_data, write_deal):
+    deal_data.setdefault("scope", {})["exclusive"] = True
+    md = _draft(write_deal, deal_data)
+    assert ("no Party may, without the prior written consent of the other Party, enter into an arrangement with a "
+            "third party that has substantially the same purpose as this Agreement") in md
