@@ -255,3 +255,16 @@ def test_an_exclusive_alliance_still_binds_every_party(deal_data, write_deal):
     md = _draft(write_deal, deal_data)
     assert ("no Party may, without the prior written consent of the other Party, enter into an arrangement with a "
             "third party that has substantially the same purpose as this Agreement") in md
+
+
+# ── US and Singapore privacy law: no GDPR "lawful basis" ───────────────────────────────────────
+def test_us_and_singapore_controllers_disclose_what_their_law_permits(write_deal):
+    base = _example("tri-harbor-joint-venture")
+    assert base["options"]["personal_data"] == "independent_controllers"
+    for data in (_under(base, "New York"), base):
+        md = _draft(write_deal, data)
+        assert ("(a) ensure that it is permitted by Data Protection Law to disclose Personal Data to another Party, and "
+                "that the data subjects have received the information the law requires about that disclosure;") in md
+        assert "lawful basis" not in md
+    english = _draft(write_deal, _under(base, "England and Wales"))
+    assert "(a) ensure that it has a lawful basis for disclosing Personal Data to another Party" in english
