@@ -268,3 +268,10 @@ def test_us_and_singapore_controllers_disclose_what_their_law_permits(write_deal
         assert "lawful basis" not in md
     english = _draft(write_deal, _under(base, "England and Wales"))
     assert "(a) ensure that it has a lawful basis for disclosing Personal Data to another Party" in english
+
+
+def test_a_civil_law_joint_venture_company_is_dissolved_and_liquidated(write_deal):
+    for law in ("the Netherlands", "Germany"):
+        md = _draft(write_deal, _under(_example("tri-harbor-joint-venture"), law))
+        assert "procure that their directors act so that the Company is dissolved and liquidated, and its assets" in md
+        assert "voluntary liquidation" not in md, law
