@@ -275,3 +275,15 @@ def test_a_civil_law_joint_venture_company_is_dissolved_and_liquidated(write_dea
         md = _draft(write_deal, _under(_example("tri-harbor-joint-venture"), law))
         assert "procure that their directors act so that the Company is dissolved and liquidated, and its assets" in md
         assert "voluntary liquidation" not in md, law
+
+
+# ── settlement talks are protected by the rules of the courts that hear the dispute ──────────────
+def test_settlement_communications_follow_the_courts_that_decide_disputes(deal_data, write_deal):
+    resolution = deal_data["conflict_resolution"]
+    resolution["final"] = "courts"
+    resolution.pop("arbitration")
+    resolution["courts"] = {"venue": "New York County", "legal_system": "new-york"}
+    md = _draft(write_deal, deal_data)  # English law, New York courts
+    assert ("are confidential and are compromise negotiations for the purposes of Rule 408 of the Federal Rules of "
+            "Evidence and section 4547 of the New York Civil Practice Law and Rules.") in md
+    assert "without prejudice to the rights of the Parties" not in md
