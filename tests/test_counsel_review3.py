@@ -287,3 +287,14 @@ def test_settlement_communications_follow_the_courts_that_decide_disputes(deal_d
     assert ("are confidential and are compromise negotiations for the purposes of Rule 408 of the Federal Rules of "
             "Evidence and section 4547 of the New York Civil Practice Law and Rules.") in md
     assert "without prejudice to the rights of the Parties" not in md
+
+
+# ── English text writes amounts the English way under every law ────────────────────────────────
+def test_dutch_and_german_law_drafts_write_amounts_the_english_way(write_deal):
+    for law in ("the Netherlands", "Germany"):
+        md = _draft(write_deal, _under(_example("northwind-resellers-reseller"), law))
+        assert "a total net value of at least EUR 250,000 in each year" in md, law
+        assert "EUR 250.000" not in md and "3.333,33" not in md, law
+    local = _example("northwind-resellers-reseller")
+    local["deal"].update(language="nl-NL", text_language="en")
+    assert "a total net value of at least EUR 250.000 in each year" in _draft(write_deal, local)
