@@ -298,3 +298,17 @@ def test_dutch_and_german_law_drafts_write_amounts_the_english_way(write_deal):
     local = _example("northwind-resellers-reseller")
     local["deal"].update(language="nl-NL", text_language="en")
     assert "a total net value of at least EUR 250.000 in each year" in _draft(write_deal, local)
+
+
+# ── US partnership law: its own test of a partnership ────────────────────────────────────────
+def test_us_drafts_state_the_us_test_of_a_partnership(write_deal):
+    data = _under(_example("solent-northgate-contractual-joint-venture"), "New York")
+    md = _draft(write_deal, data)
+    assert ("it is not a partnership within the meaning of the New York Partnership Law: the Parties do not carry on "
+            "as co-owners a business for profit.") in md
+    data["scope"]["joint_venture"]["arrangement"] = "partnership"
+    md = _draft(write_deal, data)
+    assert "The Parties carry on as co-owners the business of the joint venture for profit, as a partnership under" in md
+    assert "with a view to profit" not in md
+    english = _draft(write_deal, _example("solent-northgate-contractual-joint-venture"))
+    assert "the Parties do not carry on a business in common with a view to profit" in english
