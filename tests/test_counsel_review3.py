@@ -312,3 +312,16 @@ def test_us_drafts_state_the_us_test_of_a_partnership(write_deal):
     assert "with a view to profit" not in md
     english = _draft(write_deal, _example("solent-northgate-contractual-joint-venture"))
     assert "the Parties do not carry on a business in common with a view to profit" in english
+
+
+# ── a ban on assignment yields to the statutes that protect assignments of money claims ────────
+def test_the_assignment_ban_respects_the_ucc_and_the_german_commercial_code(write_deal):
+    us = _draft(write_deal, _example("hudson-cobalt-technology-us"))
+    assert ("is void. Nothing in this Section 22.1 deprives an assignment of a right to be paid money of the effect it "
+            "has under sections 9-406 and 9-408 of the Uniform Commercial Code despite a contractual restriction.\n\n"
+            "However, a Party may") in us
+    german = _draft(write_deal, _under(_example("acme-globex-technology"), "Germany"))
+    assert ("of the effect it has under section 354a of the German Commercial Code (Handelsgesetzbuch) despite a "
+            "contractual restriction.") in german
+    english = _draft(write_deal, _example("acme-globex-technology"))
+    assert "in breach of this clause 21.1 is void.\n\nHowever, a Party may" in english
