@@ -325,3 +325,21 @@ def test_the_assignment_ban_respects_the_ucc_and_the_german_commercial_code(writ
             "contractual restriction.") in german
     english = _draft(write_deal, _example("acme-globex-technology"))
     assert "in breach of this clause 21.1 is void.\n\nHowever, a Party may" in english
+
+
+# ── no figure reads as agreed: payment of transition assistance without a budget ──────────────
+def test_without_a_budget_transition_invoices_are_paid_within_a_declared_term(write_deal):
+    data = _example("tri-harbor-joint-venture")
+    assert data.get("budget") is None and data["exit"]["transition"]["fees"] == "cost_plus"
+    md = _draft(write_deal, data)
+    assert "each invoice must be paid within 30 days after receipt" in md
+    assert "The deal does not set terms.transition\\_payment\\_days, so the default 30 applies" in md
+    data["terms"]["transition_payment_days"] = 45
+    md = _draft(write_deal, data)
+    assert "each invoice must be paid within 45 days after receipt" in md
+    assert "transition\\_payment\\_days" not in md
+
+
+def test_with_a_budget_transition_invoices_follow_its_payment_terms(deal_data, write_deal):
+    md = _draft(write_deal, deal_data)
+    assert "transition\\_payment\\_days" not in md
