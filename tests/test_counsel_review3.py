@@ -343,3 +343,17 @@ def test_without_a_budget_transition_invoices_are_paid_within_a_declared_term(wr
 def test_with_a_budget_transition_invoices_follow_its_payment_terms(deal_data, write_deal):
     md = _draft(write_deal, deal_data)
     assert "transition\\_payment\\_days" not in md
+
+
+# ── exclusive reseller: several resellers each hear of every enquiry ──────────────────────────
+def test_an_exclusive_supplier_passes_every_enquiry_to_each_of_several_resellers(write_deal):
+    data = _example("northwind-resellers-reseller")
+    data["scope"]["exclusive"] = True
+    two = _draft(write_deal, data)
+    assert ("Northwind must refer to Vanderlinde every enquiry it receives from a potential customer in Belgium, the "
+            "Netherlands and Luxembourg for the Products.") in two
+    variants._third_party(data)
+    three = _draft(write_deal, data)
+    assert ("Northwind must pass on every enquiry it receives from a potential customer in Belgium, the Netherlands "
+            "and Luxembourg for the Products to each of Vanderlinde and Thirdco at the same time.") in three
+    assert "must refer to Vanderlinde and Thirdco" not in three
