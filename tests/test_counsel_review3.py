@@ -230,8 +230,10 @@ def test_a_us_joint_venture_company_is_dissolved_in_grammatical_sentences(write_
 # ── Change of Control: the group exception does not swallow the rule ──────────────────────────
 def test_only_a_controller_that_was_already_an_affiliate_escapes_a_change_of_control(deal_data, write_deal):
     md = _draft(write_deal, deal_data)
-    assert ("by contract or otherwise; but a change after which the Party is controlled by a person that was already "
-            "its Affiliate immediately before the change is not a Change of Control.") in md
+    assert ("means, in relation to a Party, a change in who controls it, where control means the power to direct its "
+            "management and policies") in md
+    assert ("by contract or otherwise; a transfer of control of a Party to a person already its Affiliate is not a "
+            "Change of Control.") in md
     # a buyer that acquires control is an Affiliate once it controls the Party: the exception may not turn on that
     assert "a transfer of control of a Party to one of its Affiliates" not in md
 
