@@ -40,3 +40,12 @@ def test_address_in_another_country(deal_data, write_deal):
     lines = _check(write_deal(deal_data))
     assert any("parties[1].address: the address is in France, but Globex is incorporated in Germany" in line for line in lines)
     assert not any("parties[0].address" in line for line in lines)  # London, United Kingdom ~ England and Wales
+
+
+def test_an_address_ending_with_a_town_is_not_taken_for_a_country(deal_data, write_deal):
+    """'…, London' was read as a country: "the address is in London, but Acme is incorporated in England and
+    Wales". Only an address that ends with a country is compared with the place of incorporation."""
+    deal_data["parties"][0]["address"] = "1 Example Street, London"
+    deal_data["parties"][1]["address"] = "Hauptstrasse 1, 10115 Berlin"
+    lines = _check(write_deal(deal_data))
+    assert not any(".address: the address is in" in line for line in lines), lines

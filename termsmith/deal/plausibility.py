@@ -103,11 +103,24 @@ def _country(address: str) -> str:
     return re.sub(r"^the\s+", "", last)
 
 
+def _countries() -> frozenset[str]:
+    """Names an address ends with when it ends with a country (Babel's English names of territories, and the parts
+    of the United Kingdom): only then is it compared with the place of incorporation."""
+    from babel import Locale
+
+    names = {name.lower() for name in Locale.parse("en").territories.values()}
+    return frozenset({*names, *_PARTS, "england", "wales", "scotland", "northern ireland"})
+
+
 def _addresses(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    countries = None
     for i, party in enumerate(deal.parties):
         country = _country(party.address)
         jurisdiction = party.jurisdiction.lower()
         if not country or "," not in party.address:
+            continue
+        countries = countries or _countries()
+        if country not in countries:  # '…, London' or '…, Wilmington, DE': a town or a state, not a country
             continue
         names = _PARTS.get(country, (country,))
         if not any(name in jurisdiction for name in names) and re.sub(r"^the\s+", "", jurisdiction) not in country:
