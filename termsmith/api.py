@@ -7,7 +7,7 @@ the sides of a redline in `review.inputs`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,6 +106,10 @@ def check(deal_path: Path, *, library: Path | None = None, library_rev: str | No
     system = jurisdiction(resolved.deal, resolved.library, resolved.loaded).system
     facts = dict(system.facts) if system is not None else {}
     warnings = [*stale(resolved.deal, resolved.library, resolved.loaded.source), *plausibility_warnings(resolved)]
+    if resolved.deal.deal.status == "final" and draft.defaults:  # an execution copy should rest on agreed terms
+        warnings.append(replace(resolved.loaded.source.problem(("deal", "status"), (
+            f"the final agreement relies on {len(draft.defaults)} value(s) the deal does not state (listed below as "
+            "defaults): set each in the deal, or confirm that it was agreed"), code="final-defaults"), severity="warning"))
     return CheckResult(resolved.deal, Path(deal_path), tuple(notes(resolved.deal, resolved.loaded.source, facts)),
                        tuple(warnings), draft.defaults)
 

@@ -49,3 +49,13 @@ def test_an_address_ending_with_a_town_is_not_taken_for_a_country(deal_data, wri
     deal_data["parties"][1]["address"] = "Hauptstrasse 1, 10115 Berlin"
     lines = _check(write_deal(deal_data))
     assert not any(".address: the address is in" in line for line in lines), lines
+
+
+def test_a_final_agreement_resting_on_defaults_is_a_warning(deal_data, write_deal):
+    """`status: final` is the execution copy: the values it takes from defaults should be stated or confirmed (a
+    counsel reading found a final draft with some 40 "default applied: confirm that it was agreed" notes)."""
+    assert not any("deal.status" in line for line in _check(write_deal(deal_data)))
+    deal_data["deal"]["status"] = "final"
+    lines = _check(write_deal(deal_data))
+    assert any("warning: deal.status: the final agreement relies on" in line and "set each in the deal" in line
+               for line in lines), lines
