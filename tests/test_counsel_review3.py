@@ -359,3 +359,15 @@ def test_an_exclusive_supplier_passes_every_enquiry_to_each_of_several_resellers
     assert ("Northwind must pass on every enquiry it receives from a potential customer in Belgium, the Netherlands "
             "and Luxembourg for the Products to each of Vanderlinde and Thirdco at the same time.") in three
     assert "must refer to Vanderlinde and Thirdco" not in three
+
+
+def test_us_drafts_exclude_consequential_damages_and_count_a_quorum(write_deal):
+    """English words left in US drafts: "any indirect or consequential loss" (US contracts exclude consequential
+    damages) and a meeting that "is quorate". English drafts keep their own words."""
+    us = _draft(write_deal, _example("hudson-cobalt-technology-us"))
+    assert "any indirect or consequential damages." in us and "consequential loss" not in us
+    assert "A meeting has a quorum only if" in us and "quorate" not in us
+    english = _draft(write_deal, _example("acme-globex-technology"))
+    assert "any indirect or consequential loss." in english and "A meeting is quorate only if" in english
+    jv = _draft(write_deal, _under(_example("tri-harbor-joint-venture"), "New York"))
+    assert "If a meeting does not have a quorum" in jv and "quorate" not in jv
