@@ -268,16 +268,13 @@ def plausibility_warnings(resolved: Resolved) -> tuple:
               if p.severity == "warning"))
 
 
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Draft:
     """The draft with notes where the reviewer should look (termsmith.draft.notes), from what is known here:
     the defaults it applied (once the draft records them), the clauses the deal overrides, and for a locked
     deal, the clauses whose library version is newer than the lock's."""
     from termsmith.draft import notes
     from termsmith.draft.reads import written_out
+    from termsmith.draft.templating import join_and
     from termsmith.errors import TermsmithError
 
     found: list = notes.default_notes(draft, getattr(draft, "defaults", ()))
@@ -290,7 +287,7 @@ def reviewer_notes(draft: Draft, resolved: Resolved, library: Path | None) -> Dr
                 "This clause is the deal's own negotiated wording, not the library's standard text"
                 + (f" (negotiated from version {based})." if based else ".")
                 + " Check it against the library's current clause before sending."
-                + (f" Its wording follows what the deal's {_and(fixed)} said when it was negotiated: check it against"
+                + (f" Its wording follows what the deal's {join_and(fixed)} said when it was negotiated: check it against"
                    " what they say now." if fixed else ""))))
     warnings = plausibility_warnings(resolved)
     if warnings:
