@@ -271,22 +271,18 @@ def _until_it_checks(answers: dict, declared: tuple, library, library_rev, name:
     answers (none is known) is left for the file's reader, said as `check` will say it."""
     from termsmith import report, scaffold
 
-    while problems := scaffold.deal_problems(answers, declared, library, library_rev, name):
-        asked = {q.key: q for q in [*scaffold.questions(answers, declared), *scaffold.term_questions(declared)]}
+    while found := scaffold.problems_by_question(answers, declared, library, library_rev, name):
         again = {}
-        for problem in problems:
-            key = scaffold.answered_by(problem.path)
-            if key in asked:
-                again.setdefault(key, problem.message)
+        for problem, question in found:
+            if question is not None:
+                again.setdefault(question.key, (question, problem.message))
         if not again:
-            for line in report.problems(problems):
+            for line in report.problems([problem for problem, _question in found]):
                 echo(line, err=True)
             return answers
-        for key, message in again.items():
+        for question, message in again.values():
             echo(f"  {message}", err=True)
-            question = asked[key]
-            answers[key] = _prompt(scaffold.Question(key, question.text, answers.get(key, question.default),
-                                                     question.choices, question.declared)).strip()
+            answers[question.key] = _prompt(question).strip()
     return answers
 
 

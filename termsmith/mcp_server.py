@@ -271,15 +271,13 @@ def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None,
         raise InputError([Problem(path=f"answers.{k}", message="not a question of a new deal") for k in unknown])
     if not invalid:  # each answer is sound: the deal they write must also pass `termsmith check`
         asked = {q["key"] for q in open_questions}
-        questions = {q.key: q for q in [*scaffold.questions(current, declared), *scaffold.term_questions(declared)]}
-        for problem in scaffold.deal_problems(current, declared, here.library or _found(here), here.library_rev,
-                                              target.name):
-            key = scaffold.answered_by(problem.path)
-            invalid.append({"key": key or problem.path or "deal", "message": problem.message})
-            if key in questions and key not in asked:
-                asked.add(key)
-                question = questions[key]
-                open_questions.append({"key": key, "question": question.text, "default": current.get(key, question.default),
+        for problem, question in scaffold.problems_by_question(current, declared, here.library or _found(here),
+                                                               here.library_rev, target.name):
+            invalid.append({"key": scaffold.answered_by(problem.path) or problem.path or "deal",
+                            "message": problem.message})
+            if question is not None and question.key not in asked:
+                asked.add(question.key)
+                open_questions.append({"key": question.key, "question": question.text, "default": question.default,
                                        "choices": list(question.choices)})
     result: dict[str, Any] = {"open": open_questions, "invalid": invalid}
     if not invalid:

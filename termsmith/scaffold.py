@@ -288,6 +288,19 @@ def deal_problems(answers: dict[str, str], declared: tuple, library: Path | None
     return []
 
 
+def problems_by_question(answers: dict[str, str], declared: tuple, library: Path | None, library_rev: str | None,
+                         name: str = "DEAL.yaml") -> list[tuple[Problem, Question | None]]:
+    """Each problem `check` would find in the deal these answers write (`deal_problems`), with the question to ask
+    again for it (its default the current answer), or None where no question sets the field."""
+    asked = {q.key: q for q in [*questions(answers, declared), *term_questions(declared)]}
+    out: list[tuple[Problem, Question | None]] = []
+    for problem in deal_problems(answers, declared, library, library_rev, name):
+        q_ = asked.get(answered_by(problem.path) or "")
+        out.append((problem, None if q_ is None else
+                    Question(q_.key, q_.text, answers.get(q_.key, q_.default), q_.choices, q_.declared)))
+    return out
+
+
 # ── the deal file ─────────────────────────────────────────────────────────────────────────
 def _y(value: str) -> str:
     """A YAML scalar for a string answer (quoted when YAML would read it as something else)."""
