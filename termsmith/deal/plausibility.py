@@ -5,6 +5,7 @@ Each warning is a located Problem with severity "warning": `termsmith check` pri
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from collections.abc import Iterator
@@ -103,6 +104,7 @@ def _country(address: str) -> str:
     return re.sub(r"^the\s+", "", last)
 
 
+@functools.cache  # the same names for every deal: read once, not on every draft's notes
 def _countries() -> frozenset[str]:
     """Names an address ends with when it ends with a country (Babel's English names of territories, and the parts
     of the United Kingdom): only then is it compared with the place of incorporation."""
@@ -113,14 +115,12 @@ def _countries() -> frozenset[str]:
 
 
 def _addresses(deal: Deal, src: SourceMap) -> Iterator[Problem]:
-    countries = None
     for i, party in enumerate(deal.parties):
         country = _country(party.address)
         jurisdiction = party.jurisdiction.lower()
         if not country or "," not in party.address:
             continue
-        countries = countries or _countries()
-        if country not in countries:  # '…, London' or '…, Wilmington, DE': a town or a state, not a country
+        if country not in _countries():  # '…, London' or '…, Wilmington, DE': a town or a state, not a country
             continue
         names = _PARTS.get(country, (country,))
         if not any(name in jurisdiction for name in names) and re.sub(r"^the\s+", "", jurisdiction) not in country:
