@@ -116,6 +116,13 @@ class WordEdit:
             inserted.append(run)
             deleted.addnext(inserted)
 
+    def replace_all(self, old: str, new: str) -> int:
+        """Every occurrence replaced with tracking, as find-and-replace records it; how many there were."""
+        count = sum(line.count(old) for line in accepted_text(self.src))
+        for _ in range(count):
+            self.replace(old, new)
+        return count
+
     def insert_after(self, anchor: str, new: str, author: str = "Jane Counsel",
                      date: str = "2027-02-01T10:00:00Z") -> None:
         _, middle, _ = self._split(anchor)

@@ -129,10 +129,7 @@ def test_a_change_of_a_deal_field_is_absorbed_as_the_field(drafted):
     """Every place the mediation provider shows changed the same way: that is the deal's field, not new
     wording, and the deal file gets the new value in place."""
     edit = WordEdit(drafted / "out" / DOCX)
-    count = sum(line.count("CEDR") for line in accepted_text(drafted / "out" / DOCX))
-    assert count >= 2
-    for _ in range(count):
-        edit.replace("CEDR", "ADR Group")
+    assert edit.replace_all("CEDR", "ADR Group") >= 2
     reviewed = drafted / "out" / "reviewed.docx"
     edit.save(reviewed)
     result = round_trip(drafted, reviewed)
@@ -608,16 +605,23 @@ def test_a_renamed_defined_term_goes_into_every_clause_file_of_the_library_that_
     assert "Not absorbed" not in "\n".join(result.lines)
 
 
-def test_a_us_draft_dated_as_of_comes_back_without_a_date_conflict(tmp_path):
-    """A US cover reads "Dated as of March 1, 2027": absorb reads the date after those words."""
+def _reviewed_example(tmp_path: Path, stem: str, change) -> tuple[Path, Path]:
+    """The example deal copied to tmp_path, drafted, and its Word draft reviewed by `change(edit)` with tracking:
+    (deal file, reviewed .docx)."""
     deal = tmp_path / "deal.yaml"
-    shutil.copy(ROOT / "examples" / "hudson-cobalt-technology-us.yaml", deal)
-    out = api.draft(deal, tmp_path / "out").written
-    docx = next(p for p in out if p.suffix == ".docx")
+    shutil.copy(ROOT / "examples" / f"{stem}.yaml", deal)
+    docx = next(p for p in api.draft(deal, tmp_path / "out").written if p.suffix == ".docx")
     edit = WordEdit(docx)
-    edit.insert_after("Each Party must make available to the other Party", " promptly")
+    change(edit)
     reviewed = tmp_path / "out" / "reviewed.docx"
     edit.save(reviewed)
+    return deal, reviewed
+
+
+def test_a_us_draft_dated_as_of_comes_back_without_a_date_conflict(tmp_path):
+    """A US cover reads "Dated as of March 1, 2027": absorb reads the date after those words."""
+    deal, reviewed = _reviewed_example(tmp_path, "hudson-cobalt-technology-us", lambda edit: edit.insert_after(
+        "Each Party must make available to the other Party", " promptly"))
     result = api.absorb(reviewed, deal)
     assert result.mismatches == ()
     review = "\n".join(result.lines)
@@ -629,14 +633,8 @@ def test_a_us_deals_own_wording_is_drafted_as_written_and_a_table_edit_comes_bac
     them as if they were the library's. So a service-level target changed in a New York deal's schedule table came
     back as an override that re-drafted differently: the table's deal value "Fulfilment of standard service
     requests", left alone in the draft, became "Fulfillment" in the override."""
-    deal = tmp_path / "deal.yaml"
-    shutil.copy(ROOT / "examples" / "meridian-opscloud-managed-service.yaml", deal)
-    out = api.draft(deal, tmp_path / "out").written
-    docx = next(p for p in out if p.suffix == ".docx")
-    edit = WordEdit(docx)
-    edit.replace("at least 99.95%", "at least 99.9%")
-    reviewed = tmp_path / "out" / "reviewed.docx"
-    edit.save(reviewed)
+    deal, reviewed = _reviewed_example(tmp_path, "meridian-opscloud-managed-service",
+                                       lambda edit: edit.replace("at least 99.95%", "at least 99.9%"))
     result = api.absorb(reviewed, deal)
     assert result.mismatches == ()
     api.draft(deal, tmp_path / "again")
