@@ -295,4 +295,50 @@ def serve(root: Path, library: Path | None = None, library_rev: str | None = Non
     root = Path(root).resolve()
     library = None if library is None else Path(library).resolve()
     os.chdir(root)
-    build_server(root, library, library_rev).run("stdio")
+    import anyio
+
+    anyio.run(_serve_stdio, build_server(root, library, library_rev))
+
+
+async def _serve_stdio(server) -> None:
+    """The SDK's stdio transport, except that a line which is not a JSON-RPC message gets the error JSON-RPC
+    prescribes (the SDK drops it silently, and a client waiting for an answer waits for ever): -32700 for text
+    that is not JSON, -32600 for JSON that is no message, with the request's id when it has one."""
+    import anyio
+    from mcp.server.stdio import stdio_server
+    from mcp.shared.message import SessionMessage
+
+    lowlevel = server._lowlevel_server  # what MCPServer.run("stdio") serves; the SDK has no public name for it
+    async with stdio_server() as (incoming, outgoing):
+        sifted_in, sifted_out = anyio.create_memory_object_stream(0)
+
+        async def sift() -> None:
+            async with sifted_in:
+                async for item in incoming:
+                    if isinstance(item, Exception):
+                        await outgoing.send(SessionMessage(_jsonrpc_error(item)))
+                    else:
+                        await sifted_in.send(item)
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(sift)
+            await lowlevel.run(sifted_out, outgoing, lowlevel.create_initialization_options())
+
+
+def _jsonrpc_error(exc: Exception):
+    """The JSON-RPC error answering a line the transport could not read as a message."""
+    import mcp_types as types
+    from pydantic import ValidationError
+
+    errors = exc.errors() if isinstance(exc, ValidationError) else []
+    if not errors or any(e["type"] == "json_invalid" for e in errors):
+        return types.JSONRPCError(jsonrpc="2.0", id=None, error=types.ErrorData(
+            code=types.PARSE_ERROR, message="Parse error: the line is not JSON"))
+    request_id = None
+    for error in errors:  # each member of the message union reports the object it was given
+        given = error.get("input")
+        if isinstance(given, dict) and type(given.get("id")) in (int, str):
+            request_id = given["id"]
+            break
+    return types.JSONRPCError(jsonrpc="2.0", id=request_id, error=types.ErrorData(
+        code=types.INVALID_REQUEST, message="Invalid Request: not a JSON-RPC 2.0 request, notification or response"))

@@ -324,3 +324,30 @@ def test_new_deal_asks_for_the_terms_of_the_servers_library(root):
     first = session_run(root, steps, "--library", str(lib))
     assert not first.is_error, first.content[0].text
     assert "terms.escrow_agent" in [q["key"] for q in first.structured_content["open"]]
+
+
+def test_a_line_that_is_no_json_rpc_message_gets_the_error_json_rpc_prescribes(root):
+    """The SDK's stdio transport dropped such a line without a word, so a client waiting for the answer to a
+    malformed request waited for ever. Now: -32700 for text that is not JSON, -32600 for JSON that is no
+    message (with the request's id when it has one), and the session goes on."""
+    server = subprocess.Popen([sys.executable, "-m", "termsmith", "mcp", "--root", str(root)], env=_env(), cwd=str(root),
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}
+    lines = [json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello}),
+             json.dumps({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+             "this is not JSON {", json.dumps({"jsonrpc": "2.0", "id": 7}), json.dumps([1, 2]),
+             json.dumps({"jsonrpc": "2.0", "id": 9, "method": "tools/list"})]
+    try:
+        server.stdin.write("\n".join(lines) + "\n")
+        server.stdin.flush()
+        answers = []
+        while not answers or answers[-1].get("id") != 9:  # the last request's answer ends the exchange
+            line = server.stdout.readline()
+            assert line, f"the server stopped after {answers}"
+            answers.append(json.loads(line))
+    finally:
+        server.kill()
+        server.wait()
+    errors = [(a["id"], a["error"]["code"]) for a in answers if "error" in a]
+    assert errors == [(None, -32700), (7, -32600), (None, -32600)]
+    assert answers[0]["id"] == 1 and "tools" in answers[-1]["result"]
