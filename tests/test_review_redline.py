@@ -71,7 +71,12 @@ def test_tracked_changes_on_the_old_side_are_text_of_old(drafted, tmp_path):
     result = api.redline(reviewed, drafted / "deal.yaml", tmp_path / "r.docx")
     text = summary(result)
     assert "0 added, 0 removed, 2 changed" in text
-    assert "least 120 days’ → least 180 days’" in text and "promptly" in text
+    assert "least 120 days’ → least 180 days’" in text
+    # what was added or removed is quoted alone, its neighbour only says where: "Party promptly the" was read
+    # as three words added
+    assert "(removed “promptly” after “Party”)" in text, text
+    back = api.redline(drafted / "deal.yaml", reviewed, tmp_path / "back.docx")
+    assert "(added “promptly” after “Party”)" in summary(back), summary(back)
     # the redline of the reviewed copy against itself shows nothing: its tracked changes are its text
     assert api.redline(reviewed, reviewed, tmp_path / "same.docx").comparison.unchanged
 
