@@ -1,0 +1,88 @@
+"""Findings of a fourth outside reading (counsel for the other side, library 2.2.0): a forum clause that sends
+proceedings to courts that do not sit in the venue, the civil codes' reading of "indirect or consequential loss",
+and sentences that break for some combinations of deal fields. Each test drafts or checks the deal it needs."""
+
+from __future__ import annotations
+
+import copy
+
+import yaml
+from click.testing import CliRunner
+
+from termsmith import api
+from termsmith.cli import cli
+from termsmith.render.markdown import render_markdown
+
+from .conftest import EXAMPLES
+
+
+def _example(stem: str) -> dict:
+    return yaml.safe_load((EXAMPLES / f"{stem}.yaml").read_text(encoding="utf-8"))
+
+
+def _draft(write_deal, data) -> str:
+    return render_markdown(api.build(write_deal(data)))
+
+
+def _under(data: dict, law: str) -> dict:
+    """The deal governed by `law`, in that system's own language and style."""
+    data = copy.deepcopy(data)
+    data["deal"]["governing_law"] = law
+    data["deal"].pop("language", None)
+    return data
+
+
+def _clause(md: str, title: str) -> str:
+    """The text of the clause headed `title` up to the next numbered heading."""
+    start = md.index(f" {title}.**")
+    end = md.find("\n**", start + 1)
+    return md[start:end]
+
+
+def _warnings(path) -> list[str]:
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    return [line for line in result.output.splitlines() if ": warning: " in line]
+
+
+def _with_courts(data: dict, venue: str, system: str | None = None) -> dict:
+    data = copy.deepcopy(data)
+    data["conflict_resolution"]["final"] = "courts"
+    data["conflict_resolution"].pop("arbitration", None)
+    data["conflict_resolution"]["courts"] = {"venue": venue, **({"legal_system": system} if system else {})}
+    return data
+
+
+# ── A: the venue is a place where the courts named sit ──────────────────────────────────────────
+def test_a_delaware_county_as_the_venue_of_californian_courts_is_a_warning(write_deal):
+    """hudson-cobalt under California law kept "sitting in New Castle County", a Delaware county."""
+    data = _under(_example("hudson-cobalt-technology-us"), "California")
+    lines = _warnings(write_deal(data))
+    assert any("warning: conflict_resolution.courts.venue: 'New Castle County' is a venue of the courts of the State "
+               "of Delaware, not of the courts of the State of California that the deal names" in line
+               and "set conflict_resolution.courts.legal_system: delaware" in line for line in lines), lines
+
+
+def test_london_as_the_seat_of_the_german_courts_is_a_warning_and_a_reviewer_note(deal_data, write_deal):
+    data = _with_courts(_under(deal_data, "Germany"), "London")
+    path = write_deal(data)
+    assert any("conflict_resolution.courts.venue: 'London' is a venue of the courts of England and Wales, not of the "
+               "courts of Germany" in line for line in _warnings(path))
+    md = render_markdown(api.build(path))
+    assert "check:** ‘London’ is a venue of the courts of England and Wales" in md
+
+
+def test_a_venue_of_the_courts_named_or_one_the_library_does_not_know_is_not_questioned(deal_data, write_deal):
+    for law, venue, system in (("England and Wales", "London", None), ("Germany", "Frankfurt am Main", None),
+                               ("England and Wales", "New York County", "new-york"),
+                               ("California", "Wilmington, Delaware", "delaware"),
+                               ("Germany", "Leipzig", None), ("California", "Fresno County", None),
+                               ("Netherlands", "Amsterdam", None), ("England and Wales", "England and Wales", None)):
+        lines = _warnings(write_deal(_with_courts(_under(deal_data, law), venue, system)))
+        assert not any("courts.venue" in line for line in lines), (law, venue, lines)
+
+
+def test_a_venue_named_with_its_state_is_read_by_its_parts(deal_data, write_deal):
+    lines = _warnings(write_deal(_with_courts(_under(deal_data, "California"), "Wilmington, Delaware")))
+    assert any("'Wilmington, Delaware' is a venue of the courts of the State of Delaware" in line for line in lines)
+
