@@ -86,3 +86,21 @@ def test_a_venue_named_with_its_state_is_read_by_its_parts(deal_data, write_deal
     lines = _warnings(write_deal(_with_courts(_under(deal_data, "California"), "Wilmington, Delaware")))
     assert any("'Wilmington, Delaware' is a venue of the courts of the State of Delaware" in line for line in lines)
 
+
+# ── F: the civil codes exclude the heads of loss they list, not "indirect or consequential loss" ──────────
+def test_dutch_and_german_drafts_list_the_excluded_heads_without_indirect_or_consequential_loss(deal_data, write_deal):
+    for law in ("Netherlands", "Germany"):
+        text = _clause(_draft(write_deal, _under(deal_data, law)), "Excluded losses")
+        assert "consequential" not in text and "(e)" not in text, law
+        assert "whether in contract, in tort or on any other legal ground, for any of the following" in text
+        assert "breach of statutory duty" not in text and "(including negligence)" not in text
+        assert ("(c) loss of goodwill or damage to reputation, whether direct or indirect; or\n\n(d) loss or corruption "
+                "of data, except the reasonable cost of restoring the data from the most recent back-up.\n") in text
+
+
+def test_english_singapore_and_us_drafts_keep_their_exclusion_of_consequential_loss(deal_data, write_deal):
+    for law, words, duty in (("England and Wales", "loss", "breach of statutory duty"),
+                             ("Singapore", "loss", "breach of statutory duty"), ("New York", "damages", "violation of statute")):
+        text = _clause(_draft(write_deal, _under(deal_data, law)), "Excluded losses")
+        assert f"whether in contract, in tort (including negligence), for {duty} or otherwise" in text
+        assert ("back-up; or\n\n(e) any indirect or consequential " + words + ".\n") in text, law
