@@ -94,6 +94,8 @@ def test_dutch_and_german_drafts_list_the_excluded_heads_without_indirect_or_con
         assert "consequential" not in text and "(e)" not in text, law
         assert "whether in contract, in tort or on any other legal ground, for any of the following" in text
         assert "breach of statutory duty" not in text and "(including negligence)" not in text
+        cap = _clause(_draft(write_deal, _under(deal_data, law)), "Limit of liability")
+        assert "whether in contract, in tort or on any other legal ground, for all claims" in cap
         assert ("(c) loss of goodwill or damage to reputation, whether direct or indirect; or\n\n(d) loss or corruption "
                 "of data, except the reasonable cost of restoring the data from the most recent back-up.\n") in text
 
@@ -103,4 +105,6 @@ def test_english_singapore_and_us_drafts_keep_their_exclusion_of_consequential_l
                              ("Singapore", "loss", "breach of statutory duty"), ("New York", "damages", "violation of statute")):
         text = _clause(_draft(write_deal, _under(deal_data, law)), "Excluded losses")
         assert f"whether in contract, in tort (including negligence), for {duty} or otherwise" in text
+        cap = _clause(_draft(write_deal, _under(deal_data, law)), "Limit of liability")
+        assert f"whether in contract, in tort (including negligence), for {duty} or otherwise, for all claims" in cap
         assert ("back-up; or\n\n(e) any indirect or consequential " + words + ".\n") in text, law
