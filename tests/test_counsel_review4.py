@@ -108,3 +108,68 @@ def test_english_singapore_and_us_drafts_keep_their_exclusion_of_consequential_l
         cap = _clause(_draft(write_deal, _under(deal_data, law)), "Limit of liability")
         assert f"whether in contract, in tort (including negligence), for {duty} or otherwise, for all claims" in cap
         assert ("back-up; or\n\n(e) any indirect or consequential " + words + ".\n") in text, law
+
+
+# ── a managed service for two customers ─────────────────────────────────────────────────────────
+def _two_customers(stem: str = "meridian-opscloud-managed-service", pays: bool = False) -> dict:
+    """The managed service provided to Meridian and a second customer, Thirdco, which pays Charges only if `pays`."""
+    data = _example(stem)
+    extra = copy.deepcopy(data["parties"][0])
+    extra.update(id="third", name="Third Party Limited", short_name="Thirdco")
+    data["parties"].append(extra)
+    for level in data["conflict_resolution"]["escalation"]:
+        if level.get("representatives"):
+            level["representatives"]["third"] = "General Manager"
+    if pays:
+        stream = copy.deepcopy(data["payments"]["streams"][0])
+        stream.update(id="thirdco-charge", payer="third")
+        data["payments"]["streams"].append(stream)
+    return data
+
+
+def test_a_customer_that_pays_no_charges_is_not_made_to_pay_them(write_deal):
+    """With Meridian paying the monthly charge and Thirdco paying none, 3.6 read "Meridian and Thirdco must pay
+    OpsCloud the Charges stated in Section 8.1", while 8.1 says "Meridian must pay OpsCloud Charges of …"."""
+    md = _draft(write_deal, _two_customers())
+    assert "Meridian must pay OpsCloud the Charges stated in Section 8.1," in md
+    assert "Meridian and Thirdco must pay" not in md
+    both = _draft(write_deal, _two_customers(pays=True))
+    assert "Each of Meridian and Thirdco must pay OpsCloud the Charges that Section 8.1 states for it," in both
+
+
+def test_each_customer_of_a_business_associate_can_terminate_and_notify_a_failure(write_deal):
+    """HIPAA requires that a covered entity can terminate its business associate contract on a material breach;
+    "Meridian and Thirdco may terminate" read as a right only the two could exercise together. And a failure that
+    one customer found in the acceptance tests did not stop acceptance unless both had notified it."""
+    md = _draft(write_deal, _two_customers())
+    hipaa = _clause(md, "Protected health information")
+    assert "\n\nEach of Meridian and Thirdco may terminate this Agreement by notice if OpsCloud breaches" in hipaa
+    assert "so that each of them can meet its obligations to give individuals access" in hipaa
+    assert "Meridian and Thirdco can meet its" not in hipaa
+    onboarding = _clause(md, "Onboarding and service commencement")
+    assert "unless Meridian or Thirdco has notified OpsCloud of a material failure found in the tests" in onboarding
+    assert "a second time, each of Meridian and Thirdco may terminate this Agreement by notice" in onboarding
+
+
+def test_one_customer_reads_as_before(write_deal):
+    md = _draft(write_deal, _example("meridian-opscloud-managed-service"))
+    assert "\n\nMeridian may terminate this Agreement by notice if OpsCloud breaches" in md
+    assert "so that Meridian can meet its obligations" in md
+    assert "unless Meridian has notified OpsCloud of a material failure" in md
+    assert "a second time, Meridian may terminate this Agreement by notice" in md
+    assert "Meridian must pay OpsCloud the Charges stated in Section 8.1," in md
+
+
+# ── lists that lose an item still join the last two ──────────────────────────────────────────────
+def test_without_e_mail_the_two_rules_of_receipt_are_joined_by_and(deal_data, write_deal):
+    for party in deal_data["parties"]:
+        party.pop("notices_email", None)
+    text = _clause(_draft(write_deal, deal_data), "Receipt of notices")
+    assert "(a) if delivered by hand, when it is delivered; and\n\n(b) if sent by courier" in text
+    assert "or on delivery if that is earlier.\n" in text
+
+
+def test_with_e_mail_the_three_rules_of_receipt_read_as_before(deal_data, write_deal):
+    text = _clause(_draft(write_deal, deal_data), "Receipt of notices")
+    assert "(a) if delivered by hand, when it is delivered;\n\n(b) if sent by courier" in text
+    assert "or on delivery if that is earlier; and\n\n(c) if sent by e-mail" in text
