@@ -173,3 +173,31 @@ def test_with_e_mail_the_three_rules_of_receipt_read_as_before(deal_data, write_
     text = _clause(_draft(write_deal, deal_data), "Receipt of notices")
     assert "(a) if delivered by hand, when it is delivered;\n\n(b) if sent by courier" in text
     assert "or on delivery if that is earlier; and\n\n(c) if sent by e-mail" in text
+
+
+# ── a joint venture company incorporated under another system than the deal's ─────────────────────
+def _vehicle_in(law: str, place: str) -> dict:
+    data = _under(_example("tri-harbor-joint-venture"), law)
+    data["scope"]["joint_venture"]["vehicle"]["jurisdiction"] = place
+    return data
+
+
+def test_a_delaware_company_under_english_law_is_valued_by_a_firm_the_aaa_can_appoint(write_deal):
+    """English law with the Company incorporated in Delaware read "appointed … by the president of the principal
+    professional body of chartered accountants in Delaware", a body that does not exist."""
+    text = _clause(_draft(write_deal, _vehicle_in("England and Wales", "Delaware")), "Valuation of shares")
+    assert "chartered accountants" not in text
+    assert ("by an independent firm of certified public accountants agreed by the Parties concerned or, if they do "
+            "not agree within 10 Business Days, appointed on the request of any of them by the American Arbitration "
+            "Association.") in text
+    dutch = _clause(_draft(write_deal, _vehicle_in("Singapore", "the Netherlands")), "Valuation of shares")
+    assert "appointed on the request of any of them by the Netherlands Arbitration Institute" in dutch
+
+
+def test_a_vehicle_in_a_chartered_accountants_system_or_an_unknown_place_reads_as_before(write_deal):
+    for law, place, appointer in (
+            ("England and Wales", "Singapore", "the president of the principal professional body of chartered accountants in Singapore"),
+            ("Ireland", "Jersey", "the president of the principal professional body of chartered accountants in Jersey"),
+            ("Germany", "Delaware", "the Institute of Public Auditors in Germany")):
+        text = _clause(_draft(write_deal, _vehicle_in(law, place)), "Valuation of shares")
+        assert f"appointed on the request of any of them by {appointer}" in text, (law, place)
