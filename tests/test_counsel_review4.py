@@ -201,3 +201,16 @@ def test_a_vehicle_in_a_chartered_accountants_system_or_an_unknown_place_reads_a
             ("Germany", "Delaware", "the Institute of Public Auditors in Germany")):
         text = _clause(_draft(write_deal, _vehicle_in(law, place)), "Valuation of shares")
         assert f"appointed on the request of any of them by {appointer}" in text, (law, place)
+
+
+# ── one notice, one date ──────────────────────────────────────────────────────────────────────────
+def test_a_missed_minimum_is_terminated_by_one_notice_from_a_date_it_states(write_deal):
+    """"Northwind may, by notice … given within 60 days …, terminate this Agreement by giving at least 90 days'
+    notice" read as if a second notice had to follow the first."""
+    data = _example("northwind-resellers-reseller")
+    data["scope"]["exclusive"] = True
+    text = _clause(_draft(write_deal, data), "Minimum commitment")
+    assert ("Northwind may, by notice to Vanderlinde given within 60 days after the end of that period, either make "
+            "its appointment non-exclusive from the date of the notice, or terminate this Agreement with effect from a "
+            "date stated in the notice that is at least 90 days after the notice is given.") in text
+    assert "by giving at least" not in text
