@@ -262,8 +262,9 @@ def plausibility_warnings(resolved: Resolved) -> tuple:
     severity warning. The deal drafts, but a reviewer should look."""
     from termsmith.deal.plausibility import plausibility_warnings as found
 
+    courts = jurisdiction(resolved.deal, resolved.library, resolved.loaded).court_system
     return (*_requirement_warnings(resolved.deal, resolved.loaded, resolved.library),
-            *found(resolved.deal, resolved.loaded.source),
+            *found(resolved.deal, resolved.loaded.source, resolved.library.manifest.legal_systems, courts),
             *(p for p in library_rules(resolved.deal, resolved.library, resolved.loaded, resolved.names)
               if p.severity == "warning"))
 

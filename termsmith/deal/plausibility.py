@@ -8,7 +8,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import replace
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from termsmith.deal.model import Deal
 from termsmith.deal.source import Path_, SourceMap
@@ -35,10 +36,13 @@ _COMPANY = re.compile(
 _POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z0-9&-]+)['’]s\b")
 
 
-def plausibility_warnings(deal: Deal, src: SourceMap) -> tuple[Problem, ...]:
-    """Every plausibility warning for a valid deal, each located at the field concerned."""
+def plausibility_warnings(deal: Deal, src: SourceMap, systems: Sequence[Any] = (),
+                          court_system: Any = None) -> tuple[Problem, ...]:
+    """Every plausibility warning for a valid deal, each located at the field concerned. `systems`: the library's
+    legal systems (each with `id`, `name` and `facts`), `court_system` the one whose courts the deal names."""
     found = [*_names_not_in_the_deal(deal, src), *_raci(deal, src), *_addresses(deal, src), *_unused_credits(deal, src),
-             *_unstated_data_roles(deal, src), *_escalation_roles(deal, src), *_arbitration_rules(deal, src)]
+             *_unstated_data_roles(deal, src), *_escalation_roles(deal, src), *_arbitration_rules(deal, src),
+             *_court_venue(deal, src, systems, court_system)]
     return tuple(replace(p, severity="warning") for p in found)
 
 
@@ -172,3 +176,33 @@ def _arbitration_rules(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         f"{arbitration.institution} appoint the arbitrators: give the rules' full name, e.g. 'Arbitration Rules of "
         "the Finland Arbitration Institute'"), code="arbitration-rules")
 
+
+
+def _place(name: str) -> str:
+    text = " ".join(re.sub(r"[^\w]+", " ", name.casefold()).split())
+    return re.sub(r"^(?:the|city of) ", "", text)
+
+
+def _venues(system: Any) -> frozenset[str]:
+    """The places where a legal system's courts sit, as library.yaml lists them (fact `venues`)."""
+    return frozenset(_place(v) for v in dict(system.facts).get("venues", ()) or ())
+
+
+def _court_venue(deal: Deal, src: SourceMap, systems: Sequence[Any], court_system: Any) -> Iterator[Problem]:
+    """A venue where the courts of another legal system sit ("New Castle County" for the courts of California,
+    "London" for the courts of Germany): the forum clause sends proceedings to courts that do not sit there.
+    Only a venue the library lists for another system is flagged; one it does not know is left alone."""
+    courts = deal.conflict_resolution.courts
+    if deal.conflict_resolution.final != "courts" or courts is None or court_system is None:
+        return
+    parts = {_place(courts.venue), *(_place(p) for p in courts.venue.split(","))} - {""}
+    if parts & _venues(court_system):
+        return
+    other = next((s for s in systems if s.id != court_system.id and parts & _venues(s)), None)
+    if other is None:
+        return
+    yield src.problem(("conflict_resolution", "courts", "venue"), (
+        f"'{courts.venue}' is a venue of the courts of {other.name}, not of the courts of {court_system.name} that "
+        f"the deal names, so the draft sends proceedings to courts that do not sit there: name a venue of the "
+        f"courts of {court_system.name}, or set conflict_resolution.courts.legal_system: {other.id} if the Parties "
+        f"chose the courts of {other.name}"), code="venue")

@@ -49,6 +49,9 @@ class Jurisdiction:
     paper: str  # A4 | Letter
     words: tuple[tuple[str, str], ...]  # cover and execution words
     restyle: Restyle
+    # where a joint venture company is incorporated, when the library knows that place as a legal system
+    # (a Delaware vehicle of an English-law deal); else the deal's own system
+    vehicle_system: LegalSystemSpec | None = None
 
     def record(self, system: LegalSystemSpec | None = None) -> Facts:
         """A legal system as clause text sees it: id, name, style, paper, and its facts."""
@@ -113,6 +116,10 @@ def resolve(deal, library: Library, problem: ProblemAt) -> Jurisdiction:
                 + (f"; it drafts for: {_offered(library)}" if systems else ", which drafts for none")),
                 code="legal-system"))
 
+    jv = getattr(getattr(deal, "scope", None), "joint_venture", None)
+    vehicle = getattr(jv, "vehicle", None) if jv is not None else None
+    vehicle_system = (find_system(library, vehicle.jurisdiction) if vehicle is not None else None) or system
+
     offered = languages(library)
     codes = [lang.code for lang in offered]
     asked_text = getattr(info, "text_language", None)
@@ -143,5 +150,5 @@ def resolve(deal, library: Library, problem: ProblemAt) -> Jurisdiction:
         system=system, court_system=court_system, style=style, text_language=language.code, locale=locale,
         document_language=document_language, paper=style.paper if style else "A4",
         words=tuple({**DEFAULT_WORDS, **dict(language.words), **dict(style.words if style and system else ())}.items()),
-        restyle=restyle,
+        restyle=restyle, vehicle_system=vehicle_system,
     )

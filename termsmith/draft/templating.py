@@ -454,7 +454,8 @@ def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str,
     deal's sections (the validated models) and helpers.
 
     `jurisdiction` (`legal.Jurisdiction`): the legal system the deal is drafted under, which clause text
-    reads as `legal_system` (and `court_system`, whose courts decide disputes)."""
+    reads as `legal_system` (and `court_system`, whose courts decide disputes, and `vehicle_system`, where a
+    joint venture company is incorporated when the library knows that place; else the deal's system)."""
     by_id = {p.id: p for p in deal.parties}
 
     def party_of(party_id):
@@ -481,7 +482,8 @@ def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str,
     )
     if jurisdiction is not None:
         context.update(legal_system=_library_text(jurisdiction.record()),
-                       court_system=_library_text(jurisdiction.record(jurisdiction.court_system)))
+                       court_system=_library_text(jurisdiction.record(jurisdiction.court_system)),
+                       vehicle_system=_library_text(jurisdiction.record(jurisdiction.vehicle_system)))
         context[JURISDICTION_KEY] = jurisdiction
         locale = jurisdiction.locale
     else:

@@ -1,6 +1,6 @@
 """Lint checks of the legal systems and house styles in library.yaml against the clause text.
 
-- `legal_system.<fact>` and `court_system.<fact>` must name a fact every legal system gives;
+- `legal_system.<fact>`, `court_system.<fact>` and `vehicle_system.<fact>` must name a fact every legal system gives;
 - clause text is written in the base style (British English): a word that another style writes instead
   (US "authorized" for "authorised") is a warning, because under every system of the base style it would
   print as it is. Text under a condition on the legal system (a clause's `when`, an `{% if %}` branch) is
@@ -21,9 +21,9 @@ from termsmith.draft.templating import environment
 from termsmith.errors import Problem
 from termsmith.library.clauses import Clause, Library
 
-SYSTEM_NAMES = ("legal_system", "court_system")
+SYSTEM_NAMES = ("legal_system", "court_system", "vehicle_system")
 BUILT_IN = {"id", "name", "style", "paper"}
-_FACT_USE = re.compile(r"\b(legal_system|court_system)\.([A-Za-z_]\w*)")
+_FACT_USE = re.compile(r"\b(legal_system|court_system|vehicle_system)\.([A-Za-z_]\w*)")
 _JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 
 
