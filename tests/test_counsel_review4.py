@@ -214,3 +214,20 @@ def test_a_missed_minimum_is_terminated_by_one_notice_from_a_date_it_states(writ
             "its appointment non-exclusive from the date of the notice, or terminate this Agreement with effect from a "
             "date stated in the notice that is at least 90 days after the notice is given.") in text
     assert "by giving at least" not in text
+
+
+# ── the waiver of compensation on a termination for convenience, under the civil codes ──────────
+def test_the_civil_codes_keep_the_compensation_mandatory_law_gives_on_termination(write_deal, deal_data):
+    """"does not owe … any compensation for the termination itself" read, under German or Dutch law, as a waiver
+    in advance of what mandatory law gives on the end of the contract (a reseller's compensation for the customers
+    it brought, by analogy to section 89b of the German Commercial Code), which is void as such a waiver."""
+    reseller = _example("northwind-resellers-reseller")
+    reseller["exit"]["termination_for_convenience"] = {"allowed": True, "notice_days": 180}
+    text = _clause(_draft(write_deal, reseller), "Termination for convenience")
+    assert "Nor does it exclude a claim that a mandatory rule of law gives a Party on the end of this Agreement, " \
+           "such as a reseller’s claim to compensation for the customers it has brought to Northwind." in text, text
+    german = _clause(_draft(write_deal, _under(deal_data, "Germany")), "Termination for convenience")
+    assert "Nor does it exclude a claim that a mandatory rule of law gives a Party on the end of this Agreement." \
+           in german, german
+    english = _clause(_draft(write_deal, deal_data), "Termination for convenience")
+    assert "does not owe" in english and "mandatory rule of law" not in english
