@@ -28,18 +28,25 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from termsmith.draft.document import Clause, CrossRef, Draft, Paragraph, Span, Table, TermDefinition
-from termsmith.errors import TermsmithError, printable
+from termsmith.draft.document import Clause, CrossRef, Draft, Paragraph, Span, TermDefinition
+from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
-from termsmith.review.docx import Comment, Document, Para, Piece, Row, TableRead
+from termsmith.review.docx import Comment, Document, Para, Piece
+from termsmith.review.fieldchange import SIGS as _SIGS
+from termsmith.review.fieldchange import WORD as _WORD
+from termsmith.review.fieldchange import clauses as _clauses
+from termsmith.review.fieldchange import field_change as _field_change
+from termsmith.review.fieldchange import plain as _plain
+from termsmith.review.fieldchange import reader_names as _names
+from termsmith.review.fieldchange import reads_same as _reads_same
+from termsmith.review.fieldchange import sig as _sig
 from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, signature
 from termsmith.review.fromdocx import cover_names as cover_parties
-from termsmith.review.redline import compare, fold_quotes
+from termsmith.review.redline import fold_quotes
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 DEFINITIONS = "definitions.terms"
-MAX_FIELD_TRIES = 24
 
 
 @dataclass(frozen=True)
@@ -285,42 +292,13 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     return result
 
 
-def _clauses(draft: Draft) -> dict[str, Clause]:
-    return {c.id: c for s in draft.sections for c in s.clauses}
-
-
-_SIGS: dict[int, tuple[Clause, object]] = {}  # id(clause) → (clause, signature) while a plan is made
-
-
-def _sig(clause: Clause | None) -> object:
-    if clause is None:
-        return None
-    known = _SIGS.get(id(clause))
-    if known is not None and known[0] is clause:
-        return known[1]
-    sig = tuple(signature(b) for b in clause.blocks)
-    _SIGS[id(clause)] = (clause, sig)
-    return sig
-
-
-def _reads_same(a: Clause | None, b: Clause | None) -> bool:
-    """The two clauses read the same: equal ones (most of a re-draft's) without working out their signatures."""
-    return a == b or _sig(a) == _sig(b)
 
 
 def _sig_blocks(blocks, role: str) -> object:
     return tuple(signature(b) for b in blocks if isinstance(b, Paragraph) and b.role == role)
 
 
-def _plain(clause: Clause) -> str:
-    parts = []
-    for b in clause.blocks:
-        sig = signature(b)
-        parts.append(sig[4] if sig[0] == "p" else " ".join(" ".join(r) for r in (sig[1], *sig[2])))
-    return "\n".join(parts)
 
-
-_WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*|\s+|[^\w\s]")
 _REF_KEY = re.compile("\x00([^\x00]*)\x00")  # a cross-reference in a signature's text: its anchor
 _EDIT_WORD = re.compile("\x00[^\x00]*\x00|" + _WORD.pattern)  # …one word in an edit's summary
 
@@ -686,125 +664,6 @@ def _cover_changes(base: Draft, accepted: Draft) -> list[str]:
     return out
 
 
-# ── a change that is a deal field ──────────────────────────────────────────────────────────
-def _leaves(data, path=()) -> Iterable[tuple[tuple, object]]:
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if k != "overrides":
-                yield from _leaves(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _leaves(v, (*path, i))
-    else:
-        yield path, data
-
-
-def _inside_one_value(old_text: str, new_text: str, data: dict) -> list[tuple[tuple, object, str]]:
-    """(path, value, new value) of each text field that shows once in the clause and holds every change
-    the reviewer made there (an address with its street and postcode changed)."""
-    out = []
-    for path, value in _leaves(data):
-        if not isinstance(value, str) or len(value) < 3 or old_text.count(value) != 1:
-            continue
-        at = old_text.index(value)
-        before, after = old_text[:at], old_text[at + len(value):]
-        if len(new_text) >= len(before) + len(after) and new_text.startswith(before) and new_text.endswith(after):
-            changed = new_text[len(before):len(new_text) - len(after)]
-            if changed.strip() and changed != value and "\n" not in changed:
-                out.append((path, value, changed))
-    return out
-
-
-def _as_type(text: str, like: object) -> object | None:
-    text = text.strip()
-    if isinstance(like, bool):
-        return None
-    if isinstance(like, int):
-        digits = text.replace(",", "").replace("\u202f", "").replace("\u00a0", "")
-        return int(digits) if digits.isdigit() else None
-    if isinstance(like, float):
-        try:
-            return float(text.replace(",", ""))
-        except ValueError:
-            return None
-    if isinstance(like, str):
-        return text or None
-    return None
-
-
-def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dict,
-                  draft_with: Callable[[dict], Draft]):
-    """(path, old value, new value, clause ids it reaches) when exactly one field change re-drafts what the
-    reviewer wrote; otherwise '' or the reason no field change fits."""
-    a, b = _WORD.findall(_plain(old)), _WORD.findall(_plain(new))
-    diffs = [(("".join(a[i1:i2])).strip(), ("".join(b[j1:j2])).strip())
-             for tag, i1, i2, j1, j2 in opcodes(a, b) if tag != "equal"]
-    diffs = list(dict.fromkeys(diffs))  # the same value changed the same way wherever it shows
-    candidates = []
-    if len(diffs) != 1 or not diffs[0][0] or not diffs[0][1] or len(diffs[0][0]) > 80:
-        candidates = _inside_one_value(_plain(old), _plain(new), data)
-        if not candidates:
-            return ""
-        was = now = None
-    else:
-        was, now = diffs[0]
-    for path, value in _leaves(data) if was is not None else ():
-        if isinstance(value, bool) or value is None:
-            continue
-        shown = str(value)
-        if isinstance(value, int):
-            if was.replace(",", "").replace("\u202f", "").replace("\u00a0", "") != shown:
-                continue
-        elif shown.strip() != was:
-            # a word inside a longer value (a party's name: 'Ltd' → 'Limited') where the value shows
-            if not (isinstance(value, str) and len(was) >= 3 and was in shown and shown in _plain(old)):
-                continue
-            candidates.append((path, value, shown.replace(was, now, 1)))
-            continue
-        new_value = _as_type(now, value)
-        if new_value is not None and new_value != value:
-            candidates.append((path, value, new_value))
-    fits, reasons = [], []
-    accepted_clauses, base_clauses = _clauses(accepted), _clauses(base)
-    for path, value, new_value in candidates[:MAX_FIELD_TRIES]:
-        trial = copy.deepcopy(data)
-        node = trial
-        for key in path[:-1]:
-            node = node[key]
-        node[path[-1]] = new_value
-        try:
-            redrafted = draft_with(trial)
-        except TermsmithError as exc:  # the field alone cannot change so: the deal says why
-            why = exc.problems[0].message if exc.problems else str(exc)
-            reasons.append(f"deal field {'.'.join(map(str, path))} = {new_value} alone does not draft ({why})")
-            continue
-        except Exception:  # noqa: BLE001 - any failure of a trial draft only rules the candidate out
-            continue
-        trial_clauses = _clauses(redrafted)
-        # in the order of the draft (a set's order changes with the interpreter's string hashing between runs)
-        reached = [k for k in dict.fromkeys([*trial_clauses, *base_clauses])
-                   if not _reads_same(trial_clauses.get(k), base_clauses.get(k))]
-        if old.id not in reached:
-            continue
-        differs = [k for k in reached if not _reads_same(trial_clauses.get(k), accepted_clauses.get(k))]
-        if differs:
-            shown = ".".join(map(str, path))
-            names = _names(redrafted)
-            others = [names.get(k, k) for k in differs if k != old.id]
-            if old.id in differs:
-                reasons.append(f"deal field {shown} = {new_value} does not give the reviewed wording of "
-                               f"{names.get(old.id, old.id)} (the field is used elsewhere in it)")
-            else:
-                reasons.append(f"changing deal field {shown} would also change {', '.join(others)}, which the "
-                               "review left as it was")
-            continue
-        fits.append((path, value, new_value, reached))
-    if len(fits) == 1:
-        return fits[0]
-    if len(fits) > 1:
-        return "several deal fields give this text: " + ", ".join(".".join(map(str, f[0])) for f in fits)
-    return "; ".join(reasons)
-
 
 # ── the report ─────────────────────────────────────────────────────────────────────────────
 AUTHOR_WIDTH = 60  # a reviewer's name as the report shows it: longer names are cut, with an ellipsis
@@ -878,18 +737,4 @@ def mismatched(result: Plan, redrafted: Draft) -> list[tuple[str, str]]:
         if not _reads_same(got.get(ident), clause):
             out.append((ident, f"{clause.label} {clause.title} ({ident})".strip()))
     del added
-    return out
-
-
-def _names(draft: Draft) -> dict[str, str]:
-    """How a reader names each clause: 'clause 17.1', 'Schedule 5 para 2'."""
-    out = {}
-    for section in draft.sections:
-        for clause in section.clauses:
-            if section.kind == "schedule":
-                out[clause.id] = f"{section.label} para {clause.label}"
-            elif clause.label:
-                out[clause.id] = f"clause {clause.label}"
-            else:
-                out[clause.id] = clause.title or clause.id
     return out
