@@ -43,6 +43,7 @@ from termsmith.review.fieldchange import reads_same as _reads_same
 from termsmith.review.fieldchange import sig as _sig
 from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, signature
 from termsmith.review.fromdocx import cover_names as cover_parties
+from termsmith.review.listitems import Found, ItemEdit, row_change
 from termsmith.review.redline import fold_quotes
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
@@ -87,10 +88,11 @@ class Plan:
     moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id → (section, previous, next) now
     headings: dict[str, tuple[str, str]] = field(default_factory=dict)  # article or schedule id → (old, new)
     renames: dict[str, str] = field(default_factory=dict)  # a defined term renamed throughout: old → new name
+    items: list[ItemEdit] = field(default_factory=list)  # items added to or removed from deal lists
 
     @property
     def changed(self) -> bool:
-        return bool(self.fields or self.overrides)
+        return bool(self.fields or self.overrides or self.items)
 
 
 # ── reading the review ─────────────────────────────────────────────────────────────────────
@@ -252,6 +254,15 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         if isinstance(found, tuple):
             _take_field(found, result, review, handled)
             continue
+        rows = row_change(old, new, base, accepted, deal_data, draft_with)
+        if isinstance(rows, Found):
+            result.items.extend(rows.edits)
+            for other in rows.reached:
+                review(other).action = "item"
+                review(other).detail = "; ".join(e.line() for e in rows.edits)
+                handled.add(other)
+            continue
+        found = "; ".join(x for x in (found, rows) if x)
         first_new = new.blocks[0] if new.blocks and isinstance(new.blocks[0], Paragraph) else None
         first_old = old.blocks[0] if old.blocks and isinstance(old.blocks[0], Paragraph) else None
         retitled = bool(first_new and first_old and first_new.title != first_old.title and first_new.title)
@@ -681,6 +692,7 @@ def reviewer(author: str) -> str:
 
 ACTIONS = {
     "field": "absorbed as a deal field",
+    "item": "absorbed into a deal list",
     "override": "absorbed as the deal's own wording",
     "moved": "absorbed: the deal places the clause",
     "removed": "absorbed: clause removed",
@@ -712,6 +724,9 @@ def report_lines(result: Plan, document: str, deal: str) -> list[str]:
     if result.fields:
         lines += ["", "## Deal fields changed", ""]
         lines += [f"- {'.'.join(map(str, p))}: {a} → {b}" for p, a, b in result.fields]
+    if result.items:
+        lines += ["", "## Deal list items", ""]
+        lines += [f"- {e.line()}" for e in result.items]
     if result.refused:
         lines += ["", "## Not absorbed", ""]
         lines += [f"- {line}" for line in result.refused]

@@ -14,6 +14,7 @@ the whole file goes through ruamel.yaml instead, which is slower on a long deal 
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -37,10 +38,14 @@ def _yaml() -> YAML:
 
 
 def edit_deal(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict],
-              parse: Callable[[str], object] | None = None) -> str:
+              parse: Callable[[str], object] | None = None, items: Sequence = ()) -> str:
     """The deal file's text with each (field path, new value) set and `overrides` merged into its
     `overrides:` section (added at the end when the deal has none). `parse`: how the spliced file is read
-    to check it (text → data, None when it does not parse), when the caller reads it that way anyway."""
+    to check it (text → data, None when it does not parse), when the caller reads it that way anyway.
+    `items`: list items added or removed (review.listitems.ItemEdit), after the fields are set; a list
+    changes shape, so the file then goes through ruamel.yaml."""
+    if items:
+        return _round_trip(text, fields, overrides, items)
     try:
         spliced = _splice(text, fields, overrides)
     except (_Unusual, yaml.YAMLError):
@@ -192,7 +197,6 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
            parse: Callable[[str], object] | None = None) -> bool:
     """The spliced file reads as the old one with exactly these changes."""
     if parse is not None:
-        import copy
 
         want, got = copy.deepcopy(parse(old_text)), parse(new_text)
         if want is None or got is None:
@@ -226,8 +230,15 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
     return got == want
 
 
+def _list(data, path: tuple):
+    for key in path:
+        data = data[key]
+    return data
+
+
 # ── the whole file through ruamel.yaml ─────────────────────────────────────────────────────
-def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict]) -> str:
+def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict],
+                items: Sequence = ()) -> str:
     rt = _yaml()
     data = rt.load(text)
     for path, value in fields:
@@ -235,6 +246,11 @@ def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: di
         for key in path[:-1]:
             node = node[key]
         node[path[-1]] = value
+    # removed items by their old places from the end, then added ones at their places in the list as it ends
+    for edit in sorted((e for e in items if e.new is None), key=lambda e: (e.path, e.index), reverse=True):
+        _list(data, edit.path).pop(edit.index)
+    for edit in sorted((e for e in items if e.new is not None), key=lambda e: (e.path, e.index)):
+        _list(data, edit.path).insert(edit.index, copy.deepcopy(edit.new))
     if overrides:
         _merge(data, overrides)
     out = io.StringIO()

@@ -1,0 +1,303 @@
+"""A table row the reviewer added or deleted, as an item added to or removed from a deal list.
+
+A schedule's table whose rows a clause template prints with a `{% for %}` loop over a deal list (the SLA
+metrics, the RACI rows, the KPIs) grows by a row when the list grows by an item. So a row the reviewer added
+is offered as a new item of that list, and a row they deleted as the item removed:
+- the list and the item a row shows are found by the values of the item that its cells show (the row next to
+  an added one gives the item to start from, and its place in the list);
+- the new item is that neighbour's item with each cell's change made to the field the cell shows: a field
+  whose whole value the cell holds and whose change covers every change in the cell, or else each changed word
+  the one field of the item showing it (a nested list, such as a metric's service credits, is left out of the
+  new item first, since the row shows none of it); an `id` no cell shows is made from the first cell;
+- the deal with the list so changed is drafted: the edit is taken only when it validates and every clause it
+  changes then reads as the reviewer left it (the clause itself, and any other table the list prints). When
+  no edit does, the caller keeps the reviewed wording as the clause's override, with the reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from termsmith.draft.document import Clause, Draft, Table
+from termsmith.review.diff import opcodes
+from termsmith.review.fieldchange import MAX_FIELD_TRIES, WORD, as_type, inside_one_value, reader_names, trial
+from termsmith.review.fromdocx import signature
+
+
+@dataclass(frozen=True)
+class ItemEdit:
+    """One item added to (`new`) or removed from (`old`) the deal list at `path`; `index`: its place in the
+    list as it then is (an added item) or as it was (a removed one)."""
+
+    path: tuple
+    index: int
+    old: dict | None
+    new: dict | None
+
+    @property
+    def name(self) -> str:
+        return ".".join(map(str, (*self.path, self.index)))
+
+    def line(self) -> str:
+        item = self.new if self.new is not None else self.old
+        shown = ", ".join(f"{k}: {v}" for k, v in item.items() if not isinstance(v, list | dict))
+        return f"{'added' if self.new is not None else 'removed'} {self.name} ({shown})"
+
+
+@dataclass(frozen=True)
+class Found:
+    edits: tuple[ItemEdit, ...]
+    reached: tuple[str, ...]  # the clauses the edits change, all reading as reviewed
+
+
+def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dict,
+               draft_with: Callable[[dict], Draft]) -> Found | str:
+    """The list items that re-draft the rows the reviewer added to or deleted from the clause's tables;
+    '' when the clause changed otherwise, or the reason no list edit gives what the reviewer wrote."""
+    rows = _rows_changed(old, new)
+    if not rows:
+        return ""
+    lists = list(_lists(data))
+    per_row: list[list[tuple[tuple, int, dict | None, int]]] = []  # each row: (list path, index, item, order)
+    for order, (kind, cells, neighbours) in enumerate(rows):
+        options = []
+        if kind == "deleted":
+            for path, index in _items_shown(cells, lists):
+                options.append((path, index, None, order))
+        else:
+            for before, near in neighbours:
+                for path, index in _items_shown(near, lists):
+                    item = _get(data, path)[index]
+                    filled = _fill(item, near, cells, _get(data, path))
+                    if isinstance(filled, dict):
+                        options.append((path, index + (1 if before else 0), filled, order))
+        if not options:
+            what = "deleted row" if kind == "deleted" else "added row"
+            return f"the {what} “{' | '.join(cells)}” shows no one item of a deal list field by field"
+        unique: dict[tuple, tuple] = {}  # both neighbours may give the same item at the same place
+        for option in options:
+            unique.setdefault((option[0], option[1], repr(option[2]), option[3]), option)
+        per_row.append(list(unique.values()))
+    reasons: list[str] = []
+    tried = 0
+    for choice in _choices(per_row):
+        for lean in (True, False):  # a new item first without the nested lists its row does not show
+            if not lean and not any(_nested(f) for _p, _i, f, _o in choice if f is not None):
+                continue
+            tried += 1
+            if tried > MAX_FIELD_TRIES:
+                return "; ".join(reasons)
+            data_now, edits = _apply(data, choice, lean)
+            if edits is None:
+                continue
+            outcome = trial(data_now, old.id, base, accepted, draft_with)
+            shown = ", ".join(e.line() for e in edits)
+            if outcome.why is not None:
+                reasons.append(f"deal list {shown} does not draft ({outcome.why})")
+            elif outcome.differs:
+                names = reader_names(outcome.draft)
+                others = [names.get(k, k) for k in outcome.differs if k != old.id]
+                reasons.append(f"deal list {shown} " + (
+                    f"would also change {', '.join(others)}, which the review left as it was" if others else
+                    f"does not give the reviewed wording of {names.get(old.id, old.id)}"))
+            elif outcome.reached:
+                return Found(edits, outcome.reached)
+    return "; ".join(dict.fromkeys(reasons)) or "the rows added or deleted are not items of a deal list that " \
+        "the table prints"
+
+
+def _rows_changed(old: Clause, new: Clause) -> list[tuple[str, tuple[str, ...], list[tuple[bool, tuple]]]]:
+    """Each row added or deleted: ('added' | 'deleted', its cells, [(True: the row before it, its cells) or
+    (False: the row after it, its cells)] of the rows around it the review kept); [] when the clause changed in
+    any other way."""
+    if len(old.blocks) != len(new.blocks):
+        return []
+    out = []
+    for a, b in zip(old.blocks, new.blocks, strict=True):
+        sa, sb = signature(a), signature(b)
+        if sa == sb:
+            continue
+        if not (isinstance(a, Table) and isinstance(b, Table)) or sa[1] != sb[1]:
+            return []
+        was, now = sa[2], sb[2]
+        for tag, i1, i2, j1, j2 in opcodes(list(was), list(now)):
+            if tag == "equal":
+                continue
+            if tag == "replace":
+                return []
+            around = [(True, was[i1 - 1])] if i1 > 0 else []
+            around += [(False, was[i2])] if i2 < len(was) else []
+            if tag == "delete":
+                out += [("deleted", was[i], around) for i in range(i1, i2)]
+            else:
+                out += [("added", now[j], around) for j in range(j1, j2)]
+    return out
+
+
+def _lists(data, path=()) -> Iterator[tuple[tuple, list]]:
+    """Each list of mappings in the deal (not its overrides), with its path."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k != "overrides":
+                yield from _lists(v, (*path, k))
+    elif isinstance(data, list):
+        if data and all(isinstance(v, dict) for v in data):
+            yield path, data
+        for i, v in enumerate(data):
+            yield from _lists(v, (*path, i))
+
+
+def _scalars(item: dict, path=()) -> Iterator[tuple[tuple, object]]:
+    """The item's own values (in nested mappings too, not in nested lists), with their paths in the item."""
+    for k, v in item.items():
+        if isinstance(v, dict):
+            yield from _scalars(v, (*path, k))
+        elif not isinstance(v, list | bool) and v is not None:
+            yield (*path, k), v
+
+
+def _forms(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,) if len(value) >= 2 else ()
+    if isinstance(value, int):
+        return tuple(dict.fromkeys((str(value), f"{value:,}")))
+    if isinstance(value, float):
+        return tuple(dict.fromkeys((f"{value:g}", str(value))))
+    return ()
+
+
+def _in(form: str, text: str) -> bool:
+    """The value shows in the text as a whole word, in any case (a description's words may print capitalised
+    as the defined terms they are)."""
+    return re.search(rf"(?<![\w.]){re.escape(form)}(?![\w]|\.\d)", text, re.IGNORECASE) is not None
+
+
+def _items_shown(cells: tuple[str, ...], lists: list[tuple[tuple, list]]) -> list[tuple[tuple, int]]:
+    """(list path, index) of the item that shows the largest share of its values in the row, in each list where
+    one item does, the largest shares first; a list whose best share is under half the largest is left out (a
+    party named in a row is not the row)."""
+    best: list[tuple[float, tuple, int]] = []
+    for path, items in lists:
+        shares = []
+        for item in items:
+            values = [v for _p, v in _scalars(item)]
+            shown = sum(any(_in(f, c) for f in _forms(v) for c in cells) for v in values)
+            shares.append(shown / len(values) if values else 0.0)
+        top = max(shares)
+        if top > 0 and shares.count(top) == 1:
+            best.append((top, path, shares.index(top)))
+    most = max((b[0] for b in best), default=0.0)
+    return [(path, index) for share, path, index in sorted(best, key=lambda b: -b[0]) if share >= most / 2]
+
+
+def _fill(item: dict, was: tuple[str, ...], now: tuple[str, ...], siblings: list) -> dict | None:
+    """The item with each cell's change made to the field the cell shows; None when a change shows no one
+    field."""
+    if len(was) != len(now):
+        return None
+    new = copy.deepcopy(item)
+    own = dict(_scalars(item))
+    done: set[tuple] = set()
+    for cell_was, cell_now in zip(was, now, strict=True):
+        if cell_was == cell_now:
+            continue
+        whole = inside_one_value(cell_was, cell_now, {"·": _nest(own)})
+        if len(whole) == 1:
+            path, _value, changed = whole[0]
+            _set(new, path[1:], changed.strip())
+            done.add(path[1:])
+            continue
+        a, b = WORD.findall(cell_was), WORD.findall(cell_now)
+        for tag, i1, i2, j1, j2 in opcodes(a, b):
+            if tag == "equal":
+                continue
+            old_word, new_word = "".join(a[i1:i2]).strip(), "".join(b[j1:j2]).strip()
+            if not old_word or not new_word:
+                return None
+            showing = [p for p, v in own.items() if old_word in _forms(v) or (
+                isinstance(v, int | float) and as_type(old_word, v) == v)]
+            if len(showing) != 1 or showing[0] in done:
+                return None
+            value = as_type(new_word, own[showing[0]])
+            if value is None:
+                return None
+            _set(new, showing[0], value)
+            done.add(showing[0])
+    if isinstance(new.get("id"), str) and ("id",) not in done:
+        taken = {s.get("id") for s in siblings}
+        stem = re.sub(r"[^a-z0-9]+", "-", now[0].lower()).strip("-") or "item"
+        if len(stem) > 56:  # a slug has at most 63 characters: whole words, room for a number
+            stem = stem[:57].rsplit("-", 1)[0]
+        ident, n = stem, 1
+        while ident in taken:
+            n += 1
+            ident = f"{stem}-{n}"
+        new["id"] = ident
+    return new
+
+
+def _nest(flat: dict[tuple, object]) -> dict:
+    out: dict = {}
+    for path, value in flat.items():
+        node = out
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return out
+
+
+def _nested(item: dict) -> bool:
+    return any(isinstance(v, list) for v in item.values())
+
+
+def _choices(per_row: list[list]) -> Iterator[tuple]:
+    """One option for each row, every combination, the rows' first options first."""
+    if not per_row:
+        yield ()
+        return
+    for first in per_row[0]:
+        for rest in _choices(per_row[1:]):
+            yield (first, *rest)
+
+
+def _apply(data: dict, choice: tuple, lean: bool) -> tuple[dict, tuple[ItemEdit, ...] | None]:
+    """The deal with the chosen items added and removed, and the edits (each added item at its place in the
+    list as it then is); None when two rows are the same item."""
+    out = copy.deepcopy(data)
+    removed = [(p, i) for p, i, f, _o in choice if f is None]
+    if len(set(removed)) != len(removed):
+        return out, None
+    placed: dict[tuple, list] = {}
+    # from the end of each list, so that the places of the others hold; rows added at one place in their order
+    for path, index, item, order in sorted(choice, key=lambda c: (c[0], c[1], c[2] is None, c[3]), reverse=True):
+        items = _get(out, path)
+        if item is None:
+            placed.setdefault(path, []).append(("removed", items.pop(index), index))
+        else:
+            new = {k: v for k, v in item.items() if not (lean and isinstance(v, list))}
+            items.insert(index, new)
+            placed.setdefault(path, []).append(("added", new, order))
+    edits = []
+    for path, done in placed.items():
+        items = _get(out, path)
+        for kind, item, _at in done:
+            if kind == "removed":
+                edits.append(ItemEdit(path, _at, item, None))
+            else:
+                edits.append(ItemEdit(path, next(k for k, x in enumerate(items) if x is item), None, item))
+    edits.sort(key=lambda e: (e.path, e.index))
+    return out, tuple(edits)
+
+
+def _get(data, path: tuple):
+    node = data
+    for key in path:
+        node = node[key]
+    return node
+
+
+def _set(data, path: tuple, value) -> None:
+    _get(data, path[:-1])[path[-1]] = value

@@ -1,0 +1,130 @@
+"""A table row the reviewer added to or deleted from a table a deal list prints (the SLA metrics): absorbed as
+an item added to or removed from that list, when drafting the deal so gives exactly what they wrote; otherwise
+the clause's own wording, with the reason. Each test failed before the list items were read."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from termsmith import api
+
+from .conftest import CANONICAL
+from .reviewed import W, WordEdit, accepted_text
+
+DOCX = "acme-globex-2027.docx"
+WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
+P3 = ["Response to Priority 3 incidents in the analytics engine", "Globex", "at most 8 hours", "calendar month"]
+
+
+def q(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@pytest.fixture
+def drafted(tmp_path) -> Path:
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out")
+    return tmp_path
+
+
+def _row(edit: WordEdit, text: str):
+    return next(tr for tr in edit.doc.iter(q("tr")) if text in "".join(tr.itertext()))
+
+
+def _add_row(edit: WordEdit, after: str, cells: list[str], tracked: bool) -> None:
+    """A row typed under another (Word: Insert Below), with or without tracking."""
+    row = _row(edit, after)
+    new = copy.deepcopy(row)
+    if tracked:
+        props = new.find(q("trPr"))
+        if props is None:
+            props = etree.Element(q("trPr"))
+            new.insert(0, props)
+        props.append(edit._mark("ins", WHO, WHEN))
+    for cell, text in zip(new.findall(q("tc")), cells, strict=True):
+        for p in cell.findall(q("p")):
+            for child in list(p):
+                if child.tag != q("pPr"):
+                    p.remove(child)
+            holder = edit._mark("ins", WHO, WHEN) if tracked else p
+            run = etree.SubElement(holder, q("r"))
+            etree.SubElement(run, q("t")).text = text
+            if tracked:
+                p.append(holder)
+    row.addnext(new)
+
+
+def _delete_row(edit: WordEdit, text: str) -> None:
+    row = _row(edit, text)
+    props = row.find(q("trPr"))
+    if props is None:
+        props = etree.Element(q("trPr"))
+        row.insert(0, props)
+    props.append(edit._mark("del", WHO, WHEN))
+    for run in list(row.iter(q("r"))):
+        deleted = edit._mark("del", WHO, WHEN)
+        run.addprevious(deleted)
+        deleted.append(run)
+        for t in run.findall(q("t")):
+            t.tag = q("delText")
+
+
+def _redrafted_reads_as_reviewed(drafted: Path, reviewed: Path) -> None:
+    api.draft(drafted / "deal.yaml", drafted / "again")
+    assert accepted_text(drafted / "again" / DOCX) == accepted_text(reviewed)
+
+
+@pytest.mark.parametrize("tracked", [True, False], ids=["tracked", "untracked"])
+def test_a_row_added_to_a_table_a_deal_list_prints_is_a_new_item_of_that_list(drafted, tracked):
+    """A new SLA row became an override of the whole table, with a meaningless candidate field (a metric's
+    description "holding" the cells of the new row and of the next one run together)."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _add_row(edit, "Response to Priority 2 incidents", P3, tracked)
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert result.plan.overrides == {} and result.plan.fields == [], result.lines
+    (item,) = result.plan.items
+    assert item.path == ("slas", "metrics") and item.index == 3 and item.old is None
+    assert item.new == {"id": "response-to-priority-3-incidents-in-the-analytics-engine", "provider": "globex",
+                        "description": P3[0], "target": 8, "unit": "hours"}
+    assert not result.mismatches
+    lines = "\n".join(result.lines)
+    assert "absorbed into a deal list: added slas.metrics.3" in lines and "deal field" not in lines, lines
+    text = (drafted / "deal.yaml").read_text()
+    assert "    - id: response-to-priority-3-incidents-in-the-analytics-engine\n      provider: globex\n" in text
+    assert text.startswith(CANONICAL.read_text().split("slas:")[0])  # the rest of the file as its author wrote it
+    _redrafted_reads_as_reviewed(drafted, reviewed)
+
+
+def test_a_row_deleted_from_a_table_a_deal_list_prints_removes_its_item(drafted):
+    edit = WordEdit(drafted / "out" / DOCX)
+    _delete_row(edit, "Response to Priority 2 incidents")
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert result.plan.overrides == {}, result.lines
+    (item,) = result.plan.items
+    assert (item.path, item.index, item.new, item.old["id"]) == (("slas", "metrics"), 2, None, "p2-response")
+    assert "p2-response" not in (drafted / "deal.yaml").read_text()
+    _redrafted_reads_as_reviewed(drafted, reviewed)
+
+
+def test_a_row_whose_item_prints_elsewhere_too_stays_the_clauses_wording_with_the_reason(drafted):
+    """The availability row deleted, its service credit rows kept: removing the metric would also remove them,
+    so the table is the deal's own wording, and the review says why the list item was not removed."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _delete_row(edit, "Availability of the Combined Offering")
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.items == [] and list(result.plan.overrides) == ["schedule-service-levels.metrics"]
+    (review,) = [r for r in result.plan.clauses if r.id == "schedule-service-levels.metrics"]
+    assert "deal list removed slas.metrics.0 (id: availability" in review.detail, review.detail
+    assert "would also change clause 2.1, clause 6.1, clause 6.6, Schedule 2 para 2" in review.detail, review.detail
