@@ -128,3 +128,40 @@ def test_a_row_whose_item_prints_elsewhere_too_stays_the_clauses_wording_with_th
     (review,) = [r for r in result.plan.clauses if r.id == "schedule-service-levels.metrics"]
     assert "deal list removed slas.metrics.0 (id: availability" in review.detail, review.detail
     assert "would also change clause 2.1, clause 6.1, clause 6.6, Schedule 2 para 2" in review.detail, review.detail
+
+
+def test_a_row_naming_parties_is_read_column_by_column(drafted):
+    """A RACI row under one whose Responsible and Accountable are the same party: each cell's party goes to the
+    field its column shows (the other rows tell them apart), as the party's id."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _add_row(edit, "Customer onboarding", ["Security reviews", "Globex", "Acme", "Globex", "–"], tracked=True)
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    (item,) = result.plan.items
+    assert item.path == ("roles", "raci") and item.index == 2
+    assert item.new == {"activity": "Security reviews", "responsible": "globex", "accountable": "acme",
+                        "consulted": ["globex"], "informed": []}, item.new
+    _redrafted_reads_as_reviewed(drafted, reviewed)
+
+
+def test_a_row_of_a_nested_list_is_written_as_its_neighbours_are(tmp_path):
+    """A service credit tier added under a metric's others: an item of that metric's `credits`, written in the
+    flow style the deal file gives its neighbours."""
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL.with_name("meridian-opscloud-managed-service.yaml"), deal)
+    api.draft(deal, tmp_path / "out")
+    (docx,) = (tmp_path / "out").glob("*.docx")
+    edit = WordEdit(docx)
+    _add_row(edit, "more than 60 minutes", ["Response to Priority 1 incidents", "more than 120 minutes", "15%"],
+             tracked=True)
+    reviewed = tmp_path / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, deal)
+    assert result.plan.overrides == {}, result.lines
+    (item,) = result.plan.items
+    assert (item.path, item.index, item.new) == (("slas", "metrics", 1, "credits"), 2,
+                                                 {"above": 120, "credit_percent": 15})
+    assert "        - {above: 60, credit_percent: 10}\n        - {above: 120, credit_percent: 15}\n" in deal.read_text()
+    api.draft(deal, tmp_path / "again")
+    assert accepted_text(tmp_path / "again" / docx.name) == accepted_text(reviewed)

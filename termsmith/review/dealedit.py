@@ -250,7 +250,11 @@ def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: di
     for edit in sorted((e for e in items if e.new is None), key=lambda e: (e.path, e.index), reverse=True):
         _list(data, edit.path).pop(edit.index)
     for edit in sorted((e for e in items if e.new is not None), key=lambda e: (e.path, e.index)):
-        _list(data, edit.path).insert(edit.index, copy.deepcopy(edit.new))
+        items_now = _list(data, edit.path)
+        new = CommentedMap(copy.deepcopy(edit.new))
+        if items_now and all(isinstance(x, CommentedMap) and x.fa.flow_style() for x in items_now):
+            new.fa.set_flow_style()  # written as its neighbours are ('- {below: 99.5, credit_percent: 10}')
+        items_now.insert(edit.index, new)
     if overrides:
         _merge(data, overrides)
     out = io.StringIO()

@@ -61,17 +61,21 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
     if not rows:
         return ""
     lists = list(_lists(data))
+    # a party's id prints as its short name (the `party` filter)
+    parties = {p["id"]: p["short_name"] for p in data.get("parties") or () if isinstance(p, dict) and
+               isinstance(p.get("id"), str) and isinstance(p.get("short_name"), str)}
     per_row: list[list[tuple[tuple, int, dict | None, int]]] = []  # each row: (list path, index, item, order)
-    for order, (kind, cells, neighbours) in enumerate(rows):
+    for order, (kind, cells, neighbours, table) in enumerate(rows):
         options = []
         if kind == "deleted":
-            for path, index in _items_shown(cells, lists):
+            for path, index in _items_shown(cells, lists, parties):
                 options.append((path, index, None, order))
         else:
             for before, near in neighbours:
-                for path, index in _items_shown(near, lists):
-                    item = _get(data, path)[index]
-                    filled = _fill(item, near, cells, _get(data, path))
+                for path, index in _items_shown(near, lists, parties):
+                    items = _get(data, path)
+                    columns = _columns(table, path, items, parties)
+                    filled = _fill(items[index], near, cells, items, parties, columns)
                     if isinstance(filled, dict):
                         options.append((path, index + (1 if before else 0), filled, order))
         if not options:
@@ -109,10 +113,10 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
         "the table prints"
 
 
-def _rows_changed(old: Clause, new: Clause) -> list[tuple[str, tuple[str, ...], list[tuple[bool, tuple]]]]:
+def _rows_changed(old: Clause, new: Clause) -> list[tuple[str, tuple[str, ...], list[tuple[bool, tuple]], tuple]]:
     """Each row added or deleted: ('added' | 'deleted', its cells, [(True: the row before it, its cells) or
-    (False: the row after it, its cells)] of the rows around it the review kept); [] when the clause changed in
-    any other way."""
+    (False: the row after it, its cells)] of the rows around it the review kept, the table's rows as drafted);
+    [] when the clause changed in any other way."""
     if len(old.blocks) != len(new.blocks):
         return []
     out = []
@@ -131,9 +135,9 @@ def _rows_changed(old: Clause, new: Clause) -> list[tuple[str, tuple[str, ...], 
             around = [(True, was[i1 - 1])] if i1 > 0 else []
             around += [(False, was[i2])] if i2 < len(was) else []
             if tag == "delete":
-                out += [("deleted", was[i], around) for i in range(i1, i2)]
+                out += [("deleted", was[i], around, was) for i in range(i1, i2)]
             else:
-                out += [("added", now[j], around) for j in range(j1, j2)]
+                out += [("added", now[j], around, was) for j in range(j1, j2)]
     return out
 
 
@@ -159,9 +163,10 @@ def _scalars(item: dict, path=()) -> Iterator[tuple[tuple, object]]:
             yield (*path, k), v
 
 
-def _forms(value: object) -> tuple[str, ...]:
+def _forms(value: object, parties: dict[str, str]) -> tuple[str, ...]:
+    """How the value may print: as itself, a party's id as the party's short name, a number with separators."""
     if isinstance(value, str):
-        return (value,) if len(value) >= 2 else ()
+        return ((value,) if len(value) >= 2 else ()) + ((parties[value],) if value in parties else ())
     if isinstance(value, int):
         return tuple(dict.fromkeys((str(value), f"{value:,}")))
     if isinstance(value, float):
@@ -175,7 +180,8 @@ def _in(form: str, text: str) -> bool:
     return re.search(rf"(?<![\w.]){re.escape(form)}(?![\w]|\.\d)", text, re.IGNORECASE) is not None
 
 
-def _items_shown(cells: tuple[str, ...], lists: list[tuple[tuple, list]]) -> list[tuple[tuple, int]]:
+def _items_shown(cells: tuple[str, ...], lists: list[tuple[tuple, list]],
+                 parties: dict[str, str]) -> list[tuple[tuple, int]]:
     """(list path, index) of the item that shows the largest share of its values in the row, in each list where
     one item does, the largest shares first; a list whose best share is under half the largest is left out (a
     party named in a row is not the row)."""
@@ -184,7 +190,7 @@ def _items_shown(cells: tuple[str, ...], lists: list[tuple[tuple, list]]) -> lis
         shares = []
         for item in items:
             values = [v for _p, v in _scalars(item)]
-            shown = sum(any(_in(f, c) for f in _forms(v) for c in cells) for v in values)
+            shown = sum(any(_in(f, c) for f in _forms(v, parties) for c in cells) for v in values)
             shares.append(shown / len(values) if values else 0.0)
         top = max(shares)
         if top > 0 and shares.count(top) == 1:
@@ -193,15 +199,30 @@ def _items_shown(cells: tuple[str, ...], lists: list[tuple[tuple, list]]) -> lis
     return [(path, index) for share, path, index in sorted(best, key=lambda b: -b[0]) if share >= most / 2]
 
 
-def _fill(item: dict, was: tuple[str, ...], now: tuple[str, ...], siblings: list) -> dict | None:
-    """The item with each cell's change made to the field the cell shows; None when a change shows no one
-    field."""
+def _columns(table: tuple, path: tuple, items: list, parties: dict[str, str]) -> list[set[tuple]]:
+    """For each column of the table, the fields of the list's items that it shows in every row showing an item
+    (a responsible and an accountable party both 'Acme' in one row are told apart by the other rows)."""
+    out: list[set[tuple]] | None = None
+    for row in table:
+        found = _items_shown(row, [(path, items)], parties)
+        if not found:
+            continue
+        own = dict(_scalars(items[found[0][1]]))
+        shown = [{p for p, v in own.items() if any(_in(f, cell) for f in _forms(v, parties))} for cell in row]
+        out = shown if out is None else [a & b for a, b in zip(out, shown, strict=False)]
+    return out or []
+
+
+def _fill(item: dict, was: tuple[str, ...], now: tuple[str, ...], siblings: list,
+          parties: dict[str, str], columns: list[set[tuple]]) -> dict | None:
+    """The item with each cell's change made to the field the cell shows (where two fields show the same
+    value, the one its column shows); None when a change shows no one field."""
     if len(was) != len(now):
         return None
     new = copy.deepcopy(item)
     own = dict(_scalars(item))
     done: set[tuple] = set()
-    for cell_was, cell_now in zip(was, now, strict=True):
+    for column, (cell_was, cell_now) in enumerate(zip(was, now, strict=True)):
         if cell_was == cell_now:
             continue
         whole = inside_one_value(cell_was, cell_now, {"·": _nest(own)})
@@ -217,11 +238,15 @@ def _fill(item: dict, was: tuple[str, ...], now: tuple[str, ...], siblings: list
             old_word, new_word = "".join(a[i1:i2]).strip(), "".join(b[j1:j2]).strip()
             if not old_word or not new_word:
                 return None
-            showing = [p for p, v in own.items() if old_word in _forms(v) or (
+            showing = [p for p, v in own.items() if old_word in _forms(v, parties) or (
                 isinstance(v, int | float) and as_type(old_word, v) == v)]
+            if len(showing) > 1 and column < len(columns):
+                showing = [p for p in showing if p in columns[column]]
             if len(showing) != 1 or showing[0] in done:
                 return None
             value = as_type(new_word, own[showing[0]])
+            if own[showing[0]] in parties:  # another party: its id
+                value = next((k for k, name in parties.items() if name == new_word), None)
             if value is None:
                 return None
             _set(new, showing[0], value)
