@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from termsmith.draft.document import Clause, CrossRef, Draft, Paragraph, Span, TermDefinition
+from termsmith.draft.document import Clause, CrossRef, Draft, LineBreak, Paragraph, Span, Table, TermDefinition
 from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
@@ -123,7 +123,8 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
             continue
         last = None
         rev = item.mark if isinstance(item, Para) else item.revision
-        what = "paragraph" if isinstance(item, Para) else "table row"
+        what = "table row" if not isinstance(item, Para) else "paragraph" if isinstance(doc.blocks[index], Para) \
+            else "paragraph in a table cell"
         out.setdefault(owner(index), []).append(
             Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, f"({what})"))
     for index, block in enumerate(doc.blocks):  # formatting is the library's styles: reported, not absorbed
@@ -296,6 +297,9 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     result.clauses = sorted(reviews.values(), key=lambda r: (-1, 0) if not r.id else (0, order[r.id]) if r.id in order
                             else (1, 0))
     for r in result.clauses:
+        if r.action in ("field", "override", "item") and _cell_breaks(accepted_clauses.get(r.id)):
+            r.detail += ("; a table cell's paragraphs are one paragraph in the deal (a table cell there holds one): "
+                         "the re-draft shows them on one line, the words as reviewed")
         if not r.action:
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
             if any(n.kind == "formatting changed" for n in r.notes):
@@ -303,6 +307,12 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     return result
 
 
+
+
+def _cell_breaks(clause: Clause | None) -> bool:
+    """A table cell of the clause holds more than one paragraph (Enter pressed in it)."""
+    return clause is not None and any(isinstance(i, LineBreak) for b in clause.blocks if isinstance(b, Table)
+                                      for row in (b.header, *b.rows) for cell in row for i in cell)
 
 
 def _sig_blocks(blocks, role: str) -> object:

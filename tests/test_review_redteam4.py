@@ -1,0 +1,74 @@
+"""Word round trips found answering wrongly in the fourth red-team of returned Word files: Enter pressed inside
+a table cell, a comment across two clauses, a paragraph made a clause. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from termsmith import api
+from termsmith.review.redline import summary_lines
+
+from .conftest import CANONICAL
+from .reviewed import W, WordEdit
+
+DOCX = "acme-globex-2027.docx"
+WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
+
+
+def q(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@pytest.fixture
+def drafted(tmp_path) -> Path:
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out")
+    return tmp_path
+
+
+def _cell_texts(path: Path, first: str) -> list[str]:
+    """The paragraphs of the first cell of the row whose text starts so, as Word shows them."""
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    for row in root.iter(q("tr")):
+        cell = row.find(q("tc"))
+        paras = ["".join(t.text or "" for t in p.iter(q("t")) if t.getparent().getparent().tag != q("del"))
+                 for p in cell.iter(q("p"))]
+        if paras and paras[0].startswith(first):
+            return paras
+    raise AssertionError(first)
+
+
+def test_enter_pressed_in_a_table_cell_is_an_edit_of_that_row(drafted, tmp_path):
+    """A second paragraph typed into a table cell with tracking: the redline summary called the row removed and
+    another added; absorb said nothing of what becomes of the cell's second paragraph."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    row = next(tr for tr in edit.doc.iter(q("tr")) if "Response to Priority 1" in "".join(tr.itertext()))
+    first = row.find(q("tc")).find(q("p"))
+    new = etree.Element(q("p"))
+    etree.SubElement(etree.SubElement(new, q("pPr")), q("rPr")).append(edit._mark("ins", WHO, WHEN))
+    inserted = edit._mark("ins", WHO, WHEN)
+    etree.SubElement(etree.SubElement(inserted, q("r")), q("t")).text = "(including weekends)"
+    new.append(inserted)
+    first.addnext(new)
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    reviewed = lone / "returned.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    (line,) = [x for x in summary_lines(done.comparison) if x.startswith("~")]
+    assert "row" not in line and "(including weekends)" in line, line
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    lines = "\n".join(result.lines)
+    assert "- inserted (Jane Counsel, 2027-02-01): “(paragraph in a table cell)”" in lines, lines
+    assert "a table cell's paragraphs are one paragraph in the deal" in lines, lines
+    assert not result.mismatches
+    api.draft(drafted / "deal.yaml", drafted / "again")
+    assert _cell_texts(drafted / "again" / DOCX, "Response to Priority 1") == \
+        [" ".join(_cell_texts(reviewed, "Response to Priority 1"))]
