@@ -72,3 +72,24 @@ def test_enter_pressed_in_a_table_cell_is_an_edit_of_that_row(drafted, tmp_path)
     api.draft(drafted / "deal.yaml", drafted / "again")
     assert _cell_texts(drafted / "again" / DOCX, "Response to Priority 1") == \
         [" ".join(_cell_texts(reviewed, "Response to Priority 1"))]
+
+
+def _para(edit: WordEdit, text: str):
+    return next(p for p in edit.doc.iter(q("p")) if text in "".join(t.text or "" for t in p.iter(q("t"))))
+
+
+def test_a_comment_across_two_clauses_is_reported_under_both(drafted):
+    """A comment whose range starts in clause 1.2 and ends in 1.3 was reported under 1.2 alone."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    cid = edit.comment("entered into against", "Both of these need a rewrite.")
+    end = next(x for x in edit.doc.iter(q("commentRangeEnd")) if x.get(q("id")) == cid)
+    reference = end.getnext()
+    target = _para(edit, "The purpose of this Agreement")
+    for mark in (end, reference):
+        mark.getparent().remove(mark)
+        target.append(mark)
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    spanned = [r.label for r in result.plan.clauses if any(n.text == "Both of these need a rewrite." for n in r.notes)]
+    assert spanned == ["1.2", "1.3"], spanned

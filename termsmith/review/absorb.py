@@ -138,6 +138,7 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
                 else:
                     notes.append(Note("formatting changed", author, date, text))
     places = _comment_places(doc)
+    ends = _comment_places(doc, ends=True)
     for cid, index in places.items():
         comment = doc.comments.get(cid)
         if comment is None:
@@ -145,7 +146,9 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
         if comment.author.strip().lower() == TERMSMITH_AUTHOR:
             continue  # termsmith's own note to the reviewer
         parent = doc.comments.get(comment.parent or "")
-        out.setdefault(owner(index), []).append(_comment_note(comment, parent))
+        # under each clause the commented text spans
+        for spanned in dict.fromkeys(owner(i) for i in range(index, max(index, ends.get(cid, index)) + 1)):
+            out.setdefault(spanned, []).append(_comment_note(comment, parent))
     for comment in doc.comments.values():  # replies have no place of their own: they sit with their comment
         if comment.parent and comment.author.strip().lower() != TERMSMITH_AUTHOR and comment.id not in places:
             anchor = places.get(comment.parent)
@@ -163,12 +166,13 @@ def _comment_note(comment: Comment, parent: Comment | None) -> Note:
     return Note("reply", comment.author, comment.date, comment.text, to)
 
 
-def _comment_places(doc: Document) -> dict[str, int]:
+def _comment_places(doc: Document, ends: bool = False) -> dict[str, int]:
+    """Each comment's id → the block its range starts in (with `ends`: the block it ends in)."""
     places: dict[str, int] = {}
     for index, block in enumerate(doc.blocks):
         paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
         for para in paras:
-            for cid in para.comments:
+            for cid in para.comment_ends if ends else para.comments:
                 places.setdefault(cid, index)
     return places
 

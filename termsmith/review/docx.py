@@ -65,6 +65,7 @@ _INSERTS, _DELETES = (_INS, _w("moveTo")), (_DEL, _w("moveFrom"))
 _HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSimple"), _w("bookmarkStart"),
                                                       _w("commentRangeStart"))
 _SDT, _SDT_CONTENT, _CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
+_COMMENT_END = _w("commentRangeEnd")
 _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT)
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
@@ -101,6 +102,7 @@ class Para:
     pieces: list[Piece]
     bookmarks: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)  # ids of comments anchored here
+    comment_ends: list[str] = field(default_factory=list)  # ids of comments whose range ends here
     mark: Revision | None = None  # the paragraph mark inserted or deleted
     notes: list[NoteReference] = field(default_factory=list)  # footnote and endnote references in it
     formatted: list[tuple[str, str, str]] = field(default_factory=list)  # (author, date, text) of tracked
@@ -405,6 +407,8 @@ class _Reader:
                     para.bookmarks.append(name)
             elif tag == _COMMENT_START:
                 para.comments.append(child.get(_ID, ""))
+            elif tag == _COMMENT_END:
+                para.comment_ends.append(child.get(_ID, ""))
             elif tag in _WRAPPERS:
                 self._content(child.find(_SDT_CONTENT) if tag == _SDT and
                               child.find(_SDT_CONTENT) is not None else child, para, revision)
