@@ -93,3 +93,45 @@ def test_a_comment_across_two_clauses_is_reported_under_both(drafted):
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     spanned = [r.label for r in result.plan.clauses if any(n.text == "Both of these need a rewrite." for n in r.notes)]
     assert spanned == ["1.2", "1.3"], spanned
+
+
+def _promote(edit: WordEdit, text: str, bold_lead: str | None = None) -> None:
+    """The body paragraph holding `text` made a clause of its own with tracking (its style changed: w:pPrChange),
+    with, if given, `bold_lead` typed in bold in front of it."""
+    para = _para(edit, text)
+    props = para.find(q("pPr"))
+    style = props.find(q("pStyle"))
+    was = style.get(q("val"))
+    style.set(q("val"), "ClauseLevel1")
+    change = edit._mark("pPrChange", WHO, WHEN)
+    etree.SubElement(etree.SubElement(change, q("pPr")), q("pStyle")).set(q("val"), was)
+    props.append(change)
+    if bold_lead:  # typed with tracking too
+        inserted = edit._mark("ins", WHO, WHEN)
+        run = etree.SubElement(inserted, q("r"))
+        etree.SubElement(etree.SubElement(run, q("rPr")), q("b"))
+        etree.SubElement(run, q("t")).text = bold_lead
+        space = etree.SubElement(etree.SubElement(inserted, q("r")), q("t"))
+        space.text = " "
+        space.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        props.addnext(inserted)
+
+
+@pytest.mark.parametrize("lead", [None, "Recovery."], ids=["untitled", "bold-lead-in"])
+def test_a_paragraph_made_a_clause_is_an_added_clause_named_as_the_reviewer_did(drafted, lead):
+    """A body paragraph restyled as a clause with tracking: the clause it left reported an untracked edit nobody
+    made (the view before the tracked changes kept the new style), and the added clause was titled "New clause"
+    without a word."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _promote(edit, "The recovery of amounts under this clause", lead)
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert not [n for r in result.plan.clauses for n in r.notes if n.kind == "edited"], result.lines
+    (added,) = [r for r in result.plan.clauses if r.action == "added"]
+    (override,) = [o for o in result.plan.overrides.values() if "after" in o]
+    if lead:
+        assert override["title"] == "Recovery" and "no title" not in added.detail, added.detail
+    else:
+        assert override["title"] == "New clause"
+        assert "the review gives it no title, so the deal calls it “New clause”" in added.detail, added.detail

@@ -48,6 +48,7 @@ from termsmith.review.redline import fold_quotes
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 DEFINITIONS = "definitions.terms"
+UNTITLED = "New clause"  # the title of an added clause the review gives none
 
 
 @dataclass(frozen=True)
@@ -240,9 +241,12 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             after = _previous(accepted, ident)
             new_id = _added_id(ident, result.overrides)
             title = new.title or (new.blocks[0].title if new.blocks and isinstance(new.blocks[0], Paragraph) and
-                                  new.blocks[0].title else "New clause")
-            result.overrides[new_id] = {"title": title, "after": after, "text": blocks_markdown(new.blocks)}
+                                  new.blocks[0].title else "")
+            result.overrides[new_id] = {"title": title or UNTITLED, "after": after, "text": blocks_markdown(new.blocks)}
             target.action, target.detail = "added", f"added to the deal as {new_id}, after {after}"
+            if not title:  # a deal's added clause needs a title: the re-draft prints it
+                target.detail += (f"; the review gives it no title, so the deal calls it “{UNTITLED}”, which the "
+                                  f"re-draft prints: give it its own (overrides.{new_id}.title)")
             continue
         if ident == DEFINITIONS and _sig_blocks(old.blocks, "definition") != _sig_blocks(new.blocks, "definition"):
             found = _field_change(old, new, base, accepted, deal_data, draft_with)

@@ -103,6 +103,7 @@ class Para:
     bookmarks: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)  # ids of comments anchored here
     comment_ends: list[str] = field(default_factory=list)  # ids of comments whose range ends here
+    style_before: str | None = None  # the style before a tracked change of it (w:pPrChange)
     mark: Revision | None = None  # the paragraph mark inserted or deleted
     notes: list[NoteReference] = field(default_factory=list)  # footnote and endnote references in it
     formatted: list[tuple[str, str, str]] = field(default_factory=list)  # (author, date, text) of tracked
@@ -379,6 +380,10 @@ class _Reader:
         restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
         if restyled is not None:
             para.formatted.append((restyled.get(_AUTHOR, ""), restyled.get(_DATE, ""), "(paragraph)"))
+            was = _child(restyled, _PPR)
+            was_style = _child(was, _PSTYLE) if was is not None else None
+            was_name = was_style.get(_VAL, "") if was_style is not None else ""
+            para.style_before = self.canon.get(was_name, was_name)
         self._content(p, para, None)
         para.pieces = _terms(para.pieces)
         return para

@@ -138,7 +138,8 @@ def resolved(doc: Document, view: str = "accepted") -> list[_P | tuple[TableRead
             carry = None
         else:
             bookmarks, index = list(block.bookmarks), n
-        para = _P(block.style, pieces, bookmarks, index)
+        style = block.style if view == "accepted" or block.style_before is None else block.style_before
+        para = _P(style, pieces, bookmarks, index)
         if block.mark is not None and block.mark.kind == drop:
             if not any(not _blank_piece(p) for p in pieces):
                 para.bookmarks = []  # a paragraph removed whole takes its bookmarks with it
