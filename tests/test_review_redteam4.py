@@ -135,3 +135,19 @@ def test_a_paragraph_made_a_clause_is_an_added_clause_named_as_the_reviewer_did(
     else:
         assert override["title"] == "New clause"
         assert "the review gives it no title, so the deal calls it “New clause”" in added.detail, added.detail
+
+
+def test_a_cross_reference_number_typed_over_is_the_reviewers_text(drafted):
+    """A REF field's shown number typed over by hand, untracked, the field kept (11.7 → 11.8): both commands said
+    no changes (a stale number looks the same). It is neither the number the draft showed nor the one the document
+    gives its target, so it is the reviewer's text; the clause's other cross-references stay live."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    para = _para(edit, "Claims by customers.")
+    (number,) = [t for t in para.iter(q("t")) if t.text == "11.7"]
+    number.text = "11.8"
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    (text,) = (o["text"] for o in result.plan.overrides.values())
+    assert "warranty in clause 11.8 may recover" in text and 'clause {{ ref("' in text, text
+    assert "- edited (untracked): “[cross-reference to 11.7]” → “11.8”" in "\n".join(result.lines)

@@ -72,9 +72,35 @@ def document_draft(doc: Document, base: Draft | None = None, *, view: str = "acc
     the clause (or section, or 'cover') each of the document's blocks belongs to."""
     builder = _Builder(doc, base, view)
     draft = builder.build()
+    typed = _typed_over(doc, base, draft) if base is not None else set()
+    if typed:  # read again, those numbers as the reviewer's text
+        builder = _Builder(doc, base, view, typed)
+        draft = builder.build()
     if owners is not None:
         owners.update(builder.owners)
     return draft
+
+
+def _typed_over(doc: Document, base: Draft, draft: Draft) -> set[tuple[str, str]]:
+    """(bookmark, number) of each cross-reference whose shown number the reviewer typed over: neither the
+    number the draft showed (a stale number after a move is that one) nor its target's number in the document
+    as it now reads (Word updated the field; Word may write it with more or less of its parent's number: '12.1(a)'
+    for '(a)')."""
+    drafted, now = shown(base), shown(draft)
+
+    def word_number(label: str, numbers: set[str]) -> bool:
+        return any(label.endswith(n) or n.endswith(label) for n in numbers if n and label)
+
+    out = set()
+    for block in doc.blocks:
+        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        for para in paras:
+            for piece in para.pieces:
+                item = piece.inline
+                if isinstance(item, CrossRef) and item.anchor in drafted and item.label not in drafted[item.anchor] \
+                        and item.anchor in now and not word_number(item.label, now[item.anchor]):
+                    out.add((item.anchor, item.label))
+    return out
 
 
 def is_termsmith(doc: Document) -> bool:
@@ -170,8 +196,10 @@ def cell_paras(row: Row, view: str) -> list[list[Piece]]:
 
 # ── building the Draft ─────────────────────────────────────────────────────────────────────
 class _Builder:
-    def __init__(self, doc: Document, base: Draft | None, view: str) -> None:
+    def __init__(self, doc: Document, base: Draft | None, view: str,
+                 typed: set[tuple[str, str]] | frozenset = frozenset()) -> None:
         self.doc, self.base, self.view = doc, base, view
+        self.typed = typed  # cross-references whose number the reviewer typed over (_typed_over)
         self.anchor_ids: dict[str, str] = {}
         self.base_sections: dict[str, Section] = {}  # by id
         self.base_clauses: dict[str, Clause] = {}
@@ -262,7 +290,7 @@ class _Builder:
         if title is not None and body and isinstance(body[0].inline, Span) and body[0].inline.text.startswith(" "):
             first = body[0].inline
             body[0] = Piece(replace(first, text=first.text[1:]), body[0].revision)
-        inlines = _inlines(body)
+        inlines = _inlines(self._untyped(body))
         if not inlines and not title:
             return  # the empty paragraph Word keeps after a table, or one the reviewer left
         if anchor or not section.clauses or (role == "clause" and section.kind != "signatures"):
@@ -283,6 +311,14 @@ class _Builder:
             role = "body"
         para_anchor = clause.anchor if role == "clause" else None
         clause.blocks.append(Paragraph(role, level, "", tuple(inlines), para_anchor, _title(title)))
+
+    def _untyped(self, pieces: list[Piece]) -> list[Piece]:
+        """A cross-reference whose number the reviewer typed over as that number, their text."""
+        if not self.typed:
+            return pieces
+        return [Piece(Span(p.inline.label, p.inline.bold, p.inline.italic), p.revision)
+                if isinstance(p.inline, CrossRef) and (p.inline.anchor, p.inline.label) in self.typed else p
+                for p in pieces]
 
     def _lost_bookmark(self, section: _ReadSection) -> str:
         """A numbered clause paragraph without its bookmark (an editor that rewrites a paragraph's runs drops
@@ -325,7 +361,7 @@ class _Builder:
         self.owners[index] = (section.clauses[-1].id if section.clauses else section.id) if section else "cover"
 
     def _table_of(self, table: TableRead, rows: list[Row]) -> None:
-        cells = [[_inlines(c) for c in cell_paras(r, self.view)] for r in rows]
+        cells = [[_inlines(self._untyped(c)) for c in cell_paras(r, self.view)] for r in rows]
         if not cells:
             return
         if table.style != "ContractTable" and any(
@@ -575,6 +611,21 @@ def signature(block: Block) -> object:
 
 
 # ── numbers as Word counts them ────────────────────────────────────────────────────────────
+def shown(draft: Draft) -> dict[str, set[str]]:
+    """The numbers the draft's cross-references show for each bookmark they point at."""
+    out: dict[str, set[str]] = {}
+    for section in draft.sections:
+        for clause in section.clauses:
+            for block in clause.blocks:
+                cells = [block.inlines] if isinstance(block, Paragraph) else [c for r in (block.header, *block.rows)
+                                                                              for c in r]
+                for inlines in cells:
+                    for item in inlines:
+                        if isinstance(item, CrossRef):
+                            out.setdefault(item.anchor, set()).add(item.label)
+    return out
+
+
 def relabel(draft: Draft) -> Draft:
     """Every section, clause and paragraph numbered as Word's lists number them, and every cross-reference
     showing its target's number (a reference to something no longer there becomes plain text). What already
