@@ -151,3 +151,35 @@ def test_a_cross_reference_number_typed_over_is_the_reviewers_text(drafted):
     (text,) = (o["text"] for o in result.plan.overrides.values())
     assert "warranty in clause 11.8 may recover" in text and 'clause {{ ref("' in text, text
     assert "- edited (untracked): “[cross-reference to 11.7]” → “11.8”" in "\n".join(result.lines)
+
+
+def test_a_cross_reference_the_reviewer_inserted_with_word_stays_live(drafted):
+    """Word's Insert > Cross-reference to clause 11.7 puts its own hidden bookmark (_Ref190234567) on the clause's
+    paragraph and a REF field to it. The reference pointed at a bookmark termsmith does not know, so absorb froze
+    it as the literal "11.7"; it is a cross-reference to the clause whose paragraph holds the bookmark."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    target = next(p for p in edit.doc.iter(q("p")) if any(
+        b.get(q("name")) == "_Ref_technology_warranties" for b in p.iter(q("bookmarkStart"))))
+    start, end = etree.Element(q("bookmarkStart")), etree.Element(q("bookmarkEnd"))
+    start.set(q("id"), "9901")
+    start.set(q("name"), "_Ref190234567")
+    end.set(q("id"), "9901")
+    target.find(q("pPr")).addnext(start)
+    target.append(end)
+    inserted = edit._mark("ins", WHO, WHEN)
+    for kind, text in (("t", " See also clause "), ("begin", ""), ("instrText", " REF _Ref190234567 \\r \\h "),
+                       ("separate", ""), ("t", "11.7"), ("end", ""), ("t", ".")):
+        run = etree.SubElement(inserted, q("r"))
+        if kind in ("t", "instrText"):
+            el = etree.SubElement(run, q(kind))
+            el.text = text
+            el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        else:
+            etree.SubElement(run, q("fldChar")).set(q("fldCharType"), kind)
+    _para(edit, "Before settling a customer claim").append(inserted)
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    (text,) = (o["text"] for o in result.plan.overrides.values())
+    assert text.endswith('account. See also clause {{ ref("technology.warranties") }}.\n'), text
+    assert not result.mismatches

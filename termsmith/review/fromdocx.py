@@ -81,12 +81,28 @@ def document_draft(doc: Document, base: Draft | None = None, *, view: str = "acc
     return draft
 
 
+def aliases(doc: Document) -> dict[str, str]:
+    """Each bookmark Word or the reviewer added to a paragraph that holds one of termsmith's → termsmith's: Word's
+    Insert > Cross-reference bookmarks the paragraph it points at ('_Ref190234567'), and that paragraph is the
+    clause or item termsmith's bookmark names."""
+    out: dict[str, str] = {}
+    for block in doc.blocks:
+        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        for para in paras:
+            ours = [b for b in para.bookmarks if b.startswith("_Ref_")]
+            if ours:
+                for name in para.bookmarks:
+                    if not name.startswith("_Ref_"):
+                        out.setdefault(name, ours[0])
+    return out
+
+
 def _typed_over(doc: Document, base: Draft, draft: Draft) -> set[tuple[str, str]]:
     """(bookmark, number) of each cross-reference whose shown number the reviewer typed over: neither the
     number the draft showed (a stale number after a move is that one) nor its target's number in the document
     as it now reads (Word updated the field; Word may write it with more or less of its parent's number: '12.1(a)'
     for '(a)')."""
-    drafted, now = shown(base), shown(draft)
+    drafted, now, alias = shown(base), shown(draft), aliases(doc)
 
     def word_number(label: str, numbers: set[str]) -> bool:
         return any(label.endswith(n) or n.endswith(label) for n in numbers if n and label)
@@ -97,6 +113,8 @@ def _typed_over(doc: Document, base: Draft, draft: Draft) -> set[tuple[str, str]
         for para in paras:
             for piece in para.pieces:
                 item = piece.inline
+                if isinstance(item, CrossRef) and item.anchor in alias:
+                    item = replace(item, anchor=alias[item.anchor])
                 if isinstance(item, CrossRef) and item.anchor in drafted and item.label not in drafted[item.anchor] \
                         and item.anchor in now and not word_number(item.label, now[item.anchor]):
                     out.add((item.anchor, item.label))
@@ -200,6 +218,7 @@ class _Builder:
                  typed: set[tuple[str, str]] | frozenset = frozenset()) -> None:
         self.doc, self.base, self.view = doc, base, view
         self.typed = typed  # cross-references whose number the reviewer typed over (_typed_over)
+        self.aliases = aliases(doc)
         self.anchor_ids: dict[str, str] = {}
         self.base_sections: dict[str, Section] = {}  # by id
         self.base_clauses: dict[str, Clause] = {}
@@ -313,12 +332,20 @@ class _Builder:
         clause.blocks.append(Paragraph(role, level, "", tuple(inlines), para_anchor, _title(title)))
 
     def _untyped(self, pieces: list[Piece]) -> list[Piece]:
-        """A cross-reference whose number the reviewer typed over as that number, their text."""
-        if not self.typed:
+        """A cross-reference to Word's own bookmark of a paragraph as one to termsmith's; one whose number the
+        reviewer typed over as that number, their text."""
+        if not self.typed and not self.aliases:
             return pieces
-        return [Piece(Span(p.inline.label, p.inline.bold, p.inline.italic), p.revision)
-                if isinstance(p.inline, CrossRef) and (p.inline.anchor, p.inline.label) in self.typed else p
-                for p in pieces]
+        out = []
+        for piece in pieces:
+            item = piece.inline
+            if isinstance(item, CrossRef) and item.anchor in self.aliases:
+                item = replace(item, anchor=self.aliases[item.anchor])
+                piece = Piece(item, piece.revision)
+            if isinstance(item, CrossRef) and (item.anchor, item.label) in self.typed:
+                piece = Piece(Span(item.label, item.bold, item.italic), piece.revision)
+            out.append(piece)
+        return out
 
     def _lost_bookmark(self, section: _ReadSection) -> str:
         """A numbered clause paragraph without its bookmark (an editor that rewrites a paragraph's runs drops
