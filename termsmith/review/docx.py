@@ -65,7 +65,7 @@ _INSERTS, _DELETES = (_INS, _w("moveTo")), (_DEL, _w("moveFrom"))
 _HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSimple"), _w("bookmarkStart"),
                                                       _w("commentRangeStart"))
 _SDT, _SDT_CONTENT, _CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
-_COMMENT_END = _w("commentRangeEnd")
+_COMMENT_END, _VANISH = _w("commentRangeEnd"), _w("vanish")
 _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT)
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
@@ -437,7 +437,7 @@ class _Reader:
                 para.pieces.append(Piece(Link(rel[1], tuple(children)), rev))
 
     def _run(self, r: etree._Element, para: Para, revision: Revision | None) -> None:
-        bold = italic = strike = False
+        bold = italic = strike = hidden = False
         style = ""
         children = list(r)
         if children and children[0].tag == _RPR:
@@ -449,6 +449,8 @@ class _Reader:
                     italic = _on(prop)
                 elif tag in _STRIKES:
                     strike = strike or _on(prop)
+                elif tag == _VANISH:  # hidden text: Word neither shows nor prints it
+                    hidden = _on(prop)
                 elif tag == _RSTYLE:
                     style = prop.get(_VAL, "")
                     bold = bold or style in self.bold_styles
@@ -463,7 +465,7 @@ class _Reader:
             tag = child.tag
             if tag == _T:
                 text = child.text
-                if text and not (fields and fields[-1][1] == "instr"):
+                if text and not hidden and not (fields and fields[-1][1] == "instr"):
                     pieces.append(Piece(Span(text, bold, italic, strike), revision, title, term))
                 continue
             if tag == _FLD_CHAR:
@@ -482,8 +484,8 @@ class _Reader:
                 if fields and fields[-1][1] == "instr":
                     fields[-1][0] += child.text or ""
                 continue
-            if fields and fields[-1][1] == "instr":
-                continue  # inside a field's instruction
+            if (fields and fields[-1][1] == "instr") or hidden:
+                continue  # inside a field's instruction, or hidden
             if tag in _NOTE_REFERENCES:
                 para.notes.append(NoteReference(_NOTE_REFERENCES[tag], child.get(_ID, ""), revision))
                 continue
