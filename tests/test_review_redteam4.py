@@ -183,3 +183,43 @@ def test_a_cross_reference_the_reviewer_inserted_with_word_stays_live(drafted):
     (text,) = (o["text"] for o in result.plan.overrides.values())
     assert text.endswith('account. See also clause {{ ref("technology.warranties") }}.\n'), text
     assert not result.mismatches
+
+
+def _format(edit: WordEdit, text: str, prop: str) -> None:
+    """The words `text` given a run property without tracking (Font > Strikethrough, Font > Hidden)."""
+    _, middle, _ = edit._split(text)
+    props = middle.find(q("rPr"))
+    if props is None:
+        props = etree.Element(q("rPr"))
+        middle.insert(0, props)
+    etree.SubElement(props, q(prop))
+
+
+def test_words_hidden_by_the_reviewer_are_gone_as_word_shows_the_text(drafted):
+    """Words formatted as hidden (w:vanish) are neither shown nor printed by Word; both commands read them as there
+    and said no changes."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _format(edit, "As between the Parties, ", "vanish")
+    lone = drafted / "lone"
+    lone.mkdir()
+    reviewed = lone / "returned.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert any("removed “" in x and "As between the Parties" in x for x in summary_lines(done.comparison))
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    (text,) = (o["text"] for o in result.plan.overrides.values())
+    assert "with which it has contracted. a Party that pays" in text, text
+
+
+def test_words_struck_through_by_hand_are_reported_not_dropped(drafted):
+    """Marking up by hand: words struck through without tracking. The redline showed a formatting change; absorb
+    said "No changes and no comments", the reviewer's mark lost without a word."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _format(edit, "deals with the claims", "strike")
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    lines = "\n".join(result.lines)
+    assert "- struck through (untracked): “deals with the claims”" in lines, lines
+    assert "words struck through without tracking are not deleted" in lines
+    assert result.plan.overrides == {}

@@ -224,6 +224,11 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         if old is not None and not _reads_same(old, clause):
             review(ident).notes.append(Note("edited", "", "", _edit_summary(old, clause), tracked=False))
 
+    for ident, struck in _struck_by_hand(doc, was_in).items():  # marking up by hand: struck through, not deleted
+        old = base_clauses.get(ident)
+        struck = [t for t in struck if old is None or t not in _struck(old)]
+        if struck:
+            review(ident).notes.append(Note("struck through", "", "", " … ".join(struck), tracked=False))
     changed = [i for i in [*accepted_clauses, *(k for k in base_clauses if k not in accepted_clauses)]
                if not _reads_same(base_clauses.get(i), accepted_clauses.get(i))]
     result = Plan(list(reviews.values()), [], {}, accepted)
@@ -312,9 +317,39 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
             if any(n.kind == "formatting changed" for n in r.notes):
                 r.detail += ": formatting comes from the library's styles, so it is not absorbed"
+            if any(n.kind == "struck through" for n in r.notes):
+                r.detail += ("; words struck through without tracking are not deleted: if they are to go, delete "
+                             "them (with tracking) and absorb again")
     return result
 
 
+
+
+def _struck_by_hand(doc: Document, owners: dict[int, str]) -> dict[str, list[str]]:
+    """The words struck through without tracking, by the clause they are in (`owners` as the document read
+    before its tracked changes fills it)."""
+    out: dict[str, list[str]] = {}
+    owner = "cover"
+    for index, block in enumerate(doc.blocks):
+        owner = owners.get(index, owner)
+        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        for para in paras:
+            run = ""  # struck text in consecutive runs is one stretch
+            for piece in [*para.pieces, None]:
+                item = piece.inline if piece is not None else None
+                if isinstance(item, Span) and item.strike and piece.revision is None:
+                    run += item.text
+                    continue
+                if run.strip():
+                    out.setdefault(owner, []).append(" ".join(run.split()))
+                run = ""
+    return out
+
+
+def _struck(clause: Clause) -> list[str]:
+    """The clause's words struck through, run by run."""
+    return [" ".join(i.text.split()) for b in clause.blocks for i in _inlines_of(b)
+            if isinstance(i, Span) and i.strike and i.text.strip()]
 
 
 def _cell_breaks(clause: Clause | None) -> bool:
