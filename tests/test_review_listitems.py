@@ -112,7 +112,10 @@ def test_a_row_deleted_from_a_table_a_deal_list_prints_removes_its_item(drafted)
     assert result.plan.overrides == {}, result.lines
     (item,) = result.plan.items
     assert (item.path, item.index, item.new, item.old["id"]) == (("slas", "metrics"), 2, None, "p2-response")
-    assert "p2-response" not in (drafted / "deal.yaml").read_text()
+    p2 = ("    - id: p2-response\n      provider: globex\n      description: Response to Priority 2 incidents in the "
+          "analytics engine\n      target: 4\n      unit: hours\n")
+    # only the item goes: the blank line after it, the last of the list, stays before the next section
+    assert (drafted / "deal.yaml").read_text() == CANONICAL.read_text().replace(p2, "")
     _redrafted_reads_as_reviewed(drafted, reviewed)
 
 

@@ -230,6 +230,15 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
     return got == want
 
 
+def _keep_trailing(gone, last) -> None:
+    """The comment or blank lines after the removed last item of a list, kept after the item now last."""
+    if not (isinstance(gone, CommentedMap) and isinstance(last, CommentedMap) and gone and last):
+        return
+    token = gone.ca.items.get(list(gone)[-1])
+    if token and not last.ca.items.get(list(last)[-1]):
+        last.ca.items[list(last)[-1]] = token
+
+
 def _list(data, path: tuple):
     for key in path:
         data = data[key]
@@ -248,7 +257,10 @@ def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: di
         node[path[-1]] = value
     # removed items by their old places from the end, then added ones at their places in the list as it ends
     for edit in sorted((e for e in items if e.new is None), key=lambda e: (e.path, e.index), reverse=True):
-        _list(data, edit.path).pop(edit.index)
+        items_now = _list(data, edit.path)
+        gone = items_now.pop(edit.index)
+        if edit.index == len(items_now) and items_now:  # the last item: what followed it (a blank line) stays
+            _keep_trailing(gone, items_now[-1])
     for edit in sorted((e for e in items if e.new is not None), key=lambda e: (e.path, e.index)):
         items_now = _list(data, edit.path)
         new = CommentedMap(copy.deepcopy(edit.new))
