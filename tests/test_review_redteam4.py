@@ -223,3 +223,25 @@ def test_words_struck_through_by_hand_are_reported_not_dropped(drafted):
     assert "- struck through (untracked): “deals with the claims”" in lines, lines
     assert "words struck through without tracking are not deleted" in lines
     assert result.plan.overrides == {}
+
+
+def test_a_tracked_change_in_the_footer_is_reported_not_lost(drafted):
+    """A tracked insertion in the footer: both commands said no changes, the reviewer's change lost without a word
+    (termsmith writes the footer from the library, so it cannot be absorbed, but it is said)."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    footer = etree.fromstring(edit.members["word/footer1.xml"])
+    run = next(t for t in footer.iter(q("t")) if t.text and "subject to contract" in t.text).getparent()
+    inserted = edit._mark("ins", WHO, WHEN)
+    etree.SubElement(etree.SubElement(inserted, q("r")), q("t")).text = " and board approval"
+    run.addnext(inserted)
+    edit.members["word/footer1.xml"] = etree.tostring(footer, xml_declaration=True, encoding="UTF-8", standalone=True)
+    lone = drafted / "lone"
+    lone.mkdir()
+    reviewed = lone / "returned.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert any("1 tracked change in its headers or footers" in n and "“and board approval”" in n
+               for n in done.notes), done.notes
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert "- inserted in the footer: “and board approval”: the headers and footers are the library's" in \
+        result.lines, result.lines

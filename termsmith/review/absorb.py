@@ -209,6 +209,13 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
                                  tracked=rev is not None))
         result.refused.append(f"{note.kind} in {place}: “{text}”: a deal has no {note.kind}s; put its text into "
                               "the clause's wording if it belongs in the agreement")
+    if doc.margins:  # the header and footer are the library's: a change there is reported, not absorbed
+        target = reviews.setdefault("margins", ClauseReview("", "", "Headers and footers"))
+        target.notes.extend(Note(m.kind, m.author, m.date, m.text) for m in doc.margins)
+        target.action = "refused"
+        target.detail = "termsmith writes the headers and footers from the library's styles; no deal field sets them"
+        result.refused.extend(f"{m.kind} in the {m.where}: “{m.text}”: the headers and footers are the library's"
+                              for m in doc.margins)
     _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)

@@ -17,6 +17,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, TermDefinition
+from termsmith.review.margins import MarginChange, changes
 from termsmith.review.package import Package, open_package
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -27,6 +28,8 @@ CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-propertie
 VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+RT_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 RT_COMMENTS_EXT = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -166,6 +169,7 @@ class Document:
     properties: dict[str, str]
     styles: dict[str, str]  # style id → style name
     note_texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → text of the note
+    margins: list[MarginChange] = field(default_factory=list)  # tracked changes in headers and footers
 
     def notes(self, view: str = "accepted") -> list[FootNote]:
         """The footnotes and endnotes the body references (with the document as it stands, or as it was
@@ -266,7 +270,15 @@ class _Reader:
             else:
                 blocks.append(self._table(el))
         return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles,
-                        self._note_texts())
+                        self._note_texts(), self._margins())
+
+    def _margins(self) -> list[MarginChange]:
+        out = []
+        for kind, target, mode in self.rels.values():
+            where = {RT_HEADER: "header", RT_FOOTER: "footer"}.get(kind)
+            if where and mode != "External" and self.package.has(_resolve(self.main, target)):
+                out.extend(changes(where, self.package.xml(_resolve(self.main, target))))
+        return out
 
     # ── properties, styles, comments ──
     def _properties(self) -> dict[str, str]:

@@ -112,6 +112,13 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
         notes.append(f"{path}: {counted} the redline does not compare or show (termsmith drafts none): " + "; ".join(
             f"{n.kind} in {place}: “{shorten(n.text, 80) if n.text else '(its text is not in the document)'}”"
             for n, _owner, place in footnotes))
+    if doc.margins:
+        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
+
+        notes.append(f"{path}: {len(doc.margins)} tracked change{'s' if len(doc.margins) != 1 else ''} in its "
+                     "headers or footers the redline does not compare (termsmith writes them from the library): " +
+                     "; ".join(f"{m.kind} in the {m.where} “{shorten(m.text, 80)}”" for m in doc.margins[:3]) +
+                     ("; …" if len(doc.margins) > 3 else ""))
     return Side(draft, doc, base, manifest, tuple(notes))
 
 
