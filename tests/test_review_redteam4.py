@@ -245,3 +245,27 @@ def test_a_tracked_change_in_the_footer_is_reported_not_lost(drafted):
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     assert "- inserted in the footer: “and board approval”: the headers and footers are the library's" in \
         result.lines, result.lines
+
+
+def test_a_picture_pasted_into_a_clause_is_reported_not_lost(drafted):
+    """A picture pasted into a clause with tracking (w:drawing, its alternative text on wp:docPr): both commands said
+    no changes, the picture lost without a word. termsmith drafts none, so, like a footnote, it is reported."""
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    edit = WordEdit(drafted / "out" / DOCX)
+    inserted = edit._mark("ins", WHO, WHEN)
+    drawing = etree.SubElement(etree.SubElement(inserted, q("r")), q("drawing"))
+    doc_pr = etree.SubElement(etree.SubElement(drawing, f"{{{wp}}}inline"), f"{{{wp}}}docPr")
+    doc_pr.set("id", "1")
+    doc_pr.set("name", "Picture 1")
+    doc_pr.set("descr", "Escalation chart")
+    _para(edit, "Before settling a customer claim").append(inserted)
+    lone = drafted / "lone"
+    lone.mkdir()
+    reviewed = lone / "returned.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert any("1 picture the redline does not compare" in n and "“Escalation chart”" in n for n in done.notes)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    lines = "\n".join(result.lines)
+    assert "- picture (Jane Counsel, 2027-02-01): “Escalation chart”" in lines, lines
+    assert "- picture in clause 12.5: “Escalation chart”: a deal has no pictures" in lines, lines

@@ -74,6 +74,9 @@ _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instr
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 _NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_PICTURES = (_w("drawing"), _w("pict"), _w("object"), f"{{{_MC}}}AlternateContent")
+_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 
 # ── what is read ───────────────────────────────────────────────────────────────────────────
@@ -121,7 +124,7 @@ class NoteReference(NamedTuple):
     """Where a footnote or endnote is referenced: the note's kind and id, and the tracked change the reference
     is part of (None when it is not tracked)."""
 
-    kind: Literal["footnote", "endnote"]
+    kind: Literal["footnote", "endnote", "picture"]
     id: str
     revision: Revision | None = None
 
@@ -130,7 +133,7 @@ class NoteReference(NamedTuple):
 class FootNote:
     """A footnote or endnote the body references, and its text ('' when the document has no such note)."""
 
-    kind: Literal["footnote", "endnote"]
+    kind: Literal["footnote", "endnote", "picture"]
     id: str
     text: str
     index: int  # the body block that references it
@@ -242,6 +245,7 @@ class _Reader:
         self.main = package.main
         self.rels = _rels(package, self.main)
         self.fields: list[list] = []  # open complex fields: [instruction, phase ('instr'|'result'), pieces]
+        self.pictures: dict[tuple[str, str], str] = {}  # ('picture', its number) → its alternative text
         self.bold_styles: set[str] = set()  # character styles that make a run bold
         self.styles = self._styles()
         self.canon = {}
@@ -270,7 +274,7 @@ class _Reader:
             else:
                 blocks.append(self._table(el))
         return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles,
-                        self._note_texts(), self._margins())
+                        {**self._note_texts(), **self.pictures}, self._margins())
 
     def _margins(self) -> list[MarginChange]:
         out = []
@@ -500,6 +504,13 @@ class _Reader:
                 continue  # inside a field's instruction, or hidden
             if tag in _NOTE_REFERENCES:
                 para.notes.append(NoteReference(_NOTE_REFERENCES[tag], child.get(_ID, ""), revision))
+                continue
+            if tag in _PICTURES:  # termsmith draws none: a reviewer's, reported where it is like a footnote
+                ident = str(len(self.pictures))
+                alt = next((d.get("descr") or d.get("title") for d in child.iter(_DOC_PR)
+                            if d.get("descr") or d.get("title")), "")
+                self.pictures[("picture", ident)] = " ".join(alt.split())
+                para.notes.append(NoteReference("picture", ident, revision))
                 continue
             if tag == _DEL_TEXT:
                 text = child.text or ""
