@@ -97,9 +97,11 @@ def test_a_row_added_to_a_table_a_deal_list_prints_is_a_new_item_of_that_list(dr
     assert not result.mismatches
     lines = "\n".join(result.lines)
     assert "absorbed into a deal list: added slas.metrics.3" in lines and "deal field" not in lines, lines
-    text = (drafted / "deal.yaml").read_text()
-    assert "    - id: response-to-priority-3-incidents-in-the-analytics-engine\n      provider: globex\n" in text
-    assert text.startswith(CANONICAL.read_text().split("slas:")[0])  # the rest of the file as its author wrote it
+    p2 = "      target: 4\n      unit: hours\n"
+    p3 = ("    - id: response-to-priority-3-incidents-in-the-analytics-engine\n      provider: globex\n      description: "
+          f"{P3[0]}\n      target: 8\n      unit: hours\n")
+    # the rest of the file as its author wrote it, the blank line after the list still after it
+    assert (drafted / "deal.yaml").read_text() == CANONICAL.read_text().replace(p2, p2 + p3)
     _redrafted_reads_as_reviewed(drafted, reviewed)
 
 
@@ -168,3 +170,21 @@ def test_a_row_of_a_nested_list_is_written_as_its_neighbours_are(tmp_path):
     assert "        - {above: 60, credit_percent: 10}\n        - {above: 120, credit_percent: 15}\n" in deal.read_text()
     api.draft(deal, tmp_path / "again")
     assert accepted_text(tmp_path / "again" / docx.name) == accepted_text(reviewed)
+
+
+def test_rows_swapped_move_the_items_they_show(drafted):
+    """Two SLA rows swapped (cut and pasted, untracked): the item moves, the same item (its id, its nested lists),
+    not a new one made from the row."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _row(edit, "Response to Priority 2 incidents").addnext(_row(edit, "Response to Priority 1 incidents"))
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    (item,) = result.plan.items
+    assert (item.path, item.was, item.index, item.new["id"]) == (("slas", "metrics"), 1, 2, "p1-response")
+    assert "moved slas.metrics.1 to slas.metrics.2" in "\n".join(result.lines)
+    text = CANONICAL.read_text()
+    p1 = text[text.index("    - id: p1-response"):text.index("    - id: p2-response")]
+    p2 = text[text.index("    - id: p2-response"):text.index("\nbudget:")]
+    assert (drafted / "deal.yaml").read_text() == text.replace(p1 + p2, p2 + p1)
+    _redrafted_reads_as_reviewed(drafted, reviewed)

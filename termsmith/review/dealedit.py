@@ -230,13 +230,16 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
     return got == want
 
 
-def _keep_trailing(gone, last) -> None:
-    """The comment or blank lines after the removed last item of a list, kept after the item now last."""
-    if not (isinstance(gone, CommentedMap) and isinstance(last, CommentedMap) and gone and last):
+def _keep_trailing(was_last, last, move: bool = False) -> None:
+    """The comment or blank lines after what was the last item of a list (ruamel.yaml keeps them on it) kept
+    after the item now last; `move`: taken from the one before (it stays in the list)."""
+    if not (isinstance(was_last, CommentedMap) and isinstance(last, CommentedMap) and was_last and last):
         return
-    token = gone.ca.items.get(list(gone)[-1])
+    token = was_last.ca.items.get(list(was_last)[-1])
     if token and not last.ca.items.get(list(last)[-1]):
         last.ca.items[list(last)[-1]] = token
+        if move:
+            del was_last.ca.items[list(was_last)[-1]]
 
 
 def _list(data, path: tuple):
@@ -255,17 +258,26 @@ def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: di
         for key in path[:-1]:
             node = node[key]
         node[path[-1]] = value
-    # removed items by their old places from the end, then added ones at their places in the list as it ends
-    for edit in sorted((e for e in items if e.new is None), key=lambda e: (e.path, e.index), reverse=True):
+    # removed (and moved) items by their old places from the end, then added (and moved) ones at their places in
+    # the list as it ends; a moved item is the file's own, comments and all
+    taken = {}
+    for edit in sorted((e for e in items if e.new is None or e.was is not None),
+                       key=lambda e: (e.path, e.index if e.was is None else e.was), reverse=True):
         items_now = _list(data, edit.path)
-        gone = items_now.pop(edit.index)
-        if edit.index == len(items_now) and items_now:  # the last item: what followed it (a blank line) stays
+        at = edit.index if edit.was is None else edit.was
+        gone = items_now.pop(at)
+        if at == len(items_now) and items_now:  # the last item: what followed it (a blank line) stays
             _keep_trailing(gone, items_now[-1])
+        taken[id(edit)] = gone
     for edit in sorted((e for e in items if e.new is not None), key=lambda e: (e.path, e.index)):
         items_now = _list(data, edit.path)
-        new = CommentedMap(copy.deepcopy(edit.new))
-        if items_now and all(isinstance(x, CommentedMap) and x.fa.flow_style() for x in items_now):
-            new.fa.set_flow_style()  # written as its neighbours are ('- {below: 99.5, credit_percent: 10}')
+        new = taken.get(id(edit))
+        if new is None:
+            new = CommentedMap(copy.deepcopy(edit.new))
+            if items_now and all(isinstance(x, CommentedMap) and x.fa.flow_style() for x in items_now):
+                new.fa.set_flow_style()  # written as its neighbours are ('- {below: 99.5, credit_percent: 10}')
+        if edit.index == len(items_now) and items_now:  # a new last item: what followed the list follows it
+            _keep_trailing(items_now[-1], new, move=True)
         items_now.insert(edit.index, new)
     if overrides:
         _merge(data, overrides)

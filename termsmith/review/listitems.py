@@ -29,13 +29,14 @@ from termsmith.review.fromdocx import signature
 
 @dataclass(frozen=True)
 class ItemEdit:
-    """One item added to (`new`) or removed from (`old`) the deal list at `path`; `index`: its place in the
-    list as it then is (an added item) or as it was (a removed one)."""
+    """One item added to (`new`) or removed from (`old`) the deal list at `path`, or moved (both, and `was`);
+    `index`: its place in the list as it then is (an added or moved item) or as it was (a removed one)."""
 
     path: tuple
     index: int
     old: dict | None
     new: dict | None
+    was: int | None = None  # a moved item: its place in the list as it was
 
     @property
     def name(self) -> str:
@@ -44,6 +45,8 @@ class ItemEdit:
     def line(self) -> str:
         item = self.new if self.new is not None else self.old
         shown = ", ".join(f"{k}: {v}" for k, v in item.items() if not isinstance(v, list | dict))
+        if self.was is not None:
+            return f"moved {'.'.join(map(str, (*self.path, self.was)))} to {self.name} ({shown})"
         return f"{'added' if self.new is not None else 'removed'} {self.name} ({shown})"
 
 
@@ -64,12 +67,21 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
     # a party's id prints as its short name (the `party` filter)
     parties = {p["id"]: p["short_name"] for p in data.get("parties") or () if isinstance(p, dict) and
                isinstance(p.get("id"), str) and isinstance(p.get("short_name"), str)}
-    per_row: list[list[tuple[tuple, int, dict | None, int]]] = []  # each row: (list path, index, item, order)
+    # each row's options: (list path, index, item (None: removed), order, the index a moved item had)
+    per_row: list[list[tuple[tuple, int, dict | None, int, int | None]]] = []
+    twins = _moved(rows)
     for order, (kind, cells, neighbours, table) in enumerate(rows):
         options = []
         if kind == "deleted":
             for path, index in _items_shown(cells, lists, parties):
-                options.append((path, index, None, order))
+                options.append((path, index, None, order, None))
+        elif order in twins:  # a row deleted in one place and added in another: its item moved
+            for path, index in _items_shown(rows[twins[order]][1], lists, parties):
+                for before, near in neighbours:
+                    for near_path, near_index in _items_shown(near, lists, parties):
+                        if near_path == path:
+                            options.append((path, near_index + (1 if before else 0),
+                                            copy.deepcopy(_get(data, path)[index]), order, index))
         else:
             for before, near in neighbours:
                 for path, index in _items_shown(near, lists, parties):
@@ -77,7 +89,7 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
                     columns = _columns(table, path, items, parties)
                     filled = _fill(items[index], near, cells, items, parties, columns)
                     if isinstance(filled, dict):
-                        options.append((path, index + (1 if before else 0), filled, order))
+                        options.append((path, index + (1 if before else 0), filled, order, None))
         if not options:
             what = "deleted row" if kind == "deleted" else "added row"
             return f"the {what} “{' | '.join(cells)}” shows no one item of a deal list field by field"
@@ -89,7 +101,7 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
     tried = 0
     for choice in _choices(per_row):
         for lean in (True, False):  # a new item first without the nested lists its row does not show
-            if not lean and not any(_nested(f) for _p, _i, f, _o in choice if f is not None):
+            if not lean and not any(_nested(c[2]) for c in choice if c[2] is not None and c[4] is None):
                 continue
             tried += 1
             if tried > MAX_FIELD_TRIES:
@@ -111,6 +123,18 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
                 return Found(edits, outcome.reached)
     return "; ".join(dict.fromkeys(reasons)) or "the rows added or deleted are not items of a deal list that " \
         "the table prints"
+
+
+def _moved(rows: list) -> dict[int, int]:
+    """Each added row that reads as a deleted one → that deleted row (both by their order)."""
+    out: dict[int, int] = {}
+    for order, (kind, cells, _near, _table) in enumerate(rows):
+        if kind == "added":
+            twin = next((k for k, r in enumerate(rows) if r[0] == "deleted" and r[1] == cells
+                         and k not in out.values()), None)
+            if twin is not None:
+                out[order] = twin
+    return out
 
 
 def _rows_changed(old: Clause, new: Clause) -> list[tuple[str, tuple[str, ...], list[tuple[bool, tuple]], tuple]]:
@@ -182,21 +206,22 @@ def _in(form: str, text: str) -> bool:
 
 def _items_shown(cells: tuple[str, ...], lists: list[tuple[tuple, list]],
                  parties: dict[str, str]) -> list[tuple[tuple, int]]:
-    """(list path, index) of the item that shows the largest share of its values in the row, in each list where
-    one item does, the largest shares first; a list whose best share is under half the largest is left out (a
-    party named in a row is not the row)."""
-    best: list[tuple[float, tuple, int]] = []
+    """(list path, index) of the item that shows most of its values in the row (the larger share of them on a
+    tie), in each list where one item does, those showing most first; a list whose best shows under half as many
+    as the best of all is left out (a party named in a row is not the row)."""
+    best: list[tuple[int, float, tuple, int]] = []
     for path, items in lists:
-        shares = []
+        scores = []
         for item in items:
             values = [v for _p, v in _scalars(item)]
             shown = sum(any(_in(f, c) for f in _forms(v, parties) for c in cells) for v in values)
-            shares.append(shown / len(values) if values else 0.0)
-        top = max(shares)
-        if top > 0 and shares.count(top) == 1:
-            best.append((top, path, shares.index(top)))
-    most = max((b[0] for b in best), default=0.0)
-    return [(path, index) for share, path, index in sorted(best, key=lambda b: -b[0]) if share >= most / 2]
+            scores.append((shown, shown / len(values) if values else 0.0))
+        top = max(scores)
+        if top[0] > 0 and scores.count(top) == 1:
+            best.append((*top, path, scores.index(top)))
+    most = max((b[0] for b in best), default=0)
+    return [(path, index) for shown, _share, path, index in sorted(best, key=lambda b: (-b[0], -b[1]))
+            if shown * 2 >= most]
 
 
 def _columns(table: tuple, path: tuple, items: list, parties: dict[str, str]) -> list[set[tuple]]:
@@ -289,30 +314,36 @@ def _choices(per_row: list[list]) -> Iterator[tuple]:
 
 
 def _apply(data: dict, choice: tuple, lean: bool) -> tuple[dict, tuple[ItemEdit, ...] | None]:
-    """The deal with the chosen items added and removed, and the edits (each added item at its place in the
-    list as it then is); None when two rows are the same item."""
+    """The deal with the chosen items added, removed and moved, and the edits (each added or moved item at its
+    place in the list as it then is); None when two rows are the same item."""
     out = copy.deepcopy(data)
-    removed = [(p, i) for p, i, f, _o in choice if f is None]
+    removed = [(c[0], c[1]) for c in choice if c[2] is None]
     if len(set(removed)) != len(removed):
         return out, None
+    moved = {(c[0], c[4]) for c in choice if c[4] is not None and (c[0], c[4]) in removed}
     placed: dict[tuple, list] = {}
     # from the end of each list, so that the places of the others hold; rows added at one place in their order
-    for path, index, item, order in sorted(choice, key=lambda c: (c[0], c[1], c[2] is None, c[3]), reverse=True):
+    for path, index, item, order, was in sorted(choice, key=lambda c: (c[0], c[1], c[2] is None, c[3]),
+                                                reverse=True):
         items = _get(out, path)
         if item is None:
-            placed.setdefault(path, []).append(("removed", items.pop(index), index))
+            gone = items.pop(index)
+            if (path, index) not in moved:
+                placed.setdefault(path, []).append((gone, None, index))
         else:
-            new = {k: v for k, v in item.items() if not (lean and isinstance(v, list))}
+            keep = was is not None or not lean  # a moved item is the item it was, nested lists and all
+            new = item if keep else {k: v for k, v in item.items() if not isinstance(v, list)}
             items.insert(index, new)
-            placed.setdefault(path, []).append(("added", new, order))
+            placed.setdefault(path, []).append((None, new, was if (path, was) in moved else None))
     edits = []
     for path, done in placed.items():
         items = _get(out, path)
-        for kind, item, _at in done:
-            if kind == "removed":
-                edits.append(ItemEdit(path, _at, item, None))
+        for gone, new, at in done:
+            if new is None:
+                edits.append(ItemEdit(path, at, gone, None))
             else:
-                edits.append(ItemEdit(path, next(k for k, x in enumerate(items) if x is item), None, item))
+                where = next(k for k, x in enumerate(items) if x is new)
+                edits.append(ItemEdit(path, where, new if at is not None else None, new, at))
     edits.sort(key=lambda e: (e.path, e.index))
     return out, tuple(edits)
 
