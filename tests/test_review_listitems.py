@@ -98,8 +98,8 @@ def test_a_row_added_to_a_table_a_deal_list_prints_is_a_new_item_of_that_list(dr
     lines = "\n".join(result.lines)
     assert "absorbed into a deal list: added slas.metrics.3" in lines and "deal field" not in lines, lines
     p2 = "      target: 4\n      unit: hours\n"
-    p3 = ("    - id: response-to-priority-3-incidents-in-the-analytics-engine\n      provider: globex\n      description: "
-          f"{P3[0]}\n      target: 8\n      unit: hours\n")
+    p3 = ("    - id: response-to-priority-3-incidents-in-the-analytics-engine\n      provider: globex\n"
+          f"      description: {P3[0]}\n      target: 8\n      unit: hours\n")
     # the rest of the file as its author wrote it, the blank line after the list still after it
     assert (drafted / "deal.yaml").read_text() == CANONICAL.read_text().replace(p2, p2 + p3)
     _redrafted_reads_as_reviewed(drafted, reviewed)
