@@ -269,3 +269,22 @@ def test_a_picture_pasted_into_a_clause_is_reported_not_lost(drafted):
     lines = "\n".join(result.lines)
     assert "- picture (Jane Counsel, 2027-02-01): “Escalation chart”" in lines, lines
     assert "- picture in clause 12.5: “Escalation chart”: a deal has no pictures" in lines, lines
+
+
+def test_a_table_inside_a_table_cell_is_read(drafted):
+    """A small table typed inside a cell of the KPI table: its text was not read at all, so absorb said no changes
+    and the reviewer's words were lost; they are the cell's further paragraphs, as Word shows them."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    row = next(tr for tr in edit.doc.iter(q("tr")) if "Joint pipeline value" in "".join(tr.itertext()))
+    cell = row.findall(q("tc"))[1]
+    inner = etree.SubElement(cell, q("tbl"))
+    etree.SubElement(etree.SubElement(inner, q("tblGrid")), q("gridCol")).set(q("w"), "2000")
+    run = etree.SubElement(etree.SubElement(etree.SubElement(etree.SubElement(inner, q("tr")), q("tc")), q("p")),
+                           q("r"))
+    etree.SubElement(run, q("t")).text = "stretch: EUR 2,500,000"
+    etree.SubElement(cell, q("p"))  # a cell ends with a paragraph
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    lines = "\n".join(result.lines)
+    assert "- edited (untracked): added “stretch: EUR 2,500,000”" in lines, lines

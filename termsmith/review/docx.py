@@ -372,12 +372,19 @@ class _Reader:
                     mark = trpr.find(_w(kind))
                     if mark is not None:
                         revision = _revision(mark, kind)
-            cells = []
-            for tc in _cells(tr):
-                cells.append([self._paragraph(p) for p in _block_elements(tc) if p.tag == _P])
-            rows.append(Row(cells, revision, header))
+            rows.append(Row([self._cell(tc) for tc in _cells(tr)], revision, header))
         style = style_el.get(_w("val"), "") if style_el is not None else ""
         return TableRead(rows, self.canon.get(style, style))
+
+    def _cell(self, tc: etree._Element) -> list[Para]:
+        """A cell's paragraphs, those of a table inside it too (cell by cell, as Word shows them in turn)."""
+        out = []
+        for el in _block_elements(tc):
+            if el.tag == _P:
+                out.append(self._paragraph(el))
+            elif el.tag == _TBL:
+                out.extend(p for tr in _rows(el) for inner in _cells(tr) for p in self._cell(inner))
+        return out
 
     def _paragraph(self, p: etree._Element) -> Para:
         style, mark = "", None
