@@ -288,3 +288,20 @@ def test_a_table_inside_a_table_cell_is_read(drafted):
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     lines = "\n".join(result.lines)
     assert "- edited (untracked): added “stretch: EUR 2,500,000”" in lines, lines
+
+
+def test_a_text_box_is_reported_with_its_text(drafted):
+    """A text box (mc:AlternateContent holding the box twice, as Word writes it) with the reviewer's words: reported
+    with those words once, not lost."""
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    edit = WordEdit(drafted / "out" / DOCX)
+    alternate = etree.SubElement(etree.SubElement(_para(edit, "Before settling a customer claim"), q("r")),
+                                 f"{{{mc}}}AlternateContent")
+    for branch in ("Choice", "Fallback"):
+        box = etree.SubElement(etree.SubElement(etree.SubElement(alternate, f"{{{mc}}}{branch}"), q("pict")),
+                               q("txbxContent"))
+        etree.SubElement(etree.SubElement(etree.SubElement(box, q("p")), q("r")), q("t")).text = "Check with tax"
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert "- picture in clause 12.5: “Check with tax”: a deal has no pictures" in "\n".join(result.lines)

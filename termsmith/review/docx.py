@@ -516,6 +516,9 @@ class _Reader:
                 ident = str(len(self.pictures))
                 alt = next((d.get("descr") or d.get("title") for d in child.iter(_DOC_PR)
                             if d.get("descr") or d.get("title")), "")
+                box = next(child.iter(_w("txbxContent")), None)  # a text box: its text (once: Word writes it twice)
+                if not alt and box is not None:
+                    alt = " ".join(t.text or "" for t in box.iter(_T))
                 self.pictures[("picture", ident)] = " ".join(alt.split())
                 para.notes.append(NoteReference("picture", ident, revision))
                 continue
