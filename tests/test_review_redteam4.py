@@ -305,3 +305,22 @@ def test_a_text_box_is_reported_with_its_text(drafted):
     edit.save(reviewed)
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     assert "- picture in clause 12.5: “Check with tax”: a deal has no pictures" in "\n".join(result.lines)
+
+
+def test_a_comment_marked_resolved_says_so(drafted):
+    """A comment the reviewer marked resolved (w15:done="1" in commentsExtended.xml) was reported as an open one."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.comment("deals with the claims", "Fine as it is.")
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    with zipfile.ZipFile(reviewed) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    ext = etree.fromstring(members["word/commentsExtended.xml"])
+    items = list(ext)
+    items[-1].set("{http://schemas.microsoft.com/office/word/2012/wordml}done", "1")
+    members["word/commentsExtended.xml"] = etree.tostring(ext, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(reviewed, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert "- comment, resolved (Jane Counsel, 2027-02-02): “Fine as it is.”" in "\n".join(result.lines)

@@ -160,6 +160,7 @@ class Comment:
     date: str
     text: str
     parent: str | None = None  # the comment this one replies to
+    done: bool = False  # marked resolved (w15:done)
 
 
 @dataclass
@@ -317,12 +318,15 @@ class _Reader:
         if name is None:
             return {}
         parents: dict[str, str] = {}
+        done: set[str] = set()  # the paragraph ids of comments marked resolved
         ext = self._part(RT_COMMENTS_EXT)
         if ext is not None:
             for item in self.package.xml(ext).iter(f"{{{W15}}}commentEx"):
                 parent = item.get(f"{{{W15}}}paraIdParent")
                 if parent:
                     parents[item.get(f"{{{W15}}}paraId", "")] = parent
+                if item.get(f"{{{W15}}}done") in ("1", "true"):
+                    done.add(item.get(f"{{{W15}}}paraId", ""))
         out: dict[str, Comment] = {}
         by_para: dict[str, str] = {}
         pending: list[tuple[str, str]] = []
@@ -333,6 +337,8 @@ class _Reader:
             paras = list(c.iter(_w("p")))
             if paras:
                 last = paras[-1].get(f"{{{W14}}}paraId")
+                if last in done:
+                    out[cid] = replace(out[cid], done=True)
                 if last:
                     by_para[last] = cid
                     if last in parents:
@@ -341,7 +347,7 @@ class _Reader:
             parent = by_para.get(parent_para)
             if parent is not None:
                 c = out[cid]
-                out[cid] = Comment(c.id, c.author, c.date, c.text, parent)
+                out[cid] = replace(c, parent=parent)
         return out
 
     def _note_texts(self) -> dict[tuple[str, str], str]:

@@ -93,10 +93,10 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
 
 def _comment_note(comment: Comment, parent: Comment | None) -> Note:
     if parent is None:
-        return Note("comment", comment.author, comment.date, comment.text)
+        return Note("comment" + (", resolved" if comment.done else ""), comment.author, comment.date, comment.text)
     to = f"{reviewer(parent.author)}: {parent.text}" if parent.author.strip().lower() != TERMSMITH_AUTHOR \
         else f"termsmith's note: {parent.text}"
-    return Note("reply", comment.author, comment.date, comment.text, to)
+    return Note("reply" + (", resolved" if comment.done else ""), comment.author, comment.date, comment.text, to)
 
 
 def _comment_places(doc: Document, ends: bool = False) -> dict[str, int]:
