@@ -20,6 +20,7 @@ import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from termsmith.draft.document import Clause, Draft, Table
 from termsmith.review.diff import opcodes
@@ -98,31 +99,28 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
             unique.setdefault((option[0], option[1], repr(option[2]), option[3]), option)
         per_row.append(list(unique.values()))
     reasons: list[str] = []
-    tried = 0
-    for choice in _choices(per_row):
-        for lean in (True, False):  # a new item first without the nested lists its row does not show
-            if not lean and not any(_nested(c[2]) for c in choice if c[2] is not None and c[4] is None):
-                continue
-            tried += 1
-            if tried > MAX_FIELD_TRIES:
-                return "; ".join(reasons)
-            data_now, edits = _apply(data, choice, lean)
-            if edits is None:
-                continue
-            outcome = trial(data_now, old.id, base, accepted, draft_with)
-            shown = ", ".join(e.line() for e in edits)
-            if outcome.why is not None:
-                reasons.append(f"deal list {shown} does not draft ({outcome.why})")
-            elif outcome.differs:
-                names = reader_names(outcome.draft)
-                others = [names.get(k, k) for k in outcome.differs if k != old.id]
-                reasons.append(f"deal list {shown} " + (
-                    f"would also change {', '.join(others)}, which the review left as it was" if others else
-                    f"does not give the reviewed wording of {names.get(old.id, old.id)}"))
-            elif outcome.reached:
-                return Found(edits, outcome.reached)
-    return "; ".join(dict.fromkeys(reasons)) or "the rows added or deleted are not items of a deal list that " \
-        "the table prints"
+    # at most so many drafts: the combinations of many rows' readings are not all tried
+    tries = [(choice, lean) for choice in islice(_choices(per_row), MAX_FIELD_TRIES)
+             for lean in (True, False)  # a new item first without the nested lists its row does not show
+             if lean or any(_nested(c[2]) for c in choice if c[2] is not None and c[4] is None)]
+    for choice, lean in tries[:MAX_FIELD_TRIES]:
+        data_now, edits = _apply(data, choice, lean)
+        if edits is None:
+            continue
+        outcome = trial(data_now, old.id, base, accepted, draft_with)
+        shown = ", ".join(e.line() for e in edits)
+        if outcome.why is not None:
+            reasons.append(f"deal list {shown} does not draft ({outcome.why})")
+        elif outcome.differs:
+            names = reader_names(outcome.draft)
+            others = [names.get(k, k) for k in outcome.differs if k != old.id]
+            reasons.append(f"deal list {shown} " + (
+                f"would also change {', '.join(others)}, which the review left as it was" if others else
+                f"does not give the reviewed wording of {names.get(old.id, old.id)}"))
+        elif outcome.reached:
+            return Found(edits, outcome.reached)
+    # the reason of the likeliest reading (each row's best item first): the others are readings less likely
+    return reasons[0] if reasons else "the rows added or deleted are not items of a deal list that the table prints"
 
 
 def _moved(rows: list) -> dict[int, int]:
