@@ -188,3 +188,17 @@ def test_rows_swapped_move_the_items_they_show(drafted):
     p2 = text[text.index("    - id: p2-response"):text.index("\nbudget:")]
     assert (drafted / "deal.yaml").read_text() == text.replace(p1 + p2, p2 + p1)
     _redrafted_reads_as_reviewed(drafted, reviewed)
+
+
+def test_every_row_deleted_gives_the_one_reason_of_the_likeliest_reading(drafted):
+    """All SLA rows deleted: the deal needs a metric, so the table is the deal's wording. The reason named every
+    reading tried (parties and RACI rows the cells also mention), a paragraph long; now the likeliest one's."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    for text in ("Availability of the Combined", "Response to Priority 1", "Response to Priority 2"):
+        _delete_row(edit, text)
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    (review,) = [r for r in result.plan.clauses if r.id == "schedule-service-levels.metrics"]
+    assert review.action == "override" and "removed slas.metrics.2" in review.detail, review.detail
+    assert "does not draft (needs at least 1 item" in review.detail and "parties." not in review.detail, review.detail
