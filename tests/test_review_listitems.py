@@ -202,3 +202,18 @@ def test_every_row_deleted_gives_the_one_reason_of_the_likeliest_reading(drafted
     (review,) = [r for r in result.plan.clauses if r.id == "schedule-service-levels.metrics"]
     assert review.action == "override" and "removed slas.metrics.2" in review.detail, review.detail
     assert "does not draft (needs at least 1 item" in review.detail and "parties." not in review.detail, review.detail
+
+
+def test_a_party_changed_in_a_table_cell_is_the_field_holding_its_id(drafted):
+    """A RACI cell changed from Acme to Globex: the field holds the party's id (the table prints its short name),
+    so no field was found and the whole table became the deal's wording."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    cell = _row(edit, "Customer onboarding").findall(q("tc"))[1]
+    for t in cell.iter(q("t")):
+        t.text = t.text.replace("Acme", "Globex")
+    reviewed = drafted / "out" / "returned.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert result.plan.fields == [(("roles", "raci", 1, "responsible"), "acme", "globex")], result.lines
+    assert result.plan.overrides == {}
+    _redrafted_reads_as_reviewed(drafted, reviewed)

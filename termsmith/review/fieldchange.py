@@ -147,8 +147,15 @@ def field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: d
         was = now = None
     else:
         was, now = diffs[0]
+    # a party's id prints as its short name: a cell naming another party is the field holding the id
+    short = {p["id"]: p["short_name"] for p in data.get("parties") or () if isinstance(p, dict) and
+             isinstance(p.get("id"), str) and isinstance(p.get("short_name"), str)}
+    party_of = {name: ident for ident, name in short.items()}
     for path, value in leaves(data) if was is not None else ():
         if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, str) and short.get(value) == was and now in party_of and path[0] != "parties":
+            candidates.append((path, value, party_of[now]))
             continue
         shown = str(value)
         if isinstance(value, int):
