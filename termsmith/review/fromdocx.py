@@ -38,7 +38,7 @@ from termsmith.draft.document import (
 from termsmith.draft.document import plain_text as inline_text
 from termsmith.review.docx import Document, FootNote, Para, Piece, Row, TableRead
 from termsmith.review.redline import fold_quotes
-from termsmith.review.relink import relinked
+from termsmith.review.relink import aliases, relinked, typed_over
 
 SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
 COVER_STYLES = {"Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading"}
@@ -72,53 +72,13 @@ def document_draft(doc: Document, base: Draft | None = None, *, view: str = "acc
     the clause (or section, or 'cover') each of the document's blocks belongs to."""
     builder = _Builder(doc, base, view)
     draft = builder.build()
-    typed = _typed_over(doc, base, draft) if base is not None else set()
+    typed = typed_over(doc, base, draft) if base is not None else set()
     if typed:  # read again, those numbers as the reviewer's text
         builder = _Builder(doc, base, view, typed)
         draft = builder.build()
     if owners is not None:
         owners.update(builder.owners)
     return draft
-
-
-def aliases(doc: Document) -> dict[str, str]:
-    """Each bookmark Word or the reviewer added to a paragraph that holds one of termsmith's → termsmith's: Word's
-    Insert > Cross-reference bookmarks the paragraph it points at ('_Ref190234567'), and that paragraph is the
-    clause or item termsmith's bookmark names."""
-    out: dict[str, str] = {}
-    for block in doc.blocks:
-        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
-        for para in paras:
-            ours = [b for b in para.bookmarks if b.startswith("_Ref_")]
-            if ours:
-                for name in para.bookmarks:
-                    if not name.startswith("_Ref_"):
-                        out.setdefault(name, ours[0])
-    return out
-
-
-def _typed_over(doc: Document, base: Draft, draft: Draft) -> set[tuple[str, str]]:
-    """(bookmark, number) of each cross-reference whose shown number the reviewer typed over: neither the
-    number the draft showed (a stale number after a move is that one) nor its target's number in the document
-    as it now reads (Word updated the field; Word may write it with more or less of its parent's number: '12.1(a)'
-    for '(a)')."""
-    drafted, now, alias = shown(base), shown(draft), aliases(doc)
-
-    def word_number(label: str, numbers: set[str]) -> bool:
-        return any(label.endswith(n) or n.endswith(label) for n in numbers if n and label)
-
-    out = set()
-    for block in doc.blocks:
-        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
-        for para in paras:
-            for piece in para.pieces:
-                item = piece.inline
-                if isinstance(item, CrossRef) and item.anchor in alias:
-                    item = replace(item, anchor=alias[item.anchor])
-                if isinstance(item, CrossRef) and item.anchor in drafted and item.label not in drafted[item.anchor] \
-                        and item.anchor in now and not word_number(item.label, now[item.anchor]):
-                    out.add((item.anchor, item.label))
-    return out
 
 
 def is_termsmith(doc: Document) -> bool:
@@ -217,7 +177,7 @@ class _Builder:
     def __init__(self, doc: Document, base: Draft | None, view: str,
                  typed: set[tuple[str, str]] | frozenset = frozenset()) -> None:
         self.doc, self.base, self.view = doc, base, view
-        self.typed = typed  # cross-references whose number the reviewer typed over (_typed_over)
+        self.typed = typed  # cross-references whose number the reviewer typed over (relink.typed_over)
         self.aliases = aliases(doc)
         self.anchor_ids: dict[str, str] = {}
         self.base_sections: dict[str, Section] = {}  # by id
@@ -638,21 +598,6 @@ def signature(block: Block) -> object:
 
 
 # ── numbers as Word counts them ────────────────────────────────────────────────────────────
-def shown(draft: Draft) -> dict[str, set[str]]:
-    """The numbers the draft's cross-references show for each bookmark they point at."""
-    out: dict[str, set[str]] = {}
-    for section in draft.sections:
-        for clause in section.clauses:
-            for block in clause.blocks:
-                cells = [block.inlines] if isinstance(block, Paragraph) else [c for r in (block.header, *block.rows)
-                                                                              for c in r]
-                for inlines in cells:
-                    for item in inlines:
-                        if isinstance(item, CrossRef):
-                            out.setdefault(item.anchor, set()).add(item.label)
-    return out
-
-
 def relabel(draft: Draft) -> Draft:
     """Every section, clause and paragraph numbered as Word's lists number them, and every cross-reference
     showing its target's number (a reference to something no longer there becomes plain text). What already
