@@ -217,3 +217,17 @@ def test_a_party_changed_in_a_table_cell_is_the_field_holding_its_id(drafted):
     assert result.plan.fields == [(("roles", "raci", 1, "responsible"), "acme", "globex")], result.lines
     assert result.plan.overrides == {}
     _redrafted_reads_as_reviewed(drafted, reviewed)
+
+
+def test_a_list_item_removed_or_added_beside_flow_mappings_leaves_plain_yaml():
+    """The blank line or comment after a list's last item moves to the item then last; onto a flow mapping
+    ('- {name: X}') it was written inside the braces."""
+    import yaml
+
+    from termsmith.review.dealedit import edit_deal
+    from termsmith.review.listitems import ItemEdit
+
+    text = "termsmith: 1\nkpis:\n  - {name: X, target: 1}   # first\n  - name: Y\n    target: 2\n# after\nnext: 1\n"
+    out = edit_deal(text, [], {}, None, [ItemEdit(("kpis",), 1, {"name": "Y", "target": 2}, None)])
+    assert out.startswith("termsmith: 1\nkpis:\n  - {name: X, target: 1}   # first\n"), out
+    assert yaml.safe_load(out) == {"termsmith": 1, "kpis": [{"name": "X", "target": 1}], "next": 1}

@@ -233,7 +233,8 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
 def _keep_trailing(was_last, last, move: bool = False) -> None:
     """The comment or blank lines after what was the last item of a list (ruamel.yaml keeps them on it) kept
     after the item now last; `move`: taken from the one before (it stays in the list)."""
-    if not (isinstance(was_last, CommentedMap) and isinstance(last, CommentedMap) and was_last and last):
+    if not (isinstance(was_last, CommentedMap) and isinstance(last, CommentedMap) and was_last and last) or \
+            last.fa.flow_style() or was_last.fa.flow_style():  # a comment inside '{…}' would be written there
         return
     token = was_last.ca.items.get(list(was_last)[-1])
     if token and not last.ca.items.get(list(last)[-1]):
