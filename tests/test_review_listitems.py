@@ -231,3 +231,16 @@ def test_a_list_item_removed_or_added_beside_flow_mappings_leaves_plain_yaml():
     out = edit_deal(text, [], {}, None, [ItemEdit(("kpis",), 1, {"name": "Y", "target": 2}, None)])
     assert out.startswith("termsmith: 1\nkpis:\n  - {name: X, target: 1}   # first\n"), out
     assert yaml.safe_load(out) == {"termsmith": 1, "kpis": [{"name": "X", "target": 1}], "next": 1}
+
+
+def test_items_of_lists_under_a_number_and_a_name_are_written_in_turn():
+    """Items added to two lists, one under a key YAML reads as a number: the edits were ordered by comparing the
+    paths, a number with a name (TypeError)."""
+    import yaml
+
+    from termsmith.review.dealedit import edit_deal
+    from termsmith.review.listitems import ItemEdit
+
+    text = "termsmith: 1\n1:\n  - {x: 1}\na:\n  - {x: 2}\n"
+    out = edit_deal(text, [], {}, None, [ItemEdit((1,), 1, None, {"x": 3}), ItemEdit(("a",), 1, None, {"x": 4})])
+    assert yaml.safe_load(out) == {"termsmith": 1, 1: [{"x": 1}, {"x": 3}], "a": [{"x": 2}, {"x": 4}]}

@@ -263,14 +263,14 @@ def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: di
     # the list as it ends; a moved item is the file's own, comments and all
     taken = {}
     for edit in sorted((e for e in items if e.new is None or e.was is not None),
-                       key=lambda e: (e.path, e.index if e.was is None else e.was), reverse=True):
+                       key=lambda e: (tuple(map(str, e.path)), e.index if e.was is None else e.was), reverse=True):
         items_now = _list(data, edit.path)
         at = edit.index if edit.was is None else edit.was
         gone = items_now.pop(at)
         if at == len(items_now) and items_now:  # the last item: what followed it (a blank line) stays
             _keep_trailing(gone, items_now[-1])
         taken[id(edit)] = gone
-    for edit in sorted((e for e in items if e.new is not None), key=lambda e: (e.path, e.index)):
+    for edit in sorted((e for e in items if e.new is not None), key=lambda e: (tuple(map(str, e.path)), e.index)):
         items_now = _list(data, edit.path)
         new = taken.get(id(edit))
         if new is None:

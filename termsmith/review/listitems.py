@@ -321,7 +321,7 @@ def _apply(data: dict, choice: tuple, lean: bool) -> tuple[dict, tuple[ItemEdit,
     moved = {(c[0], c[4]) for c in choice if c[4] is not None and (c[0], c[4]) in removed}
     placed: dict[tuple, list] = {}
     # from the end of each list, so that the places of the others hold; rows added at one place in their order
-    for path, index, item, order, was in sorted(choice, key=lambda c: (c[0], c[1], c[2] is None, c[3]),
+    for path, index, item, order, was in sorted(choice, key=lambda c: (_key(c[0]), c[1], c[2] is None, c[3]),
                                                 reverse=True):
         items = _get(out, path)
         if item is None:
@@ -342,8 +342,13 @@ def _apply(data: dict, choice: tuple, lean: bool) -> tuple[dict, tuple[ItemEdit,
             else:
                 where = next(k for k, x in enumerate(items) if x is new)
                 edits.append(ItemEdit(path, where, new if at is not None else None, new, at))
-    edits.sort(key=lambda e: (e.path, e.index))
+    edits.sort(key=lambda e: (_key(e.path), e.index))
     return out, tuple(edits)
+
+
+def _key(path: tuple) -> tuple[str, ...]:
+    """A list's path to sort by (a mapping's key may be a number in YAML: never compared with a name)."""
+    return tuple(map(str, path))
 
 
 def _get(data, path: tuple):
