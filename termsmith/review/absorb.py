@@ -28,30 +28,27 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from termsmith.draft.document import Clause, CrossRef, Draft, Paragraph, Span, Table, TermDefinition
-from termsmith.errors import TermsmithError, printable
+from termsmith.draft.document import Clause, CrossRef, Draft, LineBreak, Paragraph, Span, Table, TermDefinition
+from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
-from termsmith.review.docx import Comment, Document, Para, Piece, Row, TableRead
+from termsmith.review.docx import Document, Para
+from termsmith.review.fieldchange import SIGS as _SIGS
+from termsmith.review.fieldchange import WORD as _WORD
+from termsmith.review.fieldchange import clauses as _clauses
+from termsmith.review.fieldchange import field_change as _field_change
+from termsmith.review.fieldchange import plain as _plain
+from termsmith.review.fieldchange import reader_names as _names
+from termsmith.review.fieldchange import reads_same as _reads_same
+from termsmith.review.fieldchange import sig as _sig
 from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, signature
 from termsmith.review.fromdocx import cover_names as cover_parties
-from termsmith.review.redline import compare, fold_quotes
+from termsmith.review.listitems import Found, ItemEdit, row_change
+from termsmith.review.reviewnotes import Note, review_notes, reviewer, struck_by_hand
+from termsmith.review.redline import fold_quotes
 
-TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 DEFINITIONS = "definitions.terms"
-MAX_FIELD_TRIES = 24
-
-
-@dataclass(frozen=True)
-class Note:
-    """One thing the reviewer did: a tracked insertion or deletion, an untracked edit, a comment or reply."""
-
-    kind: str  # inserted | deleted | edited | comment | reply
-    author: str
-    date: str
-    text: str
-    to: str = ""  # a reply: the note it answers
-    tracked: bool = True  # a tracked change or a comment (its author may be missing); False: an untracked edit
+UNTITLED = "New clause"  # the title of an added clause the review gives none
 
 
 @dataclass
@@ -80,87 +77,11 @@ class Plan:
     moves: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id → (section, previous, next) now
     headings: dict[str, tuple[str, str]] = field(default_factory=dict)  # article or schedule id → (old, new)
     renames: dict[str, str] = field(default_factory=dict)  # a defined term renamed throughout: old → new name
+    items: list[ItemEdit] = field(default_factory=list)  # items added to or removed from deal lists
 
     @property
     def changed(self) -> bool:
-        return bool(self.fields or self.overrides)
-
-
-# ── reading the review ─────────────────────────────────────────────────────────────────────
-def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]:
-    """Tracked changes and comments by the id of the clause they fall in."""
-    def owner(index: int) -> str:
-        while index >= 0:
-            if index in owners:
-                return owners[index]
-            index -= 1
-        return "cover"
-
-    out: dict[str, list[Note]] = {}
-    last: tuple | None = None
-    for index, item, para in doc.revisions():
-        if isinstance(item, Piece):
-            rev = item.revision
-            text = getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
-                getattr(item.inline, "term", "")
-            key = (index, rev.kind, rev.author, rev.date)
-            notes = out.setdefault(owner(index), [])
-            if last is not None and last[0] == key and notes:  # one change: in another cell, after a bar
-                prev = notes[-1]
-                notes[-1] = replace(prev, text=prev.text + (" | " if last[1] is not para else "") + text)
-            else:
-                notes.append(Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, text))
-            last = (key, para)
-            continue
-        last = None
-        rev = item.mark if isinstance(item, Para) else item.revision
-        what = "paragraph" if isinstance(item, Para) else "table row"
-        out.setdefault(owner(index), []).append(
-            Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, f"({what})"))
-    for index, block in enumerate(doc.blocks):  # formatting is the library's styles: reported, not absorbed
-        for para in [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]:
-            for author, date, text in para.formatted:
-                notes = out.setdefault(owner(index), [])
-                prev = notes[-1] if notes else None
-                if prev and (prev.kind, prev.author, prev.date) == ("formatting changed", author, date) and \
-                        text != "(paragraph)" and prev.text != "(paragraph)":
-                    notes[-1] = replace(prev, text=prev.text + text)
-                else:
-                    notes.append(Note("formatting changed", author, date, text))
-    places = _comment_places(doc)
-    for cid, index in places.items():
-        comment = doc.comments.get(cid)
-        if comment is None:
-            continue  # a range or reference left behind with no comment in comments.xml: nothing to report
-        if comment.author.strip().lower() == TERMSMITH_AUTHOR:
-            continue  # termsmith's own note to the reviewer
-        parent = doc.comments.get(comment.parent or "")
-        out.setdefault(owner(index), []).append(_comment_note(comment, parent))
-    for comment in doc.comments.values():  # replies have no place of their own: they sit with their comment
-        if comment.parent and comment.author.strip().lower() != TERMSMITH_AUTHOR and comment.id not in places:
-            anchor = places.get(comment.parent)
-            parent = doc.comments.get(comment.parent)
-            out.setdefault(owner(anchor) if anchor is not None else "cover", []).append(
-                _comment_note(comment, parent))
-    return out
-
-
-def _comment_note(comment: Comment, parent: Comment | None) -> Note:
-    if parent is None:
-        return Note("comment", comment.author, comment.date, comment.text)
-    to = f"{reviewer(parent.author)}: {parent.text}" if parent.author.strip().lower() != TERMSMITH_AUTHOR \
-        else f"termsmith's note: {parent.text}"
-    return Note("reply", comment.author, comment.date, comment.text, to)
-
-
-def _comment_places(doc: Document) -> dict[str, int]:
-    places: dict[str, int] = {}
-    for index, block in enumerate(doc.blocks):
-        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
-        for para in paras:
-            for cid in para.comments:
-                places.setdefault(cid, index)
-    return places
+        return bool(self.fields or self.overrides or self.items)
 
 
 # ── the plan ───────────────────────────────────────────────────────────────────────────────
@@ -209,6 +130,11 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         if old is not None and not _reads_same(old, clause):
             review(ident).notes.append(Note("edited", "", "", _edit_summary(old, clause), tracked=False))
 
+    for ident, struck in struck_by_hand(doc, was_in).items():  # marking up by hand: struck through, not deleted
+        old = base_clauses.get(ident)
+        struck = [t for t in struck if old is None or t not in _struck(old)]
+        if struck:
+            review(ident).notes.append(Note("struck through", "", "", " … ".join(struck), tracked=False))
     changed = [i for i in [*accepted_clauses, *(k for k in base_clauses if k not in accepted_clauses)]
                if not _reads_same(base_clauses.get(i), accepted_clauses.get(i))]
     result = Plan(list(reviews.values()), [], {}, accepted)
@@ -226,9 +152,12 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             after = _previous(accepted, ident)
             new_id = _added_id(ident, result.overrides)
             title = new.title or (new.blocks[0].title if new.blocks and isinstance(new.blocks[0], Paragraph) and
-                                  new.blocks[0].title else "New clause")
-            result.overrides[new_id] = {"title": title, "after": after, "text": blocks_markdown(new.blocks)}
+                                  new.blocks[0].title else "")
+            result.overrides[new_id] = {"title": title or UNTITLED, "after": after, "text": blocks_markdown(new.blocks)}
             target.action, target.detail = "added", f"added to the deal as {new_id}, after {after}"
+            if not title:  # a deal's added clause needs a title: the re-draft prints it
+                target.detail += (f"; the review gives it no title, so the deal calls it “{UNTITLED}”, which the "
+                                  f"re-draft prints: give it its own (overrides.{new_id}.title)")
             continue
         if ident == DEFINITIONS and _sig_blocks(old.blocks, "definition") != _sig_blocks(new.blocks, "definition"):
             found = _field_change(old, new, base, accepted, deal_data, draft_with)
@@ -245,6 +174,15 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         if isinstance(found, tuple):
             _take_field(found, result, review, handled)
             continue
+        rows = row_change(old, new, base, accepted, deal_data, draft_with)
+        if isinstance(rows, Found):
+            result.items.extend(rows.edits)
+            for other in rows.reached:
+                review(other).action = "item"
+                review(other).detail = "; ".join(e.line() for e in rows.edits)
+                handled.add(other)
+            continue
+        found = "; ".join(x for x in (found, rows) if x)
         first_new = new.blocks[0] if new.blocks and isinstance(new.blocks[0], Paragraph) else None
         first_old = old.blocks[0] if old.blocks and isinstance(old.blocks[0], Paragraph) else None
         retitled = bool(first_new and first_old and first_new.title != first_old.title and first_new.title)
@@ -263,14 +201,23 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.detail = f"the deal's own wording for the clause (overrides.{ident}, based on {old.version})" + (
             f"; {found}" if found else "")
     for note, owner, place in note_places(doc, accepted, owners):  # termsmith drafts none: each is a reviewer's
-        text = " ".join(note.text.split()) or "(its text is not in the document)"
+        text = " ".join(note.text.split()) or ("(no alternative text)" if note.kind == "picture" else
+                                               "(its text is not in the document)")
         rev = note.revision
         target = review(owner) if owner in accepted_clauses or owner in base_clauses else \
             reviews.setdefault(owner, ClauseReview("", "", "Cover and headings" if owner == "cover" else owner))
         target.notes.append(Note(note.kind, rev.author if rev else "", rev.date if rev else "", text,
                                  tracked=rev is not None))
-        result.refused.append(f"{note.kind} in {place}: “{text}”: a deal has no {note.kind}s; put its text into "
-                              "the clause's wording if it belongs in the agreement")
+        result.refused.append(f"{note.kind} in {place}: “{text}”: a deal has no {note.kind}s" + (
+            "; describe it in the clause's wording or a schedule if it belongs in the agreement" if note.kind ==
+            "picture" else "; put its text into the clause's wording if it belongs in the agreement"))
+    if doc.margins:  # the header and footer are the library's: a change there is reported, not absorbed
+        target = reviews.setdefault("margins", ClauseReview("", "", "Headers and footers"))
+        target.notes.extend(Note(m.kind, m.author, m.date, m.text) for m in doc.margins)
+        target.action = "refused"
+        target.detail = "termsmith writes the headers and footers from the library's styles; no deal field sets them"
+        result.refused.extend(f"{m.kind} in the {m.where}: “{m.text}”: the headers and footers are the library's"
+                              for m in doc.margins)
     _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
@@ -278,49 +225,35 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     result.clauses = sorted(reviews.values(), key=lambda r: (-1, 0) if not r.id else (0, order[r.id]) if r.id in order
                             else (1, 0))
     for r in result.clauses:
+        if r.action in ("field", "override", "item") and _cell_breaks(accepted_clauses.get(r.id)):
+            r.detail += ("; a table cell's paragraphs are one paragraph in the deal (a table cell there holds one): "
+                         "the re-draft shows them on one line, the words as reviewed")
         if not r.action:
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
             if any(n.kind == "formatting changed" for n in r.notes):
                 r.detail += ": formatting comes from the library's styles, so it is not absorbed"
+            if any(n.kind == "struck through" for n in r.notes):
+                r.detail += ("; words struck through without tracking are not deleted: if they are to go, delete "
+                             "them (with tracking) and absorb again")
     return result
 
 
-def _clauses(draft: Draft) -> dict[str, Clause]:
-    return {c.id: c for s in draft.sections for c in s.clauses}
+def _struck(clause: Clause) -> list[str]:
+    """The clause's words struck through, run by run."""
+    return [" ".join(i.text.split()) for b in clause.blocks for i in _inlines_of(b)
+            if isinstance(i, Span) and i.strike and i.text.strip()]
 
 
-_SIGS: dict[int, tuple[Clause, object]] = {}  # id(clause) → (clause, signature) while a plan is made
-
-
-def _sig(clause: Clause | None) -> object:
-    if clause is None:
-        return None
-    known = _SIGS.get(id(clause))
-    if known is not None and known[0] is clause:
-        return known[1]
-    sig = tuple(signature(b) for b in clause.blocks)
-    _SIGS[id(clause)] = (clause, sig)
-    return sig
-
-
-def _reads_same(a: Clause | None, b: Clause | None) -> bool:
-    """The two clauses read the same: equal ones (most of a re-draft's) without working out their signatures."""
-    return a == b or _sig(a) == _sig(b)
+def _cell_breaks(clause: Clause | None) -> bool:
+    """A table cell of the clause holds more than one paragraph (Enter pressed in it)."""
+    return clause is not None and any(isinstance(i, LineBreak) for b in clause.blocks if isinstance(b, Table)
+                                      for row in (b.header, *b.rows) for cell in row for i in cell)
 
 
 def _sig_blocks(blocks, role: str) -> object:
     return tuple(signature(b) for b in blocks if isinstance(b, Paragraph) and b.role == role)
 
 
-def _plain(clause: Clause) -> str:
-    parts = []
-    for b in clause.blocks:
-        sig = signature(b)
-        parts.append(sig[4] if sig[0] == "p" else " ".join(" ".join(r) for r in (sig[1], *sig[2])))
-    return "\n".join(parts)
-
-
-_WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*|\s+|[^\w\s]")
 _REF_KEY = re.compile("\x00([^\x00]*)\x00")  # a cross-reference in a signature's text: its anchor
 _EDIT_WORD = re.compile("\x00[^\x00]*\x00|" + _WORD.pattern)  # …one word in an edit's summary
 
@@ -686,142 +619,10 @@ def _cover_changes(base: Draft, accepted: Draft) -> list[str]:
     return out
 
 
-# ── a change that is a deal field ──────────────────────────────────────────────────────────
-def _leaves(data, path=()) -> Iterable[tuple[tuple, object]]:
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if k != "overrides":
-                yield from _leaves(v, (*path, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _leaves(v, (*path, i))
-    else:
-        yield path, data
-
-
-def _inside_one_value(old_text: str, new_text: str, data: dict) -> list[tuple[tuple, object, str]]:
-    """(path, value, new value) of each text field that shows once in the clause and holds every change
-    the reviewer made there (an address with its street and postcode changed)."""
-    out = []
-    for path, value in _leaves(data):
-        if not isinstance(value, str) or len(value) < 3 or old_text.count(value) != 1:
-            continue
-        at = old_text.index(value)
-        before, after = old_text[:at], old_text[at + len(value):]
-        if len(new_text) >= len(before) + len(after) and new_text.startswith(before) and new_text.endswith(after):
-            changed = new_text[len(before):len(new_text) - len(after)]
-            if changed.strip() and changed != value and "\n" not in changed:
-                out.append((path, value, changed))
-    return out
-
-
-def _as_type(text: str, like: object) -> object | None:
-    text = text.strip()
-    if isinstance(like, bool):
-        return None
-    if isinstance(like, int):
-        digits = text.replace(",", "").replace("\u202f", "").replace("\u00a0", "")
-        return int(digits) if digits.isdigit() else None
-    if isinstance(like, float):
-        try:
-            return float(text.replace(",", ""))
-        except ValueError:
-            return None
-    if isinstance(like, str):
-        return text or None
-    return None
-
-
-def _field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dict,
-                  draft_with: Callable[[dict], Draft]):
-    """(path, old value, new value, clause ids it reaches) when exactly one field change re-drafts what the
-    reviewer wrote; otherwise '' or the reason no field change fits."""
-    a, b = _WORD.findall(_plain(old)), _WORD.findall(_plain(new))
-    diffs = [(("".join(a[i1:i2])).strip(), ("".join(b[j1:j2])).strip())
-             for tag, i1, i2, j1, j2 in opcodes(a, b) if tag != "equal"]
-    diffs = list(dict.fromkeys(diffs))  # the same value changed the same way wherever it shows
-    candidates = []
-    if len(diffs) != 1 or not diffs[0][0] or not diffs[0][1] or len(diffs[0][0]) > 80:
-        candidates = _inside_one_value(_plain(old), _plain(new), data)
-        if not candidates:
-            return ""
-        was = now = None
-    else:
-        was, now = diffs[0]
-    for path, value in _leaves(data) if was is not None else ():
-        if isinstance(value, bool) or value is None:
-            continue
-        shown = str(value)
-        if isinstance(value, int):
-            if was.replace(",", "").replace("\u202f", "").replace("\u00a0", "") != shown:
-                continue
-        elif shown.strip() != was:
-            # a word inside a longer value (a party's name: 'Ltd' → 'Limited') where the value shows
-            if not (isinstance(value, str) and len(was) >= 3 and was in shown and shown in _plain(old)):
-                continue
-            candidates.append((path, value, shown.replace(was, now, 1)))
-            continue
-        new_value = _as_type(now, value)
-        if new_value is not None and new_value != value:
-            candidates.append((path, value, new_value))
-    fits, reasons = [], []
-    accepted_clauses, base_clauses = _clauses(accepted), _clauses(base)
-    for path, value, new_value in candidates[:MAX_FIELD_TRIES]:
-        trial = copy.deepcopy(data)
-        node = trial
-        for key in path[:-1]:
-            node = node[key]
-        node[path[-1]] = new_value
-        try:
-            redrafted = draft_with(trial)
-        except TermsmithError as exc:  # the field alone cannot change so: the deal says why
-            why = exc.problems[0].message if exc.problems else str(exc)
-            reasons.append(f"deal field {'.'.join(map(str, path))} = {new_value} alone does not draft ({why})")
-            continue
-        except Exception:  # noqa: BLE001 - any failure of a trial draft only rules the candidate out
-            continue
-        trial_clauses = _clauses(redrafted)
-        # in the order of the draft (a set's order changes with the interpreter's string hashing between runs)
-        reached = [k for k in dict.fromkeys([*trial_clauses, *base_clauses])
-                   if not _reads_same(trial_clauses.get(k), base_clauses.get(k))]
-        if old.id not in reached:
-            continue
-        differs = [k for k in reached if not _reads_same(trial_clauses.get(k), accepted_clauses.get(k))]
-        if differs:
-            shown = ".".join(map(str, path))
-            names = _names(redrafted)
-            others = [names.get(k, k) for k in differs if k != old.id]
-            if old.id in differs:
-                reasons.append(f"deal field {shown} = {new_value} does not give the reviewed wording of "
-                               f"{names.get(old.id, old.id)} (the field is used elsewhere in it)")
-            else:
-                reasons.append(f"changing deal field {shown} would also change {', '.join(others)}, which the "
-                               "review left as it was")
-            continue
-        fits.append((path, value, new_value, reached))
-    if len(fits) == 1:
-        return fits[0]
-    if len(fits) > 1:
-        return "several deal fields give this text: " + ", ".join(".".join(map(str, f[0])) for f in fits)
-    return "; ".join(reasons)
-
-
 # ── the report ─────────────────────────────────────────────────────────────────────────────
-AUTHOR_WIDTH = 60  # a reviewer's name as the report shows it: longer names are cut, with an ellipsis
-
-
-def reviewer(author: str) -> str:
-    """An author as Word recorded it, fit to print: on one line, at most AUTHOR_WIDTH characters, and control or
-    invisible characters (a right-to-left override reorders the text after it) written as escapes ('\\u202e'),
-    as every line termsmith prints has them. '' for no author."""
-    name = " ".join(author.split())
-    if len(name) > AUTHOR_WIDTH:
-        name = name[: AUTHOR_WIDTH - 1].rstrip() + "…"
-    return printable(name)
-
-
 ACTIONS = {
     "field": "absorbed as a deal field",
+    "item": "absorbed into a deal list",
     "override": "absorbed as the deal's own wording",
     "moved": "absorbed: the deal places the clause",
     "removed": "absorbed: clause removed",
@@ -853,6 +654,9 @@ def report_lines(result: Plan, document: str, deal: str) -> list[str]:
     if result.fields:
         lines += ["", "## Deal fields changed", ""]
         lines += [f"- {'.'.join(map(str, p))}: {a} → {b}" for p, a, b in result.fields]
+    if result.items:
+        lines += ["", "## Deal list items", ""]
+        lines += [f"- {e.line()}" for e in result.items]
     if result.refused:
         lines += ["", "## Not absorbed", ""]
         lines += [f"- {line}" for line in result.refused]
@@ -878,18 +682,4 @@ def mismatched(result: Plan, redrafted: Draft) -> list[tuple[str, str]]:
         if not _reads_same(got.get(ident), clause):
             out.append((ident, f"{clause.label} {clause.title} ({ident})".strip()))
     del added
-    return out
-
-
-def _names(draft: Draft) -> dict[str, str]:
-    """How a reader names each clause: 'clause 17.1', 'Schedule 5 para 2'."""
-    out = {}
-    for section in draft.sections:
-        for clause in section.clauses:
-            if section.kind == "schedule":
-                out[clause.id] = f"{section.label} para {clause.label}"
-            elif clause.label:
-                out[clause.id] = f"clause {clause.label}"
-            else:
-                out[clause.id] = clause.title or clause.id
     return out

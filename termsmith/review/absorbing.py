@@ -131,7 +131,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         parsed[text] = resolved.loaded
     literal = _keep_live(plan, base, loaded.data, drafted_from, draft_with)
     fields = [(path, new) for path, _old, new in plan.fields]
-    new_text = edit_deal(text, fields, plan.overrides, parse) if plan.changed else text
+    new_text = edit_deal(text, fields, plan.overrides, parse, plan.items) if plan.changed else text
     mismatches: list[str] = []
     if plan.changed:
         def redraft(deal_text: str) -> Draft:
@@ -153,7 +153,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
                 for r in plan.clauses:
                     if r.id == ident:
                         r.detail = r.detail.split("; computed values kept live")[0]
-            new_text = edit_deal(text, fields, plan.overrides, parse)
+            new_text = edit_deal(text, fields, plan.overrides, parse, plan.items)
             literal.clear()
             redrafted = redraft(new_text)
             found = review.mismatched(plan, redrafted)

@@ -14,6 +14,7 @@ the whole file goes through ruamel.yaml instead, which is slower on a long deal 
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
@@ -37,10 +38,14 @@ def _yaml() -> YAML:
 
 
 def edit_deal(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict],
-              parse: Callable[[str], object] | None = None) -> str:
+              parse: Callable[[str], object] | None = None, items: Sequence = ()) -> str:
     """The deal file's text with each (field path, new value) set and `overrides` merged into its
     `overrides:` section (added at the end when the deal has none). `parse`: how the spliced file is read
-    to check it (text → data, None when it does not parse), when the caller reads it that way anyway."""
+    to check it (text → data, None when it does not parse), when the caller reads it that way anyway.
+    `items`: list items added or removed (review.listitems.ItemEdit), after the fields are set; a list
+    changes shape, so the file then goes through ruamel.yaml."""
+    if items:
+        return _round_trip(text, fields, overrides, items)
     try:
         spliced = _splice(text, fields, overrides)
     except (_Unusual, yaml.YAMLError):
@@ -192,7 +197,6 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
            parse: Callable[[str], object] | None = None) -> bool:
     """The spliced file reads as the old one with exactly these changes."""
     if parse is not None:
-        import copy
 
         want, got = copy.deepcopy(parse(old_text)), parse(new_text)
         if want is None or got is None:
@@ -226,8 +230,28 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
     return got == want
 
 
+def _keep_trailing(was_last, last, move: bool = False) -> None:
+    """The comment or blank lines after what was the last item of a list (ruamel.yaml keeps them on it) kept
+    after the item now last; `move`: taken from the one before (it stays in the list)."""
+    if not (isinstance(was_last, CommentedMap) and isinstance(last, CommentedMap) and was_last and last) or \
+            last.fa.flow_style() or was_last.fa.flow_style():  # a comment inside '{…}' would be written there
+        return
+    token = was_last.ca.items.get(list(was_last)[-1])
+    if token and not last.ca.items.get(list(last)[-1]):
+        last.ca.items[list(last)[-1]] = token
+        if move:
+            del was_last.ca.items[list(was_last)[-1]]
+
+
+def _list(data, path: tuple):
+    for key in path:
+        data = data[key]
+    return data
+
+
 # ── the whole file through ruamel.yaml ─────────────────────────────────────────────────────
-def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict]) -> str:
+def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict],
+                items: Sequence = ()) -> str:
     rt = _yaml()
     data = rt.load(text)
     for path, value in fields:
@@ -235,6 +259,27 @@ def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: di
         for key in path[:-1]:
             node = node[key]
         node[path[-1]] = value
+    # removed (and moved) items by their old places from the end, then added (and moved) ones at their places in
+    # the list as it ends; a moved item is the file's own, comments and all
+    taken = {}
+    for edit in sorted((e for e in items if e.new is None or e.was is not None),
+                       key=lambda e: (tuple(map(str, e.path)), e.index if e.was is None else e.was), reverse=True):
+        items_now = _list(data, edit.path)
+        at = edit.index if edit.was is None else edit.was
+        gone = items_now.pop(at)
+        if at == len(items_now) and items_now:  # the last item: what followed it (a blank line) stays
+            _keep_trailing(gone, items_now[-1])
+        taken[id(edit)] = gone
+    for edit in sorted((e for e in items if e.new is not None), key=lambda e: (tuple(map(str, e.path)), e.index)):
+        items_now = _list(data, edit.path)
+        new = taken.get(id(edit))
+        if new is None:
+            new = CommentedMap(copy.deepcopy(edit.new))
+            if items_now and all(isinstance(x, CommentedMap) and x.fa.flow_style() for x in items_now):
+                new.fa.set_flow_style()  # written as its neighbours are ('- {below: 99.5, credit_percent: 10}')
+        if edit.index == len(items_now) and items_now:  # a new last item: what followed the list follows it
+            _keep_trailing(items_now[-1], new, move=True)
+        items_now.insert(edit.index, new)
     if overrides:
         _merge(data, overrides)
     out = io.StringIO()

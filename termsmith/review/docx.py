@@ -17,6 +17,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, TermDefinition
+from termsmith.review.margins import MarginChange, changes
 from termsmith.review.package import Package, open_package
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -27,6 +28,8 @@ CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-propertie
 VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+RT_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 RT_COMMENTS_EXT = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -65,11 +68,15 @@ _INSERTS, _DELETES = (_INS, _w("moveTo")), (_DEL, _w("moveFrom"))
 _HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSimple"), _w("bookmarkStart"),
                                                       _w("commentRangeStart"))
 _SDT, _SDT_CONTENT, _CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
+_COMMENT_END, _VANISH = _w("commentRangeEnd"), _w("vanish")
 _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT)
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 _NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_PICTURES = (_w("drawing"), _w("pict"), _w("object"), f"{{{_MC}}}AlternateContent")
+_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 
 # ── what is read ───────────────────────────────────────────────────────────────────────────
@@ -101,6 +108,8 @@ class Para:
     pieces: list[Piece]
     bookmarks: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)  # ids of comments anchored here
+    comment_ends: list[str] = field(default_factory=list)  # ids of comments whose range ends here
+    style_before: str | None = None  # the style before a tracked change of it (w:pPrChange)
     mark: Revision | None = None  # the paragraph mark inserted or deleted
     notes: list[NoteReference] = field(default_factory=list)  # footnote and endnote references in it
     formatted: list[tuple[str, str, str]] = field(default_factory=list)  # (author, date, text) of tracked
@@ -115,7 +124,7 @@ class NoteReference(NamedTuple):
     """Where a footnote or endnote is referenced: the note's kind and id, and the tracked change the reference
     is part of (None when it is not tracked)."""
 
-    kind: Literal["footnote", "endnote"]
+    kind: Literal["footnote", "endnote", "picture"]
     id: str
     revision: Revision | None = None
 
@@ -124,7 +133,7 @@ class NoteReference(NamedTuple):
 class FootNote:
     """A footnote or endnote the body references, and its text ('' when the document has no such note)."""
 
-    kind: Literal["footnote", "endnote"]
+    kind: Literal["footnote", "endnote", "picture"]
     id: str
     text: str
     index: int  # the body block that references it
@@ -151,6 +160,7 @@ class Comment:
     date: str
     text: str
     parent: str | None = None  # the comment this one replies to
+    done: bool = False  # marked resolved (w15:done)
 
 
 @dataclass
@@ -163,6 +173,7 @@ class Document:
     properties: dict[str, str]
     styles: dict[str, str]  # style id → style name
     note_texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → text of the note
+    margins: list[MarginChange] = field(default_factory=list)  # tracked changes in headers and footers
 
     def notes(self, view: str = "accepted") -> list[FootNote]:
         """The footnotes and endnotes the body references (with the document as it stands, or as it was
@@ -235,6 +246,7 @@ class _Reader:
         self.main = package.main
         self.rels = _rels(package, self.main)
         self.fields: list[list] = []  # open complex fields: [instruction, phase ('instr'|'result'), pieces]
+        self.pictures: dict[tuple[str, str], str] = {}  # ('picture', its number) → its alternative text
         self.bold_styles: set[str] = set()  # character styles that make a run bold
         self.styles = self._styles()
         self.canon = {}
@@ -263,7 +275,15 @@ class _Reader:
             else:
                 blocks.append(self._table(el))
         return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles,
-                        self._note_texts())
+                        {**self._note_texts(), **self.pictures}, self._margins())
+
+    def _margins(self) -> list[MarginChange]:
+        out = []
+        for kind, target, mode in self.rels.values():
+            where = {RT_HEADER: "header", RT_FOOTER: "footer"}.get(kind)
+            if where and mode != "External" and self.package.has(_resolve(self.main, target)):
+                out.extend(changes(where, self.package.xml(_resolve(self.main, target))))
+        return out
 
     # ── properties, styles, comments ──
     def _properties(self) -> dict[str, str]:
@@ -298,12 +318,15 @@ class _Reader:
         if name is None:
             return {}
         parents: dict[str, str] = {}
+        done: set[str] = set()  # the paragraph ids of comments marked resolved
         ext = self._part(RT_COMMENTS_EXT)
         if ext is not None:
             for item in self.package.xml(ext).iter(f"{{{W15}}}commentEx"):
                 parent = item.get(f"{{{W15}}}paraIdParent")
                 if parent:
                     parents[item.get(f"{{{W15}}}paraId", "")] = parent
+                if item.get(f"{{{W15}}}done") in ("1", "true"):
+                    done.add(item.get(f"{{{W15}}}paraId", ""))
         out: dict[str, Comment] = {}
         by_para: dict[str, str] = {}
         pending: list[tuple[str, str]] = []
@@ -314,6 +337,8 @@ class _Reader:
             paras = list(c.iter(_w("p")))
             if paras:
                 last = paras[-1].get(f"{{{W14}}}paraId")
+                if last in done:
+                    out[cid] = replace(out[cid], done=True)
                 if last:
                     by_para[last] = cid
                     if last in parents:
@@ -322,7 +347,7 @@ class _Reader:
             parent = by_para.get(parent_para)
             if parent is not None:
                 c = out[cid]
-                out[cid] = Comment(c.id, c.author, c.date, c.text, parent)
+                out[cid] = replace(c, parent=parent)
         return out
 
     def _note_texts(self) -> dict[tuple[str, str], str]:
@@ -353,12 +378,19 @@ class _Reader:
                     mark = trpr.find(_w(kind))
                     if mark is not None:
                         revision = _revision(mark, kind)
-            cells = []
-            for tc in _cells(tr):
-                cells.append([self._paragraph(p) for p in _block_elements(tc) if p.tag == _P])
-            rows.append(Row(cells, revision, header))
+            rows.append(Row([self._cell(tc) for tc in _cells(tr)], revision, header))
         style = style_el.get(_w("val"), "") if style_el is not None else ""
         return TableRead(rows, self.canon.get(style, style))
+
+    def _cell(self, tc: etree._Element) -> list[Para]:
+        """A cell's paragraphs, those of a table inside it too (cell by cell, as Word shows them in turn)."""
+        out = []
+        for el in _block_elements(tc):
+            if el.tag == _P:
+                out.append(self._paragraph(el))
+            elif el.tag == _TBL:
+                out.extend(p for tr in _rows(el) for inner in _cells(tr) for p in self._cell(inner))
+        return out
 
     def _paragraph(self, p: etree._Element) -> Para:
         style, mark = "", None
@@ -377,6 +409,10 @@ class _Reader:
         restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
         if restyled is not None:
             para.formatted.append((restyled.get(_AUTHOR, ""), restyled.get(_DATE, ""), "(paragraph)"))
+            was = _child(restyled, _PPR)
+            was_style = _child(was, _PSTYLE) if was is not None else None
+            was_name = was_style.get(_VAL, "") if was_style is not None else ""
+            para.style_before = self.canon.get(was_name, was_name)
         self._content(p, para, None)
         para.pieces = _terms(para.pieces)
         return para
@@ -405,6 +441,8 @@ class _Reader:
                     para.bookmarks.append(name)
             elif tag == _COMMENT_START:
                 para.comments.append(child.get(_ID, ""))
+            elif tag == _COMMENT_END:
+                para.comment_ends.append(child.get(_ID, ""))
             elif tag in _WRAPPERS:
                 self._content(child.find(_SDT_CONTENT) if tag == _SDT and
                               child.find(_SDT_CONTENT) is not None else child, para, revision)
@@ -428,7 +466,7 @@ class _Reader:
                 para.pieces.append(Piece(Link(rel[1], tuple(children)), rev))
 
     def _run(self, r: etree._Element, para: Para, revision: Revision | None) -> None:
-        bold = italic = strike = False
+        bold = italic = strike = hidden = False
         style = ""
         children = list(r)
         if children and children[0].tag == _RPR:
@@ -440,6 +478,8 @@ class _Reader:
                     italic = _on(prop)
                 elif tag in _STRIKES:
                     strike = strike or _on(prop)
+                elif tag == _VANISH:  # hidden text: Word neither shows nor prints it
+                    hidden = _on(prop)
                 elif tag == _RSTYLE:
                     style = prop.get(_VAL, "")
                     bold = bold or style in self.bold_styles
@@ -454,7 +494,7 @@ class _Reader:
             tag = child.tag
             if tag == _T:
                 text = child.text
-                if text and not (fields and fields[-1][1] == "instr"):
+                if text and not hidden and not (fields and fields[-1][1] == "instr"):
                     pieces.append(Piece(Span(text, bold, italic, strike), revision, title, term))
                 continue
             if tag == _FLD_CHAR:
@@ -473,10 +513,20 @@ class _Reader:
                 if fields and fields[-1][1] == "instr":
                     fields[-1][0] += child.text or ""
                 continue
-            if fields and fields[-1][1] == "instr":
-                continue  # inside a field's instruction
+            if (fields and fields[-1][1] == "instr") or hidden:
+                continue  # inside a field's instruction, or hidden
             if tag in _NOTE_REFERENCES:
                 para.notes.append(NoteReference(_NOTE_REFERENCES[tag], child.get(_ID, ""), revision))
+                continue
+            if tag in _PICTURES:  # termsmith draws none: a reviewer's, reported where it is like a footnote
+                ident = str(len(self.pictures))
+                alt = next((d.get("descr") or d.get("title") for d in child.iter(_DOC_PR)
+                            if d.get("descr") or d.get("title")), "")
+                box = next(child.iter(_w("txbxContent")), None)  # a text box: its text (once: Word writes it twice)
+                if not alt and box is not None:
+                    alt = " ".join(t.text or "" for t in box.iter(_T))
+                self.pictures[("picture", ident)] = " ".join(alt.split())
+                para.notes.append(NoteReference("picture", ident, revision))
                 continue
             if tag == _DEL_TEXT:
                 text = child.text or ""

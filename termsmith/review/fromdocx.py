@@ -38,7 +38,7 @@ from termsmith.draft.document import (
 from termsmith.draft.document import plain_text as inline_text
 from termsmith.review.docx import Document, FootNote, Para, Piece, Row, TableRead
 from termsmith.review.redline import fold_quotes
-from termsmith.review.relink import relinked
+from termsmith.review.relink import aliases, relinked, typed_over
 
 SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
 COVER_STYLES = {"Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading"}
@@ -72,6 +72,10 @@ def document_draft(doc: Document, base: Draft | None = None, *, view: str = "acc
     the clause (or section, or 'cover') each of the document's blocks belongs to."""
     builder = _Builder(doc, base, view)
     draft = builder.build()
+    typed = typed_over(doc, base, draft) if base is not None else set()
+    if typed:  # read again, those numbers as the reviewer's text
+        builder = _Builder(doc, base, view, typed)
+        draft = builder.build()
     if owners is not None:
         owners.update(builder.owners)
     return draft
@@ -138,7 +142,8 @@ def resolved(doc: Document, view: str = "accepted") -> list[_P | tuple[TableRead
             carry = None
         else:
             bookmarks, index = list(block.bookmarks), n
-        para = _P(block.style, pieces, bookmarks, index)
+        style = block.style if view == "accepted" or block.style_before is None else block.style_before
+        para = _P(style, pieces, bookmarks, index)
         if block.mark is not None and block.mark.kind == drop:
             if not any(not _blank_piece(p) for p in pieces):
                 para.bookmarks = []  # a paragraph removed whole takes its bookmarks with it
@@ -169,8 +174,11 @@ def cell_paras(row: Row, view: str) -> list[list[Piece]]:
 
 # ── building the Draft ─────────────────────────────────────────────────────────────────────
 class _Builder:
-    def __init__(self, doc: Document, base: Draft | None, view: str) -> None:
+    def __init__(self, doc: Document, base: Draft | None, view: str,
+                 typed: set[tuple[str, str]] | frozenset = frozenset()) -> None:
         self.doc, self.base, self.view = doc, base, view
+        self.typed = typed  # cross-references whose number the reviewer typed over (relink.typed_over)
+        self.aliases = aliases(doc)
         self.anchor_ids: dict[str, str] = {}
         self.base_sections: dict[str, Section] = {}  # by id
         self.base_clauses: dict[str, Clause] = {}
@@ -261,7 +269,7 @@ class _Builder:
         if title is not None and body and isinstance(body[0].inline, Span) and body[0].inline.text.startswith(" "):
             first = body[0].inline
             body[0] = Piece(replace(first, text=first.text[1:]), body[0].revision)
-        inlines = _inlines(body)
+        inlines = _inlines(self._untyped(body))
         if not inlines and not title:
             return  # the empty paragraph Word keeps after a table, or one the reviewer left
         if anchor or not section.clauses or (role == "clause" and section.kind != "signatures"):
@@ -282,6 +290,22 @@ class _Builder:
             role = "body"
         para_anchor = clause.anchor if role == "clause" else None
         clause.blocks.append(Paragraph(role, level, "", tuple(inlines), para_anchor, _title(title)))
+
+    def _untyped(self, pieces: list[Piece]) -> list[Piece]:
+        """A cross-reference to Word's own bookmark of a paragraph as one to termsmith's; one whose number the
+        reviewer typed over as that number, their text."""
+        if not self.typed and not self.aliases:
+            return pieces
+        out = []
+        for piece in pieces:
+            item = piece.inline
+            if isinstance(item, CrossRef) and item.anchor in self.aliases:
+                item = replace(item, anchor=self.aliases[item.anchor])
+                piece = Piece(item, piece.revision)
+            if isinstance(item, CrossRef) and (item.anchor, item.label) in self.typed:
+                piece = Piece(Span(item.label, item.bold, item.italic), piece.revision)
+            out.append(piece)
+        return out
 
     def _lost_bookmark(self, section: _ReadSection) -> str:
         """A numbered clause paragraph without its bookmark (an editor that rewrites a paragraph's runs drops
@@ -324,7 +348,7 @@ class _Builder:
         self.owners[index] = (section.clauses[-1].id if section.clauses else section.id) if section else "cover"
 
     def _table_of(self, table: TableRead, rows: list[Row]) -> None:
-        cells = [[_inlines(c) for c in cell_paras(r, self.view)] for r in rows]
+        cells = [[_inlines(self._untyped(c)) for c in cell_paras(r, self.view)] for r in rows]
         if not cells:
             return
         if table.style != "ContractTable" and any(

@@ -374,9 +374,11 @@ def _edit_table(old: Table, new: Table, notes: list[_Note]) -> TrackedTable:
             rows.extend(TrackedRow(r) for r in new.rows[j1:j2])
             continue
         olds, news = old.rows[i1:i2], new.rows[j1:j2]
-        # a row keeps its identity by its first cell (the metric, the party, the date)
+        # a row keeps its identity by its first cell (the metric, the party, the date), or, its first cell
+        # edited, by all its other cells
         for ptag, a1, a2, b1, b2 in opcodes([_plain(r[0]) for r in olds], [_plain(r[0]) for r in news]):
-            if ptag == "equal":
+            if ptag == "equal" or (ptag == "replace" and a2 - a1 == b2 - b1 and all(
+                    o[1:] == n[1:] and len(o) > 1 for o, n in zip(olds[a1:a2], news[b1:b2], strict=True))):
                 for o, n in zip(olds[a1:a2], news[b1:b2], strict=True):
                     rows.append(TrackedRow(tuple(_diff_cell(oc, nc, notes) for oc, nc in zip(o, n, strict=True))))
                 continue

@@ -7,6 +7,10 @@ from the draft, and absorbing it would freeze each number into the deal's wordin
 paragraph shows, at the same place in the same surrounding words, the number its draft's cross-reference showed,
 that number is the cross-reference again. A number the reviewer typed or changed is not in text the two share,
 and stays their text.
+
+Two more ways a cross-reference comes back: one the reviewer inserted with Word's Insert > Cross-reference points
+at a bookmark Word put on the clause's paragraph (`aliases`: read as termsmith's bookmark of that paragraph); one
+whose shown number the reviewer typed over, the field kept (`typed_over`: read as their text).
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from __future__ import annotations
 from dataclasses import replace
 from difflib import SequenceMatcher
 
-from termsmith.draft.document import Block, CrossRef, Inline, Paragraph, Span, Table
+from termsmith.draft.document import Block, CrossRef, Draft, Inline, Paragraph, Span, Table
 from termsmith.draft.document import plain_text as inline_text
+from termsmith.review.docx import Document, Para
 
 
 def relinked(block: Block, base_blocks: tuple[Block, ...]) -> Block:
@@ -84,3 +89,58 @@ def _relink(new: tuple[Inline, ...], old: tuple[Inline, ...]) -> tuple[Inline, .
                 out.append(Span(item.text[cut - at:], item.bold, item.italic, item.strike))
         at += len(shown)
     return tuple(out) if linked else new
+
+
+def aliases(doc: Document) -> dict[str, str]:
+    """Each bookmark Word or the reviewer added to a paragraph that holds one of termsmith's → termsmith's: Word's
+    Insert > Cross-reference bookmarks the paragraph it points at ('_Ref190234567'), and that paragraph is the
+    clause or item termsmith's bookmark names."""
+    out: dict[str, str] = {}
+    for block in doc.blocks:
+        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        for para in paras:
+            ours = [b for b in para.bookmarks if b.startswith("_Ref_")]
+            if ours:
+                for name in para.bookmarks:
+                    if not name.startswith("_Ref_"):
+                        out.setdefault(name, ours[0])
+    return out
+
+
+def typed_over(doc: Document, base: Draft, draft: Draft) -> set[tuple[str, str]]:
+    """(bookmark, number) of each cross-reference whose shown number the reviewer typed over: neither the
+    number the draft showed (a stale number after a move is that one) nor its target's number in the document
+    as it now reads (Word updated the field; Word may write it with more or less of its parent's number: '12.1(a)'
+    for '(a)')."""
+    drafted, now, alias = shown_numbers(base), shown_numbers(draft), aliases(doc)
+
+    def word_number(label: str, numbers: set[str]) -> bool:
+        return any(label.endswith(n) or n.endswith(label) for n in numbers if n and label)
+
+    out = set()
+    for block in doc.blocks:
+        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        for para in paras:
+            for piece in para.pieces:
+                item = piece.inline
+                if isinstance(item, CrossRef) and item.anchor in alias:
+                    item = replace(item, anchor=alias[item.anchor])
+                if isinstance(item, CrossRef) and item.anchor in drafted and item.label not in drafted[item.anchor] \
+                        and item.anchor in now and not word_number(item.label, now[item.anchor]):
+                    out.add((item.anchor, item.label))
+    return out
+
+
+def shown_numbers(draft: Draft) -> dict[str, set[str]]:
+    """The numbers the draft's cross-references show for each bookmark they point at."""
+    out: dict[str, set[str]] = {}
+    for section in draft.sections:
+        for clause in section.clauses:
+            for block in clause.blocks:
+                cells = [block.inlines] if isinstance(block, Paragraph) else [c for r in (block.header, *block.rows)
+                                                                              for c in r]
+                for inlines in cells:
+                    for item in inlines:
+                        if isinstance(item, CrossRef):
+                            out.setdefault(item.anchor, set()).add(item.label)
+    return out

@@ -108,10 +108,19 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
 
         kinds = [n.kind for n, _owner, _place in footnotes]
         counted = " and ".join(f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
-                               for k in ("footnote", "endnote") if k in kinds)
+                               for k in ("footnote", "endnote", "picture") if k in kinds)
+        empty = {"picture": "(no alternative text)"}  # what a note without text is called
         notes.append(f"{path}: {counted} the redline does not compare or show (termsmith drafts none): " + "; ".join(
-            f"{n.kind} in {place}: “{shorten(n.text, 80) if n.text else '(its text is not in the document)'}”"
+            f"{n.kind} in {place}: “"
+            f"{shorten(n.text, 80) if n.text else empty.get(n.kind, '(its text is not in the document)')}”"
             for n, _owner, place in footnotes))
+    if doc.margins:
+        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
+
+        notes.append(f"{path}: {len(doc.margins)} tracked change{'s' if len(doc.margins) != 1 else ''} in its "
+                     "headers or footers the redline does not compare (termsmith writes them from the library): " +
+                     "; ".join(f"{m.kind} in the {m.where} “{shorten(m.text, 80)}”" for m in doc.margins[:3]) +
+                     ("; …" if len(doc.margins) > 3 else ""))
     return Side(draft, doc, base, manifest, tuple(notes))
 
 

@@ -1,0 +1,144 @@
+"""What the reviewer did, read from the document: tracked insertions and deletions, formatting changes, comments
+and replies, and words struck through by hand, each by the clause it falls in.
+
+Notes termsmith wrote itself (author "termsmith") are not the reviewer's and are left out, but a reply to one is
+reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from termsmith.draft.document import Span
+from termsmith.errors import printable
+from termsmith.review.docx import Comment, Document, Para, Piece
+
+TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
+
+
+@dataclass(frozen=True)
+class Note:
+    """One thing the reviewer did: a tracked insertion or deletion, an untracked edit, a comment or reply."""
+
+    kind: str  # inserted | deleted | edited | comment | reply
+    author: str
+    date: str
+    text: str
+    to: str = ""  # a reply: the note it answers
+    tracked: bool = True  # a tracked change or a comment (its author may be missing); False: an untracked edit
+
+
+# ── reading the review ─────────────────────────────────────────────────────────────────────
+def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]:
+    """Tracked changes and comments by the id of the clause they fall in."""
+    def owner(index: int) -> str:
+        while index >= 0:
+            if index in owners:
+                return owners[index]
+            index -= 1
+        return "cover"
+
+    out: dict[str, list[Note]] = {}
+    last: tuple | None = None
+    for index, item, para in doc.revisions():
+        if isinstance(item, Piece):
+            rev = item.revision
+            text = getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
+                getattr(item.inline, "term", "")
+            key = (index, rev.kind, rev.author, rev.date)
+            notes = out.setdefault(owner(index), [])
+            if last is not None and last[0] == key and notes:  # one change: in another cell, after a bar
+                prev = notes[-1]
+                notes[-1] = replace(prev, text=prev.text + (" | " if last[1] is not para else "") + text)
+            else:
+                notes.append(Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, text))
+            last = (key, para)
+            continue
+        last = None
+        rev = item.mark if isinstance(item, Para) else item.revision
+        what = "table row" if not isinstance(item, Para) else "paragraph" if isinstance(doc.blocks[index], Para) \
+            else "paragraph in a table cell"
+        out.setdefault(owner(index), []).append(
+            Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, f"({what})"))
+    for index, block in enumerate(doc.blocks):  # formatting is the library's styles: reported, not absorbed
+        for para in [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]:
+            for author, date, text in para.formatted:
+                notes = out.setdefault(owner(index), [])
+                prev = notes[-1] if notes else None
+                if prev and (prev.kind, prev.author, prev.date) == ("formatting changed", author, date) and \
+                        text != "(paragraph)" and prev.text != "(paragraph)":
+                    notes[-1] = replace(prev, text=prev.text + text)
+                else:
+                    notes.append(Note("formatting changed", author, date, text))
+    places = _comment_places(doc)
+    ends = _comment_places(doc, ends=True)
+    for cid, index in places.items():
+        comment = doc.comments.get(cid)
+        if comment is None:
+            continue  # a range or reference left behind with no comment in comments.xml: nothing to report
+        if comment.author.strip().lower() == TERMSMITH_AUTHOR:
+            continue  # termsmith's own note to the reviewer
+        parent = doc.comments.get(comment.parent or "")
+        # under each clause the commented text spans
+        for spanned in dict.fromkeys(owner(i) for i in range(index, max(index, ends.get(cid, index)) + 1)):
+            out.setdefault(spanned, []).append(_comment_note(comment, parent))
+    for comment in doc.comments.values():  # replies have no place of their own: they sit with their comment
+        if comment.parent and comment.author.strip().lower() != TERMSMITH_AUTHOR and comment.id not in places:
+            anchor = places.get(comment.parent)
+            parent = doc.comments.get(comment.parent)
+            out.setdefault(owner(anchor) if anchor is not None else "cover", []).append(
+                _comment_note(comment, parent))
+    return out
+
+
+def _comment_note(comment: Comment, parent: Comment | None) -> Note:
+    if parent is None:
+        return Note("comment" + (", resolved" if comment.done else ""), comment.author, comment.date, comment.text)
+    to = f"{reviewer(parent.author)}: {parent.text}" if parent.author.strip().lower() != TERMSMITH_AUTHOR \
+        else f"termsmith's note: {parent.text}"
+    return Note("reply" + (", resolved" if comment.done else ""), comment.author, comment.date, comment.text, to)
+
+
+def _comment_places(doc: Document, ends: bool = False) -> dict[str, int]:
+    """Each comment's id → the block its range starts in (with `ends`: the block it ends in)."""
+    places: dict[str, int] = {}
+    for index, block in enumerate(doc.blocks):
+        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        for para in paras:
+            for cid in para.comment_ends if ends else para.comments:
+                places.setdefault(cid, index)
+    return places
+
+
+def struck_by_hand(doc: Document, owners: dict[int, str]) -> dict[str, list[str]]:
+    """The words struck through without tracking, by the clause they are in (`owners` as the document read
+    before its tracked changes fills it)."""
+    out: dict[str, list[str]] = {}
+    owner = "cover"
+    for index, block in enumerate(doc.blocks):
+        owner = owners.get(index, owner)
+        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        for para in paras:
+            run = ""  # struck text in consecutive runs is one stretch
+            for piece in [*para.pieces, None]:
+                item = piece.inline if piece is not None else None
+                if isinstance(item, Span) and item.strike and piece.revision is None:
+                    run += item.text
+                    continue
+                if run.strip():
+                    out.setdefault(owner, []).append(" ".join(run.split()))
+                run = ""
+    return out
+
+
+AUTHOR_WIDTH = 60  # a reviewer's name as the report shows it: longer names are cut, with an ellipsis
+
+
+def reviewer(author: str) -> str:
+    """An author as Word recorded it, fit to print: on one line, at most AUTHOR_WIDTH characters, and control or
+    invisible characters (a right-to-left override reorders the text after it) written as escapes ('\\u202e'),
+    as every line termsmith prints has them. '' for no author."""
+    name = " ".join(author.split())
+    if len(name) > AUTHOR_WIDTH:
+        name = name[: AUTHOR_WIDTH - 1].rstrip() + "…"
+    return printable(name)
