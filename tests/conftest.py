@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -63,6 +64,13 @@ def write_deal(tmp_path):
 # ── real git repositories for library-version features ────────────────────────────────────
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Counsel", "GIT_AUTHOR_EMAIL": "c@example.com",
            "GIT_COMMITTER_NAME": "Counsel", "GIT_COMMITTER_EMAIL": "c@example.com"}
+
+
+def bundled_version(relative: str) -> str:
+    """The version a clause file of the bundled library has now (`termination/convenience.md`): for tests whose
+    deal records the version its wording was negotiated from, so a library release does not make it stale."""
+    text = (ROOT / "clause_library" / "clauses" / relative).read_text(encoding="utf-8")
+    return re.search(r"^version: (\S+)$", text, re.MULTILINE).group(1)
 
 
 def git(repo: Path, *args: str) -> str:

@@ -17,7 +17,7 @@ from termsmith import api
 from termsmith.errors import TermsmithError
 from termsmith.library.opening import open_library
 
-from .conftest import CANONICAL, ROOT
+from .conftest import CANONICAL, ROOT, bundled_version
 from .reviewed import W, WordEdit, accepted_text, libreoffice_resave, python_docx_edit
 
 DOCX = "acme-globex-2027.docx"
@@ -59,7 +59,7 @@ def test_tracked_changes_and_comments_as_word_writes_them(drafted):
     result = round_trip(drafted, reviewed)
     overrides = result.plan.overrides
     assert set(overrides) == {"termination.convenience", "scope.technology-integration"}
-    assert overrides["termination.convenience"]["based_on"] == "1.0.0"
+    assert overrides["termination.convenience"]["based_on"] == bundled_version("termination/convenience.md")
     review = (drafted / "deal.review.md").read_text(encoding="utf-8")
     assert review == "\n".join(result.lines) + "\n"
     assert "## 17.1 Termination for convenience (termination.convenience)" in review

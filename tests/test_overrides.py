@@ -17,11 +17,13 @@ from termsmith.cli import cli
 from termsmith.errors import TermsmithError
 from termsmith.review.redline import summary_lines
 
-from .conftest import canonical_data
+from .conftest import bundled_version, canonical_data
+
+CONVENIENCE = bundled_version("termination/convenience.md")  # the version the wording is negotiated from
 
 OVERRIDES = {
     "termination.convenience": {
-        "based_on": "1.0.0",
+        "based_on": CONVENIENCE,
         "text": "Any Party may end this Agreement for convenience on 60 days' written notice, subject to "
                 "clause {{ ref(\"termination.consequences\") }}.\n"},
     "exit.final-accounting": {"removed": True},
@@ -55,17 +57,17 @@ def test_overrides_draft_with_live_numbers(deal):
     assert escrow.label == "17.2" and escrow.title == "Escrow of source code" and text.endswith("clause 17.1 applies.")
     assert "exit.final-accounting" not in {c.id for s in draft.sections for c in s.clauses}
     assert {(o.id, o.kind, o.based_on) for o in draft.provenance.overrides} == {
-        ("termination.convenience", "text", "1.0.0"), ("exit.final-accounting", "removed", ""),
+        ("termination.convenience", "text", CONVENIENCE), ("exit.final-accounting", "removed", ""),
         ("termination.escrow", "added", "")}
 
 
 def test_manifest_and_properties_record_overrides(deal, tmp_path):
     api.draft(deal, tmp_path / "out")
     manifest = json.loads((tmp_path / "out" / "acme-globex-2027.manifest.json").read_text())
-    assert manifest["overrides"]["termination.convenience"] == {"based_on": "1.0.0", "kind": "text"}
+    assert manifest["overrides"]["termination.convenience"] == {"based_on": CONVENIENCE, "kind": "text"}
     assert manifest["overrides"]["exit.final-accounting"] == {"kind": "removed"}
     custom = zipfile.ZipFile(tmp_path / "out" / "acme-globex-2027.docx").read("docProps/custom.xml").decode()
-    assert 'name="termsmith.override.termination.convenience"><vt:lpwstr>text 1.0.0<' in custom
+    assert f'name="termsmith.override.termination.convenience"><vt:lpwstr>text {CONVENIENCE}<' in custom
 
 
 def test_a_deal_without_overrides_keeps_its_manifest(tmp_path):
@@ -77,13 +79,13 @@ def test_a_deal_without_overrides_keeps_its_manifest(tmp_path):
 
 def test_explain_marks_overridden_clauses(deal):
     lines = "\n".join(report.explanation(api.explain(deal)))
-    assert "* termination.convenience" in lines and "overridden by the deal (its own wording, negotiated from 1.0.0)" in lines
+    assert "* termination.convenience" in lines and f"overridden by the deal (its own wording, negotiated from {CONVENIENCE})" in lines
     assert "- exit.final-accounting" in lines and "overridden by the deal (removed)" in lines
     assert "+ termination.escrow" in lines and "after termination.convenience" in lines
 
 
 def test_check_and_outdated_warn_when_the_library_moved_since_based_on(deal):
-    text = deal.read_text(encoding="utf-8").replace("based_on: 1.0.0", "based_on: 0.9.0")
+    text = deal.read_text(encoding="utf-8").replace(f"based_on: {CONVENIENCE}", "based_on: 0.9.0")
     deal.write_text(text, encoding="utf-8")
     result = api.check(deal)
     stale = [w for w in result.warnings if w.path.startswith("overrides.")]  # besides plausibility warnings
@@ -91,7 +93,7 @@ def test_check_and_outdated_warn_when_the_library_moved_since_based_on(deal):
     warning = stale[0]
     line = text.splitlines().index("    based_on: 0.9.0") + 1
     assert warning.line == line and warning.path == "overrides.termination.convenience"
-    assert "is now 1.0.0" in warning.message and "negotiated from 0.9.0" in warning.message
+    assert f"is now {CONVENIENCE}" in warning.message and "negotiated from 0.9.0" in warning.message
     done = CliRunner().invoke(cli, ["check", str(deal)])
     assert done.exit_code == 0 and f"{deal}:{line}: warning: overrides.termination.convenience" in done.output
 

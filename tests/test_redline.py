@@ -8,6 +8,7 @@ import dataclasses
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,11 @@ from termsmith.review.redline import compare, render_redline, summary_lines
 from termsmith.render.word import render_docx
 from termsmith.draft.revisions import Deleted, Inserted, Tracked, TrackedTable
 
-from .conftest import ROOT, canonical_data, git, make_library_repo
+from .conftest import ROOT, bundled_version, canonical_data, git, make_library_repo
+
+# clause 17.1 as the bundled library has it, and the version the library-revision tests reword it to
+CONVENIENCE = bundled_version("termination/convenience.md")
+REWORDED = ".".join((*CONVENIENCE.split(".")[:1], str(int(CONVENIENCE.split(".")[1]) + 1), "0"))
 from .docx_checks import contract_errors, schema_errors
 from .render.conftest import small_draft
 
@@ -628,12 +633,12 @@ def library_repo(tmp_path_factory) -> Path:
     repo = make_library_repo(tmp_path_factory.mktemp("repo"), ROOT / "clause_library", "clause_library", "v1.0.0")
     clause = repo / "clause_library" / "clauses" / "termination" / "convenience.md"
     text = clause.read_text(encoding="utf-8")
-    assert "version: 1.0.0" in text and "at least {{ tfc.notice_days" in text
-    text = text.replace("version: 1.0.0", "version: 1.1.0").replace("changelog: first version",
-                                                                    "changelog: notice 'not less than'")
+    assert f"version: {CONVENIENCE}\n" in text and "at least {{ tfc.notice_days" in text
+    text = re.sub(r"^changelog: .*$", "changelog: notice 'not less than'",
+                  text.replace(f"version: {CONVENIENCE}\n", f"version: {REWORDED}\n"), count=1, flags=re.MULTILINE)
     clause.write_text(text.replace("at least {{ tfc.notice_days", "not less than {{ tfc.notice_days"),
                       encoding="utf-8")
-    git(repo, "commit", "-q", "-am", "termination.convenience 1.1.0")
+    git(repo, "commit", "-q", "-am", f"termination.convenience {REWORDED}")
     return repo / "clause_library"
 
 
@@ -642,7 +647,8 @@ def test_one_deal_at_two_library_revisions(deals, library_repo, tmp_path):
                          library=library_repo)
     lines = summary_lines(result.comparison)
     assert lines == ["0 added, 0 removed, 1 changed",
-                     "~ 17.1 Termination for convenience [1.0.0 → 1.1.0] (Party at least 180 → Party not less than 180)"]
+                     f"~ 17.1 Termination for convenience [{CONVENIENCE} → {REWORDED}] (Party at least 180 → Party not less "
+                     "than 180)"]
     assert result.comparison.old.provenance.library_commit != result.comparison.new.provenance.library_commit
     root = document_xml(tmp_path / "rev.docx")
     assert [d.xpath("string(.)") for d in root.iter(q("del"))] == ["at least"]
