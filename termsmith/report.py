@@ -124,7 +124,7 @@ def impact(result, style: str = "text") -> list[str]:
 
         return [json.dumps([d.as_json() for d in result.deals], indent=2, ensure_ascii=False)]
     if style == "github":
-        from termsmith.review.impact import annotations
+        from termsmith.review.annotations import annotations
 
         title = _property("termsmith impact")
         lines = [f"::notice file={_property(file)},line={line},title={title}::{_data(message)}"

@@ -20,39 +20,14 @@ import collections
 import functools
 import hashlib
 import os
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from termsmith.draft.document import (
-    Clause as DraftClause,
-    CrossRef,
-    Link,
-    Paragraph,
-    Section,
-    SignatureBlock,
-    Span,
-    Table,
-    TermDefinition,
-)
-from termsmith.draft.revisions import (
-    Deleted,
-    Inserted,
-    Redline,
-    RevisedParty,
-    RevisedSection,
-    Retitled,
-    Tracked,
-    TrackedRow,
-    TrackedTable,
-)
 from termsmith.errors import InputError, OutputError, Problem, TermsmithError
 from termsmith.library.clauses import MANIFEST, Library
+from termsmith.review.wordcount import word_counts
 
-# a word with its inner punctuation ('2,000,000', '99.9', 'co-sell'), as the redline's word diff cuts them;
-# punctuation alone is not a word
-_WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*")
 WORKTREE = "WORKTREE"  # --head WORKTREE (the default): the library folder as it is now
 REPORT_NAME = "impact.json"
 
@@ -504,62 +479,6 @@ def _located(exc: TermsmithError, path: Path) -> tuple[Problem, ...]:
     return tuple(p if p.file else replace(p, file=str(path)) for p in exc.problems)
 
 
-# ── words added and removed ────────────────────────────────────────────────────────────────
-def word_counts(redline: Redline) -> tuple[int, int]:
-    """Words the redline inserts and deletes (a whole paragraph, row, clause or party counts all its words)."""
-    counts = {"insert": 0, "delete": 0}
-    _count((redline.sections, redline.parties, redline.title, redline.date_text), None, counts)
-    return counts["insert"], counts["delete"]
-
-
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
-
-
-def _count(item: object, mode: str | None, counts: dict[str, int]) -> None:
-    if isinstance(item, tuple | list):
-        for x in item:
-            _count(x, mode, counts)
-    elif isinstance(item, Inserted):
-        _count(item.inlines, "insert", counts)
-    elif isinstance(item, Deleted):
-        _count(item.inlines, "delete", counts)
-    elif isinstance(item, Tracked):
-        _count(item.item, item.change, counts)
-    elif isinstance(item, TrackedRow):
-        _count(item.cells, item.change or mode, counts)
-    elif mode is None and isinstance(item, Span | CrossRef | TermDefinition | Link | SignatureBlock):
-        return  # text both drafts have
-    elif isinstance(item, Span):
-        counts[mode] += _words(item.text)
-    elif isinstance(item, CrossRef):
-        counts[mode] += _words(item.label)
-    elif isinstance(item, TermDefinition):
-        counts[mode] += _words(item.term)
-    elif isinstance(item, Link):
-        _count(item.children, mode, counts)
-    elif isinstance(item, Paragraph):
-        if mode is not None and item.title:
-            counts[mode] += _words(item.title)
-        _count(item.inlines, mode, counts)
-    elif isinstance(item, Retitled):
-        _count((item.title, item.paragraph.inlines), mode, counts)
-    elif isinstance(item, Table | TrackedTable):
-        _count((item.header, item.rows), mode, counts)
-    elif isinstance(item, Section):
-        if mode is not None:
-            counts[mode] += _words(item.title)
-        _count(item.clauses, mode, counts)
-    elif isinstance(item, RevisedSection):
-        _count((item.title, item.section.clauses), mode, counts)
-    elif isinstance(item, DraftClause):
-        _count(item.blocks, mode, counts)
-    elif isinstance(item, SignatureBlock):
-        counts[mode] += sum(_words(t) for t in (item.party_name, item.signatory_name, item.signatory_title))
-    elif isinstance(item, RevisedParty):
-        _count((item.party_name, item.signatory_name, item.signatory_title), mode, counts)
-
-
 # ── the portfolio ──────────────────────────────────────────────────────────────────────────
 @dataclass(frozen=True)
 class DealImpact:
@@ -861,54 +780,3 @@ def _remove(paths: list[Path]) -> None:
             pass
         except OSError as exc:
             raise OutputError(Problem(file=str(path), message=f"cannot remove a stale redline: {exc.strerror or exc}")) from None
-
-
-# ── what a clause pull request's reviewer sees ─────────────────────────────────────────────
-def annotations(result: ImpactResult) -> list[tuple[str, int, str]]:
-    """One (file, line, message) per changed clause file, at its first changed line: the deals whose text
-    it changes; and one per deal file that itself changed between the revisions (at line 1)."""
-    library_folder = result.folder
-    out = []
-    for cid in result.change.clauses:
-        file = _shown(library_folder / result.change.path_of(cid))
-        changed = result.deals_changed_by(cid)
-        name = cid + (" (removed)" if cid not in result.change.head.by_id
-                      else " (new)" if cid not in result.change.base.by_id else "")
-        if changed:
-            names = ", ".join(d.deal_id for d in changed[:10]) + (" …" if len(changed) > 10 else "")
-            message = f"{name} changes the text of {len(changed)} deal{'s' if len(changed) != 1 else ''}: {names}"
-        else:
-            message = f"{name} changes the text of no deal"
-        out.append((file, _first_changed_line(result.change.base.by_id.get(cid), result.change.head.by_id.get(cid)),
-                    message))
-    if result.change.everything:
-        changed = [d for d in result.deals if d.state == "changed"]
-        out.append((_shown(library_folder / MANIFEST), 1,
-                    f"{result.change.everything}: every deal was compared; {len(changed)} changed"))
-    for d in result.deals:
-        if d.deal_changed and d.state != "failed":
-            what = {"new": "a new deal", "removed": "the deal was removed",
-                    "unchanged": "the deal file changed but its text did not"}.get(d.state)
-            out.append((_shown(Path(d.deal)), 1, what or (
-                f"the text of {d.deal_id} changes: {d.words_added} words added, {d.words_removed} removed"
-                + (f" (redline {d.redline})" if d.redline else ""))))
-    return out
-
-
-def _first_changed_line(base, head) -> int:
-    """The line of a changed clause file where the change starts, so a pull request shows the note beside
-    it: the first body line that differs, else the first front-matter key whose value changed; 1 for a new
-    or removed clause."""
-    if base is None or head is None:
-        return 1
-    if base.body != head.body:
-        old, new = base.body.splitlines(), head.body.splitlines()
-        index = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
-        return head.body_line + min(index, max(len(new) - 1, 0))
-    before, after = base.meta.model_dump(), head.meta.model_dump()
-    changed = [key for key in after if after[key] != before.get(key)]
-    return min((head.line_of(key) for key in changed), default=1)
-
-
-def _shown(path: Path) -> str:
-    return os.path.relpath(path) if path.is_absolute() else path.as_posix()
