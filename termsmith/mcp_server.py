@@ -323,6 +323,7 @@ async def _serve_stdio(server) -> None:
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(sift)
             await lowlevel.run(sifted_out, outgoing, lowlevel.create_initialization_options())
+            tasks.cancel_scope.cancel()  # the session is over: stop reading, whatever ended it
 
 
 def _jsonrpc_error(exc: Exception):
