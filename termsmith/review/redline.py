@@ -503,13 +503,13 @@ def _note(segments: list[tuple[bool, list, list]], i: int) -> _Note:
     after = _plain(segments[i + 1][2][:DETAIL_WIDTH])[:DETAIL_WIDTH] if i + 1 < len(segments) else ""
     before = re.search(r"(\S+\s*)?$", before).group(0)
     after = re.match(r"^(\s*\S+)?", after).group(0)
-    old_text = _shorten(smart_quotes(before + _plain(olds) + after)) if olds else ""
-    new_text = _shorten(smart_quotes(before + _plain(news) + after)) if news else ""
     if not olds or not news:  # the words added or removed, then where: the context is not part of them
         words = _shorten(smart_quotes(_plain(news or olds))).strip()
         where = (f" after “{smart_quotes(before).strip()}”" if before.strip() else
                  f" before “{smart_quotes(after).strip()}”" if after.strip() else "")
         return _Note(f"{'added' if news else 'removed'} “{words}”{where}")
+    old_text = _shorten(smart_quotes(before + _plain(olds) + after))
+    new_text = _shorten(smart_quotes(before + _plain(news) + after))
     if _plain(olds) == _plain(news):  # the words read the same: a reference's target or the emphasis changed
         what = "cross-reference" if any(isinstance(x, CrossRef) for x in (*olds, *news)) else "formatting"
         return _Note(f"{what} changed in “{new_text.strip()}”")
