@@ -110,3 +110,14 @@ def variant_drafts(tmp_path_factory):
     out = [(name, data, render_markdown(draft)) for name, data, draft in variants.drafts(tmp_path_factory.mktemp("v"))]
     assert len(out) > 150, "most variants must be valid deals"
     return out
+
+
+@pytest.fixture
+def drafted(tmp_path) -> Path:
+    """A folder holding the canonical deal (deal.yaml) drafted into out/: what a reviewer's copy starts from."""
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    from termsmith import api
+
+    api.draft(deal, tmp_path / "out")
+    return tmp_path

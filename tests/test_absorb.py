@@ -23,14 +23,6 @@ from .reviewed import W, WordEdit, accepted_text, libreoffice_resave, python_doc
 DOCX = "acme-globex-2027.docx"
 
 
-@pytest.fixture
-def drafted(tmp_path) -> Path:
-    deal = tmp_path / "deal.yaml"
-    shutil.copy(CANONICAL, deal)
-    api.draft(deal, tmp_path / "out")
-    return tmp_path
-
-
 def round_trip(folder: Path, reviewed: Path, references: bool = True) -> api.AbsorbResult:
     """Absorb, re-draft, and check the re-draft reads as the reviewed document with its changes accepted
     (without `references`: cross-references aside, which a move leaves stale in the reviewed copy)."""

@@ -14,23 +14,11 @@ from lxml import etree
 from termsmith import api
 
 from .conftest import CANONICAL
-from .reviewed import W, WordEdit, accepted_text
+from .reviewed import WordEdit, accepted_text, q
 
 DOCX = "acme-globex-2027.docx"
 WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
 P3 = ["Response to Priority 3 incidents in the analytics engine", "Globex", "at most 8 hours", "calendar month"]
-
-
-def q(tag: str) -> str:
-    return f"{{{W}}}{tag}"
-
-
-@pytest.fixture
-def drafted(tmp_path) -> Path:
-    deal = tmp_path / "deal.yaml"
-    shutil.copy(CANONICAL, deal)
-    api.draft(deal, tmp_path / "out")
-    return tmp_path
 
 
 def _row(edit: WordEdit, text: str):

@@ -4,32 +4,16 @@ cover, an article heading). Each was found answering wrongly; each test failed b
 
 from __future__ import annotations
 
-import shutil
 import zipfile
-from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from termsmith import api
 from termsmith.review.redline import summary_lines
 
-from .conftest import CANONICAL
-from .reviewed import W, WordEdit, accepted_text
+from .reviewed import WordEdit, accepted_text, q
 
 DOCX = "acme-globex-2027.docx"
-
-
-def q(tag: str) -> str:
-    return f"{{{W}}}{tag}"
-
-
-@pytest.fixture
-def drafted(tmp_path) -> Path:
-    deal = tmp_path / "deal.yaml"
-    shutil.copy(CANONICAL, deal)
-    api.draft(deal, tmp_path / "out")
-    return tmp_path
 
 
 def _unlink_fields(edit: WordEdit) -> None:

@@ -3,7 +3,6 @@ a table cell, a comment across two clauses, a paragraph made a clause. Each test
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -13,23 +12,10 @@ from lxml import etree
 from termsmith import api
 from termsmith.review.redline import summary_lines
 
-from .conftest import CANONICAL
-from .reviewed import W, WordEdit
+from .reviewed import WordEdit, q
 
 DOCX = "acme-globex-2027.docx"
 WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
-
-
-def q(tag: str) -> str:
-    return f"{{{W}}}{tag}"
-
-
-@pytest.fixture
-def drafted(tmp_path) -> Path:
-    deal = tmp_path / "deal.yaml"
-    shutil.copy(CANONICAL, deal)
-    api.draft(deal, tmp_path / "out")
-    return tmp_path
 
 
 def _cell_texts(path: Path, first: str) -> list[str]:
