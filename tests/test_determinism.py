@@ -6,8 +6,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from .conftest import EXAMPLES
 
 DEALS = sorted(EXAMPLES.glob("*.yaml"))
