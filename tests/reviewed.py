@@ -99,6 +99,33 @@ class WordEdit:
         el.set(q("date"), date)
         return el
 
+    def delete_whole(self, block: etree._Element, author: str = "Jane Counsel",
+                     date: str = "2027-02-01T10:00:00Z") -> None:
+        """A paragraph or a table row deleted whole with tracking, as Word records it: each run in a deletion and
+        the paragraph mark (w:pPr/w:rPr/w:del) or the row (w:trPr/w:del) marked deleted. Of a paragraph, its own
+        runs; of a row, every run of its cells."""
+        if block.tag == q("tr"):
+            props = block.find(q("trPr"))
+            if props is None:
+                props = etree.Element(q("trPr"))
+                block.insert(0, props)
+            runs = list(block.iter(q("r")))
+        else:
+            ppr = block.find(q("pPr"))
+            props = ppr.find(q("rPr"))
+            if props is None:
+                props = etree.SubElement(ppr, q("rPr"))
+            runs = block.findall(q("r"))
+        props.append(self._mark("del", author, date))
+        for run in runs:
+            deleted = self._mark("del", author, date)
+            run.addprevious(deleted)
+            deleted.append(run)
+            for t in run.findall(q("t")):
+                t.tag = q("delText")
+            for t in run.findall(q("instrText")):
+                t.tag = q("delInstrText")
+
     def replace(self, old: str, new: str, author: str = "Jane Counsel", date: str = "2027-02-01T10:00:00Z") -> None:
         """A tracked replacement: the old words deleted, the new ones inserted after them."""
         _, middle, _ = self._split(old)

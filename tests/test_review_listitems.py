@@ -49,18 +49,7 @@ def _add_row(edit: WordEdit, after: str, cells: list[str], tracked: bool) -> Non
 
 
 def _delete_row(edit: WordEdit, text: str) -> None:
-    row = _row(edit, text)
-    props = row.find(q("trPr"))
-    if props is None:
-        props = etree.Element(q("trPr"))
-        row.insert(0, props)
-    props.append(edit._mark("del", WHO, WHEN))
-    for run in list(row.iter(q("r"))):
-        deleted = edit._mark("del", WHO, WHEN)
-        run.addprevious(deleted)
-        deleted.append(run)
-        for t in run.findall(q("t")):
-            t.tag = q("delText")
+    edit.delete_whole(_row(edit, text), WHO, WHEN)
 
 
 def _redrafted_reads_as_reviewed(drafted: Path, reviewed: Path) -> None:

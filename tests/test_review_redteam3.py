@@ -133,23 +133,6 @@ def test_a_party_renamed_on_the_cover_alone_shows_in_the_redline(drafted, tmp_pa
     assert "the execution blocks, which the review left as it was" in "\n".join(result.lines)
 
 
-def _delete_tracked(edit: WordEdit, para) -> None:
-    """The paragraph deleted whole with tracking, as Word records it: its runs and its paragraph mark."""
-    ppr = para.find(q("pPr"))
-    rpr = ppr.find(q("rPr"))
-    if rpr is None:
-        rpr = etree.SubElement(ppr, q("rPr"))
-    rpr.append(edit._mark("del", "Jane Counsel", "2027-02-01T10:00:00Z"))
-    for run in list(para.findall(q("r"))):
-        deleted = edit._mark("del", "Jane Counsel", "2027-02-01T10:00:00Z")
-        run.addprevious(deleted)
-        deleted.append(run)
-        for t in run.findall(q("t")):
-            t.tag = q("delText")
-        for t in run.findall(q("instrText")):
-            t.tag = q("delInstrText")
-
-
 def _article(edit: WordEdit, title: str) -> tuple[list, object]:
     """The body paragraphs of the article headed `title`, from its heading to the next article's, and that next
     article's heading."""
@@ -171,7 +154,7 @@ def test_an_article_deleted_with_tracking_reports_each_deletion_under_its_own_cl
     edit = WordEdit(drafted / "out" / DOCX)
     article, _following = _article(edit, "Non-Solicitation")
     for para in article:
-        _delete_tracked(edit, para)
+        edit.delete_whole(para)
     reviewed = drafted / "out" / "returned.docx"
     edit.save(reviewed)
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
@@ -311,17 +294,7 @@ def test_a_table_row_deleted_with_tracking_is_listed_cell_by_cell(drafted):
     hourcalendar month”)."""
     edit = WordEdit(drafted / "out" / DOCX)
     row = next(tr for tr in edit.doc.iter(q("tr")) if "Response to Priority 1" in "".join(tr.itertext()))
-    props = row.find(q("trPr"))
-    if props is None:
-        props = etree.Element(q("trPr"))
-        row.insert(0, props)
-    props.append(edit._mark("del", "Jane Counsel", "2027-02-01T10:00:00Z"))
-    for run in list(row.iter(q("r"))):
-        deleted = edit._mark("del", "Jane Counsel", "2027-02-01T10:00:00Z")
-        run.addprevious(deleted)
-        deleted.append(run)
-        for t in run.findall(q("t")):
-            t.tag = q("delText")
+    edit.delete_whole(row)
     reviewed = drafted / "out" / "returned.docx"
     edit.save(reviewed)
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
