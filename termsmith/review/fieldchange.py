@@ -69,6 +69,31 @@ def leaves(data, path=()) -> Iterable[tuple[tuple, object]]:
         yield path, data
 
 
+def value_at(data, path: tuple):
+    """The value at `path` in the deal's data (mappings and lists), None where there is none."""
+    node = data
+    for key in path:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def set_at(data, path: tuple, value) -> None:
+    """Set the value at `path` in the deal's data, whose parents are there."""
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
+def short_names(data: dict) -> dict[str, str]:
+    """Each party's id → its short name, as clause text prints a party (the `party` filter)."""
+    return {p["id"]: p["short_name"] for p in data.get("parties") or () if isinstance(p, dict) and
+            isinstance(p.get("id"), str) and isinstance(p.get("short_name"), str)}
+
+
 def inside_one_value(old_text: str, new_text: str, data: dict) -> list[tuple[tuple, object, str]]:
     """(path, value, new value) of each text field that shows once in the clause and holds every change
     the reviewer made there (an address with its street and postcode changed)."""
@@ -148,8 +173,7 @@ def field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: d
     else:
         was, now = diffs[0]
     # a party's id prints as its short name: a cell naming another party is the field holding the id
-    short = {p["id"]: p["short_name"] for p in data.get("parties") or () if isinstance(p, dict) and
-             isinstance(p.get("id"), str) and isinstance(p.get("short_name"), str)}
+    short = short_names(data)
     party_of = {name: ident for ident, name in short.items()}
     for path, value in leaves(data) if was is not None else ():
         if isinstance(value, bool) or value is None:
@@ -173,10 +197,7 @@ def field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: d
     fits, reasons = [], []
     for path, value, new_value in candidates[:MAX_FIELD_TRIES]:
         data_now = copy.deepcopy(data)
-        node = data_now
-        for key in path[:-1]:
-            node = node[key]
-        node[path[-1]] = new_value
+        set_at(data_now, path, new_value)
         shown = ".".join(map(str, path))
         outcome = trial(data_now, old.id, base, accepted, draft_with)
         if outcome.why is not None:  # the field alone cannot change so: the deal says why

@@ -24,7 +24,8 @@ from itertools import islice
 
 from termsmith.draft.document import Clause, Draft, Table
 from termsmith.review.diff import opcodes
-from termsmith.review.fieldchange import MAX_FIELD_TRIES, WORD, as_type, inside_one_value, reader_names, trial
+from termsmith.review.fieldchange import (MAX_FIELD_TRIES, WORD, as_type, inside_one_value, reader_names, set_at,
+                                         short_names, trial, value_at)
 from termsmith.review.fromdocx import signature
 
 
@@ -66,8 +67,7 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
         return ""
     lists = list(_lists(data))
     # a party's id prints as its short name (the `party` filter)
-    parties = {p["id"]: p["short_name"] for p in data.get("parties") or () if isinstance(p, dict) and
-               isinstance(p.get("id"), str) and isinstance(p.get("short_name"), str)}
+    parties = short_names(data)
     # each row's options: (list path, index, item (None: removed), order, the index a moved item had)
     per_row: list[list[tuple[tuple, int, dict | None, int, int | None]]] = []
     twins = _moved(rows)
@@ -82,11 +82,11 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
                     for near_path, near_index in _items_shown(near, lists, parties):
                         if near_path == path:
                             options.append((path, near_index + (1 if before else 0),
-                                            copy.deepcopy(_get(data, path)[index]), order, index))
+                                            copy.deepcopy(value_at(data, path)[index]), order, index))
         else:
             for before, near in neighbours:
                 for path, index in _items_shown(near, lists, parties):
-                    items = _get(data, path)
+                    items = value_at(data, path)
                     columns = _columns(table, path, items, parties)
                     filled = _fill(items[index], near, cells, items, parties, columns)
                     if isinstance(filled, dict):
@@ -251,7 +251,7 @@ def _fill(item: dict, was: tuple[str, ...], now: tuple[str, ...], siblings: list
         whole = inside_one_value(cell_was, cell_now, {"·": _nest(own)})
         if len(whole) == 1:
             path, _value, changed = whole[0]
-            _set(new, path[1:], changed.strip())
+            set_at(new, path[1:], changed.strip())
             done.add(path[1:])
             continue
         a, b = WORD.findall(cell_was), WORD.findall(cell_now)
@@ -272,7 +272,7 @@ def _fill(item: dict, was: tuple[str, ...], now: tuple[str, ...], siblings: list
                 value = next((k for k, name in parties.items() if name == new_word), None)
             if value is None:
                 return None
-            _set(new, showing[0], value)
+            set_at(new, showing[0], value)
             done.add(showing[0])
     if isinstance(new.get("id"), str) and ("id",) not in done:
         taken = {s.get("id") for s in siblings}
@@ -323,7 +323,7 @@ def _apply(data: dict, choice: tuple, lean: bool) -> tuple[dict, tuple[ItemEdit,
     # from the end of each list, so that the places of the others hold; rows added at one place in their order
     for path, index, item, order, was in sorted(choice, key=lambda c: (_key(c[0]), c[1], c[2] is None, c[3]),
                                                 reverse=True):
-        items = _get(out, path)
+        items = value_at(out, path)
         if item is None:
             gone = items.pop(index)
             if (path, index) not in moved:
@@ -335,7 +335,7 @@ def _apply(data: dict, choice: tuple, lean: bool) -> tuple[dict, tuple[ItemEdit,
             placed.setdefault(path, []).append((None, new, was if (path, was) in moved else None))
     edits = []
     for path, done in placed.items():
-        items = _get(out, path)
+        items = value_at(out, path)
         for gone, new, at in done:
             if new is None:
                 edits.append(ItemEdit(path, at, gone, None))
@@ -349,14 +349,3 @@ def _apply(data: dict, choice: tuple, lean: bool) -> tuple[dict, tuple[ItemEdit,
 def _key(path: tuple) -> tuple[str, ...]:
     """A list's path to sort by (a mapping's key may be a number in YAML: never compared with a name)."""
     return tuple(map(str, path))
-
-
-def _get(data, path: tuple):
-    node = data
-    for key in path:
-        node = node[key]
-    return node
-
-
-def _set(data, path: tuple, value) -> None:
-    _get(data, path[:-1])[path[-1]] = value
