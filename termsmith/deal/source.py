@@ -44,6 +44,25 @@ def dotted(path: Path_) -> str:
     return out
 
 
+def value_at(data, path: Path_):
+    """The value at `path` in the deal's data (mappings and lists), None where there is none."""
+    node = data
+    for key in path:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def set_at(data, path: Path_, value) -> None:
+    """Set the value at `path` in the deal's data, whose parents are there."""
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
 @dataclass(frozen=True)
 class Loaded:
     """A deal file as read: its data, where each value stands in the file (for located errors), its bytes."""

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from termsmith.deal.source import set_at, value_at
 from termsmith.draft.document import Clause, CrossRef, Draft, LineBreak, Paragraph, Span, Table, TermDefinition
 from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
@@ -40,9 +41,7 @@ from termsmith.review.fieldchange import field_change as _field_change
 from termsmith.review.fieldchange import plain as _plain
 from termsmith.review.fieldchange import reader_names as _names
 from termsmith.review.fieldchange import reads_same as _reads_same
-from termsmith.review.fieldchange import set_at as _set_at
 from termsmith.review.fieldchange import sig as _sig
-from termsmith.review.fieldchange import value_at as _value_at
 from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, signature
 from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
@@ -531,15 +530,15 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
     if todo or conflicts:
         target = reviews.setdefault("cover", ClauseReview("", "", "Cover and headings"))
     if todo and not conflicts:
-        missing = [p for p in todo if _value_at(data, p) is None]
+        missing = [p for p in todo if value_at(data, p) is None]
         if missing:
             conflicts.append("no deal field " + ", ".join(".".join(map(str, p)) for p in missing))
     if todo and not conflicts:
         trial = copy.deepcopy(data)
         for path, _old, new in result.fields:
-            _set_at(trial, path, new)
+            set_at(trial, path, new)
         for path, (_what, _old, new) in todo.items():
-            _set_at(trial, path, new)
+            set_at(trial, path, new)
         try:
             redrafted = draft_with(trial)
         except Exception:  # noqa: BLE001 - a trial that does not draft leaves the cover refused
@@ -548,7 +547,7 @@ def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: 
             conflicts.append("the deal fields do not give the cover as reviewed")
         else:
             for path, (_what, old, new) in todo.items():
-                result.fields.append((path, _value_at(data, path), new))
+                result.fields.append((path, value_at(data, path), new))
             names = _names(redrafted)
             got, want_clauses, was = _clauses(redrafted), _clauses(accepted), _clauses(base)
             also = [k for k in got if not _reads_same(got[k], was.get(k)) and (

@@ -25,6 +25,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from termsmith.deal.source import set_at, value_at
+
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 OVERRIDE_KEYS = ("based_on", "title", "after", "before", "removed", "defines", "text")
 
@@ -197,7 +199,6 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
            parse: Callable[[str], object] | None = None) -> bool:
     """The spliced file reads as the old one with exactly these changes."""
     if parse is not None:
-
         want, got = copy.deepcopy(parse(old_text)), parse(new_text)
         if want is None or got is None:
             return False
@@ -210,10 +211,7 @@ def _holds(new_text: str, old_text: str, fields: Sequence[tuple[tuple, object]],
     if not isinstance(want, dict):
         return False
     for path, value in fields:
-        node = want
-        for key in path[:-1]:
-            node = node[key]
-        node[path[-1]] = value
+        set_at(want, path, value)
     if overrides:
         section = want.get("overrides") or {}
         for ident, override in overrides.items():
@@ -243,35 +241,26 @@ def _keep_trailing(was_last, last, move: bool = False) -> None:
             del was_last.ca.items[list(was_last)[-1]]
 
 
-def _list(data, path: tuple):
-    for key in path:
-        data = data[key]
-    return data
-
-
 # ── the whole file through ruamel.yaml ─────────────────────────────────────────────────────
 def _round_trip(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict],
                 items: Sequence = ()) -> str:
     rt = _yaml()
     data = rt.load(text)
     for path, value in fields:
-        node = data
-        for key in path[:-1]:
-            node = node[key]
-        node[path[-1]] = value
+        set_at(data, path, value)
     # removed (and moved) items by their old places from the end, then added (and moved) ones at their places in
     # the list as it ends; a moved item is the file's own, comments and all
     taken = {}
     for edit in sorted((e for e in items if e.new is None or e.was is not None),
                        key=lambda e: (tuple(map(str, e.path)), e.index if e.was is None else e.was), reverse=True):
-        items_now = _list(data, edit.path)
+        items_now = value_at(data, edit.path)
         at = edit.index if edit.was is None else edit.was
         gone = items_now.pop(at)
         if at == len(items_now) and items_now:  # the last item: what followed it (a blank line) stays
             _keep_trailing(gone, items_now[-1])
         taken[id(edit)] = gone
     for edit in sorted((e for e in items if e.new is not None), key=lambda e: (tuple(map(str, e.path)), e.index)):
-        items_now = _list(data, edit.path)
+        items_now = value_at(data, edit.path)
         new = taken.get(id(edit))
         if new is None:
             new = CommentedMap(copy.deepcopy(edit.new))

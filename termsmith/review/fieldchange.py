@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from termsmith.deal.source import set_at
 from termsmith.draft.document import Clause, Draft
 from termsmith.errors import TermsmithError
 from termsmith.review.diff import opcodes
@@ -67,25 +68,6 @@ def leaves(data, path=()) -> Iterable[tuple[tuple, object]]:
             yield from leaves(v, (*path, i))
     else:
         yield path, data
-
-
-def value_at(data, path: tuple):
-    """The value at `path` in the deal's data (mappings and lists), None where there is none."""
-    node = data
-    for key in path:
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
-
-
-def set_at(data, path: tuple, value) -> None:
-    """Set the value at `path` in the deal's data, whose parents are there."""
-    node = data
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
 
 
 def short_names(data: dict) -> dict[str, str]:

@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from termsmith.deal.source import set_at, value_at
 from termsmith.draft.document import Clause, Draft, Table
 from termsmith.review.diff import opcodes
-from termsmith.review.fieldchange import (MAX_FIELD_TRIES, WORD, as_type, inside_one_value, reader_names, set_at,
-                                         short_names, trial, value_at)
+from termsmith.review.fieldchange import MAX_FIELD_TRIES, WORD, as_type, inside_one_value, reader_names, short_names, trial
 from termsmith.review.fromdocx import signature
 
 
