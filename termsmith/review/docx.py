@@ -181,7 +181,7 @@ class Document:
         drop = "del" if view == "accepted" else "ins"
         out = []
         for n, block in enumerate(self.blocks):
-            for para in _paras(block):
+            for para in paras_of(block):
                 for ref in para.notes:
                     if ref.revision is None or ref.revision.kind != drop:
                         out.append(FootNote(ref.kind, ref.id, self.note_texts.get((ref.kind, ref.id), ""), n,
@@ -191,7 +191,7 @@ class Document:
     def revisions(self) -> Iterator[tuple[int, Piece | Para | Row, Para | None]]:
         """Every tracked change with the index of its block and the paragraph it is in (None for a row)."""
         for n, block in enumerate(self.blocks):
-            for para in _paras(block):
+            for para in paras_of(block):
                 if para.mark is not None:
                     yield n, para, para
                 for piece in para.pieces:
@@ -203,7 +203,8 @@ class Document:
                         yield n, row, None
 
 
-def _paras(block: Para | TableRead) -> list[Para]:
+def paras_of(block: Para | TableRead) -> list[Para]:
+    """A block's paragraphs: the paragraph itself, or those of a table's cells, row by row."""
     if isinstance(block, Para):
         return [block]
     return [p for row in block.rows for cell in row.cells for p in cell]

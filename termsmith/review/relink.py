@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 
 from termsmith.draft.document import Block, CrossRef, Draft, Inline, Paragraph, Span, Table
 from termsmith.draft.document import plain_text as inline_text
-from termsmith.review.docx import Document, Para
+from termsmith.review.docx import Document, paras_of
 
 
 def relinked(block: Block, base_blocks: tuple[Block, ...]) -> Block:
@@ -97,7 +97,7 @@ def aliases(doc: Document) -> dict[str, str]:
     clause or item termsmith's bookmark names."""
     out: dict[str, str] = {}
     for block in doc.blocks:
-        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        paras = paras_of(block)
         for para in paras:
             ours = [b for b in para.bookmarks if b.startswith("_Ref_")]
             if ours:
@@ -119,7 +119,7 @@ def typed_over(doc: Document, base: Draft, draft: Draft) -> set[tuple[str, str]]
 
     out = set()
     for block in doc.blocks:
-        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        paras = paras_of(block)
         for para in paras:
             for piece in para.pieces:
                 item = piece.inline

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from termsmith.draft.document import Span
 from termsmith.errors import printable
-from termsmith.review.docx import Comment, Document, Para, Piece
+from termsmith.review.docx import Comment, Document, Para, Piece, paras_of
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 
@@ -61,7 +61,7 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
         out.setdefault(owner(index), []).append(
             Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, f"({what})"))
     for index, block in enumerate(doc.blocks):  # formatting is the library's styles: reported, not absorbed
-        for para in [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]:
+        for para in paras_of(block):
             for author, date, text in para.formatted:
                 notes = out.setdefault(owner(index), [])
                 prev = notes[-1] if notes else None
@@ -103,7 +103,7 @@ def _comment_places(doc: Document, ends: bool = False) -> dict[str, int]:
     """Each comment's id → the block its range starts in (with `ends`: the block it ends in)."""
     places: dict[str, int] = {}
     for index, block in enumerate(doc.blocks):
-        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        paras = paras_of(block)
         for para in paras:
             for cid in para.comment_ends if ends else para.comments:
                 places.setdefault(cid, index)
@@ -117,7 +117,7 @@ def struck_by_hand(doc: Document, owners: dict[int, str]) -> dict[str, list[str]
     owner = "cover"
     for index, block in enumerate(doc.blocks):
         owner = owners.get(index, owner)
-        paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c]
+        paras = paras_of(block)
         for para in paras:
             run = ""  # struck text in consecutive runs is one stretch
             for piece in [*para.pieces, None]:

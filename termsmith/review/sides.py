@@ -14,7 +14,7 @@ from lxml import etree
 from termsmith.draft.document import Draft
 from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
-from termsmith.review.docx import Document, read_document
+from termsmith.review.docx import Document, paras_of, read_document
 from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
 from termsmith.review.package import DocxError, open_package
 
@@ -184,12 +184,10 @@ def relink_refs(draft: Draft, other: Draft, doc: Document | None) -> Draft:
     Not in a document with a field pointing at a bookmark it lacks: such a reference reads as plain text too, and
     that one did change."""
     from termsmith.draft.document import CrossRef
-    from termsmith.review.docx import Para
     from termsmith.review.fromdocx import relabel, signature
     from termsmith.review.relink import relinked
 
-    paras = [p for block in (doc.blocks if doc is not None else ())
-             for p in ([block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c])]
+    paras = [p for block in (doc.blocks if doc is not None else ()) for p in paras_of(block)]
     marks = {name for p in paras for name in p.bookmarks}
     if any(isinstance(x.inline, CrossRef) and x.inline.anchor not in marks for p in paras for x in p.pieces):
         return draft
