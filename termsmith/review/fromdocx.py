@@ -87,6 +87,16 @@ def is_termsmith(doc: Document) -> bool:
                for b in doc.blocks)
 
 
+def owner_of(owners: dict[int, str], index: int) -> str:
+    """The id of the clause (or section) the document's block `index` belongs to, as `document_draft` fills
+    `owners`: that of the nearest block at or before it that has one; 'cover' before the first heading."""
+    while index >= 0:
+        if index in owners:
+            return owners[index]
+        index -= 1
+    return "cover"
+
+
 def note_places(doc: Document, draft: Draft, owners: dict[int, str], view: str = "accepted") -> list[tuple[FootNote, str, str]]:
     """Each footnote and endnote the document references (termsmith drafts none, so each is a reviewer's), with
     the id of the clause its reference is in ('cover' before the first heading) and how a reader names that
@@ -103,10 +113,7 @@ def note_places(doc: Document, draft: Draft, owners: dict[int, str], view: str =
         names.setdefault(section.id, section.title or "the document")
     out = []
     for note in doc.notes(view):
-        index = note.index
-        while index >= 0 and index not in owners:
-            index -= 1
-        owner = owners.get(index, "cover")
+        owner = owner_of(owners, note.index)
         out.append((note, owner, "the cover" if owner == "cover" else names.get(owner, owner)))
     return out
 

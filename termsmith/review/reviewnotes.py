@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from termsmith.draft.document import Span
 from termsmith.errors import printable
 from termsmith.review.docx import Comment, Document, Para, Piece, paras_of
+from termsmith.review.fromdocx import owner_of
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 
@@ -31,13 +32,6 @@ class Note:
 # ── reading the review ─────────────────────────────────────────────────────────────────────
 def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]:
     """Tracked changes and comments by the id of the clause they fall in."""
-    def owner(index: int) -> str:
-        while index >= 0:
-            if index in owners:
-                return owners[index]
-            index -= 1
-        return "cover"
-
     out: dict[str, list[Note]] = {}
     last: tuple | None = None
     for index, item, para in doc.revisions():
@@ -46,7 +40,7 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
             text = getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
                 getattr(item.inline, "term", "")
             key = (index, rev.kind, rev.author, rev.date)
-            notes = out.setdefault(owner(index), [])
+            notes = out.setdefault(owner_of(owners, index), [])
             if last is not None and last[0] == key and notes:  # one change: in another cell, after a bar
                 prev = notes[-1]
                 notes[-1] = replace(prev, text=prev.text + (" | " if last[1] is not para else "") + text)
@@ -58,12 +52,12 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
         rev = item.mark if isinstance(item, Para) else item.revision
         what = "table row" if not isinstance(item, Para) else "paragraph" if isinstance(doc.blocks[index], Para) \
             else "paragraph in a table cell"
-        out.setdefault(owner(index), []).append(
+        out.setdefault(owner_of(owners, index), []).append(
             Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, f"({what})"))
     for index, block in enumerate(doc.blocks):  # formatting is the library's styles: reported, not absorbed
         for para in paras_of(block):
             for author, date, text in para.formatted:
-                notes = out.setdefault(owner(index), [])
+                notes = out.setdefault(owner_of(owners, index), [])
                 prev = notes[-1] if notes else None
                 if prev and (prev.kind, prev.author, prev.date) == ("formatting changed", author, date) and \
                         text != "(paragraph)" and prev.text != "(paragraph)":
@@ -80,13 +74,13 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
             continue  # termsmith's own note to the reviewer
         parent = doc.comments.get(comment.parent or "")
         # under each clause the commented text spans
-        for spanned in dict.fromkeys(owner(i) for i in range(index, max(index, ends.get(cid, index)) + 1)):
+        for spanned in dict.fromkeys(owner_of(owners, i) for i in range(index, max(index, ends.get(cid, index)) + 1)):
             out.setdefault(spanned, []).append(_comment_note(comment, parent))
     for comment in doc.comments.values():  # replies have no place of their own: they sit with their comment
         if comment.parent and comment.author.strip().lower() != TERMSMITH_AUTHOR and comment.id not in places:
             anchor = places.get(comment.parent)
             parent = doc.comments.get(comment.parent)
-            out.setdefault(owner(anchor) if anchor is not None else "cover", []).append(
+            out.setdefault(owner_of(owners, anchor) if anchor is not None else "cover", []).append(
                 _comment_note(comment, parent))
     return out
 
