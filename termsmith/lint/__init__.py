@@ -1,6 +1,6 @@
 """Check a clause library for a pull request, one module per family of checks: front matter (`frontmatter`),
 templates against the deal model (`templates`) and their references (`references`), conditions
-(`conditions`), the Markdown subset (`markdown`), defined terms (`terms`), the legal systems' facts and
+(`conditions`, `when`), the Markdown subset (`markdown`), defined terms (`terms`), the legal systems' facts and
 house-style spelling (`style`), versions (`versions`) and text that could exhaust the renderer (`cost`)."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from pathlib import Path
 
 from termsmith.errors import LibraryError, Problem
 from termsmith.library.clauses import Library
-from termsmith.lint.conditions import _check_condition
 from termsmith.lint.cost import cost_findings
 from termsmith.lint.declared import term_findings
 from termsmith.lint.frontmatter import _at, _ids_of_unloaded, _load
@@ -18,6 +17,7 @@ from termsmith.lint.style import style_findings
 from termsmith.lint.templates import _check_source, _TemplateChecker
 from termsmith.lint.terms import _literal_text, _term_findings
 from termsmith.lint.versions import against_base
+from termsmith.lint.when import _check_condition
 
 __all__ = ["lint", "lint_library", "lint_revision"]
 

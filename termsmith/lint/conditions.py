@@ -1,16 +1,15 @@
-"""Conditions (`when:` and `{% if %}`) that can never be true for any deal."""
+"""Whether a condition (`when:` or `{% if %}`) can never be true for any deal, and why: `_Truth`, which asks a
+template checker (lint/templates) for the types of what a condition reads."""
 
 from __future__ import annotations
 
 import typing
 
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import nodes
 
 from termsmith.deal.model import Deal
 from termsmith.deal.fields import clause_sections
 from termsmith.draft.templating import environment
-from termsmith.errors import Problem
-from termsmith.library.clauses import Clause
 from termsmith.lint.types import _describe, _is_model, _kind, _strip
 
 
@@ -182,25 +181,3 @@ def _atom(node: nodes.Node) -> tuple[str, str, object] | None:
     if field == "the value" or not isinstance(node.node if negated else node, (nodes.Getattr, nodes.Name)):
         return None
     return field, "truthy", not negated
-
-
-def _check_condition(clause: Clause, ids: set[str]) -> list[Problem]:
-    from termsmith.lint.templates import _TemplateChecker
-
-    line = clause.line_of("when")
-    try:
-        tree = environment().parse("{{ (" + clause.meta.when + ") }}")
-    except TemplateSyntaxError as exc:
-        return [Problem(file=clause.path, line=line, path=clause.id,
-                        message=f"condition is not a valid expression: {exc.message}", code="syntax")]
-    checker = _TemplateChecker(clause.path, ids, clause.id)
-    checker.prints = False
-    checker.check(tree)
-    out = [Problem(**{**p.__dict__, "line": line}) for p in checker.problems]
-    expression = tree.body[0].nodes[0] if tree.body and isinstance(tree.body[0], nodes.Output) else None
-    why = _Truth(_TemplateChecker(clause.path, ids, clause.id), {}).never(expression) if expression else None
-    if why:
-        out.append(Problem(file=clause.path, line=line, path=clause.id,
-                           message=f"condition can never be true, so the clause is never drafted: {why}",
-                           code="impossible-condition"))
-    return out

@@ -13,6 +13,7 @@ from termsmith.deal.fields import clause_sections
 from termsmith.draft.templating import environment
 from termsmith.errors import Problem
 from termsmith.library.clauses import Clause
+from termsmith.lint.conditions import _Truth
 from termsmith.lint.references import unknown_target
 from termsmith.lint.types import (UNKNOWN, _attribute_argument, _describe, _is_model, _item, _ItemsOf, _kind,
                                   _python_type, _strip)
@@ -108,8 +109,6 @@ class _TemplateChecker:
         return UNKNOWN
 
     def visit_If(self, node: nodes.If, scope: dict) -> object:
-        from termsmith.lint.conditions import _Truth
-
         why = _Truth(self, scope).never(node.test)
         if why:
             self.error(node, f"this {{% if %}} can never be true: {why}", "impossible-condition")
