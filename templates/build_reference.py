@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor, Twips
 from lxml import etree
 
-from termsmith.render import word as house
+from termsmith.render import wordstyle as house
 from termsmith.render import wordxml as wx
 
 OUT = Path(__file__).resolve().parent / "reference.docx"

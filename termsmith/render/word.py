@@ -1,26 +1,22 @@
-"""Draft → .docx bytes: templates/reference.docx edited as an OPC package, one handler per Draft node type."""
+"""Draft → .docx bytes: templates/reference.docx edited as an OPC package, one handler per Draft node type.
+
+This module writes the body; wordparts.py the parts around it (header and footer, properties, page size,
+lists), wordruns.py the runs of plain text, wordstyle.py holds the house style's names."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import hashlib
 import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from pathlib import Path
-from types import MappingProxyType
-
-from lxml import etree
+from dataclasses import dataclass
 
 from termsmith.draft.document import (
     Clause,
     CrossRef,
     Draft,
-    Inline,
     LineBreak,
     Link,
     Paragraph,
@@ -34,8 +30,6 @@ from termsmith.draft import notes
 from termsmith.render import layout, opc
 from termsmith.render import wordxml as wx
 from termsmith.render.typography import smart_quotes, run_in_title
-from termsmith.render.wordxml import qn
-from termsmith.resources import reference_docx
 from termsmith.draft.revisions import (
     Change,
     Deleted,
@@ -50,70 +44,24 @@ from termsmith.draft.revisions import (
     TrackedTable,
     party_on_side,
 )
-
-# ── house style: the names templates/build_reference.py defines and this renderer uses ──────
-MAX_LEVEL = 4  # clause (1) and sub-items (2–4)
-INDENT = 720  # one level of indentation (twips): numbers sit at (level-1)·INDENT, text at level·INDENT
-TEXT_WIDTH = 9072  # A4 (11906) minus two 2.5 cm margins (1417)
-KEEP_TOGETHER_LINES = 15  # a table up to this many lines of text (about a quarter page) is kept on one page
-
-TITLE, SUBTITLE, COVER_PARTY, COVER_DATE = "Title", "Subtitle", "CoverParty", "CoverDate"
-TOC_HEADING, TOC_1 = "TOCHeading", "TOC1"
-ARTICLE_HEADING, SCHEDULE_HEADING, EXECUTION_HEADING = "ArticleHeading", "ScheduleHeading", "ExecutionHeading"
-BODY_TEXT, DEFINITION = "BodyText", "Definition"
-CLAUSE_LEVELS = tuple(f"ClauseLevel{n}" for n in range(1, MAX_LEVEL + 1))
-SCHEDULE_LEVELS = tuple(f"ScheduleLevel{n}" for n in range(1, MAX_LEVEL + 1))
-BODY_LEVELS = tuple(f"BodyLevel{n}" for n in range(1, MAX_LEVEL + 1))
-BULLET_LEVELS = tuple(f"BulletLevel{n}" for n in range(1, MAX_LEVEL + 1))
-TABLE_TEXT, TABLE_HEADING, SIGNATURE_TEXT = "TableText", "TableHeading", "SignatureText"
-HEADER, FOOTER = "Header", "Footer"
-CONTRACT_TABLE = "ContractTable"
-DEFINED_TERM, RUN_IN_HEADING, HYPERLINK = "DefinedTerm", "RunInHeading", "Hyperlink"
-
-# the parts a draft adds to the reference document: (content type, relationship type) of headers and footers
-STORY_PARTS = {"header": (wx.HEADER_CT, opc.RT_HEADER), "footer": (wx.FOOTER_CT, opc.RT_FOOTER)}
-CUSTOM_PROPERTIES_PART = "/docProps/custom.xml"
-REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"  # sha256 of word/document.xml as termsmith wrote it
-
-# list definitions (w:abstractNum/w:name) in the reference document
-ARTICLES_LIST = "termsmith articles"  # 1. / 1.1 / (a) / (i) / (A)
-SCHEDULES_LIST = "termsmith schedules"  # Schedule 1
-SCHEDULE_CLAUSES_LIST = "termsmith schedule clauses"  # 1. / (a) / (i) / (A), restarted per schedule
-BULLETS_LIST = "termsmith bullets"
-
-# A Draft made without a time (tests build Drafts by hand) is stamped with this fixed instant.
-UNDATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-
-
-def made_instant(draft: Draft) -> dt.datetime:
-    """When the document was made (draft/made.py decides: SOURCE_DATE_EPOCH or the inputs' own time),
-    never the deal's effective date, which usually lies in the future."""
-    if not draft.made_at:
-        return UNDATED
-    return dt.datetime.fromisoformat(draft.made_at.replace("Z", "+00:00")).astimezone(dt.UTC)
-
+from termsmith.render.wordparts import (header_footer, made_instant, numbering_lists, properties, reference_archive,
+                                        section_properties, set_paper)
+from termsmith.render.wordruns import (PLAIN_TYPES, cross_ref_runs, emboldened, last_char, line_break_runs,
+                                       merge_spans, plain_runs, span_runs, term_definition_runs)
+from termsmith.render.wordstyle import (ARTICLE_HEADING, BODY_LEVELS, BODY_TEXT, BULLET_LEVELS, CLAUSE_LEVELS,
+                                        CONTRACT_TABLE, COVER_DATE, COVER_PARTY, DEFINITION, EXECUTION_HEADING,
+                                        HYPERLINK, INDENT, KEEP_TOGETHER_LINES, MAX_LEVEL, RUN_IN_HEADING,
+                                        SCHEDULE_CLAUSES_LIST, SCHEDULE_HEADING, SCHEDULE_LEVELS, SIGNATURE_TEXT,
+                                        SUBTITLE, TABLE_HEADING, TABLE_TEXT, TEXT_WIDTH, TITLE, TOC_1, TOC_HEADING)
 
 BOOKMARK_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")  # Word's rule: ≤ 40 characters
-QUOTES = ("\u201c", "\u201d")
 # reviewer notes: Word comments by termsmith (absorb ignores comments by this author)
 NOTES_AUTHOR, NOTES_INITIALS = notes.AUTHOR, "ts"
 
 
-def reference_docx_path() -> Path:
-    """The house-style reference document every .docx starts from (built by templates/build_reference.py)."""
-    return reference_docx()
-
-
-@functools.lru_cache(maxsize=1)
-def _reference_archive() -> opc.Archive:
-    # read and unzipped once per process; each render parses its own copies of the parts it edits,
-    # so renders share no mutable state
-    return opc.read_archive(reference_docx_path().read_bytes())
-
-
 def render_docx(draft: Draft) -> bytes:
     """The agreement as a Word document; the same Draft always gives the same bytes."""
-    package = opc.Package(_reference_archive())
+    package = opc.Package(reference_archive())
     _Writer(package, draft).write()
     return package.to_bytes()
 
@@ -121,17 +69,9 @@ def render_docx(draft: Draft) -> bytes:
 def render_redline_docx(redline: Redline) -> bytes:
     """The new draft with Word revisions (w:ins/w:del) for every change from the old one; accepting them
     all gives the new draft, rejecting them all the old one."""
-    package = opc.Package(_reference_archive())
+    package = opc.Package(reference_archive())
     _Writer(package, redline.draft, redline).write()
     return package.to_bytes()
-
-
-@functools.lru_cache(maxsize=8)
-def _styles_in(styles: bytes, language: str) -> bytes:
-    """A styles part whose runs are proofed in `language`: the same for every draft in that language."""
-    root = opc.parse_xml(styles)
-    wx.set_default_language(root, language)
-    return opc.serialize_xml(root)
 
 
 # ── numbering: what Word will show, checked against the Draft's labels ──────────────────────
@@ -245,7 +185,7 @@ class _Writer:
         self.redline = redline
         self.main = package.main_part
         self.numbering = package.related_part(self.main, opc.RT_NUMBERING)
-        self.lists, self.next_num_id = _lists(package.blob(self.numbering))
+        self.lists, self.next_num_id = numbering_lists(package.blob(self.numbering))
         self.restarts: list[str] = []  # the lists restarted (schedules), w:num as XML text for the numbering part
         self.blocks: list[_Para | _Table] = []  # the body, written out once every decision about it is made
         # bookmarks and revisions share one id space: Word wants annotation ids unique across both
@@ -280,11 +220,11 @@ class _Writer:
             self._section(section)
         if self.blocks and isinstance(self.blocks[-1], _Table):
             self.blocks.append(self._p(BODY_TEXT))  # Word ends a document with a paragraph, never a table
-        sect_pr = _section_properties(self.package.xml(self.main))
-        _set_paper(sect_pr, self.draft.paper)  # before the page estimate, which reads the page size
+        sect_pr = section_properties(self.package.xml(self.main))
+        set_paper(sect_pr, self.draft.paper)  # before the page estimate, which reads the page size
         self._page_numbers()
         self._notes()
-        self._header_footer(sect_pr)
+        header_footer(self.package, sect_pr, self.draft)
         # the body as one text, put before the document's section properties as the part is written
         document = self.package.blob(self.main)
         at = document.rindex(b"<w:sectPr")
@@ -292,7 +232,7 @@ class _Writer:
         self.package.set_blob(self.main, document[:at] + body + document[at:])
         if self.restarts:
             self.package.set_blob(self.numbering, wx.numbering_with(self.package.blob(self.numbering), self.restarts))
-        self._properties()
+        properties(self.package, self.draft, self.redline)
 
     def _cover(self) -> None:
         self.blocks.append(self._p(TITLE, self._inlines(self.title)))
@@ -309,7 +249,7 @@ class _Writer:
         if not self.page_refs:
             return
         styles = layout.styles_of(self.package.blob(self.package.related_part(self.main, opc.RT_STYLES)))
-        width, height = layout.page_area(_section_properties(self.package.xml(self.main)))
+        width, height = layout.page_area(section_properties(self.package.xml(self.main)))
         if self.revisions is None:
             pages = layout.page_numbers(self.blocks, styles, width, text_height=height)
             for anchor, entry in self.page_refs:
@@ -655,37 +595,37 @@ class _Writer:
     # ── inlines ──
     def _inlines(self, items: Iterable[TrackedInline], *, style: str | None = None,
                  bold: bool = False) -> list[str]:
-        if self.depth == 0 and type(items) is tuple and _PLAIN_TYPES.issuperset(map(type, items)):
+        if self.depth == 0 and type(items) is tuple and PLAIN_TYPES.issuperset(map(type, items)):
             # text without tracked changes or links: its runs depend on nothing but the items themselves
             for item in items:
                 if type(item) is CrossRef:
                     self._target(item)
-            return list(_plain_runs(items, style or self.run_style, bold))
+            return list(plain_runs(items, style or self.run_style, bold))
         out: list[str] = []
         outer, self.run_style = self.run_style, style or self.run_style
         self.depth += 1
         if self.depth == 1:
             self.before = ""  # a new stretch of text: a quote at its start opens
         try:
-            for item in _merge_spans(_emboldened(items) if bold else items):
+            for item in merge_spans(emboldened(items) if bold else items):
                 handler = INLINE_RULES.get(type(item))
                 if handler is None:
                     raise ValueError(f"the Word renderer cannot render {type(item).__name__} ({self._where()})")
                 out += handler(self, item)
-                self.before = _last_char(item, self.before)
+                self.before = last_char(item, self.before)
         finally:
             self.run_style = outer
             self.depth -= 1
         return out
 
     def _span(self, span: Span) -> list[str]:
-        return _span_runs(span, self.run_style, self.before)
+        return span_runs(span, self.run_style, self.before)
 
     def _line_break(self, item: LineBreak) -> list[str]:
-        return _line_break_runs(item, self.run_style, self.before)
+        return line_break_runs(item, self.run_style, self.before)
 
     def _cross_ref(self, ref: CrossRef) -> Sequence[str]:
-        return _cross_ref_runs(self._target(ref), self.run_style, self.before)
+        return cross_ref_runs(self._target(ref), self.run_style, self.before)
 
     def _target(self, ref: CrossRef) -> CrossRef:
         """`ref`, once the bookmark it points at is known to be in the draft."""
@@ -695,12 +635,12 @@ class _Writer:
         return ref
 
     def _term_definition(self, term: TermDefinition) -> list[str]:
-        return _term_definition_runs(term, self.run_style, self.before)
+        return term_definition_runs(term, self.run_style, self.before)
 
     def _link(self, link: Link) -> list[str]:
         r_id = self.package.relate(self.main, opc.RT_HYPERLINK, link.href, external=True)
         runs = []
-        for child in _merge_spans(link.children):
+        for child in merge_spans(link.children):
             if not isinstance(child, Span):
                 problem = f"a link may only contain text, not {type(child).__name__} ({self._where()})"
                 raise ValueError(problem)  # noqa: TRY004 - one error type for every renderer problem
@@ -762,82 +702,6 @@ class _Writer:
     def _where(self) -> str:
         return f"clause {self.clause.id}" if self.clause else "the draft"
 
-    # ── page furniture and metadata ──
-    def _header_footer(self, sect_pr: etree._Element) -> None:
-        wx.set_title_page(sect_pr)  # the cover carries no running header or footer
-        stories = (
-            ("header", "default", [wx.paragraph_xml(HEADER, wx.run(smart_quotes(self.draft.title)))]),
-            ("header", "first", [wx.paragraph_xml(HEADER)]),
-            ("footer", "default", [_footer_paragraph(self.draft)]),
-            ("footer", "first", [wx.paragraph_xml(FOOTER)]),
-        )
-        for kind, page, paragraphs in stories:
-            r_id = self._story(kind, paragraphs)
-            wx.add_section_reference(sect_pr, wx.section_reference(kind, page, r_id))
-
-    def _story(self, kind: str, paragraphs: list[str]) -> str:
-        """A new header or footer part (/word/header1.xml …) holding `paragraphs`; the document's rId of it."""
-        content_type, reltype = STORY_PARTS[kind]
-        partname = self.package.next_partname(f"/word/{kind}%d.xml")
-        self.package.add_part(partname, content_type, wx.story(kind, paragraphs))
-        return self.package.relate(self.main, reltype, partname)
-
-    def _core_properties(self) -> dict[str, str | int | dt.datetime]:
-        """docProps/core.xml: what the draft is; a redline is the new draft as its reviewer last modified it."""
-        draft, owner = self.draft, self.draft.provenance.library_owner
-        created = made_instant(draft)
-        core = {
-            "title": draft.title, "subject": draft.subject, "creator": owner, "lastModifiedBy": owner,
-            "category": "Agreement", "contentStatus": draft.status or "Final", "identifier": draft.deal_id,
-            "language": draft.language, "revision": 1, "created": created, "modified": created,
-        }
-        if self.redline is not None:
-            core.update(contentStatus="Redline", lastModifiedBy=self.redline.author,
-                        modified=dt.datetime.fromisoformat(self.redline.date))
-        return core
-
-    def _properties(self) -> None:
-        package, draft = self.package, self.draft
-        core = package.xml(package.related_part(opc.PACKAGE, opc.RT_CORE_PROPERTIES))
-        for name, value in self._core_properties().items():
-            wx.set_core_property(core, name, value)
-        settings = package.xml(package.related_part(self.main, opc.RT_SETTINGS))
-        styles = package.related_part(self.main, opc.RT_STYLES)
-        package.set_blob(styles, _styles_in(package.blob(styles), draft.language))
-        wx.set_theme_font_lang(settings, draft.language)
-        props = custom_properties(draft)
-        if self.redline is not None:
-            wx.set_track_revisions(settings)
-            props += redline_properties(self.redline)
-            # the body as written (it is complete by now): a later run may replace this file only while its
-            # body still has these bytes, i.e. nobody has edited and saved it since
-            body = hashlib.sha256(package.seal(self.main)).hexdigest()
-            props.append((REDLINE_BODY_PROPERTY, body))
-        package.add_part(CUSTOM_PROPERTIES_PART, wx.CUSTOM_PROPERTIES_CT, wx.custom_properties_xml(props))
-        package.relate(opc.PACKAGE, opc.RT_CUSTOM_PROPERTIES, CUSTOM_PROPERTIES_PART)
-        # Word's id of this document: its own for every document, and the same for the same content
-        wx.set_doc_id(settings, hashlib.sha256(package.seal(self.main)).hexdigest())
-
-
-# ── pieces that need no writer state ───────────────────────────────────────────────────────
-def custom_properties(draft: Draft) -> list[tuple[str, str]]:
-    """Provenance as a handful of custom document properties; the version of every clause is in the
-    draft's manifest (<deal id>.manifest.json), named here, not one property per clause."""
-    p = draft.provenance
-    props = [
-        ("termsmith.version", p.termsmith_version),
-        ("termsmith.deal.id", p.deal_id),
-        ("termsmith.deal.file", p.deal_file),
-        ("termsmith.deal.sha256", p.deal_sha256),
-        ("termsmith.library.name", p.library_name),
-        ("termsmith.library.version", p.library_version),
-    ]
-    if p.library_commit:
-        props.append(("termsmith.library.commit", p.library_commit))
-    props += [("termsmith.clauses", str(len(p.clauses))), ("termsmith.manifest", f"{p.deal_id}.manifest.json")]
-    # wording the deal sets itself (deal overrides): 'text' (replaced), 'removed' or 'added', and its base version
-    props += [(f"termsmith.override.{o.id}", f"{o.kind} {o.based_on}".strip()) for o in p.overrides]
-    return props
 
 
 def _anchors(sections: Iterable) -> tuple[set[str], set[str]]:
@@ -892,37 +756,11 @@ def _is_deleted(clause: Clause) -> bool:
     return bool(clause.blocks) and all(isinstance(b, Tracked) and b.change == "delete" for b in clause.blocks)
 
 
-def _last_char(item: object, before: str) -> str:
-    """The last character an inline shows, for the quotes of the text after it."""
-    if isinstance(item, Span):
-        return item.text[-1:] or before
-    if isinstance(item, CrossRef):
-        return item.label[-1:] or before
-    if isinstance(item, TermDefinition):
-        return QUOTES[1]
-    if isinstance(item, LineBreak):
-        return "\n"
-    if isinstance(item, Inserted | Deleted) and item.inlines:
-        return _last_char(item.inlines[-1], before)
-    return before
-
-
 def _party_field(party, name: str) -> tuple[TrackedInline, ...]:
     value = getattr(party, name)
     if isinstance(party, RevisedParty):
         return value
     return (Span(value),) if value else ()
-
-
-def _emboldened(items: Iterable[TrackedInline]) -> list[TrackedInline]:
-    out: list[TrackedInline] = []
-    for item in items:
-        if isinstance(item, Span | CrossRef):
-            item = replace(item, bold=True)
-        elif isinstance(item, Inserted | Deleted):
-            item = type(item)(tuple(_emboldened(item.inlines)))
-        out.append(item)
-    return out
 
 
 def _changed_text(old: str, new: str) -> tuple[TrackedInline, ...]:
@@ -942,21 +780,6 @@ def _toc_number(kind: str, label: str) -> str:
     return {"article": f"{label}.", "schedule": label}.get(kind, "")
 
 
-def redline_properties(redline: Redline) -> list[tuple[str, str]]:
-    """What the old side of a redline was drafted from, beside the new side's own provenance."""
-    old = redline.old
-    props = [
-        ("termsmith.redline.author", redline.author),
-        ("termsmith.redline.date", redline.date),
-        ("termsmith.redline.old.deal.file", old.deal_file),
-        ("termsmith.redline.old.deal.sha256", old.deal_sha256),
-        ("termsmith.redline.old.library.version", old.library_version),
-    ]
-    if old.library_commit:
-        props.append(("termsmith.redline.old.library.commit", old.library_commit))
-    return props
-
-
 def _introduces(before: object, after: object) -> bool:
     """A lead-in ("…as follows:") stays on the page of the first item, definition or table it introduces."""
     if not isinstance(before, Paragraph):
@@ -974,125 +797,8 @@ def _expect(actual: str, expected: str, where: str) -> None:
     if actual != expected:
         raise ValueError(f"{where}: the draft says {actual!r} but Word's numbering shows {expected!r}")
 
-
-# ── the runs of plain inlines: text, line breaks, cross-references and defined terms ──
-# Each gives its runs from the item, the character style of the text it is in and the character before it
-# (for typographic quotes); a stretch of them alone gives the same runs wherever it stands.
-def _span_runs(span: Span, run_style: str | None, before: str) -> list[str]:
-    rpr = wx.run_properties(style=run_style, bold=span.bold, italic=span.italic, strike=span.strike)
-    return [wx.run(smart_quotes(span.text, before), rpr)]
-
-
-def _line_break_runs(_: LineBreak, run_style: str | None, before: str) -> list[str]:
-    return [wx.line_break()]
-
-
-def _cross_ref_runs(ref: CrossRef, run_style: str | None, before: str) -> Sequence[str]:
-    return wx.field(wx.ref_instruction(ref.anchor), ref.label, rpr=wx.run_properties(bold=ref.bold, italic=ref.italic))
-
-
-def _term_definition_runs(term: TermDefinition, run_style: str | None, before: str) -> list[str]:
-    return [wx.run(f"{QUOTES[0]}{smart_quotes(term.term)}{QUOTES[1]}", wx.run_properties(style=DEFINED_TERM))]
-
-
-PLAIN_INLINES: dict[type, Callable[[object, str | None, str], Sequence[str]]] = {
-    Span: _span_runs,
-    LineBreak: _line_break_runs,
-    CrossRef: _cross_ref_runs,
-    TermDefinition: _term_definition_runs,
-}
-
-
-_PLAIN_TYPES = frozenset(PLAIN_INLINES)
-
-
-@functools.lru_cache(maxsize=8_192)  # a draft's paragraphs and cells (about 700), mostly the same in every draft
-def _plain_runs(items: tuple[Inline, ...], run_style: str | None, bold: bool) -> tuple[str, ...]:
-    """The runs of a stretch of plain inlines (`PLAIN_INLINES`), as _Writer._inlines writes them."""
-    out: list[str] = []
-    before = ""
-    for item in _merge_spans(_emboldened(items) if bold else items):
-        out += PLAIN_INLINES[type(item)](item, run_style, before)
-        before = _last_char(item, before)
-    return tuple(out)
-
-
-def _merge_spans(items: Iterable[Inline]) -> list[Inline]:
-    """Adjacent spans with the same emphasis become one span, so one run."""
-    out: list[Inline] = []
-    prev = None
-    for item in items:
-        if (isinstance(item, Span) and isinstance(prev, Span)
-                and (prev.bold, prev.italic, prev.strike) == (item.bold, item.italic, item.strike)):
-            item = out[-1] = Span(prev.text + item.text, item.bold, item.italic, item.strike)
-        else:
-            out.append(item)
-        prev = item
-    return out
-
-
 def _cell_text(paragraphs: list[_Para]) -> str:
     return " ".join([wx.texts(p.content) for p in paragraphs])
-
-
-def footer_reference(draft: Draft) -> str:
-    """The footer's left side: the document reference (deal id and the day it was made) and its status
-    ('Draft — subject to contract' until the deal says final); provenance stays in the properties."""
-    reference = f"{draft.deal_id} \u00b7 {made_instant(draft).date().isoformat()}"
-    return f"{reference} \u00b7 {draft.status}" if draft.status else reference
-
-
-def _footer_paragraph(draft: Draft) -> str:
-    return wx.paragraph_xml(FOOTER, "".join([
-        wx.run(footer_reference(draft)), wx.tab(), wx.run(draft.word("page") + " "), *wx.field("PAGE", "1"),
-        wx.run(" " + draft.word("of") + " "), *wx.field("NUMPAGES", "1"),
-    ]))
-
-
-# Page sizes in twips; the text keeps the reference document's width (TEXT_WIDTH) on every paper.
-PAPER = {"A4": (11906, 16838), "Letter": (12240, 15840)}
-
-
-def _set_paper(sect_pr: etree._Element, paper: str) -> None:
-    """The page size of the legal system's house style (the reference document is A4)."""
-    width, height = PAPER[paper]
-    size, margins = sect_pr.find(qn("w:pgSz")), sect_pr.find(qn("w:pgMar"))
-    if size is None or margins is None:
-        raise ValueError("reference.docx has no w:pgSz/w:pgMar; rebuild it")
-    size.set(qn("w:w"), str(width))
-    size.set(qn("w:h"), str(height))
-    side = (width - TEXT_WIDTH) // 2
-    margins.set(qn("w:left"), str(side))
-    margins.set(qn("w:right"), str(side))
-
-
-def _section_properties(document: etree._Element) -> etree._Element:
-    """The document's last (here: only) w:sectPr, which the body's blocks go before."""
-    sect_pr = document.find(f"{qn('w:body')}/{qn('w:sectPr')}")
-    if sect_pr is None:
-        raise ValueError("reference.docx has no w:body/w:sectPr; rebuild it")
-    return sect_pr
-
-
-@functools.lru_cache(maxsize=4)
-def _lists(numbering: bytes) -> tuple[MappingProxyType[str, int], int]:
-    """The named list definitions (_list_ids) and the first free numId of a numbering part: the same for
-    every draft made from one reference document."""
-    root = opc.parse_xml(numbering)
-    return MappingProxyType(_list_ids(root)), wx.next_num_id(root)
-
-
-def _list_ids(numbering: etree._Element) -> dict[str, int]:
-    """abstractNumId of each named list definition in the reference document."""
-    out = {}
-    for absnum in numbering.iter(qn("w:abstractNum")):
-        name = absnum.find(qn("w:name"))
-        if name is not None:
-            out[name.get(qn("w:val"))] = int(absnum.get(qn("w:abstractNumId")))
-    missing = {ARTICLES_LIST, SCHEDULES_LIST, SCHEDULE_CLAUSES_LIST, BULLETS_LIST} - out.keys()
-    if missing:
-        raise ValueError(f"reference.docx lacks the list definitions {sorted(missing)}; rebuild it")
-    return out
 
 
 # ── the handler tables: a Draft node type the renderer does not know is an error, never dropped ──

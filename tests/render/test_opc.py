@@ -12,13 +12,13 @@ import docx
 import pytest
 from lxml import etree
 
-from termsmith.render import opc, word
+from termsmith.render import opc, wordparts
 from termsmith.render import wordxml as wx
 from termsmith.render.wordxml import qn
 
 from .conftest import REPO
 
-REFERENCE = word.reference_docx_path()
+REFERENCE = wordparts.reference_docx_path()
 CANONICAL = REPO / "examples" / "acme-globex-technology.yaml"
 OVERRIDE = f"{{{wx.CONTENT_TYPES_NS}}}Override"
 LINK = "https://example.com/terms?a=1&b=2"

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from termsmith.draft.document import CrossRef, Paragraph, Span, Table
-from termsmith.render import layout, word
+from termsmith.render import layout, wordparts, wordstyle
 from termsmith.render.word import render_docx
 from termsmith.render.typography import smart_quotes
 
@@ -272,7 +272,7 @@ def test_tables_have_style_repeating_header_and_rows_that_do_not_split(body):
         assert all(r.find("w:trPr/w:cantSplit", NS) is not None for r in rows)
     reporting = ruled[0]
     assert [val(tc, "w:p/w:pPr/w:jc") for tc in reporting.findall("w:tr/w:tc", NS)[:3]] == [None, "center", "right"]
-    assert reporting.find("w:tblPr/w:tblInd", NS).get(qn("w:w")) == str(word.INDENT)
+    assert reporting.find("w:tblPr/w:tblInd", NS).get(qn("w:w")) == str(wordstyle.INDENT)
 
 
 def test_signature_blocks_are_borderless_tables_kept_together(body, draft):
@@ -305,7 +305,7 @@ def test_document_ends_with_a_paragraph(body):
 def test_page_is_a4_with_a_cover_without_running_header(body, opened):
     section = opened.sections[0]
     assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)
-    assert section.left_margin.twips + section.right_margin.twips + word.TEXT_WIDTH == 11906
+    assert section.left_margin.twips + section.right_margin.twips + wordstyle.TEXT_WIDTH == 11906
     assert section.different_first_page_header_footer
     assert [p.text for p in section.header.paragraphs] == ["Technology Partnership Agreement"]
     assert all(not p.text for p in section.first_page_header.paragraphs)
@@ -384,7 +384,7 @@ def test_custom_properties_carry_provenance(parts, draft):
 def test_custom_properties_without_commit():
     d = small_draft()
     d = dataclasses.replace(d, provenance=dataclasses.replace(d.provenance, library_commit=None))
-    names = [n for n, _ in word.custom_properties(d)]
+    names = [n for n, _ in wordparts.custom_properties(d)]
     assert "termsmith.library.commit" not in names
 
 
@@ -489,7 +489,7 @@ def test_reference_document_is_what_build_reference_makes():
         z = zipfile.ZipFile(io.BytesIO(data))
         return [(name, z.read(name)) for name in z.namelist()]
 
-    assert members(build_reference.build()) == members(word.reference_docx_path().read_bytes())
+    assert members(build_reference.build()) == members(wordparts.reference_docx_path().read_bytes())
 
 
 # ── pandoc reads it back ──────────────────────────────────────────────────────────────────
@@ -554,7 +554,7 @@ def test_the_reference_document_is_read_once_per_process():
     assert sum(len(s.clauses) for s in big.sections) == 25
     for _ in range(3):
         render_docx(big)
-    assert word._reference_archive.cache_info().misses == 1
+    assert wordparts.reference_archive.cache_info().misses == 1
 
 
 # ── LibreOffice lays it out: computed numbers, REF results, page fields ───────────────────
@@ -654,7 +654,7 @@ def test_short_tables_are_kept_on_one_page(body):
 def test_column_widths_fill_the_text_and_keep_short_columns_on_one_line(body):
     reporting = body.findall("w:tbl", NS)[0]
     widths = [int(c.get(qn("w:w"))) for c in reporting.findall("w:tblGrid/w:gridCol", NS)]
-    assert sum(widths) == word.TEXT_WIDTH - word.INDENT
+    assert sum(widths) == wordstyle.TEXT_WIDTH - wordstyle.INDENT
     cells = [[text_of(tc) for tc in tr.findall("w:tc", NS)] for tr in reporting.findall("w:tr", NS)]
     for i, width in enumerate(widths):
         assert width >= max(len(row[i]) for row in cells) * layout.CHAR_TWIPS
