@@ -202,7 +202,7 @@ class Kpi(Spec):
     owner: PartyId = Field(description="Party responsible for reporting it.")
 
 
-class Deadlock(Spec):
+class CommitteeDeadlock(Spec):
     """What happens when the Steering Committee cannot decide: a business route, separate from legal disputes."""
 
     executives: dict[PartyId, Name] = Field(
@@ -223,7 +223,7 @@ class Governance(Spec):
     steering_committee: SteeringCommittee | None = Field(default=None, description="Optional steering committee.")
     performance_reviews: Cadence | None = Field(default=None, description="How often performance is reviewed.")
     kpis: list[Kpi] = Field(default_factory=list, description="Key performance indicators.")
-    deadlock: Deadlock = Field(
+    deadlock: CommitteeDeadlock = Field(
         default_factory=dict, validate_default=True, description="How a deadlock of the Steering Committee is resolved (with a committee).")
 
 
@@ -839,7 +839,7 @@ class ShareTransfers(Spec):
                                   "no drag-along.")
 
 
-class Deadlock(Spec):
+class ShareholderDeadlock(Spec):
     """What happens when the shareholders or the board cannot decide."""
 
     escalation_days: Days = Field(description="Days the chief executives of the shareholders have to resolve a deadlock.")
@@ -877,7 +877,7 @@ class JointVentureTerms(Spec):
         default=None, description="Further funding of the company; left out, no shareholder must fund more than its "
                                   "contributions.")
     transfers: ShareTransfers | None = Field(default=None, description="Share transfer restrictions (required with a vehicle).")
-    deadlock: Deadlock | None = Field(default=None, description="Deadlock resolution (required with a vehicle).")
+    deadlock: ShareholderDeadlock | None = Field(default=None, description="Deadlock resolution (required with a vehicle).")
     valuation: Literal["fair_value", "net_asset_value"] = Field(
         default="fair_value", description="How shares are valued when they change hands on an exit or a default: "
                                           "fair_value (as a going concern, pro rata, no minority discount) or "
