@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from termsmith import api
-from termsmith.draft.compose import anchor_for, term_pattern, words_pattern
+from termsmith.draft.compose import anchor_for
+from termsmith.draft.definedterms import term_pattern, words_pattern
 from termsmith.draft.document import item_label
 from termsmith.draft.document import CrossRef, Paragraph, Span, Table, TermDefinition
 from termsmith.errors import LibraryError

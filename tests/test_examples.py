@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from termsmith import api
-from termsmith.draft.compose import term_pattern
+from termsmith.draft.definedterms import term_pattern
 from termsmith.draft.document import CrossRef, Paragraph, Span, Table, TermDefinition
 from termsmith.render.markdown import render_markdown
 

@@ -7,7 +7,7 @@ import functools
 import hashlib
 import re
 import urllib.parse
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,8 @@ from termsmith.draft.sandbox import guarded_render
 from termsmith.inputs import NOT_XML
 from termsmith.draft.select import Selection
 from termsmith.draft.housestyle import NO_RESTYLE, Restyle
+from termsmith.draft.definedterms import (deal_strings, draft_terms, glossary_of, term_pattern, terms_in, used_terms,
+                                          without_values)
 from termsmith.draft.templating import JURISDICTION_KEY, STYLE_KEY, MdSafe, format_date, terms_cased
 
 if TYPE_CHECKING:
@@ -356,41 +358,7 @@ class _Flattener:
             self._walk(item[1:] if first else item, level)
 
 
-# ── defined terms ──────────────────────────────────────────────────────────────────────────
-def _forms(term: str) -> set[str]:
-    """A term and its plural (Party/Parties) or singular (Service Levels/Service Level)."""
-    forms = {term, term + "s", term + "es"}
-    if term.endswith("y"):
-        forms.add(term[:-1] + "ies")
-    if term.endswith("s"):
-        forms.add(term[:-1])
-    return forms
-
-
-@functools.lru_cache(maxsize=32_768)  # one per defined term of the libraries this process drafts from
-def term_pattern(term: str) -> re.Pattern[str]:
-    """A term as a whole word, in any of its forms."""
-    return words_pattern(_forms(term))
-
-
-def words_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """Any of `words` as a whole word (not inside a longer word or hyphenation), the longest first.
-
-    Built for speed, as it runs over the whole draft: the pattern starts with the set of first
-    characters, which lets the regex engine skip ahead to candidates, and the rest is a prefix tree,
-    because the engine tries alternatives one by one (a flat `a|b|c…` of a hundred forms costs a
-    hundred tries per candidate). `(?<![\\w-][\\s\\S])` checks the character before the first one.
-    """
-    by_first: dict[str, list[str]] = {}
-    for word in words:
-        by_first.setdefault(word[0], []).append(word[1:])
-    if not by_first:
-        return re.compile(r"(?!)")  # matches nothing
-    firsts = "".join(re.escape(char) for char in sorted(by_first))
-    branches = "|".join(f"(?<={re.escape(char)}){_trie_pattern(rests)}" for char, rests in sorted(by_first.items()))
-    return re.compile(rf"[{firsts}](?<![\w-][\s\S])(?:{branches})(?![\w-])")
-
-
+# ── the text of blocks ─────────────────────────────────────────────────────────────────────
 def blocks_text(blocks: tuple[Block, ...]) -> str:
     parts = []
     for block in blocks:
@@ -400,84 +368,6 @@ def blocks_text(blocks: tuple[Block, ...]) -> str:
             for row in (block.header, *block.rows):
                 parts.extend(plain_text(cell) for cell in row)
     return "\n".join(parts)
-
-
-def _glossary(library: Library, selection: Selection, restyle: Restyle) -> dict[str, tuple[Clause, str, str]]:
-    """Each defined term as the draft writes it (in its house style) → (clause, definition, the term as the
-    clause's front matter writes it)."""
-    glossary: dict[str, tuple[Clause, str, str]] = {}
-    for clause in selection.clauses:
-        for key, text in clause.meta.defines.items():
-            term = restyle.text(key)
-            if term in glossary:
-                raise LibraryError(Problem(file=clause.path, path=f"defines.{key}",
-                                           message=f"'{term}' is also defined by {glossary[term][0].id}"))
-            glossary[term] = (clause, restyle.text(text), key)
-    return glossary
-
-
-class _Terms:
-    """One pattern matching every form of a set of terms, and the term each form belongs to. Compared by
-    identity: one per set of terms (`_combined`), so that it can key `_found`."""
-
-    def __init__(self, terms: frozenset[str]) -> None:
-        self.forms: dict[str, str] = {}
-        for term in sorted(terms):
-            for form in _forms(term):
-                self.forms.setdefault(form, term)
-        self.pattern = words_pattern(self.forms)
-
-
-@functools.lru_cache(maxsize=64)
-def _combined(terms: frozenset[str]) -> _Terms:
-    return _Terms(terms)
-
-
-@functools.lru_cache(maxsize=32_768)  # a clause's text recurs in the drafts that follow (a batch, impact, absorb)
-def _found(terms: _Terms, text: str) -> frozenset[str]:
-    return frozenset(terms.forms[m.group()] for m in terms.pattern.finditer(text))
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regex matching any of `words` (the empty word too), longest first, as a prefix tree."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}  # a word ends here
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{group})?" if "" in node else group  # the longer words are tried before this one
-
-    return emit(trie)
-
-
-def terms_in(texts: str | Iterable[str], terms: frozenset[str]) -> set[str]:
-    """Which of `terms` the text, or any of the texts, uses (one regex pass per text, however many terms).
-    No form of a term spans a line, so texts taken one by one find what the texts joined by lines find."""
-    if not terms:
-        return set()
-    combined = _combined(terms)
-    return set().union(*(_found(combined, text) for text in ((texts,) if isinstance(texts, str) else texts)))
-
-
-def _used_terms(texts: dict[str, str], candidates: dict[str, str]) -> set[str]:
-    """Terms used in the draft, following definitions that use other terms (fixpoint)."""
-    terms = frozenset(candidates)
-    used = terms_in(texts.values(), terms)
-    frontier = set(used)
-    while frontier:
-        found = set()
-        for term in frontier:
-            found |= terms_in(candidates[term], terms) - used - {term}
-        used |= found
-        frontier = found
-    return used
 
 
 # ── the draft ──────────────────────────────────────────────────────────────────────────────
@@ -493,7 +383,7 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     plain: dict[str, str] = {}  # each clause's text as it reads: where the defined terms are used
     definitions_clause = next((c for c in selection.clauses if c.id == DEFINITIONS_CLAUSE), None)
     names = state.names(context)
-    with terms_cased(_draft_terms(library, selection, state.restyle)):
+    with terms_cased(draft_terms(library, selection, state.restyle)):
         for clause in selection.clauses:
             text = _rendered(library, clause, names, state)
             target = targets[clause.id]
@@ -534,34 +424,17 @@ def compose(deal: Deal, library: Library, selection: Selection, context: dict, p
     )
 
 
-_DEFINE_CALL = re.compile(r"""define\(\s*["']([^"']+)["']\s*\)""")
-
-
-def _draft_terms(library: Library, selection: Selection, restyle: Restyle) -> set[str]:
-    """The terms the selected clauses define, in their front matter or in place with a literal define("…"):
-    deal values printed into the draft take their capitals (templating.terms_cased)."""
-    terms = {restyle.text(key) for clause in selection.clauses for key in clause.meta.defines}
-    for clause in selection.clauses:
-        terms.update(restyle.text(term) for term in _defined_in_place(clause.body))
-    return terms
-
-
-@functools.lru_cache(maxsize=32_768)  # one per clause text: every draft looks at all of its clauses' texts again
-def _defined_in_place(body: str) -> tuple[str, ...]:
-    return tuple(" ".join(m.split()) for m in _DEFINE_CALL.findall(body))
-
-
 def _definitions(library: Library, selection: Selection, names: dict, state: _Rendering,
                  texts: dict[str, str], deal: Deal | None = None) -> tuple[tuple[Block, ...], tuple[str, ...]]:
     """The definitions of the terms the draft uses (`texts`: each clause's text as it reads), and every term
     it defines."""
-    glossary = _glossary(library, selection, state.restyle)
+    glossary = glossary_of(library, selection, state.restyle)
     for term, owner in state.inline_terms.items():
         if term in glossary:
             raise LibraryError(Problem(file=glossary[term][0].path, path=f"defines.{term}",
                                        message=f"'{term}' is also defined in place by {owner}"))
     _check_orphan_terms(library, selection, glossary, texts, state, deal)
-    used = _used_terms(texts, {t: text for t, (_, text, _) in glossary.items()})
+    used = used_terms(texts, {t: text for t, (_, text, _) in glossary.items()})
     blocks: list[Block] = []
     for term in sorted(used, key=str.casefold):
         clause, _, key = glossary[term]
@@ -570,23 +443,6 @@ def _definitions(library: Library, selection: Selection, names: dict, state: _Re
             raise LibraryError(Problem(file=clause.path, path=f"defines.{term}", message="a definition must be one paragraph"))
         blocks.append(Paragraph("definition", 1, "", (TermDefinition(term), Span(" "), *parsed[0].inlines)))
     return tuple(blocks), tuple(sorted(used | set(state.inline_terms), key=str.casefold))
-
-
-def _deal_strings(value) -> set[str]:
-    """Every string value of a deal (its model dump), however deep."""
-    if isinstance(value, str):
-        return {value} if value.strip() else set()
-    if isinstance(value, dict):
-        return set().union(*(_deal_strings(v) for v in value.values())) if value else set()
-    if isinstance(value, (list, tuple)):
-        return set().union(*(_deal_strings(v) for v in value)) if value else set()
-    return set()
-
-
-def _without(text: str, values: list[str]) -> str:
-    for value in values:
-        text = text.replace(value, " ")
-    return text
 
 
 def _check_orphan_terms(library: Library, selection: Selection, glossary: dict, texts: dict[str, str],
@@ -600,8 +456,8 @@ def _check_orphan_terms(library: Library, selection: Selection, glossary: dict, 
                     if owner not in included and styled(term) not in glossary and styled(term) not in state.inline_terms})
     found = sorted(terms_in(texts.values(), frozenset(orphans)))
     if found and deal is not None:  # a party called "Harbor Services Ltd" does not use the term "Services"
-        values = sorted(_deal_strings(deal.model_dump()), key=len, reverse=True)
-        texts = {cid: _without(text, values) for cid, text in texts.items()}
+        values = sorted(deal_strings(deal.model_dump()), key=len, reverse=True)
+        texts = {cid: without_values(text, values) for cid, text in texts.items()}
         found = sorted(terms_in(texts.values(), frozenset(orphans)))
     for term in found:
         user = next(cid for cid, text in texts.items() if term_pattern(term).search(text))

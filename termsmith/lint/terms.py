@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from termsmith.draft.compose import term_pattern
+from termsmith.draft.definedterms import term_pattern
 from termsmith.errors import Problem
 from termsmith.library.clauses import Library
 from termsmith.lint.frontmatter import _at

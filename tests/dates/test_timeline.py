@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from termsmith import api
-from termsmith.draft.compose import plain_text
+from termsmith.draft.document import plain_text
 from termsmith.draft.document import Table
 from termsmith.draft.templating import add_business_days, format_date, period_end
 from termsmith.errors import InputError
