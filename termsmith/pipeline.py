@@ -93,7 +93,8 @@ def checked_context(deal: Deal, loaded: Loaded, library: Library) -> dict:
 
     _check_requirement(deal, loaded, library)
     _check_language(deal, loaded)
-    names = deal_context(deal, library.manifest.house_style.numbers, jurisdiction(deal, library, loaded))
+    names = deal_context(deal, library.manifest.house_style.numbers, jurisdiction(deal, library, loaded),
+                         library.manifest.reference_rates)
     names["terms"] = deal_terms(deal, library, loaded)
     errors = [p for p in library_rules(deal, library, loaded, names) if p.severity == "error"]
     if errors:
@@ -180,7 +181,8 @@ def context(deal: Deal, library: Library, loaded: Loaded | None = None) -> dict:
     """The names the library's conditions and clause text see for this deal."""
     from termsmith.draft.templating import deal_context
 
-    names = deal_context(deal, library.manifest.house_style.numbers, jurisdiction(deal, library, loaded))
+    names = deal_context(deal, library.manifest.house_style.numbers, jurisdiction(deal, library, loaded),
+                         library.manifest.reference_rates)
     names["terms"] = deal_terms(deal, library)
     return names
 

@@ -449,13 +449,16 @@ def environment() -> ImmutableSandboxedEnvironment:
 JURISDICTION_KEY = "jurisdiction_"
 
 
-def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str, Any]:
+def deal_context(deal, numbers: str = "figures", jurisdiction=None,
+                 reference_rates: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
     """The names a clause template or condition sees: the sandbox's globals (`range`, `namespace`, …), the
     deal's sections (the validated models) and helpers.
 
     `jurisdiction` (`legal.Jurisdiction`): the legal system the deal is drafted under, which clause text
     reads as `legal_system` (and `court_system`, whose courts decide disputes, and `vehicle_system`, where a
-    joint venture company is incorporated when the library knows that place; else the deal's system)."""
+    joint venture company is incorporated when the library knows that place; else the deal's system).
+    `reference_rates`: the library's names of the rate a late-payment margin is added to, by currency
+    (`reference_rates` in clause text)."""
     by_id = {p.id: p for p in deal.parties}
 
     def party_of(party_id):
@@ -479,6 +482,7 @@ def deal_context(deal, numbers: str = "figures", jurisdiction=None) -> dict[str,
         charge_ids=charge_ids(deal),
         service_provider=by_id[service_provider(deal)],
         service_customers=[p for p in deal.parties if p.id != service_provider(deal)],
+        reference_rates={currency: LibraryText(rate) for currency, rate in reference_rates},
     )
     if jurisdiction is not None:
         context.update(legal_system=_library_text(jurisdiction.record()),

@@ -98,6 +98,7 @@ class Manifest:
     legal_systems: tuple[LegalSystemSpec, ...] = ()
     terms: tuple = ()  # (name, library.terms.TermDeclaration) for each deal term the library declares
     rules: tuple = ()  # library.rules.Rule: business rules over the deal and its terms
+    reference_rates: tuple[tuple[str, str], ...] = ()  # (currency, the rate a late-payment margin is added to)
 
 
 @dataclass(frozen=True)
@@ -428,6 +429,7 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
                         LegalSystemSpec(id=sid, name=x.name, aliases=tuple(x.aliases), style=x.style, locale=x.locale,
                                         replace=tuple(x.replace.items()), facts=tuple(x.facts().items()))
                         for sid, x in m.legal_systems.items()),
+                    reference_rates=tuple(sorted(m.reference_rates.items())),
                     version_line=_top_key_line(files[MANIFEST].decode("utf-8"), "version"))
 
 

@@ -169,6 +169,11 @@ class ManifestModel(_Strict):
         default_factory=dict, description="Languages the clause text is written in (default: English only).")
     legal_systems: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")], LegalSystemModel] = Field(
         default_factory=dict, description="Legal systems the library drafts for, by id.")
+    reference_rates: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")], Line] = Field(
+        default_factory=dict, description=(
+            "For a currency (ISO 4217 code), the published interest rate that a late-payment margin the deal states "
+            "is added to, as clause text names it (e.g. GBP: the Bank of England's Bank Rate); clause text says "
+            "what applies to a currency not listed."))
 
     @model_validator(mode="after")
     def _styles_exist(self) -> Self:

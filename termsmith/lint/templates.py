@@ -21,7 +21,8 @@ from termsmith.lint.types import (UNKNOWN, _attribute_argument, _describe, _is_m
 # Names a template may use besides the deal's sections (see clause_library/README.md).
 HELPERS = {"party", "multi", "other_parties", "all_parties", "effective_date", "ref", "has", "define",
            "money_flows", "cap_basis", "paid_parties", "charge_ids", "service_provider", "service_customers",
-           "legal_system", "court_system", "vehicle_system"}  # the facts of legal systems are checked by lint.style
+           "legal_system", "court_system", "vehicle_system",  # the facts of legal systems are checked by lint.style
+           "reference_rates"}
 JINJA_NAMES = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "true", "false", "none",
                "True", "False", "None", "caller", "varargs", "kwargs"}
 _LIST_FILTERS = {"selectattr", "rejectattr", "sort", "list", "unique", "reverse", "batch", "slice"}
