@@ -442,3 +442,27 @@ def test_a_step_summary_that_cannot_be_written_is_one_line_after_the_results(rep
             done.stderr
         assert "| deals/northwind-resellers-reseller.yaml | yes |" in done.stdout
         assert (repo / "out" / "northwind-vanderlinde-2027.docx").is_file()
+
+
+def test_a_change_of_library_yaml_that_clause_text_reads_is_found(repo):
+    """A legal system's fact or a currency's reference rate is read by clause text as a clause file is: deals that
+    print it change, although no clause file did (impact had called them unaffected without drafting them)."""
+    lib = repo / "library"
+    edit(lib / "library.yaml", "GBP: the Bank of England's Bank Rate", "GBP: the Bank Rate of the Bank of England")
+    edit(lib / "library.yaml", "the rate that the Late Payment of Commercial Debts (Interest) Act 1998 prescribes",
+         "the rate that section 4 of the Late Payment of Commercial Debts (Interest) Act 1998 prescribes")
+    git(repo, "commit", "-qam", "name the rates as the statutes do")
+    names = ["brightpath-lumen-referral-alliance.yaml", "solent-northgate-contractual-joint-venture.yaml"]
+    result = run_impact(repo, names, head="HEAD")
+    assert result.change.clauses == () and "reference rates" in result.change.everything
+    assert "legal systems" in result.change.everything
+    assert [d.state for d in result.deals] == ["changed", "changed"], [(d.state, d.clauses) for d in result.deals]
+
+
+def test_library_yaml_opened_twice_unchanged_is_no_change(repo):
+    from termsmith.review.impact import library_change
+
+    clear()
+    first = open_library(repo / "library")
+    clear()
+    assert library_change(first, open_library(repo / "library")).everything == ""

@@ -17,6 +17,7 @@ commit is unaffected by a library change unless locks are ignored.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import hashlib
 import os
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from termsmith.errors import InputError, OutputError, Problem, TermsmithError
-from termsmith.library.clauses import MANIFEST, Library
+from termsmith.library.clauses import MANIFEST, Library, Manifest
 from termsmith.review.wordcount import word_counts
 
 WORKTREE = "WORKTREE"  # --head WORKTREE (the default): the library folder as it is now
@@ -55,15 +56,16 @@ def _inside(lib: Library, path: str) -> str:
     return path[len(lib.root) + 1:] if path.startswith(lib.root + "/") else path
 
 
+# What library.yaml says of the library itself, not of any clause's text: every other key (sections, house style,
+# legal systems and their facts, languages, terms, rules, reference rates …) is read while drafting, so a change of
+# it may change any deal
+_IDENTITY = frozenset({"name", "version", "version_line", "owner"})
+
+
 def library_change(base: Library, head: Library) -> LibraryChange:
     """The clauses that differ between the revisions, and whether the whole library's layout did."""
-    why = []
-    if base.manifest.sections != head.manifest.sections:
-        why.append("its sections")
-    if base.manifest.house_style != head.manifest.house_style:
-        why.append("its house style")
-    if base.manifest.proper_nouns != head.manifest.proper_nouns:
-        why.append("its proper nouns")
+    why = [f"its {f.name.replace('_', ' ')}" for f in dataclasses.fields(Manifest)
+           if f.name not in _IDENTITY and getattr(base.manifest, f.name) != getattr(head.manifest, f.name)]
     everything = f"{MANIFEST} changed {' and '.join(why)}" if why else ""
     ids = sorted(base.by_id.keys() | head.by_id.keys())
     changed = tuple(i for i in ids if _content(base, i) != _content(head, i))
