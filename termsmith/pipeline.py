@@ -266,7 +266,8 @@ def plausibility_warnings(resolved: Resolved) -> tuple:
 
     courts = jurisdiction(resolved.deal, resolved.library, resolved.loaded).court_system
     return (*_requirement_warnings(resolved.deal, resolved.loaded, resolved.library),
-            *found(resolved.deal, resolved.loaded.source, resolved.library.manifest.legal_systems, courts),
+            *found(resolved.deal, resolved.loaded.source, resolved.library.manifest.legal_systems, courts,
+                   resolved.library.manifest.reference_rates),
             *(p for p in library_rules(resolved.deal, resolved.library, resolved.loaded, resolved.names)
               if p.severity == "warning"))
 

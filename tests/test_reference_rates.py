@@ -64,3 +64,14 @@ def test_a_us_budget_in_dollars_reads_as_before(write_deal):
     text = clause_of(draft_md(write_deal, data), "Late payment")
     assert ("at 3% a year above the prime rate published in The Wall Street Journal on the due date, but not more "
             "than the highest rate the law permits.") in text
+
+
+def test_a_margin_in_a_currency_the_library_does_not_name_is_a_located_warning(write_deal):
+    from termsmith import api
+
+    path = write_deal(_alliance("JPY"))
+    warnings = [p for p in api.check(path).warnings if p.code == "reference-rate"]
+    assert [(p.path, p.line is not None) for p in warnings] == [("payments.late_interest_percent", True)]
+    assert "names no reference rate for JPY" in warnings[0].message
+    named = api.check(write_deal(_alliance("SGD"), "named.yaml")).warnings
+    assert not any(p.code == "reference-rate" for p in named)

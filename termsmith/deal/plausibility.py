@@ -37,12 +37,13 @@ _POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z0-9&-]+)['’]s\b")
 
 
 def plausibility_warnings(deal: Deal, src: SourceMap, systems: Sequence[Any] = (),
-                          court_system: Any = None) -> tuple[Problem, ...]:
+                          court_system: Any = None, reference_rates: Sequence[tuple[str, str]] = ()) -> tuple[Problem, ...]:
     """Every plausibility warning for a valid deal, each located at the field concerned. `systems`: the library's
-    legal systems (each with `id`, `name` and `facts`), `court_system` the one whose courts the deal names."""
+    legal systems (each with `id`, `name` and `facts`), `court_system` the one whose courts the deal names,
+    `reference_rates` the rates the library names by currency."""
     found = [*_names_not_in_the_deal(deal, src), *_raci(deal, src), *_addresses(deal, src), *_unused_credits(deal, src),
              *_unstated_data_roles(deal, src), *_escalation_roles(deal, src), *_arbitration_rules(deal, src),
-             *_court_venue(deal, src, systems, court_system)]
+             *_court_venue(deal, src, systems, court_system), *_unnamed_rate(deal, src, reference_rates)]
     return tuple(replace(p, severity="warning") for p in found)
 
 
@@ -206,3 +207,25 @@ def _court_venue(deal: Deal, src: SourceMap, systems: Sequence[Any], court_syste
         f"the deal names, so the draft sends proceedings to courts that do not sit there: name a venue of the "
         f"courts of {court_system.name}, or set conflict_resolution.courts.legal_system: {other.id} if the Parties "
         f"chose the courts of {other.name}"), code="venue")
+
+
+def _unnamed_rate(deal: Deal, src: SourceMap, reference_rates: Sequence[tuple[str, str]]) -> Iterator[Problem]:
+    """A late-payment margin in a currency whose reference rate the library does not name: the draft adds it to
+    "the main reference rate of the central bank that issues" the currency, which not every central bank has
+    (the Monetary Authority of Singapore sets none). Only for a library that names rates at all."""
+    named = {currency for currency, _ in reference_rates}
+    if not named:
+        return
+    stated = []
+    if deal.budget is not None and deal.budget.late_interest_percent is not None:
+        stated.append((("budget", "late_interest_percent"), deal.budget.currency))
+    if deal.payments is not None and deal.payments.late_interest_percent is not None:
+        stated.append((("payments", "late_interest_percent"),
+                       deal.budget.currency if deal.budget is not None else deal.payments.currency))
+    for path, currency in stated:
+        if currency and currency not in named:
+            yield src.problem(path, (
+                f"the library names no reference rate for {currency} (it does for {', '.join(sorted(named))}), so "
+                f"the draft adds this margin to \"the main reference rate of the central bank that issues {currency}\": "
+                "make sure that central bank publishes one such rate, or have the library name the rate under "
+                "reference_rates in library.yaml"), code="reference-rate")
