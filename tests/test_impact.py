@@ -460,7 +460,7 @@ def test_a_change_of_library_yaml_that_clause_text_reads_is_found(repo):
 
 
 def test_library_yaml_opened_twice_unchanged_is_no_change(repo):
-    from termsmith.review.impact import library_change
+    from termsmith.review.assess import library_change
 
     clear()
     first = open_library(repo / "library")
