@@ -1,0 +1,53 @@
+"""Word round trips found answering wrongly in the fifth red-team of returned Word files: the leftovers of the
+fourth (a column added, a table deleted, a text box, merged cells, a header edited by hand, a new row's hidden
+fields) and what a demanding reviewer does besides. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+from termsmith import api
+from termsmith.review.redline import summary_lines
+
+from .reviewed import WordEdit, q
+
+DOCX = "acme-globex-2027.docx"
+WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
+
+
+def _row(edit: WordEdit, text: str):
+    return next(tr for tr in edit.doc.iter(q("tr")) if text in "".join(tr.itertext()))
+
+
+def _para(edit: WordEdit, text: str):
+    return next(p for p in edit.doc.iter(q("p")) if text in "".join(t.text or "" for t in p.iter(q("t"))))
+
+
+def _lone(drafted, edit: WordEdit):
+    """The reviewed copy saved in a folder of its own (no manifest beside it)."""
+    lone = drafted / "lone"
+    lone.mkdir(exist_ok=True)
+    reviewed = lone / "returned.docx"
+    edit.save(reviewed)
+    return reviewed
+
+
+def test_a_column_added_to_a_table_is_named_as_such(drafted):
+    """A column typed into the KPI table (untracked: Word cannot track a new column): the redline summary said
+    `removed a table; 1 more`, as if the table had gone."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    table = _row(edit, "Joint pipeline value").getparent()
+    for k, tr in enumerate(table.findall(q("tr"))):
+        cell = copy.deepcopy(tr.findall(q("tc"))[-1])
+        texts = list(cell.iter(q("t")))
+        for t in texts:
+            t.text = ""
+        texts[0].text = "Review" if k == 0 else "quarterly"
+        tr.append(cell)
+    grid = table.find(q("tblGrid"))
+    grid.append(copy.deepcopy(grid[-1]))
+    done = api.redline(drafted / "out" / DOCX, _lone(drafted, edit), drafted / "r.docx")
+    (line,) = [x for x in summary_lines(done.comparison) if x.startswith("~")]
+    assert line.endswith("Key performance indicators (added column “Review” to the table)"), line
