@@ -51,3 +51,17 @@ def test_a_column_added_to_a_table_is_named_as_such(drafted):
     done = api.redline(drafted / "out" / DOCX, _lone(drafted, edit), drafted / "r.docx")
     (line,) = [x for x in summary_lines(done.comparison) if x.startswith("~")]
     assert line.endswith("Key performance indicators (added column “Review” to the table)"), line
+
+
+def test_a_table_deleted_with_tracking_lists_its_rows_apart(drafted):
+    """The KPI table deleted whole with tracking: absorb listed one deletion of every cell run together by bars
+    (rows not told from cells) and then a bare “(table row)” for each row. Now one line a row, its cells barred."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    for tr in _row(edit, "Joint pipeline value").getparent().findall(q("tr")):
+        edit.delete_whole(tr)
+    result = api.absorb(_lone(drafted, edit), drafted / "deal.yaml", dry_run=True)
+    rows = [line for line in result.lines if line.startswith("- deleted")]
+    assert rows == [
+        "- deleted row (Jane Counsel, 2027-02-01): “KPI | Target | Owner”",
+        "- deleted row (Jane Counsel, 2027-02-01): “Joint pipeline value | EUR 2,000,000 per contract year | Acme”",
+        "- deleted row (Jane Counsel, 2027-02-01): “Integration defects resolved within SLA | 95% | Globex”"], rows

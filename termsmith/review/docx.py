@@ -188,19 +188,19 @@ class Document:
                                             ref.revision))
         return out
 
-    def revisions(self) -> Iterator[tuple[int, Piece | Para | Row, Para | None]]:
-        """Every tracked change with the index of its block and the paragraph it is in (None for a row)."""
+    def revisions(self) -> Iterator[tuple[int, Piece | Para | Row, Para | None, Row | None]]:
+        """Every tracked change with the index of its block, the paragraph it is in (None for a row) and the table
+        row (None outside a table); a row's own mark comes before the changes in its cells."""
         for n, block in enumerate(self.blocks):
-            for para in paras_of(block):
-                if para.mark is not None:
-                    yield n, para, para
-                for piece in para.pieces:
-                    if piece.revision is not None:
-                        yield n, piece, para
-            if isinstance(block, TableRead):
-                for row in block.rows:
-                    if row.revision is not None:
-                        yield n, row, None
+            for row in block.rows if isinstance(block, TableRead) else (None,):
+                if row is not None and row.revision is not None:
+                    yield n, row, None, row
+                for para in [p for cell in row.cells for p in cell] if row is not None else (block,):
+                    if para.mark is not None:
+                        yield n, para, para, row
+                    for piece in para.pieces:
+                        if piece.revision is not None:
+                            yield n, piece, para, row
 
 
 def paras_of(block: Para | TableRead) -> list[Para]:
