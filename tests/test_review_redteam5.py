@@ -65,3 +65,20 @@ def test_a_table_deleted_with_tracking_lists_its_rows_apart(drafted):
         "- deleted row (Jane Counsel, 2027-02-01): “KPI | Target | Owner”",
         "- deleted row (Jane Counsel, 2027-02-01): “Joint pipeline value | EUR 2,000,000 per contract year | Acme”",
         "- deleted row (Jane Counsel, 2027-02-01): “Integration defects resolved within SLA | 95% | Globex”"], rows
+
+
+def test_a_text_box_is_called_a_text_box(drafted):
+    """A text box the reviewer drew (w:pict/v:textbox, as LibreOffice and older Word write one) was reported as a
+    "picture" by both commands."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    inserted = edit._mark("ins", WHO, WHEN)
+    box = etree.SubElement(etree.SubElement(etree.SubElement(inserted, q("r")), q("pict")), q("txbxContent"))
+    etree.SubElement(etree.SubElement(etree.SubElement(box, q("p")), q("r")), q("t")).text = "Ask finance"
+    _para(edit, "Before settling a customer claim").append(inserted)
+    reviewed = _lone(drafted, edit)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert any("1 text box the redline does not compare" in n and "text box in clause 12.5: “Ask finance”" in n
+               for n in done.notes), done.notes
+    lines = "\n".join(api.absorb(reviewed, drafted / "deal.yaml", dry_run=True).lines)
+    assert "- text box (Jane Counsel, 2027-02-01): “Ask finance”" in lines, lines
+    assert "- text box in clause 12.5: “Ask finance”: a deal has no text boxes; put its text into" in lines, lines

@@ -33,7 +33,7 @@ from termsmith.draft.document import Clause, CrossRef, Draft, LineBreak, Paragra
 from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
-from termsmith.review.docx import Document, Para
+from termsmith.review.docx import Document, Para, plural
 from termsmith.review.fieldchange import SIGS as _SIGS
 from termsmith.review.fieldchange import WORD as _WORD
 from termsmith.review.fieldchange import clauses as _clauses
@@ -202,14 +202,14 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.detail = f"the deal's own wording for the clause (overrides.{ident}, based on {old.version})" + (
             f"; {found}" if found else "")
     for note, owner, place in note_places(doc, accepted, owners):  # termsmith drafts none: each is a reviewer's
-        text = " ".join(note.text.split()) or ("(no alternative text)" if note.kind == "picture" else
-                                               "(its text is not in the document)")
+        text = " ".join(note.text.split()) or {"picture": "(no alternative text)", "text box": "(empty)"}.get(
+            note.kind, "(its text is not in the document)")
         rev = note.revision
         target = review(owner) if owner in accepted_clauses or owner in base_clauses else \
             reviews.setdefault(owner, ClauseReview("", "", "Cover and headings" if owner == "cover" else owner))
         target.notes.append(Note(note.kind, rev.author if rev else "", rev.date if rev else "", text,
                                  tracked=rev is not None))
-        result.refused.append(f"{note.kind} in {place}: “{text}”: a deal has no {note.kind}s" + (
+        result.refused.append(f"{note.kind} in {place}: “{text}”: a deal has no {plural(note.kind)}" + (
             "; describe it in the clause's wording or a schedule if it belongs in the agreement" if note.kind ==
             "picture" else "; put its text into the clause's wording if it belongs in the agreement"))
     if doc.margins:  # the header and footer are the library's: a change there is reported, not absorbed

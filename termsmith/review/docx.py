@@ -124,16 +124,21 @@ class NoteReference(NamedTuple):
     """Where a footnote or endnote is referenced: the note's kind and id, and the tracked change the reference
     is part of (None when it is not tracked)."""
 
-    kind: Literal["footnote", "endnote", "picture"]
+    kind: Literal["footnote", "endnote", "picture", "text box"]
     id: str
     revision: Revision | None = None
+
+
+def plural(kind: str) -> str:
+    """'pictures', 'text boxes': how a kind of note is named when there are several."""
+    return kind + ("es" if kind.endswith("x") else "s")
 
 
 @dataclass(frozen=True)
 class FootNote:
     """A footnote or endnote the body references, and its text ('' when the document has no such note)."""
 
-    kind: Literal["footnote", "endnote", "picture"]
+    kind: Literal["footnote", "endnote", "picture", "text box"]
     id: str
     text: str
     index: int  # the body block that references it
@@ -247,7 +252,7 @@ class _Reader:
         self.main = package.main
         self.rels = _rels(package, self.main)
         self.fields: list[list] = []  # open complex fields: [instruction, phase ('instr'|'result'), pieces]
-        self.pictures: dict[tuple[str, str], str] = {}  # ('picture', its number) → its alternative text
+        self.pictures: dict[tuple[str, str], str] = {}  # ('picture' or 'text box', its number) → its text
         self.bold_styles: set[str] = set()  # character styles that make a run bold
         self.styles = self._styles()
         self.canon = {}
@@ -524,10 +529,11 @@ class _Reader:
                 alt = next((d.get("descr") or d.get("title") for d in child.iter(_DOC_PR)
                             if d.get("descr") or d.get("title")), "")
                 box = next(child.iter(_w("txbxContent")), None)  # a text box: its text (once: Word writes it twice)
-                if not alt and box is not None:
-                    alt = " ".join(t.text or "" for t in box.iter(_T))
-                self.pictures[("picture", ident)] = " ".join(alt.split())
-                para.notes.append(NoteReference("picture", ident, revision))
+                kind = "picture" if box is None else "text box"
+                if box is not None:
+                    alt = " ".join(t.text or "" for t in box.iter(_T)) or alt
+                self.pictures[(kind, ident)] = " ".join(alt.split())
+                para.notes.append(NoteReference(kind, ident, revision))
                 continue
             if tag == _DEL_TEXT:
                 text = child.text or ""

@@ -14,7 +14,7 @@ from lxml import etree
 from termsmith.draft.document import Draft
 from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
-from termsmith.review.docx import Document, paras_of, read_document
+from termsmith.review.docx import Document, paras_of, plural, read_document
 from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
 from termsmith.review.package import DocxError, open_package
 
@@ -107,9 +107,9 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
         from termsmith.review.redline import _shorten as shorten  # the summary's own cut
 
         kinds = [n.kind for n, _owner, _place in footnotes]
-        counted = " and ".join(f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
-                               for k in ("footnote", "endnote", "picture") if k in kinds)
-        empty = {"picture": "(no alternative text)"}  # what a note without text is called
+        counted = " and ".join(f"{kinds.count(k)} {k if kinds.count(k) == 1 else plural(k)}"
+                               for k in ("footnote", "endnote", "picture", "text box") if k in kinds)
+        empty = {"picture": "(no alternative text)", "text box": "(empty)"}  # what a note without text is called
         notes.append(f"{path}: {counted} the redline does not compare or show (termsmith drafts none): " + "; ".join(
             f"{n.kind} in {place}: “"
             f"{shorten(n.text, 80) if n.text else empty.get(n.kind, '(its text is not in the document)')}”"
