@@ -82,3 +82,57 @@ def test_a_text_box_is_called_a_text_box(drafted):
     lines = "\n".join(api.absorb(reviewed, drafted / "deal.yaml", dry_run=True).lines)
     assert "- text box (Jane Counsel, 2027-02-01): “Ask finance”" in lines, lines
     assert "- text box in clause 12.5: “Ask finance”: a deal has no text boxes; put its text into" in lines, lines
+
+
+def _merge_across(edit: WordEdit, row_text: str, first: int) -> None:
+    """Two cells of a row merged as Word merges them: the first spans two grid columns (w:gridSpan), the second is
+    gone, its paragraphs moved into the first."""
+    tr = _row(edit, row_text)
+    cells = tr.findall(q("tc"))
+    keep, gone = cells[first], cells[first + 1]
+    props = keep.find(q("tcPr"))
+    if props is None:
+        props = etree.Element(q("tcPr"))
+        keep.insert(0, props)
+    etree.SubElement(props, q("gridSpan")).set(q("val"), "2")
+    if "".join(gone.itertext()).strip() != "".join(keep.itertext()).strip():
+        keep.extend(gone.findall(q("p")))
+    tr.remove(gone)
+
+
+def test_cells_merged_across_keep_the_columns_after_them_in_place(drafted):
+    """The Responsible and Accountable cells of a RACI row (both “Acme”) merged: the columns after them were read
+    one column to the left (Globex became Accountable, “–” Consulted), and nothing said cells were merged."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _merge_across(edit, "Customer onboarding", 1)
+    reviewed = _lone(drafted, edit)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    (line,) = [x for x in summary_lines(done.comparison) if x.startswith("~")]
+    assert line.endswith("RACI matrix (removed “Acme”)"), line
+    assert any("cells merged in 1 table row" in n for n in done.notes), done.notes
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    (review,) = [r for r in result.plan.clauses if r.action == "override"]
+    assert "cells merged in Word are cells of their own in the deal" in review.detail, review.detail
+    assert "| Customer onboarding | Acme |   | Globex | – |" in result.plan.overrides[review.id]["text"]
+
+
+def test_cells_merged_down_read_as_the_text_word_shows_in_each_row(drafted):
+    """The two “Acme” cells of the RACI's Accountable column merged vertically (w:vMerge, the lower one emptied):
+    the lower row was read as Acme removed. Word shows one “Acme” across both rows: no change to the text."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    for k, text in enumerate(("Integration roadmap", "Customer onboarding")):
+        cell = _row(edit, text).findall(q("tc"))[2]
+        props = cell.find(q("tcPr"))
+        if props is None:
+            props = etree.Element(q("tcPr"))
+            cell.insert(0, props)
+        merge = etree.SubElement(props, q("vMerge"))
+        if k == 0:
+            merge.set(q("val"), "restart")
+        else:
+            for t in cell.iter(q("t")):
+                t.text = ""
+    reviewed = _lone(drafted, edit)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert summary_lines(done.comparison) == ["no changes"], summary_lines(done.comparison)
+    assert not api.absorb(reviewed, drafted / "deal.yaml", dry_run=True).plan.overrides

@@ -42,7 +42,7 @@ from termsmith.review.fieldchange import plain as _plain
 from termsmith.review.fieldchange import reader_names as _names
 from termsmith.review.fieldchange import reads_same as _reads_same
 from termsmith.review.fieldchange import sig as _sig
-from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, signature
+from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, owner_of, signature
 from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
 from termsmith.review.reviewnotes import Note, review_notes, reviewer, struck_by_hand
@@ -223,9 +223,13 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     _headings(base, accepted, result, reviews)
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
     order = _order(accepted, base)
+    merged = {owner_of(owners, n) for n in doc.merged()}
     result.clauses = sorted(reviews.values(), key=lambda r: (-1, 0) if not r.id else (0, order[r.id]) if r.id in order
                             else (1, 0))
     for r in result.clauses:
+        if r.action == "override" and r.id in merged:
+            r.detail += ("; cells merged in Word are cells of their own in the deal (a table there merges none): the "
+                         "re-draft shows a merged cell's words in its first column, the columns it spanned empty")
         if r.action in ("field", "override", "item") and _cell_breaks(accepted_clauses.get(r.id)):
             r.detail += ("; a table cell's paragraphs are one paragraph in the deal (a table cell there holds one): "
                          "the re-draft shows them on one line, the words as reviewed")
@@ -272,7 +276,10 @@ def _edit_summary(old: Clause, new: Clause) -> str:
             continue
         was, now = (_REF_KEY.sub(lambda m: f"[cross-reference to {labels.get(m[1], m[1])}]", "".join(w[i:j]).strip())
                     for w, i, j in ((a, i1, i2), (b, j1, j2)))
-        parts.append(f"“{was}” → “{now}”" if was and now else f"added “{now}”" if now else f"removed “{was}”")
+        if was or now:  # not where only the space between a table's cells moved
+            parts.append(f"“{was}” → “{now}”" if was and now else f"added “{now}”" if now else f"removed “{was}”")
+    if not parts:
+        return "words moved from one table cell to another"
     return "; ".join(parts[:5]) + (f"; {len(parts) - 5} more" if len(parts) > 5 else "")
 
 

@@ -150,6 +150,7 @@ class Row:
     cells: list[list[Para]]
     revision: Revision | None = None
     header: bool = False
+    merged: bool = False  # holds a cell merged with its neighbour (w:gridSpan) or the one above (w:vMerge)
 
 
 @dataclass
@@ -191,6 +192,17 @@ class Document:
                     if ref.revision is None or ref.revision.kind != drop:
                         out.append(FootNote(ref.kind, ref.id, self.note_texts.get((ref.kind, ref.id), ""), n,
                                             ref.revision))
+        return out
+
+    def merged(self) -> dict[int, int]:
+        """{block index: rows holding merged cells} of the tables a reviewer merged cells in (termsmith's execution
+        blocks merge a cell of their own, so tables of signature text are left out)."""
+        out = {}
+        for n, block in enumerate(self.blocks):
+            if isinstance(block, TableRead) and not any(p.style == "SignatureText" for p in paras_of(block)):
+                count = sum(row.merged for row in block.rows)
+                if count:
+                    out[n] = count
         return out
 
     def revisions(self) -> Iterator[tuple[int, Piece | Para | Row, Para | None, Row | None]]:
@@ -384,9 +396,34 @@ class _Reader:
                     mark = trpr.find(_w(kind))
                     if mark is not None:
                         revision = _revision(mark, kind)
-            rows.append(Row([self._cell(tc) for tc in _cells(tr)], revision, header))
+            rows.append(self._grid(tr, Row([], revision, header), rows[-1] if rows else None))
         style = style_el.get(_w("val"), "") if style_el is not None else ""
         return TableRead(rows, self.canon.get(style, style))
+
+    def _grid(self, tr: etree._Element, row: Row, above: Row | None) -> Row:
+        """The row's cells one a grid column, so that the columns after a merged cell stay where they are: a cell
+        spanning columns (w:gridSpan) is its text and then fillers (cells of no paragraph), columns the row skips
+        (w:gridBefore, w:gridAfter) are fillers, and a cell merged with the one above (w:vMerge) shows that
+        cell's text, as Word shows one text across the rows it spans."""
+        trpr = tr.find(_w("trPr"))
+        before, after = (_number(trpr.find(_w(f"grid{end}")) if trpr is not None else None) for end in
+                         ("Before", "After"))
+        row.cells.extend([] for _ in range(before))
+        for tc in _cells(tr):
+            tcpr = _child(tc, _w("tcPr"))
+            span = _number(_child(tcpr, _w("gridSpan")) if tcpr is not None else None, 1)
+            merge = _child(tcpr, _w("vMerge")) if tcpr is not None else None
+            if merge is not None and merge.get(_VAL, "continue") == "continue":
+                column = len(row.cells)
+                top = above.cells[column] if above is not None and column < len(above.cells) else []
+                row.cells.append([_echo(p) for p in top])
+                row.merged = True
+            else:
+                row.cells.append(self._cell(tc))
+            row.cells.extend([] for _ in range(span - 1))
+            row.merged = row.merged or span > 1
+        row.cells.extend([] for _ in range(after))
+        return row
 
     def _cell(self, tc: etree._Element) -> list[Para]:
         """A cell's paragraphs, those of a table inside it too (cell by cell, as Word shows them in turn)."""
@@ -621,6 +658,19 @@ def _inside(parent: etree._Element, want: str) -> Iterator[etree._Element]:
             inner = child.find(_SDT_CONTENT) if tag == _SDT else child
             if inner is not None:
                 yield from _inside(inner, want)
+
+
+def _number(el: etree._Element | None, default: int = 0) -> int:
+    """A w:val count (gridSpan, gridBefore), at most a table's grid (63 columns) whatever the file says."""
+    value = el.get(_VAL, "") if el is not None else ""
+    return min(int(value), 63) if value.isdigit() and int(value) > 0 else default
+
+
+def _echo(para: Para) -> Para:
+    """A paragraph's text as it stands, again, in a cell merged with it: nothing the reviewer did is in it twice
+    (no tracked change, comment, bookmark or strike of its own)."""
+    return Para(para.style, [Piece(replace(p.inline, strike=False) if isinstance(p.inline, Span) else p.inline, None,
+                                   p.title, p.term) for p in para.inlines()])
 
 
 def _child(el: etree._Element, tag: str) -> etree._Element | None:

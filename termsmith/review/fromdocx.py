@@ -360,7 +360,9 @@ class _Builder:
             return
         if table.style != "ContractTable" and any(
                 p.style == SIGNATURE_TEXT for r in rows for c in r.cells for p in c):
-            self.signatures.append([_fold(_plain(c)) for row in cells for c in row])
+            # a cell spanning two columns is followed by none of its own (the reader's filler holds no paragraph)
+            self.signatures.append([_fold(_plain(c)) for r, row in zip(rows, cells, strict=True)
+                                    for c, paras in zip(row, r.cells, strict=True) if paras])
             return
         if not self.sections:
             self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))

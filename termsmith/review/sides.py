@@ -121,6 +121,10 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
                      "headers or footers the redline does not compare (termsmith writes them from the library): " +
                      "; ".join(f"{m.kind} in the {m.where} “{shorten(m.text, 80)}”" for m in doc.margins[:3]) +
                      ("; …" if len(doc.margins) > 3 else ""))
+    merged = sum(doc.merged().values())
+    if merged:
+        notes.append(f"{path}: cells merged in {merged} table row{'s' if merged != 1 else ''} (termsmith's tables "
+                     "merge none): a merged cell's words are read in its first column and in each row it spans")
     return Side(draft, doc, base, manifest, tuple(notes))
 
 
