@@ -136,3 +136,40 @@ def test_cells_merged_down_read_as_the_text_word_shows_in_each_row(drafted):
     done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
     assert summary_lines(done.comparison) == ["no changes"], summary_lines(done.comparison)
     assert not api.absorb(reviewed, drafted / "deal.yaml", dry_run=True).plan.overrides
+
+
+def _footer_edit(edit: WordEdit, old: str, new: str) -> None:
+    footer = etree.fromstring(edit.members["word/footer1.xml"])
+    t = next(t for t in footer.iter(q("t")) if t.text and old in t.text)
+    t.text = t.text.replace(old, new)
+    edit.members["word/footer1.xml"] = etree.tostring(footer, xml_declaration=True, encoding="UTF-8",
+                                                      standalone=True)
+
+
+def test_a_footer_edited_without_tracking_is_reported(drafted):
+    """The footer's “subject to contract” extended by hand (no tracking): both commands said no changes, the
+    reviewer's words lost without a word. The draft the copy was made from says what the footer was."""
+    original = drafted / "draft.docx"
+    original.write_bytes((drafted / "out" / DOCX).read_bytes())
+    edit = WordEdit(original)
+    _footer_edit(edit, "subject to contract", "subject to contract and board approval")
+    edit.save(drafted / "out" / DOCX)  # beside its manifest, which rebuilds the draft
+    result = api.absorb(drafted / "out" / DOCX, drafted / "deal.yaml", dry_run=True)
+    lines = "\n".join(result.lines)
+    assert "- edited (untracked): in the footer: added “and board approval” after “contract”" in lines, lines
+    assert "- edited in the footer (untracked): added “and board approval” after “contract”: the headers and " \
+           "footers are the library's" in lines, lines
+    done = api.redline(original, drafted / "out" / DOCX, drafted / "r.docx")
+    assert any("a header or footer edited without tracking" in n and
+               "the footer: added “and board approval” after “contract”" in n for n in done.notes), done.notes
+
+
+def test_a_draft_and_its_libreoffice_copy_have_no_header_or_footer_edit(drafted, tmp_path):
+    """The draft as written, and as LibreOffice saves it again (its page-number fields rewritten), read as the draft
+    in its headers and footers: nothing reported there."""
+    from .reviewed import libreoffice_resave
+
+    again = libreoffice_resave(drafted / "out" / DOCX, tmp_path / "lo")
+    for copy_ in (drafted / "out" / DOCX, again):
+        result = api.absorb(copy_, drafted / "deal.yaml", dry_run=True)
+        assert not any("footer" in line or "header" in line for line in result.lines), result.lines

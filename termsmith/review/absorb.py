@@ -45,6 +45,7 @@ from termsmith.review.fieldchange import sig as _sig
 from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, owner_of, signature
 from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
+from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.reviewnotes import Note, review_notes, reviewer, struck_by_hand
 from termsmith.review.redline import fold_quotes
 
@@ -212,13 +213,16 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         result.refused.append(f"{note.kind} in {place}: “{text}”: a deal has no {plural(note.kind)}" + (
             "; describe it in the clause's wording or a schedule if it belongs in the agreement" if note.kind ==
             "picture" else "; put its text into the clause's wording if it belongs in the agreement"))
-    if doc.margins:  # the header and footer are the library's: a change there is reported, not absorbed
+    margins = [*doc.margins, *untracked_margins(doc.margin_texts, base)]
+    if margins:  # the header and footer are the library's: a change there is reported, not absorbed
         target = reviews.setdefault("margins", ClauseReview("", "", "Headers and footers"))
-        target.notes.extend(Note(m.kind, m.author, m.date, m.text) for m in doc.margins)
+        target.notes.extend(Note(m.kind, m.author, m.date, f"in the {m.where}: {m.text}" if not m.tracked else
+                                 m.text, tracked=m.tracked) for m in margins)
         target.action = "refused"
         target.detail = "termsmith writes the headers and footers from the library's styles; no deal field sets them"
-        result.refused.extend(f"{m.kind} in the {m.where}: “{m.text}”: the headers and footers are the library's"
-                              for m in doc.margins)
+        result.refused.extend((f"{m.kind} in the {m.where}: “{m.text}”" if m.tracked else
+                               f"edited in the {m.where} (untracked): {m.text}") +
+                              ": the headers and footers are the library's" for m in margins)
     _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)

@@ -17,7 +17,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, TermDefinition
-from termsmith.review.margins import MarginChange, changes
+from termsmith.review.margins import Margin, MarginChange, changes, original_text
 from termsmith.review.package import Package, open_package
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -180,6 +180,7 @@ class Document:
     styles: dict[str, str]  # style id → style name
     note_texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → text of the note
     margins: list[MarginChange] = field(default_factory=list)  # tracked changes in headers and footers
+    margin_texts: list[Margin] = field(default_factory=list)  # each header and footer before the tracked changes
 
     def notes(self, view: str = "accepted") -> list[FootNote]:
         """The footnotes and endnotes the body references (with the document as it stands, or as it was
@@ -293,7 +294,7 @@ class _Reader:
             else:
                 blocks.append(self._table(el))
         return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles,
-                        {**self._note_texts(), **self.pictures}, self._margins())
+                        {**self._note_texts(), **self.pictures}, self._margins(), self._margin_texts(body))
 
     def _margins(self) -> list[MarginChange]:
         out = []
@@ -301,6 +302,18 @@ class _Reader:
             where = {RT_HEADER: "header", RT_FOOTER: "footer"}.get(kind)
             if where and mode != "External" and self.package.has(_resolve(self.main, target)):
                 out.extend(changes(where, self.package.xml(_resolve(self.main, target))))
+        return out
+
+    def _margin_texts(self, body: etree._Element) -> list[Margin]:
+        """The headers and footers the sections show (w:headerReference, w:footerReference), each part once."""
+        out, seen = [], set()
+        for ref in body.iter(_w("headerReference"), _w("footerReference")):
+            rel = self.rels.get(ref.get(f"{{{R}}}id") or "")
+            name = _resolve(self.main, rel[1]) if rel and rel[2] != "External" else ""
+            if name and name not in seen and self.package.has(name):
+                seen.add(name)
+                where = "header" if ref.tag == _w("headerReference") else "footer"
+                out.append(Margin(where, ref.get(_TYPE, "default"), original_text(self.package.xml(name))))
         return out
 
     # ── properties, styles, comments ──

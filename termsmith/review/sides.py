@@ -16,6 +16,7 @@ from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.review.docx import Document, paras_of, plural, read_document
 from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
+from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.package import DocxError, open_package
 
 REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"
@@ -121,6 +122,14 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
                      "headers or footers the redline does not compare (termsmith writes them from the library): " +
                      "; ".join(f"{m.kind} in the {m.where} “{shorten(m.text, 80)}”" for m in doc.margins[:3]) +
                      ("; …" if len(doc.margins) > 3 else ""))
+    edited = untracked_margins(doc.margin_texts, base) if base is not None else []
+    if edited:  # found only against the draft the copy was made from
+        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
+
+        notes.append(f"{path}: " + ("a header or footer" if len(edited) == 1 else f"{len(edited)} headers or footers")
+                     + " edited without tracking, which the redline does not compare (termsmith writes them from the library): " +
+                     "; ".join(f"the {m.where}: {shorten(m.text, 120)}" for m in edited[:3]) +
+                     ("; …" if len(edited) > 3 else ""))
     merged = sum(doc.merged().values())
     if merged:
         notes.append(f"{path}: cells merged in {merged} table row{'s' if merged != 1 else ''} (termsmith's tables "
