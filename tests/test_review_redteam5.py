@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from lxml import etree
 
 from termsmith import api
 from termsmith.review.redline import summary_lines
 
-from .reviewed import WordEdit, q
+from .reviewed import WordEdit, accepted_text, q
 
 DOCX = "acme-globex-2027.docx"
 WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
@@ -173,3 +174,66 @@ def test_a_draft_and_its_libreoffice_copy_have_no_header_or_footer_edit(drafted,
     for copy_ in (drafted / "out" / DOCX, again):
         result = api.absorb(copy_, drafted / "deal.yaml", dry_run=True)
         assert not any("footer" in line or "header" in line for line in result.lines), result.lines
+
+
+def test_a_new_rows_value_its_cells_do_not_spell_out_is_never_copied_without_a_word(drafted):
+    """A second availability row (Globex, at least 99.5%) under Acme's: the new metric took `unit: percent` from
+    the row beside it, which no cell spells out, without a word. A value is first left out; where the deal needs
+    it, it is copied and the review says so."""
+    from .test_review_listitems import _add_row
+
+    edit = WordEdit(drafted / "out" / DOCX)
+    _add_row(edit, "Availability of the Combined Offering",
+             ["Availability of the Combined Offering", "Globex", "at least 99.5%", "calendar month"], tracked=True)
+    result = api.absorb(_lone(drafted, edit), drafted / "deal.yaml", dry_run=True)
+    (item,) = result.plan.items
+    assert item.new["unit"] == "percent" and item.copied == ("unit: percent",), item
+    assert "[copied from the item beside it, as its row does not spell them out: unit: percent: check them]" in \
+        "\n".join(result.lines), result.lines
+
+
+def _move(edit: WordEdit, text: str, after: str, bookmark_moves: bool) -> None:
+    """The paragraph holding `text` moved with tracking (Word: cut and paste with Track Changes on) to after the one
+    holding `after`: w:moveFrom at the source and w:moveTo at the destination, for its runs and its paragraph mark,
+    each end in a named move range; the clause's bookmark goes with the text (or, as some copies have it, stays)."""
+    src = _para(edit, text)
+    dst = copy.deepcopy(src)
+    for para, kind, keeps in ((src, "moveFrom", not bookmark_moves), (dst, "moveTo", bookmark_moves)):
+        if not keeps:
+            for mark in [*para.iter(q("bookmarkStart")), *para.iter(q("bookmarkEnd"))]:
+                mark.getparent().remove(mark)
+        for run in [c for c in para if c.tag == q("r")]:
+            wrapper = edit._mark(kind, WHO, WHEN)
+            run.addprevious(wrapper)
+            wrapper.append(run)
+            if kind == "moveFrom":
+                for t in run.iter(q("t")):
+                    t.tag = q("delText")
+        props = para.find(q("pPr"))
+        (props.find(q("rPr")) if props.find(q("rPr")) is not None else etree.SubElement(props, q("rPr"))).append(
+            edit._mark(kind, WHO, WHEN))
+        start = edit._mark(f"{kind}RangeStart", WHO, WHEN)
+        start.set(q("name"), "move190000001")
+        props.addnext(start)
+        etree.SubElement(para, q(f"{kind}RangeEnd")).set(q("id"), start.get(q("id")))
+    _para(edit, after).addnext(dst)
+
+
+@pytest.mark.parametrize("bookmark_moves", [True, False], ids=["bookmark-moved", "bookmark-left"])
+def test_a_clause_moved_with_tracking_is_the_move_reported_under_that_clause(drafted, bookmark_moves):
+    """Clause 6.3 moved after 6.4 with tracking (w:moveFrom / w:moveTo): the text moved away was reported as deleted
+    under 6.2, the clause before it, and every cross-reference to the clause as typed over by hand (the view before
+    the review had lost its bookmark); with the bookmark left at the source, the move was not seen at all."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _move(edit, "Service level reports.", "Priority 4 (low)", bookmark_moves)
+    reviewed = _lone(drafted, edit)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert result.plan.overrides == {"service-levels.reporting": {"based_on": "2.2.0",
+                                                                  "after": "service-levels.support"}}, result.lines
+    lines = "\n".join(result.lines)
+    assert "untracked" not in lines and "## 6.2" not in lines, lines
+    (review,) = [r for r in result.plan.clauses if r.notes]
+    assert review.id == "service-levels.reporting"
+    assert [n.kind for n in review.notes] == ["moved from here", "moved here"], review.notes
+    api.draft(drafted / "deal.yaml", drafted / "again")
+    assert accepted_text(drafted / "again" / DOCX, references=False) == accepted_text(reviewed, references=False)

@@ -64,7 +64,9 @@ _STRIKES = (_w("strike"), _w("dstrike"))
 _P, _TBL, _R, _PPR, _PSTYLE = _w("p"), _w("tbl"), _w("r"), _w("pPr"), _w("pStyle")
 _INS, _DEL = _w("ins"), _w("del")
 _RPR_CHANGE, _PPR_CHANGE, _BOOKMARK_END = _w("rPrChange"), _w("pPrChange"), _w("bookmarkEnd")
-_INSERTS, _DELETES = (_INS, _w("moveTo")), (_DEL, _w("moveFrom"))
+_MOVE_TO, _MOVE_FROM = _w("moveTo"), _w("moveFrom")
+_INSERTS, _DELETES = (_INS, _MOVE_TO), (_DEL, _MOVE_FROM)
+_MOVE_STARTS = {_w("moveFromRangeStart"): "from", _w("moveToRangeStart"): "to"}
 _HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSimple"), _w("bookmarkStart"),
                                                       _w("commentRangeStart"))
 _SDT, _SDT_CONTENT, _CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
@@ -88,6 +90,7 @@ class Revision:
     author: str
     date: str
     of_inserted: bool = False  # a deletion of words a tracked insertion added: in neither view of the text
+    moved: bool = False  # a tracked move (w:moveFrom: deleted here, w:moveTo: inserted here)
 
 
 class Piece(NamedTuple):
@@ -114,6 +117,7 @@ class Para:
     notes: list[NoteReference] = field(default_factory=list)  # footnote and endnote references in it
     formatted: list[tuple[str, str, str]] = field(default_factory=list)  # (author, date, text) of tracked
     # formatting changes (w:rPrChange of a run, w:pPrChange of the paragraph: '(paragraph)')
+    move: tuple[str, str] | None = None  # ('from' | 'to', the move's name): a tracked move's range starts here
 
     def inlines(self, view: str = "accepted") -> list[Piece]:
         drop = "del" if view == "accepted" else "ins"
@@ -456,11 +460,12 @@ class _Reader:
             style = style_el.get(_VAL, "") if style_el is not None else ""
             style = self.canon.get(style, style)
             rpr = _child(ppr, _RPR)  # the paragraph mark's: inserted or deleted
-            if rpr is not None:
-                for kind, tag in (("ins", _INS), ("del", _DEL)):
+            if rpr is not None:  # a paragraph mark moved (w:moveFrom, w:moveTo) is deleted here, inserted there
+                for kind, tag, moved in (("ins", _INS, False), ("del", _DEL, False), ("ins", _MOVE_TO, True),
+                                         ("del", _MOVE_FROM, True)):
                     el = _child(rpr, tag)
                     if el is not None:
-                        mark = _revision(el, kind)
+                        mark = replace(_revision(el, kind), moved=moved)
         para = Para(style, [], mark=mark)
         restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
         if restyled is not None:
@@ -479,10 +484,14 @@ class _Reader:
             if tag == _R:
                 self._run(child, para, revision)
             elif tag in _INSERTS:
-                self._content(child, para, _revision(child, "ins"))
+                self._content(child, para, replace(_revision(child, "ins"), moved=tag == _MOVE_TO))
             elif tag in _DELETES:
                 within = revision is not None and revision.kind == "ins"  # one reviewer deleting another's words
-                self._content(child, para, replace(_revision(child, "del"), of_inserted=within))
+                self._content(child, para, replace(_revision(child, "del"), of_inserted=within,
+                                                   moved=tag == _MOVE_FROM))
+            elif tag in _MOVE_STARTS:
+                if para.move is None and child.get(_NAME):
+                    para.move = (_MOVE_STARTS[tag], child.get(_NAME, ""))
             elif tag == _HYPERLINK:
                 self._hyperlink(child, para, revision)
             elif tag == _FLD_SIMPLE:

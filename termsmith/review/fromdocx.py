@@ -133,6 +133,7 @@ def resolved(doc: Document, view: str = "accepted") -> list[_P | tuple[TableRead
     drop = "del" if view == "accepted" else "ins"
     out: list = []
     carry: _P | None = None
+    moved = _moved_bookmarks(doc, "from" if view == "accepted" else "to")
     for n, block in enumerate(doc.blocks):
         if isinstance(block, TableRead):
             if carry is not None:
@@ -149,6 +150,8 @@ def resolved(doc: Document, view: str = "accepted") -> list[_P | tuple[TableRead
             carry = None
         else:
             bookmarks, index = list(block.bookmarks), n
+        if moved:
+            bookmarks = [b for b in bookmarks if b not in moved.get("gone", ())] + moved.get(n, [])
         style = block.style if view == "accepted" or block.style_before is None else block.style_before
         para = _P(style, pieces, bookmarks, index)
         if block.mark is not None and block.mark.kind == drop:
@@ -159,6 +162,24 @@ def resolved(doc: Document, view: str = "accepted") -> list[_P | tuple[TableRead
         out.append(para)
     if carry is not None:
         out.append(carry)
+    return out
+
+
+def _moved_bookmarks(doc: Document, gone: str) -> dict:
+    """A clause moved with tracking keeps its bookmark where it stands in the view: Word puts it in the moved
+    text at one end of the move, and the view that drops that end (`gone`: 'from' accepted, 'to' original) has
+    it at the other. {index of the paragraph at the other end: its bookmarks, 'gone': the bookmarks moved}."""
+    ends: dict[tuple[str, str], int] = {}
+    for n, block in enumerate(doc.blocks):
+        if isinstance(block, Para) and block.move is not None:
+            ends.setdefault(block.move, n)
+    out: dict = {}
+    for (kind, name), n in ends.items():
+        other = ends.get(("to" if kind == "from" else "from", name))
+        marks = doc.blocks[n].bookmarks
+        if kind == gone and other is not None and marks and not doc.blocks[other].bookmarks:
+            out.setdefault(other, []).extend(marks)
+            out.setdefault("gone", set()).update(marks)
     return out
 
 

@@ -21,7 +21,7 @@ TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself write
 class Note:
     """One thing the reviewer did: a tracked insertion or deletion, an untracked edit, a comment or reply."""
 
-    kind: str  # inserted | deleted | inserted row | deleted row | edited | comment | reply | …
+    kind: str  # inserted | deleted | moved here | moved from here | inserted row | deleted row | edited | …
     author: str
     date: str
     text: str
@@ -39,23 +39,24 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
             rev = item.revision
             text = getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
                 getattr(item.inline, "term", "")
-            key = (index, rev.kind, rev.author, rev.date)
+            key = (index, rev.kind, rev.author, rev.date, rev.moved)
             notes = out.setdefault(owner_of(owners, index), [])
             if last is not None and last[0] == key and last[2] is row and notes:  # one change: in another cell,
                 prev = notes[-1]  # after a bar; a row of its own is another note
                 bar = " | " if last[1] is not para and prev.text else ""
                 notes[-1] = replace(prev, text=prev.text + bar + text)
             else:
-                notes.append(Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, text))
+                notes.append(Note(_kind(rev), rev.author, rev.date, text))
             last = (key, para, row)
             continue
         rev = item.mark if isinstance(item, Para) else item.revision
-        if isinstance(item, Para) and row is not None and row.revision is not None and rev.kind == row.revision.kind:
-            continue  # a cell's paragraph mark in a row inserted or deleted whole: the row's note says it
+        if isinstance(item, Para) and (rev.moved or row is not None and row.revision is not None and
+                                       rev.kind == row.revision.kind):
+            continue  # a paragraph moved, or a cell's in a row inserted or deleted whole: the words' note says it
         kind = "inserted" if rev.kind == "ins" else "deleted"
         if isinstance(item, Row):  # the row and the words of its cells, one note: “KPI | Target | Owner”
             out.setdefault(owner_of(owners, index), []).append(Note(f"{kind} row", rev.author, rev.date, ""))
-            last = ((index, rev.kind, rev.author, rev.date), None, row)
+            last = ((index, rev.kind, rev.author, rev.date, rev.moved), None, row)
             continue
         last = None
         what = "paragraph" if isinstance(doc.blocks[index], Para) else "paragraph in a table cell"
@@ -91,6 +92,13 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
             out.setdefault(owner_of(owners, anchor) if anchor is not None else "cover", []).append(
                 _comment_note(comment, parent))
     return out
+
+
+def _kind(rev) -> str:
+    """How a tracked change is named: inserted, deleted, or the two ends of a move."""
+    if rev.moved:
+        return "moved here" if rev.kind == "ins" else "moved from here"
+    return "inserted" if rev.kind == "ins" else "deleted"
 
 
 def _comment_note(comment: Comment, parent: Comment | None) -> Note:
