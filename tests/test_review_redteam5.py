@@ -237,3 +237,18 @@ def test_a_clause_moved_with_tracking_is_the_move_reported_under_that_clause(dra
     assert [n.kind for n in review.notes] == ["moved from here", "moved here"], review.notes
     api.draft(drafted / "deal.yaml", drafted / "again")
     assert accepted_text(drafted / "again" / DOCX, references=False) == accepted_text(reviewed, references=False)
+
+
+def test_two_clauses_joined_keep_the_first_title_and_the_second_as_bold_words(drafted):
+    """The paragraph mark at the end of clause 6.3 deleted with tracking, joining 6.4's first paragraph to it: the
+    joined paragraph's title was read as both run-in titles together (“Service level reports.Support hours and
+    incident priorities”), which the re-draft then printed as the clause's title."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    props = _para(edit, "Service level reports.").find(q("pPr"))
+    (props.find(q("rPr")) if props.find(q("rPr")) is not None else etree.SubElement(props, q("rPr"))).append(
+        edit._mark("del", WHO, WHEN))
+    result = api.absorb(_lone(drafted, edit), drafted / "deal.yaml", dry_run=True)
+    override = result.plan.overrides["service-levels.reporting"]
+    assert "title" not in override, override
+    assert "or planned.**Support hours and incident priorities.** Each Party that must meet" in override["text"]
+    assert result.plan.overrides["service-levels.support"] == {"based_on": "2.0.0", "removed": True}

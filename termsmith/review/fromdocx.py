@@ -291,8 +291,12 @@ class _Builder:
         # duplicated by a script, which Word would not do) is new text, not the same clause again
         anchor = next((b for b in p.bookmarks if b.startswith("_Ref_") and b != section.anchor
                        and b not in self.placed), "")
-        title_pieces = [x for x in p.pieces if x.title]
-        body = [x for x in p.pieces if not x.title]
+        # the run-in title is the paragraph's leading run in its style; one further on (two clauses' paragraphs
+        # joined) is bold text of the body
+        lead = next((k for k, x in enumerate(p.pieces) if not x.title), len(p.pieces))
+        title_pieces = p.pieces[:lead]
+        body = [x if not x.title else Piece(replace(x.inline, bold=True) if isinstance(x.inline, Span) else x.inline,
+                                            x.revision) for x in p.pieces[lead:]]
         title = _text(title_pieces).strip() if title_pieces else None
         if title is not None and body and isinstance(body[0].inline, Span) and body[0].inline.text.startswith(" "):
             first = body[0].inline
