@@ -252,3 +252,26 @@ def test_two_clauses_joined_keep_the_first_title_and_the_second_as_bold_words(dr
     assert "title" not in override, override
     assert "or planned.**Support hours and incident priorities.** Each Party that must meet" in override["text"]
     assert result.plan.overrides["service-levels.support"] == {"based_on": "2.0.0", "removed": True}
+
+
+def test_a_clause_number_typed_by_hand_is_reported_not_made_the_text(drafted):
+    """Word's numbering of clause 6.4 switched off and “11.4A” typed in front of its run-in title (a reviewer's way
+    to slot a clause in without renumbering): the number became the clause's text and the title was lost, so the
+    re-draft printed the title twice around the number. termsmith numbers the clauses itself: reported."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    para = _para(edit, "Support hours and incident priorities.")
+    props = para.find(q("pPr"))
+    numbering = etree.SubElement(props, q("numPr"))
+    etree.SubElement(numbering, q("ilvl")).set(q("val"), "0")
+    etree.SubElement(numbering, q("numId")).set(q("val"), "0")
+    run = etree.Element(q("r"))
+    etree.SubElement(run, q("t")).text = "11.4A"
+    etree.SubElement(run, q("tab"))
+    props.addnext(run)
+    reviewed = _lone(drafted, edit)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert not result.plan.overrides, result.plan.overrides
+    assert "- numbered by hand (untracked): “11.4A”" in result.lines, result.lines
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert summary_lines(done.comparison) == ["no changes"]
+    assert any("clause numbers typed by hand" in n and "“11.4A”" in n for n in done.notes), done.notes

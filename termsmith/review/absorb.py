@@ -241,6 +241,9 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
             if any(n.kind == "formatting changed" for n in r.notes):
                 r.detail += ": formatting comes from the library's styles, so it is not absorbed"
+            if any(n.kind == "numbered by hand" for n in r.notes):
+                r.detail += ("; termsmith numbers the clauses itself: a number typed by hand is not absorbed (the "
+                             "re-draft numbers the clause in its place)")
             if any(n.kind == "struck through" for n in r.notes):
                 r.detail += ("; words struck through without tracking are not deleted: if they are to go, delete "
                              "them (with tracking) and absorb again")

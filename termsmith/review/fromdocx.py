@@ -165,6 +165,35 @@ def resolved(doc: Document, view: str = "accepted") -> list[_P | tuple[TableRead
     return out
 
 
+# a clause number a reviewer typed in front of a run-in title ('11.4A', '(b)', '7.'), with Word's numbering of the
+# paragraph switched off or not
+_HAND_NUMBER = re.compile(r"\s*(?:\d+(?:\.\d+)*[A-Za-z]?\.?|\(?[a-z]{1,4}\)|\(?[A-Z]\))\s*")
+
+
+def typed_number(pieces: Sequence[Piece]) -> int:
+    """How many of the paragraph's leading pieces are a number typed by hand before its run-in title (0: none)."""
+    text = ""
+    for k, piece in enumerate(pieces):
+        if piece.title:
+            return k if k and _HAND_NUMBER.fullmatch(text) else 0
+        if not isinstance(piece.inline, Span) or len(text) > 16:
+            return 0
+        text += piece.inline.text
+    return 0
+
+
+def hand_numbers(doc: Document, view: str = "accepted") -> dict[int, str]:
+    """{block index: the number typed by hand} of the paragraphs that have one before their run-in title."""
+    out = {}
+    for n, block in enumerate(doc.blocks):
+        if isinstance(block, Para) and any(x.title for x in block.pieces):
+            pieces = block.inlines(view)
+            k = typed_number(pieces)
+            if k:
+                out[n] = " ".join(_text(pieces[:k]).split())
+    return out
+
+
 def _moved_bookmarks(doc: Document, gone: str) -> dict:
     """A clause moved with tracking keeps its bookmark where it stands in the view: Word puts it in the moved
     text at one end of the move, and the view that drops that end (`gone`: 'from' accepted, 'to' original) has
@@ -291,12 +320,13 @@ class _Builder:
         # duplicated by a script, which Word would not do) is new text, not the same clause again
         anchor = next((b for b in p.bookmarks if b.startswith("_Ref_") and b != section.anchor
                        and b not in self.placed), "")
-        # the run-in title is the paragraph's leading run in its style; one further on (two clauses' paragraphs
-        # joined) is bold text of the body
-        lead = next((k for k, x in enumerate(p.pieces) if not x.title), len(p.pieces))
-        title_pieces = p.pieces[:lead]
+        # the run-in title is the paragraph's leading run in its style (after a number typed by hand, which Word's
+        # own numbering gives); one further on (two clauses' paragraphs joined) is bold text of the body
+        pieces = p.pieces[typed_number(p.pieces):]
+        lead = next((k for k, x in enumerate(pieces) if not x.title), len(pieces))
+        title_pieces = pieces[:lead]
         body = [x if not x.title else Piece(replace(x.inline, bold=True) if isinstance(x.inline, Span) else x.inline,
-                                            x.revision) for x in p.pieces[lead:]]
+                                            x.revision) for x in pieces[lead:]]
         title = _text(title_pieces).strip() if title_pieces else None
         if title is not None and body and isinstance(body[0].inline, Span) and body[0].inline.text.startswith(" "):
             first = body[0].inline

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from termsmith.draft.document import Span
 from termsmith.errors import printable
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, paras_of
-from termsmith.review.fromdocx import owner_of
+from termsmith.review.fromdocx import hand_numbers, owner_of
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 
@@ -73,6 +73,8 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
                     notes[-1] = replace(prev, text=prev.text + text)
                 else:
                     notes.append(Note("formatting changed", author, date, text))
+    for index, number in hand_numbers(doc).items():  # termsmith numbers the clauses: reported, not absorbed
+        out.setdefault(owner_of(owners, index), []).append(Note("numbered by hand", "", "", number, tracked=False))
     places = _comment_places(doc)
     ends = _comment_places(doc, ends=True)
     for cid, index in places.items():

@@ -15,7 +15,7 @@ from termsmith.draft.document import Draft
 from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.review.docx import Document, paras_of, plural, read_document
-from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
+from termsmith.review.fromdocx import cover_names, document_draft, hand_numbers, is_termsmith, note_places
 from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.package import DocxError, open_package
 
@@ -130,6 +130,11 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
                      + " edited without tracking, which the redline does not compare (termsmith writes them from the library): " +
                      "; ".join(f"the {m.where}: {shorten(m.text, 120)}" for m in edited[:3]) +
                      ("; …" if len(edited) > 3 else ""))
+    typed = hand_numbers(doc)
+    if typed:
+        notes.append(f"{path}: clause numbers typed by hand, which the redline does not compare (termsmith numbers "
+                     "the clauses itself): " + ", ".join(f"“{number}”" for number in list(typed.values())[:5]) +
+                     (", …" if len(typed) > 5 else ""))
     merged = sum(doc.merged().values())
     if merged:
         notes.append(f"{path}: cells merged in {merged} table row{'s' if merged != 1 else ''} (termsmith's tables "
