@@ -275,3 +275,24 @@ def test_a_clause_number_typed_by_hand_is_reported_not_made_the_text(drafted):
     done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
     assert summary_lines(done.comparison) == ["no changes"]
     assert any("clause numbers typed by hand" in n and "“11.4A”" in n for n in done.notes), done.notes
+
+
+def test_a_copy_saved_as_doc_and_back_by_libreoffice_keeps_its_cross_references_live(drafted, tmp_path):
+    """The draft saved as .doc and that .doc saved again as .docx by LibreOffice (a reviewer on an old Word format):
+    LibreOffice works out each cross-reference's number again and gave “paragraph 1” for Schedule 1's RACI
+    paragraph, which absorb took as a number typed over by hand and froze in an override (wrong, and dead)."""
+    import shutil
+    import subprocess
+
+    from .reviewed import libreoffice_resave
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    old = tmp_path / "old"
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--convert-to", "doc", "--outdir", str(old), str(drafted / "out" / DOCX)],
+                   check=True, capture_output=True, timeout=180)
+    again = libreoffice_resave(old / DOCX.replace(".docx", ".doc"), tmp_path / "back").with_suffix(".docx")
+    result = api.absorb(again, drafted / "deal.yaml", dry_run=True)
+    assert not result.plan.overrides and not result.plan.fields, result.lines

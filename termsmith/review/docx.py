@@ -34,6 +34,8 @@ RT_COMMENTS_EXT = "http://schemas.microsoft.com/office/2011/relationships/commen
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 RT_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+RT_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
 
@@ -185,6 +187,13 @@ class Document:
     note_texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → text of the note
     margins: list[MarginChange] = field(default_factory=list)  # tracked changes in headers and footers
     margin_texts: list[Margin] = field(default_factory=list)  # each header and footer before the tracked changes
+    application: str = ""  # what saved it last, as it says (docProps/app.xml: 'LibreOffice/7.4…', 'Microsoft Office Word')
+
+    @property
+    def fields_recomputed(self) -> bool:
+        """Saved by LibreOffice, which works out every cross-reference's number again when it saves (a number a
+        reviewer typed over in one does not survive it): the numbers the fields show are its own."""
+        return self.application.startswith("LibreOffice")
 
     def notes(self, view: str = "accepted") -> list[FootNote]:
         """The footnotes and endnotes the body references (with the document as it stands, or as it was
@@ -298,7 +307,8 @@ class _Reader:
             else:
                 blocks.append(self._table(el))
         return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles,
-                        {**self._note_texts(), **self.pictures}, self._margins(), self._margin_texts(body))
+                        {**self._note_texts(), **self.pictures}, self._margins(), self._margin_texts(body),
+                        self._application())
 
     def _margins(self) -> list[MarginChange]:
         out = []
@@ -333,6 +343,13 @@ class _Reader:
             value = next(iter(prop), None)
             out[prop.get("name", "")] = (value.text or "") if value is not None else ""
         return out
+
+    def _application(self) -> str:
+        for kind, target, _mode in _rels(self.package, "").values():
+            if kind == RT_APP and self.package.has(_resolve("", target)):
+                found = self.package.xml(_resolve("", target)).find(f"{{{EXTENDED}}}Application")
+                return (found.text or "").strip() if found is not None else ""
+        return ""
 
     def _styles(self) -> dict[str, str]:
         name = self._part(RT_STYLES)
