@@ -296,3 +296,22 @@ def test_a_copy_saved_as_doc_and_back_by_libreoffice_keeps_its_cross_references_
     again = libreoffice_resave(old / DOCX.replace(".docx", ".doc"), tmp_path / "back").with_suffix(".docx")
     result = api.absorb(again, drafted / "deal.yaml", dry_run=True)
     assert not result.plan.overrides and not result.plan.fields, result.lines
+
+
+def test_a_termsmith_redline_reviewed_and_returned_reports_only_the_reviewers_changes(drafted):
+    """A redline termsmith wrote (old draft → new) sent to the other side, who add a tracked change of their own:
+    absorb against the new deal listed the redline's own revisions as the reviewer's, and the view before the
+    review (every revision rejected) as an untracked edit back to the old value (“2,500,000” → “2,000,000”)."""
+    deal = drafted / "deal.yaml"
+    old = drafted / "old.yaml"
+    old.write_text(deal.read_text())
+    deal.write_text(deal.read_text().replace("EUR 2,000,000 per contract year", "EUR 2,500,000 per contract year"))
+    api.draft(deal, drafted / "new")
+    api.redline(drafted / "out" / DOCX, drafted / "new" / DOCX, drafted / "sent.docx")
+    edit = WordEdit(drafted / "sent.docx")
+    edit.replace("deals with the claims", "handles the claims", author="Olga Other", date="2027-03-01T10:00:00Z")
+    result = api.absorb(_lone(drafted, edit), deal, dry_run=True)
+    lines = "\n".join(result.lines)
+    assert "untracked" not in lines and "2,000,000" not in lines, lines
+    noted = [n for r in result.plan.clauses for n in r.notes]
+    assert {n.author for n in noted} == {"Olga Other"}, noted

@@ -278,6 +278,7 @@ class _Reader:
         self.main = package.main
         self.rels = _rels(package, self.main)
         self.fields: list[list] = []  # open complex fields: [instruction, phase ('instr'|'result'), pieces]
+        self.sent: tuple[str, str] | None = None  # (author, date) of a termsmith redline's own revisions
         self.pictures: dict[tuple[str, str], str] = {}  # ('picture' or 'text box', its number) → its text
         self.bold_styles: set[str] = set()  # character styles that make a run bold
         self.styles = self._styles()
@@ -286,6 +287,10 @@ class _Reader:
             house = _HOUSE.get(_squash(sid)) or _HOUSE.get(_squash(sname))
             if house:
                 self.canon[sid] = house
+
+    def _sent(self, el: etree._Element) -> bool:
+        """A revision of the termsmith redline this document is (its author and date), not a reviewer's."""
+        return (el.get(_AUTHOR, ""), el.get(_DATE, "")) == self.sent
 
     def _part(self, rel_type: str) -> str | None:
         for kind, target, mode in self.rels.values():
@@ -300,13 +305,17 @@ class _Reader:
         body = root.find(_w("body"))
         if body is None:
             raise self.package.refuse("is not a Word document (no document body)")
+        properties = self._properties()
+        # a termsmith redline sent for review: its own revisions (its author, its date) are the document as sent
+        sent = properties.get("termsmith.redline.author"), properties.get("termsmith.redline.date")
+        self.sent = sent if all(sent) else None
         blocks: list[Para | TableRead] = []
         for el in _block_elements(body):
             if el.tag == _P:
                 blocks.append(self._paragraph(el))
             else:
                 blocks.append(self._table(el))
-        return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles,
+        return Document(self.package.path, blocks, self._comments(), properties, self.styles,
                         {**self._note_texts(), **self.pictures}, self._margins(), self._margin_texts(body),
                         self._application())
 
@@ -423,13 +432,17 @@ class _Reader:
         rows = []
         for tr in _rows(tbl):
             trpr = tr.find(_w("trPr"))
-            revision, header = None, False
+            revision, header, gone = None, False, False
             if trpr is not None:
                 header = trpr.find(_w("tblHeader")) is not None
                 for kind in ("ins", "del"):
                     mark = trpr.find(_w(kind))
-                    if mark is not None:
+                    if mark is not None and self.sent is not None and self._sent(mark):  # the redline's own row
+                        gone = kind == "del"  # as sent: a row it deleted is not there
+                    elif mark is not None:
                         revision = _revision(mark, kind)
+            if gone:
+                continue
             rows.append(self._grid(tr, Row([], revision, header), rows[-1] if rows else None))
         style = style_el.get(_w("val"), "") if style_el is not None else ""
         return TableRead(rows, self.canon.get(style, style))
@@ -481,7 +494,7 @@ class _Reader:
                 for kind, tag, moved in (("ins", _INS, False), ("del", _DEL, False), ("ins", _MOVE_TO, True),
                                          ("del", _MOVE_FROM, True)):
                     el = _child(rpr, tag)
-                    if el is not None:
+                    if el is not None and not (self.sent is not None and self._sent(el)):
                         mark = replace(_revision(el, kind), moved=moved)
         para = Para(style, [], mark=mark)
         restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
@@ -500,6 +513,9 @@ class _Reader:
             tag = child.tag
             if tag == _R:
                 self._run(child, para, revision)
+            elif self.sent is not None and tag in (*_INSERTS, *_DELETES) and self._sent(child):
+                if tag in _INSERTS:  # the redline's own: the text as sent
+                    self._content(child, para, revision)
             elif tag in _INSERTS:
                 self._content(child, para, replace(_revision(child, "ins"), moved=tag == _MOVE_TO))
             elif tag in _DELETES:
