@@ -1,5 +1,6 @@
 """Read a Word document back: its paragraphs and tables as the Draft's inlines, with every tracked change and
-comment kept (who, when, where), from a package opened safely (review/package.py).
+comment kept (who, when, where), from a package opened safely (review/package.py); the parts around the body
+(comments, notes, properties, headers and footers) are read by review/docxparts.py.
 
 Works on what termsmith writes, on the same document after Word, LibreOffice or python-docx have saved it,
 and on any other .docx (which then has no clause bookmarks). Revisions are kept as pieces marked inserted or
@@ -17,27 +18,12 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, TermDefinition
-from termsmith.review.margins import Margin, MarginChange, changes, original_text
+from termsmith.review.docxparts import R, RT_HYPERLINK, RT_STYLES, Comment, Parts
+from termsmith.review.margins import Margin, MarginChange
 from termsmith.review.package import Package, open_package
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
-W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
-CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
-RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-RT_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
-RT_COMMENTS_EXT = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
-RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-RT_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-RT_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
-EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
-RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
+
 
 DEFINED_TERM, RUN_IN_HEADING = "DefinedTerm", "RunInHeading"
 # termsmith's house styles (render/word.py): another producer may respell an id ('RuninHeading'), so ids and
@@ -165,16 +151,6 @@ class TableRead:
     style: str = ""
 
 
-@dataclass(frozen=True)
-class Comment:
-    id: str
-    author: str
-    date: str
-    text: str
-    parent: str | None = None  # the comment this one replies to
-    done: bool = False  # marked resolved (w15:done)
-
-
 @dataclass
 class Document:
     """A .docx as read: its body blocks in order, comments, and termsmith's document properties."""
@@ -187,7 +163,7 @@ class Document:
     note_texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → text of the note
     margins: list[MarginChange] = field(default_factory=list)  # tracked changes in headers and footers
     margin_texts: list[Margin] = field(default_factory=list)  # each header and footer before the tracked changes
-    application: str = ""  # what saved it last, as it says (docProps/app.xml: 'LibreOffice/7.4…', 'Microsoft Office Word')
+    application: str = ""  # what saved it last (docProps/app.xml: 'LibreOffice/7.4…', 'Microsoft Office Word')
 
     @property
     def fields_recomputed(self) -> bool:
@@ -251,32 +227,12 @@ def read_document(path: Path) -> Document:
         package.close()
 
 
-def _rels(package: Package, source: str) -> dict[str, tuple[str, str, str]]:
-    """{rId: (type, target, mode)} of a part ('' for the package)."""
-    folder, _, name = source.rpartition("/")
-    rels_name = f"{folder + '/' if folder else ''}_rels/{name}.rels"
-    if not package.has(rels_name):
-        return {}
-    out = {}
-    for rel in package.xml(rels_name):
-        out[rel.get("Id", "")] = (rel.get("Type", ""), rel.get("Target", ""), rel.get("TargetMode", ""))
-    return out
-
-
-def _resolve(source: str, target: str) -> str:
-    import posixpath
-
-    if target.startswith("/"):
-        return target.lstrip("/")
-    folder = source.rpartition("/")[0]
-    return posixpath.normpath(posixpath.join(folder, target))
-
-
 class _Reader:
     def __init__(self, package: Package) -> None:
         self.package = package
         self.main = package.main
-        self.rels = _rels(package, self.main)
+        self.parts = Parts(package)
+        self.rels = self.parts.rels
         self.fields: list[list] = []  # open complex fields: [instruction, phase ('instr'|'result'), pieces]
         self.sent: tuple[str, str] | None = None  # (author, date) of a termsmith redline's own revisions
         self.pictures: dict[tuple[str, str], str] = {}  # ('picture' or 'text box', its number) → its text
@@ -292,20 +248,12 @@ class _Reader:
         """A revision of the termsmith redline this document is (its author and date), not a reviewer's."""
         return (el.get(_AUTHOR, ""), el.get(_DATE, "")) == self.sent
 
-    def _part(self, rel_type: str) -> str | None:
-        for kind, target, mode in self.rels.values():
-            if kind == rel_type and mode != "External":
-                name = _resolve(self.main, target)
-                if self.package.has(name):
-                    return name
-        return None
-
     def read(self) -> Document:
         root = self.package.xml(self.main)
         body = root.find(_w("body"))
         if body is None:
             raise self.package.refuse("is not a Word document (no document body)")
-        properties = self._properties()
+        properties = self.parts.properties()
         # a termsmith redline sent for review: its own revisions (its author, its date) are the document as sent
         sent = properties.get("termsmith.redline.author"), properties.get("termsmith.redline.date")
         self.sent = sent if all(sent) else None
@@ -315,53 +263,12 @@ class _Reader:
                 blocks.append(self._paragraph(el))
             else:
                 blocks.append(self._table(el))
-        return Document(self.package.path, blocks, self._comments(), properties, self.styles,
-                        {**self._note_texts(), **self.pictures}, self._margins(), self._margin_texts(body),
-                        self._application())
-
-    def _margins(self) -> list[MarginChange]:
-        out = []
-        for kind, target, mode in self.rels.values():
-            where = {RT_HEADER: "header", RT_FOOTER: "footer"}.get(kind)
-            if where and mode != "External" and self.package.has(_resolve(self.main, target)):
-                out.extend(changes(where, self.package.xml(_resolve(self.main, target))))
-        return out
-
-    def _margin_texts(self, body: etree._Element) -> list[Margin]:
-        """The headers and footers the sections show (w:headerReference, w:footerReference), each part once."""
-        out, seen = [], set()
-        for ref in body.iter(_w("headerReference"), _w("footerReference")):
-            rel = self.rels.get(ref.get(f"{{{R}}}id") or "")
-            name = _resolve(self.main, rel[1]) if rel and rel[2] != "External" else ""
-            if name and name not in seen and self.package.has(name):
-                seen.add(name)
-                where = "header" if ref.tag == _w("headerReference") else "footer"
-                out.append(Margin(where, ref.get(_TYPE, "default"), original_text(self.package.xml(name))))
-        return out
-
-    # ── properties, styles, comments ──
-    def _properties(self) -> dict[str, str]:
-        name = None
-        for kind, target, _mode in _rels(self.package, "").values():
-            if kind == RT_CUSTOM:
-                name = _resolve("", target)
-        if name is None or not self.package.has(name):
-            return {}
-        out = {}
-        for prop in self.package.xml(name).iter(f"{{{CUSTOM}}}property"):
-            value = next(iter(prop), None)
-            out[prop.get("name", "")] = (value.text or "") if value is not None else ""
-        return out
-
-    def _application(self) -> str:
-        for kind, target, _mode in _rels(self.package, "").values():
-            if kind == RT_APP and self.package.has(_resolve("", target)):
-                found = self.package.xml(_resolve("", target)).find(f"{{{EXTENDED}}}Application")
-                return (found.text or "").strip() if found is not None else ""
-        return ""
+        return Document(self.package.path, blocks, self.parts.comments(), properties, self.styles,
+                        {**self.parts.note_texts(), **self.pictures}, self.parts.margins(), self.parts.margin_texts(body),
+                        self.parts.application())
 
     def _styles(self) -> dict[str, str]:
-        name = self._part(RT_STYLES)
+        name = self.parts.part(RT_STYLES)
         if name is None:
             return {}
         out = {}
@@ -374,59 +281,6 @@ class _Reader:
                 self.bold_styles.add(sid)  # 'Strong', as a reviewer bolds a run-in title in LibreOffice
         return out
 
-    def _comments(self) -> dict[str, Comment]:
-        name = self._part(RT_COMMENTS)
-        if name is None:
-            return {}
-        parents: dict[str, str] = {}
-        done: set[str] = set()  # the paragraph ids of comments marked resolved
-        ext = self._part(RT_COMMENTS_EXT)
-        if ext is not None:
-            for item in self.package.xml(ext).iter(f"{{{W15}}}commentEx"):
-                parent = item.get(f"{{{W15}}}paraIdParent")
-                if parent:
-                    parents[item.get(f"{{{W15}}}paraId", "")] = parent
-                if item.get(f"{{{W15}}}done") in ("1", "true"):
-                    done.add(item.get(f"{{{W15}}}paraId", ""))
-        out: dict[str, Comment] = {}
-        by_para: dict[str, str] = {}
-        pending: list[tuple[str, str]] = []
-        for c in self.package.xml(name).iter(_w("comment")):
-            cid = c.get(_w("id"), "")
-            text = "\n".join(_plain_text(p) for p in c.iter(_w("p"))).strip()
-            out[cid] = Comment(cid, c.get(_w("author"), ""), c.get(_w("date"), ""), text)
-            paras = list(c.iter(_w("p")))
-            if paras:
-                last = paras[-1].get(f"{{{W14}}}paraId")
-                if last in done:
-                    out[cid] = replace(out[cid], done=True)
-                if last:
-                    by_para[last] = cid
-                    if last in parents:
-                        pending.append((cid, parents[last]))
-        for cid, parent_para in pending:
-            parent = by_para.get(parent_para)
-            if parent is not None:
-                c = out[cid]
-                out[cid] = replace(c, parent=parent)
-        return out
-
-    def _note_texts(self) -> dict[tuple[str, str], str]:
-        """The text of each footnote and endnote (the separators Word keeps in these parts have a w:type)."""
-        out: dict[tuple[str, str], str] = {}
-        for kind, rel_type in (("footnote", RT_FOOTNOTES), ("endnote", RT_ENDNOTES)):
-            name = self._part(rel_type)
-            if name is None and self.package.has(f"word/{kind}s.xml"):
-                name = f"word/{kind}s.xml"  # not related to the body (no Word writes that): its text still counts
-            if name is None:
-                continue
-            for note in self.package.xml(name).iter(_w(kind)):
-                if note.get(_TYPE, "normal") == "normal":
-                    text = " ".join(_plain_text(p, deleted=False) for p in note.iter(_P))
-                    out[(kind, note.get(_ID, ""))] = " ".join(text.split())
-        return out
-
-    # ── blocks ──
     def _table(self, tbl: etree._Element) -> TableRead:
         style_el = tbl.find(f"{_w('tblPr')}/{_w('tblStyle')}")
         rows = []
@@ -745,10 +599,3 @@ _AUTHOR, _DATE = _w("author"), _w("date")
 
 def _revision(el: etree._Element, kind: str) -> Revision:
     return Revision("ins" if kind == "ins" else "del", el.get(_AUTHOR, ""), el.get(_DATE, ""))
-
-
-def _plain_text(p: etree._Element, deleted: bool = True) -> str:
-    out = []
-    for el in p.iter(_w("t"), *([_w("delText")] if deleted else []), _w("tab"), _w("br")):
-        out.append(el.text or "" if el.tag in (_w("t"), _w("delText")) else "\t" if el.tag == _w("tab") else "\n")
-    return "".join(out)

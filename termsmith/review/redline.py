@@ -347,7 +347,8 @@ def _columns_note(old: Table, new: Table) -> str:
     was, now = [_plain(c) for c in old.header], [_plain(c) for c in new.header]
     added = [h for tag, _i1, _i2, j1, j2 in opcodes(was, now) if tag in ("insert", "replace") for h in now[j1:j2]]
     removed = [h for tag, i1, i2, _j1, _j2 in opcodes(was, now) if tag in ("delete", "replace") for h in was[i1:i2]]
-    parts = [f"{verb} column{'s' if len(names) > 1 else ''} " + ", ".join(f"“{_shorten(h, 24)}”" if h.strip() else "(no heading)" for h in names)
+    parts = [f"{verb} column{'s' if len(names) > 1 else ''} " +
+             ", ".join(f"“{_shorten(h, 24)}”" if h.strip() else "(no heading)" for h in names)
              for verb, names in (("added", added), ("removed", removed)) if names]
     where = " to the table" if added and not removed else " from the table" if removed and not added else \
         " in the table"

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from termsmith.draft.document import Span
 from termsmith.errors import printable
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, paras_of
-from termsmith.review.fromdocx import hand_numbers, owner_of
+from termsmith.review.fromdocx import owner_of
+from termsmith.review.views import hand_numbers
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 

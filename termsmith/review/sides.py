@@ -15,9 +15,10 @@ from termsmith.draft.document import Draft
 from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.review.docx import Document, paras_of, plural, read_document
-from termsmith.review.fromdocx import cover_names, document_draft, hand_numbers, is_termsmith, note_places
+from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
 from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.package import DocxError, open_package
+from termsmith.review.views import hand_numbers
 
 REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"
 
@@ -126,9 +127,10 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
     if edited:  # found only against the draft the copy was made from
         from termsmith.review.redline import _shorten as shorten  # the summary's own cut
 
-        notes.append(f"{path}: " + ("a header or footer" if len(edited) == 1 else f"{len(edited)} headers or footers")
-                     + " edited without tracking, which the redline does not compare (termsmith writes them from the library): " +
-                     "; ".join(f"the {m.where}: {shorten(m.text, 120)}" for m in edited[:3]) +
+        which = "a header or footer" if len(edited) == 1 else f"{len(edited)} headers or footers"
+        notes.append(f"{path}: {which} edited without tracking, which the redline does not compare (termsmith "
+                     "writes them from the library): " + "; ".join(f"the {m.where}: {shorten(m.text, 120)}"
+                                                                   for m in edited[:3]) +
                      ("; …" if len(edited) > 3 else ""))
     typed = hand_numbers(doc)
     if typed:
