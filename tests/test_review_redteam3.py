@@ -298,7 +298,7 @@ def test_a_table_row_deleted_with_tracking_is_listed_cell_by_cell(drafted):
     reviewed = drafted / "out" / "returned.docx"
     edit.save(reviewed)
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
-    texts = [n.text for r in result.plan.clauses for n in r.notes if n.kind == "deleted"]
+    texts = [n.text for r in result.plan.clauses for n in r.notes if n.kind == "deleted row"]
     assert "Response to Priority 1 incidents in the analytics engine | Globex | at most 1 hour | calendar month" \
         in texts, texts
 

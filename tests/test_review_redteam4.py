@@ -290,7 +290,7 @@ def test_a_text_box_is_reported_with_its_text(drafted):
     reviewed = drafted / "out" / "returned.docx"
     edit.save(reviewed)
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
-    assert "- picture in clause 12.5: “Check with tax”: a deal has no pictures" in "\n".join(result.lines)
+    assert "- text box in clause 12.5: “Check with tax”: a deal has no text boxes" in "\n".join(result.lines)
 
 
 def test_a_comment_marked_resolved_says_so(drafted):

@@ -33,7 +33,7 @@ from termsmith.draft.document import Clause, CrossRef, Draft, LineBreak, Paragra
 from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
-from termsmith.review.docx import Document, Para
+from termsmith.review.docx import Document, Para, plural
 from termsmith.review.fieldchange import SIGS as _SIGS
 from termsmith.review.fieldchange import WORD as _WORD
 from termsmith.review.fieldchange import clauses as _clauses
@@ -42,9 +42,10 @@ from termsmith.review.fieldchange import plain as _plain
 from termsmith.review.fieldchange import reader_names as _names
 from termsmith.review.fieldchange import reads_same as _reads_same
 from termsmith.review.fieldchange import sig as _sig
-from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, signature
+from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, owner_of, signature
 from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
+from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.reviewnotes import Note, review_notes, reviewer, struck_by_hand
 from termsmith.review.redline import fold_quotes
 
@@ -202,30 +203,37 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.detail = f"the deal's own wording for the clause (overrides.{ident}, based on {old.version})" + (
             f"; {found}" if found else "")
     for note, owner, place in note_places(doc, accepted, owners):  # termsmith drafts none: each is a reviewer's
-        text = " ".join(note.text.split()) or ("(no alternative text)" if note.kind == "picture" else
-                                               "(its text is not in the document)")
+        text = " ".join(note.text.split()) or {"picture": "(no alternative text)", "text box": "(empty)"}.get(
+            note.kind, "(its text is not in the document)")
         rev = note.revision
         target = review(owner) if owner in accepted_clauses or owner in base_clauses else \
             reviews.setdefault(owner, ClauseReview("", "", "Cover and headings" if owner == "cover" else owner))
         target.notes.append(Note(note.kind, rev.author if rev else "", rev.date if rev else "", text,
                                  tracked=rev is not None))
-        result.refused.append(f"{note.kind} in {place}: “{text}”: a deal has no {note.kind}s" + (
+        result.refused.append(f"{note.kind} in {place}: “{text}”: a deal has no {plural(note.kind)}" + (
             "; describe it in the clause's wording or a schedule if it belongs in the agreement" if note.kind ==
             "picture" else "; put its text into the clause's wording if it belongs in the agreement"))
-    if doc.margins:  # the header and footer are the library's: a change there is reported, not absorbed
+    margins = [*doc.margins, *untracked_margins(doc.margin_texts, base)]
+    if margins:  # the header and footer are the library's: a change there is reported, not absorbed
         target = reviews.setdefault("margins", ClauseReview("", "", "Headers and footers"))
-        target.notes.extend(Note(m.kind, m.author, m.date, m.text) for m in doc.margins)
+        target.notes.extend(Note(m.kind, m.author, m.date, f"in the {m.where}: {m.text}" if not m.tracked else
+                                 m.text, tracked=m.tracked) for m in margins)
         target.action = "refused"
         target.detail = "termsmith writes the headers and footers from the library's styles; no deal field sets them"
-        result.refused.extend(f"{m.kind} in the {m.where}: “{m.text}”: the headers and footers are the library's"
-                              for m in doc.margins)
+        result.refused.extend((f"{m.kind} in the {m.where}: “{m.text}”" if m.tracked else
+                               f"edited in the {m.where} (untracked): {m.text}") +
+                              ": the headers and footers are the library's" for m in margins)
     _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
     order = _order(accepted, base)
+    merged = {owner_of(owners, n) for n in doc.merged()}
     result.clauses = sorted(reviews.values(), key=lambda r: (-1, 0) if not r.id else (0, order[r.id]) if r.id in order
                             else (1, 0))
     for r in result.clauses:
+        if r.action == "override" and r.id in merged:
+            r.detail += ("; cells merged in Word are cells of their own in the deal (a table there merges none): the "
+                         "re-draft shows a merged cell's words in its first column, the columns it spanned empty")
         if r.action in ("field", "override", "item") and _cell_breaks(accepted_clauses.get(r.id)):
             r.detail += ("; a table cell's paragraphs are one paragraph in the deal (a table cell there holds one): "
                          "the re-draft shows them on one line, the words as reviewed")
@@ -233,6 +241,9 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
             if any(n.kind == "formatting changed" for n in r.notes):
                 r.detail += ": formatting comes from the library's styles, so it is not absorbed"
+            if any(n.kind == "numbered by hand" for n in r.notes):
+                r.detail += ("; termsmith numbers the clauses itself: a number typed by hand is not absorbed (the "
+                             "re-draft numbers the clause in its place)")
             if any(n.kind == "struck through" for n in r.notes):
                 r.detail += ("; words struck through without tracking are not deleted: if they are to go, delete "
                              "them (with tracking) and absorb again")
@@ -272,7 +283,10 @@ def _edit_summary(old: Clause, new: Clause) -> str:
             continue
         was, now = (_REF_KEY.sub(lambda m: f"[cross-reference to {labels.get(m[1], m[1])}]", "".join(w[i:j]).strip())
                     for w, i, j in ((a, i1, i2), (b, j1, j2)))
-        parts.append(f"“{was}” → “{now}”" if was and now else f"added “{now}”" if now else f"removed “{was}”")
+        if was or now:  # not where only the space between a table's cells moved
+            parts.append(f"“{was}” → “{now}”" if was and now else f"added “{now}”" if now else f"removed “{was}”")
+    if not parts:
+        return "words moved from one table cell to another"
     return "; ".join(parts[:5]) + (f"; {len(parts) - 5} more" if len(parts) > 5 else "")
 
 

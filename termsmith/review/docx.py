@@ -1,5 +1,6 @@
 """Read a Word document back: its paragraphs and tables as the Draft's inlines, with every tracked change and
-comment kept (who, when, where), from a package opened safely (review/package.py).
+comment kept (who, when, where), from a package opened safely (review/package.py); the parts around the body
+(comments, notes, properties, headers and footers) are read by review/docxparts.py.
 
 Works on what termsmith writes, on the same document after Word, LibreOffice or python-docx have saved it,
 and on any other .docx (which then has no clause bookmarks). Revisions are kept as pieces marked inserted or
@@ -17,25 +18,12 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, TermDefinition
-from termsmith.review.margins import MarginChange, changes
+from termsmith.review.docxparts import R, RT_HYPERLINK, RT_STYLES, Comment, Parts
+from termsmith.review.margins import Margin, MarginChange
 from termsmith.review.package import Package, open_package
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
-W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
-CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
-RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-RT_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
-RT_COMMENTS_EXT = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
-RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
-RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-RT_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
-RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
+
 
 DEFINED_TERM, RUN_IN_HEADING = "DefinedTerm", "RunInHeading"
 # termsmith's house styles (render/word.py): another producer may respell an id ('RuninHeading'), so ids and
@@ -64,7 +52,9 @@ _STRIKES = (_w("strike"), _w("dstrike"))
 _P, _TBL, _R, _PPR, _PSTYLE = _w("p"), _w("tbl"), _w("r"), _w("pPr"), _w("pStyle")
 _INS, _DEL = _w("ins"), _w("del")
 _RPR_CHANGE, _PPR_CHANGE, _BOOKMARK_END = _w("rPrChange"), _w("pPrChange"), _w("bookmarkEnd")
-_INSERTS, _DELETES = (_INS, _w("moveTo")), (_DEL, _w("moveFrom"))
+_MOVE_TO, _MOVE_FROM = _w("moveTo"), _w("moveFrom")
+_INSERTS, _DELETES = (_INS, _MOVE_TO), (_DEL, _MOVE_FROM)
+_MOVE_STARTS = {_w("moveFromRangeStart"): "from", _w("moveToRangeStart"): "to"}
 _HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSimple"), _w("bookmarkStart"),
                                                       _w("commentRangeStart"))
 _SDT, _SDT_CONTENT, _CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
@@ -88,6 +78,7 @@ class Revision:
     author: str
     date: str
     of_inserted: bool = False  # a deletion of words a tracked insertion added: in neither view of the text
+    moved: bool = False  # a tracked move (w:moveFrom: deleted here, w:moveTo: inserted here)
 
 
 class Piece(NamedTuple):
@@ -114,6 +105,7 @@ class Para:
     notes: list[NoteReference] = field(default_factory=list)  # footnote and endnote references in it
     formatted: list[tuple[str, str, str]] = field(default_factory=list)  # (author, date, text) of tracked
     # formatting changes (w:rPrChange of a run, w:pPrChange of the paragraph: '(paragraph)')
+    move: tuple[str, str] | None = None  # ('from' | 'to', the move's name): a tracked move's range starts here
 
     def inlines(self, view: str = "accepted") -> list[Piece]:
         drop = "del" if view == "accepted" else "ins"
@@ -124,16 +116,21 @@ class NoteReference(NamedTuple):
     """Where a footnote or endnote is referenced: the note's kind and id, and the tracked change the reference
     is part of (None when it is not tracked)."""
 
-    kind: Literal["footnote", "endnote", "picture"]
+    kind: Literal["footnote", "endnote", "picture", "text box"]
     id: str
     revision: Revision | None = None
+
+
+def plural(kind: str) -> str:
+    """'pictures', 'text boxes': how a kind of note is named when there are several."""
+    return kind + ("es" if kind.endswith("x") else "s")
 
 
 @dataclass(frozen=True)
 class FootNote:
     """A footnote or endnote the body references, and its text ('' when the document has no such note)."""
 
-    kind: Literal["footnote", "endnote", "picture"]
+    kind: Literal["footnote", "endnote", "picture", "text box"]
     id: str
     text: str
     index: int  # the body block that references it
@@ -145,22 +142,13 @@ class Row:
     cells: list[list[Para]]
     revision: Revision | None = None
     header: bool = False
+    merged: bool = False  # holds a cell merged with its neighbour (w:gridSpan) or the one above (w:vMerge)
 
 
 @dataclass
 class TableRead:
     rows: list[Row]
     style: str = ""
-
-
-@dataclass(frozen=True)
-class Comment:
-    id: str
-    author: str
-    date: str
-    text: str
-    parent: str | None = None  # the comment this one replies to
-    done: bool = False  # marked resolved (w15:done)
 
 
 @dataclass
@@ -174,6 +162,14 @@ class Document:
     styles: dict[str, str]  # style id → style name
     note_texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → text of the note
     margins: list[MarginChange] = field(default_factory=list)  # tracked changes in headers and footers
+    margin_texts: list[Margin] = field(default_factory=list)  # each header and footer before the tracked changes
+    application: str = ""  # what saved it last (docProps/app.xml: 'LibreOffice/7.4…', 'Microsoft Office Word')
+
+    @property
+    def fields_recomputed(self) -> bool:
+        """Saved by LibreOffice, which works out every cross-reference's number again when it saves (a number a
+        reviewer typed over in one does not survive it): the numbers the fields show are its own."""
+        return self.application.startswith("LibreOffice")
 
     def notes(self, view: str = "accepted") -> list[FootNote]:
         """The footnotes and endnotes the body references (with the document as it stands, or as it was
@@ -188,19 +184,30 @@ class Document:
                                             ref.revision))
         return out
 
-    def revisions(self) -> Iterator[tuple[int, Piece | Para | Row, Para | None]]:
-        """Every tracked change with the index of its block and the paragraph it is in (None for a row)."""
+    def merged(self) -> dict[int, int]:
+        """{block index: rows holding merged cells} of the tables a reviewer merged cells in (termsmith's execution
+        blocks merge a cell of their own, so tables of signature text are left out)."""
+        out = {}
         for n, block in enumerate(self.blocks):
-            for para in paras_of(block):
-                if para.mark is not None:
-                    yield n, para, para
-                for piece in para.pieces:
-                    if piece.revision is not None:
-                        yield n, piece, para
-            if isinstance(block, TableRead):
-                for row in block.rows:
-                    if row.revision is not None:
-                        yield n, row, None
+            if isinstance(block, TableRead) and not any(p.style == "SignatureText" for p in paras_of(block)):
+                count = sum(row.merged for row in block.rows)
+                if count:
+                    out[n] = count
+        return out
+
+    def revisions(self) -> Iterator[tuple[int, Piece | Para | Row, Para | None, Row | None]]:
+        """Every tracked change with the index of its block, the paragraph it is in (None for a row) and the table
+        row (None outside a table); a row's own mark comes before the changes in its cells."""
+        for n, block in enumerate(self.blocks):
+            for row in block.rows if isinstance(block, TableRead) else (None,):
+                if row is not None and row.revision is not None:
+                    yield n, row, None, row
+                for para in [p for cell in row.cells for p in cell] if row is not None else (block,):
+                    if para.mark is not None:
+                        yield n, para, para, row
+                    for piece in para.pieces:
+                        if piece.revision is not None:
+                            yield n, piece, para, row
 
 
 def paras_of(block: Para | TableRead) -> list[Para]:
@@ -220,34 +227,15 @@ def read_document(path: Path) -> Document:
         package.close()
 
 
-def _rels(package: Package, source: str) -> dict[str, tuple[str, str, str]]:
-    """{rId: (type, target, mode)} of a part ('' for the package)."""
-    folder, _, name = source.rpartition("/")
-    rels_name = f"{folder + '/' if folder else ''}_rels/{name}.rels"
-    if not package.has(rels_name):
-        return {}
-    out = {}
-    for rel in package.xml(rels_name):
-        out[rel.get("Id", "")] = (rel.get("Type", ""), rel.get("Target", ""), rel.get("TargetMode", ""))
-    return out
-
-
-def _resolve(source: str, target: str) -> str:
-    import posixpath
-
-    if target.startswith("/"):
-        return target.lstrip("/")
-    folder = source.rpartition("/")[0]
-    return posixpath.normpath(posixpath.join(folder, target))
-
-
 class _Reader:
     def __init__(self, package: Package) -> None:
         self.package = package
         self.main = package.main
-        self.rels = _rels(package, self.main)
+        self.parts = Parts(package)
+        self.rels = self.parts.rels
         self.fields: list[list] = []  # open complex fields: [instruction, phase ('instr'|'result'), pieces]
-        self.pictures: dict[tuple[str, str], str] = {}  # ('picture', its number) → its alternative text
+        self.sent: tuple[str, str] | None = None  # (author, date) of a termsmith redline's own revisions
+        self.pictures: dict[tuple[str, str], str] = {}  # ('picture' or 'text box', its number) → its text
         self.bold_styles: set[str] = set()  # character styles that make a run bold
         self.styles = self._styles()
         self.canon = {}
@@ -256,52 +244,31 @@ class _Reader:
             if house:
                 self.canon[sid] = house
 
-    def _part(self, rel_type: str) -> str | None:
-        for kind, target, mode in self.rels.values():
-            if kind == rel_type and mode != "External":
-                name = _resolve(self.main, target)
-                if self.package.has(name):
-                    return name
-        return None
+    def _sent(self, el: etree._Element) -> bool:
+        """A revision of the termsmith redline this document is (its author and date), not a reviewer's."""
+        return (el.get(_AUTHOR, ""), el.get(_DATE, "")) == self.sent
 
     def read(self) -> Document:
         root = self.package.xml(self.main)
         body = root.find(_w("body"))
         if body is None:
             raise self.package.refuse("is not a Word document (no document body)")
+        properties = self.parts.properties()
+        # a termsmith redline sent for review: its own revisions (its author, its date) are the document as sent
+        sent = properties.get("termsmith.redline.author"), properties.get("termsmith.redline.date")
+        self.sent = sent if all(sent) else None
         blocks: list[Para | TableRead] = []
         for el in _block_elements(body):
             if el.tag == _P:
                 blocks.append(self._paragraph(el))
             else:
                 blocks.append(self._table(el))
-        return Document(self.package.path, blocks, self._comments(), self._properties(), self.styles,
-                        {**self._note_texts(), **self.pictures}, self._margins())
-
-    def _margins(self) -> list[MarginChange]:
-        out = []
-        for kind, target, mode in self.rels.values():
-            where = {RT_HEADER: "header", RT_FOOTER: "footer"}.get(kind)
-            if where and mode != "External" and self.package.has(_resolve(self.main, target)):
-                out.extend(changes(where, self.package.xml(_resolve(self.main, target))))
-        return out
-
-    # ── properties, styles, comments ──
-    def _properties(self) -> dict[str, str]:
-        name = None
-        for kind, target, _mode in _rels(self.package, "").values():
-            if kind == RT_CUSTOM:
-                name = _resolve("", target)
-        if name is None or not self.package.has(name):
-            return {}
-        out = {}
-        for prop in self.package.xml(name).iter(f"{{{CUSTOM}}}property"):
-            value = next(iter(prop), None)
-            out[prop.get("name", "")] = (value.text or "") if value is not None else ""
-        return out
+        return Document(self.package.path, blocks, self.parts.comments(), properties, self.styles,
+                        {**self.parts.note_texts(), **self.pictures}, self.parts.margins(), self.parts.margin_texts(body),
+                        self.parts.application())
 
     def _styles(self) -> dict[str, str]:
-        name = self._part(RT_STYLES)
+        name = self.parts.part(RT_STYLES)
         if name is None:
             return {}
         out = {}
@@ -314,74 +281,50 @@ class _Reader:
                 self.bold_styles.add(sid)  # 'Strong', as a reviewer bolds a run-in title in LibreOffice
         return out
 
-    def _comments(self) -> dict[str, Comment]:
-        name = self._part(RT_COMMENTS)
-        if name is None:
-            return {}
-        parents: dict[str, str] = {}
-        done: set[str] = set()  # the paragraph ids of comments marked resolved
-        ext = self._part(RT_COMMENTS_EXT)
-        if ext is not None:
-            for item in self.package.xml(ext).iter(f"{{{W15}}}commentEx"):
-                parent = item.get(f"{{{W15}}}paraIdParent")
-                if parent:
-                    parents[item.get(f"{{{W15}}}paraId", "")] = parent
-                if item.get(f"{{{W15}}}done") in ("1", "true"):
-                    done.add(item.get(f"{{{W15}}}paraId", ""))
-        out: dict[str, Comment] = {}
-        by_para: dict[str, str] = {}
-        pending: list[tuple[str, str]] = []
-        for c in self.package.xml(name).iter(_w("comment")):
-            cid = c.get(_w("id"), "")
-            text = "\n".join(_plain_text(p) for p in c.iter(_w("p"))).strip()
-            out[cid] = Comment(cid, c.get(_w("author"), ""), c.get(_w("date"), ""), text)
-            paras = list(c.iter(_w("p")))
-            if paras:
-                last = paras[-1].get(f"{{{W14}}}paraId")
-                if last in done:
-                    out[cid] = replace(out[cid], done=True)
-                if last:
-                    by_para[last] = cid
-                    if last in parents:
-                        pending.append((cid, parents[last]))
-        for cid, parent_para in pending:
-            parent = by_para.get(parent_para)
-            if parent is not None:
-                c = out[cid]
-                out[cid] = replace(c, parent=parent)
-        return out
-
-    def _note_texts(self) -> dict[tuple[str, str], str]:
-        """The text of each footnote and endnote (the separators Word keeps in these parts have a w:type)."""
-        out: dict[tuple[str, str], str] = {}
-        for kind, rel_type in (("footnote", RT_FOOTNOTES), ("endnote", RT_ENDNOTES)):
-            name = self._part(rel_type)
-            if name is None and self.package.has(f"word/{kind}s.xml"):
-                name = f"word/{kind}s.xml"  # not related to the body (no Word writes that): its text still counts
-            if name is None:
-                continue
-            for note in self.package.xml(name).iter(_w(kind)):
-                if note.get(_TYPE, "normal") == "normal":
-                    text = " ".join(_plain_text(p, deleted=False) for p in note.iter(_P))
-                    out[(kind, note.get(_ID, ""))] = " ".join(text.split())
-        return out
-
-    # ── blocks ──
     def _table(self, tbl: etree._Element) -> TableRead:
         style_el = tbl.find(f"{_w('tblPr')}/{_w('tblStyle')}")
         rows = []
         for tr in _rows(tbl):
             trpr = tr.find(_w("trPr"))
-            revision, header = None, False
+            revision, header, gone = None, False, False
             if trpr is not None:
                 header = trpr.find(_w("tblHeader")) is not None
                 for kind in ("ins", "del"):
                     mark = trpr.find(_w(kind))
-                    if mark is not None:
+                    if mark is not None and self.sent is not None and self._sent(mark):  # the redline's own row
+                        gone = kind == "del"  # as sent: a row it deleted is not there
+                    elif mark is not None:
                         revision = _revision(mark, kind)
-            rows.append(Row([self._cell(tc) for tc in _cells(tr)], revision, header))
+            if gone:
+                continue
+            rows.append(self._grid(tr, Row([], revision, header), rows[-1] if rows else None))
         style = style_el.get(_w("val"), "") if style_el is not None else ""
         return TableRead(rows, self.canon.get(style, style))
+
+    def _grid(self, tr: etree._Element, row: Row, above: Row | None) -> Row:
+        """The row's cells one a grid column, so that the columns after a merged cell stay where they are: a cell
+        spanning columns (w:gridSpan) is its text and then fillers (cells of no paragraph), columns the row skips
+        (w:gridBefore, w:gridAfter) are fillers, and a cell merged with the one above (w:vMerge) shows that
+        cell's text, as Word shows one text across the rows it spans."""
+        trpr = tr.find(_w("trPr"))
+        before, after = (_number(trpr.find(_w(f"grid{end}")) if trpr is not None else None) for end in
+                         ("Before", "After"))
+        row.cells.extend([] for _ in range(before))
+        for tc in _cells(tr):
+            tcpr = _child(tc, _w("tcPr"))
+            span = _number(_child(tcpr, _w("gridSpan")) if tcpr is not None else None, 1)
+            merge = _child(tcpr, _w("vMerge")) if tcpr is not None else None
+            if merge is not None and merge.get(_VAL, "continue") == "continue":
+                column = len(row.cells)
+                top = above.cells[column] if above is not None and column < len(above.cells) else []
+                row.cells.append([_echo(p) for p in top])
+                row.merged = True
+            else:
+                row.cells.append(self._cell(tc))
+            row.cells.extend([] for _ in range(span - 1))
+            row.merged = row.merged or span > 1
+        row.cells.extend([] for _ in range(after))
+        return row
 
     def _cell(self, tc: etree._Element) -> list[Para]:
         """A cell's paragraphs, those of a table inside it too (cell by cell, as Word shows them in turn)."""
@@ -401,11 +344,12 @@ class _Reader:
             style = style_el.get(_VAL, "") if style_el is not None else ""
             style = self.canon.get(style, style)
             rpr = _child(ppr, _RPR)  # the paragraph mark's: inserted or deleted
-            if rpr is not None:
-                for kind, tag in (("ins", _INS), ("del", _DEL)):
+            if rpr is not None:  # a paragraph mark moved (w:moveFrom, w:moveTo) is deleted here, inserted there
+                for kind, tag, moved in (("ins", _INS, False), ("del", _DEL, False), ("ins", _MOVE_TO, True),
+                                         ("del", _MOVE_FROM, True)):
                     el = _child(rpr, tag)
-                    if el is not None:
-                        mark = _revision(el, kind)
+                    if el is not None and not (self.sent is not None and self._sent(el)):
+                        mark = replace(_revision(el, kind), moved=moved)
         para = Para(style, [], mark=mark)
         restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
         if restyled is not None:
@@ -423,11 +367,18 @@ class _Reader:
             tag = child.tag
             if tag == _R:
                 self._run(child, para, revision)
+            elif self.sent is not None and tag in (*_INSERTS, *_DELETES) and self._sent(child):
+                if tag in _INSERTS:  # the redline's own: the text as sent
+                    self._content(child, para, revision)
             elif tag in _INSERTS:
-                self._content(child, para, _revision(child, "ins"))
+                self._content(child, para, replace(_revision(child, "ins"), moved=tag == _MOVE_TO))
             elif tag in _DELETES:
                 within = revision is not None and revision.kind == "ins"  # one reviewer deleting another's words
-                self._content(child, para, replace(_revision(child, "del"), of_inserted=within))
+                self._content(child, para, replace(_revision(child, "del"), of_inserted=within,
+                                                   moved=tag == _MOVE_FROM))
+            elif tag in _MOVE_STARTS:
+                if para.move is None and child.get(_NAME):
+                    para.move = (_MOVE_STARTS[tag], child.get(_NAME, ""))
             elif tag == _HYPERLINK:
                 self._hyperlink(child, para, revision)
             elif tag == _FLD_SIMPLE:
@@ -524,10 +475,11 @@ class _Reader:
                 alt = next((d.get("descr") or d.get("title") for d in child.iter(_DOC_PR)
                             if d.get("descr") or d.get("title")), "")
                 box = next(child.iter(_w("txbxContent")), None)  # a text box: its text (once: Word writes it twice)
-                if not alt and box is not None:
-                    alt = " ".join(t.text or "" for t in box.iter(_T))
-                self.pictures[("picture", ident)] = " ".join(alt.split())
-                para.notes.append(NoteReference("picture", ident, revision))
+                kind = "picture" if box is None else "text box"
+                if box is not None:
+                    alt = " ".join(t.text or "" for t in box.iter(_T)) or alt
+                self.pictures[(kind, ident)] = " ".join(alt.split())
+                para.notes.append(NoteReference(kind, ident, revision))
                 continue
             if tag == _DEL_TEXT:
                 text = child.text or ""
@@ -617,6 +569,19 @@ def _inside(parent: etree._Element, want: str) -> Iterator[etree._Element]:
                 yield from _inside(inner, want)
 
 
+def _number(el: etree._Element | None, default: int = 0) -> int:
+    """A w:val count (gridSpan, gridBefore), at most a table's grid (63 columns) whatever the file says."""
+    value = el.get(_VAL, "") if el is not None else ""
+    return min(int(value), 63) if value.isdigit() and int(value) > 0 else default
+
+
+def _echo(para: Para) -> Para:
+    """A paragraph's text as it stands, again, in a cell merged with it: nothing the reviewer did is in it twice
+    (no tracked change, comment, bookmark or strike of its own)."""
+    return Para(para.style, [Piece(replace(p.inline, strike=False) if isinstance(p.inline, Span) else p.inline, None,
+                                   p.title, p.term) for p in para.inlines()])
+
+
 def _child(el: etree._Element, tag: str) -> etree._Element | None:
     """The first child with this tag (what el.find(tag) gives, without parsing a path)."""
     for child in el:
@@ -634,10 +599,3 @@ _AUTHOR, _DATE = _w("author"), _w("date")
 
 def _revision(el: etree._Element, kind: str) -> Revision:
     return Revision("ins" if kind == "ins" else "del", el.get(_AUTHOR, ""), el.get(_DATE, ""))
-
-
-def _plain_text(p: etree._Element, deleted: bool = True) -> str:
-    out = []
-    for el in p.iter(_w("t"), *([_w("delText")] if deleted else []), _w("tab"), _w("br")):
-        out.append(el.text or "" if el.tag in (_w("t"), _w("delText")) else "\t" if el.tag == _w("tab") else "\n")
-    return "".join(out)

@@ -25,7 +25,6 @@ from termsmith.draft.document import (
     CrossRef,
     Draft,
     Inline,
-    LineBreak,
     Paragraph,
     Provenance,
     Section,
@@ -39,6 +38,8 @@ from termsmith.draft.document import plain_text as inline_text
 from termsmith.review.docx import Document, FootNote, Para, Piece, Row, TableRead
 from termsmith.review.redline import fold_quotes
 from termsmith.review.relink import aliases, relinked, typed_over
+from termsmith.review.views import ViewPara as _P
+from termsmith.review.views import cell_paras, resolved, typed_number
 
 SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
 COVER_STYLES = {"Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading"}
@@ -72,7 +73,7 @@ def document_draft(doc: Document, base: Draft | None = None, *, view: str = "acc
     the clause (or section, or 'cover') each of the document's blocks belongs to."""
     builder = _Builder(doc, base, view)
     draft = builder.build()
-    typed = typed_over(doc, base, draft) if base is not None else set()
+    typed = typed_over(doc, base, draft) if base is not None and not doc.fields_recomputed else set()
     if typed:  # read again, those numbers as the reviewer's text
         builder = _Builder(doc, base, view, typed)
         draft = builder.build()
@@ -115,67 +116,6 @@ def note_places(doc: Document, draft: Draft, owners: dict[int, str], view: str =
     for note in doc.notes(view):
         owner = owner_of(owners, note.index)
         out.append((note, owner, "the cover" if owner == "cover" else names.get(owner, owner)))
-    return out
-
-
-# ── the document as a list of paragraphs and tables with its revisions resolved ───────────
-@dataclass
-class _P:
-    style: str
-    pieces: list[Piece]
-    bookmarks: list[str]
-    index: int  # the block it starts in
-
-
-def resolved(doc: Document, view: str = "accepted") -> list[_P | tuple[TableRead, int, list[Row]]]:
-    """Paragraphs and tables after accepting (or rejecting) every revision: a removed paragraph mark joins
-    its paragraph to the next one, a removed row goes."""
-    drop = "del" if view == "accepted" else "ins"
-    out: list = []
-    carry: _P | None = None
-    for n, block in enumerate(doc.blocks):
-        if isinstance(block, TableRead):
-            if carry is not None:
-                out.append(carry)
-                carry = None
-            rows = [r for r in block.rows if r.revision is None or r.revision.kind != drop]
-            out.append((block, n, rows))
-            continue
-        pieces = block.inlines(view)
-        if carry is not None:
-            pieces = carry.pieces + pieces
-            bookmarks = carry.bookmarks + block.bookmarks
-            index = carry.index
-            carry = None
-        else:
-            bookmarks, index = list(block.bookmarks), n
-        style = block.style if view == "accepted" or block.style_before is None else block.style_before
-        para = _P(style, pieces, bookmarks, index)
-        if block.mark is not None and block.mark.kind == drop:
-            if not any(not _blank_piece(p) for p in pieces):
-                para.bookmarks = []  # a paragraph removed whole takes its bookmarks with it
-            carry = para
-            continue
-        out.append(para)
-    if carry is not None:
-        out.append(carry)
-    return out
-
-
-def _blank_piece(piece: Piece) -> bool:
-    return isinstance(piece.inline, Span) and not piece.inline.text.strip()
-
-
-def cell_paras(row: Row, view: str) -> list[list[Piece]]:
-    """Each cell's inlines (its paragraphs joined by line breaks)."""
-    out = []
-    for cell in row.cells:
-        pieces: list[Piece] = []
-        for k, para in enumerate(cell):
-            if k:
-                pieces.append(Piece(LineBreak()))
-            pieces.extend(para.inlines(view))
-        out.append(pieces)
     return out
 
 
@@ -270,8 +210,13 @@ class _Builder:
         # duplicated by a script, which Word would not do) is new text, not the same clause again
         anchor = next((b for b in p.bookmarks if b.startswith("_Ref_") and b != section.anchor
                        and b not in self.placed), "")
-        title_pieces = [x for x in p.pieces if x.title]
-        body = [x for x in p.pieces if not x.title]
+        # the run-in title is the paragraph's leading run in its style (after a number typed by hand, which Word's
+        # own numbering gives); one further on (two clauses' paragraphs joined) is bold text of the body
+        pieces = p.pieces[typed_number(p.pieces):]
+        lead = next((k for k, x in enumerate(pieces) if not x.title), len(pieces))
+        title_pieces = pieces[:lead]
+        body = [x if not x.title else Piece(replace(x.inline, bold=True) if isinstance(x.inline, Span) else x.inline,
+                                            x.revision) for x in pieces[lead:]]
         title = _text(title_pieces).strip() if title_pieces else None
         if title is not None and body and isinstance(body[0].inline, Span) and body[0].inline.text.startswith(" "):
             first = body[0].inline
@@ -360,7 +305,9 @@ class _Builder:
             return
         if table.style != "ContractTable" and any(
                 p.style == SIGNATURE_TEXT for r in rows for c in r.cells for p in c):
-            self.signatures.append([_fold(_plain(c)) for row in cells for c in row])
+            # a cell spanning two columns is followed by none of its own (the reader's filler holds no paragraph)
+            self.signatures.append([_fold(_plain(c)) for r, row in zip(rows, cells, strict=True)
+                                    for c, paras in zip(row, r.cells, strict=True) if paras])
             return
         if not self.sections:
             self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))

@@ -39,6 +39,8 @@ class ItemEdit:
     old: dict | None
     new: dict | None
     was: int | None = None  # a moved item: its place in the list as it was
+    left: tuple[str, ...] = ()  # fields of the item beside it that its row does not show, left out of it
+    copied: tuple[str, ...] = ()  # such fields copied from that item ('unit: percent'), as the deal needs them
 
     @property
     def name(self) -> str:
@@ -49,7 +51,11 @@ class ItemEdit:
         shown = ", ".join(f"{k}: {v}" for k, v in item.items() if not isinstance(v, list | dict))
         if self.was is not None:
             return f"moved {'.'.join(map(str, (*self.path, self.was)))} to {self.name} ({shown})"
-        return f"{'added' if self.new is not None else 'removed'} {self.name} ({shown})"
+        return f"{'added' if self.new is not None else 'removed'} {self.name} ({shown})" + (
+            f" [left out, as its row does not spell them out: {', '.join(self.left)}: give them in the deal file if "
+            "the item needs them]" if self.left else "") + (
+            f" [copied from the item beside it, as its row does not spell them out: {', '.join(self.copied)}: "
+            "check them]" if self.copied else "")
 
 
 @dataclass(frozen=True)
@@ -68,29 +74,30 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
     lists = list(_lists(data))
     # a party's id prints as its short name (the `party` filter)
     parties = short_names(data)
-    # each row's options: (list path, index, item (None: removed), order, the index a moved item had)
+    # each row's options: (list path, index, item (None: removed), order, the index a moved item had, the paths
+    # of the item's values its row does not show)
     per_row: list[list[tuple[tuple, int, dict | None, int, int | None]]] = []
     twins = _moved(rows)
     for order, (kind, cells, neighbours, table) in enumerate(rows):
         options = []
         if kind == "deleted":
             for path, index in _items_shown(cells, lists, parties):
-                options.append((path, index, None, order, None))
+                options.append((path, index, None, order, None, ()))
         elif order in twins:  # a row deleted in one place and added in another: its item moved
             for path, index in _items_shown(rows[twins[order]][1], lists, parties):
                 for before, near in neighbours:
                     for near_path, near_index in _items_shown(near, lists, parties):
                         if near_path == path:
                             options.append((path, near_index + (1 if before else 0),
-                                            copy.deepcopy(value_at(data, path)[index]), order, index))
+                                            copy.deepcopy(value_at(data, path)[index]), order, index, ()))
         else:
             for before, near in neighbours:
                 for path, index in _items_shown(near, lists, parties):
                     items = value_at(data, path)
                     columns = _columns(table, path, items, parties)
                     filled = _fill(items[index], near, cells, items, parties, columns)
-                    if isinstance(filled, dict):
-                        options.append((path, index + (1 if before else 0), filled, order, None))
+                    if filled is not None:
+                        options.append((path, index + (1 if before else 0), filled[0], order, None, filled[1]))
         if not options:
             what = "deleted row" if kind == "deleted" else "added row"
             return f"the {what} “{' | '.join(cells)}” shows no one item of a deal list field by field"
@@ -100,11 +107,15 @@ def row_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: dic
         per_row.append(list(unique.values()))
     reasons: list[str] = []
     # at most so many drafts: the combinations of many rows' readings are not all tried
-    tries = [(choice, lean) for choice in islice(_choices(per_row), MAX_FIELD_TRIES)
-             for lean in (True, False)  # a new item first without the nested lists its row does not show
-             if lean or any(_nested(c[2]) for c in choice if c[2] is not None and c[4] is None)]
-    for choice, lean in tries[:MAX_FIELD_TRIES]:
-        data_now, edits = _apply(data, choice, lean)
+    # a new item first without what its row does not show (its nested lists, and values of the item beside it
+    # no cell shows: never copied without a word), then with those values, then with the nested lists too
+    added = [[c for c in choice if c[2] is not None and c[4] is None] for choice in islice(_choices(per_row),
+                                                                                        MAX_FIELD_TRIES)]
+    tries = [(choice, level) for choice, new in zip(islice(_choices(per_row), MAX_FIELD_TRIES), added, strict=True)
+             for level in (0, 1, 2) if level == 0 or (level == 1 and any(c[5] for c in new)) or
+             (level == 2 and any(_nested(c[2]) for c in new))]
+    for choice, level in tries[:MAX_FIELD_TRIES]:
+        data_now, edits = _apply(data, choice, level)
         if edits is None:
             continue
         outcome = trial(data_now, old.id, base, accepted, draft_with)
@@ -176,12 +187,13 @@ def _lists(data, path=()) -> Iterator[tuple[tuple, list]]:
             yield from _lists(v, (*path, i))
 
 
-def _scalars(item: dict, path=()) -> Iterator[tuple[tuple, object]]:
-    """The item's own values (in nested mappings too, not in nested lists), with their paths in the item."""
+def _scalars(item: dict, path=(), flags: bool = False) -> Iterator[tuple[tuple, object]]:
+    """The item's own values (in nested mappings too, not in nested lists; yes-or-no values only with `flags`),
+    with their paths in the item."""
     for k, v in item.items():
         if isinstance(v, dict):
-            yield from _scalars(v, (*path, k))
-        elif not isinstance(v, list | bool) and v is not None:
+            yield from _scalars(v, (*path, k), flags)
+        elif not isinstance(v, list) and (flags or not isinstance(v, bool)) and v is not None:
             yield (*path, k), v
 
 
@@ -237,9 +249,10 @@ def _columns(table: tuple, path: tuple, items: list, parties: dict[str, str]) ->
 
 
 def _fill(item: dict, was: tuple[str, ...], now: tuple[str, ...], siblings: list,
-          parties: dict[str, str], columns: list[set[tuple]]) -> dict | None:
+          parties: dict[str, str], columns: list[set[tuple]]) -> tuple[dict, tuple[tuple, ...]] | None:
     """The item with each cell's change made to the field the cell shows (where two fields show the same
-    value, the one its column shows); None when a change shows no one field."""
+    value, the one its column shows), and the paths of its values that no cell of the new row shows (the `id`,
+    made from the first cell, aside); None when a change shows no one field."""
     if len(was) != len(now):
         return None
     new = copy.deepcopy(item)
@@ -284,7 +297,9 @@ def _fill(item: dict, was: tuple[str, ...], now: tuple[str, ...], siblings: list
             n += 1
             ident = f"{stem}-{n}"
         new["id"] = ident
-    return new
+    unshown = tuple(p for p, v in _scalars(new, flags=True) if p != ("id",) and p not in done and
+                    not any(_in(f, cell) for f in _forms(v, parties) for cell in now))
+    return new, unshown
 
 
 def _nest(flat: dict[tuple, object]) -> dict:
@@ -311,26 +326,33 @@ def _choices(per_row: list[list]) -> Iterator[tuple]:
             yield (first, *rest)
 
 
-def _apply(data: dict, choice: tuple, lean: bool) -> tuple[dict, tuple[ItemEdit, ...] | None]:
+def _apply(data: dict, choice: tuple, level: int) -> tuple[dict, tuple[ItemEdit, ...] | None]:
     """The deal with the chosen items added, removed and moved, and the edits (each added or moved item at its
-    place in the list as it then is); None when two rows are the same item."""
+    place in the list as it then is); None when two rows are the same item. An added item has, at `level` 0,
+    neither its nested lists nor the values its row does not show; at 1, those values; at 2, all."""
     out = copy.deepcopy(data)
     removed = [(c[0], c[1]) for c in choice if c[2] is None]
     if len(set(removed)) != len(removed):
         return out, None
     moved = {(c[0], c[4]) for c in choice if c[4] is not None and (c[0], c[4]) in removed}
     placed: dict[tuple, list] = {}
+    unshown: dict[int, tuple] = {}  # id of a new item → the values its row does not show, left out or copied
     # from the end of each list, so that the places of the others hold; rows added at one place in their order
-    for path, index, item, order, was in sorted(choice, key=lambda c: (_key(c[0]), c[1], c[2] is None, c[3]),
-                                                reverse=True):
+    for path, index, item, order, was, hidden in sorted(choice, key=lambda c: (_key(c[0]), c[1], c[2] is None,
+                                                                                c[3]), reverse=True):
         items = value_at(out, path)
         if item is None:
             gone = items.pop(index)
             if (path, index) not in moved:
                 placed.setdefault(path, []).append((gone, None, index))
         else:
-            keep = was is not None or not lean  # a moved item is the item it was, nested lists and all
-            new = item if keep else {k: v for k, v in item.items() if not isinstance(v, list)}
+            keep = was is not None or level == 2  # a moved item is the item it was, nested lists and all
+            new = copy.deepcopy(item) if keep else {k: v for k, v in item.items() if not isinstance(v, list)}
+            if was is None and hidden:
+                unshown[id(new)] = tuple((".".join(map(str, p)), value_at(new, p)) for p in hidden)
+                if level == 0:
+                    for p in hidden:
+                        _drop(new, p)
             items.insert(index, new)
             placed.setdefault(path, []).append((None, new, was if (path, was) in moved else None))
     edits = []
@@ -341,9 +363,22 @@ def _apply(data: dict, choice: tuple, lean: bool) -> tuple[dict, tuple[ItemEdit,
                 edits.append(ItemEdit(path, at, gone, None))
             else:
                 where = next(k for k, x in enumerate(items) if x is new)
-                edits.append(ItemEdit(path, where, new if at is not None else None, new, at))
+                shown = unshown.get(id(new), ())
+                edits.append(ItemEdit(path, where, new if at is not None else None, new, at,
+                                      left=tuple(name for name, _v in shown) if level == 0 else (),
+                                      copied=tuple(f"{name}: {v}" for name, v in shown) if level else ()))
     edits.sort(key=lambda e: (_key(e.path), e.index))
     return out, tuple(edits)
+
+
+def _drop(item: dict, path: tuple) -> None:
+    """The value at the path removed from the item (and a mapping it leaves empty)."""
+    node = item
+    for key in path[:-1]:
+        node = node[key]
+    del node[path[-1]]
+    if not node and len(path) > 1:
+        _drop(item, path[:-1])
 
 
 def _key(path: tuple) -> tuple[str, ...]:

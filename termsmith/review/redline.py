@@ -331,9 +331,28 @@ def _pair_blocks(olds: Sequence[Block], news: Sequence[Block], notes: list[_Note
                 else:
                     out.extend(_whole_blocks([old], "delete", notes) + _whole_blocks([new], "insert", notes))
         else:
-            out.extend(_whole_blocks(olds[i1:i2], "delete", notes))
-            out.extend(_whole_blocks(news[j1:j2], "insert", notes))
+            gone, came = list(olds[i1:i2]), list(news[j1:j2])
+            if len(gone) == len(came) == 1 and isinstance(gone[0], Table) and isinstance(came[0], Table):
+                # the same table with columns added or removed: one change, named so (Word cannot track it)
+                notes.append(_Note(_columns_note(gone[0], came[0])))
+                out.extend([Tracked("delete", gone[0]), Tracked("insert", came[0])])
+                continue
+            out.extend(_whole_blocks(gone, "delete", notes))
+            out.extend(_whole_blocks(came, "insert", notes))
     return out
+
+
+def _columns_note(old: Table, new: Table) -> str:
+    """'added column “Review” to the table': the headings of the columns one table has and the other lacks."""
+    was, now = [_plain(c) for c in old.header], [_plain(c) for c in new.header]
+    added = [h for tag, _i1, _i2, j1, j2 in opcodes(was, now) if tag in ("insert", "replace") for h in now[j1:j2]]
+    removed = [h for tag, i1, i2, _j1, _j2 in opcodes(was, now) if tag in ("delete", "replace") for h in was[i1:i2]]
+    parts = [f"{verb} column{'s' if len(names) > 1 else ''} " +
+             ", ".join(f"“{_shorten(h, 24)}”" if h.strip() else "(no heading)" for h in names)
+             for verb, names in (("added", added), ("removed", removed)) if names]
+    where = " to the table" if added and not removed else " from the table" if removed and not added else \
+        " in the table"
+    return " and ".join(parts) + where if parts else f"the table's columns changed ({len(was)} → {len(now)})"
 
 
 def _whole_blocks(blocks: Sequence[Block], change: str, notes: list[_Note]) -> list[TrackedBlock]:

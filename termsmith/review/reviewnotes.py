@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 
 from termsmith.draft.document import Span
 from termsmith.errors import printable
-from termsmith.review.docx import Comment, Document, Para, Piece, paras_of
+from termsmith.review.docx import Comment, Document, Para, Piece, Row, paras_of
 from termsmith.review.fromdocx import owner_of
+from termsmith.review.views import hand_numbers
 
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 
@@ -21,7 +22,7 @@ TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself write
 class Note:
     """One thing the reviewer did: a tracked insertion or deletion, an untracked edit, a comment or reply."""
 
-    kind: str  # inserted | deleted | edited | comment | reply
+    kind: str  # inserted | deleted | moved here | moved from here | inserted row | deleted row | edited | …
     author: str
     date: str
     text: str
@@ -33,27 +34,36 @@ class Note:
 def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]:
     """Tracked changes and comments by the id of the clause they fall in."""
     out: dict[str, list[Note]] = {}
-    last: tuple | None = None
-    for index, item, para in doc.revisions():
+    last: tuple | None = None  # (the change's key, its paragraph, its table row) of the note made last
+    for index, item, para, row in doc.revisions():
         if isinstance(item, Piece):
             rev = item.revision
             text = getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
                 getattr(item.inline, "term", "")
-            key = (index, rev.kind, rev.author, rev.date)
+            key = (index, rev.kind, rev.author, rev.date, rev.moved)
             notes = out.setdefault(owner_of(owners, index), [])
-            if last is not None and last[0] == key and notes:  # one change: in another cell, after a bar
-                prev = notes[-1]
-                notes[-1] = replace(prev, text=prev.text + (" | " if last[1] is not para else "") + text)
+            if last is not None and last[0] == key and last[2] is row and notes:  # one change: in another cell,
+                prev = notes[-1]  # after a bar; a row of its own is another note
+                bar = " | " if last[1] is not para and prev.text else ""
+                notes[-1] = replace(prev, text=prev.text + bar + text)
             else:
-                notes.append(Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, text))
-            last = (key, para)
+                notes.append(Note(_kind(rev), rev.author, rev.date, text))
+            last = (key, para, row)
+            continue
+        rev = item.mark if isinstance(item, Para) else item.revision
+        if isinstance(item, Para) and (rev.moved or row is not None and row.revision is not None and
+                                       rev.kind == row.revision.kind):
+            continue  # a paragraph moved, or a cell's in a row inserted or deleted whole: the words' note says it
+        kind = "inserted" if rev.kind == "ins" else "deleted"
+        if isinstance(item, Row):  # the row and the words of its cells, one note: “KPI | Target | Owner”
+            out.setdefault(owner_of(owners, index), []).append(Note(f"{kind} row", rev.author, rev.date, ""))
+            last = ((index, rev.kind, rev.author, rev.date, rev.moved), None, row)
             continue
         last = None
-        rev = item.mark if isinstance(item, Para) else item.revision
-        what = "table row" if not isinstance(item, Para) else "paragraph" if isinstance(doc.blocks[index], Para) \
-            else "paragraph in a table cell"
-        out.setdefault(owner_of(owners, index), []).append(
-            Note("inserted" if rev.kind == "ins" else "deleted", rev.author, rev.date, f"({what})"))
+        what = "paragraph" if isinstance(doc.blocks[index], Para) else "paragraph in a table cell"
+        out.setdefault(owner_of(owners, index), []).append(Note(kind, rev.author, rev.date, f"({what})"))
+    for notes in out.values():  # a row with nothing in its cells
+        notes[:] = [replace(n, text="(empty)") if n.kind.endswith(" row") and not n.text else n for n in notes]
     for index, block in enumerate(doc.blocks):  # formatting is the library's styles: reported, not absorbed
         for para in paras_of(block):
             for author, date, text in para.formatted:
@@ -64,6 +74,8 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
                     notes[-1] = replace(prev, text=prev.text + text)
                 else:
                     notes.append(Note("formatting changed", author, date, text))
+    for index, number in hand_numbers(doc).items():  # termsmith numbers the clauses: reported, not absorbed
+        out.setdefault(owner_of(owners, index), []).append(Note("numbered by hand", "", "", number, tracked=False))
     places = _comment_places(doc)
     ends = _comment_places(doc, ends=True)
     for cid, index in places.items():
@@ -83,6 +95,13 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
             out.setdefault(owner_of(owners, anchor) if anchor is not None else "cover", []).append(
                 _comment_note(comment, parent))
     return out
+
+
+def _kind(rev) -> str:
+    """How a tracked change is named: inserted, deleted, or the two ends of a move."""
+    if rev.moved:
+        return "moved here" if rev.kind == "ins" else "moved from here"
+    return "inserted" if rev.kind == "ins" else "deleted"
 
 
 def _comment_note(comment: Comment, parent: Comment | None) -> Note:

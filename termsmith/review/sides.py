@@ -14,9 +14,11 @@ from lxml import etree
 from termsmith.draft.document import Draft
 from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
-from termsmith.review.docx import Document, paras_of, read_document
+from termsmith.review.docx import Document, paras_of, plural, read_document
 from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
+from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.package import DocxError, open_package
+from termsmith.review.views import hand_numbers
 
 REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"
 
@@ -107,9 +109,9 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
         from termsmith.review.redline import _shorten as shorten  # the summary's own cut
 
         kinds = [n.kind for n, _owner, _place in footnotes]
-        counted = " and ".join(f"{kinds.count(k)} {k}{'s' if kinds.count(k) != 1 else ''}"
-                               for k in ("footnote", "endnote", "picture") if k in kinds)
-        empty = {"picture": "(no alternative text)"}  # what a note without text is called
+        counted = " and ".join(f"{kinds.count(k)} {k if kinds.count(k) == 1 else plural(k)}"
+                               for k in ("footnote", "endnote", "picture", "text box") if k in kinds)
+        empty = {"picture": "(no alternative text)", "text box": "(empty)"}  # what a note without text is called
         notes.append(f"{path}: {counted} the redline does not compare or show (termsmith drafts none): " + "; ".join(
             f"{n.kind} in {place}: “"
             f"{shorten(n.text, 80) if n.text else empty.get(n.kind, '(its text is not in the document)')}”"
@@ -121,6 +123,24 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
                      "headers or footers the redline does not compare (termsmith writes them from the library): " +
                      "; ".join(f"{m.kind} in the {m.where} “{shorten(m.text, 80)}”" for m in doc.margins[:3]) +
                      ("; …" if len(doc.margins) > 3 else ""))
+    edited = untracked_margins(doc.margin_texts, base) if base is not None else []
+    if edited:  # found only against the draft the copy was made from
+        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
+
+        which = "a header or footer" if len(edited) == 1 else f"{len(edited)} headers or footers"
+        notes.append(f"{path}: {which} edited without tracking, which the redline does not compare (termsmith "
+                     "writes them from the library): " + "; ".join(f"the {m.where}: {shorten(m.text, 120)}"
+                                                                   for m in edited[:3]) +
+                     ("; …" if len(edited) > 3 else ""))
+    typed = hand_numbers(doc)
+    if typed:
+        notes.append(f"{path}: clause numbers typed by hand, which the redline does not compare (termsmith numbers "
+                     "the clauses itself): " + ", ".join(f"“{number}”" for number in list(typed.values())[:5]) +
+                     (", …" if len(typed) > 5 else ""))
+    merged = sum(doc.merged().values())
+    if merged:
+        notes.append(f"{path}: cells merged in {merged} table row{'s' if merged != 1 else ''} (termsmith's tables "
+                     "merge none): a merged cell's words are read in its first column and in each row it spans")
     return Side(draft, doc, base, manifest, tuple(notes))
 
 
