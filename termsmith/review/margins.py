@@ -77,7 +77,7 @@ def original_text(root: etree._Element) -> str:
 def untracked(margins: list[Margin], draft: Draft) -> list[MarginChange]:
     """Each header or footer that, before the review's tracked changes, does not read as the draft writes it."""
     from termsmith.render.typography import smart_quotes
-    from termsmith.render.word import footer_reference
+    from termsmith.render.wordparts import footer_reference
 
     def fold(text: str) -> str:
         return _DATE.sub("<date>", " ".join(smart_quotes(text).split()))
