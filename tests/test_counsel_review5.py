@@ -223,3 +223,19 @@ def test_a_defined_term_in_define_is_not_an_unstyled_string(tmp_path):
         'An independent valuer (the {{ define("Valuer") }}) values the shares.\n\n{{ "the Valuer" }} decides.\n')
     found = [p for p in lint(root) if p.code == "unstyled-string"]
     assert len(found) == 1 and found[0].line == 11, [str(p) for p in found]
+
+
+# ── 8: shares are valued as at a date the clause states ────────────────────────────────────────
+def test_shares_are_valued_as_at_a_stated_valuation_date(write_deal):
+    """The net asset value was taken from accounts "prepared as at the valuation date", a date nothing set, and the
+    fair value at no date at all, while the Company's value moves between the notice, the Termination Date and the
+    Valuer's determination."""
+    definition = ("The **“Valuation Date”** is the date on which the notice that requires the sale of the shares, or "
+                  "elects to buy them, is given or, where their sale follows the end of this Agreement without such a "
+                  "notice, the Termination Date.")
+    fair = clause_of(draft_md(write_deal, _jv("Singapore")), "Valuation of shares")
+    assert "the price a willing buyer would pay a willing seller on the Valuation Date for the whole" in fair
+    assert definition in fair
+    net = clause_of(draft_md(write_deal, _jv("Germany", valuation="net_asset_value")), "Valuation of shares")
+    assert "shown in accounts prepared as at the Valuation Date on the basis of its last audited accounts" in net
+    assert definition in net and "valuation date" not in net
