@@ -239,3 +239,16 @@ def test_shares_are_valued_as_at_a_stated_valuation_date(write_deal):
     net = clause_of(draft_md(write_deal, _jv("Germany", valuation="net_asset_value")), "Valuation of shares")
     assert "shown in accounts prepared as at the Valuation Date on the basis of its last audited accounts" in net
     assert definition in net and "valuation date" not in net
+
+
+# ── 9: an exclusive appointment made non-exclusive for a missed minimum is no longer exclusive ─────
+def test_exclusivity_ends_when_a_missed_minimum_makes_the_appointment_non_exclusive(write_deal):
+    """northwind made exclusive: the minimum clause lets Northwind "make its appointment non-exclusive", while the
+    exclusivity clause bound it "while this Agreement is in force" and kept its duty to refer every enquiry."""
+    data = example("northwind-resellers-reseller")
+    data["scope"]["exclusive"] = True
+    text = clause_of(draft_md(write_deal, data), "Exclusivity")
+    assert text.rstrip().endswith("This clause 3.4 no longer applies from the date on which Northwind makes the "
+                                  "appointment non-exclusive under clause 3.6.")
+    data["scope"]["reseller"].pop("minimum_annual_commitment")
+    assert "no longer applies" not in clause_of(draft_md(write_deal, data), "Exclusivity")
