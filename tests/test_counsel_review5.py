@@ -252,3 +252,34 @@ def test_exclusivity_ends_when_a_missed_minimum_makes_the_appointment_non_exclus
                                   "appointment non-exclusive under clause 3.6.")
     data["scope"]["reseller"].pop("minimum_annual_commitment")
     assert "no longer applies" not in clause_of(draft_md(write_deal, data), "Exclusivity")
+
+
+# ── 10: several customers of a managed service: a delay or an emergency of any of them ───────────
+def _two_customers() -> dict:
+    data = example("meridian-opscloud-managed-service")
+    _third_party(data)
+    data["parties"][-1].update(name="Third Party Limited", short_name="Thirdco")
+    return data
+
+
+def test_a_delay_or_an_emergency_of_any_customer_counts(write_deal):
+    """"A delay caused by Meridian and Thirdco extends the later milestones" and an emergency that threatens "the
+    continuity of the business of Meridian and Thirdco" read as a delay or a business of the two together."""
+    md = draft_md(write_deal, _two_customers())
+    assert "A delay caused by Meridian or Thirdco extends the later milestones" in md
+    assert "threatens the health or safety of any person or the continuity of the business of Meridian or Thirdco, " \
+           "then Meridian and Thirdco may, by notice, take over" in md
+    one = draft_md(write_deal, example("meridian-opscloud-managed-service"))
+    assert "A delay caused by Meridian extends" in one and "the continuity of the business of Meridian, then" in one
+
+
+def test_without_a_commencement_date_the_services_start_in_full_when_they_are_accepted(write_deal):
+    """With acceptance tests and no commencement date, the Service Commencement Date is the date of acceptance, and
+    the scope and the Charges run from it; the onboarding clause still said "in full from the Effective Date"."""
+    data = example("meridian-opscloud-managed-service")
+    data["scope"]["managed_service"].pop("commencement_date")
+    data["scope"]["managed_service"].pop("onboarding", None)
+    text = clause_of(draft_md(write_deal, data), "Onboarding and service commencement")
+    assert text.startswith(" Onboarding and service commencement.** OpsCloud must provide the Managed Services in "
+                           "full from the Service Commencement Date.")
+    assert "from the Effective Date" not in text
