@@ -297,3 +297,22 @@ def test_a_right_that_cannot_be_assigned_is_licensed_exclusively_instead(deal_da
     assert saver.format("8.2") in text
     jv = clause_of(draft_md(write_deal, _jv("Singapore")), "Intellectual Property Rights of the joint venture")
     assert re.search(re.escape(saver).replace(r"\{\}", r"\d+\.\d+"), jv), jv
+
+
+# ── 12: the Insolvency Event definition in the words of each system's insolvency law ───────────────
+def test_the_insolvency_events_of_irish_dutch_german_and_singapore_law_are_named(deal_data, write_deal):
+    """The definition named US bankruptcy events for US law but, for the others, only the English officers
+    (liquidator, administrator, receiver) and "anything with an equivalent effect"."""
+    for law, words in (
+            ("Germany", "that it applies for the opening of insolvency proceedings (Insolvenzverfahren) over its assets, "
+                        "or such proceedings are opened or their opening is refused for lack of assets;"),
+            ("Netherlands", "that it applies for or is granted a suspension of payments (surseance van betaling), or it "
+                            "is declared bankrupt (failliet verklaard);"),
+            ("Ireland", "that an examiner is appointed to it, or a petition is presented for the appointment of an "
+                        "examiner to it;"),
+            ("Singapore", "that a judicial manager is appointed over it, or it applies for a moratorium under the "
+                          "Insolvency, Restructuring and Dissolution Act 2018;")):
+        md = draft_md(write_deal, under(deal_data, law))
+        assert f"with its creditors generally; {words} that a liquidator" in md, law
+    english = draft_md(write_deal, deal_data)
+    assert "with its creditors generally; that a liquidator, administrator, receiver" in english
