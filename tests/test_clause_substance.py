@@ -166,7 +166,7 @@ def test_overruns_have_a_real_approval_step(deal_data, write_deal):
     deal_data["conflict_resolution"]["escalation"].pop(1)  # nor a Steering Committee level
     md = _draft(write_deal, deal_data)
     assert "Any further costs are Shared Costs only if both Parties approve an increase of the Budget in writing" in md
-    assert "A request is approved only when each other Party has approved it in writing." in md
+    assert "A request is approved only when the other Party has approved it in writing." in md
 
 
 def test_renewal_periods_have_a_budget(deal_data, write_deal):

@@ -88,10 +88,10 @@ def test_where_a_statute_or_the_law_allows_it_the_company_enforces_before_it_adh
 def test_a_valuer_is_appointed_by_a_body_that_exists_under_each_law(write_deal):
     base = example("tri-harbor-joint-venture")
     expected = {
-        "New York": "an independent firm of certified public accountants agreed by the Parties concerned or, if they "
+        "New York": "a firm of certified public accountants agreed by the Parties concerned or, if they "
                     "do not agree within 10 Business Days, appointed on the request of any of them by the American "
                     "Arbitration Association.",
-        "the Netherlands": "an independent firm of registered accountants (registeraccountants) agreed by the Parties "
+        "the Netherlands": "a firm of registered accountants (registeraccountants) agreed by the Parties "
                            "concerned or, if they do not agree within 10 Business Days, appointed on the request of "
                            "any of them by the Netherlands Arbitration Institute (Nederlands Arbitrage Instituut).",
         "Germany": "appointed on the request of any of them by the Institute of Public Auditors in Germany (Institut "

@@ -110,10 +110,10 @@ def test_the_exclusion_of_losses_keeps_the_governing_laws_own_carve_out(deal_dat
 def test_a_fixed_transition_fee_says_who_pays_whom(write_deal):
     data = _example("northwind-resellers-reseller")
     clause = _clause(_draft(write_deal, data), "Fees for transition assistance")
-    assert "The fee is divided between the Parties that provide assistance in proportion to the assistance each of them provides. The part due to a Party is payable by the other Party." in clause
+    assert "The fee is divided in equal shares between the Parties that provide assistance, unless they agree another division in writing. The part due to a Party is payable by the other Party." in clause
     assert "Party or Parties" not in clause and "agreed in the Exit Plan" not in clause
     clause = _clause(_draft(write_deal, _three_parties(data)), "Fees for transition assistance")
-    assert "payable by the Parties that receive its assistance, in proportion to the assistance each of them receives" in clause
+    assert "payable by the Parties that receive its assistance, in equal shares." in clause
 
 
 def test_licences_end_with_no_dangling_or_one_item_list(write_deal):

@@ -154,6 +154,8 @@ def _unstyled_findings(library: Library) -> list[Problem]:
             return  # a value compared with the deal's, not text
         if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name in ("ref", "has"):
             return  # clause ids
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "define":
+            return  # a defined term: define() writes it in the draft's style (compose._Rendering.define)
         if isinstance(node, nodes.Const) and isinstance(node.value, str):
             yield node
         for child in node.iter_child_nodes():
