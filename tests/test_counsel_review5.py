@@ -285,7 +285,21 @@ def test_without_a_commencement_date_the_services_start_in_full_when_they_are_ac
     assert "from the Effective Date" not in text
 
 
-# ── 11: the Insolvency Event definition in the words of each system's insolvency law ───────────────
+# ── 11: an obligation to assign a right the law does not let anyone assign ──────────────────────
+def test_a_right_that_cannot_be_assigned_is_licensed_exclusively_instead(deal_data, write_deal):
+    """acme-globex: Globex is a German company. Copyright in what its personnel create is governed by German law,
+    which does not allow copyright to be assigned (section 29(1) of the Copyright Act), so "each Party must ensure that
+    its personnel … assign to it … the Intellectual Property Rights they create" could not be performed for it."""
+    saver = ("Where the law that governs a right does not allow it to be assigned, an obligation in this clause {} to "
+             "assign it is an obligation to grant an exclusive, perpetual and transferable licence of it, with the right "
+             "to grant sublicences, unlimited in territory and manner of use, as far as that law allows.")
+    text = clause_of(draft_md(write_deal, deal_data), "New Intellectual Property Rights")
+    assert saver.format("8.2") in text
+    jv = clause_of(draft_md(write_deal, _jv("Singapore")), "Intellectual Property Rights of the joint venture")
+    assert re.search(re.escape(saver).replace(r"\{\}", r"\d+\.\d+"), jv), jv
+
+
+# ── 12: the Insolvency Event definition in the words of each system's insolvency law ───────────────
 def test_the_insolvency_events_of_irish_dutch_german_and_singapore_law_are_named(deal_data, write_deal):
     """The definition named US bankruptcy events for US law but, for the others, only the English officers
     (liquidator, administrator, receiver) and "anything with an equivalent effect"."""
