@@ -312,7 +312,7 @@ _WIDTHS = {
     **dict.fromkeys("ABEKPSVXY", 667), **dict.fromkeys("CDHNRU", 722), **dict.fromkeys("GOQ", 778), "F": 611,
     "I": 278, "J": 500, "L": 556, "M": 833, "T": 611, "W": 944, "Z": 611,
 }
-WIDTH_SCALE = 1.03  # calibrated on LibreOffice's PDFs of the example deals (word spacing, kerning, bold terms)
+WIDTH_SCALE = 1.04  # calibrated on LibreOffice's PDFs of the example deals (word spacing, kerning, bold terms)
 
 
 class _Widths(dict):
