@@ -10,7 +10,7 @@ import pytest
 
 from termsmith.lint import lint
 
-from .conftest import MINI, ROOT, edit, git, make_library_repo
+from .conftest import CANONICAL, MINI, ROOT, edit, git, make_library_repo
 
 
 @pytest.fixture
@@ -96,6 +96,23 @@ def test_condition_with_unknown_field(lib):
 def test_raw_html(lib):
     edit(lib / "clauses/exit/convenience.md", "subject to", "<b>subject</b> to")
     assert "raw HTML" in only(lib, "html").message
+
+
+def test_a_blank_line_that_trim_blocks_removes_is_a_warning_and_plus_keeps_it(lib):
+    """`…material{% endif %}` then a blank line: Jinja's trim_blocks takes the newline after the tag, and the next
+    paragraph ran into this one in four clauses of the bundled library."""
+    from termsmith import api
+    from termsmith.render.markdown import render_markdown
+
+    cure = lib / "clauses/exit/cure.md"
+    edit(cure, "within the Cure Period.\n", "within the Cure Period{% if true %} of this clause{% endif %}.\n\n"
+               "Cure is at the breaching Party's cost{% if true %} alone{% endif %}\n\nNothing else.\n")
+    found = [p for p in lint(lib) if p.code == "joined-paragraphs"]
+    assert [(p.severity, p.line) for p in found] == [("warning", 11)], [str(p) for p in found]
+    edit(cure, "alone{% endif %}", "alone{% endif +%}")
+    assert [p for p in lint(lib) if p.code == "joined-paragraphs"] == []
+    md = render_markdown(api.build(CANONICAL, library=lib))
+    assert "at the breaching Party’s cost alone\n\nNothing else." in md
 
 
 def test_terms_used_but_never_defined_and_defined_but_unused(lib):

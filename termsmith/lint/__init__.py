@@ -12,7 +12,7 @@ from termsmith.library.clauses import Library
 from termsmith.lint.cost import cost_findings
 from termsmith.lint.declared import term_findings
 from termsmith.lint.frontmatter import _at, _ids_of_unloaded, _load
-from termsmith.lint.markdown import _html
+from termsmith.lint.markdown import _html, _joined_paragraphs
 from termsmith.lint.style import style_findings
 from termsmith.lint.templates import _check_source, _TemplateChecker
 from termsmith.lint.terms import _literal_text, _term_findings
@@ -49,6 +49,7 @@ def lint_library(library: Library, known_ids: set[str] = frozenset()) -> list[Pr
             problems += _check_condition(clause, ids)
         texts[clause.id] = _literal_text(clause.body)
         problems += _html(clause)
+        problems += _joined_paragraphs(clause)
         problems += cost_findings(clause)
     problems += _term_findings(library, terms, inline, texts)
     problems += style_findings(library)

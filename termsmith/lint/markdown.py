@@ -53,3 +53,28 @@ def _html(clause: Clause) -> list[Problem]:
                                    message=f"{name} {'is' if name == 'raw HTML' else 'are'} not allowed in "
                                            f"{what}{shown}", code=code))
     return out
+
+
+# A block tag that ends a line of text (`…notice.{% endif %}`): the environment's trim_blocks removes the newline
+# after it, so the blank line the author wrote below no longer separates two paragraphs.
+_LINE_ENDS_IN_TAG = re.compile(r"\{%-?(?:[^%]|%(?!\}))*?(?<![-+])%\}$")
+_ONLY_TAGS = re.compile(r"\s*(?:\{%(?:[^%]|%(?!\}))*%\}\s*)+")
+
+
+def _joined_paragraphs(clause: Clause) -> list[Problem]:
+    """Each blank line of the clause text that trim_blocks removes, joining the paragraph after it to the one
+    before: the line above ends in a block tag after some text, and the line below has text of its own."""
+    lines = clause.body.split("\n")
+    out = []
+    for i in range(len(lines) - 2):
+        line, gap, after = lines[i], lines[i + 1], lines[i + 2]
+        tag = _LINE_ENDS_IN_TAG.search(line)
+        if tag is None or not line[:tag.start()].strip() or _ONLY_TAGS.fullmatch(line) or gap.strip() \
+                or not after.strip() or _ONLY_TAGS.fullmatch(after):
+            continue
+        out.append(Problem(file=clause.path, line=clause.body_line + i, path=clause.id, severity="warning",
+                           code="joined-paragraphs", message=(
+                               "the blank line after this line's closing tag is removed with the tag's newline, so "
+                               "the next paragraph runs into this one: end the tag with '+%}' (or put it on a line "
+                               "of its own)")))
+    return out
