@@ -37,7 +37,8 @@ _POSSESSIVE = re.compile(r"\b([A-Z][A-Za-z0-9&-]+)['’]s\b")
 
 
 def plausibility_warnings(deal: Deal, src: SourceMap, systems: Sequence[Any] = (),
-                          court_system: Any = None, reference_rates: Sequence[tuple[str, str]] = ()) -> tuple[Problem, ...]:
+                          court_system: Any = None,
+                          reference_rates: Sequence[tuple[str, str]] = ()) -> tuple[Problem, ...]:
     """Every plausibility warning for a valid deal, each located at the field concerned. `systems`: the library's
     legal systems (each with `id`, `name` and `facts`), `court_system` the one whose courts the deal names,
     `reference_rates` the rates the library names by currency."""
@@ -219,13 +220,14 @@ def _unnamed_rate(deal: Deal, src: SourceMap, reference_rates: Sequence[tuple[st
     stated = []
     if deal.budget is not None and deal.budget.late_interest_percent is not None:
         stated.append((("budget", "late_interest_percent"), deal.budget.currency))
-    if deal.payments is not None and deal.payments.late_interest_percent is not None:
-        stated.append((("payments", "late_interest_percent"),
-                       deal.budget.currency if deal.budget is not None else deal.payments.currency))
+    # with a Budget, the Budget's late payment clause sets the interest, and the payments' margin is not drafted
+    if deal.payments is not None and deal.payments.late_interest_percent is not None and deal.budget is None:
+        stated.append((("payments", "late_interest_percent"), deal.payments.currency))
     for path, currency in stated:
         if currency and currency not in named:
             yield src.problem(path, (
                 f"the library names no reference rate for {currency} (it does for {', '.join(sorted(named))}), so "
-                f"the draft adds this margin to \"the main reference rate of the central bank that issues {currency}\": "
+                "the draft adds this margin to \"the main reference rate of the central bank that issues "
+                f"{currency}\": "
                 "make sure that central bank publishes one such rate, or have the library name the rate under "
                 "reference_rates in library.yaml"), code="reference-rate")
