@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 import re
 
+import pytest
+
 from .counsel import clause_of, draft_md, example, under
 from .variants import _exit_combinations, _third_party, _two_parties
 
@@ -316,3 +318,18 @@ def test_the_insolvency_events_of_irish_dutch_german_and_singapore_law_are_named
         assert f"with its creditors generally; {words} that a liquidator" in md, law
     english = draft_md(write_deal, deal_data)
     assert "with its creditors generally; that a liquidator, administrator, receiver" in english
+
+
+@pytest.mark.parametrize("law, words", [
+    ("Germany", "They are not a contractual penalty (Vertragsstrafe) within the meaning of sections 339 to 345 of "
+                "the German Civil Code."),
+    ("the Netherlands", "They are not a penalty clause (boetebeding) within the meaning of article 6:91 of the "
+                        "Dutch Civil Code."),
+    ("England and Wales", "They are not a penalty."),
+])
+def test_service_credits_are_not_the_penalty_each_law_knows(write_deal, law, words):
+    """A civil code's contractual penalty (Vertragsstrafe, boetebeding) has rules of its own: a court may reduce it,
+    and it stands in for or counts against damages. "Not a penalty" named the common law's doctrine only."""
+    text = clause_of(draft_md(write_deal, under(example("meridian-opscloud-managed-service"), law)),
+                     "Nature of Service Credits")
+    assert words in text

@@ -75,3 +75,4 @@ def test_a_margin_in_a_currency_the_library_does_not_name_is_a_located_warning(w
     assert "names no reference rate for JPY" in warnings[0].message
     named = api.check(write_deal(_alliance("SGD"), "named.yaml")).warnings
     assert not any(p.code == "reference-rate" for p in named)
+
