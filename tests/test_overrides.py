@@ -128,6 +128,23 @@ def test_bad_overrides_are_one_located_line(override, message, tmp_path):
     assert str(path) in str(info.value) or "deal.yaml" in str(info.value)
 
 
+def test_an_override_too_long_to_draft_names_its_line_in_the_deal_file(tmp_path):
+    """A limit of the whole text (more than 200,000 characters) has no template line of its own: the problem
+    points at the line where the override's text starts, as a syntax error in it does."""
+    data = canonical_data()
+    data["overrides"] = {"termination.convenience": {"text": ("Either Party may terminate. " * 8000).strip()}}
+    path = tmp_path / "deal.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    with pytest.raises(TermsmithError) as info:
+        api.build(path)
+    problem = info.value.problems[0]
+    assert "more than 200,000 characters" in problem.message
+    assert problem.file == f"{path}#overrides.termination.convenience" and problem.line is not None
+    text_line = next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                     if line.strip().startswith("text:"))
+    assert problem.line in (text_line, text_line + 1)  # a plain scalar starts on the key's line, a block one after
+
+
 def test_a_clause_the_deal_places_in_another_article_is_numbered_there(tmp_path):
     """`after` on a library clause moves it (a reviewer's move, absorbed): its number and the cross-references
     to it follow; the manifest records the move."""

@@ -154,16 +154,17 @@ def _rendered(library: Library, clause: Clause, names: dict, state: _Rendering, 
     try:
         text = guarded_render(template, names)
     except TermsmithError as exc:
-        line = _template_line(exc, clause.path)
+        line = _template_line(exc, clause.path) or clause.body_line
         exc.problems[:] = [p if p.line is not None else Problem(**{**p.__dict__, "line": line}) for p in exc.problems]
         raise
     except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, AttributeError, KeyError,
             IndexError, RecursionError) as exc:
-        raise LibraryError(Problem(file=clause.path, line=_template_line(exc, clause.path), path=clause.id,
-                                   message=_template_message(exc))) from None
+        # a fault no line of the template names (a limit of the whole text): where the text starts
+        raise LibraryError(Problem(file=clause.path, line=_template_line(exc, clause.path) or clause.body_line,
+                                   path=clause.id, message=_template_message(exc))) from None
     bad = NOT_XML.search(text)
     if bad:
-        raise LibraryError(Problem(file=clause.path, path=clause.id, message=(
+        raise LibraryError(Problem(file=clause.path, line=clause.body_line, path=clause.id, message=(
             f"the clause text produces the control character U+{ord(bad.group()):04X}, which a Word document cannot hold")))
     return text
 
