@@ -19,6 +19,7 @@ class SourceMap:
 
     file: str
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    blocks: frozenset[Path_] = frozenset()  # the paths of block scalars (`|`, `>`): their text starts a line below
 
     def locate(self, path: Path_) -> tuple[int, int] | None:
         """The position of `path`, or of its nearest ancestor that was written in the file."""
@@ -28,6 +29,11 @@ class SourceMap:
                 return self.positions[path]
             path = path[:-1]
         return self.positions.get(())
+
+    def text_line(self, path: Path_) -> int | None:
+        """The line where the text of the string at `path` starts: its key's line, or the next for a block scalar."""
+        at = self.positions.get(tuple(path))
+        return None if at is None else at[0] + (tuple(path) in self.blocks)
 
     def problem(self, path: Path_, message: str, code: str = "") -> Problem:
         where = self.locate(path)

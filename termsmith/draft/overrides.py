@@ -119,8 +119,7 @@ def _where(ident: str, source: SourceMap | None) -> tuple[str, int]:
     """The deal file and line an override's text starts at (a block scalar starts on the next line)."""
     if source is None:
         return f"overrides.{ident}", 1
-    at = source.locate(("overrides", ident, "text"))
-    return f"{source.file}#overrides.{ident}", (at[0] + 1) if at else 1
+    return f"{source.file}#overrides.{ident}", source.text_line(("overrides", ident, "text")) or 1
 
 
 def _overridden(clause: Clause, override: ClauseOverride, source: SourceMap | None, deal: Deal) -> Clause:
