@@ -220,8 +220,7 @@ def _unnamed_rate(deal: Deal, src: SourceMap, reference_rates: Sequence[tuple[st
     stated = []
     if deal.budget is not None and deal.budget.late_interest_percent is not None:
         stated.append((("budget", "late_interest_percent"), deal.budget.currency))
-    # with a Budget, the Budget's late payment clause sets the interest, and the payments' margin is not drafted
-    if deal.payments is not None and deal.payments.late_interest_percent is not None and deal.budget is None:
+    if deal.payments is not None and deal.payments.late_interest_percent is not None:  # (only without a Budget)
         stated.append((("payments", "late_interest_percent"), deal.payments.currency))
     for path, currency in stated:
         if currency and currency not in named:
