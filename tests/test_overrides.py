@@ -145,18 +145,20 @@ def test_an_override_too_long_to_draft_names_its_line_in_the_deal_file(tmp_path)
     assert problem.line == text_line  # a plain scalar starts on the key's line (a block scalar on the next)
 
 
-@pytest.mark.parametrize("block", [False, True])
-def test_an_error_in_an_override_names_the_line_of_the_deal_file_it_is_on(tmp_path, block):
+@pytest.mark.parametrize("style", ["plain", "block", "next-line"])
+def test_an_error_in_an_override_names_the_line_of_the_deal_file_it_is_on(tmp_path, style):
     """A plain scalar's text starts on its key's line, a block scalar's (`text: |`) on the next: the line of
     a syntax error in it is counted from there (a plain one was reported a line too low)."""
     data = canonical_data()
     data["overrides"] = {"termination.convenience": {"text": "PLACEHOLDER"}}
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     broken = "Either Party may terminate.\n\nIt must give {{ notice of it."
-    if block:
+    if style == "block":
         text = text.replace("text: PLACEHOLDER", "text: |\n      " + broken.replace("\n", "\n      ").replace("      \n", "\n"))
-    else:
+    elif style == "plain":
         text = text.replace("text: PLACEHOLDER", "text: 'It must give {{ notice of it.'")
+    else:  # a quoted string that starts on the line after its key
+        text = text.replace("text: PLACEHOLDER", "text:\n      'It must give {{ notice of it.'")
     path = tmp_path / "deal.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(TermsmithError) as info:

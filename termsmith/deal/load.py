@@ -49,7 +49,7 @@ def load_bytes(raw: bytes, name: str = "<deal>") -> Loaded:
         raise InputError(Problem(file=name, line=1, message="the file is empty"))
     builder = _Builder(name)
     data = builder.build(node, ())
-    return Loaded(data=data, source=SourceMap(name, builder.positions, frozenset(builder.blocks)), raw=raw)
+    return Loaded(data=data, source=SourceMap(name, builder.positions, builder.text_lines), raw=raw)
 
 
 def _syntax_problem(name: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
@@ -79,7 +79,7 @@ class _Builder:
     def __init__(self, name: str):
         self.name = name
         self.positions: dict[Path_, tuple[int, int]] = {}
-        self.blocks: set[Path_] = set()  # block scalars (`|`, `>`)
+        self.text_lines: dict[Path_, int] = {}  # where each scalar's text starts
         self.seen: set[int] = set()
         self.count = 0
         self.constructor = yaml.constructor.SafeConstructor()  # a whole loader would be a reference cycle
@@ -109,8 +109,7 @@ class _Builder:
         if node.tag not in _PLAIN_TAGS:
             raise self.fail(node, path, f"tag {node.tag} is not allowed in deal files")
         self._refuse_surprises(node, path)
-        if node.style in ("|", ">"):
-            self.blocks.add(path)
+        self.text_lines[path] = node.start_mark.line + 1 + (node.style in ("|", ">"))  # a block's text: next line
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:

@@ -19,7 +19,7 @@ class SourceMap:
 
     file: str
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    blocks: frozenset[Path_] = frozenset()  # the paths of block scalars (`|`, `>`): their text starts a line below
+    text_lines: dict[Path_, int] = field(default_factory=dict)  # where each string's text starts (see text_line)
 
     def locate(self, path: Path_) -> tuple[int, int] | None:
         """The position of `path`, or of its nearest ancestor that was written in the file."""
@@ -31,9 +31,9 @@ class SourceMap:
         return self.positions.get(())
 
     def text_line(self, path: Path_) -> int | None:
-        """The line where the text of the string at `path` starts: its key's line, or the next for a block scalar."""
-        at = self.positions.get(tuple(path))
-        return None if at is None else at[0] + (tuple(path) in self.blocks)
+        """The line where the text of the string at `path` starts: where its value starts, or the line after a block
+        scalar's `|` or `>` (positions has its key's line, which a value may follow on the next)."""
+        return self.text_lines.get(tuple(path))
 
     def problem(self, path: Path_, message: str, code: str = "") -> Problem:
         where = self.locate(path)
