@@ -14,13 +14,13 @@ from lxml import etree
 from termsmith.draft.document import Draft
 from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
+from termsmith.render.wordparts import REDLINE_BODY_PROPERTY
 from termsmith.review.docx import Document, paras_of, plural, read_document
 from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
 from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.package import DocxError, open_package
 from termsmith.review.views import hand_numbers
 
-REDLINE_BODY_PROPERTY = "termsmith.redline.document.sha256"
 
 
 @dataclass(frozen=True)
