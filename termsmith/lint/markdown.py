@@ -58,7 +58,6 @@ def _html(clause: Clause) -> list[Problem]:
 # A block tag that ends a line of text (`…notice.{% endif %}`): the environment's trim_blocks removes the newline
 # after it, so the blank line the author wrote below no longer separates two paragraphs.
 _LINE_ENDS_IN_TAG = re.compile(r"\{%-?(?:[^%]|%(?!\}))*?(?<![-+])%\}$")
-_ONLY_TAGS = re.compile(r"\s*(?:\{%(?:[^%]|%(?!\}))*%\}\s*)+")
 
 
 def _joined_paragraphs(clause: Clause) -> list[Problem]:
@@ -68,9 +67,9 @@ def _joined_paragraphs(clause: Clause) -> list[Problem]:
     out = []
     for i in range(len(lines) - 2):
         line, gap, after = lines[i], lines[i + 1], lines[i + 2]
-        tag = _LINE_ENDS_IN_TAG.search(line)
-        if tag is None or not line[:tag.start()].strip() or _ONLY_TAGS.fullmatch(line) or gap.strip() \
-                or not after.strip() or _ONLY_TAGS.fullmatch(after):
+        # a line "of text" is one with something left when its tags are taken out (_without_jinja)
+        if not _LINE_ENDS_IN_TAG.search(line) or not _without_jinja(line).strip() or gap.strip() \
+                or not _without_jinja(after).strip():
             continue
         out.append(Problem(file=clause.path, line=clause.body_line + i, path=clause.id, severity="warning",
                            code="joined-paragraphs", message=(
