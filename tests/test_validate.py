@@ -225,3 +225,15 @@ def test_an_effective_date_far_outside_a_contract_life_is_refused(date, fragment
     path = write_deal(deal_data)
     p = one(path, fragment)
     assert p.path == "deal.effective_date" and p.line == line_of(path, "effective_date")
+
+
+@pytest.mark.parametrize("field, default", [("renewal_months", 12), ("non_renewal_notice_days", 90)])
+def test_a_renewal_field_left_null_takes_its_default_as_one_left_out(deal_data, write_deal, field, default):
+    deal_data["term"]["renewal"] = "automatic"
+    deal_data["term"][field] = None  # `renewal_months: ~` was passed on as None: the business rules crashed
+    assert getattr(validate(load_file(write_deal(deal_data))).term, field) == default
+
+
+def test_a_change_of_control_notice_left_null_takes_its_default(deal_data, write_deal):
+    deal_data.setdefault("exit", {})["change_of_control"] = {"terminable": True, "notice_days": None}
+    assert validate(load_file(write_deal(deal_data))).exit.change_of_control.notice_days == 60

@@ -137,6 +137,12 @@ _FORMS = {"inc": "corporation", "incorporated": "corporation", "corp": "corporat
           "llc": "limited liability company", "llp": "limited liability partnership", "lp": "limited partnership"}
 
 
+def _filled(data: dict, **defaults: object) -> dict:
+    """`data` with each default where the field is missing or null (`renewal_months: ~` says "not stated", as
+    leaving it out does, so the default the description names applies)."""
+    return {**data, **{name: value for name, value in defaults.items() if data.get(name) is None}}
+
+
 class Term(Spec):
     """How long the agreement runs and whether it renews."""
 
@@ -155,7 +161,7 @@ class Term(Spec):
     @classmethod
     def _automatic_renewal_defaults(cls, data: object) -> object:
         if isinstance(data, dict) and data.get("renewal") == "automatic":
-            data = {"renewal_months": 12, "non_renewal_notice_days": 90, **data}
+            data = _filled(data, renewal_months=12, non_renewal_notice_days=90)
         return data
 
 
@@ -584,7 +590,7 @@ class ChangeOfControl(Spec):
     @classmethod
     def _default_notice(cls, data: object) -> object:
         if isinstance(data, dict) and data.get("terminable") is True:
-            data = {"notice_days": 60, **data}
+            data = _filled(data, notice_days=60)
         return data
 
 
