@@ -280,6 +280,14 @@ def test_chief_executives_are_each_partys(deal_data, write_deal):
     assert "| 3 | the Chief Executive Officer of Acme and the Managing Director of Globex | 15 days | day 40 |" in md
 
 
+
+def test_a_representative_written_with_the_is_not_the_the(deal_data, write_deal):
+    deal_data["conflict_resolution"]["escalation"][2]["representatives"] = {
+        "acme": "the Chief Executive Officer", "globex": "The Managing Director"}
+    md = _draft(write_deal, deal_data)
+    assert "(c) the Chief Executive Officer of Acme and the Managing Director of Globex: 15 days." in md
+    assert "the the" not in md.lower()
+
 def test_three_parties_each_name_their_representative(write_deal):
     data = yaml.safe_load((EXAMPLES / "tri-harbor-joint-venture.yaml").read_text(encoding="utf-8"))
     ids = [p["id"] for p in data["parties"]]

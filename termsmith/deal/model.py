@@ -424,13 +424,19 @@ class Payments(Spec):
         return any(s.percent is not None for s in self.streams)
 
 
+def _without_article(title: str) -> str:
+    """A job title without a leading "the": the draft writes "the <title> of <party>" (as `level` loses it in
+    `EscalationLevel.title`), so "the CEO" read "the the CEO of Acme"."""
+    return re.sub(r"^the\s+", "", title, flags=re.IGNORECASE) or title
+
+
 class EscalationLevel(Spec):
     """One rung of the escalation ladder."""
 
     level: Name = Field(description="Who the dispute goes to, e.g. 'Alliance managers' or 'Chief executives' (a title "
                                     "each party has; the draft reads it as 'the chief executive of each Party').")
     days: Days = Field(description="Days this level has to resolve the dispute.")
-    representatives: dict[PartyId, Name] = Field(
+    representatives: dict[PartyId, Annotated[Name, AfterValidator(_without_article)]] = Field(
         default_factory=dict,
         description="The person of each party at this level, by job title, where the titles differ "
                     "(e.g. {acme: Chief Executive Officer, globex: Managing Partner}); give every party.")
