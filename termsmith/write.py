@@ -224,20 +224,28 @@ def _writer_running(rest: str) -> bool:
     return True
 
 
-def write_files(files: dict[Path, bytes]) -> list[Path]:
+def write_files(files: dict[Path, bytes], *, edited: tuple[Path, ...] = ()) -> list[Path]:
     """Write standalone files (a redline and its Markdown twin), each atomically: a temporary file in the
-    same folder, then a rename, so a reader never sees half a file."""
+    same folder, then a rename, so a reader never sees half a file. A file in `edited` is the user's own
+    file changed in place (the deal file absorb edits): a link there is followed, so the file it points to
+    changes and the link stays, and the file keeps its permissions."""
     staged: list[tuple[str, Path]] = []
+    own = {Path(os.path.abspath(path)) for path in edited}
     try:
         for path, data in files.items():
-            target = Path(os.path.abspath(path))  # a link at the target is replaced, not written through
+            target = Path(os.path.abspath(path))  # an output's link is replaced, not written through
+            mode = 0o644
+            if target in own:
+                target = target.resolve()
+                if target.is_file():
+                    mode = stat.S_IMODE(target.stat().st_mode)
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, mode)
             staged.append((tmp, target))
         for tmp, target in staged:
             os.replace(tmp, target)

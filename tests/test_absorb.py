@@ -131,6 +131,28 @@ def test_a_change_of_a_deal_field_is_absorbed_as_the_field(drafted):
     assert "  mediation: {provider: ADR Group, days: 30}" in (drafted / "deal.yaml").read_text(encoding="utf-8")
 
 
+
+def test_a_deal_file_behind_a_link_is_changed_where_it_lives_and_keeps_its_permissions(tmp_path):
+    """The deal file is the user's: absorb changes the file a link points to (the link replaced by a copy left
+    the real deal as it was) and keeps its mode (the rewrite made it 0644)."""
+    real = tmp_path / "deals" / "deal.yaml"
+    real.parent.mkdir()
+    shutil.copy(CANONICAL, real)
+    real.chmod(0o600)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "deal.yaml").symlink_to(real)
+    api.draft(work / "deal.yaml", work / "out")
+    edit = WordEdit(work / "out" / DOCX)
+    assert edit.replace_all("CEDR", "ADR Group") >= 2
+    edit.save(work / "out" / "reviewed.docx")
+    result = api.absorb(work / "out" / "reviewed.docx", work / "deal.yaml")
+    assert (work / "deal.yaml").is_symlink()
+    assert "  mediation: {provider: ADR Group, days: 30}" in real.read_text(encoding="utf-8")
+    assert real.stat().st_mode & 0o777 == 0o600
+    assert (work / "deal.review.md").is_file() and not (work / "deal.review.md").is_symlink()
+    assert work / "deal.yaml" in result.written  # as the user named it
+
 def test_a_libreoffice_resave_round_trips(drafted, tmp_path):
     edited = tmp_path / "edited.docx"
     python_docx_edit(drafted / "out" / DOCX, edited, {"at least 180 days": "at least 150 days"})

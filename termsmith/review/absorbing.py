@@ -186,7 +186,8 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         message = f"Wording from the review of {document.name}\n\n" + "\n".join(
             f"- {r.id}: {r.detail}" for r in changed) + "\n"
         gitstore.commit_on_new_branch(repo, branch, "HEAD", library_files, message)
-    return AbsorbResult(plan, tuple(lines), tuple(write_files(files)), (), tuple(mismatches))
+    written = write_files(files, edited=(deal_path,))  # the deal file: through a link, keeping its mode
+    return AbsorbResult(plan, tuple(lines), tuple(written), (), tuple(mismatches))
 
 
 def _definers(base: Draft, library) -> dict[str, tuple[str, str, str]]:
