@@ -80,3 +80,18 @@ def test_an_unusual_layout_goes_through_the_round_trip_parser():
     text = "termsmith: 1\npurpose: >\n  folded\n  text\n"
     new = dealedit.edit_deal(text, [(("purpose",), "plain now")], {})
     assert yaml.safe_load(new) == {"termsmith": 1, "purpose": "plain now"}
+
+
+def test_a_deal_file_with_windows_line_ends_keeps_them_on_every_line():
+    """The overrides section (and a splice that falls back to the round-trip parser) was written with "\\n"
+    line ends into a file whose other lines end in "\\r\\n"."""
+    crlf = "\ufeff" + TEXT.replace("\n", "\r\n")
+    overrides = {"exit.plan": {"based_on": "1.0.0", "text": "Ours.\nSecond line.\n"}}
+    new = dealedit.edit_deal(crlf, [(("exit", "termination_for_convenience", "notice_days"), 120)], overrides)
+    assert new.startswith("\ufeff")
+    assert "\n" not in new.replace("\r\n", "") and "\r" not in new.replace("\r\n", "")
+    assert new.replace("\r\n", "\n") == "\ufeff" + dealedit.edit_deal(TEXT, [
+        (("exit", "termination_for_convenience", "notice_days"), 120)], overrides)
+    data = yaml.safe_load(new.lstrip("\ufeff"))
+    assert data["overrides"]["exit.plan"]["text"] == "Ours.\nSecond line.\n"
+    assert data["exit"]["termination_for_convenience"]["notice_days"] == 120

@@ -45,7 +45,15 @@ def edit_deal(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict
     `overrides:` section (added at the end when the deal has none). `parse`: how the spliced file is read
     to check it (text → data, None when it does not parse), when the caller reads it that way anyway.
     `items`: list items added or removed (review.listitems.ItemEdit), after the fields are set; a list
-    changes shape, so the file then goes through ruamel.yaml."""
+    changes shape, so the file then goes through ruamel.yaml. A file whose lines all end in CRLF (as
+    written on Windows) keeps them, also on the lines the edit adds."""
+    if "\r\n" in text and "\n" not in text.replace("\r\n", ""):
+        return _edit(text.replace("\r\n", "\n"), fields, overrides, parse, items).replace("\n", "\r\n")
+    return _edit(text, fields, overrides, parse, items)
+
+
+def _edit(text: str, fields: Sequence[tuple[tuple, object]], overrides: dict[str, dict],
+          parse: Callable[[str], object] | None, items: Sequence) -> str:
     if items:
         return _round_trip(text, fields, overrides, items)
     try:
