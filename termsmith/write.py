@@ -228,17 +228,20 @@ def write_files(files: dict[Path, bytes], *, edited: tuple[Path, ...] = ()) -> l
     """Write standalone files (a redline and its Markdown twin), each atomically: a temporary file in the
     same folder, then a rename, so a reader never sees half a file. A file in `edited` is the user's own
     file changed in place (the deal file absorb edits): a link there is followed, so the file it points to
-    changes and the link stays, and the file keeps its permissions."""
-    staged: list[tuple[str, Path]] = []
+    changes and the link stays, and the file keeps its permissions; a read-only one is refused."""
     own = {Path(os.path.abspath(path)) for path in edited}
+    targets: list[tuple[Path, int, bytes]] = []  # where each file goes, its mode, its bytes
+    for path, data in files.items():
+        target, mode = Path(os.path.abspath(path)), 0o644  # an output's link is replaced, not written through
+        if target in own and (target := target.resolve()).is_file():
+            mode = stat.S_IMODE(target.stat().st_mode)
+            if not mode & stat.S_IWUSR:  # a rename would replace it all the same
+                raise OutputError(Problem(file=str(path), message=(
+                    "is read-only: make it writable to change it (nothing was written)")))
+        targets.append((target, mode, data))
+    staged: list[tuple[str, Path]] = []
     try:
-        for path, data in files.items():
-            target = Path(os.path.abspath(path))  # an output's link is replaced, not written through
-            mode = 0o644
-            if target in own:
-                target = target.resolve()
-                if target.is_file():
-                    mode = stat.S_IMODE(target.stat().st_mode)
+        for target, mode, data in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
             with os.fdopen(fd, "wb") as fh:

@@ -153,6 +153,25 @@ def test_a_deal_file_behind_a_link_is_changed_where_it_lives_and_keeps_its_permi
     assert (work / "deal.review.md").is_file() and not (work / "deal.review.md").is_symlink()
     assert work / "deal.yaml" in result.written  # as the user named it
 
+
+def test_a_read_only_deal_file_is_refused_and_nothing_is_written(drafted):
+    """A rename replaces a read-only file as readily as any other: the user made it read-only, so absorb
+    says so in one line and writes neither the deal file nor its review."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    assert edit.replace_all("CEDR", "ADR Group") >= 2
+    edit.save(drafted / "out" / "reviewed.docx")
+    deal = drafted / "deal.yaml"
+    before = deal.read_bytes()
+    deal.chmod(0o444)
+    done = subprocess.run([sys.executable, "-m", "termsmith", "absorb", str(drafted / "out" / "reviewed.docx"),
+                           "--deal", str(deal)], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"{deal}: is read-only: make it writable to change it (nothing was written)")
+    assert "Traceback" not in done.stderr
+    assert deal.read_bytes() == before and not (drafted / "deal.review.md").exists()
+    assert sorted(p.name for p in drafted.iterdir()) == ["deal.yaml", "out"]
+
 def test_a_libreoffice_resave_round_trips(drafted, tmp_path):
     edited = tmp_path / "edited.docx"
     python_docx_edit(drafted / "out" / DOCX, edited, {"at least 180 days": "at least 150 days"})
