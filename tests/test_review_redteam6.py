@@ -1,0 +1,159 @@
+"""Word round trips found answering wrongly in the sixth red-team of returned Word files: a copy saved as Strict
+Open XML with its own relationship types, packages damaged or forged in ways Word never writes (a member twice,
+a part in UTF-16), a symbol inserted from a symbol font, a link inside a tracked insertion, and the contents
+page edited. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from termsmith import api
+from termsmith.review.redline import summary_lines
+
+from .conftest import ROOT
+from .reviewed import WordEdit, q
+
+DOCX = "acme-globex-2027.docx"
+WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def run_cli(*args):
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "TERMSMITH_NO_CACHE": "1"}
+    return subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _zip(path: Path, members: list[tuple[str, bytes]]) -> Path:
+    import warnings
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of a duplicate name: the point of one test
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in members:
+                z.writestr(name, data)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _reviewed(drafted, name: str = "reviewed.docx") -> Path:
+    """The draft with one tracked change (clause 17.1's notice: 180 days → 120 days), beside its manifest."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("180 days", "120 days")
+    out = drafted / "out" / name
+    edit.save(out)
+    return out
+
+
+# ── the package ─────────────────────────────────────────────────────────────────────────────
+# Strict Open XML as Word writes it: the ISO namespaces, and the two properties parts' relationship types in
+# camel case (not the transitional custom-properties / extended-properties with a hyphen)
+STRICT = [(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties",
+           b"http://purl.oclc.org/ooxml/officeDocument/relationships/customProperties"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+           b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+           b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties"),
+          (b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+           b"http://purl.oclc.org/ooxml/wordprocessingml/main"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+           b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+           b"http://purl.oclc.org/ooxml/officeDocument/customProperties"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+           b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes")]
+
+
+def _strict(src: Path, dst: Path) -> Path:
+    members = _members(src)
+    for name, data in members.items():
+        for old, new in STRICT:
+            data = data.replace(old, new)
+        members[name] = data
+    return _zip(dst, list(members.items()))
+
+
+def test_a_strict_copy_keeps_its_document_properties(drafted):
+    """Strict spells the custom properties' relationship type `customProperties`: termsmith's properties (the
+    deal, the manifest) were not found, so absorb refused the copy ("does not record the deal it was drafted
+    from") and redline compared it without its manifest."""
+    strict = _strict(_reviewed(drafted, "transitional.docx"), drafted / "out" / "strict.docx")
+    done = api.redline(drafted / "out" / DOCX, strict, drafted / "r.docx")
+    assert "~ 17.1 Termination for convenience (least 180 days’ → least 120 days’)" in summary_lines(done.comparison)
+    assert not any("no manifest" in line for line in done.notes), done.notes
+    result = api.absorb(strict, drafted / "deal.yaml", dry_run=True)
+    assert list(result.plan.overrides) == ["termination.convenience"]
+
+
+def test_a_strict_copy_names_what_saved_it(drafted, tmp_path):
+    """docProps/app.xml in Strict (its own namespace and relationship type): the application that saved the copy
+    was read as none."""
+    from termsmith.review.docx import read_document
+
+    members = _members(drafted / "out" / DOCX)
+    members["docProps/app.xml"] = re.sub(rb"<Application>[^<]*</Application>",
+                                         b"<Application>LibreOffice/7.4</Application>", members["docProps/app.xml"])
+    saved = _zip(tmp_path / "saved.docx", list(members.items()))
+    strict = _strict(saved, tmp_path / "strict.docx")
+    assert read_document(strict).application == "LibreOffice/7.4"
+
+
+def test_a_package_holding_a_part_twice_is_refused(drafted, tmp_path):
+    """Two members named word/document.xml (the reviewed one, then the draft's): zipfile reads the last, Word may
+    show the first, and absorb said "No changes" for a copy whose tracked change Word shows. Part names are
+    compared without case."""
+    reviewed = _reviewed(drafted)
+    original = _members(drafted / "out" / DOCX)["word/document.xml"]
+    for name, extra in (("twice.docx", "word/document.xml"), ("cased.docx", "word/Document.xml")):
+        bad = _zip(tmp_path / name, [*_members(reviewed).items(), (extra, original)])
+        for args in (("redline", drafted / "out" / DOCX, bad, "-o", tmp_path / "r.docx"),
+                     ("absorb", bad, "--deal", drafted / "deal.yaml", "--dry-run")):
+            done = run_cli(*args)
+            lines = done.stderr.strip().splitlines()
+            assert done.returncode == 1 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+            assert lines[0].startswith(f"{bad}: has two members named") and "refused" in lines[0]
+        assert not (tmp_path / "r.docx").exists()
+
+
+def _utf16(data: bytes) -> bytes:
+    text = re.sub(r"^<\?xml[^>]*\?>", '<?xml version="1.0" encoding="UTF-16" standalone="yes"?>', data.decode("utf-8"))
+    return text.encode("utf-16")
+
+
+def test_a_strict_part_in_utf16_is_read(drafted, tmp_path):
+    """XML allows a part in UTF-16 (with its byte order mark). The Strict namespaces were looked for in the
+    bytes as UTF-8, so a Strict body in UTF-16 was refused as "is not a Word document (no document body)"."""
+    strict = _strict(_reviewed(drafted), tmp_path / "strict.docx")
+    members = _members(strict)
+    members["word/document.xml"] = _utf16(members["word/document.xml"])
+    wide = _zip(drafted / "out" / "wide.docx", list(members.items()))
+    done = api.redline(drafted / "out" / DOCX, wide, tmp_path / "r.docx")
+    assert "~ 17.1 Termination for convenience (least 180 days’ → least 120 days’)" in summary_lines(done.comparison)
+
+
+def test_a_doctype_in_a_utf16_part_is_refused_as_one(drafted, tmp_path):
+    """The DOCTYPE check looked at the bytes as UTF-8: one in a UTF-16 part came out as an unrelated XML error
+    ("Entity 'x' not defined")."""
+    members = _members(drafted / "out" / DOCX)
+    body = members["word/document.xml"].decode("utf-8")
+    body = re.sub(r"^<\?xml[^>]*\?>", '<?xml version="1.0" encoding="UTF-16"?>'
+                  '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', body)
+    members["word/document.xml"] = body.replace("180 days", "&x; days", 1).encode("utf-16")
+    bad = _zip(tmp_path / "bad.docx", list(members.items()))
+    done = run_cli("redline", drafted / "out" / DOCX, bad, "-o", tmp_path / "r.docx")
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert lines[0] == f"{bad}: word/document.xml declares a DOCTYPE or entities, which Word never writes: refused"
