@@ -157,3 +157,68 @@ def test_a_doctype_in_a_utf16_part_is_refused_as_one(drafted, tmp_path):
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 1 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
     assert lines[0] == f"{bad}: word/document.xml declares a DOCTYPE or entities, which Word never writes: refused"
+
+
+# ── what a run holds ────────────────────────────────────────────────────────────────────────
+def _inserted_run(edit: WordEdit, after: str) -> etree._Element:
+    """An empty run, inserted with tracking after the words `after` (its w:t removed), to fill."""
+    edit.insert_after(after, "")
+    run = edit.doc.findall(f".//{q('ins')}")[-1].find(q("r"))
+    for t in run.findall(q("t")):
+        run.remove(t)
+    return run
+
+
+def _t(run: etree._Element, text: str) -> None:
+    t = etree.SubElement(run, q("t"))
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def test_a_symbol_inserted_from_a_symbol_font_is_kept(drafted):
+    """Insert > Symbol with the Symbol font writes a w:sym (font, code F0B3), no text: “(≥ 2 months)” typed so was
+    read as “( 2 months)” by both commands, and absorbed so."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    run = _inserted_run(edit, "at least 180 days")
+    _t(run, " (")
+    etree.SubElement(run, q("sym"), {q("font"): "Symbol", q("char"): "F0B3"})
+    _t(run, " 6 months, ")
+    etree.SubElement(run, q("sym"), {q("font"): "Wingdings", q("char"): "F0FC"})
+    _t(run, ")")
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert "~ 17.1 Termination for convenience (added “(≥ 6 months, ✔)” after “days”)" in \
+        summary_lines(done.comparison), summary_lines(done.comparison)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    notes = [n.text.strip() for c in result.plan.clauses if c.id == "termination.convenience" for n in c.notes]
+    assert "(≥ 6 months, ✔)" in notes, notes
+
+
+def test_symbol_codes_read_as_their_characters():
+    from termsmith.review.symbols import UNKNOWN, symbol_text
+
+    assert [symbol_text("Symbol", c) for c in ("F0B3", "F0A3", "F061", "F0B1", "F057")] == ["≥", "≤", "α", "±", "Ω"]
+    assert symbol_text("Arial", "00A7") == "§"  # a font with Unicode codes: the character itself
+    assert symbol_text("Wingdings 2", "F050") == UNKNOWN  # no table: shown as unknown, not dropped
+    assert symbol_text("Symbol", "zz") == symbol_text("Symbol", "D800") .replace(UNKNOWN, "") == ""
+
+
+def test_a_link_inserted_with_its_words_is_quoted_whole(drafted):
+    """A hyperlink typed inside a tracked insertion (“(see the plan)”, “the plan” linked): absorb's note quoted
+    “(see )”, the link's words missing, though the deal got them."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    run = _inserted_run(edit, "at least 180 days")
+    _t(run, " (see ")
+    link = etree.SubElement(run.getparent(), q("hyperlink"), {f"{{{R}}}id": "rIdPlan"})
+    _t(etree.SubElement(link, q("r")), "the plan")
+    _t(etree.SubElement(run.getparent(), q("r")), ")")
+    rels = etree.fromstring(edit.members["word/_rels/document.xml.rels"])
+    etree.SubElement(rels, f"{{{rels.nsmap[None]}}}Relationship", Id="rIdPlan", TargetMode="External",
+                     Target="https://acme.example/plan", Type=f"{R}/hyperlink")
+    edit.members["word/_rels/document.xml.rels"] = etree.tostring(rels)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    notes = [n.text.strip() for c in result.plan.clauses if c.id == "termination.convenience" for n in c.notes]
+    assert "(see the plan)" in notes, notes

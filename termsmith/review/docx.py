@@ -21,6 +21,7 @@ from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, Te
 from termsmith.review.docxparts import R, RT_HYPERLINK, RT_STYLES, Comment, Parts
 from termsmith.review.margins import Margin, MarginChange
 from termsmith.review.package import Package, open_package
+from termsmith.review.symbols import symbol_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -62,6 +63,7 @@ _COMMENT_END, _VANISH = _w("commentRangeEnd"), _w("vanish")
 _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT)
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
+_SYM, _FONT, _CHAR = _w("sym"), _w("font"), _w("char")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 _NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -487,6 +489,8 @@ class _Reader:
                 text = "\t"
             elif tag == _NB_HYPHEN:
                 text = "\u2011"
+            elif tag == _SYM:  # Insert > Symbol in a symbol font: no w:t, the character by its code
+                text = symbol_text(child.get(_FONT, ""), child.get(_CHAR, ""))
             else:
                 if tag in _BREAKS and child.get(_TYPE, "textWrapping") == "textWrapping":
                     pieces.append(Piece(LineBreak(), revision))

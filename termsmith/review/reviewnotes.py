@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from termsmith.draft.document import Span
+from termsmith.draft.document import Link, Span, plain_text
 from termsmith.errors import printable
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, paras_of
 from termsmith.review.fromdocx import owner_of
@@ -38,8 +38,9 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
     for index, item, para, row in doc.revisions():
         if isinstance(item, Piece):
             rev = item.revision
-            text = getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
-                getattr(item.inline, "term", "")
+            text = plain_text(item.inline.children) if isinstance(item.inline, Link) else \
+                getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
+                getattr(item.inline, "term", "")  # a link inserted with the words around it: its words too
             key = (index, rev.kind, rev.author, rev.date, rev.moved)
             notes = out.setdefault(owner_of(owners, index), [])
             if last is not None and last[0] == key and last[2] is row and notes:  # one change: in another cell,
