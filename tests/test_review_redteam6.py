@@ -222,3 +222,127 @@ def test_a_link_inserted_with_its_words_is_quoted_whole(drafted):
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     notes = [n.text.strip() for c in result.plan.clauses if c.id == "termination.convenience" for n in c.notes]
     assert "(see the plan)" in notes, notes
+
+
+# ── the contents page ───────────────────────────────────────────────────────────────────────
+def _toc_title(edit: WordEdit, title: str) -> etree._Element:
+    """The w:t holding `title` in the contents' entry for it."""
+    for p in edit.doc.iter(q("p")):
+        style = p.find(f"{q('pPr')}/{q('pStyle')}")
+        if style is not None and style.get(q("val")) == "TOC1":
+            for t in p.iter(q("t")):
+                if t.text == title:
+                    return t
+    raise AssertionError(f"no contents entry {title!r}")
+
+
+def test_a_contents_entry_typed_over_is_reported_not_lost(drafted):
+    """Article 3's contents entry typed over (“Scope of the Alliance”, no tracking): both commands said no changes,
+    the reviewer's renaming lost without a word, as a re-draft makes the contents from the headings."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _toc_title(edit, "Scope of the Partnership").text = "Scope of the Alliance"
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert any("its contents page edited, which the redline does not compare" in line and
+               "“3. Scope of the Alliance”" in line for line in done.notes), done.notes
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert any(line.startswith("the contents entry “3. Scope of the Alliance”: termsmith makes the contents from the "
+                               "headings") for line in result.plan.refused), result.plan.refused
+    contents = next(c for c in result.plan.clauses if c.title == "Contents")
+    assert contents.action == "refused" and [n.text for n in contents.notes] == [
+        "the contents entry reads “3. Scope of the Alliance”"]
+    assert not result.plan.changed
+
+
+def test_a_heading_renamed_with_the_contents_stale_or_updated_is_no_contents_edit(drafted):
+    """Word does not update the contents when a heading changes (the entry keeps the old title), and updating them
+    writes the new one: neither is an edit of the contents."""
+    for updated in (False, True):
+        edit = WordEdit(drafted / "out" / DOCX)
+        heading = next(t for p in edit.doc.iter(q("p")) if p.find(f"{q('pPr')}/{q('pStyle')}") is not None
+                       and p.find(f"{q('pPr')}/{q('pStyle')}").get(q("val")) == "ArticleHeading"
+                       for t in p.iter(q("t")) if t.text == "Scope of the Partnership")
+        heading.text = "Scope of the Alliance"
+        if updated:
+            _toc_title(edit, "Scope of the Partnership").text = "Scope of the Alliance"
+        reviewed = drafted / "out" / "reviewed.docx"
+        edit.save(reviewed)
+        done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+        assert not any("contents page" in line for line in done.notes), done.notes
+        result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+        assert not any("contents entry" in line for line in result.plan.refused), result.plan.refused
+
+
+# ── comments anchored elsewhere than a range in the body ────────────────────────────────────
+def _comment_parts(edit: WordEdit, cid: str) -> list[etree._Element]:
+    """The comment's range start and end, and the run holding its reference, taken out of the body."""
+    out = [el for el in edit.doc.iter(q("commentRangeStart"), q("commentRangeEnd")) if el.get(q("id")) == cid]
+    out += [r for r in edit.doc.iter(q("r")) if r.find(q("commentReference")) is not None
+            and r.find(q("commentReference")).get(q("id")) == cid]
+    for el in out:
+        el.getparent().remove(el)
+    return out
+
+
+def _comments_of(result, ident: str) -> list[str]:
+    return [n.text for c in result.plan.clauses if c.id == ident for n in c.notes if n.kind.startswith("comment")]
+
+
+def test_a_comment_with_its_reference_alone_is_reported(drafted):
+    """A comment written with no range (its w:commentReference alone, as some producers write a comment on a
+    point): absorb said “No changes and no comments”, the comment lost."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    cid = edit.comment("at least 180 days", "Is 180 days the market position?")
+    start, end, reference = _comment_parts(edit, cid)
+    _run, t = edit._run_with("at least 180 days")
+    t.getparent().addnext(reference)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert _comments_of(result, "termination.convenience") == ["Is 180 days the market position?"]
+
+
+def test_a_comment_on_a_footnote_is_reported_where_the_footnote_is(drafted):
+    """A comment on the words of a footnote the reviewer added (its range in footnotes.xml): the footnote was
+    reported, the comment on it lost."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    nid = edit.note("at least 180 days", "Market practice is 90 days.")
+    cid = edit.comment("at least 180 days", "Source for this?")
+    start, end, reference = _comment_parts(edit, cid)
+    root = etree.fromstring(edit.members["word/footnotes.xml"])
+    p = next(n for n in root if n.get(q("id")) == nid).find(q("p"))
+    words = p.findall(q("r"))[-1]
+    words.addprevious(start)
+    words.addnext(end)
+    end.addnext(reference)
+    edit.members["word/footnotes.xml"] = etree.tostring(root)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert _comments_of(result, "termination.convenience") == ["Source for this?"]
+
+
+def test_a_table_formatted_with_tracking_is_reported_not_lost(drafted):
+    """A table's properties changed with tracking (centred: w:tblPrChange; a row's height: w:trPrChange): both
+    commands said no changes, as for a paragraph's (w:pPrChange) they do not."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    row = next(tr for tr in edit.doc.iter(q("tr")) if "Availability" in "".join(tr.itertext()))
+    tbl = row.getparent()
+    for props, tag, added in ((tbl.find(q("tblPr")), "tblPrChange", ("jc", "center")),
+                              (row.find(q("trPr")), "trPrChange", ("trHeight", "800"))):
+        if props is None:
+            props = etree.Element(q("trPr"))
+            row.insert(0, props)
+        before = etree.fromstring(etree.tostring(props))
+        before.tag = q("tblPr" if tag == "tblPrChange" else "trPr")
+        etree.SubElement(props, q(added[0]), {q("val"): added[1]})
+        change = etree.SubElement(props, q(tag), {q("id"): "9901" if tag == "tblPrChange" else "9902",
+                                                   q("author"): WHO, q("date"): WHEN})
+        change.append(before)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    notes = [(c.id, n.kind, n.text) for c in result.plan.clauses for n in c.notes]
+    assert notes == [("schedule-service-levels.metrics", "formatting changed", "(table)")], notes
+    assert not result.plan.changed
