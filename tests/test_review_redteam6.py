@@ -346,3 +346,41 @@ def test_a_table_formatted_with_tracking_is_reported_not_lost(drafted):
     notes = [(c.id, n.kind, n.text) for c in result.plan.clauses for n in c.notes]
     assert notes == [("schedule-service-levels.metrics", "formatting changed", "(table)")], notes
     assert not result.plan.changed
+
+
+def test_words_inside_a_bidirectional_embedding_are_read(drafted):
+    """Word 2010 wraps runs typed in another direction, or marked left-to-right, in w:dir (or w:bdo): the words
+    inside were not read, and both commands said no changes."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.insert_after("at least 180 days", " (six months)")
+    inserted = edit.doc.findall(f".//{q('ins')}")[-1]
+    run = inserted.find(q("r"))
+    etree.SubElement(inserted, q("dir"), {q("val"): "ltr"}).append(run)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert "~ 17.1 Termination for convenience (added “(six months)” after “days”)" in summary_lines(done.comparison)
+
+
+def test_text_imported_from_another_file_is_refused_in_one_line(drafted, tmp_path):
+    """A w:altChunk (a tool's merge of an HTML or RTF file, which Word reads in when it opens the copy): its text
+    is in another part, so both commands said no changes for a paragraph Word shows."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _run, t = edit._run_with("at least 180 days")
+    paragraph = next(a for a in t.iterancestors() if a.tag == q("p"))
+    paragraph.addnext(etree.Element(q("altChunk"), {f"{{{R}}}id": "rIdChunk"}))
+    edit.members["word/chunk.htm"] = b"<html><body><p>Either Party may terminate on 90 days' notice.</p></body></html>"
+    rels = etree.fromstring(edit.members["word/_rels/document.xml.rels"])
+    etree.SubElement(rels, f"{{{rels.nsmap[None]}}}Relationship", Id="rIdChunk", Target="chunk.htm",
+                     Type=f"{R}/aFChunk")
+    edit.members["word/_rels/document.xml.rels"] = etree.tostring(rels)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    for args in (("redline", drafted / "out" / DOCX, reviewed, "-o", tmp_path / "r.docx"),
+                 ("absorb", reviewed, "--deal", drafted / "deal.yaml")):
+        done = run_cli(*args)
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 1 and len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+        assert lines[0] == (f"{reviewed}: word/document.xml holds text imported from another file (w:altChunk), "
+                            "which only Word merges into the document: open the copy in Word, save it and run again")
+    assert not (tmp_path / "r.docx").exists() and not (drafted / "deal.review.md").exists()

@@ -61,7 +61,8 @@ _HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSi
                                                       _w("commentRangeStart"))
 _SDT, _SDT_CONTENT, _CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
 _COMMENT_END, _COMMENT_REFERENCE, _VANISH = _w("commentRangeEnd"), _w("commentReference"), _w("vanish")
-_WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT)
+_WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT, _w("dir"), _w("bdo"))  # dir, bdo: Word 2010's
+# bidirectional embedding and override around runs typed in another direction (or marked left-to-right)
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
 _SYM, _FONT, _CHAR = _w("sym"), _w("font"), _w("char")
@@ -258,6 +259,9 @@ class _Reader:
         body = root.find(_w("body"))
         if body is None:
             raise self.package.refuse("is not a Word document (no document body)")
+        if next(body.iter(_w("altChunk")), None) is not None:  # a tool's merge: Word reads the other file on opening
+            raise self.package.refuse(f"{self.main} holds text imported from another file (w:altChunk), which only "
+                                      "Word merges into the document: open the copy in Word, save it and run again")
         properties = self.parts.properties()
         # a termsmith redline sent for review: its own revisions (its author, its date) are the document as sent
         sent = properties.get("termsmith.redline.author"), properties.get("termsmith.redline.date")
