@@ -384,3 +384,24 @@ def test_text_imported_from_another_file_is_refused_in_one_line(drafted, tmp_pat
         assert lines[0] == (f"{reviewed}: word/document.xml holds text imported from another file (w:altChunk), "
                             "which only Word merges into the document: open the copy in Word, save it and run again")
     assert not (tmp_path / "r.docx").exists() and not (drafted / "deal.review.md").exists()
+
+
+def test_an_article_heading_deleted_with_its_clauses_kept_is_not_absorbed_in_silence(drafted):
+    """Article 4's heading deleted with tracking, its clauses left (Word then shows them as 3.9 to 3.14): redline
+    names the moves, but absorb said “reported: no change to the text”, and the re-draft brought the heading back
+    without a word."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    heading = next(p for p in edit.doc.iter(q("p")) if p.find(f"{q('pPr')}/{q('pStyle')}") is not None
+                   and p.find(f"{q('pPr')}/{q('pStyle')}").get(q("val")) == "ArticleHeading"
+                   and "".join(t.text or "" for t in p.iter(q("t"))) == "Roles and Responsibilities")
+    edit.delete_whole(heading)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.refused == [
+        "Article 4: the heading of Article 4 “Roles and Responsibilities” deleted, its clauses kept under the heading "
+        "before it: articles and schedules are the library's (library.yaml), so the re-draft keeps it; move its "
+        "clauses one by one, or delete them, to change what it holds"]
+    article = next(c for c in result.plan.clauses if c.title == "Article 4 Roles and Responsibilities")
+    assert article.action == "refused"
+    assert [n.text for n in article.notes] == ["(paragraph)", "Roles and Responsibilities"]

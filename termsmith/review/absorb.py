@@ -509,6 +509,18 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
         target = reviews.setdefault(section.id, ClauseReview(section.id, section.label, old.title))
         target.action, target.detail = "refused", line
         result.refused.append(f"{name}: {line}")
+    now = {s.id for s in accepted.sections}
+    kept = {c.id for s in accepted.sections for c in s.clauses}
+    for old in base.sections:  # a heading deleted, its clauses kept: they join the article or schedule before it
+        if old.id in now or old.kind == "signatures" or not any(c.id in kept for c in old.clauses):
+            continue
+        name = f"{old.label}" if old.kind == "schedule" else f"Article {old.label}"
+        line = (f"the heading of {name} “{old.title}” deleted, its clauses kept under the heading before it: "
+                "articles and schedules are the library's (library.yaml), so the re-draft keeps it; move its "
+                "clauses one by one, or delete them, to change what it holds")
+        target = reviews.setdefault(old.id, ClauseReview("", "", f"{name} {old.title}"))
+        target.action, target.detail = "refused", line
+        result.refused.append(f"{name}: {line}")
 
 
 def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: Callable[[dict], Draft],
