@@ -405,3 +405,21 @@ def test_an_article_heading_deleted_with_its_clauses_kept_is_not_absorbed_in_sil
     article = next(c for c in result.plan.clauses if c.title == "Article 4 Roles and Responsibilities")
     assert article.action == "refused"
     assert [n.text for n in article.notes] == ["(paragraph)", "Roles and Responsibilities"]
+
+
+def test_a_comment_edited_with_tracking_reads_as_it_stands(drafted):
+    """Word tracks changes inside a comment too: a comment whose “Too” was replaced by “Far too” read
+    “TooFar too short.”, the deleted word kept."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.comment("at least 180 days", " short.")
+    run = edit.comments[-1].find(f"{q('p')}/{q('r')}")
+    deleted = etree.Element(q("del"), {q("id"): "9801", q("author"): WHO, q("date"): WHEN})
+    etree.SubElement(etree.SubElement(deleted, q("r")), q("delText")).text = "Too"
+    inserted = etree.Element(q("ins"), {q("id"): "9802", q("author"): WHO, q("date"): WHEN})
+    etree.SubElement(etree.SubElement(inserted, q("r")), q("t")).text = "Far too"
+    run.addprevious(deleted)
+    run.addprevious(inserted)
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert _comments_of(result, "termination.convenience") == ["Far too short."]

@@ -148,7 +148,7 @@ class Parts:
         pending: list[tuple[str, str]] = []
         for c in self.package.xml(name).iter(_w("comment")):
             cid = c.get(_w("id"), "")
-            text = "\n".join(plain_text(p) for p in c.iter(_w("p"))).strip()
+            text = "\n".join(plain_text(p, deleted=False) for p in c.iter(_w("p"))).strip()  # as it stands now
             out[cid] = Comment(cid, c.get(_w("author"), ""), c.get(_w("date"), ""), text)
             paras = list(c.iter(_w("p")))
             if paras:
