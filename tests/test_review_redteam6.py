@@ -423,3 +423,27 @@ def test_a_comment_edited_with_tracking_reads_as_it_stands(drafted):
     edit.save(reviewed)
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     assert _comments_of(result, "termination.convenience") == ["Far too short."]
+
+
+# ── a term the deal leaves at the library's default ─────────────────────────────────────────
+def test_a_term_left_at_its_default_and_changed_by_the_reviewer_is_that_term(drafted):
+    """Clause 3.3's “Within 60 days” is the library term terms.integration_plan_days, which the canonical deal
+    leaves at its default: a reviewer's “45 days” became the clause's own wording, with the number written out,
+    and the reason given was an unrelated field that happens to be 60 (budget.cost_sharing.acme). It is the term,
+    set in the deal (a `terms:` section added before `overrides:`), and the re-draft reads as reviewed."""
+    import yaml
+
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("Within 60 days after the Effective Date", "Within 45 days after the Effective Date")
+    edit.insert_after("at least 180 days", " (six months)")  # an override too: `terms:` goes before it
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert result.plan.fields == [(("terms", "integration_plan_days"), 60, 45)]
+    assert "scope.technology-plan" not in result.plan.overrides
+    text = (drafted / "deal.yaml").read_text(encoding="utf-8")
+    assert "\nterms:\n  integration_plan_days: 45\noverrides:\n" in text
+    assert yaml.safe_load(text)["terms"] == {"integration_plan_days": 45}
+    api.draft(drafted / "deal.yaml", drafted / "again")
+    assert "Within 45 days after the Effective Date" in (drafted / "again" / DOCX).with_suffix(".md").read_text()
+    assert result.mismatches == ()
