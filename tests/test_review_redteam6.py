@@ -447,3 +447,72 @@ def test_a_term_left_at_its_default_and_changed_by_the_reviewer_is_that_term(dra
     api.draft(drafted / "deal.yaml", drafted / "again")
     assert "Within 45 days after the Effective Date" in (drafted / "again" / DOCX).with_suffix(".md").read_text()
     assert result.mismatches == ()
+
+
+# ── tracked changes LibreOffice recorded itself ─────────────────────────────────────────────
+def _soffice(src: Path, fmt: str, out_dir: Path) -> Path:
+    import shutil
+
+    import pytest
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{out_dir / 'profile'}",
+                    "--convert-to", fmt, "--outdir", str(out_dir), str(src)], check=True, capture_output=True,
+                   timeout=180)
+    return out_dir / f"{src.stem}.{fmt.split(':')[0]}"
+
+
+def test_changes_libreoffice_recorded_are_read_by_clause_and_absorbed(drafted, tmp_path):
+    """The other review tests write tracked changes as Word does, or have LibreOffice re-save them. Here
+    LibreOffice records them: the draft as a Flat ODT edited with ODF's own tracked changes (a number replaced,
+    a paragraph deleted, one inserted) and a comment of two paragraphs, saved back as .docx by LibreOffice."""
+    fodt = _soffice(drafted / "out" / DOCX, "fodt", tmp_path)
+    text = fodt.read_text(encoding="utf-8")
+    info = ("<office:change-info><dc:creator>Lo Reviewer</dc:creator><dc:date>2027-02-01T10:00:00</dc:date>"
+            "</office:change-info>")
+    gone = re.search(r'<text:p text:style-name="([^"]+)">If the Parties have not agreed an integration plan.*?'
+                     r'</text:p>', text)
+    regions = (f'<text:changed-region xml:id="ct1" text:id="ct1"><text:deletion>{info}<text:p>60</text:p>'
+               '</text:deletion></text:changed-region>'
+               f'<text:changed-region xml:id="ct2" text:id="ct2"><text:insertion>{info}</text:insertion>'
+               '</text:changed-region>'
+               f'<text:changed-region xml:id="ct3" text:id="ct3"><text:deletion>{info}{gone.group(0)}'
+               f'<text:p text:style-name="{gone.group(1)}"/></text:deletion></text:changed-region>'
+               f'<text:changed-region xml:id="ct4" text:id="ct4"><text:insertion>{info}</text:insertion>'
+               '</text:changed-region>')
+    text = text.replace(gone.group(0), "", 1)  # the deleted paragraph lives in its region from here on
+    text = re.sub(r"(<office:text[^>]*>)", lambda m: m.group(1) + '<text:tracked-changes text:track-changes="true">'
+                  + regions + "</text:tracked-changes>", text, count=1)
+    text = text.replace("Within 60 days after the Effective Date", 'Within <text:change text:change-id="ct1"/>'
+                        '<text:change-start text:change-id="ct2"/>45<text:change-end text:change-id="ct2"/> days '
+                        "after the Effective Date", 1)
+    following = re.compile(r'(<text:p text:style-name="[^"]+">)(When a Party notifies the other Party.*?)</text:p>')
+    note = ("<office:annotation><dc:creator>Lo Reviewer</dc:creator><dc:date>2027-02-02T09:00:00</dc:date>"
+            "<text:p>Ten Business Days is too short.</text:p><text:p>Say fifteen.</text:p></office:annotation>")
+    text = following.sub(lambda m: m.group(1) + '<text:change text:change-id="ct3"/>' + m.group(2).replace(
+        "within 10 Business Days", "within " + note + "10 Business Days", 1) + '<text:change-start text:change-id='
+        f'"ct4"/></text:p><text:p text:style-name="{gone.group(1)}">Each Party must keep a written record of every '
+        'acceptance test it runs.<text:change-end text:change-id="ct4"/></text:p>', text, count=1)
+    edited = tmp_path / "edited.fodt"
+    edited.write_text(text, encoding="utf-8")
+    saved = _soffice(edited, "docx:MS Word 2007 XML", tmp_path / "back")
+    reviewed = drafted / "out" / "reviewed.docx"
+    reviewed.write_bytes(saved.read_bytes())
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    changed = [line for line in summary_lines(done.comparison) if line[:1] in "~+->"]
+    assert len(changed) == 1 and changed[0].startswith("~ 3.3 Integration plan (Within 60 days → Within 45 days;")
+    twin = (drafted / "r.md").read_text(encoding="utf-8")
+    assert "{--If the Parties have not agreed" in twin and "{++Each Party must keep a written record" in twin
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    review = next(c for c in result.plan.clauses if c.id == "scope.technology-plan")
+    kinds = [(n.kind, n.author, n.text[:30]) for n in review.notes]
+    assert ("comment", "Lo Reviewer", "Ten Business Days is too short") in kinds
+    assert ("inserted", "Lo Reviewer", "Each Party must keep a written") in kinds
+    assert ("deleted", "Lo Reviewer", "If the Parties have not agreed") in kinds
+    assert result.mismatches == ()
+    api.draft(drafted / "deal.yaml", drafted / "again")
+    again = (drafted / "again" / DOCX).with_suffix(".md").read_text(encoding="utf-8")
+    assert "Within 45 days after the Effective Date" in again and "keep a written record" in again
+    assert "If the Parties have not agreed an integration plan" not in again
