@@ -176,7 +176,8 @@ def field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: d
         new_value = as_type(now, value)
         if new_value is not None and new_value != value:
             candidates.append((path, value, new_value))
-    candidates.extend(defaults_changed(old.id, was, now, base) if was is not None else ())
+    # first: a term this clause reads (a value elsewhere in the deal file may share its number with many fields)
+    candidates[:0] = defaults_changed(old.id, was, now, base) if was is not None else ()
     fits, reasons = [], []
     for path, value, new_value in candidates[:MAX_FIELD_TRIES]:
         data_now = copy.deepcopy(data)
