@@ -62,9 +62,17 @@ def value_at(data, path: Path_):
 
 
 def set_at(data, path: Path_, value) -> None:
-    """Set the value at `path` in the deal's data, whose parents are there."""
+    """Set the value at `path` in the deal's data. A mapping on the way that the deal does not have yet (the
+    `terms:` section of a deal that leaves every term at the library's default) is added, of the kind its parent
+    is (a ruamel.yaml mapping keeps its comments), before the deal's `overrides:`, which ends a deal file."""
     node = data
     for key in path[:-1]:
+        if isinstance(node, dict) and isinstance(key, str) and key not in node:
+            child = type(node)()
+            if "overrides" in node and hasattr(node, "insert"):
+                node.insert(list(node).index("overrides"), key, child)
+            else:
+                node[key] = child
         node = node[key]
     node[path[-1]] = value
 

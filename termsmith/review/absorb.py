@@ -45,6 +45,7 @@ from termsmith.review.fieldchange import sig as _sig
 from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, owner_of, signature
 from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
+from termsmith.review.contents import CONTENTS_MADE, edited_entries
 from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.reviewnotes import Note, review_notes, reviewer, struck_by_hand
 from termsmith.review.redline import fold_quotes
@@ -223,6 +224,13 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         result.refused.extend((f"{m.kind} in the {m.where}: “{m.text}”" if m.tracked else
                                f"edited in the {m.where} (untracked): {m.text}") +
                               ": the headers and footers are the library's" for m in margins)
+    contents = edited_entries(doc, base, accepted)
+    if contents:  # made from the headings: an entry typed over is reported, not absorbed
+        target = reviews.setdefault("contents", ClauseReview("", "", "Contents"))
+        target.notes.extend(Note("edited", "", "", f"the contents entry reads “{e}”", tracked=False)
+                            for e in edited_entries(doc, base, accepted, view="original"))  # tracked: under the cover
+        target.action, target.detail = "refused", CONTENTS_MADE
+        result.refused.extend(f"the contents entry “{e}”: {CONTENTS_MADE}" for e in contents)
     _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
@@ -499,6 +507,18 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
         line = (f"the heading of {name} “{old.title}” → “{section.title}”: article and schedule headings are the "
                 "library's (library.yaml), the same in every deal (with --library it can become the library's)")
         target = reviews.setdefault(section.id, ClauseReview(section.id, section.label, old.title))
+        target.action, target.detail = "refused", line
+        result.refused.append(f"{name}: {line}")
+    now = {s.id for s in accepted.sections}
+    kept = {c.id for s in accepted.sections for c in s.clauses}
+    for old in base.sections:  # a heading deleted, its clauses kept: they join the article or schedule before it
+        if old.id in now or old.kind == "signatures" or not any(c.id in kept for c in old.clauses):
+            continue
+        name = f"{old.label}" if old.kind == "schedule" else f"Article {old.label}"
+        line = (f"the heading of {name} “{old.title}” deleted, its clauses kept under the heading before it: "
+                "articles and schedules are the library's (library.yaml), so the re-draft keeps it; move its "
+                "clauses one by one, or delete them, to change what it holds")
+        target = reviews.setdefault(old.id, ClauseReview("", "", f"{name} {old.title}"))
         target.action, target.detail = "refused", line
         result.refused.append(f"{name}: {line}")
 

@@ -21,6 +21,7 @@ from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, Te
 from termsmith.review.docxparts import R, RT_HYPERLINK, RT_STYLES, Comment, Parts
 from termsmith.review.margins import Margin, MarginChange
 from termsmith.review.package import Package, open_package
+from termsmith.review.symbols import symbol_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -53,15 +54,18 @@ _P, _TBL, _R, _PPR, _PSTYLE = _w("p"), _w("tbl"), _w("r"), _w("pPr"), _w("pStyle
 _INS, _DEL = _w("ins"), _w("del")
 _RPR_CHANGE, _PPR_CHANGE, _BOOKMARK_END = _w("rPrChange"), _w("pPrChange"), _w("bookmarkEnd")
 _MOVE_TO, _MOVE_FROM = _w("moveTo"), _w("moveFrom")
+_TABLE_CHANGES = (_w("tblPrChange"), _w("trPrChange"), _w("tcPrChange"), _w("tblGridChange"))
 _INSERTS, _DELETES = (_INS, _MOVE_TO), (_DEL, _MOVE_FROM)
 _MOVE_STARTS = {_w("moveFromRangeStart"): "from", _w("moveToRangeStart"): "to"}
 _HYPERLINK, _FLD_SIMPLE, _BOOKMARK, _COMMENT_START = (_w("hyperlink"), _w("fldSimple"), _w("bookmarkStart"),
                                                       _w("commentRangeStart"))
 _SDT, _SDT_CONTENT, _CUSTOM_XML = _w("sdt"), _w("sdtContent"), _w("customXml")
-_COMMENT_END, _VANISH = _w("commentRangeEnd"), _w("vanish")
-_WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT)
+_COMMENT_END, _COMMENT_REFERENCE, _VANISH = _w("commentRangeEnd"), _w("commentReference"), _w("vanish")
+_WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT, _w("dir"), _w("bdo"))  # dir, bdo: Word 2010's
+# bidirectional embedding and override around runs typed in another direction (or marked left-to-right)
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
+_SYM, _FONT, _CHAR = _w("sym"), _w("font"), _w("char")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 _NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -163,6 +167,8 @@ class Document:
     note_texts: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → text of the note
     margins: list[MarginChange] = field(default_factory=list)  # tracked changes in headers and footers
     margin_texts: list[Margin] = field(default_factory=list)  # each header and footer before the tracked changes
+    note_comments: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (kind, id) of a footnote or
+    # endnote → the ids of the comments on its words
     application: str = ""  # what saved it last (docProps/app.xml: 'LibreOffice/7.4…', 'Microsoft Office Word')
 
     @property
@@ -253,6 +259,9 @@ class _Reader:
         body = root.find(_w("body"))
         if body is None:
             raise self.package.refuse("is not a Word document (no document body)")
+        if next(body.iter(_w("altChunk")), None) is not None:  # a tool's merge: Word reads the other file on opening
+            raise self.package.refuse(f"{self.main} holds text imported from another file (w:altChunk), which only "
+                                      "Word merges into the document: open the copy in Word, save it and run again")
         properties = self.parts.properties()
         # a termsmith redline sent for review: its own revisions (its author, its date) are the document as sent
         sent = properties.get("termsmith.redline.author"), properties.get("termsmith.redline.date")
@@ -265,7 +274,7 @@ class _Reader:
                 blocks.append(self._table(el))
         return Document(self.package.path, blocks, self.parts.comments(), properties, self.styles,
                         {**self.parts.note_texts(), **self.pictures}, self.parts.margins(), self.parts.margin_texts(body),
-                        self.parts.application())
+                        self.parts.note_comments(), self.parts.application())
 
     def _styles(self) -> dict[str, str]:
         name = self.parts.part(RT_STYLES)
@@ -299,6 +308,12 @@ class _Reader:
                 continue
             rows.append(self._grid(tr, Row([], revision, header), rows[-1] if rows else None))
         style = style_el.get(_w("val"), "") if style_el is not None else ""
+        first = next((p for row in rows for cell in row.cells for p in cell), None)
+        if first is not None:  # the table's, a row's or a cell's properties changed with tracking: one note
+            for change in tbl.iter(*_TABLE_CHANGES):  # (a table inside a cell: read as the cell's text, here too)
+                entry = (change.get(_AUTHOR, ""), change.get(_DATE, ""), "(table)")
+                if entry not in first.formatted:
+                    first.formatted.append(entry)
         return TableRead(rows, self.canon.get(style, style))
 
     def _grid(self, tr: etree._Element, row: Row, above: Row | None) -> Row:
@@ -467,6 +482,9 @@ class _Reader:
                 continue
             if (fields and fields[-1][1] == "instr") or hidden:
                 continue  # inside a field's instruction, or hidden
+            if tag == _COMMENT_REFERENCE:  # after the range's end; the only anchor of a comment written without one
+                para.comments.append(child.get(_ID, ""))
+                continue
             if tag in _NOTE_REFERENCES:
                 para.notes.append(NoteReference(_NOTE_REFERENCES[tag], child.get(_ID, ""), revision))
                 continue
@@ -487,6 +505,8 @@ class _Reader:
                 text = "\t"
             elif tag == _NB_HYPHEN:
                 text = "\u2011"
+            elif tag == _SYM:  # Insert > Symbol in a symbol font: no w:t, the character by its code
+                text = symbol_text(child.get(_FONT, ""), child.get(_CHAR, ""))
             else:
                 if tag in _BREAKS and child.get(_TYPE, "textWrapping") == "textWrapping":
                     pieces.append(Piece(LineBreak(), revision))

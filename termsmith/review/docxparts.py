@@ -6,6 +6,7 @@ tracked changes, and their text before those changes).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from lxml import etree
@@ -147,7 +148,7 @@ class Parts:
         pending: list[tuple[str, str]] = []
         for c in self.package.xml(name).iter(_w("comment")):
             cid = c.get(_w("id"), "")
-            text = "\n".join(plain_text(p) for p in c.iter(_w("p"))).strip()
+            text = "\n".join(plain_text(p, deleted=False) for p in c.iter(_w("p"))).strip()  # as it stands now
             out[cid] = Comment(cid, c.get(_w("author"), ""), c.get(_w("date"), ""), text)
             paras = list(c.iter(_w("p")))
             if paras:
@@ -168,6 +169,21 @@ class Parts:
     def note_texts(self) -> dict[tuple[str, str], str]:
         """The text of each footnote and endnote (the separators Word keeps in these parts have a w:type)."""
         out: dict[tuple[str, str], str] = {}
+        for kind, note in self._notes():
+            text = " ".join(plain_text(p, deleted=False) for p in note.iter(_P))
+            out[(kind, note.get(_ID, ""))] = " ".join(text.split())
+        return out
+
+    def note_comments(self) -> dict[tuple[str, str], list[str]]:
+        """The ids of the comments on each footnote's and endnote's words (their ranges or references there)."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for kind, note in self._notes():
+            ids = [el.get(_ID, "") for el in note.iter(_w("commentRangeStart"), _w("commentReference"))]
+            if ids:
+                out[(kind, note.get(_ID, ""))] = list(dict.fromkeys(ids))
+        return out
+
+    def _notes(self) -> Iterator[tuple[str, etree._Element]]:
         for kind, rel_type in (("footnote", RT_FOOTNOTES), ("endnote", RT_ENDNOTES)):
             name = self.part(rel_type)
             if name is None and self.package.has(f"word/{kind}s.xml"):
@@ -176,9 +192,7 @@ class Parts:
                 continue
             for note in self.package.xml(name).iter(_w(kind)):
                 if note.get(_TYPE, "normal") == "normal":
-                    text = " ".join(plain_text(p, deleted=False) for p in note.iter(_P))
-                    out[(kind, note.get(_ID, ""))] = " ".join(text.split())
-        return out
+                    yield kind, note
 
     # ── blocks ──
 

@@ -176,6 +176,8 @@ def field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: d
         new_value = as_type(now, value)
         if new_value is not None and new_value != value:
             candidates.append((path, value, new_value))
+    # first: a term this clause reads (a value elsewhere in the deal file may share its number with many fields)
+    candidates[:0] = defaults_changed(old.id, was, now, base) if was is not None else ()
     fits, reasons = [], []
     for path, value, new_value in candidates[:MAX_FIELD_TRIES]:
         data_now = copy.deepcopy(data)
@@ -200,6 +202,32 @@ def field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: d
     if len(fits) > 1:
         return "several deal fields give this text: " + ", ".join(".".join(map(str, f[0])) for f in fits)
     return "; ".join(reasons)
+
+
+def defaults_changed(ident: str, was: str, now: str, base: Draft) -> list[tuple[tuple, object, object]]:
+    """(path, value, new value) of each deal field the deal leaves at its default (a term of the library: the days
+    to agree the integration plan) that clause `ident` reads and prints as `was`: the reviewer's `now` is that
+    field, set in the deal."""
+    import yaml
+
+    out = []
+    for default in base.defaults:
+        if ident not in default.clauses:
+            continue
+        try:
+            value = yaml.safe_load(default.value)
+        except yaml.YAMLError:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            continue
+        shown = str(value)
+        if (was.replace(",", "").replace("\u202f", "").replace("\u00a0", "") if isinstance(value, int)
+                else was) != shown.strip():
+            continue
+        new_value = as_type(now, value)
+        if new_value is not None and new_value != value:
+            out.append((tuple(int(k) if k.isdigit() else k for k in default.path.split(".")), value, new_value))
+    return out
 
 
 def reader_names(draft: Draft) -> dict[str, str]:

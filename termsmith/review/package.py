@@ -9,6 +9,7 @@ whatever its header claims.
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 import zipfile
@@ -26,7 +27,16 @@ MAX_RATIO = 200  # inflated / compressed size of one part above which it is a bo
 MAX_MEMBERS = 5000
 RT_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _STRICT = b"http://purl.oclc.org/ooxml/"
-STRICT_NAMESPACES = (  # ISO/IEC 29500 Strict → Transitional (relationship types follow the relationships one)
+STRICT_NAMESPACES = (  # ISO/IEC 29500 Strict → Transitional (relationship types follow the relationships one,
+    # but for the two properties parts', which Strict spells in camel case: they come first)
+    (_STRICT + b"officeDocument/relationships/customProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"),
+    (_STRICT + b"officeDocument/relationships/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"),
+    (_STRICT + b"officeDocument/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    (_STRICT + b"drawingml/wordprocessingDrawing",
+     b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
     (_STRICT + b"wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
     (_STRICT + b"officeDocument/relationships", b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
     (_STRICT + b"officeDocument/customProperties",
@@ -38,6 +48,7 @@ STRICT_NAMESPACES = (  # ISO/IEC 29500 Strict → Transitional (relationship typ
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                           huge_tree=False, remove_blank_text=False)
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 class DocxError(InputError):
@@ -78,7 +89,9 @@ class Package:
     def xml(self, name: str) -> etree._Element:
         """A part parsed with entities off; a DOCTYPE (which Word never writes) is refused. A part of a document
         saved as Strict Open XML is read in the transitional namespaces it maps one for one to."""
-        data = self.read(name)
+        data = _utf8(self.read(name))
+        if data is None:
+            raise self.refuse(f"{name} is not well-formed XML (its UTF-16 text cannot be decoded)")
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise self.refuse(f"{name} declares a DOCTYPE or entities, which Word never writes: refused")
         if _STRICT in data:
@@ -95,6 +108,19 @@ class Package:
 
     def close(self) -> None:
         self.zip.close()
+
+
+def _utf8(data: bytes) -> bytes | None:
+    """A part's bytes in UTF-8, as Word writes every part: one written in UTF-16 (which XML allows) is decoded
+    first, so that a DOCTYPE in it is found and a Strict namespace in it is read as the transitional one
+    (None when its text cannot be decoded)."""
+    if not (data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or data[:1] == b"\x00" or data[1:2] == b"\x00"):
+        return data
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        return None
+    return _DECLARATION.sub("", text.lstrip("\ufeff"), count=1).encode("utf-8")
 
 
 def open_package(path: Path) -> Package:
@@ -125,6 +151,14 @@ def open_package(path: Path) -> Package:
             archive.close()
             raise DocxError(Problem(file=where, message=f"has a member named {name!r} that points outside "
                                                          "the package (zip-slip): refused"))
+    seen: set[str] = set()
+    for info in infos:  # part names are compared without case (ECMA-376 Part 2): a second one is not Word's
+        if info.filename.lower() in seen:
+            archive.close()
+            raise DocxError(Problem(file=where, message=f"has two members named {info.filename!r} (a damaged or "
+                                                         "forged package: which one Word reads is not certain): "
+                                                         "refused"))
+        seen.add(info.filename.lower())
     package = Package(path, archive, frozenset(i.filename for i in infos))
     try:
         package.main = _main_part(package)

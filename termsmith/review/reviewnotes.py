@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from termsmith.draft.document import Span
+from termsmith.draft.document import Link, Span, plain_text
 from termsmith.errors import printable
 from termsmith.review.docx import Comment, Document, Para, Piece, Row, paras_of
 from termsmith.review.fromdocx import owner_of
 from termsmith.review.views import hand_numbers
 
+_WHOLE = ("(paragraph)", "(table)")  # a formatting change of a paragraph or table: a note of its own, not words
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 
 
@@ -38,8 +39,9 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
     for index, item, para, row in doc.revisions():
         if isinstance(item, Piece):
             rev = item.revision
-            text = getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
-                getattr(item.inline, "term", "")
+            text = plain_text(item.inline.children) if isinstance(item.inline, Link) else \
+                getattr(item.inline, "text", None) or getattr(item.inline, "label", None) or \
+                getattr(item.inline, "term", "")  # a link inserted with the words around it: its words too
             key = (index, rev.kind, rev.author, rev.date, rev.moved)
             notes = out.setdefault(owner_of(owners, index), [])
             if last is not None and last[0] == key and last[2] is row and notes:  # one change: in another cell,
@@ -70,7 +72,7 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
                 notes = out.setdefault(owner_of(owners, index), [])
                 prev = notes[-1] if notes else None
                 if prev and (prev.kind, prev.author, prev.date) == ("formatting changed", author, date) and \
-                        text != "(paragraph)" and prev.text != "(paragraph)":
+                        text not in _WHOLE and prev.text not in _WHOLE:
                     notes[-1] = replace(prev, text=prev.text + text)
                 else:
                     notes.append(Note("formatting changed", author, date, text))
@@ -113,13 +115,17 @@ def _comment_note(comment: Comment, parent: Comment | None) -> Note:
 
 
 def _comment_places(doc: Document, ends: bool = False) -> dict[str, int]:
-    """Each comment's id → the block its range starts in (with `ends`: the block it ends in)."""
+    """Each comment's id → the block its range starts in (with `ends`: the block it ends in); a comment with no
+    range (its reference alone, as some producers write one) is where its reference is."""
     places: dict[str, int] = {}
     for index, block in enumerate(doc.blocks):
         paras = paras_of(block)
         for para in paras:
             for cid in para.comment_ends if ends else para.comments:
                 places.setdefault(cid, index)
+            for ref in para.notes:  # a comment on a footnote's words: where the footnote is referenced
+                for cid in doc.note_comments.get((ref.kind, ref.id), ()):
+                    places.setdefault(cid, index)
     return places
 
 

@@ -15,6 +15,7 @@ from termsmith.draft.document import Draft
 from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.render.wordparts import REDLINE_BODY_PROPERTY
+from termsmith.review.contents import CONTENTS_MADE, edited_entries
 from termsmith.review.docx import Document, paras_of, plural, read_document
 from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
 from termsmith.review.margins import untracked as untracked_margins
@@ -132,6 +133,12 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
                      "writes them from the library): " + "; ".join(f"the {m.where}: {shorten(m.text, 120)}"
                                                                    for m in edited[:3]) +
                      ("; …" if len(edited) > 3 else ""))
+    contents = edited_entries(doc, *(d for d in (base, draft) if d is not None))
+    if contents:  # made from the headings: compared there
+        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
+
+        notes.append(f"{path}: its contents page edited, which the redline does not compare ({CONTENTS_MADE}): " +
+                     "; ".join(f"“{shorten(e, 80)}”" for e in contents[:3]) + ("; …" if len(contents) > 3 else ""))
     typed = hand_numbers(doc)
     if typed:
         notes.append(f"{path}: clause numbers typed by hand, which the redline does not compare (termsmith numbers "
