@@ -1,0 +1,183 @@
+"""Findings of a sixth outside reading (counsel for the other side, library 2.4.0): who pays a fixed transition
+fee, the price of shares issued on a capital call, two clauses on returning information with different periods
+and carve-outs, a cap that a civil code would not let reach intent, English office-holders in civil-law
+insolvency definitions, and interest at no rate or at a rate read on an unclear day. Each test drafts the deal it
+needs."""
+
+from __future__ import annotations
+
+import copy
+
+from .counsel import clause_of, draft_md, example, under
+from .variants import _BUDGET, _third_party, _two_parties
+
+
+# ── 1: a fixed transition fee says who pays whom ────────────────────────────────────────────────
+def _fixed(stem: str, parties: int = 2) -> dict:
+    data = example(stem)
+    data["exit"]["transition"].update(fees="fixed", assistance_months=6, fixed_fee=20000)
+    if not data.get("budget"):
+        data["budget"] = _BUDGET(data)
+        data["budget"]["currency"] = (data.get("payments") or {}).get("currency", "EUR")
+    if parties == 3:
+        _third_party(data)
+    return data
+
+
+def test_a_managed_service_fixed_transition_fee_is_paid_by_the_customers_to_the_provider(write_deal):
+    """meridian-opscloud: "The fee is divided in equal shares between the Parties that provide assistance … payable
+    by the other Party": the customer, which also gives assistance, earned half the fee it was meant to pay."""
+    two = clause_of(draft_md(write_deal, _fixed("meridian-opscloud-managed-service")), "Fees for transition assistance")
+    assert ("The fee is payable to OpsCloud for the assistance it provides, by Meridian. No fee is payable for the "
+            "assistance that Meridian provides to OpsCloud. OpsCloud must invoice the fee in equal monthly "
+            "installments in arrears over the Transition Period") in two
+    assert "divided in equal shares" not in two
+    three = clause_of(draft_md(write_deal, _fixed("meridian-opscloud-managed-service", 3)),
+                      "Fees for transition assistance")
+    assert "payable to OpsCloud for the assistance it provides, by Meridian and Thirdco in equal shares." in three
+    assert "the assistance that Meridian and Thirdco provide to OpsCloud" in three
+
+
+def test_two_parties_that_both_give_assistance_set_off_their_parts_of_a_fixed_fee(write_deal):
+    text = clause_of(draft_md(write_deal, example("northwind-resellers-reseller")), "Fees for transition assistance")
+    assert ("The part due to a Party is payable by the other Party. If each Party provides assistance to the other, the "
+            "part due to each of them is set off against the part it owes, and only the difference is paid.") in text
+    assert text.rstrip().endswith("because of the providing Party’s Material Breach.")
+    assert "receipt.\n\nA Party may not charge" in text
+    three = clause_of(draft_md(write_deal, _fixed("helios-orbis-strategic-alliance", 3)),
+                      "Fees for transition assistance")
+    assert "payable by the Parties that receive its assistance, in equal shares." in three
+    assert "set off" not in three
+
+
+# ── 2: the price of shares issued on a capital call ──────────────────────────────────────────────
+def test_the_price_of_shares_on_a_capital_call_is_agreed_by_all_or_valued(write_deal):
+    """tri-harbor: the new shares were issued "at the price per share stated in the call", which the Board states:
+    a Board one Party controls could dilute a Party that does not fund at any price, and a deadlocked Board none."""
+    for law, valuer in (("Singapore", "Valuer"), ("New York", "Appraiser")):
+        data = under(example("tri-harbor-joint-venture"), law)
+        text = clause_of(draft_md(write_deal, data), "Further funding")
+        assert "stated in the call" not in text
+        assert ("The price per share is the price that all Parties approve in writing for that call. If they have not "
+                "all approved it before the funding is due, the price is the value of a share determined under") in text
+        assert (f"with the date of the call as the Valuation Date, and the funding is then due 30 days after the "
+                f"{valuer} notifies its determination to the Parties.") in text
+    two = under(example("tri-harbor-joint-venture"), "Germany")
+    _two_parties(two)
+    assert "at a price per share that is the same for every Party." in clause_of(draft_md(write_deal, two), "Further funding")
+
+
+# ── 3: the return of Confidential Information and of data agree ─────────────────────────────────
+def test_confidential_information_and_data_are_returned_on_one_timetable_with_one_set_of_carve_outs(deal_data,
+                                                                                                     write_deal):
+    """acme-globex: Confidential Information had to be returned "promptly" when the Agreement ends, data within 30
+    days; back-up copies could be kept indefinitely under one clause and not at all under the other."""
+    md = draft_md(write_deal, deal_data)
+    conf = clause_of(md, "Return or destruction")
+    assert conf.startswith(" Return or destruction.** Within 30 days after the Termination Date, the Recipient must "
+                           "return or destroy the Confidential Information of the Discloser")
+    assert ("Data that clause 18.6 requires a Party to return and delete is returned, deleted and certified as that "
+            "clause provides, and not under this paragraph.") in conf
+    assert "except what the Recipient needs to perform this Agreement" in conf
+    assert "automatic back-up systems that are not readily accessible until those systems overwrite them" in conf
+    assert "It must then promptly return or destroy it under this clause." in conf
+    data = clause_of(md, "Return and deletion of data")
+    assert ("except a copy that Applicable Law requires it to keep and a copy held in an automatic back-up system that "
+            "is not readily accessible, until that system overwrites it in its ordinary cycle.") in data
+    assert ("A Party may keep and use data that it needs to provide or receive transition assistance, or to provide "
+            "support to existing customers, for as long as that assistance or support continues") in data
+
+
+def test_the_return_periods_follow_the_deal(deal_data, write_deal):
+    data = copy.deepcopy(deal_data)
+    data["exit"]["transition"]["data_return_days"] = 45
+    md = draft_md(write_deal, data)
+    assert "Return or destruction.** Within 45 days after the Termination Date" in md
+    assert "Return and deletion of data.** Within 45 days after the Termination Date" in md
+
+
+# ── 4: under a civil code the limits do not reach intent or gross negligence ───────────────────
+def test_civil_law_drafts_leave_intent_and_gross_negligence_unlimited(deal_data, write_deal):
+    """Section 276(3) of the German Civil Code, and Dutch case law on article 6:248, do not let a party limit in
+    advance its liability for intent (or, under Dutch law, deliberate recklessness of its management)."""
+    for law, words in (("Germany", "the intent (Vorsatz) or gross negligence (grobe Fahrlässigkeit) of a Party"),
+                       ("Netherlands", "the intent (opzet) or deliberate recklessness (bewuste roekeloosheid)")):
+        text = clause_of(draft_md(write_deal, under(deal_data, law)), "Unlimited liability")
+        assert f"(b) fraud or fraudulent misrepresentation;\n\n(c) loss caused by {words}" in text, law
+        assert "Clauses 13.2 and 13.3 apply subject to this clause 13.1." in text
+    for law in ("England and Wales", "Ireland", "Singapore", "California"):
+        text = clause_of(draft_md(write_deal, under(deal_data, law)), "Unlimited liability")
+        assert "loss caused by" not in text, law
+        assert "(c) breach of" in text, law
+
+
+# ── 5: each system's own office-holders in the Insolvency Event ─────────────────────────────────
+def test_insolvency_events_name_the_office_holders_of_the_governing_law(deal_data, write_deal):
+    expected = {
+        "Germany": "that an insolvency administrator (Insolvenzverwalter), a preliminary insolvency administrator "
+                   "(vorläufiger Insolvenzverwalter), a custodian (Sachwalter), a liquidator (Liquidator) or a similar "
+                   "officer is appointed over it",
+        "Netherlands": "that a bankruptcy trustee (curator), an administrator in a suspension of payments "
+                       "(bewindvoerder), a liquidator (vereffenaar) or a similar officer is appointed over it",
+        "Ireland": "that a liquidator, provisional liquidator, receiver or similar officer is appointed over it",
+        "Singapore": "that a liquidator, provisional liquidator, receiver, receiver and manager or similar officer is "
+                     "appointed over it",
+        "England and Wales": "that a liquidator, administrator, receiver, trustee or similar officer is appointed",
+        "Delaware": "that a receiver, trustee, custodian, liquidator or similar official is appointed",
+    }
+    for law, words in expected.items():
+        md = draft_md(write_deal, under(deal_data, law))
+        definition = md[md.index("**“Insolvency Event”**"):].split("\n", 1)[0]
+        assert words in definition, law
+        if law in ("Germany", "Netherlands"):
+            assert "administrator, receiver" not in definition and "receiver" not in definition
+            assert ("passed for its dissolution (Auflösung)" if law == "Germany"
+                    else "passed for its dissolution (ontbinding)") in definition
+        if law in ("Ireland", "Singapore"):
+            assert "liquidator, administrator" not in definition
+
+
+# ── 6: interest at a named rate, read on a stated day ───────────────────────────────────────────
+def test_a_stated_margin_is_added_to_the_rate_as_it_stands_on_the_due_date(write_deal):
+    """"8% a year above the Bank of England's Bank Rate on the due date" could be read as interest for the due date
+    only; the rate is fixed as it stands on that day."""
+    md = draft_md(write_deal, example("northwind-resellers-reseller"))
+    assert ("at 4% a year above the European Central Bank’s main refinancing operations rate as it stands on the due "
+            "date. Interest accrues daily.") in clause_of(md, "Late payment")
+    assert "| 4% a year above the European Central Bank’s main refinancing operations rate as it stands on the due date |" in md
+    pay = draft_md(write_deal, example("brightpath-lumen-referral-alliance"))
+    assert "at 8% a year above the Bank of England’s Bank Rate as it stands on the due date." in pay
+
+
+def test_without_a_stated_margin_the_schedule_names_the_rate_the_clause_names(deal_data, write_deal):
+    """"The statutory rate" in the Budget schedule, beside a clause that applies the Singapore judgment-debt rate
+    (not a statutory rate) or the English statutory interest."""
+    for law, rate in (("Singapore", "the rate of interest that applies to judgment debts under the law of Singapore"),
+                      ("England and Wales", "the rate that the Late Payment of Commercial Debts (Interest) Act 1998 "
+                                            "prescribes for statutory interest")):
+        md = draft_md(write_deal, under(deal_data, law))
+        assert f"| Late payment interest | {rate}" in md, law
+        assert "the statutory rate |" not in md
+
+
+def test_an_audited_underpayment_carries_interest_at_a_stated_rate(write_deal):
+    """brightpath-lumen: "the payer must pay the difference, with interest from the date it should have been paid"
+    named no rate, and with no late-payment margin the agreement had none."""
+    data = example("brightpath-lumen-referral-alliance")
+    text = clause_of(draft_md(write_deal, data), "Records and audit of Partner Payments")
+    assert ("with interest on it from the date it should have been paid until the date of payment at the rate in "
+            "clause") in text
+    data["payments"].pop("late_interest_percent")
+    for law, rate in (("England and Wales", "the rate that the Late Payment of Commercial Debts (Interest) Act 1998"),
+                      ("California", "the legal rate of interest under section 3289 of the California Civil Code, but "
+                                     "not more than the highest rate the law permits")):
+        text = clause_of(draft_md(write_deal, under(data, law)), "Records and audit of Partner Payments")
+        assert f"until the date of payment at {rate}" in text, law
+        assert "with interest from the date" not in text
+
+
+def test_a_disputed_amount_found_due_carries_interest_from_its_original_due_date(deal_data, write_deal):
+    """"Together with interest under clause 7.6": that clause gives interest only on an undisputed amount."""
+    text = clause_of(draft_md(write_deal, deal_data), "Disputed invoices")
+    assert ("together with interest on it from its original due date until the date of payment at the rate in "
+            "clause 7.6.") in text
