@@ -181,3 +181,46 @@ def test_a_disputed_amount_found_due_carries_interest_from_its_original_due_date
     text = clause_of(draft_md(write_deal, deal_data), "Disputed invoices")
     assert ("together with interest on it from its original due date until the date of payment at the rate in "
             "clause 7.6.") in text
+
+
+# ── 7: a joint venture company of two Parties, in words for two ─────────────────────────────────
+def _jv2(law: str = "Germany", **jv) -> dict:
+    data = under(example("tri-harbor-joint-venture"), law)
+    _two_parties(data)
+    data["scope"]["joint_venture"].update(copy.deepcopy(jv))
+    return data
+
+
+def test_a_two_party_deadlock_winding_up_lets_the_other_party_buy(write_deal):
+    """tri-harbor for two Parties: "each Party that did not give it may … elect to buy all the shares of the Parties
+    that do not make that election … where more than one Party elects" was written for several Parties."""
+    text = clause_of(draft_md(write_deal, _jv2()), "Deadlock")
+    assert "If a Deadlock occurs, either Party may refer it by notice to the chief executive officers of both Parties" in text
+    assert ("(a) either Party may, within the following 21 days, give notice requiring the Company to be wound up;\n\n"
+            "(b) within 21 days after that notice, the other Party may, by notice to the Party that gave it, elect to buy "
+            "all the shares of the Party that gave it, at their value determined under clause 5.6;\n\n"
+            "(c) the Party whose shares are to be bought must sell them") in text
+    assert "(d) if the other Party does not elect to buy within that period, or fails to complete its purchase in time, " \
+           "the Parties must vote their shares" in text
+    assert "more than one Party" not in text and "the Parties that do not make that election" not in text
+    three = clause_of(draft_md(write_deal, under(example("tri-harbor-joint-venture"), "Germany")), "Deadlock")
+    assert "each Party that did not give it may, by notice to the other Parties, elect to buy" in three
+    assert "(d) if no Party elects to buy within that period" in three
+
+
+def test_a_two_party_company_at_the_end_is_sold_by_one_party_to_the_other(write_deal):
+    text = clause_of(draft_md(write_deal, _jv2("Netherlands")), "Shares and the Company when this Agreement ends")
+    assert text.startswith(" Shares and the Company when this Agreement ends.** If this Agreement ends, the Parties must")
+    assert "(a) complete the sale of all the shares of one Party to the other, at their value" in text
+    assert "Until the Company is sold or liquidated, the Parties remain bound" in text
+    three = clause_of(draft_md(write_deal, under(example("tri-harbor-joint-venture"), "Singapore")),
+                      "Shares and the Company when this Agreement ends")
+    assert "If this Agreement ends for all Parties" in three and "of one or more Parties to the others" in three
+    assert "Until the Company is sold or wound up" in three
+
+
+def test_two_parties_reserve_matters_to_both_and_cap_calls_for_both(write_deal):
+    md = draft_md(write_deal, _jv2("Singapore"))
+    assert "in total for both Parties together." in clause_of(md, "Further funding")
+    assert "for the matters listed in clause 3.6, to both Parties, and the Steering Committee decides none" in md
+    assert "all Parties" not in md.split("**Notes for the reviewer**")[0]
