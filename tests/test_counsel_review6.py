@@ -224,3 +224,32 @@ def test_two_parties_reserve_matters_to_both_and_cap_calls_for_both(write_deal):
     assert "in total for both Parties together." in clause_of(md, "Further funding")
     assert "for the matters listed in clause 3.6, to both Parties, and the Steering Committee decides none" in md
     assert "all Parties" not in md.split("**Notes for the reviewer**")[0]
+
+
+# ── 8: several resellers do not sign each other's orders ────────────────────────────────────────
+def test_terms_of_one_resellers_order_are_signed_by_the_supplier_and_that_reseller(write_deal):
+    """northwind with a second reseller: terms that differ from the Agreement applied to an order only if "all
+    Parties" signed them, so Thirdco had to sign Vanderlinde's orders."""
+    data = example("northwind-resellers-reseller")
+    _third_party(data)
+    text = clause_of(draft_md(write_deal, data), "Orders")
+    assert "do not apply unless Northwind and the ordering reseller sign them." in text
+    two = clause_of(draft_md(write_deal, example("northwind-resellers-reseller")), "Orders")
+    assert "do not apply unless both Parties sign them." in two
+
+
+# ── 9: a managed service for several customers excuses the provider for any one customer's failure ──
+def test_each_customer_cooperates_and_any_ones_failure_excuses_the_provider(write_deal):
+    """meridian with a second customer: "caused by Meridian and Thirdco not meeting their obligations" read as a
+    failure of both together, and the HIPAA terms forbade only what would breach the rules "if done by Meridian and
+    Thirdco"."""
+    data = under(example("meridian-opscloud-managed-service"), "Netherlands")
+    _third_party(data)
+    md = draft_md(write_deal, data)
+    text = clause_of(md, "Customer cooperation")
+    assert text.startswith(" Customer cooperation.** Each of Meridian and Thirdco must give OpsCloud timely access")
+    assert ("to the extent that the failure is caused by Meridian or Thirdco not meeting its obligations under this "
+            "clause 3.4, provided that OpsCloud notifies the Party concerned promptly") in text
+    assert "never in a way that would breach those rules if done by Meridian or Thirdco;" in md
+    one = clause_of(draft_md(write_deal, example("meridian-opscloud-managed-service")), "Customer cooperation")
+    assert "caused by Meridian not meeting its obligations under this Section 3.4, provided that OpsCloud notifies it" in one
