@@ -253,3 +253,12 @@ def test_each_customer_cooperates_and_any_ones_failure_excuses_the_provider(writ
     assert "never in a way that would breach those rules if done by Meridian or Thirdco;" in md
     one = clause_of(draft_md(write_deal, example("meridian-opscloud-managed-service")), "Customer cooperation")
     assert "caused by Meridian not meeting its obligations under this Section 3.4, provided that OpsCloud notifies it" in one
+
+
+def test_a_two_party_contractual_joint_venture_calls_for_a_contribution_at_the_other_partys_request(write_deal):
+    text = clause_of(draft_md(write_deal, under(example("solent-northgate-contractual-joint-venture"), "Germany")),
+                     "Contributions")
+    assert "within a reasonable time after the other Party requests it by notice." in text
+    data = example("solent-northgate-contractual-joint-venture")
+    _third_party(data)
+    assert "after another Party requests it by notice." in clause_of(draft_md(write_deal, data), "Contributions")
