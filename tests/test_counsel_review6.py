@@ -262,3 +262,18 @@ def test_a_two_party_contractual_joint_venture_calls_for_a_contribution_at_the_o
     data = example("solent-northgate-contractual-joint-venture")
     _third_party(data)
     assert "after another Party requests it by notice." in clause_of(draft_md(write_deal, data), "Contributions")
+
+
+# ── 10: the insurance each civil market sells ────────────────────────────────────────────────────
+def test_dutch_and_german_drafts_name_the_liability_insurance_of_their_market(deal_data, write_deal):
+    """"Public and products liability insurance" and "professional indemnity insurance" are English names."""
+    for law, general, professional in (
+            ("Germany", "Betriebs- und Produkthaftpflichtversicherung", "Vermögensschadenhaftpflichtversicherung"),
+            ("Netherlands", "aansprakelijkheidsverzekering voor bedrijven", "beroepsaansprakelijkheidsverzekering")):
+        text = clause_of(draft_md(write_deal, under(deal_data, law)), "Insurance cover")
+        assert f"(a) general and product liability insurance ({general});" in text, law
+        assert f"(b) professional liability insurance ({professional}) covering its acts" in text, law
+        assert "public and products" not in text and "indemnity insurance" not in text
+    english = clause_of(draft_md(write_deal, deal_data), "Insurance cover")
+    assert "(a) public and products liability insurance;" in english
+    assert "(b) professional indemnity insurance covering" in english
