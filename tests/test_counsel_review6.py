@@ -76,8 +76,8 @@ def test_confidential_information_and_data_are_returned_on_one_timetable_with_on
     conf = clause_of(md, "Return or destruction")
     assert conf.startswith(" Return or destruction.** Within 30 days after the Termination Date, the Recipient must "
                            "return or destroy the Confidential Information of the Discloser")
-    assert ("Data that clause 18.6 requires a Party to return and delete is returned, deleted and certified as that "
-            "clause provides, and not under this paragraph.") in conf
+    assert ("Data that clause 18.6 requires a Party to return and delete is returned and deleted, and its deletion "
+            "certified, as that clause provides, and not under this paragraph.") in conf
     assert "except what the Recipient needs to perform this Agreement" in conf
     assert "automatic back-up systems that are not readily accessible until those systems overwrite them" in conf
     assert "It must then promptly return or destroy it under this clause." in conf
@@ -91,8 +91,10 @@ def test_confidential_information_and_data_are_returned_on_one_timetable_with_on
 def test_the_return_periods_follow_the_deal(deal_data, write_deal):
     data = copy.deepcopy(deal_data)
     data["exit"]["transition"]["data_return_days"] = 45
+    data["exit"]["transition"]["data_deletion_certificate"] = False
     md = draft_md(write_deal, data)
     assert "Return or destruction.** Within 45 days after the Termination Date" in md
+    assert "is returned and deleted as that clause provides, and not under this paragraph." in md
     assert "Return and deletion of data.** Within 45 days after the Termination Date" in md
 
 
