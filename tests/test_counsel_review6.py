@@ -279,3 +279,11 @@ def test_dutch_and_german_drafts_name_the_liability_insurance_of_their_market(de
     english = clause_of(draft_md(write_deal, deal_data), "Insurance cover")
     assert "(a) public and products liability insurance;" in english
     assert "(b) professional indemnity insurance covering" in english
+
+
+def test_a_us_draft_spells_favorable_the_us_way(write_deal):
+    """A US draft's right of first refusal let the Seller sell "on terms no more favourable to the buyer"."""
+    text = clause_of(draft_md(write_deal, under(example("tri-harbor-joint-venture"), "Delaware")), "Transfer of shares")
+    assert "on terms no more favorable to the buyer than those offered" in text
+    english = clause_of(draft_md(write_deal, example("tri-harbor-joint-venture")), "Transfer of shares")
+    assert "on terms no more favourable to the buyer than those offered" in english
