@@ -287,3 +287,12 @@ def test_a_us_draft_spells_favorable_the_us_way(write_deal):
     assert "on terms no more favorable to the buyer than those offered" in text
     english = clause_of(draft_md(write_deal, example("tri-harbor-joint-venture")), "Transfer of shares")
     assert "on terms no more favourable to the buyer than those offered" in english
+
+
+def test_the_shareholding_proportions_change_with_the_issues_and_transfers_the_agreement_permits(write_deal):
+    """tri-harbor: "The Parties must hold the shares in the Company in the following proportions: Harbor 40%, …"
+    stood beside a deadlock buy-out, a default call option, a transfer within a group and the sale at the end, each
+    of which changes those proportions."""
+    text = clause_of(draft_md(write_deal, example("tri-harbor-joint-venture")), "Shareholdings")
+    assert ("Harbor 40%, Triton 35% and Straits 25%. Those proportions change only as a result of an issue or transfer "
+            "of shares that this Agreement requires or permits.") in text
