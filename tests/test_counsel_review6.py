@@ -296,3 +296,10 @@ def test_the_shareholding_proportions_change_with_the_issues_and_transfers_the_a
     text = clause_of(draft_md(write_deal, example("tri-harbor-joint-venture")), "Shareholdings")
     assert ("Harbor 40%, Triton 35% and Straits 25%. Those proportions change only as a result of an issue or transfer "
             "of shares that this Agreement requires or permits.") in text
+
+
+def test_a_clean_team_member_reports_only_aggregates_to_the_party_that_nominated_it(write_deal):
+    text = clause_of(draft_md(write_deal, example("brightpath-lumen-referral-alliance")), "Clean team")
+    assert ("A member of the Clean Team may report to the rest of the organisation of the Party that nominated it only "
+            "aggregated or historic results") in text
+    assert "its own Party" not in text
