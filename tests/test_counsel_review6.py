@@ -75,17 +75,17 @@ def test_confidential_information_and_data_are_returned_on_one_timetable_with_on
     md = draft_md(write_deal, deal_data)
     conf = clause_of(md, "Return or destruction")
     assert conf.startswith(" Return or destruction.** Within 30 days after the Termination Date, the Recipient must "
-                           "return or destroy the Confidential Information of the Discloser")
-    assert ("Data that clause 18.6 requires a Party to return and delete is returned and deleted, and its deletion "
-            "certified, as that clause provides, and not under this paragraph.") in conf
-    assert "except what the Recipient needs to perform this Agreement" in conf
-    assert "automatic back-up systems that are not readily accessible until those systems overwrite them" in conf
+                           "return or destroy the Confidential Information of the Discloser and confirm in writing that "
+                           "it has done so; data within clause 18.6 is returned and deleted under that clause instead.")
+    assert ("Before then, it must do so promptly for the Confidential Information that the Discloser names in a "
+            "request, except what it needs to perform this Agreement.") in conf
+    assert "copies in automatic back-up systems that are not readily accessible until those systems overwrite them" in conf
     assert "It must then promptly return or destroy it under this clause." in conf
     data = clause_of(md, "Return and deletion of data")
-    assert ("except a copy that Applicable Law requires it to keep and a copy held in an automatic back-up system that "
-            "is not readily accessible, until that system overwrites it in its ordinary cycle.") in data
-    assert ("A Party may keep and use data that it needs to provide or receive transition assistance, or to provide "
-            "support to existing customers, for as long as that assistance or support continues") in data
+    assert ("except a copy that Applicable Law requires it to keep and a back-up copy that is not readily accessible, "
+            "until its back-up system overwrites it.") in data
+    assert ("A Party may keep and use data that it needs to provide or receive transition assistance or to support "
+            "existing customers, for as long as that assistance or support continues") in data
 
 
 def test_the_return_periods_follow_the_deal(deal_data, write_deal):
@@ -94,7 +94,7 @@ def test_the_return_periods_follow_the_deal(deal_data, write_deal):
     data["exit"]["transition"]["data_deletion_certificate"] = False
     md = draft_md(write_deal, data)
     assert "Return or destruction.** Within 45 days after the Termination Date" in md
-    assert "is returned and deleted as that clause provides, and not under this paragraph." in md
+    assert "data within clause 18.6 is returned and deleted under that clause instead." in md
     assert "Return and deletion of data.** Within 45 days after the Termination Date" in md
 
 
