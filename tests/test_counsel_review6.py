@@ -303,3 +303,15 @@ def test_a_clean_team_member_reports_only_aggregates_to_the_party_that_nominated
     assert ("A member of the Clean Team may report to the rest of the organisation of the Party that nominated it only "
             "aggregated or historic results") in text
     assert "its own Party" not in text
+
+
+def test_a_shareholder_loan_for_an_unfunded_call_bears_interest_at_an_approved_or_arms_length_rate(write_deal):
+    """tri-harbor with shareholder loans: the loan bore interest "at the rate the Board sets on commercial terms",
+    and the Board may be controlled by the Parties that lend."""
+    data = example("tri-harbor-joint-venture")
+    data["scope"]["joint_venture"]["capital_calls"]["on_failure"] = "shareholder_loan"
+    text = clause_of(draft_md(write_deal, data), "Further funding")
+    assert ("A loan made under this paragraph bears interest at the rate that all Parties approve in writing or, "
+            "failing that approval before the loan is made, at the rate the Company would pay an independent lender "
+            "for a comparable unsecured loan. It must be repaid by the Company before any dividend is paid") in text
+    assert "the Board sets" not in text
