@@ -32,10 +32,15 @@ def test_a_managed_service_fixed_transition_fee_is_paid_by_the_customers_to_the_
             "assistance that Meridian provides to OpsCloud. OpsCloud must invoice the fee in equal monthly "
             "installments in arrears over the Transition Period") in two
     assert "divided in equal shares" not in two
+    # a second customer that pays no Charges pays no part of the fee, as the payments clause names the payers
     three = clause_of(draft_md(write_deal, _fixed("meridian-opscloud-managed-service", 3)),
                       "Fees for transition assistance")
-    assert "payable to OpsCloud for the assistance it provides, by Meridian and Thirdco in equal shares." in three
+    assert "payable to OpsCloud for the assistance it provides, by Meridian. No fee" in three
     assert "the assistance that Meridian and Thirdco provide to OpsCloud" in three
+    both = _fixed("meridian-opscloud-managed-service", 3)
+    both["payments"]["streams"].append(dict(both["payments"]["streams"][0], id="thirdco-charges", payer="third"))
+    text = clause_of(draft_md(write_deal, both), "Fees for transition assistance")
+    assert "payable to OpsCloud for the assistance it provides, by Meridian and Thirdco in equal shares." in text
 
 
 def test_two_parties_that_both_give_assistance_set_off_their_parts_of_a_fixed_fee(write_deal):
