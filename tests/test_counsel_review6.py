@@ -169,18 +169,21 @@ def test_without_a_stated_margin_the_schedule_names_the_rate_the_clause_names(de
 
 def test_an_audited_underpayment_carries_interest_at_a_stated_rate(write_deal):
     """brightpath-lumen: "the payer must pay the difference, with interest from the date it should have been paid"
-    named no rate, and with no late-payment margin the agreement had none."""
+    named no rate, and with no late-payment margin and no Budget the agreement had none."""
     data = example("brightpath-lumen-referral-alliance")
     text = clause_of(draft_md(write_deal, data), "Records and audit of Partner Payments")
     assert ("with interest on it from the date it should have been paid until the date of payment at the rate in "
-            "clause") in text
+            "clause 6.4.") in text
     data["payments"].pop("late_interest_percent")
     for law, rate in (("England and Wales", "the rate that the Late Payment of Commercial Debts (Interest) Act 1998"),
                       ("California", "the legal rate of interest under section 3289 of the California Civil Code, but "
                                      "not more than the highest rate the law permits")):
-        text = clause_of(draft_md(write_deal, under(data, law)), "Records and audit of Partner Payments")
-        assert f"until the date of payment at {rate}" in text, law
-        assert "with interest from the date" not in text
+        md = draft_md(write_deal, under(data, law))
+        audit = md[md.index("Records and audit of Partner Payments.**"):]
+        assert "until the date of payment at the rate in" in audit.split("\n\n**")[0], law
+        invoicing = md[md.index("Invoicing and payment of Partner Payments.**"):].split("\n\n**")[0]
+        assert ("An undisputed Partner Payment not paid when due carries interest from the due date until the date of "
+                f"payment at {rate}") in invoicing, law
 
 
 def test_a_disputed_amount_found_due_carries_interest_from_its_original_due_date(deal_data, write_deal):
