@@ -410,7 +410,10 @@ def test_a_locked_deal_whose_own_file_changed_is_drafted_with_its_locked_library
         entry(repo, hudson.name, True, ["definitions.terms"], 2, 0, redline=True),
         entry(repo, "helios-orbis-strategic-alliance.yaml", True, ["definitions.terms"], 2, 0, redline=True),
     ]
-    assert revisions(Path(first.redline)) == ([" and"] * 5, [",", " and Luxembourg"] * 5)  # the territory only
+    # the territory only, and the page numbers of the contents page that its length moves
+    ins, dels = revisions(Path(first.redline))
+    assert ([t for t in ins if not t.isdigit()], [t for t in dels if not t.isdigit()]) == (
+        [" and"] * 5, [",", " and Luxembourg"] * 5)
     assert revisions(Path(result.deals[2].redline)) == ([", 24 December"], [])
     twin = Path(first.redline).with_suffix(".md").read_text(encoding="utf-8")
     assert "no less than" not in twin and "24 December" not in twin  # the library's change does not reach it

@@ -877,7 +877,7 @@ def test_contractual_joint_venture_example_shares_costs_and_carries_on_no_busine
     text = text_of(clause(draft, "scope.jv-contractual").blocks)
     assert "it is not a partnership within the meaning of the Partnership Act 1890" in text
     contributions = text_of(clause(draft, "scope.jv-contributions").blocks)
-    assert "or, failing agreement, within a reasonable time after another Party requests it by notice" in contributions
+    assert "or, failing agreement, within a reasonable time after the other Party requests it by notice" in contributions
     assert f"remains the property of the Party that makes it and is returned to that Party under clause " \
            f"{number_of(draft, 'exit.materials')}" in contributions
     reserved = text_of(clause(draft, "scope.jv-reserved-matters").blocks)

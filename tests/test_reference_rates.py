@@ -34,35 +34,35 @@ def _alliance(currency: str, margin: float = 5) -> dict:
 ])
 def test_a_stated_margin_is_added_to_the_rate_named_for_its_currency_on_the_due_date(write_deal, currency, rate):
     sentence = _interest(clause_of(draft_md(write_deal, _alliance(currency)), INVOICING))
-    assert f"at 5% a year above {rate} on the due date." in sentence
+    assert f"at 5% a year above {rate} as it stands on the due date." in sentence
     assert "central bank" not in sentence
 
 
 def test_a_currency_the_library_does_not_name_keeps_the_central_bank_wording(write_deal):
     sentence = _interest(clause_of(draft_md(write_deal, _alliance("JPY")), INVOICING))
-    assert "at 5% a year above the main reference rate of the central bank that issues JPY on the due date." in sentence
+    assert "at 5% a year above the main reference rate of the central bank that issues JPY as it stands on the due date." in sentence
 
 
 def test_a_us_deal_caps_a_stated_margin_at_the_highest_lawful_rate_in_the_payments_clause_too(write_deal):
     sentence = _interest(clause_of(draft_md(write_deal, under(_alliance("USD"), "Delaware")), "Invoicing and "
                                    "payment of Partner Payments"))
-    assert sentence.endswith("at 5% a year above the prime rate published in The Wall Street Journal on the due "
-                             "date, but not more than the highest rate the law permits.")
+    assert sentence.endswith("at 5% a year above the prime rate published in The Wall Street Journal as it stands on "
+                             "the due date, but not more than the highest rate the law permits.")
 
 
 def test_the_budget_late_payment_clause_and_its_schedule_row_name_the_same_rate(write_deal):
     data = example("northwind-resellers-reseller")  # Dutch law, a Budget in EUR with a 4% margin
     md = draft_md(write_deal, data)
     rate = "the European Central Bank’s main refinancing operations rate"
-    assert f"at 4% a year above {rate} on the due date." in clause_of(md, "Late payment")
-    assert f"| Late payment interest | 4% a year above {rate} |" in md
+    assert f"at 4% a year above {rate} as it stands on the due date." in clause_of(md, "Late payment")
+    assert f"| Late payment interest | 4% a year above {rate} as it stands on the due date |" in md
 
 
 def test_a_us_budget_in_dollars_reads_as_before(write_deal):
     data = example("hudson-cobalt-technology-us")
     data["budget"]["late_interest_percent"] = 3
     text = clause_of(draft_md(write_deal, data), "Late payment")
-    assert ("at 3% a year above the prime rate published in The Wall Street Journal on the due date, but not more "
+    assert ("at 3% a year above the prime rate published in The Wall Street Journal as it stands on the due date, but not more "
             "than the highest rate the law permits.") in text
 
 
