@@ -3,8 +3,8 @@ opened clause libraries (`libraries/`, see `library.cache`) and the public holid
 (`holidays/`, see `businessdays`) and the dates of library commits (`git/`, see `library.git`).
 
 A cache only ever saves time: nothing in it is trusted without its key matching, and a missing or
-unwritable cache just means doing the work. Each folder is kept under a size bound (`prune`): the oldest
-entries go first, so libraries and templates that are no longer drafted from do not pile up. Pruning reads
+unwritable cache just means doing the work. Each folder is kept under a size bound (`prune`): the entries
+least recently used go first, so libraries and templates that are no longer drafted from do not pile up. Pruning reads
 every entry's size, so it runs once every few entries written (`written`), not at every write.
 """
 
@@ -80,9 +80,18 @@ def written(folder: str) -> None:
     prune(folder)
 
 
+def used(path: Path | str) -> None:
+    """Note that a cache entry was just used (a hit): its modification time becomes now, so pruning, which
+    deletes the oldest first, keeps the entries a user drafts from over those written once and left."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache only loses the order
+
+
 def prune(folder: str, bound: int | None = None) -> None:
-    """Delete the least recently written entries of a cache folder until it holds at most `bound` bytes.
-    Called through `written` when entries are written (misses), never on a hit."""
+    """Delete the least recently used entries of a cache folder (written, or read through `used`) until it
+    holds at most `bound` bytes. Called through `written` when entries are written (misses), never on a hit."""
     home = cache_home()
     if home is None:
         return
@@ -119,6 +128,7 @@ def remembered(folder: str, key: tuple, compute: Callable[[], T], keep: Callable
             with open(path, "rb") as f:
                 stored_key, value = pickle.load(f)
             if stored_key == key:
+                used(path)
                 return value
         except Exception:  # noqa: BLE001 - a missing, truncated or foreign entry is a miss, never an error
             pass

@@ -125,6 +125,29 @@ def test_the_cache_folders_stay_bounded(cache_home, tmp_path, monkeypatch):
     assert len(kept) == 2 and entries[0] not in kept and entries[1] not in kept
 
 
+
+def test_the_library_drafted_from_is_kept_over_libraries_written_since(cache_home, tmp_path, monkeypatch):
+    """Pruning deletes the least recently used entries: a library opened from its entry every day outlives
+    libraries written once after it (it went first, as the oldest written, at the next pruning)."""
+    from termsmith import cachedir
+
+    daily = shutil.copytree(MINI, tmp_path / "daily")
+    opening.clear()
+    api.open_library(daily)
+    (entry,) = cache_home.glob("*.pickle")
+    old = entry.stat().st_mtime_ns - 10**9
+    os.utime(entry, ns=(old, old))  # written a while ago
+    for n in range(2):
+        opening.clear()
+        api.open_library(shutil.copytree(MINI, tmp_path / f"once{n}"))
+    opening.clear()
+    api.open_library(daily)  # a hit
+    assert entry.stat().st_mtime_ns > old
+    monkeypatch.setitem(cachedir.BOUNDS, "libraries", entry.stat().st_size * 2)
+    opening.clear()
+    api.open_library(shutil.copytree(MINI, tmp_path / "once2"))
+    assert entry.exists() and len(list(cache_home.glob("*.pickle"))) == 2
+
 def test_the_bytecode_cache_is_pruned_every_few_templates_written_by_any_process(cache_home, monkeypatch):
     """Pruning lists every entry, so it is not done at each template written: a ledger in the folder counts
     the templates written by every process since the last pruning, and the folder is pruned at every

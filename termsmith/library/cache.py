@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from termsmith.cachedir import written
+from termsmith.cachedir import used, written
 from termsmith.errors import LibraryError
 from termsmith.library.clauses import MANIFEST, Library
 
@@ -68,6 +68,7 @@ def load(root: str, key: tuple) -> Library | None:
         add_codes({name: marshal.loads(code) for name, code in codes.items()})
     except Exception:  # noqa: BLE001 - a stale, truncated or foreign entry is a miss, never an error
         return None
+    used(path)
     return library
 
 
