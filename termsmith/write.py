@@ -224,6 +224,20 @@ def _writer_running(rest: str) -> bool:
     return True
 
 
+def _own_file(path: Path, target: Path) -> tuple[Path, int]:
+    """Where a user's own file changed in place really is (through any link) and its permissions."""
+    try:
+        target = target.resolve()
+        mode = stat.S_IMODE(target.stat().st_mode) if target.is_file() else 0o644
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+        why = getattr(exc, "strerror", None) or exc
+        raise OutputError(Problem(file=str(path), message=f"cannot write: {why}")) from None
+    if not mode & stat.S_IWUSR:  # a rename would replace it all the same
+        raise OutputError(Problem(file=str(path), message=(
+            "is read-only: make it writable to change it (nothing was written)")))
+    return target, mode
+
+
 def write_files(files: dict[Path, bytes], *, edited: tuple[Path, ...] = ()) -> list[Path]:
     """Write standalone files (a redline and its Markdown twin), each atomically: a temporary file in the
     same folder, then a rename, so a reader never sees half a file. A file in `edited` is the user's own
@@ -233,11 +247,8 @@ def write_files(files: dict[Path, bytes], *, edited: tuple[Path, ...] = ()) -> l
     targets: list[tuple[Path, int, bytes]] = []  # where each file goes, its mode, its bytes
     for path, data in files.items():
         target, mode = Path(os.path.abspath(path)), 0o644  # an output's link is replaced, not written through
-        if target in own and (target := target.resolve()).is_file():
-            mode = stat.S_IMODE(target.stat().st_mode)
-            if not mode & stat.S_IWUSR:  # a rename would replace it all the same
-                raise OutputError(Problem(file=str(path), message=(
-                    "is read-only: make it writable to change it (nothing was written)")))
+        if target in own:
+            target, mode = _own_file(path, target)
         targets.append((target, mode, data))
     staged: list[tuple[str, Path]] = []
     try:
