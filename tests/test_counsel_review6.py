@@ -103,6 +103,21 @@ def test_the_return_periods_follow_the_deal(deal_data, write_deal):
     assert "Return and deletion of data.** Within 45 days after the Termination Date" in md
 
 
+
+def test_only_a_copy_the_law_requires_waits_for_the_requirement_and_two_parties_certify_to_each_other(deal_data,
+                                                                                                     write_deal):
+    """2.5.0 let a back-up copy be kept until overwritten, then said "any copy it keeps … must be deleted as soon
+    as the requirement to keep it ends" (a back-up copy has no such requirement), and a draft for two Parties gave
+    the certificate to "each Party concerned"."""
+    data = clause_of(draft_md(write_deal, deal_data), "Return and deletion of data")
+    assert ("and a copy that Applicable Law requires it to keep must be deleted as soon as that requirement ends."
+            in data)
+    assert "must be deleted as soon as the requirement to keep it ends" not in data
+    assert "By the same date, the Party must give the other Party a certificate" in data
+    three = copy.deepcopy(deal_data)
+    _third_party(three)
+    assert "the Party must give each Party concerned a certificate" in draft_md(write_deal, three)
+
 # ── 4: under a civil code the limits do not reach intent or gross negligence ───────────────────
 def test_civil_law_drafts_leave_intent_and_gross_negligence_unlimited(deal_data, write_deal):
     """Section 276(3) of the German Civil Code, and Dutch case law on article 6:248, do not let a party limit in
