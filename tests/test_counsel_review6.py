@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from .counsel import clause_of, draft_md, example, under
 from .variants import _BUDGET, _third_party, _two_parties
 
@@ -338,3 +340,20 @@ def test_a_shareholder_loan_for_an_unfunded_call_bears_interest_at_an_approved_o
             "failing that approval before the loan is made, at the rate the Company would pay an independent lender "
             "for a comparable unsecured loan. It must be repaid by the Company before any dividend is paid") in text
     assert "the Board sets" not in text
+
+
+# ── German law: a no-poach promise between businesses holds for at most two years after the end ─────────
+@pytest.mark.parametrize(("law", "months", "warned"), [("Germany", 36, True), ("Germany", 24, False),
+                                                        ("England and Wales", 36, False)])
+def test_check_warns_of_a_german_non_solicitation_period_longer_than_two_years(deal_data, write_deal, law, months,
+                                                                               warned):
+    from termsmith import api
+
+    data = under(copy.deepcopy(deal_data), law)
+    data["exit"].setdefault("post_termination", {})["non_solicitation_months"] = months
+    path = write_deal(data)
+    found = [w for w in api.check(path).warnings if w.path == "exit.post_termination.non_solicitation_months"]
+    assert bool(found) is warned
+    if warned:
+        assert "for at most two years after it ends" in found[0].message
+        assert found[0].line is not None
