@@ -19,6 +19,35 @@ W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 NS = {"w": W}
 
 
+# Strict Open XML as Word writes it: the ISO namespaces, and the two properties parts' relationship types in
+# camel case (not the transitional custom-properties / extended-properties with a hyphen). The relationship
+# types come first: their transitional names start with the relationships namespace replaced after them.
+STRICT = [(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties",
+           b"http://purl.oclc.org/ooxml/officeDocument/relationships/customProperties"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+           b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+           b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties"),
+          (b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+           b"http://purl.oclc.org/ooxml/wordprocessingml/main"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+           b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+           b"http://purl.oclc.org/ooxml/officeDocument/customProperties"),
+          (b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+           b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes")]
+
+
+def strict_parts(members: dict[str, bytes]) -> dict[str, bytes]:
+    """A package's parts (name → bytes) as Word's "Strict Open XML Document" writes them."""
+    out = {}
+    for name, data in members.items():
+        for old, new in STRICT:
+            data = data.replace(old, new)
+        out[name] = data
+    return out
+
+
 def q(tag: str) -> str:
     prefix, name = tag.split(":") if ":" in tag else ("w", tag)
     return f"{{{ {'w': W, 'w14': W14, 'w15': W15}[prefix] }}}{name}"

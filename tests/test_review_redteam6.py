@@ -18,7 +18,7 @@ from termsmith import api
 from termsmith.review.redline import summary_lines
 
 from .conftest import ROOT
-from .reviewed import WordEdit, q
+from .reviewed import WordEdit, q, strict_parts
 
 DOCX = "acme-globex-2027.docx"
 WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
@@ -59,31 +59,8 @@ def _reviewed(drafted, name: str = "reviewed.docx") -> Path:
 
 
 # ── the package ─────────────────────────────────────────────────────────────────────────────
-# Strict Open XML as Word writes it: the ISO namespaces, and the two properties parts' relationship types in
-# camel case (not the transitional custom-properties / extended-properties with a hyphen)
-STRICT = [(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties",
-           b"http://purl.oclc.org/ooxml/officeDocument/relationships/customProperties"),
-          (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
-           b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties"),
-          (b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
-           b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties"),
-          (b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-           b"http://purl.oclc.org/ooxml/wordprocessingml/main"),
-          (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-           b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
-          (b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
-           b"http://purl.oclc.org/ooxml/officeDocument/customProperties"),
-          (b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
-           b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes")]
-
-
 def _strict(src: Path, dst: Path) -> Path:
-    members = _members(src)
-    for name, data in members.items():
-        for old, new in STRICT:
-            data = data.replace(old, new)
-        members[name] = data
-    return _zip(dst, list(members.items()))
+    return _zip(dst, list(strict_parts(_members(src)).items()))
 
 
 def test_a_strict_copy_keeps_its_document_properties(drafted):
