@@ -43,8 +43,15 @@ def bytecode_cache(stamp: str = ""):
     """Jinja's own on-disk cache of compiled templates, so a new process does not recompile the library
     (or the Markdown twin's template). `stamp` is part of each entry's name: compiled code depends on more
     than its source (whether a filter takes the context is decided when compiling), so code compiled for
-    other filters is never loaded."""
+    other filters is never loaded. An entry loaded is marked used, as the other folders' hits are, so
+    pruning keeps the templates of the libraries drafted from over those compiled once and left."""
     from jinja2 import FileSystemBytecodeCache
+
+    class UsedFirst(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            super().load_bytecode(bucket)
+            if bucket.code is not None:
+                used(self._get_cache_filename(bucket))
 
     home = cache_home()
     if home is None:
@@ -53,7 +60,7 @@ def bytecode_cache(stamp: str = ""):
         (home / "jinja").mkdir(exist_ok=True)
     except OSError:
         return None
-    return FileSystemBytecodeCache(str(home / "jinja"), pattern=f"__jinja2_%s{'_' + stamp if stamp else ''}.cache")
+    return UsedFirst(str(home / "jinja"), pattern=f"__jinja2_%s{'_' + stamp if stamp else ''}.cache")
 
 
 def written(folder: str) -> None:

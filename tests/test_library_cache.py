@@ -198,3 +198,22 @@ def test_compiled_templates_kept_in_a_process_are_bounded(monkeypatch):
                 for n in range(7)]
     assert rendered == [f"text {n}: {n + 1}" for n in range(7)]
     assert 0 < len(templating._CODES) <= 3 and len(templating._TEMPLATES) <= 3
+
+
+def test_a_compiled_template_loaded_by_a_later_process_is_kept_over_templates_written_since(cache_home):
+    """Jinja's entries are pruned like the libraries': by use, not by when they were written. A template
+    loaded from its entry by a new process is marked used, so it outlives templates compiled once after it."""
+    script = ("from termsmith.draft import templating\n"
+              "print(templating.compile_cached('kept {{ 1 + 1 }}', 'kept-test.md').render())\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home.parent.parent)}
+
+    def new_process() -> None:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+        assert done.returncode == 0 and done.stdout.split() == ["kept", "2"], done.stderr
+
+    new_process()  # compiles and writes the entry
+    (entry,) = (cache_home.parent / "jinja").glob("__jinja2_*.cache")
+    old = entry.stat().st_mtime_ns - 10**9
+    os.utime(entry, ns=(old, old))
+    new_process()  # loads it
+    assert entry.stat().st_mtime_ns > old
