@@ -126,15 +126,18 @@ class Styles:
         """The style of a paragraph with this style id (None: the default paragraph style)."""
         return self._styles.get(style_id or self._default, self._base)
 
-    def paragraph(self, style_id: str | None, keep_next: bool, page_break: bool) -> tuple[Style, _Widths, float]:
-        """The style a paragraph's style id and direct switches make, its words' widths and its line height."""
-        key = (style_id, keep_next, page_break)
+    def paragraph(self, style_id: str | None, keep_next: bool, page_break: bool,
+                  space_before: int | None = None) -> tuple[Style, _Widths, float]:
+        """The style a paragraph's style id and direct properties make, its words' widths and its line height."""
+        key = (style_id, keep_next, page_break, space_before)
         found = self._paragraphs.get(key)
         if found is None:
             style = self.resolve(style_id)
             if (keep_next and not style.keep_next) or (page_break and not style.page_break):
                 style = replace(style, keep_next=style.keep_next or keep_next,
                                 page_break=style.page_break or page_break)
+            if space_before is not None:
+                style = replace(style, before=space_before)
             found = self._paragraphs[key] = (style, _widths(style), _line_height(style))
         return found
 
@@ -223,6 +226,7 @@ class Text:
     page_break: bool = False
     bookmarks: tuple[str, ...] = ()
     changes: frozenset[str] = frozenset()  # "insert" / "delete": the paragraph mark's revisions
+    space_before: int | None = None  # twips, in place of the style's (the title of a crowded cover)
 
 
 @dataclass(slots=True, eq=False)
@@ -420,10 +424,10 @@ class _Box:
 
 def _paragraph_box(p: Text, styles: Styles, width: int, view: str | None) -> _Box:
     text = p.shown.view(view)
-    key = (p.style, p.keep_next, p.page_break, text, width)
+    key = (p.style, p.keep_next, p.page_break, p.space_before, text, width)
     box = styles.boxes.get(key)
     if box is None:
-        style, widths, line = styles.paragraph(p.style, p.keep_next, p.page_break)
+        style, widths, line = styles.paragraph(p.style, p.keep_next, p.page_break, p.space_before)
         lines = _counted_lines(text, width - style.left, style.first, widths)
         box = styles.boxes[key] = _Box(lines, line, style.before, style.after, style.keep_next, style.keep_lines,
                                        style.page_break)
@@ -482,6 +486,13 @@ def page_area(sect_pr: etree._Element | None) -> tuple[int, int]:
     return width, height
 
 
+def fits_one_page(blocks: Sequence[Block], styles: Styles, text_width: int,
+                  text_height: int = PAGE_TEXT_HEIGHT) -> bool:
+    """Whether blocks starting a document (the cover) fit on its first page, its tracked changes shown."""
+    boxes, _ = _boxes(blocks, styles, text_width, None)
+    return sum(box.height for box in boxes) <= text_height
+
+
 def page_numbers(blocks: Sequence[Block], styles: Styles, text_width: int,
                  view: str | None = None, text_height: int = PAGE_TEXT_HEIGHT) -> dict[str, int]:
     """{bookmark name: estimated page (1 = the first page)} of every bookmark that starts in a body
@@ -500,7 +511,8 @@ def page_numbers(blocks: Sequence[Block], styles: Styles, text_width: int,
     for i, box in enumerate(boxes):
         if box.page_break and used > 0:
             page, used = page + 1, 0.0
-        before = box.before if used > 0 else 0  # space before is dropped at the top of a page
+        # space before is dropped at the top of a page, except the document's first (the cover's title keeps it)
+        before = box.before if used > 0 or i == 0 else 0
         room = text_height - used
         # what must go on the same page as this box's first line: itself (whole, or two lines) and, while
         # boxes keep with the next, the next one's first lines

@@ -116,7 +116,7 @@ class _Para(layout.Text):
 
     def xml(self) -> str:
         return wx.paragraph_xml(self.style, self.content, keep_next=self.keep_next, page_break=self.page_break,
-                                numbering=self.numbering, jc=self.jc, marks=self.marks)
+                                numbering=self.numbering, jc=self.jc, marks=self.marks, space_before=self.space_before)
 
 
 @dataclass(slots=True, eq=False)
@@ -214,14 +214,14 @@ class _Writer:
 
     # ── document ──
     def write(self) -> None:
+        sect_pr = section_properties(self.package.xml(self.main))
+        set_paper(sect_pr, self.draft.paper)  # before the page estimates (cover, contents), which read the page size
         self._cover()
         self._contents()
         for section in self.sections:
             self._section(section)
         if self.blocks and isinstance(self.blocks[-1], _Table):
             self.blocks.append(self._p(BODY_TEXT))  # Word ends a document with a paragraph, never a table
-        sect_pr = section_properties(self.package.xml(self.main))
-        set_paper(sect_pr, self.draft.paper)  # before the page estimate, which reads the page size
         self._page_numbers()
         self._notes()
         header_footer(self.package, sect_pr, self.draft)
@@ -235,20 +235,31 @@ class _Writer:
         properties(self.package, self.draft, self.redline)
 
     def _cover(self) -> None:
-        self.blocks.append(self._p(TITLE, self._inlines(self.title)))
-        self.blocks.append(self._p(SUBTITLE, [wx.run(self.draft.word("between"))]))
-        for i, party in enumerate(self.parties):
-            with self._tracked(party) as item:
-                if i:
-                    self.blocks.append(self._p(SUBTITLE, [wx.run(self.draft.word("and"))]))
-                self.blocks.append(self._p(COVER_PARTY, self._inlines(_party_field(item, "party_name"))))
-        self.blocks.append(self._p(COVER_DATE, self._inlines((Span(self.draft.word("dated") + " "), *self.date_text))))
+        """The title, the parties (each on a line, with "and" between them) and the date, on the first page. When
+        that does not fit on one page (about nine parties or more), the cover is a list: the title at the top of
+        the page and "and" before the last party only, so that up to twenty parties fit and the contents start
+        on the second page as in every other draft."""
+        start = len(self.blocks)
+        for crowded in (False, True):
+            del self.blocks[start:]
+            self.blocks.append(self._p(TITLE, self._inlines(self.title), space_before=0 if crowded else None))
+            self.blocks.append(self._p(SUBTITLE, [wx.run(self.draft.word("between"))]))
+            for i, party in enumerate(self.parties):
+                with self._tracked(party) as item:
+                    if i and (not crowded or i == len(self.parties) - 1):
+                        self.blocks.append(self._p(SUBTITLE, [wx.run(self.draft.word("and"))]))
+                    self.blocks.append(self._p(COVER_PARTY, self._inlines(_party_field(item, "party_name"))))
+            self.blocks.append(self._p(COVER_DATE, self._inlines((Span(self.draft.word("dated") + " "),
+                                                                  *self.date_text))))
+            width, height = layout.page_area(section_properties(self.package.xml(self.main)))
+            if layout.fits_one_page(self.blocks[start:], self._styles(), width, height):
+                return
 
     def _page_numbers(self) -> None:
         """The contents' cached page numbers, from an estimate of where the pages break (layout.py)."""
         if not self.page_refs:
             return
-        styles = layout.styles_of(self.package.blob(self.package.related_part(self.main, opc.RT_STYLES)))
+        styles = self._styles()
         width, height = layout.page_area(section_properties(self.package.xml(self.main)))
         if self.revisions is None:
             pages = layout.page_numbers(self.blocks, styles, width, text_height=height)
@@ -273,6 +284,9 @@ class _Writer:
                 page = (self.revisions.mark_xml("delete", f"<w:r><w:delText>{before}</w:delText></w:r>")
                         + self.revisions.mark_xml("insert", page))
             entry.content = _cached_page(entry.content, CACHED_PAGE, page)
+
+    def _styles(self) -> layout.Styles:
+        return layout.styles_of(self.package.blob(self.package.related_part(self.main, opc.RT_STYLES)))
 
     def _contents(self) -> None:
         """A TOC field whose cached result lists the headings with their page numbers (PAGEREF fields to the
@@ -310,10 +324,10 @@ class _Writer:
 
     # ── body paragraphs and tables, with what the page estimate needs of them ──
     def _p(self, style: str | None, children: Iterable[str] = (), *, keep_next: bool = False,
-           numbering: wx.Numbering | None = None, jc: str | None = None) -> _Para:
+           numbering: wx.Numbering | None = None, jc: str | None = None, space_before: int | None = None) -> _Para:
         """A paragraph of the body or of a table; it carries the pending bookmark (self.anchor)."""
         xml = "".join(children)
-        p = _Para(style, layout.shown(xml), keep_next=keep_next, numbering=numbering, jc=jc)
+        p = _Para(style, layout.shown(xml), keep_next=keep_next, numbering=numbering, jc=jc, space_before=space_before)
         name, self.anchor = self.anchor, None
         bookmark_id = self._claim(name) if name else None
         if bookmark_id is not None:

@@ -304,15 +304,17 @@ class Numbering(NamedTuple):
 
 
 def paragraph_xml(style: str | None, content: str = "", *, keep_next: bool = False, page_break: bool = False,
-                  numbering: Numbering | None = None, jc: str | None = None, marks: Iterable[str] = ()) -> str:
+                  numbering: Numbering | None = None, jc: str | None = None, marks: Iterable[str] = (),
+                  space_before: int | None = None) -> str:
     """w:p as XML text, with the few direct properties the renderer uses (everything else comes from the
     style), the revisions of its paragraph mark (`marks`, see Revisions.mark_xml), and the given content
     (run-level XML text)."""
     marks = "".join(marks)
     if marks:
-        ppr = f"{_paragraph_properties(style, keep_next, page_break, numbering, jc)}<w:rPr>{marks}</w:rPr></w:pPr>"
-    elif style or keep_next or page_break or numbering is not None or jc:
-        ppr = _paragraph_properties(style, keep_next, page_break, numbering, jc) + "</w:pPr>"
+        ppr = (f"{_paragraph_properties(style, keep_next, page_break, numbering, jc, space_before)}"
+               f"<w:rPr>{marks}</w:rPr></w:pPr>")
+    elif style or keep_next or page_break or numbering is not None or jc or space_before is not None:
+        ppr = _paragraph_properties(style, keep_next, page_break, numbering, jc, space_before) + "</w:pPr>"
     elif not content:
         return "<w:p/>"
     else:
@@ -322,7 +324,7 @@ def paragraph_xml(style: str | None, content: str = "", *, keep_next: bool = Fal
 
 @functools.lru_cache(maxsize=1024)  # a draft's paragraphs share a few dozen
 def _paragraph_properties(style: str | None, keep_next: bool, page_break: bool, numbering: Numbering | None,
-                          jc: str | None) -> str:
+                          jc: str | None, space_before: int | None = None) -> str:
     """An open w:pPr with its children in CT_PPr order, up to the paragraph mark's properties."""
     return "".join(("<w:pPr>",
                     f'<w:pStyle w:val="{_attr(style)}"/>' if style else "",
@@ -330,6 +332,7 @@ def _paragraph_properties(style: str | None, keep_next: bool, page_break: bool, 
                     "<w:pageBreakBefore/>" if page_break else "",
                     f'<w:numPr><w:ilvl w:val="{numbering.ilvl}"/><w:numId w:val="{numbering.num_id}"/></w:numPr>'
                     if numbering is not None else "",
+                    f'<w:spacing w:before="{int(space_before)}"/>' if space_before is not None else "",
                     f'<w:jc w:val="{_attr(jc)}"/>' if jc else ""))
 
 
