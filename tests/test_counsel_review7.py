@@ -1,0 +1,40 @@
+"""Findings of a seventh outside reading (counsel for the other side, library 2.5.1): a German or Dutch late-payment
+margin below the statutory rate, a German cap below the loss typical for the contract, a German no-poach period
+longer than the courts uphold, a Californian non-solicitation covenant, a German escrow released only on
+insolvency, and a joint venture capital call that a status quo deadlock would stop. Each test drafts the deal it
+needs."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from .counsel import clause_of, draft_md, example, under
+
+
+# ── 1: a stated late-payment margin never reads below a civil code's statutory rate ─────────────────
+@pytest.mark.parametrize(("law", "statutory"), [
+    ("Germany", "the rate of default interest under section 288(2) of the German Civil Code (Bürgerliches Gesetzbuch)"),
+    ("Netherlands", "the statutory commercial interest rate under article 6:119a of the Dutch Civil Code")])
+def test_a_stated_late_payment_margin_is_never_below_the_statutory_commercial_rate(deal_data, write_deal, law,
+                                                                                   statutory):
+    """acme-globex with a stated margin of 4%: "4% a year above the European Central Bank's main refinancing
+    operations rate" sits below the German rate of 9 points above the base rate (section 288(2) BGB) and the Dutch
+    statutory commercial rate, and an agreement that limits the statutory interest may be void (section 288(6) BGB,
+    article 6:119a BW)."""
+    data = under(deal_data, law)
+    data["budget"]["late_interest_percent"] = 4
+    md = draft_md(write_deal, data)
+    rate = (f"the higher of 4% a year above the European Central Bank’s main refinancing operations rate as it stands "
+            f"on the due date and {statutory}")
+    assert f"until the date of payment at {rate}. Interest accrues daily." in clause_of(md, "Late payment")
+    assert f"| Late payment interest | {rate} |" in md
+    payments = under(example("brightpath-lumen-referral-alliance"), law)
+    text = clause_of(draft_md(write_deal, payments), "Invoicing and payment of Partner Payments")
+    assert (f"at the higher of 8% a year above the Bank of England’s Bank Rate as it stands on the due date and "
+            f"{statutory}. Interest accrues daily.") in text
+    # the common law systems keep the margin the deal states, alone
+    english = copy.deepcopy(deal_data)
+    english["budget"]["late_interest_percent"] = 4
+    assert "higher of" not in clause_of(draft_md(write_deal, english), "Late payment")
