@@ -38,3 +38,27 @@ def test_a_stated_late_payment_margin_is_never_below_the_statutory_commercial_ra
     english = copy.deepcopy(deal_data)
     english["budget"]["late_interest_percent"] = 4
     assert "higher of" not in clause_of(draft_md(write_deal, english), "Late payment")
+
+
+# ── 2: a German cap and exclusion stop at the loss typical for the contract ─────────────────────────
+def test_a_german_cap_does_not_reduce_liability_for_an_essential_obligation_below_the_typical_loss(deal_data,
+                                                                                                  write_deal):
+    """acme-globex under German law: the cap was a fixed amount (each Party's Annual Budget Share) and the exclusion
+    reached lost profits "even if it was foreseeable"; in standard terms, liability for breaching an obligation
+    essential to the contract may be limited only to the loss foreseeable and typical for it (section 307 BGB)."""
+    md = draft_md(write_deal, under(deal_data, "Germany"))
+    cap = clause_of(md, "Limit of liability")
+    assert ("No limit in this clause 13.2, and no exclusion in clause 13.3, reduces the liability of a Party for the "
+            "breach of an Essential Obligation below the loss that was foreseeable, and typical for an agreement of "
+            "this kind, when this Agreement was made. An **“Essential Obligation”** (wesentliche Vertragspflicht) is "
+            "an obligation whose performance makes the proper performance of this Agreement possible in the first "
+            "place and on whose performance the other Party may regularly rely.") in cap
+    assert ("nor for the loss that clause 13.2 preserves for the breach of an Essential Obligation."
+            in clause_of(md, "Excluded losses"))
+    assert ("injury to life, body or health (Verletzung des Lebens, des Körpers oder der Gesundheit) caused by its "
+            "negligence or that of the persons it uses to perform its obligations;") in clause_of(md, "Unlimited liability")
+    three = under(example("tri-harbor-joint-venture"), "Germany")
+    assert "on whose performance the other Parties may regularly rely" in draft_md(write_deal, three)
+    for law in ("Netherlands", "England and Wales", "New York"):
+        other = draft_md(write_deal, under(deal_data, law))
+        assert "Essential Obligation" not in other and "death or personal injury caused by its negligence" in other
