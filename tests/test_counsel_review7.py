@@ -62,3 +62,25 @@ def test_a_german_cap_does_not_reduce_liability_for_an_essential_obligation_belo
     for law in ("Netherlands", "England and Wales", "New York"):
         other = draft_md(write_deal, under(deal_data, law))
         assert "Essential Obligation" not in other and "death or personal injury caused by its negligence" in other
+
+
+# ── 3: a German no-poach period is at most two years ─────────────────────────────────────────────────
+def test_a_german_deal_cannot_ask_for_a_non_solicitation_period_over_two_years(deal_data, write_deal):
+    """2.5.1 warned and drafted "for 36 months after the Termination Date" under German law, a period the courts
+    do not uphold between businesses (BGH I ZR 245/12, section 75f HGB) and that may bring down the whole
+    covenant; the draft can state neither that period nor a shorter one the deal did not choose."""
+    from termsmith import api
+    from termsmith.errors import InputError
+
+    data = under(deal_data, "Germany")
+    data["exit"]["post_termination"]["non_solicitation_months"] = 36
+    path = write_deal(data)
+    with pytest.raises(InputError) as raised:
+        api.check(path)
+    message = str(raised.value)
+    assert "exit.post_termination.non_solicitation_months: under German law at most 24 months" in message
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "non_solicitation_months" in text)
+    assert f":{line}:" in message
+    data["exit"]["post_termination"]["non_solicitation_months"] = 24
+    assert "for 24 months after the Termination Date" in clause_of(draft_md(write_deal, data),
+                                                                   "Non-solicitation of personnel")
