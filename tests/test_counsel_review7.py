@@ -84,3 +84,27 @@ def test_a_german_deal_cannot_ask_for_a_non_solicitation_period_over_two_years(d
     data["exit"]["post_termination"]["non_solicitation_months"] = 24
     assert "for 24 months after the Termination Date" in clause_of(draft_md(write_deal, data),
                                                                    "Non-solicitation of personnel")
+
+
+# ── 4: a Californian non-solicitation covenant reaches only a solicitation that uses a trade secret ──────
+def test_a_californian_non_solicitation_covenant_reaches_only_solicitation_with_a_trade_secret(deal_data, write_deal):
+    """acme-globex under California law: "no Party may … solicit or try to entice away … any of its employees" is
+    doubtful after AMN Healthcare v. Aya (2018) under section 16600 of the Business and Professions Code; the
+    restraint that holds is one against a solicitation that uses a trade secret. The exceptions and the
+    reasonableness clause spoke of hiring and of the workforce, which the restriction no longer protects."""
+    md = draft_md(write_deal, under(deal_data, "California"))
+    assert ("no Party may, without the prior written consent of the Party concerned, directly or indirectly use a "
+            "trade secret of another Party (within the meaning of section 3426.1 of the California Civil Code) to "
+            "solicit, or to try to entice away from that Party, any of its employees or individual contractors who "
+            "were involved in performing this Agreement in the 12 months before the solicitation.") in clause_of(
+                md, "Non-solicitation of personnel")
+    exceptions = md[md.index("Section 19.1 restricts"):]
+    assert exceptions.startswith("Section 19.1 restricts only a solicitation that uses a trade secret. It does not "
+                                 "prevent a Party from:")
+    assert "(b) employing or engaging any person, including a person who responds" in exceptions
+    assert "ended at least" not in exceptions.split("## 20")[0]
+    assert "legitimate interest of each Party in its trade secrets." in clause_of(md, "Reasonableness")
+    for law in ("Delaware", "Germany"):
+        other = draft_md(write_deal, under(deal_data, law))
+        assert "trade secret of another Party" not in other and "in its workforce and know-how" in other
+        assert "(b) employ or engage any such person." in other
