@@ -108,3 +108,29 @@ def test_a_californian_non_solicitation_covenant_reaches_only_solicitation_with_
         other = draft_md(write_deal, under(deal_data, law))
         assert "trade secret of another Party" not in other and "in its workforce and know-how" in other
         assert "(b) employ or engage any such person." in other
+
+
+# ── 5: a German escrow does not rest on a release for insolvency alone ─────────────────────────────────
+def test_a_german_escrow_licence_is_granted_at_signing_and_released_on_more_than_insolvency(write_deal):
+    """hudson-cobalt under German law: the deposit was released on an Insolvency Event, on Cobalt stopping support
+    or on an unremedied Material Breach, and the right to use it arose only on release; an insolvency administrator
+    may refuse to perform (section 103 InsO) and a right arising only on insolvency may be void (section 119 InsO)."""
+    from .variants import _third_party
+
+    data = under(example("hudson-cobalt-technology-us"), "Germany")
+    text = clause_of(draft_md(write_deal, data), "Source code escrow")
+    assert ("or if support that is due is not provided within 30 days after notice from the other Party, for any "
+            "reason, including a refusal by an insolvency administrator to perform this Agreement. Each of those "
+            "grounds for release applies independently of the others.") in text
+    assert ("Cobalt grants the other Party, with effect from the Effective Date and subject only to the release of the "
+            "deposit, a non-exclusive licence to use, copy, modify and build the deposited source code and "
+            "documentation to support and maintain the Combined Offering for customers with contracts at the time of "
+            "the release, for as long as those contracts last. The licence is granted for the consideration this "
+            "Agreement provides, and needs no further act of Cobalt to take effect.") in text
+    data["terms"] = {"escrow_support_notice_days": 45}
+    _third_party(data)
+    three = clause_of(draft_md(write_deal, data), "Source code escrow")
+    assert "within 45 days after notice from a Party, for any reason" in three
+    assert "Cobalt grants the other Parties, with effect from the Effective Date" in three
+    us = clause_of(draft_md(write_deal, example("hudson-cobalt-technology-us")), "Source code escrow")
+    assert "insolvency administrator" not in us and "grants" not in us
