@@ -134,3 +134,27 @@ def test_a_german_escrow_licence_is_granted_at_signing_and_released_on_more_than
     assert "Cobalt grants the other Parties, with effect from the Effective Date" in three
     us = clause_of(draft_md(write_deal, example("hudson-cobalt-technology-us")), "Source code escrow")
     assert "insolvency administrator" not in us and "grants" not in us
+
+
+# ── 6: a status quo Deadlock does not stop the funding the approved Business Plan provides ────────────
+def test_a_status_quo_deadlock_leaves_the_business_plan_funding_callable_by_a_party(write_deal):
+    """tri-harbor with a status quo deadlock: a call is a Board resolution, so a Board that did not decide it twice
+    was in Deadlock and "the matter is not done", while the Company had to be run in accordance with the Business
+    Plan that all Parties approved and that provides for the funding."""
+    from .variants import _two_parties
+
+    data = example("tri-harbor-joint-venture")
+    data["scope"]["joint_venture"]["deadlock"]["resolution"] = "status_quo"
+    md = draft_md(write_deal, data)
+    assert ("(a) the matter is not done, and the Company continues to be run in accordance with the last approved "
+            "Business Plan, and a call for further funding that the Business Plan provides for may still be made under "
+            "clause 5.2; and") in clause_of(md, "Deadlock")
+    assert ("If the Board has not made a call for funding that the Business Plan provides for by the date the Business "
+            "Plan needs that funding, any Party may make the call instead, by the same notice to each Party and to the "
+            "Company, and the call has the same effect as one made by the Board.") in clause_of(md, "Further funding")
+    _two_parties(data)
+    assert "needs that funding, either Party may make the call instead" in clause_of(draft_md(write_deal, data),
+                                                                                      "Further funding")
+    data["scope"]["joint_venture"].pop("capital_calls")
+    text = clause_of(draft_md(write_deal, data), "Deadlock")
+    assert "(a) the matter is not done, and the Company continues to be run in accordance with the last approved Business Plan; and" in text
