@@ -158,3 +158,19 @@ def test_a_status_quo_deadlock_leaves_the_business_plan_funding_callable_by_a_pa
     data["scope"]["joint_venture"].pop("capital_calls")
     text = clause_of(draft_md(write_deal, data), "Deadlock")
     assert "(a) the matter is not done, and the Company continues to be run in accordance with the last approved Business Plan; and" in text
+
+
+# ── further reading: a Dutch or German company is dissolved and liquidated, not wound up ─────────────
+@pytest.mark.parametrize("law", ["Germany", "Netherlands"])
+def test_a_civil_law_joint_venture_company_is_dissolved_and_liquidated_everywhere(write_deal, law):
+    """tri-harbor under German or Dutch law: 2.5.0 liquidated the Company in the exit and deadlock clauses, but the
+    reserved matters still listed "winding up the Company", the shareholdings gave rights "on a winding up", and the
+    deadlock notice required the Company "to be wound up": the English procedure, which the codes do not know."""
+    md = draft_md(write_deal, under(example("tri-harbor-joint-venture"), law))
+    assert "(g) starting or settling litigation, or dissolving and liquidating the Company." in md
+    assert "An issue or transfer of shares, or a dissolution and liquidation of the Company, that this Agreement" in md
+    assert "to the assets of the Company on its liquidation, follow its shareholding." in md
+    assert "give notice requiring the Company to be dissolved and liquidated;" in md
+    assert "wound up" not in md and "winding up" not in md.replace("passed for its winding up", "")
+    english = draft_md(write_deal, example("tri-harbor-joint-venture"))
+    assert "or winding up the Company." in english and "requiring the Company to be wound up" in english
