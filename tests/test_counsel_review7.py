@@ -125,8 +125,8 @@ def test_a_german_escrow_licence_is_granted_at_signing_and_released_on_more_than
     assert ("Cobalt grants the other Party, with effect from the Effective Date and subject only to the release of the "
             "deposit, a non-exclusive licence to use, copy, modify and build the deposited source code and "
             "documentation to support and maintain the Combined Offering for customers with contracts at the time of "
-            "the release, for as long as those contracts last. The licence is granted for the consideration this "
-            "Agreement provides, and needs no further act of Cobalt to take effect.") in text
+            "the release, for as long as those contracts last. The licence is granted in return for the obligations of "
+            "the other Party under this Agreement, and needs no further act of Cobalt to take effect.") in text
     data["terms"] = {"escrow_support_notice_days": 45}
     _third_party(data)
     three = clause_of(draft_md(write_deal, data), "Source code escrow")
