@@ -174,3 +174,15 @@ def test_a_civil_law_joint_venture_company_is_dissolved_and_liquidated_everywher
     assert "wound up" not in md and "winding up" not in md.replace("passed for its winding up", "")
     english = draft_md(write_deal, example("tri-harbor-joint-venture"))
     assert "or winding up the Company." in english and "requiring the Company to be wound up" in english
+
+
+# ── further reading: fraud in the words of a civil code ──────────────────────────────────────────────
+@pytest.mark.parametrize(("law", "fraud"), [
+    ("Germany", "(b) fraudulent deceit (arglistige Täuschung) or the fraudulent concealment of a defect "
+                "(arglistiges Verschweigen);"),
+    ("Netherlands", "(b) fraud (bedrog);"),
+    ("England and Wales", "(b) fraud or fraudulent misrepresentation;")])
+def test_unlimited_liability_for_fraud_is_named_in_the_governing_law_s_terms(deal_data, write_deal, law, fraud):
+    """acme-globex under German or Dutch law listed "fraud or fraudulent misrepresentation", an English tort, among
+    the liabilities nothing limits."""
+    assert fraud in clause_of(draft_md(write_deal, under(deal_data, law)), "Unlimited liability")
