@@ -166,9 +166,10 @@ def test_a_stated_margin_is_added_to_the_rate_as_it_stands_on_the_due_date(write
     """"8% a year above the Bank of England's Bank Rate on the due date" could be read as interest for the due date
     only; the rate is fixed as it stands on that day."""
     md = draft_md(write_deal, example("northwind-resellers-reseller"))
-    assert ("at 4% a year above the European Central Bank’s main refinancing operations rate as it stands on the due "
-            "date. Interest accrues daily.") in clause_of(md, "Late payment")
-    assert "| 4% a year above the European Central Bank’s main refinancing operations rate as it stands on the due date |" in md
+    # (Dutch law: "the higher of" that and the statutory commercial rate since library 2.6.0, test_counsel_review7)
+    assert ("at the higher of 4% a year above the European Central Bank’s main refinancing operations rate as it stands "
+            "on the due date and the statutory commercial interest rate") in clause_of(md, "Late payment")
+    assert "| the higher of 4% a year above the European Central Bank’s main refinancing operations rate as it stands on the due date and" in md
     pay = draft_md(write_deal, example("brightpath-lumen-referral-alliance"))
     assert "at 8% a year above the Bank of England’s Bank Rate as it stands on the due date." in pay
 
