@@ -127,7 +127,8 @@ def test_civil_law_drafts_leave_intent_and_gross_negligence_unlimited(deal_data,
     for law, words in (("Germany", "the intent (Vorsatz) or gross negligence (grobe Fahrlässigkeit) of a Party"),
                        ("Netherlands", "the intent (opzet) or deliberate recklessness (bewuste roekeloosheid)")):
         text = clause_of(draft_md(write_deal, under(deal_data, law)), "Unlimited liability")
-        assert f"(b) fraud or fraudulent misrepresentation;\n\n(c) loss caused by {words}" in text, law
+        # (fraud in each code's own terms since library 2.6.0, test_counsel_review7)
+        assert f";\n\n(c) loss caused by {words}" in text, law
         assert "Clauses 13.2 and 13.3 apply subject to this clause 13.1." in text
     for law in ("England and Wales", "Ireland", "Singapore", "California"):
         text = clause_of(draft_md(write_deal, under(deal_data, law)), "Unlimited liability")
