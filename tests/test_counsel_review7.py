@@ -186,3 +186,28 @@ def test_unlimited_liability_for_fraud_is_named_in_the_governing_law_s_terms(dea
     """acme-globex under German or Dutch law listed "fraud or fraudulent misrepresentation", an English tort, among
     the liabilities nothing limits."""
     assert fraud in clause_of(draft_md(write_deal, under(deal_data, law)), "Unlimited liability")
+
+
+# ── further reading: a German GmbH's shareholders' agreement needs a notary ──────────────────────────
+@pytest.mark.parametrize(("jurisdiction", "form", "warned"), [
+    ("Germany", "Gesellschaft mit beschränkter Haftung (GmbH)", True),
+    ("Frankfurt am Main, Germany", "private limited company", True),
+    ("Singapore", "private company limited by shares", False)])
+def test_check_warns_that_share_transfer_duties_in_a_german_gmbh_need_notarial_form(write_deal, jurisdiction, form,
+                                                                                    warned):
+    """tri-harbor with its company incorporated in Germany: the agreement binds the Parties to transfer shares (pre-
+    emption, drag-along, default call option, deadlock buy-out, sale at the end), and section 15(4) of the German
+    Limited Liability Companies Act makes a promise to transfer a share in a GmbH binding only if a notary records it,
+    whatever law governs the agreement; nothing said so."""
+    from termsmith import api
+
+    data = example("tri-harbor-joint-venture")
+    data["scope"]["joint_venture"]["vehicle"].update(jurisdiction=jurisdiction, form=form,
+                                                     name="TriHarbor Digital Terminals GmbH" if warned else
+                                                     "TriHarbor Digital Terminals Pte. Ltd.")
+    found = [w for w in api.check(write_deal(data)).warnings if w.path == "scope.joint_venture.vehicle.jurisdiction"]
+    assert bool(found) is warned
+    if warned:
+        assert "section 15(4) of the Limited Liability Companies Act (GmbHG)" in found[0].message
+        assert "recorded by a German notary" in found[0].message
+        assert found[0].line is not None
