@@ -225,7 +225,9 @@ def test_a_two_party_deadlock_winding_up_lets_the_other_party_buy(write_deal):
     that do not make that election … where more than one Party elects" was written for several Parties."""
     text = clause_of(draft_md(write_deal, _jv2()), "Deadlock")
     assert "If a Deadlock occurs, either Party may refer it by notice to the chief executive officers of both Parties" in text
-    assert ("(a) either Party may, within the following 21 days, give notice requiring the Company to be wound up;\n\n"
+    # (a German company is "dissolved and liquidated" since library 2.6.0, test_counsel_review7)
+    assert ("(a) either Party may, within the following 21 days, give notice requiring the Company to be dissolved and "
+            "liquidated;\n\n"
             "(b) within 21 days after that notice, the other Party may, by notice to the Party that gave it, elect to buy "
             "all the shares of the Party that gave it, at their value determined under clause 5.6;\n\n"
             "(c) the Party whose shares are to be bought must sell them") in text
