@@ -211,3 +211,17 @@ def test_check_warns_that_share_transfer_duties_in_a_german_gmbh_need_notarial_f
         assert "section 15(4) of the Limited Liability Companies Act (GmbHG)" in found[0].message
         assert "recorded by a German notary" in found[0].message
         assert found[0].line is not None
+
+
+# ── further reading: urgent relief in a civil code's procedure ────────────────────────────────────────
+@pytest.mark.parametrize(("law", "relief"), [
+    ("Germany", "for a preliminary injunction (einstweilige Verfügung) or other urgent interim relief to preserve its "
+                "rights"),
+    ("Netherlands", "for an order in summary proceedings (kort geding) or other urgent provisional relief to preserve "
+                    "its rights"),
+    ("England and Wales", "for an injunction or other urgent interim relief to prevent irreparable harm or to "
+                          "preserve its rights")])
+def test_urgent_relief_is_named_in_the_procedure_of_the_governing_law(deal_data, write_deal, law, relief):
+    """acme-globex under German or Dutch law: "an injunction … to prevent irreparable harm" is the test of an
+    equitable injunction; the codes grant interim relief on the ground of urgency."""
+    assert relief in clause_of(draft_md(write_deal, under(deal_data, law)), "Urgent relief")
