@@ -225,3 +225,20 @@ def test_urgent_relief_is_named_in_the_procedure_of_the_governing_law(deal_data,
     """acme-globex under German or Dutch law: "an injunction … to prevent irreparable harm" is the test of an
     equitable injunction; the codes grant interim relief on the ground of urgency."""
     assert relief in clause_of(draft_md(write_deal, under(deal_data, law)), "Urgent relief")
+
+
+# ── further reading: a German supplier's warranty period in standard terms ───────────────────────────
+@pytest.mark.parametrize(("law", "days", "warned"), [("Germany", 90, True), ("Germany", 365, False),
+                                                      ("Netherlands", 90, False)])
+def test_check_warns_of_a_german_defect_warranty_shorter_than_a_year(write_deal, law, days, warned):
+    """northwind under German law: "free from any Defect for 90 days after its delivery", and a Defect counts only if
+    notified within that period; the Civil Code gives two years from delivery (section 438), and standard terms may
+    not shorten that below one year for new products (section 307, with section 309 no. 8(b)(ff) as its measure)."""
+    from termsmith import api
+
+    data = under(example("northwind-resellers-reseller"), law)
+    data["scope"]["reseller"]["warranty_days"] = days
+    found = [w for w in api.check(write_deal(data)).warnings if w.path == "scope.reseller.warranty_days"]
+    assert bool(found) is warned
+    if warned:
+        assert "section 438 of the German Civil Code" in found[0].message and found[0].line is not None
