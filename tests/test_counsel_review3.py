@@ -175,9 +175,9 @@ def test_without_acceptance_tests_the_service_commencement_date_is_the_date_stat
 def test_under_california_law_a_party_promises_not_to_solicit_but_may_hire(deal_data, write_deal):
     md = draft_md(write_deal, under(deal_data, "California"))
     clause = clause_of(md, "Non-solicitation of personnel")
-    assert ("no Party may, without the prior written consent of the Party concerned, directly or indirectly solicit or "
-            "try to entice away from another Party any of its employees or individual contractors") in clause
-    assert "does not prevent a Party from employing or engaging any person." in clause
+    # (library 2.6.0: only a solicitation that uses a trade secret, test_counsel_review7)
+    assert "directly or indirectly use a trade secret of another Party" in clause
+    assert "(b) employing or engaging any person, including" in md
     assert "employ or engage any such person" not in md
     new_york = draft_md(write_deal, under(deal_data, "New York"))
     assert "(b) employ or engage any such person." in new_york

@@ -54,8 +54,12 @@ def test_the_budget_late_payment_clause_and_its_schedule_row_name_the_same_rate(
     data = example("northwind-resellers-reseller")  # Dutch law, a Budget in EUR with a 4% margin
     md = draft_md(write_deal, data)
     rate = "the European Central Bank’s main refinancing operations rate"
-    assert f"at 4% a year above {rate} as it stands on the due date." in clause_of(md, "Late payment")
-    assert f"| Late payment interest | 4% a year above {rate} as it stands on the due date |" in md
+    # (under Dutch law "the higher of" it and the statutory commercial rate since library 2.6.0)
+    statutory = "the statutory commercial interest rate under article 6:119a of the Dutch Civil Code"
+    assert (f"at the higher of 4% a year above {rate} as it stands on the due date and {statutory}."
+            in clause_of(md, "Late payment"))
+    assert (f"| Late payment interest | the higher of 4% a year above {rate} as it stands on the due date and "
+            f"{statutory} |") in md
 
 
 def test_a_us_budget_in_dollars_reads_as_before(write_deal):
