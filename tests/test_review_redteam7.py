@@ -83,3 +83,54 @@ def test_pages_pasted_into_a_clause_are_refused_before_the_deal_is_written_out(d
     lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
     assert len(lines) == 1 and "the wording it adds makes the deal file larger than 1000 kB" in lines[0], lines
     assert (drafted / "deal.yaml").read_bytes() == before
+
+
+def _comments_of(result, ident: str) -> list[str]:
+    return [n.text for c in result.plan.clauses if c.id == ident for n in c.notes if n.kind.startswith("comment")]
+
+
+# ── part names percent-encoded ─────────────────────────────────────────────────────────────────
+def _renamed(members: dict[str, bytes], old: str, new: str, target_old: bytes, target_new: bytes,
+             rels: str) -> dict[str, bytes]:
+    """The part `old` stored as the zip member `new`, its relationship (in `rels`) naming it `target_new`."""
+    out = {}
+    for name, data in members.items():
+        if name == rels:
+            data = data.replace(b'Target="' + target_old + b'"', b'Target="' + target_new + b'"')
+        if name == "[Content_Types].xml":
+            data = data.replace(b'"/' + old.encode() + b'"', b'"/' + target_new.lstrip(b"/") + b'"')
+        out[new if name == old else name] = data
+    return out
+
+
+def test_parts_named_percent_encoded_are_read(drafted):
+    """A relationship names a part percent-encoded ('word/document%20x.xml', 'comments%201.xml', as a URI must
+    write a space) and the zip holds the name decoded ('word/document x.xml'): the copy was refused as 'not a
+    Word document (no word/document.xml)', and a comments part so named was not found (its comments lost)."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.comment("at least 180 days", "Is this the market position?")
+    edit.replace("180 days", "120 days")
+    edit.save(drafted / "out" / "plain.docx")
+    members = _members(drafted / "out" / "plain.docx")
+    members = _renamed(members, "word/comments.xml", "word/comments 1.xml", b"comments.xml", b"comments%201.xml",
+                       "word/_rels/document.xml.rels")
+    members = _renamed(members, "word/_rels/document.xml.rels", "word/_rels/document x.xml.rels", b"", b"", "")
+    members = _renamed(members, "word/document.xml", "word/document x.xml", b"word/document.xml",
+                       b"word/document%20x.xml", "_rels/.rels")
+    reviewed = _zip(drafted / "out" / "encoded.docx", members)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert "~ 17.1 Termination for convenience (least 180 days’ → least 120 days’)" in summary_lines(done.comparison)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert _comments_of(result, "termination.convenience") == ["Is this the market position?"]
+
+
+def test_a_part_stored_both_encoded_and_decoded_is_refused(drafted, tmp_path):
+    """'word/document x.xml' and 'word/document%20x.xml' are one part name: a package holding both is forged (which
+    one a reader takes is not certain), refused as a part stored twice is."""
+    members = _members(drafted / "out" / DOCX)
+    members = _renamed(members, "word/document.xml", "word/document x.xml", b"word/document.xml",
+                       b"word/document%20x.xml", "_rels/.rels")
+    members["word/document%20x.xml"] = members["word/document x.xml"]
+    forged = _zip(tmp_path / "forged.docx", members)
+    done = run_cli("redline", drafted / "out" / DOCX, forged, "-o", tmp_path / "r.docx")
+    assert done.returncode == 1 and "has two members named" in done.stderr, done.stderr

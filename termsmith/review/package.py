@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -65,11 +66,25 @@ class Package:
     total: int = 0
     main: str = "word/document.xml"  # the main document part, as the package's relationships name it
 
+    def __post_init__(self) -> None:
+        # part names are URIs compared without case (ECMA-376 Part 2): a relationship may name a part percent-
+        # encoded ('document%20x.xml') that the zip holds decoded ('document x.xml'), or the other way round
+        self._members = {}
+        for name in sorted(self.names):
+            for key in (name.lower(), unquote(name).lower()):
+                self._members.setdefault(key, name)
+
+    def member(self, name: str) -> str | None:
+        """The zip member that holds the part `name` (as a relationship writes it), None when there is none."""
+        if name in self.names:
+            return name
+        return self._members.get(name.lower()) or self._members.get(unquote(name).lower())
+
     def has(self, name: str) -> bool:
-        return name in self.names
+        return self.member(name) is not None
 
     def read(self, name: str) -> bytes:
-        info = self.zip.getinfo(name)
+        info = self.zip.getinfo(self.member(name) or name)
         limit = min(MAX_PART, MAX_TOTAL - self.total)
         if info.compress_size and info.file_size > MAX_RATIO * max(info.compress_size, 1024):
             raise self.refuse(f"{name} inflates {info.file_size // max(info.compress_size, 1)} times: "
@@ -152,13 +167,14 @@ def open_package(path: Path) -> Package:
             raise DocxError(Problem(file=where, message=f"has a member named {name!r} that points outside "
                                                          "the package (zip-slip): refused"))
     seen: set[str] = set()
-    for info in infos:  # part names are compared without case (ECMA-376 Part 2): a second one is not Word's
-        if info.filename.lower() in seen:
+    for info in infos:  # part names are compared without case or percent-encoding (ECMA-376 Part 2): a second
+        # one is not Word's
+        if unquote(info.filename).lower() in seen:
             archive.close()
             raise DocxError(Problem(file=where, message=f"has two members named {info.filename!r} (a damaged or "
                                                          "forged package: which one Word reads is not certain): "
                                                          "refused"))
-        seen.add(info.filename.lower())
+        seen.add(unquote(info.filename).lower())
     package = Package(path, archive, frozenset(i.filename for i in infos))
     try:
         package.main = _main_part(package)
@@ -175,8 +191,8 @@ def _main_part(package: Package) -> str:
         for rel in package.xml("_rels/.rels"):
             target = rel.get("Target", "")
             if rel.get("Type") == RT_DOCUMENT and rel.get("TargetMode") != "External":
-                name = posixpath.normpath(target.lstrip("/"))
-                if package.has(name):
+                name = package.member(posixpath.normpath(target.lstrip("/")))
+                if name is not None:
                     return name
     if package.has("word/document.xml"):
         return "word/document.xml"
