@@ -134,3 +134,76 @@ def test_a_part_stored_both_encoded_and_decoded_is_refused(drafted, tmp_path):
     forged = _zip(tmp_path / "forged.docx", members)
     done = run_cli("redline", drafted / "out" / DOCX, forged, "-o", tmp_path / "r.docx")
     assert done.returncode == 1 and "has two members named" in done.stderr, done.stderr
+
+
+# ── symbols and ruby text around the body ───────────────────────────────────────────────────
+def _sym(char: str, font: str = "Symbol") -> etree._Element:
+    run = etree.Element(q("r"))
+    etree.SubElement(run, q("sym"), {q("font"): font, q("char"): char})
+    return run
+
+
+def _text_run(text: str) -> etree._Element:
+    run = etree.Element(q("r"))
+    t = etree.SubElement(run, q("t"))
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return run
+
+
+def _ruby(base: str, guide: str) -> etree._Element:
+    """Text with a reading set above it (Word's Phonetic Guide): w:ruby in a run, the guide in w:rt, the words in
+    w:rubyBase."""
+    run = etree.Element(q("r"))
+    ruby = etree.SubElement(run, q("ruby"))
+    etree.SubElement(etree.SubElement(ruby, q("rubyPr")), q("hps")).set(q("val"), "10")
+    etree.SubElement(ruby, q("rt")).append(_text_run(guide))
+    etree.SubElement(ruby, q("rubyBase")).append(_text_run(base))
+    return run
+
+
+def test_a_symbol_in_a_comment_and_in_the_footer_is_read(drafted):
+    """Insert > Symbol (a w:sym, no w:t) in a comment and in a tracked insertion in the footer: the comment read
+    'Uptime  99.5%?' and the footer's insertion 'and  board approval', the characters lost."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    cid = edit.comment("at least 180 days", "Uptime ")
+    comment = edit.comments[int(cid)]
+    p = comment.find(q("p"))
+    p.append(_sym("F0B3"))
+    p.append(_text_run(" 99.5%?"))
+    footer = etree.fromstring(edit.members["word/footer1.xml"])
+    run = next(t for t in footer.iter(q("t")) if t.text and "subject to contract" in t.text).getparent()
+    inserted = edit._mark("ins", WHO, WHEN)
+    inserted.extend([_text_run(" and "), _sym("F0B3"), _text_run(" board approval")])
+    run.addnext(inserted)
+    edit.members["word/footer1.xml"] = etree.tostring(footer, xml_declaration=True, encoding="UTF-8", standalone=True)
+    reviewed = drafted / "out" / "symbols.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert _comments_of(result, "termination.convenience") == ["Uptime ≥ 99.5%?"]
+    assert "- inserted in the footer: “and ≥ board approval”: the headers and footers are the library's" in \
+        result.lines, result.lines
+
+
+def test_ruby_text_is_read_as_its_base_words(drafted):
+    """Words with a reading set above them (w:ruby) inserted with tracking into a clause and into the footer: the
+    body lost the words (no change found), the footer read its guide as text too."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _, middle, _ = edit._split("180 days")
+    inserted = edit._mark("ins", WHO, WHEN)
+    inserted.extend([_text_run(" (Tokyo time "), _ruby("東京", "とうきょう"), _text_run(")")])
+    middle.addnext(inserted)
+    footer = etree.fromstring(edit.members["word/footer1.xml"])
+    run = next(t for t in footer.iter(q("t")) if t.text and "subject to contract" in t.text).getparent()
+    inserted = edit._mark("ins", WHO, WHEN)
+    inserted.extend([_text_run(" in "), _ruby("東京", "とうきょう")])
+    run.addnext(inserted)
+    edit.members["word/footer1.xml"] = etree.tostring(footer, xml_declaration=True, encoding="UTF-8", standalone=True)
+    reviewed = drafted / "out" / "ruby.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, drafted / "r.docx")
+    assert any("(Tokyo time 東京)" in line for line in summary_lines(done.comparison)), summary_lines(done.comparison)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert "(Tokyo time 東京)" in result.plan.overrides["termination.convenience"]["text"]
+    assert "- inserted in the footer: “in 東京”: the headers and footers are the library's" in result.lines, \
+        result.lines

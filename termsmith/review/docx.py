@@ -66,6 +66,7 @@ _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT, _w("dir"), _w("bdo
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
 _SYM, _FONT, _CHAR = _w("sym"), _w("font"), _w("char")
+_RUBY, _RUBY_BASE = _w("ruby"), _w("rubyBase")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 _NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -487,6 +488,11 @@ class _Reader:
                 continue
             if tag in _NOTE_REFERENCES:
                 para.notes.append(NoteReference(_NOTE_REFERENCES[tag], child.get(_ID, ""), revision))
+                continue
+            if tag == _RUBY:  # text with a reading set above it: the base is the document's words, not the guide
+                base = _child(child, _RUBY_BASE)
+                if base is not None:
+                    self._content(base, para, revision)
                 continue
             if tag in _PICTURES:  # termsmith draws none: a reviewer's, reported where it is like a footnote
                 ident = str(len(self.pictures))
