@@ -207,3 +207,53 @@ def test_ruby_text_is_read_as_its_base_words(drafted):
     assert "(Tokyo time 東京)" in result.plan.overrides["termination.convenience"]["text"]
     assert "- inserted in the footer: “in 東京”: the headers and footers are the library's" in result.lines, \
         result.lines
+
+
+# ── text moved between clauses ───────────────────────────────────────────────────────────────
+def _moved(edit: WordEdit, source: str, after: str, name: str = "move1") -> None:
+    """The paragraph holding `source` moved with tracking (as Word records a cut and paste with Track Changes on)
+    to just after the paragraph holding `after`: its runs in w:moveFrom there and a copy of them in w:moveTo here,
+    each range named, both paragraph marks marked moved."""
+    src = _paragraph_of(edit, source)
+    dst = copy.deepcopy(src)
+    for kind, para in (("moveFrom", src), ("moveTo", dst)):
+        ppr = para.find(q("pPr"))
+        rpr = ppr.find(q("rPr"))
+        if rpr is None:
+            rpr = etree.SubElement(ppr, q("rPr"))
+        rpr.append(edit._mark(kind, WHO, WHEN))
+        runs = [r for r in para if r.tag == q("r")]
+        start = edit._mark(f"{kind}RangeStart", WHO, WHEN)
+        start.set(q("name"), name)
+        wrapper = edit._mark(kind, WHO, WHEN)
+        runs[0].addprevious(start)
+        start.addnext(wrapper)
+        wrapper.extend(runs)
+        end = etree.Element(q(f"{kind}RangeEnd"))
+        end.set(q("id"), start.get(q("id")))
+        wrapper.addnext(end)
+        for bookmark in [b for b in para if b.tag in (q("bookmarkStart"), q("bookmarkEnd"))]:
+            para.remove(bookmark)
+    _paragraph_of(edit, after).addnext(dst)
+
+
+def test_text_moved_into_another_clause_keeps_its_numbers_live(drafted):
+    """The second paragraph of clause 17.4 (change of control: '60 days’ notice', '6 months') moved to the end of
+    clause 17.3 with tracking: the receiving clause's wording froze the numbers that came from the other clause's
+    deal fields (a later change of the notice period no longer reached it). Now they are that clause's
+    expressions, with the lines that set what they need."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _moved(edit, "may then terminate this Agreement", "promptly if an Insolvency Event occurs")
+    reviewed = drafted / "out" / "moved.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert not result.mismatches, result.mismatches
+    text = result.plan.overrides["termination.insolvency"]["text"]
+    assert "{{ exit.change_of_control.notice_days | days }}’ notice" in text, text
+    assert "{{ terms.change_of_control_window_months | months }} after" in text, text
+    assert "60 days" not in text and "6 months" not in text, text
+    assert "may then terminate" not in result.plan.overrides["termination.change-of-control"]["text"]
+    again = api.draft(drafted / "deal.yaml", drafted / "again")
+    md = next((drafted / "again").glob("*.md")).read_text(encoding="utf-8")
+    assert "promptly if an Insolvency Event occurs in relation to it, unless the law prohibits it from doing so.\n\n" \
+           "The other Party may then terminate this Agreement by giving at least 60 days’ notice." in md

@@ -81,6 +81,8 @@ class Plan:
     headings: dict[str, tuple[str, str]] = field(default_factory=dict)  # article or schedule id → (old, new)
     renames: dict[str, str] = field(default_factory=dict)  # a defined term renamed throughout: old → new name
     items: list[ItemEdit] = field(default_factory=list)  # items added to or removed from deal lists
+    moved_from: dict[str, set[str]] = field(default_factory=dict)  # a clause text was moved into (tracked moves)
+    # → the clauses text was moved out of
 
     @property
     def changed(self) -> bool:
@@ -110,6 +112,7 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         if isinstance(block, Para) and block.mark is not None and block.mark.kind == "del" and index in was_in:
             owners[index] = was_in[index]
     notes = review_notes(doc, owners)
+    moved_from = _moved_from(doc, owners, was_in)
     headings = {s.id: f"{'Article ' if s.kind == 'article' else ''}{s.label} {s.title}".strip()
                 for d in (base, accepted) for s in d.sections}
     base_clauses = _clauses(base)
@@ -140,7 +143,7 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             review(ident).notes.append(Note("struck through", "", "", " … ".join(struck), tracked=False))
     changed = [i for i in [*accepted_clauses, *(k for k in base_clauses if k not in accepted_clauses)]
                if not _reads_same(base_clauses.get(i), accepted_clauses.get(i))]
-    result = Plan(list(reviews.values()), [], {}, accepted)
+    result = Plan(list(reviews.values()), [], {}, accepted, moved_from=moved_from)
     handled: set[str] = set()
     for ident in changed:
         if ident in handled:
@@ -338,6 +341,21 @@ def _order(accepted: Draft, base: Draft) -> dict[str, int]:
             places.setdefault(c.id, k)
         out.update(places)
     return out
+
+
+def _moved_from(doc: Document, owners: dict[int, str], was_in: dict[int, str]) -> dict[str, set[str]]:
+    """Each clause text was moved into with tracking (w:moveTo) → the clauses text was moved out of (w:moveFrom):
+    the values the moved words print come from the template of the clause they left."""
+    into, out_of = set(), set()
+    for index, item, para, _row in doc.revisions():
+        revision = item.revision if not isinstance(item, Para) else item.mark
+        if revision is None or not revision.moved or para is None:
+            continue
+        if revision.kind == "ins":
+            into.add(owner_of(owners, index))
+        else:
+            out_of.add(owner_of(was_in, index))
+    return {ident: out_of - {ident} for ident in into if out_of - {ident}}
 
 
 def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], ClauseReview]) -> None:
