@@ -18,7 +18,7 @@ from termsmith import api
 from termsmith.review.redline import summary_lines
 
 from .conftest import ROOT
-from .reviewed import WordEdit, q
+from .reviewed import WordEdit, libreoffice_resave, q
 
 DOCX = "acme-globex-2027.docx"
 WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
@@ -257,3 +257,29 @@ def test_text_moved_into_another_clause_keeps_its_numbers_live(drafted):
     md = next((drafted / "again").glob("*.md")).read_text(encoding="utf-8")
     assert "promptly if an Insolvency Event occurs in relation to it, unless the law prohibits it from doing so.\n\n" \
            "The other Party may then terminate this Agreement by giving at least 60 days’ notice." in md
+
+
+# ── replies in a copy that keeps no threads ─────────────────────────────────────────────────
+def _notes_of(result, ident: str) -> list[tuple[str, str, str]]:
+    return [(n.kind, n.author, n.text) for c in result.plan.clauses if c.id == ident for n in c.notes
+            if n.kind.startswith(("comment", "reply"))]
+
+
+def test_a_reply_libreoffice_saved_as_a_comment_is_reported_as_a_reply(drafted, tmp_path):
+    """LibreOffice drops commentsExtended.xml (which comment replies to which) and writes each reply as a comment of
+    its own, its range over its comment's: absorb listed the answer as a second, unrelated comment. A comment on
+    exactly the words of an earlier one, in a copy that keeps no threads, is a reply to it."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    first = edit.comment("at least 180 days", "Is 180 days the market position?")
+    edit.comment("at least 180 days", "Yes: 90 to 180 days.", author="Bob Owner", date="2027-02-03T09:00:00Z",
+                 reply_to=first)
+    reviewed = drafted / "reply.docx"
+    edit.save(reviewed)
+    saved = libreoffice_resave(reviewed, tmp_path / "lo")
+    with zipfile.ZipFile(saved) as z:
+        assert not any("commentsExtended" in n for n in z.namelist())  # the thread is gone from the file
+    (drafted / "out" / "lo.docx").write_bytes(saved.read_bytes())
+    result = api.absorb(drafted / "out" / "lo.docx", drafted / "deal.yaml", dry_run=True)
+    assert _notes_of(result, "termination.convenience") == [
+        ("comment", "Jane Counsel", "Is 180 days the market position?"),
+        ("reply", "Bob Owner", "Yes: 90 to 180 days.")], _notes_of(result, "termination.convenience")

@@ -244,6 +244,8 @@ class _Reader:
         self.sent: tuple[str, str] | None = None  # (author, date) of a termsmith redline's own revisions
         self.pictures: dict[tuple[str, str], str] = {}  # ('picture' or 'text box', its number) → its text
         self.bold_styles: set[str] = set()  # character styles that make a run bold
+        self.serial = 0  # paragraphs read so far
+        self.spans: dict[str, list] = {}  # comment id → [(paragraph, piece) where its range starts, … ends]
         self.styles = self._styles()
         self.canon = {}
         for sid, sname in self.styles.items():
@@ -273,7 +275,10 @@ class _Reader:
                 blocks.append(self._paragraph(el))
             else:
                 blocks.append(self._table(el))
-        return Document(self.package.path, blocks, self.parts.comments(), properties, self.styles,
+        comments = self.parts.comments()
+        if not self.parts.threaded():
+            comments = _threads(comments, self.spans)
+        return Document(self.package.path, blocks, comments, properties, self.styles,
                         {**self.parts.note_texts(), **self.pictures}, self.parts.margins(), self.parts.margin_texts(body),
                         self.parts.note_comments(), self.parts.application())
 
@@ -367,6 +372,7 @@ class _Reader:
                     if el is not None and not (self.sent is not None and self._sent(el)):
                         mark = replace(_revision(el, kind), moved=moved)
         para = Para(style, [], mark=mark)
+        self.serial += 1
         restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
         if restyled is not None:
             para.formatted.append((restyled.get(_AUTHOR, ""), restyled.get(_DATE, ""), "(paragraph)"))
@@ -409,8 +415,10 @@ class _Reader:
                     para.bookmarks.append(name)
             elif tag == _COMMENT_START:
                 para.comments.append(child.get(_ID, ""))
+                self.spans.setdefault(child.get(_ID, ""), [None, None])[0] = (self.serial, len(para.pieces))
             elif tag == _COMMENT_END:
                 para.comment_ends.append(child.get(_ID, ""))
+                self.spans.setdefault(child.get(_ID, ""), [None, None])[1] = (self.serial, len(para.pieces))
             elif tag in _WRAPPERS:
                 self._content(child.find(_SDT_CONTENT) if tag == _SDT and
                               child.find(_SDT_CONTENT) is not None else child, para, revision)
@@ -534,6 +542,23 @@ class _Reader:
         del para.pieces[start:]
         para.pieces.append(Piece(CrossRef("", words[1], label, first.inline.bold, first.inline.italic),
                                  first.revision))
+
+
+def _threads(comments: dict[str, Comment], spans: dict[str, list]) -> dict[str, Comment]:
+    """Replies told by where they are, in a copy that keeps no threads (no commentsExtended part: LibreOffice
+    drops it, Word 2010 wrote none): a comment on exactly the words an earlier one is on is a reply to it, as
+    LibreOffice writes each reply (its own range over its comment's). termsmith's own notes reply to nothing."""
+    out = dict(comments)
+    first: dict[tuple, str] = {}
+    order = {cid: k for k, cid in enumerate(spans)}
+    for cid in sorted((c for c in spans if c in comments and None not in spans[c]),
+                      key=lambda c: (comments[c].date, order[c])):
+        place = tuple(spans[cid])
+        comment = comments[cid]
+        root = first.setdefault(place, cid)
+        if root != cid and comment.parent is None and comment.author.strip().lower() != "termsmith":
+            out[cid] = replace(comment, parent=root)
+    return out
 
 
 def _terms(pieces: list[Piece]) -> list[Piece]:

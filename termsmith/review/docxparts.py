@@ -130,6 +130,10 @@ class Parts:
                 return (found.text or "").strip() if found is not None else ""
         return ""
 
+    def threaded(self) -> bool:
+        """The package keeps its comments' threads (Word's commentsExtended part: which comment replies to which)."""
+        return self.part(RT_COMMENTS_EXT) is not None
+
     def comments(self) -> dict[str, Comment]:
         name = self.part(RT_COMMENTS)
         if name is None:
