@@ -283,3 +283,28 @@ def test_a_reply_libreoffice_saved_as_a_comment_is_reported_as_a_reply(drafted, 
     assert _notes_of(result, "termination.convenience") == [
         ("comment", "Jane Counsel", "Is 180 days the market position?"),
         ("reply", "Bob Owner", "Yes: 90 to 180 days.")], _notes_of(result, "termination.convenience")
+
+
+# ── damaged fields ───────────────────────────────────────────────────────────────────────────
+def _field_char(kind: str) -> etree._Element:
+    run = etree.Element(q("r"))
+    etree.SubElement(run, q("fldChar")).set(q("fldCharType"), kind)
+    return run
+
+
+def test_a_field_that_never_ends_is_refused_not_read_as_code(drafted, tmp_path):
+    """A field's 'begin' with no 'end' (a damaged copy): everything after it read as the field's code, so a later
+    tracked change was lost, and redline stopped on an internal error (exit 3) as numbers no longer agreed."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _, middle, _ = edit._split("180 days")
+    middle.addnext(_field_char("begin"))
+    edit.insert_after("within 10 Business Days", " (or 5 if urgent)")
+    reviewed = drafted / "out" / "damaged.docx"
+    edit.save(reviewed)
+    for args in (("redline", drafted / "out" / DOCX, reviewed, "-o", tmp_path / "r.docx"),
+                 ("absorb", reviewed, "--deal", drafted / "deal.yaml")):
+        done = run_cli(*args)
+        assert done.returncode == 1, done.stderr
+        lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
+        assert len(lines) == 1 and "holds a field that never ends" in lines[0], lines
+    assert not (tmp_path / "r.docx").exists()

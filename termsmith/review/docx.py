@@ -275,6 +275,10 @@ class _Reader:
                 blocks.append(self._paragraph(el))
             else:
                 blocks.append(self._table(el))
+        if self.fields:  # the rest of the text would read as the field's code: nothing after it would count
+            raise self.package.refuse(f"{self.main} holds a field that never ends (a w:fldChar 'begin' with no "
+                                      "'end'), so the text after it cannot be read: the file is damaged; open it "
+                                      "in Word, save it and run again")
         comments = self.parts.comments()
         if not self.parts.threaded():
             comments = _threads(comments, self.spans)
