@@ -568,8 +568,14 @@ def relabel(draft: Draft) -> Draft:
         targets[section.anchor] = section.id
         clauses = []
         values = [0] * 6
-        for m, clause in enumerate(section.clauses, start=1):
-            clause_label = {"article": f"{n}.{m}", "schedule": str(m), "signatures": ""}[section.kind]
+        m = 0
+        for clause in section.clauses:
+            # Word numbers a clause by its numbered paragraph: one a reviewer restyled as text (or a heading
+            # restyled so, which starts a clause with its bookmark) has no number, and the next takes its number
+            numbered = any(isinstance(b, Paragraph) and b.role == "clause" for b in clause.blocks)
+            m += numbered
+            clause_label = {"article": f"{n}.{m}", "schedule": str(m), "signatures": ""}[section.kind] \
+                if numbered or section.kind == "signatures" else ""
             labels[clause.anchor] = clause_label
             targets[clause.anchor] = clause.id
             blocks = []
