@@ -308,3 +308,49 @@ def test_a_field_that_never_ends_is_refused_not_read_as_code(drafted, tmp_path):
         lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
         assert len(lines) == 1 and "holds a field that never ends" in lines[0], lines
     assert not (tmp_path / "r.docx").exists()
+
+
+# ── headings and clause paragraphs restyled as text ──────────────────────────────────────────
+def _restyled(edit: WordEdit, paragraph: etree._Element, style: str = "BodyText") -> None:
+    paragraph.find(f"{q('pPr')}/{q('pStyle')}").set(q("val"), style)
+    numbering = paragraph.find(f"{q('pPr')}/{q('numPr')}")
+    if numbering is not None:
+        numbering.getparent().remove(numbering)
+
+
+def _heading(edit: WordEdit, style: str, text: str) -> etree._Element:
+    return next(p for p in edit.doc.iter(q("p")) if p.find(f"{q('pPr')}/{q('pStyle')}") is not None
+                and p.find(f"{q('pPr')}/{q('pStyle')}").get(q("val")) == style
+                and text in "".join(t.text or "" for t in p.iter(q("t"))))
+
+
+def test_an_article_heading_restyled_as_text_is_compared_not_an_internal_error(drafted, tmp_path):
+    """Article 17's heading given the body text style (no tracking): its clauses read under Article 16, the heading's
+    words a paragraph of their own, and redline stopped on an internal error (exit 3: 'the draft says 16.8 but
+    Word's numbering shows 16.7'), as the heading's words were counted as a numbered clause; a schedule heading so
+    restyled stopped it too ('bookmark … claimed by both')."""
+    for style, text in (("ArticleHeading", "Termination"), ("ScheduleHeading", "Roles")):
+        edit = WordEdit(drafted / "out" / DOCX)
+        _restyled(edit, _heading(edit, style, text))
+        reviewed = drafted / "out" / f"restyled-{style}.docx"
+        edit.save(reviewed)
+        done = run_cli("redline", drafted / "out" / DOCX, reviewed, "-o", tmp_path / f"{style}.docx")
+        assert done.returncode == 0, done.stderr
+    assert "> 16.7 Termination for convenience (from 17.1" in run_cli(
+        "redline", drafted / "out" / DOCX, drafted / "out" / "restyled-ArticleHeading.docx", "-o",
+        tmp_path / "again.docx", "--force").stdout
+
+
+def test_a_clause_paragraph_restyled_as_text_is_named_so(drafted, tmp_path):
+    """Clause 17.1's numbered paragraph given the body text style: absorb described the edit as 'words moved from one
+    table cell to another' (the clause has no table); redline stopped on an internal error before the fix above."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _restyled(edit, _paragraph_of(edit, "Any Party may terminate this Agreement for convenience"))
+    reviewed = drafted / "out" / "restyled.docx"
+    edit.save(reviewed)
+    done = run_cli("redline", drafted / "out" / DOCX, reviewed, "-o", tmp_path / "r.docx")
+    assert done.returncode == 0, done.stderr
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    notes = [n.text for c in result.plan.clauses if c.id == "termination.convenience" for n in c.notes]
+    assert notes == ["the same words, a paragraph's style changed (a numbered clause or item as text, or the "
+                     "reverse)"], notes

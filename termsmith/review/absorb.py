@@ -297,8 +297,20 @@ def _edit_summary(old: Clause, new: Clause) -> str:
         if was or now:  # not where only the space between a table's cells moved
             parts.append(f"“{was}” → “{now}”" if was and now else f"added “{now}”" if now else f"removed “{was}”")
     if not parts:
-        return "words moved from one table cell to another"
+        return _same_words(old, new)
     return "; ".join(parts[:5]) + (f"; {len(parts) - 5} more" if len(parts) > 5 else "")
+
+
+def _same_words(old: Clause, new: Clause) -> str:
+    """What changed in a clause whose words are all the same: how they are laid out."""
+    paras = [[b for b in c.blocks if isinstance(b, Paragraph)] for c in (old, new)]
+    if len(paras[0]) != len(paras[1]):
+        return "the same words in more or fewer paragraphs (a paragraph split in two, or two joined)"
+    if [(p.role, p.level) for p in paras[0]] != [(p.role, p.level) for p in paras[1]]:
+        return "the same words, a paragraph's style changed (a numbered clause or item as text, or the reverse)"
+    if any(isinstance(b, Table) for c in (old, new) for b in c.blocks):
+        return "words moved from one table cell to another"
+    return "the same words, laid out differently"
 
 
 def _inlines_of(block) -> Iterable:
