@@ -354,3 +354,27 @@ def test_a_clause_paragraph_restyled_as_text_is_named_so(drafted, tmp_path):
     notes = [n.text for c in result.plan.clauses if c.id == "termination.convenience" for n in c.notes]
     assert notes == ["the same words, a paragraph's style changed (a numbered clause or item as text, or the "
                      "reverse)"], notes
+
+
+# ── hidden text ──────────────────────────────────────────────────────────────────────────────
+def test_hidden_text_added_is_reported_not_lost(drafted, tmp_path):
+    """Words added in a hidden run (Word's Hidden font effect, w:vanish), without tracking: both commands said no
+    changes. Hidden text is not the clause's text (Word neither shows nor prints it) but it is in the file, and
+    termsmith hides nothing: each command now names it."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _, middle, _ = edit._split("180 days")
+    run = _text_run(" plus a break fee of EUR 1m")
+    run.insert(0, etree.Element(q("rPr")))
+    etree.SubElement(run[0], q("vanish"))
+    middle.addnext(run)
+    reviewed = drafted / "out" / "hidden.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert summary_lines(done.comparison) == ["no changes"]
+    assert any("hidden text (which Word neither shows nor prints) the redline does not compare: in clause 17.1 “plus "
+               "a break fee of EUR 1m”" in n for n in done.notes), done.notes
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    review = next(c for c in result.plan.clauses if c.id == "termination.convenience")
+    assert [(n.kind, n.text) for n in review.notes] == [("hidden text", "plus a break fee of EUR 1m")]
+    assert "hidden text (which Word neither shows nor prints) is not absorbed" in review.detail
+    assert result.plan.overrides == {}

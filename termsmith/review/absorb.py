@@ -47,7 +47,7 @@ from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
 from termsmith.review.margins import untracked as untracked_margins
-from termsmith.review.reviewnotes import Note, review_notes, reviewer, struck_by_hand
+from termsmith.review.reviewnotes import Note, hidden_text, review_notes, reviewer, struck_by_hand
 from termsmith.review.redline import fold_quotes
 
 DEFINITIONS = "definitions.terms"
@@ -141,6 +141,8 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         struck = [t for t in struck if old is None or t not in _struck(old)]
         if struck:
             review(ident).notes.append(Note("struck through", "", "", " … ".join(struck), tracked=False))
+    for ident, hidden in hidden_text(doc, owners).items():
+        review(ident).notes.append(Note("hidden text", "", "", " … ".join(hidden), tracked=False))
     changed = [i for i in [*accepted_clauses, *(k for k in base_clauses if k not in accepted_clauses)]
                if not _reads_same(base_clauses.get(i), accepted_clauses.get(i))]
     result = Plan(list(reviews.values()), [], {}, accepted, moved_from=moved_from)
@@ -258,6 +260,9 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             if any(n.kind == "struck through" for n in r.notes):
                 r.detail += ("; words struck through without tracking are not deleted: if they are to go, delete "
                              "them (with tracking) and absorb again")
+        if any(n.kind == "hidden text" for n in r.notes):
+            r.detail += ("; hidden text (which Word neither shows nor prints) is not absorbed: if it is to be part "
+                         "of the agreement, unhide it and absorb again")
     return result
 
 

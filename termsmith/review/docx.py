@@ -111,6 +111,8 @@ class Para:
     formatted: list[tuple[str, str, str]] = field(default_factory=list)  # (author, date, text) of tracked
     # formatting changes (w:rPrChange of a run, w:pPrChange of the paragraph: '(paragraph)')
     move: tuple[str, str] | None = None  # ('from' | 'to', the move's name): a tracked move's range starts here
+    hidden: list[str] = field(default_factory=list)  # text in hidden runs (w:vanish), which Word neither shows nor
+    # prints: not the paragraph's text, reported
 
     def inlines(self, view: str = "accepted") -> list[Piece]:
         drop = "del" if view == "accepted" else "ins"
@@ -474,8 +476,11 @@ class _Reader:
             tag = child.tag
             if tag == _T:
                 text = child.text
-                if text and not hidden and not (fields and fields[-1][1] == "instr"):
-                    pieces.append(Piece(Span(text, bold, italic, strike), revision, title, term))
+                if text and not (fields and fields[-1][1] == "instr"):
+                    if not hidden:
+                        pieces.append(Piece(Span(text, bold, italic, strike), revision, title, term))
+                    elif revision is None or revision.kind == "ins":  # termsmith hides none: the reviewer's
+                        para.hidden.append(text)
                 continue
             if tag == _FLD_CHAR:
                 kind = child.get(_FLD_CHAR_TYPE)

@@ -150,6 +150,18 @@ def struck_by_hand(doc: Document, owners: dict[int, str]) -> dict[str, list[str]
     return out
 
 
+def hidden_text(doc: Document, owners: dict[int, str]) -> dict[str, list[str]]:
+    """The text a reviewer put in hidden runs (Word's Hidden font effect: neither shown nor printed, and not read
+    as the clause's text), by the clause it is in; termsmith hides nothing."""
+    out: dict[str, list[str]] = {}
+    for index, block in enumerate(doc.blocks):
+        for para in paras_of(block):
+            text = " ".join("".join(para.hidden).split())
+            if text:
+                out.setdefault(owner_of(owners, index), []).append(text)
+    return out
+
+
 AUTHOR_WIDTH = 60  # a reviewer's name as the report shows it: longer names are cut, with an ellipsis
 
 
