@@ -378,3 +378,21 @@ def test_hidden_text_added_is_reported_not_lost(drafted, tmp_path):
     assert [(n.kind, n.text) for n in review.notes] == [("hidden text", "plus a break fee of EUR 1m")]
     assert "hidden text (which Word neither shows nor prints) is not absorbed" in review.detail
     assert result.plan.overrides == {}
+
+
+# ── a comment anchored nowhere ───────────────────────────────────────────────────────────────
+def test_a_comment_anchored_nowhere_is_reported(drafted):
+    """A comment in comments.xml whose range and reference a tool removed from the body: absorb said 'No changes and
+    no comments', the comment lost. It is listed with the cover, said to be anchored to no text."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    cid = edit.comment("at least 180 days", "Please confirm the notice period with finance.")
+    for el in list(edit.doc.iter(q("commentRangeStart"), q("commentRangeEnd"), q("commentReference"))):
+        if el.get(q("id")) == cid:
+            holder = el.getparent()
+            (holder.getparent() if el.tag == q("commentReference") else holder).remove(
+                holder if el.tag == q("commentReference") else el)
+    reviewed = drafted / "out" / "orphan.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert "- comment, anchored to no text of the body (Jane Counsel, 2027-02-02): “Please confirm the notice period " \
+           "with finance.”" in result.lines, result.lines

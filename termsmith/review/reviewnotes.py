@@ -96,6 +96,10 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
             parent = doc.comments.get(comment.parent)
             out.setdefault(owner_of(owners, anchor) if anchor is not None else "cover", []).append(
                 _comment_note(comment, parent))
+        elif comment.author.strip().lower() != TERMSMITH_AUTHOR and comment.id not in places and comment.text:
+            # anchored nowhere in the text read (its marks removed by a tool, or in a text box): still the reviewer's
+            out.setdefault("cover", []).append(replace(_comment_note(comment, None),
+                                                       kind="comment, anchored to no text of the body"))
     return out
 
 
