@@ -396,3 +396,18 @@ def test_a_comment_anchored_nowhere_is_reported(drafted):
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     assert "- comment, anchored to no text of the body (Jane Counsel, 2027-02-02): “Please confirm the notice period " \
            "with finance.”" in result.lines, result.lines
+
+
+def test_a_move_libreoffice_saved_leaves_the_next_clause_numbered(drafted, tmp_path):
+    """The move above saved again by LibreOffice: it gives the clause paragraph after the moved one that one's body
+    style, keeping its number as direct numbering (w:numPr of the clause list). Clause 17.5 read as unnumbered
+    text: absorb overrode it ('a paragraph's style changed') and it re-drafted differently. A paragraph numbered
+    in a clause level's list is that level's paragraph, whatever its style."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _moved(edit, "may then terminate this Agreement", "promptly if an Insolvency Event occurs")
+    edit.save(drafted / "moved.docx")
+    saved = libreoffice_resave(drafted / "moved.docx", tmp_path / "lo")
+    (drafted / "out" / "moved-lo.docx").write_bytes(saved.read_bytes())
+    result = api.absorb(drafted / "out" / "moved-lo.docx", drafted / "deal.yaml", dry_run=True)
+    assert sorted(result.plan.overrides) == ["termination.change-of-control", "termination.insolvency"]
+    assert not result.mismatches, result.mismatches

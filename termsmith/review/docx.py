@@ -66,6 +66,7 @@ _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT, _w("dir"), _w("bdo
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
 _SYM, _FONT, _CHAR = _w("sym"), _w("font"), _w("char")
+_NUM_PR, _NUMBERED = _w("numPr"), ("ClauseLevel", "ScheduleLevel")
 _RUBY, _RUBY_BASE = _w("ruby"), _w("rubyBase")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 _NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
@@ -248,12 +249,18 @@ class _Reader:
         self.bold_styles: set[str] = set()  # character styles that make a run bold
         self.serial = 0  # paragraphs read so far
         self.spans: dict[str, list] = {}  # comment id → [(paragraph, piece) where its range starts, … ends]
+        self.numbered: dict[tuple[str, str], str] = {}  # (numId, ilvl) of a numbered style's list → its style id
         self.styles = self._styles()
         self.canon = {}
         for sid, sname in self.styles.items():
             house = _HOUSE.get(_squash(sid)) or _HOUSE.get(_squash(sname))
             if house:
                 self.canon[sid] = house
+        # the lists of termsmith's numbered clause and schedule paragraphs: a paragraph in another style numbered
+        # in one of them directly (LibreOffice gives a paragraph after a moved one that one's style, its number
+        # kept) shows a clause's number, and is that clause level's paragraph
+        self.numbered = {key: self.canon[sid] for key, sid in self.numbered.items()
+                         if self.canon.get(sid, "").startswith(("ClauseLevel", "ScheduleLevel"))}
 
     def _sent(self, el: etree._Element) -> bool:
         """A revision of the termsmith redline this document is (its author and date), not a reviewer's."""
@@ -297,6 +304,11 @@ class _Reader:
             sname = style.find(_w("name"))
             sid = style.get(_w("styleId"), "")
             out[sid] = sname.get(_w("val"), "") if sname is not None else ""
+            numbering = style.find(f"{_PPR}/{_w('numPr')}")
+            if numbering is not None and style.get(_w("type")) == "paragraph":
+                key = _list_key(numbering)
+                if key is not None:
+                    self.numbered.setdefault(key, sid)
             bold = style.find(f"{_w('rPr')}/{_B}")
             if style.get(_w("type")) == "character" and bold is not None and _on(bold):
                 self.bold_styles.add(sid)  # 'Strong', as a reviewer bolds a run-in title in LibreOffice
@@ -370,6 +382,10 @@ class _Reader:
             style_el = _child(ppr, _PSTYLE)
             style = style_el.get(_VAL, "") if style_el is not None else ""
             style = self.canon.get(style, style)
+            numbering = _child(ppr, _NUM_PR)
+            if numbering is not None and self.numbered and not style.startswith(_NUMBERED) and \
+                    (style not in HOUSE_STYLES or style.startswith("BodyLevel") or style == "BodyText"):
+                style = self.numbered.get(_list_key(numbering) or ("", ""), style)
             rpr = _child(ppr, _RPR)  # the paragraph mark's: inserted or deleted
             if rpr is not None:  # a paragraph mark moved (w:moveFrom, w:moveTo) is deleted here, inserted there
                 for kind, tag, moved in (("ins", _INS, False), ("del", _DEL, False), ("ins", _MOVE_TO, True),
@@ -640,6 +656,16 @@ def _echo(para: Para) -> Para:
     (no tracked change, comment, bookmark or strike of its own)."""
     return Para(para.style, [Piece(replace(p.inline, strike=False) if isinstance(p.inline, Span) else p.inline, None,
                                    p.title, p.term) for p in para.inlines()])
+
+
+def _list_key(numbering: etree._Element) -> tuple[str, str] | None:
+    """(numId, ilvl) of a w:numPr; None without a list (numId 0 takes numbering off)."""
+    num = _child(numbering, _w("numId"))
+    level = _child(numbering, _w("ilvl"))
+    num_id = num.get(_VAL, "") if num is not None else ""
+    if not num_id or num_id == "0":
+        return None
+    return num_id, level.get(_VAL, "0") if level is not None else "0"
 
 
 def _child(el: etree._Element, tag: str) -> etree._Element | None:
