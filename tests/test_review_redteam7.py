@@ -411,3 +411,18 @@ def test_a_move_libreoffice_saved_leaves_the_next_clause_numbered(drafted, tmp_p
     result = api.absorb(drafted / "out" / "moved-lo.docx", drafted / "deal.yaml", dry_run=True)
     assert sorted(result.plan.overrides) == ["termination.change-of-control", "termination.insolvency"]
     assert not result.mismatches, result.mismatches
+
+
+# ── files of another format named .docx ─────────────────────────────────────────────────────
+def test_a_doc_or_odt_named_docx_says_what_it_is(drafted, tmp_path):
+    """A Word 97-2003 .doc or a LibreOffice .odt renamed .docx: refused as 'not a Word document' with no hint of
+    what to do. The line now says what the file is and how to make the .docx."""
+    doc = tmp_path / "old.docx"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4088)
+    odt = _zip(tmp_path / "odt.docx", {"mimetype": b"application/vnd.oasis.opendocument.text",
+                                       "content.xml": b"<office:document-content/>"})
+    for path, what in ((doc, "it is a Word 97-2003 document (.doc)"), (odt, "it is an OpenDocument file")):
+        done = run_cli("redline", drafted / "out" / DOCX, path, "-o", tmp_path / "r.docx")
+        lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
+        assert done.returncode == 1 and len(lines) == 1, done.stderr
+        assert what in lines[0] and "save it as a Word document (.docx)" in lines[0], lines

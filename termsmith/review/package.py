@@ -153,7 +153,8 @@ def open_package(path: Path) -> Package:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise DocxError(Problem(file=where, message="is not a Word document (not a zip package)")) from None
+        raise DocxError(Problem(file=where, message="is not a Word document (not a zip package" +
+                                _what_instead(path) + ")")) from None
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         archive.close()
@@ -184,6 +185,23 @@ def open_package(path: Path) -> Package:
     return package
 
 
+_SAVE_AS = ": open it in Word or LibreOffice and save it as a Word document (.docx)"
+_OTHER_FORMATS = ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "; it is a Word 97-2003 document (.doc) or another older "
+                   "Office file" + _SAVE_AS),
+                  (b"{\\rtf", "; it is a Rich Text Format file (.rtf)" + _SAVE_AS),
+                  (b"%PDF", "; it is a PDF" + ": ask for the Word file the reviewer edited"))
+
+
+def _what_instead(path: Path) -> str:
+    """What a file that is not a zip package seems to be, by its first bytes ('' when it is nothing known)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return ""
+    return next((text for magic, text in _OTHER_FORMATS if head.startswith(magic)), "")
+
+
 def _main_part(package: Package) -> str:
     """The part the package's officeDocument relationship names (Word may save it as word/document2.xml, say),
     else word/document.xml."""
@@ -196,4 +214,8 @@ def _main_part(package: Package) -> str:
                     return name
     if package.has("word/document.xml"):
         return "word/document.xml"
+    if package.has("mimetype") and package.zip.getinfo("mimetype").file_size < 200 and \
+            package.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
+        raise package.refuse("is not a Word document (no word/document.xml; it is an OpenDocument file, as "
+                             "LibreOffice saves .odt" + _SAVE_AS + ")")
     raise package.refuse("is not a Word document (no word/document.xml)")
