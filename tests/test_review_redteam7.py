@@ -426,3 +426,26 @@ def test_a_doc_or_odt_named_docx_says_what_it_is(drafted, tmp_path):
         lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
         assert done.returncode == 1 and len(lines) == 1, done.stderr
         assert what in lines[0] and "save it as a Word document (.docx)" in lines[0], lines
+
+
+def test_a_schedule_paragraph_numbered_directly_in_its_restarted_list_stays_a_paragraph(drafted, tmp_path):
+    """The same in a schedule: each schedule's numbering restarts in a list of its own (w:num with a start override),
+    which no style names. A schedule paragraph given the body style with that list's numbering kept (as LibreOffice
+    saves one after a moved paragraph) read as text: the schedule lost a paragraph number."""
+    edit = WordEdit(drafted / "out" / DOCX)
+
+    def style(p: etree._Element) -> str:
+        el = p.find(f"{q('pPr')}/{q('pStyle')}")
+        return el.get(q("val")) if el is not None else ""
+
+    paras = list(edit.doc.iter(q("p")))
+    first = next(k for k, p in enumerate(paras) if style(p) == "ScheduleLevel1"
+                 and p.find(f"{q('pPr')}/{q('numPr')}") is not None)
+    second = next(p for p in paras[first + 1:] if style(p) in ("ScheduleLevel1", "ScheduleHeading"))
+    assert style(second) == "ScheduleLevel1"
+    second.find(f"{q('pPr')}/{q('pStyle')}").set(q("val"), "BodyLevel1")
+    second.find(q("pPr")).find(q("pStyle")).addnext(copy.deepcopy(paras[first].find(f"{q('pPr')}/{q('numPr')}")))
+    reviewed = drafted / "out" / "schedule.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert summary_lines(done.comparison) == ["no changes"], summary_lines(done.comparison)

@@ -278,6 +278,12 @@ class _Reader:
         # a termsmith redline sent for review: its own revisions (its author, its date) are the document as sent
         sent = properties.get("termsmith.redline.author"), properties.get("termsmith.redline.date")
         self.sent = sent if all(sent) else None
+        for ppr in body.iter(_PPR):  # the lists numbered paragraphs of each level are in (a schedule's restarts one)
+            style_el, numbering = _child(ppr, _PSTYLE), _child(ppr, _NUM_PR)
+            style = self.canon.get(style_el.get(_VAL, ""), "") if style_el is not None else ""
+            key = _list_key(numbering) if numbering is not None and style.startswith(_NUMBERED) else None
+            if key is not None:
+                self.numbered.setdefault(key, style)
         blocks: list[Para | TableRead] = []
         for el in _block_elements(body):
             if el.tag == _P:
