@@ -449,3 +449,26 @@ def test_a_schedule_paragraph_numbered_directly_in_its_restarted_list_stays_a_pa
     edit.save(reviewed)
     done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
     assert summary_lines(done.comparison) == ["no changes"], summary_lines(done.comparison)
+
+
+# ── two clauses joined ───────────────────────────────────────────────────────────────────────
+def test_two_clauses_joined_by_a_deleted_paragraph_mark_are_refused(drafted):
+    """The paragraph mark ending clause 17.3 deleted with tracking, its words kept: the words join clause 17.4's
+    numbered paragraph. absorb wrote 17.4's wording with 17.3's paragraph in front of its run-in title (which the
+    re-draft then printed twice) and took the paragraph out of 17.3. A deal cannot join two clauses: refused,
+    naming both, and nothing written for either."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    para = _paragraph_of(edit, "promptly if an Insolvency Event occurs")
+    ppr = para.find(q("pPr"))
+    rpr = ppr.find(q("rPr"))
+    if rpr is None:
+        rpr = etree.SubElement(ppr, q("rPr"))
+    rpr.append(edit._mark("del", WHO, WHEN))
+    reviewed = drafted / "out" / "joined.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.overrides == {}
+    assert result.plan.refused == [
+        "the last paragraph of clause 17.3 Insolvency joined to clause 17.4 Change of control (the paragraph mark "
+        "between them deleted): a deal cannot join two clauses; reject that change, or move the words with tracking, "
+        "and absorb again"]

@@ -147,6 +147,19 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
                if not _reads_same(base_clauses.get(i), accepted_clauses.get(i))]
     result = Plan(list(reviews.values()), [], {}, accepted, moved_from=moved_from)
     handled: set[str] = set()
+    for first, second in _joined(doc, was_in, base_clauses):  # the first clause's words in front of the second's
+        # numbered paragraph (its title then in the middle of the text): a deal cannot join two clauses' text. Joined
+        # the other way (the second clause's words at the end of the first clause's paragraph), the second is gone
+        # and the first holds its words, which a deal can say
+        if second not in accepted_clauses:
+            continue
+        names = [_clause_name(base_clauses[i]) for i in (first, second)]
+        line = (f"the last paragraph of {names[0]} joined to {names[1]} (the paragraph mark between them deleted): a "
+                "deal cannot join two clauses; reject that change, or move the words with tracking, and absorb again")
+        result.refused.append(line)
+        for ident in (first, second):
+            review(ident).action, review(ident).detail = "refused", line
+            handled.add(ident)
     for ident in changed:
         if ident in handled:
             continue
@@ -358,6 +371,26 @@ def _order(accepted: Draft, base: Draft) -> dict[str, int]:
             places.setdefault(c.id, k)
         out.update(places)
     return out
+
+
+def _joined(doc: Document, was_in: dict[int, str], clauses: dict[str, Clause]) -> list[tuple[str, str]]:
+    """(clause, next clause) of each pair joined into one paragraph by a tracked deletion of the paragraph mark
+    that ends the first one's last paragraph, its words kept."""
+    out = []
+    for index, block in enumerate(doc.blocks[:-1]):
+        mark = block.mark if isinstance(block, Para) else None
+        if mark is None or mark.kind != "del" or mark.moved or not isinstance(doc.blocks[index + 1], Para):
+            continue
+        if not any(isinstance(p.inline, Span) and p.inline.text.strip() for p in block.inlines("accepted")):
+            continue  # deleted whole, words and all: nothing is joined
+        first, second = owner_of(was_in, index), owner_of(was_in, index + 1)
+        if first != second and first in clauses and second in clauses:
+            out.append((first, second))
+    return out
+
+
+def _clause_name(clause: Clause) -> str:
+    return " ".join(x for x in (f"clause {clause.label}" if clause.label else "", clause.title) if x) or clause.id
 
 
 def _moved_from(doc: Document, owners: dict[int, str], was_in: dict[int, str]) -> dict[str, set[str]]:
