@@ -253,7 +253,7 @@ def test_text_moved_into_another_clause_keeps_its_numbers_live(drafted):
     assert "{{ terms.change_of_control_window_months | months }} after" in text, text
     assert "60 days" not in text and "6 months" not in text, text
     assert "may then terminate" not in result.plan.overrides["termination.change-of-control"]["text"]
-    again = api.draft(drafted / "deal.yaml", drafted / "again")
+    api.draft(drafted / "deal.yaml", drafted / "again")
     md = next((drafted / "again").glob("*.md")).read_text(encoding="utf-8")
     assert "promptly if an Insolvency Event occurs in relation to it, unless the law prohibits it from doing so.\n\n" \
            "The other Party may then terminate this Agreement by giving at least 60 days’ notice." in md
