@@ -421,7 +421,10 @@ def test_a_doc_or_odt_named_docx_says_what_it_is(drafted, tmp_path):
     doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4088)
     odt = _zip(tmp_path / "odt.docx", {"mimetype": b"application/vnd.oasis.opendocument.text",
                                        "content.xml": b"<office:document-content/>"})
-    for path, what in ((doc, "it is a Word 97-2003 document (.doc)"), (odt, "it is an OpenDocument file")):
+    flat = tmp_path / "flat.docx"
+    flat.write_bytes(b'<?xml version="1.0"?><w:wordDocument/>')
+    for path, what in ((doc, "it is a Word 97-2003 document (.doc)"), (odt, "it is an OpenDocument file"),
+                       (flat, "it is a single XML file")):
         done = run_cli("redline", drafted / "out" / DOCX, path, "-o", tmp_path / "r.docx")
         lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
         assert done.returncode == 1 and len(lines) == 1, done.stderr

@@ -189,7 +189,9 @@ _SAVE_AS = ": open it in Word or LibreOffice and save it as a Word document (.do
 _OTHER_FORMATS = ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "; it is a Word 97-2003 document (.doc) or another older "
                    "Office file" + _SAVE_AS),
                   (b"{\\rtf", "; it is a Rich Text Format file (.rtf)" + _SAVE_AS),
-                  (b"%PDF", "; it is a PDF" + ": ask for the Word file the reviewer edited"))
+                  (b"%PDF", "; it is a PDF" + ": ask for the Word file the reviewer edited"),
+                  (b"<?xml", "; it is a single XML file, as Word saves 'Word XML Document' and LibreOffice a flat "
+                   "OpenDocument file" + _SAVE_AS))
 
 
 def _what_instead(path: Path) -> str:
@@ -199,6 +201,7 @@ def _what_instead(path: Path) -> str:
             head = fh.read(8)
     except OSError:
         return ""
+    head = head.removeprefix(codecs.BOM_UTF8)
     return next((text for magic, text in _OTHER_FORMATS if head.startswith(magic)), "")
 
 
