@@ -475,3 +475,19 @@ def test_two_clauses_joined_by_a_deleted_paragraph_mark_are_refused(drafted):
         "the last paragraph of clause 17.3 Insolvency joined to clause 17.4 Change of control (the paragraph mark "
         "between them deleted): a deal cannot join two clauses; reject that change, or move the words with tracking, "
         "and absorb again"]
+
+
+def test_a_schedule_heading_restyled_as_text_writes_nothing_for_its_clauses(drafted):
+    """Schedule 1's heading restyled as body text: absorb refused the heading (as for a heading deleted), yet wrote
+    an override for each of its three clauses (their words unchanged, read unnumbered under the execution heading)
+    and added the heading's words as a new clause. The heading is the library's: nothing is written for it."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _restyled(edit, _heading(edit, "ScheduleHeading", "Roles"))
+    reviewed = drafted / "out" / "restyled.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.overrides == {}, result.plan.overrides
+    assert [line.split(":")[0] for line in result.plan.refused] == ["Schedule 1"], result.plan.refused
+    assert {c.id: c.action for c in result.plan.clauses if c.id.startswith("schedule-roles")} == {
+        "schedule-roles": "refused", "schedule-roles.duties": "refused", "schedule-roles.raci": "refused",
+        "schedule-roles.key": "refused"}

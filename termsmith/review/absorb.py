@@ -160,11 +160,24 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         for ident in (first, second):
             review(ident).action, review(ident).detail = "refused", line
             handled.add(ident)
+    headless = _headless(base, accepted)
+    sections_gone = {s.id: (s.label if s.kind == "schedule" else f"Article {s.label}") for s in base.sections
+                     if s.id not in {x.id for x in accepted.sections} and s.kind != "signatures"}
     for ident in changed:
         if ident in handled:
             continue
         target = review(ident)
         old, new = base_clauses.get(ident), accepted_clauses.get(ident)
+        if ident in headless and old is not None and new is not None and \
+                _EDIT_WORD.findall(_plain(old)) == _EDIT_WORD.findall(_plain(new)):
+            target.action = "refused"  # laid out as the section it now reads under lays out its clauses
+            target.detail = (f"the same words, read under the heading before it since the heading of "
+                             f"{headless[ident]} was deleted (which is not absorbed: see that heading)")
+            continue
+        if old is None and ident in sections_gone:  # the words of a heading restyled as text, its bookmark kept
+            target.action = "refused"
+            target.detail = f"the words of the heading of {sections_gone[ident]}, made text (which is not absorbed)"
+            continue
         if new is None:
             target.action, target.detail = "removed", "the clause is left out of the deal (overrides: removed)"
             result.overrides[ident] = {"removed": True, "based_on": old.version}
@@ -371,6 +384,14 @@ def _order(accepted: Draft, base: Draft) -> dict[str, int]:
             places.setdefault(c.id, k)
         out.update(places)
     return out
+
+
+def _headless(base: Draft, accepted: Draft) -> dict[str, str]:
+    """Each clause of an article or schedule whose heading the review deleted (its clauses kept, under the heading
+    before it) → how that article or schedule is named."""
+    now = {s.id for s in accepted.sections}
+    return {c.id: (s.label if s.kind == "schedule" else f"Article {s.label}") for s in base.sections
+            if s.id not in now and s.kind != "signatures" for c in s.clauses}
 
 
 def _joined(doc: Document, was_in: dict[int, str], clauses: dict[str, Clause]) -> list[tuple[str, str]]:
