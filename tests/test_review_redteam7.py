@@ -491,3 +491,44 @@ def test_a_schedule_heading_restyled_as_text_writes_nothing_for_its_clauses(draf
     assert {c.id: c.action for c in result.plan.clauses if c.id.startswith("schedule-roles")} == {
         "schedule-roles": "refused", "schedule-roles.duties": "refused", "schedule-roles.raci": "refused",
         "schedule-roles.key": "refused"}
+
+
+# ── numbering restarted by hand ──────────────────────────────────────────────────────────────
+def test_clause_numbering_restarted_by_hand_is_reported(drafted, tmp_path):
+    """Word's Restart Numbering at clause 17.3 (a list of its own starting again at 1, which the clauses after it
+    follow, so Word shows 17.1, 17.2, 17.1, 17.2 …): both commands said no changes. termsmith numbers the clauses
+    itself, so it is not absorbed, but it is said where it starts (once)."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    numbering = etree.fromstring(edit.members["word/numbering.xml"])
+    first = next(n for n in numbering.iter(q("num")) if n.get(q("id")) == "1" or n.get(q("numId")) == "1")
+    num = etree.SubElement(numbering, q("num"))
+    num.set(q("numId"), "50")
+    etree.SubElement(num, q("abstractNumId")).set(q("val"), first.find(q("abstractNumId")).get(q("val")))
+    override = etree.SubElement(num, q("lvlOverride"))
+    override.set(q("ilvl"), "1")
+    etree.SubElement(override, q("startOverride")).set(q("val"), "1")
+    edit.members["word/numbering.xml"] = etree.tostring(numbering, xml_declaration=True, encoding="UTF-8",
+                                                        standalone=True)
+    start = _paragraph_of(edit, "if an Insolvency Event occurs in relation to the other Party")
+    for para in [start, *start.itersiblings()]:
+        style = para.find(f"{q('pPr')}/{q('pStyle')}")
+        if style is not None and style.get(q("val")) == "ArticleHeading":
+            break
+        if style is not None and style.get(q("val")) == "ClauseLevel1":
+            ppr = para.find(q("pPr"))
+            for old in ppr.findall(q("numPr")):
+                ppr.remove(old)
+            numbered = etree.Element(q("numPr"))
+            etree.SubElement(numbered, q("ilvl")).set(q("val"), "1")
+            etree.SubElement(numbered, q("numId")).set(q("val"), "50")
+            style.addnext(numbered)
+    reviewed = drafted / "out" / "restarted.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert summary_lines(done.comparison) == ["no changes"]
+    assert any("clause numbering restarted by hand, which the redline does not compare (termsmith numbers the "
+               "clauses itself): at clause 17.3 (from 1)" in n for n in done.notes), done.notes
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    notes = {c.id: [(n.kind, n.text) for n in c.notes] for c in result.plan.clauses if c.notes}
+    assert notes == {"termination.insolvency": [("numbering restarted", "at 1")]}, notes
+    assert result.plan.overrides == {}

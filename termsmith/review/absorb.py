@@ -280,7 +280,7 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
             if any(n.kind == "formatting changed" for n in r.notes):
                 r.detail += ": formatting comes from the library's styles, so it is not absorbed"
-            if any(n.kind == "numbered by hand" for n in r.notes):
+            if any(n.kind in ("numbered by hand", "numbering restarted") for n in r.notes):
                 r.detail += ("; termsmith numbers the clauses itself: a number typed by hand is not absorbed (the "
                              "re-draft numbers the clause in its place)")
             if any(n.kind == "struck through" for n in r.notes):

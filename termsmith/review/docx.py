@@ -18,7 +18,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, TermDefinition
-from termsmith.review.docxparts import R, RT_HYPERLINK, RT_STYLES, Comment, Parts
+from termsmith.review.docxparts import R, RT_HYPERLINK, RT_NUMBERING, RT_STYLES, Comment, Parts
 from termsmith.review.margins import Margin, MarginChange
 from termsmith.review.package import Package, open_package
 from termsmith.review.symbols import symbol_text
@@ -112,6 +112,7 @@ class Para:
     formatted: list[tuple[str, str, str]] = field(default_factory=list)  # (author, date, text) of tracked
     # formatting changes (w:rPrChange of a run, w:pPrChange of the paragraph: '(paragraph)')
     move: tuple[str, str] | None = None  # ('from' | 'to', the move's name): a tracked move's range starts here
+    restarted: str | None = None  # the number a clause list restarts at here (Word's Restart Numbering): by hand
     hidden: list[str] = field(default_factory=list)  # text in hidden runs (w:vanish), which Word neither shows nor
     # prints: not the paragraph's text, reported
 
@@ -250,6 +251,8 @@ class _Reader:
         self.serial = 0  # paragraphs read so far
         self.spans: dict[str, list] = {}  # comment id → [(paragraph, piece) where its range starts, … ends]
         self.numbered: dict[tuple[str, str], str] = {}  # (numId, ilvl) of a numbered style's list → its style id
+        self.restarts = self._restarts()  # (numId, ilvl) of the lists that start again → the number they start at
+        self.restarted: set[tuple[str, str]] = set()  # the lists of clause paragraphs read so far
         self.styles = self._styles()
         self.canon = {}
         for sid, sname in self.styles.items():
@@ -300,6 +303,17 @@ class _Reader:
         return Document(self.package.path, blocks, comments, properties, self.styles,
                         {**self.parts.note_texts(), **self.pictures}, self.parts.margins(), self.parts.margin_texts(body),
                         self.parts.note_comments(), self.parts.application())
+
+    def _restarts(self) -> dict[tuple[str, str], str]:
+        """The lists (w:num) that restart a level at a number of their own (w:lvlOverride/w:startOverride)."""
+        name = self.parts.part(RT_NUMBERING)
+        out = {}
+        for num in self.package.xml(name).iter(_w("num")) if name is not None else ():
+            for override in num.iter(_w("lvlOverride")):
+                start = _child(override, _w("startOverride"))
+                if start is not None:
+                    out[(num.get(_w("numId"), ""), override.get(_w("ilvl"), "0"))] = start.get(_VAL, "1")
+        return out
 
     def _styles(self) -> dict[str, str]:
         name = self.parts.part(RT_STYLES)
@@ -382,7 +396,7 @@ class _Reader:
         return out
 
     def _paragraph(self, p: etree._Element) -> Para:
-        style, mark = "", None
+        style, mark, restarted = "", None, None
         ppr = p[0] if len(p) else None  # the paragraph's properties come first (ECMA-376 CT_P)
         if ppr is not None and ppr.tag == _PPR:
             style_el = _child(ppr, _PSTYLE)
@@ -392,6 +406,10 @@ class _Reader:
             if numbering is not None and self.numbered and not style.startswith(_NUMBERED) and \
                     (style not in HOUSE_STYLES or style.startswith("BodyLevel") or style == "BodyText"):
                 style = self.numbered.get(_list_key(numbering) or ("", ""), style)
+            if numbering is not None and style.startswith("ClauseLevel"):  # termsmith restarts schedules' lists
+                key = _list_key(numbering) or ("", "")  # only: this is the reviewer's, said where it starts
+                restarted = self.restarts.get(key) if key not in self.restarted else None
+                self.restarted.add(key)
             rpr = _child(ppr, _RPR)  # the paragraph mark's: inserted or deleted
             if rpr is not None:  # a paragraph mark moved (w:moveFrom, w:moveTo) is deleted here, inserted there
                 for kind, tag, moved in (("ins", _INS, False), ("del", _DEL, False), ("ins", _MOVE_TO, True),
@@ -400,6 +418,7 @@ class _Reader:
                     if el is not None and not (self.sent is not None and self._sent(el)):
                         mark = replace(_revision(el, kind), moved=moved)
         para = Para(style, [], mark=mark)
+        para.restarted = restarted
         self.serial += 1
         restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
         if restyled is not None:

@@ -78,6 +78,10 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
                     notes.append(Note("formatting changed", author, date, text))
     for index, number in hand_numbers(doc).items():  # termsmith numbers the clauses: reported, not absorbed
         out.setdefault(owner_of(owners, index), []).append(Note("numbered by hand", "", "", number, tracked=False))
+    for index, block in enumerate(doc.blocks):  # so is Word's Restart Numbering of a clause
+        if isinstance(block, Para) and block.restarted is not None:
+            out.setdefault(owner_of(owners, index), []).append(
+                Note("numbering restarted", "", "", f"at {block.restarted}", tracked=False))
     places = _comment_places(doc)
     ends = _comment_places(doc, ends=True)
     for cid, index in places.items():

@@ -16,8 +16,8 @@ from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.render.wordparts import REDLINE_BODY_PROPERTY
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
-from termsmith.review.docx import Document, paras_of, plural, read_document
-from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places, place_names
+from termsmith.review.docx import Document, Para, paras_of, plural, read_document
+from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places, owner_of, place_names
 from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.package import DocxError, open_package
 from termsmith.review.reviewnotes import hidden_text
@@ -153,6 +153,13 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
         notes.append(f"{path}: clause numbers typed by hand, which the redline does not compare (termsmith numbers "
                      "the clauses itself): " + ", ".join(f"“{number}”" for number in list(typed.values())[:5]) +
                      (", …" if len(typed) > 5 else ""))
+    restarted = [(n, b.restarted) for n, b in enumerate(doc.blocks) if isinstance(b, Para) and b.restarted]
+    if restarted:
+        names = place_names(draft)
+        notes.append(f"{path}: clause numbering restarted by hand, which the redline does not compare (termsmith "
+                     "numbers the clauses itself): " + ", ".join(
+                         f"at {names.get(owner_of(owners, n), 'the document')} (from {start})"
+                         for n, start in restarted[:5]) + (", …" if len(restarted) > 5 else ""))
     merged = sum(doc.merged().values())
     if merged:
         notes.append(f"{path}: cells merged in {merged} table row{'s' if merged != 1 else ''} (termsmith's tables "
