@@ -47,7 +47,7 @@ from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
 from termsmith.review.margins import untracked as untracked_margins
-from termsmith.review.reviewnotes import Note, review_notes, reviewer, struck_by_hand
+from termsmith.review.reviewnotes import Note, hidden_text, review_notes, reviewer, struck_by_hand
 from termsmith.review.redline import fold_quotes
 
 DEFINITIONS = "definitions.terms"
@@ -81,6 +81,8 @@ class Plan:
     headings: dict[str, tuple[str, str]] = field(default_factory=dict)  # article or schedule id → (old, new)
     renames: dict[str, str] = field(default_factory=dict)  # a defined term renamed throughout: old → new name
     items: list[ItemEdit] = field(default_factory=list)  # items added to or removed from deal lists
+    moved_from: dict[str, set[str]] = field(default_factory=dict)  # a clause text was moved into (tracked moves)
+    # → the clauses text was moved out of
 
     @property
     def changed(self) -> bool:
@@ -110,6 +112,7 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         if isinstance(block, Para) and block.mark is not None and block.mark.kind == "del" and index in was_in:
             owners[index] = was_in[index]
     notes = review_notes(doc, owners)
+    moved_from = _moved_from(doc, owners, was_in)
     headings = {s.id: f"{'Article ' if s.kind == 'article' else ''}{s.label} {s.title}".strip()
                 for d in (base, accepted) for s in d.sections}
     base_clauses = _clauses(base)
@@ -138,15 +141,43 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         struck = [t for t in struck if old is None or t not in _struck(old)]
         if struck:
             review(ident).notes.append(Note("struck through", "", "", " … ".join(struck), tracked=False))
+    for ident, hidden in hidden_text(doc, owners).items():
+        review(ident).notes.append(Note("hidden text", "", "", " … ".join(hidden), tracked=False))
     changed = [i for i in [*accepted_clauses, *(k for k in base_clauses if k not in accepted_clauses)]
                if not _reads_same(base_clauses.get(i), accepted_clauses.get(i))]
-    result = Plan(list(reviews.values()), [], {}, accepted)
+    result = Plan(list(reviews.values()), [], {}, accepted, moved_from=moved_from)
     handled: set[str] = set()
+    for first, second in _joined(doc, was_in, base_clauses):  # the first clause's words in front of the second's
+        # numbered paragraph (its title then in the middle of the text): a deal cannot join two clauses' text. Joined
+        # the other way (the second clause's words at the end of the first clause's paragraph), the second is gone
+        # and the first holds its words, which a deal can say
+        if second not in accepted_clauses:
+            continue
+        names = [_clause_name(base_clauses[i]) for i in (first, second)]
+        line = (f"the last paragraph of {names[0]} joined to {names[1]} (the paragraph mark between them deleted): a "
+                "deal cannot join two clauses; reject that change, or move the words with tracking, and absorb again")
+        result.refused.append(line)
+        for ident in (first, second):
+            review(ident).action, review(ident).detail = "refused", line
+            handled.add(ident)
+    headless = _headless(base, accepted)
+    sections_gone = {s.id: (s.label if s.kind == "schedule" else f"Article {s.label}") for s in base.sections
+                     if s.id not in {x.id for x in accepted.sections} and s.kind != "signatures"}
     for ident in changed:
         if ident in handled:
             continue
         target = review(ident)
         old, new = base_clauses.get(ident), accepted_clauses.get(ident)
+        if ident in headless and old is not None and new is not None and \
+                _EDIT_WORD.findall(_plain(old)) == _EDIT_WORD.findall(_plain(new)):
+            target.action = "refused"  # laid out as the section it now reads under lays out its clauses
+            target.detail = (f"the same words, read under the heading before it since the heading of "
+                             f"{headless[ident]} was deleted (which is not absorbed: see that heading)")
+            continue
+        if old is None and ident in sections_gone:  # the words of a heading restyled as text, its bookmark kept
+            target.action = "refused"
+            target.detail = f"the words of the heading of {sections_gone[ident]}, made text (which is not absorbed)"
+            continue
         if new is None:
             target.action, target.detail = "removed", "the clause is left out of the deal (overrides: removed)"
             result.overrides[ident] = {"removed": True, "based_on": old.version}
@@ -249,12 +280,15 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
             if any(n.kind == "formatting changed" for n in r.notes):
                 r.detail += ": formatting comes from the library's styles, so it is not absorbed"
-            if any(n.kind == "numbered by hand" for n in r.notes):
+            if any(n.kind in ("numbered by hand", "numbering restarted") for n in r.notes):
                 r.detail += ("; termsmith numbers the clauses itself: a number typed by hand is not absorbed (the "
                              "re-draft numbers the clause in its place)")
             if any(n.kind == "struck through" for n in r.notes):
                 r.detail += ("; words struck through without tracking are not deleted: if they are to go, delete "
                              "them (with tracking) and absorb again")
+        if any(n.kind == "hidden text" for n in r.notes):
+            r.detail += ("; hidden text (which Word neither shows nor prints) is not absorbed: if it is to be part "
+                         "of the agreement, unhide it and absorb again")
     return result
 
 
@@ -294,8 +328,20 @@ def _edit_summary(old: Clause, new: Clause) -> str:
         if was or now:  # not where only the space between a table's cells moved
             parts.append(f"“{was}” → “{now}”" if was and now else f"added “{now}”" if now else f"removed “{was}”")
     if not parts:
-        return "words moved from one table cell to another"
+        return _same_words(old, new)
     return "; ".join(parts[:5]) + (f"; {len(parts) - 5} more" if len(parts) > 5 else "")
+
+
+def _same_words(old: Clause, new: Clause) -> str:
+    """What changed in a clause whose words are all the same: how they are laid out."""
+    paras = [[b for b in c.blocks if isinstance(b, Paragraph)] for c in (old, new)]
+    if len(paras[0]) != len(paras[1]):
+        return "the same words in more or fewer paragraphs (a paragraph split in two, or two joined)"
+    if [(p.role, p.level) for p in paras[0]] != [(p.role, p.level) for p in paras[1]]:
+        return "the same words, a paragraph's style changed (a numbered clause or item as text, or the reverse)"
+    if any(isinstance(b, Table) for c in (old, new) for b in c.blocks):
+        return "words moved from one table cell to another"
+    return "the same words, laid out differently"
 
 
 def _inlines_of(block) -> Iterable:
@@ -338,6 +384,49 @@ def _order(accepted: Draft, base: Draft) -> dict[str, int]:
             places.setdefault(c.id, k)
         out.update(places)
     return out
+
+
+def _headless(base: Draft, accepted: Draft) -> dict[str, str]:
+    """Each clause of an article or schedule whose heading the review deleted (its clauses kept, under the heading
+    before it) → how that article or schedule is named."""
+    now = {s.id for s in accepted.sections}
+    return {c.id: (s.label if s.kind == "schedule" else f"Article {s.label}") for s in base.sections
+            if s.id not in now and s.kind != "signatures" for c in s.clauses}
+
+
+def _joined(doc: Document, was_in: dict[int, str], clauses: dict[str, Clause]) -> list[tuple[str, str]]:
+    """(clause, next clause) of each pair joined into one paragraph by a tracked deletion of the paragraph mark
+    that ends the first one's last paragraph, its words kept."""
+    out = []
+    for index, block in enumerate(doc.blocks[:-1]):
+        mark = block.mark if isinstance(block, Para) else None
+        if mark is None or mark.kind != "del" or mark.moved or not isinstance(doc.blocks[index + 1], Para):
+            continue
+        if not any(isinstance(p.inline, Span) and p.inline.text.strip() for p in block.inlines("accepted")):
+            continue  # deleted whole, words and all: nothing is joined
+        first, second = owner_of(was_in, index), owner_of(was_in, index + 1)
+        if first != second and first in clauses and second in clauses:
+            out.append((first, second))
+    return out
+
+
+def _clause_name(clause: Clause) -> str:
+    return " ".join(x for x in (f"clause {clause.label}" if clause.label else "", clause.title) if x) or clause.id
+
+
+def _moved_from(doc: Document, owners: dict[int, str], was_in: dict[int, str]) -> dict[str, set[str]]:
+    """Each clause text was moved into with tracking (w:moveTo) → the clauses text was moved out of (w:moveFrom):
+    the values the moved words print come from the template of the clause they left."""
+    into, out_of = set(), set()
+    for index, item, para, _row in doc.revisions():
+        revision = item.revision if not isinstance(item, Para) else item.mark
+        if revision is None or not revision.moved or para is None:
+            continue
+        if revision.kind == "ins":
+            into.add(owner_of(owners, index))
+        else:
+            out_of.add(owner_of(was_in, index))
+    return {ident: out_of - {ident} for ident in into if out_of - {ident}}
 
 
 def _moves(base: Draft, accepted: Draft, result: Plan, review: Callable[[str], ClauseReview]) -> None:

@@ -8,6 +8,7 @@ DEAL.review.md, and commits library changes on a new branch.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,6 +132,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         parsed[text] = resolved.loaded
     literal = _keep_live(plan, base, loaded.data, drafted_from, draft_with)
     fields = [(path, new) for path, _old, new in plan.fields]
+    _fits(raw, plan.overrides, deal_path)
     new_text = edit_deal(text, fields, plan.overrides, parse, plan.items) if plan.changed else text
     mismatches: list[str] = []
     if plan.changed:
@@ -190,6 +192,18 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     return AbsorbResult(plan, tuple(lines), tuple(written), (), tuple(mismatches))
 
 
+def _fits(raw: bytes, overrides: dict[str, dict], deal_path: Path) -> None:
+    """Refused at once when the wording absorbed alone makes the deal file larger than a deal file may be (pages
+    pasted into a clause): writing it out and reading it back, twice, would take long only to refuse it."""
+    from termsmith.deal.load import MAX_BYTES
+
+    size = len(raw) + sum(len(str(value).encode("utf-8")) for o in overrides.values() for value in o.values())
+    if size > MAX_BYTES:
+        raise InputError(Problem(file=str(deal_path), message=(
+            f"absorbing this review would leave a deal that does not draft: the wording it adds makes the deal file "
+            f"larger than {MAX_BYTES // 1000} kB (text pasted into a clause?); a deal file is far smaller")))
+
+
 def _definers(base: Draft, library) -> dict[str, tuple[str, str, str]]:
     """Each term a clause of the draft defines in its front matter → (clause id, its version, the term as
     written there)."""
@@ -224,7 +238,10 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
                 r.detail += ("; written out as the deal has them now (a later change there does not reach this "
                              "wording): " + ", ".join(fixed))
     items = {i: livevalues.printed(library.by_id[i].body) for i in texts if i in library.by_id}
-    items = {i: v for i, v in items.items() if v}
+    # words moved in from another clause (a tracked move): the values that clause's template printed in them
+    moved = {i: _moved_printed(library, i, plan.moved_from.get(i, ()), items.get(i, [])) for i in items}
+    own = {i: len(v) for i, v in items.items()}
+    items = {i: v + moved[i] for i, v in items.items() if v or moved[i]}
     if not items:
         return {}
     trial = copy.deepcopy(data)
@@ -243,7 +260,12 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
         if ident not in drafted or ident not in old:
             continue
         values = livevalues.read_probe(plain_text(drafted[ident]), len(printed))
-        text, used = livevalues.relive(texts[ident]["text"], printed, values, plain_text(old[ident]))
+        k = own[ident]
+        text, used = livevalues.relive(texts[ident]["text"], printed[:k], values[:k], plain_text(old[ident]))
+        if k < len(printed):  # then the moved words' values, where the two clauses held them as often as now
+            was = "\n".join([plain_text(old[ident]), *(plain_text(old[a]) for a in plan.moved_from[ident] if a in old)])
+            text, more = livevalues.relive(text, printed[k:], values[k:], was)
+            used += more
         if not used:
             continue
         literal[ident] = texts[ident]["text"]
@@ -252,6 +274,29 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
             if r.id == ident:
                 r.detail += "; computed values kept live: " + ", ".join(f"{{{{ {u} }}}}" for u in used)
     return literal
+
+
+def _moved_printed(library, ident: str, sources, own: list) -> list:
+    """What the templates of the clauses text was moved out of (`sources`) print, for the clause `ident` it was
+    moved into: those whose `{% set %}` lines name nothing the clause's own body sets otherwise."""
+    from termsmith.review import livevalues
+
+    def names(tag: str) -> set[str]:
+        return set(re.findall(r"\bset\s+([A-Za-z_]\w*)", tag))
+
+    body = library.by_id[ident].body
+    taken = {n: tag for tag in re.findall(r"\{%-?\s*set\b.*?%\}", body, re.S) for n in names(tag)}
+    out = []
+    for source in sorted(sources):
+        if source not in library.by_id:
+            continue
+        for item in livevalues.printed(library.by_id[source].body):
+            wanted = {n: tag for tag in item.sets for n in names(tag)}
+            if all(taken.get(n, tag) == tag for n, tag in wanted.items()) and \
+                    item.expression not in {p.expression for p in [*own, *out]}:
+                taken.update(wanted)
+                out.append(item)
+    return out
 
 
 def _definition_text(draft: Draft, term: str) -> str | None:

@@ -18,7 +18,7 @@ from typing import Literal, NamedTuple
 from lxml import etree
 
 from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, TermDefinition
-from termsmith.review.docxparts import R, RT_HYPERLINK, RT_STYLES, Comment, Parts
+from termsmith.review.docxparts import R, RT_HYPERLINK, RT_NUMBERING, RT_STYLES, Comment, Parts
 from termsmith.review.margins import Margin, MarginChange
 from termsmith.review.package import Package, open_package
 from termsmith.review.symbols import symbol_text
@@ -66,6 +66,8 @@ _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT, _w("dir"), _w("bdo
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
 _SYM, _FONT, _CHAR = _w("sym"), _w("font"), _w("char")
+_NUM_PR, _NUMBERED = _w("numPr"), ("ClauseLevel", "ScheduleLevel")
+_RUBY, _RUBY_BASE = _w("ruby"), _w("rubyBase")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 _NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -110,6 +112,9 @@ class Para:
     formatted: list[tuple[str, str, str]] = field(default_factory=list)  # (author, date, text) of tracked
     # formatting changes (w:rPrChange of a run, w:pPrChange of the paragraph: '(paragraph)')
     move: tuple[str, str] | None = None  # ('from' | 'to', the move's name): a tracked move's range starts here
+    restarted: str | None = None  # the number a clause list restarts at here (Word's Restart Numbering): by hand
+    hidden: list[str] = field(default_factory=list)  # text in hidden runs (w:vanish), which Word neither shows nor
+    # prints: not the paragraph's text, reported
 
     def inlines(self, view: str = "accepted") -> list[Piece]:
         drop = "del" if view == "accepted" else "ins"
@@ -243,12 +248,22 @@ class _Reader:
         self.sent: tuple[str, str] | None = None  # (author, date) of a termsmith redline's own revisions
         self.pictures: dict[tuple[str, str], str] = {}  # ('picture' or 'text box', its number) → its text
         self.bold_styles: set[str] = set()  # character styles that make a run bold
+        self.serial = 0  # paragraphs read so far
+        self.spans: dict[str, list] = {}  # comment id → [(paragraph, piece) where its range starts, … ends]
+        self.numbered: dict[tuple[str, str], str] = {}  # (numId, ilvl) of a numbered style's list → its style id
+        self.restarts = self._restarts()  # (numId, ilvl) of the lists that start again → the number they start at
+        self.restarted: set[tuple[str, str]] = set()  # the lists of clause paragraphs read so far
         self.styles = self._styles()
         self.canon = {}
         for sid, sname in self.styles.items():
             house = _HOUSE.get(_squash(sid)) or _HOUSE.get(_squash(sname))
             if house:
                 self.canon[sid] = house
+        # the lists of termsmith's numbered clause and schedule paragraphs: a paragraph in another style numbered
+        # in one of them directly (LibreOffice gives a paragraph after a moved one that one's style, its number
+        # kept) shows a clause's number, and is that clause level's paragraph
+        self.numbered = {key: self.canon[sid] for key, sid in self.numbered.items()
+                         if self.canon.get(sid, "").startswith(("ClauseLevel", "ScheduleLevel"))}
 
     def _sent(self, el: etree._Element) -> bool:
         """A revision of the termsmith redline this document is (its author and date), not a reviewer's."""
@@ -266,15 +281,39 @@ class _Reader:
         # a termsmith redline sent for review: its own revisions (its author, its date) are the document as sent
         sent = properties.get("termsmith.redline.author"), properties.get("termsmith.redline.date")
         self.sent = sent if all(sent) else None
+        for ppr in body.iter(_PPR):  # the lists numbered paragraphs of each level are in (a schedule's restarts one)
+            style_el, numbering = _child(ppr, _PSTYLE), _child(ppr, _NUM_PR)
+            style = self.canon.get(style_el.get(_VAL, ""), "") if style_el is not None else ""
+            key = _list_key(numbering) if numbering is not None and style.startswith(_NUMBERED) else None
+            if key is not None:
+                self.numbered.setdefault(key, style)
         blocks: list[Para | TableRead] = []
         for el in _block_elements(body):
             if el.tag == _P:
                 blocks.append(self._paragraph(el))
             else:
                 blocks.append(self._table(el))
-        return Document(self.package.path, blocks, self.parts.comments(), properties, self.styles,
+        if self.fields:  # the rest of the text would read as the field's code: nothing after it would count
+            raise self.package.refuse(f"{self.main} holds a field that never ends (a w:fldChar 'begin' with no "
+                                      "'end'), so the text after it cannot be read: the file is damaged; open it "
+                                      "in Word, save it and run again")
+        comments = self.parts.comments()
+        if not self.parts.threaded():
+            comments = _threads(comments, self.spans)
+        return Document(self.package.path, blocks, comments, properties, self.styles,
                         {**self.parts.note_texts(), **self.pictures}, self.parts.margins(), self.parts.margin_texts(body),
                         self.parts.note_comments(), self.parts.application())
+
+    def _restarts(self) -> dict[tuple[str, str], str]:
+        """The lists (w:num) that restart a level at a number of their own (w:lvlOverride/w:startOverride)."""
+        name = self.parts.part(RT_NUMBERING)
+        out = {}
+        for num in self.package.xml(name).iter(_w("num")) if name is not None else ():
+            for override in num.iter(_w("lvlOverride")):
+                start = _child(override, _w("startOverride"))
+                if start is not None:
+                    out[(num.get(_w("numId"), ""), override.get(_w("ilvl"), "0"))] = start.get(_VAL, "1")
+        return out
 
     def _styles(self) -> dict[str, str]:
         name = self.parts.part(RT_STYLES)
@@ -285,6 +324,11 @@ class _Reader:
             sname = style.find(_w("name"))
             sid = style.get(_w("styleId"), "")
             out[sid] = sname.get(_w("val"), "") if sname is not None else ""
+            numbering = style.find(f"{_PPR}/{_w('numPr')}")
+            if numbering is not None and style.get(_w("type")) == "paragraph":
+                key = _list_key(numbering)
+                if key is not None:
+                    self.numbered.setdefault(key, sid)
             bold = style.find(f"{_w('rPr')}/{_B}")
             if style.get(_w("type")) == "character" and bold is not None and _on(bold):
                 self.bold_styles.add(sid)  # 'Strong', as a reviewer bolds a run-in title in LibreOffice
@@ -352,12 +396,20 @@ class _Reader:
         return out
 
     def _paragraph(self, p: etree._Element) -> Para:
-        style, mark = "", None
+        style, mark, restarted = "", None, None
         ppr = p[0] if len(p) else None  # the paragraph's properties come first (ECMA-376 CT_P)
         if ppr is not None and ppr.tag == _PPR:
             style_el = _child(ppr, _PSTYLE)
             style = style_el.get(_VAL, "") if style_el is not None else ""
             style = self.canon.get(style, style)
+            numbering = _child(ppr, _NUM_PR)
+            if numbering is not None and self.numbered and not style.startswith(_NUMBERED) and \
+                    (style not in HOUSE_STYLES or style.startswith("BodyLevel") or style == "BodyText"):
+                style = self.numbered.get(_list_key(numbering) or ("", ""), style)
+            if numbering is not None and style.startswith("ClauseLevel"):  # termsmith restarts schedules' lists
+                key = _list_key(numbering) or ("", "")  # only: this is the reviewer's, said where it starts
+                restarted = self.restarts.get(key) if key not in self.restarted else None
+                self.restarted.add(key)
             rpr = _child(ppr, _RPR)  # the paragraph mark's: inserted or deleted
             if rpr is not None:  # a paragraph mark moved (w:moveFrom, w:moveTo) is deleted here, inserted there
                 for kind, tag, moved in (("ins", _INS, False), ("del", _DEL, False), ("ins", _MOVE_TO, True),
@@ -366,6 +418,8 @@ class _Reader:
                     if el is not None and not (self.sent is not None and self._sent(el)):
                         mark = replace(_revision(el, kind), moved=moved)
         para = Para(style, [], mark=mark)
+        para.restarted = restarted
+        self.serial += 1
         restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
         if restyled is not None:
             para.formatted.append((restyled.get(_AUTHOR, ""), restyled.get(_DATE, ""), "(paragraph)"))
@@ -408,8 +462,10 @@ class _Reader:
                     para.bookmarks.append(name)
             elif tag == _COMMENT_START:
                 para.comments.append(child.get(_ID, ""))
+                self.spans.setdefault(child.get(_ID, ""), [None, None])[0] = (self.serial, len(para.pieces))
             elif tag == _COMMENT_END:
                 para.comment_ends.append(child.get(_ID, ""))
+                self.spans.setdefault(child.get(_ID, ""), [None, None])[1] = (self.serial, len(para.pieces))
             elif tag in _WRAPPERS:
                 self._content(child.find(_SDT_CONTENT) if tag == _SDT and
                               child.find(_SDT_CONTENT) is not None else child, para, revision)
@@ -461,8 +517,11 @@ class _Reader:
             tag = child.tag
             if tag == _T:
                 text = child.text
-                if text and not hidden and not (fields and fields[-1][1] == "instr"):
-                    pieces.append(Piece(Span(text, bold, italic, strike), revision, title, term))
+                if text and not (fields and fields[-1][1] == "instr"):
+                    if not hidden:
+                        pieces.append(Piece(Span(text, bold, italic, strike), revision, title, term))
+                    elif revision is None or revision.kind == "ins":  # termsmith hides none: the reviewer's
+                        para.hidden.append(text)
                 continue
             if tag == _FLD_CHAR:
                 kind = child.get(_FLD_CHAR_TYPE)
@@ -487,6 +546,11 @@ class _Reader:
                 continue
             if tag in _NOTE_REFERENCES:
                 para.notes.append(NoteReference(_NOTE_REFERENCES[tag], child.get(_ID, ""), revision))
+                continue
+            if tag == _RUBY:  # text with a reading set above it: the base is the document's words, not the guide
+                base = _child(child, _RUBY_BASE)
+                if base is not None:
+                    self._content(base, para, revision)
                 continue
             if tag in _PICTURES:  # termsmith draws none: a reviewer's, reported where it is like a footnote
                 ident = str(len(self.pictures))
@@ -528,6 +592,23 @@ class _Reader:
         del para.pieces[start:]
         para.pieces.append(Piece(CrossRef("", words[1], label, first.inline.bold, first.inline.italic),
                                  first.revision))
+
+
+def _threads(comments: dict[str, Comment], spans: dict[str, list]) -> dict[str, Comment]:
+    """Replies told by where they are, in a copy that keeps no threads (no commentsExtended part: LibreOffice
+    drops it, Word 2010 wrote none): a comment on exactly the words an earlier one is on is a reply to it, as
+    LibreOffice writes each reply (its own range over its comment's). termsmith's own notes reply to nothing."""
+    out = dict(comments)
+    first: dict[tuple, str] = {}
+    order = {cid: k for k, cid in enumerate(spans)}
+    for cid in sorted((c for c in spans if c in comments and None not in spans[c]),
+                      key=lambda c: (comments[c].date, order[c])):
+        place = tuple(spans[cid])
+        comment = comments[cid]
+        root = first.setdefault(place, cid)
+        if root != cid and comment.parent is None and comment.author.strip().lower() != "termsmith":
+            out[cid] = replace(comment, parent=root)
+    return out
 
 
 def _terms(pieces: list[Piece]) -> list[Piece]:
@@ -600,6 +681,16 @@ def _echo(para: Para) -> Para:
     (no tracked change, comment, bookmark or strike of its own)."""
     return Para(para.style, [Piece(replace(p.inline, strike=False) if isinstance(p.inline, Span) else p.inline, None,
                                    p.title, p.term) for p in para.inlines()])
+
+
+def _list_key(numbering: etree._Element) -> tuple[str, str] | None:
+    """(numId, ilvl) of a w:numPr; None without a list (numId 0 takes numbering off)."""
+    num = _child(numbering, _w("numId"))
+    level = _child(numbering, _w("ilvl"))
+    num_id = num.get(_VAL, "") if num is not None else ""
+    if not num_id or num_id == "0":
+        return None
+    return num_id, level.get(_VAL, "0") if level is not None else "0"
 
 
 def _child(el: etree._Element, tag: str) -> etree._Element | None:

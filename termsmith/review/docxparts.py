@@ -13,6 +13,7 @@ from lxml import etree
 
 from termsmith.review.margins import Margin, MarginChange, changes, original_text
 from termsmith.review.package import Package
+from termsmith.review.symbols import SYM, in_ruby_guide, sym_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -26,6 +27,7 @@ RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 RT_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 RT_COMMENTS_EXT = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 RT_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 RT_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
@@ -129,6 +131,10 @@ class Parts:
                 return (found.text or "").strip() if found is not None else ""
         return ""
 
+    def threaded(self) -> bool:
+        """The package keeps its comments' threads (Word's commentsExtended part: which comment replies to which)."""
+        return self.part(RT_COMMENTS_EXT) is not None
+
     def comments(self) -> dict[str, Comment]:
         name = self.part(RT_COMMENTS)
         if name is None:
@@ -198,7 +204,13 @@ class Parts:
 
 
 def plain_text(p: etree._Element, deleted: bool = True) -> str:
+    """A paragraph's text (of a comment, a note): its symbols (w:sym) too, a ruby's base text and not its guide."""
     out = []
-    for el in p.iter(_w("t"), *([_w("delText")] if deleted else []), _w("tab"), _w("br")):
-        out.append(el.text or "" if el.tag in (_w("t"), _w("delText")) else "\t" if el.tag == _w("tab") else "\n")
+    for el in p.iter(_w("t"), *([_w("delText")] if deleted else []), _w("tab"), _w("br"), SYM):
+        if in_ruby_guide(el):
+            continue
+        if el.tag == SYM:
+            out.append(sym_text(el))
+        else:
+            out.append(el.text or "" if el.tag in (_w("t"), _w("delText")) else "\t" if el.tag == _w("tab") else "\n")
     return "".join(out)

@@ -102,7 +102,17 @@ def note_places(doc: Document, draft: Draft, owners: dict[int, str], view: str =
     """Each footnote and endnote the document references (termsmith drafts none, so each is a reviewer's), with
     the id of the clause its reference is in ('cover' before the first heading) and how a reader names that
     place ('clause 7.2', 'Schedule 3 para 1', 'the cover'); `owners` as document_draft fills it for `draft`."""
-    names: dict[str, str] = {}
+    names = place_names(draft)
+    out = []
+    for note in doc.notes(view):
+        owner = owner_of(owners, note.index)
+        out.append((note, owner, "the cover" if owner == "cover" else names.get(owner, owner)))
+    return out
+
+
+def place_names(draft: Draft) -> dict[str, str]:
+    """How a reader names each clause and section of the draft ('clause 7.2', 'Schedule 3 para 1', a title)."""
+    names: dict[str, str] = {"cover": "the cover"}
     for section in draft.sections:
         for clause in section.clauses:
             if section.kind == "schedule" and section.label:
@@ -112,11 +122,7 @@ def note_places(doc: Document, draft: Draft, owners: dict[int, str], view: str =
             else:
                 names[clause.id] = clause.title or section.title or "the document"
         names.setdefault(section.id, section.title or "the document")
-    out = []
-    for note in doc.notes(view):
-        owner = owner_of(owners, note.index)
-        out.append((note, owner, "the cover" if owner == "cover" else names.get(owner, owner)))
-    return out
+    return names
 
 
 # ── building the Draft ─────────────────────────────────────────────────────────────────────
@@ -568,8 +574,14 @@ def relabel(draft: Draft) -> Draft:
         targets[section.anchor] = section.id
         clauses = []
         values = [0] * 6
-        for m, clause in enumerate(section.clauses, start=1):
-            clause_label = {"article": f"{n}.{m}", "schedule": str(m), "signatures": ""}[section.kind]
+        m = 0
+        for clause in section.clauses:
+            # Word numbers a clause by its numbered paragraph: one a reviewer restyled as text (or a heading
+            # restyled so, which starts a clause with its bookmark) has no number, and the next takes its number
+            numbered = any(isinstance(b, Paragraph) and b.role == "clause" for b in clause.blocks)
+            m += numbered
+            clause_label = {"article": f"{n}.{m}", "schedule": str(m), "signatures": ""}[section.kind] \
+                if numbered or section.kind == "signatures" else ""
             labels[clause.anchor] = clause_label
             targets[clause.anchor] = clause.id
             blocks = []

@@ -57,6 +57,8 @@ def drafts_of(sides: list) -> tuple[Draft, Draft]:
         if not isinstance(side, Draft) and side.base is None:
             drafts[k] = separate_anchors(relink_refs(adopt_ids(adopt_parties(drafts[k], other), other), other,
                                                      side.document), other)
+        elif not isinstance(side, Draft):  # read with its draft: a heading restyled as text still holds its bookmark
+            drafts[k] = separate_anchors(drafts[k], other)
         if not isinstance(side, Draft) and side.document is not None:
             drafts[k] = renamed_on_cover(drafts[k], side.document, other)
     return drafts[0], drafts[1]

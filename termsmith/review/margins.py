@@ -16,6 +16,7 @@ from lxml import etree
 
 from termsmith.draft.document import Draft
 from termsmith.review.diff import opcodes
+from termsmith.review.symbols import RUBY_GUIDE, SYM, in_ruby_guide, sym_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _CHANGES = {f"{{{W}}}ins": "inserted", f"{{{W}}}del": "deleted"}
@@ -49,7 +50,8 @@ def changes(where: str, root: etree._Element) -> list[MarginChange]:
     """The tracked insertions and deletions in one header or footer part, in document order."""
     out = []
     for el in root.iter(*_CHANGES):
-        text = "".join(t.text or "" for t in el.iter(*_TEXT))
+        text = "".join(sym_text(t) if t.tag == SYM else t.text or "" for t in el.iter(*_TEXT, SYM)
+                       if not in_ruby_guide(t))
         if text.strip():
             out.append(MarginChange(where, _CHANGES[el.tag], el.get(f"{{{W}}}author", ""),
                                     el.get(f"{{{W}}}date", ""), " ".join(text.split())))
@@ -62,14 +64,14 @@ def original_text(root: etree._Element) -> str:
     out = []
     for p in root.iter(_P):
         depth = 0  # inside a field's result (a page number)
-        for el in p.iter(_T, _DEL_TEXT, _TAB, _FLD_CHAR):
+        for el in p.iter(_T, _DEL_TEXT, _TAB, _FLD_CHAR, SYM):
             if el.tag == _FLD_CHAR:
                 kind = el.get(f"{{{W}}}fldCharType")
                 depth += 1 if kind == "begin" else -1 if kind == "end" and depth else 0
                 continue
-            if depth or any(a.tag in (_INS, _MOVE_TO, _FLD_SIMPLE) for a in el.iterancestors()):
+            if depth or any(a.tag in (_INS, _MOVE_TO, _FLD_SIMPLE, RUBY_GUIDE) for a in el.iterancestors()):
                 continue
-            out.append(" " if el.tag == _TAB else el.text or "")
+            out.append(" " if el.tag == _TAB else sym_text(el) if el.tag == SYM else el.text or "")
         out.append(" ")
     return " ".join("".join(out).split())
 

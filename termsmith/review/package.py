@@ -15,6 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -65,11 +66,25 @@ class Package:
     total: int = 0
     main: str = "word/document.xml"  # the main document part, as the package's relationships name it
 
+    def __post_init__(self) -> None:
+        # part names are URIs compared without case (ECMA-376 Part 2): a relationship may name a part percent-
+        # encoded ('document%20x.xml') that the zip holds decoded ('document x.xml'), or the other way round
+        self._members = {}
+        for name in sorted(self.names):
+            for key in (name.lower(), unquote(name).lower()):
+                self._members.setdefault(key, name)
+
+    def member(self, name: str) -> str | None:
+        """The zip member that holds the part `name` (as a relationship writes it), None when there is none."""
+        if name in self.names:
+            return name
+        return self._members.get(name.lower()) or self._members.get(unquote(name).lower())
+
     def has(self, name: str) -> bool:
-        return name in self.names
+        return self.member(name) is not None
 
     def read(self, name: str) -> bytes:
-        info = self.zip.getinfo(name)
+        info = self.zip.getinfo(self.member(name) or name)
         limit = min(MAX_PART, MAX_TOTAL - self.total)
         if info.compress_size and info.file_size > MAX_RATIO * max(info.compress_size, 1024):
             raise self.refuse(f"{name} inflates {info.file_size // max(info.compress_size, 1)} times: "
@@ -138,7 +153,8 @@ def open_package(path: Path) -> Package:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise DocxError(Problem(file=where, message="is not a Word document (not a zip package)")) from None
+        raise DocxError(Problem(file=where, message="is not a Word document (not a zip package" +
+                                _what_instead(path) + ")")) from None
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         archive.close()
@@ -152,13 +168,14 @@ def open_package(path: Path) -> Package:
             raise DocxError(Problem(file=where, message=f"has a member named {name!r} that points outside "
                                                          "the package (zip-slip): refused"))
     seen: set[str] = set()
-    for info in infos:  # part names are compared without case (ECMA-376 Part 2): a second one is not Word's
-        if info.filename.lower() in seen:
+    for info in infos:  # part names are compared without case or percent-encoding (ECMA-376 Part 2): a second
+        # one is not Word's
+        if unquote(info.filename).lower() in seen:
             archive.close()
             raise DocxError(Problem(file=where, message=f"has two members named {info.filename!r} (a damaged or "
                                                          "forged package: which one Word reads is not certain): "
                                                          "refused"))
-        seen.add(info.filename.lower())
+        seen.add(unquote(info.filename).lower())
     package = Package(path, archive, frozenset(i.filename for i in infos))
     try:
         package.main = _main_part(package)
@@ -168,6 +185,26 @@ def open_package(path: Path) -> Package:
     return package
 
 
+_SAVE_AS = ": open it in Word or LibreOffice and save it as a Word document (.docx)"
+_OTHER_FORMATS = ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "; it is a Word 97-2003 document (.doc) or another older "
+                   "Office file" + _SAVE_AS),
+                  (b"{\\rtf", "; it is a Rich Text Format file (.rtf)" + _SAVE_AS),
+                  (b"%PDF", "; it is a PDF" + ": ask for the Word file the reviewer edited"),
+                  (b"<?xml", "; it is a single XML file, as Word saves 'Word XML Document' and LibreOffice a flat "
+                   "OpenDocument file" + _SAVE_AS))
+
+
+def _what_instead(path: Path) -> str:
+    """What a file that is not a zip package seems to be, by its first bytes ('' when it is nothing known)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return ""
+    head = head.removeprefix(codecs.BOM_UTF8)
+    return next((text for magic, text in _OTHER_FORMATS if head.startswith(magic)), "")
+
+
 def _main_part(package: Package) -> str:
     """The part the package's officeDocument relationship names (Word may save it as word/document2.xml, say),
     else word/document.xml."""
@@ -175,9 +212,13 @@ def _main_part(package: Package) -> str:
         for rel in package.xml("_rels/.rels"):
             target = rel.get("Target", "")
             if rel.get("Type") == RT_DOCUMENT and rel.get("TargetMode") != "External":
-                name = posixpath.normpath(target.lstrip("/"))
-                if package.has(name):
+                name = package.member(posixpath.normpath(target.lstrip("/")))
+                if name is not None:
                     return name
     if package.has("word/document.xml"):
         return "word/document.xml"
+    if package.has("mimetype") and package.zip.getinfo("mimetype").file_size < 200 and \
+            package.read("mimetype").startswith(b"application/vnd.oasis.opendocument"):
+        raise package.refuse("is not a Word document (no word/document.xml; it is an OpenDocument file, as "
+                             "LibreOffice saves .odt" + _SAVE_AS + ")")
     raise package.refuse("is not a Word document (no word/document.xml)")

@@ -29,10 +29,11 @@ def relinked(block: Block, base_blocks: tuple[Block, ...]) -> Block:
     if isinstance(block, Paragraph):
         kin = [b for b in base_blocks if isinstance(b, Paragraph) and (b.role, b.level) == (block.role, block.level)
                and _has_refs(b.inlines)]
-        if not kin:
-            return block
         text = _shown(block.inlines)
-        like = max(kin, key=lambda b: SequenceMatcher(None, _shown(b.inlines), text, autojunk=False).quick_ratio())
+        if not any(label in text for b in kin for label in _labels(b.inlines)):
+            return block  # no number a cross-reference showed is in its text (a paragraph pasted in, say)
+        like = kin[0] if len(kin) == 1 else max(
+            kin, key=lambda b: SequenceMatcher(None, _shown(b.inlines), text, autojunk=False).quick_ratio())
         inlines = _relink(block.inlines, like.inlines)
         return block if inlines is block.inlines else replace(block, inlines=inlines)
     if isinstance(block, Table):
@@ -44,6 +45,11 @@ def relinked(block: Block, base_blocks: tuple[Block, ...]) -> Block:
                 if (header, rows) != (block.header, block.rows):
                     return replace(block, header=header, rows=rows)
     return block
+
+
+def _labels(inlines: tuple[Inline, ...]) -> list[str]:
+    """The numbers the cross-references among `inlines` show: `_relink` finds one only where its number is."""
+    return [i.label for i in inlines if isinstance(i, CrossRef) and i.label]
 
 
 def _has_refs(inlines: tuple[Inline, ...]) -> bool:

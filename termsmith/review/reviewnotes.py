@@ -78,6 +78,10 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
                     notes.append(Note("formatting changed", author, date, text))
     for index, number in hand_numbers(doc).items():  # termsmith numbers the clauses: reported, not absorbed
         out.setdefault(owner_of(owners, index), []).append(Note("numbered by hand", "", "", number, tracked=False))
+    for index, block in enumerate(doc.blocks):  # so is Word's Restart Numbering of a clause
+        if isinstance(block, Para) and block.restarted is not None:
+            out.setdefault(owner_of(owners, index), []).append(
+                Note("numbering restarted", "", "", f"at {block.restarted}", tracked=False))
     places = _comment_places(doc)
     ends = _comment_places(doc, ends=True)
     for cid, index in places.items():
@@ -96,6 +100,10 @@ def review_notes(doc: Document, owners: dict[int, str]) -> dict[str, list[Note]]
             parent = doc.comments.get(comment.parent)
             out.setdefault(owner_of(owners, anchor) if anchor is not None else "cover", []).append(
                 _comment_note(comment, parent))
+        elif comment.author.strip().lower() != TERMSMITH_AUTHOR and comment.id not in places and comment.text:
+            # anchored nowhere in the text read (its marks removed by a tool, or in a text box): still the reviewer's
+            out.setdefault("cover", []).append(replace(_comment_note(comment, None),
+                                                       kind="comment, anchored to no text of the body"))
     return out
 
 
@@ -147,6 +155,18 @@ def struck_by_hand(doc: Document, owners: dict[int, str]) -> dict[str, list[str]
                 if run.strip():
                     out.setdefault(owner, []).append(" ".join(run.split()))
                 run = ""
+    return out
+
+
+def hidden_text(doc: Document, owners: dict[int, str]) -> dict[str, list[str]]:
+    """The text a reviewer put in hidden runs (Word's Hidden font effect: neither shown nor printed, and not read
+    as the clause's text), by the clause it is in; termsmith hides nothing."""
+    out: dict[str, list[str]] = {}
+    for index, block in enumerate(doc.blocks):
+        for para in paras_of(block):
+            text = " ".join("".join(para.hidden).split())
+            if text:
+                out.setdefault(owner_of(owners, index), []).append(text)
     return out
 
 

@@ -16,10 +16,11 @@ from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.render.wordparts import REDLINE_BODY_PROPERTY
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
-from termsmith.review.docx import Document, paras_of, plural, read_document
-from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places
+from termsmith.review.docx import Document, Para, paras_of, plural, read_document
+from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places, owner_of, place_names
 from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.package import DocxError, open_package
+from termsmith.review.reviewnotes import hidden_text
 from termsmith.review.views import hand_numbers
 
 
@@ -117,6 +118,14 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
             f"{n.kind} in {place}: “"
             f"{shorten(n.text, 80) if n.text else empty.get(n.kind, '(its text is not in the document)')}”"
             for n, _owner, place in footnotes))
+    hidden = hidden_text(doc, owners)
+    if hidden:  # not the clauses' text (Word neither shows nor prints it), but the reviewer's: said
+        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
+
+        names = place_names(draft)
+        notes.append(f"{path}: hidden text (which Word neither shows nor prints) the redline does not compare: " +
+                     "; ".join(f"in {names.get(owner, owner)} “{shorten(' … '.join(texts), 80)}”"
+                               for owner, texts in list(hidden.items())[:3]) + ("; …" if len(hidden) > 3 else ""))
     if doc.margins:
         from termsmith.review.redline import _shorten as shorten  # the summary's own cut
 
@@ -144,6 +153,13 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
         notes.append(f"{path}: clause numbers typed by hand, which the redline does not compare (termsmith numbers "
                      "the clauses itself): " + ", ".join(f"“{number}”" for number in list(typed.values())[:5]) +
                      (", …" if len(typed) > 5 else ""))
+    restarted = [(n, b.restarted) for n, b in enumerate(doc.blocks) if isinstance(b, Para) and b.restarted]
+    if restarted:
+        names = place_names(draft)
+        notes.append(f"{path}: clause numbering restarted by hand, which the redline does not compare (termsmith "
+                     "numbers the clauses itself): " + ", ".join(
+                         f"at {names.get(owner_of(owners, n), 'the document')} (from {start})"
+                         for n, start in restarted[:5]) + (", …" if len(restarted) > 5 else ""))
     merged = sum(doc.merged().values())
     if merged:
         notes.append(f"{path}: cells merged in {merged} table row{'s' if merged != 1 else ''} (termsmith's tables "

@@ -44,3 +44,18 @@ def symbol_text(font: str, char: str) -> str:
     if name == "wingdings":
         return _WINGDINGS.get(code, UNKNOWN)
     return UNKNOWN  # another symbol font's (Wingdings 2, Webdings …): its letters are pictures
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+SYM, RUBY_GUIDE = f"{{{_W}}}sym", f"{{{_W}}}rt"
+
+
+def sym_text(el) -> str:
+    """The character a w:sym element stands for."""
+    return symbol_text(el.get(f"{{{_W}}}font", ""), el.get(f"{{{_W}}}char", ""))
+
+
+def in_ruby_guide(el) -> bool:
+    """Inside the guide text set above a ruby's base text (w:ruby/w:rt, a reading in kana): not the document's
+    words, which are the base's (w:rubyBase), as Word reads them out and saves them as plain text."""
+    return any(a.tag == RUBY_GUIDE for a in el.iterancestors())
