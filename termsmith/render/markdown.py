@@ -17,7 +17,6 @@ from termsmith.draft.document import (
     Cell,
     CrossRef,
     Draft,
-    Inline,
     LineBreak,
     Link,
     Note,

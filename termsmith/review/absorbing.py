@@ -62,7 +62,6 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         raise InputError(Problem(file=str(deal_path), code="deal-changed", message=(
             f"{why}; re-draft and review again, or absorb anyway with --force")))
     manifest = find_manifest(document, doc)
-    rev, lib_path = library_rev, library  # without a manifest, the draft is made again from these
     resolved = None
     if manifest is not None and recorded == actual:
         from termsmith.manifest import read_manifest
@@ -72,7 +71,6 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
             raise InputError(Problem(file=str(document), message=(
                 f"was drafted from {made_from.deal}, not {deal_path}")))
         base, resolved = rebuild_resolved(manifest)
-        rev, lib_path = made_from.exact_commit, lib_path or made_from.library
     else:
         resolved = resolve(deal_path, library, library_rev)
         base = reviewer_notes(compose_resolved(resolved), resolved, library)
