@@ -206,7 +206,7 @@ def test_deadlock_has_its_own_route_not_the_dispute_ladder(all_drafts):
             assert "An Impasse is a business matter and not a Dispute" in md, name
             assert "Until the Impasse is resolved, the Parties must continue to perform this Agreement as it stands" in md, name
     acme = _named(all_drafts, "acme-globex-technology")
-    assert "If the Impasse is not resolved within 6 months after the notice referring it to the executives, any Party may terminate" in acme
+    assert "If the Impasse is not resolved within 6 months after the notice referring it to the executives, either Party may terminate" in acme  # two Parties (2.7.0)
 
 
 def test_deadlock_executives_name_declared_parties(deal_data, write_deal):

@@ -40,7 +40,7 @@ def test_the_bundled_library_is_2_x_and_drafts_the_canonical_deal_with_a_located
     assert drafted.returncode == 0, drafted.stderr
     twin = (tmp_path / "acme-globex-2027.md").read_text()
     assert "its wording differs" in twin  # a reviewer note on the first clause
-    assert "library 2.6.0" in twin
+    assert "library 2.7.0" in twin
 
 
 def test_a_deal_written_for_2_gets_no_warning():
