@@ -56,3 +56,53 @@ def test_a_two_party_termination_for_convenience_says_neither_party_may_give_not
 def test_a_draft_for_three_parties_still_says_any_party_may(write_deal):
     md = draft_md(write_deal, example("tri-harbor-joint-venture"))
     assert "Any Party may start the procedure" in md and "either Party may" not in md.lower()
+
+
+# ── 1: a late-payment margin under Irish and English law ─────────────────────────────────────────────
+IRISH_RATE = "the rate of interest under the European Communities (Late Payment in Commercial Transactions) Regulations 2012"
+
+
+def test_an_irish_margin_reads_the_higher_of_it_and_the_rate_under_the_2012_regulations(deal_data, write_deal):
+    """The Irish Regulations carry article 7 of Directive 2011/7/EU, as the Dutch and German codes do: a term on the
+    rate of late-payment interest that is grossly unfair to the creditor is unenforceable. A margin of 4% above the
+    European Central Bank's rate sat below the Regulations' rate (the reference rate plus 8 points) and read as if it set
+    the rate; Dutch and German drafts already said "the higher of"."""
+    data = under(deal_data, "Ireland")
+    data["budget"]["late_interest_percent"] = 4
+    md = draft_md(write_deal, data)
+    rate = (f"the higher of 4% a year above the European Central Bank’s main refinancing operations rate as it stands "
+            f"on the due date and {IRISH_RATE}")
+    assert f"until the date of payment at {rate}. Interest accrues daily." in clause_of(md, "Late payment")
+    assert f"| Late payment interest | {rate} |" in md
+    payments = under(example("brightpath-lumen-referral-alliance"), "Ireland")
+    text = clause_of(draft_md(write_deal, payments), "Invoicing and payment of Partner Payments")
+    assert (f"at the higher of 8% a year above the Bank of England’s Bank Rate as it stands on the due date and "
+            f"{IRISH_RATE}. Interest accrues daily.") in text
+
+
+@pytest.mark.parametrize("law", ["England and Wales", "Singapore", "New York", "California", "Delaware"])
+def test_a_common_law_margin_stands_alone(deal_data, write_deal, law):
+    """English law voids only a remedy that is not substantial (a warning, below); Singapore and the US states set no
+    statutory floor for a commercial debt, so the margin the deal states is the rate."""
+    data = under(deal_data, law)
+    data["budget"]["late_interest_percent"] = 4
+    text = clause_of(draft_md(write_deal, data), "Late payment")
+    assert "higher of" not in text and "at 4% a year above" in text
+
+
+@pytest.mark.parametrize(("section", "stem"), [("budget", "acme-globex-technology"),
+                                               ("payments", "brightpath-lumen-referral-alliance")])
+def test_an_english_margin_too_low_to_be_a_substantial_remedy_is_warned_of(write_deal, section, stem):
+    """Sections 8 and 9 of the Late Payment of Commercial Debts (Interest) Act 1998: a contractual remedy that is not
+    substantial is void and statutory interest (8% above Bank Rate) applies. A margin of 1% drafted without a word."""
+    from termsmith import api
+
+    data = example(stem)
+    data[section]["late_interest_percent"] = 1
+    warnings = [w for w in api.check(write_deal(data)).warnings if w.path == f"{section}.late_interest_percent"]
+    assert len(warnings) == 1 and "substantial remedy" in warnings[0].message
+    data[section]["late_interest_percent"] = 4
+    assert not [w for w in api.check(write_deal(data)).warnings if "substantial remedy" in w.message]
+    data = under(data, "Singapore")
+    data[section]["late_interest_percent"] = 1
+    assert not [w for w in api.check(write_deal(data)).warnings if "substantial remedy" in w.message]
