@@ -106,3 +106,18 @@ def test_an_english_margin_too_low_to_be_a_substantial_remedy_is_warned_of(write
     data = under(data, "Singapore")
     data[section]["late_interest_percent"] = 1
     assert not [w for w in api.check(write_deal(data)).warnings if "substantial remedy" in w.message]
+
+
+# ── 2: a Dutch source code escrow ─────────────────────────────────────────────────────────────────────
+def test_a_dutch_escrow_licence_is_granted_at_signing_and_released_when_the_curator_declines_to_perform(write_deal):
+    """hudson-cobalt under Dutch law: the deposit was released on an Insolvency Event, on Cobalt stopping support or
+    on an unremedied Material Breach, and the right to use it arose only on release. A bankruptcy trustee (curator)
+    may decline to perform the Agreement (article 37 of the Bankruptcy Act), and a right that arises only because of
+    the bankruptcy is exposed as the German one was."""
+    data = under(example("hudson-cobalt-technology-us"), "Netherlands")
+    text = clause_of(draft_md(write_deal, data), "Source code escrow")
+    assert ("or if support that is due is not provided within 30 days after notice from the other Party, for any "
+            "reason, including a bankruptcy trustee (curator) declining to perform this Agreement. Each of those "
+            "grounds for release applies independently of the others.") in text
+    assert "Cobalt grants the other Party, with effect from the Effective Date and subject only to the release" in text
+    assert "insolvency administrator" not in text
