@@ -121,3 +121,18 @@ def test_a_dutch_escrow_licence_is_granted_at_signing_and_released_when_the_cura
             "grounds for release applies independently of the others.") in text
     assert "Cobalt grants the other Party, with effect from the Effective Date and subject only to the release" in text
     assert "insolvency administrator" not in text
+
+
+# ── 5: the deal model says what a German deal may ask ───────────────────────────────────────────────────
+def test_the_non_solicitation_period_description_names_the_german_limit():
+    """`check` refuses a German non-solicitation period over 24 months (2.6.0), but the field's description, which
+    an editor shows as the deal is typed, did not say so."""
+    import json
+
+    from termsmith.scaffold import schema_text
+
+    from .conftest import EXAMPLES
+
+    for schema in (json.loads(schema_text()), json.loads((EXAMPLES / "deal.schema.json").read_text(encoding="utf-8"))):
+        text = json.dumps(schema)
+        assert "under German law at most 24" in text
