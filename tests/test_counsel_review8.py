@@ -136,3 +136,17 @@ def test_the_non_solicitation_period_description_names_the_german_limit():
     for schema in (json.loads(schema_text()), json.loads((EXAMPLES / "deal.schema.json").read_text(encoding="utf-8"))):
         text = json.dumps(schema)
         assert "under German law at most 24" in text
+
+
+# ── 3: a joint venture non-compete ends with the Party's control of the Company ────────────────────────
+@pytest.mark.parametrize("law", ["California", "Germany", "Singapore"])
+def test_a_jv_non_compete_binds_a_party_only_while_it_is_a_party_and_holds_shares(write_deal, law):
+    """"While it holds shares in the Company" bound a Party for whom the Agreement had ended (a departing Party whose
+    shares nobody bought) and who no longer had the reserved matters' say over the Company: under EU competition
+    law a non-compete binding a parent without (joint) control is no ancillary restraint, and under California law
+    the restraint the rule of reason allows between businesses (Ixchel v. Biogen, 2020) is one that serves a
+    continuing relationship, not one that outlives it."""
+    md = draft_md(write_deal, under(example("tri-harbor-joint-venture"), law))
+    text = clause_of(md, "No competition with the joint venture")
+    assert text.startswith(" No competition with the joint venture.** While it is a party to this Agreement and "
+                           "holds shares in the Company, no Party may carry on")
