@@ -150,3 +150,18 @@ def test_a_jv_non_compete_binds_a_party_only_while_it_is_a_party_and_holds_share
     text = clause_of(md, "No competition with the joint venture")
     assert text.startswith(" No competition with the joint venture.** While it is a party to this Agreement and "
                            "holds shares in the Company, no Party may carry on")
+
+
+# ── own reading: a US cap and gross negligence or willful misconduct ──────────────────────────────────
+@pytest.mark.parametrize("law", ["New York", "California", "Delaware"])
+@pytest.mark.parametrize("stem", ["meridian-opscloud-managed-service", "northwind-resellers-reseller"])
+def test_a_us_cap_does_not_reach_loss_caused_by_gross_negligence_or_willful_misconduct(write_deal, law, stem):
+    """The excluded losses left out "loss caused by a Party's gross negligence, willful misconduct or willful
+    abandonment of this Agreement", but the limit of liability reached it: New York courts do not enforce a limit of
+    liability against grossly negligent or intentional wrongdoing (Sommer v. Federal Signal, 1992), and US practice
+    leaves that loss outside the cap as well as outside the exclusions."""
+    md = draft_md(write_deal, under(example(stem), law))
+    assert ("(c) loss caused by a Party’s gross negligence, willful misconduct or willful abandonment of this "
+            "Agreement;") in clause_of(md, "Unlimited liability")
+    english = draft_md(write_deal, under(example(stem), "Singapore"))
+    assert "wilful default" not in clause_of(english, "Unlimited liability")
