@@ -51,6 +51,11 @@ def test_a_two_party_termination_for_convenience_says_neither_party_may_give_not
     text = clause_of(md, "Termination for convenience")
     assert text.startswith(" Termination for convenience.** Either Party may terminate this Agreement for convenience")
     assert "Neither Party may give that notice before 1 January 2028" in text
+    # and a Party that need not agree is "neither" of two, whichever clause says so
+    assert "No Party is obliged" not in md
+    assert "Neither Party is obliged to agree to a change request." in md
+    assert "Neither Party is obliged to approve an increase." in md
+    assert "No Party is obliged to agree to a change request." in draft_md(write_deal, example("tri-harbor-joint-venture"))
 
 
 def test_a_draft_for_three_parties_still_says_any_party_may(write_deal):
