@@ -170,3 +170,45 @@ def test_a_us_cap_does_not_reach_loss_caused_by_gross_negligence_or_willful_misc
             "Agreement;") in clause_of(md, "Unlimited liability")
     english = draft_md(write_deal, under(example(stem), "Singapore"))
     assert "wilful default" not in clause_of(english, "Unlimited liability")
+
+
+# ── own reading: a managed service for two customers, step-in and benchmarking ───────────────────────
+def _two_paying_customers() -> dict:
+    data = _two_customers()
+    stream = copy.deepcopy(data["payments"]["streams"][0])
+    stream.update(id="thirdco-charge", payer="third", amount=40000)
+    data["payments"]["streams"].append(stream)
+    return data
+
+
+def test_each_customer_may_step_in_for_its_own_services(write_deal):
+    """"then Meridian and Thirdco may, by notice, take over the affected part of the Managed Services themselves"
+    read as a right the two could use only together, so an emergency threatening Meridian's business waited on
+    Thirdco; and the Step-In ended only when both were satisfied."""
+    text = clause_of(draft_md(write_deal, _two_paying_customers()), "Step-in")
+    assert ("then each of Meridian and Thirdco may, by notice, take over the affected part of the Managed Services "
+            "provided to it, itself or through a third party it appoints") in text
+    assert "A Step-In ends when the Party that made it is reasonably satisfied" in text
+    one = clause_of(draft_md(write_deal, example("meridian-opscloud-managed-service")), "Step-in")
+    assert "then Meridian may, by notice, take over the affected part of the Managed Services itself" in one
+    assert "A Step-In ends when Meridian is reasonably satisfied" in one
+
+
+@pytest.mark.parametrize("outcome", ["reduce", "negotiate"])
+def test_each_customer_may_start_a_benchmark_and_pays_for_the_one_it_starts(write_deal, outcome):
+    """"Meridian and Thirdco may have the Charges compared … Meridian and Thirdco bear the fees of the Benchmarker"
+    left open whether one customer could start a Benchmark, and in what shares the fees fell."""
+    data = _two_paying_customers()
+    data["scope"]["managed_service"]["benchmarking"]["outcome"] = outcome
+    if outcome == "negotiate":
+        del data["scope"]["managed_service"]["benchmarking"]["max_reduction_percent"]
+    text = clause_of(draft_md(write_deal, under(data, "Singapore")), "Benchmarking")
+    assert text.startswith(" Benchmarking.** Meridian or Thirdco may have the Charges compared")
+    assert "must not disclose the costs or margins of OpsCloud to Meridian or Thirdco." in text
+    assert "The Party that starts a Benchmark bears the fees of the Benchmarker." in text
+    assert "Meridian and Thirdco bear" not in text
+    if outcome == "negotiate":
+        assert "each of Meridian and Thirdco may terminate this Agreement by notice" in text
+    one = clause_of(draft_md(write_deal, example("meridian-opscloud-managed-service")), "Benchmarking")
+    assert one.startswith(" Benchmarking.** Meridian may have the Charges compared")
+    assert "Meridian bears the fees of the Benchmarker." in one
