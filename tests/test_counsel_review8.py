@@ -212,3 +212,36 @@ def test_each_customer_may_start_a_benchmark_and_pays_for_the_one_it_starts(writ
     one = clause_of(draft_md(write_deal, example("meridian-opscloud-managed-service")), "Benchmarking")
     assert one.startswith(" Benchmarking.** Meridian may have the Charges compared")
     assert "Meridian bears the fees of the Benchmarker." in one
+
+
+# ── own reading: a reseller's late payment without a Budget ──────────────────────────────────────────
+def _reseller_without_budget(resellers: int = 1) -> dict:
+    data = example("northwind-resellers-reseller")
+    del data["budget"]
+    data["exit"]["transition"]["fees"] = "none"
+    data["exit"]["transition"].pop("fixed_fee", None)
+    if resellers == 2:
+        extra = copy.deepcopy(data["parties"][1])
+        extra.update(id="third", name="Thirdco Distribution B.V.", short_name="Thirdco")
+        data["parties"].append(extra)
+        for level in data["conflict_resolution"]["escalation"]:
+            if level.get("representatives"):
+                level["representatives"]["third"] = "General Manager"
+    return data
+
+
+@pytest.mark.parametrize(("law", "rate"), [
+    ("New York", "the rate of interest prescribed by section 5004 of the New York Civil Practice Law and Rules, but "
+                 "not more than the highest rate the law permits"),
+    ("Singapore", "the rate of interest that applies to judgment debts under the law of Singapore")])
+def test_a_reseller_invoice_paid_late_carries_interest_without_a_budget(write_deal, law, rate):
+    """Without a Budget, the reseller paid the supplier's invoices "within 30 days after receiving it" and nothing
+    followed a late payment: the late-payment clause belongs to the Budget, and since 2.5.0 every other payment
+    between the Parties carries interest at the rate the governing law names."""
+    text = clause_of(draft_md(write_deal, under(_reseller_without_budget(), law)), "Prices")
+    assert (f"An undisputed amount of an invoice for the Products not paid when due carries interest from the due date "
+            f"until the date of payment at {rate}. Interest accrues daily.") in text
+    two = clause_of(draft_md(write_deal, under(_reseller_without_budget(2), law)), "Prices")
+    assert "Each of Vanderlinde and Thirdco must pay each correct invoice that Northwind issues to it within 30 days" in two
+    with_budget = clause_of(draft_md(write_deal, under(example("northwind-resellers-reseller"), law)), "Prices")
+    assert "carries interest" not in with_budget  # the Budget's late payment clause covers it
