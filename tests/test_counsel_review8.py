@@ -245,3 +245,18 @@ def test_a_reseller_invoice_paid_late_carries_interest_without_a_budget(write_de
     assert "Each of Vanderlinde and Thirdco must pay each correct invoice that Northwind issues to it within 30 days" in two
     with_budget = clause_of(draft_md(write_deal, under(example("northwind-resellers-reseller"), law)), "Prices")
     assert "carries interest" not in with_budget  # the Budget's late payment clause covers it
+
+
+# ── own reading: who insures the errors of a managed service ──────────────────────────────────────────
+@pytest.mark.parametrize(("law", "cover"), [
+    ("New York", "professional liability (errors and omissions) insurance"),
+    ("Singapore", "professional indemnity insurance")])
+def test_only_the_provider_of_a_managed_service_must_carry_professional_indemnity_insurance(write_deal, law, cover):
+    """"Each Party must maintain … professional indemnity insurance covering its acts, errors and omissions in
+    performing this Agreement" bound the customer, whose performance is paying the Charges and cooperating, to buy
+    cover for professional errors it does not make."""
+    text = clause_of(draft_md(write_deal, under(example("meridian-opscloud-managed-service"), law)), "Insurance cover")
+    assert (f"(b) for OpsCloud only, {cover} covering its acts, errors and omissions in providing the Managed "
+            "Services;") in text
+    other = clause_of(draft_md(write_deal, under(example("northwind-resellers-reseller"), law)), "Insurance cover")
+    assert f"(b) {cover} covering its acts, errors and omissions in performing this Agreement;" in other
