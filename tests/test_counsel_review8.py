@@ -279,3 +279,17 @@ def test_a_us_escrow_licence_exists_before_any_bankruptcy_case(write_deal, law):
     english = clause_of(draft_md(write_deal, under(example("hudson-cobalt-technology-us"), "England and Wales")),
                         "Source code escrow")
     assert "grants" not in english and "365(n)" not in english
+
+
+# ── own reading: what a business hour is ──────────────────────────────────────────────────────────────
+@pytest.mark.parametrize("law", ["New York", "Singapore"])
+def test_a_target_in_business_hours_says_which_hours_count(write_deal, law):
+    """meridian: "Resolution of Priority 2 incidents … at most 8 business hours", with support "at all times (24
+    hours a day, 7 days a week)": "business hours" was defined nowhere, so the provider read 8 hours of a working day
+    and the customer 8 hours of the clock. The notice clause's 09:00 to 17:00 on a Business Day now counts."""
+    md = draft_md(write_deal, under(example("meridian-opscloud-managed-service"), law))
+    assert ("A target stated in business hours counts only the hours from 09:00 to 17:00, local time, on a Business Day "
+            "in the place where the relevant obligation is to be performed.") in md
+    assert "at most 8 business hours" in md
+    other = draft_md(write_deal, example("acme-globex-technology"))  # targets in hours only
+    assert "business hours counts" not in other
