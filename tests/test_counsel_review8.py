@@ -274,3 +274,16 @@ def test_a_target_in_business_hours_says_which_hours_count(write_deal, law):
     assert "at most 8 business hours" in md
     other = draft_md(write_deal, example("acme-globex-technology"))  # targets in hours only
     assert "business hours counts" not in other
+
+
+# ── own reading: a business associate carrying out a customer's obligation ────────────────────────────
+def test_the_business_associate_complies_with_the_privacy_rule_when_it_carries_out_a_customer_obligation(write_deal):
+    """45 C.F.R. 164.504(e)(2)(ii)(H): a business associate contract must require the business associate, to the
+    extent it carries out a covered entity's obligation under the privacy rule, to comply with the rule's
+    requirements that apply to the covered entity in performing it. The list lacked that term."""
+    text = clause_of(draft_md(write_deal, example("meridian-opscloud-managed-service")), "Protected health information")
+    assert ("if done by Meridian, and comply with the privacy rule as it applies to Meridian when it carries out an "
+            "obligation of Meridian under that rule;") in text
+    two = clause_of(draft_md(write_deal, _two_paying_customers()), "Protected health information")
+    assert ("if done by Meridian or Thirdco, and comply with the privacy rule as it applies to a customer when it "
+            "carries out an obligation of that customer under that rule;") in two
