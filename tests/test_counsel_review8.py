@@ -56,6 +56,11 @@ def test_a_two_party_termination_for_convenience_says_neither_party_may_give_not
     assert "Neither Party is obliged to agree to a change request." in md
     assert "Neither Party is obliged to approve an increase." in md
     assert "No Party is obliged to agree to a change request." in draft_md(write_deal, example("tri-harbor-joint-venture"))
+    # the mediation step, and the request to discuss an extension, of two
+    assert "If the Dispute has not been resolved within 40 days after the Dispute Notice was received, either Party" in md
+    assert "any Party to the Dispute" not in md and "by any Party to it" not in md
+    reseller = draft_md(write_deal, example("northwind-resellers-reseller"))
+    assert "At the request of either Party made at least 6 months before the end of the Initial Term" in reseller
 
 
 def test_a_draft_for_three_parties_still_says_any_party_may(write_deal):
