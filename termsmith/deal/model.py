@@ -621,7 +621,8 @@ class PostTermination(Spec):
         default=None, description="Months existing customers keep being supported."
     )
     non_solicitation_months: Annotated[int, Field(gt=0, le=60)] | None = Field(
-        default=None, description="Months after the end during which staff may not be solicited."
+        default=None, description="Months after the end during which staff may not be solicited (under German law "
+        "at most 24: German courts uphold no longer period between businesses, and the library refuses one)."
     )
 
 

@@ -79,7 +79,7 @@ def test_canonical_clause_text_states_the_same_dates():
                      if c.id == "termination.convenience" for p in c.blocks)
     notice, effect = (format_date(event(t, key).date, "en_GB")
                       for key in ("convenience-earliest-notice", "convenience-earliest-termination"))
-    assert f"No Party may give that notice before {notice}" in text
+    assert f"Neither Party may give that notice before {notice}" in text  # two Parties (library 2.7.0)
     assert f"cannot take effect before {effect}" in text
 
 
