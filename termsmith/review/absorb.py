@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from termsmith.deal.source import set_at, value_at
-from termsmith.draft.document import Clause, CrossRef, Draft, LineBreak, Paragraph, Span, Table, TermDefinition
+from termsmith.draft.document import (Clause, CrossRef, Draft, LineBreak, Paragraph, Section, Span, Table,
+                                      TermDefinition)
 from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
@@ -161,8 +162,7 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             review(ident).action, review(ident).detail = "refused", line
             handled.add(ident)
     headless = _headless(base, accepted)
-    sections_gone = {s.id: (s.label if s.kind == "schedule" else f"Article {s.label}") for s in base.sections
-                     if s.id not in {x.id for x in accepted.sections} and s.kind != "signatures"}
+    sections_gone = {s.id: _section_name(s) for s in base.sections if s.id not in {x.id for x in accepted.sections}}
     for ident in changed:
         if ident in handled:
             continue
@@ -390,8 +390,14 @@ def _headless(base: Draft, accepted: Draft) -> dict[str, str]:
     """Each clause of an article or schedule whose heading the review deleted (its clauses kept, under the heading
     before it) → how that article or schedule is named."""
     now = {s.id for s in accepted.sections}
-    return {c.id: (s.label if s.kind == "schedule" else f"Article {s.label}") for s in base.sections
-            if s.id not in now and s.kind != "signatures" for c in s.clauses}
+    return {c.id: _section_name(s) for s in base.sections if s.id not in now for c in s.clauses}
+
+
+def _section_name(section: Section) -> str:
+    """How a reader names an article, a schedule or the execution page."""
+    if section.kind == "signatures":
+        return "the execution page"
+    return section.label if section.kind == "schedule" else f"Article {section.label}"
 
 
 def _joined(doc: Document, was_in: dict[int, str], clauses: dict[str, Clause]) -> list[tuple[str, str]]:
@@ -601,15 +607,19 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
     now = {s.id for s in accepted.sections}
     kept = {c.id for s in accepted.sections for c in s.clauses}
     for old in base.sections:  # a heading deleted, its clauses kept: they join the article or schedule before it
-        if old.id in now or old.kind == "signatures" or not any(c.id in kept for c in old.clauses):
+        if old.id in now or not any(c.id in kept for c in old.clauses):
             continue
-        name = f"{old.label}" if old.kind == "schedule" else f"Article {old.label}"
+        name = _section_name(old)
         line = (f"the heading of {name} “{old.title}” deleted, its clauses kept under the heading before it: "
                 "articles and schedules are the library's (library.yaml), so the re-draft keeps it; move its "
                 "clauses one by one, or delete them, to change what it holds")
-        target = reviews.setdefault(old.id, ClauseReview("", "", f"{name} {old.title}"))
+        if old.kind == "signatures":
+            line = (f"the heading of {name} “{old.title}” deleted or made text: termsmith writes the execution "
+                    "page from the deal's parties, so the re-draft keeps it")
+        target = reviews.setdefault(old.id, ClauseReview("", "", old.title if old.kind == "signatures" else
+                                                         f"{name} {old.title}"))
         target.action, target.detail = "refused", line
-        result.refused.append(f"{name}: {line}")
+        result.refused.append(f"{name[0].upper()}{name[1:]}: {line}")
 
 
 def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: Callable[[dict], Draft],

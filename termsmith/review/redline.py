@@ -203,9 +203,9 @@ class _Summary:
         out = []
         for change in self.changes:
             if change.id in moved and not change.section:
-                if change.kind == "added":
+                if change.kind == "added":  # only the execution page's clauses have no number
                     edited = ", and its text changed" if change.content != removed[change.id].content else ""
-                    out.append(replace(change, kind="moved", detail=f"from {removed[change.id].label}{edited}"))
+                    out.append(replace(change, kind="moved", detail=f"from {removed[change.id].label or 'the execution page'}{edited}"))
                 continue
             out.append(change)
         return tuple(out)
