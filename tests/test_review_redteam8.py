@@ -61,3 +61,51 @@ def test_the_execution_heading_restyled_as_text_adds_no_clause(drafted, tmp_path
     assert not [c for c in result.plan.clauses if c.action == "added"]
     done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
     assert not any("(from ," in line for line in summary_lines(done.comparison)), summary_lines(done.comparison)
+
+
+# ── content controls left empty ──────────────────────────────────────────────────────────────
+PROMPT = "Click or tap here to enter text."
+
+
+def _empty_control(edit: WordEdit, tracked: bool = True) -> etree._Element:
+    """A content control as Word inserts it (Developer ▸ Plain Text Content Control), not typed in: it shows
+    its placeholder prompt in the Placeholder Text style."""
+    sdt = etree.Element(q("sdt"))
+    props = etree.SubElement(sdt, q("sdtPr"))
+    etree.SubElement(props, q("id")).set(q("val"), "-1795442513")
+    part = etree.SubElement(etree.SubElement(props, q("placeholder")), q("docPart"))
+    part.set(q("val"), "DefaultPlaceholder_-1854013440")
+    etree.SubElement(props, q("showingPlcHdr"))
+    etree.SubElement(props, q("text"))
+    content = etree.SubElement(sdt, q("sdtContent"))
+    holder = content
+    if tracked:
+        holder = edit._mark("ins", WHO, WHEN)
+        content.append(holder)
+    run = etree.SubElement(holder, q("r"))
+    etree.SubElement(etree.SubElement(run, q("rPr")), q("rStyle")).set(q("val"), "PlaceholderText")
+    etree.SubElement(run, q("t")).text = PROMPT
+    return sdt
+
+
+def test_an_empty_content_control_is_not_read_as_text(drafted, tmp_path):
+    """A content control inserted in clause 17.1 (tracked) and one as a paragraph of its own after it, neither typed
+    in: Word shows its prompt "Click or tap here to enter text.", which both commands read as the reviewer's words
+    (redline: 17.1 changed; absorb: an override holding the prompt). It is no text of the document."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    paragraph = _paragraph_of(edit, "Any Party may terminate this Agreement for convenience")
+    paragraph.append(_empty_control(edit))
+    block = _empty_control(edit, tracked=False)
+    inner = block.find(q("sdtContent"))
+    run = inner[0]
+    p = etree.SubElement(inner, q("p"))
+    etree.SubElement(etree.SubElement(p, q("pPr")), q("pStyle")).set(q("val"), "BodyText")
+    p.append(run)
+    paragraph.addnext(block)
+    reviewed = drafted / "out" / "controls.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert summary_lines(done.comparison) == ["no changes"], summary_lines(done.comparison)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.overrides == {}, result.plan.overrides
+    assert not any(PROMPT in str(c.notes) for c in result.plan.clauses)
