@@ -109,3 +109,38 @@ def test_an_empty_content_control_is_not_read_as_text(drafted, tmp_path):
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     assert result.plan.overrides == {}, result.plan.overrides
     assert not any(PROMPT in str(c.notes) for c in result.plan.clauses)
+
+
+def test_the_first_article_heading_restyled_as_text_reads_its_clauses_as_clauses(drafted, tmp_path):
+    """Article 1's heading given the body text style: its clauses were read as the cover's text (the cover ran on to
+    the first heading), so redline called 1.1 to 1.3 removed and absorb refused the review in one line. The cover
+    ends where the contents begin: the paragraph holding the heading's bookmark reads as the heading it was (said,
+    not absorbed), and an edit in clause 1.3 is compared and absorbed as any other."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _restyled(_heading(edit, "ArticleHeading", "Parties and Background"))
+    edit.replace("This Agreement sets out the terms", "This Agreement lays down the terms", WHO, WHEN)
+    reviewed = drafted / "out" / "restyled.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert summary_lines(done.comparison)[1:] == ["~ 1.3 Purpose (Agreement sets out the → Agreement lays down the)"], \
+        summary_lines(done.comparison)
+    assert any("the heading “Parties and Background” made text" in n for n in done.notes), done.notes
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert list(result.plan.overrides) == ["parties.purpose"], result.plan.overrides
+    assert [line.split(":")[0] for line in result.plan.refused] == ["Article 1"], result.plan.refused
+
+
+def test_the_first_article_heading_deleted_keeps_its_clauses_as_clauses(drafted, tmp_path):
+    """Article 1's heading deleted with tracking: its clauses read as the cover's text (redline: removed). Now they
+    read under Article 1 with no heading; absorb says the heading was deleted (not renamed to nothing), and with
+    --library nothing would rename it."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.delete_whole(_heading(edit, "ArticleHeading", "Parties and Background"))
+    reviewed = drafted / "out" / "deleted.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert not any(line.startswith("- 1.") for line in summary_lines(done.comparison)), summary_lines(done.comparison)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.overrides == {} and result.plan.headings == {}, result.plan
+    assert result.plan.refused == ["Article 1: the heading of Article 1 “Parties and Background” deleted: articles "
+                                   "and schedules are the library's (library.yaml), so the re-draft keeps it"]

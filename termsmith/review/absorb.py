@@ -43,7 +43,7 @@ from termsmith.review.fieldchange import plain as _plain
 from termsmith.review.fieldchange import reader_names as _names
 from termsmith.review.fieldchange import reads_same as _reads_same
 from termsmith.review.fieldchange import sig as _sig
-from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, owner_of, signature
+from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, owner_of, restyled_heading, signature
 from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
@@ -264,6 +264,15 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         result.refused.extend(f"the contents entry “{e}”: {CONTENTS_MADE}" for e in contents)
     _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
+    restyled = restyled_heading(doc)
+    if restyled and base.sections and base.sections[0].id not in result.headings:  # read as the heading it was
+        first = base.sections[0]
+        name = _section_name(first)
+        target = reviews.setdefault(first.id, ClauseReview("", "", f"{name} {first.title}"))
+        target.action = "refused"
+        target.detail = (f"the heading of {name} “{first.title}” made text (another style): termsmith styles its "
+                         "headings itself, so the re-draft keeps it a heading")
+        result.refused.append(f"{name}: {target.detail}")
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
     order = _order(accepted, base)
     merged = {owner_of(owners, n) for n in doc.merged()}
@@ -598,9 +607,13 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
                 fold_quotes(old.title) == fold_quotes(section.title):
             continue
         name = f"{section.label}" if section.kind == "schedule" else f"Article {section.label}"
-        result.headings[section.id] = (old.title, section.title)
+        if section.title:  # with --library a heading renamed can become the library's; one deleted cannot
+            result.headings[section.id] = (old.title, section.title)
         line = (f"the heading of {name} “{old.title}” → “{section.title}”: article and schedule headings are the "
                 "library's (library.yaml), the same in every deal (with --library it can become the library's)")
+        if not section.title:  # the first article's heading deleted: its clauses read under it, untitled
+            line = (f"the heading of {name} “{old.title}” deleted: articles and schedules are the library's "
+                    "(library.yaml), so the re-draft keeps it")
         target = reviews.setdefault(section.id, ClauseReview(section.id, section.label, old.title))
         target.action, target.detail = "refused", line
         result.refused.append(f"{name}: {line}")
