@@ -4,6 +4,7 @@ hostile or unusual copies. Each test failed before its fix."""
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +145,57 @@ def test_the_first_article_heading_deleted_keeps_its_clauses_as_clauses(drafted,
     assert result.plan.overrides == {} and result.plan.headings == {}, result.plan
     assert result.plan.refused == ["Article 1: the heading of Article 1 “Parties and Background” deleted: articles "
                                    "and schedules are the library's (library.yaml), so the re-draft keeps it"]
+
+
+# ── text moved into a clause the review added ────────────────────────────────────────────────
+def _moved(edit: WordEdit, source: str, after: str, name: str = "move1") -> None:
+    """The paragraph holding `source` moved with tracking to just after the paragraph holding `after` (w:moveFrom
+    there, w:moveTo here, each range named, both paragraph marks marked moved)."""
+    src = _paragraph_of(edit, source)
+    dst = copy.deepcopy(src)
+    for kind, para in (("moveFrom", src), ("moveTo", dst)):
+        ppr = para.find(q("pPr"))
+        rpr = ppr.find(q("rPr"))
+        if rpr is None:
+            rpr = etree.SubElement(ppr, q("rPr"))
+        rpr.append(edit._mark(kind, WHO, WHEN))
+        runs = [r for r in para if r.tag == q("r")]
+        start = edit._mark(f"{kind}RangeStart", WHO, WHEN)
+        start.set(q("name"), name)
+        wrapper = edit._mark(kind, WHO, WHEN)
+        runs[0].addprevious(start)
+        start.addnext(wrapper)
+        wrapper.extend(runs)
+        end = etree.Element(q(f"{kind}RangeEnd"))
+        end.set(q("id"), start.get(q("id")))
+        wrapper.addnext(end)
+        for bookmark in [b for b in para if b.tag in (q("bookmarkStart"), q("bookmarkEnd"))]:
+            para.remove(bookmark)
+    _paragraph_of(edit, after).addnext(dst)
+
+
+def test_text_moved_into_a_clause_the_review_added_keeps_its_numbers_live(drafted):
+    """A clause the reviewer typed in after 17.3 (tracked), and 17.4's second paragraph ('60 days’ notice') moved
+    into it with tracking: the added clause's wording froze the notice period, which the deal's
+    exit.change_of_control.notice_days prints where the words came from. An added clause's text is a template as a
+    clause's override is, so the moved words keep the expressions of the clause they left."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.add_paragraph("promptly if an Insolvency Event occurs", [("Sale of control.", True),
+                                                                  (" Each Party must keep the other informed.", False)])
+    _paragraph_of(edit, "Each Party must keep the other informed.").find(
+        f"{q('pPr')}/{q('pStyle')}").set(q("val"), "ClauseLevel1")
+    _moved(edit, "may then terminate this Agreement", "Each Party must keep the other informed.")
+    reviewed = drafted / "out" / "moved.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert not result.mismatches, result.mismatches
+    added = [o for i, o in result.plan.overrides.items() if "negotiated" in i]
+    assert len(added) == 1 and added[0]["title"] == "Sale of control", result.plan.overrides
+    text = added[0]["text"]
+    assert "{{ exit.change_of_control.notice_days | days }}’ notice" in text and "60 days" not in text, text
+    assert any("computed values kept live: {{ exit.change_of_control.notice_days | days }}" in c.detail
+               for c in result.plan.clauses if c.action == "added"), [c.detail for c in result.plan.clauses]
+    api.draft(drafted / "deal.yaml", drafted / "again")
+    md = next((drafted / "again").glob("*.md")).read_text(encoding="utf-8")
+    assert "Each Party must keep the other informed.\n\nThe other Party may then terminate this Agreement by giving " \
+           "at least 60 days’ notice." in md

@@ -188,6 +188,8 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             title = new.title or (new.blocks[0].title if new.blocks and isinstance(new.blocks[0], Paragraph) and
                                   new.blocks[0].title else "")
             result.overrides[new_id] = {"title": title or UNTITLED, "after": after, "text": blocks_markdown(new.blocks)}
+            if ident in moved_from:  # words moved into it: their values kept live under the deal's id for it
+                result.moved_from[new_id] = moved_from[ident]
             target.action, target.detail = "added", f"added to the deal as {new_id}, after {after}"
             if not title:  # a deal's added clause needs a title: the re-draft prints it
                 target.detail += (f"; the review gives it no title, so the deal calls it “{UNTITLED}”, which the "
