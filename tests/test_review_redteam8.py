@@ -199,3 +199,24 @@ def test_text_moved_into_a_clause_the_review_added_keeps_its_numbers_live(drafte
     md = next((drafted / "again").glob("*.md")).read_text(encoding="utf-8")
     assert "Each Party must keep the other informed.\n\nThe other Party may then terminate this Agreement by giving " \
            "at least 60 days’ notice." in md
+
+
+# ── a clause cut and pasted without tracking ──────────────────────────────────────────────────
+def test_a_clause_cut_and_pasted_without_tracking_is_moved_not_removed_and_added(drafted, tmp_path):
+    """Clause 21.14 (Costs) cut and pasted after 21.16 without tracking, its bookmark lost on the way (as a script
+    or another editor rewrites a paragraph): redline said 21.14 removed and a new 21.16 added, and absorb removed the
+    library's clause and added its words as the deal's own (written out, no longer following the library). The
+    same title and words as a clause of the draft found nowhere else: that clause, moved."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    paragraph = _paragraph_of(edit, "Each Party bears its own costs of negotiating")
+    for mark in list(paragraph.iter(q("bookmarkStart"), q("bookmarkEnd"))):
+        mark.getparent().remove(mark)
+    paragraph.getparent().remove(paragraph)
+    _paragraph_of(edit, "A Party may sign this Agreement, and any document").addnext(paragraph)
+    reviewed = drafted / "out" / "pasted.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert summary_lines(done.comparison) == ["0 added, 0 removed, 0 changed, 1 moved", "> 21.16 Costs (from 21.14)"]
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.overrides == {"general.costs": {"based_on": "1.0.0", "after": "general.counterparts"}}, \
+        result.plan.overrides

@@ -171,6 +171,7 @@ class _Builder:
                 self._paragraph(item)
         if not self.sections:
             self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))
+        self._rebound()
         sections = tuple(self._section(s) for s in self.sections)
         draft = self._draft(sections)
         return relabel(draft)
@@ -272,6 +273,27 @@ class _Builder:
         self.sections.append(_ReadSection(first.kind if first is not None else "article", self._id(anchor), anchor,
                                           _fold(_text(p.pieces).strip()) if heading else ""))
         return heading
+
+    def _rebound(self) -> None:
+        """A clause read as new (no bookmark of the draft) that reads word for word as a clause of the draft found
+        nowhere else in the document is that clause: cut and pasted elsewhere without tracking, its bookmark lost
+        on the way. Read as new, it was the draft's clause removed and the same words added as the deal's own."""
+        read = [c for s in self.sections for c in s.clauses]
+        here = {c.id for c in read}
+        missing = [c for c in self.base_clauses.values() if c.id not in here and c.anchor not in self.bookmarks]
+        if not missing:
+            return
+        for clause in read:
+            if not clause.anchor.startswith(f"_Ref_{ADDED_ID}_"):
+                continue
+            for old in missing:
+                blocks = [replace(b, anchor=old.anchor) if isinstance(b, Paragraph) and b.anchor == clause.anchor
+                          else b for b in clause.blocks]
+                if [signature(b) for b in blocks] == [signature(b) for b in old.blocks]:
+                    self.owners.update({k: old.id for k, v in self.owners.items() if v == clause.id})
+                    clause.id, clause.anchor, clause.blocks = old.id, old.anchor, blocks
+                    missing.remove(old)
+                    break
 
     def _untyped(self, pieces: list[Piece]) -> list[Piece]:
         """A cross-reference to Word's own bookmark of a paragraph as one to termsmith's; one whose number the
