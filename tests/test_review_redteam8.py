@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from lxml import etree
@@ -15,7 +16,7 @@ from termsmith import api
 from termsmith.review.redline import summary_lines
 
 from .conftest import ROOT
-from .reviewed import WordEdit, q
+from .reviewed import WordEdit, libreoffice_resave, q
 
 DOCX = "acme-globex-2027.docx"
 WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
@@ -220,3 +221,17 @@ def test_a_clause_cut_and_pasted_without_tracking_is_moved_not_removed_and_added
     result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
     assert result.plan.overrides == {"general.costs": {"based_on": "1.0.0", "after": "general.counterparts"}}, \
         result.plan.overrides
+
+
+def test_an_empty_content_control_libreoffice_saved_is_not_read_as_text(drafted, tmp_path):
+    """The same control in a copy LibreOffice saved: it drops Word's showingPlcHdr mark (and the tracking of the
+    insertion) but keeps the prompt and the control's placeholder: read as text again. Word's own prompt in a
+    control with a placeholder is the prompt."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _paragraph_of(edit, "Any Party may terminate this Agreement for convenience").append(_empty_control(edit))
+    reviewed = drafted / "out" / "control.docx"
+    edit.save(reviewed)
+    saved = libreoffice_resave(reviewed, tmp_path / "lo")
+    assert b"showingPlcHdr" not in zipfile.ZipFile(saved).read("word/document.xml")
+    done = api.redline(drafted / "out" / DOCX, saved, tmp_path / "r.docx")
+    assert summary_lines(done.comparison) == ["no changes"], summary_lines(done.comparison)

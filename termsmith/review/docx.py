@@ -639,10 +639,22 @@ def _terms(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
+# Word's own prompts in a content control left empty (LibreOffice keeps the prompt but drops showingPlcHdr)
+_PROMPTS = {"Click or tap here to enter text.", "Click here to enter text.", "Choose an item.",
+            "Click or tap to enter a date.", "Click here to enter a date."}
+
+
 def _placeholder(sdt: etree._Element) -> bool:
-    """A content control left empty, showing its placeholder text (which Word removes when one types in it)."""
+    """A content control left empty, showing its placeholder text (which Word removes when one types in it): marked
+    so (showingPlcHdr), or, in a copy that dropped the mark, holding exactly one of Word's prompts."""
     props = _child(sdt, _w("sdtPr"))
-    return props is not None and _on(_child(props, _w("showingPlcHdr")))
+    if props is None:
+        return False
+    if _on(_child(props, _w("showingPlcHdr"))):
+        return True
+    content = _child(sdt, _SDT_CONTENT)
+    return _child(props, _w("placeholder")) is not None and content is not None and \
+        "".join(t.text or "" for t in content.iter(_w("t"))).strip() in _PROMPTS
 
 
 def _block_elements(parent: etree._Element) -> Iterator[etree._Element]:
