@@ -235,3 +235,29 @@ def test_an_empty_content_control_libreoffice_saved_is_not_read_as_text(drafted,
     assert b"showingPlcHdr" not in zipfile.ZipFile(saved).read("word/document.xml")
     done = api.redline(drafted / "out" / DOCX, saved, tmp_path / "r.docx")
     assert summary_lines(done.comparison) == ["no changes"], summary_lines(done.comparison)
+
+
+def test_a_clause_deleted_and_its_words_inserted_elsewhere_with_tracking_is_moved(drafted, tmp_path):
+    """Clause 21.14 deleted with tracking and the same paragraph inserted with tracking after 21.16 (a cut and paste
+    with Track Changes on but moves not tracked): redline said moved, absorb removed the library's clause and added
+    its words as the deal's own. Both now say moved; the re-draft places the library's clause there."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    paragraph = _paragraph_of(edit, "Each Party bears its own costs of negotiating")
+    pasted = copy.deepcopy(paragraph)
+    for mark in list(pasted.iter(q("bookmarkStart"), q("bookmarkEnd"))):
+        mark.getparent().remove(mark)
+    edit.delete_whole(paragraph)
+    etree.SubElement(pasted.find(q("pPr")), q("rPr")).append(edit._mark("ins", WHO, WHEN))
+    runs = [r for r in pasted if r.tag == q("r")]
+    inserted = edit._mark("ins", WHO, WHEN)
+    runs[0].addprevious(inserted)
+    inserted.extend(runs)
+    _paragraph_of(edit, "A Party may sign this Agreement, and any document").addnext(pasted)
+    reviewed = drafted / "out" / "pasted.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert summary_lines(done.comparison) == ["0 added, 0 removed, 0 changed, 1 moved", "> 21.16 Costs (from 21.14)"]
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert not result.mismatches, result.mismatches
+    assert result.plan.overrides == {"general.costs": {"based_on": "1.0.0", "after": "general.counterparts"}}, \
+        result.plan.overrides

@@ -275,12 +275,13 @@ class _Builder:
         return heading
 
     def _rebound(self) -> None:
-        """A clause read as new (no bookmark of the draft) that reads word for word as a clause of the draft found
-        nowhere else in the document is that clause: cut and pasted elsewhere without tracking, its bookmark lost
-        on the way. Read as new, it was the draft's clause removed and the same words added as the deal's own."""
+        """A clause read as new (no bookmark of the draft) that reads word for word as a clause of the draft not
+        read elsewhere is that clause, moved: cut and pasted without tracking, its bookmark lost on the way, or
+        deleted with tracking and its words inserted elsewhere. Read as new, it was the draft's clause removed and
+        the same words added as the deal's own."""
         read = [c for s in self.sections for c in s.clauses]
         here = {c.id for c in read}
-        missing = [c for c in self.base_clauses.values() if c.id not in here and c.anchor not in self.bookmarks]
+        missing = [c for c in self.base_clauses.values() if c.id not in here]
         if not missing:
             return
         for clause in read:
