@@ -261,3 +261,19 @@ def test_a_clause_deleted_and_its_words_inserted_elsewhere_with_tracking_is_move
     assert not result.mismatches, result.mismatches
     assert result.plan.overrides == {"general.costs": {"based_on": "1.0.0", "after": "general.counterparts"}}, \
         result.plan.overrides
+
+
+def test_a_numbered_paragraph_typed_before_the_first_heading_keeps_that_heading(drafted):
+    """A numbered paragraph typed between the contents and Article 1's heading (still there): the cover ends where
+    the contents begin only when the first heading is gone; otherwise Article 1 read twice made the deal one that
+    does not draft ('not a valid value (got '')')."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    heading = _heading(edit, "ArticleHeading", "Parties and Background")
+    typed = etree.Element(q("p"))
+    etree.SubElement(etree.SubElement(typed, q("pPr")), q("pStyle")).set(q("val"), "ClauseLevel1")
+    etree.SubElement(etree.SubElement(typed, q("r")), q("t")).text = "Note to draft: check the parties."
+    heading.addprevious(typed)
+    reviewed = drafted / "out" / "typed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.overrides == {} and result.plan.headings == {}, result.plan

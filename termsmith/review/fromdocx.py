@@ -164,7 +164,10 @@ class _Builder:
         return anchor[5:] if anchor.startswith("_Ref_") else anchor
 
     def build(self) -> Draft:
-        for item in resolved(self.doc, self.view):
+        items = resolved(self.doc, self.view)
+        self.heading_anchors = {b for item in items if not isinstance(item, tuple) and item.style in SECTION_STYLES
+                                for b in item.bookmarks}
+        for item in items:
             if isinstance(item, tuple):
                 self._table(*item)
             else:
@@ -262,10 +265,14 @@ class _Builder:
         Its clauses read under that article: a paragraph holding the heading's bookmark as its heading (reported
         where restyled_heading finds it), else with no heading. True when `p` was read as the heading."""
         first = self.base.sections[0] if self.base is not None and self.base.sections else None
+        if first is not None and first.anchor in self.heading_anchors:
+            return False  # the heading is there: text typed before it is the cover's
         numbered = p.style == "Definition" or LEVEL_STYLE.match(p.style)  # a clause's own bookmark, not a heading's
         anchor = first.anchor if first is not None else "" if numbered else next(
             (b for b in p.bookmarks if b.startswith("_Ref_") and b not in self.placed), "")
         heading = bool(anchor) and anchor in p.bookmarks
+        if not anchor and not numbered:
+            return False  # a paragraph typed on the cover, or after the contents with no heading's bookmark
         if not anchor:
             self.added += 1
             anchor = f"_Ref_{ADDED_ID}_{self.added}"
