@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from termsmith.deal.source import set_at, value_at
-from termsmith.draft.document import Clause, CrossRef, Draft, LineBreak, Paragraph, Span, Table, TermDefinition
+from termsmith.draft.document import (Clause, CrossRef, Draft, LineBreak, Paragraph, Section, Span, Table,
+                                      TermDefinition)
 from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
@@ -42,7 +43,7 @@ from termsmith.review.fieldchange import plain as _plain
 from termsmith.review.fieldchange import reader_names as _names
 from termsmith.review.fieldchange import reads_same as _reads_same
 from termsmith.review.fieldchange import sig as _sig
-from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, owner_of, signature
+from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, owner_of, restyled_heading, signature
 from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
@@ -161,8 +162,7 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             review(ident).action, review(ident).detail = "refused", line
             handled.add(ident)
     headless = _headless(base, accepted)
-    sections_gone = {s.id: (s.label if s.kind == "schedule" else f"Article {s.label}") for s in base.sections
-                     if s.id not in {x.id for x in accepted.sections} and s.kind != "signatures"}
+    sections_gone = {s.id: _section_name(s) for s in base.sections if s.id not in {x.id for x in accepted.sections}}
     for ident in changed:
         if ident in handled:
             continue
@@ -188,6 +188,8 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
             title = new.title or (new.blocks[0].title if new.blocks and isinstance(new.blocks[0], Paragraph) and
                                   new.blocks[0].title else "")
             result.overrides[new_id] = {"title": title or UNTITLED, "after": after, "text": blocks_markdown(new.blocks)}
+            if ident in moved_from:  # words moved into it: their values kept live under the deal's id for it
+                result.moved_from[new_id] = moved_from[ident]
             target.action, target.detail = "added", f"added to the deal as {new_id}, after {after}"
             if not title:  # a deal's added clause needs a title: the re-draft prints it
                 target.detail += (f"; the review gives it no title, so the deal calls it “{UNTITLED}”, which the "
@@ -264,6 +266,15 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         result.refused.extend(f"the contents entry “{e}”: {CONTENTS_MADE}" for e in contents)
     _moves(base, accepted, result, review)
     _headings(base, accepted, result, reviews)
+    restyled = restyled_heading(doc)
+    if restyled and base.sections and base.sections[0].id not in result.headings:  # read as the heading it was
+        first = base.sections[0]
+        name = _section_name(first)
+        target = reviews.setdefault(first.id, ClauseReview("", "", f"{name} {first.title}"))
+        target.action = "refused"
+        target.detail = (f"the heading of {name} “{first.title}” made text (another style): termsmith styles its "
+                         "headings itself, so the re-draft keeps it a heading")
+        result.refused.append(f"{name}: {target.detail}")
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
     order = _order(accepted, base)
     merged = {owner_of(owners, n) for n in doc.merged()}
@@ -390,8 +401,14 @@ def _headless(base: Draft, accepted: Draft) -> dict[str, str]:
     """Each clause of an article or schedule whose heading the review deleted (its clauses kept, under the heading
     before it) → how that article or schedule is named."""
     now = {s.id for s in accepted.sections}
-    return {c.id: (s.label if s.kind == "schedule" else f"Article {s.label}") for s in base.sections
-            if s.id not in now and s.kind != "signatures" for c in s.clauses}
+    return {c.id: _section_name(s) for s in base.sections if s.id not in now for c in s.clauses}
+
+
+def _section_name(section: Section) -> str:
+    """How a reader names an article, a schedule or the execution page."""
+    if section.kind == "signatures":
+        return "the execution page"
+    return section.label if section.kind == "schedule" else f"Article {section.label}"
 
 
 def _joined(doc: Document, was_in: dict[int, str], clauses: dict[str, Clause]) -> list[tuple[str, str]]:
@@ -592,24 +609,32 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
                 fold_quotes(old.title) == fold_quotes(section.title):
             continue
         name = f"{section.label}" if section.kind == "schedule" else f"Article {section.label}"
-        result.headings[section.id] = (old.title, section.title)
+        if section.title:  # with --library a heading renamed can become the library's; one deleted cannot
+            result.headings[section.id] = (old.title, section.title)
         line = (f"the heading of {name} “{old.title}” → “{section.title}”: article and schedule headings are the "
                 "library's (library.yaml), the same in every deal (with --library it can become the library's)")
+        if not section.title:  # the first article's heading deleted: its clauses read under it, untitled
+            line = (f"the heading of {name} “{old.title}” deleted: articles and schedules are the library's "
+                    "(library.yaml), so the re-draft keeps it")
         target = reviews.setdefault(section.id, ClauseReview(section.id, section.label, old.title))
         target.action, target.detail = "refused", line
         result.refused.append(f"{name}: {line}")
     now = {s.id for s in accepted.sections}
     kept = {c.id for s in accepted.sections for c in s.clauses}
     for old in base.sections:  # a heading deleted, its clauses kept: they join the article or schedule before it
-        if old.id in now or old.kind == "signatures" or not any(c.id in kept for c in old.clauses):
+        if old.id in now or not any(c.id in kept for c in old.clauses):
             continue
-        name = f"{old.label}" if old.kind == "schedule" else f"Article {old.label}"
+        name = _section_name(old)
         line = (f"the heading of {name} “{old.title}” deleted, its clauses kept under the heading before it: "
                 "articles and schedules are the library's (library.yaml), so the re-draft keeps it; move its "
                 "clauses one by one, or delete them, to change what it holds")
-        target = reviews.setdefault(old.id, ClauseReview("", "", f"{name} {old.title}"))
+        if old.kind == "signatures":
+            line = (f"the heading of {name} “{old.title}” deleted or made text: termsmith writes the execution "
+                    "page from the deal's parties, so the re-draft keeps it")
+        target = reviews.setdefault(old.id, ClauseReview("", "", old.title if old.kind == "signatures" else
+                                                         f"{name} {old.title}"))
         target.action, target.detail = "refused", line
-        result.refused.append(f"{name}: {line}")
+        result.refused.append(f"{name[0].upper()}{name[1:]}: {line}")
 
 
 def _cover(doc: Document, base: Draft, accepted: Draft, data: dict, draft_with: Callable[[dict], Draft],

@@ -236,6 +236,7 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
                 r.detail += ("; written out as the deal has them now (a later change there does not reach this "
                              "wording): " + ", ".join(fixed))
     items = {i: livevalues.printed(library.by_id[i].body) for i in texts if i in library.by_id}
+    items.update({i: [] for i in texts if i not in library.by_id and plan.moved_from.get(i)})  # added by the review
     # words moved in from another clause (a tracked move): the values that clause's template printed in them
     moved = {i: _moved_printed(library, i, plan.moved_from.get(i, ()), items.get(i, [])) for i in items}
     own = {i: len(v) for i, v in items.items()}
@@ -244,8 +245,8 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
         return {}
     trial = copy.deepcopy(data)
     overrides = dict(trial.get("overrides") or {})
-    for ident, printed in items.items():
-        overrides[ident] = {"text": livevalues.probe_text(printed)}
+    for ident, printed in items.items():  # an added clause keeps its title and place
+        overrides[ident] = {**(texts[ident] if ident not in library.by_id else {}), "text": livevalues.probe_text(printed)}
     trial["overrides"] = overrides
     try:
         probed = draft_with(trial)
@@ -255,21 +256,22 @@ def _keep_live(plan, base: Draft, data: dict, library, draft_with) -> dict[str, 
     old = {c.id: c for s in base.sections for c in s.clauses}
     literal: dict[str, str] = {}
     for ident, printed in items.items():
-        if ident not in drafted or ident not in old:
+        if ident not in drafted or ident not in old and ident in library.by_id:
             continue
+        before = plain_text(old[ident]) if ident in old else ""  # a clause the review added had no words before
         values = livevalues.read_probe(plain_text(drafted[ident]), len(printed))
         k = own[ident]
-        text, used = livevalues.relive(texts[ident]["text"], printed[:k], values[:k], plain_text(old[ident]))
+        text, used = livevalues.relive(texts[ident]["text"], printed[:k], values[:k], before)
         if k < len(printed):  # then the moved words' values, where the two clauses held them as often as now
-            was = "\n".join([plain_text(old[ident]), *(plain_text(old[a]) for a in plan.moved_from[ident] if a in old)])
+            was = "\n".join([before, *(plain_text(old[a]) for a in plan.moved_from[ident] if a in old)])
             text, more = livevalues.relive(text, printed[k:], values[k:], was)
             used += more
         if not used:
             continue
         literal[ident] = texts[ident]["text"]
         texts[ident]["text"] = text
-        for r in plan.clauses:
-            if r.id == ident:
+        for r in plan.clauses:  # an added clause's review is under the id it was read with
+            if r.id == ident or r.detail.startswith(f"added to the deal as {ident},"):
                 r.detail += "; computed values kept live: " + ", ".join(f"{{{{ {u} }}}}" for u in used)
     return literal
 
@@ -282,7 +284,7 @@ def _moved_printed(library, ident: str, sources, own: list) -> list:
     def names(tag: str) -> set[str]:
         return set(re.findall(r"\bset\s+([A-Za-z_]\w*)", tag))
 
-    body = library.by_id[ident].body
+    body = library.by_id[ident].body if ident in library.by_id else ""  # a clause the review added sets nothing
     taken = {n: tag for tag in re.findall(r"\{%-?\s*set\b.*?%\}", body, re.S) for n in names(tag)}
     out = []
     for source in sorted(sources):

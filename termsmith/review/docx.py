@@ -427,7 +427,8 @@ class _Reader:
             was_style = _child(was, _PSTYLE) if was is not None else None
             was_name = was_style.get(_VAL, "") if was_style is not None else ""
             para.style_before = self.canon.get(was_name, was_name)
-        self._content(p, para, None)
+        if not any(_placeholder(sdt) for sdt in p.iterancestors(_SDT)):  # an empty block or cell content control
+            self._content(p, para, None)
         para.pieces = _terms(para.pieces)
         return para
 
@@ -466,6 +467,8 @@ class _Reader:
             elif tag == _COMMENT_END:
                 para.comment_ends.append(child.get(_ID, ""))
                 self.spans.setdefault(child.get(_ID, ""), [None, None])[1] = (self.serial, len(para.pieces))
+            elif tag == _SDT and _placeholder(child):
+                continue  # an empty content control: Word's prompt ("Click or tap here …"), not the document's text
             elif tag in _WRAPPERS:
                 self._content(child.find(_SDT_CONTENT) if tag == _SDT and
                               child.find(_SDT_CONTENT) is not None else child, para, revision)
@@ -634,6 +637,24 @@ def _terms(pieces: list[Piece]) -> list[Piece]:
             out.extend(Piece(p.inline, p.revision, p.title) for p in pieces[k:end])
         k = end
     return out
+
+
+# Word's own prompts in a content control left empty (LibreOffice keeps the prompt but drops showingPlcHdr)
+_PROMPTS = {"Click or tap here to enter text.", "Click here to enter text.", "Choose an item.",
+            "Click or tap to enter a date.", "Click here to enter a date."}
+
+
+def _placeholder(sdt: etree._Element) -> bool:
+    """A content control left empty, showing its placeholder text (which Word removes when one types in it): marked
+    so (showingPlcHdr), or, in a copy that dropped the mark, holding exactly one of Word's prompts."""
+    props = _child(sdt, _w("sdtPr"))
+    if props is None:
+        return False
+    if _on(_child(props, _w("showingPlcHdr"))):
+        return True
+    content = _child(sdt, _SDT_CONTENT)
+    return _child(props, _w("placeholder")) is not None and content is not None and \
+        "".join(t.text or "" for t in content.iter(_w("t"))).strip() in _PROMPTS
 
 
 def _block_elements(parent: etree._Element) -> Iterator[etree._Element]:

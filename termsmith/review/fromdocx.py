@@ -156,6 +156,7 @@ class _Builder:
         self.owners: dict[int, str] = {}  # document block index → clause id ('cover' before the first heading)
         self.bookmarks = {name for b in doc.blocks if isinstance(b, Para) for name in b.bookmarks}
         self.placed: set[str] = set()  # the clause and section bookmarks read so far
+        self.contents_seen = False  # the cover ends where the contents begin
 
     def _id(self, anchor: str) -> str:
         if anchor in self.anchor_ids:
@@ -163,13 +164,17 @@ class _Builder:
         return anchor[5:] if anchor.startswith("_Ref_") else anchor
 
     def build(self) -> Draft:
-        for item in resolved(self.doc, self.view):
+        items = resolved(self.doc, self.view)
+        self.heading_anchors = {b for item in items if not isinstance(item, tuple) and item.style in SECTION_STYLES
+                                for b in item.bookmarks}
+        for item in items:
             if isinstance(item, tuple):
                 self._table(*item)
             else:
                 self._paragraph(item)
         if not self.sections:
             self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))
+        self._rebound()
         sections = tuple(self._section(s) for s in self.sections)
         draft = self._draft(sections)
         return relabel(draft)
@@ -195,7 +200,13 @@ class _Builder:
             self.sections.append(_ReadSection(kind, self._id(anchor), anchor, _fold(_text(p.pieces).strip())))
             return
         if SKIPPED.match(style):
+            self.contents_seen = self.contents_seen or style.startswith("TOC")
             return
+        if not self.sections and self.termsmith and style not in COVER_STYLES and (
+                self.contents_seen or style == "Definition" or LEVEL_STYLE.match(style)):
+            # the cover ends where the contents begin: the first article's heading was made text or deleted
+            if self._first_section(p):
+                return
         if not self.sections and self.termsmith:
             text = _text(p.pieces)  # the cover's text (the body's is read as inlines below)
             if style == "Title":
@@ -248,6 +259,49 @@ class _Builder:
             role = "body"
         para_anchor = clause.anchor if role == "clause" else None
         clause.blocks.append(Paragraph(role, level, "", tuple(inlines), para_anchor, _title(title)))
+
+    def _first_section(self, p: _P) -> bool:
+        """Body text before any heading, after the contents: the first article's heading was made text or deleted.
+        Its clauses read under that article: a paragraph holding the heading's bookmark as its heading (reported
+        where restyled_heading finds it), else with no heading. True when `p` was read as the heading."""
+        first = self.base.sections[0] if self.base is not None and self.base.sections else None
+        if first is not None and first.anchor in self.heading_anchors:
+            return False  # the heading is there: text typed before it is the cover's
+        numbered = p.style == "Definition" or LEVEL_STYLE.match(p.style)  # a clause's own bookmark, not a heading's
+        anchor = first.anchor if first is not None else "" if numbered else next(
+            (b for b in p.bookmarks if b.startswith("_Ref_") and b not in self.placed), "")
+        heading = bool(anchor) and anchor in p.bookmarks
+        if not anchor and not numbered:
+            return False  # a paragraph typed on the cover, or after the contents with no heading's bookmark
+        if not anchor:
+            self.added += 1
+            anchor = f"_Ref_{ADDED_ID}_{self.added}"
+        self.placed.add(anchor)
+        self.sections.append(_ReadSection(first.kind if first is not None else "article", self._id(anchor), anchor,
+                                          _fold(_text(p.pieces).strip()) if heading else ""))
+        return heading
+
+    def _rebound(self) -> None:
+        """A clause read as new (no bookmark of the draft) that reads word for word as a clause of the draft not
+        read elsewhere is that clause, moved: cut and pasted without tracking, its bookmark lost on the way, or
+        deleted with tracking and its words inserted elsewhere. Read as new, it was the draft's clause removed and
+        the same words added as the deal's own."""
+        read = [c for s in self.sections for c in s.clauses]
+        here = {c.id for c in read}
+        missing = [c for c in self.base_clauses.values() if c.id not in here]
+        if not missing:
+            return
+        for clause in read:
+            if not clause.anchor.startswith(f"_Ref_{ADDED_ID}_"):
+                continue
+            for old in missing:
+                blocks = [replace(b, anchor=old.anchor) if isinstance(b, Paragraph) and b.anchor == clause.anchor
+                          else b for b in clause.blocks]
+                if [signature(b) for b in blocks] == [signature(b) for b in old.blocks]:
+                    self.owners.update({k: old.id for k, v in self.owners.items() if v == clause.id})
+                    clause.id, clause.anchor, clause.blocks = old.id, old.anchor, blocks
+                    missing.remove(old)
+                    break
 
     def _untyped(self, pieces: list[Piece]) -> list[Piece]:
         """A cross-reference to Word's own bookmark of a paragraph as one to termsmith's; one whose number the
@@ -426,6 +480,26 @@ class _Builder:
                 for o, b in zip(out, base, strict=True)):
             return base
         return tuple(out)
+
+
+def restyled_heading(doc: Document) -> tuple[int, str] | None:
+    """(block index, words) of a termsmith draft's first heading made text (another style, its bookmark kept): the
+    cover then runs on into the body, which is read from the contents on, that paragraph as the heading."""
+    if not is_termsmith(doc):
+        return None
+    contents = False
+    for index, block in enumerate(doc.blocks):
+        if not isinstance(block, Para):
+            return None
+        if block.style in SECTION_STYLES:
+            return None
+        contents = contents or block.style.startswith("TOC")
+        if SKIPPED.match(block.style) or block.style in COVER_STYLES or not contents:
+            continue
+        if any(b.startswith("_Ref_") for b in block.bookmarks):
+            return index, _fold(_text(block.pieces).strip())
+        return None
+    return None
 
 
 def cover_names(doc: Document) -> list[str]:

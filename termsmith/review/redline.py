@@ -200,12 +200,26 @@ class _Summary:
         removed = {c.id: c for c in self.changes if c.kind == "removed" and not c.section}
         added = {c.id: c for c in self.changes if c.kind == "added" and not c.section}
         moved = removed.keys() & added.keys()
+        # one cut and pasted without tracking, its bookmark lost: the same title and words, under a new id
+        def words(c: ClauseChange) -> tuple:
+            return c.title, tuple(replace(b, anchor=None) if isinstance(b, Paragraph) else b for b in c.content)
+
+        gone = {words(c): c for c in removed.values() if c.id not in moved and c.content}
+        pasted = {}
+        for change in added.values():
+            was = gone.pop(words(change), None) if change.id not in moved else None
+            if was is not None:
+                pasted[change.id], pasted[was.id] = was, change
         out = []
         for change in self.changes:
-            if change.id in moved and not change.section:
+            if change.id in pasted and not change.section:
                 if change.kind == "added":
+                    out.append(replace(change, kind="moved", detail=f"from {pasted[change.id].label}"))
+                continue
+            if change.id in moved and not change.section:
+                if change.kind == "added":  # only the execution page's clauses have no number
                     edited = ", and its text changed" if change.content != removed[change.id].content else ""
-                    out.append(replace(change, kind="moved", detail=f"from {removed[change.id].label}{edited}"))
+                    out.append(replace(change, kind="moved", detail=f"from {removed[change.id].label or 'the execution page'}{edited}"))
                 continue
             out.append(change)
         return tuple(out)

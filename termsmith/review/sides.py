@@ -17,7 +17,8 @@ from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.render.wordparts import REDLINE_BODY_PROPERTY
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
 from termsmith.review.docx import Document, Para, paras_of, plural, read_document
-from termsmith.review.fromdocx import cover_names, document_draft, is_termsmith, note_places, owner_of, place_names
+from termsmith.review.fromdocx import (cover_names, document_draft, is_termsmith, note_places, owner_of, place_names,
+                                      restyled_heading)
 from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.package import DocxError, open_package
 from termsmith.review.reviewnotes import hidden_text
@@ -160,6 +161,10 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
                      "numbers the clauses itself): " + ", ".join(
                          f"at {names.get(owner_of(owners, n), 'the document')} (from {start})"
                          for n, start in restarted[:5]) + (", …" if len(restarted) > 5 else ""))
+    restyled = restyled_heading(doc)
+    if restyled:  # read as the heading it was: its clauses compared as clauses, not as the cover's text
+        notes.append(f"{path}: the heading “{restyled[1]}” made text (another style), which the redline does not "
+                     "compare (termsmith styles its headings itself): read as the heading it was")
     merged = sum(doc.merged().values())
     if merged:
         notes.append(f"{path}: cells merged in {merged} table row{'s' if merged != 1 else ''} (termsmith's tables "
