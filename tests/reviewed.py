@@ -121,6 +121,40 @@ class WordEdit:
         run.getparent().remove(run)
         return runs[0], runs[1], runs[2]
 
+    def paragraph_of(self, text: str) -> etree._Element:
+        """The body paragraph holding `text`."""
+        run, _t = self._run_with(text)
+        while run.tag != q("p"):
+            run = run.getparent()
+        return run
+
+    def move(self, source: str, after: str, name: str = "move1", author: str = "Jane Counsel",
+             date: str = "2027-02-01T10:00:00Z") -> None:
+        """The paragraph holding `source` moved with tracking (as Word records a cut and paste with Track Changes on)
+        to just after the paragraph holding `after`: its runs in w:moveFrom there and a copy of them in w:moveTo
+        here, each range named, both paragraph marks marked moved."""
+        src = self.paragraph_of(source)
+        dst = copy.deepcopy(src)
+        for kind, para in (("moveFrom", src), ("moveTo", dst)):
+            ppr = para.find(q("pPr"))
+            rpr = ppr.find(q("rPr"))
+            if rpr is None:
+                rpr = etree.SubElement(ppr, q("rPr"))
+            rpr.append(self._mark(kind, author, date))
+            runs = [r for r in para if r.tag == q("r")]
+            start = self._mark(f"{kind}RangeStart", author, date)
+            start.set(q("name"), name)
+            wrapper = self._mark(kind, author, date)
+            runs[0].addprevious(start)
+            start.addnext(wrapper)
+            wrapper.extend(runs)
+            end = etree.Element(q(f"{kind}RangeEnd"))
+            end.set(q("id"), start.get(q("id")))
+            wrapper.addnext(end)
+            for bookmark in [b for b in para if b.tag in (q("bookmarkStart"), q("bookmarkEnd"))]:
+                para.remove(bookmark)
+        self.paragraph_of(after).addnext(dst)
+
     def _mark(self, tag: str, author: str, date: str) -> etree._Element:
         el = etree.Element(q(tag))
         el.set(q("id"), self._id())

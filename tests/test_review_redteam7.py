@@ -45,16 +45,10 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
-def _paragraph_of(edit: WordEdit, text: str) -> etree._Element:
-    run, _t = edit._run_with(text)
-    while run.tag != q("p"):
-        run = run.getparent()
-    return run
-
 
 def _pasted(edit: WordEdit, after: str, texts: list[str]) -> None:
     """Paragraphs pasted with tracking after the paragraph holding `after`, in the body text style."""
-    anchor = _paragraph_of(edit, after)
+    anchor = edit.paragraph_of(after)
     for text in texts:
         new = etree.Element(q("p"))
         ppr = etree.SubElement(new, q("pPr"))
@@ -210,32 +204,6 @@ def test_ruby_text_is_read_as_its_base_words(drafted):
 
 
 # ── text moved between clauses ───────────────────────────────────────────────────────────────
-def _moved(edit: WordEdit, source: str, after: str, name: str = "move1") -> None:
-    """The paragraph holding `source` moved with tracking (as Word records a cut and paste with Track Changes on)
-    to just after the paragraph holding `after`: its runs in w:moveFrom there and a copy of them in w:moveTo here,
-    each range named, both paragraph marks marked moved."""
-    src = _paragraph_of(edit, source)
-    dst = copy.deepcopy(src)
-    for kind, para in (("moveFrom", src), ("moveTo", dst)):
-        ppr = para.find(q("pPr"))
-        rpr = ppr.find(q("rPr"))
-        if rpr is None:
-            rpr = etree.SubElement(ppr, q("rPr"))
-        rpr.append(edit._mark(kind, WHO, WHEN))
-        runs = [r for r in para if r.tag == q("r")]
-        start = edit._mark(f"{kind}RangeStart", WHO, WHEN)
-        start.set(q("name"), name)
-        wrapper = edit._mark(kind, WHO, WHEN)
-        runs[0].addprevious(start)
-        start.addnext(wrapper)
-        wrapper.extend(runs)
-        end = etree.Element(q(f"{kind}RangeEnd"))
-        end.set(q("id"), start.get(q("id")))
-        wrapper.addnext(end)
-        for bookmark in [b for b in para if b.tag in (q("bookmarkStart"), q("bookmarkEnd"))]:
-            para.remove(bookmark)
-    _paragraph_of(edit, after).addnext(dst)
-
 
 def test_text_moved_into_another_clause_keeps_its_numbers_live(drafted):
     """The second paragraph of clause 17.4 (change of control: '60 days’ notice', '6 months') moved to the end of
@@ -243,7 +211,7 @@ def test_text_moved_into_another_clause_keeps_its_numbers_live(drafted):
     deal fields (a later change of the notice period no longer reached it). Now they are that clause's
     expressions, with the lines that set what they need."""
     edit = WordEdit(drafted / "out" / DOCX)
-    _moved(edit, "may then terminate this Agreement", "promptly if an Insolvency Event occurs")
+    edit.move("may then terminate this Agreement", "promptly if an Insolvency Event occurs")
     reviewed = drafted / "out" / "moved.docx"
     edit.save(reviewed)
     result = api.absorb(reviewed, drafted / "deal.yaml")
@@ -345,7 +313,7 @@ def test_a_clause_paragraph_restyled_as_text_is_named_so(drafted, tmp_path):
     """Clause 17.1's numbered paragraph given the body text style: absorb described the edit as 'words moved from one
     table cell to another' (the clause has no table); redline stopped on an internal error before the fix above."""
     edit = WordEdit(drafted / "out" / DOCX)
-    _restyled(edit, _paragraph_of(edit, "Any Party may terminate this Agreement for convenience"))
+    _restyled(edit, edit.paragraph_of("Party may terminate this Agreement for convenience"))
     reviewed = drafted / "out" / "restyled.docx"
     edit.save(reviewed)
     done = run_cli("redline", drafted / "out" / DOCX, reviewed, "-o", tmp_path / "r.docx")
@@ -404,7 +372,7 @@ def test_a_move_libreoffice_saved_leaves_the_next_clause_numbered(drafted, tmp_p
     text: absorb overrode it ('a paragraph's style changed') and it re-drafted differently. A paragraph numbered
     in a clause level's list is that level's paragraph, whatever its style."""
     edit = WordEdit(drafted / "out" / DOCX)
-    _moved(edit, "may then terminate this Agreement", "promptly if an Insolvency Event occurs")
+    edit.move("may then terminate this Agreement", "promptly if an Insolvency Event occurs")
     edit.save(drafted / "moved.docx")
     saved = libreoffice_resave(drafted / "moved.docx", tmp_path / "lo")
     (drafted / "out" / "moved-lo.docx").write_bytes(saved.read_bytes())
@@ -461,7 +429,7 @@ def test_two_clauses_joined_by_a_deleted_paragraph_mark_are_refused(drafted):
     re-draft then printed twice) and took the paragraph out of 17.3. A deal cannot join two clauses: refused,
     naming both, and nothing written for either."""
     edit = WordEdit(drafted / "out" / DOCX)
-    para = _paragraph_of(edit, "promptly if an Insolvency Event occurs")
+    para = edit.paragraph_of("promptly if an Insolvency Event occurs")
     ppr = para.find(q("pPr"))
     rpr = ppr.find(q("rPr"))
     if rpr is None:
@@ -509,7 +477,7 @@ def test_clause_numbering_restarted_by_hand_is_reported(drafted, tmp_path):
     etree.SubElement(override, q("startOverride")).set(q("val"), "1")
     edit.members["word/numbering.xml"] = etree.tostring(numbering, xml_declaration=True, encoding="UTF-8",
                                                         standalone=True)
-    start = _paragraph_of(edit, "if an Insolvency Event occurs in relation to the other Party")
+    start = edit.paragraph_of("if an Insolvency Event occurs in relation to the other Party")
     for para in [start, *start.itersiblings()]:
         style = para.find(f"{q('pPr')}/{q('pStyle')}")
         if style is not None and style.get(q("val")) == "ArticleHeading":

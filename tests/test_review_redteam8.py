@@ -8,7 +8,6 @@ import copy
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 from lxml import etree
 
@@ -40,12 +39,6 @@ def _restyled(paragraph: etree._Element, style: str = "BodyText") -> None:
     if numbering is not None:
         numbering.getparent().remove(numbering)
 
-
-def _paragraph_of(edit: WordEdit, text: str) -> etree._Element:
-    run, _t = edit._run_with(text)
-    while run.tag != q("p"):
-        run = run.getparent()
-    return run
 
 
 # ── headings restyled as text ────────────────────────────────────────────────────────────────
@@ -95,7 +88,7 @@ def test_an_empty_content_control_is_not_read_as_text(drafted, tmp_path):
     in: Word shows its prompt "Click or tap here to enter text.", which both commands read as the reviewer's words
     (redline: 17.1 changed; absorb: an override holding the prompt). It is no text of the document."""
     edit = WordEdit(drafted / "out" / DOCX)
-    paragraph = _paragraph_of(edit, "Any Party may terminate this Agreement for convenience")
+    paragraph = edit.paragraph_of("Party may terminate this Agreement for convenience")
     paragraph.append(_empty_control(edit))
     block = _empty_control(edit, tracked=False)
     inner = block.find(q("sdtContent"))
@@ -149,31 +142,6 @@ def test_the_first_article_heading_deleted_keeps_its_clauses_as_clauses(drafted,
 
 
 # ── text moved into a clause the review added ────────────────────────────────────────────────
-def _moved(edit: WordEdit, source: str, after: str, name: str = "move1") -> None:
-    """The paragraph holding `source` moved with tracking to just after the paragraph holding `after` (w:moveFrom
-    there, w:moveTo here, each range named, both paragraph marks marked moved)."""
-    src = _paragraph_of(edit, source)
-    dst = copy.deepcopy(src)
-    for kind, para in (("moveFrom", src), ("moveTo", dst)):
-        ppr = para.find(q("pPr"))
-        rpr = ppr.find(q("rPr"))
-        if rpr is None:
-            rpr = etree.SubElement(ppr, q("rPr"))
-        rpr.append(edit._mark(kind, WHO, WHEN))
-        runs = [r for r in para if r.tag == q("r")]
-        start = edit._mark(f"{kind}RangeStart", WHO, WHEN)
-        start.set(q("name"), name)
-        wrapper = edit._mark(kind, WHO, WHEN)
-        runs[0].addprevious(start)
-        start.addnext(wrapper)
-        wrapper.extend(runs)
-        end = etree.Element(q(f"{kind}RangeEnd"))
-        end.set(q("id"), start.get(q("id")))
-        wrapper.addnext(end)
-        for bookmark in [b for b in para if b.tag in (q("bookmarkStart"), q("bookmarkEnd"))]:
-            para.remove(bookmark)
-    _paragraph_of(edit, after).addnext(dst)
-
 
 def test_text_moved_into_a_clause_the_review_added_keeps_its_numbers_live(drafted):
     """A clause the reviewer typed in after 17.3 (tracked), and 17.4's second paragraph ('60 days’ notice') moved
@@ -183,9 +151,9 @@ def test_text_moved_into_a_clause_the_review_added_keeps_its_numbers_live(drafte
     edit = WordEdit(drafted / "out" / DOCX)
     edit.add_paragraph("promptly if an Insolvency Event occurs", [("Sale of control.", True),
                                                                   (" Each Party must keep the other informed.", False)])
-    _paragraph_of(edit, "Each Party must keep the other informed.").find(
+    edit.paragraph_of("Each Party must keep the other informed.").find(
         f"{q('pPr')}/{q('pStyle')}").set(q("val"), "ClauseLevel1")
-    _moved(edit, "may then terminate this Agreement", "Each Party must keep the other informed.")
+    edit.move("may then terminate this Agreement", "Each Party must keep the other informed.")
     reviewed = drafted / "out" / "moved.docx"
     edit.save(reviewed)
     result = api.absorb(reviewed, drafted / "deal.yaml")
@@ -209,11 +177,11 @@ def test_a_clause_cut_and_pasted_without_tracking_is_moved_not_removed_and_added
     library's clause and added its words as the deal's own (written out, no longer following the library). The
     same title and words as a clause of the draft found nowhere else: that clause, moved."""
     edit = WordEdit(drafted / "out" / DOCX)
-    paragraph = _paragraph_of(edit, "Each Party bears its own costs of negotiating")
+    paragraph = edit.paragraph_of("Each Party bears its own costs of negotiating")
     for mark in list(paragraph.iter(q("bookmarkStart"), q("bookmarkEnd"))):
         mark.getparent().remove(mark)
     paragraph.getparent().remove(paragraph)
-    _paragraph_of(edit, "A Party may sign this Agreement, and any document").addnext(paragraph)
+    edit.paragraph_of("A Party may sign this Agreement, and any document").addnext(paragraph)
     reviewed = drafted / "out" / "pasted.docx"
     edit.save(reviewed)
     done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
@@ -228,7 +196,7 @@ def test_an_empty_content_control_libreoffice_saved_is_not_read_as_text(drafted,
     insertion) but keeps the prompt and the control's placeholder: read as text again. Word's own prompt in a
     control with a placeholder is the prompt."""
     edit = WordEdit(drafted / "out" / DOCX)
-    _paragraph_of(edit, "Any Party may terminate this Agreement for convenience").append(_empty_control(edit))
+    edit.paragraph_of("Party may terminate this Agreement for convenience").append(_empty_control(edit))
     reviewed = drafted / "out" / "control.docx"
     edit.save(reviewed)
     saved = libreoffice_resave(reviewed, tmp_path / "lo")
@@ -242,7 +210,7 @@ def test_a_clause_deleted_and_its_words_inserted_elsewhere_with_tracking_is_move
     with Track Changes on but moves not tracked): redline said moved, absorb removed the library's clause and added
     its words as the deal's own. Both now say moved; the re-draft places the library's clause there."""
     edit = WordEdit(drafted / "out" / DOCX)
-    paragraph = _paragraph_of(edit, "Each Party bears its own costs of negotiating")
+    paragraph = edit.paragraph_of("Each Party bears its own costs of negotiating")
     pasted = copy.deepcopy(paragraph)
     for mark in list(pasted.iter(q("bookmarkStart"), q("bookmarkEnd"))):
         mark.getparent().remove(mark)
@@ -252,7 +220,7 @@ def test_a_clause_deleted_and_its_words_inserted_elsewhere_with_tracking_is_move
     inserted = edit._mark("ins", WHO, WHEN)
     runs[0].addprevious(inserted)
     inserted.extend(runs)
-    _paragraph_of(edit, "A Party may sign this Agreement, and any document").addnext(pasted)
+    edit.paragraph_of("A Party may sign this Agreement, and any document").addnext(pasted)
     reviewed = drafted / "out" / "pasted.docx"
     edit.save(reviewed)
     done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
