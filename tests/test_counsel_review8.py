@@ -292,3 +292,15 @@ def test_the_business_associate_complies_with_the_privacy_rule_when_it_carries_o
     two = clause_of(draft_md(write_deal, _two_paying_customers()), "Protected health information")
     assert ("if done by Meridian or Thirdco, and comply with the privacy rule as it applies to a customer when it "
             "carries out an obligation of that customer under that rule;") in two
+
+
+
+@pytest.mark.parametrize("law", ["New York", "Delaware", "California"])
+def test_a_us_draft_names_bodily_injury_not_the_english_personal_injury(write_deal, law):
+    """Among the unlimited liabilities, US drafts say "bodily injury or death" (US "personal injury" reaches
+    defamation and privacy harms); English drafts keep the words of the Unfair Contract Terms Act."""
+    us = clause_of(draft_md(write_deal, under(example("hudson-cobalt-technology-us"), law)), "Unlimited liability")
+    uk = clause_of(draft_md(write_deal, example("acme-globex-technology")), "Unlimited liability")
+    assert "bodily injury or death caused by its negligence or that of its personnel" in us
+    assert "personal injury" not in us
+    assert "death or personal injury caused by its negligence or that of its personnel" in uk
