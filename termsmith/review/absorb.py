@@ -161,8 +161,10 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         for ident in (first, second):
             review(ident).action, review(ident).detail = "refused", line
             handled.add(ident)
-    headless = _headless(base, accepted)
-    sections_gone = {s.id: _section_name(s) for s in base.sections if s.id not in {x.id for x in accepted.sections}}
+    now = {s.id for s in accepted.sections}
+    gone = [s for s in base.sections if s.id not in now]  # articles and schedules whose heading the review deleted
+    sections_gone = {s.id: _section_name(s) for s in gone}
+    headless = {c.id: sections_gone[s.id] for s in gone for c in s.clauses}  # their clauses, under the one before
     for ident in changed:
         if ident in handled:
             continue
@@ -395,13 +397,6 @@ def _order(accepted: Draft, base: Draft) -> dict[str, int]:
             places.setdefault(c.id, k)
         out.update(places)
     return out
-
-
-def _headless(base: Draft, accepted: Draft) -> dict[str, str]:
-    """Each clause of an article or schedule whose heading the review deleted (its clauses kept, under the heading
-    before it) → how that article or schedule is named."""
-    now = {s.id for s in accepted.sections}
-    return {c.id: _section_name(s) for s in base.sections if s.id not in now for c in s.clauses}
 
 
 def _section_name(section: Section) -> str:

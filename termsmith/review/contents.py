@@ -24,11 +24,15 @@ def _fold(text: str) -> str:
                     .replace("\u201d", '"').split()).casefold()
 
 
+def _without_page(text: str) -> list[str]:
+    """An entry's parts between tabs (its number, its title), without the page number after the last tab."""
+    parts = text.split("\t")
+    return parts[:-1] if len(parts) > 1 and _PAGE.match(parts[-1].strip()) else parts
+
+
 def _title(text: str) -> str:
     """An entry's title: its text without the number before the first tab and the page number after the last."""
-    parts = text.split("\t")
-    if len(parts) > 1 and _PAGE.match(parts[-1].strip()):
-        parts = parts[:-1]
+    parts = _without_page(text)
     if len(parts) > 1:  # the number, or nothing (Execution's entry has none)
         parts = parts[1:]
     return " ".join(" ".join(parts).split())
@@ -49,8 +53,5 @@ def edited_entries(doc: Document, *drafts: Draft, view: str = "accepted") -> lis
             text = inline_text([p.inline for p in para.inlines(view)], terms=True, line_break=" ")
             title = _title(text)
             if title and _fold(title) not in titles:
-                parts = text.split("\t")
-                if len(parts) > 1 and _PAGE.match(parts[-1].strip()):
-                    parts = parts[:-1]
-                out.append(" ".join(" ".join(parts).split()))
+                out.append(" ".join(" ".join(_without_page(text)).split()))
     return out

@@ -21,7 +21,7 @@ from termsmith.draft.document import CrossRef, Inline, LineBreak, Link, Span, Te
 from termsmith.review.docxparts import R, RT_HYPERLINK, RT_NUMBERING, RT_STYLES, Comment, Parts
 from termsmith.review.margins import Margin, MarginChange
 from termsmith.review.package import Package, open_package
-from termsmith.review.symbols import symbol_text
+from termsmith.review.symbols import sym_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -65,7 +65,7 @@ _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT, _w("dir"), _w("bdo
 # bidirectional embedding and override around runs typed in another direction (or marked left-to-right)
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
-_SYM, _FONT, _CHAR = _w("sym"), _w("font"), _w("char")
+_SYM = _w("sym")
 _NUM_PR, _NUMBERED = _w("numPr"), ("ClauseLevel", "ScheduleLevel")
 _RUBY, _RUBY_BASE = _w("ruby"), _w("rubyBase")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
@@ -263,7 +263,7 @@ class _Reader:
         # in one of them directly (LibreOffice gives a paragraph after a moved one that one's style, its number
         # kept) shows a clause's number, and is that clause level's paragraph
         self.numbered = {key: self.canon[sid] for key, sid in self.numbered.items()
-                         if self.canon.get(sid, "").startswith(("ClauseLevel", "ScheduleLevel"))}
+                         if self.canon.get(sid, "").startswith(_NUMBERED)}
 
     def _sent(self, el: etree._Element) -> bool:
         """A revision of the termsmith redline this document is (its author and date), not a reviewer's."""
@@ -573,7 +573,7 @@ class _Reader:
             elif tag == _NB_HYPHEN:
                 text = "\u2011"
             elif tag == _SYM:  # Insert > Symbol in a symbol font: no w:t, the character by its code
-                text = symbol_text(child.get(_FONT, ""), child.get(_CHAR, ""))
+                text = sym_text(child)
             else:
                 if tag in _BREAKS and child.get(_TYPE, "textWrapping") == "textWrapping":
                     pieces.append(Piece(LineBreak(), revision))

@@ -106,7 +106,7 @@ def note_places(doc: Document, draft: Draft, owners: dict[int, str], view: str =
     out = []
     for note in doc.notes(view):
         owner = owner_of(owners, note.index)
-        out.append((note, owner, "the cover" if owner == "cover" else names.get(owner, owner)))
+        out.append((note, owner, names.get(owner, owner)))
     return out
 
 

@@ -105,12 +105,13 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
             if not (recorded[manifest] if manifest in recorded else _recorded_in(path, manifest)):
                 notes.append(f"{path}: edited since termsmith wrote it (not the file {manifest.name} records): "
                              "comparing the text it has now")
+    from termsmith.review.redline import _shorten as shorten  # the summary's own cut
+
     owners: dict[int, str] = {}
     draft = document_draft(doc, base, owners=owners)
+    names = place_names(draft)
     footnotes = note_places(doc, draft, owners)
     if footnotes:
-        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
-
         kinds = [n.kind for n, _owner, _place in footnotes]
         counted = " and ".join(f"{kinds.count(k)} {k if kinds.count(k) == 1 else plural(k)}"
                                for k in ("footnote", "endnote", "picture", "text box") if k in kinds)
@@ -121,23 +122,16 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
             for n, _owner, place in footnotes))
     hidden = hidden_text(doc, owners)
     if hidden:  # not the clauses' text (Word neither shows nor prints it), but the reviewer's: said
-        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
-
-        names = place_names(draft)
         notes.append(f"{path}: hidden text (which Word neither shows nor prints) the redline does not compare: " +
                      "; ".join(f"in {names.get(owner, owner)} “{shorten(' … '.join(texts), 80)}”"
                                for owner, texts in list(hidden.items())[:3]) + ("; …" if len(hidden) > 3 else ""))
     if doc.margins:
-        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
-
         notes.append(f"{path}: {len(doc.margins)} tracked change{'s' if len(doc.margins) != 1 else ''} in its "
                      "headers or footers the redline does not compare (termsmith writes them from the library): " +
                      "; ".join(f"{m.kind} in the {m.where} “{shorten(m.text, 80)}”" for m in doc.margins[:3]) +
                      ("; …" if len(doc.margins) > 3 else ""))
     edited = untracked_margins(doc.margin_texts, base) if base is not None else []
     if edited:  # found only against the draft the copy was made from
-        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
-
         which = "a header or footer" if len(edited) == 1 else f"{len(edited)} headers or footers"
         notes.append(f"{path}: {which} edited without tracking, which the redline does not compare (termsmith "
                      "writes them from the library): " + "; ".join(f"the {m.where}: {shorten(m.text, 120)}"
@@ -145,8 +139,6 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
                      ("; …" if len(edited) > 3 else ""))
     contents = edited_entries(doc, *(d for d in (base, draft) if d is not None))
     if contents:  # made from the headings: compared there
-        from termsmith.review.redline import _shorten as shorten  # the summary's own cut
-
         notes.append(f"{path}: its contents page edited, which the redline does not compare ({CONTENTS_MADE}): " +
                      "; ".join(f"“{shorten(e, 80)}”" for e in contents[:3]) + ("; …" if len(contents) > 3 else ""))
     typed = hand_numbers(doc)
@@ -156,7 +148,6 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
                      (", …" if len(typed) > 5 else ""))
     restarted = [(n, b.restarted) for n, b in enumerate(doc.blocks) if isinstance(b, Para) and b.restarted]
     if restarted:
-        names = place_names(draft)
         notes.append(f"{path}: clause numbering restarted by hand, which the redline does not compare (termsmith "
                      "numbers the clauses itself): " + ", ".join(
                          f"at {names.get(owner_of(owners, n), 'the document')} (from {start})"
