@@ -1,5 +1,5 @@
 """Helpers of the tests that read drafts as counsel would (test_counsel_review*.py): an example's data, a deal
-drafted to its Markdown twin, the deal under another legal system, and one clause's text."""
+drafted to its Markdown twin, the deal under another legal system, a party more, and one clause's text."""
 
 from __future__ import annotations
 
@@ -34,3 +34,25 @@ def clause_of(md: str, title: str) -> str:
     start = md.index(f" {title}.**")
     end = md.find("\n**", start + 1)
     return md[start:end]
+
+
+def add_party(data: dict, like: int, **fields) -> dict:
+    """`data` with one more party: a copy of party `like` with `fields`, given a representative wherever the
+    escalation names each party's."""
+    extra = copy.deepcopy(data["parties"][like])
+    extra.update(fields)
+    data["parties"].append(extra)
+    for level in data["conflict_resolution"]["escalation"]:
+        if level.get("representatives"):
+            level["representatives"][extra["id"]] = "General Manager"
+    return data
+
+
+def two_customers(stem: str = "meridian-opscloud-managed-service", pays: bool = False) -> dict:
+    """The managed service provided to Meridian and a second customer, Thirdco, which pays Charges only if `pays`."""
+    data = add_party(example(stem), 0, id="third", name="Third Party Limited", short_name="Thirdco")
+    if pays:
+        stream = copy.deepcopy(data["payments"]["streams"][0])
+        stream.update(id="thirdco-charge", payer="third")
+        data["payments"]["streams"].append(stream)
+    return data

@@ -7,6 +7,7 @@ import copy
 import io
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -77,14 +78,28 @@ def _all_paragraphs(document):
                 yield from cell.paragraphs
 
 
+def read_members(path: Path) -> dict[str, bytes]:
+    """Every member of a zip package, by name."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def run_cli(*args):
+    """`python -m termsmith ARGS` from the repository, with no cache and a minimal environment."""
+    from .conftest import ROOT
+
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "TERMSMITH_NO_CACHE": "1"}
+    return subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
+
+
 class WordEdit:
     """Edit a .docx's XML the way Word records a review: w:ins/w:del with author and date, comments in
     comments.xml anchored by commentRangeStart/End and a reference run, replies in commentsExtended.xml."""
 
     def __init__(self, src: Path) -> None:
         self.src = Path(src)
-        with zipfile.ZipFile(self.src) as z:
-            self.members = {name: z.read(name) for name in z.namelist()}
+        self.members = read_members(self.src)
         self.doc = etree.fromstring(self.members["word/document.xml"])
         self.next_id = 9000
         self.comments: list[etree._Element] = []

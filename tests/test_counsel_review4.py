@@ -12,7 +12,7 @@ from termsmith import api
 from termsmith.cli import cli
 from termsmith.render.markdown import render_markdown
 
-from .counsel import clause_of, draft_md, example, under
+from .counsel import clause_of, draft_md, example, two_customers, under
 
 
 def _warnings(path) -> list[str]:
@@ -87,29 +87,13 @@ def test_english_singapore_and_us_drafts_keep_their_exclusion_of_consequential_l
 
 
 # ── a managed service for two customers ─────────────────────────────────────────────────────────
-def _two_customers(stem: str = "meridian-opscloud-managed-service", pays: bool = False) -> dict:
-    """The managed service provided to Meridian and a second customer, Thirdco, which pays Charges only if `pays`."""
-    data = example(stem)
-    extra = copy.deepcopy(data["parties"][0])
-    extra.update(id="third", name="Third Party Limited", short_name="Thirdco")
-    data["parties"].append(extra)
-    for level in data["conflict_resolution"]["escalation"]:
-        if level.get("representatives"):
-            level["representatives"]["third"] = "General Manager"
-    if pays:
-        stream = copy.deepcopy(data["payments"]["streams"][0])
-        stream.update(id="thirdco-charge", payer="third")
-        data["payments"]["streams"].append(stream)
-    return data
-
-
 def test_a_customer_that_pays_no_charges_is_not_made_to_pay_them(write_deal):
     """With Meridian paying the monthly charge and Thirdco paying none, 3.6 read "Meridian and Thirdco must pay
     OpsCloud the Charges stated in Section 8.1", while 8.1 says "Meridian must pay OpsCloud Charges of …"."""
-    md = draft_md(write_deal, _two_customers())
+    md = draft_md(write_deal, two_customers())
     assert "Meridian must pay OpsCloud the Charges stated in Section 8.1," in md
     assert "Meridian and Thirdco must pay" not in md
-    both = draft_md(write_deal, _two_customers(pays=True))
+    both = draft_md(write_deal, two_customers(pays=True))
     assert "Each of Meridian and Thirdco must pay OpsCloud the Charges that Section 8.1 states for it," in both
 
 
@@ -117,7 +101,7 @@ def test_each_customer_of_a_business_associate_can_terminate_and_notify_a_failur
     """HIPAA requires that a covered entity can terminate its business associate contract on a material breach;
     "Meridian and Thirdco may terminate" read as a right only the two could exercise together. And a failure that
     one customer found in the acceptance tests did not stop acceptance unless both had notified it."""
-    md = draft_md(write_deal, _two_customers())
+    md = draft_md(write_deal, two_customers())
     hipaa = clause_of(md, "Protected health information")
     assert "\n\nEach of Meridian and Thirdco may terminate this Agreement by notice if OpsCloud breaches" in hipaa
     assert "so that each of them can meet its obligations to give individuals access" in hipaa

@@ -9,19 +9,7 @@ import copy
 
 import pytest
 
-from .counsel import clause_of, draft_md, example, under
-
-
-def _two_customers(stem: str = "meridian-opscloud-managed-service") -> dict:
-    """The managed service provided to Meridian and a second customer, Thirdco."""
-    data = example(stem)
-    extra = copy.deepcopy(data["parties"][0])
-    extra.update(id="third", name="Third Party Limited", short_name="Thirdco")
-    data["parties"].append(extra)
-    for level in data["conflict_resolution"]["escalation"]:
-        if level.get("representatives"):
-            level["representatives"]["third"] = "General Manager"
-    return data
+from .counsel import add_party, clause_of, draft_md, example, two_customers, under
 
 
 # ── 4: the limit of liability's last two sentences are two paragraphs ───────────────────────────────
@@ -29,7 +17,7 @@ def test_service_credits_counting_towards_the_cap_is_a_paragraph_of_its_own(writ
     """With three Parties and Service Credits, "… not to each of them separately. Service Credits paid or credited
     count towards …" ran on as one paragraph: two rules on different subjects, the second read as part of the
     first."""
-    cap = clause_of(draft_md(write_deal, _two_customers()), "Limit of liability")
+    cap = clause_of(draft_md(write_deal, two_customers()), "Limit of liability")
     assert ("and not to each of them separately.\n\nService Credits paid or credited count towards the limit in the "
             "first paragraph of this Section") in cap
 
@@ -179,7 +167,7 @@ def test_a_us_cap_does_not_reach_loss_caused_by_gross_negligence_or_willful_misc
 
 # ── own reading: a managed service for two customers, step-in and benchmarking ───────────────────────
 def _two_paying_customers() -> dict:
-    data = _two_customers()
+    data = two_customers()
     stream = copy.deepcopy(data["payments"]["streams"][0])
     stream.update(id="thirdco-charge", payer="third", amount=40000)
     data["payments"]["streams"].append(stream)
@@ -226,12 +214,7 @@ def _reseller_without_budget(resellers: int = 1) -> dict:
     data["exit"]["transition"]["fees"] = "none"
     data["exit"]["transition"].pop("fixed_fee", None)
     if resellers == 2:
-        extra = copy.deepcopy(data["parties"][1])
-        extra.update(id="third", name="Thirdco Distribution B.V.", short_name="Thirdco")
-        data["parties"].append(extra)
-        for level in data["conflict_resolution"]["escalation"]:
-            if level.get("representatives"):
-                level["representatives"]["third"] = "General Manager"
+        add_party(data, 1, id="third", name="Thirdco Distribution B.V.", short_name="Thirdco")
     return data
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,23 +16,11 @@ from lxml import etree
 from termsmith import api
 from termsmith.review.redline import summary_lines
 
-from .conftest import ROOT
-from .reviewed import WordEdit, q, strict_parts
+from .reviewed import WordEdit, q, read_members, run_cli, strict_parts
 
 DOCX = "acme-globex-2027.docx"
 WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def run_cli(*args):
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "TERMSMITH_NO_CACHE": "1"}
-    return subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], capture_output=True, text=True,
-                          env=env, cwd=ROOT)
-
-
-def _members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
 
 
 def _zip(path: Path, members: list[tuple[str, bytes]]) -> Path:
@@ -60,7 +47,7 @@ def _reviewed(drafted, name: str = "reviewed.docx") -> Path:
 
 # ── the package ─────────────────────────────────────────────────────────────────────────────
 def _strict(src: Path, dst: Path) -> Path:
-    return _zip(dst, list(strict_parts(_members(src)).items()))
+    return _zip(dst, list(strict_parts(read_members(src)).items()))
 
 
 def test_a_strict_copy_keeps_its_document_properties(drafted):
@@ -80,7 +67,7 @@ def test_a_strict_copy_names_what_saved_it(drafted, tmp_path):
     was read as none."""
     from termsmith.review.docx import read_document
 
-    members = _members(drafted / "out" / DOCX)
+    members = read_members(drafted / "out" / DOCX)
     members["docProps/app.xml"] = re.sub(rb"<Application>[^<]*</Application>",
                                          b"<Application>LibreOffice/7.4</Application>", members["docProps/app.xml"])
     saved = _zip(tmp_path / "saved.docx", list(members.items()))
@@ -93,9 +80,9 @@ def test_a_package_holding_a_part_twice_is_refused(drafted, tmp_path):
     show the first, and absorb said "No changes" for a copy whose tracked change Word shows. Part names are
     compared without case."""
     reviewed = _reviewed(drafted)
-    original = _members(drafted / "out" / DOCX)["word/document.xml"]
+    original = read_members(drafted / "out" / DOCX)["word/document.xml"]
     for name, extra in (("twice.docx", "word/document.xml"), ("cased.docx", "word/Document.xml")):
-        bad = _zip(tmp_path / name, [*_members(reviewed).items(), (extra, original)])
+        bad = _zip(tmp_path / name, [*read_members(reviewed).items(), (extra, original)])
         for args in (("redline", drafted / "out" / DOCX, bad, "-o", tmp_path / "r.docx"),
                      ("absorb", bad, "--deal", drafted / "deal.yaml", "--dry-run")):
             done = run_cli(*args)
@@ -114,7 +101,7 @@ def test_a_strict_part_in_utf16_is_read(drafted, tmp_path):
     """XML allows a part in UTF-16 (with its byte order mark). The Strict namespaces were looked for in the
     bytes as UTF-8, so a Strict body in UTF-16 was refused as "is not a Word document (no document body)"."""
     strict = _strict(_reviewed(drafted), tmp_path / "strict.docx")
-    members = _members(strict)
+    members = read_members(strict)
     members["word/document.xml"] = _utf16(members["word/document.xml"])
     wide = _zip(drafted / "out" / "wide.docx", list(members.items()))
     done = api.redline(drafted / "out" / DOCX, wide, tmp_path / "r.docx")
@@ -124,7 +111,7 @@ def test_a_strict_part_in_utf16_is_read(drafted, tmp_path):
 def test_a_doctype_in_a_utf16_part_is_refused_as_one(drafted, tmp_path):
     """The DOCTYPE check looked at the bytes as UTF-8: one in a UTF-16 part came out as an unrelated XML error
     ("Entity 'x' not defined")."""
-    members = _members(drafted / "out" / DOCX)
+    members = read_members(drafted / "out" / DOCX)
     body = members["word/document.xml"].decode("utf-8")
     body = re.sub(r"^<\?xml[^>]*\?>", '<?xml version="1.0" encoding="UTF-16"?>'
                   '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', body)

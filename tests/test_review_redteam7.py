@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import copy
 import io
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,23 +15,11 @@ from lxml import etree
 from termsmith import api
 from termsmith.review.redline import summary_lines
 
-from .conftest import ROOT
-from .reviewed import WordEdit, libreoffice_resave, q
+from .reviewed import WordEdit, libreoffice_resave, q, read_members, run_cli
 
 DOCX = "acme-globex-2027.docx"
 WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def run_cli(*args):
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "TERMSMITH_NO_CACHE": "1"}
-    return subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], capture_output=True, text=True,
-                          env=env, cwd=ROOT)
-
-
-def _members(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
 
 
 def _zip(path: Path, members: dict[str, bytes]) -> Path:
@@ -105,7 +91,7 @@ def test_parts_named_percent_encoded_are_read(drafted):
     edit.comment("at least 180 days", "Is this the market position?")
     edit.replace("180 days", "120 days")
     edit.save(drafted / "out" / "plain.docx")
-    members = _members(drafted / "out" / "plain.docx")
+    members = read_members(drafted / "out" / "plain.docx")
     members = _renamed(members, "word/comments.xml", "word/comments 1.xml", b"comments.xml", b"comments%201.xml",
                        "word/_rels/document.xml.rels")
     members = _renamed(members, "word/_rels/document.xml.rels", "word/_rels/document x.xml.rels", b"", b"", "")
@@ -121,7 +107,7 @@ def test_parts_named_percent_encoded_are_read(drafted):
 def test_a_part_stored_both_encoded_and_decoded_is_refused(drafted, tmp_path):
     """'word/document x.xml' and 'word/document%20x.xml' are one part name: a package holding both is forged (which
     one a reader takes is not certain), refused as a part stored twice is."""
-    members = _members(drafted / "out" / DOCX)
+    members = read_members(drafted / "out" / DOCX)
     members = _renamed(members, "word/document.xml", "word/document x.xml", b"word/document.xml",
                        b"word/document%20x.xml", "_rels/.rels")
     members["word/document%20x.xml"] = members["word/document x.xml"]

@@ -5,8 +5,6 @@ hostile or unusual copies. Each test failed before its fix."""
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 import zipfile
 
 from lxml import etree
@@ -14,17 +12,10 @@ from lxml import etree
 from termsmith import api
 from termsmith.review.redline import summary_lines
 
-from .conftest import ROOT
 from .reviewed import WordEdit, libreoffice_resave, q
 
 DOCX = "acme-globex-2027.docx"
 WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
-
-
-def run_cli(*args):
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "TERMSMITH_NO_CACHE": "1"}
-    return subprocess.run([sys.executable, "-m", "termsmith", *map(str, args)], capture_output=True, text=True,
-                          env=env, cwd=ROOT)
 
 
 def _heading(edit: WordEdit, style: str, text: str) -> etree._Element:

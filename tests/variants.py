@@ -14,6 +14,7 @@ from termsmith import api
 from termsmith.errors import InputError, LibraryError
 
 from .conftest import EXAMPLES
+from .counsel import add_party
 
 Change = Callable[[dict], None]
 
@@ -38,12 +39,7 @@ _DROP = object()
 def _third_party(data: dict) -> None:
     if len(data["parties"]) > 2:
         return
-    extra = copy.deepcopy(data["parties"][-1])
-    extra.update(id="third", name="Third Party Limited", short_name="Thirdco")
-    data["parties"].append(extra)
-    for level in data["conflict_resolution"]["escalation"]:
-        if level.get("representatives"):
-            level["representatives"]["third"] = "General Manager"
+    add_party(data, -1, id="third", name="Third Party Limited", short_name="Thirdco")
     if data.get("budget"):
         shares = data["budget"]["cost_sharing"]
         first = next(iter(shares))
