@@ -211,11 +211,13 @@ class _Writer:
         self.page_refs: list[tuple[str, _Para]] = []  # (heading bookmark, the contents entry showing its page)
         self.depth = 0  # nesting of _inlines calls (tracked changes hold inlines)
         self.before = ""  # the character before the next run's text, for typographic quotes
+        self.page = (0, 0)  # (text width, text height) in twips of the draft's paper, known when writing starts
 
     # ── document ──
     def write(self) -> None:
         sect_pr = section_properties(self.package.xml(self.main))
-        set_paper(sect_pr, self.draft.paper)  # before the page estimates (cover, contents), which read the page size
+        set_paper(sect_pr, self.draft.paper)
+        self.page = layout.page_area(sect_pr)  # what the page estimates (cover, contents) read
         self._cover()
         self._contents()
         for section in self.sections:
@@ -251,8 +253,7 @@ class _Writer:
                     self.blocks.append(self._p(COVER_PARTY, self._inlines(_party_field(item, "party_name"))))
             self.blocks.append(self._p(COVER_DATE, self._inlines((Span(self.draft.word("dated") + " "),
                                                                   *self.date_text))))
-            width, height = layout.page_area(section_properties(self.package.xml(self.main)))
-            if layout.fits_one_page(self.blocks[start:], self._styles(), width, height):
+            if layout.fits_one_page(self.blocks[start:], self._styles(), *self.page):
                 return
 
     def _page_numbers(self) -> None:
@@ -260,7 +261,7 @@ class _Writer:
         if not self.page_refs:
             return
         styles = self._styles()
-        width, height = layout.page_area(section_properties(self.package.xml(self.main)))
+        width, height = self.page
         if self.revisions is None:
             pages = layout.page_numbers(self.blocks, styles, width, text_height=height)
             for anchor, entry in self.page_refs:
