@@ -746,3 +746,32 @@ def test_the_review_is_the_same_bytes_whatever_the_interpreters_hash_seed(drafte
         reviews.append((copy / "deal.review.md").read_bytes())
     assert b"would also change" in reviews[0]
     assert reviews[0] == reviews[1]
+
+
+@pytest.mark.parametrize("was, now, field", [
+    ("giving at least ninety (90) days’ notice to the other Party",
+     "giving at least one hundred and twenty (120) days’ notice to the other Party",
+     ("governance.deadlock.termination_notice_days", 90, 120)),
+    ("within seventy-two (72) hours", "within forty-eight (48) hours", ("terms.breach_notice_hours", 72, 48)),
+])
+def test_a_number_in_words_and_figures_changed_in_both_is_the_deal_field(tmp_path, was, now, field):
+    """A library whose house style writes numbers in words and figures ("ninety (90) days"): a reviewer who
+    changes both is changing one value, the deal field (here one the deal sets and one it leaves at the
+    library's default), not writing the clause's own wording."""
+    lib = tmp_path / "lib"
+    shutil.copytree(ROOT / "clause_library", lib)
+    manifest = lib / "library.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("numbers: figures", "numbers: words"),
+                        encoding="utf-8")
+    deal = tmp_path / "deal.yaml"
+    shutil.copy(CANONICAL, deal)
+    api.draft(deal, tmp_path / "out", library=lib)
+    edit = WordEdit(tmp_path / "out" / DOCX)
+    edit.replace(was, now)
+    reviewed = tmp_path / "reviewed.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, deal, library=lib)
+    assert result.plan.overrides == {} and result.mismatches == ()
+    assert [(".".join(map(str, p)), a, b) for p, a, b in result.plan.fields] == [field]
+    api.draft(deal, tmp_path / "again", library=lib)
+    assert accepted_text(tmp_path / "again" / DOCX) == accepted_text(reviewed)

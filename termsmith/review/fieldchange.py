@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from termsmith.deal.source import set_at
 from termsmith.draft.document import Clause, Draft
+from termsmith.draft.templating import number_words
 from termsmith.errors import TermsmithError
 from termsmith.review.diff import opcodes
 from termsmith.review.fromdocx import signature
@@ -55,6 +56,22 @@ def plain(clause: Clause) -> str:
 
 
 WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*|\s+|[^\w\s]")
+_FIGURE = re.compile(r"\((\d{1,3}(?:,\d{3})+|\d{1,9})\)")
+
+
+def one_number(text: str) -> str:
+    """A number the house style writes in words and figures ('thirty (30) days') as its figures alone ('30
+    days'), so a reviewer's 'forty-five (45)' is one change of one value, not two."""
+    out, last = [], 0
+    for m in _FIGURE.finditer(text):
+        figures = m.group(1)
+        words = number_words(int(figures.replace(",", ""))) + " "
+        start = m.start() - len(words)
+        if start >= last and text[start:m.start()].lower() == words and not text[start - 1:start].isalnum():
+            out += [text[last:start], figures]
+            last = m.end()
+    return "".join(out) + text[last:]
+
 
 
 # ── a change that is a deal field ──────────────────────────────────────────────────────────
@@ -142,7 +159,7 @@ def field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: d
                   draft_with: Callable[[dict], Draft]):
     """(path, old value, new value, clause ids it reaches) when exactly one field change re-drafts what the
     reviewer wrote; otherwise '' or the reason no field change fits."""
-    a, b = WORD.findall(plain(old)), WORD.findall(plain(new))
+    a, b = WORD.findall(one_number(plain(old))), WORD.findall(one_number(plain(new)))
     diffs = [(("".join(a[i1:i2])).strip(), ("".join(b[j1:j2])).strip())
              for tag, i1, i2, j1, j2 in opcodes(a, b) if tag != "equal"]
     diffs = list(dict.fromkeys(diffs))  # the same value changed the same way wherever it shows
