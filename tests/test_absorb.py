@@ -775,3 +775,30 @@ def test_a_number_in_words_and_figures_changed_in_both_is_the_deal_field(tmp_pat
     assert [(".".join(map(str, p)), a, b) for p, a, b in result.plan.fields] == [field]
     api.draft(deal, tmp_path / "again", library=lib)
     assert accepted_text(tmp_path / "again" / DOCX) == accepted_text(reviewed)
+
+
+@pytest.mark.parametrize("tracked", [True, False])
+def test_words_typed_on_the_cover_or_after_the_contents_are_listed_as_not_absorbed(drafted, tmp_path, tracked):
+    """A paragraph typed between the contents and Article 1, and one under the date on the cover: neither is a
+    deal field nor in a clause, so each is listed with its words as not absorbed. They were read as cover text and
+    dropped ("no change to the text", or nothing at all without tracking)."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    for anchor, words in (("Exit Plan", "Note to draft: the schedules follow the articles."),
+                          ("Dated 1 January 2027", "Subject to contract")):
+        edit.add_paragraph(anchor, [(words, False)], tracked=tracked)
+        style = edit.paragraph_of(words).find(f"{{{W}}}pPr/{{{W}}}pStyle")
+        style.getparent().remove(style)  # typed in the document's default paragraph style
+    reviewed = drafted / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    before = (drafted / "deal.yaml").read_bytes()
+    result = api.absorb(reviewed, drafted / "deal.yaml")
+    assert result.plan.overrides == {} and result.plan.fields == []
+    assert (drafted / "deal.yaml").read_bytes() == before
+    not_absorbed = (drafted / "deal.review.md").read_text(encoding="utf-8").split("## Not absorbed", 1)[1]
+    for words in ("Note to draft: the schedules follow the articles.", "Subject to contract"):
+        assert f"- Cover: “{words}”, typed before Article 1: termsmith makes the cover" in not_absorbed
+    # LibreOffice keeps them as paragraphs of its own making: still listed
+    saved = libreoffice_resave(reviewed, tmp_path / "lo")
+    lines = "\n".join(api.absorb(saved, drafted / "deal.yaml", dry_run=True, force=True).lines)
+    assert "“Subject to contract”, typed before Article 1" in lines, lines
+    assert "“Note to draft: the schedules follow the articles.”, typed before Article 1" in lines, lines

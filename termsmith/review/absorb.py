@@ -43,7 +43,8 @@ from termsmith.review.fieldchange import plain as _plain
 from termsmith.review.fieldchange import reader_names as _names
 from termsmith.review.fieldchange import reads_same as _reads_same
 from termsmith.review.fieldchange import sig as _sig
-from termsmith.review.fromdocx import ADDED_ID, document_draft, note_places, owner_of, restyled_heading, signature
+from termsmith.review.fromdocx import ADDED_ID, cover_additions, document_draft, note_places, owner_of, restyled_heading
+from termsmith.review.fromdocx import signature
 from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
@@ -278,6 +279,19 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
                          "headings itself, so the re-draft keeps it a heading")
         result.refused.append(f"{name}: {target.detail}")
     _cover(doc, base, accepted, deal_data, draft_with, result, reviews, handled)
+    typed = cover_additions(doc, owners)
+    if typed:  # the cover and the contents are made from the deal's title, parties and headings
+        target = reviews.setdefault("cover", ClauseReview("", "", "Cover and headings"))
+        first = _section_name(base.sections[0]) if base.sections else "the first heading"
+        lines = [f"“{text}”, typed before {first}: termsmith makes the cover and the contents from the deal's "
+                 "title, parties and headings, so no deal field holds it; put it in a clause if it belongs in the "
+                 "agreement" for text in typed]
+        target.notes.extend(Note("added", "", "", text, tracked=False) for text in typed
+                            if not any(n.text == text for n in target.notes))
+        if target.action != "field":  # a party renamed on the cover is still the deal field
+            target.action = "refused"
+        target.detail = "; ".join([*([target.detail] if target.detail else []), *lines])
+        result.refused.extend(f"Cover: {line}" for line in lines)
     order = _order(accepted, base)
     merged = {owner_of(owners, n) for n in doc.merged()}
     result.clauses = sorted(reviews.values(), key=lambda r: (-1, 0) if not r.id else (0, order[r.id]) if r.id in order

@@ -515,6 +515,22 @@ def cover_names(doc: Document) -> list[str]:
     return out
 
 
+def cover_additions(doc: Document, owners: dict[int, str]) -> list[str]:
+    """The words of each paragraph read as the cover's (before the first heading: on the cover or between the
+    contents and the first article) in a style termsmith does not write there, as the document reads now: text
+    a reviewer typed, which no deal field holds. `owners` as document_draft fills it for the accepted view."""
+    out = []
+    for item in resolved(doc, "accepted"):
+        if not isinstance(item, _P) or owner_of(owners, item.index) != "cover":
+            continue
+        if item.style in SECTION_STYLES or item.style in COVER_STYLES or SKIPPED.match(item.style):
+            continue
+        text = _fold(" ".join(_text(item.pieces).split()))
+        if text:
+            out.append(text)
+    return out
+
+
 # ── helpers ────────────────────────────────────────────────────────────────────────────────
 _LEAD_IN_WORDS = 12
 _LEAD_IN_END = ".:"
