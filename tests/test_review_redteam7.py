@@ -486,3 +486,42 @@ def test_clause_numbering_restarted_by_hand_is_reported(drafted, tmp_path):
     notes = {c.id: [(n.kind, n.text) for n in c.notes] for c in result.plan.clauses if c.notes}
     assert notes == {"termination.insolvency": [("numbering restarted", "at 1")]}, notes
     assert result.plan.overrides == {}
+
+
+def test_schedule_numbering_restarted_by_hand_is_reported(drafted, tmp_path):
+    """Word's Restart Numbering at paragraph 3 of Schedule 1 (Word then shows 1, 2, 1): reported where it starts,
+    as in the articles. termsmith's own restart of each schedule's numbering at its first paragraph is not."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    numbering = etree.fromstring(edit.members["word/numbering.xml"])
+    first = edit.paragraph_of("Duties of each Party")
+    schedule_list = first.find(f"{q('pPr')}/{q('numPr')}/{q('numId')}").get(q("val"))
+    own = next(n for n in numbering.iter(q("num")) if n.get(q("numId")) == schedule_list)
+    num = etree.SubElement(numbering, q("num"))
+    num.set(q("numId"), "50")
+    etree.SubElement(num, q("abstractNumId")).set(q("val"), own.find(q("abstractNumId")).get(q("val")))
+    override = etree.SubElement(num, q("lvlOverride"))
+    override.set(q("ilvl"), "0")
+    etree.SubElement(override, q("startOverride")).set(q("val"), "1")
+    edit.members["word/numbering.xml"] = etree.tostring(numbering, xml_declaration=True, encoding="UTF-8",
+                                                        standalone=True)
+    start = edit.paragraph_of("Key to the matrix")
+    for para in [start, *start.itersiblings()]:
+        style = para.find(f"{q('pPr')}/{q('pStyle')}")
+        if style is not None and style.get(q("val")) == "ScheduleHeading":
+            break
+        numbered = para.find(f"{q('pPr')}/{q('numPr')}/{q('numId')}")
+        if numbered is not None and numbered.get(q("val")) == schedule_list:
+            numbered.set(q("val"), "50")
+    reviewed = drafted / "out" / "restarted.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert summary_lines(done.comparison) == ["no changes"]
+    assert any("numbering restarted by hand, which the redline does not compare (termsmith numbers the clauses "
+               "itself): at Schedule 1 para 3 (from 1)" in n for n in done.notes), done.notes
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    notes = {c.id: [(n.kind, n.text) for n in c.notes] for c in result.plan.clauses if c.notes}
+    assert list(notes.values()) == [[("numbering restarted", "at 1")]], notes
+    assert result.plan.overrides == {}
+    # the draft as termsmith wrote it, each schedule's numbering restarted at its first paragraph: nothing to say
+    unchanged = api.redline(drafted / "out" / DOCX, drafted / "out" / DOCX, tmp_path / "same.docx")
+    assert not any("restarted" in n for n in unchanged.notes), unchanged.notes

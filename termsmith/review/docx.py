@@ -252,7 +252,8 @@ class _Reader:
         self.spans: dict[str, list] = {}  # comment id → [(paragraph, piece) where its range starts, … ends]
         self.numbered: dict[tuple[str, str], str] = {}  # (numId, ilvl) of a numbered style's list → its style id
         self.restarts = self._restarts()  # (numId, ilvl) of the lists that start again → the number they start at
-        self.restarted: set[tuple[str, str]] = set()  # the lists of clause paragraphs read so far
+        self.restarted: set[tuple[str, str]] = set()  # the lists of clause and schedule paragraphs read so far
+        self.schedule_opens = False  # after a schedule's heading, before its first numbered paragraph
         self.styles = self._styles()
         self.canon = {}
         for sid, sname in self.styles.items():
@@ -406,10 +407,16 @@ class _Reader:
             if numbering is not None and self.numbered and not style.startswith(_NUMBERED) and \
                     (style not in HOUSE_STYLES or style.startswith("BodyLevel") or style == "BodyText"):
                 style = self.numbered.get(_list_key(numbering) or ("", ""), style)
-            if numbering is not None and style.startswith("ClauseLevel"):  # termsmith restarts schedules' lists
-                key = _list_key(numbering) or ("", "")  # only: this is the reviewer's, said where it starts
-                restarted = self.restarts.get(key) if key not in self.restarted else None
+            if style == "ScheduleHeading":
+                self.schedule_opens = True
+            if numbering is not None and style.startswith(("ClauseLevel", "ScheduleLevel")):
+                # a list that starts again here is the reviewer's (Word's Restart Numbering), said where it starts;
+                # termsmith's own restart is each schedule's, at its first numbered paragraph
+                key = _list_key(numbering) or ("", "")
+                own = style.startswith("ScheduleLevel") and self.schedule_opens and self.restarts.get(key) == "1"
+                restarted = self.restarts.get(key) if key not in self.restarted and not own else None
                 self.restarted.add(key)
+                self.schedule_opens = self.schedule_opens and not style.startswith("ScheduleLevel")
             rpr = _child(ppr, _RPR)  # the paragraph mark's: inserted or deleted
             if rpr is not None:  # a paragraph mark moved (w:moveFrom, w:moveTo) is deleted here, inserted there
                 for kind, tag, moved in (("ins", _INS, False), ("del", _DEL, False), ("ins", _MOVE_TO, True),
