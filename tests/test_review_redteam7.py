@@ -448,21 +448,42 @@ def test_a_schedule_heading_restyled_as_text_writes_nothing_for_its_clauses(draf
 
 
 # ── numbering restarted by hand ──────────────────────────────────────────────────────────────
+def restarted_list(edit: WordEdit, like: str, level: str) -> str:
+    """A list as Word's Restart Numbering adds one: the numbering of list `like`, its `level` starting again at 1;
+    its numId."""
+    numbering = etree.fromstring(edit.members["word/numbering.xml"])
+    own = next(n for n in numbering.iter(q("num")) if n.get(q("numId")) == like)
+    num = etree.SubElement(numbering, q("num"))
+    num.set(q("numId"), "50")
+    etree.SubElement(num, q("abstractNumId")).set(q("val"), own.find(q("abstractNumId")).get(q("val")))
+    override = etree.SubElement(num, q("lvlOverride"))
+    override.set(q("ilvl"), level)
+    etree.SubElement(override, q("startOverride")).set(q("val"), "1")
+    edit.members["word/numbering.xml"] = etree.tostring(numbering, xml_declaration=True, encoding="UTF-8",
+                                                        standalone=True)
+    return "50"
+
+
+def assert_restart_reported(drafted: Path, tmp_path: Path, edit: WordEdit, place: str, clause: str) -> None:
+    """Saved, the edit's restart is no change of the text for either command, and both say where it starts."""
+    reviewed = drafted / "out" / "restarted.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert summary_lines(done.comparison) == ["no changes"]
+    assert any("clause numbering restarted by hand, which the redline does not compare (termsmith numbers the "
+               f"clauses itself): at {place} (from 1)" in n for n in done.notes), done.notes
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    notes = {c.id: [(n.kind, n.text) for n in c.notes] for c in result.plan.clauses if c.notes}
+    assert notes == {clause: [("numbering restarted", "at 1")]}, notes
+    assert result.plan.overrides == {}
+
+
 def test_clause_numbering_restarted_by_hand_is_reported(drafted, tmp_path):
     """Word's Restart Numbering at clause 17.3 (a list of its own starting again at 1, which the clauses after it
     follow, so Word shows 17.1, 17.2, 17.1, 17.2 …): both commands said no changes. termsmith numbers the clauses
     itself, so it is not absorbed, but it is said where it starts (once)."""
     edit = WordEdit(drafted / "out" / DOCX)
-    numbering = etree.fromstring(edit.members["word/numbering.xml"])
-    first = next(n for n in numbering.iter(q("num")) if n.get(q("id")) == "1" or n.get(q("numId")) == "1")
-    num = etree.SubElement(numbering, q("num"))
-    num.set(q("numId"), "50")
-    etree.SubElement(num, q("abstractNumId")).set(q("val"), first.find(q("abstractNumId")).get(q("val")))
-    override = etree.SubElement(num, q("lvlOverride"))
-    override.set(q("ilvl"), "1")
-    etree.SubElement(override, q("startOverride")).set(q("val"), "1")
-    edit.members["word/numbering.xml"] = etree.tostring(numbering, xml_declaration=True, encoding="UTF-8",
-                                                        standalone=True)
+    restarted = restarted_list(edit, "1", "1")
     start = edit.paragraph_of("if an Insolvency Event occurs in relation to the other Party")
     for para in [start, *start.itersiblings()]:
         style = para.find(f"{q('pPr')}/{q('pStyle')}")
@@ -474,36 +495,18 @@ def test_clause_numbering_restarted_by_hand_is_reported(drafted, tmp_path):
                 ppr.remove(old)
             numbered = etree.Element(q("numPr"))
             etree.SubElement(numbered, q("ilvl")).set(q("val"), "1")
-            etree.SubElement(numbered, q("numId")).set(q("val"), "50")
+            etree.SubElement(numbered, q("numId")).set(q("val"), restarted)
             style.addnext(numbered)
-    reviewed = drafted / "out" / "restarted.docx"
-    edit.save(reviewed)
-    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
-    assert summary_lines(done.comparison) == ["no changes"]
-    assert any("clause numbering restarted by hand, which the redline does not compare (termsmith numbers the "
-               "clauses itself): at clause 17.3 (from 1)" in n for n in done.notes), done.notes
-    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
-    notes = {c.id: [(n.kind, n.text) for n in c.notes] for c in result.plan.clauses if c.notes}
-    assert notes == {"termination.insolvency": [("numbering restarted", "at 1")]}, notes
-    assert result.plan.overrides == {}
+    assert_restart_reported(drafted, tmp_path, edit, "clause 17.3", "termination.insolvency")
 
 
 def test_schedule_numbering_restarted_by_hand_is_reported(drafted, tmp_path):
     """Word's Restart Numbering at paragraph 3 of Schedule 1 (Word then shows 1, 2, 1): reported where it starts,
     as in the articles. termsmith's own restart of each schedule's numbering at its first paragraph is not."""
     edit = WordEdit(drafted / "out" / DOCX)
-    numbering = etree.fromstring(edit.members["word/numbering.xml"])
     first = edit.paragraph_of("Duties of each Party")
     schedule_list = first.find(f"{q('pPr')}/{q('numPr')}/{q('numId')}").get(q("val"))
-    own = next(n for n in numbering.iter(q("num")) if n.get(q("numId")) == schedule_list)
-    num = etree.SubElement(numbering, q("num"))
-    num.set(q("numId"), "50")
-    etree.SubElement(num, q("abstractNumId")).set(q("val"), own.find(q("abstractNumId")).get(q("val")))
-    override = etree.SubElement(num, q("lvlOverride"))
-    override.set(q("ilvl"), "0")
-    etree.SubElement(override, q("startOverride")).set(q("val"), "1")
-    edit.members["word/numbering.xml"] = etree.tostring(numbering, xml_declaration=True, encoding="UTF-8",
-                                                        standalone=True)
+    restarted = restarted_list(edit, schedule_list, "0")
     start = edit.paragraph_of("Key to the matrix")
     for para in [start, *start.itersiblings()]:
         style = para.find(f"{q('pPr')}/{q('pStyle')}")
@@ -511,17 +514,8 @@ def test_schedule_numbering_restarted_by_hand_is_reported(drafted, tmp_path):
             break
         numbered = para.find(f"{q('pPr')}/{q('numPr')}/{q('numId')}")
         if numbered is not None and numbered.get(q("val")) == schedule_list:
-            numbered.set(q("val"), "50")
-    reviewed = drafted / "out" / "restarted.docx"
-    edit.save(reviewed)
-    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
-    assert summary_lines(done.comparison) == ["no changes"]
-    assert any("numbering restarted by hand, which the redline does not compare (termsmith numbers the clauses "
-               "itself): at Schedule 1 para 3 (from 1)" in n for n in done.notes), done.notes
-    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
-    notes = {c.id: [(n.kind, n.text) for n in c.notes] for c in result.plan.clauses if c.notes}
-    assert list(notes.values()) == [[("numbering restarted", "at 1")]], notes
-    assert result.plan.overrides == {}
+            numbered.set(q("val"), restarted)
+    assert_restart_reported(drafted, tmp_path, edit, "Schedule 1 para 3", "schedule-roles.key")
     # the draft as termsmith wrote it, each schedule's numbering restarted at its first paragraph: nothing to say
     unchanged = api.redline(drafted / "out" / DOCX, drafted / "out" / DOCX, tmp_path / "same.docx")
     assert not any("restarted" in n for n in unchanged.notes), unchanged.notes
