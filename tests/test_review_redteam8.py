@@ -5,8 +5,10 @@ hostile or unusual copies. Each test failed before its fix."""
 from __future__ import annotations
 
 import copy
+import shutil
 import zipfile
 
+import pytest
 from lxml import etree
 
 from termsmith import api
@@ -130,6 +132,29 @@ def test_the_first_article_heading_deleted_keeps_its_clauses_as_clauses(drafted,
     assert result.plan.overrides == {} and result.plan.headings == {}, result.plan
     assert result.plan.refused == ["Article 1: the heading of Article 1 “Parties and Background” deleted: articles "
                                    "and schedules are the library's (library.yaml), so the re-draft keeps it"]
+
+
+
+@pytest.mark.parametrize("tracked", [True, False])
+def test_the_first_article_heading_deleted_reads_as_deleted_without_a_manifest(drafted, tmp_path, tracked):
+    """The same two files compared with no manifest beside either (as a reviewer's copy often arrives): Article 1
+    read as a new untitled article, its three clauses moved into it, its contents entry called edited and, deleted
+    without tracking, its first clause called a heading made text. The contents' first entry still links to the
+    heading's bookmark, so the article is Article 1 with its heading deleted, and nothing else is said."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    heading = _heading(edit, "ArticleHeading", "Parties and Background")
+    if tracked:
+        edit.delete_whole(heading)
+    else:
+        heading.getparent().remove(heading)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(drafted / "out" / DOCX, alone / "sent.docx")
+    edit.save(alone / "reviewed.docx")
+    done = api.redline(alone / "sent.docx", alone / "reviewed.docx", tmp_path / "r.docx")
+    assert summary_lines(done.comparison) == ["0 added, 0 removed, 0 changed",
+                                              "~ 1. (heading was Parties and Background)"], summary_lines(done.comparison)
+    assert all("no manifest beside it" in n for n in done.notes), done.notes
 
 
 # ── text moved into a clause the review added ────────────────────────────────────────────────

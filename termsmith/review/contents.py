@@ -45,10 +45,11 @@ def edited_entries(doc: Document, *drafts: Draft, view: str = "accepted") -> lis
     if not is_termsmith(doc):
         return []
     titles = {_fold(s.title) for d in drafts for s in d.sections}
+    headless = {s.anchor for d in drafts for s in d.sections if not s.title}  # a heading deleted: said as such
     out = []
     for block in doc.blocks:
         for para in paras_of(block):
-            if para.style != _ENTRY:
+            if para.style != _ENTRY or (para.links and para.links[0] in headless):
                 continue
             text = inline_text([p.inline for p in para.inlines(view)], terms=True, line_break=" ")
             title = _title(text)

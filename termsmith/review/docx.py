@@ -115,6 +115,7 @@ class Para:
     restarted: str | None = None  # the number a clause list restarts at here (Word's Restart Numbering): by hand
     hidden: list[str] = field(default_factory=list)  # text in hidden runs (w:vanish), which Word neither shows nor
     # prints: not the paragraph's text, reported
+    links: list[str] = field(default_factory=list)  # the bookmarks its internal links go to (a contents entry's)
 
     def inlines(self, view: str = "accepted") -> list[Piece]:
         drop = "del" if view == "accepted" else "ins"
@@ -486,8 +487,10 @@ class _Reader:
         rel = self.rels.get(r_id or "")
         start = len(para.pieces)
         self._content(el, para, revision)
-        if rel is None or rel[0] != RT_HYPERLINK:
-            return  # an internal link (the table of contents): its text only
+        if rel is None or rel[0] != RT_HYPERLINK:  # an internal link (the table of contents): its text, and where
+            if el.get(_w("anchor")):
+                para.links.append(el.get(_w("anchor")))
+            return
         pieces = para.pieces[start:]
         spans = tuple(p.inline for p in pieces if isinstance(p.inline, Span))
         if spans and all(isinstance(p.inline, Span) for p in pieces):

@@ -268,7 +268,7 @@ class _Builder:
         if first is not None and first.anchor in self.heading_anchors:
             return False  # the heading is there: text typed before it is the cover's
         numbered = p.style == "Definition" or LEVEL_STYLE.match(p.style)  # a clause's own bookmark, not a heading's
-        anchor = first.anchor if first is not None else "" if numbered else next(
+        anchor = first.anchor if first is not None else self._listed_first() if numbered else next(
             (b for b in p.bookmarks if b.startswith("_Ref_") and b not in self.placed), "")
         heading = bool(anchor) and anchor in p.bookmarks
         if not anchor and not numbered:
@@ -280,6 +280,17 @@ class _Builder:
         self.sections.append(_ReadSection(first.kind if first is not None else "article", self._id(anchor), anchor,
                                           _fold(_text(p.pieces).strip()) if heading else ""))
         return heading
+
+    def _listed_first(self) -> str:
+        """With no draft to go by, the first article's bookmark as the contents' first entry links to it (the
+        contents are a field Word does not update by itself, so they still list a heading the review deleted);
+        '' when that bookmark is a heading's still there, or the contents do not link to one."""
+        for block in self.doc.blocks:
+            if isinstance(block, Para) and block.style.startswith("TOC") and block.links:
+                anchor = block.links[0]
+                ok = anchor.startswith("_Ref_") and anchor not in self.heading_anchors and anchor not in self.placed
+                return anchor if ok else ""
+        return ""
 
     def _rebound(self) -> None:
         """A clause read as new (no bookmark of the draft) that reads word for word as a clause of the draft not
@@ -488,6 +499,8 @@ def restyled_heading(doc: Document) -> tuple[int, str] | None:
     if not is_termsmith(doc):
         return None
     contents = False
+    # the headings' bookmarks, as the contents' entries link to them: a clause's own is not one (its heading deleted)
+    listed = {a for b in doc.blocks if isinstance(b, Para) and b.style.startswith("TOC") for a in b.links}
     for index, block in enumerate(doc.blocks):
         if not isinstance(block, Para):
             return None
@@ -496,7 +509,8 @@ def restyled_heading(doc: Document) -> tuple[int, str] | None:
         contents = contents or block.style.startswith("TOC")
         if SKIPPED.match(block.style) or block.style in COVER_STYLES or not contents:
             continue
-        if any(b.startswith("_Ref_") for b in block.bookmarks):
+        marks = [b for b in block.bookmarks if b.startswith("_Ref_")]
+        if marks and (not listed or any(b in listed for b in marks)):
             return index, _fold(_text(block.pieces).strip())
         return None
     return None
