@@ -5,6 +5,10 @@ system. Each test drafts the deal it needs."""
 
 from __future__ import annotations
 
+import pytest
+
+from termsmith import api
+
 from .counsel import clause_of, draft_md, example, under
 
 IRISH_REGULATIONS = "the European Communities (Late Payment in Commercial Transactions) Regulations 2012"
@@ -38,3 +42,56 @@ def test_an_irish_reseller_invoice_without_a_budget_carries_the_regulations_rate
     data["exit"]["transition"].pop("fixed_fee", None)
     text = clause_of(draft_md(write_deal, data), "Prices")
     assert f"carries interest from the due date until the date of payment at {IRISH_RATE}. Interest accrues daily." in text
+
+
+# ── 2: a managed service paid through the Budget has no price for a Service Credit to adjust ─────────
+def _agreement(md: str) -> str:
+    """The agreement without the notes for the reviewer that follow it."""
+    return md.split("**Notes for the reviewer**")[0]
+
+
+def _budget_funded(**extra_streams) -> dict:
+    """meridian paid through a Budget that Meridian funds, with no Charges (benchmarking needs Charges, so it goes)."""
+    data = example("meridian-opscloud-managed-service")
+    del data["payments"]
+    del data["scope"]["managed_service"]["benchmarking"]
+    data["budget"] = {"currency": "USD", "total": 3060000, "cost_sharing": {"meridian": 100, "opscloud": 0},
+                      "payment_terms_days": 30, "invoicing": "monthly"}
+    if extra_streams:
+        data["payments"] = {"currency": "USD", "payment_terms_days": 30, "streams": [extra_streams]}
+    return data
+
+
+@pytest.mark.parametrize("law", ["New York", "England and Wales", "Germany"])
+def test_a_managed_service_paid_through_the_budget_offers_no_service_credits(write_deal, law):
+    """The credits were "applied to the Charges that Party pays for those Managed Services for the Measurement
+    Period", but the Charges of such a deal "form part of the Budget", which shares the provider's costs and sets no
+    price: nothing said what a 5% credit was 5% of, or which invoice it reduced, while the credits clause calls them
+    "a price adjustment". The credits are left out, every Service Level falls under the remedy plan's escalation,
+    and `check` says so at the credit tiers."""
+    data = under(_budget_funded(), law)
+    md = draft_md(write_deal, data)
+    assert "Service Credit" not in _agreement(md)
+    plan = clause_of(md, "Remedy plans")
+    assert "If a Service Level is not met again in the Measurement Period after the one in which the remedy plan is due" in plan
+    assert "whether or not Service Credits" not in md
+    # the limit of liability still measures the amounts paid through the Budget, not a share the provider may not bear
+    assert "the total of all amounts paid and payable under this Agreement by any Party to another" in clause_of(
+        md, "Limit of liability")
+    warnings = [w for w in api.check(write_deal(data)).warnings if w.path.startswith("slas.metrics")]
+    assert [w.path for w in warnings] == ["slas.metrics[0].credits", "slas.metrics[1].credits", "slas.metrics[2].credits"]
+    assert all("paid through the budget" in w.message and "service_charge" in w.message for w in warnings)
+
+
+def test_another_payment_to_the_provider_of_a_budget_funded_service_is_no_price_for_credits(write_deal):
+    """A licence fee Meridian pays OpsCloud besides the Budget is not the Charges the credits clause reduces."""
+    data = _budget_funded(id="tooling", type="licence_fee", payer="meridian", payee="opscloud", amount=2000, per="month",
+                          description="the monitoring tooling")
+    assert "Service Credit" not in _agreement(draft_md(write_deal, data))
+
+
+def test_a_managed_service_with_charges_keeps_its_service_credits(write_deal):
+    md = draft_md(write_deal, example("meridian-opscloud-managed-service"))
+    assert ("it must give each Party that pays Charges for the Managed Services concerned a credit (a **“Service "
+            "Credit”**)") in clause_of(md, "Service credits")
+    assert "Service Credits paid or credited count towards the limit" in clause_of(md, "Limit of liability")
