@@ -9,7 +9,7 @@ import pytest
 
 from termsmith import api
 
-from .counsel import clause_of, draft_md, example, under
+from .counsel import clause_of, draft_md, example, two_customers, under
 
 IRISH_REGULATIONS = "the European Communities (Late Payment in Commercial Transactions) Regulations 2012"
 IRISH_RATE = (f"the rate of interest for late payment that {IRISH_REGULATIONS} prescribe, whether or not those "
@@ -95,3 +95,34 @@ def test_a_managed_service_with_charges_keeps_its_service_credits(write_deal):
     assert ("it must give each Party that pays Charges for the Managed Services concerned a credit (a **“Service "
             "Credit”**)") in clause_of(md, "Service credits")
     assert "Service Credits paid or credited count towards the limit" in clause_of(md, "Limit of liability")
+
+
+# ── 3: cyber insurance binds the Party that holds another Party's data ──────────────────────────────
+@pytest.mark.parametrize("law", ["New York", "Singapore", "Germany"])
+def test_only_the_provider_of_a_managed_service_must_carry_cyber_insurance(write_deal, law):
+    """"cyber liability insurance …, if it holds or processes data of another Party or Personal Data under this
+    Agreement" bound the customer, which processes its own Personal Data (its patients', in meridian) under the
+    Agreement, to buy cover for the security of systems the provider runs."""
+    for data in (example("meridian-opscloud-managed-service"), two_customers(pays=True)):
+        text = clause_of(draft_md(write_deal, under(data, law)), "Insurance cover")
+        assert ("(d) for OpsCloud only, cyber liability insurance covering security incidents and the loss, theft or "
+                "unauthori") in text
+        assert ("disclosure of the data it holds or processes in providing the Managed Services, including Personal "
+                "Data.") in text
+        assert "or Personal Data under this Agreement" not in text
+
+
+@pytest.mark.parametrize("stem", ["northwind-resellers-reseller", "tri-harbor-joint-venture",
+                                  "hudson-cobalt-technology-us"])
+def test_cyber_insurance_outside_a_managed_service_follows_another_partys_data(write_deal, stem):
+    """A Party that processes only its own Personal Data "under this Agreement" (a reseller's own customers) need
+    not insure it for the others; a Party that holds data of another Party, or Personal Data it received from or
+    processes for another, must."""
+    text = clause_of(draft_md(write_deal, example(stem)), "Insurance cover")
+    assert ("cyber liability insurance covering security incidents and the loss, theft or unauthori") in text
+    assert ("disclosure of data, if it holds or processes data of another Party under this Agreement, including "
+            "Personal Data it has received from, or processes for, another Party.") in text
+    none = clause_of(draft_md(write_deal, example("helios-orbis-strategic-alliance")), "Insurance cover")
+    assert none.rstrip().endswith("if it holds or processes data of another Party under this Agreement.\n\nA Party "
+                                  "must keep any insurance that is written on a claims-made basis in force for at least "
+                                  "2 years after the Termination Date.")
