@@ -126,3 +126,38 @@ def test_cyber_insurance_outside_a_managed_service_follows_another_partys_data(w
     assert none.rstrip().endswith("if it holds or processes data of another Party under this Agreement.\n\nA Party "
                                   "must keep any insurance that is written on a claims-made basis in force for at least "
                                   "2 years after the Termination Date.")
+
+
+# ── 4: exclusivity under California law ───────────────────────────────────────────────────────────────
+@pytest.mark.parametrize(("stem", "title", "opening"), [
+    ("northwind-resellers-reseller", "Exclusivity",
+     "While this Agreement is in force, Northwind must not appoint any reseller, distributor or agent other than "
+     "Vanderlinde for the Products"),
+    ("tri-harbor-joint-venture", "No competition with the joint venture",
+     "While it is a party to this Agreement and holds shares in the Company, no Party may carry on"),
+    ("solent-northgate-contractual-joint-venture", "No competition with the joint venture",
+     "While it is a party to this Agreement, no Party may carry on"),
+])
+def test_a_californian_exclusivity_binds_only_while_the_relationship_lasts(write_deal, stem, title, opening):
+    """Kept as written. Between businesses, section 16600 of the Business and Professions Code voids only a restraint
+    that is unreasonable (Ixchel Pharma v. Biogen, 2020), and exclusive dealing is judged by the rule of reason, by the
+    share of the market it forecloses: an exclusive appointment of a reseller by its supplier, and a co-venturer's
+    promise not to compete with the venture while it takes part in it (the duty a partner owes under section
+    16404(b)(3) of the Corporations Code), each serve the relationship and end with it. None outlives the Party's
+    participation, which is what the per se rule of Edwards v. Arthur Andersen (2008), and the 2024 amendments to
+    section 16600, strike down in employment."""
+    data = under(example(stem), "California")
+    data["scope"]["exclusive"] = stem.startswith("northwind")
+    text = clause_of(draft_md(write_deal, data), title)
+    assert text.startswith(f" {title}.** {opening}")
+    assert "after the Termination Date" not in text and "after it ceases" not in text
+
+
+def test_a_californian_joint_venture_exclusivity_binds_only_while_the_agreement_is_in_force(write_deal):
+    data = under(example("tri-harbor-joint-venture"), "California")
+    data["scope"]["exclusive"] = True
+    data["scope"]["joint_venture"]["may_compete"] = True
+    text = clause_of(draft_md(write_deal, data), "Exclusivity")
+    assert text.startswith(" Exclusivity.** While this Agreement is in force, no Party may, without the prior written "
+                           "consent of the other Parties, enter into an arrangement with a third party that has "
+                           "substantially the same purpose as this Agreement.")
