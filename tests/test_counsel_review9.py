@@ -27,12 +27,27 @@ def test_an_irish_draft_names_the_rate_the_2012_regulations_prescribe_whether_or
             in clause_of(md, "Late payment"))
     assert f"| Late payment interest | {IRISH_RATE} |" in md
     assert "Late Payment of Commercial Debts" not in md and "that Act" not in md
-    payments = clause_of(draft_md(write_deal, under(example("brightpath-lumen-referral-alliance"), "Ireland")),
-                         "Invoicing and payment of Partner Payments")
-    assert f"at the higher of 8% a year above the Bank of England’s Bank Rate as it stands on the due date and {IRISH_RATE}." in payments
+    payments = example("brightpath-lumen-referral-alliance")
+    del payments["payments"]["late_interest_percent"]
+    text = clause_of(draft_md(write_deal, under(payments, "Ireland")), "Invoicing and payment of Partner Payments")
+    assert f"carries interest from the due date until the date of payment at {IRISH_RATE}. Interest accrues daily." in text
     english = clause_of(draft_md(write_deal, deal_data), "Late payment")
     assert ("the rate that the Late Payment of Commercial Debts (Interest) Act 1998 prescribes for statutory interest, "
             "whether or not that Act applies to the debt") in english
+
+
+def test_an_irish_margin_yields_to_the_regulations_rate_only_for_a_debt_they_reach(deal_data, write_deal):
+    """"The higher of" a stated margin and the Regulations' rate guards against a margin the Regulations would hold
+    grossly unfair (2.7.0); a debt they do not reach (a share of the Budget) has no such rate, and the margin the
+    Parties agreed governs it. "Whether or not those Regulations apply" there would make a stated margin below 8 points
+    count for nothing on every debt."""
+    data = under(deal_data, "Ireland")
+    data["budget"]["late_interest_percent"] = 4
+    text = clause_of(draft_md(write_deal, data), "Late payment")
+    assert ("at the higher of 4% a year above the European Central Bank’s main refinancing operations rate as it stands "
+            f"on the due date and the rate of interest for late payment that {IRISH_REGULATIONS} prescribe for a debt to "
+            "which they apply. Interest accrues daily.") in text
+    assert "whether or not" not in text
 
 
 def test_an_irish_reseller_invoice_without_a_budget_carries_the_regulations_rate(write_deal):
