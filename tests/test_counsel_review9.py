@@ -168,11 +168,22 @@ def test_a_californian_exclusivity_binds_only_while_the_relationship_lasts(write
     assert "after the Termination Date" not in text and "after it ceases" not in text
 
 
-def test_a_californian_joint_venture_exclusivity_binds_only_while_the_agreement_is_in_force(write_deal):
-    data = under(example("tri-harbor-joint-venture"), "California")
+@pytest.mark.parametrize("law", ["California", "Germany"])
+def test_an_exclusivity_of_three_parties_binds_a_party_only_while_it_is_a_party(write_deal, law):
+    """"While this Agreement is in force, no Party may … enter into an arrangement with a third party that has
+    substantially the same purpose": with three Parties the Agreement goes on after one of them departs, and the words
+    could be read to bind the departed Party, which no longer takes part in what the restraint protects. Under
+    California law such a restraint no longer serves a continuing relationship (Ixchel), and under EU competition
+    law it is no ancillary restraint. The joint venture non-compete already says "while it is a party" (2.7.0)."""
+    data = under(example("tri-harbor-joint-venture"), law)
     data["scope"]["exclusive"] = True
     data["scope"]["joint_venture"]["may_compete"] = True
     text = clause_of(draft_md(write_deal, data), "Exclusivity")
-    assert text.startswith(" Exclusivity.** While this Agreement is in force, no Party may, without the prior written "
-                           "consent of the other Parties, enter into an arrangement with a third party that has "
+    assert text.startswith(" Exclusivity.** While it is a party to this Agreement, no Party may, without the prior "
+                           "written consent of the other Parties, enter into an arrangement with a third party that has "
                            "substantially the same purpose as this Agreement.")
+    two = under(example("helios-orbis-strategic-alliance"), law)
+    two["scope"]["exclusive"] = True
+    assert clause_of(draft_md(write_deal, two), "Exclusivity").startswith(
+        " Exclusivity.** While this Agreement is in force, no Party may, without the prior written consent of the other "
+        "Party, enter into an arrangement")
