@@ -57,7 +57,9 @@ def test_a_draft_for_three_parties_still_says_any_party_may(write_deal):
 
 
 # ── 1: a late-payment margin under Irish and English law ─────────────────────────────────────────────
-IRISH_RATE = "the rate of interest under the European Communities (Late Payment in Commercial Transactions) Regulations 2012"
+# (library 2.8.0: the rate the Regulations prescribe for a debt they reach; the margin alone governs the others)
+IRISH_RATE = ("the rate of interest for late payment that the European Communities (Late Payment in Commercial "
+              "Transactions) Regulations 2012 prescribe for a debt to which they apply")
 
 
 def test_an_irish_margin_reads_the_higher_of_it_and_the_rate_under_the_2012_regulations(deal_data, write_deal):

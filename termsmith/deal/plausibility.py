@@ -136,13 +136,20 @@ def _addresses(deal: Deal, src: SourceMap) -> Iterator[Problem]:
 
 
 def _unused_credits(deal: Deal, src: SourceMap) -> Iterator[Problem]:
-    from termsmith.draft.facts import paid_parties
+    from termsmith.draft.facts import charge_ids, paid_parties, service_provider
 
     if deal.slas is None:
         return
     paid = paid_parties(deal)
+    budgeted = deal.deal.kind == "managed_service" and not charge_ids(deal)
     for i, metric in enumerate(deal.slas.metrics):
-        if metric.credits and metric.provider not in paid:
+        if metric.credits and metric.provider not in paid and budgeted and metric.provider == service_provider(deal):
+            yield src.problem(("slas", "metrics", i, "credits"), (
+                f"the Managed Services are paid through the budget, which shares {_named(deal, metric.provider)}'s "
+                "costs and sets no price, so these credit tiers are not used (a Service Credit is a price adjustment "
+                "and needs Charges to reduce): state the Charges as a service_charge payment under payments.streams "
+                "to have Service Credits; the draft provides a remedy plan and escalation instead"), code="credits")
+        elif metric.credits and metric.provider not in paid:
             yield src.problem(("slas", "metrics", i, "credits"),
                               f"no party pays {_named(deal, metric.provider)} for this service, so these credit tiers are not used: "
                               "the draft provides a remedy plan and escalation instead", code="credits")

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 def money_flows(deal) -> bool:
     """Whether amounts are paid from one party to another for what the agreement provides (not counting the
-    settling of a shared budget, which can be nil): a fee-based liability cap needs this."""
-    return bool(paid_parties(deal))
+    settling of a shared budget, which can be nil): a fee-based liability cap needs this. A managed service's
+    customers always pay its provider, by the Charges or, where the deal states none, through the Budget."""
+    return deal.deal.kind == "managed_service" or bool(paid_parties(deal))
 
 
 def paid_parties(deal) -> list[str]:
-    """The ids of the parties another party pays for what they provide: a reseller's supplier, a managed
-    service's provider, the payee of a payment stream. Service credits can only reduce such charges."""
+    """The ids of the parties another party pays a price for what they provide: a reseller's supplier, a managed
+    service's provider where the deal states its Charges (a service_charge payment), the payee of a payment
+    stream. Service credits can only reduce such charges: a managed service paid through the Budget has none, its
+    provider's costs are shared, and the Budget sets no price for a credit to adjust."""
     paid: list[str] = []
+    # a managed service's credits reduce the Charges only, not another payment to its provider
+    unpriced = service_provider(deal) if deal.deal.kind == "managed_service" and not charge_ids(deal) else None
     if deal.deal.kind == "reseller":
         paid.append(deal.parties[0].id)
-    elif deal.deal.kind == "managed_service":
+    elif deal.deal.kind == "managed_service" and unpriced is None:
         paid.append(service_provider(deal))
     payments = getattr(deal, "payments", None)
     for stream in payments.streams if payments is not None else ():
-        if stream.payee not in paid:
+        if stream.payee not in paid and stream.payee != unpriced:
             paid.append(stream.payee)
     return paid
 
