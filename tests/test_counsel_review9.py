@@ -187,3 +187,17 @@ def test_an_exclusivity_of_three_parties_binds_a_party_only_while_it_is_a_party(
     assert clause_of(draft_md(write_deal, two), "Exclusivity").startswith(
         " Exclusivity.** While this Agreement is in force, no Party may, without the prior written consent of the other "
         "Party, enter into an arrangement")
+
+
+@pytest.mark.parametrize("stem", ["tri-harbor-joint-venture", "solent-northgate-contractual-joint-venture"])
+@pytest.mark.parametrize("law", ["England and Wales", "Germany", "California"])
+def test_a_joint_venture_non_compete_leaves_a_business_a_party_already_runs(write_deal, stem, law):
+    """The non-compete barred every competing business, one a Party already ran at signing too, so that Party was in
+    breach from the first day. A business carried on at the Effective Date and described in writing to the others
+    before it may go on in substantially the same scope; the restriction stays negative for everything else."""
+    text = clause_of(draft_md(write_deal, under(example(stem), law)), "No competition with the joint venture")
+    others = "the other Parties" if stem.startswith("tri-harbor") else "the other Party"  # three Parties, or two
+    assert "no Party may carry on, or hold an interest in, a business that competes with" in text
+    assert ("This restriction does not apply to a business that a Party carried on at the Effective Date and had "
+            f"described in writing to {others} before that date, for as long as that Party carries it on in "
+            "substantially the same scope.") in text
