@@ -15,7 +15,8 @@ from .counsel import clause_of, draft_md, example, under
 
 # ── 1: a stated late-payment margin never reads below a civil code's statutory rate ─────────────────
 @pytest.mark.parametrize(("law", "statutory"), [
-    ("Germany", "the rate of default interest under section 288(2) of the German Civil Code (Bürgerliches Gesetzbuch)"),
+    ("Germany", "the rate of default interest under section 288(2) of the German Civil Code (Bürgerliches Gesetzbuch) "
+                "for a debt to which that provision applies"),
     ("Netherlands", "the statutory commercial interest rate under article 6:119a of the Dutch Civil Code")])
 def test_a_stated_late_payment_margin_is_never_below_the_statutory_commercial_rate(deal_data, write_deal, law,
                                                                                    statutory):

@@ -201,3 +201,20 @@ def test_a_joint_venture_non_compete_leaves_a_business_a_party_already_runs(writ
     assert ("This restriction does not apply to a business that a Party carried on at the Effective Date and had "
             f"described in writing to {others} before that date, for as long as that Party carries it on in "
             "substantially the same scope.") in text
+
+
+def test_a_german_draft_names_the_section_288_rate_as_a_measure_and_a_floor_only_where_it_applies(deal_data,
+                                                                                                 write_deal):
+    """Section 288(2) of the German Civil Code sets its rate only for a claim for consideration between businesses; a
+    share of the Budget or a refund falls under section 288(1). Without a margin, the draft names the section 288(2)
+    rate "whether or not that provision applies to the debt", as English and Irish drafts name theirs; with a margin,
+    that rate is its floor only for a debt it reaches (section 288(6) voids a limit only there)."""
+    german = "the rate of default interest under section 288(2) of the German Civil Code (Bürgerliches Gesetzbuch)"
+    md = draft_md(write_deal, under(deal_data, "Germany"))
+    assert (f"until the date of payment at {german}, whether or not that provision applies to the debt. Interest "
+            "accrues daily.") in clause_of(md, "Late payment")
+    data = under(deal_data, "Germany")
+    data["budget"]["late_interest_percent"] = 4
+    text = clause_of(draft_md(write_deal, data), "Late payment")
+    assert (f"and {german} for a debt to which that provision applies. Interest accrues daily.") in text
+    assert "whether or not" not in text
