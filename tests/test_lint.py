@@ -69,6 +69,18 @@ def test_loop_variables_are_typed(lib):
     assert "'nmae' is not a field of Party" in p.message and p.line == 9
 
 
+def test_a_name_set_from_a_block_is_known_and_its_body_is_checked(lib):
+    """`{% set name %}…{% endset %}` binds the name (it read as unknown), and the text it captures is checked as
+    any other: a misspelt field inside it is still caught."""
+    (lib / "clauses/exit/block-set.md").write_text(
+        "---\nid: exit.block-set\nversion: 1.0.0\ntitle: Block\narea: exit\norder: 90\nchangelog: x\n---\n"
+        "{% set who %}{{ parties[0].short_name }}{% endset %}{{ who }} may act.\n", encoding="utf-8")
+    assert not [p for p in errors(lib) if "block-set" in p.file]
+    (lib / "clauses/exit/block-set.md").write_text(
+        "---\nid: exit.block-set\nversion: 1.0.0\ntitle: Block\narea: exit\norder: 90\nchangelog: x\n---\n"
+        "{% set who %}{{ parties[0].short_nmae }}{% endset %}{{ who }} may act.\n", encoding="utf-8")
+    assert "'short_nmae' is not a field of Party" in only(lib, "unknown-field").message
+
 def test_unknown_name_and_filter(lib):
     edit(lib / "clauses/exit/convenience.md", "notice_days | days", "notice_days | dayz }} {{ dael.id")
     codes = {p.code for p in errors(lib)}

@@ -90,6 +90,13 @@ class _TemplateChecker:
             scope[node.target.name] = value
         return UNKNOWN
 
+    def visit_AssignBlock(self, node: nodes.AssignBlock, scope: dict) -> object:
+        for child in node.body:  # `{% set name %}…{% endset %}`: text captured, printed where the name is
+            self.visit(child, scope)
+        if isinstance(node.target, nodes.Name):
+            scope[node.target.name] = UNKNOWN
+        return UNKNOWN
+
     def visit_Macro(self, node: nodes.Macro, scope: dict) -> object:
         scope[node.name] = UNKNOWN  # known in its own body too: a macro that calls itself is `costly-text`
         inner = dict(scope)
