@@ -326,8 +326,9 @@ def test_an_exclusive_supplier_passes_every_enquiry_to_each_of_several_resellers
             "Netherlands and Luxembourg for the Products.") in two
     variants._third_party(data)
     three = draft_md(write_deal, data)
-    assert ("Northwind must pass on every enquiry it receives from a potential customer in Belgium, the Netherlands "
-            "and Luxembourg for the Products to each of Vanderlinde and Thirdco at the same time.") in three
+    assert ("other than those of Vanderlinde and Thirdco that are then parties to this Agreement. Northwind must pass "
+            "on every enquiry it receives from a potential customer in Belgium, the Netherlands and Luxembourg for the "
+            "Products to each of them that is then a party to this Agreement, at the same time.") in three  # 2.8.0
     assert "must refer to Vanderlinde and Thirdco" not in three
 
 

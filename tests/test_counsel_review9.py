@@ -9,7 +9,7 @@ import pytest
 
 from termsmith import api
 
-from .counsel import clause_of, draft_md, example, two_customers, under
+from .counsel import add_party, clause_of, draft_md, example, two_customers, under
 
 IRISH_REGULATIONS = "the European Communities (Late Payment in Commercial Transactions) Regulations 2012"
 IRISH_RATE = (f"the rate of interest for late payment that {IRISH_REGULATIONS} prescribe, whether or not those "
@@ -218,3 +218,22 @@ def test_a_german_draft_names_the_section_288_rate_as_a_measure_and_a_floor_only
     text = clause_of(draft_md(write_deal, data), "Late payment")
     assert (f"and {german} for a debt to which that provision applies. Interest accrues daily.") in text
     assert "whether or not" not in text
+
+
+@pytest.mark.parametrize("law", ["Netherlands", "England and Wales", "California"])
+def test_an_exclusivity_for_several_resellers_names_only_those_still_parties(write_deal, law):
+    """With several resellers the supplier may end one reseller's participation for a missed minimum, and the
+    Agreement goes on with the others; the exclusivity still named the departed reseller as one the supplier may
+    appoint and sent it every enquiry. A draft for one reseller reads as before."""
+    data = add_party(example("northwind-resellers-reseller"), 1, id="second", name="Second Reseller B.V.",
+                     short_name="Secondco")
+    data["scope"]["exclusive"] = True
+    data["budget"]["cost_sharing"] = {"northwind": 70, "vanderlinde": 20, "second": 10}
+    text = clause_of(draft_md(write_deal, under(data, law)), "Exclusivity")
+    assert ("Northwind must not appoint any reseller, distributor or agent for the Products in Belgium, the Netherlands "
+            "and Luxembourg other than those of Vanderlinde and Secondco that are then parties to this Agreement.") in text
+    assert "for the Products to each of them that is then a party to this Agreement, at the same time." in text
+    one = under(example("northwind-resellers-reseller"), law)
+    one["scope"]["exclusive"] = True
+    assert ("Northwind must not appoint any reseller, distributor or agent other than Vanderlinde for the Products in "
+            "Belgium") in clause_of(draft_md(write_deal, one), "Exclusivity")
