@@ -590,10 +590,10 @@ def placements(boxes: Sequence[_Box], text_height: int) -> list[tuple[int, float
     for i, box in enumerate(boxes):
         if box.page_break and used > 0:
             page, used = page + 1, 0.0
-        # space before is dropped at the top of a page, except the document's first (the cover's title keeps it);
-        # between two paragraphs the larger of the space after the one and before the other (LibreOffice does
-        # not add them)
-        before = max(box.before - after, 0) if used > 0 else box.before if i == 0 else 0
+        # space before is dropped at the top of a page the text flowed onto, not on one a page break starts (the
+        # first article's heading keeps it, as does the cover's title); between two paragraphs the larger of the
+        # space after the one and before the other (LibreOffice does not add them)
+        before = max(box.before - after, 0) if used > 0 else box.before if i == 0 or box.page_break else 0
         room = text_height - used
         # what must go on the same page as this box's first line: itself (whole, or two lines) and, while
         # boxes keep with the next, the next one's first lines (a box kept with the next goes whole: LibreOffice
