@@ -309,7 +309,7 @@ def _shown(xml: str) -> Shown:
                 bold = other != "r"
             elif t:
                 pieces.append(_bold(unescape(t)) if bold else unescape(t))
-            else:
+            elif other:
                 pieces.append(_SHOWN[other])
         text = "".join(pieces)
         return Shown(text, text, text)
