@@ -4,7 +4,9 @@ Only a layout engine knows where pages break; Word and LibreOffice recompute PAG
 the document out. Until then a reader (a print made without updating fields, a preview) sees the cached
 values, so these must be plausible: the body is flowed line by line from the house style's sizes, indents
 and spacing, with page breaks before headings that ask for them, lines kept together, paragraphs kept with
-the next, and table rows that do not split. Calibrated against LibreOffice's PDF of the example deals.
+the next, and table rows that do not split, as LibreOffice does (checked paragraph by paragraph against its PDFs
+of the example deals: each word at the font's own widths, bold ones at the bold widths, the larger of two
+paragraphs' facing spaces between them).
 
 The estimate reads what the writer records of each body paragraph and table as it writes them (Text, Grid),
 not the element tree: a walk over thousands of elements cost a quarter of a render. The writer also sizes
@@ -268,15 +270,16 @@ class Grid:
 Block = Text | Grid
 
 
-# the pieces of run-level XML text (as wordxml writes it, or lxml serialises it) that show text, and the
-# revisions around them
-_PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:delText(?: [^>]*)?>([^<]*)</w:delText>|<w:(tab|br|r|b)/?>'
-                     r'|<(/?)w:(ins|del)(?:>| [^>]*[^/]>)|<w:rStyle w:val="(RunInHeading|DefinedTerm)"/>')
-# … of text without revisions
-_PLAIN_PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(tab|br|r|b)/?>|<w:rStyle w:val="(RunInHeading|DefinedTerm)"/>')
+# the pieces of run-level XML text (as wordxml writes it, or lxml serialises it) that show text, the start of
+# each run and what makes it bold (<w:b/>, or one of the reference document's bold character styles: a run-in
+# heading, a defined term), and the revisions around them
+_RUNS = (r'|(<w:r)(?: [^>]*)?>'
+         r'|(<w:b(?: w:val="(?:1|true|on)")?/>|<w:rStyle w:val="(?:RunInHeading|DefinedTerm)"/>)')
+_PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:delText(?: [^>]*)?>([^<]*)</w:delText>|<w:(tab|br)/>'
+                     r'|<(/?)w:(ins|del)(?:>| [^>]*[^/]>)' + _RUNS)
+_PLAIN_PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(tab|br)/>' + _RUNS)  # … of text without revisions
 _SHOWN = {"tab": "    ", "br": "\n"}
-# a bold run's words are shown between these (Arial's bold letters are wider): <w:b/>, or one of the reference
-# document's bold character styles (a run-in heading, a defined term)
+# a bold run's words are shown between these (Arial's bold letters are wider than its regular ones)
 BOLD, REGULAR = "\x02", "\x03"
 _WORD = re.compile(r"\S+")
 
@@ -304,9 +307,9 @@ def shown(xml: str) -> Shown:
 def _shown(xml: str) -> Shown:
     if "<w:ins" not in xml and "<w:del" not in xml:
         pieces, bold = [], False
-        for t, other, style in _PLAIN_PIECES.findall(xml):
-            if other == "r" or other == "b" or style:  # a run starts (regular) / is bold
-                bold = other != "r"
+        for t, other, run, bolder in _PLAIN_PIECES.findall(xml):
+            if run or bolder:  # a run starts (regular until its properties say otherwise) / is bold
+                bold = bool(bolder)
             elif t:
                 pieces.append(_bold(unescape(t)) if bold else unescape(t))
             elif other:
@@ -316,15 +319,15 @@ def _shown(xml: str) -> Shown:
     plain, accept, reject = [], [], []
     open_: list[str] = []
     bold = False
-    for t, deleted, other, closing, tag, style in _PIECES.findall(xml):
+    for t, deleted, other, closing, tag, run, bolder in _PIECES.findall(xml):
         if tag:
             if closing:
                 open_.pop()
             else:
                 open_.append(tag)
             continue
-        if other == "r" or other == "b" or style:
-            bold = other != "r"
+        if run or bolder:
+            bold = bool(bolder)
             continue
         piece = unescape(t or deleted) if t or deleted else _SHOWN.get(other, "")
         if bold and piece:
@@ -371,15 +374,12 @@ class _Widths(dict):
         self.after = _After(self)
 
     def __missing__(self, word: str) -> float:
-        if self.caps:
-            word_ = word.upper()
-        else:
-            word_ = word
-        if BOLD not in word_:
-            ems = sum(map(_BOLD_ADVANCE if self.bold else _ADVANCE, word_))
+        chars = word.upper() if self.caps else word
+        if BOLD not in chars:
+            ems = sum(map(_BOLD_ADVANCE if self.bold else _ADVANCE, chars))
         else:
             ems, bold = 0, self.bold
-            for char in word_:
+            for char in chars:
                 if char == BOLD or char == REGULAR:
                     bold = char == BOLD or self.bold
                 else:
