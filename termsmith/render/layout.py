@@ -30,7 +30,7 @@ from termsmith.render.wordxml import qn, unescape
 PAGE_TEXT_HEIGHT = 16838 - 2 * 1417  # A4 minus the top and bottom margins (twips)
 DEFAULT_SIZE = 21  # half-points (10.5 pt)
 LINE_EM = 1.15  # Arial's line height, in ems
-CELL_MARGINS = 2 * 28 + 20  # a table cell's top and bottom margins and rules (twips)
+CELL_MARGINS = 2 * 28 + 10  # a table cell's top and bottom margins and the rule under it (½ pt; twips)
 CELL_SIDES = 2 * 85  # … left and right margins
 CELL_RULE = 15  # the rule under a cell of a borderless table (a signature line, ¾ pt)
 
