@@ -173,11 +173,11 @@ def test_a_list_paragraph_has_no_more_room_on_its_first_line_than_on_the_others(
     styles = layout.styles_of(zipfile.ZipFile(io.BytesIO(render_docx(small_draft()))).read("word/styles.xml"))
     numbered, hanging = styles.resolve("ClauseLevel1"), styles.resolve("BodyLevel1")
     assert numbered.numbered and numbered.first == -720 and not hanging.numbered
-    # two lines' worth of words: the number in the hanging indent leaves the first line no wider
-    text = " ".join(["word"] * 40)
+    # three lines of words, two and a bit had the number's hanging indent been room for text on the first line
+    text = " ".join(["word"] * 33)
     p = word._Para("ClauseLevel1", layout.shown(f"<w:r><w:t>{text}</w:t></w:r>"))
     q = word._Para("BodyLevel1", layout.shown(f"<w:r><w:t>{text}</w:t></w:r>"))
-    assert layout._paragraph_box(p, styles, 9072, None).lines == layout._paragraph_box(q, styles, 9072, None).lines
+    assert layout._paragraph_box(p, styles, 9072, None).lines == layout._paragraph_box(q, styles, 9072, None).lines == 3
 
 
 def test_the_page_estimate_places_paragraphs_as_libreoffice_does():
