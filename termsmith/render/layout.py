@@ -4,7 +4,9 @@ Only a layout engine knows where pages break; Word and LibreOffice recompute PAG
 the document out. Until then a reader (a print made without updating fields, a preview) sees the cached
 values, so these must be plausible: the body is flowed line by line from the house style's sizes, indents
 and spacing, with page breaks before headings that ask for them, lines kept together, paragraphs kept with
-the next, and table rows that do not split. Calibrated against LibreOffice's PDF of the example deals.
+the next, and table rows that do not split, as LibreOffice does (checked paragraph by paragraph against its PDFs
+of the example deals: each word at the font's own widths, bold ones at the bold widths, the larger of two
+paragraphs' facing spaces between them).
 
 The estimate reads what the writer records of each body paragraph and table as it writes them (Text, Grid),
 not the element tree: a walk over thousands of elements cost a quarter of a render. The writer also sizes
@@ -18,7 +20,7 @@ import functools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -27,10 +29,10 @@ from termsmith.render.wordxml import qn, unescape
 
 PAGE_TEXT_HEIGHT = 16838 - 2 * 1417  # A4 minus the top and bottom margins (twips)
 DEFAULT_SIZE = 21  # half-points (10.5 pt)
-CAPS_EM = 0.66  # … of an upper-case heading
 LINE_EM = 1.15  # Arial's line height, in ems
-CELL_MARGINS = 2 * 28 + 20  # a table cell's top and bottom margins and rules (twips)
+CELL_MARGINS = 2 * 28 + 10  # a table cell's top and bottom margins and the rule under it (½ pt; twips)
 CELL_SIDES = 2 * 85  # … left and right margins
+CELL_RULE = 15  # the rule under a cell of a borderless table (a signature line, ¾ pt)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Style:
     left: int = 0  # text indent (twips)
     first: int = 0  # first-line indent: negative for a hanging one
     caps: bool = False
+    bold: bool = False
+    numbered: bool = False  # a list paragraph: its first line's text starts after the number, at the indent
     keep_next: bool = False
     keep_lines: bool = False
     page_break: bool = False
@@ -74,6 +78,9 @@ def _apply(style: Style, ppr: etree._Element | None, rpr: etree._Element | None)
                 values["first"] = -int(ind.get(qn("w:hanging")))
             elif ind.get(qn("w:firstLine")) is not None:
                 values["first"] = int(ind.get(qn("w:firstLine")))
+        num_id = ppr.find(f"{qn('w:numPr')}/{qn('w:numId')}")
+        if num_id is not None:
+            values["numbered"] = num_id.get(qn("w:val")) != "0"
         for key, name in (("keep_next", "keepNext"), ("keep_lines", "keepLines"), ("page_break", "pageBreakBefore")):
             flag = _flag(ppr, name)
             if flag is not None:
@@ -82,9 +89,10 @@ def _apply(style: Style, ppr: etree._Element | None, rpr: etree._Element | None)
         sz = rpr.find(qn("w:sz"))
         if sz is not None:
             values["size"] = int(sz.get(qn("w:val")))
-        caps = _flag(rpr, "caps")
-        if caps is not None:
-            values["caps"] = caps
+        for key in ("caps", "b"):
+            flag = _flag(rpr, key)
+            if flag is not None:
+                values["bold" if key == "b" else key] = flag
     return Style(**values)
 
 
@@ -231,10 +239,11 @@ class Text:
 
 @dataclass(slots=True, eq=False)
 class Cell:
-    """A table cell: its grid span and paragraphs."""
+    """A table cell: its grid span and paragraphs, and whether a rule is drawn under it."""
 
     paragraphs: list[Text]
     span: int = 1
+    bottom_rule: bool = field(default=False, kw_only=True)
 
 
 @dataclass(slots=True, eq=False)
@@ -250,21 +259,33 @@ class Row:
 
 @dataclass(slots=True, eq=False)
 class Grid:
-    """A table: its column widths (twips) and rows."""
+    """A table: its column widths (twips) and rows; a borderless one (the signature blocks) has neither rules nor
+    margins above and below its cells' text."""
 
     widths: list[int]
     rows: list[Row]
+    borderless: bool = field(default=False, kw_only=True)
 
 
 Block = Text | Grid
 
 
-# the pieces of run-level XML text (as wordxml writes it, or lxml serialises it) that show text, and the
-# revisions around them
+# the pieces of run-level XML text (as wordxml writes it, or lxml serialises it) that show text, the start of
+# each run and what makes it bold (<w:b/>, or one of the reference document's bold character styles: a run-in
+# heading, a defined term), and the revisions around them
+_RUNS = (r'|(<w:r)(?: [^>]*)?>'
+         r'|(<w:b(?: w:val="(?:1|true|on)")?/>|<w:rStyle w:val="(?:RunInHeading|DefinedTerm)"/>)')
 _PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:delText(?: [^>]*)?>([^<]*)</w:delText>|<w:(tab|br)/>'
-                     r'|<(/?)w:(ins|del)(?:>| [^>]*[^/]>)')
-_PLAIN_PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(tab|br)/>')  # … of text without revisions
+                     r'|<(/?)w:(ins|del)(?:>| [^>]*[^/]>)' + _RUNS)
+_PLAIN_PIECES = re.compile(r'<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(tab|br)/>' + _RUNS)  # … of text without revisions
 _SHOWN = {"tab": "    ", "br": "\n"}
+# a bold run's words are shown between these (Arial's bold letters are wider than its regular ones)
+BOLD, REGULAR = "\x02", "\x03"
+_WORD = re.compile(r"\S+")
+
+
+def _bold(text: str) -> str:
+    return _WORD.sub(lambda m: f"{BOLD}{m[0]}{REGULAR}", text)
 
 
 # run-level XML text → what it shows: drafts repeat their paragraphs, and each other's (see LINES); emptied
@@ -285,19 +306,32 @@ def shown(xml: str) -> Shown:
 
 def _shown(xml: str) -> Shown:
     if "<w:ins" not in xml and "<w:del" not in xml:
-        # each piece's references are whole, so the joined text is unescaped at once
-        text = unescape("".join([_SHOWN.get(other, t) for t, other in _PLAIN_PIECES.findall(xml)]))
+        pieces, bold = [], False
+        for t, other, run, bolder in _PLAIN_PIECES.findall(xml):
+            if run or bolder:  # a run starts (regular until its properties say otherwise) / is bold
+                bold = bool(bolder)
+            elif t:
+                pieces.append(_bold(unescape(t)) if bold else unescape(t))
+            elif other:
+                pieces.append(_SHOWN[other])
+        text = "".join(pieces)
         return Shown(text, text, text)
     plain, accept, reject = [], [], []
     open_: list[str] = []
-    for t, deleted, other, closing, tag in _PIECES.findall(xml):
+    bold = False
+    for t, deleted, other, closing, tag, run, bolder in _PIECES.findall(xml):
         if tag:
             if closing:
                 open_.pop()
             else:
                 open_.append(tag)
             continue
+        if run or bolder:
+            bold = bool(bolder)
+            continue
         piece = unescape(t or deleted) if t or deleted else _SHOWN.get(other, "")
+        if bold and piece:
+            piece = _bold(piece)
         if not deleted:
             plain.append(piece)
         if "del" not in open_:
@@ -307,31 +341,50 @@ def _shown(xml: str) -> Shown:
     return Shown("".join(plain), "".join(accept), "".join(reject))
 
 
-# Arial's advance widths in thousandths of an em (metrically Helvetica's), for the characters of running text;
-# others count as a lower-case letter. Summing real widths keeps the estimate right when the wording changes.
+# Arial's advance widths in thousandths of an em (metrically Helvetica's, and Liberation Sans's, which LibreOffice
+# draws Arial with), regular and bold, for the characters of running text; others count as a lower-case letter.
+# Summing real widths keeps the estimate right when the wording changes: LibreOffice sets each word at exactly
+# these widths (no kerning) and breaks a line before the first word that does not fit.
 _WIDTHS = {
-    **dict.fromkeys("abdeghnopqu0123456789$", 556), **dict.fromkeys("ckszvxy", 500), "f": 278, "i": 222, "j": 222,
-    "l": 222, "m": 833, "r": 333, "t": 278, "w": 722, " ": 278, ".": 278, ",": 278, ";": 278, ":": 278, "(": 333,
-    ")": 333, "-": 333, "\u2019": 222, "'": 191, "\u201c": 333, "\u201d": 333, "%": 889, "&": 667, "/": 278,
+    **dict.fromkeys("abdeghnopqu0123456789$#_£€§", 556), **dict.fromkeys("ckszvxy", 500), "f": 278, "i": 222,
+    "j": 222, "l": 222, "m": 833, "r": 333, "t": 278, "w": 722, " ": 278, ".": 278, ",": 278, ";": 278, ":": 278,
+    "!": 278, "?": 556, "(": 333, ")": 333, "[": 278, "]": 278, "-": 333, "\u2013": 556, "\u2014": 1000,
+    "\u2018": 222, "\u2019": 222, "'": 191, '"': 355, "\u201c": 333, "\u201d": 333, "%": 889, "&": 667, "/": 278,
+    "*": 389, "+": 584, "=": 584, "<": 584, ">": 584, "@": 1015, "\u2022": 350, "\u00a0": 278,
     **dict.fromkeys("ABEKPSVXY", 667), **dict.fromkeys("CDHNRU", 722), **dict.fromkeys("GOQ", 778), "F": 611,
     "I": 278, "J": 500, "L": 556, "M": 833, "T": 611, "W": 944, "Z": 611,
 }
-WIDTH_SCALE = 1.04  # calibrated on LibreOffice's PDFs of the example deals (word spacing, kerning, bold terms)
+_BOLD_WIDTHS = {
+    **_WIDTHS, **dict.fromkeys("bdghnopqu", 611), **dict.fromkeys("acekvxy", 556), "f": 333, "i": 278, "j": 278,
+    "l": 278, "m": 889, "r": 389, "s": 556, "t": 333, "w": 778, "z": 500, ":": 333, ";": 333, "!": 333, "?": 611,
+    "[": 333, "]": 333, "\u2018": 278, "\u2019": 278, "'": 238, '"': 474, "\u201c": 500, "\u201d": 500,
+    "&": 722, "@": 975, **dict.fromkeys("ABCDHKNRU", 722), "E": 667, "J": 556, "L": 611,
+}
 
 
 class _Widths(dict):
-    """Words' widths in twips at one size and case, each summed once (drafts repeat their words, and each
-    other's); `after`: the width a word adds after another one on its line (the space between them included)."""
+    """Words' widths in twips at one size, case and weight, each summed once (drafts repeat their words, and each
+    other's); `after`: the width a word adds after another one on its line (the space between them included). A
+    word's bold letters are between BOLD and REGULAR (see Shown)."""
 
-    def __init__(self, em: int, caps: bool) -> None:
+    def __init__(self, em: int, caps: bool, bold: bool = False) -> None:
         super().__init__()
-        self.em, self.caps = em, caps
-        self.space = (CAPS_EM if caps else _WIDTHS[" "] / 1000 * WIDTH_SCALE) * em
+        self.em, self.caps, self.bold = em, caps, bold
+        self.space = _WIDTHS[" "] / 1000 * em
         self.after = _After(self)
 
     def __missing__(self, word: str) -> float:
-        ems = len(word) * CAPS_EM if self.caps else sum(map(_ADVANCE, word)) / 1000 * WIDTH_SCALE
-        width = self[word] = ems * self.em
+        chars = word.upper() if self.caps else word
+        if BOLD not in chars:
+            ems = sum(map(_BOLD_ADVANCE if self.bold else _ADVANCE, chars))
+        else:
+            ems, bold = 0, self.bold
+            for char in chars:
+                if char == BOLD or char == REGULAR:
+                    bold = char == BOLD or self.bold
+                else:
+                    ems += _BOLD_ADVANCE(char) if bold else _ADVANCE(char)
+        width = self[word] = ems / 1000 * self.em
         return width
 
 
@@ -345,21 +398,23 @@ class _After(dict):
         return width
 
 
-# (size in twips, caps) → its word widths: shared by every layout of the process, emptied when they grow past
-# the limit
-WORD_WIDTHS: dict[tuple[int, bool], _Widths] = {}
+# (size in twips, caps, bold) → its word widths: shared by every layout of the process, emptied when they grow
+# past the limit
+WORD_WIDTHS: dict[tuple[int, bool, bool], _Widths] = {}
 WORD_WIDTHS_LIMIT = 100_000
 
 
 def _widths(style: Style) -> _Widths:
-    key = (style.size * 10, style.caps)
+    key = (style.size * 10, style.caps, style.bold)
     widths = WORD_WIDTHS.get(key)
     if widths is None:
         widths = WORD_WIDTHS[key] = _Widths(*key)
     return widths
 
 
-_ADVANCE = collections.defaultdict(lambda: 556, _WIDTHS).__getitem__  # a character's width; others as a letter
+# a character's width; others as a letter (the markers of bold words take no room)
+_ADVANCE = collections.defaultdict(lambda: 556, _WIDTHS, **{BOLD: 0, REGULAR: 0}).__getitem__
+_BOLD_ADVANCE = collections.defaultdict(lambda: 611, _BOLD_WIDTHS, **{BOLD: 0, REGULAR: 0}).__getitem__
 
 
 def _lines(text: str, width: int, first: int, widths: _Widths) -> int:
@@ -384,15 +439,15 @@ def _lines(text: str, width: int, first: int, widths: _Widths) -> int:
     return total
 
 
-# (text, width, first line's indent, size, caps) → its lines: drafts repeat their paragraphs, and each other's
+# (text, width, first line's indent, size, caps, bold) → its lines: drafts repeat their paragraphs, and each other's
 # (the clauses of a library; a redline's two views), shared by every layout of the process like WORD_WIDTHS
-LINES: dict[tuple[str, int, int, int, bool], int] = {}
+LINES: dict[tuple[str, int, int, int, bool, bool], int] = {}
 LINES_LIMIT = 20_000
 
 
 def _counted_lines(text: str, width: int, first: int, widths: _Widths) -> int:
     """_lines, each text counted once at each width and size."""
-    key = (text, width, first, widths.em, widths.caps)
+    key = (text, width, first, widths.em, widths.caps, widths.bold)
     lines = LINES.get(key)
     if lines is None:
         lines = LINES[key] = _lines(text, width, first, widths)
@@ -428,27 +483,33 @@ def _paragraph_box(p: Text, styles: Styles, width: int, view: str | None) -> _Bo
     box = styles.boxes.get(key)
     if box is None:
         style, widths, line = styles.paragraph(p.style, p.keep_next, p.page_break, p.space_before)
-        lines = _counted_lines(text, width - style.left, style.first, widths)
+        # a list paragraph's number sits in its hanging indent: its text starts at the indent on every line
+        first = 0 if style.numbered and style.first < 0 else style.first
+        lines = _counted_lines(text, width - style.left, first, widths)
         box = styles.boxes[key] = _Box(lines, line, style.before, style.after, style.keep_next, style.keep_lines,
                                        style.page_break)
     return box
 
 
-def _row_box(row: Row, styles: Styles, widths: Sequence[int], view: str | None) -> _Box:
+def _row_box(row: Row, styles: Styles, widths: Sequence[int], view: str | None, borderless: bool = False) -> _Box:
     tallest = 0.0
     column = 0
     for cell in row.cells:
-        width = sum(widths[column:column + cell.span]) - CELL_SIDES
+        width = sum(widths[column:column + cell.span]) - (0 if borderless else CELL_SIDES)
         column += cell.span
         height = 0.0
         for p in cell.paragraphs:
             height += _paragraph_box(p, styles, width, view).height
         tallest = max(tallest, height)
     tallest = max(tallest, row.min_height)
+    if borderless:
+        margins = CELL_RULE if any(cell.bottom_rule for cell in row.cells) else 0
+    else:
+        margins = CELL_MARGINS
     # a row is kept with the next when its paragraphs are (short tables, header rows): w:keepNext is only ever
     # a paragraph property
     keep = row.header or any(p.keep_next for cell in row.cells for p in cell.paragraphs)
-    return _Box(1, tallest + CELL_MARGINS, 0, 0, keep, True, False, whole=True)
+    return _Box(1, tallest + margins, 0, 0, keep, True, False, whole=True)
 
 
 def _boxes(blocks: Sequence[Block], styles: Styles, text_width: int,
@@ -465,7 +526,7 @@ def _boxes(blocks: Sequence[Block], styles: Styles, text_width: int,
         else:
             for row in block.rows:
                 if hiding not in row.changes:
-                    boxes.append(_row_box(row, styles, block.widths, view))
+                    boxes.append(_row_box(row, styles, block.widths, view, block.borderless))
                     bookmarks.append(())
     return boxes, bookmarks
 
@@ -507,32 +568,51 @@ def page_numbers(blocks: Sequence[Block], styles: Styles, text_width: int,
         styles.boxes.clear()
     boxes, bookmarks = _boxes(blocks, styles, text_width, view)
     pages: dict[str, int] = {}
+    for (page, _), names in zip(placements(boxes, text_height), bookmarks, strict=True):
+        for name in names:
+            pages.setdefault(name, page)
+    return pages
+
+
+def _first_part(box: _Box) -> float:
+    """The height of the lines of a box that go on the page its first line is on, or the next: all of them unless
+    it may be split (two lines on each side)."""
+    if box.whole or box.keep_lines or box.keep_next or box.lines <= 3:
+        return box.lines * box.line
+    return 2 * box.line
+
+
+def placements(boxes: Sequence[_Box], text_height: int) -> list[tuple[int, float]]:
+    """Where each box's first line goes: (page, twips from the top of its text area)."""
+    placed: list[tuple[int, float]] = []
     page, used = 1, 0.0
+    after = 0  # the space after the box before, when it is on this page
     for i, box in enumerate(boxes):
         if box.page_break and used > 0:
             page, used = page + 1, 0.0
-        # space before is dropped at the top of a page, except the document's first (the cover's title keeps it)
-        before = box.before if used > 0 or i == 0 else 0
+        # space before is dropped at the top of a page the text flowed onto, not on one a page break starts (the
+        # first article's heading keeps it, as does the cover's title); between two paragraphs the larger of the
+        # space after the one and before the other (LibreOffice does not add them)
+        before = max(box.before - after, 0) if used > 0 else box.before if i == 0 or box.page_break else 0
         room = text_height - used
         # what must go on the same page as this box's first line: itself (whole, or two lines) and, while
-        # boxes keep with the next, the next one's first lines
-        need = before + (box.lines * box.line if box.whole or box.keep_lines or box.lines <= 3
-                         else 2 * box.line)
+        # boxes keep with the next, the next one's first lines (a box kept with the next goes whole: LibreOffice
+        # moves it to the next page rather than split it)
+        need = before + _first_part(box)
         j = i
         while boxes[j].keep_next and j + 1 < len(boxes) and need < text_height:
-            need += boxes[j].after + (boxes[j + 1].lines * boxes[j + 1].line if boxes[j + 1].whole
-                                      or boxes[j + 1].lines <= 3 else 2 * boxes[j + 1].line) + boxes[j + 1].before
+            need += max(boxes[j].after, boxes[j + 1].before) + _first_part(boxes[j + 1])
             j += 1
         if need > room and used > 0 and need <= text_height:
             page, used, before = page + 1, 0.0, 0
-        for name in bookmarks[i]:
-            pages.setdefault(name, page)
         used += before
         if box.whole or box.keep_lines:
             if used + box.lines * box.line > text_height and used > 0:
                 page, used = page + 1, 0.0
+            placed.append((page, used))
             used += box.lines * box.line
         else:
+            placed.append((page, used))
             remaining = box.lines
             while remaining:
                 fit = math.floor((text_height - used) / box.line)
@@ -543,8 +623,11 @@ def page_numbers(blocks: Sequence[Block], styles: Styles, text_width: int,
                     # widow and orphan control: at least two lines on each side of a break
                     fit = fit if fit >= 2 and remaining - fit >= 2 else 0 if fit < 2 else remaining - 2
                     remaining -= fit
+                    if fit == 0 and placed[-1] == (page, used):
+                        placed[-1] = (page + 1, 0.0)
                     page, used = page + 1, 0.0
         used += box.after
+        after = box.after
         if used >= text_height:
             page, used = page + 1, 0.0
-    return pages
+    return placed

@@ -124,7 +124,6 @@ class _Cell(layout.Cell):
     """A table cell as written so far: its paragraphs, width, rule and alignment."""
 
     width: int = 0  # twips
-    bottom_rule: bool = False
     valign: str | None = None
 
     def xml(self) -> str:
@@ -149,7 +148,6 @@ class _Table(layout.Grid):
 
     style: str | None = None
     indent: int = 0
-    borderless: bool = False
     first_row_is_header: bool = True
 
     def xml(self) -> str:

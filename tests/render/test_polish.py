@@ -6,6 +6,7 @@ import dataclasses
 import io
 import zipfile
 
+import pytest
 from lxml import etree
 
 from termsmith.draft.document import Paragraph, Table
@@ -156,3 +157,37 @@ def test_styles_are_resolved_once_per_styles_part():
     assert layout.styles_of(one).resolve("Unknown") == layout.Style(size=20)  # the document defaults
     loop = styles.replace("Normal", "Big", 1).replace("{size}", "28").encode()  # Big is based on itself
     assert layout.styles_of(loop).resolve("Big") == layout.Style(size=28)
+
+
+def test_the_page_estimate_measures_bold_words_at_the_bold_widths():
+    bold = layout.shown('<w:r><w:rPr><w:rStyle w:val="RunInHeading"/></w:rPr><w:t>Payment terms.</w:t></w:r>'
+                        '<w:r><w:t xml:space="preserve"> Payment terms.</w:t></w:r>')
+    assert bold.text == "\x02Payment\x03 \x02terms.\x03 Payment terms."
+    widths = layout._Widths(210, False)
+    assert widths["Payment"] == pytest.approx(210 * (667 + 556 + 500 + 833 + 556 + 556 + 278) / 1000)  # Arial's
+    assert widths["\x02Payment\x03"] == pytest.approx(210 * (667 + 556 + 556 + 889 + 556 + 611 + 333) / 1000)
+    assert layout.shown('<w:r w:rsidR="1"><w:rPr><w:b w:val="0"/></w:rPr><w:t>plain</w:t></w:r>').text == "plain"
+
+
+def test_a_list_paragraph_has_no_more_room_on_its_first_line_than_on_the_others():
+    styles = layout.styles_of(zipfile.ZipFile(io.BytesIO(render_docx(small_draft()))).read("word/styles.xml"))
+    numbered, hanging = styles.resolve("ClauseLevel1"), styles.resolve("BodyLevel1")
+    assert numbered.numbered and numbered.first == -720 and not hanging.numbered
+    # three lines of words, two and a bit had the number's hanging indent been room for text on the first line
+    text = " ".join(["word"] * 33)
+    p = word._Para("ClauseLevel1", layout.shown(f"<w:r><w:t>{text}</w:t></w:r>"))
+    q = word._Para("BodyLevel1", layout.shown(f"<w:r><w:t>{text}</w:t></w:r>"))
+    assert layout._paragraph_box(p, styles, 9072, None).lines == layout._paragraph_box(q, styles, 9072, None).lines == 3
+
+
+def test_the_page_estimate_places_paragraphs_as_libreoffice_does():
+    def box(lines, before=0, after=0, keep_next=False, page_break=False):
+        return layout._Box(lines, 100.0, before, after, keep_next, False, page_break)
+
+    # between two paragraphs the larger of the facing spaces, not their sum
+    assert layout.placements([box(2, after=160), box(1, before=240)], 1000) == [(1, 0.0), (1, 440.0)]
+    # a paragraph kept with the next goes whole to the next page when the next does not fit after it
+    assert layout.placements([box(5), box(4, keep_next=True), box(2)], 1000)[1:] == [(2, 0.0), (2, 400.0)]
+    # a page break keeps the space before; a page the text flowed onto drops it
+    assert layout.placements([box(9), box(1, before=50, page_break=True)], 1000)[1] == (2, 50.0)
+    assert layout.placements([box(10), box(1, before=50)], 1000)[1] == (2, 0.0)
