@@ -252,6 +252,25 @@ def test_only_the_provider_of_a_managed_service_must_carry_professional_indemnit
     assert f"(b) {cover} covering its acts, errors and omissions in performing this Agreement;" in other
 
 
+# ── 2 (other systems): a US source code escrow ───────────────────────────────────────────────────────
+@pytest.mark.parametrize("law", ["New York", "California", "Delaware"])
+def test_a_us_escrow_licence_exists_before_any_bankruptcy_case(write_deal, law):
+    """hudson-cobalt: the deposit was released on an Insolvency Event and the right to use it arose only on release.
+    Section 365(n) of the Bankruptcy Code protects a licensee's rights "as such rights existed immediately before the
+    case commenced", and a trustee may reject the Agreement; a right that springs up only on release, and a release
+    that rests on the bankruptcy itself, are what a US licensee's counsel would not accept."""
+    text = clause_of(draft_md(write_deal, under(example("hudson-cobalt-technology-us"), law)), "Source code escrow")
+    assert ("or if support that is due is not provided within 30 days after notice from the other Party, for any "
+            "reason, including a rejection of this Agreement under section 365 of title 11 of the United States Code. "
+            "Each of those grounds for release applies independently of the others.") in text
+    assert "Cobalt grants the other Party, with effect from the Effective Date and subject only to the release" in text
+    assert ("The license is a license of intellectual property, and the escrow agreement is an agreement supplementary "
+            "to it, for the purposes of section 365(n) of title 11 of the United States Code.") in text
+    english = clause_of(draft_md(write_deal, under(example("hudson-cobalt-technology-us"), "England and Wales")),
+                        "Source code escrow")
+    assert "grants" not in english and "365(n)" not in english
+
+
 # ── own reading: what a business hour is ──────────────────────────────────────────────────────────────
 @pytest.mark.parametrize("law", ["New York", "Singapore"])
 def test_a_target_in_business_hours_says_which_hours_count(write_deal, law):
