@@ -54,7 +54,6 @@ def plain(clause: Clause) -> str:
     return "\n".join(parts)
 
 
-
 WORD = re.compile(r"\w+(?:[.,’'\-/]\w+)*|\s+|[^\w\s]")
 _FIGURE = re.compile(r"\((\d{1,3}(?:,\d{3})+|\d{1,9})\)")
 
@@ -71,7 +70,6 @@ def one_number(text: str) -> str:
             out += [text[last:start], figures]
             last = m.end()
     return "".join(out) + text[last:]
-
 
 
 # ── a change that is a deal field ──────────────────────────────────────────────────────────
