@@ -237,3 +237,12 @@ def test_an_exclusivity_for_several_resellers_names_only_those_still_parties(wri
     one["scope"]["exclusive"] = True
     assert ("Northwind must not appoint any reseller, distributor or agent other than Vanderlinde for the Products in "
             "Belgium") in clause_of(draft_md(write_deal, one), "Exclusivity")
+
+
+@pytest.mark.parametrize(("law", "name"), [("Netherlands", "cyber insurance (cyberverzekering)"),
+                                           ("Germany", "cyber insurance (Cyberversicherung)"),
+                                           ("England and Wales", "cyber liability insurance")])
+def test_the_cyber_cover_carries_the_name_its_market_gives_it(deal_data, write_deal, law, name):
+    """The other covers carried their Dutch and German names; the cyber cover kept the English one."""
+    text = clause_of(draft_md(write_deal, under(deal_data, law)), "Insurance cover")
+    assert f"(d) {name} covering security incidents" in text, text
