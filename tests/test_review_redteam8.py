@@ -118,6 +118,31 @@ def test_the_first_article_heading_restyled_as_text_reads_its_clauses_as_clauses
     assert [line.split(":")[0] for line in result.plan.refused] == ["Article 1"], result.plan.refused
 
 
+def test_the_first_article_heading_restyled_reads_as_a_heading_after_word_updated_the_contents(drafted, tmp_path):
+    """Word's Update Table gives each heading a _Toc bookmark and links the contents' entries to those, not to
+    termsmith's own: the first heading made text is still the heading it was (it holds the bookmark the contents'
+    first entry links to), and clause 1.1 is not taken for it."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    links = [link for link in edit.doc.iter(q("hyperlink")) if link.get(q("anchor"), "").startswith("_Ref_")]
+    for n, link in enumerate(links):  # as Word rewrites them: each entry to a _Toc bookmark on its heading
+        target = link.get(q("anchor"))
+        toc = f"_Toc{1000 + n}"
+        link.set(q("anchor"), toc)
+        start = next(b for b in edit.doc.iter(q("bookmarkStart")) if b.get(q("name")) == target)
+        mark = etree.Element(q("bookmarkStart"))
+        mark.set(q("id"), str(5000 + n))
+        mark.set(q("name"), toc)
+        start.addprevious(mark)
+        end = etree.Element(q("bookmarkEnd"))
+        end.set(q("id"), str(5000 + n))
+        start.addnext(end)
+    _restyled(_heading(edit, "ArticleHeading", "Parties and Background"))
+    reviewed = drafted / "out" / "restyled.docx"
+    edit.save(reviewed)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    assert any("the heading “Parties and Background” made text" in n for n in done.notes), done.notes
+    assert not any("This Technology Partnership Agreement" in n for n in done.notes), done.notes
+
 def test_the_first_article_heading_deleted_keeps_its_clauses_as_clauses(drafted, tmp_path):
     """Article 1's heading deleted with tracking: its clauses read as the cover's text (redline: removed). Now they
     read under Article 1 with no heading; absorb says the heading was deleted (not renamed to nothing), and with

@@ -499,7 +499,8 @@ def restyled_heading(doc: Document) -> tuple[int, str] | None:
     if not is_termsmith(doc):
         return None
     contents = False
-    # the headings' bookmarks, as the contents' entries link to them: a clause's own is not one (its heading deleted)
+    # the headings' bookmarks, as the contents' entries link to them (termsmith's own, or the _Toc ones Word gives
+    # the headings when it updates the contents): a clause's own is not one (its heading deleted)
     listed = {a for b in doc.blocks if isinstance(b, Para) and b.style.startswith("TOC") for a in b.links}
     for index, block in enumerate(doc.blocks):
         if not isinstance(block, Para):
@@ -510,7 +511,7 @@ def restyled_heading(doc: Document) -> tuple[int, str] | None:
         if SKIPPED.match(block.style) or block.style in COVER_STYLES or not contents:
             continue
         marks = [b for b in block.bookmarks if b.startswith("_Ref_")]
-        if marks and (not listed or any(b in listed for b in marks)):
+        if marks and (not listed or any(b in listed for b in block.bookmarks)):
             return index, _fold(_text(block.pieces).strip())
         return None
     return None
