@@ -617,7 +617,7 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
         if old is None or old.kind == "signatures" or \
                 fold_quotes(old.title) == fold_quotes(section.title):
             continue
-        name = f"{section.label}" if section.kind == "schedule" else f"Article {section.label}"
+        name = _section_name(section)
         if section.title:  # with --library a heading renamed can become the library's; one deleted cannot
             result.headings[section.id] = (old.title, section.title)
         line = (f"the heading of {name} “{old.title}” → “{section.title}”: article and schedule headings are the "

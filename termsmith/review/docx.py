@@ -410,7 +410,7 @@ class _Reader:
                 style = self.numbered.get(_list_key(numbering) or ("", ""), style)
             if style == "ScheduleHeading":
                 self.schedule_opens = True
-            if numbering is not None and style.startswith(("ClauseLevel", "ScheduleLevel")):
+            if numbering is not None and style.startswith(_NUMBERED):
                 # a list that starts again here is the reviewer's (Word's Restart Numbering), said where it starts;
                 # termsmith's own restart is each schedule's, at its first numbered paragraph
                 key = _list_key(numbering) or ("", "")

@@ -285,12 +285,10 @@ class _Builder:
         """With no draft to go by, the first article's bookmark as the contents' first entry links to it (the
         contents are a field Word does not update by itself, so they still list a heading the review deleted);
         '' when that bookmark is a heading's still there, or the contents do not link to one."""
-        for block in self.doc.blocks:
-            if isinstance(block, Para) and block.style.startswith("TOC") and block.links:
-                anchor = block.links[0]
-                ok = anchor.startswith("_Ref_") and anchor not in self.heading_anchors and anchor not in self.placed
-                return anchor if ok else ""
-        return ""
+        listed = contents_links(self.doc)
+        anchor = listed[0] if listed else ""
+        ok = anchor.startswith("_Ref_") and anchor not in self.heading_anchors and anchor not in self.placed
+        return anchor if ok else ""
 
     def _rebound(self) -> None:
         """A clause read as new (no bookmark of the draft) that reads word for word as a clause of the draft not
@@ -493,15 +491,19 @@ class _Builder:
         return tuple(out)
 
 
+def contents_links(doc: Document) -> list[str]:
+    """The bookmarks the contents' entries link to, in their order: the headings', termsmith's own or the _Toc ones
+    Word gives the headings when it updates the contents."""
+    return [a for b in doc.blocks if isinstance(b, Para) and b.style.startswith("TOC") for a in b.links]
+
+
 def restyled_heading(doc: Document) -> tuple[int, str] | None:
     """(block index, words) of a termsmith draft's first heading made text (another style, its bookmark kept): the
     cover then runs on into the body, which is read from the contents on, that paragraph as the heading."""
     if not is_termsmith(doc):
         return None
     contents = False
-    # the headings' bookmarks, as the contents' entries link to them (termsmith's own, or the _Toc ones Word gives
-    # the headings when it updates the contents): a clause's own is not one (its heading deleted)
-    listed = {a for b in doc.blocks if isinstance(b, Para) and b.style.startswith("TOC") for a in b.links}
+    listed = set(contents_links(doc))  # the headings' bookmarks: a clause's own is not one (its heading deleted)
     for index, block in enumerate(doc.blocks):
         if not isinstance(block, Para):
             return None

@@ -219,7 +219,8 @@ class _Summary:
             if change.id in moved and not change.section:
                 if change.kind == "added":  # only the execution page's clauses have no number
                     edited = ", and its text changed" if change.content != removed[change.id].content else ""
-                    out.append(replace(change, kind="moved", detail=f"from {removed[change.id].label or 'the execution page'}{edited}"))
+                    origin = removed[change.id].label or "the execution page"
+                    out.append(replace(change, kind="moved", detail=f"from {origin}{edited}"))
                 continue
             out.append(change)
         return tuple(out)
