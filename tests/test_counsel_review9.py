@@ -199,13 +199,15 @@ def test_an_exclusivity_of_three_parties_binds_a_party_only_while_it_is_a_party(
 def test_a_joint_venture_non_compete_leaves_a_business_a_party_already_runs(write_deal, stem, law):
     """The non-compete barred every competing business, one a Party already ran at signing too, so that Party was in
     breach from the first day. A business carried on at the Effective Date and described in writing to the others
-    before it may go on in substantially the same scope; the restriction stays negative for everything else."""
+    before it, or an interest held in one then, may go on in substantially the same scope while the interest does not
+    increase; the restriction stays negative for everything else."""
     text = clause_of(draft_md(write_deal, under(example(stem), law)), "No competition with the joint venture")
     others = "the other Parties" if stem.startswith("tri-harbor") else "the other Party"  # three Parties, or two
     assert "no Party may carry on, or hold an interest in, a business that competes with" in text
-    assert ("This restriction does not apply to a business that a Party carried on at the Effective Date and had "
-            f"described in writing to {others} before that date, for as long as that Party carries it on in "
-            "substantially the same scope.") in text
+    assert ("This restriction does not apply to a business that a Party carried on, or in which it held an interest, "
+            f"at the Effective Date and that it had described in writing to {others} before that date, for as long as "
+            "that business is carried on in substantially the same scope and that Party’s interest in it does not "
+            "increase.") in text
 
 
 def test_a_german_draft_names_the_section_288_rate_as_a_measure_and_a_floor_only_where_it_applies(deal_data,
