@@ -18,7 +18,6 @@ two revisions in turns)
 from __future__ import annotations
 
 import argparse
-import copy
 import statistics
 import sys
 import tempfile

@@ -9,7 +9,7 @@ import yaml
 
 from termsmith import api
 from termsmith.draft.definedterms import term_pattern
-from termsmith.draft.document import CrossRef, Paragraph, Span, Table, TermDefinition
+from termsmith.draft.document import CrossRef, Paragraph, Span, TermDefinition
 from termsmith.render.markdown import render_markdown
 
 from .conftest import EXAMPLES, ROOT

@@ -9,7 +9,6 @@ import pytest
 
 from termsmith.render.markdown import render_markdown
 
-from . import variants
 from .conftest import EXAMPLES
 
 # a restriction is a clause (up to . ; or :) that says "without … consent"; clauses are split first, as a

@@ -153,7 +153,6 @@ def test_the_bytecode_cache_is_pruned_every_few_templates_written_by_any_process
     the templates written by every process since the last pruning, and the folder is pruned at every
     `PRUNE_AFTER`-th. A new process continues the count (a run that writes one template pays one append)."""
     from termsmith import cachedir
-    from termsmith.draft import templating
 
     monkeypatch.setitem(cachedir.PRUNE_AFTER, "jinja", 3)
     jinja = cache_home.parent / "jinja"

@@ -14,8 +14,7 @@ from typing import NamedTuple
 from lxml import etree
 
 # the package layer (zip members, content types, relationships) is opc's; the document XML is built here
-from termsmith.render.opc import (DEFAULT_CONTENT_TYPES, RELS_CT, XML_DECLARATION, ZIP_EPOCH,  # noqa: F401
-                                  ZIP_PERMISSIONS, content_types_xml, zip_members)
+from termsmith.render.opc import XML_DECLARATION, content_types_xml, zip_members
 
 # Builders return plain lxml elements (run-level ones XML text, see `paragraph`): rendering never imports
 # python-docx, whose import and whose Python class behind every element were a measurable share of a cold

@@ -14,7 +14,7 @@ from lxml import etree
 from termsmith.draft import notes
 from termsmith.draft.document import Note
 from termsmith.render.markdown import render_markdown
-from termsmith.render.word import render_docx, render_redline_docx
+from termsmith.render.word import render_docx
 
 from ..docx_checks import contract_errors, schema_errors
 from .conftest import MADE_AT, small_draft

@@ -24,7 +24,7 @@ from termsmith.render.word import render_docx
 from termsmith.render.typography import smart_quotes
 
 from ..docx_checks import contract_errors, schema_errors
-from .conftest import AWKWARD_PARTY, REPO, large_draft, para, small_draft, t
+from .conftest import REPO, large_draft, para, small_draft, t
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
