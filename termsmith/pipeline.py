@@ -323,8 +323,7 @@ def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
     """When the draft is made: SOURCE_DATE_EPOCH, else its library commit's date, else its inputs' newest
     modification time (termsmith.draft.made): the same inputs always give the same date."""
     from termsmith.draft import made
-    from termsmith.library import git as gitstore
-    from termsmith.library.locate import library_path
+    from termsmith.library.locate import dating, library_path
 
     folder = library_path(library)
 
@@ -336,8 +335,7 @@ def _made_at(deal_path: Path, library: Path | None, lib: Library) -> str:
                 yield Path(dirpath, name)
 
     try:
-        return made.made_at(lib.commit, lambda c: gitstore.commit_time(folder if folder.is_dir() else folder.parent, c),
-                            inputs)
+        return made.made_at(*dating(folder, lib.commit), inputs)
     except made.BadEpoch as exc:
         raise InputError(Problem(path=made.SOURCE_DATE_EPOCH, message=str(exc))) from None
 

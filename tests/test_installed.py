@@ -7,6 +7,7 @@ wheel itself (`pip install --no-deps`), so this runs without the network in a fe
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -20,6 +21,11 @@ import pytest
 import yaml
 
 from .conftest import CANONICAL, GOLDEN, ROOT
+
+sys.path.insert(0, str(ROOT))  # the build hook, to ask it what it records
+from hatch_build import library_origin  # noqa: E402
+
+sys.path.remove(str(ROOT))
 
 
 def _env(**extra) -> dict:
@@ -108,7 +114,9 @@ def test_an_installed_termsmith_drafts_the_canonical_deal_from_any_folder(venv, 
 def test_an_installed_termsmith_lints_explains_and_redlines(venv, outside):
     lint = termsmith(venv, outside, "lint")
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    assert "library: termsmith standard partnership library" in lint.stderr and "(bundled, not in git)" in lint.stderr
+    origin = library_origin(ROOT)
+    state = f"built from commit {origin['commit'][:12]}" if origin else "not in git"
+    assert "library: termsmith standard partnership library" in lint.stderr and f"(bundled, {state})" in lint.stderr
 
     explain = termsmith(venv, outside, "explain", CANONICAL.name)
     assert explain.returncode == 0, explain.stderr
@@ -121,3 +129,76 @@ def test_an_installed_termsmith_lints_explains_and_redlines(venv, outside):
     assert redline.returncode == 0, redline.stderr
     assert (outside / "redline.docx").is_file() and (outside / "redline.md").is_file()
     assert "{--" in (outside / "redline.md").read_text(encoding="utf-8")
+
+
+def _made(docx: Path) -> str:
+    core = zipfile.ZipFile(docx).read("docProps/core.xml").decode()
+    return core.split("<dcterms:created", 1)[1].split(">", 1)[1].split("<", 1)[0]
+
+
+def test_two_installations_of_one_build_draft_the_same_bytes(dist, venv, outside):
+    """A draft is dated by its library's commit. The wheel records the commit its library was built from (a
+    clean checkout), so an installation made later, whose files are all newer, drafts the same bytes."""
+    origin = library_origin(ROOT)
+    if origin is None:
+        pytest.skip("clause_library/ has uncommitted changes (or this is no git checkout): the build records nothing")
+    names = set(zipfile.ZipFile(next(dist.glob("termsmith-*.whl"))).namelist())
+    assert "termsmith/_bundled/origin.json" in names
+    first = termsmith(venv, outside, "draft", CANONICAL.name, "-o", "first")
+    assert first.returncode == 0, first.stderr
+    assert f"(bundled, built from commit {origin['commit'][:12]})" in first.stderr
+    bundled = next(venv.rglob("termsmith/_bundled/clause_library"))
+    later = max(p.stat().st_mtime for p in bundled.rglob("*")) + 3600
+    for path in bundled.rglob("*"):
+        os.utime(path, (later, later))  # as if installed an hour later
+    second = termsmith(venv, outside, "draft", CANONICAL.name, "-o", "second")
+    assert second.returncode == 0, second.stderr
+    docx = "acme-globex-2027.docx"
+    assert (outside / "first" / docx).read_bytes() == (outside / "second" / docx).read_bytes()
+    committed = subprocess.run(["git", "-C", str(ROOT), "show", "-s", "--format=%cI", origin["commit"]],
+                               capture_output=True, text=True, check=True, env=_env(TZ="UTC")).stdout.strip()
+    assert _made(outside / "first" / docx) == committed.replace("+00:00", "Z")
+
+
+def test_an_edited_bundled_library_is_dated_by_its_files_again(venv, outside):
+    """The record holds each file's size: a library edited after installation no longer claims the commit."""
+    if library_origin(ROOT) is None:
+        pytest.skip("clause_library/ has uncommitted changes (or this is no git checkout): the build records nothing")
+    library = next(venv.rglob("termsmith/_bundled/clause_library"))
+    clause = library / "library.yaml"
+    kept = clause.read_bytes()
+    try:
+        clause.write_bytes(kept + b"\n")
+        done = termsmith(venv, outside, "draft", CANONICAL.name, "-o", "edited")
+        assert done.returncode == 0, done.stderr
+        assert "(bundled, not in git)" in done.stderr
+        inputs = [outside / CANONICAL.name, *(p for p in library.rglob("*") if p.is_file())]
+        newest = max(p.stat().st_mtime for p in inputs)  # the inputs' newest time, as for any library not in git
+        stamp = dt.datetime.fromtimestamp(int(newest), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert _made(outside / "edited" / "acme-globex-2027.docx") == stamp
+    finally:
+        clause.write_bytes(kept)
+
+
+def test_the_build_records_the_library_commit_only_from_a_clean_checkout(tmp_path):
+    """Uncommitted or untracked files in the library, or no checkout at all: nothing is recorded."""
+    library = tmp_path / "clause_library"
+    (library / "clauses").mkdir(parents=True)
+    (library / "library.yaml").write_text("name: x\n", encoding="utf-8")
+    (library / "clauses" / "a.md").write_text("A.\n", encoding="utf-8")
+    assert library_origin(tmp_path) is None  # not a checkout
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "library", "--date", "2027-03-04T05:06:07Z"], check=True,
+                   env=_env(GIT_COMMITTER_DATE="2027-03-04T05:06:07Z"))
+    origin = library_origin(tmp_path)
+    assert origin is not None and origin["files"] == {"clauses/a.md": 3, "library.yaml": 8}
+    assert origin["committed"] == int(dt.datetime(2027, 3, 4, 5, 6, 7, tzinfo=dt.UTC).timestamp())
+    (tmp_path / "README").write_text("outside the library\n", encoding="utf-8")
+    assert library_origin(tmp_path) is not None
+    (library / "clauses" / "b.md").write_text("B.\n", encoding="utf-8")
+    assert library_origin(tmp_path) is None  # untracked
+    (library / "clauses" / "b.md").unlink()
+    (library / "clauses" / "a.md").write_text("A!\n", encoding="utf-8")
+    assert library_origin(tmp_path) is None  # modified

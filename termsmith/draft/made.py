@@ -2,7 +2,8 @@
 
 Same deal + same library ⇒ byte-identical files, so the date never comes from the clock:
 1. SOURCE_DATE_EPOCH (seconds since 1970, the reproducible-builds convention) when it is set;
-2. otherwise the date of the library commit the draft is made from (a committed, unmodified library);
+2. otherwise the date of the library commit the draft is made from (a committed, unmodified library; for the
+   library bundled in an installed termsmith, the commit its build recorded: termsmith.resources.bundled_origin);
 3. otherwise the newest modification time of the inputs (the deal file and the library's files).
 Never the deal's effective date, which usually lies in the future.
 """

@@ -9,6 +9,7 @@ command never silently checks or drafts with a library other than the one it nam
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,13 +77,36 @@ def describe(name: str, version: str, path: Path | str, commit: str | None) -> s
     from termsmith.resources import is_bundled
 
     where = "bundled" if isinstance(path, Path) and is_bundled(path) else str(path)
-    if commit is None:
+    origin = built_from(path) if commit is None and isinstance(path, Path) else None
+    if origin is not None:
+        state = f"built from commit {origin.commit[:12]}"
+    elif commit is None:
         state = "not in git"
     elif commit.endswith("-dirty"):
         state = f"commit {commit[:12]} with uncommitted changes"
     else:
         state = f"commit {commit[:12]}"
     return f"library: {name} {version} ({where}, {state})"
+
+
+def built_from(path: Path):
+    """The installed bundled library's origin (`termsmith.resources.Origin`: the commit its wheel was built from
+    and that commit's date) when `path` is that library and the build recorded it; else None."""
+    from termsmith.resources import bundled_origin, is_bundled
+
+    return bundled_origin() if is_bundled(path) else None
+
+
+def dating(path: Path, commit: str | None) -> tuple[str | None, Callable[[str], int | None]]:
+    """The commit a draft from the library at `path` is dated by (termsmith.draft.made), and how to ask a
+    commit's date: git's, or for an installed bundled library the commit and the date its build recorded."""
+    origin = built_from(path) if commit is None else None
+    if origin is not None:
+        return origin.commit, lambda _commit: origin.committed
+    from termsmith.library import git as gitstore
+
+    cwd = path if path.is_dir() else path.parent
+    return commit, lambda asked: gitstore.commit_time(cwd, asked)
 
 
 def describe_folder(path: Path) -> str:

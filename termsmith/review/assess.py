@@ -236,18 +236,17 @@ def _made_at(library: Path | None, lib: Library) -> Callable[[Path | None], str]
     """When a draft of a deal with `lib` is made (`draft.made`: SOURCE_DATE_EPOCH, the library commit's date,
     else the newest of the deal file and the library's files), asking git and walking the folder once."""
     from termsmith.draft import made
-    from termsmith.library import git as gitstore
-    from termsmith.library.locate import library_path
+    from termsmith.library.locate import dating, library_path
 
     folder = library_path(library)
-    cwd = folder if folder.is_dir() else folder.parent
+    commit, ask = dating(folder, lib.commit)
     times: dict[str, int | None] = {}
     files: list[Path] = []
 
-    def commit_time(commit: str) -> int | None:
-        if commit not in times:
-            times[commit] = gitstore.commit_time(cwd, commit)
-        return times[commit]
+    def commit_time(asked: str) -> int | None:
+        if asked not in times:
+            times[asked] = ask(asked)
+        return times[asked]
 
     def library_files() -> list[Path]:
         if not files:
@@ -258,7 +257,7 @@ def _made_at(library: Path | None, lib: Library) -> Callable[[Path | None], str]
 
     def at(deal_path: Path | None) -> str:
         try:
-            return made.made_at(lib.commit, commit_time,
+            return made.made_at(commit, commit_time,
                                 lambda: [*([Path(deal_path)] if deal_path else []), *library_files()])
         except made.BadEpoch as exc:
             raise InputError(Problem(path=made.SOURCE_DATE_EPOCH, message=str(exc))) from None
