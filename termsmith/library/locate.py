@@ -12,8 +12,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from termsmith.errors import LibraryError, Problem
+
+if TYPE_CHECKING:
+    from termsmith.resources import Origin
 
 MANIFEST = "library.yaml"
 ENV = "TERMSMITH_LIBRARY"
@@ -89,7 +93,7 @@ def describe(name: str, version: str, path: Path | str, commit: str | None) -> s
     return f"library: {name} {version} ({where}, {state})"
 
 
-def built_from(path: Path):
+def built_from(path: Path) -> Origin | None:
     """The installed bundled library's origin (`termsmith.resources.Origin`: the commit its wheel was built from
     and that commit's date) when `path` is that library and the build recorded it; else None."""
     from termsmith.resources import bundled_origin, is_bundled

@@ -11,6 +11,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
+from termsmith.render import opc
 from termsmith.render import wordxml as wx
 
 from ..docx_checks import XSD_DIR as XSD
@@ -222,8 +223,8 @@ def test_zip_is_deterministic():
     assert first == second
     infos = zipfile.ZipFile(io.BytesIO(first)).infolist()
     assert [i.filename for i in infos] == ["[Content_Types].xml", "word/document.xml"]
-    assert {i.date_time for i in infos} == {wx.ZIP_EPOCH}
-    assert {(i.external_attr, i.create_system) for i in infos} == {(wx.ZIP_PERMISSIONS, 0)}
+    assert {i.date_time for i in infos} == {opc.ZIP_EPOCH}
+    assert {(i.external_attr, i.create_system) for i in infos} == {(opc.ZIP_PERMISSIONS, 0)}
 
 
 def test_elements_are_plain_lxml():
