@@ -94,6 +94,21 @@ def test_an_entry_made_by_other_code_is_not_used(cache_home, tmp_path, monkeypat
     assert calls == [lib]
 
 
+def test_two_pythons_drafting_from_one_library_keep_an_entry_each(cache_home, tmp_path, monkeypatch):
+    """A venv's and pipx's termsmith, or two Python versions, on one library: each keeps its own entry (the
+    entry of one is never valid for the other), so drafting in turn does not make every draft a miss."""
+    lib = shutil.copytree(MINI, tmp_path / "lib")
+    api.open_library(lib)
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+    opening.clear()
+    api.open_library(lib)
+    assert len(list(cache_home.glob("*.pickle"))) == 2
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home.parent.parent))
+    _new_process(monkeypatch)
+    api.open_library(lib)  # the first Python's entry is still there: not parsed again
+
+
 def test_drafts_from_a_cached_library_are_byte_identical(tmp_path):
     """Cold (entry written), warm (entry read) and uncached processes write the same files."""
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}

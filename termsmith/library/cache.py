@@ -45,12 +45,16 @@ def _full_key(key: tuple) -> tuple:
 
 
 def _entry_path(root: str) -> Path | None:
+    """One entry per library folder, Python and termsmith installation: two of them drafting from one library
+    (a venv's and pipx's termsmith, say) would otherwise replace each other's entry at every draft, each of
+    them a miss. The folder is pruned by size (cachedir), so the extra entries do not pile up."""
     from termsmith.cachedir import cache_home
 
     home = cache_home()
     if home is None:
         return None
-    return home / "libraries" / (hashlib.sha256(root.encode("utf-8")).hexdigest()[:32] + ".pickle")
+    owner = "\0".join((root, sys.version, sys.executable, str(_PACKAGE)))
+    return home / "libraries" / (hashlib.sha256(owner.encode("utf-8")).hexdigest()[:32] + ".pickle")
 
 
 def load(root: str, key: tuple) -> Library | None:
