@@ -231,3 +231,13 @@ def test_a_compiled_template_loaded_by_a_later_process_is_kept_over_templates_wr
     os.utime(entry, ns=(old, old))
     new_process()  # loads it
     assert entry.stat().st_mtime_ns > old
+
+
+def test_compiled_templates_of_another_python_are_kept_apart(monkeypatch):
+    """Jinja refuses bytecode another Python version wrote; the entries' names differ by version, so two
+    Pythons drafting in turn do not recompile and rewrite each other's templates."""
+    from termsmith.draft import templating
+
+    here = templating._filters_stamp()
+    monkeypatch.setattr(sys, "version_info", (sys.version_info[0], sys.version_info[1] + 1, 0))
+    assert templating._filters_stamp() != here

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from types import CodeType
 from typing import Any
@@ -419,12 +420,14 @@ def compile_cached(source: str, name: str):
 
 def _filters_stamp() -> str:
     """What compiled clause code depends on besides its source: termsmith's version, how the sandbox compiles
-    (`CODE_GENERATION`) and, for each filter, whether it is given the context (Jinja decides that when it
-    compiles a template)."""
+    (`CODE_GENERATION`), for each filter whether it is given the context (Jinja decides that when it compiles a
+    template), and the Python version (bytecode of another is refused, so two Pythons sharing one entry
+    would each replace it at every draft)."""
     from termsmith import __version__
 
     shape = sorted((name, str(getattr(f, "jinja_pass_arg", ""))) for name, f in FILTERS.items())
-    return hashlib.sha1(repr((__version__, CODE_GENERATION, shape)).encode("utf-8")).hexdigest()[:12]
+    made = (__version__, CODE_GENERATION, shape, sys.version_info[:2])
+    return hashlib.sha1(repr(made).encode("utf-8")).hexdigest()[:12]
 
 
 @functools.lru_cache(maxsize=1)
