@@ -1,0 +1,125 @@
+"""Findings of a tenth outside reading (counsel for the other side, library 2.8.0): the points the ninth reading left
+(a managed service paid through the Budget: what the Charges are, the acceptance refund, step-in, the services
+continued after the Termination Date) and a reading of every example and its variants under every legal system.
+Each test drafts the deal it needs."""
+
+from __future__ import annotations
+
+import pytest
+
+from .counsel import clause_of, draft_md, example, two_customers, under
+
+
+def _agreement(md: str) -> str:
+    """The agreement without the notes for the reviewer that follow it."""
+    return md.split("**Notes for the reviewer**")[0]
+
+
+def _budget_funded(data: dict | None = None, **extra_streams) -> dict:
+    """meridian (or `data`, a managed service) paid through a Budget the customers fund, with no Charges stated
+    (benchmarking needs Charges, so it goes)."""
+    data = data or example("meridian-opscloud-managed-service")
+    customers = [p["id"] for p in data["parties"] if p["id"] != "opscloud"]
+    del data["payments"]
+    del data["scope"]["managed_service"]["benchmarking"]
+    shares = {c: 100 // len(customers) + (100 % len(customers) if i == 0 else 0) for i, c in enumerate(customers)}
+    data["budget"] = {"currency": "USD", "total": 3060000, "cost_sharing": {**shares, "opscloud": 0},
+                      "payment_terms_days": 30, "invoicing": "monthly"}
+    if extra_streams:
+        data["payments"] = {"currency": "USD", "payment_terms_days": 30, "streams": [extra_streams]}
+    return data
+
+
+# ── 1: a managed service paid through the Budget ─────────────────────────────────────────────────────
+@pytest.mark.parametrize("law", ["New York", "England and Wales", "Germany", "Singapore"])
+def test_the_charges_of_a_budget_funded_service_are_the_providers_shared_costs_of_an_approved_activity(write_deal,
+                                                                                                      law):
+    """"The charges for the Managed Services that form part of the Budget" named no price, and the Budget shares only
+    the costs of an activity both Parties approve in writing, neither of them being obliged to: the provider had to
+    provide the Managed Services with no right to be paid, and an overrun obliged the Parties to stop them."""
+    md = _agreement(draft_md(write_deal, under(_budget_funded(), law)))
+    assert "that form part of the Budget" not in md
+    assert "**“Charges”** means the Shared Costs that OpsCloud incurs in providing the Managed Services." in md
+    charges = clause_of(md, "Charges")
+    assert "No other amount is payable for the Managed Services." in charges
+    assert ("Providing the Managed Services, including onboarding them, is an Approved Activity from the Effective "
+            "Date, without further approval, which OpsCloud carries out with the Budget as its estimated cost.") in charges
+    assert ("OpsCloud’s internal costs of providing the Managed Services are Shared Costs at their actual cost, without "
+            "any margin; for personnel, that is their actual cost of employment.") in charges
+    overruns = "Section" if law == "New York" else "Clause"
+    assert f"{overruns} 8.9 does not allow the Managed Services to be reduced, postponed or stopped." in charges
+    assert clause_of(md, "Overruns and increases of the Budget").startswith(" Overruns and increases of the Budget.**")
+    assert ("OpsCloud must continue to provide them in full, and it bears alone any cost of providing them that is not "
+            "a Shared Cost.") in charges
+
+
+def test_a_budget_funded_service_that_fails_acceptance_leaves_its_costs_with_the_provider(write_deal):
+    """"Must refund all Charges paid" named no amount where the customer pays a share of costs, and the final account
+    would have shared those costs again."""
+    md = _agreement(draft_md(write_deal, _budget_funded()))
+    onboarding = clause_of(md, "Onboarding and service commencement")
+    assert "refund all Charges paid" not in onboarding
+    assert ("If the Managed Services fail the tests a second time, Meridian may terminate this Agreement by notice. "
+            "OpsCloud then bears the Charges alone. They are not Shared Costs, and OpsCloud must repay, through the "
+            "final account under Section 19.6, every amount another Party has paid towards them.") in onboarding
+    assert clause_of(md, "Final accounting").startswith(" Final accounting.**")
+    assert "**19.6 Final accounting.**" in md
+
+
+def test_a_managed_service_with_charges_still_refunds_them_after_a_failed_acceptance(write_deal):
+    md = draft_md(write_deal, example("meridian-opscloud-managed-service"))
+    assert ("Meridian may terminate this Agreement by notice, and OpsCloud must refund all Charges paid."
+            in clause_of(md, "Onboarding and service commencement"))
+    assert "No Charges are payable for the affected Managed Services for that period" in clause_of(md, "Step-in")
+
+
+@pytest.mark.parametrize("law", ["New York", "England and Wales", "Netherlands"])
+def test_a_step_in_under_a_budget_shares_its_costs_only_up_to_the_charges_it_replaces(write_deal, law):
+    """"No Charges are payable" and "the reasonable additional costs" measured nothing where the Budget shares costs
+    and sets no price."""
+    step_in = clause_of(_agreement(draft_md(write_deal, under(_budget_funded(), law))), "Step-in")
+    assert "No Charges are payable" not in step_in and "additional costs" not in step_in
+    assert "The Charges for the affected Managed Services for that period are not Shared Costs." in step_in
+    assert ("The reasonable costs that Meridian incurs for the Step-In, including its internal costs at their actual "
+            "cost without any margin, are Shared Costs, as if the Step-In were an Approved Activity, up to the Charges "
+            "that OpsCloud would reasonably have incurred for the affected Managed Services in that period.") in step_in
+    assert "OpsCloud must reimburse Meridian the rest of those costs." in step_in
+    assert ("If the Step-In was caused by an emergency that OpsCloud did not cause, all of those costs are Shared Costs "
+            "instead.\n\nA Step-In ends when Meridian is reasonably satisfied") in step_in
+
+
+def test_a_step_in_by_one_of_several_customers_under_a_budget_names_the_party_that_made_it(write_deal):
+    step_in = clause_of(_agreement(draft_md(write_deal, _budget_funded(two_customers()))), "Step-in")
+    assert "The reasonable costs that the Party that made the Step-In incurs for the Step-In" in step_in
+    assert "OpsCloud must reimburse the Party that made the Step-In the rest of those costs." in step_in
+
+
+@pytest.mark.parametrize("fees", ["none", "cost_plus", "fixed"])
+def test_managed_services_continued_after_termination_are_paid_as_shared_costs(write_deal, fees):
+    """Shared Costs arise only during the Term and "no fees are payable" for transition assistance: the provider had
+    to run the Managed Services for up to the whole Transition Period for nothing."""
+    data = _budget_funded()
+    data["exit"]["transition"]["fees"] = fees
+    if fees == "cost_plus":
+        data["exit"]["transition"]["cost_plus_margin_percent"] = 10
+    if fees == "fixed":
+        data["exit"]["transition"]["fixed_fee"] = 50000
+    fees_clause = clause_of(_agreement(draft_md(write_deal, data)), "Fees for transition assistance")
+    assert ("The Charges for Managed Services that OpsCloud continues to provide after the Termination Date are Shared "
+            "Costs, as if they were incurred during the Term and within the Budget. They are shared, reconciled and "
+            "invoiced under Sections 8.3 and 8.4 until those Managed Services end. They are not part of the final "
+            "account under Section 19.6.") in fees_clause
+    if fees == "none":
+        assert ("No fees are payable for it, other than the Charges for Managed Services that OpsCloud continues to "
+                "provide.") in fees_clause
+    else:
+        assert "Managed Services that OpsCloud continues to provide are not charged under this Section 19.3." in fees_clause
+
+
+def test_a_licence_fee_paid_in_advance_draws_in_no_refund_of_prepaid_charges_under_a_budget(write_deal):
+    data = _budget_funded(id="tooling", type="licence_fee", payer="meridian", payee="opscloud", amount=2000,
+                          per="month", in_advance=True, description="the monitoring tooling")
+    md = _agreement(draft_md(write_deal, data))
+    assert "Refund of prepaid Charges" not in md and "Charges paid in advance" not in md
+    with_charges = draft_md(write_deal, example("meridian-opscloud-managed-service"))
+    assert "Refund of prepaid Charges.**" in with_charges
