@@ -123,3 +123,43 @@ def test_a_licence_fee_paid_in_advance_draws_in_no_refund_of_prepaid_charges_und
     assert "Refund of prepaid Charges" not in md and "Charges paid in advance" not in md
     with_charges = draft_md(write_deal, example("meridian-opscloud-managed-service"))
     assert "Refund of prepaid Charges.**" in with_charges
+
+
+# ── 2: protected health information and a deal that shares no Personal Data, or states no roles ─────────────
+PHI = ("Apart from the protected health information that OpsCloud creates, receives, maintains or transmits for "
+       "Meridian under Section 4.6, which that Section governs, ")
+
+
+@pytest.mark.parametrize("personal_data, title, rest", [
+    ("none", "No sharing of Personal Data",
+     "the Parties do not intend to share Personal Data under this Agreement. No Party may disclose any other Personal "
+     "Data to another Party until both Parties have agreed in writing"),
+    (None, "Roles for Personal Data",
+     "this Agreement does not provide for any Party to process Personal Data on behalf of another Party"),
+    ("independent_controllers", "Independent controllers",
+     "each Party processes the Personal Data it receives from another Party as an independent controller"),
+])
+def test_the_health_information_a_business_associate_hosts_is_not_denied_by_the_data_protection_clause(
+        write_deal, personal_data, title, rest):
+    """With `us_health_data` the provider hosts and processes the customer's protected health information under the
+    business associate terms, but a deal that shares no Personal Data said "The Parties do not intend to share
+    Personal Data" and had a Party delete what it received, one that states no roles said that no Party processes
+    Personal Data for another, and independent controllers processed it "for its own purposes"."""
+    data = example("meridian-opscloud-managed-service")
+    if personal_data is None:
+        del data["options"]["personal_data"]
+    else:
+        data["options"]["personal_data"] = personal_data
+    md = _agreement(draft_md(write_deal, data))
+    assert "**4.6 Protected health information.**" in md
+    assert PHI + rest in clause_of(md, title)
+
+
+def test_a_deal_without_health_data_shares_no_personal_data_as_before(write_deal):
+    data = example("meridian-opscloud-managed-service")
+    data["options"]["personal_data"] = "none"
+    data["scope"]["managed_service"]["us_health_data"] = False
+    no_sharing = clause_of(_agreement(draft_md(write_deal, data)), "No sharing of Personal Data")
+    assert "protected health information" not in no_sharing
+    assert (" No sharing of Personal Data.** The Parties do not intend to share Personal Data under this Agreement. "
+            "No Party may disclose Personal Data to another Party") in no_sharing
