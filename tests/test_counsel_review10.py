@@ -163,3 +163,35 @@ def test_a_deal_without_health_data_shares_no_personal_data_as_before(write_deal
     assert "protected health information" not in no_sharing
     assert (" No sharing of Personal Data.** The Parties do not intend to share Personal Data under this Agreement. "
             "No Party may disclose Personal Data to another Party") in no_sharing
+
+
+# ── 3: a referral fee or a commission is no price for a service a credit can reduce ──────────────────────────
+def _acme_paid_a_commission() -> dict:
+    data = example("acme-globex-technology")
+    data["payments"] = {"currency": "EUR", "payment_terms_days": 30, "statements": "quarterly", "streams": [
+        {"id": "introductions", "type": "commission", "payer": "globex", "payee": "acme", "percent": 5,
+         "revenue": "the net revenue Globex receives from customers Acme introduces",
+         "description": "introducing customers"}]}
+    return data
+
+
+def test_a_party_paid_only_a_commission_gives_no_service_credits(write_deal):
+    """The credits were "applied to the charges that Party pays for that service", but Globex pays Acme only a
+    commission for introductions: a 5% credit was 5% of nothing."""
+    from termsmith import api
+
+    data = _acme_paid_a_commission()
+    md = _agreement(draft_md(write_deal, data))
+    assert "Service Credit" not in md
+    assert "it must, within 10 Business Days after the end of that period, give the other Party a written remedy plan" in (
+        clause_of(md, "Remedy plans"))
+    # the limit of liability still measures the amounts paid between the Parties
+    assert "the total of all amounts paid and payable under this Agreement" in clause_of(md, "Limit of liability")
+    warnings = [w for w in api.check(write_deal(data)).warnings if w.path == "slas.metrics[0].credits"]
+    assert len(warnings) == 1 and "paid only a referral fee or commission" in warnings[0].message
+
+
+def test_a_royalty_for_the_service_still_carries_service_credits(write_deal):
+    md = draft_md(write_deal, example("hudson-cobalt-technology-us"))
+    assert "it must give each Party that pays it charges for the service concerned a credit" in clause_of(
+        md, "Service credits")
