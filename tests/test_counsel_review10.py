@@ -195,3 +195,26 @@ def test_a_royalty_for_the_service_still_carries_service_credits(write_deal):
     md = draft_md(write_deal, example("hudson-cobalt-technology-us"))
     assert "it must give each Party that pays it charges for the service concerned a credit" in clause_of(
         md, "Service credits")
+
+
+# ── 4: a US Party causes the Company to act; it does not "procure that" it acts ──────────────────────────────
+@pytest.mark.parametrize("law", ["New York", "Delaware", "California"])
+def test_a_us_joint_venture_has_the_parties_cause_the_company_to_act(write_deal, law):
+    md = _agreement(draft_md(write_deal, under(example("tri-harbor-joint-venture"), law)))
+    assert "procure" not in md
+    for words in ("The Parties must cause it to be incorporated within 45 days after the Effective Date",
+                  "must cause the directors it appoints to exercise their powers so far as their duties as directors "
+                  "allow",
+                  "the Parties must cause the Company to distribute to its shareholders as dividends",
+                  "the Parties must cause the Company to sign a joinder agreement by which it adheres",
+                  "The Parties must cause the Company to issue to each Party the shares it has paid for",
+                  "The Parties must cause the Company to give each Party:",
+                  "must cause the directors it appointed to resign when the sale is completed",
+                  "the Parties must vote their shares and cause their directors to act so that the Company is dissolved"):
+        assert words in md, words
+
+
+def test_an_english_joint_venture_still_has_the_parties_procure_that_the_company_acts(write_deal):
+    md = draft_md(write_deal, under(example("tri-harbor-joint-venture"), "England and Wales"))
+    assert "The Parties must procure that the Company issues to each Party the shares it has paid for" in md
+    assert "cause the Company" not in md

@@ -54,7 +54,7 @@ def test_with_three_shareholders_any_party_may_propose_a_deadlocked_matter_again
 # ── the Company joins the agreement by the instrument its law knows ───────────────────────────
 def test_the_company_adheres_by_a_joinder_agreement_under_us_law(write_deal):
     md = draft_md(write_deal, under(example("tri-harbor-joint-venture"), "Delaware"))
-    assert "the Parties must procure that the Company signs a joinder agreement by which it adheres" in md
+    assert "the Parties must cause the Company to sign a joinder agreement by which it adheres" in md  # 2.9.0
     assert "deed" not in md
 
 
@@ -187,8 +187,8 @@ def test_under_california_law_a_party_promises_not_to_solicit_but_may_hire(deal_
 def test_a_us_joint_venture_company_is_dissolved_in_grammatical_sentences(write_deal):
     md = draft_md(write_deal, under(example("tri-harbor-joint-venture"), "Delaware"))
     assert "(g) starting or settling litigation, or dissolving the Company." in md
-    assert ("procure that their directors act so that the Company is dissolved and its affairs are wound up, and its "
-            "assets are realized and distributed to the shareholders") in md
+    assert ("cause their directors to act so that the Company is dissolved and its affairs are wound up, and its "
+            "assets are realized and distributed to the shareholders") in md  # "cause", not "procure that" (2.9.0)
     assert "If the Company is dissolved, it may continue to use them" in md
     for english in ("dissolution the Company", "voluntary liquidation", "placed in liquidation", "realised"):
         assert english not in md, english
