@@ -218,3 +218,21 @@ def test_an_english_joint_venture_still_has_the_parties_procure_that_the_company
     md = draft_md(write_deal, under(example("tri-harbor-joint-venture"), "England and Wales"))
     assert "The Parties must procure that the Company issues to each Party the shares it has paid for" in md
     assert "cause the Company" not in md
+
+
+# ── 5: periods that say when they start, and a refund that says to whom and how much ─────────────────────────
+def test_an_overcharge_found_in_a_budget_audit_is_repaid_as_the_share_each_party_bore(deal_data, write_deal):
+    """"It must refund the excess within 30 days" said neither to whom, nor from when, and with costs shared 50/50
+    repaying the whole excess to the other Party gave it back twice what it bore."""
+    audit = clause_of(draft_md(write_deal, deal_data), "Open-book records and audit")
+    assert "refund the excess" not in audit
+    assert ("The Party that audits must give the Party concerned a copy of the audit report. If the report shows that a "
+            "Party has charged to the Budget more than it was entitled to, the excess is not a Shared Cost, and that "
+            "Party must repay to each other Party the share of the excess that the other Party bore under clause 7.3, "
+            "within 30 days after receiving the report.") in audit
+
+
+@pytest.mark.parametrize("law", ["Singapore", "New York", "Germany"])
+def test_the_parties_agree_on_a_valuer_within_a_period_that_starts_on_the_valuation_date(write_deal, law):
+    valuation = clause_of(draft_md(write_deal, under(example("tri-harbor-joint-venture"), law)), "Valuation of shares")
+    assert "if they do not agree within 10 Business Days after the Valuation Date, appointed on the request" in valuation

@@ -89,10 +89,12 @@ def test_a_valuer_is_appointed_by_a_body_that_exists_under_each_law(write_deal):
     base = example("tri-harbor-joint-venture")
     expected = {
         "New York": "a firm of certified public accountants agreed by the Parties concerned or, if they "
-                    "do not agree within 10 Business Days, appointed on the request of any of them by the American "
+                    "do not agree within 10 Business Days after the Valuation Date, appointed on the request of any "
+                    "of them by the American "
                     "Arbitration Association.",
         "the Netherlands": "a firm of registered accountants (registeraccountants) agreed by the Parties "
-                           "concerned or, if they do not agree within 10 Business Days, appointed on the request of "
+                           "concerned or, if they do not agree within 10 Business Days after the Valuation Date, "
+                           "appointed on the request of "
                            "any of them by the Netherlands Arbitration Institute (Nederlands Arbitrage Instituut).",
         "Germany": "appointed on the request of any of them by the Institute of Public Auditors in Germany (Institut "
                    "der Wirtschaftsprüfer in Deutschland e.V.).",
