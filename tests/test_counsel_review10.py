@@ -236,3 +236,31 @@ def test_an_overcharge_found_in_a_budget_audit_is_repaid_as_the_share_each_party
 def test_the_parties_agree_on_a_valuer_within_a_period_that_starts_on_the_valuation_date(write_deal, law):
     valuation = clause_of(draft_md(write_deal, under(example("tri-harbor-joint-venture"), law)), "Valuation of shares")
     assert "if they do not agree within 10 Business Days after the Valuation Date, appointed on the request" in valuation
+
+
+def test_a_co_marketing_sample_is_approved_or_rejected_within_a_period_after_it_is_received(write_deal):
+    licence = clause_of(draft_md(write_deal, example("brightpath-lumen-referral-alliance")),
+                        "Trade mark licence for co-marketing")
+    assert "the owner must approve or reject it within 5 Business Days after receiving it;" in licence
+
+
+# ── 6: an exclusive managed service lets the customer prepare its successor when the Term is to end ───────────
+@pytest.mark.parametrize("renewal, words", [
+    ("automatic", "the transfer of the Managed Services to a successor after a notice of termination or of "
+                  "non-renewal has been given."),
+    ("none", "the transfer of the Managed Services to a successor after a notice of termination has been given, or "
+             "to take effect when the Term ends."),
+    ("by_agreement", "the transfer of the Managed Services to a successor after a notice of termination has been "
+                     "given, or to take effect when the Term ends."),
+])
+def test_an_exclusive_managed_service_frees_the_transfer_to_a_successor_when_the_term_is_to_end(write_deal, renewal,
+                                                                                                 words):
+    """Only "a notice of termination" freed the customer to move the Managed Services to a successor: a customer that
+    gave notice of non-renewal, or whose Term simply ended, could not prepare its successor while the Agreement ran."""
+    data = example("meridian-opscloud-managed-service")
+    data["scope"]["exclusive"] = True
+    data["term"]["renewal"] = renewal
+    if renewal != "automatic":
+        data["term"].pop("renewal_months")
+        data["term"].pop("non_renewal_notice_days")
+    assert words in clause_of(draft_md(write_deal, data), "Exclusivity")

@@ -219,7 +219,7 @@ def test_an_exclusive_managed_service_binds_the_customer_to_the_provider(write_d
     assert ("While this Agreement is in force, Meridian must not obtain services substantially the same as the "
             "Managed Services from any person other than OpsCloud, without the prior written consent of OpsCloud.") in clause
     assert ("This does not restrict a Step-In under Section 4.4 or the transfer of the Managed Services to a successor "
-            "after a notice of termination has been given.") in clause
+            "after a notice of termination or of non-renewal has been given.") in clause  # non-renewal: 2.9.0
     assert "OpsCloud remains free to provide the same or similar services to others." in clause
     assert "substantially the same purpose as this Agreement" not in md
 
