@@ -228,7 +228,7 @@ def test_an_overcharge_found_in_a_budget_audit_is_repaid_as_the_share_each_party
     assert "refund the excess" not in audit
     assert ("The Party that audits must give the Party concerned a copy of the audit report. If the report shows that a "
             "Party has charged to the Budget more than it was entitled to, the excess is not a Shared Cost, and that "
-            "Party must repay to each other Party the share of the excess that the other Party bore under clause 7.3, "
+            "Party must repay each other Party the part of the excess borne by that other Party under clause 7.3, "
             "within 30 days after receiving the report.") in audit
 
 
