@@ -66,10 +66,14 @@ def test_a_budget_funded_service_that_fails_acceptance_leaves_its_costs_with_the
     assert "**19.6 Final accounting.**" in md
 
 
-def test_a_managed_service_with_charges_still_refunds_them_after_a_failed_acceptance(write_deal):
+def test_a_managed_service_with_charges_refunds_them_after_a_failed_acceptance_within_a_stated_time(write_deal):
+    """"OpsCloud must refund all Charges paid" had no time, and the final account let OpsCloud invoice the Charges
+    accrued up to the Termination Date, which the refund took back."""
     md = draft_md(write_deal, example("meridian-opscloud-managed-service"))
-    assert ("Meridian may terminate this Agreement by notice, and OpsCloud must refund all Charges paid."
+    assert ("Meridian may terminate this Agreement by notice. No Charges are then payable for any period, despite "
+            "Section 19.6, and OpsCloud must refund all Charges paid within 30 days after the Termination Date."
             in clause_of(md, "Onboarding and service commencement"))
+    assert "**19.6 Final account of Charges.**" in md
     assert "No Charges are payable for the affected Managed Services for that period" in clause_of(md, "Step-in")
 
 
