@@ -268,3 +268,22 @@ def test_an_exclusive_managed_service_frees_the_transfer_to_a_successor_when_the
         data["term"].pop("renewal_months")
         data["term"].pop("non_renewal_notice_days")
     assert words in clause_of(draft_md(write_deal, data), "Exclusivity")
+
+
+# ── 7: a provider that continues the Managed Services after termination may stop if it is not paid ─────────
+@pytest.mark.parametrize("budget_funded", [False, True])
+def test_a_provider_may_stop_continued_managed_services_that_are_not_paid(write_deal, budget_funded):
+    """With no fee for transition assistance, the provider still had to run the Managed Services for up to the whole
+    Transition Period, paid as Charges, with no remedy if they were not paid."""
+    data = _budget_funded() if budget_funded else example("meridian-opscloud-managed-service")
+    assert data["exit"]["transition"]["fees"] == "none"
+    transition = clause_of(_agreement(draft_md(write_deal, data)), "Transition assistance")
+    assert ("A Party may stop providing transition assistance if the Party receiving it fails to pay an undisputed "
+            "amount due for that assistance within 30 days after receiving notice of the failure.") in transition
+
+
+def test_free_transition_assistance_outside_a_managed_service_has_no_payment_default(write_deal):
+    data = example("solent-northgate-contractual-joint-venture")
+    data["exit"]["transition"]["fees"] = "none"
+    md = draft_md(write_deal, data)
+    assert "may stop providing transition assistance" not in md
