@@ -287,3 +287,25 @@ def test_free_transition_assistance_outside_a_managed_service_has_no_payment_def
     data["exit"]["transition"]["fees"] = "none"
     md = draft_md(write_deal, data)
     assert "may stop providing transition assistance" not in md
+
+
+# ── 8: only a customer that pays the Charges may have them benchmarked ────────────────────────────────────
+@pytest.mark.parametrize("outcome", ["reduce", "negotiate"])
+def test_a_customer_that_pays_no_charges_cannot_start_a_benchmark_or_terminate_over_one(write_deal, outcome):
+    """Thirdco receives the Managed Services but pays no Charges: it could have Meridian's price compared, and, where
+    the outcome is a negotiation, end its participation because no reduction of a price it does not pay was agreed."""
+    data = two_customers()
+    data["scope"]["managed_service"]["benchmarking"]["outcome"] = outcome
+    if outcome == "negotiate":
+        del data["scope"]["managed_service"]["benchmarking"]["max_reduction_percent"]
+    benchmark = clause_of(_agreement(draft_md(write_deal, data)), "Benchmarking")
+    assert benchmark.startswith(" Benchmarking.** Meridian may have the Charges compared")
+    assert "must not disclose the costs or margins of OpsCloud to Meridian or Thirdco." in benchmark
+    assert "Meridian bears the fees of the Benchmarker." in benchmark
+    assert "Thirdco may" not in benchmark and "each of Meridian and Thirdco" not in benchmark
+
+
+def test_customers_that_both_pay_charges_may_each_start_a_benchmark(write_deal):
+    benchmark = clause_of(_agreement(draft_md(write_deal, two_customers(pays=True))), "Benchmarking")
+    assert benchmark.startswith(" Benchmarking.** Meridian or Thirdco may have the Charges compared")
+    assert "The Party that starts a Benchmark bears the fees of the Benchmarker." in benchmark
