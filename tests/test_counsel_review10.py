@@ -309,3 +309,41 @@ def test_customers_that_both_pay_charges_may_each_start_a_benchmark(write_deal):
     benchmark = clause_of(_agreement(draft_md(write_deal, two_customers(pays=True))), "Benchmarking")
     assert benchmark.startswith(" Benchmarking.** Meridian or Thirdco may have the Charges compared")
     assert "The Party that starts a Benchmark bears the fees of the Benchmarker." in benchmark
+
+
+# ── 9: a managed service or reseller agreement does not go on without its provider or supplier ─────────────
+def _three_resellers_and_a_supplier() -> dict:
+    from .counsel import add_party
+
+    data = add_party(example("northwind-resellers-reseller"), 1, id="second", name="Second Reseller B.V.",
+                     short_name="Secondco")
+    data["budget"]["cost_sharing"] = {"northwind": 70, "vanderlinde": 20, "second": 10}
+    return data
+
+
+@pytest.mark.parametrize("kind", ["managed_service", "reseller"])
+def test_a_departure_of_the_provider_or_supplier_ends_the_agreement_and_no_one_takes_over_duties(write_deal, kind):
+    """A Chronic Failure of OpsCloud, or Northwind's breach, "ends the participation of that Party", and the Agreement
+    "continues between the remaining Parties if at least two of them remain": two customers, or two resellers, with
+    no provider or supplier, who had to take over its duties "in equal shares"."""
+    data = two_customers(pays=True) if kind == "managed_service" else _three_resellers_and_a_supplier()
+    hub = "OpsCloud" if kind == "managed_service" else "Northwind"
+    clause = clause_of(_agreement(draft_md(write_deal, data)), "Termination by one of several Parties")
+    assert (f"and does not end the participation of the Party that gives it, except that where that Party is {hub}, "
+            "the notice ends instead the participation of the Party that gives it, which is then the Departing "
+            "Party;") in clause
+    assert (f"this Agreement continues between the remaining Parties if {hub} and at least one other Party remain, and "
+            f"it terminates on the same date if {hub} is the Departing Party or no other Party remains;") in clause
+    assert "end, and no remaining Party takes them over" in clause
+    assert "in equal shares" not in clause and "allocated among the remaining Parties" not in clause
+
+
+def test_a_departure_from_a_joint_undertaking_still_allocates_its_duties(write_deal):
+    from .counsel import add_party
+
+    data = add_party(example("helios-orbis-strategic-alliance"), 0, id="third", name="Third Party Pte. Ltd.",
+                     short_name="Thirdco")
+    clause = clause_of(_agreement(draft_md(write_deal, data)), "Termination by one of several Parties")
+    assert "this Agreement continues between the remaining Parties if at least two of them remain" in clause
+    assert "are allocated among the remaining Parties as they agree in writing" in clause
+    assert "except that where that Party is" not in clause
