@@ -227,13 +227,18 @@ def test_an_english_joint_venture_still_has_the_parties_procure_that_the_company
 # ── 5: periods that say when they start, and a refund that says to whom and how much ─────────────────────────
 def test_an_overcharge_found_in_a_budget_audit_is_repaid_as_the_share_each_party_bore(deal_data, write_deal):
     """"It must refund the excess within 30 days" said neither to whom, nor from when, and with costs shared 50/50
-    repaying the whole excess to the other Party gave it back twice what it bore."""
+    repaying the whole excess to the other Party gave it back twice what it bore. With three or more Parties each
+    other Party is repaid the part it bore."""
     audit = clause_of(draft_md(write_deal, deal_data), "Open-book records and audit")
     assert "refund the excess" not in audit
     assert ("The Party that audits must give the Party concerned a copy of the audit report. If the report shows that a "
             "Party has charged to the Budget more than it was entitled to, the excess is not a Shared Cost, and that "
-            "Party must repay each other Party the part of the excess borne by that other Party under clause 7.3, "
+            "Party must repay the other Party the part of the excess that the other Party bore under clause 7.3, "
             "within 30 days after receiving the report.") in audit
+    three = _three_resellers_and_a_supplier()
+    three["budget"]["open_book"] = True
+    assert ("that Party must repay each other Party the part of the excess borne by that other Party under clause"
+            in clause_of(draft_md(write_deal, three), "Open-book records and audit"))
 
 
 @pytest.mark.parametrize("law", ["Singapore", "New York", "Germany"])
