@@ -54,7 +54,7 @@ def test_with_three_shareholders_any_party_may_propose_a_deadlocked_matter_again
 # ── the Company joins the agreement by the instrument its law knows ───────────────────────────
 def test_the_company_adheres_by_a_joinder_agreement_under_us_law(write_deal):
     md = draft_md(write_deal, under(example("tri-harbor-joint-venture"), "Delaware"))
-    assert "the Parties must procure that the Company signs a joinder agreement by which it adheres" in md
+    assert "the Parties must cause the Company to sign a joinder agreement by which it adheres" in md  # 2.9.0
     assert "deed" not in md
 
 
@@ -89,10 +89,12 @@ def test_a_valuer_is_appointed_by_a_body_that_exists_under_each_law(write_deal):
     base = example("tri-harbor-joint-venture")
     expected = {
         "New York": "a firm of certified public accountants agreed by the Parties concerned or, if they "
-                    "do not agree within 10 Business Days, appointed on the request of any of them by the American "
+                    "do not agree within 10 Business Days after the Valuation Date, appointed on the request of any "
+                    "of them by the American "
                     "Arbitration Association.",
         "the Netherlands": "a firm of registered accountants (registeraccountants) agreed by the Parties "
-                           "concerned or, if they do not agree within 10 Business Days, appointed on the request of "
+                           "concerned or, if they do not agree within 10 Business Days after the Valuation Date, "
+                           "appointed on the request of "
                            "any of them by the Netherlands Arbitration Institute (Nederlands Arbitrage Instituut).",
         "Germany": "appointed on the request of any of them by the Institute of Public Auditors in Germany (Institut "
                    "der Wirtschaftsprüfer in Deutschland e.V.).",
@@ -187,8 +189,8 @@ def test_under_california_law_a_party_promises_not_to_solicit_but_may_hire(deal_
 def test_a_us_joint_venture_company_is_dissolved_in_grammatical_sentences(write_deal):
     md = draft_md(write_deal, under(example("tri-harbor-joint-venture"), "Delaware"))
     assert "(g) starting or settling litigation, or dissolving the Company." in md
-    assert ("procure that their directors act so that the Company is dissolved and its affairs are wound up, and its "
-            "assets are realized and distributed to the shareholders") in md
+    assert ("cause their directors to act so that the Company is dissolved and its affairs are wound up, and its "
+            "assets are realized and distributed to the shareholders") in md  # "cause", not "procure that" (2.9.0)
     assert "If the Company is dissolved, it may continue to use them" in md
     for english in ("dissolution the Company", "voluntary liquidation", "placed in liquidation", "realised"):
         assert english not in md, english
@@ -217,7 +219,7 @@ def test_an_exclusive_managed_service_binds_the_customer_to_the_provider(write_d
     assert ("While this Agreement is in force, Meridian must not obtain services substantially the same as the "
             "Managed Services from any person other than OpsCloud, without the prior written consent of OpsCloud.") in clause
     assert ("This does not restrict a Step-In under Section 4.4 or the transfer of the Managed Services to a successor "
-            "after a notice of termination has been given.") in clause
+            "after a notice of termination or of non-renewal has been given.") in clause  # non-renewal: 2.9.0
     assert "OpsCloud remains free to provide the same or similar services to others." in clause
     assert "substantially the same purpose as this Agreement" not in md
 

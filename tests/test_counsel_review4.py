@@ -148,7 +148,8 @@ def test_a_delaware_company_under_english_law_is_valued_by_a_firm_the_aaa_can_ap
     text = clause_of(draft_md(write_deal, _vehicle_in("England and Wales", "Delaware")), "Valuation of shares")
     assert "chartered accountants" not in text
     assert ("which is a firm of certified public accountants agreed by the Parties concerned or, if they do "
-            "not agree within 10 Business Days, appointed on the request of any of them by the American Arbitration "
+            "not agree within 10 Business Days after the Valuation Date, appointed on the request of any of them by the "
+            "American Arbitration "
             "Association.") in text
     dutch = clause_of(draft_md(write_deal, _vehicle_in("Singapore", "the Netherlands")), "Valuation of shares")
     assert "appointed on the request of any of them by the Netherlands Arbitration Institute" in dutch

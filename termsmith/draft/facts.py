@@ -5,15 +5,23 @@ from __future__ import annotations
 def money_flows(deal) -> bool:
     """Whether amounts are paid from one party to another for what the agreement provides (not counting the
     settling of a shared budget, which can be nil): a fee-based liability cap needs this. A managed service's
-    customers always pay its provider, by the Charges or, where the deal states none, through the Budget."""
-    return deal.deal.kind == "managed_service" or bool(paid_parties(deal))
+    customers always pay its provider, by the Charges or, where the deal states none, through the Budget; a
+    reseller's supplier is paid for the Products; any payment stream is an amount paid."""
+    payments = getattr(deal, "payments", None)
+    return (deal.deal.kind in ("managed_service", "reseller") or bool(paid_parties(deal))
+            or bool(payments is not None and payments.streams))
+
+
+# payments that reward a party for sales or introductions it makes: no price of what it provides
+_NOT_A_PRICE = ("referral_fee", "commission")
 
 
 def paid_parties(deal) -> list[str]:
     """The ids of the parties another party pays a price for what they provide: a reseller's supplier, a managed
     service's provider where the deal states its Charges (a service_charge payment), the payee of a payment
-    stream. Service credits can only reduce such charges: a managed service paid through the Budget has none, its
-    provider's costs are shared, and the Budget sets no price for a credit to adjust."""
+    stream that can be a price (not a referral fee or a commission, which reward a party for the sales or
+    introductions it makes). Service credits can only reduce such charges: a managed service paid through the
+    Budget has none, its provider's costs are shared, and the Budget sets no price for a credit to adjust."""
     paid: list[str] = []
     # a managed service's credits reduce the Charges only, not another payment to its provider
     unpriced = service_provider(deal) if deal.deal.kind == "managed_service" and not charge_ids(deal) else None
@@ -23,7 +31,7 @@ def paid_parties(deal) -> list[str]:
         paid.append(service_provider(deal))
     payments = getattr(deal, "payments", None)
     for stream in payments.streams if payments is not None else ():
-        if stream.payee not in paid and stream.payee != unpriced:
+        if stream.payee not in paid and stream.payee != unpriced and stream.type not in _NOT_A_PRICE:
             paid.append(stream.payee)
     return paid
 
