@@ -448,6 +448,9 @@ class _Reader:
             elif self.sent is not None and tag in (*_INSERTS, *_DELETES) and self._sent(child):
                 if tag in _INSERTS:  # the redline's own: the text as sent
                     self._content(child, para, revision)
+            elif tag in _INSERTS and revision is not None and revision.kind == "del":
+                # words inserted inside a deletion (Word nests them the other way round): in neither view
+                self._content(child, para, replace(revision, of_inserted=True))
             elif tag in _INSERTS:
                 self._content(child, para, replace(_revision(child, "ins"), moved=tag == _MOVE_TO))
             elif tag in _DELETES:
