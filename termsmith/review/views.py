@@ -102,10 +102,19 @@ def _moved_bookmarks(doc: Document, gone: str) -> dict:
     for (kind, name), n in ends.items():
         other = ends.get(("to" if kind == "from" else "from", name))
         marks = doc.blocks[n].bookmarks
-        if kind == gone and other is not None and marks and not doc.blocks[other].bookmarks:
+        if kind == gone and other is not None and marks and not doc.blocks[other].bookmarks and \
+                _moved_whole(doc.blocks[n]) and _moved_whole(doc.blocks[other]):
             out.setdefault(other, []).extend(marks)
             out.setdefault("gone", set()).update(marks)
     return out
+
+
+def _moved_whole(para: Para) -> bool:
+    """The paragraph itself moved (its mark, or all its words): not words moved out of or into a paragraph that stays,
+    which keeps its bookmark where it is (Word writes a move's range in the paragraph either way)."""
+    if para.mark is not None and para.mark.moved:
+        return True
+    return all(p.revision is not None and p.revision.moved for p in para.pieces if not _blank_piece(p))
 
 
 def _blank_piece(piece: Piece) -> bool:
