@@ -56,6 +56,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     actual = hashlib.sha256(raw).hexdigest()
     recorded = doc.properties.get("termsmith.deal.sha256", "")
     if recorded != actual and not force:
+        _same_deal(document, doc.properties, raw, deal_path)
         why = (f"has changed since {document.name} was drafted from it (sha256 {actual[:12]}…, the document "
                f"records {recorded[:12]}…)") if recorded else f"cannot be matched to {document.name}, which does " \
                                                                 "not record the deal it was drafted from"
@@ -72,7 +73,8 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
                 f"was drafted from {made_from.deal}, not {deal_path}")))
         base, resolved = rebuild_resolved(manifest)
     else:
-        resolved = resolve(deal_path, library, library_rev)
+        resolved = _drafted_library(document, doc.properties, resolve(deal_path, library, library_rev), library,
+                                    library_rev)
         base = reviewer_notes(compose_resolved(resolved), resolved, library)
     loaded, drafted_from = resolved.loaded, resolved.library  # the deal as loaded, the library drafted from
 
@@ -200,6 +202,48 @@ def _fits(raw: bytes, overrides: dict[str, dict], deal_path: Path) -> None:
         raise InputError(Problem(file=str(deal_path), message=(
             f"absorbing this review would leave a deal that does not draft: the wording it adds makes the deal file "
             f"larger than {MAX_BYTES // 1000} kB (text pasted into a clause?); a deal file is far smaller")))
+
+
+def _drafted_library(document: Path, properties: dict[str, str], resolved: Resolved, library: Path | None,
+                     library_rev: str | None) -> Resolved:
+    """Without its manifest, the deal resolved at the library commit the document records it was drafted at: drafted
+    from the library as it is now, every clause the library changed since would read as the reviewer's edit, and
+    absorbing it would write the old wording back into the deal. Refused in one line when that commit cannot be read
+    (a library outside git, or a repository without it); --library-rev chooses the revision instead."""
+    from termsmith.errors import GitError
+
+    drafted_at = properties.get("termsmith.library.commit", "")
+    now = resolved.library.commit or ""
+    if library_rev is not None or not drafted_at or not now or now.startswith(drafted_at) or drafted_at.startswith(now):
+        return resolved
+    try:
+        return resolve(resolved.deal_path, library, drafted_at)
+    except (GitError, LibraryError) as exc:
+        why = "; ".join(p.message for p in exc.problems) if exc.problems else str(exc)
+        version = properties.get("termsmith.library.version", "")
+        raise InputError(Problem(file=str(document), code="library-changed", message=(
+            f"was drafted from the clause library{' ' + version if version else ''} at commit {drafted_at[:12]}, "
+            f"which cannot be read here ({why}); the library is now {resolved.library.version} at commit {now[:12]}, "
+            "and its changes since would read as the reviewer's: put the draft's manifest beside the document, or "
+            "give --library-rev with the library revision it was drafted from"))) from None
+
+
+def _same_deal(document: Path, properties: dict[str, str], raw: bytes, deal_path: Path) -> None:
+    """A document drafted from another deal (its recorded deal id is not the deal file's) is refused as that, not as
+    the deal file having changed since."""
+    from termsmith.deal.load import load_bytes
+
+    drafted_id = properties.get("termsmith.deal.id", "")
+    try:
+        deal = load_bytes(raw, str(deal_path)).data.get("deal")
+    except TermsmithError:
+        return  # the deal file's own error is said where it is read
+    deal_id = deal.get("id") if isinstance(deal, dict) else None
+    if drafted_id and isinstance(deal_id, str) and deal_id != drafted_id:
+        made_from = properties.get("termsmith.deal.file", "")
+        raise InputError(Problem(file=str(document), code="other-deal", message=(
+            f"was drafted from the deal {drafted_id!r}" + (f" (its deal file was named {made_from})" if made_from else "") +
+            f", not from {deal_path.name}, which is the deal {deal_id!r}: give the deal file it was drafted from")))
 
 
 def _definers(base: Draft, library) -> dict[str, tuple[str, str, str]]:
