@@ -1,0 +1,312 @@
+"""Returned Word files made in ways the earlier red-teams did not try: revisions nested the other way round, words
+moved within a clause, Word's noise (split runs, rsids, proofing marks), another namespace prefix, a package
+stored uncompressed; and inputs that are not what they seem: an empty file, a password-protected copy, a damaged
+zip, a copy of another deal, a copy of a draft made with an older library and no manifest beside it. Each is built
+from a real draft and run through the real commands; those marked "failed before its fix" did."""
+
+from __future__ import annotations
+
+import copy
+import io
+import random
+import re
+import shutil
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from termsmith import api
+from termsmith.review.redline import summary_lines
+
+from .conftest import EXAMPLES, ROOT, git, make_library_repo
+from .reviewed import WordEdit, q, read_members, run_cli
+
+DOCX = "acme-globex-2027.docx"
+WHO, WHEN = "Jane Counsel", "2027-02-01T10:00:00Z"
+SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _para(edit: WordEdit, text: str) -> etree._Element:
+    return next(p for p in edit.doc.iter(q("p")) if text in "".join(t.text or "" for t in p.iter(q("t"))))
+
+
+def _write(members: dict[str, bytes], dst: Path, stored: bool = False) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+    dst.write_bytes(buffer.getvalue())
+
+
+def _refused(drafted: Path, reviewed: Path, *needles: str) -> None:
+    """redline and absorb both refuse `reviewed` in one line naming it, exit 1, the deal file untouched."""
+    deal = drafted / "deal.yaml"
+    before = deal.read_bytes()
+    for args in (("redline", drafted / "out" / DOCX, reviewed, "-o", drafted / "r.docx"),
+                 ("absorb", reviewed, "--deal", deal)):
+        done = run_cli(*args)
+        assert done.returncode == 1, (args[0], done.returncode, done.stderr)
+        lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
+        assert len(lines) == 1 and lines[0].startswith(f"{reviewed}: "), done.stderr
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+        for needle in needles:
+            assert needle in lines[0], lines[0]
+    assert deal.read_bytes() == before
+    assert not (drafted / "r.docx").exists() and not (drafted / "deal.review.md").exists()
+
+
+# ── revisions ──────────────────────────────────────────────────────────────────────────────
+def test_words_one_reviewer_inserted_and_another_deleted_are_in_neither_view_whichever_way_nested(drafted, tmp_path):
+    """Bob's insertion deleted by Carol, written as a w:del holding the w:ins (Word writes the w:ins outside): the
+    words were read as inserted, and absorb wrote them into the deal's wording of clause 5.1. Failed before its fix."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.insert_after("Alliance Managers attend its meetings", " and may speak", author="Bob Adams")
+    inserted = next(x for x in edit.doc.iter(q("ins")) if x.get(q("author")) == "Bob Adams")
+    deleted = edit._mark("del", "Carol Baker", "2027-02-03T10:00:00Z")
+    inserted.addprevious(deleted)
+    deleted.append(inserted)
+    for t in inserted.iter(q("t")):
+        t.tag = q("delText")
+    edit.replace("every quarter", "every month", author="Carol Baker")
+    reviewed = drafted / "out" / "nested.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert list(result.plan.overrides) == ["governance.meetings"], result.plan.overrides
+    assert "may speak" not in str(result.plan.overrides)
+    done = api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx")
+    lines = summary_lines(done.comparison)
+    assert not any("may speak" in line for line in lines), lines
+    assert any(line.startswith("~ 5.2 ") for line in lines), lines
+
+
+def test_words_moved_with_tracking_within_a_clause_leave_the_clause_where_it_is(drafted, tmp_path):
+    """A sentence of clause 5.2's first paragraph moved with tracking into its third paragraph (Word writes the move's
+    range inside each paragraph): the clause's bookmark went with the words, so 5.2 read as a new clause holding its
+    first paragraphs and absorb added a clause to the deal. Failed before its fix."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    sentence = " Meetings may be held in person or by video conference."
+    _, moved, _ = edit._split(sentence)
+    for kind, where, run in (("moveFrom", moved, moved), ("moveTo", None, copy.deepcopy(moved))):
+        start = edit._mark(f"{kind}RangeStart", WHO, WHEN)
+        start.set(q("name"), "move1")
+        wrapper = edit._mark(kind, WHO, WHEN)
+        if where is None:
+            _, where, _ = edit._split("If it cannot agree on a matter within its remit, clause")
+            run.find(q("t")).text = sentence.strip() + " "
+        where.addprevious(start)
+        start.addnext(wrapper)
+        wrapper.append(run)
+        end = etree.Element(q(f"{kind}RangeEnd"))
+        end.set(q("id"), start.get(q("id")))
+        wrapper.addnext(end)
+        if kind == "moveFrom":
+            run.find(q("t")).tag = q("delText")
+    reviewed = drafted / "out" / "moved.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert list(result.plan.overrides) == ["governance.meetings"], result.plan.overrides
+    text = result.plan.overrides["governance.meetings"]["text"]
+    assert "Agreement. Meetings may be held in person or by video conference. If it cannot" in text, text
+    assert not [c for c in result.plan.clauses if c.action == "added"]
+    assert not result.mismatches
+    lines = summary_lines(api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx").comparison)
+    assert lines[0].startswith("0 added, 0 removed, 1 changed"), lines
+
+
+# ── what Word, other producers and zip tools leave in a file that reads the same ────────────
+def _noisy(edit: WordEdit) -> None:
+    """Word's noise: every run split at a random place, with revision-save ids, proofing marks, rendered page breaks,
+    paragraph ids and the _GoBack bookmark."""
+    rnd = random.Random(7)
+    for run in list(edit.doc.iter(q("r"))):
+        t = run.find(q("t"))
+        if t is None or not t.text or len(t.text) < 4 or len(run) > 2:
+            continue
+        cut = rnd.randrange(1, len(t.text))
+        second = copy.deepcopy(run)
+        second.find(q("t")).text, t.text = t.text[cut:], t.text[:cut]
+        for el in (t, second.find(q("t"))):
+            el.set(SPACE, "preserve")
+        run.set(q("rsidR"), "00A1B2C3")
+        second.set(q("rsidRPr"), "00D4E5F6")
+        second.insert(len(second) - 1, etree.Element(q("lastRenderedPageBreak")))
+        run.addnext(second)
+        proof = etree.Element(q("proofErr"))
+        proof.set(q("type"), "spellStart")
+        run.addnext(proof)
+    for p in edit.doc.iter(q("p")):
+        p.set(q("rsidR"), "00112233")
+        p.set("{http://schemas.microsoft.com/office/word/2010/wordml}paraId", "1A2B3C4D")
+    p = _para(edit, "Steering Committee oversees")
+    for tag in ("bookmarkStart", "bookmarkEnd"):
+        mark = etree.SubElement(p, q(tag))
+        mark.set(q("id"), "999")
+        if tag == "bookmarkStart":
+            mark.set(q("name"), "_GoBack")
+
+
+def _prefixed(data: bytes, prefix: str) -> bytes:
+    """A part written with another prefix for WordprocessingML's namespace (the same XML to a namespace-aware
+    reader)."""
+    text = data.decode("utf-8").replace("xmlns:w=", f"xmlns:{prefix}=")
+    text = re.sub(r"(</?)w:", rf"\1{prefix}:", text)
+    return re.sub(r"(\s)w:([A-Za-z]+=)", rf"\1{prefix}:\2", text).encode("utf-8")
+
+
+@pytest.mark.parametrize("made", ["noise", "prefix", "stored"])
+def test_a_copy_that_reads_the_same_to_word_reads_the_same_here(drafted, tmp_path, made):
+    """One tracked change, in a copy full of Word's noise, or with the w: namespace under another prefix in every
+    part, or stored uncompressed with its content types and members in reverse order: the one change, as a field."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    if made == "noise":
+        _noisy(edit)
+    edit.replace("within 30 days after the Effective Date", "within 45 days after the Effective Date")
+    reviewed = drafted / "out" / f"{made}.docx"
+    edit.save(reviewed)
+    members = read_members(reviewed)
+    if made == "prefix":
+        members = {n: _prefixed(d, "wx") if n.startswith("word/") and n.endswith(".xml") else d
+                   for n, d in members.items()}
+    if made == "stored":
+        types = etree.fromstring(members["[Content_Types].xml"])
+        types[:] = list(reversed(list(types)))
+        members["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8")
+        members = dict(reversed(list(members.items())))
+    _write(members, reviewed, stored=made == "stored")
+    lines = summary_lines(api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx").comparison)
+    assert lines == ["0 added, 0 removed, 1 changed", "~ 5.1 Steering Committee (within 30 days → within 45 days)"], \
+        lines
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert [(p, new) for p, _old, new in result.plan.fields] == [(("terms", "steering_committee_days"), 45)], \
+        result.plan.fields
+    assert result.plan.overrides == {}
+
+
+# ── files that are not what they seem ──────────────────────────────────────────────────────
+def _compound_file(streams: list[str]) -> bytes:
+    """An OLE compound file (one FAT sector, one directory sector) holding empty streams of these names: how a .docx
+    protected by a password is stored (its package encrypted in the EncryptedPackage stream, [MS-OFFCRYPTO])."""
+    end, free, fat_sector, none = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+
+    def entry(name: str, kind: int, right: int = none, child: int = none) -> bytes:
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        return (encoded.ljust(64, b"\0") + struct.pack("<HBB", len(encoded), kind, 1) +
+                struct.pack("<III", none, right, child) + bytes(16 + 4 + 16) + struct.pack("<IQ", end, 0))
+
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) +
+              bytes(6) + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 0x1000, end, 0, end, 0) +
+              struct.pack("<109I", 0, *[free] * 108))
+    fat = struct.pack("<128I", fat_sector, end, *[free] * 126)
+    entries = [entry("Root Entry", 5, child=1)] + [
+        entry(name, 2, right=k + 2 if k + 1 < len(streams) else none) for k, name in enumerate(streams)]
+    directory = b"".join(entries).ljust(512, b"\0")
+    assert len(header) == 512 and len(directory) == 512
+    return header + fat + directory
+
+
+def test_an_empty_file_is_refused_as_empty(drafted):
+    reviewed = drafted / "out" / "empty.docx"
+    reviewed.write_bytes(b"")
+    _refused(drafted, reviewed, "is empty (0 bytes)")
+
+
+def test_a_copy_protected_by_a_password_is_refused_as_such_not_as_a_doc(drafted):
+    """An encrypted .docx is an OLE file, as a .doc is: it was called a Word 97-2003 document to be saved as .docx.
+    Failed before its fix."""
+    reviewed = drafted / "out" / "locked.docx"
+    reviewed.write_bytes(_compound_file(["EncryptionInfo", "EncryptedPackage"]))
+    _refused(drafted, reviewed, "protected by a password", "remove the password")
+    old = drafted / "out" / "old.docx"  # an OLE file of another kind is still said to be one
+    old.write_bytes(_compound_file(["WordDocument", "1Table"]))
+    _refused(drafted, old, "Word 97-2003 document (.doc)")
+
+
+def test_a_copy_whose_compressed_bytes_are_damaged_is_refused_in_one_line(drafted):
+    """A byte of word/document.xml's compressed data altered on the way: zlib's error was an internal error, exit 3.
+    Failed before its fix."""
+    data = bytearray((drafted / "out" / DOCX).read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 3] ^= 0xFF
+    reviewed = drafted / "out" / "damaged.docx"
+    reviewed.write_bytes(bytes(data))
+    _refused(drafted, reviewed, "word/document.xml cannot be read: the file is damaged")
+
+
+def test_a_copy_of_another_deal_is_refused_as_that_deal(drafted, tmp_path):
+    """The draft of another deal given to absorb: it said the deal file had changed since (and --force was the way
+    on). It names the deal the document was drafted from. Failed before its fix."""
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(EXAMPLES / "helios-orbis-strategic-alliance.yaml", other / "helios.yaml")
+    api.draft(other / "helios.yaml", other / "out")
+    reviewed = drafted / "out" / "helios.docx"
+    shutil.copy(next((other / "out").glob("*.docx")), reviewed)
+    deal = drafted / "deal.yaml"
+    before = deal.read_bytes()
+    done = run_cli("absorb", reviewed, "--deal", deal)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        f"{reviewed}: was drafted from the deal 'helios-orbis-2027' (its deal file was named helios.yaml), not from "
+        "deal.yaml, which is the deal 'acme-globex-2027': give the deal file it was drafted from"), done.stderr
+    assert deal.read_bytes() == before and not (drafted / "deal.review.md").exists()
+
+
+# ── a copy of a draft made with an older library, its manifest not beside it ─────────────────
+@pytest.fixture
+def older(tmp_path) -> tuple[Path, Path]:
+    """The canonical deal drafted from a library repository at tag v1; then the library's mediation clause reworded
+    and committed. Returns (deal folder, library)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = make_library_repo(tmp_path / "repo", ROOT / "clause_library", "clause_library", "v1")
+    library = repo / "clause_library"
+    folder = tmp_path / "deal"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "acme-globex-technology.yaml", folder / "deal.yaml")
+    api.draft(folder / "deal.yaml", folder / "out", library=library)
+    clause = library / "clauses" / "disputes" / "mediation.md"
+    text = clause.read_text(encoding="utf-8")
+    assert "either Party" in text or "any Party" in text
+    clause.write_text(text.replace("mediator", "mediation officer"), encoding="utf-8")
+    git(repo, "commit", "-qam", "mediation officer")
+    return folder, library
+
+
+def _reviewed_without_manifest(folder: Path) -> Path:
+    edit = WordEdit(folder / "out" / DOCX)
+    edit.replace("every quarter", "every month")
+    reviewed = folder / "out" / "reviewed.docx"
+    edit.save(reviewed)
+    (folder / "out" / "acme-globex-2027.manifest.json").unlink()
+    return reviewed
+
+
+def test_an_older_librarys_draft_without_its_manifest_is_compared_with_that_library(older):
+    """Without the manifest, absorb drafted the deal from the library as it is now: the clause the library reworded
+    since read as the reviewer's edit, and its old wording was written into the deal. The draft is rebuilt at the
+    library commit the document records. Failed before its fix."""
+    folder, library = older
+    reviewed = _reviewed_without_manifest(folder)
+    result = api.absorb(reviewed, folder / "deal.yaml", library=library, dry_run=True)
+    assert list(result.plan.overrides) == ["governance.meetings"], result.plan.overrides
+
+
+def test_an_older_librarys_draft_whose_commit_the_library_lacks_is_refused(older, tmp_path):
+    """The library given is another repository, without the commit the document was drafted at: refused in one
+    line, the deal file untouched."""
+    folder, library = older
+    reviewed = _reviewed_without_manifest(folder)
+    elsewhere = make_library_repo(tmp_path / "elsewhere", library, "clause_library", "v9") / "clause_library"
+    deal = folder / "deal.yaml"
+    before = deal.read_bytes()
+    done = run_cli("absorb", reviewed, "--deal", deal, "--library", elsewhere)
+    assert done.returncode == 1, done.stderr
+    line = done.stderr.splitlines()[0]
+    assert line.startswith(f"{reviewed}: was drafted from the clause library ") and "--library-rev" in line, line
+    assert "Traceback" not in done.stderr
+    assert deal.read_bytes() == before and not (folder / "deal.review.md").exists()
