@@ -73,7 +73,8 @@ def document_draft(doc: Document, base: Draft | None = None, *, view: str = "acc
     the clause (or section, or 'cover') each of the document's blocks belongs to."""
     builder = _Builder(doc, base, view)
     draft = builder.build()
-    typed = typed_over(doc, base, draft) if base is not None and not doc.fields_recomputed else set()
+    typed = typed_over(doc, base, draft, builder.owners) if base is not None and not doc.fields_recomputed \
+        else set()
     if typed:  # read again, those numbers as the reviewer's text
         builder = _Builder(doc, base, view, typed)
         draft = builder.build()
