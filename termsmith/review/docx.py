@@ -71,7 +71,8 @@ _RUBY, _RUBY_BASE = _w("ruby"), _w("rubyBase")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 _NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_PICTURES = (_w("drawing"), _w("pict"), _w("object"), f"{{{_MC}}}AlternateContent")
+_ALTERNATE, _CHOICE, _FALLBACK = (f"{{{_MC}}}AlternateContent", f"{{{_MC}}}Choice", f"{{{_MC}}}Fallback")
+_PICTURES = (_w("drawing"), _w("pict"), _w("object"), _ALTERNATE)  # in a run: a drawing, a shape, a text box
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 
@@ -483,7 +484,12 @@ class _Reader:
             elif tag in _WRAPPERS:
                 self._content(child.find(_SDT_CONTENT) if tag == _SDT and
                               child.find(_SDT_CONTENT) is not None else child, para, revision)
-            # pPr, proofErr, permStart, mc:AlternateContent (drawings) …: no text
+            elif tag == _ALTERNATE:  # runs in a newer Word's markup and again in plain WordprocessingML: the latter
+                chosen = _child(child, _FALLBACK)  # (the first choice when there is none)
+                chosen = chosen if chosen is not None else _child(child, _CHOICE)
+                if chosen is not None:
+                    self._content(chosen, para, revision)
+            # pPr, proofErr, permStart …: no text
 
     def _hyperlink(self, el: etree._Element, para: Para, revision: Revision | None) -> None:
         r_id = el.get(f"{{{R}}}id")
@@ -682,6 +688,11 @@ def _block_elements(parent: etree._Element) -> Iterator[etree._Element]:
                 yield from _block_elements(content)
         elif tag == _CUSTOM_XML:
             yield from _block_elements(child)
+        elif tag == _ALTERNATE:  # paragraphs in a newer Word's markup and again in plain WordprocessingML
+            chosen = _child(child, _FALLBACK)
+            chosen = chosen if chosen is not None else _child(child, _CHOICE)
+            if chosen is not None:
+                yield from _block_elements(chosen)
 
 
 def _rows(tbl: etree._Element) -> Iterator[etree._Element]:
