@@ -310,3 +310,98 @@ def test_an_older_librarys_draft_whose_commit_the_library_lacks_is_refused(older
     assert line.startswith(f"{reviewed}: was drafted from the clause library ") and "--library-rev" in line, line
     assert "Traceback" not in done.stderr
     assert deal.read_bytes() == before and not (folder / "deal.review.md").exists()
+
+
+# ── cross-references pointed at another clause ──────────────────────────────────────────────
+def _reference_runs(edit: WordEdit, text: str) -> list[etree._Element]:
+    """The runs of the REF field (begin to end) in the paragraph holding `text`."""
+    p = _para(edit, text)
+    runs = list(p)
+    marks = [k for k, r in enumerate(runs) if r.find(q("fldChar")) is not None]
+    return runs[marks[0]:marks[-1] + 1]
+
+
+def test_a_cross_reference_replaced_with_tracking_by_one_to_another_clause_is_a_change(drafted, tmp_path):
+    """The reviewer deleted the reference to clause 5.3 and inserted one to clause 5.1 (Insert > Cross-reference):
+    redline's summary called it "cross-references updated", as for a renumbered clause, and listed no change.
+    Failed before its fix."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    runs = _reference_runs(edit, "If it cannot agree on a matter within its remit, clause")
+    new = [copy.deepcopy(r) for r in runs]
+    deleted = edit._mark("del", WHO, WHEN)
+    runs[0].addprevious(deleted)
+    for run in runs:
+        deleted.append(run)
+        for t in run.findall(q("t")):
+            t.tag = q("delText")
+        for t in run.findall(q("instrText")):
+            t.tag = q("delInstrText")
+    inserted = edit._mark("ins", WHO, WHEN)
+    deleted.addnext(inserted)
+    for run in new:
+        inserted.append(run)
+        for t in run.findall(q("instrText")):
+            t.text = " REF _Ref_governance_steering_committee \\w \\h "
+        for t in run.findall(q("t")):
+            t.text = "5.1"
+    reviewed = drafted / "out" / "repointed.docx"
+    edit.save(reviewed)
+    lines = summary_lines(api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx").comparison)
+    assert lines == ["0 added, 0 removed, 1 changed",
+                     "~ 5.2 Meetings and decisions (clause 5.3 applies. → clause 5.1 applies.)"], lines
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert 'clause {{ ref("governance.steering-committee") }} applies.' in \
+        result.plan.overrides["governance.meetings"]["text"]
+
+
+def test_a_field_code_pointed_at_another_referenced_clause_is_that_clauses_reference(drafted, tmp_path):
+    """The REF field's code edited to clause 5.2's bookmark, its result still showing 5.3 (Word shows 5.2 once it
+    updates its fields): as clause 5.2 is referenced elsewhere, the stale 5.3 was taken for a number the reviewer
+    typed over, read back as the old reference, and the change was lost. Failed before its fix."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    runs = _reference_runs(edit, "If it cannot agree on a matter within its remit, clause")
+    next(r.find(q("instrText")) for r in runs if r.find(q("instrText")) is not None).text = \
+        " REF _Ref_governance_meetings \\w \\h "
+    reviewed = drafted / "out" / "recoded.docx"
+    edit.save(reviewed)
+    lines = summary_lines(api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx").comparison)
+    assert lines == ["0 added, 0 removed, 1 changed",
+                     "~ 5.2 Meetings and decisions (clause 5.3 applies. → clause 5.2 applies.)"], lines
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert 'clause {{ ref("governance.meetings") }} applies.' in result.plan.overrides["governance.meetings"]["text"]
+
+
+# ── markup compatibility ─────────────────────────────────────────────────────────────────────
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _alternate(*contents: etree._Element, fallback: bool = True) -> etree._Element:
+    """mc:AlternateContent whose choice (for Word 2010) and fallback hold copies of `contents`."""
+    alternate = etree.Element(f"{{{MC}}}AlternateContent", nsmap={"mc": MC})
+    choice = etree.SubElement(alternate, f"{{{MC}}}Choice", Requires="w14")
+    choice.extend(copy.deepcopy(c) for c in contents)
+    if fallback:
+        etree.SubElement(alternate, f"{{{MC}}}Fallback").extend(copy.deepcopy(c) for c in contents)
+    return alternate
+
+
+@pytest.mark.parametrize("fallback", [True, False])
+def test_runs_and_paragraphs_in_alternate_content_are_read(drafted, tmp_path, fallback):
+    """Words typed over in runs that a newer Word wrote in mc:AlternateContent (a choice for Word 2010 and a plain
+    fallback) were dropped (read as a picture's place, or not at all): "every quarter" read as removed. A paragraph
+    so written is read too. Failed before its fix."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    _, middle, _ = edit._split("every quarter")
+    middle.find(q("t")).text = "every month"
+    middle.addprevious(_alternate(middle, fallback=fallback))
+    middle.getparent().remove(middle)
+    p = _para(edit, "A meeting is quorate only")
+    p.find(f"{q('r')}/{q('t')}").text = p.find(f"{q('r')}/{q('t')}").text.replace("at least one", "at least two")
+    p.addprevious(_alternate(p, fallback=fallback))
+    p.getparent().remove(p)
+    reviewed = drafted / "out" / "alternate.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    text = result.plan.overrides["governance.meetings"]["text"]
+    assert "must meet every month," in text and "at least two member" in text, text
+    assert not result.mismatches and not [c for c in result.plan.clauses if c.action in ("added", "removed")]
