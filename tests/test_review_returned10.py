@@ -405,3 +405,51 @@ def test_runs_and_paragraphs_in_alternate_content_are_read(drafted, tmp_path, fa
     text = result.plan.overrides["governance.meetings"]["text"]
     assert "must meet every month," in text and "at least two member" in text, text
     assert not result.mismatches and not [c for c in result.plan.clauses if c.action in ("added", "removed")]
+
+
+# ── an article the review added ──────────────────────────────────────────────────────────────
+def _paragraph(edit: WordEdit, style: str, runs: list[tuple[str, bool]], tracked: bool) -> etree._Element:
+    p = etree.Element(q("p"))
+    props = etree.SubElement(p, q("pPr"))
+    etree.SubElement(props, q("pStyle")).set(q("val"), style)
+    if tracked:
+        etree.SubElement(props, q("rPr")).append(edit._mark("ins", WHO, WHEN))
+    holder = edit._mark("ins", WHO, WHEN) if tracked else p
+    for text, bold in runs:
+        run = etree.SubElement(holder, q("r"))
+        if bold:
+            etree.SubElement(etree.SubElement(run, q("rPr")), q("b"))
+        t = etree.SubElement(run, q("t"))
+        t.text = text
+        t.set(SPACE, "preserve")
+    if tracked:
+        p.append(holder)
+    return p
+
+
+@pytest.mark.parametrize("tracked", [True, False])
+def test_an_article_the_review_added_is_listed_as_not_absorbed_with_its_clause(drafted, tmp_path, tracked):
+    """An article heading typed before Article 5 with one clause under it: absorb stopped with an internal error
+    (exit 3: the clause's deal id was made from the new article's, which no deal can have). The heading and its
+    clause are listed as not absorbed, the clause's words with them, and the deal file is not changed. Failed
+    before its fix."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    governance = next(p for p in edit.doc.iter(q("p")) if "".join(t.text or "" for t in p.iter(q("t"))) == "Governance")
+    governance.addprevious(_paragraph(edit, "ArticleHeading", [("Non-solicitation", False)], tracked))
+    governance.addprevious(_paragraph(edit, "ClauseLevel1", [("Non-solicitation. ", True), (
+        "Neither Party may solicit the employees of the other Party during the Term.", False)], tracked))
+    reviewed = drafted / "out" / "article.docx"
+    edit.save(reviewed)
+    deal = drafted / "deal.yaml"
+    before = deal.read_bytes()
+    done = run_cli("absorb", reviewed, "--deal", deal)
+    assert done.returncode == 0, done.stderr
+    assert deal.read_bytes() == before
+    review = (drafted / "deal.review.md").read_text(encoding="utf-8")
+    assert "- Article 5: the heading of Article 5 “Non-solicitation” added: articles and schedules are the " \
+           "library's" in review, review
+    assert "- clause 5.1 Non-solicitation, under the heading Article 5 “Non-solicitation” the review added: a deal " \
+           "cannot add an article or schedule" in review, review
+    assert "Neither Party may solicit the employees of the other Party during the Term." in review
+    lines = summary_lines(api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx").comparison)
+    assert lines[1:3] == ["+ 5. Non-solicitation (1 clause)", "+ 5.1 Non-solicitation"], lines
