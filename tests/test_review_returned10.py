@@ -453,3 +453,28 @@ def test_an_article_the_review_added_is_listed_as_not_absorbed_with_its_clause(d
     assert "Neither Party may solicit the employees of the other Party during the Term." in review
     lines = summary_lines(api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx").comparison)
     assert lines[1:3] == ["+ 5. Non-solicitation (1 clause)", "+ 5.1 Non-solicitation"], lines
+
+
+def test_a_copy_whose_document_properties_were_dropped_says_so_and_absorbs_with_force(drafted):
+    """A program that drops custom document properties saved the copy: absorb said to re-draft and review again,
+    which would not help. It says the properties are gone and that --force absorbs it; with --force the change is
+    read against the deal file's draft."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    edit.replace("every quarter", "every month")
+    reviewed = drafted / "out" / "bare.docx"
+    edit.save(reviewed)
+    members = read_members(reviewed)
+    del members["docProps/custom.xml"]
+    rels = etree.fromstring(members["_rels/.rels"])
+    for rel in [r for r in rels if "custom-properties" in r.get("Type")]:
+        rels.remove(rel)
+    members["_rels/.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8")
+    _write(members, reviewed)
+    deal = drafted / "deal.yaml"
+    before = deal.read_bytes()
+    done = run_cli("absorb", reviewed, "--deal", deal)
+    assert done.returncode == 1 and deal.read_bytes() == before, done.stderr
+    assert "custom document properties are gone" in done.stderr and "--force" in done.stderr, done.stderr
+    assert "re-draft" not in done.stderr
+    result = api.absorb(reviewed, deal, force=True, dry_run=True)
+    assert list(result.plan.overrides) == ["governance.meetings"], result.plan.overrides

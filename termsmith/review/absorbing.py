@@ -57,11 +57,14 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     recorded = doc.properties.get("termsmith.deal.sha256", "")
     if recorded != actual and not force:
         _same_deal(document, doc.properties, raw, deal_path)
-        why = (f"has changed since {document.name} was drafted from it (sha256 {actual[:12]}…, the document "
-               f"records {recorded[:12]}…)") if recorded else f"cannot be matched to {document.name}, which does " \
-                                                                "not record the deal it was drafted from"
+        if not recorded:  # termsmith records it in the document's custom properties, which some programs drop
+            raise InputError(Problem(file=str(deal_path), code="deal-changed", message=(
+                f"cannot be matched to {document.name}, which does not record the deal it was drafted from (its "
+                "custom document properties are gone, as some programs drop them when they save a copy): absorb it "
+                "with --force if it was drafted from this deal file as it is now")))
         raise InputError(Problem(file=str(deal_path), code="deal-changed", message=(
-            f"{why}; re-draft and review again, or absorb anyway with --force")))
+            f"has changed since {document.name} was drafted from it (sha256 {actual[:12]}…, the document records "
+            f"{recorded[:12]}…); re-draft and review again, or absorb anyway with --force")))
     manifest = find_manifest(document, doc)
     resolved = None
     if manifest is not None and recorded == actual:
