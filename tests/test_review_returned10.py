@@ -478,3 +478,50 @@ def test_a_copy_whose_document_properties_were_dropped_says_so_and_absorbs_with_
     assert "re-draft" not in done.stderr
     result = api.absorb(reviewed, deal, force=True, dry_run=True)
     assert list(result.plan.overrides) == ["governance.meetings"], result.plan.overrides
+
+
+# ── the deal file as its author saved it ─────────────────────────────────────────────────────
+def _drafted_as(tmp_path: Path, name: str, content: bytes) -> Path:
+    folder = tmp_path / "deal"
+    folder.mkdir()
+    (folder / name).write_bytes(content)
+    api.draft(folder / name, folder / "out")
+    edit = WordEdit(folder / "out" / DOCX)
+    edit.replace("within 30 days after the Effective Date", "within 45 days after the Effective Date")
+    edit.replace("every quarter", "every month")
+    edit.save(folder / "out" / "reviewed.docx")
+    return folder
+
+
+def test_a_json_deal_file_stays_json(tmp_path):
+    """A deal written in JSON: absorb spliced its changes in as YAML (`terms: {steering_committee_days: 45}`), which
+    termsmith reads but no JSON tool does. It is written as JSON again, indented as it was, holding the same data
+    plus the review's. Failed before its fix."""
+    import json
+
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "acme-globex-technology.yaml").read_text(encoding="utf-8"))
+    original = json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n"
+    folder = _drafted_as(tmp_path, "deal.json", original.encode("utf-8"))
+    done = run_cli("absorb", folder / "out" / "reviewed.docx", "--deal", folder / "deal.json")
+    assert done.returncode == 0, done.stderr
+    text = (folder / "deal.json").read_text(encoding="utf-8")
+    now = json.loads(text)
+    assert now["terms"] == {"steering_committee_days": 45}
+    assert "every month" in now["overrides"]["governance.meetings"]["text"]
+    del now["terms"], now["overrides"]
+    assert json.dumps(now, indent=2, ensure_ascii=False) + "\n" == original
+    assert run_cli("draft", folder / "deal.json", "-o", folder / "again").returncode == 0
+
+
+def test_a_deal_file_saved_with_a_byte_order_mark_keeps_it(tmp_path):
+    """A deal file saved by a Windows editor (a UTF-8 byte order mark, CRLF line ends): absorb kept the line ends but
+    dropped the mark. Failed before its fix."""
+    text = (EXAMPLES / "acme-globex-technology.yaml").read_bytes().replace(b"\n", b"\r\n")
+    folder = _drafted_as(tmp_path, "deal.yaml", b"\xef\xbb\xbf" + text)
+    done = run_cli("absorb", folder / "out" / "reviewed.docx", "--deal", folder / "deal.yaml")
+    assert done.returncode == 0, done.stderr
+    now = (folder / "deal.yaml").read_bytes()
+    assert now.startswith(b"\xef\xbb\xbf" + text[:200]) and b"steering_committee_days: 45\r\n" in now
+    assert b"\n" not in now.replace(b"\r\n", b"")

@@ -130,13 +130,19 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         if library is None:
             raise InputError(Problem(path="--branch", message="give --library DIR: the clause library to change"))
         repo, library_files = _library_edits(plan, base, Path(library), deal_path, document.name)
-    text = raw.decode("utf-8")
+    bom = raw.startswith(b"\xef\xbb\xbf")  # as a Windows editor may save it: kept
+    text = raw.decode("utf-8-sig")
     if resolved.loaded.raw == raw:
         parsed[text] = resolved.loaded
     literal = _keep_live(plan, base, loaded.data, drafted_from, draft_with)
     fields = [(path, new) for path, _old, new in plan.fields]
     _fits(raw, plan.overrides, deal_path)
-    new_text = edit_deal(text, fields, plan.overrides, parse, plan.items) if plan.changed else text
+
+    def edited(deal_text: str) -> str:
+        out = edit_deal(deal_text, fields, plan.overrides, parse, plan.items)
+        return _json_again(deal_text, out, parse) if deal_path.suffix.lower() == ".json" else out
+
+    new_text = edited(text) if plan.changed else text
     mismatches: list[str] = []
     if plan.changed:
         def redraft(deal_text: str) -> Draft:
@@ -158,7 +164,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
                 for r in plan.clauses:
                     if r.id == ident:
                         r.detail = r.detail.split("; computed values kept live")[0]
-            new_text = edit_deal(text, fields, plan.overrides, parse, plan.items)
+            new_text = edited(text)
             literal.clear()
             redrafted = redraft(new_text)
             found = review.mismatched(plan, redrafted)
@@ -174,7 +180,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     review_path = deal_path.with_name(deal_path.stem + ".review.md")
     files = {review_path: ("\n".join(lines) + "\n").encode("utf-8")}
     if new_text != text:
-        files[deal_path] = new_text.encode("utf-8")
+        files[deal_path] = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
     if library_files:
         lines += ["", f"## Library branch {branch}", "",
                   *(f"- {name}" for name in sorted(library_files))]
@@ -229,6 +235,25 @@ def _drafted_library(document: Path, properties: dict[str, str], resolved: Resol
             f"which cannot be read here ({why}); the library is now {resolved.library.version} at commit {now[:12]}, "
             "and its changes since would read as the reviewer's: put the draft's manifest beside the document, or "
             "give --library-rev with the library revision it was drafted from"))) from None
+
+
+def _json_again(text: str, edited: str, parse) -> str:
+    """A deal file written in JSON, edited (its values spliced in as YAML, which reads JSON too), written as JSON again
+    with the same indent, so that JSON tools still read it; its data is what the edit holds. A .json file written in
+    YAML stays YAML."""
+    import json
+
+    try:
+        json.loads(text)
+    except ValueError:
+        return edited
+    data = parse(edited)
+    if data is None:
+        return edited
+    indent = re.search(r"\n([ \t]+)\S", text)
+    out = json.dumps(data, indent=indent.group(1) if indent else None, default=str,
+                     ensure_ascii=not any(ord(c) > 127 for c in text)) + ("\n" if text.endswith("\n") else "")
+    return out.replace("\n", "\r\n") if "\r\n" in text else out
 
 
 def _same_deal(document: Path, properties: dict[str, str], raw: bytes, deal_path: Path) -> None:
