@@ -525,3 +525,22 @@ def test_a_deal_file_saved_with_a_byte_order_mark_keeps_it(tmp_path):
     now = (folder / "deal.yaml").read_bytes()
     assert now.startswith(b"\xef\xbb\xbf" + text[:200]) and b"steering_committee_days: 45\r\n" in now
     assert b"\n" not in now.replace(b"\r\n", b"")
+
+
+def test_a_copy_whose_clause_bookmarks_were_dropped_says_so(drafted, tmp_path):
+    """Every bookmark removed (as a program that does not keep them saves a copy): both commands said the copy was
+    not made by termsmith. They say its bookmarks are gone; absorb refuses it in one line, the deal untouched."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    for mark in list(edit.doc.iter(q("bookmarkStart"), q("bookmarkEnd"))):
+        mark.getparent().remove(mark)
+    reviewed = drafted / "out" / "unmarked.docx"
+    edit.save(reviewed)
+    _refused_absorb = run_cli("absorb", reviewed, "--deal", drafted / "deal.yaml")
+    assert _refused_absorb.returncode == 1
+    assert _refused_absorb.stderr.splitlines()[0] == (
+        f"{reviewed}: was made by termsmith, but its clause bookmarks are gone (a program that saved it did not keep "
+        "them): absorb cannot tell its clauses apart; ask for the copy as Word saved it, or compare it as text with "
+        "`termsmith redline`")
+    done = run_cli("redline", drafted / "out" / DOCX, reviewed, "-o", tmp_path / "r.docx")
+    assert done.returncode == 0 and (f"{reviewed}: made by termsmith, but its clause bookmarks are gone"
+                                     in done.stdout), done.stdout

@@ -39,16 +39,18 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     (changes that cannot be made for every deal stay the deal's own wording and are listed)."""
     from termsmith.review import absorb as review
     from termsmith.review.dealedit import edit_deal
-    from termsmith.review.fromdocx import is_termsmith
+    from termsmith.review.fromdocx import is_termsmith, not_termsmith
     from termsmith.review.sides import find_manifest, read
     from termsmith.write import write_files
 
     document, deal_path = Path(document), Path(deal_path)
     doc = read(document)
     if not is_termsmith(doc):
+        why = not_termsmith(doc)
         raise InputError(Problem(file=str(document), message=(
-            "was not made by termsmith (no clause bookmarks): absorb needs a draft termsmith wrote; "
-            "`termsmith redline` compares it as text")))
+            f"was {why}: absorb needs a draft termsmith wrote; `termsmith redline` compares it as text" if
+            why.startswith("not") else f"was {why}: absorb cannot tell its clauses apart; ask for the copy as Word "
+            "saved it, or compare it as text with `termsmith redline`")))
     try:
         raw = deal_path.read_bytes()
     except OSError as exc:

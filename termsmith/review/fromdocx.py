@@ -89,6 +89,18 @@ def is_termsmith(doc: Document) -> bool:
                for b in doc.blocks)
 
 
+def not_termsmith(doc: Document) -> str:
+    """Why the document cannot be read as a termsmith draft (is_termsmith is false), in words after its name: not
+    made by termsmith, or made by it and saved by a program that kept neither its house styles nor its bookmarks."""
+    marked = any(n.startswith("_Ref_") for b in doc.blocks if isinstance(b, Para) for n in b.bookmarks)
+    styled = any(isinstance(b, Para) and b.style in SECTION_STYLES for b in doc.blocks)
+    if not (marked or styled or doc.properties.get("termsmith.deal.id")):
+        return "not made by termsmith (no clause bookmarks)"
+    lost = ("its clause bookmarks" if styled else "its house styles (its headings are in others)" if marked else
+            "its clause bookmarks and house styles")
+    return f"made by termsmith, but {lost} are gone (a program that saved it did not keep them)"
+
+
 def owner_of(owners: dict[int, str], index: int) -> str:
     """The id of the clause (or section) the document's block `index` belongs to, as `document_draft` fills
     `owners`: that of the nearest block at or before it that has one; 'cover' before the first heading."""

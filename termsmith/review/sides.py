@@ -17,8 +17,8 @@ from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.render.wordparts import REDLINE_BODY_PROPERTY
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
 from termsmith.review.docx import Document, Para, paras_of, plural, read_document
-from termsmith.review.fromdocx import (cover_names, document_draft, is_termsmith, note_places, owner_of, place_names,
-                                      restyled_heading)
+from termsmith.review.fromdocx import (cover_names, document_draft, is_termsmith, not_termsmith, note_places, owner_of,
+                                      place_names, restyled_heading)
 from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.package import DocxError, open_package
 from termsmith.review.reviewnotes import hidden_text
@@ -92,7 +92,7 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
     base = None
     manifest = find_manifest(path, doc) if is_termsmith(doc) else None
     if not is_termsmith(doc):
-        notes.append(f"{path}: not made by termsmith (no clause bookmarks): compared as plain text")
+        notes.append(f"{path}: {not_termsmith(doc)}: compared as plain text")
     elif manifest is None:
         notes.append(f"{path}: no manifest beside it: compared as it reads, clauses found by their bookmarks")
     else:
