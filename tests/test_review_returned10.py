@@ -544,3 +544,22 @@ def test_a_copy_whose_clause_bookmarks_were_dropped_says_so(drafted, tmp_path):
     done = run_cli("redline", drafted / "out" / DOCX, reviewed, "-o", tmp_path / "r.docx")
     assert done.returncode == 0 and (f"{reviewed}: made by termsmith, but its clause bookmarks are gone"
                                      in done.stdout), done.stdout
+
+
+def test_a_page_layout_changed_with_tracking_is_reported_not_lost(drafted, tmp_path):
+    """Margins changed with Track Changes on (w:sectPrChange, in the body's last section and in a section a
+    paragraph ends): no note said so. It is reported as a formatting change where the section ends, not absorbed."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    sections = list(edit.doc.iter(q("sectPr")))
+    assert sections, "a draft has sections"
+    for section in sections:
+        change = edit._mark("sectPrChange", WHO, WHEN)
+        etree.SubElement(change, q("sectPr"))
+        section.append(change)
+    reviewed = drafted / "out" / "layout.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    notes = [(r.title, n.kind, n.text) for r in result.plan.clauses for n in r.notes]
+    assert notes and all(kind == "formatting changed" and text == "(page layout)" for _t, kind, text in notes), notes
+    assert len(notes) == len(sections), notes
+    assert not result.plan.changed

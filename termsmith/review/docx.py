@@ -65,7 +65,7 @@ _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT, _w("dir"), _w("bdo
 # bidirectional embedding and override around runs typed in another direction (or marked left-to-right)
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
-_SYM = _w("sym")
+_SYM, _SECT_PR = _w("sym"), _w("sectPr")
 _NUM_PR, _NUMBERED = _w("numPr"), ("ClauseLevel", "ScheduleLevel")
 _RUBY, _RUBY_BASE = _w("ruby"), _w("rubyBase")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
@@ -296,6 +296,9 @@ class _Reader:
                 blocks.append(self._paragraph(el))
             else:
                 blocks.append(self._table(el))
+        last = next((b for b in reversed(blocks) if isinstance(b, Para)), None)
+        if last is not None and _child(body, _SECT_PR) is not None:  # the last section's layout: after the last
+            self._section_change(_child(body, _SECT_PR), last)  # paragraph
         if self.fields:  # the rest of the text would read as the field's code: nothing after it would count
             raise self.package.refuse(f"{self.main} holds a field that never ends (a w:fldChar 'begin' with no "
                                       "'end'), so the text after it cannot be read: the file is damaged; open it "
@@ -306,6 +309,14 @@ class _Reader:
         return Document(self.package.path, blocks, comments, properties, self.styles,
                         {**self.parts.note_texts(), **self.pictures}, self.parts.margins(), self.parts.margin_texts(body),
                         self.parts.note_comments(), self.parts.application())
+
+    @staticmethod
+    def _section_change(section: etree._Element, para: Para) -> None:
+        """A tracked change of a section's page layout (margins, orientation, columns: w:sectPrChange), reported as
+        formatting like a paragraph's: termsmith lays the pages out itself."""
+        change = _child(section, _w("sectPrChange"))
+        if change is not None:
+            para.formatted.append((change.get(_AUTHOR, ""), change.get(_DATE, ""), "(page layout)"))
 
     def _restarts(self) -> dict[tuple[str, str], str]:
         """The lists (w:num) that restart a level at a number of their own (w:lvlOverride/w:startOverride)."""
@@ -429,6 +440,9 @@ class _Reader:
         para = Para(style, [], mark=mark)
         para.restarted = restarted
         self.serial += 1
+        section = _child(ppr, _SECT_PR) if ppr is not None and ppr.tag == _PPR else None
+        if section is not None:  # a section's page layout changed with tracking (it ends with this paragraph)
+            self._section_change(section, para)
         restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
         if restyled is not None:
             para.formatted.append((restyled.get(_AUTHOR, ""), restyled.get(_DATE, ""), "(paragraph)"))
