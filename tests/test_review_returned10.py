@@ -563,3 +563,23 @@ def test_a_page_layout_changed_with_tracking_is_reported_not_lost(drafted, tmp_p
     assert notes and all(kind == "formatting changed" and text == "(page layout)" for _t, kind, text in notes), notes
     assert len(notes) == len(sections), notes
     assert not result.plan.changed
+
+
+def test_an_equation_inserted_into_a_clause_is_reported_not_lost(drafted, tmp_path):
+    """A formula typed with Insert > Equation (Office Math, m:oMath) into clause 5.2: its text was dropped without a
+    word. termsmith drafts none: it is named where it is, like a picture, and listed as not absorbed."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    omml = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+    math = etree.Element(f"{{{omml}}}oMath", nsmap={"m": omml})
+    for text in ("Q", "=", "M×2"):
+        etree.SubElement(etree.SubElement(math, f"{{{omml}}}r"), f"{{{omml}}}t").text = text
+    _para(edit, "A meeting is quorate only").append(math)
+    reviewed = drafted / "out" / "equation.docx"
+    edit.save(reviewed)
+    done = run_cli("redline", drafted / "out" / DOCX, reviewed, "-o", tmp_path / "r.docx")
+    assert done.returncode == 0 and "1 equation the redline does not compare or show (termsmith drafts none): " \
+        "equation in clause 5.2: “Q=M×2”" in done.stdout, done.stdout
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.refused == ["equation in clause 5.2: “Q=M×2”: a deal has no equations; put its text into "
+                                   "the clause's wording if it belongs in the agreement"], result.plan.refused
+    assert not result.plan.changed

@@ -254,8 +254,9 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.detail = f"the deal's own wording for the clause (overrides.{ident}, based on {old.version})" + (
             f"; {found}" if found else "")
     for note, owner, place in note_places(doc, accepted, owners):  # termsmith drafts none: each is a reviewer's
-        text = " ".join(note.text.split()) or {"picture": "(no alternative text)", "text box": "(empty)"}.get(
-            note.kind, "(its text is not in the document)")
+        text = " ".join(note.text.split()) or {"picture": "(no alternative text)", "text box": "(empty)",
+                                               "equation": "(empty)"}.get(note.kind,
+                                                                          "(its text is not in the document)")
         rev = note.revision
         target = review(owner) if owner in accepted_clauses or owner in base_clauses else \
             reviews.setdefault(owner, ClauseReview("", "", "Cover and headings" if owner == "cover" else owner))

@@ -71,6 +71,8 @@ _RUBY, _RUBY_BASE = _w("ruby"), _w("rubyBase")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 _NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_OMML = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+_MATH, _MATH_TEXT = (f"{{{_OMML}}}oMath", f"{{{_OMML}}}oMathPara"), f"{{{_OMML}}}t"
 _ALTERNATE, _CHOICE, _FALLBACK = (f"{{{_MC}}}AlternateContent", f"{{{_MC}}}Choice", f"{{{_MC}}}Fallback")
 _PICTURES = (_w("drawing"), _w("pict"), _w("object"), _ALTERNATE)  # in a run: a drawing, a shape, a text box
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -127,7 +129,7 @@ class NoteReference(NamedTuple):
     """Where a footnote or endnote is referenced: the note's kind and id, and the tracked change the reference
     is part of (None when it is not tracked)."""
 
-    kind: Literal["footnote", "endnote", "picture", "text box"]
+    kind: Literal["footnote", "endnote", "picture", "text box", "equation"]
     id: str
     revision: Revision | None = None
 
@@ -141,7 +143,7 @@ def plural(kind: str) -> str:
 class FootNote:
     """A footnote or endnote the body references, and its text ('' when the document has no such note)."""
 
-    kind: Literal["footnote", "endnote", "picture", "text box"]
+    kind: Literal["footnote", "endnote", "picture", "text box", "equation"]
     id: str
     text: str
     index: int  # the body block that references it
@@ -498,6 +500,11 @@ class _Reader:
             elif tag in _WRAPPERS:
                 self._content(child.find(_SDT_CONTENT) if tag == _SDT and
                               child.find(_SDT_CONTENT) is not None else child, para, revision)
+            elif tag in _MATH:  # an equation (Insert > Equation): termsmith drafts none, reported like a picture
+                ident = str(len(self.pictures))
+                words = "".join(t.text or "" for t in child.iter(_MATH_TEXT))
+                self.pictures[("equation", ident)] = " ".join(words.split())
+                para.notes.append(NoteReference("equation", ident, revision))
             elif tag == _ALTERNATE:  # runs in a newer Word's markup and again in plain WordprocessingML: the latter
                 chosen = _child(child, _FALLBACK)  # (the first choice when there is none)
                 chosen = chosen if chosen is not None else _child(child, _CHOICE)

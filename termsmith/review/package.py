@@ -40,6 +40,7 @@ STRICT_NAMESPACES = (  # ISO/IEC 29500 Strict → Transitional (relationship typ
     (_STRICT + b"drawingml/wordprocessingDrawing",
      b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
     (_STRICT + b"wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (_STRICT + b"officeDocument/math", b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
     (_STRICT + b"officeDocument/relationships", b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
     (_STRICT + b"officeDocument/customProperties",
      b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),

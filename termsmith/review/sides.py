@@ -114,8 +114,10 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
     if footnotes:
         kinds = [n.kind for n, _owner, _place in footnotes]
         counted = " and ".join(f"{kinds.count(k)} {k if kinds.count(k) == 1 else plural(k)}"
-                               for k in ("footnote", "endnote", "picture", "text box") if k in kinds)
-        empty = {"picture": "(no alternative text)", "text box": "(empty)"}  # what a note without text is called
+                               for k in ("footnote", "endnote", "picture", "text box", "equation")
+                               if k in kinds)
+        # what a note without text is called
+        empty = {"picture": "(no alternative text)", "text box": "(empty)", "equation": "(empty)"}
         notes.append(f"{path}: {counted} the redline does not compare or show (termsmith drafts none): " + "; ".join(
             f"{n.kind} in {place}: “"
             f"{shorten(n.text, 80) if n.text else empty.get(n.kind, '(its text is not in the document)')}”"
