@@ -583,3 +583,24 @@ def test_an_equation_inserted_into_a_clause_is_reported_not_lost(drafted, tmp_pa
     assert result.plan.refused == ["equation in clause 5.2: “Q=M×2”: a deal has no equations; put its text into "
                                    "the clause's wording if it belongs in the agreement"], result.plan.refused
     assert not result.plan.changed
+
+
+def test_a_run_in_title_deleted_alone_is_not_absorbed_as_the_clauses_wording(drafted):
+    """Clause 5.2's run-in title deleted with tracking, its words kept: absorb wrote the clause's whole text into the
+    deal as its own wording, its values frozen (the re-draft, which still prints the title, differed), for a change
+    no deal can make. It is listed as not absorbed and the deal file is not changed."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    p = _para(edit, "The Steering Committee must meet every quarter")
+    title, space = p.findall(q("r"))[:2]
+    deleted = edit._mark("del", WHO, WHEN)
+    title.addprevious(deleted)
+    for run in (title, space):
+        deleted.append(run)
+        run.find(q("t")).tag = q("delText")
+    reviewed = drafted / "out" / "untitled.docx"
+    edit.save(reviewed)
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    assert result.plan.overrides == {} and not result.plan.changed, result.plan.overrides
+    assert result.plan.refused == ["clause 5.2 Meetings and decisions: the run-in title “Meetings and decisions” "
+                                   "deleted: a clause of the deal keeps its title (the re-draft prints it), so the "
+                                   "deal cannot leave it out; its words are unchanged"], result.plan.refused

@@ -239,6 +239,14 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         first_new = new.blocks[0] if new.blocks and isinstance(new.blocks[0], Paragraph) else None
         first_old = old.blocks[0] if old.blocks and isinstance(old.blocks[0], Paragraph) else None
         retitled = bool(first_new and first_old and first_new.title != first_old.title and first_new.title)
+        untitled = bool(first_new and first_old and first_old.title and not first_new.title)
+        if untitled and _sig(replace(new, blocks=(replace(first_new, title=first_old.title), *new.blocks[1:]))) == \
+                _sig(old):  # only the run-in title deleted: an override of the same words would not leave it out
+            line = (f"{_clause_name(old)}: the run-in title “{first_old.title}” deleted: a clause of the deal keeps "
+                    "its title (the re-draft prints it), so the deal cannot leave it out; its words are unchanged")
+            target.action, target.detail = "refused", line
+            result.refused.append(line)
+            continue
         override: dict = result.overrides.get(ident) or {"based_on": old.version}
         if retitled:
             override["title"] = first_new.title
