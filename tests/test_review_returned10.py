@@ -604,3 +604,47 @@ def test_a_run_in_title_deleted_alone_is_not_absorbed_as_the_clauses_wording(dra
     assert result.plan.refused == ["clause 5.2 Meetings and decisions: the run-in title “Meetings and decisions” "
                                    "deleted: a clause of the deal keeps its title (the re-draft prints it), so the "
                                    "deal cannot leave it out; its words are unchanged"], result.plan.refused
+
+
+def _contract_table(edit: WordEdit) -> etree._Element:
+    return next(t for t in edit.doc.iter(q("tbl")) if t.find(f"{q('tblPr')}/{q('tblStyle')}") is not None and
+                t.find(f"{q('tblPr')}/{q('tblStyle')}").get(q("val")) == "ContractTable")
+
+
+@pytest.mark.parametrize("kind", ["cellDel", "cellIns"])
+def test_a_column_deleted_or_inserted_cell_by_cell_with_tracking_is_that_column(drafted, tmp_path, kind):
+    """Schedule 1's last column deleted with tracking as Word records a cell deletion (w:cellDel, its words deleted):
+    the cells stayed in the row as it stands, so the deal's wording kept an empty column. A column inserted
+    (w:cellIns) was in the row before the review too, read as words moved between cells. Failed before its fix."""
+    edit = WordEdit(drafted / "out" / DOCX)
+    for k, row in enumerate(_contract_table(edit).findall(q("tr"))):
+        cell = row.findall(q("tc"))[-1]
+        if kind == "cellIns":
+            cell = copy.deepcopy(cell)
+            row.append(cell)
+            for t in cell.iter(q("t")):
+                t.text = "Notes" if k == 0 else f"note {k}"
+        props = cell.find(q("tcPr"))
+        if props is None:
+            props = etree.Element(q("tcPr"))
+            cell.insert(0, props)
+        props.append(edit._mark(kind, WHO, WHEN))
+        for run in list(cell.iter(q("r"))):
+            wrapper = edit._mark("del" if kind == "cellDel" else "ins", WHO, WHEN)
+            run.addprevious(wrapper)
+            wrapper.append(run)
+            if kind == "cellDel":
+                for t in run.findall(q("t")):
+                    t.tag = q("delText")
+    reviewed = drafted / "out" / f"{kind}.docx"
+    edit.save(reviewed)
+    lines = summary_lines(api.redline(drafted / "out" / DOCX, reviewed, tmp_path / "r.docx").comparison)
+    assert lines[1] == ("~ Schedule 1 para 1 Duties of each Party (removed column “Duties” from the table)"
+                        if kind == "cellDel" else
+                        "~ Schedule 1 para 1 Duties of each Party (added column “Notes” to the table)"), lines
+    result = api.absorb(reviewed, drafted / "deal.yaml", dry_run=True)
+    text = result.plan.overrides["schedule-roles.duties"]["text"]
+    header = next(line for line in text.splitlines() if line.startswith("| Party"))
+    assert header.count("|") == (3 if kind == "cellDel" else 5), header
+    assert not any(n.kind == "edited" for r in result.plan.clauses for n in r.notes), result.plan.clauses
+    assert not result.mismatches

@@ -66,6 +66,7 @@ _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT, _w("dir"), _w("bdo
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
 _SYM, _SECT_PR = _w("sym"), _w("sectPr")
+_CELL_INS, _CELL_DEL = _w("cellIns"), _w("cellDel")
 _NUM_PR, _NUMBERED = _w("numPr"), ("ClauseLevel", "ScheduleLevel")
 _RUBY, _RUBY_BASE = _w("ruby"), _w("rubyBase")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
@@ -156,6 +157,8 @@ class Row:
     revision: Revision | None = None
     header: bool = False
     merged: bool = False  # holds a cell merged with its neighbour (w:gridSpan) or the one above (w:vMerge)
+    marks: dict[int, Revision] = field(default_factory=dict)  # column → the cell inserted or deleted with tracking
+    # (w:cellIns, w:cellDel): a cell deleted is not in the row as it stands, one inserted not in the row before
 
 
 @dataclass
@@ -395,6 +398,10 @@ class _Reader:
                 row.cells.append([_echo(p) for p in top])
                 row.merged = True
             else:
+                for kind, tag in (("ins", _CELL_INS), ("del", _CELL_DEL)):
+                    mark = _child(tcpr, tag) if tcpr is not None else None
+                    if mark is not None:
+                        row.marks[len(row.cells)] = _revision(mark, kind)
                 row.cells.append(self._cell(tc))
             row.cells.extend([] for _ in range(span - 1))
             row.merged = row.merged or span > 1

@@ -39,7 +39,7 @@ from termsmith.review.docx import Document, FootNote, Para, Piece, Row, TableRea
 from termsmith.review.redline import fold_quotes
 from termsmith.review.relink import aliases, relinked, typed_over
 from termsmith.review.views import ViewPara as _P
-from termsmith.review.views import cell_paras, resolved, typed_number
+from termsmith.review.views import cell_paras, kept_cells, resolved, typed_number
 
 SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
 COVER_STYLES = {"Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading"}
@@ -389,7 +389,7 @@ class _Builder:
                 p.style == SIGNATURE_TEXT for r in rows for c in r.cells for p in c):
             # a cell spanning two columns is followed by none of its own (the reader's filler holds no paragraph)
             self.signatures.append([_fold(_plain(c)) for r, row in zip(rows, cells, strict=True)
-                                    for c, paras in zip(row, r.cells, strict=True) if paras])
+                                    for c, paras in zip(row, kept_cells(r, self.view), strict=True) if paras])
             return
         if not self.sections:
             self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))

@@ -121,10 +121,19 @@ def _blank_piece(piece: Piece) -> bool:
     return isinstance(piece.inline, Span) and not piece.inline.text.strip()
 
 
+def kept_cells(row: Row, view: str) -> list[list[Para]]:
+    """The row's cells in the view: a cell deleted with tracking (w:cellDel) is gone from the row as it stands, one
+    inserted (w:cellIns) is not in it before the review."""
+    if not row.marks:
+        return row.cells
+    drop = "del" if view == "accepted" else "ins"
+    return [cell for k, cell in enumerate(row.cells) if k not in row.marks or row.marks[k].kind != drop]
+
+
 def cell_paras(row: Row, view: str) -> list[list[Piece]]:
     """Each cell's inlines (its paragraphs joined by line breaks)."""
     out = []
-    for cell in row.cells:
+    for cell in kept_cells(row, view):
         pieces: list[Piece] = []
         for k, para in enumerate(cell):
             if k:
