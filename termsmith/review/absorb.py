@@ -44,6 +44,7 @@ from termsmith.review.fieldchange import reader_names as _names
 from termsmith.review.fieldchange import reads_same as _reads_same
 from termsmith.review.fieldchange import sig as _sig
 from termsmith.review.fromdocx import ADDED_ID, cover_additions, document_draft, note_places, owner_of, restyled_heading
+from termsmith.review.fromdocx import plain_text as clause_text
 from termsmith.review.fromdocx import signature
 from termsmith.review.fromdocx import cover_names as cover_parties
 from termsmith.review.listitems import Found, ItemEdit, row_change
@@ -166,6 +167,9 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
     gone = [s for s in base.sections if s.id not in now]  # articles and schedules whose heading the review deleted
     sections_gone = {s.id: _section_name(s) for s in gone}
     headless = {c.id: sections_gone[s.id] for s in gone for c in s.clauses}  # their clauses, under the one before
+    drafted = {s.id for s in base.sections}
+    new_sections = {c.id: s for s in accepted.sections if s.id not in drafted and s.kind != "signatures"
+                    for c in s.clauses}  # clauses under an article or schedule heading the review added
     for ident in changed:
         if ident in handled:
             continue
@@ -184,6 +188,16 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         if new is None:
             target.action, target.detail = "removed", "the clause is left out of the deal (overrides: removed)"
             result.overrides[ident] = {"removed": True, "based_on": old.version}
+            continue
+        if old is None and ident in new_sections:  # a deal adds clauses to the library's articles, not articles
+            section = new_sections[ident]
+            line = (f"{_clause_name(new)}, under the heading {_section_name(section)} “{section.title}” the review "
+                    "added: a deal cannot add an article or schedule (they are the library's, library.yaml); move the "
+                    "clause into an existing one and absorb again")
+            target.action, target.detail = "refused", line
+            if not target.notes:  # typed without tracking: its words are said here, as they are not absorbed
+                target.notes.append(Note("added", "", "", " ".join(clause_text(new).split()), tracked=False))
+            result.refused.append(line)
             continue
         if old is None:
             after = _previous(accepted, ident)
@@ -225,6 +239,14 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         first_new = new.blocks[0] if new.blocks and isinstance(new.blocks[0], Paragraph) else None
         first_old = old.blocks[0] if old.blocks and isinstance(old.blocks[0], Paragraph) else None
         retitled = bool(first_new and first_old and first_new.title != first_old.title and first_new.title)
+        untitled = bool(first_new and first_old and first_old.title and not first_new.title)
+        if untitled and _sig(replace(new, blocks=(replace(first_new, title=first_old.title), *new.blocks[1:]))) == \
+                _sig(old):  # only the run-in title deleted: an override of the same words would not leave it out
+            line = (f"{_clause_name(old)}: the run-in title “{first_old.title}” deleted: a clause of the deal keeps "
+                    "its title (the re-draft prints it), so the deal cannot leave it out; its words are unchanged")
+            target.action, target.detail = "refused", line
+            result.refused.append(line)
+            continue
         override: dict = result.overrides.get(ident) or {"based_on": old.version}
         if retitled:
             override["title"] = first_new.title
@@ -240,8 +262,9 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.detail = f"the deal's own wording for the clause (overrides.{ident}, based on {old.version})" + (
             f"; {found}" if found else "")
     for note, owner, place in note_places(doc, accepted, owners):  # termsmith drafts none: each is a reviewer's
-        text = " ".join(note.text.split()) or {"picture": "(no alternative text)", "text box": "(empty)"}.get(
-            note.kind, "(its text is not in the document)")
+        text = " ".join(note.text.split()) or {"picture": "(no alternative text)", "text box": "(empty)",
+                                               "equation": "(empty)"}.get(note.kind,
+                                                                          "(its text is not in the document)")
         rev = note.revision
         target = review(owner) if owner in accepted_clauses or owner in base_clauses else \
             reviews.setdefault(owner, ClauseReview("", "", "Cover and headings" if owner == "cover" else owner))
@@ -614,6 +637,14 @@ def _headings(base: Draft, accepted: Draft, result: Plan, reviews: dict[str, Cla
     was = {s.id: s for s in base.sections}
     for section in accepted.sections:
         old = was.get(section.id)
+        if old is None and section.kind != "signatures":  # a heading the review added
+            name = _section_name(section)
+            line = (f"the heading of {name} “{section.title}” added: articles and schedules are the library's "
+                    "(library.yaml), so a deal cannot add one; its clauses are not absorbed either")
+            target = reviews.setdefault(section.id, ClauseReview("", "", f"{name} {section.title}"))
+            target.action, target.detail = "refused", line
+            result.refused.append(f"{name}: {line}")
+            continue
         if old is None or old.kind == "signatures" or \
                 fold_quotes(old.title) == fold_quotes(section.title):
             continue

@@ -39,16 +39,18 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     (changes that cannot be made for every deal stay the deal's own wording and are listed)."""
     from termsmith.review import absorb as review
     from termsmith.review.dealedit import edit_deal
-    from termsmith.review.fromdocx import is_termsmith
+    from termsmith.review.fromdocx import is_termsmith, not_termsmith
     from termsmith.review.sides import find_manifest, read
     from termsmith.write import write_files
 
     document, deal_path = Path(document), Path(deal_path)
     doc = read(document)
     if not is_termsmith(doc):
+        why = not_termsmith(doc)
         raise InputError(Problem(file=str(document), message=(
-            "was not made by termsmith (no clause bookmarks): absorb needs a draft termsmith wrote; "
-            "`termsmith redline` compares it as text")))
+            f"was {why}: absorb needs a draft termsmith wrote; `termsmith redline` compares it as text" if
+            why.startswith("not") else f"was {why}: absorb cannot tell its clauses apart; ask for the copy as Word "
+            "saved it, or compare it as text with `termsmith redline`")))
     try:
         raw = deal_path.read_bytes()
     except OSError as exc:
@@ -56,11 +58,15 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     actual = hashlib.sha256(raw).hexdigest()
     recorded = doc.properties.get("termsmith.deal.sha256", "")
     if recorded != actual and not force:
-        why = (f"has changed since {document.name} was drafted from it (sha256 {actual[:12]}…, the document "
-               f"records {recorded[:12]}…)") if recorded else f"cannot be matched to {document.name}, which does " \
-                                                                "not record the deal it was drafted from"
+        _same_deal(document, doc.properties, raw, deal_path)
+        if not recorded:  # termsmith records it in the document's custom properties, which some programs drop
+            raise InputError(Problem(file=str(deal_path), code="deal-changed", message=(
+                f"cannot be matched to {document.name}, which does not record the deal it was drafted from (its "
+                "custom document properties are gone, as some programs drop them when they save a copy): absorb it "
+                "with --force if it was drafted from this deal file as it is now")))
         raise InputError(Problem(file=str(deal_path), code="deal-changed", message=(
-            f"{why}; re-draft and review again, or absorb anyway with --force")))
+            f"has changed since {document.name} was drafted from it (sha256 {actual[:12]}…, the document records "
+            f"{recorded[:12]}…); re-draft and review again, or absorb anyway with --force")))
     manifest = find_manifest(document, doc)
     resolved = None
     if manifest is not None and recorded == actual:
@@ -72,7 +78,8 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
                 f"was drafted from {made_from.deal}, not {deal_path}")))
         base, resolved = rebuild_resolved(manifest)
     else:
-        resolved = resolve(deal_path, library, library_rev)
+        resolved = _drafted_library(document, doc.properties, resolve(deal_path, library, library_rev), library,
+                                    library_rev)
         base = reviewer_notes(compose_resolved(resolved), resolved, library)
     loaded, drafted_from = resolved.loaded, resolved.library  # the deal as loaded, the library drafted from
 
@@ -125,13 +132,19 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         if library is None:
             raise InputError(Problem(path="--branch", message="give --library DIR: the clause library to change"))
         repo, library_files = _library_edits(plan, base, Path(library), deal_path, document.name)
-    text = raw.decode("utf-8")
+    bom = raw.startswith(b"\xef\xbb\xbf")  # as a Windows editor may save it: kept
+    text = raw.decode("utf-8-sig")
     if resolved.loaded.raw == raw:
         parsed[text] = resolved.loaded
     literal = _keep_live(plan, base, loaded.data, drafted_from, draft_with)
     fields = [(path, new) for path, _old, new in plan.fields]
     _fits(raw, plan.overrides, deal_path)
-    new_text = edit_deal(text, fields, plan.overrides, parse, plan.items) if plan.changed else text
+
+    def edited(deal_text: str) -> str:
+        out = edit_deal(deal_text, fields, plan.overrides, parse, plan.items)
+        return _json_again(deal_text, out, parse) if deal_path.suffix.lower() == ".json" else out
+
+    new_text = edited(text) if plan.changed else text
     mismatches: list[str] = []
     if plan.changed:
         def redraft(deal_text: str) -> Draft:
@@ -153,7 +166,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
                 for r in plan.clauses:
                     if r.id == ident:
                         r.detail = r.detail.split("; computed values kept live")[0]
-            new_text = edit_deal(text, fields, plan.overrides, parse, plan.items)
+            new_text = edited(text)
             literal.clear()
             redrafted = redraft(new_text)
             found = review.mismatched(plan, redrafted)
@@ -169,7 +182,7 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     review_path = deal_path.with_name(deal_path.stem + ".review.md")
     files = {review_path: ("\n".join(lines) + "\n").encode("utf-8")}
     if new_text != text:
-        files[deal_path] = new_text.encode("utf-8")
+        files[deal_path] = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
     if library_files:
         lines += ["", f"## Library branch {branch}", "",
                   *(f"- {name}" for name in sorted(library_files))]
@@ -200,6 +213,67 @@ def _fits(raw: bytes, overrides: dict[str, dict], deal_path: Path) -> None:
         raise InputError(Problem(file=str(deal_path), message=(
             f"absorbing this review would leave a deal that does not draft: the wording it adds makes the deal file "
             f"larger than {MAX_BYTES // 1000} kB (text pasted into a clause?); a deal file is far smaller")))
+
+
+def _drafted_library(document: Path, properties: dict[str, str], resolved: Resolved, library: Path | None,
+                     library_rev: str | None) -> Resolved:
+    """Without its manifest, the deal resolved at the library commit the document records it was drafted at: drafted
+    from the library as it is now, every clause the library changed since would read as the reviewer's edit, and
+    absorbing it would write the old wording back into the deal. Refused in one line when that commit cannot be read
+    (a library outside git, or a repository without it); --library-rev chooses the revision instead."""
+    from termsmith.errors import GitError
+
+    drafted_at = properties.get("termsmith.library.commit", "")
+    now = resolved.library.commit or ""
+    if library_rev is not None or not drafted_at or not now or now.startswith(drafted_at) or drafted_at.startswith(now):
+        return resolved
+    try:
+        return resolve(resolved.deal_path, library, drafted_at)
+    except (GitError, LibraryError) as exc:
+        why = "; ".join(p.message for p in exc.problems) if exc.problems else str(exc)
+        version = properties.get("termsmith.library.version", "")
+        raise InputError(Problem(file=str(document), code="library-changed", message=(
+            f"was drafted from the clause library{' ' + version if version else ''} at commit {drafted_at[:12]}, "
+            f"which cannot be read here ({why}); the library is now {resolved.library.version} at commit {now[:12]}, "
+            "and its changes since would read as the reviewer's: put the draft's manifest beside the document, or "
+            "give --library-rev with the library revision it was drafted from"))) from None
+
+
+def _json_again(text: str, edited: str, parse) -> str:
+    """A deal file written in JSON, edited (its values spliced in as YAML, which reads JSON too), written as JSON again
+    with the same indent, so that JSON tools still read it; its data is what the edit holds. A .json file written in
+    YAML stays YAML."""
+    import json
+
+    try:
+        json.loads(text)
+    except ValueError:
+        return edited
+    data = parse(edited)
+    if data is None:
+        return edited
+    indent = re.search(r"\n([ \t]+)\S", text)
+    out = json.dumps(data, indent=indent.group(1) if indent else None, default=str,
+                     ensure_ascii=not any(ord(c) > 127 for c in text)) + ("\n" if text.endswith("\n") else "")
+    return out.replace("\n", "\r\n") if "\r\n" in text else out
+
+
+def _same_deal(document: Path, properties: dict[str, str], raw: bytes, deal_path: Path) -> None:
+    """A document drafted from another deal (its recorded deal id is not the deal file's) is refused as that, not as
+    the deal file having changed since."""
+    from termsmith.deal.load import load_bytes
+
+    drafted_id = properties.get("termsmith.deal.id", "")
+    try:
+        deal = load_bytes(raw, str(deal_path)).data.get("deal")
+    except TermsmithError:
+        return  # the deal file's own error is said where it is read
+    deal_id = deal.get("id") if isinstance(deal, dict) else None
+    if drafted_id and isinstance(deal_id, str) and deal_id != drafted_id:
+        made_from = properties.get("termsmith.deal.file", "")
+        raise InputError(Problem(file=str(document), code="other-deal", message=(
+            f"was drafted from the deal {drafted_id!r}" + (f" (its deal file was named {made_from})" if made_from else "") +
+            f", not from {deal_path.name}, which is the deal {deal_id!r}: give the deal file it was drafted from")))
 
 
 def _definers(base: Draft, library) -> dict[str, tuple[str, str, str]]:

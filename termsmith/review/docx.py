@@ -65,13 +65,17 @@ _WRAPPERS = (_w("smartTag"), _CUSTOM_XML, _SDT, _SDT_CONTENT, _w("dir"), _w("bdo
 # bidirectional embedding and override around runs typed in another direction (or marked left-to-right)
 _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR = _w("fldChar"), _w("fldCharType"), (_w("instrText"), _w("delInstrText"))
 _DEL_TEXT, _TAB, _NB_HYPHEN, _BREAKS = _w("delText"), _w("tab"), _w("noBreakHyphen"), (_w("br"), _w("cr"))
-_SYM = _w("sym")
+_SYM, _SECT_PR = _w("sym"), _w("sectPr")
+_CELL_INS, _CELL_DEL = _w("cellIns"), _w("cellDel")
 _NUM_PR, _NUMBERED = _w("numPr"), ("ClauseLevel", "ScheduleLevel")
 _RUBY, _RUBY_BASE = _w("ruby"), _w("rubyBase")
 _NAME, _ID, _TYPE, _INSTR_ATTR, _TC = _w("name"), _w("id"), _w("type"), _w("instr"), _w("tc")
 _NOTE_REFERENCES = {_w("footnoteReference"): "footnote", _w("endnoteReference"): "endnote"}
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_PICTURES = (_w("drawing"), _w("pict"), _w("object"), f"{{{_MC}}}AlternateContent")
+_OMML = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+_MATH, _MATH_TEXT = (f"{{{_OMML}}}oMath", f"{{{_OMML}}}oMathPara"), f"{{{_OMML}}}t"
+_ALTERNATE, _CHOICE, _FALLBACK = (f"{{{_MC}}}AlternateContent", f"{{{_MC}}}Choice", f"{{{_MC}}}Fallback")
+_PICTURES = (_w("drawing"), _w("pict"), _w("object"), _ALTERNATE)  # in a run: a drawing, a shape, a text box
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 
@@ -126,7 +130,7 @@ class NoteReference(NamedTuple):
     """Where a footnote or endnote is referenced: the note's kind and id, and the tracked change the reference
     is part of (None when it is not tracked)."""
 
-    kind: Literal["footnote", "endnote", "picture", "text box"]
+    kind: Literal["footnote", "endnote", "picture", "text box", "equation"]
     id: str
     revision: Revision | None = None
 
@@ -140,7 +144,7 @@ def plural(kind: str) -> str:
 class FootNote:
     """A footnote or endnote the body references, and its text ('' when the document has no such note)."""
 
-    kind: Literal["footnote", "endnote", "picture", "text box"]
+    kind: Literal["footnote", "endnote", "picture", "text box", "equation"]
     id: str
     text: str
     index: int  # the body block that references it
@@ -153,6 +157,8 @@ class Row:
     revision: Revision | None = None
     header: bool = False
     merged: bool = False  # holds a cell merged with its neighbour (w:gridSpan) or the one above (w:vMerge)
+    marks: dict[int, Revision] = field(default_factory=dict)  # column → the cell inserted or deleted with tracking
+    # (w:cellIns, w:cellDel): a cell deleted is not in the row as it stands, one inserted not in the row before
 
 
 @dataclass
@@ -295,6 +301,9 @@ class _Reader:
                 blocks.append(self._paragraph(el))
             else:
                 blocks.append(self._table(el))
+        last = next((b for b in reversed(blocks) if isinstance(b, Para)), None)
+        if last is not None and _child(body, _SECT_PR) is not None:  # the last section's layout: after the last
+            self._section_change(_child(body, _SECT_PR), last)  # paragraph
         if self.fields:  # the rest of the text would read as the field's code: nothing after it would count
             raise self.package.refuse(f"{self.main} holds a field that never ends (a w:fldChar 'begin' with no "
                                       "'end'), so the text after it cannot be read: the file is damaged; open it "
@@ -305,6 +314,14 @@ class _Reader:
         return Document(self.package.path, blocks, comments, properties, self.styles,
                         {**self.parts.note_texts(), **self.pictures}, self.parts.margins(), self.parts.margin_texts(body),
                         self.parts.note_comments(), self.parts.application())
+
+    @staticmethod
+    def _section_change(section: etree._Element, para: Para) -> None:
+        """A tracked change of a section's page layout (margins, orientation, columns: w:sectPrChange), reported as
+        formatting like a paragraph's: termsmith lays the pages out itself."""
+        change = _child(section, _w("sectPrChange"))
+        if change is not None:
+            para.formatted.append((change.get(_AUTHOR, ""), change.get(_DATE, ""), "(page layout)"))
 
     def _restarts(self) -> dict[tuple[str, str], str]:
         """The lists (w:num) that restart a level at a number of their own (w:lvlOverride/w:startOverride)."""
@@ -381,6 +398,10 @@ class _Reader:
                 row.cells.append([_echo(p) for p in top])
                 row.merged = True
             else:
+                for kind, tag in (("ins", _CELL_INS), ("del", _CELL_DEL)):
+                    mark = _child(tcpr, tag) if tcpr is not None else None
+                    if mark is not None:
+                        row.marks[len(row.cells)] = _revision(mark, kind)
                 row.cells.append(self._cell(tc))
             row.cells.extend([] for _ in range(span - 1))
             row.merged = row.merged or span > 1
@@ -428,6 +449,9 @@ class _Reader:
         para = Para(style, [], mark=mark)
         para.restarted = restarted
         self.serial += 1
+        section = _child(ppr, _SECT_PR) if ppr is not None and ppr.tag == _PPR else None
+        if section is not None:  # a section's page layout changed with tracking (it ends with this paragraph)
+            self._section_change(section, para)
         restyled = _child(ppr, _PPR_CHANGE) if ppr is not None and ppr.tag == _PPR else None
         if restyled is not None:
             para.formatted.append((restyled.get(_AUTHOR, ""), restyled.get(_DATE, ""), "(paragraph)"))
@@ -448,6 +472,9 @@ class _Reader:
             elif self.sent is not None and tag in (*_INSERTS, *_DELETES) and self._sent(child):
                 if tag in _INSERTS:  # the redline's own: the text as sent
                     self._content(child, para, revision)
+            elif tag in _INSERTS and revision is not None and revision.kind == "del":
+                # words inserted inside a deletion (Word nests them the other way round): in neither view
+                self._content(child, para, replace(revision, of_inserted=True))
             elif tag in _INSERTS:
                 self._content(child, para, replace(_revision(child, "ins"), moved=tag == _MOVE_TO))
             elif tag in _DELETES:
@@ -480,7 +507,17 @@ class _Reader:
             elif tag in _WRAPPERS:
                 self._content(child.find(_SDT_CONTENT) if tag == _SDT and
                               child.find(_SDT_CONTENT) is not None else child, para, revision)
-            # pPr, proofErr, permStart, mc:AlternateContent (drawings) …: no text
+            elif tag in _MATH:  # an equation (Insert > Equation): termsmith drafts none, reported like a picture
+                ident = str(len(self.pictures))
+                words = "".join(t.text or "" for t in child.iter(_MATH_TEXT))
+                self.pictures[("equation", ident)] = " ".join(words.split())
+                para.notes.append(NoteReference("equation", ident, revision))
+            elif tag == _ALTERNATE:  # runs in a newer Word's markup and again in plain WordprocessingML: the latter
+                chosen = _child(child, _FALLBACK)  # (the first choice when there is none)
+                chosen = chosen if chosen is not None else _child(child, _CHOICE)
+                if chosen is not None:
+                    self._content(chosen, para, revision)
+            # pPr, proofErr, permStart …: no text
 
     def _hyperlink(self, el: etree._Element, para: Para, revision: Revision | None) -> None:
         r_id = el.get(f"{{{R}}}id")
@@ -679,6 +716,11 @@ def _block_elements(parent: etree._Element) -> Iterator[etree._Element]:
                 yield from _block_elements(content)
         elif tag == _CUSTOM_XML:
             yield from _block_elements(child)
+        elif tag == _ALTERNATE:  # paragraphs in a newer Word's markup and again in plain WordprocessingML
+            chosen = _child(child, _FALLBACK)
+            chosen = chosen if chosen is not None else _child(child, _CHOICE)
+            if chosen is not None:
+                yield from _block_elements(chosen)
 
 
 def _rows(tbl: etree._Element) -> Iterator[etree._Element]:

@@ -39,7 +39,7 @@ from termsmith.review.docx import Document, FootNote, Para, Piece, Row, TableRea
 from termsmith.review.redline import fold_quotes
 from termsmith.review.relink import aliases, relinked, typed_over
 from termsmith.review.views import ViewPara as _P
-from termsmith.review.views import cell_paras, resolved, typed_number
+from termsmith.review.views import cell_paras, kept_cells, resolved, typed_number
 
 SECTION_STYLES = {"ArticleHeading": "article", "ScheduleHeading": "schedule", "ExecutionHeading": "signatures"}
 COVER_STYLES = {"Title", "Subtitle", "CoverParty", "CoverDate", "TOCHeading"}
@@ -73,7 +73,8 @@ def document_draft(doc: Document, base: Draft | None = None, *, view: str = "acc
     the clause (or section, or 'cover') each of the document's blocks belongs to."""
     builder = _Builder(doc, base, view)
     draft = builder.build()
-    typed = typed_over(doc, base, draft) if base is not None and not doc.fields_recomputed else set()
+    typed = typed_over(doc, base, draft, builder.owners) if base is not None and not doc.fields_recomputed \
+        else set()
     if typed:  # read again, those numbers as the reviewer's text
         builder = _Builder(doc, base, view, typed)
         draft = builder.build()
@@ -86,6 +87,18 @@ def is_termsmith(doc: Document) -> bool:
     """Made by termsmith: clause bookmarks in house-style headings."""
     return any(isinstance(b, Para) and b.style in SECTION_STYLES and any(n.startswith("_Ref_") for n in b.bookmarks)
                for b in doc.blocks)
+
+
+def not_termsmith(doc: Document) -> str:
+    """Why the document cannot be read as a termsmith draft (is_termsmith is false), in words after its name: not
+    made by termsmith, or made by it and saved by a program that kept neither its house styles nor its bookmarks."""
+    marked = any(n.startswith("_Ref_") for b in doc.blocks if isinstance(b, Para) for n in b.bookmarks)
+    styled = any(isinstance(b, Para) and b.style in SECTION_STYLES for b in doc.blocks)
+    if not (marked or styled or doc.properties.get("termsmith.deal.id")):
+        return "not made by termsmith (no clause bookmarks)"
+    lost = ("its clause bookmarks" if styled else "its house styles (its headings are in others)" if marked else
+            "its clause bookmarks and house styles")
+    return f"made by termsmith, but {lost} are gone (a program that saved it did not keep them)"
 
 
 def owner_of(owners: dict[int, str], index: int) -> str:
@@ -376,7 +389,7 @@ class _Builder:
                 p.style == SIGNATURE_TEXT for r in rows for c in r.cells for p in c):
             # a cell spanning two columns is followed by none of its own (the reader's filler holds no paragraph)
             self.signatures.append([_fold(_plain(c)) for r, row in zip(rows, cells, strict=True)
-                                    for c, paras in zip(row, r.cells, strict=True) if paras])
+                                    for c, paras in zip(row, kept_cells(r, self.view), strict=True) if paras])
             return
         if not self.sections:
             self.sections.append(_ReadSection("signatures", "document", "_Ref_document", ""))

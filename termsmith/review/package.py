@@ -13,6 +13,7 @@ import codecs
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -39,6 +40,7 @@ STRICT_NAMESPACES = (  # ISO/IEC 29500 Strict → Transitional (relationship typ
     (_STRICT + b"drawingml/wordprocessingDrawing",
      b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
     (_STRICT + b"wordprocessingml/main", b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    (_STRICT + b"officeDocument/math", b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
     (_STRICT + b"officeDocument/relationships", b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
     (_STRICT + b"officeDocument/customProperties",
      b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),
@@ -94,8 +96,9 @@ class Package:
         try:
             with self.zip.open(info) as fh:
                 data = fh.read(limit + 1)  # the header may lie: never read more than the limit
-        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise self.refuse(f"{name} cannot be read ({exc})") from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            # zlib.error: a member whose compressed bytes are damaged (a copy cut short or altered on the way)
+            raise self.refuse(f"{name} cannot be read: the file is damaged ({exc})") from None
         if len(data) > limit:
             raise self.refuse(f"{name} inflates past the {limit} bytes allowed: refused as a zip bomb")
         self.total += len(data)
@@ -148,13 +151,16 @@ def open_package(path: Path) -> Package:
         raise DocxError(Problem(file=where, message="file not found")) from None
     except OSError as exc:
         raise DocxError(Problem(file=where, message=f"cannot read: {exc.strerror or exc}")) from None
+    if size == 0:
+        raise DocxError(Problem(file=where, message="is empty (0 bytes): not a Word document; ask for the file again"))
     if size > MAX_FILE:
         raise DocxError(Problem(file=where, message=f"is {size} bytes, more than the {MAX_FILE} a .docx may be here"))
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise DocxError(Problem(file=where, message="is not a Word document (not a zip package" +
-                                _what_instead(path) + ")")) from None
+        instead = _what_instead(path)
+        raise DocxError(Problem(file=where, message=instead[2:] if instead == _ENCRYPTED else (
+            "is not a Word document (not a zip package" + instead + ")"))) from None
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         archive.close()
@@ -185,8 +191,9 @@ def open_package(path: Path) -> Package:
     return package
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: .doc, .xls, an encrypted .docx …
 _SAVE_AS = ": open it in Word or LibreOffice and save it as a Word document (.docx)"
-_OTHER_FORMATS = ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "; it is a Word 97-2003 document (.doc) or another older "
+_OTHER_FORMATS = ((_OLE, "; it is a Word 97-2003 document (.doc) or another older "
                    "Office file" + _SAVE_AS),
                   (b"{\\rtf", "; it is a Rich Text Format file (.rtf)" + _SAVE_AS),
                   (b"%PDF", "; it is a PDF" + ": ask for the Word file the reviewer edited"),
@@ -194,11 +201,20 @@ _OTHER_FORMATS = ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "; it is a Word 97-2003 
                    "OpenDocument file" + _SAVE_AS))
 
 
+_ENCRYPTED = "; is a Word document protected by a password (encrypted), which termsmith cannot open: open it in " \
+             "Word, remove the password (File > Info > Protect Document > Encrypt with Password) and save it, or " \
+             "ask for a copy without one"
+
+
 def _what_instead(path: Path) -> str:
     """What a file that is not a zip package seems to be, by its first bytes ('' when it is nothing known)."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
+            # a .docx protected by a password is an OLE compound file too, holding the package encrypted in a stream
+            # named EncryptedPackage (ECMA-376 Part 2 and [MS-OFFCRYPTO]): not a .doc, whatever its first bytes say
+            if head.startswith(_OLE) and "EncryptedPackage".encode("utf-16-le") in fh.read(MAX_FILE):
+                return _ENCRYPTED
     except OSError:
         return ""
     head = head.removeprefix(codecs.BOM_UTF8)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -110,6 +111,19 @@ def compare(old: Draft, new: Draft, *, author: str, date: str) -> Comparison:
     """Align the drafts section by section and clause by clause (by id), then paragraph by paragraph and
     word by word, into the new draft with the old draft's removed text as deletions."""
     summary = _Summary()
+    live = _LIVE.set(frozenset(a for s in new.sections for a in (s.anchor, *(c.anchor for c in s.clauses))))
+    try:
+        return _compare(old, new, summary, author=author, date=date)
+    finally:
+        _LIVE.reset(live)
+
+
+# the bookmarks of the new side's sections and clauses, while one comparison runs: a cross-reference moved off a
+# clause still there was pointed elsewhere on purpose
+_LIVE: ContextVar[frozenset[str]] = ContextVar("live", default=frozenset())
+
+
+def _compare(old: Draft, new: Draft, summary: _Summary, *, author: str, date: str) -> Comparison:
     sections = tuple(_align(old.sections, new.sections, key=lambda s: s.anchor,
                             same=lambda o, n: _section(o, n, summary),
                             removed=lambda s: _whole_section(s, "delete", summary),
@@ -503,9 +517,12 @@ def _rewritten(segments: list[tuple[bool, list, list]]) -> bool:
 def _references_only(olds: Sequence[Inline], news: Sequence[Inline]) -> bool:
     """Only cross-references changed, one for one: the clauses they point at were renumbered or replaced
     (a reference keeps its revision even when its number reads the same: it points at another clause,
-    and rejecting the change must point it back)."""
+    and rejecting the change must point it back). One pointed away from a clause the new side still has (a
+    reviewer's Insert > Cross-reference over the old one, or its field code edited) is a change of its own."""
+    live = _LIVE.get()
     return bool(olds) and len(olds) == len(news) and all(
-        isinstance(o, CrossRef) and isinstance(n, CrossRef) for o, n in zip(olds, news, strict=True))
+        isinstance(o, CrossRef) and isinstance(n, CrossRef) and (o.anchor == n.anchor or o.anchor not in live)
+        for o, n in zip(olds, news, strict=True))
 
 
 def _blank(token: Inline) -> bool:

@@ -113,18 +113,23 @@ def aliases(doc: Document) -> dict[str, str]:
     return out
 
 
-def typed_over(doc: Document, base: Draft, draft: Draft) -> set[tuple[str, str]]:
+def typed_over(doc: Document, base: Draft, draft: Draft, owners: dict[int, str] | None = None) -> set[tuple[str, str]]:
     """(bookmark, number) of each cross-reference whose shown number the reviewer typed over: neither the
     number the draft showed (a stale number after a move is that one) nor its target's number in the document
     as it now reads (Word updated the field; Word may write it with more or less of its parent's number: '12.1(a)'
-    for '(a)')."""
+    for '(a)'). With `owners` (the clause each block is in), only a field the draft's clause had: one whose code
+    the reviewer pointed at another clause shows the old number until Word updates it, and is that other clause's
+    reference."""
     drafted, now, alias = shown_numbers(base), shown_numbers(draft), aliases(doc)
+    had = _referenced(base) if owners is not None else {}
 
     def word_number(label: str, numbers: set[str]) -> bool:
         return any(label.endswith(n) or n.endswith(label) for n in numbers if n and label)
 
     out = set()
-    for block in doc.blocks:
+    owner = "cover"
+    for n, block in enumerate(doc.blocks):
+        owner = owners.get(n, owner) if owners is not None else owner
         paras = paras_of(block)
         for para in paras:
             for piece in para.pieces:
@@ -132,8 +137,22 @@ def typed_over(doc: Document, base: Draft, draft: Draft) -> set[tuple[str, str]]
                 if isinstance(item, CrossRef) and item.anchor in alias:
                     item = replace(item, anchor=alias[item.anchor])
                 if isinstance(item, CrossRef) and item.anchor in drafted and item.label not in drafted[item.anchor] \
-                        and item.anchor in now and not word_number(item.label, now[item.anchor]):
+                        and item.anchor in now and not word_number(item.label, now[item.anchor]) and \
+                        (owners is None or owner not in had or item.anchor in had[owner]):
                     out.add((item.anchor, item.label))
+    return out
+
+
+def _referenced(draft: Draft) -> dict[str, set[str]]:
+    """The bookmarks each clause's cross-references point at."""
+    out: dict[str, set[str]] = {}
+    for section in draft.sections:
+        for clause in section.clauses:
+            marks = out.setdefault(clause.id, set())
+            for block in clause.blocks:
+                cells = [block.inlines] if isinstance(block, Paragraph) else [c for r in (block.header, *block.rows)
+                                                                              for c in r]
+                marks.update(i.anchor for inlines in cells for i in inlines if isinstance(i, CrossRef))
     return out
 
 

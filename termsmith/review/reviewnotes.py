@@ -15,7 +15,8 @@ from termsmith.review.docx import Comment, Document, Para, Piece, Row, paras_of
 from termsmith.review.fromdocx import owner_of
 from termsmith.review.views import hand_numbers
 
-_WHOLE = ("(paragraph)", "(table)")  # a formatting change of a paragraph or table: a note of its own, not words
+_WHOLE = ("(paragraph)", "(table)", "(page layout)")  # a formatting change of a paragraph, a table or a section: a
+# note of its own, not words
 TERMSMITH_AUTHOR = "termsmith"  # the author of the notes termsmith itself writes into a draft
 
 

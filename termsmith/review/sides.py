@@ -17,8 +17,8 @@ from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.render.wordparts import REDLINE_BODY_PROPERTY
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
 from termsmith.review.docx import Document, Para, paras_of, plural, read_document
-from termsmith.review.fromdocx import (cover_names, document_draft, is_termsmith, note_places, owner_of, place_names,
-                                      restyled_heading)
+from termsmith.review.fromdocx import (cover_names, document_draft, is_termsmith, not_termsmith, note_places, owner_of,
+                                      place_names, restyled_heading)
 from termsmith.review.margins import untracked as untracked_margins
 from termsmith.review.package import DocxError, open_package
 from termsmith.review.reviewnotes import hidden_text
@@ -92,7 +92,7 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
     base = None
     manifest = find_manifest(path, doc) if is_termsmith(doc) else None
     if not is_termsmith(doc):
-        notes.append(f"{path}: not made by termsmith (no clause bookmarks): compared as plain text")
+        notes.append(f"{path}: {not_termsmith(doc)}: compared as plain text")
     elif manifest is None:
         notes.append(f"{path}: no manifest beside it: compared as it reads, clauses found by their bookmarks")
     else:
@@ -114,8 +114,10 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
     if footnotes:
         kinds = [n.kind for n, _owner, _place in footnotes]
         counted = " and ".join(f"{kinds.count(k)} {k if kinds.count(k) == 1 else plural(k)}"
-                               for k in ("footnote", "endnote", "picture", "text box") if k in kinds)
-        empty = {"picture": "(no alternative text)", "text box": "(empty)"}  # what a note without text is called
+                               for k in ("footnote", "endnote", "picture", "text box", "equation")
+                               if k in kinds)
+        # what a note without text is called
+        empty = {"picture": "(no alternative text)", "text box": "(empty)", "equation": "(empty)"}
         notes.append(f"{path}: {counted} the redline does not compare or show (termsmith drafts none): " + "; ".join(
             f"{n.kind} in {place}: “"
             f"{shorten(n.text, 80) if n.text else empty.get(n.kind, '(its text is not in the document)')}”"

@@ -102,20 +102,38 @@ def _moved_bookmarks(doc: Document, gone: str) -> dict:
     for (kind, name), n in ends.items():
         other = ends.get(("to" if kind == "from" else "from", name))
         marks = doc.blocks[n].bookmarks
-        if kind == gone and other is not None and marks and not doc.blocks[other].bookmarks:
+        if kind == gone and other is not None and marks and not doc.blocks[other].bookmarks and \
+                _moved_whole(doc.blocks[n]) and _moved_whole(doc.blocks[other]):
             out.setdefault(other, []).extend(marks)
             out.setdefault("gone", set()).update(marks)
     return out
+
+
+def _moved_whole(para: Para) -> bool:
+    """The paragraph itself moved (its mark, or all its words): not words moved out of or into a paragraph that stays,
+    which keeps its bookmark where it is (Word writes a move's range in the paragraph either way)."""
+    if para.mark is not None and para.mark.moved:
+        return True
+    return all(p.revision is not None and p.revision.moved for p in para.pieces if not _blank_piece(p))
 
 
 def _blank_piece(piece: Piece) -> bool:
     return isinstance(piece.inline, Span) and not piece.inline.text.strip()
 
 
+def kept_cells(row: Row, view: str) -> list[list[Para]]:
+    """The row's cells in the view: a cell deleted with tracking (w:cellDel) is gone from the row as it stands, one
+    inserted (w:cellIns) is not in it before the review."""
+    if not row.marks:
+        return row.cells
+    drop = "del" if view == "accepted" else "ins"
+    return [cell for k, cell in enumerate(row.cells) if k not in row.marks or row.marks[k].kind != drop]
+
+
 def cell_paras(row: Row, view: str) -> list[list[Piece]]:
     """Each cell's inlines (its paragraphs joined by line breaks)."""
     out = []
-    for cell in row.cells:
+    for cell in kept_cells(row, view):
         pieces: list[Piece] = []
         for k, para in enumerate(cell):
             if k:
