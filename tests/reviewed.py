@@ -241,17 +241,22 @@ class WordEdit:
     def add_paragraph(self, after: str, runs: list[tuple[str, bool]], author: str = "Jane Counsel",
                       date: str = "2027-02-01T10:00:00Z", tracked: bool = True) -> None:
         """A new paragraph in the style of the paragraph holding `after`, placed after it, as a reviewer types
-        one in Word: its runs (text, bold) with direct bold formatting, no bookmark; tracked, the paragraph
-        mark and its runs are insertions."""
+        one in Word (see `new_paragraph`)."""
         run, _t = self._run_with(after)
         para = run
         while para.tag != q("p"):
             para = para.getparent()
-        new = etree.Element(q("p"))
         style = para.find(f"{q('pPr')}/{q('pStyle')}")
+        para.addnext(self.new_paragraph(None if style is None else style.get(q("val")), runs, author, date, tracked))
+
+    def new_paragraph(self, style: str | None, runs: list[tuple[str, bool]], author: str = "Jane Counsel",
+                      date: str = "2027-02-01T10:00:00Z", tracked: bool = True) -> etree._Element:
+        """A paragraph a reviewer types in Word, not yet placed: in the paragraph style `style`, its runs (text,
+        bold) with direct bold formatting, no bookmark; tracked, the paragraph mark and its runs are insertions."""
+        new = etree.Element(q("p"))
         ppr = etree.SubElement(new, q("pPr"))
         if style is not None:
-            ppr.append(copy.deepcopy(style))
+            etree.SubElement(ppr, q("pStyle")).set(q("val"), style)
         if tracked:
             etree.SubElement(ppr, q("rPr")).append(self._mark("ins", author, date))
         holder = self._mark("ins", author, date) if tracked else new
@@ -264,7 +269,7 @@ class WordEdit:
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         if tracked:
             new.append(holder)
-        para.addnext(new)
+        return new
 
     def comment(self, on: str, text: str, author: str = "Jane Counsel", date: str = "2027-02-02T09:00:00Z",
                 reply_to: str | None = None) -> str:

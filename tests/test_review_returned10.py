@@ -408,25 +408,6 @@ def test_runs_and_paragraphs_in_alternate_content_are_read(drafted, tmp_path, fa
 
 
 # ── an article the review added ──────────────────────────────────────────────────────────────
-def _paragraph(edit: WordEdit, style: str, runs: list[tuple[str, bool]], tracked: bool) -> etree._Element:
-    p = etree.Element(q("p"))
-    props = etree.SubElement(p, q("pPr"))
-    etree.SubElement(props, q("pStyle")).set(q("val"), style)
-    if tracked:
-        etree.SubElement(props, q("rPr")).append(edit._mark("ins", WHO, WHEN))
-    holder = edit._mark("ins", WHO, WHEN) if tracked else p
-    for text, bold in runs:
-        run = etree.SubElement(holder, q("r"))
-        if bold:
-            etree.SubElement(etree.SubElement(run, q("rPr")), q("b"))
-        t = etree.SubElement(run, q("t"))
-        t.text = text
-        t.set(SPACE, "preserve")
-    if tracked:
-        p.append(holder)
-    return p
-
-
 @pytest.mark.parametrize("tracked", [True, False])
 def test_an_article_the_review_added_is_listed_as_not_absorbed_with_its_clause(drafted, tmp_path, tracked):
     """An article heading typed before Article 5 with one clause under it: absorb stopped with an internal error
@@ -435,9 +416,9 @@ def test_an_article_the_review_added_is_listed_as_not_absorbed_with_its_clause(d
     before its fix."""
     edit = WordEdit(drafted / "out" / DOCX)
     governance = next(p for p in edit.doc.iter(q("p")) if "".join(t.text or "" for t in p.iter(q("t"))) == "Governance")
-    governance.addprevious(_paragraph(edit, "ArticleHeading", [("Non-solicitation", False)], tracked))
-    governance.addprevious(_paragraph(edit, "ClauseLevel1", [("Non-solicitation. ", True), (
-        "Neither Party may solicit the employees of the other Party during the Term.", False)], tracked))
+    governance.addprevious(edit.new_paragraph("ArticleHeading", [("Non-solicitation", False)], WHO, WHEN, tracked))
+    governance.addprevious(edit.new_paragraph("ClauseLevel1", [("Non-solicitation. ", True), (
+        "Neither Party may solicit the employees of the other Party during the Term.", False)], WHO, WHEN, tracked))
     reviewed = drafted / "out" / "article.docx"
     edit.save(reviewed)
     deal = drafted / "deal.yaml"
