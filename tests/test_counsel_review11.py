@@ -1,0 +1,46 @@
+"""Findings of an eleventh outside reading (counsel for the other side, library 2.9.0): the points the tenth reading
+left (when the provider reimburses a Step-In, stranded costs after a termination for the other Party's default,
+Service Credits of a supplier to resellers that pay only for Products, and credits against a quarterly royalty).
+Each test drafts the deal it needs."""
+
+from __future__ import annotations
+
+import pytest
+
+from .counsel import clause_of, draft_md, example, two_customers, under
+from .test_counsel_review10 import _budget_funded
+
+LAWS = ["England and Wales", "New York", "Germany"]
+
+
+def _agreement(md: str) -> str:
+    """The agreement without the notes for the reviewer that follow it."""
+    return md.split("**Notes for the reviewer**")[0]
+
+
+# ── 1: the provider reimburses the costs of a Step-In within the deal's payment terms ────────────────────────
+@pytest.mark.parametrize("law", LAWS)
+@pytest.mark.parametrize("budget_funded", [False, True])
+def test_the_provider_reimburses_the_costs_of_a_step_in_within_the_payment_terms(write_deal, law, budget_funded):
+    """"OpsCloud must reimburse the reasonable additional costs of the Step-In" (priced) and "must reimburse Meridian
+    the rest of those costs" (Budget) set no time for payment; the priced branch named no payee."""
+    data = _budget_funded() if budget_funded else example("meridian-opscloud-managed-service")
+    data["budget" if budget_funded else "payments"]["payment_terms_days"] = 45
+    step_in = clause_of(_agreement(draft_md(write_deal, under(data, law))), "Step-in")
+    if budget_funded:
+        assert ("OpsCloud must reimburse Meridian the rest of those costs within 45 days after receiving an invoice "
+                "for them. If the Step-In was caused by an emergency that OpsCloud did not cause, all of those costs "
+                "are Shared Costs instead.") in step_in
+    else:
+        assert ("OpsCloud must reimburse Meridian the reasonable additional costs of the Step-In, unless the Step-In was "
+                "caused by an emergency that OpsCloud did not cause. OpsCloud must pay each reimbursement within 45 "
+                "days after receiving an invoice for it.") in step_in
+    assert "30 days" not in step_in
+
+
+@pytest.mark.parametrize("budget_funded", [False, True])
+def test_with_several_customers_the_step_in_costs_are_reimbursed_to_the_party_that_made_it(write_deal, budget_funded):
+    data = _budget_funded(two_customers()) if budget_funded else two_customers(pays=True)
+    step_in = clause_of(_agreement(draft_md(write_deal, data)), "Step-in")
+    assert "OpsCloud must reimburse the Party that made the Step-In" in step_in
+    assert "within 30 days after receiving an invoice for" in step_in
