@@ -44,3 +44,41 @@ def test_with_several_customers_the_step_in_costs_are_reimbursed_to_the_party_th
     step_in = clause_of(_agreement(draft_md(write_deal, data)), "Step-in")
     assert "OpsCloud must reimburse the Party that made the Step-In" in step_in
     assert "within 30 days after receiving an invoice for" in step_in
+
+
+# ── 2: a Party that terminates for the other's default bears no share of the defaulter's stranded costs ─────────
+@pytest.mark.parametrize("law", LAWS)
+@pytest.mark.parametrize("stem", ["acme-globex-technology", "managed-service-budget",
+                                  "solent-northgate-contractual-joint-venture"])
+def test_the_final_account_after_a_termination_for_default_leaves_the_defaulters_commitments_with_it(write_deal, law,
+                                                                                                    stem):
+    """The final account shared "the costs of commitments for Approved Activities … that cannot reasonably be
+    cancelled" whatever the ground of termination: a customer that ended the Agreement for the provider's breach or
+    Chronic Failure bore its share of the provider's non-cancellable contracts."""
+    data = _budget_funded() if stem == "managed-service-budget" else example(stem)
+    md = _agreement(draft_md(write_deal, under(data, law)))
+    account = clause_of(md, "Final accounting")
+    ref = "Section" if law == "New York" else "clause"
+    cancel = "canceled" if law == "New York" else "cancelled"
+    chronic = ", or for a Chronic Failure of the other Party under " if data.get("slas") else ""
+    assert f"If a Party terminates this Agreement for a Material Breach of the other Party under {ref} " in account
+    assert ((chronic in account) if chronic else "Chronic Failure" not in account)
+    assert (", the final account does not include the costs, for the period after the Termination Date, of the other "
+            f"Party’s commitments that cannot reasonably be {cancel}. The other Party bears those costs alone.") in account
+
+
+@pytest.mark.parametrize("kind", ["reseller", "managed_service"])
+def test_with_three_parties_the_account_after_a_notice_for_default_leaves_the_defaulters_commitments_with_it(
+        write_deal, kind):
+    """With three or more Parties a notice for the provider's default ends only the participation of the customer that
+    gives it, and the final account between that customer and the others shared the provider's stranded costs."""
+    from .test_counsel_review10 import _three_resellers_and_a_supplier
+
+    data = _three_resellers_and_a_supplier() if kind == "reseller" else _budget_funded(two_customers())
+    account = clause_of(_agreement(draft_md(write_deal, under(data, "England and Wales"))), "Final accounting")
+    assert "If a Party gives notice of termination for a Material Breach of another Party under clause " in account
+    assert ("the final account that follows the notice does not include the costs, for the period after the "
+            "Termination Date, of that other Party’s commitments that cannot reasonably be cancelled. That other Party "
+            "bears those costs alone.") in account
+    if kind == "managed_service":
+        assert ", or for a Chronic Failure of another Party under clause " in account
