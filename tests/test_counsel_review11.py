@@ -82,3 +82,47 @@ def test_with_three_parties_the_account_after_a_notice_for_default_leaves_the_de
             "bears those costs alone.") in account
     if kind == "managed_service":
         assert ", or for a Chronic Failure of another Party under clause " in account
+
+
+# ── 3: a reseller's supplier is paid for Products, which is no price for its support ──────────────────────
+def _reseller_with_a_support_level(paid_for_support: bool = False) -> dict:
+    """northwind with a Service Level of the supplier (response to Priority 1 support requests) with credit tiers,
+    and, if `paid_for_support`, a monthly service charge the reseller pays for that support."""
+    data = example("northwind-resellers-reseller")
+    data["slas"] = {"measurement_period": "monthly", "reporting": "monthly", "support_hours": "business_hours",
+                    "service_credit_cap_percent": 15, "metrics": [
+                        {"id": "p1-response", "provider": "northwind", "target": 4, "unit": "hours",
+                         "description": "Response to Priority 1 support requests",
+                         "credits": [{"above": 4, "credit_percent": 5}, {"above": 8, "credit_percent": 10}]}]}
+    if paid_for_support:
+        data["payments"] = {"currency": "EUR", "payment_terms_days": 30, "streams": [
+            {"id": "support", "type": "service_charge", "payer": "vanderlinde", "payee": "northwind", "amount": 1500,
+             "per": "month", "description": "second-line support"}]}
+    return data
+
+
+@pytest.mark.parametrize("law", LAWS)
+def test_a_supplier_paid_only_for_products_gives_no_service_credits_but_a_remedy_plan(write_deal, law):
+    """The credits were "applied to the charges that Party pays for that service", but the reseller pays Northwind
+    only the price of the Products: the credit had no clear base, and a share of the Products bought in the period
+    would be out of scale with a support failure."""
+    from termsmith import api
+
+    data = under(_reseller_with_a_support_level(), law)
+    md = _agreement(draft_md(write_deal, data))
+    assert "Service Credit" not in md
+    assert ("If a Party fails to meet a Service Level in a Measurement Period, it must, within 10 Business Days after "
+            "the end of that period, give the other Party a written remedy plan.") in clause_of(md, "Remedy plans")
+    warnings = [w for w in api.check(write_deal(data)).warnings if w.path == "slas.metrics[0].credits"]
+    assert len(warnings) == 1
+    assert "is paid only the price of the Products the resellers buy" in warnings[0].message
+
+
+def test_a_supplier_paid_a_charge_for_its_support_still_gives_service_credits_on_that_charge(write_deal):
+    from termsmith import api
+
+    data = _reseller_with_a_support_level(paid_for_support=True)
+    md = _agreement(draft_md(write_deal, data))
+    assert ("it must give each Party that pays it charges for the service concerned a credit (a **“Service Credit”**)"
+            in clause_of(md, "Service credits"))
+    assert not [w for w in api.check(write_deal(data)).warnings if w.path == "slas.metrics[0].credits"]
