@@ -126,3 +126,33 @@ def test_a_supplier_paid_a_charge_for_its_support_still_gives_service_credits_on
     assert ("it must give each Party that pays it charges for the service concerned a credit (a **“Service Credit”**)"
             in clause_of(md, "Service credits"))
     assert not [w for w in api.check(write_deal(data)).warnings if w.path == "slas.metrics[0].credits"]
+
+
+# ── 4: a monthly Service Credit against a royalty reported each quarter ─────────────────────────────────────
+@pytest.mark.parametrize("law", LAWS)
+def test_a_service_credit_against_a_quarterly_royalty_is_measured_monthly_and_deducted_in_the_next_statement(
+        write_deal, law):
+    """Hudson's credits were a percentage of "the charges payable for the affected service for the calendar month"
+    and deducted from Cobalt's "next invoice", but the only payment is a 20% royalty, stated and invoiced each
+    quarter, which has no monthly amount."""
+    md = _agreement(draft_md(write_deal, under(example("hudson-cobalt-technology-us"), law)))
+    ref = "Section" if law == "New York" else "clause"
+    assert ("Where those charges are a Partner Payment calculated on revenue, the charges for a calendar month are that "
+            "Partner Payment calculated on the revenue its payer receives in that month.") in md
+    nature = clause_of(md, "Nature of Service Credits")
+    assert ("Where the Party entitled to a Service Credit pays for the service concerned by a Partner Payment "
+            "calculated on revenue, the preceding sentence does not apply, and that Party must instead deduct the "
+            f"Service Credit from that Partner Payment in the first statement under {ref} 8.2 that falls due after it "
+            "receives the service level report for the Measurement Period concerned. That statement must show the "
+            "Service Credit and the revenue received in that Measurement Period on which it is calculated. The Party "
+            "owing the Service Credit must invoice that Partner Payment net of the deduction. If no further statement "
+            "falls due, the Party owing the Service Credit must pay it within 30 days after the end of the Measurement "
+            "Period concerned.") in nature
+
+
+def test_service_credits_against_a_fixed_charge_are_deducted_from_the_next_invoice_as_before(write_deal):
+    md = _agreement(draft_md(write_deal, _reseller_with_a_support_level(paid_for_support=True)))
+    assert "Partner Payment calculated on revenue" not in md
+    assert ("The Party owing a Service Credit must deduct it from its next invoice to the Party entitled to it or, if no "
+            "further invoice is due, pay it within 30 days after the end of the Measurement Period concerned.\n") in (
+        clause_of(md, "Nature of Service Credits"))
