@@ -149,6 +149,15 @@ def _unused_credits(deal: Deal, src: SourceMap) -> Iterator[Problem]:
                 "costs and sets no price, so these credit tiers are not used (a Service Credit is a price adjustment "
                 "and needs Charges to reduce): state the Charges as a service_charge payment under payments.streams "
                 "to have Service Credits; the draft provides a remedy plan and escalation instead"), code="credits")
+        elif metric.credits and metric.provider not in paid and deal.deal.kind == "reseller" and (
+                metric.provider == deal.parties[0].id):
+            yield src.problem(("slas", "metrics", i, "credits"), (
+                f"{_named(deal, metric.provider)} is paid only the price of the Products the resellers buy, which is "
+                "no price for this service, so these credit tiers are not used (a Service Credit is a price "
+                "adjustment and needs charges for the service to reduce, and a share of Product purchases is out of "
+                "scale with a service failure): state a payment for the service (a service_charge) under "
+                "payments.streams to have Service Credits; the draft provides a remedy plan and escalation instead"),
+                code="credits")
         elif metric.credits and metric.provider not in paid and any(
                 s.payee == metric.provider for s in (deal.payments.streams if deal.payments is not None else ())):
             yield src.problem(("slas", "metrics", i, "credits"), (

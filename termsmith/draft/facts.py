@@ -17,17 +17,17 @@ _NOT_A_PRICE = ("referral_fee", "commission")
 
 
 def paid_parties(deal) -> list[str]:
-    """The ids of the parties another party pays a price for what they provide: a reseller's supplier, a managed
-    service's provider where the deal states its Charges (a service_charge payment), the payee of a payment
-    stream that can be a price (not a referral fee or a commission, which reward a party for the sales or
-    introductions it makes). Service credits can only reduce such charges: a managed service paid through the
-    Budget has none, its provider's costs are shared, and the Budget sets no price for a credit to adjust."""
+    """The ids of the parties another party pays a price for what they provide: a managed service's provider where
+    the deal states its Charges (a service_charge payment), the payee of a payment stream that can be a price (not
+    a referral fee or a commission, which reward a party for the sales or introductions it makes). Service credits
+    can only reduce such charges: a managed service paid through the Budget has none, its provider's costs are
+    shared, and the Budget sets no price for a credit to adjust. A reseller's supplier is paid the price of the
+    Products the resellers buy, which is no price for a service it provides to a Service Level (support, say): it
+    counts only where a payment stream pays it for that service."""
     paid: list[str] = []
     # a managed service's credits reduce the Charges only, not another payment to its provider
     unpriced = service_provider(deal) if deal.deal.kind == "managed_service" and not charge_ids(deal) else None
-    if deal.deal.kind == "reseller":
-        paid.append(deal.parties[0].id)
-    elif deal.deal.kind == "managed_service" and unpriced is None:
+    if deal.deal.kind == "managed_service" and unpriced is None:
         paid.append(service_provider(deal))
     payments = getattr(deal, "payments", None)
     for stream in payments.streams if payments is not None else ():
