@@ -142,34 +142,32 @@ def _unused_credits(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         return
     paid = paid_parties(deal)
     budgeted = deal.deal.kind == "managed_service" and not charge_ids(deal)
+    payees = {s.payee for s in (deal.payments.streams if deal.payments is not None else ())}
     for i, metric in enumerate(deal.slas.metrics):
-        if metric.credits and metric.provider not in paid and budgeted and metric.provider == service_provider(deal):
-            yield src.problem(("slas", "metrics", i, "credits"), (
-                f"the Managed Services are paid through the budget, which shares {_named(deal, metric.provider)}'s "
-                "costs and sets no price, so these credit tiers are not used (a Service Credit is a price adjustment "
-                "and needs Charges to reduce): state the Charges as a service_charge payment under payments.streams "
-                "to have Service Credits; the draft provides a remedy plan and escalation instead"), code="credits")
-        elif metric.credits and metric.provider not in paid and deal.deal.kind == "reseller" and (
-                metric.provider == deal.parties[0].id):
-            yield src.problem(("slas", "metrics", i, "credits"), (
-                f"{_named(deal, metric.provider)} is paid only the price of the Products the resellers buy, which is "
-                "no price for this service, so these credit tiers are not used (a Service Credit is a price "
-                "adjustment and needs charges for the service to reduce, and a share of Product purchases is out of "
-                "scale with a service failure): state a payment for the service (a service_charge) under "
-                "payments.streams to have Service Credits; the draft provides a remedy plan and escalation instead"),
-                code="credits")
-        elif metric.credits and metric.provider not in paid and any(
-                s.payee == metric.provider for s in (deal.payments.streams if deal.payments is not None else ())):
-            yield src.problem(("slas", "metrics", i, "credits"), (
-                f"{_named(deal, metric.provider)} is paid only a referral fee or commission, which rewards sales or "
-                "introductions and is no price for this service, so these credit tiers are not used (a Service "
-                "Credit is a price adjustment and needs charges for the service to reduce): state a payment for the "
-                "service (a service_charge, licence_fee or royalty) to have Service Credits; the draft provides a "
-                "remedy plan and escalation instead"), code="credits")
-        elif metric.credits and metric.provider not in paid:
-            yield src.problem(("slas", "metrics", i, "credits"),
-                              f"no party pays {_named(deal, metric.provider)} for this service, so these credit tiers are not used: "
-                              "the draft provides a remedy plan and escalation instead", code="credits")
+        if not metric.credits or metric.provider in paid:
+            continue
+        name = _named(deal, metric.provider)
+        if budgeted and metric.provider == service_provider(deal):
+            why = (f"the Managed Services are paid through the budget, which shares {name}'s costs and sets no price, "
+                   "so these credit tiers are not used (a Service Credit is a price adjustment and needs Charges to "
+                   "reduce): state the Charges as a service_charge payment under payments.streams to have Service "
+                   "Credits; the draft provides a remedy plan and escalation instead")
+        elif deal.deal.kind == "reseller" and metric.provider == deal.parties[0].id:
+            why = (f"{name} is paid only the price of the Products the resellers buy, which is no price for this "
+                   "service, so these credit tiers are not used (a Service Credit is a price adjustment and needs "
+                   "charges for the service to reduce, and a share of Product purchases is out of scale with a "
+                   "service failure): state a payment for the service (a service_charge) under payments.streams to "
+                   "have Service Credits; the draft provides a remedy plan and escalation instead")
+        elif metric.provider in payees:
+            why = (f"{name} is paid only a referral fee or commission, which rewards sales or introductions and is no "
+                   "price for this service, so these credit tiers are not used (a Service Credit is a price adjustment "
+                   "and needs charges for the service to reduce): state a payment for the service (a service_charge, "
+                   "licence_fee or royalty) to have Service Credits; the draft provides a remedy plan and escalation "
+                   "instead")
+        else:
+            why = (f"no party pays {name} for this service, so these credit tiers are not used: the draft provides a "
+                   "remedy plan and escalation instead")
+        yield src.problem(("slas", "metrics", i, "credits"), why, code="credits")
 
 
 def _unstated_data_roles(deal: Deal, src: SourceMap) -> Iterator[Problem]:
