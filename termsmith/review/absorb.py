@@ -34,7 +34,7 @@ from termsmith.draft.document import (Clause, CrossRef, Draft, LineBreak, Paragr
 from termsmith.errors import printable
 from termsmith.review.clausemd import blocks_markdown, inlines_markdown
 from termsmith.review.diff import opcodes
-from termsmith.review.docx import Document, Para, plural
+from termsmith.review.docx import Document, Para, empty_note, plural
 from termsmith.review.fieldchange import SIGS as _SIGS
 from termsmith.review.fieldchange import WORD as _WORD
 from termsmith.review.fieldchange import clauses as _clauses
@@ -262,9 +262,7 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.detail = f"the deal's own wording for the clause (overrides.{ident}, based on {old.version})" + (
             f"; {found}" if found else "")
     for note, owner, place in note_places(doc, accepted, owners):  # termsmith drafts none: each is a reviewer's
-        text = " ".join(note.text.split()) or {"picture": "(no alternative text)", "text box": "(empty)",
-                                               "equation": "(empty)"}.get(note.kind,
-                                                                          "(its text is not in the document)")
+        text = " ".join(note.text.split()) or empty_note(note.kind)
         rev = note.revision
         target = review(owner) if owner in accepted_clauses or owner in base_clauses else \
             reviews.setdefault(owner, ClauseReview("", "", "Cover and headings" if owner == "cover" else owner))

@@ -140,6 +140,13 @@ def plural(kind: str) -> str:
     return kind + ("es" if kind.endswith("x") else "s")
 
 
+def empty_note(kind: str) -> str:
+    """How a note without text is named: a picture without alternative text, an empty text box or equation, a
+    footnote or endnote whose text the document lacks."""
+    return {"picture": "(no alternative text)", "text box": "(empty)", "equation": "(empty)"}.get(
+        kind, "(its text is not in the document)")
+
+
 @dataclass(frozen=True)
 class FootNote:
     """A footnote or endnote the body references, and its text ('' when the document has no such note)."""
@@ -512,9 +519,8 @@ class _Reader:
                 words = "".join(t.text or "" for t in child.iter(_MATH_TEXT))
                 self.pictures[("equation", ident)] = " ".join(words.split())
                 para.notes.append(NoteReference("equation", ident, revision))
-            elif tag == _ALTERNATE:  # runs in a newer Word's markup and again in plain WordprocessingML: the latter
-                chosen = _child(child, _FALLBACK)  # (the first choice when there is none)
-                chosen = chosen if chosen is not None else _child(child, _CHOICE)
+            elif tag == _ALTERNATE:  # runs in a newer Word's markup and again in plain WordprocessingML
+                chosen = _alternative(child)
                 if chosen is not None:
                     self._content(chosen, para, revision)
             # pPr, proofErr, permStart …: no text
@@ -717,10 +723,16 @@ def _block_elements(parent: etree._Element) -> Iterator[etree._Element]:
         elif tag == _CUSTOM_XML:
             yield from _block_elements(child)
         elif tag == _ALTERNATE:  # paragraphs in a newer Word's markup and again in plain WordprocessingML
-            chosen = _child(child, _FALLBACK)
-            chosen = chosen if chosen is not None else _child(child, _CHOICE)
+            chosen = _alternative(child)
             if chosen is not None:
                 yield from _block_elements(chosen)
+
+
+def _alternative(alternate: etree._Element) -> etree._Element | None:
+    """The branch of an mc:AlternateContent that is read: its fallback in plain WordprocessingML, else its first
+    choice (None when it has neither)."""
+    chosen = _child(alternate, _FALLBACK)
+    return chosen if chosen is not None else _child(alternate, _CHOICE)
 
 
 def _rows(tbl: etree._Element) -> Iterator[etree._Element]:

@@ -15,6 +15,7 @@ whose shown number the reviewer typed over, the field kept (`typed_over`: read a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from difflib import SequenceMatcher
 
@@ -144,21 +145,23 @@ def typed_over(doc: Document, base: Draft, draft: Draft, owners: dict[int, str] 
 
 
 def _referenced(draft: Draft) -> dict[str, set[str]]:
-    """The bookmarks each clause's cross-references point at."""
-    out: dict[str, set[str]] = {}
-    for section in draft.sections:
-        for clause in section.clauses:
-            marks = out.setdefault(clause.id, set())
-            for block in clause.blocks:
-                cells = [block.inlines] if isinstance(block, Paragraph) else [c for r in (block.header, *block.rows)
-                                                                              for c in r]
-                marks.update(i.anchor for inlines in cells for i in inlines if isinstance(i, CrossRef))
+    """The bookmarks each clause's cross-references point at (an empty set for a clause with none)."""
+    out: dict[str, set[str]] = {clause.id: set() for section in draft.sections for clause in section.clauses}
+    for clause_id, item in _cross_references(draft):
+        out[clause_id].add(item.anchor)
     return out
 
 
 def shown_numbers(draft: Draft) -> dict[str, set[str]]:
     """The numbers the draft's cross-references show for each bookmark they point at."""
     out: dict[str, set[str]] = {}
+    for _clause_id, item in _cross_references(draft):
+        out.setdefault(item.anchor, set()).add(item.label)
+    return out
+
+
+def _cross_references(draft: Draft) -> Iterator[tuple[str, CrossRef]]:
+    """(clause id, cross-reference) for each cross-reference in the draft's clauses, tables' cells included."""
     for section in draft.sections:
         for clause in section.clauses:
             for block in clause.blocks:
@@ -167,5 +170,4 @@ def shown_numbers(draft: Draft) -> dict[str, set[str]]:
                 for inlines in cells:
                     for item in inlines:
                         if isinstance(item, CrossRef):
-                            out.setdefault(item.anchor, set()).add(item.label)
-    return out
+                            yield clause.id, item

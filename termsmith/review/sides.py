@@ -16,7 +16,7 @@ from termsmith.errors import TermsmithError
 from termsmith.manifest import MANIFEST_SUFFIX, recorded_outputs
 from termsmith.render.wordparts import REDLINE_BODY_PROPERTY
 from termsmith.review.contents import CONTENTS_MADE, edited_entries
-from termsmith.review.docx import Document, Para, paras_of, plural, read_document
+from termsmith.review.docx import Document, Para, empty_note, paras_of, plural, read_document
 from termsmith.review.fromdocx import (cover_names, document_draft, is_termsmith, not_termsmith, note_places, owner_of,
                                       place_names, restyled_heading)
 from termsmith.review.margins import untracked as untracked_margins
@@ -116,11 +116,8 @@ def document_side(path: Path, rebuild: Callable[[Path], Draft]) -> Side:
         counted = " and ".join(f"{kinds.count(k)} {k if kinds.count(k) == 1 else plural(k)}"
                                for k in ("footnote", "endnote", "picture", "text box", "equation")
                                if k in kinds)
-        # what a note without text is called
-        empty = {"picture": "(no alternative text)", "text box": "(empty)", "equation": "(empty)"}
         notes.append(f"{path}: {counted} the redline does not compare or show (termsmith drafts none): " + "; ".join(
-            f"{n.kind} in {place}: “"
-            f"{shorten(n.text, 80) if n.text else empty.get(n.kind, '(its text is not in the document)')}”"
+            f"{n.kind} in {place}: “{shorten(n.text, 80) if n.text else empty_note(n.kind)}”"
             for n, _owner, place in footnotes))
     hidden = hidden_text(doc, owners)
     if hidden:  # not the clauses' text (Word neither shows nor prints it), but the reviewer's: said
