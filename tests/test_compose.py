@@ -138,6 +138,22 @@ def test_undefined_variable_names_clause_and_line(mini):
     assert p.file.endswith("convenience.md") and p.line == 10 and "notice_dayz" in p.message
 
 
+@pytest.mark.parametrize("read, said", [
+    ("exit.termination_for_convenience.notice_dayz",
+     "exit.termination_for_convenience.notice_dayz: no such field; did you mean 'notice_days'?"),
+    ("parties[0].nmae", "parties[].nmae: no such field; did you mean 'name'?"),
+    ("options.no_such_field", "options.no_such_field: no such field"),
+])
+def test_a_field_the_deal_model_lacks_is_named_as_the_deal_file_spells_it(mini, read, said):
+    """Not by the Python class holding it ('termsmith.deal.model.Options object' has no attribute …)."""
+    path = mini / "clauses/exit/convenience.md"
+    path.write_text(path.read_text() + f"\n{{{{ {read} }}}}\n")
+    with pytest.raises(LibraryError) as info:
+        api.build(CANONICAL, library=mini)
+    message = info.value.problems[0].message
+    assert said in message and "termsmith." not in message, message
+
+
 def test_sandbox_blocks_python_internals(mini):
     path = mini / "clauses/exit/convenience.md"
     path.write_text(path.read_text() + "\n{{ deal.__class__.__mro__ }}\n")

@@ -190,7 +190,7 @@ def test_cli_formats_and_a_deal_that_fails_at_one_revision(repo):
     assert "deals/broken.yaml:" in done.stderr and "Traceback" not in done.stderr
     notices = [line for line in done.stdout.splitlines() if line.startswith("::notice")]
     errors = [line for line in done.stdout.splitlines() if line.startswith("::error")]
-    undefined = ("undefined value: 'termsmith.deal.model.Options object' has no attribute 'no_such_field' "
+    undefined = ("undefined value: options.no_such_field: no such field "
                  "(drafting deals/meridian-opscloud-managed-service.yaml, at head WORKTREE)")
     assert errors[0] == ("::error file=library/clauses/data-protection/transfers.md,line=10,title=termsmith impact::"
                          f"data-protection.transfers: {undefined}")

@@ -4,12 +4,15 @@
   (the file format's version, the libraries the file accepts): `clause_sections`.
 - A field (or a mapping's key) annotated with `PartyId` carries the `PARTY_REFERENCE` marker; validation
   walks the deal, section by section, and checks every value so marked against the declared parties.
+- Where each model class sits in a deal file (`model_paths`), so a message about a value of that class names
+  it as the file spells it ('exit.transition'), not by the class that holds it.
 
 So a new deal section needs nothing here: its model, its clauses and its tests.
 """
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections.abc import Iterator
@@ -49,6 +52,38 @@ def party_references(model: BaseModel, path: Path_ = ()) -> Iterator[tuple[Path_
     """(field path, party id) for every party reference in a validated model, in field order."""
     for name, key, walk in _fields_to_walk(type(model)):
         yield from walk(getattr(model, name), (*path, key))
+
+
+@functools.lru_cache(maxsize=8)
+def model_paths(model: type[BaseModel]) -> dict[type[BaseModel], str]:
+    """Each model class nested in `model`, by the first path a file spells it at ('exit.transition',
+    'parties[]' for a list's items, 'overrides[]' for a mapping's values), in field order."""
+    paths: dict[type[BaseModel], str] = {}
+
+    def visit(klass: type[BaseModel], prefix: str) -> None:
+        for name, field in klass.model_fields.items():
+            for inner, suffix in _models_in(field.annotation):
+                if inner not in paths:
+                    paths[inner] = f"{prefix}{field.alias or name}{suffix}"
+                    visit(inner, paths[inner] + ".")
+
+    visit(model, "")
+    return paths
+
+
+def _models_in(annotation: Any, suffix: str = "") -> Iterator[tuple[type[BaseModel], str]]:
+    """The model classes an annotation holds, each with how a path reaches it ('' or '[]')."""
+    annotation, _ = _unwrap(annotation, ())
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            yield from _models_in(arg, suffix)
+    elif origin in (list, tuple) and args:
+        yield from _models_in(args[0], suffix + "[]")
+    elif origin is dict and len(args) == 2:
+        yield from _models_in(args[1], suffix + "[]")
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation, suffix
 
 
 # What to walk of each model class: worked out from its annotations once, not again for every value of every

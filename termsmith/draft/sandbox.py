@@ -9,13 +9,14 @@ each render opens (`guarded_render`), so a hostile clause ends in a located libr
 from __future__ import annotations
 
 import contextvars
+import difflib
 import functools
 import re
 import time
 from collections.abc import Iterator
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import StrictUndefined, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -150,6 +151,26 @@ def readable_names(model: type[BaseModel]) -> frozenset[str]:
         names.update(name for name, attr in vars(klass).items()
                      if isinstance(attr, property) and not name.startswith("_"))
     return frozenset(names)
+
+
+class MissingValue(StrictUndefined):
+    """A value clause text reads and the deal does not have. Of a deal model, the message names the field as a
+    deal file spells it, with the nearest name there is ('options.personal_dta: no such field; did you mean
+    'personal_data'?'), not by the Python class that holds it."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        obj, name = self._undefined_obj, self._undefined_name
+        if self._undefined_hint or not isinstance(obj, BaseModel) or not isinstance(name, str):
+            return super()._undefined_message
+        from termsmith.deal.fields import model_paths
+        from termsmith.deal.model import Deal
+
+        where = model_paths(Deal).get(type(obj)) or type(obj).__name__.lower()  # the library's terms: 'terms'
+        guess = difflib.get_close_matches(name, sorted(readable_names(type(obj))), n=1)
+        return f"{where}.{name}: no such field" + (f"; did you mean '{guess[0]}'?" if guess else "")
 
 
 MAX_VERDICTS = 4_096  # (type, attribute) pairs whose verdict the sandbox keeps

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import CodeType
 from typing import Any
 
-from jinja2 import StrictUndefined, Undefined, pass_context
+from jinja2 import Undefined, pass_context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from termsmith.cachedir import bytecode_cache, written
 from termsmith.deal.fields import clause_sections
 from termsmith.draft.facts import cap_basis, charge_ids, money_flows, paid_parties, service_provider
-from termsmith.draft.sandbox import CODE_GENERATION, ClauseSandbox, readable_names
+from termsmith.draft.sandbox import CODE_GENERATION, ClauseSandbox, MissingValue, readable_names
 
 STYLE_KEY = "house_style_"
 
@@ -434,7 +434,7 @@ def _filters_stamp() -> str:
 def environment() -> ImmutableSandboxedEnvironment:
     """The sandbox every clause template and condition runs in (compiled templates are cached by callers)."""
     env = ClauseSandbox(
-        undefined=StrictUndefined,
+        undefined=MissingValue,
         finalize=md_escape,
         trim_blocks=True,
         lstrip_blocks=True,
