@@ -346,6 +346,11 @@ def test_a_value_the_reviewer_changed_stays_their_literal(drafted):
     text = result.plan.overrides["termination.convenience"]["text"]
     assert "at least 120 days’ notice" in text and "{{ tfc.notice_days | days }}" not in text
     assert "{{ other_parties }}" in text  # what the reviewer left as it was is still live
+    # the notice period is a field, but setting it would also move the date the clause works out from it, which
+    # the reviewer left as it was: the review says where, so the reader can decide to set the field after all
+    (review,) = [r for r in result.plan.clauses if r.id == "termination.convenience"]
+    assert ("notice_days = 120 does not give the reviewed wording of clause 17.1 (the field is used elsewhere in "
+            "it: it would also make “29 June” read “30 April”)") in review.detail, review.detail
 
 
 # ── titles, definitions, the cover and headings ────────────────────────────────────────────

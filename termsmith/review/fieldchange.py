@@ -205,8 +205,10 @@ def field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: d
             names = reader_names(outcome.draft)
             others = [names.get(k, k) for k in outcome.differs if k != old.id]
             if old.id in outcome.differs:
+                elsewhere = _differences(new, clauses(outcome.draft).get(old.id))
                 reasons.append(f"deal field {shown} = {new_value} does not give the reviewed wording of "
-                               f"{names.get(old.id, old.id)} (the field is used elsewhere in it)")
+                               f"{names.get(old.id, old.id)} (the field is used elsewhere in it"
+                               + (f": it would also make {elsewhere}" if elsewhere else "") + ")")
             else:
                 reasons.append(f"changing deal field {shown} would also change {', '.join(others)}, which the "
                                "review left as it was")
@@ -217,6 +219,28 @@ def field_change(old: Clause, new: Clause, base: Draft, accepted: Draft, data: d
     if len(fits) > 1:
         return "several deal fields give this text: " + ", ".join(".".join(map(str, f[0])) for f in fits)
     return "; ".join(reasons)
+
+
+def _differences(reviewed: Clause, redrafted: Clause | None, most: int = 3) -> str:
+    """'“29 June” read “31 March”': where the field words the clause otherwise than the review (a date the clause
+    works out from it, which the reviewer left as it was), so the reader can tell whether to set it after all."""
+    if redrafted is None:
+        return ""
+    was, now = WORD.findall(one_number(plain(reviewed))), WORD.findall(one_number(plain(redrafted)))
+    runs: list[list[int]] = []  # changes with only spaces between them are one
+    for tag, i1, i2, j1, j2 in opcodes(was, now):
+        if tag == "equal":
+            continue
+        if runs and not "".join(was[runs[-1][1]:i1]).strip() and not "".join(now[runs[-1][3]:j1]).strip():
+            runs[-1][1], runs[-1][3] = i2, j2
+        else:
+            runs.append([i1, i2, j1, j2])
+    said = []
+    for i1, i2, j1, j2 in runs:
+        a, b = "".join(was[i1:i2]).strip(), "".join(now[j1:j2]).strip()
+        said.append(f"“{a}” read “{b}”" if a and b else f"“{a}” go" if a else f"“{b}” appear")
+    said = list(dict.fromkeys(said))
+    return ", ".join(said[:most]) + (f" and {len(said) - most} more" if len(said) > most else "")
 
 
 def defaults_changed(ident: str, was: str, now: str, base: Draft) -> list[tuple[tuple, object, object]]:
