@@ -84,6 +84,18 @@ def test_invalid_utf8_names_the_line():
     assert p.line == 2 and "UTF-8" in p.message
 
 
+@pytest.mark.parametrize("raw, line, column, code", [
+    (b"termsmith: 1\ndeal:\n  id: a\x1bb\n", 3, 8, "001B"),  # an escape pasted from a terminal
+    (b"\x00\x01", 1, 1, "0000"),  # not a text file at all
+])
+def test_a_control_character_is_named_with_its_line_and_column(raw, line, column, code):
+    """It read "not valid YAML: unacceptable character #x001b: control characters are not allowed\\n  in
+    "<unicode string>", position 20": no line, and a printed line break in the one line."""
+    p = problem_of(raw)
+    assert (p.line, p.column) == (line, column)
+    assert p.message == f"the control character U+{code} is not allowed in a deal file"
+
+
 def test_empty_file():
     assert "empty" in problem_of(b"").message
 

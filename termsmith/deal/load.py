@@ -43,6 +43,11 @@ def load_bytes(raw: bytes, name: str = "<deal>") -> Loaded:
         raise InputError(Problem(file=name, message=f"values are nested too deeply (a deal nests at most {MAX_DEPTH} levels)")) from None
     except yaml.MarkedYAMLError as exc:
         raise InputError(_syntax_problem(name, exc, text)) from None
+    except yaml.reader.ReaderError as exc:  # a control character YAML refuses before parsing: where it is
+        at = max(exc.position, 0)
+        raise InputError(Problem(file=name, line=text.count("\n", 0, at) + 1, column=at - text.rfind("\n", 0, at),
+                                 message=f"the control character U+{exc.character:04X} is not allowed in a deal file"
+                                 if isinstance(exc.character, int) else f"not valid YAML: {exc.reason}")) from None
     except yaml.YAMLError as exc:
         raise InputError(Problem(file=name, message=f"not valid YAML: {exc}")) from None
     if node is None:
