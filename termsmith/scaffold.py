@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from termsmith.deal.placeholders import ADDRESS, ALLIANCE_MANAGER, DUTIES, PARTY_NAMES, SIGNATORY
 from termsmith.errors import InputError, OutputError, Problem
 
 KINDS = {
@@ -91,17 +92,17 @@ def defaults(deal_path: Path, kind: str, today: dt.date | None = None) -> dict[s
         "governing_law": "England and Wales",
         "language": "en-GB",
         "purpose": "Work together on the activities described in this Agreement.",
-        "a.name": "First Party Ltd",
+        "a.name": PARTY_NAMES[0],
         "a.short_name": "First",
         "a.jurisdiction": "England and Wales",
-        "a.address": "Registered office address",
-        "a.signatory": "Name of signatory",
+        "a.address": ADDRESS,
+        "a.signatory": SIGNATORY,
         "a.signatory_title": "Director",
-        "b.name": "Second Party Ltd",
+        "b.name": PARTY_NAMES[1],
         "b.short_name": "Second",
         "b.jurisdiction": "England and Wales",
-        "b.address": "Registered office address",
-        "b.signatory": "Name of signatory",
+        "b.address": ADDRESS,
+        "b.signatory": SIGNATORY,
         "b.signatory_title": "Director",
         "initial_months": "24",
         "renewal": "automatic",
@@ -432,15 +433,15 @@ term:
     parts.append(f"""
 roles:
   alliance_managers:
-    {a}: Name of the alliance manager
-    {b}: Name of the alliance manager
+    {a}: {ALLIANCE_MANAGER}
+    {b}: {ALLIANCE_MANAGER}
   responsibilities:
     - party: {a}
       duties:
-        - What the first party does, as one sentence.
+        - {DUTIES[0]}
     - party: {b}
       duties:
-        - What the second party does, as one sentence.
+        - {DUTIES[1]}
 
 # governance:                # optional: steering committee, performance reviews, KPIs
 #   steering_committee: {{members_per_party: 2, meeting_cadence: quarterly}}

@@ -59,6 +59,32 @@ def test_without_a_terminal_new_writes_a_commented_skeleton_that_checks_and_draf
     assert draft.returncode == 0, draft.stderr
 
 
+def test_the_placeholders_of_a_new_deal_are_warned_of_until_replaced(tmp_path):
+    """The skeleton's placeholders validate (a draft to look at comes at once), but a contract naming "Name of
+    signatory" must not go out unnoticed: check warns at each one's line, and the draft carries a note for the
+    reviewer, until each is the deal's own."""
+    assert run("new", "deal.yaml", "--defaults", cwd=tmp_path).returncode == 0
+    lines = (tmp_path / "deal.yaml").read_text(encoding="utf-8").splitlines()
+    done = run("check", "deal.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "is a placeholder (written by termsmith new)" in line]
+    assert len(warned) == 10, done.stderr
+    line = next(n for n, text in enumerate(lines, 1) if "address: Registered office address" in text)
+    assert (f"deal.yaml:{line}: warning: parties[0].address: “Registered office address” is a placeholder (written "
+            "by termsmith new): give the deal's real value before the draft goes out") in warned
+    assert run("draft", "deal.yaml", "-o", "out", "--format", "md", cwd=tmp_path).returncode == 0
+    notes = (tmp_path / "out" / "deal.md").read_text(encoding="utf-8")
+    assert "check:** “Name of signatory” is a placeholder (written by termsmith new)" in notes
+    text = "\n".join(lines)
+    for placeholder, own in (("First Party Ltd", "Acme Ltd"), ("Second Party Ltd", "Globex Ltd"),
+                             ("Registered office address", "1 King Street, London"), ("Name of signatory", "Jane Doe"),
+                             ("Name of the alliance manager", "Sam Lee"), ("as one sentence", "the integration work")):
+        text = text.replace(placeholder, own)
+    (tmp_path / "deal.yaml").write_text(text, encoding="utf-8")
+    done = run("check", "deal.yaml", cwd=tmp_path)
+    assert done.returncode == 0 and "placeholder" not in done.stderr, done.stderr
+
+
 def test_new_never_overwrites_without_force(tmp_path):
     (tmp_path / "deal.yaml").write_text("mine\n")
     done = run("new", "deal.yaml", "--defaults", cwd=tmp_path)

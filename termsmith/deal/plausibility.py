@@ -42,10 +42,18 @@ def plausibility_warnings(deal: Deal, src: SourceMap, systems: Sequence[Any] = (
     """Every plausibility warning for a valid deal, each located at the field concerned. `systems`: the library's
     legal systems (each with `id`, `name` and `facts`), `court_system` the one whose courts the deal names,
     `reference_rates` the rates the library names by currency."""
-    found = [*_names_not_in_the_deal(deal, src), *_raci(deal, src), *_addresses(deal, src), *_unused_credits(deal, src),
-             *_unstated_data_roles(deal, src), *_escalation_roles(deal, src), *_arbitration_rules(deal, src),
+    found = [*_placeholders(deal, src), *_names_not_in_the_deal(deal, src), *_raci(deal, src),
+             *_addresses(deal, src), *_unused_credits(deal, src), *_unstated_data_roles(deal, src), *_escalation_roles(deal, src), *_arbitration_rules(deal, src),
              *_court_venue(deal, src, systems, court_system), *_unnamed_rate(deal, src, reference_rates)]
     return tuple(replace(p, severity="warning") for p in found)
+
+
+def _placeholders(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    from termsmith.deal.placeholders import placeholders
+
+    for path, text in placeholders(deal):
+        yield src.problem(path, f"“{text}” is a placeholder (written by termsmith new): give the deal's real value "
+                                "before the draft goes out", code="placeholder")
 
 
 def _free_text(deal: Deal) -> Iterator[tuple[Path_, str]]:
