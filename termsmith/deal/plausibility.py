@@ -43,8 +43,9 @@ def plausibility_warnings(deal: Deal, src: SourceMap, systems: Sequence[Any] = (
     legal systems (each with `id`, `name` and `facts`), `court_system` the one whose courts the deal names,
     `reference_rates` the rates the library names by currency."""
     found = [*_placeholders(deal, src), *_names_not_in_the_deal(deal, src), *_raci(deal, src),
-             *_addresses(deal, src), *_unused_credits(deal, src), *_unstated_data_roles(deal, src), *_escalation_roles(deal, src), *_arbitration_rules(deal, src),
-             *_court_venue(deal, src, systems, court_system), *_unnamed_rate(deal, src, reference_rates)]
+             *_addresses(deal, src), *_unused_credits(deal, src), *_unstated_data_roles(deal, src),
+             *_escalation_roles(deal, src), *_arbitration_rules(deal, src), *_court_venue(deal, src, systems, court_system),
+             *_unnamed_rate(deal, src, reference_rates)]
     return tuple(replace(p, severity="warning") for p in found)
 
 
