@@ -496,6 +496,33 @@ def test_a_json_deal_file_stays_json(tmp_path):
     assert run_cli("draft", folder / "deal.json", "-o", folder / "again").returncode == 0
 
 
+def test_a_json_deal_laid_out_by_hand_keeps_its_layout(tmp_path):
+    """Each signatory on one line, two spaces after each colon: absorb wrote the whole file again in json.dumps'
+    layout, so its diff touched every line. Now only the review's changes are written (here two new members of
+    the deal, after its last one), and the rest of the file is the author's, byte for byte."""
+    import json
+    import re
+
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "acme-globex-technology.yaml").read_text(encoding="utf-8"))
+    text = json.dumps(data, indent=2, default=str, ensure_ascii=False)
+    text = re.sub(r'\{\n\s*("name": [^\n]+),\n\s*("title": [^\n]+)\n\s*\}', r"{\1, \2}", text)
+    original = text.replace('": ', '":  ') + "\n"
+    assert '"signatory":  {"name":  ' in original
+    folder = _drafted_as(tmp_path, "deal.json", original.encode("utf-8"))
+    done = run_cli("absorb", folder / "out" / "reviewed.docx", "--deal", folder / "deal.json")
+    assert done.returncode == 0, done.stderr
+    now = (folder / "deal.json").read_text(encoding="utf-8")
+    head = original[:original.rindex("}")].rstrip()  # the author's file up to its last member
+    assert now.startswith(head) and now.endswith("\n}\n"), now[len(head) - 200:]
+    added = json.loads("{" + now[len(head):].strip().removeprefix(",").removesuffix("}") + "}")
+    assert added["terms"] == {"steering_committee_days": 45}
+    assert "every month" in added["overrides"]["governance.meetings"]["text"]
+    assert now[len(head):].startswith(',\n  "terms": {\n    "steering_committee_days": 45\n  },\n  "overrides": {')
+    assert run_cli("draft", folder / "deal.json", "-o", folder / "again").returncode == 0
+
+
 def test_a_deal_file_saved_with_a_byte_order_mark_keeps_it(tmp_path):
     """A deal file saved by a Windows editor (a UTF-8 byte order mark, CRLF line ends): absorb kept the line ends but
     dropped the mark. Failed before its fix."""

@@ -18,6 +18,7 @@ from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
 from termsmith.library.opening import open_library
 from termsmith.pipeline import Resolved, build, checked_context, compose_resolved, resolve, reviewer_notes
 from termsmith.review.inputs import rebuild_resolved
+from termsmith.review.jsonedit import edited_in_place
 
 
 @dataclass(frozen=True)
@@ -240,8 +241,9 @@ def _drafted_library(document: Path, properties: dict[str, str], resolved: Resol
 
 
 def _json_again(text: str, edited: str, parse) -> str:
-    """A deal file written in JSON, edited (its values spliced in as YAML, which reads JSON too), written as JSON again
-    with the same indent, so that JSON tools still read it; its data is what the edit holds. A .json file written in
+    """A deal file written in JSON, edited (its values spliced in as YAML, which reads JSON too), written as JSON again,
+    so that JSON tools still read it: changed where the edit changed it and laid out as it was elsewhere
+    (review.jsonedit), or else whole, with the same indent. Its data is what the edit holds. A .json file written in
     YAML stays YAML."""
     import json
 
@@ -255,7 +257,13 @@ def _json_again(text: str, edited: str, parse) -> str:
     indent = re.search(r"\n([ \t]+)\S", text)
     out = json.dumps(data, indent=indent.group(1) if indent else None, default=str,
                      ensure_ascii=not any(ord(c) > 127 for c in text)) + ("\n" if text.endswith("\n") else "")
-    return out.replace("\n", "\r\n") if "\r\n" in text else out
+    out = out.replace("\n", "\r\n") if "\r\n" in text else out
+    # the file as its author laid it out, changed only where the review changed it, when it holds the same data
+    kept = edited_in_place(text, parse(text), data)
+    try:
+        return kept if kept is not None and json.loads(kept) == json.loads(out) else out
+    except ValueError:
+        return out
 
 
 def _same_deal(document: Path, properties: dict[str, str], raw: bytes, deal_path: Path) -> None:
