@@ -523,6 +523,23 @@ def test_a_json_deal_laid_out_by_hand_keeps_its_layout(tmp_path):
     assert run_cli("draft", folder / "deal.json", "-o", folder / "again").returncode == 0
 
 
+def test_a_review_absorbed_again_with_force_says_the_deal_already_reads_so(tmp_path):
+    """absorb run a second time with --force: the deal already held the review, and DEAL.review.md then listed each
+    tracked change as the reviewer's untracked edit back to the old words ("edited (untracked): “45” → “30”")."""
+    text = (EXAMPLES / "acme-globex-technology.yaml").read_bytes()
+    folder = _drafted_as(tmp_path, "deal.yaml", text)
+    reviewed, deal = folder / "out" / "reviewed.docx", folder / "deal.yaml"
+    assert run_cli("absorb", reviewed, "--deal", deal).returncode == 0
+    absorbed = deal.read_bytes()
+    done = run_cli("absorb", reviewed, "--deal", deal, "--force")
+    assert done.returncode == 0, done.stderr
+    assert deal.read_bytes() == absorbed
+    review = (folder / "deal.review.md").read_text(encoding="utf-8")
+    assert "edited (untracked)" not in review, review
+    assert review.count("no change to the text: the deal already reads as the reviewed document here") == 2, review
+    assert "- inserted (Jane Counsel, 2027-02-01): “within 45 days after the Effective Date”" in review
+
+
 def test_a_deal_file_saved_with_a_byte_order_mark_keeps_it(tmp_path):
     """A deal file saved by a Windows editor (a UTF-8 byte order mark, CRLF line ends): absorb kept the line ends but
     dropped the mark. Failed before its fix."""

@@ -94,19 +94,20 @@ class Plan:
 
 # ── the plan ───────────────────────────────────────────────────────────────────────────────
 def plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict], Draft],
-         definers: dict[str, tuple[str, str, str]] | None = None) -> Plan:
+         definers: dict[str, tuple[str, str, str]] | None = None, deal_changed: bool = False) -> Plan:
     """What to write for a reviewed document drafted as `base` from a deal whose data is `deal_data`;
     `draft_with(data)` drafts the deal with other data (to test a field change); `definers`: each defined
     term as the draft writes it → (the clause that defines it, its version, the term as its front matter
-    writes it)."""
+    writes it). `deal_changed`: the deal file has changed since the document was drafted (absorb --force), so
+    `base` is the deal's draft as it is now, not the one the reviewer was sent."""
     try:
-        return _plan(doc, base, deal_data, draft_with, definers or {})
+        return _plan(doc, base, deal_data, draft_with, definers or {}, deal_changed)
     finally:
         _SIGS.clear()
 
 
 def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dict], Draft],
-          definers: dict[str, tuple[str, str, str]]) -> Plan:
+          definers: dict[str, tuple[str, str, str]], deal_changed: bool = False) -> Plan:
     owners: dict[int, str] = {}
     was_in: dict[int, str] = {}
     accepted = document_draft(doc, base, view="accepted", owners=owners)
@@ -136,8 +137,14 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
         target.notes.extend(clause_notes)
     for ident, clause in original_clauses.items():  # untracked edits: before its tracked changes vs the draft
         old = base_clauses.get(ident)
-        if old is not None and not _reads_same(old, clause):
-            review(ident).notes.append(Note("edited", "", "", _edit_summary(old, clause), tracked=False))
+        if old is None or _reads_same(old, clause):
+            continue
+        if deal_changed and _reads_same(old, accepted_clauses.get(ident)):
+            continue  # the deal already reads as the review here (absorbed before): not an edit of the reviewer's
+        summary = _edit_summary(old, clause)
+        if deal_changed:  # the draft the reviewer was sent is not at hand: the deal's own change may be the difference
+            summary += " (against the deal as it is now, which has changed since the document was drafted)"
+        review(ident).notes.append(Note("edited", "", "", summary, tracked=False))
 
     for ident, struck in struck_by_hand(doc, was_in).items():  # marking up by hand: struck through, not deleted
         old = base_clauses.get(ident)
@@ -326,6 +333,9 @@ def _plan(doc: Document, base: Draft, deal_data: dict, draft_with: Callable[[dic
                          "the re-draft shows them on one line, the words as reviewed")
         if not r.action:
             r.action, r.detail = "reported", "no change to the text" if r.notes else ""
+            if deal_changed and r.notes and r.id and not _reads_same(original_clauses.get(r.id),
+                                                                      base_clauses.get(r.id)):
+                r.detail = "no change to the text: the deal already reads as the reviewed document here"
             if any(n.kind == "formatting changed" for n in r.notes):
                 r.detail += ": formatting comes from the library's styles, so it is not absorbed"
             if any(n.kind in ("numbered by hand", "numbering restarted") for n in r.notes):

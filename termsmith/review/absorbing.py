@@ -126,7 +126,8 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
         raw = json.dumps(data, default=str, sort_keys=True).encode("utf-8")
         return draft_loaded(Loaded(data=data, source=loaded.source, raw=raw))
 
-    plan = review.plan(doc, base, loaded.data, draft_with, _definers(base, drafted_from))
+    plan = review.plan(doc, base, loaded.data, draft_with, _definers(base, drafted_from),
+                       deal_changed=bool(recorded) and recorded != actual)
     library_files: dict[str, bytes] = {}
     repo = None
     if branch is not None:
