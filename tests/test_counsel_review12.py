@@ -46,3 +46,45 @@ def test_the_cost_of_an_audit_of_partner_payments_is_reimbursed_to_the_payee(wri
             f"next Partner Payments due to the payee or, if none will fall due, the payee must repay it within {days} "
             "days after receiving the audit report.") in audit
     assert "within the same period" not in audit
+
+
+# ── 2: the late-payment rate each legal system names is a rate of that system ─────────────────────────────────
+@pytest.mark.parametrize(("law", "rate"), [
+    ("California", "the rate of interest that section 3289(b) of the California Civil Code sets for a contract that "
+                   "states no rate, whether or not that provision applies to the debt, but not more than the highest "
+                   "rate the law permits"),
+    ("Netherlands", "the statutory commercial interest rate under article 6:119a of the Dutch Civil Code, whether or "
+                    "not that article applies to the debt"),
+    ("Delaware", "the legal rate of interest under section 2301 of title 6 of the Delaware Code, but not more than the "
+                 "highest rate the law permits"),
+    ("New York", "the rate of interest prescribed by section 5004 of the New York Civil Practice Law and Rules, but not "
+                 "more than the highest rate the law permits"),
+    ("England and Wales", "the rate that the Late Payment of Commercial Debts (Interest) Act 1998 prescribes for "
+                          "statutory interest, whether or not that Act applies to the debt"),
+    ("Germany", "the rate of default interest under section 288(2) of the German Civil Code (Bürgerliches Gesetzbuch), "
+                "whether or not that provision applies to the debt")])
+def test_with_no_rate_stated_late_payment_carries_a_rate_of_the_governing_law_by_its_own_name(write_deal, law, rate):
+    """California's "legal rate" is the 7% of its Constitution (article XV, section 1); "the legal rate of interest
+    under section 3289" named a rate that section does not call so, and a reader could take either 7% or the 10% that
+    section 3289(b) sets for a contract that states no rate. The Dutch rate, like the English and German ones, reaches
+    only some debts (a cost share or a refund may fall outside article 6:119a), and it is now named as a measure
+    whether or not it applies. No figure appears: the deal states no rate."""
+    data = example("acme-globex-technology")
+    assert "late_interest_percent" not in data["budget"]
+    md = _agreement(draft_md(write_deal, under(data, law)))
+    late = clause_of(md, "Late payment")
+    assert f"interest on that amount from the due date until the date of payment at {rate}. Interest accrues daily." in late
+    assert "%" not in late and "legal rate of interest under section 3289" not in md
+    assert f"| Late payment interest | {rate.split(', but not more')[0]} |" in md
+
+
+def test_a_margin_in_a_currency_the_library_does_not_name_is_added_to_a_policy_interest_rate(write_deal):
+    """"The main reference rate of the central bank that issues JPY": central banks publish exchange reference rates
+    too, and the margin is to be added to an interest rate."""
+    data = example("acme-globex-technology")
+    data["budget"]["currency"] = "JPY"
+    data["budget"]["late_interest_percent"] = 4
+    late = clause_of(_agreement(draft_md(write_deal, data)), "Late payment")
+    assert ("at 4% a year above the main policy interest rate of the central bank that issues JPY as it stands on the "
+            "due date.") in late
+    assert "reference rate" not in late
