@@ -88,3 +88,45 @@ def test_a_margin_in_a_currency_the_library_does_not_name_is_added_to_a_policy_i
     assert ("at 4% a year above the main policy interest rate of the central bank that issues JPY as it stands on the "
             "due date.") in late
     assert "reference rate" not in late
+
+
+# ── 3: points earlier readings left ───────────────────────────────────────────────────────────────────────────
+def _health_data_with_flows(flows: int) -> dict:
+    """meridian (protected health information under business associate terms) whose Personal Data is shared only in
+    the data flows the deal states, none of which names that information."""
+    data = example("meridian-opscloud-managed-service")
+    data["options"].pop("personal_data")
+    flow = {"data": "contact details of the users of the Managed Services", "from": "meridian", "to": "opscloud",
+            "role": "controller_to_processor", "purpose": "provide support", "subjects": "employees of Meridian"}
+    other = {"data": "contact details of account managers", "from": "opscloud", "to": "meridian",
+             "role": "independent_controllers"}
+    data["data_protection"] = {"flows": [flow, other][:flows]}
+    return data
+
+
+@pytest.mark.parametrize("law", ["New York", "England and Wales"])
+@pytest.mark.parametrize("flows", [1, 2])
+def test_the_data_flows_clause_excepts_the_protected_health_information_of_the_business_associate_terms(
+        write_deal, law, flows):
+    """With US health data and stated data flows, "the Parties share Personal Data under this Agreement only in" the
+    flows listed and "no Party processes Personal Data on behalf of another Party … except as this clause states":
+    the business associate clause has OpsCloud handle Meridian's protected health information whether or not a flow
+    names it, so the two clauses stated opposite facts."""
+    md = _agreement(draft_md(write_deal, under(_health_data_with_flows(flows), law)))
+    ref = "Section" if law == "New York" else "clause"
+    hipaa = md[:md.index(" Protected health information.**")].rsplit("**", 1)[1]
+    flows_clause = clause_of(md, "Data flows and roles")
+    assert (f" Apart from the protected health information that OpsCloud creates, receives, maintains or transmits for "
+            f"Meridian under {ref} {hipaa}, which that {ref} governs, the Parties share Personal Data under this "
+            "Agreement only in ") in flows_clause
+    assert ("Apart from that protected health information, no Party processes Personal Data on behalf of another "
+            "Party, and no Parties are joint controllers of Personal Data, except as this ") in flows_clause
+
+
+def test_the_data_flows_clause_without_health_data_reads_as_before(write_deal):
+    data = _health_data_with_flows(2)
+    data["scope"]["managed_service"]["us_health_data"] = False
+    flows_clause = clause_of(_agreement(draft_md(write_deal, data)), "Data flows and roles")
+    assert "protected health information" not in flows_clause
+    assert " The Parties share Personal Data under this Agreement only in the following data flows" in flows_clause
+    assert "\n\nNo Party processes Personal Data on behalf of another Party" in flows_clause
