@@ -130,3 +130,15 @@ def test_the_data_flows_clause_without_health_data_reads_as_before(write_deal):
     assert "protected health information" not in flows_clause
     assert " The Parties share Personal Data under this Agreement only in the following data flows" in flows_clause
     assert "\n\nNo Party processes Personal Data on behalf of another Party" in flows_clause
+
+
+@pytest.mark.parametrize("law", ["England and Wales", "New York", "Germany", "Netherlands", "Singapore"])
+def test_the_period_for_insolvency_proceedings_others_start_runs_from_the_filing_of_the_application(write_deal, law):
+    """"Insolvency proceedings started against it are not dismissed within 60 days" said from when in no system (the
+    petition, its service, the hearing?), and German proceedings, once opened, are not dismissed: it is the creditor's
+    application that is withdrawn or rejected."""
+    md = _agreement(draft_md(write_deal, under(example("acme-globex-technology"), law)))
+    assert ("that another person applies to a court to start insolvency proceedings against it and the application is "
+            "not withdrawn or dismissed within 60 days after it is filed; or that anything with an equivalent effect "
+            "happens to it") in md
+    assert "proceedings started against it" not in md
