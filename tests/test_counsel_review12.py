@@ -142,3 +142,24 @@ def test_the_period_for_insolvency_proceedings_others_start_runs_from_the_filing
             "not withdrawn or dismissed within 60 days after it is filed; or that anything with an equivalent effect "
             "happens to it") in md
     assert "proceedings started against it" not in md
+
+
+@pytest.mark.parametrize("law", LAWS)
+@pytest.mark.parametrize("customers", [1, 2])
+def test_the_priced_step_in_reimbursement_is_three_plain_sentences_measured_against_the_charges_saved(
+        write_deal, law, customers):
+    """"OpsCloud must reimburse the Party that made the Step-In the reasonable additional costs of the Step-In, unless
+    the Step-In was caused by an emergency that OpsCloud did not cause" ran a payee, an amount and an exception into
+    one sentence, and "additional" said additional to what in no words: the customer pays no Charges for the affected
+    services during the Step-In, so only what its costs exceed those Charges is additional."""
+    from .counsel import two_customers
+
+    data = two_customers(pays=True) if customers == 2 else example("meridian-opscloud-managed-service")
+    step_in = clause_of(_agreement(draft_md(write_deal, under(data, law))), "Step-in")
+    who = "the Party that made the Step-In" if customers == 2 else "Meridian"
+    assert (f"The additional costs of a Step-In are the amount by which the reasonable costs that {who} incurs for it "
+            "exceed the Charges that, under the preceding sentence, it does not pay for that period. OpsCloud must "
+            "reimburse those additional costs "
+            f"to {who} within 30 days after receiving an invoice for them. OpsCloud need not reimburse them if the "
+            "Step-In was caused by an emergency that OpsCloud did not cause.") in step_in
+    assert "unless the Step-In" not in step_in and "pay each reimbursement" not in step_in
