@@ -163,3 +163,39 @@ def test_the_priced_step_in_reimbursement_is_three_plain_sentences_measured_agai
             f"to {who} within 30 days after receiving an invoice for them. OpsCloud need not reimburse them if the "
             "Step-In was caused by an emergency that OpsCloud did not cause.") in step_in
     assert "unless the Step-In" not in step_in and "pay each reimbursement" not in step_in
+
+
+def _hudson_with_a_fixed_fee() -> dict:
+    """hudson-cobalt, where Hudson pays Cobalt a monthly licence fee for the fraud-scoring service besides the royalty."""
+    data = example("hudson-cobalt-technology-us")
+    data["payments"]["streams"].append({"id": "scoring-fee", "type": "licence_fee", "payer": "hudson", "payee": "cobalt",
+                                        "amount": 5000, "per": "month",
+                                        "description": "access to Cobalt's fraud-scoring service"})
+    return data
+
+
+@pytest.mark.parametrize("law", LAWS)
+def test_a_service_credit_against_a_royalty_and_a_fixed_fee_has_one_base_and_one_way_to_be_deducted(write_deal, law):
+    """Hudson pays Cobalt both a royalty and a fixed monthly fee for the same service: "the charges" for a month could
+    be the fee, the royalty on that month's revenue or both, and the credit could be deducted from the next invoice of
+    the fee or in the next quarterly statement, each sentence reading as if it applied."""
+    md = _agreement(draft_md(write_deal, under(_hudson_with_a_fixed_fee(), law)))
+    assert ("Where those charges are only a Partner Payment calculated on revenue, the charges for a calendar month are "
+            "that Partner Payment calculated on the revenue its payer receives in that month. Where a Party pays for "
+            "the same service both a Partner Payment calculated on revenue and a fixed amount for each month, quarter "
+            "or year, the charges for a calendar month are the sum of that Partner Payment so calculated and the part "
+            "of the fixed amount that relates to that month, calculated day by day.") in md
+    nature = clause_of(md, "Nature of Service Credits")
+    assert ("Where the Party entitled to a Service Credit pays for the service concerned by a Partner Payment calculated "
+            "on revenue, whether or not it also pays a fixed amount for that service, the preceding sentence does not "
+            "apply") in nature
+    assert ("The Party owing the Service Credit must invoice that Partner Payment net of the deduction. If the Service "
+            "Credit is more than that Partner Payment, the Party owing the Service Credit must pay the difference within "
+            "30 days after receiving that statement.") in nature
+
+
+def test_a_service_credit_against_a_royalty_alone_reads_as_before(write_deal):
+    md = _agreement(draft_md(write_deal, example("hudson-cobalt-technology-us")))
+    assert "Where those charges are a Partner Payment calculated on revenue, the charges" in md
+    assert "fixed amount" not in md.split("Nature of Service Credits.**")[1].split("\n\n**")[0]
+    assert "sum of that Partner Payment" not in md
