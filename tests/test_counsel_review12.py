@@ -199,3 +199,58 @@ def test_a_service_credit_against_a_royalty_alone_reads_as_before(write_deal):
     assert "Where those charges are a Partner Payment calculated on revenue, the charges" in md
     assert "fixed amount" not in md.split("Nature of Service Credits.**")[1].split("\n\n**")[0]
     assert "sum of that Partner Payment" not in md
+
+
+# ── 4: a fresh reading of the examples and their variants ─────────────────────────────────────────────────────
+@pytest.mark.parametrize("law", LAWS)
+@pytest.mark.parametrize("budget_funded", [False, True])
+def test_with_several_customers_a_failed_acceptance_frees_only_the_customer_that_gives_notice(write_deal, law,
+                                                                                              budget_funded):
+    """Meridian and Thirdco: after a second failed acceptance test "each of Meridian and Thirdco may terminate this
+    Agreement by notice", which ends only the notifying customer's participation, yet "No Charges are then payable for
+    any period" (or, paid through the Budget, "OpsCloud then bears the Charges alone. They are not Shared Costs")
+    freed the customer that stays and goes on receiving the Managed Services as well."""
+    from .counsel import two_customers
+    from .test_counsel_review10 import _budget_funded
+
+    data = _budget_funded(two_customers()) if budget_funded else two_customers(pays=True)
+    md = _agreement(draft_md(write_deal, under(data, law)))
+    onboarding = clause_of(md, "Onboarding and service commencement")
+    ref = "Section" if law == "New York" else "clause"
+    assert "each of Meridian and Thirdco may terminate this Agreement by notice. " in onboarding
+    if budget_funded:
+        assert ("OpsCloud then bears alone the part of the Charges that the Party giving such a notice would have borne "
+                f"as Shared Costs, and must repay to that Party, through the final account under {ref} ") in onboarding
+        assert ("every amount it has paid towards the Charges. The obligations of the other Parties to share the "
+                "Charges do not change.") in onboarding
+        assert "They are not Shared Costs" not in onboarding
+    else:
+        assert ("The Party that gives such a notice owes no Charges for any period, despite ") in onboarding
+        assert ("and OpsCloud must refund to it all Charges it has paid within 30 days after its Termination Date. The "
+                "obligations of the other Parties to pay the Charges do not change.") in onboarding
+        assert "No Charges are then payable" not in onboarding
+
+
+def test_with_one_customer_a_failed_acceptance_reads_as_before(write_deal):
+    onboarding = clause_of(_agreement(draft_md(write_deal, example("meridian-opscloud-managed-service"))),
+                           "Onboarding and service commencement")
+    assert ("If the Managed Services fail the tests a second time, Meridian may terminate this Agreement by notice. No "
+            "Charges are then payable for any period, despite Section 19.6, and OpsCloud must refund all Charges paid "
+            "within 30 days after the Termination Date.") in onboarding
+
+
+@pytest.mark.parametrize("customers", [1, 2])
+def test_managed_service_exclusivity_binds_each_customer_while_it_is_a_party(write_deal, customers):
+    """"While this Agreement is in force, Meridian and Thirdco must not obtain services …": a promise the customers
+    could read as given together, and one that bound a customer that had left while the others stayed."""
+    from .counsel import two_customers
+
+    data = two_customers(pays=True) if customers == 2 else example("meridian-opscloud-managed-service")
+    data["scope"]["exclusive"] = True
+    clause = clause_of(_agreement(draft_md(write_deal, data)), "Exclusivity")
+    if customers == 2:
+        assert (" While it is a party to this Agreement, each of Meridian and Thirdco must not obtain services "
+                "substantially the same as the Managed Services from any person other than OpsCloud") in clause
+    else:
+        assert (" While this Agreement is in force, Meridian must not obtain services substantially the same as the "
+                "Managed Services from any person other than OpsCloud") in clause
