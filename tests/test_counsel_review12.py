@@ -219,10 +219,11 @@ def test_with_several_customers_a_failed_acceptance_frees_only_the_customer_that
     ref = "Section" if law == "New York" else "clause"
     assert "each of Meridian and Thirdco may terminate this Agreement by notice. " in onboarding
     if budget_funded:
-        assert ("OpsCloud then bears alone the part of the Charges that the Party giving such a notice would have borne "
-                f"as Shared Costs, and must repay to that Party, through the final account under {ref} ") in onboarding
-        assert ("every amount it has paid towards the Charges. The obligations of the other Parties to share the "
-                "Charges do not change.") in onboarding
+        assert ("OpsCloud then bears alone the part of the Charges that the Party giving such a notice would otherwise "
+                "have borne as Shared Costs up to its Termination Date, and must repay to that Party, through the final "
+                f"account under {ref} ") in onboarding
+        # after the departure, the clause on termination by one of several Parties shares its part of the Budget
+        assert onboarding.rstrip().endswith("every amount it has paid towards the Charges.")
         assert "They are not Shared Costs" not in onboarding
     else:
         assert ("The Party that gives such a notice owes no Charges for any period, despite ") in onboarding
@@ -254,3 +255,16 @@ def test_managed_service_exclusivity_binds_each_customer_while_it_is_a_party(wri
     else:
         assert (" While this Agreement is in force, Meridian must not obtain services substantially the same as the "
                 "Managed Services from any person other than OpsCloud") in clause
+
+
+@pytest.mark.parametrize("stem", ["tri-harbor-joint-venture", "acme-globex-technology"])
+def test_the_days_to_agree_a_departing_partys_duties_run_from_the_date_its_participation_ends(write_deal, stem):
+    """"Failing agreement within 30 days" named no start for the days the remaining Parties have to agree who takes
+    over a Departing Party's duties."""
+    data = example(stem)
+    if len(data["parties"]) == 2:
+        add_party(data, 1, id="third", name="Third Party Limited", short_name="Thirdco")
+        data["budget"]["cost_sharing"] = {"acme": 40, "globex": 40, "third": 20}
+    clause = clause_of(_agreement(draft_md(write_deal, data)), "Termination by one of several Parties")
+    assert ("are allocated among the remaining Parties as they agree in writing or, failing agreement within 30 days "
+            "after that date, ") in clause
