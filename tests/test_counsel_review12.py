@@ -268,3 +268,23 @@ def test_the_days_to_agree_a_departing_partys_duties_run_from_the_date_its_parti
     clause = clause_of(_agreement(draft_md(write_deal, data)), "Termination by one of several Parties")
     assert ("are allocated among the remaining Parties as they agree in writing or, failing agreement within 30 days "
             "after that date, ") in clause
+
+
+@pytest.mark.parametrize("law", ["Netherlands", "California"])
+@pytest.mark.parametrize("with_budget", [True, False])
+def test_returned_products_are_credited_against_the_suppliers_next_invoice_or_refunded_in_time(write_deal, law,
+                                                                                                with_budget):
+    """"Northwind must then credit the price paid for them against the reseller's next invoice or, if no further invoice
+    is due, refund it": the reseller issues Northwind no invoices, and the refund had no time."""
+    data = example("northwind-resellers-reseller")
+    if not with_budget:
+        del data["budget"]
+        data["exit"]["transition"]["fees"] = "none"
+        data["exit"]["transition"].pop("fixed_fee", None)
+        data["terms"] = {"reseller_payment_days": 45}
+    returns = clause_of(_agreement(draft_md(write_deal, under(data, law))), "Returns")
+    days = 30 if with_budget else 45
+    assert ("Northwind must then credit their price to that reseller against the next invoice that Northwind issues to "
+            f"it. If Northwind issues no further invoice to that reseller within {days} days after the return, it must "
+            "instead refund the price paid within that period.") in returns
+    assert "reseller’s next invoice" not in returns
