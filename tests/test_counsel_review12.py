@@ -288,3 +288,29 @@ def test_returned_products_are_credited_against_the_suppliers_next_invoice_or_re
             f"it. If Northwind issues no further invoice to that reseller within {days} days after the return, it must "
             "instead refund the price paid within that period.") in returns
     assert "reseller’s next invoice" not in returns
+
+
+@pytest.mark.parametrize("law", LAWS)
+def test_the_supplier_reimburses_a_resellers_defect_costs_within_the_payment_days(write_deal, law):
+    """"Northwind must also reimburse the ordering reseller for the reasonable amounts it must pay or credit to its
+    customer because of that Defect" set no time for payment."""
+    clause = clause_of(_agreement(draft_md(write_deal, under(example("northwind-resellers-reseller"), law))),
+                       "Product warranty and defects")
+    assert ("Northwind must pay each such reimbursement within 30 days after receiving the reseller’s invoice for "
+            "it.") in clause
+
+
+@pytest.mark.parametrize("customers", [1, 2])
+def test_charges_invoiced_above_a_benchmark_reduction_are_credited_against_the_next_invoice_or_refunded(write_deal,
+                                                                                                       customers):
+    """"OpsCloud must credit any amount it has already invoiced for the period after that day above the reduced
+    Charges" said neither against what nor by when."""
+    from .counsel import two_customers
+
+    data = two_customers(pays=True) if customers == 2 else example("meridian-opscloud-managed-service")
+    clause = clause_of(_agreement(draft_md(write_deal, data)), "Benchmarking")
+    who, that = ("the Party concerned", "that Party") if customers == 2 else ("Meridian", "Meridian")
+    assert ("OpsCloud must credit any amount it has already invoiced for the period after that day above the reduced "
+            f"Charges against its next invoice for the Charges to {who}. If no further invoice for the Charges falls "
+            f"due to {that}, OpsCloud must instead refund any part of that amount already paid within 30 days after "
+            "the report is delivered.") in clause
