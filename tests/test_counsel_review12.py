@@ -40,6 +40,10 @@ def test_the_cost_of_an_audit_of_partner_payments_is_reimbursed_to_the_payee(wri
     data = example("helios-orbis-strategic-alliance")
     audit = clause_of(_agreement(draft_md(write_deal, under(data, law))), "Records and audit of Partner Payments")
     days = data["payments"]["payment_terms_days"]
+    # the payer's days run from its receipt of the report, which the accountant gives only to the payee
+    assert ("The accountant may report to the payee only whether the statements were correct and, if not, the amount "
+            "of any difference. The payee must give the payer a copy of that report promptly after receiving it. If an "
+            "audit shows an underpayment, the payer must pay the difference within") in audit.replace("\n\n", " ")
     assert ("The payee bears the cost of the audit, unless the underpayment is more than 5% of the amount due for the "
             "period audited. In that case, the payer must reimburse the payee the reasonable cost of the audit within "
             f"{days} days after receiving an invoice for it. An overpayment shown by an audit is credited against the "
