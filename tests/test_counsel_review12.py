@@ -318,3 +318,21 @@ def test_charges_invoiced_above_a_benchmark_reduction_are_credited_against_the_n
             f"Charges against its next invoice for the Charges to {who}. If no further invoice for the Charges falls "
             f"due to {that}, OpsCloud must instead refund any part of that amount already paid within 30 days after "
             "the report is delivered.") in clause
+
+
+def test_with_several_customers_a_chronic_failure_termination_refunds_only_the_customer_that_leaves(write_deal):
+    """"If this Agreement is terminated under clause 18.4, the Charges paid in advance … are refunded …, and OpsCloud
+    must also pay … any Service Credits not yet applied. Meridian and Thirdco owe no charge or compensation": Thirdco's
+    notice ends only its own participation, yet the refund and the credits read as due to Meridian, which stays."""
+    from .counsel import two_customers
+
+    md = _agreement(draft_md(write_deal, two_customers(pays=True)))
+    clause = clause_of(md, "Refund of prepaid Charges")
+    assert (" If a Party ends its participation in this Agreement under Section 18.4, the Charges it paid in advance "
+            "for the period after its Termination Date are refunded to it day by day under Section 19.6, and OpsCloud "
+            "must also pay it, within 30 days after its Termination Date, any Service Credits owed to it and not yet "
+            "applied. That Party owes no charge or compensation for the early termination. The Charges and Service "
+            "Credits of the other Parties do not change.") in clause
+    single = clause_of(_agreement(draft_md(write_deal, example("meridian-opscloud-managed-service"))),
+                       "Refund of prepaid Charges")
+    assert "Meridian owes no charge or compensation for the early termination." in single
