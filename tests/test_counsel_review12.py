@@ -328,8 +328,11 @@ def test_with_several_customers_a_chronic_failure_termination_refunds_only_the_c
 
     md = _agreement(draft_md(write_deal, two_customers(pays=True)))
     clause = clause_of(md, "Refund of prepaid Charges")
-    assert (" If a Party ends its participation in this Agreement under Section 18.4, the Charges it paid in advance "
-            "for the period after its Termination Date are refunded to it day by day under Section 19.6, and OpsCloud "
+    chronic = md[:md.index(" Chronic service level failure.**")].rsplit("**", 1)[1]
+    final = md[:md.index(" Final account of Charges.**")].rsplit("**", 1)[1]
+    assert (f" If a Party ends its participation in this Agreement under Section {chronic}, the Charges it paid in "
+            f"advance for the period after its Termination Date are refunded to it day by day under Section {final}, "
+            "and OpsCloud "
             "must also pay it, within 30 days after its Termination Date, any Service Credits owed to it and not yet "
             "applied. That Party owes no charge or compensation for the early termination. The Charges and Service "
             "Credits of the other Parties do not change.") in clause
