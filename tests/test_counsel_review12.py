@@ -313,7 +313,7 @@ def test_charges_invoiced_above_a_benchmark_reduction_are_credited_against_the_n
 
     data = two_customers(pays=True) if customers == 2 else example("meridian-opscloud-managed-service")
     clause = clause_of(_agreement(draft_md(write_deal, data)), "Benchmarking")
-    who, that = ("the Party concerned", "that Party") if customers == 2 else ("Meridian", "Meridian")
+    who, that = ("the Party to which it invoiced that amount", "that Party") if customers == 2 else ("Meridian", "Meridian")
     assert ("OpsCloud must credit any amount it has already invoiced for the period after that day above the reduced "
             f"Charges against its next invoice for the Charges to {who}. If no further invoice for the Charges falls "
             f"due to {that}, OpsCloud must instead refund any part of that amount already paid within 30 days after "
