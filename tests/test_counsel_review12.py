@@ -339,3 +339,30 @@ def test_with_several_customers_a_chronic_failure_termination_refunds_only_the_c
     single = clause_of(_agreement(draft_md(write_deal, example("meridian-opscloud-managed-service"))),
                        "Refund of prepaid Charges")
     assert "Meridian owes no charge or compensation for the early termination." in single
+
+
+@pytest.mark.parametrize("personal_data", ["none", None])
+def test_only_other_personal_data_received_without_terms_must_be_deleted_beside_protected_health_information(
+        write_deal, personal_data):
+    """"If a Party receives Personal Data from another Party without such terms, it must … delete the Personal Data":
+    the protected health information OpsCloud must host for Meridian under the business associate terms is Personal
+    Data received with no terms of this clause, and the sentence still reached it."""
+    data = example("meridian-opscloud-managed-service")
+    if personal_data is None:
+        data["options"].pop("personal_data")
+    else:
+        data["options"]["personal_data"] = personal_data
+    md = _agreement(draft_md(write_deal, data))
+    title = "No sharing of Personal Data" if personal_data else "Roles for Personal Data"
+    clause = clause_of(md, title)
+    assert "If a Party receives any other Personal Data from another Party without such terms" in clause
+    assert "delete that Personal Data" in clause or "must not use that Personal Data" in clause
+
+
+def test_without_health_data_personal_data_received_without_terms_reads_as_before(write_deal):
+    data = example("meridian-opscloud-managed-service")
+    data["options"]["personal_data"] = "none"
+    data["scope"]["managed_service"]["us_health_data"] = False
+    clause = clause_of(_agreement(draft_md(write_deal, data)), "No sharing of Personal Data")
+    assert ("If a Party receives Personal Data from another Party without such terms, it must notify that Party "
+            "promptly and, unless they agree otherwise, delete the Personal Data without undue delay.") in clause
