@@ -366,3 +366,20 @@ def test_without_health_data_personal_data_received_without_terms_reads_as_befor
     clause = clause_of(_agreement(draft_md(write_deal, data)), "No sharing of Personal Data")
     assert ("If a Party receives Personal Data from another Party without such terms, it must notify that Party "
             "promptly and, unless they agree otherwise, delete the Personal Data without undue delay.") in clause
+
+
+@pytest.mark.parametrize("customers", [1, 2])
+def test_a_managed_service_with_charges_and_a_budget_refunds_within_the_budget_payment_terms(write_deal, customers):
+    """A managed service with Charges and a Budget, whose payments section states no payment terms (the Budget's
+    apply): the refund after a second failed acceptance test read `payments.payment_terms_days` alone, and the draft
+    stopped with "expected a number, got None"."""
+    from .counsel import two_customers
+
+    data = two_customers(pays=True) if customers == 2 else example("meridian-opscloud-managed-service")
+    data["payments"].pop("payment_terms_days")
+    shares = {p["id"]: 0 for p in data["parties"]}
+    shares.update(meridian=50, opscloud=50)
+    data["budget"] = {"currency": "USD", "total": 500000, "cost_sharing": shares, "payment_terms_days": 45,
+                      "invoicing": "monthly"}
+    onboarding = clause_of(_agreement(draft_md(write_deal, data)), "Onboarding and service commencement")
+    assert "within 45 days after " + ("its " if customers == 2 else "the ") + "Termination Date" in onboarding
