@@ -87,7 +87,7 @@ def test_a_step_in_under_a_budget_shares_its_costs_only_up_to_the_charges_it_rep
     assert ("The reasonable costs that Meridian incurs for the Step-In, including its internal costs at their actual "
             "cost without any margin, are Shared Costs, as if the Step-In were an Approved Activity, up to the Charges "
             "that OpsCloud would reasonably have incurred for the affected Managed Services in that period.") in step_in
-    assert "OpsCloud must reimburse Meridian the rest of those costs within 30 days" in step_in
+    assert "OpsCloud must reimburse the rest of those costs to Meridian within 30 days" in step_in  # 2.10.0
     assert ("If the Step-In was caused by an emergency that OpsCloud did not cause, all of those costs are Shared Costs "
             "instead.\n\nA Step-In ends when Meridian is reasonably satisfied") in step_in
 
@@ -95,7 +95,7 @@ def test_a_step_in_under_a_budget_shares_its_costs_only_up_to_the_charges_it_rep
 def test_a_step_in_by_one_of_several_customers_under_a_budget_names_the_party_that_made_it(write_deal):
     step_in = clause_of(_agreement(draft_md(write_deal, _budget_funded(two_customers()))), "Step-in")
     assert "The reasonable costs that the Party that made the Step-In incurs for the Step-In" in step_in
-    assert "OpsCloud must reimburse the Party that made the Step-In the rest of those costs within 30 days" in step_in
+    assert "OpsCloud must reimburse the rest of those costs to the Party that made the Step-In within 30 days" in step_in  # 2.10.0
 
 
 @pytest.mark.parametrize("fees", ["none", "cost_plus", "fixed"])

@@ -196,8 +196,9 @@ def test_an_audited_underpayment_carries_interest_at_a_stated_rate(write_deal):
             "clause 6.4.") in text
     data["payments"].pop("late_interest_percent")
     for law, rate in (("England and Wales", "the rate that the Late Payment of Commercial Debts (Interest) Act 1998"),
-                      ("California", "the legal rate of interest under section 3289 of the California Civil Code, but "
-                                     "not more than the highest rate the law permits")):
+                      ("California", "the rate of interest that section 3289(b) of the California Civil Code sets "
+                                     "for a contract that states no rate, whether or not that provision applies to "
+                                     "the debt, but not more than the highest rate the law permits")):  # 2.10.0
         md = draft_md(write_deal, under(data, law))
         audit = md[md.index("Records and audit of Partner Payments.**"):]
         assert "until the date of payment at the rate in" in audit.split("\n\n**")[0], law

@@ -40,7 +40,7 @@ def test_a_stated_margin_is_added_to_the_rate_named_for_its_currency_on_the_due_
 
 def test_a_currency_the_library_does_not_name_keeps_the_central_bank_wording(write_deal):
     sentence = _interest(clause_of(draft_md(write_deal, _alliance("JPY")), INVOICING))
-    assert "at 5% a year above the main reference rate of the central bank that issues JPY as it stands on the due date." in sentence
+    assert "at 5% a year above the main policy interest rate of the central bank that issues JPY as it stands on the due date." in sentence
 
 
 def test_a_us_deal_caps_a_stated_margin_at_the_highest_lawful_rate_in_the_payments_clause_too(write_deal):

@@ -216,7 +216,8 @@ def test_procedural_periods_are_listed_as_defaults_and_may_be_set(deal_data, wri
         assert f"terms.{term}" in defaults, term
     deal_data["terms"] = {"insolvency_dismissal_days": 90, "final_account_days": 45, "steering_committee_days": 20}
     md = _draft(write_deal, deal_data)
-    assert "insolvency proceedings started against it are not dismissed within 90 days" in md
+    assert ("applies to a court to start insolvency proceedings against it and the application is not withdrawn or "
+            "dismissed within 90 days after it is filed") in md  # from the filing since 2.10.0
     assert "Within 45 days after the Termination Date, the Parties must prepare and agree a final account" in md
     assert "| Final account of the Budget agreed | Termination Date + 45 days |" in md
     assert "within 20 days after the Effective Date. Each Party appoints" in md

@@ -243,7 +243,7 @@ def _court_venue(deal: Deal, src: SourceMap, systems: Sequence[Any], court_syste
 
 def _unnamed_rate(deal: Deal, src: SourceMap, reference_rates: Sequence[tuple[str, str]]) -> Iterator[Problem]:
     """A late-payment margin in a currency whose reference rate the library does not name: the draft adds it to
-    "the main reference rate of the central bank that issues" the currency, which not every central bank has
+    "the main policy interest rate of the central bank that issues" the currency, which not every central bank has
     (the Monetary Authority of Singapore sets none). Only for a library that names rates at all."""
     named = {currency for currency, _ in reference_rates}
     if not named:
@@ -257,7 +257,7 @@ def _unnamed_rate(deal: Deal, src: SourceMap, reference_rates: Sequence[tuple[st
         if currency and currency not in named:
             yield src.problem(path, (
                 f"the library names no reference rate for {currency} (it does for {', '.join(sorted(named))}), so "
-                "the draft adds this margin to \"the main reference rate of the central bank that issues "
+                "the draft adds this margin to \"the main policy interest rate of the central bank that issues "
                 f"{currency}\": "
                 "make sure that central bank publishes one such rate, or have the library name the rate under "
                 "reference_rates in library.yaml"), code="reference-rate")
