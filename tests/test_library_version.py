@@ -29,18 +29,18 @@ def require_line(path) -> int:
 def test_the_bundled_library_is_2_x_and_drafts_the_canonical_deal_with_a_located_warning(tmp_path):
     from termsmith.library.opening import open_library
 
-    assert open_library(default_library()).version == "2.9.0"
+    assert open_library(default_library()).version == "2.10.0"
     done = cli("check", CANONICAL)
     assert done.returncode == 0, done.stderr
     warning = next(line for line in done.stderr.splitlines() if "library.require" in line)
     assert warning.startswith(f"{CANONICAL}:{require_line(CANONICAL)}: warning: library.require: ")
-    assert "asks for clause library >=1.0,<2" in warning and "2.9.0 drafts deals written for 1.0.0" in warning
+    assert "asks for clause library >=1.0,<2" in warning and "2.10.0 drafts deals written for 1.0.0" in warning
     assert 'require ">=2.0,<3"' in warning
     drafted = cli("draft", CANONICAL, "-o", tmp_path)
     assert drafted.returncode == 0, drafted.stderr
     twin = (tmp_path / "acme-globex-2027.md").read_text()
     assert "its wording differs" in twin  # a reviewer note on the first clause
-    assert "library 2.9.0" in twin
+    assert "library 2.10.0" in twin
 
 
 def test_a_deal_written_for_2_gets_no_warning():
