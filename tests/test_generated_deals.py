@@ -37,3 +37,33 @@ def test_charges_with_a_budget_are_refunded_within_the_budgets_payment_terms(wri
     onboarding = clause_of(_agreement(draft_md(write_deal, under(_charges_and_budget(), law))),
                            "Onboarding and service commencement")
     assert "must refund all Charges paid within 45 days after the Termination Date." in onboarding
+
+
+# ── self-billing: the words for each payment, in the legal system's spelling, each payment named once ─────────
+def _self_billed(*streams: dict) -> dict:
+    """hudson (Delaware) with these self-billed payments in place of its royalty."""
+    data = example("hudson-cobalt-technology-us")
+    data["payments"]["streams"] = [{"id": f"s{i}", "payer": "hudson", "payee": "cobalt", "percent": 5,
+                                    "revenue": "the net revenue Hudson receives from the integrated offering",
+                                    "self_billing": True, **stream} for i, stream in enumerate(streams)]
+    return data
+
+
+@pytest.mark.parametrize("law, fee", [("Delaware", "license fee"), ("England and Wales", "licence fee")])
+def test_a_self_billed_licence_fee_is_spelled_as_the_legal_system_spells_it(write_deal, law, fee):
+    """The self-billing sentence printed the deal's `licence_fee` with its underscore replaced, a value the house
+    style never rewrites: a US draft read "a license fee" in the fees clause and "The licence fee" two clauses on."""
+    md = _agreement(draft_md(write_deal, under(_self_billed({"type": "licence_fee"}), law)))
+    invoicing = clause_of(md, "Invoicing and payment of Partner Payments")
+    assert f"The {fee} payable by Hudson is invoiced by self-billing:" in invoicing
+    assert ("licence fee" if fee == "license fee" else "license fee") not in md
+
+
+def test_self_billed_payments_of_one_kind_from_one_payer_are_named_once(write_deal):
+    """Two self-billed licence fees of the same payer read "The licence fee payable by Hudson and licence fee payable
+    by Hudson are invoiced": the same words twice, the second without its article."""
+    md = _agreement(draft_md(write_deal, _self_billed({"type": "licence_fee"}, {"type": "licence_fee"},
+                                                      {"type": "royalty"})))
+    invoicing = clause_of(md, "Invoicing and payment of Partner Payments")
+    assert ("The license fees payable by Hudson and the royalty payable by Hudson are invoiced by self-billing:"
+            in invoicing)
