@@ -67,3 +67,16 @@ def test_self_billed_payments_of_one_kind_from_one_payer_are_named_once(write_de
     invoicing = clause_of(md, "Invoicing and payment of Partner Payments")
     assert ("The license fees payable by Hudson and the royalty payable by Hudson are invoiced by self-billing:"
             in invoicing)
+
+
+# ── a payment of 0%: an obligation to pay nothing ───────────────────────────────────────────────────────────
+def test_a_payment_of_no_percent_is_refused_with_one_located_line(write_deal):
+    """`percent: 0` drafted "Hudson must pay Cobalt a royalty of 0% of the net revenue …", an obligation to pay
+    nothing that counsel would strike; `check` said nothing."""
+    data = example("hudson-cobalt-technology-us")
+    data["payments"]["streams"][0]["percent"] = 0
+    path = write_deal(data)
+    with pytest.raises(InputError) as raised:
+        api.check(path)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == "percent: 0")
+    assert str(raised.value) == f"{path}:{line}: payments.streams[0].percent: must be more than 0 (got 0)"
