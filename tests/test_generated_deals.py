@@ -80,3 +80,24 @@ def test_a_payment_of_no_percent_is_refused_with_one_located_line(write_deal):
         api.check(path)
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == "percent: 0")
     assert str(raised.value) == f"{path}:{line}: payments.streams[0].percent: must be more than 0 (got 0)"
+
+
+# ── a notice of non-renewal longer than the Initial Term ─────────────────────────────────────────────────────
+@pytest.mark.parametrize("stated", [False, True])
+def test_a_non_renewal_notice_longer_than_the_initial_term_is_refused(write_deal, deal_data, stated):
+    """A 2-month Initial Term with the default 90 days' notice of non-renewal drafted, and its key dates put the
+    last day for that notice before the Effective Date: the Agreement renewed whatever the Parties then wanted."""
+    deal_data["term"] = {"initial_months": 2, "renewal": "automatic",
+                         **({"renewal_months": 12, "non_renewal_notice_days": 60} if stated else {})}
+    deal_data["exit"]["termination_for_convenience"] = {"allowed": False}
+    path = write_deal(deal_data)
+    with pytest.raises(InputError) as raised:
+        api.check(path)
+    field = "non_renewal_notice_days" if stated else "initial_months"
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip().startswith(f"{field}:"))
+    days = "60 days" if stated else "90 days, the default"
+    assert str(raised.value) == (
+        f"{path}:{line}: term.{field}: non-renewal notice ({days}) must be shorter than the Initial Term (2 months): "
+        "notice to stop its renewal would be due before the Effective Date")
+    deal_data["term"]["initial_months"] = 3 if stated else 4
+    api.check(write_deal(deal_data))  # long enough: no problem

@@ -138,6 +138,16 @@ def _term(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             ("term", "non_renewal_notice_days"),
             f"non-renewal notice ({term.non_renewal_notice_days} days) must be shorter than the renewal period ({term.renewal_months} months)",
         )
+    elif term.non_renewal_notice_days >= term.initial_months * _MONTH_DAYS:
+        # the notice that stops the first renewal would be due before the Agreement starts: it renews whatever
+        # the Parties then want
+        stated = ("term", "non_renewal_notice_days") in raw
+        yield src.problem(
+            ("term", "non_renewal_notice_days") if stated else ("term", "initial_months"),
+            f"non-renewal notice ({term.non_renewal_notice_days} days{'' if stated else ', the default'}) must be "
+            f"shorter than the Initial Term ({term.initial_months} months): notice to stop its renewal would be due "
+            "before the Effective Date",
+        )
 
 
 def _exit(deal: Deal, src: SourceMap) -> Iterator[Problem]:
