@@ -101,3 +101,20 @@ def test_a_non_renewal_notice_longer_than_the_initial_term_is_refused(write_deal
         "notice to stop its renewal would be due before the Effective Date")
     deal_data["term"]["initial_months"] = 3 if stated else 4
     api.check(write_deal(deal_data))  # long enough: no problem
+
+
+# ── a Term shorter than the periods counted back from its end ────────────────────────────────────────────────
+def test_an_initial_term_too_short_for_the_exit_plan_and_extension_periods_is_flagged(write_deal, deal_data):
+    """A 3-month Initial Term that does not renew drafted "in any case 3 months before the Term is due to expire"
+    (the Effective Date), an Exit Plan due 3 months after the Effective Date (when the Agreement had expired) and
+    talks on an extension to be asked for 6 months before its end (before it started), with no word from check."""
+    deal_data["term"] = {"initial_months": 3, "renewal": "by_agreement"}
+    deal_data["exit"]["termination_for_convenience"] = {"allowed": False}
+    path = write_deal(deal_data)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == "initial_months: 3")
+    short = [w for w in api.check(path).warnings if w.path == "term.initial_months"]
+    assert [(w.line, w.severity) for w in short] == [(line, "warning")] * 3
+    assert [w.message.split("(")[1].split(")")[0] for w in short] == [
+        "terms.exit_plan_start_months", "terms.exit_plan_months", "terms.extension_request_months"]
+    deal_data["terms"] = {"exit_plan_start_months": 1, "exit_plan_months": 2, "extension_request_months": 2}
+    assert not [w for w in api.check(write_deal(deal_data)).warnings if w.path == "term.initial_months"]
