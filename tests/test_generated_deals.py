@@ -118,3 +118,34 @@ def test_an_initial_term_too_short_for_the_exit_plan_and_extension_periods_is_fl
         "terms.exit_plan_start_months", "terms.exit_plan_months", "terms.extension_request_months"]
     deal_data["terms"] = {"exit_plan_start_months": 1, "exit_plan_months": 2, "extension_request_months": 2}
     assert not [w for w in api.check(write_deal(deal_data)).warnings if w.path == "term.initial_months"]
+
+
+# ── chronic failure: more failures than periods, and the words for one failure or one in each period ────────
+@pytest.mark.parametrize("failures, periods, words", [
+    (2, 3, "fails to meet the same Service Level in 2 of any 3 consecutive Measurement Periods and each of those "
+           "failures is a Serious Failure."),
+    (3, 3, "fails to meet the same Service Level in each of 3 consecutive Measurement Periods and each of those "
+           "failures is a Serious Failure."),
+    (1, 1, "fails to meet a Service Level in any Measurement Period and that failure is a Serious Failure."),
+    (1, 6, "fails to meet a Service Level in any Measurement Period and that failure is a Serious Failure."),
+])
+def test_a_chronic_failure_reads_as_the_numbers_allow(write_deal, deal_data, failures, periods, words):
+    """"fails to meet the same Service Level in 1 of any 1 consecutive Measurement Periods" read as a riddle, and
+    "3 of any 3" meant "each of 3"."""
+    deal_data["slas"]["chronic_failure"] = {"failures": failures, "periods": periods}
+    text = clause_of(_agreement(draft_md(write_deal, deal_data)), "Chronic failure")
+    assert words in text
+
+
+def test_more_chronic_failures_than_periods_are_refused(write_deal, deal_data):
+    """12 failures "of any 1 consecutive Measurement Periods" drafted: a Service Level is measured once a period,
+    so the termination right for Chronic Failure could never arise."""
+    deal_data["slas"]["chronic_failure"] = {"failures": 12, "periods": 1}
+    path = write_deal(deal_data)
+    with pytest.raises(InputError) as raised:
+        api.check(path)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == "failures: 12")
+    assert str(raised.value) == (
+        f"{path}:{line}: slas.chronic_failure.failures: 12 failures cannot happen within 1 consecutive measurement "
+        "period: each Service Level is measured once a period, so no Chronic Failure could ever occur; give at most "
+        "1, or more periods")

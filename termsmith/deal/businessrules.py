@@ -95,6 +95,14 @@ def _metrics(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             yield src.problem((*path, "target"), "a percentage target cannot exceed 100")
         yield from _tiers(metric, path, src)
         top_credit = max([top_credit, *(t.credit_percent for t in metric.credits)])
+    chronic = deal.slas.chronic_failure
+    if chronic.failures > chronic.periods:
+        # a Service Level is measured once in each Measurement Period: it cannot fail more often than that
+        where = ("slas", "chronic_failure", "failures")
+        yield src.problem(where, f"{chronic.failures} failures cannot happen within {chronic.periods} consecutive "
+                                 f"measurement period{'' if chronic.periods == 1 else 's'}: each Service Level is "
+                                 "measured once a period, so no Chronic Failure could ever occur; give at most "
+                                 f"{chronic.periods}, or more periods")
     if deal.slas.service_credit_cap_percent < top_credit:
         yield src.problem(
             ("slas", "service_credit_cap_percent"),
