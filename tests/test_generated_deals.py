@@ -10,7 +10,7 @@ import pytest
 from termsmith import api
 from termsmith.errors import InputError
 
-from .counsel import clause_of, draft_md, example, under
+from .counsel import add_party, clause_of, draft_md, example, under
 
 
 def _agreement(md: str) -> str:
@@ -149,3 +149,14 @@ def test_more_chronic_failures_than_periods_are_refused(write_deal, deal_data):
         f"{path}:{line}: slas.chronic_failure.failures: 12 failures cannot happen within 1 consecutive measurement "
         "period: each Service Level is measured once a period, so no Chronic Failure could ever occur; give at most "
         "1, or more periods")
+
+
+def test_parties_without_a_budget_share_are_named_in_one_sentence(write_deal, deal_data):
+    """"globex, third bears no share of the budget, so its cap would be nil": the names are now joined with "and"
+    and the sentence is in the plural."""
+    add_party(deal_data, 1, id="third", name="Third Party Limited", short_name="Thirdco")
+    deal_data["budget"]["cost_sharing"] = {"acme": 100, "globex": 0, "third": 0}
+    with pytest.raises(InputError) as raised:
+        api.check(write_deal(deal_data))
+    assert str(raised.value).endswith("options.liability_cap.multiple_of_annual_fees: globex and third bear no share of "
+                                      "the budget, so their caps would be nil: add fixed_amount")

@@ -245,7 +245,9 @@ def _liability(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         nil = [p for p, share in deal.budget.cost_sharing.items() if share == 0]
         if nil:
             yield src.problem((*path, "multiple_of_annual_fees"),
-                              f"{', '.join(nil)} bears no share of the budget, so its cap would be nil: add fixed_amount",
+                              (f"{nil[0]} bears no share of the budget, so its cap would be nil" if len(nil) == 1 else
+                               f"{', '.join(nil[:-1])} and {nil[-1]} bear no share of the budget, so their caps "
+                               "would be nil") + ": add fixed_amount",
                               code="liability-cap")
     fixed = cap.fixed_amount is not None or (cap.increased is not None and cap.increased.fixed_amount is not None)
     if fixed and cap.currency is None and deal.budget is None and deal.payments is None:
