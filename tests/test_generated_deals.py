@@ -160,3 +160,24 @@ def test_parties_without_a_budget_share_are_named_in_one_sentence(write_deal, de
         api.check(write_deal(deal_data))
     assert str(raised.value).endswith("options.liability_cap.multiple_of_annual_fees: globex and third bear no share of "
                                       "the budget, so their caps would be nil: add fixed_amount")
+
+
+# ── other percentages of 0 that drafted an obligation to pay nothing ───────────────────────────────────────
+@pytest.mark.parametrize("stem, where, field", [
+    ("northwind-resellers-reseller", ("scope", "reseller"), "customer_compensation_percent"),
+    ("tri-harbor-joint-venture", ("scope", "joint_venture"), "default_discount_percent"),
+])
+def test_a_compensation_or_discount_of_0_percent_is_refused(write_deal, stem, where, field):
+    """customer_compensation_percent: 0 drafted "must then pay the reseller concerned … compensation of 0% of the
+    reseller's net revenue", and default_discount_percent: 0 "the value of those shares … less 0%": the first is an
+    obligation to pay nothing, the second what leaving the field out already means (no discount)."""
+    data = example(stem)
+    section = data
+    for key in where:
+        section = section[key]
+    section[field] = 0
+    path = write_deal(data)
+    with pytest.raises(InputError) as raised:
+        api.check(path)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == f"{field}: 0")
+    assert str(raised.value) == f"{path}:{line}: {'.'.join(where)}.{field}: must be more than 0 (got 0)"
