@@ -181,3 +181,14 @@ def test_a_compensation_or_discount_of_0_percent_is_refused(write_deal, stem, wh
         api.check(path)
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == f"{field}: 0")
     assert str(raised.value) == f"{path}:{line}: {'.'.join(where)}.{field}: must be more than 0 (got 0)"
+
+
+def test_a_period_of_one_is_said_in_the_singular(write_deal, deal_data):
+    deal_data["term"] = {"initial_months": 1, "renewal": "automatic", "renewal_months": 1,
+                         "non_renewal_notice_days": 1}
+    api.check(write_deal(deal_data))
+    deal_data["term"]["non_renewal_notice_days"] = 30
+    with pytest.raises(InputError) as raised:
+        api.check(write_deal(deal_data))
+    assert str(raised.value).endswith("term.non_renewal_notice_days: non-renewal notice (30 days) must be shorter than "
+                                      "the renewal period (1 month)")

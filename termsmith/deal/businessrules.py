@@ -133,6 +133,10 @@ def _tiers(metric, path: Path_, src: SourceMap) -> Iterator[Problem]:
             )
 
 
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
 def _term(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     term = deal.term
     raw = src.positions
@@ -144,7 +148,8 @@ def _term(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if term.non_renewal_notice_days >= term.renewal_months * _MONTH_DAYS:
         yield src.problem(
             ("term", "non_renewal_notice_days"),
-            f"non-renewal notice ({term.non_renewal_notice_days} days) must be shorter than the renewal period ({term.renewal_months} months)",
+            f"non-renewal notice ({_count(term.non_renewal_notice_days, 'day')}) must be shorter than the renewal period "
+            f"({_count(term.renewal_months, 'month')})",
         )
     elif term.non_renewal_notice_days >= term.initial_months * _MONTH_DAYS:
         # the notice that stops the first renewal would be due before the Agreement starts: it renews whatever
@@ -152,9 +157,9 @@ def _term(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         stated = ("term", "non_renewal_notice_days") in raw
         yield src.problem(
             ("term", "non_renewal_notice_days") if stated else ("term", "initial_months"),
-            f"non-renewal notice ({term.non_renewal_notice_days} days{'' if stated else ', the default'}) must be "
-            f"shorter than the Initial Term ({term.initial_months} months): notice to stop its renewal would be due "
-            "before the Effective Date",
+            f"non-renewal notice ({_count(term.non_renewal_notice_days, 'day')}{'' if stated else ', the default'}) "
+            f"must be shorter than the Initial Term ({_count(term.initial_months, 'month')}): notice to stop its "
+            "renewal would be due before the Effective Date",
         )
 
 
