@@ -192,3 +192,15 @@ def test_a_period_of_one_is_said_in_the_singular(write_deal, deal_data):
         api.check(write_deal(deal_data))
     assert str(raised.value).endswith("term.non_renewal_notice_days: non-renewal notice (30 days) must be shorter than "
                                       "the renewal period (1 month)")
+
+
+@pytest.mark.parametrize("percent", [0, 5])
+def test_a_passive_investment_exception_of_0_percent_is_left_out(write_deal, percent):
+    """terms.passive_investment_percent: 0 drafted "except by holding as a passive investment less than 0% of a
+    class of securities listed on a stock exchange", an exception nothing can meet."""
+    data = example("tri-harbor-joint-venture")
+    data["terms"]["passive_investment_percent"] = percent
+    text = clause_of(_agreement(draft_md(write_deal, data)), "No competition with the joint venture")
+    assert ("except by holding as a passive investment less than 5% of a class of securities listed on a stock "
+            "exchange." in text) == (percent == 5)
+    assert "0%" not in text
