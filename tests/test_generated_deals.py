@@ -204,3 +204,20 @@ def test_a_passive_investment_exception_of_0_percent_is_left_out(write_deal, per
     assert ("except by holding as a passive investment less than 5% of a class of securities listed on a stock "
             "exchange." in text) == (percent == 5)
     assert "0%" not in text
+
+
+# ── a discount or margin of 0%: no words for it ─────────────────────────────────────────────────────────────
+def test_a_reseller_without_a_discount_buys_at_the_list_prices(write_deal):
+    data = example("northwind-resellers-reseller")
+    data["scope"]["reseller"]["discount_percent"] = 0
+    md = _agreement(draft_md(write_deal, data))
+    assert "list prices in force on the date of each order." in md
+    assert "discount of 0%" not in md
+
+
+def test_transition_assistance_without_a_margin_is_charged_at_cost(write_deal, deal_data):
+    deal_data["exit"]["transition"]["cost_plus_margin_percent"] = 0
+    md = _agreement(draft_md(write_deal, deal_data))
+    assert ("may charge the Party that requested it the reasonable costs it incurs in providing that assistance. "
+            "Internal personnel costs are charged at their actual cost of employment, without any mark-up.") in md
+    assert "margin of 0%" not in md
