@@ -362,7 +362,8 @@ def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_re
             names = _context(resolved.deal, resolved.library, resolved.loaded)
             selection = select(resolved.library, names)
             found = timeline(resolved.deal, selection, number_targets(selection), until=until,
-                             notice_on=notice_on, terminate_on=terminate_on, non_renewal=non_renewal)
+                             notice_on=notice_on, terminate_on=terminate_on, non_renewal=non_renewal,
+                             terms=names.get("terms"))
             # in the words of the deal's house style, as its draft has them ("Section 15.2" in a US deal)
             timelines.append(in_house_style(found, names[JURISDICTION_KEY].restyle.text))
         except TermsmithError as exc:

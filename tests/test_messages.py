@@ -47,6 +47,8 @@ def test_a_currency_asks_for_an_iso_4217_code(deal_data, write_deal):
     (("deal", "language"), "english", "use a language and region such as en-GB"),
     (("term", "initial_months"), "two years", "must be a whole number (got 'two years')"),
     (("term", "initial_months"), 0, "must be more than 0 (got 0)"),
+    (("budget", "total"), 0, "must be more than 0 (got 0)"),  # a float bound, not "0.0"
+    (("budget", "total"), 1e15, "must be less than 1,000,000,000,000,000 (got "),  # not "1e+15"
     (("term", "renewal"), "sometimes", "must be one of: automatic, by_agreement, none (got 'sometimes')"),
     (("exit", "insolvency"), "perhaps", "must be true or false (got 'perhaps')"),
 ])

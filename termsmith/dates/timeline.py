@@ -18,7 +18,9 @@ from termsmith.draft.select import Selection
 from termsmith.draft.templating import add_business_days, add_days, add_months, period_end
 from termsmith.errors import InputError, Problem
 
-# Periods the clause text states as fixed figures (not deal fields). Each is named by the clause using it.
+# Periods the clause text reads from the deal's `terms` (library.yaml declares each, with its default); the
+# figure here is that default, used only with a library that does not declare the term. Each is named by the
+# clause using it, and by the term that sets it.
 EXIT_PLAN_MONTHS = 3                # exit.plan: the detailed Exit Plan is agreed within 3 months
 EXIT_PLAN_REVIEW_MONTHS = 12        # exit.plan: reviewed at least once in every 12 months
 EXIT_PLAN_BEFORE_EXPIRY_MONTHS = 3  # exit.plan: carried out 3 months before a Term that does not renew expires
@@ -91,6 +93,32 @@ class Timeline:
     exit_steps: tuple[Event, ...]
     trigger: str | None = None  # the exit event the steps are dated from, in words
     notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The periods of the clauses whose dates are listed, as the deal's draft states them: its `terms`, with the
+    library's defaults applied (a deal that sets terms.exit_plan_months: 6 has its Exit Plan due in 6 months,
+    in its calendar as in its draft)."""
+
+    exit_plan_months: int = EXIT_PLAN_MONTHS
+    exit_plan_review_months: int = EXIT_PLAN_REVIEW_MONTHS
+    exit_plan_start_months: int = EXIT_PLAN_BEFORE_EXPIRY_MONTHS
+    steering_committee_days: int = STEERING_COMMITTEE_DAYS
+    extension_request_months: int = EXTENSION_REQUEST_MONTHS
+    data_deletion_days: int = DELETION_AFTER_RETURN_DAYS
+    materials_return_days: int = MATERIALS_DAYS
+    final_account_days: int = FINAL_ACCOUNT_DAYS
+    sla_report_business_days: int = REPORT_BUSINESS_DAYS
+    statement_business_days: int = REPORT_BUSINESS_DAYS
+    insurance_run_off_years: int = INSURANCE_RUN_OFF_YEARS
+    report_business_days: int = KPI_REPORT_BUSINESS_DAYS
+
+    @classmethod
+    def of(cls, terms: object) -> Figures:
+        """The figures `terms` (the deal's terms model, defaults applied) gives; the rest as above."""
+        given = {name: getattr(terms, name, None) for name in cls.__dataclass_fields__}
+        return cls(**{name: value for name, value in given.items() if isinstance(value, int)})
 
 
 # ── counting, in the agreement's words ─────────────────────────────────────────────────────
@@ -233,7 +261,7 @@ class Exit:
 
 def timeline(deal, selection: Selection, targets: dict[str, Target], *, until: dt.date | None = None,
              notice_on: dt.date | None = None, terminate_on: dt.date | None = None,
-             non_renewal: bool = False) -> Timeline:
+             non_renewal: bool = False, terms: object = None) -> Timeline:
     """The dates of `deal` (its validated or plain view) under the clauses `selection` chose, numbered as
     `targets` (compose.number_targets) numbers them. `until` is the horizon; `notice_on` / `terminate_on`
     date the exit steps (a notice before the earliest the agreement permits is refused); a notice is one of
@@ -256,10 +284,11 @@ def timeline(deal, selection: Selection, targets: dict[str, Target], *, until: d
     horizon = min(until, periods[-1].end) if until is not None else periods[-1].end
     events: list[Event] = []
     closed, unknown = closed_days([p.jurisdiction for p in deal.parties])
+    fig = Figures.of(terms)
     for make in (_start_and_term, _renewals, _convenience, _exit_plan, _governance, _reports):
-        events.extend(make(deal, where, periods, horizon, the_exit, closed))
+        events.extend(make(deal, where, periods, horizon, the_exit, closed, fig))
     events = [e for e in events if e.sources]
-    steps = _exit_steps(deal, where, the_exit)
+    steps = _exit_steps(deal, where, the_exit, fig)
     notes = []
     if any(e.kind == "report" for e in events):
         notes.append("Business Days in reporting deadlines are counted Monday to Friday: a public holiday where "
@@ -274,7 +303,7 @@ def timeline(deal, selection: Selection, targets: dict[str, Target], *, until: d
     )
 
 
-def _start_and_term(deal, where, periods, horizon, the_exit, closed):
+def _start_and_term(deal, where, periods, horizon, the_exit, closed, fig: Figures):
     eff = deal.deal.effective_date
     yield Event("effective-date", "Effective Date: the Agreement starts", "the date the deal states",
                 where("parties.parties"), "date", (eff,))
@@ -292,16 +321,16 @@ def _start_and_term(deal, where, periods, horizon, the_exit, closed):
         return
     if renewal == "by_agreement":
         yield _notice_deadline("extension-request", "Last day to ask for talks on extending the Agreement",
-                               f"{_n(EXTENSION_REQUEST_MONTHS, 'month')} before the end of the Initial Term "
+                               f"{_n(fig.extension_request_months, 'month')} before the end of the Initial Term "
                                f"({_iso(initial.end)})", "term.extension",
-                               add_months(initial.end, -EXTENSION_REQUEST_MONTHS), where, closed)
+                               add_months(initial.end, -fig.extension_request_months), where, closed)
     yield Event("exit-plan-start", "Start carrying out the Exit Plan (the Term is due to expire)",
-                f"{_n(EXIT_PLAN_BEFORE_EXPIRY_MONTHS, 'month')} before the Term is due to expire",
-                where("exit.plan"), "deadline", (add_months(initial.end, -EXIT_PLAN_BEFORE_EXPIRY_MONTHS),),
+                f"{_n(fig.exit_plan_start_months, 'month')} before the Term is due to expire",
+                where("exit.plan"), "deadline", (add_months(initial.end, -fig.exit_plan_start_months),),
                 remind=True)
 
 
-def _renewals(deal, where, periods, horizon, the_exit, closed):
+def _renewals(deal, where, periods, horizon, the_exit, closed, fig: Figures):
     if deal.term.renewal != "automatic":
         return
     term = deal.term
@@ -324,7 +353,7 @@ def _renewals(deal, where, periods, horizon, the_exit, closed):
                                    add_days(period.end, -term.non_renewal_notice_days), where, closed)
 
 
-def _convenience(deal, where, periods, horizon, the_exit, closed):
+def _convenience(deal, where, periods, horizon, the_exit, closed, fig: Figures):
     tfc = deal.exit.termination_for_convenience
     if not tfc.allowed or the_exit is not None:
         return
@@ -346,29 +375,30 @@ def earliest_convenience_notice(deal) -> dt.date:
     return add_months(deal.deal.effective_date, tfc.earliest_after_months)
 
 
-def _exit_plan(deal, where, periods, horizon, the_exit, closed):
+def _exit_plan(deal, where, periods, horizon, the_exit, closed, fig: Figures):
     eff = deal.deal.effective_date
-    deadline = add_months(eff, EXIT_PLAN_MONTHS)
+    deadline = add_months(eff, fig.exit_plan_months)
     if the_exit is None or deadline <= the_exit.termination_date:
         yield Event("exit-plan", "Detailed Exit Plan agreed",
-                    f"the Effective Date + {_n(EXIT_PLAN_MONTHS, 'month')}",
+                    f"the Effective Date + {_n(fig.exit_plan_months, 'month')}",
                     where("exit.plan", "schedule-exit-plan.timetable"), "deadline", (deadline,), remind=True)
-    first_review = add_months(deadline, EXIT_PLAN_REVIEW_MONTHS)
-    dates, rule = monthly_series(first_review, EXIT_PLAN_REVIEW_MONTHS, horizon)
+    review = fig.exit_plan_review_months
+    first_review = add_months(deadline, review)
+    dates, rule = monthly_series(first_review, review, horizon)
     if dates:
         yield Event("exit-plan-review", "Exit Plan reviewed and updated",
-                    f"at least once in every {_n(EXIT_PLAN_REVIEW_MONTHS, 'month')}, counted from the Exit Plan "
-                    "deadline", where("exit.plan"), "deadline", dates, every=_every(EXIT_PLAN_REVIEW_MONTHS), rrule=rule)
+                    f"at least once in every {_n(review, 'month')}, counted from the Exit Plan "
+                    "deadline", where("exit.plan"), "deadline", dates, every=_every(review), rrule=rule)
 
 
-def _governance(deal, where, periods, horizon, the_exit, closed):
+def _governance(deal, where, periods, horizon, the_exit, closed, fig: Figures):
     eff = deal.deal.effective_date
     governance, budget = deal.governance, deal.budget
     committee = governance.steering_committee if governance is not None else None
     if committee is not None:
         yield Event("steering-committee-established", "Steering Committee established",
-                    f"within {_n(STEERING_COMMITTEE_DAYS, 'day')} after the Effective Date",
-                    where("governance.steering-committee"), "deadline", (add_days(eff, STEERING_COMMITTEE_DAYS),))
+                    f"within {_n(fig.steering_committee_days, 'day')} after the Effective Date",
+                    where("governance.steering-committee"), "deadline", (add_days(eff, fig.steering_committee_days),))
     forums = []
     if committee is not None:
         forums.append(("steering-committee-meeting", "Steering Committee meeting", committee.meeting_cadence,
@@ -382,18 +412,18 @@ def _governance(deal, where, periods, horizon, the_exit, closed):
     for key, name, cadence, clauses in forums:
         yield _cadence_event(key, name, cadence, eff, horizon, where(*clauses), "meeting")
     if governance is not None and governance.kpis:
-        yield _kpi_reports(governance, committee, eff, horizon, where)
+        yield _kpi_reports(governance, committee, eff, horizon, where, fig.report_business_days)
 
 
-def _kpi_reports(governance, committee, eff: dt.date, horizon: dt.date, where: _Where) -> Event:
+def _kpi_reports(governance, committee, eff: dt.date, horizon: dt.date, where: _Where, days: int) -> Event:
     """KPI reports go ahead of the forum that discusses them, whose day in its period the Parties choose: a
     rule, dated only when the clause gives them a cadence of their own."""
     sources = where("governance.reporting")
     if governance.performance_reviews is not None:
-        return Event("kpi-report", "KPI reports due", f"at least {_n(KPI_REPORT_BUSINESS_DAYS, 'Business Day')} "
+        return Event("kpi-report", "KPI reports due", f"at least {_n(days, 'Business Day')} "
                      "before each performance review", sources, "report", ())
     if committee is not None:
-        return Event("kpi-report", "KPI reports due", f"at least {_n(KPI_REPORT_BUSINESS_DAYS, 'Business Day')} "
+        return Event("kpi-report", "KPI reports due", f"at least {_n(days, 'Business Day')} "
                      "before each meeting of the Steering Committee", sources, "report", ())
     return _cadence_event("kpi-report", "KPI report", "quarterly", eff, horizon, sources, "report")
 
@@ -409,7 +439,7 @@ def _cadence_event(key: str, name: str, cadence: str, eff: dt.date, horizon: dt.
                  every=_every(months), rrule=rule)
 
 
-def _reports(deal, where, periods, horizon, the_exit, closed):
+def _reports(deal, where, periods, horizon, the_exit, closed, fig: Figures):
     eff = deal.deal.effective_date
     slas, budget = deal.slas, deal.budget
     if slas is not None and slas.reporting in _CADENCE_MONTHS:
@@ -419,19 +449,21 @@ def _reports(deal, where, periods, horizon, the_exit, closed):
         while (end := period_end(eff, k * months)) < horizon:
             ends.append(end)
             k += 1
-        dates, rule = business_day_series(ends, REPORT_BUSINESS_DAYS, eff.day == 1, months)
+        dates, rule = business_day_series(ends, fig.sla_report_business_days, eff.day == 1, months)
         if dates:
             yield Event("service-level-report", "Service level reports due",
-                        f"within {_n(REPORT_BUSINESS_DAYS, 'Business Day')} after the end of each "
+                        f"within {_n(fig.sla_report_business_days, 'Business Day')} after the end of each "
                         f"{_PERIOD_NAME[slas.reporting]} they cover, counted from the Effective Date",
                         where("service-levels.reporting"), "report", dates, every=_every(months), rrule=rule)
     if budget is not None and budget.invoicing != "milestone":
         months = 1 if budget.invoicing == "monthly" else 3
-        dates, rule = business_day_series(_calendar_ends(eff, months, horizon), REPORT_BUSINESS_DAYS, True, months)
+        dates, rule = business_day_series(_calendar_ends(eff, months, horizon), fig.statement_business_days, True,
+                                          months)
         if dates:
             period = "month" if months == 1 else "quarter"
             yield Event("cost-statement", "Statements of Budget costs due",
-                        f"within {_n(REPORT_BUSINESS_DAYS, 'Business Day')} after the end of each calendar {period}",
+                        f"within {_n(fig.statement_business_days, 'Business Day')} after the end of each calendar "
+                        f"{period}",
                         where("budget.invoicing"), "report", dates, every=_every(months), rrule=rule)
     payments = getattr(deal, "payments", None)
     if payments is not None and payments.reported and payments.statements in _CADENCE_MONTHS:
@@ -525,7 +557,7 @@ def _non_renewal_exit(deal, where, notice_on: dt.date) -> Exit:
                 td_sources=where("term.automatic-renewal"))
 
 
-def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
+def _exit_steps(deal, where, the_exit: Exit | None, fig: Figures) -> list[Event]:
     """Schedule 5's timetable, step by step: dated from `the_exit`, or as rules without it."""
     td = the_exit.termination_date if the_exit else None
     tr, pt = deal.exit.transition, deal.exit.post_termination
@@ -563,13 +595,13 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
              lambda d: add_days(d, tr.data_return_days))
     step("data-returned", "Data returned", f"Termination Date + {_n(tr.data_return_days, 'day')}", ("exit.data",),
          lambda d: add_days(d, tr.data_return_days))
-    deletion = tr.data_return_days + DELETION_AFTER_RETURN_DAYS
+    deletion = tr.data_return_days + fig.data_deletion_days
     step("data-deleted", "Data deleted" + (" and deletion certificate delivered" if tr.data_deletion_certificate
                                            else ""),
          f"Termination Date + {_n(deletion, 'day')}", ("exit.data",), lambda d: add_days(d, deletion))
     step("materials", "Materials returned or destroyed; licensed materials and trade marks removed",
-         f"Termination Date + {_n(MATERIALS_DAYS, 'day')}", ("exit.materials", "exit.licences"),
-         lambda d: add_days(d, MATERIALS_DAYS))
+         f"Termination Date + {_n(fig.materials_return_days, 'day')}", ("exit.materials", "exit.licences"),
+         lambda d: add_days(d, fig.materials_return_days))
     payments = getattr(deal, "payments", None)
     if payments is not None:
         days = payments.statement_days
@@ -579,8 +611,9 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
             tail = payments.tail_months
             step("payment-tail-end", "End of Partner Payments on revenue received after termination",
                  f"Termination Date + {_n(tail, 'month')}", ("payments.final-account",), lambda d: add_months(d, tail))
-    step("final-account", "Final account of the Budget agreed", f"Termination Date + {_n(FINAL_ACCOUNT_DAYS, 'day')}",
-         ("exit.final-accounting",), lambda d: add_days(d, FINAL_ACCOUNT_DAYS))
+    final = fig.final_account_days
+    step("final-account", "Final account of the Budget agreed", f"Termination Date + {_n(final, 'day')}",
+         ("exit.final-accounting",), lambda d: add_days(d, final))
     if pt is not None and pt.existing_customer_support_months:
         support = pt.existing_customer_support_months
         step("customer-support-end", "End of support for existing customers",
@@ -596,8 +629,8 @@ def _exit_steps(deal, where, the_exit: Exit | None) -> list[Event]:
              f"Termination Date + {_n(years, 'year')}", ("confidentiality.duration",),
              lambda d: add_months(d, years * 12))
     step("insurance-run-off", "End of the run-off of claims-made insurance",
-         f"Termination Date + {_n(INSURANCE_RUN_OFF_YEARS, 'year')}", ("insurance.cover",),
-         lambda d: add_months(d, INSURANCE_RUN_OFF_YEARS * 12))
+         f"Termination Date + {_n(fig.insurance_run_off_years, 'year')}", ("insurance.cover",),
+         lambda d: add_months(d, fig.insurance_run_off_years * 12))
     timetable = where("schedule-exit-plan.timetable")
     # Schedule 5's timetable lists every step but these
     outside = {"exit-insurance-run-off", "exit-payment-final-statement", "exit-payment-tail-end"}

@@ -95,6 +95,14 @@ def _metrics(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             yield src.problem((*path, "target"), "a percentage target cannot exceed 100")
         yield from _tiers(metric, path, src)
         top_credit = max([top_credit, *(t.credit_percent for t in metric.credits)])
+    chronic = deal.slas.chronic_failure
+    if chronic.failures > chronic.periods:
+        # a Service Level is measured once in each Measurement Period: it cannot fail more often than that
+        where = ("slas", "chronic_failure", "failures")
+        yield src.problem(where, f"{chronic.failures} failures cannot happen within {chronic.periods} consecutive "
+                                 f"measurement period{'' if chronic.periods == 1 else 's'}: each Service Level is "
+                                 "measured once a period, so no Chronic Failure could ever occur; give at most "
+                                 f"{chronic.periods}, or more periods")
     if deal.slas.service_credit_cap_percent < top_credit:
         yield src.problem(
             ("slas", "service_credit_cap_percent"),
@@ -125,6 +133,10 @@ def _tiers(metric, path: Path_, src: SourceMap) -> Iterator[Problem]:
             )
 
 
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
 def _term(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     term = deal.term
     raw = src.positions
@@ -136,7 +148,18 @@ def _term(deal: Deal, src: SourceMap) -> Iterator[Problem]:
     if term.non_renewal_notice_days >= term.renewal_months * _MONTH_DAYS:
         yield src.problem(
             ("term", "non_renewal_notice_days"),
-            f"non-renewal notice ({term.non_renewal_notice_days} days) must be shorter than the renewal period ({term.renewal_months} months)",
+            f"non-renewal notice ({_count(term.non_renewal_notice_days, 'day')}) must be shorter than the renewal period "
+            f"({_count(term.renewal_months, 'month')})",
+        )
+    elif term.non_renewal_notice_days >= term.initial_months * _MONTH_DAYS:
+        # the notice that stops the first renewal would be due before the Agreement starts: it renews whatever
+        # the Parties then want
+        stated = ("term", "non_renewal_notice_days") in raw
+        yield src.problem(
+            ("term", "non_renewal_notice_days") if stated else ("term", "initial_months"),
+            f"non-renewal notice ({_count(term.non_renewal_notice_days, 'day')}{'' if stated else ', the default'}) "
+            f"must be shorter than the Initial Term ({_count(term.initial_months, 'month')}): notice to stop its "
+            "renewal would be due before the Effective Date",
         )
 
 
@@ -227,7 +250,9 @@ def _liability(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         nil = [p for p, share in deal.budget.cost_sharing.items() if share == 0]
         if nil:
             yield src.problem((*path, "multiple_of_annual_fees"),
-                              f"{', '.join(nil)} bears no share of the budget, so its cap would be nil: add fixed_amount",
+                              (f"{nil[0]} bears no share of the budget, so its cap would be nil" if len(nil) == 1 else
+                               f"{', '.join(nil[:-1])} and {nil[-1]} bear no share of the budget, so their caps "
+                               "would be nil") + ": add fixed_amount",
                               code="liability-cap")
     fixed = cap.fixed_amount is not None or (cap.increased is not None and cap.increased.fixed_amount is not None)
     if fixed and cap.currency is None and deal.budget is None and deal.payments is None:

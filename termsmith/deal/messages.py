@@ -105,5 +105,7 @@ def humane(err: dict, loc: tuple) -> str | None:
             when = {"greater_than": "after", "greater_than_equal": "on or after", "less_than": "before",
                     "less_than_equal": "on or before"}[kind]
             return f"must be {when} {limit.isoformat() if isinstance(limit, dt.date) else limit}{got}"
+        if isinstance(limit, float) and limit.is_integer():
+            limit = f"{int(limit):,}"  # "more than 0", "less than 1,000,000,000,000,000", not "0.0" or "1e+15"
         return f"must be {bounds[kind]} {limit}{got}"
     return None

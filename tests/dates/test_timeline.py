@@ -293,3 +293,31 @@ def test_partner_payment_statements_and_their_final_statement():
     assert labels(statements) == ["clause 6.3"]
     assert event(t, "exit-payment-final-statement").dates == (D(2028, 9, 19),)
     assert event(t, "exit-payment-tail-end").dates == (D(2029, 8, 30),)
+
+
+# ── the periods a deal sets under `terms` are the ones its calendar counts ─────────────────────────────────
+def test_the_dates_follow_the_periods_the_deal_sets_as_terms(write_deal, deal_data):
+    """The calendar counted the library's default periods whatever the deal set under `terms`: a deal that gave
+    its Parties 6 months to agree the Exit Plan had it due after 3 months in its calendar, and talks on an
+    extension requested 12 months ahead were due 6 months ahead, later than its draft allows."""
+    deal_data["term"] = {"initial_months": 24, "renewal": "by_agreement"}
+    deal_data["terms"] = {"exit_plan_months": 6, "exit_plan_review_months": 6, "exit_plan_start_months": 9,
+                          "extension_request_months": 12, "steering_committee_days": 14, "data_deletion_days": 10,
+                          "materials_return_days": 20, "final_account_days": 90, "insurance_run_off_years": 3,
+                          "sla_report_business_days": 3}
+    t = timeline_of(write_deal(deal_data), terminate_on=D(2028, 6, 30))
+    assert event(t, "exit-plan").dates == (D(2027, 7, 1),)
+    assert event(t, "exit-plan-review").dates == (D(2028, 1, 1),)  # every 6 months, up to the Termination Date
+    assert event(t, "steering-committee-established").dates == (D(2027, 1, 15),)
+    assert event(t, "service-level-report").rule.startswith("within 3 Business Days after the end of each month")
+    assert event(t, "exit-data-deleted").dates == (add_days_(D(2028, 6, 30), 30 + 10),)
+    assert event(t, "exit-materials").dates == (D(2028, 7, 20),)
+    assert event(t, "exit-final-account").dates == (D(2028, 9, 28),)
+    assert event(t, "exit-insurance-run-off").dates == (D(2031, 6, 30),)
+    plain = timeline_of(write_deal(deal_data))
+    assert event(plain, "extension-request").dates == (D(2027, 12, 31),)
+    assert event(plain, "exit-plan-start").dates == (D(2028, 3, 31),)
+
+
+def add_days_(day: dt.date, days: int) -> dt.date:
+    return day + dt.timedelta(days=days)

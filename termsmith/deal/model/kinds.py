@@ -44,11 +44,11 @@ class ResellerTerms(Spec):
     returns_days: Days | None = Field(
         default=None, description="Days after delivery within which unsold goods or unused licence keys may be "
                                   "returned for a credit; left out: no returns except for defects.")
-    customer_compensation_percent: Percent | None = Field(
+    customer_compensation_percent: Annotated[float, Field(gt=0, le=100)] | None = Field(
         default=None, description="If customers are migrated at the end (exit.transition.customer_migration), the "
                                   "compensation the supplier pays the reseller for each customer it takes over, as "
                                   "a percentage of the reseller's net revenue from that customer in the last 12 "
-                                  "months (required then: the customers are the reseller's own).")
+                                  "months, more than 0 (required then: the customers are the reseller's own).")
 
 
 class Board(Spec):
@@ -130,9 +130,9 @@ class JointVentureTerms(Spec):
         default="fair_value", description="How shares are valued when they change hands on an exit or a default: "
                                           "fair_value (as a going concern, pro rata, no minority discount) or "
                                           "net_asset_value, as determined by an independent accountant.")
-    default_discount_percent: Percent | None = Field(
+    default_discount_percent: Annotated[float, Field(gt=0, le=100)] | None = Field(
         default=None, description="Discount on the value of a defaulting shareholder's shares when the others buy "
-                                  "them; left out: no discount.")
+                                  "them, more than 0; left out: no discount.")
     dividend_percent: Percent | None = Field(
         default=None, description="Percentage of each year's distributable profits the company distributes, unless "
                                   "all shareholders agree otherwise; left out: as the shareholders decide each year.")

@@ -51,7 +51,9 @@ class PaymentStream(Spec):
     description: Text | None = Field(
         default=None, description="What the payment is for, to follow 'for', e.g. 'the use of the analytics engine "
                                   "in the combined offering'.")
-    percent: Percent | None = Field(default=None, description="The payment as a percentage of `revenue`.")
+    percent: Annotated[float, Field(gt=0, le=100)] | None = Field(
+        default=None, description="The payment as a percentage of `revenue`, more than 0 and at most 100 (a payment of "
+                                  "0% would oblige the payer to pay nothing: leave the payment out instead).")
     revenue: Text | None = Field(
         default=None, description="The revenue the percentage is taken of, to follow 'of', e.g. 'the net revenue "
                                   "Acme receives from customers for the combined offering' (required with percent).")
