@@ -221,3 +221,18 @@ def test_transition_assistance_without_a_margin_is_charged_at_cost(write_deal, d
     assert ("may charge the Party that requested it the reasonable costs it incurs in providing that assistance. "
             "Internal personnel costs are charged at their actual cost of employment, without any mark-up.") in md
     assert "margin of 0%" not in md
+
+
+# ── a managed service for several customers without Service Credits: the refund after a Chronic Failure ─────────
+def test_several_customers_without_service_credits_draft_the_refund_after_a_chronic_failure(write_deal):
+    """meridian with a second customer that pays Charges and no credit tiers: the refund clause said that "the
+    Charges and Service Credits of the other Parties do not change", a term the draft then does not define, and
+    the deal could not be drafted at all."""
+    from .counsel import two_customers
+
+    data = two_customers(pays=True)
+    for metric in data["slas"]["metrics"]:
+        metric.pop("credits", None)
+    refund = clause_of(_agreement(draft_md(write_deal, data)), "Refund of prepaid Charges")
+    assert refund.strip().endswith("The Charges of the other Parties do not change."), refund
+    assert "Service Credit" not in refund
