@@ -221,3 +221,43 @@ def test_transition_assistance_without_a_margin_is_charged_at_cost(write_deal, d
     assert ("may charge the Party that requested it the reasonable costs it incurs in providing that assistance. "
             "Internal personnel costs are charged at their actual cost of employment, without any mark-up.") in md
     assert "margin of 0%" not in md
+
+
+# ── amounts in the currency's own minor unit ─────────────────────────────────────────────────────────────────
+def _referral_fee_in(currency: str, amount: float) -> dict:
+    """brightpath with its fixed referral fee in `currency`."""
+    data = example("brightpath-lumen-referral-alliance")
+    data["payments"]["currency"] = currency
+    data["payments"]["streams"][1]["amount"] = amount
+    return data
+
+
+@pytest.mark.parametrize("currency, amount, written", [("KWD", 2.5, "KWD 2.500"), ("JPY", 400, "JPY 400"),
+                                                       ("GBP", 400.5, "GBP 400.50"), ("GBP", 400, "GBP 400")])
+def test_an_amount_is_written_with_its_currencys_minor_unit(write_deal, currency, amount, written):
+    """Every amount that was not whole had two decimals: "KWD 2.50" for a dinar of 1,000 fils (2.500)."""
+    fees = clause_of(_agreement(draft_md(write_deal, _referral_fee_in(currency, amount))), "Partner Payments")
+    assert f"a referral fee of {written} for each Qualified Referral" in fees
+
+
+@pytest.mark.parametrize("currency, amount, unit", [("JPY", 2.5, "no minor unit: give a whole amount"),
+                                                    ("KWD", 2.5005, "3 decimals at most"),
+                                                    ("GBP", 400.125, "2 decimals at most")])
+def test_an_amount_finer_than_its_currency_is_refused_with_one_located_line(write_deal, currency, amount, unit):
+    """"JPY 2.50" drafted (the yen has no minor unit, so no one can pay it) and `check` said nothing."""
+    path = write_deal(_referral_fee_in(currency, amount))
+    with pytest.raises(InputError) as raised:
+        api.check(path)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == f"amount: {amount}")
+    assert str(raised.value) == (f"{path}:{line}: payments.streams[1].amount: {amount} has more decimals than "
+                                 f"{currency} allows ({unit})")
+
+
+def test_an_amount_worked_out_by_the_draft_is_rounded_to_its_currencys_minor_unit(write_deal):
+    """The monthly average of a Budget of 1,000 yen over 36 months read "JPY 27.78": yen have no minor unit."""
+    data = example("solent-northgate-contractual-joint-venture")
+    data["budget"].update(currency="JPY", total=1000)
+    data["options"]["liability_cap"].pop("currency", None)
+    md = _agreement(draft_md(write_deal, data))
+    assert "which is an average of JPY 28 a month." in md
+    assert "JPY 27.78" not in md
