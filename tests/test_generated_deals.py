@@ -261,3 +261,21 @@ def test_an_amount_worked_out_by_the_draft_is_rounded_to_its_currencys_minor_uni
     md = _agreement(draft_md(write_deal, data))
     assert "which is an average of JPY 28 a month." in md
     assert "JPY 27.78" not in md
+
+
+# ── exit.survival orders the survival clause; it does not limit it ──────────────────────────────────────────
+def test_the_survival_list_orders_the_topics_and_its_description_says_it_cannot_remove_one(write_deal):
+    """The schema said "Topics that survive the end of the agreement", yet `survival: [payment]` still kept
+    confidentiality, liability and every other topic in force (the library keeps them, as their own clauses run
+    after the end). The description now says what the list does: which topics come first."""
+    from termsmith.deal.model import Deal
+
+    data = example("hudson-cobalt-technology-us")
+    data["exit"]["survival"] = ["payment"]
+    survival = clause_of(_agreement(draft_md(write_deal, data)), "Survival")
+    items = [line for line in survival.splitlines() if line.startswith("(")]
+    assert "every obligation to pay an amount" in items[0]
+    assert any("(Confidentiality)" in item for item in items[1:])
+    assert any("(Limitation of Liability)" in item for item in items[1:])
+    description = Deal.model_json_schema()["$defs"]["Exit"]["properties"]["survival"]["description"]
+    assert "lists first" in description and "cannot remove one" in description
