@@ -536,6 +536,8 @@ def dates_command(deals, ics, fmt, until, notice_on, non_renewal, terminate_on, 
                        until=until.date() if until else None, notice_on=notice_on.date() if notice_on else None,
                        terminate_on=terminate_on.date() if terminate_on else None, non_renewal=non_renewal, ics=ics,
                        remind=remind)
+    for w in result.warnings:
+        echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}", err=True)
     for line in report.dates(result, fmt or ("text" if ics is None else None)):
         echo(line)
 
