@@ -313,7 +313,11 @@ def lock(deal_path: Path, *, library: Path | None = None, library_rev: str | Non
 def _not_a_folder(deal_path: Path) -> None:
     """A folder given as the deal (`lock .`), refused as reading it would be, before its lock's name is made
     from it: '.', '/' and '' have no name to make one from (ValueError: exit 3), '..' gave '...lock'."""
-    if Path(deal_path).is_dir() or not Path(deal_path).name:
+    try:
+        folder = Path(deal_path).is_dir()
+    except OSError as exc:  # a name too long for the file system (Path.is_dir raises it in Python 3.11)
+        raise InputError(Problem(file=str(deal_path), message=f"cannot read: {exc.strerror or exc}")) from None
+    if folder or not Path(deal_path).name:
         raise InputError(Problem(file=str(deal_path), message="is a directory, expected a deal file"))
 
 

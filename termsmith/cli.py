@@ -238,11 +238,12 @@ def new(deal, kind, defaults, schema_ref, force, library, library_rev) -> None:
     """Start a deal file: asks the questions a deal needs on a terminal, else writes a commented skeleton."""
     from termsmith import scaffold
 
-    if deal.exists() and not force:  # before any question is asked
-        scaffold.write_new(deal, "", force=False)
     scaffold.check_new_name(deal)
+    if scaffold.exists(deal) and not force:  # before any question is asked
+        scaffold.write_new(deal, "", force=False)
     target = None
     if schema_ref is not None:
+        scaffold.check_schema_ref(schema_ref, deal)
         target = schema_ref if "://" in schema_ref else scaffold.schema_target(deal, Path(schema_ref))
         scaffold.check_schema_target(target)
     answers = scaffold.defaults(deal, kind)
