@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from termsmith.deal.fields import party_references
 from termsmith.draft.facts import cap_basis, money_flows, service_provider
-from termsmith.draft.templating import decimals, minor_digits
+from termsmith.draft.templating import decimals, minor_digits, money_figure
 from termsmith.deal.model import Deal
 from termsmith.errors import Problem
 from termsmith.deal.source import Path_, SourceMap
@@ -62,9 +62,10 @@ def _shares(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         yield from _hundred(deal.budget.cost_sharing, ("budget", "cost_sharing"), src, deal, "cost sharing")
         categories = deal.budget.categories
         if categories and abs(sum(c.amount for c in categories) - deal.budget.total) > 0.005:
+            code = deal.budget.currency
             yield src.problem(("budget", "categories"), (
-                f"the categories add up to {sum(c.amount for c in categories):,.2f}, not to the budget total "
-                f"{deal.budget.total:,.2f}"))
+                f"the categories add up to {code} {money_figure(sum(c.amount for c in categories), code, 'en')}, not "
+                f"to the budget total {code} {money_figure(deal.budget.total, code, 'en')}"))
         names = [_look(c.name) for c in categories]
         for i, category in enumerate(categories):
             if names.count(names[i]) > 1 and names.index(names[i]) < i:
