@@ -6,7 +6,7 @@ the sides of a redline in `review.inputs`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -313,7 +313,11 @@ def lock(deal_path: Path, *, library: Path | None = None, library_rev: str | Non
 def _not_a_folder(deal_path: Path) -> None:
     """A folder given as the deal (`lock .`), refused as reading it would be, before its lock's name is made
     from it: '.', '/' and '' have no name to make one from (ValueError: exit 3), '..' gave '...lock'."""
-    if Path(deal_path).is_dir() or not Path(deal_path).name:
+    try:
+        folder = Path(deal_path).is_dir()
+    except OSError as exc:  # a name too long for the file system (Path.is_dir raises it in Python 3.11)
+        raise InputError(Problem(file=str(deal_path), message=f"cannot read: {exc.strerror or exc}")) from None
+    if folder or not Path(deal_path).name:
         raise InputError(Problem(file=str(deal_path), message="is a directory, expected a deal file"))
 
 
@@ -343,6 +347,11 @@ class DatesResult:
     timelines: tuple  # termsmith.dates.timeline.Timeline, one per deal, in the order given
     written: tuple[Path, ...]
 
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Every deal's warnings (deadlines before its Effective Date), in the order the deals were given."""
+        return tuple(w for t in self.timelines for w in t.warnings)
+
 
 def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_rev: str | None = None,
           until=None, notice_on=None, terminate_on=None, non_renewal: bool = False, ics: Path | None = None,
@@ -365,7 +374,8 @@ def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_re
                              notice_on=notice_on, terminate_on=terminate_on, non_renewal=non_renewal,
                              terms=names.get("terms"))
             # in the words of the deal's house style, as its draft has them ("Section 15.2" in a US deal)
-            timelines.append(in_house_style(found, names[JURISDICTION_KEY].restyle.text))
+            found = in_house_style(found, names[JURISDICTION_KEY].restyle.text)
+            timelines.append(replace(found, warnings=tuple(_before_the_start(found, resolved))))
         except TermsmithError as exc:
             problems.extend(Problem(**{**p.__dict__, "file": p.file or str(path)}) for p in exc.problems)
     if problems:
@@ -384,3 +394,16 @@ def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_re
         check_calendar_replaceable(Path(ics))
         written = tuple(write_files({Path(ics): calendar_bytes(timelines, remind)}))
     return DatesResult(tuple(timelines), written)
+
+
+def _before_the_start(found, resolved) -> Iterator[Problem]:
+    """A deadline the agreement counts back from the end of a short Initial Term can fall before the Effective
+    Date: it is listed as the agreement states it, and said to have passed before the Agreement starts."""
+    term = resolved.deal.term.initial_months
+    for event in found.events:
+        if event.date is not None and event.date < found.effective_date:
+            yield replace(resolved.loaded.source.problem(("term", "initial_months"), (
+                f"“{event.title}” ({event.clauses}) falls on {event.date.isoformat()}, before the Effective Date "
+                f"({found.effective_date.isoformat()}): the Initial Term ({term} month{'' if term == 1 else 's'}) is "
+                "too short for the period counted back from its end, so this deadline has passed when the Agreement "
+                "starts"), code="before-start"), severity="warning")

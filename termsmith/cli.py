@@ -238,11 +238,12 @@ def new(deal, kind, defaults, schema_ref, force, library, library_rev) -> None:
     """Start a deal file: asks the questions a deal needs on a terminal, else writes a commented skeleton."""
     from termsmith import scaffold
 
-    if deal.exists() and not force:  # before any question is asked
-        scaffold.write_new(deal, "", force=False)
     scaffold.check_new_name(deal)
+    if scaffold.exists(deal) and not force:  # before any question is asked
+        scaffold.write_new(deal, "", force=False)
     target = None
     if schema_ref is not None:
+        scaffold.check_schema_ref(schema_ref, deal)
         target = schema_ref if "://" in schema_ref else scaffold.schema_target(deal, Path(schema_ref))
         scaffold.check_schema_target(target)
     answers = scaffold.defaults(deal, kind)
@@ -536,6 +537,8 @@ def dates_command(deals, ics, fmt, until, notice_on, non_renewal, terminate_on, 
                        until=until.date() if until else None, notice_on=notice_on.date() if notice_on else None,
                        terminate_on=terminate_on.date() if terminate_on else None, non_renewal=non_renewal, ics=ics,
                        remind=remind)
+    for w in result.warnings:
+        echo(f"{w.file}:{w.line}: warning: {w.path}: {w.message}", err=True)
     for line in report.dates(result, fmt or ("text" if ics is None else None)):
         echo(line)
 

@@ -38,6 +38,11 @@ class Problem:
         # one line, even where a file name or value holds a line break (TERMSMITH_LIBRARY set to two lines)
         return printable(": ".join([*parts, self.message])).replace("\n", "\\n")
 
+    def as_dict(self) -> dict:
+        """The problem as JSON data (`--format json`, the MCP server's tools)."""
+        return {"file": self.file or None, "line": self.line, "column": self.column, "path": self.path or None,
+                "message": self.message, "severity": self.severity, "code": self.code or None}
+
 
 class TermsmithError(Exception):
     """Base of every error termsmith reports to a user (never a traceback)."""

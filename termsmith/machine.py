@@ -18,8 +18,7 @@ def dumps(data: Any) -> str:
 
 
 def problem(p: Problem) -> dict[str, Any]:
-    return {"file": p.file or None, "line": p.line, "column": p.column, "path": p.path or None,
-            "message": p.message, "severity": p.severity, "code": p.code or None}
+    return p.as_dict()
 
 
 def problems(items) -> list[dict[str, Any]]:

@@ -167,7 +167,7 @@ def build_server(root: Path, library: Path | None = None, library_rev: str | Non
                              "timeline), each with the clause that creates it.")
     def dates(deal: DealPath, notice_on: Annotated[str | None, Field(description="YYYY-MM-DD: the exit "
                                                                                  "timeline from a notice given then.")] = None,
-              library: LibraryPath = None) -> dict[str, Any]:
+              library: LibraryPath = None, library_rev: LibraryRev = None) -> dict[str, Any]:
         import datetime as dt
 
         def call():
@@ -178,7 +178,7 @@ def build_server(root: Path, library: Path | None = None, library_rev: str | Non
                 except ValueError:
                     raise InputError(Problem(path="notice_on", message="use YYYY-MM-DD")) from None
             return machine.dates(api.dates([here.path(deal, "deal")], library=here.optional(library, "library"),
-                                           notice_on=when))
+                                           library_rev=here.rev(library_rev), notice_on=when))
         return run(call)
 
     @server.tool(description="Lint a clause library for a pull request: every finding, located.")
@@ -253,6 +253,8 @@ def _interview(here: Root, answers: dict[str, str], kind: str, deal: str | None,
     if kind not in scaffold.KINDS:
         raise InputError(Problem(path="kind", message=f"choose one of {', '.join(scaffold.KINDS)} (got {kind!r})"))
     target = here.path(deal, "deal", must_exist=False) if deal else here.folder / "deal.yaml"
+    if deal:  # a name new refuses is said before the questions, not once they are all answered
+        scaffold.check_new_name(target)
     # the server's library (--library, --library-rev) when it was given one, as every other tool uses
     declared = open_library(here.library or _found(here), here.library_rev).manifest.terms
     current = {**scaffold.defaults(target, kind), **{k: str(v) for k, v in answers.items()}}

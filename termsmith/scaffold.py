@@ -49,6 +49,25 @@ def schema_target(deal: Path, schema: Path) -> str:
     return Path(os.path.relpath(Path(schema).resolve(), Path(deal).resolve().parent)).as_posix()
 
 
+def check_schema_ref(ref: str, deal: Path) -> None:
+    """`--schema` names a file or a URL: not nothing, not a folder (an editor cannot read one as a schema) and
+    not the deal file itself."""
+    if not ref.strip():
+        raise InputError(Problem(path="--schema", message="is empty: give the schema's file or URL"))
+    if "://" in ref:
+        return
+    try:
+        folder = Path(ref).is_dir()
+    except OSError as exc:  # a name too long for the file system
+        raise InputError(Problem(path="--schema", message=f"'{ref}': {exc.strerror or exc}")) from None
+    if folder:
+        raise InputError(Problem(path="--schema", message=f"'{ref}' is a folder: give the schema's file, e.g. "
+                                                          f"{Path(ref) / SCHEMA_NAME}"))
+    if Path(ref).resolve() == Path(deal).resolve():
+        raise InputError(Problem(path="--schema", message=f"'{ref}' is the new deal file itself: give the schema's "
+                                                          f"file, e.g. {SCHEMA_NAME}"))
+
+
 def check_schema_target(target: str) -> None:
     """The schema line ends at the first space (editors read `$schema=` up to it, as `schema_line_of` does): a
     target with a space or a line break would point them at something else."""
@@ -513,11 +532,24 @@ def _terms_text(answers: dict[str, str], declared: tuple) -> str:
 
 
 def check_new_name(path: Path) -> None:
-    """A new deal file is named NAME.yaml (asked before any question, said again when it is written)."""
+    """A new deal file is named NAME.yaml (asked before any question, said again when it is written), on one
+    line: its name is written into the file's opening comment, which a line break would end early."""
+    if any(not char.isprintable() for char in str(path)):
+        raise OutputError(Problem(file=str(path), message="the name holds a line break or another control "
+                                                          "character: choose a name without one"))
     if path.name.lower() in (".yaml", ".yml"):
         raise OutputError(Problem(file=str(path), message="give the deal file a name before .yaml, e.g. deal.yaml"))
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise OutputError(Problem(file=str(path), message="a new deal file is YAML: name it .yaml"))
+
+
+def exists(path: Path) -> bool:
+    """Whether something is at `path`; a name the file system cannot hold (too long) is refused as unwritable
+    (Path.exists raises it in Python 3.11)."""
+    try:
+        return Path(path).exists()
+    except OSError as exc:
+        raise OutputError(Problem(file=str(path), message=f"cannot write: {exc.strerror or exc}")) from None
 
 
 def write_new(path: Path, text: str, *, force: bool = False) -> Path:
@@ -525,7 +557,7 @@ def write_new(path: Path, text: str, *, force: bool = False) -> Path:
     from termsmith.write import write_files
 
     path = Path(path)
-    if path.exists() and not force:
+    if exists(path) and not force:
         raise OutputError(Problem(file=str(path), message="already exists; choose another name, or --force to replace it"))
     check_new_name(path)
     write_files({path: text.encode("utf-8")})

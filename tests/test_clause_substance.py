@@ -186,7 +186,7 @@ def test_budget_categories_add_up_and_are_printed(deal_data, write_deal):
     deal_data["budget"]["categories"][1]["amount"] = 100000
     with pytest.raises(InputError) as info:
         api.check(write_deal(deal_data))
-    assert "budget.categories: the categories add up to 400,000.00, not to the budget total 480,000.00" in str(info.value)
+    assert "budget.categories: the categories add up to EUR 400,000, not to the budget total EUR 480,000" in str(info.value)
 
 
 def test_every_budget_draft_defines_shared_costs(all_drafts):

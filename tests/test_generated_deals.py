@@ -236,3 +236,61 @@ def test_several_customers_without_service_credits_draft_the_refund_after_a_chro
     refund = clause_of(_agreement(draft_md(write_deal, data)), "Refund of prepaid Charges")
     assert refund.strip().endswith("The Charges of the other Parties do not change."), refund
     assert "Service Credit" not in refund
+
+
+# ── amounts in the currency's own minor unit ─────────────────────────────────────────────────────────────────
+def _referral_fee_in(currency: str, amount: float) -> dict:
+    """brightpath with its fixed referral fee in `currency`."""
+    data = example("brightpath-lumen-referral-alliance")
+    data["payments"]["currency"] = currency
+    data["payments"]["streams"][1]["amount"] = amount
+    return data
+
+
+@pytest.mark.parametrize("currency, amount, written", [("KWD", 2.5, "KWD 2.500"), ("JPY", 400, "JPY 400"),
+                                                       ("GBP", 400.5, "GBP 400.50"), ("GBP", 400, "GBP 400")])
+def test_an_amount_is_written_with_its_currencys_minor_unit(write_deal, currency, amount, written):
+    """Every amount that was not whole had two decimals: "KWD 2.50" for a dinar of 1,000 fils (2.500)."""
+    fees = clause_of(_agreement(draft_md(write_deal, _referral_fee_in(currency, amount))), "Partner Payments")
+    assert f"a referral fee of {written} for each Qualified Referral" in fees
+
+
+@pytest.mark.parametrize("currency, amount, unit", [("JPY", 2.5, "no minor unit: give a whole amount"),
+                                                    ("KWD", 2.5005, "3 decimals at most"),
+                                                    ("GBP", 400.125, "2 decimals at most")])
+def test_an_amount_finer_than_its_currency_is_refused_with_one_located_line(write_deal, currency, amount, unit):
+    """"JPY 2.50" drafted (the yen has no minor unit, so no one can pay it) and `check` said nothing."""
+    path = write_deal(_referral_fee_in(currency, amount))
+    with pytest.raises(InputError) as raised:
+        api.check(path)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == f"amount: {amount}")
+    assert str(raised.value) == (f"{path}:{line}: payments.streams[1].amount: {amount} has more decimals than "
+                                 f"{currency} allows ({unit})")
+
+
+def test_an_amount_worked_out_by_the_draft_is_rounded_to_its_currencys_minor_unit(write_deal):
+    """The monthly average of a Budget of 1,000 yen over 36 months read "JPY 27.78": yen have no minor unit."""
+    data = example("solent-northgate-contractual-joint-venture")
+    data["budget"].update(currency="JPY", total=1000)
+    data["options"]["liability_cap"].pop("currency", None)
+    md = _agreement(draft_md(write_deal, data))
+    assert "which is an average of JPY 28 a month." in md
+    assert "JPY 27.78" not in md
+
+
+# ── exit.survival orders the survival clause; it does not limit it ──────────────────────────────────────────
+def test_the_survival_list_orders_the_topics_and_its_description_says_it_cannot_remove_one(write_deal):
+    """The schema said "Topics that survive the end of the agreement", yet `survival: [payment]` still kept
+    confidentiality, liability and every other topic in force (the library keeps them, as their own clauses run
+    after the end). The description now says what the list does: which topics come first."""
+    from termsmith.deal.model import Deal
+
+    data = example("hudson-cobalt-technology-us")
+    data["exit"]["survival"] = ["payment"]
+    survival = clause_of(_agreement(draft_md(write_deal, data)), "Survival")
+    items = [line for line in survival.splitlines() if line.startswith("(")]
+    assert "every obligation to pay an amount" in items[0]
+    assert any("(Confidentiality)" in item for item in items[1:])
+    assert any("(Limitation of Liability)" in item for item in items[1:])
+    description = Deal.model_json_schema()["$defs"]["Exit"]["properties"]["survival"]["description"]
+    assert "lists first" in description and "cannot remove one" in description

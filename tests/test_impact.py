@@ -469,3 +469,17 @@ def test_library_yaml_opened_twice_unchanged_is_no_change(repo):
     first = open_library(repo / "library")
     clear()
     assert library_change(first, open_library(repo / "library")).everything == ""
+
+
+def test_a_tracked_deal_in_neither_revision_is_said_to_be_so(repo):
+    """A deal committed after both revisions compared is read from git at each and is at neither: the run said
+    "deal file not found" of a file that was there in the working tree."""
+    later = repo / "deals" / "later.yaml"
+    shutil.copy(repo / "deals" / "helios-orbis-strategic-alliance.yaml", later)
+    git(repo, "tag", "head-before")
+    git(repo, "add", "deals/later.yaml")
+    git(repo, "commit", "-qm", "a deal added later")
+    with pytest.raises(InputError) as raised:
+        api.impact([later], base="base", head="head-before", library=repo / "library", out_dir=repo.parent / "out")
+    assert str(raised.value) == (f"{later}: is in neither revision (base, head-before): git tracks it, so each side "
+                                 "reads it from its revision; compare revisions that have it, or leave it out")

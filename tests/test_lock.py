@@ -227,3 +227,14 @@ def test_a_folder_given_as_the_deal_is_one_line_exit_1(tmp_path, command, given)
     lines = [line for line in done.stderr.splitlines() if not line.startswith("library:")]
     assert done.returncode == 1 and lines == [f"{given or '.'}: is a directory, expected a deal file"], done.stderr
     assert list((tmp_path / "sub").iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["lock", "outdated"])
+def test_a_deal_name_too_long_for_the_file_system_is_one_line_exit_1(tmp_path, command):
+    """`lock` and `outdated` of a 300-character file name ended in an internal error (exit 3): Path.is_dir
+    raises the file system's 'File name too long' in Python 3.11, where `check` said it in one line."""
+    name = "a" * 300 + ".yaml"
+    with pytest.raises(InputError) as raised:
+        getattr(api, command)(tmp_path / name, library=MINI)
+    assert str(raised.value) == f"{tmp_path / name}: cannot read: File name too long"
+    assert list(tmp_path.iterdir()) == []

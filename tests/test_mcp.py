@@ -351,3 +351,21 @@ def test_a_line_that_is_no_json_rpc_message_gets_the_error_json_rpc_prescribes(r
     errors = [(a["id"], a["error"]["code"]) for a in answers if "error" in a]
     assert errors == [(None, -32700), (7, -32600), (None, -32600)]
     assert answers[0]["id"] == 1 and "tools" in answers[-1]["result"]
+
+
+def test_new_deal_refuses_a_file_name_before_the_questions_and_dates_takes_a_library_rev(root):
+    """new_deal asked every question for `deal: "x.txt"` and refused the name only once all were answered; with
+    a line break in the name it reported the file it would write as a YAML syntax error of "deal". The dates
+    tool had no library_rev, which every other tool reading a deal has."""
+    async def steps(session):
+        calls = [("new_deal", {"answers": {}, "deal": "x.txt"}), ("new_deal", {"answers": {}, "deal": "a\nb.yaml"}),
+                 ("dates", {"deal": "deal.yaml", "library_rev": "no-such-rev"})]
+        return [await session.call_tool(name, args) for name, args in calls]
+
+    txt, broken, dates = session_run(root, steps)
+    problems = [json.loads(r.content[0].text.split(":", 1)[1])["problems"] for r in (txt, broken, dates)]
+    assert txt.is_error and problems[0][0]["file"] == "x.txt"
+    assert problems[0][0]["message"] == "a new deal file is YAML: name it .yaml"
+    assert broken.is_error and problems[1][0]["message"].startswith("the name holds a line break")
+    assert dates.is_error and problems[2][0]["message"] == "no tag, branch or commit named 'no-such-rev'"
+    assert sorted(p.name for p in root.iterdir()) == ["bad.yaml", "deal.yaml"]

@@ -297,3 +297,23 @@ def test_a_new_deal_that_cannot_be_written_as_asked_is_refused_before_anything_i
     done = run("new", *args, cwd=tmp_path)
     assert done.returncode == 1 and done.stderr.startswith(message), done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["a" * 300 + ".yaml"], "a" * 300 + ".yaml: cannot write: File name too long"),
+    (["line\nbreak.yaml"], "line\\nbreak.yaml: the name holds a line break or another control character: choose a "
+                           "name without one"),
+    (["deal.yaml", "--schema", ""], "--schema: is empty: give the schema's file or URL"),
+    (["deal.yaml", "--schema", "folder"], "--schema: 'folder' is a folder: give the schema's file, e.g. "
+                                          "folder/deal.schema.json"),
+    (["deal.yaml", "--schema", "deal.yaml"], "--schema: 'deal.yaml' is the new deal file itself: give the "
+                                             "schema's file, e.g. deal.schema.json"),
+])
+def test_new_refuses_a_name_or_schema_it_cannot_use_with_one_line(tmp_path, args, message):
+    """A name too long for the file system ended in an internal error (exit 3); a name with a line break wrote a
+    file whose opening comment the break ended, so `check` then failed on a YAML syntax error; an empty --schema
+    wrote `$schema=.`, a folder or the deal itself as the schema an editor cannot read."""
+    (tmp_path / "folder").mkdir()
+    done = run("new", "--defaults", *args, cwd=tmp_path)
+    assert (done.returncode, done.stderr.strip()) == (1, message)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]

@@ -59,3 +59,25 @@ def test_a_final_agreement_resting_on_defaults_is_a_warning(deal_data, write_dea
     lines = _check(write_deal(deal_data))
     assert any("warning: deal.status: the final agreement relies on" in line and "set each in the deal" in line
                for line in lines), lines
+
+
+def test_sla_reports_due_inside_a_measurement_period_are_flagged(write_deal):
+    """Monthly reports with a quarterly Measurement Period: every report must show each Measurement Period's
+    performance and Service Credits, which two monthly reports in three cannot (the quarter has not ended)."""
+    import yaml
+
+    from .conftest import EXAMPLES
+
+    data = yaml.safe_load((EXAMPLES / "meridian-opscloud-managed-service.yaml").read_text(encoding="utf-8"))
+    data["slas"]["measurement_period"] = "quarterly"
+    path = write_deal(data)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == "reporting: monthly")
+    assert f"{path}:{line}: warning: slas.reporting: monthly reports with a quarterly Measurement Period: " \
+           "each report must show every Measurement Period's performance and Service Credits, known only once the " \
+           "period has ended, so a report due before then cannot; report quarterly (or less often), or make the " \
+           "Measurement Period monthly" in _check(path)
+    for reporting in ("quarterly", "annual"):
+        data["slas"]["reporting"] = reporting
+        assert not any("slas.reporting" in line for line in _check(write_deal(data)))
+    data["slas"].update(measurement_period="monthly", reporting="monthly")
+    assert not any("slas.reporting" in line for line in _check(write_deal(data)))

@@ -67,6 +67,7 @@ def to_json(timelines: Sequence[Timeline]) -> str:
         "events": [event(e, t.deal_id) for e in t.events],
         "exit_steps": [event(e, t.deal_id) for e in t.exit_steps],
         "notes": list(t.notes),
+        "warnings": [w.as_dict() for w in t.warnings],
     } for t in timelines]}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

@@ -93,6 +93,7 @@ class Timeline:
     exit_steps: tuple[Event, ...]
     trigger: str | None = None  # the exit event the steps are dated from, in words
     notes: tuple[str, ...] = field(default=())
+    warnings: tuple = field(default=())  # located Problems: deadlines that fall before the Effective Date
 
 
 @dataclass(frozen=True)

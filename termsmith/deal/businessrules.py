@@ -4,6 +4,7 @@ the field it concerns. `validate` applies them to a deal its model has accepted.
 
 from __future__ import annotations
 
+import decimal
 import difflib
 import re
 import unicodedata
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 
 from termsmith.deal.fields import party_references
 from termsmith.draft.facts import cap_basis, money_flows, service_provider
+from termsmith.draft.templating import decimals, minor_digits, money_figure
 from termsmith.deal.model import Deal
 from termsmith.errors import Problem
 from termsmith.deal.source import Path_, SourceMap
@@ -60,9 +62,10 @@ def _shares(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         yield from _hundred(deal.budget.cost_sharing, ("budget", "cost_sharing"), src, deal, "cost sharing")
         categories = deal.budget.categories
         if categories and abs(sum(c.amount for c in categories) - deal.budget.total) > 0.005:
+            code = deal.budget.currency
             yield src.problem(("budget", "categories"), (
-                f"the categories add up to {sum(c.amount for c in categories):,.2f}, not to the budget total "
-                f"{deal.budget.total:,.2f}"))
+                f"the categories add up to {code} {money_figure(sum(c.amount for c in categories), code, 'en')}, not "
+                f"to the budget total {code} {money_figure(deal.budget.total, code, 'en')}"))
         names = [_look(c.name) for c in categories]
         for i, category in enumerate(categories):
             if names.count(names[i]) > 1 and names.index(names[i]) < i:
@@ -543,5 +546,47 @@ def _library(deal: Deal, src: SourceMap) -> Iterator[Problem]:
         yield src.problem(("library", "require"), f"'{deal.library.require}' is not a version constraint (e.g. '>=1.0,<2')")
 
 
+def _amounts(deal: Deal) -> Iterator[tuple[Path_, float, str]]:
+    """Every amount of money the deal states, with its path and the currency the draft writes it in."""
+    style = deal.budget.currency if deal.budget else (deal.payments.currency if deal.payments else None)
+    if deal.budget:
+        yield ("budget", "total"), deal.budget.total, deal.budget.currency
+        for i, category in enumerate(deal.budget.categories):
+            yield ("budget", "categories", i, "amount"), category.amount, deal.budget.currency
+    if deal.payments and style:
+        for i, stream in enumerate(deal.payments.streams):
+            if stream.amount is not None:
+                yield ("payments", "streams", i, "amount"), stream.amount, style
+    if deal.exit.transition.fixed_fee is not None and deal.budget:
+        yield ("exit", "transition", "fixed_fee"), deal.exit.transition.fixed_fee, deal.budget.currency
+    reseller = deal.scope.reseller
+    if reseller and reseller.minimum_annual_commitment is not None and deal.budget:
+        yield ("scope", "reseller", "minimum_annual_commitment"), reseller.minimum_annual_commitment, deal.budget.currency
+    jv = deal.scope.joint_venture
+    venture = jv and (jv.currency or (deal.budget.currency if deal.budget else None))
+    if jv and venture:
+        for party_id, cash in jv.cash_contributions.items():
+            yield ("scope", "joint_venture", "cash_contributions", party_id), cash, venture
+        if jv.capital_calls:
+            yield ("scope", "joint_venture", "capital_calls", "cap"), jv.capital_calls.cap, venture
+    cap = deal.options.liability_cap
+    cap_currency = cap.currency or style
+    if cap_currency:
+        if cap.fixed_amount is not None:
+            yield ("options", "liability_cap", "fixed_amount"), cap.fixed_amount, cap_currency
+        if cap.increased and cap.increased.fixed_amount is not None:
+            yield ("options", "liability_cap", "increased", "fixed_amount"), cap.increased.fixed_amount, cap_currency
+
+
+def _minor_units(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    """An amount finer than its currency's smallest unit cannot be paid (JPY 2.50; KWD 2.5005)."""
+    for path, amount, currency in _amounts(deal):
+        digits = minor_digits(currency)
+        if decimals(amount) > digits:
+            unit = "no minor unit: give a whole amount" if digits == 0 else \
+                f"{digits} decimal{'s' if digits > 1 else ''} at most"
+            yield src.problem(path, f"{decimal.Decimal(repr(amount)):,f} has more decimals than {currency} allows ({unit})")
+
+
 _RULES = (_parties, _shares, _metrics, _term, _exit, _disputes, _scope, _payments, _liability, _joint_venture,
-          _reseller, _managed_service, _alliance_and_technology, _data_protection, _library)
+          _reseller, _managed_service, _alliance_and_technology, _data_protection, _library, _minor_units)

@@ -45,7 +45,7 @@ def plausibility_warnings(deal: Deal, src: SourceMap, systems: Sequence[Any] = (
     found = [*_placeholders(deal, src), *_names_not_in_the_deal(deal, src), *_raci(deal, src),
              *_addresses(deal, src), *_unused_credits(deal, src), *_unstated_data_roles(deal, src),
              *_escalation_roles(deal, src), *_arbitration_rules(deal, src), *_court_venue(deal, src, systems, court_system),
-             *_unnamed_rate(deal, src, reference_rates)]
+             *_unnamed_rate(deal, src, reference_rates), *_sla_reports_within_a_period(deal, src)]
     return tuple(replace(p, severity="warning") for p in found)
 
 
@@ -177,6 +177,22 @@ def _unused_credits(deal: Deal, src: SourceMap) -> Iterator[Problem]:
             why = (f"no party pays {name} for this service, so these credit tiers are not used: the draft provides a "
                    "remedy plan and escalation instead")
         yield src.problem(("slas", "metrics", i, "credits"), why, code="credits")
+
+
+_MONTHS = {"monthly": 1, "quarterly": 3, "semi_annual": 6, "annual": 12}
+
+
+def _sla_reports_within_a_period(deal: Deal, src: SourceMap) -> Iterator[Problem]:
+    """A report due more often than a Measurement Period ends covers part of one: it cannot show that period's
+    performance, failures or Service Credits, which the reporting clause asks of every report."""
+    if deal.slas is None or _MONTHS[deal.slas.reporting] >= _MONTHS[deal.slas.measurement_period]:
+        return
+    period = deal.slas.measurement_period
+    yield src.problem(("slas", "reporting"), (
+        f"{deal.slas.reporting} reports with a {period} Measurement Period: each report must show every Measurement "
+        "Period's performance and Service Credits, known only once the period has ended, so a report due before "
+        f"then cannot; report {period} (or less often), or make the Measurement Period {deal.slas.reporting}"),
+        code="sla-reporting")
 
 
 def _unstated_data_roles(deal: Deal, src: SourceMap) -> Iterator[Problem]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import contextvars
 import datetime as dt
+import decimal
 import functools
 import hashlib
 import re
@@ -184,11 +185,36 @@ def _as_number(value: Any) -> float | int:
 
 
 @functools.lru_cache(maxsize=512)
-def _decimal(number: float, locale: str, fraction: bool = False) -> str:
+def _decimal(number: float, locale: str, fraction: int | None = None) -> str:
+    """`number` in the locale's figures: with exactly `fraction` decimals, or with up to three (`None`)."""
     from babel.numbers import format_decimal
 
-    pattern = "#,##0.00" if fraction else "#,##0.###"
+    pattern = "#,##0.###" if fraction is None else "#,##0" + ("." + "0" * fraction if fraction else "")
     return format_decimal(number, format=pattern, locale=locale)
+
+
+@functools.lru_cache(maxsize=64)
+def minor_digits(currency: str) -> int:
+    """The decimals an amount in `currency` is written with (its minor unit): 2 for EUR, 0 for JPY, 3 for KWD;
+    2 for a code the currency data does not know."""
+    from babel.numbers import get_currency_precision
+
+    return get_currency_precision(currency)
+
+
+def decimals(amount: float) -> int:
+    """How many decimals `amount` was written with (2.5 → 1, 1e14 → 0)."""
+    exponent = decimal.Decimal(repr(float(amount))).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def money_figure(amount: float, currency: str, locale: str) -> str:
+    """An amount of `currency` in figures: whole amounts without decimals (EUR 1,000), others with the currency's
+    minor unit (EUR 2.50, KWD 2.500), rounded half up to it (JPY 333 for a third of 1,000 yen)."""
+    digits = minor_digits(currency)
+    rounded = decimal.Decimal(repr(float(amount))).quantize(decimal.Decimal(1).scaleb(-digits), decimal.ROUND_HALF_UP)
+    whole = rounded == rounded.to_integral_value()
+    return _decimal(rounded, locale, fraction=0 if whole else digits)
 
 
 def _counter(singular: str, plural: str):
@@ -209,9 +235,7 @@ def money(ctx, value, currency: str | None = None):
     code = currency or _style(ctx).currency
     if not code:
         raise ValueError("money needs a currency: the deal has no budget; pass one, e.g. money('EUR')")
-    amount = _as_number(value)
-    whole = float(amount).is_integer()
-    return f"{code} {_decimal(round(amount, 2), _style(ctx).locale, fraction=not whole)}"
+    return f"{code} {money_figure(_as_number(value), code, _style(ctx).locale)}"
 
 
 @pass_context

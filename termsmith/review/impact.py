@@ -99,7 +99,7 @@ def impact(deals: Sequence[Path], *, base: str, head: str | None = None, library
 
     head = None if head in (None, WORKTREE) else head
     change = library_change(open_library(library, base), open_library(library, head))
-    sources = _sources(_once_each(deals), change, library, head)
+    sources = _sources(_once_each(deals), change, library, head, base)
     run = start_run(library, change)
     plan = Plan(library, base, head, change.clauses, change.everything, ignore_locks, change.conditions_only,
                 run=run)
@@ -158,7 +158,8 @@ def _once_each(deals: Sequence[Path]) -> list[Path]:
     return list(seen.values())
 
 
-def _sources(paths: list[Path], change: LibraryChange, library: Path | None, head: str | None) -> list[DealSource]:
+def _sources(paths: list[Path], change: LibraryChange, library: Path | None, head: str | None,
+             base: str = "--base") -> list[DealSource]:
     """Where each deal is read at each revision. A deal file git tracks in the library's repository is read
     from git at `base` and at `head` (at head from the working tree when head is the working tree), so a
     change to the deal shows as well as the library's; any other deal file is read from the working tree for
@@ -198,8 +199,14 @@ def _sources(paths: list[Path], change: LibraryChange, library: Path | None, hea
         lock = at(locks[p], os.path.lexists(lock_path(p))) if in_git(locks.get(p)) else (FROM_FILE, FROM_FILE)
         source = DealSource(p, *deal, *lock)
         if not any(side == FROM_FILE and p.is_file() or isinstance(side, bytes) for side in (source.base, source.head)):
-            missing.append(Problem(file=str(p), message="is a folder, not a deal file (give the deal files, "
-                                                        f"e.g. {p}/*.yaml)" if p.is_dir() else "deal file not found"))
+            if p.is_dir():
+                why = f"is a folder, not a deal file (give the deal files, e.g. {p}/*.yaml)"
+            elif p.is_file():  # git tracks it, so it is read at each revision, and it is at neither
+                why = (f"is in neither revision ({base}, {head}): git tracks it, so each side reads it from its "
+                       "revision; compare revisions that have it, or leave it out")
+            else:
+                why = "deal file not found"
+            missing.append(Problem(file=str(p), message=why))
         sources.append(source)
     if missing:
         raise InputError(missing)

@@ -107,3 +107,32 @@ def test_ics_replaces_an_earlier_calendar_but_never_a_lock_or_another_file(tmp_p
     for _ in range(2):  # a re-export replaces the calendar it wrote
         assert run(deal, "--ics", calendar).exit_code == 0
     assert calendar.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_deadline_before_the_effective_date_is_listed_with_a_located_warning(deal_data, write_deal):
+    """A 3-month Initial Term that needs agreement to extend listed the last day to ask for extension talks (6
+    months before its end) and the start of the Exit Plan (3 months before) before the Effective Date, as if
+    they could still be met. They stay in the listing, as the agreement states them, and each is now said to
+    have passed before the Agreement starts: one located warning line per deadline, in every format."""
+    deal_data["term"] = {"initial_months": 3, "renewal": "by_agreement"}
+    deal_data["exit"]["termination_for_convenience"] = {"allowed": False}
+    path = write_deal(deal_data)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.strip() == "initial_months: 3")
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    warnings = [x for x in result.stderr.splitlines() if ": warning: " in x]
+    assert warnings == [
+        f"{path}:{line}: warning: term.initial_months: “Last day to ask for talks on extending the Agreement” "
+        "(clause 15.2) falls on 2026-09-30, before the Effective Date (2027-01-01): the Initial Term (3 months) is "
+        "too short for the period counted back from its end, so this deadline has passed when the Agreement starts",
+        f"{path}:{line}: warning: term.initial_months: “Start carrying out the Exit Plan (the Term is due to "
+        "expire)” (clause 18.1) falls on 2026-12-31, before the Effective Date (2027-01-01): the Initial Term "
+        "(3 months) is too short for the period counted back from its end, so this deadline has passed when the "
+        "Agreement starts"]
+    assert any(x.startswith("  2026-09-30 Wed Last day to ask for talks") for x in result.stdout.splitlines())
+    assert run(path, "--format", "csv").stderr.count(": warning: ") == 2
+    (deal,) = json.loads(run(path, "--format", "json").stdout)["deals"]
+    assert [(w["line"], w["path"], w["code"]) for w in deal["warnings"]] == [(line, "term.initial_months",
+                                                                              "before-start")] * 2
+    (canonical,) = json.loads(run(CANONICAL, "--format", "json").stdout)["deals"]
+    assert canonical["warnings"] == [] and not run(CANONICAL).stderr.count(": warning: ")

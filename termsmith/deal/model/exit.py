@@ -84,7 +84,12 @@ class Exit(Spec):
     transition: Transition = Field(description="Transition assistance and data return.")
     survival: list[SurvivingTopic] = Field(
         default_factory=lambda: ["confidentiality", "liability", "intellectual_property", "data_return"],
-        description="Topics that survive the end of the agreement.",
+        description=(
+            "The topics the survival clause lists first, in this order. The standard library's clause then lists "
+            "every other topic the agreement contains: each stays in force after the end whatever this list says "
+            "(their own clauses run after it, e.g. confidentiality for its stated years), so this list orders the "
+            "topics and cannot remove one. Listing intellectual_property also makes the wind-down of licences say "
+            "that the surviving Intellectual Property provisions continue to apply."),
     )
     post_termination: PostTermination = Field(
         default_factory=dict, validate_default=True, description="Support for existing customers and non-solicitation after the end.")
