@@ -3,8 +3,6 @@ schema allows that no example has. Each either drafts cleanly or is refused with
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from termsmith import api
