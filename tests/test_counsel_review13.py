@@ -1,0 +1,150 @@
+"""Findings of a thirteenth outside reading (counsel for the other side, library 2.10.0): zero values a deal may state,
+the English late-payment rate, the start of every period "within" which a Party must act, the US words for a
+creditor's bankruptcy petition, and named reference rates for more currencies. Each test drafts the deal it needs."""
+
+from __future__ import annotations
+
+import pytest
+
+from .counsel import add_party, clause_of, draft_md, example, under
+
+LAWS = ["England and Wales", "New York", "Germany"]
+
+
+def _agreement(md: str) -> str:
+    """The agreement without the notes for the reviewer that follow it."""
+    return md.split("**Notes for the reviewer**")[0]
+
+
+def _row(md: str, subject: str) -> str:
+    return next(line for line in md.splitlines() if line.startswith(f"| {subject} |"))
+
+
+# ── 1: a zero the deal states says what it means, not "0%" ──────────────────────────────────────────────────
+@pytest.mark.parametrize("law", LAWS)
+def test_a_late_payment_margin_of_zero_is_interest_at_the_reference_rate_itself(write_deal, law):
+    """"At 0% a year above the European Central Bank's main refinancing operations rate" means that rate."""
+    data = example("acme-globex-technology")
+    data["budget"]["late_interest_percent"] = 0
+    md = _agreement(draft_md(write_deal, under(data, law)))
+    late = clause_of(md, "Late payment")
+    rate = "the European Central Bank’s main refinancing operations rate as it stands on the due date"
+    floor = " and the rate of default interest under section 288(2)" if law == "Germany" else ""
+    higher = "the higher of " if law == "Germany" else ""
+    assert f"until the date of payment at {higher}{rate}{floor}" in late
+    assert "0%" not in late and "a year above" not in late
+    assert _row(md, "Late payment interest").startswith(f"| Late payment interest | {higher}{rate}")
+
+
+def _reseller_with_payments_and_no_budget() -> dict:
+    data = example("northwind-resellers-reseller")
+    del data["budget"]
+    data["exit"]["transition"]["fees"] = "none"
+    data["exit"]["transition"].pop("fixed_fee", None)
+    data["payments"] = {"currency": "EUR", "payment_terms_days": 30, "late_interest_percent": 0, "streams": [
+        {"id": "fee", "type": "licence_fee", "payer": "vanderlinde", "payee": "northwind", "amount": 1000,
+         "per": "year"}]}
+    return data
+
+
+def test_a_late_payment_margin_of_zero_on_payments_is_interest_at_the_reference_rate_itself(write_deal):
+    """The price of the Products (a reseller without a Budget) and the Partner Payments, under Dutch law, where the
+    statutory commercial rate is a floor."""
+    md = _agreement(draft_md(write_deal, _reseller_with_payments_and_no_budget()))
+    lines = [line for line in md.splitlines() if "carries interest from the due date" in line]
+    assert len(lines) == 2
+    for line in lines:
+        assert ("until the date of payment at the higher of the European Central Bank’s main refinancing operations "
+                "rate as it stands on the due date and the statutory commercial interest rate under article 6:119a of "
+                "the Dutch Civil Code. Interest accrues daily.") in line
+        assert "a year above" not in line and "0%" not in line
+
+
+@pytest.mark.parametrize("categories", [False, True])
+def test_an_overrun_allowance_of_zero_needs_approval_for_any_costs_above_the_budget(write_deal, categories):
+    """"Shared Costs that exceed the Budget … by no more than 0% of it … are shared … without further approval"."""
+    data = example("acme-globex-technology")
+    data["budget"]["overrun_approval_percent"] = 0
+    if categories:
+        data["budget"]["categories"] = [{"name": "Marketing", "amount": 280000}, {"name": "Engineering", "amount": 200000}]
+    md = _agreement(draft_md(write_deal, data))
+    overruns = clause_of(md, "Overruns and increases of the Budget")
+    category = ", or above the amount of a Budget Category," if data["budget"].get("categories") else ""
+    assert (f"Costs that would take the Shared Costs for a period above the Budget{category} for that period are "
+            "Shared Costs only if the Steering Committee approves an increase of the Budget") in overruns
+    assert "0%" not in overruns and "without further approval" not in overruns
+    shared = clause_of(md, "Costs charged to the Budget")
+    assert ("they do not exceed the estimated cost approved for the activity, or any higher amount approved in the "
+            "same way; and") in shared
+    assert _row(md, "Increases of the Budget needing approval of the Steering Committee").startswith(
+        "| Increases of the Budget needing approval of the Steering Committee | any Shared Costs above the Budget for "
+        "a period |")
+
+
+def test_an_overrun_allowance_as_stated_reads_as_before(write_deal):
+    md = _agreement(draft_md(write_deal, example("acme-globex-technology")))
+    assert "by no more than 10% of it in total are shared under clause 7.3 without further approval" in md
+    assert "approved for the activity by more than 10%, or any higher amount" in md
+
+
+@pytest.mark.parametrize(("threshold", "ending"), [
+    (0, "The Party that audits bears the costs of the audit, unless the report shows an excess. In that case, the "
+        "Party that charged the excess must reimburse the Party that audits the reasonable costs of the audit within "
+        "30 days after receiving an invoice for them."),
+    (100, "within 30 days after receiving the report. The Party that audits bears the costs of the audit.")])
+def test_an_open_book_audit_threshold_of_zero_or_a_hundred_says_who_bears_the_costs(write_deal, threshold, ending):
+    """More than 0% is any excess; no excess can be more than 100% of the costs audited."""
+    data = example("acme-globex-technology")
+    data["terms"] = {**(data.get("terms") or {}), "audit_cost_threshold_percent": threshold}
+    audit = clause_of(_agreement(draft_md(write_deal, data)), "Open-book records and audit")
+    assert audit.rstrip().endswith(ending)
+    assert f"{threshold}%" not in audit
+
+
+@pytest.mark.parametrize("law", ["England and Wales", "California"])
+@pytest.mark.parametrize(("threshold", "sentence"), [
+    (0, "The payee bears the cost of the audit, unless the audit shows an underpayment. In that case, the payer must "
+        "reimburse the payee the reasonable cost of the audit within 30 days after receiving an invoice for it. An "
+        "overpayment"),
+    (100, "The payee bears the cost of the audit. An overpayment")])
+def test_an_audit_of_partner_payments_at_zero_or_a_hundred_says_who_bears_the_cost(write_deal, law, threshold,
+                                                                                    sentence):
+    data = example("helios-orbis-strategic-alliance")
+    data["payments"].setdefault("audit", {})["cost_shift_percent"] = threshold
+    audit = clause_of(_agreement(draft_md(write_deal, under(data, law))), "Records and audit of Partner Payments")
+    assert sentence in audit
+    assert f"{threshold}%" not in audit
+
+
+@pytest.mark.parametrize(("law", "sentence"), [
+    ("England and Wales", "Unless all Parties agree otherwise in writing, the Parties must procure that the Company "
+                          "does not distribute any of its profits to its shareholders."),
+    ("New York", "Unless all Parties agree otherwise in writing, the Parties must cause the Company not to distribute "
+                 "any of its profits to its shareholders.")])
+def test_a_dividend_policy_of_zero_keeps_the_profits_in_the_company_unless_all_agree(write_deal, law, sentence):
+    data = example("tri-harbor-joint-venture")
+    data["scope"]["joint_venture"]["dividend_percent"] = 0
+    dividends = clause_of(_agreement(draft_md(write_deal, under(data, law))), "Dividends")
+    assert sentence in dividends
+    assert "0%" not in dividends
+
+
+def test_a_dividend_policy_of_a_hundred_distributes_all_profits(write_deal):
+    data = example("tri-harbor-joint-venture")
+    data["scope"]["joint_venture"]["dividend_percent"] = 100
+    dividends = clause_of(_agreement(draft_md(write_deal, data)), "Dividends")
+    assert "for each financial year, all of its profits available for distribution for that year" in dividends
+    assert "100%" not in dividends
+
+
+@pytest.mark.parametrize("law", ["England and Wales", "New York"])
+def test_a_party_with_no_share_of_the_budget_bears_none_of_the_shared_costs(write_deal, law):
+    data = add_party(example("acme-globex-technology"), 1, id="third", name="Third Party Limited",
+                     short_name="Thirdco")
+    data["budget"]["cost_sharing"] = {"acme": 60, "globex": 40, "third": 0}
+    data["options"]["liability_cap"]["fixed_amount"] = 500000
+    md = _agreement(draft_md(write_deal, under(data, law)))
+    sharing = clause_of(md, "Cost sharing")
+    assert "(a) Acme: 60%; and\n\n(b) Globex: 40%.\n\nThirdco bears none of the Shared Costs." in sharing
+    assert "0%" not in sharing.replace("60%", "").replace("40%", "")
+    assert _row(md, "Thirdco") == "| Thirdco | none | none |"
