@@ -63,8 +63,8 @@ def test_the_cost_of_an_audit_of_partner_payments_is_reimbursed_to_the_payee(wri
                  "highest rate the law permits"),
     ("New York", "the rate of interest prescribed by section 5004 of the New York Civil Practice Law and Rules, but not "
                  "more than the highest rate the law permits"),
-    ("England and Wales", "the rate that the Late Payment of Commercial Debts (Interest) Act 1998 prescribes for "
-                          "statutory interest, whether or not that Act applies to the debt"),
+    ("England and Wales", "the rate of statutory interest set by order under section 6 of the Late Payment of "
+                          "Commercial Debts (Interest) Act 1998, whether or not that Act applies to the debt"),
     ("Germany", "the rate of default interest under section 288(2) of the German Civil Code (Bürgerliches Gesetzbuch), "
                 "whether or not that provision applies to the debt")])
 def test_with_no_rate_stated_late_payment_carries_a_rate_of_the_governing_law_by_its_own_name(write_deal, law, rate):

@@ -148,3 +148,21 @@ def test_a_party_with_no_share_of_the_budget_bears_none_of_the_shared_costs(writ
     assert "(a) Acme: 60%; and\n\n(b) Globex: 40%.\n\nThirdco bears none of the Shared Costs." in sharing
     assert "0%" not in sharing.replace("60%", "").replace("40%", "")
     assert _row(md, "Thirdco") == "| Thirdco | none | none |"
+
+
+# ── 2: the English late-payment rate is the one the order under section 6 of the 1998 Act sets ────────────────
+ENGLISH_RATE = ("the rate of statutory interest set by order under section 6 of the Late Payment of Commercial Debts "
+                "(Interest) Act 1998, whether or not that Act applies to the debt")
+IRISH_RATE = ("the rate of interest for late payment that the European Communities (Late Payment in Commercial "
+              "Transactions) Regulations 2012 prescribe, whether or not those Regulations apply to the debt")
+
+
+@pytest.mark.parametrize(("law", "rate"), [("England and Wales", ENGLISH_RATE), ("Ireland", IRISH_RATE)])
+def test_with_no_rate_stated_the_english_rate_is_named_by_the_order_that_sets_it(write_deal, law, rate):
+    """The 1998 Act prescribes no rate: section 6 has the Secretary of State set it by order. The Irish Regulations
+    set their rate themselves, so the Irish words stay. No figure appears: the deal states none."""
+    md = _agreement(draft_md(write_deal, under(example("acme-globex-technology"), law)))
+    late = clause_of(md, "Late payment")
+    assert f"from the due date until the date of payment at {rate}. Interest accrues daily." in late
+    assert "%" not in late and "1998 prescribes" not in md
+    assert f"| Late payment interest | {rate} |" in md
