@@ -166,3 +166,41 @@ def test_with_no_rate_stated_the_english_rate_is_named_by_the_order_that_sets_it
     assert f"from the due date until the date of payment at {rate}. Interest accrues daily." in late
     assert "%" not in late and "1998 prescribes" not in md
     assert f"| Late payment interest | {rate} |" in md
+
+
+# ── 3: every period within which a Party must act names its start ────────────────────────────────────────────
+@pytest.mark.parametrize(("law", "licence", "marks"), [("England and Wales", "licence", "trade marks"),
+                                                         ("New York", "license", "trademarks")])
+def test_licensed_materials_are_removed_within_the_days_after_the_licence_ends(write_deal, law, licence, marks):
+    """"Must, within 30 days, remove them" named no start; the stop and the removal are two duties."""
+    md = _agreement(draft_md(write_deal, under(example("acme-globex-technology"), law)))
+    assert (f"When a {licence} ends, the licensee must stop using the licensed materials and {marks}. It must remove "
+            f"them from its products, websites and marketing materials within 30 days after the {licence} ends.") in md
+    assert "must, within 30 days, remove" not in md
+
+
+def test_the_payments_schedule_says_from_when_each_period_runs(write_deal):
+    md = _agreement(draft_md(write_deal, example("brightpath-lumen-referral-alliance")))
+    assert ("| Lead registration | accepted or rejected within 5 Business Days after receipt; protected for 120 days "
+            "after acceptance; fee if signed within 6 months after acceptance |") in md
+    meridian = _agreement(draft_md(write_deal, example("meridian-opscloud-managed-service")))
+    assert "| After the Termination Date | final invoice within 15 days after the Termination Date;" in meridian
+    assert "| Business continuity | recovery within 4 hours after a disaster is declared, data loss" in meridian
+
+
+def test_no_period_in_any_example_runs_from_nowhere(write_deal):
+    """Every "within N days" (months, hours, Business Days) in the clause text of the examples is followed by its
+    start ("after …", "before …", "of …") or a receipt that starts it."""
+    import re
+
+    from .conftest import EXAMPLES
+
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        deal_text = path.read_text(encoding="utf-8")
+        md = _agreement(draft_md(write_deal, example(path.stem)))
+        for match in re.finditer(r"within (\d+) (days?|months?|hours?|Business Days?)\b([^.;|]{0,40})", md):
+            sentence = md[md.rfind(" ", 0, match.start() - 30) + 1:match.end()].split(") ")[-1]
+            if sentence.split(" within ")[0] in deal_text:  # a duty in the deal's own words
+                continue
+            assert match.group(3).lstrip(", ").startswith(("after", "before", "of ", "from")), \
+                (path.stem, match.group(0))
