@@ -142,9 +142,14 @@ def test_the_period_for_insolvency_proceedings_others_start_runs_from_the_filing
     petition, its service, the hearing?), and German proceedings, once opened, are not dismissed: it is the creditor's
     application that is withdrawn or rejected."""
     md = _agreement(draft_md(write_deal, under(example("acme-globex-technology"), law)))
-    assert ("that another person applies to a court to start insolvency proceedings against it and the application is "
-            "not withdrawn or dismissed within 60 days after it is filed; or that anything with an equivalent effect "
-            "happens to it") in md
+    if law == "New York":  # since the thirteenth reading, in the words of the Bankruptcy Code (test_counsel_review13)
+        assert ("or another person applies to a court to start other insolvency proceedings against it, and the "
+                "petition or the application is not dismissed or withdrawn within 60 days after it is filed; or that "
+                "anything with an equivalent effect happens to it") in md
+    else:
+        assert ("that another person applies to a court to start insolvency proceedings against it and the application "
+                "is not withdrawn or dismissed within 60 days after it is filed; or that anything with an equivalent "
+                "effect happens to it") in md
     assert "proceedings started against it" not in md
 
 

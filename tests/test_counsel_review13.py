@@ -204,3 +204,26 @@ def test_no_period_in_any_example_runs_from_nowhere(write_deal):
                 continue
             assert match.group(3).lstrip(", ").startswith(("after", "before", "of ", "from")), \
                 (path.stem, match.group(0))
+
+
+# ── 4: under US law a creditor files a petition commencing an involuntary case under the Bankruptcy Code ──────
+@pytest.mark.parametrize("law", ["New York", "Delaware", "California"])
+def test_us_insolvency_names_an_involuntary_case_under_the_bankruptcy_code(write_deal, law):
+    data = example("hudson-cobalt-technology-us")
+    data["terms"] = {**(data.get("terms") or {}), "insolvency_dismissal_days": 45}
+    md = _agreement(draft_md(write_deal, under(data, law)))
+    definition = next(line for line in md.splitlines() if line.startswith("**“Insolvency Event”**"))
+    # the Bankruptcy Code is defined earlier in the same definition, by the voluntary case
+    assert definition.index("title 11 of the United States Code (the Bankruptcy Code)") < definition.index(
+        "that a petition commencing an involuntary case")
+    assert ("that a petition commencing an involuntary case under the Bankruptcy Code is filed against it, or another "
+            "person applies to a court to start other insolvency proceedings against it, and the petition or the "
+            "application is not dismissed or withdrawn within 45 days after it is filed; or that anything") in definition
+
+
+@pytest.mark.parametrize("law", ["England and Wales", "Germany", "Singapore"])
+def test_outside_the_us_the_creditor_limb_reads_as_before(write_deal, law):
+    md = _agreement(draft_md(write_deal, under(example("acme-globex-technology"), law)))
+    assert ("that another person applies to a court to start insolvency proceedings against it and the application is "
+            "not withdrawn or dismissed within 60 days after it is filed;") in md
+    assert "Bankruptcy Code" not in md
