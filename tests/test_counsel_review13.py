@@ -227,3 +227,48 @@ def test_outside_the_us_the_creditor_limb_reads_as_before(write_deal, law):
     assert ("that another person applies to a court to start insolvency proceedings against it and the application is "
             "not withdrawn or dismissed within 60 days after it is filed;") in md
     assert "Bankruptcy Code" not in md
+
+
+# ── 5: the rate a late-payment margin is added to, named for more currencies ─────────────────────────────────
+NAMED_RATES = {
+    "JPY": "the Bank of Japan’s short-term policy interest rate",
+    "AUD": "the Reserve Bank of Australia’s cash rate target",
+    "CAD": "the Bank of Canada’s target for the overnight rate",
+    "CHF": "the Swiss National Bank’s policy rate",
+    "HKD": "the Base Rate of the Hong Kong Monetary Authority",
+    "SGD": "the Singapore Overnight Rate Average published by the Monetary Authority of Singapore",
+    "SEK": "Sveriges Riksbank’s policy rate",
+    "NOK": "Norges Bank’s policy rate",
+    "DKK": "Danmarks Nationalbank’s current-account rate",
+    "NZD": "the Reserve Bank of New Zealand’s Official Cash Rate",
+}
+
+
+@pytest.mark.parametrize("currency", sorted(NAMED_RATES))
+def test_a_margin_in_each_currency_is_added_to_its_central_banks_named_rate(write_deal, currency):
+    """"The main policy interest rate of the central bank that issues HKD" named no rate (three commercial banks issue
+    Hong Kong's notes) and, for the others, left the reader to find which of a central bank's rates is meant."""
+    from termsmith import api
+
+    data = example("acme-globex-technology")
+    data["budget"]["currency"] = currency
+    data["budget"]["late_interest_percent"] = 4
+    path = write_deal(data)
+    md = _agreement(draft_md(write_deal, data))
+    rate = NAMED_RATES[currency]
+    assert (f"until the date of payment at 4% a year above {rate} as it stands on the due date. Interest accrues "
+            "daily.") in clause_of(md, "Late payment")
+    assert f"| Late payment interest | 4% a year above {rate} as it stands on the due date |" in md
+    assert "central bank that issues" not in md
+    assert not [w for w in api.check(path).warnings if w.code == "reference-rate"]
+
+
+def test_a_currency_the_library_still_does_not_name_keeps_the_policy_rate_words_and_the_warning(write_deal):
+    from termsmith import api
+
+    data = example("acme-globex-technology")
+    data["budget"]["currency"] = "KWD"
+    data["budget"]["late_interest_percent"] = 4
+    md = _agreement(draft_md(write_deal, data))
+    assert "4% a year above the main policy interest rate of the central bank that issues KWD" in md
+    assert [w for w in api.check(write_deal(data)).warnings if w.code == "reference-rate"]
