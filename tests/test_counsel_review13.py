@@ -272,3 +272,32 @@ def test_a_currency_the_library_still_does_not_name_keeps_the_policy_rate_words_
     md = _agreement(draft_md(write_deal, data))
     assert "4% a year above the main policy interest rate of the central bank that issues KWD" in md
     assert [w for w in api.check(write_deal(data)).warnings if w.code == "reference-rate"]
+
+
+# ── a Party of a joint venture with 0% of it is warned of ────────────────────────────────────────────────────
+def _warnings(write_deal, data) -> list:
+    from termsmith import api
+
+    return [w for w in api.check(write_deal(data)).warnings if "with 0%" in w.message]
+
+
+def test_a_shareholder_with_no_shares_is_warned_of(write_deal):
+    data = example("tri-harbor-joint-venture")
+    assert not _warnings(write_deal, data)
+    data["scope"]["joint_venture"]["shares"] = {"harbor": 60, "triton": 40, "straits": 0}
+    [warning] = _warnings(write_deal, data)
+    assert warning.path == "scope.joint_venture.shares" and warning.line is not None
+    assert "holds no shares in the Company" in warning.message
+
+
+def test_a_partner_with_no_share_of_the_profits_is_warned_of(write_deal):
+    data = example("solent-northgate-contractual-joint-venture")
+    data["scope"]["joint_venture"]["arrangement"] = "partnership"
+    assert not _warnings(write_deal, data)
+    data["budget"]["cost_sharing"] = {"northgate": 100, "solent": 0}
+    data["options"].setdefault("liability_cap", {})["fixed_amount"] = 100000
+    [warning] = _warnings(write_deal, data)
+    assert warning.path == "budget.cost_sharing" and "takes no share of the profits" in warning.message
+    data["scope"]["joint_venture"]["shares"] = {"northgate": 100, "solent": 0}
+    [warning] = _warnings(write_deal, data)
+    assert warning.path == "scope.joint_venture.shares" and "takes no share of the profits of the Firm" in warning.message
