@@ -301,3 +301,14 @@ def test_a_partner_with_no_share_of_the_profits_is_warned_of(write_deal):
     data["scope"]["joint_venture"]["shares"] = {"northgate": 100, "solent": 0}
     [warning] = _warnings(write_deal, data)
     assert warning.path == "scope.joint_venture.shares" and "takes no share of the profits of the Firm" in warning.message
+
+
+def test_a_drag_along_at_a_hundred_percent_is_warned_of(write_deal):
+    from termsmith import api
+
+    data = example("tri-harbor-joint-venture")
+    assert not [w for w in api.check(write_deal(data)).warnings if "drag" in w.path]
+    data["scope"]["joint_venture"]["transfers"]["drag_along_percent"] = 100
+    [warning] = [w for w in api.check(write_deal(data)).warnings if "drag" in w.path]
+    assert warning.path == "scope.joint_venture.transfers.drag_along_percent" and warning.line is not None
+    assert "could never require another Party to sell" in warning.message
