@@ -247,7 +247,7 @@ NAMED_RATES = {
 @pytest.mark.parametrize("currency", sorted(NAMED_RATES))
 def test_a_margin_in_each_currency_is_added_to_its_central_banks_named_rate(write_deal, currency):
     """"The main policy interest rate of the central bank that issues HKD" named no rate (three commercial banks issue
-    Hong Kong's notes) and, for the others, left the reader to find which of a central bank's rates is meant."""
+    most of Hong Kong's notes) and, for the others, left the reader to find which of a central bank's rates is meant."""
     from termsmith import api
 
     data = example("acme-globex-technology")
