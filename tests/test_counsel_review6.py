@@ -180,8 +180,8 @@ def test_without_a_stated_margin_the_schedule_names_the_rate_the_clause_names(de
     """"The statutory rate" in the Budget schedule, beside a clause that applies the Singapore judgment-debt rate
     (not a statutory rate) or the English statutory interest."""
     for law, rate in (("Singapore", "the rate of interest that applies to judgment debts under the law of Singapore"),
-                      ("England and Wales", "the rate that the Late Payment of Commercial Debts (Interest) Act 1998 "
-                                            "prescribes for statutory interest")):
+                      ("England and Wales", "the rate of statutory interest set by order under section 6 of the "
+                                            "Late Payment of Commercial Debts (Interest) Act 1998")):  # 2.10.0
         md = draft_md(write_deal, under(deal_data, law))
         assert f"| Late payment interest | {rate}" in md, law
         assert "the statutory rate |" not in md
@@ -195,7 +195,8 @@ def test_an_audited_underpayment_carries_interest_at_a_stated_rate(write_deal):
     assert ("with interest on it from the date it should have been paid until the date of payment at the rate in "
             "clause 6.4.") in text
     data["payments"].pop("late_interest_percent")
-    for law, rate in (("England and Wales", "the rate that the Late Payment of Commercial Debts (Interest) Act 1998"),
+    for law, rate in (("England and Wales", "the rate of statutory interest set by order under section 6 of the Late "
+                                            "Payment of Commercial Debts (Interest) Act 1998"),  # 2.10.0
                       ("California", "the rate of interest that section 3289(b) of the California Civil Code sets "
                                      "for a contract that states no rate, whether or not that provision applies to "
                                      "the debt, but not more than the highest rate the law permits")):  # 2.10.0

@@ -32,8 +32,8 @@ def test_an_irish_draft_names_the_rate_the_2012_regulations_prescribe_whether_or
     text = clause_of(draft_md(write_deal, under(payments, "Ireland")), "Invoicing and payment of Partner Payments")
     assert f"carries interest from the due date until the date of payment at {IRISH_RATE}. Interest accrues daily." in text
     english = clause_of(draft_md(write_deal, deal_data), "Late payment")
-    assert ("the rate that the Late Payment of Commercial Debts (Interest) Act 1998 prescribes for statutory interest, "
-            "whether or not that Act applies to the debt") in english
+    assert ("the rate of statutory interest set by order under section 6 of the Late Payment of Commercial Debts "
+            "(Interest) Act 1998, whether or not that Act applies to the debt") in english
 
 
 def test_an_irish_margin_yields_to_the_regulations_rate_only_for_a_debt_they_reach(deal_data, write_deal):

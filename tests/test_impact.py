@@ -452,8 +452,8 @@ def test_a_change_of_library_yaml_that_clause_text_reads_is_found(repo):
     print it change, although no clause file did (impact had called them unaffected without drafting them)."""
     lib = repo / "library"
     edit(lib / "library.yaml", "GBP: the Bank of England's Bank Rate", "GBP: the Bank Rate of the Bank of England")
-    edit(lib / "library.yaml", "the rate that the Late Payment of Commercial Debts (Interest) Act 1998 prescribes",
-         "the rate that section 4 of the Late Payment of Commercial Debts (Interest) Act 1998 prescribes")
+    edit(lib / "library.yaml", "the rate of statutory interest set by order under section 6 of the Late Payment",
+         "the rate of statutory interest prescribed by order under section 6 of the Late Payment")
     git(repo, "commit", "-qam", "name the rates as the statutes do")
     names = ["brightpath-lumen-referral-alliance.yaml", "solent-northgate-contractual-joint-venture.yaml"]
     result = run_impact(repo, names, head="HEAD")

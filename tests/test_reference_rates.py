@@ -39,8 +39,8 @@ def test_a_stated_margin_is_added_to_the_rate_named_for_its_currency_on_the_due_
 
 
 def test_a_currency_the_library_does_not_name_keeps_the_central_bank_wording(write_deal):
-    sentence = _interest(clause_of(draft_md(write_deal, _alliance("JPY")), INVOICING))
-    assert "at 5% a year above the main policy interest rate of the central bank that issues JPY as it stands on the due date." in sentence
+    sentence = _interest(clause_of(draft_md(write_deal, _alliance("KWD")), INVOICING))
+    assert "at 5% a year above the main policy interest rate of the central bank that issues KWD as it stands on the due date." in sentence
 
 
 def test_a_us_deal_caps_a_stated_margin_at_the_highest_lawful_rate_in_the_payments_clause_too(write_deal):
@@ -73,10 +73,10 @@ def test_a_us_budget_in_dollars_reads_as_before(write_deal):
 def test_a_margin_in_a_currency_the_library_does_not_name_is_a_located_warning(write_deal):
     from termsmith import api
 
-    path = write_deal(_alliance("JPY"))
+    path = write_deal(_alliance("KWD"))
     warnings = [p for p in api.check(path).warnings if p.code == "reference-rate"]
     assert [(p.path, p.line is not None) for p in warnings] == [("payments.late_interest_percent", True)]
-    assert "names no reference rate for JPY" in warnings[0].message
+    assert "names no reference rate for KWD" in warnings[0].message
     named = api.check(write_deal(_alliance("SGD"), "named.yaml")).warnings
     assert not any(p.code == "reference-rate" for p in named)
 
