@@ -6,7 +6,7 @@ the sides of a redline in `review.inputs`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -358,7 +358,7 @@ def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_re
           remind: Sequence[int] = (30,)) -> DatesResult:
     """The dates each deal's agreement creates (and its exit timeline), optionally written as one calendar.
     Every deal is checked first: one bad deal (or a refused notice date) writes nothing."""
-    from termsmith.dates.timeline import in_house_style, timeline
+    from termsmith.dates.timeline import before_the_start, in_house_style, timeline
     from termsmith.draft.compose import number_targets
     from termsmith.draft.templating import JURISDICTION_KEY
     from termsmith.errors import TermsmithError
@@ -375,7 +375,8 @@ def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_re
                              terms=names.get("terms"))
             # in the words of the deal's house style, as its draft has them ("Section 15.2" in a US deal)
             found = in_house_style(found, names[JURISDICTION_KEY].restyle.text)
-            timelines.append(replace(found, warnings=tuple(_before_the_start(found, resolved))))
+            timelines.append(replace(found, warnings=tuple(before_the_start(found, resolved.deal.term.initial_months,
+                                                                             resolved.loaded.source))))
         except TermsmithError as exc:
             problems.extend(Problem(**{**p.__dict__, "file": p.file or str(path)}) for p in exc.problems)
     if problems:
@@ -395,15 +396,3 @@ def dates(deal_paths: Sequence[Path], *, library: Path | None = None, library_re
         written = tuple(write_files({Path(ics): calendar_bytes(timelines, remind)}))
     return DatesResult(tuple(timelines), written)
 
-
-def _before_the_start(found, resolved) -> Iterator[Problem]:
-    """A deadline the agreement counts back from the end of a short Initial Term can fall before the Effective
-    Date: it is listed as the agreement states it, and said to have passed before the Agreement starts."""
-    term = resolved.deal.term.initial_months
-    for event in found.events:
-        if event.date is not None and event.date < found.effective_date:
-            yield replace(resolved.loaded.source.problem(("term", "initial_months"), (
-                f"“{event.title}” ({event.clauses}) falls on {event.date.isoformat()}, before the Effective Date "
-                f"({found.effective_date.isoformat()}): the Initial Term ({term} month{'' if term == 1 else 's'}) is "
-                "too short for the period counted back from its end, so this deadline has passed when the Agreement "
-                "starts"), code="before-start"), severity="warning")

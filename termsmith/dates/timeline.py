@@ -639,6 +639,21 @@ def _exit_steps(deal, where, the_exit: Exit | None, fig: Figures) -> list[Event]
             for s in steps]
 
 
+def before_the_start(found: Timeline, initial_months: int, source) -> Iterator[Problem]:
+    """A deadline the agreement counts back from the end of a short Initial Term can fall before the Effective
+    Date: it is listed as the agreement states it, and said (a warning located at `term.initial_months` in the
+    deal's `source`) to have passed when the Agreement starts."""
+    from dataclasses import replace
+
+    for event in found.events:
+        if event.date is not None and event.date < found.effective_date:
+            yield replace(source.problem(("term", "initial_months"), (
+                f"“{event.title}” ({event.clauses}) falls on {event.date.isoformat()}, before the Effective Date "
+                f"({found.effective_date.isoformat()}): the Initial Term ({initial_months} "
+                f"month{'' if initial_months == 1 else 's'}) is too short for the period counted back from its end, "
+                "so this deadline has passed when the Agreement starts"), code="before-start"), severity="warning")
+
+
 def in_house_style(found: Timeline, words: Callable[[str], str]) -> Timeline:
     """The timeline in the words of the deal's house style, as its draft has them ('Section 15.2' and
     'trademarks' for a US deal): `words` is the legal system's `Restyle.text`."""
