@@ -540,6 +540,19 @@ def test_a_review_absorbed_again_with_force_says_the_deal_already_reads_so(tmp_p
     assert "- inserted (Jane Counsel, 2027-02-01): “within 45 days after the Effective Date”" in review
 
 
+@pytest.mark.parametrize("option, value, said", [
+    ("--library", "no-such-library", "no-such-library: clause library folder not found"),
+    ("--library-rev", "no-such-tag", "no tag, branch or commit named 'no-such-tag'"),
+])
+def test_a_library_option_that_names_nothing_is_refused_even_when_the_manifest_decides(drafted, option, value, said):
+    """A copy with its manifest beside it is read against the library the manifest records, so a mistyped
+    --library or --library-rev went unnoticed: absorb said "No changes" and exit 0."""
+    done = run_cli("absorb", drafted / "out" / DOCX, "--deal", drafted / "deal.yaml", option,
+                   drafted / value if option == "--library" else value, "--dry-run")
+    assert done.returncode == 1 and said in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
 def test_a_deal_file_saved_with_a_byte_order_mark_keeps_it(tmp_path):
     """A deal file saved by a Windows editor (a UTF-8 byte order mark, CRLF line ends): absorb kept the line ends but
     dropped the mark. Failed before its fix."""

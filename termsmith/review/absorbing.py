@@ -45,6 +45,10 @@ def absorb(document: Path, deal_path: Path, *, dry_run: bool = False, force: boo
     from termsmith.write import write_files
 
     document, deal_path = Path(document), Path(deal_path)
+    if library is not None or library_rev is not None:
+        # named libraries are opened first, used or not: a draft with its manifest is read against the library it
+        # records, and a mistyped --library or --library-rev would otherwise pass unnoticed
+        open_library(library, library_rev)
     doc = read(document)
     if not is_termsmith(doc):
         why = not_termsmith(doc)
