@@ -18,7 +18,7 @@ from termsmith.errors import InputError, LibraryError, Problem, TermsmithError
 from termsmith.library.opening import open_library
 from termsmith.pipeline import Resolved, build, checked_context, compose_resolved, resolve, reviewer_notes
 from termsmith.review.inputs import rebuild_resolved
-from termsmith.review.jsonedit import edited_in_place
+from termsmith.review.jsonedit import rewritten
 
 
 @dataclass(frozen=True)
@@ -259,16 +259,7 @@ def _json_again(text: str, edited: str, parse) -> str:
     data = parse(edited)
     if data is None:
         return edited
-    indent = re.search(r"\n([ \t]+)\S", text)
-    out = json.dumps(data, indent=indent.group(1) if indent else None, default=str,
-                     ensure_ascii=not any(ord(c) > 127 for c in text)) + ("\n" if text.endswith("\n") else "")
-    out = out.replace("\n", "\r\n") if "\r\n" in text else out
-    # the file as its author laid it out, changed only where the review changed it, when it holds the same data
-    kept = edited_in_place(text, parse(text), data)
-    try:
-        return kept if kept is not None and json.loads(kept) == json.loads(out) else out
-    except ValueError:
-        return out
+    return rewritten(text, parse(text), data)
 
 
 def _same_deal(document: Path, properties: dict[str, str], raw: bytes, deal_path: Path) -> None:

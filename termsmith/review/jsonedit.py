@@ -17,7 +17,19 @@ import yaml
 Edit = tuple[int, int, str]  # replace text[start:end] with this
 
 
-def edited_in_place(text: str, old: Any, new: Any) -> str | None:
+def rewritten(text: str, old: Any, new: Any) -> str:
+    """`text` (JSON holding `old`) written again to hold `new`: changed only where they differ when that gives the
+    same data, else whole, with the file's indent, line ends and escaping."""
+    layout = _Layout.of(text)
+    whole = layout.dumped(new, 0) + (layout.newline if text.endswith("\n") else "")
+    kept = edited_in_place(text, old, new, layout)
+    try:
+        return kept if kept is not None and json.loads(kept) == json.loads(whole) else whole
+    except ValueError:
+        return whole
+
+
+def edited_in_place(text: str, old: Any, new: Any, layout: _Layout | None = None) -> str | None:
     """`text` (JSON holding `old`) rewritten to hold `new`, changed only where they differ; None when the text
     cannot be read so (then the caller writes the whole file again)."""
     try:
@@ -26,9 +38,7 @@ def edited_in_place(text: str, old: Any, new: Any) -> str | None:
         return None
     if root is None:
         return None
-    found = re.search(r"\n([ \t]+)\S", text)
-    layout = _Layout(found.group(1) if found else None, not any(ord(c) > 127 for c in text),
-                     "\r\n" if "\r\n" in text else "\n")
+    layout = layout or _Layout.of(text)
     edits: list[Edit] = []
     _edit(root, old, new, 0, layout, edits)
     out = text
@@ -40,6 +50,13 @@ def edited_in_place(text: str, old: Any, new: Any) -> str | None:
 class _Layout:
     def __init__(self, indent: str | None, ascii_only: bool, newline: str) -> None:
         self.indent, self.ascii_only, self.newline = indent, ascii_only, newline
+
+    @classmethod
+    def of(cls, text: str) -> _Layout:
+        """How `text` is laid out: its indent (none: one line), whether it escapes all but ASCII, its line ends."""
+        found = re.search(r"\n([ \t]+)\S", text)
+        return cls(found.group(1) if found else None, not any(ord(c) > 127 for c in text),
+                   "\r\n" if "\r\n" in text else "\n")
 
     def dumped(self, value: Any, depth: int) -> str:
         """`value` as JSON, its inner lines indented for where it stands (`depth` objects and lists deep)."""
