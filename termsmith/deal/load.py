@@ -44,10 +44,9 @@ def load_bytes(raw: bytes, name: str = "<deal>") -> Loaded:
     except yaml.MarkedYAMLError as exc:
         raise InputError(_syntax_problem(name, exc, text)) from None
     except yaml.reader.ReaderError as exc:  # a control character YAML refuses before parsing: where it is
-        at = max(exc.position, 0)
-        raise InputError(Problem(file=name, line=text.count("\n", 0, at) + 1, column=at - text.rfind("\n", 0, at),
-                                 message=f"the control character U+{exc.character:04X} is not allowed in a deal file"
-                                 if isinstance(exc.character, int) else f"not valid YAML: {exc.reason}")) from None
+        line, column, said = refused_character(exc, text)
+        raise InputError(Problem(file=name, line=line, column=column, message=f"{said} in a deal file" if said
+                                 else f"not valid YAML: {exc.reason}")) from None
     except yaml.YAMLError as exc:
         raise InputError(Problem(file=name, message=f"not valid YAML: {exc}")) from None
     if node is None:
@@ -55,6 +54,14 @@ def load_bytes(raw: bytes, name: str = "<deal>") -> Loaded:
     builder = _Builder(name)
     data = builder.build(node, ())
     return Loaded(data=data, source=SourceMap(name, builder.positions, builder.text_lines), raw=raw)
+
+
+def refused_character(exc: yaml.reader.ReaderError, text: str) -> tuple[int, int, str]:
+    """Where in `text` the character YAML refuses before parsing stands (line and column, from 1), and what to say
+    of it: 'the control character U+001B is not allowed', or nothing when YAML refused something else."""
+    at = max(exc.position, 0)
+    said = f"the control character U+{exc.character:04X} is not allowed" if isinstance(exc.character, int) else ""
+    return text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at), said
 
 
 def _syntax_problem(name: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:

@@ -243,10 +243,10 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str, int, dict[str, 
         node = loader.get_single_node()
         meta = loader.construct_document(node) if node is not None else None
     except yaml.reader.ReaderError as exc:  # a control character (ESC, BEL) YAML refuses before parsing
-        line = header.count("\n", 0, max(exc.position, 0)) + 2
-        raise LibraryError(Problem(file=path, line=line, message=(
-            f"front matter: the control character U+{exc.character:04X} is not allowed"
-            if isinstance(exc.character, int) else f"front matter: {exc.reason}"))) from None
+        from termsmith.deal.load import refused_character
+
+        line, _, said = refused_character(exc, header)
+        raise LibraryError(Problem(file=path, line=line + 1, message=f"front matter: {said or exc.reason}")) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark else 1
         raise LibraryError(Problem(file=path, line=line, message=f"front matter: {exc.problem}")) from None
@@ -399,10 +399,11 @@ def _manifest(files: dict[str, bytes], root: str) -> Manifest:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise LibraryError(Problem(file=shown, line=line, message=f"YAML syntax error: {exc.problem}")) from None
     except yaml.reader.ReaderError as exc:  # one line, with the line the character is on
-        text = files[MANIFEST].decode("utf-8")
-        raise LibraryError(Problem(file=shown, line=text.count("\n", 0, max(exc.position, 0)) + 1, message=(
-            f"the control character U+{exc.character:04X} is not allowed" if isinstance(exc.character, int)
-            else f"not readable as YAML: {exc.reason}"))) from None
+        from termsmith.deal.load import refused_character
+
+        line, _, said = refused_character(exc, files[MANIFEST].decode("utf-8"))
+        raise LibraryError(Problem(file=shown, line=line,
+                                   message=said or f"not readable as YAML: {exc.reason}")) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise LibraryError(Problem(file=shown, message=f"not readable as YAML: {exc}")) from None
     try:
